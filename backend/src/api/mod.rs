@@ -1,0 +1,31 @@
+//! The GraphQL schema: one root per area, merged. The schema does not know about HTTP; the
+//! handler in `http::graphql` attaches per-request data (caller, tenant, DataLoaders).
+
+mod server_info;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+/// Maximum nesting of a query: deep enough for any screen, shallow enough to stop abuse.
+pub const MAX_DEPTH: usize = 16;
+/// Maximum complexity (fields, with list multipliers) of one operation.
+pub const MAX_COMPLEXITY: usize = 5_000;
+/// Maximum operations in one batched request.
+pub const MAX_BATCH: usize = 10;
+
+#[derive(MergedObject, Default)]
+pub struct Query(server_info::ServerInfoQuery);
+
+pub type DuelySchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// The schema with its limits and no data: what `duely schema` prints, and the base the server
+/// adds its shared data to.
+pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+}
+
+/// The SDL of the public API, as checked in at `backend/schema.graphql`.
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}

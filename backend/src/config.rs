@@ -1,0 +1,178 @@
+//! Configuration from environment variables, read once at start-up. Every variable and its
+//! default is listed in the README; a malformed value stops the server with a message that names it.
+
+use secrecy::SecretString;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `HOST`, default `0.0.0.0`.
+    pub host: IpAddr,
+    /// `PORT`, default 8080; 0 picks a free port (tests).
+    pub port: u16,
+    /// `DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/duely`.
+    pub database_url: SecretString,
+    /// `DUELY_DB_MAX_CONNECTIONS`, default 10.
+    pub db_max_connections: u32,
+    /// `DUELY_DB_ACQUIRE_TIMEOUT_MS`, default 3000: how long a request waits for a connection.
+    pub db_acquire_timeout: Duration,
+    /// `DUELY_DB_MAX_LIFETIME_SECS`, default 1800. Connections cache catalog entries for every
+    /// tenant schema they touch, so they are recycled to keep memory bounded.
+    pub db_max_lifetime: Duration,
+    /// `DUELY_WEB_DIR`, default `frontend/dist`: the built web app.
+    pub web_dir: PathBuf,
+    /// `DUELY_SHUTDOWN_GRACE_SECS`, default 20: how long in-flight requests may finish after
+    /// SIGTERM or SIGINT.
+    pub shutdown_grace: Duration,
+    /// `DUELY_REQUEST_TIMEOUT_SECS`, default 30.
+    pub request_timeout: Duration,
+    /// `DUELY_LOG_FORMAT`: `json` or `pretty`; default json unless stdout is a terminal.
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration variable {name} = `{value}` is invalid: {expected}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can pass their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let text = |name: &str, default: &str| {
+            lookup(name)
+                .filter(|value| !value.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let parse = |name: &'static str, default: &str, expected: &'static str| {
+            let raw = text(name, default);
+            raw.trim().parse::<u64>().map_err(|_| ConfigError {
+                name,
+                value: raw,
+                expected,
+            })
+        };
+        let seconds = |name: &'static str, default: &str| {
+            parse(name, default, "a whole number of seconds").map(Duration::from_secs)
+        };
+
+        let host_raw = text("HOST", "0.0.0.0");
+        let host = host_raw.trim().parse().map_err(|_| ConfigError {
+            name: "HOST",
+            value: host_raw.clone(),
+            expected: "an IP address such as 0.0.0.0 or 127.0.0.1",
+        })?;
+        let port_raw = text("PORT", "8080");
+        let port = port_raw.trim().parse().map_err(|_| ConfigError {
+            name: "PORT",
+            value: port_raw.clone(),
+            expected: "a port number from 0 to 65535",
+        })?;
+        let database_url = text("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/duely");
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                value: "(hidden)".to_owned(),
+                expected: "a postgres:// URL",
+            });
+        }
+        let max_connections = parse(
+            "DUELY_DB_MAX_CONNECTIONS",
+            "10",
+            "a whole number of connections, at least 1",
+        )?;
+        let log_format = match text("DUELY_LOG_FORMAT", "").as_str() {
+            "" => None,
+            "json" => Some(LogFormat::Json),
+            "pretty" => Some(LogFormat::Pretty),
+            other => {
+                return Err(ConfigError {
+                    name: "DUELY_LOG_FORMAT",
+                    value: other.to_owned(),
+                    expected: "json or pretty",
+                });
+            }
+        };
+
+        Ok(Config {
+            host,
+            port,
+            database_url: SecretString::from(database_url),
+            db_max_connections: u32::try_from(max_connections).unwrap_or(u32::MAX).max(1),
+            db_acquire_timeout: Duration::from_millis(parse(
+                "DUELY_DB_ACQUIRE_TIMEOUT_MS",
+                "3000",
+                "a whole number of milliseconds",
+            )?),
+            db_max_lifetime: seconds("DUELY_DB_MAX_LIFETIME_SECS", "1800")?,
+            web_dir: PathBuf::from(text("DUELY_WEB_DIR", "frontend/dist")),
+            shutdown_grace: seconds("DUELY_SHUTDOWN_GRACE_SECS", "20")?,
+            request_timeout: seconds("DUELY_REQUEST_TIMEOUT_SECS", "30")?,
+            log_format,
+        })
+    }
+
+    /// The address to bind; with `HOST` unset, all interfaces.
+    pub fn bind_address(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::new(self.host, self.port)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_on_8080_against_the_local_database() {
+        let config = config_with(&[]).unwrap();
+        assert_eq!(config.port, 8080);
+        assert_eq!(
+            config.database_url.expose_secret(),
+            "postgres://postgres@127.0.0.1:5432/duely"
+        );
+        assert_eq!(config.shutdown_grace, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn port_overrides_the_default() {
+        assert_eq!(config_with(&[("PORT", "9000")]).unwrap().port, 9000);
+    }
+
+    #[test]
+    fn a_malformed_value_names_the_variable() {
+        let error = config_with(&[("PORT", "eighty")]).unwrap_err();
+        assert_eq!(error.name, "PORT");
+        assert!(error.to_string().contains("eighty"));
+    }
+
+    #[test]
+    fn the_database_url_never_shows_in_debug_output() {
+        let config = config_with(&[("DATABASE_URL", "postgres://u:hunter2@db/duely")]).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

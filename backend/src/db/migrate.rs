@@ -1,0 +1,144 @@
+//! `duely migrate`: the control plane, then every tenant schema that is behind.
+//!
+//! Each tenant migrates in its own transaction, which also records the new version in
+//! `public.tenants.schema_version`: a crash loses at most the tenant in flight, and a rerun
+//! resumes with the tenants still behind. Tenants migrate a few at a time, so thousands of them
+//! take minutes, not hours; up-to-date tenants are never visited.
+
+use super::tenant::bind_statements;
+use domain::TenantId;
+use duely_migrations::{ControlMigrator, MigratorTrait, TenantMigrator};
+use futures::TryStreamExt;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
+    TransactionTrait,
+};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use uuid::Uuid;
+
+/// Tenants migrated at once: enough to hide round trips, few enough to leave the pool usable.
+const TENANTS_IN_PARALLEL: usize = 4;
+
+/// Serialises concurrent control-plane migrations (a constant unique to this purpose).
+const CONTROL_MIGRATION_LOCK: i64 = 0x6475_656c_795f_6d67;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub tenants_migrated: usize,
+    pub tenants_up_to_date: usize,
+}
+
+pub async fn migrate_all(db: &DatabaseConnection) -> Result<MigrationReport, DbErr> {
+    let txn = db.begin().await?;
+    take_control_migration_lock(&txn).await?;
+    ControlMigrator::up(&txn, None).await?;
+    txn.commit().await?;
+
+    let latest = TenantMigrator::latest_version();
+    let behind: Vec<Uuid> = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM public.tenants WHERE schema_version IS DISTINCT FROM $1 ORDER BY id",
+            [latest.clone().into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<Uuid>("", "id"))
+        .collect::<Result<_, _>>()?;
+    let total: u64 = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) AS n FROM public.tenants",
+        ))
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0)
+        .try_into()
+        .unwrap_or(0);
+
+    let to_migrate = behind.len();
+    tracing::info!(tenants = total, behind = to_migrate, version = %latest, "migrating tenant schemas");
+    let done = AtomicUsize::new(0);
+    futures::stream::iter(behind.into_iter().map(Ok::<_, DbErr>))
+        .try_for_each_concurrent(TENANTS_IN_PARALLEL, |id| {
+            let (done, latest) = (&done, &latest);
+            async move {
+                let txn = db.begin().await?;
+                // The row lock makes a concurrent `duely migrate` wait for this tenant, then
+                // find it up to date.
+                let current = txn
+                    .query_one_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT schema_version FROM public.tenants WHERE id = $1 FOR UPDATE",
+                        [id.into()],
+                    ))
+                    .await?
+                    .map(|row| row.try_get::<Option<String>>("", "schema_version"))
+                    .transpose()?
+                    .flatten();
+                if current.as_ref() != Some(latest) {
+                    migrate_tenant_schema(&txn, TenantId::from_uuid(id)).await?;
+                }
+                txn.commit().await?;
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if finished % 100 == 0 || finished == to_migrate {
+                    tracing::info!(finished, of = to_migrate, "tenant schemas migrated");
+                }
+                Ok(())
+            }
+        })
+        .await?;
+
+    Ok(MigrationReport {
+        tenants_migrated: to_migrate,
+        tenants_up_to_date: usize::try_from(total)
+            .unwrap_or(0)
+            .saturating_sub(to_migrate),
+    })
+}
+
+/// Creates a new tenant's role and schema and applies every tenant migration, inside the
+/// caller's transaction: sign-up commits the tenant row and its schema together or not at all.
+pub async fn provision_tenant_schema(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+) -> Result<(), DbErr> {
+    let schema = tenant.schema_name();
+    txn.execute_unprepared(&format!(
+        r#"CREATE ROLE "{schema}" NOLOGIN;
+           GRANT "{schema}" TO CURRENT_USER;
+           CREATE SCHEMA "{schema}" AUTHORIZATION "{schema}";"#
+    ))
+    .await?;
+    migrate_tenant_schema(txn, tenant).await
+}
+
+/// Applies pending tenant migrations to one schema, as the tenant's role with the search path on
+/// that schema alone, and records the version. Leaves the transaction as the caller's role.
+pub async fn migrate_tenant_schema(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+) -> Result<(), DbErr> {
+    txn.execute_unprepared(&bind_statements(tenant)).await?;
+    TenantMigrator::up(txn, None).await?;
+    txn.execute_unprepared("SET LOCAL ROLE NONE; SET LOCAL search_path TO DEFAULT")
+        .await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.tenants SET schema_version = $1 WHERE id = $2",
+        [TenantMigrator::latest_version().into(), tenant.0.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn take_control_migration_lock(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1)",
+        [CONTROL_MIGRATION_LOCK.into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,305 @@
+//! GraphQL over HTTP, as the GraphQL-over-HTTP specification describes it, so that any standard
+//! client works:
+//! - `POST` takes `application/json` (else 415); a body that is not JSON or not a request is 400.
+//! - The answer is `application/graphql-response+json` when the client accepts it, where a
+//!   request that fails to parse or validate is 400 and has no `data`; `application/json`
+//!   (also for clients that send no `Accept`) answers 200 with the errors; anything else is 406.
+//! - `GET` runs queries from the URL; a mutation over `GET` is 405. `GET` from a browser with no
+//!   query serves GraphiQL.
+//!
+//! Every error leaves with an `extensions.code`.
+
+use super::AppState;
+use crate::api::MAX_BATCH;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{
+    BatchRequest, BatchResponse, ErrorExtensionValues, Request, Response as GqlResponse,
+};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use domain::ErrorCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const APPLICATION_JSON: &str = "application/json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ResponseMedia {
+    GraphqlResponseJson,
+    Json,
+}
+
+impl ResponseMedia {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            ResponseMedia::GraphqlResponseJson => {
+                "application/graphql-response+json; charset=utf-8"
+            }
+            ResponseMedia::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+pub async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let media = match negotiate(&headers) {
+        Ok(media) => media,
+        Err(response) => return response,
+    };
+    if !is_json_content_type(&headers) {
+        return request_failure(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the request as Content-Type: application/json.",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(error) => {
+            return request_failure(
+                media,
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "The body is not a GraphQL request (a JSON object with a `query` string): {error}."
+                ),
+            );
+        }
+    };
+    if let BatchRequest::Batch(requests) = &batch {
+        if requests.len() > MAX_BATCH {
+            return request_failure(
+                media,
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "A batch may hold at most {MAX_BATCH} operations; this one has {}.",
+                    requests.len()
+                ),
+            );
+        }
+    }
+    let response = state.schema.execute_batch(batch).await;
+    respond(media, response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetParams {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+pub async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<GetParams>,
+) -> Response {
+    let Some(query) = params.query else {
+        if accepts_html(&headers) {
+            return Html(
+                GraphiQLSource::build()
+                    .endpoint("/graphql")
+                    .title("Duely API")
+                    .finish(),
+            )
+            .into_response();
+        }
+        let media = negotiate(&headers).unwrap_or(ResponseMedia::Json);
+        return request_failure(
+            media,
+            StatusCode::BAD_REQUEST,
+            "Pass the operation in the `query` parameter.",
+        );
+    };
+    let media = match negotiate(&headers) {
+        Ok(media) => media,
+        Err(response) => return response,
+    };
+    if is_mutation(&query, params.operation_name.as_deref()) {
+        let mut response = request_failure(
+            media,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Mutations are sent with POST, never GET.",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    let mut request = Request::new(query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    for (name, raw) in [
+        ("variables", &params.variables),
+        ("extensions", &params.extensions),
+    ] {
+        let Some(raw) = raw else { continue };
+        match serde_json::from_str::<serde_json::Map<String, Value>>(raw) {
+            Ok(map) if name == "variables" => {
+                request =
+                    request.variables(async_graphql::Variables::from_json(Value::Object(map)));
+            }
+            Ok(map) => {
+                for (key, value) in map {
+                    if let Ok(value) = async_graphql::Value::from_json(value) {
+                        request.extensions.insert(key, value);
+                    }
+                }
+            }
+            Err(_) => {
+                return request_failure(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    &format!("The `{name}` parameter must be a JSON object."),
+                );
+            }
+        }
+    }
+    let response = state.schema.execute(request).await;
+    respond(media, BatchResponse::Single(response))
+}
+
+/// Picks the response media type from `Accept`, by quality then order. No `Accept` means a
+/// legacy client: `application/json`.
+fn negotiate(headers: &HeaderMap) -> Result<ResponseMedia, Response> {
+    let Some(accept) = headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return Ok(ResponseMedia::Json);
+    };
+    let mut offers: Vec<(f32, usize, &str)> = accept
+        .split(',')
+        .enumerate()
+        .filter_map(|(position, item)| {
+            let mut parts = item.split(';').map(str::trim);
+            let media = parts.next().filter(|media| !media.is_empty())?;
+            let quality = parts
+                .find_map(|param| param.strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (quality > 0.0).then_some((quality, position, media))
+        })
+        .collect();
+    offers.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    offers
+        .iter()
+        .find_map(|(_, _, media)| match media.to_ascii_lowercase().as_str() {
+            GRAPHQL_RESPONSE_JSON => Some(ResponseMedia::GraphqlResponseJson),
+            APPLICATION_JSON | "application/*" | "*/*" => Some(ResponseMedia::Json),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            (
+                StatusCode::NOT_ACCEPTABLE,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "Accept application/graphql-response+json or application/json.",
+            )
+                .into_response()
+        })
+}
+
+fn is_json_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case(APPLICATION_JSON))
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// True when the operation that would run is a mutation. A document that does not parse is not
+/// a mutation: execution reports the parse error.
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    match &document.operations {
+        DocumentOperations::Single(operation) => operation.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(operations) => operation_name
+            .and_then(|name| operations.get(name))
+            .is_some_and(|operation| operation.node.ty == OperationType::Mutation),
+    }
+}
+
+/// A request that failed before any GraphQL ran: per the specification, no `data` key.
+fn request_failure(media: ResponseMedia, status: StatusCode, message: &str) -> Response {
+    let body = json!({
+        "errors": [{ "message": message, "extensions": { "code": ErrorCode::BadRequest.as_str() } }]
+    });
+    with_media(media, status, body)
+}
+
+fn respond(media: ResponseMedia, response: BatchResponse) -> Response {
+    match response {
+        BatchResponse::Single(response) => {
+            let (status, body) = shape(media, response);
+            with_media(media, status, body)
+        }
+        BatchResponse::Batch(responses) => {
+            let bodies: Vec<Value> = responses
+                .into_iter()
+                .map(|response| shape(media, response).1)
+                .collect();
+            with_media(media, StatusCode::OK, Value::Array(bodies))
+        }
+    }
+}
+
+/// Gives every error a code and decides the status. A response with no data whose errors have
+/// no path failed to parse or validate: it is a bad request, and carries no `data`.
+fn shape(media: ResponseMedia, mut response: GqlResponse) -> (StatusCode, Value) {
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| error.path.is_empty());
+    for error in &mut response.errors {
+        let extensions = error
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default);
+        if extensions.get("code").is_none() {
+            // Our resolvers always set a code; what lacks one comes from async-graphql itself:
+            // parse and validation failures, or an argument that did not coerce to its type.
+            let code = if request_error {
+                ErrorCode::BadRequest
+            } else {
+                ErrorCode::Validation
+            };
+            extensions.set("code", code.as_str());
+        }
+    }
+    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+    if request_error {
+        if let Some(object) = body.as_object_mut() {
+            object.remove("data");
+        }
+    }
+    let status = if request_error && media == ResponseMedia::GraphqlResponseJson {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (status, body)
+}
+
+fn with_media(media: ResponseMedia, status: StatusCode, body: Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, media.content_type());
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

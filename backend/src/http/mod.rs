@@ -1,0 +1,59 @@
+//! The HTTP surface: GraphQL, health and metrics, and the web app's files.
+
+mod graphql;
+mod health;
+mod observe;
+mod web_app;
+
+use crate::api::DuelySchema;
+use crate::config::Config;
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+
+/// What every handler may reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: DuelySchema,
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let web_app = web_app::service(&state.config.web_dir);
+    let request_timeout = state.config.request_timeout;
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql::graphql_get).post(graphql::graphql_post),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .fallback_service(web_app)
+        .with_state(state)
+        .layer(
+            // Outermost first: every request gets an id before it is traced, and the id goes
+            // back to the client so a support request can quote it.
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(observe::trace_layer())
+                .layer(axum::middleware::from_fn(observe::record_metrics))
+                .layer(CatchPanicLayer::new())
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    request_timeout,
+                ))
+                .layer(CompressionLayer::new()),
+        )
+}

@@ -1,0 +1,10 @@
+//! Duely's server. Areas of the domain own their entities, queries, commands and GraphQL types;
+//! the modules beside them are the cross-cutting pieces. See ARCHITECTURE.md for the map.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,97 @@
+//! The `duely` command: `serve` (the default), `migrate`, `schema`.
+
+use duely_backend::config::Config;
+use duely_backend::startup::{Application, shutdown_signal};
+use duely_backend::{api, db, telemetry};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: duely [COMMAND]
+
+commands:
+  serve     serve the API and the web app (the default)
+  migrate   bring the control plane and every tenant schema to the latest version
+  schema    print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the contract
+  help      show this
+
+configuration comes from environment variables: see README.md";
+
+fn main() -> ExitCode {
+    let command = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "serve".to_owned());
+    match command.as_str() {
+        "schema" => {
+            print!("{}", api::sdl());
+            ExitCode::SUCCESS
+        }
+        "serve" | "migrate" => run_async(&command),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("duely: unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_async(command: &str) -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("duely: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init_logging(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("duely: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match command {
+            "migrate" => migrate(config).await,
+            _ => serve(config).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = ?error, "duely {command} failed");
+            eprintln!("duely {command} failed: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    tracing::info!(
+        port = app.port(),
+        "Duely is serving on http://localhost:{}",
+        app.port()
+    );
+    app.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let pool = db::connect(&config).await?;
+    let report = db::migrate_all(&pool).await?;
+    tracing::info!(
+        migrated = report.tenants_migrated,
+        up_to_date = report.tenants_up_to_date,
+        "migrations complete"
+    );
+    pool.close().await?;
+    Ok(())
+}

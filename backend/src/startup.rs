@@ -1,0 +1,96 @@
+//! Building and running the server, zero2prod style: [`Application::build`] binds the port
+//! (0 picks a free one, as tests do) and [`Application::run_until_stopped`] serves until the
+//! shutdown future resolves, then drains in-flight requests until the grace period ends.
+
+use crate::api;
+use crate::config::Config;
+use crate::db;
+use crate::http::{self, AppState};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    port: u16,
+    shutdown_grace: Duration,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        // Install the metrics recorder before the first request, or its counts are lost.
+        crate::telemetry::prometheus();
+        let db = db::connect(&config).await?;
+        let schema = api::schema_builder().data(db.clone()).finish();
+        let listener = TcpListener::bind(config.bind_address()).await?;
+        let port = listener.local_addr()?.port();
+        let shutdown_grace = config.shutdown_grace;
+        let state = AppState {
+            schema,
+            db,
+            config: Arc::new(config),
+        };
+        Ok(Application {
+            listener,
+            router: http::router(state),
+            port,
+            shutdown_grace,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves; then stops accepting, lets in-flight requests finish,
+    /// and gives up on them when the grace period ends.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: draining in-flight requests");
+            let _ = stopping_tx.send(true);
+        });
+        let grace = self.shutdown_grace;
+        let deadline = async move {
+            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = server => result,
+            () = deadline => {
+                tracing::warn!(grace_secs = grace.as_secs(), "drain deadline passed; closing remaining connections");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,256 @@
+//! GraphQL over HTTP as the specification describes it, so any standard client works.
+
+use crate::helpers::{error_codes, spawn_app};
+use serde_json::{Value, json};
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+#[tokio::test]
+async fn a_query_answers_with_data() {
+    let app = spawn_app().await;
+    let body = app.graphql("{ __typename }", json!({})).await;
+    assert_eq!(body, json!({ "data": { "__typename": "Query" } }));
+}
+
+#[tokio::test]
+async fn server_info_tells_the_version_and_languages() {
+    let app = spawn_app().await;
+    let body = app
+        .graphql(
+            "{ serverInfo { version defaultLocale supportedLocales } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["serverInfo"]["version"],
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(body["data"]["serverInfo"]["defaultLocale"], "ZH_CN");
+    assert_eq!(
+        body["data"]["serverInfo"]["supportedLocales"],
+        json!(["ZH_CN", "EN"])
+    );
+}
+
+#[tokio::test]
+async fn the_answer_uses_the_graphql_response_media_type_when_accepted() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", GRAPHQL_RESPONSE)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(GRAPHQL_RESPONSE)
+    );
+}
+
+#[tokio::test]
+async fn a_document_that_does_not_parse_is_a_bad_request_without_data() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", GRAPHQL_RESPONSE)
+        .json(&json!({ "query": "{ __typename" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(body.get("data").is_none(), "{body}");
+    assert_eq!(error_codes(&body), ["BAD_REQUEST"]);
+}
+
+#[tokio::test]
+async fn a_field_that_does_not_exist_is_a_bad_request_naming_it() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", GRAPHQL_RESPONSE)
+        .json(&json!({ "query": "{ invoicez { id } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invoicez")
+    );
+}
+
+#[tokio::test]
+async fn legacy_json_clients_get_200_with_the_errors() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ __typename" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_codes(&body), ["BAD_REQUEST"]);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_400() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .header("accept", GRAPHQL_RESPONSE)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_codes(&body), ["BAD_REQUEST"]);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_content_is_415() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain")
+        .body("{ __typename }")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+}
+
+#[tokio::test]
+async fn an_unacceptable_media_type_is_406() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/xml")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 406);
+}
+
+#[tokio::test]
+async fn queries_run_over_get() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ __typename }")])
+        .header("accept", GRAPHQL_RESPONSE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["__typename"], "Query");
+}
+
+#[tokio::test]
+async fn mutations_over_get_are_refused_with_405() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "mutation { __typename }")])
+        .header("accept", GRAPHQL_RESPONSE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+}
+
+#[tokio::test]
+async fn a_browser_gets_graphiql() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("graphiql"));
+}
+
+#[tokio::test]
+async fn a_batch_runs_each_operation_and_is_capped() {
+    let app = spawn_app().await;
+    let two = vec![json!({ "query": "{ __typename }" }); 2];
+    let body: Value = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&two)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body.as_array().unwrap().len(), 2);
+
+    let too_many = vec![json!({ "query": "{ __typename }" }); duely_backend::api::MAX_BATCH + 1];
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&too_many)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+}
+
+#[tokio::test]
+async fn a_query_nested_past_the_depth_limit_is_refused() {
+    let app = spawn_app().await;
+    let mut query = String::from(
+        "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } }",
+    );
+    query.shrink_to_fit();
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", GRAPHQL_RESPONSE)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("deep"),
+        "{body}"
+    );
+}

@@ -1,0 +1,262 @@
+//! `spawn_app()` and the fixtures the tests share.
+//!
+//! The first test to need a database builds the template once per run: it drops what earlier
+//! runs left behind, creates `duely_test_template` and migrates it. Every test then gets
+//! `CREATE DATABASE … TEMPLATE duely_test_template`: a file copy, much faster than migrating, and
+//! isolated, so tests run in parallel. Two test runs against one server at the same time are not
+//! supported (the second would drop the first's databases).
+
+use domain::TenantId;
+use duely_backend::config::Config;
+use duely_backend::db;
+use duely_backend::startup::Application;
+use sea_orm::{
+    ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait,
+};
+use std::collections::HashMap;
+use tokio::sync::{OnceCell, oneshot};
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+const TEMPLATE: &str = "duely_test_template";
+const TEST_DATABASE_PREFIX: &str = "duely_test_";
+
+static TEMPLATE_READY: OnceCell<()> = OnceCell::const_new();
+
+/// The server to test against: `DATABASE_URL` (any database on it), else the local one.
+fn server_url() -> String {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// `url` with its database name replaced.
+pub fn url_for_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base
+        .find("://")
+        .map(|scheme| scheme + 3)
+        .and_then(|start| base[start..].find('/').map(|slash| start + slash))
+        .unwrap_or(base.len());
+    let mut result = format!("{}/{}", &base[..authority_end], database);
+    if let Some(query) = query {
+        result.push('?');
+        result.push_str(query);
+    }
+    result
+}
+
+async fn admin_connection() -> DatabaseConnection {
+    Database::connect(url_for_database(&server_url(), "postgres"))
+        .await
+        .expect("connect to PostgreSQL: is it running, and is DATABASE_URL right?")
+}
+
+async fn ensure_template() {
+    TEMPLATE_READY
+        .get_or_init(|| async {
+            let admin = admin_connection().await;
+            let leftovers = admin
+                .query_all_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    format!(
+                        "SELECT datname FROM pg_database WHERE datname LIKE '{TEST_DATABASE_PREFIX}%'"
+                    ),
+                ))
+                .await
+                .unwrap();
+            for row in leftovers {
+                let name: String = row.try_get("", "datname").unwrap();
+                admin
+                    .execute_unprepared(&format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#))
+                    .await
+                    .unwrap();
+            }
+            // Tenant roles are cluster-wide and outlive the dropped databases. A role that
+            // still owns something elsewhere (a developer's own database) refuses to drop.
+            let roles = admin
+                .query_all_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT rolname FROM pg_roles WHERE rolname ~ '^t_[0-9a-f]{32}$'",
+                ))
+                .await
+                .unwrap();
+            for row in roles {
+                let role: String = row.try_get("", "rolname").unwrap();
+                let _ = admin.execute_unprepared(&format!(r#"DROP ROLE "{role}""#)).await;
+            }
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {TEMPLATE}"))
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
+
+            let template = Database::connect(url_for_database(&server_url(), TEMPLATE))
+                .await
+                .unwrap();
+            db::migrate_all(&template).await.unwrap();
+            template.close().await.unwrap();
+        })
+        .await;
+}
+
+/// A fresh database cloned from the migrated template; returns its URL.
+pub async fn fresh_database() -> String {
+    ensure_template().await;
+    let name = format!("{TEST_DATABASE_PREFIX}{}", Uuid::new_v4().simple());
+    let admin = admin_connection().await;
+    // Cloning fails while anyone is connected to the template; the template's own pool may
+    // take a moment to close.
+    let mut attempts = 0;
+    loop {
+        match admin
+            .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+            .await
+        {
+            Ok(_) => break,
+            Err(error) if attempts < 50 => {
+                attempts += 1;
+                let _ = error;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("cannot clone the template database: {error}"),
+        }
+    }
+    admin.close().await.unwrap();
+    url_for_database(&server_url(), &name)
+}
+
+pub fn fixture_web_dir() -> String {
+    format!("{}/tests/fixtures/web", env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("HOST".to_owned(), "127.0.0.1".to_owned()),
+        ("PORT".to_owned(), "0".to_owned()),
+        ("DATABASE_URL".to_owned(), database_url.to_owned()),
+        ("DUELY_WEB_DIR".to_owned(), fixture_web_dir()),
+        ("DUELY_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned()),
+        ("DUELY_SHUTDOWN_GRACE_SECS".to_owned(), "5".to_owned()),
+    ]);
+    for (name, value) in overrides {
+        vars.insert((*name).to_owned(), (*value).to_owned());
+    }
+    Config::from_lookup(|name| vars.get(name).cloned()).unwrap()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    /// A pool on the test's database, for arranging and checking state.
+    pub db: DatabaseConnection,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let database_url = fresh_database().await;
+    spawn_app_with(test_config(&[], &database_url)).await
+}
+
+pub async fn spawn_app_with(config: Config) -> TestApp {
+    use secrecy::ExposeSecret;
+    let database_url = config.database_url.expose_secret().to_owned();
+    let app = Application::build(config).await.unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = shutdown_rx.await;
+    }));
+    let db = Database::connect(database_url.as_str()).await.unwrap();
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        database_url,
+        db,
+        shutdown: Some(shutdown_tx),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Posts a GraphQL operation as a standard client does and returns the JSON body.
+    pub async fn graphql(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        self.client
+            .post(self.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .json(&serde_json::json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Signals shutdown and waits for the server to finish draining.
+    pub async fn stop(&mut self) -> std::io::Result<()> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        match self.server.take() {
+            Some(server) => server.await.unwrap(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Registers a tenant and provisions its schema, as sign-up will: one transaction.
+pub async fn create_tenant(db: &DatabaseConnection, name: &str) -> TenantId {
+    let tenant = TenantId::from_uuid(Uuid::now_v7());
+    let txn = db.begin().await.unwrap();
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.tenants (id, name, schema_name) VALUES ($1, $2, $3)",
+        [tenant.0.into(), name.into(), tenant.schema_name().into()],
+    ))
+    .await
+    .unwrap();
+    db::provision_tenant_schema(&txn, tenant).await.unwrap();
+    txn.commit().await.unwrap();
+    tenant
+}
+
+/// The error codes of a GraphQL response, in order.
+pub fn error_codes(body: &serde_json::Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|error| {
+                    error["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn url_for_database_replaces_only_the_database() {
+    assert_eq!(
+        url_for_database("postgres://u:p@h:5432/a?sslmode=disable", "b"),
+        "postgres://u:p@h:5432/b?sslmode=disable"
+    );
+    assert_eq!(url_for_database("postgres://h", "b"), "postgres://h/b");
+}

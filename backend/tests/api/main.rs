@@ -1,0 +1,11 @@
+//! The backend's integration tests: one binary, a module per area. Each test starts the real
+//! app on a free port against its own database, cloned from a migrated template.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod graphql_http;
+mod health;
+mod helpers;
+mod schema_contract;
+mod server;
+mod tenancy;
+mod web_app;

@@ -1,0 +1,10 @@
+//! Migrations applied to every tenant schema. Tables are unqualified: the migrator runs with
+//! the search path set to the one tenant schema, as the tenant's own database role.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_settings;
+
+pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+    vec![Box::new(m20261123_000001_settings::Migration)]
+}

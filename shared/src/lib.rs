@@ -1,0 +1,14 @@
+//! Duely's domain: the types and the pure rules of receivables and collections.
+//!
+//! This crate is compiled into the server and into the web app (wasm32), so it does no I/O and
+//! knows nothing of HTTP, GraphQL or SQL. Server-only derives sit behind the `graphql` feature.
+
+pub mod error_code;
+pub mod ids;
+pub mod locale;
+pub mod money;
+
+pub use error_code::ErrorCode;
+pub use ids::TenantId;
+pub use locale::Locale;
+pub use money::{Currency, CurrencyError, Money, MoneyError};
