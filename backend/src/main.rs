@@ -10,7 +10,8 @@ usage: duely [COMMAND]
 
 commands:
   serve     serve the API and the web app (the default)
-  migrate   bring the control plane and every tenant schema to the latest version
+  migrate   create the database if missing, then bring the control plane and every
+            tenant schema to the latest version
   schema    print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the contract
   help      show this
 
@@ -85,6 +86,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {
+    if db::create_database_if_missing(&config).await? {
+        tracing::info!("created the database");
+    }
     let pool = db::connect(&config).await?;
     let report = db::migrate_all(&pool).await?;
     tracing::info!(

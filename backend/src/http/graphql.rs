@@ -51,7 +51,7 @@ pub async fn graphql_post(
 ) -> Response {
     let media = match negotiate(&headers) {
         Ok(media) => media,
-        Err(response) => return response,
+        Err(not_acceptable) => return not_acceptable.into_response(),
     };
     if !is_json_content_type(&headers) {
         return request_failure(
@@ -72,17 +72,17 @@ pub async fn graphql_post(
             );
         }
     };
-    if let BatchRequest::Batch(requests) = &batch {
-        if requests.len() > MAX_BATCH {
-            return request_failure(
-                media,
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "A batch may hold at most {MAX_BATCH} operations; this one has {}.",
-                    requests.len()
-                ),
-            );
-        }
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > MAX_BATCH
+    {
+        return request_failure(
+            media,
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "A batch may hold at most {MAX_BATCH} operations; this one has {}.",
+                requests.len()
+            ),
+        );
     }
     let response = state.schema.execute_batch(batch).await;
     respond(media, response)
@@ -121,7 +121,7 @@ pub async fn graphql_get(
     };
     let media = match negotiate(&headers) {
         Ok(media) => media,
-        Err(response) => return response,
+        Err(not_acceptable) => return not_acceptable.into_response(),
     };
     if is_mutation(&query, params.operation_name.as_deref()) {
         let mut response = request_failure(
@@ -170,7 +170,7 @@ pub async fn graphql_get(
 
 /// Picks the response media type from `Accept`, by quality then order. No `Accept` means a
 /// legacy client: `application/json`.
-fn negotiate(headers: &HeaderMap) -> Result<ResponseMedia, Response> {
+fn negotiate(headers: &HeaderMap) -> Result<ResponseMedia, NotAcceptable> {
     let Some(accept) = headers
         .get(header::ACCEPT)
         .and_then(|value| value.to_str().ok())
@@ -198,14 +198,21 @@ fn negotiate(headers: &HeaderMap) -> Result<ResponseMedia, Response> {
             APPLICATION_JSON | "application/*" | "*/*" => Some(ResponseMedia::Json),
             _ => None,
         })
-        .ok_or_else(|| {
-            (
-                StatusCode::NOT_ACCEPTABLE,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "Accept application/graphql-response+json or application/json.",
-            )
-                .into_response()
-        })
+        .ok_or(NotAcceptable)
+}
+
+/// The client accepts no media type we answer in.
+struct NotAcceptable;
+
+impl IntoResponse for NotAcceptable {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::NOT_ACCEPTABLE,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Accept application/graphql-response+json or application/json.",
+        )
+            .into_response()
+    }
 }
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
@@ -283,10 +290,8 @@ fn shape(media: ResponseMedia, mut response: GqlResponse) -> (StatusCode, Value)
         }
     }
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-    if request_error {
-        if let Some(object) = body.as_object_mut() {
-            object.remove("data");
-        }
+    if request_error && let Some(object) = body.as_object_mut() {
+        object.remove("data");
     }
     let status = if request_error && media == ResponseMedia::GraphqlResponseJson {
         StatusCode::BAD_REQUEST

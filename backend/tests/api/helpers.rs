@@ -9,6 +9,7 @@
 use domain::TenantId;
 use duely_backend::config::Config;
 use duely_backend::db;
+use duely_backend::db::url::with_database;
 use duely_backend::startup::Application;
 use sea_orm::{
     ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait,
@@ -31,27 +32,8 @@ fn server_url() -> String {
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-/// `url` with its database name replaced.
-pub fn url_for_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_end = base
-        .find("://")
-        .map(|scheme| scheme + 3)
-        .and_then(|start| base[start..].find('/').map(|slash| start + slash))
-        .unwrap_or(base.len());
-    let mut result = format!("{}/{}", &base[..authority_end], database);
-    if let Some(query) = query {
-        result.push('?');
-        result.push_str(query);
-    }
-    result
-}
-
 async fn admin_connection() -> DatabaseConnection {
-    Database::connect(url_for_database(&server_url(), "postgres"))
+    Database::connect(with_database(&server_url(), "postgres"))
         .await
         .expect("connect to PostgreSQL: is it running, and is DATABASE_URL right?")
 }
@@ -95,7 +77,7 @@ async fn ensure_template() {
                 .unwrap();
             admin.close().await.unwrap();
 
-            let template = Database::connect(url_for_database(&server_url(), TEMPLATE))
+            let template = Database::connect(with_database(&server_url(), TEMPLATE))
                 .await
                 .unwrap();
             db::migrate_all(&template).await.unwrap();
@@ -127,7 +109,7 @@ pub async fn fresh_database() -> String {
         }
     }
     admin.close().await.unwrap();
-    url_for_database(&server_url(), &name)
+    with_database(&server_url(), &name)
 }
 
 pub fn fixture_web_dir() -> String {
@@ -250,13 +232,4 @@ pub fn error_codes(body: &serde_json::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-#[test]
-fn url_for_database_replaces_only_the_database() {
-    assert_eq!(
-        url_for_database("postgres://u:p@h:5432/a?sslmode=disable", "b"),
-        "postgres://u:p@h:5432/b?sslmode=disable"
-    );
-    assert_eq!(url_for_database("postgres://h", "b"), "postgres://h/b");
 }

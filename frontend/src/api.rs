@@ -1,0 +1,73 @@
+//! The GraphQL client. Operations are `.graphql` files checked against `backend/schema.graphql`
+//! at compile time by `graphql_client`: a schema change that breaks the app breaks the build.
+
+use domain::ErrorCode;
+use graphql_client::{GraphQLQuery, Response};
+use serde::Deserialize;
+
+/// Where the API lives: the same origin that served the app.
+const ENDPOINT: &str = "/graphql";
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "src/graphql/server_info.graphql",
+    response_derives = "Debug, Clone, PartialEq"
+)]
+pub struct ServerInfo;
+
+/// What went wrong, in terms the UI can translate: the API's code, or the network.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with errors; the first one's code and message.
+    Api {
+        code: ErrorCode,
+        message: String,
+        field: Option<String>,
+    },
+    /// The server could not be reached or answered something that is not GraphQL.
+    Network(String),
+}
+
+#[derive(Deserialize)]
+struct ErrorExtensions {
+    code: Option<String>,
+    field: Option<String>,
+}
+
+/// Runs one typed operation.
+pub async fn run<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
+    let body = Q::build_query(variables);
+    let request = gloo_net::http::Request::post(ENDPOINT)
+        .header("accept", "application/graphql-response+json")
+        .json(&body)
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+    let parsed: Response<Q::ResponseData> = response
+        .json()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+    if let Some(error) = parsed.errors.as_ref().and_then(|errors| errors.first()) {
+        let extensions: Option<ErrorExtensions> = error
+            .extensions
+            .as_ref()
+            .and_then(|map| serde_json::to_value(map).ok())
+            .and_then(|value| serde_json::from_value(value).ok());
+        let (code, field) = extensions
+            .map(|ext| (ext.code, ext.field))
+            .unwrap_or((None, None));
+        return Err(ApiError::Api {
+            code: code
+                .and_then(|code| code.parse().ok())
+                .unwrap_or(ErrorCode::Internal),
+            message: error.message.clone(),
+            field,
+        });
+    }
+    parsed
+        .data
+        .ok_or_else(|| ApiError::Network("the answer carried no data".to_owned()))
+}

@@ -1,0 +1,14 @@
+//! The component kit every page builds on: buttons, form fields with their errors, tables,
+//! toasts, a modal, and loading and progress indicators. Styles live in `style/app.css`.
+
+mod feedback;
+mod form;
+mod modal;
+mod table;
+mod toast;
+
+pub use feedback::{ProgressBar, Spinner};
+pub use form::{Button, ButtonKind, TextField};
+pub use modal::Modal;
+pub use table::DataTable;
+pub use toast::{ToastHost, ToastKind, provide_toasts, use_toasts};

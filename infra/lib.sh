@@ -1,0 +1,175 @@
+# Shared by run.sh and test.sh: find or install what Duely needs, skipping what is there.
+# Sourced, not run. Everything installs from Debian, crates.io or npm by package name.
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO_ROOT/target}"
+WASM_TARGET=wasm32-unknown-unknown
+WEB_DIST="$REPO_ROOT/frontend/dist"
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null || die "cannot install $* here: no apt-get; install it by hand"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_cargo() {
+  if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  command -v cargo >/dev/null || die "Rust is missing: install it with rustup"
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    say "adding the $WASM_TARGET target"
+    rustup target add "$WASM_TARGET"
+  fi
+}
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+ensure_wasm_bindgen() {
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$REPO_ROOT/Cargo.lock")"
+  [ -n "$want" ] || die "cannot read the wasm-bindgen version from Cargo.lock"
+  if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (a few minutes, once)"
+    # `--locked` fails on a lockfile dependency the registry lacks; an exact version works.
+    cargo install wasm-bindgen-cli --version "=$want"
+  fi
+}
+
+ensure_node() {
+  if ! command -v npm >/dev/null; then
+    say "installing Node.js and npm from Debian"
+    apt_install nodejs npm
+  fi
+}
+
+# npm packages from a folder's package.json, installed once per lockfile change.
+ensure_npm_packages() {
+  local dir="$1"
+  ensure_node
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.installed" ]; then
+    say "installing npm packages in ${dir#"$REPO_ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$dir/node_modules/.installed"
+  fi
+}
+
+# wasm-opt from npm's binaryen (132): Debian's (108) emits a wasm that Chromium rejects.
+ensure_wasm_opt() {
+  ensure_npm_packages "$REPO_ROOT/infra/tools"
+  WASM_OPT="$REPO_ROOT/infra/tools/node_modules/.bin/wasm-opt"
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Chromium from Debian"
+    apt_install chromium
+  fi
+}
+
+# PostgreSQL: DATABASE_URL if set; else the server on 127.0.0.1:5432; else a throwaway cluster
+# under the target directory (installing Debian's postgresql when its binaries are missing).
+# Exports DATABASE_URL pointing at the server with database $1.
+ensure_postgres() {
+  local database="$1"
+  if [ -n "${DATABASE_URL:-}" ]; then
+    say "using PostgreSQL from DATABASE_URL"
+    return
+  fi
+  if port_open 127.0.0.1 5432; then
+    say "using PostgreSQL on 127.0.0.1:5432"
+    export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$database"
+    return
+  fi
+  start_throwaway_postgres
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$database"
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+postgres_bin_dir() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
+}
+
+start_throwaway_postgres() {
+  PG_PORT="${DUELY_PG_PORT:-55432}"
+  local bin data log
+  bin="$(postgres_bin_dir || true)"
+  if [ -z "$bin" ]; then
+    say "installing PostgreSQL from Debian"
+    apt_install postgresql
+    bin="$(postgres_bin_dir)" || die "PostgreSQL installed but initdb not found"
+  fi
+  data="$CARGO_TARGET_DIR/duely-postgres/data"
+  log="$CARGO_TARGET_DIR/duely-postgres/server.log"
+  if port_open 127.0.0.1 "$PG_PORT"; then
+    say "using the throwaway PostgreSQL on 127.0.0.1:$PG_PORT"
+    return
+  fi
+  mkdir -p "$(dirname "$data")"
+  # initdb refuses to run as root: the cluster belongs to the postgres user.
+  local run_as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    chown postgres "$(dirname "$data")"
+    run_as=(runuser -u postgres --)
+  fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "creating a throwaway PostgreSQL cluster in $data"
+    "${run_as[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  say "starting the throwaway PostgreSQL on 127.0.0.1:$PG_PORT"
+  "${run_as[@]}" "$bin/pg_ctl" -D "$data" -l "$log" -w \
+    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off" start >/dev/null
+}
+
+# Builds the web app in release mode into frontend/dist with content-hashed asset names.
+build_frontend() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+  say "building the web app (release wasm)"
+  cargo build --profile wasm-release --target "$WASM_TARGET" -p duely-frontend
+  local out="$CARGO_TARGET_DIR/duely-web"
+  rm -rf "$out" && mkdir -p "$out"
+  wasm-bindgen --target web --no-typescript --out-name duely --out-dir "$out" \
+    "$CARGO_TARGET_DIR/$WASM_TARGET/wasm-release/duely-frontend.wasm"
+  "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$out/duely_bg.opt.wasm" "$out/duely_bg.wasm"
+
+  local hash_js hash_wasm hash_css js wasm css
+  hash_js="$(sha256sum "$out/duely.js" | cut -c1-16)"
+  hash_wasm="$(sha256sum "$out/duely_bg.opt.wasm" | cut -c1-16)"
+  hash_css="$(sha256sum "$REPO_ROOT/frontend/style/app.css" | cut -c1-16)"
+  js="duely-$hash_js.js"; wasm="duely-$hash_wasm.wasm"; css="app-$hash_css.css"
+  rm -rf "$WEB_DIST" && mkdir -p "$WEB_DIST/assets"
+  cp "$out/duely.js" "$WEB_DIST/assets/$js"
+  cp "$out/duely_bg.opt.wasm" "$WEB_DIST/assets/$wasm"
+  cp "$REPO_ROOT/frontend/style/app.css" "$WEB_DIST/assets/$css"
+  sed -e "s/{{JS}}/$js/g" -e "s/{{WASM}}/$wasm/g" -e "s/{{CSS}}/$css/g" \
+    "$REPO_ROOT/frontend/index.html" > "$WEB_DIST/index.html"
+  local raw gz
+  raw="$(stat -c %s "$WEB_DIST/assets/$wasm")"
+  gz="$(gzip -9 -c "$WEB_DIST/assets/$wasm" | wc -c)"
+  say "web app built: wasm $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs Duely: builds the web app and the server, finds or makes a PostgreSQL, migrates, loads the
+# demo data, and serves at http://localhost:${PORT:-8080}.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+ensure_cargo
+build_frontend
+say "building the server"
+cargo build -p duely-backend --bin duely
+ensure_postgres duely
+
+DUELY="$CARGO_TARGET_DIR/debug/duely"
+export DUELY_WEB_DIR="$WEB_DIST"
+export PORT="${PORT:-8080}"
+"$DUELY" migrate
+say "Duely is starting at http://localhost:$PORT (GraphQL and GraphiQL at /graphql); Ctrl-C stops it"
+exec "$DUELY" serve

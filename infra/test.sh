@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs everything CI runs, in the order that fails fastest: formatting, clippy (native and
+# wasm32), unit, property and integration tests against a real PostgreSQL, the release wasm
+# build, and the browser journeys in headless Chromium. Ends with the runners' summary lines.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+ensure_cargo
+ensure_wasm_target
+
+say "cargo fmt --check"
+cargo fmt --all --check
+
+say "clippy (native)"
+cargo clippy --workspace --exclude duely-frontend --all-targets --locked -- -D warnings
+say "clippy (wasm32)"
+cargo clippy -p duely-frontend -p duely-domain --target "$WASM_TARGET" --locked -- -D warnings
+
+ensure_postgres postgres
+say "unit, property and integration tests"
+CARGO_LOG="$CARGO_TARGET_DIR/duely-cargo-test.log"
+cargo test --workspace --exclude duely-frontend --locked 2>&1 | tee "$CARGO_LOG"
+
+# The release web app, then the browser journeys against a fresh database. The server binary is
+# the one `cargo test` just built: same profile and features, so nothing builds twice.
+build_frontend
+ensure_chromium
+ensure_npm_packages "$REPO_ROOT/e2e"
+
+E2E_DATABASE="duely_test_e2e_$(date +%s)"
+SERVER_URL="${DATABASE_URL%%\?*}"
+export DATABASE_URL="${SERVER_URL%/*}/$E2E_DATABASE"
+DUELY="$CARGO_TARGET_DIR/debug/duely"
+[ -x "$DUELY" ] || die "the duely binary was not built by cargo test"
+"$DUELY" migrate >/dev/null
+
+E2E_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)"
+SERVER_LOG="$CARGO_TARGET_DIR/duely-e2e-server.log"
+HOST=127.0.0.1 PORT="$E2E_PORT" DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json "$DUELY" serve >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  port_open 127.0.0.1 "$E2E_PORT" && break
+  sleep 0.1
+done
+port_open 127.0.0.1 "$E2E_PORT" || { cat "$SERVER_LOG" >&2; die "the e2e server did not start"; }
+
+say "browser journeys (Playwright, Debian Chromium)"
+set +e
+(cd e2e && DUELY_BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
+E2E_STATUS=$?
+set -e
+kill "$SERVER_PID" 2>/dev/null || true
+wait "$SERVER_PID" 2>/dev/null || true
+[ "$E2E_STATUS" -eq 0 ] || { tail -n 50 "$SERVER_LOG" >&2; die "browser journeys failed"; }
+
+# The runners' own closing lines, gathered at the end.
+say "summary"
+grep -E '^test result:' "$CARGO_LOG"
+node -e '
+  const r = require(process.argv[1]);
+  const s = r.stats;
+  console.log(`e2e: ${s.expected} passed, ${s.unexpected + s.flaky} failed, ${s.skipped} skipped`);
+' "$REPO_ROOT/e2e/test-results/results.json"
