@@ -6,10 +6,11 @@
 //!   set to that schema alone. Its ledger, `tenant_migrations`, lives inside each tenant schema,
 //!   so every tenant records its own version.
 //!
-//! sea-orm-migration keeps its ledger in an unqualified table and checks for it in
-//! `current_schema()`. Were `public` on a tenant's search path, a tenant without a ledger yet
-//! would read and write the control plane's one instead; the two ledgers therefore have
-//! different names, and tenant transactions never put `public` on the path.
+//! sea-orm-migration keeps its ledger in an unqualified table, created with `IF NOT EXISTS` in the
+//! first existing schema of the search path. Were `public` on a tenant's path, a missing tenant
+//! schema would send the ledger and every tenant table into the control plane without an error.
+//! So the two ledgers have different names, and tenant migrations run with the tenant schema
+//! alone on the path: a missing schema fails loudly.
 //!
 //! Tenant migrations are expand-then-contract: while a rollout runs, code at version N and N-1
 //! serve tenants on either version, so a migration never changes a column's type or drops a

@@ -3,11 +3,15 @@
 //! This crate is compiled into the server and into the web app (wasm32), so it does no I/O and
 //! knows nothing of HTTP, GraphQL or SQL. Server-only derives sit behind the `graphql` feature.
 
+pub mod access;
+pub mod credentials;
 pub mod error_code;
 pub mod ids;
 pub mod locale;
 pub mod money;
 
+pub use access::{Access, ApiScope, Permission, Role};
+pub use credentials::EmailAddress;
 pub use error_code::ErrorCode;
 pub use ids::TenantId;
 pub use locale::Locale;
