@@ -165,7 +165,7 @@ pub fn check_password(password: &str, email: &EmailAddress) -> Result<(), Passwo
     if lowered == email.as_str() || lowered == local_part {
         return Err(PasswordError::SameAsEmail);
     }
-    let one_repeated_char = lowered.chars().all(|c| Some(c) == lowered.chars().next());
+    let one_repeated_char = lowered.chars().all(|c| lowered.starts_with(c));
     if one_repeated_char || COMMON_PASSWORDS.iter().any(|common| *common == lowered) {
         return Err(PasswordError::TooCommon);
     }
