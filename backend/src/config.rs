@@ -30,6 +30,28 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `DUELY_LOG_FORMAT`: `json` or `pretty`; default json unless stdout is a terminal.
     pub log_format: Option<LogFormat>,
+    /// `DUELY_ENV`: `development` (default) or `production`.
+    pub environment: Environment,
+    /// `DUELY_JWT_SECRET`: the HMAC key for access tokens, at least 32 bytes. Unset in
+    /// development, a random key is made at start-up (sessions end on restart); production
+    /// refuses to start without one.
+    pub jwt_secret: Option<SecretString>,
+    /// `DUELY_PUBLIC_URL`, default `http://localhost:<PORT>`: where people reach Duely; it is
+    /// the tokens' issuer and the base of links in emails.
+    pub public_url: String,
+    /// `DUELY_ACCESS_TOKEN_MINUTES`, default 15, at most 15.
+    pub access_token_ttl: Duration,
+    /// `DUELY_REFRESH_TOKEN_DAYS`, default 30.
+    pub refresh_token_ttl: Duration,
+    /// `DUELY_TRUST_FORWARDED_FOR`: `true` behind a proxy that sets `X-Forwarded-For`, so
+    /// log-in throttling sees the client's address; default `false`.
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +100,7 @@ impl Config {
             expected: "an IP address such as 0.0.0.0 or 127.0.0.1",
         })?;
         let port_raw = text("PORT", "8080");
-        let port = port_raw.trim().parse().map_err(|_| ConfigError {
+        let port: u16 = port_raw.trim().parse().map_err(|_| ConfigError {
             name: "PORT",
             value: port_raw.clone(),
             expected: "a port number from 0 to 65535",
@@ -109,7 +131,67 @@ impl Config {
             }
         };
 
+        let environment = match text("DUELY_ENV", "development").as_str() {
+            "development" => Environment::Development,
+            "production" => Environment::Production,
+            other => {
+                return Err(ConfigError {
+                    name: "DUELY_ENV",
+                    value: other.to_owned(),
+                    expected: "development or production",
+                });
+            }
+        };
+        let jwt_secret = lookup("DUELY_JWT_SECRET").filter(|secret| !secret.is_empty());
+        match &jwt_secret {
+            Some(secret) if secret.len() < 32 => {
+                return Err(ConfigError {
+                    name: "DUELY_JWT_SECRET",
+                    value: "(hidden)".to_owned(),
+                    expected: "at least 32 bytes of random data",
+                });
+            }
+            None if environment == Environment::Production => {
+                return Err(ConfigError {
+                    name: "DUELY_JWT_SECRET",
+                    value: String::new(),
+                    expected: "set in production (at least 32 bytes of random data)",
+                });
+            }
+            _ => {}
+        }
+        let access_minutes = parse("DUELY_ACCESS_TOKEN_MINUTES", "15", "whole minutes, 1 to 15")?;
+        if !(1..=15).contains(&access_minutes) {
+            return Err(ConfigError {
+                name: "DUELY_ACCESS_TOKEN_MINUTES",
+                value: access_minutes.to_string(),
+                expected: "whole minutes, 1 to 15",
+            });
+        }
+        let trust_forwarded_for = match text("DUELY_TRUST_FORWARDED_FOR", "false").as_str() {
+            "true" => true,
+            "false" => false,
+            other => {
+                return Err(ConfigError {
+                    name: "DUELY_TRUST_FORWARDED_FOR",
+                    value: other.to_owned(),
+                    expected: "true or false",
+                });
+            }
+        };
+        let public_url = text("DUELY_PUBLIC_URL", &format!("http://localhost:{port}"))
+            .trim_end_matches('/')
+            .to_owned();
+
         Ok(Config {
+            environment,
+            jwt_secret: jwt_secret.map(SecretString::from),
+            public_url,
+            access_token_ttl: Duration::from_secs(access_minutes * 60),
+            refresh_token_ttl: Duration::from_secs(
+                parse("DUELY_REFRESH_TOKEN_DAYS", "30", "a whole number of days")? * 86_400,
+            ),
+            trust_forwarded_for,
             host,
             port,
             database_url: SecretString::from(database_url),
@@ -168,6 +250,20 @@ mod tests {
         let error = config_with(&[("PORT", "eighty")]).unwrap_err();
         assert_eq!(error.name, "PORT");
         assert!(error.to_string().contains("eighty"));
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_token_key() {
+        let error = config_with(&[("DUELY_ENV", "production")]).unwrap_err();
+        assert_eq!(error.name, "DUELY_JWT_SECRET");
+        assert!(config_with(&[("DUELY_JWT_SECRET", "too short")]).is_err());
+    }
+
+    #[test]
+    fn access_tokens_live_at_most_fifteen_minutes() {
+        assert!(config_with(&[("DUELY_ACCESS_TOKEN_MINUTES", "60")]).is_err());
+        let config = config_with(&[("DUELY_ACCESS_TOKEN_MINUTES", "5")]).unwrap();
+        assert_eq!(config.access_token_ttl, Duration::from_secs(300));
     }
 
     #[test]

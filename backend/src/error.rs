@@ -19,6 +19,8 @@ pub enum AppError {
         message: String,
         /// The input field at fault, when there is one (`input.email`).
         field: Option<String>,
+        /// For `RATE_LIMITED`: seconds until a retry may succeed.
+        retry_after: Option<u64>,
     },
     /// Anything else. Logged with its chain; the client sees only that something failed.
     Internal(anyhow::Error),
@@ -36,14 +38,47 @@ impl AppError {
             code,
             message: message.into(),
             field: None,
+            retry_after: None,
         }
     }
 
-    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// Bad input: names the field (as the client sent it, `input.email`) and what is allowed.
+    pub fn validation(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
         AppError::Client {
             code: ErrorCode::Validation,
+            message: message.to_string(),
+            field: Some(field.into()),
+            retry_after: None,
+        }
+    }
+
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        AppError::client(ErrorCode::Unauthenticated, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        AppError::client(ErrorCode::Forbidden, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        AppError::client(ErrorCode::NotFound, message)
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Client {
+            code: ErrorCode::Conflict,
             message: message.into(),
             field: Some(field.into()),
+            retry_after: None,
+        }
+    }
+
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        AppError::Client {
+            code: ErrorCode::RateLimited,
+            message: format!("Too many attempts; try again in {retry_after_secs} seconds."),
+            field: None,
+            retry_after: Some(retry_after_secs),
         }
     }
 
@@ -68,10 +103,14 @@ impl ErrorExtensions for AppError {
                 code,
                 message,
                 field,
+                retry_after,
             } => async_graphql::Error::new(message.clone()).extend_with(|_, ext| {
                 ext.set("code", code.as_str());
                 if let Some(field) = field {
                     ext.set("field", field.as_str());
+                }
+                if let Some(seconds) = retry_after {
+                    ext.set("retryAfter", *seconds);
                 }
             }),
             AppError::Internal(error) => {
@@ -80,5 +119,19 @@ impl ErrorExtensions for AppError {
                     .extend_with(|_, ext| ext.set("code", ErrorCode::Internal.as_str()))
             }
         }
+    }
+}
+
+/// The resolvers' result: errors already carry their code.
+pub type ApiResult<T> = Result<T, async_graphql::Error>;
+
+/// `.api()` turns a use-case result into a resolver result, the one way across the boundary.
+pub trait IntoApi<T> {
+    fn api(self) -> ApiResult<T>;
+}
+
+impl<T> IntoApi<T> for Result<T, AppError> {
+    fn api(self) -> ApiResult<T> {
+        self.map_err(|error| error.extend())
     }
 }

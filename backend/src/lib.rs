@@ -2,9 +2,12 @@
 //! the modules beside them are the cross-cutting pieces. See ARCHITECTURE.md for the map.
 
 pub mod api;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod identity;
 pub mod startup;
 pub mod telemetry;

@@ -6,6 +6,7 @@ use crate::api;
 use crate::config::Config;
 use crate::db;
 use crate::http::{self, AppState};
+use crate::identity::Identity;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,13 +24,18 @@ impl Application {
         // Install the metrics recorder before the first request, or its counts are lost.
         crate::telemetry::prometheus();
         let db = db::connect(&config).await?;
-        let schema = api::schema_builder().data(db.clone()).finish();
+        let identity = Identity::from_config(&config)?;
+        let schema = api::schema_builder()
+            .data(db.clone())
+            .data(identity.clone())
+            .finish();
         let listener = TcpListener::bind(config.bind_address()).await?;
         let port = listener.local_addr()?.port();
         let shutdown_grace = config.shutdown_grace;
         let state = AppState {
             schema,
             db,
+            identity,
             config: Arc::new(config),
         };
         Ok(Application {
@@ -51,7 +57,10 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
-        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: draining in-flight requests");
             let _ = stopping_tx.send(true);

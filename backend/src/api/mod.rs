@@ -3,7 +3,8 @@
 
 mod server_info;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use crate::identity::graphql::{IdentityMutation, IdentityQuery};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 /// Maximum nesting of a query: deep enough for any screen, shallow enough to stop abuse.
 pub const MAX_DEPTH: usize = 16;
@@ -13,14 +14,17 @@ pub const MAX_COMPLEXITY: usize = 5_000;
 pub const MAX_BATCH: usize = 10;
 
 #[derive(MergedObject, Default)]
-pub struct Query(server_info::ServerInfoQuery);
+pub struct Query(server_info::ServerInfoQuery, IdentityQuery);
 
-pub type DuelySchema = Schema<Query, EmptyMutation, EmptySubscription>;
+#[derive(MergedObject, Default)]
+pub struct Mutation(IdentityMutation);
+
+pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema with its limits and no data: what `duely schema` prints, and the base the server
 /// adds its shared data to.
-pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
 }

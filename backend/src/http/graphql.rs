@@ -9,20 +9,22 @@
 //!
 //! Every error leaves with an `extensions.code`.
 
-use super::AppState;
+use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
+use crate::auth::{Caller, RequestContext};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensionValues, Request, Response as GqlResponse,
 };
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use domain::ErrorCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::net::{IpAddr, SocketAddr};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const APPLICATION_JSON: &str = "application/json";
@@ -46,6 +48,7 @@ impl ResponseMedia {
 
 pub async fn graphql_post(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -84,7 +87,8 @@ pub async fn graphql_post(
             ),
         );
     }
-    let response = state.schema.execute_batch(batch).await;
+    let context = request_context(&state, &headers, peer).await;
+    let response = state.schema.execute_batch(batch.data(context)).await;
     respond(media, response)
 }
 
@@ -99,6 +103,7 @@ pub struct GetParams {
 
 pub async fn graphql_get(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(params): Query<GetParams>,
 ) -> Response {
@@ -164,8 +169,52 @@ pub async fn graphql_get(
             }
         }
     }
-    let response = state.schema.execute(request).await;
+    let context = request_context(&state, &headers, peer).await;
+    let response = state.schema.execute(request.data(context)).await;
     respond(media, BatchResponse::Single(response))
+}
+
+/// Who is calling, the request id and the client's address, attached to every operation.
+async fn request_context(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> RequestContext {
+    let caller = match headers
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str())
+    {
+        None => Caller::Anonymous,
+        Some(Ok(value)) => match value.strip_prefix("Bearer ") {
+            Some(bearer) => {
+                state
+                    .identity
+                    .authenticate(&state.db, Some(bearer.trim()))
+                    .await
+            }
+            None => {
+                Caller::Rejected("Send credentials as `Authorization: Bearer <token or API key>`.")
+            }
+        },
+        Some(Err(_)) => Caller::Rejected("The Authorization header is not valid text."),
+    };
+    let forwarded = state
+        .config
+        .trust_forwarded_for
+        .then(|| headers.get("x-forwarded-for"))
+        .flatten()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .and_then(|first| first.trim().parse::<IpAddr>().ok());
+    RequestContext {
+        caller,
+        request_id: headers
+            .get(REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("-")
+            .to_owned(),
+        client_ip: Some(forwarded.unwrap_or(peer.ip())),
+    }
 }
 
 /// Picks the response media type from `Accept`, by quality then order. No `Accept` means a

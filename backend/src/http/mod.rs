@@ -7,6 +7,7 @@ mod web_app;
 
 use crate::api::DuelySchema;
 use crate::config::Config;
+use crate::identity::Identity;
 use axum::Router;
 use axum::http::{HeaderName, StatusCode};
 use axum::routing::get;
@@ -23,6 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 pub struct AppState {
     pub schema: DuelySchema,
     pub db: DatabaseConnection,
+    pub identity: Identity,
     pub config: Arc<Config>,
 }
 

@@ -188,6 +188,43 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts a GraphQL operation with `Authorization: Bearer <bearer>`.
+    pub async fn graphql_as(
+        &self,
+        bearer: &str,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        self.client
+            .post(self.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .bearer_auth(bearer)
+            .json(&serde_json::json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up a company through the API and returns the owner's session.
+    pub async fn sign_up(&self, company: &str, email: &str) -> TestSession {
+        let body = self
+            .graphql(
+                SIGN_UP,
+                serde_json::json!({ "input": {
+                    "companyName": company,
+                    "name": "Li Wei",
+                    "email": email,
+                    "password": TEST_PASSWORD,
+                }}),
+            )
+            .await;
+        TestSession::from_payload(&body["data"]["signUp"])
+            .unwrap_or_else(|| panic!("sign-up failed: {body}"))
+    }
+
     /// Signals shutdown and waits for the server to finish draining.
     pub async fn stop(&mut self) -> std::io::Result<()> {
         if let Some(shutdown) = self.shutdown.take() {
@@ -206,7 +243,7 @@ pub async fn create_tenant(db: &DatabaseConnection, name: &str) -> TenantId {
     let txn = db.begin().await.unwrap();
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO public.tenants (id, name, schema_name) VALUES ($1, $2, $3)",
+        "INSERT INTO public.tenants (id, name, schema_name, slug) VALUES ($1, $2, $3, $3)",
         [tenant.0.into(), name.into(), tenant.schema_name().into()],
     ))
     .await
@@ -232,4 +269,66 @@ pub fn error_codes(body: &serde_json::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+pub const TEST_PASSWORD: &str = "receivables-on-time";
+
+pub const SESSION_FIELDS: &str = "accessToken accessTokenExpiresAt refreshToken role user { id email name } tenant { id name slug baseCurrency locale timeZone plan status }";
+
+pub const SIGN_UP: &str = "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken accessTokenExpiresAt refreshToken role user { id email name } tenant { id name slug baseCurrency locale timeZone plan status } } }";
+
+/// A session as the API returned it.
+#[derive(Debug, Clone)]
+pub struct TestSession {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub user_id: String,
+    pub tenant_id: TenantId,
+}
+
+impl TestSession {
+    pub fn from_payload(payload: &serde_json::Value) -> Option<Self> {
+        Some(TestSession {
+            access_token: payload["accessToken"].as_str()?.to_owned(),
+            refresh_token: payload["refreshToken"].as_str()?.to_owned(),
+            user_id: payload["user"]["id"].as_str()?.to_owned(),
+            tenant_id: payload["tenant"]["id"].as_str()?.parse().ok()?,
+        })
+    }
+}
+
+/// Makes `user_id` a member of `tenant` with `role`, as an accepted invitation will.
+pub async fn add_member(db: &DatabaseConnection, tenant: TenantId, user_id: &str, role: &str) {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)",
+        [
+            tenant.0.into(),
+            user_id.parse::<Uuid>().unwrap().into(),
+            role.into(),
+        ],
+    ))
+    .await
+    .unwrap();
+}
+
+/// Ends `user_id`'s membership of `tenant`, as removing a member will.
+pub async fn remove_member(db: &DatabaseConnection, tenant: TenantId, user_id: &str) {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "DELETE FROM public.memberships WHERE tenant_id = $1 AND user_id = $2",
+        [tenant.0.into(), user_id.parse::<Uuid>().unwrap().into()],
+    ))
+    .await
+    .unwrap();
+}
+
+/// A count from the control plane, for checking that nothing changed.
+pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
 }

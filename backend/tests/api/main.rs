@@ -5,6 +5,7 @@
 mod graphql_http;
 mod health;
 mod helpers;
+mod identity;
 mod schema_contract;
 mod server;
 mod tenancy;

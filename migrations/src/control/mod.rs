@@ -3,7 +3,11 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_tenants;
+mod m20261123_000002_identity;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(m20261123_000001_tenants::Migration)]
+    vec![
+        Box::new(m20261123_000001_tenants::Migration),
+        Box::new(m20261123_000002_identity::Migration),
+    ]
 }

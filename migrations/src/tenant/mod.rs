@@ -4,7 +4,11 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_settings;
+mod m20261123_000002_audit_log;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(m20261123_000001_settings::Migration)]
+    vec![
+        Box::new(m20261123_000001_settings::Migration),
+        Box::new(m20261123_000002_audit_log::Migration),
+    ]
 }

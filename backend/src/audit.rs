@@ -1,0 +1,63 @@
+//! Writing to a tenant's audit log: who, when, what, to which entity, before and after, and the
+//! request id. Written in the same transaction as the change it records. The table refuses
+//! updates and deletes (see the tenant migration), so entries are permanent.
+
+use domain::TenantId;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use uuid::Uuid;
+
+/// Who acted.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    User { id: Uuid, label: String },
+    ApiKey { id: Uuid, label: String },
+    System,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub actor: Actor,
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<&'a str>,
+}
+
+/// Appends `entry` to `tenant`'s log. Works from a tenant transaction or from a control-plane
+/// transaction (the table is schema-qualified; the application role is a member of every
+/// tenant role).
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    entry: AuditEntry<'_>,
+) -> Result<(), DbErr> {
+    let (user_id, key_id, label) = match entry.actor {
+        Actor::User { id, label } => (Some(id), None, label),
+        Actor::ApiKey { id, label } => (None, Some(id), label),
+        Actor::System => (None, None, "Duely".to_owned()),
+    };
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            r#"INSERT INTO "{}".audit_log
+               (actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, before, after, request_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+            tenant.schema_name()
+        ),
+        [
+            user_id.into(),
+            key_id.into(),
+            label.into(),
+            entry.action.into(),
+            entry.entity_type.into(),
+            entry.entity_id.into(),
+            entry.before.into(),
+            entry.after.into(),
+            entry.request_id.map(str::to_owned).into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}

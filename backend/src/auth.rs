@@ -1,0 +1,107 @@
+//! Who is calling. The GraphQL handler turns the `Authorization: Bearer …` header into a
+//! [`Caller`] once per request; resolvers ask it for what they need (`require_member`,
+//! `authorize`), so enforcement sits here and nowhere else.
+//!
+//! A bearer that starts with `duely_` is an API key; anything else is an access token (JWT). The
+//! membership behind a token is re-read on every request, so a removed member or a changed role
+//! takes effect at once, not when the token expires.
+
+use crate::error::AppError;
+use domain::TenantId;
+use domain::access::{Access, ApiScope, Permission, Role, scopes_allow};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+/// Per-request facts, attached to every GraphQL request by the HTTP handler.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub caller: Caller,
+    pub request_id: String,
+    pub client_ip: Option<IpAddr>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// No credentials.
+    Anonymous,
+    /// Credentials were sent but are not valid now; says why, for the error message.
+    Rejected(&'static str),
+    /// A signed-in team member acting in one tenant.
+    Member(Member),
+    /// A third party's API key, acting in its tenant with exactly its scopes.
+    ApiKey(ApiKeyCaller),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub tenant_id: TenantId,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyCaller {
+    pub key_id: Uuid,
+    pub tenant_id: TenantId,
+    pub scopes: Vec<ApiScope>,
+}
+
+impl Caller {
+    pub fn tenant_id(&self) -> Option<TenantId> {
+        match self {
+            Caller::Member(member) => Some(member.tenant_id),
+            Caller::ApiKey(key) => Some(key.tenant_id),
+            Caller::Anonymous | Caller::Rejected(_) => None,
+        }
+    }
+
+    fn unauthenticated(&self) -> AppError {
+        match self {
+            Caller::Rejected(reason) => AppError::unauthenticated(*reason),
+            _ => AppError::unauthenticated(
+                "Sign in, or send an API key as `Authorization: Bearer <key>`.",
+            ),
+        }
+    }
+
+    /// A signed-in person (API keys cannot manage sessions or see a person's profile).
+    pub fn require_member(&self) -> Result<&Member, AppError> {
+        match self {
+            Caller::Member(member) => Ok(member),
+            Caller::ApiKey(_) => Err(AppError::forbidden(
+                "This needs a signed-in team member; API keys cannot do it.",
+            )),
+            _ => Err(self.unauthenticated()),
+        }
+    }
+
+    /// Anyone with credentials for a tenant.
+    pub fn require_tenant(&self) -> Result<TenantId, AppError> {
+        self.tenant_id().ok_or_else(|| self.unauthenticated())
+    }
+
+    /// Checks `permission` for a member's role or a key's scopes, and says how far it reaches.
+    pub fn authorize(&self, permission: Permission) -> Result<Access, AppError> {
+        match self {
+            Caller::Member(member) => match member.role.access(permission) {
+                Access::None => Err(AppError::forbidden(format!(
+                    "Your role ({}) does not allow this.",
+                    member.role
+                ))),
+                access => Ok(access),
+            },
+            Caller::ApiKey(key) => {
+                if scopes_allow(&key.scopes, permission) {
+                    Ok(Access::All)
+                } else {
+                    let needed = permission
+                        .api_scope()
+                        .map(|scope| format!("the `{scope}` scope"))
+                        .unwrap_or_else(|| "a signed-in team member".to_owned());
+                    Err(AppError::forbidden(format!("This API key lacks {needed}.")))
+                }
+            }
+            _ => Err(self.unauthenticated()),
+        }
+    }
+}

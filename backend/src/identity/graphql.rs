@@ -1,0 +1,376 @@
+//! The identity API: `signUp`, `logIn`, `refreshSession`, `logOut`, `switchTenant`, `me`.
+//! Resolvers parse, call `sessions`, and map rows to API types; nothing else.
+
+use super::Identity;
+use super::sessions::{self, Session, SignUp, TenantRow, UserRow};
+use crate::auth::{Caller, RequestContext};
+use crate::error::{ApiResult, AppError, IntoApi};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use domain::access::{Access, Permission, Role};
+use domain::{Locale, TenantId};
+use sea_orm::DatabaseConnection;
+
+pub(crate) fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
+    ctx.data::<RequestContext>()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("request context missing")))
+        .api()
+}
+
+pub(crate) fn services<'a>(ctx: &Context<'a>) -> ApiResult<(&'a Identity, &'a DatabaseConnection)> {
+    let identity = ctx
+        .data::<Identity>()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("identity services missing")))
+        .api()?;
+    let db = ctx
+        .data::<DatabaseConnection>()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("database missing")))
+        .api()?;
+    Ok((identity, db))
+}
+
+fn parse_tenant_id(field: &str, id: &ID) -> ApiResult<TenantId> {
+    id.parse::<TenantId>()
+        .map_err(|_| {
+            AppError::validation(
+                field,
+                format!("`{}` is not a company id (a UUID)", id.as_str()),
+            )
+        })
+        .api()
+}
+
+/// A person with an account.
+#[derive(SimpleObject)]
+pub struct User {
+    pub id: ID,
+    pub email: String,
+    pub name: String,
+    pub locale: Locale,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: ID(row.id.to_string()),
+            email: row.email,
+            name: row.name,
+            locale: row.locale.parse().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Plan {
+    Free,
+    Growth,
+    Scale,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum TenantStatus {
+    /// In normal use.
+    Active,
+    /// Readable, not writable (for example after a subscription ended); nothing is deleted.
+    ReadOnly,
+    Closed,
+}
+
+/// A company using Duely.
+#[derive(SimpleObject)]
+pub struct Tenant {
+    pub id: ID,
+    pub name: String,
+    /// A readable, unique handle.
+    pub slug: String,
+    /// ISO 4217 code of the currency reports default to.
+    pub base_currency: String,
+    pub locale: Locale,
+    /// IANA time zone; dunning runs and daily jobs follow it.
+    pub time_zone: String,
+    pub plan: Plan,
+    pub status: TenantStatus,
+}
+
+impl From<TenantRow> for Tenant {
+    fn from(row: TenantRow) -> Self {
+        Tenant {
+            id: ID(row.id.to_string()),
+            name: row.name,
+            slug: row.slug,
+            base_currency: row.base_currency,
+            locale: row.locale.parse().unwrap_or_default(),
+            time_zone: row.time_zone,
+            plan: match row.plan.as_str() {
+                "FREE" => Plan::Free,
+                "SCALE" => Plan::Scale,
+                _ => Plan::Growth,
+            },
+            status: match row.status.as_str() {
+                "READ_ONLY" => TenantStatus::ReadOnly,
+                "CLOSED" => TenantStatus::Closed,
+                _ => TenantStatus::Active,
+            },
+        }
+    }
+}
+
+/// A signed-in session. Send `accessToken` as `Authorization: Bearer <token>`; before it
+/// expires, trade `refreshToken` for a new pair with `refreshSession`.
+#[derive(SimpleObject)]
+pub struct SessionPayload {
+    pub access_token: String,
+    pub access_token_expires_at: DateTime<Utc>,
+    /// Single use: each refresh returns the next one, and reusing an old one ends the session.
+    pub refresh_token: String,
+    pub user: User,
+    pub tenant: Tenant,
+    pub role: Role,
+}
+
+impl From<Session> for SessionPayload {
+    fn from(session: Session) -> Self {
+        SessionPayload {
+            access_token: session.access.token,
+            access_token_expires_at: session.access.expires_at,
+            refresh_token: session.refresh_token,
+            user: session.user.into(),
+            tenant: session.tenant.into(),
+            role: session.role,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct PermissionGrant {
+    pub permission: Permission,
+    /// `ALL`, or `ASSIGNED` for only the customers assigned to the user.
+    pub access: Access,
+}
+
+#[derive(SimpleObject)]
+pub struct Membership {
+    pub tenant: Tenant,
+    pub role: Role,
+}
+
+/// The caller: a team member (with `user` and `role`) or an API key (without them).
+#[derive(SimpleObject)]
+pub struct Me {
+    pub user: Option<User>,
+    pub tenant: Tenant,
+    pub role: Option<Role>,
+    /// What the caller may do, for showing only what is allowed.
+    pub permissions: Vec<PermissionGrant>,
+    /// Every company the user belongs to, for switching.
+    pub memberships: Vec<Membership>,
+}
+
+#[derive(SimpleObject)]
+pub struct LogOutPayload {
+    /// True when a session was ended.
+    pub logged_out: bool,
+}
+
+#[derive(InputObject)]
+pub struct SignUpInput {
+    /// The company's name, 1 to 100 characters.
+    pub company_name: String,
+    /// Your name.
+    pub name: String,
+    pub email: String,
+    /// At least 10 characters, not your email, not a common password.
+    pub password: String,
+    /// ISO 4217 code; CNY when omitted.
+    pub base_currency: Option<String>,
+    pub locale: Option<Locale>,
+    /// IANA time zone; Asia/Shanghai when omitted.
+    pub time_zone: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct LogInInput {
+    pub email: String,
+    pub password: String,
+    /// The company to sign in to; the most recently used one when omitted.
+    pub tenant_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct RefreshSessionInput {
+    pub refresh_token: String,
+}
+
+#[derive(InputObject, Default)]
+pub struct LogOutInput {
+    /// The session to end. Without it, a signed-in caller ends all their sessions in this company.
+    pub refresh_token: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct SwitchTenantInput {
+    pub tenant_id: ID,
+}
+
+#[derive(Default)]
+pub struct IdentityQuery;
+
+#[Object]
+impl IdentityQuery {
+    /// Who is calling, in which company, and what they may do.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
+        let (_, db) = services(ctx)?;
+        let caller = &request(ctx)?.caller;
+        let tenant_id = caller.require_tenant().api()?;
+        let tenant = sessions::find_tenant(db, tenant_id).await.api()?;
+        match caller {
+            Caller::Member(member) => {
+                let user = sessions::find_user(db, member.user_id).await.api()?;
+                let memberships = sessions::memberships_of(db, member.user_id).await.api()?;
+                let ids: Vec<_> = memberships.iter().map(|m| m.tenant_id).collect();
+                let tenants = sessions::tenants_by_ids(db, &ids).await.api()?;
+                let memberships = tenants
+                    .into_iter()
+                    .filter_map(|tenant| {
+                        let role = memberships
+                            .iter()
+                            .find(|m| m.tenant_id == tenant.id)
+                            .and_then(|m| m.role.parse::<Role>().ok())?;
+                        Some(Membership {
+                            tenant: tenant.into(),
+                            role,
+                        })
+                    })
+                    .collect();
+                Ok(Me {
+                    user: Some(user.into()),
+                    tenant: tenant.into(),
+                    role: Some(member.role),
+                    permissions: member
+                        .role
+                        .permissions()
+                        .into_iter()
+                        .map(|(permission, access)| PermissionGrant { permission, access })
+                        .collect(),
+                    memberships,
+                })
+            }
+            Caller::ApiKey(key) => Ok(Me {
+                user: None,
+                tenant: tenant.into(),
+                role: None,
+                permissions: Permission::ALL
+                    .into_iter()
+                    .filter(|permission| domain::access::scopes_allow(&key.scopes, *permission))
+                    .map(|permission| PermissionGrant {
+                        permission,
+                        access: Access::All,
+                    })
+                    .collect(),
+                memberships: Vec::new(),
+            }),
+            Caller::Anonymous | Caller::Rejected(_) => {
+                Err(AppError::unauthenticated("Sign in first.")).api()
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct IdentityMutation;
+
+#[Object]
+impl IdentityMutation {
+    /// Creates a company and its owner's account, and signs the owner in.
+    async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> ApiResult<SessionPayload> {
+        let (identity, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let session = sessions::sign_up(
+            identity,
+            db,
+            SignUp {
+                company_name: input.company_name,
+                name: input.name,
+                email: input.email,
+                password: input.password,
+                base_currency: input.base_currency,
+                locale: input.locale,
+                time_zone: input.time_zone,
+            },
+            &request.request_id,
+        )
+        .await
+        .api()?;
+        Ok(session.into())
+    }
+
+    /// Signs in with email and password. Wrong credentials and unknown emails get the same
+    /// answer; repeated failures are throttled (`RATE_LIMITED` with `retryAfter`).
+    async fn log_in(&self, ctx: &Context<'_>, input: LogInInput) -> ApiResult<SessionPayload> {
+        let (identity, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let tenant = input
+            .tenant_id
+            .as_ref()
+            .map(|id| parse_tenant_id("input.tenantId", id))
+            .transpose()?;
+        let session = sessions::log_in(
+            identity,
+            db,
+            &input.email,
+            input.password,
+            tenant,
+            request.client_ip,
+        )
+        .await
+        .api()?;
+        Ok(session.into())
+    }
+
+    /// Trades a refresh token for a new access token and the next refresh token.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        input: RefreshSessionInput,
+    ) -> ApiResult<SessionPayload> {
+        let (identity, db) = services(ctx)?;
+        let session = sessions::refresh_session(identity, db, &input.refresh_token)
+            .await
+            .api()?;
+        Ok(session.into())
+    }
+
+    /// Ends a session (its refresh token stops working at once).
+    async fn log_out(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<LogOutInput>,
+    ) -> ApiResult<LogOutPayload> {
+        let (_, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let input = input.unwrap_or_default();
+        let member = match &request.caller {
+            Caller::Member(member) => Some(member.clone()),
+            _ => None,
+        };
+        let logged_out = sessions::log_out(db, input.refresh_token.as_deref(), member.as_ref())
+            .await
+            .api()?;
+        Ok(LogOutPayload { logged_out })
+    }
+
+    /// Starts a session in another company the user belongs to.
+    async fn switch_tenant(
+        &self,
+        ctx: &Context<'_>,
+        input: SwitchTenantInput,
+    ) -> ApiResult<SessionPayload> {
+        let (identity, db) = services(ctx)?;
+        let member = request(ctx)?.caller.require_member().api()?;
+        let tenant = parse_tenant_id("input.tenantId", &input.tenant_id)?;
+        let session = sessions::switch_tenant(identity, db, member, tenant)
+            .await
+            .api()?;
+        Ok(session.into())
+    }
+}

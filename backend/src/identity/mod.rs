@@ -1,0 +1,126 @@
+//! Identity: accounts, tenants' memberships and roles, sessions (access and refresh tokens),
+//! sign-up and log-in, and who a request comes from.
+
+pub mod graphql;
+pub mod passwords;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+
+use crate::auth::{ApiKeyCaller, Caller, Member};
+use crate::config::Config;
+use domain::TenantId;
+use domain::access::{ApiScope, Role};
+use passwords::PasswordHasher;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use std::time::Duration;
+use throttle::LoginThrottle;
+use tokens::AccessTokens;
+use uuid::Uuid;
+
+/// The identity area's services, shared by every request.
+#[derive(Clone)]
+pub struct Identity {
+    pub tokens: AccessTokens,
+    pub passwords: PasswordHasher,
+    pub login_throttle: LoginThrottle,
+    pub refresh_ttl: Duration,
+}
+
+impl Identity {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Identity {
+            tokens: AccessTokens::from_config(config)?,
+            passwords: PasswordHasher::new(cores)?,
+            login_throttle: LoginThrottle::default(),
+            refresh_ttl: config.refresh_token_ttl,
+        })
+    }
+
+    /// Who sends `bearer`. Never fails: bad credentials become [`Caller::Rejected`] with the
+    /// reason, so public operations (log-in) still work for a client holding a stale token.
+    pub async fn authenticate(&self, db: &DatabaseConnection, bearer: Option<&str>) -> Caller {
+        let Some(bearer) = bearer else {
+            return Caller::Anonymous;
+        };
+        let result = if bearer.starts_with(API_KEY_PREFIX) {
+            authenticate_api_key(db, bearer).await
+        } else {
+            self.authenticate_access_token(db, bearer).await
+        };
+        result.unwrap_or_else(|error| {
+            tracing::error!(error = ?error, "authentication lookup failed");
+            Caller::Rejected("Your credentials could not be checked; try again.")
+        })
+    }
+
+    async fn authenticate_access_token(
+        &self,
+        db: &DatabaseConnection,
+        token: &str,
+    ) -> anyhow::Result<Caller> {
+        let Some(claims) = self.tokens.verify(token) else {
+            return Ok(Caller::Rejected(
+                "Your session has expired or is not valid; refresh it or sign in again.",
+            ));
+        };
+        // The role is read afresh: a removed member or a changed role counts at once.
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT m.role FROM public.memberships m
+                 JOIN public.tenants t ON t.id = m.tenant_id
+                 WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'",
+                [claims.tid.into(), claims.sub.into()],
+            ))
+            .await?;
+        let Some(row) = row else {
+            return Ok(Caller::Rejected(
+                "You are no longer a member of this company.",
+            ));
+        };
+        let role: Role = row.try_get::<String>("", "role")?.parse()?;
+        Ok(Caller::Member(Member {
+            user_id: claims.sub,
+            tenant_id: TenantId::from_uuid(claims.tid),
+            role,
+        }))
+    }
+}
+
+/// API keys read `duely_<12 hex id>_<64 hex secret>`.
+pub const API_KEY_PREFIX: &str = "duely_";
+
+async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> anyhow::Result<Caller> {
+    let rejected = Caller::Rejected("This API key is not valid or has been revoked.");
+    let Some((prefix, _)) = key
+        .strip_prefix(API_KEY_PREFIX)
+        .and_then(|rest| rest.split_once('_'))
+    else {
+        return Ok(rejected);
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE public.api_keys k SET last_used_at = now()
+             FROM public.tenants t
+             WHERE k.prefix = $1 AND k.secret_hash = $2 AND k.revoked_at IS NULL
+               AND t.id = k.tenant_id AND t.status <> 'CLOSED'
+             RETURNING k.id, k.tenant_id, k.scopes",
+            [prefix.into(), tokens::digest(key).into()],
+        ))
+        .await?;
+    let Some(row) = row else {
+        return Ok(rejected);
+    };
+    let scopes: Vec<String> = row.try_get("", "scopes")?;
+    Ok(Caller::ApiKey(ApiKeyCaller {
+        key_id: row.try_get::<Uuid>("", "id")?,
+        tenant_id: TenantId::from_uuid(row.try_get::<Uuid>("", "tenant_id")?),
+        scopes: scopes
+            .iter()
+            .filter_map(|scope| scope.parse::<ApiScope>().ok())
+            .collect(),
+    }))
+}

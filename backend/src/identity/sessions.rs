@@ -1,0 +1,530 @@
+//! Sign-up, log-in, refresh, log-out and switching tenant.
+//!
+//! Refresh tokens are opaque and rotate on every use: each use marks the token used and issues
+//! its successor in the same family. Presenting a token that was already used means it was
+//! copied, so the whole family is revoked and everyone holding it must sign in again.
+
+use super::Identity;
+use super::tokens::{self, IssuedAccessToken};
+use crate::audit::{self, Actor, AuditEntry};
+use crate::auth::Member;
+use crate::db;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use domain::access::Role;
+use domain::credentials::{self, EmailAddress};
+use domain::{Currency, Locale, TenantId};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, FromQueryResult,
+    Statement, TransactionTrait,
+};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+const REFRESH_PREFIX: &str = "duely_rt_";
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub locale: String,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TenantRow {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub base_currency: String,
+    pub locale: String,
+    pub time_zone: String,
+    pub plan: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MembershipRow {
+    pub tenant_id: Uuid,
+    pub role: String,
+}
+
+/// A signed-in session: what sign-up, log-in, refresh and switching tenant return.
+pub struct Session {
+    pub access: IssuedAccessToken,
+    pub refresh_token: String,
+    pub user: UserRow,
+    pub tenant: TenantRow,
+    pub role: Role,
+}
+
+pub struct SignUp {
+    pub company_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub base_currency: Option<String>,
+    pub locale: Option<Locale>,
+    pub time_zone: Option<String>,
+}
+
+pub async fn sign_up(
+    identity: &Identity,
+    db: &DatabaseConnection,
+    input: SignUp,
+    request_id: &str,
+) -> Result<Session, AppError> {
+    let company_name = credentials::company_name(&input.company_name)
+        .map_err(|error| AppError::validation("input.companyName", error))?;
+    let name = credentials::person_name(&input.name)
+        .map_err(|error| AppError::validation("input.name", error))?;
+    let email = EmailAddress::parse(&input.email)
+        .map_err(|error| AppError::validation("input.email", error))?;
+    credentials::check_password(&input.password, &email)
+        .map_err(|error| AppError::validation("input.password", error))?;
+    let currency: Currency = input
+        .base_currency
+        .as_deref()
+        .unwrap_or("CNY")
+        .trim()
+        .parse()
+        .map_err(|error| AppError::validation("input.baseCurrency", error))?;
+    let locale = input.locale.unwrap_or_default();
+    let time_zone = input
+        .time_zone
+        .unwrap_or_else(|| "Asia/Shanghai".to_owned());
+    if !is_known_time_zone(db, &time_zone).await? {
+        return Err(AppError::validation(
+            "input.timeZone",
+            format!(
+                "`{time_zone}` is not an IANA time zone; use a name such as Asia/Shanghai or Europe/Berlin"
+            ),
+        ));
+    }
+    let password_hash = identity.passwords.hash(input.password).await?;
+
+    let txn = db.begin().await?;
+    let user_id = Uuid::now_v7();
+    // Concurrent sign-ups with one email: the unique index makes the second wait for the first
+    // and then insert nothing, so exactly one account exists.
+    let inserted = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO public.users (id, email, name, password_hash, locale)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (email) DO NOTHING RETURNING id",
+            [
+                user_id.into(),
+                email.as_str().into(),
+                name.clone().into(),
+                password_hash.into(),
+                locale.tag().into(),
+            ],
+        ))
+        .await?;
+    if inserted.is_none() {
+        return Err(AppError::conflict(
+            "input.email",
+            "An account with this email already exists. Sign in instead, or ask your company's owner to invite you.",
+        ));
+    }
+
+    let tenant = TenantId::from_uuid(Uuid::now_v7());
+    let slug = format!(
+        "{}-{}",
+        credentials::slug_base(&company_name),
+        hex::encode(tokens::random_bytes::<3>()?)
+    );
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.tenants (id, name, schema_name, slug, base_currency, locale, time_zone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            tenant.0.into(),
+            company_name.clone().into(),
+            tenant.schema_name().into(),
+            slug.into(),
+            currency.code().to_owned().into(),
+            locale.tag().into(),
+            time_zone.into(),
+        ],
+    ))
+    .await?;
+    db::provision_tenant_schema(&txn, tenant).await?;
+    seed_tenant_defaults(&txn, tenant).await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.memberships (tenant_id, user_id, role, last_used_at) VALUES ($1, $2, 'OWNER', now())",
+        [tenant.0.into(), user_id.into()],
+    ))
+    .await?;
+    audit::record(
+        &txn,
+        tenant,
+        AuditEntry {
+            actor: Actor::User {
+                id: user_id,
+                label: email.to_string(),
+            },
+            action: "tenant.created",
+            entity_type: "tenant",
+            entity_id: Some(tenant.to_string()),
+            before: None,
+            after: Some(serde_json::json!({
+                "name": company_name,
+                "baseCurrency": currency.code(),
+                "locale": locale.tag(),
+                "owner": email.as_str(),
+            })),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let session = start_session(identity, &txn, user_id, tenant, Role::Owner, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Settings every new tenant starts with; the areas that read them document their meaning.
+async fn seed_tenant_defaults(txn: &DatabaseTransaction, tenant: TenantId) -> Result<(), AppError> {
+    txn.execute_unprepared(&format!(
+        r#"INSERT INTO "{schema}".settings (key, value) VALUES
+             ('credit.over_limit_policy', '"BLOCK"'),
+             ('aging.bucket_edges', '[30, 60, 90]'),
+             ('dunning.run_hour', '8'),
+             ('promises.grace_days', '3')"#,
+        schema = tenant.schema_name()
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn is_known_time_zone(db: &DatabaseConnection, name: &str) -> Result<bool, AppError> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known",
+            [name.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|row| row.try_get::<bool>("", "known"))
+        .transpose()?
+        .unwrap_or(false))
+}
+
+const WRONG_CREDENTIALS: &str = "The email or password is not right.";
+
+pub async fn log_in(
+    identity: &Identity,
+    db: &DatabaseConnection,
+    email: &str,
+    password: String,
+    tenant: Option<TenantId>,
+    client_ip: Option<IpAddr>,
+) -> Result<Session, AppError> {
+    // A malformed email gets the same answer as a wrong password: log-in never tells whether
+    // an account exists.
+    let account = email.trim().to_lowercase();
+    identity
+        .login_throttle
+        .check(&account, client_ip)
+        .map_err(AppError::rate_limited)?;
+    let found = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, password_hash FROM public.users WHERE email = $1",
+            [account.clone().into()],
+        ))
+        .await?;
+    let (user_id, phc) = match found {
+        Some(row) => (
+            Some(row.try_get::<Uuid>("", "id")?),
+            Some(row.try_get::<String>("", "password_hash")?),
+        ),
+        None => (None, None),
+    };
+    let verified = identity.passwords.verify(password, phc).await?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        identity.login_throttle.record_failure(&account);
+        return Err(AppError::unauthenticated(WRONG_CREDENTIALS));
+    };
+    identity.login_throttle.record_success(&account);
+
+    let memberships = memberships_of(db, user_id).await?;
+    let chosen = match tenant {
+        Some(tenant) => memberships
+            .iter()
+            .find(|membership| membership.tenant_id == tenant.0)
+            .ok_or_else(|| AppError::forbidden("You are not a member of that company."))?,
+        // Most recently used first (see `memberships_of`).
+        None => memberships.first().ok_or_else(|| {
+            AppError::forbidden(
+                "Your account belongs to no company now; ask an owner to invite you.",
+            )
+        })?,
+    };
+    let role: Role = chosen.role.parse().map_err(anyhow::Error::from)?;
+    let tenant = TenantId::from_uuid(chosen.tenant_id);
+    let txn = db.begin().await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.users SET last_login_at = now() WHERE id = $1",
+        [user_id.into()],
+    ))
+    .await?;
+    let session = start_session(identity, &txn, user_id, tenant, role, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// The user's memberships, most recently used first.
+pub async fn memberships_of(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Vec<MembershipRow>, AppError> {
+    Ok(
+        MembershipRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT m.tenant_id, m.role FROM public.memberships m
+         JOIN public.tenants t ON t.id = m.tenant_id AND t.status <> 'CLOSED'
+         WHERE m.user_id = $1
+         ORDER BY m.last_used_at DESC NULLS LAST, m.created_at",
+            [user_id.into()],
+        ))
+        .all(conn)
+        .await?,
+    )
+}
+
+pub async fn refresh_session(
+    identity: &Identity,
+    db: &DatabaseConnection,
+    refresh_token: &str,
+) -> Result<Session, AppError> {
+    let ended = || AppError::unauthenticated("This session has ended; sign in again.");
+    let txn = db.begin().await?;
+    // The row lock makes two refreshes with one token take turns: the second sees it used.
+    let Some(row) = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, family_id, user_id, tenant_id, expires_at, used_at, revoked_at
+             FROM public.refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+            [tokens::digest(refresh_token).into()],
+        ))
+        .await?
+    else {
+        return Err(ended());
+    };
+    let token_id: Uuid = row.try_get("", "id")?;
+    let family: Uuid = row.try_get("", "family_id")?;
+    let user_id: Uuid = row.try_get("", "user_id")?;
+    let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "tenant_id")?);
+    let expires_at: DateTime<Utc> = row.try_get("", "expires_at")?;
+    let used_at: Option<DateTime<Utc>> = row.try_get("", "used_at")?;
+    let revoked_at: Option<DateTime<Utc>> = row.try_get("", "revoked_at")?;
+
+    if used_at.is_some() {
+        // A used token came back: it was copied. End every session of the family.
+        revoke_family(&txn, family).await?;
+        txn.commit().await?;
+        tracing::warn!(%family, "refresh token reused; family revoked");
+        return Err(ended());
+    }
+    if revoked_at.is_some() || expires_at <= Utc::now() {
+        return Err(ended());
+    }
+    let role = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT m.role FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
+             WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'",
+            [tenant.0.into(), user_id.into()],
+        ))
+        .await?;
+    let Some(role) = role else {
+        revoke_family(&txn, family).await?;
+        txn.commit().await?;
+        return Err(ended());
+    };
+    let role: Role = role
+        .try_get::<String>("", "role")?
+        .parse()
+        .map_err(anyhow::Error::from)?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.refresh_tokens SET used_at = now() WHERE id = $1",
+        [token_id.into()],
+    ))
+    .await?;
+    let session = start_session(
+        identity,
+        &txn,
+        user_id,
+        tenant,
+        role,
+        Some(Rotation {
+            family,
+            from: token_id,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Ends the session family of `refresh_token`, or, with no token, every session `member` has
+/// in their tenant. True when something was ended.
+pub async fn log_out(
+    db: &DatabaseConnection,
+    refresh_token: Option<&str>,
+    member: Option<&Member>,
+) -> Result<bool, AppError> {
+    let result = match (refresh_token, member) {
+        (Some(token), _) => {
+            db.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE public.refresh_tokens SET revoked_at = now()
+                 WHERE revoked_at IS NULL AND family_id =
+                   (SELECT family_id FROM public.refresh_tokens WHERE token_hash = $1)",
+                [tokens::digest(token).into()],
+            ))
+            .await?
+        }
+        (None, Some(member)) => {
+            db.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE public.refresh_tokens SET revoked_at = now()
+                 WHERE revoked_at IS NULL AND user_id = $1 AND tenant_id = $2",
+                [member.user_id.into(), member.tenant_id.0.into()],
+            ))
+            .await?
+        }
+        (None, None) => {
+            return Err(AppError::validation(
+                "input.refreshToken",
+                "Send the refresh token to end, or sign in to end all your sessions.",
+            ));
+        }
+    };
+    Ok(result.rows_affected() > 0)
+}
+
+pub async fn switch_tenant(
+    identity: &Identity,
+    db: &DatabaseConnection,
+    member: &Member,
+    tenant: TenantId,
+) -> Result<Session, AppError> {
+    let memberships = memberships_of(db, member.user_id).await?;
+    let target = memberships
+        .iter()
+        .find(|membership| membership.tenant_id == tenant.0)
+        .ok_or_else(|| AppError::not_found("You are not a member of a company with that id."))?;
+    let role: Role = target.role.parse().map_err(anyhow::Error::from)?;
+    let txn = db.begin().await?;
+    let session = start_session(identity, &txn, member.user_id, tenant, role, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+async fn revoke_family(txn: &DatabaseTransaction, family: Uuid) -> Result<(), AppError> {
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
+        [family.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+struct Rotation {
+    family: Uuid,
+    from: Uuid,
+}
+
+/// Issues an access token and a refresh token (a new family, or the next of a rotation) and
+/// marks the membership as the user's most recent.
+async fn start_session(
+    identity: &Identity,
+    txn: &DatabaseTransaction,
+    user_id: Uuid,
+    tenant: TenantId,
+    role: Role,
+    rotation: Option<Rotation>,
+) -> Result<Session, AppError> {
+    let refresh_token = tokens::new_secret(REFRESH_PREFIX)?;
+    let (family, rotated_from) = match rotation {
+        Some(rotation) => (rotation.family, Some(rotation.from)),
+        None => (Uuid::new_v4(), None),
+    };
+    let expires_at = Utc::now()
+        + chrono::Duration::from_std(identity.refresh_ttl).map_err(anyhow::Error::from)?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.refresh_tokens (id, family_id, user_id, tenant_id, token_hash, rotated_from, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            Uuid::now_v7().into(),
+            family.into(),
+            user_id.into(),
+            tenant.0.into(),
+            tokens::digest(&refresh_token).into(),
+            rotated_from.into(),
+            expires_at.into(),
+        ],
+    ))
+    .await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.memberships SET last_used_at = now() WHERE tenant_id = $1 AND user_id = $2",
+        [tenant.0.into(), user_id.into()],
+    ))
+    .await?;
+    let user = find_user(txn, user_id).await?;
+    let tenant_row = find_tenant(txn, tenant).await?;
+    Ok(Session {
+        access: identity.tokens.issue(user_id, tenant, role)?,
+        refresh_token,
+        user,
+        tenant: tenant_row,
+        role,
+    })
+}
+
+pub async fn find_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<UserRow, AppError> {
+    UserRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, email, name, locale FROM public.users WHERE id = $1",
+        [user_id.into()],
+    ))
+    .one(conn)
+    .await?
+    .ok_or_else(|| AppError::not_found("No such user."))
+}
+
+pub async fn find_tenant(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<TenantRow, AppError> {
+    tenants_by_ids(conn, &[tenant.0])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::not_found("No such company."))
+}
+
+/// Tenants by id in one query (for lists of memberships).
+pub async fn tenants_by_ids(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<TenantRow>, AppError> {
+    Ok(TenantRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, name, slug, base_currency, locale, time_zone, plan, status
+         FROM public.tenants WHERE id = ANY($1) ORDER BY name",
+        [ids.to_vec().into()],
+    ))
+    .all(conn)
+    .await?)
+}

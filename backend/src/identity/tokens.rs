@@ -1,0 +1,214 @@
+//! Access tokens (JWT, HS256 pinned, at most 15 minutes) and the opaque secrets behind refresh
+//! tokens, invitations and API keys (256 random bits; only their SHA-256 is stored).
+
+use crate::config::Config;
+use domain::TenantId;
+use domain::access::Role;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+use uuid::Uuid;
+
+const AUDIENCE: &str = "duely-api";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The user.
+    pub sub: Uuid,
+    /// The tenant the session acts in.
+    pub tid: Uuid,
+    pub role: Role,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: Uuid,
+}
+
+#[derive(Clone)]
+pub struct AccessTokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    pub ttl: Duration,
+}
+
+pub struct IssuedAccessToken {
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl AccessTokens {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        let secret = match &config.jwt_secret {
+            Some(secret) => secret.expose_secret().as_bytes().to_vec(),
+            None => {
+                tracing::warn!(
+                    "DUELY_JWT_SECRET is not set: using a random key, so sessions end when the server restarts"
+                );
+                random_bytes::<32>()?.to_vec()
+            }
+        };
+        let issuer = config.public_url.clone();
+        // The algorithm is pinned: a token claiming any other (or `none`) is refused.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[issuer.as_str()]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        Ok(AccessTokens {
+            encoding: EncodingKey::from_secret(&secret),
+            decoding: DecodingKey::from_secret(&secret),
+            validation,
+            issuer,
+            ttl: config.access_token_ttl,
+        })
+    }
+
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        tenant: TenantId,
+        role: Role,
+    ) -> anyhow::Result<IssuedAccessToken> {
+        let now = chrono::Utc::now();
+        let expires_at = now + chrono::Duration::from_std(self.ttl)?;
+        let claims = AccessClaims {
+            iss: self.issuer.clone(),
+            aud: AUDIENCE.to_owned(),
+            sub: user_id,
+            tid: tenant.0,
+            role,
+            iat: now.timestamp(),
+            exp: expires_at.timestamp(),
+            jti: Uuid::new_v4(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
+        Ok(IssuedAccessToken { token, expires_at })
+    }
+
+    /// The claims of a valid token; `None` for anything expired, forged or malformed.
+    pub fn verify(&self, token: &str) -> Option<AccessClaims> {
+        jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims)
+    }
+}
+
+pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    Ok(bytes)
+}
+
+/// A new opaque secret: `prefix` and 64 hex characters (256 bits).
+pub fn new_secret(prefix: &str) -> anyhow::Result<String> {
+    Ok(format!("{prefix}{}", hex::encode(random_bytes::<32>()?)))
+}
+
+/// What is stored for a secret. The secrets are random and long, so a fast hash is safe here:
+/// nothing can be guessed, only looked up.
+pub fn digest(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn tokens(vars: &[(&str, &str)]) -> AccessTokens {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
+        AccessTokens::from_config(&config).unwrap()
+    }
+
+    const KEY: (&str, &str) = ("DUELY_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+
+    #[test]
+    fn an_issued_token_carries_who_where_and_what_role() {
+        let tokens = tokens(&[KEY]);
+        let user = Uuid::now_v7();
+        let tenant = TenantId(Uuid::now_v7());
+        let issued = tokens.issue(user, tenant, Role::Collector).unwrap();
+        let claims = tokens.verify(&issued.token).unwrap();
+        assert_eq!(
+            (claims.sub, claims.tid, claims.role),
+            (user, tenant.0, Role::Collector)
+        );
+        assert_eq!(claims.aud, "duely-api");
+        assert!(claims.exp - claims.iat <= 15 * 60);
+    }
+
+    #[test]
+    fn a_token_signed_with_another_key_is_refused() {
+        let issued = tokens(&[KEY])
+            .issue(Uuid::now_v7(), TenantId(Uuid::now_v7()), Role::Owner)
+            .unwrap();
+        let other = tokens(&[(
+            "DUELY_JWT_SECRET",
+            "another key of at least thirty-two bytes",
+        )]);
+        assert!(other.verify(&issued.token).is_none());
+    }
+
+    #[test]
+    fn a_token_with_another_algorithm_is_refused() {
+        let tokens = tokens(&[KEY]);
+        let claims = AccessClaims {
+            iss: "http://localhost:8080".to_owned(),
+            aud: AUDIENCE.to_owned(),
+            sub: Uuid::now_v7(),
+            tid: Uuid::now_v7(),
+            role: Role::Owner,
+            iat: chrono::Utc::now().timestamp(),
+            exp: chrono::Utc::now().timestamp() + 600,
+            jti: Uuid::new_v4(),
+        };
+        let forged = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS512),
+            &claims,
+            &EncodingKey::from_secret(KEY.1.as_bytes()),
+        )
+        .unwrap();
+        assert!(tokens.verify(&forged).is_none());
+    }
+
+    #[test]
+    fn an_expired_token_is_refused() {
+        let tokens = tokens(&[KEY]);
+        let claims = AccessClaims {
+            iss: "http://localhost:8080".to_owned(),
+            aud: AUDIENCE.to_owned(),
+            sub: Uuid::now_v7(),
+            tid: Uuid::now_v7(),
+            role: Role::Owner,
+            iat: chrono::Utc::now().timestamp() - 3600,
+            exp: chrono::Utc::now().timestamp() - 600,
+            jti: Uuid::new_v4(),
+        };
+        let expired = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(KEY.1.as_bytes()),
+        )
+        .unwrap();
+        assert!(tokens.verify(&expired).is_none());
+    }
+
+    #[test]
+    fn secrets_are_long_random_and_stored_only_as_digests() {
+        let a = new_secret("duely_rt_").unwrap();
+        let b = new_secret("duely_rt_").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), "duely_rt_".len() + 64);
+        assert_eq!(digest(&a).len(), 32);
+        assert_ne!(digest(&a), digest(&b));
+    }
+}

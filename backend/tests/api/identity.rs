@@ -1,0 +1,354 @@
+//! Sign-up, log-in and sessions, through the API as a client uses them.
+
+use crate::helpers::{
+    SESSION_FIELDS, SIGN_UP, TEST_PASSWORD, TestApp, add_member, count, error_codes, remove_member,
+    spawn_app,
+};
+use serde_json::{Value, json};
+
+fn log_in_query() -> String {
+    format!("mutation($input: LogInInput!) {{ logIn(input: $input) {{ {SESSION_FIELDS} }} }}")
+}
+
+fn refresh_query() -> String {
+    format!(
+        "mutation($input: RefreshSessionInput!) {{ refreshSession(input: $input) {{ {SESSION_FIELDS} }} }}"
+    )
+}
+
+const ME: &str = "{ me { user { email name } tenant { id name } role permissions { permission access } memberships { tenant { name } role } } }";
+
+async fn log_in(app: &TestApp, email: &str, password: &str) -> Value {
+    app.graphql(
+        &log_in_query(),
+        json!({ "input": { "email": email, "password": password } }),
+    )
+    .await
+}
+
+fn sign_up_input(overrides: Value) -> Value {
+    let mut input = json!({
+        "companyName": "上海远航贸易有限公司",
+        "name": "李伟",
+        "email": "li.wei@yuanhang.example",
+        "password": TEST_PASSWORD,
+    });
+    if let (Some(input), Some(overrides)) = (input.as_object_mut(), overrides.as_object()) {
+        for (key, value) in overrides {
+            input.insert(key.clone(), value.clone());
+        }
+    }
+    json!({ "input": input })
+}
+
+#[tokio::test]
+async fn signing_up_creates_the_company_and_signs_the_owner_in() {
+    let app = spawn_app().await;
+    let body = app.graphql(SIGN_UP, sign_up_input(json!({}))).await;
+    let payload = &body["data"]["signUp"];
+    assert_eq!(payload["role"], "OWNER", "{body}");
+    assert_eq!(payload["tenant"]["name"], "上海远航贸易有限公司");
+    assert_eq!(payload["tenant"]["baseCurrency"], "CNY");
+    assert_eq!(payload["tenant"]["timeZone"], "Asia/Shanghai");
+    assert_eq!(payload["tenant"]["locale"], "ZH_CN");
+    assert_eq!(payload["user"]["email"], "li.wei@yuanhang.example");
+    assert!(
+        payload["tenant"]["slug"]
+            .as_str()
+            .unwrap()
+            .starts_with("company-")
+    );
+
+    let token = payload["accessToken"].as_str().unwrap();
+    let me = app.graphql_as(token, ME, json!({})).await;
+    assert_eq!(me["data"]["me"]["role"], "OWNER", "{me}");
+    assert_eq!(me["data"]["me"]["user"]["name"], "李伟");
+    let permissions = me["data"]["me"]["permissions"].as_array().unwrap();
+    assert!(permissions.contains(&json!({ "permission": "MANAGE_TEAM", "access": "ALL" })));
+
+    let tenant: domain::TenantId = payload["tenant"]["id"].as_str().unwrap().parse().unwrap();
+    let schema = tenant.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!(r#"SELECT count(*) FROM "{schema}".settings"#)
+        )
+        .await,
+        4,
+        "the new tenant starts with its default settings"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            &format!(
+                r#"SELECT count(*) FROM "{schema}".audit_log WHERE action = 'tenant.created'"#
+            )
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn sign_up_names_the_field_at_fault_and_changes_nothing() {
+    let app = spawn_app().await;
+    let cases = [
+        (json!({ "email": "li.wei@" }), "input.email"),
+        (json!({ "password": "short" }), "input.password"),
+        (
+            json!({ "password": "li.wei@yuanhang.example" }),
+            "input.password",
+        ),
+        (json!({ "password": "qwertyuiop" }), "input.password"),
+        (json!({ "companyName": "   " }), "input.companyName"),
+        (
+            json!({ "companyName": "名".repeat(101) }),
+            "input.companyName",
+        ),
+        (json!({ "baseCurrency": "RMB" }), "input.baseCurrency"),
+        (json!({ "timeZone": "Mars/Olympus_Mons" }), "input.timeZone"),
+    ];
+    for (overrides, field) in cases {
+        let body = app.graphql(SIGN_UP, sign_up_input(overrides.clone())).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{overrides}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{overrides}: {body}"
+        );
+    }
+    assert_eq!(count(&app.db, "SELECT count(*) FROM public.users").await, 0);
+    assert_eq!(
+        count(&app.db, "SELECT count(*) FROM public.tenants").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_taken_email_is_a_clear_conflict() {
+    let app = spawn_app().await;
+    app.sign_up("Acme", "owner@acme.example").await;
+    let body = app
+        .graphql(
+            SIGN_UP,
+            sign_up_input(json!({ "email": "Owner@ACME.example", "companyName": "Acme Two" })),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "input.email");
+    assert_eq!(
+        count(&app.db, "SELECT count(*) FROM public.tenants").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn concurrent_sign_ups_with_one_email_make_exactly_one_account() {
+    let app = spawn_app().await;
+    let attempts = (0..4).map(|n| {
+        app.graphql(
+            SIGN_UP,
+            sign_up_input(
+                json!({ "email": "race@acme.example", "companyName": format!("Acme {n}") }),
+            ),
+        )
+    });
+    let results = futures::future::join_all(attempts).await;
+    let succeeded = results
+        .iter()
+        .filter(|body| body["data"]["signUp"]["accessToken"].is_string())
+        .count();
+    assert_eq!(succeeded, 1, "{results:?}");
+    for body in results.iter().filter(|body| body.get("errors").is_some()) {
+        assert_eq!(error_codes(body), ["CONFLICT"], "{body}");
+    }
+    assert_eq!(count(&app.db, "SELECT count(*) FROM public.users").await, 1);
+    assert_eq!(
+        count(&app.db, "SELECT count(*) FROM public.tenants").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) FROM pg_namespace n JOIN public.tenants t ON t.schema_name = n.nspname"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_right_password_signs_in_and_anything_else_gets_one_answer() {
+    let app = spawn_app().await;
+    app.sign_up("Acme", "owner@acme.example").await;
+
+    let ok = log_in(&app, " OWNER@acme.example ", TEST_PASSWORD).await;
+    assert_eq!(ok["data"]["logIn"]["role"], "OWNER", "{ok}");
+
+    let wrong_password = log_in(&app, "owner@acme.example", "not the password").await;
+    let unknown_email = log_in(&app, "nobody@acme.example", TEST_PASSWORD).await;
+    assert_eq!(error_codes(&wrong_password), ["UNAUTHENTICATED"]);
+    assert_eq!(
+        wrong_password["errors"][0]["message"], unknown_email["errors"][0]["message"],
+        "log-in never tells whether an email has an account"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_with_a_retry_time() {
+    let app = spawn_app().await;
+    app.sign_up("Acme", "owner@acme.example").await;
+    for _ in 0..10 {
+        let body = log_in(&app, "owner@acme.example", "guess guess guess").await;
+        assert_eq!(error_codes(&body), ["UNAUTHENTICATED"]);
+    }
+    let body = log_in(&app, "owner@acme.example", TEST_PASSWORD).await;
+    assert_eq!(error_codes(&body), ["RATE_LIMITED"], "{body}");
+    assert!(
+        body["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_rotates_the_token_and_reusing_an_old_one_ends_the_session() {
+    let app = spawn_app().await;
+    let session = app.sign_up("Acme", "owner@acme.example").await;
+
+    let first = app
+        .graphql(
+            &refresh_query(),
+            json!({ "input": { "refreshToken": session.refresh_token } }),
+        )
+        .await;
+    let next = first["data"]["refreshSession"]["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(next, session.refresh_token);
+    let access = first["data"]["refreshSession"]["accessToken"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        app.graphql_as(access, ME, json!({})).await["data"]["me"]["role"],
+        "OWNER"
+    );
+
+    // The old token comes back: someone copied it. The whole family ends.
+    let replay = app
+        .graphql(
+            &refresh_query(),
+            json!({ "input": { "refreshToken": session.refresh_token } }),
+        )
+        .await;
+    assert_eq!(error_codes(&replay), ["UNAUTHENTICATED"]);
+    let after = app
+        .graphql(
+            &refresh_query(),
+            json!({ "input": { "refreshToken": next } }),
+        )
+        .await;
+    assert_eq!(
+        error_codes(&after),
+        ["UNAUTHENTICATED"],
+        "the successor was revoked too"
+    );
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session() {
+    let app = spawn_app().await;
+    let session = app.sign_up("Acme", "owner@acme.example").await;
+    let body = app
+        .graphql_as(
+            &session.access_token,
+            "mutation($input: LogOutInput) { logOut(input: $input) { loggedOut } }",
+            json!({ "input": { "refreshToken": session.refresh_token } }),
+        )
+        .await;
+    assert_eq!(body["data"]["logOut"]["loggedOut"], true, "{body}");
+    let refresh = app
+        .graphql(
+            &refresh_query(),
+            json!({ "input": { "refreshToken": session.refresh_token } }),
+        )
+        .await;
+    assert_eq!(error_codes(&refresh), ["UNAUTHENTICATED"]);
+}
+
+#[tokio::test]
+async fn me_needs_valid_credentials_and_says_what_is_wrong() {
+    let app = spawn_app().await;
+    let anonymous = app.graphql(ME, json!({})).await;
+    assert_eq!(error_codes(&anonymous), ["UNAUTHENTICATED"]);
+    let garbage = app.graphql_as("not-a-token", ME, json!({})).await;
+    assert_eq!(error_codes(&garbage), ["UNAUTHENTICATED"]);
+    assert!(
+        garbage["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired or is not valid")
+    );
+}
+
+#[tokio::test]
+async fn a_member_of_two_companies_switches_between_them() {
+    let app = spawn_app().await;
+    let li = app.sign_up("Acme", "li@acme.example").await;
+    let globex = app.sign_up("Globex", "owner@globex.example").await;
+    add_member(&app.db, globex.tenant_id, &li.user_id, "COLLECTOR").await;
+
+    let body = app
+        .graphql_as(
+            &li.access_token,
+            &format!("mutation($input: SwitchTenantInput!) {{ switchTenant(input: $input) {{ {SESSION_FIELDS} }} }}"),
+            json!({ "input": { "tenantId": globex.tenant_id.to_string() } }),
+        )
+        .await;
+    let switched = &body["data"]["switchTenant"];
+    assert_eq!(switched["tenant"]["name"], "Globex", "{body}");
+    assert_eq!(switched["role"], "COLLECTOR");
+    let me = app
+        .graphql_as(switched["accessToken"].as_str().unwrap(), ME, json!({}))
+        .await;
+    assert_eq!(me["data"]["me"]["tenant"]["name"], "Globex");
+    assert_eq!(me["data"]["me"]["memberships"].as_array().unwrap().len(), 2);
+
+    // A company the user does not belong to is not found, whoever owns it.
+    let stranger = app.sign_up("Initech", "owner@initech.example").await;
+    let refused = app
+        .graphql_as(
+            &li.access_token,
+            &format!("mutation($input: SwitchTenantInput!) {{ switchTenant(input: $input) {{ {SESSION_FIELDS} }} }}"),
+            json!({ "input": { "tenantId": stranger.tenant_id.to_string() } }),
+        )
+        .await;
+    assert_eq!(error_codes(&refused), ["NOT_FOUND"]);
+}
+
+#[tokio::test]
+async fn a_removed_members_token_stops_working_at_once() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
+    let other = app.sign_up("Globex", "collector@globex.example").await;
+    add_member(&app.db, owner.tenant_id, &other.user_id, "COLLECTOR").await;
+    let signed_in = app
+        .graphql(
+            &log_in_query(),
+            json!({ "input": { "email": "collector@globex.example", "password": TEST_PASSWORD, "tenantId": owner.tenant_id.to_string() } }),
+        )
+        .await;
+    let token = signed_in["data"]["logIn"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.graphql_as(&token, ME, json!({})).await["data"]["me"]["role"],
+        "COLLECTOR"
+    );
+
+    remove_member(&app.db, owner.tenant_id, &other.user_id).await;
+    let after = app.graphql_as(&token, ME, json!({})).await;
+    assert_eq!(error_codes(&after), ["UNAUTHENTICATED"], "{after}");
+}
