@@ -4,6 +4,21 @@
 use domain::ErrorCode;
 use graphql_client::{GraphQLQuery, Response};
 use serde::Deserialize;
+use std::cell::RefCell;
+
+/// Scalars as they cross the wire.
+pub type DateTime = String;
+#[allow(clippy::upper_case_acronyms)]
+pub type ID = String;
+
+thread_local! {
+    /// The current access token; the session module keeps it fresh. The app is single-threaded.
+    static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+pub fn set_access_token(token: Option<String>) {
+    ACCESS_TOKEN.with(|cell| *cell.borrow_mut() = token);
+}
 
 /// Where the API lives: the same origin that served the app.
 const ENDPOINT: &str = "/graphql";
@@ -15,6 +30,26 @@ const ENDPOINT: &str = "/graphql";
     response_derives = "Debug, Clone, PartialEq"
 )]
 pub struct ServerInfo;
+
+macro_rules! session_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/session.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+session_operation!(SignUp);
+session_operation!(LogIn);
+session_operation!(RefreshSession);
+session_operation!(SwitchTenant);
+session_operation!(LogOut);
+session_operation!(Me);
 
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +73,12 @@ struct ErrorExtensions {
 /// Runs one typed operation.
 pub async fn run<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
     let body = Q::build_query(variables);
-    let request = gloo_net::http::Request::post(ENDPOINT)
-        .header("accept", "application/graphql-response+json")
+    let mut request = gloo_net::http::Request::post(ENDPOINT)
+        .header("accept", "application/graphql-response+json");
+    if let Some(token) = ACCESS_TOKEN.with(|cell| cell.borrow().clone()) {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let request = request
         .json(&body)
         .map_err(|error| ApiError::Network(error.to_string()))?;
     let response = request

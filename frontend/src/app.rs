@@ -2,7 +2,8 @@
 
 use crate::components::ToastHost;
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_text};
-use crate::pages::{HomePage, LoginPage, NotFoundPage};
+use crate::pages::{HomePage, LoginPage, NotFoundPage, SignUpPage};
+use crate::session::{SessionStatus, provide_session, use_session};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
@@ -11,12 +12,14 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     provide_locale();
     crate::components::provide_toasts();
+    provide_session();
     view! {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/signup") view=SignUpPage/>
                 </Routes>
             </Layout>
             <ToastHost/>
@@ -28,6 +31,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout(children: Children) -> impl IntoView {
     let text = use_text();
+    let session = use_session();
     view! {
         <a class="skip-link" href="#main">{move || text(Msg::SkipToContent)}</a>
         <header class="app-header">
@@ -37,10 +41,42 @@ fn Layout(children: Children) -> impl IntoView {
             </A>
             <nav class="app-nav" aria-label=move || text(Msg::MainNavigation)>
                 <A href="/" exact=true>{move || text(Msg::NavOverview)}</A>
-                <A href="/login">{move || text(Msg::NavSignIn)}</A>
+                <Show when=move || session.status.get() == SessionStatus::SignedOut>
+                    <A href="/login">{move || text(Msg::NavSignIn)}</A>
+                    <A href="/signup">{move || text(Msg::NavSignUp)}</A>
+                </Show>
             </nav>
             <LocaleSwitcher/>
+            <UserMenu/>
         </header>
         <main id="main" class="app-main" tabindex="-1">{children()}</main>
+    }
+}
+
+/// The signed-in user and company, with sign-out.
+#[component]
+fn UserMenu() -> impl IntoView {
+    let text = use_text();
+    let session = use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            session.log_out().await;
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        {move || session.current.get().map(|current| view! {
+            <div class="user-menu">
+                <span class="user-menu-who" title=move || text(Msg::SignedInAs)>
+                    <span class="user-menu-company" data-testid="header-company">{current.tenant_name.clone()}</span>
+                    <span class="user-menu-name">{current.user_name.clone()}</span>
+                </span>
+                <button type="button" class="button button-secondary" data-testid="sign-out" on:click=sign_out.clone()>
+                    {move || text(Msg::SignOut)}
+                </button>
+            </div>
+        })}
     }
 }

@@ -4,6 +4,8 @@
 //! The chosen language is remembered in local storage; the first visit follows the browser
 //! (any Chinese variant gets zh-CN, see [`Locale::negotiate`]).
 
+use domain::access::{Permission, Role};
+use domain::credentials::{EmailError, NameError, PasswordError};
 use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 
@@ -26,15 +28,31 @@ pub enum Msg {
     Email,
     Password,
     SignIn,
-    EmailRequired,
-    EmailInvalid,
     PasswordRequired,
-    SignInUnavailable,
     NotFoundTitle,
     NotFoundLead,
     BackHome,
     Close,
     Dismiss,
+    NavSignUp,
+    SignOut,
+    SignUpTitle,
+    SignUpLead,
+    CompanyName,
+    YourName,
+    BaseCurrency,
+    TimeZone,
+    CreateAccount,
+    HaveAccount,
+    NoAccount,
+    WrongCredentials,
+    EmailTaken,
+    WelcomeBack,
+    YourRole,
+    YourAccess,
+    SessionRestoring,
+    SignedInAs,
+    PasswordHint,
 }
 
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
@@ -56,15 +74,31 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             Email => "邮箱",
             Password => "密码",
             SignIn => "登录",
-            EmailRequired => "请输入邮箱。",
-            EmailInvalid => "邮箱格式不正确，例如 name@company.com。",
             PasswordRequired => "请输入密码。",
-            SignInUnavailable => "账户功能即将开放，目前还不能登录。",
             NotFoundTitle => "页面不存在",
             NotFoundLead => "您访问的地址不存在或已被移动。",
             BackHome => "返回概览",
             Close => "关闭",
             Dismiss => "知道了",
+            NavSignUp => "注册",
+            SignOut => "退出登录",
+            SignUpTitle => "注册 Duely",
+            SignUpLead => "为您的公司开通 Duely，几分钟即可开始管理应收账款。",
+            CompanyName => "公司名称",
+            YourName => "您的姓名",
+            BaseCurrency => "记账本位币",
+            TimeZone => "时区",
+            CreateAccount => "创建账户",
+            HaveAccount => "已有账户？登录",
+            NoAccount => "还没有账户？免费注册",
+            WrongCredentials => "邮箱或密码不正确。",
+            EmailTaken => "该邮箱已注册。请直接登录，或请公司管理员邀请您。",
+            WelcomeBack => "欢迎回来",
+            YourRole => "您的角色",
+            YourAccess => "您可以",
+            SessionRestoring => "正在恢复登录…",
+            SignedInAs => "当前登录",
+            PasswordHint => "至少 10 个字符，不能与邮箱相同，也不能是常见密码。",
         },
         Locale::En => match msg {
             SkipToContent => "Skip to main content",
@@ -84,15 +118,35 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             Email => "Email",
             Password => "Password",
             SignIn => "Sign in",
-            EmailRequired => "Enter your email.",
-            EmailInvalid => "That email does not look right, for example name@company.com.",
             PasswordRequired => "Enter your password.",
-            SignInUnavailable => "Accounts are on their way; signing in is not open yet.",
             NotFoundTitle => "Page not found",
             NotFoundLead => "The address does not exist or has moved.",
             BackHome => "Back to the overview",
             Close => "Close",
             Dismiss => "Dismiss",
+            NavSignUp => "Sign up",
+            SignOut => "Sign out",
+            SignUpTitle => "Sign up for Duely",
+            SignUpLead => {
+                "Set up Duely for your company and start managing receivables in minutes."
+            }
+            CompanyName => "Company name",
+            YourName => "Your name",
+            BaseCurrency => "Base currency",
+            TimeZone => "Time zone",
+            CreateAccount => "Create account",
+            HaveAccount => "Have an account? Sign in",
+            NoAccount => "No account yet? Sign up free",
+            WrongCredentials => "The email or password is not right.",
+            EmailTaken => {
+                "This email already has an account. Sign in, or ask your company’s owner to invite you."
+            }
+            WelcomeBack => "Welcome back",
+            YourRole => "Your role",
+            YourAccess => "You can",
+            SessionRestoring => "Restoring your session…",
+            SignedInAs => "Signed in as",
+            PasswordHint => "At least 10 characters, not your email, not a common password.",
         },
     }
 }
@@ -123,6 +177,102 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         (Locale::En, PlanLimit) => "Your plan's limit has been reached.",
         (Locale::En, BadRequest) => "The request was not valid.",
         (Locale::En, Internal) => "Something went wrong on our side; it has been logged.",
+    }
+}
+
+pub fn role_text(locale: Locale, role: Role) -> &'static str {
+    match (locale, role) {
+        (Locale::ZhCn, Role::Owner) => "所有者",
+        (Locale::ZhCn, Role::Admin) => "管理员",
+        (Locale::ZhCn, Role::FinanceManager) => "财务经理",
+        (Locale::ZhCn, Role::Collector) => "催收专员",
+        (Locale::ZhCn, Role::Sales) => "销售",
+        (Locale::ZhCn, Role::Viewer) => "只读成员",
+        (Locale::En, Role::Owner) => "Owner",
+        (Locale::En, Role::Admin) => "Admin",
+        (Locale::En, Role::FinanceManager) => "Finance manager",
+        (Locale::En, Role::Collector) => "Collector",
+        (Locale::En, Role::Sales) => "Sales",
+        (Locale::En, Role::Viewer) => "Viewer",
+    }
+}
+
+pub fn permission_text(locale: Locale, permission: Permission) -> &'static str {
+    use Permission::*;
+    match (locale, permission) {
+        (Locale::ZhCn, ViewTeam) => "查看团队成员",
+        (Locale::ZhCn, ManageTeam) => "邀请和管理团队成员",
+        (Locale::ZhCn, TransferOwnership) => "转让公司所有权",
+        (Locale::ZhCn, ManageSettings) => "修改公司设置",
+        (Locale::ZhCn, ManageBilling) => "管理订阅与账单",
+        (Locale::ZhCn, ManageApiKeys) => "管理 API 密钥",
+        (Locale::ZhCn, ViewAuditLog) => "查看审计日志",
+        (Locale::ZhCn, ViewCustomers) => "查看客户",
+        (Locale::ZhCn, ManageCustomers) => "管理客户资料",
+        (Locale::ZhCn, ManageCreditPolicy) => "管理信用额度与冻结",
+        (Locale::ZhCn, OverrideCreditBlock) => "越过信用限制开票",
+        (Locale::ZhCn, ViewInvoices) => "查看发票",
+        (Locale::ZhCn, ManageInvoices) => "开具和管理发票",
+        (Locale::ZhCn, ViewPayments) => "查看回款",
+        (Locale::ZhCn, ManagePayments) => "登记和分配回款",
+        (Locale::ZhCn, WorkCollections) => "跟进催收：记录联系、承诺付款、任务",
+        (Locale::ZhCn, ManageDunning) => "管理催收流程",
+        (Locale::ZhCn, ViewReports) => "查看报表与指标",
+        (Locale::En, ViewTeam) => "See the team",
+        (Locale::En, ManageTeam) => "Invite and manage team members",
+        (Locale::En, TransferOwnership) => "Transfer ownership",
+        (Locale::En, ManageSettings) => "Change company settings",
+        (Locale::En, ManageBilling) => "Manage the subscription and billing",
+        (Locale::En, ManageApiKeys) => "Manage API keys",
+        (Locale::En, ViewAuditLog) => "Read the audit log",
+        (Locale::En, ViewCustomers) => "See customers",
+        (Locale::En, ManageCustomers) => "Manage customer records",
+        (Locale::En, ManageCreditPolicy) => "Manage credit limits and holds",
+        (Locale::En, OverrideCreditBlock) => "Invoice past a credit block",
+        (Locale::En, ViewInvoices) => "See invoices",
+        (Locale::En, ManageInvoices) => "Issue and manage invoices",
+        (Locale::En, ViewPayments) => "See payments",
+        (Locale::En, ManagePayments) => "Record and allocate payments",
+        (Locale::En, WorkCollections) => "Work collections: contacts, promises, tasks",
+        (Locale::En, ManageDunning) => "Manage dunning",
+        (Locale::En, ViewReports) => "See reports and KPIs",
+    }
+}
+
+/// The domain's own validation errors in the user's language: the web app checks input with
+/// the very rules the server applies.
+pub fn email_error_text(locale: Locale, error: &EmailError) -> &'static str {
+    match (locale, error) {
+        (Locale::ZhCn, EmailError::Empty) => "请输入邮箱。",
+        (Locale::ZhCn, _) => "邮箱格式不正确，例如 name@company.com。",
+        (Locale::En, EmailError::Empty) => "Enter your email.",
+        (Locale::En, _) => "That email does not look right, for example name@company.com.",
+    }
+}
+
+pub fn password_error_text(locale: Locale, error: &PasswordError) -> &'static str {
+    match (locale, error) {
+        (Locale::ZhCn, PasswordError::TooShort) => "密码至少需要 10 个字符。",
+        (Locale::ZhCn, PasswordError::TooLong) => "密码最多 128 个字符。",
+        (Locale::ZhCn, PasswordError::SameAsEmail) => "密码不能与邮箱相同。",
+        (Locale::ZhCn, PasswordError::TooCommon) => {
+            "这是最常见的密码之一，很容易被猜到，请换一个。"
+        }
+        (Locale::En, PasswordError::TooShort) => "A password needs at least 10 characters.",
+        (Locale::En, PasswordError::TooLong) => "A password has at most 128 characters.",
+        (Locale::En, PasswordError::SameAsEmail) => "The password must not be your email.",
+        (Locale::En, PasswordError::TooCommon) => {
+            "That is one of the most common passwords; choose another."
+        }
+    }
+}
+
+pub fn name_error_text(locale: Locale, error: &NameError) -> &'static str {
+    match (locale, error) {
+        (Locale::ZhCn, NameError::Empty) => "请填写名称。",
+        (Locale::ZhCn, NameError::TooLong { .. }) => "名称最多 100 个字符。",
+        (Locale::En, NameError::Empty) => "Enter a name.",
+        (Locale::En, NameError::TooLong { .. }) => "A name has at most 100 characters.",
     }
 }
 

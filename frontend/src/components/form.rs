@@ -50,13 +50,22 @@ pub fn TextField(
     name: &'static str,
     #[prop(into)] label: Signal<&'static str>,
     value: RwSignal<String>,
-    #[prop(optional, into)] error: Signal<Option<&'static str>>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Option<Signal<&'static str>>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let error_id = format!("{name}-error");
-    let described_by = error_id.clone();
+    let hint_id = format!("{name}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || match (error.get().is_some(), hint.is_some()) {
+            (true, _) => Some(error_id.clone()),
+            (false, true) => Some(hint_id.clone()),
+            (false, false) => None,
+        }
+    };
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=name>{move || label.get()}</label>
@@ -67,15 +76,48 @@ pub fn TextField(
                 autocomplete=autocomplete
                 required=required
                 aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=move || error.get().map(|_| described_by.clone())
+                aria-describedby=described_by
                 prop:value=move || value.get()
                 on:input=move |event| value.set(event_target_value(&event))
             />
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{move || hint.get()}</p> })}
             <Show when=move || error.get().is_some()>
                 <p class="field-error" id=error_id.clone() role="alert">
                     {move || error.get().unwrap_or_default()}
                 </p>
             </Show>
+        </div>
+    }
+}
+
+/// A labelled drop-down; `options` are (value, label) pairs.
+#[component]
+pub fn SelectField(
+    name: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{move || label.get()}</label>
+            <select
+                id=name
+                name=name
+                prop:value=move || value.get()
+                on:change=move |event| value.set(event_target_value(&event))
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(option, text)| {
+                            let selected = option == value.get_untracked();
+                            view! { <option value=option selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
         </div>
     }
 }

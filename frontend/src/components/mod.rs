@@ -8,7 +8,7 @@ mod table;
 mod toast;
 
 pub use feedback::{ProgressBar, Spinner};
-pub use form::{Button, ButtonKind, TextField};
+pub use form::{Button, ButtonKind, SelectField, TextField};
 pub use modal::Modal;
 pub use table::DataTable;
 pub use toast::{ToastHost, ToastKind, provide_toasts, use_toasts};
