@@ -14,5 +14,6 @@ DUELY="$CARGO_TARGET_DIR/debug/duely"
 export DUELY_WEB_DIR="$WEB_DIST"
 export PORT="${PORT:-8080}"
 "$DUELY" migrate
+"$DUELY" seed-demo
 say "Duely is starting at http://localhost:$PORT (GraphQL and GraphiQL at /graphql); Ctrl-C stops it"
 exec "$DUELY" serve

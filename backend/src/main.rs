@@ -1,8 +1,9 @@
 //! The `duely` command: `serve` (the default), `migrate`, `schema`.
 
 use duely_backend::config::Config;
+use duely_backend::identity::Identity;
 use duely_backend::startup::{Application, shutdown_signal};
-use duely_backend::{api, db, telemetry};
+use duely_backend::{api, db, demo, telemetry};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -12,6 +13,7 @@ commands:
   serve     serve the API and the web app (the default)
   migrate   create the database if missing, then bring the control plane and every
             tenant schema to the latest version
+  seed-demo create the demo company (once) and print its login
   schema    print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the contract
   help      show this
 
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
-        "serve" | "migrate" => run_async(&command),
+        "serve" | "migrate" | "seed-demo" => run_async(&command),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -60,6 +62,7 @@ fn run_async(command: &str) -> ExitCode {
     let result = runtime.block_on(async {
         match command {
             "migrate" => migrate(config).await,
+            "seed-demo" => seed_demo(config).await,
             _ => serve(config).await,
         }
     });
@@ -95,6 +98,23 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
         migrated = report.tenants_migrated,
         up_to_date = report.tenants_up_to_date,
         "migrations complete"
+    );
+    pool.close().await?;
+    Ok(())
+}
+
+async fn seed_demo(config: Config) -> anyhow::Result<()> {
+    let pool = db::connect(&config).await?;
+    let identity = Identity::from_config(&config)?;
+    let created = demo::seed_demo(&identity, &pool)
+        .await
+        .map_err(|error| anyhow::anyhow!("seeding the demo company failed: {error:?}"))?;
+    println!(
+        "\nDemo company {}. Sign in at {} with\n    email:    {}\n    password: {}\n",
+        if created { "created" } else { "already there" },
+        config.public_url,
+        demo::DEMO_EMAIL,
+        demo::DEMO_PASSWORD
     );
     pool.close().await?;
     Ok(())

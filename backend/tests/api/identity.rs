@@ -352,3 +352,30 @@ async fn a_removed_members_token_stops_working_at_once() {
     let after = app.graphql_as(&token, ME, json!({})).await;
     assert_eq!(error_codes(&after), ["UNAUTHENTICATED"], "{after}");
 }
+
+#[tokio::test]
+async fn the_demo_company_is_made_once_and_its_login_works() {
+    let app = spawn_app().await;
+    let identity = duely_backend::identity::Identity::from_config(&crate::helpers::test_config(
+        &[],
+        &app.database_url,
+    ))
+    .unwrap();
+    assert!(
+        duely_backend::demo::seed_demo(&identity, &app.db)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !duely_backend::demo::seed_demo(&identity, &app.db)
+            .await
+            .unwrap()
+    );
+    let body = log_in(
+        &app,
+        duely_backend::demo::DEMO_EMAIL,
+        duely_backend::demo::DEMO_PASSWORD,
+    )
+    .await;
+    assert_eq!(body["data"]["logIn"]["role"], "OWNER", "{body}");
+}
