@@ -173,3 +173,31 @@ build_frontend() {
   gz="$(gzip -9 -c "$WEB_DIST/assets/$wasm" | wc -c)"
   say "web app built: wasm $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
 }
+
+# A real SMTP server that keeps what it receives: aiosmtpd's Mailbox handler writes a maildir.
+# Exports DUELY_TEST_SMTP_URL and DUELY_TEST_MAILDIR; the caller stops it with stop_smtp_sink.
+start_smtp_sink() {
+  if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing Debian's python3-aiosmtpd (the SMTP sink for tests)"
+    apt_install python3-aiosmtpd
+  fi
+  local port maildir
+  port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  maildir="$CARGO_TARGET_DIR/duely-smtp-sink"
+  rm -rf "$maildir" && mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" \
+    >"$CARGO_TARGET_DIR/duely-smtp-sink.log" 2>&1 &
+  SMTP_SINK_PID=$!
+  for _ in $(seq 1 50); do
+    port_open 127.0.0.1 "$port" && break
+    sleep 0.1
+  done
+  port_open 127.0.0.1 "$port" || die "the SMTP sink did not start (see $CARGO_TARGET_DIR/duely-smtp-sink.log)"
+  export DUELY_TEST_SMTP_URL="smtp://127.0.0.1:$port"
+  export DUELY_TEST_MAILDIR="$maildir"
+  say "SMTP sink on 127.0.0.1:$port, keeping mail in $maildir"
+}
+
+stop_smtp_sink() {
+  [ -n "${SMTP_SINK_PID:-}" ] && kill "$SMTP_SINK_PID" 2>/dev/null || true
+}

@@ -17,6 +17,8 @@ say "clippy (wasm32)"
 cargo clippy -p duely-frontend -p duely-domain --target "$WASM_TARGET" --locked -- -D warnings
 
 ensure_postgres postgres
+start_smtp_sink
+trap 'stop_smtp_sink' EXIT
 say "unit, property and integration tests"
 CARGO_LOG="$CARGO_TARGET_DIR/duely-cargo-test.log"
 cargo test --workspace --exclude duely-frontend --locked 2>&1 | tee "$CARGO_LOG"
@@ -36,9 +38,10 @@ DUELY="$CARGO_TARGET_DIR/debug/duely"
 
 E2E_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)"
 SERVER_LOG="$CARGO_TARGET_DIR/duely-e2e-server.log"
-HOST=127.0.0.1 PORT="$E2E_PORT" DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json "$DUELY" serve >"$SERVER_LOG" 2>&1 &
+HOST=127.0.0.1 PORT="$E2E_PORT" DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" DUELY_SMTP_URL="$DUELY_TEST_SMTP_URL" \
+  DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json "$DUELY" serve >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+trap 'kill "$SERVER_PID" 2>/dev/null || true; stop_smtp_sink' EXIT
 for _ in $(seq 1 100); do
   port_open 127.0.0.1 "$E2E_PORT" && break
   sleep 0.1
@@ -47,7 +50,7 @@ port_open 127.0.0.1 "$E2E_PORT" || { cat "$SERVER_LOG" >&2; die "the e2e server 
 
 say "browser journeys (Playwright, Debian Chromium)"
 set +e
-(cd e2e && DUELY_BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
+(cd e2e && DUELY_BASE_URL="http://127.0.0.1:$E2E_PORT" DUELY_MAILDIR="$DUELY_TEST_MAILDIR" npx playwright test)
 E2E_STATUS=$?
 set -e
 kill "$SERVER_PID" 2>/dev/null || true

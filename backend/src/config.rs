@@ -46,6 +46,13 @@ pub struct Config {
     /// `DUELY_TRUST_FORWARDED_FOR`: `true` behind a proxy that sets `X-Forwarded-For`, so
     /// log-in throttling sees the client's address; default `false`.
     pub trust_forwarded_for: bool,
+    /// `DUELY_SMTP_URL`, such as `smtp://127.0.0.1:2525` or `smtps://user:pass@smtp.example.com`.
+    /// Unset, email is written as `.eml` files to `mail_dir`.
+    pub smtp_url: Option<SecretString>,
+    /// `DUELY_MAIL_DIR`, default `<DUELY_DATA_DIR>/mail` (data dir default `.duely`).
+    pub mail_dir: PathBuf,
+    /// `DUELY_MAIL_FROM`, default `Duely <no-reply@duely.localhost>`.
+    pub mail_from: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,7 +190,18 @@ impl Config {
             .trim_end_matches('/')
             .to_owned();
 
+        let data_dir = PathBuf::from(text("DUELY_DATA_DIR", ".duely"));
+        let mail_dir = lookup("DUELY_MAIL_DIR")
+            .filter(|dir| !dir.trim().is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("mail"));
+
         Ok(Config {
+            smtp_url: lookup("DUELY_SMTP_URL")
+                .filter(|url| !url.trim().is_empty())
+                .map(SecretString::from),
+            mail_dir,
+            mail_from: text("DUELY_MAIL_FROM", "Duely <no-reply@duely.localhost>"),
             environment,
             jwt_secret: jwt_secret.map(SecretString::from),
             public_url,

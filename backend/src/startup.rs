@@ -5,6 +5,7 @@
 use crate::api;
 use crate::config::Config;
 use crate::db;
+use crate::email::Mailer;
 use crate::http::{self, AppState};
 use crate::identity::Identity;
 use std::future::Future;
@@ -14,6 +15,8 @@ use tokio::net::TcpListener;
 
 pub struct Application {
     listener: TcpListener,
+    db: sea_orm::DatabaseConnection,
+    mailer: Mailer,
     router: axum::Router,
     port: u16,
     shutdown_grace: Duration,
@@ -25,21 +28,27 @@ impl Application {
         crate::telemetry::prometheus();
         let db = db::connect(&config).await?;
         let identity = Identity::from_config(&config)?;
+        let mailer = Mailer::from_config(&config)?;
         let schema = api::schema_builder()
             .data(db.clone())
             .data(identity.clone())
+            .data(AppLinks {
+                public_url: config.public_url.clone(),
+            })
             .finish();
         let listener = TcpListener::bind(config.bind_address()).await?;
         let port = listener.local_addr()?.port();
         let shutdown_grace = config.shutdown_grace;
         let state = AppState {
             schema,
-            db,
+            db: db.clone(),
             identity,
             config: Arc::new(config),
         };
         Ok(Application {
             listener,
+            db,
+            mailer,
             router: http::router(state),
             port,
             shutdown_grace,
@@ -57,6 +66,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(crate::email::run_worker(
+            self.db.clone(),
+            self.mailer.clone(),
+            stopping_rx.clone(),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -70,13 +84,15 @@ impl Application {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;
         };
-        tokio::select! {
+        let result = tokio::select! {
             result = server => result,
             () = deadline => {
                 tracing::warn!(grace_secs = grace.as_secs(), "drain deadline passed; closing remaining connections");
                 Ok(())
             }
-        }
+        };
+        worker.abort();
+        result
     }
 }
 
@@ -102,4 +118,10 @@ pub async fn shutdown_signal() {
         () = interrupt => {},
         () = terminate => {},
     }
+}
+
+/// Where people reach Duely, for links in emails.
+#[derive(Clone, Debug)]
+pub struct AppLinks {
+    pub public_url: String,
 }

@@ -3,8 +3,10 @@
 
 use super::Identity;
 use super::sessions::{self, Session, SignUp, TenantRow, UserRow};
+use super::team::{self, Acceptance, InvitationRow, TeamMemberRow};
 use crate::auth::{Caller, RequestContext};
 use crate::error::{ApiResult, AppError, IntoApi};
+use crate::startup::AppLinks;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::access::{Access, Permission, Role};
@@ -212,11 +214,154 @@ pub struct SwitchTenantInput {
     pub tenant_id: ID,
 }
 
+/// A member of the caller's company.
+#[derive(SimpleObject)]
+pub struct TeamMember {
+    pub user: User,
+    pub role: Role,
+    pub joined_at: DateTime<Utc>,
+}
+
+impl TryFrom<TeamMemberRow> for TeamMember {
+    type Error = async_graphql::Error;
+
+    fn try_from(row: TeamMemberRow) -> Result<Self, Self::Error> {
+        Ok(TeamMember {
+            user: User {
+                id: ID(row.user_id.to_string()),
+                email: row.email,
+                name: row.name,
+                locale: Locale::default(),
+            },
+            role: parse_role(&row.role)?,
+            joined_at: row.joined_at,
+        })
+    }
+}
+
+fn parse_role(role: &str) -> ApiResult<Role> {
+    role.parse::<Role>()
+        .map_err(|error| AppError::Internal(anyhow::Error::from(error)))
+        .api()
+}
+
+/// An invitation waiting to be accepted.
+#[derive(SimpleObject)]
+pub struct Invitation {
+    pub id: ID,
+    pub email: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl TryFrom<InvitationRow> for Invitation {
+    type Error = async_graphql::Error;
+
+    fn try_from(row: InvitationRow) -> Result<Self, Self::Error> {
+        Ok(Invitation {
+            id: ID(row.id.to_string()),
+            email: row.email,
+            role: parse_role(&row.role)?,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+        })
+    }
+}
+
+/// What an invitation link offers, shown before accepting.
+#[derive(SimpleObject)]
+pub struct InvitationPreview {
+    pub company_name: String,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+    /// True when the email already has an account: accept with its password (or signed in).
+    pub account_exists: bool,
+}
+
+#[derive(InputObject)]
+pub struct InviteMemberInput {
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(SimpleObject)]
+pub struct InviteMemberPayload {
+    pub invitation: Invitation,
+}
+
+#[derive(InputObject)]
+pub struct AcceptInvitationInput {
+    /// The token from the invitation link.
+    pub token: String,
+    /// Your name, for a new account.
+    pub name: Option<String>,
+    /// A new account's password, or your existing account's (not needed when signed in as it).
+    pub password: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ChangeMemberRoleInput {
+    pub user_id: ID,
+    pub role: Role,
+}
+
+#[derive(SimpleObject)]
+pub struct ChangeMemberRolePayload {
+    pub member: TeamMember,
+}
+
+#[derive(InputObject)]
+pub struct RemoveMemberInput {
+    pub user_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct RemoveMemberPayload {
+    pub removed_user_id: ID,
+}
+
 #[derive(Default)]
 pub struct IdentityQuery;
 
 #[Object]
 impl IdentityQuery {
+    /// The company's team.
+    async fn members(&self, ctx: &Context<'_>) -> ApiResult<Vec<TeamMember>> {
+        let (_, db) = services(ctx)?;
+        team::members(db, &request(ctx)?.caller)
+            .await
+            .api()?
+            .into_iter()
+            .map(TeamMember::try_from)
+            .collect()
+    }
+
+    /// Invitations sent and not yet accepted.
+    async fn invitations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Invitation>> {
+        let (_, db) = services(ctx)?;
+        team::pending_invitations(db, &request(ctx)?.caller)
+            .await
+            .api()?
+            .into_iter()
+            .map(Invitation::try_from)
+            .collect()
+    }
+
+    /// What the invitation with this token offers; `NOT_FOUND` once used, withdrawn or expired.
+    async fn invitation(&self, ctx: &Context<'_>, token: String) -> ApiResult<InvitationPreview> {
+        let (_, db) = services(ctx)?;
+        let preview = team::preview_invitation(db, &token).await.api()?;
+        Ok(InvitationPreview {
+            company_name: preview.company_name,
+            email: preview.email,
+            role: preview.role,
+            expires_at: preview.expires_at,
+            account_exists: preview.account_exists,
+        })
+    }
+
     /// Who is calling, in which company, and what they may do.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
         let (_, db) = services(ctx)?;
@@ -357,6 +502,101 @@ impl IdentityMutation {
             .await
             .api()?;
         Ok(LogOutPayload { logged_out })
+    }
+
+    /// Invites someone by email to the caller's company.
+    async fn invite_member(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteMemberInput,
+    ) -> ApiResult<InviteMemberPayload> {
+        let (_, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let links = ctx
+            .data::<AppLinks>()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("links missing")))
+            .api()?;
+        let invitation = team::invite_member(
+            db,
+            &request.caller,
+            &links.public_url,
+            &input.email,
+            input.role,
+            &request.request_id,
+        )
+        .await
+        .api()?;
+        Ok(InviteMemberPayload {
+            invitation: invitation.try_into()?,
+        })
+    }
+
+    /// Accepts an invitation: as a new account (with `name` and `password`), or as the
+    /// existing account of the invited email (its `password`, or already signed in as it).
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptInvitationInput,
+    ) -> ApiResult<SessionPayload> {
+        let (identity, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let session = team::accept_invitation(
+            identity,
+            db,
+            &request.caller,
+            Acceptance {
+                token: input.token,
+                name: input.name,
+                password: input.password,
+            },
+            &request.request_id,
+        )
+        .await
+        .api()?;
+        Ok(session.into())
+    }
+
+    /// Changes a member's role. Only owners make or unmake owners; one owner always remains.
+    async fn change_member_role(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeMemberRoleInput,
+    ) -> ApiResult<ChangeMemberRolePayload> {
+        let (_, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let member = team::change_member_role(
+            db,
+            &request.caller,
+            input.user_id.as_str(),
+            input.role,
+            &request.request_id,
+        )
+        .await
+        .api()?;
+        Ok(ChangeMemberRolePayload {
+            member: member.try_into()?,
+        })
+    }
+
+    /// Removes a member from the company and ends their sessions in it.
+    async fn remove_member(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveMemberInput,
+    ) -> ApiResult<RemoveMemberPayload> {
+        let (_, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let removed = team::remove_member(
+            db,
+            &request.caller,
+            input.user_id.as_str(),
+            &request.request_id,
+        )
+        .await
+        .api()?;
+        Ok(RemoveMemberPayload {
+            removed_user_id: ID(removed.to_string()),
+        })
     }
 
     /// Starts a session in another company the user belongs to.

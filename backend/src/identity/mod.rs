@@ -4,6 +4,7 @@
 pub mod graphql;
 pub mod passwords;
 pub mod sessions;
+pub mod team;
 pub mod throttle;
 pub mod tokens;
 

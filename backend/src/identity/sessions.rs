@@ -428,6 +428,17 @@ pub async fn switch_tenant(
     Ok(session)
 }
 
+/// A fresh session (a new refresh-token family) inside the caller's transaction.
+pub(super) async fn start_session_for(
+    identity: &Identity,
+    txn: &DatabaseTransaction,
+    user_id: Uuid,
+    tenant: TenantId,
+    role: Role,
+) -> Result<Session, AppError> {
+    start_session(identity, txn, user_id, tenant, role, None).await
+}
+
 async fn revoke_family(txn: &DatabaseTransaction, family: Uuid) -> Result<(), AppError> {
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

@@ -125,6 +125,17 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
         ("DUELY_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned()),
         ("DUELY_SHUTDOWN_GRACE_SECS".to_owned(), "5".to_owned()),
     ]);
+    // Mail goes to the real SMTP sink the test command starts, else to this app's own folder.
+    match std::env::var("DUELY_TEST_SMTP_URL") {
+        Ok(url) if !url.is_empty() => {
+            vars.insert("DUELY_SMTP_URL".to_owned(), url);
+        }
+        _ => {
+            let dir =
+                std::env::temp_dir().join(format!("duely-test-mail-{}", Uuid::new_v4().simple()));
+            vars.insert("DUELY_MAIL_DIR".to_owned(), dir.display().to_string());
+        }
+    }
     for (name, value) in overrides {
         vars.insert((*name).to_owned(), (*value).to_owned());
     }
@@ -133,6 +144,8 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
 
 pub struct TestApp {
     pub address: String,
+    /// Where this app's mail can be read: the SMTP sink's maildir, or its `.eml` folder.
+    pub mail_dir: std::path::PathBuf,
     pub client: reqwest::Client,
     pub database_url: String,
     /// A pool on the test's database, for arranging and checking state.
@@ -149,6 +162,10 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(config: Config) -> TestApp {
     use secrecy::ExposeSecret;
     let database_url = config.database_url.expose_secret().to_owned();
+    let mail_dir = match std::env::var("DUELY_TEST_MAILDIR") {
+        Ok(dir) if config.smtp_url.is_some() => std::path::PathBuf::from(dir).join("new"),
+        _ => config.mail_dir.clone(),
+    };
     let app = Application::build(config).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
@@ -158,6 +175,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let db = Database::connect(database_url.as_str()).await.unwrap();
     TestApp {
         address,
+        mail_dir,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -223,6 +241,27 @@ impl TestApp {
             .await;
         TestSession::from_payload(&body["data"]["signUp"])
             .unwrap_or_else(|| panic!("sign-up failed: {body}"))
+    }
+
+    /// An email address unique to this app, so tests sharing the SMTP sink never read each
+    /// other's mail.
+    pub fn email(&self, local_part: &str) -> String {
+        let unique = self.database_url.rsplit('/').next().unwrap_or("app");
+        format!(
+            "{local_part}@{}.example",
+            unique.trim_start_matches("duely_test_")
+        )
+    }
+
+    /// The decoded text of the newest email to `to`, waiting up to ten seconds for the worker.
+    pub async fn email_to(&self, to: &str) -> String {
+        for _ in 0..100 {
+            if let Some(text) = crate::mail::newest_to(&self.mail_dir, to) {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no email to {to} arrived in {}", self.mail_dir.display());
     }
 
     /// Signals shutdown and waits for the server to finish draining.

@@ -1,0 +1,107 @@
+//! Reading what the SMTP sink (or the file transport) received: headers, and bodies decoded
+//! from quoted-printable or base64.
+
+use std::path::Path;
+
+/// The decoded text of the newest message addressed to `to` in `dir`.
+pub fn newest_to(dir: &Path, to: &str) -> Option<String> {
+    let mut messages: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let modified = entry.metadata().ok()?.modified().ok()?;
+            Some((modified, std::fs::read_to_string(entry.path()).ok()?))
+        })
+        .filter(|(_, raw)| {
+            raw.lines()
+                .take_while(|line| !line.is_empty())
+                .any(|line| line.to_ascii_lowercase().starts_with("to:") && line.contains(to))
+        })
+        .collect();
+    messages.sort_by_key(|(modified, _)| *modified);
+    messages.pop().map(|(_, raw)| decode(&raw))
+}
+
+/// Headers as they are, then the body decoded per its Content-Transfer-Encoding.
+fn decode(raw: &str) -> String {
+    let raw = raw.replace("\r\n", "\n");
+    let Some((headers, body)) = raw.split_once("\n\n") else {
+        return raw;
+    };
+    let encoding = headers
+        .lines()
+        .find_map(|line| {
+            line.to_ascii_lowercase()
+                .strip_prefix("content-transfer-encoding:")
+                .map(|value| value.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let body = match encoding.as_str() {
+        "quoted-printable" => quoted_printable(body),
+        "base64" => base64(body),
+        _ => body.to_owned(),
+    };
+    format!("{headers}\n\n{body}")
+}
+
+fn quoted_printable(body: &str) -> String {
+    let joined = body.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'=')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        if let Some(byte) = escaped {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn base64(body: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0);
+    for byte in body
+        .bytes()
+        .filter(|byte| !byte.is_ascii_whitespace() && *byte != b'=')
+    {
+        let Some(value) = ALPHABET.iter().position(|candidate| *candidate == byte) else {
+            continue;
+        };
+        buffer = (buffer << 6) | value as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The invitation token in an invitation email.
+pub fn invitation_token(text: &str) -> String {
+    let start = text.find("duely_inv_").expect("an invitation link");
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+#[test]
+fn quoted_printable_and_base64_bodies_decode() {
+    assert_eq!(
+        quoted_printable("a long =\nline =3D ok"),
+        "a long line = ok"
+    );
+    assert_eq!(base64("5L2g5aW9"), "你好");
+}
