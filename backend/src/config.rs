@@ -53,6 +53,8 @@ pub struct Config {
     pub mail_dir: PathBuf,
     /// `DUELY_MAIL_FROM`, default `Duely <no-reply@duely.localhost>`.
     pub mail_from: String,
+    /// `DUELY_API_KEY_RATE_PER_MINUTE`, default 120: requests one API key may make a minute.
+    pub api_key_requests_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +204,12 @@ impl Config {
                 .map(SecretString::from),
             mail_dir,
             mail_from: text("DUELY_MAIL_FROM", "Duely <no-reply@duely.localhost>"),
+            api_key_requests_per_minute: u32::try_from(parse(
+                "DUELY_API_KEY_RATE_PER_MINUTE",
+                "120",
+                "a whole number of requests",
+            )?)
+            .unwrap_or(u32::MAX),
             environment,
             jwt_secret: jwt_secret.map(SecretString::from),
             public_url,

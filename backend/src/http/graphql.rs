@@ -12,6 +12,7 @@
 use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
 use crate::auth::{Caller, RequestContext};
+use crate::identity::api_keys::RateState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{
@@ -88,8 +89,12 @@ pub async fn graphql_post(
         );
     }
     let context = request_context(&state, &headers, peer).await;
+    let rate = match key_rate(&state, &context.caller) {
+        Ok(rate) => rate,
+        Err(over) => return rate_limited(media, over),
+    };
     let response = state.schema.execute_batch(batch.data(context)).await;
-    respond(media, response)
+    with_rate_headers(respond(media, response), rate)
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,8 +175,49 @@ pub async fn graphql_get(
         }
     }
     let context = request_context(&state, &headers, peer).await;
+    let rate = match key_rate(&state, &context.caller) {
+        Ok(rate) => rate,
+        Err(over) => return rate_limited(media, over),
+    };
     let response = state.schema.execute(request.data(context)).await;
-    respond(media, BatchResponse::Single(response))
+    with_rate_headers(respond(media, BatchResponse::Single(response)), rate)
+}
+
+/// API keys are rate limited per key: over the limit is 429 with `Retry-After`.
+fn key_rate(state: &AppState, caller: &Caller) -> Result<Option<RateState>, RateState> {
+    match caller {
+        Caller::ApiKey(key) => state.identity.key_rate_limiter.check(key.key_id).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn rate_limited(media: ResponseMedia, rate: RateState) -> Response {
+    let body = json!({ "errors": [{
+        "message": format!("This API key made too many requests; try again in {} seconds.", rate.reset_secs),
+        "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfter": rate.reset_secs },
+    }]});
+    let mut response = with_media(media, StatusCode::TOO_MANY_REQUESTS, body);
+    if let Ok(value) = HeaderValue::from_str(&rate.reset_secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    with_rate_headers(response, Some(rate))
+}
+
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for API-key requests.
+fn with_rate_headers(mut response: Response, rate: Option<RateState>) -> Response {
+    if let Some(rate) = rate {
+        let headers = response.headers_mut();
+        for (name, value) in [
+            ("ratelimit-limit", rate.limit.to_string()),
+            ("ratelimit-remaining", rate.remaining.to_string()),
+            ("ratelimit-reset", rate.reset_secs.to_string()),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
+    }
+    response
 }
 
 /// Who is calling, the request id and the client's address, attached to every operation.

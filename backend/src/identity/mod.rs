@@ -1,6 +1,7 @@
 //! Identity: accounts, tenants' memberships and roles, sessions (access and refresh tokens),
 //! sign-up and log-in, and who a request comes from.
 
+pub mod api_keys;
 pub mod graphql;
 pub mod passwords;
 pub mod sessions;
@@ -25,6 +26,7 @@ pub struct Identity {
     pub tokens: AccessTokens,
     pub passwords: PasswordHasher,
     pub login_throttle: LoginThrottle,
+    pub key_rate_limiter: api_keys::KeyRateLimiter,
     pub refresh_ttl: Duration,
 }
 
@@ -35,6 +37,7 @@ impl Identity {
             tokens: AccessTokens::from_config(config)?,
             passwords: PasswordHasher::new(cores)?,
             login_throttle: LoginThrottle::default(),
+            key_rate_limiter: api_keys::KeyRateLimiter::new(config.api_key_requests_per_minute),
             refresh_ttl: config.refresh_token_ttl,
         })
     }

@@ -239,6 +239,7 @@ fn probe(permission: Permission) -> Option<(&'static str, Value)> {
     match permission {
         Permission::ViewTeam => Some((MEMBERS, json!({}))),
         Permission::ManageTeam => Some(("{ invitations { id } }", json!({}))),
+        Permission::ManageApiKeys => Some(("{ apiKeys { id } }", json!({}))),
         _ => None,
     }
 }
@@ -277,5 +278,5 @@ async fn every_role_can_do_exactly_what_the_matrix_allows() {
             }
         }
     }
-    assert!(probed >= 2);
+    assert!(probed >= 3);
 }
