@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -14,7 +14,11 @@ pub const MAX_COMPLEXITY: usize = 5_000;
 pub const MAX_BATCH: usize = 10;
 
 #[derive(MergedObject, Default)]
-pub struct Query(server_info::ServerInfoQuery, IdentityQuery);
+pub struct Query(
+    server_info::ServerInfoQuery,
+    IdentityQuery,
+    crate::audit_log::AuditLogQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(IdentityMutation);

@@ -240,6 +240,7 @@ fn probe(permission: Permission) -> Option<(&'static str, Value)> {
         Permission::ViewTeam => Some((MEMBERS, json!({}))),
         Permission::ManageTeam => Some(("{ invitations { id } }", json!({}))),
         Permission::ManageApiKeys => Some(("{ apiKeys { id } }", json!({}))),
+        Permission::ViewAuditLog => Some(("{ auditLog(first: 1) { totalCount } }", json!({}))),
         _ => None,
     }
 }
@@ -278,5 +279,5 @@ async fn every_role_can_do_exactly_what_the_matrix_allows() {
             }
         }
     }
-    assert!(probed >= 3);
+    assert!(probed >= 4);
 }
