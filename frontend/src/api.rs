@@ -51,6 +51,27 @@ session_operation!(SwitchTenant);
 session_operation!(LogOut);
 session_operation!(Me);
 
+macro_rules! team_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/team.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+team_operation!(Members);
+team_operation!(PendingInvitations);
+team_operation!(InviteMember);
+team_operation!(ChangeMemberRole);
+team_operation!(RemoveMember);
+team_operation!(InvitationPreview);
+team_operation!(AcceptInvitation);
+
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -109,4 +130,15 @@ pub async fn run<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::Response
     parsed
         .data
         .ok_or_else(|| ApiError::Network("the answer carried no data".to_owned()))
+}
+
+/// A generated enum (same SCREAMING_CASE names) into the domain's, and back.
+pub fn to_domain<T: serde::Serialize, D: serde::de::DeserializeOwned>(value: &T) -> Option<D> {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|json| serde_json::from_value(json).ok())
+}
+
+pub fn from_domain<D: serde::Serialize, T: serde::de::DeserializeOwned>(value: &D) -> Option<T> {
+    to_domain(value)
 }

@@ -2,8 +2,9 @@
 
 use crate::components::ToastHost;
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_text};
-use crate::pages::{HomePage, LoginPage, NotFoundPage, SignUpPage};
+use crate::pages::{AcceptInvitationPage, HomePage, LoginPage, NotFoundPage, SignUpPage, TeamPage};
 use crate::session::{SessionStatus, provide_session, use_session};
+use domain::access::Permission;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
@@ -20,6 +21,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/team") view=TeamPage/>
+                    <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 </Routes>
             </Layout>
             <ToastHost/>
@@ -41,6 +44,10 @@ fn Layout(children: Children) -> impl IntoView {
             </A>
             <nav class="app-nav" aria-label=move || text(Msg::MainNavigation)>
                 <A href="/" exact=true>{move || text(Msg::NavOverview)}</A>
+                // The menu shows only what the role may do (the server enforces it regardless).
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewTeam))>
+                    <A href="/team">{move || text(Msg::NavTeam)}</A>
+                </Show>
                 <Show when=move || session.status.get() == SessionStatus::SignedOut>
                     <A href="/login">{move || text(Msg::NavSignIn)}</A>
                     <A href="/signup">{move || text(Msg::NavSignUp)}</A>

@@ -1,11 +1,16 @@
 //! One module per screen.
 
+mod accept_invitation;
+mod access;
 mod home;
 mod login;
 mod not_found;
 mod signup;
+mod team;
 
+pub use accept_invitation::AcceptInvitationPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use signup::SignUpPage;
+pub use team::TeamPage;
