@@ -12,6 +12,7 @@
 use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
 use crate::auth::{Caller, RequestContext};
+use crate::config::Environment;
 use crate::identity::api_keys::RateState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -93,6 +94,19 @@ pub async fn graphql_post(
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
     };
+    let batch = if context.caller.tenant_id().is_some() {
+        batch
+    } else {
+        match batch {
+            BatchRequest::Single(request) => BatchRequest::Single(request.disable_introspection()),
+            BatchRequest::Batch(requests) => BatchRequest::Batch(
+                requests
+                    .into_iter()
+                    .map(Request::disable_introspection)
+                    .collect(),
+            ),
+        }
+    };
     let response = state.schema.execute_batch(batch.data(context)).await;
     with_rate_headers(respond(media, response), rate)
 }
@@ -113,7 +127,7 @@ pub async fn graphql_get(
     Query(params): Query<GetParams>,
 ) -> Response {
     let Some(query) = params.query else {
-        if accepts_html(&headers) {
+        if accepts_html(&headers) && state.config.environment == Environment::Development {
             return Html(
                 GraphiQLSource::build()
                     .endpoint("/graphql")
@@ -179,6 +193,10 @@ pub async fn graphql_get(
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
     };
+    // The schema is described to signed-in callers and API keys only.
+    if context.caller.tenant_id().is_none() {
+        request = request.disable_introspection();
+    }
     let response = state.schema.execute(request.data(context)).await;
     with_rate_headers(respond(media, BatchResponse::Single(response)), rate)
 }

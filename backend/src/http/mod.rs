@@ -9,6 +9,7 @@ use crate::api::DuelySchema;
 use crate::config::Config;
 use crate::identity::Identity;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
@@ -28,6 +29,9 @@ pub struct AppState {
     pub config: Arc<Config>,
 }
 
+/// The largest GraphQL request body; larger ones get 413 before any parsing.
+pub const MAX_GRAPHQL_BODY: usize = 1024 * 1024;
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
@@ -36,7 +40,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/graphql",
-            get(graphql::graphql_get).post(graphql::graphql_post),
+            get(graphql::graphql_get)
+                .post(graphql::graphql_post)
+                .layer(DefaultBodyLimit::max(MAX_GRAPHQL_BODY)),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -231,6 +231,7 @@ async fn a_batch_runs_each_operation_and_is_capped() {
 #[tokio::test]
 async fn a_query_nested_past_the_depth_limit_is_refused() {
     let app = spawn_app().await;
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
     let mut query = String::from(
         "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } }",
     );
@@ -239,6 +240,7 @@ async fn a_query_nested_past_the_depth_limit_is_refused() {
         .client
         .post(app.url("/graphql"))
         .header("accept", GRAPHQL_RESPONSE)
+        .bearer_auth(&owner.access_token)
         .json(&json!({ "query": query }))
         .send()
         .await
@@ -253,4 +255,69 @@ async fn a_query_nested_past_the_depth_limit_is_refused() {
             .contains("deep"),
         "{body}"
     );
+}
+
+#[tokio::test]
+async fn the_schema_is_described_only_to_authenticated_callers() {
+    let app = spawn_app().await;
+    let anonymous = app
+        .graphql("{ __schema { queryType { name } } }", json!({}))
+        .await;
+    // async-graphql answers a withheld schema with null.
+    assert_eq!(
+        anonymous["data"]["__schema"],
+        serde_json::Value::Null,
+        "{anonymous}"
+    );
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
+    let signed_in = app
+        .graphql_as(
+            &owner.access_token,
+            "{ __schema { queryType { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        signed_in["data"]["__schema"]["queryType"]["name"], "Query",
+        "{signed_in}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_is_refused_unread() {
+    let app = spawn_app().await;
+    let padding = "x".repeat(duely_backend::http::MAX_GRAPHQL_BODY);
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ __typename }", "extensions": { "padding": padding } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn graphiql_is_not_served_in_production() {
+    let database_url = crate::helpers::fresh_database().await;
+    let app = crate::helpers::spawn_app_with(crate::helpers::test_config(
+        &[
+            ("DUELY_ENV", "production"),
+            (
+                "DUELY_JWT_SECRET",
+                "a production key of at least thirty-two bytes",
+            ),
+        ],
+        &database_url,
+    ))
+    .await;
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(response.status(), 200);
+    assert!(!response.text().await.unwrap().contains("graphiql"));
 }
