@@ -42,8 +42,11 @@ impl Session {
 /// Turns each operation's generated session fields into a [`Session`].
 macro_rules! from_fields {
     ($module:ident) => {
-        impl From<api::$module::SessionFields> for Session {
-            fn from(fields: api::$module::SessionFields) -> Self {
+        from_fields!(api::$module::SessionFields);
+    };
+    ($fields:ty) => {
+        impl From<$fields> for Session {
+            fn from(fields: $fields) -> Self {
                 Session {
                     refresh_token: fields.refresh_token,
                     access_token: fields.access_token,
@@ -64,26 +67,10 @@ macro_rules! from_fields {
 
 from_fields!(sign_up);
 
-impl From<api::accept_invitation::AcceptInvitationAcceptInvitation> for Session {
-    fn from(fields: api::accept_invitation::AcceptInvitationAcceptInvitation) -> Self {
-        Session {
-            refresh_token: fields.refresh_token,
-            access_token: fields.access_token,
-            access_expires_at: fields.access_token_expires_at,
-            user_name: fields.user.name,
-            user_email: fields.user.email,
-            tenant_id: fields.tenant.id,
-            tenant_name: fields.tenant.name,
-            role: serde_json::to_value(&fields.role)
-                .ok()
-                .and_then(|value| serde_json::from_value(value).ok())
-                .unwrap_or(Role::Viewer),
-        }
-    }
-}
 from_fields!(log_in);
 from_fields!(refresh_session);
 from_fields!(switch_tenant);
+from_fields!(api::accept_invitation::AcceptInvitationAcceptInvitation);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionStatus {

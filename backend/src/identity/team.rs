@@ -25,6 +25,10 @@ use uuid::Uuid;
 const INVITATION_DAYS: i64 = 7;
 const INVITATION_PREFIX: &str = "duely_inv_";
 
+const SELECT_MEMBERS: &str =
+    "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at
+     FROM public.memberships m JOIN public.users u ON u.id = m.user_id";
+
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct InvitationRow {
     pub id: Uuid,
@@ -440,9 +444,7 @@ pub async fn members(
     Ok(
         TeamMemberRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at
-         FROM public.memberships m JOIN public.users u ON u.id = m.user_id
-         WHERE m.tenant_id = $1 ORDER BY m.created_at, u.email",
+            format!("{SELECT_MEMBERS} WHERE m.tenant_id = $1 ORDER BY m.created_at, u.email"),
             [tenant.0.into()],
         ))
         .all(db)
@@ -610,9 +612,7 @@ async fn team_member(
 ) -> Result<TeamMemberRow, AppError> {
     TeamMemberRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at
-         FROM public.memberships m JOIN public.users u ON u.id = m.user_id
-         WHERE m.tenant_id = $1 AND m.user_id = $2",
+        format!("{SELECT_MEMBERS} WHERE m.tenant_id = $1 AND m.user_id = $2"),
         [tenant.0.into(), user_id.into()],
     ))
     .one(conn)
