@@ -6,7 +6,7 @@ const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
 
 test.use({ locale: "en-US" });
 
-test("an owner invites a collector, who joins from the email and cannot reach team settings", async ({ page }) => {
+test("an owner invites a collector, who joins from the email and cannot reach team settings or API keys", async ({ page }) => {
   const id = stamp();
   const owner = `owner.${id}@e2e.example`;
   const collector = `collector.${id}@e2e.example`;
@@ -50,6 +50,10 @@ test("an owner invites a collector, who joins from the email and cannot reach te
   await page.goto("/team");
   await expect(page.getByTestId("no-access")).toBeVisible();
   await expect(page.getByTestId("member-row")).toHaveCount(0);
+  await expect(page.getByRole("navigation").getByRole("link", { name: "API keys" })).toHaveCount(0);
+  await page.goto("/api-keys");
+  await expect(page.getByTestId("no-access")).toBeVisible();
+  await expect(page.getByTestId("create-key-form")).toHaveCount(0);
 
   // The used link does not work twice.
   await page.goto(new URL(link!).pathname);

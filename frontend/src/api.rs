@@ -72,6 +72,24 @@ team_operation!(RemoveMember);
 team_operation!(InvitationPreview);
 team_operation!(AcceptInvitation);
 
+macro_rules! admin_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/admin.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+admin_operation!(ApiKeys);
+admin_operation!(CreateApiKey);
+admin_operation!(RevokeApiKey);
+admin_operation!(AuditLog);
+
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {

@@ -2,7 +2,10 @@
 
 use crate::components::ToastHost;
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_text};
-use crate::pages::{AcceptInvitationPage, HomePage, LoginPage, NotFoundPage, SignUpPage, TeamPage};
+use crate::pages::{
+    AcceptInvitationPage, ApiKeysPage, AuditPage, HomePage, LoginPage, NotFoundPage, SignUpPage,
+    TeamPage,
+};
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
 use leptos::prelude::*;
@@ -22,6 +25,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
                     <Route path=path!("/team") view=TeamPage/>
+                    <Route path=path!("/api-keys") view=ApiKeysPage/>
+                    <Route path=path!("/audit") view=AuditPage/>
                     <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 </Routes>
             </Layout>
@@ -47,6 +52,12 @@ fn Layout(children: Children) -> impl IntoView {
                 // The menu shows only what the role may do (the server enforces it regardless).
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewTeam))>
                     <A href="/team">{move || text(Msg::NavTeam)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageApiKeys))>
+                    <A href="/api-keys">{move || text(Msg::NavApiKeys)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewAuditLog))>
+                    <A href="/audit">{move || text(Msg::NavAudit)}</A>
                 </Show>
                 <Show when=move || session.status.get() == SessionStatus::SignedOut>
                     <A href="/login">{move || text(Msg::NavSignIn)}</A>
