@@ -256,7 +256,9 @@ pub async fn log_in(
         Some(tenant) => memberships
             .iter()
             .find(|membership| membership.tenant_id == tenant.0)
-            .ok_or_else(|| AppError::forbidden("You are not a member of that company."))?,
+            .ok_or_else(|| {
+                AppError::not_found("You are not a member of a company with that id.")
+            })?,
         // Most recently used first (see `memberships_of`).
         None => memberships.first().ok_or_else(|| {
             AppError::forbidden(

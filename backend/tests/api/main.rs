@@ -8,6 +8,7 @@ mod graphql_http;
 mod health;
 mod helpers;
 mod identity;
+mod isolation;
 mod mail;
 mod schema_contract;
 mod server;
