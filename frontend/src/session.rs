@@ -55,10 +55,7 @@ macro_rules! from_fields {
                     user_email: fields.user.email,
                     tenant_id: fields.tenant.id,
                     tenant_name: fields.tenant.name,
-                    role: serde_json::to_value(&fields.role)
-                        .ok()
-                        .and_then(|value| serde_json::from_value(value).ok())
-                        .unwrap_or(Role::Viewer),
+                    role: api::to_domain(&fields.role).unwrap_or(Role::Viewer),
                 }
             }
         }

@@ -12,7 +12,7 @@ pub mod tokens;
 use crate::auth::{ApiKeyCaller, Caller, Member};
 use crate::config::Config;
 use domain::TenantId;
-use domain::access::{ApiScope, Role};
+use domain::access::ApiScope;
 use passwords::PasswordHasher;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::time::Duration;
@@ -70,24 +70,15 @@ impl Identity {
             ));
         };
         // The role is read afresh: a removed member or a changed role counts at once.
-        let row = db
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT m.role FROM public.memberships m
-                 JOIN public.tenants t ON t.id = m.tenant_id
-                 WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'",
-                [claims.tid.into(), claims.sub.into()],
-            ))
-            .await?;
-        let Some(row) = row else {
+        let tenant_id = TenantId::from_uuid(claims.tid);
+        let Some(role) = sessions::active_role(db, tenant_id, claims.sub).await? else {
             return Ok(Caller::Rejected(
                 "You are no longer a member of this company.",
             ));
         };
-        let role: Role = row.try_get::<String>("", "role")?.parse()?;
         Ok(Caller::Member(Member {
             user_id: claims.sub,
-            tenant_id: TenantId::from_uuid(claims.tid),
+            tenant_id,
             role,
         }))
     }

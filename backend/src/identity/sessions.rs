@@ -280,6 +280,27 @@ pub async fn log_in(
     Ok(session)
 }
 
+/// The user's role in `tenant`, if they are a member and the company is not closed. Every
+/// session check (each request, each refresh) asks this, so a change counts at once.
+pub async fn active_role(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    user_id: Uuid,
+) -> anyhow::Result<Option<Role>> {
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT m.role FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
+             WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'",
+            [tenant.0.into(), user_id.into()],
+        ))
+        .await?;
+    match row {
+        Some(row) => Ok(Some(row.try_get::<String>("", "role")?.parse()?)),
+        None => Ok(None),
+    }
+}
+
 /// The user's memberships, most recently used first.
 pub async fn memberships_of(
     conn: &impl ConnectionTrait,
@@ -336,23 +357,11 @@ pub async fn refresh_session(
     if revoked_at.is_some() || expires_at <= Utc::now() {
         return Err(ended());
     }
-    let role = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT m.role FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
-             WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'",
-            [tenant.0.into(), user_id.into()],
-        ))
-        .await?;
-    let Some(role) = role else {
+    let Some(role) = active_role(&txn, tenant, user_id).await? else {
         revoke_family(&txn, family).await?;
         txn.commit().await?;
         return Err(ended());
     };
-    let role: Role = role
-        .try_get::<String>("", "role")?
-        .parse()
-        .map_err(anyhow::Error::from)?;
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "UPDATE public.refresh_tokens SET used_at = now() WHERE id = $1",

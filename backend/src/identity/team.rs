@@ -407,32 +407,12 @@ pub async fn accept_invitation(
         },
     )
     .await?;
-    let actual_role = current_role(&txn, tenant, user_id).await?.unwrap_or(role);
+    let actual_role = sessions::active_role(&txn, tenant, user_id)
+        .await?
+        .unwrap_or(role);
     let session = start_session_for(identity, &txn, user_id, tenant, actual_role).await?;
     txn.commit().await?;
     Ok(session)
-}
-
-async fn current_role(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user_id: Uuid,
-) -> Result<Option<Role>, AppError> {
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT role FROM public.memberships WHERE tenant_id = $1 AND user_id = $2",
-            [tenant.0.into(), user_id.into()],
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => Some(
-            row.try_get::<String>("", "role")?
-                .parse()
-                .map_err(anyhow::Error::from)?,
-        ),
-        None => None,
-    })
 }
 
 pub async fn members(
@@ -507,7 +487,7 @@ async fn target_role(
     tenant: TenantId,
     user_id: Uuid,
 ) -> Result<Role, AppError> {
-    current_role(txn, tenant, user_id)
+    sessions::active_role(txn, tenant, user_id)
         .await?
         .ok_or_else(|| AppError::not_found("No member with that id in this company."))
 }

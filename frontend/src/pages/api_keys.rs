@@ -1,7 +1,7 @@
 use super::access::RequirePermission;
 use crate::api::{self, ApiError, ApiKeys, CreateApiKey, RevokeApiKey};
 use crate::components::{Button, DataTable, Modal, TextField, ToastKind, use_toasts};
-use crate::i18n::{Msg, error_text, use_locale, use_text};
+use crate::i18n::{Msg, use_locale, use_text};
 use domain::access::{ApiScope, Permission};
 use leptos::prelude::*;
 
@@ -46,16 +46,7 @@ fn Keys() -> impl IntoView {
     });
     let scopes_error = move || submitted.get() && chosen.get().is_empty();
 
-    let report = move |error: ApiError| match error {
-        ApiError::Api { code, message, .. } => toasts.push(
-            ToastKind::Error,
-            format!("{} {message}", error_text(locale.get_untracked(), code)),
-        ),
-        ApiError::Network(_) => toasts.push(
-            ToastKind::Error,
-            error_text(locale.get_untracked(), domain::ErrorCode::Internal),
-        ),
-    };
+    let report = move |error: ApiError| toasts.api_error(locale.get_untracked(), error);
 
     let on_create = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();

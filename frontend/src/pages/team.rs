@@ -80,14 +80,7 @@ fn Team() -> impl IntoView {
             .await
             {
                 Ok(_) => toasts.push(ToastKind::Success, text(Msg::RoleChanged)),
-                Err(ApiError::Api { code, message, .. }) => toasts.push(
-                    ToastKind::Error,
-                    format!("{} {message}", error_text(locale.get_untracked(), code)),
-                ),
-                Err(ApiError::Network(_)) => toasts.push(
-                    ToastKind::Error,
-                    error_text(locale.get_untracked(), domain::ErrorCode::Internal),
-                ),
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
             reload.update(|n| *n += 1);
         });
@@ -107,14 +100,7 @@ fn Team() -> impl IntoView {
             .await
             {
                 Ok(_) => toasts.push(ToastKind::Success, text(Msg::MemberRemoved)),
-                Err(ApiError::Api { code, message, .. }) => toasts.push(
-                    ToastKind::Error,
-                    format!("{} {message}", error_text(locale.get_untracked(), code)),
-                ),
-                Err(ApiError::Network(_)) => toasts.push(
-                    ToastKind::Error,
-                    error_text(locale.get_untracked(), domain::ErrorCode::Internal),
-                ),
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
             reload.update(|n| *n += 1);
         });
