@@ -1,7 +1,8 @@
 //! The router and the layout every page shares.
 
-use crate::components::ToastHost;
-use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_text};
+use crate::api;
+use crate::components::{ToastHost, ToastKind, use_toasts};
+use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
     AcceptInvitationPage, ApiKeysPage, AuditPage, HomePage, LoginPage, NotFoundPage, SignUpPage,
     TeamPage,
@@ -91,10 +92,98 @@ fn UserMenu() -> impl IntoView {
                     <span class="user-menu-company" data-testid="header-company">{current.tenant_name.clone()}</span>
                     <span class="user-menu-name">{current.user_name.clone()}</span>
                 </span>
+                <CompanySwitcher/>
                 <button type="button" class="button button-secondary" data-testid="sign-out" on:click=sign_out.clone()>
                     {move || text(Msg::SignOut)}
                 </button>
             </div>
         })}
+    }
+}
+
+/// The companies the user belongs to, shown when there is more than one. Choosing one switches
+/// the session to it (new tokens, new role, so a new menu) and returns to the overview.
+#[component]
+fn CompanySwitcher() -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let session = use_session();
+    let toasts = use_toasts();
+    let navigate = leptos_router::hooks::use_navigate();
+    let companies = RwSignal::new(Vec::<(String, String)>::new());
+    // Only the company matters here: a silent token refresh must not reload the list.
+    let current_tenant = Memo::new(move |_| {
+        session
+            .current
+            .with(|current| current.as_ref().map(|current| current.tenant_id.clone()))
+    });
+    Effect::new(move |_| {
+        if current_tenant.get().is_none() {
+            companies.set(Vec::new());
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(data) = api::run::<api::Me>(api::me::Variables {}).await {
+                companies.set(
+                    data.me
+                        .memberships
+                        .into_iter()
+                        .map(|membership| (membership.tenant.id, membership.tenant.name))
+                        .collect(),
+                );
+            }
+        });
+    });
+    let switch_to = move |tenant_id: String| {
+        if Some(&tenant_id) == current_tenant.get_untracked().as_ref() {
+            return;
+        }
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = api::run::<api::SwitchTenant>(api::switch_tenant::Variables {
+                input: api::switch_tenant::SwitchTenantInput { tenant_id },
+            })
+            .await;
+            match result {
+                Ok(data) => {
+                    let session_now: crate::session::Session = data.switch_tenant.into();
+                    let name = session_now.tenant_name.clone();
+                    session.start(session_now);
+                    toasts.push(
+                        ToastKind::Success,
+                        format!("{} {name}", text(Msg::SwitchedCompany)),
+                    );
+                    navigate("/", Default::default());
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
+    view! {
+        <Show when=move || companies.with(|companies| companies.len() > 1)>
+            <label class="company-switcher">
+                <span class="visually-hidden">{move || text(Msg::SwitchCompany)}</span>
+                <select
+                    data-testid="company-switcher"
+                    prop:value=move || current_tenant.get().unwrap_or_default()
+                    on:change={
+                        let switch_to = switch_to.clone();
+                        move |event| switch_to(event_target_value(&event))
+                    }
+                >
+                    {move || {
+                        let current = current_tenant.get();
+                        companies
+                            .get()
+                            .into_iter()
+                            .map(|(id, name)| {
+                                let selected = Some(&id) == current.as_ref();
+                                view! { <option value=id selected=selected>{name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+        </Show>
     }
 }
