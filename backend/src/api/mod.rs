@@ -1,6 +1,7 @@
 //! The GraphQL schema: one root per area, merged. The schema does not know about HTTP; the
 //! handler in `http::graphql` attaches per-request data (caller, tenant, DataLoaders).
 
+pub mod limits;
 mod server_info;
 
 use crate::identity::graphql::{IdentityMutation, IdentityQuery};
@@ -31,6 +32,7 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        .extension(limits::DocumentLimits)
 }
 
 /// The SDL of the public API, as checked in at `backend/schema.graphql`.

@@ -321,3 +321,43 @@ async fn graphiql_is_not_served_in_production() {
     assert_ne!(response.status(), 200);
     assert!(!response.text().await.unwrap().contains("graphiql"));
 }
+
+#[tokio::test]
+async fn too_many_aliases_or_root_fields_are_refused_before_anything_runs() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let aliases: Vec<String> = (0..=duely_backend::api::limits::MAX_ALIASES)
+        .map(|i| format!("k{i}: role"))
+        .collect();
+    let body = app
+        .graphql_as(
+            &owner.access_token,
+            &format!("{{ me {{ {} }} }}", aliases.join(" ")),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_REQUEST"], "{body}");
+    assert!(body.get("data").is_none_or(Value::is_null), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aliases"),
+        "{body}"
+    );
+
+    let roots: Vec<String> = (0..=duely_backend::api::limits::MAX_ROOT_FIELDS)
+        .map(|_| "serverInfo { version }".to_owned())
+        .collect();
+    let body = app
+        .graphql(&format!("{{ {} }}", roots.join(" ")), json!({}))
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_REQUEST"], "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("root fields"),
+        "{body}"
+    );
+}

@@ -1,0 +1,213 @@
+//! Document limits async-graphql does not enforce itself: aliases and root fields.
+//!
+//! Depth and complexity bound how much one field tree costs, but aliases repeat an expensive
+//! field under new names (`a: kpis(...) b: kpis(...) ...`) and root fields each start their
+//! own resolver, so both are capped per document before validation runs. The walk follows
+//! fragment spreads (a fragment used ten times counts ten times) and gives up early past a
+//! fixed number of visited selections, so a document built to explode under expansion costs
+//! us little.
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{
+    ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+};
+use async_graphql::{Name, Positioned, ServerError, ServerResult, Variables};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Aliased fields in one document.
+pub const MAX_ALIASES: usize = 30;
+/// Fields selected at the root of one operation.
+pub const MAX_ROOT_FIELDS: usize = 20;
+/// Selections visited while counting; a sane document never comes near it.
+const MAX_VISITED: usize = 10_000;
+
+pub struct DocumentLimits;
+
+impl ExtensionFactory for DocumentLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(DocumentLimits)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for DocumentLimits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        check(&document).map_err(|message| ServerError::new(message, None))?;
+        Ok(document)
+    }
+}
+
+/// Refuses a document over either limit, with a message that names the limit.
+pub fn check(document: &ExecutableDocument) -> Result<(), String> {
+    let mut walk = Walk {
+        fragments: &document.fragments,
+        aliases: 0,
+        visited: 0,
+        stack: Vec::new(),
+    };
+    for (_, operation) in document.operations.iter() {
+        let selection_set = &operation.node.selection_set.node;
+        let root_fields = walk.root_fields(selection_set)?;
+        if root_fields > MAX_ROOT_FIELDS {
+            return Err(format!(
+                "The operation selects {root_fields} root fields; at most {MAX_ROOT_FIELDS} are allowed. Split it into several requests."
+            ));
+        }
+        walk.count_aliases(selection_set)?;
+    }
+    Ok(())
+}
+
+struct Walk<'a> {
+    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    aliases: usize,
+    visited: usize,
+    /// Fragments being expanded, so a cycle (refused later by validation) ends the walk here.
+    stack: Vec<&'a Name>,
+}
+
+impl<'a> Walk<'a> {
+    fn visit(&mut self) -> Result<(), String> {
+        self.visited += 1;
+        if self.visited > MAX_VISITED {
+            return Err("The query is too large once its fragments are expanded.".to_owned());
+        }
+        Ok(())
+    }
+
+    fn fragment(&mut self, name: &'a Name) -> Option<&'a SelectionSet> {
+        if self.stack.contains(&name) {
+            return None;
+        }
+        self.fragments
+            .get(name)
+            .map(|fragment| &fragment.node.selection_set.node)
+    }
+
+    fn root_fields(&mut self, set: &'a SelectionSet) -> Result<usize, String> {
+        let mut count = 0;
+        for selection in &set.items {
+            self.visit()?;
+            count += match &selection.node {
+                Selection::Field(_) => 1,
+                Selection::InlineFragment(inline) => {
+                    self.root_fields(&inline.node.selection_set.node)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    match self.fragment(name) {
+                        Some(fragment) => {
+                            self.stack.push(name);
+                            let inner = self.root_fields(fragment);
+                            self.stack.pop();
+                            inner?
+                        }
+                        None => 0,
+                    }
+                }
+            };
+        }
+        Ok(count)
+    }
+
+    fn count_aliases(&mut self, set: &'a SelectionSet) -> Result<(), String> {
+        for selection in &set.items {
+            self.visit()?;
+            match &selection.node {
+                Selection::Field(field) => {
+                    if field.node.alias.is_some() {
+                        self.aliases += 1;
+                        if self.aliases > MAX_ALIASES {
+                            return Err(format!(
+                                "The query uses more than {MAX_ALIASES} aliases, which is the most allowed."
+                            ));
+                        }
+                    }
+                    self.count_aliases(&field.node.selection_set.node)?;
+                }
+                Selection::InlineFragment(inline) => {
+                    self.count_aliases(&inline.node.selection_set.node)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if let Some(fragment) = self.fragment(name) {
+                        self.stack.push(name);
+                        let inner = self.count_aliases(fragment);
+                        self.stack.pop();
+                        inner?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+
+    fn checked(query: &str) -> Result<(), String> {
+        check(&parse_query(query).unwrap())
+    }
+
+    fn aliased(count: usize) -> String {
+        let fields: Vec<String> = (0..count).map(|i| format!("a{i}: __typename")).collect();
+        format!("{{ me {{ {} }} }}", fields.join(" "))
+    }
+
+    #[test]
+    fn aliases_up_to_the_limit_pass_and_one_more_fails() {
+        assert_eq!(checked(&aliased(MAX_ALIASES)), Ok(()));
+        let error = checked(&aliased(MAX_ALIASES + 1)).unwrap_err();
+        assert!(error.contains("aliases"), "{error}");
+    }
+
+    #[test]
+    fn aliases_inside_a_fragment_count_each_time_it_is_spread() {
+        let query = "query { me { ...F ...F } } fragment F on Me { a: __typename b: __typename c: __typename d: __typename e: __typename f: __typename g: __typename h: __typename i: __typename j: __typename k: __typename l: __typename m: __typename n: __typename o: __typename p: __typename }";
+        assert!(checked(query).is_err());
+    }
+
+    #[test]
+    fn root_fields_count_through_fragments() {
+        let fields: Vec<String> = (0..MAX_ROOT_FIELDS)
+            .map(|_| "__typename".to_owned())
+            .collect();
+        let at_limit = format!("query {{ {} }}", fields.join(" "));
+        assert_eq!(checked(&at_limit), Ok(()));
+        let over = format!(
+            "query {{ ...R {} }} fragment R on Query {{ serverInfo {{ version }} }}",
+            fields.join(" ")
+        );
+        let error = checked(&over).unwrap_err();
+        assert!(error.contains("root fields"), "{error}");
+    }
+
+    #[test]
+    fn a_fragment_cycle_or_explosion_ends_the_walk() {
+        assert_eq!(
+            checked("query { ...A } fragment A on Query { ...A }"),
+            Ok(())
+        );
+        let mut query = String::from("query { ...F0 }");
+        for level in 0..20 {
+            let next = level + 1;
+            query.push_str(&format!(
+                " fragment F{level} on Query {{ ...F{next} ...F{next} }}"
+            ));
+        }
+        query.push_str(" fragment F20 on Query { __typename }");
+        let error = checked(&query).unwrap_err();
+        assert!(error.contains("too large"), "{error}");
+    }
+}
