@@ -12,5 +12,6 @@ pub mod email;
 pub mod error;
 pub mod http;
 pub mod identity;
+pub mod jobs;
 pub mod startup;
 pub mod telemetry;

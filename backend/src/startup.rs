@@ -71,6 +71,11 @@ impl Application {
             self.mailer.clone(),
             stopping_rx.clone(),
         ));
+        let jobs = tokio::spawn(crate::jobs::run_worker(
+            self.db.clone(),
+            crate::jobs::Registry::standard(),
+            stopping_rx.clone(),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -92,6 +97,7 @@ impl Application {
             }
         };
         worker.abort();
+        jobs.abort();
         result
     }
 }

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod identity;
 mod isolation;
+mod jobs;
 mod mail;
 mod schema_contract;
 mod server;
