@@ -1,0 +1,117 @@
+//! How provisioning and `duely migrate` behave as tenants pile up.
+//!
+//! Run with `cargo bench -p duely-backend --bench tenancy` (PostgreSQL from `DATABASE_URL`, or
+//! the local server). `DUELY_BENCH_TENANTS` sets how many tenants (default 2000). It works in a
+//! database of its own and removes it, and the tenants' roles, when done. It prints:
+//! - the time to provision a tenant (what sign-up does: tenant row, role, schema, every tenant
+//!   migration, in one transaction), per block of tenants, so growth shows as a trend;
+//! - `migrate` with every tenant up to date (a deploy without tenant migrations);
+//! - `migrate` with every tenant marked behind, which visits and locks each schema and checks its
+//!   ledger: the fixed cost a rollout of one new tenant migration pays on top of its DDL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use domain::TenantId;
+use duely_backend::db::{self, url::with_database};
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, TransactionTrait};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const BLOCK: usize = 250;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let tenants: usize = std::env::var("DUELY_BENCH_TENANTS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(2000);
+    let server = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let name = format!("duely_bench_{}", Uuid::new_v4().simple());
+    let admin = Database::connect(with_database(&server, "postgres"))
+        .await
+        .expect("connect to PostgreSQL (set DATABASE_URL)");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let db = Database::connect(with_database(&server, &name))
+        .await
+        .unwrap();
+    db::migrate_all(&db).await.unwrap();
+
+    println!("provisioning {tenants} tenants (ms per tenant, per block of {BLOCK})");
+    let mut ids = Vec::with_capacity(tenants);
+    let mut block_started = Instant::now();
+    for index in 0..tenants {
+        let tenant = TenantId::from_uuid(Uuid::now_v7());
+        let txn = db.begin().await.unwrap();
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO public.tenants (id, name, schema_name, slug) VALUES ($1, $2, $3, $3)",
+            [
+                tenant.0.into(),
+                format!("Bench {index}").into(),
+                tenant.schema_name().into(),
+            ],
+        ))
+        .await
+        .unwrap();
+        db::provision_tenant_schema(&txn, tenant).await.unwrap();
+        txn.commit().await.unwrap();
+        ids.push(tenant);
+        let done = index + 1;
+        if done % BLOCK == 0 || done == tenants {
+            let in_block = (done - 1) % BLOCK + 1;
+            println!(
+                "  tenants {:>5}-{:<5} {:>7.1} ms/tenant",
+                done - in_block + 1,
+                done,
+                per(block_started.elapsed(), in_block)
+            );
+            block_started = Instant::now();
+        }
+    }
+
+    let started = Instant::now();
+    let report = db::migrate_all(&db).await.unwrap();
+    assert_eq!(report.tenants_migrated, 0);
+    println!(
+        "migrate, all {tenants} up to date: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+
+    db.execute_unprepared("UPDATE public.tenants SET schema_version = NULL")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let report = db::migrate_all(&db).await.unwrap();
+    assert_eq!(report.tenants_migrated, tenants);
+    let elapsed = started.elapsed();
+    println!(
+        "migrate, all {tenants} behind (visit, lock, ledger check): {:.1} s, {:.1} ms/tenant",
+        elapsed.as_secs_f64(),
+        per(elapsed, tenants)
+    );
+
+    db.close().await.unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    for chunk in ids.chunks(500) {
+        let roles: Vec<String> = chunk
+            .iter()
+            .map(|tenant| format!("\"{}\"", tenant.schema_name()))
+            .collect();
+        admin
+            .execute_unprepared(&format!("DROP ROLE {}", roles.join(", ")))
+            .await
+            .unwrap();
+    }
+}
+
+fn per(elapsed: Duration, count: usize) -> f64 {
+    elapsed.as_secs_f64() * 1000.0 / count.max(1) as f64
+}
