@@ -4,11 +4,16 @@
 //! knows nothing of HTTP, GraphQL or SQL. Server-only derives sit behind the `graphql` feature.
 
 pub mod access;
+pub mod aging;
+pub mod allocation;
 pub mod credentials;
+pub mod credit;
 pub mod error_code;
 pub mod ids;
+pub mod invoices;
 pub mod locale;
 pub mod money;
+pub mod terms;
 
 pub use access::{Access, ApiScope, Permission, Role};
 pub use credentials::EmailAddress;

@@ -1,0 +1,348 @@
+//! Invoices: line totals, the invoice total, and the lifecycle.
+//!
+//! Each line is rounded to the currency's minor unit (net, then tax on the rounded net), and the
+//! invoice total is the sum of rounded lines, so the printed lines always add up to the printed
+//! total, as 发票 and most tax authorities require.
+
+use crate::money::{Currency, Money, MoneyError};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// Lines on one invoice, at most.
+pub const MAX_LINES: usize = 500;
+/// Decimal places a quantity may have (weights and hours).
+pub const QUANTITY_DECIMALS: u32 = 4;
+/// Decimal places a unit price may have (unit prices below a cent are common in trade).
+pub const UNIT_PRICE_DECIMALS: u32 = 6;
+pub const MAX_DESCRIPTION_CHARS: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InvoiceStatus {
+    Draft,
+    Issued,
+    PartiallyPaid,
+    Paid,
+    Void,
+    WrittenOff,
+}
+
+impl InvoiceStatus {
+    pub const ALL: [InvoiceStatus; 6] = [
+        InvoiceStatus::Draft,
+        InvoiceStatus::Issued,
+        InvoiceStatus::PartiallyPaid,
+        InvoiceStatus::Paid,
+        InvoiceStatus::Void,
+        InvoiceStatus::WrittenOff,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatus::Draft => "DRAFT",
+            InvoiceStatus::Issued => "ISSUED",
+            InvoiceStatus::PartiallyPaid => "PARTIALLY_PAID",
+            InvoiceStatus::Paid => "PAID",
+            InvoiceStatus::Void => "VOID",
+            InvoiceStatus::WrittenOff => "WRITTEN_OFF",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+    }
+
+    /// Issued and not yet settled: counts towards balances, aging and credit exposure.
+    pub const fn is_open(self) -> bool {
+        matches!(self, InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid)
+    }
+
+    /// The status of an issued invoice that has `settled` of its `total` paid or credited.
+    pub fn from_settlement(total: Decimal, settled: Decimal) -> Self {
+        if settled <= Decimal::ZERO {
+            InvoiceStatus::Issued
+        } else if settled >= total {
+            InvoiceStatus::Paid
+        } else {
+            InvoiceStatus::PartiallyPaid
+        }
+    }
+}
+
+/// A line as entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineInput {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    /// A fraction: 0.13 is 13 % VAT.
+    pub tax_rate: Decimal,
+}
+
+/// A line with its computed amounts, in the invoice currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricedLine {
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub tax_rate: Decimal,
+    pub net: Decimal,
+    pub tax: Decimal,
+    pub total: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub subtotal: Money,
+    pub tax: Money,
+    pub total: Money,
+}
+
+/// What is wrong with a line, with its zero-based index.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("an invoice needs at least one line")]
+    NoLines,
+    #[error("an invoice has at most {MAX_LINES} lines")]
+    TooManyLines,
+    #[error("line {}: the description is empty or longer than {MAX_DESCRIPTION_CHARS} characters", .0 + 1)]
+    Description(usize),
+    #[error("line {}: the quantity must be above zero with at most {QUANTITY_DECIMALS} decimals", .0 + 1)]
+    Quantity(usize),
+    #[error("line {}: the unit price must not be negative and has at most {UNIT_PRICE_DECIMALS} decimals", .0 + 1)]
+    UnitPrice(usize),
+    #[error("line {}: the tax rate must be a fraction from 0 to 1 (0.13 is 13 %)", .0 + 1)]
+    TaxRate(usize),
+    #[error("the invoice total must be above zero")]
+    ZeroTotal,
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+impl LineError {
+    /// The input field the error belongs to, for `extensions.field`.
+    pub fn field(&self) -> String {
+        match self {
+            LineError::Description(index) => format!("lines[{index}].description"),
+            LineError::Quantity(index) => format!("lines[{index}].quantity"),
+            LineError::UnitPrice(index) => format!("lines[{index}].unitPrice"),
+            LineError::TaxRate(index) => format!("lines[{index}].taxRate"),
+            _ => "lines".to_owned(),
+        }
+    }
+}
+
+fn round(amount: Decimal, currency: Currency) -> Decimal {
+    amount.round_dp_with_strategy(
+        currency.minor_units(),
+        RoundingStrategy::MidpointAwayFromZero,
+    )
+}
+
+/// Validates and prices lines; the totals are the sums of the rounded lines.
+pub fn price_lines(
+    lines: &[LineInput],
+    currency: Currency,
+) -> Result<(Vec<PricedLine>, Totals), LineError> {
+    if lines.is_empty() {
+        return Err(LineError::NoLines);
+    }
+    if lines.len() > MAX_LINES {
+        return Err(LineError::TooManyLines);
+    }
+    let mut priced = Vec::with_capacity(lines.len());
+    let (mut subtotal, mut tax_total) = (Decimal::ZERO, Decimal::ZERO);
+    for (index, line) in lines.iter().enumerate() {
+        let description = line.description.trim();
+        if description.is_empty() || description.chars().count() > MAX_DESCRIPTION_CHARS {
+            return Err(LineError::Description(index));
+        }
+        if line.quantity <= Decimal::ZERO || line.quantity.normalize().scale() > QUANTITY_DECIMALS {
+            return Err(LineError::Quantity(index));
+        }
+        if line.unit_price.is_sign_negative()
+            || line.unit_price.normalize().scale() > UNIT_PRICE_DECIMALS
+        {
+            return Err(LineError::UnitPrice(index));
+        }
+        if line.tax_rate.is_sign_negative() || line.tax_rate > Decimal::ONE {
+            return Err(LineError::TaxRate(index));
+        }
+        let net = line
+            .quantity
+            .checked_mul(line.unit_price)
+            .map(|net| round(net, currency))
+            .ok_or(MoneyError::Overflow)?;
+        let tax = round(
+            net.checked_mul(line.tax_rate).ok_or(MoneyError::Overflow)?,
+            currency,
+        );
+        let total = net.checked_add(tax).ok_or(MoneyError::Overflow)?;
+        subtotal = subtotal.checked_add(net).ok_or(MoneyError::Overflow)?;
+        tax_total = tax_total.checked_add(tax).ok_or(MoneyError::Overflow)?;
+        priced.push(PricedLine {
+            description: description.to_owned(),
+            quantity: line.quantity.normalize(),
+            unit_price: line.unit_price.normalize(),
+            tax_rate: line.tax_rate.normalize(),
+            net,
+            tax,
+            total,
+        });
+    }
+    let total = subtotal
+        .checked_add(tax_total)
+        .ok_or(MoneyError::Overflow)?;
+    if total <= Decimal::ZERO {
+        return Err(LineError::ZeroTotal);
+    }
+    Ok((
+        priced,
+        Totals {
+            subtotal: Money::new(subtotal, currency),
+            tax: Money::new(tax_total, currency),
+            total: Money::new(total, currency),
+        },
+    ))
+}
+
+/// Formats an invoice number from the tenant's prefix and sequence value: `INV-000042`.
+pub fn format_number(prefix: &str, value: i64) -> String {
+    format!("{prefix}{value:06}")
+}
+
+/// What a person may type as an invoice number: 1 to 40 letters, digits, `-`, `/`, `_` or `.`.
+pub fn valid_number(number: &str) -> bool {
+    !number.is_empty()
+        && number.len() <= 40
+        && number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '_' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn dec(value: &str) -> Decimal {
+        value.parse().unwrap()
+    }
+
+    fn line(quantity: &str, unit_price: &str, tax_rate: &str) -> LineInput {
+        LineInput {
+            description: "Steel coil".to_owned(),
+            quantity: dec(quantity),
+            unit_price: dec(unit_price),
+            tax_rate: dec(tax_rate),
+        }
+    }
+
+    #[test]
+    fn lines_round_each_then_add_up_to_the_total() {
+        let (lines, totals) = price_lines(
+            &[line("3", "33.335", "0.13"), line("1", "0.005", "0")],
+            Currency::CNY,
+        )
+        .unwrap();
+        // 3 x 33.335 = 100.005 -> 100.01; 13 % of it = 13.0013 -> 13.00.
+        assert_eq!(lines[0].net, dec("100.01"));
+        assert_eq!(lines[0].tax, dec("13.00"));
+        assert_eq!(lines[0].total, dec("113.01"));
+        assert_eq!(lines[1].net, dec("0.01"));
+        assert_eq!(totals.subtotal.amount, dec("100.02"));
+        assert_eq!(totals.tax.amount, dec("13.00"));
+        assert_eq!(totals.total.amount, dec("113.02"));
+    }
+
+    #[test]
+    fn yen_has_no_minor_unit() {
+        let (_, totals) = price_lines(&[line("3", "333.5", "0.1")], Currency::JPY).unwrap();
+        assert_eq!(totals.subtotal.amount, dec("1001"));
+        assert_eq!(totals.tax.amount, dec("100"));
+        assert_eq!(totals.total.amount, dec("1101"));
+    }
+
+    #[test]
+    fn bad_lines_name_their_line_and_field() {
+        let cases = [
+            (line("0", "1", "0"), "lines[0].quantity"),
+            (line("1.00001", "1", "0"), "lines[0].quantity"),
+            (line("1", "-1", "0"), "lines[0].unitPrice"),
+            (line("1", "1", "1.5"), "lines[0].taxRate"),
+            (line("1", "1", "-0.1"), "lines[0].taxRate"),
+        ];
+        for (bad, field) in cases {
+            let error = price_lines(&[bad], Currency::CNY).unwrap_err();
+            assert_eq!(error.field(), field, "{error}");
+        }
+        let blank = LineInput {
+            description: "  ".to_owned(),
+            ..line("1", "1", "0")
+        };
+        let error = price_lines(&[line("1", "1", "0"), blank], Currency::CNY).unwrap_err();
+        assert_eq!(error.field(), "lines[1].description");
+        assert!(error.to_string().starts_with("line 2:"), "{error}");
+        assert_eq!(price_lines(&[], Currency::CNY), Err(LineError::NoLines));
+        assert_eq!(
+            price_lines(&[line("1", "0", "0")], Currency::CNY),
+            Err(LineError::ZeroTotal)
+        );
+    }
+
+    #[test]
+    fn status_follows_what_is_settled() {
+        let total = dec("100");
+        assert_eq!(
+            InvoiceStatus::from_settlement(total, dec("0")),
+            InvoiceStatus::Issued
+        );
+        assert_eq!(
+            InvoiceStatus::from_settlement(total, dec("0.01")),
+            InvoiceStatus::PartiallyPaid
+        );
+        assert_eq!(
+            InvoiceStatus::from_settlement(total, dec("100")),
+            InvoiceStatus::Paid
+        );
+        for status in InvoiceStatus::ALL {
+            assert_eq!(InvoiceStatus::parse(status.as_str()), Some(status));
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(format_number("INV-", 42), "INV-000042");
+        assert_eq!(format_number("", 1234567), "1234567");
+        assert!(valid_number("2026/INV-0001"));
+        assert!(!valid_number("INV 1"));
+        assert!(!valid_number(""));
+    }
+
+    proptest! {
+        #[test]
+        fn the_total_is_always_the_sum_of_the_rounded_lines(
+            raw in proptest::collection::vec((100u32..10_000, 10_000u64..10_000_000, 0u32..=25), 1..20)
+        ) {
+            let lines: Vec<LineInput> = raw
+                .iter()
+                .map(|(quantity, price_micros, tax_percent)| LineInput {
+                    description: "Item".to_owned(),
+                    quantity: Decimal::new(i64::from(*quantity), 2),
+                    unit_price: Decimal::new(*price_micros as i64, 6),
+                    tax_rate: Decimal::new(i64::from(*tax_percent), 2),
+                })
+                .collect();
+            let (priced, totals) = price_lines(&lines, Currency::CNY).unwrap();
+            let sum: Decimal = priced.iter().map(|line| line.total).sum();
+            prop_assert_eq!(sum, totals.total.amount);
+            prop_assert_eq!(totals.subtotal.amount + totals.tax.amount, totals.total.amount);
+            for line in &priced {
+                prop_assert!(line.net.scale() <= 2 && line.tax.scale() <= 2);
+            }
+        }
+    }
+}
