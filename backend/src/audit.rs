@@ -61,3 +61,47 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// The caller as the audit log and money records name them: a member's email or an API key's
+/// name. Read from the control plane, outside any tenant transaction (a tenant's role cannot
+/// read `public`).
+pub async fn actor_of(
+    db: &sea_orm::DatabaseConnection,
+    caller: &crate::auth::Caller,
+) -> Result<Actor, crate::error::AppError> {
+    use crate::auth::Caller;
+    let (sql, id) = match caller {
+        Caller::Member(member) => (
+            "SELECT email AS label FROM public.users WHERE id = $1",
+            member.user_id,
+        ),
+        Caller::ApiKey(key) => (
+            "SELECT 'API key ' || name AS label FROM public.api_keys WHERE id = $1",
+            key.key_id,
+        ),
+        Caller::Anonymous | Caller::Rejected(_) => return Ok(Actor::System),
+    };
+    let label = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            [id.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<String>("", "label"))
+        .transpose()?
+        .unwrap_or_else(|| id.to_string());
+    Ok(match caller {
+        Caller::ApiKey(_) => Actor::ApiKey { id, label },
+        _ => Actor::User { id, label },
+    })
+}
+
+impl Actor {
+    pub fn label(&self) -> &str {
+        match self {
+            Actor::User { label, .. } | Actor::ApiKey { label, .. } => label,
+            Actor::System => "Duely",
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod limits;
 mod server_info;
+pub mod values;
 
 use crate::identity::graphql::{IdentityMutation, IdentityQuery};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -19,10 +20,18 @@ pub struct Query(
     server_info::ServerInfoQuery,
     IdentityQuery,
     crate::audit_log::AuditLogQuery,
+    crate::customers::graphql::CustomersQuery,
+    crate::invoices::graphql::InvoicesQuery,
+    crate::payments::graphql::PaymentsQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(IdentityMutation);
+pub struct Mutation(
+    IdentityMutation,
+    crate::customers::graphql::CustomersMutation,
+    crate::invoices::graphql::InvoicesMutation,
+    crate::payments::graphql::PaymentsMutation,
+);
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;
 

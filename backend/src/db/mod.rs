@@ -12,7 +12,8 @@ pub use tenant::TenantTx;
 
 use crate::config::Config;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    FromQueryResult, Statement,
 };
 use secrecy::ExposeSecret;
 use std::time::Duration;
@@ -57,4 +58,55 @@ pub async fn create_database_if_missing(config: &Config) -> Result<bool, DbErr> 
     }
     maintenance.close().await?;
     Ok(!exists)
+}
+
+/// What a tenant's requests need from the control plane: its base currency and today's date in
+/// its time zone (due dates and aging count in the tenant's days, not the server's).
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct TenantCalendar {
+    pub base_currency: String,
+    pub today: chrono::NaiveDate,
+}
+
+pub async fn tenant_calendar(
+    db: &DatabaseConnection,
+    tenant: domain::TenantId,
+) -> Result<TenantCalendar, DbErr> {
+    TenantCalendar::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT base_currency::text AS base_currency, (now() AT TIME ZONE time_zone)::date AS today
+         FROM public.tenants WHERE id = $1",
+        [tenant.0.into()],
+    ))
+    .one(db)
+    .await?
+    .ok_or_else(|| DbErr::RecordNotFound("tenant".to_owned()))
+}
+
+/// Team members of `tenant` among `ids`, for showing who a collector or salesperson is.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct MemberName {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+}
+
+pub async fn member_names(
+    db: &DatabaseConnection,
+    tenant: domain::TenantId,
+    ids: &[uuid::Uuid],
+) -> Result<Vec<MemberName>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = ids.iter().map(uuid::Uuid::to_string).collect();
+    MemberName::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT u.id, u.name, u.email::text AS email FROM public.users u
+         JOIN public.memberships m ON m.user_id = u.id AND m.tenant_id = $1
+         WHERE u.id = ANY(string_to_array($2, ',')::uuid[])",
+        [tenant.0.into(), ids.join(",").into()],
+    ))
+    .all(db)
+    .await
 }

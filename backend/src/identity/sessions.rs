@@ -192,7 +192,9 @@ async fn seed_tenant_defaults(txn: &DatabaseTransaction, tenant: TenantId) -> Re
              ('credit.over_limit_policy', '"BLOCK"'),
              ('aging.bucket_edges', '[30, 60, 90]'),
              ('dunning.run_hour', '8'),
-             ('promises.grace_days', '3')"#,
+             ('promises.grace_days', '3'),
+             ('invoices.number_prefix', '"INV-"'),
+             ('credit_notes.number_prefix', '"CN-"')"#,
         schema = tenant.schema_name()
     ))
     .await?;

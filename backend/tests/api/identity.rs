@@ -74,7 +74,7 @@ async fn signing_up_creates_the_company_and_signs_the_owner_in() {
             &format!(r#"SELECT count(*) FROM "{schema}".settings"#)
         )
         .await,
-        4,
+        6,
         "the new tenant starts with its default settings"
     );
     assert_eq!(

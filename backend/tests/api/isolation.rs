@@ -16,6 +16,38 @@ const CASES: &[&str] = &[
     "Mutation.switchTenant.input.tenantId",
     "Query.auditLog.filter.actorUserId",
     "Query.invitation.token",
+    // Receivables: see receivables_isolation below.
+    "Query.customer.id",
+    "Query.customers.filter.collectorId",
+    "Query.invoice.id",
+    "Query.invoices.filter.customerId",
+    "Query.payment.id",
+    "Query.payments.filter.customerId",
+    "Mutation.createCustomer.input.collectorId",
+    "Mutation.createCustomer.input.salespersonId",
+    "Mutation.updateCustomer.input.customerId",
+    "Mutation.updateCustomer.input.collectorId",
+    "Mutation.updateCustomer.input.salespersonId",
+    "Mutation.archiveCustomer.input.customerId",
+    "Mutation.setCreditLimit.input.customerId",
+    "Mutation.placeCreditHold.input.customerId",
+    "Mutation.releaseCreditHold.input.customerId",
+    "Mutation.createInvoice.input.customerId",
+    "Mutation.updateInvoice.input.invoiceId",
+    "Mutation.issueInvoice.input.invoiceId",
+    "Mutation.voidInvoice.input.invoiceId",
+    "Mutation.writeOffInvoice.input.invoiceId",
+    "Mutation.setInstallmentPlan.input.invoiceId",
+    "Mutation.openDispute.input.invoiceId",
+    "Mutation.resolveDispute.input.disputeId",
+    "Mutation.createCreditNote.input.invoiceId",
+    "Mutation.recordPayment.input.customerId",
+    "Mutation.recordPayment.input.allocations.invoiceId",
+    "Mutation.allocatePayment.input.paymentId",
+    "Mutation.allocatePayment.input.allocations.invoiceId",
+    "Mutation.applyCredit.input.customerId",
+    "Mutation.applyCredit.input.allocations.invoiceId",
+    "Mutation.reversePayment.input.paymentId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -77,9 +109,23 @@ async fn every_id_taking_field_has_an_isolation_case() {
                     found.insert(format!("{root}.{field_name}.{arg_name}"));
                 }
                 if kind == "INPUT_OBJECT" {
-                    for (input_name, input_type) in input_fields(type_name) {
-                        if identifies(&input_name, &input_type) {
-                            found.insert(format!("{root}.{field_name}.{arg_name}.{input_name}"));
+                    // Walk nested inputs too (`input.allocations.invoiceId`), a few levels deep.
+                    let mut pending = vec![(
+                        format!("{root}.{field_name}.{arg_name}"),
+                        type_name.to_owned(),
+                        0,
+                    )];
+                    while let Some((path, input_type, depth)) = pending.pop() {
+                        for (input_name, field_type) in input_fields(&input_type) {
+                            if identifies(&input_name, &field_type) {
+                                found.insert(format!("{path}.{input_name}"));
+                            } else if depth < 3 && !input_fields(&field_type).is_empty() {
+                                pending.push((
+                                    format!("{path}.{input_name}"),
+                                    field_type,
+                                    depth + 1,
+                                ));
+                            }
                         }
                     }
                 }
@@ -287,4 +333,290 @@ async fn one_pooled_connection_alternating_between_tenants_never_mixes_them() {
         }
         tx.rollback().await.unwrap();
     }
+}
+
+#[tokio::test]
+async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
+    use crate::receivables::{create_customer, issue_invoice, ok, record_payment_raw};
+    let app = spawn_app().await;
+    let acme = app.sign_up("Acme", &app.email("acme")).await;
+    let globex = app.sign_up("Globex", &app.email("globex")).await;
+
+    // Globex's receivables: a customer, an issued invoice, a draft, a payment, a dispute.
+    let customer = create_customer(&app, &globex, "G-1", json!({})).await;
+    let customer_id = customer["id"].as_str().unwrap().to_owned();
+    let invoice = issue_invoice(&app, &globex, &customer_id, "1000", json!({})).await;
+    let invoice_id = invoice["id"].as_str().unwrap().to_owned();
+    let draft =
+        crate::receivables::create_invoice_raw(&app, &globex, &customer_id, "10", false, json!({}))
+            .await;
+    let draft_id = draft["data"]["createInvoice"]["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let payment = record_payment_raw(
+        &app,
+        &globex,
+        json!({ "customerId": customer_id, "amount": "1200", "currency": "CNY", "method": "CASH" }),
+    )
+    .await;
+    let payment_id = payment["data"]["recordPayment"]["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The payment covered the first invoice; a second one stays open to dispute.
+    let open_invoice = issue_invoice(&app, &globex, &customer_id, "500", json!({})).await;
+    let open_id = open_invoice["id"].as_str().unwrap().to_owned();
+    let dispute = ok(
+        &app,
+        &globex,
+        "mutation($input: OpenDisputeInput!) { openDispute(input: $input) { dispute { id } } }",
+        json!({ "input": { "invoiceId": open_id, "reason": "Short delivery", "amount": "1" } }),
+        "openDispute",
+    )
+    .await;
+    let dispute_id = dispute["dispute"]["id"].as_str().map(str::to_owned);
+    let schema = globex.tenant_id.schema_name();
+    let globex_state = |app: &crate::helpers::TestApp| {
+        let schema = schema.clone();
+        let db = app.db.clone();
+        async move {
+            let mut counts = Vec::new();
+            for sql in [
+                "SELECT count(*) FROM \"{s}\".customers WHERE archived_at IS NULL AND NOT credit_hold AND credit_limit IS NULL",
+                "SELECT count(*) FROM \"{s}\".invoices WHERE status = 'DRAFT'",
+                "SELECT count(*) FROM \"{s}\".invoices WHERE status IN ('ISSUED', 'PARTIALLY_PAID', 'PAID')",
+                "SELECT count(*) FROM \"{s}\".payments",
+                "SELECT count(*) FROM \"{s}\".allocations",
+                "SELECT count(*) FROM \"{s}\".disputes WHERE status = 'OPEN'",
+                "SELECT count(*) FROM \"{s}\".credit_notes",
+                "SELECT count(*) FROM \"{s}\".installments",
+                "SELECT count(*) FROM \"{s}\".payment_reversals",
+            ] {
+                counts.push(count(&db, &sql.replace("{s}", &schema)).await);
+            }
+            counts
+        }
+    };
+    let before = globex_state(&app).await;
+
+    // Acme's own customer, so the mutations that take one of Globex's ids in a nested or second
+    // argument have something of Acme's to act on.
+    let acme_customer = create_customer(&app, &acme, "A-1", json!({})).await;
+    let acme_customer_id = acme_customer["id"].as_str().unwrap().to_owned();
+    let as_acme = |query: String, variables: Value| {
+        let token = acme.access_token.clone();
+        let app = &app;
+        async move { app.graphql_as(&token, &query, variables).await }
+    };
+    let mutation = |name: &str, input_type: &str| {
+        format!("mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}")
+    };
+    let cases: Vec<(&str, String, Value)> = vec![
+        (
+            "Mutation.updateCustomer.input.customerId",
+            mutation("updateCustomer", "UpdateCustomerInput"),
+            json!({ "customerId": customer_id, "name": "Hijacked" }),
+        ),
+        (
+            "Mutation.archiveCustomer.input.customerId",
+            mutation("archiveCustomer", "ArchiveCustomerInput"),
+            json!({ "customerId": customer_id }),
+        ),
+        (
+            "Mutation.setCreditLimit.input.customerId",
+            mutation("setCreditLimit", "SetCreditLimitInput"),
+            json!({ "customerId": customer_id, "creditLimit": "1", "reason": "x" }),
+        ),
+        (
+            "Mutation.placeCreditHold.input.customerId",
+            mutation("placeCreditHold", "PlaceCreditHoldInput"),
+            json!({ "customerId": customer_id, "reason": "x" }),
+        ),
+        (
+            "Mutation.releaseCreditHold.input.customerId",
+            mutation("releaseCreditHold", "ReleaseCreditHoldInput"),
+            json!({ "customerId": customer_id, "reason": "x" }),
+        ),
+        (
+            "Mutation.createInvoice.input.customerId",
+            mutation("createInvoice", "CreateInvoiceInput"),
+            json!({ "customerId": customer_id, "lines": [{ "description": "x", "quantity": "1", "unitPrice": "1" }] }),
+        ),
+        (
+            "Mutation.updateInvoice.input.invoiceId",
+            mutation("updateInvoice", "UpdateInvoiceInput"),
+            json!({ "invoiceId": draft_id, "notes": "x" }),
+        ),
+        (
+            "Mutation.issueInvoice.input.invoiceId",
+            mutation("issueInvoice", "IssueInvoiceInput"),
+            json!({ "invoiceId": draft_id }),
+        ),
+        (
+            "Mutation.voidInvoice.input.invoiceId",
+            mutation("voidInvoice", "VoidInvoiceInput"),
+            json!({ "invoiceId": draft_id, "reason": "x" }),
+        ),
+        (
+            "Mutation.writeOffInvoice.input.invoiceId",
+            mutation("writeOffInvoice", "WriteOffInvoiceInput"),
+            json!({ "invoiceId": open_id, "reason": "x" }),
+        ),
+        (
+            "Mutation.setInstallmentPlan.input.invoiceId",
+            mutation("setInstallmentPlan", "SetInstallmentPlanInput"),
+            json!({ "invoiceId": open_id, "installments": [] }),
+        ),
+        (
+            "Mutation.openDispute.input.invoiceId",
+            mutation("openDispute", "OpenDisputeInput"),
+            json!({ "invoiceId": open_id, "reason": "x" }),
+        ),
+        (
+            "Mutation.resolveDispute.input.disputeId",
+            mutation("resolveDispute", "ResolveDisputeInput"),
+            json!({ "disputeId": dispute_id, "outcome": "REJECTED", "note": "x" }),
+        ),
+        (
+            "Mutation.createCreditNote.input.invoiceId",
+            mutation("createCreditNote", "CreateCreditNoteInput"),
+            json!({ "invoiceId": open_id, "amount": "1", "reason": "x" }),
+        ),
+        (
+            "Mutation.recordPayment.input.customerId",
+            mutation("recordPayment", "RecordPaymentInput"),
+            json!({ "customerId": customer_id, "amount": "1", "currency": "CNY", "method": "CASH" }),
+        ),
+        (
+            "Mutation.allocatePayment.input.paymentId",
+            mutation("allocatePayment", "AllocatePaymentInput"),
+            json!({ "paymentId": payment_id }),
+        ),
+        (
+            "Mutation.applyCredit.input.customerId",
+            mutation("applyCredit", "ApplyCreditInput"),
+            json!({ "customerId": customer_id }),
+        ),
+        (
+            "Mutation.reversePayment.input.paymentId",
+            mutation("reversePayment", "ReversePaymentInput"),
+            json!({ "paymentId": payment_id, "reason": "x" }),
+        ),
+    ];
+    for (case, query, input) in cases {
+        let body = as_acme(query, json!({ "input": input })).await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{case}: {body}");
+    }
+    // Globex's invoice named in Acme's own payment, credit or allocation is not an open
+    // invoice of Acme's customer: a validation error on that field, and nothing written.
+    let acme_payment = record_payment_raw(&app, &acme, json!({ "customerId": acme_customer_id, "amount": "5", "currency": "CNY", "method": "CASH" })).await;
+    let acme_payment_id = acme_payment["data"]["recordPayment"]["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let allocation = json!([{ "invoiceId": open_id, "amount": "1" }]);
+    for (case, query, input) in [
+        (
+            "Mutation.recordPayment.input.allocations.invoiceId",
+            mutation("recordPayment", "RecordPaymentInput"),
+            json!({ "customerId": acme_customer_id, "amount": "1", "currency": "CNY", "method": "CASH", "allocations": allocation }),
+        ),
+        (
+            "Mutation.allocatePayment.input.allocations.invoiceId",
+            mutation("allocatePayment", "AllocatePaymentInput"),
+            json!({ "paymentId": acme_payment_id, "allocations": allocation }),
+        ),
+        (
+            "Mutation.applyCredit.input.allocations.invoiceId",
+            mutation("applyCredit", "ApplyCreditInput"),
+            json!({ "customerId": acme_customer_id, "allocations": allocation }),
+        ),
+    ] {
+        let body = as_acme(query, json!({ "input": input })).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{case}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], "input.allocations[0].invoiceId",
+            "{case}"
+        );
+    }
+    // Assigning Globex's owner as Acme's collector or salesperson is refused.
+    for (case, query, input) in [
+        (
+            "Mutation.createCustomer.input.collectorId",
+            mutation("createCustomer", "CreateCustomerInput"),
+            json!({ "name": "X", "code": "X-1", "collectorId": globex.user_id }),
+        ),
+        (
+            "Mutation.createCustomer.input.salespersonId",
+            mutation("createCustomer", "CreateCustomerInput"),
+            json!({ "name": "X", "code": "X-2", "salespersonId": globex.user_id }),
+        ),
+        (
+            "Mutation.updateCustomer.input.collectorId",
+            mutation("updateCustomer", "UpdateCustomerInput"),
+            json!({ "customerId": acme_customer_id, "collectorId": globex.user_id }),
+        ),
+        (
+            "Mutation.updateCustomer.input.salespersonId",
+            mutation("updateCustomer", "UpdateCustomerInput"),
+            json!({ "customerId": acme_customer_id, "salespersonId": globex.user_id }),
+        ),
+    ] {
+        let body = as_acme(query, json!({ "input": input })).await;
+        assert_eq!(error_codes(&body), ["VALIDATION"], "{case}: {body}");
+    }
+    // Reads find nothing.
+    for (case, query, variables, path) in [
+        (
+            "Query.customer.id",
+            "query($id: ID!) { customer(id: $id) { id } }",
+            json!({ "id": customer_id }),
+            "customer",
+        ),
+        (
+            "Query.invoice.id",
+            "query($id: ID!) { invoice(id: $id) { id } }",
+            json!({ "id": invoice_id }),
+            "invoice",
+        ),
+        (
+            "Query.payment.id",
+            "query($id: ID!) { payment(id: $id) { id } }",
+            json!({ "id": payment_id }),
+            "payment",
+        ),
+    ] {
+        let body = as_acme(query.to_owned(), variables).await;
+        assert!(body.get("errors").is_none(), "{case}: {body}");
+        assert_eq!(body["data"][path], Value::Null, "{case}: {body}");
+    }
+    for (case, query, variables, path) in [
+        (
+            "Query.customers.filter.collectorId",
+            "query($id: ID!) { customers(filter: { collectorId: $id }) { totalCount } }",
+            json!({ "id": globex.user_id }),
+            "customers",
+        ),
+        (
+            "Query.invoices.filter.customerId",
+            "query($id: ID!) { invoices(filter: { customerId: $id }) { totalCount } }",
+            json!({ "id": customer_id }),
+            "invoices",
+        ),
+        (
+            "Query.payments.filter.customerId",
+            "query($id: ID!) { payments(filter: { customerId: $id }) { totalCount } }",
+            json!({ "id": customer_id }),
+            "payments",
+        ),
+    ] {
+        let body = as_acme(query.to_owned(), variables).await;
+        assert_eq!(body["data"][path]["totalCount"], 0, "{case}: {body}");
+    }
+    assert_eq!(
+        globex_state(&app).await,
+        before,
+        "nothing of Globex's changed"
+    );
 }

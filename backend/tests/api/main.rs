@@ -11,6 +11,7 @@ mod identity;
 mod isolation;
 mod jobs;
 mod mail;
+mod receivables;
 mod schema_contract;
 mod server;
 mod team;

@@ -5,10 +5,12 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_settings;
 mod m20261123_000002_audit_log;
+mod m20261123_000003_receivables;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(m20261123_000001_settings::Migration),
         Box::new(m20261123_000002_audit_log::Migration),
+        Box::new(m20261123_000003_receivables::Migration),
     ]
 }

@@ -1,0 +1,189 @@
+//! Values every area's API shares: `Money`, the `Date` scalar, ids, page sizes and cursors, and
+//! parsing of what callers send, each failure naming its field and what is allowed.
+
+use crate::error::AppError;
+use async_graphql::{
+    ID, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+};
+use chrono::NaiveDate;
+use domain::Currency;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+/// The most a page may hold; `first` defaults to 50.
+pub const MAX_PAGE: usize = 200;
+pub const DEFAULT_PAGE: usize = 50;
+
+/// An amount in one currency. `amount` is a decimal string with the currency's decimals
+/// (`"1250.00"` CNY, `"1250"` JPY), so no client turns it into a float.
+#[derive(Debug, Clone, PartialEq, Eq, SimpleObject)]
+pub struct Money {
+    pub amount: String,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(amount: Decimal, currency: &str) -> Self {
+        let places = currency
+            .parse::<Currency>()
+            .map(|currency| currency.minor_units())
+            .unwrap_or(2);
+        let mut shown = amount
+            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        shown.rescale(places);
+        Money {
+            amount: shown.to_string(),
+            currency: currency.to_owned(),
+        }
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub NaiveDate);
+
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| {
+                    InputValueError::custom(format!(
+                        "`{text}` is not a date; use YYYY-MM-DD, such as 2026-11-23"
+                    ))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+pub fn parse_id(field: &str, id: &ID) -> Result<Uuid, AppError> {
+    id.parse::<Uuid>()
+        .map_err(|_| AppError::validation(field, format!("`{}` is not an id", id.as_str())))
+}
+
+pub fn parse_currency(field: &str, code: &str) -> Result<Currency, AppError> {
+    code.trim()
+        .parse::<Currency>()
+        .map_err(|error| AppError::validation(field, error))
+}
+
+/// A decimal string with at most the currency's decimals; `allow_zero` for limits.
+pub fn parse_amount(
+    field: &str,
+    amount: &str,
+    currency: Currency,
+    allow_zero: bool,
+) -> Result<Decimal, AppError> {
+    let money = domain::Money::parse_exact(amount, currency)
+        .map_err(|error| AppError::validation(field, error))?;
+    if money.is_negative() || (!allow_zero && money.is_zero()) {
+        let allowed = if allow_zero {
+            "zero or more"
+        } else {
+            "above zero"
+        };
+        return Err(AppError::validation(
+            field,
+            format!("the amount must be {allowed}"),
+        ));
+    }
+    Ok(money.amount)
+}
+
+/// A decimal string that is not money (quantities, prices, rates).
+pub fn parse_decimal(field: &str, value: &str) -> Result<Decimal, AppError> {
+    Decimal::from_str_exact(value.trim()).map_err(|_| {
+        AppError::validation(
+            field,
+            format!("`{value}` is not a decimal number (digits with an optional point)"),
+        )
+    })
+}
+
+/// Trimmed text of 1 to `max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() || trimmed.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("give 1 to {max} characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Trimmed optional text: blank becomes `None`.
+pub fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, AppError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) if text.chars().count() > max => Err(AppError::validation(
+            field,
+            format!("give at most {max} characters"),
+        )),
+        Some(text) => Ok(Some(text.to_owned())),
+    }
+}
+
+pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
+    match first {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if n >= 1 && n as usize <= MAX_PAGE => Ok(n as usize),
+        Some(_) => Err(AppError::validation(
+            "first",
+            format!("ask for 1 to {MAX_PAGE} items"),
+        )),
+    }
+}
+
+/// Cursors for lists ordered by computed values (balances, days overdue): the position in the
+/// ordered list, opaque to callers.
+pub fn offset_cursor(list: &str, offset: usize) -> String {
+    format!("{list}:{offset}")
+}
+
+pub fn parse_offset_cursor(list: &str, after: Option<&str>) -> Result<usize, AppError> {
+    match after {
+        None => Ok(0),
+        Some(cursor) => cursor
+            .strip_prefix(list)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .and_then(|offset| offset.parse::<usize>().ok())
+            .map(|offset| offset + 1)
+            .ok_or_else(|| {
+                AppError::validation(
+                    "after",
+                    "not a cursor from this list; pass an endCursor you were given",
+                )
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_shows_the_currency_decimals() {
+        assert_eq!(Money::new(Decimal::new(125, 1), "CNY").amount, "12.50");
+        assert_eq!(Money::new(Decimal::new(1250, 0), "JPY").amount, "1250");
+        assert_eq!(Money::new(Decimal::new(12_3456, 4), "USD").amount, "12.35");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_foreign_ones_are_refused() {
+        let cursor = offset_cursor("customers", 49);
+        assert_eq!(parse_offset_cursor("customers", Some(&cursor)).unwrap(), 50);
+        assert_eq!(parse_offset_cursor("customers", None).unwrap(), 0);
+        assert!(parse_offset_cursor("invoices", Some(&cursor)).is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Customers and their credit policy: who owes, on what terms, how much they may owe, and
+//! whether they are on hold.
+//!
+//! Balances, overdue amounts and aging are not stored: they are summed from open invoices in
+//! the customer's currency, in the same statement that reads the customers (a lateral
+//! aggregate over `invoices_customer_idx`), so they are never stale. Credit limit changes and
+//! holds append to `credit_events`, which keeps their history with reasons.
+
+pub mod graphql;
+mod store;
+
+pub use store::{CustomerRow, customer_for_update, ids_param, load_customer};

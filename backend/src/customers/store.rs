@@ -1,0 +1,199 @@
+//! Customer rows with their balances, and the statements that change them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CustomerRow {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub tax_id: Option<String>,
+    pub billing_address: Option<String>,
+    pub segment: Option<String>,
+    pub tags: Vec<String>,
+    pub currency: String,
+    pub terms_kind: String,
+    pub terms_days: i32,
+    pub collector_id: Option<Uuid>,
+    pub salesperson_id: Option<Uuid>,
+    pub credit_limit: Option<Decimal>,
+    pub credit_hold: bool,
+    pub credit_hold_reason: Option<String>,
+    pub credit_hold_since: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub balance: Decimal,
+    pub overdue: Decimal,
+    pub aging_current: Decimal,
+    pub aging_d1: Decimal,
+    pub aging_d2: Decimal,
+    pub aging_d3: Decimal,
+    pub aging_d4: Decimal,
+    pub oldest_overdue_due: Option<NaiveDate>,
+    pub open_invoices: i64,
+    pub unapplied: Decimal,
+}
+
+/// Customers with their open balances as of `$1` (the tenant's today), in the customer's
+/// currency, bucketed by the tenant's aging edges. Wrapped by callers as a subquery `c`.
+pub const CUSTOMERS_WITH_BALANCES: &str = r#"
+    SELECT c.id, c.code, c.name, c.tax_id, c.billing_address, c.segment, c.tags, c.currency::text AS currency,
+           c.terms_kind, c.terms_days, c.collector_id, c.salesperson_id, c.credit_limit,
+           c.credit_hold, c.credit_hold_reason, c.credit_hold_since, c.notes, c.archived_at, c.created_at,
+           coalesce(a.balance, 0) AS balance, coalesce(a.overdue, 0) AS overdue,
+           coalesce(a.aging_current, 0) AS aging_current, coalesce(a.aging_d1, 0) AS aging_d1,
+           coalesce(a.aging_d2, 0) AS aging_d2, coalesce(a.aging_d3, 0) AS aging_d3,
+           coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
+           coalesce(a.open_invoices, 0) AS open_invoices, coalesce(u.unapplied, 0) AS unapplied
+    FROM customers c
+    CROSS JOIN (
+        SELECT coalesce((SELECT (value->>0)::int FROM settings WHERE key = 'aging.bucket_edges'), 30) AS e1,
+               coalesce((SELECT (value->>1)::int FROM settings WHERE key = 'aging.bucket_edges'), 60) AS e2,
+               coalesce((SELECT (value->>2)::int FROM settings WHERE key = 'aging.bucket_edges'), 90) AS e3
+    ) e
+    LEFT JOIN LATERAL (
+        SELECT sum(i.balance_due) AS balance,
+               sum(i.balance_due) FILTER (WHERE i.due_date < $1) AS overdue,
+               sum(i.balance_due) FILTER (WHERE $1 - i.due_date <= 0) AS aging_current,
+               sum(i.balance_due) FILTER (WHERE $1 - i.due_date BETWEEN 1 AND e.e1) AS aging_d1,
+               sum(i.balance_due) FILTER (WHERE $1 - i.due_date BETWEEN e.e1 + 1 AND e.e2) AS aging_d2,
+               sum(i.balance_due) FILTER (WHERE $1 - i.due_date BETWEEN e.e2 + 1 AND e.e3) AS aging_d3,
+               sum(i.balance_due) FILTER (WHERE $1 - i.due_date > e.e3) AS aging_d4,
+               min(i.due_date) FILTER (WHERE i.due_date < $1) AS oldest_overdue_due,
+               count(*) AS open_invoices
+        FROM invoices i
+        WHERE i.customer_id = c.id AND i.currency = c.currency AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
+    ) a ON TRUE
+    LEFT JOIN LATERAL (
+        SELECT sum(p.amount - coalesce((SELECT sum(al.amount) FROM allocations al WHERE al.payment_id = p.id), 0)) AS unapplied
+        FROM payments p
+        WHERE p.customer_id = c.id AND p.currency = c.currency
+          AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
+    ) u ON TRUE
+"#;
+
+/// One customer with balances, or `None` when it is not in this tenant.
+pub async fn load_customer(
+    conn: &impl ConnectionTrait,
+    today: NaiveDate,
+    id: Uuid,
+) -> Result<Option<CustomerRow>, DbErr> {
+    CustomerRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c WHERE c.id = $2"),
+        [today.into(), id.into()],
+    ))
+    .one(conn)
+    .await
+}
+
+/// Locks the customer's row for the rest of the transaction (credit checks and payments for
+/// one customer take turns) and returns it with balances.
+pub async fn customer_for_update(
+    conn: &impl ConnectionTrait,
+    today: NaiveDate,
+    id: Uuid,
+) -> Result<Option<CustomerRow>, DbErr> {
+    let locked = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM customers WHERE id = $1 FOR UPDATE",
+            [id.into()],
+        ))
+        .await?;
+    if locked.is_none() {
+        return Ok(None);
+    }
+    load_customer(conn, today, id).await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ContactRow {
+    pub customer_id: Uuid,
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_channel: Option<String>,
+}
+
+pub async fn contacts_of(
+    conn: &impl ConnectionTrait,
+    customer_ids: &[Uuid],
+) -> Result<Vec<ContactRow>, DbErr> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    ContactRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT customer_id, name, role, email, phone, preferred_channel FROM customer_contacts
+         WHERE customer_id = ANY(string_to_array($1, ',')::uuid[]) ORDER BY customer_id, position",
+        [ids_param(customer_ids)],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Uuids as one text parameter (`string_to_array($n, ',')::uuid[]` on the SQL side).
+pub fn ids_param(ids: &[Uuid]) -> Value {
+    ids.iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+        .into()
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CreditEventRow {
+    pub kind: String,
+    pub credit_limit: Option<Decimal>,
+    pub previous_limit: Option<Decimal>,
+    pub reason: String,
+    pub actor_label: String,
+    pub occurred_at: DateTime<Utc>,
+}
+
+pub async fn credit_events(
+    conn: &impl ConnectionTrait,
+    customer_id: Uuid,
+) -> Result<Vec<CreditEventRow>, DbErr> {
+    CreditEventRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT kind, credit_limit, previous_limit, reason, actor_label, occurred_at
+         FROM credit_events WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC",
+        [customer_id.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+pub async fn append_credit_event(
+    conn: &impl ConnectionTrait,
+    customer_id: Uuid,
+    kind: &str,
+    credit_limit: Option<Decimal>,
+    previous_limit: Option<Decimal>,
+    reason: &str,
+    actor_label: &str,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO credit_events (id, customer_id, kind, credit_limit, previous_limit, reason, actor_label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            Uuid::now_v7().into(),
+            customer_id.into(),
+            kind.into(),
+            credit_limit.into(),
+            previous_limit.into(),
+            reason.into(),
+            actor_label.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! Invoice rows and the statements that move their amounts.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::invoices::InvoiceStatus;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use uuid::Uuid;
+
+/// An invoice with its customer's code and name (one join, so a page of invoices with
+/// customer names is one statement).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct InvoiceRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub number: Option<String>,
+    pub status: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub currency: String,
+    pub subtotal: Decimal,
+    pub tax_total: Decimal,
+    pub total: Decimal,
+    pub amount_paid: Decimal,
+    pub amount_credited: Decimal,
+    pub amount_written_off: Decimal,
+    pub balance_due: Decimal,
+    pub external_ref: Option<String>,
+    pub notes: Option<String>,
+    pub credit_flag: Option<String>,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub voided_at: Option<DateTime<Utc>>,
+    pub void_reason: Option<String>,
+    pub written_off_at: Option<DateTime<Utc>>,
+    pub write_off_reason: Option<String>,
+    pub open_disputes: i64,
+    pub aging_edges: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub const INVOICE_COLUMNS: &str = r#"
+    i.id, i.customer_id, c.code AS customer_code, c.name AS customer_name, i.number, i.status,
+    i.issue_date, i.due_date, i.currency::text AS currency, i.subtotal, i.tax_total, i.total,
+    i.amount_paid, i.amount_credited, i.amount_written_off, i.balance_due, i.external_ref, i.notes,
+    i.credit_flag, i.issued_at, i.voided_at, i.void_reason, i.written_off_at, i.write_off_reason,
+    (SELECT count(*) FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS open_disputes,
+    (SELECT value FROM settings WHERE key = 'aging.bucket_edges') AS aging_edges,
+    i.created_at
+"#;
+
+pub const INVOICES_FROM: &str = "invoices i JOIN customers c ON c.id = i.customer_id";
+
+pub async fn load_invoice(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    lock: bool,
+) -> Result<Option<InvoiceRow>, DbErr> {
+    InvoiceRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT {INVOICE_COLUMNS} FROM {INVOICES_FROM} WHERE i.id = $1 {}",
+            if lock { "FOR UPDATE OF i" } else { "" }
+        ),
+        [id.into()],
+    ))
+    .one(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LineRow {
+    pub invoice_id: Uuid,
+    pub description: String,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub tax_rate: Decimal,
+    pub net: Decimal,
+    pub tax: Decimal,
+    pub total: Decimal,
+}
+
+pub async fn lines_of(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<LineRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    LineRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT invoice_id, description, quantity, unit_price, tax_rate, net, tax, total
+         FROM invoice_lines WHERE invoice_id = ANY(string_to_array($1, ',')::uuid[])
+         ORDER BY invoice_id, position",
+        [crate::customers::ids_param(ids)],
+    ))
+    .all(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AllocationRow {
+    pub id: Uuid,
+    pub payment_id: Uuid,
+    pub invoice_id: Uuid,
+    pub invoice_number: Option<String>,
+    pub amount: Decimal,
+    pub currency: String,
+    pub received_on: NaiveDate,
+    pub method: String,
+    pub reference: Option<String>,
+    pub reverses_id: Option<Uuid>,
+    pub actor_label: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Allocations touching the given invoices (`by = "invoice_id"`) or payments (`"payment_id"`),
+/// in the order they happened.
+pub async fn allocations_by(
+    conn: &impl ConnectionTrait,
+    by: &str,
+    ids: &[Uuid],
+) -> Result<Vec<AllocationRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let column = if by == "payment_id" {
+        "a.payment_id"
+    } else {
+        "a.invoice_id"
+    };
+    AllocationRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT a.id, a.payment_id, a.invoice_id, i.number AS invoice_number, a.amount,
+                    p.currency::text AS currency, p.received_on, p.method, p.reference,
+                    a.reverses_id, a.actor_label, a.created_at
+             FROM allocations a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
+             WHERE {column} = ANY(string_to_array($1, ',')::uuid[])
+             ORDER BY a.created_at, a.id"
+        ),
+        [crate::customers::ids_param(ids)],
+    ))
+    .all(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DisputeRow {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    pub reason: String,
+    pub amount: Decimal,
+    pub status: String,
+    pub resolution_note: Option<String>,
+    pub opened_by: String,
+    pub opened_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+pub async fn disputes_of(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<DisputeRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    DisputeRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, invoice_id, reason, amount, status, resolution_note, opened_by, opened_at, resolved_at
+         FROM disputes WHERE invoice_id = ANY(string_to_array($1, ',')::uuid[])
+         ORDER BY opened_at DESC, id DESC",
+        [crate::customers::ids_param(ids)],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Moves `delta` of money onto (positive) or off (negative) the invoice's paid amount and
+/// recomputes its status; the caller holds the invoice's row lock.
+pub async fn add_paid(
+    conn: &impl ConnectionTrait,
+    invoice: Uuid,
+    delta: Decimal,
+) -> Result<(), DbErr> {
+    settle(conn, invoice, "amount_paid", delta).await
+}
+
+pub async fn add_credited(
+    conn: &impl ConnectionTrait,
+    invoice: Uuid,
+    delta: Decimal,
+) -> Result<(), DbErr> {
+    settle(conn, invoice, "amount_credited", delta).await
+}
+
+async fn settle(
+    conn: &impl ConnectionTrait,
+    invoice: Uuid,
+    column: &str,
+    delta: Decimal,
+) -> Result<(), DbErr> {
+    let column = if column == "amount_credited" {
+        "amount_credited"
+    } else {
+        "amount_paid"
+    };
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "UPDATE invoices SET {column} = {column} + $2, balance_due = balance_due - $2, updated_at = now()
+                 WHERE id = $1 RETURNING total, amount_paid + amount_credited AS settled"
+            ),
+            [invoice.into(), delta.into()],
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("invoice".to_owned()))?;
+    let total: Decimal = row.try_get("", "total")?;
+    let settled: Decimal = row.try_get("", "settled")?;
+    let status = InvoiceStatus::from_settlement(total, settled);
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE invoices SET status = $2 WHERE id = $1 AND status IN ('ISSUED', 'PARTIALLY_PAID', 'PAID')",
+        [invoice.into(), status.as_str().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The next number of a gap-free sequence, inside the caller's transaction.
+pub async fn next_number(conn: &impl ConnectionTrait, sequence: &str) -> Result<i64, DbErr> {
+    conn.query_one_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE invoice_sequences SET next_value = next_value + 1 WHERE name = $1 RETURNING next_value - 1 AS value",
+        [sequence.into()],
+    ))
+    .await?
+    .ok_or_else(|| DbErr::RecordNotFound(format!("sequence {sequence}")))?
+    .try_get("", "value")
+}
+
+/// A tenant setting as JSON, or `None`.
+pub async fn setting(
+    conn: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<serde_json::Value>, DbErr> {
+    conn.query_one_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT value FROM settings WHERE key = $1",
+        [key.into()],
+    ))
+    .await?
+    .map(|row| row.try_get::<serde_json::Value>("", "value"))
+    .transpose()
+}

@@ -1,0 +1,863 @@
+//! The receivables core over GraphQL: customers and credit policy, invoices, payments and their
+//! allocation, reversals, idempotency and concurrency.
+
+use crate::helpers::{TestApp, TestSession, count, error_codes, spawn_app};
+use serde_json::{Value, json};
+
+pub const CUSTOMER_FIELDS: &str = "id code name currency paymentTermsDays creditLimit { amount currency }
+    creditHold creditHoldReason balance { amount currency } overdueAmount { amount }
+    availableCredit { amount } unappliedCredit { amount } openInvoiceCount
+    aging { current { amount } d1To30 { amount } d31To60 { amount } d61To90 { amount } over90 { amount } }
+    collector { id name } contacts { name email preferredChannel }";
+
+pub const INVOICE_FIELDS: &str = "id number status issueDate dueDate currency total { amount currency }
+    amountPaid { amount } balanceDue { amount } daysOverdue agingBucket creditFlag
+    customer { id code name } lines { description quantity unitPrice taxRate net { amount } tax { amount } total { amount } }
+    allocations { paymentId amount { amount } reversesId } disputes { id status amount { amount } }";
+
+pub const PAYMENT_FIELDS: &str = "id amount { amount currency } receivedOn method reference
+    allocated { amount } unapplied { amount } reversed
+    allocations { invoiceId invoiceNumber amount { amount } reversesId }";
+
+/// Runs `query` as `session` and returns `data[field]`, failing the test on errors.
+pub async fn ok(
+    app: &TestApp,
+    session: &TestSession,
+    query: &str,
+    variables: Value,
+    field: &str,
+) -> Value {
+    let body = app
+        .graphql_as(&session.access_token, query, variables)
+        .await;
+    assert!(body.get("errors").is_none(), "{field}: {body}");
+    body["data"][field].clone()
+}
+
+pub async fn create_customer(
+    app: &TestApp,
+    session: &TestSession,
+    code: &str,
+    extra: Value,
+) -> Value {
+    let mut input = json!({ "name": format!("Customer {code}"), "code": code });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        input.extend(extra.clone());
+    }
+    ok(
+        app,
+        session,
+        &format!("mutation($input: CreateCustomerInput!) {{ createCustomer(input: $input) {{ customer {{ {CUSTOMER_FIELDS} }} }} }}"),
+        json!({ "input": input }),
+        "createCustomer",
+    )
+    .await["customer"]
+        .clone()
+}
+
+/// Issues an invoice of one line for `amount` (no tax) to `customer_id`.
+pub async fn issue_invoice(
+    app: &TestApp,
+    session: &TestSession,
+    customer_id: &str,
+    amount: &str,
+    extra: Value,
+) -> Value {
+    let body = create_invoice_raw(app, session, customer_id, amount, true, extra).await;
+    assert!(body.get("errors").is_none(), "createInvoice: {body}");
+    body["data"]["createInvoice"]["invoice"].clone()
+}
+
+pub async fn create_invoice_raw(
+    app: &TestApp,
+    session: &TestSession,
+    customer_id: &str,
+    amount: &str,
+    issue: bool,
+    extra: Value,
+) -> Value {
+    let mut input = json!({
+        "customerId": customer_id,
+        "lines": [{ "description": "Goods", "quantity": "1", "unitPrice": amount }],
+        "issue": issue,
+    });
+    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+        input.extend(extra.clone());
+    }
+    app.graphql_as(
+        &session.access_token,
+        &format!("mutation($input: CreateInvoiceInput!) {{ createInvoice(input: $input) {{ invoice {{ {INVOICE_FIELDS} }} }} }}"),
+        json!({ "input": input }),
+    )
+    .await
+}
+
+pub async fn record_payment_raw(app: &TestApp, session: &TestSession, input: Value) -> Value {
+    app.graphql_as(
+        &session.access_token,
+        &format!("mutation($input: RecordPaymentInput!) {{ recordPayment(input: $input) {{ payment {{ {PAYMENT_FIELDS} }} }} }}"),
+        json!({ "input": input }),
+    )
+    .await
+}
+
+pub async fn invoice(app: &TestApp, session: &TestSession, id: &str) -> Value {
+    ok(
+        app,
+        session,
+        &format!("query($id: ID!) {{ invoice(id: $id) {{ {INVOICE_FIELDS} }} }}"),
+        json!({ "id": id }),
+        "invoice",
+    )
+    .await
+}
+
+pub async fn customer(app: &TestApp, session: &TestSession, id: &str) -> Value {
+    ok(
+        app,
+        session,
+        &format!("query($id: ID!) {{ customer(id: $id) {{ {CUSTOMER_FIELDS} }} }}"),
+        json!({ "id": id }),
+        "customer",
+    )
+    .await
+}
+
+fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_customer_is_created_with_contacts_and_bad_input_is_refused_precisely() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let created = create_customer(
+        &app,
+        &owner,
+        "C-001",
+        json!({
+            "taxId": "91310000MA1FL0000X",
+            "paymentTermsDays": 45,
+            "creditLimit": "50000",
+            "contacts": [{ "name": "Zhang San", "email": "zhang@buyer.example", "preferredChannel": "WECHAT" }],
+            "tags": ["steel", "east"],
+        }),
+    )
+    .await;
+    assert_eq!(
+        created["currency"], "CNY",
+        "the company's base currency by default"
+    );
+    assert_eq!(created["paymentTermsDays"], 45);
+    assert_eq!(created["creditLimit"]["amount"], "50000.00");
+    assert_eq!(created["availableCredit"]["amount"], "50000.00");
+    assert_eq!(created["balance"]["amount"], "0.00");
+    assert_eq!(created["contacts"][0]["preferredChannel"], "WECHAT");
+
+    let mutation = "mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }";
+    let cases = [
+        (
+            json!({ "name": "Dup", "code": "c-001" }),
+            "CONFLICT",
+            "input.code",
+        ),
+        (
+            json!({ "name": "", "code": "C-2" }),
+            "VALIDATION",
+            "input.name",
+        ),
+        (
+            json!({ "name": "X", "code": "C 2" }),
+            "VALIDATION",
+            "input.code",
+        ),
+        (
+            json!({ "name": "X", "code": "C-2", "currency": "RMB" }),
+            "VALIDATION",
+            "input.currency",
+        ),
+        (
+            json!({ "name": "X", "code": "C-2", "paymentTermsDays": 400 }),
+            "VALIDATION",
+            "input.paymentTermsDays",
+        ),
+        (
+            json!({ "name": "X", "code": "C-2", "creditLimit": "12.345" }),
+            "VALIDATION",
+            "input.creditLimit",
+        ),
+        (
+            json!({ "name": "X", "code": "C-2", "contacts": [{ "name": "A", "email": "not-an-email" }] }),
+            "VALIDATION",
+            "input.contacts[0].email",
+        ),
+        (
+            json!({ "name": "X", "code": "C-2", "collectorId": "00000000-0000-0000-0000-000000000001" }),
+            "VALIDATION",
+            "input.collectorId",
+        ),
+    ];
+    for (input, code, field) in cases {
+        let body = app
+            .graphql_as(&owner.access_token, mutation, json!({ "input": input }))
+            .await;
+        assert_eq!(error_codes(&body), [code], "{input}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+    assert_eq!(
+        count(
+            &app.db,
+            &format!(
+                "SELECT count(*) FROM \"{}\".customers",
+                owner.tenant_id.schema_name()
+            )
+        )
+        .await,
+        1,
+        "refused input changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn credit_limit_and_hold_keep_their_history_and_gate_new_invoices() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({ "creditLimit": "1000" })).await;
+    let buyer_id = id(&buyer);
+    issue_invoice(&app, &owner, &buyer_id, "600", json!({})).await;
+
+    // 600 open + 500 new > 1000: blocked, and nothing is written.
+    let blocked = create_invoice_raw(&app, &owner, &buyer_id, "500", true, json!({})).await;
+    assert_eq!(
+        error_codes(&blocked),
+        ["CREDIT_LIMIT_EXCEEDED"],
+        "{blocked}"
+    );
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".invoices")
+        )
+        .await,
+        1
+    );
+
+    // The owner (who may override) issues it anyway; it is flagged and audited.
+    let overridden = issue_invoice(
+        &app,
+        &owner,
+        &buyer_id,
+        "500",
+        json!({ "overrideCreditBlock": true }),
+    )
+    .await;
+    assert!(
+        overridden["creditFlag"]
+            .as_str()
+            .unwrap()
+            .starts_with("Override:"),
+        "{overridden}"
+    );
+    assert_eq!(
+        count(&app.db, &format!("SELECT count(*) FROM \"{schema}\".audit_log WHERE action = 'invoice.credit_block_overridden'")).await,
+        1
+    );
+    let after = customer(&app, &owner, &buyer_id).await;
+    assert_eq!(after["balance"]["amount"], "1100.00");
+    assert_eq!(after["availableCredit"]["amount"], "-100.00");
+
+    // A hold blocks even a small invoice, with its own code; release lifts it.
+    ok(
+        &app,
+        &owner,
+        "mutation($input: PlaceCreditHoldInput!) { placeCreditHold(input: $input) { customer { creditHold } } }",
+        json!({ "input": { "customerId": buyer_id, "reason": "Cheque bounced" } }),
+        "placeCreditHold",
+    )
+    .await;
+    let held = create_invoice_raw(&app, &owner, &buyer_id, "1", true, json!({})).await;
+    assert_eq!(error_codes(&held), ["CREDIT_HOLD"], "{held}");
+    let again = app
+        .graphql_as(
+            &owner.access_token,
+            "mutation($input: PlaceCreditHoldInput!) { placeCreditHold(input: $input) { customer { creditHold } } }",
+            json!({ "input": { "customerId": buyer_id, "reason": "twice" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&again), ["CONFLICT"]);
+    ok(
+        &app,
+        &owner,
+        "mutation($input: ReleaseCreditHoldInput!) { releaseCreditHold(input: $input) { customer { creditHold } } }",
+        json!({ "input": { "customerId": buyer_id, "reason": "Paid by transfer" } }),
+        "releaseCreditHold",
+    )
+    .await;
+    let raised = ok(
+        &app,
+        &owner,
+        "mutation($input: SetCreditLimitInput!) { setCreditLimit(input: $input) { customer { creditLimit { amount } creditHistory { kind creditLimit { amount } previousLimit { amount } reason actor } } } }",
+        json!({ "input": { "customerId": buyer_id, "creditLimit": "5000", "reason": "Annual review" } }),
+        "setCreditLimit",
+    )
+    .await;
+    let history = &raised["customer"]["creditHistory"];
+    let kinds: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["LIMIT_SET", "HOLD_RELEASED", "HOLD_PLACED", "LIMIT_SET"]
+    );
+    assert_eq!(history[0]["previousLimit"]["amount"], "1000.00");
+    assert_eq!(history[0]["reason"], "Annual review");
+    issue_invoice(&app, &owner, &buyer_id, "1", json!({})).await;
+
+    // Under the WARN policy the invoice goes out, flagged.
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE \"{schema}\".settings SET value = '\"WARN\"' WHERE key = 'credit.over_limit_policy'"
+        ))
+        .await
+        .unwrap();
+    let warned = issue_invoice(&app, &owner, &buyer_id, "9000", json!({})).await;
+    assert!(
+        warned["creditFlag"]
+            .as_str()
+            .unwrap()
+            .starts_with("Warning:"),
+        "{warned}"
+    );
+}
+
+use sea_orm::ConnectionTrait;
+
+#[tokio::test]
+async fn invoices_total_their_lines_and_numbers_are_gap_free_under_concurrency() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({ "paymentTermsDays": 30 })).await;
+    let draft = create_invoice_raw(
+        &app,
+        &owner,
+        &id(&buyer),
+        "0",
+        false,
+        json!({
+            "issueDate": "2026-01-15",
+            "lines": [
+                { "description": "Steel coil", "quantity": "3", "unitPrice": "33.335", "taxRate": "0.13" },
+                { "description": "Freight", "quantity": "1", "unitPrice": "50" },
+            ],
+        }),
+    )
+    .await;
+    let draft = &draft["data"]["createInvoice"]["invoice"];
+    assert_eq!(draft["status"], "DRAFT", "{draft}");
+    assert_eq!(draft["number"], Value::Null);
+    assert_eq!(
+        draft["dueDate"], "2026-02-14",
+        "due from the customer's terms"
+    );
+    assert_eq!(draft["lines"][0]["net"]["amount"], "100.01");
+    assert_eq!(draft["lines"][0]["tax"]["amount"], "13.00");
+    assert_eq!(draft["total"]["amount"], "163.01");
+
+    let bad = create_invoice_raw(
+        &app,
+        &owner,
+        &id(&buyer),
+        "0",
+        false,
+        json!({ "lines": [{ "description": "X", "quantity": "-1", "unitPrice": "5" }] }),
+    )
+    .await;
+    assert_eq!(error_codes(&bad), ["VALIDATION"]);
+    assert_eq!(
+        bad["errors"][0]["extensions"]["field"],
+        "input.lines[0].quantity"
+    );
+
+    // Ten drafts issued at once take numbers 1..=10 with no gap and no duplicate.
+    let mut drafts = Vec::new();
+    for _ in 0..10 {
+        let body = create_invoice_raw(&app, &owner, &id(&buyer), "10", false, json!({})).await;
+        drafts.push(
+            body["data"]["createInvoice"]["invoice"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let issues = drafts.iter().map(|draft| {
+        app.graphql_as(
+            &owner.access_token,
+            "mutation($input: IssueInvoiceInput!) { issueInvoice(input: $input) { invoice { number status } } }",
+            json!({ "input": { "invoiceId": draft } }),
+        )
+    });
+    let mut numbers: Vec<String> = futures::future::join_all(issues)
+        .await
+        .into_iter()
+        .map(|body| {
+            body["data"]["issueInvoice"]["invoice"]["number"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}"))
+                .to_owned()
+        })
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=10).map(|n| format!("INV-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+
+    // Issuing twice is a conflict; a draft can be voided; an issued invoice can be written off.
+    let twice = app
+        .graphql_as(
+            &owner.access_token,
+            "mutation($input: IssueInvoiceInput!) { issueInvoice(input: $input) { invoice { id } } }",
+            json!({ "input": { "invoiceId": drafts[0] } }),
+        )
+        .await;
+    assert_eq!(error_codes(&twice), ["CONFLICT"]);
+    let written_off = ok(
+        &app,
+        &owner,
+        "mutation($input: WriteOffInvoiceInput!) { writeOffInvoice(input: $input) { invoice { status balanceDue { amount } } } }",
+        json!({ "input": { "invoiceId": drafts[1], "reason": "Customer insolvent" } }),
+        "writeOffInvoice",
+    )
+    .await;
+    assert_eq!(written_off["invoice"]["status"], "WRITTEN_OFF");
+    assert_eq!(written_off["invoice"]["balanceDue"]["amount"], "0.00");
+}
+
+#[tokio::test]
+async fn a_payment_is_allocated_oldest_first_the_rest_is_credit_and_a_reversal_undoes_it() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let buyer_id = id(&buyer);
+    let older = issue_invoice(
+        &app,
+        &owner,
+        &buyer_id,
+        "300",
+        json!({ "issueDate": "2026-01-01", "dueDate": "2026-01-31" }),
+    )
+    .await;
+    let newer = issue_invoice(
+        &app,
+        &owner,
+        &buyer_id,
+        "500",
+        json!({ "issueDate": "2026-02-01", "dueDate": "2026-03-03" }),
+    )
+    .await;
+
+    // A partial payment goes to the oldest due invoice.
+    let partial = record_payment_raw(
+        &app,
+        &owner,
+        json!({ "customerId": buyer_id, "amount": "100", "currency": "CNY", "receivedOn": "2026-02-10", "method": "BANK_TRANSFER" }),
+    )
+    .await;
+    assert!(partial.get("errors").is_none(), "{partial}");
+    let older_now = invoice(&app, &owner, &id(&older)).await;
+    assert_eq!(older_now["status"], "PARTIALLY_PAID");
+    assert_eq!(older_now["balanceDue"]["amount"], "200.00");
+
+    // 900 pays 200 + 500 and leaves 200 as credit.
+    let big = record_payment_raw(
+        &app,
+        &owner,
+        json!({ "customerId": buyer_id, "amount": "900", "currency": "CNY", "method": "ALIPAY", "reference": "2026021100001" }),
+    )
+    .await;
+    let big = &big["data"]["recordPayment"]["payment"];
+    assert_eq!(big["allocated"]["amount"], "700.00", "{big}");
+    assert_eq!(big["unapplied"]["amount"], "200.00");
+    assert_eq!(invoice(&app, &owner, &id(&newer)).await["status"], "PAID");
+    assert_eq!(
+        customer(&app, &owner, &buyer_id).await["unappliedCredit"]["amount"],
+        "200.00"
+    );
+
+    // The credit pays a new invoice.
+    let third = issue_invoice(&app, &owner, &buyer_id, "150", json!({})).await;
+    let applied = ok(
+        &app,
+        &owner,
+        "mutation($input: ApplyCreditInput!) { applyCredit(input: $input) { customer { unappliedCredit { amount } balance { amount } } allocations { invoiceId amount { amount } } } }",
+        json!({ "input": { "customerId": buyer_id } }),
+        "applyCredit",
+    )
+    .await;
+    assert_eq!(
+        applied["customer"]["unappliedCredit"]["amount"], "50.00",
+        "{applied}"
+    );
+    assert_eq!(applied["allocations"][0]["invoiceId"], id(&third));
+    assert_eq!(invoice(&app, &owner, &id(&third)).await["status"], "PAID");
+
+    // Reversing the big payment puts the balances back, by appending negative allocations.
+    let reversed = ok(
+        &app,
+        &owner,
+        &format!("mutation($input: ReversePaymentInput!) {{ reversePayment(input: $input) {{ payment {{ {PAYMENT_FIELDS} }} }} }}"),
+        json!({ "input": { "paymentId": big["id"], "reason": "Bank returned the transfer" } }),
+        "reversePayment",
+    )
+    .await;
+    assert_eq!(reversed["payment"]["reversed"], true);
+    assert_eq!(reversed["payment"]["allocated"]["amount"], "0.00");
+    let older_now = invoice(&app, &owner, &id(&older)).await;
+    assert_eq!(older_now["balanceDue"]["amount"], "200.00");
+    assert_eq!(older_now["status"], "PARTIALLY_PAID");
+    assert_eq!(
+        invoice(&app, &owner, &id(&newer)).await["balanceDue"]["amount"],
+        "500.00"
+    );
+    assert_eq!(
+        invoice(&app, &owner, &id(&third)).await["balanceDue"]["amount"],
+        "150.00"
+    );
+    let after = customer(&app, &owner, &buyer_id).await;
+    assert_eq!(after["balance"]["amount"], "850.00");
+    assert_eq!(after["unappliedCredit"]["amount"], "0.00");
+
+    // Money rows are append-only in the database itself.
+    let schema = owner.tenant_id.schema_name();
+    for sql in [
+        format!("UPDATE \"{schema}\".payments SET amount = 1"),
+        format!("DELETE FROM \"{schema}\".allocations"),
+    ] {
+        let refused = app.db.execute_unprepared(&sql).await;
+        assert!(refused.is_err(), "{sql} should be refused");
+    }
+    let twice = app
+        .graphql_as(
+            &owner.access_token,
+            "mutation($input: ReversePaymentInput!) { reversePayment(input: $input) { payment { id } } }",
+            json!({ "input": { "paymentId": big["id"], "reason": "again" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&twice), ["CONFLICT"]);
+}
+
+#[tokio::test]
+async fn payment_errors_name_the_field_and_change_nothing() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let buyer_id = id(&buyer);
+    let cny = issue_invoice(&app, &owner, &buyer_id, "100", json!({})).await;
+    let usd = issue_invoice(&app, &owner, &buyer_id, "100", json!({ "currency": "USD" })).await;
+    let base =
+        json!({ "customerId": buyer_id, "amount": "50", "currency": "CNY", "method": "CASH" });
+    let with = |extra: Value| {
+        let mut input = base.clone();
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        input
+    };
+    let cases = [
+        (with(json!({ "amount": "0" })), "VALIDATION", "input.amount"),
+        (
+            with(json!({ "amount": "1.001" })),
+            "VALIDATION",
+            "input.amount",
+        ),
+        (
+            with(json!({ "currency": "XYZ" })),
+            "VALIDATION",
+            "input.currency",
+        ),
+        (
+            with(json!({ "receivedOn": "2999-01-01" })),
+            "VALIDATION",
+            "input.receivedOn",
+        ),
+        (
+            with(json!({ "allocations": [{ "invoiceId": id(&cny), "amount": "60" }] })),
+            "VALIDATION",
+            "input.allocations",
+        ),
+        (
+            with(
+                json!({ "allocations": [{ "invoiceId": id(&cny), "amount": "40" }, { "invoiceId": id(&cny), "amount": "5" }] }),
+            ),
+            "VALIDATION",
+            "input.allocations[1].invoiceId",
+        ),
+        // A USD invoice cannot take CNY money.
+        (
+            with(json!({ "allocations": [{ "invoiceId": id(&usd), "amount": "10" }] })),
+            "VALIDATION",
+            "input.allocations[0].invoiceId",
+        ),
+        (
+            with(
+                json!({ "amount": "500", "allocations": [{ "invoiceId": id(&cny), "amount": "150" }] }),
+            ),
+            "VALIDATION",
+            "input.allocations[0].amount",
+        ),
+        (
+            with(json!({ "customerId": "00000000-0000-0000-0000-000000000000" })),
+            "NOT_FOUND",
+            "",
+        ),
+    ];
+    for (input, code, field) in cases {
+        let body = record_payment_raw(&app, &owner, input.clone()).await;
+        assert_eq!(error_codes(&body), [code], "{input}: {body}");
+        if !field.is_empty() {
+            assert_eq!(
+                body["errors"][0]["extensions"]["field"], field,
+                "{input}: {body}"
+            );
+        }
+    }
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".payments")
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_records_one_payment() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    issue_invoice(&app, &owner, &id(&buyer), "1000", json!({})).await;
+    let input = json!({ "customerId": id(&buyer), "amount": "250", "currency": "CNY", "method": "BANK_TRANSFER", "idempotencyKey": "erp-receipt-77" });
+    let tries = (0..5).map(|_| record_payment_raw(&app, &owner, input.clone()));
+    let results = futures::future::join_all(tries).await;
+    let mut ids: Vec<String> = results
+        .iter()
+        .filter(|body| body.get("errors").is_none())
+        .map(|body| {
+            body["data"]["recordPayment"]["payment"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{results:?}");
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".payments")
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        customer(&app, &owner, &id(&buyer)).await["balance"]["amount"],
+        "750.00"
+    );
+
+    let mut changed = input.clone();
+    changed["amount"] = json!("300");
+    let reused = record_payment_raw(&app, &owner, changed).await;
+    assert_eq!(error_codes(&reused), ["CONFLICT"]);
+    assert_eq!(
+        reused["errors"][0]["extensions"]["field"],
+        "input.idempotencyKey"
+    );
+}
+
+#[tokio::test]
+async fn fifty_concurrent_payments_against_one_invoice_never_over_allocate() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let target = issue_invoice(&app, &owner, &id(&buyer), "1000", json!({})).await;
+    let payments = (0..50).map(|_| {
+        record_payment_raw(
+            &app,
+            &owner,
+            json!({
+                "customerId": id(&buyer), "amount": "30", "currency": "CNY", "method": "BANK_TRANSFER",
+                "allocations": [{ "invoiceId": id(&target), "amount": "30" }],
+            }),
+        )
+    });
+    let results = futures::future::join_all(payments).await;
+    let accepted = results
+        .iter()
+        .filter(|body| body.get("errors").is_none())
+        .count();
+    for body in results.iter().filter(|body| body.get("errors").is_some()) {
+        assert_eq!(error_codes(body), ["VALIDATION"], "{body}");
+    }
+    // 33 payments of 30 fit in 1000; the 34th would need 30 of the 10 left.
+    assert_eq!(accepted, 33);
+    let after = invoice(&app, &owner, &id(&target)).await;
+    assert_eq!(after["amountPaid"]["amount"], "990.00");
+    assert_eq!(after["balanceDue"]["amount"], "10.00");
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(&app.db, &format!("SELECT count(*) FROM \"{schema}\".invoices WHERE amount_paid > total OR balance_due < 0")).await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn collectors_see_only_their_customers_and_cannot_move_money() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector_email = app.email("collector");
+    let collector = crate::team::join(&app, &owner, &collector_email, "COLLECTOR").await;
+    let mine = create_customer(
+        &app,
+        &owner,
+        "MINE",
+        json!({ "collectorId": collector.user_id }),
+    )
+    .await;
+    let other = create_customer(&app, &owner, "OTHER", json!({})).await;
+    issue_invoice(&app, &owner, &id(&mine), "100", json!({})).await;
+    issue_invoice(&app, &owner, &id(&other), "200", json!({})).await;
+
+    let listed = ok(
+        &app,
+        &collector,
+        "{ customers { totalCount edges { node { code collector { name } } } } }",
+        json!({}),
+        "customers",
+    )
+    .await;
+    assert_eq!(listed["totalCount"], 1);
+    assert_eq!(listed["edges"][0]["node"]["code"], "MINE");
+    let invoices = ok(
+        &app,
+        &collector,
+        "{ invoices { totalCount } }",
+        json!({}),
+        "invoices",
+    )
+    .await;
+    assert_eq!(invoices["totalCount"], 1);
+    let hidden = ok(
+        &app,
+        &collector,
+        "query($id: ID!) { customer(id: $id) { id } }",
+        json!({ "id": id(&other) }),
+        "customer",
+    )
+    .await;
+    assert_eq!(hidden, Value::Null);
+    let pay = record_payment_raw(
+        &app,
+        &collector,
+        json!({ "customerId": id(&mine), "amount": "1", "currency": "CNY", "method": "CASH" }),
+    )
+    .await;
+    assert_eq!(error_codes(&pay), ["FORBIDDEN"]);
+}
+
+#[tokio::test]
+async fn lists_filter_search_order_and_page() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    for (code, name) in [
+        ("A-1", "Beijing Steel"),
+        ("A-2", "Shanghai Freight"),
+        ("A-3", "Anhui Paper"),
+    ] {
+        create_customer(&app, &owner, code, json!({ "name": name })).await;
+    }
+    let all = ok(&app, &owner, "{ customers(first: 2) { totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }", json!({}), "customers").await;
+    assert_eq!(all["totalCount"], 3);
+    assert_eq!(all["edges"][0]["node"]["name"], "Anhui Paper");
+    assert_eq!(all["pageInfo"]["hasNextPage"], true);
+    let next = ok(
+        &app,
+        &owner,
+        "query($after: String) { customers(first: 2, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }",
+        json!({ "after": all["pageInfo"]["endCursor"] }),
+        "customers",
+    )
+    .await;
+    assert_eq!(next["edges"][0]["node"]["name"], "Shanghai Freight");
+    assert_eq!(next["pageInfo"]["hasNextPage"], false);
+    let found = ok(
+        &app,
+        &owner,
+        "{ customers(filter: { search: \"freight\" }) { totalCount } }",
+        json!({}),
+        "customers",
+    )
+    .await;
+    assert_eq!(found["totalCount"], 1);
+
+    let steel = ok(
+        &app,
+        &owner,
+        "{ customers(filter: { search: \"A-1\" }) { edges { node { id } } } }",
+        json!({}),
+        "customers",
+    )
+    .await;
+    let steel_id = steel["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
+    issue_invoice(
+        &app,
+        &owner,
+        &steel_id,
+        "500",
+        json!({ "issueDate": "2020-01-01", "dueDate": "2020-01-31" }),
+    )
+    .await;
+    let by_overdue = ok(
+        &app,
+        &owner,
+        "{ customers(orderBy: { field: OVERDUE_AMOUNT }, filter: { hasOverdue: true }) { totalCount edges { node { name overdueAmount { amount } aging { over90 { amount } } } } } }",
+        json!({}),
+        "customers",
+    )
+    .await;
+    assert_eq!(by_overdue["totalCount"], 1);
+    assert_eq!(
+        by_overdue["edges"][0]["node"]["aging"]["over90"]["amount"],
+        "500.00"
+    );
+    let overdue_invoices = ok(
+        &app,
+        &owner,
+        "{ invoices(filter: { overdue: true }) { totalCount edges { node { agingBucket daysOverdue customer { name } } } } }",
+        json!({}),
+        "invoices",
+    )
+    .await;
+    assert_eq!(overdue_invoices["totalCount"], 1);
+    assert_eq!(
+        overdue_invoices["edges"][0]["node"]["agingBucket"],
+        "OVER_90"
+    );
+    assert_eq!(
+        overdue_invoices["edges"][0]["node"]["customer"]["name"],
+        "Beijing Steel"
+    );
+    let too_many = app
+        .graphql_as(
+            &owner.access_token,
+            "{ invoices(first: 201) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_codes(&too_many), ["VALIDATION"]);
+}
