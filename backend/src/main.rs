@@ -13,7 +13,11 @@ commands:
   serve     serve the API and the web app (the default)
   migrate   create the database if missing, then bring the control plane and every
             tenant schema to the latest version
-  seed-demo create the demo company (once) and print its login
+  seed-demo create the demo company (once), with about 200 customers and 5,000 invoices
+            over 18 months, and print its login
+  seed [--customers N] [--invoices N] [--months N] [--email ADDRESS]
+            create a new company with a generated ledger of that size, for benchmarks
+            (defaults: 1000 customers, 100000 invoices, 18 months)
   schema    print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the contract
   help      show this
 
@@ -28,7 +32,7 @@ fn main() -> ExitCode {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
-        "serve" | "migrate" | "seed-demo" => run_async(&command),
+        "serve" | "migrate" | "seed-demo" | "seed" => run_async(&command),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -63,6 +67,7 @@ fn run_async(command: &str) -> ExitCode {
         match command {
             "migrate" => migrate(config).await,
             "seed-demo" => seed_demo(config).await,
+            "seed" => seed(config).await,
             _ => serve(config).await,
         }
     });
@@ -114,6 +119,60 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
         if created { "created" } else { "already there" },
         config.public_url,
         demo::DEMO_EMAIL,
+        demo::DEMO_PASSWORD
+    );
+    pool.close().await?;
+    Ok(())
+}
+
+/// `--name value` from the command line, parsed.
+fn flag<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|arg| arg == name) {
+        None => Ok(None),
+        Some(index) => {
+            let value = args
+                .get(index + 1)
+                .ok_or_else(|| anyhow::anyhow!("{name} needs a value"))?;
+            value
+                .parse()
+                .map(Some)
+                .map_err(|_| anyhow::anyhow!("{name}: `{value}` is not valid"))
+        }
+    }
+}
+
+async fn seed(config: Config) -> anyhow::Result<()> {
+    let size = demo::ledger::LedgerSize {
+        customers: flag("--customers")?.unwrap_or(1_000),
+        invoices: flag("--invoices")?.unwrap_or(100_000),
+        months: flag("--months")?.unwrap_or(18),
+    };
+    anyhow::ensure!(
+        (1..=1_000_000).contains(&size.customers) && (0..=10_000_000).contains(&size.invoices),
+        "give 1 to 1,000,000 customers and at most 10,000,000 invoices"
+    );
+    let email: String = flag("--email")?.unwrap_or_else(|| {
+        format!(
+            "bench+{}@duely.example",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_secs())
+                .unwrap_or(0)
+        )
+    });
+    let pool = db::connect(&config).await?;
+    let identity = Identity::from_config(&config)?;
+    let started = std::time::Instant::now();
+    let tenant = demo::seed_company(&identity, &pool, &email, size)
+        .await
+        .map_err(|error| anyhow::anyhow!("seeding failed: {error:?}"))?;
+    println!(
+        "Seeded {} customers and {} invoices in {:.1} s (tenant {tenant}). Sign in at {} with\n    email:    {email}\n    password: {}",
+        size.customers,
+        size.invoices,
+        started.elapsed().as_secs_f64(),
+        config.public_url,
         demo::DEMO_PASSWORD
     );
     pool.close().await?;

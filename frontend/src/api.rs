@@ -8,6 +8,8 @@ use std::cell::RefCell;
 
 /// Scalars as they cross the wire.
 pub type DateTime = String;
+/// `YYYY-MM-DD`.
+pub type Date = String;
 #[allow(clippy::upper_case_acronyms)]
 pub type ID = String;
 
@@ -89,6 +91,69 @@ admin_operation!(ApiKeys);
 admin_operation!(CreateApiKey);
 admin_operation!(RevokeApiKey);
 admin_operation!(AuditLog);
+
+macro_rules! receivables_operation {
+    ($name:ident, no_default) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/receivables.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/receivables.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone, Default"
+        )]
+        pub struct $name;
+    };
+}
+
+receivables_operation!(Customers, no_default);
+receivables_operation!(CustomerDetail);
+receivables_operation!(CustomerOptions);
+receivables_operation!(CreateCustomer);
+receivables_operation!(SetCreditLimit);
+receivables_operation!(PlaceCreditHold);
+receivables_operation!(ReleaseCreditHold);
+receivables_operation!(Invoices, no_default);
+receivables_operation!(InvoiceDetail);
+receivables_operation!(CreateInvoice);
+receivables_operation!(UpdateInvoice);
+receivables_operation!(IssueInvoice);
+receivables_operation!(VoidInvoice);
+receivables_operation!(WriteOffInvoice);
+receivables_operation!(OpenDispute);
+receivables_operation!(ResolveDispute, no_default);
+receivables_operation!(CreateCreditNote);
+receivables_operation!(Payments);
+receivables_operation!(OpenInvoices);
+receivables_operation!(RecordPayment, no_default);
+receivables_operation!(ReversePayment);
+receivables_operation!(ApplyCredit);
+
+impl invoices::InvoiceFilter {
+    /// No filter; set the fields you need with `..InvoiceFilter::empty()`.
+    pub fn empty() -> Self {
+        invoices::InvoiceFilter {
+            customer_id: None,
+            status: None,
+            overdue: None,
+            search: None,
+            currency: None,
+            issued_from: None,
+            issued_to: None,
+            due_from: None,
+            due_to: None,
+        }
+    }
+}
 
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,8 +4,9 @@ use crate::api;
 use crate::components::{ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
-    AcceptInvitationPage, ApiKeysPage, AuditPage, HomePage, LoginPage, NotFoundPage, SignUpPage,
-    TeamPage,
+    AcceptInvitationPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage, EditInvoicePage,
+    HomePage, InvoicePage, InvoicesPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentsPage,
+    SignUpPage, TeamPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -25,6 +26,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/customers") view=CustomersPage/>
+                    <Route path=path!("/customers/:id") view=CustomerPage/>
+                    <Route path=path!("/invoices") view=InvoicesPage/>
+                    <Route path=path!("/invoices/new") view=NewInvoicePage/>
+                    <Route path=path!("/invoices/:id") view=InvoicePage/>
+                    <Route path=path!("/invoices/:id/edit") view=EditInvoicePage/>
+                    <Route path=path!("/payments") view=PaymentsPage/>
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
                     <Route path=path!("/audit") view=AuditPage/>
@@ -51,6 +59,15 @@ fn Layout(children: Children) -> impl IntoView {
             <nav class="app-nav" aria-label=move || text(Msg::MainNavigation)>
                 <A href="/" exact=true>{move || text(Msg::NavOverview)}</A>
                 // The menu shows only what the role may do (the server enforces it regardless).
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewCustomers))>
+                    <A href="/customers">{move || text(Msg::NavCustomers)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewInvoices))>
+                    <A href="/invoices">{move || text(Msg::NavInvoices)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewPayments))>
+                    <A href="/payments">{move || text(Msg::NavPayments)}</A>
+                </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewTeam))>
                     <A href="/team">{move || text(Msg::NavTeam)}</A>
                 </Show>

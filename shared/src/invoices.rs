@@ -4,7 +4,7 @@
 //! invoice total is the sum of rounded lines, so the printed lines always add up to the printed
 //! total, as 发票 and most tax authorities require.
 
-use crate::money::{Currency, Money, MoneyError};
+use crate::money::{Currency, Money, MoneyError, max_amount};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -114,8 +114,10 @@ pub enum LineError {
     Quantity(usize),
     #[error("line {}: the unit price must not be negative and has at most {UNIT_PRICE_DECIMALS} decimals", .0 + 1)]
     UnitPrice(usize),
-    #[error("line {}: the tax rate must be a fraction from 0 to 1 (0.13 is 13 %)", .0 + 1)]
+    #[error("line {}: the tax rate must be a fraction from 0 to 1 with at most 4 decimals (0.13 is 13 %)", .0 + 1)]
     TaxRate(usize),
+    #[error("line {}: the amount is too large (at most 100 trillion)", .0 + 1)]
+    TooLarge(usize),
     #[error("the invoice total must be above zero")]
     ZeroTotal,
     #[error(transparent)]
@@ -130,6 +132,7 @@ impl LineError {
             LineError::Quantity(index) => format!("lines[{index}].quantity"),
             LineError::UnitPrice(index) => format!("lines[{index}].unitPrice"),
             LineError::TaxRate(index) => format!("lines[{index}].taxRate"),
+            LineError::TooLarge(index) => format!("lines[{index}].unitPrice"),
             _ => "lines".to_owned(),
         }
     }
@@ -168,8 +171,14 @@ pub fn price_lines(
         {
             return Err(LineError::UnitPrice(index));
         }
-        if line.tax_rate.is_sign_negative() || line.tax_rate > Decimal::ONE {
+        if line.tax_rate.is_sign_negative()
+            || line.tax_rate > Decimal::ONE
+            || line.tax_rate.normalize().scale() > 4
+        {
             return Err(LineError::TaxRate(index));
+        }
+        if line.quantity >= max_amount() || line.unit_price >= max_amount() {
+            return Err(LineError::TooLarge(index));
         }
         let net = line
             .quantity
@@ -181,6 +190,9 @@ pub fn price_lines(
             currency,
         );
         let total = net.checked_add(tax).ok_or(MoneyError::Overflow)?;
+        if total >= max_amount() {
+            return Err(LineError::TooLarge(index));
+        }
         subtotal = subtotal.checked_add(net).ok_or(MoneyError::Overflow)?;
         tax_total = tax_total.checked_add(tax).ok_or(MoneyError::Overflow)?;
         priced.push(PricedLine {
@@ -198,6 +210,9 @@ pub fn price_lines(
         .ok_or(MoneyError::Overflow)?;
     if total <= Decimal::ZERO {
         return Err(LineError::ZeroTotal);
+    }
+    if total >= max_amount() {
+        return Err(LineError::TooLarge(lines.len() - 1));
     }
     Ok((
         priced,
@@ -274,6 +289,8 @@ mod tests {
             (line("1", "-1", "0"), "lines[0].unitPrice"),
             (line("1", "1", "1.5"), "lines[0].taxRate"),
             (line("1", "1", "-0.1"), "lines[0].taxRate"),
+            (line("1", "1", "0.12345"), "lines[0].taxRate"),
+            (line("1", "100000000000000", "0"), "lines[0].unitPrice"),
         ];
         for (bad, field) in cases {
             let error = price_lines(&[bad], Currency::CNY).unwrap_err();

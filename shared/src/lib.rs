@@ -8,6 +8,7 @@ pub mod aging;
 pub mod allocation;
 pub mod credentials;
 pub mod credit;
+pub mod display;
 pub mod error_code;
 pub mod ids;
 pub mod invoices;

@@ -257,6 +257,12 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
+/// The largest amount Duely stores (exclusive): 100 trillion in any currency, below what
+/// `NUMERIC(20, 4)` holds, so a typo of too many digits is an error, not an overflow.
+pub fn max_amount() -> Decimal {
+    Decimal::from(100_000_000_000_000i64)
+}
+
 /// An exact amount in one currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {

@@ -82,6 +82,12 @@ pub fn parse_amount(
 ) -> Result<Decimal, AppError> {
     let money = domain::Money::parse_exact(amount, currency)
         .map_err(|error| AppError::validation(field, error))?;
+    if money.amount.abs() >= domain::money::max_amount() {
+        return Err(AppError::validation(
+            field,
+            "the amount is too large (at most 100 trillion)",
+        ));
+    }
     if money.is_negative() || (!allow_zero && money.is_zero()) {
         let allowed = if allow_zero {
             "zero or more"

@@ -96,6 +96,8 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
     /// Open invoices' balance in the customer's currency.
     pub balance: Money,
+    /// Open balances in every currency the customer has invoices in.
+    pub balances: Vec<Money>,
     pub overdue_amount: Money,
     /// The credit limit less the balance (negative when over); `null` without a limit.
     pub available_credit: Option<Money>,
@@ -187,6 +189,20 @@ fn customer(
         archived: row.archived_at.is_some(),
         created_at: row.created_at,
         balance: money(row.balance),
+        balances: row
+            .balances
+            .as_ref()
+            .and_then(|value| value.as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        let amount: Decimal = item["amount"].as_str()?.parse().ok()?;
+                        Some(Money::new(amount, item["currency"].as_str()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         overdue_amount: money(row.overdue),
         available_credit: row
             .credit_limit
@@ -210,6 +226,23 @@ fn customer(
         unapplied_credit: money(row.unapplied),
         currency,
     }
+}
+
+/// One customer as the API shows it, read inside the caller's transaction (no access check:
+/// for payloads of mutations the caller was allowed to make).
+pub async fn customer_in_tx(
+    db: &DatabaseConnection,
+    tx: &TenantTx,
+    today: NaiveDate,
+    id: Uuid,
+) -> Result<Customer, AppError> {
+    let row = store::load_customer(&**tx, today, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("No such customer."))?;
+    assemble(db, tx, today, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("No such customer."))
 }
 
 /// Builds API customers from rows: contacts in one statement, people in one control-plane

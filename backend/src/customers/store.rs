@@ -34,7 +34,10 @@ pub struct CustomerRow {
     pub aging_d3: Decimal,
     pub aging_d4: Decimal,
     pub oldest_overdue_due: Option<NaiveDate>,
+    /// Open invoices in every currency.
     pub open_invoices: i64,
+    /// `[{currency, amount}]`: open balances in every currency.
+    pub balances: Option<serde_json::Value>,
     pub unapplied: Decimal,
 }
 
@@ -48,7 +51,8 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
            coalesce(a.aging_current, 0) AS aging_current, coalesce(a.aging_d1, 0) AS aging_d1,
            coalesce(a.aging_d2, 0) AS aging_d2, coalesce(a.aging_d3, 0) AS aging_d3,
            coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
-           coalesce(a.open_invoices, 0) AS open_invoices, coalesce(u.unapplied, 0) AS unapplied
+           (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')) AS open_invoices,
+           o.balances, coalesce(u.unapplied, 0) AS unapplied
     FROM customers c
     CROSS JOIN (
         SELECT coalesce((SELECT (value->>0)::int FROM settings WHERE key = 'aging.bucket_edges'), 30) AS e1,
@@ -56,18 +60,27 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
                coalesce((SELECT (value->>2)::int FROM settings WHERE key = 'aging.bucket_edges'), 90) AS e3
     ) e
     LEFT JOIN LATERAL (
-        SELECT sum(i.balance_due) AS balance,
-               sum(i.balance_due) FILTER (WHERE i.due_date < $1) AS overdue,
-               sum(i.balance_due) FILTER (WHERE $1 - i.due_date <= 0) AS aging_current,
-               sum(i.balance_due) FILTER (WHERE $1 - i.due_date BETWEEN 1 AND e.e1) AS aging_d1,
-               sum(i.balance_due) FILTER (WHERE $1 - i.due_date BETWEEN e.e1 + 1 AND e.e2) AS aging_d2,
-               sum(i.balance_due) FILTER (WHERE $1 - i.due_date BETWEEN e.e2 + 1 AND e.e3) AS aging_d3,
-               sum(i.balance_due) FILTER (WHERE $1 - i.due_date > e.e3) AS aging_d4,
-               min(i.due_date) FILTER (WHERE i.due_date < $1) AS oldest_overdue_due,
-               count(*) AS open_invoices
-        FROM invoices i
-        WHERE i.customer_id = c.id AND i.currency = c.currency AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
+        SELECT sum(r.amount) AS balance,
+               sum(r.amount) FILTER (WHERE r.due_date < $1) AS overdue,
+               sum(r.amount) FILTER (WHERE $1 - r.due_date <= 0) AS aging_current,
+               sum(r.amount) FILTER (WHERE $1 - r.due_date BETWEEN 1 AND e.e1) AS aging_d1,
+               sum(r.amount) FILTER (WHERE $1 - r.due_date BETWEEN e.e1 + 1 AND e.e2) AS aging_d2,
+               sum(r.amount) FILTER (WHERE $1 - r.due_date BETWEEN e.e2 + 1 AND e.e3) AS aging_d3,
+               sum(r.amount) FILTER (WHERE $1 - r.due_date > e.e3) AS aging_d4,
+               min(r.due_date) FILTER (WHERE r.due_date < $1) AS oldest_overdue_due
+        FROM receivable_items r
+        WHERE r.customer_id = c.id AND r.currency = c.currency AND r.amount > 0
     ) a ON TRUE
+    LEFT JOIN LATERAL (
+        -- Every currency: what the customer owes.
+        SELECT json_agg(json_build_object('currency', x.currency, 'amount', x.amount::text) ORDER BY x.currency) AS balances
+        FROM (
+            SELECT i.currency::text AS currency, sum(i.balance_due) AS amount
+            FROM invoices i
+            WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
+            GROUP BY i.currency
+        ) x
+    ) o ON TRUE
     LEFT JOIN LATERAL (
         SELECT sum(p.amount - coalesce((SELECT sum(al.amount) FROM allocations al WHERE al.payment_id = p.id), 0)) AS unapplied
         FROM payments p

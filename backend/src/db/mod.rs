@@ -4,6 +4,7 @@
 //! plane (`public`) is reached with schema-qualified statements.
 
 mod migrate;
+pub mod statements;
 mod tenant;
 pub mod url;
 
@@ -31,7 +32,9 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         .idle_timeout(Duration::from_secs(600))
         .connect_lazy(true)
         .sqlx_logging(false);
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(statements::record);
+    Ok(db)
 }
 
 /// Creates the configured database when the server does not have it yet, so a first run needs

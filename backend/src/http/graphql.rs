@@ -107,8 +107,9 @@ pub async fn graphql_post(
             ),
         }
     };
-    let response = state.schema.execute_batch(batch.data(context)).await;
-    with_rate_headers(respond(media, response), rate)
+    let (response, sql) =
+        crate::db::statements::counted(state.schema.execute_batch(batch.data(context))).await;
+    with_sql_timing(with_rate_headers(respond(media, response), rate), sql)
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,8 +198,12 @@ pub async fn graphql_get(
     if context.caller.tenant_id().is_none() {
         request = request.disable_introspection();
     }
-    let response = state.schema.execute(request.data(context)).await;
-    with_rate_headers(respond(media, BatchResponse::Single(response)), rate)
+    let (response, sql) =
+        crate::db::statements::counted(state.schema.execute(request.data(context))).await;
+    with_sql_timing(
+        with_rate_headers(respond(media, BatchResponse::Single(response)), rate),
+        sql,
+    )
 }
 
 /// API keys are rate limited per key: over the limit is 429 with `Retry-After`.
@@ -222,6 +227,14 @@ fn rate_limited(media: ResponseMedia, rate: RateState) -> Response {
 }
 
 /// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for API-key requests.
+/// `Server-Timing: sql;desc="N statements";dur=…` on every GraphQL answer.
+fn with_sql_timing(mut response: Response, sql: crate::db::statements::SqlSpend) -> Response {
+    if let Ok(value) = header::HeaderValue::from_str(&sql.server_timing()) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
+}
+
 fn with_rate_headers(mut response: Response, rate: Option<RateState>) -> Response {
     if let Some(rate) = rate {
         let headers = response.headers_mut();

@@ -18,6 +18,7 @@ use crate::customers::{self, CustomerRow};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::identity::graphql::{request, services};
+use crate::payments::idempotency;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -312,14 +313,14 @@ fn invoice(
         amount_credited: money(row.amount_credited),
         amount_written_off: money(row.amount_written_off),
         balance_due: money(row.balance_due),
-        days_overdue: if status.is_open() {
-            days_overdue(row.due_date, today)
-        } else {
-            0
+        days_overdue: match (status.is_open(), row.next_due_date) {
+            (true, Some(next)) => days_overdue(next, today),
+            _ => 0,
         },
-        aging_bucket: status
-            .is_open()
-            .then(|| edges.bucket(days_past_due(row.due_date, today))),
+        aging_bucket: match (status.is_open(), row.next_due_date) {
+            (true, Some(next)) => Some(edges.bucket(days_past_due(next, today))),
+            _ => None,
+        },
         customer: CustomerRef {
             id: ID(row.customer_id.to_string()),
             code: row.customer_code.clone(),
@@ -419,7 +420,7 @@ pub async fn list_invoices(
     if let Some(overdue) = filter.overdue {
         let n = conditions.bind(calendar.today);
         conditions.fixed(&format!(
-            "{}(i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date < ${n})",
+            "{}EXISTS (SELECT 1 FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0 AND r.due_date < ${n})",
             if overdue { "" } else { "NOT " }
         ));
     }
@@ -647,6 +648,8 @@ pub struct CreateCreditNoteInput {
     pub reason: String,
     /// Today by default.
     pub issued_on: Option<Date>,
+    /// A retry with the same key returns the first credit note instead of a second one.
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -680,6 +683,16 @@ pub struct CreditNote {
     pub amount: Money,
     pub reason: String,
     pub issued_on: Date,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CreditNoteRow {
+    id: Uuid,
+    number: String,
+    amount: Decimal,
+    currency: String,
+    reason: String,
+    issued_on: NaiveDate,
 }
 
 #[derive(SimpleObject)]
@@ -860,16 +873,16 @@ async fn issue_locked(
     let customer = customers::customer_for_update(&**tx, today, invoice.customer_id)
         .await?
         .ok_or_else(|| AppError::not_found("No such customer."))?;
+    if customer.archived_at.is_some() {
+        return Err(AppError::validation(
+            "input.invoiceId",
+            "the customer is archived; restore it first",
+        ));
+    }
     let flag = credit_gate(tx, caller, &customer, invoice, override_block).await?;
     let number = match &invoice.number {
         Some(number) => number.clone(),
-        None => {
-            let prefix = store::setting(&**tx, "invoices.number_prefix")
-                .await?
-                .and_then(|value| value.as_str().map(str::to_owned))
-                .unwrap_or_else(|| "INV-".to_owned());
-            format_number(&prefix, store::next_number(&**tx, "invoice").await?)
-        }
+        None => next_free_number(tx, "invoice", "invoices.number_prefix", "INV-").await?,
     };
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -900,6 +913,34 @@ async fn issue_locked(
         .await?;
     }
     Ok(())
+}
+
+/// The next number of `sequence` that no invoice or credit note has: a number typed by hand
+/// on an earlier invoice is skipped, never reused.
+async fn next_free_number(
+    tx: &TenantTx,
+    sequence: &str,
+    prefix_setting: &str,
+    default_prefix: &str,
+) -> Result<String, AppError> {
+    let prefix = store::setting(&**tx, prefix_setting)
+        .await?
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| default_prefix.to_owned());
+    loop {
+        let number = format_number(&prefix, store::next_number(&**tx, sequence).await?);
+        let taken = tx
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT 1 AS taken FROM invoices WHERE number = $1
+                 UNION ALL SELECT 1 FROM credit_notes WHERE number = $1",
+                [number.clone().into()],
+            ))
+            .await?;
+        if taken.is_none() {
+            return Ok(number);
+        }
+    }
 }
 
 /// Reloads the invoice, records the audit entry, commits.
@@ -967,7 +1008,9 @@ pub async fn create_invoice(
     let customer_id = input.customer_id.parse::<Uuid>().map_err(|_| not_found())?;
 
     let tx = TenantTx::begin(db, tenant).await?;
-    let customer = customers::load_customer(&*tx, calendar.today, customer_id)
+    // The customer's lock before the insert: the insert's foreign-key check takes a share lock
+    // on the customer, and issuing then needs the exclusive one.
+    let customer = customers::customer_for_update(&*tx, calendar.today, customer_id)
         .await?
         .ok_or_else(not_found)?;
     if customer.archived_at.is_some() {
@@ -1043,6 +1086,13 @@ async fn lock_invoice(
     let not_found = || AppError::not_found("No such invoice.");
     let id = id.parse::<Uuid>().map_err(|_| not_found())?;
     let tx = TenantTx::begin(db, tenant).await?;
+    // Every change that moves an invoice's money locks its customer first, then the invoice:
+    // one order everywhere, so payments, credit notes and write-offs never deadlock.
+    let customer = store::load_invoice(&*tx, id, false)
+        .await?
+        .ok_or_else(not_found)?
+        .customer_id;
+    customers::customer_for_update(&*tx, calendar.today, customer).await?;
     let row = store::load_invoice(&*tx, id, true)
         .await?
         .ok_or_else(not_found)?;
@@ -1206,7 +1256,8 @@ pub async fn void_invoice(
     let touched = tx
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT (SELECT count(*) FROM allocations WHERE invoice_id = $1)
+            "SELECT (SELECT count(*) FROM allocations a WHERE a.invoice_id = $1 AND a.amount > 0
+                       AND NOT EXISTS (SELECT 1 FROM allocations r WHERE r.reverses_id = a.id))
                   + (SELECT count(*) FROM credit_notes WHERE invoice_id = $1) AS n",
             [row.id.into()],
         ))
@@ -1416,7 +1467,41 @@ pub async fn create_credit_note(
     caller.authorize(Permission::ManageInvoices)?;
     let reason = required_text("input.reason", &input.reason, 500)?;
     let actor = audit::actor_of(db, caller).await?;
+    let key = idempotency::key_input(input.idempotency_key.as_deref())?;
     let (tx, today, row) = lock_invoice(db, caller, &input.invoice_id).await?;
+    let digest = idempotency::digest(&[
+        &row.id.to_string(),
+        input.amount.trim(),
+        &reason,
+        &input.issued_on.map(|d| d.0.to_string()).unwrap_or_default(),
+    ]);
+    if let Some(key) = &key
+        && let Some(first) = idempotency::replay(&*tx, key, "createCreditNote", &digest).await?
+    {
+        let note = CreditNoteRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, number, amount, currency::text AS currency, reason, issued_on FROM credit_notes WHERE id = $1",
+            [first.into()],
+        ))
+        .one(&*tx)
+        .await?
+        .ok_or_else(|| AppError::not_found("No such credit note."))?;
+        let invoice = assemble(&*tx, today, vec![row], Details::all())
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::not_found("No such invoice."))?;
+        tx.commit().await?;
+        return Ok((
+            CreditNote {
+                id: ID(note.id.to_string()),
+                number: note.number,
+                amount: Money::new(note.amount, &note.currency),
+                reason: note.reason,
+                issued_on: Date(note.issued_on),
+            },
+            invoice,
+        ));
+    }
     if !status_of(&row).is_open() {
         return Err(wrong_status(
             &row,
@@ -1436,11 +1521,7 @@ pub async fn create_credit_note(
         ));
     }
     let issued_on = input.issued_on.map(|d| d.0).unwrap_or(today);
-    let prefix = store::setting(&*tx, "credit_notes.number_prefix")
-        .await?
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "CN-".to_owned());
-    let number = format_number(&prefix, store::next_number(&*tx, "credit_note").await?);
+    let number = next_free_number(&tx, "credit_note", "credit_notes.number_prefix", "CN-").await?;
     let id = Uuid::now_v7();
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -1459,6 +1540,9 @@ pub async fn create_credit_note(
         ],
     ))
     .await?;
+    if let Some(key) = &key {
+        idempotency::remember(&*tx, key, "createCreditNote", &digest, id).await?;
+    }
     store::add_credited(&*tx, row.id, amount).await?;
     let before = before_of(&row);
     let invoice = finish(
@@ -1548,15 +1632,6 @@ pub async fn set_installment_plan(
                 (*due_date).into(),
                 (*amount).into(),
             ],
-        ))
-        .await?;
-    }
-    // The invoice falls due with its last installment.
-    if let Some((last, _)) = parts.last() {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE invoices SET due_date = $2, updated_at = now() WHERE id = $1",
-            [row.id.into(), (*last).into()],
         ))
         .await?;
     }
@@ -1674,7 +1749,8 @@ impl InvoicesMutation {
         invoice_mutation!(ctx, write_off_invoice, input)
     }
 
-    /// Replaces the invoice's installment plan; the invoice falls due with the last installment.
+    /// Replaces the invoice's installment plan; aging and dunning then follow each installment's
+    /// own due date (money received pays installments in order).
     async fn set_installment_plan(
         &self,
         ctx: &Context<'_>,

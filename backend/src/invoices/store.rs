@@ -36,6 +36,8 @@ pub struct InvoiceRow {
     pub write_off_reason: Option<String>,
     pub open_disputes: i64,
     pub aging_edges: Option<serde_json::Value>,
+    /// The earliest date something is still owed (an installment's, or the due date).
+    pub next_due_date: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -46,6 +48,7 @@ pub const INVOICE_COLUMNS: &str = r#"
     i.credit_flag, i.issued_at, i.voided_at, i.void_reason, i.written_off_at, i.write_off_reason,
     (SELECT count(*) FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS open_disputes,
     (SELECT value FROM settings WHERE key = 'aging.bucket_edges') AS aging_edges,
+    (SELECT min(r.due_date) FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0) AS next_due_date,
     i.created_at
 "#;
 
@@ -111,7 +114,8 @@ pub struct AllocationRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// Allocations touching the given invoices (`by = "invoice_id"`) or payments (`"payment_id"`),
+/// Allocations touching the given invoices (`by = "invoice_id"`), payments (`"payment_id"`)
+/// or written by the given requests (`"batch_id"`),
 /// in the order they happened.
 pub async fn allocations_by(
     conn: &impl ConnectionTrait,
@@ -121,10 +125,10 @@ pub async fn allocations_by(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let column = if by == "payment_id" {
-        "a.payment_id"
-    } else {
-        "a.invoice_id"
+    let column = match by {
+        "payment_id" => "a.payment_id",
+        "batch_id" => "a.batch_id",
+        _ => "a.invoice_id",
     };
     AllocationRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -202,6 +206,23 @@ async fn settle(
     } else {
         "amount_paid"
     };
+    // Money taken back from a written-off invoice (a bounced payment) adds to the loss; the
+    // invoice stays written off with nothing left to collect.
+    let written_off = conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "UPDATE invoices SET {column} = {column} + $2, amount_written_off = amount_written_off - $2,
+                        updated_at = now()
+                 WHERE id = $1 AND status = 'WRITTEN_OFF' AND $2 < 0"
+            ),
+            [invoice.into(), delta.into()],
+        ))
+        .await?
+        .rows_affected();
+    if written_off == 1 {
+        return Ok(());
+    }
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,

@@ -8,7 +8,7 @@ use crate::api::values::{
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::customers::graphql::{
-    Conditions, CountedList, Customer, assigned_only, count, find_customer,
+    Conditions, CountedList, Customer, assigned_only, count, customer_in_tx,
 };
 use crate::customers::{self, CustomerRow};
 use crate::db::{self, TenantTx};
@@ -341,19 +341,22 @@ async fn write_allocations(
     tx: &TenantTx,
     lines: &[(Uuid, Uuid, Decimal)],
     actor: &Actor,
+    batch: Uuid,
 ) -> Result<Vec<Uuid>, AppError> {
     let mut ids = Vec::with_capacity(lines.len());
     for (payment, invoice, amount) in lines {
         let id = Uuid::now_v7();
         tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO allocations (id, payment_id, invoice_id, amount, actor_label) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO allocations (id, payment_id, invoice_id, amount, actor_label, batch_id)
+             VALUES ($1, $2, $3, $4, $5, $6)",
             [
                 id.into(),
                 (*payment).into(),
                 (*invoice).into(),
                 (*amount).into(),
                 actor.label().to_owned().into(),
+                batch.into(),
             ],
         ))
         .await?;
@@ -456,7 +459,11 @@ pub async fn record_payment(
         &customer_id.to_string(),
         &amount.normalize().to_string(),
         currency.code(),
-        &received_on.to_string(),
+        // As sent: a retry after midnight without a date is the same request.
+        &input
+            .received_on
+            .map(|d| d.0.to_string())
+            .unwrap_or_else(|| "today".to_owned()),
         input.method.as_str(),
         reference.as_deref().unwrap_or(""),
         &allocations_digest(input.allocations.as_deref()),
@@ -492,7 +499,7 @@ pub async fn record_payment(
         .iter()
         .map(|(invoice, part)| (id, *invoice, *part))
         .collect();
-    write_allocations(&tx, &lines, &actor).await?;
+    write_allocations(&tx, &lines, &actor, Uuid::now_v7()).await?;
     if let Some(key) = &key {
         idempotency::remember(&*tx, key, "recordPayment", &digest, id).await?;
     }
@@ -571,7 +578,7 @@ pub async fn allocate_payment(
         .iter()
         .map(|(invoice, part)| (payment_id, *invoice, *part))
         .collect();
-    write_allocations(&tx, &lines, &actor).await?;
+    write_allocations(&tx, &lines, &actor, Uuid::now_v7()).await?;
     if let Some(key) = &key {
         idempotency::remember(&*tx, key, "allocatePayment", &digest, payment_id).await?;
     }
@@ -603,7 +610,11 @@ pub async fn apply_credit(
     let customer_id = input.customer_id.parse::<Uuid>().map_err(|_| not_found())?;
     let key = key_input(input.idempotency_key.as_deref())?;
     let actor = audit::actor_of(db, caller).await?;
-    let Locked { tx, customer, .. } = lock_customer(db, caller, customer_id).await?;
+    let Locked {
+        tx,
+        customer,
+        today,
+    } = lock_customer(db, caller, customer_id).await?;
     let currency = parse_currency(
         "input.currency",
         input.currency.as_deref().unwrap_or(&customer.currency),
@@ -617,20 +628,9 @@ pub async fn apply_credit(
         Some(key) => idempotency::replay(&*tx, key, "applyCredit", &digest).await?,
         None => None,
     };
-    let made = match replayed {
-        // The first request's allocations share its transaction's timestamp and customer.
-        Some(first) => AllocationId::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT a.id FROM allocations a JOIN invoices i ON i.id = a.invoice_id
-             WHERE i.customer_id = $2 AND a.reverses_id IS NULL
-               AND a.created_at = (SELECT created_at FROM allocations WHERE id = $1)",
-            [first.into(), customer_id.into()],
-        ))
-        .all(&*tx)
-        .await?
-        .into_iter()
-        .map(|row| row.id)
-        .collect(),
+    // A retry with the key gets the first request's allocations: the batch it wrote.
+    let batch = match replayed {
+        Some(batch) => batch,
         None => {
             // The customer's unapplied money, oldest payment first.
             let sources = Unapplied::find_by_statement(Statement::from_sql_and_values(
@@ -682,9 +682,10 @@ pub async fn apply_credit(
                     }
                 }
             }
-            let ids = write_allocations(&tx, &lines, &actor).await?;
-            if let (Some(key), Some(first)) = (&key, ids.first()) {
-                idempotency::remember(&*tx, key, "applyCredit", &digest, *first).await?;
+            let batch = Uuid::now_v7();
+            write_allocations(&tx, &lines, &actor, batch).await?;
+            if let Some(key) = &key {
+                idempotency::remember(&*tx, key, "applyCredit", &digest, batch).await?;
             }
             audit::record(
                 &*tx,
@@ -705,43 +706,17 @@ pub async fn apply_credit(
                 },
             )
             .await?;
-            ids
+            batch
         }
     };
-    let all = if made.is_empty() {
-        Vec::new()
-    } else {
-        let mut payments: Vec<Uuid> = Vec::new();
-        let touched = AllocationIds::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT DISTINCT payment_id FROM allocations WHERE id = ANY(string_to_array($1, ',')::uuid[])",
-            [customers::ids_param(&made)],
-        ))
-        .all(&*tx)
-        .await?;
-        payments.extend(touched.into_iter().map(|row| row.payment_id));
-        invoice_store::allocations_by(&*tx, "payment_id", &payments)
-            .await?
-            .into_iter()
-            .filter(|row| made.contains(&row.id))
-            .map(allocation)
-            .collect()
-    };
-    tx.commit().await?;
-    let customer = find_customer(db, caller, &ID(customer_id.to_string()))
+    let made = invoice_store::allocations_by(&*tx, "batch_id", &[batch])
         .await?
-        .ok_or_else(not_found)?;
-    Ok((customer, all))
-}
-
-#[derive(Debug, FromQueryResult)]
-struct AllocationId {
-    id: Uuid,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct AllocationIds {
-    payment_id: Uuid,
+        .into_iter()
+        .map(allocation)
+        .collect();
+    let customer = customer_in_tx(db, &tx, today, customer_id).await?;
+    tx.commit().await?;
+    Ok((customer, made))
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -749,8 +724,6 @@ struct Live {
     id: Uuid,
     invoice_id: Uuid,
     amount: Decimal,
-    status: String,
-    number: Option<String>,
 }
 
 pub async fn reverse_payment(
@@ -795,7 +768,7 @@ pub async fn reverse_payment(
     // Allocations not yet undone, with their invoices locked (in id order).
     let live = Live::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT a.id, a.invoice_id, a.amount, i.status, i.number FROM allocations a
+        "SELECT a.id, a.invoice_id, a.amount FROM allocations a
          JOIN invoices i ON i.id = a.invoice_id
          WHERE a.payment_id = $1 AND a.amount > 0
            AND NOT EXISTS (SELECT 1 FROM allocations r WHERE r.reverses_id = a.id)
@@ -804,24 +777,14 @@ pub async fn reverse_payment(
     ))
     .all(&*tx)
     .await?;
-    if let Some(closed) = live
-        .iter()
-        .find(|a| a.status == "WRITTEN_OFF" || a.status == "VOID")
-    {
-        return Err(AppError::conflict(
-            "input.paymentId",
-            format!(
-                "Invoice {} is {}; its allocation cannot be reversed.",
-                closed.number.as_deref().unwrap_or("(draft)"),
-                closed.status
-            ),
-        ));
-    }
+    // A written-off invoice takes its money back into the loss (see `invoice_store::add_paid`);
+    // nothing can be allocated to a void one.
+    let batch = Uuid::now_v7();
     for allocation in &live {
         tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO allocations (id, payment_id, invoice_id, amount, reverses_id, actor_label)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO allocations (id, payment_id, invoice_id, amount, reverses_id, actor_label, batch_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             [
                 Uuid::now_v7().into(),
                 payment_id.into(),
@@ -829,6 +792,7 @@ pub async fn reverse_payment(
                 (-allocation.amount).into(),
                 allocation.id.into(),
                 actor.label().to_owned().into(),
+                batch.into(),
             ],
         ))
         .await?;

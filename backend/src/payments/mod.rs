@@ -9,4 +9,4 @@
 //! and request returns the first result, a different request with a used key is a `CONFLICT`.
 
 pub mod graphql;
-mod idempotency;
+pub mod idempotency;

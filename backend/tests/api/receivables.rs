@@ -861,3 +861,459 @@ async fn lists_filter_search_order_and_page() {
         .await;
     assert_eq!(error_codes(&too_many), ["VALIDATION"]);
 }
+
+async fn run(
+    app: &TestApp,
+    session: &TestSession,
+    mutation: &str,
+    input_type: &str,
+    input: Value,
+) -> Value {
+    app.graphql_as(
+        &session.access_token,
+        &format!(
+            "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ __typename }} }}"
+        ),
+        json!({ "input": input }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn numbering_skips_hand_typed_numbers_and_unnumbered_drafts_can_be_voided() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let typed = issue_invoice(
+        &app,
+        &owner,
+        &id(&buyer),
+        "10",
+        json!({ "number": "INV-000002" }),
+    )
+    .await;
+    assert_eq!(typed["number"], "INV-000002");
+    let first = issue_invoice(&app, &owner, &id(&buyer), "10", json!({})).await;
+    let second = issue_invoice(&app, &owner, &id(&buyer), "10", json!({})).await;
+    assert_eq!(first["number"], "INV-000001");
+    assert_eq!(
+        second["number"], "INV-000003",
+        "the typed number is skipped"
+    );
+
+    let draft = create_invoice_raw(&app, &owner, &id(&buyer), "10", false, json!({})).await;
+    let draft_id = draft["data"]["createInvoice"]["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let voided = run(
+        &app,
+        &owner,
+        "voidInvoice",
+        "VoidInvoiceInput",
+        json!({ "invoiceId": draft_id, "reason": "Entered twice" }),
+    )
+    .await;
+    assert!(voided.get("errors").is_none(), "{voided}");
+    assert_eq!(invoice(&app, &owner, &draft_id).await["status"], "VOID");
+}
+
+#[tokio::test]
+async fn a_reversed_payment_frees_the_invoice_and_a_bounced_payment_on_a_written_off_invoice_adds_to_the_loss()
+ {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let target = issue_invoice(&app, &owner, &id(&buyer), "100", json!({})).await;
+    let paid = record_payment_raw(
+        &app,
+        &owner,
+        json!({ "customerId": id(&buyer), "amount": "40", "currency": "CNY", "method": "CHECK" }),
+    )
+    .await;
+    let payment_id = paid["data"]["recordPayment"]["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let voided = run(
+        &app,
+        &owner,
+        "voidInvoice",
+        "VoidInvoiceInput",
+        json!({ "invoiceId": id(&target), "reason": "x" }),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&voided),
+        ["CONFLICT"],
+        "paid invoices are not voided"
+    );
+
+    // Written off with 60 open; then the 40 cheque bounces.
+    let written_off = run(
+        &app,
+        &owner,
+        "writeOffInvoice",
+        "WriteOffInvoiceInput",
+        json!({ "invoiceId": id(&target), "reason": "Insolvent" }),
+    )
+    .await;
+    assert!(written_off.get("errors").is_none(), "{written_off}");
+    let reversed = run(
+        &app,
+        &owner,
+        "reversePayment",
+        "ReversePaymentInput",
+        json!({ "paymentId": payment_id, "reason": "Cheque bounced" }),
+    )
+    .await;
+    assert!(reversed.get("errors").is_none(), "{reversed}");
+    let after = ok(&app, &owner, "query($id: ID!) { invoice(id: $id) { status amountPaid { amount } amountWrittenOff { amount } balanceDue { amount } } }", json!({ "id": id(&target) }), "invoice").await;
+    assert_eq!(after["status"], "WRITTEN_OFF");
+    assert_eq!(after["amountPaid"]["amount"], "0.00");
+    assert_eq!(after["amountWrittenOff"]["amount"], "100.00");
+    assert_eq!(after["balanceDue"]["amount"], "0.00");
+
+    // A payment reversed on an open invoice leaves it voidable.
+    let other = issue_invoice(&app, &owner, &id(&buyer), "50", json!({})).await;
+    let paid = record_payment_raw(
+        &app,
+        &owner,
+        json!({ "customerId": id(&buyer), "amount": "50", "currency": "CNY", "method": "CASH" }),
+    )
+    .await;
+    let payment_id = paid["data"]["recordPayment"]["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    run(
+        &app,
+        &owner,
+        "reversePayment",
+        "ReversePaymentInput",
+        json!({ "paymentId": payment_id, "reason": "Wrong customer" }),
+    )
+    .await;
+    let voided = run(
+        &app,
+        &owner,
+        "voidInvoice",
+        "VoidInvoiceInput",
+        json!({ "invoiceId": id(&other), "reason": "Cancelled order" }),
+    )
+    .await;
+    assert!(voided.get("errors").is_none(), "{voided}");
+}
+
+#[tokio::test]
+async fn installments_age_by_their_own_due_dates() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let plan = issue_invoice(
+        &app,
+        &owner,
+        &id(&buyer),
+        "1000",
+        json!({ "issueDate": "2020-01-01", "dueDate": "2099-12-31" }),
+    )
+    .await;
+    let body = ok(
+        &app,
+        &owner,
+        "mutation($input: SetInstallmentPlanInput!) { setInstallmentPlan(input: $input) { invoice { dueDate installments { dueDate amount { amount } } } } }",
+        json!({ "input": { "invoiceId": id(&plan), "installments": [
+            { "dueDate": "2020-02-01", "amount": "400" },
+            { "dueDate": "2099-06-01", "amount": "600" },
+        ] } }),
+        "setInstallmentPlan",
+    )
+    .await;
+    assert_eq!(
+        body["invoice"]["dueDate"], "2099-12-31",
+        "the invoice keeps its own due date"
+    );
+    let customer_now = customer(&app, &owner, &id(&buyer)).await;
+    assert_eq!(customer_now["overdueAmount"]["amount"], "400.00");
+    assert_eq!(customer_now["aging"]["over90"]["amount"], "400.00");
+    assert_eq!(customer_now["aging"]["current"]["amount"], "600.00");
+    assert!(
+        invoice(&app, &owner, &id(&plan)).await["daysOverdue"]
+            .as_i64()
+            .unwrap()
+            > 90
+    );
+
+    // Paying 400 settles the first installment: nothing is overdue any more.
+    record_payment_raw(&app, &owner, json!({ "customerId": id(&buyer), "amount": "400", "currency": "CNY", "method": "BANK_TRANSFER" })).await;
+    let customer_now = customer(&app, &owner, &id(&buyer)).await;
+    assert_eq!(customer_now["overdueAmount"]["amount"], "0.00");
+    assert_eq!(customer_now["balance"]["amount"], "600.00");
+    assert_eq!(invoice(&app, &owner, &id(&plan)).await["daysOverdue"], 0);
+
+    let bad = run(
+        &app,
+        &owner,
+        "setInstallmentPlan",
+        "SetInstallmentPlanInput",
+        json!({ "invoiceId": id(&plan), "installments": [
+        { "dueDate": "2030-01-01", "amount": "100" }, { "dueDate": "2031-01-01", "amount": "100" },
+    ] }),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&bad),
+        ["VALIDATION"],
+        "installments must add up to the total"
+    );
+}
+
+#[tokio::test]
+async fn retried_credit_notes_and_credit_applications_take_effect_once() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let target = issue_invoice(&app, &owner, &id(&buyer), "1000", json!({})).await;
+    let note = json!({ "invoiceId": id(&target), "amount": "100", "reason": "Damaged goods", "idempotencyKey": "rma-17" });
+    let query = "mutation($input: CreateCreditNoteInput!) { createCreditNote(input: $input) { creditNote { number } invoice { balanceDue { amount } } } }";
+    let first = ok(
+        &app,
+        &owner,
+        query,
+        json!({ "input": note }),
+        "createCreditNote",
+    )
+    .await;
+    let again = ok(
+        &app,
+        &owner,
+        query,
+        json!({ "input": note }),
+        "createCreditNote",
+    )
+    .await;
+    assert_eq!(first["creditNote"]["number"], "CN-000001");
+    assert_eq!(again["creditNote"]["number"], "CN-000001");
+    assert_eq!(again["invoice"]["balanceDue"]["amount"], "900.00");
+
+    record_payment_raw(&app, &owner, json!({ "customerId": id(&buyer), "amount": "1200", "currency": "CNY", "method": "BANK_TRANSFER" })).await;
+    let second = issue_invoice(&app, &owner, &id(&buyer), "500", json!({})).await;
+    let apply = json!({ "customerId": id(&buyer), "idempotencyKey": "apply-1" });
+    let query = "mutation($input: ApplyCreditInput!) { applyCredit(input: $input) { allocations { invoiceId amount { amount } } customer { unappliedCredit { amount } } } }";
+    let first = ok(
+        &app,
+        &owner,
+        query,
+        json!({ "input": apply }),
+        "applyCredit",
+    )
+    .await;
+    let again = ok(
+        &app,
+        &owner,
+        query,
+        json!({ "input": apply }),
+        "applyCredit",
+    )
+    .await;
+    assert_eq!(first["allocations"], again["allocations"]);
+    assert_eq!(first["allocations"][0]["invoiceId"], id(&second));
+    assert_eq!(again["customer"]["unappliedCredit"]["amount"], "0.00");
+    assert_eq!(
+        invoice(&app, &owner, &id(&second)).await["balanceDue"]["amount"],
+        "200.00"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_issues_credit_notes_and_payments_for_one_customer_never_deadlock() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let mut invoices = Vec::new();
+    for _ in 0..5 {
+        invoices.push(id(&issue_invoice(
+            &app,
+            &owner,
+            &id(&buyer),
+            "100",
+            json!({}),
+        )
+        .await));
+    }
+    let mut work = Vec::new();
+    for (n, invoice_id) in invoices.iter().enumerate() {
+        let note =
+            json!({ "invoiceId": invoice_id, "amount": "10", "reason": format!("Return {n}") });
+        work.push(run(
+            &app,
+            &owner,
+            "createCreditNote",
+            "CreateCreditNoteInput",
+            note,
+        ));
+        work.push(run(&app, &owner, "recordPayment", "RecordPaymentInput", json!({ "customerId": id(&buyer), "amount": "20", "currency": "CNY", "method": "CASH" })));
+        work.push(run(&app, &owner, "createInvoice", "CreateInvoiceInput", json!({ "customerId": id(&buyer), "issue": true, "lines": [{ "description": "More", "quantity": "1", "unitPrice": "5" }] })));
+    }
+    for body in futures::future::join_all(work).await {
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let after = customer(&app, &owner, &id(&buyer)).await;
+    // 5 x 100 + 5 x 5 issued, 5 x 10 credited, 5 x 20 paid.
+    assert_eq!(after["balance"]["amount"], "375.00");
+}
+
+#[tokio::test]
+async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_api() {
+    use duely_backend::demo::ledger::{LedgerSize, generate};
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let size = LedgerSize {
+        customers: 25,
+        invoices: 600,
+        months: 18,
+    };
+    let calendar = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    generate(&tx, size, calendar.today).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let schema = owner.tenant_id.schema_name();
+    let q = |sql: &str| sql.replace("{s}", &schema);
+    assert_eq!(
+        count(&app.db, &q("SELECT count(*) FROM \"{s}\".customers")).await,
+        25
+    );
+    assert_eq!(
+        count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices")).await,
+        600
+    );
+    // Paid amounts are exactly the allocations; credited amounts exactly the credit notes.
+    assert_eq!(
+        count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices i WHERE i.amount_paid <> coalesce((SELECT sum(a.amount) FROM \"{s}\".allocations a WHERE a.invoice_id = i.id), 0)")).await,
+        0
+    );
+    assert_eq!(
+        count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices i WHERE i.amount_credited <> coalesce((SELECT sum(n.amount) FROM \"{s}\".credit_notes n WHERE n.invoice_id = i.id), 0)")).await,
+        0
+    );
+    // Every kind of history is there: late payments, partial payments, credit notes, disputes, write-offs.
+    for (what, sql) in [
+        (
+            "paid",
+            "SELECT count(*) FROM \"{s}\".invoices WHERE status = 'PAID'",
+        ),
+        (
+            "partly paid",
+            "SELECT count(*) FROM \"{s}\".invoices WHERE status = 'PARTIALLY_PAID'",
+        ),
+        (
+            "open and overdue",
+            "SELECT count(*) FROM \"{s}\".invoices WHERE status = 'ISSUED' AND due_date < current_date",
+        ),
+        (
+            "written off",
+            "SELECT count(*) FROM \"{s}\".invoices WHERE status = 'WRITTEN_OFF'",
+        ),
+        (
+            "paid late",
+            "SELECT count(*) FROM \"{s}\".payments p JOIN \"{s}\".allocations a ON a.payment_id = p.id JOIN \"{s}\".invoices i ON i.id = a.invoice_id WHERE p.received_on > i.due_date + 30",
+        ),
+        ("credit notes", "SELECT count(*) FROM \"{s}\".credit_notes"),
+        (
+            "open disputes",
+            "SELECT count(*) FROM \"{s}\".disputes WHERE status = 'OPEN'",
+        ),
+    ] {
+        assert!(
+            count(&app.db, &q(sql)).await > 0,
+            "no {what} in the generated ledger"
+        );
+    }
+    // The API agrees with the tables, and numbering continues after the generated invoices.
+    let listed = ok(&app, &owner, "{ invoices(first: 1) { totalCount } customers(orderBy: { field: OVERDUE_AMOUNT }, first: 1) { edges { node { overdueAmount { amount } } } } }", json!({}), "invoices").await;
+    assert_eq!(listed["totalCount"], 600);
+    let buyer = ok(
+        &app,
+        &owner,
+        "{ customers(first: 1, filter: { search: \"C-00001\" }) { edges { node { id } } } }",
+        json!({}),
+        "customers",
+    )
+    .await;
+    let next = issue_invoice(
+        &app,
+        &owner,
+        buyer["edges"][0]["node"]["id"].as_str().unwrap(),
+        "1",
+        json!({ "overrideCreditBlock": true }),
+    )
+    .await;
+    assert_eq!(next["number"], "INV-000601");
+}
+
+/// The statements a request ran, from its `Server-Timing` header.
+async fn statements_for(app: &TestApp, session: &TestSession, query: &str) -> u32 {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&session.access_token)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    let timing = response.headers()["server-timing"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    timing
+        .split("desc=\"")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no statement count in {timing}"))
+}
+
+#[tokio::test]
+async fn a_page_of_invoices_with_customer_names_costs_three_statements_whatever_its_size() {
+    use duely_backend::demo::ledger::{LedgerSize, generate};
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let calendar = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    generate(
+        &tx,
+        LedgerSize {
+            customers: 30,
+            invoices: 300,
+            months: 12,
+        },
+        calendar.today,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let page = |first: u32| {
+        format!(
+            "{{ invoices(first: {first}) {{ totalCount edges {{ node {{ number status total {{ amount currency }} balanceDue {{ amount }} daysOverdue agingBucket customer {{ name code }} }} }} }} }}"
+        )
+    };
+    let small = statements_for(&app, &owner, &page(5)).await;
+    let large = statements_for(&app, &owner, &page(200)).await;
+    // The tenant's calendar, the page (with customer names joined), the count.
+    assert_eq!(small, 3);
+    assert_eq!(large, 3);
+    // Asking for lines and payments adds one statement each, for the whole page.
+    let detailed = statements_for(&app, &owner, "{ invoices(first: 100) { edges { node { number lines { total { amount } } allocations { amount { amount } } } } } }").await;
+    assert_eq!(detailed, 5);
+}

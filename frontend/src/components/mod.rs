@@ -1,12 +1,14 @@
 //! The component kit every page builds on: buttons, form fields with their errors, tables,
 //! toasts, a modal, and loading and progress indicators. Styles live in `style/app.css`.
 
+mod charts;
 mod feedback;
 mod form;
 mod modal;
 mod table;
 mod toast;
 
+pub use charts::{Segment, StackedBar};
 pub use feedback::{ProgressBar, Spinner};
 pub use form::{Button, ButtonKind, SelectField, TextField};
 pub use modal::Modal;

@@ -2,7 +2,7 @@
 //! gap-free invoice numbering, payments, allocations and their reversals.
 //!
 //! Money movements are append-only (DESIGN.md §4): `payments`, `allocations`,
-//! `payment_reversals` and `credit_events` refuse UPDATE, DELETE and TRUNCATE. An invoice's
+//! `payment_reversals`, `credit_notes` and `credit_events` refuse UPDATE, DELETE and TRUNCATE. An invoice's
 //! `amount_paid` and `balance_due` are kept for speed; they change only in the transaction that
 //! writes the allocation, under the invoice's row lock, and checks stop them going out of range.
 
@@ -110,7 +110,8 @@ impl MigrationTrait for Migration {
                     updated_at         timestamptz NOT NULL DEFAULT now(),
                     -- A void invoice owes nothing; every other invoice's balance follows from its amounts.
                     CHECK (status = 'VOID' OR balance_due = total - amount_paid - amount_credited - amount_written_off),
-                    CHECK (status = 'DRAFT' OR number IS NOT NULL)
+                    -- Drafts get their number when issued; a draft voided before that never has one.
+                    CHECK (status IN ('DRAFT', 'VOID') OR number IS NOT NULL)
                 );
                 CREATE UNIQUE INDEX invoices_number_key ON invoices (number);
                 CREATE UNIQUE INDEX invoices_external_ref_key ON invoices (external_ref);
@@ -172,12 +173,15 @@ impl MigrationTrait for Migration {
                     invoice_id  uuid NOT NULL REFERENCES invoices (id),
                     amount      numeric(20, 4) NOT NULL CHECK (amount <> 0),
                     reverses_id uuid UNIQUE REFERENCES allocations (id),
+                    -- The request that made it (one payment, allocation, credit or reversal).
+                    batch_id    uuid NOT NULL,
                     actor_label text NOT NULL,
                     created_at  timestamptz NOT NULL DEFAULT now(),
                     CHECK ((amount < 0) = (reverses_id IS NOT NULL))
                 );
                 CREATE INDEX allocations_invoice_idx ON allocations (invoice_id, created_at);
                 CREATE INDEX allocations_payment_idx ON allocations (payment_id, created_at);
+                CREATE INDEX allocations_batch_idx ON allocations (batch_id);
 
                 CREATE TABLE disputes (
                     id              uuid PRIMARY KEY,
@@ -237,6 +241,29 @@ impl MigrationTrait for Migration {
                     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
                 CREATE TRIGGER allocations_no_truncate BEFORE TRUNCATE ON allocations
                     FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+                CREATE TRIGGER payment_reversals_no_truncate BEFORE TRUNCATE ON payment_reversals
+                    FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+                CREATE TRIGGER credit_events_no_truncate BEFORE TRUNCATE ON credit_events
+                    FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+                CREATE TRIGGER credit_notes_no_truncate BEFORE TRUNCATE ON credit_notes
+                    FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+
+                -- What is owed and when: an open invoice's balance at its due date, or, for an
+                -- invoice with an installment plan, each installment's unpaid part at its own
+                -- due date (money received pays installments in order). Aging, overdue amounts
+                -- and dunning read this, never `invoices.due_date` directly.
+                CREATE VIEW receivable_items AS
+                    SELECT i.id AS invoice_id, i.customer_id, i.currency, i.due_date, i.balance_due AS amount
+                    FROM invoices i
+                    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID')
+                      AND NOT EXISTS (SELECT 1 FROM installments s WHERE s.invoice_id = i.id)
+                    UNION ALL
+                    SELECT i.id, i.customer_id, i.currency, s.due_date,
+                           least(s.amount, greatest(0,
+                               sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
+                               - (i.total - i.balance_due)))
+                    FROM invoices i JOIN installments s ON s.invoice_id = i.id
+                    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID');
 
                 "#,
             )
@@ -249,6 +276,7 @@ impl MigrationTrait for Migration {
             .get_connection()
             .execute_unprepared(
                 r#"
+                DROP VIEW receivable_items;
                 DROP TABLE idempotency_keys, installments, credit_notes, disputes, allocations, payment_reversals,
                            payments, invoice_lines, invoices,
                            invoice_sequences, credit_events, customer_contacts, customers;

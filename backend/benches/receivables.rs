@@ -1,0 +1,185 @@
+//! How the receivables API performs on a big tenant.
+//!
+//! Run with `cargo bench -p duely-backend --bench receivables` (PostgreSQL from `DATABASE_URL`,
+//! or the local server). `DUELY_BENCH_INVOICES` (default 1,000,000) and
+//! `DUELY_BENCH_CUSTOMERS` (default 10,000) set the size. It works in a database of its own,
+//! starts the real server, signs up a company through the API, fills it with the generated
+//! ledger, then times GraphQL requests over HTTP as a client sees them, and prints for each:
+//! p50, p95 and p99 latency and the SQL statements it ran (from `Server-Timing`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use duely_backend::config::Config;
+use duely_backend::db::{self, url::with_database};
+use duely_backend::demo::ledger::{LedgerSize, generate};
+use duely_backend::startup::Application;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const ROUNDS: usize = 60;
+
+fn env_or(name: &str, default: i64) -> i64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let size = LedgerSize {
+        customers: env_or("DUELY_BENCH_CUSTOMERS", 10_000),
+        invoices: env_or("DUELY_BENCH_INVOICES", 1_000_000),
+        months: 18,
+    };
+    let server = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let name = format!("duely_bench_{}", Uuid::new_v4().simple());
+    let admin = Database::connect(with_database(&server, "postgres"))
+        .await
+        .expect("connect to PostgreSQL (set DATABASE_URL)");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let url = with_database(&server, &name);
+    let pool = Database::connect(url.as_str()).await.unwrap();
+    db::migrate_all(&pool).await.unwrap();
+
+    let mail_dir =
+        std::env::temp_dir().join(format!("duely-bench-mail-{}", Uuid::new_v4().simple()));
+    let vars: HashMap<&str, String> = HashMap::from([
+        ("HOST", "127.0.0.1".to_owned()),
+        ("PORT", "0".to_owned()),
+        ("DATABASE_URL", url.clone()),
+        (
+            "DUELY_WEB_DIR",
+            format!("{}/tests/fixtures/web", env!("CARGO_MANIFEST_DIR")),
+        ),
+        ("DUELY_MAIL_DIR", mail_dir.display().to_string()),
+        ("DUELY_LOG_FORMAT", "json".to_owned()),
+    ]);
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
+    let app = Application::build(config).await.unwrap();
+    let base = format!("http://127.0.0.1:{}/graphql", app.port());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server_task = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stop_rx.await;
+    }));
+    let client = reqwest::Client::new();
+
+    let signed_up: Value = client
+        .post(&base)
+        .json(&json!({
+            "query": "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken tenant { id } } }",
+            "variables": { "input": { "companyName": "Bench Trading", "name": "Bench", "email": "bench@duely.example", "password": "benchmark-password-2026" } },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signed_up["data"]["signUp"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tenant: domain::TenantId = signed_up["data"]["signUp"]["tenant"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let started = Instant::now();
+    let calendar = db::tenant_calendar(&pool, tenant).await.unwrap();
+    let tx = db::TenantTx::begin(&pool, tenant).await.unwrap();
+    generate(&tx, size, calendar.today).await.unwrap();
+    tx.commit().await.unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "generated {} customers and {} invoices (with lines, payments, allocations) in {seconds:.1} s: {:.0} invoices/s",
+        size.customers,
+        size.invoices,
+        size.invoices as f64 / seconds
+    );
+
+    let page = "node { number status issueDate dueDate total { amount currency } balanceDue { amount } daysOverdue agingBucket customer { code name } }";
+    let cases = [
+        ("invoices: first page of 50, newest first", format!("{{ invoices(first: 50) {{ totalCount edges {{ {page} }} }} }}")),
+        ("invoices: page of 200", format!("{{ invoices(first: 200) {{ totalCount edges {{ {page} }} }} }}")),
+        ("invoices: overdue, most overdue first", format!("{{ invoices(first: 50, filter: {{ overdue: true }}, orderBy: {{ field: DAYS_OVERDUE }}) {{ totalCount edges {{ {page} }} }} }}")),
+        ("invoices: one customer's", format!("{{ invoices(first: 50, filter: {{ search: \"C-00042\" }}) {{ totalCount edges {{ {page} }} }} }}")),
+        ("invoices: by number search", format!("{{ invoices(first: 50, filter: {{ search: \"INV-0004\" }}) {{ totalCount edges {{ {page} }} }} }}")),
+        ("invoices: 50 with lines and payments", "{ invoices(first: 50) { edges { node { number lines { total { amount } } allocations { amount { amount } } } } } }".to_owned()),
+        ("customers: first page of 50 by name", "{ customers(first: 50) { totalCount edges { node { code name balance { amount } overdueAmount { amount } } } } }".to_owned()),
+        ("customers: 50 with most overdue", "{ customers(first: 50, orderBy: { field: OVERDUE_AMOUNT }) { totalCount edges { node { code name overdueAmount { amount } daysPastDue } } } }".to_owned()),
+        ("customer: one with aging", "{ customers(first: 1, filter: { search: \"C-00042\" }) { edges { node { aging { current { amount } over90 { amount } } unappliedCredit { amount } } } } }".to_owned()),
+        ("payments: first page of 50", "{ payments(first: 50) { totalCount edges { node { receivedOn amount { amount } customer { name } } } } }".to_owned()),
+    ];
+    println!(
+        "\n{:<44} {:>9} {:>9} {:>9} {:>11}",
+        "request", "p50 ms", "p95 ms", "p99 ms", "statements"
+    );
+    for (label, query) in cases {
+        let mut times = Vec::with_capacity(ROUNDS);
+        let mut statements = String::new();
+        for round in 0..ROUNDS + 3 {
+            let sent = Instant::now();
+            let response = client
+                .post(&base)
+                .bearer_auth(&token)
+                .json(&json!({ "query": query }))
+                .send()
+                .await
+                .unwrap();
+            let timing = response
+                .headers()
+                .get("server-timing")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let body: Value = response.json().await.unwrap();
+            assert!(body.get("errors").is_none(), "{label}: {body}");
+            // The first rounds warm caches and are not counted.
+            if round >= 3 {
+                times.push(sent.elapsed());
+            }
+            statements = timing
+                .split("desc=\"")
+                .nth(1)
+                .and_then(|rest| rest.split(' ').next())
+                .unwrap_or("?")
+                .to_owned();
+        }
+        times.sort();
+        let at = |share: f64| {
+            ms(times[((times.len() as f64 * share).ceil() as usize).min(times.len()) - 1])
+        };
+        println!(
+            "{label:<44} {:>9.1} {:>9.1} {:>9.1} {statements:>11}",
+            at(0.50),
+            at(0.95),
+            at(0.99)
+        );
+    }
+
+    let _ = stop_tx.send(());
+    let _ = server_task.await;
+    pool.close().await.unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("DROP ROLE \"{}\"", tenant.schema_name()))
+        .await
+        .unwrap();
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}

@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+
+const password = "receivables-on-time";
+const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
+
+test.use({ locale: "en-US" });
+
+test("a finance lead creates a customer, issues an invoice, records a partial payment and sees the balance", async ({ page }) => {
+  const id = stamp();
+  await page.goto("/signup");
+  await page.getByLabel("Company name").fill("Jinghua Components");
+  await page.getByLabel("Your name").fill("Chen Jing");
+  await page.getByLabel("Email").fill(`finance.${id}@e2e.example`);
+  await page.getByLabel("Password").fill(password);
+  await page.getByTestId("create-account").click();
+  await expect(page.getByTestId("company-name")).toHaveText("Jinghua Components");
+
+  // A customer with a credit limit.
+  await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+  await page.getByTestId("new-customer").click();
+  const form = page.getByTestId("customer-form");
+  await form.getByLabel("Name", { exact: true }).fill("Suzhou Precision Parts");
+  await form.getByLabel("Code").fill("SZ-001");
+  await form.getByLabel("Credit limit").fill("50000");
+  await form.getByLabel("Contact name").fill("Wang Lei");
+  await form.getByLabel("Contact email").fill(`wang.${id}@buyer.example`);
+  await page.getByTestId("save-customer").click();
+  await expect(page.getByTestId("customer-name")).toHaveText("Suzhou Precision Parts");
+  await expect(page.getByTestId("stat-balance")).toContainText("CN¥0.00");
+
+  // An invoice with two lines; totals update as the lines are typed.
+  await page.getByTestId("customer-new-invoice").click();
+  await expect(page.getByTestId("invoice-customer")).toHaveValue(/.+/);
+  const lines = page.getByTestId("line-row");
+  await lines.nth(0).getByLabel("Description 1").fill("Bearing housing");
+  await lines.nth(0).getByLabel("Quantity 1").fill("100");
+  await lines.nth(0).getByLabel("Unit price 1").fill("85.5");
+  await lines.nth(0).getByLabel("Tax % 1").fill("13");
+  await page.getByTestId("add-line").click();
+  await lines.nth(1).getByLabel("Description 2").fill("Freight");
+  await lines.nth(1).getByLabel("Quantity 2").fill("1");
+  await lines.nth(1).getByLabel("Unit price 2").fill("350");
+  await expect(page.getByTestId("invoice-total")).toHaveText("CN¥10,011.50");
+  await page.getByTestId("save-and-issue").click();
+  await expect(page.getByTestId("invoice-number")).toHaveText("INV-000001");
+  await expect(page.getByTestId("invoice-status")).toHaveText("Issued");
+  await expect(page.getByTestId("invoice-balance")).toHaveText("CN¥10,011.50");
+
+  // A partial payment, previewed before it is saved.
+  await page.getByTestId("invoice-record-payment").click();
+  const payment = page.getByTestId("payment-form");
+  await payment.getByLabel("Amount").fill("4000");
+  await expect(page.getByTestId("allocation-preview")).toContainText("INV-000001: CN¥4,000.00");
+  await payment.getByLabel("Reference").fill("BOC-20261123-01");
+  await page.getByTestId("save-payment").click();
+  await expect(page.getByText("Payment recorded.")).toBeVisible();
+  await expect(page.getByTestId("payment-row")).toHaveCount(1);
+
+  // The balance follows.
+  await page.getByTestId("payment-row").getByRole("link", { name: "Suzhou Precision Parts" }).click();
+  await expect(page.getByTestId("stat-balance")).toContainText("CN¥6,011.50");
+  await page.getByTestId("customer-invoice-row").getByRole("link", { name: "INV-000001" }).click();
+  await expect(page.getByTestId("invoice-status")).toHaveText("Partly paid");
+  await expect(page.getByTestId("invoice-paid")).toHaveText("CN¥4,000.00");
+  await expect(page.getByTestId("allocation-row")).toHaveCount(1);
+});
