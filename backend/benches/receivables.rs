@@ -107,6 +107,37 @@ async fn main() {
         size.invoices as f64 / seconds
     );
 
+    // Import throughput: 100,000 invoice rows over REST, checked and written all or nothing.
+    let rows: i64 = env_or("DUELY_BENCH_IMPORT_ROWS", 100_000);
+    let mut csv = String::from("number,customer_code,issue_date,description,quantity,unit_price,tax_rate\n");
+    for n in 0..rows {
+        csv.push_str(&format!(
+            "IMP-{n:07},C-{:05},2026-06-01,Imported goods,{},{}.25,13%\n",
+            n % size.customers + 1,
+            1 + n % 9,
+            100 + n % 50
+        ));
+    }
+    let megabytes = csv.len() as f64 / 1_048_576.0;
+    let started = Instant::now();
+    let imported: Value = client
+        .post(format!("http://127.0.0.1:{}/api/imports/invoices", base_port(&base)))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(imported["imported"].as_i64(), Some(rows), "{imported}");
+    println!(
+        "import: {rows} invoice rows ({megabytes:.1} MiB of CSV) checked and written in {seconds:.1} s: {:.0} rows/s",
+        rows as f64 / seconds
+    );
+
     let page = "node { number status issueDate dueDate total { amount currency } balanceDue { amount } daysOverdue agingBucket customer { code name } }";
     let cases = [
         ("invoices: first page of 50, newest first", format!("{{ invoices(first: 50) {{ totalCount edges {{ {page} }} }} }}")),
@@ -178,6 +209,11 @@ async fn main() {
         .execute_unprepared(&format!("DROP ROLE \"{}\"", tenant.schema_name()))
         .await
         .unwrap();
+}
+
+fn base_port(base: &str) -> &str {
+    base.trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/graphql")
 }
 
 fn ms(duration: Duration) -> f64 {

@@ -193,3 +193,18 @@ pub async fn run_worker(
         }
     }
 }
+
+/// Writes `email` to the outbox from inside a tenant transaction, atomically with the tenant's
+/// change. The outbox is in the control plane, which the tenant's role cannot write, so the
+/// insert steps out of the role for that one statement and back in.
+pub async fn enqueue_in_tenant(
+    tx: &crate::db::TenantTx,
+    email: OutgoingEmail,
+) -> Result<Uuid, DbErr> {
+    let schema = tx.tenant().schema_name();
+    tx.execute_unprepared("SET LOCAL ROLE NONE").await?;
+    let id = enqueue(&**tx, email).await?;
+    tx.execute_unprepared(&format!(r#"SET LOCAL ROLE "{schema}""#))
+        .await?;
+    Ok(id)
+}

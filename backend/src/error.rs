@@ -52,6 +52,21 @@ impl AppError {
         }
     }
 
+    /// What a client may see: the message and the field, or a generic message for internal
+    /// errors (which are logged here, once).
+    pub fn public_parts(&self) -> (String, Option<String>) {
+        match self {
+            AppError::Client { message, field, .. } => (message.clone(), field.clone()),
+            AppError::Internal(error) => {
+                tracing::error!(error = ?error, "internal error");
+                (
+                    "Something went wrong on our side; it has been logged.".to_owned(),
+                    None,
+                )
+            }
+        }
+    }
+
     pub fn unauthenticated(message: impl Into<String>) -> Self {
         AppError::client(ErrorCode::Unauthenticated, message)
     }

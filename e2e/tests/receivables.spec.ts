@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { emailTo } from "./mail";
 
 const password = "receivables-on-time";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
@@ -63,4 +64,24 @@ test("a finance lead creates a customer, issues an invoice, records a partial pa
   await expect(page.getByTestId("invoice-status")).toHaveText("Partly paid");
   await expect(page.getByTestId("invoice-paid")).toHaveText("CN¥4,000.00");
   await expect(page.getByTestId("allocation-row")).toHaveCount(1);
+
+  // The statement: the invoice, the payment, the balance; sent to the customer, who confirms it.
+  await page.getByRole("link", { name: "Suzhou Precision Parts" }).first().click();
+  await page.getByTestId("customer-statement").click();
+  await expect(page.getByTestId("statement-line")).toHaveCount(2);
+  await expect(page.getByTestId("closing-balance")).toHaveText("CN¥6,011.50");
+  await expect(page.getByTestId("download-csv")).toHaveAttribute("href", /^data:text\/csv/);
+  await page.getByTestId("send-statement").click();
+  await expect(page.getByText(`Statement sent to wang.${id}@buyer.example`)).toBeVisible();
+
+  const email = await emailTo(`wang.${id}@buyer.example`);
+  const link = /https?:\/\/\S+\/s\/duely_stm_[0-9a-f_]+/.exec(email)?.[0];
+  expect(link, email).toBeTruthy();
+  await page.getByTestId("sign-out").click();
+  await page.goto(new URL(link!).pathname);
+  await expect(page.getByTestId("statement-company")).toHaveText("Jinghua Components");
+  await expect(page.getByTestId("closing-balance")).toHaveText("CN¥6,011.50");
+  await page.getByLabel("Your name").fill("Wang Lei");
+  await page.getByTestId("confirm-statement").click();
+  await expect(page.getByTestId("statement-thanks")).toBeVisible();
 });

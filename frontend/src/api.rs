@@ -18,6 +18,11 @@ thread_local! {
     static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+/// The current access token, for the few REST calls (file downloads and uploads).
+pub fn access_token() -> Option<String> {
+    ACCESS_TOKEN.with(|cell| cell.borrow().clone())
+}
+
 pub fn set_access_token(token: Option<String>) {
     ACCESS_TOKEN.with(|cell| *cell.borrow_mut() = token);
 }
@@ -98,7 +103,7 @@ macro_rules! receivables_operation {
         #[graphql(
             schema_path = "../backend/schema.graphql",
             query_path = "src/graphql/receivables.graphql",
-            response_derives = "Debug, Clone, PartialEq",
+            response_derives = "Debug, Clone, PartialEq, Serialize",
             variables_derives = "Debug, Clone"
         )]
         pub struct $name;
@@ -108,7 +113,7 @@ macro_rules! receivables_operation {
         #[graphql(
             schema_path = "../backend/schema.graphql",
             query_path = "src/graphql/receivables.graphql",
-            response_derives = "Debug, Clone, PartialEq",
+            response_derives = "Debug, Clone, PartialEq, Serialize",
             variables_derives = "Debug, Clone, Default"
         )]
         pub struct $name;
@@ -137,6 +142,10 @@ receivables_operation!(OpenInvoices);
 receivables_operation!(RecordPayment, no_default);
 receivables_operation!(ReversePayment);
 receivables_operation!(ApplyCredit);
+receivables_operation!(CustomerStatement);
+receivables_operation!(SendStatement);
+receivables_operation!(PublicStatement);
+receivables_operation!(RespondToStatement, no_default);
 
 impl invoices::InvoiceFilter {
     /// No filter; set the fields you need with `..InvoiceFilter::empty()`.

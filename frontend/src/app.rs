@@ -5,8 +5,8 @@ use crate::components::{ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
     AcceptInvitationPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage, EditInvoicePage,
-    HomePage, InvoicePage, InvoicesPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentsPage,
-    SignUpPage, TeamPage,
+    HomePage, ImportPage, InvoicePage, InvoicesPage, LoginPage, NewInvoicePage, NotFoundPage,
+    PaymentsPage, PublicStatementPage, SignUpPage, StatementPage, TeamPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -28,11 +28,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignUpPage/>
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/customers/:id") view=CustomerPage/>
+                    <Route path=path!("/customers/:id/statement") view=StatementPage/>
+                    <Route path=path!("/s/:token") view=PublicStatementPage/>
                     <Route path=path!("/invoices") view=InvoicesPage/>
                     <Route path=path!("/invoices/new") view=NewInvoicePage/>
                     <Route path=path!("/invoices/:id") view=InvoicePage/>
                     <Route path=path!("/invoices/:id/edit") view=EditInvoicePage/>
                     <Route path=path!("/payments") view=PaymentsPage/>
+                    <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
                     <Route path=path!("/audit") view=AuditPage/>
@@ -67,6 +70,9 @@ fn Layout(children: Children) -> impl IntoView {
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewPayments))>
                     <A href="/payments">{move || text(Msg::NavPayments)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageCustomers))>
+                    <A href="/import">{move || text(Msg::NavImport)}</A>
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewTeam))>
                     <A href="/team">{move || text(Msg::NavTeam)}</A>

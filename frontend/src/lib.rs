@@ -3,6 +3,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod files;
 pub mod i18n;
 pub mod pages;
 pub mod session;

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod invoices;
 pub mod locale;
 pub mod money;
+pub mod statement;
 pub mod terms;
 
 pub use access::{Access, ApiScope, Permission, Role};

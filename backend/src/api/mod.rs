@@ -23,6 +23,7 @@ pub struct Query(
     crate::customers::graphql::CustomersQuery,
     crate::invoices::graphql::InvoicesQuery,
     crate::payments::graphql::PaymentsQuery,
+    crate::statements::graphql::StatementsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -31,6 +32,8 @@ pub struct Mutation(
     crate::customers::graphql::CustomersMutation,
     crate::invoices::graphql::InvoicesMutation,
     crate::payments::graphql::PaymentsMutation,
+    crate::statements::graphql::StatementsMutation,
+    crate::imports::ImportsMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,7 +1,9 @@
 //! The customers API: `customers`, `customer`, `createCustomer`, `updateCustomer`,
 //! `archiveCustomer`, `setCreditLimit`, `placeCreditHold`, `releaseCreditHold`.
 
-use super::store::{self, CUSTOMERS_WITH_BALANCES, ContactRow, CreditEventRow, CustomerRow};
+use super::store::{
+    self, CUSTOMERS_RANKED, CUSTOMERS_WITH_BALANCES, ContactRow, CreditEventRow, CustomerRow,
+};
 use crate::api::values::{
     Money, offset_cursor, optional_text, page_size, parse_amount, parse_currency, parse_id,
     parse_offset_cursor, required_text,
@@ -324,6 +326,11 @@ pub struct CustomerFilter {
     pub include_archived: Option<bool>,
 }
 
+#[derive(Debug, FromQueryResult)]
+struct PageId {
+    id: Uuid,
+}
+
 #[derive(SimpleObject)]
 pub struct CountedList {
     pub total_count: i64,
@@ -464,23 +471,51 @@ pub async fn list_customers(
     let count_values = values.clone();
     values.push(((first + 1) as i64).into());
     values.push((offset as i64).into());
-    let page_sql = format!(
-        "SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c WHERE {filtered} ORDER BY {order_sql}
-         LIMIT ${} OFFSET ${}",
-        values.len() - 1,
-        values.len()
-    );
-    let count_sql =
-        format!("SELECT count(*) AS n FROM ({CUSTOMERS_WITH_BALANCES}) c WHERE {filtered}");
+    let (limit, skip) = (values.len() - 1, values.len());
+    // Balances are summed for every customer only when the order or the filter needs them.
+    let needs_figures = filtered.contains("c.balance")
+        || filtered.contains("c.overdue")
+        || !matches!(
+            order.field,
+            CustomerOrderField::Name | CustomerOrderField::Code | CustomerOrderField::CreatedAt
+        );
+    let count_sql = if needs_figures {
+        format!("SELECT count(*) AS n FROM ({CUSTOMERS_RANKED}) c WHERE {filtered}")
+    } else {
+        format!("SELECT count(*) AS n FROM customers c WHERE $1::date IS NOT NULL AND {filtered}")
+    };
 
     let tx = TenantTx::begin(db, tenant).await?;
-    let mut rows = CustomerRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        page_sql,
-        values,
-    ))
-    .all(&*tx)
-    .await?;
+    let mut rows = if needs_figures {
+        // The page's ids from the grouped figures, then those customers in full.
+        let ids: Vec<Uuid> = PageId::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT c.id FROM ({CUSTOMERS_RANKED}) c WHERE {filtered} ORDER BY {order_sql}
+                 LIMIT ${limit} OFFSET ${skip}"
+            ),
+            values,
+        ))
+        .all(&*tx)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+        let mut rows = store::load_customers(&*tx, calendar.today, &ids).await?;
+        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+        rows
+    } else {
+        CustomerRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c WHERE {filtered} ORDER BY {order_sql}
+                 LIMIT ${limit} OFFSET ${skip}"
+            ),
+            values,
+        ))
+        .all(&*tx)
+        .await?
+    };
     let total = count(&tx, count_sql, count_values).await?;
     let has_next = rows.len() > first;
     rows.truncate(first);

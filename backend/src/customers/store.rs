@@ -89,7 +89,48 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
     ) u ON TRUE
 "#;
 
+/// Customers with the figures lists sort and filter by (balance, overdue, oldest overdue due
+/// date), summed for all customers in one grouped pass instead of one lateral per customer:
+/// ordering 10,000 customers by overdue amount reads the open items once. `$1` is today. Used to
+/// choose a page's ids; the page's rows then come from [`CUSTOMERS_WITH_BALANCES`].
+pub const CUSTOMERS_RANKED: &str = r#"
+    SELECT c.id, c.code, c.name, c.tax_id, c.segment, c.collector_id, c.salesperson_id,
+           c.credit_limit, c.credit_hold, c.archived_at, c.created_at,
+           coalesce(a.balance, 0) AS balance, coalesce(a.overdue, 0) AS overdue, a.oldest_overdue_due
+    FROM customers c
+    LEFT JOIN (
+        SELECT r.customer_id, sum(r.amount) AS balance,
+               sum(r.amount) FILTER (WHERE r.due_date < $1) AS overdue,
+               min(r.due_date) FILTER (WHERE r.due_date < $1) AS oldest_overdue_due
+        FROM receivable_items r
+        JOIN customers k ON k.id = r.customer_id AND k.currency = r.currency
+        WHERE r.amount > 0
+        GROUP BY r.customer_id
+    ) a ON a.customer_id = c.id
+"#;
+
 /// One customer with balances, or `None` when it is not in this tenant.
+/// Customers with balances by id, in no particular order.
+pub async fn load_customers(
+    conn: &impl ConnectionTrait,
+    today: NaiveDate,
+    ids: &[Uuid],
+) -> Result<Vec<CustomerRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    CustomerRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c
+             WHERE c.id = ANY(string_to_array($2, ',')::uuid[])"
+        ),
+        [today.into(), ids_param(ids)],
+    ))
+    .all(conn)
+    .await
+}
+
 pub async fn load_customer(
     conn: &impl ConnectionTrait,
     today: NaiveDate,

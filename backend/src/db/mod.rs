@@ -69,6 +69,10 @@ pub async fn create_database_if_missing(config: &Config) -> Result<bool, DbErr> 
 pub struct TenantCalendar {
     pub base_currency: String,
     pub today: chrono::NaiveDate,
+    /// An IANA name, such as `Asia/Shanghai`.
+    pub time_zone: String,
+    /// The company's name, for documents that go to its customers.
+    pub name: String,
 }
 
 pub async fn tenant_calendar(
@@ -77,7 +81,8 @@ pub async fn tenant_calendar(
 ) -> Result<TenantCalendar, DbErr> {
     TenantCalendar::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT base_currency::text AS base_currency, (now() AT TIME ZONE time_zone)::date AS today
+        "SELECT base_currency::text AS base_currency, (now() AT TIME ZONE time_zone)::date AS today,
+                time_zone, name
          FROM public.tenants WHERE id = $1",
         [tenant.0.into()],
     ))

@@ -39,7 +39,11 @@ impl TenantTx {
 /// the tenant's id, never from input, so quoting it is enough.
 pub(crate) fn bind_statements(tenant: TenantId) -> String {
     let schema = tenant.schema_name();
-    format!(r#"SET LOCAL search_path TO "{schema}"; SET LOCAL ROLE "{schema}""#)
+    // JIT compiles for seconds-long analytics; for a request's short queries it costs more than
+    // it saves (17 ms measured on a page of invoices).
+    format!(
+        r#"SET LOCAL search_path TO "{schema}"; SET LOCAL ROLE "{schema}"; SET LOCAL jit = off"#
+    )
 }
 
 impl Deref for TenantTx {

@@ -36,7 +36,7 @@ const CUSTOMERS: &str = r#"
 INSERT INTO customers (id, code, name, tax_id, segment, tags, currency, terms_kind, terms_days,
                        credit_limit, credit_hold, credit_hold_reason, credit_hold_since, created_at)
 SELECT gen_random_uuid(),
-       'C-' || lpad(n::text, 5, '0'),
+       'C-' || lpad(n::text, greatest(5, length(n::text)), '0'),
        (ARRAY['华东', '华南', '华北', '西南', '东北', 'Pacific', 'Atlantic', 'Northern', 'Golden', 'Silverline'])[1 + n % 10]
          || (ARRAY['精密机械', '电子科技', '国际贸易', '物流', '化工', ' Textiles', ' Steel', ' Foods', ' Logistics', ' Components'])[1 + (n / 10) % 10]
          || ' ' || n,
@@ -83,7 +83,7 @@ WITH base AS (
            $4::date - (b.h_date % $3)::int AS issue_date,
            round(((b.h_amount % 4950000) + 50000) / 100.0 / 1.13, 2) AS net
     FROM base b
-    JOIN customers c ON c.code = 'C-' || lpad(((b.h_customer % $2) + 1)::text, 5, '0')
+    JOIN customers c ON c.code = 'C-' || lpad(((b.h_customer % $2) + 1)::text, greatest(5, length(((b.h_customer % $2) + 1)::text)), '0')
 ), dated AS (
     SELECT p.*,
            CASE WHEN p.terms_kind = 'END_OF_MONTH'
@@ -132,7 +132,7 @@ const INVOICES: &str = r#"
 INSERT INTO invoices (id, customer_id, number, status, issue_date, due_date, currency, subtotal, tax_total,
                       total, amount_paid, amount_credited, amount_written_off, balance_due, issued_at,
                       written_off_at, write_off_reason, created_at)
-SELECT invoice_id, customer_id, 'INV-' || lpad(seq::text, 6, '0'), status, issue_date, due_date, currency,
+SELECT invoice_id, customer_id, 'INV-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), status, issue_date, due_date, currency,
        net, tax, total, paid, credit, written_off, total - paid - credit - written_off, issue_date::timestamptz,
        CASE WHEN written_off > 0 THEN now() END,
        CASE WHEN written_off > 0 THEN 'Uncollectable after a year (demo data)' END,
@@ -165,7 +165,7 @@ FROM seed_plan WHERE paid > 0
 
 const CREDIT_NOTES: &str = r#"
 INSERT INTO credit_notes (id, number, customer_id, invoice_id, amount, currency, reason, issued_on, actor_label, created_at)
-SELECT gen_random_uuid(), 'CN-' || lpad(row_number() OVER (ORDER BY seq)::text, 6, '0'), customer_id, invoice_id,
+SELECT gen_random_uuid(), 'CN-' || lpad(row_number() OVER (ORDER BY seq)::text, greatest(6, length((row_number() OVER (ORDER BY seq))::text)), '0'), customer_id, invoice_id,
        credit, currency, 'Price adjustment for short delivery', least(issue_date + 10, $1::date), 'Duely demo data',
        least(issue_date + 10, $1::date)::timestamptz
 FROM seed_plan WHERE credit > 0

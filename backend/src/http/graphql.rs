@@ -207,6 +207,13 @@ pub async fn graphql_get(
 }
 
 /// API keys are rate limited per key: over the limit is 429 with `Retry-After`.
+/// The per-key rate limit for REST endpoints: the 429 answer when over it.
+pub(super) fn key_rate_check(state: &AppState, caller: &Caller) -> Option<Response> {
+    key_rate(state, caller)
+        .err()
+        .map(|over| rate_limited(ResponseMedia::Json, over))
+}
+
 fn key_rate(state: &AppState, caller: &Caller) -> Result<Option<RateState>, RateState> {
     match caller {
         Caller::ApiKey(key) => state.identity.key_rate_limiter.check(key.key_id).map(Some),
@@ -252,7 +259,7 @@ fn with_rate_headers(mut response: Response, rate: Option<RateState>) -> Respons
 }
 
 /// Who is calling, the request id and the client's address, attached to every operation.
-async fn request_context(
+pub(super) async fn request_context(
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,

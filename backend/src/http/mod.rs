@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL, health and metrics, and the web app's files.
 
+mod files;
 mod graphql;
 mod health;
 mod observe;
@@ -43,6 +44,16 @@ pub fn router(state: AppState) -> Router {
             get(graphql::graphql_get)
                 .post(graphql::graphql_post)
                 .layer(DefaultBodyLimit::max(MAX_GRAPHQL_BODY)),
+        )
+        .route(
+            "/api/customers/{id}/statement.csv",
+            get(files::statement_csv),
+        )
+        .route("/api/exports/{file}", get(files::export_csv))
+        .route(
+            "/api/imports/{kind}",
+            axum::routing::post(files::import_csv)
+                .layer(DefaultBodyLimit::max(files::MAX_IMPORT_BODY)),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

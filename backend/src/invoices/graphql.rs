@@ -334,7 +334,7 @@ fn invoice(
         void_reason: row.void_reason.clone(),
         written_off_at: row.written_off_at,
         write_off_reason: row.write_off_reason.clone(),
-        has_open_dispute: row.open_disputes > 0,
+        has_open_dispute: row.open_disputes,
         lines,
         allocations,
         disputes,
@@ -420,7 +420,10 @@ pub async fn list_invoices(
     if let Some(overdue) = filter.overdue {
         let n = conditions.bind(calendar.today);
         conditions.fixed(&format!(
-            "{}EXISTS (SELECT 1 FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0 AND r.due_date < ${n})",
+            "{}(i.status IN ('ISSUED', 'PARTIALLY_PAID') AND (
+                (NOT i.installment_plan AND i.due_date < ${n})
+                OR (i.installment_plan AND EXISTS (
+                    SELECT 1 FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0 AND r.due_date < ${n}))))",
             if overdue { "" } else { "NOT " }
         ));
     }
@@ -432,7 +435,8 @@ pub async fn list_invoices(
     {
         let n = conditions.bind(like_pattern(search));
         conditions.fixed(&format!(
-            "(i.number ILIKE ${n} OR i.external_ref ILIKE ${n} OR c.name ILIKE ${n} OR c.code ILIKE ${n})"
+            "(i.number ILIKE ${n} OR i.external_ref ILIKE ${n}
+              OR i.customer_id IN (SELECT k.id FROM customers k WHERE k.name ILIKE ${n} OR k.code ILIKE ${n}))"
         ));
     }
     if let Some(currency) = &filter.currency {
@@ -484,7 +488,13 @@ pub async fn list_invoices(
         values.len() - 1,
         values.len()
     );
-    let count_sql = format!("SELECT count(*) AS n FROM {INVOICES_FROM} WHERE {filtered}");
+    // The count needs the customers only when the filter reads them.
+    let count_from = if filtered.contains("c.") {
+        INVOICES_FROM
+    } else {
+        "invoices i"
+    };
+    let count_sql = format!("SELECT count(*) AS n FROM {count_from} WHERE {filtered}");
 
     let tx = TenantTx::begin(db, tenant).await?;
     let mut rows = InvoiceRow::find_by_statement(Statement::from_sql_and_values(
@@ -1619,6 +1629,12 @@ pub async fn set_installment_plan(
         DbBackend::Postgres,
         "DELETE FROM installments WHERE invoice_id = $1",
         [row.id.into()],
+    ))
+    .await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE invoices SET installment_plan = $2, updated_at = now() WHERE id = $1",
+        [row.id.into(), (!parts.is_empty()).into()],
     ))
     .await?;
     for (seq, (due_date, amount)) in parts.iter().enumerate() {

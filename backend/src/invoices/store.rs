@@ -34,7 +34,7 @@ pub struct InvoiceRow {
     pub void_reason: Option<String>,
     pub written_off_at: Option<DateTime<Utc>>,
     pub write_off_reason: Option<String>,
-    pub open_disputes: i64,
+    pub open_disputes: bool,
     pub aging_edges: Option<serde_json::Value>,
     /// The earliest date something is still owed (an installment's, or the due date).
     pub next_due_date: Option<NaiveDate>,
@@ -46,9 +46,11 @@ pub const INVOICE_COLUMNS: &str = r#"
     i.issue_date, i.due_date, i.currency::text AS currency, i.subtotal, i.tax_total, i.total,
     i.amount_paid, i.amount_credited, i.amount_written_off, i.balance_due, i.external_ref, i.notes,
     i.credit_flag, i.issued_at, i.voided_at, i.void_reason, i.written_off_at, i.write_off_reason,
-    (SELECT count(*) FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS open_disputes,
+    EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS open_disputes,
     (SELECT value FROM settings WHERE key = 'aging.bucket_edges') AS aging_edges,
-    (SELECT min(r.due_date) FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0) AS next_due_date,
+    CASE WHEN i.installment_plan
+         THEN (SELECT min(r.due_date) FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0)
+         ELSE i.due_date END AS next_due_date,
     i.created_at
 "#;
 

@@ -48,6 +48,10 @@ const CASES: &[&str] = &[
     "Mutation.applyCredit.input.customerId",
     "Mutation.applyCredit.input.allocations.invoiceId",
     "Mutation.reversePayment.input.paymentId",
+    "Query.customerStatement.customerId",
+    "Query.publicStatement.token",
+    "Mutation.sendStatement.input.customerId",
+    "Mutation.respondToStatement.input.token",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -503,6 +507,11 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
             mutation("reversePayment", "ReversePaymentInput"),
             json!({ "paymentId": payment_id, "reason": "x" }),
         ),
+        (
+            "Mutation.sendStatement.input.customerId",
+            mutation("sendStatement", "SendStatementInput"),
+            json!({ "customerId": customer_id, "from": "2026-01-01", "to": "2026-12-31", "email": "x@example.com" }),
+        ),
     ];
     for (case, query, input) in cases {
         let body = as_acme(query, json!({ "input": input })).await;
@@ -586,6 +595,12 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
             json!({ "id": payment_id }),
             "payment",
         ),
+        (
+            "Query.customerStatement.customerId",
+            "query($id: ID!) { customerStatement(customerId: $id, from: \"2026-01-01\", to: \"2026-12-31\") { currency } }",
+            json!({ "id": customer_id }),
+            "customerStatement",
+        ),
     ] {
         let body = as_acme(query.to_owned(), variables).await;
         assert!(body.get("errors").is_none(), "{case}: {body}");
@@ -614,6 +629,35 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         let body = as_acme(query.to_owned(), variables).await;
         assert_eq!(body["data"][path]["totalCount"], 0, "{case}: {body}");
     }
+    // A statement token names its own tenant and customer; a token made up for Globex's
+    // tenant finds nothing, and cannot answer for it.
+    let forged = format!(
+        "duely_stm_{}_{}",
+        globex.tenant_id.0.simple(),
+        "0".repeat(64)
+    );
+    let public = app
+        .graphql(
+            "query($token: String!) { publicStatement(token: $token) { companyName } }",
+            json!({ "token": forged }),
+        )
+        .await;
+    assert_eq!(
+        error_codes(&public),
+        ["NOT_FOUND"],
+        "Query.publicStatement.token"
+    );
+    let answer = app
+        .graphql(
+            "mutation($input: RespondToStatementInput!) { respondToStatement(input: $input) { response { answer } } }",
+            json!({ "input": { "token": forged, "answer": "CONFIRMED", "name": "x" } }),
+        )
+        .await;
+    assert_eq!(
+        error_codes(&answer),
+        ["NOT_FOUND"],
+        "Mutation.respondToStatement.input.token"
+    );
     assert_eq!(
         globex_state(&app).await,
         before,

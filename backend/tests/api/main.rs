@@ -16,4 +16,5 @@ mod schema_contract;
 mod server;
 mod team;
 mod tenancy;
+mod transfer;
 mod web_app;

@@ -1317,3 +1317,209 @@ async fn a_page_of_invoices_with_customer_names_costs_three_statements_whatever_
     let detailed = statements_for(&app, &owner, "{ invoices(first: 100) { edges { node { number lines { total { amount } } allocations { amount { amount } } } } } }").await;
     assert_eq!(detailed, 5);
 }
+
+fn statement_token(email: &str) -> String {
+    let start = email.find("duely_stm_").expect("a statement link");
+    email[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+const STATEMENT: &str = "query($id: ID!, $from: Date!, $to: Date!) { customerStatement(customerId: $id, from: $from, to: $to) {
+    currency openingBalance { amount } closingBalance { amount }
+    lines { date kind reference debit { amount } credit { amount } balance { amount } }
+    aging { current { amount } d1To30 { amount } over90 { amount } }
+    openInvoices { number balance { amount } daysOverdue }
+    responses { answer responderName disputedInvoiceNumbers note } } }";
+
+#[tokio::test]
+async fn a_statement_shows_opening_movements_closing_and_aging_at_the_end() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let before = issue_invoice(
+        &app,
+        &owner,
+        &id(&buyer),
+        "1000",
+        json!({ "issueDate": "2026-01-10", "dueDate": "2026-02-09" }),
+    )
+    .await;
+    record_payment_raw(&app, &owner, json!({ "customerId": id(&buyer), "amount": "400", "currency": "CNY", "method": "BANK_TRANSFER", "receivedOn": "2026-01-20", "reference": "TT-1" })).await;
+    let march = issue_invoice(
+        &app,
+        &owner,
+        &id(&buyer),
+        "500",
+        json!({ "issueDate": "2026-03-05", "dueDate": "2026-03-20" }),
+    )
+    .await;
+    let cheque = record_payment_raw(&app, &owner, json!({ "customerId": id(&buyer), "amount": "300", "currency": "CNY", "method": "CHECK", "receivedOn": "2026-03-10", "reference": "CHQ-9", "allocations": [{ "invoiceId": id(&before), "amount": "300" }] })).await;
+    let cheque_id = cheque["data"]["recordPayment"]["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    run(&app, &owner, "createCreditNote", "CreateCreditNoteInput", json!({ "invoiceId": id(&march), "amount": "50", "reason": "Short delivery", "issuedOn": "2026-03-12" })).await;
+    run(
+        &app,
+        &owner,
+        "reversePayment",
+        "ReversePaymentInput",
+        json!({ "paymentId": cheque_id, "reason": "Bounced" }),
+    )
+    .await;
+
+    let statement = ok(
+        &app,
+        &owner,
+        STATEMENT,
+        json!({ "id": id(&buyer), "from": "2026-03-01", "to": "2026-03-31" }),
+        "customerStatement",
+    )
+    .await;
+    // Before March: 1000 invoiced, 400 paid.
+    assert_eq!(
+        statement["openingBalance"]["amount"], "600.00",
+        "{statement}"
+    );
+    let kinds: Vec<&str> = statement["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds[..3],
+        ["INVOICE", "PAYMENT", "CREDIT_NOTE"],
+        "{statement}"
+    );
+    assert_eq!(statement["lines"][0]["balance"]["amount"], "1100.00");
+    assert_eq!(statement["lines"][1]["credit"]["amount"], "300.00");
+    // The reversal happened today, after March: outside this period, so March closes at 750.
+    assert_eq!(statement["closingBalance"]["amount"], "750.00");
+    // At the end of March, the January invoice (300 left after the cheque) is 31-60 days late;
+    // the March invoice (450 after the credit note) 1-30 days.
+    assert_eq!(statement["aging"]["d1To30"]["amount"], "450.00");
+    assert_eq!(statement["openInvoices"].as_array().unwrap().len(), 2);
+
+    let bad = app
+        .graphql_as(
+            &owner.access_token,
+            STATEMENT,
+            json!({ "id": id(&buyer), "from": "2026-03-31", "to": "2026-03-01" }),
+        )
+        .await;
+    assert_eq!(error_codes(&bad), ["VALIDATION"]);
+}
+
+#[tokio::test]
+async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_sees_the_answer() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let contact = app.email("ap");
+    let buyer = create_customer(
+        &app,
+        &owner,
+        "B-1",
+        json!({ "contacts": [{ "name": "Wang Fang", "email": contact }] }),
+    )
+    .await;
+    let open = issue_invoice(
+        &app,
+        &owner,
+        &id(&buyer),
+        "800",
+        json!({ "issueDate": "2026-02-01" }),
+    )
+    .await;
+    let sent = ok(
+        &app,
+        &owner,
+        "mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo expiresAt } }",
+        json!({ "input": { "customerId": id(&buyer), "from": "2026-01-01", "to": "2026-12-31" } }),
+        "sendStatement",
+    )
+    .await;
+    assert_eq!(sent["sentTo"], contact);
+    let email = app.email_to(&contact).await;
+    assert!(email.contains("Acme"), "{email}");
+    let token = statement_token(&email);
+
+    // Anyone with the link sees this statement, and nothing else.
+    let public = app
+        .graphql(
+            "query($token: String!) { publicStatement(token: $token) { companyName statement { customer { name } closingBalance { amount } openInvoices { number } } } }",
+            json!({ "token": token }),
+        )
+        .await;
+    assert_eq!(
+        public["data"]["publicStatement"]["companyName"], "Acme",
+        "{public}"
+    );
+    assert_eq!(
+        public["data"]["publicStatement"]["statement"]["closingBalance"]["amount"],
+        "800.00"
+    );
+    let number = open["number"].as_str().unwrap();
+
+    let respond = "mutation($input: RespondToStatementInput!) { respondToStatement(input: $input) { response { answer disputedInvoiceNumbers responderName } } }";
+    let wrong = app
+        .graphql(respond, json!({ "input": { "token": token, "answer": "DISPUTED", "name": "Wang Fang", "disputedInvoiceNumbers": ["INV-999999"] } }))
+        .await;
+    assert_eq!(error_codes(&wrong), ["VALIDATION"], "{wrong}");
+    let answered = app
+        .graphql(respond, json!({ "input": { "token": token, "answer": "DISPUTED", "name": "Wang Fang", "note": "Only 700 delivered", "disputedInvoiceNumbers": [number] } }))
+        .await;
+    assert_eq!(
+        answered["data"]["respondToStatement"]["response"]["answer"], "DISPUTED",
+        "{answered}"
+    );
+
+    // The team sees the answer on the statement, and the invoice now has an open dispute.
+    let statement = ok(
+        &app,
+        &owner,
+        STATEMENT,
+        json!({ "id": id(&buyer), "from": "2026-01-01", "to": "2026-12-31" }),
+        "customerStatement",
+    )
+    .await;
+    assert_eq!(statement["responses"][0]["responderName"], "Wang Fang");
+    assert_eq!(
+        statement["responses"][0]["disputedInvoiceNumbers"][0],
+        number
+    );
+    assert_eq!(
+        invoice(&app, &owner, &id(&open)).await["disputes"][0]["status"],
+        "OPEN"
+    );
+
+    // A forged or expired token finds nothing.
+    for token in [
+        format!("{}0", &token[..token.len() - 1]),
+        "duely_stm_nonsense".to_owned(),
+    ] {
+        let body = app
+            .graphql(
+                "query($token: String!) { publicStatement(token: $token) { companyName } }",
+                json!({ "token": token }),
+            )
+            .await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+    }
+    let schema = owner.tenant_id.schema_name();
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE \"{schema}\".statement_links SET expires_at = now() - interval '1 second'"
+        ))
+        .await
+        .unwrap();
+    let expired = app
+        .graphql(
+            "query($token: String!) { publicStatement(token: $token) { companyName } }",
+            json!({ "token": token }),
+        )
+        .await;
+    assert_eq!(error_codes(&expired), ["NOT_FOUND"]);
+}

@@ -23,6 +23,21 @@ pub fn show(locale: domain::Locale, amount: &str, currency: &str) -> String {
     display::money(locale, amount, currency)
 }
 
+/// The export of the list as filtered on screen.
+fn export_path(search: &str, only_overdue: bool, only_on_hold: bool) -> String {
+    let mut path = format!(
+        "/api/exports/customers.csv?search={}",
+        String::from(js_sys::encode_uri_component(search.trim()))
+    );
+    if only_overdue {
+        path.push_str("&hasOverdue=true");
+    }
+    if only_on_hold {
+        path.push_str("&onHold=true");
+    }
+    path
+}
+
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     view! {
@@ -123,11 +138,17 @@ fn CustomerList() -> impl IntoView {
                     <h1>{move || text(Msg::CustomersTitle)}</h1>
                     <p class="lead">{move || text(Msg::CustomersLead)}</p>
                 </div>
-                <Show when=manages>
-                    <button type="button" class="button button-primary" data-testid="new-customer" on:click=move |_| creating.set(true)>
-                        {move || text(Msg::NewCustomer)}
-                    </button>
-                </Show>
+                <div class="actions">
+                    <super::ExportButton
+                        path=Signal::derive(move || export_path(&search.get(), only_overdue.get(), only_on_hold.get()))
+                        file_name="customers.csv"
+                    />
+                    <Show when=manages>
+                        <button type="button" class="button button-primary" data-testid="new-customer" on:click=move |_| creating.set(true)>
+                            {move || text(Msg::NewCustomer)}
+                        </button>
+                    </Show>
+                </div>
             </header>
             <form class="toolbar" role="search" on:submit=move |event| { event.prevent_default(); load(false); }>
                 <div class="field">
@@ -361,6 +382,7 @@ fn CustomerView() -> impl IntoView {
                         });
                         let customer_id = c.id.clone();
                         let customer_id_for_payment = c.id.clone();
+                        let customer_id_for_statement = c.id.clone();
                         view! {
                             <header class="page-header page-header-actions">
                                 <div>
@@ -371,6 +393,7 @@ fn CustomerView() -> impl IntoView {
                                     })}
                                 </div>
                                 <div class="actions">
+                                    <A href=format!("/customers/{}/statement", customer_id_for_statement) attr:class="button button-secondary" attr:data-testid="customer-statement">{move || text(Msg::Statement)}</A>
                                     <Show when=move || can(Permission::ManageInvoices)>
                                         <A href=format!("/invoices/new?customer={}", customer_id) attr:class="button button-primary" attr:data-testid="customer-new-invoice">{move || text(Msg::NewInvoice)}</A>
                                     </Show>

@@ -118,9 +118,25 @@ fn InvoiceList() -> impl IntoView {
                     <h1>{move || text(Msg::InvoicesTitle)}</h1>
                     <p class="lead">{move || text(Msg::InvoicesLead)}</p>
                 </div>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageInvoices))>
-                    <A href="/invoices/new" attr:class="button button-primary" attr:data-testid="new-invoice">{move || text(Msg::NewInvoice)}</A>
-                </Show>
+                <div class="actions">
+                    <super::ExportButton
+                        path=Signal::derive(move || {
+                            let mut path = format!(
+                                "/api/exports/invoices.csv?search={}&status={}",
+                                String::from(js_sys::encode_uri_component(search.get().trim())),
+                                match status.get().as_str() { "OPEN" => "ISSUED,PARTIALLY_PAID".to_owned(), other => other.to_owned() }
+                            );
+                            if only_overdue.get() {
+                                path.push_str("&overdue=true");
+                            }
+                            path
+                        })
+                        file_name="invoices.csv"
+                    />
+                    <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageInvoices))>
+                        <A href="/invoices/new" attr:class="button button-primary" attr:data-testid="new-invoice">{move || text(Msg::NewInvoice)}</A>
+                    </Show>
+                </div>
             </header>
             <form class="toolbar" role="search" on:submit=move |event| { event.prevent_default(); load(false); }>
                 <div class="field">

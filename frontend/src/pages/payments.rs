@@ -120,6 +120,7 @@ fn PaymentList() -> impl IntoView {
                     <h1>{move || text(Msg::PaymentsTitle)}</h1>
                     <p class="lead">{move || text(Msg::PaymentsLead)}</p>
                 </div>
+                <super::ExportButton path=Signal::derive(|| "/api/exports/payments.csv".to_owned()) file_name="payments.csv"/>
                 <Show when=manages>
                     <button type="button" class="button button-primary" data-testid="record-payment" on:click=move |_| { preset_customer.set(String::new()); recording.set(true); }>
                         {move || text(Msg::RecordPayment)}

@@ -4,10 +4,12 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_tenants;
 mod m20261123_000002_identity;
+mod m20261123_000003_search;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(m20261123_000001_tenants::Migration),
         Box::new(m20261123_000002_identity::Migration),
+        Box::new(m20261123_000003_search::Migration),
     ]
 }

@@ -52,6 +52,7 @@ impl MigrationTrait for Migration {
                 CREATE INDEX customers_name_idx ON customers (lower(name), id);
                 CREATE INDEX customers_collector_idx ON customers (collector_id) WHERE archived_at IS NULL;
                 CREATE INDEX customers_segment_idx ON customers (segment) WHERE archived_at IS NULL;
+                CREATE INDEX customers_search_trgm ON customers USING gin (name public.gin_trgm_ops, code public.gin_trgm_ops);
 
                 CREATE TABLE customer_contacts (
                     id                uuid PRIMARY KEY,
@@ -101,6 +102,8 @@ impl MigrationTrait for Migration {
                     external_ref       text,
                     notes              text,
                     credit_flag        text,
+                    -- Set while installments exist: aging then follows them, not due_date.
+                    installment_plan   boolean NOT NULL DEFAULT false,
                     issued_at          timestamptz,
                     voided_at          timestamptz,
                     void_reason        text,
@@ -119,6 +122,9 @@ impl MigrationTrait for Migration {
                 CREATE INDEX invoices_open_due_idx ON invoices (due_date, id) WHERE status IN ('ISSUED', 'PARTIALLY_PAID');
                 CREATE INDEX invoices_issue_date_idx ON invoices (issue_date DESC, id DESC);
                 CREATE INDEX invoices_status_idx ON invoices (status, due_date);
+                -- Substring search ("INV-0004", part of a name) through trigram indexes.
+                CREATE INDEX invoices_number_trgm ON invoices USING gin (number public.gin_trgm_ops);
+                CREATE INDEX invoices_external_ref_trgm ON invoices USING gin (external_ref public.gin_trgm_ops);
 
                 CREATE TABLE invoice_lines (
                     id          uuid PRIMARY KEY,
@@ -197,7 +203,7 @@ impl MigrationTrait for Migration {
                     CHECK ((status = 'OPEN') = (resolved_at IS NULL))
                 );
                 CREATE INDEX disputes_invoice_idx ON disputes (invoice_id, opened_at DESC);
-                CREATE INDEX disputes_open_idx ON disputes (opened_at) WHERE status = 'OPEN';
+                CREATE INDEX disputes_open_idx ON disputes (invoice_id) WHERE status = 'OPEN';
 
                 -- A credit note reduces one invoice's balance (a return, a price correction, a
                 -- settled dispute).
@@ -255,15 +261,14 @@ impl MigrationTrait for Migration {
                 CREATE VIEW receivable_items AS
                     SELECT i.id AS invoice_id, i.customer_id, i.currency, i.due_date, i.balance_due AS amount
                     FROM invoices i
-                    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID')
-                      AND NOT EXISTS (SELECT 1 FROM installments s WHERE s.invoice_id = i.id)
+                    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND NOT i.installment_plan
                     UNION ALL
                     SELECT i.id, i.customer_id, i.currency, s.due_date,
                            least(s.amount, greatest(0,
                                sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
                                - (i.total - i.balance_due)))
                     FROM invoices i JOIN installments s ON s.invoice_id = i.id
-                    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID');
+                    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.installment_plan;
 
                 "#,
             )

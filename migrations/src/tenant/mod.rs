@@ -6,11 +6,13 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_settings;
 mod m20261123_000002_audit_log;
 mod m20261123_000003_receivables;
+mod m20261123_000004_statements;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(m20261123_000001_settings::Migration),
         Box::new(m20261123_000002_audit_log::Migration),
         Box::new(m20261123_000003_receivables::Migration),
+        Box::new(m20261123_000004_statements::Migration),
     ]
 }

@@ -1,0 +1,515 @@
+//! REST where files are the point (DESIGN.md §6): CSV exports of customers, invoices and
+//! payments with the same filters as the lists, a customer's statement as CSV, and CSV imports
+//! too large for a GraphQL body. The same `Authorization: Bearer` credentials, the same
+//! permissions and the same per-key rate limit as GraphQL.
+
+use super::AppState;
+use super::graphql::{key_rate_check, request_context};
+use crate::api::values::Date;
+use crate::auth::{Caller, RequestContext};
+use crate::db::{self, TenantTx};
+use crate::error::AppError;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use domain::access::Permission;
+use rust_decimal::Decimal;
+use sea_orm::{DbBackend, FromQueryResult, Statement};
+use serde::Deserialize;
+use serde_json::json;
+use std::net::SocketAddr;
+
+/// The largest CSV upload: 100,000 invoice lines are about 10 MiB.
+pub const MAX_IMPORT_BODY: usize = 64 * 1024 * 1024;
+/// Rows in one export, at most.
+const MAX_EXPORT_ROWS: i64 = 1_000_000;
+
+fn error_response(error: AppError) -> Response {
+    let code = error.code();
+    let status = match code {
+        domain::ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        domain::ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        domain::ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        domain::ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        domain::ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let (message, field) = error.public_parts();
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str(), "field": field } }] })
+            .to_string(),
+    )
+        .into_response()
+}
+
+/// The caller, and the 429 answer when an API key is over its rate limit.
+async fn context(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> (RequestContext, Option<Response>) {
+    let context = request_context(state, headers, peer).await;
+    let limited = key_rate_check(state, &context.caller);
+    (context, limited)
+}
+
+fn csv_response(file_name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatementParams {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+/// `GET /api/customers/{id}/statement.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`
+pub async fn statement_csv(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(customer): Path<String>,
+    Query(params): Query<StatementParams>,
+) -> Response {
+    let (context, limited) = context(&state, &headers, peer).await;
+    if let Some(response) = limited {
+        return response;
+    }
+    match crate::statements::graphql::statement_csv(
+        &state.db,
+        &context.caller,
+        &async_graphql::ID(customer.clone()),
+        Date(params.from),
+        Date(params.to),
+    )
+    .await
+    {
+        Ok(Some(csv)) => csv_response(&format!("statement-{}-{}.csv", params.from, params.to), csv),
+        Ok(None) => error_response(AppError::not_found("No such customer.")),
+        Err(error) => error_response(error),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportParams {
+    search: Option<String>,
+    customer_id: Option<String>,
+    status: Option<String>,
+    overdue: Option<bool>,
+    on_hold: Option<bool>,
+    has_overdue: Option<bool>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CustomerExport {
+    code: String,
+    name: String,
+    tax_id: Option<String>,
+    currency: String,
+    terms_kind: String,
+    terms_days: i32,
+    credit_limit: Option<Decimal>,
+    credit_hold: bool,
+    balance: Decimal,
+    overdue: Decimal,
+    segment: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct InvoiceExport {
+    number: Option<String>,
+    customer_code: String,
+    customer_name: String,
+    status: String,
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+    currency: String,
+    total: Decimal,
+    amount_paid: Decimal,
+    amount_credited: Decimal,
+    amount_written_off: Decimal,
+    balance_due: Decimal,
+    external_ref: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PaymentExport {
+    received_on: NaiveDate,
+    customer_code: String,
+    customer_name: String,
+    amount: Decimal,
+    currency: String,
+    method: String,
+    reference: Option<String>,
+    allocated: Decimal,
+    reversed: bool,
+}
+
+fn like(search: &str) -> String {
+    format!(
+        "%{}%",
+        search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+fn money(amount: Decimal) -> String {
+    amount.normalize().to_string()
+}
+
+/// `GET /api/exports/{customers|invoices|payments}.csv` with the lists' filters as query
+/// parameters (`search`, `customerId`, `status`, `overdue`, `onHold`, `hasOverdue`, `from`, `to`).
+pub async fn export_csv(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(what): Path<String>,
+    Query(params): Query<ExportParams>,
+) -> Response {
+    let (context, limited) = context(&state, &headers, peer).await;
+    if let Some(response) = limited {
+        return response;
+    }
+    let result = match what.as_str() {
+        "customers.csv" => export_customers(&state, &context.caller, params).await,
+        "invoices.csv" => export_invoices(&state, &context.caller, params).await,
+        "payments.csv" => export_payments(&state, &context.caller, params).await,
+        _ => Err(AppError::not_found(
+            "Exports are customers.csv, invoices.csv and payments.csv.",
+        )),
+    };
+    match result {
+        Ok(csv) => csv_response(&what, csv),
+        Err(error) => error_response(error),
+    }
+}
+
+use crate::customers::graphql::{Conditions, assigned_only};
+
+async fn export_customers(
+    state: &AppState,
+    caller: &Caller,
+    params: ExportParams,
+) -> Result<String, AppError> {
+    let access = caller.authorize(Permission::ViewCustomers)?;
+    let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(&state.db, tenant).await?;
+    let mut conditions = Conditions::new(vec![calendar.today.into()]);
+    assigned_only(caller, access, &mut conditions, "c.");
+    conditions.fixed("c.archived_at IS NULL");
+    if let Some(search) = params.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        let n = conditions.bind(like(search.trim()));
+        conditions.fixed(&format!(
+            "(c.name ILIKE ${n} OR c.code ILIKE ${n} OR c.tax_id ILIKE ${n})"
+        ));
+    }
+    if let Some(on_hold) = params.on_hold {
+        conditions.push("c.credit_hold = ?", on_hold);
+    }
+    match params.has_overdue {
+        Some(true) => conditions.fixed("c.overdue > 0"),
+        Some(false) => conditions.fixed("c.overdue = 0"),
+        None => {}
+    }
+    let sql = format!(
+        "SELECT c.code, c.name, c.tax_id, k.currency::text AS currency, k.terms_kind, k.terms_days, c.credit_limit,
+                c.credit_hold, c.balance, c.overdue, c.segment
+         FROM ({}) c JOIN customers k ON k.id = c.id
+         WHERE {} ORDER BY lower(c.name), c.id LIMIT {MAX_EXPORT_ROWS}",
+        crate::customers::CUSTOMERS_RANKED,
+        conditions.sql()
+    );
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let rows = CustomerExport::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        conditions.values,
+    ))
+    .all(&*tx)
+    .await?;
+    tx.commit().await?;
+    let mut out = vec![
+        [
+            "code",
+            "name",
+            "tax_id",
+            "currency",
+            "payment_terms_kind",
+            "payment_terms_days",
+            "credit_limit",
+            "credit_hold",
+            "balance",
+            "overdue",
+            "segment",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    out.extend(rows.into_iter().map(|row| {
+        vec![
+            row.code,
+            row.name,
+            row.tax_id.unwrap_or_default(),
+            row.currency,
+            row.terms_kind,
+            row.terms_days.to_string(),
+            row.credit_limit.map(money).unwrap_or_default(),
+            row.credit_hold.to_string(),
+            money(row.balance),
+            money(row.overdue),
+            row.segment.unwrap_or_default(),
+        ]
+    }));
+    Ok(crate::csv::write(&out))
+}
+
+async fn export_invoices(
+    state: &AppState,
+    caller: &Caller,
+    params: ExportParams,
+) -> Result<String, AppError> {
+    let access = caller.authorize(Permission::ViewInvoices)?;
+    let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(&state.db, tenant).await?;
+    let mut conditions = Conditions::new(Vec::new());
+    assigned_only(caller, access, &mut conditions, "c.");
+    if let Some(customer) = &params.customer_id {
+        let id = crate::api::values::parse_id("customerId", &async_graphql::ID(customer.clone()))?;
+        conditions.push("i.customer_id = ?", id);
+    }
+    if let Some(status) = params.status.as_deref().filter(|s| !s.is_empty()) {
+        conditions.push(
+            "i.status = ANY(string_to_array(?, ','))",
+            status.to_uppercase(),
+        );
+    }
+    if params.overdue == Some(true) {
+        let n = conditions.bind(calendar.today);
+        conditions.fixed(&format!(
+            "(i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date < ${n})"
+        ));
+    }
+    if let Some(search) = params.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        let n = conditions.bind(like(search.trim()));
+        conditions.fixed(&format!(
+            "(i.number ILIKE ${n} OR c.name ILIKE ${n} OR c.code ILIKE ${n})"
+        ));
+    }
+    if let Some(from) = params.from {
+        conditions.push("i.issue_date >= ?", from);
+    }
+    if let Some(to) = params.to {
+        conditions.push("i.issue_date <= ?", to);
+    }
+    let sql = format!(
+        "SELECT i.number, c.code AS customer_code, c.name AS customer_name, i.status, i.issue_date, i.due_date,
+                i.currency::text AS currency, i.total, i.amount_paid, i.amount_credited, i.amount_written_off,
+                i.balance_due, i.external_ref
+         FROM invoices i JOIN customers c ON c.id = i.customer_id
+         WHERE {} ORDER BY i.issue_date, i.number LIMIT {MAX_EXPORT_ROWS}",
+        conditions.sql()
+    );
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let rows = InvoiceExport::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        conditions.values,
+    ))
+    .all(&*tx)
+    .await?;
+    tx.commit().await?;
+    let mut out = vec![
+        [
+            "number",
+            "customer_code",
+            "customer_name",
+            "status",
+            "issue_date",
+            "due_date",
+            "currency",
+            "total",
+            "amount_paid",
+            "amount_credited",
+            "amount_written_off",
+            "balance_due",
+            "external_ref",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    out.extend(rows.into_iter().map(|row| {
+        vec![
+            row.number.unwrap_or_default(),
+            row.customer_code,
+            row.customer_name,
+            row.status,
+            row.issue_date.to_string(),
+            row.due_date.to_string(),
+            row.currency,
+            money(row.total),
+            money(row.amount_paid),
+            money(row.amount_credited),
+            money(row.amount_written_off),
+            money(row.balance_due),
+            row.external_ref.unwrap_or_default(),
+        ]
+    }));
+    Ok(crate::csv::write(&out))
+}
+
+async fn export_payments(
+    state: &AppState,
+    caller: &Caller,
+    params: ExportParams,
+) -> Result<String, AppError> {
+    let access = caller.authorize(Permission::ViewPayments)?;
+    let tenant = caller.require_tenant()?;
+    let mut conditions = Conditions::new(Vec::new());
+    assigned_only(caller, access, &mut conditions, "c.");
+    if let Some(customer) = &params.customer_id {
+        let id = crate::api::values::parse_id("customerId", &async_graphql::ID(customer.clone()))?;
+        conditions.push("p.customer_id = ?", id);
+    }
+    if let Some(from) = params.from {
+        conditions.push("p.received_on >= ?", from);
+    }
+    if let Some(to) = params.to {
+        conditions.push("p.received_on <= ?", to);
+    }
+    let sql = format!(
+        "SELECT p.received_on, c.code AS customer_code, c.name AS customer_name, p.amount, p.currency::text AS currency,
+                p.method, p.reference,
+                coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0) AS allocated,
+                EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id) AS reversed
+         FROM payments p JOIN customers c ON c.id = p.customer_id
+         WHERE {} ORDER BY p.received_on, p.created_at LIMIT {MAX_EXPORT_ROWS}",
+        conditions.sql()
+    );
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let rows = PaymentExport::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        conditions.values,
+    ))
+    .all(&*tx)
+    .await?;
+    tx.commit().await?;
+    let mut out = vec![
+        [
+            "received_on",
+            "customer_code",
+            "customer_name",
+            "amount",
+            "currency",
+            "method",
+            "reference",
+            "allocated",
+            "unapplied",
+            "reversed",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    out.extend(rows.into_iter().map(|row| {
+        let unapplied = if row.reversed {
+            Decimal::ZERO
+        } else {
+            row.amount - row.allocated
+        };
+        vec![
+            row.received_on.to_string(),
+            row.customer_code,
+            row.customer_name,
+            money(row.amount),
+            row.currency,
+            row.method,
+            row.reference.unwrap_or_default(),
+            money(row.allocated),
+            money(unapplied),
+            row.reversed.to_string(),
+        ]
+    }));
+    Ok(crate::csv::write(&out))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportParams {
+    dry_run: Option<bool>,
+}
+
+/// `POST /api/imports/{customers|invoices}` with a `text/csv` body: the same import as the
+/// GraphQL mutations, for files too large for a GraphQL request. Answers with the report.
+pub async fn import_csv(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(what): Path<String>,
+    Query(params): Query<ImportParams>,
+    body: Bytes,
+) -> Response {
+    let (context, limited) = context(&state, &headers, peer).await;
+    if let Some(response) = limited {
+        return response;
+    }
+    let Ok(csv) = std::str::from_utf8(&body) else {
+        return error_response(AppError::validation("body", "the file must be UTF-8 text"));
+    };
+    let dry_run = params.dry_run.unwrap_or(false);
+    let result = match what.as_str() {
+        "customers" => {
+            crate::imports::import_customers(
+                &state.db,
+                &context.caller,
+                csv,
+                dry_run,
+                &context.request_id,
+            )
+            .await
+        }
+        "invoices" => {
+            crate::imports::import_invoices(
+                &state.db,
+                &context.caller,
+                csv,
+                dry_run,
+                &context.request_id,
+            )
+            .await
+        }
+        _ => Err(AppError::not_found("Imports are customers and invoices.")),
+    };
+    match result {
+        Ok(report) => (
+            if report.problems.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_owned()),
+        )
+            .into_response(),
+        Err(error) => error_response(error),
+    }
+}

@@ -1,0 +1,289 @@
+//! CSV imports (all or nothing, every problem with its row and column) and exports (the lists'
+//! filters, the same permissions), over GraphQL and REST.
+
+use crate::helpers::{count, error_codes, spawn_app};
+use crate::receivables::{create_customer, issue_invoice, ok};
+use serde_json::{Value, json};
+
+const IMPORT_CUSTOMERS: &str = "mutation($input: ImportInput!) { importCustomers(input: $input) { rows imported dryRun problems { row column message } } }";
+const IMPORT_INVOICES: &str = "mutation($input: ImportInput!) { importInvoices(input: $input) { rows imported dryRun problems { row column message } } }";
+
+#[tokio::test]
+async fn a_customer_file_with_problems_imports_nothing_and_names_every_problem() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    create_customer(&app, &owner, "C-1", json!({})).await;
+    let csv = "code,name,currency,payment_terms_days,credit_limit,contact_name,contact_email\n\
+               C-2,\"Beijing Steel, Ltd\",CNY,45,50000,Li Wei,li@steel.example\n\
+               C-1,Taken,CNY,30,,,\n\
+               C-3,,XXX,400,12.345,A,not-an-email\n\
+               C-2,Again,CNY,30,,,\n";
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_CUSTOMERS,
+        json!({ "input": { "csv": csv } }),
+        "importCustomers",
+    )
+    .await;
+    assert_eq!(report["imported"], 0, "{report}");
+    let problems: Vec<(i64, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(problems.contains(&(3, "code".to_owned())), "{report}");
+    assert!(problems.contains(&(4, "name".to_owned())), "{report}");
+    assert!(problems.contains(&(4, "currency".to_owned())), "{report}");
+    assert!(problems.contains(&(5, "code".to_owned())), "{report}");
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".customers")
+        )
+        .await,
+        1,
+        "nothing written"
+    );
+
+    let good = "code,name,currency,payment_terms_days,credit_limit,contact_name,contact_email\n\
+                C-2,\"Beijing Steel, Ltd\",CNY,45,50000,Li Wei,li@steel.example\n\
+                C-3,上海物流,USD,30,,王芳,\n";
+    let dry = ok(
+        &app,
+        &owner,
+        IMPORT_CUSTOMERS,
+        json!({ "input": { "csv": good, "dryRun": true } }),
+        "importCustomers",
+    )
+    .await;
+    assert_eq!(
+        (dry["rows"].as_i64(), dry["imported"].as_i64()),
+        (Some(2), Some(0)),
+        "{dry}"
+    );
+    let done = ok(
+        &app,
+        &owner,
+        IMPORT_CUSTOMERS,
+        json!({ "input": { "csv": good } }),
+        "importCustomers",
+    )
+    .await;
+    assert_eq!(done["imported"], 2, "{done}");
+    let steel = ok(&app, &owner, "{ customers(filter: { search: \"Beijing\" }) { edges { node { name paymentTermsDays creditLimit { amount } contacts { email } } } } }", json!({}), "customers").await;
+    let node = &steel["edges"][0]["node"];
+    assert_eq!(node["name"], "Beijing Steel, Ltd");
+    assert_eq!(node["paymentTermsDays"], 45);
+    assert_eq!(node["creditLimit"]["amount"], "50000.00");
+    assert_eq!(node["contacts"][0]["email"], "li@steel.example");
+}
+
+#[tokio::test]
+async fn invoices_import_line_by_line_all_or_nothing() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    create_customer(&app, &owner, "C-1", json!({ "paymentTermsDays": 30 })).await;
+    let bad = "number,customer_code,issue_date,due_date,description,quantity,unit_price,tax_rate\n\
+               ERP-1,C-1,2026-01-05,,Steel,2,100,13%\n\
+               ERP-1,C-1,2026-01-05,,Freight,1,50,0\n\
+               ERP-2,C-9,2026-01-06,,Bolts,1,10,0\n\
+               ERP-3,C-1,05/01/2026,,Nuts,x,10,0\n";
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_INVOICES,
+        json!({ "input": { "csv": bad } }),
+        "importInvoices",
+    )
+    .await;
+    assert_eq!(report["imported"], 0);
+    let problems: Vec<(i64, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        problems.contains(&(4, "customer_code".to_owned())),
+        "{report}"
+    );
+    assert!(problems.contains(&(5, "issue_date".to_owned())), "{report}");
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".invoices")
+        )
+        .await,
+        0
+    );
+
+    let good = "number,customer_code,issue_date,due_date,description,quantity,unit_price,tax_rate,external_ref\n\
+                ERP-1,C-1,2026-01-05,,Steel,2,100,13%,SAP-778\n\
+                ERP-1,C-1,2026-01-05,,Freight,1,50,0,SAP-778\n\
+                ERP-2,c-1,2026-01-06,2026-03-01,Bolts,10,1.25,0.13,\n";
+    let done = ok(
+        &app,
+        &owner,
+        IMPORT_INVOICES,
+        json!({ "input": { "csv": good } }),
+        "importInvoices",
+    )
+    .await;
+    assert_eq!(
+        (done["rows"].as_i64(), done["imported"].as_i64()),
+        (Some(3), Some(2)),
+        "{done}"
+    );
+    let listed = ok(&app, &owner, "{ invoices(orderBy: { field: NUMBER }) { edges { node { number status dueDate total { amount } lines { description } } } } }", json!({}), "invoices").await;
+    let first = &listed["edges"][0]["node"];
+    assert_eq!(first["number"], "ERP-1");
+    assert_eq!(first["status"], "ISSUED");
+    assert_eq!(
+        first["dueDate"], "2026-02-04",
+        "due from the customer's terms"
+    );
+    assert_eq!(
+        first["total"]["amount"], "276.00",
+        "2 x 100 + 13 %, plus 50"
+    );
+    assert_eq!(first["lines"].as_array().unwrap().len(), 2);
+    let again = ok(
+        &app,
+        &owner,
+        IMPORT_INVOICES,
+        json!({ "input": { "csv": good } }),
+        "importInvoices",
+    )
+    .await;
+    assert_eq!(
+        again["problems"][0]["column"], "number",
+        "numbers already taken: {again}"
+    );
+}
+
+#[tokio::test]
+async fn large_files_go_over_rest_and_exports_follow_the_filters_and_permissions() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let mut customers = String::from("code,name\n");
+    for n in 0..300 {
+        customers.push_str(&format!("K-{n:04},Customer {n}\n"));
+    }
+    let mut invoices =
+        String::from("number,customer_code,issue_date,description,quantity,unit_price\n");
+    for n in 0..3000 {
+        invoices.push_str(&format!(
+            "B-{n:05},K-{:04},2026-02-01,Item,1,{}.50\n",
+            n % 300,
+            100 + n % 7
+        ));
+    }
+    for (kind, body, expected) in [("customers", customers, 300), ("invoices", invoices, 3000)] {
+        let response = app
+            .client
+            .post(app.url(&format!("/api/imports/{kind}")))
+            .bearer_auth(&owner.access_token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{kind}");
+        let report: Value = response.json().await.unwrap();
+        assert_eq!(report["imported"], expected, "{report}");
+    }
+
+    let export = |path: &'static str, token: Option<String>| {
+        let app = &app;
+        async move {
+            let mut request = app.client.get(app.url(path));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, csv) = export(
+        "/api/exports/invoices.csv?search=B-0000",
+        Some(owner.access_token.clone()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("\u{feff}number,customer_code"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 10, "B-00000 to B-00009: {csv}");
+    let (status, csv) = export(
+        "/api/exports/customers.csv",
+        Some(owner.access_token.clone()),
+    )
+    .await;
+    assert_eq!((status, csv.lines().count()), (200, 301));
+    let (status, body) = export("/api/exports/payments.csv", None).await;
+    assert_eq!(status, 401, "{body}");
+    let denied: Value = serde_json::from_str(
+        &export("/api/exports/nothing.csv", Some(owner.access_token.clone()))
+            .await
+            .1,
+    )
+    .unwrap();
+    assert_eq!(error_codes(&denied), ["NOT_FOUND"]);
+
+    // A collector exports only the customers assigned to them.
+    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let assigned = create_customer(
+        &app,
+        &owner,
+        "MINE",
+        json!({ "collectorId": collector.user_id }),
+    )
+    .await;
+    issue_invoice(
+        &app,
+        &owner,
+        assigned["id"].as_str().unwrap(),
+        "10",
+        json!({}),
+    )
+    .await;
+    let (status, csv) = export(
+        "/api/exports/invoices.csv",
+        Some(collector.access_token.clone()),
+    )
+    .await;
+    assert_eq!((status, csv.lines().count()), (200, 2), "{csv}");
+
+    // A statement downloads as CSV.
+    let path = format!(
+        "/api/customers/{}/statement.csv?from=2026-01-01&to=2027-12-31",
+        assigned["id"].as_str().unwrap()
+    );
+    let response = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&owner.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let csv = response.text().await.unwrap();
+    assert!(
+        csv.contains("OPENING_BALANCE")
+            && csv.contains("INVOICE")
+            && csv.contains("CLOSING_BALANCE"),
+        "{csv}"
+    );
+}

@@ -1,0 +1,86 @@
+//! Files over REST: CSV downloads (fetched with the session's token, saved through a blob) and
+//! CSV uploads with progress (XMLHttpRequest reports upload progress; fetch does not).
+
+use crate::api;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// Fetches `path` with the session's token and saves it as `file_name`.
+pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
+    let mut request = gloo_net::http::Request::get(path);
+    if let Some(token) = api::access_token() {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let response = request.send().await.map_err(|error| error.to_string())?;
+    let text = response.text().await.map_err(|error| error.to_string())?;
+    if !response.ok() {
+        return Err(serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|body| body["errors"][0]["message"].as_str().map(str::to_owned))
+            .unwrap_or(text));
+    }
+    let parts = js_sys::Array::of1(&JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "cannot make the file".to_owned())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "cannot make the file".to_owned())?;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Uploads `file` as `text/csv` to `path`, calling `progress` with the share sent (0 to 1), and
+/// resolves with the status and the answer's text.
+pub async fn upload(
+    path: &str,
+    file: web_sys::File,
+    progress: impl Fn(f64) + 'static,
+) -> Result<(u16, String), String> {
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| "no XMLHttpRequest")?;
+    xhr.open("POST", path)
+        .map_err(|_| "cannot open the request")?;
+    xhr.set_request_header("content-type", "text/csv")
+        .map_err(|_| "bad header")?;
+    if let Some(token) = api::access_token() {
+        xhr.set_request_header("authorization", &format!("Bearer {token}"))
+            .map_err(|_| "bad header")?;
+    }
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+            if event.length_computable() && event.total() > 0.0 {
+                progress(event.loaded() / event.total());
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        let on_load = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let on_error = Closure::once_into_js(move || {
+            let _ = reject.call0(&JsValue::NULL);
+        });
+        xhr.set_onload(Some(on_load.unchecked_ref()));
+        xhr.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    xhr.send_with_opt_blob(Some(&file))
+        .map_err(|_| "cannot send the file")?;
+    wasm_bindgen_futures::JsFuture::from(done)
+        .await
+        .map_err(|_| "the upload failed".to_owned())?;
+    drop(on_progress);
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    Ok((xhr.status().unwrap_or(0), text))
+}
