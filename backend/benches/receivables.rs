@@ -109,7 +109,8 @@ async fn main() {
 
     // Import throughput: 100,000 invoice rows over REST, checked and written all or nothing.
     let rows: i64 = env_or("DUELY_BENCH_IMPORT_ROWS", 100_000);
-    let mut csv = String::from("number,customer_code,issue_date,description,quantity,unit_price,tax_rate\n");
+    let mut csv =
+        String::from("number,customer_code,issue_date,description,quantity,unit_price,tax_rate\n");
     for n in 0..rows {
         csv.push_str(&format!(
             "IMP-{n:07},C-{:05},2026-06-01,Imported goods,{},{}.25,13%\n",
@@ -121,7 +122,10 @@ async fn main() {
     let megabytes = csv.len() as f64 / 1_048_576.0;
     let started = Instant::now();
     let imported: Value = client
-        .post(format!("http://127.0.0.1:{}/api/imports/invoices", base_port(&base)))
+        .post(format!(
+            "http://127.0.0.1:{}/api/imports/invoices",
+            base_port(&base)
+        ))
         .bearer_auth(&token)
         .header("content-type", "text/csv")
         .body(csv)

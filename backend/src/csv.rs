@@ -27,6 +27,46 @@ fn cell_text(cell: &str) -> String {
     }
 }
 
+/// Why a file could not be read as CSV, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parses at most `max_rows` rows of at most `max_cells` cells; a larger file is an error
+/// before it costs memory. NUL characters are refused (Postgres cannot store them in text).
+pub fn parse_limited(
+    text: &str,
+    max_rows: usize,
+    max_cells: usize,
+) -> Result<Vec<(usize, Vec<String>)>, ParseError> {
+    if let Some(at) = text.find('\0') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(ParseError {
+            line,
+            message: "the file holds a NUL character; save it as UTF-8 text".to_owned(),
+        });
+    }
+    let rows = parse(text).map_err(|line| ParseError {
+        line,
+        message: "a quoted field is not closed or a quote is misplaced".to_owned(),
+    })?;
+    if rows.len() > max_rows {
+        return Err(ParseError {
+            line: rows.get(max_rows).map_or(1, |(line, _)| *line),
+            message: format!("at most {} rows per file", max_rows - 1),
+        });
+    }
+    if let Some((line, _)) = rows.iter().find(|(_, cells)| cells.len() > max_cells) {
+        return Err(ParseError {
+            line: *line,
+            message: format!("at most {max_cells} columns"),
+        });
+    }
+    Ok(rows)
+}
+
 /// Parses a CSV document (RFC 4180: quoted fields may hold commas, quotes and newlines; a BOM is
 /// skipped). Returns the rows, each with the line it started on, or the line of the first
 /// malformed quote.

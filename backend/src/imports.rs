@@ -79,14 +79,10 @@ struct Table {
 
 fn table(csv: &str, required: &[&str], known: &[&str]) -> Result<Table, Vec<ImportProblem>> {
     let mut problems = Problems(Vec::new());
-    let parsed = match crate::csv::parse(csv) {
+    let parsed = match crate::csv::parse_limited(csv, MAX_ROWS + 1, 64) {
         Ok(rows) => rows,
-        Err(line) => {
-            problems.add(
-                line,
-                "",
-                "a quoted field is not closed or a quote is misplaced",
-            );
+        Err(error) => {
+            problems.add(error.line, "", error.message);
             return Err(problems.0);
         }
     };
@@ -214,6 +210,7 @@ pub async fn import_customers(
     request_id: &str,
 ) -> Result<ImportReport, AppError> {
     caller.authorize(Permission::ManageCustomers)?;
+    let may_set_limits = caller.authorize(Permission::ManageCreditPolicy).is_ok();
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let table = match table(csv, &["code", "name"], &CUSTOMER_COLUMNS) {
@@ -238,8 +235,17 @@ pub async fn import_customers(
         let line = *line;
         let code = get(row, "code").unwrap_or("");
         let name = get(row, "name").unwrap_or("");
-        if code.is_empty() || code.chars().count() > 40 {
-            problems.add(line, "code", "give 1 to 40 characters");
+        if code.is_empty()
+            || code.chars().count() > 40
+            || !code
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        {
+            problems.add(
+                line,
+                "code",
+                "give 1 to 40 letters, digits, `-`, `_`, `.` or `/`",
+            );
         } else if existing.contains(&code.to_lowercase()) {
             problems.add(
                 line,
@@ -316,6 +322,25 @@ pub async fn import_customers(
         {
             problems.add(line, "contact_email", error.to_string());
         }
+        if get(row, "contact_name").is_none()
+            && (get(row, "contact_email").is_some() || get(row, "contact_phone").is_some())
+        {
+            problems.add(
+                line,
+                "contact_name",
+                "a contact's email or phone needs the contact's name",
+            );
+        }
+        if get(row, "contact_phone").is_some_and(|phone| phone.chars().count() > 40) {
+            problems.add(line, "contact_phone", "at most 40 characters");
+        }
+        if credit_limit.is_some() && !may_set_limits {
+            problems.add(
+                line,
+                "credit_limit",
+                "setting credit limits needs the credit-policy permission",
+            );
+        }
         let id = Uuid::now_v7();
         if let Some(contact) = get(row, "contact_name") {
             contacts.push(json!({
@@ -344,7 +369,14 @@ pub async fn import_customers(
                   segment text, currency text, terms_kind text, terms_days int, credit_limit text)",
             [serde_json::Value::Array(chunk.to_vec()).into()],
         ))
-        .await?;
+        .await
+        .map_err(|error| {
+            if error.to_string().contains("customers_code_key") {
+                AppError::conflict("code", "a customer code in the file was taken while importing; check again")
+            } else {
+                AppError::from(error)
+            }
+        })?;
     }
     for chunk in contacts.chunks(CHUNK) {
         tx.execute_raw(Statement::from_sql_and_values(
@@ -421,6 +453,8 @@ struct Draft {
     currency: Currency,
     external_ref: Option<String>,
     lines: Vec<LineInput>,
+    /// The file line of each invoice line, for reporting.
+    line_rows: Vec<usize>,
 }
 
 fn tax_rate(problems: &mut Problems, line: usize, value: Option<&str>) -> Decimal {
@@ -432,7 +466,15 @@ fn tax_rate(problems: &mut Problems, line: usize, value: Option<&str>) -> Decima
         None => (value, false),
     };
     match decimal(problems, line, "tax_rate", text) {
-        Some(rate) if percent || rate > Decimal::ONE => rate / Decimal::ONE_HUNDRED,
+        Some(rate) if percent => rate / Decimal::ONE_HUNDRED,
+        Some(rate) if rate > Decimal::ONE => {
+            problems.add(
+                line,
+                "tax_rate",
+                format!("write `{value}%` for a percentage, or a fraction such as 0.13"),
+            );
+            Decimal::ZERO
+        }
         Some(rate) => rate,
         None => Decimal::ZERO,
     }
@@ -536,6 +578,11 @@ pub async fn import_invoices(
             get(row, "unit_price").and_then(|v| decimal(&mut problems, line, "unit_price", v));
         let rate = tax_rate(&mut problems, line, get(row, "tax_rate"));
         let (Some(quantity), Some(unit_price)) = (quantity, unit_price) else {
+            for column in ["quantity", "unit_price"] {
+                if get(row, column).is_none() {
+                    problems.add(line, column, "required");
+                }
+            }
             continue;
         };
         let line_input = LineInput {
@@ -546,17 +593,24 @@ pub async fn import_invoices(
         };
         match drafts.get_mut(number) {
             Some(draft) => {
+                let external_ref = get(row, "external_ref").map(str::to_owned);
                 if draft.customer != customer.id
                     || draft.issue_date != issue_date
                     || draft.currency != currency
+                    || draft.due_date != due_date
+                    || (external_ref.is_some() && external_ref != draft.external_ref)
                 {
                     problems.add(
                         line,
                         "number",
-                        format!("{number} has rows with different customers, dates or currencies (its first row is line {})", draft.first_line),
+                        format!(
+                            "{number} has rows with different customers, dates, currencies or references (its first row is line {})",
+                            draft.first_line
+                        ),
                     );
                 }
                 draft.lines.push(line_input);
+                draft.line_rows.push(line);
             }
             None => {
                 order.push(number.to_owned());
@@ -571,6 +625,7 @@ pub async fn import_invoices(
                         currency,
                         external_ref: get(row, "external_ref").map(str::to_owned),
                         lines: vec![line_input],
+                        line_rows: vec![line],
                     },
                 );
             }
@@ -591,6 +646,40 @@ pub async fn import_invoices(
                 draft.first_line,
                 "number",
                 format!("invoice {} exists already", row.code),
+            );
+        }
+    }
+    // External references: unique in the file and in the company.
+    let mut references: HashMap<&str, &str> = HashMap::new();
+    for number in &order {
+        let Some(draft) = drafts.get(number) else {
+            continue;
+        };
+        if let Some(reference) = draft.external_ref.as_deref()
+            && let Some(other) = references.insert(reference, number)
+        {
+            problems.add(
+                draft.first_line,
+                "external_ref",
+                format!("{reference} is also the reference of {other}"),
+            );
+        }
+    }
+    let used = CodeRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT external_ref AS code FROM invoices WHERE external_ref = ANY(SELECT json_array_elements_text($1::json))",
+        [json!(references.keys().collect::<Vec<_>>()).into()],
+    ))
+    .all(&*tx)
+    .await?;
+    for row in used {
+        if let Some(number) = references.get(row.code.as_str())
+            && let Some(draft) = drafts.get(*number)
+        {
+            problems.add(
+                draft.first_line,
+                "external_ref",
+                format!("another invoice has the reference {} already", row.code),
             );
         }
     }
@@ -626,11 +715,17 @@ pub async fn import_invoices(
                     Some("description") => "description",
                     _ => "",
                 };
-                problems.add(
-                    draft.first_line,
-                    column,
-                    format!("invoice {number}: {error}"),
-                );
+                let index = error
+                    .field()
+                    .trim_start_matches("lines[")
+                    .split(']')
+                    .next()
+                    .and_then(|i| i.parse::<usize>().ok());
+                let row = index
+                    .and_then(|i| draft.line_rows.get(i))
+                    .copied()
+                    .unwrap_or(draft.first_line);
+                problems.add(row, column, format!("invoice {number}: {error}"));
             }
         }
     }
@@ -652,8 +747,9 @@ pub async fn import_invoices(
         ))
         .await
         .map_err(|error| {
-            if error.to_string().contains("invoices_external_ref_key") {
-                AppError::validation("external_ref", "an external reference in the file is used already")
+            let text = error.to_string();
+            if text.contains("invoices_external_ref_key") || text.contains("invoices_number_key") {
+                AppError::conflict("number", "an invoice number or reference in the file was taken while importing; check again")
             } else {
                 AppError::from(error)
             }

@@ -143,6 +143,7 @@ receivables_operation!(RecordPayment, no_default);
 receivables_operation!(ReversePayment);
 receivables_operation!(ApplyCredit);
 receivables_operation!(CustomerStatement);
+receivables_operation!(CustomerActivity);
 receivables_operation!(SendStatement);
 receivables_operation!(PublicStatement);
 receivables_operation!(RespondToStatement, no_default);

@@ -8,6 +8,20 @@ pub mod values;
 use crate::identity::graphql::{IdentityMutation, IdentityQuery};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
+/// Runs an area's command for a mutation resolver: the database, the caller and the request id
+/// from the context, the error turned into a GraphQL error with its code. Resolvers stay thin:
+/// `Ok(CustomerPayload { customer: command!(ctx, create_customer, input) })`.
+macro_rules! command {
+    ($ctx:expr, $command:path, $input:expr) => {{
+        let (_, db) = $crate::identity::graphql::services($ctx)?;
+        let request = $crate::identity::graphql::request($ctx)?;
+        $crate::error::IntoApi::api(
+            $command(db, &request.caller, $input, &request.request_id).await,
+        )?
+    }};
+}
+pub(crate) use command;
+
 /// Maximum nesting of a query: deep enough for any screen, shallow enough to stop abuse.
 pub const MAX_DEPTH: usize = 16;
 /// Maximum complexity (fields, with list multipliers) of one operation.

@@ -113,7 +113,23 @@ pub fn parse_decimal(field: &str, value: &str) -> Result<Decimal, AppError> {
 }
 
 /// Trimmed text of 1 to `max` characters.
+/// Text may hold line breaks and tabs, never other control characters (Postgres cannot store
+/// NUL, and the rest only ever come from mistakes or mischief).
+fn control_free(field: &str, value: &str) -> Result<(), AppError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(AppError::validation(
+            field,
+            "contains control characters; use plain text",
+        ));
+    }
+    Ok(())
+}
+
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    control_free(field, value)?;
     let trimmed = value.trim();
     if trimmed.is_empty() || trimmed.chars().count() > max {
         return Err(AppError::validation(
@@ -130,6 +146,9 @@ pub fn optional_text(
     value: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, AppError> {
+    if let Some(value) = value {
+        control_free(field, value)?;
+    }
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) if text.chars().count() > max => Err(AppError::validation(
@@ -149,6 +168,34 @@ pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
             format!("ask for 1 to {MAX_PAGE} items"),
         )),
     }
+}
+
+/// One page of an offset-paged list as a Relay connection with `totalCount`.
+pub fn offset_connection<T: async_graphql::OutputType>(
+    list: &str,
+    items: Vec<T>,
+    has_next: bool,
+    offset: usize,
+    total: i64,
+) -> async_graphql::connection::Connection<String, T, CountedList> {
+    let mut connection = async_graphql::connection::Connection::with_additional_fields(
+        offset > 0,
+        has_next,
+        CountedList { total_count: total },
+    );
+    connection
+        .edges
+        .extend(items.into_iter().enumerate().map(|(index, item)| {
+            async_graphql::connection::Edge::new(offset_cursor(list, offset + index), item)
+        }));
+    connection
+}
+
+/// `totalCount` on every list.
+#[derive(SimpleObject)]
+pub struct CountedList {
+    /// Items matching the filter, across all pages.
+    pub total_count: i64,
 }
 
 /// Cursors for lists ordered by computed values (balances, days overdue): the position in the

@@ -4,8 +4,9 @@
 use super::store::{
     self, CUSTOMERS_RANKED, CUSTOMERS_WITH_BALANCES, ContactRow, CreditEventRow, CustomerRow,
 };
+use crate::api::command;
 use crate::api::values::{
-    Money, offset_cursor, optional_text, page_size, parse_amount, parse_currency, parse_id,
+    Money, offset_connection, optional_text, page_size, parse_amount, parse_currency, parse_id,
     parse_offset_cursor, required_text,
 };
 use crate::audit::{self, AuditEntry};
@@ -13,7 +14,7 @@ use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::identity::graphql::{request, services};
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Access, Permission};
@@ -115,8 +116,116 @@ pub struct Customer {
     pub uuid: Uuid,
 }
 
+/// Something that happened to the customer's account.
+#[derive(SimpleObject, Clone)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// INVOICE_ISSUED, PAYMENT_RECEIVED, PAYMENT_REVERSED, CREDIT_NOTE, WRITE_OFF,
+    /// DISPUTE_OPENED, DISPUTE_RESOLVED, DISPUTE_REJECTED, LIMIT_SET, HOLD_PLACED,
+    /// HOLD_RELEASED, STATEMENT_SENT, STATEMENT_CONFIRMED, STATEMENT_DISPUTED (collections
+    /// activities join with their area).
+    pub kind: String,
+    /// The invoice or credit note number, the payment's reference, the statement's period.
+    pub reference: Option<String>,
+    pub amount: Option<Money>,
+    /// Who did it: a team member, an API key, or the customer.
+    pub actor: Option<String>,
+    /// The reason, note or address that goes with it.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct TimelineRow {
+    at: DateTime<Utc>,
+    kind: String,
+    reference: Option<String>,
+    amount: Option<Decimal>,
+    currency: Option<String>,
+    actor: Option<String>,
+    detail: Option<String>,
+}
+
+const TIMELINE: &str = r#"
+SELECT * FROM (
+    SELECT issued_at AS at, 'INVOICE_ISSUED' AS kind, number AS reference, total AS amount,
+           currency::text AS currency, NULL::text AS actor, NULL::text AS detail
+    FROM invoices WHERE customer_id = $1 AND issued_at IS NOT NULL
+    UNION ALL
+    SELECT created_at, 'PAYMENT_RECEIVED', coalesce(reference, method), amount, currency::text, actor_label, method
+    FROM payments WHERE customer_id = $1
+    UNION ALL
+    SELECT r.reversed_at, 'PAYMENT_REVERSED', coalesce(p.reference, p.method), p.amount, p.currency::text, r.actor_label, r.reason
+    FROM payment_reversals r JOIN payments p ON p.id = r.payment_id WHERE p.customer_id = $1
+    UNION ALL
+    SELECT created_at, 'CREDIT_NOTE', number, amount, currency::text, actor_label, reason
+    FROM credit_notes WHERE customer_id = $1
+    UNION ALL
+    SELECT written_off_at, 'WRITE_OFF', number, amount_written_off, currency::text, NULL, write_off_reason
+    FROM invoices WHERE customer_id = $1 AND written_off_at IS NOT NULL
+    UNION ALL
+    SELECT d.opened_at, 'DISPUTE_OPENED', i.number, d.amount, i.currency::text, d.opened_by, d.reason
+    FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE i.customer_id = $1
+    UNION ALL
+    SELECT d.resolved_at, 'DISPUTE_' || d.status, i.number, d.amount, i.currency::text, d.resolved_by, d.resolution_note
+    FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE i.customer_id = $1 AND d.resolved_at IS NOT NULL
+    UNION ALL
+    SELECT occurred_at, kind, NULL, credit_limit, NULL, actor_label, reason
+    FROM credit_events WHERE customer_id = $1
+    UNION ALL
+    SELECT created_at, 'STATEMENT_SENT', period_from || ' – ' || period_to, NULL, NULL, created_by, sent_to
+    FROM statement_links WHERE customer_id = $1
+    UNION ALL
+    SELECT responded_at, 'STATEMENT_' || response, NULL, NULL, NULL, responder_name, note
+    FROM statement_responses WHERE customer_id = $1
+) t
+ORDER BY at DESC LIMIT $2
+"#;
+
 #[ComplexObject]
 impl Customer {
+    /// What happened on the account, newest first: invoices, payments, reversals, credit notes,
+    /// write-offs, disputes, credit decisions and statements. `first` is 1 to 200 (default 50).
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> ApiResult<Vec<TimelineEntry>> {
+        let first = page_size(first).api()?;
+        let (_, db) = services(ctx)?;
+        let caller = &request(ctx)?.caller;
+        // The timeline shows invoices and payments, so it needs what their lists need.
+        caller.authorize(Permission::ViewInvoices).api()?;
+        caller.authorize(Permission::ViewPayments).api()?;
+        let tenant = caller.require_tenant().api()?;
+        let tx = TenantTx::begin(db, tenant)
+            .await
+            .map_err(AppError::from)
+            .api()?;
+        let rows = TimelineRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            TIMELINE,
+            [self.uuid.into(), (first as i64).into()],
+        ))
+        .all(&*tx)
+        .await
+        .map_err(AppError::from)
+        .api()?;
+        tx.commit().await.map_err(AppError::from).api()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| TimelineEntry {
+                at: row.at,
+                kind: row.kind,
+                reference: row.reference,
+                amount: row.amount.map(|amount| {
+                    Money::new(amount, row.currency.as_deref().unwrap_or(&self.currency))
+                }),
+                actor: row.actor,
+                detail: row.detail,
+            })
+            .collect())
+    }
+
     /// Credit limit changes and holds, newest first, with reasons.
     async fn credit_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CreditEvent>> {
         let (_, db) = services(ctx)?;
@@ -331,10 +440,7 @@ struct PageId {
     id: Uuid,
 }
 
-#[derive(SimpleObject)]
-pub struct CountedList {
-    pub total_count: i64,
-}
+pub use crate::api::values::CountedList;
 
 pub type CustomerConnection = Connection<String, Customer, CountedList>;
 
@@ -522,17 +628,13 @@ pub async fn list_customers(
     let customers = assemble(db, &tx, calendar.today, rows).await?;
     tx.commit().await?;
 
-    let mut connection = Connection::with_additional_fields(
-        offset > 0,
+    Ok(offset_connection(
+        "customers",
+        customers,
         has_next,
-        CountedList { total_count: total },
-    );
-    connection.edges.extend(
-        customers.into_iter().enumerate().map(|(index, customer)| {
-            Edge::new(offset_cursor("customers", offset + index), customer)
-        }),
-    );
-    Ok(connection)
+        offset,
+        total,
+    ))
 }
 
 pub async fn count(tx: &TenantTx, sql: String, values: Vec<Value>) -> Result<i64, AppError> {
@@ -1243,11 +1345,7 @@ impl CustomersMutation {
         ctx: &Context<'_>,
         input: CreateCustomerInput,
     ) -> ApiResult<CustomerPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let customer = create_customer(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let customer = command!(ctx, create_customer, input);
         Ok(CustomerPayload { customer })
     }
 
@@ -1256,11 +1354,7 @@ impl CustomersMutation {
         ctx: &Context<'_>,
         input: UpdateCustomerInput,
     ) -> ApiResult<CustomerPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let customer = update_customer(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let customer = command!(ctx, update_customer, input);
         Ok(CustomerPayload { customer })
     }
 
@@ -1270,11 +1364,7 @@ impl CustomersMutation {
         ctx: &Context<'_>,
         input: ArchiveCustomerInput,
     ) -> ApiResult<CustomerPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let customer = archive_customer(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let customer = command!(ctx, archive_customer, input);
         Ok(CustomerPayload { customer })
     }
 
@@ -1284,11 +1374,7 @@ impl CustomersMutation {
         ctx: &Context<'_>,
         input: SetCreditLimitInput,
     ) -> ApiResult<CustomerPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let customer = set_credit_limit(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let customer = command!(ctx, set_credit_limit, input);
         Ok(CustomerPayload { customer })
     }
 

@@ -10,6 +10,7 @@ use crate::auth::{Caller, RequestContext};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +23,7 @@ use serde_json::json;
 use std::net::SocketAddr;
 
 /// The largest CSV upload: 100,000 invoice lines are about 10 MiB.
-pub const MAX_IMPORT_BODY: usize = 64 * 1024 * 1024;
+pub const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;
 /// Rows in one export, at most.
 const MAX_EXPORT_ROWS: i64 = 1_000_000;
 
@@ -57,6 +58,17 @@ async fn context(
     (context, limited)
 }
 
+/// A query string that does not parse: the JSON error shape, naming what was wrong.
+fn bad_query(rejection: QueryRejection) -> Response {
+    error_response(AppError::validation(
+        "query",
+        format!(
+            "{}; dates are YYYY-MM-DD, flags true or false",
+            rejection.body_text()
+        ),
+    ))
+}
+
 fn csv_response(file_name: &str, body: String) -> Response {
     (
         [
@@ -84,8 +96,12 @@ pub async fn statement_csv(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(customer): Path<String>,
-    Query(params): Query<StatementParams>,
+    params: Result<Query<StatementParams>, QueryRejection>,
 ) -> Response {
+    let Query(params) = match params {
+        Ok(params) => params,
+        Err(rejection) => return bad_query(rejection),
+    };
     let (context, limited) = context(&state, &headers, peer).await;
     if let Some(response) = limited {
         return response;
@@ -184,8 +200,12 @@ pub async fn export_csv(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(what): Path<String>,
-    Query(params): Query<ExportParams>,
+    params: Result<Query<ExportParams>, QueryRejection>,
 ) -> Response {
+    let Query(params) = match params {
+        Ok(params) => params,
+        Err(rejection) => return bad_query(rejection),
+    };
     let (context, limited) = context(&state, &headers, peer).await;
     if let Some(response) = limited {
         return response;
@@ -465,9 +485,13 @@ pub async fn import_csv(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(what): Path<String>,
-    Query(params): Query<ImportParams>,
+    params: Result<Query<ImportParams>, QueryRejection>,
     body: Bytes,
 ) -> Response {
+    let Query(params) = match params {
+        Ok(params) => params,
+        Err(rejection) => return bad_query(rejection),
+    };
     let (context, limited) = context(&state, &headers, peer).await;
     if let Some(response) = limited {
         return response;

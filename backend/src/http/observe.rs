@@ -19,11 +19,17 @@ impl<B> MakeSpan<B> for RequestSpan {
             .and_then(|value| value.to_str().ok())
             .unwrap_or("-");
         // The path only: query strings can carry GraphQL variables, which may be personal data.
+        // Paths that are capabilities (statement and invitation links) are cut at the token.
+        let path = request.uri().path();
+        let path = ["/s/", "/invite/"]
+            .iter()
+            .find(|prefix| path.starts_with(**prefix))
+            .map_or(path, |prefix| &prefix[..prefix.len() - 1]);
         tracing::info_span!(
             "request",
             request_id = %request_id,
             method = %request.method(),
-            path = %request.uri().path(),
+            path = %path,
         )
     }
 }

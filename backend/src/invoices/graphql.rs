@@ -5,8 +5,9 @@
 use super::store::{
     self, AllocationRow, DisputeRow, INVOICE_COLUMNS, INVOICES_FROM, InvoiceRow, LineRow,
 };
+use crate::api::command;
 use crate::api::values::{
-    Date, Money, offset_cursor, optional_text, page_size, parse_amount, parse_currency,
+    Date, Money, offset_connection, optional_text, page_size, parse_amount, parse_currency,
     parse_decimal, parse_id, parse_offset_cursor, required_text,
 };
 use crate::audit::{self, Actor, AuditEntry};
@@ -19,7 +20,7 @@ use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::identity::graphql::{request, services};
 use crate::payments::idempotency;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ErrorCode;
@@ -435,8 +436,13 @@ pub async fn list_invoices(
     {
         let n = conditions.bind(like_pattern(search));
         conditions.fixed(&format!(
-            "(i.number ILIKE ${n} OR i.external_ref ILIKE ${n}
-              OR i.customer_id IN (SELECT k.id FROM customers k WHERE k.name ILIKE ${n} OR k.code ILIKE ${n}))"
+            // Each branch on its own index (trigram on numbers and references, the customer's
+            // invoices by customer); an OR across them would scan every invoice.
+            "i.id IN (
+                SELECT s.id FROM invoices s WHERE s.number ILIKE ${n}
+                UNION SELECT s.id FROM invoices s WHERE s.external_ref ILIKE ${n}
+                UNION SELECT s.id FROM invoices s JOIN customers k ON k.id = s.customer_id
+                      WHERE k.name ILIKE ${n} OR k.code ILIKE ${n})"
         ));
     }
     if let Some(currency) = &filter.currency {
@@ -457,6 +463,10 @@ pub async fn list_invoices(
             conditions.push(clause, date);
         }
     }
+    let only_open = filter.overdue == Some(true)
+        || filter.status.as_ref().is_some_and(|statuses| {
+            !statuses.is_empty() && statuses.iter().all(|status| status.is_open())
+        });
     let default_direction = match order.field {
         InvoiceOrderField::Number | InvoiceOrderField::DueDate => OrderDirection::Asc,
         _ => OrderDirection::Desc,
@@ -472,6 +482,12 @@ pub async fn list_invoices(
         InvoiceOrderField::Total => format!("i.total {direction}, i.id"),
         InvoiceOrderField::BalanceDue => format!("i.balance_due {direction}, i.id"),
         // Most overdue first when descending: open invoices by due date, the rest after.
+        // When only open invoices can match, the due date alone orders them, which the
+        // open-invoices index serves without sorting them all.
+        InvoiceOrderField::DaysOverdue if only_open => format!(
+            "i.due_date {}, i.id",
+            if direction == "DESC" { "ASC" } else { "DESC" }
+        ),
         InvoiceOrderField::DaysOverdue => format!(
             "(i.status IN ('ISSUED', 'PARTIALLY_PAID')) DESC, i.due_date {}, i.id",
             if direction == "DESC" { "ASC" } else { "DESC" }
@@ -509,18 +525,9 @@ pub async fn list_invoices(
     rows.truncate(first);
     let invoices = assemble(&*tx, calendar.today, rows, details).await?;
     tx.commit().await?;
-    let mut connection = Connection::with_additional_fields(
-        offset > 0,
-        has_next,
-        CountedList { total_count: total },
-    );
-    connection.edges.extend(
-        invoices
-            .into_iter()
-            .enumerate()
-            .map(|(index, invoice)| Edge::new(offset_cursor("invoices", offset + index), invoice)),
-    );
-    Ok(connection)
+    Ok(offset_connection(
+        "invoices", invoices, has_next, offset, total,
+    ))
 }
 
 /// Whether the caller may see an invoice of this customer.
@@ -1709,11 +1716,7 @@ pub struct InvoicesMutation;
 
 macro_rules! invoice_mutation {
     ($ctx:expr, $command:ident, $input:expr) => {{
-        let (_, db) = services($ctx)?;
-        let request = request($ctx)?;
-        let invoice = $command(db, &request.caller, $input, &request.request_id)
-            .await
-            .api()?;
+        let invoice = command!($ctx, $command, $input);
         Ok(InvoicePayload { invoice })
     }};
 }
@@ -1780,11 +1783,7 @@ impl InvoicesMutation {
         ctx: &Context<'_>,
         input: OpenDisputeInput,
     ) -> ApiResult<DisputePayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let (dispute, invoice) = open_dispute(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let (dispute, invoice) = command!(ctx, open_dispute, input);
         Ok(DisputePayload { dispute, invoice })
     }
 
@@ -1793,11 +1792,7 @@ impl InvoicesMutation {
         ctx: &Context<'_>,
         input: ResolveDisputeInput,
     ) -> ApiResult<DisputePayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let (dispute, invoice) = resolve_dispute(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let (dispute, invoice) = command!(ctx, resolve_dispute, input);
         Ok(DisputePayload { dispute, invoice })
     }
 
@@ -1807,12 +1802,7 @@ impl InvoicesMutation {
         ctx: &Context<'_>,
         input: CreateCreditNoteInput,
     ) -> ApiResult<CreditNotePayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let (credit_note, invoice) =
-            create_credit_note(db, &request.caller, input, &request.request_id)
-                .await
-                .api()?;
+        let (credit_note, invoice) = command!(ctx, create_credit_note, input);
         Ok(CreditNotePayload {
             credit_note,
             invoice,

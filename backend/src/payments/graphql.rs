@@ -1,9 +1,10 @@
 //! The payments API.
 
 use super::idempotency::{self, key_input};
+use crate::api::command;
 use crate::api::values::{
-    Date, Money, offset_cursor, optional_text, page_size, parse_amount, parse_currency, parse_id,
-    parse_offset_cursor, required_text,
+    Date, Money, offset_connection, optional_text, page_size, parse_amount, parse_currency,
+    parse_id, parse_offset_cursor, required_text,
 };
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
@@ -16,7 +17,7 @@ use crate::error::{ApiResult, AppError, IntoApi};
 use crate::identity::graphql::{request, services};
 use crate::invoices::graphql::{Allocation, CustomerRef, allocation};
 use crate::invoices::store as invoice_store;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Currency;
@@ -907,18 +908,9 @@ pub async fn list_payments(
     rows.truncate(first);
     let payments = assemble(&*tx, rows, with_allocations).await?;
     tx.commit().await?;
-    let mut connection = Connection::with_additional_fields(
-        offset > 0,
-        has_next,
-        CountedList { total_count: total },
-    );
-    connection.edges.extend(
-        payments
-            .into_iter()
-            .enumerate()
-            .map(|(index, payment)| Edge::new(offset_cursor("payments", offset + index), payment)),
-    );
-    Ok(connection)
+    Ok(offset_connection(
+        "payments", payments, has_next, offset, total,
+    ))
 }
 
 pub async fn find_payment(
@@ -1004,11 +996,7 @@ impl PaymentsMutation {
         ctx: &Context<'_>,
         input: RecordPaymentInput,
     ) -> ApiResult<PaymentPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let payment = record_payment(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let payment = command!(ctx, record_payment, input);
         Ok(PaymentPayload { payment })
     }
 
@@ -1018,11 +1006,7 @@ impl PaymentsMutation {
         ctx: &Context<'_>,
         input: AllocatePaymentInput,
     ) -> ApiResult<PaymentPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let payment = allocate_payment(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let payment = command!(ctx, allocate_payment, input);
         Ok(PaymentPayload { payment })
     }
 
@@ -1049,11 +1033,7 @@ impl PaymentsMutation {
         ctx: &Context<'_>,
         input: ReversePaymentInput,
     ) -> ApiResult<PaymentPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let payment = reverse_payment(db, &request.caller, input, &request.request_id)
-            .await
-            .api()?;
+        let payment = command!(ctx, reverse_payment, input);
         Ok(PaymentPayload { payment })
     }
 }

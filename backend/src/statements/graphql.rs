@@ -24,6 +24,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, S
 use uuid::Uuid;
 
 const TOKEN_PREFIX: &str = "duely_stm_";
+/// Invoices one answer may dispute.
+const MAX_DISPUTED: usize = 100;
 /// How long an emailed statement link works.
 const LINK_DAYS: i32 = 30;
 
@@ -64,6 +66,8 @@ pub struct StatementResponse {
     pub responder_name: String,
     pub period_from: Date,
     pub period_to: Date,
+    /// The closing balance the customer was shown when answering.
+    pub closing_balance: Money,
     pub responded_at: DateTime<Utc>,
 }
 
@@ -142,6 +146,8 @@ struct ResponseRow {
     responder_name: String,
     period_from: NaiveDate,
     period_to: NaiveDate,
+    closing_balance: Decimal,
+    currency: String,
     responded_at: DateTime<Utc>,
 }
 
@@ -152,7 +158,8 @@ async fn responses_of(
 ) -> Result<Vec<StatementResponse>, AppError> {
     let rows = ResponseRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT r.response, r.note, r.disputed_numbers, r.responder_name, l.period_from, l.period_to, r.responded_at
+        "SELECT r.response, r.note, r.disputed_numbers, r.responder_name, l.period_from, l.period_to,
+                r.closing_balance, l.currency::text AS currency, r.responded_at
          FROM statement_responses r JOIN statement_links l ON l.id = r.link_id
          WHERE r.customer_id = $1 AND ($2::uuid IS NULL OR r.link_id = $2)
          ORDER BY r.responded_at DESC LIMIT 50",
@@ -173,6 +180,7 @@ async fn responses_of(
             responder_name: row.responder_name,
             period_from: Date(row.period_from),
             period_to: Date(row.period_to),
+            closing_balance: Money::new(row.closing_balance, &row.currency),
             responded_at: row.responded_at,
         })
         .collect())
@@ -194,6 +202,21 @@ async fn visible_customer(
         .filter(|row| visible_to(caller, access, row)))
 }
 
+/// A statement shows invoices and payments: reading one needs both, besides the customer. The
+/// narrowest access wins (a collector sees their assigned customers' statements).
+pub fn statement_access(caller: &Caller) -> Result<Access, AppError> {
+    let accesses = [
+        caller.authorize(Permission::ViewCustomers)?,
+        caller.authorize(Permission::ViewInvoices)?,
+        caller.authorize(Permission::ViewPayments)?,
+    ];
+    Ok(if accesses.contains(&Access::Assigned) {
+        Access::Assigned
+    } else {
+        Access::All
+    })
+}
+
 fn period(from: Date, to: Date) -> Result<(NaiveDate, NaiveDate), AppError> {
     check_period(from.0, to.0).map_err(|error| AppError::validation("to", error))?;
     Ok((from.0, to.0))
@@ -207,7 +230,7 @@ pub async fn customer_statement(
     to: Date,
     currency: Option<String>,
 ) -> Result<Option<CustomerStatement>, AppError> {
-    let access = caller.authorize(Permission::ViewCustomers)?;
+    let access = statement_access(caller)?;
     let tenant = caller.require_tenant()?;
     let (from, to) = period(from, to)?;
     let calendar = db::tenant_calendar(db, tenant).await?;
@@ -315,10 +338,12 @@ pub async fn send_statement(
     input: SendStatementInput,
     request_id: &str,
 ) -> Result<SendStatementPayload, AppError> {
-    // Finance sends statements; collectors send them to the customers they work.
-    let access = caller
+    // Finance sends statements; collectors send them to the customers they work. Either way
+    // the sender must be able to read what the statement shows.
+    caller
         .authorize(Permission::ManageInvoices)
         .or_else(|_| caller.authorize(Permission::WorkCollections))?;
+    let access = statement_access(caller)?;
     let tenant = caller.require_tenant()?;
     let (from, to) = period(input.from, input.to)?;
     let actor = audit::actor_of(db, caller).await?;
@@ -346,6 +371,39 @@ pub async fn send_statement(
     };
     let to_address = EmailAddress::parse(&to_address)
         .map_err(|error| AppError::validation("input.email", error))?;
+    if to > calendar.today {
+        return Err(AppError::validation(
+            "input.to",
+            "a statement ends today at the latest",
+        ));
+    }
+    // Statements go to the customer's own contacts; another address needs someone who may
+    // change the customer's contacts anyway.
+    let known = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM customer_contacts WHERE customer_id = $1 AND lower(email) = $2",
+            [customer.id.into(), to_address.as_str().to_owned().into()],
+        ))
+        .await?
+        .is_some();
+    if !known && caller.authorize(Permission::ManageCustomers).is_err() {
+        return Err(AppError::validation(
+            "input.email",
+            "send to one of the customer's contacts; adding an address to the customer needs the customer-management permission",
+        ));
+    }
+    let closing = store::load_statement(
+        &*tx,
+        customer.clone(),
+        &customer.currency,
+        from,
+        to,
+        &calendar.time_zone,
+    )
+    .await?
+    .statement
+    .closing;
     let token = format!(
         "{TOKEN_PREFIX}{}_{}",
         tenant.0.simple(),
@@ -354,8 +412,8 @@ pub async fn send_statement(
     let expires_at = Utc::now() + chrono::Duration::days(i64::from(LINK_DAYS));
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO statement_links (id, token_hash, customer_id, period_from, period_to, currency, sent_to, expires_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO statement_links (id, token_hash, customer_id, period_from, period_to, currency, sent_to, expires_at, created_by, closing_balance)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         [
             Uuid::now_v7().into(),
             tokens::digest(&token).into(),
@@ -366,6 +424,7 @@ pub async fn send_statement(
             to_address.as_str().to_owned().into(),
             expires_at.into(),
             actor.label().to_owned().into(),
+            closing.into(),
         ],
     ))
     .await?;
@@ -571,13 +630,25 @@ pub async fn respond_to_statement(
 ) -> Result<StatementResponse, AppError> {
     let name = required_text("input.name", &input.name, 200)?;
     let note = optional_text("input.note", input.note.as_deref(), 2000)?;
-    let numbers: Vec<String> = input
-        .disputed_invoice_numbers
-        .unwrap_or_default()
-        .into_iter()
-        .map(|number| number.trim().to_owned())
-        .filter(|number| !number.is_empty())
-        .collect();
+    let mut numbers: Vec<String> = Vec::new();
+    for number in input.disputed_invoice_numbers.unwrap_or_default() {
+        let number = number.trim().to_owned();
+        if !number.is_empty() && !numbers.contains(&number) {
+            numbers.push(number);
+        }
+    }
+    if input.answer == StatementAnswer::Confirmed && !numbers.is_empty() {
+        return Err(AppError::validation(
+            "input.disputedInvoiceNumbers",
+            "a confirmed statement disputes no invoices",
+        ));
+    }
+    if numbers.len() > MAX_DISPUTED {
+        return Err(AppError::validation(
+            "input.disputedInvoiceNumbers",
+            format!("at most {MAX_DISPUTED} invoices"),
+        ));
+    }
     if input.answer == StatementAnswer::Disputed && numbers.is_empty() && note.is_none() {
         return Err(AppError::validation(
             "input.note",
@@ -585,26 +656,45 @@ pub async fn respond_to_statement(
         ));
     }
     let (tx, link) = open_link(db, &input.token).await?;
-    // Disputed invoices must be this customer's open invoices in the statement's currency.
+    // One answer per statement sent: a second is refused rather than opening more disputes.
+    let answered = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM statement_responses WHERE link_id = $1",
+            [link.id.into()],
+        ))
+        .await?
+        .is_some();
+    if answered {
+        return Err(AppError::conflict(
+            "input.token",
+            "This statement has been answered already.",
+        ));
+    }
+    // Disputed invoices must be this customer's open invoices on this statement (issued by its
+    // end, in its currency) without an open dispute already.
     let mut disputed = Vec::with_capacity(numbers.len());
     for (index, number) in numbers.iter().enumerate() {
         let found = tx
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT id, balance_due FROM invoices
+                "SELECT id, balance_due FROM invoices i
                  WHERE number = $1 AND customer_id = $2 AND currency = $3 AND status IN ('ISSUED', 'PARTIALLY_PAID')
+                   AND issue_date <= $4
+                   AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')
                  FOR UPDATE",
                 [
                     number.clone().into(),
                     link.customer_id.into(),
                     link.currency.clone().into(),
+                    link.to.into(),
                 ],
             ))
             .await?
             .ok_or_else(|| {
                 AppError::validation(
                     format!("input.disputedInvoiceNumbers[{index}]"),
-                    format!("{number} is not an open invoice on this statement"),
+                    format!("{number} is not an open, undisputed invoice on this statement"),
                 )
             })?;
         disputed.push((
@@ -618,8 +708,9 @@ pub async fn respond_to_statement(
     };
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO statement_responses (id, link_id, customer_id, response, note, disputed_numbers, responder_name)
-         VALUES ($1, $2, $3, $4, $5, string_to_array($6, chr(31)), $7)",
+        "INSERT INTO statement_responses (id, link_id, customer_id, response, note, disputed_numbers, responder_name, closing_balance)
+         VALUES ($1, $2, $3, $4, $5, string_to_array($6, chr(31)), $7,
+                 (SELECT closing_balance FROM statement_links WHERE id = $2))",
         [
             Uuid::now_v7().into(),
             link.id.into(),

@@ -42,7 +42,12 @@ WHERE customer_id = $1 AND currency = $2 AND status = 'WRITTEN_OFF' AND (written
 const OPEN_AT: &str = r#"
 SELECT i.id, i.number, i.issue_date, i.due_date, i.total,
        i.total
-       - coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.invoice_id = i.id AND (a.created_at AT TIME ZONE $4)::date <= $3), 0)
+       -- Money applied counts from the day it was received (as the ledger dates the payment);
+       -- a reversal from the day it was made.
+       - coalesce((SELECT sum(a.amount) FROM allocations a JOIN payments p ON p.id = a.payment_id
+                   WHERE a.invoice_id = i.id
+                     AND CASE WHEN a.reverses_id IS NULL THEN p.received_on
+                              ELSE (a.created_at AT TIME ZONE $4)::date END <= $3), 0)
        - coalesce((SELECT sum(n.amount) FROM credit_notes n WHERE n.invoice_id = i.id AND n.issued_on <= $3), 0)
        - CASE WHEN i.status = 'WRITTEN_OFF' AND (i.written_off_at AT TIME ZONE $4)::date <= $3 THEN i.amount_written_off ELSE 0 END
        AS balance

@@ -1425,19 +1425,27 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
         json!({ "contacts": [{ "name": "Wang Fang", "email": contact }] }),
     )
     .await;
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    let (from, to) = (
+        (today - chrono::Days::new(90)).to_string(),
+        today.to_string(),
+    );
     let open = issue_invoice(
         &app,
         &owner,
         &id(&buyer),
         "800",
-        json!({ "issueDate": "2026-02-01" }),
+        json!({ "issueDate": (today - chrono::Days::new(30)).to_string() }),
     )
     .await;
     let sent = ok(
         &app,
         &owner,
         "mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo expiresAt } }",
-        json!({ "input": { "customerId": id(&buyer), "from": "2026-01-01", "to": "2026-12-31" } }),
+        json!({ "input": { "customerId": id(&buyer), "from": from, "to": to } }),
         "sendStatement",
     )
     .await;
@@ -1481,7 +1489,7 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
         &app,
         &owner,
         STATEMENT,
-        json!({ "id": id(&buyer), "from": "2026-01-01", "to": "2026-12-31" }),
+        json!({ "id": id(&buyer), "from": from, "to": to }),
         "customerStatement",
     )
     .await;
@@ -1494,6 +1502,50 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
         invoice(&app, &owner, &id(&open)).await["disputes"][0]["status"],
         "OPEN"
     );
+
+    // One answer per statement; a confirmation names no invoices.
+    let again = app
+        .graphql(
+            respond,
+            json!({ "input": { "token": token, "answer": "CONFIRMED", "name": "Wang Fang" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&again), ["CONFLICT"], "{again}");
+    let confused = app
+        .graphql(respond, json!({ "input": { "token": token, "answer": "CONFIRMED", "name": "W", "disputedInvoiceNumbers": [number] } }))
+        .await;
+    assert_eq!(error_codes(&confused), ["VALIDATION"], "{confused}");
+
+    // A statement goes to the customer's contacts, unless the sender may change them; it ends
+    // today at the latest; and only those who may read invoices and payments see one.
+    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    run(
+        &app,
+        &owner,
+        "updateCustomer",
+        "UpdateCustomerInput",
+        json!({ "customerId": id(&buyer), "collectorId": collector.user_id }),
+    )
+    .await;
+    let stranger = app
+        .graphql_as(&collector.access_token, "mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo } }",
+            json!({ "input": { "customerId": id(&buyer), "from": from, "to": to, "email": "someone@elsewhere.example" } }))
+        .await;
+    assert_eq!(error_codes(&stranger), ["VALIDATION"], "{stranger}");
+    let future = app
+        .graphql_as(&owner.access_token, "mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo } }",
+            json!({ "input": { "customerId": id(&buyer), "from": from, "to": (today + chrono::Days::new(5)).to_string() } }))
+        .await;
+    assert_eq!(error_codes(&future), ["VALIDATION"], "{future}");
+    let sales = crate::team::join(&app, &owner, &app.email("sales"), "SALES").await;
+    let denied = app
+        .graphql_as(
+            &sales.access_token,
+            STATEMENT,
+            json!({ "id": id(&buyer), "from": from, "to": to }),
+        )
+        .await;
+    assert_eq!(error_codes(&denied), ["FORBIDDEN"], "{denied}");
 
     // A forged or expired token finds nothing.
     for token in [
@@ -1522,4 +1574,69 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
         )
         .await;
     assert_eq!(error_codes(&expired), ["NOT_FOUND"]);
+}
+
+#[tokio::test]
+async fn the_timeline_shows_everything_that_happened_newest_first() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({ "creditLimit": "1000" })).await;
+    let target = issue_invoice(&app, &owner, &id(&buyer), "300", json!({})).await;
+    let paid = record_payment_raw(&app, &owner, json!({ "customerId": id(&buyer), "amount": "100", "currency": "CNY", "method": "CASH", "reference": "R-1" })).await;
+    let payment_id = paid["data"]["recordPayment"]["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    run(
+        &app,
+        &owner,
+        "openDispute",
+        "OpenDisputeInput",
+        json!({ "invoiceId": id(&target), "reason": "Wrong size", "amount": "50" }),
+    )
+    .await;
+    run(
+        &app,
+        &owner,
+        "reversePayment",
+        "ReversePaymentInput",
+        json!({ "paymentId": payment_id, "reason": "Counterfeit note" }),
+    )
+    .await;
+    run(
+        &app,
+        &owner,
+        "placeCreditHold",
+        "PlaceCreditHoldInput",
+        json!({ "customerId": id(&buyer), "reason": "Bad cash" }),
+    )
+    .await;
+    let timeline = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { customer(id: $id) { timeline { kind reference amount { amount } actor detail } } }",
+        json!({ "id": id(&buyer) }),
+        "customer",
+    )
+    .await;
+    let kinds: Vec<&str> = timeline["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "HOLD_PLACED",
+            "PAYMENT_REVERSED",
+            "DISPUTE_OPENED",
+            "PAYMENT_RECEIVED",
+            "INVOICE_ISSUED",
+            "LIMIT_SET"
+        ],
+        "{timeline}"
+    );
+    assert_eq!(timeline["timeline"][1]["detail"], "Counterfeit note");
+    assert_eq!(timeline["timeline"][4]["reference"], "INV-000001");
 }

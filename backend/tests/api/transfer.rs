@@ -287,3 +287,48 @@ async fn large_files_go_over_rest_and_exports_follow_the_filters_and_permissions
         "{csv}"
     );
 }
+
+#[tokio::test]
+async fn import_problems_point_at_the_row_and_column_that_caused_them() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    create_customer(&app, &owner, "C-1", json!({})).await;
+    let csv = "number,customer_code,issue_date,description,quantity,unit_price,tax_rate,external_ref\n\
+               A-1,C-1,2026-01-05,Steel,2,100,13,R-1\n\
+               A-1,C-1,2026-01-05,Freight,,50,0,R-1\n\
+               A-2,C-1,2026-01-05,Bolts,0,5,0,R-1\n\
+               A-3,C-1,2026-01-05,Nuts,1,5\u{1},0,\n";
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_INVOICES,
+        json!({ "input": { "csv": csv } }),
+        "importInvoices",
+    )
+    .await;
+    let problems: Vec<(i64, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        problems.contains(&(2, "tax_rate".to_owned())),
+        "a bare 13 is ambiguous: {report}"
+    );
+    assert!(
+        problems.contains(&(3, "quantity".to_owned())),
+        "an empty quantity is reported: {report}"
+    );
+    assert!(
+        problems.contains(&(4, "external_ref".to_owned())),
+        "R-1 is A-1's reference: {report}"
+    );
+    assert!(problems.iter().any(|(row, _)| *row == 5), "{report}");
+    assert_eq!(report["imported"], 0);
+}

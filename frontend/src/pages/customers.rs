@@ -426,6 +426,7 @@ fn CustomerView() -> impl IntoView {
                                 })}
                             </div>
                             <CustomerInvoices customer_id=c.id.clone()/>
+                            <CustomerActivity customer_id=c.id.clone()/>
                             <div class="panel">
                                 <h2>{move || text(Msg::Contacts)}</h2>
                                 <ul class="plain-list">
@@ -618,5 +619,105 @@ fn CreditDialog(
                 </div>
             </form>
         </Modal>
+    }
+}
+
+fn timeline_kind(kind: &str) -> Msg {
+    match kind {
+        "INVOICE_ISSUED" => Msg::KindInvoiceIssued,
+        "PAYMENT_RECEIVED" => Msg::KindPaymentReceived,
+        "PAYMENT_REVERSED" => Msg::KindPaymentReversed,
+        "CREDIT_NOTE" => Msg::KindCreditNote,
+        "WRITE_OFF" => Msg::KindWriteOff,
+        "DISPUTE_OPENED" => Msg::KindDisputeOpened,
+        "DISPUTE_RESOLVED" => Msg::KindDisputeResolved,
+        "DISPUTE_REJECTED" => Msg::KindDisputeRejected,
+        "LIMIT_SET" => Msg::KindLimitSet,
+        "HOLD_PLACED" => Msg::KindHoldPlaced,
+        "HOLD_RELEASED" => Msg::KindHoldReleased,
+        "STATEMENT_SENT" => Msg::KindStatementSent,
+        "STATEMENT_CONFIRMED" => Msg::KindStatementConfirmed,
+        _ => Msg::KindStatementDisputed,
+    }
+}
+
+/// The customer's payments and the timeline of everything on the account.
+#[component]
+fn CustomerActivity(customer_id: String) -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let activity = LocalResource::new(move || {
+        let id = customer_id.clone();
+        async move {
+            api::run::<api::CustomerActivity>(api::customer_activity::Variables { id })
+                .await
+                .ok()
+        }
+    });
+    let payments = move || {
+        activity
+            .get()
+            .flatten()
+            .map(|data| {
+                data.payments
+                    .edges
+                    .into_iter()
+                    .map(|edge| edge.node)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let timeline = move || {
+        activity
+            .get()
+            .flatten()
+            .and_then(|data| data.customer)
+            .map(|customer| customer.timeline)
+            .unwrap_or_default()
+    };
+    view! {
+        <DataTable
+            caption=Signal::derive(move || text(Msg::PaymentsReceived).to_owned())
+            headers=Signal::derive(move || vec![text(Msg::ReceivedOn), text(Msg::Method), text(Msg::Reference), text(Msg::Amount), text(Msg::Unapplied)])
+            row_count=Signal::derive(move || payments().len())
+            empty=Signal::derive(move || text(Msg::NoPayments))
+        >
+            <For each=payments key=|row| (row.id.clone(), row.reversed) let:row>
+                <tr data-testid="customer-payment-row" class:reversal=row.reversed>
+                    <td>{display::date(locale.get_untracked(), &row.received_on)}</td>
+                    <td>{crate::i18n::payment_method_text(locale.get_untracked(), &format!("{:?}", row.method))}</td>
+                    <td>{row.reference.clone().unwrap_or_default()}</td>
+                    <td class="num">{show(locale.get_untracked(), &row.amount.amount, &row.amount.currency)}</td>
+                    <td class="num">{show(locale.get_untracked(), &row.unapplied.amount, &row.unapplied.currency)}</td>
+                </tr>
+            </For>
+        </DataTable>
+        <div class="panel">
+            <h2>{move || text(Msg::Timeline)}</h2>
+            {move || {
+                let entries = timeline();
+                if entries.is_empty() {
+                    view! { <p>{text(Msg::NoActivity)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="timeline" data-testid="customer-timeline">
+                            {entries.into_iter().map(|entry| {
+                                let l = locale.get_untracked();
+                                view! {
+                                    <li>
+                                        <time>{display::date(l, &entry.at)}</time>
+                                        <strong>{text(timeline_kind(&entry.kind))}</strong>
+                                        {entry.reference.clone().map(|r| format!(" {r}"))}
+                                        {entry.amount.as_ref().map(|m| format!(" · {}", show(l, &m.amount, &m.currency)))}
+                                        {entry.actor.clone().map(|a| format!(" · {a}"))}
+                                        {entry.detail.clone().map(|d| format!(" · {d}"))}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }
+            }}
+        </div>
     }
 }

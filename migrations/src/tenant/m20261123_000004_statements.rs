@@ -21,6 +21,8 @@ impl MigrationTrait for Migration {
                     period_to   date NOT NULL CHECK (period_to >= period_from),
                     currency    char(3) NOT NULL,
                     sent_to     text NOT NULL,
+                    -- What the statement said when it was sent, so an answer refers to figures.
+                    closing_balance numeric(20, 4) NOT NULL,
                     expires_at  timestamptz NOT NULL,
                     created_by  text NOT NULL,
                     created_at  timestamptz NOT NULL DEFAULT now()
@@ -35,9 +37,13 @@ impl MigrationTrait for Migration {
                     note            text,
                     disputed_numbers text[] NOT NULL DEFAULT '{}',
                     responder_name  text NOT NULL,
+                    -- The closing balance the customer saw when answering.
+                    closing_balance numeric(20, 4) NOT NULL,
                     responded_at    timestamptz NOT NULL DEFAULT now()
                 );
                 CREATE INDEX statement_responses_customer_idx ON statement_responses (customer_id, responded_at DESC);
+                -- One answer per statement sent.
+                CREATE UNIQUE INDEX statement_responses_link_key ON statement_responses (link_id);
                 CREATE TRIGGER statement_responses_append_only BEFORE UPDATE OR DELETE ON statement_responses
                     FOR EACH ROW EXECUTE FUNCTION refuse_change();
                 "#,
