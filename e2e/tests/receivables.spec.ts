@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { emailTo } from "./mail";
 
 const password = "receivables-on-time";
@@ -71,6 +72,11 @@ test("a finance lead creates a customer, issues an invoice, records a partial pa
   await expect(page.getByTestId("statement-line")).toHaveCount(2);
   await expect(page.getByTestId("closing-balance")).toHaveText("CN¥6,011.50");
   await expect(page.getByTestId("download-csv")).toHaveAttribute("href", /^data:text\/csv/);
+  const pdfDownload = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download PDF" }).click();
+  const pdf = readFileSync((await (await pdfDownload).path())!, "latin1");
+  expect(pdf.startsWith("%PDF-1.4")).toBeTruthy();
+  expect(pdf).toContain("(6,011.50)");
   await page.getByTestId("send-statement").click();
   await expect(page.getByText(`Statement sent to wang.${id}@buyer.example`)).toBeVisible();
 

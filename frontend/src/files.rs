@@ -5,7 +5,8 @@ use crate::api;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// Fetches `path` with the session's token and saves it as `file_name`.
+/// Fetches `path` with the session's token and saves it as `file_name`. Duely's downloads are
+/// text (CSV, and PDF written in ASCII), so the body is read as text.
 pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
     let mut request = gloo_net::http::Request::get(path);
     if let Some(token) = api::access_token() {
@@ -21,7 +22,11 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
     }
     let parts = js_sys::Array::of1(&JsValue::from_str(&text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
+    options.set_type(if file_name.ends_with(".pdf") {
+        "application/pdf"
+    } else {
+        "text/csv;charset=utf-8"
+    });
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "cannot make the file".to_owned())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)

@@ -293,6 +293,7 @@ pub enum Msg {
     KindStatementSent,
     KindStatementConfirmed,
     KindStatementDisputed,
+    DownloadPdf,
 }
 
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
@@ -582,6 +583,7 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             KindStatementSent => "发送对账单",
             KindStatementConfirmed => "客户确认对账单",
             KindStatementDisputed => "客户对对账单有异议",
+            DownloadPdf => "下载 PDF",
         },
         Locale::En => match msg {
             SkipToContent => "Skip to main content",
@@ -881,6 +883,7 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             KindStatementSent => "Statement sent",
             KindStatementConfirmed => "Statement confirmed",
             KindStatementDisputed => "Statement disputed",
+            DownloadPdf => "Download PDF",
         },
     }
 }

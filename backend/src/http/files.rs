@@ -121,6 +121,64 @@ pub async fn statement_csv(
     }
 }
 
+fn pdf_response(file_name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /api/customers/{id}/statement.pdf?from=YYYY-MM-DD&to=YYYY-MM-DD`
+pub async fn statement_pdf(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(customer): Path<String>,
+    params: Result<Query<StatementParams>, QueryRejection>,
+) -> Response {
+    let Query(params) = match params {
+        Ok(params) => params,
+        Err(rejection) => return bad_query(rejection),
+    };
+    let (context, limited) = context(&state, &headers, peer).await;
+    if let Some(response) = limited {
+        return response;
+    }
+    match crate::statements::graphql::statement_pdf(
+        &state.db,
+        &context.caller,
+        &async_graphql::ID(customer),
+        Date(params.from),
+        Date(params.to),
+    )
+    .await
+    {
+        Ok(Some(pdf)) => pdf_response(&format!("statement-{}-{}.pdf", params.from, params.to), pdf),
+        Ok(None) => error_response(AppError::not_found("No such customer.")),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /api/statements/{token}/statement.pdf`: the PDF of an emailed statement link, for the
+/// customer who holds the link (no sign-in).
+pub async fn public_statement_pdf(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Response {
+    match crate::statements::graphql::public_statement_pdf(&state.db, &token).await {
+        Ok(pdf) => pdf_response("statement.pdf", pdf),
+        Err(error) => error_response(error),
+    }
+}
+
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportParams {

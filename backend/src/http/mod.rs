@@ -49,6 +49,14 @@ pub fn router(state: AppState) -> Router {
             "/api/customers/{id}/statement.csv",
             get(files::statement_csv),
         )
+        .route(
+            "/api/customers/{id}/statement.pdf",
+            get(files::statement_pdf),
+        )
+        .route(
+            "/api/statements/{token}/statement.pdf",
+            get(files::public_statement_pdf),
+        )
         .route("/api/exports/{file}", get(files::export_csv))
         .route(
             "/api/imports/{kind}",

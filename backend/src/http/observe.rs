@@ -21,7 +21,7 @@ impl<B> MakeSpan<B> for RequestSpan {
         // The path only: query strings can carry GraphQL variables, which may be personal data.
         // Paths that are capabilities (statement and invitation links) are cut at the token.
         let path = request.uri().path();
-        let path = ["/s/", "/invite/"]
+        let path = ["/s/", "/invite/", "/api/statements/"]
             .iter()
             .find(|prefix| path.starts_with(**prefix))
             .map_or(path, |prefix| &prefix[..prefix.len() - 1]);

@@ -263,6 +263,40 @@ pub async fn statement_csv(
     Ok(statement.map(|statement| to_csv(&statement)))
 }
 
+/// A statement as PDF for the REST download, with the same access rule as the query; in the
+/// company's language.
+pub async fn statement_pdf(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    customer_id: &ID,
+    from: Date,
+    to: Date,
+) -> Result<Option<Vec<u8>>, AppError> {
+    let Some(statement) = customer_statement(db, caller, customer_id, from, to, None).await? else {
+        return Ok(None);
+    };
+    let tenant = caller.require_tenant()?;
+    let company = db::tenant_calendar(db, tenant).await?.name;
+    let locale = company_locale(db, tenant).await?;
+    Ok(Some(super::pdf::render(&statement, &company, locale)))
+}
+
+/// The PDF behind an emailed statement link.
+pub async fn public_statement_pdf(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Vec<u8>, AppError> {
+    let (tx, link) = open_link(db, token).await?;
+    tx.commit().await?;
+    let public = public_statement(db, token).await?;
+    let locale = company_locale(db, link.tenant).await?;
+    Ok(super::pdf::render(
+        &public.statement,
+        &public.company_name,
+        locale,
+    ))
+}
+
 pub fn to_csv(statement: &CustomerStatement) -> String {
     let mut rows = vec![vec![
         "date".to_owned(),

@@ -9,6 +9,7 @@
 //! It reaches this one customer's statement for this one period, nothing else of the tenant.
 
 pub mod graphql;
+pub mod pdf;
 mod store;
 
 pub use store::{StatementData, load_statement};

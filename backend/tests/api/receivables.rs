@@ -1640,3 +1640,211 @@ async fn the_timeline_shows_everything_that_happened_newest_first() {
     assert_eq!(timeline["timeline"][1]["detail"], "Counterfeit note");
     assert_eq!(timeline["timeline"][4]["reference"], "INV-000001");
 }
+
+#[tokio::test]
+async fn each_remaining_mutation_refuses_what_its_state_does_not_allow() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let issued = issue_invoice(&app, &owner, &id(&buyer), "100", json!({})).await;
+    let expect = |body: Value, code: &str, field: Option<&str>| {
+        assert_eq!(error_codes(&body), [code], "{body}");
+        if let Some(field) = field {
+            assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+        }
+    };
+    expect(
+        run(
+            &app,
+            &owner,
+            "updateInvoice",
+            "UpdateInvoiceInput",
+            json!({ "invoiceId": id(&issued), "notes": "x" }),
+        )
+        .await,
+        "CONFLICT",
+        Some("input.invoiceId"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "archiveCustomer",
+            "ArchiveCustomerInput",
+            json!({ "customerId": id(&buyer) }),
+        )
+        .await,
+        "CONFLICT",
+        Some("input.customerId"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "createCreditNote",
+            "CreateCreditNoteInput",
+            json!({ "invoiceId": id(&issued), "amount": "100.01", "reason": "x" }),
+        )
+        .await,
+        "VALIDATION",
+        Some("input.amount"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "openDispute",
+            "OpenDisputeInput",
+            json!({ "invoiceId": id(&issued), "amount": "500", "reason": "x" }),
+        )
+        .await,
+        "VALIDATION",
+        Some("input.amount"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "openDispute",
+            "OpenDisputeInput",
+            json!({ "invoiceId": id(&issued), "reason": " " }),
+        )
+        .await,
+        "VALIDATION",
+        Some("input.reason"),
+    );
+    let dispute = ok(
+        &app,
+        &owner,
+        "mutation($input: OpenDisputeInput!) { openDispute(input: $input) { dispute { id } } }",
+        json!({ "input": { "invoiceId": id(&issued), "reason": "Late delivery" } }),
+        "openDispute",
+    )
+    .await;
+    let dispute_id = dispute["dispute"]["id"].as_str().unwrap().to_owned();
+    let resolve =
+        json!({ "disputeId": dispute_id, "outcome": "REJECTED", "note": "Delivered on time" });
+    assert!(
+        run(
+            &app,
+            &owner,
+            "resolveDispute",
+            "ResolveDisputeInput",
+            resolve.clone()
+        )
+        .await
+        .get("errors")
+        .is_none()
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "resolveDispute",
+            "ResolveDisputeInput",
+            resolve,
+        )
+        .await,
+        "CONFLICT",
+        Some("input.disputeId"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "applyCredit",
+            "ApplyCreditInput",
+            json!({ "customerId": id(&buyer) }),
+        )
+        .await,
+        "CONFLICT",
+        Some("input.customerId"),
+    );
+    let paid = record_payment_raw(
+        &app,
+        &owner,
+        json!({ "customerId": id(&buyer), "amount": "100", "currency": "CNY", "method": "CASH" }),
+    )
+    .await;
+    let payment_id = paid["data"]["recordPayment"]["payment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    expect(
+        run(
+            &app,
+            &owner,
+            "allocatePayment",
+            "AllocatePaymentInput",
+            json!({ "paymentId": payment_id }),
+        )
+        .await,
+        "CONFLICT",
+        Some("input.paymentId"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "writeOffInvoice",
+            "WriteOffInvoiceInput",
+            json!({ "invoiceId": id(&issued), "reason": "x" }),
+        )
+        .await,
+        "CONFLICT",
+        Some("input.invoiceId"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "voidInvoice",
+            "VoidInvoiceInput",
+            json!({ "invoiceId": id(&issued), "reason": "x" }),
+        )
+        .await,
+        "CONFLICT",
+        Some("input.invoiceId"),
+    );
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today
+        .to_string();
+    expect(
+        run(
+            &app,
+            &owner,
+            "sendStatement",
+            "SendStatementInput",
+            json!({ "customerId": id(&buyer), "from": today, "to": today }),
+        )
+        .await,
+        "VALIDATION",
+        Some("input.email"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "setCreditLimit",
+            "SetCreditLimitInput",
+            json!({ "customerId": id(&buyer), "creditLimit": "-5", "reason": "x" }),
+        )
+        .await,
+        "VALIDATION",
+        Some("input.creditLimit"),
+    );
+    expect(
+        run(
+            &app,
+            &owner,
+            "updateCustomer",
+            "UpdateCustomerInput",
+            json!({ "customerId": id(&buyer), "paymentTermsDays": -1 }),
+        )
+        .await,
+        "VALIDATION",
+        Some("input.paymentTermsDays"),
+    );
+}

@@ -332,3 +332,59 @@ async fn import_problems_point_at_the_row_and_column_that_caused_them() {
     assert!(problems.iter().any(|(row, _)| *row == 5), "{report}");
     assert_eq!(report["imported"], 0);
 }
+
+#[tokio::test]
+async fn a_statement_downloads_as_a_pdf_that_carries_its_chinese_text() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "SH-1", json!({ "name": "上海物流" })).await;
+    issue_invoice(
+        &app,
+        &owner,
+        buyer["id"].as_str().unwrap(),
+        "1234.5",
+        json!({ "issueDate": "2026-01-10" }),
+    )
+    .await;
+    let path = format!(
+        "/api/customers/{}/statement.pdf?from=2026-01-01&to=2026-06-30",
+        buyer["id"].as_str().unwrap()
+    );
+    let response = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&owner.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let pdf = response.text().await.unwrap();
+    assert!(pdf.starts_with("%PDF-1.4") && pdf.trim_end().ends_with("%%EOF"));
+    let name_hex: String = "上海物流"
+        .encode_utf16()
+        .map(|unit| format!("{unit:04X}"))
+        .collect();
+    assert!(pdf.contains(&name_hex), "the customer's name is in the PDF");
+    assert!(pdf.contains("(1,234.50)"), "the amount, grouped");
+    let other = app.sign_up("Globex", &app.email("globex")).await;
+    let response = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&other.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        404,
+        "another company's customer is not found"
+    );
+    let forged = app
+        .client
+        .get(app.url("/api/statements/duely_stm_x/statement.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 404);
+}

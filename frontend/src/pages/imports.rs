@@ -157,7 +157,11 @@ fn ImportBox(kind: &'static str, title: Msg, columns: &'static str) -> impl Into
 
 /// A button that downloads `path` (an export with the list's filters) as `file_name`.
 #[component]
-pub fn ExportButton(#[prop(into)] path: Signal<String>, file_name: &'static str) -> impl IntoView {
+pub fn ExportButton(
+    #[prop(into)] path: Signal<String>,
+    file_name: &'static str,
+    #[prop(default = Msg::ExportCsv)] label: Msg,
+) -> impl IntoView {
     let text = use_text();
     let toasts = use_toasts();
     let busy = RwSignal::new(false);
@@ -173,7 +177,7 @@ pub fn ExportButton(#[prop(into)] path: Signal<String>, file_name: &'static str)
     };
     view! {
         <button type="button" class="button button-secondary" data-testid="export-csv" disabled=move || busy.get() on:click=click>
-            {move || text(Msg::ExportCsv)}
+            {move || text(label)}
         </button>
     }
 }

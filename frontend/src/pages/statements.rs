@@ -310,11 +310,13 @@ fn TeamStatement() -> impl IntoView {
                 Some(Ok(Some(s))) => {
                     let href = csv_href(&s);
                     let file = format!("statement-{}-{}-{}.csv", s.customer.code, s.from, s.to);
+                    let pdf_path = format!("/api/customers/{}/statement.pdf?from={}&to={}", s.customer.id, s.from, s.to);
                     let responses = s.responses.clone();
                     view! {
                         <h2 data-testid="statement-customer">{s.customer.name.clone()}</h2>
                         <div class="actions no-print">
                             <a class="button button-secondary" href=href download=file data-testid="download-csv">{move || text(Msg::DownloadCsv)}</a>
+                            <super::ExportButton path=Signal::derive({ let p = pdf_path.clone(); move || p.clone() }) file_name="statement.pdf" label=Msg::DownloadPdf/>
                             <button type="button" class="button button-secondary" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>{move || text(Msg::Print)}</button>
                         </div>
                         <StatementBody statement=s/>
@@ -426,6 +428,7 @@ pub fn PublicStatementPage() -> impl IntoView {
                             <h1>{move || text(Msg::Statement)}" · "{s.customer.name.clone()}</h1>
                             <p class="lead">{move || text(Msg::PublicStatementLead)}</p>
                         </header>
+                        <p><a class="button button-secondary" href=format!("/api/statements/{}/statement.pdf", token()) download="statement.pdf" data-testid="public-pdf">{move || text(Msg::DownloadPdf)}</a></p>
                         <StatementBody statement=s.clone()/>
                         <div class="panel">
                             <h2>{move || text(Msg::OpenAtEnd)}</h2>
