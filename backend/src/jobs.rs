@@ -107,6 +107,15 @@ impl Registry {
     pub fn standard() -> Self {
         let mut registry = Registry::default();
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
+        registry.register(
+            crate::collections::promises::JOB_KIND,
+            crate::collections::promises::EvaluatePromises,
+        );
+        // 23:00 UTC: early morning in China, before collectors start their day.
+        registry.daily(
+            crate::collections::promises::JOB_KIND,
+            NaiveTime::from_hms_opt(23, 0, 0).unwrap_or(NaiveTime::MIN),
+        );
         // 03:00 UTC: night in China and in most of Europe.
         registry.daily(
             housekeeping::KIND,
@@ -315,7 +324,7 @@ mod tests {
     #[test]
     fn the_standard_registry_claims_only_its_own_kinds() {
         let registry = Registry::standard();
-        assert_eq!(registry.kinds(), "housekeeping");
-        assert_eq!(registry.daily.len(), 1);
+        assert_eq!(registry.kinds(), "housekeeping,promises.evaluate");
+        assert_eq!(registry.daily.len(), 2);
     }
 }

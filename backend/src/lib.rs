@@ -5,6 +5,7 @@ pub mod api;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod collections;
 pub mod config;
 pub mod csv;
 pub mod customers;

@@ -165,6 +165,23 @@ impl invoices::InvoiceFilter {
     }
 }
 
+macro_rules! collections_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/collections.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+collections_operation!(CustomerCollections);
+collections_operation!(LogActivity);
+collections_operation!(CancelPromise);
+
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {

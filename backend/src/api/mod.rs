@@ -38,6 +38,7 @@ pub struct Query(
     crate::invoices::graphql::InvoicesQuery,
     crate::payments::graphql::PaymentsQuery,
     crate::statements::graphql::StatementsQuery,
+    crate::collections::graphql::CollectionsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -48,6 +49,7 @@ pub struct Mutation(
     crate::payments::graphql::PaymentsMutation,
     crate::statements::graphql::StatementsMutation,
     crate::imports::ImportsMutation,
+    crate::collections::graphql::CollectionsMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

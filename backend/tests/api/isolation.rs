@@ -52,6 +52,12 @@ const CASES: &[&str] = &[
     "Query.publicStatement.token",
     "Mutation.sendStatement.input.customerId",
     "Mutation.respondToStatement.input.token",
+    "Mutation.logCollectionActivity.input.customerId",
+    "Mutation.logCollectionActivity.input.invoiceIds",
+    "Mutation.cancelPromise.input.promiseId",
+    "Query.collectionActivities.filter.customerId",
+    "Query.collectionActivities.filter.invoiceId",
+    "Query.promisesToPay.filter.customerId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -624,6 +630,67 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
             "query($id: ID!) { payments(filter: { customerId: $id }) { totalCount } }",
             json!({ "id": customer_id }),
             "payments",
+        ),
+    ] {
+        let body = as_acme(query.to_owned(), variables).await;
+        assert_eq!(body["data"][path]["totalCount"], 0, "{case}: {body}");
+    }
+    // Collections: Globex's customer and invoice cannot be logged against, and Globex's
+    // promise cannot be cancelled; filters by Globex's ids find nothing.
+    let globex_promise = ok(
+        &app,
+        &globex,
+        "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { promise { id } } } }",
+        json!({ "input": { "customerId": customer_id, "channel": "PHONE", "outcome": "PROMISE_TO_PAY",
+            "promise": { "amount": "1", "promisedDate": "2099-01-01" } } }),
+        "logCollectionActivity",
+    )
+    .await["activity"]["promise"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let log = "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { id } } }";
+    let body = as_acme(log.to_owned(), json!({ "input": { "customerId": customer_id, "channel": "PHONE", "outcome": "NO_ANSWER" } })).await;
+    assert_eq!(
+        error_codes(&body),
+        ["NOT_FOUND"],
+        "Mutation.logCollectionActivity.input.customerId: {body}"
+    );
+    let body = as_acme(log.to_owned(), json!({ "input": { "customerId": acme_customer_id, "channel": "PHONE", "outcome": "NO_ANSWER", "invoiceIds": [open_id] } })).await;
+    assert_eq!(
+        error_codes(&body),
+        ["VALIDATION"],
+        "Mutation.logCollectionActivity.input.invoiceIds: {body}"
+    );
+    let body = as_acme(
+        "mutation($input: CancelPromiseInput!) { cancelPromise(input: $input) { promise { id } } }"
+            .to_owned(),
+        json!({ "input": { "promiseId": globex_promise, "reason": "x" } }),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&body),
+        ["NOT_FOUND"],
+        "Mutation.cancelPromise.input.promiseId: {body}"
+    );
+    for (case, query, variables, path) in [
+        (
+            "Query.collectionActivities.filter.customerId",
+            "query($id: ID!) { collectionActivities(filter: { customerId: $id }) { totalCount } }",
+            json!({ "id": customer_id }),
+            "collectionActivities",
+        ),
+        (
+            "Query.collectionActivities.filter.invoiceId",
+            "query($id: ID!) { collectionActivities(filter: { invoiceId: $id }) { totalCount } }",
+            json!({ "id": open_id }),
+            "collectionActivities",
+        ),
+        (
+            "Query.promisesToPay.filter.customerId",
+            "query($id: ID!) { promisesToPay(filter: { customerId: $id }) { totalCount } }",
+            json!({ "id": customer_id }),
+            "promisesToPay",
         ),
     ] {
         let body = as_acme(query.to_owned(), variables).await;

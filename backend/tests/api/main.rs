@@ -4,6 +4,7 @@
 
 mod api_keys;
 mod audit;
+mod collections;
 mod graphql_http;
 mod health;
 mod helpers;

@@ -426,6 +426,7 @@ fn CustomerView() -> impl IntoView {
                                 })}
                             </div>
                             <CustomerInvoices customer_id=c.id.clone()/>
+                            <super::collections::CustomerCollectionsPanel customer_id=c.id.clone()/>
                             <CustomerActivity customer_id=c.id.clone()/>
                             <div class="panel">
                                 <h2>{move || text(Msg::Contacts)}</h2>

@@ -4,6 +4,7 @@ mod accept_invitation;
 mod access;
 mod api_keys;
 mod audit;
+mod collections;
 mod customers;
 mod home;
 mod imports;

@@ -7,6 +7,7 @@ mod m20261123_000001_settings;
 mod m20261123_000002_audit_log;
 mod m20261123_000003_receivables;
 mod m20261123_000004_statements;
+mod m20261123_000005_collections;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -14,5 +15,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000002_audit_log::Migration),
         Box::new(m20261123_000003_receivables::Migration),
         Box::new(m20261123_000004_statements::Migration),
+        Box::new(m20261123_000005_collections::Migration),
     ]
 }

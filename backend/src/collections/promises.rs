@@ -1,0 +1,135 @@
+//! Judging open promises, and the daily job that does it for every company.
+
+use crate::audit::{self, Actor, AuditEntry};
+use crate::db::{self, TenantTx};
+use crate::jobs::{ClaimedJob, JobHandler};
+use chrono::NaiveDate;
+use domain::TenantId;
+use domain::collections::{PromiseStatus, evaluate_promise, promise_deadline};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use uuid::Uuid;
+
+pub const JOB_KIND: &str = "promises.evaluate";
+
+#[derive(Debug, FromQueryResult)]
+struct OpenPromise {
+    id: Uuid,
+    customer_id: Uuid,
+    amount: Decimal,
+    promised_date: NaiveDate,
+    paid: Decimal,
+}
+
+/// What money counts towards each open promise: payments of the customer in the promise's
+/// currency received from the day it was made until its date plus the grace days, not reversed;
+/// for a promise that names invoices, only what those payments allocated to them.
+const OPEN_WITH_PAID: &str = r#"
+SELECT p.id, p.customer_id, p.amount, p.promised_date,
+       CASE WHEN EXISTS (SELECT 1 FROM promise_invoices pi WHERE pi.promise_id = p.id)
+       THEN coalesce((
+           SELECT sum(a.amount) FROM allocations a JOIN payments y ON y.id = a.payment_id
+           WHERE a.invoice_id IN (SELECT pi.invoice_id FROM promise_invoices pi WHERE pi.promise_id = p.id)
+             AND y.customer_id = p.customer_id
+             AND y.received_on BETWEEN (p.created_at AT TIME ZONE $2)::date AND p.promised_date + $1::int
+             AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = y.id)), 0)
+       ELSE coalesce((
+           SELECT sum(y.amount) FROM payments y
+           WHERE y.customer_id = p.customer_id AND y.currency = p.currency
+             AND y.received_on BETWEEN (p.created_at AT TIME ZONE $2)::date AND p.promised_date + $1::int
+             AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = y.id)), 0)
+       END AS paid
+FROM promises p
+WHERE p.status = 'OPEN'
+"#;
+
+/// Judges every open promise of `tenant` as of `today`. Returns how many changed status.
+pub async fn evaluate(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    today: NaiveDate,
+) -> Result<usize, DbErr> {
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let grace: u32 = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT value FROM settings WHERE key = 'promises.grace_days'",
+        ))
+        .await?
+        .and_then(|row| row.try_get::<serde_json::Value>("", "value").ok())
+        .and_then(|value| value.as_u64())
+        .and_then(|days| u32::try_from(days).ok())
+        .unwrap_or(3);
+    let open = OpenPromise::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        OPEN_WITH_PAID,
+        [i64::from(grace).into(), calendar.time_zone.clone().into()],
+    ))
+    .all(&*tx)
+    .await?;
+    let mut changed = 0;
+    for promise in open {
+        let deadline = promise_deadline(promise.promised_date, grace);
+        let status = evaluate_promise(promise.amount, promise.paid, deadline, today);
+        if status == PromiseStatus::Open {
+            continue;
+        }
+        changed += 1;
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE promises SET status = $2, paid_amount = $3, settled_at = now() WHERE id = $1 AND status = 'OPEN'",
+            [promise.id.into(), status.as_str().into(), promise.paid.into()],
+        ))
+        .await?;
+        audit::record(
+            &*tx,
+            tenant,
+            AuditEntry {
+                actor: Actor::System,
+                action: match status {
+                    PromiseStatus::Kept => "promise.kept",
+                    PromiseStatus::PartiallyKept => "promise.partially_kept",
+                    _ => "promise.broken",
+                },
+                entity_type: "customer",
+                entity_id: Some(promise.customer_id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({
+                    "promiseId": promise.id.to_string(),
+                    "amount": promise.amount.to_string(),
+                    "paid": promise.paid.to_string(),
+                    "promisedDate": promise.promised_date.to_string(),
+                })),
+                request_id: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// The daily job: every active company's promises, each as of its own today.
+pub struct EvaluatePromises;
+
+#[async_trait::async_trait]
+impl JobHandler for EvaluatePromises {
+    async fn run(&self, db: &DatabaseConnection, _job: &ClaimedJob) -> anyhow::Result<()> {
+        let tenants = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT id FROM public.tenants WHERE status = 'ACTIVE'",
+            ))
+            .await?;
+        for row in tenants {
+            let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "id")?);
+            let today = db::tenant_calendar(db, tenant).await?.today;
+            let changed = evaluate(db, tenant, today).await?;
+            if changed > 0 {
+                tracing::info!(%tenant, changed, "promises judged");
+            }
+        }
+        Ok(())
+    }
+}

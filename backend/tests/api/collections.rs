@@ -1,0 +1,236 @@
+//! Collections: the activity log and promises to pay, judged by a job whose clock is the
+//! caller's.
+
+use crate::helpers::{count, error_codes, spawn_app};
+use crate::receivables::{create_customer, issue_invoice, ok, record_payment_raw};
+use chrono::Days;
+use duely_backend::collections::promises;
+use serde_json::{Value, json};
+
+const LOG: &str = "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) {
+    activity { id channel outcome note invoices { number } loggedBy promise { id status amount { amount } promisedDate } } } }";
+const PROMISES: &str = "query($id: ID!) { promisesToPay(filter: { customerId: $id }) { totalCount edges { node { id status paidAmount { amount } } } } }";
+
+fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_collector_logs_a_call_with_a_promise_and_the_job_judges_it() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let mine = create_customer(
+        &app,
+        &owner,
+        "MINE",
+        json!({ "collectorId": collector.user_id }),
+    )
+    .await;
+    let other = create_customer(&app, &owner, "OTHER", json!({})).await;
+    let invoice = issue_invoice(&app, &owner, &id(&mine), "1000", json!({})).await;
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    let promised = today + Days::new(7);
+
+    let logged = ok(
+        &app,
+        &collector,
+        LOG,
+        json!({ "input": {
+            "customerId": id(&mine), "invoiceIds": [id(&invoice)], "channel": "PHONE", "outcome": "PROMISE_TO_PAY",
+            "note": "Finance head promised the transfer next week", "contactName": "Wang Fang",
+            "promise": { "amount": "600", "promisedDate": promised.to_string() },
+        } }),
+        "logCollectionActivity",
+    )
+    .await;
+    let activity = &logged["activity"];
+    assert_eq!(activity["promise"]["status"], "OPEN", "{logged}");
+    assert_eq!(activity["invoices"][0]["number"], "INV-000001");
+
+    // Bad input is refused precisely and writes nothing; another's customer is not found.
+    let cases = [
+        (
+            json!({ "customerId": id(&mine), "channel": "PHONE", "outcome": "PROMISE_TO_PAY" }),
+            "VALIDATION",
+            "input.promise",
+        ),
+        (
+            json!({ "customerId": id(&mine), "channel": "PHONE", "outcome": "NO_ANSWER", "occurredAt": "2999-01-01T00:00:00Z" }),
+            "VALIDATION",
+            "input.occurredAt",
+        ),
+        (
+            json!({ "customerId": id(&mine), "channel": "PHONE", "outcome": "PROMISE_TO_PAY", "promise": { "amount": "0", "promisedDate": promised.to_string() } }),
+            "VALIDATION",
+            "input.promise.amount",
+        ),
+        (
+            json!({ "customerId": id(&mine), "channel": "VISIT", "outcome": "OTHER", "invoiceIds": ["00000000-0000-0000-0000-000000000000"] }),
+            "VALIDATION",
+            "input.invoiceIds[0]",
+        ),
+        (
+            json!({ "customerId": id(&other), "channel": "PHONE", "outcome": "NO_ANSWER" }),
+            "NOT_FOUND",
+            "",
+        ),
+    ];
+    for (input, code, field) in cases {
+        let body = app
+            .graphql_as(&collector.access_token, LOG, json!({ "input": input }))
+            .await;
+        assert_eq!(error_codes(&body), [code], "{input}: {body}");
+        if !field.is_empty() {
+            assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+        }
+    }
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".collection_activities")
+        )
+        .await,
+        1
+    );
+
+    // Nothing paid: open until the date and grace pass, then broken.
+    assert_eq!(
+        promises::evaluate(&app.db, owner.tenant_id, promised)
+            .await
+            .unwrap(),
+        0
+    );
+    let after_grace = promised + Days::new(4);
+    assert_eq!(
+        promises::evaluate(&app.db, owner.tenant_id, after_grace)
+            .await
+            .unwrap(),
+        1
+    );
+    let listed = ok(
+        &app,
+        &collector,
+        PROMISES,
+        json!({ "id": id(&mine) }),
+        "promisesToPay",
+    )
+    .await;
+    assert_eq!(listed["edges"][0]["node"]["status"], "BROKEN", "{listed}");
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".audit_log WHERE action = 'promise.broken'")
+        )
+        .await,
+        1
+    );
+
+    // A second promise, paid in part, is partially kept; a third, paid in full, kept at once.
+    for amount in ["500", "200"] {
+        ok(&app, &collector, LOG, json!({ "input": {
+            "customerId": id(&mine), "invoiceIds": [id(&invoice)], "channel": "WECHAT", "outcome": "PROMISE_TO_PAY",
+            "promise": { "amount": amount, "promisedDate": promised.to_string() },
+        } }), "logCollectionActivity").await;
+    }
+    record_payment_raw(&app, &owner, json!({ "customerId": id(&mine), "amount": "300", "currency": "CNY", "method": "BANK_TRANSFER" })).await;
+    assert_eq!(
+        promises::evaluate(&app.db, owner.tenant_id, today)
+            .await
+            .unwrap(),
+        1,
+        "the 200 promise is covered"
+    );
+    assert_eq!(
+        promises::evaluate(&app.db, owner.tenant_id, after_grace)
+            .await
+            .unwrap(),
+        1,
+        "the 500 promise is partly"
+    );
+    let listed = ok(
+        &app,
+        &collector,
+        PROMISES,
+        json!({ "id": id(&mine) }),
+        "promisesToPay",
+    )
+    .await;
+    let mut statuses: Vec<&str> = listed["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["status"].as_str().unwrap())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["BROKEN", "KEPT", "PARTIALLY_KEPT"], "{listed}");
+    // Judging twice changes nothing.
+    assert_eq!(
+        promises::evaluate(&app.db, owner.tenant_id, after_grace)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // The activity log reads back, newest first; a collector sees only their customers'.
+    let log = ok(&app, &collector, "query($id: ID!) { collectionActivities(filter: { customerId: $id }) { totalCount edges { node { channel outcome } } } }", json!({ "id": id(&mine) }), "collectionActivities").await;
+    assert_eq!(log["totalCount"], 3);
+    assert_eq!(log["edges"][0]["node"]["channel"], "WECHAT");
+    let all = ok(
+        &app,
+        &collector,
+        "{ collectionActivities { totalCount } }",
+        json!({}),
+        "collectionActivities",
+    )
+    .await;
+    assert_eq!(all["totalCount"], 3);
+}
+
+#[tokio::test]
+async fn an_open_promise_can_be_cancelled_once_with_a_reason() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    let logged = ok(
+        &app,
+        &owner,
+        LOG,
+        json!({ "input": {
+        "customerId": id(&buyer), "channel": "EMAIL", "outcome": "PROMISE_TO_PAY",
+        "promise": { "amount": "50", "promisedDate": today.to_string() },
+    } }),
+        "logCollectionActivity",
+    )
+    .await;
+    let promise_id = logged["activity"]["promise"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cancel = "mutation($input: CancelPromiseInput!) { cancelPromise(input: $input) { promise { status cancelReason } } }";
+    let done = ok(
+        &app,
+        &owner,
+        cancel,
+        json!({ "input": { "promiseId": promise_id, "reason": "Logged twice" } }),
+        "cancelPromise",
+    )
+    .await;
+    assert_eq!(done["promise"]["status"], "CANCELLED");
+    let again = app
+        .graphql_as(
+            &owner.access_token,
+            cancel,
+            json!({ "input": { "promiseId": promise_id, "reason": "x" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&again), ["CONFLICT"]);
+}
