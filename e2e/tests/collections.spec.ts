@@ -43,3 +43,31 @@ test("a collector logs a call with a promise to pay from the customer page", asy
   await expect(page.getByTestId("promise-row")).toContainText("Open");
   await expect(page.getByTestId("promise-row")).toContainText("CN¥12,000.00");
 });
+
+test("a finance lead sees the default ladder, adds one, and previews a run", async ({ page }) => {
+  await page.goto("/signup");
+  await page.getByLabel("Company name").fill("Xiamen Ceramics");
+  await page.getByLabel("Your name").fill("Lin Tao");
+  await page.getByLabel("Email").fill(`dunning.${stamp()}@e2e.example`);
+  await page.getByLabel("Password").fill(password);
+  await page.getByTestId("create-account").click();
+  await expect(page.getByTestId("company-name")).toHaveText("Xiamen Ceramics");
+
+  await page.getByRole("navigation").getByRole("link", { name: "Dunning" }).click();
+  const standard = page.getByTestId("ladder").first();
+  await expect(standard).toContainText("Standard");
+  await expect(standard.locator("li")).toHaveCount(9);
+
+  const editor = page.getByTestId("ladder-editor");
+  await editor.getByLabel("Ladder name").fill("Key accounts");
+  await editor.getByLabel("Days from due 1").fill("10");
+  await editor.getByLabel("Step name 1").fill("Account manager call");
+  await editor.getByLabel("Action 1").selectOption("CALL_TASK");
+  await page.getByTestId("save-ladder").click();
+  await expect(page.getByText("Ladder saved.")).toBeVisible();
+  await expect(page.getByTestId("ladder")).toHaveCount(2);
+  await expect(page.getByTestId("ladder").nth(1)).toContainText("Account manager call");
+
+  await page.getByTestId("run-preview").click();
+  await expect(page.getByTestId("preview-empty")).toBeVisible();
+});

@@ -181,6 +181,9 @@ macro_rules! collections_operation {
 collections_operation!(CustomerCollections);
 collections_operation!(LogActivity);
 collections_operation!(CancelPromise);
+collections_operation!(DunningPolicies);
+collections_operation!(PreviewDunning);
+collections_operation!(SaveDunningPolicy);
 
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,9 +4,9 @@ use crate::api;
 use crate::components::{ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
-    AcceptInvitationPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage, EditInvoicePage,
-    HomePage, ImportPage, InvoicePage, InvoicesPage, LoginPage, NewInvoicePage, NotFoundPage,
-    PaymentsPage, PublicStatementPage, SignUpPage, StatementPage, TeamPage,
+    AcceptInvitationPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage, DunningPage,
+    EditInvoicePage, HomePage, ImportPage, InvoicePage, InvoicesPage, LoginPage, NewInvoicePage,
+    NotFoundPage, PaymentsPage, PublicStatementPage, SignUpPage, StatementPage, TeamPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/:id/edit") view=EditInvoicePage/>
                     <Route path=path!("/payments") view=PaymentsPage/>
                     <Route path=path!("/import") view=ImportPage/>
+                    <Route path=path!("/dunning") view=DunningPage/>
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
                     <Route path=path!("/audit") view=AuditPage/>
@@ -70,6 +71,9 @@ fn Layout(children: Children) -> impl IntoView {
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewPayments))>
                     <A href="/payments">{move || text(Msg::NavPayments)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::WorkCollections))>
+                    <A href="/dunning">{move || text(Msg::NavDunning)}</A>
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageCustomers))>
                     <A href="/import">{move || text(Msg::NavImport)}</A>

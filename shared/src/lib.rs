@@ -10,6 +10,7 @@ pub mod collections;
 pub mod credentials;
 pub mod credit;
 pub mod display;
+pub mod dunning;
 pub mod error_code;
 pub mod ids;
 pub mod invoices;

@@ -39,6 +39,7 @@ pub struct Query(
     crate::payments::graphql::PaymentsQuery,
     crate::statements::graphql::StatementsQuery,
     crate::collections::graphql::CollectionsQuery,
+    crate::collections::dunning::DunningQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -50,6 +51,7 @@ pub struct Mutation(
     crate::statements::graphql::StatementsMutation,
     crate::imports::ImportsMutation,
     crate::collections::graphql::CollectionsMutation,
+    crate::collections::dunning::DunningMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -6,5 +6,6 @@
 //! kept as soon as payments cover them, partially kept or broken once their date and the
 //! tenant's grace days have passed (`domain::collections::evaluate_promise`).
 
+pub mod dunning;
 pub mod graphql;
 pub mod promises;

@@ -234,3 +234,139 @@ async fn an_open_promise_can_be_cancelled_once_with_a_reason() {
         .await;
     assert_eq!(error_codes(&again), ["CONFLICT"]);
 }
+
+const PREVIEW: &str = "query($date: Date!) { previewDunningRun(date: $date) { customers { customer { code } policyName paused steps { step { offsetDays action name } invoices { number daysOverdue } total { amount } } } } }";
+
+#[tokio::test]
+async fn dunning_ladders_are_kept_and_a_preview_shows_what_a_run_would_do() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let policies = ok(
+        &app,
+        &owner,
+        "{ dunningPolicies { name isDefault steps { offsetDays action } } }",
+        json!({}),
+        "dunningPolicies",
+    )
+    .await;
+    assert_eq!(policies[0]["name"], "Standard");
+    assert_eq!(policies[0]["isDefault"], true);
+    assert_eq!(
+        policies[0]["steps"].as_array().unwrap().len(),
+        9,
+        "the default ladder: -3, 0, 7, 15, 30, 31, 45, 60, 90"
+    );
+
+    let a = create_customer(&app, &owner, "A", json!({ "segment": "Export" })).await;
+    let b = create_customer(&app, &owner, "B", json!({})).await;
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    for customer in [&a, &b] {
+        issue_invoice(
+            &app,
+            &owner,
+            &id(customer),
+            "100",
+            json!({ "issueDate": "2026-02-01", "dueDate": due.to_string() }),
+        )
+        .await;
+        issue_invoice(
+            &app,
+            &owner,
+            &id(customer),
+            "50",
+            json!({ "issueDate": "2026-02-01", "dueDate": due.to_string() }),
+        )
+        .await;
+    }
+    // Three days before: one polite reminder per customer covering both invoices.
+    let before = ok(
+        &app,
+        &owner,
+        PREVIEW,
+        json!({ "date": (due - Days::new(3)).to_string() }),
+        "previewDunningRun",
+    )
+    .await;
+    let first = &before["customers"][0];
+    assert_eq!(first["steps"][0]["step"]["offsetDays"], -3, "{before}");
+    assert_eq!(first["steps"][0]["invoices"].as_array().unwrap().len(), 2);
+    assert_eq!(first["steps"][0]["total"]["amount"], "150.00");
+
+    // A short ladder for the Export segment; B stays on the default.
+    let saved = ok(&app, &owner,
+        "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id name steps { offsetDays } } } }",
+        json!({ "input": { "name": "Export firm", "steps": [
+            { "offsetDays": 20, "action": "CALL_TASK", "name": "Call the importer" },
+            { "offsetDays": 5, "action": "SEND_EMAIL", "name": "Reminder" },
+        ] } }), "saveDunningPolicy").await;
+    assert_eq!(
+        saved["policy"]["steps"][0]["offsetDays"], 5,
+        "steps are kept in day order"
+    );
+    let export_id = saved["policy"]["id"].as_str().unwrap().to_owned();
+    ok(&app, &owner,
+        "mutation($input: AssignDunningPolicyInput!) { assignDunningPolicy(input: $input) { policy { segments } } }",
+        json!({ "input": { "policyId": export_id, "segment": "Export" } }), "assignDunningPolicy").await;
+    let later = ok(
+        &app,
+        &owner,
+        PREVIEW,
+        json!({ "date": (due + Days::new(21)).to_string() }),
+        "previewDunningRun",
+    )
+    .await;
+    let by_code = |code: &str| {
+        later["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["customer"]["code"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(by_code("A")["policyName"], "Export firm");
+    assert_eq!(by_code("A")["steps"][0]["step"]["action"], "CALL_TASK");
+    assert_eq!(
+        by_code("B")["steps"][0]["step"]["offsetDays"],
+        15,
+        "the default ladder's call"
+    );
+
+    // A pause by hand and an open promise hold a customer back, and say why.
+    ok(&app, &owner, "mutation($input: PauseDunningInput!) { pauseDunning(input: $input) { pausedUntil } }",
+        json!({ "input": { "customerId": id(&b), "until": (duely_backend::db::tenant_calendar(&app.db, owner.tenant_id).await.unwrap().today + Days::new(30)).to_string(), "reason": "Restructuring talks" } }),
+        "pauseDunning").await;
+    let paused = ok(
+        &app,
+        &owner,
+        PREVIEW,
+        json!({ "date": (due + Days::new(21)).to_string() }),
+        "previewDunningRun",
+    )
+    .await;
+    let b_row = paused["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["customer"]["code"] == "B")
+        .cloned()
+        .unwrap();
+    assert_eq!(b_row["paused"], "PAUSED_BY_HAND", "{paused}");
+
+    // Bad ladders are refused precisely.
+    let bad = app.graphql_as(&owner.access_token,
+        "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }",
+        json!({ "input": { "name": "Bad", "steps": [
+            { "offsetDays": 5, "action": "SEND_EMAIL", "name": "One" },
+            { "offsetDays": 5, "action": "CALL_TASK", "name": "Two" },
+        ] } })).await;
+    assert_eq!(error_codes(&bad), ["VALIDATION"]);
+    assert_eq!(
+        bad["errors"][0]["extensions"]["field"],
+        "input.steps[1].offsetDays"
+    );
+    let taken = app.graphql_as(&owner.access_token,
+        "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }",
+        json!({ "input": { "name": "Standard", "steps": [{ "offsetDays": 1, "action": "SEND_EMAIL", "name": "x" }] } })).await;
+    assert_eq!(error_codes(&taken), ["CONFLICT"]);
+}

@@ -58,6 +58,10 @@ const CASES: &[&str] = &[
     "Query.collectionActivities.filter.customerId",
     "Query.collectionActivities.filter.invoiceId",
     "Query.promisesToPay.filter.customerId",
+    "Mutation.saveDunningPolicy.input.policyId",
+    "Mutation.assignDunningPolicy.input.policyId",
+    "Mutation.assignDunningPolicy.input.customerId",
+    "Mutation.pauseDunning.input.customerId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -695,6 +699,54 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
     ] {
         let body = as_acme(query.to_owned(), variables).await;
         assert_eq!(body["data"][path]["totalCount"], 0, "{case}: {body}");
+    }
+    // Dunning: Globex's ladder and customer are not Acme's to change or assign.
+    let globex_policy = ok(
+        &app,
+        &globex,
+        "{ dunningPolicies { id } }",
+        json!({}),
+        "dunningPolicies",
+    )
+    .await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let acme_policy = ok(
+        &app,
+        &acme,
+        "{ dunningPolicies { id } }",
+        json!({}),
+        "dunningPolicies",
+    )
+    .await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (case, query, input) in [
+        (
+            "Mutation.saveDunningPolicy.input.policyId",
+            "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }",
+            json!({ "policyId": globex_policy, "name": "Hijacked", "steps": [{ "offsetDays": 1, "action": "SEND_EMAIL", "name": "x" }] }),
+        ),
+        (
+            "Mutation.assignDunningPolicy.input.policyId",
+            "mutation($input: AssignDunningPolicyInput!) { assignDunningPolicy(input: $input) { policy { id } } }",
+            json!({ "policyId": globex_policy, "customerId": acme_customer_id }),
+        ),
+        (
+            "Mutation.assignDunningPolicy.input.customerId",
+            "mutation($input: AssignDunningPolicyInput!) { assignDunningPolicy(input: $input) { policy { id } } }",
+            json!({ "policyId": acme_policy, "customerId": customer_id }),
+        ),
+        (
+            "Mutation.pauseDunning.input.customerId",
+            "mutation($input: PauseDunningInput!) { pauseDunning(input: $input) { customerId } }",
+            json!({ "customerId": customer_id, "reason": "x" }),
+        ),
+    ] {
+        let body = as_acme(query.to_owned(), json!({ "input": input })).await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{case}: {body}");
     }
     // A statement token names its own tenant and customer; a token made up for Globex's
     // tenant finds nothing, and cannot answer for it.

@@ -8,6 +8,7 @@ mod m20261123_000002_audit_log;
 mod m20261123_000003_receivables;
 mod m20261123_000004_statements;
 mod m20261123_000005_collections;
+mod m20261123_000006_dunning;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -16,5 +17,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000003_receivables::Migration),
         Box::new(m20261123_000004_statements::Migration),
         Box::new(m20261123_000005_collections::Migration),
+        Box::new(m20261123_000006_dunning::Migration),
     ]
 }

@@ -1,0 +1,313 @@
+//! Dunning ladders: named steps keyed to days from the due date (negative is before it), and
+//! the pure rule that decides which steps fall due for a customer on a day.
+//!
+//! For each open, undisputed invoice the due step is the latest one whose day has come and
+//! that has not been taken for that invoice; steps a run missed are passed over, never sent
+//! late in a burst. Invoices at the same step go out together: one message per customer per
+//! step per run. A customer's dunning pauses while it is paused by hand (until a date), while a
+//! promise to pay is open, or while a payment is in flight.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Steps in one ladder, at most.
+pub const MAX_STEPS: usize = 20;
+/// How far before and after the due date a step may be.
+pub const EARLIEST_OFFSET: i32 = -60;
+pub const LATEST_OFFSET: i32 = 365;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StepAction {
+    /// An email from a template.
+    SendEmail,
+    /// An SMS (a task for the collector when no provider is configured).
+    SendSms,
+    /// A WeChat message (a task when no provider is configured).
+    SendWechat,
+    /// A call task for the assigned collector.
+    CallTask,
+    /// A visit task for the assigned collector.
+    VisitTask,
+    /// A late fee, per the ladder's fee rule.
+    LateFee,
+    PlaceCreditHold,
+    EscalateToLegal,
+    NotifyTeam,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Days from the due date: -3 is three days before it.
+    pub offset_days: i32,
+    pub action: StepAction,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LadderError {
+    #[error("a ladder needs at least one step, and at most {MAX_STEPS}")]
+    StepCount,
+    #[error("step {}: days from the due date must be between {EARLIEST_OFFSET} and {LATEST_OFFSET}", .0 + 1)]
+    Offset(usize),
+    #[error("step {}: two steps cannot fall on the same day", .0 + 1)]
+    SameDay(usize),
+    #[error("step {}: give the step a name of 1 to 100 characters", .0 + 1)]
+    Name(usize),
+}
+
+impl LadderError {
+    pub fn index(&self) -> Option<usize> {
+        match self {
+            LadderError::Offset(index) | LadderError::SameDay(index) | LadderError::Name(index) => {
+                Some(*index)
+            }
+            LadderError::StepCount => None,
+        }
+    }
+}
+
+/// Checks a ladder and returns its steps in day order.
+pub fn validate(mut steps: Vec<Step>) -> Result<Vec<Step>, LadderError> {
+    if steps.is_empty() || steps.len() > MAX_STEPS {
+        return Err(LadderError::StepCount);
+    }
+    for (index, step) in steps.iter_mut().enumerate() {
+        if !(EARLIEST_OFFSET..=LATEST_OFFSET).contains(&step.offset_days) {
+            return Err(LadderError::Offset(index));
+        }
+        step.name = step.name.trim().to_owned();
+        if step.name.is_empty() || step.name.chars().count() > 100 {
+            return Err(LadderError::Name(index));
+        }
+    }
+    for index in 1..steps.len() {
+        if steps[..index]
+            .iter()
+            .any(|earlier| earlier.offset_days == steps[index].offset_days)
+        {
+            return Err(LadderError::SameDay(index));
+        }
+    }
+    steps.sort_by_key(|step| step.offset_days);
+    Ok(steps)
+}
+
+/// The ladder every company starts with.
+pub fn default_ladder() -> Vec<Step> {
+    let step = |offset_days, action, name: &str| Step {
+        offset_days,
+        action,
+        name: name.to_owned(),
+    };
+    vec![
+        step(-3, StepAction::SendEmail, "Polite reminder"),
+        step(0, StepAction::SendEmail, "Due today"),
+        step(7, StepAction::SendEmail, "Overdue reminder"),
+        step(15, StepAction::CallTask, "Call"),
+        step(30, StepAction::SendEmail, "Firm letter"),
+        step(31, StepAction::LateFee, "Late fee"),
+        step(45, StepAction::PlaceCreditHold, "Credit hold"),
+        step(60, StepAction::VisitTask, "Visit"),
+        step(90, StepAction::EscalateToLegal, "Legal"),
+    ]
+}
+
+/// An open invoice as the run sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInvoice {
+    pub id: Uuid,
+    pub due_date: NaiveDate,
+    pub balance: Decimal,
+    pub disputed: bool,
+    /// Steps (by their day offset) already taken for this invoice.
+    pub taken: Vec<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PauseReason {
+    PausedByHand,
+    OpenPromise,
+    PaymentInFlight,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerState {
+    pub paused_until: Option<NaiveDate>,
+    pub open_promise: bool,
+    pub payment_in_flight: bool,
+}
+
+/// One step due for a customer, with the invoices it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueStep {
+    pub step: Step,
+    pub invoices: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Paused(PauseReason),
+    Due(Vec<DueStep>),
+}
+
+/// What the ladder asks for a customer on `today`.
+pub fn decide(
+    ladder: &[Step],
+    customer: &CustomerState,
+    invoices: &[OpenInvoice],
+    today: NaiveDate,
+) -> Decision {
+    if customer.paused_until.is_some_and(|until| until >= today) {
+        return Decision::Paused(PauseReason::PausedByHand);
+    }
+    if customer.open_promise {
+        return Decision::Paused(PauseReason::OpenPromise);
+    }
+    if customer.payment_in_flight {
+        return Decision::Paused(PauseReason::PaymentInFlight);
+    }
+    let mut due: Vec<DueStep> = Vec::new();
+    for invoice in invoices
+        .iter()
+        .filter(|i| !i.disputed && i.balance > Decimal::ZERO)
+    {
+        let days = (today - invoice.due_date).num_days();
+        let latest = ladder
+            .iter()
+            .filter(|step| i64::from(step.offset_days) <= days)
+            .max_by_key(|step| step.offset_days);
+        let Some(step) = latest else { continue };
+        // Taken already, or a later step was: nothing to do for this invoice today.
+        if invoice.taken.iter().any(|taken| *taken >= step.offset_days) {
+            continue;
+        }
+        match due
+            .iter_mut()
+            .find(|d| d.step.offset_days == step.offset_days)
+        {
+            Some(existing) => existing.invoices.push(invoice.id),
+            None => due.push(DueStep {
+                step: step.clone(),
+                invoices: vec![invoice.id],
+            }),
+        }
+    }
+    due.sort_by_key(|d| d.step.offset_days);
+    Decision::Due(due)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 6, d).unwrap()
+    }
+
+    fn invoice(n: u128, due: NaiveDate, taken: &[i32]) -> OpenInvoice {
+        OpenInvoice {
+            id: Uuid::from_u128(n),
+            due_date: due,
+            balance: Decimal::from(100),
+            disputed: false,
+            taken: taken.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_latest_step_reached_is_due_once_and_missed_ones_are_passed_over() {
+        let ladder = default_ladder();
+        let state = CustomerState::default();
+        // Due 1 June; on 20 June (19 days late) the +15 call is due, not the earlier emails.
+        let decision = decide(&ladder, &state, &[invoice(1, day(1), &[])], day(20));
+        let Decision::Due(steps) = decision else {
+            panic!("not due")
+        };
+        assert_eq!(steps.len(), 1);
+        assert_eq!(steps[0].step.action, StepAction::CallTask);
+        // Once taken, nothing more until the next step's day.
+        assert_eq!(
+            decide(&ladder, &state, &[invoice(1, day(1), &[15])], day(21)),
+            Decision::Due(vec![])
+        );
+    }
+
+    #[test]
+    fn before_due_reminders_and_one_message_per_step_for_all_its_invoices() {
+        let ladder = default_ladder();
+        let invoices = [
+            invoice(1, day(10), &[]),
+            invoice(2, day(10), &[]),
+            invoice(3, day(20), &[]),
+        ];
+        let Decision::Due(steps) = decide(&ladder, &CustomerState::default(), &invoices, day(7))
+        else {
+            panic!("not due")
+        };
+        assert_eq!(steps.len(), 1, "one message for the step");
+        assert_eq!(steps[0].step.offset_days, -3);
+        assert_eq!(
+            steps[0].invoices,
+            vec![Uuid::from_u128(1), Uuid::from_u128(2)]
+        );
+    }
+
+    #[test]
+    fn disputes_promises_payments_in_flight_and_pauses_stop_dunning() {
+        let ladder = default_ladder();
+        let mut disputed = invoice(1, day(1), &[]);
+        disputed.disputed = true;
+        assert_eq!(
+            decide(&ladder, &CustomerState::default(), &[disputed], day(20)),
+            Decision::Due(vec![])
+        );
+        let open = [invoice(1, day(1), &[])];
+        let paused = CustomerState {
+            paused_until: Some(day(25)),
+            ..CustomerState::default()
+        };
+        assert_eq!(
+            decide(&ladder, &paused, &open, day(20)),
+            Decision::Paused(PauseReason::PausedByHand)
+        );
+        assert!(
+            matches!(decide(&ladder, &paused, &open, day(26)), Decision::Due(_)),
+            "the pause ended"
+        );
+        let promised = CustomerState {
+            open_promise: true,
+            ..CustomerState::default()
+        };
+        assert_eq!(
+            decide(&ladder, &promised, &open, day(20)),
+            Decision::Paused(PauseReason::OpenPromise)
+        );
+        let in_flight = CustomerState {
+            payment_in_flight: true,
+            ..CustomerState::default()
+        };
+        assert_eq!(
+            decide(&ladder, &in_flight, &open, day(20)),
+            Decision::Paused(PauseReason::PaymentInFlight)
+        );
+    }
+
+    #[test]
+    fn ladders_are_checked() {
+        assert!(validate(default_ladder()).is_ok());
+        assert_eq!(validate(vec![]), Err(LadderError::StepCount));
+        let mut bad = default_ladder();
+        bad[2].offset_days = 0;
+        assert_eq!(validate(bad), Err(LadderError::SameDay(2)));
+        let mut far = default_ladder();
+        far[0].offset_days = -90;
+        assert_eq!(validate(far), Err(LadderError::Offset(0)));
+    }
+}
