@@ -256,6 +256,14 @@ pub struct LogCollectionActivityPayload {
 }
 
 #[derive(InputObject)]
+pub struct UpdateCollectionActivityInput {
+    pub activity_id: ID,
+    pub outcome: Option<CollectionOutcome>,
+    pub note: Option<String>,
+    pub next_action_on: Option<Date>,
+}
+
+#[derive(InputObject)]
 pub struct CancelPromiseInput {
     pub promise_id: ID,
     pub reason: String,
@@ -442,6 +450,112 @@ pub async fn log_activity(
         .await?
         .pop()
         .ok_or_else(|| AppError::not_found("No such activity."))?;
+    tx.commit().await?;
+    Ok(activity)
+}
+
+/// Corrects an activity: only its author, only within the edit window; audited with before and
+/// after. Later, an activity is history and a new one is logged instead.
+pub async fn update_activity(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: UpdateCollectionActivityInput,
+    request_id: &str,
+) -> Result<CollectionActivity, AppError> {
+    let access = caller.authorize(Permission::WorkCollections)?;
+    let tenant = caller.require_tenant()?;
+    let note = optional_text("input.note", input.note.as_deref(), 4000)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let not_found = || AppError::not_found("No such activity.");
+    let id = input.activity_id.parse::<Uuid>().map_err(|_| not_found())?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let row = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT customer_id, logged_by, outcome, note, next_action_on,
+                    created_at > now() - make_interval(hours => $2) AS editable
+             FROM collection_activities WHERE id = $1 FOR UPDATE",
+            [
+                id.into(),
+                (domain::collections::EDIT_WINDOW_HOURS as i32).into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(not_found)?;
+    let customer_id: Uuid = row.try_get("", "customer_id")?;
+    workable_customer(db, &tx, caller, access, &ID(customer_id.to_string()))
+        .await
+        .map_err(|_| not_found())?;
+    let author: Option<Uuid> = row.try_get("", "logged_by")?;
+    let is_author = matches!(caller, Caller::Member(member) if Some(member.user_id) == author);
+    if !is_author {
+        return Err(AppError::forbidden(
+            "Only the person who logged an activity may correct it.",
+        ));
+    }
+    if !row.try_get::<bool>("", "editable")? {
+        return Err(AppError::conflict(
+            "input.activityId",
+            format!(
+                "An activity can be corrected for {} hours; after that, log a new one.",
+                domain::collections::EDIT_WINDOW_HOURS
+            ),
+        ));
+    }
+    let before = serde_json::json!({
+        "outcome": row.try_get::<String>("", "outcome")?,
+        "note": row.try_get::<Option<String>>("", "note")?,
+        "nextActionOn": row.try_get::<Option<NaiveDate>>("", "next_action_on")?.map(|d| d.to_string()),
+    });
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE collection_activities
+         SET outcome = coalesce($2, outcome), note = CASE WHEN $3 THEN $4 ELSE note END,
+             next_action_on = CASE WHEN $5 THEN $6 ELSE next_action_on END, edited_at = now()
+         WHERE id = $1",
+        [
+            id.into(),
+            input
+                .outcome
+                .map(|outcome| outcome.as_str().to_owned())
+                .into(),
+            input.note.is_some().into(),
+            note.into(),
+            input.next_action_on.is_some().into(),
+            input.next_action_on.map(|d| d.0).into(),
+        ],
+    ))
+    .await?;
+    let updated = ActivityRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {ACTIVITY_COLUMNS} FROM collection_activities a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1"),
+        [id.into()],
+    ))
+    .one(&*tx)
+    .await?
+    .ok_or_else(not_found)?;
+    let after = serde_json::json!({
+        "outcome": updated.outcome, "note": updated.note,
+        "nextActionOn": updated.next_action_on.map(|d| d.to_string()),
+    });
+    audit::record(
+        &*tx,
+        tenant,
+        AuditEntry {
+            actor,
+            action: "collections.activity_corrected",
+            entity_type: "customer",
+            entity_id: Some(customer_id.to_string()),
+            before: Some(before),
+            after: Some(after),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let activity = activities_out(&*tx, vec![updated])
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(activity)
 }
@@ -720,6 +834,16 @@ impl CollectionsMutation {
         input: LogCollectionActivityInput,
     ) -> ApiResult<LogCollectionActivityPayload> {
         let activity = command!(ctx, log_activity, input);
+        Ok(LogCollectionActivityPayload { activity })
+    }
+
+    /// Corrects an activity you logged, within 24 hours (audited).
+    async fn update_collection_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCollectionActivityInput,
+    ) -> ApiResult<LogCollectionActivityPayload> {
+        let activity = command!(ctx, update_activity, input);
         Ok(LogCollectionActivityPayload { activity })
     }
 

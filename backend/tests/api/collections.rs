@@ -370,3 +370,49 @@ async fn dunning_ladders_are_kept_and_a_preview_shows_what_a_run_would_do() {
         json!({ "input": { "name": "Standard", "steps": [{ "offsetDays": 1, "action": "SEND_EMAIL", "name": "x" }] } })).await;
     assert_eq!(error_codes(&taken), ["CONFLICT"]);
 }
+
+#[tokio::test]
+async fn only_the_author_corrects_an_activity_and_only_within_a_day() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let buyer = create_customer(
+        &app,
+        &owner,
+        "B-1",
+        json!({ "collectorId": collector.user_id }),
+    )
+    .await;
+    let logged = ok(&app, &collector, LOG, json!({ "input": { "customerId": id(&buyer), "channel": "PHONE", "outcome": "NO_ANSWER" } }), "logCollectionActivity").await;
+    let activity_id = logged["activity"]["id"].as_str().unwrap().to_owned();
+    let update = "mutation($input: UpdateCollectionActivityInput!) { updateCollectionActivity(input: $input) { activity { outcome note } } }";
+    let input = json!({ "input": { "activityId": activity_id, "outcome": "LEFT_MESSAGE", "note": "Voicemail" } });
+    let fixed = ok(
+        &app,
+        &collector,
+        update,
+        input.clone(),
+        "updateCollectionActivity",
+    )
+    .await;
+    assert_eq!(fixed["activity"]["outcome"], "LEFT_MESSAGE");
+    assert_eq!(fixed["activity"]["note"], "Voicemail");
+    let by_owner = app
+        .graphql_as(&owner.access_token, update, input.clone())
+        .await;
+    assert_eq!(error_codes(&by_owner), ["FORBIDDEN"], "{by_owner}");
+    let schema = owner.tenant_id.schema_name();
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE \"{schema}\".collection_activities SET created_at = now() - interval '25 hours'"
+        ))
+        .await
+        .unwrap();
+    let late = app.graphql_as(&collector.access_token, update, input).await;
+    assert_eq!(error_codes(&late), ["CONFLICT"], "{late}");
+    assert_eq!(
+        count(&app.db, &format!("SELECT count(*) FROM \"{schema}\".audit_log WHERE action = 'collections.activity_corrected' AND before IS NOT NULL")).await,
+        1
+    );
+}

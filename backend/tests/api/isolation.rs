@@ -62,6 +62,7 @@ const CASES: &[&str] = &[
     "Mutation.assignDunningPolicy.input.policyId",
     "Mutation.assignDunningPolicy.input.customerId",
     "Mutation.pauseDunning.input.customerId",
+    "Mutation.updateCollectionActivity.input.activityId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -700,6 +701,28 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         let body = as_acme(query.to_owned(), variables).await;
         assert_eq!(body["data"][path]["totalCount"], 0, "{case}: {body}");
     }
+    // Globex's activity cannot be corrected from Acme.
+    let globex_activity = ok(
+        &app,
+        &globex,
+        "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { id } } }",
+        json!({ "input": { "customerId": customer_id, "channel": "EMAIL", "outcome": "OTHER" } }),
+        "logCollectionActivity",
+    )
+    .await["activity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = as_acme(
+        "mutation($input: UpdateCollectionActivityInput!) { updateCollectionActivity(input: $input) { activity { id } } }".to_owned(),
+        json!({ "input": { "activityId": globex_activity, "note": "x" } }),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&body),
+        ["NOT_FOUND"],
+        "Mutation.updateCollectionActivity.input.activityId: {body}"
+    );
     // Dunning: Globex's ladder and customer are not Acme's to change or assign.
     let globex_policy = ok(
         &app,

@@ -25,7 +25,9 @@ impl MigrationTrait for Migration {
                     next_action_on  date,
                     logged_by       uuid,
                     logged_by_label text NOT NULL,
-                    created_at      timestamptz NOT NULL DEFAULT now()
+                    created_at      timestamptz NOT NULL DEFAULT now(),
+                    -- Set when corrected, which only the author may do within the edit window.
+                    edited_at       timestamptz
                 );
                 CREATE INDEX collection_activities_customer_idx ON collection_activities (customer_id, occurred_at DESC);
                 CREATE INDEX collection_activities_recent_idx ON collection_activities (occurred_at DESC, id DESC);
