@@ -68,6 +68,24 @@ pub async fn evaluate(
     ))
     .all(&*tx)
     .await?;
+    // One payment keeps one promise: a customer's open promises take the money in the order
+    // they fall due, each from what earlier ones did not use.
+    let mut open = open;
+    open.sort_by(|a, b| {
+        (a.customer_id, a.promised_date, a.id).cmp(&(b.customer_id, b.promised_date, b.id))
+    });
+    let mut used = Decimal::ZERO;
+    let mut current: Option<Uuid> = None;
+    for promise in &mut open {
+        if current != Some(promise.customer_id) {
+            current = Some(promise.customer_id);
+            used = Decimal::ZERO;
+        }
+        let available = (promise.paid - used).max(Decimal::ZERO);
+        let counted = available.min(promise.amount);
+        used += counted;
+        promise.paid = counted;
+    }
     let mut changed = 0;
     for promise in open {
         let deadline = promise_deadline(promise.promised_date, grace);

@@ -130,11 +130,12 @@ async fn a_collector_logs_a_call_with_a_promise_and_the_job_judges_it() {
         1
     );
 
-    // A second promise, paid in part, is partially kept; a third, paid in full, kept at once.
-    for amount in ["500", "200"] {
+    // Two more promises share a payment of 300 in the order they fall due: the 200 due first
+    // is kept at once; the 500 gets the 100 left and is partially kept after its date.
+    for (amount, date) in [("500", promised), ("200", promised - Days::new(2))] {
         ok(&app, &collector, LOG, json!({ "input": {
             "customerId": id(&mine), "invoiceIds": [id(&invoice)], "channel": "WECHAT", "outcome": "PROMISE_TO_PAY",
-            "promise": { "amount": amount, "promisedDate": promised.to_string() },
+            "promise": { "amount": amount, "promisedDate": date.to_string() },
         } }), "logCollectionActivity").await;
     }
     record_payment_raw(&app, &owner, json!({ "customerId": id(&mine), "amount": "300", "currency": "CNY", "method": "BANK_TRANSFER" })).await;
@@ -415,4 +416,58 @@ async fn only_the_author_corrects_an_activity_and_only_within_a_day() {
         count(&app.db, &format!("SELECT count(*) FROM \"{schema}\".audit_log WHERE action = 'collections.activity_corrected' AND before IS NOT NULL")).await,
         1
     );
+}
+
+#[tokio::test]
+async fn one_payment_keeps_one_promise_not_two() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
+    issue_invoice(&app, &owner, &id(&buyer), "1000", json!({})).await;
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    for days in [3u64, 10] {
+        ok(
+            &app,
+            &owner,
+            LOG,
+            json!({ "input": {
+            "customerId": id(&buyer), "channel": "PHONE", "outcome": "PROMISE_TO_PAY",
+            "promise": { "amount": "500", "promisedDate": (today + Days::new(days)).to_string() },
+        } }),
+            "logCollectionActivity",
+        )
+        .await;
+    }
+    record_payment_raw(
+        &app,
+        &owner,
+        json!({ "customerId": id(&buyer), "amount": "500", "currency": "CNY", "method": "CASH" }),
+    )
+    .await;
+    assert_eq!(
+        promises::evaluate(&app.db, owner.tenant_id, today)
+            .await
+            .unwrap(),
+        1,
+        "only the earlier promise is kept"
+    );
+    let listed = ok(
+        &app,
+        &owner,
+        PROMISES,
+        json!({ "id": id(&buyer) }),
+        "promisesToPay",
+    )
+    .await;
+    let mut statuses: Vec<&str> = listed["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["status"].as_str().unwrap())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["KEPT", "OPEN"], "{listed}");
 }
