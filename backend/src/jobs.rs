@@ -104,8 +104,12 @@ pub struct Registry {
 
 impl Registry {
     /// Every kind of job Duely has.
-    pub fn standard() -> Self {
+    pub fn standard(links: crate::startup::AppLinks) -> Self {
         let mut registry = Registry::default();
+        registry.register(
+            crate::collections::run::JOB_KIND,
+            crate::collections::run::DunningRun { links },
+        );
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
         registry.register(
             crate::collections::promises::JOB_KIND,
@@ -132,6 +136,10 @@ impl Registry {
     pub fn daily(&mut self, kind: &'static str, at_utc: NaiveTime) -> &mut Self {
         self.daily.push(Daily { kind, at_utc });
         self
+    }
+
+    pub fn handles(&self, kind: &str) -> bool {
+        self.handlers.contains_key(kind)
     }
 
     fn kinds(&self) -> String {
@@ -253,6 +261,12 @@ pub async fn run_worker(
             if let Err(error) = schedule_daily(&db, &registry, Utc::now()).await {
                 tracing::warn!(error = %error, "job scheduler: round failed");
             }
+            // Dunning runs at an hour of each company's own day: scheduled per company.
+            if registry.handles(crate::collections::run::JOB_KIND)
+                && let Err(error) = crate::collections::run::schedule(&db, Utc::now()).await
+            {
+                tracing::warn!(error = %error, "dunning scheduler: round failed");
+            }
         }
         if let Err(error) = run_due(&db, &registry).await {
             tracing::warn!(error = %error, "job queue: round failed");
@@ -323,8 +337,13 @@ mod tests {
 
     #[test]
     fn the_standard_registry_claims_only_its_own_kinds() {
-        let registry = Registry::standard();
-        assert_eq!(registry.kinds(), "housekeeping,promises.evaluate");
+        let registry = Registry::standard(crate::startup::AppLinks {
+            public_url: "http://localhost".to_owned(),
+        });
+        assert_eq!(
+            registry.kinds(),
+            "dunning.run,housekeeping,promises.evaluate"
+        );
         assert_eq!(registry.daily.len(), 2);
     }
 }

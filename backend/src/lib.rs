@@ -1,6 +1,7 @@
 //! Duely's server. Areas of the domain own their entities, queries, commands and GraphQL types;
 //! the modules beside them are the cross-cutting pieces. See ARCHITECTURE.md for the map.
 
+pub mod analytics;
 pub mod api;
 pub mod audit;
 pub mod audit_log;

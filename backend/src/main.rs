@@ -1,9 +1,10 @@
-//! The `duely` command: `serve` (the default), `migrate`, `schema`.
+//! The `duely` command: `serve` (the default), `migrate`, `seed-demo`, `seed`, `run-daily`, `schema`.
 
 use duely_backend::config::Config;
 use duely_backend::identity::Identity;
 use duely_backend::startup::{Application, shutdown_signal};
 use duely_backend::{api, db, demo, telemetry};
+use sea_orm::ConnectionTrait;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -18,6 +19,9 @@ commands:
   seed [--customers N] [--invoices N] [--months N] [--email ADDRESS]
             create a new company with a generated ledger of that size, for benchmarks
             (defaults: 1000 customers, 100000 invoices, 18 months)
+  run-daily [--date YYYY-MM-DD] [--tenant ID]
+            judge promises and run dunning now, as the daily jobs do, as of a date (the
+            jobs' clock: by default each company's today); for operators and tests
   schema    print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the contract
   help      show this
 
@@ -32,7 +36,7 @@ fn main() -> ExitCode {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
-        "serve" | "migrate" | "seed-demo" | "seed" => run_async(&command),
+        "serve" | "migrate" | "seed-demo" | "seed" | "run-daily" => run_async(&command),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -68,6 +72,7 @@ fn run_async(command: &str) -> ExitCode {
             "migrate" => migrate(config).await,
             "seed-demo" => seed_demo(config).await,
             "seed" => seed(config).await,
+            "run-daily" => run_daily(config).await,
             _ => serve(config).await,
         }
     });
@@ -140,6 +145,46 @@ fn flag<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
                 .map_err(|_| anyhow::anyhow!("{name}: `{value}` is not valid"))
         }
     }
+}
+
+/// The daily collection jobs, now, for one company or all, as of `--date`.
+async fn run_daily(config: Config) -> anyhow::Result<()> {
+    let date: Option<chrono::NaiveDate> = flag("--date")?;
+    let only: Option<uuid::Uuid> = flag("--tenant")?;
+    let pool = db::connect(&config).await?;
+    let links = duely_backend::startup::AppLinks {
+        public_url: config.public_url.clone(),
+    };
+    let tenants = pool
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT id FROM public.tenants WHERE status = 'ACTIVE' ORDER BY created_at",
+        ))
+        .await?;
+    for row in tenants {
+        let id: uuid::Uuid = row.try_get("", "id")?;
+        if only.is_some_and(|only| only != id) {
+            continue;
+        }
+        let tenant = domain::TenantId::from_uuid(id);
+        let day = match date {
+            Some(day) => day,
+            None => db::tenant_calendar(&pool, tenant).await?.today,
+        };
+        let judged = duely_backend::collections::promises::evaluate(&pool, tenant, day).await?;
+        let (run, counts) = duely_backend::collections::run::run_tenant(
+            &pool,
+            &links,
+            tenant,
+            day,
+            duely_backend::collections::run::Trigger::Manual,
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("dunning failed for {id}: {error:?}"))?;
+        println!("{id} {day}: {judged} promises judged; dunning run {run}: {counts:?}");
+    }
+    pool.close().await?;
+    Ok(())
 }
 
 async fn seed(config: Config) -> anyhow::Result<()> {

@@ -17,6 +17,7 @@ pub struct Application {
     listener: TcpListener,
     db: sea_orm::DatabaseConnection,
     mailer: Mailer,
+    links: AppLinks,
     router: axum::Router,
     port: u16,
     shutdown_grace: Duration,
@@ -36,6 +37,9 @@ impl Application {
                 public_url: config.public_url.clone(),
             })
             .finish();
+        let links = AppLinks {
+            public_url: config.public_url.clone(),
+        };
         let listener = TcpListener::bind(config.bind_address()).await?;
         let port = listener.local_addr()?.port();
         let shutdown_grace = config.shutdown_grace;
@@ -49,6 +53,7 @@ impl Application {
             listener,
             db,
             mailer,
+            links,
             router: http::router(state),
             port,
             shutdown_grace,
@@ -73,7 +78,7 @@ impl Application {
         ));
         let jobs = tokio::spawn(crate::jobs::run_worker(
             self.db.clone(),
-            crate::jobs::Registry::standard(),
+            crate::jobs::Registry::standard(self.links.clone()),
             stopping_rx.clone(),
         ));
         let service = self

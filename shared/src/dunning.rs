@@ -142,6 +142,9 @@ pub struct CustomerState {
     pub paused_until: Option<NaiveDate>,
     pub open_promise: bool,
     pub payment_in_flight: bool,
+    /// A promise broke since the ladder last acted: each overdue invoice moves up one rung now,
+    /// without waiting for the next step's day.
+    pub escalate: bool,
 }
 
 /// One step due for a customer, with the invoices it covers.
@@ -183,11 +186,25 @@ pub fn decide(
             .iter()
             .filter(|step| i64::from(step.offset_days) <= days)
             .max_by_key(|step| step.offset_days);
-        let Some(step) = latest else { continue };
-        // Taken already, or a later step was: nothing to do for this invoice today.
-        if invoice.taken.iter().any(|taken| *taken >= step.offset_days) {
-            continue;
-        }
+        let last_taken = invoice.taken.iter().copied().max();
+        let next_rung = || {
+            ladder
+                .iter()
+                .filter(|step| last_taken.is_none_or(|taken| step.offset_days > taken))
+                .min_by_key(|step| step.offset_days)
+        };
+        let step = match latest {
+            // Taken already, or a later step was: nothing to do for this invoice today, unless
+            // a broken promise moves an overdue invoice up a rung.
+            Some(step) if last_taken.is_some_and(|taken| taken >= step.offset_days) => {
+                match next_rung() {
+                    Some(next) if customer.escalate && days > 0 => next,
+                    _ => continue,
+                }
+            }
+            Some(step) => step,
+            None => continue,
+        };
         match due
             .iter_mut()
             .find(|d| d.step.offset_days == step.offset_days)
@@ -296,6 +313,26 @@ mod tests {
         assert_eq!(
             decide(&ladder, &in_flight, &open, day(20)),
             Decision::Paused(PauseReason::PaymentInFlight)
+        );
+    }
+
+    #[test]
+    fn a_broken_promise_moves_overdue_invoices_up_one_rung_at_once() {
+        let ladder = default_ladder();
+        let broken = CustomerState {
+            escalate: true,
+            ..CustomerState::default()
+        };
+        // 20 days late, the +15 call taken: the +30 letter is due now, not in ten days.
+        let Decision::Due(steps) = decide(&ladder, &broken, &[invoice(1, day(1), &[15])], day(21))
+        else {
+            panic!("not due")
+        };
+        assert_eq!(steps[0].step.offset_days, 30);
+        // An invoice not yet due is left alone.
+        assert_eq!(
+            decide(&ladder, &broken, &[invoice(2, day(25), &[-3])], day(21)),
+            Decision::Due(vec![])
         );
     }
 

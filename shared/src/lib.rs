@@ -12,12 +12,16 @@ pub mod credit;
 pub mod display;
 pub mod dunning;
 pub mod error_code;
+pub mod fees;
 pub mod ids;
 pub mod invoices;
+pub mod legal;
 pub mod locale;
 pub mod money;
 pub mod statement;
+pub mod templates;
 pub mod terms;
+pub mod worklist;
 
 pub use access::{Access, ApiScope, Permission, Role};
 pub use credentials::EmailAddress;

@@ -40,6 +40,7 @@ pub struct Query(
     crate::statements::graphql::StatementsQuery,
     crate::collections::graphql::CollectionsQuery,
     crate::collections::dunning::DunningQuery,
+    crate::collections::api::WorkQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -52,6 +53,7 @@ pub struct Mutation(
     crate::imports::ImportsMutation,
     crate::collections::graphql::CollectionsMutation,
     crate::collections::dunning::DunningMutation,
+    crate::collections::api::WorkMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -2,6 +2,7 @@
 //! `assignDunningPolicy`, `pauseDunning`, and `previewDunningRun(date)`, which shows what a run
 //! would do on that date on the company's real data, through the domain's `dunning::decide`.
 
+use super::plan;
 use crate::api::command;
 use crate::api::values::{Date, Money, optional_text, parse_id, required_text};
 use crate::audit::{self, AuditEntry};
@@ -13,15 +14,12 @@ use crate::error::{ApiResult, AppError, IntoApi};
 use crate::identity::graphql::{request, services};
 use crate::invoices::graphql::CustomerRef;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::NaiveDate;
 use domain::access::{Access, Permission};
 use domain::aging::days_overdue;
-use domain::dunning::{
-    self as rules, CustomerState, Decision, OpenInvoice, PauseReason, Step, StepAction,
-};
+use domain::dunning::{self as rules, Decision, PauseReason, Step, StepAction};
+use domain::fees::{FeeRule, FeeRuleError};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(SimpleObject, Clone)]
@@ -42,6 +40,119 @@ pub struct DunningPolicy {
     pub segments: Vec<String>,
     /// Customers assigned to it directly.
     pub customer_count: i64,
+    /// What its LATE_FEE steps charge; none charges nothing.
+    pub fee_rule: Option<LateFeeRule>,
+}
+
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FeeKind {
+    /// A fixed amount once, on invoices in its currency.
+    Fixed,
+    /// A percentage of the balance due, once.
+    Percent,
+    /// An annual rate per day overdue after grace days, up to a cap; billed again every 30 days.
+    Interest,
+}
+
+#[derive(SimpleObject, InputObject, Clone, Debug)]
+#[graphql(input_name = "LateFeeRuleInput")]
+pub struct LateFeeRule {
+    pub kind: FeeKind,
+    /// FIXED: the amount and its currency.
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    /// PERCENT: percent of the balance due, such as "1.5".
+    pub percent: Option<String>,
+    /// INTEREST: percent a year, grace days after the due date, and the most it may reach over
+    /// an invoice's life, in percent of the invoice total.
+    pub annual_rate_percent: Option<String>,
+    pub grace_days: Option<i32>,
+    pub cap_percent: Option<String>,
+}
+
+impl From<&FeeRule> for LateFeeRule {
+    fn from(rule: &FeeRule) -> Self {
+        let text = |value: &Decimal| Some(value.normalize().to_string());
+        let empty = LateFeeRule {
+            kind: FeeKind::Fixed,
+            amount: None,
+            currency: None,
+            percent: None,
+            annual_rate_percent: None,
+            grace_days: None,
+            cap_percent: None,
+        };
+        match rule {
+            FeeRule::Fixed { amount, currency } => LateFeeRule {
+                amount: text(amount),
+                currency: Some(currency.code().to_owned()),
+                ..empty
+            },
+            FeeRule::Percent { percent } => LateFeeRule {
+                kind: FeeKind::Percent,
+                percent: text(percent),
+                ..empty
+            },
+            FeeRule::Interest {
+                annual_rate_percent,
+                grace_days,
+                cap_percent,
+            } => LateFeeRule {
+                kind: FeeKind::Interest,
+                annual_rate_percent: text(annual_rate_percent),
+                grace_days: Some(*grace_days as i32),
+                cap_percent: cap_percent.as_ref().and_then(text),
+                ..empty
+            },
+        }
+    }
+}
+
+fn decimal_field(field: &str, value: Option<&String>) -> Result<Decimal, AppError> {
+    value
+        .ok_or_else(|| AppError::validation(field, "required for this kind of fee"))?
+        .trim()
+        .parse::<Decimal>()
+        .map_err(|_| AppError::validation(field, "a decimal number, such as 1.5"))
+}
+
+/// Checks a fee rule from the API, naming the field at fault.
+fn fee_rule(input: &LateFeeRule) -> Result<FeeRule, AppError> {
+    let rule = match input.kind {
+        FeeKind::Fixed => FeeRule::Fixed {
+            amount: decimal_field("input.feeRule.amount", input.amount.as_ref())?,
+            currency: crate::api::values::parse_currency(
+                "input.feeRule.currency",
+                input.currency.as_deref().unwrap_or(""),
+            )?,
+        },
+        FeeKind::Percent => FeeRule::Percent {
+            percent: decimal_field("input.feeRule.percent", input.percent.as_ref())?,
+        },
+        FeeKind::Interest => FeeRule::Interest {
+            annual_rate_percent: decimal_field(
+                "input.feeRule.annualRatePercent",
+                input.annual_rate_percent.as_ref(),
+            )?,
+            grace_days: u32::try_from(input.grace_days.unwrap_or(0))
+                .map_err(|_| AppError::validation("input.feeRule.graceDays", "0 to 365 days"))?,
+            cap_percent: match &input.cap_percent {
+                Some(cap) => Some(decimal_field("input.feeRule.capPercent", Some(cap))?),
+                None => None,
+            },
+        },
+    };
+    rule.validate().map_err(|error| {
+        let field = match error {
+            FeeRuleError::Amount => "input.feeRule.amount",
+            FeeRuleError::Percent => "input.feeRule.percent",
+            FeeRuleError::Rate => "input.feeRule.annualRatePercent",
+            FeeRuleError::Grace => "input.feeRule.graceDays",
+            FeeRuleError::Cap => "input.feeRule.capPercent",
+        };
+        AppError::validation(field, error)
+    })?;
+    Ok(rule)
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -52,6 +163,7 @@ struct PolicyRow {
     steps: serde_json::Value,
     segments: Vec<String>,
     customer_count: i64,
+    fee_rule: Option<serde_json::Value>,
 }
 
 fn steps_of(value: &serde_json::Value) -> Vec<Step> {
@@ -73,10 +185,15 @@ fn policy(row: PolicyRow) -> DunningPolicy {
             .collect(),
         segments: row.segments,
         customer_count: row.customer_count,
+        fee_rule: row
+            .fee_rule
+            .and_then(|rule| serde_json::from_value::<FeeRule>(rule).ok())
+            .as_ref()
+            .map(LateFeeRule::from),
     }
 }
 
-const POLICIES: &str = "SELECT p.id, p.name, p.is_default, p.steps,
+const POLICIES: &str = "SELECT p.id, p.name, p.is_default, p.steps, p.fee_rule,
         coalesce((SELECT array_agg(s.segment ORDER BY s.segment) FROM dunning_segment_policies s WHERE s.policy_id = p.id), '{}') AS segments,
         (SELECT count(*) FROM customers c WHERE c.dunning_policy_id = p.id) AS customer_count
     FROM dunning_policies p";
@@ -121,6 +238,10 @@ pub struct SaveDunningPolicyInput {
     pub steps: Vec<DunningStepInput>,
     /// Make it the ladder for customers with no other.
     pub make_default: Option<bool>,
+    /// What LATE_FEE steps charge. Left out, a ladder keeps its rule (a new one has none).
+    pub fee_rule: Option<LateFeeRule>,
+    /// Stop charging fees on this ladder.
+    pub remove_fee_rule: Option<bool>,
 }
 
 #[derive(SimpleObject)]
@@ -158,6 +279,13 @@ pub async fn save_policy(
         };
         AppError::validation(field, error)
     })?;
+    let fee = input.fee_rule.as_ref().map(fee_rule).transpose()?;
+    if fee.is_some() && input.remove_fee_rule.unwrap_or(false) {
+        return Err(AppError::validation(
+            "input.removeFeeRule",
+            "give a fee rule or remove it, not both",
+        ));
+    }
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     let json = serde_json::to_value(&steps).map_err(anyhow::Error::from)?;
@@ -191,6 +319,19 @@ pub async fn save_policy(
             id
         }
     };
+    if fee.is_some() || input.remove_fee_rule.unwrap_or(false) {
+        let fee_json = fee
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(anyhow::Error::from)?;
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE dunning_policies SET fee_rule = $2 WHERE id = $1",
+            [id.into(), fee_json.into()],
+        ))
+        .await?;
+    }
     if input.make_default.unwrap_or(false) {
         tx.execute_unprepared("UPDATE dunning_policies SET is_default = false WHERE is_default")
             .await?;
@@ -210,7 +351,7 @@ pub async fn save_policy(
             entity_type: "dunning_policy",
             entity_id: Some(id.to_string()),
             before: None,
-            after: Some(serde_json::json!({ "name": name, "steps": json })),
+            after: Some(serde_json::json!({ "name": name, "steps": json, "feeRule": fee })),
             request_id: Some(request_id),
         },
     )
@@ -410,40 +551,6 @@ pub struct DunningPreview {
     pub customers: Vec<PreviewCustomer>,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Candidate {
-    customer_id: Uuid,
-    code: String,
-    name: String,
-    segment: Option<String>,
-    collector_id: Option<Uuid>,
-    salesperson_id: Option<Uuid>,
-    policy_id: Option<Uuid>,
-    paused_until: Option<NaiveDate>,
-    open_promise: bool,
-    invoice_id: Uuid,
-    number: Option<String>,
-    due_date: NaiveDate,
-    currency: String,
-    balance: Decimal,
-    disputed: bool,
-    taken: Vec<i32>,
-}
-
-/// Open invoices within reach of a ladder on `$1` (from 60 days before their due date), with
-/// what the decision needs about their customer.
-const CANDIDATES: &str = r#"
-SELECT c.id AS customer_id, c.code, c.name, c.segment, c.collector_id, c.salesperson_id,
-       c.dunning_policy_id AS policy_id, c.dunning_paused_until AS paused_until,
-       EXISTS (SELECT 1 FROM promises p WHERE p.customer_id = c.id AND p.status = 'OPEN') AS open_promise,
-       i.id AS invoice_id, i.number, i.due_date, i.currency::text AS currency, i.balance_due AS balance,
-       EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS disputed,
-       coalesce((SELECT array_agg(a.step_offset) FROM dunning_actions a WHERE a.invoice_id = i.id), '{}') AS taken
-FROM invoices i JOIN customers c ON c.id = i.customer_id
-WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL
-ORDER BY c.name, c.id, i.due_date
-"#;
-
 pub async fn preview(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -452,43 +559,11 @@ pub async fn preview(
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let ladders =
-        PolicyRow::find_by_statement(Statement::from_string(DbBackend::Postgres, POLICIES))
-            .all(&*tx)
-            .await?;
-    let segments: HashMap<String, Uuid> = tx
-        .query_all_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT segment, policy_id FROM dunning_segment_policies",
-        ))
-        .await?
-        .into_iter()
-        .filter_map(|row| {
-            Some((
-                row.try_get::<String>("", "segment").ok()?,
-                row.try_get::<Uuid>("", "policy_id").ok()?,
-            ))
-        })
-        .collect();
-    let rows = Candidate::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        CANDIDATES,
-        [date.0.into()],
-    ))
-    .all(&*tx)
-    .await?;
+    let plan = plan::load(&*tx, date.0).await?;
     tx.commit().await?;
-    let default = ladders.iter().find(|ladder| ladder.is_default);
     let mut customers: Vec<PreviewCustomer> = Vec::new();
-    let mut index = 0;
-    while index < rows.len() {
-        let first = &rows[index];
-        let end = rows[index..]
-            .iter()
-            .position(|row| row.customer_id != first.customer_id)
-            .map_or(rows.len(), |offset| index + offset);
-        let group = &rows[index..end];
-        index = end;
+    for customer_plan in plan.customers(date.0) {
+        let first = customer_plan.first();
         let member_sees = match (access, caller) {
             (Access::Assigned, Caller::Member(member)) => {
                 first.collector_id == Some(member.user_id)
@@ -499,60 +574,30 @@ pub async fn preview(
         if !member_sees {
             continue;
         }
-        let ladder = first
-            .policy_id
-            .or_else(|| {
-                first
-                    .segment
-                    .as_ref()
-                    .and_then(|segment| segments.get(segment).copied())
-            })
-            .and_then(|id| ladders.iter().find(|ladder| ladder.id == id))
-            .or(default);
-        let Some(ladder) = ladder else { continue };
-        let steps = steps_of(&ladder.steps);
-        let state = CustomerState {
-            paused_until: first.paused_until,
-            open_promise: first.open_promise,
-            payment_in_flight: false,
-        };
-        let invoices: Vec<OpenInvoice> = group
-            .iter()
-            .map(|row| OpenInvoice {
-                id: row.invoice_id,
-                due_date: row.due_date,
-                balance: row.balance,
-                disputed: row.disputed,
-                taken: row.taken.clone(),
-            })
-            .collect();
         let customer = CustomerRef {
             id: ID(first.customer_id.to_string()),
             code: first.code.clone(),
             name: first.name.clone(),
         };
-        match rules::decide(&steps, &state, &invoices, date.0) {
-            Decision::Paused(reason) => {
-                // Show a pause only where it holds something back.
-                let unpaused = CustomerState::default();
-                if let Decision::Due(held) = rules::decide(&steps, &unpaused, &invoices, date.0)
-                    && !held.is_empty()
-                {
-                    customers.push(PreviewCustomer {
-                        customer,
-                        policy_name: ladder.name.clone(),
-                        paused: Some(reason),
-                        steps: Vec::new(),
-                    });
-                }
+        let policy_name = customer_plan.ladder.name.clone();
+        match &customer_plan.decision {
+            // Show a pause only where it holds something back.
+            Decision::Paused(reason) if !customer_plan.held_back.is_empty() => {
+                customers.push(PreviewCustomer {
+                    customer,
+                    policy_name,
+                    paused: Some(*reason),
+                    steps: Vec::new(),
+                });
             }
             Decision::Due(due) if !due.is_empty() => {
                 let steps = due
-                    .into_iter()
+                    .iter()
                     .map(|due| {
-                        let lines: Vec<&Candidate> = group
+                        let lines: Vec<&plan::Candidate> = due
+                            .invoices
                             .iter()
-                            .filter(|row| due.invoices.contains(&row.invoice_id))
+                            .filter_map(|id| customer_plan.row(*id))
                             .collect();
                         let currency = lines
                             .first()
@@ -585,12 +630,12 @@ pub async fn preview(
                     .collect();
                 customers.push(PreviewCustomer {
                     customer,
-                    policy_name: ladder.name.clone(),
+                    policy_name,
                     paused: None,
                     steps,
                 });
             }
-            Decision::Due(_) => {}
+            _ => {}
         }
     }
     Ok(DunningPreview { date, customers })

@@ -299,6 +299,47 @@ pub async fn log_activity(
 ) -> Result<CollectionActivity, AppError> {
     let access = caller.authorize(Permission::WorkCollections)?;
     let tenant = caller.require_tenant()?;
+    let actor = audit::actor_of(db, caller).await?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let id = log_activity_in(db, &tx, caller, access, actor, &calendar, input, request_id).await?;
+    let activity = activity_by_id(&*tx, id).await?;
+    tx.commit().await?;
+    Ok(activity)
+}
+
+pub async fn activity_by_id(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<CollectionActivity, AppError> {
+    let row = ActivityRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {ACTIVITY_COLUMNS} FROM collection_activities a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1"),
+        [id.into()],
+    ))
+    .one(conn)
+    .await?
+    .ok_or_else(|| AppError::not_found("No such activity."))?;
+    activities_out(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("No such activity."))
+}
+
+/// Logs an activity inside the caller's transaction (completing a task logs one with it).
+/// Returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn log_activity_in(
+    db: &DatabaseConnection,
+    tx: &TenantTx,
+    caller: &Caller,
+    access: Access,
+    actor: audit::Actor,
+    calendar: &db::TenantCalendar,
+    input: LogCollectionActivityInput,
+    request_id: &str,
+) -> Result<Uuid, AppError> {
+    let tenant = tx.tenant();
     let note = optional_text("input.note", input.note.as_deref(), 4000)?;
     let contact_name = optional_text("input.contactName", input.contact_name.as_deref(), 200)?;
     let location = optional_text("input.location", input.location.as_deref(), 300)?;
@@ -315,14 +356,11 @@ pub async fn log_activity(
             "a PROMISE_TO_PAY outcome needs the promise: amount and date",
         ));
     }
-    let actor = audit::actor_of(db, caller).await?;
     let user = match caller {
         Caller::Member(member) => Some(member.user_id),
         _ => None,
     };
-    let calendar = db::tenant_calendar(db, tenant).await?;
-    let tx = TenantTx::begin(db, tenant).await?;
-    let customer = workable_customer(db, &tx, caller, access, &input.customer_id).await?;
+    let customer = workable_customer(db, tx, caller, access, &input.customer_id).await?;
     if let Some(Date(next)) = input.next_action_on
         && next < calendar.today
     {
@@ -422,7 +460,7 @@ pub async fn log_activity(
         }
     }
     audit::record(
-        &*tx,
+        &**tx,
         tenant,
         AuditEntry {
             actor,
@@ -438,20 +476,7 @@ pub async fn log_activity(
         },
     )
     .await?;
-    let row = ActivityRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!("SELECT {ACTIVITY_COLUMNS} FROM collection_activities a JOIN customers c ON c.id = a.customer_id WHERE a.id = $1"),
-        [id.into()],
-    ))
-    .one(&*tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("No such activity."))?;
-    let activity = activities_out(&*tx, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::not_found("No such activity."))?;
-    tx.commit().await?;
-    Ok(activity)
+    Ok(id)
 }
 
 /// Corrects an activity: only its author, only within the edit window; audited with before and

@@ -6,6 +6,13 @@
 //! kept as soon as payments cover them, partially kept or broken once their date and the
 //! tenant's grace days have passed (`domain::collections::evaluate_promise`).
 
+pub mod api;
 pub mod dunning;
+pub mod fees;
 pub mod graphql;
+pub mod legal;
+pub mod plan;
 pub mod promises;
+pub mod run;
+pub mod runs;
+pub mod worklist;

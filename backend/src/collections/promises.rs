@@ -17,15 +17,18 @@ struct OpenPromise {
     id: Uuid,
     customer_id: Uuid,
     amount: Decimal,
+    currency: String,
     promised_date: NaiveDate,
     paid: Decimal,
+    collector_id: Option<Uuid>,
 }
 
 /// What money counts towards each open promise: payments of the customer in the promise's
 /// currency received from the day it was made until its date plus the grace days, not reversed;
 /// for a promise that names invoices, only what those payments allocated to them.
 const OPEN_WITH_PAID: &str = r#"
-SELECT p.id, p.customer_id, p.amount, p.promised_date,
+SELECT p.id, p.customer_id, p.amount, p.currency::text AS currency, p.promised_date,
+       (SELECT c.collector_id FROM customers c WHERE c.id = p.customer_id) AS collector_id,
        CASE WHEN EXISTS (SELECT 1 FROM promise_invoices pi WHERE pi.promise_id = p.id)
        THEN coalesce((
            SELECT sum(a.amount) FROM allocations a JOIN payments y ON y.id = a.payment_id
@@ -100,6 +103,9 @@ pub async fn evaluate(
             [promise.id.into(), status.as_str().into(), promise.paid.into()],
         ))
         .await?;
+        if status == PromiseStatus::Broken {
+            raise_broken(&tx, &promise, today).await?;
+        }
         audit::record(
             &*tx,
             tenant,
@@ -126,6 +132,48 @@ pub async fn evaluate(
     }
     tx.commit().await?;
     Ok(changed)
+}
+
+/// A broken promise raises an alert for the collector and the managers, and gives the
+/// collector a call task for today. (The dunning ladder moves the customer up a rung on its
+/// next run: see `domain::dunning::CustomerState::escalate`.)
+async fn raise_broken(tx: &TenantTx, promise: &OpenPromise, today: NaiveDate) -> Result<(), DbErr> {
+    let message = format!(
+        "Promise to pay {} {} by {} was broken: {} paid",
+        promise.amount.normalize(),
+        promise.currency,
+        promise.promised_date,
+        promise.paid.normalize()
+    );
+    crate::analytics::alerts::raise(
+        &**tx,
+        promise.customer_id,
+        crate::analytics::alerts::AlertKind::BrokenPromise,
+        &format!("BROKEN_PROMISE:{}", promise.id),
+        crate::analytics::alerts::AlertSeverity::High,
+        &message,
+    )
+    .await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source)
+         VALUES ($1, $2, 'CALL', $3, $4, $5, 'PROMISE')",
+        [
+            Uuid::now_v7().into(),
+            promise.customer_id.into(),
+            format!(
+                "Broken promise: call about the {} {} promised for {}",
+                promise.amount.normalize(),
+                promise.currency,
+                promise.promised_date
+            )
+            .into(),
+            today.into(),
+            promise.collector_id.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// The daily job: every active company's promises, each as of its own today.

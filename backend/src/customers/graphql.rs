@@ -177,6 +177,12 @@ SELECT * FROM (
     UNION ALL
     SELECT responded_at, 'STATEMENT_' || response, NULL, NULL, NULL, responder_name, note
     FROM statement_responses WHERE customer_id = $1
+    UNION ALL
+    SELECT occurred_at, 'COLLECTION_ACTIVITY', channel, NULL, NULL, logged_by_label, note
+    FROM collection_activities WHERE customer_id = $1
+    UNION ALL
+    SELECT created_at, 'LEGAL_CASE_OPENED', status, amount, currency::text, opened_by, notes
+    FROM legal_cases WHERE customer_id = $1
 ) t
 ORDER BY at DESC LIMIT $2
 "#;
@@ -184,7 +190,8 @@ ORDER BY at DESC LIMIT $2
 #[ComplexObject]
 impl Customer {
     /// What happened on the account, newest first: invoices, payments, reversals, credit notes,
-    /// write-offs, disputes, credit decisions and statements. `first` is 1 to 200 (default 50).
+    /// write-offs, disputes, credit decisions, statements, collection activities (the dunning
+    /// run's among them) and legal cases. `first` is 1 to 200 (default 50).
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -1276,7 +1283,9 @@ pub async fn set_credit_hold(
         DbBackend::Postgres,
         "UPDATE customers SET credit_hold = $2,
                 credit_hold_reason = CASE WHEN $2 THEN $3 END,
-                credit_hold_since = CASE WHEN $2 THEN now() END, updated_at = now()
+                credit_hold_since = CASE WHEN $2 THEN now() END,
+                -- A hold placed by hand is released only by hand.
+                credit_hold_cause = NULL, updated_at = now()
          WHERE id = $1",
         [row.id.into(), hold.into(), reason.clone().into()],
     ))

@@ -9,4 +9,7 @@
 pub mod graphql;
 mod store;
 
-pub use store::{CUSTOMERS_RANKED, CustomerRow, customer_for_update, ids_param, load_customer};
+pub use store::{
+    CUSTOMERS_RANKED, CustomerRow, append_credit_event, customer_for_update, ids_param,
+    load_customer,
+};

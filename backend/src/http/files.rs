@@ -179,6 +179,35 @@ pub async fn public_statement_pdf(
     }
 }
 
+/// `GET /api/legal-cases/{id}/evidence.zip`: the statement (PDF and CSV), invoices, activity
+/// log and promises of a legal case's customer.
+pub async fn evidence_pack(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(case): Path<String>,
+) -> Response {
+    let (context, limited) = context(&state, &headers, peer).await;
+    if let Some(response) = limited {
+        return response;
+    }
+    match crate::collections::legal::evidence_pack(&state.db, &context.caller, &case).await {
+        Ok((file_name, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file_name}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => error_response(error),
+    }
+}
+
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportParams {

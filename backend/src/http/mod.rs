@@ -57,6 +57,10 @@ pub fn router(state: AppState) -> Router {
             "/api/statements/{token}/statement.pdf",
             get(files::public_statement_pdf),
         )
+        .route(
+            "/api/legal-cases/{id}/evidence.zip",
+            get(files::evidence_pack),
+        )
         .route("/api/exports/{file}", get(files::export_csv))
         .route(
             "/api/imports/{kind}",

@@ -191,7 +191,7 @@ async fn seed_tenant_defaults(txn: &DatabaseTransaction, tenant: TenantId) -> Re
         r#"INSERT INTO "{schema}".settings (key, value) VALUES
              ('credit.over_limit_policy', '"BLOCK"'),
              ('aging.bucket_edges', '[30, 60, 90]'),
-             ('dunning.run_hour', '8'),
+             ('credit.auto_release_holds', 'true'),
              ('promises.grace_days', '3'),
              ('invoices.number_prefix', '"INV-"'),
              ('credit_notes.number_prefix', '"CN-"')"#,

@@ -164,6 +164,10 @@ pub struct Invoice {
     pub allocations: Vec<Allocation>,
     pub disputes: Vec<Dispute>,
     pub installments: Vec<Installment>,
+    /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
+    pub late_fees: Vec<crate::collections::fees::LateFee>,
+    /// For a fee invoice: the invoice it charges a fee on.
+    pub fee_for_invoice_id: Option<ID>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -174,6 +178,7 @@ pub struct Details {
     pub allocations: bool,
     pub disputes: bool,
     pub installments: bool,
+    pub late_fees: bool,
 }
 
 impl Details {
@@ -183,6 +188,7 @@ impl Details {
             allocations: true,
             disputes: true,
             installments: true,
+            late_fees: true,
         }
     }
 
@@ -192,6 +198,7 @@ impl Details {
             allocations: field.field("allocations").exists(),
             disputes: field.field("disputes").exists(),
             installments: field.field("installments").exists(),
+            late_fees: field.field("lateFees").exists(),
         }
     }
 }
@@ -238,10 +245,20 @@ pub async fn assemble(
     } else {
         Vec::new()
     };
+    let fees = if details.late_fees && !ids.is_empty() {
+        crate::collections::fees::fees_of(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
     Ok(rows
         .into_iter()
         .map(|row| {
             let currency = row.currency.clone();
+            let late_fees = fees
+                .iter()
+                .filter(|(invoice, _)| *invoice == row.id)
+                .map(|(_, fee)| fee.clone())
+                .collect();
             let line = |line: &LineRow| InvoiceLine {
                 description: line.description.clone(),
                 quantity: line.quantity.normalize().to_string(),
@@ -279,6 +296,7 @@ pub async fn assemble(
                         amount: Money::new(i.amount, &currency),
                     })
                     .collect(),
+                late_fees,
             )
         })
         .collect())
@@ -291,6 +309,7 @@ fn invoice(
     allocations: Vec<Allocation>,
     disputes: Vec<Dispute>,
     installments: Vec<Installment>,
+    late_fees: Vec<crate::collections::fees::LateFee>,
 ) -> Invoice {
     let status = InvoiceStatus::parse(&row.status).unwrap_or(InvoiceStatus::Draft);
     let money = |amount: Decimal| Money::new(amount, &row.currency);
@@ -340,6 +359,8 @@ fn invoice(
         allocations,
         disputes,
         installments,
+        late_fees,
+        fee_for_invoice_id: row.fee_for_invoice_id.map(|id| ID(id.to_string())),
         created_at: row.created_at,
     }
 }
@@ -934,7 +955,7 @@ async fn issue_locked(
 
 /// The next number of `sequence` that no invoice or credit note has: a number typed by hand
 /// on an earlier invoice is skipped, never reused.
-async fn next_free_number(
+pub(crate) async fn next_free_number(
     tx: &TenantTx,
     sequence: &str,
     prefix_setting: &str,

@@ -38,6 +38,7 @@ pub struct InvoiceRow {
     pub aging_edges: Option<serde_json::Value>,
     /// The earliest date something is still owed (an installment's, or the due date).
     pub next_due_date: Option<NaiveDate>,
+    pub fee_for_invoice_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -51,7 +52,7 @@ pub const INVOICE_COLUMNS: &str = r#"
     CASE WHEN i.installment_plan
          THEN (SELECT min(r.due_date) FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0)
          ELSE i.due_date END AS next_due_date,
-    i.created_at
+    i.fee_for_invoice_id, i.created_at
 "#;
 
 pub const INVOICES_FROM: &str = "invoices i JOIN customers c ON c.id = i.customer_id";

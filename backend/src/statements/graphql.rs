@@ -360,6 +360,67 @@ pub struct SendStatementPayload {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Records a link to the customer's statement for `from`..`to`, sent to `sent_to`, with the
+/// closing balance it showed. Returns the token (shown once, stored only as a digest).
+pub async fn issue_link(
+    tx: &TenantTx,
+    customer: CustomerRow,
+    from: NaiveDate,
+    to: NaiveDate,
+    sent_to: &str,
+    created_by: &str,
+    time_zone: &str,
+) -> Result<(String, DateTime<Utc>), AppError> {
+    let customer_id = customer.id;
+    let currency = customer.currency.clone();
+    let closing = store::load_statement(&**tx, customer, &currency, from, to, time_zone)
+        .await?
+        .statement
+        .closing;
+    let token = format!(
+        "{TOKEN_PREFIX}{}_{}",
+        tx.tenant().0.simple(),
+        tokens::new_secret("")?
+    );
+    let expires_at = Utc::now() + chrono::Duration::days(i64::from(LINK_DAYS));
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO statement_links (id, token_hash, customer_id, period_from, period_to, currency, sent_to, expires_at, created_by, closing_balance)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        [
+            Uuid::now_v7().into(),
+            tokens::digest(&token).into(),
+            customer_id.into(),
+            from.into(),
+            to.into(),
+            currency.into(),
+            sent_to.to_owned().into(),
+            expires_at.into(),
+            created_by.to_owned().into(),
+            closing.into(),
+        ],
+    ))
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// A statement link for a dunning email: the last twelve months to `date`.
+pub async fn dunning_link(
+    tx: &TenantTx,
+    customer_id: Uuid,
+    date: NaiveDate,
+    sent_to: &str,
+    created_by: &str,
+    time_zone: &str,
+) -> Result<String, AppError> {
+    let customer = customers::load_customer(&**tx, date, customer_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("No such customer."))?;
+    let from = date - chrono::Days::new(364);
+    let (token, _) = issue_link(tx, customer, from, date, sent_to, created_by, time_zone).await?;
+    Ok(token)
+}
+
 #[derive(Debug, FromQueryResult)]
 struct ContactEmail {
     email: String,
@@ -427,40 +488,15 @@ pub async fn send_statement(
             "send to one of the customer's contacts; adding an address to the customer needs the customer-management permission",
         ));
     }
-    let closing = store::load_statement(
-        &*tx,
+    let (token, expires_at) = issue_link(
+        &tx,
         customer.clone(),
-        &customer.currency,
         from,
         to,
+        to_address.as_str(),
+        actor.label(),
         &calendar.time_zone,
     )
-    .await?
-    .statement
-    .closing;
-    let token = format!(
-        "{TOKEN_PREFIX}{}_{}",
-        tenant.0.simple(),
-        tokens::new_secret("")?
-    );
-    let expires_at = Utc::now() + chrono::Duration::days(i64::from(LINK_DAYS));
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO statement_links (id, token_hash, customer_id, period_from, period_to, currency, sent_to, expires_at, created_by, closing_balance)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        [
-            Uuid::now_v7().into(),
-            tokens::digest(&token).into(),
-            customer.id.into(),
-            from.into(),
-            to.into(),
-            customer.currency.clone().into(),
-            to_address.as_str().to_owned().into(),
-            expires_at.into(),
-            actor.label().to_owned().into(),
-            closing.into(),
-        ],
-    ))
     .await?;
     let link = format!("{}/s/{token}", links.public_url);
     let locale: Locale = company_locale(db, tenant).await?;
@@ -499,7 +535,7 @@ pub async fn send_statement(
     })
 }
 
-async fn company_locale(db: &DatabaseConnection, tenant: TenantId) -> Result<Locale, AppError> {
+pub async fn company_locale(db: &DatabaseConnection, tenant: TenantId) -> Result<Locale, AppError> {
     Ok(db
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,

@@ -63,6 +63,19 @@ const CASES: &[&str] = &[
     "Mutation.assignDunningPolicy.input.customerId",
     "Mutation.pauseDunning.input.customerId",
     "Mutation.updateCollectionActivity.input.activityId",
+    // Dunning results, the worklist, legal cases and alerts: see dunning_isolation below.
+    "Query.worklist.collectorId",
+    "Query.emailTemplates.policyId",
+    "Query.legalCases.filter.customerId",
+    "Query.riskAlerts.filter.customerId",
+    "Mutation.completeTask.input.taskId",
+    "Mutation.saveEmailTemplate.input.policyId",
+    "Mutation.waiveFee.input.feeId",
+    "Mutation.escalateToLegal.input.customerId",
+    "Mutation.escalateToLegal.input.invoiceIds",
+    "Mutation.updateLegalCase.input.caseId",
+    "Mutation.acknowledgeAlert.input.alertId",
+    "Mutation.resolveAlert.input.alertId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -805,4 +818,210 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         before,
         "nothing of Globex's changed"
     );
+}
+
+#[tokio::test]
+async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
+    use crate::receivables::{create_customer, issue_invoice, ok};
+    use duely_backend::collections::run::{Trigger, run_tenant};
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let acme = app.sign_up("Acme", &app.email("acme")).await;
+    let globex = app.sign_up("Globex", &app.email("globex")).await;
+    let links = duely_backend::startup::AppLinks {
+        public_url: app.address.clone(),
+    };
+
+    // Globex: an invoice long overdue, a run that made a call task and a late fee, a legal
+    // case and an alert.
+    let customer = create_customer(&app, &globex, "G-1", json!({})).await;
+    let customer_id = customer["id"].as_str().unwrap().to_owned();
+    let invoice = issue_invoice(
+        &app,
+        &globex,
+        &customer_id,
+        "1000",
+        json!({ "issueDate": "2025-12-01", "dueDate": "2026-01-01" }),
+    )
+    .await;
+    let invoice_id = invoice["id"].as_str().unwrap().to_owned();
+    for day in [16, 32] {
+        let date =
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(day - 1);
+        run_tenant(&app.db, &links, globex.tenant_id, date, Trigger::Schedule)
+            .await
+            .unwrap();
+    }
+    let schema = globex.tenant_id.schema_name();
+    let one = |sql: &str| {
+        let sql = sql.replace("{s}", &format!("\"{schema}\""));
+        let db = app.db.clone();
+        async move {
+            db.query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<uuid::Uuid>("", "id")
+            .unwrap()
+            .to_string()
+        }
+    };
+    let task_id = one("SELECT id FROM {s}.collection_tasks LIMIT 1").await;
+    let fee_id = one("SELECT id FROM {s}.late_fees LIMIT 1").await;
+    let case = ok(
+        &app,
+        &globex,
+        "mutation($input: EscalateToLegalInput!) { escalateToLegal(input: $input) { legalCase { id } } }",
+        json!({ "input": { "customerId": customer_id } }),
+        "escalateToLegal",
+    )
+    .await;
+    let case_id = case["legalCase"]["id"].as_str().unwrap().to_owned();
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO \"{schema}\".risk_alerts (id, customer_id, kind, cause, severity, message)
+             VALUES (gen_random_uuid(), '{customer_id}', 'BROKEN_PROMISE', 'test', 'HIGH', 'A promise broke')"
+        ))
+        .await
+        .unwrap();
+    let alert_id = one("SELECT id FROM {s}.risk_alerts LIMIT 1").await;
+    let policy_id = one("SELECT id FROM {s}.dunning_policies WHERE is_default").await;
+    let state = || {
+        let db = app.db.clone();
+        let schema = schema.clone();
+        async move {
+            let mut counts = Vec::new();
+            for sql in [
+                "SELECT count(*) FROM \"{s}\".collection_tasks WHERE status = 'OPEN'",
+                "SELECT count(*) FROM \"{s}\".late_fees WHERE waived_at IS NULL",
+                "SELECT count(*) FROM \"{s}\".legal_cases WHERE status = 'NONE'",
+                "SELECT count(*) FROM \"{s}\".risk_alerts WHERE status = 'OPEN'",
+                "SELECT count(*) FROM \"{s}\".email_templates",
+                "SELECT count(*) FROM \"{s}\".collection_activities",
+            ] {
+                counts.push(count(&db, &sql.replace("{s}", &schema)).await);
+            }
+            counts
+        }
+    };
+    let before = state().await;
+    assert_eq!(before[..4], [1, 1, 1, 1], "the arrangement: {before:?}");
+
+    let acme_customer = create_customer(&app, &acme, "A-1", json!({})).await;
+    let acme_customer_id = acme_customer["id"].as_str().unwrap().to_owned();
+    let mutation = |name: &str, input_type: &str| {
+        format!("mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}")
+    };
+    for (case, query, input, code) in [
+        (
+            "Mutation.completeTask.input.taskId",
+            mutation("completeTask", "CompleteTaskInput"),
+            json!({ "taskId": task_id, "outcome": "NO_ANSWER" }),
+            "NOT_FOUND",
+        ),
+        (
+            "Mutation.saveEmailTemplate.input.policyId",
+            mutation("saveEmailTemplate", "SaveEmailTemplateInput"),
+            json!({ "policyId": policy_id, "stepOffset": 7, "locale": "en", "subject": "x", "body": "y" }),
+            "NOT_FOUND",
+        ),
+        (
+            "Mutation.waiveFee.input.feeId",
+            mutation("waiveFee", "WaiveFeeInput"),
+            json!({ "feeId": fee_id, "reason": "x" }),
+            "NOT_FOUND",
+        ),
+        (
+            "Mutation.escalateToLegal.input.customerId",
+            mutation("escalateToLegal", "EscalateToLegalInput"),
+            json!({ "customerId": customer_id }),
+            "NOT_FOUND",
+        ),
+        (
+            "Mutation.escalateToLegal.input.invoiceIds",
+            mutation("escalateToLegal", "EscalateToLegalInput"),
+            json!({ "customerId": acme_customer_id, "invoiceIds": [invoice_id] }),
+            "VALIDATION",
+        ),
+        (
+            "Mutation.updateLegalCase.input.caseId",
+            mutation("updateLegalCase", "UpdateLegalCaseInput"),
+            json!({ "caseId": case_id, "status": "SETTLED" }),
+            "NOT_FOUND",
+        ),
+        (
+            "Mutation.acknowledgeAlert.input.alertId",
+            mutation("acknowledgeAlert", "AlertActionInput"),
+            json!({ "alertId": alert_id }),
+            "NOT_FOUND",
+        ),
+        (
+            "Mutation.resolveAlert.input.alertId",
+            mutation("resolveAlert", "AlertActionInput"),
+            json!({ "alertId": alert_id }),
+            "NOT_FOUND",
+        ),
+    ] {
+        let body = app
+            .graphql_as(&acme.access_token, &query, json!({ "input": input }))
+            .await;
+        assert_eq!(error_codes(&body), [code], "{case}: {body}");
+    }
+    let body = app
+        .graphql_as(
+            &acme.access_token,
+            "query($id: ID!) { emailTemplates(policyId: $id) { subject } }",
+            json!({ "id": policy_id }),
+        )
+        .await;
+    assert_eq!(
+        error_codes(&body),
+        ["NOT_FOUND"],
+        "Query.emailTemplates.policyId: {body}"
+    );
+    for (case, query, variables, path) in [
+        (
+            "Query.worklist.collectorId",
+            "query($id: ID) { worklist(collectorId: $id) { totalCount } }",
+            json!({ "id": globex.user_id }),
+            "worklist",
+        ),
+        (
+            "Query.legalCases.filter.customerId",
+            "query($id: ID!) { legalCases(filter: { customerId: $id }) { totalCount } }",
+            json!({ "id": customer_id }),
+            "legalCases",
+        ),
+        (
+            "Query.riskAlerts.filter.customerId",
+            "query($id: ID!) { riskAlerts(filter: { customerId: $id }) { totalCount } }",
+            json!({ "id": customer_id }),
+            "riskAlerts",
+        ),
+    ] {
+        let body = app.graphql_as(&acme.access_token, query, variables).await;
+        assert_eq!(body["data"][path]["totalCount"], 0, "{case}: {body}");
+    }
+    // Acme's own run touches nothing of Globex's.
+    run_tenant(
+        &app.db,
+        &links,
+        acme.tenant_id,
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        Trigger::Manual,
+    )
+    .await
+    .unwrap();
+    assert_eq!(state().await, before, "nothing of Globex's changed");
+    let evidence = app
+        .client
+        .get(app.url(&format!("/api/legal-cases/{case_id}/evidence.zip")))
+        .bearer_auth(&acme.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evidence.status(), 404);
 }

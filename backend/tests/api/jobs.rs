@@ -194,7 +194,9 @@ async fn jobs_of_a_kind_this_replica_does_not_know_are_left_alone() {
 #[tokio::test]
 async fn the_daily_scheduler_enqueues_each_day_once() {
     let db = database().await;
-    let registry = Registry::standard();
+    let registry = Registry::standard(duely_backend::startup::AppLinks {
+        public_url: "http://localhost".to_owned(),
+    });
     let morning = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
     let evening = Utc.with_ymd_and_hms(2026, 11, 23, 22, 0, 0).unwrap();
     let next_day = Utc.with_ymd_and_hms(2026, 11, 24, 0, 5, 0).unwrap();
@@ -241,7 +243,14 @@ async fn housekeeping_forgets_expired_sessions_and_keeps_live_ones() {
         .await
         .unwrap()
         .unwrap();
-    jobs::run_due(&app.db, &Registry::standard()).await.unwrap();
+    jobs::run_due(
+        &app.db,
+        &Registry::standard(duely_backend::startup::AppLinks {
+            public_url: "http://localhost".to_owned(),
+        }),
+    )
+    .await
+    .unwrap();
     // The app's own worker may have claimed the job first; wait for whichever runs it.
     let finished =
         format!("SELECT count(*) FROM public.jobs WHERE id = '{id}' AND finished_at IS NOT NULL");

@@ -28,6 +28,21 @@ fn decode(raw: &str) -> String {
     let Some((headers, body)) = raw.split_once("\n\n") else {
         return raw;
     };
+    // A multipart message (text and HTML): each part decoded in turn.
+    if let Some(start) = headers.find("boundary=") {
+        let boundary = headers[start + "boundary=".len()..]
+            .split(|c: char| c == ';' || c.is_whitespace())
+            .next()
+            .unwrap_or_default()
+            .trim_matches('"');
+        let parts: Vec<String> = body
+            .split(&format!("--{boundary}"))
+            .map(|part| part.trim_start_matches('\n'))
+            .filter(|part| !part.trim().is_empty() && !part.starts_with("--"))
+            .map(decode)
+            .collect();
+        return format!("{headers}\n\n{}", parts.join("\n"));
+    }
     let encoding = headers
         .lines()
         .find_map(|line| {

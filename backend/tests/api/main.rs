@@ -5,6 +5,7 @@
 mod api_keys;
 mod audit;
 mod collections;
+mod dunning;
 mod graphql_http;
 mod health;
 mod helpers;

@@ -5,11 +5,13 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_tenants;
 mod m20261123_000002_identity;
 mod m20261123_000003_search;
+mod m20261123_000004_dunning_schedule;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(m20261123_000001_tenants::Migration),
         Box::new(m20261123_000002_identity::Migration),
         Box::new(m20261123_000003_search::Migration),
+        Box::new(m20261123_000004_dunning_schedule::Migration),
     ]
 }

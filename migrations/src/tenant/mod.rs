@@ -9,6 +9,7 @@ mod m20261123_000003_receivables;
 mod m20261123_000004_statements;
 mod m20261123_000005_collections;
 mod m20261123_000006_dunning;
+mod m20261123_000007_dunning_runs;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -18,5 +19,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000004_statements::Migration),
         Box::new(m20261123_000005_collections::Migration),
         Box::new(m20261123_000006_dunning::Migration),
+        Box::new(m20261123_000007_dunning_runs::Migration),
     ]
 }

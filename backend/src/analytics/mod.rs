@@ -1,0 +1,3 @@
+//! Analytics: risk alerts so far.
+
+pub mod alerts;

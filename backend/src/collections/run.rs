@@ -1,0 +1,838 @@
+//! The dunning run: once a day per company, at an hour of its own time zone, through the job
+//! queue (DESIGN.md §5).
+//!
+//! The domain's `dunning::decide` says which steps fall due; the run carries them out in one
+//! transaction per customer: emails to the outbox, tasks for the collector, fee invoices, credit
+//! holds and legal cases, each with an entry in the customer's activity log. Every step taken
+//! first claims its `(invoice, step)` row in `dunning_actions`; a row that exists already means
+//! another run took the step, so running twice, or two replicas at once, does nothing twice.
+
+use super::fees;
+use super::plan::{self, Candidate, CustomerPlan};
+use crate::audit::{self, Actor, AuditEntry};
+use crate::customers as customer_store;
+use crate::db::{self, TenantTx};
+use crate::email::{self, OutgoingEmail};
+use crate::error::AppError;
+use crate::jobs::{ClaimedJob, JobHandler, NewJob};
+use crate::startup::AppLinks;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::dunning::{Decision, DueStep, StepAction};
+use domain::templates::{self, InvoiceLine};
+use domain::{Locale, TenantId};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const JOB_KIND: &str = "dunning.run";
+/// Who the run's entries in the activity log and the audit log are from.
+pub const RUN_LABEL: &str = "Dunning";
+/// Interest is billed again once this many days have passed since the last bill.
+pub const INTEREST_PERIOD_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Schedule,
+    Manual,
+}
+
+impl Trigger {
+    fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Schedule => "SCHEDULE",
+            Trigger::Manual => "MANUAL",
+        }
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub customers: i32,
+    pub emails: i32,
+    pub tasks: i32,
+    pub fees: i32,
+    pub holds: i32,
+    pub releases: i32,
+    pub legal_cases: i32,
+    pub paused: i32,
+    pub failures: i32,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.customers += other.customers;
+        self.emails += other.emails;
+        self.tasks += other.tasks;
+        self.fees += other.fees;
+        self.holds += other.holds;
+        self.releases += other.releases;
+        self.legal_cases += other.legal_cases;
+        self.paused += other.paused;
+        self.failures += other.failures;
+    }
+}
+
+/// The company facts a run needs once.
+struct Company {
+    tenant: TenantId,
+    name: String,
+    time_zone: String,
+    locale: Locale,
+    public_url: String,
+    auto_release: bool,
+}
+
+/// Runs dunning for `tenant` as of `date`. Returns the run's id and what it did.
+pub async fn run_tenant(
+    db: &DatabaseConnection,
+    links: &AppLinks,
+    tenant: TenantId,
+    date: NaiveDate,
+    trigger: Trigger,
+) -> Result<(Uuid, Counts), AppError> {
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let locale = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT locale FROM public.tenants WHERE id = $1",
+            [tenant.0.into()],
+        ))
+        .await?
+        .and_then(|row| row.try_get::<String>("", "locale").ok())
+        .and_then(|tag| tag.parse().ok())
+        .unwrap_or_default();
+    let run_id = Uuid::now_v7();
+    let tx = TenantTx::begin(db, tenant).await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO dunning_runs (id, run_date, trigger) VALUES ($1, $2, $3)",
+        [run_id.into(), date.into(), trigger.as_str().into()],
+    ))
+    .await?;
+    let auto_release = crate::invoices::store::setting(&*tx, "credit.auto_release_holds")
+        .await?
+        .and_then(|value| value.as_bool())
+        .unwrap_or(true);
+    let plan = plan::load(&*tx, date).await?;
+    let templates = load_templates(&*tx).await?;
+    tx.commit().await?;
+    let company = Company {
+        tenant,
+        name: calendar.name,
+        time_zone: calendar.time_zone,
+        locale,
+        public_url: links.public_url.clone(),
+        auto_release,
+    };
+    let mut counts = Counts::default();
+    let mut errors = Vec::new();
+    for customer in plan.customers(date) {
+        match &customer.decision {
+            Decision::Paused(_) => {
+                if !customer.held_back.is_empty() {
+                    counts.paused += 1;
+                }
+                continue;
+            }
+            Decision::Due(due) if due.is_empty() && !interest_due(&customer, date) => continue,
+            Decision::Due(_) => {}
+        }
+        match run_customer(db, &company, &templates, run_id, &customer, date).await {
+            Ok(done) => counts.add(&done),
+            Err(error) => {
+                // One customer's failure does not stop the others; its steps were rolled
+                // back with it and the next run tries them again.
+                tracing::warn!(%tenant, customer = %customer.first().customer_id, ?error, "dunning failed for a customer");
+                counts.failures += 1;
+                errors.push(serde_json::json!({
+                    "customerId": customer.first().customer_id.to_string(),
+                    "customer": customer.first().name,
+                    "error": format!("{error:?}"),
+                }));
+            }
+        }
+    }
+    if company.auto_release {
+        counts.releases += release_holds(db, tenant).await?;
+    }
+    let tx = TenantTx::begin(db, tenant).await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE dunning_runs SET finished_at = now(), customers = $2, emails = $3, tasks = $4, fees = $5,
+                holds = $6, releases = $7, legal_cases = $8, paused = $9, failures = $10, errors = $11
+         WHERE id = $1",
+        [
+            run_id.into(),
+            counts.customers.into(),
+            counts.emails.into(),
+            counts.tasks.into(),
+            counts.fees.into(),
+            counts.holds.into(),
+            counts.releases.into(),
+            counts.legal_cases.into(),
+            counts.paused.into(),
+            counts.failures.into(),
+            serde_json::Value::Array(errors).into(),
+        ],
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok((run_id, counts))
+}
+
+/// Templates an admin wrote, by (ladder, step day, language).
+type Templates = HashMap<(Uuid, i32, String), (String, String)>;
+
+async fn load_templates(conn: &impl ConnectionTrait) -> Result<Templates, DbErr> {
+    Ok(conn
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT policy_id, step_offset, locale, subject, body FROM email_templates",
+        ))
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            Some((
+                (
+                    row.try_get::<Uuid>("", "policy_id").ok()?,
+                    row.try_get::<i32>("", "step_offset").ok()?,
+                    row.try_get::<String>("", "locale").ok()?,
+                ),
+                (
+                    row.try_get::<String>("", "subject").ok()?,
+                    row.try_get::<String>("", "body").ok()?,
+                ),
+            ))
+        })
+        .collect())
+}
+
+/// The template of a step in a language: the admin's own, else the default for its tone.
+pub fn template_for(
+    templates: &Templates,
+    policy: Uuid,
+    offset_days: i32,
+    locale: Locale,
+) -> (String, String) {
+    templates
+        .get(&(policy, offset_days, locale.tag().to_owned()))
+        .cloned()
+        .unwrap_or_else(|| {
+            let (subject, body) = templates::default_template(offset_days, locale);
+            (subject.to_owned(), body.to_owned())
+        })
+}
+
+/// Interest falls due again on an invoice whose ladder charges interest, once a period has
+/// passed since the last bill.
+fn interest_due(customer: &CustomerPlan<'_>, date: NaiveDate) -> bool {
+    !customer.rows.is_empty() && !interest_invoices(customer, date).is_empty()
+}
+
+fn interest_invoices<'a>(customer: &'a CustomerPlan<'_>, date: NaiveDate) -> Vec<&'a Candidate> {
+    let Some(domain::fees::FeeRule::Interest { .. }) = &customer.ladder.fee_rule else {
+        return Vec::new();
+    };
+    customer
+        .rows
+        .iter()
+        .filter(|row| {
+            !row.is_fee
+                && !row.disputed
+                && row.balance > Decimal::ZERO
+                && row
+                    .interest_through
+                    .is_some_and(|through| (date - through).num_days() >= INTEREST_PERIOD_DAYS)
+        })
+        .collect()
+}
+
+/// Carries out one customer's due steps in one transaction.
+async fn run_customer(
+    db: &DatabaseConnection,
+    company: &Company,
+    templates: &Templates,
+    run_id: Uuid,
+    customer: &CustomerPlan<'_>,
+    date: NaiveDate,
+) -> Result<Counts, AppError> {
+    let tx = TenantTx::begin(db, company.tenant).await?;
+    let first = customer.first();
+    let mut counts = Counts {
+        customers: 1,
+        ..Counts::default()
+    };
+    let due: &[DueStep] = match &customer.decision {
+        Decision::Due(due) => due,
+        Decision::Paused(_) => &[],
+    };
+    for step in due {
+        let claimed = claim(&tx, run_id, first.customer_id, step, date).await?;
+        if claimed.is_empty() {
+            continue;
+        }
+        let rows: Vec<&Candidate> = claimed.iter().filter_map(|id| customer.row(*id)).collect();
+        let note = match step.step.action {
+            StepAction::SendEmail => {
+                send_email(
+                    &tx,
+                    company,
+                    templates,
+                    run_id,
+                    customer,
+                    step,
+                    &rows,
+                    date,
+                    &mut counts,
+                )
+                .await?
+            }
+            StepAction::SendSms | StepAction::SendWechat => {
+                let (kind, channel) = if step.step.action == StepAction::SendSms {
+                    ("SMS", "SMS")
+                } else {
+                    ("WECHAT", "WeChat")
+                };
+                // No message provider is configured: the collector sends it and logs it.
+                create_task(&tx, run_id, first, step, &rows, kind, date).await?;
+                counts.tasks += 1;
+                format!(
+                    "{channel} message to send: a task for the collector (no provider is configured)"
+                )
+            }
+            StepAction::CallTask => {
+                create_task(&tx, run_id, first, step, &rows, "CALL", date).await?;
+                counts.tasks += 1;
+                "Call task for the collector".to_owned()
+            }
+            StepAction::VisitTask => {
+                create_task(&tx, run_id, first, step, &rows, "VISIT", date).await?;
+                counts.tasks += 1;
+                "Visit task for the collector".to_owned()
+            }
+            StepAction::NotifyTeam => {
+                create_task(&tx, run_id, first, step, &rows, "REVIEW", date).await?;
+                counts.tasks += 1;
+                "The team was asked to review the account".to_owned()
+            }
+            StepAction::LateFee => {
+                let charged = match &customer.ladder.fee_rule {
+                    Some(rule) => {
+                        fees::charge(&tx, run_id, rule, &rows, company.locale_of(first), date)
+                            .await?
+                    }
+                    None => Vec::new(),
+                };
+                counts.fees += charged.len() as i32;
+                if charged.is_empty() {
+                    // Fee invoices and fully credited ones owe no fee: nothing to tell.
+                    continue;
+                }
+                format!("Late fees charged: {}", charged.join(", "))
+            }
+            StepAction::PlaceCreditHold => {
+                if place_hold(&tx, first, &step.step.name).await? {
+                    counts.holds += 1;
+                    "Credit hold placed".to_owned()
+                } else {
+                    "Already on credit hold".to_owned()
+                }
+            }
+            StepAction::EscalateToLegal => {
+                if open_legal_case(&tx, run_id, first, &rows, date).await? {
+                    counts.legal_cases += 1;
+                }
+                create_task(&tx, run_id, first, step, &rows, "REVIEW", date).await?;
+                counts.tasks += 1;
+                "Escalated to legal: a case is open for review".to_owned()
+            }
+        };
+        log_step(&tx, first.customer_id, step, &claimed, &note).await?;
+    }
+    if let Some(rule) = &customer.ladder.fee_rule {
+        // Interest billed again, on invoices whose late fee step was not just taken.
+        let invoices: Vec<&Candidate> = interest_invoices(customer, date)
+            .into_iter()
+            .filter(|row| {
+                !due.iter().any(|step| {
+                    step.step.action == StepAction::LateFee
+                        && step.invoices.contains(&row.invoice_id)
+                })
+            })
+            .collect();
+        if !invoices.is_empty() {
+            let charged =
+                fees::charge(&tx, run_id, rule, &invoices, company.locale_of(first), date).await?;
+            if !charged.is_empty() {
+                counts.fees += charged.len() as i32;
+                let ids: Vec<Uuid> = invoices.iter().map(|row| row.invoice_id).collect();
+                insert_activity(
+                    &tx,
+                    first.customer_id,
+                    "OTHER",
+                    &format!("Interest billed: {}", charged.join(", ")),
+                    &ids,
+                )
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(counts)
+}
+
+impl Company {
+    fn locale_of(&self, row: &Candidate) -> Locale {
+        row.locale
+            .as_deref()
+            .and_then(|tag| tag.parse().ok())
+            .unwrap_or(self.locale)
+    }
+}
+
+/// Claims the step for each of its invoices; returns the invoices this run now owns.
+async fn claim(
+    tx: &TenantTx,
+    run_id: Uuid,
+    customer: Uuid,
+    step: &DueStep,
+    date: NaiveDate,
+) -> Result<Vec<Uuid>, DbErr> {
+    let action = serde_json::to_value(step.step.action)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let rows = tx
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO dunning_actions (id, customer_id, invoice_id, step_offset, action, run_date, run_id)
+             SELECT gen_random_uuid(), $1, invoice_id, $3, $4, $5, $6
+             FROM unnest(string_to_array($2, ',')::uuid[]) AS invoice_id
+             ON CONFLICT (invoice_id, step_offset) DO NOTHING
+             RETURNING invoice_id",
+            [
+                customer.into(),
+                customer_store::ids_param(&step.invoices),
+                step.step.offset_days.into(),
+                action.into(),
+                date.into(),
+                run_id.into(),
+            ],
+        ))
+        .await?;
+    let mut claimed: Vec<Uuid> = rows
+        .iter()
+        .filter_map(|row| row.try_get::<Uuid>("", "invoice_id").ok())
+        .collect();
+    // Keep the decision's order (by due date) for tables and messages.
+    claimed.sort_by_key(|id| step.invoices.iter().position(|x| x == id));
+    Ok(claimed)
+}
+
+fn channel_of(action: StepAction) -> &'static str {
+    match action {
+        StepAction::SendEmail => "EMAIL",
+        StepAction::SendSms => "SMS",
+        StepAction::SendWechat => "WECHAT",
+        StepAction::CallTask => "PHONE",
+        StepAction::VisitTask => "VISIT",
+        StepAction::EscalateToLegal => "LEGAL",
+        StepAction::LateFee | StepAction::PlaceCreditHold | StepAction::NotifyTeam => "OTHER",
+    }
+}
+
+/// The step in the customer's activity log (and so its timeline), from the run.
+async fn log_step(
+    tx: &TenantTx,
+    customer: Uuid,
+    step: &DueStep,
+    invoices: &[Uuid],
+    note: &str,
+) -> Result<(), DbErr> {
+    insert_activity(
+        tx,
+        customer,
+        channel_of(step.step.action),
+        &format!("{}: {note}", step.step.name),
+        invoices,
+    )
+    .await
+}
+
+async fn insert_activity(
+    tx: &TenantTx,
+    customer: Uuid,
+    channel: &str,
+    note: &str,
+    invoices: &[Uuid],
+) -> Result<(), DbErr> {
+    let id = Uuid::now_v7();
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by, logged_by_label)
+         VALUES ($1, $2, $3, 'OTHER', $4, now(), NULL, $5)",
+        [
+            id.into(),
+            customer.into(),
+            channel.into(),
+            note.into(),
+            RUN_LABEL.into(),
+        ],
+    ))
+    .await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_activity_invoices (activity_id, invoice_id)
+         SELECT $1, unnest(string_to_array($2, ',')::uuid[])",
+        [id.into(), customer_store::ids_param(invoices)],
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn create_task(
+    tx: &TenantTx,
+    run_id: Uuid,
+    customer: &Candidate,
+    step: &DueStep,
+    rows: &[&Candidate],
+    kind: &str,
+    date: NaiveDate,
+) -> Result<(), DbErr> {
+    let numbers: Vec<&str> = rows
+        .iter()
+        .filter_map(|row| row.number.as_deref())
+        .collect();
+    let title = format!("{} — {}", step.step.name, numbers.join(", "));
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source, run_id, step_offset, invoice_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, 'DUNNING', $7, $8, string_to_array($9, ',')::uuid[])",
+        [
+            Uuid::now_v7().into(),
+            customer.customer_id.into(),
+            kind.into(),
+            title.into(),
+            date.into(),
+            customer.collector_id.into(),
+            run_id.into(),
+            step.step.offset_days.into(),
+            customer_store::ids_param(&ids),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ContactEmail {
+    email: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn send_email(
+    tx: &TenantTx,
+    company: &Company,
+    templates: &Templates,
+    run_id: Uuid,
+    customer: &CustomerPlan<'_>,
+    step: &DueStep,
+    rows: &[&Candidate],
+    date: NaiveDate,
+    counts: &mut Counts,
+) -> Result<String, AppError> {
+    let first = customer.first();
+    let contact = ContactEmail::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT email FROM customer_contacts WHERE customer_id = $1 AND email IS NOT NULL
+         ORDER BY (preferred_channel = 'EMAIL') DESC NULLS LAST, position LIMIT 1",
+        [first.customer_id.into()],
+    ))
+    .one(&**tx)
+    .await?;
+    let Some(contact) = contact else {
+        // Nobody to write to: the collector finds an address (or another way) instead.
+        create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
+        counts.tasks += 1;
+        return Ok("no contact has an email address: a task for the collector".to_owned());
+    };
+    let locale = company.locale_of(first);
+    let link = crate::statements::graphql::dunning_link(
+        tx,
+        first.customer_id,
+        date,
+        &contact.email,
+        RUN_LABEL,
+        &company.time_zone,
+    )
+    .await?;
+    let context = templates::Context {
+        customer_name: first.name.clone(),
+        customer_code: first.code.clone(),
+        company_name: company.name.clone(),
+        invoices: rows
+            .iter()
+            .map(|row| InvoiceLine {
+                number: row.number.clone().unwrap_or_default(),
+                due_date: row.due_date.to_string(),
+                days_overdue: (date - row.due_date).num_days(),
+                balance: row.balance.to_string(),
+                currency: row.currency.clone(),
+            })
+            .collect(),
+        pay_link: format!("{}/s/{link}", company.public_url),
+        today: date.to_string(),
+    };
+    let (subject, body) =
+        template_for(templates, customer.ladder.id, step.step.offset_days, locale);
+    let rendered = templates::render(&subject, &body, locale, &context)
+        .map_err(|error| AppError::validation("template", error))?;
+    email::enqueue_in_tenant(
+        tx,
+        OutgoingEmail {
+            tenant: Some(company.tenant),
+            to: contact.email.clone(),
+            subject: rendered.subject,
+            text: rendered.text,
+            html: Some(rendered.html),
+        },
+    )
+    .await?;
+    counts.emails += 1;
+    Ok(format!("email sent to {}", contact.email))
+}
+
+/// Places a credit hold from a ladder step. Returns false when the customer is on hold already.
+async fn place_hold(tx: &TenantTx, customer: &Candidate, step: &str) -> Result<bool, AppError> {
+    let reason = format!("Dunning step: {step}");
+    let placed = tx
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE customers SET credit_hold = true, credit_hold_reason = $2, credit_hold_since = now(),
+                    credit_hold_cause = 'DUNNING', updated_at = now()
+             WHERE id = $1 AND NOT credit_hold",
+            [customer.customer_id.into(), reason.clone().into()],
+        ))
+        .await?
+        .rows_affected()
+        == 1;
+    if placed {
+        customer_store::append_credit_event(
+            &**tx,
+            customer.customer_id,
+            "HOLD_PLACED",
+            None,
+            None,
+            &reason,
+            RUN_LABEL,
+        )
+        .await?;
+        audit::record(
+            &**tx,
+            tx.tenant(),
+            AuditEntry {
+                actor: Actor::System,
+                action: "customer.credit_hold_placed",
+                entity_type: "customer",
+                entity_id: Some(customer.customer_id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "reason": reason, "cause": "DUNNING" })),
+                request_id: None,
+            },
+        )
+        .await?;
+    }
+    Ok(placed)
+}
+
+/// Opens a legal case for the invoices, or adds them to the customer's open one. Returns true
+/// when a case was opened.
+async fn open_legal_case(
+    tx: &TenantTx,
+    run_id: Uuid,
+    customer: &Candidate,
+    rows: &[&Candidate],
+    date: NaiveDate,
+) -> Result<bool, AppError> {
+    let existing = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM legal_cases WHERE customer_id = $1 AND status NOT IN ('SETTLED', 'WRITTEN_OFF') FOR UPDATE",
+            [customer.customer_id.into()],
+        ))
+        .await?
+        .and_then(|row| row.try_get::<Uuid>("", "id").ok());
+    let amount: Decimal = rows
+        .iter()
+        .filter(|row| row.currency == customer.currency)
+        .map(|row| row.balance)
+        .sum();
+    let (case_id, opened) = match existing {
+        Some(id) => {
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE legal_cases SET amount = amount + $2, updated_at = now() WHERE id = $1",
+                [id.into(), amount.into()],
+            ))
+            .await?;
+            (id, false)
+        }
+        None => {
+            let id = Uuid::now_v7();
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO legal_cases (id, customer_id, amount, currency, opened_on, opened_by, run_id, notes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'Opened by the dunning ladder')",
+                [
+                    id.into(),
+                    customer.customer_id.into(),
+                    amount.into(),
+                    customer.currency.clone().into(),
+                    date.into(),
+                    RUN_LABEL.into(),
+                    run_id.into(),
+                ],
+            ))
+            .await?;
+            (id, true)
+        }
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO legal_case_invoices (case_id, invoice_id)
+         SELECT $1, unnest(string_to_array($2, ',')::uuid[]) ON CONFLICT DO NOTHING",
+        [case_id.into(), customer_store::ids_param(&ids)],
+    ))
+    .await?;
+    audit::record(
+        &**tx,
+        tx.tenant(),
+        AuditEntry {
+            actor: Actor::System,
+            action: "legal.escalated",
+            entity_type: "customer",
+            entity_id: Some(customer.customer_id.to_string()),
+            before: None,
+            after: Some(
+                serde_json::json!({ "caseId": case_id.to_string(), "invoices": ids.len() }),
+            ),
+            request_id: None,
+        },
+    )
+    .await?;
+    Ok(opened)
+}
+
+/// Releases holds the run placed once nothing is overdue any more, or holds placed for going
+/// over the limit once the balance is back under it. Audited like a release by hand.
+pub async fn release_holds(db: &DatabaseConnection, tenant: TenantId) -> Result<i32, AppError> {
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let released = tx
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            r#"UPDATE customers c SET credit_hold = false, credit_hold_reason = NULL, credit_hold_since = NULL,
+                      credit_hold_cause = NULL, updated_at = now()
+               WHERE c.credit_hold AND (
+                   (c.credit_hold_cause = 'DUNNING' AND NOT EXISTS (
+                        SELECT 1 FROM receivable_items r
+                        WHERE r.customer_id = c.id AND r.amount > 0 AND r.due_date < $1))
+                   OR (c.credit_hold_cause = 'OVER_LIMIT' AND c.credit_limit IS NOT NULL AND
+                       coalesce((SELECT sum(i.balance_due) FROM invoices i
+                                 WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) <= c.credit_limit))
+               RETURNING c.id"#,
+            [calendar.today.into()],
+        ))
+        .await?;
+    let mut count = 0;
+    for row in released {
+        let id: Uuid = row.try_get("", "id").map_err(AppError::from)?;
+        let reason = "Released automatically: the cause of the hold has cleared";
+        customer_store::append_credit_event(
+            &*tx,
+            id,
+            "HOLD_RELEASED",
+            None,
+            None,
+            reason,
+            RUN_LABEL,
+        )
+        .await?;
+        audit::record(
+            &*tx,
+            tenant,
+            AuditEntry {
+                actor: Actor::System,
+                action: "customer.credit_hold_released",
+                entity_type: "customer",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "reason": reason })),
+                request_id: None,
+            },
+        )
+        .await?;
+        count += 1;
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Enqueues today's dunning run of every active company whose run hour has come in its own
+/// time zone: one statement for all companies; the dedupe key makes each day's run once.
+pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO public.jobs (id, kind, tenant_id, payload, run_at, dedupe_key)
+             SELECT gen_random_uuid(), $1, t.id,
+                    jsonb_build_object('date', ($2::timestamptz AT TIME ZONE t.time_zone)::date::text), $2::timestamptz,
+                    $1 || ':' || t.id || ':' || ($2::timestamptz AT TIME ZONE t.time_zone)::date
+             FROM public.tenants t
+             WHERE t.status = 'ACTIVE' AND extract(hour FROM $2::timestamptz AT TIME ZONE t.time_zone) >= t.dunning_hour
+             ON CONFLICT ON CONSTRAINT jobs_dedupe_key DO NOTHING",
+            [JOB_KIND.into(), now.into()],
+        ))
+        .await?
+        .rows_affected())
+}
+
+/// The job: one company's run for the day in its payload.
+pub struct DunningRun {
+    pub links: AppLinks,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for DunningRun {
+    async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        let tenant = TenantId::from_uuid(
+            job.tenant_id
+                .ok_or_else(|| anyhow::anyhow!("a dunning run needs a tenant"))?,
+        );
+        let date: NaiveDate = job
+            .payload
+            .get("date")
+            .and_then(|date| date.as_str())
+            .ok_or_else(|| anyhow::anyhow!("a dunning run needs a date"))?
+            .parse()?;
+        let (run, counts) = run_tenant(db, &self.links, tenant, date, Trigger::Schedule)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+        tracing::info!(%tenant, %run, ?counts, "dunning run finished");
+        Ok(())
+    }
+}
+
+/// A job for one company's run on `date`, for callers outside the scheduler.
+pub fn job_for(tenant: TenantId, date: NaiveDate) -> NewJob {
+    NewJob {
+        tenant_id: Some(tenant.0),
+        payload: serde_json::json!({ "date": date.to_string() }),
+        dedupe_key: Some(format!("{JOB_KIND}:{}:{date}", tenant.0)),
+        ..NewJob::new(JOB_KIND)
+    }
+}

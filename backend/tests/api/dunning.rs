@@ -1,0 +1,727 @@
+//! The dunning run and what it leaves: emails through the SMTP sink, tasks, late fees and
+//! interest, credit holds and their release, legal cases; the worklist; alerts of broken
+//! promises. The run's clock is its `date` argument, as the daily job's is.
+
+use crate::helpers::{TestApp, TestSession, count, error_codes, spawn_app};
+use crate::receivables::{create_customer, invoice, issue_invoice, ok, record_payment_raw};
+use chrono::{Days, NaiveDate};
+use duely_backend::collections::promises;
+use duely_backend::collections::run::{self, Trigger};
+use duely_backend::startup::AppLinks;
+use serde_json::{Value, json};
+
+fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap().to_owned()
+}
+
+async fn today(app: &TestApp, session: &TestSession) -> NaiveDate {
+    duely_backend::db::tenant_calendar(&app.db, session.tenant_id)
+        .await
+        .unwrap()
+        .today
+}
+
+async fn run_on(app: &TestApp, session: &TestSession, date: NaiveDate) -> run::Counts {
+    let links = AppLinks {
+        public_url: app.address.clone(),
+    };
+    run::run_tenant(&app.db, &links, session.tenant_id, date, Trigger::Schedule)
+        .await
+        .unwrap()
+        .1
+}
+
+async fn invoice_due(
+    app: &TestApp,
+    session: &TestSession,
+    customer: &Value,
+    amount: &str,
+    due: NaiveDate,
+) -> Value {
+    issue_invoice(
+        app,
+        session,
+        &id(customer),
+        amount,
+        json!({ "issueDate": (due - Days::new(30)).to_string(), "dueDate": due.to_string() }),
+    )
+    .await
+}
+
+async fn pay(app: &TestApp, session: &TestSession, customer: &Value, amount: &str, on: NaiveDate) {
+    let body = record_payment_raw(
+        app,
+        session,
+        json!({ "customerId": id(customer), "amount": amount, "currency": "CNY",
+                "receivedOn": on.to_string(), "method": "BANK_TRANSFER" }),
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body}");
+}
+
+fn count_in(schema: &str, sql: &str) -> String {
+    sql.replace("{s}", &format!("\"{schema}\""))
+}
+
+#[tokio::test]
+async fn a_run_sends_one_email_per_customer_and_step_and_never_twice() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme Trading", &app.email("owner")).await;
+    let schema = owner.tenant_id.schema_name();
+    let payer = app.email("ap");
+    let written = create_customer(
+        &app,
+        &owner,
+        "A",
+        json!({ "name": "Alpha <Ltd> & Co", "contacts": [{ "name": "Li Na", "email": payer }] }),
+    )
+    .await;
+    let silent = create_customer(&app, &owner, "B", json!({})).await;
+    let due = today(&app, &owner).await + Days::new(3);
+    let first = invoice_due(&app, &owner, &written, "1200", due).await;
+    let second = invoice_due(&app, &owner, &written, "300.50", due).await;
+    invoice_due(&app, &owner, &silent, "80", due).await;
+
+    // Three days before the due date: the polite reminder, one email listing both invoices.
+    let counts = run_on(&app, &owner, due - Days::new(3)).await;
+    assert_eq!(
+        (counts.customers, counts.emails, counts.tasks),
+        (2, 1, 1),
+        "{counts:?}"
+    );
+    let mail = app.email_to(&payer).await;
+    assert!(mail.contains(first["number"].as_str().unwrap()), "{mail}");
+    assert!(mail.contains(second["number"].as_str().unwrap()), "{mail}");
+    assert!(mail.contains("1,500.50"), "the total: {mail}");
+    assert!(
+        mail.contains("/s/duely_stm_"),
+        "a link to the statement: {mail}"
+    );
+    // The customer's name is escaped in the HTML part and plain in the text part.
+    assert!(mail.contains("Alpha &lt;Ltd&gt; &amp; Co"), "{mail}");
+    assert!(mail.contains("Alpha <Ltd> & Co"), "{mail}");
+
+    // The customer without an email address gets a task for the collector instead.
+    assert_eq!(
+        count(
+            &app.db,
+            &count_in(
+                &schema,
+                "SELECT count(*) FROM {s}.collection_tasks WHERE kind = 'EMAIL'"
+            )
+        )
+        .await,
+        1
+    );
+
+    // Running again (a retried job, a second replica) does nothing twice.
+    let again = run_on(&app, &owner, due - Days::new(3)).await;
+    assert_eq!(
+        (again.customers, again.emails, again.tasks),
+        (0, 0, 0),
+        "{again:?}"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) FROM public.email_outbox WHERE subject LIKE '%Acme Trading%'"
+        )
+        .await,
+        1
+    );
+
+    // Run history, and the step in the customer's timeline.
+    let runs = ok(
+        &app,
+        &owner,
+        "{ dunningRuns(first: 10) { totalCount edges { node { runDate emails tasks customers failures } } } }",
+        json!({}),
+        "dunningRuns",
+    )
+    .await;
+    assert_eq!(runs["totalCount"], 2);
+    assert_eq!(runs["edges"][1]["node"]["emails"], 1, "{runs}");
+    let timeline = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { customer(id: $id) { timeline { kind reference actor detail } } }",
+        json!({ "id": id(&written) }),
+        "customer",
+    )
+    .await;
+    let entry = timeline["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["kind"] == "COLLECTION_ACTIVITY")
+        .cloned()
+        .unwrap_or_else(|| panic!("{timeline}"));
+    assert_eq!(entry["reference"], "EMAIL");
+    assert_eq!(entry["actor"], "Dunning");
+    assert!(
+        entry["detail"].as_str().unwrap().contains(&payer),
+        "{entry}"
+    );
+}
+
+#[tokio::test]
+async fn admins_write_step_emails_and_the_run_uses_them() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let policies = ok(
+        &app,
+        &owner,
+        "{ dunningPolicies { id } }",
+        json!({}),
+        "dunningPolicies",
+    )
+    .await;
+    let policy = id(&policies[0]);
+    let templates = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { emailTemplates(policyId: $id) { stepOffset locale isDefault subject } }",
+        json!({ "id": policy }),
+        "emailTemplates",
+    )
+    .await;
+    // Four email steps in the default ladder, in two languages each.
+    assert_eq!(templates.as_array().unwrap().len(), 8, "{templates}");
+    const SAVE: &str = "mutation($input: SaveEmailTemplateInput!) { saveEmailTemplate(input: $input) { template { isDefault subject body } } }";
+    let bad = app
+        .graphql_as(
+            &owner.access_token,
+            SAVE,
+            json!({ "input": { "policyId": policy, "stepOffset": 7, "locale": "zh-CN",
+                               "subject": "提醒", "body": "您好 {{customer.nmae}}" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&bad), ["VALIDATION"]);
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "input.body");
+    assert!(
+        bad["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("{{customer.name}}"),
+        "{bad}"
+    );
+    let no_step = app
+        .graphql_as(
+            &owner.access_token,
+            SAVE,
+            json!({ "input": { "policyId": policy, "stepOffset": 15, "locale": "zh-CN", "subject": "x", "body": "y" } }),
+        )
+        .await;
+    assert_eq!(
+        no_step["errors"][0]["extensions"]["field"], "input.stepOffset",
+        "the +15 step is a call"
+    );
+    let saved = ok(
+        &app,
+        &owner,
+        SAVE,
+        json!({ "input": { "policyId": policy, "stepOffset": 7, "locale": "zh-CN",
+                           "subject": "{{company.name}} 第二次提醒", "body": "尊敬的 {{customer.name}}：请支付 {{total}}。\n{{invoices}}" } }),
+        "saveEmailTemplate",
+    )
+    .await;
+    assert_eq!(saved["template"]["isDefault"], false);
+
+    let to = app.email("payables");
+    let customer = create_customer(
+        &app,
+        &owner,
+        "C",
+        json!({ "contacts": [{ "name": "AP", "email": to }] }),
+    )
+    .await;
+    let due = today(&app, &owner).await - Days::new(7);
+    invoice_due(&app, &owner, &customer, "99", due).await;
+    run_on(&app, &owner, due + Days::new(7)).await;
+    let mail = app.email_to(&to).await;
+    assert!(mail.contains("请支付 ¥99.00"), "{mail}");
+}
+
+#[tokio::test]
+async fn late_fees_follow_partial_payments_are_never_charged_twice_and_can_be_waived() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "F", json!({})).await;
+    let due = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let original = invoice_due(&app, &owner, &customer, "1000", due).await;
+    pay(&app, &owner, &customer, "400", due + Days::new(10)).await;
+
+    // Day 31: the default ladder's late fee, 1.5% of the 600 still owed.
+    let counts = run_on(&app, &owner, due + Days::new(31)).await;
+    assert_eq!(counts.fees, 1, "{counts:?}");
+    let fees = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { invoice(id: $id) { lateFees { id kind amount { amount } feeInvoiceNumber periodFrom periodTo waivedAt } } }",
+        json!({ "id": id(&original) }),
+        "invoice",
+    )
+    .await;
+    let fee = &fees["lateFees"][0];
+    assert_eq!(fee["kind"], "PERCENT");
+    assert_eq!(fee["amount"]["amount"], "9.00");
+    assert_eq!(
+        run_on(&app, &owner, due + Days::new(31)).await.fees,
+        0,
+        "never twice"
+    );
+
+    // The fee invoice is an invoice of its own, linked to the original.
+    let fee_invoice = ok(
+        &app,
+        &owner,
+        "query($f: InvoiceFilter) { invoices(filter: $f) { edges { node { id number total { amount } feeForInvoiceId status } } } }",
+        json!({ "f": { "search": fee["feeInvoiceNumber"] } }),
+        "invoices",
+    )
+    .await["edges"][0]["node"]
+        .clone();
+    assert_eq!(fee_invoice["feeForInvoiceId"], original["id"]);
+    assert_eq!(fee_invoice["total"]["amount"], "9.00");
+
+    // Waived with a reason: the unpaid fee invoice is voided; a second waiver is refused.
+    const WAIVE: &str = "mutation($input: WaiveFeeInput!) { waiveFee(input: $input) { fee { waivedAt waiveReason } } }";
+    let waived = ok(
+        &app,
+        &owner,
+        WAIVE,
+        json!({ "input": { "feeId": fee["id"], "reason": "Goodwill: first delay" } }),
+        "waiveFee",
+    )
+    .await;
+    assert_eq!(waived["fee"]["waiveReason"], "Goodwill: first delay");
+    assert_eq!(
+        invoice(&app, &owner, &id(&fee_invoice)).await["status"],
+        "VOID"
+    );
+    let twice = app
+        .graphql_as(
+            &owner.access_token,
+            WAIVE,
+            json!({ "input": { "feeId": fee["id"], "reason": "again" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&twice), ["CONFLICT"]);
+    let blank = app
+        .graphql_as(
+            &owner.access_token,
+            WAIVE,
+            json!({ "input": { "feeId": fee["id"], "reason": " " } }),
+        )
+        .await;
+    assert_eq!(blank["errors"][0]["extensions"]["field"], "input.reason");
+}
+
+#[tokio::test]
+async fn interest_accrues_on_the_balance_day_by_day_and_is_billed_by_period() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let saved = ok(&app, &owner,
+        "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id feeRule { kind annualRatePercent graceDays capPercent } } } }",
+        json!({ "input": { "name": "Interest", "makeDefault": true,
+            "steps": [{ "offsetDays": 11, "action": "LATE_FEE", "name": "Interest" }],
+            "feeRule": { "kind": "INTEREST", "annualRatePercent": "36.5", "graceDays": 0, "capPercent": "5" } } }),
+        "saveDunningPolicy").await;
+    assert_eq!(saved["policy"]["feeRule"]["annualRatePercent"], "36.5");
+    let bad = app.graphql_as(&owner.access_token,
+        "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }",
+        json!({ "input": { "name": "Bad fee", "steps": [{ "offsetDays": 1, "action": "LATE_FEE", "name": "Fee" }],
+            "feeRule": { "kind": "INTEREST", "annualRatePercent": "150" } } })).await;
+    assert_eq!(
+        bad["errors"][0]["extensions"]["field"], "input.feeRule.annualRatePercent",
+        "{bad}"
+    );
+
+    let customer = create_customer(&app, &owner, "I", json!({})).await;
+    let due = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let original = invoice_due(&app, &owner, &customer, "1000", due).await;
+    // 0.1% a day: 1,000 owed from 2 to 5 January, then 600 after a payment on the 6th.
+    pay(&app, &owner, &customer, "400", due + Days::new(5)).await;
+    let first_bill = run_on(&app, &owner, due + Days::new(11)).await;
+    assert_eq!(first_bill.fees, 1, "{first_bill:?}");
+    // Billed again only once 30 days have passed since the last bill.
+    assert_eq!(run_on(&app, &owner, due + Days::new(20)).await.fees, 0);
+    assert_eq!(run_on(&app, &owner, due + Days::new(41)).await.fees, 1);
+    let fees = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { invoice(id: $id) { lateFees { kind amount { amount } periodFrom periodTo } } }",
+        json!({ "id": id(&original) }),
+        "invoice",
+    )
+    .await["lateFees"]
+        .clone();
+    // 2..5 Jan: 4 x 1.00; 6..12 Jan: 7 x 0.60 = 4.20.
+    assert_eq!(fees[0]["amount"]["amount"], "8.20", "{fees}");
+    assert_eq!(
+        (fees[0]["periodFrom"].as_str(), fees[0]["periodTo"].as_str()),
+        (Some("2026-01-02"), Some("2026-01-12"))
+    );
+    // 13 Jan..11 Feb: 30 x 0.60 = 18.00, but the cap (5% of 1,000 = 50) is not reached.
+    assert_eq!(fees[1]["amount"]["amount"], "18.00", "{fees}");
+    assert_eq!(fees[1]["periodFrom"], "2026-01-13");
+}
+
+#[tokio::test]
+async fn holds_placed_by_the_ladder_are_released_when_nothing_is_overdue() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let schema = owner.tenant_id.schema_name();
+    let customer = create_customer(&app, &owner, "H", json!({})).await;
+    let due = today(&app, &owner).await - Days::new(45);
+    invoice_due(&app, &owner, &customer, "500", due).await;
+    let counts = run_on(&app, &owner, due + Days::new(45)).await;
+    assert_eq!(counts.holds, 1, "{counts:?}");
+    let held = crate::receivables::customer(&app, &owner, &id(&customer)).await;
+    assert_eq!(held["creditHold"], true);
+    assert_eq!(held["creditHoldReason"], "Dunning step: Credit hold");
+
+    // Paid in full: the next run releases the hold, with the reason in the credit history.
+    pay(&app, &owner, &customer, "500", today(&app, &owner).await).await;
+    let counts = run_on(&app, &owner, today(&app, &owner).await).await;
+    assert_eq!(counts.releases, 1, "{counts:?}");
+    assert_eq!(
+        crate::receivables::customer(&app, &owner, &id(&customer)).await["creditHold"],
+        false
+    );
+    assert_eq!(
+        count(&app.db, &count_in(&schema, "SELECT count(*) FROM {s}.credit_events WHERE kind = 'HOLD_RELEASED' AND actor_label = 'Dunning'")).await,
+        1
+    );
+    // A hold placed by hand stays until released by hand.
+    ok(&app, &owner, "mutation($input: PlaceCreditHoldInput!) { placeCreditHold(input: $input) { customer { creditHold } } }",
+        json!({ "input": { "customerId": id(&customer), "reason": "Audit pending" } }), "placeCreditHold").await;
+    assert_eq!(
+        run_on(&app, &owner, today(&app, &owner).await)
+            .await
+            .releases,
+        0
+    );
+    assert_eq!(
+        crate::receivables::customer(&app, &owner, &id(&customer)).await["creditHold"],
+        true
+    );
+}
+
+const WORKLIST: &str = "query($c: ID) { worklist(collectorId: $c) { totalCount edges { node {
+    rank customer { code } overdue { amount } expectedRecovery { amount } likelihoodToPay
+    reasons { code value days } tasks { id kind title } openPromise } } } }";
+
+#[tokio::test]
+async fn the_worklist_ranks_by_expected_recovery_and_completing_a_task_logs_it() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let other = crate::team::join(&app, &owner, &app.email("other"), "COLLECTOR").await;
+    let assigned = json!({ "collectorId": collector.user_id });
+    let big = create_customer(&app, &owner, "BIG", assigned.clone()).await;
+    let small = create_customer(&app, &owner, "SMALL", assigned.clone()).await;
+    create_customer(
+        &app,
+        &owner,
+        "ELSE",
+        json!({ "collectorId": other.user_id }),
+    )
+    .await;
+    let now = today(&app, &owner).await;
+    invoice_due(&app, &owner, &big, "9000", now - Days::new(15)).await;
+    invoice_due(&app, &owner, &small, "300", now - Days::new(40)).await;
+    // The run's +15 step gives the collector a call task for BIG today.
+    run_on(&app, &owner, now).await;
+
+    let list = ok(&app, &collector, WORKLIST, json!({}), "worklist").await;
+    assert_eq!(
+        list["totalCount"], 2,
+        "only the collector's customers: {list}"
+    );
+    let top = &list["edges"][0]["node"];
+    assert_eq!(top["customer"]["code"], "BIG", "{list}");
+    assert_eq!(top["rank"], 1);
+    let codes: Vec<&str> = top["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"OVERDUE") && codes.contains(&"TASK_DUE") && codes.contains(&"NO_HISTORY"),
+        "{codes:?}"
+    );
+    let task = top["tasks"][0].clone();
+    assert_eq!(task["kind"], "CALL");
+
+    // A collector cannot read another's list; a manager can pick any collector.
+    let forbidden = app
+        .graphql_as(
+            &collector.access_token,
+            WORKLIST,
+            json!({ "c": other.user_id }),
+        )
+        .await;
+    assert_eq!(error_codes(&forbidden), ["FORBIDDEN"]);
+    let managed = ok(
+        &app,
+        &owner,
+        WORKLIST,
+        json!({ "c": collector.user_id }),
+        "worklist",
+    )
+    .await;
+    assert_eq!(managed["totalCount"], 2);
+
+    const COMPLETE: &str = "mutation($input: CompleteTaskInput!) { completeTask(input: $input) {
+        task { status completedBy } activity { channel outcome note promise { status } } } }";
+    let promised = (now + Days::new(5)).to_string();
+    let done = ok(&app, &collector, COMPLETE, json!({ "input": { "taskId": task["id"], "outcome": "PROMISE_TO_PAY",
+        "note": "CFO will pay on Friday", "promise": { "amount": "9000", "promisedDate": promised } } }), "completeTask").await;
+    assert_eq!(done["task"]["status"], "DONE");
+    assert_eq!(
+        done["activity"]["channel"], "PHONE",
+        "a call task is a phone call"
+    );
+    assert!(
+        done["activity"]["note"]
+            .as_str()
+            .unwrap()
+            .ends_with("CFO will pay on Friday")
+    );
+    assert_eq!(done["activity"]["promise"]["status"], "OPEN");
+    let again = app
+        .graphql_as(
+            &collector.access_token,
+            COMPLETE,
+            json!({ "input": { "taskId": task["id"], "outcome": "NO_ANSWER" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&again), ["CONFLICT"]);
+    // With an open promise and no task left, BIG waits for the customer.
+    let list = ok(&app, &collector, WORKLIST, json!({}), "worklist").await;
+    assert_eq!(list["totalCount"], 1);
+    assert_eq!(list["edges"][0]["node"]["customer"]["code"], "SMALL");
+}
+
+#[tokio::test]
+async fn a_broken_promise_raises_one_alert_a_task_and_moves_the_ladder_up() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "P", json!({})).await;
+    let now = today(&app, &owner).await;
+    invoice_due(&app, &owner, &customer, "700", now - Days::new(16)).await;
+    run_on(&app, &owner, now).await; // the +15 call
+    ok(&app, &owner, "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { id } } }",
+        json!({ "input": { "customerId": id(&customer), "channel": "PHONE", "outcome": "PROMISE_TO_PAY",
+                           "promise": { "amount": "700", "promisedDate": now.to_string() } } }), "logCollectionActivity").await;
+    let later = now + Days::new(4);
+    assert_eq!(
+        promises::evaluate(&app.db, owner.tenant_id, later)
+            .await
+            .unwrap(),
+        1
+    );
+    const ALERTS: &str = "{ riskAlerts(filter: { status: [OPEN] }) { totalCount edges { node { id kind severity message customer { code } } } } }";
+    let alerts = ok(&app, &owner, ALERTS, json!({}), "riskAlerts").await;
+    assert_eq!(alerts["totalCount"], 1, "{alerts}");
+    let alert = &alerts["edges"][0]["node"];
+    assert_eq!(alert["kind"], "BROKEN_PROMISE");
+    assert!(
+        alert["message"].as_str().unwrap().contains("700"),
+        "{alert}"
+    );
+    // Judged again: no second alert for the same promise.
+    promises::evaluate(&app.db, owner.tenant_id, later)
+        .await
+        .unwrap();
+    assert_eq!(
+        ok(&app, &owner, ALERTS, json!({}), "riskAlerts").await["totalCount"],
+        1
+    );
+
+    // Up one rung at once: the +30 letter goes out on day 20, not day 30.
+    let counts = run_on(&app, &owner, later).await;
+    assert_eq!(counts.customers, 1, "{counts:?}");
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &count_in(
+                &schema,
+                "SELECT count(*) FROM {s}.dunning_actions WHERE step_offset = 30"
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            &count_in(
+                &schema,
+                "SELECT count(*) FROM {s}.collection_tasks WHERE source = 'PROMISE'"
+            )
+        )
+        .await,
+        1
+    );
+
+    const ACK: &str = "mutation($input: AlertActionInput!) { acknowledgeAlert(input: $input) { alert { status acknowledgedBy } } }";
+    const RESOLVE: &str = "mutation($input: AlertActionInput!) { resolveAlert(input: $input) { alert { status resolutionNote } } }";
+    let acked = ok(
+        &app,
+        &owner,
+        ACK,
+        json!({ "input": { "alertId": alert["id"] } }),
+        "acknowledgeAlert",
+    )
+    .await;
+    assert_eq!(acked["alert"]["status"], "ACKNOWLEDGED");
+    let resolved = ok(
+        &app,
+        &owner,
+        RESOLVE,
+        json!({ "input": { "alertId": alert["id"], "note": "New plan agreed" } }),
+        "resolveAlert",
+    )
+    .await;
+    assert_eq!(resolved["alert"]["status"], "RESOLVED");
+    let twice = app
+        .graphql_as(
+            &owner.access_token,
+            RESOLVE,
+            json!({ "input": { "alertId": alert["id"] } }),
+        )
+        .await;
+    assert_eq!(error_codes(&twice), ["CONFLICT"]);
+}
+
+#[tokio::test]
+async fn legal_cases_move_forward_and_come_with_an_evidence_pack() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "L", json!({})).await;
+    let now = today(&app, &owner).await;
+    invoice_due(&app, &owner, &customer, "5000", now - Days::new(100)).await;
+    invoice_due(&app, &owner, &customer, "2000", now + Days::new(10)).await;
+    const ESCALATE: &str =
+        "mutation($input: EscalateToLegalInput!) { escalateToLegal(input: $input) {
+        legalCase { id status amount { amount currency } invoices { number } evidenceUrl } } }";
+    let case = ok(
+        &app,
+        &owner,
+        ESCALATE,
+        json!({ "input": { "customerId": id(&customer), "agency": "Shanghai Recovery Co." } }),
+        "escalateToLegal",
+    )
+    .await["legalCase"]
+        .clone();
+    assert_eq!(case["status"], "NONE");
+    assert_eq!(
+        case["amount"]["amount"], "5000.00",
+        "only what is overdue: {case}"
+    );
+    let twice = app
+        .graphql_as(
+            &owner.access_token,
+            ESCALATE,
+            json!({ "input": { "customerId": id(&customer) } }),
+        )
+        .await;
+    assert_eq!(error_codes(&twice), ["CONFLICT"]);
+
+    const UPDATE: &str =
+        "mutation($input: UpdateLegalCaseInput!) { updateLegalCase(input: $input) {
+        legalCase { status letterSentOn agencyOn costs { amount } } } }";
+    let sent = ok(
+        &app,
+        &owner,
+        UPDATE,
+        json!({ "input": { "caseId": case["id"], "status": "LETTER_SENT" } }),
+        "updateLegalCase",
+    )
+    .await;
+    assert_eq!(sent["legalCase"]["letterSentOn"], now.to_string());
+    let agency = ok(
+        &app,
+        &owner,
+        UPDATE,
+        json!({ "input": { "caseId": case["id"], "status": "AGENCY", "costs": "350" } }),
+        "updateLegalCase",
+    )
+    .await;
+    assert_eq!(agency["legalCase"]["costs"]["amount"], "350.00");
+    let back = app
+        .graphql_as(
+            &owner.access_token,
+            UPDATE,
+            json!({ "input": { "caseId": case["id"], "status": "LETTER_SENT" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&back), ["VALIDATION"]);
+    assert!(
+        back["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("LITIGATION"),
+        "{back}"
+    );
+
+    let listed = ok(
+        &app,
+        &owner,
+        "{ legalCases(filter: { open: true }) { totalCount edges { node { status } } } }",
+        json!({}),
+        "legalCases",
+    )
+    .await;
+    assert_eq!(listed["totalCount"], 1);
+
+    let response = app
+        .client
+        .get(app.url(case["evidenceUrl"].as_str().unwrap()))
+        .bearer_auth(&owner.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "activities.csv",
+            "case.csv",
+            "invoices.csv",
+            "promises.csv",
+            "statement.csv",
+            "statement.pdf"
+        ]
+    );
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name("statement.pdf").unwrap(), &mut pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let mut invoices = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("invoices.csv").unwrap(), &mut invoices)
+        .unwrap();
+    assert_eq!(
+        invoices.lines().count(),
+        3,
+        "a header and both invoices: {invoices}"
+    );
+
+    // Another company's case is not found.
+    let stranger = app.sign_up("Other", &app.email("stranger")).await;
+    let response = app
+        .client
+        .get(app.url(case["evidenceUrl"].as_str().unwrap()))
+        .bearer_auth(&stranger.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}
