@@ -50,7 +50,8 @@ port_open 127.0.0.1 "$E2E_PORT" || { cat "$SERVER_LOG" >&2; die "the e2e server 
 
 say "browser journeys (Playwright, Debian Chromium)"
 set +e
-(cd e2e && DUELY_BASE_URL="http://127.0.0.1:$E2E_PORT" DUELY_MAILDIR="$DUELY_TEST_MAILDIR" npx playwright test)
+(cd e2e && DUELY_BASE_URL="http://127.0.0.1:$E2E_PORT" DUELY_MAILDIR="$DUELY_TEST_MAILDIR" DUELY_BIN="$DUELY" \
+  DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
 E2E_STATUS=$?
 set -e
 kill "$SERVER_PID" 2>/dev/null || true

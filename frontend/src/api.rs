@@ -171,7 +171,7 @@ macro_rules! collections_operation {
         #[graphql(
             schema_path = "../backend/schema.graphql",
             query_path = "src/graphql/collections.graphql",
-            response_derives = "Debug, Clone, PartialEq",
+            response_derives = "Debug, Clone, PartialEq, Serialize",
             variables_derives = "Debug, Clone"
         )]
         pub struct $name;
@@ -184,6 +184,18 @@ collections_operation!(CancelPromise);
 collections_operation!(DunningPolicies);
 collections_operation!(PreviewDunning);
 collections_operation!(SaveDunningPolicy);
+collections_operation!(Worklist);
+collections_operation!(CompleteTask);
+collections_operation!(AcknowledgeAlert);
+collections_operation!(ResolveAlert);
+collections_operation!(LegalCases);
+collections_operation!(UpdateLegalCase);
+collections_operation!(EscalateToLegal);
+collections_operation!(DunningRuns);
+collections_operation!(RunDunningNow);
+collections_operation!(EmailTemplates);
+collections_operation!(SaveEmailTemplate);
+collections_operation!(WaiveFee);
 
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,8 +5,9 @@ use crate::components::{ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
     AcceptInvitationPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage, DunningPage,
-    EditInvoicePage, HomePage, ImportPage, InvoicePage, InvoicesPage, LoginPage, NewInvoicePage,
-    NotFoundPage, PaymentsPage, PublicStatementPage, SignUpPage, StatementPage, TeamPage,
+    EditInvoicePage, HomePage, ImportPage, InvoicePage, InvoicesPage, LegalPage, LoginPage,
+    NewInvoicePage, NotFoundPage, PaymentsPage, PublicStatementPage, SignUpPage, StatementPage,
+    TeamPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -37,6 +38,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/payments") view=PaymentsPage/>
                     <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/dunning") view=DunningPage/>
+                    <Route path=path!("/worklist") view=WorklistPage/>
+                    <Route path=path!("/legal") view=LegalPage/>
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
                     <Route path=path!("/audit") view=AuditPage/>
@@ -73,7 +76,9 @@ fn Layout(children: Children) -> impl IntoView {
                     <A href="/payments">{move || text(Msg::NavPayments)}</A>
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::WorkCollections))>
+                    <A href="/worklist">{move || text(Msg::NavWorklist)}</A>
                     <A href="/dunning">{move || text(Msg::NavDunning)}</A>
+                    <A href="/legal">{move || text(Msg::NavLegal)}</A>
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageCustomers))>
                     <A href="/import">{move || text(Msg::NavImport)}</A>

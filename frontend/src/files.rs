@@ -5,29 +5,31 @@ use crate::api;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// Fetches `path` with the session's token and saves it as `file_name`. Duely's downloads are
-/// text (CSV, and PDF written in ASCII), so the body is read as text.
+/// Fetches `path` with the session's token and saves it as `file_name`, byte for byte (CSV,
+/// PDF, or a zip of them), with the type the server gave it.
 pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
     let mut request = gloo_net::http::Request::get(path);
     if let Some(token) = api::access_token() {
         request = request.header("authorization", &format!("Bearer {token}"));
     }
     let response = request.send().await.map_err(|error| error.to_string())?;
-    let text = response.text().await.map_err(|error| error.to_string())?;
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    let bytes = response.binary().await.map_err(|error| error.to_string())?;
     if !response.ok() {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         return Err(serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|body| body["errors"][0]["message"].as_str().map(str::to_owned))
             .unwrap_or(text));
     }
-    let parts = js_sys::Array::of1(&JsValue::from_str(&text));
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type(if file_name.ends_with(".pdf") {
-        "application/pdf"
-    } else {
-        "text/csv;charset=utf-8"
-    });
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+    options.set_type(&content_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| "cannot make the file".to_owned())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| "cannot make the file".to_owned())?;

@@ -39,6 +39,16 @@ pub enum StepAction {
     NotifyTeam,
 }
 
+impl StepAction {
+    /// Actions that answer lateness: a ladder may take them only once an invoice is overdue.
+    pub fn only_when_overdue(self) -> bool {
+        matches!(
+            self,
+            StepAction::LateFee | StepAction::PlaceCreditHold | StepAction::EscalateToLegal
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
@@ -58,14 +68,17 @@ pub enum LadderError {
     SameDay(usize),
     #[error("step {}: give the step a name of 1 to 100 characters", .0 + 1)]
     Name(usize),
+    #[error("step {}: a late fee, a credit hold or legal action comes after the due date (1 day or more)", .0 + 1)]
+    TooEarly(usize),
 }
 
 impl LadderError {
     pub fn index(&self) -> Option<usize> {
         match self {
-            LadderError::Offset(index) | LadderError::SameDay(index) | LadderError::Name(index) => {
-                Some(*index)
-            }
+            LadderError::Offset(index)
+            | LadderError::SameDay(index)
+            | LadderError::Name(index)
+            | LadderError::TooEarly(index) => Some(*index),
             LadderError::StepCount => None,
         }
     }
@@ -79,6 +92,9 @@ pub fn validate(mut steps: Vec<Step>) -> Result<Vec<Step>, LadderError> {
     for (index, step) in steps.iter_mut().enumerate() {
         if !(EARLIEST_OFFSET..=LATEST_OFFSET).contains(&step.offset_days) {
             return Err(LadderError::Offset(index));
+        }
+        if step.action.only_when_overdue() && step.offset_days < 1 {
+            return Err(LadderError::TooEarly(index));
         }
         step.name = step.name.trim().to_owned();
         if step.name.is_empty() || step.name.chars().count() > 100 {
@@ -346,5 +362,8 @@ mod tests {
         let mut far = default_ladder();
         far[0].offset_days = -90;
         assert_eq!(validate(far), Err(LadderError::Offset(0)));
+        let mut early_fee = default_ladder();
+        early_fee[5].offset_days = -1;
+        assert_eq!(validate(early_fee), Err(LadderError::TooEarly(5)));
     }
 }

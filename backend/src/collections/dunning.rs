@@ -271,9 +271,9 @@ pub async fn save_policy(
     )
     .map_err(|error| {
         let field = match &error {
-            rules::LadderError::Offset(index) | rules::LadderError::SameDay(index) => {
-                format!("input.steps[{index}].offsetDays")
-            }
+            rules::LadderError::Offset(index)
+            | rules::LadderError::SameDay(index)
+            | rules::LadderError::TooEarly(index) => format!("input.steps[{index}].offsetDays"),
             rules::LadderError::Name(index) => format!("input.steps[{index}].name"),
             rules::LadderError::StepCount => "input.steps".to_owned(),
         };

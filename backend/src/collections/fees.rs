@@ -25,15 +25,16 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, S
 use uuid::Uuid;
 
 /// What came off an invoice's balance, and when: payments by the day received (a reversal on
-/// the day it was made), credit notes by their date, a write-off by its day.
+/// the day it was made, in the company's time zone `$2`), credit notes by their date, a
+/// write-off by its day.
 const BALANCE_CHANGES: &str = r#"
-SELECT CASE WHEN a.reverses_id IS NULL THEN p.received_on ELSE (a.created_at AT TIME ZONE 'UTC')::date END AS day,
+SELECT CASE WHEN a.reverses_id IS NULL THEN p.received_on ELSE (a.created_at AT TIME ZONE $2)::date END AS day,
        a.amount
 FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = $1
 UNION ALL
 SELECT issued_on, amount FROM credit_notes WHERE invoice_id = $1
 UNION ALL
-SELECT (written_off_at AT TIME ZONE 'UTC')::date, amount_written_off FROM invoices WHERE id = $1 AND written_off_at IS NOT NULL
+SELECT (written_off_at AT TIME ZONE $2)::date, amount_written_off FROM invoices WHERE id = $1 AND written_off_at IS NOT NULL
 "#;
 
 #[derive(Debug, FromQueryResult)]
@@ -49,6 +50,7 @@ pub async fn charge(
     rule: &FeeRule,
     rows: &[&Candidate],
     locale: Locale,
+    time_zone: &str,
     date: NaiveDate,
 ) -> Result<Vec<String>, AppError> {
     let mut charged = Vec::new();
@@ -64,7 +66,7 @@ pub async fn charge(
                 let changes = Change::find_by_statement(Statement::from_sql_and_values(
                     DbBackend::Postgres,
                     BALANCE_CHANGES,
-                    [row.invoice_id.into()],
+                    [row.invoice_id.into(), time_zone.to_owned().into()],
                 ))
                 .all(&**tx)
                 .await?;
@@ -77,7 +79,7 @@ pub async fn charge(
                     currency,
                     row.due_date,
                     &history,
-                    row.interest_through,
+                    row.fees_through,
                     row.fees_charged,
                     date,
                 );
@@ -98,15 +100,18 @@ pub async fn charge(
                 let charge = if already {
                     None
                 } else {
-                    rules::one_time_fee(rule, row.balance, currency, date).map(|charge| Charge {
-                        // The fee answers for the lateness so far.
-                        from: (row.due_date + chrono::Days::new(1)).min(date),
-                        ..charge
+                    // On what is past due: an installment not yet due owes no fee.
+                    rules::one_time_fee(rule, row.overdue_part, currency, date).map(|charge| {
+                        Charge {
+                            // The fee answers for the lateness so far.
+                            from: (row.due_date + chrono::Days::new(1)).min(date),
+                            ..charge
+                        }
                     })
                 };
                 (
                     charge,
-                    serde_json::json!({ "rule": rule, "balance": row.balance.to_string() }),
+                    serde_json::json!({ "rule": rule, "overdue": row.overdue_part.to_string() }),
                 )
             }
         };

@@ -66,8 +66,13 @@ pub struct Candidate {
     pub disputed: bool,
     pub is_fee: bool,
     pub taken: Vec<i32>,
-    /// The last day interest has been charged for, when it has.
-    pub interest_through: Option<NaiveDate>,
+    /// What of the balance is past due on the day (less than the balance for an installment
+    /// plan whose later installments are not yet due): what a percentage fee is charged on.
+    pub overdue_part: Decimal,
+    /// The customer's own currency (a legal case is kept in it).
+    pub customer_currency: String,
+    /// The last day any fee has been charged for, when one has: interest starts after it.
+    pub fees_through: Option<NaiveDate>,
     /// Fees charged on this invoice so far (waived ones included: a waiver is not a refund of
     /// the cap), for the interest cap.
     pub fees_charged: Decimal,
@@ -90,10 +95,13 @@ SELECT c.id AS customer_id, c.code, c.name, c.segment, c.locale, c.collector_id,
        EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS disputed,
        i.fee_for_invoice_id IS NOT NULL AS is_fee,
        coalesce((SELECT array_agg(a.step_offset) FROM dunning_actions a WHERE a.invoice_id = i.id), '{}') AS taken,
-       (SELECT max(f.period_to) FROM late_fees f WHERE f.invoice_id = i.id AND f.kind = 'INTEREST') AS interest_through,
+       coalesce((SELECT sum(r.amount) FROM receivable_items r WHERE r.invoice_id = i.id AND r.due_date < $1::date), 0) AS overdue_part,
+       c.currency::text AS customer_currency,
+       (SELECT max(f.period_to) FROM late_fees f WHERE f.invoice_id = i.id) AS fees_through,
        coalesce((SELECT sum(f.amount) FROM late_fees f WHERE f.invoice_id = i.id), 0) AS fees_charged
 FROM invoices i JOIN customers c ON c.id = i.customer_id
 WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL
+  AND ($2::uuid IS NULL OR c.id = $2)
 ORDER BY c.name, c.id, i.due_date, i.id
 "#;
 
@@ -128,18 +136,27 @@ pub async fn load(conn: &impl ConnectionTrait, date: NaiveDate) -> Result<Plan, 
             ))
         })
         .collect();
-    let rows = Candidate::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        CANDIDATES,
-        [date.into()],
-    ))
-    .all(conn)
-    .await?;
+    let rows = candidates(conn, date, None).await?;
     Ok(Plan {
         ladders,
         segments,
         rows,
     })
+}
+
+/// Open invoices within reach of a ladder on `date`: every customer's, or one's.
+pub async fn candidates(
+    conn: &impl ConnectionTrait,
+    date: NaiveDate,
+    customer: Option<Uuid>,
+) -> Result<Vec<Candidate>, AppError> {
+    Ok(Candidate::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        CANDIDATES,
+        [date.into(), customer.into()],
+    ))
+    .all(conn)
+    .await?)
 }
 
 /// One customer's open invoices and what the ladder asks of them.
@@ -175,45 +192,52 @@ impl Plan {
 
     /// Each customer with open invoices, in name order, with its decision for `date`.
     pub fn customers(&self, date: NaiveDate) -> Vec<CustomerPlan<'_>> {
-        let mut out = Vec::new();
-        for group in self.rows.chunk_by(|a, b| a.customer_id == b.customer_id) {
-            let first = &group[0];
-            let Some(ladder) = self.ladder_of(first) else {
-                continue;
-            };
-            let state = CustomerState {
-                paused_until: first.paused_until,
-                open_promise: first.open_promise,
-                payment_in_flight: false,
-                escalate: first.escalate,
-            };
-            let invoices: Vec<OpenInvoice> = group
-                .iter()
-                .map(|row| OpenInvoice {
-                    id: row.invoice_id,
-                    due_date: row.due_date,
-                    balance: row.balance,
-                    disputed: row.disputed,
-                    taken: row.taken.clone(),
-                })
-                .collect();
-            let decision = rules::decide(&ladder.steps, &state, &invoices, date);
-            let held_back = match &decision {
-                Decision::Paused(_) => {
-                    match rules::decide(&ladder.steps, &CustomerState::default(), &invoices, date) {
-                        Decision::Due(held) => held,
-                        Decision::Paused(_) => Vec::new(),
-                    }
+        self.rows
+            .chunk_by(|a, b| a.customer_id == b.customer_id)
+            .filter_map(|group| self.decide(group, date))
+            .collect()
+    }
+
+    /// The decision for one customer's rows: the plan's own, or read again in the customer's
+    /// transaction.
+    pub fn decide<'a>(
+        &'a self,
+        group: &'a [Candidate],
+        date: NaiveDate,
+    ) -> Option<CustomerPlan<'a>> {
+        let first = group.first()?;
+        let ladder = self.ladder_of(first)?;
+        let state = CustomerState {
+            paused_until: first.paused_until,
+            open_promise: first.open_promise,
+            payment_in_flight: false,
+            escalate: first.escalate,
+        };
+        let invoices: Vec<OpenInvoice> = group
+            .iter()
+            .map(|row| OpenInvoice {
+                id: row.invoice_id,
+                due_date: row.due_date,
+                balance: row.balance,
+                disputed: row.disputed,
+                taken: row.taken.clone(),
+            })
+            .collect();
+        let decision = rules::decide(&ladder.steps, &state, &invoices, date);
+        let held_back = match &decision {
+            Decision::Paused(_) => {
+                match rules::decide(&ladder.steps, &CustomerState::default(), &invoices, date) {
+                    Decision::Due(held) => held,
+                    Decision::Paused(_) => Vec::new(),
                 }
-                Decision::Due(_) => Vec::new(),
-            };
-            out.push(CustomerPlan {
-                rows: group,
-                ladder,
-                decision,
-                held_back,
-            });
-        }
-        out
+            }
+            Decision::Due(_) => Vec::new(),
+        };
+        Some(CustomerPlan {
+            rows: group,
+            ladder,
+            decision,
+            held_back,
+        })
     }
 }

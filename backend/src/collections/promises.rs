@@ -96,13 +96,18 @@ pub async fn evaluate(
         if status == PromiseStatus::Open {
             continue;
         }
-        changed += 1;
-        tx.execute_raw(Statement::from_sql_and_values(
+        let updated = tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "UPDATE promises SET status = $2, paid_amount = $3, settled_at = now() WHERE id = $1 AND status = 'OPEN'",
             [promise.id.into(), status.as_str().into(), promise.paid.into()],
         ))
         .await?;
+        // Judged already by an overlapping evaluation (the job and `duely run-daily`): its
+        // alert, task and audit entry are written once, by whoever changed the row.
+        if updated.rows_affected() != 1 {
+            continue;
+        }
+        changed += 1;
         if status == PromiseStatus::Broken {
             raise_broken(&tx, &promise, today).await?;
         }

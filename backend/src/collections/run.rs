@@ -103,18 +103,28 @@ pub async fn run_tenant(
         .and_then(|row| row.try_get::<String>("", "locale").ok())
         .and_then(|tag| tag.parse().ok())
         .unwrap_or_default();
-    let run_id = Uuid::now_v7();
     let tx = TenantTx::begin(db, tenant).await?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO dunning_runs (id, run_date, trigger) VALUES ($1, $2, $3)",
-        [run_id.into(), date.into(), trigger.as_str().into()],
-    ))
-    .await?;
+    // A scheduled run retried (after a crash or a lapsed lease) continues the day's row; a run by
+    // hand gets its own.
+    let run_id: Uuid = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO dunning_runs (id, run_date, trigger) VALUES ($1, $2, $3)
+             ON CONFLICT (run_date) WHERE trigger = 'SCHEDULE' DO UPDATE SET finished_at = NULL
+             RETURNING id",
+            [Uuid::now_v7().into(), date.into(), trigger.as_str().into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no run row")))?
+        .try_get("", "id")?;
     let auto_release = crate::invoices::store::setting(&*tx, "credit.auto_release_holds")
         .await?
         .and_then(|value| value.as_bool())
         .unwrap_or(true);
+    let hold_over_limit = crate::invoices::store::setting(&*tx, "credit.hold_over_limit")
+        .await?
+        .and_then(|value| value.as_bool())
+        .unwrap_or(false);
     let plan = plan::load(&*tx, date).await?;
     let templates = load_templates(&*tx).await?;
     tx.commit().await?;
@@ -139,7 +149,7 @@ pub async fn run_tenant(
             Decision::Due(due) if due.is_empty() && !interest_due(&customer, date) => continue,
             Decision::Due(_) => {}
         }
-        match run_customer(db, &company, &templates, run_id, &customer, date).await {
+        match run_customer(db, &company, &templates, run_id, &plan, &customer, date).await {
             Ok(done) => counts.add(&done),
             Err(error) => {
                 // One customer's failure does not stop the others; its steps were rolled
@@ -154,14 +164,18 @@ pub async fn run_tenant(
             }
         }
     }
+    if hold_over_limit {
+        counts.holds += hold_over_limit_customers(db, tenant).await?;
+    }
     if company.auto_release {
         counts.releases += release_holds(db, tenant).await?;
     }
     let tx = TenantTx::begin(db, tenant).await?;
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE dunning_runs SET finished_at = now(), customers = $2, emails = $3, tasks = $4, fees = $5,
-                holds = $6, releases = $7, legal_cases = $8, paused = $9, failures = $10, errors = $11
+        "UPDATE dunning_runs SET finished_at = now(), customers = customers + $2, emails = emails + $3,
+                tasks = tasks + $4, fees = fees + $5, holds = holds + $6, releases = releases + $7,
+                legal_cases = legal_cases + $8, paused = $9, failures = $10, errors = $11
          WHERE id = $1",
         [
             run_id.into(),
@@ -235,6 +249,16 @@ fn interest_invoices<'a>(customer: &'a CustomerPlan<'_>, date: NaiveDate) -> Vec
     let Some(domain::fees::FeeRule::Interest { .. }) = &customer.ladder.fee_rule else {
         return Vec::new();
     };
+    // Interest runs once the ladder's late fee step has been taken for an invoice: first at
+    // that step, then every period, from the day after the last charge of any kind (a first
+    // charge that came to nothing, within grace or rounding to zero, is simply tried again).
+    let fee_steps: Vec<i32> = customer
+        .ladder
+        .steps
+        .iter()
+        .filter(|step| step.action == StepAction::LateFee)
+        .map(|step| step.offset_days)
+        .collect();
     customer
         .rows
         .iter()
@@ -242,23 +266,48 @@ fn interest_invoices<'a>(customer: &'a CustomerPlan<'_>, date: NaiveDate) -> Vec
             !row.is_fee
                 && !row.disputed
                 && row.balance > Decimal::ZERO
+                && row.taken.iter().any(|taken| fee_steps.contains(taken))
                 && row
-                    .interest_through
-                    .is_some_and(|through| (date - through).num_days() >= INTEREST_PERIOD_DAYS)
+                    .fees_through
+                    .is_none_or(|through| (date - through).num_days() >= INTEREST_PERIOD_DAYS)
         })
         .collect()
 }
 
 /// Carries out one customer's due steps in one transaction.
+#[allow(clippy::too_many_arguments)]
 async fn run_customer(
     db: &DatabaseConnection,
     company: &Company,
     templates: &Templates,
     run_id: Uuid,
-    customer: &CustomerPlan<'_>,
+    plan: &plan::Plan,
+    planned: &CustomerPlan<'_>,
     date: NaiveDate,
 ) -> Result<Counts, AppError> {
     let tx = TenantTx::begin(db, company.tenant).await?;
+    // The plan was read before the run began; a payment, a promise or a dispute may have come
+    // since. Lock the customer and its open invoices (a payment waits for this transaction) and
+    // decide again on what is true now.
+    let customer_id = planned.first().customer_id;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT c.id FROM customers c WHERE c.id = $1 FOR UPDATE",
+        [customer_id.into()],
+    ))
+    .await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID') FOR UPDATE",
+        [customer_id.into()],
+    ))
+    .await?;
+    let rows = plan::candidates(&*tx, date, Some(customer_id)).await?;
+    let Some(customer) = plan.decide(&rows, date) else {
+        tx.commit().await?;
+        return Ok(Counts::default());
+    };
+    let customer = &customer;
     let first = customer.first();
     let mut counts = Counts {
         customers: 1,
@@ -320,8 +369,16 @@ async fn run_customer(
             StepAction::LateFee => {
                 let charged = match &customer.ladder.fee_rule {
                     Some(rule) => {
-                        fees::charge(&tx, run_id, rule, &rows, company.locale_of(first), date)
-                            .await?
+                        fees::charge(
+                            &tx,
+                            run_id,
+                            rule,
+                            &rows,
+                            company.locale_of(first),
+                            &company.time_zone,
+                            date,
+                        )
+                        .await?
                     }
                     None => Vec::new(),
                 };
@@ -363,8 +420,16 @@ async fn run_customer(
             })
             .collect();
         if !invoices.is_empty() {
-            let charged =
-                fees::charge(&tx, run_id, rule, &invoices, company.locale_of(first), date).await?;
+            let charged = fees::charge(
+                &tx,
+                run_id,
+                rule,
+                &invoices,
+                company.locale_of(first),
+                &company.time_zone,
+                date,
+            )
+            .await?;
             if !charged.is_empty() {
                 counts.fees += charged.len() as i32;
                 let ids: Vec<Uuid> = invoices.iter().map(|row| row.invoice_id).collect();
@@ -649,7 +714,8 @@ async fn place_hold(tx: &TenantTx, customer: &Candidate, step: &str) -> Result<b
 }
 
 /// Opens a legal case for the invoices, or adds them to the customer's open one. Returns true
-/// when a case was opened.
+/// when a case was opened. The case is kept in the customer's currency and pursues what its
+/// invoices in that currency owe; an invoice already in the case is not counted twice.
 async fn open_legal_case(
     tx: &TenantTx,
     run_id: Uuid,
@@ -665,32 +731,18 @@ async fn open_legal_case(
         ))
         .await?
         .and_then(|row| row.try_get::<Uuid>("", "id").ok());
-    let amount: Decimal = rows
-        .iter()
-        .filter(|row| row.currency == customer.currency)
-        .map(|row| row.balance)
-        .sum();
     let (case_id, opened) = match existing {
-        Some(id) => {
-            tx.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "UPDATE legal_cases SET amount = amount + $2, updated_at = now() WHERE id = $1",
-                [id.into(), amount.into()],
-            ))
-            .await?;
-            (id, false)
-        }
+        Some(id) => (id, false),
         None => {
             let id = Uuid::now_v7();
             tx.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "INSERT INTO legal_cases (id, customer_id, amount, currency, opened_on, opened_by, run_id, notes)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'Opened by the dunning ladder')",
+                 VALUES ($1, $2, 0, $3, $4, $5, $6, 'Opened by the dunning ladder')",
                 [
                     id.into(),
                     customer.customer_id.into(),
-                    amount.into(),
-                    customer.currency.clone().into(),
+                    customer.customer_currency.clone().into(),
                     date.into(),
                     RUN_LABEL.into(),
                     run_id.into(),
@@ -701,11 +753,26 @@ async fn open_legal_case(
         }
     };
     let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
+    let linked = tx
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO legal_case_invoices (case_id, invoice_id)
+             SELECT $1, unnest(string_to_array($2, ',')::uuid[]) ON CONFLICT DO NOTHING
+             RETURNING invoice_id",
+            [case_id.into(), customer_store::ids_param(&ids)],
+        ))
+        .await?;
+    let added: Decimal = linked
+        .iter()
+        .filter_map(|row| row.try_get::<Uuid>("", "invoice_id").ok())
+        .filter_map(|id| rows.iter().find(|row| row.invoice_id == id))
+        .filter(|row| row.currency == row.customer_currency)
+        .map(|row| row.balance)
+        .sum();
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO legal_case_invoices (case_id, invoice_id)
-         SELECT $1, unnest(string_to_array($2, ',')::uuid[]) ON CONFLICT DO NOTHING",
-        [case_id.into(), customer_store::ids_param(&ids)],
+        "UPDATE legal_cases SET amount = amount + $2, updated_at = now() WHERE id = $1",
+        [case_id.into(), added.into()],
     ))
     .await?;
     audit::record(
@@ -718,13 +785,60 @@ async fn open_legal_case(
             entity_id: Some(customer.customer_id.to_string()),
             before: None,
             after: Some(
-                serde_json::json!({ "caseId": case_id.to_string(), "invoices": ids.len() }),
+                serde_json::json!({ "caseId": case_id.to_string(), "invoices": linked.len() }),
             ),
             request_id: None,
         },
     )
     .await?;
     Ok(opened)
+}
+
+/// Places a credit hold on every customer whose open invoices (in its currency) exceed its
+/// credit limit, when the company chooses so; the hold is released once the balance is back
+/// under the limit (if holds are released automatically).
+pub async fn hold_over_limit_customers(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+) -> Result<i32, AppError> {
+    let tx = TenantTx::begin(db, tenant).await?;
+    let reason = "Over the credit limit";
+    let held = tx
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE customers c SET credit_hold = true, credit_hold_reason = $1, credit_hold_since = now(),
+                    credit_hold_cause = 'OVER_LIMIT', updated_at = now()
+             WHERE NOT c.credit_hold AND c.archived_at IS NULL AND c.credit_limit IS NOT NULL
+               AND coalesce((SELECT sum(i.balance_due) FROM invoices i
+                             WHERE i.customer_id = c.id AND i.currency = c.currency
+                               AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) > c.credit_limit
+             RETURNING c.id",
+            [reason.into()],
+        ))
+        .await?;
+    let mut count = 0;
+    for row in held {
+        let id: Uuid = row.try_get("", "id").map_err(AppError::from)?;
+        customer_store::append_credit_event(&*tx, id, "HOLD_PLACED", None, None, reason, RUN_LABEL)
+            .await?;
+        audit::record(
+            &*tx,
+            tenant,
+            AuditEntry {
+                actor: Actor::System,
+                action: "customer.credit_hold_placed",
+                entity_type: "customer",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "reason": reason, "cause": "OVER_LIMIT" })),
+                request_id: None,
+            },
+        )
+        .await?;
+        count += 1;
+    }
+    tx.commit().await?;
+    Ok(count)
 }
 
 /// Releases holds the run placed once nothing is overdue any more, or holds placed for going
@@ -743,7 +857,8 @@ pub async fn release_holds(db: &DatabaseConnection, tenant: TenantId) -> Result<
                         WHERE r.customer_id = c.id AND r.amount > 0 AND r.due_date < $1))
                    OR (c.credit_hold_cause = 'OVER_LIMIT' AND c.credit_limit IS NOT NULL AND
                        coalesce((SELECT sum(i.balance_due) FROM invoices i
-                                 WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) <= c.credit_limit))
+                                 WHERE i.customer_id = c.id AND i.currency = c.currency
+                                   AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) <= c.credit_limit))
                RETURNING c.id"#,
             [calendar.today.into()],
         ))

@@ -3,7 +3,7 @@
 
 use super::run::{self, Trigger};
 use crate::api::values::{
-    CountedList, offset_connection, page_size, parse_id, parse_offset_cursor,
+    CountedList, Date, offset_connection, page_size, parse_id, parse_offset_cursor,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
@@ -25,6 +25,7 @@ use uuid::Uuid;
 pub struct DunningRun {
     #[graphql(skip)]
     pub id: Uuid,
+    #[graphql(skip)]
     pub run_date: NaiveDate,
     /// SCHEDULE or MANUAL.
     pub trigger: String,
@@ -42,7 +43,8 @@ pub struct DunningRun {
     /// Customers whose due steps waited because dunning is paused for them.
     pub paused: i32,
     pub failures: i32,
-    /// What failed, per customer: `[{customerId, customer, error}]`.
+    /// What failed, per customer: `[{customerId, customer, error}]` (for those who manage
+    /// dunning; empty for others).
     pub errors: serde_json::Value,
 }
 
@@ -50,6 +52,12 @@ pub struct DunningRun {
 impl DunningRun {
     async fn id(&self) -> ID {
         ID(self.id.to_string())
+    }
+
+    /// The day the run acted for, in the company's time zone.
+    #[graphql(name = "runDate")]
+    async fn run_day(&self) -> Date {
+        Date(self.run_date)
     }
 }
 
@@ -96,6 +104,13 @@ pub async fn list(
     tx.commit().await?;
     let has_next = rows.len() > first;
     rows.truncate(first);
+    // What failed names customers; collectors see only their own customers, so the details
+    // are for those who manage dunning.
+    if caller.authorize(Permission::ManageDunning).is_err() {
+        for row in &mut rows {
+            row.errors = serde_json::Value::Array(Vec::new());
+        }
+    }
     Ok(offset_connection(
         "dunningRuns",
         rows,
@@ -154,6 +169,9 @@ pub struct CollectionSettings {
     /// Release credit holds placed by dunning (or for going over the limit) once the cause
     /// clears.
     pub auto_release_holds: bool,
+    /// Place a credit hold on a customer whose open invoices exceed its credit limit (checked by
+    /// the daily run).
+    pub hold_over_limit: bool,
 }
 
 async fn setting_i64(conn: &impl ConnectionTrait, key: &str) -> Result<Option<i64>, AppError> {
@@ -184,11 +202,16 @@ pub async fn settings(
         .await?
         .and_then(|value| value.as_bool())
         .unwrap_or(true);
+    let over_limit = crate::invoices::store::setting(&*tx, "credit.hold_over_limit")
+        .await?
+        .and_then(|value| value.as_bool())
+        .unwrap_or(false);
     tx.commit().await?;
     Ok(CollectionSettings {
         dunning_run_hour: i32::from(hour),
         promise_grace_days: grace as i32,
         auto_release_holds: release,
+        hold_over_limit: over_limit,
     })
 }
 
@@ -197,6 +220,7 @@ pub struct CollectionSettingsInput {
     pub dunning_run_hour: Option<i32>,
     pub promise_grace_days: Option<i32>,
     pub auto_release_holds: Option<bool>,
+    pub hold_over_limit: Option<bool>,
 }
 
 pub async fn update_settings(
@@ -237,6 +261,17 @@ pub async fn update_settings(
         ))
         .await?;
     }
+    if let Some(hold) = input.hold_over_limit {
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            upsert,
+            [
+                "credit.hold_over_limit".into(),
+                serde_json::json!(hold).into(),
+            ],
+        ))
+        .await?;
+    }
     if let Some(release) = input.auto_release_holds {
         tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -261,6 +296,7 @@ pub async fn update_settings(
                 "dunningRunHour": input.dunning_run_hour,
                 "promiseGraceDays": input.promise_grace_days,
                 "autoReleaseHolds": input.auto_release_holds,
+                "holdOverLimit": input.hold_over_limit,
             })),
             request_id: Some(request_id),
         },

@@ -139,8 +139,11 @@ async fn a_run_sends_one_email_per_customer_and_step_and_never_twice() {
         "dunningRuns",
     )
     .await;
-    assert_eq!(runs["totalCount"], 2);
-    assert_eq!(runs["edges"][1]["node"]["emails"], 1, "{runs}");
+    assert_eq!(
+        runs["totalCount"], 1,
+        "the day's scheduled run, run twice, is one run: {runs}"
+    );
+    assert_eq!(runs["edges"][0]["node"]["emails"], 1, "{runs}");
     let timeline = ok(
         &app,
         &owner,
@@ -724,4 +727,149 @@ async fn legal_cases_move_forward_and_come_with_an_evidence_pack() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn interest_waits_out_the_grace_days_even_past_the_fee_step_and_fees_never_come_early() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    const SAVE: &str = "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }";
+    // A late fee before the due date is refused, with the step named.
+    let early = app
+        .graphql_as(
+            &owner.access_token,
+            SAVE,
+            json!({ "input": { "name": "Early",
+            "steps": [{ "offsetDays": 0, "action": "LATE_FEE", "name": "Fee" }] } }),
+        )
+        .await;
+    assert_eq!(
+        early["errors"][0]["extensions"]["field"], "input.steps[0].offsetDays",
+        "{early}"
+    );
+    ok(
+        &app,
+        &owner,
+        SAVE,
+        json!({ "input": { "name": "Graceful", "makeDefault": true,
+        "steps": [{ "offsetDays": 5, "action": "LATE_FEE", "name": "Interest" }],
+        "feeRule": { "kind": "INTEREST", "annualRatePercent": "36.5", "graceDays": 20 } } }),
+        "saveDunningPolicy",
+    )
+    .await;
+    let customer = create_customer(&app, &owner, "G", json!({})).await;
+    let due = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+    let original = invoice_due(&app, &owner, &customer, "1000", due).await;
+    // The step is taken on day 5, inside the grace days: nothing yet, but interest is not lost.
+    assert_eq!(run_on(&app, &owner, due + Days::new(5)).await.fees, 0);
+    assert_eq!(run_on(&app, &owner, due + Days::new(24)).await.fees, 1);
+    let fees = ok(&app, &owner, "query($id: ID!) { invoice(id: $id) { lateFees { amount { amount } periodFrom periodTo } } }",
+        json!({ "id": id(&original) }), "invoice").await["lateFees"].clone();
+    // From day 21 to day 24: 4 days at 1.00.
+    assert_eq!(
+        fees[0]["periodFrom"],
+        (due + Days::new(21)).to_string(),
+        "{fees}"
+    );
+    assert_eq!(fees[0]["amount"]["amount"], "4.00", "{fees}");
+}
+
+#[tokio::test]
+async fn the_ladders_legal_step_joins_an_open_case_without_counting_an_invoice_twice() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "LG", json!({})).await;
+    let now = today(&app, &owner).await;
+    invoice_due(&app, &owner, &customer, "4000", now - Days::new(95)).await;
+    const CASES: &str = "{ legalCases { totalCount edges { node { amount { amount currency } invoices { number } } } } }";
+    ok(&app, &owner, "mutation($input: EscalateToLegalInput!) { escalateToLegal(input: $input) { legalCase { id } } }",
+        json!({ "input": { "customerId": id(&customer) } }), "escalateToLegal").await;
+    let counts = run_on(&app, &owner, now).await;
+    assert_eq!(
+        counts.legal_cases, 0,
+        "the case was open already: {counts:?}"
+    );
+    let cases = ok(&app, &owner, CASES, json!({}), "legalCases").await;
+    assert_eq!(cases["totalCount"], 1);
+    assert_eq!(
+        cases["edges"][0]["node"]["amount"]["amount"], "4000.00",
+        "{cases}"
+    );
+    assert_eq!(cases["edges"][0]["node"]["amount"]["currency"], "CNY");
+
+    // Without a case, the ladder's step opens one, in the customer's currency.
+    let other = create_customer(&app, &owner, "LH", json!({})).await;
+    invoice_due(&app, &owner, &other, "700", now - Days::new(91)).await;
+    assert_eq!(run_on(&app, &owner, now).await.legal_cases, 1);
+    let cases = ok(&app, &owner, CASES, json!({}), "legalCases").await;
+    assert_eq!(cases["totalCount"], 2);
+    assert_eq!(
+        cases["edges"][0]["node"]["amount"]["amount"], "700.00",
+        "{cases}"
+    );
+}
+
+#[tokio::test]
+async fn going_over_the_limit_holds_credit_when_the_company_chooses_and_the_scheduler_enqueues_once()
+ {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    const SETTINGS: &str =
+        "mutation($input: CollectionSettingsInput!) { updateCollectionSettings(input: $input) {
+        settings { dunningRunHour promiseGraceDays autoReleaseHolds holdOverLimit } } }";
+    let bad = app
+        .graphql_as(
+            &owner.access_token,
+            SETTINGS,
+            json!({ "input": { "dunningRunHour": 24 } }),
+        )
+        .await;
+    assert_eq!(
+        bad["errors"][0]["extensions"]["field"], "input.dunningRunHour",
+        "{bad}"
+    );
+    let settings = ok(
+        &app,
+        &owner,
+        SETTINGS,
+        json!({ "input": { "holdOverLimit": true, "dunningRunHour": 0 } }),
+        "updateCollectionSettings",
+    )
+    .await;
+    assert_eq!(settings["settings"]["holdOverLimit"], true);
+    assert_eq!(settings["settings"]["dunningRunHour"], 0);
+
+    let customer = create_customer(&app, &owner, "OL", json!({ "creditLimit": "1000" })).await;
+    let now = today(&app, &owner).await;
+    invoice_due(&app, &owner, &customer, "800", now + Days::new(20)).await;
+    // Issued over the limit by someone allowed to override the block.
+    issue_invoice(
+        &app,
+        &owner,
+        &id(&customer),
+        "300",
+        json!({ "issueDate": now.to_string(), "dueDate": (now + Days::new(25)).to_string(), "overrideCreditBlock": true }),
+    )
+    .await;
+    let counts = run_on(&app, &owner, now).await;
+    assert_eq!(counts.holds, 1, "{counts:?}");
+    let held = crate::receivables::customer(&app, &owner, &id(&customer)).await;
+    assert_eq!(held["creditHoldReason"], "Over the credit limit");
+    // Back under the limit: released on the next run.
+    pay(&app, &owner, &customer, "200", now).await;
+    assert_eq!(run_on(&app, &owner, now).await.releases, 1);
+
+    // Every company whose hour has come gets today's run once, however often the scheduler ticks.
+    // (The app's own worker may have enqueued it already.)
+    run::schedule(&app.db, chrono::Utc::now()).await.unwrap();
+    assert_eq!(run::schedule(&app.db, chrono::Utc::now()).await.unwrap(), 0);
+    let schema_job = format!("dunning.run:{}:%", owner.tenant_id.0);
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM public.jobs WHERE dedupe_key LIKE '{schema_job}'")
+        )
+        .await,
+        1
+    );
 }

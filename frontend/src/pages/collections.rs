@@ -10,7 +10,7 @@ use domain::access::Permission;
 use domain::display;
 use leptos::prelude::*;
 
-const CHANNELS: [(&str, Msg); 8] = [
+pub const CHANNELS: [(&str, Msg); 8] = [
     ("PHONE", Msg::ChannelPhone),
     ("EMAIL", Msg::ChannelEmail),
     ("SMS", Msg::ChannelSms),
@@ -21,7 +21,7 @@ const CHANNELS: [(&str, Msg); 8] = [
     ("OTHER", Msg::ChannelOther),
 ];
 
-const OUTCOMES: [(&str, Msg); 9] = [
+pub const OUTCOMES: [(&str, Msg); 9] = [
     ("NO_ANSWER", Msg::OutcomeNoAnswer),
     ("LEFT_MESSAGE", Msg::OutcomeLeftMessage),
     ("PROMISE_TO_PAY", Msg::OutcomePromiseToPay),
@@ -57,6 +57,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let toasts = use_toasts();
     let session = use_session();
     let reload = RwSignal::new(0u32);
+    let customer_id_for_legal = customer_id.clone();
     let data = LocalResource::new({
         let customer_id = customer_id.clone();
         move || {
@@ -172,9 +173,38 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
             })
             .unwrap_or_default()
     };
+    let escalate = {
+        let customer_id = customer_id_for_legal.clone();
+        move |_| {
+            let input = api::escalate_to_legal::EscalateToLegalInput {
+                customer_id: customer_id.clone(),
+                invoice_ids: None,
+                agency: None,
+                lawyer: None,
+                notes: None,
+            };
+            leptos::task::spawn_local(async move {
+                match api::run::<api::EscalateToLegal>(api::escalate_to_legal::Variables { input })
+                    .await
+                {
+                    Ok(_) => toasts.push(ToastKind::Success, text(Msg::Escalated)),
+                    Err(error) => toasts.api_error(locale.get_untracked(), error),
+                }
+            });
+        }
+    };
+    let manages_dunning = move || {
+        session
+            .current
+            .get()
+            .is_some_and(|s| s.can(Permission::ManageDunning))
+    };
     view! {
         <div class="panel collections-panel">
             <h2>{move || text(Msg::Collections)}</h2>
+            <Show when=manages_dunning>
+                <button type="button" class="button button-secondary" on:click=escalate.clone() data-testid="escalate-legal">{move || text(Msg::EscalateToLegal)}</button>
+            </Show>
             <Show when=may_log>
                 <form class="form-grid quick-log" on:submit=submit.clone() data-testid="quick-log">
                     <Show when=move || error.get().is_some()>

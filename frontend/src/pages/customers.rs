@@ -638,6 +638,8 @@ fn timeline_kind(kind: &str) -> Msg {
         "HOLD_RELEASED" => Msg::KindHoldReleased,
         "STATEMENT_SENT" => Msg::KindStatementSent,
         "STATEMENT_CONFIRMED" => Msg::KindStatementConfirmed,
+        "COLLECTION_ACTIVITY" => Msg::KindActivity,
+        "LEGAL_CASE_OPENED" => Msg::KindLegalCase,
         _ => Msg::KindStatementDisputed,
     }
 }

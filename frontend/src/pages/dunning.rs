@@ -3,11 +3,16 @@
 
 use super::access::RequirePermission;
 use super::customers::show;
-use crate::api::{self, DunningPolicies, PreviewDunning, SaveDunningPolicy};
-use crate::components::{Button, TextField, ToastKind, use_toasts};
+use crate::api::{
+    self, DunningPolicies, DunningRuns, EmailTemplates, PreviewDunning, RunDunningNow,
+    SaveDunningPolicy, SaveEmailTemplate,
+};
+use crate::components::{Button, SelectField, TextField, ToastKind, use_toasts};
 use crate::i18n::{Msg, use_locale, use_text};
 use crate::session::use_session;
+use domain::Locale;
 use domain::access::Permission;
+use domain::templates;
 use leptos::prelude::*;
 
 const ACTIONS: [(&str, Msg); 9] = [
@@ -109,6 +114,8 @@ fn Dunning() -> impl IntoView {
             policy_id: None,
             name: name.get_untracked(),
             make_default: None,
+            fee_rule: None,
+            remove_fee_rule: None,
             steps: steps
                 .get_untracked()
                 .iter()
@@ -158,6 +165,7 @@ fn Dunning() -> impl IntoView {
                 <div class="panel ladder" data-testid="ladder">
                     <h2>{ladder.name.clone()}{ladder.is_default.then(|| view! { <span class="badge">{move || text(Msg::DefaultLadder)}</span> })}</h2>
                     {(!ladder.segments.is_empty()).then(|| view! { <p class="field-hint">{ladder.segments.join(", ")}</p> })}
+                    <p class="field-hint" data-testid="fee-rule">{move || text(Msg::FeeRuleLabel)}": "{fee_rule_text(ladder.fee_rule.as_ref()).unwrap_or_else(|| text(Msg::NoFeeRule).to_owned())}</p>
                     <ol class="ladder-steps">
                         {ladder.steps.iter().map(|step| {
                             let action = format!("{:?}", step.action);
@@ -216,6 +224,8 @@ fn Dunning() -> impl IntoView {
                     </div>
                 </form>
             </Show>
+            <RunHistory/>
+            {move || ladders.get().unwrap_or_default().into_iter().next().map(|ladder| view! { <TemplateEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/> })}
             <div class="panel preview">
                 <h2>{move || text(Msg::PreviewRun)}</h2>
                 <form class="toolbar" on:submit=move |event| { event.prevent_default(); preview_date.set(date.get_untracked()); }>
@@ -247,5 +257,304 @@ fn Dunning() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// A ladder's fee rule in a line: "1.5%", "¥50.00", or "12% a year after 5 days, at most 10%".
+fn fee_rule_text(
+    rule: Option<&api::dunning_policies::DunningPoliciesDunningPoliciesFeeRule>,
+) -> Option<String> {
+    use api::dunning_policies::FeeKind;
+    let rule = rule?;
+    Some(match rule.kind {
+        FeeKind::FIXED => format!(
+            "{} {}",
+            rule.amount.clone().unwrap_or_default(),
+            rule.currency.clone().unwrap_or_default()
+        ),
+        FeeKind::PERCENT => format!("{}%", rule.percent.clone().unwrap_or_default()),
+        _ => format!(
+            "{}% / 365 × {} +{} · ≤ {}%",
+            rule.annual_rate_percent.clone().unwrap_or_default(),
+            "d",
+            rule.grace_days.unwrap_or(0),
+            rule.cap_percent.clone().unwrap_or_else(|| "∞".to_owned())
+        ),
+    })
+}
+
+/// What the runs did, newest first, and a button to run today's dunning now.
+#[component]
+fn RunHistory() -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let toasts = use_toasts();
+    let session = use_session();
+    let reload = RwSignal::new(0u32);
+    let runs = LocalResource::new(move || {
+        reload.track();
+        async move {
+            api::run::<DunningRuns>(api::dunning_runs::Variables {})
+                .await
+                .map(|data| {
+                    data.dunning_runs
+                        .edges
+                        .into_iter()
+                        .map(|e| e.node)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
+    });
+    let busy = RwSignal::new(false);
+    let run_now = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::run::<RunDunningNow>(api::run_dunning_now::Variables {}).await {
+                Ok(_) => {
+                    toasts.push(ToastKind::Success, text(Msg::RunFinished));
+                    reload.update(|n| *n += 1);
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+            busy.set(false);
+        });
+    };
+    let manages = move || {
+        session
+            .current
+            .get()
+            .is_some_and(|s| s.can(Permission::ManageDunning))
+    };
+    let columns = [
+        Msg::RunDate,
+        Msg::Trigger,
+        Msg::CustomersCount,
+        Msg::Emails,
+        Msg::Tasks,
+        Msg::Fees,
+        Msg::Holds,
+        Msg::Releases,
+        Msg::LegalCount,
+        Msg::PausedCount,
+        Msg::Failures,
+    ];
+    view! {
+        <div class="panel runs">
+            <h2>{move || text(Msg::RunHistory)}</h2>
+            <Show when=manages>
+                <button type="button" class="button button-secondary" disabled=move || busy.get() on:click=run_now data-testid="run-now">{move || text(Msg::RunNow)}</button>
+            </Show>
+            {move || {
+                let list = runs.get().unwrap_or_default();
+                if list.is_empty() {
+                    return view! { <p>{move || text(Msg::NoRuns)}</p> }.into_any();
+                }
+                view! {
+                    <table class="data-table" data-testid="runs">
+                        <thead><tr>{columns.iter().map(|msg| { let msg = *msg; view! { <th scope="col">{move || text(msg)}</th> } }).collect_view()}</tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|run| view! {
+                                <tr>
+                                    <td>{domain::display::date(locale.get_untracked(), &run.run_date)}</td>
+                                    <td>{run.trigger.clone()}</td>
+                                    <td class="num">{run.customers}</td>
+                                    <td class="num">{run.emails}</td>
+                                    <td class="num">{run.tasks}</td>
+                                    <td class="num">{run.fees}</td>
+                                    <td class="num">{run.holds}</td>
+                                    <td class="num">{run.releases}</td>
+                                    <td class="num">{run.legal_cases}</td>
+                                    <td class="num">{run.paused}</td>
+                                    <td class="num">{run.failures}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// A sample the live preview fills a template with: the shape of a real run's message.
+fn sample_context(locale: Locale) -> templates::Context {
+    let (customer, company) = match locale {
+        Locale::ZhCn => ("上海示例贸易有限公司", "我的公司"),
+        Locale::En => ("Example Trading Ltd", "My company"),
+    };
+    templates::Context {
+        customer_name: customer.to_owned(),
+        customer_code: "C-001".to_owned(),
+        company_name: company.to_owned(),
+        invoices: vec![
+            templates::InvoiceLine {
+                number: "INV-000123".to_owned(),
+                due_date: "2026-10-31".to_owned(),
+                days_overdue: 23,
+                balance: "12800.00".to_owned(),
+                currency: "CNY".to_owned(),
+            },
+            templates::InvoiceLine {
+                number: "INV-000131".to_owned(),
+                due_date: "2026-11-10".to_owned(),
+                days_overdue: 13,
+                balance: "4350.50".to_owned(),
+                currency: "CNY".to_owned(),
+            },
+        ],
+        pay_link: "https://duely.example/s/…".to_owned(),
+        today: "2026-11-23".to_owned(),
+    }
+}
+
+/// Each email step's text in Chinese and English, with a live preview rendered by the same
+/// code the run uses (the domain crate), so what admins see is what customers get.
+#[component]
+fn TemplateEditor(policy_id: String, manages: Signal<bool>) -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let toasts = use_toasts();
+    let reload = RwSignal::new(0u32);
+    let templates_data = LocalResource::new({
+        let policy_id = policy_id.clone();
+        move || {
+            reload.track();
+            let policy_id = policy_id.clone();
+            async move {
+                api::run::<EmailTemplates>(api::email_templates::Variables { policy_id })
+                    .await
+                    .ok()
+            }
+        }
+    });
+    let choice = RwSignal::new(String::new());
+    let subject = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let options = Signal::derive(move || {
+        templates_data
+            .get()
+            .flatten()
+            .map(|data| {
+                data.email_templates
+                    .iter()
+                    .map(|t| {
+                        (
+                            format!("{}|{}", t.step_offset, t.locale),
+                            format!("{} ({:+}) · {}", t.step_name, t.step_offset, t.locale),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    // Load the chosen template into the fields (the first one at the start).
+    Effect::new(move |_| {
+        let Some(data) = templates_data.get().flatten() else {
+            return;
+        };
+        let key = choice.get();
+        let chosen = data
+            .email_templates
+            .iter()
+            .find(|t| format!("{}|{}", t.step_offset, t.locale) == key)
+            .or_else(|| data.email_templates.first());
+        if let Some(t) = chosen {
+            if key.is_empty() {
+                choice.set(format!("{}|{}", t.step_offset, t.locale));
+            }
+            subject.set(t.subject.clone());
+            body.set(t.body.clone());
+        }
+    });
+    let parts = move || {
+        let key = choice.get();
+        let (offset, tag) = key.split_once('|').unwrap_or(("0", "zh-CN"));
+        (
+            offset.parse::<i64>().unwrap_or(0),
+            tag.parse::<Locale>().unwrap_or_default(),
+        )
+    };
+    let preview = move || {
+        let (_, email_locale) = parts();
+        templates::render(
+            &subject.get(),
+            &body.get(),
+            email_locale,
+            &sample_context(email_locale),
+        )
+    };
+    let save = {
+        let policy_id = policy_id.clone();
+        move |reset: bool| {
+            let (offset, email_locale) = parts();
+            let input = api::save_email_template::SaveEmailTemplateInput {
+                policy_id: policy_id.clone(),
+                step_offset: offset,
+                locale: email_locale.tag().to_owned(),
+                subject: subject.get_untracked(),
+                body: body.get_untracked(),
+                reset: Some(reset),
+            };
+            busy.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                match api::run::<SaveEmailTemplate>(api::save_email_template::Variables { input })
+                    .await
+                {
+                    Ok(_) => {
+                        toasts.push(ToastKind::Success, text(Msg::TemplateSaved));
+                        reload.update(|n| *n += 1);
+                    }
+                    Err(api::ApiError::Api { message, field, .. }) => {
+                        let field = field
+                            .map(|f| format!("{}: ", f.trim_start_matches("input.")))
+                            .unwrap_or_default();
+                        error.set(Some(format!("{field}{message}")));
+                    }
+                    Err(other) => toasts.api_error(locale.get_untracked(), other),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let (save_now, reset_now) = (save.clone(), save);
+    view! {
+        <div class="panel templates" data-testid="template-editor">
+            <h2>{move || text(Msg::Templates)}</h2>
+            <div class="template-layout">
+                <form class="form-grid" on:submit=move |event: leptos::ev::SubmitEvent| { event.prevent_default(); save_now(false); }>
+                    <Show when=move || error.get().is_some()>
+                        <p class="form-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+                    </Show>
+                    <SelectField name="template-step" label=Signal::derive(move || text(Msg::Step)) value=choice options=options/>
+                    <TextField name="template-subject" label=Signal::derive(move || text(Msg::Subject)) value=subject/>
+                    <div class="field">
+                        <label for="template-body">{move || text(Msg::Body)}</label>
+                        <textarea id="template-body" name="template-body" rows="12" prop:value=move || body.get() on:input=move |e| body.set(event_target_value(&e))></textarea>
+                        <p class="field-hint">{move || text(Msg::Variables)}": "{templates::VARIABLES.iter().map(|(name, _)| format!("{{{{{name}}}}}")).collect::<Vec<_>>().join(" ")}</p>
+                    </div>
+                    <Show when=move || manages.get()>
+                        <div class="form-actions">
+                            <Button r#type="submit" busy=busy test_id="save-template">{move || text(Msg::SaveTemplate)}</Button>
+                            <button type="button" class="button button-secondary" on:click={let reset_now = reset_now.clone(); move |_| reset_now(true)}>{move || text(Msg::ResetTemplate)}</button>
+                        </div>
+                    </Show>
+                </form>
+                <section class="template-preview" aria-live="polite" data-testid="template-preview">
+                    <h3>{move || text(Msg::LivePreview)}</h3>
+                    {move || match preview() {
+                        Ok(rendered) => view! {
+                            <p><strong>{rendered.subject}</strong></p>
+                            // The renderer escapes everything the template and the data hold.
+                            <div class="email-preview" inner_html=rendered.html></div>
+                        }.into_any(),
+                        Err(problem) => view! { <p class="form-error" role="alert">{problem.to_string()}</p> }.into_any(),
+                    }}
+                </section>
+            </div>
+        </div>
     }
 }

@@ -776,6 +776,7 @@ fn InvoiceView() -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </DataTable>
+                            <LateFees fees=inv.late_fees.clone() may_waive=can(Permission::ManageInvoices) refresh=Callback::new(move |_| refresh())/>
                             <div class="panel">
                                 <h2>{move || text(Msg::Disputes)}</h2>
                                 {if inv.disputes.is_empty() {
@@ -935,4 +936,62 @@ fn InvoiceActionDialog(
             </form>
         </Modal>
     }
+}
+
+/// Fees charged on this invoice (or, on a fee invoice, its own charge), each waivable with a
+/// reason while it is not waived.
+#[component]
+fn LateFees(
+    fees: Vec<api::invoice_detail::InvoiceDetailInvoiceLateFees>,
+    may_waive: bool,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let toasts = use_toasts();
+    if fees.is_empty() {
+        return ().into_any();
+    }
+    let waive = move |fee_id: String| {
+        let Some(reason) = web_sys::window()
+            .and_then(|w| w.prompt_with_message(text(Msg::WaiveReason)).ok().flatten())
+            .filter(|reason| !reason.trim().is_empty())
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let input = api::waive_fee::WaiveFeeInput { fee_id, reason };
+            match api::run::<api::WaiveFee>(api::waive_fee::Variables { input }).await {
+                Ok(_) => {
+                    toasts.push(ToastKind::Success, text(Msg::FeeWaived));
+                    refresh.run(());
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
+    view! {
+        <div class="panel" data-testid="late-fees">
+            <h2>{move || text(Msg::LateFees)}</h2>
+            <ul class="plain-list">
+                {fees.into_iter().map(|fee| {
+                    let l = locale.get_untracked();
+                    let waived = fee.waived_at.is_some();
+                    let id = fee.id.clone();
+                    view! {
+                        <li data-testid="late-fee">
+                            <a href=format!("/invoices/{}", fee.fee_invoice_id)>{fee.fee_invoice_number.clone().unwrap_or_default()}</a>" · "
+                            {show(l, &fee.amount.amount, &fee.amount.currency)}" · "
+                            {display::date(l, &fee.period_from)}" – "{display::date(l, &fee.period_to)}
+                            {waived.then(|| view! { <span class="badge">{move || text(Msg::Waived)}</span>" "{fee.waive_reason.clone().unwrap_or_default()} })}
+                            {(!waived && may_waive).then(|| view! {
+                                <button type="button" class="button button-secondary" on:click=move |_| waive(id.clone()) data-testid="waive-fee">{move || text(Msg::Waive)}</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
 }

@@ -10,6 +10,7 @@ mod m20261123_000004_statements;
 mod m20261123_000005_collections;
 mod m20261123_000006_dunning;
 mod m20261123_000007_dunning_runs;
+mod m20261123_000008_one_scheduled_run;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -20,5 +21,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000005_collections::Migration),
         Box::new(m20261123_000006_dunning::Migration),
         Box::new(m20261123_000007_dunning_runs::Migration),
+        Box::new(m20261123_000008_one_scheduled_run::Migration),
     ]
 }

@@ -1,0 +1,226 @@
+//! Receivables KPIs as the field defines them, from aggregates the database computes.
+//!
+//! - DSO (simple) = ending AR / credit sales x days in the period.
+//! - Count-back DSO: walk back month by month from the most recent, taking each month's credit
+//!   sales off the ending AR while the AR covers them (a whole month of days each); the rest is
+//!   the share of the next month's sales still unpaid, times its days.
+//! - Best possible DSO = current (not yet due) AR / credit sales x days.
+//! - Average days delinquent = DSO - best possible DSO.
+//! - CEI = (beginning AR + credit sales / N - ending total AR)
+//!   / (beginning AR + credit sales / N - ending current AR) x 100, N the months in the period.
+//! - AR turnover = net credit sales / average AR; average collection period = days / turnover.
+//! - Bad-debt ratio = write-offs / credit sales; over-90 share = AR over 90 days / total AR.
+//! - Promise-kept rate = promises paid in full by their date / promises that fell due.
+//!
+//! A ratio whose denominator is zero is `None`: "not defined for this period", never 0 or ∞.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// One month of credit sales, for the count-back: its days and its sales.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthSales {
+    pub days: i64,
+    pub sales: Decimal,
+}
+
+/// What the KPIs of a period are computed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// Days in the period.
+    pub days: i64,
+    /// Months in the period (at least 1), for the CEI.
+    pub months: i64,
+    pub beginning_ar: Decimal,
+    pub ending_ar: Decimal,
+    /// Ending AR not yet due.
+    pub ending_current_ar: Decimal,
+    /// Ending AR more than 90 days past due.
+    pub ending_over_90: Decimal,
+    /// Credit sales (invoices issued) in the period, net of credit notes.
+    pub credit_sales: Decimal,
+    /// Credit sales per month, the most recent month first, for the count-back DSO.
+    pub monthly_sales: Vec<MonthSales>,
+    pub write_offs: Decimal,
+    pub collected: Decimal,
+    pub promises_due: i64,
+    pub promises_kept: i64,
+    /// Days from issue to the payment that settled it, summed over invoices settled in the
+    /// period, and how many.
+    pub days_to_pay_total: i64,
+    pub invoices_paid: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kpis {
+    pub dso: Option<Decimal>,
+    pub countback_dso: Option<Decimal>,
+    pub best_possible_dso: Option<Decimal>,
+    pub average_days_delinquent: Option<Decimal>,
+    pub cei: Option<Decimal>,
+    pub ar_turnover: Option<Decimal>,
+    pub average_collection_period: Option<Decimal>,
+    pub bad_debt_ratio: Option<Decimal>,
+    pub over_90_ratio: Option<Decimal>,
+    pub promise_kept_rate: Option<Decimal>,
+    pub collected: Decimal,
+    pub average_days_to_pay: Option<Decimal>,
+}
+
+fn ratio(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
+    (!denominator.is_zero()).then(|| numerator / denominator)
+}
+
+fn one_place(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn four_places(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Count-back DSO over months given most recent first.
+pub fn countback_dso(ending_ar: Decimal, months: &[MonthSales]) -> Option<Decimal> {
+    if months.is_empty() {
+        return None;
+    }
+    let mut left = ending_ar;
+    let mut days = Decimal::ZERO;
+    for month in months {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        if left >= month.sales {
+            left -= month.sales;
+            days += Decimal::from(month.days);
+        } else {
+            // month.sales > left > 0 here.
+            days += left / month.sales * Decimal::from(month.days);
+            left = Decimal::ZERO;
+        }
+    }
+    Some(one_place(days))
+}
+
+pub fn compute(inputs: &Inputs) -> Kpis {
+    let days = Decimal::from(inputs.days.max(0));
+    let months = Decimal::from(inputs.months.max(1));
+    let dso = ratio(inputs.ending_ar, inputs.credit_sales).map(|r| r * days);
+    let best = ratio(inputs.ending_current_ar, inputs.credit_sales).map(|r| r * days);
+    let sales_per_month = inputs.credit_sales / months;
+    let cei = ratio(
+        inputs.beginning_ar + sales_per_month - inputs.ending_ar,
+        inputs.beginning_ar + sales_per_month - inputs.ending_current_ar,
+    )
+    .map(|r| r * Decimal::ONE_HUNDRED);
+    let average_ar = (inputs.beginning_ar + inputs.ending_ar) / Decimal::TWO;
+    let turnover = ratio(inputs.credit_sales, average_ar);
+    Kpis {
+        dso: dso.map(one_place),
+        countback_dso: countback_dso(inputs.ending_ar, &inputs.monthly_sales),
+        best_possible_dso: best.map(one_place),
+        average_days_delinquent: dso.zip(best).map(|(dso, best)| one_place(dso - best)),
+        cei: cei.map(one_place),
+        ar_turnover: turnover.map(|t| t.round_dp(2)),
+        average_collection_period: turnover.and_then(|t| ratio(days, t)).map(one_place),
+        bad_debt_ratio: ratio(inputs.write_offs, inputs.credit_sales).map(four_places),
+        over_90_ratio: ratio(inputs.ending_over_90, inputs.ending_ar).map(four_places),
+        promise_kept_rate: ratio(
+            Decimal::from(inputs.promises_kept),
+            Decimal::from(inputs.promises_due),
+        )
+        .map(four_places),
+        collected: inputs.collected,
+        average_days_to_pay: ratio(
+            Decimal::from(inputs.days_to_pay_total),
+            Decimal::from(inputs.invoices_paid),
+        )
+        .map(one_place),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn countback_dso_matches_the_worked_example() {
+        // Month-end AR 212,000; monthly credit sales 100,000, 80,000, 70,000 (most recent first),
+        // 30-day months: 30 + 30 + 32/70 x 30 = 73.7 days.
+        let months = [
+            MonthSales {
+                days: 30,
+                sales: d("100000"),
+            },
+            MonthSales {
+                days: 30,
+                sales: d("80000"),
+            },
+            MonthSales {
+                days: 30,
+                sales: d("70000"),
+            },
+        ];
+        assert_eq!(countback_dso(d("212000"), &months), Some(d("73.7")));
+        // AR smaller than the last month's sales: a share of that month.
+        assert_eq!(countback_dso(d("50000"), &months), Some(d("15.0")));
+        // AR beyond every month given: all their days.
+        assert_eq!(countback_dso(d("999999"), &months), Some(d("90")));
+        assert_eq!(countback_dso(d("1"), &[]), None);
+    }
+
+    #[test]
+    fn the_period_kpis_follow_their_definitions() {
+        let inputs = Inputs {
+            days: 90,
+            months: 3,
+            beginning_ar: d("200000"),
+            ending_ar: d("240000"),
+            ending_current_ar: d("150000"),
+            ending_over_90: d("24000"),
+            credit_sales: d("300000"),
+            monthly_sales: vec![],
+            write_offs: d("3000"),
+            collected: d("257000"),
+            promises_due: 8,
+            promises_kept: 6,
+            days_to_pay_total: 4500,
+            invoices_paid: 100,
+        };
+        let k = compute(&inputs);
+        assert_eq!(k.dso, Some(d("72.0")), "240,000 / 300,000 x 90");
+        assert_eq!(
+            k.best_possible_dso,
+            Some(d("45.0")),
+            "150,000 / 300,000 x 90"
+        );
+        assert_eq!(k.average_days_delinquent, Some(d("27.0")));
+        // (200,000 + 100,000 - 240,000) / (200,000 + 100,000 - 150,000) = 60,000 / 150,000.
+        assert_eq!(k.cei, Some(d("40.0")));
+        // 300,000 / 220,000 = 1.36; 90 / 1.3636 = 66.0 days.
+        assert_eq!(k.ar_turnover, Some(d("1.36")));
+        assert_eq!(k.average_collection_period, Some(d("66.0")));
+        assert_eq!(k.bad_debt_ratio, Some(d("0.0100")));
+        assert_eq!(k.over_90_ratio, Some(d("0.1000")));
+        assert_eq!(k.promise_kept_rate, Some(d("0.7500")));
+        assert_eq!(k.average_days_to_pay, Some(d("45.0")));
+    }
+
+    #[test]
+    fn undefined_ratios_are_none_not_zero() {
+        let k = compute(&Inputs {
+            days: 30,
+            months: 1,
+            ..Inputs::default()
+        });
+        assert_eq!(k.dso, None);
+        assert_eq!(k.cei, None);
+        assert_eq!(k.promise_kept_rate, None);
+        assert_eq!(k.average_days_to_pay, None);
+        assert_eq!(k.collected, Decimal::ZERO);
+    }
+}
