@@ -110,6 +110,16 @@ impl Registry {
             crate::collections::run::JOB_KIND,
             crate::collections::run::DunningRun { links },
         );
+        registry.register(
+            crate::analytics::kpis::SNAPSHOT_JOB,
+            crate::analytics::kpis::Snapshot,
+        );
+        // 22:00 UTC: 6:00 in China, after its day closed: yesterday's KPI snapshot, ratings and
+        // the risk scan, before anyone starts work.
+        registry.daily(
+            crate::analytics::kpis::SNAPSHOT_JOB,
+            NaiveTime::from_hms_opt(22, 0, 0).unwrap_or(NaiveTime::MIN),
+        );
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
         registry.register(
             crate::collections::promises::JOB_KIND,
@@ -342,8 +352,8 @@ mod tests {
         });
         assert_eq!(
             registry.kinds(),
-            "dunning.run,housekeeping,promises.evaluate"
+            "analytics.snapshot,dunning.run,housekeeping,promises.evaluate"
         );
-        assert_eq!(registry.daily.len(), 2);
+        assert_eq!(registry.daily.len(), 3);
     }
 }

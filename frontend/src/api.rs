@@ -197,6 +197,28 @@ collections_operation!(EmailTemplates);
 collections_operation!(SaveEmailTemplate);
 collections_operation!(WaiveFee);
 
+macro_rules! analytics_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/analytics.graphql",
+            response_derives = "Debug, Clone, PartialEq, Serialize",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+analytics_operation!(Dashboard);
+analytics_operation!(AgingReportQuery);
+analytics_operation!(AgingDrillDown);
+analytics_operation!(CreditRatingQuery);
+analytics_operation!(OverrideCreditRating);
+analytics_operation!(StaffPerformanceQuery);
+analytics_operation!(SetCollectorTarget);
+analytics_operation!(SaveIncentiveRule);
+
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {

@@ -4,10 +4,10 @@ use crate::api;
 use crate::components::{ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
-    AcceptInvitationPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage, DunningPage,
-    EditInvoicePage, HomePage, ImportPage, InvoicePage, InvoicesPage, LegalPage, LoginPage,
-    NewInvoicePage, NotFoundPage, PaymentsPage, PublicStatementPage, SignUpPage, StatementPage,
-    TeamPage, WorklistPage,
+    AcceptInvitationPage, AgingPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage,
+    DashboardPage, DunningPage, EditInvoicePage, HomePage, ImportPage, InvoicePage, InvoicesPage,
+    LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentsPage, PerformancePage,
+    PublicStatementPage, SignUpPage, StatementPage, TeamPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -39,6 +39,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/dunning") view=DunningPage/>
                     <Route path=path!("/worklist") view=WorklistPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/reports/aging") view=AgingPage/>
+                    <Route path=path!("/reports/performance") view=PerformancePage/>
                     <Route path=path!("/legal") view=LegalPage/>
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
@@ -66,6 +69,9 @@ fn Layout(children: Children) -> impl IntoView {
             <nav class="app-nav" aria-label=move || text(Msg::MainNavigation)>
                 <A href="/" exact=true>{move || text(Msg::NavOverview)}</A>
                 // The menu shows only what the role may do (the server enforces it regardless).
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewReports))>
+                    <A href="/dashboard">{move || text(Msg::NavDashboard)}</A>
+                </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewCustomers))>
                     <A href="/customers">{move || text(Msg::NavCustomers)}</A>
                 </Show>
@@ -79,6 +85,10 @@ fn Layout(children: Children) -> impl IntoView {
                     <A href="/worklist">{move || text(Msg::NavWorklist)}</A>
                     <A href="/dunning">{move || text(Msg::NavDunning)}</A>
                     <A href="/legal">{move || text(Msg::NavLegal)}</A>
+                    <A href="/reports/performance">{move || text(Msg::NavPerformance)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewReports))>
+                    <A href="/reports/aging">{move || text(Msg::NavAging)}</A>
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageCustomers))>
                     <A href="/import">{move || text(Msg::NavImport)}</A>

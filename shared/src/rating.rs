@@ -10,7 +10,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "graphql",
+    derive(async_graphql::Enum),
+    graphql(name = "RiskGrade")
+)]
 pub enum Grade {
     A,
     B,
@@ -141,10 +145,10 @@ pub fn rate(b: &Behaviour) -> Rating {
             Factor::DaysBeyondTerms,
             25,
             Decimal::ONE - dbt / Decimal::from(60),
-            format!("{} days", dbt.round_dp(1)),
+            format!("{} days", dbt.round_dp(1).normalize()),
             format!(
                 "Pays on average {} days after the due date",
-                dbt.round_dp(1)
+                dbt.round_dp(1).normalize()
             ),
         );
     } else {
@@ -163,9 +167,15 @@ pub fn rate(b: &Behaviour) -> Rating {
             let change = recent - earlier;
             let share = Decimal::ONE - (change + Decimal::from(10)) / Decimal::from(20);
             let reason = if change > Decimal::from(2) {
-                format!("Paying {} days slower than before", change.round_dp(1))
+                format!(
+                    "Paying {} days slower than before",
+                    change.round_dp(1).normalize()
+                )
             } else if change < Decimal::from(-2) {
-                format!("Paying {} days faster than before", (-change).round_dp(1))
+                format!(
+                    "Paying {} days faster than before",
+                    (-change).round_dp(1).normalize()
+                )
             } else {
                 "Paying as fast as before".to_owned()
             };
@@ -173,7 +183,7 @@ pub fn rate(b: &Behaviour) -> Rating {
                 Factor::DaysBeyondTermsTrend,
                 10,
                 share,
-                format!("{:+} days", change.round_dp(1)),
+                format!("{:+} days", change.round_dp(1).normalize()),
                 reason,
             );
         }

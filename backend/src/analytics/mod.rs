@@ -1,3 +1,11 @@
-//! Analytics: risk alerts so far.
+//! Analytics: aging as of any date, KPIs and their monthly trends, credit ratings, risk alerts
+//! and staff performance. Formulas are the domain's (`domain::kpi`, `domain::rating`); the
+//! aggregates behind them are set-based SQL.
 
+pub mod aging;
 pub mod alerts;
+pub mod api;
+pub mod kpis;
+pub mod performance;
+pub mod ratings;
+pub mod risk;

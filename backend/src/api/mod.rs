@@ -41,6 +41,7 @@ pub struct Query(
     crate::collections::graphql::CollectionsQuery,
     crate::collections::dunning::DunningQuery,
     crate::collections::api::WorkQuery,
+    crate::analytics::api::AnalyticsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -54,6 +55,7 @@ pub struct Mutation(
     crate::collections::graphql::CollectionsMutation,
     crate::collections::dunning::DunningMutation,
     crate::collections::api::WorkMutation,
+    crate::analytics::api::AnalyticsMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -37,6 +37,10 @@ UNION ALL
 SELECT (written_off_at AT TIME ZONE $2)::date, amount_written_off FROM invoices WHERE id = $1 AND written_off_at IS NOT NULL
 "#;
 
+/// A fee invoice is payable this many days after it is charged. (Due the same day, the run
+/// that charged it would find it due and remind the customer at once.)
+pub const FEE_PAYABLE_DAYS: i32 = 7;
+
 #[derive(Debug, FromQueryResult)]
 struct Change {
     day: NaiveDate,
@@ -191,7 +195,7 @@ async fn issue_fee_invoice(
         DbBackend::Postgres,
         "INSERT INTO invoices (id, customer_id, number, status, issue_date, due_date, currency, subtotal, tax_total,
                                total, balance_due, notes, issued_at, fee_for_invoice_id)
-         VALUES ($1, $2, $3, 'ISSUED', $4, $4, $5, $6, 0, $6, $6, $7, now(), $8)",
+         VALUES ($1, $2, $3, 'ISSUED', $4, $4 + $9::int, $5, $6, 0, $6, $6, $7, now(), $8)",
         [
             id.into(),
             original.customer_id.into(),
@@ -201,6 +205,7 @@ async fn issue_fee_invoice(
             charge.amount.into(),
             description.to_owned().into(),
             original.invoice_id.into(),
+            FEE_PAYABLE_DAYS.into(),
         ],
     ))
     .await?;

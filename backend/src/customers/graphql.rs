@@ -94,6 +94,10 @@ pub struct Customer {
     pub credit_hold: bool,
     pub credit_hold_reason: Option<String>,
     pub credit_hold_since: Option<DateTime<Utc>>,
+    /// The credit rating's grade in force (see `creditRating` for the factors).
+    pub risk_grade: Option<domain::rating::Grade>,
+    /// The rating's score, 0 to 100.
+    pub risk_score: Option<String>,
     pub notes: Option<String>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
@@ -303,6 +307,11 @@ fn customer(
         credit_hold: row.credit_hold,
         credit_hold_reason: row.credit_hold_reason,
         credit_hold_since: row.credit_hold_since,
+        risk_grade: row
+            .risk_grade
+            .as_deref()
+            .and_then(domain::rating::Grade::parse),
+        risk_score: row.risk_score.map(|score| score.normalize().to_string()),
         notes: row.notes,
         archived: row.archived_at.is_some(),
         created_at: row.created_at,
@@ -438,6 +447,8 @@ pub struct CustomerFilter {
     pub on_hold: Option<bool>,
     pub over_limit: Option<bool>,
     pub has_overdue: Option<bool>,
+    /// Any of these credit rating grades (customers not yet rated match none).
+    pub risk_grade: Option<Vec<domain::rating::Grade>>,
     /// Archived customers are left out unless this is true.
     pub include_archived: Option<bool>,
 }
@@ -544,6 +555,15 @@ pub async fn list_customers(
     }
     if let Some(segment) = filter.segment {
         conditions.push("c.segment = ?", segment);
+    }
+    if let Some(grades) = &filter.risk_grade
+        && !grades.is_empty()
+    {
+        let list: Vec<&str> = grades.iter().map(|grade| grade.as_str()).collect();
+        conditions.push(
+            "c.risk_grade = ANY(string_to_array(?, ','))",
+            list.join(","),
+        );
     }
     if let Some(on_hold) = filter.on_hold {
         conditions.push("c.credit_hold = ?", on_hold);

@@ -39,6 +39,9 @@ pub struct CustomerRow {
     /// `[{currency, amount}]`: open balances in every currency.
     pub balances: Option<serde_json::Value>,
     pub unapplied: Decimal,
+    /// The credit rating's grade in force and its score (none before the first rating).
+    pub risk_grade: Option<String>,
+    pub risk_score: Option<Decimal>,
 }
 
 /// Customers with their open balances as of `$1` (the tenant's today), in the customer's
@@ -52,7 +55,7 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
            coalesce(a.aging_d2, 0) AS aging_d2, coalesce(a.aging_d3, 0) AS aging_d3,
            coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
            (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')) AS open_invoices,
-           o.balances, coalesce(u.unapplied, 0) AS unapplied
+           o.balances, coalesce(u.unapplied, 0) AS unapplied, c.risk_grade, c.risk_score
     FROM customers c
     CROSS JOIN (
         SELECT coalesce((SELECT (value->>0)::int FROM settings WHERE key = 'aging.bucket_edges'), 30) AS e1,
@@ -95,7 +98,7 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
 /// choose a page's ids; the page's rows then come from [`CUSTOMERS_WITH_BALANCES`].
 pub const CUSTOMERS_RANKED: &str = r#"
     SELECT c.id, c.code, c.name, c.tax_id, c.segment, c.collector_id, c.salesperson_id,
-           c.credit_limit, c.credit_hold, c.archived_at, c.created_at,
+           c.credit_limit, c.credit_hold, c.archived_at, c.created_at, c.risk_grade,
            coalesce(a.balance, 0) AS balance, coalesce(a.overdue, 0) AS overdue, a.oldest_overdue_due
     FROM customers c
     LEFT JOIN (

@@ -511,6 +511,8 @@ pub async fn record_payment(
         audit_entry(actor, "payment.recorded", &payment, request_id),
     )
     .await?;
+    // A payment changes how the customer pays: its rating follows at once.
+    crate::analytics::ratings::rate_customers(&*tx, today, Some(customer.id)).await?;
     tx.commit().await?;
     Ok(payment)
 }
@@ -748,7 +750,7 @@ pub async fn reverse_payment(
         tx.commit().await?;
         row.customer_id
     };
-    let Locked { tx, .. } = lock_customer(db, caller, customer_id).await?;
+    let Locked { tx, today, .. } = lock_customer(db, caller, customer_id).await?;
     let digest = idempotency::digest(&[&payment_id.to_string(), &reason]);
     if let Some(key) = &key
         && let Some(existing) = idempotency::replay(&*tx, key, "reversePayment", &digest).await?
@@ -819,6 +821,7 @@ pub async fn reverse_payment(
         audit_entry(actor, "payment.reversed", &payment, request_id),
     )
     .await?;
+    crate::analytics::ratings::rate_customers(&*tx, today, Some(customer_id)).await?;
     tx.commit().await?;
     Ok(payment)
 }

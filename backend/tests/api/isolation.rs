@@ -76,6 +76,12 @@ const CASES: &[&str] = &[
     "Mutation.updateLegalCase.input.caseId",
     "Mutation.acknowledgeAlert.input.alertId",
     "Mutation.resolveAlert.input.alertId",
+    // Analytics: see dunning_isolation below.
+    "Query.creditRating.customerId",
+    "Query.creditRatingHistory.customerId",
+    "Mutation.overrideCreditRating.input.customerId",
+    "Mutation.saveIncentiveRule.input.ruleId",
+    "Mutation.setCollectorTarget.input.userId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -1005,6 +1011,64 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
         let body = app.graphql_as(&acme.access_token, query, variables).await;
         assert_eq!(body["data"][path]["totalCount"], 0, "{case}: {body}");
     }
+    // Analytics: Globex's customer has no rating Acme can read or override; Globex's rule and
+    // Globex's people are not Acme's.
+    let globex_rule = ok(
+        &app,
+        &globex,
+        "mutation($input: SaveIncentiveRuleInput!) { saveIncentiveRule(input: $input) { rule { id } } }",
+        json!({ "input": { "name": "Globex bonus", "kind": "PERCENT_OF_COLLECTED", "rate": "1", "currency": "CNY" } }),
+        "saveIncentiveRule",
+    )
+    .await["rule"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (case, query, input) in [
+        (
+            "Mutation.overrideCreditRating.input.customerId",
+            mutation("overrideCreditRating", "OverrideCreditRatingInput"),
+            json!({ "customerId": customer_id, "grade": "A", "reason": "x" }),
+        ),
+        (
+            "Mutation.saveIncentiveRule.input.ruleId",
+            mutation("saveIncentiveRule", "SaveIncentiveRuleInput"),
+            json!({ "ruleId": globex_rule, "name": "Hijacked", "kind": "PERCENT_OF_COLLECTED", "rate": "50", "currency": "CNY" }),
+        ),
+        (
+            "Mutation.setCollectorTarget.input.userId",
+            mutation("setCollectorTarget", "SetCollectorTargetInput"),
+            json!({ "userId": globex.user_id, "month": "2026-01-01", "amount": "1", "currency": "CNY" }),
+        ),
+    ] {
+        let body = app
+            .graphql_as(&acme.access_token, &query, json!({ "input": input }))
+            .await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{case}: {body}");
+    }
+    let body = app
+        .graphql_as(
+            &acme.access_token,
+            "query($id: ID!) { creditRating(customerId: $id) { score } creditRatingHistory(customerId: $id) { score } }",
+            json!({ "id": customer_id }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["creditRating"],
+        Value::Null,
+        "Query.creditRating.customerId: {body}"
+    );
+    assert_eq!(
+        body["data"]["creditRatingHistory"],
+        json!([]),
+        "Query.creditRatingHistory.customerId: {body}"
+    );
+    let globex_schema = globex.tenant_id.schema_name();
+    assert_eq!(
+        count(&app.db, &format!("SELECT count(*) FROM \"{globex_schema}\".incentive_rules WHERE name = 'Globex bonus'")).await,
+        1
+    );
+
     // Acme's own run touches nothing of Globex's.
     run_tenant(
         &app.db,

@@ -202,8 +202,8 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
     let next_day = Utc.with_ymd_and_hms(2026, 11, 24, 0, 5, 0).unwrap();
     assert_eq!(
         jobs::schedule_daily(&db, &registry, morning).await.unwrap(),
-        2,
-        "housekeeping and judging promises"
+        3,
+        "housekeeping, judging promises, and the KPI snapshot with ratings and the risk scan"
     );
     assert_eq!(
         jobs::schedule_daily(&db, &registry, evening).await.unwrap(),
@@ -213,7 +213,7 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
         jobs::schedule_daily(&db, &registry, next_day)
             .await
             .unwrap(),
-        2
+        3
     );
     assert_eq!(
         count(

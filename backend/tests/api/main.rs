@@ -2,6 +2,7 @@
 //! app on a free port against its own database, cloned from a migrated template.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod analytics;
 mod api_keys;
 mod audit;
 mod collections;

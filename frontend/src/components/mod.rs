@@ -8,7 +8,7 @@ mod modal;
 mod table;
 mod toast;
 
-pub use charts::{Segment, StackedBar};
+pub use charts::{LineChart, Segment, Series, StackedBar};
 pub use feedback::{ProgressBar, Spinner};
 pub use form::{Button, ButtonKind, SelectField, TextField};
 pub use modal::Modal;

@@ -57,6 +57,7 @@ fn CustomerList() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let only_overdue = RwSignal::new(false);
     let only_on_hold = RwSignal::new(false);
+    let grade = RwSignal::new(String::new());
     let order = RwSignal::new("NAME".to_owned());
     let rows = RwSignal::new(Vec::<Row>::new());
     let total = RwSignal::new(0i64);
@@ -73,6 +74,10 @@ fn CustomerList() -> impl IntoView {
             segment: None,
             over_limit: None,
             include_archived: None,
+            risk_grade: api::from_domain::<String, api::customers::RiskGrade>(
+                &grade.get_untracked(),
+            )
+            .map(|grade| vec![grade]),
         };
         let field = match order.get_untracked().as_str() {
             "BALANCE" => api::customers::CustomerOrderField::BALANCE,
@@ -110,6 +115,7 @@ fn CustomerList() -> impl IntoView {
     Effect::new(move |_| {
         only_overdue.track();
         only_on_hold.track();
+        grade.track();
         order.track();
         load(false);
     });
@@ -129,6 +135,16 @@ fn CustomerList() -> impl IntoView {
                 text(Msg::DaysPastDue).to_owned(),
             ),
         ]
+    });
+
+    let grade_options = Signal::derive(move || {
+        let mut options = vec![(String::new(), text(Msg::AnyGrade).to_owned())];
+        options.extend(
+            ["A", "B", "C", "D", "E"]
+                .iter()
+                .map(|g| ((*g).to_owned(), (*g).to_owned())),
+        );
+        options
     });
 
     view! {
@@ -169,13 +185,14 @@ fn CustomerList() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || only_on_hold.get() on:change=move |event| only_on_hold.set(event_target_checked(&event))/>
                     {move || text(Msg::OnlyOnHold)}
                 </label>
+                <SelectField name="customer-grade" label=Signal::derive(move || text(Msg::RiskGradeLabel)) value=grade options=grade_options/>
                 <SelectField name="customer-order" label=Signal::derive(move || text(Msg::SortBy)) value=order options=order_options/>
             </form>
             <DataTable
                 caption=Signal::derive(move || format!("{} ({})", text(Msg::CustomersTitle), total.get()))
                 headers=Signal::derive(move || vec![
                     text(Msg::Code), text(Msg::Name), text(Msg::Balance), text(Msg::Overdue),
-                    text(Msg::AvailableCredit), text(Msg::DaysPastDue), text(Msg::Collector),
+                    text(Msg::AvailableCredit), text(Msg::DaysPastDue), text(Msg::RiskGradeLabel), text(Msg::Collector),
                 ])
                 row_count=Signal::derive(move || rows.get().len())
                 empty=Signal::derive(move || text(Msg::NoCustomers))
@@ -191,6 +208,7 @@ fn CustomerList() -> impl IntoView {
                         <td class="num">{ let m = row.overdue_amount.clone(); move || show(locale.get(), &m.amount, &m.currency) }</td>
                         <td class="num">{ let m = row.available_credit.clone(); move || m.as_ref().map(|m| show(locale.get(), &m.amount, &m.currency)).unwrap_or_else(|| text(Msg::NoLimit).to_owned()) }</td>
                         <td class="num">{row.days_past_due}</td>
+                        <td data-testid="customer-grade">{row.risk_grade.as_ref().map(|g| format!("{g:?}")).unwrap_or_else(|| "—".to_owned())}</td>
                         <td>{row.collector.as_ref().map(|c| c.name.clone()).unwrap_or_default()}</td>
                     </tr>
                 </For>
@@ -426,6 +444,7 @@ fn CustomerView() -> impl IntoView {
                                 })}
                             </div>
                             <CustomerInvoices customer_id=c.id.clone()/>
+                            <super::analytics::CreditPanel customer_id=c.id.clone()/>
                             <super::collections::CustomerCollectionsPanel customer_id=c.id.clone()/>
                             <CustomerActivity customer_id=c.id.clone()/>
                             <div class="panel">

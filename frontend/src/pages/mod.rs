@@ -2,6 +2,7 @@
 
 mod accept_invitation;
 mod access;
+mod analytics;
 mod api_keys;
 mod audit;
 mod collections;
@@ -20,6 +21,7 @@ mod team;
 mod worklist;
 
 pub use accept_invitation::AcceptInvitationPage;
+pub use analytics::{AgingPage, DashboardPage, PerformancePage};
 pub use api_keys::ApiKeysPage;
 pub use audit::AuditPage;
 pub use customers::{CustomerPage, CustomersPage};

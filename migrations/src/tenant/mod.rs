@@ -11,6 +11,7 @@ mod m20261123_000005_collections;
 mod m20261123_000006_dunning;
 mod m20261123_000007_dunning_runs;
 mod m20261123_000008_one_scheduled_run;
+mod m20261123_000009_analytics;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -22,5 +23,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000006_dunning::Migration),
         Box::new(m20261123_000007_dunning_runs::Migration),
         Box::new(m20261123_000008_one_scheduled_run::Migration),
+        Box::new(m20261123_000009_analytics::Migration),
     ]
 }

@@ -1,0 +1,433 @@
+//! Aging as of any date: `agingReport(asOf groupBy currency basis)` and its drill-down.
+//!
+//! As-of is exact: an invoice counts if it was issued by the date, and its balance then is its
+//! total less what payments received by the date allocated to it (a reversal counts from the day
+//! it was made), credit notes issued by the date, and a write-off made by the date. An invoice on
+//! an installment plan counts each installment's unpaid part at the installment's own date.
+//! Days are counted from the due date (the default) or from the invoice date.
+
+use crate::api::values::{Date, Money, parse_currency, parse_id};
+use crate::auth::Caller;
+use crate::customers::graphql::{Conditions, assigned_only};
+use crate::db::{self, TenantTx};
+use crate::error::AppError;
+use async_graphql::{Enum, ID, SimpleObject};
+use chrono::NaiveDate;
+use domain::access::Permission;
+use domain::aging::{AgingBucket, AgingEdges};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum AgingGroupBy {
+    #[default]
+    None,
+    Customer,
+    Collector,
+    Segment,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum AgingBasis {
+    #[default]
+    DueDate,
+    InvoiceDate,
+}
+
+/// The receivable items open on `$1` (the as-of date) in currency `$2`, with their reference
+/// date by basis (`$3`: true for the due date), and the company's time zone in `$4`. Columns:
+/// invoice_id, customer_id, ref_date, amount.
+pub const ITEMS_AS_OF: &str = r#"
+WITH paid AS (
+    SELECT a.invoice_id, sum(a.amount) AS amount
+    FROM allocations a JOIN payments p ON p.id = a.payment_id
+    WHERE p.currency = $2
+      AND CASE WHEN a.reverses_id IS NULL THEN p.received_on ELSE (a.created_at AT TIME ZONE $4)::date END <= $1::date
+    GROUP BY a.invoice_id
+), credited AS (
+    SELECT n.invoice_id, sum(n.amount) AS amount FROM credit_notes n
+    WHERE n.currency = $2 AND n.issued_on <= $1::date GROUP BY n.invoice_id
+), inv AS (
+    SELECT i.id, i.customer_id, i.issue_date, i.due_date, i.installment_plan, i.total,
+           i.total - coalesce(p.amount, 0) - coalesce(c.amount, 0)
+             - CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $4)::date <= $1::date
+                    THEN i.amount_written_off ELSE 0 END AS open
+    FROM invoices i
+    LEFT JOIN paid p ON p.invoice_id = i.id
+    LEFT JOIN credited c ON c.invoice_id = i.id
+    WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $2 AND i.issue_date <= $1::date
+), items AS (
+    SELECT inv.id AS invoice_id, inv.customer_id,
+           CASE WHEN $3 THEN inv.due_date ELSE inv.issue_date END AS ref_date, inv.open AS amount
+    FROM inv WHERE NOT inv.installment_plan AND inv.open > 0
+    UNION ALL
+    SELECT x.invoice_id, x.customer_id, x.ref_date, x.amount FROM (
+        SELECT inv.id AS invoice_id, inv.customer_id,
+               CASE WHEN $3 THEN s.due_date ELSE inv.issue_date END AS ref_date,
+               least(s.amount, greatest(0, sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
+                                           - (inv.total - inv.open))) AS amount
+        FROM inv JOIN installments s ON s.invoice_id = inv.id
+        WHERE inv.installment_plan AND inv.open > 0
+    ) x WHERE x.amount > 0
+)
+"#;
+
+/// The bucket sums of `items` under a grouping expression, edges in `$5`, `$6`, `$7`.
+fn bucket_columns() -> &'static str {
+    "coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date <= 0), 0) AS current,
+     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN 1 AND $5), 0) AS d1,
+     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN $5 + 1 AND $6), 0) AS d2,
+     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN $6 + 1 AND $7), 0) AS d3,
+     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date > $7), 0) AS d4,
+     coalesce(sum(t.amount), 0) AS total"
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct BucketRow {
+    key: Option<String>,
+    label: Option<String>,
+    current: Decimal,
+    d1: Decimal,
+    d2: Decimal,
+    d3: Decimal,
+    d4: Decimal,
+    total: Decimal,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct AgingBuckets {
+    pub current: Money,
+    pub d1_to_30: Money,
+    pub d31_to_60: Money,
+    pub d61_to_90: Money,
+    pub over_90: Money,
+    pub total: Money,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct AgingReportRow {
+    /// The customer's, collector's id or the segment; none for "no collector"/"no segment".
+    pub key: Option<String>,
+    pub label: String,
+    pub buckets: AgingBuckets,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct AgingReport {
+    pub as_of: Date,
+    pub currency: String,
+    pub basis: AgingBasis,
+    pub group_by: AgingGroupBy,
+    /// The upper days of the first three buckets (the company's setting, 30/60/90 by default).
+    pub bucket_edges: Vec<i32>,
+    pub totals: AgingBuckets,
+    /// One row per group, largest total first (none when not grouped).
+    pub rows: Vec<AgingReportRow>,
+}
+
+fn buckets(row: &BucketRow, currency: &str) -> AgingBuckets {
+    let money = |amount: Decimal| Money::new(amount, currency);
+    AgingBuckets {
+        current: money(row.current),
+        d1_to_30: money(row.d1),
+        d31_to_60: money(row.d2),
+        d61_to_90: money(row.d3),
+        over_90: money(row.d4),
+        total: money(row.total),
+    }
+}
+
+pub async fn edges(conn: &impl ConnectionTrait) -> Result<AgingEdges, AppError> {
+    Ok(crate::invoices::store::setting(conn, "aging.bucket_edges")
+        .await?
+        .and_then(|value| serde_json::from_value::<[i64; 3]>(value).ok())
+        .and_then(|edges| AgingEdges::new(edges).ok())
+        .unwrap_or_default())
+}
+
+/// Totals of the items as of a day, for the KPIs: (total, current, over the last edge).
+pub async fn totals_as_of(
+    conn: &impl ConnectionTrait,
+    as_of: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    edges: &AgingEdges,
+) -> Result<(Decimal, Decimal, Decimal), AppError> {
+    let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "{ITEMS_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t",
+            bucket_columns()
+        ),
+        values(as_of, currency, true, time_zone, edges, Vec::new()),
+    ))
+    .one(conn)
+    .await?
+    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("aging totals returned nothing")))?;
+    Ok((row.total, row.current, row.d4))
+}
+
+fn values(
+    as_of: NaiveDate,
+    currency: &str,
+    by_due_date: bool,
+    time_zone: &str,
+    edges: &AgingEdges,
+    extra: Vec<Value>,
+) -> Vec<Value> {
+    let mut out: Vec<Value> = vec![
+        as_of.into(),
+        currency.to_owned().into(),
+        by_due_date.into(),
+        time_zone.to_owned().into(),
+        edges.0[0].into(),
+        edges.0[1].into(),
+        edges.0[2].into(),
+    ];
+    out.extend(extra);
+    out
+}
+
+pub async fn report(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    as_of: Option<Date>,
+    group_by: AgingGroupBy,
+    currency: Option<String>,
+    basis: AgingBasis,
+) -> Result<AgingReport, AppError> {
+    let access = caller.authorize(Permission::ViewReports)?;
+    let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let as_of = as_of.map(|d| d.0).unwrap_or(calendar.today);
+    let currency = parse_currency(
+        "currency",
+        currency.as_deref().unwrap_or(&calendar.base_currency),
+    )?;
+    let code = currency.code().to_owned();
+    let tx = TenantTx::begin(db, tenant).await?;
+    let edges = edges(&*tx).await?;
+    // Collectors and salespeople see their own customers' aging only.
+    let mut conditions = Conditions::new(values(
+        as_of,
+        &code,
+        basis == AgingBasis::DueDate,
+        &calendar.time_zone,
+        &edges,
+        Vec::new(),
+    ));
+    assigned_only(caller, access, &mut conditions, "c.");
+    let scope = conditions.sql();
+    let (key, label, group) = match group_by {
+        AgingGroupBy::None => ("NULL::text", "NULL::text", ""),
+        AgingGroupBy::Customer => (
+            "c.id::text",
+            "c.code || ' ' || c.name",
+            "GROUP BY c.id, c.code, c.name",
+        ),
+        AgingGroupBy::Collector => (
+            "c.collector_id::text",
+            "c.collector_id::text",
+            "GROUP BY c.collector_id",
+        ),
+        AgingGroupBy::Segment => ("c.segment", "c.segment", "GROUP BY c.segment"),
+    };
+    let sql = format!(
+        "{ITEMS_AS_OF} SELECT {key} AS key, {label} AS label, {}
+         FROM items t JOIN customers c ON c.id = t.customer_id WHERE {scope} {group}
+         ORDER BY total DESC",
+        bucket_columns()
+    );
+    let rows = BucketRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        conditions.values.clone(),
+    ))
+    .all(&*tx)
+    .await?;
+    tx.commit().await?;
+    let mut totals = BucketRow {
+        key: None,
+        label: None,
+        current: Decimal::ZERO,
+        d1: Decimal::ZERO,
+        d2: Decimal::ZERO,
+        d3: Decimal::ZERO,
+        d4: Decimal::ZERO,
+        total: Decimal::ZERO,
+    };
+    for row in &rows {
+        totals.current += row.current;
+        totals.d1 += row.d1;
+        totals.d2 += row.d2;
+        totals.d3 += row.d3;
+        totals.d4 += row.d4;
+        totals.total += row.total;
+    }
+    let names = if group_by == AgingGroupBy::Collector {
+        let ids: Vec<uuid::Uuid> = rows
+            .iter()
+            .filter_map(|row| row.key.as_deref()?.parse().ok())
+            .collect();
+        db::member_names(db, tenant, &ids).await?
+    } else {
+        Vec::new()
+    };
+    Ok(AgingReport {
+        as_of: Date(as_of),
+        currency: code.clone(),
+        basis,
+        group_by,
+        bucket_edges: edges.0.iter().map(|edge| *edge as i32).collect(),
+        totals: buckets(&totals, &code),
+        rows: if group_by == AgingGroupBy::None {
+            Vec::new()
+        } else {
+            rows.iter()
+                .map(|row| AgingReportRow {
+                    key: row.key.clone(),
+                    label: match group_by {
+                        AgingGroupBy::Collector => row
+                            .key
+                            .as_ref()
+                            .and_then(|key| {
+                                names
+                                    .iter()
+                                    .find(|n| n.id.to_string() == *key)
+                                    .map(|n| n.name.clone())
+                            })
+                            .unwrap_or_else(|| "—".to_owned()),
+                        _ => row.label.clone().unwrap_or_else(|| "—".to_owned()),
+                    },
+                    buckets: buckets(row, &code),
+                })
+                .collect()
+        },
+    })
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct AgingItem {
+    pub invoice_id: ID,
+    pub number: Option<String>,
+    pub customer: crate::invoices::graphql::CustomerRef,
+    /// The due date (or, for an installment, its own date), or the invoice date by basis.
+    pub date: Date,
+    pub days: i64,
+    pub bucket: AgingBucket,
+    pub amount: Money,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ItemRow {
+    invoice_id: uuid::Uuid,
+    number: Option<String>,
+    customer_id: uuid::Uuid,
+    code: String,
+    name: String,
+    ref_date: NaiveDate,
+    amount: Decimal,
+}
+
+/// The invoices behind one cell of the report: a group (a customer, collector or segment) and
+/// a bucket, largest first, at most `first` (1 to 500).
+#[allow(clippy::too_many_arguments)]
+pub async fn drill_down(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    as_of: Option<Date>,
+    currency: Option<String>,
+    basis: AgingBasis,
+    group_by: AgingGroupBy,
+    key: Option<String>,
+    bucket: Option<AgingBucket>,
+    first: Option<i32>,
+) -> Result<Vec<AgingItem>, AppError> {
+    let access = caller.authorize(Permission::ViewReports)?;
+    let tenant = caller.require_tenant()?;
+    let first = first.unwrap_or(100);
+    if !(1..=500).contains(&first) {
+        return Err(AppError::validation("first", "ask for 1 to 500 invoices"));
+    }
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let as_of = as_of.map(|d| d.0).unwrap_or(calendar.today);
+    let currency = parse_currency(
+        "currency",
+        currency.as_deref().unwrap_or(&calendar.base_currency),
+    )?;
+    let code = currency.code().to_owned();
+    let tx = TenantTx::begin(db, tenant).await?;
+    let edges = edges(&*tx).await?;
+    let mut conditions = Conditions::new(values(
+        as_of,
+        &code,
+        basis == AgingBasis::DueDate,
+        &calendar.time_zone,
+        &edges,
+        Vec::new(),
+    ));
+    assigned_only(caller, access, &mut conditions, "c.");
+    match (group_by, key) {
+        (AgingGroupBy::None, _) => {}
+        (AgingGroupBy::Customer, Some(key)) => {
+            conditions.push("c.id = ?", parse_id("key", &ID(key))?);
+        }
+        (AgingGroupBy::Collector, Some(key)) => {
+            conditions.push("c.collector_id = ?", parse_id("key", &ID(key))?);
+        }
+        (AgingGroupBy::Collector, None) => conditions.fixed("c.collector_id IS NULL"),
+        (AgingGroupBy::Segment, Some(key)) => conditions.push("c.segment = ?", key),
+        (AgingGroupBy::Segment, None) => conditions.fixed("c.segment IS NULL"),
+        (AgingGroupBy::Customer, None) => {
+            return Err(AppError::validation("key", "name the customer"));
+        }
+    }
+    if let Some(bucket) = bucket {
+        let [a, b, c] = edges.0;
+        let (low, high) = match bucket {
+            AgingBucket::Current => (i64::from(i32::MIN), 0),
+            AgingBucket::D1To30 => (1, a),
+            AgingBucket::D31To60 => (a + 1, b),
+            AgingBucket::D61To90 => (b + 1, c),
+            AgingBucket::Over90 => (c + 1, i64::from(i32::MAX)),
+        };
+        conditions.push("$1::date - t.ref_date >= ?", low);
+        conditions.push("$1::date - t.ref_date <= ?", high);
+    }
+    let scope = conditions.sql();
+    let mut values = conditions.values;
+    values.push(i64::from(first).into());
+    let rows = ItemRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "{ITEMS_AS_OF} SELECT t.invoice_id, i.number, c.id AS customer_id, c.code, c.name, t.ref_date, t.amount
+             FROM items t JOIN customers c ON c.id = t.customer_id JOIN invoices i ON i.id = t.invoice_id
+             WHERE {scope} ORDER BY t.amount DESC, t.invoice_id LIMIT ${}",
+            values.len()
+        ),
+        values.clone(),
+    ))
+    .all(&*tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let days = (as_of - row.ref_date).num_days();
+            (row, days, edges.bucket(days))
+        })
+        .map(|(row, days, in_bucket)| AgingItem {
+            invoice_id: ID(row.invoice_id.to_string()),
+            number: row.number,
+            customer: crate::invoices::graphql::CustomerRef {
+                id: ID(row.customer_id.to_string()),
+                code: row.code,
+                name: row.name,
+            },
+            date: Date(row.ref_date),
+            days: days.max(0),
+            bucket: in_bucket,
+            amount: Money::new(row.amount, &code),
+        })
+        .collect())
+}

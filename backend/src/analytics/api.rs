@@ -1,0 +1,201 @@
+//! GraphQL for analytics: aging, KPIs and their trends, credit ratings, staff performance,
+//! targets and incentive rules. Thin: each field calls its module.
+
+use super::aging::{self, AgingBasis, AgingGroupBy, AgingItem, AgingReport};
+use super::kpis::{self, KpiMetric, KpiPoint, KpiReport};
+use super::performance::{
+    self, CollectorTarget, IncentiveRule, SaveIncentiveRuleInput, SetCollectorTargetInput,
+    StaffPerformance,
+};
+use super::ratings::{self, CreditRating, OverrideCreditRatingInput};
+use crate::api::command;
+use crate::api::values::Date;
+use crate::error::{ApiResult, IntoApi};
+use crate::identity::graphql::{request, services};
+use async_graphql::{Context, ID, Object, SimpleObject};
+use domain::aging::AgingBucket;
+
+#[derive(Default)]
+pub struct AnalyticsQuery;
+
+#[Object]
+impl AnalyticsQuery {
+    /// Aging as of a day (today by default), exact: what was issued by then, less what was paid,
+    /// credited or written off by then. By due date (default) or invoice date; one currency
+    /// (the company's by default); grouped by customer, collector or segment.
+    async fn aging_report(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        group_by: Option<AgingGroupBy>,
+        currency: Option<String>,
+        basis: Option<AgingBasis>,
+    ) -> ApiResult<AgingReport> {
+        let (_, db) = services(ctx)?;
+        aging::report(
+            db,
+            &request(ctx)?.caller,
+            as_of,
+            group_by.unwrap_or_default(),
+            currency,
+            basis.unwrap_or_default(),
+        )
+        .await
+        .api()
+    }
+
+    /// The invoices behind a cell of the aging report: a group's `key` (as the report gave it;
+    /// none for "no collector" or "no segment") and a bucket, largest first.
+    #[allow(clippy::too_many_arguments)]
+    async fn aging_drill_down(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        currency: Option<String>,
+        basis: Option<AgingBasis>,
+        group_by: Option<AgingGroupBy>,
+        key: Option<String>,
+        bucket: Option<AgingBucket>,
+        first: Option<i32>,
+    ) -> ApiResult<Vec<AgingItem>> {
+        let (_, db) = services(ctx)?;
+        aging::drill_down(
+            db,
+            &request(ctx)?.caller,
+            as_of,
+            currency,
+            basis.unwrap_or_default(),
+            group_by.unwrap_or_default(),
+            key,
+            bucket,
+            first,
+        )
+        .await
+        .api()
+    }
+
+    /// The receivables KPIs of a period (formulas in the README), in one currency.
+    async fn kpis(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        currency: Option<String>,
+    ) -> ApiResult<KpiReport> {
+        let (_, db) = services(ctx)?;
+        kpis::kpis(db, &request(ctx)?.caller, from, to, currency)
+            .await
+            .api()
+    }
+
+    /// A KPI month by month: from the daily snapshots where they exist (what the figure was),
+    /// else computed now.
+    async fn kpi_trend(
+        &self,
+        ctx: &Context<'_>,
+        metric: KpiMetric,
+        from: Date,
+        to: Date,
+        currency: Option<String>,
+    ) -> ApiResult<Vec<KpiPoint>> {
+        let (_, db) = services(ctx)?;
+        kpis::trend(db, &request(ctx)?.caller, metric, from, to, currency)
+            .await
+            .api()
+    }
+
+    /// The customer's credit rating in force, with its factors.
+    async fn credit_rating(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+    ) -> ApiResult<Option<CreditRating>> {
+        let (_, db) = services(ctx)?;
+        ratings::current(db, &request(ctx)?.caller, &customer_id)
+            .await
+            .api()
+    }
+
+    /// Every change of the customer's rating, newest first.
+    async fn credit_rating_history(
+        &self,
+        ctx: &Context<'_>,
+        customer_id: ID,
+    ) -> ApiResult<Vec<CreditRating>> {
+        let (_, db) = services(ctx)?;
+        ratings::history(db, &request(ctx)?.caller, &customer_id)
+            .await
+            .api()
+    }
+
+    /// Collectors' performance in a period, as a leaderboard (collectors see their own line).
+    async fn staff_performance(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        currency: Option<String>,
+    ) -> ApiResult<StaffPerformance> {
+        let (_, db) = services(ctx)?;
+        performance::staff_performance(db, &request(ctx)?.caller, from, to, currency)
+            .await
+            .api()
+    }
+
+    /// The company's incentive rules.
+    async fn incentive_rules(&self, ctx: &Context<'_>) -> ApiResult<Vec<IncentiveRule>> {
+        let (_, db) = services(ctx)?;
+        performance::rules(db, &request(ctx)?.caller).await.api()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CreditRatingPayload {
+    pub rating: CreditRating,
+}
+
+#[derive(SimpleObject)]
+pub struct CollectorTargetPayload {
+    pub target: CollectorTarget,
+}
+
+#[derive(SimpleObject)]
+pub struct IncentiveRulePayload {
+    pub rule: IncentiveRule,
+}
+
+#[derive(Default)]
+pub struct AnalyticsMutation;
+
+#[Object]
+impl AnalyticsMutation {
+    /// Sets a customer's grade by hand, with a reason (the computed score stays beside it).
+    async fn override_credit_rating(
+        &self,
+        ctx: &Context<'_>,
+        input: OverrideCreditRatingInput,
+    ) -> ApiResult<CreditRatingPayload> {
+        let rating = command!(ctx, ratings::override_rating, input);
+        Ok(CreditRatingPayload { rating })
+    }
+
+    /// Sets a collector's target for a month.
+    async fn set_collector_target(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCollectorTargetInput,
+    ) -> ApiResult<CollectorTargetPayload> {
+        let target = command!(ctx, performance::set_target, input);
+        Ok(CollectorTargetPayload { target })
+    }
+
+    /// Creates or changes an incentive rule.
+    async fn save_incentive_rule(
+        &self,
+        ctx: &Context<'_>,
+        input: SaveIncentiveRuleInput,
+    ) -> ApiResult<IncentiveRulePayload> {
+        let rule = command!(ctx, performance::save_rule, input);
+        Ok(IncentiveRulePayload { rule })
+    }
+}

@@ -1,0 +1,112 @@
+//! The daily risk scan: one set-based statement per kind of alert, each naming its cause so
+//! that the same cause never raises a second alert (`risk_alerts.cause` is unique).
+//!
+//! Causes: over the limit and at 90 % of it, once per customer per month while it lasts;
+//! worsening days to pay (the last 90 days against the 9 months before, worse by 10 days or
+//! more), once per customer per month; a large invoice overdue, once per invoice; an invoice
+//! falling overdue while its customer is on hold, once per invoice. Broken promises and rating
+//! downgrades are raised where they happen (promises.rs, ratings.rs).
+
+use crate::db::TenantTx;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use domain::TenantId;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+/// Invoices at least this large (in their currency) raise an alert when they fall overdue,
+/// unless the company sets `alerts.large_invoice_amount`.
+pub const DEFAULT_LARGE_INVOICE: i64 = 100_000;
+
+const OPEN_BALANCE: &str =
+    "coalesce((SELECT sum(i.balance_due) FROM invoices i WHERE i.customer_id = c.id
+    AND i.currency = c.currency AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0)";
+
+pub async fn detect(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    today: NaiveDate,
+) -> Result<u64, AppError> {
+    let tx = TenantTx::begin(db, tenant).await?;
+    let large = crate::invoices::store::setting(&*tx, "alerts.large_invoice_amount")
+        .await?
+        .and_then(|value| value.as_i64())
+        .unwrap_or(DEFAULT_LARGE_INVOICE);
+    let month = today.format("%Y-%m").to_string();
+    let statements: Vec<(String, Vec<sea_orm::Value>)> = vec![
+        (
+            format!(
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+             SELECT gen_random_uuid(), c.id, 'OVER_CREDIT_LIMIT', 'OVER_CREDIT_LIMIT:' || c.id || ':' || $1, 'HIGH',
+                    'Open invoices of ' || {OPEN_BALANCE} || ' ' || c.currency || ' are over the credit limit of ' || c.credit_limit
+             FROM customers c
+             WHERE c.archived_at IS NULL AND c.credit_limit IS NOT NULL AND {OPEN_BALANCE} > c.credit_limit
+             ON CONFLICT (cause) DO NOTHING"
+        ),
+            vec![month.clone().into()],
+        ),
+        (
+            format!(
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+             SELECT gen_random_uuid(), c.id, 'NEAR_CREDIT_LIMIT', 'NEAR_CREDIT_LIMIT:' || c.id || ':' || $1, 'MEDIUM',
+                    'Open invoices have reached ' || round({OPEN_BALANCE} / c.credit_limit * 100) || '% of the credit limit'
+             FROM customers c
+             WHERE c.archived_at IS NULL AND c.credit_limit > 0
+               AND {OPEN_BALANCE} BETWEEN c.credit_limit * 0.9 AND c.credit_limit
+             ON CONFLICT (cause) DO NOTHING"
+        ),
+            vec![month.clone().into()],
+        ),
+        (
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+         SELECT gen_random_uuid(), i.customer_id, 'LARGE_INVOICE_OVERDUE', 'LARGE_INVOICE_OVERDUE:' || i.id, 'HIGH',
+                'Invoice ' || i.number || ' of ' || i.balance_due || ' ' || i.currency || ' is overdue since ' || i.due_date
+         FROM invoices i
+         WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date < $1 AND i.balance_due >= $2
+         ON CONFLICT (cause) DO NOTHING"
+            .to_owned(),
+            vec![today.into(), large.into()],
+        ),
+        (
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+         SELECT gen_random_uuid(), c.id, 'OVERDUE_WHILE_ON_HOLD', 'OVERDUE_WHILE_ON_HOLD:' || r.invoice_id, 'MEDIUM',
+                'Invoice ' || i.number || ' fell overdue on ' || r.due_date || ' while the customer is on credit hold'
+         FROM customers c
+         JOIN receivable_items r ON r.customer_id = c.id AND r.amount > 0
+         JOIN invoices i ON i.id = r.invoice_id
+         WHERE c.credit_hold AND r.due_date < $1 AND r.due_date >= (c.credit_hold_since AT TIME ZONE 'UTC')::date
+         ON CONFLICT (cause) DO NOTHING"
+            .to_owned(),
+            vec![today.into()],
+        ),
+        (
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+         SELECT gen_random_uuid(), w.customer_id, 'WORSENING_DAYS_TO_PAY', 'WORSENING_DAYS_TO_PAY:' || w.customer_id || ':' || $2, 'MEDIUM',
+                'Pays ' || round(w.recent - w.earlier) || ' days later than before (' || round(w.recent) || ' days past due on average lately)'
+         FROM (
+             SELECT i.customer_id,
+                    avg(greatest(p.received_on - i.due_date, 0)) FILTER (WHERE p.received_on > $1::date - 90) AS recent,
+                    avg(greatest(p.received_on - i.due_date, 0)) FILTER (WHERE p.received_on <= $1::date - 90) AS earlier
+             FROM allocations a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
+             WHERE a.reverses_id IS NULL AND p.received_on > $1::date - 365 AND p.received_on <= $1::date
+             GROUP BY i.customer_id
+         ) w
+         WHERE w.recent - w.earlier >= 10
+         ON CONFLICT (cause) DO NOTHING"
+            .to_owned(),
+            vec![today.into(), month.clone().into()],
+        ),
+    ];
+    let mut raised = 0;
+    for (sql, values) in statements {
+        raised += tx
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .await?
+            .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(raised)
+}

@@ -1,0 +1,447 @@
+//! Analytics over the API: aging as of a date (exact), KPIs against an independent SQL
+//! computation, credit ratings whose factors add up, risk alerts raised once, and staff
+//! performance with targets and incentives.
+
+use crate::helpers::{TestApp, TestSession, count, error_codes, spawn_app};
+use crate::receivables::{create_customer, issue_invoice, ok, record_payment_raw};
+use chrono::{Datelike, Days, NaiveDate};
+use rust_decimal::Decimal;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap().to_owned()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn invoice(
+    app: &TestApp,
+    s: &TestSession,
+    customer: &Value,
+    amount: &str,
+    issued: NaiveDate,
+    due: NaiveDate,
+) -> Value {
+    issue_invoice(app, s, &id(customer), amount,
+        json!({ "issueDate": issued.to_string(), "dueDate": due.to_string(), "overrideCreditBlock": true })).await
+}
+
+async fn pay(app: &TestApp, s: &TestSession, customer: &Value, amount: &str, on: NaiveDate) {
+    let body = record_payment_raw(
+        app,
+        s,
+        json!({ "customerId": id(customer), "amount": amount, "currency": "CNY",
+        "receivedOn": on.to_string(), "method": "BANK_TRANSFER" }),
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body}");
+}
+
+const AGING: &str = "query($asOf: Date, $groupBy: AgingGroupBy, $basis: AgingBasis) {
+    agingReport(asOf: $asOf, groupBy: $groupBy, basis: $basis) {
+      currency bucketEdges
+      totals { current { amount } d1To30 { amount } d31To60 { amount } d61To90 { amount } over90 { amount } total { amount } }
+      rows { key label buckets { current { amount } d1To30 { amount } total { amount } } } } }";
+
+#[tokio::test]
+async fn aging_as_of_a_date_counts_only_what_was_true_then() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let a = create_customer(&app, &owner, "A", json!({})).await;
+    let b = create_customer(&app, &owner, "B", json!({})).await;
+    invoice(&app, &owner, &a, "1000", day(2026, 1, 1), day(2026, 1, 31)).await;
+    pay(&app, &owner, &a, "400", day(2026, 2, 15)).await;
+    invoice(&app, &owner, &b, "500", day(2026, 3, 1), day(2026, 3, 31)).await;
+
+    // 10 February: A's invoice, unpaid then, 10 days late; B's not yet issued.
+    let feb = ok(
+        &app,
+        &owner,
+        AGING,
+        json!({ "asOf": "2026-02-10" }),
+        "agingReport",
+    )
+    .await;
+    assert_eq!(feb["totals"]["d1To30"]["amount"], "1000.00", "{feb}");
+    assert_eq!(feb["totals"]["total"]["amount"], "1000.00");
+    // 1 March: 600 left on A, 29 days late; B's 500 current.
+    let march = ok(
+        &app,
+        &owner,
+        AGING,
+        json!({ "asOf": "2026-03-01", "groupBy": "CUSTOMER" }),
+        "agingReport",
+    )
+    .await;
+    assert_eq!(march["totals"]["d1To30"]["amount"], "600.00", "{march}");
+    assert_eq!(march["totals"]["current"]["amount"], "500.00");
+    assert_eq!(march["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(march["rows"][0]["label"], "A Customer A", "largest first");
+    // By invoice date, A's invoice is 59 days old on 1 March.
+    let by_issue = ok(
+        &app,
+        &owner,
+        AGING,
+        json!({ "asOf": "2026-03-01", "basis": "INVOICE_DATE" }),
+        "agingReport",
+    )
+    .await;
+    assert_eq!(
+        by_issue["totals"]["d31To60"]["amount"], "600.00",
+        "{by_issue}"
+    );
+
+    // The drill-down lists the invoices of a cell.
+    let cell = ok(&app, &owner,
+        "query($key: String) { agingDrillDown(asOf: \"2026-03-01\", groupBy: CUSTOMER, key: $key, bucket: D1_TO_30) { number days amount { amount } } }",
+        json!({ "key": id(&a) }), "agingDrillDown").await;
+    assert_eq!(cell.as_array().unwrap().len(), 1, "{cell}");
+    assert_eq!(cell[0]["days"], 29);
+    assert_eq!(cell[0]["amount"]["amount"], "600.00");
+}
+
+const KPIS: &str = "query($from: Date!, $to: Date!) { kpis(from: $from, to: $to) {
+    dso countbackDso bestPossibleDso averageDaysDelinquent cei arTurnover averageCollectionPeriod
+    badDebtRatio over90Ratio promiseKeptRate averageDaysToPay collected { amount } beginningAr { amount }
+    endingAr { amount } creditSales { amount } } }";
+
+async fn scalar(app: &TestApp, sql: String) -> Decimal {
+    app.db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            sql,
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<Decimal>("", "v")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn kpis_agree_with_an_independent_computation_on_the_same_ledger() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let s = format!("\"{}\"", owner.tenant_id.schema_name());
+    let a = create_customer(&app, &owner, "A", json!({})).await;
+    let b = create_customer(&app, &owner, "B", json!({})).await;
+    // Before the period: 2,000 open on 31 December.
+    invoice(
+        &app,
+        &owner,
+        &a,
+        "2000",
+        day(2025, 12, 1),
+        day(2025, 12, 31),
+    )
+    .await;
+    // In the first quarter: sales of 3,000, 1,500 and 2,500; collections of 2,000 and 1,000.
+    invoice(&app, &owner, &a, "3000", day(2026, 1, 10), day(2026, 2, 9)).await;
+    invoice(&app, &owner, &b, "1500", day(2026, 2, 5), day(2026, 3, 7)).await;
+    invoice(&app, &owner, &b, "2500", day(2026, 3, 20), day(2026, 4, 19)).await;
+    pay(&app, &owner, &a, "2000", day(2026, 1, 20)).await;
+    pay(&app, &owner, &b, "1000", day(2026, 3, 25)).await;
+    let k = ok(
+        &app,
+        &owner,
+        KPIS,
+        json!({ "from": "2026-01-01", "to": "2026-03-31" }),
+        "kpis",
+    )
+    .await;
+
+    // The same figures, straight from the tables.
+    let sales = scalar(&app, format!("SELECT sum(total) AS v FROM {s}.invoices WHERE issue_date BETWEEN '2026-01-01' AND '2026-03-31'")).await;
+    let ending = scalar(&app, format!("SELECT sum(total) - coalesce((SELECT sum(amount) FROM {s}.payments WHERE received_on <= '2026-03-31'), 0) AS v FROM {s}.invoices WHERE issue_date <= '2026-03-31'")).await;
+    let beginning = scalar(&app, format!("SELECT sum(total) - coalesce((SELECT sum(amount) FROM {s}.payments WHERE received_on <= '2025-12-31'), 0) AS v FROM {s}.invoices WHERE issue_date <= '2025-12-31'")).await;
+    let current = scalar(&app, format!("SELECT coalesce(sum(total), 0) AS v FROM {s}.invoices WHERE issue_date <= '2026-03-31' AND due_date >= '2026-03-31'")).await;
+    assert_eq!(k["creditSales"]["amount"], format!("{:.2}", sales), "{k}");
+    assert_eq!(k["endingAr"]["amount"], format!("{:.2}", ending));
+    assert_eq!(k["beginningAr"]["amount"], format!("{:.2}", beginning));
+    assert_eq!(k["collected"]["amount"], "3000.00");
+    let days = Decimal::from(90);
+    let dso = (ending / sales * days).round_dp(1);
+    assert_eq!(
+        k["dso"],
+        dso.normalize().to_string(),
+        "ending AR / credit sales x 90 days"
+    );
+    let best = (current / sales * days).round_dp(1);
+    assert_eq!(k["bestPossibleDso"], best.normalize().to_string());
+    let per_month = sales / Decimal::from(3);
+    let cei = ((beginning + per_month - ending) / (beginning + per_month - current)
+        * Decimal::ONE_HUNDRED)
+        .round_dp(1);
+    assert_eq!(k["cei"], cei.normalize().to_string());
+    // Nothing was written off; no promise fell due: the ratio is 0, the rate undefined.
+    assert_eq!(k["badDebtRatio"], "0");
+    assert_eq!(k["promiseKeptRate"], Value::Null);
+
+    // A bad period is refused with the field.
+    let bad = app
+        .graphql_as(
+            &owner.access_token,
+            KPIS,
+            json!({ "from": "2026-03-01", "to": "2026-01-01" }),
+        )
+        .await;
+    assert_eq!(error_codes(&bad), ["VALIDATION"]);
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "to");
+
+    // The trend, month by month, computed live before any snapshot exists, then from the
+    // snapshot once the daily job has taken one.
+    let trend = ok(&app, &owner, "{ kpiTrend(metric: COLLECTED, from: \"2026-01-01\", to: \"2026-03-31\") { date value fromSnapshot } }", json!({}), "kpiTrend").await;
+    assert_eq!(trend.as_array().unwrap().len(), 3, "{trend}");
+    assert_eq!(trend[0]["value"], "2000");
+    assert_eq!(trend[0]["fromSnapshot"], false);
+    duely_backend::analytics::kpis::snapshot(&app.db, owner.tenant_id, day(2026, 1, 31))
+        .await
+        .unwrap();
+    let trend = ok(&app, &owner, "{ kpiTrend(metric: COLLECTED, from: \"2026-01-01\", to: \"2026-01-31\") { date value fromSnapshot } }", json!({}), "kpiTrend").await;
+    assert_eq!(trend[0]["fromSnapshot"], true, "{trend}");
+    assert_eq!(trend[0]["value"], "2000");
+}
+
+const RATING: &str = "query($id: ID!) { creditRating(customerId: $id) { score grade computedGrade
+    factors { factor points weight value reason } recommendedCreditLimit { amount } recommendedTermsDays overrideReason } }";
+
+#[tokio::test]
+async fn a_rating_explains_itself_keeps_history_and_can_be_overridden_with_a_reason() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let late = create_customer(&app, &owner, "LATE", json!({ "creditLimit": "5000" })).await;
+    let now = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    for n in 0..4u64 {
+        let due = now - Days::new(200 - n * 30);
+        invoice(&app, &owner, &late, "1000", due - Days::new(30), due).await;
+        pay(&app, &owner, &late, "1000", due + Days::new(45)).await;
+    }
+    let rating = ok(
+        &app,
+        &owner,
+        RATING,
+        json!({ "id": id(&late) }),
+        "creditRating",
+    )
+    .await;
+    let sum: Decimal = rating["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["points"].as_str().unwrap().parse::<Decimal>().unwrap())
+        .sum();
+    assert_eq!(
+        sum.to_string(),
+        rating["score"]
+            .as_str()
+            .unwrap()
+            .parse::<Decimal>()
+            .unwrap()
+            .to_string(),
+        "{rating}"
+    );
+    let dbt = rating["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["factor"] == "DAYS_BEYOND_TERMS")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        dbt["reason"], "Pays on average 45 days after the due date",
+        "{dbt}"
+    );
+    assert!(
+        matches!(rating["grade"].as_str(), Some("C" | "D" | "E")),
+        "{rating}"
+    );
+
+    // The customer list filters by grade (the risk filter of the customer list).
+    let grade = rating["grade"].as_str().unwrap().to_owned();
+    let listed = ok(&app, &owner, "query($g: [RiskGrade!]) { customers(filter: { riskGrade: $g }) { totalCount edges { node { code riskGrade } } } }",
+        json!({ "g": [grade] }), "customers").await;
+    assert_eq!(listed["totalCount"], 1, "{listed}");
+    assert_eq!(listed["edges"][0]["node"]["code"], "LATE");
+
+    const OVERRIDE: &str = "mutation($input: OverrideCreditRatingInput!) { overrideCreditRating(input: $input) { rating { grade computedGrade overrideReason score } } }";
+    let no_reason = app
+        .graphql_as(
+            &owner.access_token,
+            OVERRIDE,
+            json!({ "input": { "customerId": id(&late), "grade": "B", "reason": " " } }),
+        )
+        .await;
+    assert_eq!(
+        no_reason["errors"][0]["extensions"]["field"], "input.reason",
+        "{no_reason}"
+    );
+    let overridden = ok(&app, &owner, OVERRIDE, json!({ "input": { "customerId": id(&late), "grade": "B", "reason": "Parent company guarantee" } }), "overrideCreditRating").await;
+    assert_eq!(overridden["rating"]["grade"], "B");
+    assert_eq!(
+        overridden["rating"]["computedGrade"],
+        rating["computedGrade"]
+    );
+    assert_eq!(
+        overridden["rating"]["score"], rating["score"],
+        "the computed score stays"
+    );
+    // The daily re-rating keeps the override while the computed grade stays what it was.
+    duely_backend::analytics::ratings::rate_all(&app.db, owner.tenant_id, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        ok(
+            &app,
+            &owner,
+            RATING,
+            json!({ "id": id(&late) }),
+            "creditRating"
+        )
+        .await["grade"],
+        "B"
+    );
+    let history = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { creditRatingHistory(customerId: $id) { grade overrideReason } }",
+        json!({ "id": id(&late) }),
+        "creditRatingHistory",
+    )
+    .await;
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    assert_eq!(history[0]["overrideReason"], "Parent company guarantee");
+}
+
+#[tokio::test]
+async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "R", json!({ "creditLimit": "1000" })).await;
+    let now = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    invoice(
+        &app,
+        &owner,
+        &customer,
+        "1200",
+        now - Days::new(40),
+        now - Days::new(10),
+    )
+    .await;
+    invoice(
+        &app,
+        &owner,
+        &customer,
+        "150000",
+        now - Days::new(40),
+        now - Days::new(5),
+    )
+    .await;
+    let raised = duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, now)
+        .await
+        .unwrap();
+    assert_eq!(raised, 2, "over the limit, and a large invoice overdue");
+    assert_eq!(
+        duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, now)
+            .await
+            .unwrap(),
+        0,
+        "never twice"
+    );
+    let alerts = ok(
+        &app,
+        &owner,
+        "{ riskAlerts { totalCount edges { node { kind message } } } }",
+        json!({}),
+        "riskAlerts",
+    )
+    .await;
+    let kinds: Vec<&str> = alerts["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"OVER_CREDIT_LIMIT") && kinds.contains(&"LARGE_INVOICE_OVERDUE"),
+        "{kinds:?}"
+    );
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".risk_alerts")
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn staff_performance_attributes_collections_and_computes_targets_and_incentives() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let customer = create_customer(
+        &app,
+        &owner,
+        "S",
+        json!({ "collectorId": collector.user_id }),
+    )
+    .await;
+    let now = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    invoice(
+        &app,
+        &owner,
+        &customer,
+        "5000",
+        now - Days::new(40),
+        now - Days::new(10),
+    )
+    .await;
+    ok(&app, &collector, "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { id } } }",
+        json!({ "input": { "customerId": id(&customer), "channel": "PHONE", "outcome": "CALLBACK_REQUESTED" } }), "logCollectionActivity").await;
+    pay(&app, &owner, &customer, "3000", now).await;
+    ok(&app, &owner, "mutation($input: SetCollectorTargetInput!) { setCollectorTarget(input: $input) { target { amount { amount } } } }",
+        json!({ "input": { "userId": collector.user_id, "month": now.to_string(), "amount": "2000", "currency": "CNY" } }), "setCollectorTarget").await;
+    ok(&app, &owner, "mutation($input: SaveIncentiveRuleInput!) { saveIncentiveRule(input: $input) { rule { id } } }",
+        json!({ "input": { "name": "Over target", "kind": "PERCENT_ABOVE_TARGET", "rate": "10", "currency": "CNY" } }), "saveIncentiveRule").await;
+    let bad = app.graphql_as(&owner.access_token, "mutation($input: SaveIncentiveRuleInput!) { saveIncentiveRule(input: $input) { rule { id } } }",
+        json!({ "input": { "name": "Silly", "kind": "PERCENT_OF_COLLECTED", "rate": "150", "currency": "CNY" } })).await;
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "input.rate");
+    let from = now.with_day0(0).unwrap_or(now);
+    let board = ok(&app, &owner, "query($from: Date!, $to: Date!) { staffPerformance(from: $from, to: $to) { collectors {
+        rank name collected { amount } activities activitiesByChannel { channel count } target { amount } attainment incentive { amount } } } }",
+        json!({ "from": from.to_string(), "to": now.to_string() }), "staffPerformance").await;
+    let line = board["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["collected"]["amount"] == "3000.00")
+        .cloned()
+        .unwrap_or_else(|| panic!("{board}"));
+    assert_eq!(line["rank"], 1);
+    assert_eq!(line["activities"], 1);
+    assert_eq!(line["activitiesByChannel"][0]["channel"], "PHONE");
+    assert_eq!(line["target"]["amount"], "2000.00");
+    assert_eq!(line["attainment"], "1.5");
+    assert_eq!(
+        line["incentive"]["amount"], "100.00",
+        "10% of the 1,000 above target"
+    );
+    // A collector sees only their own line.
+    let own = ok(&app, &collector, "query($from: Date!, $to: Date!) { staffPerformance(from: $from, to: $to) { collectors { name } } }",
+        json!({ "from": from.to_string(), "to": now.to_string() }), "staffPerformance").await;
+    assert_eq!(own["collectors"].as_array().unwrap().len(), 1);
+}

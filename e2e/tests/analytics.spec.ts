@@ -1,0 +1,76 @@
+import { APIRequestContext, expect, test } from "@playwright/test";
+
+const password = "receivables-on-time";
+const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
+const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
+
+test.use({ locale: "en-US" });
+
+async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
+  const response = await request.post("/graphql", {
+    data: { query, variables },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  expect(response.ok()).toBeTruthy();
+  const body = await response.json();
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data;
+}
+
+test("a finance lead reads the dashboard, drills into aging, and overrides a credit rating", async ({ page, request }) => {
+  const owner = `analyst.${stamp()}@e2e.example`;
+  const signedUp = await graphql(request,
+    `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+    { input: { companyName: "Fujian Paper", name: "Xu Li", email: owner, password } });
+  const token = signedUp.signUp.accessToken;
+  const customer = await graphql(request,
+    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
+    { input: { name: "Putian Printing", code: "PT-1" } }, token);
+  const customerId = customer.createCustomer.customer.id;
+  const invoice = async (amount: string, issued: number, due: number) =>
+    (await graphql(request,
+      `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { number } } }`,
+      { input: { customerId, issue: true, issueDate: day(issued), dueDate: day(due),
+                 lines: [{ description: "Paper", quantity: "1", unitPrice: amount }] } }, token)).createInvoice.invoice.number;
+  const late = await invoice("4200", -75, -45);
+  await invoice("1800", -5, 25);
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(owner);
+  await page.getByLabel("Password").fill(password);
+  await page.getByTestId("sign-in").click();
+
+  // The dashboard: KPI cards against the previous period, the charts and the lists.
+  await page.getByRole("navigation").getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByTestId("kpi-card")).toHaveCount(8);
+  await expect(page.getByRole("img", { name: /Aging by bucket/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /DSO and CEI by month/ })).toBeVisible();
+  await expect(page.getByTestId("top-overdue")).toContainText("Putian Printing");
+
+  // The aging report, by customer, and the invoices behind the 31-60 day amount.
+  await page.getByRole("navigation").getByRole("link", { name: "Aging" }).click();
+  const row = page.getByTestId("aging-row").first();
+  await expect(row).toContainText("Putian Printing");
+  await row.getByRole("button", { name: "CN¥4,200.00" }).click();
+  await expect(page.getByTestId("drill-row")).toHaveCount(1);
+  await expect(page.getByTestId("drill-row")).toContainText(late);
+  const download = page.waitForEvent("download");
+  await page.getByTestId("aging-csv").click();
+  expect((await download).suggestedFilename()).toMatch(/^aging-\d{4}-\d{2}-\d{2}\.csv$/);
+
+  // The customer's credit panel explains the score and takes an override with a reason.
+  await page.goto(`/customers/${customerId}`);
+  const panel = page.getByTestId("credit-panel");
+  await expect(panel.getByTestId("rating-factor")).toHaveCount(9);
+  await panel.getByLabel("Override grade").selectOption("A");
+  await panel.getByLabel("Reason").fill("Bank guarantee on file");
+  await page.getByTestId("save-override").click();
+  await expect(page.getByText("Rating overridden.")).toBeVisible();
+  await expect(panel.getByTestId("credit-grade")).toHaveText("A");
+
+  // The customer list filters by risk grade.
+  await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+  await page.getByLabel("Risk grade").selectOption("A");
+  await expect(page.getByTestId("customer-row")).toHaveCount(1);
+  await expect(page.getByTestId("customer-grade")).toHaveText("A");
+});
