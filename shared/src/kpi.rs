@@ -14,6 +14,7 @@
 //!
 //! A ratio whose denominator is zero is `None`: "not defined for this period", never 0 or ∞.
 
+use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +30,8 @@ pub struct MonthSales {
 pub struct Inputs {
     /// Days in the period.
     pub days: i64,
-    /// Months in the period (at least 1), for the CEI.
-    pub months: i64,
+    /// Months in the period, exactly (`months_in_period`), for the CEI.
+    pub months: Decimal,
     pub beginning_ar: Decimal,
     pub ending_ar: Decimal,
     /// Ending AR not yet due.
@@ -79,6 +80,25 @@ fn four_places(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// The months a period (both ends included) spans, exactly: whole months from its first day,
+/// then what is left as a share of the month after them. 1 January to 31 March is 3; 1 to 15
+/// January is 15/31; 26 August to 23 November is 2 + 29/31.
+pub fn months_in_period(from: NaiveDate, to: NaiveDate) -> Decimal {
+    let Some(end) = to.succ_opt().filter(|end| *end > from) else {
+        return Decimal::ZERO;
+    };
+    let after = |months: u32| from.checked_add_months(Months::new(months));
+    let mut whole = 0;
+    while after(whole + 1).is_some_and(|day| day <= end) {
+        whole += 1;
+    }
+    let (Some(rest_from), Some(rest_to)) = (after(whole), after(whole + 1)) else {
+        return Decimal::from(whole);
+    };
+    Decimal::from(whole)
+        + Decimal::from((end - rest_from).num_days()) / Decimal::from((rest_to - rest_from).num_days())
+}
+
 /// Count-back DSO over months given most recent first.
 pub fn countback_dso(ending_ar: Decimal, months: &[MonthSales]) -> Option<Decimal> {
     if months.is_empty() {
@@ -104,7 +124,12 @@ pub fn countback_dso(ending_ar: Decimal, months: &[MonthSales]) -> Option<Decima
 
 pub fn compute(inputs: &Inputs) -> Kpis {
     let days = Decimal::from(inputs.days.max(0));
-    let months = Decimal::from(inputs.months.max(1));
+    // A period shorter than a month still averages its sales over (at most) what it has.
+    let months = if inputs.months > Decimal::ZERO {
+        inputs.months
+    } else {
+        Decimal::ONE
+    };
     let dso = ratio(inputs.ending_ar, inputs.credit_sales).map(|r| r * days);
     let best = ratio(inputs.ending_current_ar, inputs.credit_sales).map(|r| r * days);
     let sales_per_month = inputs.credit_sales / months;
@@ -148,6 +173,21 @@ mod tests {
     }
 
     #[test]
+    fn a_period_counts_its_months_exactly() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(months_in_period(day(2026, 1, 1), day(2026, 3, 31)), d("3"));
+        assert_eq!(months_in_period(day(2026, 2, 1), day(2026, 2, 28)), d("1"));
+        assert_eq!(
+            months_in_period(day(2026, 1, 1), day(2026, 1, 15)),
+            d("15") / d("31")
+        );
+        // A 90-day window is about three months, not the four calendar months it touches.
+        let ninety = months_in_period(day(2026, 8, 26), day(2026, 11, 23));
+        assert_eq!(ninety, d("2") + d("29") / d("31"));
+        assert_eq!(months_in_period(day(2026, 5, 1), day(2026, 4, 30)), d("0"));
+    }
+
+    #[test]
     fn countback_dso_matches_the_worked_example() {
         // Month-end AR 212,000; monthly credit sales 100,000, 80,000, 70,000 (most recent first),
         // 30-day months: 30 + 30 + 32/70 x 30 = 73.7 days.
@@ -177,7 +217,7 @@ mod tests {
     fn the_period_kpis_follow_their_definitions() {
         let inputs = Inputs {
             days: 90,
-            months: 3,
+            months: Decimal::from(3),
             beginning_ar: d("200000"),
             ending_ar: d("240000"),
             ending_current_ar: d("150000"),
@@ -214,7 +254,7 @@ mod tests {
     fn undefined_ratios_are_none_not_zero() {
         let k = compute(&Inputs {
             days: 30,
-            months: 1,
+            months: Decimal::ONE,
             ..Inputs::default()
         });
         assert_eq!(k.dso, None);

@@ -1,9 +1,11 @@
 //! Aging as of any date: `agingReport(asOf groupBy currency basis)` and its drill-down.
 //!
 //! As-of is exact: an invoice counts if it was issued by the date, and its balance then is its
-//! total less what payments received by the date allocated to it (a reversal counts from the day
-//! it was made), credit notes issued by the date, and a write-off made by the date. An invoice on
-//! an installment plan counts each installment's unpaid part at the installment's own date.
+//! total less what payments received by the date allocated to it (an allocation made after the
+//! payment was recorded, and a reversal, count from the day they were made), credit notes issued
+//! by the date, and a write-off made by the date. An invoice on an installment plan counts each
+//! installment's unpaid part at the installment's own date. A voided invoice never counts: void
+//! (allowed only before any payment) cancels an invoice as if it had not been issued.
 //! Days are counted from the due date (the default) or from the invoice date.
 
 use crate::api::values::{Date, Money, parse_currency, parse_id};
@@ -42,7 +44,10 @@ WITH paid AS (
     SELECT a.invoice_id, sum(a.amount) AS amount
     FROM allocations a JOIN payments p ON p.id = a.payment_id
     WHERE p.currency = $2
-      AND CASE WHEN a.reverses_id IS NULL THEN p.received_on ELSE (a.created_at AT TIME ZONE $4)::date END <= $1::date
+      -- Allocated with the payment: from the day it was received (however late it was
+      -- recorded). Allocated later (allocatePayment, applyCredit) or reversed: from that day.
+      AND CASE WHEN a.reverses_id IS NULL AND a.created_at <= p.created_at THEN p.received_on
+               ELSE (a.created_at AT TIME ZONE $4)::date END <= $1::date
     GROUP BY a.invoice_id
 ), credited AS (
     SELECT n.invoice_id, sum(n.amount) AS amount FROM credit_notes n

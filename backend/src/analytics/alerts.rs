@@ -113,7 +113,7 @@ pub async fn raise(
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cause) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING",
             [
                 Uuid::now_v7().into(),
                 customer.into(),

@@ -123,14 +123,23 @@ struct Month {
     sales: Decimal,
 }
 
-/// Credit sales per calendar month, the month of `$2` first, twelve months back.
+/// Credit sales per calendar month, net of credit notes, the month of `$2` first, twelve
+/// months back. The month of `$2` counts its days up to `$2` only: its sales so far are set
+/// against the days so far.
 const MONTHLY: &str = r#"
-SELECT (date_trunc('month', m) + interval '1 month')::date - date_trunc('month', m)::date AS days,
+SELECT CASE WHEN m = date_trunc('month', $2::date)
+            THEN $2::date - date_trunc('month', m)::date + 1
+            ELSE (date_trunc('month', m) + interval '1 month')::date - date_trunc('month', m)::date END AS days,
        coalesce((SELECT sum(i.total) FROM invoices i
                  WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1
                    AND i.issue_date >= date_trunc('month', m)::date
                    AND i.issue_date < (date_trunc('month', m) + interval '1 month')::date
-                   AND i.issue_date <= $2), 0) AS sales
+                   AND i.issue_date <= $2), 0)
+     - coalesce((SELECT sum(n.amount) FROM credit_notes n
+                 WHERE n.currency = $1
+                   AND n.issued_on >= date_trunc('month', m)::date
+                   AND n.issued_on < (date_trunc('month', m) + interval '1 month')::date
+                   AND n.issued_on <= $2), 0) AS sales
 FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $2::date) - interval '11 months', interval '-1 month') m
 ORDER BY m DESC
 "#;
@@ -168,11 +177,9 @@ pub async fn compute(
     ))
     .all(conn)
     .await?;
-    let months =
-        ((to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32 + 1).max(1);
     let inputs = Inputs {
         days: (to - from).num_days() + 1,
-        months: i64::from(months),
+        months: kpi::months_in_period(from, to),
         beginning_ar,
         ending_ar,
         ending_current_ar,
@@ -444,19 +451,33 @@ impl JobHandler for Snapshot {
                 "SELECT id FROM public.tenants WHERE status = 'ACTIVE'",
             ))
             .await?;
+        // One company's failure must not cost the others their day: each is tried, and the
+        // job fails (and is retried; every step is idempotent) if any did.
+        let mut failed = Vec::new();
         for row in tenants {
             let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "id")?);
-            let today = db::tenant_calendar(db, tenant).await?.today;
-            snapshot(db, tenant, today - Days::new(1))
-                .await
-                .map_err(|error| anyhow::anyhow!("{error:?}"))?;
-            super::ratings::rate_all(db, tenant, today)
-                .await
-                .map_err(|error| anyhow::anyhow!("{error:?}"))?;
-            super::risk::detect(db, tenant, today)
-                .await
-                .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+            if let Err(error) = daily_analytics(db, tenant).await {
+                tracing::error!(%tenant, error = ?error, "daily analytics failed for a company");
+                failed.push(tenant.to_string());
+            }
         }
-        Ok(())
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(anyhow::anyhow!(
+                "daily analytics failed for {} companies: {}",
+                failed.len(),
+                failed.join(", ")
+            ))
+        }
     }
+}
+
+/// Yesterday's KPI snapshot, today's ratings and the risk scan of one company.
+async fn daily_analytics(db: &DatabaseConnection, tenant: TenantId) -> Result<(), AppError> {
+    let today = db::tenant_calendar(db, tenant).await?.today;
+    snapshot(db, tenant, today - Days::new(1)).await?;
+    super::ratings::rate_all(db, tenant, today).await?;
+    super::risk::detect(db, tenant, today).await?;
+    Ok(())
 }

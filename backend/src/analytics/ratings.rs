@@ -44,7 +44,8 @@ struct BehaviourRow {
     last_score: Option<Decimal>,
     last_computed_grade: Option<String>,
     last_grade: Option<String>,
-    last_override: bool,
+    last_override_reason: Option<String>,
+    last_overridden_by: Option<String>,
 }
 
 /// Every customer's (or one's, `$2`) behaviour over the year to `$1`, with its last rating.
@@ -68,7 +69,8 @@ WITH settled AS (
            count(*) FILTER (WHERE payments > 1) AS paid_in_parts
     FROM settled GROUP BY customer_id
 ), company AS (
-    SELECT coalesce(sum(balance_due), 0) AS ar FROM invoices WHERE status IN ('ISSUED', 'PARTIALLY_PAID')
+    SELECT currency, sum(balance_due) AS ar FROM invoices
+    WHERE status IN ('ISSUED', 'PARTIALLY_PAID') GROUP BY currency
 )
 SELECT c.id AS customer_id, c.currency::text AS currency,
        coalesce(b.settled, 0) AS settled, b.avg_dbt, b.recent_dbt, b.earlier_dbt,
@@ -88,17 +90,18 @@ SELECT c.id AS customer_id, c.currency::text AS currency,
          + extract(month FROM age($1::date, (c.created_at AT TIME ZONE 'UTC')::date))))::int AS months,
        CASE WHEN company.ar > 0
             THEN coalesce((SELECT sum(i.balance_due) FROM invoices i WHERE i.customer_id = c.id
-                           AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) / company.ar
+                           AND i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.currency = c.currency), 0) / company.ar
             ELSE 0 END AS share_of_ar,
        coalesce((SELECT sum(i.total) FROM invoices i WHERE i.customer_id = c.id AND i.currency = c.currency
           AND i.status NOT IN ('DRAFT', 'VOID') AND i.issue_date > $1::date - 365), 0) / 12 AS monthly_sales,
        r.score AS last_score, r.computed_grade AS last_computed_grade, r.grade AS last_grade,
-       coalesce(r.override_reason IS NOT NULL, false) AS last_override
+       r.override_reason AS last_override_reason, r.overridden_by AS last_overridden_by
 FROM customers c
-CROSS JOIN company
+-- Exposure is a share of the company's receivables in the customer's own currency.
+LEFT JOIN company ON company.currency = c.currency
 LEFT JOIN by_customer b ON b.customer_id = c.id
 LEFT JOIN LATERAL (
-    SELECT score, computed_grade, grade, override_reason FROM credit_ratings x
+    SELECT score, computed_grade, grade, override_reason, overridden_by FROM credit_ratings x
     WHERE x.customer_id = c.id ORDER BY x.created_at DESC, x.id DESC LIMIT 1
 ) r ON true
 WHERE c.archived_at IS NULL AND ($2::uuid IS NULL OR c.id = $2)
@@ -123,13 +126,14 @@ fn behaviour(row: &BehaviourRow) -> Behaviour {
     }
 }
 
-/// Rates every customer of `tenant` (or one) as of `today`; stores what changed. Returns how
-/// many ratings were stored, and the customers whose computed grade went down.
+/// Rates every customer of `tenant` (or one) as of `today`; stores what changed, and raises
+/// an alert for each computed grade that went down (daily or after a payment alike). Returns
+/// how many ratings were stored.
 pub async fn rate_customers(
     conn: &impl ConnectionTrait,
     today: NaiveDate,
     customer: Option<Uuid>,
-) -> Result<(usize, Vec<(Uuid, Grade, Grade, Uuid)>), AppError> {
+) -> Result<usize, AppError> {
     let rows = BehaviourRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         BEHAVIOUR,
@@ -138,7 +142,6 @@ pub async fn rate_customers(
     .all(conn)
     .await?;
     let mut stored = 0;
-    let mut downgrades = Vec::new();
     for row in rows {
         let rated = rating::rate(&behaviour(&row));
         let computed = rated.grade;
@@ -147,24 +150,29 @@ pub async fn rate_customers(
         if unchanged {
             continue;
         }
-        // An override stands while the computed grade stays what it was.
-        let keep_override =
-            row.last_override && row.last_computed_grade.as_deref() == Some(computed.as_str());
-        let grade = if keep_override {
-            row.last_grade
-                .as_deref()
-                .and_then(Grade::parse)
-                .unwrap_or(computed)
+        // An override stands, with its reason and author, while the computed grade stays what
+        // it was; a new computed grade ends it.
+        let keep_override = row.last_override_reason.is_some()
+            && row.last_computed_grade.as_deref() == Some(computed.as_str());
+        let (grade, override_reason, overridden_by) = if keep_override {
+            (
+                row.last_grade
+                    .as_deref()
+                    .and_then(Grade::parse)
+                    .unwrap_or(computed),
+                row.last_override_reason.clone(),
+                row.last_overridden_by.clone(),
+            )
         } else {
-            computed
+            (computed, None, None)
         };
         let (limit, terms) = rating::recommendation(computed, row.monthly_sales);
         let id = Uuid::now_v7();
         conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "INSERT INTO credit_ratings (id, customer_id, score, grade, computed_grade, factors, recommended_limit,
-                                         recommended_terms, currency, computed_on)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                         recommended_terms, currency, computed_on, override_reason, overridden_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             [
                 id.into(),
                 row.customer_id.into(),
@@ -178,6 +186,8 @@ pub async fn rate_customers(
                 terms.into(),
                 row.currency.clone().into(),
                 today.into(),
+                override_reason.into(),
+                overridden_by.into(),
             ],
         ))
         .await?;
@@ -194,40 +204,37 @@ pub async fn rate_customers(
         if let Some(before) = row.last_computed_grade.as_deref().and_then(Grade::parse)
             && computed > before
         {
-            downgrades.push((row.customer_id, before, computed, id));
+            super::alerts::raise(
+                conn,
+                row.customer_id,
+                super::alerts::AlertKind::RatingDowngrade,
+                &format!("RATING_DOWNGRADE:{id}"),
+                if computed >= Grade::D {
+                    super::alerts::AlertSeverity::High
+                } else {
+                    super::alerts::AlertSeverity::Medium
+                },
+                &format!(
+                    "Credit rating went down from {} to {}",
+                    before.as_str(),
+                    computed.as_str()
+                ),
+            )
+            .await?;
         }
         stored += 1;
     }
-    Ok((stored, downgrades))
+    Ok(stored)
 }
 
-/// The daily re-rating of every customer, with an alert for each downgrade.
+/// The daily re-rating of every customer.
 pub async fn rate_all(
     db: &DatabaseConnection,
     tenant: TenantId,
     today: NaiveDate,
 ) -> Result<usize, AppError> {
     let tx = TenantTx::begin(db, tenant).await?;
-    let (stored, downgrades) = rate_customers(&*tx, today, None).await?;
-    for (customer, before, after, rating) in downgrades {
-        super::alerts::raise(
-            &*tx,
-            customer,
-            super::alerts::AlertKind::RatingDowngrade,
-            &format!("RATING_DOWNGRADE:{rating}"),
-            if after >= Grade::D {
-                super::alerts::AlertSeverity::High
-            } else {
-                super::alerts::AlertSeverity::Medium
-            },
-            &format!(
-                "Credit rating went down from {} to {}",
-                before.as_str(),
-                after.as_str()
-            ),
-        )
-        .await?;
-    }
+    let stored = rate_customers(&*tx, today, None).await?;
     tx.commit().await?;
     Ok(stored)
 }

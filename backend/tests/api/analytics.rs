@@ -316,6 +316,18 @@ async fn a_rating_explains_itself_keeps_history_and_can_be_overridden_with_a_rea
     .await;
     assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
     assert_eq!(history[0]["overrideReason"], "Parent company guarantee");
+
+    // A month later the score moves (an older relationship, no recent payments) but the computed
+    // grade does not: the override stands, with its reason.
+    let before = ok(&app, &owner, RATING, json!({ "id": id(&late) }), "creditRating").await;
+    duely_backend::analytics::ratings::rate_all(&app.db, owner.tenant_id, now + Days::new(31))
+        .await
+        .unwrap();
+    let after = ok(&app, &owner, RATING, json!({ "id": id(&late) }), "creditRating").await;
+    assert_ne!(after["score"], before["score"], "{after}");
+    assert_eq!(after["computedGrade"], before["computedGrade"], "{after}");
+    assert_eq!(after["grade"], "B", "{after}");
+    assert_eq!(after["overrideReason"], "Parent company guarantee", "{after}");
 }
 
 #[tokio::test]
@@ -382,6 +394,35 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
         )
         .await,
         2
+    );
+
+    // Still over the limit a month later: the same episode, no new alert.
+    let later = now + Days::new(35);
+    assert_eq!(
+        duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, later)
+            .await
+            .unwrap(),
+        0,
+        "one alert while the condition lasts"
+    );
+    // The limit is raised: the condition ends and its alert is cleared and resolved.
+    const LIMIT: &str = "mutation($input: SetCreditLimitInput!) { setCreditLimit(input: $input) { customer { creditLimit { amount } } } }";
+    ok(&app, &owner, LIMIT, json!({ "input": { "customerId": id(&customer), "creditLimit": "500000", "reason": "Guarantee" } }), "setCreditLimit").await;
+    duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, later)
+        .await
+        .unwrap();
+    let over = format!(
+        "SELECT count(*) FROM \"{schema}\".risk_alerts WHERE kind = 'OVER_CREDIT_LIMIT' AND status = 'RESOLVED' AND cleared_at IS NOT NULL"
+    );
+    assert_eq!(count(&app.db, &over).await, 1, "cleared with the condition");
+    // Over again later: a new episode, a new alert.
+    ok(&app, &owner, LIMIT, json!({ "input": { "customerId": id(&customer), "creditLimit": "1000", "reason": "Guarantee ended" } }), "setCreditLimit").await;
+    assert_eq!(
+        duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, later)
+            .await
+            .unwrap(),
+        1,
+        "a new episode raises again"
     );
 }
 

@@ -74,6 +74,13 @@ impl MigrationTrait for Migration {
                     INCLUDE (customer_id, due_date, total) WHERE status NOT IN ('DRAFT', 'VOID');
                 CREATE INDEX payments_currency_received_idx ON payments (currency, received_on) INCLUDE (amount, customer_id);
                 CREATE INDEX promises_date_idx ON promises (promised_date) INCLUDE (status, customer_id);
+
+                -- A condition (over the limit, paying later) is one alert while it lasts: the
+                -- scan marks it cleared when the condition ends, and only then may the same
+                -- cause raise a new one. One-off causes (a broken promise) are never cleared.
+                ALTER TABLE risk_alerts ADD COLUMN cleared_at timestamptz;
+                ALTER TABLE risk_alerts DROP CONSTRAINT risk_alerts_cause_key;
+                CREATE UNIQUE INDEX risk_alerts_live_cause_idx ON risk_alerts (cause) WHERE cleared_at IS NULL;
                 "#,
             )
             .await?;
@@ -84,7 +91,9 @@ impl MigrationTrait for Migration {
         manager
             .get_connection()
             .execute_unprepared(
-                "DROP INDEX promises_date_idx, payments_currency_received_idx, invoices_issued_on_idx;
+                "DROP INDEX risk_alerts_live_cause_idx;
+                 ALTER TABLE risk_alerts DROP COLUMN cleared_at, ADD CONSTRAINT risk_alerts_cause_key UNIQUE (cause);
+                 DROP INDEX promises_date_idx, payments_currency_received_idx, invoices_issued_on_idx;
                  DROP TABLE incentive_rules, collector_targets, kpi_snapshots, credit_ratings;
                  ALTER TABLE customers DROP COLUMN risk_grade, DROP COLUMN risk_score;",
             )
