@@ -20,6 +20,7 @@ pub mod imports;
 pub mod invoices;
 pub mod jobs;
 pub mod payments;
+pub mod pdf;
 pub mod startup;
 pub mod statements;
 pub mod telemetry;

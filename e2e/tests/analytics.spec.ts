@@ -57,6 +57,9 @@ test("a finance lead reads the dashboard, drills into aging, and overrides a cre
   const download = page.waitForEvent("download");
   await page.getByTestId("aging-csv").click();
   expect((await download).suggestedFilename()).toMatch(/^aging-\d{4}-\d{2}-\d{2}\.csv$/);
+  const pdf = page.waitForEvent("download");
+  await page.getByTestId("aging-pdf").click();
+  expect((await pdf).suggestedFilename()).toMatch(/^aging-\d{4}-\d{2}-\d{2}\.pdf$/);
 
   // The customer's credit panel explains the score and takes an override with a reason.
   await page.goto(`/customers/${customerId}`);

@@ -211,6 +211,7 @@ macro_rules! analytics_operation {
 }
 
 analytics_operation!(Dashboard);
+analytics_operation!(WorklistCount);
 analytics_operation!(AgingReportQuery);
 analytics_operation!(AgingDrillDown);
 analytics_operation!(CreditRatingQuery);

@@ -47,29 +47,6 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Saves text made in the browser (a report's CSV) as a file.
-pub fn save_text(file_name: &str, text: &str, content_type: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(content_type);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "cannot make the file".to_owned())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "cannot make the file".to_owned())?;
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "no link")?
-        .unchecked_into();
-    anchor.set_href(&url);
-    anchor.set_download(file_name);
-    anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
 /// Uploads `file` as `text/csv` to `path`, calling `progress` with the share sent (0 to 1), and
 /// resolves with the status and the answer's text.
 pub async fn upload(

@@ -96,7 +96,8 @@ pub fn months_in_period(from: NaiveDate, to: NaiveDate) -> Decimal {
         return Decimal::from(whole);
     };
     Decimal::from(whole)
-        + Decimal::from((end - rest_from).num_days()) / Decimal::from((rest_to - rest_from).num_days())
+        + Decimal::from((end - rest_from).num_days())
+            / Decimal::from((rest_to - rest_from).num_days())
 }
 
 /// Count-back DSO over months given most recent first.

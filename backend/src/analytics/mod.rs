@@ -3,6 +3,7 @@
 //! aggregates behind them are set-based SQL.
 
 pub mod aging;
+pub mod aging_export;
 pub mod alerts;
 pub mod api;
 pub mod kpis;

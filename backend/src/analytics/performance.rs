@@ -415,7 +415,10 @@ pub async fn rules(
     db: &DatabaseConnection,
     caller: &Caller,
 ) -> Result<Vec<IncentiveRule>, AppError> {
-    caller.authorize(Permission::ViewReports)?;
+    // Collectors read the rules that pay them, beside their own performance.
+    caller
+        .authorize(Permission::ViewReports)
+        .or_else(|_| caller.authorize(Permission::WorkCollections))?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
     let rows = RuleRow::find_by_statement(Statement::from_string(

@@ -64,7 +64,9 @@ pub async fn detect(
         (
             clear(
                 "WORSENING_DAYS_TO_PAY",
-                &format!("SELECT w.customer_id FROM ({worsening}) w WHERE w.recent - w.earlier >= 10"),
+                &format!(
+                    "SELECT w.customer_id FROM ({worsening}) w WHERE w.recent - w.earlier >= 10"
+                ),
             ),
             vec![today.into()],
         ),

@@ -624,3 +624,70 @@ pub async fn import_csv(
         Err(error) => error_response(error),
     }
 }
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct AgingParams {
+    as_of: Option<NaiveDate>,
+    group_by: Option<String>,
+    basis: Option<String>,
+    currency: Option<String>,
+}
+
+/// `GET /api/reports/aging.csv` and `/api/reports/aging.pdf`, with the `agingReport` arguments
+/// as query parameters (`asOf=YYYY-MM-DD&groupBy=CUSTOMER&basis=DUE_DATE&currency=CNY`).
+pub async fn aging_report(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+    params: Result<Query<AgingParams>, QueryRejection>,
+) -> Response {
+    if !matches!(file.as_str(), "aging.csv" | "aging.pdf") {
+        return error_response(AppError::not_found(
+            "No such report: aging.csv or aging.pdf.",
+        ));
+    }
+    let Query(params) = match params {
+        Ok(params) => params,
+        Err(rejection) => return bad_query(rejection),
+    };
+    let (context, limited) = context(&state, &headers, peer).await;
+    if let Some(response) = limited {
+        return response;
+    }
+    let result = async {
+        let (group_by, basis) = crate::analytics::aging_export::parse_choices(
+            params.group_by.as_deref(),
+            params.basis.as_deref(),
+        )?;
+        let report = crate::analytics::aging::report(
+            &state.db,
+            &context.caller,
+            params.as_of.map(Date),
+            group_by,
+            params.currency,
+            basis,
+        )
+        .await?;
+        let name = format!("aging-{}", report.as_of.0);
+        match file.as_str() {
+            "aging.csv" => Ok(csv_response(
+                &format!("{name}.csv"),
+                crate::analytics::aging_export::csv(&report),
+            )),
+            "aging.pdf" => {
+                let tenant = context.caller.require_tenant()?;
+                let company = db::tenant_calendar(&state.db, tenant).await?.name;
+                let locale = crate::statements::graphql::company_locale(&state.db, tenant).await?;
+                Ok(pdf_response(
+                    &format!("{name}.pdf"),
+                    crate::analytics::aging_export::pdf(&report, &company, locale),
+                ))
+            }
+            _ => Err(AppError::not_found("No such report.")),
+        }
+    }
+    .await;
+    result.unwrap_or_else(error_response)
+}

@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
             get(files::evidence_pack),
         )
         .route("/api/exports/{file}", get(files::export_csv))
+        .route("/api/reports/{file}", get(files::aging_report))
         .route(
             "/api/imports/{kind}",
             axum::routing::post(files::import_csv)

@@ -101,6 +101,48 @@ async fn aging_as_of_a_date_counts_only_what_was_true_then() {
     assert_eq!(cell.as_array().unwrap().len(), 1, "{cell}");
     assert_eq!(cell[0]["days"], 29);
     assert_eq!(cell[0]["amount"]["amount"], "600.00");
+
+    // The same report downloads as CSV and PDF; a wrong choice names the parameter.
+    let get = |path: &str| {
+        app.client
+            .get(app.url(path))
+            .bearer_auth(&owner.access_token)
+            .send()
+    };
+    let response = get("/api/reports/aging.csv?asOf=2026-03-01&groupBy=CUSTOMER")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-disposition"],
+        "attachment; filename=\"aging-2026-03-01.csv\""
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "\u{feff}group,Current,1-30 days,31-60 days,61-90 days,90+ days,total,currency",
+            "A Customer A,0.00,600.00,0.00,0.00,0.00,600.00,CNY",
+            "B Customer B,500.00,0.00,0.00,0.00,0.00,500.00,CNY",
+            "TOTAL,500.00,600.00,0.00,0.00,0.00,1100.00,CNY",
+        ]
+    );
+    let pdf = get("/api/reports/aging.pdf?asOf=2026-03-01&groupBy=CUSTOMER")
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.text().await.unwrap();
+    assert!(
+        pdf.starts_with("%PDF-1.4") && pdf.contains("(A Customer A)") && pdf.contains("(1,100.00)")
+    );
+    let wrong = get("/api/reports/aging.csv?groupBy=REGION").await.unwrap();
+    assert_eq!(wrong.status(), 422);
+    let wrong: Value = wrong.json().await.unwrap();
+    assert_eq!(
+        wrong["errors"][0]["extensions"]["field"], "groupBy",
+        "{wrong}"
+    );
 }
 
 const KPIS: &str = "query($from: Date!, $to: Date!) { kpis(from: $from, to: $to) {
@@ -319,15 +361,32 @@ async fn a_rating_explains_itself_keeps_history_and_can_be_overridden_with_a_rea
 
     // A month later the score moves (an older relationship, no recent payments) but the computed
     // grade does not: the override stands, with its reason.
-    let before = ok(&app, &owner, RATING, json!({ "id": id(&late) }), "creditRating").await;
+    let before = ok(
+        &app,
+        &owner,
+        RATING,
+        json!({ "id": id(&late) }),
+        "creditRating",
+    )
+    .await;
     duely_backend::analytics::ratings::rate_all(&app.db, owner.tenant_id, now + Days::new(31))
         .await
         .unwrap();
-    let after = ok(&app, &owner, RATING, json!({ "id": id(&late) }), "creditRating").await;
+    let after = ok(
+        &app,
+        &owner,
+        RATING,
+        json!({ "id": id(&late) }),
+        "creditRating",
+    )
+    .await;
     assert_ne!(after["score"], before["score"], "{after}");
     assert_eq!(after["computedGrade"], before["computedGrade"], "{after}");
     assert_eq!(after["grade"], "B", "{after}");
-    assert_eq!(after["overrideReason"], "Parent company guarantee", "{after}");
+    assert_eq!(
+        after["overrideReason"], "Parent company guarantee",
+        "{after}"
+    );
 }
 
 #[tokio::test]

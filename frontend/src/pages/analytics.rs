@@ -7,7 +7,7 @@ use super::access::RequirePermission;
 use super::customers::show;
 use crate::api::{
     self, AgingDrillDown, AgingReportQuery, CreditRatingQuery, Dashboard, OverrideCreditRating,
-    SaveIncentiveRule, SetCollectorTarget, StaffPerformanceQuery,
+    SaveIncentiveRule, SetCollectorTarget, StaffPerformanceQuery, WorklistCount,
 };
 use crate::components::{
     Button, LineChart, Segment, SelectField, Series, StackedBar, TextField, ToastKind, use_toasts,
@@ -87,6 +87,20 @@ fn DashboardView() -> impl IntoView {
     let previous_to = from - chrono::Days::new(1);
     let previous_from = previous_to - chrono::Days::new(89);
     let trend_from = (to - chrono::Days::new(330)).with_day0(0).unwrap_or(to);
+    let session = use_session();
+    let works_collections = session
+        .current
+        .get_untracked()
+        .is_some_and(|s| s.can(Permission::WorkCollections));
+    let worklist = LocalResource::new(move || async move {
+        if !works_collections {
+            return None;
+        }
+        api::run::<WorklistCount>(api::worklist_count::Variables {})
+            .await
+            .ok()
+            .map(|data| data.worklist.total_count)
+    });
     let data = LocalResource::new(move || async move {
         api::run::<Dashboard>(api::dashboard::Variables {
             from: from.to_string(),
@@ -173,7 +187,9 @@ fn DashboardView() -> impl IntoView {
                                         <li><a href=format!("/customers/{}", e.node.customer.id)>{e.node.customer.name.clone()}</a>": "{e.node.message.clone()}</li>
                                     }).collect_view()}
                                 </ul>
-                                <p><a href="/worklist" data-testid="worklist-count">{move || text(Msg::MyWorklistCount)}": "{d.worklist.total_count}</a></p>
+                                {move || worklist.get().flatten().map(|count| view! {
+                                    <p><a href="/worklist" data-testid="worklist-count">{move || text(Msg::MyWorklistCount)}": "{count}</a></p>
+                                })}
                             </div>
                         </div>
                     }.into_any()
@@ -252,59 +268,18 @@ fn AgingView() -> impl IntoView {
             ),
         ]
     });
-    let export = move |_| {
-        let Some(Ok(data)) = report.get_untracked() else {
-            return;
-        };
-        let r = data.aging_report;
-        let mut rows = vec![vec![
-            "group".to_owned(),
-            "current".into(),
-            "d1_30".into(),
-            "d31_60".into(),
-            "d61_90".into(),
-            "over_90".into(),
-            "total".into(),
-            "currency".into(),
-        ]];
-        let line = |label: String, b: &api::aging_report_query::Buckets| {
-            vec![
-                label,
-                b.current.amount.clone(),
-                b.d1_to30.amount.clone(),
-                b.d31_to60.amount.clone(),
-                b.d61_to90.amount.clone(),
-                b.over90.amount.clone(),
-                b.total.amount.clone(),
-                r.currency.clone(),
-            ]
-        };
-        for row in &r.rows {
-            rows.push(line(row.label.clone(), &row.buckets));
-        }
-        rows.push(line("TOTAL".into(), &r.totals));
-        let csv: String = rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|cell| format!("\"{}\"", cell.replace('"', "\"\"")))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect::<Vec<_>>()
-            .join("\r\n");
-        if let Err(message) = crate::files::save_text(
-            &format!("aging-{}.csv", r.as_of),
-            &format!("\u{feff}{csv}\r\n"),
-            "text/csv;charset=utf-8",
-        ) {
-            toasts.push(ToastKind::Error, message);
-        }
-    };
-    let print = move |_| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.print();
-        }
+    // The files come from the server (the same report as the screen), in the shown settings.
+    let download = move |extension: &'static str| {
+        let (date, group, basis) = shown.get_untracked();
+        leptos::task::spawn_local(async move {
+            let path =
+                format!("/api/reports/aging.{extension}?asOf={date}&groupBy={group}&basis={basis}");
+            if let Err(message) =
+                crate::files::download(&path, &format!("aging-{date}.{extension}")).await
+            {
+                toasts.push(ToastKind::Error, message);
+            }
+        });
     };
     let amount_cell = move |row_key: Option<String>,
                             bucket: &'static str,
@@ -335,8 +310,8 @@ fn AgingView() -> impl IntoView {
                     <p class="lead">{move || text(Msg::AgingLead)}</p>
                 </div>
                 <div class="actions no-print">
-                    <button type="button" class="button button-secondary" on:click=export data-testid="aging-csv">{move || text(Msg::ExportCsv)}</button>
-                    <button type="button" class="button button-secondary" on:click=print>{move || text(Msg::PrintPdf)}</button>
+                    <button type="button" class="button button-secondary" on:click=move |_| download("csv") data-testid="aging-csv">{move || text(Msg::ExportCsv)}</button>
+                    <button type="button" class="button button-secondary" on:click=move |_| download("pdf") data-testid="aging-pdf">{move || text(Msg::DownloadPdf)}</button>
                 </div>
             </header>
             <form class="toolbar no-print" on:submit=move |event| { event.prevent_default(); cell.set(None); shown.set((as_of.get_untracked(), group_by.get_untracked(), basis.get_untracked())); }>
