@@ -61,6 +61,25 @@ test("a finance lead reads the dashboard, drills into aging, and overrides a cre
   await page.getByTestId("aging-pdf").click();
   expect((await pdf).suggestedFilename()).toMatch(/^aging-\d{4}-\d{2}-\d{2}\.pdf$/);
 
+  // The company's analytics settings, on the aging page: a wrong value is named, a right one
+  // is kept.
+  const settings = page.getByTestId("analytics-settings");
+  await expect(settings.getByLabel("Days a contact earns a payment")).toHaveValue("14");
+  await settings.getByLabel("Aging bucket edges (days, comma-separated)").fill("30, 20, 90");
+  await page.getByTestId("save-analytics-settings").click();
+  await expect(page.getByText(/three increasing whole days/)).toBeVisible();
+  await settings.getByLabel("Aging bucket edges (days, comma-separated)").fill("30, 60, 90");
+  await settings.getByLabel("Days a contact earns a payment").fill("7");
+  await page.getByTestId("save-analytics-settings").click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("analytics-settings").getByLabel("Days a contact earns a payment")).toHaveValue("7");
+
+  // Staff performance: the leaderboard and the forms for targets and incentive rules.
+  await page.getByRole("navigation").getByRole("link", { name: "Performance" }).click();
+  await expect(page.getByTestId("leaderboard")).toBeVisible();
+  await expect(page.getByTestId("target-form")).toBeVisible();
+
   // The customer's credit panel explains the score and takes an override with a reason.
   await page.goto(`/customers/${customerId}`);
   const panel = page.getByTestId("credit-panel");

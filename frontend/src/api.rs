@@ -219,6 +219,8 @@ analytics_operation!(OverrideCreditRating);
 analytics_operation!(StaffPerformanceQuery);
 analytics_operation!(SetCollectorTarget);
 analytics_operation!(SaveIncentiveRule);
+analytics_operation!(AnalyticsSettingsQuery);
+analytics_operation!(UpdateAnalyticsSettings);
 
 /// What went wrong, in terms the UI can translate: the API's code, or the network.
 #[derive(Debug, Clone, PartialEq)]

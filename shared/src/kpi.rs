@@ -123,22 +123,39 @@ pub fn countback_dso(ending_ar: Decimal, months: &[MonthSales]) -> Option<Decima
     Some(one_place(days))
 }
 
-pub fn compute(inputs: &Inputs) -> Kpis {
-    let days = Decimal::from(inputs.days.max(0));
-    // A period shorter than a month still averages its sales over (at most) what it has.
-    let months = if inputs.months > Decimal::ZERO {
-        inputs.months
+/// CEI = (beginning AR + credit sales / N - ending AR) / (beginning AR + credit sales / N -
+/// ending current AR) x 100, to one place; N the period's months (`months_in_period`).
+pub fn cei(
+    beginning_ar: Decimal,
+    credit_sales: Decimal,
+    months: Decimal,
+    ending_ar: Decimal,
+    ending_current_ar: Decimal,
+) -> Option<Decimal> {
+    let months = if months > Decimal::ZERO {
+        months
     } else {
         Decimal::ONE
     };
+    let sales_per_month = credit_sales / months;
+    ratio(
+        beginning_ar + sales_per_month - ending_ar,
+        beginning_ar + sales_per_month - ending_current_ar,
+    )
+    .map(|r| one_place(r * Decimal::ONE_HUNDRED))
+}
+
+pub fn compute(inputs: &Inputs) -> Kpis {
+    let days = Decimal::from(inputs.days.max(0));
     let dso = ratio(inputs.ending_ar, inputs.credit_sales).map(|r| r * days);
     let best = ratio(inputs.ending_current_ar, inputs.credit_sales).map(|r| r * days);
-    let sales_per_month = inputs.credit_sales / months;
-    let cei = ratio(
-        inputs.beginning_ar + sales_per_month - inputs.ending_ar,
-        inputs.beginning_ar + sales_per_month - inputs.ending_current_ar,
-    )
-    .map(|r| r * Decimal::ONE_HUNDRED);
+    let cei = cei(
+        inputs.beginning_ar,
+        inputs.credit_sales,
+        inputs.months,
+        inputs.ending_ar,
+        inputs.ending_current_ar,
+    );
     let average_ar = (inputs.beginning_ar + inputs.ending_ar) / Decimal::TWO;
     let turnover = ratio(inputs.credit_sales, average_ar);
     Kpis {
@@ -146,7 +163,7 @@ pub fn compute(inputs: &Inputs) -> Kpis {
         countback_dso: countback_dso(inputs.ending_ar, &inputs.monthly_sales),
         best_possible_dso: best.map(one_place),
         average_days_delinquent: dso.zip(best).map(|(dso, best)| one_place(dso - best)),
-        cei: cei.map(one_place),
+        cei,
         ar_turnover: turnover.map(|t| t.round_dp(2)),
         average_collection_period: turnover.and_then(|t| ratio(days, t)).map(one_place),
         bad_debt_ratio: ratio(inputs.write_offs, inputs.credit_sales).map(four_places),

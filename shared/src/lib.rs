@@ -14,6 +14,7 @@ pub mod dunning;
 pub mod error_code;
 pub mod fees;
 pub mod ids;
+pub mod incentive;
 pub mod invoices;
 pub mod kpi;
 pub mod legal;

@@ -8,6 +8,7 @@ use super::performance::{
     StaffPerformance,
 };
 use super::ratings::{self, CreditRating, OverrideCreditRatingInput};
+use super::settings::{self, AnalyticsSettings, AnalyticsSettingsInput};
 use crate::api::command;
 use crate::api::values::Date;
 use crate::error::{ApiResult, IntoApi};
@@ -147,6 +148,12 @@ impl AnalyticsQuery {
         let (_, db) = services(ctx)?;
         performance::rules(db, &request(ctx)?.caller).await.api()
     }
+
+    /// Aging bucket edges, the collector attribution window and the large-invoice threshold.
+    async fn analytics_settings(&self, ctx: &Context<'_>) -> ApiResult<AnalyticsSettings> {
+        let (_, db) = services(ctx)?;
+        settings::settings(db, &request(ctx)?.caller).await.api()
+    }
 }
 
 #[derive(SimpleObject)]
@@ -198,4 +205,19 @@ impl AnalyticsMutation {
         let rule = command!(ctx, performance::save_rule, input);
         Ok(IncentiveRulePayload { rule })
     }
+
+    /// Changes the analytics settings given (the others stay); audited.
+    async fn update_analytics_settings(
+        &self,
+        ctx: &Context<'_>,
+        input: AnalyticsSettingsInput,
+    ) -> ApiResult<AnalyticsSettingsPayload> {
+        let settings = command!(ctx, settings::update_settings, input);
+        Ok(AnalyticsSettingsPayload { settings })
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct AnalyticsSettingsPayload {
+    pub settings: AnalyticsSettings,
 }

@@ -10,3 +10,4 @@ pub mod kpis;
 pub mod performance;
 pub mod ratings;
 pub mod risk;
+pub mod settings;

@@ -3,17 +3,19 @@
 //! `saveIncentiveRule`).
 //!
 //! A payment counts for a collector when it follows that collector's activity or promise for
-//! the same customer within the company's attribution window (`performance.attribution_days`,
-//! 14 by default); the latest such contact before the payment wins, so a payment counts once.
+//! the same customer within the company's attribution window (`analyticsSettings`, 14 days by
+//! default); the latest such contact before the payment wins, so a payment counts once.
 
 use crate::api::values::{Date, Money, parse_amount, parse_currency, parse_id, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use async_graphql::{Enum, ID, InputObject, SimpleObject};
+use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::Datelike;
 use domain::access::{Access, Permission};
+use domain::incentive::{self, IncentiveKind, PeriodResult};
+use domain::kpi;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
@@ -39,9 +41,13 @@ pub struct CollectorPerformance {
     pub promise_kept_rate: Option<String>,
     /// Days from invoice to payment, on average, for payments attributed to the collector.
     pub average_days_to_collect: Option<String>,
-    /// Overdue in the collector's portfolio at the start and end of the period.
+    /// Overdue in the collector's portfolio (the customers assigned to them now) as it stood
+    /// the day before the period and on its last day.
     pub portfolio_overdue_start: Money,
     pub portfolio_overdue_end: Money,
+    /// The collection effectiveness index of that portfolio over the period, as the KPIs
+    /// define it; none when nothing was there to collect.
+    pub portfolio_cei: Option<String>,
     /// The sum of the monthly targets that fall in the period, and attainment (collected /
     /// target, as a fraction).
     pub target: Option<Money>,
@@ -69,18 +75,46 @@ struct Row {
     promises_obtained: i64,
     promises_judged: i64,
     promises_kept: i64,
-    overdue_start: Decimal,
-    overdue_end: Decimal,
     target: Option<Decimal>,
 }
 
+/// A collector's portfolio as of a day: receivables in all, not yet due, and overdue.
+#[derive(Debug, FromQueryResult)]
+struct PortfolioRow {
+    user_id: Uuid,
+    total: Decimal,
+    current: Decimal,
+    overdue: Decimal,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SalesRow {
+    user_id: Uuid,
+    sales: Decimal,
+}
+
+/// Credit sales in `$1`..`$2` (currency `$3`) per collector's portfolio, net of credit notes.
+const PORTFOLIO_SALES: &str = r#"
+SELECT c.collector_id AS user_id,
+       coalesce(sum(s.amount), 0) AS sales
+FROM (
+    SELECT i.customer_id, i.total AS amount FROM invoices i
+    WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3 AND i.issue_date BETWEEN $1 AND $2
+    UNION ALL
+    SELECT n.customer_id, -n.amount FROM credit_notes n
+    WHERE n.currency = $3 AND n.issued_on BETWEEN $1 AND $2
+) s JOIN customers c ON c.id = s.customer_id
+WHERE c.collector_id IS NOT NULL
+GROUP BY c.collector_id
+"#;
+
 /// Per collector who had a portfolio or did something in `$1`..`$2`, currency `$3`, window `$4`
-/// days.
+/// days; days are the company's (time zone `$5`).
 const PERFORMANCE: &str = r#"
 WITH collectors AS (
     SELECT DISTINCT collector_id AS user_id FROM customers WHERE collector_id IS NOT NULL
     UNION
-    SELECT DISTINCT logged_by FROM collection_activities WHERE logged_by IS NOT NULL AND occurred_at::date BETWEEN $1 AND $2
+    SELECT DISTINCT logged_by FROM collection_activities WHERE logged_by IS NOT NULL AND (occurred_at AT TIME ZONE $5)::date BETWEEN $1 AND $2
 ), attributed AS (
     SELECT p.id, p.amount, p.received_on, who.user_id,
            (SELECT avg(p.received_on - i.issue_date) FROM allocations a JOIN invoices i ON i.id = a.invoice_id
@@ -90,11 +124,11 @@ WITH collectors AS (
         SELECT t.user_id FROM (
             SELECT a.logged_by AS user_id, a.occurred_at AS at FROM collection_activities a
             WHERE a.customer_id = p.customer_id AND a.logged_by IS NOT NULL
-              AND a.occurred_at::date BETWEEN p.received_on - $4::int AND p.received_on
+              AND (a.occurred_at AT TIME ZONE $5)::date BETWEEN p.received_on - $4::int AND p.received_on
             UNION ALL
             SELECT x.logged_by, x.created_at FROM promises x
             WHERE x.customer_id = p.customer_id AND x.logged_by IS NOT NULL
-              AND x.created_at::date BETWEEN p.received_on - $4::int AND p.received_on
+              AND (x.created_at AT TIME ZONE $5)::date BETWEEN p.received_on - $4::int AND p.received_on
         ) t ORDER BY t.at DESC LIMIT 1
     ) who
     WHERE p.currency = $3 AND p.received_on BETWEEN $1 AND $2
@@ -104,16 +138,12 @@ SELECT c.user_id,
        coalesce((SELECT sum(t.amount) FROM attributed t WHERE t.user_id = c.user_id), 0) AS collected,
        (SELECT count(*) FROM attributed t WHERE t.user_id = c.user_id) AS attributed_payments,
        (SELECT avg(t.days_to_collect) FROM attributed t WHERE t.user_id = c.user_id)::numeric AS days_to_collect,
-       (SELECT count(*) FROM collection_activities a WHERE a.logged_by = c.user_id AND a.occurred_at::date BETWEEN $1 AND $2) AS activities,
-       (SELECT count(*) FROM promises x WHERE x.logged_by = c.user_id AND x.created_at::date BETWEEN $1 AND $2) AS promises_obtained,
+       (SELECT count(*) FROM collection_activities a WHERE a.logged_by = c.user_id AND (a.occurred_at AT TIME ZONE $5)::date BETWEEN $1 AND $2) AS activities,
+       (SELECT count(*) FROM promises x WHERE x.logged_by = c.user_id AND (x.created_at AT TIME ZONE $5)::date BETWEEN $1 AND $2) AS promises_obtained,
        (SELECT count(*) FROM promises x WHERE x.logged_by = c.user_id AND x.promised_date BETWEEN $1 AND $2
           AND x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS promises_judged,
        (SELECT count(*) FROM promises x WHERE x.logged_by = c.user_id AND x.promised_date BETWEEN $1 AND $2
           AND x.status = 'KEPT') AS promises_kept,
-       coalesce((SELECT sum(r.amount) FROM receivable_items r JOIN customers k ON k.id = r.customer_id
-                 WHERE k.collector_id = c.user_id AND r.currency = $3 AND r.due_date < $1), 0) AS overdue_start,
-       coalesce((SELECT sum(r.amount) FROM receivable_items r JOIN customers k ON k.id = r.customer_id
-                 WHERE k.collector_id = c.user_id AND r.currency = $3 AND r.due_date < $2), 0) AS overdue_end,
        (SELECT sum(g.amount) FROM collector_targets g WHERE g.user_id = c.user_id AND g.currency = $3
           AND g.month BETWEEN date_trunc('month', $1::date) AND $2) AS target
 FROM collectors c
@@ -137,34 +167,6 @@ struct RuleRow {
     active: bool,
 }
 
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum IncentiveKind {
-    /// `rate` percent of what is collected above the period's target.
-    PercentAboveTarget,
-    /// `amount` for each promise kept in full.
-    PerKeptPromise,
-    /// `rate` percent of everything collected.
-    PercentOfCollected,
-}
-
-impl IncentiveKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            IncentiveKind::PercentAboveTarget => "PERCENT_ABOVE_TARGET",
-            IncentiveKind::PerKeptPromise => "PER_KEPT_PROMISE",
-            IncentiveKind::PercentOfCollected => "PERCENT_OF_COLLECTED",
-        }
-    }
-
-    fn parse(text: &str) -> Self {
-        match text {
-            "PER_KEPT_PROMISE" => IncentiveKind::PerKeptPromise,
-            "PERCENT_OF_COLLECTED" => IncentiveKind::PercentOfCollected,
-            _ => IncentiveKind::PercentAboveTarget,
-        }
-    }
-}
-
 #[derive(SimpleObject, Clone)]
 pub struct IncentiveRule {
     pub id: ID,
@@ -183,7 +185,7 @@ impl From<RuleRow> for IncentiveRule {
         IncentiveRule {
             id: ID(row.id.to_string()),
             name: row.name,
-            kind: IncentiveKind::parse(&row.kind),
+            kind: IncentiveKind::parse(&row.kind).unwrap_or(IncentiveKind::PercentAboveTarget),
             rate: row.rate.map(|r| r.normalize().to_string()),
             amount: row.amount.map(|a| Money::new(a, &row.currency)),
             currency: row.currency,
@@ -192,17 +194,12 @@ impl From<RuleRow> for IncentiveRule {
     }
 }
 
-/// The incentive a rule pays for a collector's period.
-fn incentive(rule: &RuleRow, collected: Decimal, target: Option<Decimal>, kept: i64) -> Decimal {
-    let percent = |base: Decimal| base * rule.rate.unwrap_or_default() / Decimal::ONE_HUNDRED;
-    match IncentiveKind::parse(&rule.kind) {
-        IncentiveKind::PercentAboveTarget => {
-            percent((collected - target.unwrap_or(collected)).max(Decimal::ZERO))
-        }
-        IncentiveKind::PerKeptPromise => rule.amount.unwrap_or_default() * Decimal::from(kept),
-        IncentiveKind::PercentOfCollected => percent(collected),
-    }
-    .round_dp(2)
+fn domain_rule(rule: &RuleRow) -> Option<incentive::IncentiveRule> {
+    Some(incentive::IncentiveRule {
+        kind: IncentiveKind::parse(&rule.kind)?,
+        rate: rule.rate.unwrap_or_default(),
+        amount: rule.amount.unwrap_or_default(),
+    })
 }
 
 fn ratio(numerator: i64, denominator: i64) -> Option<String> {
@@ -239,10 +236,7 @@ pub async fn staff_performance(
     )?;
     let code = currency.code().to_owned();
     let tx = TenantTx::begin(db, tenant).await?;
-    let window = crate::invoices::store::setting(&*tx, "performance.attribution_days")
-        .await?
-        .and_then(|value| value.as_i64())
-        .unwrap_or(14);
+    let window = super::settings::attribution_days(&*tx).await?;
     let rows = Row::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         PERFORMANCE,
@@ -251,15 +245,46 @@ pub async fn staff_performance(
             to.0.into(),
             code.clone().into(),
             window.into(),
+            calendar.time_zone.clone().into(),
         ],
     ))
     .all(&*tx)
     .await?;
+    let portfolio = |as_of: chrono::NaiveDate| {
+        PortfolioRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "{} SELECT c.collector_id AS user_id, coalesce(sum(t.amount), 0) AS total,
+                        coalesce(sum(t.amount) FILTER (WHERE t.ref_date >= $1::date), 0) AS current,
+                        coalesce(sum(t.amount) FILTER (WHERE t.ref_date < $1::date), 0) AS overdue
+                 FROM items t JOIN customers c ON c.id = t.customer_id
+                 WHERE c.collector_id IS NOT NULL GROUP BY c.collector_id",
+                super::aging::ITEMS_AS_OF
+            ),
+            [
+                as_of.into(),
+                code.clone().into(),
+                true.into(),
+                calendar.time_zone.clone().into(),
+            ],
+        ))
+        .all(&*tx)
+    };
+    let start = portfolio(from.0 - chrono::Days::new(1)).await?;
+    let end = portfolio(to.0).await?;
+    let sales = SalesRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        PORTFOLIO_SALES,
+        [from.0.into(), to.0.into(), code.clone().into()],
+    ))
+    .all(&*tx)
+    .await?;
+    let months = kpi::months_in_period(from.0, to.0);
     let channels = ChannelRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT logged_by AS user_id, channel, count(*) AS count FROM collection_activities
-         WHERE logged_by IS NOT NULL AND occurred_at::date BETWEEN $1 AND $2 GROUP BY logged_by, channel ORDER BY channel",
-        [from.0.into(), to.0.into()],
+         WHERE logged_by IS NOT NULL AND (occurred_at AT TIME ZONE $3)::date BETWEEN $1 AND $2 GROUP BY logged_by, channel ORDER BY channel",
+        [from.0.into(), to.0.into(), calendar.time_zone.clone().into()],
     ))
     .all(&*tx)
     .await?;
@@ -284,10 +309,29 @@ pub async fn staff_performance(
         .filter_map(|row| {
             // Former members keep their history but leave the board.
             let name = names.iter().find(|n| n.id == row.user_id)?.name.clone();
+            let period = PeriodResult {
+                collected: row.collected,
+                target: row.target,
+                promises_kept: row.promises_kept,
+            };
             let earned: Decimal = rules
                 .iter()
-                .map(|rule| incentive(rule, row.collected, row.target, row.promises_kept))
+                .filter_map(domain_rule)
+                .map(|rule| incentive::earned(&rule, &period))
                 .sum();
+            let at = |rows: &[PortfolioRow]| {
+                rows.iter()
+                    .find(|p| p.user_id == row.user_id)
+                    .map_or((Decimal::ZERO, Decimal::ZERO, Decimal::ZERO), |p| {
+                        (p.total, p.current, p.overdue)
+                    })
+            };
+            let (start_total, _, start_overdue) = at(&start);
+            let (end_total, end_current, end_overdue) = at(&end);
+            let credit_sales = sales
+                .iter()
+                .find(|s| s.user_id == row.user_id)
+                .map_or(Decimal::ZERO, |s| s.sales);
             Some(CollectorPerformance {
                 rank: 0,
                 user_id: ID(row.user_id.to_string()),
@@ -311,13 +355,13 @@ pub async fn staff_performance(
                             .map(|d| d.round_dp(1).normalize().to_string())
                     })
                     .flatten(),
-                portfolio_overdue_start: Money::new(row.overdue_start, &code),
-                portfolio_overdue_end: Money::new(row.overdue_end, &code),
+                portfolio_overdue_start: Money::new(start_overdue, &code),
+                portfolio_overdue_end: Money::new(end_overdue, &code),
+                portfolio_cei: kpi::cei(start_total, credit_sales, months, end_total, end_current)
+                    .map(|cei| cei.normalize().to_string()),
                 target: row.target.map(|t| Money::new(t, &code)),
-                attainment: row
-                    .target
-                    .filter(|t| !t.is_zero())
-                    .map(|t| (row.collected / t).round_dp(4).normalize().to_string()),
+                attainment: incentive::attainment(row.collected, row.target)
+                    .map(|a| a.normalize().to_string()),
                 incentive: Money::new(earned, &code),
             })
         })

@@ -15,7 +15,7 @@ use domain::TenantId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 /// Invoices at least this large (in their currency) raise an alert when they fall overdue,
-/// unless the company sets `alerts.large_invoice_amount`.
+/// unless the company sets another (`updateAnalyticsSettings`).
 pub const DEFAULT_LARGE_INVOICE: i64 = 100_000;
 
 const OPEN_BALANCE: &str =
@@ -29,10 +29,7 @@ pub async fn detect(
 ) -> Result<u64, AppError> {
     let time_zone = db::tenant_calendar(db, tenant).await?.time_zone;
     let tx = TenantTx::begin(db, tenant).await?;
-    let large = crate::invoices::store::setting(&*tx, "alerts.large_invoice_amount")
-        .await?
-        .and_then(|value| value.as_i64())
-        .unwrap_or(DEFAULT_LARGE_INVOICE);
+    let large = super::settings::large_invoice_amount(&*tx).await?;
     let over_limit = format!(
         "SELECT c.id FROM customers c
          WHERE c.archived_at IS NULL AND c.credit_limit IS NOT NULL AND {OPEN_BALANCE} > c.credit_limit"

@@ -522,7 +522,8 @@ async fn staff_performance_attributes_collections_and_computes_targets_and_incen
     assert_eq!(bad["errors"][0]["extensions"]["field"], "input.rate");
     let from = now.with_day0(0).unwrap_or(now);
     let board = ok(&app, &owner, "query($from: Date!, $to: Date!) { staffPerformance(from: $from, to: $to) { collectors {
-        rank name collected { amount } activities activitiesByChannel { channel count } target { amount } attainment incentive { amount } } } }",
+        rank name collected { amount } activities activitiesByChannel { channel count } target { amount } attainment incentive { amount }
+        portfolioOverdueEnd { amount } portfolioCei } } }",
         json!({ "from": from.to_string(), "to": now.to_string() }), "staffPerformance").await;
     let line = board["collectors"]
         .as_array()
@@ -540,8 +541,82 @@ async fn staff_performance_attributes_collections_and_computes_targets_and_incen
         line["incentive"]["amount"], "100.00",
         "10% of the 1,000 above target"
     );
+    // The portfolio: 5,000 owed before the period, 2,000 of it still owed and overdue at the
+    // end, nothing new sold: CEI = (5,000 - 2,000) / (5,000 - 0) = 60%.
+    assert_eq!(line["portfolioOverdueEnd"]["amount"], "2000.00", "{line}");
+    assert_eq!(line["portfolioCei"], "60", "{line}");
     // A collector sees only their own line.
     let own = ok(&app, &collector, "query($from: Date!, $to: Date!) { staffPerformance(from: $from, to: $to) { collectors { name } } }",
         json!({ "from": from.to_string(), "to": now.to_string() }), "staffPerformance").await;
     assert_eq!(own["collectors"].as_array().unwrap().len(), 1);
+
+    // The company's analytics settings: checked, for those who manage settings, and in force.
+    const SETTINGS: &str =
+        "mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) {
+        settings { agingBucketEdges attributionDays largeInvoiceAmount } } }";
+    let wrong = app
+        .graphql_as(
+            &owner.access_token,
+            SETTINGS,
+            json!({ "input": { "agingBucketEdges": [30, 20, 90] } }),
+        )
+        .await;
+    assert_eq!(
+        wrong["errors"][0]["extensions"]["field"], "input.agingBucketEdges",
+        "{wrong}"
+    );
+    let wrong = app
+        .graphql_as(
+            &owner.access_token,
+            SETTINGS,
+            json!({ "input": { "attributionDays": 7, "largeInvoiceAmount": "-5" } }),
+        )
+        .await;
+    assert_eq!(
+        wrong["errors"][0]["extensions"]["field"], "input.largeInvoiceAmount",
+        "{wrong}"
+    );
+    let denied = app
+        .graphql_as(
+            &collector.access_token,
+            SETTINGS,
+            json!({ "input": { "attributionDays": 3 } }),
+        )
+        .await;
+    assert_eq!(error_codes(&denied), ["FORBIDDEN"]);
+    let unchanged = ok(
+        &app,
+        &owner,
+        "{ analyticsSettings { agingBucketEdges attributionDays largeInvoiceAmount } }",
+        json!({}),
+        "analyticsSettings",
+    )
+    .await;
+    assert_eq!(
+        unchanged,
+        json!({ "agingBucketEdges": [30, 60, 90], "attributionDays": 14, "largeInvoiceAmount": "100000" })
+    );
+    let saved = ok(&app, &owner, SETTINGS,
+        json!({ "input": { "agingBucketEdges": [15, 45, 75], "attributionDays": 7, "largeInvoiceAmount": "2500.50" } }),
+        "updateAnalyticsSettings").await;
+    assert_eq!(
+        saved["settings"],
+        json!({ "agingBucketEdges": [15, 45, 75], "attributionDays": 7, "largeInvoiceAmount": "2500.5" })
+    );
+    let aging = ok(
+        &app,
+        &owner,
+        "{ agingReport { bucketEdges totals { d1To30 { amount } } } }",
+        json!({}),
+        "agingReport",
+    )
+    .await;
+    assert_eq!(aging["bucketEdges"], json!([15, 45, 75]));
+    assert_eq!(
+        aging["totals"]["d1To30"]["amount"], "2000.00",
+        "10 days overdue is in 1-15"
+    );
+    let board = ok(&app, &owner, "query($from: Date!, $to: Date!) { staffPerformance(from: $from, to: $to) { attributionDays } }",
+        json!({ "from": from.to_string(), "to": now.to_string() }), "staffPerformance").await;
+    assert_eq!(board["attributionDays"], 7);
 }

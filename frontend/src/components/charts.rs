@@ -64,6 +64,7 @@ pub fn StackedBar(
                 width="100%"
                 height="28"
                 role="img"
+                tabindex="0"
                 aria-label=move || format!("{}: {}", title.get(), summary())
             >
                 <rect class="bar-track" x="0" y="0" width="100%" height="28"></rect>
@@ -158,7 +159,7 @@ pub fn LineChart(
     view! {
         <figure class="line-chart">
             <figcaption>{move || title.get()}</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="line-chart-svg" role="img"
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="line-chart-svg" role="img" tabindex="0"
                 aria-label=move || format!("{}: {}", title.get(), summary())>
                 <line class="chart-axis" x1="0" y1=HEIGHT - PAD x2=WIDTH y2=HEIGHT - PAD></line>
                 {lines}

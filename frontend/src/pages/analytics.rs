@@ -6,8 +6,9 @@
 use super::access::RequirePermission;
 use super::customers::show;
 use crate::api::{
-    self, AgingDrillDown, AgingReportQuery, CreditRatingQuery, Dashboard, OverrideCreditRating,
-    SaveIncentiveRule, SetCollectorTarget, StaffPerformanceQuery, WorklistCount,
+    self, AgingDrillDown, AgingReportQuery, AnalyticsSettingsQuery, CreditRatingQuery, Dashboard,
+    OverrideCreditRating, SaveIncentiveRule, SetCollectorTarget, StaffPerformanceQuery,
+    UpdateAnalyticsSettings, WorklistCount,
 };
 use crate::components::{
     Button, LineChart, Segment, SelectField, Series, StackedBar, TextField, ToastKind, use_toasts,
@@ -155,7 +156,17 @@ fn DashboardView() -> impl IntoView {
                         </div>
                         <div class="dashboard-grid">
                             <div class="panel">
-                                <StackedBar title=Signal::derive(move || text(Msg::AgingByBucket).to_owned()) segments=Signal::derive(move || segments.clone())/>
+                                <StackedBar title=Signal::derive(move || text(Msg::AgingByBucket).to_owned()) segments=Signal::derive({ let s = segments.clone(); move || s.clone() })/>
+                                <details>
+                                    <summary>{move || text(Msg::ShowTable)}</summary>
+                                    <table class="data-table">
+                                        <tbody>
+                                            {segments.iter().map(|segment| view! {
+                                                <tr><th scope="row">{segment.label}</th><td class="num">{segment.shown.clone()}</td></tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </details>
                             </div>
                             <div class="panel">
                                 <LineChart title=Signal::derive(move || text(Msg::DsoCeiTrend).to_owned()) labels=Signal::derive({ let m = months.clone(); move || m.clone() }) series=Signal::derive(move || series.clone())/>
@@ -212,6 +223,7 @@ type AgingRow = api::aging_report_query::AgingReportQueryAgingReportRows;
 
 #[component]
 fn AgingView() -> impl IntoView {
+    let session = use_session();
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
@@ -358,6 +370,9 @@ fn AgingView() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageSettings))>
+                <AnalyticsSettingsPanel/>
+            </Show>
             {move || cell.get().map(|(_, bucket, label)| view! {
                 <div class="panel drill-down" data-testid="aging-drill-down">
                     <h2>{move || text(Msg::DrillDown)}": "{label.clone()}" · "{bucket}</h2>
@@ -646,22 +661,30 @@ fn PerformanceView() -> impl IntoView {
                                 <th scope="col">{move || text(Msg::Activities)}</th>
                                 <th scope="col">{move || text(Msg::PromisesObtained)}</th>
                                 <th scope="col">{move || text(Msg::KpiPromiseKept)}</th>
+                                <th scope="col">{move || text(Msg::DaysToCollect)}</th>
+                                <th scope="col">{move || text(Msg::PortfolioCei)}</th>
+                                <th scope="col">{move || text(Msg::PortfolioOverdue)}</th>
                                 <th scope="col">{move || text(Msg::Incentive)}</th>
                             </tr></thead>
                             <tbody>
-                                {d.staff_performance.collectors.into_iter().map(|c| view! {
+                                {d.staff_performance.collectors.into_iter().map(|c| {
+                                    let channels = c.activities_by_channel.iter().map(|ch| format!("{} {}", ch.channel, ch.count)).collect::<Vec<_>>().join(", ");
+                                    view! {
                                     <tr data-testid="leaderboard-row">
                                         <td class="num">{c.rank}</td>
                                         <td>{c.name.clone()}</td>
                                         <td class="num">{show(l, &c.collected.amount, &c.collected.currency)}</td>
                                         <td class="num">{c.target.as_ref().map(|t| show(l, &t.amount, &t.currency)).unwrap_or_else(|| "—".into())}</td>
                                         <td class="num">{percent(&c.attainment)}</td>
-                                        <td class="num">{c.activities}</td>
+                                        <td class="num">{c.activities}<br/><span class="muted small" data-testid="activity-channels">{channels}</span></td>
                                         <td class="num">{c.promises_obtained}</td>
                                         <td class="num">{percent(&c.promise_kept_rate)}</td>
+                                        <td class="num">{plain(&c.average_days_to_collect)}</td>
+                                        <td class="num">{c.portfolio_cei.clone().map(|v| format!("{v}%")).unwrap_or_else(|| "—".into())}</td>
+                                        <td class="num">{show(l, &c.portfolio_overdue_start.amount, &c.portfolio_overdue_start.currency)}" → "{show(l, &c.portfolio_overdue_end.amount, &c.portfolio_overdue_end.currency)}</td>
                                         <td class="num">{show(l, &c.incentive.amount, &c.incentive.currency)}</td>
                                     </tr>
-                                }).collect_view()}
+                                }}).collect_view()}
                             </tbody>
                         </table>
                         <div class="panel">
@@ -691,5 +714,67 @@ fn PerformanceView() -> impl IntoView {
                 </form>
             </Show>
         </section>
+    }
+}
+
+/// The company's analytics settings (bucket edges, attribution window, large-invoice alert),
+/// for those who manage settings.
+#[component]
+fn AnalyticsSettingsPanel() -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let toasts = use_toasts();
+    let edges = RwSignal::new(String::new());
+    let days = RwSignal::new(String::new());
+    let large = RwSignal::new(String::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(data) =
+            api::run::<AnalyticsSettingsQuery>(api::analytics_settings_query::Variables {}).await
+        {
+            let s = data.analytics_settings;
+            edges.set(
+                s.aging_bucket_edges
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            days.set(s.attribution_days.to_string());
+            large.set(s.large_invoice_amount);
+        }
+    });
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        // Anything that is not a whole number goes to the server as-is, which names the field.
+        let parsed: Vec<i64> = edges
+            .get_untracked()
+            .split([',', ' ', '，'])
+            .filter(|part| !part.is_empty())
+            .map(|part| part.trim().parse::<i64>().unwrap_or(-1))
+            .collect();
+        let input = api::update_analytics_settings::AnalyticsSettingsInput {
+            aging_bucket_edges: Some(parsed),
+            attribution_days: days.get_untracked().trim().parse::<i64>().ok(),
+            large_invoice_amount: Some(large.get_untracked()),
+        };
+        leptos::task::spawn_local(async move {
+            match api::run::<UpdateAnalyticsSettings>(api::update_analytics_settings::Variables {
+                input,
+            })
+            .await
+            {
+                Ok(_) => toasts.push(ToastKind::Success, text(Msg::SettingsSaved)),
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
+    view! {
+        <form class="panel form-grid no-print" on:submit=save data-testid="analytics-settings">
+            <h2>{move || text(Msg::AnalyticsSettingsTitle)}</h2>
+            <TextField name="bucket-edges" label=Signal::derive(move || text(Msg::BucketEdgesLabel)) value=edges/>
+            <TextField name="attribution-days" label=Signal::derive(move || text(Msg::AttributionDaysLabel)) value=days input_type="number"/>
+            <TextField name="large-invoice" label=Signal::derive(move || text(Msg::LargeInvoiceLabel)) value=large/>
+            <div class="form-actions"><button type="submit" class="button button-primary" data-testid="save-analytics-settings">{move || text(Msg::Save)}</button></div>
+        </form>
     }
 }

@@ -450,7 +450,10 @@ fn TemplateEditor(policy_id: String, manages: Signal<bool>) -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    // Load the chosen template into the fields (the first one at the start).
+    // Load the chosen template into the fields (the first one at the start), once per choice:
+    // a reload of the list (after a save) or a late answer never overwrites what the admin is
+    // typing. The body stays read-only until its template is in.
+    let loaded = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let Some(data) = templates_data.get().flatten() else {
             return;
@@ -462,11 +465,16 @@ fn TemplateEditor(policy_id: String, manages: Signal<bool>) -> impl IntoView {
             .find(|t| format!("{}|{}", t.step_offset, t.locale) == key)
             .or_else(|| data.email_templates.first());
         if let Some(t) = chosen {
-            if key.is_empty() {
-                choice.set(format!("{}|{}", t.step_offset, t.locale));
+            let chosen_key = format!("{}|{}", t.step_offset, t.locale);
+            if loaded.get_untracked().as_deref() == Some(chosen_key.as_str()) {
+                return;
             }
             subject.set(t.subject.clone());
             body.set(t.body.clone());
+            loaded.set(Some(chosen_key.clone()));
+            if key != chosen_key {
+                choice.set(chosen_key);
+            }
         }
     });
     let parts = move || {
@@ -506,6 +514,10 @@ fn TemplateEditor(policy_id: String, manages: Signal<bool>) -> impl IntoView {
                 {
                     Ok(_) => {
                         toasts.push(ToastKind::Success, text(Msg::TemplateSaved));
+                        if reset {
+                            // Back to Duely's text: the fields take it from the reloaded list.
+                            loaded.set(None);
+                        }
                         reload.update(|n| *n += 1);
                     }
                     Err(api::ApiError::Api { message, field, .. }) => {
@@ -533,7 +545,7 @@ fn TemplateEditor(policy_id: String, manages: Signal<bool>) -> impl IntoView {
                     <TextField name="template-subject" label=Signal::derive(move || text(Msg::Subject)) value=subject/>
                     <div class="field">
                         <label for="template-body">{move || text(Msg::Body)}</label>
-                        <textarea id="template-body" name="template-body" rows="12" prop:value=move || body.get() on:input=move |e| body.set(event_target_value(&e))></textarea>
+                        <textarea id="template-body" name="template-body" rows="12" prop:disabled=move || loaded.get().is_none() prop:value=move || body.get() on:input=move |e| body.set(event_target_value(&e))></textarea>
                         <p class="field-hint">{move || text(Msg::Variables)}": "{templates::VARIABLES.iter().map(|(name, _)| format!("{{{{{name}}}}}")).collect::<Vec<_>>().join(" ")}</p>
                     </div>
                     <Show when=move || manages.get()>
