@@ -245,6 +245,83 @@ async fn main() {
         );
     }
 
+    // The plans behind the reports: which indexes they use, and whether anything spilled to
+    // disk (a sort or hash that outgrew work_mem shows "Disk" or "external").
+    let calendar = db::tenant_calendar(&pool, tenant).await.unwrap();
+    let reports = [
+        (
+            "aging items as of today",
+            format!(
+                "{} SELECT count(*), sum(amount) FROM items",
+                duely_backend::analytics::aging::ITEMS_AS_OF
+            ),
+            vec![
+                calendar.today.into(),
+                calendar.base_currency.clone().into(),
+                true.into(),
+                calendar.time_zone.clone().into(),
+            ],
+        ),
+        (
+            "aging by customer, largest first",
+            format!(
+                "{} SELECT t.customer_id, sum(t.amount) AS total FROM items t GROUP BY t.customer_id ORDER BY total DESC",
+                duely_backend::analytics::aging::ITEMS_AS_OF
+            ),
+            vec![
+                calendar.today.into(),
+                calendar.base_currency.clone().into(),
+                true.into(),
+                calendar.time_zone.clone().into(),
+            ],
+        ),
+    ];
+    for (label, sql, values) in reports {
+        let tx = db::TenantTx::begin(&pool, tenant).await.unwrap();
+        let plan: Vec<String> = tx
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"),
+                values,
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get::<String>("", "QUERY PLAN").unwrap())
+            .collect();
+        tx.commit().await.unwrap();
+        let spilled: Vec<&String> = plan
+            .iter()
+            .filter(|line| line.contains("Disk") || line.contains("external"))
+            .collect();
+        let mut indexes: Vec<String> = plan
+            .iter()
+            .filter_map(|line| line.split(" using ").nth(1))
+            .filter_map(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+            .collect();
+        indexes.sort();
+        indexes.dedup();
+        let time = plan
+            .iter()
+            .find(|line| line.starts_with("Execution Time"))
+            .cloned()
+            .unwrap_or_default();
+        println!(
+            "\nplan: {label}: {time}; indexes: {}; spilled to disk: {}",
+            if indexes.is_empty() {
+                "none".to_owned()
+            } else {
+                indexes.join(", ")
+            },
+            if spilled.is_empty() {
+                "no".to_owned()
+            } else {
+                format!("{spilled:?}")
+            }
+        );
+    }
+
     let _ = stop_tx.send(());
     let _ = server_task.await;
     pool.close().await.unwrap();

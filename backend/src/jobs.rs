@@ -108,11 +108,13 @@ impl Registry {
         let mut registry = Registry::default();
         registry.register(
             crate::collections::run::JOB_KIND,
-            crate::collections::run::DunningRun { links },
+            crate::collections::run::DunningRun {
+                links: links.clone(),
+            },
         );
         registry.register(
             crate::analytics::kpis::SNAPSHOT_JOB,
-            crate::analytics::kpis::Snapshot,
+            crate::analytics::kpis::Snapshot { links },
         );
         // 22:00 UTC: 6:00 in China, after its day closed: yesterday's KPI snapshot, ratings and
         // the risk scan, before anyone starts work.

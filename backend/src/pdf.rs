@@ -126,6 +126,102 @@ pub fn number_pages(pages: &mut [String], label: &str) {
     }
 }
 
+/// A column of a table: its heading, its width in points, and whether it holds amounts
+/// (right-aligned).
+pub struct Column<'a> {
+    pub heading: &'a str,
+    pub width: f32,
+    pub amount: bool,
+}
+
+/// A titled table for a document with several (an activity log, then the promises).
+pub struct Section<'a> {
+    pub heading: &'a str,
+    pub columns: Vec<Column<'a>>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// `value` cut to fit `width` at `size`, with an ellipsis when cut.
+fn fit(value: &str, width: f32, size: f32) -> String {
+    if helvetica_width(value, size) <= width {
+        return value.to_owned();
+    }
+    let mut out = String::new();
+    for c in value.chars() {
+        if helvetica_width(&out, size) + helvetica_width(&format!("{c}..."), size) > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push_str("...");
+    out
+}
+
+/// A document of tables on A4 pages: a title, a line under it, then each section with its
+/// headings repeated on every page it runs onto. Cells too long for their column are cut.
+pub fn tables(title: &str, subtitle: &str, sections: &[Section<'_>], page_label: &str) -> Vec<u8> {
+    const SIZE: f32 = 7.5;
+    let mut pages: Vec<String> = Vec::new();
+    let mut page = String::new();
+    let mut y = PAGE_HEIGHT - MARGIN;
+    text(&mut page, MARGIN, y - 10.0, 15.0, true, title);
+    text(&mut page, MARGIN, y - 28.0, 10.0, false, subtitle);
+    y -= 50.0;
+    for section in sections {
+        let header = |page: &mut String, y: f32| {
+            let mut x = MARGIN;
+            for column in &section.columns {
+                let heading = fit(column.heading, column.width - 4.0, SIZE);
+                if column.amount {
+                    right(page, x + column.width - 4.0, y, SIZE, true, &heading);
+                } else {
+                    text(page, x, y, SIZE, true, &heading);
+                }
+                x += column.width;
+            }
+            rule(page, y - 4.0);
+        };
+        if y < MARGIN + 80.0 {
+            pages.push(std::mem::take(&mut page));
+            y = PAGE_HEIGHT - MARGIN;
+        }
+        text(&mut page, MARGIN, y, 11.0, true, section.heading);
+        y -= ROW * 1.3;
+        header(&mut page, y);
+        y -= ROW * 1.1;
+        for row in &section.rows {
+            if y < MARGIN + 30.0 {
+                pages.push(std::mem::take(&mut page));
+                y = PAGE_HEIGHT - MARGIN;
+                header(&mut page, y);
+                y -= ROW * 1.1;
+            }
+            let mut x = MARGIN;
+            for (cell, column) in row.iter().zip(&section.columns) {
+                let shown = fit(cell, column.width - 4.0, SIZE);
+                if column.amount {
+                    right(
+                        &mut page,
+                        x + column.width - 4.0,
+                        y,
+                        SIZE,
+                        false,
+                        &amount(&shown),
+                    );
+                } else {
+                    text(&mut page, x, y, SIZE, false, &shown);
+                }
+                x += column.width;
+            }
+            y -= ROW * 0.9;
+        }
+        y -= ROW;
+    }
+    pages.push(page);
+    number_pages(&mut pages, page_label);
+    assemble(&pages)
+}
+
 /// The PDF file around the page contents: catalog, fonts, pages, cross-reference table.
 pub fn assemble(pages: &[String]) -> Vec<u8> {
     let mut objects: Vec<String> = Vec::new();
@@ -196,6 +292,47 @@ pub fn assemble(pages: &[String]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_cells_are_cut_to_their_column_and_tables_run_onto_more_pages() {
+        let cut = fit(
+            "A very long note about the customer's payment habits",
+            60.0,
+            7.5,
+        );
+        assert!(
+            cut.ends_with("...") && helvetica_width(&cut, 7.5) <= 60.0,
+            "{cut}"
+        );
+        assert_eq!(fit("short", 60.0, 7.5), "short");
+        let rows: Vec<Vec<String>> = (0..120)
+            .map(|n| vec![format!("2026-01-{:02}", n % 28 + 1), format!("{n}.00")])
+            .collect();
+        let pdf = String::from_utf8(tables(
+            "Log",
+            "Acme",
+            &[Section {
+                heading: "Activities",
+                columns: vec![
+                    Column {
+                        heading: "Date",
+                        width: 80.0,
+                        amount: false,
+                    },
+                    Column {
+                        heading: "Amount",
+                        width: 80.0,
+                        amount: true,
+                    },
+                ],
+                rows,
+            }],
+            "Page",
+        ))
+        .unwrap();
+        assert!(pdf.contains("/Count 3"), "120 rows take three pages");
+        assert!(pdf.contains("(Page 3 / 3)"));
+    }
 
     #[test]
     fn amounts_group_thousands() {

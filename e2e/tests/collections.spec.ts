@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { APIRequestContext, expect, test } from "@playwright/test";
 
 const password = "receivables-on-time";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
@@ -70,4 +70,66 @@ test("a finance lead sees the default ladder, adds one, and previews a run", asy
 
   await page.getByTestId("run-preview").click();
   await expect(page.getByTestId("preview-empty")).toBeVisible();
+});
+
+async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
+  const response = await request.post("/graphql", {
+    data: { query, variables },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  expect(response.ok()).toBeTruthy();
+  const body = await response.json();
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data;
+}
+
+test("a visit is logged against an invoice, dunning is paused and resumed, and the customer gets its own ladder", async ({ page, request }) => {
+  const owner = `visit.${stamp()}@e2e.example`;
+  const token = (await graphql(request,
+    `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`,
+    { input: { companyName: "Xiamen Tiles", name: "Lin Fang", email: owner, password } })).signUp.accessToken;
+  const customerId = (await graphql(request,
+    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
+    { input: { name: "Zhangzhou Builders", code: "ZZ-1" } }, token)).createCustomer.customer.id;
+  const number = (await graphql(request,
+    `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { number } } }`,
+    { input: { customerId, issue: true, lines: [{ description: "Tiles", quantity: "3", unitPrice: "900" }] } },
+    token)).createInvoice.invoice.number;
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(owner);
+  await page.getByLabel("Password").fill(password);
+  await page.getByTestId("sign-in").click();
+  await page.goto(`/customers/${customerId}`);
+
+  // A visit: who was met, where, about which invoice.
+  const log = page.getByTestId("quick-log");
+  await log.getByLabel("Channel").selectOption("VISIT");
+  await log.getByLabel("Outcome").selectOption("CALLBACK_REQUESTED");
+  await log.getByLabel("Contact name").fill("Manager Wu");
+  await log.getByLabel("Location").fill("Site office, Longhai");
+  await log.getByTestId("log-invoices").getByLabel(new RegExp(number)).check();
+  await page.getByTestId("save-activity").click();
+  const row = page.getByTestId("activity-row");
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("Manager Wu");
+  await expect(row).toContainText("Site office, Longhai");
+  await expect(row).toContainText(number);
+
+  // Dunning paused until a day, with a reason; then resumed.
+  const dunning = page.getByTestId("dunning-controls");
+  const later = new Date(Date.now() + 20 * 86400_000).toISOString().slice(0, 10);
+  await dunning.getByLabel("Pause until").fill(later);
+  await dunning.getByLabel("Reason for the pause").fill("Waiting for the site audit");
+  await page.getByTestId("pause-dunning").click();
+  await expect(page.getByTestId("dunning-paused")).toContainText("Waiting for the site audit");
+  await page.getByTestId("resume-dunning").click();
+  await expect(page.getByTestId("dunning-paused")).toHaveCount(0);
+
+  // The customer's own ladder.
+  const assign = page.getByTestId("assign-ladder");
+  await expect(assign.getByText("(by segment or the default)")).toBeVisible();
+  await assign.getByRole("button", { name: "Assign ladder" }).click();
+  await expect(page.getByText("Ladder assigned.")).toBeVisible();
+  await expect(assign.getByText("(by segment or the default)")).toHaveCount(0);
 });

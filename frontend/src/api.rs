@@ -196,6 +196,9 @@ collections_operation!(RunDunningNow);
 collections_operation!(EmailTemplates);
 collections_operation!(SaveEmailTemplate);
 collections_operation!(WaiveFee);
+collections_operation!(DunningPolicyNames);
+collections_operation!(PauseDunning);
+collections_operation!(AssignDunningPolicy);
 
 macro_rules! analytics_operation {
     ($name:ident) => {

@@ -53,6 +53,8 @@ pub enum AlertKind {
     WorseningDaysToPay,
     LargeInvoiceOverdue,
     OverdueWhileOnHold,
+    /// A dunning ladder's "notify the team" step: the account wants a look from the team.
+    DunningReview,
 }
 
 impl AlertKind {
@@ -65,6 +67,7 @@ impl AlertKind {
             AlertKind::WorseningDaysToPay => "WORSENING_DAYS_TO_PAY",
             AlertKind::LargeInvoiceOverdue => "LARGE_INVOICE_OVERDUE",
             AlertKind::OverdueWhileOnHold => "OVERDUE_WHILE_ON_HOLD",
+            AlertKind::DunningReview => "DUNNING_REVIEW",
         }
     }
 
@@ -77,6 +80,7 @@ impl AlertKind {
             AlertKind::WorseningDaysToPay,
             AlertKind::LargeInvoiceOverdue,
             AlertKind::OverdueWhileOnHold,
+            AlertKind::DunningReview,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == text)

@@ -440,7 +440,9 @@ fn start_of_previous(day: NaiveDate) -> NaiveDate {
 
 /// The daily job: every active company's snapshot of yesterday (a complete day), each in its
 /// own time zone.
-pub struct Snapshot;
+pub struct Snapshot {
+    pub links: crate::startup::AppLinks,
+}
 
 #[async_trait::async_trait]
 impl JobHandler for Snapshot {
@@ -456,7 +458,7 @@ impl JobHandler for Snapshot {
         let mut failed = Vec::new();
         for row in tenants {
             let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "id")?);
-            if let Err(error) = daily_analytics(db, tenant).await {
+            if let Err(error) = daily_analytics(db, tenant, &self.links.public_url).await {
                 tracing::error!(%tenant, error = ?error, "daily analytics failed for a company");
                 failed.push(tenant.to_string());
             }
@@ -473,11 +475,16 @@ impl JobHandler for Snapshot {
     }
 }
 
-/// Yesterday's KPI snapshot, today's ratings and the risk scan of one company.
-async fn daily_analytics(db: &DatabaseConnection, tenant: TenantId) -> Result<(), AppError> {
+/// Yesterday's KPI snapshot, today's ratings, the risk scan and its digest, for one company.
+pub async fn daily_analytics(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    public_url: &str,
+) -> Result<(), AppError> {
     let today = db::tenant_calendar(db, tenant).await?.today;
     snapshot(db, tenant, today - Days::new(1)).await?;
     super::ratings::rate_all(db, tenant, today).await?;
     super::risk::detect(db, tenant, today).await?;
+    super::digest::send(db, tenant, public_url).await?;
     Ok(())
 }

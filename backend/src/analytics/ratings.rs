@@ -141,7 +141,9 @@ pub async fn rate_customers(
     ))
     .all(conn)
     .await?;
-    let mut stored = 0;
+    // What changed is written in two statements, whatever the number of customers.
+    let mut changed: Vec<serde_json::Value> = Vec::new();
+    let mut downgrades: Vec<(Uuid, Grade, Grade, Uuid)> = Vec::new();
     for row in rows {
         let rated = rating::rate(&behaviour(&row));
         let computed = rated.grade;
@@ -168,61 +170,68 @@ pub async fn rate_customers(
         };
         let (limit, terms) = rating::recommendation(computed, row.monthly_sales);
         let id = Uuid::now_v7();
-        conn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO credit_ratings (id, customer_id, score, grade, computed_grade, factors, recommended_limit,
-                                         recommended_terms, currency, computed_on, override_reason, overridden_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            [
-                id.into(),
-                row.customer_id.into(),
-                rated.score.into(),
-                grade.as_str().into(),
-                computed.as_str().into(),
-                serde_json::to_value(&rated.contributions)
-                    .map_err(anyhow::Error::from)?
-                    .into(),
-                limit.into(),
-                terms.into(),
-                row.currency.clone().into(),
-                today.into(),
-                override_reason.into(),
-                overridden_by.into(),
-            ],
-        ))
-        .await?;
-        conn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE customers SET risk_grade = $2, risk_score = $3 WHERE id = $1",
-            [
-                row.customer_id.into(),
-                grade.as_str().into(),
-                rated.score.into(),
-            ],
-        ))
-        .await?;
+        changed.push(serde_json::json!({
+            "id": id,
+            "customer_id": row.customer_id,
+            "score": rated.score,
+            "grade": grade.as_str(),
+            "computed_grade": computed.as_str(),
+            "factors": rated.contributions,
+            "recommended_limit": limit,
+            "recommended_terms": terms,
+            "currency": row.currency,
+            "override_reason": override_reason,
+            "overridden_by": overridden_by,
+        }));
         if let Some(before) = row.last_computed_grade.as_deref().and_then(Grade::parse)
             && computed > before
         {
-            super::alerts::raise(
-                conn,
-                row.customer_id,
-                super::alerts::AlertKind::RatingDowngrade,
-                &format!("RATING_DOWNGRADE:{id}"),
-                if computed >= Grade::D {
-                    super::alerts::AlertSeverity::High
-                } else {
-                    super::alerts::AlertSeverity::Medium
-                },
-                &format!(
-                    "Credit rating went down from {} to {}",
-                    before.as_str(),
-                    computed.as_str()
-                ),
-            )
-            .await?;
+            downgrades.push((row.customer_id, before, computed, id));
         }
-        stored += 1;
+    }
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    let stored = changed.len();
+    let changed = serde_json::Value::Array(changed);
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO credit_ratings (id, customer_id, score, grade, computed_grade, factors, recommended_limit,
+                                     recommended_terms, currency, computed_on, override_reason, overridden_by)
+         SELECT x.id, x.customer_id, x.score, x.grade, x.computed_grade, x.factors, x.recommended_limit,
+                x.recommended_terms, x.currency, $2, x.override_reason, x.overridden_by
+         FROM jsonb_to_recordset($1) AS x(id uuid, customer_id uuid, score numeric, grade text,
+              computed_grade text, factors jsonb, recommended_limit numeric, recommended_terms int,
+              currency text, override_reason text, overridden_by text)",
+        [changed.clone().into(), today.into()],
+    ))
+    .await?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE customers c SET risk_grade = x.grade, risk_score = x.score
+         FROM jsonb_to_recordset($1) AS x(customer_id uuid, grade text, score numeric)
+         WHERE c.id = x.customer_id",
+        [changed.into()],
+    ))
+    .await?;
+    for (customer, before, after, rating) in downgrades {
+        super::alerts::raise(
+            conn,
+            customer,
+            super::alerts::AlertKind::RatingDowngrade,
+            &format!("RATING_DOWNGRADE:{rating}"),
+            if after >= Grade::D {
+                super::alerts::AlertSeverity::High
+            } else {
+                super::alerts::AlertSeverity::Medium
+            },
+            &format!(
+                "Credit rating went down from {} to {}",
+                before.as_str(),
+                after.as_str()
+            ),
+        )
+        .await?;
     }
     Ok(stored)
 }

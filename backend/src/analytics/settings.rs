@@ -1,6 +1,6 @@
 //! The company's analytics settings: `analyticsSettings` and `updateAnalyticsSettings(input)`.
 //! Aging bucket edges, the days within which a contact earns a collector the payment that
-//! follows, and the size from which an overdue invoice raises an alert. Changing them needs
+//! follows, the size from which an overdue invoice raises an alert, and the daily digest. Changing them needs
 //! the settings permission and is audited with before and after.
 
 use crate::audit::{self, AuditEntry};
@@ -12,6 +12,9 @@ use domain::access::Permission;
 use domain::aging::AgingEdges;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+
+/// The setting that turns the daily email digest of risk alerts on.
+pub const DAILY_DIGEST: &str = "alerts.daily_digest";
 
 /// Attribution window when the company has set none.
 pub const DEFAULT_ATTRIBUTION_DAYS: i64 = 14;
@@ -26,6 +29,8 @@ pub struct AnalyticsSettings {
     pub attribution_days: i32,
     /// Invoices with at least this balance (in their currency) raise an alert when overdue.
     pub large_invoice_amount: String,
+    /// Email each member who works collections a daily digest of new risk alerts.
+    pub daily_digest: bool,
 }
 
 #[derive(InputObject)]
@@ -36,6 +41,7 @@ pub struct AnalyticsSettingsInput {
     pub attribution_days: Option<i32>,
     /// A decimal amount above zero.
     pub large_invoice_amount: Option<String>,
+    pub daily_digest: Option<bool>,
 }
 
 pub async fn attribution_days(conn: &impl ConnectionTrait) -> Result<i64, AppError> {
@@ -70,6 +76,10 @@ async fn read(conn: &impl ConnectionTrait) -> Result<AnalyticsSettings, AppError
             .collect(),
         attribution_days: attribution_days(conn).await? as i32,
         large_invoice_amount: large_invoice_amount(conn).await?.normalize().to_string(),
+        daily_digest: crate::invoices::store::setting(conn, DAILY_DIGEST)
+            .await?
+            .and_then(|value| value.as_bool())
+            .unwrap_or(false),
     })
 }
 
@@ -149,6 +159,9 @@ pub async fn update_settings(
             "alerts.large_invoice_amount",
             serde_json::json!(amount.normalize().to_string()),
         ));
+    }
+    if let Some(digest) = input.daily_digest {
+        changes.push((DAILY_DIGEST, serde_json::json!(digest)));
     }
     for (key, value) in changes {
         tx.execute_raw(Statement::from_sql_and_values(

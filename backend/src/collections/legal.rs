@@ -696,9 +696,18 @@ pub async fn evidence_pack(
             case.closed_on.map(|d| d.0.to_string()).unwrap_or_default(),
         ],
     ]);
+    let log_pdf = collection_log_pdf(
+        &case.customer.name,
+        &case.customer.code,
+        &calendar.name,
+        locale,
+        &activities[1..],
+        &promises[1..],
+    );
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("case.csv", case_summary.into_bytes()),
         ("statement.pdf", pdf),
+        ("collection-log.pdf", log_pdf),
         ("statement.csv", statement_csv.into_bytes()),
         ("invoices.csv", crate::csv::write(&invoices).into_bytes()),
         (
@@ -724,4 +733,82 @@ pub async fn evidence_pack(
         format!("evidence-{}-{}.zip", customer.code, calendar.today),
         bytes,
     ))
+}
+
+/// The activity log and the promises to pay as a printable PDF, for the evidence pack: the
+/// same rows as its CSV files (without their header rows), newest last.
+fn collection_log_pdf(
+    customer: &str,
+    code: &str,
+    company: &str,
+    locale: domain::Locale,
+    activities: &[Vec<String>],
+    promises: &[Vec<String>],
+) -> Vec<u8> {
+    use crate::pdf::{Column, Section, tables};
+    let zh = locale == domain::Locale::ZhCn;
+    let pick = |zh_text: &'static str, en_text: &'static str| if zh { zh_text } else { en_text };
+    let column = |heading, width, amount| Column {
+        heading,
+        width,
+        amount,
+    };
+    // Activities: when, channel, outcome, contact, location, note, logged by, invoices.
+    let activity_rows: Vec<Vec<String>> = activities
+        .iter()
+        .map(|row| {
+            let mut row = row.clone();
+            if let Some(when) = row.first_mut() {
+                // 2026-03-01T09:30:00+00:00 → 2026-03-01 09:30
+                *when = when.replace('T', " ").chars().take(16).collect();
+            }
+            row
+        })
+        .collect();
+    // Promises: made, date, amount, currency, status, paid, promised by, logged by.
+    let promise_rows: Vec<Vec<String>> = promises
+        .iter()
+        .map(|row| {
+            let mut row = row.clone();
+            if let Some(made) = row.first_mut() {
+                *made = made.chars().take(10).collect();
+            }
+            row
+        })
+        .collect();
+    tables(
+        pick("催收记录", "Collection log"),
+        &format!("{company} · {customer} ({code})"),
+        &[
+            Section {
+                heading: pick("催收活动", "Activities"),
+                columns: vec![
+                    column(pick("时间", "When"), 66.0, false),
+                    column(pick("方式", "Channel"), 42.0, false),
+                    column(pick("结果", "Outcome"), 66.0, false),
+                    column(pick("联系人", "Contact"), 52.0, false),
+                    column(pick("地点", "Location"), 52.0, false),
+                    column(pick("备注", "Note"), 106.0, false),
+                    column(pick("记录人", "Logged by"), 60.0, false),
+                    column(pick("发票", "Invoices"), 55.0, false),
+                ],
+                rows: activity_rows,
+            },
+            Section {
+                heading: pick("付款承诺", "Promises to pay"),
+                columns: vec![
+                    column(pick("承诺日", "Made"), 58.0, false),
+                    column(pick("约定付款日", "Due"), 58.0, false),
+                    column(pick("金额", "Amount"), 70.0, true),
+                    column(pick("币种", "Currency"), 40.0, false),
+                    column(pick("状态", "Status"), 70.0, false),
+                    column(pick("已付", "Paid"), 70.0, true),
+                    column(pick("承诺人", "Promised by"), 66.0, false),
+                    column(pick("记录人", "Logged by"), 67.0, false),
+                ],
+                rows: promise_rows,
+            },
+        ],
+        pick("页", "Page"),
+    )
 }

@@ -168,7 +168,7 @@ pub async fn run_tenant(
         counts.holds += hold_over_limit_customers(db, tenant).await?;
     }
     if company.auto_release {
-        counts.releases += release_holds(db, tenant).await?;
+        counts.releases += release_holds(db, tenant, date).await?;
     }
     let tx = TenantTx::begin(db, tenant).await?;
     tx.execute_raw(Statement::from_sql_and_values(
@@ -362,8 +362,25 @@ async fn run_customer(
                 "Visit task for the collector".to_owned()
             }
             StepAction::NotifyTeam => {
+                // The collector gets a review task; the team sees an alert in the feed (and in
+                // the daily digest, where the company has it).
                 create_task(&tx, run_id, first, step, &rows, "REVIEW", date).await?;
                 counts.tasks += 1;
+                crate::analytics::alerts::raise(
+                    &*tx,
+                    customer_id,
+                    crate::analytics::alerts::AlertKind::DunningReview,
+                    &format!(
+                        "DUNNING_REVIEW:{customer_id}:{}:{date}",
+                        step.step.offset_days
+                    ),
+                    crate::analytics::alerts::AlertSeverity::Medium,
+                    &format!(
+                        "Dunning step \"{}\" asks the team to review the account",
+                        step.step.name
+                    ),
+                )
+                .await?;
                 "The team was asked to review the account".to_owned()
             }
             StepAction::LateFee => {
@@ -841,10 +858,14 @@ pub async fn hold_over_limit_customers(
     Ok(count)
 }
 
-/// Releases holds the run placed once nothing is overdue any more, or holds placed for going
-/// over the limit once the balance is back under it. Audited like a release by hand.
-pub async fn release_holds(db: &DatabaseConnection, tenant: TenantId) -> Result<i32, AppError> {
-    let calendar = db::tenant_calendar(db, tenant).await?;
+/// Releases holds the run placed once nothing is overdue any more on the run's `date`, or holds
+/// placed for going over the limit once the balance is back under it. Audited like a release
+/// by hand.
+pub async fn release_holds(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    date: NaiveDate,
+) -> Result<i32, AppError> {
     let tx = TenantTx::begin(db, tenant).await?;
     let released = tx
         .query_all_raw(Statement::from_sql_and_values(
@@ -860,7 +881,7 @@ pub async fn release_holds(db: &DatabaseConnection, tenant: TenantId) -> Result<
                                  WHERE i.customer_id = c.id AND i.currency = c.currency
                                    AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) <= c.credit_limit))
                RETURNING c.id"#,
-            [calendar.today.into()],
+            [date.into()],
         ))
         .await?;
     let mut count = 0;

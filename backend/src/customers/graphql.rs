@@ -6,8 +6,8 @@ use super::store::{
 };
 use crate::api::command;
 use crate::api::values::{
-    Money, offset_connection, optional_text, page_size, parse_amount, parse_currency, parse_id,
-    parse_offset_cursor, required_text,
+    Date, Money, offset_connection, optional_text, page_size, parse_amount, parse_currency,
+    parse_id, parse_offset_cursor, required_text,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
@@ -98,6 +98,12 @@ pub struct Customer {
     pub risk_grade: Option<domain::rating::Grade>,
     /// The rating's score, 0 to 100.
     pub risk_score: Option<String>,
+    /// The dunning ladder assigned to this customer itself (none: its segment's or the
+    /// company's default).
+    pub dunning_policy_id: Option<ID>,
+    /// Dunning is paused through this day (`pauseDunning`), and why.
+    pub dunning_paused_until: Option<Date>,
+    pub dunning_pause_reason: Option<String>,
     pub notes: Option<String>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
@@ -312,6 +318,9 @@ fn customer(
             .as_deref()
             .and_then(domain::rating::Grade::parse),
         risk_score: row.risk_score.map(|score| score.normalize().to_string()),
+        dunning_policy_id: row.dunning_policy_id.map(|id| ID(id.to_string())),
+        dunning_paused_until: row.dunning_paused_until.map(Date),
+        dunning_pause_reason: row.dunning_pause_reason,
         notes: row.notes,
         archived: row.archived_at.is_some(),
         created_at: row.created_at,

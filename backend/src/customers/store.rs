@@ -42,6 +42,11 @@ pub struct CustomerRow {
     /// The credit rating's grade in force and its score (none before the first rating).
     pub risk_grade: Option<String>,
     pub risk_score: Option<Decimal>,
+    /// The customer's own dunning ladder (none: its segment's, or the company's default) and a
+    /// pause set by hand.
+    pub dunning_policy_id: Option<Uuid>,
+    pub dunning_paused_until: Option<NaiveDate>,
+    pub dunning_pause_reason: Option<String>,
 }
 
 /// Customers with their open balances as of `$1` (the tenant's today), in the customer's
@@ -55,7 +60,8 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
            coalesce(a.aging_d2, 0) AS aging_d2, coalesce(a.aging_d3, 0) AS aging_d3,
            coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
            (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')) AS open_invoices,
-           o.balances, coalesce(u.unapplied, 0) AS unapplied, c.risk_grade, c.risk_score
+           o.balances, coalesce(u.unapplied, 0) AS unapplied, c.risk_grade, c.risk_score,
+           c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason
     FROM customers c
     CROSS JOIN (
         SELECT coalesce((SELECT (value->>0)::int FROM settings WHERE key = 'aging.bucket_edges'), 30) AS e1,

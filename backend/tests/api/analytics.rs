@@ -145,6 +145,62 @@ async fn aging_as_of_a_date_counts_only_what_was_true_then() {
     );
 }
 
+#[tokio::test]
+async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_allocations() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let c = create_customer(&app, &owner, "C", json!({})).await;
+    let d = create_customer(&app, &owner, "D", json!({})).await;
+    let totals = |as_of: &'static str| {
+        let (app, owner) = (&app, &owner);
+        async move {
+            ok(app, owner, AGING, json!({ "asOf": as_of }), "agingReport").await["totals"].clone()
+        }
+    };
+    // A credit note takes 300 off from the day it is issued.
+    let credited = invoice(&app, &owner, &c, "1000", day(2026, 1, 1), day(2026, 1, 31)).await;
+    ok(&app, &owner, "mutation($input: CreateCreditNoteInput!) { createCreditNote(input: $input) { creditNote { id } } }",
+        json!({ "input": { "invoiceId": id(&credited), "amount": "300", "reason": "Damaged", "issuedOn": "2026-02-10" } }),
+        "createCreditNote").await;
+    assert_eq!(totals("2026-02-09").await["d1To30"]["amount"], "1000.00");
+    assert_eq!(totals("2026-02-10").await["d1To30"]["amount"], "700.00");
+    // Installments age at their own dates: on 1 March the first (due 4 February) is 25 days
+    // late, the other two are not due yet.
+    let split = invoice(&app, &owner, &c, "600", day(2026, 1, 5), day(2026, 2, 4)).await;
+    ok(&app, &owner, "mutation($input: SetInstallmentPlanInput!) { setInstallmentPlan(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": id(&split), "installments": [
+            { "dueDate": "2026-02-04", "amount": "200" },
+            { "dueDate": "2026-03-06", "amount": "200" },
+            { "dueDate": "2026-04-05", "amount": "200" } ] } }),
+        "setInstallmentPlan").await;
+    // A payment received in January but applied to an invoice only today counts from today.
+    pay(&app, &owner, &d, "500", day(2026, 1, 15)).await;
+    invoice(&app, &owner, &d, "500", day(2026, 1, 10), day(2026, 2, 9)).await;
+    ok(
+        &app,
+        &owner,
+        "mutation($input: ApplyCreditInput!) { applyCredit(input: $input) { customer { id } } }",
+        json!({ "input": { "customerId": id(&d) } }),
+        "applyCredit",
+    )
+    .await;
+    let march = totals("2026-03-01").await;
+    assert_eq!(
+        march["d1To30"]["amount"], "1400.00",
+        "700 + 200 + D's 500: {march}"
+    );
+    assert_eq!(march["current"]["amount"], "400.00", "{march}");
+    // A write-off made today leaves 1 March as it was, and empties the invoice from today.
+    ok(&app, &owner, "mutation($input: WriteOffInvoiceInput!) { writeOffInvoice(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": id(&credited), "reason": "Insolvent" } }), "writeOffInvoice").await;
+    assert_eq!(totals("2026-03-01").await, march);
+    let now = ok(&app, &owner, AGING, json!({}), "agingReport").await;
+    assert_eq!(
+        now["totals"]["total"]["amount"], "600.00",
+        "only the split invoice: {now}"
+    );
+}
+
 const KPIS: &str = "query($from: Date!, $to: Date!) { kpis(from: $from, to: $to) {
     dso countbackDso bestPossibleDso averageDaysDelinquent cei arTurnover averageCollectionPeriod
     badDebtRatio over90Ratio promiseKeptRate averageDaysToPay collected { amount } beginningAr { amount }
@@ -392,7 +448,8 @@ async fn a_rating_explains_itself_keeps_history_and_can_be_overridden_with_a_rea
 #[tokio::test]
 async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
     let app = spawn_app().await;
-    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let owner_email = app.email("owner");
+    let owner = app.sign_up("Acme", &owner_email).await;
     let customer = create_customer(&app, &owner, "R", json!({ "creditLimit": "1000" })).await;
     let now = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
         .await
@@ -483,6 +540,23 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
         1,
         "a new episode raises again"
     );
+
+    // The daily digest, once turned on, mails each new alert once: the owner gets them all, a
+    // collector with no customers of the alerts gets nothing.
+    let digest = || {
+        duely_backend::analytics::digest::send(&app.db, owner.tenant_id, "https://duely.example")
+    };
+    assert_eq!(digest().await.unwrap(), 0, "off by default");
+    crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    ok(&app, &owner, "mutation { updateAnalyticsSettings(input: { dailyDigest: true }) { settings { dailyDigest } } }", json!({}), "updateAnalyticsSettings").await;
+    assert_eq!(digest().await.unwrap(), 1, "one email: the owner's");
+    let mail = app.email_to(&owner_email).await;
+    assert!(
+        mail.contains("以下客户出现了新的风险预警") && mail.contains("Customer R"),
+        "{mail}"
+    );
+    assert!(mail.contains("over the credit limit"), "{mail}");
+    assert_eq!(digest().await.unwrap(), 0, "never the same alert twice");
 }
 
 #[tokio::test]

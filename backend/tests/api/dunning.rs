@@ -699,6 +699,7 @@ async fn legal_cases_move_forward_and_come_with_an_evidence_pack() {
         [
             "activities.csv",
             "case.csv",
+            "collection-log.pdf",
             "invoices.csv",
             "promises.csv",
             "statement.csv",
@@ -708,6 +709,13 @@ async fn legal_cases_move_forward_and_come_with_an_evidence_pack() {
     let mut pdf = Vec::new();
     std::io::Read::read_to_end(&mut zip.by_name("statement.pdf").unwrap(), &mut pdf).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
+    let mut log = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name("collection-log.pdf").unwrap(), &mut log).unwrap();
+    let log = String::from_utf8(log).unwrap();
+    assert!(
+        log.starts_with("%PDF-") && log.contains("/Type /Page "),
+        "{log}"
+    );
     let mut invoices = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("invoices.csv").unwrap(), &mut invoices)
         .unwrap();
@@ -871,5 +879,104 @@ async fn going_over_the_limit_holds_credit_when_the_company_chooses_and_the_sche
         )
         .await,
         1
+    );
+}
+
+#[tokio::test]
+async fn the_run_is_scheduled_at_each_companys_own_hour_on_its_own_day() {
+    let app = spawn_app().await;
+    let sign_up = |company: &'static str, zone: &'static str| {
+        let app = &app;
+        async move {
+            let body = app
+                .graphql(
+                    crate::helpers::SIGN_UP,
+                    json!({ "input": { "companyName": company, "name": "Li Wei", "email": app.email(company),
+                        "password": crate::helpers::TEST_PASSWORD, "timeZone": zone } }),
+                )
+                .await;
+            crate::helpers::TestSession::from_payload(&body["data"]["signUp"])
+                .unwrap_or_else(|| panic!("{body}"))
+        }
+    };
+    let shanghai = sign_up("Shanghai", "Asia/Shanghai").await;
+    let new_york = sign_up("NewYork", "America/New_York").await;
+    // Both run at 8 in the morning of their own day (the default hour).
+    let jobs = |tenant: domain::TenantId| {
+        let app = &app;
+        async move {
+            let rows = app
+                .db
+                .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT payload->>'date' AS date FROM public.jobs
+                     WHERE kind = 'dunning.run' AND tenant_id = $1 AND payload->>'date' LIKE '2026-03-%'
+                     ORDER BY 1",
+                    [tenant.0.into()],
+                ))
+                .await
+                .unwrap();
+            rows.iter()
+                .map(|row| row.try_get::<String>("", "date").unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    use sea_orm::ConnectionTrait;
+    let at = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    // 23:30 UTC on 9 March: 07:30 on the 10th in Shanghai (not yet), 19:30 on the 9th in New York.
+    run::schedule(&app.db, at("2026-03-09T23:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(jobs(shanghai.tenant_id).await, Vec::<String>::new());
+    assert_eq!(jobs(new_york.tenant_id).await, ["2026-03-09"]);
+    // 00:30 UTC on the 10th: 08:30 in Shanghai, its run for the 10th; New York's 9th is done.
+    run::schedule(&app.db, at("2026-03-10T00:30:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(jobs(shanghai.tenant_id).await, ["2026-03-10"]);
+    assert_eq!(jobs(new_york.tenant_id).await, ["2026-03-09"]);
+    // 12:59 UTC on the 10th is 08:59 in New York (daylight time since the 8th): its run for the
+    // 10th; Shanghai's day keeps its one run.
+    run::schedule(&app.db, at("2026-03-10T12:59:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(jobs(shanghai.tenant_id).await, ["2026-03-10"]);
+    assert_eq!(jobs(new_york.tenant_id).await, ["2026-03-09", "2026-03-10"]);
+}
+
+#[tokio::test]
+async fn a_notify_the_team_step_gives_the_collector_a_task_and_the_team_an_alert_once() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    ok(&app, &owner,
+        "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }",
+        json!({ "input": { "name": "Escalate early", "makeDefault": true,
+            "steps": [{ "offsetDays": 5, "action": "NOTIFY_TEAM", "name": "Team review" }] } }),
+        "saveDunningPolicy").await;
+    let customer = create_customer(&app, &owner, "N", json!({})).await;
+    let due = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+    invoice_due(&app, &owner, &customer, "1000", due).await;
+    let counts = run_on(&app, &owner, due + Days::new(6)).await;
+    assert_eq!(counts.tasks, 1, "{counts:?}");
+    assert_eq!(
+        run_on(&app, &owner, due + Days::new(7)).await.tasks,
+        0,
+        "once per step"
+    );
+    let alerts = ok(
+        &app,
+        &owner,
+        "{ riskAlerts { totalCount edges { node { kind message customer { code } } } } }",
+        json!({}),
+        "riskAlerts",
+    )
+    .await;
+    assert_eq!(alerts["totalCount"], 1, "{alerts}");
+    let alert = &alerts["edges"][0]["node"];
+    assert_eq!(alert["kind"], "DUNNING_REVIEW");
+    assert_eq!(alert["customer"]["code"], "N");
+    assert!(
+        alert["message"].as_str().unwrap().contains("Team review"),
+        "{alert}"
     );
 }

@@ -727,6 +727,7 @@ fn AnalyticsSettingsPanel() -> impl IntoView {
     let edges = RwSignal::new(String::new());
     let days = RwSignal::new(String::new());
     let large = RwSignal::new(String::new());
+    let digest = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         if let Ok(data) =
             api::run::<AnalyticsSettingsQuery>(api::analytics_settings_query::Variables {}).await
@@ -741,6 +742,7 @@ fn AnalyticsSettingsPanel() -> impl IntoView {
             );
             days.set(s.attribution_days.to_string());
             large.set(s.large_invoice_amount);
+            digest.set(s.daily_digest);
         }
     });
     let save = move |event: leptos::ev::SubmitEvent| {
@@ -756,6 +758,7 @@ fn AnalyticsSettingsPanel() -> impl IntoView {
             aging_bucket_edges: Some(parsed),
             attribution_days: days.get_untracked().trim().parse::<i64>().ok(),
             large_invoice_amount: Some(large.get_untracked()),
+            daily_digest: Some(digest.get_untracked()),
         };
         leptos::task::spawn_local(async move {
             match api::run::<UpdateAnalyticsSettings>(api::update_analytics_settings::Variables {
@@ -774,6 +777,10 @@ fn AnalyticsSettingsPanel() -> impl IntoView {
             <TextField name="bucket-edges" label=Signal::derive(move || text(Msg::BucketEdgesLabel)) value=edges/>
             <TextField name="attribution-days" label=Signal::derive(move || text(Msg::AttributionDaysLabel)) value=days input_type="number"/>
             <TextField name="large-invoice" label=Signal::derive(move || text(Msg::LargeInvoiceLabel)) value=large/>
+            <label class="check">
+                <input type="checkbox" name="daily-digest" prop:checked=move || digest.get() on:change=move |event| digest.set(event_target_checked(&event))/>
+                {move || text(Msg::DailyDigestLabel)}
+            </label>
             <div class="form-actions"><button type="submit" class="button button-primary" data-testid="save-analytics-settings">{move || text(Msg::Save)}</button></div>
         </form>
     }

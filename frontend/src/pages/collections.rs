@@ -2,7 +2,9 @@
 //! the activity log and the promises to pay with their status.
 
 use super::customers::show;
-use crate::api::{self, CustomerCollections, LogActivity};
+use crate::api::{
+    self, AssignDunningPolicy, CustomerCollections, DunningPolicyNames, LogActivity, PauseDunning,
+};
 use crate::components::{Button, SelectField, TextField, ToastKind, use_toasts};
 use crate::i18n::{Msg, use_locale, use_text};
 use crate::session::use_session;
@@ -58,6 +60,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let session = use_session();
     let reload = RwSignal::new(0u32);
     let customer_id_for_legal = customer_id.clone();
+    let customer_id_for_dunning = customer_id.clone();
     let data = LocalResource::new({
         let customer_id = customer_id.clone();
         move || {
@@ -82,6 +85,11 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let outcome = RwSignal::new("NO_ANSWER".to_owned());
     let note = RwSignal::new(String::new());
     let next_action = RwSignal::new(String::new());
+    let contact = RwSignal::new(String::new());
+    let location = RwSignal::new(String::new());
+    let occurred_at = RwSignal::new(String::new());
+    // The open invoices the contact was about, by id.
+    let about = RwSignal::new(Vec::<String>::new());
     let promise_amount = RwSignal::new(String::new());
     let promise_date = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -98,9 +106,10 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                 promised_date: promise_date.get_untracked(),
             }
         });
+        let chosen = about.get_untracked();
         let input = api::log_activity::LogCollectionActivityInput {
             customer_id: customer_id.clone(),
-            invoice_ids: None,
+            invoice_ids: (!chosen.is_empty()).then_some(chosen),
             channel: api::from_domain::<String, api::log_activity::CollectionChannel>(
                 &channel.get_untracked(),
             )
@@ -110,9 +119,15 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
             )
             .unwrap_or(api::log_activity::CollectionOutcome::OTHER),
             note: optional(note.get_untracked()),
-            contact_name: None,
-            location: None,
-            occurred_at: None,
+            contact_name: optional(contact.get_untracked()),
+            location: optional(location.get_untracked())
+                .filter(|_| channel.get_untracked() == "VISIT"),
+            // The browser's local time, sent as an instant.
+            occurred_at: optional(occurred_at.get_untracked()).map(|local| {
+                String::from(
+                    js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&local)).to_iso_string(),
+                )
+            }),
             next_action_on: optional(next_action.get_untracked()),
             promise,
         };
@@ -121,6 +136,10 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                 Ok(_) => {
                     toasts.push(ToastKind::Success, text(Msg::ActivityLogged));
                     note.set(String::new());
+                    contact.set(String::new());
+                    location.set(String::new());
+                    occurred_at.set(String::new());
+                    about.set(Vec::new());
                     promise_amount.set(String::new());
                     promise_date.set(String::new());
                     next_action.set(String::new());
@@ -173,6 +192,30 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
             })
             .unwrap_or_default()
     };
+    let open_invoices = move || {
+        let l = locale.get_untracked();
+        data.get()
+            .flatten()
+            .map(|d| {
+                d.open_invoices
+                    .edges
+                    .into_iter()
+                    .map(|e| {
+                        let n = e.node;
+                        (
+                            n.id,
+                            format!(
+                                "{} · {} · {}",
+                                n.number.unwrap_or_default(),
+                                display::date(l, &n.due_date),
+                                show(l, &n.balance_due.amount, &n.balance_due.currency)
+                            ),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
     let escalate = {
         let customer_id = customer_id_for_legal.clone();
         move |_| {
@@ -205,6 +248,10 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
             <Show when=manages_dunning>
                 <button type="button" class="button button-secondary" on:click=escalate.clone() data-testid="escalate-legal">{move || text(Msg::EscalateToLegal)}</button>
             </Show>
+            <DunningControls customer_id=customer_id_for_dunning.clone() reload=reload
+                paused_until=Signal::derive(move || data.get().flatten().and_then(|d| d.customer).and_then(|c| c.dunning_paused_until))
+                pause_reason=Signal::derive(move || data.get().flatten().and_then(|d| d.customer).and_then(|c| c.dunning_pause_reason))
+                policy_id=Signal::derive(move || data.get().flatten().and_then(|d| d.customer).and_then(|c| c.dunning_policy_id))/>
             <Show when=may_log>
                 <form class="form-grid quick-log" on:submit=submit.clone() data-testid="quick-log">
                     <Show when=move || error.get().is_some()>
@@ -212,7 +259,37 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                     </Show>
                     <SelectField name="log-channel" label=Signal::derive(move || text(Msg::Channel)) value=channel options=channel_options/>
                     <SelectField name="log-outcome" label=Signal::derive(move || text(Msg::Outcome)) value=outcome options=outcome_options/>
+                    <TextField name="log-contact" label=Signal::derive(move || text(Msg::ContactName)) value=contact/>
+                    <Show when=move || channel.get() == "VISIT">
+                        <TextField name="log-location" label=Signal::derive(move || text(Msg::LocationLabel)) value=location/>
+                    </Show>
+                    <TextField name="log-occurred" label=Signal::derive(move || text(Msg::OccurredAtLabel)) value=occurred_at input_type="datetime-local"/>
                     <TextField name="log-note" label=Signal::derive(move || text(Msg::Note)) value=note/>
+                    {move || {
+                        let open = open_invoices();
+                        (!open.is_empty()).then(|| view! {
+                            <fieldset class="invoice-picks" data-testid="log-invoices">
+                                <legend>{move || text(Msg::AboutInvoices)}</legend>
+                                {open.into_iter().map(|(id, label)| {
+                                    let (for_check, for_change) = (id.clone(), id);
+                                    view! {
+                                        <label class="check">
+                                            <input type="checkbox"
+                                                prop:checked=move || about.get().contains(&for_check)
+                                                on:change=move |event| {
+                                                    let on = event_target_checked(&event);
+                                                    about.update(|ids| {
+                                                        ids.retain(|x| *x != for_change);
+                                                        if on { ids.push(for_change.clone()); }
+                                                    });
+                                                }/>
+                                            {label}
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                        })
+                    }}
                     <TextField name="log-next" label=Signal::derive(move || text(Msg::NextActionOn)) value=next_action input_type="date"/>
                     <Show when=move || outcome.get() == "PROMISE_TO_PAY">
                         <TextField name="log-promise-amount" label=Signal::derive(move || text(Msg::PromiseAmount)) value=promise_amount/>
@@ -262,6 +339,9 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                                     <li data-testid="activity-row">
                                         <time>{display::date(l, &a.occurred_at)}</time>
                                         <strong>{text(label_of(&CHANNELS, &channel))}" · "{text(label_of(&OUTCOMES, &outcome))}</strong>
+                                        {a.contact_name.clone().map(|n| format!(" · {n}"))}
+                                        {a.location.clone().map(|n| format!(" · {n}"))}
+                                        {(!a.invoices.is_empty()).then(|| format!(" · {}", a.invoices.iter().filter_map(|i| i.number.clone()).collect::<Vec<_>>().join(", ")))}
                                         {a.note.clone().map(|n| format!(" · {n}"))}
                                         {a.next_action_on.clone().map(|d| format!(" · {} {}", text(Msg::NextActionOn), display::date(l, &d)))}
                                         {format!(" · {}", a.logged_by)}
@@ -273,5 +353,136 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                 }
             }}
         </div>
+    }
+}
+
+/// Dunning for this customer: pause it until a day (with a reason) or resume it, for those who
+/// work collections; assign the customer its own ladder, for those who manage dunning.
+#[component]
+fn DunningControls(
+    customer_id: String,
+    reload: RwSignal<u32>,
+    #[prop(into)] paused_until: Signal<Option<String>>,
+    #[prop(into)] pause_reason: Signal<Option<String>>,
+    #[prop(into)] policy_id: Signal<Option<String>>,
+) -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let toasts = use_toasts();
+    let session = use_session();
+    let works = move || {
+        session
+            .current
+            .get()
+            .is_some_and(|s| s.can(Permission::WorkCollections))
+    };
+    let manages = session
+        .current
+        .get_untracked()
+        .is_some_and(|s| s.can(Permission::ManageDunning));
+    let until = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let ladder = RwSignal::new(String::new());
+    let policies = LocalResource::new(move || async move {
+        if !manages {
+            return Vec::new();
+        }
+        api::run::<DunningPolicyNames>(api::dunning_policy_names::Variables {})
+            .await
+            .map(|d| {
+                d.dunning_policies
+                    .into_iter()
+                    .map(|p| (p.id, p.name))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    // Stored, so the handlers below are `Copy` and can live inside `<Show>`.
+    let customer_id = StoredValue::new(customer_id);
+    let pause = move |resume: bool| {
+        {
+            let input = api::pause_dunning::PauseDunningInput {
+                customer_id: customer_id.get_value(),
+                until: if resume {
+                    None
+                } else {
+                    Some(until.get_untracked()).filter(|d| !d.is_empty())
+                },
+                // Resuming needs no reason of its own: the action says it.
+                reason: Some(reason.get_untracked())
+                    .filter(|r| !(resume && r.trim().is_empty()))
+                    .unwrap_or_else(|| text(Msg::ResumeDunningAction).to_owned()),
+            };
+            leptos::task::spawn_local(async move {
+                match api::run::<PauseDunning>(api::pause_dunning::Variables { input }).await {
+                    Ok(_) => {
+                        toasts.push(ToastKind::Success, text(Msg::DunningPauseSaved));
+                        reload.update(|n| *n += 1);
+                    }
+                    Err(error) => toasts.api_error(locale.get_untracked(), error),
+                }
+            });
+        }
+    };
+    let assign = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let input = api::assign_dunning_policy::AssignDunningPolicyInput {
+            policy_id: ladder.get_untracked(),
+            customer_id: Some(customer_id.get_value()),
+            segment: None,
+        };
+        leptos::task::spawn_local(async move {
+            match api::run::<AssignDunningPolicy>(api::assign_dunning_policy::Variables { input })
+                .await
+            {
+                Ok(_) => {
+                    toasts.push(ToastKind::Success, text(Msg::LadderAssigned));
+                    reload.update(|n| *n += 1);
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
+    let ladder_options = Signal::derive(move || policies.get().unwrap_or_default());
+    // The select shows the customer's own ladder once both are known.
+    Effect::new(move |_| {
+        if let Some(id) = policy_id.get() {
+            ladder.set(id);
+        } else if let Some((first, _)) = ladder_options.get().first()
+            && ladder.get_untracked().is_empty()
+        {
+            ladder.set(first.clone());
+        }
+    });
+    view! {
+        <Show when=works>
+            <div class="dunning-controls" data-testid="dunning-controls">
+                <h3>{move || text(Msg::DunningControls)}</h3>
+                {move || paused_until.get().map(|day| view! {
+                    <p data-testid="dunning-paused">
+                        {move || text(Msg::DunningPausedUntil)}" "{display::date(locale.get(), &day)}
+                        {pause_reason.get().map(|r| format!(" · {r}"))}
+                    </p>
+                })}
+                <form class="form-grid" on:submit=move |event: leptos::ev::SubmitEvent| { event.prevent_default(); pause(false); }>
+                    <TextField name="pause-until" label=Signal::derive(move || text(Msg::PauseUntil)) value=until input_type="date"/>
+                    <TextField name="pause-reason" label=Signal::derive(move || text(Msg::PauseReason)) value=reason/>
+                    <div class="form-actions">
+                        <button type="submit" class="button button-secondary" data-testid="pause-dunning">{move || text(Msg::PauseDunningAction)}</button>
+                        <Show when=move || paused_until.get().is_some()>
+                            <button type="button" class="button button-secondary" data-testid="resume-dunning"
+                                on:click=move |_| pause(true)>{move || text(Msg::ResumeDunningAction)}</button>
+                        </Show>
+                    </div>
+                </form>
+                {manages.then(|| view! {
+                    <form class="form-grid" on:submit=assign data-testid="assign-ladder">
+                        <SelectField name="customer-ladder" label=Signal::derive(move || text(Msg::LadderLabel)) value=ladder options=ladder_options/>
+                        <p class="field-hint">{move || policy_id.get().is_none().then(|| text(Msg::LadderInherited))}</p>
+                        <div class="form-actions"><button type="submit" class="button button-secondary">{move || text(Msg::AssignLadder)}</button></div>
+                    </form>
+                })}
+            </div>
+        </Show>
     }
 }
