@@ -42,6 +42,14 @@ test("a collector logs a call with a promise to pay from the customer page", asy
   await expect(page.getByTestId("promise-row")).toHaveCount(1);
   await expect(page.getByTestId("promise-row")).toContainText("Open");
   await expect(page.getByTestId("promise-row")).toContainText("CN¥12,000.00");
+
+  // Every promise in the company, by status, with the kept rate of those that fell due.
+  await page.getByRole("navigation").getByRole("link", { name: "Promises" }).click();
+  await expect(page.getByTestId("promise-line")).toHaveCount(1);
+  await expect(page.getByTestId("promise-line")).toContainText("Fuzhou Tea Traders");
+  await expect(page.getByTestId("kept-rate")).toContainText("—");
+  await page.getByLabel("Status").selectOption("BROKEN");
+  await expect(page.getByTestId("promise-line")).toHaveCount(0);
 });
 
 test("a finance lead sees the default ladder, adds one, and previews a run", async ({ page }) => {
@@ -68,6 +76,18 @@ test("a finance lead sees the default ladder, adds one, and previews a run", asy
   await expect(page.getByTestId("ladder")).toHaveCount(2);
   await expect(page.getByTestId("ladder").nth(1)).toContainText("Account manager call");
 
+  // The new ladder is edited: a late fee of 2% and the company's default from now on.
+  const keyAccounts = page.getByTestId("ladder").filter({ hasText: "Key accounts" });
+  await keyAccounts.getByTestId("edit-ladder").click();
+  await expect(editor.getByLabel("Ladder name")).toHaveValue("Key accounts");
+  await editor.getByLabel("Charged as").selectOption("PERCENT");
+  await editor.getByLabel("Percent", { exact: true }).fill("2");
+  await editor.getByLabel("Make this the default ladder").check();
+  await page.getByTestId("save-ladder").click();
+  await expect(page.getByText("Ladder saved.")).toBeVisible();
+  await expect(keyAccounts.getByTestId("fee-rule")).toContainText("2%");
+  await expect(keyAccounts).toContainText("Default");
+
   await page.getByTestId("run-preview").click();
   await expect(page.getByTestId("preview-empty")).toBeVisible();
 });
@@ -91,15 +111,17 @@ test("a visit is logged against an invoice, dunning is paused and resumed, and t
   const customerId = (await graphql(request,
     `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
     { input: { name: "Zhangzhou Builders", code: "ZZ-1" } }, token)).createCustomer.customer.id;
-  const number = (await graphql(request,
-    `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { number } } }`,
+  const created = (await graphql(request,
+    `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id number } } }`,
     { input: { customerId, issue: true, lines: [{ description: "Tiles", quantity: "3", unitPrice: "900" }] } },
-    token)).createInvoice.invoice.number;
+    token)).createInvoice.invoice;
+  const number = created.number;
 
   await page.goto("/login");
   await page.getByLabel("Email").fill(owner);
   await page.getByLabel("Password").fill(password);
   await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("company-name")).toHaveText("Xiamen Tiles");
   await page.goto(`/customers/${customerId}`);
 
   // A visit: who was met, where, about which invoice.
@@ -115,6 +137,10 @@ test("a visit is logged against an invoice, dunning is paused and resumed, and t
   await expect(row).toContainText("Manager Wu");
   await expect(row).toContainText("Site office, Longhai");
   await expect(row).toContainText(number);
+  // The invoice keeps its own timeline.
+  await page.goto(`/invoices/${created.id}`);
+  await expect(page.getByTestId("invoice-activity")).toContainText("Manager Wu");
+  await page.goto(`/customers/${customerId}`);
 
   // Dunning paused until a day, with a reason; then resumed.
   const dunning = page.getByTestId("dunning-controls");

@@ -199,6 +199,8 @@ collections_operation!(WaiveFee);
 collections_operation!(DunningPolicyNames);
 collections_operation!(PauseDunning);
 collections_operation!(AssignDunningPolicy);
+collections_operation!(InvoiceTimeline);
+collections_operation!(PromisesList);
 
 macro_rules! analytics_operation {
     ($name:ident) => {

@@ -7,7 +7,7 @@ use crate::pages::{
     AcceptInvitationPage, AgingPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage,
     DashboardPage, DunningPage, EditInvoicePage, HomePage, ImportPage, InvoicePage, InvoicesPage,
     LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentsPage, PerformancePage,
-    PublicStatementPage, SignUpPage, StatementPage, TeamPage, WorklistPage,
+    PromisesPage, PublicStatementPage, SignUpPage, StatementPage, TeamPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/dunning") view=DunningPage/>
                     <Route path=path!("/worklist") view=WorklistPage/>
+                    <Route path=path!("/promises") view=PromisesPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/reports/aging") view=AgingPage/>
                     <Route path=path!("/reports/performance") view=PerformancePage/>
@@ -83,6 +84,7 @@ fn Layout(children: Children) -> impl IntoView {
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::WorkCollections))>
                     <A href="/worklist">{move || text(Msg::NavWorklist)}</A>
+                    <A href="/promises">{move || text(Msg::Promises)}</A>
                     <A href="/dunning">{move || text(Msg::NavDunning)}</A>
                     <A href="/legal">{move || text(Msg::NavLegal)}</A>
                     <A href="/reports/performance">{move || text(Msg::NavPerformance)}</A>

@@ -163,6 +163,23 @@ pub struct CustomerState {
     pub escalate: bool,
 }
 
+/// Days a customer's word that it has paid holds dunning back while the money travels.
+pub const PAYMENT_IN_FLIGHT_DAYS: i64 = 5;
+
+/// Whether a payment is in flight on `today`: the customer said it paid (a collection
+/// activity with the outcome PAYMENT_CONFIRMED) on `said_paid_on`, within the last
+/// `PAYMENT_IN_FLIGHT_DAYS`, and no payment has been recorded since.
+pub fn payment_in_flight(
+    said_paid_on: Option<NaiveDate>,
+    paid_since: bool,
+    today: NaiveDate,
+) -> bool {
+    said_paid_on.is_some_and(|day| {
+        let age = (today - day).num_days();
+        !paid_since && (0..=PAYMENT_IN_FLIGHT_DAYS).contains(&age)
+    })
+}
+
 /// One step due for a customer, with the invoices it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueStep {
@@ -238,6 +255,22 @@ pub fn decide(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_payment_said_to_be_sent_holds_dunning_for_a_few_days_until_it_arrives() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        assert!(payment_in_flight(Some(day(1)), false, day(1)));
+        assert!(payment_in_flight(Some(day(1)), false, day(6)));
+        assert!(
+            !payment_in_flight(Some(day(1)), false, day(7)),
+            "the word has run out"
+        );
+        assert!(
+            !payment_in_flight(Some(day(1)), true, day(3)),
+            "the money came"
+        );
+        assert!(!payment_in_flight(None, false, day(3)));
+    }
     use super::*;
 
     fn day(d: u32) -> NaiveDate {

@@ -558,8 +558,9 @@ pub async fn preview(
 ) -> Result<DunningPreview, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
+    let time_zone = db::tenant_calendar(db, tenant).await?.time_zone;
     let tx = TenantTx::begin(db, tenant).await?;
-    let plan = plan::load(&*tx, date.0).await?;
+    let plan = plan::load(&*tx, date.0, &time_zone).await?;
     tx.commit().await?;
     let mut customers: Vec<PreviewCustomer> = Vec::new();
     for customer_plan in plan.customers(date.0) {

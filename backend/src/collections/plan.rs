@@ -55,6 +55,8 @@ pub struct Candidate {
     pub policy_id: Option<Uuid>,
     pub paused_until: Option<NaiveDate>,
     pub open_promise: bool,
+    pub said_paid_on: Option<NaiveDate>,
+    pub paid_since: bool,
     pub escalate: bool,
     pub credit_hold: bool,
     pub invoice_id: Uuid,
@@ -79,12 +81,14 @@ pub struct Candidate {
 }
 
 /// Open invoices within reach of a ladder on `$1` (from 60 days before their due date), with
-/// what the decision needs about their customer. An installment plan dates each invoice by its
+/// what the decision needs about their customer; `$3` is the company's time zone. An installment plan dates each invoice by its
 /// earliest unpaid installment.
 const CANDIDATES: &str = r#"
 SELECT c.id AS customer_id, c.code, c.name, c.segment, c.locale, c.collector_id, c.salesperson_id,
        c.dunning_policy_id AS policy_id, c.dunning_paused_until AS paused_until, c.credit_hold,
        EXISTS (SELECT 1 FROM promises p WHERE p.customer_id = c.id AND p.status = 'OPEN') AS open_promise,
+       (said.at AT TIME ZONE $3)::date AS said_paid_on,
+       EXISTS (SELECT 1 FROM payments p WHERE p.customer_id = c.id AND p.created_at > said.at) AS paid_since,
        EXISTS (SELECT 1 FROM promises p WHERE p.customer_id = c.id AND p.status = 'BROKEN'
                AND p.settled_at > coalesce((SELECT max(a.created_at) FROM dunning_actions a WHERE a.customer_id = c.id), '-infinity')
        ) AS escalate,
@@ -100,6 +104,11 @@ SELECT c.id AS customer_id, c.code, c.name, c.segment, c.locale, c.collector_id,
        (SELECT max(f.period_to) FROM late_fees f WHERE f.invoice_id = i.id) AS fees_through,
        coalesce((SELECT sum(f.amount) FROM late_fees f WHERE f.invoice_id = i.id), 0) AS fees_charged
 FROM invoices i JOIN customers c ON c.id = i.customer_id
+-- The last time the customer said it had paid, for the payment-in-flight pause.
+LEFT JOIN LATERAL (
+    SELECT max(a.occurred_at) AS at FROM collection_activities a
+    WHERE a.customer_id = c.id AND a.outcome = 'PAYMENT_CONFIRMED' AND (a.occurred_at AT TIME ZONE $3)::date <= $1::date
+) said ON true
 WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL
   AND ($2::uuid IS NULL OR c.id = $2)
 ORDER BY c.name, c.id, i.due_date, i.id
@@ -112,7 +121,11 @@ pub struct Plan {
     pub rows: Vec<Candidate>,
 }
 
-pub async fn load(conn: &impl ConnectionTrait, date: NaiveDate) -> Result<Plan, AppError> {
+pub async fn load(
+    conn: &impl ConnectionTrait,
+    date: NaiveDate,
+    time_zone: &str,
+) -> Result<Plan, AppError> {
     let ladders = LadderRow::find_by_statement(Statement::from_string(
         DbBackend::Postgres,
         "SELECT id, name, is_default, steps, fee_rule FROM dunning_policies",
@@ -136,7 +149,7 @@ pub async fn load(conn: &impl ConnectionTrait, date: NaiveDate) -> Result<Plan, 
             ))
         })
         .collect();
-    let rows = candidates(conn, date, None).await?;
+    let rows = candidates(conn, date, time_zone, None).await?;
     Ok(Plan {
         ladders,
         segments,
@@ -148,12 +161,13 @@ pub async fn load(conn: &impl ConnectionTrait, date: NaiveDate) -> Result<Plan, 
 pub async fn candidates(
     conn: &impl ConnectionTrait,
     date: NaiveDate,
+    time_zone: &str,
     customer: Option<Uuid>,
 ) -> Result<Vec<Candidate>, AppError> {
     Ok(Candidate::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         CANDIDATES,
-        [date.into(), customer.into()],
+        [date.into(), customer.into(), time_zone.into()],
     ))
     .all(conn)
     .await?)
@@ -210,7 +224,7 @@ impl Plan {
         let state = CustomerState {
             paused_until: first.paused_until,
             open_promise: first.open_promise,
-            payment_in_flight: false,
+            payment_in_flight: rules::payment_in_flight(first.said_paid_on, first.paid_since, date),
             escalate: first.escalate,
         };
         let invoices: Vec<OpenInvoice> = group

@@ -125,7 +125,7 @@ pub async fn run_tenant(
         .await?
         .and_then(|value| value.as_bool())
         .unwrap_or(false);
-    let plan = plan::load(&*tx, date).await?;
+    let plan = plan::load(&*tx, date, &calendar.time_zone).await?;
     let templates = load_templates(&*tx).await?;
     tx.commit().await?;
     let company = Company {
@@ -302,7 +302,7 @@ async fn run_customer(
         [customer_id.into()],
     ))
     .await?;
-    let rows = plan::candidates(&*tx, date, Some(customer_id)).await?;
+    let rows = plan::candidates(&*tx, date, &company.time_zone, Some(customer_id)).await?;
     let Some(customer) = plan.decide(&rows, date) else {
         tx.commit().await?;
         return Ok(Counts::default());

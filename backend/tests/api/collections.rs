@@ -3,7 +3,7 @@
 
 use crate::helpers::{count, error_codes, spawn_app};
 use crate::receivables::{create_customer, issue_invoice, ok, record_payment_raw};
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use duely_backend::collections::promises;
 use serde_json::{Value, json};
 
@@ -470,4 +470,50 @@ async fn one_payment_keeps_one_promise_not_two() {
         .collect();
     statuses.sort();
     assert_eq!(statuses, ["KEPT", "OPEN"], "{listed}");
+}
+
+#[tokio::test]
+async fn a_customer_who_says_it_has_paid_is_not_dunned_while_the_money_travels() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "P", json!({})).await;
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    issue_invoice(
+        &app,
+        &owner,
+        customer["id"].as_str().unwrap(),
+        "800",
+        json!({ "issueDate": (today - Days::new(40)).to_string(), "dueDate": (today - Days::new(10)).to_string() }),
+    )
+    .await;
+    let preview = |date: NaiveDate| {
+        let (app, owner) = (&app, &owner);
+        async move {
+            ok(
+                app,
+                owner,
+                PREVIEW,
+                json!({ "date": date.to_string() }),
+                "previewDunningRun",
+            )
+            .await["customers"][0]
+                .clone()
+        }
+    };
+    assert_eq!(preview(today).await["paused"], Value::Null);
+    ok(&app, &owner,
+        "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { id } } }",
+        json!({ "input": { "customerId": customer["id"], "channel": "PHONE", "outcome": "PAYMENT_CONFIRMED",
+            "note": "Transfer sent this morning" } }),
+        "logCollectionActivity").await;
+    assert_eq!(preview(today).await["paused"], "PAYMENT_IN_FLIGHT");
+    assert_eq!(
+        preview(today + Days::new(5)).await["paused"],
+        "PAYMENT_IN_FLIGHT"
+    );
+    // The word holds for five days; after that the ladder goes on.
+    assert_eq!(preview(today + Days::new(6)).await["paused"], Value::Null);
 }

@@ -42,7 +42,7 @@ fn label_of(list: &[(&str, Msg)], value: &str) -> Msg {
         .unwrap_or(Msg::OutcomeOther)
 }
 
-fn status_msg(status: &str) -> Msg {
+pub fn status_msg(status: &str) -> Msg {
     match status {
         "KEPT" => Msg::PromiseStatusKept,
         "PARTIALLY_KEPT" => Msg::PromiseStatusPartiallyKept,
@@ -484,5 +484,58 @@ fn DunningControls(
                 })}
             </div>
         </Show>
+    }
+}
+
+/// The collection activities about one invoice, newest first: its own timeline.
+#[component]
+pub fn InvoiceTimeline(invoice_id: String) -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let activities = LocalResource::new(move || {
+        let invoice_id = invoice_id.clone();
+        async move {
+            api::run::<api::InvoiceTimeline>(api::invoice_timeline::Variables { invoice_id })
+                .await
+                .map(|d| {
+                    d.collection_activities
+                        .edges
+                        .into_iter()
+                        .map(|e| e.node)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
+    });
+    view! {
+        <div class="panel">
+            <h2>{move || text(Msg::Timeline)}</h2>
+            {move || {
+                let list = activities.get().unwrap_or_default();
+                if list.is_empty() {
+                    view! { <p>{text(Msg::NoActivities)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="timeline" data-testid="invoice-timeline">
+                            {list.into_iter().map(|a| {
+                                let l = locale.get_untracked();
+                                let channel = format!("{:?}", a.channel);
+                                let outcome = format!("{:?}", a.outcome);
+                                view! {
+                                    <li data-testid="invoice-activity">
+                                        <time>{display::date(l, &a.occurred_at)}</time>
+                                        <strong>{text(label_of(&CHANNELS, &channel))}" · "{text(label_of(&OUTCOMES, &outcome))}</strong>
+                                        {a.contact_name.clone().map(|n| format!(" · {n}"))}
+                                        {a.location.clone().map(|n| format!(" · {n}"))}
+                                        {a.note.clone().map(|n| format!(" · {n}"))}
+                                        {format!(" · {}", a.logged_by)}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }
+            }}
+        </div>
     }
 }

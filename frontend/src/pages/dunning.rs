@@ -104,18 +104,94 @@ fn Dunning() -> impl IntoView {
         name: RwSignal::new(name.to_owned()),
     };
     let steps = RwSignal::new(vec![new_step(0, "7", "SEND_EMAIL", "")]);
+    // Editing an existing ladder (its id), or making a new one (none).
+    let editing = RwSignal::new(None::<String>);
+    let make_default = RwSignal::new(false);
+    // The late fee: "" for none, or FIXED, PERCENT, INTEREST with their figures.
+    let fee_kind = RwSignal::new(String::new());
+    let fee_amount = RwSignal::new(String::new());
+    let fee_percent = RwSignal::new(String::new());
+    let fee_rate = RwSignal::new(String::new());
+    let fee_grace = RwSignal::new(String::new());
+    let fee_cap = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let reset_form = move || {
+        editing.set(None);
+        name.set(String::new());
+        make_default.set(false);
+        steps.set(vec![new_step(0, "7", "SEND_EMAIL", "")]);
+        for field in [
+            fee_kind,
+            fee_amount,
+            fee_percent,
+            fee_rate,
+            fee_grace,
+            fee_cap,
+        ] {
+            field.set(String::new());
+        }
+    };
+    let edit = move |ladder: &api::dunning_policies::DunningPoliciesDunningPolicies| {
+        editing.set(Some(ladder.id.clone()));
+        name.set(ladder.name.clone());
+        make_default.set(ladder.is_default);
+        let mut key = next_key.get_value();
+        let drafts = ladder
+            .steps
+            .iter()
+            .map(|step| {
+                key += 1;
+                let action = api::to_domain::<_, String>(&step.action).unwrap_or_default();
+                new_step(key, &step.offset_days.to_string(), &action, &step.name)
+            })
+            .collect();
+        next_key.set_value(key + 1);
+        steps.set(drafts);
+        let rule = ladder.fee_rule.as_ref();
+        fee_kind.set(
+            rule.and_then(|r| api::to_domain::<_, String>(&r.kind))
+                .unwrap_or_default(),
+        );
+        fee_amount.set(rule.and_then(|r| r.amount.clone()).unwrap_or_default());
+        fee_percent.set(rule.and_then(|r| r.percent.clone()).unwrap_or_default());
+        fee_rate.set(
+            rule.and_then(|r| r.annual_rate_percent.clone())
+                .unwrap_or_default(),
+        );
+        fee_grace.set(
+            rule.and_then(|r| r.grace_days)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        );
+        fee_cap.set(rule.and_then(|r| r.cap_percent.clone()).unwrap_or_default());
+    };
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         error.set(None);
         busy.set(true);
+        let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        let kind = fee_kind.get_untracked();
+        let fee_rule =
+            api::from_domain::<String, api::save_dunning_policy::FeeKind>(&kind).map(|kind| {
+                api::save_dunning_policy::LateFeeRuleInput {
+                    kind,
+                    amount: optional(fee_amount.get_untracked()),
+                    currency: None,
+                    percent: optional(fee_percent.get_untracked()),
+                    annual_rate_percent: optional(fee_rate.get_untracked()),
+                    // A number the server checks; anything else is sent as none and named there.
+                    grace_days: fee_grace.get_untracked().trim().parse::<i64>().ok(),
+                    cap_percent: optional(fee_cap.get_untracked()),
+                }
+            });
+        let editing_now = editing.get_untracked();
         let input = api::save_dunning_policy::SaveDunningPolicyInput {
-            policy_id: None,
+            remove_fee_rule: (fee_rule.is_none() && editing_now.is_some()).then_some(true),
+            policy_id: editing_now,
             name: name.get_untracked(),
-            make_default: None,
-            fee_rule: None,
-            remove_fee_rule: None,
+            make_default: Some(make_default.get_untracked()),
+            fee_rule,
             steps: steps
                 .get_untracked()
                 .iter()
@@ -139,7 +215,7 @@ fn Dunning() -> impl IntoView {
             {
                 Ok(_) => {
                     toasts.push(ToastKind::Success, text(Msg::LadderSaved));
-                    name.set(String::new());
+                    reset_form();
                     reload.update(|n| *n += 1);
                 }
                 Err(api::ApiError::Api { message, field, .. }) => {
@@ -154,6 +230,7 @@ fn Dunning() -> impl IntoView {
         });
     };
     let numbered = move || steps.get().into_iter().enumerate().collect::<Vec<_>>();
+    let template_ladder = RwSignal::new(String::new());
 
     view! {
         <section class="page">
@@ -161,11 +238,15 @@ fn Dunning() -> impl IntoView {
                 <h1>{move || text(Msg::DunningTitle)}</h1>
                 <p class="lead">{move || text(Msg::DunningLead)}</p>
             </header>
-            {move || ladders.get().unwrap_or_default().into_iter().map(|ladder| view! {
+            {move || ladders.get().unwrap_or_default().into_iter().map(|ladder| { let for_edit = ladder.clone(); view! {
                 <div class="panel ladder" data-testid="ladder">
                     <h2>{ladder.name.clone()}{ladder.is_default.then(|| view! { <span class="badge">{move || text(Msg::DefaultLadder)}</span> })}</h2>
                     {(!ladder.segments.is_empty()).then(|| view! { <p class="field-hint">{ladder.segments.join(", ")}</p> })}
                     <p class="field-hint" data-testid="fee-rule">{move || text(Msg::FeeRuleLabel)}": "{fee_rule_text(ladder.fee_rule.as_ref()).unwrap_or_else(|| text(Msg::NoFeeRule).to_owned())}</p>
+                    <Show when=manages>
+                        <button type="button" class="button button-secondary" data-testid="edit-ladder"
+                            on:click={ let ladder = for_edit.clone(); move |_| edit(&ladder) }>{move || text(Msg::Edit)}</button>
+                    </Show>
                     <ol class="ladder-steps">
                         {ladder.steps.iter().map(|step| {
                             let action = format!("{:?}", step.action);
@@ -178,10 +259,10 @@ fn Dunning() -> impl IntoView {
                         }).collect_view()}
                     </ol>
                 </div>
-            }).collect_view()}
+            }}).collect_view()}
             <Show when=manages>
                 <form class="panel form-grid ladder-editor" on:submit=save data-testid="ladder-editor">
-                    <h2>{move || text(Msg::NewLadder)}</h2>
+                    <h2>{move || if editing.get().is_some() { text(Msg::EditLadder) } else { text(Msg::NewLadder) }}</h2>
                     <Show when=move || error.get().is_some()>
                         <p class="form-error" role="alert">{move || error.get().unwrap_or_default()}</p>
                     </Show>
@@ -219,13 +300,54 @@ fn Dunning() -> impl IntoView {
                         next_key.set_value(key + 1);
                         steps.update(|list| list.push(new_step(key, "", "SEND_EMAIL", "")));
                     }>{move || text(Msg::AddLine)}</button>
+                    <label class="check">
+                        <input type="checkbox" name="ladder-default" prop:checked=move || make_default.get() on:change=move |e| make_default.set(event_target_checked(&e))/>
+                        {move || text(Msg::MakeDefaultLadder)}
+                    </label>
+                    <fieldset class="form-grid fee-rule-editor">
+                        <legend>{move || text(Msg::FeeRuleLabel)}</legend>
+                        <SelectField name="fee-kind" label=Signal::derive(move || text(Msg::FeeKindLabel)) value=fee_kind options=Signal::derive(move || vec![
+                            (String::new(), text(Msg::NoFeeRule).to_owned()),
+                            ("FIXED".to_owned(), text(Msg::FeeFixed).to_owned()),
+                            ("PERCENT".to_owned(), text(Msg::FeePercent).to_owned()),
+                            ("INTEREST".to_owned(), text(Msg::FeeInterest).to_owned()),
+                        ])/>
+                        <Show when=move || fee_kind.get() == "FIXED">
+                            <TextField name="fee-amount" label=Signal::derive(move || text(Msg::FeeAmountLabel)) value=fee_amount/>
+                        </Show>
+                        <Show when=move || fee_kind.get() == "PERCENT">
+                            <TextField name="fee-percent" label=Signal::derive(move || text(Msg::FeePercentLabel)) value=fee_percent/>
+                        </Show>
+                        <Show when=move || fee_kind.get() == "INTEREST">
+                            <TextField name="fee-rate" label=Signal::derive(move || text(Msg::FeeRateLabel)) value=fee_rate/>
+                            <TextField name="fee-grace" label=Signal::derive(move || text(Msg::FeeGraceLabel)) value=fee_grace input_type="number"/>
+                            <TextField name="fee-cap" label=Signal::derive(move || text(Msg::FeeCapLabel)) value=fee_cap/>
+                        </Show>
+                    </fieldset>
                     <div class="form-actions">
                         <Button r#type="submit" busy=busy test_id="save-ladder">{move || text(Msg::SaveLadder)}</Button>
+                        <Show when=move || editing.get().is_some()>
+                            <button type="button" class="button button-secondary" on:click=move |_| reset_form()>{move || text(Msg::Cancel)}</button>
+                        </Show>
                     </div>
                 </form>
             </Show>
             <RunHistory/>
-            {move || ladders.get().unwrap_or_default().into_iter().next().map(|ladder| view! { <TemplateEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/> })}
+            // The templates of whichever ladder is chosen (the first at the start).
+            <Show when=move || ladders.get().is_some_and(|list| list.len() > 1)>
+                <div class="toolbar">
+                    <SelectField name="template-ladder" label=Signal::derive(move || text(Msg::LadderLabel)) value=template_ladder
+                        options=Signal::derive(move || ladders.get().unwrap_or_default().into_iter().map(|l| (l.id, l.name)).collect::<Vec<_>>())/>
+                </div>
+            </Show>
+            {move || {
+                let chosen = template_ladder.get();
+                let list = ladders.get().unwrap_or_default();
+                list.iter()
+                    .find(|ladder| ladder.id == chosen)
+                    .or_else(|| list.first())
+                    .map(|ladder| view! { <TemplateEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/> })
+            }}
             <div class="panel preview">
                 <h2>{move || text(Msg::PreviewRun)}</h2>
                 <form class="toolbar" on:submit=move |event| { event.prevent_default(); preview_date.set(date.get_untracked()); }>

@@ -802,6 +802,7 @@ fn InvoiceView() -> impl IntoView {
                                     }.into_any()
                                 }}
                             </div>
+                            <super::collections::InvoiceTimeline invoice_id=inv.id.clone()/>
                             <InvoiceActionDialog open=dialog_open action=action invoice_id=inv.id.clone() on_done=refresh/>
                         }.into_any()
                     }
