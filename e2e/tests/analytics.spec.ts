@@ -89,6 +89,8 @@ test("a finance lead reads the dashboard, drills into aging, and overrides a cre
   await page.getByTestId("save-override").click();
   await expect(page.getByText("Rating overridden.")).toBeVisible();
   await expect(panel.getByTestId("credit-grade")).toHaveText("A");
+  await panel.getByTestId("rating-history").locator("summary").click();
+  await expect(panel.getByTestId("rating-history-row").first()).toContainText("Bank guarantee on file");
 
   // The customer list filters by risk grade.
   await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();

@@ -297,3 +297,11 @@ pub fn to_domain<T: serde::Serialize, D: serde::de::DeserializeOwned>(value: &T)
 pub fn from_domain<D: serde::Serialize, T: serde::de::DeserializeOwned>(value: &D) -> Option<T> {
     to_domain(value)
 }
+
+/// A select's value as an API enum, or none for the empty "any" choice. (A generated enum takes
+/// any string, "" included, as an unknown value that the server would refuse.)
+pub fn chosen<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
+    Some(value)
+        .filter(|value| !value.is_empty())
+        .and_then(|value| from_domain::<&str, T>(&value))
+}

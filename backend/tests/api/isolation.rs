@@ -1063,6 +1063,27 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
         json!([]),
         "Query.creditRatingHistory.customerId: {body}"
     );
+    // The drill-down's key is a string (a segment's name, or a customer's or collector's id):
+    // another company's customer or collector finds nothing.
+    let body = app
+        .graphql_as(
+            &acme.access_token,
+            "query($key: String, $collector: String) {
+                byCustomer: agingDrillDown(groupBy: CUSTOMER, key: $key) { invoiceId }
+                byCollector: agingDrillDown(groupBy: COLLECTOR, key: $collector) { invoiceId } }",
+            json!({ "key": customer_id, "collector": globex.user_id }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["byCustomer"],
+        json!([]),
+        "agingDrillDown.key: {body}"
+    );
+    assert_eq!(
+        body["data"]["byCollector"],
+        json!([]),
+        "agingDrillDown.key: {body}"
+    );
     let globex_schema = globex.tenant_id.schema_name();
     assert_eq!(
         count(&app.db, &format!("SELECT count(*) FROM \"{globex_schema}\".incentive_rules WHERE name = 'Globex bonus'")).await,

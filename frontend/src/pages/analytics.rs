@@ -230,18 +230,22 @@ fn AgingView() -> impl IntoView {
     let as_of = RwSignal::new(today().to_string());
     let group_by = RwSignal::new("CUSTOMER".to_owned());
     let basis = RwSignal::new("DUE_DATE".to_owned());
+    // Empty: the company's own currency.
+    let currency = RwSignal::new(String::new());
     let shown = RwSignal::new((
         today().to_string(),
         "CUSTOMER".to_owned(),
         "DUE_DATE".to_owned(),
+        String::new(),
     ));
     let report = LocalResource::new(move || {
-        let (date, group, basis) = shown.get();
+        let (date, group, basis, currency) = shown.get();
         async move {
             api::run::<AgingReportQuery>(api::aging_report_query::Variables {
                 as_of: Some(date),
                 group_by: api::from_domain::<String, _>(&group),
                 basis: api::from_domain::<String, _>(&basis),
+                currency: Some(currency).filter(|c| !c.is_empty()),
             })
             .await
         }
@@ -249,13 +253,14 @@ fn AgingView() -> impl IntoView {
     let cell = RwSignal::new(None::<(Option<String>, &'static str, String)>);
     let drill = LocalResource::new(move || {
         let chosen = cell.get();
-        let (date, group, basis) = shown.get_untracked();
+        let (date, group, basis, currency) = shown.get_untracked();
         async move {
             let (key, bucket, _) = chosen?;
             api::run::<AgingDrillDown>(api::aging_drill_down::Variables {
                 as_of: Some(date),
                 group_by: api::from_domain::<String, _>(&group),
                 basis: api::from_domain::<String, _>(&basis),
+                currency: Some(currency).filter(|c| !c.is_empty()),
                 key,
                 bucket: api::from_domain::<String, _>(&bucket.to_owned()),
             })
@@ -282,10 +287,13 @@ fn AgingView() -> impl IntoView {
     });
     // The files come from the server (the same report as the screen), in the shown settings.
     let download = move |extension: &'static str| {
-        let (date, group, basis) = shown.get_untracked();
+        let (date, group, basis, currency) = shown.get_untracked();
         leptos::task::spawn_local(async move {
-            let path =
+            let mut path =
                 format!("/api/reports/aging.{extension}?asOf={date}&groupBy={group}&basis={basis}");
+            if !currency.is_empty() {
+                path.push_str(&format!("&currency={currency}"));
+            }
             if let Err(message) =
                 crate::files::download(&path, &format!("aging-{date}.{extension}")).await
             {
@@ -326,10 +334,11 @@ fn AgingView() -> impl IntoView {
                     <button type="button" class="button button-secondary" on:click=move |_| download("pdf") data-testid="aging-pdf">{move || text(Msg::DownloadPdf)}</button>
                 </div>
             </header>
-            <form class="toolbar no-print" on:submit=move |event| { event.prevent_default(); cell.set(None); shown.set((as_of.get_untracked(), group_by.get_untracked(), basis.get_untracked())); }>
+            <form class="toolbar no-print" on:submit=move |event| { event.prevent_default(); cell.set(None); shown.set((as_of.get_untracked(), group_by.get_untracked(), basis.get_untracked(), currency.get_untracked().trim().to_uppercase())); }>
                 <TextField name="aging-as-of" label=Signal::derive(move || text(Msg::AsOf)) value=as_of input_type="date"/>
                 <SelectField name="aging-group" label=Signal::derive(move || text(Msg::GroupBy)) value=group_by options=group_options/>
                 <SelectField name="aging-basis" label=Signal::derive(move || text(Msg::Basis)) value=basis options=basis_options/>
+                <TextField name="aging-currency" label=Signal::derive(move || text(Msg::Currency)) value=currency/>
                 <button type="submit" class="button button-secondary" data-testid="aging-show">{move || text(Msg::Show)}</button>
             </form>
             {move || match report.get() {
@@ -415,7 +424,7 @@ pub fn CreditPanel(customer_id: String) -> impl IntoView {
                 api::run::<CreditRatingQuery>(api::credit_rating_query::Variables { customer_id })
                     .await
                     .ok()
-                    .and_then(|d| d.credit_rating)
+                    .and_then(|d| d.credit_rating.map(|r| (r, d.credit_rating_history)))
             }
         }
     });
@@ -468,7 +477,7 @@ pub fn CreditPanel(customer_id: String) -> impl IntoView {
     view! {
         <div class="panel credit-panel" data-testid="credit-panel">
             <h2>{move || text(Msg::CreditRatingTitle)}</h2>
-            {move || rating.get().flatten().map(|r| {
+            {move || rating.get().flatten().map(|(r, history)| {
                 let l = locale.get_untracked();
                 let grade_text = format!("{:?}", r.grade);
                 view! {
@@ -494,6 +503,29 @@ pub fn CreditPanel(customer_id: String) -> impl IntoView {
                         </tbody>
                     </table>
                     <p>{move || text(Msg::RecommendedLimit)}": "{show(l, &r.recommended_credit_limit.amount, &r.recommended_credit_limit.currency)}" · "{move || text(Msg::RecommendedTerms)}": "{r.recommended_terms_days}</p>
+                    <details data-testid="rating-history">
+                        <summary>{move || text(Msg::RatingHistory)}" ("{history.len()}")"</summary>
+                        <table class="data-table">
+                            <thead><tr>
+                                <th scope="col">{move || text(Msg::Date)}</th>
+                                <th scope="col">{move || text(Msg::Grade)}</th>
+                                <th scope="col">{move || text(Msg::ComputedGrade)}</th>
+                                <th scope="col">{move || text(Msg::Score)}</th>
+                                <th scope="col">{move || text(Msg::Overridden)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {history.iter().map(|h| view! {
+                                    <tr data-testid="rating-history-row">
+                                        <td>{display::date(l, &h.computed_on)}</td>
+                                        <td>{format!("{:?}", h.grade)}</td>
+                                        <td>{format!("{:?}", h.computed_grade)}</td>
+                                        <td class="num">{h.score.clone()}</td>
+                                        <td>{h.override_reason.clone().map(|why| format!("{why} ({})", h.overridden_by.clone().unwrap_or_default()))}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </details>
                 }
             })}
             <Show when=may_override>

@@ -52,6 +52,49 @@ pub fn status_msg(status: &str) -> Msg {
     }
 }
 
+/// One collection activity as the timelines show it, whichever query it came from (the
+/// operations' generated types differ; their JSON does not).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ActivityLine {
+    channel: String,
+    outcome: String,
+    occurred_at: String,
+    note: Option<String>,
+    contact_name: Option<String>,
+    location: Option<String>,
+    next_action_on: Option<String>,
+    logged_by: String,
+    #[serde(default)]
+    invoices: Vec<InvoiceNumber>,
+}
+
+#[derive(serde::Deserialize)]
+struct InvoiceNumber {
+    number: Option<String>,
+}
+
+fn activity_item(
+    text: impl Fn(Msg) -> &'static str + Copy + 'static,
+    l: domain::Locale,
+    a: ActivityLine,
+    test_id: &'static str,
+) -> impl IntoView {
+    let numbers: Vec<String> = a.invoices.into_iter().filter_map(|i| i.number).collect();
+    view! {
+        <li data-testid=test_id>
+            <time>{display::date(l, &a.occurred_at)}</time>
+            <strong>{text(label_of(&CHANNELS, &a.channel))}" · "{text(label_of(&OUTCOMES, &a.outcome))}</strong>
+            {a.contact_name.map(|n| format!(" · {n}"))}
+            {a.location.map(|n| format!(" · {n}"))}
+            {(!numbers.is_empty()).then(|| format!(" · {}", numbers.join(", ")))}
+            {a.note.map(|n| format!(" · {n}"))}
+            {a.next_action_on.map(|d| format!(" · {} {}", text(Msg::NextActionOn), display::date(l, &d)))}
+            {format!(" · {}", a.logged_by)}
+        </li>
+    }
+}
+
 #[component]
 pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let text = use_text();
@@ -331,23 +374,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                 } else {
                     view! {
                         <ol class="timeline" data-testid="activities">
-                            {list.into_iter().map(|a| {
-                                let l = locale.get_untracked();
-                                let channel = format!("{:?}", a.channel);
-                                let outcome = format!("{:?}", a.outcome);
-                                view! {
-                                    <li data-testid="activity-row">
-                                        <time>{display::date(l, &a.occurred_at)}</time>
-                                        <strong>{text(label_of(&CHANNELS, &channel))}" · "{text(label_of(&OUTCOMES, &outcome))}</strong>
-                                        {a.contact_name.clone().map(|n| format!(" · {n}"))}
-                                        {a.location.clone().map(|n| format!(" · {n}"))}
-                                        {(!a.invoices.is_empty()).then(|| format!(" · {}", a.invoices.iter().filter_map(|i| i.number.clone()).collect::<Vec<_>>().join(", ")))}
-                                        {a.note.clone().map(|n| format!(" · {n}"))}
-                                        {a.next_action_on.clone().map(|d| format!(" · {} {}", text(Msg::NextActionOn), display::date(l, &d)))}
-                                        {format!(" · {}", a.logged_by)}
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {list.iter().filter_map(api::to_domain::<_, ActivityLine>).map(|a| activity_item(text, locale.get_untracked(), a, "activity-row")).collect_view()}
                         </ol>
                     }.into_any()
                 }
@@ -517,21 +544,7 @@ pub fn InvoiceTimeline(invoice_id: String) -> impl IntoView {
                 } else {
                     view! {
                         <ol class="timeline" data-testid="invoice-timeline">
-                            {list.into_iter().map(|a| {
-                                let l = locale.get_untracked();
-                                let channel = format!("{:?}", a.channel);
-                                let outcome = format!("{:?}", a.outcome);
-                                view! {
-                                    <li data-testid="invoice-activity">
-                                        <time>{display::date(l, &a.occurred_at)}</time>
-                                        <strong>{text(label_of(&CHANNELS, &channel))}" · "{text(label_of(&OUTCOMES, &outcome))}</strong>
-                                        {a.contact_name.clone().map(|n| format!(" · {n}"))}
-                                        {a.location.clone().map(|n| format!(" · {n}"))}
-                                        {a.note.clone().map(|n| format!(" · {n}"))}
-                                        {format!(" · {}", a.logged_by)}
-                                    </li>
-                                }
-                            }).collect_view()}
+                            {list.iter().filter_map(api::to_domain::<_, ActivityLine>).map(|a| activity_item(text, locale.get_untracked(), a, "invoice-activity")).collect_view()}
                         </ol>
                     }.into_any()
                 }

@@ -74,10 +74,8 @@ fn CustomerList() -> impl IntoView {
             segment: None,
             over_limit: None,
             include_archived: None,
-            risk_grade: api::from_domain::<String, api::customers::RiskGrade>(
-                &grade.get_untracked(),
-            )
-            .map(|grade| vec![grade]),
+            risk_grade: api::chosen::<api::customers::RiskGrade>(&grade.get_untracked())
+                .map(|grade| vec![grade]),
         };
         let field = match order.get_untracked().as_str() {
             "BALANCE" => api::customers::CustomerOrderField::BALANCE,

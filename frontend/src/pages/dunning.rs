@@ -172,19 +172,18 @@ fn Dunning() -> impl IntoView {
         busy.set(true);
         let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         let kind = fee_kind.get_untracked();
-        let fee_rule =
-            api::from_domain::<String, api::save_dunning_policy::FeeKind>(&kind).map(|kind| {
-                api::save_dunning_policy::LateFeeRuleInput {
-                    kind,
-                    amount: optional(fee_amount.get_untracked()),
-                    currency: None,
-                    percent: optional(fee_percent.get_untracked()),
-                    annual_rate_percent: optional(fee_rate.get_untracked()),
-                    // A number the server checks; anything else is sent as none and named there.
-                    grace_days: fee_grace.get_untracked().trim().parse::<i64>().ok(),
-                    cap_percent: optional(fee_cap.get_untracked()),
-                }
-            });
+        let fee_rule = api::chosen::<api::save_dunning_policy::FeeKind>(&kind).map(|kind| {
+            api::save_dunning_policy::LateFeeRuleInput {
+                kind,
+                amount: optional(fee_amount.get_untracked()),
+                currency: None,
+                percent: optional(fee_percent.get_untracked()),
+                annual_rate_percent: optional(fee_rate.get_untracked()),
+                // A number the server checks; anything else is sent as none and named there.
+                grace_days: fee_grace.get_untracked().trim().parse::<i64>().ok(),
+                cap_percent: optional(fee_cap.get_untracked()),
+            }
+        });
         let editing_now = editing.get_untracked();
         let input = api::save_dunning_policy::SaveDunningPolicyInput {
             remove_fee_rule: (fee_rule.is_none() && editing_now.is_some()).then_some(true),

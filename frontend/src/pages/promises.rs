@@ -28,8 +28,7 @@ fn PromisesView() -> impl IntoView {
     let data = LocalResource::new(move || {
         let chosen = status.get();
         async move {
-            let status = api::from_domain::<String, api::promises_list::PromiseStatus>(&chosen)
-                .map(|s| vec![s]);
+            let status = api::chosen::<api::promises_list::PromiseStatus>(&chosen).map(|s| vec![s]);
             api::run::<PromisesList>(api::promises_list::Variables { status }).await
         }
     });
