@@ -39,25 +39,45 @@ pub enum AgingBasis {
 /// The receivable items open on `$1` (the as-of date) in currency `$2`, with their reference
 /// date by basis (`$3`: true for the due date), and the company's time zone in `$4`. Columns:
 /// invoice_id, customer_id, ref_date, amount.
+///
+/// Worked backwards from today, so a recent date reads little: an invoice's balance on the day
+/// is its balance now plus what was allocated to it, credited or written off after the day
+/// (the database keeps `balance_due = total - paid - credited - written off`). Only invoices
+/// open now or touched after the day can have had a balance then.
 pub const ITEMS_AS_OF: &str = r#"
-WITH paid AS (
-    SELECT a.invoice_id, sum(a.amount) AS amount
-    FROM allocations a JOIN payments p ON p.id = a.payment_id
-    WHERE p.currency = $2
-      -- Allocated with the payment: from the day it was received (however late it was
-      -- recorded). Allocated later (allocatePayment, applyCredit) or reversed: from that day.
-      AND CASE WHEN a.reverses_id IS NULL AND a.created_at <= p.created_at THEN p.received_on
-               ELSE (a.created_at AT TIME ZONE $4)::date END <= $1::date
-    GROUP BY a.invoice_id
+WITH later AS (
+    -- Allocated with the payment: counts from the day the payment was received.
+    SELECT a.invoice_id, a.amount FROM payments p JOIN allocations a ON a.payment_id = p.id
+    WHERE p.currency = $2 AND p.received_on > $1::date
+      AND a.reverses_id IS NULL AND a.created_at <= p.created_at
+    UNION ALL
+    -- Allocated later (allocatePayment, applyCredit), or a reversal: from the day it was made.
+    SELECT a.invoice_id, a.amount FROM allocations a JOIN payments p ON p.id = a.payment_id
+    WHERE a.created_at >= ($1::date - 1)::timestamptz AND p.currency = $2
+      AND (a.reverses_id IS NOT NULL OR a.created_at > p.created_at)
+      AND (a.created_at AT TIME ZONE $4)::date > $1::date
+), paid AS (
+    SELECT invoice_id, sum(amount) AS amount FROM later GROUP BY invoice_id
 ), credited AS (
     SELECT n.invoice_id, sum(n.amount) AS amount FROM credit_notes n
-    WHERE n.currency = $2 AND n.issued_on <= $1::date GROUP BY n.invoice_id
+    WHERE n.currency = $2 AND n.issued_on > $1::date GROUP BY n.invoice_id
+), touched AS (
+    SELECT invoice_id FROM paid UNION SELECT invoice_id FROM credited
+    UNION
+    SELECT id FROM invoices WHERE status = 'WRITTEN_OFF' AND currency = $2
+      AND (written_off_at AT TIME ZONE $4)::date > $1::date
+), candidates AS (
+    SELECT i.id FROM invoices i
+    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.currency = $2 AND i.issue_date <= $1::date
+    UNION
+    SELECT t.invoice_id FROM touched t
 ), inv AS (
     SELECT i.id, i.customer_id, i.issue_date, i.due_date, i.installment_plan, i.total,
-           i.total - coalesce(p.amount, 0) - coalesce(c.amount, 0)
-             - CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $4)::date <= $1::date
+           i.balance_due + coalesce(p.amount, 0) + coalesce(c.amount, 0)
+             + CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $4)::date > $1::date
                     THEN i.amount_written_off ELSE 0 END AS open
-    FROM invoices i
+    FROM candidates k
+    JOIN invoices i ON i.id = k.id
     LEFT JOIN paid p ON p.invoice_id = i.id
     LEFT JOIN credited c ON c.invoice_id = i.id
     WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $2 AND i.issue_date <= $1::date

@@ -112,7 +112,11 @@ SELECT
 FROM (
     SELECT i.issue_date,
            (SELECT max(p.received_on) FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id) AS paid_on
-    FROM invoices i WHERE i.status = 'PAID' AND i.currency = $3
+    FROM invoices i
+    WHERE i.status = 'PAID' AND i.currency = $3
+      -- Settled in the period means a payment in the period: only those invoices are read.
+      AND i.id IN (SELECT a.invoice_id FROM payments p JOIN allocations a ON a.payment_id = p.id
+                   WHERE p.currency = $3 AND p.received_on BETWEEN $1 AND $2)
 ) s
 WHERE s.paid_on BETWEEN $1 AND $2
 "#;

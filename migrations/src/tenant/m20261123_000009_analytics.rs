@@ -74,6 +74,10 @@ impl MigrationTrait for Migration {
                     INCLUDE (customer_id, due_date, total) WHERE status NOT IN ('DRAFT', 'VOID');
                 CREATE INDEX payments_currency_received_idx ON payments (currency, received_on) INCLUDE (amount, customer_id);
                 CREATE INDEX promises_date_idx ON promises (promised_date) INCLUDE (status, customer_id);
+                -- Aging as of a past day works back from today: what was allocated, reversed or
+                -- written off since.
+                CREATE INDEX allocations_created_idx ON allocations (created_at);
+                CREATE INDEX invoices_written_off_idx ON invoices (written_off_at) WHERE status = 'WRITTEN_OFF';
 
                 -- A condition (over the limit, paying later) is one alert while it lasts: the
                 -- scan marks it cleared when the condition ends, and only then may the same
@@ -93,6 +97,7 @@ impl MigrationTrait for Migration {
             .execute_unprepared(
                 "DROP INDEX risk_alerts_live_cause_idx;
                  ALTER TABLE risk_alerts DROP COLUMN cleared_at, ADD CONSTRAINT risk_alerts_cause_key UNIQUE (cause);
+                 DROP INDEX invoices_written_off_idx, allocations_created_idx;
                  DROP INDEX promises_date_idx, payments_currency_received_idx, invoices_issued_on_idx;
                  DROP TABLE incentive_rules, collector_targets, kpi_snapshots, credit_ratings;
                  ALTER TABLE customers DROP COLUMN risk_grade, DROP COLUMN risk_score;",
