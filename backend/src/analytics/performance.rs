@@ -250,6 +250,7 @@ pub async fn staff_performance(
     ))
     .all(&*tx)
     .await?;
+    super::aging::plan_for_the_day(&*tx).await?;
     let portfolio = |as_of: chrono::NaiveDate| {
         PortfolioRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
