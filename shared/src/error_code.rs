@@ -26,8 +26,15 @@ pub enum ErrorCode {
     CreditHold,
     /// Too many requests; `retryAfter` says when to try again.
     RateLimited,
-    /// The tenant's plan does not allow more of something.
+    /// The tenant's plan does not allow more of something; `limit` and `upgradeTo` say which.
     PlanLimit,
+    /// The company's subscription ended past its grace period: its data can be read, not
+    /// changed, until it subscribes again.
+    ReadOnly,
+    /// The feature needs configuration the server or the company does not have (Stripe).
+    NotConfigured,
+    /// A payment provider (Stripe) refused the request or could not be reached.
+    ProviderError,
     /// The request itself is not a valid GraphQL request.
     BadRequest,
     /// Something failed on our side; the message never carries internals.
@@ -35,7 +42,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
@@ -45,6 +52,9 @@ impl ErrorCode {
         ErrorCode::CreditHold,
         ErrorCode::RateLimited,
         ErrorCode::PlanLimit,
+        ErrorCode::ReadOnly,
+        ErrorCode::NotConfigured,
+        ErrorCode::ProviderError,
         ErrorCode::BadRequest,
         ErrorCode::Internal,
     ];
@@ -60,6 +70,9 @@ impl ErrorCode {
             ErrorCode::CreditHold => "CREDIT_HOLD",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::PlanLimit => "PLAN_LIMIT",
+            ErrorCode::ReadOnly => "READ_ONLY",
+            ErrorCode::NotConfigured => "NOT_CONFIGURED",
+            ErrorCode::ProviderError => "PROVIDER_ERROR",
             ErrorCode::BadRequest => "BAD_REQUEST",
             ErrorCode::Internal => "INTERNAL",
         }
