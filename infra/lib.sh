@@ -201,3 +201,24 @@ start_smtp_sink() {
 stop_smtp_sink() {
   [ -n "${SMTP_SINK_PID:-}" ] && kill "$SMTP_SINK_PID" 2>/dev/null || true
 }
+
+# The Stripe stand-in (infra/stripe_standin.py, standard library only) on a free port.
+# Exports DUELY_TEST_STRIPE_API_BASE; the caller stops it with stop_stripe_standin.
+start_stripe_standin() {
+  local port
+  port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  /usr/bin/python3 "$REPO_ROOT/infra/stripe_standin.py" "$port" \
+    >"$CARGO_TARGET_DIR/duely-stripe-standin.log" 2>&1 &
+  STRIPE_STANDIN_PID=$!
+  for _ in $(seq 1 50); do
+    port_open 127.0.0.1 "$port" && break
+    sleep 0.1
+  done
+  port_open 127.0.0.1 "$port" || die "the Stripe stand-in did not start (see $CARGO_TARGET_DIR/duely-stripe-standin.log)"
+  export DUELY_TEST_STRIPE_API_BASE="http://127.0.0.1:$port"
+  say "Stripe stand-in on 127.0.0.1:$port"
+}
+
+stop_stripe_standin() {
+  [ -n "${STRIPE_STANDIN_PID:-}" ] && kill "$STRIPE_STANDIN_PID" 2>/dev/null || true
+}

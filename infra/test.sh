@@ -18,7 +18,8 @@ cargo clippy -p duely-frontend -p duely-domain --target "$WASM_TARGET" --locked 
 
 ensure_postgres postgres
 start_smtp_sink
-trap 'stop_smtp_sink' EXIT
+start_stripe_standin
+trap 'stop_smtp_sink; stop_stripe_standin' EXIT
 say "unit, property and integration tests"
 CARGO_LOG="$CARGO_TARGET_DIR/duely-cargo-test.log"
 cargo test --workspace --exclude duely-frontend --locked 2>&1 | tee "$CARGO_LOG"
@@ -38,10 +39,15 @@ DUELY="$CARGO_TARGET_DIR/debug/duely"
 
 E2E_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)"
 SERVER_LOG="$CARGO_TARGET_DIR/duely-e2e-server.log"
+# Billing against the Stripe stand-in, with test keys, prices and secrets of our own.
+export E2E_STRIPE_WEBHOOK_SECRET="whsec_e2e_platform"
 HOST=127.0.0.1 PORT="$E2E_PORT" DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" DUELY_SMTP_URL="$DUELY_TEST_SMTP_URL" \
+  DUELY_STRIPE_API_BASE="$DUELY_TEST_STRIPE_API_BASE" DUELY_STRIPE_SECRET_KEY="sk_test_duely_e2e" \
+  DUELY_STRIPE_WEBHOOK_SECRET="$E2E_STRIPE_WEBHOOK_SECRET" DUELY_STRIPE_PRICE_GROWTH="price_growth_e2e" \
+  DUELY_STRIPE_PRICE_SCALE="price_scale_e2e" DUELY_ENCRYPTION_KEY="$(printf '%064d' 2026)" \
   DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json "$DUELY" serve >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; stop_smtp_sink' EXIT
+trap 'kill "$SERVER_PID" 2>/dev/null || true; stop_smtp_sink; stop_stripe_standin' EXIT
 for _ in $(seq 1 100); do
   port_open 127.0.0.1 "$E2E_PORT" && break
   sleep 0.1
@@ -51,7 +57,8 @@ port_open 127.0.0.1 "$E2E_PORT" || { cat "$SERVER_LOG" >&2; die "the e2e server 
 say "browser journeys (Playwright, Debian Chromium)"
 set +e
 (cd e2e && DUELY_BASE_URL="http://127.0.0.1:$E2E_PORT" DUELY_MAILDIR="$DUELY_TEST_MAILDIR" DUELY_BIN="$DUELY" \
-  DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
+  DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" DUELY_STRIPE_API_BASE="$DUELY_TEST_STRIPE_API_BASE" \
+  E2E_STRIPE_WEBHOOK_SECRET="$E2E_STRIPE_WEBHOOK_SECRET" npx playwright test)
 E2E_STATUS=$?
 set -e
 kill "$SERVER_PID" 2>/dev/null || true

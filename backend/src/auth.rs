@@ -37,6 +37,8 @@ pub struct Member {
     pub user_id: Uuid,
     pub tenant_id: TenantId,
     pub role: Role,
+    /// The company is read-only now (subscription ended past its grace period).
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +46,8 @@ pub struct ApiKeyCaller {
     pub key_id: Uuid,
     pub tenant_id: TenantId,
     pub scopes: Vec<ApiScope>,
+    /// The company is read-only now.
+    pub read_only: bool,
 }
 
 impl Caller {
@@ -52,6 +56,15 @@ impl Caller {
             Caller::Member(member) => Some(member.tenant_id),
             Caller::ApiKey(key) => Some(key.tenant_id),
             Caller::Anonymous | Caller::Rejected(_) => None,
+        }
+    }
+
+    /// The company whose transactions must not write for this caller, if it is read-only.
+    pub fn read_only_tenant(&self) -> Option<TenantId> {
+        match self {
+            Caller::Member(member) if member.read_only => Some(member.tenant_id),
+            Caller::ApiKey(key) if key.read_only => Some(key.tenant_id),
+            _ => None,
         }
     }
 

@@ -55,6 +55,24 @@ pub struct Config {
     pub mail_from: String,
     /// `DUELY_API_KEY_RATE_PER_MINUTE`, default 120: requests one API key may make a minute.
     pub api_key_requests_per_minute: u32,
+    /// `DUELY_DATA_DIR`, default `.duely`: mail files, and the development encryption key.
+    pub data_dir: PathBuf,
+    /// `DUELY_STRIPE_SECRET_KEY`: Duely's own Stripe account, which sells the plans. Unset,
+    /// Duely runs fully and billing shows as not configured.
+    pub stripe_secret_key: Option<SecretString>,
+    /// `DUELY_STRIPE_WEBHOOK_SECRET`: the signing secret of `POST /webhooks/stripe`.
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// `DUELY_STRIPE_API_BASE`, default `https://api.stripe.com`: where Stripe calls go (a local
+    /// stand-in in tests), for Duely's account and the companies' own.
+    pub stripe_api_base: String,
+    /// `DUELY_STRIPE_PRICE_GROWTH` and `DUELY_STRIPE_PRICE_SCALE`: the Stripe price ids of the
+    /// paid plans; a plan without one cannot be bought.
+    pub stripe_price_growth: Option<String>,
+    pub stripe_price_scale: Option<String>,
+    /// `DUELY_ENCRYPTION_KEY`: 64 hex characters (32 random bytes) sealing secrets stored at
+    /// rest (companies' Stripe keys). Unset in development, a key is kept in
+    /// `<DUELY_DATA_DIR>/encryption.key`; unset in production, companies cannot connect Stripe.
+    pub encryption_key: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +216,40 @@ impl Config {
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("mail"));
 
+        let optional = |name: &str| {
+            lookup(name)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        let encryption_key = optional("DUELY_ENCRYPTION_KEY");
+        if let Some(key) = &encryption_key
+            && !(key.len() == 64 && key.bytes().all(|byte| byte.is_ascii_hexdigit()))
+        {
+            return Err(ConfigError {
+                name: "DUELY_ENCRYPTION_KEY",
+                value: "(hidden)".to_owned(),
+                expected: "64 hex characters (32 random bytes), as `openssl rand -hex 32` prints",
+            });
+        }
+        let stripe_api_base = text("DUELY_STRIPE_API_BASE", "https://api.stripe.com")
+            .trim()
+            .to_owned();
+        if !(stripe_api_base.starts_with("https://") || stripe_api_base.starts_with("http://")) {
+            return Err(ConfigError {
+                name: "DUELY_STRIPE_API_BASE",
+                value: stripe_api_base,
+                expected: "an http(s) URL such as https://api.stripe.com",
+            });
+        }
+
         Ok(Config {
+            data_dir,
+            stripe_secret_key: optional("DUELY_STRIPE_SECRET_KEY").map(SecretString::from),
+            stripe_webhook_secret: optional("DUELY_STRIPE_WEBHOOK_SECRET").map(SecretString::from),
+            stripe_api_base,
+            stripe_price_growth: optional("DUELY_STRIPE_PRICE_GROWTH"),
+            stripe_price_scale: optional("DUELY_STRIPE_PRICE_SCALE"),
+            encryption_key: encryption_key.map(SecretString::from),
             smtp_url: lookup("DUELY_SMTP_URL")
                 .filter(|url| !url.trim().is_empty())
                 .map(SecretString::from),
@@ -290,6 +341,19 @@ mod tests {
         assert!(config_with(&[("DUELY_ACCESS_TOKEN_MINUTES", "60")]).is_err());
         let config = config_with(&[("DUELY_ACCESS_TOKEN_MINUTES", "5")]).unwrap();
         assert_eq!(config.access_token_ttl, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn stripe_is_optional_and_the_encryption_key_must_be_32_hex_bytes() {
+        let config = config_with(&[]).unwrap();
+        assert!(config.stripe_secret_key.is_none());
+        assert_eq!(config.stripe_api_base, "https://api.stripe.com");
+        let error = config_with(&[("DUELY_ENCRYPTION_KEY", "short")]).unwrap_err();
+        assert_eq!(error.name, "DUELY_ENCRYPTION_KEY");
+        assert!(!error.to_string().contains("short"));
+        let key = "ab".repeat(32);
+        assert!(config_with(&[("DUELY_ENCRYPTION_KEY", &key)]).is_ok());
+        assert!(config_with(&[("DUELY_STRIPE_API_BASE", "localhost:12111")]).is_err());
     }
 
     #[test]

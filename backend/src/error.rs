@@ -21,6 +21,8 @@ pub enum AppError {
         field: Option<String>,
         /// For `RATE_LIMITED`: seconds until a retry may succeed.
         retry_after: Option<u64>,
+        /// More `extensions` for the client (`PLAN_LIMIT`'s `limit` and `upgradeTo`).
+        details: Vec<(&'static str, String)>,
     },
     /// Anything else. Logged with its chain; the client sees only that something failed.
     Internal(anyhow::Error),
@@ -39,6 +41,7 @@ impl AppError {
             message: message.into(),
             field: None,
             retry_after: None,
+            details: Vec::new(),
         }
     }
 
@@ -49,6 +52,7 @@ impl AppError {
             message: message.to_string(),
             field: Some(field.into()),
             retry_after: None,
+            details: Vec::new(),
         }
     }
 
@@ -85,6 +89,7 @@ impl AppError {
             message: message.into(),
             field: Some(field.into()),
             retry_after: None,
+            details: Vec::new(),
         }
     }
 
@@ -94,6 +99,31 @@ impl AppError {
             message: format!("Too many attempts; try again in {retry_after_secs} seconds."),
             field: None,
             retry_after: Some(retry_after_secs),
+            details: Vec::new(),
+        }
+    }
+
+    /// A write refused because the company's subscription ended past its grace period.
+    pub fn read_only() -> Self {
+        AppError::client(
+            ErrorCode::ReadOnly,
+            "This company is read-only: its subscription has ended. An owner or admin can \
+             subscribe again on the billing page; nothing has been deleted.",
+        )
+    }
+
+    /// A plan limit reached: names the limit, the plan, and the plan that lifts it.
+    pub fn plan_limit(reached: &domain::billing::LimitReached) -> Self {
+        let mut details = vec![("limit", reached.limit.as_str().to_owned())];
+        if let Some(plan) = reached.lifted_by {
+            details.push(("upgradeTo", plan.as_str().to_owned()));
+        }
+        AppError::Client {
+            code: ErrorCode::PlanLimit,
+            message: reached.to_string(),
+            field: None,
+            retry_after: None,
+            details,
         }
     }
 
@@ -107,6 +137,10 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(error: sea_orm::DbErr) -> Self {
+        // A write in a read-only company's transaction (see `db::tenant`): SQLSTATE 25006.
+        if crate::db::tenant::is_read_only_violation(&error) {
+            return AppError::read_only();
+        }
         AppError::Internal(anyhow::Error::new(error))
     }
 }
@@ -119,6 +153,7 @@ impl ErrorExtensions for AppError {
                 message,
                 field,
                 retry_after,
+                details,
             } => async_graphql::Error::new(message.clone()).extend_with(|_, ext| {
                 ext.set("code", code.as_str());
                 if let Some(field) = field {
@@ -126,6 +161,9 @@ impl ErrorExtensions for AppError {
                 }
                 if let Some(seconds) = retry_after {
                     ext.set("retryAfter", *seconds);
+                }
+                for (name, value) in details {
+                    ext.set(*name, value.as_str());
                 }
             }),
             AppError::Internal(error) => {

@@ -213,6 +213,7 @@ pub async fn import_customers(
     let may_set_limits = caller.authorize(Permission::ManageCreditPolicy).is_ok();
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
+    let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
     let table = match table(csv, &["code", "name"], &CUSTOMER_COLUMNS) {
         Ok(table) => table,
         Err(problems) => return Ok(report(0, 0, dry_run, problems)),
@@ -360,6 +361,14 @@ pub async fn import_customers(
         tx.rollback().await?;
         return Ok(report(rows, 0, dry_run, problems.0));
     }
+    crate::billing::plans::admit_tenant(
+        &tx,
+        plan,
+        &calendar.time_zone,
+        domain::billing::Limit::Customers,
+        u64::try_from(records.len()).unwrap_or(u64::MAX),
+    )
+    .await?;
     for chunk in records.chunks(CHUNK) {
         tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -489,6 +498,8 @@ pub async fn import_invoices(
 ) -> Result<ImportReport, AppError> {
     caller.authorize(Permission::ManageInvoices)?;
     let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
     let table = match table(
         csv,
         &[
@@ -734,6 +745,14 @@ pub async fn import_invoices(
         tx.rollback().await?;
         return Ok(report(rows, 0, dry_run, problems.0));
     }
+    crate::billing::plans::admit_tenant(
+        &tx,
+        plan,
+        &calendar.time_zone,
+        domain::billing::Limit::InvoicesPerMonth,
+        u64::try_from(order.len()).unwrap_or(u64::MAX),
+    )
+    .await?;
     for chunk in invoices.chunks(CHUNK) {
         tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,

@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod billing;
 pub mod collections;
 pub mod config;
 pub mod csv;

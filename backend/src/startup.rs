@@ -30,9 +30,11 @@ impl Application {
         let db = db::connect(&config).await?;
         let identity = Identity::from_config(&config)?;
         let mailer = Mailer::from_config(&config)?;
+        let billing = crate::billing::Billing::from_config(&config)?;
         let schema = api::schema_builder()
             .data(db.clone())
             .data(identity.clone())
+            .data(billing.clone())
             .data(AppLinks {
                 public_url: config.public_url.clone(),
             })
@@ -47,6 +49,7 @@ impl Application {
             schema,
             db: db.clone(),
             identity,
+            billing,
             config: Arc::new(config),
         };
         Ok(Application {

@@ -454,7 +454,8 @@ impl JobHandler for Snapshot {
         let tenants = db
             .query_all_raw(Statement::from_string(
                 DbBackend::Postgres,
-                "SELECT id FROM public.tenants WHERE status = 'ACTIVE'",
+                "SELECT id FROM public.tenants WHERE status = 'ACTIVE'
+                   AND id NOT IN (SELECT tenant_id FROM public.subscriptions WHERE read_only_from <= now())",
             ))
             .await?;
         // One company's failure must not cost the others their day: each is tried, and the

@@ -42,6 +42,7 @@ pub struct Query(
     crate::collections::dunning::DunningQuery,
     crate::collections::api::WorkQuery,
     crate::analytics::api::AnalyticsQuery,
+    crate::billing::graphql::BillingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -56,6 +57,7 @@ pub struct Mutation(
     crate::collections::dunning::DunningMutation,
     crate::collections::api::WorkMutation,
     crate::analytics::api::AnalyticsMutation,
+    crate::billing::graphql::BillingMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

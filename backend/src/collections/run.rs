@@ -918,7 +918,7 @@ pub async fn release_holds(
     Ok(count)
 }
 
-/// Enqueues today's dunning run of every active company whose run hour has come in its own
+/// Enqueues today's dunning run of every active, writable company whose run hour has come in its own
 /// time zone: one statement for all companies; the dedupe key makes each day's run once.
 pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     Ok(db
@@ -930,6 +930,9 @@ pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64
                     $1 || ':' || t.id || ':' || ($2::timestamptz AT TIME ZONE t.time_zone)::date
              FROM public.tenants t
              WHERE t.status = 'ACTIVE' AND extract(hour FROM $2::timestamptz AT TIME ZONE t.time_zone) >= t.dunning_hour
+               -- A read-only company (subscription ended past its grace) sends nothing.
+               AND NOT EXISTS (SELECT 1 FROM public.subscriptions s
+                               WHERE s.tenant_id = t.id AND s.read_only_from <= $2::timestamptz)
              ON CONFLICT ON CONSTRAINT jobs_dedupe_key DO NOTHING",
             [JOB_KIND.into(), now.into()],
         ))

@@ -1033,9 +1033,18 @@ pub async fn create_customer(
     let contacts = contacts_input(input.contacts.unwrap_or_default())?;
     let tags = tags_input(input.tags.unwrap_or_default())?;
     let actor = audit::actor_of(db, caller).await?;
+    let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
 
     let id = Uuid::now_v7();
     let tx = TenantTx::begin(db, tenant).await?;
+    crate::billing::plans::admit_tenant(
+        &tx,
+        plan,
+        &calendar.time_zone,
+        domain::billing::Limit::Customers,
+        1,
+    )
+    .await?;
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, tags, currency,

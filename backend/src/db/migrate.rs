@@ -111,6 +111,14 @@ pub async fn provision_tenant_schema(
            CREATE SCHEMA "{schema}" AUTHORIZATION "{schema}";"#
     ))
     .await?;
+    // Every company starts on a trial of GROWTH (`domain::billing::TRIAL_DAYS`).
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.subscriptions (tenant_id, plan, status, trial_ends_at)
+         VALUES ($1, 'GROWTH', 'TRIALING', now() + make_interval(days => $2::int))",
+        [tenant.0.into(), domain::billing::TRIAL_DAYS.into()],
+    ))
+    .await?;
     migrate_tenant_schema(txn, tenant).await
 }
 

@@ -5,7 +5,7 @@
 
 mod migrate;
 pub mod statements;
-mod tenant;
+pub mod tenant;
 pub mod url;
 
 pub use migrate::{MigrationReport, migrate_all, migrate_tenant_schema, provision_tenant_schema};

@@ -5,10 +5,41 @@
 //! transaction, so nothing leaks to the next user of the pooled connection; the tenant's role
 //! owns only its own schema, so Postgres itself refuses a statement that names another tenant's
 //! schema or the control plane.
+//!
+//! A company whose subscription ended past its grace period is read-only: requests on its
+//! behalf run inside [`read_only`], and every `TenantTx` they open is `READ ONLY`, so
+//! PostgreSQL itself refuses any write, whichever code path tries it.
 
 use domain::TenantId;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use std::ops::Deref;
+
+tokio::task_local! {
+    /// The tenant whose transactions must not write, for the request being served.
+    static READ_ONLY: TenantId;
+}
+
+/// Runs `work` so that every `TenantTx` it opens for `tenant` is read-only; with `None` it
+/// runs `work` as it is.
+pub async fn read_only<F: std::future::Future>(tenant: Option<TenantId>, work: F) -> F::Output {
+    match tenant {
+        Some(tenant) => READ_ONLY.scope(tenant, work).await,
+        None => work.await,
+    }
+}
+
+/// Whether `error` is PostgreSQL refusing a write in a read-only transaction (SQLSTATE 25006).
+pub fn is_read_only_violation(error: &DbErr) -> bool {
+    let sqlx = match error {
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(sqlx))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(sqlx)) => sqlx,
+        _ => return false,
+    };
+    match &**sqlx {
+        sea_orm::sqlx::Error::Database(database) => database.code().as_deref() == Some("25006"),
+        _ => false,
+    }
+}
 
 pub struct TenantTx {
     txn: DatabaseTransaction,
@@ -17,6 +48,21 @@ pub struct TenantTx {
 
 impl TenantTx {
     pub async fn begin(db: &DatabaseConnection, tenant: TenantId) -> Result<Self, DbErr> {
+        let txn = db.begin().await?;
+        let mut bind = bind_statements(tenant);
+        if READ_ONLY
+            .try_with(|read_only| *read_only == tenant)
+            .unwrap_or(false)
+        {
+            bind.push_str("; SET TRANSACTION READ ONLY");
+        }
+        txn.execute_unprepared(&bind).await?;
+        Ok(TenantTx { txn, tenant })
+    }
+
+    /// A transaction that may write even in a read-only company: for what must never be
+    /// refused, such as recording money a customer paid through Stripe.
+    pub async fn begin_writable(db: &DatabaseConnection, tenant: TenantId) -> Result<Self, DbErr> {
         let txn = db.begin().await?;
         txn.execute_unprepared(&bind_statements(tenant)).await?;
         Ok(TenantTx { txn, tenant })

@@ -587,29 +587,33 @@ pub async fn import_csv(
         return error_response(AppError::validation("body", "the file must be UTF-8 text"));
     };
     let dry_run = params.dry_run.unwrap_or(false);
-    let result = match what.as_str() {
-        "customers" => {
-            crate::imports::import_customers(
-                &state.db,
-                &context.caller,
-                csv,
-                dry_run,
-                &context.request_id,
-            )
-            .await
+    let read_only = context.caller.read_only_tenant();
+    let result = crate::db::tenant::read_only(read_only, async {
+        match what.as_str() {
+            "customers" => {
+                crate::imports::import_customers(
+                    &state.db,
+                    &context.caller,
+                    csv,
+                    dry_run,
+                    &context.request_id,
+                )
+                .await
+            }
+            "invoices" => {
+                crate::imports::import_invoices(
+                    &state.db,
+                    &context.caller,
+                    csv,
+                    dry_run,
+                    &context.request_id,
+                )
+                .await
+            }
+            _ => Err(AppError::not_found("Imports are customers and invoices.")),
         }
-        "invoices" => {
-            crate::imports::import_invoices(
-                &state.db,
-                &context.caller,
-                csv,
-                dry_run,
-                &context.request_id,
-            )
-            .await
-        }
-        _ => Err(AppError::not_found("Imports are customers and invoices.")),
-    };
+    })
+    .await;
     match result {
         Ok(report) => (
             if report.problems.is_empty() {

@@ -107,8 +107,12 @@ pub async fn graphql_post(
             ),
         }
     };
-    let (response, sql) =
-        crate::db::statements::counted(state.schema.execute_batch(batch.data(context))).await;
+    let read_only = context.caller.read_only_tenant();
+    let (response, sql) = crate::db::statements::counted(crate::db::tenant::read_only(
+        read_only,
+        state.schema.execute_batch(batch.data(context)),
+    ))
+    .await;
     with_sql_timing(with_rate_headers(respond(media, response), rate), sql)
 }
 
@@ -198,8 +202,12 @@ pub async fn graphql_get(
     if context.caller.tenant_id().is_none() {
         request = request.disable_introspection();
     }
-    let (response, sql) =
-        crate::db::statements::counted(state.schema.execute(request.data(context))).await;
+    let read_only = context.caller.read_only_tenant();
+    let (response, sql) = crate::db::statements::counted(crate::db::tenant::read_only(
+        read_only,
+        state.schema.execute(request.data(context)),
+    ))
+    .await;
     with_sql_timing(
         with_rate_headers(respond(media, BatchResponse::Single(response)), rate),
         sql,

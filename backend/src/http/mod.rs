@@ -12,7 +12,7 @@ use crate::identity::Identity;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tower::ServiceBuilder;
@@ -27,6 +27,7 @@ pub struct AppState {
     pub schema: DuelySchema,
     pub db: DatabaseConnection,
     pub identity: Identity,
+    pub billing: crate::billing::Billing,
     pub config: Arc<Config>,
 }
 
@@ -67,6 +68,11 @@ pub fn router(state: AppState) -> Router {
             "/api/imports/{kind}",
             axum::routing::post(files::import_csv)
                 .layer(DefaultBodyLimit::max(files::MAX_IMPORT_BODY)),
+        )
+        .route("/webhooks/stripe", post(crate::billing::webhooks::platform))
+        .route(
+            "/webhooks/stripe/{tenant}",
+            post(crate::billing::webhooks::company),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

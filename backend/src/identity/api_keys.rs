@@ -84,6 +84,13 @@ pub async fn create_api_key(
         .collect();
 
     let txn = db.begin().await?;
+    crate::billing::plans::admit_control_plane(
+        &txn,
+        member.tenant_id,
+        domain::billing::Limit::ApiKeys,
+        1,
+    )
+    .await?;
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO public.api_keys (id, tenant_id, name, prefix, secret_hash, scopes, created_by)

@@ -11,6 +11,7 @@ use crate::startup::AppLinks;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::access::{Access, Permission, Role};
+use domain::billing::Plan;
 use domain::{Locale, TenantId};
 use sea_orm::DatabaseConnection;
 
@@ -64,13 +65,6 @@ impl From<UserRow> for User {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-pub enum Plan {
-    Free,
-    Growth,
-    Scale,
-}
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum TenantStatus {
     /// In normal use.
     Active,
@@ -91,12 +85,23 @@ pub struct Tenant {
     pub locale: Locale,
     /// IANA time zone; dunning runs and daily jobs follow it.
     pub time_zone: String,
+    /// The plan whose limits apply now (FREE after a sign-up trial ends unpaid).
     pub plan: Plan,
     pub status: TenantStatus,
 }
 
 impl From<TenantRow> for Tenant {
     fn from(row: TenantRow) -> Self {
+        let subscription = domain::billing::Subscription {
+            plan: Plan::parse(&row.plan).unwrap_or(Plan::Free),
+            status: domain::billing::SubscriptionStatus::parse(&row.subscription_status)
+                .unwrap_or(domain::billing::SubscriptionStatus::Active),
+            trial_ends_at: row.trial_ends_at,
+            status_since: row.status_since,
+            paid: row.paid,
+        };
+        let standing = domain::billing::standing(&subscription, row.now);
+        let read_only = standing.is_read_only(row.now);
         Tenant {
             id: ID(row.id.to_string()),
             name: row.name,
@@ -104,14 +109,11 @@ impl From<TenantRow> for Tenant {
             base_currency: row.base_currency,
             locale: row.locale.parse().unwrap_or_default(),
             time_zone: row.time_zone,
-            plan: match row.plan.as_str() {
-                "FREE" => Plan::Free,
-                "SCALE" => Plan::Scale,
-                _ => Plan::Growth,
-            },
+            plan: standing.plan,
             status: match row.status.as_str() {
-                "READ_ONLY" => TenantStatus::ReadOnly,
                 "CLOSED" => TenantStatus::Closed,
+                "READ_ONLY" => TenantStatus::ReadOnly,
+                _ if read_only => TenantStatus::ReadOnly,
                 _ => TenantStatus::Active,
             },
         }

@@ -71,7 +71,9 @@ impl Identity {
         };
         // The role is read afresh: a removed member or a changed role counts at once.
         let tenant_id = TenantId::from_uuid(claims.tid);
-        let Some(role) = sessions::active_role(db, tenant_id, claims.sub).await? else {
+        let Some((role, read_only)) =
+            sessions::active_membership(db, tenant_id, claims.sub).await?
+        else {
             return Ok(Caller::Rejected(
                 "You are no longer a member of this company.",
             ));
@@ -80,6 +82,7 @@ impl Identity {
             user_id: claims.sub,
             tenant_id,
             role,
+            read_only,
         }))
     }
 }
@@ -99,10 +102,11 @@ async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> anyhow::Res
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "UPDATE public.api_keys k SET last_used_at = now()
-             FROM public.tenants t
+             FROM public.tenants t LEFT JOIN public.subscriptions s ON s.tenant_id = t.id
              WHERE k.prefix = $1 AND k.secret_hash = $2 AND k.revoked_at IS NULL
                AND t.id = k.tenant_id AND t.status <> 'CLOSED'
-             RETURNING k.id, k.tenant_id, k.scopes",
+             RETURNING k.id, k.tenant_id, k.scopes,
+                       COALESCE(s.read_only_from <= now(), false) AS read_only",
             [prefix.into(), tokens::digest(key).into()],
         ))
         .await?;
@@ -117,5 +121,6 @@ async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> anyhow::Res
             .iter()
             .filter_map(|scope| scope.parse::<ApiScope>().ok())
             .collect(),
+        read_only: row.try_get::<bool>("", "read_only")?,
     }))
 }

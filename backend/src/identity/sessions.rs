@@ -39,8 +39,14 @@ pub struct TenantRow {
     pub base_currency: String,
     pub locale: String,
     pub time_zone: String,
-    pub plan: String,
     pub status: String,
+    /// The subscription, for the plan in force and read-only standing.
+    pub plan: String,
+    pub subscription_status: String,
+    pub trial_ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub status_since: chrono::DateTime<chrono::Utc>,
+    pub paid: bool,
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -289,16 +295,33 @@ pub async fn active_role(
     tenant: TenantId,
     user_id: Uuid,
 ) -> anyhow::Result<Option<Role>> {
+    Ok(active_membership(conn, tenant, user_id)
+        .await?
+        .map(|(role, _)| role))
+}
+
+/// The member's role, and whether the company is read-only now (its subscription ended past
+/// the grace period: `public.subscriptions.read_only_from`, set by the domain rule).
+pub async fn active_membership(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    user_id: Uuid,
+) -> anyhow::Result<Option<(Role, bool)>> {
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT m.role FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
+            "SELECT m.role, COALESCE(s.read_only_from <= now(), false) AS read_only
+             FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
+             LEFT JOIN public.subscriptions s ON s.tenant_id = m.tenant_id
              WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'",
             [tenant.0.into(), user_id.into()],
         ))
         .await?;
     match row {
-        Some(row) => Ok(Some(row.try_get::<String>("", "role")?.parse()?)),
+        Some(row) => Ok(Some((
+            row.try_get::<String>("", "role")?.parse()?,
+            row.try_get::<bool>("", "read_only")?,
+        ))),
         None => Ok(None),
     }
 }
@@ -545,8 +568,11 @@ pub async fn tenants_by_ids(
 ) -> Result<Vec<TenantRow>, AppError> {
     Ok(TenantRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, name, slug, base_currency, locale, time_zone, plan, status
-         FROM public.tenants WHERE id = ANY($1) ORDER BY name",
+        "SELECT t.id, t.name, t.slug, t.base_currency, t.locale, t.time_zone, t.status,
+                s.plan, s.status AS subscription_status, s.trial_ends_at, s.status_since,
+                s.stripe_subscription_id IS NOT NULL AS paid, now() AS now
+         FROM public.tenants t JOIN public.subscriptions s ON s.tenant_id = t.id
+         WHERE t.id = ANY($1) ORDER BY t.name",
         [ids.to_vec().into()],
     ))
     .all(conn)

@@ -97,6 +97,24 @@ pub async fn invite_member(
             "This person is already a member of the company.",
         ));
     }
+    // A replaced invitation for the same address frees its seat first.
+    let replacing = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM public.invitations
+             WHERE tenant_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+               AND expires_at > now()",
+            [tenant.0.into(), email.as_str().into()],
+        ))
+        .await?
+        .is_some();
+    crate::billing::plans::admit_control_plane(
+        &txn,
+        tenant,
+        domain::billing::Limit::Users,
+        u64::from(!replacing),
+    )
+    .await?;
     // A new invitation replaces any pending one for the same address.
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

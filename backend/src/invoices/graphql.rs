@@ -1044,8 +1044,17 @@ pub async fn create_invoice(
     let actor = audit::actor_of(db, caller).await?;
     let not_found = || AppError::not_found("No such customer.");
     let customer_id = input.customer_id.parse::<Uuid>().map_err(|_| not_found())?;
+    let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
 
     let tx = TenantTx::begin(db, tenant).await?;
+    crate::billing::plans::admit_tenant(
+        &tx,
+        plan,
+        &calendar.time_zone,
+        domain::billing::Limit::InvoicesPerMonth,
+        1,
+    )
+    .await?;
     // The customer's lock before the insert: the insert's foreign-key check takes a share lock
     // on the customer, and issuing then needs the exclusive one.
     let customer = customers::customer_for_update(&*tx, calendar.today, customer_id)

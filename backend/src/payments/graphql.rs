@@ -517,6 +517,80 @@ pub async fn record_payment(
     Ok(payment)
 }
 
+/// A payment a provider reports (Stripe), recorded in the caller's transaction: locks the
+/// customer, records it with `method`, and allocates it to `invoice` first when given (up to
+/// its balance), then to the oldest due invoices; what is left stays as unapplied credit.
+/// Returns the payment's id, or `None` when the customer is not in this company.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_provider_payment(
+    tx: &TenantTx,
+    today: NaiveDate,
+    customer_id: Uuid,
+    amount: Decimal,
+    currency: Currency,
+    method: PaymentMethod,
+    reference: &str,
+    invoice: Option<Uuid>,
+) -> Result<Option<Uuid>, AppError> {
+    let Some(customer) = customers::customer_for_update(&**tx, today, customer_id).await? else {
+        return Ok(None);
+    };
+    let open = lock_open_items(tx, customer.id, currency.code()).await?;
+    let how = match invoice.and_then(|id| open.iter().find(|item| item.invoice_id == id)) {
+        Some(item) => {
+            let first = item.balance.min(amount);
+            let mut lines = vec![(item.invoice_id, first)];
+            let rest = amount - first;
+            if rest > Decimal::ZERO {
+                let others: Vec<OpenItem> = open
+                    .iter()
+                    .filter(|other| other.invoice_id != item.invoice_id)
+                    .cloned()
+                    .collect();
+                let more = allocate(rest, &others, &Instruction::OldestDueFirst)
+                    .map_err(allocation_error)?;
+                lines.extend(more.lines);
+            }
+            Instruction::Explicit(lines)
+        }
+        None => Instruction::OldestDueFirst,
+    };
+    let split = allocate(amount, &open, &how).map_err(allocation_error)?;
+    let id = Uuid::now_v7();
+    let actor = Actor::System;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO payments (id, customer_id, amount, currency, received_on, method, reference, actor_label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        [
+            id.into(),
+            customer.id.into(),
+            amount.into(),
+            currency.code().to_owned().into(),
+            today.into(),
+            method.as_str().into(),
+            reference.to_owned().into(),
+            actor.label().to_owned().into(),
+        ],
+    ))
+    .await?;
+    let lines: Vec<(Uuid, Uuid, Decimal)> = split
+        .lines
+        .iter()
+        .map(|(invoice, part)| (id, *invoice, *part))
+        .collect();
+    write_allocations(tx, &lines, &actor, Uuid::now_v7()).await?;
+    let payment = reload(tx, id).await?;
+    audit::record(
+        &**tx,
+        tx.tenant(),
+        audit_entry(actor, "payment.recorded", &payment, ""),
+    )
+    .await?;
+    crate::analytics::ratings::rate_customers(&**tx, today, Some(customer.id)).await?;
+    Ok(Some(id))
+}
+
 pub async fn allocate_payment(
     db: &DatabaseConnection,
     caller: &Caller,

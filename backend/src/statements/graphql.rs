@@ -642,6 +642,16 @@ async fn open_link(db: &DatabaseConnection, token: &str) -> Result<(TenantTx, Li
     ))
 }
 
+/// Whose statement a link shows: the company, the customer and the currency (for the pay
+/// button). The transaction is the company's, left open for the caller.
+pub async fn link_customer(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<(TenantTx, Uuid, String), AppError> {
+    let (tx, link) = open_link(db, token).await?;
+    Ok((tx, link.customer_id, link.currency))
+}
+
 /// What the customer sees from the emailed link.
 #[derive(SimpleObject)]
 pub struct PublicStatement {

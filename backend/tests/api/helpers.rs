@@ -116,6 +116,18 @@ pub fn fixture_web_dir() -> String {
     format!("{}/tests/fixtures/web", env!("CARGO_MANIFEST_DIR"))
 }
 
+pub const PLATFORM_STRIPE_KEY: &str = "sk_test_duely_platform";
+pub const PLATFORM_WEBHOOK_SECRET: &str = "whsec_duely_platform_test";
+
+/// The Stripe stand-in's base URL (`DUELY_TEST_STRIPE_API_BASE`, set by the test command).
+pub fn stripe_api_base() -> String {
+    std::env::var("DUELY_TEST_STRIPE_API_BASE")
+        .ok()
+        .filter(|base| !base.is_empty())
+        // Nothing listens here: tests that reach Stripe say to run the test command.
+        .unwrap_or_else(|| "http://127.0.0.1:9".to_owned())
+}
+
 pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
     let mut vars: HashMap<String, String> = HashMap::from([
         ("HOST".to_owned(), "127.0.0.1".to_owned()),
@@ -124,6 +136,26 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
         ("DUELY_WEB_DIR".to_owned(), fixture_web_dir()),
         ("DUELY_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned()),
         ("DUELY_SHUTDOWN_GRACE_SECS".to_owned(), "5".to_owned()),
+        // Secrets at rest are sealed with a test key; Stripe is the stand-in the test command
+        // starts (infra/stripe_standin.py), with Duely's account and prices of its own.
+        ("DUELY_ENCRYPTION_KEY".to_owned(), "5a".repeat(32)),
+        (
+            "DUELY_STRIPE_SECRET_KEY".to_owned(),
+            PLATFORM_STRIPE_KEY.to_owned(),
+        ),
+        (
+            "DUELY_STRIPE_WEBHOOK_SECRET".to_owned(),
+            PLATFORM_WEBHOOK_SECRET.to_owned(),
+        ),
+        (
+            "DUELY_STRIPE_PRICE_GROWTH".to_owned(),
+            "price_growth_test".to_owned(),
+        ),
+        (
+            "DUELY_STRIPE_PRICE_SCALE".to_owned(),
+            "price_scale_test".to_owned(),
+        ),
+        ("DUELY_STRIPE_API_BASE".to_owned(), stripe_api_base()),
     ]);
     // Mail goes to the real SMTP sink the test command starts, else to this app's own folder.
     match std::env::var("DUELY_TEST_SMTP_URL") {

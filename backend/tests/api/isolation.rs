@@ -52,6 +52,8 @@ const CASES: &[&str] = &[
     "Query.publicStatement.token",
     "Mutation.sendStatement.input.customerId",
     "Mutation.respondToStatement.input.token",
+    "Mutation.payStatement.input.token",
+    "Mutation.createPaymentLink.input.invoiceId",
     "Mutation.logCollectionActivity.input.customerId",
     "Mutation.logCollectionActivity.input.invoiceIds",
     "Mutation.cancelPromise.input.promiseId",
@@ -818,6 +820,28 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         error_codes(&answer),
         ["NOT_FOUND"],
         "Mutation.respondToStatement.input.token"
+    );
+    let pay = app
+        .graphql(
+            "mutation($input: PayStatementInput!) { payStatement(input: $input) { url } }",
+            json!({ "input": { "token": forged } }),
+        )
+        .await;
+    assert_eq!(
+        error_codes(&pay),
+        ["NOT_FOUND"],
+        "Mutation.payStatement.input.token"
+    );
+    let link = as_acme(
+        "mutation($input: CreatePaymentLinkInput!) { createPaymentLink(input: $input) { url } }"
+            .to_owned(),
+        json!({ "input": { "invoiceId": open_id } }),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&link),
+        ["NOT_FOUND"],
+        "Mutation.createPaymentLink.input.invoiceId: {link}"
     );
     assert_eq!(
         globex_state(&app).await,

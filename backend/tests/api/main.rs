@@ -5,6 +5,7 @@
 mod analytics;
 mod api_keys;
 mod audit;
+mod billing;
 mod collections;
 mod dunning;
 mod graphql_http;

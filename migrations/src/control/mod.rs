@@ -6,6 +6,7 @@ mod m20261123_000001_tenants;
 mod m20261123_000002_identity;
 mod m20261123_000003_search;
 mod m20261123_000004_dunning_schedule;
+mod m20261128_000005_billing;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -13,5 +14,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000002_identity::Migration),
         Box::new(m20261123_000003_search::Migration),
         Box::new(m20261123_000004_dunning_schedule::Migration),
+        Box::new(m20261128_000005_billing::Migration),
     ]
 }

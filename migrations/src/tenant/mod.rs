@@ -12,6 +12,7 @@ mod m20261123_000006_dunning;
 mod m20261123_000007_dunning_runs;
 mod m20261123_000008_one_scheduled_run;
 mod m20261123_000009_analytics;
+mod m20261128_000010_online_payments;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -24,5 +25,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000007_dunning_runs::Migration),
         Box::new(m20261123_000008_one_scheduled_run::Migration),
         Box::new(m20261123_000009_analytics::Migration),
+        Box::new(m20261128_000010_online_payments::Migration),
     ]
 }

@@ -1,0 +1,223 @@
+//! Subscribing to a plan through Duely's own Stripe account: `startCheckout` and
+//! `billingPortal`, and the subscription state Stripe's events report.
+
+use super::{Billing, plans, provider_error};
+use crate::audit::{self, Actor, AuditEntry};
+use crate::auth::Caller;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use domain::billing::{self, Plan, SubscriptionStatus};
+use domain::{Permission, TenantId};
+use duely_stripe::SubscriptionCheckout;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+
+/// The company's Stripe customer, created on first use (under the subscription's row lock, so
+/// two clicks make one customer).
+async fn stripe_customer(
+    db: &DatabaseConnection,
+    billing: &Billing,
+    caller: &Caller,
+    tenant: TenantId,
+) -> Result<String, AppError> {
+    let txn = db.begin().await?;
+    let row = plans::load_for_update(&txn, tenant).await?;
+    if let Some(customer) = row.stripe_customer_id {
+        txn.commit().await?;
+        return Ok(customer);
+    }
+    let contact = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT t.name, u.email FROM public.tenants t
+             LEFT JOIN public.users u ON u.id = $2
+             WHERE t.id = $1",
+            [tenant.0.into(), caller_user(caller).into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::not_found("No such company."))?;
+    let name: String = contact.try_get("", "name").map_err(anyhow::Error::from)?;
+    let email: Option<String> = contact.try_get("", "email").map_err(anyhow::Error::from)?;
+    let customer = billing
+        .platform()?
+        .create_customer(email.as_deref().unwrap_or(""), &name, &tenant.to_string())
+        .await
+        .map_err(provider_error)?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.subscriptions SET stripe_customer_id = $2, updated_at = now() WHERE tenant_id = $1",
+        [tenant.0.into(), customer.clone().into()],
+    ))
+    .await?;
+    txn.commit().await?;
+    Ok(customer)
+}
+
+fn caller_user(caller: &Caller) -> Option<uuid::Uuid> {
+    match caller {
+        Caller::Member(member) => Some(member.user_id),
+        _ => None,
+    }
+}
+
+/// A Checkout Session in subscription mode for `plan`; its URL.
+pub async fn start_checkout(
+    db: &DatabaseConnection,
+    billing: &Billing,
+    caller: &Caller,
+    plan: Plan,
+) -> Result<String, AppError> {
+    caller.authorize(Permission::ManageBilling)?;
+    let tenant = caller.require_tenant()?;
+    let price = billing.price(plan).ok_or_else(|| {
+        AppError::validation(
+            "input.plan",
+            if plan.is_paid() {
+                format!("the {plan} plan has no Stripe price configured on this server")
+            } else {
+                "FREE needs no checkout; choose GROWTH or SCALE".to_owned()
+            },
+        )
+    })?;
+    billing.platform()?;
+    let row = plans::load(db, tenant).await?;
+    let live = matches!(
+        SubscriptionStatus::parse(&row.status),
+        Some(SubscriptionStatus::Active | SubscriptionStatus::PastDue)
+    );
+    if live && row.stripe_subscription_id.is_some() {
+        return Err(AppError::conflict(
+            "input.plan",
+            "The company already has a subscription: change its plan or payment method in the billing portal.",
+        ));
+    }
+    let customer = stripe_customer(db, billing, caller, tenant).await?;
+    let success = format!("{}/billing?checkout=success", billing.public_url());
+    let cancel = format!("{}/billing?checkout=canceled", billing.public_url());
+    let page = billing
+        .platform()?
+        .subscription_checkout(&SubscriptionCheckout {
+            customer: &customer,
+            price,
+            reference: &tenant.to_string(),
+            plan: plan.as_str(),
+            success_url: &success,
+            cancel_url: &cancel,
+        })
+        .await
+        .map_err(provider_error)?;
+    Ok(page.url)
+}
+
+/// A Billing Portal session for the company's Stripe customer; its URL.
+pub async fn billing_portal(
+    db: &DatabaseConnection,
+    billing: &Billing,
+    caller: &Caller,
+) -> Result<String, AppError> {
+    caller.authorize(Permission::ManageBilling)?;
+    let tenant = caller.require_tenant()?;
+    billing.platform()?;
+    let customer = stripe_customer(db, billing, caller, tenant).await?;
+    billing
+        .platform()?
+        .billing_portal(&customer, &format!("{}/billing", billing.public_url()))
+        .await
+        .map_err(provider_error)
+}
+
+/// What a Stripe event says of a company's subscription.
+#[derive(Debug, Clone, Default)]
+pub struct SubscriptionChange {
+    pub status: Option<SubscriptionStatus>,
+    pub plan: Option<Plan>,
+    pub subscription_id: Option<String>,
+    pub current_period_end: Option<DateTime<Utc>>,
+    pub cancel_at_period_end: Option<bool>,
+    /// Only move between these statuses (`invoice.payment_failed` moves an active
+    /// subscription to past due, never a canceled one back).
+    pub only_from: Option<&'static [SubscriptionStatus]>,
+}
+
+/// Applies `change` to `tenant`'s subscription in the caller's transaction, unless a newer
+/// event has been applied already (`event_created` older than the last state's).
+pub async fn apply_change(
+    txn: &impl ConnectionTrait,
+    tenant: TenantId,
+    change: &SubscriptionChange,
+    event_created: DateTime<Utc>,
+    event_id: &str,
+) -> Result<(), AppError> {
+    let row = plans::load_for_update(txn, tenant).await?;
+    let state_at = row.stripe_state_at;
+    if state_at.is_some_and(|at| event_created < at) {
+        tracing::info!(
+            event_id,
+            "an older Stripe event arrived after a newer one; state kept"
+        );
+        return Ok(());
+    }
+    let mut subscription = row.subscription()?;
+    let before = subscription.clone();
+    if let Some(status) = change.status {
+        let allowed = change
+            .only_from
+            .is_none_or(|from| from.contains(&subscription.status));
+        if allowed && status != subscription.status {
+            subscription.status = status;
+            subscription.status_since = event_created;
+        }
+    }
+    if let Some(plan) = change.plan {
+        subscription.plan = plan;
+    }
+    let subscription_id = change
+        .subscription_id
+        .clone()
+        .or(row.stripe_subscription_id.clone());
+    subscription.paid = subscription_id.is_some();
+    let standing = billing::standing(&subscription, row.now);
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.subscriptions
+         SET plan = $2, status = $3, status_since = $4, read_only_from = $5,
+             stripe_subscription_id = $6,
+             current_period_end = COALESCE($7, current_period_end),
+             cancel_at_period_end = COALESCE($8, cancel_at_period_end),
+             stripe_state_at = $9, updated_at = now()
+         WHERE tenant_id = $1",
+        [
+            tenant.0.into(),
+            subscription.plan.as_str().into(),
+            subscription.status.as_str().into(),
+            subscription.status_since.into(),
+            standing.read_only_from.into(),
+            subscription_id.into(),
+            change.current_period_end.into(),
+            change.cancel_at_period_end.into(),
+            event_created.into(),
+        ],
+    ))
+    .await?;
+    if before.plan != subscription.plan || before.status != subscription.status {
+        audit::record(
+            txn,
+            tenant,
+            AuditEntry {
+                actor: Actor::System,
+                action: "subscription.changed",
+                entity_type: "subscription",
+                entity_id: Some(tenant.to_string()),
+                before: Some(serde_json::json!({
+                    "plan": before.plan.as_str(), "status": before.status.as_str(),
+                })),
+                after: Some(serde_json::json!({
+                    "plan": subscription.plan.as_str(), "status": subscription.status.as_str(),
+                    "stripeEvent": event_id,
+                })),
+                request_id: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,633 @@
+//! Online payment through a company's own Stripe account.
+//!
+//! The company connects its account with a secret key (checked with a call to Stripe, then
+//! sealed at rest and never shown again) and the signing secret of the webhook endpoint it adds
+//! in Stripe (`/webhooks/stripe/{tenantId}`). Direct keys rather than Stripe Connect: Connect
+//! needs Duely to be a Connect platform approved by Stripe and an OAuth round trip per company,
+//! while a restricted or secret key works for any company's existing account today; the key
+//! stays sealed, and the endpoint URL carries no secret.
+//!
+//! A payment link is a Checkout Session in payment mode for an invoice's balance, or for a
+//! customer's open balance from the statement page. Its id travels in the session's and the
+//! PaymentIntent's metadata, so either event leads back to it; one PaymentIntent records one
+//! payment, whichever event reports it first.
+
+use super::{Billing, provider_error};
+use crate::audit::{self, AuditEntry};
+use crate::auth::Caller;
+use crate::db::{self, TenantTx};
+use crate::error::AppError;
+use crate::payments::graphql::{PaymentMethod, record_provider_payment};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::billing::{from_minor_units, to_minor_units};
+use domain::{Currency, ErrorCode, Permission, TenantId};
+use duely_stripe::PaymentCheckout;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use uuid::Uuid;
+
+const SECRET_KEY: &str = "stripe_secret_key";
+const WEBHOOK_SECRET: &str = "stripe_webhook_secret";
+
+/// The connection as the payment settings page shows it: never the secrets.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AccountRow {
+    pub key_last4: String,
+    pub livemode: bool,
+    pub connected_at: DateTime<Utc>,
+    pub connected_by: String,
+}
+
+pub async fn account(tx: &TenantTx) -> Result<Option<AccountRow>, AppError> {
+    Ok(AccountRow::find_by_statement(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT key_last4, livemode, connected_at, connected_by FROM stripe_account",
+    ))
+    .one(&**tx)
+    .await?)
+}
+
+pub async fn payment_settings(
+    db: &DatabaseConnection,
+    caller: &Caller,
+) -> Result<Option<AccountRow>, AppError> {
+    caller.authorize(Permission::ManageSettings)?;
+    let tenant = caller.require_tenant()?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let account = account(&tx).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+fn key_input(secret_key: &str) -> Result<&str, AppError> {
+    let key = secret_key.trim();
+    let shaped = (key.starts_with("sk_") || key.starts_with("rk_"))
+        && (20..=255).contains(&key.len())
+        && key
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+    if shaped {
+        Ok(key)
+    } else {
+        Err(AppError::validation(
+            "input.secretKey",
+            "paste the account's secret key (sk_live_…, sk_test_…) or a restricted key (rk_…) from Stripe's dashboard, Developers → API keys",
+        ))
+    }
+}
+
+fn webhook_secret_input(secret: &str) -> Result<&str, AppError> {
+    let secret = secret.trim();
+    if secret.starts_with("whsec_") && (10..=255).contains(&secret.len()) {
+        Ok(secret)
+    } else {
+        Err(AppError::validation(
+            "input.webhookSecret",
+            "paste the signing secret (whsec_…) of the webhook endpoint you added in Stripe for this company's URL",
+        ))
+    }
+}
+
+/// Checks the key with Stripe, then stores both secrets sealed.
+pub async fn connect(
+    db: &DatabaseConnection,
+    billing: &Billing,
+    caller: &Caller,
+    secret_key: &str,
+    webhook_secret: &str,
+    request_id: &str,
+) -> Result<AccountRow, AppError> {
+    caller.authorize(Permission::ManageSettings)?;
+    let tenant = caller.require_tenant()?;
+    let key = key_input(secret_key)?;
+    let webhook_secret = webhook_secret_input(webhook_secret)?;
+    let sealer = billing.sealer()?;
+    let check = billing
+        .company_gateway(key)?
+        .check_key()
+        .await
+        .map_err(provider_error)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let last4: String = key
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tx = TenantTx::begin(db, tenant).await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO stripe_account (singleton, key_last4, livemode, secret_key_sealed, webhook_secret_sealed, connected_by)
+         VALUES (true, $1, $2, $3, $4, $5)
+         ON CONFLICT (singleton) DO UPDATE SET key_last4 = EXCLUDED.key_last4, livemode = EXCLUDED.livemode,
+             secret_key_sealed = EXCLUDED.secret_key_sealed,
+             webhook_secret_sealed = EXCLUDED.webhook_secret_sealed,
+             connected_at = now(), connected_by = EXCLUDED.connected_by",
+        [
+            last4.clone().into(),
+            check.livemode.into(),
+            sealer.seal(tenant, SECRET_KEY, key)?.into(),
+            sealer.seal(tenant, WEBHOOK_SECRET, webhook_secret)?.into(),
+            actor.label().to_owned().into(),
+        ],
+    ))
+    .await?;
+    audit::record(
+        &*tx,
+        tenant,
+        AuditEntry {
+            actor,
+            action: "stripe.connected",
+            entity_type: "stripe_account",
+            entity_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "keyLast4": last4, "livemode": check.livemode })),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let account = account(&tx)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the Stripe account just stored is missing"))?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+pub async fn disconnect(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    request_id: &str,
+) -> Result<(), AppError> {
+    caller.authorize(Permission::ManageSettings)?;
+    let tenant = caller.require_tenant()?;
+    let actor = audit::actor_of(db, caller).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let removed = tx
+        .execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "DELETE FROM stripe_account",
+        ))
+        .await?
+        .rows_affected();
+    if removed > 0 {
+        audit::record(
+            &*tx,
+            tenant,
+            AuditEntry {
+                actor,
+                action: "stripe.disconnected",
+                entity_type: "stripe_account",
+                entity_id: None,
+                before: None,
+                after: None,
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The company's secret for `purpose`, opened; `None` when no account is connected.
+async fn opened_secret(
+    tx: &TenantTx,
+    billing: &Billing,
+    purpose: &str,
+) -> Result<Option<SecretString>, AppError> {
+    let column = if purpose == SECRET_KEY {
+        "secret_key_sealed"
+    } else {
+        "webhook_secret_sealed"
+    };
+    let row = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT {column} AS sealed FROM stripe_account"),
+        ))
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let sealed: Vec<u8> = row.try_get("", "sealed").map_err(anyhow::Error::from)?;
+    Ok(Some(billing.sealer()?.open(
+        tx.tenant(),
+        purpose,
+        &sealed,
+    )?))
+}
+
+fn not_connected() -> AppError {
+    AppError::client(
+        ErrorCode::NotConfigured,
+        "Online payment is off: connect the company's Stripe account in payment settings first.",
+    )
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PayableRow {
+    customer_id: Uuid,
+    customer_name: String,
+    email: Option<String>,
+    number: Option<String>,
+    currency: String,
+    balance: Decimal,
+}
+
+/// What a link is for, read in the company's transaction.
+struct Payable {
+    customer_id: Uuid,
+    invoice_id: Option<Uuid>,
+    currency: Currency,
+    amount: Decimal,
+    description: String,
+    email: Option<String>,
+}
+
+async fn invoice_payable(tx: &TenantTx, invoice: Uuid) -> Result<Payable, AppError> {
+    let row = PayableRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT i.customer_id, c.name AS customer_name,
+                (SELECT email FROM customer_contacts cc WHERE cc.customer_id = c.id AND cc.email IS NOT NULL
+                 ORDER BY position LIMIT 1) AS email,
+                i.number, i.currency::text AS currency, i.balance_due AS balance
+         FROM invoices i JOIN customers c ON c.id = i.customer_id
+         WHERE i.id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID')",
+        [invoice.into()],
+    ))
+    .one(&**tx)
+    .await?
+    .ok_or_else(|| {
+        AppError::validation(
+            "input.invoiceId",
+            "only an issued invoice with a balance due can be paid online",
+        )
+    })?;
+    payable(row, Some(invoice))
+}
+
+fn payable(row: PayableRow, invoice: Option<Uuid>) -> Result<Payable, AppError> {
+    let currency: Currency = row
+        .currency
+        .parse()
+        .map_err(|_| anyhow::anyhow!("unknown currency {}", row.currency))?;
+    if row.balance <= Decimal::ZERO {
+        return Err(AppError::conflict(
+            "input",
+            "Nothing is owed here: there is no balance to pay.",
+        ));
+    }
+    let description = match &row.number {
+        Some(number) => format!("Invoice {number} · {}", row.customer_name),
+        None => format!("Open balance · {}", row.customer_name),
+    };
+    Ok(Payable {
+        customer_id: row.customer_id,
+        invoice_id: invoice,
+        currency,
+        amount: row.balance,
+        description,
+        email: row.email,
+    })
+}
+
+/// Creates the Checkout Session and records the link; returns its URL.
+async fn make_link(
+    db: &DatabaseConnection,
+    billing: &Billing,
+    tenant: TenantId,
+    payable: Payable,
+    created_by: &str,
+) -> Result<String, AppError> {
+    let tx = TenantTx::begin(db, tenant).await?;
+    let key = opened_secret(&tx, billing, SECRET_KEY)
+        .await?
+        .ok_or_else(not_connected)?;
+    tx.commit().await?;
+    let amount_minor = to_minor_units(payable.amount, payable.currency.minor_units())
+        .ok_or_else(|| anyhow::anyhow!("{} does not fit Stripe's minor units", payable.amount))?;
+    let link = Uuid::now_v7();
+    let metadata = [
+        ("duely_link", link.to_string()),
+        ("duely_tenant", tenant.to_string()),
+        ("duely_customer", payable.customer_id.to_string()),
+    ];
+    let done = format!("{}/payment-complete", billing.public_url());
+    let page = billing
+        .company_gateway(key.expose_secret())?
+        .payment_checkout(&PaymentCheckout {
+            currency: payable.currency.code(),
+            amount_minor,
+            description: &payable.description,
+            customer_email: payable.email.as_deref(),
+            metadata: &metadata,
+            success_url: &format!("{done}?status=paid"),
+            cancel_url: &format!("{done}?status=canceled"),
+        })
+        .await
+        .map_err(provider_error)?;
+    let tx = TenantTx::begin_writable(db, tenant).await?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO payment_links (id, customer_id, invoice_id, amount, currency, checkout_session_id, url, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        [
+            link.into(),
+            payable.customer_id.into(),
+            payable.invoice_id.into(),
+            payable.amount.into(),
+            payable.currency.code().to_owned().into(),
+            page.id.into(),
+            page.url.clone().into(),
+            created_by.to_owned().into(),
+        ],
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(page.url)
+}
+
+/// `createPaymentLink`: a Checkout Session for the invoice's balance due.
+pub async fn create_payment_link(
+    db: &DatabaseConnection,
+    billing: &Billing,
+    caller: &Caller,
+    invoice_id: &str,
+) -> Result<String, AppError> {
+    caller.authorize(Permission::WorkCollections)?;
+    let tenant = caller.require_tenant()?;
+    let not_found = || AppError::not_found("No such invoice.");
+    let invoice = invoice_id.parse::<Uuid>().map_err(|_| not_found())?;
+    let actor = audit::actor_of(db, caller).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let found = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM invoices WHERE id = $1",
+            [invoice.into()],
+        ))
+        .await?
+        .is_some();
+    if !found {
+        return Err(not_found());
+    }
+    let payable = invoice_payable(&tx, invoice).await?;
+    tx.commit().await?;
+    make_link(db, billing, tenant, payable, actor.label()).await
+}
+
+/// The pay button of the public statement page: the customer's open balance in the
+/// statement's currency.
+pub async fn pay_statement(
+    db: &DatabaseConnection,
+    billing: &Billing,
+    token: &str,
+) -> Result<String, AppError> {
+    let (tx, customer, currency) = crate::statements::graphql::link_customer(db, token).await?;
+    let row = PayableRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT c.id AS customer_id, c.name AS customer_name,
+                (SELECT email FROM customer_contacts cc WHERE cc.customer_id = c.id AND cc.email IS NOT NULL
+                 ORDER BY position LIMIT 1) AS email,
+                NULL::text AS number, $2::text AS currency,
+                coalesce((SELECT sum(balance_due) FROM invoices i
+                          WHERE i.customer_id = c.id AND i.currency = $2
+                            AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) AS balance
+         FROM customers c WHERE c.id = $1",
+        [customer.into(), currency.into()],
+    ))
+    .one(&*tx)
+    .await?
+    .ok_or_else(|| AppError::not_found("This statement link is not valid or has expired."))?;
+    let tenant = tx.tenant();
+    tx.commit().await?;
+    make_link(
+        db,
+        billing,
+        tenant,
+        payable(row, None)?,
+        "the customer (statement page)",
+    )
+    .await
+}
+
+/// A Stripe event from a company's account, as the webhook hands it over.
+#[derive(Debug, Clone)]
+pub struct CompanyEvent<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub created: DateTime<Utc>,
+    pub object: &'a Value,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct LinkRow {
+    id: Uuid,
+    customer_id: Uuid,
+    invoice_id: Option<Uuid>,
+    currency: String,
+}
+
+async fn link_of(tx: &TenantTx, object: &Value) -> Result<Option<LinkRow>, AppError> {
+    let Some(link) = object
+        .pointer("/metadata/duely_link")
+        .and_then(Value::as_str)
+        .and_then(|text| text.parse::<Uuid>().ok())
+    else {
+        return Ok(None);
+    };
+    Ok(LinkRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, customer_id, invoice_id, currency::text AS currency FROM payment_links WHERE id = $1",
+        [link.into()],
+    ))
+    .one(&**tx)
+    .await?)
+}
+
+async fn already_recorded(tx: &TenantTx, intent: &str) -> Result<bool, AppError> {
+    Ok(tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM stripe_payments WHERE payment_intent_id = $1",
+            [intent.into()],
+        ))
+        .await?
+        .is_some())
+}
+
+/// Records the payment a PaymentIntent made, once.
+async fn record_paid(
+    tx: &TenantTx,
+    today: NaiveDate,
+    link: &LinkRow,
+    intent: &str,
+    amount_minor: i64,
+    currency: &str,
+) -> Result<(), AppError> {
+    if already_recorded(tx, intent).await? {
+        return Ok(());
+    }
+    let currency: Currency = currency
+        .to_ascii_uppercase()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("Stripe reported an unknown currency {currency}"))?;
+    if currency.code() != link.currency.trim() {
+        return Err(anyhow::anyhow!(
+            "Stripe reported {} for a link in {}",
+            currency.code(),
+            link.currency
+        )
+        .into());
+    }
+    let amount = from_minor_units(amount_minor, currency.minor_units());
+    if amount <= Decimal::ZERO {
+        return Ok(());
+    }
+    let Some(payment) = record_provider_payment(
+        tx,
+        today,
+        link.customer_id,
+        amount,
+        currency,
+        PaymentMethod::Stripe,
+        intent,
+        link.invoice_id,
+    )
+    .await?
+    else {
+        return Ok(());
+    };
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO stripe_payments (payment_intent_id, payment_id, link_id) VALUES ($1, $2, $3)",
+        [intent.into(), payment.into(), link.id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A line in the customer's timeline (an activity logged by Stripe): a payment processing
+/// (outcome PAYMENT_CONFIRMED, which pauses dunning while the money is in flight) or failed.
+async fn log_activity(
+    tx: &TenantTx,
+    link: &LinkRow,
+    outcome: &str,
+    note: String,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let id = Uuid::now_v7();
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by_label)
+         VALUES ($1, $2, 'OTHER', $3, $4, $5, 'Stripe')",
+        [
+            id.into(),
+            link.customer_id.into(),
+            outcome.into(),
+            note.into(),
+            at.into(),
+        ],
+    ))
+    .await?;
+    if let Some(invoice) = link.invoice_id {
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO collection_activity_invoices (activity_id, invoice_id) VALUES ($1, $2)",
+            [id.into(), invoice.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+fn text<'a>(object: &'a Value, pointer: &str) -> Option<&'a str> {
+    object.pointer(pointer).and_then(Value::as_str)
+}
+
+fn amount_text(object: &Value, field: &str) -> String {
+    let minor = object.get(field).and_then(Value::as_i64).unwrap_or(0);
+    let currency = text(object, "/currency").unwrap_or("").to_ascii_uppercase();
+    match currency.parse::<Currency>() {
+        Ok(parsed) => format!(
+            "{} {}",
+            currency,
+            from_minor_units(minor, parsed.minor_units())
+        ),
+        Err(_) => format!("{minor} (minor units) {currency}"),
+    }
+}
+
+/// What a company's Stripe event does, in the company's transaction (where its id is stored).
+/// Events Duely does not act on, or about payments it did not ask for, change nothing.
+pub async fn apply_company_event(
+    db: &DatabaseConnection,
+    tx: &TenantTx,
+    event: &CompanyEvent<'_>,
+) -> Result<(), AppError> {
+    let object = event.object;
+    let Some(link) = link_of(tx, object).await? else {
+        return Ok(());
+    };
+    let today = db::tenant_calendar(db, tx.tenant()).await?.today;
+    match event.kind {
+        "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
+            let paid = text(object, "/payment_status") == Some("paid");
+            let intent = text(object, "/payment_intent");
+            if let (true, Some(intent)) = (paid, intent) {
+                let amount = object
+                    .get("amount_total")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0);
+                let currency = text(object, "/currency").unwrap_or("");
+                record_paid(tx, today, &link, intent, amount, currency).await?;
+            }
+        }
+        "payment_intent.succeeded" => {
+            if let Some(intent) = text(object, "/id") {
+                let amount = object
+                    .get("amount_received")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0);
+                let currency = text(object, "/currency").unwrap_or("");
+                record_paid(tx, today, &link, intent, amount, currency).await?;
+            }
+        }
+        "payment_intent.processing" => {
+            let intent = text(object, "/id").unwrap_or("");
+            // Already recorded (events out of order): the money is not in flight any more.
+            if !already_recorded(tx, intent).await? {
+                let note = format!(
+                    "Stripe: a payment of {} is processing ({intent}).",
+                    amount_text(object, "amount")
+                );
+                log_activity(tx, &link, "PAYMENT_CONFIRMED", note, event.created).await?;
+            }
+        }
+        "payment_intent.payment_failed" | "checkout.session.async_payment_failed" => {
+            let reason = text(object, "/last_payment_error/message").unwrap_or("no reason given");
+            let amount_field = if event.kind.starts_with("payment_intent") {
+                "amount"
+            } else {
+                "amount_total"
+            };
+            let note = format!(
+                "Stripe: a payment of {} failed: {reason}",
+                amount_text(object, amount_field)
+            );
+            log_activity(tx, &link, "OTHER", note, event.created).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The company's webhook signing secret, opened, for the webhook handler.
+pub async fn webhook_secret(
+    tx: &TenantTx,
+    billing: &Billing,
+) -> Result<Option<SecretString>, AppError> {
+    opened_secret(tx, billing, WEBHOOK_SECRET).await
+}
