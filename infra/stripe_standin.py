@@ -14,7 +14,7 @@ serves Checkout or the Billing Portal, so this answers with Stripe's documented 
 Authentication is Stripe's: `Authorization: Bearer <key>`. A key that does not start with sk_
 or rk_, or that contains "invalid", gets Stripe's 401 answer. Missing required parameters get
 Stripe's 400 answer naming the parameter. `GET /_standin/requests` lists what was received
-(path, key and decoded form), so tests can check what Duely sent.
+(path, key, decoded form and the id of what was created), so tests can check what Duely sent.
 
 Usage: stripe_standin.py <port>   (standard library only)
 """
@@ -77,6 +77,10 @@ class Handler(BaseHTTPRequestHandler):
         return f"http://{self.headers.get('Host', '127.0.0.1')}"
 
     def send_json(self, status, payload):
+        entry = getattr(self, "entry", None)
+        if entry is not None and isinstance(payload, dict) and "id" in payload:
+            with LOCK:
+                entry["responseId"] = payload["id"]
         body = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -111,16 +115,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def record(self, form):
         with LOCK:
-            REQUESTS.append({
+            self.entry = {
                 "method": self.command,
                 "path": urlparse(self.path).path,
                 "key": self.key(),
                 "stripeVersion": self.headers.get("Stripe-Version"),
                 "form": form,
                 "at": time.time(),
-            })
+            }
+            REQUESTS.append(self.entry)
 
     def do_GET(self):
+        self.entry = None
         path = urlparse(self.path).path
         if path == "/_standin/requests":
             with LOCK:
@@ -152,6 +158,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.send_json(*stripe_error(404, f"Unrecognized request URL (GET: {path})."))
 
     def do_POST(self):
+        self.entry = None
         path = urlparse(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         form = decode_form(self.rfile.read(length).decode())

@@ -92,6 +92,29 @@ macro_rules! admin_operation {
     };
 }
 
+macro_rules! billing_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/billing.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+billing_operation!(SubscriptionStatus);
+billing_operation!(SubscriptionBanner);
+billing_operation!(StartCheckout);
+billing_operation!(BillingPortal);
+billing_operation!(PaymentSettingsView);
+billing_operation!(ConnectStripeAccount);
+billing_operation!(DisconnectStripeAccount);
+billing_operation!(CreatePaymentLink);
+billing_operation!(PayStatement);
+
 admin_operation!(ApiKeys);
 admin_operation!(CreateApiKey);
 admin_operation!(RevokeApiKey);

@@ -4,10 +4,11 @@ use crate::api;
 use crate::components::{ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
-    AcceptInvitationPage, AgingPage, ApiKeysPage, AuditPage, CustomerPage, CustomersPage,
-    DashboardPage, DunningPage, EditInvoicePage, HomePage, ImportPage, InvoicePage, InvoicesPage,
-    LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentsPage, PerformancePage,
-    PromisesPage, PublicStatementPage, SignUpPage, StatementPage, TeamPage, WorklistPage,
+    AcceptInvitationPage, AgingPage, ApiKeysPage, AuditPage, BillingPage, CustomerPage,
+    CustomersPage, DashboardPage, DunningPage, EditInvoicePage, HomePage, ImportPage, InvoicePage,
+    InvoicesPage, LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentCompletePage,
+    PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage, PublicStatementPage,
+    SignUpPage, StatementPage, SubscriptionNotice, TeamPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -47,6 +48,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
                     <Route path=path!("/audit") view=AuditPage/>
+                    <Route path=path!("/billing") view=BillingPage/>
+                    <Route path=path!("/settings/payments") view=PaymentSettingsPage/>
+                    <Route path=path!("/payment-complete") view=PaymentCompletePage/>
                     <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 </Routes>
             </Layout>
@@ -104,6 +108,12 @@ fn Layout(children: Children) -> impl IntoView {
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewAuditLog))>
                     <A href="/audit">{move || text(Msg::NavAudit)}</A>
                 </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageSettings))>
+                    <A href="/settings/payments">{move || text(Msg::NavPaymentSettings)}</A>
+                </Show>
+                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageBilling))>
+                    <A href="/billing">{move || text(Msg::NavBilling)}</A>
+                </Show>
                 <Show when=move || session.status.get() == SessionStatus::SignedOut>
                     <A href="/login">{move || text(Msg::NavSignIn)}</A>
                     <A href="/signup">{move || text(Msg::NavSignUp)}</A>
@@ -112,6 +122,7 @@ fn Layout(children: Children) -> impl IntoView {
             <LocaleSwitcher/>
             <UserMenu/>
         </header>
+        <SubscriptionNotice/>
         <main id="main" class="app-main" tabindex="-1">{children()}</main>
     }
 }

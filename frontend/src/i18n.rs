@@ -82,6 +82,57 @@ pub enum Msg {
     InvitedAs,
     NavApiKeys,
     ApiKeysTitle,
+    NavBilling,
+    BillingTitle,
+    BillingLead,
+    PlanInForce,
+    SubscriptionStatusLabel,
+    SubscriptionTrialing,
+    SubscriptionActive,
+    SubscriptionPastDue,
+    SubscriptionCanceled,
+    TrialEnds,
+    RenewsOn,
+    UsageTitle,
+    Unlimited,
+    LimitUsers,
+    LimitCustomers,
+    LimitInvoicesPerMonth,
+    LimitApiKeys,
+    PlansTitle,
+    PerMonthUsd,
+    ChoosePlan,
+    CurrentPlanBadge,
+    ManageSubscription,
+    BillingNotConfigured,
+    CheckoutReturned,
+    BannerTrial,
+    BannerTrialEnded,
+    BannerPastDue,
+    BannerCanceled,
+    BannerReadOnly,
+    GoToBilling,
+    NavPaymentSettings,
+    PaymentSettingsTitle,
+    PaymentSettingsLead,
+    StripeConnectedAs,
+    StripeNotConnected,
+    SecretKeyLabel,
+    WebhookSecretLabel,
+    WebhookUrlLabel,
+    ConnectStripe,
+    DisconnectStripe,
+    StripeConnectedToast,
+    StripeDisconnectedToast,
+    LiveMode,
+    TestMode,
+    CannotConnect,
+    PayOnline,
+    CreatePaymentLink,
+    PaymentLinkReady,
+    PaymentCompleteTitle,
+    PaymentCompleteBody,
+    PaymentCanceledBody,
     ApiKeysLead,
     KeyName,
     Scopes,
@@ -604,6 +655,59 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             InvitedAs => "邀请您以以下角色加入",
             NavApiKeys => "API 密钥",
             ApiKeysTitle => "API 密钥",
+            NavBilling => "账单与套餐",
+            BillingTitle => "账单与套餐",
+            BillingLead => "当前套餐、用量和订阅。升级通过 Stripe 安全付款完成。",
+            PlanInForce => "当前生效套餐",
+            SubscriptionStatusLabel => "订阅状态",
+            SubscriptionTrialing => "试用中",
+            SubscriptionActive => "正常",
+            SubscriptionPastDue => "付款逾期",
+            SubscriptionCanceled => "已取消",
+            TrialEnds => "试用截止",
+            RenewsOn => "当前周期截止",
+            UsageTitle => "用量",
+            Unlimited => "不限",
+            LimitUsers => "团队成员",
+            LimitCustomers => "客户",
+            LimitInvoicesPerMonth => "本月发票",
+            LimitApiKeys => "API 密钥",
+            PlansTitle => "套餐",
+            PerMonthUsd => "美元/月",
+            ChoosePlan => "升级到此套餐",
+            CurrentPlanBadge => "当前套餐",
+            ManageSubscription => "管理订阅与付款方式",
+            BillingNotConfigured => "本服务器未配置 Stripe，暂无法在线购买套餐。",
+            CheckoutReturned => "付款完成后，订阅状态会在 Stripe 通知到达后更新。",
+            BannerTrial => "GROWTH 套餐试用中，截止",
+            BannerTrialEnded => "试用已结束，当前为 FREE 套餐。升级以解除限制。",
+            BannerPastDue => "订阅付款失败。请在此日期前更新付款方式，以免账户变为只读：",
+            BannerCanceled => "订阅已取消。在此日期前仍可完整使用：",
+            BannerReadOnly => "公司账户为只读：可以查看所有数据，但不能修改。重新订阅即可恢复。",
+            GoToBilling => "前往账单",
+            NavPaymentSettings => "在线收款",
+            PaymentSettingsTitle => "在线收款（Stripe）",
+            PaymentSettingsLead => {
+                "连接公司自己的 Stripe 账户后，客户可在对账单和付款链接上在线支付，款项自动入账并核销。"
+            }
+            StripeConnectedAs => "已连接，密钥尾号",
+            StripeNotConnected => "尚未连接 Stripe 账户。",
+            SecretKeyLabel => "Stripe 密钥（sk_… 或 rk_…）",
+            WebhookSecretLabel => "Webhook 签名密钥（whsec_…）",
+            WebhookUrlLabel => "在 Stripe 中添加此 Webhook 地址",
+            ConnectStripe => "验证并连接",
+            DisconnectStripe => "断开连接",
+            StripeConnectedToast => "已连接 Stripe 账户。密钥已加密保存，不会再次显示。",
+            StripeDisconnectedToast => "已断开 Stripe 账户。",
+            LiveMode => "正式模式",
+            TestMode => "测试模式",
+            CannotConnect => "本服务器未配置加密密钥（DUELY_ENCRYPTION_KEY），无法保存收款密钥。",
+            PayOnline => "在线支付",
+            CreatePaymentLink => "生成付款链接",
+            PaymentLinkReady => "付款链接已生成并复制：",
+            PaymentCompleteTitle => "感谢您的付款",
+            PaymentCompleteBody => "付款已提交。确认到账后，对账单会自动更新。",
+            PaymentCanceledBody => "付款已取消，未扣款。您可以随时返回对账单重新支付。",
             ApiKeysLead => "为第三方系统创建密钥，并只授予所需的权限范围。",
             KeyName => "密钥名称",
             Scopes => "权限范围",
@@ -1140,6 +1244,79 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             InvitedAs => "invites you to join as",
             NavApiKeys => "API keys",
             ApiKeysTitle => "API keys",
+            NavBilling => "Billing",
+            BillingTitle => "Billing and plan",
+            BillingLead => {
+                "Your plan, usage and subscription. Upgrades are paid securely through Stripe."
+            }
+            PlanInForce => "Plan in force",
+            SubscriptionStatusLabel => "Subscription status",
+            SubscriptionTrialing => "Trial",
+            SubscriptionActive => "Active",
+            SubscriptionPastDue => "Past due",
+            SubscriptionCanceled => "Canceled",
+            TrialEnds => "Trial ends",
+            RenewsOn => "Current period ends",
+            UsageTitle => "Usage",
+            Unlimited => "Unlimited",
+            LimitUsers => "Team members",
+            LimitCustomers => "Customers",
+            LimitInvoicesPerMonth => "Invoices this month",
+            LimitApiKeys => "API keys",
+            PlansTitle => "Plans",
+            PerMonthUsd => "USD a month",
+            ChoosePlan => "Upgrade to this plan",
+            CurrentPlanBadge => "Current plan",
+            ManageSubscription => "Manage subscription and payment method",
+            BillingNotConfigured => {
+                "Stripe is not configured on this server, so plans cannot be bought online."
+            }
+            CheckoutReturned => {
+                "Once paid, the subscription updates as soon as Stripe notifies Duely."
+            }
+            BannerTrial => "You are trying GROWTH until",
+            BannerTrialEnded => {
+                "Your trial has ended and the FREE plan applies. Upgrade to lift its limits."
+            }
+            BannerPastDue => {
+                "A subscription payment failed. Update the payment method before this date, or the company becomes read-only:"
+            }
+            BannerCanceled => "The subscription has ended. Full use continues until",
+            BannerReadOnly => {
+                "The company is read-only: every record can be read, none changed. Subscribe again to restore it."
+            }
+            GoToBilling => "Go to billing",
+            NavPaymentSettings => "Online payment",
+            PaymentSettingsTitle => "Online payment (Stripe)",
+            PaymentSettingsLead => {
+                "Connect the company's own Stripe account: customers pay from statements and payment links, and payments are recorded and allocated automatically."
+            }
+            StripeConnectedAs => "Connected, key ending",
+            StripeNotConnected => "No Stripe account is connected.",
+            SecretKeyLabel => "Stripe secret key (sk_… or rk_…)",
+            WebhookSecretLabel => "Webhook signing secret (whsec_…)",
+            WebhookUrlLabel => "Add this webhook endpoint in Stripe",
+            ConnectStripe => "Check and connect",
+            DisconnectStripe => "Disconnect",
+            StripeConnectedToast => {
+                "Stripe is connected. The key is stored encrypted and will not be shown again."
+            }
+            StripeDisconnectedToast => "Stripe is disconnected.",
+            LiveMode => "Live mode",
+            TestMode => "Test mode",
+            CannotConnect => {
+                "This server has no encryption key (DUELY_ENCRYPTION_KEY), so payment secrets cannot be stored."
+            }
+            PayOnline => "Pay online",
+            CreatePaymentLink => "Create payment link",
+            PaymentLinkReady => "Payment link created and copied:",
+            PaymentCompleteTitle => "Thank you for your payment",
+            PaymentCompleteBody => {
+                "Your payment has been submitted. The statement updates once it is confirmed."
+            }
+            PaymentCanceledBody => {
+                "The payment was canceled and nothing was charged. You can pay from the statement at any time."
+            }
             ApiKeysLead => "Create keys for other systems, each with only the scopes it needs.",
             KeyName => "Key name",
             Scopes => "Scopes",
@@ -1623,6 +1800,9 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         (Locale::ZhCn, CreditHold) => "该客户处于信用冻结状态。",
         (Locale::ZhCn, RateLimited) => "操作过于频繁，请稍后再试。",
         (Locale::ZhCn, PlanLimit) => "已达到当前套餐的上限。",
+        (Locale::ZhCn, ErrorCode::ReadOnly) => "公司账户为只读，不能修改数据。",
+        (Locale::ZhCn, ErrorCode::NotConfigured) => "该功能尚未配置。",
+        (Locale::ZhCn, ErrorCode::ProviderError) => "支付服务商拒绝了请求或无法连接。",
         (Locale::ZhCn, BadRequest) => "请求无效。",
         (Locale::ZhCn, Internal) => "服务出错了，我们已记录该问题。",
         (Locale::En, Unauthenticated) => "Please sign in first.",
@@ -1634,6 +1814,11 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         (Locale::En, CreditHold) => "This customer is on credit hold.",
         (Locale::En, RateLimited) => "Too many attempts; try again shortly.",
         (Locale::En, PlanLimit) => "Your plan's limit has been reached.",
+        (Locale::En, ErrorCode::ReadOnly) => "The company is read-only; nothing can be changed.",
+        (Locale::En, ErrorCode::NotConfigured) => "This is not set up yet.",
+        (Locale::En, ErrorCode::ProviderError) => {
+            "The payment provider refused or could not be reached."
+        }
         (Locale::En, BadRequest) => "The request was not valid.",
         (Locale::En, Internal) => "Something went wrong on our side; it has been logged.",
     }

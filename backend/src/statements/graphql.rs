@@ -658,6 +658,9 @@ pub struct PublicStatement {
     pub company_name: String,
     pub statement: CustomerStatement,
     pub expires_at: DateTime<Utc>,
+    /// Whether the company takes payment online (its Stripe account is connected): the page
+    /// then offers `payStatement`.
+    pub can_pay_online: bool,
 }
 
 pub async fn public_statement(
@@ -679,11 +682,19 @@ pub async fn public_statement(
     )
     .await?;
     let responses = responses_of(&*tx, link.customer_id, Some(link.id)).await?;
+    let can_pay_online = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM stripe_account",
+        ))
+        .await?
+        .is_some();
     tx.commit().await?;
     Ok(PublicStatement {
         company_name: calendar.name,
         statement: shape(data, responses),
         expires_at: link.expires_at,
+        can_pay_online,
     })
 }
 

@@ -638,6 +638,27 @@ fn InvoiceView() -> impl IntoView {
     });
     let can =
         move |permission: Permission| session.current.get().is_some_and(|s| s.can(permission));
+    // A Stripe Checkout link for the balance due, copied for sending to the customer.
+    let payment_link = RwSignal::new(None::<String>);
+    let make_link = move |_| {
+        let invoice_id = id();
+        leptos::task::spawn_local(async move {
+            let result = api::run::<api::CreatePaymentLink>(api::create_payment_link::Variables {
+                input: api::create_payment_link::CreatePaymentLinkInput { invoice_id },
+            })
+            .await;
+            match result {
+                Ok(data) => {
+                    let url = data.create_payment_link.url;
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.navigator().clipboard().write_text(&url);
+                    }
+                    payment_link.set(Some(url));
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
     let dialog_open = RwSignal::new(false);
     let action = RwSignal::new(InvoiceAction::Void);
     let open = move |which: InvoiceAction| {
@@ -726,11 +747,22 @@ fn InvoiceView() -> impl IntoView {
                                     {(status.is_open() && (can(Permission::ManageInvoices) || can(Permission::WorkCollections))).then(|| view! {
                                         <button type="button" class="button button-secondary" data-testid="open-dispute" on:click=move |_| open(InvoiceAction::Dispute)>{move || text(Msg::OpenDispute)}</button>
                                     })}
+                                    {(status.is_open() && can(Permission::WorkCollections)).then(|| view! {
+                                        <button type="button" class="button button-secondary" data-testid="create-payment-link" on:click=make_link>{move || text(Msg::CreatePaymentLink)}</button>
+                                    })}
                                     {(matches!(status, InvoiceStatus::Draft | InvoiceStatus::Issued) && can(Permission::ManageInvoices)).then(|| view! {
                                         <button type="button" class="button button-danger" data-testid="void-invoice" on:click=move |_| open(InvoiceAction::Void)>{move || text(Msg::Void)}</button>
                                     })}
                                 </div>
                             </header>
+                            <Show when=move || payment_link.get().is_some()>
+                                <p class="notice" role="status">
+                                    {move || text(Msg::PaymentLinkReady)}" "
+                                    <a data-testid="payment-link-url" href=move || payment_link.get().unwrap_or_default() target="_blank" rel="noopener">
+                                        {move || payment_link.get().unwrap_or_default()}
+                                    </a>
+                                </p>
+                            </Show>
                             <div class="stat-grid">
                                 <div class="stat"><span class="stat-label">{move || text(Msg::Total)}</span><span class="stat-value">{ let m = inv.total.clone(); move || money(&m) }</span></div>
                                 <div class="stat"><span class="stat-label">{move || text(Msg::AmountPaid)}</span><span class="stat-value" data-testid="invoice-paid">{ let m = inv.amount_paid.clone(); move || money(&m) }</span></div>

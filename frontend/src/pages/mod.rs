@@ -5,6 +5,7 @@ mod access;
 mod analytics;
 mod api_keys;
 mod audit;
+mod billing;
 mod collections;
 mod customers;
 mod dunning;
@@ -25,6 +26,9 @@ pub use accept_invitation::AcceptInvitationPage;
 pub use analytics::{AgingPage, DashboardPage, PerformancePage};
 pub use api_keys::ApiKeysPage;
 pub use audit::AuditPage;
+pub use billing::{
+    BillingPage, PaymentCompletePage, PaymentSettingsPage, SubscriptionNotice, go_to,
+};
 pub use customers::{CustomerPage, CustomersPage};
 pub use dunning::DunningPage;
 pub use home::HomePage;

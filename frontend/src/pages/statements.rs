@@ -365,6 +365,8 @@ pub fn PublicStatementPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let pay_online = RwSignal::new(false);
+    let paying = RwSignal::new(false);
     let loaded = LocalResource::new(move || {
         let token = token();
         async move {
@@ -372,6 +374,7 @@ pub fn PublicStatementPage() -> impl IntoView {
                 .await
                 .map(|data| {
                     let company = data.public_statement.company_name.clone();
+                    pay_online.set(data.public_statement.can_pay_online);
                     (company, view_of(&data.public_statement.statement))
                 })
         }
@@ -413,6 +416,20 @@ pub fn PublicStatementPage() -> impl IntoView {
             busy.set(false);
         });
     };
+    let pay = move |_| {
+        paying.set(true);
+        error.set(None);
+        let input = api::pay_statement::PayStatementInput { token: token() };
+        leptos::task::spawn_local(async move {
+            match api::run::<api::PayStatement>(api::pay_statement::Variables { input }).await {
+                Ok(data) => crate::pages::go_to(&data.pay_statement.url),
+                Err(api::ApiError::Api { message, .. }) | Err(api::ApiError::Network(message)) => {
+                    error.set(Some(message));
+                }
+            }
+            paying.set(false);
+        });
+    };
     view! {
         <section class="page public-statement">
             {move || match loaded.get() {
@@ -428,7 +445,14 @@ pub fn PublicStatementPage() -> impl IntoView {
                             <h1>{move || text(Msg::Statement)}" · "{s.customer.name.clone()}</h1>
                             <p class="lead">{move || text(Msg::PublicStatementLead)}</p>
                         </header>
-                        <p><a class="button button-secondary" href=format!("/api/statements/{}/statement.pdf", token()) download="statement.pdf" data-testid="public-pdf">{move || text(Msg::DownloadPdf)}</a></p>
+                        <p class="form-actions">
+                            <Show when=move || pay_online.get()>
+                                <button type="button" class="button" data-testid="pay-online" disabled=move || paying.get() on:click=pay>
+                                    {move || text(Msg::PayOnline)}
+                                </button>
+                            </Show>
+                            <a class="button button-secondary" href=format!("/api/statements/{}/statement.pdf", token()) download="statement.pdf" data-testid="public-pdf">{move || text(Msg::DownloadPdf)}</a>
+                        </p>
                         <StatementBody statement=s.clone()/>
                         <div class="panel">
                             <h2>{move || text(Msg::OpenAtEnd)}</h2>
