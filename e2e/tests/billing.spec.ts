@@ -123,7 +123,8 @@ test("an owner upgrades through Checkout, sees a failed payment, connects Stripe
   const invoice = await graphql(request,
     `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id number } } }`,
     { input: { customerId, issue: true, lines: [{ description: "Valves", quantity: "3", unitPrice: "420.50" }] } }, token);
-  const today = new Date().toISOString().slice(0, 10);
+  // The company's today (sign-up's default time zone), which may be tomorrow in UTC.
+  const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
   await graphql(request,
     `mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo } }`,
     { input: { customerId, from: "2026-01-01", to: today } }, token);

@@ -85,7 +85,8 @@ pub enum Limit {
     /// Team members, counting invitations not yet accepted.
     Users,
     Customers,
-    /// Invoices issued in the current calendar month of the company's time zone.
+    /// Invoices created (drafts included) in the current calendar month of the company's time
+    /// zone; fee invoices a dunning ladder charges are not held back by it.
     InvoicesPerMonth,
     /// API keys not revoked.
     ApiKeys,
@@ -308,20 +309,70 @@ pub fn standing(subscription: &Subscription, now: DateTime<Utc>) -> Standing {
     }
 }
 
-/// Stripe amounts are integers in the currency's smallest unit: `unit_amount` for a payment of
-/// `amount` with `minor_units` decimals. `None` when the amount has finer parts than the
-/// currency allows or does not fit.
-pub fn to_minor_units(amount: Decimal, minor_units: u32) -> Option<i64> {
-    let scaled = amount * Decimal::from(10_i64.pow(minor_units));
-    if scaled.fract() != Decimal::ZERO || scaled <= Decimal::ZERO {
-        return None;
-    }
-    i64::try_from(scaled).ok()
+/// Why an amount cannot be charged through Stripe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StripeAmountError {
+    /// Zero or negative.
+    NotPositive,
+    /// Finer than Stripe can charge in this currency (a third decimal Stripe rounds away).
+    TooPrecise,
+    TooLarge,
 }
 
-/// The amount Stripe reports (`amount_received`, `amount_total`) back as a decimal.
-pub fn from_minor_units(amount: i64, minor_units: u32) -> Decimal {
-    Decimal::new(amount, minor_units)
+impl fmt::Display for StripeAmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StripeAmountError::NotPositive => "there is nothing to pay",
+            StripeAmountError::TooPrecise => {
+                "Stripe cannot charge this amount to its last decimal in this currency"
+            }
+            StripeAmountError::TooLarge => "the amount is larger than Stripe accepts",
+        })
+    }
+}
+
+/// The decimals of Stripe's integer amounts for a currency of `iso_units` ISO 4217 decimals.
+/// Stripe's documented special cases: ISK and UGX are zero-decimal in ISO 4217 but Stripe
+/// counts them in hundredths (the last two digits zero), and three-decimal currencies are
+/// counted in thousandths with the last digit zero.
+fn stripe_units(code: &str, iso_units: u32) -> u32 {
+    match code {
+        "ISK" | "UGX" => 2,
+        _ => iso_units,
+    }
+}
+
+/// `unit_amount` for charging `amount` of currency `code` (ISO decimals `iso_units`) through
+/// Stripe.
+pub fn to_stripe_amount(
+    amount: Decimal,
+    code: &str,
+    iso_units: u32,
+) -> Result<i64, StripeAmountError> {
+    if amount <= Decimal::ZERO {
+        return Err(StripeAmountError::NotPositive);
+    }
+    let units = stripe_units(code, iso_units);
+    let scaled = amount * Decimal::from(10_i64.pow(units));
+    if scaled.fract() != Decimal::ZERO {
+        return Err(StripeAmountError::TooPrecise);
+    }
+    let minor = i64::try_from(scaled).map_err(|_| StripeAmountError::TooLarge)?;
+    // Stripe refuses these unless the units it ignores are zero.
+    let must_divide = match (code, iso_units) {
+        ("ISK" | "UGX", _) => 100,
+        (_, 3) => 10,
+        _ => 1,
+    };
+    if minor % must_divide != 0 {
+        return Err(StripeAmountError::TooPrecise);
+    }
+    Ok(minor)
+}
+
+/// An amount Stripe reports (`amount_received`, `amount_total`) back as a decimal.
+pub fn from_stripe_amount(amount: i64, code: &str, iso_units: u32) -> Decimal {
+    Decimal::new(amount, stripe_units(code, iso_units))
 }
 
 #[cfg(test)]
@@ -441,11 +492,35 @@ mod tests {
     }
 
     #[test]
-    fn amounts_cross_to_minor_units_exactly() {
-        assert_eq!(to_minor_units(Decimal::new(123_456, 2), 2), Some(123_456));
-        assert_eq!(to_minor_units(Decimal::from(5000), 0), Some(5000));
-        assert_eq!(to_minor_units(Decimal::new(1, 3), 2), None);
-        assert_eq!(to_minor_units(Decimal::ZERO, 2), None);
-        assert_eq!(from_minor_units(123_456, 2), Decimal::new(123_456, 2));
+    fn amounts_cross_to_stripe_with_stripe_s_own_decimals() {
+        assert_eq!(
+            to_stripe_amount(Decimal::new(123_456, 2), "CNY", 2),
+            Ok(123_456)
+        );
+        assert_eq!(to_stripe_amount(Decimal::from(5000), "JPY", 0), Ok(5000));
+        // ISK and UGX: zero-decimal in ISO 4217, hundredths at Stripe.
+        assert_eq!(to_stripe_amount(Decimal::from(5000), "ISK", 0), Ok(500_000));
+        assert_eq!(from_stripe_amount(500_000, "ISK", 0), Decimal::from(5000));
+        // Three decimals: the last must be zero.
+        assert_eq!(
+            to_stripe_amount(Decimal::new(12_340, 3), "KWD", 3),
+            Ok(12_340)
+        );
+        assert_eq!(
+            to_stripe_amount(Decimal::new(12_345, 3), "KWD", 3),
+            Err(StripeAmountError::TooPrecise)
+        );
+        assert_eq!(
+            to_stripe_amount(Decimal::new(1, 3), "CNY", 2),
+            Err(StripeAmountError::TooPrecise)
+        );
+        assert_eq!(
+            to_stripe_amount(Decimal::ZERO, "CNY", 2),
+            Err(StripeAmountError::NotPositive)
+        );
+        assert_eq!(
+            from_stripe_amount(123_456, "CNY", 2),
+            Decimal::new(123_456, 2)
+        );
     }
 }

@@ -157,6 +157,15 @@ pub async fn apply_change(
         return Ok(());
     }
     let mut subscription = row.subscription()?;
+    // Events of another subscription than the company's live one (a second checkout paid in
+    // another tab) must not end or change the live one.
+    if let (Some(stored), Some(reported)) = (&row.stripe_subscription_id, &change.subscription_id)
+        && stored != reported
+        && subscription.status != SubscriptionStatus::Canceled
+    {
+        tracing::warn!(event_id, stored = %stored, reported = %reported, "a Stripe event for another subscription than the company's; ignored");
+        return Ok(());
+    }
     let before = subscription.clone();
     if let Some(status) = change.status {
         let allowed = change

@@ -60,6 +60,8 @@ pub struct BillingSubscription {
     pub read_only: bool,
     /// Whether the company has a Stripe customer (so the billing portal has something to show).
     pub has_billing_account: bool,
+    /// Whether Stripe holds a live paid subscription: plan changes then go through the portal.
+    pub subscribed: bool,
     /// Whether this server sells plans (Duely's Stripe account is configured).
     pub billing_configured: bool,
     pub usage: Vec<PlanUsage>,
@@ -179,6 +181,11 @@ impl BillingQuery {
             banner_until: standing.banner_until,
             read_only: standing.is_read_only(row.now),
             has_billing_account: row.stripe_customer_id.is_some(),
+            subscribed: subscription.paid
+                && matches!(
+                    subscription.status,
+                    SubscriptionStatus::Active | SubscriptionStatus::PastDue
+                ),
             billing_configured: billing(ctx)?.is_configured(),
             usage: Limit::ALL
                 .into_iter()

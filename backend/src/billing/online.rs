@@ -15,11 +15,11 @@
 use super::{Billing, provider_error};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::db::{self, TenantTx};
+use crate::db::TenantTx;
 use crate::error::AppError;
 use crate::payments::graphql::{PaymentMethod, record_provider_payment};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::billing::{from_minor_units, to_minor_units};
+use domain::billing::{from_stripe_amount, to_stripe_amount};
 use domain::{Currency, ErrorCode, Permission, TenantId};
 use duely_stripe::PaymentCheckout;
 use rust_decimal::Decimal;
@@ -293,7 +293,8 @@ fn payable(row: PayableRow, invoice: Option<Uuid>) -> Result<Payable, AppError> 
     })
 }
 
-/// Creates the Checkout Session and records the link; returns its URL.
+/// Records the link, then creates its Checkout Session and stores the session on it; returns
+/// the URL. The row comes first so that a session a customer pays always leads back to it.
 async fn make_link(
     db: &DatabaseConnection,
     billing: &Billing,
@@ -301,14 +302,37 @@ async fn make_link(
     payable: Payable,
     created_by: &str,
 ) -> Result<String, AppError> {
+    let amount_minor = to_stripe_amount(
+        payable.amount,
+        payable.currency.code(),
+        payable.currency.minor_units(),
+    )
+    .map_err(|error| {
+        AppError::conflict(
+            "input",
+            format!("This balance cannot be paid online: {error}."),
+        )
+    })?;
+    let link = Uuid::now_v7();
     let tx = TenantTx::begin(db, tenant).await?;
     let key = opened_secret(&tx, billing, SECRET_KEY)
         .await?
         .ok_or_else(not_connected)?;
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO payment_links (id, customer_id, invoice_id, amount, currency, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            link.into(),
+            payable.customer_id.into(),
+            payable.invoice_id.into(),
+            payable.amount.into(),
+            payable.currency.code().to_owned().into(),
+            created_by.to_owned().into(),
+        ],
+    ))
+    .await?;
     tx.commit().await?;
-    let amount_minor = to_minor_units(payable.amount, payable.currency.minor_units())
-        .ok_or_else(|| anyhow::anyhow!("{} does not fit Stripe's minor units", payable.amount))?;
-    let link = Uuid::now_v7();
     let metadata = [
         ("duely_link", link.to_string()),
         ("duely_tenant", tenant.to_string()),
@@ -331,18 +355,8 @@ async fn make_link(
     let tx = TenantTx::begin_writable(db, tenant).await?;
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO payment_links (id, customer_id, invoice_id, amount, currency, checkout_session_id, url, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        [
-            link.into(),
-            payable.customer_id.into(),
-            payable.invoice_id.into(),
-            payable.amount.into(),
-            payable.currency.code().to_owned().into(),
-            page.id.into(),
-            page.url.clone().into(),
-            created_by.to_owned().into(),
-        ],
+        "UPDATE payment_links SET checkout_session_id = $2, url = $3 WHERE id = $1",
+        [link.into(), page.id.into(), page.url.clone().into()],
     ))
     .await?;
     tx.commit().await?;
@@ -419,6 +433,7 @@ pub struct CompanyEvent<'a> {
     pub id: &'a str,
     pub kind: &'a str,
     pub created: DateTime<Utc>,
+    pub livemode: bool,
     pub object: &'a Value,
 }
 
@@ -458,7 +473,8 @@ async fn already_recorded(tx: &TenantTx, intent: &str) -> Result<bool, AppError>
         .is_some())
 }
 
-/// Records the payment a PaymentIntent made, once.
+/// Records the payment a PaymentIntent made, once: the events that report it (the session's
+/// and the intent's) may arrive together, so they queue on a lock keyed by the intent.
 async fn record_paid(
     tx: &TenantTx,
     today: NaiveDate,
@@ -466,23 +482,33 @@ async fn record_paid(
     intent: &str,
     amount_minor: i64,
     currency: &str,
+    at: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        [format!("stripe-intent:{intent}").into()],
+    ))
+    .await?;
     if already_recorded(tx, intent).await? {
         return Ok(());
     }
-    let currency: Currency = currency
-        .to_ascii_uppercase()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("Stripe reported an unknown currency {currency}"))?;
-    if currency.code() != link.currency.trim() {
-        return Err(anyhow::anyhow!(
-            "Stripe reported {} for a link in {}",
-            currency.code(),
-            link.currency
-        )
-        .into());
-    }
-    let amount = from_minor_units(amount_minor, currency.minor_units());
+    let code = currency.to_ascii_uppercase();
+    let parsed = code
+        .parse::<Currency>()
+        .ok()
+        .filter(|parsed| parsed.code() == link.currency.trim());
+    let Some(currency) = parsed else {
+        // Paid in another currency than asked (a conversion at checkout): the team records it
+        // by hand; retrying would not change it, so the event is acknowledged.
+        let note = format!(
+            "Stripe: a payment {intent} arrived in {code}, not {}; record it by hand.",
+            link.currency.trim()
+        );
+        tracing::warn!(intent, currency = %code, "a Stripe payment in an unexpected currency");
+        return log_activity(tx, link, "OTHER", note, at).await;
+    };
+    let amount = from_stripe_amount(amount_minor, currency.code(), currency.minor_units());
     if amount <= Decimal::ZERO {
         return Ok(());
     }
@@ -554,7 +580,7 @@ fn amount_text(object: &Value, field: &str) -> String {
         Ok(parsed) => format!(
             "{} {}",
             currency,
-            from_minor_units(minor, parsed.minor_units())
+            from_stripe_amount(minor, parsed.code(), parsed.minor_units())
         ),
         Err(_) => format!("{minor} (minor units) {currency}"),
     }
@@ -563,15 +589,36 @@ fn amount_text(object: &Value, field: &str) -> String {
 /// What a company's Stripe event does, in the company's transaction (where its id is stored).
 /// Events Duely does not act on, or about payments it did not ask for, change nothing.
 pub async fn apply_company_event(
-    db: &DatabaseConnection,
     tx: &TenantTx,
+    today: NaiveDate,
     event: &CompanyEvent<'_>,
 ) -> Result<(), AppError> {
     let object = event.object;
     let Some(link) = link_of(tx, object).await? else {
+        if object.pointer("/metadata/duely_link").is_some() {
+            tracing::warn!(
+                event = event.id,
+                kind = event.kind,
+                "a Stripe event names a payment link this company does not have"
+            );
+        }
         return Ok(());
     };
-    let today = db::tenant_calendar(db, tx.tenant()).await?.today;
+    // A test-mode event must not settle a live company's invoices, nor the reverse.
+    let live = tx
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT livemode FROM stripe_account",
+        ))
+        .await?
+        .and_then(|row| row.try_get::<bool>("", "livemode").ok());
+    if live.is_some_and(|live| live != event.livemode) {
+        tracing::warn!(
+            event = event.id,
+            "a Stripe event from the other mode than the connected key; ignored"
+        );
+        return Ok(());
+    }
     match event.kind {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
             let paid = text(object, "/payment_status") == Some("paid");
@@ -582,7 +629,7 @@ pub async fn apply_company_event(
                     .and_then(Value::as_i64)
                     .unwrap_or(0);
                 let currency = text(object, "/currency").unwrap_or("");
-                record_paid(tx, today, &link, intent, amount, currency).await?;
+                record_paid(tx, today, &link, intent, amount, currency, event.created).await?;
             }
         }
         "payment_intent.succeeded" => {
@@ -592,7 +639,7 @@ pub async fn apply_company_event(
                     .and_then(Value::as_i64)
                     .unwrap_or(0);
                 let currency = text(object, "/currency").unwrap_or("");
-                record_paid(tx, today, &link, intent, amount, currency).await?;
+                record_paid(tx, today, &link, intent, amount, currency, event.created).await?;
             }
         }
         "payment_intent.processing" => {

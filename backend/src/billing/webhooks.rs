@@ -29,6 +29,7 @@ struct Event {
     id: String,
     kind: String,
     created: DateTime<Utc>,
+    livemode: bool,
     object: Value,
 }
 
@@ -38,6 +39,10 @@ fn parse_event(body: &[u8]) -> Option<Event> {
         id: value.get("id")?.as_str()?.to_owned(),
         kind: value.get("type")?.as_str()?.to_owned(),
         created: DateTime::from_timestamp(value.get("created")?.as_i64()?, 0)?,
+        livemode: value
+            .get("livemode")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         object: value.pointer("/data/object")?.clone(),
     })
 }
@@ -120,20 +125,23 @@ async fn tenant_of(
         .map(TenantId::from_uuid))
 }
 
+/// The plan an event is about. A subscription says it by its price (the Billing Portal changes
+/// the price, never the metadata written at checkout); a Checkout Session by its metadata.
 fn plan_of(state: &AppState, object: &Value) -> Option<Plan> {
-    if let Some(plan) = object
-        .pointer("/metadata/duely_plan")
-        .and_then(Value::as_str)
-        .and_then(Plan::parse)
-    {
-        return Some(plan);
-    }
-    let price = object
+    let by_price = object
         .pointer("/items/data/0/price/id")
-        .and_then(Value::as_str)?;
-    [Plan::Growth, Plan::Scale]
-        .into_iter()
-        .find(|plan| state.billing.price(*plan) == Some(price))
+        .and_then(Value::as_str)
+        .and_then(|price| {
+            [Plan::Growth, Plan::Scale]
+                .into_iter()
+                .find(|plan| state.billing.price(*plan) == Some(price))
+        });
+    by_price.or_else(|| {
+        object
+            .pointer("/metadata/duely_plan")
+            .and_then(Value::as_str)
+            .and_then(Plan::parse)
+    })
 }
 
 fn subscription_change(state: &AppState, event: &Event) -> Option<SubscriptionChange> {
@@ -268,6 +276,7 @@ async fn apply_company_webhook(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response, AppError> {
+    let today = crate::db::tenant_calendar(&state.db, tenant).await?.today;
     // Money a customer paid is recorded even when the company is read-only.
     let tx = TenantTx::begin_writable(&state.db, tenant).await?;
     let Some(secret) = online::webhook_secret(&tx, &state.billing).await? else {
@@ -305,12 +314,13 @@ async fn apply_company_webhook(
         .is_some();
     if fresh {
         online::apply_company_event(
-            &state.db,
             &tx,
+            today,
             &CompanyEvent {
                 id: &event.id,
                 kind: &event.kind,
                 created: event.created,
+                livemode: event.livemode,
                 object: &event.object,
             },
         )

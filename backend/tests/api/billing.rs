@@ -182,6 +182,27 @@ async fn a_plan_limit_names_the_limit_and_the_plan_that_lifts_it_and_changes_not
     .await;
     assert_eq!(keys, 1);
 
+    // FREE has two seats: the owner and one invitation.
+    let invite = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { email } } }";
+    let first = app
+        .graphql_as(
+            &owner.access_token,
+            invite,
+            json!({ "input": { "email": app.email("one"), "role": "COLLECTOR" } }),
+        )
+        .await;
+    assert!(first.get("errors").is_none(), "{first}");
+    let second = app
+        .graphql_as(
+            &owner.access_token,
+            invite,
+            json!({ "input": { "email": app.email("two"), "role": "COLLECTOR" } }),
+        )
+        .await;
+    assert_eq!(error_codes(&second), ["PLAN_LIMIT"], "{second}");
+    assert_eq!(second["errors"][0]["extensions"]["limit"], "USERS");
+    assert_eq!(second["errors"][0]["extensions"]["upgradeTo"], "GROWTH");
+
     // 51 customers in one import: over FREE's 50, so none is imported.
     let mut csv = String::from("code,name\n");
     for n in 0..51 {
@@ -397,6 +418,27 @@ async fn the_subscription_follows_stripe_past_due_and_canceled_to_read_only_and_
         (json!("SCALE"), json!("ACTIVE"), Value::Null),
         "{mine}"
     );
+
+    // A plan changed in the Billing Portal: the subscription's price says which.
+    let downgraded = event(
+        "evt_sub_1b",
+        "customer.subscription.updated",
+        start + 7,
+        stripe_subscription(&customer, "active", "price_growth_test"),
+    );
+    assert_eq!(deliver_platform(&app, &downgraded).await.0, 200);
+    assert_eq!(subscription(&app, &owner).await["plan"], "GROWTH");
+    // A second subscription (another tab's checkout) ending does not end the company's.
+    let mut stray = stripe_subscription(&customer, "canceled", "price_scale_test");
+    stray["id"] = json!("sub_test_stray");
+    let stray = event(
+        "evt_sub_1c",
+        "customer.subscription.deleted",
+        start + 8,
+        stray,
+    );
+    assert_eq!(deliver_platform(&app, &stray).await.0, 200);
+    assert_eq!(subscription(&app, &owner).await["status"], "ACTIVE");
 
     let past_due = event(
         "evt_sub_2",
@@ -657,10 +699,67 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
         "1000.00"
     );
 
-    // In flight, then failed: both in the customer's timeline.
-    let processing = payment_event(
+    // A second payment through the same link, larger than what the invoice still owes: the
+    // invoice is paid, so it goes to the oldest due invoice and the rest stays as credit.
+    let more = payment_event(
+        "evt_pay_5",
+        "payment_intent.succeeded",
+        json!({
+            "id": "pi_test_more", "object": "payment_intent", "status": "succeeded", "amount": 150_000,
+            "amount_received": 150_000, "currency": "cny", "metadata": { "duely_link": link_id },
+        }),
+    );
+    assert_eq!(
+        deliver(
+            &app,
+            &path,
+            &more,
+            Some(stripe_signature(&more, secret, now()))
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(invoice(&app, &owner, &id(&older)).await["status"], "PAID");
+    let credit = crate::receivables::customer(&app, &owner, &id(&buyer)).await;
+    assert_eq!(credit["unappliedCredit"]["amount"], "500.00", "{credit}");
+
+    // In flight, then failed: both in the customer's timeline; in flight pauses dunning.
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    let late = issue_invoice(&app, &owner, &id(&buyer), "800", json!({
+        "issueDate": (today - chrono::Days::new(60)).to_string(), "dueDate": (today - chrono::Days::new(30)).to_string(),
+    })).await;
+    let preview = "query($date: Date!) { previewDunningRun(date: $date) { customers { customer { id } paused } } }";
+    let paused = |body: Value| {
+        body["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["customer"]["id"] == id(&buyer).as_str())
+            .map(|row| row["paused"].clone())
+    };
+    let before = ok(
+        &app,
+        &owner,
+        preview,
+        json!({ "date": today.to_string() }),
+        "previewDunningRun",
+    )
+    .await;
+    assert_eq!(
+        paused(before),
+        Some(Value::Null),
+        "dunning is due for {}",
+        id(&late)
+    );
+    // Stripe's `created` is whole seconds: a moment after the payment just recorded.
+    let processing = event(
         "evt_pay_3",
         "payment_intent.processing",
+        now() + 2,
         json!({
             "id": "pi_test_2", "object": "payment_intent", "status": "processing", "amount": 100_000,
             "amount_received": 0, "currency": "cny", "metadata": { "duely_link": link_id },
@@ -676,6 +775,19 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
         .await
         .0,
         200
+    );
+    let during = ok(
+        &app,
+        &owner,
+        preview,
+        json!({ "date": today.to_string() }),
+        "previewDunningRun",
+    )
+    .await;
+    assert_eq!(
+        paused(during),
+        Some(json!("PAYMENT_IN_FLIGHT")),
+        "a payment in flight pauses dunning"
     );
     let failed = payment_event(
         "evt_pay_4",
@@ -794,7 +906,7 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
             "payments"
         )
         .await["totalCount"],
-        1
+        2
     );
 }
 
@@ -864,4 +976,68 @@ async fn the_public_statement_pays_the_open_balance_and_links_need_a_connected_a
         )
         .await;
     assert_eq!(error_codes(&bad), ["NOT_FOUND"]);
+}
+
+#[tokio::test]
+async fn without_stripe_configured_duely_runs_and_billing_says_so() {
+    let database_url = crate::helpers::fresh_database().await;
+    let config = crate::helpers::test_config(
+        &[
+            ("DUELY_STRIPE_SECRET_KEY", ""),
+            ("DUELY_STRIPE_WEBHOOK_SECRET", ""),
+            ("DUELY_STRIPE_PRICE_GROWTH", ""),
+            ("DUELY_STRIPE_PRICE_SCALE", ""),
+        ],
+        &database_url,
+    );
+    let app = crate::helpers::spawn_app_with(config).await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let mine = subscription(&app, &owner).await;
+    assert_eq!(mine["billingConfigured"], false);
+    assert_eq!(mine["plan"], "GROWTH");
+    let plans = ok(
+        &app,
+        &owner,
+        "{ plans { purchasable } }",
+        json!({}),
+        "plans",
+    )
+    .await;
+    assert!(
+        plans
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|plan| plan["purchasable"] == false)
+    );
+    let checkout = app
+        .graphql_as(
+            &owner.access_token,
+            "mutation { startCheckout(input: { plan: GROWTH }) { url } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        error_codes(&checkout),
+        ["VALIDATION"],
+        "no price configured: {checkout}"
+    );
+    let portal = app
+        .graphql_as(
+            &owner.access_token,
+            "mutation { billingPortal { url } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_codes(&portal), ["NOT_CONFIGURED"], "{portal}");
+    let body = event("evt_none", "invoice.paid", now(), json!({}));
+    let signature = stripe_signature(&body, PLATFORM_WEBHOOK_SECRET, now());
+    assert_eq!(
+        deliver(&app, "/webhooks/stripe", &body, Some(signature))
+            .await
+            .0,
+        503
+    );
+    // Everything else works.
+    create_customer(&app, &owner, "C-1", json!({})).await;
 }

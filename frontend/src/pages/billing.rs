@@ -116,6 +116,9 @@ fn Billing() -> impl IntoView {
                     let current = plan_name(&sub.plan);
                     let configured = sub.billing_configured;
                     let has_account = sub.has_billing_account;
+                    // With a live subscription, plans change in the portal; otherwise (trial,
+                    // canceled, read-only) any plan can be bought, the current one included.
+                    let subscribed = sub.subscribed;
                     let trial = sub.trial_ends_at.clone().map(|at| day(&at));
                     let period = sub.current_period_end.clone().map(|at| day(&at));
                     view! {
@@ -168,7 +171,7 @@ fn Billing() -> impl IntoView {
                             {data.plans.into_iter().map(|offer| {
                                 let name = plan_name(&offer.plan);
                                 let is_current = name == current;
-                                let purchasable = offer.purchasable && !is_current;
+                                let purchasable = offer.purchasable && !subscribed;
                                 let plan = match offer.plan {
                                     api::subscription_status::Plan::SCALE => api::start_checkout::Plan::SCALE,
                                     _ => api::start_checkout::Plan::GROWTH,

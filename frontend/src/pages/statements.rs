@@ -439,6 +439,7 @@ pub fn PublicStatementPage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok((company, Some(s)))) => {
                     let open = s.open_invoices.clone();
+                    let owes = !open.is_empty();
                     view! {
                         <header class="page-header">
                             <p class="eyebrow" data-testid="statement-company">{company}</p>
@@ -446,7 +447,7 @@ pub fn PublicStatementPage() -> impl IntoView {
                             <p class="lead">{move || text(Msg::PublicStatementLead)}</p>
                         </header>
                         <p class="form-actions">
-                            <Show when=move || pay_online.get()>
+                            <Show when=move || pay_online.get() && owes>
                                 <button type="button" class="button" data-testid="pay-online" disabled=move || paying.get() on:click=pay>
                                     {move || text(Msg::PayOnline)}
                                 </button>

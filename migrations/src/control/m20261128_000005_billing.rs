@@ -35,8 +35,9 @@ impl MigrationTrait for Migration {
                     stripe_state_at        timestamptz,
                     updated_at             timestamptz NOT NULL DEFAULT now()
                 );
-                INSERT INTO public.subscriptions (tenant_id, plan, status, trial_ends_at, status_since)
-                SELECT id, plan, 'TRIALING', created_at + interval '14 days', created_at FROM public.tenants;
+                -- Companies from before billing keep the plan they had, active.
+                INSERT INTO public.subscriptions (tenant_id, plan, status, status_since)
+                SELECT id, plan, 'ACTIVE', created_at FROM public.tenants;
 
                 CREATE TABLE public.stripe_events (
                     id          text PRIMARY KEY,

@@ -33,8 +33,10 @@ impl MigrationTrait for Migration {
                     invoice_id          uuid REFERENCES invoices (id),
                     amount              numeric(20, 4) NOT NULL CHECK (amount > 0),
                     currency            char(3) NOT NULL,
-                    checkout_session_id text NOT NULL CONSTRAINT payment_links_session_key UNIQUE,
-                    url                 text NOT NULL,
+                    -- Written before Stripe is asked, so a session always has its row;
+                    -- filled in from Stripe's answer.
+                    checkout_session_id text CONSTRAINT payment_links_session_key UNIQUE,
+                    url                 text,
                     created_by          text NOT NULL,
                     created_at          timestamptz NOT NULL DEFAULT now()
                 );
