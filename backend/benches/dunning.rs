@@ -144,7 +144,10 @@ async fn main() {
     );
 
     let started = Instant::now();
-    let enqueued = run::schedule(&db, chrono::Utc::now()).await.unwrap();
+    // 23:00 in the companies' time zone (Asia/Shanghai) of the run date: every company's
+    // dunning hour has come, whatever time of day the benchmark runs.
+    let evening = run_date.and_hms_opt(15, 0, 0).unwrap().and_utc();
+    let enqueued = run::schedule(&db, evening).await.unwrap();
     println!(
         "scheduler: one statement enqueued {enqueued} runs in {:.1} ms",
         started.elapsed().as_secs_f64() * 1000.0
