@@ -152,6 +152,16 @@ test("an admin edits a step's email with a live preview, runs dunning, and takes
   await page.getByTestId("save-template").click();
   await expect(page.getByText("Template saved.")).toBeVisible();
 
+  // The ladder editor previews an unsaved ladder on the real data, saving nothing.
+  const ladderEditor = page.getByTestId("ladder-editor");
+  await ladderEditor.getByLabel("Ladder name").fill("Gentle");
+  await ladderEditor.getByLabel("Days from due 1").fill("30");
+  await ladderEditor.getByLabel("Step name 1").fill("Gentle nudge");
+  await page.getByTestId("preview-draft").click();
+  await expect(page.getByTestId("preview-of-draft")).toBeVisible();
+  await expect(page.getByTestId("preview-row").filter({ hasText: "Cixi Motors" })).toContainText("Gentle nudge");
+  await expect(page.getByTestId("ladder")).toHaveCount(1);
+
   await page.getByTestId("run-now").click();
   await expect(page.getByText("Dunning run finished.")).toBeVisible();
   // (The scheduled run may have come first, if the company's hour has passed today.)

@@ -205,7 +205,15 @@ collections_operation!(CustomerCollections);
 collections_operation!(LogActivity);
 collections_operation!(CancelPromise);
 collections_operation!(DunningPolicies);
-collections_operation!(PreviewDunning);
+// Deserialize too: the ladder editor's draft is turned into this query's input.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "src/graphql/collections.graphql",
+    response_derives = "Debug, Clone, PartialEq, Serialize",
+    variables_derives = "Debug, Clone, PartialEq, Deserialize"
+)]
+pub struct PreviewDunning;
 collections_operation!(SaveDunningPolicy);
 collections_operation!(Worklist);
 collections_operation!(CompleteTask);

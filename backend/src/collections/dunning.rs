@@ -249,6 +249,47 @@ pub struct DunningPolicyPayload {
     pub policy: DunningPolicy,
 }
 
+/// A ladder as an editor sends it, checked: its name, its steps in order, and the fee rule
+/// given (if any). `prefix` names the argument in errors (`input`, or `draft` for a preview).
+struct LadderDraft {
+    name: String,
+    steps: Vec<Step>,
+    fee: Option<FeeRule>,
+}
+
+fn ladder_draft(prefix: &str, input: &SaveDunningPolicyInput) -> Result<LadderDraft, AppError> {
+    let name = required_text(&format!("{prefix}.name"), &input.name, 100)?;
+    let steps = rules::validate(
+        input
+            .steps
+            .iter()
+            .map(|step| Step {
+                offset_days: step.offset_days,
+                action: step.action,
+                name: step.name.clone(),
+            })
+            .collect(),
+    )
+    .map_err(|error| {
+        let field = match &error {
+            rules::LadderError::Offset(index)
+            | rules::LadderError::SameDay(index)
+            | rules::LadderError::TooEarly(index) => format!("{prefix}.steps[{index}].offsetDays"),
+            rules::LadderError::Name(index) => format!("{prefix}.steps[{index}].name"),
+            rules::LadderError::StepCount => format!("{prefix}.steps"),
+        };
+        AppError::validation(field, error)
+    })?;
+    let fee = input.fee_rule.as_ref().map(fee_rule).transpose()?;
+    if fee.is_some() && input.remove_fee_rule.unwrap_or(false) {
+        return Err(AppError::validation(
+            format!("{prefix}.removeFeeRule"),
+            "give a fee rule or remove it, not both",
+        ));
+    }
+    Ok(LadderDraft { name, steps, fee })
+}
+
 pub async fn save_policy(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -257,35 +298,7 @@ pub async fn save_policy(
 ) -> Result<DunningPolicy, AppError> {
     caller.authorize(Permission::ManageDunning)?;
     let tenant = caller.require_tenant()?;
-    let name = required_text("input.name", &input.name, 100)?;
-    let steps = rules::validate(
-        input
-            .steps
-            .into_iter()
-            .map(|step| Step {
-                offset_days: step.offset_days,
-                action: step.action,
-                name: step.name,
-            })
-            .collect(),
-    )
-    .map_err(|error| {
-        let field = match &error {
-            rules::LadderError::Offset(index)
-            | rules::LadderError::SameDay(index)
-            | rules::LadderError::TooEarly(index) => format!("input.steps[{index}].offsetDays"),
-            rules::LadderError::Name(index) => format!("input.steps[{index}].name"),
-            rules::LadderError::StepCount => "input.steps".to_owned(),
-        };
-        AppError::validation(field, error)
-    })?;
-    let fee = input.fee_rule.as_ref().map(fee_rule).transpose()?;
-    if fee.is_some() && input.remove_fee_rule.unwrap_or(false) {
-        return Err(AppError::validation(
-            "input.removeFeeRule",
-            "give a fee rule or remove it, not both",
-        ));
-    }
+    let LadderDraft { name, steps, fee } = ladder_draft("input", &input)?;
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     let json = serde_json::to_value(&steps).map_err(anyhow::Error::from)?;
@@ -551,17 +564,61 @@ pub struct DunningPreview {
     pub customers: Vec<PreviewCustomer>,
 }
 
+/// Puts an unsaved ladder into `plan`, as saving it would: an edit replaces its ladder (and
+/// may make it the default); a new ladder, assigned to nobody yet, is shown as if every
+/// customer were on it.
+fn with_draft(plan: &mut plan::Plan, input: &SaveDunningPolicyInput) -> Result<(), AppError> {
+    let LadderDraft { name, steps, fee } = ladder_draft("draft", input)?;
+    let make_default = input.make_default.unwrap_or(false);
+    match &input.policy_id {
+        Some(id) => {
+            let id = id.parse::<Uuid>().ok();
+            let ladder = plan
+                .ladders
+                .iter_mut()
+                .find(|ladder| Some(ladder.id) == id)
+                .ok_or_else(|| AppError::not_found("No such ladder."))?;
+            ladder.name = name;
+            ladder.steps = steps;
+            if fee.is_some() || input.remove_fee_rule.unwrap_or(false) {
+                ladder.fee_rule = fee;
+            }
+            if make_default {
+                let chosen = ladder.id;
+                for ladder in &mut plan.ladders {
+                    ladder.is_default = ladder.id == chosen;
+                }
+            }
+        }
+        None => {
+            plan.ladders = vec![plan::Ladder {
+                id: Uuid::nil(),
+                name,
+                is_default: true,
+                steps,
+                fee_rule: fee,
+            }];
+            plan.segments.clear();
+        }
+    }
+    Ok(())
+}
+
 pub async fn preview(
     db: &DatabaseConnection,
     caller: &Caller,
     date: Date,
+    draft: Option<SaveDunningPolicyInput>,
 ) -> Result<DunningPreview, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let time_zone = db::tenant_calendar(db, tenant).await?.time_zone;
     let tx = TenantTx::begin(db, tenant).await?;
-    let plan = plan::load(&*tx, date.0, &time_zone).await?;
+    let mut plan = plan::load(&*tx, date.0, &time_zone).await?;
     tx.commit().await?;
+    if let Some(draft) = &draft {
+        with_draft(&mut plan, draft)?;
+    }
     let mut customers: Vec<PreviewCustomer> = Vec::new();
     for customer_plan in plan.customers(date.0) {
         let first = customer_plan.first();
@@ -664,13 +721,16 @@ impl DunningQuery {
 
     /// What a dunning run would do on `date`, on the company's real data: per customer, the
     /// steps due and the invoices each covers, or why the customer is paused. Changes nothing.
+    /// With `draft` (what `saveDunningPolicy` would be sent), as if that ladder were saved: an
+    /// edit replaces its ladder; a new ladder is shown as if every customer were on it.
     async fn preview_dunning_run(
         &self,
         ctx: &Context<'_>,
         date: Date,
+        draft: Option<SaveDunningPolicyInput>,
     ) -> ApiResult<DunningPreview> {
         let (_, db) = services(ctx)?;
-        preview(db, &request(ctx)?.caller, date).await.api()
+        preview(db, &request(ctx)?.caller, date, draft).await.api()
     }
 }
 

@@ -333,6 +333,81 @@ async fn dunning_ladders_are_kept_and_a_preview_shows_what_a_run_would_do() {
         "the default ladder's call"
     );
 
+    // The editor's preview of an unsaved ladder: an edit of Export firm replaces its steps for
+    // A; a new ladder is shown as if everyone were on it. Nothing is saved.
+    const DRAFT: &str = "query($date: Date!, $draft: SaveDunningPolicyInput) { previewDunningRun(date: $date, draft: $draft) { customers { customer { code } policyName steps { step { offsetDays action name } } } } }";
+    let day = (due + Days::new(21)).to_string();
+    let edited = ok(
+        &app,
+        &owner,
+        DRAFT,
+        json!({ "date": day, "draft": { "policyId": export_id, "name": "Export firm", "steps": [
+        { "offsetDays": 21, "action": "VISIT_TASK", "name": "Visit the importer" },
+    ] } }),
+        "previewDunningRun",
+    )
+    .await;
+    let row = |body: &Value, code: &str| {
+        body["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["customer"]["code"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        row(&edited, "A")["steps"][0]["step"]["name"],
+        "Visit the importer",
+        "{edited}"
+    );
+    assert_eq!(
+        row(&edited, "B")["steps"][0]["step"]["offsetDays"],
+        15,
+        "B keeps the default"
+    );
+    let new_ladder = ok(
+        &app,
+        &owner,
+        DRAFT,
+        json!({ "date": day, "draft": { "name": "Gentle", "steps": [
+        { "offsetDays": 10, "action": "SEND_EMAIL", "name": "Gentle nudge" },
+    ] } }),
+        "previewDunningRun",
+    )
+    .await;
+    for code in ["A", "B"] {
+        assert_eq!(
+            row(&new_ladder, code)["policyName"],
+            "Gentle",
+            "{new_ladder}"
+        );
+        assert_eq!(
+            row(&new_ladder, code)["steps"][0]["step"]["name"],
+            "Gentle nudge"
+        );
+    }
+    let bad_draft = app
+        .graphql_as(
+            &owner.access_token,
+            DRAFT,
+            json!({ "date": day, "draft": { "name": "Bad", "steps": [] } }),
+        )
+        .await;
+    assert_eq!(
+        bad_draft["errors"][0]["extensions"]["field"], "draft.steps",
+        "{bad_draft}"
+    );
+    let unchanged = ok(
+        &app,
+        &owner,
+        PREVIEW,
+        json!({ "date": day }),
+        "previewDunningRun",
+    )
+    .await;
+    assert_eq!(unchanged, later, "a draft preview saves nothing");
+
     // A pause by hand and an open promise hold a customer back, and say why.
     ok(&app, &owner, "mutation($input: PauseDunningInput!) { pauseDunning(input: $input) { pausedUntil } }",
         json!({ "input": { "customerId": id(&b), "until": (duely_backend::db::tenant_calendar(&app.db, owner.tenant_id).await.unwrap().today + Days::new(30)).to_string(), "reason": "Restructuring talks" } }),

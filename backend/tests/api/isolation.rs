@@ -61,6 +61,7 @@ const CASES: &[&str] = &[
     "Query.collectionActivities.filter.invoiceId",
     "Query.promisesToPay.filter.customerId",
     "Mutation.saveDunningPolicy.input.policyId",
+    "Query.previewDunningRun.draft.policyId",
     "Mutation.assignDunningPolicy.input.policyId",
     "Mutation.assignDunningPolicy.input.customerId",
     "Mutation.pauseDunning.input.customerId",
@@ -792,6 +793,17 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         let body = as_acme(query.to_owned(), json!({ "input": input })).await;
         assert_eq!(error_codes(&body), ["NOT_FOUND"], "{case}: {body}");
     }
+    let draft = as_acme(
+        "query($draft: SaveDunningPolicyInput) { previewDunningRun(date: \"2026-06-30\", draft: $draft) { date } }"
+            .to_owned(),
+        json!({ "draft": { "policyId": globex_policy, "name": "Peek", "steps": [{ "offsetDays": 1, "action": "SEND_EMAIL", "name": "x" }] } }),
+    )
+    .await;
+    assert_eq!(
+        error_codes(&draft),
+        ["NOT_FOUND"],
+        "Query.previewDunningRun.draft.policyId: {draft}"
+    );
     // A statement token names its own tenant and customer; a token made up for Globex's
     // tenant finds nothing, and cannot answer for it.
     let forged = format!(

@@ -79,10 +79,13 @@ fn Dunning() -> impl IntoView {
     };
     let date = RwSignal::new(today.clone());
     let preview_date = RwSignal::new(today);
+    // The ladder being edited, unsaved, when the preview shows it instead of the saved ones.
+    let preview_draft = RwSignal::new(None::<api::preview_dunning::SaveDunningPolicyInput>);
     let preview = LocalResource::new(move || {
         let date = preview_date.get();
+        let draft = preview_draft.get();
         async move {
-            api::run::<PreviewDunning>(api::preview_dunning::Variables { date })
+            api::run::<PreviewDunning>(api::preview_dunning::Variables { date, draft })
                 .await
                 .map(|data| data.preview_dunning_run.customers)
         }
@@ -166,10 +169,8 @@ fn Dunning() -> impl IntoView {
         );
         fee_cap.set(rule.and_then(|r| r.cap_percent.clone()).unwrap_or_default());
     };
-    let save = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        error.set(None);
-        busy.set(true);
+    // What the editor holds, as `saveDunningPolicy` takes it.
+    let editor_input = move || {
         let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         let kind = fee_kind.get_untracked();
         let fee_rule = api::chosen::<api::save_dunning_policy::FeeKind>(&kind).map(|kind| {
@@ -185,7 +186,7 @@ fn Dunning() -> impl IntoView {
             }
         });
         let editing_now = editing.get_untracked();
-        let input = api::save_dunning_policy::SaveDunningPolicyInput {
+        api::save_dunning_policy::SaveDunningPolicyInput {
             remove_fee_rule: (fee_rule.is_none() && editing_now.is_some()).then_some(true),
             policy_id: editing_now,
             name: name.get_untracked(),
@@ -208,12 +209,26 @@ fn Dunning() -> impl IntoView {
                     name: step.name.get_untracked(),
                 })
                 .collect(),
-        };
+        }
+    };
+    let show_draft = move |_| {
+        let draft = serde_json::to_value(editor_input())
+            .ok()
+            .and_then(|value| serde_json::from_value(value).ok());
+        preview_draft.set(draft);
+        preview_date.set(date.get_untracked());
+    };
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        error.set(None);
+        busy.set(true);
+        let input = editor_input();
         leptos::task::spawn_local(async move {
             match api::run::<SaveDunningPolicy>(api::save_dunning_policy::Variables { input }).await
             {
                 Ok(_) => {
                     toasts.push(ToastKind::Success, text(Msg::LadderSaved));
+                    preview_draft.set(None);
                     reset_form();
                     reload.update(|n| *n += 1);
                 }
@@ -325,6 +340,9 @@ fn Dunning() -> impl IntoView {
                     </fieldset>
                     <div class="form-actions">
                         <Button r#type="submit" busy=busy test_id="save-ladder">{move || text(Msg::SaveLadder)}</Button>
+                        <button type="button" class="button button-secondary" data-testid="preview-draft" on:click=show_draft>
+                            {move || text(Msg::PreviewDraft)}
+                        </button>
                         <Show when=move || editing.get().is_some()>
                             <button type="button" class="button button-secondary" on:click=move |_| reset_form()>{move || text(Msg::Cancel)}</button>
                         </Show>
@@ -349,6 +367,14 @@ fn Dunning() -> impl IntoView {
             }}
             <div class="panel preview">
                 <h2>{move || text(Msg::PreviewRun)}</h2>
+                <Show when=move || preview_draft.with(Option::is_some)>
+                    <p class="notice" data-testid="preview-of-draft">
+                        {move || text(Msg::PreviewOfDraft)}" "
+                        <button type="button" class="button button-secondary" on:click=move |_| preview_draft.set(None)>
+                            {move || text(Msg::ShowSavedLadders)}
+                        </button>
+                    </p>
+                </Show>
                 <form class="toolbar" on:submit=move |event| { event.prevent_default(); preview_date.set(date.get_untracked()); }>
                     <TextField name="preview-date" label=Signal::derive(move || text(Msg::PreviewDate)) value=date input_type="date"/>
                     <button type="submit" class="button button-secondary" data-testid="run-preview">{move || text(Msg::Show)}</button>
