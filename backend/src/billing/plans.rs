@@ -215,3 +215,22 @@ pub async fn admit_tenant(
     billing::check_limit(plan, limit, current, adding)
         .map_err(|reached| AppError::plan_limit(&reached))
 }
+
+/// Puts a company on `plan`, active, with no Stripe subscription: for the demo company and
+/// benchmark companies, whose generated ledgers are larger than a trial allows.
+pub async fn grant(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    plan: Plan,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.subscriptions
+         SET plan = $2, status = 'ACTIVE', trial_ends_at = NULL, read_only_from = NULL,
+             status_since = now(), updated_at = now()
+         WHERE tenant_id = $1",
+        [tenant.0.into(), plan.as_str().into()],
+    ))
+    .await?;
+    Ok(())
+}

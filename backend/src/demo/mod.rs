@@ -80,6 +80,8 @@ async fn fill(
     tenant: TenantId,
     size: ledger::LedgerSize,
 ) -> Result<(), AppError> {
+    // The generated ledger is larger than a trial allows.
+    crate::billing::plans::grant(db, tenant, domain::billing::Plan::Scale).await?;
     let calendar = crate::db::tenant_calendar(db, tenant).await?;
     let tx = crate::db::TenantTx::begin(db, tenant).await?;
     ledger::generate(&tx, size, calendar.today).await?;
