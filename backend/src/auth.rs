@@ -18,6 +18,8 @@ pub struct RequestContext {
     pub caller: Caller,
     pub request_id: String,
     pub client_ip: Option<IpAddr>,
+    /// Report figures shared by the resolvers of this one request.
+    pub reports: crate::analytics::cache::ReportCache,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -84,7 +84,8 @@ impl AnalyticsQuery {
         currency: Option<String>,
     ) -> ApiResult<KpiReport> {
         let (_, db) = services(ctx)?;
-        kpis::kpis(db, &request(ctx)?.caller, from, to, currency)
+        let request = request(ctx)?;
+        kpis::kpis(db, &request.caller, from, to, currency, &request.reports)
             .await
             .api()
     }
@@ -100,9 +101,18 @@ impl AnalyticsQuery {
         currency: Option<String>,
     ) -> ApiResult<Vec<KpiPoint>> {
         let (_, db) = services(ctx)?;
-        kpis::trend(db, &request(ctx)?.caller, metric, from, to, currency)
-            .await
-            .api()
+        let request = request(ctx)?;
+        kpis::trend(
+            db,
+            &request.caller,
+            metric,
+            from,
+            to,
+            currency,
+            &request.reports,
+        )
+        .await
+        .api()
     }
 
     /// The customer's credit rating in force, with its factors.

@@ -7,6 +7,7 @@
 //! promises that fell due, and days to pay.
 
 use super::aging::{self, totals_as_of};
+use super::cache::{ReportCache, Totals};
 use crate::api::values::{Date, Money, parse_currency};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
@@ -148,19 +149,66 @@ FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $2::date
 ORDER BY m DESC
 "#;
 
-/// The inputs and KPIs of a period, in one tenant transaction.
+/// The inputs and KPIs of a period, in one tenant transaction; with a request's `cache`, each
+/// period and each as-of total is computed once however many fields of the request need it.
 pub async fn compute(
     conn: &impl ConnectionTrait,
     from: NaiveDate,
     to: NaiveDate,
     currency: &str,
     time_zone: &str,
+    cache: Option<&ReportCache>,
+) -> Result<(Inputs, Kpis), AppError> {
+    match cache {
+        Some(cache) => {
+            cache
+                .period(
+                    from,
+                    to,
+                    currency,
+                    compute_period(conn, from, to, currency, time_zone, Some(cache)),
+                )
+                .await
+        }
+        None => compute_period(conn, from, to, currency, time_zone, None).await,
+    }
+}
+
+async fn totals(
+    conn: &impl ConnectionTrait,
+    day: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    edges: &domain::aging::AgingEdges,
+    cache: Option<&ReportCache>,
+) -> Result<Totals, AppError> {
+    match cache {
+        Some(cache) => {
+            cache
+                .totals(
+                    day,
+                    currency,
+                    totals_as_of(conn, day, currency, time_zone, edges),
+                )
+                .await
+        }
+        None => totals_as_of(conn, day, currency, time_zone, edges).await,
+    }
+}
+
+async fn compute_period(
+    conn: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    cache: Option<&ReportCache>,
 ) -> Result<(Inputs, Kpis), AppError> {
     let edges = aging::edges(conn).await?;
     let day_before = from - Days::new(1);
-    let (beginning_ar, _, _) = totals_as_of(conn, day_before, currency, time_zone, &edges).await?;
+    let (beginning_ar, _, _) = totals(conn, day_before, currency, time_zone, &edges, cache).await?;
     let (ending_ar, ending_current_ar, ending_over_90) =
-        totals_as_of(conn, to, currency, time_zone, &edges).await?;
+        totals(conn, to, currency, time_zone, &edges, cache).await?;
     let flows = Flows::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         FLOWS,
@@ -239,6 +287,7 @@ pub async fn kpis(
     from: Date,
     to: Date,
     currency: Option<String>,
+    cache: &ReportCache,
 ) -> Result<KpiReport, AppError> {
     company_wide(caller)?;
     let tenant = caller.require_tenant()?;
@@ -249,7 +298,15 @@ pub async fn kpis(
         currency.as_deref().unwrap_or(&calendar.base_currency),
     )?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (inputs, k) = compute(&*tx, from.0, to.0, currency.code(), &calendar.time_zone).await?;
+    let (inputs, k) = compute(
+        &*tx,
+        from.0,
+        to.0,
+        currency.code(),
+        &calendar.time_zone,
+        Some(cache),
+    )
+    .await?;
     tx.commit().await?;
     Ok(out(from.0, to.0, currency.code(), &inputs, &k))
 }
@@ -320,6 +377,7 @@ pub async fn trend(
     from: Date,
     to: Date,
     currency: Option<String>,
+    cache: &ReportCache,
 ) -> Result<Vec<KpiPoint>, AppError> {
     company_wide(caller)?;
     let tenant = caller.require_tenant()?;
@@ -349,9 +407,16 @@ pub async fn trend(
         let (kpis, from_snapshot) = match snapshot {
             Some(kpis) => (kpis, true),
             None => (
-                compute(&*tx, month, end, currency.code(), &calendar.time_zone)
-                    .await?
-                    .1,
+                compute(
+                    &*tx,
+                    month,
+                    end,
+                    currency.code(),
+                    &calendar.time_zone,
+                    Some(cache),
+                )
+                .await?
+                .1,
                 false,
             ),
         };
@@ -391,7 +456,7 @@ pub async fn snapshot(
         .collect();
     let from = month_start(day);
     for currency in &currencies {
-        let (_, kpis) = compute(&*tx, from, day, currency, &calendar.time_zone).await?;
+        let (_, kpis) = compute(&*tx, from, day, currency, &calendar.time_zone, None).await?;
         tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "INSERT INTO kpi_snapshots (snapshot_date, currency, period_from, kpis) VALUES ($1, $2, $3, $4)
@@ -417,7 +482,7 @@ pub async fn snapshot(
             if !exists {
                 let start = month_start(month_end);
                 let (_, kpis) =
-                    compute(&*tx, start, month_end, currency, &calendar.time_zone).await?;
+                    compute(&*tx, start, month_end, currency, &calendar.time_zone, None).await?;
                 tx.execute_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
                     "INSERT INTO kpi_snapshots (snapshot_date, currency, period_from, kpis) VALUES ($1, $2, $3, $4)",

@@ -6,6 +6,7 @@ pub mod aging;
 pub mod aging_export;
 pub mod alerts;
 pub mod api;
+pub mod cache;
 pub mod digest;
 pub mod kpis;
 pub mod performance;

@@ -306,6 +306,7 @@ pub(super) async fn request_context(
             .unwrap_or("-")
             .to_owned(),
         client_ip: Some(forwarded.unwrap_or(peer.ip())),
+        reports: Default::default(),
     }
 }
 

@@ -1,0 +1,93 @@
+//! Figures computed once per request. A dashboard asks for two KPI periods and two monthly
+//! trends in one GraphQL request; their resolvers run side by side and need the same
+//! as-of totals (the current period's opening day is the previous period's closing day) and
+//! the same running month (each trend computes it). Each figure is computed by the first
+//! resolver that needs it; the others wait for it and share it. The cache lives in the
+//! request's context, so nothing outlives the request or crosses tenants.
+
+use chrono::NaiveDate;
+use domain::kpi::{Inputs, Kpis};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+
+type Cell<T> = Arc<OnceCell<T>>;
+type Cells<K, T> = Arc<Mutex<HashMap<K, Cell<T>>>>;
+
+/// AR, current AR and AR over 90 days as of a day.
+pub type Totals = (Decimal, Decimal, Decimal);
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportCache {
+    totals: Cells<(NaiveDate, String), Totals>,
+    periods: Cells<(NaiveDate, NaiveDate, String), (Inputs, Kpis)>,
+}
+
+fn cell<K: std::hash::Hash + Eq, T>(map: &Mutex<HashMap<K, Cell<T>>>, key: K) -> Cell<T> {
+    // A poisoned lock only means another resolver panicked; the map is still sound.
+    let mut map = map
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(key).or_default().clone()
+}
+
+impl ReportCache {
+    pub async fn totals<E, F>(
+        &self,
+        day: NaiveDate,
+        currency: &str,
+        compute: F,
+    ) -> Result<Totals, E>
+    where
+        F: Future<Output = Result<Totals, E>>,
+    {
+        let cell = cell(&self.totals, (day, currency.to_owned()));
+        cell.get_or_try_init(|| compute).await.copied()
+    }
+
+    pub async fn period<E, F>(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        currency: &str,
+        compute: F,
+    ) -> Result<(Inputs, Kpis), E>
+    where
+        F: Future<Output = Result<(Inputs, Kpis), E>>,
+    {
+        let cell = cell(&self.periods, (from, to, currency.to_owned()));
+        cell.get_or_try_init(|| compute).await.cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_figure_asked_for_twice_at_once_is_computed_once() {
+        let cache = ReportCache::default();
+        let runs = AtomicUsize::new(0);
+        let day = NaiveDate::from_ymd_opt(2026, 8, 30).unwrap();
+        let compute = || async {
+            runs.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<_, ()>((Decimal::ONE, Decimal::ZERO, Decimal::ZERO))
+        };
+        let (a, b) = tokio::join!(
+            cache.totals(day, "CNY", compute()),
+            cache.totals(day, "CNY", compute())
+        );
+        assert_eq!(a, b);
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        cache.totals(day, "USD", compute()).await.unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            2,
+            "another currency is another figure"
+        );
+    }
+}
