@@ -167,8 +167,9 @@ pub struct CustomerState {
 pub const PAYMENT_IN_FLIGHT_DAYS: i64 = 5;
 
 /// Whether a payment is in flight on `today`: the customer said it paid (a collection
-/// activity with the outcome PAYMENT_CONFIRMED) on `said_paid_on`, within the last
-/// `PAYMENT_IN_FLIGHT_DAYS`, and no payment has been recorded since.
+/// activity with the outcome PAYMENT_CONFIRMED, or Stripe reporting a payment processing) on
+/// `said_paid_on`, within the last `PAYMENT_IN_FLIGHT_DAYS`, and it has not settled since
+/// (`paid_since`: a payment recorded, or the payment provider reporting it failed).
 pub fn payment_in_flight(
     said_paid_on: Option<NaiveDate>,
     paid_since: bool,

@@ -29,6 +29,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 const SECRET_KEY: &str = "stripe_secret_key";
+/// Who the activities Stripe's events log are by. Dunning's payment-in-flight rule reads it: a
+/// later activity of Stripe's that is not PAYMENT_CONFIRMED (a failure) ends the pause.
+pub const PROVIDER_LABEL: &str = "Stripe";
 const WEBHOOK_SECRET: &str = "stripe_webhook_secret";
 
 /// The connection as the payment settings page shows it: never the secrets.
@@ -536,7 +539,8 @@ async fn record_paid(
 }
 
 /// A line in the customer's timeline (an activity logged by Stripe): a payment processing
-/// (outcome PAYMENT_CONFIRMED, which pauses dunning while the money is in flight) or failed.
+/// (outcome PAYMENT_CONFIRMED, which pauses dunning while the money is in flight) or failed
+/// (which ends that pause).
 async fn log_activity(
     tx: &TenantTx,
     link: &LinkRow,
@@ -548,13 +552,14 @@ async fn log_activity(
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by_label)
-         VALUES ($1, $2, 'OTHER', $3, $4, $5, 'Stripe')",
+         VALUES ($1, $2, 'OTHER', $3, $4, $5, $6)",
         [
             id.into(),
             link.customer_id.into(),
             outcome.into(),
             note.into(),
             at.into(),
+            PROVIDER_LABEL.into(),
         ],
     ))
     .await?;

@@ -88,7 +88,12 @@ SELECT c.id AS customer_id, c.code, c.name, c.segment, c.locale, c.collector_id,
        c.dunning_policy_id AS policy_id, c.dunning_paused_until AS paused_until, c.credit_hold,
        EXISTS (SELECT 1 FROM promises p WHERE p.customer_id = c.id AND p.status = 'OPEN') AS open_promise,
        (said.at AT TIME ZONE $3)::date AS said_paid_on,
-       EXISTS (SELECT 1 FROM payments p WHERE p.customer_id = c.id AND p.created_at > said.at) AS paid_since,
+       -- Settled since: a payment recorded, or the payment provider reporting the payment failed
+       -- (an activity Stripe logs, `billing::online::PROVIDER_LABEL`, with any other outcome).
+       (EXISTS (SELECT 1 FROM payments p WHERE p.customer_id = c.id AND p.created_at > said.at)
+        OR EXISTS (SELECT 1 FROM collection_activities f
+                   WHERE f.customer_id = c.id AND f.logged_by_label = 'Stripe'
+                     AND f.outcome <> 'PAYMENT_CONFIRMED' AND f.occurred_at > said.at)) AS paid_since,
        EXISTS (SELECT 1 FROM promises p WHERE p.customer_id = c.id AND p.status = 'BROKEN'
                AND p.settled_at > coalesce((SELECT max(a.created_at) FROM dunning_actions a WHERE a.customer_id = c.id), '-infinity')
        ) AS escalate,

@@ -789,9 +789,11 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
         Some(json!("PAYMENT_IN_FLIGHT")),
         "a payment in flight pauses dunning"
     );
-    let failed = payment_event(
+    // The payment then fails (a moment later): the money is not in flight any more.
+    let failed = event(
         "evt_pay_4",
         "payment_intent.payment_failed",
+        now() + 4,
         json!({
             "id": "pi_test_3", "object": "payment_intent", "status": "requires_payment_method", "amount": 100_000,
             "amount_received": 0, "currency": "cny", "metadata": { "duely_link": link_id },
@@ -808,6 +810,19 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
         .await
         .0,
         200
+    );
+    let after_failure = ok(
+        &app,
+        &owner,
+        preview,
+        json!({ "date": today.to_string() }),
+        "previewDunningRun",
+    )
+    .await;
+    assert_eq!(
+        paused(after_failure),
+        Some(Value::Null),
+        "a failed payment ends the pause"
     );
     let log = ok(&app, &owner, "query($id: ID!) { collectionActivities(filter: { customerId: $id }) { edges { node { outcome note } } } }",
         json!({ "id": id(&buyer) }), "collectionActivities").await;
