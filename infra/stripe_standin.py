@@ -120,6 +120,7 @@ class Handler(BaseHTTPRequestHandler):
                 "path": urlparse(self.path).path,
                 "key": self.key(),
                 "stripeVersion": self.headers.get("Stripe-Version"),
+                "idempotencyKey": self.headers.get("Idempotency-Key"),
                 "form": form,
                 "at": time.time(),
             }

@@ -9,23 +9,22 @@ use chrono::{DateTime, Utc};
 use domain::billing::{self, Plan, SubscriptionStatus};
 use domain::{Permission, TenantId};
 use duely_stripe::SubscriptionCheckout;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
-/// The company's Stripe customer, created on first use (under the subscription's row lock, so
-/// two clicks make one customer).
+/// The company's Stripe customer, created on first use. Stripe is not called while a row lock
+/// is held: the creation is idempotent per company (so racing requests get one customer), and
+/// the id is stored only if none was stored meanwhile.
 async fn stripe_customer(
     db: &DatabaseConnection,
     billing: &Billing,
     caller: &Caller,
     tenant: TenantId,
 ) -> Result<String, AppError> {
-    let txn = db.begin().await?;
-    let row = plans::load_for_update(&txn, tenant).await?;
+    let row = plans::load(db, tenant).await?;
     if let Some(customer) = row.stripe_customer_id {
-        txn.commit().await?;
         return Ok(customer);
     }
-    let contact = txn
+    let contact = db
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT t.name, u.email FROM public.tenants t
@@ -42,14 +41,18 @@ async fn stripe_customer(
         .create_customer(email.as_deref().unwrap_or(""), &name, &tenant.to_string())
         .await
         .map_err(provider_error)?;
-    txn.execute_raw(Statement::from_sql_and_values(
+    db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE public.subscriptions SET stripe_customer_id = $2, updated_at = now() WHERE tenant_id = $1",
+        "UPDATE public.subscriptions SET stripe_customer_id = $2, updated_at = now()
+         WHERE tenant_id = $1 AND stripe_customer_id IS NULL",
         [tenant.0.into(), customer.clone().into()],
     ))
     .await?;
-    txn.commit().await?;
-    Ok(customer)
+    // Whichever request stored it first, the stored one is the company's.
+    plans::load(db, tenant)
+        .await?
+        .stripe_customer_id
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the Stripe customer was not stored")))
 }
 
 fn caller_user(caller: &Caller) -> Option<uuid::Uuid> {

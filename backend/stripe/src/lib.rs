@@ -129,13 +129,18 @@ impl Gateway {
         })
     }
 
-    /// Creates the Stripe customer that pays for a company's plan; returns its id.
+    /// Creates the Stripe customer that pays for a company's plan; returns its id. The
+    /// idempotency key is derived from `reference`, so two requests racing to create the
+    /// company's customer (two clicks, two tabs) get the same one from Stripe.
     pub async fn create_customer(
         &self,
         email: &str,
         name: &str,
         reference: &str,
     ) -> Result<String, GatewayError> {
+        use stripe::StripeRequest;
+        let key = stripe::IdempotencyKey::new(format!("duely-customer-{reference}"))
+            .map_err(|error| GatewayError::Unreachable(error.to_string()))?;
         let customer = stripe_core::customer::CreateCustomer::new()
             .email(email)
             .name(name)
@@ -143,6 +148,8 @@ impl Gateway {
                 "duely_tenant".to_owned(),
                 reference.to_owned(),
             )]))
+            .customize()
+            .request_strategy(stripe::RequestStrategy::Idempotent(key))
             .send(&self.client)
             .await?;
         Ok(customer.id.as_str().to_owned())

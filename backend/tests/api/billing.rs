@@ -267,6 +267,11 @@ async fn checkout_and_the_portal_go_to_stripe_for_the_company_s_one_customer() {
         tenant.as_str()
     );
     assert_eq!(customers[0]["key"], crate::helpers::PLATFORM_STRIPE_KEY);
+    // Idempotent per company, so racing requests get one customer from Stripe.
+    assert_eq!(
+        customers[0]["idempotencyKey"],
+        format!("duely-customer-{tenant}").as_str()
+    );
     let sessions: Vec<&Value> = sent
         .iter()
         .filter(|r| r["path"] == "/v1/checkout/sessions")
