@@ -230,6 +230,90 @@ pub struct Subscription {
     pub paid: bool,
 }
 
+impl Subscription {
+    /// A subscription as stored (plan and status by their wire names); `None` when either name
+    /// is unknown.
+    pub fn from_stored(
+        plan: &str,
+        status: &str,
+        trial_ends_at: Option<DateTime<Utc>>,
+        status_since: DateTime<Utc>,
+        paid: bool,
+    ) -> Option<Subscription> {
+        Some(Subscription {
+            plan: Plan::parse(plan)?,
+            status: SubscriptionStatus::parse(status)?,
+            trial_ends_at,
+            status_since,
+            paid,
+        })
+    }
+}
+
+/// What a Stripe event says of a company's subscription.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubscriptionChange {
+    pub status: Option<SubscriptionStatus>,
+    pub plan: Option<Plan>,
+    /// The Stripe subscription the event is about.
+    pub subscription_id: Option<String>,
+    pub current_period_end: Option<DateTime<Utc>>,
+    pub cancel_at_period_end: Option<bool>,
+    /// Only move between these statuses (`invoice.payment_failed` moves an active
+    /// subscription to past due, never a canceled one back).
+    pub only_from: Option<&'static [SubscriptionStatus]>,
+}
+
+/// Why an event changed nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ignored {
+    /// Older than the last event applied: Stripe delivers out of order.
+    Stale,
+    /// About another subscription than the company's live one (a second checkout paid in
+    /// another tab): it must not end or change the live one.
+    OtherSubscription,
+}
+
+/// The subscription after `change`, reported by an event created at `event_created`, with the
+/// Stripe subscription it is now held by. `stored_id` is the subscription Stripe held so far and
+/// `last_applied` when the latest event applied was created.
+pub fn apply_change(
+    current: &Subscription,
+    stored_id: Option<&str>,
+    last_applied: Option<DateTime<Utc>>,
+    change: &SubscriptionChange,
+    event_created: DateTime<Utc>,
+) -> Result<(Subscription, Option<String>), Ignored> {
+    if last_applied.is_some_and(|at| event_created < at) {
+        return Err(Ignored::Stale);
+    }
+    if let (Some(stored), Some(reported)) = (stored_id, change.subscription_id.as_deref())
+        && stored != reported
+        && current.status != SubscriptionStatus::Canceled
+    {
+        return Err(Ignored::OtherSubscription);
+    }
+    let mut next = current.clone();
+    if let Some(status) = change.status {
+        let allowed = change
+            .only_from
+            .is_none_or(|from| from.contains(&current.status));
+        if allowed && status != current.status {
+            next.status = status;
+            next.status_since = event_created;
+        }
+    }
+    if let Some(plan) = change.plan {
+        next.plan = plan;
+    }
+    let subscription_id = change
+        .subscription_id
+        .clone()
+        .or_else(|| stored_id.map(str::to_owned));
+    next.paid = subscription_id.is_some();
+    Ok((next, subscription_id))
+}
+
 /// The notice the web app shows above every page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
@@ -476,6 +560,76 @@ mod tests {
         );
         assert!(!standing(&canceled, at(15)).is_read_only(at(15)));
         assert!(standing(&canceled, at(16)).is_read_only(at(16)));
+    }
+
+    fn active() -> Subscription {
+        Subscription {
+            plan: Plan::Scale,
+            status: SubscriptionStatus::Active,
+            trial_ends_at: None,
+            status_since: at(1),
+            paid: true,
+        }
+    }
+
+    #[test]
+    fn stale_events_and_other_subscriptions_change_nothing() {
+        let past_due = SubscriptionChange {
+            status: Some(SubscriptionStatus::PastDue),
+            subscription_id: Some("sub_1".to_owned()),
+            ..SubscriptionChange::default()
+        };
+        assert_eq!(
+            apply_change(&active(), Some("sub_1"), Some(at(5)), &past_due, at(4)),
+            Err(Ignored::Stale)
+        );
+        let stray = SubscriptionChange {
+            status: Some(SubscriptionStatus::Canceled),
+            subscription_id: Some("sub_2".to_owned()),
+            ..SubscriptionChange::default()
+        };
+        assert_eq!(
+            apply_change(&active(), Some("sub_1"), None, &stray, at(6)),
+            Err(Ignored::OtherSubscription)
+        );
+        let (next, id) =
+            apply_change(&active(), Some("sub_1"), Some(at(5)), &past_due, at(5)).unwrap();
+        assert_eq!(
+            (next.status, next.status_since),
+            (SubscriptionStatus::PastDue, at(5))
+        );
+        assert_eq!(id.as_deref(), Some("sub_1"));
+    }
+
+    #[test]
+    fn a_change_moves_only_from_the_statuses_it_names() {
+        let failed = SubscriptionChange {
+            status: Some(SubscriptionStatus::PastDue),
+            only_from: Some(&[SubscriptionStatus::Active, SubscriptionStatus::Trialing]),
+            ..SubscriptionChange::default()
+        };
+        let canceled = Subscription {
+            status: SubscriptionStatus::Canceled,
+            ..active()
+        };
+        let (kept, _) = apply_change(&canceled, Some("sub_1"), None, &failed, at(9)).unwrap();
+        assert_eq!(
+            kept, canceled,
+            "a failed invoice never revives a canceled subscription"
+        );
+        // A new subscription after a canceled one is taken, and makes the company paid.
+        let renewed = SubscriptionChange {
+            status: Some(SubscriptionStatus::Active),
+            plan: Some(Plan::Growth),
+            subscription_id: Some("sub_2".to_owned()),
+            ..SubscriptionChange::default()
+        };
+        let (next, id) = apply_change(&canceled, Some("sub_1"), None, &renewed, at(10)).unwrap();
+        assert_eq!(
+            (next.plan, next.status, next.paid),
+            (Plan::Growth, SubscriptionStatus::Active, true)
+        );
+        assert_eq!(id.as_deref(), Some("sub_2"));
     }
 
     #[test]

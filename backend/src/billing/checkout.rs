@@ -6,7 +6,7 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
-use domain::billing::{self, Plan, SubscriptionStatus};
+use domain::billing::{self, Plan, SubscriptionChange, SubscriptionStatus};
 use domain::{Permission, TenantId};
 use duely_stripe::SubscriptionCheckout;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -128,21 +128,9 @@ pub async fn billing_portal(
         .map_err(provider_error)
 }
 
-/// What a Stripe event says of a company's subscription.
-#[derive(Debug, Clone, Default)]
-pub struct SubscriptionChange {
-    pub status: Option<SubscriptionStatus>,
-    pub plan: Option<Plan>,
-    pub subscription_id: Option<String>,
-    pub current_period_end: Option<DateTime<Utc>>,
-    pub cancel_at_period_end: Option<bool>,
-    /// Only move between these statuses (`invoice.payment_failed` moves an active
-    /// subscription to past due, never a canceled one back).
-    pub only_from: Option<&'static [SubscriptionStatus]>,
-}
-
-/// Applies `change` to `tenant`'s subscription in the caller's transaction, unless a newer
-/// event has been applied already (`event_created` older than the last state's).
+/// Applies `change` to `tenant`'s subscription in the caller's transaction, as the domain rule
+/// `billing::apply_change` decides (a stale event, or one about a stray subscription, changes
+/// nothing), and derives when the company becomes read-only.
 pub async fn apply_change(
     txn: &impl ConnectionTrait,
     tenant: TenantId,
@@ -151,42 +139,20 @@ pub async fn apply_change(
     event_id: &str,
 ) -> Result<(), AppError> {
     let row = plans::load_for_update(txn, tenant).await?;
-    let state_at = row.stripe_state_at;
-    if state_at.is_some_and(|at| event_created < at) {
-        tracing::info!(
-            event_id,
-            "an older Stripe event arrived after a newer one; state kept"
-        );
-        return Ok(());
-    }
-    let mut subscription = row.subscription()?;
-    // Events of another subscription than the company's live one (a second checkout paid in
-    // another tab) must not end or change the live one.
-    if let (Some(stored), Some(reported)) = (&row.stripe_subscription_id, &change.subscription_id)
-        && stored != reported
-        && subscription.status != SubscriptionStatus::Canceled
-    {
-        tracing::warn!(event_id, stored = %stored, reported = %reported, "a Stripe event for another subscription than the company's; ignored");
-        return Ok(());
-    }
-    let before = subscription.clone();
-    if let Some(status) = change.status {
-        let allowed = change
-            .only_from
-            .is_none_or(|from| from.contains(&subscription.status));
-        if allowed && status != subscription.status {
-            subscription.status = status;
-            subscription.status_since = event_created;
+    let before = row.subscription()?;
+    let (subscription, subscription_id) = match billing::apply_change(
+        &before,
+        row.stripe_subscription_id.as_deref(),
+        row.stripe_state_at,
+        change,
+        event_created,
+    ) {
+        Ok(applied) => applied,
+        Err(ignored) => {
+            tracing::info!(event_id, ?ignored, "a Stripe event changed nothing");
+            return Ok(());
         }
-    }
-    if let Some(plan) = change.plan {
-        subscription.plan = plan;
-    }
-    let subscription_id = change
-        .subscription_id
-        .clone()
-        .or(row.stripe_subscription_id.clone());
-    subscription.paid = subscription_id.is_some();
+    };
     let standing = billing::standing(&subscription, row.now);
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

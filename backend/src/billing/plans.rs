@@ -5,7 +5,7 @@ use crate::db::TenantTx;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::TenantId;
-use domain::billing::{self, Limit, Plan, Standing, Subscription, SubscriptionStatus};
+use domain::billing::{self, Limit, Plan, Standing, Subscription};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -25,14 +25,19 @@ pub struct SubscriptionRow {
 
 impl SubscriptionRow {
     pub fn subscription(&self) -> Result<Subscription, AppError> {
-        Ok(Subscription {
-            plan: Plan::parse(&self.plan)
-                .ok_or_else(|| anyhow::anyhow!("unknown plan {}", self.plan))?,
-            status: SubscriptionStatus::parse(&self.status)
-                .ok_or_else(|| anyhow::anyhow!("unknown subscription status {}", self.status))?,
-            trial_ends_at: self.trial_ends_at,
-            status_since: self.status_since,
-            paid: self.stripe_subscription_id.is_some(),
+        Subscription::from_stored(
+            &self.plan,
+            &self.status,
+            self.trial_ends_at,
+            self.status_since,
+            self.stripe_subscription_id.is_some(),
+        )
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "unknown plan {} or subscription status {}",
+                self.plan,
+                self.status
+            ))
         })
     }
 
@@ -136,26 +141,32 @@ async fn control_plane_usage(
     Ok((users, keys))
 }
 
-/// Customers not archived, and invoices created this calendar month of the company's time
-/// zone, read in the company's transaction.
-async fn tenant_usage(tx: &TenantTx, time_zone: &str) -> Result<(u64, u64), AppError> {
-    let row = tx
-        .query_one_raw(Statement::from_sql_and_values(
+/// Customers not archived.
+const CUSTOMERS: &str = "SELECT count(*) AS n FROM customers WHERE archived_at IS NULL";
+/// Invoices created this calendar month of the company's time zone (`$1`).
+const INVOICES_THIS_MONTH: &str = "SELECT count(*) AS n FROM invoices
+     WHERE created_at >= (date_trunc('month', now() AT TIME ZONE $1) AT TIME ZONE $1)";
+
+async fn tenant_count(tx: &TenantTx, limit: Limit, time_zone: &str) -> Result<u64, AppError> {
+    let statement = match limit {
+        Limit::InvoicesPerMonth => Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT (SELECT count(*) FROM customers WHERE archived_at IS NULL) AS customers,
-                    (SELECT count(*) FROM invoices
-                     WHERE created_at >= (date_trunc('month', now() AT TIME ZONE $1) AT TIME ZONE $1)) AS invoices",
+            INVOICES_THIS_MONTH,
             [time_zone.into()],
-        ))
-        .await?;
-    Ok((count(&row, "customers")?, count(&row, "invoices")?))
+        ),
+        _ => Statement::from_string(DbBackend::Postgres, CUSTOMERS),
+    };
+    let row = tx.query_one_raw(statement).await?;
+    count(&row, "n")
 }
 
 pub async fn usage(db: &DatabaseConnection, tenant: TenantId) -> Result<Usage, AppError> {
     let calendar = crate::db::tenant_calendar(db, tenant).await?;
     let (users, api_keys) = control_plane_usage(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (customers, invoices_this_month) = tenant_usage(&tx, &calendar.time_zone).await?;
+    let customers = tenant_count(&tx, Limit::Customers, &calendar.time_zone).await?;
+    let invoices_this_month =
+        tenant_count(&tx, Limit::InvoicesPerMonth, &calendar.time_zone).await?;
     tx.commit().await?;
     Ok(Usage {
         users,
@@ -206,12 +217,7 @@ pub async fn admit_tenant(
     if plan.limit(limit).is_none() {
         return Ok(());
     }
-    let (customers, invoices) = tenant_usage(tx, time_zone).await?;
-    let current = if limit == Limit::Customers {
-        customers
-    } else {
-        invoices
-    };
+    let current = tenant_count(tx, limit, time_zone).await?;
     billing::check_limit(plan, limit, current, adding)
         .map_err(|reached| AppError::plan_limit(&reached))
 }

@@ -6,7 +6,7 @@
 //! and changes nothing, and a failed effect rolls the id back so Stripe's retry applies it.
 //! The 2xx answer is sent only after the commit. Unknown event types are acknowledged.
 
-use super::checkout::{SubscriptionChange, apply_change};
+use super::checkout::apply_change;
 use super::online::{self, CompanyEvent};
 use crate::db::TenantTx;
 use crate::error::AppError;
@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::TenantId;
-use domain::billing::{Plan, SubscriptionStatus};
+use domain::billing::{Plan, SubscriptionChange, SubscriptionStatus};
 use duely_stripe::webhook;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use secrecy::ExposeSecret;
@@ -204,14 +204,17 @@ fn subscription_change(state: &AppState, event: &Event) -> Option<SubscriptionCh
     }
 }
 
-/// Stores the event id and applies it; `Ok(true)` when it had been applied before.
-async fn apply_platform_event(state: &AppState, event: &Event) -> Result<bool, AppError> {
-    let txn = state.db.begin().await?;
-    let fresh = txn
+/// Stores the event's id in `table` (the control plane's, or the company's) in the caller's
+/// transaction; `false` when it was there already. A concurrent delivery of the same event
+/// waits on the unique index until the first commits, then finds it.
+async fn claim(conn: &impl ConnectionTrait, table: &str, event: &Event) -> Result<bool, AppError> {
+    Ok(conn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO public.stripe_events (id, type, created) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO NOTHING RETURNING id",
+            format!(
+                "INSERT INTO {table} (id, type, created) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO NOTHING RETURNING id"
+            ),
             [
                 event.id.clone().into(),
                 event.kind.clone().into(),
@@ -219,7 +222,13 @@ async fn apply_platform_event(state: &AppState, event: &Event) -> Result<bool, A
             ],
         ))
         .await?
-        .is_some();
+        .is_some())
+}
+
+/// Stores the event id and applies it; `Ok(true)` when it had been applied before.
+async fn apply_platform_event(state: &AppState, event: &Event) -> Result<bool, AppError> {
+    let txn = state.db.begin().await?;
+    let fresh = claim(&txn, "public.stripe_events", event).await?;
     if !fresh {
         txn.commit().await?;
         return Ok(true);
@@ -299,19 +308,7 @@ async fn apply_company_webhook(
             "The body is not a Stripe event.",
         ));
     };
-    let fresh = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO stripe_events (id, type, created) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO NOTHING RETURNING id",
-            [
-                event.id.clone().into(),
-                event.kind.clone().into(),
-                event.created.into(),
-            ],
-        ))
-        .await?
-        .is_some();
+    let fresh = claim(&*tx, "stripe_events", &event).await?;
     if fresh {
         online::apply_company_event(
             &tx,

@@ -92,16 +92,19 @@ pub struct Tenant {
 
 impl From<TenantRow> for Tenant {
     fn from(row: TenantRow) -> Self {
-        let subscription = domain::billing::Subscription {
-            plan: Plan::parse(&row.plan).unwrap_or(Plan::Free),
-            status: domain::billing::SubscriptionStatus::parse(&row.subscription_status)
-                .unwrap_or(domain::billing::SubscriptionStatus::Active),
-            trial_ends_at: row.trial_ends_at,
-            status_since: row.status_since,
-            paid: row.paid,
-        };
-        let standing = domain::billing::standing(&subscription, row.now);
-        let read_only = standing.is_read_only(row.now);
+        // The database's CHECKs allow only known names; an unknown one reads as FREE, writable.
+        let standing = domain::billing::Subscription::from_stored(
+            &row.plan,
+            &row.subscription_status,
+            row.trial_ends_at,
+            row.status_since,
+            row.paid,
+        )
+        .map(|subscription| domain::billing::standing(&subscription, row.now));
+        let read_only = standing
+            .as_ref()
+            .is_some_and(|standing| standing.is_read_only(row.now));
+        let plan = standing.map_or(Plan::Free, |standing| standing.plan);
         Tenant {
             id: ID(row.id.to_string()),
             name: row.name,
@@ -109,7 +112,7 @@ impl From<TenantRow> for Tenant {
             base_currency: row.base_currency,
             locale: row.locale.parse().unwrap_or_default(),
             time_zone: row.time_zone,
-            plan: standing.plan,
+            plan,
             status: match row.status.as_str() {
                 "CLOSED" => TenantStatus::Closed,
                 "READ_ONLY" => TenantStatus::ReadOnly,
