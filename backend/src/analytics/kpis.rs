@@ -95,31 +95,27 @@ struct Flows {
 const FLOWS: &str = r#"
 SELECT
     coalesce((SELECT sum(i.total) FROM invoices i
-              WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3 AND i.issue_date BETWEEN $1 AND $2), 0)
+              WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2), 0)
   - coalesce((SELECT sum(n.amount) FROM credit_notes n
-              WHERE n.currency = $3 AND n.issued_on BETWEEN $1 AND $2), 0) AS credit_sales,
+              WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2), 0) AS credit_sales,
     coalesce((SELECT sum(i.amount_written_off) FROM invoices i
-              WHERE i.currency = $3 AND (i.written_off_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS write_offs,
+              WHERE i.currency = $3::bpchar AND (i.written_off_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS write_offs,
     coalesce((SELECT sum(p.amount) FROM payments p
-              WHERE p.currency = $3 AND p.received_on BETWEEN $1 AND $2), 0)
+              WHERE p.currency = $3::bpchar AND p.received_on BETWEEN $1 AND $2), 0)
   - coalesce((SELECT sum(p.amount) FROM payment_reversals r JOIN payments p ON p.id = r.payment_id
-              WHERE p.currency = $3 AND (r.reversed_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS collected,
-    (SELECT count(*) FROM promises x WHERE x.currency = $3 AND x.promised_date BETWEEN $1 AND $2
+              WHERE p.currency = $3::bpchar AND (r.reversed_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS collected,
+    (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2
        AND x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS promises_due,
-    (SELECT count(*) FROM promises x WHERE x.currency = $3 AND x.promised_date BETWEEN $1 AND $2
+    (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2
        AND x.status = 'KEPT') AS promises_kept,
-    coalesce(sum(s.paid_on - s.issue_date), 0)::bigint AS days_to_pay_total,
+    coalesce(sum(s.last_paid_on - s.issue_date), 0)::bigint AS days_to_pay_total,
     count(s.*) AS invoices_paid
+-- Settled in the period: paid, with the last payment allocated to it received in the period
+-- (the invoice keeps that date, `invoices_paid_on_idx`).
 FROM (
-    SELECT i.issue_date,
-           (SELECT max(p.received_on) FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id) AS paid_on
-    FROM invoices i
-    WHERE i.status = 'PAID' AND i.currency = $3
-      -- Settled in the period means a payment in the period: only those invoices are read.
-      AND i.id IN (SELECT a.invoice_id FROM payments p JOIN allocations a ON a.payment_id = p.id
-                   WHERE p.currency = $3 AND p.received_on BETWEEN $1 AND $2)
+    SELECT i.issue_date, i.last_paid_on FROM invoices i
+    WHERE i.status = 'PAID' AND i.currency = $3::bpchar AND i.last_paid_on BETWEEN $1 AND $2
 ) s
-WHERE s.paid_on BETWEEN $1 AND $2
 "#;
 
 #[derive(Debug, FromQueryResult)]
@@ -136,12 +132,12 @@ SELECT CASE WHEN m = date_trunc('month', $2::date)
             THEN $2::date - date_trunc('month', m)::date + 1
             ELSE (date_trunc('month', m) + interval '1 month')::date - date_trunc('month', m)::date END AS days,
        coalesce((SELECT sum(i.total) FROM invoices i
-                 WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1
+                 WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1::bpchar
                    AND i.issue_date >= date_trunc('month', m)::date
                    AND i.issue_date < (date_trunc('month', m) + interval '1 month')::date
                    AND i.issue_date <= $2), 0)
      - coalesce((SELECT sum(n.amount) FROM credit_notes n
-                 WHERE n.currency = $1
+                 WHERE n.currency = $1::bpchar
                    AND n.issued_on >= date_trunc('month', m)::date
                    AND n.issued_on < (date_trunc('month', m) + interval '1 month')::date
                    AND n.issued_on <= $2), 0) AS sales
@@ -204,6 +200,7 @@ async fn compute_period(
     time_zone: &str,
     cache: Option<&ReportCache>,
 ) -> Result<(Inputs, Kpis), AppError> {
+    aging::plan_for_the_day(conn).await?;
     let edges = aging::edges(conn).await?;
     let day_before = from - Days::new(1);
     let (beginning_ar, _, _) = totals(conn, day_before, currency, time_zone, &edges, cache).await?;
@@ -398,7 +395,7 @@ pub async fn trend(
         let snapshot = tx
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT kpis FROM kpi_snapshots WHERE currency = $1 AND snapshot_date = $2",
+                "SELECT kpis FROM kpi_snapshots WHERE currency = $1::bpchar AND snapshot_date = $2",
                 [currency.code().to_owned().into(), end.into()],
             ))
             .await?
@@ -474,7 +471,7 @@ pub async fn snapshot(
             let exists = tx
                 .query_one_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
-                    "SELECT 1 AS found FROM kpi_snapshots WHERE currency = $1 AND snapshot_date = $2",
+                    "SELECT 1 AS found FROM kpi_snapshots WHERE currency = $1::bpchar AND snapshot_date = $2",
                     [currency.clone().into(), month_end.into()],
                 ))
                 .await?

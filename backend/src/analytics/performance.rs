@@ -99,10 +99,10 @@ SELECT c.collector_id AS user_id,
        coalesce(sum(s.amount), 0) AS sales
 FROM (
     SELECT i.customer_id, i.total AS amount FROM invoices i
-    WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3 AND i.issue_date BETWEEN $1 AND $2
+    WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2
     UNION ALL
     SELECT n.customer_id, -n.amount FROM credit_notes n
-    WHERE n.currency = $3 AND n.issued_on BETWEEN $1 AND $2
+    WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2
 ) s JOIN customers c ON c.id = s.customer_id
 WHERE c.collector_id IS NOT NULL
 GROUP BY c.collector_id
@@ -131,7 +131,7 @@ WITH collectors AS (
               AND (x.created_at AT TIME ZONE $5)::date BETWEEN p.received_on - $4::int AND p.received_on
         ) t ORDER BY t.at DESC LIMIT 1
     ) who
-    WHERE p.currency = $3 AND p.received_on BETWEEN $1 AND $2
+    WHERE p.currency = $3::bpchar AND p.received_on BETWEEN $1 AND $2
       AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
 )
 SELECT c.user_id,
@@ -144,7 +144,7 @@ SELECT c.user_id,
           AND x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS promises_judged,
        (SELECT count(*) FROM promises x WHERE x.logged_by = c.user_id AND x.promised_date BETWEEN $1 AND $2
           AND x.status = 'KEPT') AS promises_kept,
-       (SELECT sum(g.amount) FROM collector_targets g WHERE g.user_id = c.user_id AND g.currency = $3
+       (SELECT sum(g.amount) FROM collector_targets g WHERE g.user_id = c.user_id AND g.currency = $3::bpchar
           AND g.month BETWEEN date_trunc('month', $1::date) AND $2) AS target
 FROM collectors c
 "#;
@@ -292,7 +292,7 @@ pub async fn staff_performance(
     let rules = RuleRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT id, name, kind, rate, amount, currency::text AS currency, active FROM incentive_rules
-         WHERE active AND currency = $1",
+         WHERE active AND currency = $1::bpchar",
         [code.clone().into()],
     ))
     .all(&*tx)

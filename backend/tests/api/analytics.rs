@@ -199,6 +199,49 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
         now["totals"]["total"]["amount"], "600.00",
         "only the split invoice: {now}"
     );
+
+    // A payment received in February and reversed today: paid in February, owed again from
+    // today. The invoice keeps the date of its last payment either way.
+    let e = create_customer(&app, &owner, "E", json!({})).await;
+    let bounced = invoice(&app, &owner, &e, "800", day(2026, 1, 20), day(2026, 2, 19)).await;
+    pay(&app, &owner, &e, "800", day(2026, 2, 15)).await;
+    let payment = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            format!(
+                "SELECT id::text AS id FROM \"{}\".payments WHERE amount = 800",
+                owner.tenant_id.schema_name()
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<String>("", "id")
+        .unwrap();
+    let last_paid_on = || async {
+        let sql = format!(
+            "SELECT count(*) AS n FROM \"{}\".invoices WHERE id = '{}' AND last_paid_on = '2026-02-15'",
+            owner.tenant_id.schema_name(),
+            id(&bounced)
+        );
+        count(&app.db, &sql).await
+    };
+    assert_eq!(last_paid_on().await, 1);
+    let february = totals("2026-02-20").await;
+    ok(&app, &owner, "mutation($input: ReversePaymentInput!) { reversePayment(input: $input) { payment { id } } }",
+        json!({ "input": { "paymentId": payment, "reason": "Bounced" } }), "reversePayment").await;
+    assert_eq!(
+        totals("2026-02-20").await,
+        february,
+        "the past is unchanged"
+    );
+    let now = ok(&app, &owner, AGING, json!({}), "agingReport").await;
+    assert_eq!(
+        now["totals"]["total"]["amount"], "1400.00",
+        "owed again: {now}"
+    );
+    assert_eq!(last_paid_on().await, 1);
 }
 
 const KPIS: &str = "query($from: Date!, $to: Date!) { kpis(from: $from, to: $to) {
@@ -274,6 +317,16 @@ async fn kpis_agree_with_an_independent_computation_on_the_same_ledger() {
         * Decimal::ONE_HUNDRED)
         .round_dp(1);
     assert_eq!(k["cei"], cei.normalize().to_string());
+    // Days to pay, over the invoices settled in the period, from the allocations themselves:
+    // only December's 2,000, paid on 20 January, 50 days after its issue.
+    let days_to_pay = scalar(&app, format!(
+        "SELECT avg(paid_on - issue_date)::numeric AS v FROM (
+             SELECT i.issue_date, (SELECT max(p.received_on) FROM {s}.allocations a
+                                   JOIN {s}.payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id) AS paid_on
+             FROM {s}.invoices i WHERE i.status = 'PAID') x
+         WHERE paid_on BETWEEN '2026-01-01' AND '2026-03-31'")).await;
+    assert_eq!(days_to_pay, Decimal::from(50));
+    assert_eq!(k["averageDaysToPay"], "50", "{k}");
     // Nothing was written off; no promise fell due: the ratio is 0, the rate undefined.
     assert_eq!(k["badDebtRatio"], "0");
     assert_eq!(k["promiseKeptRate"], Value::Null);

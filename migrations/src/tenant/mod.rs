@@ -13,6 +13,9 @@ mod m20261123_000007_dunning_runs;
 mod m20261123_000008_one_scheduled_run;
 mod m20261123_000009_analytics;
 mod m20261128_000010_online_payments;
+mod m20261128_000011_last_paid_on;
+mod m20261128_000012_allocation_dates;
+mod m20261128_000013_open_items_index;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -26,5 +29,8 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000008_one_scheduled_run::Migration),
         Box::new(m20261123_000009_analytics::Migration),
         Box::new(m20261128_000010_online_payments::Migration),
+        Box::new(m20261128_000011_last_paid_on::Migration),
+        Box::new(m20261128_000012_allocation_dates::Migration),
+        Box::new(m20261128_000013_open_items_index::Migration),
     ]
 }
