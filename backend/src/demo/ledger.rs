@@ -131,12 +131,12 @@ UPDATE seed_plan SET status = CASE
 const INVOICES: &str = r#"
 INSERT INTO invoices (id, customer_id, number, status, issue_date, due_date, currency, subtotal, tax_total,
                       total, amount_paid, amount_credited, amount_written_off, balance_due, issued_at,
-                      written_off_at, write_off_reason, created_at)
+                      written_off_at, write_off_reason, created_at, last_paid_on)
 SELECT invoice_id, customer_id, 'INV-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), status, issue_date, due_date, currency,
        net, tax, total, paid, credit, written_off, total - paid - credit - written_off, issue_date::timestamptz,
        CASE WHEN written_off > 0 THEN now() END,
        CASE WHEN written_off > 0 THEN 'Uncollectable after a year (demo data)' END,
-       issue_date::timestamptz
+       issue_date::timestamptz, CASE WHEN paid > 0 THEN pay_date END
 FROM seed_plan
 "#;
 

@@ -181,13 +181,16 @@ pub async fn disputes_of(
 }
 
 /// Moves `delta` of money onto (positive) or off (negative) the invoice's paid amount and
-/// recomputes its status; the caller holds the invoice's row lock.
+/// recomputes its status; the caller holds the invoice's row lock. `received_on` is the date
+/// of the payment the money came with: the invoice keeps the latest (`last_paid_on`, what
+/// average days to pay reads).
 pub async fn add_paid(
     conn: &impl ConnectionTrait,
     invoice: Uuid,
     delta: Decimal,
+    received_on: NaiveDate,
 ) -> Result<(), DbErr> {
-    settle(conn, invoice, "amount_paid", delta).await
+    settle(conn, invoice, "amount_paid", delta, Some(received_on)).await
 }
 
 pub async fn add_credited(
@@ -195,7 +198,7 @@ pub async fn add_credited(
     invoice: Uuid,
     delta: Decimal,
 ) -> Result<(), DbErr> {
-    settle(conn, invoice, "amount_credited", delta).await
+    settle(conn, invoice, "amount_credited", delta, None).await
 }
 
 async fn settle(
@@ -203,6 +206,7 @@ async fn settle(
     invoice: Uuid,
     column: &str,
     delta: Decimal,
+    received_on: Option<NaiveDate>,
 ) -> Result<(), DbErr> {
     let column = if column == "amount_credited" {
         "amount_credited"
@@ -216,10 +220,10 @@ async fn settle(
             DbBackend::Postgres,
             format!(
                 "UPDATE invoices SET {column} = {column} + $2, amount_written_off = amount_written_off - $2,
-                        updated_at = now()
+                        last_paid_on = greatest(last_paid_on, $3::date), updated_at = now()
                  WHERE id = $1 AND status = 'WRITTEN_OFF' AND $2 < 0"
             ),
-            [invoice.into(), delta.into()],
+            [invoice.into(), delta.into(), received_on.into()],
         ))
         .await?
         .rows_affected();
@@ -230,10 +234,11 @@ async fn settle(
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!(
-                "UPDATE invoices SET {column} = {column} + $2, balance_due = balance_due - $2, updated_at = now()
+                "UPDATE invoices SET {column} = {column} + $2, balance_due = balance_due - $2,
+                        last_paid_on = greatest(last_paid_on, $3::date), updated_at = now()
                  WHERE id = $1 RETURNING total, amount_paid + amount_credited AS settled"
             ),
-            [invoice.into(), delta.into()],
+            [invoice.into(), delta.into(), received_on.into()],
         ))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("invoice".to_owned()))?;

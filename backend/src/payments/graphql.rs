@@ -347,21 +347,26 @@ async fn write_allocations(
     let mut ids = Vec::with_capacity(lines.len());
     for (payment, invoice, amount) in lines {
         let id = Uuid::now_v7();
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO allocations (id, payment_id, invoice_id, amount, actor_label, batch_id)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            [
-                id.into(),
-                (*payment).into(),
-                (*invoice).into(),
-                (*amount).into(),
-                actor.label().to_owned().into(),
-                batch.into(),
-            ],
-        ))
-        .await?;
-        invoice_store::add_paid(&**tx, *invoice, *amount).await?;
+        // The row trigger fills in the payment's received date (see the migration
+        // `allocation_dates`); the invoice keeps the latest.
+        let received_on: NaiveDate = tx
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO allocations (id, payment_id, invoice_id, amount, actor_label, batch_id)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING received_on",
+                [
+                    id.into(),
+                    (*payment).into(),
+                    (*invoice).into(),
+                    (*amount).into(),
+                    actor.label().to_owned().into(),
+                    batch.into(),
+                ],
+            ))
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("an allocation returned nothing")))?
+            .try_get("", "received_on")?;
+        invoice_store::add_paid(&**tx, *invoice, *amount, received_on).await?;
         ids.push(id);
     }
     Ok(ids)
@@ -858,22 +863,26 @@ pub async fn reverse_payment(
     // nothing can be allocated to a void one.
     let batch = Uuid::now_v7();
     for allocation in &live {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO allocations (id, payment_id, invoice_id, amount, reverses_id, actor_label, batch_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [
-                Uuid::now_v7().into(),
-                payment_id.into(),
-                allocation.invoice_id.into(),
-                (-allocation.amount).into(),
-                allocation.id.into(),
-                actor.label().to_owned().into(),
-                batch.into(),
-            ],
-        ))
-        .await?;
-        invoice_store::add_paid(&*tx, allocation.invoice_id, -allocation.amount).await?;
+        let received_on: NaiveDate = tx
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO allocations (id, payment_id, invoice_id, amount, reverses_id, actor_label, batch_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING received_on",
+                [
+                    Uuid::now_v7().into(),
+                    payment_id.into(),
+                    allocation.invoice_id.into(),
+                    (-allocation.amount).into(),
+                    allocation.id.into(),
+                    actor.label().to_owned().into(),
+                    batch.into(),
+                ],
+            ))
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a reversal returned nothing")))?
+            .try_get("", "received_on")?;
+        invoice_store::add_paid(&*tx, allocation.invoice_id, -allocation.amount, received_on)
+            .await?;
     }
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,

@@ -1194,6 +1194,11 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
         count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices")).await,
         600
     );
+    // Each invoice keeps the date of the latest payment allocated to it.
+    assert_eq!(
+        count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices i WHERE i.last_paid_on IS DISTINCT FROM (SELECT max(p.received_on) FROM \"{s}\".allocations a JOIN \"{s}\".payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id)")).await,
+        0
+    );
     // Paid amounts are exactly the allocations; credited amounts exactly the credit notes.
     assert_eq!(
         count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices i WHERE i.amount_paid <> coalesce((SELECT sum(a.amount) FROM \"{s}\".allocations a WHERE a.invoice_id = i.id), 0)")).await,

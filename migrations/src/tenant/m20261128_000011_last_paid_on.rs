@@ -2,9 +2,10 @@
 //! (days from issue to the last payment, over the invoices settled in a period) reads one
 //! index instead of every allocation of every invoice paid in the period.
 //!
-//! A statement trigger on `allocations` keeps it, whichever code path allocates: allocations
-//! are append-only, and a reversal is a new allocation of the same payment, so the date only
-//! ever moves forward.
+//! It is set in the same update that moves the invoice's paid amount
+//! (`invoices::store::add_paid`), so it costs no second row version: allocations are
+//! append-only, and a reversal is a new allocation of the same payment, so the date only ever
+//! moves forward.
 
 use sea_orm_migration::prelude::*;
 
@@ -26,22 +27,6 @@ impl MigrationTrait for Migration {
                       GROUP BY a.invoice_id) x
                 WHERE i.id = x.invoice_id;
 
-                -- The function is bound to this schema's tables, not to the caller's path.
-                CREATE FUNCTION invoices_note_last_payment() RETURNS trigger LANGUAGE plpgsql
-                SET search_path FROM CURRENT AS $$
-                BEGIN
-                    UPDATE invoices i SET last_paid_on = x.received_on
-                    FROM (SELECT n.invoice_id, max(p.received_on) AS received_on
-                          FROM added n JOIN payments p ON p.id = n.payment_id
-                          GROUP BY n.invoice_id) x
-                    WHERE i.id = x.invoice_id
-                      AND (i.last_paid_on IS NULL OR i.last_paid_on < x.received_on);
-                    RETURN NULL;
-                END $$;
-                CREATE TRIGGER allocations_note_last_payment AFTER INSERT ON allocations
-                    REFERENCING NEW TABLE AS added
-                    FOR EACH STATEMENT EXECUTE FUNCTION invoices_note_last_payment();
-
                 -- Average days to pay: the invoices settled in a period, by their last payment.
                 CREATE INDEX invoices_paid_on_idx ON invoices (currency, last_paid_on)
                     INCLUDE (issue_date) WHERE status = 'PAID';
@@ -55,9 +40,7 @@ impl MigrationTrait for Migration {
         manager
             .get_connection()
             .execute_unprepared(
-                "DROP TRIGGER allocations_note_last_payment ON allocations;
-                 DROP FUNCTION invoices_note_last_payment();
-                 DROP INDEX invoices_paid_on_idx;
+                "DROP INDEX invoices_paid_on_idx;
                  ALTER TABLE invoices DROP COLUMN last_paid_on;",
             )
             .await?;
