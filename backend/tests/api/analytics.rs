@@ -242,6 +242,68 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
         "owed again: {now}"
     );
     assert_eq!(last_paid_on().await, 1);
+
+    // A KPI period's opening AR is added up without the buckets: on every day the ledger above
+    // moved it is the aging's total of the day before.
+    for opening in [
+        "2026-01-01",
+        "2026-01-06",
+        "2026-01-11",
+        "2026-01-16",
+        "2026-02-10",
+        "2026-02-11",
+        "2026-02-16",
+        "2026-02-21",
+        "2026-03-02",
+    ] {
+        let day_before = (opening.parse::<NaiveDate>().unwrap() - Days::new(1)).to_string();
+        let aging = ok(
+            &app,
+            &owner,
+            AGING,
+            json!({ "asOf": day_before }),
+            "agingReport",
+        )
+        .await;
+        let k = ok(
+            &app,
+            &owner,
+            KPIS,
+            json!({ "from": opening, "to": opening }),
+            "kpis",
+        )
+        .await;
+        assert_eq!(
+            k["beginningAr"]["amount"], aging["totals"]["total"]["amount"],
+            "opening {opening}"
+        );
+    }
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today
+        .to_string();
+    let k = ok(
+        &app,
+        &owner,
+        KPIS,
+        json!({ "from": today, "to": today }),
+        "kpis",
+    )
+    .await;
+    let yesterday = (today.parse::<NaiveDate>().unwrap() - Days::new(1)).to_string();
+    let aging = ok(
+        &app,
+        &owner,
+        AGING,
+        json!({ "asOf": yesterday }),
+        "agingReport",
+    )
+    .await;
+    assert_eq!(
+        k["beginningAr"]["amount"],
+        aging["totals"]["total"]["amount"]
+    );
 }
 
 const KPIS: &str = "query($from: Date!, $to: Date!) { kpis(from: $from, to: $to) {

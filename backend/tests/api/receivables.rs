@@ -1194,6 +1194,37 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
         count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices")).await,
         600
     );
+    // AR as of a day, added up without buckets, is the aging's total, on every month-end.
+    use chrono::Datelike;
+    let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    let edges = duely_backend::analytics::aging::edges(&*tx).await.unwrap();
+    for currency in ["CNY", "USD"] {
+        let mut month_end = calendar.today;
+        for _ in 0..20 {
+            let (total, _, _) = duely_backend::analytics::aging::totals_as_of(
+                &*tx,
+                month_end,
+                currency,
+                &calendar.time_zone,
+                &edges,
+            )
+            .await
+            .unwrap();
+            let added_up = duely_backend::analytics::aging::ar_total_as_of(
+                &*tx,
+                month_end,
+                currency,
+                &calendar.time_zone,
+            )
+            .await
+            .unwrap();
+            assert_eq!(added_up, total, "{currency} as of {month_end}");
+            month_end = month_end.with_day(1).unwrap() - chrono::Days::new(1);
+        }
+    }
+    tx.commit().await.unwrap();
     // Each invoice keeps the date of the latest payment allocated to it.
     assert_eq!(
         count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices i WHERE i.last_paid_on IS DISTINCT FROM (SELECT max(p.received_on) FROM \"{s}\".allocations a JOIN \"{s}\".payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id)")).await,

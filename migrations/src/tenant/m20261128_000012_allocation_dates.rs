@@ -1,10 +1,12 @@
-//! An allocation keeps the two facts that say from which day it counts in an as-of report
-//! (`analytics::aging::ITEMS_AS_OF`): its payment's received date, and whether it was made
-//! with the payment (then it counts from the received date) or later, or is a reversal (then
-//! it counts from the day it was made). Aging and KPIs as of a past day read the allocations
-//! after that day from an index instead of joining every payment since.
+//! An allocation keeps the facts an as-of report needs about it, so a day long past reads the
+//! allocations after it from an index instead of joining every payment and invoice since:
+//! its payment's received date, whether it was made with the payment (then it counts from the
+//! received date) or later, or is a reversal (then it counts from the day it was made)
+//! (`analytics::aging::ITEMS_AS_OF`); and its invoice's currency and issue date, which never
+//! change once an invoice is issued (`analytics::aging::AR_TOTAL_AS_OF`).
 //!
-//! A row trigger fills both from the payment, whichever code path allocates.
+//! A row trigger fills them in from the payment and the invoice, whichever code path
+//! allocates.
 
 use sea_orm_migration::prelude::*;
 
@@ -18,19 +20,25 @@ impl MigrationTrait for Migration {
             .get_connection()
             .execute_unprepared(
                 r#"
-                ALTER TABLE allocations ADD COLUMN received_on date, ADD COLUMN with_payment boolean;
+                ALTER TABLE allocations ADD COLUMN received_on date, ADD COLUMN with_payment boolean,
+                    ADD COLUMN currency char(3), ADD COLUMN invoice_issued_on date;
 
-                -- Allocations are append-only; filling in facts derived from their own payment
-                -- changes no amount, so the guard steps aside for this one statement.
+                -- Allocations are append-only; filling in facts copied from their own payment
+                -- and invoice changes no amount, so the guard steps aside for this statement.
                 ALTER TABLE allocations DISABLE TRIGGER allocations_append_only;
                 UPDATE allocations a
                 SET received_on = p.received_on,
-                    with_payment = a.reverses_id IS NULL AND a.created_at <= p.created_at
-                FROM payments p WHERE p.id = a.payment_id;
+                    with_payment = a.reverses_id IS NULL AND a.created_at <= p.created_at,
+                    currency = i.currency,
+                    invoice_issued_on = i.issue_date
+                FROM payments p, invoices i
+                WHERE p.id = a.payment_id AND i.id = a.invoice_id;
                 ALTER TABLE allocations ENABLE TRIGGER allocations_append_only;
 
                 ALTER TABLE allocations ALTER COLUMN received_on SET NOT NULL,
-                                        ALTER COLUMN with_payment SET NOT NULL;
+                                        ALTER COLUMN with_payment SET NOT NULL,
+                                        ALTER COLUMN currency SET NOT NULL,
+                                        ALTER COLUMN invoice_issued_on SET NOT NULL;
 
                 CREATE FUNCTION allocations_note_payment() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
@@ -38,17 +46,24 @@ impl MigrationTrait for Migration {
                     SELECT p.received_on, NEW.reverses_id IS NULL AND NEW.created_at <= p.created_at
                     INTO NEW.received_on, NEW.with_payment
                     FROM payments p WHERE p.id = NEW.payment_id;
+                    SELECT i.currency, i.issue_date INTO NEW.currency, NEW.invoice_issued_on
+                    FROM invoices i WHERE i.id = NEW.invoice_id;
                     RETURN NEW;
                 END $$;
                 CREATE TRIGGER allocations_note_payment BEFORE INSERT ON allocations
                     FOR EACH ROW EXECUTE FUNCTION allocations_note_payment();
 
                 -- As of a day: what was allocated with payments received after it, and what
-                -- was allocated or reversed later, by when.
+                -- was allocated or reversed later, by when; with what a total needs, so it
+                -- reads the index alone.
                 CREATE INDEX allocations_with_payment_idx ON allocations (received_on)
-                    INCLUDE (invoice_id, amount) WHERE with_payment;
+                    INCLUDE (invoice_id, amount, currency, invoice_issued_on) WHERE with_payment;
                 CREATE INDEX allocations_later_idx ON allocations (created_at)
-                    INCLUDE (invoice_id, amount) WHERE NOT with_payment;
+                    INCLUDE (invoice_id, amount, currency, invoice_issued_on) WHERE NOT with_payment;
+
+                -- AR as of a day starts from the balances open now, issued by the day.
+                CREATE INDEX invoices_open_balance_idx ON invoices (currency, issue_date)
+                    INCLUDE (balance_due) WHERE status IN ('ISSUED', 'PARTIALLY_PAID');
                 "#,
             )
             .await?;
@@ -59,10 +74,11 @@ impl MigrationTrait for Migration {
         manager
             .get_connection()
             .execute_unprepared(
-                "DROP INDEX allocations_with_payment_idx, allocations_later_idx;
+                "DROP INDEX allocations_with_payment_idx, allocations_later_idx, invoices_open_balance_idx;
                  DROP TRIGGER allocations_note_payment ON allocations;
                  DROP FUNCTION allocations_note_payment();
-                 ALTER TABLE allocations DROP COLUMN received_on, DROP COLUMN with_payment;",
+                 ALTER TABLE allocations DROP COLUMN received_on, DROP COLUMN with_payment,
+                     DROP COLUMN currency, DROP COLUMN invoice_issued_on;",
             )
             .await?;
         Ok(())
