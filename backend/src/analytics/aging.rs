@@ -94,53 +94,69 @@ WITH later AS (
 )
 "#;
 
-/// Total AR on `$1` in currency `$2` (time zone `$3`): the sum of `ITEMS_AS_OF`, added up
-/// without going invoice by invoice. An invoice's balance on the day is its balance now plus
-/// what came off it after the day, and never negative, so the total is the open balances now
-/// of the invoices issued by the day, plus everything allocated, credited or written off after
-/// the day on invoices issued by the day (an installment plan only spreads a balance over
-/// dates). Each part reads an index: a KPI period's opening AR needs no buckets.
-pub const AR_TOTAL_AS_OF: &str = r#"
-SELECT
-    coalesce((SELECT sum(i.balance_due) FROM invoices i
-              WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.currency = $2::bpchar
-                AND i.issue_date <= $1::date), 0)
-  + coalesce((SELECT sum(a.amount) FROM allocations a
-              WHERE a.with_payment AND a.received_on > $1::date
-                AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date), 0)
-  + coalesce((SELECT sum(a.amount) FROM allocations a
-              WHERE NOT a.with_payment AND a.created_at >= ($1::date - 1)::timestamptz
-                AND (a.created_at AT TIME ZONE $3)::date > $1::date
-                AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date), 0)
-  + coalesce((SELECT sum(n.amount) FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
-              WHERE n.currency = $2::bpchar AND n.issued_on > $1::date AND i.issue_date <= $1::date), 0)
-  + coalesce((SELECT sum(i.amount_written_off) FROM invoices i
-              WHERE i.status = 'WRITTEN_OFF' AND i.currency = $2::bpchar AND i.issue_date <= $1::date
-                AND (i.written_off_at AT TIME ZONE $3)::date > $1::date), 0) AS total
+/// AR on `$1` in currency `$2` (time zone `$3`): in total, not yet due, and more than `$4`
+/// days past due. The same sums as `ITEMS_AS_OF` by due date, added up without going invoice
+/// by invoice: an invoice's balance on the day is its balance now plus what came off it after
+/// the day, and an invoice without an installment plan ages by its due date, fixed once it is
+/// issued. So its share is its open balance now (if issued by the day) and each movement after
+/// the day (allocations keep their invoice's currency, issue and due dates), every part read
+/// from an index. Invoices on an installment plan, few, are taken one by one: their unpaid
+/// parts age at each installment's date.
+pub const TOTALS_AS_OF: &str = r#"
+WITH installment_invoices AS (
+    SELECT id FROM invoices WHERE installment_plan
+), inst AS (
+    SELECT i.id, i.total,
+           i.balance_due
+           + coalesce((SELECT sum(a.amount) FROM allocations a
+                       WHERE a.invoice_id = i.id
+                         AND CASE WHEN a.with_payment THEN a.received_on > $1::date
+                                  ELSE (a.created_at AT TIME ZONE $3)::date > $1::date END), 0)
+           + coalesce((SELECT sum(n.amount) FROM credit_notes n
+                       WHERE n.invoice_id = i.id AND n.issued_on > $1::date), 0)
+           + CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $3)::date > $1::date
+                  THEN i.amount_written_off ELSE 0 END AS open
+    FROM invoices i
+    WHERE i.installment_plan AND i.status NOT IN ('DRAFT', 'VOID')
+      AND i.currency = $2::bpchar AND i.issue_date <= $1::date
+), owed AS (
+    SELECT i.balance_due AS amount, i.due_date FROM invoices i
+    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND NOT i.installment_plan
+      AND i.currency = $2::bpchar AND i.issue_date <= $1::date
+    UNION ALL
+    -- Allocated with the payment: counts from the day the payment was received.
+    SELECT a.amount, a.invoice_due_on FROM allocations a
+    WHERE a.with_payment AND a.received_on > $1::date
+      AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date
+      AND a.invoice_id NOT IN (SELECT id FROM installment_invoices)
+    UNION ALL
+    -- Allocated later, or a reversal: from the day it was made.
+    SELECT a.amount, a.invoice_due_on FROM allocations a
+    WHERE NOT a.with_payment AND a.created_at >= ($1::date - 1)::timestamptz
+      AND (a.created_at AT TIME ZONE $3)::date > $1::date
+      AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date
+      AND a.invoice_id NOT IN (SELECT id FROM installment_invoices)
+    UNION ALL
+    SELECT n.amount, i.due_date FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
+    WHERE n.currency = $2::bpchar AND n.issued_on > $1::date
+      AND i.issue_date <= $1::date AND NOT i.installment_plan
+    UNION ALL
+    -- A write-off is final: the invoice stays written off.
+    SELECT i.amount_written_off, i.due_date FROM invoices i
+    WHERE i.status = 'WRITTEN_OFF' AND NOT i.installment_plan
+      AND i.currency = $2::bpchar AND i.issue_date <= $1::date
+      AND (i.written_off_at AT TIME ZONE $3)::date > $1::date
+    UNION ALL
+    SELECT least(s.amount, greatest(0, sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
+                                       - (inst.total - inst.open))), s.due_date
+    FROM inst JOIN installments s ON s.invoice_id = inst.id
+    WHERE inst.open > 0
+)
+SELECT coalesce(sum(amount), 0) AS total,
+       coalesce(sum(amount) FILTER (WHERE due_date >= $1::date), 0) AS current,
+       coalesce(sum(amount) FILTER (WHERE $1::date - due_date > $4), 0) AS over
+FROM owed
 "#;
-
-/// Total AR as of a day (`AR_TOTAL_AS_OF`), for a KPI period's opening balance.
-pub async fn ar_total_as_of(
-    conn: &impl ConnectionTrait,
-    as_of: NaiveDate,
-    currency: &str,
-    time_zone: &str,
-) -> Result<Decimal, AppError> {
-    plan_for_the_day(conn).await?;
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            AR_TOTAL_AS_OF,
-            [
-                as_of.into(),
-                currency.to_owned().into(),
-                time_zone.to_owned().into(),
-            ],
-        ))
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AR total returned nothing")))?;
-    Ok(row.try_get("", "total")?)
-}
 
 /// The bucket sums of `items` under a grouping expression, edges in `$5`, `$6`, `$7`.
 fn bucket_columns() -> &'static str {
@@ -226,7 +242,7 @@ pub async fn edges(conn: &impl ConnectionTrait) -> Result<AgingEdges, AppError> 
         .unwrap_or_default())
 }
 
-/// Totals of the items as of a day, for the KPIs: (total, current, over the last edge).
+/// AR as of a day for the KPIs (`TOTALS_AS_OF`): (total, not yet due, over the last edge).
 pub async fn totals_as_of(
     conn: &impl ConnectionTrait,
     as_of: NaiveDate,
@@ -235,18 +251,24 @@ pub async fn totals_as_of(
     edges: &AgingEdges,
 ) -> Result<(Decimal, Decimal, Decimal), AppError> {
     plan_for_the_day(conn).await?;
-    let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!(
-            "{ITEMS_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t",
-            bucket_columns()
-        ),
-        values(as_of, currency, true, time_zone, edges, Vec::new()),
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            TOTALS_AS_OF,
+            [
+                as_of.into(),
+                currency.to_owned().into(),
+                time_zone.to_owned().into(),
+                edges.0[2].into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AR as of a day returned nothing")))?;
+    Ok((
+        row.try_get("", "total")?,
+        row.try_get("", "current")?,
+        row.try_get("", "over")?,
     ))
-    .one(conn)
-    .await?
-    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("aging totals returned nothing")))?;
-    Ok((row.total, row.current, row.d4))
 }
 
 fn values(

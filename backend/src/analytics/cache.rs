@@ -22,7 +22,6 @@ pub type Totals = (Decimal, Decimal, Decimal);
 #[derive(Debug, Clone, Default)]
 pub struct ReportCache {
     totals: Cells<(NaiveDate, String), Totals>,
-    ar_totals: Cells<(NaiveDate, String), Decimal>,
     periods: Cells<(NaiveDate, NaiveDate, String), (Inputs, Kpis)>,
 }
 
@@ -45,20 +44,6 @@ impl ReportCache {
         F: Future<Output = Result<Totals, E>>,
     {
         let cell = cell(&self.totals, (day, currency.to_owned()));
-        cell.get_or_try_init(|| compute).await.copied()
-    }
-
-    /// Total AR alone as of a day (a period's opening balance, which needs no buckets).
-    pub async fn ar_total<E, F>(
-        &self,
-        day: NaiveDate,
-        currency: &str,
-        compute: F,
-    ) -> Result<Decimal, E>
-    where
-        F: Future<Output = Result<Decimal, E>>,
-    {
-        let cell = cell(&self.ar_totals, (day, currency.to_owned()));
         cell.get_or_try_init(|| compute).await.copied()
     }
 

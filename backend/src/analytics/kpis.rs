@@ -2,8 +2,8 @@
 //! snapshots them so monthly trends keep what the figures were.
 //!
 //! The formulas are the domain's (`domain::kpi`); this module computes their inputs in SQL: AR
-//! as of the day before the period (its total alone, `aging::AR_TOTAL_AS_OF`) and its last day
-//! (with the buckets, through the aging's exact as-of items),
+//! as of the day before the period and its last day (`aging::TOTALS_AS_OF`, the aging's exact
+//! as-of sums added up from indexes),
 //! credit sales net of credit notes, monthly sales for the count-back, write-offs, collections,
 //! promises that fell due, and days to pay.
 
@@ -204,18 +204,7 @@ async fn compute_period(
     aging::plan_for_the_day(conn).await?;
     let edges = aging::edges(conn).await?;
     let day_before = from - Days::new(1);
-    let beginning_ar = match cache {
-        Some(cache) => {
-            cache
-                .ar_total(
-                    day_before,
-                    currency,
-                    aging::ar_total_as_of(conn, day_before, currency, time_zone),
-                )
-                .await?
-        }
-        None => aging::ar_total_as_of(conn, day_before, currency, time_zone).await?,
-    };
+    let (beginning_ar, _, _) = totals(conn, day_before, currency, time_zone, &edges, cache).await?;
     let (ending_ar, ending_current_ar, ending_over_90) =
         totals(conn, to, currency, time_zone, &edges, cache).await?;
     let flows = Flows::find_by_statement(Statement::from_sql_and_values(

@@ -243,25 +243,32 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
     );
     assert_eq!(last_paid_on().await, 1);
 
-    // A KPI period's opening AR is added up without the buckets: on every day the ledger above
-    // moved it is the aging's total of the day before.
+    // The KPIs add AR as of a day up from indexes; on every day the ledger above moved
+    // (installments among it) it is the aging report's, invoice by invoice.
+    let calendar = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
     for opening in [
         "2026-01-01",
         "2026-01-06",
         "2026-01-11",
         "2026-01-16",
+        "2026-02-05",
         "2026-02-10",
         "2026-02-11",
         "2026-02-16",
         "2026-02-21",
         "2026-03-02",
+        "2026-03-07",
+        "2026-04-06",
+        "2026-05-06",
     ] {
-        let day_before = (opening.parse::<NaiveDate>().unwrap() - Days::new(1)).to_string();
+        let day_before = opening.parse::<NaiveDate>().unwrap() - Days::new(1);
         let aging = ok(
             &app,
             &owner,
             AGING,
-            json!({ "asOf": day_before }),
+            json!({ "asOf": day_before.to_string() }),
             "agingReport",
         )
         .await;
@@ -276,6 +283,31 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
         assert_eq!(
             k["beginningAr"]["amount"], aging["totals"]["total"]["amount"],
             "opening {opening}"
+        );
+        let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
+            .await
+            .unwrap();
+        let (total, current, over) = duely_backend::analytics::aging::totals_as_of(
+            &*tx,
+            day_before,
+            "CNY",
+            &calendar.time_zone,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let amount = |bucket: &str| {
+            aging["totals"][bucket]["amount"]
+                .as_str()
+                .unwrap()
+                .parse::<Decimal>()
+                .unwrap()
+        };
+        assert_eq!(
+            (total, current, over),
+            (amount("total"), amount("current"), amount("over90")),
+            "as of {day_before}"
         );
     }
     let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)

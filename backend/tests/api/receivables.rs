@@ -1194,8 +1194,12 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
         count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices")).await,
         600
     );
-    // AR as of a day, added up without buckets, is the aging's total, on every month-end.
+    // AR as of a day for the KPIs, added up from indexes, is the aging report's, invoice by
+    // invoice, at every month-end and in both currencies.
     use chrono::Datelike;
+    let aging =
+        "query($asOf: Date, $currency: String) { agingReport(asOf: $asOf, currency: $currency) {
+        totals { current { amount } over90 { amount } total { amount } } } }";
     let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
         .await
         .unwrap();
@@ -1203,7 +1207,7 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
     for currency in ["CNY", "USD"] {
         let mut month_end = calendar.today;
         for _ in 0..20 {
-            let (total, _, _) = duely_backend::analytics::aging::totals_as_of(
+            let (total, current, over) = duely_backend::analytics::aging::totals_as_of(
                 &*tx,
                 month_end,
                 currency,
@@ -1212,15 +1216,26 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
             )
             .await
             .unwrap();
-            let added_up = duely_backend::analytics::aging::ar_total_as_of(
-                &*tx,
-                month_end,
-                currency,
-                &calendar.time_zone,
+            let report = ok(
+                &app,
+                &owner,
+                aging,
+                json!({ "asOf": month_end.to_string(), "currency": currency }),
+                "agingReport",
             )
-            .await
-            .unwrap();
-            assert_eq!(added_up, total, "{currency} as of {month_end}");
+            .await;
+            let amount = |bucket: &str| {
+                report["totals"][bucket]["amount"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<rust_decimal::Decimal>()
+                    .unwrap()
+            };
+            assert_eq!(
+                (total, current, over),
+                (amount("total"), amount("current"), amount("over90")),
+                "{currency} as of {month_end}"
+            );
             month_end = month_end.with_day(1).unwrap() - chrono::Days::new(1);
         }
     }
