@@ -38,7 +38,8 @@ pub enum AgingBasis {
 
 /// The receivable items open on `$1` (the as-of date) in currency `$2`, with their reference
 /// date by basis (`$3`: true for the due date), and the company's time zone in `$4`. Columns:
-/// invoice_id, customer_id, ref_date, amount.
+/// invoice_id, customer_id, ref_date, amount. For what lists invoices (the drill-down and its
+/// exports); sums read `OWED_AS_OF`, which adds the same up without going invoice by invoice.
 ///
 /// Worked backwards from today, so a recent date reads little: an invoice's balance on the day
 /// is its balance now plus what was allocated to it, credited or written off after the day
@@ -94,68 +95,75 @@ WITH later AS (
 )
 "#;
 
-/// AR on `$1` in currency `$2` (time zone `$3`): in total, not yet due, and more than `$4`
-/// days past due. The same sums as `ITEMS_AS_OF` by due date, added up without going invoice
-/// by invoice: an invoice's balance on the day is its balance now plus what came off it after
-/// the day, and an invoice without an installment plan ages by its due date, fixed once it is
-/// issued. So its share is its open balance now (if issued by the day) and each movement after
-/// the day (allocations keep their invoice's currency, issue and due dates), every part read
-/// from an index. Invoices on an installment plan, few, are taken one by one: their unpaid
-/// parts age at each installment's date.
-pub const TOTALS_AS_OF: &str = r#"
+/// What was owed on `$1` in currency `$2`, by customer and reference date (`$3`: true for the
+/// due date, else the invoice date; time zone `$4`): `items` with the columns customer_id,
+/// ref_date, amount, for reports that add up (the aging report's groups, the KPIs, a
+/// portfolio's overdue). The same sums as `ITEMS_AS_OF`, without going invoice by invoice: an
+/// invoice's balance on the day is its balance now plus what came off it after the day, and
+/// an invoice without an installment plan keeps its customer and dates once issued. So its
+/// share is its open balance now (if issued by the day) and each movement after the day, at
+/// the invoice's date (allocations keep their invoice's customer, currency and dates), every
+/// part read from an index. Invoices on an installment plan, few, are taken one by one: their
+/// unpaid parts fall at each installment's date.
+pub const OWED_AS_OF: &str = r#"
 WITH installment_invoices AS (
     SELECT id FROM invoices WHERE installment_plan
 ), inst AS (
-    SELECT i.id, i.total,
+    SELECT i.id, i.customer_id, i.issue_date, i.total,
            i.balance_due
            + coalesce((SELECT sum(a.amount) FROM allocations a
                        WHERE a.invoice_id = i.id
                          AND CASE WHEN a.with_payment THEN a.received_on > $1::date
-                                  ELSE (a.created_at AT TIME ZONE $3)::date > $1::date END), 0)
+                                  ELSE (a.created_at AT TIME ZONE $4)::date > $1::date END), 0)
            + coalesce((SELECT sum(n.amount) FROM credit_notes n
                        WHERE n.invoice_id = i.id AND n.issued_on > $1::date), 0)
-           + CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $3)::date > $1::date
+           + CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $4)::date > $1::date
                   THEN i.amount_written_off ELSE 0 END AS open
     FROM invoices i
     WHERE i.installment_plan AND i.status NOT IN ('DRAFT', 'VOID')
       AND i.currency = $2::bpchar AND i.issue_date <= $1::date
-), owed AS (
-    SELECT i.balance_due AS amount, i.due_date FROM invoices i
+), items AS (
+    SELECT i.customer_id, CASE WHEN $3 THEN i.due_date ELSE i.issue_date END AS ref_date,
+           i.balance_due AS amount
+    FROM invoices i
     WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND NOT i.installment_plan
       AND i.currency = $2::bpchar AND i.issue_date <= $1::date
     UNION ALL
     -- Allocated with the payment: counts from the day the payment was received.
-    SELECT a.amount, a.invoice_due_on FROM allocations a
+    SELECT a.customer_id, CASE WHEN $3 THEN a.invoice_due_on ELSE a.invoice_issued_on END, a.amount
+    FROM allocations a
     WHERE a.with_payment AND a.received_on > $1::date
       AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date
       AND a.invoice_id NOT IN (SELECT id FROM installment_invoices)
     UNION ALL
     -- Allocated later, or a reversal: from the day it was made.
-    SELECT a.amount, a.invoice_due_on FROM allocations a
+    SELECT a.customer_id, CASE WHEN $3 THEN a.invoice_due_on ELSE a.invoice_issued_on END, a.amount
+    FROM allocations a
     WHERE NOT a.with_payment AND a.created_at >= ($1::date - 1)::timestamptz
-      AND (a.created_at AT TIME ZONE $3)::date > $1::date
+      AND (a.created_at AT TIME ZONE $4)::date > $1::date
       AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date
       AND a.invoice_id NOT IN (SELECT id FROM installment_invoices)
     UNION ALL
-    SELECT n.amount, i.due_date FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
+    SELECT i.customer_id, CASE WHEN $3 THEN i.due_date ELSE i.issue_date END, n.amount
+    FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
     WHERE n.currency = $2::bpchar AND n.issued_on > $1::date
       AND i.issue_date <= $1::date AND NOT i.installment_plan
     UNION ALL
     -- A write-off is final: the invoice stays written off.
-    SELECT i.amount_written_off, i.due_date FROM invoices i
+    SELECT i.customer_id, CASE WHEN $3 THEN i.due_date ELSE i.issue_date END, i.amount_written_off
+    FROM invoices i
     WHERE i.status = 'WRITTEN_OFF' AND NOT i.installment_plan
       AND i.currency = $2::bpchar AND i.issue_date <= $1::date
-      AND (i.written_off_at AT TIME ZONE $3)::date > $1::date
+      AND (i.written_off_at AT TIME ZONE $4)::date > $1::date
     UNION ALL
-    SELECT least(s.amount, greatest(0, sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
-                                       - (inst.total - inst.open))), s.due_date
-    FROM inst JOIN installments s ON s.invoice_id = inst.id
-    WHERE inst.open > 0
+    SELECT x.customer_id, x.ref_date, x.amount FROM (
+        SELECT inst.customer_id, CASE WHEN $3 THEN s.due_date ELSE inst.issue_date END AS ref_date,
+               least(s.amount, greatest(0, sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
+                                           - (inst.total - inst.open))) AS amount
+        FROM inst JOIN installments s ON s.invoice_id = inst.id
+        WHERE inst.open > 0
+    ) x WHERE x.amount > 0
 )
-SELECT coalesce(sum(amount), 0) AS total,
-       coalesce(sum(amount) FILTER (WHERE due_date >= $1::date), 0) AS current,
-       coalesce(sum(amount) FILTER (WHERE $1::date - due_date > $4), 0) AS over
-FROM owed
 "#;
 
 /// The bucket sums of `items` under a grouping expression, edges in `$5`, `$6`, `$7`.
@@ -242,7 +250,8 @@ pub async fn edges(conn: &impl ConnectionTrait) -> Result<AgingEdges, AppError> 
         .unwrap_or_default())
 }
 
-/// AR as of a day for the KPIs (`TOTALS_AS_OF`): (total, not yet due, over the last edge).
+/// AR as of a day for the KPIs (`OWED_AS_OF` by due date): (total, not yet due, over the
+/// last edge).
 pub async fn totals_as_of(
     conn: &impl ConnectionTrait,
     as_of: NaiveDate,
@@ -251,24 +260,18 @@ pub async fn totals_as_of(
     edges: &AgingEdges,
 ) -> Result<(Decimal, Decimal, Decimal), AppError> {
     plan_for_the_day(conn).await?;
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            TOTALS_AS_OF,
-            [
-                as_of.into(),
-                currency.to_owned().into(),
-                time_zone.to_owned().into(),
-                edges.0[2].into(),
-            ],
-        ))
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AR as of a day returned nothing")))?;
-    Ok((
-        row.try_get("", "total")?,
-        row.try_get("", "current")?,
-        row.try_get("", "over")?,
+    let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "{OWED_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t",
+            bucket_columns()
+        ),
+        values(as_of, currency, true, time_zone, edges, Vec::new()),
     ))
+    .one(conn)
+    .await?
+    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AR as of a day returned nothing")))?;
+    Ok((row.total, row.current, row.d4))
 }
 
 fn values(
@@ -338,7 +341,7 @@ pub async fn report(
         AgingGroupBy::Segment => ("c.segment", "c.segment", "GROUP BY c.segment"),
     };
     let sql = format!(
-        "{ITEMS_AS_OF} SELECT {key} AS key, {label} AS label, {}
+        "{OWED_AS_OF} SELECT {key} AS key, {label} AS label, {}
          FROM items t JOIN customers c ON c.id = t.customer_id WHERE {scope} {group}
          ORDER BY total DESC",
         bucket_columns()

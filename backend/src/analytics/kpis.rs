@@ -2,7 +2,7 @@
 //! snapshots them so monthly trends keep what the figures were.
 //!
 //! The formulas are the domain's (`domain::kpi`); this module computes their inputs in SQL: AR
-//! as of the day before the period and its last day (`aging::TOTALS_AS_OF`, the aging's exact
+//! as of the day before the period and its last day (`aging::OWED_AS_OF`, the aging's exact
 //! as-of sums added up from indexes),
 //! credit sales net of credit notes, monthly sales for the count-back, write-offs, collections,
 //! promises that fell due, and days to pay.

@@ -260,7 +260,7 @@ pub async fn staff_performance(
                         coalesce(sum(t.amount) FILTER (WHERE t.ref_date < $1::date), 0) AS overdue
                  FROM items t JOIN customers c ON c.id = t.customer_id
                  WHERE c.collector_id IS NOT NULL GROUP BY c.collector_id",
-                super::aging::ITEMS_AS_OF
+                super::aging::OWED_AS_OF
             ),
             [
                 as_of.into(),

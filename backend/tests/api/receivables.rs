@@ -1240,6 +1240,76 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
         }
     }
     tx.commit().await.unwrap();
+    // The report's groups add up the same, customer by customer and bucket by bucket, as the
+    // invoice-by-invoice items the drill-down lists, by either basis.
+    let by_customer = "query($asOf: Date, $basis: AgingBasis) { agingReport(asOf: $asOf, groupBy: CUSTOMER, basis: $basis) {
+        rows { key buckets { current { amount } d1To30 { amount } d31To60 { amount } d61To90 { amount } over90 { amount } total { amount } } } } }";
+    for back in [0u64, 95, 370] {
+        let as_of = calendar.today - chrono::Days::new(back);
+        for (basis, by_due_date) in [("DUE_DATE", true), ("INVOICE_DATE", false)] {
+            let report = ok(
+                &app,
+                &owner,
+                by_customer,
+                json!({ "asOf": as_of.to_string(), "basis": basis }),
+                "agingReport",
+            )
+            .await;
+            let mut from_report: Vec<String> = report["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|row| {
+                    let b = &row["buckets"];
+                    format!(
+                        "{} {} {} {} {} {} {}",
+                        row["key"].as_str().unwrap(),
+                        b["current"]["amount"].as_str().unwrap(),
+                        b["d1To30"]["amount"].as_str().unwrap(),
+                        b["d31To60"]["amount"].as_str().unwrap(),
+                        b["d61To90"]["amount"].as_str().unwrap(),
+                        b["over90"]["amount"].as_str().unwrap(),
+                        b["total"]["amount"].as_str().unwrap(),
+                    )
+                })
+                .collect();
+            from_report.sort();
+            let sql = format!(
+                "{} SELECT t.customer_id::text || ' ' || concat_ws(' ',
+                     round(coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date <= 0), 0), 2),
+                     round(coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN 1 AND 30), 0), 2),
+                     round(coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN 31 AND 60), 0), 2),
+                     round(coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN 61 AND 90), 0), 2),
+                     round(coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date > 90), 0), 2),
+                     round(sum(t.amount), 2)) AS line
+                 FROM items t GROUP BY t.customer_id",
+                duely_backend::analytics::aging::ITEMS_AS_OF
+            );
+            let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
+                .await
+                .unwrap();
+            let mut from_items: Vec<String> = tx
+                .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                    sea_orm::DbBackend::Postgres,
+                    sql,
+                    [
+                        as_of.into(),
+                        "CNY".into(),
+                        by_due_date.into(),
+                        calendar.time_zone.clone().into(),
+                    ],
+                ))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| row.try_get::<String>("", "line").unwrap())
+                .collect();
+            tx.commit().await.unwrap();
+            from_items.sort();
+            assert!(!from_items.is_empty());
+            assert_eq!(from_report, from_items, "{basis} as of {as_of}");
+        }
+    }
     // Each invoice keeps the date of the latest payment allocated to it.
     assert_eq!(
         count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices i WHERE i.last_paid_on IS DISTINCT FROM (SELECT max(p.received_on) FROM \"{s}\".allocations a JOIN \"{s}\".payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id)")).await,

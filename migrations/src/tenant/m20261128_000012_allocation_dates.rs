@@ -2,8 +2,8 @@
 //! allocations after it from an index instead of joining every payment and invoice since:
 //! its payment's received date, whether it was made with the payment (then it counts from the
 //! received date) or later, or is a reversal (then it counts from the day it was made)
-//! (`analytics::aging::ITEMS_AS_OF`); and its invoice's currency, issue and due dates, which
-//! never change once an invoice is issued (`analytics::aging::TOTALS_AS_OF`).
+//! (`analytics::aging::ITEMS_AS_OF`); and its invoice's customer, currency, issue and due
+//! dates, which never change once an invoice is issued (`analytics::aging::OWED_AS_OF`).
 //!
 //! A row trigger fills them in from the payment and the invoice, whichever code path
 //! allocates.
@@ -22,7 +22,7 @@ impl MigrationTrait for Migration {
                 r#"
                 ALTER TABLE allocations ADD COLUMN received_on date, ADD COLUMN with_payment boolean,
                     ADD COLUMN currency char(3), ADD COLUMN invoice_issued_on date,
-                    ADD COLUMN invoice_due_on date;
+                    ADD COLUMN invoice_due_on date, ADD COLUMN customer_id uuid;
 
                 -- Allocations are append-only; filling in facts copied from their own payment
                 -- and invoice changes no amount, so the guard steps aside for this statement.
@@ -32,7 +32,8 @@ impl MigrationTrait for Migration {
                     with_payment = a.reverses_id IS NULL AND a.created_at <= p.created_at,
                     currency = i.currency,
                     invoice_issued_on = i.issue_date,
-                    invoice_due_on = i.due_date
+                    invoice_due_on = i.due_date,
+                    customer_id = i.customer_id
                 FROM payments p, invoices i
                 WHERE p.id = a.payment_id AND i.id = a.invoice_id;
                 ALTER TABLE allocations ENABLE TRIGGER allocations_append_only;
@@ -41,7 +42,8 @@ impl MigrationTrait for Migration {
                                         ALTER COLUMN with_payment SET NOT NULL,
                                         ALTER COLUMN currency SET NOT NULL,
                                         ALTER COLUMN invoice_issued_on SET NOT NULL,
-                                        ALTER COLUMN invoice_due_on SET NOT NULL;
+                                        ALTER COLUMN invoice_due_on SET NOT NULL,
+                                        ALTER COLUMN customer_id SET NOT NULL;
 
                 CREATE FUNCTION allocations_note_payment() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
@@ -49,8 +51,8 @@ impl MigrationTrait for Migration {
                     SELECT p.received_on, NEW.reverses_id IS NULL AND NEW.created_at <= p.created_at
                     INTO NEW.received_on, NEW.with_payment
                     FROM payments p WHERE p.id = NEW.payment_id;
-                    SELECT i.currency, i.issue_date, i.due_date
-                    INTO NEW.currency, NEW.invoice_issued_on, NEW.invoice_due_on
+                    SELECT i.customer_id, i.currency, i.issue_date, i.due_date
+                    INTO NEW.customer_id, NEW.currency, NEW.invoice_issued_on, NEW.invoice_due_on
                     FROM invoices i WHERE i.id = NEW.invoice_id;
                     RETURN NEW;
                 END $$;
@@ -61,16 +63,16 @@ impl MigrationTrait for Migration {
                 -- was allocated or reversed later, by when; with what AR as of a day needs, so
                 -- it reads the index alone.
                 CREATE INDEX allocations_with_payment_idx ON allocations (received_on)
-                    INCLUDE (invoice_id, amount, currency, invoice_issued_on, invoice_due_on)
+                    INCLUDE (invoice_id, amount, currency, invoice_issued_on, invoice_due_on, customer_id)
                     WHERE with_payment;
                 CREATE INDEX allocations_later_idx ON allocations (created_at)
-                    INCLUDE (invoice_id, amount, currency, invoice_issued_on, invoice_due_on)
+                    INCLUDE (invoice_id, amount, currency, invoice_issued_on, invoice_due_on, customer_id)
                     WHERE NOT with_payment;
 
                 -- AR as of a day starts from the balances open now, issued by the day; invoices
                 -- on an installment plan are found by their own index and taken one by one.
                 CREATE INDEX invoices_open_balance_idx ON invoices (currency, issue_date)
-                    INCLUDE (balance_due, due_date)
+                    INCLUDE (customer_id, balance_due, due_date)
                     WHERE status IN ('ISSUED', 'PARTIALLY_PAID') AND NOT installment_plan;
                 CREATE INDEX invoices_installment_plan_idx ON invoices (id) WHERE installment_plan;
                 "#,
@@ -88,7 +90,8 @@ impl MigrationTrait for Migration {
                  DROP TRIGGER allocations_note_payment ON allocations;
                  DROP FUNCTION allocations_note_payment();
                  ALTER TABLE allocations DROP COLUMN received_on, DROP COLUMN with_payment,
-                     DROP COLUMN currency, DROP COLUMN invoice_issued_on, DROP COLUMN invoice_due_on;",
+                     DROP COLUMN currency, DROP COLUMN invoice_issued_on, DROP COLUMN invoice_due_on,
+                     DROP COLUMN customer_id;",
             )
             .await?;
         Ok(())
