@@ -282,10 +282,10 @@ async fn main() {
             ],
         ),
         (
-            "aging by customer, largest first",
+            "aging by customer, largest first (added up)",
             format!(
                 "{} SELECT t.customer_id, sum(t.amount) AS total FROM items t GROUP BY t.customer_id ORDER BY total DESC",
-                duely_backend::analytics::aging::ITEMS_AS_OF
+                duely_backend::analytics::aging::OWED_AS_OF
             ),
             vec![
                 calendar.today.into(),
@@ -294,9 +294,26 @@ async fn main() {
                 calendar.time_zone.clone().into(),
             ],
         ),
+        (
+            "aging by customer a year ago (added up)",
+            format!(
+                "{} SELECT t.customer_id, sum(t.amount) AS total FROM items t GROUP BY t.customer_id ORDER BY total DESC",
+                duely_backend::analytics::aging::OWED_AS_OF
+            ),
+            vec![
+                (calendar.today - chrono::Days::new(365)).into(),
+                calendar.base_currency.clone().into(),
+                true.into(),
+                calendar.time_zone.clone().into(),
+            ],
+        ),
     ];
     for (label, sql, values) in reports {
         let tx = db::TenantTx::begin(&pool, tenant).await.unwrap();
+        // As the reports run: planned for the day, with a report's memory.
+        duely_backend::analytics::aging::plan_for_the_day(&*tx)
+            .await
+            .unwrap();
         let plan: Vec<String> = tx
             .query_all_raw(sea_orm::Statement::from_sql_and_values(
                 sea_orm::DbBackend::Postgres,
