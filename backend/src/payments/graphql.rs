@@ -346,30 +346,45 @@ async fn write_allocations(
 ) -> Result<Vec<Uuid>, AppError> {
     let mut ids = Vec::with_capacity(lines.len());
     for (payment, invoice, amount) in lines {
-        let id = Uuid::now_v7();
-        // The row trigger fills in the payment's received date (see the migration
-        // `allocation_dates`); the invoice keeps the latest.
-        let received_on: NaiveDate = tx
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO allocations (id, payment_id, invoice_id, amount, actor_label, batch_id)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING received_on",
-                [
-                    id.into(),
-                    (*payment).into(),
-                    (*invoice).into(),
-                    (*amount).into(),
-                    actor.label().to_owned().into(),
-                    batch.into(),
-                ],
-            ))
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("an allocation returned nothing")))?
-            .try_get("", "received_on")?;
-        invoice_store::add_paid(&**tx, *invoice, *amount, received_on).await?;
-        ids.push(id);
+        ids.push(append_allocation(&**tx, *payment, *invoice, *amount, None, actor, batch).await?);
     }
     Ok(ids)
+}
+
+/// Appends one allocation (with `reverses`, the negative one undoing it) and moves the
+/// invoice's paid amount; the invoice is locked already. The row trigger fills in the
+/// payment's received date (migration `allocation_dates`), which the invoice keeps as its
+/// last payment date.
+async fn append_allocation(
+    conn: &impl ConnectionTrait,
+    payment: Uuid,
+    invoice: Uuid,
+    amount: Decimal,
+    reverses: Option<Uuid>,
+    actor: &Actor,
+    batch: Uuid,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let received_on: NaiveDate = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO allocations (id, payment_id, invoice_id, amount, reverses_id, actor_label, batch_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING received_on",
+            [
+                id.into(),
+                payment.into(),
+                invoice.into(),
+                amount.into(),
+                reverses.into(),
+                actor.label().to_owned().into(),
+                batch.into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("an allocation returned nothing")))?
+        .try_get("", "received_on")?;
+    invoice_store::add_paid(conn, invoice, amount, received_on).await?;
+    Ok(id)
 }
 
 struct Locked {
@@ -863,26 +878,16 @@ pub async fn reverse_payment(
     // nothing can be allocated to a void one.
     let batch = Uuid::now_v7();
     for allocation in &live {
-        let received_on: NaiveDate = tx
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO allocations (id, payment_id, invoice_id, amount, reverses_id, actor_label, batch_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING received_on",
-                [
-                    Uuid::now_v7().into(),
-                    payment_id.into(),
-                    allocation.invoice_id.into(),
-                    (-allocation.amount).into(),
-                    allocation.id.into(),
-                    actor.label().to_owned().into(),
-                    batch.into(),
-                ],
-            ))
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a reversal returned nothing")))?
-            .try_get("", "received_on")?;
-        invoice_store::add_paid(&*tx, allocation.invoice_id, -allocation.amount, received_on)
-            .await?;
+        append_allocation(
+            &*tx,
+            payment_id,
+            allocation.invoice_id,
+            -allocation.amount,
+            Some(allocation.id),
+            &actor,
+            batch,
+        )
+        .await?;
     }
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
