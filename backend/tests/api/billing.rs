@@ -59,9 +59,13 @@ async fn deliver(app: &TestApp, path: &str, body: &str, signature: Option<String
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Delivers `body` to `path` signed now with `secret`, as Stripe signs it.
+async fn deliver_signed(app: &TestApp, path: &str, body: &str, secret: &str) -> (u16, Value) {
+    deliver(app, path, body, Some(stripe_signature(body, secret, now()))).await
+}
+
 async fn deliver_platform(app: &TestApp, body: &str) -> (u16, Value) {
-    let signature = stripe_signature(body, PLATFORM_WEBHOOK_SECRET, now());
-    deliver(app, "/webhooks/stripe", body, Some(signature)).await
+    deliver_signed(app, "/webhooks/stripe", body, PLATFORM_WEBHOOK_SECRET).await
 }
 
 /// What the stand-in received, newest last, narrowed to requests mentioning `marker`.
@@ -679,17 +683,7 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
             "amount_received": 50_000, "currency": "cny", "metadata": { "duely_link": link_id },
         }),
     );
-    assert_eq!(
-        deliver(
-            &app,
-            &path,
-            &succeeded,
-            Some(stripe_signature(&succeeded, secret, now()))
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(deliver_signed(&app, &path, &succeeded, secret).await.0, 200);
 
     let payments = ok(&app, &owner, "{ payments { totalCount edges { node { method reference amount { amount } allocations { invoiceId amount { amount } } } } } }", json!({}), "payments").await;
     assert_eq!(payments["totalCount"], 1, "{payments}");
@@ -714,17 +708,7 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
             "amount_received": 150_000, "currency": "cny", "metadata": { "duely_link": link_id },
         }),
     );
-    assert_eq!(
-        deliver(
-            &app,
-            &path,
-            &more,
-            Some(stripe_signature(&more, secret, now()))
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(deliver_signed(&app, &path, &more, secret).await.0, 200);
     assert_eq!(invoice(&app, &owner, &id(&older)).await["status"], "PAID");
     let credit = crate::receivables::customer(&app, &owner, &id(&buyer)).await;
     assert_eq!(credit["unappliedCredit"]["amount"], "500.00", "{credit}");
@@ -771,14 +755,7 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
         }),
     );
     assert_eq!(
-        deliver(
-            &app,
-            &path,
-            &processing,
-            Some(stripe_signature(&processing, secret, now()))
-        )
-        .await
-        .0,
+        deliver_signed(&app, &path, &processing, secret).await.0,
         200
     );
     let during = ok(
@@ -805,17 +782,7 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
             "last_payment_error": { "type": "card_error", "code": "card_declined", "message": "Your card was declined." },
         }),
     );
-    assert_eq!(
-        deliver(
-            &app,
-            &path,
-            &failed,
-            Some(stripe_signature(&failed, secret, now()))
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(deliver_signed(&app, &path, &failed, secret).await.0, 200);
     let after_failure = ok(
         &app,
         &owner,
@@ -886,26 +853,14 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
         }),
     );
     assert_eq!(
-        deliver(
-            &app,
-            &other_path,
-            &replay,
-            Some(stripe_signature(&replay, secret, now()))
-        )
-        .await
-        .0,
+        deliver_signed(&app, &other_path, &replay, secret).await.0,
         400
     );
     // Even validly signed for B, A's link id means nothing in B.
     assert_eq!(
-        deliver(
-            &app,
-            &other_path,
-            &replay,
-            Some(stripe_signature(&replay, "whsec_other_endpoint", now()))
-        )
-        .await
-        .0,
+        deliver_signed(&app, &other_path, &replay, "whsec_other_endpoint")
+            .await
+            .0,
         200
     );
     let theirs = ok(
