@@ -1,7 +1,9 @@
 //! `POST /webhooks/stripe` (Duely's own account: subscriptions) and
 //! `POST /webhooks/stripe/{tenantId}` (a company's account: its customers' payments).
 //!
-//! The signature is checked over the raw body before anything is parsed. The event's id is
+//! Both routes take at most [`MAX_WEBHOOK_BODY`] (Stripe's events are a few KiB); the header is
+//! bounded and its clock checked before the body is hashed once per secret (see
+//! `duely_stripe::webhook`). The signature is checked over the raw body before anything is parsed. The event's id is
 //! inserted, unique, in the same transaction as its effect: a retry or a duplicate finds the id
 //! and changes nothing, and a failed effect rolls the id back so Stripe's retry applies it.
 //! The 2xx answer is sent only after the commit. Unknown event types are acknowledged.
@@ -23,6 +25,9 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+/// The largest webhook body accepted; larger ones get 413 before the handler runs.
+pub const MAX_WEBHOOK_BODY: usize = 256 * 1024;
 
 /// The parts of a Stripe event Duely reads.
 struct Event {
@@ -77,12 +82,12 @@ pub async fn platform(State(state): State<AppState>, headers: HeaderMap, body: B
             "Stripe webhooks are not configured on this server (DUELY_STRIPE_WEBHOOK_SECRET).",
         );
     };
-    if let Err(error) = webhook::verify(
-        &body,
-        signature(&headers),
-        secret.expose_secret(),
-        Utc::now().timestamp(),
-    ) {
+    let signed = match webhook::SignatureHeader::parse(signature(&headers), Utc::now().timestamp())
+    {
+        Ok(signed) => signed,
+        Err(error) => return refused(StatusCode::BAD_REQUEST, error),
+    };
+    if let Err(error) = signed.verify(&body, secret.expose_secret()) {
         return refused(StatusCode::BAD_REQUEST, error);
     }
     let Some(event) = parse_event(&body) else {
@@ -260,6 +265,12 @@ pub async fn company(
     let Ok(tenant) = tenant.parse::<Uuid>().map(TenantId::from_uuid) else {
         return not_found();
     };
+    // The header's size, entries and clock cost nothing to check: before any database work.
+    let signed = match webhook::SignatureHeader::parse(signature(&headers), Utc::now().timestamp())
+    {
+        Ok(signed) => signed,
+        Err(error) => return refused(StatusCode::BAD_REQUEST, error),
+    };
     let exists = state
         .db
         .query_one_raw(Statement::from_sql_and_values(
@@ -273,42 +284,54 @@ pub async fn company(
         Ok(None) => return not_found(),
         Err(error) => return failed(error.into()),
     }
-    match apply_company_webhook(&state, tenant, &headers, &body).await {
-        Ok(response) => response,
+    // The secret is read in its own short transaction, which gives its connection back before
+    // the body is hashed: a flood of forged events never holds the pool.
+    let secret = match company_webhook_secret(&state, tenant).await {
+        Ok(Some(secret)) => secret,
+        Ok(None) => {
+            return refused(
+                StatusCode::NOT_FOUND,
+                "This company has not connected a Stripe account.",
+            );
+        }
+        Err(error) => return failed(error),
+    };
+    if let Err(error) = signed.verify(&body, secret.expose_secret()) {
+        return refused(StatusCode::BAD_REQUEST, error);
+    }
+    let Some(event) = parse_event(&body) else {
+        return refused(StatusCode::BAD_REQUEST, "The body is not a Stripe event.");
+    };
+    match apply_company_event(&state, tenant, &event).await {
+        Ok(duplicate) => answer(
+            StatusCode::OK,
+            json!({ "received": true, "duplicate": duplicate }),
+        ),
         Err(error) => failed(error),
     }
 }
 
-async fn apply_company_webhook(
+async fn company_webhook_secret(
     state: &AppState,
     tenant: TenantId,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, AppError> {
+) -> Result<Option<secrecy::SecretString>, AppError> {
+    let tx = TenantTx::begin(&state.db, tenant).await?;
+    let secret = online::webhook_secret(&tx, &state.billing).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Stores the event id and applies it, once the signature passed; `Ok(true)` when it had been
+/// applied before.
+async fn apply_company_event(
+    state: &AppState,
+    tenant: TenantId,
+    event: &Event,
+) -> Result<bool, AppError> {
     let today = crate::db::tenant_calendar(&state.db, tenant).await?.today;
     // Money a customer paid is recorded even when the company is read-only.
     let tx = TenantTx::begin_writable(&state.db, tenant).await?;
-    let Some(secret) = online::webhook_secret(&tx, &state.billing).await? else {
-        return Ok(refused(
-            StatusCode::NOT_FOUND,
-            "This company has not connected a Stripe account.",
-        ));
-    };
-    if let Err(error) = webhook::verify(
-        body,
-        signature(headers),
-        secret.expose_secret(),
-        Utc::now().timestamp(),
-    ) {
-        return Ok(refused(StatusCode::BAD_REQUEST, error));
-    }
-    let Some(event) = parse_event(body) else {
-        return Ok(refused(
-            StatusCode::BAD_REQUEST,
-            "The body is not a Stripe event.",
-        ));
-    };
-    let fresh = claim(&*tx, "stripe_events", &event).await?;
+    let fresh = claim(&*tx, "stripe_events", event).await?;
     if fresh {
         online::apply_company_event(
             &tx,
@@ -324,8 +347,5 @@ async fn apply_company_webhook(
         .await?;
     }
     tx.commit().await?;
-    Ok(answer(
-        StatusCode::OK,
-        json!({ "received": true, "duplicate": !fresh }),
-    ))
+    Ok(!fresh)
 }

@@ -364,6 +364,53 @@ async fn webhook_signatures_are_checked_as_stripe_signs_them() {
     assert_eq!(count(&app.db, events).await, 1);
 }
 
+#[tokio::test]
+async fn a_hostile_signature_header_or_a_large_body_is_refused_before_any_hashing() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Hostile", &app.email("owner")).await;
+    let company_path = format!("/webhooks/stripe/{}", owner.tenant_id);
+    // 100,000 empty `v1` entries (about 400 KB, within what the HTTP server reads as headers)
+    // over a 200 KiB body: an hour of HMACs before, a 400 naming the limit now.
+    let entries = format!("t={}{}", now(), ",v1=".repeat(100_000));
+    let body = format!(
+        r#"{{"id":"evt_hostile","pad":"{}"}}"#,
+        "x".repeat(200 * 1024)
+    );
+    for path in ["/webhooks/stripe", company_path.as_str()] {
+        let started = std::time::Instant::now();
+        let (status, answer) = deliver(&app, path, &body, Some(entries.clone())).await;
+        assert_eq!(status, 400, "{path}: {answer}");
+        assert!(
+            answer.to_string().contains("at most 4096 are accepted"),
+            "{path}: {answer}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+    // Nine entries: over the entry limit though short.
+    let nine = format!(
+        "t={}{}",
+        now(),
+        format!(",v1={}", "ab".repeat(32)).repeat(8)
+    );
+    let (status, answer) = deliver(&app, "/webhooks/stripe", &body, Some(nine)).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.to_string().contains("9 entries"), "{answer}");
+    // A 2 MiB body never reaches the handler.
+    let large = format!(r#"{{"pad":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
+    for path in ["/webhooks/stripe", company_path.as_str()] {
+        let signed = stripe_signature(&large, PLATFORM_WEBHOOK_SECRET, now());
+        assert_eq!(
+            deliver(&app, path, &large, Some(signed)).await.0,
+            413,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        count(&app.db, "SELECT count(*) FROM public.stripe_events").await,
+        0
+    );
+}
+
 async fn stripe_customer_of(app: &TestApp, session: &TestSession) -> String {
     ok(
         app,
