@@ -156,11 +156,11 @@ pub async fn run_tenant(
                 // back with it and the next run tries them again.
                 tracing::warn!(%tenant, customer = %customer.first().customer_id, ?error, "dunning failed for a customer");
                 counts.failures += 1;
-                errors.push(serde_json::json!({
-                    "customerId": customer.first().customer_id.to_string(),
-                    "customer": customer.first().name,
-                    "error": format!("{error:?}"),
-                }));
+                errors.push(super::runs::failure_entry(
+                    customer.first().customer_id,
+                    &customer.first().name,
+                    &error,
+                ));
             }
         }
     }

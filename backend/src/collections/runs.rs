@@ -43,8 +43,9 @@ pub struct DunningRun {
     /// Customers whose due steps waited because dunning is paused for them.
     pub paused: i32,
     pub failures: i32,
-    /// What failed, per customer: `[{customerId, customer, error}]` (for those who manage
-    /// dunning; empty for others).
+    /// What failed, per customer: `[{customerId, customer, code}]`, `code` one of the API's
+    /// error codes (`INTERNAL` for a fault of ours, whose detail is only in the server log);
+    /// for those who manage dunning, empty for others.
     pub errors: serde_json::Value,
 }
 
@@ -106,10 +107,13 @@ pub async fn list(
     rows.truncate(first);
     // What failed names customers; collectors see only their own customers, so the details
     // are for those who manage dunning.
-    if caller.authorize(Permission::ManageDunning).is_err() {
-        for row in &mut rows {
-            row.errors = serde_json::Value::Array(Vec::new());
-        }
+    let manages = caller.authorize(Permission::ManageDunning).is_ok();
+    for row in &mut rows {
+        row.errors = if manages {
+            shown_failures(&row.errors)
+        } else {
+            serde_json::Value::Array(Vec::new())
+        };
     }
     Ok(offset_connection(
         "dunningRuns",
@@ -519,4 +523,66 @@ pub async fn save_template(
             template.step_offset == input.step_offset && template.locale == locale.tag()
         })
         .ok_or_else(|| AppError::not_found("No such template."))
+}
+
+/// One customer's failure in a run, as it is stored and shown: who, and the error's code. The
+/// error itself (SQL, chains) goes to the log where it happened, never into the answer.
+pub(crate) fn failure_entry(
+    customer_id: impl std::fmt::Display,
+    customer: &str,
+    error: &AppError,
+) -> serde_json::Value {
+    let code = match error {
+        AppError::Client { code, .. } => *code,
+        AppError::Internal(_) => domain::ErrorCode::Internal,
+    };
+    serde_json::json!({
+        "customerId": customer_id.to_string(),
+        "customer": customer,
+        "code": code.as_str(),
+    })
+}
+
+/// Stored failures with only the fields that may be shown: runs recorded before failures kept
+/// only a code carried the error's text, which is dropped here.
+fn shown_failures(stored: &serde_json::Value) -> serde_json::Value {
+    let entries = stored.as_array().map(Vec::as_slice).unwrap_or_default();
+    serde_json::Value::Array(
+        entries
+            .iter()
+            .map(|entry| {
+                serde_json::json!({
+                    "customerId": entry.get("customerId").cloned().unwrap_or_default(),
+                    "customer": entry.get("customer").cloned().unwrap_or_default(),
+                    "code": entry
+                        .get("code")
+                        .cloned()
+                        .unwrap_or_else(|| domain::ErrorCode::Internal.as_str().into()),
+                })
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_shows_its_code_and_customer_never_the_sql() {
+        let error = AppError::Internal(anyhow::anyhow!(
+            "error returned from database: relation \"t_1\".\"dunning_actions\" violates check"
+        ));
+        let entry = failure_entry("c-1", "Acme", &error);
+        assert_eq!(
+            entry,
+            serde_json::json!({ "customerId": "c-1", "customer": "Acme", "code": "INTERNAL" })
+        );
+        // A run stored before: its error text is not shown.
+        let legacy = serde_json::json!([{ "customerId": "c-1", "customer": "Acme",
+            "error": "Query(SqlxError(Database(PgDatabaseError { message: \"deadlock\" })))" }]);
+        let shown = shown_failures(&legacy);
+        assert!(!shown.to_string().contains("deadlock"), "{shown}");
+        assert_eq!(shown[0]["code"], "INTERNAL");
+    }
 }

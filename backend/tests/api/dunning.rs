@@ -980,3 +980,46 @@ async fn a_notify_the_team_step_gives_the_collector_a_task_and_the_team_an_alert
         "{alert}"
     );
 }
+
+#[tokio::test]
+async fn a_customer_s_failure_in_a_run_shows_a_code_and_the_customer_never_the_sql() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Faulty Steps", &app.email("owner")).await;
+    let schema = owner.tenant_id.schema_name();
+    let broken = create_customer(&app, &owner, "BRK", json!({ "name": "Broken Ltd" })).await;
+    let fine = create_customer(&app, &owner, "OK", json!({ "name": "Fine Ltd" })).await;
+    let due = today(&app, &owner).await + Days::new(3);
+    invoice_due(&app, &owner, &broken, "100", due).await;
+    invoice_due(&app, &owner, &fine, "100", due).await;
+    // A fault of ours, for one customer only: the database refuses its dunning steps with an
+    // error whose text must stay in the server log.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        &format!(
+            r#"CREATE FUNCTION "{schema}".refuse_step() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN RAISE EXCEPTION 'secret internal detail from relation dunning_actions'; END $$;
+               CREATE TRIGGER refuse_step BEFORE INSERT ON "{schema}".dunning_actions
+               FOR EACH ROW WHEN (NEW.customer_id = '{}') EXECUTE FUNCTION "{schema}".refuse_step();"#,
+            id(&broken)
+        ),
+    )
+    .await
+    .unwrap();
+    let counts = run_on(&app, &owner, due - Days::new(3)).await;
+    assert_eq!((counts.customers, counts.failures), (1, 1), "{counts:?}");
+    let runs = ok(
+        &app,
+        &owner,
+        "{ dunningRuns(first: 1) { edges { node { failures errors } } } }",
+        json!({}),
+        "dunningRuns",
+    )
+    .await;
+    let errors = &runs["edges"][0]["node"]["errors"];
+    assert_eq!(
+        errors,
+        &json!([{ "customerId": id(&broken), "customer": "Broken Ltd", "code": "INTERNAL" }]),
+        "{runs}"
+    );
+    assert!(!runs.to_string().contains("secret"), "{runs}");
+}
