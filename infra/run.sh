@@ -11,6 +11,8 @@ cargo build -p duely-backend --bin duely
 ensure_postgres duely
 
 DUELY="$CARGO_TARGET_DIR/debug/duely"
+# Unset, DUELY_ENV means production, which needs its keys; this script runs Duely on your machine.
+export DUELY_ENV="${DUELY_ENV:-development}"
 export DUELY_WEB_DIR="$WEB_DIST"
 export PORT="${PORT:-8080}"
 "$DUELY" migrate

@@ -4,6 +4,8 @@
 # build, and the browser journeys in headless Chromium. Ends with the runners' summary lines.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
+# Unset, DUELY_ENV means production; every server and command the tests start is development.
+export DUELY_ENV=development
 
 ensure_cargo
 ensure_wasm_target
@@ -45,7 +47,7 @@ HOST=127.0.0.1 PORT="$E2E_PORT" DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" DU
   DUELY_STRIPE_API_BASE="$DUELY_TEST_STRIPE_API_BASE" DUELY_STRIPE_SECRET_KEY="sk_test_duely_e2e" \
   DUELY_STRIPE_WEBHOOK_SECRET="$E2E_STRIPE_WEBHOOK_SECRET" DUELY_STRIPE_PRICE_GROWTH="price_growth_e2e" \
   DUELY_STRIPE_PRICE_SCALE="price_scale_e2e" DUELY_ENCRYPTION_KEY="$(printf '%064d' 2026)" \
-  DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json "$DUELY" serve >"$SERVER_LOG" 2>&1 &
+  DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json DUELY_METRICS_ADDR= "$DUELY" serve >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; stop_smtp_sink; stop_stripe_standin' EXIT
 for _ in $(seq 1 100); do

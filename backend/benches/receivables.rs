@@ -62,6 +62,8 @@ async fn main() {
         ),
         ("DUELY_MAIL_DIR", mail_dir.display().to_string()),
         ("DUELY_LOG_FORMAT", "json".to_owned()),
+        ("DUELY_ENV", "development".to_owned()),
+        ("DUELY_METRICS_ADDR", String::new()),
     ]);
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
     let app = Application::build(config).await.unwrap();

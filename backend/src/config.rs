@@ -30,7 +30,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `DUELY_LOG_FORMAT`: `json` or `pretty`; default json unless stdout is a terminal.
     pub log_format: Option<LogFormat>,
-    /// `DUELY_ENV`: `development` (default) or `production`.
+    /// `DUELY_ENV`: `production` (default) or `development`. Unset means production, so a
+    /// forgotten variable can never serve GraphiQL or sign tokens with a per-process key.
     pub environment: Environment,
     /// `DUELY_JWT_SECRET`: the HMAC key for access tokens, at least 32 bytes. Unset in
     /// development, a random key is made at start-up (sessions end on restart); production
@@ -71,14 +72,26 @@ pub struct Config {
     pub stripe_price_scale: Option<String>,
     /// `DUELY_ENCRYPTION_KEY`: 64 hex characters (32 random bytes) sealing secrets stored at
     /// rest (companies' Stripe keys). Unset in development, a key is kept in
-    /// `<DUELY_DATA_DIR>/encryption.key`; unset in production, companies cannot connect Stripe.
+    /// `<DUELY_DATA_DIR>/encryption.key`; production refuses to start without one.
     pub encryption_key: Option<SecretString>,
+    /// `DUELY_METRICS_ADDR`, default `127.0.0.1:9464`: where `/metrics` is served, apart from
+    /// the public port; set empty to serve no metrics.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
     Development,
     Production,
+}
+
+impl Environment {
+    pub fn name(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Production => "production",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +171,7 @@ impl Config {
             }
         };
 
-        let environment = match text("DUELY_ENV", "development").as_str() {
+        let environment = match text("DUELY_ENV", "production").as_str() {
             "development" => Environment::Development,
             "production" => Environment::Production,
             other => {
@@ -176,13 +189,6 @@ impl Config {
                     name: "DUELY_JWT_SECRET",
                     value: "(hidden)".to_owned(),
                     expected: "at least 32 bytes of random data",
-                });
-            }
-            None if environment == Environment::Production => {
-                return Err(ConfigError {
-                    name: "DUELY_JWT_SECRET",
-                    value: String::new(),
-                    expected: "set in production (at least 32 bytes of random data)",
                 });
             }
             _ => {}
@@ -231,6 +237,33 @@ impl Config {
                 expected: "64 hex characters (32 random bytes), as `openssl rand -hex 32` prints",
             });
         }
+        if environment == Environment::Production {
+            // Both keys must be the same on every replica, so production never makes its own.
+            let missing = (jwt_secret.is_none(), encryption_key.is_none());
+            let name = match missing {
+                (true, true) => Some("DUELY_JWT_SECRET and DUELY_ENCRYPTION_KEY"),
+                (true, false) => Some("DUELY_JWT_SECRET"),
+                (false, true) => Some("DUELY_ENCRYPTION_KEY"),
+                (false, false) => None,
+            };
+            if let Some(name) = name {
+                return Err(ConfigError {
+                    name,
+                    value: String::new(),
+                    expected: "set in production (DUELY_ENV unset means production; \
+                               DUELY_ENV=development runs without them)",
+                });
+            }
+        }
+        let metrics_addr = match lookup("DUELY_METRICS_ADDR") {
+            None => Some(std::net::SocketAddr::from(([127, 0, 0, 1], 9464))),
+            Some(value) if value.trim().is_empty() => None,
+            Some(value) => Some(value.trim().parse().map_err(|_| ConfigError {
+                name: "DUELY_METRICS_ADDR",
+                value: value.clone(),
+                expected: "an address and port such as 127.0.0.1:9464, or empty for no metrics",
+            })?),
+        };
         let stripe_api_base = text("DUELY_STRIPE_API_BASE", "https://api.stripe.com")
             .trim()
             .to_owned();
@@ -250,6 +283,7 @@ impl Config {
             stripe_price_growth: optional("DUELY_STRIPE_PRICE_GROWTH"),
             stripe_price_scale: optional("DUELY_STRIPE_PRICE_SCALE"),
             encryption_key: encryption_key.map(SecretString::from),
+            metrics_addr,
             smtp_url: lookup("DUELY_SMTP_URL")
                 .filter(|url| !url.trim().is_empty())
                 .map(SecretString::from),
@@ -298,7 +332,13 @@ mod tests {
     use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
+    /// Configuration in development (as the scripts and tests run), with `vars` on top.
     fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        exactly(&[&[("DUELY_ENV", "development")], vars].concat())
+    }
+
+    /// Configuration from `vars` alone.
+    fn exactly(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -330,10 +370,39 @@ mod tests {
     }
 
     #[test]
-    fn production_refuses_to_start_without_a_token_key() {
-        let error = config_with(&[("DUELY_ENV", "production")]).unwrap_err();
+    fn unset_means_production_which_refuses_to_start_without_its_keys() {
+        let error = exactly(&[]).unwrap_err();
+        assert_eq!(error.name, "DUELY_JWT_SECRET and DUELY_ENCRYPTION_KEY");
+        let jwt = ("DUELY_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+        let key = "ab".repeat(32);
+        let encryption = ("DUELY_ENCRYPTION_KEY", key.as_str());
+        assert_eq!(exactly(&[jwt]).unwrap_err().name, "DUELY_ENCRYPTION_KEY");
+        assert_eq!(exactly(&[encryption]).unwrap_err().name, "DUELY_JWT_SECRET");
+        let error = exactly(&[("DUELY_ENV", "production"), encryption]).unwrap_err();
         assert_eq!(error.name, "DUELY_JWT_SECRET");
+        let config = exactly(&[jwt, encryption]).unwrap();
+        assert_eq!(config.environment, Environment::Production);
         assert!(config_with(&[("DUELY_JWT_SECRET", "too short")]).is_err());
+        assert_eq!(
+            config_with(&[]).unwrap().environment,
+            Environment::Development
+        );
+    }
+
+    #[test]
+    fn metrics_are_served_on_loopback_apart_unless_switched_off() {
+        assert_eq!(
+            config_with(&[]).unwrap().metrics_addr,
+            Some(std::net::SocketAddr::from(([127, 0, 0, 1], 9464)))
+        );
+        assert_eq!(
+            config_with(&[("DUELY_METRICS_ADDR", "")])
+                .unwrap()
+                .metrics_addr,
+            None
+        );
+        let error = config_with(&[("DUELY_METRICS_ADDR", "9464")]).unwrap_err();
+        assert_eq!(error.name, "DUELY_METRICS_ADDR");
     }
 
     #[test]

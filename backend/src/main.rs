@@ -1,5 +1,7 @@
-//! The `duely` command: `serve` (the default), `migrate`, `seed-demo`, `seed`, `run-daily`, `schema`.
+//! The `duely` command: `serve` (the default), `migrate`, `seed-demo`, `seed`, `run-daily`,
+//! `schema`, parsed by clap (`duely --help`, `duely seed --help`).
 
+use clap::{Parser, Subcommand};
 use duely_backend::config::Config;
 use duely_backend::identity::Identity;
 use duely_backend::startup::{Application, shutdown_signal};
@@ -7,48 +9,66 @@ use duely_backend::{api, db, demo, telemetry};
 use sea_orm::ConnectionTrait;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: duely [COMMAND]
+/// Duely: receivables and collections. Configuration comes from environment variables (see
+/// README.md); `DUELY_ENV` unset means production.
+#[derive(Debug, Parser)]
+#[command(name = "duely", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-commands:
-  serve     serve the API and the web app (the default)
-  migrate   create the database if missing, then bring the control plane and every
-            tenant schema to the latest version
-  seed-demo create the demo company (once), with about 200 customers and 5,000 invoices
-            over 18 months, and print its login
-  seed [--customers N] [--invoices N] [--months N] [--email ADDRESS]
-            create a new company with a generated ledger of that size, for benchmarks
-            (defaults: 1000 customers, 100000 invoices, 18 months)
-  run-daily [--date YYYY-MM-DD] [--tenant ID]
-            judge promises and run dunning now, as the daily jobs do, as of a date (the
-            jobs' clock: by default each company's today); for operators and tests
-  schema    print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the contract
-  help      show this
-
-configuration comes from environment variables: see README.md";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the web app (the default).
+    Serve,
+    /// Create the database if missing, then bring the control plane and every tenant schema to
+    /// the latest version.
+    Migrate,
+    /// Create the demo company (once), with about 200 customers and 5,000 invoices over 18
+    /// months, and print its login.
+    SeedDemo,
+    /// Create a new company with a generated ledger of this size, for benchmarks.
+    Seed {
+        #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(i64).range(1..=1_000_000))]
+        customers: i64,
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(i64).range(0..=10_000_000))]
+        invoices: i64,
+        #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(i64).range(1..=120))]
+        months: i64,
+        /// The owner's sign-in email (default: a new bench+<time>@duely.example).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Judge promises and run dunning now, as the daily jobs do, as of a date (by default each
+    /// company's today); for operators and tests.
+    RunDaily {
+        /// The day to run as, YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// One company's id; all active companies by default.
+        #[arg(long)]
+        tenant: Option<uuid::Uuid>,
+    },
+    /// Print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the
+    /// contract.
+    Schema,
+}
 
 fn main() -> ExitCode {
-    let command = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "serve".to_owned());
-    match command.as_str() {
-        "schema" => {
+    // `--help` and `--version` print and exit 0; anything clap cannot parse prints usage and
+    // exits 2, before any configuration is read or anything runs.
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Schema => {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
-        "serve" | "migrate" | "seed-demo" | "seed" | "run-daily" => run_async(&command),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        other => {
-            eprintln!("duely: unknown command `{other}`\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+        command => run_async(command),
     }
 }
 
-fn run_async(command: &str) -> ExitCode {
+fn run_async(command: Command) -> ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -67,20 +87,33 @@ fn run_async(command: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let name = format!("{command:?}");
     let result = runtime.block_on(async {
         match command {
-            "migrate" => migrate(config).await,
-            "seed-demo" => seed_demo(config).await,
-            "seed" => seed(config).await,
-            "run-daily" => run_daily(config).await,
-            _ => serve(config).await,
+            Command::Migrate => migrate(config).await,
+            Command::SeedDemo => seed_demo(config).await,
+            Command::Seed {
+                customers,
+                invoices,
+                months,
+                email,
+            } => {
+                let size = demo::ledger::LedgerSize {
+                    customers,
+                    invoices,
+                    months,
+                };
+                seed(config, size, email).await
+            }
+            Command::RunDaily { date, tenant } => run_daily(config, date, tenant).await,
+            Command::Serve | Command::Schema => serve(config).await,
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(error = ?error, "duely {command} failed");
-            eprintln!("duely {command} failed: {error:#}");
+            tracing::error!(error = ?error, command = %name, "duely failed");
+            eprintln!("duely failed: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -130,27 +163,12 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `--name value` from the command line, parsed.
-fn flag<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
-    let args: Vec<String> = std::env::args().collect();
-    match args.iter().position(|arg| arg == name) {
-        None => Ok(None),
-        Some(index) => {
-            let value = args
-                .get(index + 1)
-                .ok_or_else(|| anyhow::anyhow!("{name} needs a value"))?;
-            value
-                .parse()
-                .map(Some)
-                .map_err(|_| anyhow::anyhow!("{name}: `{value}` is not valid"))
-        }
-    }
-}
-
 /// The daily collection jobs, now, for one company or all, as of `--date`.
-async fn run_daily(config: Config) -> anyhow::Result<()> {
-    let date: Option<chrono::NaiveDate> = flag("--date")?;
-    let only: Option<uuid::Uuid> = flag("--tenant")?;
+async fn run_daily(
+    config: Config,
+    date: Option<chrono::NaiveDate>,
+    only: Option<uuid::Uuid>,
+) -> anyhow::Result<()> {
     let pool = db::connect(&config).await?;
     let links = duely_backend::startup::AppLinks {
         public_url: config.public_url.clone(),
@@ -187,17 +205,12 @@ async fn run_daily(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn seed(config: Config) -> anyhow::Result<()> {
-    let size = demo::ledger::LedgerSize {
-        customers: flag("--customers")?.unwrap_or(1_000),
-        invoices: flag("--invoices")?.unwrap_or(100_000),
-        months: flag("--months")?.unwrap_or(18),
-    };
-    anyhow::ensure!(
-        (1..=1_000_000).contains(&size.customers) && (0..=10_000_000).contains(&size.invoices),
-        "give 1 to 1,000,000 customers and at most 10,000,000 invoices"
-    );
-    let email: String = flag("--email")?.unwrap_or_else(|| {
+async fn seed(
+    config: Config,
+    size: demo::ledger::LedgerSize,
+    email: Option<String>,
+) -> anyhow::Result<()> {
+    let email = email.unwrap_or_else(|| {
         format!(
             "bench+{}@duely.example",
             std::time::SystemTime::now()

@@ -121,10 +121,12 @@ mod tests {
     use std::collections::HashMap;
 
     fn tokens(vars: &[(&str, &str)]) -> AccessTokens {
-        let vars: HashMap<String, String> = vars
+        let mut vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
+        vars.entry("DUELY_ENV".to_owned())
+            .or_insert_with(|| "development".to_owned());
         let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
         AccessTokens::from_config(&config).unwrap()
     }

@@ -6,6 +6,7 @@ mod analytics;
 mod api_keys;
 mod audit;
 mod billing;
+mod cli;
 mod collections;
 mod dunning;
 mod graphql_http;
