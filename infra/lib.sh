@@ -166,7 +166,14 @@ build_frontend() {
   cp "$out/duely.js" "$WEB_DIST/assets/$js"
   cp "$out/duely_bg.opt.wasm" "$WEB_DIST/assets/$wasm"
   cp "$REPO_ROOT/frontend/style/app.css" "$WEB_DIST/assets/$css"
-  sed -e "s/{{JS}}/$js/g" -e "s/{{WASM}}/$wasm/g" -e "s/{{CSS}}/$css/g" \
+  # The boot script is a file of its own (the pages' policy forbids inline scripts), named by
+  # its hash like the rest, since it names the hashed wasm and js.
+  local boot hash_boot
+  sed -e "s/{{JS}}/$js/g" -e "s/{{WASM}}/$wasm/g" "$REPO_ROOT/frontend/boot.js" > "$out/boot.js"
+  hash_boot="$(sha256sum "$out/boot.js" | cut -c1-16)"
+  boot="boot-$hash_boot.js"
+  cp "$out/boot.js" "$WEB_DIST/assets/$boot"
+  sed -e "s/{{JS}}/$js/g" -e "s/{{WASM}}/$wasm/g" -e "s/{{CSS}}/$css/g" -e "s/{{BOOT}}/$boot/g" \
     "$REPO_ROOT/frontend/index.html" > "$WEB_DIST/index.html"
   local raw gz
   raw="$(stat -c %s "$WEB_DIST/assets/$wasm")"

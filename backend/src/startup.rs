@@ -20,6 +20,8 @@ pub struct Application {
     links: AppLinks,
     router: axum::Router,
     port: u16,
+    /// `/metrics`, on its own address when one is configured.
+    metrics_listener: Option<TcpListener>,
     shutdown_grace: Duration,
 }
 
@@ -27,6 +29,11 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         // Install the metrics recorder before the first request, or its counts are lost.
         crate::telemetry::prometheus();
+        tracing::info!(
+            environment = config.environment.name(),
+            "configuration: {}",
+            config.environment.name()
+        );
         let db = db::connect(&config).await?;
         let identity = Identity::from_config(&config)?;
         let mailer = Mailer::from_config(&config)?;
@@ -44,6 +51,16 @@ impl Application {
         };
         let listener = TcpListener::bind(config.bind_address()).await?;
         let port = listener.local_addr()?.port();
+        let metrics_listener = match config.metrics_addr {
+            Some(address) => {
+                let listener = TcpListener::bind(address).await.map_err(|error| {
+                    anyhow::anyhow!("cannot serve metrics on DUELY_METRICS_ADDR={address}: {error}")
+                })?;
+                tracing::info!(address = %listener.local_addr()?, "metrics at /metrics");
+                Some(listener)
+            }
+            None => None,
+        };
         let shutdown_grace = config.shutdown_grace;
         let state = AppState {
             schema,
@@ -59,12 +76,21 @@ impl Application {
             links,
             router: http::router(state),
             port,
+            metrics_listener,
             shutdown_grace,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port `/metrics` is served on, when it is served.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
+            .map(|address| address.port())
     }
 
     /// Serves until `shutdown` resolves; then stops accepting, lets in-flight requests finish,
@@ -84,6 +110,20 @@ impl Application {
             crate::jobs::Registry::standard(self.links.clone()),
             stopping_rx.clone(),
         ));
+        let metrics = self.metrics_listener.map(|listener| {
+            let mut stopping = stopping_rx.clone();
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stopping.wait_for(|stopping| *stopping).await;
+                };
+                if let Err(error) = axum::serve(listener, http::metrics_router())
+                    .with_graceful_shutdown(stopped)
+                    .await
+                {
+                    tracing::error!(error = %error, "the metrics listener failed");
+                }
+            })
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -106,6 +146,9 @@ impl Application {
         };
         worker.abort();
         jobs.abort();
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
         result
     }
 }

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, test } from "@playwright/test";
+import { APIRequestContext, expect, test } from "./fixtures";
 import { execFileSync } from "node:child_process";
 import { emailTo } from "./mail";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test.describe("a visitor whose browser prefers Chinese", () => {
   test.use({ locale: "zh-CN" });

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, test } from "@playwright/test";
+import { APIRequestContext, expect, test } from "./fixtures";
 import { emailTo } from "./mail";
 
 const password = "receivables-on-time";

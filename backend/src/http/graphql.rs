@@ -108,12 +108,16 @@ pub async fn graphql_post(
         }
     };
     let read_only = context.caller.read_only_tenant();
+    let member = matches!(context.caller, Caller::Member(_));
     let (response, sql) = crate::db::statements::counted(crate::db::tenant::read_only(
         read_only,
         state.schema.execute_batch(batch.data(context)),
     ))
     .await;
-    with_sql_timing(with_rate_headers(respond(media, response), rate), sql)
+    with_sql_timing(
+        with_rate_headers(respond(media, response), rate),
+        member.then_some(sql),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,13 +137,18 @@ pub async fn graphql_get(
 ) -> Response {
     let Some(query) = params.query else {
         if accepts_html(&headers) && state.config.environment == Environment::Development {
-            return Html(
+            let mut page = Html(
                 GraphiQLSource::build()
                     .endpoint("/graphql")
                     .title("Duely API")
                     .finish(),
             )
             .into_response();
+            page.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(super::security::GRAPHIQL_POLICY),
+            );
+            return page;
         }
         let media = negotiate(&headers).unwrap_or(ResponseMedia::Json);
         return request_failure(
@@ -203,6 +212,7 @@ pub async fn graphql_get(
         request = request.disable_introspection();
     }
     let read_only = context.caller.read_only_tenant();
+    let member = matches!(context.caller, Caller::Member(_));
     let (response, sql) = crate::db::statements::counted(crate::db::tenant::read_only(
         read_only,
         state.schema.execute(request.data(context)),
@@ -210,7 +220,7 @@ pub async fn graphql_get(
     .await;
     with_sql_timing(
         with_rate_headers(respond(media, BatchResponse::Single(response)), rate),
-        sql,
+        member.then_some(sql),
     )
 }
 
@@ -241,15 +251,22 @@ fn rate_limited(media: ResponseMedia, rate: RateState) -> Response {
     with_rate_headers(response, Some(rate))
 }
 
-/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for API-key requests.
-/// `Server-Timing: sql;desc="N statements";dur=…` on every GraphQL answer.
-fn with_sql_timing(mut response: Response, sql: crate::db::statements::SqlSpend) -> Response {
-    if let Ok(value) = header::HeaderValue::from_str(&sql.server_timing()) {
-        response.headers_mut().insert("server-timing", value);
+/// `Server-Timing: sql;desc="N statements";dur=…` on a signed-in member's GraphQL answers.
+fn with_sql_timing(
+    mut response: Response,
+    sql: Option<crate::db::statements::SqlSpend>,
+) -> Response {
+    if let Some(sql) = sql
+        && let Ok(value) = header::HeaderValue::from_str(&sql.server_timing())
+    {
+        response
+            .headers_mut()
+            .insert(super::security::SERVER_TIMING, value);
     }
     response
 }
 
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for API-key requests.
 fn with_rate_headers(mut response: Response, rate: Option<RateState>) -> Response {
     if let Some(rate) = rate {
         let headers = response.headers_mut();
@@ -380,9 +397,19 @@ fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
     };
     match &document.operations {
         DocumentOperations::Single(operation) => operation.node.ty == OperationType::Mutation,
-        DocumentOperations::Multiple(operations) => operation_name
-            .and_then(|name| operations.get(name))
-            .is_some_and(|operation| operation.node.ty == OperationType::Mutation),
+        // A named operation is parsed into the map even when it is the only one: without an
+        // `operationName`, that only one is the one that runs.
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations
+                .get(name)
+                .is_some_and(|operation| operation.node.ty == OperationType::Mutation),
+            None => {
+                operations.len() == 1
+                    && operations
+                        .values()
+                        .all(|operation| operation.node.ty == OperationType::Mutation)
+            }
+        },
     }
 }
 

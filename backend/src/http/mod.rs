@@ -4,6 +4,7 @@ mod files;
 mod graphql;
 mod health;
 mod observe;
+mod security;
 mod web_app;
 
 use crate::api::DuelySchema;
@@ -12,7 +13,7 @@ use crate::identity::Identity;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tower::ServiceBuilder;
@@ -39,6 +40,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let web_app = web_app::service(&state.config.web_dir);
     let request_timeout = state.config.request_timeout;
+    let https = state.config.public_url.starts_with("https://");
     Router::new()
         .route(
             "/graphql",
@@ -69,14 +71,23 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(files::import_csv)
                 .layer(DefaultBodyLimit::max(files::MAX_IMPORT_BODY)),
         )
-        .route("/webhooks/stripe", post(crate::billing::webhooks::platform))
+        .route(
+            "/webhooks/stripe",
+            post(crate::billing::webhooks::platform).layer(DefaultBodyLimit::max(
+                crate::billing::webhooks::MAX_WEBHOOK_BODY,
+            )),
+        )
         .route(
             "/webhooks/stripe/{tenant}",
-            post(crate::billing::webhooks::company),
+            post(crate::billing::webhooks::company).layer(DefaultBodyLimit::max(
+                crate::billing::webhooks::MAX_WEBHOOK_BODY,
+            )),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
+        // Metrics are served on their own address (`metrics_router`); here, and not the web
+        // app's page, so a scraper pointed at the public port learns it is the wrong one.
+        .route("/metrics", any(|| async { StatusCode::NOT_FOUND }))
         .fallback_service(web_app)
         .with_state(state)
         .layer(
@@ -85,6 +96,11 @@ pub fn router(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(axum::middleware::from_fn(
+                    move |request: axum::extract::Request, next: axum::middleware::Next| {
+                        security::headers(https, request, next)
+                    },
+                ))
                 .layer(observe::trace_layer())
                 .layer(axum::middleware::from_fn(observe::record_metrics))
                 .layer(CatchPanicLayer::new())
@@ -94,4 +110,10 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(CompressionLayer::new()),
         )
+}
+
+/// `/metrics` alone, for the metrics address (`DUELY_METRICS_ADDR`, loopback by default): the
+/// route templates, counts and timings it shows are for the operators' scraper, not the public.
+pub fn metrics_router() -> Router {
+    Router::new().route("/metrics", get(health::metrics))
 }

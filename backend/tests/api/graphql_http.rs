@@ -175,16 +175,66 @@ async fn queries_run_over_get() {
 #[tokio::test]
 async fn mutations_over_get_are_refused_with_405() {
     let app = spawn_app().await;
-    let response = app
+    let session = app.sign_up("Over GET", &app.email("owner")).await;
+    // Anonymous, named (the document's only operation, no operationName), and selected by name.
+    let cases: [(&str, Option<&str>); 4] = [
+        ("mutation { __typename }", None),
+        ("mutation M { logOut { __typename } }", None),
+        (
+            "query Q { __typename } mutation M { logOut { __typename } }",
+            Some("M"),
+        ),
+        (
+            "mutation M { logOut { __typename } } query Q { __typename }",
+            Some("M"),
+        ),
+    ];
+    for (query, operation) in cases {
+        let mut params = vec![("query", query)];
+        if let Some(name) = operation {
+            params.push(("operationName", name));
+        }
+        let response = app
+            .client
+            .get(app.url("/graphql"))
+            .query(&params)
+            .bearer_auth(&session.access_token)
+            .header("accept", GRAPHQL_RESPONSE)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{query}");
+        assert_eq!(response.headers()["allow"], "POST");
+    }
+    // The session was never logged out by any of them.
+    let me: Value = app
         .client
         .get(app.url("/graphql"))
-        .query(&[("query", "mutation { __typename }")])
-        .header("accept", GRAPHQL_RESPONSE)
+        .query(&[
+            (
+                "query",
+                "query Q { __typename } mutation M { logOut { __typename } }",
+            ),
+            ("operationName", "Q"),
+        ])
+        .bearer_auth(&session.access_token)
         .send()
         .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    assert_eq!(response.status(), 405);
-    assert_eq!(response.headers()["allow"], "POST");
+    assert_eq!(me["data"]["__typename"], "Query", "{me}");
+    let refreshed = app
+        .graphql(
+            "mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { accessToken } }",
+            json!({ "input": { "refreshToken": session.refresh_token } }),
+        )
+        .await;
+    assert!(
+        refreshed["data"]["refreshSession"]["accessToken"].is_string(),
+        "the refresh token still works, so no logOut ran: {refreshed}"
+    );
 }
 
 #[tokio::test]

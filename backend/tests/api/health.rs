@@ -69,10 +69,19 @@ impl UnreachableApp {
 }
 
 #[tokio::test]
-async fn metrics_count_requests_by_route_in_prometheus_text() {
+async fn metrics_count_requests_by_route_on_their_own_address_only() {
     let app = spawn_app().await;
     app.client.get(app.url("/healthz")).send().await.unwrap();
-    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    // The public port has no metrics, not even the web app's page.
+    let public = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), 404);
+    let metrics = app.metrics_address.as_deref().unwrap();
+    let response = app
+        .client
+        .get(format!("{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     assert!(
         response.headers()["content-type"]
@@ -83,6 +92,15 @@ async fn metrics_count_requests_by_route_in_prometheus_text() {
     let text = response.text().await.unwrap();
     assert!(text.contains("http_requests_total"), "{text}");
     assert!(text.contains(r#"route="/healthz""#), "{text}");
+}
+
+#[tokio::test]
+async fn an_empty_metrics_address_serves_no_metrics() {
+    let database_url = crate::helpers::fresh_database().await;
+    let app = spawn_app_with(test_config(&[("DUELY_METRICS_ADDR", "")], &database_url)).await;
+    assert!(app.metrics_address.is_none());
+    let public = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), 404);
 }
 
 // Keeps `spawn_app_with` exercised with a custom configuration.

@@ -136,6 +136,9 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
         ("DUELY_WEB_DIR".to_owned(), fixture_web_dir()),
         ("DUELY_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned()),
         ("DUELY_SHUTDOWN_GRACE_SECS".to_owned(), "5".to_owned()),
+        // Tests run as the scripts do; each app's metrics listen on a port of their own.
+        ("DUELY_ENV".to_owned(), "development".to_owned()),
+        ("DUELY_METRICS_ADDR".to_owned(), "127.0.0.1:0".to_owned()),
         // Secrets at rest are sealed with a test key; Stripe is the stand-in the test command
         // starts (infra/stripe_standin.py), with Duely's account and prices of its own.
         ("DUELY_ENCRYPTION_KEY".to_owned(), "5a".repeat(32)),
@@ -176,6 +179,8 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
 
 pub struct TestApp {
     pub address: String,
+    /// `http://127.0.0.1:<port>` of this app's metrics listener, when it has one.
+    pub metrics_address: Option<String>,
     /// Where this app's mail can be read: the SMTP sink's maildir, or its `.eml` folder.
     pub mail_dir: std::path::PathBuf,
     pub client: reqwest::Client,
@@ -200,6 +205,9 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     };
     let app = Application::build(config).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
+    let metrics_address = app
+        .metrics_port()
+        .map(|port| format!("http://127.0.0.1:{port}"));
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async move {
         let _ = shutdown_rx.await;
@@ -207,6 +215,7 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
     let db = Database::connect(database_url.as_str()).await.unwrap();
     TestApp {
         address,
+        metrics_address,
         mail_dir,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

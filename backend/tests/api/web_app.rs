@@ -75,3 +75,77 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
         .unwrap();
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
+
+const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+#[tokio::test]
+async fn pages_may_run_only_duely_s_own_files_and_are_never_framed() {
+    let app = spawn_app().await;
+    for path in ["/", "/customers/42", "/assets/app-3f2a9c.js", "/healthz"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["content-security-policy"], APP_POLICY, "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        // The tests serve over http: no HSTS, which would pin a browser to https.
+        assert!(headers.get("strict-transport-security").is_none(), "{path}");
+    }
+    // GraphiQL (development only) loads its own scripts from unpkg under its own policy.
+    let graphiql = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let policy = graphiql.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("https://unpkg.com"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+}
+
+#[tokio::test]
+async fn an_https_deployment_sends_hsts() {
+    let database_url = crate::helpers::fresh_database().await;
+    let app = crate::helpers::spawn_app_with(crate::helpers::test_config(
+        &[("DUELY_PUBLIC_URL", "https://duely.example")],
+        &database_url,
+    ))
+    .await;
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+#[tokio::test]
+async fn server_timing_is_for_signed_in_members_only() {
+    let app = spawn_app().await;
+    let query = serde_json::json!({ "query": "{ __typename }" });
+    let anonymous = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert!(anonymous.headers().get("server-timing").is_none());
+    let session = app.sign_up("Timing", &app.email("owner")).await;
+    let member = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&session.access_token)
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        member.headers()["server-timing"]
+            .to_str()
+            .unwrap()
+            .starts_with("sql;")
+    );
+}

@@ -496,7 +496,7 @@ pub fn CreditPanel(customer_id: String) -> impl IntoView {
                                     <tr data-testid="rating-factor">
                                         <td>{f.reason.clone()}</td>
                                         <td class="num">{format!("{} / {}", f.points, f.weight)}</td>
-                                        <td class="factor-bar-cell" aria-hidden="true"><span class="factor-bar" style=format!("width:{:.0}%", 100.0 * points / weight.max(1.0))></span></td>
+                                        <td class="factor-bar-cell" aria-hidden="true"><span class="factor-bar" style:width=format!("{:.0}%", 100.0 * points / weight.max(1.0))></span></td>
                                     </tr>
                                 }
                             }).collect_view()}

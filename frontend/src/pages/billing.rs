@@ -158,7 +158,7 @@ fn Billing() -> impl IntoView {
                                             </td>
                                             <td class="usage-bar-cell">
                                                 <span class="usage-bar" role="presentation">
-                                                    <span class="usage-bar-fill" style=format!("width: {share}%")></span>
+                                                    <span class="usage-bar-fill" style:width=format!("{share}%")></span>
                                                 </span>
                                             </td>
                                         </tr>
