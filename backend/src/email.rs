@@ -2,11 +2,13 @@
 //!
 //! A change that causes an email (an invitation, a dunning letter) writes the message to
 //! `public.email_outbox` in its own transaction, so the email exists if and only if the change
-//! committed. A worker claims due messages with `FOR UPDATE SKIP LOCKED` (replicas never take
-//! the same one), sends them over SMTP, and marks them sent in the same transaction; failures
-//! retry with exponential backoff. A crash between the SMTP answer and the commit can resend
-//! once, which no SMTP client can rule out; each message's `Message-ID` is derived from its
-//! outbox id, so receivers recognise the duplicate.
+//! committed. A worker claims one due message at a time with `FOR UPDATE SKIP LOCKED` and a
+//! lease ([`LEASE`], longer than the SMTP timeout) with an attempt token, sends it, and marks it
+//! sent in its own short statement that names the token; failures retry with exponential
+//! backoff. Nothing is held open while SMTP talks, and a message is resent only when the
+//! process dies between the SMTP server's acceptance and that mark: once its lease lapses,
+//! another worker sends it again, with the same `Message-ID` (derived from the outbox id), so
+//! receivers recognise the duplicate. On shutdown the worker finishes the message in hand.
 //!
 //! With no `DUELY_SMTP_URL`, messages are written as `.eml` files to `DUELY_MAIL_DIR`.
 
@@ -14,18 +16,21 @@ use crate::config::Config;
 use domain::TenantId;
 use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
 use secrecy::ExposeSecret;
 use std::time::Duration;
 use uuid::Uuid;
 
 /// Give up on a message after this many attempts (about a day of backoff).
 const MAX_ATTEMPTS: i32 = 12;
-const BATCH: i64 = 20;
+/// Messages one round sends at most before the worker looks at the stop signal again.
+const ROUND: usize = 20;
 const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How long SMTP may take with one message.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+/// A claimed message is this worker's for this long: past the SMTP timeout, so a live worker
+/// never loses a message it is still sending.
+pub const LEASE: Duration = Duration::from_secs(30);
 
 pub struct OutgoingEmail {
     pub tenant: Option<TenantId>,
@@ -77,7 +82,7 @@ impl Mailer {
             Some(url) => Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .map_err(|error| anyhow::anyhow!("DUELY_SMTP_URL is not valid: {error}"))?
-                    .timeout(Some(Duration::from_secs(20)))
+                    .timeout(Some(SMTP_TIMEOUT))
                     .build(),
             ),
             None => {
@@ -128,64 +133,111 @@ struct OutboxRow {
     subject: String,
     body_text: String,
     body_html: Option<String>,
+    /// Including this one.
     attempts: i32,
+    lease_token: Uuid,
 }
 
-/// Sends what is due, once. Returns how many were sent.
-pub async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize, DbErr> {
-    let txn = db.begin().await?;
-    let rows = OutboxRow::find_by_statement(Statement::from_sql_and_values(
+/// Claims the due message that has waited longest, with a fresh lease and attempt token. The
+/// attempt counts at the claim, so a message that crashes its sender cannot loop forever.
+async fn claim_one(db: &DatabaseConnection) -> Result<Option<OutboxRow>, DbErr> {
+    OutboxRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, to_address, subject, body_text, body_html, attempts FROM public.email_outbox
-         WHERE sent_at IS NULL AND send_after <= now() AND attempts < $1
-         ORDER BY send_after LIMIT $2 FOR UPDATE SKIP LOCKED",
-        [MAX_ATTEMPTS.into(), BATCH.into()],
+        "UPDATE public.email_outbox
+            SET locked_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid(),
+                attempts = attempts + 1
+          WHERE id = (
+              SELECT id FROM public.email_outbox
+              WHERE sent_at IS NULL AND send_after <= now() AND attempts < $1
+                AND (locked_until IS NULL OR locked_until < now())
+              ORDER BY send_after LIMIT 1
+              FOR UPDATE SKIP LOCKED)
+          RETURNING id, to_address, subject, body_text, body_html, attempts, lease_token",
+        [MAX_ATTEMPTS.into(), LEASE.as_secs_f64().into()],
     ))
-    .all(&txn)
-    .await?;
+    .one(db)
+    .await
+}
+
+/// Sends the next due message: `None` when nothing is due, else whether it was sent.
+async fn deliver_next(db: &DatabaseConnection, mailer: &Mailer) -> Result<Option<bool>, DbErr> {
+    let Some(row) = claim_one(db).await? else {
+        return Ok(None);
+    };
+    let sent = match mailer.send(&row).await {
+        Ok(()) => {
+            let marked = db
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "UPDATE public.email_outbox SET sent_at = now(), locked_until = NULL, last_error = NULL
+                     WHERE id = $1 AND lease_token = $2",
+                    [row.id.into(), row.lease_token.into()],
+                ))
+                .await?
+                .rows_affected();
+            if marked == 0 {
+                // Our lease lapsed mid-send (SMTP slower than the lease) and another worker took
+                // the message: it goes out again under the same Message-ID.
+                tracing::warn!(outbox_id = %row.id, "email sent after its lease lapsed");
+            }
+            true
+        }
+        Err(error) => {
+            // 30 s, 1 min, 2 min, … capped at 2 hours.
+            let backoff_secs = (30i64 << (row.attempts - 1).clamp(0, 8)).min(7_200);
+            tracing::warn!(outbox_id = %row.id, attempts = row.attempts, error = %error, "email not sent; will retry");
+            db.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE public.email_outbox SET locked_until = NULL, last_error = $3,
+                    send_after = now() + make_interval(secs => $4)
+                 WHERE id = $1 AND lease_token = $2",
+                [
+                    row.id.into(),
+                    row.lease_token.into(),
+                    error.to_string().into(),
+                    (backoff_secs as f64).into(),
+                ],
+            ))
+            .await?;
+            false
+        }
+    };
+    Ok(Some(sent))
+}
+
+/// Sends what is due, one message at a time, each marked as it goes. Returns how many were sent.
+pub async fn deliver_due(db: &DatabaseConnection, mailer: &Mailer) -> Result<usize, DbErr> {
     let mut sent = 0;
-    for row in rows {
-        match mailer.send(&row).await {
-            Ok(()) => {
-                sent += 1;
-                txn.execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "UPDATE public.email_outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1",
-                    [row.id.into()],
-                ))
-                .await?;
-            }
-            Err(error) => {
-                // 30 s, 1 min, 2 min, … capped at 2 hours.
-                let backoff_secs = (30i64 << row.attempts.clamp(0, 8)).min(7_200);
-                tracing::warn!(outbox_id = %row.id, attempts = row.attempts + 1, error = %error, "email not sent; will retry");
-                txn.execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "UPDATE public.email_outbox SET attempts = attempts + 1, last_error = $2,
-                        send_after = now() + make_interval(secs => $3) WHERE id = $1",
-                    [
-                        row.id.into(),
-                        error.to_string().into(),
-                        (backoff_secs as f64).into(),
-                    ],
-                ))
-                .await?;
-            }
+    for _ in 0..ROUND {
+        match deliver_next(db, mailer).await? {
+            None => break,
+            Some(true) => sent += 1,
+            Some(false) => {}
         }
     }
-    txn.commit().await?;
     Ok(sent)
 }
 
-/// Polls the outbox until `stop` flips to true.
+/// Polls the outbox until `stop` flips to true; a message in hand is always finished, so a
+/// shutdown never leaves one sent but unmarked.
 pub async fn run_worker(
     db: DatabaseConnection,
     mailer: Mailer,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     loop {
-        if let Err(error) = deliver_due(&db, &mailer).await {
-            tracing::warn!(error = %error, "email outbox: delivery round failed");
+        for _ in 0..ROUND {
+            if *stop.borrow() {
+                return;
+            }
+            match deliver_next(&db, &mailer).await {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!(error = %error, "email outbox: delivery failed");
+                    break;
+                }
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(POLL_EVERY) => {}

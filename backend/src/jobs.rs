@@ -1,17 +1,26 @@
 //! The job queue (DESIGN.md §5): background work that must happen exactly once in effect.
 //!
 //! Jobs live in `public.jobs`. Work is enqueued inside the transaction of the change that causes
-//! it (or by the scheduler), optionally with a `dedupe_key`, so "the dunning run of tenant T on
-//! day D" exists at most once however often it is asked for. A worker claims due jobs with
-//! `FOR UPDATE SKIP LOCKED` and takes a lease on them (`locked_until`); a replica that dies
-//! mid-job lets its lease lapse and another replica takes the job again. Handlers are therefore
-//! idempotent. A failed job is retried with exponential backoff until `max_attempts`, then stays
-//! in the table, unfinished, with its last error, for a person to look at.
+//! it (or by the scheduler), optionally with a `dedupe_key`, so "the dunning run of company C on
+//! day D" exists at most once however often it is asked for.
+//!
+//! A worker claims one job at a time with `FOR UPDATE SKIP LOCKED`, taking a lease
+//! (`locked_until`) and a fresh attempt token (`lease_token`). While the handler runs, the lease
+//! is renewed; a worker that dies lets it lapse and another replica takes the job again, with a
+//! new token. Renewing, completing and failing all name the token, so a worker that lost its
+//! lease (paused, partitioned) changes nothing when it finishes late: its renewal fails and its
+//! handler is stopped, or its outcome is discarded. Handlers are therefore idempotent. A failed
+//! job is retried with exponential backoff until `max_attempts`, then stays in the table,
+//! unfinished, with its last error, for a person to look at.
+//!
+//! Daily work is one job per company per day for each task (`PerCompany`), so a failing
+//! company fails alone and is retried alone, and no job's length grows with the number of
+//! companies.
 //!
 //! A replica only claims the kinds it has handlers for, so during a rolling deploy old replicas
 //! leave new kinds to new ones.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,9 +29,12 @@ use uuid::Uuid;
 
 const POLL_EVERY: Duration = Duration::from_secs(1);
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
-const BATCH: i64 = 10;
-/// How long a claimed job is ours; a handler that runs longer is abandoned and retried.
-pub const LEASE: Duration = Duration::from_secs(300);
+/// Jobs one round runs at most before the worker looks at the clock and the stop signal again.
+const ROUND: usize = 10;
+/// How long a claim holds without renewal; a running handler renews it every third of it.
+pub const LEASE: Duration = Duration::from_secs(60);
+/// The longest one handler may run, renewals included, before it is stopped and retried.
+pub const MAX_RUN: Duration = Duration::from_secs(30 * 60);
 
 /// A job to put on the queue.
 pub struct NewJob {
@@ -42,6 +54,16 @@ impl NewJob {
             payload: serde_json::Value::Object(Default::default()),
             run_at: None,
             dedupe_key: None,
+        }
+    }
+
+    /// The job of `kind` for one company's `date`: at most one exists.
+    pub fn for_company_day(kind: &'static str, tenant: Uuid, date: NaiveDate) -> Self {
+        NewJob {
+            tenant_id: Some(tenant),
+            payload: serde_json::json!({ "date": date.to_string() }),
+            dedupe_key: Some(format!("{kind}:{tenant}:{date}")),
+            ..NewJob::new(kind)
         }
     }
 }
@@ -79,6 +101,27 @@ pub struct ClaimedJob {
     /// Including this one.
     pub attempts: i32,
     pub max_attempts: i32,
+    /// This attempt's token: only its holder may renew, complete or fail the job.
+    pub lease_token: Uuid,
+}
+
+impl ClaimedJob {
+    /// The company a per-company job is for.
+    pub fn tenant(&self) -> anyhow::Result<domain::TenantId> {
+        self.tenant_id
+            .map(domain::TenantId::from_uuid)
+            .ok_or_else(|| anyhow::anyhow!("a {} job needs a company", self.kind))
+    }
+
+    /// The company's day a per-company job is for (`payload.date`).
+    pub fn date(&self) -> anyhow::Result<NaiveDate> {
+        Ok(self
+            .payload
+            .get("date")
+            .and_then(|date| date.as_str())
+            .ok_or_else(|| anyhow::anyhow!("a {} job needs a date", self.kind))?
+            .parse()?)
+    }
 }
 
 /// What runs a kind of job. It must be idempotent: a job can run again after a crash.
@@ -95,43 +138,57 @@ pub struct Daily {
     pub at_utc: NaiveTime,
 }
 
+/// When in a company's own day its daily job of a kind falls due.
+#[derive(Clone, Copy, Debug)]
+pub enum LocalHour {
+    Fixed(u8),
+    /// The hour the company chose for its dunning run (`tenants.dunning_hour`).
+    DunningHour,
+}
+
+/// A job that recurs daily for every active company, at an hour of the company's own day, with
+/// the company's date in its payload and dedupe key.
+#[derive(Clone, Copy, Debug)]
+pub struct PerCompany {
+    pub kind: &'static str,
+    pub at: LocalHour,
+}
+
 /// The handlers (and daily schedules) this replica runs.
 #[derive(Clone, Default)]
 pub struct Registry {
     handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
     daily: Vec<Daily>,
+    per_company: Vec<PerCompany>,
+    /// The lease of a claim, [`LEASE`] unless set (tests shorten it).
+    lease: Option<Duration>,
 }
 
 impl Registry {
     /// Every kind of job Duely has.
     pub fn standard(links: crate::startup::AppLinks) -> Self {
+        use crate::analytics::kpis;
+        use crate::collections::{promises, run};
         let mut registry = Registry::default();
         registry.register(
-            crate::collections::run::JOB_KIND,
-            crate::collections::run::DunningRun {
+            run::JOB_KIND,
+            run::DunningRun {
                 links: links.clone(),
             },
         );
-        registry.register(
-            crate::analytics::kpis::SNAPSHOT_JOB,
-            crate::analytics::kpis::Snapshot { links },
-        );
-        // 22:00 UTC: 6:00 in China, after its day closed: yesterday's KPI snapshot, ratings and
-        // the risk scan, before anyone starts work.
-        registry.daily(
-            crate::analytics::kpis::SNAPSHOT_JOB,
-            NaiveTime::from_hms_opt(22, 0, 0).unwrap_or(NaiveTime::MIN),
-        );
+        registry.per_company(run::JOB_KIND, LocalHour::DunningHour);
+        // 06:00 of the company's day, after its yesterday closed: the KPI snapshot, and the
+        // ratings, whose job then asks for the risk scan, whose job asks for the digest.
+        registry.register(kpis::SNAPSHOT_JOB, kpis::Snapshot);
+        registry.per_company(kpis::SNAPSHOT_JOB, LocalHour::Fixed(6));
+        registry.register(kpis::RATINGS_JOB, kpis::Ratings);
+        registry.per_company(kpis::RATINGS_JOB, LocalHour::Fixed(6));
+        registry.register(kpis::RISK_JOB, kpis::RiskScan);
+        registry.register(kpis::DIGEST_JOB, kpis::Digest { links });
+        // 07:00: promises are judged before collectors start their day and before dunning.
+        registry.register(promises::JOB_KIND, promises::EvaluatePromises);
+        registry.per_company(promises::JOB_KIND, LocalHour::Fixed(7));
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
-        registry.register(
-            crate::collections::promises::JOB_KIND,
-            crate::collections::promises::EvaluatePromises,
-        );
-        // 23:00 UTC: early morning in China, before collectors start their day.
-        registry.daily(
-            crate::collections::promises::JOB_KIND,
-            NaiveTime::from_hms_opt(23, 0, 0).unwrap_or(NaiveTime::MIN),
-        );
         // 03:00 UTC: night in China and in most of Europe.
         registry.daily(
             housekeeping::KIND,
@@ -150,6 +207,21 @@ impl Registry {
         self
     }
 
+    pub fn per_company(&mut self, kind: &'static str, at: LocalHour) -> &mut Self {
+        self.per_company.push(PerCompany { kind, at });
+        self
+    }
+
+    /// Claims hold for `lease` and are renewed every third of it.
+    pub fn with_lease(&mut self, lease: Duration) -> &mut Self {
+        self.lease = Some(lease);
+        self
+    }
+
+    fn lease(&self) -> Duration {
+        self.lease.unwrap_or(LEASE)
+    }
+
     pub fn handles(&self, kind: &str) -> bool {
         self.handlers.contains_key(kind)
     }
@@ -161,8 +233,8 @@ impl Registry {
     }
 }
 
-/// Enqueues today's occurrence of every daily job (a no-op when it exists). Returns how many
-/// were new.
+/// Enqueues today's occurrence of every daily job (a no-op when it exists), and each company's
+/// per-company jobs whose hour has come in its own day. Returns how many were new.
 pub async fn schedule_daily(
     db: &DatabaseConnection,
     registry: &Registry,
@@ -180,78 +252,223 @@ pub async fn schedule_daily(
             created += 1;
         }
     }
+    for per_company in &registry.per_company {
+        created += schedule_per_company(db, *per_company, now).await? as usize;
+    }
     Ok(created)
 }
 
-/// Claims due jobs, runs them and records the outcome. Returns how many succeeded.
-pub async fn run_due(db: &DatabaseConnection, registry: &Registry) -> Result<usize, DbErr> {
-    let claimed = ClaimedJob::find_by_statement(Statement::from_sql_and_values(
+/// One statement for all companies: each active, writable company whose hour has come in its
+/// own time zone gets the day's job of `kind`, once (the dedupe key names company and day).
+pub async fn schedule_per_company(
+    db: &DatabaseConnection,
+    per_company: PerCompany,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let hour = match per_company.at {
+        LocalHour::Fixed(hour) => hour.min(23).to_string(),
+        LocalHour::DunningHour => "t.dunning_hour".to_owned(),
+    };
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "INSERT INTO public.jobs (id, kind, tenant_id, payload, run_at, dedupe_key)
+                 SELECT gen_random_uuid(), $1, t.id,
+                        jsonb_build_object('date', ($2::timestamptz AT TIME ZONE t.time_zone)::date::text),
+                        $2::timestamptz,
+                        $1 || ':' || t.id || ':' || ($2::timestamptz AT TIME ZONE t.time_zone)::date
+                 FROM public.tenants t
+                 WHERE t.status = 'ACTIVE'
+                   AND extract(hour FROM $2::timestamptz AT TIME ZONE t.time_zone) >= {hour}
+                   -- A read-only company (subscription ended past its grace) has no daily work.
+                   AND NOT EXISTS (SELECT 1 FROM public.subscriptions s
+                                   WHERE s.tenant_id = t.id AND s.read_only_from <= $2::timestamptz)
+                 ON CONFLICT ON CONSTRAINT jobs_dedupe_key DO NOTHING"
+            ),
+            [per_company.kind.into(), now.into()],
+        ))
+        .await?
+        .rows_affected())
+}
+
+/// Claims the due job that has waited longest, with a fresh lease and attempt token.
+async fn claim_one(
+    db: &DatabaseConnection,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<Option<ClaimedJob>, DbErr> {
+    ClaimedJob::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE public.jobs SET locked_until = now() + make_interval(secs => $1), attempts = attempts + 1
-         WHERE id IN (
+        "UPDATE public.jobs SET locked_until = now() + make_interval(secs => $1),
+                attempts = attempts + 1, lease_token = gen_random_uuid()
+         WHERE id = (
              SELECT id FROM public.jobs
-             WHERE finished_at IS NULL AND run_at <= now() AND attempts < max_attempts
+             WHERE finished_at IS NULL AND run_at <= $3 AND attempts < max_attempts
                AND (locked_until IS NULL OR locked_until < now())
                AND kind = ANY (string_to_array($2, ','))
-             ORDER BY run_at LIMIT $3
+             ORDER BY run_at LIMIT 1
              FOR UPDATE SKIP LOCKED)
-         RETURNING id, kind, tenant_id, payload, attempts, max_attempts",
+         RETURNING id, kind, tenant_id, payload, attempts, max_attempts, lease_token",
         [
-            LEASE.as_secs_f64().into(),
+            registry.lease().as_secs_f64().into(),
             registry.kinds().into(),
-            BATCH.into(),
+            now.into(),
         ],
     ))
-    .all(db)
-    .await?;
-    let mut succeeded = 0;
-    for job in claimed {
-        let Some(handler) = registry.handlers.get(job.kind.as_str()) else {
-            continue;
-        };
-        let outcome = match tokio::time::timeout(LEASE, handler.run(db, &job)).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(anyhow::anyhow!(
-                "did not finish within its {} s lease",
-                LEASE.as_secs()
-            )),
-        };
-        match outcome {
-            Ok(()) => {
-                succeeded += 1;
-                metrics::counter!("duely_jobs_total", "kind" => job.kind.clone(), "outcome" => "done").increment(1);
-                db.execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "UPDATE public.jobs SET finished_at = now(), locked_until = NULL, last_error = NULL
-                     WHERE id = $1",
-                    [job.id.into()],
-                ))
-                .await?;
-            }
-            Err(error) => {
-                let dead = job.attempts >= job.max_attempts;
-                metrics::counter!("duely_jobs_total", "kind" => job.kind.clone(), "outcome" => if dead { "dead" } else { "retry" }).increment(1);
-                if dead {
-                    tracing::error!(job_id = %job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed for the last time");
-                } else {
-                    tracing::warn!(job_id = %job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed; will retry");
+    .one(db)
+    .await
+}
+
+/// Extends the lease while its token still holds it; `false` once another attempt took it.
+async fn renew(db: &DatabaseConnection, job: &ClaimedJob, lease: Duration) -> Result<bool, DbErr> {
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE public.jobs SET locked_until = now() + make_interval(secs => $3)
+             WHERE id = $1 AND lease_token = $2 AND finished_at IS NULL",
+            [
+                job.id.into(),
+                job.lease_token.into(),
+                lease.as_secs_f64().into(),
+            ],
+        ))
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Runs the handler while renewing the lease. Stops it when the lease is lost (another worker
+/// has the job now) or after [`MAX_RUN`].
+async fn run_holding_lease(
+    db: &DatabaseConnection,
+    handler: &dyn JobHandler,
+    job: &ClaimedJob,
+    lease: Duration,
+) -> Result<anyhow::Result<()>, LeaseLost> {
+    let renewing = async {
+        loop {
+            tokio::time::sleep(lease / 3).await;
+            match renew(db, job, lease).await {
+                Ok(true) => {}
+                Ok(false) => return LeaseLost,
+                // A passing database fault: the lease still has two thirds to run.
+                Err(error) => {
+                    tracing::warn!(job_id = %job.id, error = %error, "job lease not renewed")
                 }
-                db.execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    "UPDATE public.jobs SET locked_until = NULL, last_error = $2,
-                         run_at = now() + make_interval(secs => $3)
-                     WHERE id = $1",
-                    [
-                        job.id.into(),
-                        format!("{error:#}").into(),
-                        backoff(job.attempts).as_secs_f64().into(),
-                    ],
-                ))
-                .await?;
             }
+        }
+    };
+    tokio::select! {
+        outcome = tokio::time::timeout(MAX_RUN, handler.run(db, job)) => Ok(outcome.unwrap_or_else(|_| {
+            Err(anyhow::anyhow!("did not finish within {} s", MAX_RUN.as_secs()))
+        })),
+        lost = renewing => Err(lost),
+    }
+}
+
+/// Another attempt holds the job now.
+#[derive(Debug)]
+struct LeaseLost;
+
+/// Claims due jobs one at a time, runs each and records its outcome. Returns how many succeeded.
+pub async fn run_due(db: &DatabaseConnection, registry: &Registry) -> Result<usize, DbErr> {
+    run_due_at(db, registry, Utc::now()).await
+}
+
+/// [`run_due`] with the queue's clock at `now`: what is due by then runs, and a failure's retry
+/// is scheduled from then. Leases always use the database's own clock.
+pub async fn run_due_at(
+    db: &DatabaseConnection,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let mut succeeded = 0;
+    for _ in 0..ROUND {
+        match run_next(db, registry, now).await? {
+            None => break,
+            Some(true) => succeeded += 1,
+            Some(false) => {}
         }
     }
     Ok(succeeded)
+}
+
+/// Claims and runs the next due job: `None` when nothing is due, else whether it completed.
+async fn run_next(
+    db: &DatabaseConnection,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<Option<bool>, DbErr> {
+    let Some(job) = claim_one(db, registry, now).await? else {
+        return Ok(None);
+    };
+    let Some(handler) = registry.handlers.get(job.kind.as_str()) else {
+        return Ok(Some(false));
+    };
+    let outcome = match run_holding_lease(db, handler.as_ref(), &job, registry.lease()).await {
+        Ok(outcome) => outcome,
+        Err(LeaseLost) => {
+            tracing::warn!(job_id = %job.id, kind = %job.kind, "job lease taken over; stopped this attempt");
+            return Ok(Some(false));
+        }
+    };
+    record(db, &job, outcome, now).await.map(Some)
+}
+
+/// Records the outcome if this attempt still holds the job; `true` when it completed it.
+async fn record(
+    db: &DatabaseConnection,
+    job: &ClaimedJob,
+    outcome: anyhow::Result<()>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let (statement, label) = match &outcome {
+        Ok(()) => (
+            Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE public.jobs SET finished_at = now(), locked_until = NULL, last_error = NULL
+                 WHERE id = $1 AND lease_token = $2 AND finished_at IS NULL",
+                [job.id.into(), job.lease_token.into()],
+            ),
+            "done",
+        ),
+        Err(error) => {
+            let dead = job.attempts >= job.max_attempts;
+            let statement = Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE public.jobs SET locked_until = NULL, last_error = $3,
+                     run_at = $4::timestamptz + make_interval(secs => $5)
+                 WHERE id = $1 AND lease_token = $2 AND finished_at IS NULL",
+                [
+                    job.id.into(),
+                    job.lease_token.into(),
+                    format!("{error:#}").into(),
+                    now.into(),
+                    backoff(job.attempts).as_secs_f64().into(),
+                ],
+            );
+            (statement, if dead { "dead" } else { "retry" })
+        }
+    };
+    let held = db.execute_raw(statement).await?.rows_affected() == 1;
+    if !held {
+        tracing::warn!(job_id = %job.id, kind = %job.kind, "job finished after its lease was taken over; its outcome is discarded");
+        return Ok(false);
+    }
+    metrics::counter!("duely_jobs_total", "kind" => job.kind.clone(), "outcome" => label)
+        .increment(1);
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(error) => {
+            if label == "dead" {
+                tracing::error!(job_id = %job.id, kind = %job.kind, tenant = ?job.tenant_id, attempts = job.attempts, error = %error, "job failed for the last time");
+            } else {
+                tracing::warn!(job_id = %job.id, kind = %job.kind, tenant = ?job.tenant_id, attempts = job.attempts, error = %error, "job failed; will retry");
+            }
+            Ok(false)
+        }
+    }
 }
 
 /// 30 s after the first failure, doubling, capped at six hours.
@@ -260,7 +477,8 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::from_secs((30u64 << exponent).min(6 * 3600))
 }
 
-/// Runs due jobs every second and the daily scheduler every minute, until `stop` flips.
+/// Runs due jobs every second and the daily scheduler every minute, until `stop` flips. A job
+/// in hand when it flips is finished (the caller bounds how long it waits for that).
 pub async fn run_worker(
     db: DatabaseConnection,
     registry: Registry,
@@ -268,20 +486,28 @@ pub async fn run_worker(
 ) {
     let mut last_scheduled: Option<tokio::time::Instant> = None;
     loop {
+        if *stop.borrow() {
+            return;
+        }
         if last_scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
             last_scheduled = Some(tokio::time::Instant::now());
             if let Err(error) = schedule_daily(&db, &registry, Utc::now()).await {
                 tracing::warn!(error = %error, "job scheduler: round failed");
             }
-            // Dunning runs at an hour of each company's own day: scheduled per company.
-            if registry.handles(crate::collections::run::JOB_KIND)
-                && let Err(error) = crate::collections::run::schedule(&db, Utc::now()).await
-            {
-                tracing::warn!(error = %error, "dunning scheduler: round failed");
-            }
         }
-        if let Err(error) = run_due(&db, &registry).await {
-            tracing::warn!(error = %error, "job queue: round failed");
+        // One job at a time, looking at the stop signal between jobs.
+        for _ in 0..ROUND {
+            if *stop.borrow() {
+                return;
+            }
+            match run_next(&db, &registry, Utc::now()).await {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::warn!(error = %error, "job queue: round failed");
+                    break;
+                }
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(POLL_EVERY) => {}
@@ -354,8 +580,19 @@ mod tests {
         });
         assert_eq!(
             registry.kinds(),
-            "analytics.snapshot,dunning.run,housekeeping,promises.evaluate"
+            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,dunning.run,housekeeping,promises.evaluate"
         );
-        assert_eq!(registry.daily.len(), 3);
+        // Housekeeping is global; every company's daily task is a job of its own.
+        assert_eq!(registry.daily.len(), 1);
+        let per_company: Vec<&str> = registry.per_company.iter().map(|job| job.kind).collect();
+        assert_eq!(
+            per_company,
+            [
+                "dunning.run",
+                "analytics.snapshot",
+                "analytics.ratings",
+                "promises.evaluate"
+            ]
+        );
     }
 }

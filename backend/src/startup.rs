@@ -137,15 +137,24 @@ impl Application {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;
         };
+        // The email and job workers saw the stop signal with the server; each finishes what it
+        // has in hand (one message, one job) within the same grace period.
+        let (worker_abort, jobs_abort) = (worker.abort_handle(), jobs.abort_handle());
+        let drained = async move {
+            let result = server.await;
+            let _ = worker.await;
+            let _ = jobs.await;
+            result
+        };
         let result = tokio::select! {
-            result = server => result,
+            result = drained => result,
             () = deadline => {
-                tracing::warn!(grace_secs = grace.as_secs(), "drain deadline passed; closing remaining connections");
+                tracing::warn!(grace_secs = grace.as_secs(), "drain deadline passed; closing remaining connections and work");
                 Ok(())
             }
         };
-        worker.abort();
-        jobs.abort();
+        worker_abort.abort();
+        jobs_abort.abort();
         if let Some(metrics) = metrics {
             metrics.abort();
         }

@@ -13,7 +13,7 @@ use crate::api::values::{Date, Money, parse_currency};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use crate::jobs::{ClaimedJob, JobHandler};
+use crate::jobs::{ClaimedJob, JobHandler, NewJob};
 use async_graphql::{Enum, SimpleObject};
 use chrono::{Datelike, Days, NaiveDate};
 use domain::TenantId;
@@ -21,9 +21,11 @@ use domain::access::Permission;
 use domain::kpi::{self, Inputs, Kpis, MonthSales};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
-use uuid::Uuid;
 
 pub const SNAPSHOT_JOB: &str = "analytics.snapshot";
+pub const RATINGS_JOB: &str = "analytics.ratings";
+pub const RISK_JOB: &str = "analytics.risk";
+pub const DIGEST_JOB: &str = "analytics.digest";
 /// The longest period the API computes in one request.
 pub const MAX_PERIOD_DAYS: i64 = 731;
 
@@ -505,45 +507,69 @@ fn start_of_previous(day: NaiveDate) -> NaiveDate {
     month_start(day) - Days::new(1)
 }
 
-/// The daily job: every active company's snapshot of yesterday (a complete day), each in its
-/// own time zone.
-pub struct Snapshot {
+/// The daily job of one company: its KPI snapshot of the day before the job's date (a
+/// complete day in the company's time zone).
+pub struct Snapshot;
+
+#[async_trait::async_trait]
+impl JobHandler for Snapshot {
+    async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        let (tenant, date) = (job.tenant()?, job.date()?);
+        snapshot(db, tenant, date - Days::new(1))
+            .await
+            .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+        Ok(())
+    }
+}
+
+/// The daily job of one company: every customer's rating as of the job's date; then it asks
+/// for the day's risk scan, which reads the new ratings.
+pub struct Ratings;
+
+#[async_trait::async_trait]
+impl JobHandler for Ratings {
+    async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        let (tenant, date) = (job.tenant()?, job.date()?);
+        super::ratings::rate_all(db, tenant, date)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+        crate::jobs::enqueue(db, NewJob::for_company_day(RISK_JOB, tenant.0, date)).await?;
+        Ok(())
+    }
+}
+
+/// The risk scan of one company's day; then it asks for the day's digest of what it raised.
+pub struct RiskScan;
+
+#[async_trait::async_trait]
+impl JobHandler for RiskScan {
+    async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        let (tenant, date) = (job.tenant()?, job.date()?);
+        super::risk::detect(db, tenant, date)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+        crate::jobs::enqueue(db, NewJob::for_company_day(DIGEST_JOB, tenant.0, date)).await?;
+        Ok(())
+    }
+}
+
+/// The daily digest of one company's new alerts, if the company turned it on.
+pub struct Digest {
     pub links: crate::startup::AppLinks,
 }
 
 #[async_trait::async_trait]
-impl JobHandler for Snapshot {
-    async fn run(&self, db: &DatabaseConnection, _job: &ClaimedJob) -> anyhow::Result<()> {
-        let tenants = db
-            .query_all_raw(Statement::from_string(
-                DbBackend::Postgres,
-                "SELECT id FROM public.tenants WHERE status = 'ACTIVE'
-                   AND id NOT IN (SELECT tenant_id FROM public.subscriptions WHERE read_only_from <= now())",
-            ))
-            .await?;
-        // One company's failure must not cost the others their day: each is tried, and the
-        // job fails (and is retried; every step is idempotent) if any did.
-        let mut failed = Vec::new();
-        for row in tenants {
-            let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "id")?);
-            if let Err(error) = daily_analytics(db, tenant, &self.links.public_url).await {
-                tracing::error!(%tenant, error = ?error, "daily analytics failed for a company");
-                failed.push(tenant.to_string());
-            }
-        }
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(anyhow::anyhow!(
-                "daily analytics failed for {} companies: {}",
-                failed.len(),
-                failed.join(", ")
-            ))
-        }
+impl JobHandler for Digest {
+    async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        super::digest::send(db, job.tenant()?, &self.links.public_url)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+        Ok(())
     }
 }
 
-/// Yesterday's KPI snapshot, today's ratings, the risk scan and its digest, for one company.
+/// Yesterday's KPI snapshot, today's ratings, the risk scan and its digest, for one company at
+/// once: what the four daily jobs do, for operators and tests.
 pub async fn daily_analytics(
     db: &DatabaseConnection,
     tenant: TenantId,

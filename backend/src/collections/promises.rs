@@ -186,21 +186,11 @@ pub struct EvaluatePromises;
 
 #[async_trait::async_trait]
 impl JobHandler for EvaluatePromises {
-    async fn run(&self, db: &DatabaseConnection, _job: &ClaimedJob) -> anyhow::Result<()> {
-        let tenants = db
-            .query_all_raw(Statement::from_string(
-                DbBackend::Postgres,
-                "SELECT id FROM public.tenants WHERE status = 'ACTIVE'
-                   AND id NOT IN (SELECT tenant_id FROM public.subscriptions WHERE read_only_from <= now())",
-            ))
-            .await?;
-        for row in tenants {
-            let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "id")?);
-            let today = db::tenant_calendar(db, tenant).await?.today;
-            let changed = evaluate(db, tenant, today).await?;
-            if changed > 0 {
-                tracing::info!(%tenant, changed, "promises judged");
-            }
+    async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        let (tenant, date) = (job.tenant()?, job.date()?);
+        let changed = evaluate(db, tenant, date).await?;
+        if changed > 0 {
+            tracing::info!(%tenant, changed, "promises judged");
         }
         Ok(())
     }

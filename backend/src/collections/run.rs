@@ -918,26 +918,18 @@ pub async fn release_holds(
     Ok(count)
 }
 
-/// Enqueues today's dunning run of every active, writable company whose run hour has come in its own
-/// time zone: one statement for all companies; the dedupe key makes each day's run once.
+/// Enqueues today's dunning run of every active, writable company whose run hour has come in
+/// its own time zone: one statement for all companies; the dedupe key makes each day's run once.
 pub async fn schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    Ok(db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO public.jobs (id, kind, tenant_id, payload, run_at, dedupe_key)
-             SELECT gen_random_uuid(), $1, t.id,
-                    jsonb_build_object('date', ($2::timestamptz AT TIME ZONE t.time_zone)::date::text), $2::timestamptz,
-                    $1 || ':' || t.id || ':' || ($2::timestamptz AT TIME ZONE t.time_zone)::date
-             FROM public.tenants t
-             WHERE t.status = 'ACTIVE' AND extract(hour FROM $2::timestamptz AT TIME ZONE t.time_zone) >= t.dunning_hour
-               -- A read-only company (subscription ended past its grace) sends nothing.
-               AND NOT EXISTS (SELECT 1 FROM public.subscriptions s
-                               WHERE s.tenant_id = t.id AND s.read_only_from <= $2::timestamptz)
-             ON CONFLICT ON CONSTRAINT jobs_dedupe_key DO NOTHING",
-            [JOB_KIND.into(), now.into()],
-        ))
-        .await?
-        .rows_affected())
+    crate::jobs::schedule_per_company(
+        db,
+        crate::jobs::PerCompany {
+            kind: JOB_KIND,
+            at: crate::jobs::LocalHour::DunningHour,
+        },
+        now,
+    )
+    .await
 }
 
 /// The job: one company's run for the day in its payload.
@@ -948,16 +940,7 @@ pub struct DunningRun {
 #[async_trait::async_trait]
 impl JobHandler for DunningRun {
     async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
-        let tenant = TenantId::from_uuid(
-            job.tenant_id
-                .ok_or_else(|| anyhow::anyhow!("a dunning run needs a tenant"))?,
-        );
-        let date: NaiveDate = job
-            .payload
-            .get("date")
-            .and_then(|date| date.as_str())
-            .ok_or_else(|| anyhow::anyhow!("a dunning run needs a date"))?
-            .parse()?;
+        let (tenant, date) = (job.tenant()?, job.date()?);
         let (run, counts) = run_tenant(db, &self.links, tenant, date, Trigger::Schedule)
             .await
             .map_err(|error| anyhow::anyhow!("{error:?}"))?;
@@ -968,10 +951,5 @@ impl JobHandler for DunningRun {
 
 /// A job for one company's run on `date`, for callers outside the scheduler.
 pub fn job_for(tenant: TenantId, date: NaiveDate) -> NewJob {
-    NewJob {
-        tenant_id: Some(tenant.0),
-        payload: serde_json::json!({ "date": date.to_string() }),
-        dedupe_key: Some(format!("{JOB_KIND}:{}:{date}", tenant.0)),
-        ..NewJob::new(JOB_KIND)
-    }
+    NewJob::for_company_day(JOB_KIND, tenant.0, date)
 }

@@ -200,10 +200,10 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
     let morning = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
     let evening = Utc.with_ymd_and_hms(2026, 11, 23, 22, 0, 0).unwrap();
     let next_day = Utc.with_ymd_and_hms(2026, 11, 24, 0, 5, 0).unwrap();
+    // No company yet: housekeeping alone, once a day.
     assert_eq!(
         jobs::schedule_daily(&db, &registry, morning).await.unwrap(),
-        3,
-        "housekeeping, judging promises, and the KPI snapshot with ratings and the risk scan"
+        1
     );
     assert_eq!(
         jobs::schedule_daily(&db, &registry, evening).await.unwrap(),
@@ -213,8 +213,41 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
         jobs::schedule_daily(&db, &registry, next_day)
             .await
             .unwrap(),
-        3
+        1
     );
+    // A company gets each daily task as a job of its own once its hour comes in its own day
+    // (Asia/Shanghai): the snapshot and ratings at 06:00, promises at 07:00, dunning at 08:00.
+    let tenant = crate::helpers::create_tenant(&db, "Daily").await;
+    let at_shanghai = |hour: u32| {
+        chrono::FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 24, hour, 30, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    assert_eq!(
+        jobs::schedule_daily(&db, &registry, at_shanghai(6))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        jobs::schedule_daily(&db, &registry, at_shanghai(9))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        jobs::schedule_daily(&db, &registry, at_shanghai(10))
+            .await
+            .unwrap(),
+        0
+    );
+    let per_company = format!(
+        "SELECT count(*) FROM public.jobs WHERE tenant_id = '{tenant}'
+           AND payload->>'date' = '2026-11-24' AND dedupe_key LIKE kind || ':{tenant}:2026-11-24'"
+    );
+    assert_eq!(count(&db, &per_company).await, 4);
     assert_eq!(
         count(
             &db,
@@ -264,5 +297,187 @@ async fn housekeeping_forgets_expired_sessions_and_keeps_live_ones() {
     assert_eq!(
         count(&app.db, "SELECT count(*) FROM public.refresh_tokens").await,
         1
+    );
+}
+
+/// Holds its first attempt until released, then fails it; later attempts succeed at once.
+#[derive(Clone, Default)]
+struct Gate {
+    attempts: Arc<Mutex<Vec<i32>>>,
+    started: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for Gate {
+    async fn run(&self, _db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        self.attempts.lock().unwrap().push(job.attempts);
+        if job.attempts == 1 {
+            self.started.notify_one();
+            self.release.notified().await;
+            anyhow::bail!("the first attempt failed, late");
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_late_finisher_whose_lease_was_taken_over_changes_nothing() {
+    let db = database().await;
+    let gate = Gate::default();
+    let mut registry = Registry::default();
+    registry.register("test.gate", gate.clone());
+    let id = jobs::enqueue(&db, NewJob::new("test.gate"))
+        .await
+        .unwrap()
+        .unwrap();
+    let first = tokio::spawn({
+        let (db, registry) = (db.clone(), registry.clone());
+        async move { jobs::run_due(&db, &registry).await.unwrap() }
+    });
+    gate.started.notified().await;
+    // The first worker stalls past its lease (a pause, a partition): the lease lapses and a
+    // second worker takes the job and completes it.
+    db.execute_unprepared(&format!(
+        "UPDATE public.jobs SET locked_until = now() - interval '1 second' WHERE id = '{id}'"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(jobs::run_due(&db, &registry).await.unwrap(), 1);
+    // The first worker wakes up and fails: its outcome is not recorded.
+    gate.release.notify_one();
+    assert_eq!(first.await.unwrap(), 0);
+    assert_eq!(*gate.attempts.lock().unwrap(), vec![1, 2]);
+    let once = format!(
+        "SELECT count(*) FROM public.jobs WHERE id = '{id}' AND finished_at IS NOT NULL
+           AND last_error IS NULL AND attempts = 2 AND locked_until IS NULL"
+    );
+    assert_eq!(count(&db, &once).await, 1);
+}
+
+/// Takes longer than several leases.
+#[derive(Clone, Default)]
+struct Slow {
+    runs: Arc<Mutex<usize>>,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for Slow {
+    async fn run(&self, _db: &DatabaseConnection, _job: &ClaimedJob) -> anyhow::Result<()> {
+        *self.runs.lock().unwrap() += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_job_that_outlives_its_lease_renews_it_and_runs_once() {
+    let db = database().await;
+    let slow = Slow::default();
+    let mut registry = Registry::default();
+    registry
+        .register("test.slow", slow.clone())
+        .with_lease(std::time::Duration::from_millis(900));
+    jobs::enqueue(&db, NewJob::new("test.slow")).await.unwrap();
+    let holder = tokio::spawn({
+        let (db, registry) = (db.clone(), registry.clone());
+        async move { jobs::run_due(&db, &registry).await.unwrap() }
+    });
+    // Another worker keeps trying while the first runs for almost three leases.
+    let mut taken = 0;
+    for _ in 0..25 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        taken += jobs::run_due(&db, &registry).await.unwrap();
+    }
+    assert_eq!(holder.await.unwrap(), 1);
+    assert_eq!(taken, 0);
+    assert_eq!(*slow.runs.lock().unwrap(), 1, "the job ran twice");
+}
+
+/// Runs every job due by `clock` until none is left, with two workers at once.
+async fn drain(db: &DatabaseConnection, registry: &Registry, clock: chrono::DateTime<Utc>) {
+    let due = format!(
+        "SELECT count(*) FROM public.jobs WHERE finished_at IS NULL AND attempts < max_attempts
+           AND run_at <= '{}'",
+        clock.to_rfc3339()
+    );
+    let worker = |db: DatabaseConnection, registry: Registry| async move {
+        jobs::run_due_at(&db, &registry, clock).await.unwrap()
+    };
+    while count(db, &due).await > 0 {
+        tokio::join!(
+            worker(db.clone(), registry.clone()),
+            worker(db.clone(), registry.clone())
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_hundred_companies_get_their_own_daily_jobs_and_a_broken_one_fails_alone() {
+    let db = database().await;
+    let registry = Registry::standard(duely_backend::startup::AppLinks {
+        public_url: "http://localhost".to_owned(),
+    });
+    let mut tenants = Vec::new();
+    for index in 0..200 {
+        tenants.push(crate::helpers::create_tenant(&db, &format!("Company {index}")).await);
+    }
+    // One company's schema is gone (a failed restore, say): every statement of its jobs fails.
+    let broken = tenants[57];
+    db.execute_unprepared(&format!(
+        r#"ALTER SCHEMA "{0}" RENAME TO "{0}_gone""#,
+        broken.schema_name()
+    ))
+    .await
+    .unwrap();
+    // Yesterday, 11:00 in Shanghai: every daily hour has come.
+    let yesterday = Utc::now().date_naive() - chrono::Days::new(1);
+    let scheduled = yesterday.and_hms_opt(3, 0, 0).unwrap().and_utc();
+    let created = jobs::schedule_daily(&db, &registry, scheduled)
+        .await
+        .unwrap();
+    assert_eq!(
+        created,
+        1 + 200 * 4,
+        "housekeeping, then four jobs a company"
+    );
+    let started = std::time::Instant::now();
+    // Day after day of retries: the broken company's jobs back off until they are dead.
+    for round in 0..12 {
+        let clock = Utc::now() + chrono::Duration::hours(7 * round);
+        drain(&db, &registry, clock).await;
+    }
+    eprintln!(
+        "1,001 daily jobs of 200 companies (one broken) drained in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let others_done = format!(
+        "SELECT count(*) FROM public.jobs WHERE tenant_id <> '{broken}'
+           AND finished_at IS NOT NULL AND attempts = 1 AND last_error IS NULL"
+    );
+    // Snapshot, ratings (which asked for the risk scan, which asked for the digest), promises
+    // and dunning: six jobs each, every one done at its first attempt.
+    assert_eq!(count(&db, &others_done).await, 199 * 6);
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM public.jobs WHERE tenant_id <> '{broken}' AND finished_at IS NULL")
+        )
+        .await,
+        0
+    );
+    let broken_dead = format!(
+        "SELECT count(*) FROM public.jobs WHERE tenant_id = '{broken}' AND finished_at IS NULL
+           AND attempts = max_attempts AND last_error LIKE '%does not exist%'"
+    );
+    assert_eq!(count(&db, &broken_dead).await, 4);
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM public.jobs WHERE tenant_id = '{broken}'")
+        )
+        .await,
+        4,
+        "its failed ratings asked for no risk scan"
     );
 }

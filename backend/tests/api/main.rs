@@ -16,6 +16,7 @@ mod identity;
 mod isolation;
 mod jobs;
 mod mail;
+mod outbox;
 mod receivables;
 mod schema_contract;
 mod server;

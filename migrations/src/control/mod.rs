@@ -7,6 +7,7 @@ mod m20261123_000002_identity;
 mod m20261123_000003_search;
 mod m20261123_000004_dunning_schedule;
 mod m20261128_000005_billing;
+mod m20261203_000006_leases;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -15,5 +16,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000003_search::Migration),
         Box::new(m20261123_000004_dunning_schedule::Migration),
         Box::new(m20261128_000005_billing::Migration),
+        Box::new(m20261203_000006_leases::Migration),
     ]
 }
