@@ -103,6 +103,26 @@ impl AppError {
         }
     }
 
+    /// A request of a costly kind refused because the server runs as many as it allows at
+    /// once: `RATE_LIMITED`, with the seconds after which one is likely to have finished.
+    pub fn busy(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        AppError::Client {
+            code: ErrorCode::RateLimited,
+            message: message.into(),
+            field: None,
+            retry_after: Some(retry_after_secs),
+            details: Vec::new(),
+        }
+    }
+
+    /// For `RATE_LIMITED`: the seconds to wait, for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::Client { retry_after, .. } => *retry_after,
+            AppError::Internal(_) => None,
+        }
+    }
+
     /// A write refused because the company's subscription ended past its grace period.
     pub fn read_only() -> Self {
         AppError::client(

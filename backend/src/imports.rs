@@ -12,6 +12,12 @@
 //! customer's, `tax_rate` a fraction or a percentage such as `13%`). Imported invoices are
 //! issued as they are in the source system: their numbers are kept and the credit policy,
 //! which applies to new sales, is not re-run on them.
+//!
+//! Files are read as a stream on a blocking thread ([`read_table`]), one parser for the GraphQL
+//! mutations (at most 1 MiB) and the REST route (at most 32 MiB, see `http::files`). Reading
+//! stops at the first limit crossed: [`MAX_COLUMNS`] or [`MAX_CELL_BYTES`] while a row's bytes
+//! arrive, [`MAX_ROWS`] as rows are counted. At most [`LARGE_IMPORTS_AT_ONCE`] REST imports run
+//! on a replica at once ([`LargeImports`]).
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
@@ -26,12 +32,26 @@ use domain::invoices::{LineInput, price_lines, valid_number};
 use domain::terms::{PaymentTerms, TermsKind};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
-/// Rows in one file, at most.
+/// Rows in one file (without the header), at most.
 pub const MAX_ROWS: usize = 200_000;
+/// Columns in one row, at most: the imports know a dozen; more is not a file for them.
+pub const MAX_COLUMNS: usize = 64;
+/// Bytes in one cell, at most. The longest text an import takes (a billing address, a line's
+/// description) is far shorter; the bound keeps one row under `MAX_COLUMNS` x 4 KiB while it
+/// is read.
+pub const MAX_CELL_BYTES: usize = 4 * 1024;
+/// REST imports (the large ones) running at once on one replica. Each may hold up to
+/// `MAX_ROWS` rows while it checks and writes them.
+pub const LARGE_IMPORTS_AT_ONCE: usize = 2;
+/// What a refused import is told to wait: a large import takes seconds, not minutes.
+const BUSY_RETRY_SECS: u64 = 10;
 /// Problems reported, at most (the import fails at the first anyway).
 const MAX_ERRORS: usize = 500;
 /// Rows per INSERT statement.
@@ -61,6 +81,10 @@ pub struct ImportReport {
 struct Problems(Vec<ImportProblem>);
 
 impl Problems {
+    fn is_full(&self) -> bool {
+        self.0.len() >= MAX_ERRORS
+    }
+
     fn add(&mut self, row: usize, column: &str, message: impl Into<String>) {
         if self.0.len() < MAX_ERRORS {
             self.0.push(ImportProblem {
@@ -72,84 +96,202 @@ impl Problems {
     }
 }
 
-/// The file's rows as maps from header name to value, with their line numbers.
-struct Table {
-    rows: Vec<(usize, HashMap<String, String>)>,
+/// Where an import's CSV comes from: a GraphQL input's text, or a REST body as it arrives.
+/// Read on a blocking thread.
+pub type CsvSource = Box<dyn std::io::Read + Send>;
+
+/// What an import is of; each has its columns and its row type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Customers,
+    Invoices,
 }
 
-fn table(csv: &str, required: &[&str], known: &[&str]) -> Result<Table, Vec<ImportProblem>> {
+impl ImportKind {
+    /// From the REST path: `customers` or `invoices`.
+    pub fn from_path(path: &str) -> Option<Self> {
+        match path {
+            "customers" => Some(ImportKind::Customers),
+            "invoices" => Some(ImportKind::Invoices),
+            _ => None,
+        }
+    }
+
+    /// What the caller needs, checked again by the import itself; asked first so an upload
+    /// that would be refused is never read.
+    pub fn permission(self) -> Permission {
+        match self {
+            ImportKind::Customers => Permission::ManageCustomers,
+            ImportKind::Invoices => Permission::ManageInvoices,
+        }
+    }
+}
+
+/// Runs an import of `kind`.
+pub async fn import(
+    kind: ImportKind,
+    db: &sea_orm::DatabaseConnection,
+    caller: &Caller,
+    source: CsvSource,
+    dry_run: bool,
+    request_id: &str,
+) -> Result<ImportReport, AppError> {
+    match kind {
+        ImportKind::Customers => import_customers(db, caller, source, dry_run, request_id).await,
+        ImportKind::Invoices => import_invoices(db, caller, source, dry_run, request_id).await,
+    }
+}
+
+/// The large imports a replica runs at once. A few 32 MiB files at once would otherwise hold
+/// hundreds of megabytes of rows together and take the replica down for every company; one
+/// over the bound is refused at once (429), never queued holding its connection.
+#[derive(Clone)]
+pub struct LargeImports {
+    slots: Arc<Semaphore>,
+    at_once: usize,
+}
+
+impl LargeImports {
+    pub fn new(at_once: usize) -> Self {
+        LargeImports {
+            slots: Arc::new(Semaphore::new(at_once)),
+            at_once,
+        }
+    }
+
+    /// A slot, held until the import answers; or `RATE_LIMITED` with a retry time.
+    pub fn try_start(&self) -> Result<OwnedSemaphorePermit, AppError> {
+        Arc::clone(&self.slots).try_acquire_owned().map_err(|_| {
+            AppError::busy(
+                format!(
+                    "{} large imports are running on this server already; try again in {BUSY_RETRY_SECS} seconds.",
+                    self.at_once
+                ),
+                BUSY_RETRY_SECS,
+            )
+        })
+    }
+}
+
+/// An import's columns: those it knows and those a file must have.
+struct Columns {
+    known: &'static [&'static str],
+    required: &'static [&'static str],
+}
+
+/// The file's rows, typed, with the line each starts on.
+type Table<T> = Vec<(usize, T)>;
+
+/// Reads the whole table on a blocking thread: parsing is CPU work, and a REST body's reader
+/// blocks while the next chunk arrives.
+async fn table<T: DeserializeOwned + Send + 'static>(
+    source: CsvSource,
+    columns: &'static Columns,
+) -> Result<Result<Table<T>, Vec<ImportProblem>>, AppError> {
+    tokio::task::spawn_blocking(move || read_table(source, columns))
+        .await
+        .map_err(|error| AppError::from(anyhow::Error::new(error).context("reading an import")))
+}
+
+/// Reads rows one at a time, stopping at the first limit crossed or at a bad header; rows with
+/// the wrong number of cells are reported (up to `MAX_ERRORS`), and once a row has a problem
+/// no more rows are kept, since none will be written.
+fn read_table<T: DeserializeOwned>(
+    source: impl std::io::Read,
+    columns: &Columns,
+) -> Result<Table<T>, Vec<ImportProblem>> {
     let mut problems = Problems(Vec::new());
-    let parsed = match crate::csv::parse_limited(csv, MAX_ROWS + 1, 64) {
-        Ok(rows) => rows,
+    let limits = crate::csv::RowLimits {
+        max_columns: MAX_COLUMNS,
+        max_cell_bytes: MAX_CELL_BYTES,
+    };
+    let mut records = crate::csv::Records::new(source, limits);
+    let mut record = csv::StringRecord::new();
+    match records.next_into(&mut record) {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            problems.add(
+                1,
+                "",
+                format!(
+                    "the file is empty; the first row names the columns: {}",
+                    columns.known.join(",")
+                ),
+            );
+            return Err(problems.0);
+        }
         Err(error) => {
             problems.add(error.line, "", error.message);
             return Err(problems.0);
         }
-    };
-    let mut rows = parsed.into_iter();
-    let Some((_, header)) = rows.next() else {
-        problems.add(
-            1,
-            "",
-            format!(
-                "the file is empty; the first row names the columns: {}",
-                known.join(",")
-            ),
-        );
-        return Err(problems.0);
-    };
-    let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    }
+    let header: csv::StringRecord = record.iter().map(str::to_lowercase).collect();
+    let mut named = HashSet::new();
     for name in &header {
-        if !known.contains(&name.as_str()) {
+        if !columns.known.contains(&name) {
             problems.add(
                 1,
                 name,
-                format!("unknown column; the columns are {}", known.join(",")),
+                format!(
+                    "unknown column; the columns are {}",
+                    columns.known.join(",")
+                ),
             );
+        } else if !named.insert(name) {
+            problems.add(1, name, "this column appears twice");
         }
     }
-    for name in required {
-        if !header.iter().any(|h| h == name) {
+    for name in columns.required {
+        if !header.iter().any(|h| h == *name) {
             problems.add(1, name, "this column is required");
         }
     }
     if !problems.0.is_empty() {
         return Err(problems.0);
     }
-    let body: Vec<_> = rows.collect();
-    if body.len() > MAX_ROWS {
-        problems.add(1, "", format!("at most {MAX_ROWS} rows per file"));
-        return Err(problems.0);
-    }
-    let mut out = Vec::with_capacity(body.len());
-    for (line, cells) in body {
-        if cells.len() != header.len() {
+    let mut rows = Vec::new();
+    let mut count = 0;
+    loop {
+        let line = match records.next_into(&mut record) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(error) => {
+                problems.add(error.line, "", error.message);
+                return Err(problems.0);
+            }
+        };
+        count += 1;
+        if count > MAX_ROWS {
+            problems.add(line, "", format!("at most {MAX_ROWS} rows per file"));
+            return Err(problems.0);
+        }
+        if record.len() != header.len() {
             problems.add(
                 line,
                 "",
-                format!("{} cells, but the header has {}", cells.len(), header.len()),
+                format!(
+                    "{} cells, but the header has {}",
+                    record.len(),
+                    header.len()
+                ),
             );
+            if problems.is_full() {
+                break;
+            }
             continue;
         }
-        out.push((
-            line,
-            header
-                .iter()
-                .cloned()
-                .zip(cells.into_iter().map(|cell| cell.trim().to_owned()))
-                .collect(),
-        ));
+        if !problems.0.is_empty() {
+            continue;
+        }
+        match record.deserialize::<T>(Some(&header)) {
+            Ok(row) => rows.push((line, row)),
+            Err(error) => problems.add(line, "", error.to_string()),
+        }
     }
     if !problems.0.is_empty() {
         return Err(problems.0);
     }
-    Ok(Table { rows: out })
-}
-
-fn get<'a>(row: &'a HashMap<String, String>, column: &str) -> Option<&'a str> {
-    row.get(column)
-        .map(String::as_str)
-        .filter(|value| !value.is_empty())
+    Ok(rows)
 }
 
 fn decimal(problems: &mut Problems, line: usize, column: &str, value: &str) -> Option<Decimal> {
@@ -187,25 +329,49 @@ fn report(
     }
 }
 
-const CUSTOMER_COLUMNS: [&str; 12] = [
-    "code",
-    "name",
-    "tax_id",
-    "currency",
-    "payment_terms_days",
-    "payment_terms_kind",
-    "credit_limit",
-    "segment",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "billing_address",
-];
+/// A cell as read: `None` when empty (after trimming). A boxed `str` is two words, not three:
+/// a file at `MAX_ROWS` of empty cells keeps its rows in a few tens of megabytes.
+type Cell = Option<Box<str>>;
+
+const CUSTOMER_COLUMNS: Columns = Columns {
+    known: &[
+        "code",
+        "name",
+        "tax_id",
+        "currency",
+        "payment_terms_days",
+        "payment_terms_kind",
+        "credit_limit",
+        "segment",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "billing_address",
+    ],
+    required: &["code", "name"],
+};
+
+/// A row of a customer file, by header name; a column the file leaves out is `None`.
+#[derive(Debug, serde::Deserialize)]
+struct CustomerRow {
+    code: Cell,
+    name: Cell,
+    tax_id: Cell,
+    currency: Cell,
+    payment_terms_days: Cell,
+    payment_terms_kind: Cell,
+    credit_limit: Cell,
+    segment: Cell,
+    contact_name: Cell,
+    contact_email: Cell,
+    contact_phone: Cell,
+    billing_address: Cell,
+}
 
 pub async fn import_customers(
     db: &sea_orm::DatabaseConnection,
     caller: &Caller,
-    csv: &str,
+    source: CsvSource,
     dry_run: bool,
     request_id: &str,
 ) -> Result<ImportReport, AppError> {
@@ -214,7 +380,7 @@ pub async fn import_customers(
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
-    let table = match table(csv, &["code", "name"], &CUSTOMER_COLUMNS) {
+    let table = match table::<CustomerRow>(source, &CUSTOMER_COLUMNS).await? {
         Ok(table) => table,
         Err(problems) => return Ok(report(0, 0, dry_run, problems)),
     };
@@ -230,12 +396,12 @@ pub async fn import_customers(
     .collect();
     let mut problems = Problems(Vec::new());
     let mut seen = HashSet::new();
-    let mut records = Vec::with_capacity(table.rows.len());
+    let mut records = Vec::with_capacity(table.len());
     let mut contacts = Vec::new();
-    for (line, row) in &table.rows {
+    for (line, row) in &table {
         let line = *line;
-        let code = get(row, "code").unwrap_or("");
-        let name = get(row, "name").unwrap_or("");
+        let code = row.code.as_deref().unwrap_or("");
+        let name = row.name.as_deref().unwrap_or("");
         if code.is_empty()
             || code.chars().count() > 40
             || !code
@@ -259,7 +425,7 @@ pub async fn import_customers(
         if name.is_empty() || name.chars().count() > 200 {
             problems.add(line, "name", "give 1 to 200 characters");
         }
-        let currency = match get(row, "currency") {
+        let currency = match row.currency.as_deref() {
             Some(code) => match code.to_uppercase().parse::<Currency>() {
                 Ok(currency) => currency,
                 Err(error) => {
@@ -269,7 +435,9 @@ pub async fn import_customers(
             },
             None => calendar.base_currency.parse().unwrap_or(Currency::CNY),
         };
-        let kind = match get(row, "payment_terms_kind")
+        let kind = match row
+            .payment_terms_kind
+            .as_deref()
             .map(str::to_uppercase)
             .as_deref()
         {
@@ -284,7 +452,7 @@ pub async fn import_customers(
                 TermsKind::Net
             }
         };
-        let days = match get(row, "payment_terms_days") {
+        let days = match row.payment_terms_days.as_deref() {
             None => 30,
             Some(days) => match days
                 .parse::<i64>()
@@ -298,7 +466,7 @@ pub async fn import_customers(
                 }
             },
         };
-        let credit_limit = get(row, "credit_limit").and_then(|value| {
+        let credit_limit = row.credit_limit.as_deref().and_then(|value| {
             let limit = domain::Money::parse_exact(&value.replace(',', ""), currency);
             match limit {
                 Ok(limit) if !limit.is_negative() && limit.amount < domain::money::max_amount() => {
@@ -318,13 +486,13 @@ pub async fn import_customers(
                 }
             }
         });
-        if let Some(email) = get(row, "contact_email")
+        if let Some(email) = row.contact_email.as_deref()
             && let Err(error) = domain::EmailAddress::parse(email)
         {
             problems.add(line, "contact_email", error.to_string());
         }
-        if get(row, "contact_name").is_none()
-            && (get(row, "contact_email").is_some() || get(row, "contact_phone").is_some())
+        if row.contact_name.as_deref().is_none()
+            && (row.contact_email.as_deref().is_some() || row.contact_phone.as_deref().is_some())
         {
             problems.add(
                 line,
@@ -332,7 +500,11 @@ pub async fn import_customers(
                 "a contact's email or phone needs the contact's name",
             );
         }
-        if get(row, "contact_phone").is_some_and(|phone| phone.chars().count() > 40) {
+        if row
+            .contact_phone
+            .as_deref()
+            .is_some_and(|phone| phone.chars().count() > 40)
+        {
             problems.add(line, "contact_phone", "at most 40 characters");
         }
         if credit_limit.is_some() && !may_set_limits {
@@ -343,20 +515,20 @@ pub async fn import_customers(
             );
         }
         let id = Uuid::now_v7();
-        if let Some(contact) = get(row, "contact_name") {
+        if let Some(contact) = row.contact_name.as_deref() {
             contacts.push(json!({
                 "id": Uuid::now_v7(), "customer_id": id, "name": contact,
-                "email": get(row, "contact_email"), "phone": get(row, "contact_phone"),
+                "email": row.contact_email.as_deref(), "phone": row.contact_phone.as_deref(),
             }));
         }
         records.push(json!({
-            "id": id, "code": code, "name": name, "tax_id": get(row, "tax_id"),
-            "billing_address": get(row, "billing_address"), "segment": get(row, "segment"),
+            "id": id, "code": code, "name": name, "tax_id": row.tax_id.as_deref(),
+            "billing_address": row.billing_address.as_deref(), "segment": row.segment.as_deref(),
             "currency": currency.code(), "terms_kind": kind.as_str(), "terms_days": days,
             "credit_limit": credit_limit.map(|limit| limit.to_string()),
         }));
     }
-    let rows = table.rows.len();
+    let rows = table.len();
     if !problems.0.is_empty() || dry_run {
         tx.rollback().await?;
         return Ok(report(rows, 0, dry_run, problems.0));
@@ -439,18 +611,43 @@ struct CustomerTerms {
     archived: bool,
 }
 
-const INVOICE_COLUMNS: [&str; 10] = [
-    "number",
-    "customer_code",
-    "issue_date",
-    "due_date",
-    "currency",
-    "description",
-    "quantity",
-    "unit_price",
-    "tax_rate",
-    "external_ref",
-];
+const INVOICE_COLUMNS: Columns = Columns {
+    known: &[
+        "number",
+        "customer_code",
+        "issue_date",
+        "due_date",
+        "currency",
+        "description",
+        "quantity",
+        "unit_price",
+        "tax_rate",
+        "external_ref",
+    ],
+    required: &[
+        "number",
+        "customer_code",
+        "issue_date",
+        "description",
+        "quantity",
+        "unit_price",
+    ],
+};
+
+/// A row of an invoice file (one invoice line), by header name.
+#[derive(Debug, serde::Deserialize)]
+struct InvoiceRow {
+    number: Cell,
+    customer_code: Cell,
+    issue_date: Cell,
+    due_date: Cell,
+    currency: Cell,
+    description: Cell,
+    quantity: Cell,
+    unit_price: Cell,
+    tax_rate: Cell,
+    external_ref: Cell,
+}
 
 /// One invoice gathered from its rows.
 struct Draft {
@@ -492,7 +689,7 @@ fn tax_rate(problems: &mut Problems, line: usize, value: Option<&str>) -> Decima
 pub async fn import_invoices(
     db: &sea_orm::DatabaseConnection,
     caller: &Caller,
-    csv: &str,
+    source: CsvSource,
     dry_run: bool,
     request_id: &str,
 ) -> Result<ImportReport, AppError> {
@@ -500,18 +697,7 @@ pub async fn import_invoices(
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
-    let table = match table(
-        csv,
-        &[
-            "number",
-            "customer_code",
-            "issue_date",
-            "description",
-            "quantity",
-            "unit_price",
-        ],
-        &INVOICE_COLUMNS,
-    ) {
+    let table = match table::<InvoiceRow>(source, &INVOICE_COLUMNS).await? {
         Ok(table) => table,
         Err(problems) => return Ok(report(0, 0, dry_run, problems)),
     };
@@ -529,9 +715,9 @@ pub async fn import_invoices(
     // Invoices by number, in file order.
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
-    for (line, row) in &table.rows {
+    for (line, row) in &table {
         let line = *line;
-        let number = get(row, "number").unwrap_or("");
+        let number = row.number.as_deref().unwrap_or("");
         if !valid_number(number) {
             problems.add(
                 line,
@@ -540,7 +726,7 @@ pub async fn import_invoices(
             );
             continue;
         }
-        let code = get(row, "customer_code").unwrap_or("").to_lowercase();
+        let code = row.customer_code.as_deref().unwrap_or("").to_lowercase();
         let Some(customer) = customers.get(&code) else {
             problems.add(
                 line,
@@ -552,10 +738,12 @@ pub async fn import_invoices(
         if customer.archived {
             problems.add(line, "customer_code", "the customer is archived");
         }
-        let Some(issue_date) =
-            get(row, "issue_date").and_then(|v| date(&mut problems, line, "issue_date", v))
+        let Some(issue_date) = row
+            .issue_date
+            .as_deref()
+            .and_then(|v| date(&mut problems, line, "issue_date", v))
         else {
-            if get(row, "issue_date").is_none() {
+            if row.issue_date.as_deref().is_none() {
                 problems.add(line, "issue_date", "required");
             }
             continue;
@@ -565,14 +753,16 @@ pub async fn import_invoices(
             i64::from(customer.terms_days),
         )
         .unwrap_or(PaymentTerms::net(30));
-        let due_date = match get(row, "due_date") {
+        let due_date = match row.due_date.as_deref() {
             Some(value) => date(&mut problems, line, "due_date", value).unwrap_or(issue_date),
             None => terms.due_date(issue_date),
         };
         if due_date < issue_date {
             problems.add(line, "due_date", "before the issue date");
         }
-        let currency = match get(row, "currency")
+        let currency = match row
+            .currency
+            .as_deref()
             .unwrap_or(&customer.currency)
             .to_uppercase()
             .parse::<Currency>()
@@ -583,28 +773,32 @@ pub async fn import_invoices(
                 continue;
             }
         };
-        let quantity =
-            get(row, "quantity").and_then(|v| decimal(&mut problems, line, "quantity", v));
-        let unit_price =
-            get(row, "unit_price").and_then(|v| decimal(&mut problems, line, "unit_price", v));
-        let rate = tax_rate(&mut problems, line, get(row, "tax_rate"));
+        let quantity = row
+            .quantity
+            .as_deref()
+            .and_then(|v| decimal(&mut problems, line, "quantity", v));
+        let unit_price = row
+            .unit_price
+            .as_deref()
+            .and_then(|v| decimal(&mut problems, line, "unit_price", v));
+        let rate = tax_rate(&mut problems, line, row.tax_rate.as_deref());
         let (Some(quantity), Some(unit_price)) = (quantity, unit_price) else {
-            for column in ["quantity", "unit_price"] {
-                if get(row, column).is_none() {
+            for (column, cell) in [("quantity", &row.quantity), ("unit_price", &row.unit_price)] {
+                if cell.is_none() {
                     problems.add(line, column, "required");
                 }
             }
             continue;
         };
         let line_input = LineInput {
-            description: get(row, "description").unwrap_or("").to_owned(),
+            description: row.description.as_deref().unwrap_or("").to_owned(),
             quantity,
             unit_price,
             tax_rate: rate,
         };
         match drafts.get_mut(number) {
             Some(draft) => {
-                let external_ref = get(row, "external_ref").map(str::to_owned);
+                let external_ref = row.external_ref.as_deref().map(str::to_owned);
                 if draft.customer != customer.id
                     || draft.issue_date != issue_date
                     || draft.currency != currency
@@ -634,7 +828,7 @@ pub async fn import_invoices(
                         issue_date,
                         due_date,
                         currency,
-                        external_ref: get(row, "external_ref").map(str::to_owned),
+                        external_ref: row.external_ref.as_deref().map(str::to_owned),
                         lines: vec![line_input],
                         line_rows: vec![line],
                     },
@@ -740,7 +934,7 @@ pub async fn import_invoices(
             }
         }
     }
-    let rows = table.rows.len();
+    let rows = table.len();
     if !problems.0.is_empty() || dry_run {
         tx.rollback().await?;
         return Ok(report(rows, 0, dry_run, problems.0));
@@ -831,7 +1025,7 @@ impl ImportsMutation {
         import_customers(
             db,
             &request.caller,
-            &input.csv,
+            Box::new(std::io::Cursor::new(input.csv.into_bytes())),
             input.dry_run.unwrap_or(false),
             &request.request_id,
         )
@@ -851,11 +1045,153 @@ impl ImportsMutation {
         import_invoices(
             db,
             &request.caller,
-            &input.csv,
+            Box::new(std::io::Cursor::new(input.csv.into_bytes())),
             input.dry_run.unwrap_or(false),
             &request.request_id,
         )
         .await
         .api()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const PATHOLOGICAL_BYTES: usize = 32 * 1024 * 1024;
+
+    /// A 32 MiB file made as it is read, never held: `head`, then `pattern` over and over.
+    /// Counts what the parser asked for.
+    struct Pathological {
+        head: &'static [u8],
+        pattern: &'static [u8],
+        offset: usize,
+        handed_out: Arc<AtomicUsize>,
+    }
+
+    fn pathological(
+        head: &'static [u8],
+        pattern: &'static [u8],
+    ) -> (Pathological, Arc<AtomicUsize>) {
+        let handed_out = Arc::new(AtomicUsize::new(0));
+        let reader = Pathological {
+            head,
+            pattern,
+            offset: 0,
+            handed_out: Arc::clone(&handed_out),
+        };
+        (reader, handed_out)
+    }
+
+    impl Read for Pathological {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(PATHOLOGICAL_BYTES - self.offset);
+            for (i, byte) in buf[..n].iter_mut().enumerate() {
+                let at = self.offset + i;
+                *byte = match self.head.get(at) {
+                    Some(byte) => *byte,
+                    None => self.pattern[(at - self.head.len()) % self.pattern.len()],
+                };
+            }
+            self.offset += n;
+            self.handed_out.fetch_add(n, Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+
+    fn only_problem(result: Result<Table<CustomerRow>, Vec<ImportProblem>>) -> ImportProblem {
+        let problems = result.unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        problems.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn thirty_two_mib_of_commas_stop_at_the_column_limit_in_the_first_kilobytes() {
+        let (file, handed_out) = pathological(b"", b",");
+        let problem = only_problem(read_table::<CustomerRow>(file, &CUSTOMER_COLUMNS));
+        assert_eq!(
+            (problem.row, problem.message.as_str()),
+            (1, "at most 64 columns")
+        );
+        let read = handed_out.load(Ordering::Relaxed);
+        assert!(read <= 64 * 1024, "read {read} bytes of 32 MiB");
+    }
+
+    #[test]
+    fn a_thirty_two_mib_cell_stops_at_the_cell_limit_in_the_first_kilobytes() {
+        let (file, handed_out) = pathological(b"code,name\nC-1,\"", b"a");
+        let problem = only_problem(read_table::<CustomerRow>(file, &CUSTOMER_COLUMNS));
+        assert_eq!(
+            (problem.row, problem.message.as_str()),
+            (2, "at most 4096 bytes in one cell")
+        );
+        let read = handed_out.load(Ordering::Relaxed);
+        assert!(read <= 64 * 1024, "read {read} bytes of 32 MiB");
+    }
+
+    #[test]
+    fn thirty_two_mib_of_rows_stop_at_the_row_limit_holding_little() {
+        let (file, handed_out) = pathological(b"code,name\n", b",\n");
+        let problem = only_problem(read_table::<CustomerRow>(file, &CUSTOMER_COLUMNS));
+        assert_eq!(
+            (problem.row, problem.message.as_str()),
+            (2 + 200_000, "at most 200000 rows per file")
+        );
+        let read = handed_out.load(Ordering::Relaxed);
+        assert!(
+            read < 2 * 200_000 + 64 * 1024,
+            "read {read} bytes of 32 MiB"
+        );
+        // What such a file makes the import hold before the limit: its rows of empty cells,
+        // in a vector grown by doubling.
+        let held = MAX_ROWS.next_power_of_two() * std::mem::size_of::<(usize, CustomerRow)>();
+        assert!(held < 64 * 1024 * 1024, "{held} bytes");
+    }
+
+    #[test]
+    fn rows_are_typed_by_header_name_and_problems_keep_their_row() {
+        let text = "\u{feff}Name , CODE,currency\n Acme ,C-1,\n\nGlobex,C-2\nInitech,C-3,usd,x\n";
+        let problems = read_table::<CustomerRow>(text.as_bytes(), &CUSTOMER_COLUMNS).unwrap_err();
+        let rows: Vec<(i32, &str)> = problems
+            .iter()
+            .map(|p| (p.row, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (4, "2 cells, but the header has 3"),
+                (5, "4 cells, but the header has 3")
+            ]
+        );
+
+        let text = "name,code,currency\n Acme ,C-1,\n\"Globex, Ltd\",C-2,USD\n";
+        let rows = read_table::<CustomerRow>(text.as_bytes(), &CUSTOMER_COLUMNS).unwrap();
+        assert_eq!(rows.len(), 2);
+        let (line, acme) = &rows[0];
+        assert_eq!(
+            (*line, acme.name.as_deref(), acme.code.as_deref()),
+            (2, Some("Acme"), Some("C-1"))
+        );
+        assert_eq!(acme.currency, None, "an empty cell");
+        assert_eq!(acme.segment, None, "a column the file leaves out");
+        assert_eq!(rows[1].1.name.as_deref(), Some("Globex, Ltd"));
+    }
+
+    #[test]
+    fn a_bad_header_stops_reading_at_once() {
+        let (file, handed_out) = pathological(b"code,name,code,colour\n", b"C-1,Acme,C-1,red\n");
+        let problems = read_table::<CustomerRow>(file, &CUSTOMER_COLUMNS).unwrap_err();
+        let columns: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
+        assert_eq!(columns, ["code", "colour"], "{problems:?}");
+        assert!(handed_out.load(Ordering::Relaxed) <= 64 * 1024);
+        let problems = read_table::<InvoiceRow>("number,issue_date\n".as_bytes(), &INVOICE_COLUMNS)
+            .unwrap_err();
+        let missing: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
+        assert_eq!(
+            missing,
+            ["customer_code", "description", "quantity", "unit_price"]
+        );
     }
 }

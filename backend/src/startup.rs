@@ -68,6 +68,7 @@ impl Application {
             identity,
             billing,
             config: Arc::new(config),
+            large_imports: crate::imports::LargeImports::new(crate::imports::LARGE_IMPORTS_AT_ONCE),
         };
         Ok(Application {
             listener,

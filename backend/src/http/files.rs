@@ -9,7 +9,8 @@ use crate::api::values::Date;
 use crate::auth::{Caller, RequestContext};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use axum::body::Bytes;
+use crate::imports::ImportKind;
+use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -22,8 +23,11 @@ use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;
 
-/// The largest CSV upload: 100,000 invoice lines are about 10 MiB.
+/// The largest CSV upload: 100,000 invoice lines are about 10 MiB. Read as a stream, never
+/// held whole.
 pub const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;
+/// The answer to an upload over `MAX_IMPORT_BODY`, whether it said so or not.
+const IMPORT_TOO_LARGE: &str = "the file is larger than 32 MiB; split it into smaller files";
 /// Rows in one export, at most.
 const MAX_EXPORT_ROWS: i64 = 1_000_000;
 
@@ -38,13 +42,22 @@ fn error_response(error: AppError) -> Response {
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let (message, field) = error.public_parts();
-    (
+    let mut extensions = json!({ "code": code.as_str(), "field": field });
+    if let Some(seconds) = error.retry_after() {
+        extensions["retryAfter"] = json!(seconds);
+    }
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, "application/json")],
-        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str(), "field": field } }] })
-            .to_string(),
+        json!({ "errors": [{ "message": message, "extensions": extensions }] }).to_string(),
     )
-        .into_response()
+        .into_response();
+    if let Some(seconds) = error.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// The caller, and the 429 answer when an API key is over its rate limit.
@@ -567,13 +580,17 @@ pub struct ImportParams {
 
 /// `POST /api/imports/{customers|invoices}` with a `text/csv` body: the same import as the
 /// GraphQL mutations, for files too large for a GraphQL request. Answers with the report.
+///
+/// The body is never held whole: it streams into the parser on a blocking thread, which stops
+/// at the first limit crossed (see `imports`). Only `LARGE_IMPORTS_AT_ONCE` run at once on a
+/// replica; one more is answered 429 before its body is read.
 pub async fn import_csv(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(what): Path<String>,
     params: Result<Query<ImportParams>, QueryRejection>,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let Query(params) = match params {
         Ok(params) => params,
@@ -583,37 +600,38 @@ pub async fn import_csv(
     if let Some(response) = limited {
         return response;
     }
-    let Ok(csv) = std::str::from_utf8(&body) else {
-        return error_response(AppError::validation("body", "the file must be UTF-8 text"));
+    let Some(kind) = ImportKind::from_path(&what) else {
+        return error_response(AppError::not_found("Imports are customers and invoices."));
     };
+    if let Err(error) = context.caller.authorize(kind.permission()) {
+        return error_response(error);
+    }
+    let declared_length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared_length.is_some_and(|length| length > MAX_IMPORT_BODY as u64) {
+        return too_large();
+    }
+    let _slot = match state.large_imports.try_start() {
+        Ok(slot) => slot,
+        Err(error) => return error_response(error),
+    };
+    let (reader, feeding) = super::upload::stream(body, MAX_IMPORT_BODY, IMPORT_TOO_LARGE);
     let dry_run = params.dry_run.unwrap_or(false);
     let read_only = context.caller.read_only_tenant();
-    let result = crate::db::tenant::read_only(read_only, async {
-        match what.as_str() {
-            "customers" => {
-                crate::imports::import_customers(
-                    &state.db,
-                    &context.caller,
-                    csv,
-                    dry_run,
-                    &context.request_id,
-                )
-                .await
-            }
-            "invoices" => {
-                crate::imports::import_invoices(
-                    &state.db,
-                    &context.caller,
-                    csv,
-                    dry_run,
-                    &context.request_id,
-                )
-                .await
-            }
-            _ => Err(AppError::not_found("Imports are customers and invoices.")),
-        }
-    })
-    .await;
+    let importing = crate::db::tenant::read_only(
+        read_only,
+        crate::imports::import(
+            kind,
+            &state.db,
+            &context.caller,
+            Box::new(reader),
+            dry_run,
+            &context.request_id,
+        ),
+    );
+    let (result, ()) = tokio::join!(importing, feeding);
     match result {
         Ok(report) => (
             if report.problems.is_empty() {
@@ -627,6 +645,17 @@ pub async fn import_csv(
             .into_response(),
         Err(error) => error_response(error),
     }
+}
+
+/// A body that says, before it is read, that it is over `MAX_IMPORT_BODY`.
+fn too_large() -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, "application/json")],
+        json!({ "errors": [{ "message": IMPORT_TOO_LARGE, "extensions": { "code": domain::ErrorCode::Validation.as_str(), "field": "body" } }] })
+            .to_string(),
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -5,6 +5,7 @@ mod graphql;
 mod health;
 mod observe;
 mod security;
+mod upload;
 mod web_app;
 
 use crate::api::DuelySchema;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub identity: Identity,
     pub billing: crate::billing::Billing,
     pub config: Arc<Config>,
+    /// Slots for REST imports, per replica (see `imports::LargeImports`).
+    pub large_imports: crate::imports::LargeImports,
 }
 
 /// The largest GraphQL request body; larger ones get 413 before any parsing.
@@ -66,11 +69,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/exports/{file}", get(files::export_csv))
         .route("/api/reports/{file}", get(files::aging_report))
-        .route(
-            "/api/imports/{kind}",
-            axum::routing::post(files::import_csv)
-                .layer(DefaultBodyLimit::max(files::MAX_IMPORT_BODY)),
-        )
+        // No body limit layer: the handler streams the body and counts it itself.
+        .route("/api/imports/{kind}", post(files::import_csv))
         .route(
             "/webhooks/stripe",
             post(crate::billing::webhooks::platform).layer(DefaultBodyLimit::max(

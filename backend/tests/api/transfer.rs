@@ -1,7 +1,7 @@
 //! CSV imports (all or nothing, every problem with its row and column) and exports (the lists'
 //! filters, the same permissions), over GraphQL and REST.
 
-use crate::helpers::{count, error_codes, spawn_app};
+use crate::helpers::{TestApp, count, error_codes, spawn_app};
 use crate::receivables::{create_customer, issue_invoice, ok};
 use serde_json::{Value, json};
 
@@ -387,4 +387,161 @@ async fn a_statement_downloads_as_a_pdf_that_carries_its_chinese_text() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 404);
+}
+
+/// Posts `body` to the customer import's dry run; the status and the JSON answer.
+async fn post_customer_import(app: &TestApp, token: &str, body: Vec<u8>) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url("/api/imports/customers?dryRun=true"))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// `head`, then `pattern` repeated, to exactly 32 MiB (the largest body the route takes).
+fn thirty_two_mib(head: &str, pattern: &str) -> Vec<u8> {
+    let size = 32 * 1024 * 1024;
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(head.as_bytes());
+    while body.len() < size {
+        body.extend_from_slice(pattern.as_bytes());
+    }
+    body.truncate(size);
+    body
+}
+
+#[tokio::test]
+async fn pathological_32_mib_imports_are_answered_with_the_limit_they_cross() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    for (body, row, message) in [
+        (thirty_two_mib("", ","), 1, "at most 64 columns"),
+        (
+            thirty_two_mib("code,name\nC-1,", "x"),
+            2,
+            "at most 4096 bytes in one cell",
+        ),
+        (
+            thirty_two_mib("code,name\n", "C,N\n"),
+            200_002,
+            "at most 200000 rows per file",
+        ),
+    ] {
+        let (status, report) = post_customer_import(&app, &owner.access_token, body).await;
+        assert_eq!(status, 422, "{report}");
+        assert_eq!(report["imported"], 0, "{report}");
+        assert_eq!(
+            report["problems"],
+            json!([{ "row": row, "column": "", "message": message }]),
+        );
+    }
+    // One byte more than the route takes is refused before it is read.
+    let mut body = thirty_two_mib("code,name\n", "C,N\n");
+    body.push(b'\n');
+    let response = app
+        .client
+        .post(app.url("/api/imports/customers?dryRun=true"))
+        .bearer_auth(&owner.access_token)
+        .body(body)
+        .send()
+        .await;
+    if let Ok(response) = response {
+        assert_eq!(response.status(), 413);
+    }
+    // The same limits hold over GraphQL: one parser.
+    let wide = format!("code,name\nC-1,{}\n", "x".repeat(5000));
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_CUSTOMERS,
+        json!({ "input": { "csv": wide, "dryRun": true } }),
+        "importCustomers",
+    )
+    .await;
+    assert_eq!(
+        report["problems"][0]["message"], "at most 4096 bytes in one cell",
+        "{report}"
+    );
+}
+
+/// Starts an import whose body never finishes arriving, holding its slot; dropping the stream
+/// ends it.
+async fn hanging_import(app: &TestApp, token: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /api/imports/customers?dryRun=true HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: text/csv\r\nContent-Length: 1000000\r\n\r\n\
+         code,name\nC-1,Acme\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.flush().await.unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn a_third_large_import_at_once_is_refused_with_a_retry_time() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let small = || b"code,name\nC-1,Acme\n".to_vec();
+    let first = hanging_import(&app, &owner.access_token).await;
+    let second = hanging_import(&app, &owner.access_token).await;
+    // The two hanging imports take their slots as soon as the server reads their headers.
+    let mut refused = None;
+    for _ in 0..100 {
+        let response = app
+            .client
+            .post(app.url("/api/imports/customers?dryRun=true"))
+            .bearer_auth(&owner.access_token)
+            .body(small())
+            .send()
+            .await
+            .unwrap();
+        if response.status() == 429 {
+            refused = Some(response);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let refused = refused.expect("a third import at once is refused");
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(error_codes(&body), ["RATE_LIMITED"], "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], retry_after);
+
+    // GraphQL imports (at most 1 MiB) are not the large ones and still run.
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_CUSTOMERS,
+        json!({ "input": { "csv": "code,name\nC-1,Acme\n", "dryRun": true } }),
+        "importCustomers",
+    )
+    .await;
+    assert_eq!(report["rows"], 1, "{report}");
+
+    // Uploads cut short give their slots back.
+    drop((first, second));
+    let mut status = 0;
+    for _ in 0..100 {
+        let (answer, _) = post_customer_import(&app, &owner.access_token, small()).await;
+        status = answer;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, 200, "the slots are free again");
 }
