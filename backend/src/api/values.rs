@@ -159,6 +159,15 @@ pub fn optional_text(
     }
 }
 
+/// The complexity of a field returning up to `first` items (`default` when not asked): its
+/// selection's complexity once per item, so the schema's complexity limit bounds what a page
+/// of nested pages costs. Used as `#[graphql(complexity = "...")]` on every field taking
+/// `first`; a `first` out of range is refused by the resolver, so it counts as one item here.
+pub fn list_complexity(first: Option<i32>, default: usize, child_complexity: usize) -> usize {
+    let items = first.map_or(default, |first| usize::try_from(first).unwrap_or(1));
+    items.max(1).saturating_mul(child_complexity)
+}
+
 pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
     match first {
         None => Ok(DEFAULT_PAGE),
