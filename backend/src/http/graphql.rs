@@ -307,6 +307,7 @@ pub(super) async fn request_context(
             .to_owned(),
         client_ip: Some(forwarded.unwrap_or(peer.ip())),
         reports: Default::default(),
+        loaders: Default::default(),
     }
 }
 
