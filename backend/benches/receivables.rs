@@ -62,6 +62,8 @@ async fn main() {
         ),
         ("DUELY_MAIL_DIR", mail_dir.display().to_string()),
         ("DUELY_LOG_FORMAT", "json".to_owned()),
+        // The benchmark's one member sends hundreds of requests a minute on purpose.
+        ("DUELY_MEMBER_RATE_PER_MINUTE", "1000000".to_owned()),
     ]);
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
     let app = Application::build(config).await.unwrap();

@@ -55,6 +55,9 @@ pub struct Config {
     pub mail_from: String,
     /// `DUELY_API_KEY_RATE_PER_MINUTE`, default 120: requests one API key may make a minute.
     pub api_key_requests_per_minute: u32,
+    /// `DUELY_MEMBER_RATE_PER_MINUTE`, default 600: requests one signed-in member may make a
+    /// minute in one company (the web app makes a few per screen).
+    pub member_requests_per_minute: u32,
     /// `DUELY_DATA_DIR`, default `.duely`: mail files, and the development encryption key.
     pub data_dir: PathBuf,
     /// `DUELY_STRIPE_SECRET_KEY`: Duely's own Stripe account, which sells the plans. Unset,
@@ -258,6 +261,12 @@ impl Config {
             api_key_requests_per_minute: u32::try_from(parse(
                 "DUELY_API_KEY_RATE_PER_MINUTE",
                 "120",
+                "a whole number of requests",
+            )?)
+            .unwrap_or(u32::MAX),
+            member_requests_per_minute: u32::try_from(parse(
+                "DUELY_MEMBER_RATE_PER_MINUTE",
+                "600",
                 "a whole number of requests",
             )?)
             .unwrap_or(u32::MAX),

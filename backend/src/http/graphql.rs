@@ -214,8 +214,8 @@ pub async fn graphql_get(
     )
 }
 
-/// API keys are rate limited per key: over the limit is 429 with `Retry-After`.
-/// The per-key rate limit for REST endpoints: the 429 answer when over it.
+/// API keys are rate limited per key, members per membership: over the limit is 429 with
+/// `Retry-After`. The same limits for REST endpoints: the 429 answer when over them.
 pub(super) fn key_rate_check(state: &AppState, caller: &Caller) -> Option<Response> {
     key_rate(state, caller)
         .err()
@@ -225,13 +225,20 @@ pub(super) fn key_rate_check(state: &AppState, caller: &Caller) -> Option<Respon
 fn key_rate(state: &AppState, caller: &Caller) -> Result<Option<RateState>, RateState> {
     match caller {
         Caller::ApiKey(key) => state.identity.key_rate_limiter.check(key.key_id).map(Some),
+        // Members are counted per membership, as keys are per key: a signed-in person cannot
+        // run unbounded work either.
+        Caller::Member(member) => state
+            .identity
+            .member_rate_limiter
+            .check((member.user_id, member.tenant_id))
+            .map(Some),
         _ => Ok(None),
     }
 }
 
 fn rate_limited(media: ResponseMedia, rate: RateState) -> Response {
     let body = json!({ "errors": [{
-        "message": format!("This API key made too many requests; try again in {} seconds.", rate.reset_secs),
+        "message": format!("Too many requests with these credentials; try again in {} seconds.", rate.reset_secs),
         "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfter": rate.reset_secs },
     }]});
     let mut response = with_media(media, StatusCode::TOO_MANY_REQUESTS, body);
@@ -241,7 +248,7 @@ fn rate_limited(media: ResponseMedia, rate: RateState) -> Response {
     with_rate_headers(response, Some(rate))
 }
 
-/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for API-key requests.
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for rate-limited callers.
 /// `Server-Timing: sql;desc="N statements";dur=…` on every GraphQL answer.
 fn with_sql_timing(mut response: Response, sql: crate::db::statements::SqlSpend) -> Response {
     if let Ok(value) = header::HeaderValue::from_str(&sql.server_timing()) {
