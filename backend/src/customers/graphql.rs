@@ -150,9 +150,7 @@ impl Customer {
     /// What happened on the account, newest first: invoices, payments, reversals, credit notes,
     /// write-offs, disputes, credit decisions, statements, collection activities (the dunning
     /// run's among them) and legal cases. `first` is 1 to 200 (default 50).
-    #[graphql(
-        complexity = "crate::api::values::list_complexity(first, crate::api::values::DEFAULT_PAGE, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -1310,9 +1308,7 @@ pub struct CustomersQuery;
 impl CustomersQuery {
     /// Customers, by name unless ordered otherwise. Collectors and salespeople see the
     /// customers assigned to them. `first` is 1 to 200 (default 50).
-    #[graphql(
-        complexity = "crate::api::values::list_complexity(first, crate::api::values::DEFAULT_PAGE, child_complexity)"
-    )]
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
