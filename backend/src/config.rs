@@ -339,6 +339,13 @@ mod tests {
     }
 
     #[test]
+    fn the_member_rate_defaults_to_600_a_minute_and_must_be_a_number() {
+        assert_eq!(config_with(&[]).unwrap().member_requests_per_minute, 600);
+        let error = config_with(&[("DUELY_MEMBER_RATE_PER_MINUTE", "lots")]).unwrap_err();
+        assert_eq!(error.name, "DUELY_MEMBER_RATE_PER_MINUTE");
+    }
+
+    #[test]
     fn production_refuses_to_start_without_a_token_key() {
         let error = config_with(&[("DUELY_ENV", "production")]).unwrap_err();
         assert_eq!(error.name, "DUELY_JWT_SECRET");
