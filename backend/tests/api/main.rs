@@ -16,6 +16,7 @@ mod isolation;
 mod jobs;
 mod mail;
 mod receivables;
+mod request_costs;
 mod schema_contract;
 mod server;
 mod team;
