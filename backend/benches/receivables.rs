@@ -64,6 +64,8 @@ async fn main() {
         ("DUELY_LOG_FORMAT", "json".to_owned()),
         ("DUELY_ENV", "development".to_owned()),
         ("DUELY_METRICS_ADDR", String::new()),
+        // The benchmark's one member sends hundreds of requests a minute on purpose.
+        ("DUELY_MEMBER_RATE_PER_MINUTE", "1000000".to_owned()),
     ]);
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
     let app = Application::build(config).await.unwrap();

@@ -207,6 +207,7 @@ pub struct AuditLogQuery;
 #[Object]
 impl AuditLogQuery {
     /// The company's audit log, newest first. `first` is 1 to 200 (default 50).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

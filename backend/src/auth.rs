@@ -20,6 +20,8 @@ pub struct RequestContext {
     pub client_ip: Option<IpAddr>,
     /// Report figures shared by the resolvers of this one request.
     pub reports: crate::analytics::cache::ReportCache,
+    /// DataLoaders that batch a page's nested lists, made for this request only.
+    pub loaders: crate::api::loaders::Loaders,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

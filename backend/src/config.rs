@@ -56,6 +56,9 @@ pub struct Config {
     pub mail_from: String,
     /// `DUELY_API_KEY_RATE_PER_MINUTE`, default 120: requests one API key may make a minute.
     pub api_key_requests_per_minute: u32,
+    /// `DUELY_MEMBER_RATE_PER_MINUTE`, default 600: requests one signed-in member may make a
+    /// minute in one company (the web app makes a few per screen).
+    pub member_requests_per_minute: u32,
     /// `DUELY_DATA_DIR`, default `.duely`: mail files, and the development encryption key.
     pub data_dir: PathBuf,
     /// `DUELY_STRIPE_SECRET_KEY`: Duely's own Stripe account, which sells the plans. Unset,
@@ -295,6 +298,12 @@ impl Config {
                 "a whole number of requests",
             )?)
             .unwrap_or(u32::MAX),
+            member_requests_per_minute: u32::try_from(parse(
+                "DUELY_MEMBER_RATE_PER_MINUTE",
+                "600",
+                "a whole number of requests",
+            )?)
+            .unwrap_or(u32::MAX),
             environment,
             jwt_secret: jwt_secret.map(SecretString::from),
             public_url,
@@ -367,6 +376,13 @@ mod tests {
         let error = config_with(&[("PORT", "eighty")]).unwrap_err();
         assert_eq!(error.name, "PORT");
         assert!(error.to_string().contains("eighty"));
+    }
+
+    #[test]
+    fn the_member_rate_defaults_to_600_a_minute_and_must_be_a_number() {
+        assert_eq!(config_with(&[]).unwrap().member_requests_per_minute, 600);
+        let error = config_with(&[("DUELY_MEMBER_RATE_PER_MINUTE", "lots")]).unwrap_err();
+        assert_eq!(error.name, "DUELY_MEMBER_RATE_PER_MINUTE");
     }
 
     #[test]

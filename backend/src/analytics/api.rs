@@ -48,6 +48,9 @@ impl AnalyticsQuery {
     /// The invoices behind a cell of the aging report: a group's `key` (as the report gave it;
     /// none for "no collector" or "no segment") and a bucket, largest first.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "crate::api::values::list_complexity(first, 100, 500, child_complexity)"
+    )]
     async fn aging_drill_down(
         &self,
         ctx: &Context<'_>,

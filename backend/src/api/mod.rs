@@ -2,6 +2,7 @@
 //! handler in `http::graphql` attaches per-request data (caller, tenant, DataLoaders).
 
 pub mod limits;
+pub mod loaders;
 mod server_info;
 pub mod values;
 
@@ -69,6 +70,7 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .extension(limits::DocumentLimits)
+        .extension(loaders::DriveLoaders)
 }
 
 /// The SDL of the public API, as checked in at `backend/schema.graphql`.

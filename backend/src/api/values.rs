@@ -159,6 +159,26 @@ pub fn optional_text(
     }
 }
 
+/// The complexity of a field returning up to `first` items (`default` when not asked): its
+/// selection's complexity once per item, so the schema's complexity limit bounds what a page
+/// of nested pages costs. Used as `#[graphql(complexity = "...")]` on every field taking
+/// `first`. A `first` outside 1 to `max` counts as the nearest end: its resolver refuses it
+/// with an error that says what is allowed, which "too complex" would not.
+pub fn list_complexity(
+    first: Option<i32>,
+    default: usize,
+    max: usize,
+    child_complexity: usize,
+) -> usize {
+    let items = first.map_or(default, |first| usize::try_from(first).unwrap_or(1));
+    items.clamp(1, max).saturating_mul(child_complexity)
+}
+
+/// [`list_complexity`] of a list paged by [`page_size`].
+pub fn page_complexity(first: Option<i32>, child_complexity: usize) -> usize {
+    list_complexity(first, DEFAULT_PAGE, MAX_PAGE, child_complexity)
+}
+
 pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
     match first {
         None => Ok(DEFAULT_PAGE),

@@ -31,6 +31,7 @@ impl WorkQuery {
     /// The collector's list for today, ranked by expected recovery (overdue x likelihood to pay
     /// x urgency), with the reasons for each rank and the open tasks. Collectors get their own;
     /// managers pick any collector (their own list by default).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn worklist(
         &self,
         ctx: &Context<'_>,
@@ -45,6 +46,7 @@ impl WorkQuery {
     }
 
     /// Dunning runs, newest first, with what each did.
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn dunning_runs(
         &self,
         ctx: &Context<'_>,
@@ -81,6 +83,7 @@ impl WorkQuery {
     }
 
     /// Legal cases, newest first. Collectors see their customers'.
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn legal_cases(
         &self,
         ctx: &Context<'_>,
@@ -101,6 +104,7 @@ impl WorkQuery {
     }
 
     /// Risk alerts, newest first, with the reason each was raised.
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn risk_alerts(
         &self,
         ctx: &Context<'_>,

@@ -807,6 +807,7 @@ pub struct CollectionsQuery;
 impl CollectionsQuery {
     /// Calls, emails, messages, visits, letters and legal steps, newest first. Collectors see
     /// their customers'.
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn collection_activities(
         &self,
         ctx: &Context<'_>,
@@ -827,6 +828,7 @@ impl CollectionsQuery {
     }
 
     /// Promises to pay, latest promised date first, with their status.
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn promises_to_pay(
         &self,
         ctx: &Context<'_>,

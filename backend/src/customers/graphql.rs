@@ -1,6 +1,7 @@
 //! The customers API: `customers`, `customer`, `createCustomer`, `updateCustomer`,
 //! `archiveCustomer`, `setCreditLimit`, `placeCreditHold`, `releaseCreditHold`.
 
+use super::loaders::{CreditHistoryOf, TimelineOf};
 use super::store::{
     self, CUSTOMERS_RANKED, CUSTOMERS_WITH_BALANCES, ContactRow, CreditEventRow, CustomerRow,
 };
@@ -144,64 +145,12 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct TimelineRow {
-    at: DateTime<Utc>,
-    kind: String,
-    reference: Option<String>,
-    amount: Option<Decimal>,
-    currency: Option<String>,
-    actor: Option<String>,
-    detail: Option<String>,
-}
-
-const TIMELINE: &str = r#"
-SELECT * FROM (
-    SELECT issued_at AS at, 'INVOICE_ISSUED' AS kind, number AS reference, total AS amount,
-           currency::text AS currency, NULL::text AS actor, NULL::text AS detail
-    FROM invoices WHERE customer_id = $1 AND issued_at IS NOT NULL
-    UNION ALL
-    SELECT created_at, 'PAYMENT_RECEIVED', coalesce(reference, method), amount, currency::text, actor_label, method
-    FROM payments WHERE customer_id = $1
-    UNION ALL
-    SELECT r.reversed_at, 'PAYMENT_REVERSED', coalesce(p.reference, p.method), p.amount, p.currency::text, r.actor_label, r.reason
-    FROM payment_reversals r JOIN payments p ON p.id = r.payment_id WHERE p.customer_id = $1
-    UNION ALL
-    SELECT created_at, 'CREDIT_NOTE', number, amount, currency::text, actor_label, reason
-    FROM credit_notes WHERE customer_id = $1
-    UNION ALL
-    SELECT written_off_at, 'WRITE_OFF', number, amount_written_off, currency::text, NULL, write_off_reason
-    FROM invoices WHERE customer_id = $1 AND written_off_at IS NOT NULL
-    UNION ALL
-    SELECT d.opened_at, 'DISPUTE_OPENED', i.number, d.amount, i.currency::text, d.opened_by, d.reason
-    FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE i.customer_id = $1
-    UNION ALL
-    SELECT d.resolved_at, 'DISPUTE_' || d.status, i.number, d.amount, i.currency::text, d.resolved_by, d.resolution_note
-    FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE i.customer_id = $1 AND d.resolved_at IS NOT NULL
-    UNION ALL
-    SELECT occurred_at, kind, NULL, credit_limit, NULL, actor_label, reason
-    FROM credit_events WHERE customer_id = $1
-    UNION ALL
-    SELECT created_at, 'STATEMENT_SENT', period_from || ' – ' || period_to, NULL, NULL, created_by, sent_to
-    FROM statement_links WHERE customer_id = $1
-    UNION ALL
-    SELECT responded_at, 'STATEMENT_' || response, NULL, NULL, NULL, responder_name, note
-    FROM statement_responses WHERE customer_id = $1
-    UNION ALL
-    SELECT occurred_at, 'COLLECTION_ACTIVITY', channel, NULL, NULL, logged_by_label, note
-    FROM collection_activities WHERE customer_id = $1
-    UNION ALL
-    SELECT created_at, 'LEGAL_CASE_OPENED', status, amount, currency::text, opened_by, notes
-    FROM legal_cases WHERE customer_id = $1
-) t
-ORDER BY at DESC LIMIT $2
-"#;
-
 #[ComplexObject]
 impl Customer {
     /// What happened on the account, newest first: invoices, payments, reversals, credit notes,
     /// write-offs, disputes, credit decisions, statements, collection activities (the dunning
     /// run's among them) and legal cases. `first` is 1 to 200 (default 50).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -209,25 +158,22 @@ impl Customer {
     ) -> ApiResult<Vec<TimelineEntry>> {
         let first = page_size(first).api()?;
         let (_, db) = services(ctx)?;
-        let caller = &request(ctx)?.caller;
+        let request = request(ctx)?;
+        let caller = &request.caller;
         // The timeline shows invoices and payments, so it needs what their lists need.
         caller.authorize(Permission::ViewInvoices).api()?;
         caller.authorize(Permission::ViewPayments).api()?;
-        let tenant = caller.require_tenant().api()?;
-        let tx = TenantTx::begin(db, tenant)
-            .await
-            .map_err(AppError::from)
-            .api()?;
-        let rows = TimelineRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            TIMELINE,
-            [self.uuid.into(), (first as i64).into()],
-        ))
-        .all(&*tx)
-        .await
-        .map_err(AppError::from)
-        .api()?;
-        tx.commit().await.map_err(AppError::from).api()?;
+        // Batched with the other customers of the page: one statement for all their timelines.
+        let rows = request
+            .loaders
+            .customer_lists(db, caller)
+            .api()?
+            .load_one(TimelineOf {
+                customer: self.uuid,
+                first: first as i64,
+            })
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
             .map(|row| TimelineEntry {
@@ -246,17 +192,15 @@ impl Customer {
     /// Credit limit changes and holds, newest first, with reasons.
     async fn credit_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CreditEvent>> {
         let (_, db) = services(ctx)?;
-        let caller = &request(ctx)?.caller;
-        let tenant = caller.require_tenant().api()?;
-        let tx = TenantTx::begin(db, tenant)
-            .await
-            .map_err(AppError::from)
-            .api()?;
-        let rows = store::credit_events(&*tx, self.uuid)
-            .await
-            .map_err(AppError::from)
-            .api()?;
-        tx.commit().await.map_err(AppError::from).api()?;
+        let request = request(ctx)?;
+        // Batched with the other customers of the page: one statement for all their histories.
+        let rows = request
+            .loaders
+            .customer_lists(db, &request.caller)
+            .api()?
+            .load_one(CreditHistoryOf(self.uuid))
+            .await?
+            .unwrap_or_default();
         Ok(rows
             .into_iter()
             .map(|row| credit_event(row, &self.currency))
@@ -1364,6 +1308,7 @@ pub struct CustomersQuery;
 impl CustomersQuery {
     /// Customers, by name unless ordered otherwise. Collectors and salespeople see the
     /// customers assigned to them. `first` is 1 to 200 (default 50).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,

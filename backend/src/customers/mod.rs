@@ -7,6 +7,7 @@
 //! holds append to `credit_events`, which keeps their history with reasons.
 
 pub mod graphql;
+pub mod loaders;
 mod store;
 
 pub use store::{

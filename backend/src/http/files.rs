@@ -1,7 +1,7 @@
 //! REST where files are the point (DESIGN.md §6): CSV exports of customers, invoices and
 //! payments with the same filters as the lists, a customer's statement as CSV, and CSV imports
 //! too large for a GraphQL body. The same `Authorization: Bearer` credentials, the same
-//! permissions and the same per-key rate limit as GraphQL.
+//! permissions and the same rate limits (per key, per member) as GraphQL.
 
 use super::AppState;
 use super::graphql::{key_rate_check, request_context};

@@ -224,8 +224,8 @@ pub async fn graphql_get(
     )
 }
 
-/// API keys are rate limited per key: over the limit is 429 with `Retry-After`.
-/// The per-key rate limit for REST endpoints: the 429 answer when over it.
+/// API keys are rate limited per key, members per membership: over the limit is 429 with
+/// `Retry-After`. The same limits for REST endpoints: the 429 answer when over them.
 pub(super) fn key_rate_check(state: &AppState, caller: &Caller) -> Option<Response> {
     key_rate(state, caller)
         .err()
@@ -235,13 +235,20 @@ pub(super) fn key_rate_check(state: &AppState, caller: &Caller) -> Option<Respon
 fn key_rate(state: &AppState, caller: &Caller) -> Result<Option<RateState>, RateState> {
     match caller {
         Caller::ApiKey(key) => state.identity.key_rate_limiter.check(key.key_id).map(Some),
+        // Members are counted per membership, as keys are per key: a signed-in person cannot
+        // run unbounded work either.
+        Caller::Member(member) => state
+            .identity
+            .member_rate_limiter
+            .check((member.user_id, member.tenant_id))
+            .map(Some),
         _ => Ok(None),
     }
 }
 
 fn rate_limited(media: ResponseMedia, rate: RateState) -> Response {
     let body = json!({ "errors": [{
-        "message": format!("This API key made too many requests; try again in {} seconds.", rate.reset_secs),
+        "message": format!("Too many requests with these credentials; try again in {} seconds.", rate.reset_secs),
         "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfter": rate.reset_secs },
     }]});
     let mut response = with_media(media, StatusCode::TOO_MANY_REQUESTS, body);
@@ -266,7 +273,7 @@ fn with_sql_timing(
     response
 }
 
-/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for API-key requests.
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for API keys and members.
 fn with_rate_headers(mut response: Response, rate: Option<RateState>) -> Response {
     if let Some(rate) = rate {
         let headers = response.headers_mut();
@@ -324,6 +331,7 @@ pub(super) async fn request_context(
             .to_owned(),
         client_ip: Some(forwarded.unwrap_or(peer.ip())),
         reports: Default::default(),
+        loaders: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
+use domain::TenantId;
 use domain::access::{ApiScope, Permission};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, TransactionTrait,
@@ -208,14 +209,28 @@ pub async fn api_keys(
     .await?)
 }
 
-/// Requests per key per minute, counted in fixed one-minute windows per replica.
+/// Requests per caller per minute, counted in fixed one-minute windows per replica: one
+/// limiter for API keys (by key) and one for members (by person and company), so neither kind
+/// of caller can run unbounded work.
 #[derive(Clone)]
-pub struct KeyRateLimiter {
+pub struct RateLimiter<K> {
     per_minute: u32,
-    windows: Arc<Mutex<HashMap<Uuid, (Instant, u32)>>>,
+    windows: Arc<Mutex<Windows<K>>>,
 }
 
-/// Where a key stands in its window, for the `RateLimit-*` headers.
+/// Each caller's window (its start and the requests in it), and when ended windows were last
+/// swept away: at most once a minute, so the map holds about a minute's callers.
+struct Windows<K> {
+    counts: HashMap<K, (Instant, u32)>,
+    swept: Instant,
+}
+
+/// API keys, counted per key.
+pub type KeyRateLimiter = RateLimiter<Uuid>;
+/// Signed-in members, counted per membership: the person and the company they act in.
+pub type MemberRateLimiter = RateLimiter<(Uuid, TenantId)>;
+
+/// Where a caller stands in its window, for the `RateLimit-*` headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateState {
     pub limit: u32,
@@ -223,16 +238,19 @@ pub struct RateState {
     pub reset_secs: u64,
 }
 
-impl KeyRateLimiter {
+impl<K: std::hash::Hash + Eq> RateLimiter<K> {
     pub fn new(per_minute: u32) -> Self {
-        KeyRateLimiter {
+        RateLimiter {
             per_minute: per_minute.max(1),
-            windows: Arc::default(),
+            windows: Arc::new(Mutex::new(Windows {
+                counts: HashMap::new(),
+                swept: Instant::now(),
+            })),
         }
     }
 
-    /// Counts a request; `Err` carries the state when the key is over its limit.
-    pub fn check(&self, key: Uuid) -> Result<RateState, RateState> {
+    /// Counts a request; `Err` carries the state when the caller is over its limit.
+    pub fn check(&self, caller: K) -> Result<RateState, RateState> {
         let now = Instant::now();
         let window = Duration::from_secs(60);
         let Ok(mut windows) = self.windows.lock() else {
@@ -242,7 +260,13 @@ impl KeyRateLimiter {
                 reset_secs: 60,
             });
         };
-        let entry = windows.entry(key).or_insert((now, 0));
+        if now.duration_since(windows.swept) >= window {
+            windows
+                .counts
+                .retain(|_, (start, _)| now.duration_since(*start) < window);
+            windows.swept = now;
+        }
+        let entry = windows.counts.entry(caller).or_insert((now, 0));
         if now.duration_since(entry.0) >= window {
             *entry = (now, 0);
         }
@@ -282,6 +306,22 @@ mod tests {
         assert!(
             limiter.check(Uuid::now_v7()).is_ok(),
             "other keys are unaffected"
+        );
+    }
+
+    #[test]
+    fn a_member_is_counted_per_company() {
+        let limiter = MemberRateLimiter::new(1);
+        let person = Uuid::now_v7();
+        let (acme, globex) = (
+            TenantId::from_uuid(Uuid::now_v7()),
+            TenantId::from_uuid(Uuid::now_v7()),
+        );
+        assert!(limiter.check((person, acme)).is_ok());
+        assert!(limiter.check((person, acme)).is_err());
+        assert!(
+            limiter.check((person, globex)).is_ok(),
+            "the same person in another company has a budget of its own"
         );
     }
 

@@ -27,6 +27,7 @@ pub struct Identity {
     pub passwords: PasswordHasher,
     pub login_throttle: LoginThrottle,
     pub key_rate_limiter: api_keys::KeyRateLimiter,
+    pub member_rate_limiter: api_keys::MemberRateLimiter,
     pub refresh_ttl: Duration,
 }
 
@@ -38,6 +39,9 @@ impl Identity {
             passwords: PasswordHasher::new(cores)?,
             login_throttle: LoginThrottle::default(),
             key_rate_limiter: api_keys::KeyRateLimiter::new(config.api_key_requests_per_minute),
+            member_rate_limiter: api_keys::MemberRateLimiter::new(
+                config.member_requests_per_minute,
+            ),
             refresh_ttl: config.refresh_token_ttl,
         })
     }

@@ -1708,6 +1708,7 @@ pub struct InvoicesQuery;
 impl InvoicesQuery {
     /// Invoices, newest first unless ordered otherwise. Collectors and salespeople see their
     /// customers' invoices. `first` is 1 to 200 (default 50).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn invoices(
         &self,
         ctx: &Context<'_>,

@@ -1042,6 +1042,7 @@ pub struct PaymentsQuery;
 #[Object]
 impl PaymentsQuery {
     /// Payments, most recently received first. `first` is 1 to 200 (default 50).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn payments(
         &self,
         ctx: &Context<'_>,

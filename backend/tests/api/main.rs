@@ -18,6 +18,7 @@ mod jobs;
 mod mail;
 mod outbox;
 mod receivables;
+mod request_costs;
 mod schema_contract;
 mod server;
 mod team;
