@@ -365,7 +365,7 @@ struct Slow {
 impl JobHandler for Slow {
     async fn run(&self, _db: &DatabaseConnection, _job: &ClaimedJob) -> anyhow::Result<()> {
         *self.runs.lock().unwrap() += 1;
-        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(4_500)).await;
         Ok(())
     }
 }
@@ -377,15 +377,15 @@ async fn a_job_that_outlives_its_lease_renews_it_and_runs_once() {
     let mut registry = Registry::default();
     registry
         .register("test.slow", slow.clone())
-        .with_lease(std::time::Duration::from_millis(900));
+        .with_lease(std::time::Duration::from_millis(1_800));
     jobs::enqueue(&db, NewJob::new("test.slow")).await.unwrap();
     let holder = tokio::spawn({
         let (db, registry) = (db.clone(), registry.clone());
         async move { jobs::run_due(&db, &registry).await.unwrap() }
     });
-    // Another worker keeps trying while the first runs for almost three leases.
+    // Another worker keeps trying while the first runs for two and a half leases.
     let mut taken = 0;
-    for _ in 0..25 {
+    for _ in 0..40 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         taken += jobs::run_due(&db, &registry).await.unwrap();
     }
