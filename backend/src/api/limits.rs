@@ -9,10 +9,10 @@
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
-    ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
 use async_graphql::{Name, Positioned, ServerError, ServerResult, Variables};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Aliased fields in one document.
@@ -39,10 +39,66 @@ impl Extension for DocumentLimits {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
+        let mut document = next.run(ctx, query, variables).await?;
+        if let Some(SelectedOperation(name)) = ctx.data_opt::<SelectedOperation>()
+            && !keep_only(&mut document, name)
+        {
+            return Err(ServerError::new(
+                format!(r#"Unknown operation named "{name}""#),
+                None,
+            ));
+        }
         check(&document).map_err(|message| ServerError::new(message, None))?;
         Ok(document)
     }
+}
+
+/// The operation a request names (`operationName`), attached to the request's data.
+///
+/// A document may hold many operations (the web app sends each of its files whole, naming the
+/// one to run), and async-graphql validates, and adds up the complexity of, all of them. Only
+/// the selected one runs, so only it and the fragments it spreads are kept: its cost is what is
+/// measured against the limits, however many operations share its document.
+#[derive(Debug, Clone)]
+pub struct SelectedOperation(pub String);
+
+/// Drops every operation but `name` and the fragments it does not reach; `false` when a
+/// document of several operations has none of that name. A document of one operation is left
+/// as it is (execution checks its name).
+pub fn keep_only(document: &mut ExecutableDocument, name: &str) -> bool {
+    let DocumentOperations::Multiple(operations) = &mut document.operations else {
+        return true;
+    };
+    if !operations.contains_key(name) {
+        return false;
+    }
+    operations.retain(|operation, _| operation.as_str() == name);
+    let mut reached: HashSet<Name> = HashSet::new();
+    let mut pending: Vec<&SelectionSet> = operations
+        .values()
+        .map(|operation| &operation.node.selection_set.node)
+        .collect();
+    // Each fragment is walked once, so a cycle (refused later by validation) ends here too.
+    while let Some(set) = pending.pop() {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => pending.push(&field.node.selection_set.node),
+                Selection::InlineFragment(inline) => pending.push(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => {
+                    let fragment = &spread.node.fragment_name.node;
+                    if reached.insert(fragment.clone())
+                        && let Some(definition) = document.fragments.get(fragment)
+                    {
+                        pending.push(&definition.node.selection_set.node);
+                    }
+                }
+            }
+        }
+    }
+    document
+        .fragments
+        .retain(|fragment, _| reached.contains(fragment));
+    true
 }
 
 /// Refuses a document over either limit, with a message that names the limit.

@@ -94,17 +94,20 @@ pub async fn graphql_post(
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
     };
-    let batch = if context.caller.tenant_id().is_some() {
-        batch
-    } else {
-        match batch {
-            BatchRequest::Single(request) => BatchRequest::Single(request.disable_introspection()),
-            BatchRequest::Batch(requests) => BatchRequest::Batch(
-                requests
-                    .into_iter()
-                    .map(Request::disable_introspection)
-                    .collect(),
-            ),
+    let described = context.caller.tenant_id().is_some();
+    // The schema is described to signed-in callers and API keys only.
+    let prepare = |request: Request| {
+        let request = with_selected_operation(request);
+        if described {
+            request
+        } else {
+            request.disable_introspection()
+        }
+    };
+    let batch = match batch {
+        BatchRequest::Single(request) => BatchRequest::Single(prepare(request)),
+        BatchRequest::Batch(requests) => {
+            BatchRequest::Batch(requests.into_iter().map(prepare).collect())
         }
     };
     let read_only = context.caller.read_only_tenant();
@@ -211,6 +214,7 @@ pub async fn graphql_get(
     if context.caller.tenant_id().is_none() {
         request = request.disable_introspection();
     }
+    let request = with_selected_operation(request);
     let read_only = context.caller.read_only_tenant();
     let member = matches!(context.caller, Caller::Member(_));
     let (response, sql) = crate::db::statements::counted(crate::db::tenant::read_only(
@@ -222,6 +226,14 @@ pub async fn graphql_get(
         with_rate_headers(respond(media, BatchResponse::Single(response)), rate),
         member.then_some(sql),
     )
+}
+
+/// Tells the document limits which operation runs, so only it is validated and measured.
+fn with_selected_operation(request: Request) -> Request {
+    match request.operation_name.clone() {
+        Some(name) => request.data(crate::api::limits::SelectedOperation(name)),
+        None => request,
+    }
 }
 
 /// API keys are rate limited per key, members per membership: over the limit is 429 with

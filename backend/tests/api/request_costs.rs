@@ -412,3 +412,62 @@ async fn a_member_over_the_rate_limit_is_told_when_to_retry() {
     // Another member has a budget of their own.
     assert_eq!(send(&other).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn only_the_selected_operation_of_a_document_counts_against_the_limits() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    // Four pages of 200 customers: each fits the limit, all four together do not. The web
+    // app sends each of its operation files whole and names the operation to run.
+    let page = |name: &str| {
+        format!(
+            "query {name} {{ customers(first: 200) {{ totalCount edges {{ node {{ id code name balance {{ amount currency }} }} }} }} }}"
+        )
+    };
+    let document = format!(
+        "{} {} {} {} query Named {{ customers(first: 1) {{ edges {{ node {{ ...Named }} }} }} }}
+         fragment Named on Customer {{ name }}",
+        page("A"),
+        page("B"),
+        page("C"),
+        page("D")
+    );
+    let run = |operation: Option<&str>| {
+        let mut body = json!({ "query": document });
+        if let Some(name) = operation {
+            body["operationName"] = json!(name);
+        }
+        app.client
+            .post(app.url("/graphql"))
+            .bearer_auth(&owner.access_token)
+            .json(&body)
+            .send()
+    };
+    for name in ["A", "D", "Named"] {
+        let answer: Value = run(Some(name)).await.unwrap().json().await.unwrap();
+        assert!(answer.get("errors").is_none(), "{name}: {answer}");
+        assert!(answer["data"]["customers"].is_object(), "{name}: {answer}");
+    }
+    // A single page with the same selection is still measured whole.
+    let whole: Value = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&owner.access_token)
+        .json(&json!({ "query": format!("{{ a: customers(first: 200) {{ edges {{ node {{ id code name balance {{ amount currency }} }} }} }} b: customers(first: 200) {{ edges {{ node {{ id code name balance {{ amount currency }} }} }} }} c: customers(first: 200) {{ edges {{ node {{ id code name balance {{ amount currency }} }} }} }} d: customers(first: 200) {{ edges {{ node {{ id code name balance {{ amount currency }} }} }} }} }}") }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        whole.to_string().contains("Query is too complex"),
+        "{whole}"
+    );
+    // An operation the document does not have is reported, not guessed.
+    let unknown: Value = run(Some("Z")).await.unwrap().json().await.unwrap();
+    assert!(
+        unknown.to_string().contains("Unknown operation"),
+        "{unknown}"
+    );
+}
