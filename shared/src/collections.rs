@@ -60,6 +60,31 @@ string_enum!(PromiseStatus {
     Cancelled => "CANCELLED",
 });
 
+/// How far ahead a promise to pay or a dunning pause may reach: a year, leap years included.
+/// Both pause the ladder, so an unbounded date would pause it forever.
+pub const MAX_DAYS_AHEAD: i64 = 366;
+
+/// Why a day is not between today and a year from today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DayAheadError {
+    #[error("is before today")]
+    Past,
+    #[error("is more than {MAX_DAYS_AHEAD} days ahead")]
+    TooFar,
+}
+
+/// A promise's date or a pause's end: today at the earliest, [`MAX_DAYS_AHEAD`] days on at
+/// the latest.
+pub fn within_a_year(today: NaiveDate, day: NaiveDate) -> Result<(), DayAheadError> {
+    if day < today {
+        Err(DayAheadError::Past)
+    } else if (day - today).num_days() > MAX_DAYS_AHEAD {
+        Err(DayAheadError::TooFar)
+    } else {
+        Ok(())
+    }
+}
+
 /// The last day money counts towards a promise: its date plus the tenant's grace days.
 pub fn promise_deadline(promised_date: NaiveDate, grace_days: u32) -> NaiveDate {
     promised_date
@@ -97,6 +122,29 @@ pub fn kept_rate(kept: u64, partially_kept: u64, broken: u64) -> Option<Decimal>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn promises_and_pauses_reach_from_today_to_a_year_ahead() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        assert_eq!(within_a_year(today, today), Ok(()));
+        assert_eq!(
+            within_a_year(today, today + Days::new(366)),
+            Ok(()),
+            "a year, leap years included"
+        );
+        assert_eq!(
+            within_a_year(today, today + Days::new(367)),
+            Err(DayAheadError::TooFar)
+        );
+        assert_eq!(
+            within_a_year(today, NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()),
+            Err(DayAheadError::TooFar)
+        );
+        assert_eq!(
+            within_a_year(today, today - Days::new(1)),
+            Err(DayAheadError::Past)
+        );
+    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 5, d).unwrap()

@@ -192,7 +192,9 @@ pub async fn admit_control_plane(
     limit: Limit,
     adding: u64,
 ) -> Result<(), AppError> {
-    let row = load(conn, tenant).await?;
+    // The subscription row stays locked until the caller's transaction ends, so two requests
+    // adding at once count one after the other instead of both seeing room for one more.
+    let row = load_for_update(conn, tenant).await?;
     let standing = row.standing()?;
     ensure_writable(&standing, row.now)?;
     let (users, api_keys) = control_plane_usage(conn, tenant).await?;
@@ -217,6 +219,14 @@ pub async fn admit_tenant(
     if plan.limit(limit).is_none() {
         return Ok(());
     }
+    // Concurrent additions in one company count one after the other: a lock on (this schema,
+    // this limit), held until the transaction that adds commits.
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock(hashtext('duely.plan_limit'), hashtext(current_schema() || ':' || $1))",
+        [limit.as_str().into()],
+    ))
+    .await?;
     let current = tenant_count(tx, limit, time_zone).await?;
     billing::check_limit(plan, limit, current, adding)
         .map_err(|reached| AppError::plan_limit(&reached))

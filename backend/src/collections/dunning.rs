@@ -492,7 +492,7 @@ pub async fn pause(
     let actor = audit::actor_of(db, caller).await?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     if let Some(Date(until)) = input.until
-        && (until < calendar.today || (until - calendar.today).num_days() > 366)
+        && domain::collections::within_a_year(calendar.today, until).is_err()
     {
         return Err(AppError::validation(
             "input.until",

@@ -426,10 +426,11 @@ pub async fn log_activity_in(
             promise.currency.as_deref().unwrap_or(&customer.currency),
         )?;
         let amount = parse_amount("input.promise.amount", &promise.amount, currency, false)?;
-        if promise.promised_date.0 < calendar.today {
+        if domain::collections::within_a_year(calendar.today, promise.promised_date.0).is_err() {
+            // An open promise pauses dunning until its date: a far one would pause it forever.
             return Err(AppError::validation(
                 "input.promise.promisedDate",
-                "a promise is for today or later",
+                "a promise is for today or a day within a year",
             ));
         }
         let promise_id = Uuid::now_v7();

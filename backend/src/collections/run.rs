@@ -298,7 +298,10 @@ async fn run_customer(
     .await?;
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID') FOR UPDATE",
+        // Customer first, then invoices by id: the order every writer locks in, so two never
+        // wait on each other.
+        "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
+         ORDER BY i.id FOR UPDATE",
         [customer_id.into()],
     ))
     .await?;

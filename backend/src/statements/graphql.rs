@@ -763,35 +763,50 @@ pub async fn respond_to_statement(
         ));
     }
     // Disputed invoices must be this customer's open invoices on this statement (issued by its
-    // end, in its currency) without an open dispute already.
+    // end, in its currency) without an open dispute already. They are locked in the order every
+    // writer locks (the customer, then its invoices by id), so an answer and a dunning run or a
+    // payment never wait on each other.
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id FROM customers WHERE id = $1 FOR UPDATE",
+        [link.customer_id.into()],
+    ))
+    .await?;
+    let found = tx
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id, number, balance_due FROM invoices i
+             WHERE number = ANY($1) AND customer_id = $2 AND currency = $3 AND status IN ('ISSUED', 'PARTIALLY_PAID')
+               AND issue_date <= $4
+               AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')
+             ORDER BY id FOR UPDATE",
+            [
+                numbers.clone().into(),
+                link.customer_id.into(),
+                link.currency.clone().into(),
+                link.to.into(),
+            ],
+        ))
+        .await?;
+    let mut by_number = std::collections::HashMap::with_capacity(found.len());
+    for row in &found {
+        by_number.insert(
+            row.try_get::<String>("", "number")?,
+            (
+                row.try_get::<Uuid>("", "id")?,
+                row.try_get::<Decimal>("", "balance_due")?,
+            ),
+        );
+    }
     let mut disputed = Vec::with_capacity(numbers.len());
     for (index, number) in numbers.iter().enumerate() {
-        let found = tx
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT id, balance_due FROM invoices i
-                 WHERE number = $1 AND customer_id = $2 AND currency = $3 AND status IN ('ISSUED', 'PARTIALLY_PAID')
-                   AND issue_date <= $4
-                   AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')
-                 FOR UPDATE",
-                [
-                    number.clone().into(),
-                    link.customer_id.into(),
-                    link.currency.clone().into(),
-                    link.to.into(),
-                ],
-            ))
-            .await?
-            .ok_or_else(|| {
-                AppError::validation(
-                    format!("input.disputedInvoiceNumbers[{index}]"),
-                    format!("{number} is not an open, undisputed invoice on this statement"),
-                )
-            })?;
-        disputed.push((
-            found.try_get::<Uuid>("", "id")?,
-            found.try_get::<Decimal>("", "balance_due")?,
-        ));
+        let invoice = by_number.get(number).copied().ok_or_else(|| {
+            AppError::validation(
+                format!("input.disputedInvoiceNumbers[{index}]"),
+                format!("{number} is not an open, undisputed invoice on this statement"),
+            )
+        })?;
+        disputed.push(invoice);
     }
     let answer = match input.answer {
         StatementAnswer::Confirmed => "CONFIRMED",

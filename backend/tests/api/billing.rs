@@ -228,6 +228,102 @@ async fn a_plan_limit_names_the_limit_and_the_plan_that_lifts_it_and_changes_not
 }
 
 #[tokio::test]
+async fn additions_at_once_never_pass_a_plan_limit() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Racing", &app.email("owner")).await;
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE public.subscriptions SET trial_ends_at = now() - interval '1 day' WHERE tenant_id = $1",
+            [owner.tenant_id.0.into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(subscription(&app, &owner).await["plan"], "FREE");
+    // 49 of FREE's 50 customers, so each kind of addition has room for exactly one more.
+    let mut csv = String::from("code,name\n");
+    for n in 0..49 {
+        csv.push_str(&format!("C-{n},Customer {n}\n"));
+    }
+    let import = app
+        .graphql_as(
+            &owner.access_token,
+            "mutation($input: ImportInput!) { importCustomers(input: $input) { imported } }",
+            json!({ "input": { "csv": csv } }),
+        )
+        .await;
+    assert_eq!(
+        import["data"]["importCustomers"]["imported"], 49,
+        "{import}"
+    );
+
+    let at_once = |query: &'static str, inputs: Vec<Value>| {
+        let app = &app;
+        let token = owner.access_token.clone();
+        async move {
+            let answers = futures::future::join_all(inputs.into_iter().map(|input| {
+                let token = token.clone();
+                async move {
+                    app.graphql_as(&token, query, json!({ "input": input }))
+                        .await
+                }
+            }))
+            .await;
+            let succeeded = answers
+                .iter()
+                .filter(|answer| answer.get("errors").is_none())
+                .count();
+            let refused: Vec<Value> = answers
+                .iter()
+                .filter(|answer| answer.get("errors").is_some())
+                .map(|answer| answer["errors"][0]["extensions"]["code"].clone())
+                .collect();
+            (succeeded, refused)
+        }
+    };
+    let (keys, refused) = at_once(
+        "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }",
+        (0..6)
+            .map(|n| json!({ "name": format!("Key {n}"), "scopes": ["customers:read"] }))
+            .collect(),
+    )
+    .await;
+    assert_eq!(keys, 1, "{refused:?}");
+    assert!(
+        refused.iter().all(|code| code == "PLAN_LIMIT"),
+        "{refused:?}"
+    );
+    let (invited, refused) = at_once(
+        "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { email } } }",
+        (0..6)
+            .map(|n| json!({ "email": app.email(&format!("seat{n}")), "role": "VIEWER" }))
+            .collect(),
+    )
+    .await;
+    assert_eq!(invited, 1, "{refused:?}");
+    assert!(
+        refused.iter().all(|code| code == "PLAN_LIMIT"),
+        "{refused:?}"
+    );
+    let (created, refused) = at_once(
+        "mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }",
+        (0..6)
+            .map(|n| json!({ "code": format!("RACE-{n}"), "name": format!("Racer {n}") }))
+            .collect(),
+    )
+    .await;
+    assert_eq!(created, 1, "{refused:?}");
+    assert!(
+        refused.iter().all(|code| code == "PLAN_LIMIT"),
+        "{refused:?}"
+    );
+    let mine = subscription(&app, &owner).await;
+    assert_eq!(usage(&mine, "CUSTOMERS"), (50, json!(50)));
+    assert_eq!(usage(&mine, "API_KEYS"), (1, json!(1)));
+    assert_eq!(usage(&mine, "USERS"), (2, json!(2)));
+}
+
+#[tokio::test]
 async fn checkout_and_the_portal_go_to_stripe_for_the_company_s_one_customer() {
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;

@@ -69,6 +69,12 @@ async fn a_collector_logs_a_call_with_a_promise_and_the_job_judges_it() {
             "input.promise.amount",
         ),
         (
+            // An open promise pauses the ladder: one dated 9999-12-31 would pause it forever.
+            json!({ "customerId": id(&mine), "channel": "PHONE", "outcome": "PROMISE_TO_PAY", "promise": { "amount": "100", "promisedDate": "9999-12-31" } }),
+            "VALIDATION",
+            "input.promise.promisedDate",
+        ),
+        (
             json!({ "customerId": id(&mine), "channel": "VISIT", "outcome": "OTHER", "invoiceIds": ["00000000-0000-0000-0000-000000000000"] }),
             "VALIDATION",
             "input.invoiceIds[0]",
