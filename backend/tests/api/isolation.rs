@@ -664,12 +664,17 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
     }
     // Collections: Globex's customer and invoice cannot be logged against, and Globex's
     // promise cannot be cancelled; filters by Globex's ids find nothing.
+    let promised = duely_backend::db::tenant_calendar(&app.db, globex.tenant_id)
+        .await
+        .unwrap()
+        .today
+        + chrono::Days::new(30);
     let globex_promise = ok(
         &app,
         &globex,
         "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { promise { id } } } }",
         json!({ "input": { "customerId": customer_id, "channel": "PHONE", "outcome": "PROMISE_TO_PAY",
-            "promise": { "amount": "1", "promisedDate": "2099-01-01" } } }),
+            "promise": { "amount": "1", "promisedDate": promised.to_string() } } }),
         "logCollectionActivity",
     )
     .await["activity"]["promise"]["id"]
