@@ -567,18 +567,3 @@ impl JobHandler for Digest {
         Ok(())
     }
 }
-
-/// Yesterday's KPI snapshot, today's ratings, the risk scan and its digest, for one company at
-/// once: what the four daily jobs do, for operators and tests.
-pub async fn daily_analytics(
-    db: &DatabaseConnection,
-    tenant: TenantId,
-    public_url: &str,
-) -> Result<(), AppError> {
-    let today = db::tenant_calendar(db, tenant).await?.today;
-    snapshot(db, tenant, today - Days::new(1)).await?;
-    super::ratings::rate_all(db, tenant, today).await?;
-    super::risk::detect(db, tenant, today).await?;
-    super::digest::send(db, tenant, public_url).await?;
-    Ok(())
-}

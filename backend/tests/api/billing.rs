@@ -81,6 +81,18 @@ async fn standin_requests(marker: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The company's trial ended yesterday, unpaid: FREE's limits apply.
+async fn end_trial(app: &TestApp, session: &TestSession) {
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE public.subscriptions SET trial_ends_at = now() - interval '1 day' WHERE tenant_id = $1",
+            [session.tenant_id.0.into()],
+        ))
+        .await
+        .unwrap();
+}
+
 async fn subscription(app: &TestApp, session: &TestSession) -> Value {
     ok(app, session, SUBSCRIPTION, json!({}), "subscription").await
 }
@@ -139,14 +151,7 @@ async fn a_plan_limit_names_the_limit_and_the_plan_that_lifts_it_and_changes_not
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
     // The trial ended unpaid: FREE's limits apply.
-    app.db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE public.subscriptions SET trial_ends_at = now() - interval '1 day' WHERE tenant_id = $1",
-            [owner.tenant_id.0.into()],
-        ))
-        .await
-        .unwrap();
+    end_trial(&app, &owner).await;
     assert_eq!(subscription(&app, &owner).await["plan"], "FREE");
 
     let create_key =
@@ -231,14 +236,7 @@ async fn a_plan_limit_names_the_limit_and_the_plan_that_lifts_it_and_changes_not
 async fn additions_at_once_never_pass_a_plan_limit() {
     let app = spawn_app().await;
     let owner = app.sign_up("Racing", &app.email("owner")).await;
-    app.db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE public.subscriptions SET trial_ends_at = now() - interval '1 day' WHERE tenant_id = $1",
-            [owner.tenant_id.0.into()],
-        ))
-        .await
-        .unwrap();
+    end_trial(&app, &owner).await;
     assert_eq!(subscription(&app, &owner).await["plan"], "FREE");
     // 49 of FREE's 50 customers, so each kind of addition has room for exactly one more.
     let mut csv = String::from("code,name\n");

@@ -412,3 +412,31 @@ pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
         .try_get_by_index::<i64>(0)
         .unwrap()
 }
+
+/// The statements a request ran (from `Server-Timing`) and its body.
+pub async fn measured(
+    app: &TestApp,
+    session: &TestSession,
+    query: &str,
+) -> (u32, serde_json::Value) {
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&session.access_token)
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    let timing = response.headers()["server-timing"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: serde_json::Value = response.json().await.unwrap();
+    let statements = timing
+        .split("desc=\"")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no statement count in {timing}"));
+    (statements, body)
+}

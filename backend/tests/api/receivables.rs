@@ -1379,28 +1379,11 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
     assert_eq!(next["number"], "INV-000601");
 }
 
-/// The statements a request ran, from its `Server-Timing` header.
+/// The statements a request ran, from its `Server-Timing` header; the request must succeed.
 async fn statements_for(app: &TestApp, session: &TestSession, query: &str) -> u32 {
-    let response = app
-        .client
-        .post(app.url("/graphql"))
-        .bearer_auth(&session.access_token)
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .unwrap();
-    let timing = response.headers()["server-timing"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let body: Value = response.json().await.unwrap();
+    let (statements, body) = crate::helpers::measured(app, session, query).await;
     assert!(body.get("errors").is_none(), "{body}");
-    timing
-        .split("desc=\"")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no statement count in {timing}"))
+    statements
 }
 
 #[tokio::test]

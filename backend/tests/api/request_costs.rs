@@ -3,7 +3,7 @@
 //! page, and a signed-in member is rate limited as an API key is.
 
 use crate::helpers::{
-    TestApp, TestSession, error_codes, fresh_database, spawn_app, spawn_app_with, test_config,
+    TestSession, error_codes, fresh_database, measured, spawn_app, spawn_app_with, test_config,
 };
 use crate::receivables::{create_customer, issue_invoice, ok};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
@@ -11,30 +11,6 @@ use async_graphql::{Request, ServerError, ValidationResult, Variables};
 use duely_backend::api::{MAX_COMPLEXITY, schema_builder};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-
-/// The statements a request ran (from `Server-Timing`) and its body.
-async fn measured(app: &TestApp, session: &TestSession, query: &str) -> (u32, Value) {
-    let response = app
-        .client
-        .post(app.url("/graphql"))
-        .bearer_auth(&session.access_token)
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .unwrap();
-    let timing = response.headers()["server-timing"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let body: Value = response.json().await.unwrap();
-    let statements = timing
-        .split("desc=\"")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no statement count in {timing}"));
-    (statements, body)
-}
 
 /// A page of customers with both nested lists.
 fn customers_with_lists(first: u32) -> String {
