@@ -68,6 +68,11 @@ pub enum Msg {
     Remove,
     RemoveConfirm,
     MemberRemoved,
+    InvitedBy,
+    AccessRevokedTitle,
+    AccessRevokedLead,
+    RevokedKeys,
+    WithdrawnInvitations,
     RoleChanged,
     NoAccessTitle,
     NoAccessLead,
@@ -644,6 +649,13 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             Remove => "移除",
             RemoveConfirm => "确定要移除该成员吗？其登录会立即失效。",
             MemberRemoved => "成员已移除。",
+            InvitedBy => "邀请人",
+            AccessRevokedTitle => "已收回的访问权限",
+            AccessRevokedLead => {
+                "该成员创建的 API 密钥已吊销，其发出的待接受邀请已撤回（均记入审计日志）。"
+            }
+            RevokedKeys => "已吊销的 API 密钥",
+            WithdrawnInvitations => "已撤回的邀请",
             RoleChanged => "角色已更新。",
             NoAccessTitle => "无权访问",
             NoAccessLead => "您的角色不能使用此页面。如需访问，请联系公司管理员。",
@@ -1232,6 +1244,13 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             Remove => "Remove",
             RemoveConfirm => "Remove this member? Their sessions end at once.",
             MemberRemoved => "Member removed.",
+            InvitedBy => "invited by",
+            AccessRevokedTitle => "Access revoked",
+            AccessRevokedLead => {
+                "The API keys this member created were revoked and the invitations they sent were withdrawn (both are in the audit log)."
+            }
+            RevokedKeys => "Revoked API keys",
+            WithdrawnInvitations => "Withdrawn invitations",
             RoleChanged => "Role updated.",
             NoAccessTitle => "No access",
             NoAccessLead => {
@@ -1868,6 +1887,7 @@ pub fn permission_text(locale: Locale, permission: Permission) -> &'static str {
         (Locale::ZhCn, ManageInvoices) => "开具和管理发票",
         (Locale::ZhCn, ViewPayments) => "查看回款",
         (Locale::ZhCn, ManagePayments) => "登记和分配回款",
+        (Locale::ZhCn, ViewCollections) => "查看催收记录、承诺与任务",
         (Locale::ZhCn, WorkCollections) => "跟进催收：记录联系、承诺付款、任务",
         (Locale::ZhCn, ManageDunning) => "管理催收流程",
         (Locale::ZhCn, ViewReports) => "查看报表与指标",
@@ -1886,6 +1906,7 @@ pub fn permission_text(locale: Locale, permission: Permission) -> &'static str {
         (Locale::En, ManageInvoices) => "Issue and manage invoices",
         (Locale::En, ViewPayments) => "See payments",
         (Locale::En, ManagePayments) => "Record and allocate payments",
+        (Locale::En, ViewCollections) => "See collection activity, promises and tasks",
         (Locale::En, WorkCollections) => "Work collections: contacts, promises, tasks",
         (Locale::En, ManageDunning) => "Manage dunning",
         (Locale::En, ViewReports) => "See reports and KPIs",

@@ -3,7 +3,9 @@
 //! The refresh token is remembered in local storage so a reload keeps the user signed in; the
 //! access token lives only in memory and is renewed a minute before it expires. Refresh tokens
 //! rotate on every use and a reused one ends the session, so before refreshing we re-read
-//! storage: another tab may have rotated the token already.
+//! storage: another tab may have rotated the token already (and when two tabs refresh at once,
+//! the server gives both the same new pair). Only the server saying `UNAUTHENTICATED` signs
+//! the user out: a network error or a server that is down keeps the session and tries again.
 
 use crate::api::{self, RefreshSession};
 use domain::access::{Access, Permission, Role};
@@ -14,6 +16,8 @@ use std::time::Duration;
 const STORAGE_KEY: &str = "duely.session";
 /// Renew the access token this long before it expires.
 const REFRESH_MARGIN_MS: f64 = 60_000.0;
+/// After a refresh that failed for any reason but an ended session, try again this much later.
+const RETRY_REFRESH_AFTER: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
@@ -150,7 +154,12 @@ impl SessionStore {
             .await;
             match result {
                 Ok(data) => store.start(data.refresh_session.into()),
-                Err(_) => store.clear(),
+                Err(api::ApiError::Api {
+                    code: domain::ErrorCode::Unauthenticated,
+                    ..
+                }) => store.clear(),
+                // The network or the server failed, not the session: keep it and try again.
+                Err(_) => set_timeout(move || store.renew(), RETRY_REFRESH_AFTER),
             }
         });
     }

@@ -63,12 +63,14 @@ impl Role {
             (Role::FinanceManager, P::OverrideCreditBlock) => All,
             (Role::FinanceManager, P::ViewInvoices | P::ManageInvoices) => All,
             (Role::FinanceManager, P::ViewPayments | P::ManagePayments) => All,
-            (Role::FinanceManager, P::WorkCollections | P::ManageDunning) => All,
+            (Role::FinanceManager, P::ViewCollections | P::WorkCollections | P::ManageDunning) => {
+                All
+            }
             (Role::FinanceManager, P::ViewReports | P::ViewAuditLog | P::ViewTeam) => All,
             (Role::FinanceManager, _) => None,
 
             (Role::Collector, P::ViewCustomers | P::ViewInvoices | P::ViewPayments) => Assigned,
-            (Role::Collector, P::WorkCollections) => Assigned,
+            (Role::Collector, P::ViewCollections | P::WorkCollections) => Assigned,
             (Role::Collector, _) => None,
 
             (Role::Sales, P::ViewCustomers | P::ViewInvoices) => Assigned,
@@ -76,7 +78,12 @@ impl Role {
 
             (
                 Role::Viewer,
-                P::ViewCustomers | P::ViewInvoices | P::ViewPayments | P::ViewReports | P::ViewTeam,
+                P::ViewCustomers
+                | P::ViewInvoices
+                | P::ViewPayments
+                | P::ViewCollections
+                | P::ViewReports
+                | P::ViewTeam,
             ) => All,
             (Role::Viewer, _) => None,
         }
@@ -148,13 +155,17 @@ pub enum Permission {
     ManageInvoices,
     ViewPayments,
     ManagePayments,
+    /// Reads collection work: activities, promises, tasks, worklists.
+    ViewCollections,
+    /// Logs activities, records promises, completes tasks.
     WorkCollections,
+    /// Ladders, templates, dunning runs, fees, legal cases and collection settings.
     ManageDunning,
     ViewReports,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ViewTeam,
         Permission::ManageTeam,
         Permission::TransferOwnership,
@@ -170,6 +181,7 @@ impl Permission {
         Permission::ManageInvoices,
         Permission::ViewPayments,
         Permission::ManagePayments,
+        Permission::ViewCollections,
         Permission::WorkCollections,
         Permission::ManageDunning,
         Permission::ViewReports,
@@ -186,8 +198,9 @@ impl Permission {
             P::ManageInvoices => Some(ApiScope::InvoicesWrite),
             P::ViewPayments => Some(ApiScope::PaymentsRead),
             P::ManagePayments => Some(ApiScope::PaymentsWrite),
+            P::ViewCollections => Some(ApiScope::CollectionsRead),
             P::WorkCollections => Some(ApiScope::CollectionsWrite),
-            P::ManageDunning => Some(ApiScope::CollectionsWrite),
+            P::ManageDunning => Some(ApiScope::DunningWrite),
             P::ViewReports => Some(ApiScope::ReportsRead),
             P::ViewAuditLog => Some(ApiScope::AuditRead),
             P::ViewTeam => Some(ApiScope::TeamRead),
@@ -213,13 +226,16 @@ pub enum ApiScope {
     PaymentsWrite,
     CollectionsRead,
     CollectionsWrite,
+    /// Ladders, templates, dunning runs and collection settings: what sends letters and places
+    /// holds, so a key that logs calls cannot also change the ladder.
+    DunningWrite,
     ReportsRead,
     AuditRead,
     TeamRead,
 }
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 11] = [
+    pub const ALL: [ApiScope; 12] = [
         ApiScope::CustomersRead,
         ApiScope::CustomersWrite,
         ApiScope::InvoicesRead,
@@ -228,6 +244,7 @@ impl ApiScope {
         ApiScope::PaymentsWrite,
         ApiScope::CollectionsRead,
         ApiScope::CollectionsWrite,
+        ApiScope::DunningWrite,
         ApiScope::ReportsRead,
         ApiScope::AuditRead,
         ApiScope::TeamRead,
@@ -243,13 +260,15 @@ impl ApiScope {
             ApiScope::PaymentsWrite => "payments:write",
             ApiScope::CollectionsRead => "collections:read",
             ApiScope::CollectionsWrite => "collections:write",
+            ApiScope::DunningWrite => "dunning:write",
             ApiScope::ReportsRead => "reports:read",
             ApiScope::AuditRead => "audit:read",
             ApiScope::TeamRead => "team:read",
         }
     }
 
-    /// True when holding `self` grants `needed` (a write scope also reads its area).
+    /// True when holding `self` grants `needed` (a write scope also reads its area;
+    /// `dunning:write` reads collection work too, which its runs and ladders act on).
     pub const fn grants(self, needed: ApiScope) -> bool {
         use ApiScope::*;
         matches!(
@@ -258,6 +277,7 @@ impl ApiScope {
                 | (InvoicesWrite, InvoicesRead)
                 | (PaymentsWrite, PaymentsRead)
                 | (CollectionsWrite, CollectionsRead)
+                | (DunningWrite, CollectionsRead)
         ) || self as u8 == needed as u8
     }
 }
@@ -428,6 +448,33 @@ mod tests {
             &[ApiScope::InvoicesWrite],
             Permission::ViewPayments
         ));
+    }
+
+    #[test]
+    fn collection_scopes_split_reading_working_and_the_ladder() {
+        let read = [ApiScope::CollectionsRead];
+        assert!(scopes_allow(&read, Permission::ViewCollections));
+        assert!(!scopes_allow(&read, Permission::WorkCollections));
+        let write = [ApiScope::CollectionsWrite];
+        assert!(scopes_allow(&write, Permission::ViewCollections));
+        assert!(scopes_allow(&write, Permission::WorkCollections));
+        assert!(!scopes_allow(&write, Permission::ManageDunning));
+        let dunning = [ApiScope::DunningWrite];
+        assert!(scopes_allow(&dunning, Permission::ManageDunning));
+        assert!(!scopes_allow(&dunning, Permission::WorkCollections));
+    }
+
+    #[test]
+    fn whoever_works_collections_also_reads_them() {
+        for role in Role::ALL {
+            if role.can(Permission::WorkCollections) {
+                assert_eq!(
+                    role.access(Permission::ViewCollections),
+                    role.access(Permission::WorkCollections),
+                    "{role:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::db::TenantTx;
 use crate::error::AppError;
 use crate::payments::graphql::{PaymentMethod, record_provider_payment};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::Access;
 use domain::billing::{from_stripe_amount, to_stripe_amount};
 use domain::{Currency, ErrorCode, Permission, TenantId};
 use duely_stripe::PaymentCheckout;
@@ -373,17 +374,24 @@ pub async fn create_payment_link(
     caller: &Caller,
     invoice_id: &str,
 ) -> Result<String, AppError> {
-    caller.authorize(Permission::WorkCollections)?;
+    let access = caller.authorize(Permission::WorkCollections)?;
     let tenant = caller.require_tenant()?;
     let not_found = || AppError::not_found("No such invoice.");
     let invoice = invoice_id.parse::<Uuid>().map_err(|_| not_found())?;
     let actor = audit::actor_of(db, caller).await?;
+    // A collector makes links only for the customers assigned to them: anyone else's invoice
+    // reads as not found, as it does in their lists.
+    let assigned_to = match (access, caller) {
+        (Access::Assigned, Caller::Member(member)) => Some(member.user_id),
+        _ => None,
+    };
     let tx = TenantTx::begin(db, tenant).await?;
     let found = tx
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT 1 AS found FROM invoices WHERE id = $1",
-            [invoice.into()],
+            "SELECT 1 AS found FROM invoices i JOIN customers c ON c.id = i.customer_id
+             WHERE i.id = $1 AND ($2::uuid IS NULL OR c.collector_id = $2 OR c.salesperson_id = $2)",
+            [invoice.into(), assigned_to.into()],
         ))
         .await?
         .is_some();

@@ -220,7 +220,7 @@ async fn policies(
 fn may_read(caller: &Caller) -> Result<Access, AppError> {
     caller
         .authorize(Permission::ManageDunning)
-        .or_else(|_| caller.authorize(Permission::WorkCollections))
+        .or_else(|_| caller.authorize(Permission::ViewCollections))
 }
 
 #[derive(InputObject)]
@@ -486,7 +486,7 @@ pub async fn pause(
 ) -> Result<PauseDunningPayload, AppError> {
     let access = caller
         .authorize(Permission::ManageDunning)
-        .or_else(|_| caller.authorize(Permission::WorkCollections))?;
+        .or_else(|_| caller.authorize(Permission::ViewCollections))?;
     let tenant = caller.require_tenant()?;
     let reason = required_text("input.reason", &input.reason, 500)?;
     let actor = audit::actor_of(db, caller).await?;

@@ -679,7 +679,7 @@ pub async fn list_activities(
     filter: ActivityFilter,
 ) -> Result<ActivityConnection, AppError> {
     let access = caller
-        .authorize(Permission::WorkCollections)
+        .authorize(Permission::ViewCollections)
         .or_else(|_| caller.authorize(Permission::ViewCustomers))?;
     let tenant = caller.require_tenant()?;
     let first = page_size(first)?;
@@ -752,7 +752,7 @@ pub async fn list_promises(
     filter: PromiseFilter,
 ) -> Result<PromiseConnection, AppError> {
     let access = caller
-        .authorize(Permission::WorkCollections)
+        .authorize(Permission::ViewCollections)
         .or_else(|_| caller.authorize(Permission::ViewCustomers))?;
     let tenant = caller.require_tenant()?;
     let first = page_size(first)?;

@@ -172,7 +172,7 @@ pub type LegalCaseConnection = Connection<String, LegalCase, CountedList>;
 fn may_read(caller: &Caller) -> Result<Access, AppError> {
     caller
         .authorize(Permission::ManageDunning)
-        .or_else(|_| caller.authorize(Permission::WorkCollections))
+        .or_else(|_| caller.authorize(Permission::ViewCollections))
 }
 
 pub async fn list(

@@ -71,7 +71,7 @@ pub type DunningRunConnection = Connection<String, DunningRun, CountedList>;
 fn may_read(caller: &Caller) -> Result<(), AppError> {
     caller
         .authorize(Permission::ManageDunning)
-        .or_else(|_| caller.authorize(Permission::WorkCollections))
+        .or_else(|_| caller.authorize(Permission::ViewCollections))
         .map(|_| ())
 }
 

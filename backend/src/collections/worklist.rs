@@ -215,7 +215,7 @@ pub async fn worklist(
     after: Option<String>,
     collector: Option<ID>,
 ) -> Result<WorkItemConnection, AppError> {
-    let access = caller.authorize(Permission::WorkCollections)?;
+    let access = caller.authorize(Permission::ViewCollections)?;
     let tenant = caller.require_tenant()?;
     let first = page_size(first)?;
     let offset = parse_offset_cursor("worklist", after.as_deref())?;

@@ -193,6 +193,9 @@ impl Customer {
     async fn credit_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CreditEvent>> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
+        // A customer also arrives inside other areas' payloads (a payment's, say): its credit
+        // history is for those who may read customers.
+        request.caller.authorize(Permission::ViewCustomers).api()?;
         // Batched with the other customers of the page: one statement for all their histories.
         let rows = request
             .loaders

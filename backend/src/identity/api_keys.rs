@@ -147,6 +147,29 @@ async fn find_key(
     .ok_or_else(|| AppError::not_found("No API key with that id in this company."))
 }
 
+/// Revokes every live key `creator` made in `tenant`, for a member who may no longer manage
+/// keys. Returns the keys revoked, oldest first.
+pub(super) async fn revoke_keys_made_by(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    creator: Uuid,
+) -> Result<Vec<ApiKeyRow>, AppError> {
+    Ok(ApiKeyRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH revoked AS (
+             UPDATE public.api_keys SET revoked_at = now()
+             WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL
+             RETURNING id, name, prefix, scopes, created_at, last_used_at, revoked_at, created_by)
+         SELECT k.id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at,
+                u.email AS created_by_email
+         FROM revoked k LEFT JOIN public.users u ON u.id = k.created_by
+         ORDER BY k.created_at",
+        [tenant.0.into(), creator.into()],
+    ))
+    .all(conn)
+    .await?)
+}
+
 pub async fn revoke_api_key(
     db: &DatabaseConnection,
     caller: &Caller,

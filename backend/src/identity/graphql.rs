@@ -4,7 +4,7 @@
 use super::Identity;
 use super::api_keys::{self, ApiKeyRow};
 use super::sessions::{self, Session, SignUp, TenantRow, UserRow};
-use super::team::{self, Acceptance, InvitationRow, TeamMemberRow};
+use super::team::{self, Acceptance, InvitationRow, Revocations, TeamMemberRow};
 use crate::auth::{Caller, RequestContext};
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::startup::AppLinks;
@@ -251,7 +251,7 @@ fn parse_role(role: &str) -> ApiResult<Role> {
         .api()
 }
 
-/// An invitation waiting to be accepted.
+/// An invitation waiting to be accepted (or, in a removal's payload, just withdrawn).
 #[derive(SimpleObject)]
 pub struct Invitation {
     pub id: ID,
@@ -259,20 +259,44 @@ pub struct Invitation {
     pub role: Role,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The member who sent it; null once their account is gone. Accepting checks that they
+    /// may still invite.
+    pub invited_by: Option<User>,
 }
 
 impl TryFrom<InvitationRow> for Invitation {
     type Error = async_graphql::Error;
 
     fn try_from(row: InvitationRow) -> Result<Self, Self::Error> {
+        let invited_by = match (row.invited_by, row.invited_by_email, row.invited_by_name) {
+            (Some(id), Some(email), Some(name)) => Some(User {
+                id: ID(id.to_string()),
+                email,
+                name,
+                locale: Locale::default(),
+            }),
+            _ => None,
+        };
         Ok(Invitation {
             id: ID(row.id.to_string()),
             email: row.email,
             role: parse_role(&row.role)?,
             created_at: row.created_at,
             expires_at: row.expires_at,
+            invited_by,
         })
     }
+}
+
+fn revocation_lists(revoked: Revocations) -> ApiResult<(Vec<ApiKey>, Vec<Invitation>)> {
+    Ok((
+        revoked.api_keys.into_iter().map(ApiKey::from).collect(),
+        revoked
+            .invitations
+            .into_iter()
+            .map(Invitation::try_from)
+            .collect::<Result<_, _>>()?,
+    ))
 }
 
 /// What an invitation link offers, shown before accepting.
@@ -316,6 +340,10 @@ pub struct ChangeMemberRoleInput {
 #[derive(SimpleObject)]
 pub struct ChangeMemberRolePayload {
     pub member: TeamMember,
+    /// The keys the member created, revoked because the new role may not manage keys.
+    pub revoked_api_keys: Vec<ApiKey>,
+    /// The member's pending invitations, withdrawn because the new role may not send them.
+    pub withdrawn_invitations: Vec<Invitation>,
 }
 
 #[derive(InputObject)]
@@ -326,6 +354,10 @@ pub struct RemoveMemberInput {
 #[derive(SimpleObject)]
 pub struct RemoveMemberPayload {
     pub removed_user_id: ID,
+    /// Every live key the member created: they stop working now.
+    pub revoked_api_keys: Vec<ApiKey>,
+    /// Every pending invitation the member sent.
+    pub withdrawn_invitations: Vec<Invitation>,
 }
 
 /// A third party's key. Its secret is shown only once, in `createApiKey`'s payload.
@@ -364,7 +396,8 @@ pub struct CreateApiKeyInput {
     /// What the key is for, such as the system that uses it.
     pub name: String,
     /// Scopes written `area:access`: customers, invoices, payments, collections (read or write),
-    /// reports:read, audit:read, team:read.
+    /// dunning:write (ladders, templates, runs, collection settings), reports:read, audit:read,
+    /// team:read.
     pub scopes: Vec<String>,
 }
 
@@ -638,7 +671,7 @@ impl IdentityMutation {
     ) -> ApiResult<ChangeMemberRolePayload> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        let member = team::change_member_role(
+        let (member, revoked) = team::change_member_role(
             db,
             &request.caller,
             input.user_id.as_str(),
@@ -647,12 +680,16 @@ impl IdentityMutation {
         )
         .await
         .api()?;
+        let (revoked_api_keys, withdrawn_invitations) = revocation_lists(revoked)?;
         Ok(ChangeMemberRolePayload {
             member: member.try_into()?,
+            revoked_api_keys,
+            withdrawn_invitations,
         })
     }
 
-    /// Removes a member from the company and ends their sessions in it.
+    /// Removes a member from the company: ends their sessions in it, revokes the API keys they
+    /// created and withdraws the invitations they sent.
     async fn remove_member(
         &self,
         ctx: &Context<'_>,
@@ -660,7 +697,7 @@ impl IdentityMutation {
     ) -> ApiResult<RemoveMemberPayload> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        let removed = team::remove_member(
+        let (removed, revoked) = team::remove_member(
             db,
             &request.caller,
             input.user_id.as_str(),
@@ -668,8 +705,11 @@ impl IdentityMutation {
         )
         .await
         .api()?;
+        let (revoked_api_keys, withdrawn_invitations) = revocation_lists(revoked)?;
         Ok(RemoveMemberPayload {
             removed_user_id: ID(removed.to_string()),
+            revoked_api_keys,
+            withdrawn_invitations,
         })
     }
 

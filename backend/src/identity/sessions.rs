@@ -2,7 +2,10 @@
 //!
 //! Refresh tokens are opaque and rotate on every use: each use marks the token used and issues
 //! its successor in the same family. Presenting a token that was already used means it was
-//! copied, so the whole family is revoked and everyone holding it must sign in again.
+//! copied, so the whole family is revoked and everyone holding it must sign in again, with one
+//! exception: within [`REUSE_GRACE`] of the rotation (two tabs refreshing at once, a response
+//! lost on a flaky network) the same successor pair is returned again and nothing is revoked.
+//! The successor is derived from the used token under the server's key, so it is never stored.
 
 use super::Identity;
 use super::tokens::{self, IssuedAccessToken};
@@ -22,6 +25,8 @@ use std::net::IpAddr;
 use uuid::Uuid;
 
 const REFRESH_PREFIX: &str = "duely_rt_";
+/// How long after a rotation the used token still gets its successor again.
+pub const REUSE_GRACE: chrono::Duration = chrono::Duration::seconds(10);
 
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct UserRow {
@@ -372,7 +377,15 @@ pub async fn refresh_session(
     let used_at: Option<DateTime<Utc>> = row.try_get("", "used_at")?;
     let revoked_at: Option<DateTime<Utc>> = row.try_get("", "revoked_at")?;
 
-    if used_at.is_some() {
+    if let Some(used_at) = used_at {
+        if revoked_at.is_none()
+            && Utc::now() - used_at <= REUSE_GRACE
+            && let Some(session) =
+                successor_again(identity, &txn, refresh_token, token_id, used_at).await?
+        {
+            txn.commit().await?;
+            return Ok(session);
+        }
         // A used token came back: it was copied. End every session of the family.
         revoke_family(&txn, family).await?;
         txn.commit().await?;
@@ -387,10 +400,11 @@ pub async fn refresh_session(
         txn.commit().await?;
         return Err(ended());
     };
+    let now = Utc::now();
     txn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE public.refresh_tokens SET used_at = now() WHERE id = $1",
-        [token_id.into()],
+        "UPDATE public.refresh_tokens SET used_at = $2 WHERE id = $1",
+        [token_id.into(), now.into()],
     ))
     .await?;
     let session = start_session(
@@ -402,11 +416,51 @@ pub async fn refresh_session(
         Some(Rotation {
             family,
             from: token_id,
+            used: refresh_token,
+            at: now,
         }),
     )
     .await?;
     txn.commit().await?;
     Ok(session)
+}
+
+/// The pair a rotation of `used` handed out, handed out again: when its successor is still
+/// live and the member still belongs to the company. `None` otherwise (the caller revokes).
+async fn successor_again(
+    identity: &Identity,
+    txn: &DatabaseTransaction,
+    used: &str,
+    used_id: Uuid,
+    used_at: DateTime<Utc>,
+) -> Result<Option<Session>, AppError> {
+    let (successor, jti) = identity.tokens.successor(REFRESH_PREFIX, used);
+    let Some(row) = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT user_id, tenant_id FROM public.refresh_tokens
+             WHERE rotated_from = $1 AND token_hash = $2 AND revoked_at IS NULL
+               AND expires_at > now()",
+            [used_id.into(), tokens::digest(&successor).into()],
+        ))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user_id: Uuid = row.try_get("", "user_id")?;
+    let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "tenant_id")?);
+    let Some(role) = active_role(txn, tenant, user_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Session {
+        access: identity
+            .tokens
+            .issue_at(user_id, tenant, role, used_at, jti)?,
+        refresh_token: successor,
+        user: find_user(txn, user_id).await?,
+        tenant: find_tenant(txn, tenant).await?,
+        role,
+    }))
 }
 
 /// Ends the session family of `refresh_token`, or, with no token, every session `member` has
@@ -485,9 +539,12 @@ async fn revoke_family(txn: &DatabaseTransaction, family: Uuid) -> Result<(), Ap
     Ok(())
 }
 
-struct Rotation {
+struct Rotation<'a> {
     family: Uuid,
     from: Uuid,
+    /// The token being used, whose successor this is.
+    used: &'a str,
+    at: DateTime<Utc>,
 }
 
 /// Issues an access token and a refresh token (a new family, or the next of a rotation) and
@@ -498,12 +555,22 @@ async fn start_session(
     user_id: Uuid,
     tenant: TenantId,
     role: Role,
-    rotation: Option<Rotation>,
+    rotation: Option<Rotation<'_>>,
 ) -> Result<Session, AppError> {
-    let refresh_token = tokens::new_secret(REFRESH_PREFIX)?;
-    let (family, rotated_from) = match rotation {
-        Some(rotation) => (rotation.family, Some(rotation.from)),
-        None => (Uuid::new_v4(), None),
+    let (refresh_token, family, rotated_from, access) = match rotation {
+        Some(rotation) => {
+            let (successor, jti) = identity.tokens.successor(REFRESH_PREFIX, rotation.used);
+            let access = identity
+                .tokens
+                .issue_at(user_id, tenant, role, rotation.at, jti)?;
+            (successor, rotation.family, Some(rotation.from), access)
+        }
+        None => (
+            tokens::new_secret(REFRESH_PREFIX)?,
+            Uuid::new_v4(),
+            None,
+            identity.tokens.issue(user_id, tenant, role)?,
+        ),
     };
     let expires_at = Utc::now()
         + chrono::Duration::from_std(identity.refresh_ttl).map_err(anyhow::Error::from)?;
@@ -531,7 +598,7 @@ async fn start_session(
     let user = find_user(txn, user_id).await?;
     let tenant_row = find_tenant(txn, tenant).await?;
     Ok(Session {
-        access: identity.tokens.issue(user_id, tenant, role)?,
+        access,
         refresh_token,
         user,
         tenant: tenant_row,

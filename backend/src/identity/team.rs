@@ -36,6 +36,117 @@ pub struct InvitationRow {
     pub role: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The member who sent it (gone when their account was deleted).
+    pub invited_by: Option<Uuid>,
+    pub invited_by_email: Option<String>,
+    pub invited_by_name: Option<String>,
+}
+
+/// Invitations with their senders; `i` is the invitation (or a CTE of the same columns).
+const SELECT_INVITATIONS: &str =
+    "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, i.invited_by,
+            u.email AS invited_by_email, u.name AS invited_by_name
+     FROM public.invitations i LEFT JOIN public.users u ON u.id = i.invited_by";
+
+/// What a member loses when they are removed, or their new role no longer allows it: the API
+/// keys they created (without `ManageApiKeys`) and the pending invitations they sent (without
+/// `ManageTeam`, or, for invitations to become an owner, without `TransferOwnership`).
+#[derive(Debug, Default)]
+pub struct Revocations {
+    pub api_keys: Vec<super::api_keys::ApiKeyRow>,
+    pub invitations: Vec<InvitationRow>,
+}
+
+/// Whether someone with `role` may send an invitation to become `invited_as`.
+fn may_invite(role: Role, invited_as: Role) -> bool {
+    role.can(Permission::ManageTeam)
+        && (invited_as != Role::Owner || role.can(Permission::TransferOwnership))
+}
+
+/// Revokes what `user_id` may no longer hold with `role` (`None`: removed), each revocation in
+/// the audit log with its cause, inside the caller's transaction.
+async fn revoke_what_they_may_not_hold(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    user_id: Uuid,
+    role: Option<Role>,
+    actor: &Actor,
+    cause: &'static str,
+    request_id: &str,
+) -> Result<Revocations, AppError> {
+    let mut revoked = Revocations::default();
+    if !role.is_some_and(|role| role.can(Permission::ManageApiKeys)) {
+        revoked.api_keys = super::api_keys::revoke_keys_made_by(txn, tenant, user_id).await?;
+    }
+    let withdrawable: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|invited_as| !role.is_some_and(|role| may_invite(role, *invited_as)))
+        .map(Role::as_str)
+        .collect();
+    if !withdrawable.is_empty() {
+        revoked.invitations = InvitationRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "WITH i AS (
+                     UPDATE public.invitations SET revoked_at = now()
+                     WHERE tenant_id = $1 AND invited_by = $2 AND role = ANY($3)
+                       AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+                     RETURNING *)
+                 {} ORDER BY i.created_at",
+                SELECT_INVITATIONS.replace("FROM public.invitations i", "FROM i")
+            ),
+            [
+                tenant.0.into(),
+                user_id.into(),
+                withdrawable
+                    .iter()
+                    .map(|role| role.to_string())
+                    .collect::<Vec<_>>()
+                    .into(),
+            ],
+        ))
+        .all(txn)
+        .await?;
+    }
+    for key in &revoked.api_keys {
+        audit::record(
+            txn,
+            tenant,
+            AuditEntry {
+                actor: actor.clone(),
+                action: "api_key.revoked",
+                entity_type: "api_key",
+                entity_id: Some(key.id.to_string()),
+                before: Some(serde_json::json!({ "name": key.name, "revoked": false })),
+                after: Some(serde_json::json!({
+                    "revoked": true, "cause": cause, "createdBy": user_id.to_string(),
+                })),
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+    }
+    for invitation in &revoked.invitations {
+        audit::record(
+            txn,
+            tenant,
+            AuditEntry {
+                actor: actor.clone(),
+                action: "invitation.withdrawn",
+                entity_type: "invitation",
+                entity_id: Some(invitation.id.to_string()),
+                before: Some(serde_json::json!({
+                    "email": invitation.email, "role": invitation.role,
+                })),
+                after: Some(serde_json::json!({
+                    "withdrawn": true, "cause": cause, "invitedBy": user_id.to_string(),
+                })),
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+    }
+    Ok(revoked)
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -126,9 +237,14 @@ pub async fn invite_member(
     let token = tokens::new_secret(INVITATION_PREFIX)?;
     let invitation = InvitationRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO public.invitations (id, tenant_id, email, role, token_hash, invited_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
-         RETURNING id, email, role, created_at, expires_at",
+        format!(
+            "WITH i AS (
+                 INSERT INTO public.invitations (id, tenant_id, email, role, token_hash, invited_by, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
+                 RETURNING *)
+             {}",
+            SELECT_INVITATIONS.replace("FROM public.invitations i", "FROM i")
+        ),
         [
             Uuid::now_v7().into(),
             tenant.0.into(),
@@ -250,6 +366,7 @@ struct PendingInvitation {
     expires_at: DateTime<Utc>,
     accepted_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    invited_by: Option<Uuid>,
 }
 
 async fn pending_invitation(
@@ -258,7 +375,7 @@ async fn pending_invitation(
     lock: bool,
 ) -> Result<PendingInvitation, AppError> {
     let sql = format!(
-        "SELECT id, tenant_id, email, role, expires_at, accepted_at, revoked_at
+        "SELECT id, tenant_id, email, role, expires_at, accepted_at, revoked_at, invited_by
          FROM public.invitations WHERE token_hash = $1{}",
         if lock { " FOR UPDATE" } else { "" }
     );
@@ -279,11 +396,34 @@ async fn pending_invitation(
     Ok(invitation)
 }
 
+/// The sender's standing is read when the invitation is used, not when it was sent: an
+/// invitation from someone since removed, or no longer allowed to invite, opens no door.
+async fn sender_may_still_invite(
+    conn: &impl ConnectionTrait,
+    invitation: &PendingInvitation,
+    role: Role,
+) -> Result<(), AppError> {
+    let tenant = TenantId::from_uuid(invitation.tenant_id);
+    let sender_role = match invitation.invited_by {
+        Some(sender) => sessions::active_role(conn, tenant, sender).await?,
+        None => None,
+    };
+    if sender_role.is_some_and(|sender| may_invite(sender, role)) {
+        Ok(())
+    } else {
+        Err(AppError::not_found(
+            "This invitation is not valid any more: the person who sent it can no longer invite members. Ask for a new one.",
+        ))
+    }
+}
+
 pub async fn preview_invitation(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<InvitationPreview, AppError> {
     let invitation = pending_invitation(db, token, false).await?;
+    let role: Role = invitation.role.parse().map_err(anyhow::Error::from)?;
+    sender_may_still_invite(db, &invitation, role).await?;
     let company = sessions::find_tenant(db, TenantId::from_uuid(invitation.tenant_id)).await?;
     let account_exists = db
         .query_one_raw(Statement::from_sql_and_values(
@@ -296,7 +436,7 @@ pub async fn preview_invitation(
     Ok(InvitationPreview {
         company_name: company.name,
         email: invitation.email,
-        role: invitation.role.parse().map_err(anyhow::Error::from)?,
+        role,
         expires_at: invitation.expires_at,
         account_exists,
     })
@@ -362,6 +502,7 @@ pub async fn accept_invitation(
     let invitation = pending_invitation(&txn, &acceptance.token, true).await?;
     let tenant = TenantId::from_uuid(invitation.tenant_id);
     let role: Role = invitation.role.parse().map_err(anyhow::Error::from)?;
+    sender_may_still_invite(&txn, &invitation, role).await?;
     let user_id = match (new_account, &existing) {
         (Some((name, hash)), _) => {
             let id = Uuid::now_v7();
@@ -459,9 +600,12 @@ pub async fn pending_invitations(
     Ok(
         InvitationRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT id, email, role, created_at, expires_at FROM public.invitations
-         WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-         ORDER BY created_at DESC",
+            format!(
+                "{SELECT_INVITATIONS}
+                 WHERE i.tenant_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+                   AND i.expires_at > now()
+                 ORDER BY i.created_at DESC"
+            ),
             [tenant.0.into()],
         ))
         .all(db)
@@ -516,7 +660,7 @@ pub async fn change_member_role(
     user_id: &str,
     role: Role,
     request_id: &str,
-) -> Result<TeamMemberRow, AppError> {
+) -> Result<(TeamMemberRow, Revocations), AppError> {
     caller.authorize(Permission::ManageTeam)?;
     let member = caller.require_member()?;
     let user_id = parse_user("input.userId", user_id)?;
@@ -535,11 +679,12 @@ pub async fn change_member_role(
         [tenant.0.into(), user_id.into(), role.as_str().into()],
     ))
     .await?;
+    let actor = actor(&txn, member).await?;
     audit::record(
         &txn,
         tenant,
         AuditEntry {
-            actor: actor(&txn, member).await?,
+            actor: actor.clone(),
             action: "member.role_changed",
             entity_type: "member",
             entity_id: Some(user_id.to_string()),
@@ -549,9 +694,19 @@ pub async fn change_member_role(
         },
     )
     .await?;
+    let revoked = revoke_what_they_may_not_hold(
+        &txn,
+        tenant,
+        user_id,
+        Some(role),
+        &actor,
+        "member.role_changed",
+        request_id,
+    )
+    .await?;
     let row = team_member(&txn, tenant, user_id).await?;
     txn.commit().await?;
-    Ok(row)
+    Ok((row, revoked))
 }
 
 pub async fn remove_member(
@@ -559,7 +714,7 @@ pub async fn remove_member(
     caller: &Caller,
     user_id: &str,
     request_id: &str,
-) -> Result<Uuid, AppError> {
+) -> Result<(Uuid, Revocations), AppError> {
     caller.authorize(Permission::ManageTeam)?;
     let member = caller.require_member()?;
     let user_id = parse_user("input.userId", user_id)?;
@@ -585,11 +740,12 @@ pub async fn remove_member(
         [tenant.0.into(), user_id.into()],
     ))
     .await?;
+    let actor = actor(&txn, member).await?;
     audit::record(
         &txn,
         tenant,
         AuditEntry {
-            actor: actor(&txn, member).await?,
+            actor: actor.clone(),
             action: "member.removed",
             entity_type: "member",
             entity_id: Some(user_id.to_string()),
@@ -599,8 +755,18 @@ pub async fn remove_member(
         },
     )
     .await?;
+    let revoked = revoke_what_they_may_not_hold(
+        &txn,
+        tenant,
+        user_id,
+        None,
+        &actor,
+        "member.removed",
+        request_id,
+    )
+    .await?;
     txn.commit().await?;
-    Ok(user_id)
+    Ok((user_id, revoked))
 }
 
 async fn team_member(

@@ -4,6 +4,7 @@
 use crate::config::Config;
 use domain::TenantId;
 use domain::access::Role;
+use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,8 @@ pub struct AccessClaims {
 
 #[derive(Clone)]
 pub struct AccessTokens {
+    /// Keys the derivation of a refresh token's successor (see [`AccessTokens::successor`]).
+    rotation_key: [u8; 32],
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -59,7 +62,13 @@ impl AccessTokens {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 30;
+        let rotation_key: [u8; 32] = Sha256::new()
+            .chain_update(b"duely:refresh-rotation:")
+            .chain_update(&secret)
+            .finalize()
+            .into();
         Ok(AccessTokens {
+            rotation_key,
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),
             validation,
@@ -74,20 +83,56 @@ impl AccessTokens {
         tenant: TenantId,
         role: Role,
     ) -> anyhow::Result<IssuedAccessToken> {
-        let now = chrono::Utc::now();
-        let expires_at = now + chrono::Duration::from_std(self.ttl)?;
+        self.issue_at(user_id, tenant, role, chrono::Utc::now(), Uuid::new_v4())
+    }
+
+    /// A token issued at `issued_at` (whole seconds count) with id `jti`: the same inputs give
+    /// the same token, which is how a refresh retried within the grace period gets the pair
+    /// the first attempt got.
+    pub fn issue_at(
+        &self,
+        user_id: Uuid,
+        tenant: TenantId,
+        role: Role,
+        issued_at: chrono::DateTime<chrono::Utc>,
+        jti: Uuid,
+    ) -> anyhow::Result<IssuedAccessToken> {
+        let iat = issued_at.timestamp();
+        let exp = iat + i64::try_from(self.ttl.as_secs())?;
+        let expires_at = chrono::DateTime::from_timestamp(exp, 0)
+            .ok_or_else(|| anyhow::anyhow!("an access token's expiry is out of range"))?;
         let claims = AccessClaims {
             iss: self.issuer.clone(),
             aud: AUDIENCE.to_owned(),
             sub: user_id,
             tid: tenant.0,
             role,
-            iat: now.timestamp(),
-            exp: expires_at.timestamp(),
-            jti: Uuid::new_v4(),
+            iat,
+            exp,
+            jti,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok(IssuedAccessToken { token, expires_at })
+    }
+
+    /// The refresh token that follows `used` in its family: derived from it under the server's
+    /// key, so it need not be stored to be handed out again. Only a holder of `used` (and of
+    /// the key) can compute it. Also gives the id of the access token issued with it.
+    pub fn successor(&self, prefix: &str, used: &str) -> (String, Uuid) {
+        let derive = |label: &[u8]| {
+            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.rotation_key)
+                .expect("HMAC takes a key of any length");
+            mac.update(label);
+            mac.update(used.as_bytes());
+            mac.finalize().into_bytes()
+        };
+        let secret = derive(b"refresh:");
+        let mut jti = [0u8; 16];
+        jti.copy_from_slice(&derive(b"jti:")[..16]);
+        (
+            format!("{prefix}{}", hex::encode(secret)),
+            uuid::Builder::from_random_bytes(jti).into_uuid(),
+        )
     }
 
     /// The claims of a valid token; `None` for anything expired, forged or malformed.

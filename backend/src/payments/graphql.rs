@@ -264,7 +264,9 @@ pub struct PaymentPayload {
 
 #[derive(SimpleObject)]
 pub struct ApplyCreditPayload {
-    pub customer: Customer,
+    /// The customer with its new balances; null for a caller that may not read customers
+    /// (a key with `payments:write` alone).
+    pub customer: Option<Customer>,
     /// The allocations this made.
     pub allocations: Vec<Allocation>,
 }
@@ -1113,8 +1115,9 @@ impl PaymentsMutation {
         let (customer, allocations) = apply_credit(db, &request.caller, input, &request.request_id)
             .await
             .api()?;
+        let may_read_customers = request.caller.authorize(Permission::ViewCustomers).is_ok();
         Ok(ApplyCreditPayload {
-            customer,
+            customer: may_read_customers.then_some(customer),
             allocations,
         })
     }

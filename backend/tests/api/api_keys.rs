@@ -204,3 +204,50 @@ async fn a_key_over_its_rate_limit_is_told_when_to_retry() {
     let body: Value = refused.json().await.unwrap();
     assert_eq!(error_codes(&body), ["RATE_LIMITED"]);
 }
+
+#[tokio::test]
+async fn collection_scopes_read_work_and_run_the_ladder_separately() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
+    let key = |scopes: Value| {
+        let app = &app;
+        let token = owner.access_token.clone();
+        async move {
+            let body = create(app, &token, scopes).await;
+            body["data"]["createApiKey"]["secret"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}"))
+                .to_owned()
+        }
+    };
+    let reader = key(json!(["collections:read"])).await;
+    let worker = key(json!(["collections:write"])).await;
+    let dunning = key(json!(["dunning:write"])).await;
+    const READS: &str =
+        "{ collectionActivities(first: 5) { totalCount } promisesToPay(first: 5) { totalCount } }";
+    const LOG: &str = "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { id } } }";
+    let log_input = json!({ "input": {
+        "customerId": "00000000-0000-7000-8000-000000000000",
+        "channel": "PHONE", "outcome": "NO_ANSWER", "note": "probe",
+    }});
+    const RUN: &str = "mutation { runDunningNow { run { id } } }";
+
+    // collections:read reads activities and promises, and changes nothing.
+    let read = app.graphql_as(&reader, READS, json!({})).await;
+    assert!(read.get("errors").is_none(), "{read}");
+    let logged = app.graphql_as(&reader, LOG, log_input.clone()).await;
+    assert_eq!(error_codes(&logged), ["FORBIDDEN"], "{logged}");
+
+    // collections:write works collections but does not run the ladder.
+    let logged = app.graphql_as(&worker, LOG, log_input.clone()).await;
+    assert_ne!(error_codes(&logged), ["FORBIDDEN"], "{logged}");
+    let run = app.graphql_as(&worker, RUN, json!({})).await;
+    assert_eq!(error_codes(&run), ["FORBIDDEN"], "{run}");
+
+    // dunning:write runs it.
+    let run = app.graphql_as(&dunning, RUN, json!({})).await;
+    assert!(
+        run["data"]["runDunningNow"]["run"]["id"].is_string(),
+        "{run}"
+    );
+}

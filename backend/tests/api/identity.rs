@@ -4,6 +4,7 @@ use crate::helpers::{
     SESSION_FIELDS, SIGN_UP, TEST_PASSWORD, TestApp, add_member, count, error_codes, remove_member,
     spawn_app,
 };
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 fn log_in_query() -> String {
@@ -235,7 +236,14 @@ async fn a_refresh_rotates_the_token_and_reusing_an_old_one_ends_the_session() {
         "OWNER"
     );
 
-    // The old token comes back: someone copied it. The whole family ends.
+    // The old token comes back past the grace period: someone copied it. The family ends.
+    app.db
+        .execute_unprepared(
+            "UPDATE public.refresh_tokens SET used_at = used_at - interval '11 seconds'
+             WHERE used_at IS NOT NULL",
+        )
+        .await
+        .unwrap();
     let replay = app
         .graphql(
             &refresh_query(),
@@ -253,6 +261,61 @@ async fn a_refresh_rotates_the_token_and_reusing_an_old_one_ends_the_session() {
         error_codes(&after),
         ["UNAUTHENTICATED"],
         "the successor was revoked too"
+    );
+}
+
+#[tokio::test]
+async fn two_tabs_refreshing_at_once_both_get_the_same_new_pair() {
+    let app = spawn_app().await;
+    let session = app.sign_up("Acme", "owner@acme.example").await;
+    let query = refresh_query();
+    let refresh = || {
+        app.graphql(
+            &query,
+            json!({ "input": { "refreshToken": session.refresh_token } }),
+        )
+    };
+    let (first, second) = tokio::join!(refresh(), refresh());
+    let pair = |body: &Value| {
+        (
+            body["data"]["refreshSession"]["refreshToken"].clone(),
+            body["data"]["refreshSession"]["accessToken"].clone(),
+        )
+    };
+    assert!(
+        first["data"]["refreshSession"]["refreshToken"].is_string(),
+        "{first}"
+    );
+    assert_eq!(pair(&first), pair(&second), "{first} {second}");
+    assert_eq!(
+        pair(&first),
+        pair(&refresh().await),
+        "a third try within 10 s too"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) FROM public.refresh_tokens WHERE revoked_at IS NOT NULL"
+        )
+        .await,
+        0,
+        "nothing was revoked"
+    );
+    assert_eq!(
+        count(&app.db, "SELECT count(*) FROM public.refresh_tokens").await,
+        2,
+        "one successor, not one per tab"
+    );
+    // The shared successor works, and rotates on.
+    let next = app
+        .graphql(
+            &refresh_query(),
+            json!({ "input": { "refreshToken": first["data"]["refreshSession"]["refreshToken"] } }),
+        )
+        .await;
+    assert!(
+        next["data"]["refreshSession"]["accessToken"].is_string(),
+        "{next}"
     );
 }
 

@@ -310,3 +310,201 @@ async fn every_role_can_do_exactly_what_the_matrix_allows() {
     }
     assert!(probed >= 11);
 }
+
+const REMOVE: &str = "mutation($input: RemoveMemberInput!) { removeMember(input: $input) { removedUserId revokedApiKeys { id name revokedAt } withdrawnInvitations { id email invitedBy { email } } } }";
+const CHANGE_ROLE: &str = "mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { member { role } revokedApiKeys { id revokedAt } withdrawnInvitations { id email } } }";
+
+/// An API key made by `session`; returns its id and secret.
+async fn make_key(app: &TestApp, session: &TestSession) -> (String, String) {
+    let body = app
+        .graphql_as(
+            &session.access_token,
+            "mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }",
+            json!({ "input": { "name": "ERP sync", "scopes": ["customers:read"] } }),
+        )
+        .await;
+    let payload = &body["data"]["createApiKey"];
+    (
+        payload["apiKey"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_owned(),
+        payload["secret"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn removing_a_member_revokes_their_keys_and_withdraws_their_invitations() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
+    let admin = join(&app, &owner, &app.email("admin"), "ADMIN").await;
+    let (key_id, secret) = make_key(&app, &admin).await;
+    let (owners_key, owners_secret) = make_key(&app, &owner).await;
+    let invitee = app.email("invitee");
+    let invited = invite(&app, &admin.access_token, &invitee, "VIEWER").await;
+    assert_eq!(
+        invited["data"]["inviteMember"]["invitation"]["email"],
+        invitee.as_str(),
+        "{invited}"
+    );
+    let token = invitation_token(&app.email_to(&invitee).await);
+    let pending = app
+        .graphql_as(
+            &owner.access_token,
+            "{ invitations { email invitedBy { email } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        pending["data"]["invitations"][0]["invitedBy"]["email"],
+        app.email("admin").to_lowercase().as_str(),
+        "{pending}"
+    );
+
+    let removed = app
+        .graphql_as(
+            &owner.access_token,
+            REMOVE,
+            json!({ "input": { "userId": admin.user_id } }),
+        )
+        .await;
+    let payload = &removed["data"]["removeMember"];
+    assert_eq!(
+        payload["revokedApiKeys"][0]["id"],
+        key_id.as_str(),
+        "{removed}"
+    );
+    assert!(payload["revokedApiKeys"][0]["revokedAt"].is_string());
+    assert_eq!(payload["revokedApiKeys"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        payload["withdrawnInvitations"][0]["email"],
+        invitee.as_str(),
+        "{removed}"
+    );
+
+    // The key reads nothing any more; the owner's own key still works.
+    let with_key = app
+        .graphql_as(&secret, "{ customers { totalCount } }", json!({}))
+        .await;
+    assert_eq!(error_codes(&with_key), ["UNAUTHENTICATED"], "{with_key}");
+    let with_owners_key = app
+        .graphql_as(&owners_secret, "{ customers { totalCount } }", json!({}))
+        .await;
+    assert!(with_owners_key.get("errors").is_none(), "{with_owners_key}");
+    let _ = owners_key;
+
+    // The invitation opens no door.
+    let accepted = app
+        .graphql(
+            &accept_query(),
+            json!({ "input": { "token": token, "name": "王芳", "password": TEST_PASSWORD } }),
+        )
+        .await;
+    assert_eq!(error_codes(&accepted), ["NOT_FOUND"], "{accepted}");
+
+    // Each revocation is in the audit log, with its cause.
+    let audit = app
+        .graphql_as(
+            &owner.access_token,
+            "{ auditLog(first: 20) { nodes { action entityId after } } }",
+            json!({}),
+        )
+        .await;
+    let entries = audit["data"]["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let revoked_entry = entries
+        .iter()
+        .find(|entry| entry["action"] == "api_key.revoked" && entry["entityId"] == key_id.as_str())
+        .unwrap_or_else(|| panic!("{audit}"));
+    assert_eq!(revoked_entry["after"]["cause"], "member.removed");
+    assert!(
+        entries
+            .iter()
+            .any(|entry| entry["action"] == "invitation.withdrawn"),
+        "{audit}"
+    );
+}
+
+#[tokio::test]
+async fn a_role_without_the_permission_loses_what_needed_it() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
+    let admin = join(&app, &owner, &app.email("admin"), "ADMIN").await;
+    let (key_id, secret) = make_key(&app, &admin).await;
+    invite(
+        &app,
+        &admin.access_token,
+        &app.email("invitee"),
+        "COLLECTOR",
+    )
+    .await;
+
+    // A finance manager may neither manage keys nor invite.
+    let changed = app
+        .graphql_as(
+            &owner.access_token,
+            CHANGE_ROLE,
+            json!({ "input": { "userId": admin.user_id, "role": "FINANCE_MANAGER" } }),
+        )
+        .await;
+    let payload = &changed["data"]["changeMemberRole"];
+    assert_eq!(payload["member"]["role"], "FINANCE_MANAGER", "{changed}");
+    assert_eq!(
+        payload["revokedApiKeys"][0]["id"],
+        key_id.as_str(),
+        "{changed}"
+    );
+    assert_eq!(payload["withdrawnInvitations"].as_array().unwrap().len(), 1);
+    let with_key = app
+        .graphql_as(&secret, "{ customers { totalCount } }", json!({}))
+        .await;
+    assert_eq!(error_codes(&with_key), ["UNAUTHENTICATED"], "{with_key}");
+
+    // Back to admin and again to admin: nothing more to revoke.
+    let again = app
+        .graphql_as(
+            &owner.access_token,
+            CHANGE_ROLE,
+            json!({ "input": { "userId": admin.user_id, "role": "ADMIN" } }),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["changeMemberRole"]["revokedApiKeys"],
+        json!([]),
+        "{again}"
+    );
+}
+
+#[tokio::test]
+async fn an_invitation_from_someone_who_left_is_refused_when_accepted() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
+    let admin = join(&app, &owner, &app.email("admin"), "ADMIN").await;
+    let invitee = app.email("invitee");
+    invite(&app, &admin.access_token, &invitee, "VIEWER").await;
+    let token = invitation_token(&app.email_to(&invitee).await);
+    // The sender leaves by a path that withdraws nothing (as a membership ended elsewhere):
+    // accepting still checks the sender.
+    crate::helpers::remove_member(&app.db, owner.tenant_id, &admin.user_id).await;
+    let preview = app
+        .graphql(
+            "query($token: String!) { invitation(token: $token) { email } }",
+            json!({ "token": token }),
+        )
+        .await;
+    assert_eq!(error_codes(&preview), ["NOT_FOUND"], "{preview}");
+    let accepted = app
+        .graphql(
+            &accept_query(),
+            json!({ "input": { "token": token, "name": "王芳", "password": TEST_PASSWORD } }),
+        )
+        .await;
+    assert_eq!(error_codes(&accepted), ["NOT_FOUND"], "{accepted}");
+    assert_eq!(
+        count(&app.db, "SELECT count(*) FROM public.memberships").await,
+        1,
+        "only the owner is a member"
+    );
+}

@@ -21,6 +21,20 @@ fn short_date(iso: &str) -> String {
     iso.get(..10).unwrap_or(iso).to_owned()
 }
 
+/// What removing a member or changing their role took away: key names (with prefixes) and
+/// the addresses of withdrawn invitations.
+#[derive(Clone, Default, PartialEq)]
+struct Revoked {
+    keys: Vec<String>,
+    invitations: Vec<String>,
+}
+
+impl Revoked {
+    fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.invitations.is_empty()
+    }
+}
+
 #[component]
 pub fn TeamPage() -> impl IntoView {
     view! {
@@ -50,6 +64,8 @@ fn Team() -> impl IntoView {
     };
 
     let reload = RwSignal::new(0u32);
+    // The last removal's or role change's revocations, shown until the next one.
+    let revoked = RwSignal::new(Revoked::default());
     let members = LocalResource::new(move || {
         reload.get();
         api::run::<Members>(api::members::Variables {})
@@ -79,7 +95,22 @@ fn Team() -> impl IntoView {
             })
             .await
             {
-                Ok(_) => toasts.push(ToastKind::Success, text(Msg::RoleChanged)),
+                Ok(data) => {
+                    toasts.push(ToastKind::Success, text(Msg::RoleChanged));
+                    let payload = data.change_member_role;
+                    revoked.set(Revoked {
+                        keys: payload
+                            .revoked_api_keys
+                            .into_iter()
+                            .map(|key| format!("{} (duely_{}_…)", key.name, key.prefix))
+                            .collect(),
+                        invitations: payload
+                            .withdrawn_invitations
+                            .into_iter()
+                            .map(|invitation| invitation.email)
+                            .collect(),
+                    });
+                }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
             reload.update(|n| *n += 1);
@@ -99,7 +130,22 @@ fn Team() -> impl IntoView {
             })
             .await
             {
-                Ok(_) => toasts.push(ToastKind::Success, text(Msg::MemberRemoved)),
+                Ok(data) => {
+                    toasts.push(ToastKind::Success, text(Msg::MemberRemoved));
+                    let payload = data.remove_member;
+                    revoked.set(Revoked {
+                        keys: payload
+                            .revoked_api_keys
+                            .into_iter()
+                            .map(|key| format!("{} (duely_{}_…)", key.name, key.prefix))
+                            .collect(),
+                        invitations: payload
+                            .withdrawn_invitations
+                            .into_iter()
+                            .map(|invitation| invitation.email)
+                            .collect(),
+                    });
+                }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
             reload.update(|n| *n += 1);
@@ -192,6 +238,25 @@ fn Team() -> impl IntoView {
                     }
                 </For>
             </DataTable>
+            <Show when=move || !revoked.with(Revoked::is_empty)>
+                <div class="panel notice" role="status" data-testid="access-revoked">
+                    <h2>{move || text(Msg::AccessRevokedTitle)}</h2>
+                    <p>{move || text(Msg::AccessRevokedLead)}</p>
+                    {move || {
+                        let Revoked { keys, invitations } = revoked.get();
+                        view! {
+                            {(!keys.is_empty()).then(|| view! {
+                                <h3>{move || text(Msg::RevokedKeys)}</h3>
+                                <ul>{keys.into_iter().map(|key| view! { <li>{key}</li> }).collect_view()}</ul>
+                            })}
+                            {(!invitations.is_empty()).then(|| view! {
+                                <h3>{move || text(Msg::WithdrawnInvitations)}</h3>
+                                <ul>{invitations.into_iter().map(|email| view! { <li>{email}</li> }).collect_view()}</ul>
+                            })}
+                        }
+                    }}
+                </div>
+            </Show>
             <Show when=manages>
                 <InviteForm on_invited=move || reload.update(|n| *n += 1) may_make_owners=Signal::derive(may_make_owners)/>
                 <div class="panel">
@@ -210,6 +275,9 @@ fn Team() -> impl IntoView {
                                                 <strong>{invitation.email.clone()}</strong>
                                                 " · " {move || role_text(locale.get(), role)}
                                                 " · " {move || text(Msg::Expires)} " " {short_date(&invitation.expires_at)}
+                                                {invitation.invited_by.map(|sender| view! {
+                                                    " · " {move || text(Msg::InvitedBy)} " " {sender.name}
+                                                })}
                                             </li>
                                         }
                                     }).collect_view()}

@@ -8,6 +8,7 @@ mod m20261123_000003_search;
 mod m20261123_000004_dunning_schedule;
 mod m20261128_000005_billing;
 mod m20261203_000006_leases;
+mod m20261203_000007_accounts;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -17,5 +18,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261123_000004_dunning_schedule::Migration),
         Box::new(m20261128_000005_billing::Migration),
         Box::new(m20261203_000006_leases::Migration),
+        Box::new(m20261203_000007_accounts::Migration),
     ]
 }
