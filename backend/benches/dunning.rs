@@ -74,6 +74,21 @@ async fn main() {
         .await
         .unwrap();
         db::provision_tenant_schema(&txn, tenant).await.unwrap();
+        // A verified owner: a company without one emails no customers.
+        let owner = Uuid::now_v7();
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "WITH u AS (INSERT INTO public.users (id, email, name, password_hash, email_verified_at)
+                        VALUES ($1, $2, 'Owner', 'not a password', now()) RETURNING id)
+             INSERT INTO public.memberships (tenant_id, user_id, role) SELECT $3, id, 'OWNER' FROM u",
+            [
+                owner.into(),
+                format!("owner-{}@bench.example", owner.simple()).into(),
+                tenant.0.into(),
+            ],
+        ))
+        .await
+        .unwrap();
         fill(&txn, tenant, customers, invoices, run_date).await;
         txn.commit().await.unwrap();
         ids.push(tenant);
@@ -83,6 +98,7 @@ async fn main() {
 
     let links = AppLinks {
         public_url: "https://app.duely.example".to_owned(),
+        sealer: duely_backend::secrets::Sealer::from_hex(&"11".repeat(32).into()).unwrap(),
     };
     println!("dunning run, one company after another (ms per company, per block of {BLOCK})");
     let mut totals = Counts::default();

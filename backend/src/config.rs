@@ -44,9 +44,18 @@ pub struct Config {
     pub access_token_ttl: Duration,
     /// `DUELY_REFRESH_TOKEN_DAYS`, default 30.
     pub refresh_token_ttl: Duration,
-    /// `DUELY_TRUST_FORWARDED_FOR`: `true` behind a proxy that sets `X-Forwarded-For`, so
-    /// log-in throttling sees the client's address; default `false`.
-    pub trust_forwarded_for: bool,
+    /// `DUELY_TRUSTED_PROXIES`, default 0: how many proxies in front of Duely append to
+    /// `X-Forwarded-For`. The client is the N-th entry from the right (what the nearest trusted
+    /// proxy saw); with 0 the header is ignored, as anyone can write it.
+    /// `DUELY_TRUST_FORWARDED_FOR=true` (older setting) means 1.
+    pub trusted_proxies: u8,
+    /// `REDIS_URL`: where every replica counts the rate limits (log-in, sign-up, members, API
+    /// keys) together. Unset, each process counts its own, in memory.
+    pub redis_url: Option<SecretString>,
+    /// `DUELY_SIGNUP_RATE_PER_HOUR`, default 5: sign-ups one client address may make an hour.
+    pub signups_per_hour: u32,
+    /// `DUELY_LIMITS_NAMESPACE`, default `duely`: the prefix of the rate limits' keys in Redis.
+    pub limits_namespace: String,
     /// `DUELY_SMTP_URL`, such as `smtp://127.0.0.1:2525` or `smtps://user:pass@smtp.example.com`.
     /// Unset, email is written as `.eml` files to `mail_dir`.
     pub smtp_url: Option<SecretString>,
@@ -205,8 +214,8 @@ impl Config {
             });
         }
         let trust_forwarded_for = match text("DUELY_TRUST_FORWARDED_FOR", "false").as_str() {
-            "true" => true,
-            "false" => false,
+            "true" => 1,
+            "false" => 0,
             other => {
                 return Err(ConfigError {
                     name: "DUELY_TRUST_FORWARDED_FOR",
@@ -311,7 +320,31 @@ impl Config {
             refresh_token_ttl: Duration::from_secs(
                 parse("DUELY_REFRESH_TOKEN_DAYS", "30", "a whole number of days")? * 86_400,
             ),
-            trust_forwarded_for,
+            trusted_proxies: match lookup("DUELY_TRUSTED_PROXIES") {
+                Some(_) => {
+                    let proxies =
+                        parse("DUELY_TRUSTED_PROXIES", "0", "a number of proxies, 0 to 10")?;
+                    u8::try_from(proxies)
+                        .ok()
+                        .filter(|n| *n <= 10)
+                        .ok_or(ConfigError {
+                            name: "DUELY_TRUSTED_PROXIES",
+                            value: proxies.to_string(),
+                            expected: "a number of proxies, 0 to 10",
+                        })?
+                }
+                None => trust_forwarded_for,
+            },
+            redis_url: lookup("REDIS_URL")
+                .filter(|url| !url.trim().is_empty())
+                .map(SecretString::from),
+            limits_namespace: text("DUELY_LIMITS_NAMESPACE", "duely"),
+            signups_per_hour: u32::try_from(parse(
+                "DUELY_SIGNUP_RATE_PER_HOUR",
+                "5",
+                "a whole number of sign-ups",
+            )?)
+            .unwrap_or(u32::MAX),
             host,
             port,
             database_url: SecretString::from(database_url),

@@ -34,19 +34,64 @@ pub const LEASE: Duration = Duration::from_secs(30);
 
 pub struct OutgoingEmail {
     pub tenant: Option<TenantId>,
+    pub audience: Audience,
     pub to: String,
     pub subject: String,
+    /// With [`SECRET_MARK`] where the link's secret goes, when there is one.
     pub text: String,
     pub html: Option<String>,
+    pub secret: Option<LinkSecret>,
+}
+
+/// Who an email is for: customer-facing email counts against the company's daily sending
+/// limit and waits for its owner's verified address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The company's own people (invitations, digests).
+    Team,
+    /// The company's customers (statements, dunning letters).
+    Customer,
+    /// A person about their own account (verification, password reset).
+    Account,
+}
+
+impl Audience {
+    fn as_str(self) -> &'static str {
+        match self {
+            Audience::Team => "TEAM",
+            Audience::Customer => "CUSTOMER",
+            Audience::Account => "ACCOUNT",
+        }
+    }
+}
+
+/// Stands in the texts of an email for its link's secret until the moment it is sent: the
+/// outbox never holds a usable token in plain text.
+pub const SECRET_MARK: &str = "~duely-link-secret~";
+
+/// A link's secret on its way to the outbox (see [`crate::startup::AppLinks::secret`]).
+pub struct LinkSecret {
+    pub token: String,
+    pub sealer: crate::secrets::Sealer,
+}
+
+/// The sealing context of an outbox row's secret: a sealed value opens only in its own row.
+fn outbox_context(id: Uuid) -> String {
+    format!("email_outbox:{id}")
 }
 
 /// Writes `email` to the outbox inside the caller's transaction.
 pub async fn enqueue(conn: &impl ConnectionTrait, email: OutgoingEmail) -> Result<Uuid, DbErr> {
     let id = Uuid::now_v7();
+    let sealed = email
+        .secret
+        .map(|secret| secret.sealer.seal_for(&outbox_context(id), &secret.token))
+        .transpose()
+        .map_err(|error| DbErr::Custom(format!("sealing a link's secret: {error}")))?;
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, body_html)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, body_html, audience, secret_sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         [
             id.into(),
             email.tenant.map(|tenant| tenant.0).into(),
@@ -54,10 +99,112 @@ pub async fn enqueue(conn: &impl ConnectionTrait, email: OutgoingEmail) -> Resul
             email.subject.into(),
             email.text.into(),
             email.html.into(),
+            email.audience.as_str().into(),
+            sealed.into(),
         ],
     ))
     .await?;
     Ok(id)
+}
+
+/// Whether a company may send one more email to its customers now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerEmail {
+    Allowed,
+    /// No owner of the company has verified their email address yet.
+    OwnerUnverified,
+    /// Today's customer-facing emails (the company's day) reached the plan's limit.
+    LimitReached(domain::billing::LimitReached),
+}
+
+impl CustomerEmail {
+    /// The refusal as an API error, or `Ok` when allowed.
+    pub fn admit(self) -> Result<(), crate::error::AppError> {
+        match self {
+            CustomerEmail::Allowed => Ok(()),
+            CustomerEmail::OwnerUnverified => Err(crate::error::AppError::client(
+                domain::ErrorCode::EmailNotVerified,
+                "No email goes to customers until the company's owner has verified their email address: use the link in the verification email (or send it again from the banner).",
+            )),
+            CustomerEmail::LimitReached(reached) => {
+                Err(crate::error::AppError::plan_limit(&reached))
+            }
+        }
+    }
+
+    /// The error code a dunning run names for a step held back.
+    pub fn code(&self) -> Option<domain::ErrorCode> {
+        match self {
+            CustomerEmail::Allowed => None,
+            CustomerEmail::OwnerUnverified => Some(domain::ErrorCode::EmailNotVerified),
+            CustomerEmail::LimitReached(_) => Some(domain::ErrorCode::PlanLimit),
+        }
+    }
+}
+
+/// Customer-facing emails the company wrote to the outbox since the start of its day.
+pub async fn customer_emails_today(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<u64, DbErr> {
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT count(*) AS n FROM public.email_outbox o, public.tenants t
+             WHERE t.id = $1 AND o.tenant_id = $1 AND o.audience = 'CUSTOMER'
+               AND o.created_at >= (date_trunc('day', now() AT TIME ZONE t.time_zone) AT TIME ZONE t.time_zone)",
+            [tenant.0.into()],
+        ))
+        .await?;
+    Ok(row
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+}
+
+/// May the company of `tx` send one more email to a customer? Call it inside the transaction
+/// that enqueues the email: it takes a lock per company until that transaction ends, so
+/// concurrent senders count one after the other and never pass the limit together.
+pub async fn customer_email_allowed(
+    tx: &crate::db::TenantTx,
+    plan: domain::billing::Plan,
+) -> Result<CustomerEmail, DbErr> {
+    let tenant = tx.tenant();
+    let schema = tenant.schema_name();
+    // The outbox and the owners' accounts are in the control plane: read them as ourselves.
+    tx.execute_unprepared("SET LOCAL ROLE NONE").await?;
+    let verified = tx
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT EXISTS (SELECT 1 FROM public.memberships m JOIN public.users u ON u.id = m.user_id
+                            WHERE m.tenant_id = $1 AND m.role = 'OWNER'
+                              AND u.email_verified_at IS NOT NULL) AS verified",
+            [tenant.0.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "verified"))
+        .transpose()?
+        .unwrap_or(false);
+    let answer = if !verified {
+        CustomerEmail::OwnerUnverified
+    } else if plan.limit(domain::billing::Limit::EmailsPerDay).is_none() {
+        CustomerEmail::Allowed
+    } else {
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext('duely.plan_limit'), hashtext($1 || ':EMAILS_PER_DAY'))",
+            [schema.clone().into()],
+        ))
+        .await?;
+        let sent = customer_emails_today(&**tx, tenant).await?;
+        match domain::billing::check_limit(plan, domain::billing::Limit::EmailsPerDay, sent, 1) {
+            Ok(()) => CustomerEmail::Allowed,
+            Err(reached) => CustomerEmail::LimitReached(reached),
+        }
+    };
+    tx.execute_unprepared(&format!(r#"SET LOCAL ROLE "{schema}""#))
+        .await?;
+    Ok(answer)
 }
 
 #[derive(Clone)]
@@ -70,6 +217,8 @@ enum Transport {
 pub struct Mailer {
     transport: Transport,
     from: Mailbox,
+    /// Opens the sealed secrets of links at the moment of sending.
+    sealer: Option<crate::secrets::Sealer>,
 }
 
 impl Mailer {
@@ -91,14 +240,33 @@ impl Mailer {
                 Transport::Files(AsyncFileTransport::new(&config.mail_dir))
             }
         };
-        Ok(Mailer { transport, from })
+        let sealer = crate::secrets::Sealer::from_config(config)?;
+        Ok(Mailer {
+            transport,
+            from,
+            sealer,
+        })
     }
 
     async fn send(&self, row: &OutboxRow) -> anyhow::Result<()> {
         let to: Mailbox = row.to_address.parse()?;
+        // The link's secret, opened only now and only in memory.
+        let secret = match &row.secret_sealed {
+            Some(sealed) => {
+                let sealer = self.sealer.as_ref().ok_or_else(|| {
+                    anyhow::anyhow!("no DUELY_ENCRYPTION_KEY to open a link's secret")
+                })?;
+                Some(sealer.open_for(&outbox_context(row.id), sealed)?)
+            }
+            None => None,
+        };
+        let fill = |body: &str| match &secret {
+            Some(secret) => body.replace(SECRET_MARK, secret.expose_secret()),
+            None => body.to_owned(),
+        };
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(row.body_text.clone());
+            .body(fill(&row.body_text));
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -109,7 +277,7 @@ impl Mailer {
                 MultiPart::alternative().singlepart(text).singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_HTML)
-                        .body(html.clone()),
+                        .body(fill(html)),
                 ),
             )?,
             None => builder.singlepart(text)?,
@@ -133,6 +301,7 @@ struct OutboxRow {
     subject: String,
     body_text: String,
     body_html: Option<String>,
+    secret_sealed: Option<Vec<u8>>,
     /// Including this one.
     attempts: i32,
     lease_token: Uuid,
@@ -152,7 +321,7 @@ async fn claim_one(db: &DatabaseConnection) -> Result<Option<OutboxRow>, DbErr> 
                 AND (locked_until IS NULL OR locked_until < now())
               ORDER BY send_after LIMIT 1
               FOR UPDATE SKIP LOCKED)
-          RETURNING id, to_address, subject, body_text, body_html, attempts, lease_token",
+          RETURNING id, to_address, subject, body_text, body_html, secret_sealed, attempts, lease_token",
         [MAX_ATTEMPTS.into(), LEASE.as_secs_f64().into()],
     ))
     .one(db)
@@ -169,7 +338,9 @@ async fn deliver_next(db: &DatabaseConnection, mailer: &Mailer) -> Result<Option
             let marked = db
                 .execute_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
-                    "UPDATE public.email_outbox SET sent_at = now(), locked_until = NULL, last_error = NULL
+                    // Sent: the link's secret has no business here any more.
+                    "UPDATE public.email_outbox
+                     SET sent_at = now(), locked_until = NULL, last_error = NULL, secret_sealed = NULL
                      WHERE id = $1 AND lease_token = $2",
                     [row.id.into(), row.lease_token.into()],
                 ))
@@ -188,14 +359,17 @@ async fn deliver_next(db: &DatabaseConnection, mailer: &Mailer) -> Result<Option
             tracing::warn!(outbox_id = %row.id, attempts = row.attempts, error = %error, "email not sent; will retry");
             db.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
+                // A message given up on (its last attempt failed) loses its secret too.
                 "UPDATE public.email_outbox SET locked_until = NULL, last_error = $3,
-                    send_after = now() + make_interval(secs => $4)
+                    send_after = now() + make_interval(secs => $4),
+                    secret_sealed = CASE WHEN attempts >= $5 THEN NULL ELSE secret_sealed END
                  WHERE id = $1 AND lease_token = $2",
                 [
                     row.id.into(),
                     row.lease_token.into(),
                     error.to_string().into(),
                     (backoff_secs as f64).into(),
+                    MAX_ATTEMPTS.into(),
                 ],
             ))
             .await?;

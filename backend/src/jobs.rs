@@ -184,7 +184,16 @@ impl Registry {
         registry.register(kpis::RATINGS_JOB, kpis::Ratings);
         registry.per_company(kpis::RATINGS_JOB, LocalHour::Fixed(6));
         registry.register(kpis::RISK_JOB, kpis::RiskScan);
-        registry.register(kpis::DIGEST_JOB, kpis::Digest { links });
+        registry.register(
+            kpis::DIGEST_JOB,
+            kpis::Digest {
+                links: links.clone(),
+            },
+        );
+        registry.register(
+            crate::identity::accounts::RESET_JOB,
+            crate::identity::accounts::PasswordResetEmail { links },
+        );
         // 07:00: promises are judged before collectors start their day and before dunning.
         registry.register(promises::JOB_KIND, promises::EvaluatePromises);
         registry.per_company(promises::JOB_KIND, LocalHour::Fixed(7));
@@ -577,10 +586,11 @@ mod tests {
     fn the_standard_registry_claims_only_its_own_kinds() {
         let registry = Registry::standard(crate::startup::AppLinks {
             public_url: "http://localhost".to_owned(),
+            sealer: crate::secrets::Sealer::from_hex(&"11".repeat(32).into()).unwrap(),
         });
         assert_eq!(
             registry.kinds(),
-            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,dunning.run,housekeeping,promises.evaluate"
+            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,dunning.run,housekeeping,identity.password_reset,promises.evaluate"
         );
         // Housekeeping is global; every company's daily task is a job of its own.
         assert_eq!(registry.daily.len(), 1);

@@ -22,6 +22,7 @@ pub mod invoices;
 pub mod jobs;
 pub mod payments;
 pub mod pdf;
+pub mod secrets;
 pub mod startup;
 pub mod statements;
 pub mod telemetry;

@@ -148,7 +148,7 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
 
 async fn seed_demo(config: Config) -> anyhow::Result<()> {
     let pool = db::connect(&config).await?;
-    let identity = Identity::from_config(&config)?;
+    let identity = Identity::from_config(&config).await?;
     let created = demo::seed_demo(&identity, &pool)
         .await
         .map_err(|error| anyhow::anyhow!("seeding the demo company failed: {error:?}"))?;
@@ -170,9 +170,7 @@ async fn run_daily(
     only: Option<uuid::Uuid>,
 ) -> anyhow::Result<()> {
     let pool = db::connect(&config).await?;
-    let links = duely_backend::startup::AppLinks {
-        public_url: config.public_url.clone(),
-    };
+    let links = duely_backend::startup::AppLinks::from_config(&config)?;
     let tenants = pool
         .query_all_raw(sea_orm::Statement::from_string(
             sea_orm::DbBackend::Postgres,
@@ -220,7 +218,7 @@ async fn seed(
         )
     });
     let pool = db::connect(&config).await?;
-    let identity = Identity::from_config(&config)?;
+    let identity = Identity::from_config(&config).await?;
     let started = std::time::Instant::now();
     let tenant = demo::seed_company(&identity, &pool, &email, size)
         .await

@@ -35,20 +35,16 @@ impl Application {
             config.environment.name()
         );
         let db = db::connect(&config).await?;
-        let identity = Identity::from_config(&config)?;
+        let identity = Identity::from_config(&config).await?;
         let mailer = Mailer::from_config(&config)?;
         let billing = crate::billing::Billing::from_config(&config)?;
         let schema = api::schema_builder()
             .data(db.clone())
             .data(identity.clone())
             .data(billing.clone())
-            .data(AppLinks {
-                public_url: config.public_url.clone(),
-            })
+            .data(AppLinks::from_config(&config)?)
             .finish();
-        let links = AppLinks {
-            public_url: config.public_url.clone(),
-        };
+        let links = AppLinks::from_config(&config)?;
         let listener = TcpListener::bind(config.bind_address()).await?;
         let port = listener.local_addr()?.port();
         let metrics_listener = match config.metrics_addr {
@@ -187,8 +183,32 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Where people reach Duely, for links in emails.
+/// Where people reach Duely, for links in emails, and the sealer that keeps a link's secret
+/// unreadable while its email waits in the outbox.
 #[derive(Clone, Debug)]
 pub struct AppLinks {
     pub public_url: String,
+    pub sealer: crate::secrets::Sealer,
+}
+
+impl AppLinks {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        Ok(AppLinks {
+            public_url: config.public_url.clone(),
+            sealer: crate::secrets::Sealer::from_config(config)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "DUELY_ENCRYPTION_KEY is needed to seal the secrets of emailed links"
+                )
+            })?,
+        })
+    }
+
+    /// `token` for an email's link: the email's texts carry [`crate::email::SECRET_MARK`]
+    /// where it goes, and the outbox keeps it sealed until the message is sent.
+    pub fn secret(&self, token: String) -> crate::email::LinkSecret {
+        crate::email::LinkSecret {
+            token,
+            sealer: self.sealer.clone(),
+        }
+    }
 }

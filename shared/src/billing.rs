@@ -46,11 +46,14 @@ impl Plan {
             (Plan::Free, Limit::Customers) => Some(50),
             (Plan::Free, Limit::InvoicesPerMonth) => Some(100),
             (Plan::Free, Limit::ApiKeys) => Some(1),
+            (Plan::Free, Limit::EmailsPerDay) => Some(100),
             (Plan::Growth, Limit::Users) => Some(10),
             (Plan::Growth, Limit::Customers) => Some(2_000),
             (Plan::Growth, Limit::InvoicesPerMonth) => Some(5_000),
             (Plan::Growth, Limit::ApiKeys) => Some(5),
+            (Plan::Growth, Limit::EmailsPerDay) => Some(2_000),
             (Plan::Scale, Limit::Users) => Some(100),
+            (Plan::Scale, Limit::EmailsPerDay) => Some(20_000),
             (Plan::Scale, _) => None,
         }
     }
@@ -90,14 +93,17 @@ pub enum Limit {
     InvoicesPerMonth,
     /// API keys not revoked.
     ApiKeys,
+    /// Emails to customers (statements, dunning letters) since the start of the company's day.
+    EmailsPerDay,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 4] = [
+    pub const ALL: [Limit; 5] = [
         Limit::Users,
         Limit::Customers,
         Limit::InvoicesPerMonth,
         Limit::ApiKeys,
+        Limit::EmailsPerDay,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -106,6 +112,7 @@ impl Limit {
             Limit::Customers => "CUSTOMERS",
             Limit::InvoicesPerMonth => "INVOICES_PER_MONTH",
             Limit::ApiKeys => "API_KEYS",
+            Limit::EmailsPerDay => "EMAILS_PER_DAY",
         }
     }
 
@@ -115,6 +122,7 @@ impl Limit {
             Limit::Customers => "customers",
             Limit::InvoicesPerMonth => "invoices a month",
             Limit::ApiKeys => "API keys",
+            Limit::EmailsPerDay => "emails to customers a day",
         }
     }
 }

@@ -39,10 +39,12 @@ pub enum ErrorCode {
     BadRequest,
     /// Something failed on our side; the message never carries internals.
     Internal,
+    /// Email to customers waits until the company's owner has verified their email address.
+    EmailNotVerified,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
@@ -57,6 +59,7 @@ impl ErrorCode {
         ErrorCode::ProviderError,
         ErrorCode::BadRequest,
         ErrorCode::Internal,
+        ErrorCode::EmailNotVerified,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -75,6 +78,7 @@ impl ErrorCode {
             ErrorCode::ProviderError => "PROVIDER_ERROR",
             ErrorCode::BadRequest => "BAD_REQUEST",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::EmailNotVerified => "EMAIL_NOT_VERIFIED",
         }
     }
 }

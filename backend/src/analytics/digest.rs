@@ -179,9 +179,11 @@ fn compose(
     );
     OutgoingEmail {
         tenant: Some(tenant),
+        audience: crate::email::Audience::Team,
         to: to.to_owned(),
         subject,
         text,
         html: Some(html),
+        secret: None,
     }
 }

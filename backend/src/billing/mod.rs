@@ -16,16 +16,15 @@ pub mod checkout;
 pub mod graphql;
 pub mod online;
 pub mod plans;
-pub mod secrets;
 pub mod webhooks;
 
-use crate::config::{Config, Environment};
+use crate::config::Config;
 use crate::error::AppError;
+use crate::secrets::Sealer;
 use domain::ErrorCode;
 use domain::billing::Plan;
 use duely_stripe::{Gateway, GatewayError};
 use secrecy::{ExposeSecret, SecretString};
-use secrets::Sealer;
 use std::sync::Arc;
 
 /// Billing's configuration and clients, shared by resolvers and webhook handlers.
@@ -52,11 +51,7 @@ impl Billing {
             .as_ref()
             .map(|key| Gateway::new(key.expose_secret(), &config.stripe_api_base))
             .transpose()?;
-        let sealer = match (&config.encryption_key, config.environment) {
-            (Some(key), _) => Some(Sealer::from_hex(key)?),
-            (None, Environment::Development) => Some(Sealer::development_key(&config.data_dir)?),
-            (None, Environment::Production) => None,
-        };
+        let sealer = Sealer::from_config(config)?;
         Ok(Billing {
             inner: Arc::new(Inner {
                 platform,

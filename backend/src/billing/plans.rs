@@ -96,6 +96,7 @@ pub struct Usage {
     pub customers: u64,
     pub invoices_this_month: u64,
     pub api_keys: u64,
+    pub emails_today: u64,
 }
 
 impl Usage {
@@ -105,6 +106,7 @@ impl Usage {
             Limit::Customers => self.customers,
             Limit::InvoicesPerMonth => self.invoices_this_month,
             Limit::ApiKeys => self.api_keys,
+            Limit::EmailsPerDay => self.emails_today,
         }
     }
 }
@@ -163,6 +165,7 @@ async fn tenant_count(tx: &TenantTx, limit: Limit, time_zone: &str) -> Result<u6
 pub async fn usage(db: &DatabaseConnection, tenant: TenantId) -> Result<Usage, AppError> {
     let calendar = crate::db::tenant_calendar(db, tenant).await?;
     let (users, api_keys) = control_plane_usage(db, tenant).await?;
+    let emails_today = crate::email::customer_emails_today(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     let customers = tenant_count(&tx, Limit::Customers, &calendar.time_zone).await?;
     let invoices_this_month =
@@ -173,6 +176,7 @@ pub async fn usage(db: &DatabaseConnection, tenant: TenantId) -> Result<Usage, A
         customers,
         invoices_this_month,
         api_keys,
+        emails_today,
     })
 }
 

@@ -486,7 +486,7 @@ pub async fn pause(
 ) -> Result<PauseDunningPayload, AppError> {
     let access = caller
         .authorize(Permission::ManageDunning)
-        .or_else(|_| caller.authorize(Permission::ViewCollections))?;
+        .or_else(|_| caller.authorize(Permission::WorkCollections))?;
     let tenant = caller.require_tenant()?;
     let reason = required_text("input.reason", &input.reason, 500)?;
     let actor = audit::actor_of(db, caller).await?;

@@ -58,6 +58,9 @@ pub struct Counts {
     pub legal_cases: i32,
     pub paused: i32,
     pub failures: i32,
+    /// Why a customer's email step became a task instead (the owner's address unverified, or
+    /// the day's sending limit reached): named in the run's errors.
+    pub email_held: Option<domain::ErrorCode>,
 }
 
 impl Counts {
@@ -80,7 +83,9 @@ struct Company {
     name: String,
     time_zone: String,
     locale: Locale,
-    public_url: String,
+    links: AppLinks,
+    /// For the day's limit on emails to customers.
+    plan: domain::billing::Plan,
     auto_release: bool,
 }
 
@@ -128,12 +133,17 @@ pub async fn run_tenant(
     let plan = plan::load(&*tx, date, &calendar.time_zone).await?;
     let templates = load_templates(&*tx).await?;
     tx.commit().await?;
+    let plan_in_force = crate::billing::plans::load(db, tenant)
+        .await?
+        .standing()?
+        .plan;
     let company = Company {
         tenant,
         name: calendar.name,
         time_zone: calendar.time_zone,
         locale,
-        public_url: links.public_url.clone(),
+        links: links.clone(),
+        plan: plan_in_force,
         auto_release,
     };
     let mut counts = Counts::default();
@@ -150,7 +160,16 @@ pub async fn run_tenant(
             Decision::Due(_) => {}
         }
         match run_customer(db, &company, &templates, run_id, &plan, &customer, date).await {
-            Ok(done) => counts.add(&done),
+            Ok(done) => {
+                counts.add(&done);
+                if let Some(code) = done.email_held {
+                    errors.push(super::runs::held_entry(
+                        customer.first().customer_id,
+                        &customer.first().name,
+                        code,
+                    ));
+                }
+            }
             Err(error) => {
                 // One customer's failure does not stop the others; its steps were rolled
                 // back with it and the next run tries them again.
@@ -644,6 +663,21 @@ async fn send_email(
         counts.tasks += 1;
         return Ok("no contact has an email address: a task for the collector".to_owned());
     };
+    let allowed = email::customer_email_allowed(tx, company.plan).await?;
+    if let Some(code) = allowed.code() {
+        // Held back (the owner's address is unverified, or today's limit is reached): the
+        // collector sends it another way, and the run names the customer in its errors.
+        create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
+        counts.tasks += 1;
+        counts.email_held = Some(code);
+        return Ok(match code {
+            domain::ErrorCode::EmailNotVerified => {
+                "email held: the owner's address is not verified; a task for the collector"
+            }
+            _ => "email held: today's sending limit is reached; a task for the collector",
+        }
+        .to_owned());
+    }
     let locale = company.locale_of(first);
     let link = crate::statements::graphql::dunning_link(
         tx,
@@ -668,7 +702,7 @@ async fn send_email(
                 currency: row.currency.clone(),
             })
             .collect(),
-        pay_link: format!("{}/s/{link}", company.public_url),
+        pay_link: format!("{}/s/{}", company.links.public_url, email::SECRET_MARK),
         today: date.to_string(),
     };
     let (subject, body) =
@@ -679,10 +713,12 @@ async fn send_email(
         tx,
         OutgoingEmail {
             tenant: Some(company.tenant),
+            audience: email::Audience::Customer,
             to: contact.email.clone(),
             subject: rendered.subject,
             text: rendered.text,
             html: Some(rendered.html),
+            secret: Some(company.links.secret(link)),
         },
     )
     .await?;

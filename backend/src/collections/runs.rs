@@ -543,6 +543,24 @@ pub(crate) fn failure_entry(
     })
 }
 
+/// A customer whose email step the run held back and turned into a task, and why
+/// (`EMAIL_NOT_VERIFIED`, or `PLAN_LIMIT` with `limit` EMAILS_PER_DAY).
+pub(crate) fn held_entry(
+    customer_id: impl std::fmt::Display,
+    customer: &str,
+    code: domain::ErrorCode,
+) -> serde_json::Value {
+    let mut entry = serde_json::json!({
+        "customerId": customer_id.to_string(),
+        "customer": customer,
+        "code": code.as_str(),
+    });
+    if code == domain::ErrorCode::PlanLimit {
+        entry["limit"] = serde_json::json!(domain::billing::Limit::EmailsPerDay.as_str());
+    }
+    entry
+}
+
 /// Stored failures with only the fields that may be shown: runs recorded before failures kept
 /// only a code carried the error's text, which is dropped here.
 fn shown_failures(stored: &serde_json::Value) -> serde_json::Value {
@@ -551,14 +569,18 @@ fn shown_failures(stored: &serde_json::Value) -> serde_json::Value {
         entries
             .iter()
             .map(|entry| {
-                serde_json::json!({
+                let mut shown = serde_json::json!({
                     "customerId": entry.get("customerId").cloned().unwrap_or_default(),
                     "customer": entry.get("customer").cloned().unwrap_or_default(),
                     "code": entry
                         .get("code")
                         .cloned()
                         .unwrap_or_else(|| domain::ErrorCode::Internal.as_str().into()),
-                })
+                });
+                if let Some(limit) = entry.get("limit") {
+                    shown["limit"] = limit.clone();
+                }
+                shown
             })
             .collect(),
     )

@@ -26,6 +26,8 @@ pub async fn seed_demo(identity: &Identity, db: &DatabaseConnection) -> Result<b
             base_currency: Some("CNY".to_owned()),
             locale: Some(Locale::ZhCn),
             time_zone: Some("Asia/Shanghai".to_owned()),
+            verified: true,
+            links: None,
         },
         "seed-demo",
     )
@@ -66,6 +68,8 @@ pub async fn seed_company(
             base_currency: Some("CNY".to_owned()),
             locale: Some(Locale::En),
             time_zone: Some("Asia/Shanghai".to_owned()),
+            verified: true,
+            links: None,
         },
         "seed",
     )

@@ -67,7 +67,7 @@ async fn context(
     peer: SocketAddr,
 ) -> (RequestContext, Option<Response>) {
     let context = request_context(state, headers, peer).await;
-    let limited = key_rate_check(state, &context.caller);
+    let limited = key_rate_check(state, &context.caller).await;
     (context, limited)
 }
 

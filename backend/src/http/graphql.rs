@@ -13,7 +13,7 @@ use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
 use crate::auth::{Caller, RequestContext};
 use crate::config::Environment;
-use crate::identity::api_keys::RateState;
+use crate::identity::limits::RateState;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{
@@ -90,7 +90,7 @@ pub async fn graphql_post(
         );
     }
     let context = request_context(&state, &headers, peer).await;
-    let rate = match key_rate(&state, &context.caller) {
+    let rate = match key_rate(&state, &context.caller).await {
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
     };
@@ -206,7 +206,7 @@ pub async fn graphql_get(
         }
     }
     let context = request_context(&state, &headers, peer).await;
-    let rate = match key_rate(&state, &context.caller) {
+    let rate = match key_rate(&state, &context.caller).await {
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
     };
@@ -238,21 +238,28 @@ fn with_selected_operation(request: Request) -> Request {
 
 /// API keys are rate limited per key, members per membership: over the limit is 429 with
 /// `Retry-After`. The same limits for REST endpoints: the 429 answer when over them.
-pub(super) fn key_rate_check(state: &AppState, caller: &Caller) -> Option<Response> {
+pub(super) async fn key_rate_check(state: &AppState, caller: &Caller) -> Option<Response> {
     key_rate(state, caller)
+        .await
         .err()
         .map(|over| rate_limited(ResponseMedia::Json, over))
 }
 
-fn key_rate(state: &AppState, caller: &Caller) -> Result<Option<RateState>, RateState> {
+async fn key_rate(state: &AppState, caller: &Caller) -> Result<Option<RateState>, RateState> {
     match caller {
-        Caller::ApiKey(key) => state.identity.key_rate_limiter.check(key.key_id).map(Some),
+        Caller::ApiKey(key) => state
+            .identity
+            .limits
+            .api_key_request(key.key_id)
+            .await
+            .map(Some),
         // Members are counted per membership, as keys are per key: a signed-in person cannot
         // run unbounded work either.
         Caller::Member(member) => state
             .identity
-            .member_rate_limiter
-            .check((member.user_id, member.tenant_id))
+            .limits
+            .member_request(member.user_id, member.tenant_id)
+            .await
             .map(Some),
         _ => Ok(None),
     }
@@ -326,14 +333,7 @@ pub(super) async fn request_context(
         },
         Some(Err(_)) => Caller::Rejected("The Authorization header is not valid text."),
     };
-    let forwarded = state
-        .config
-        .trust_forwarded_for
-        .then(|| headers.get("x-forwarded-for"))
-        .flatten()
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(',').next())
-        .and_then(|first| first.trim().parse::<IpAddr>().ok());
+    let forwarded = client_address(headers, state.config.trusted_proxies);
     RequestContext {
         caller,
         request_id: headers
@@ -345,6 +345,26 @@ pub(super) async fn request_context(
         reports: Default::default(),
         loaders: Default::default(),
     }
+}
+
+/// The client's address as the nearest of `trusted_proxies` proxies saw it: the N-th
+/// `X-Forwarded-For` entry from the right. Entries further left were written by whoever sent the
+/// request, so they are never trusted; with no trusted proxy the header is ignored. `None`
+/// (use the peer's address) when the header has fewer entries or the entry is no address.
+pub fn client_address(headers: &HeaderMap, trusted_proxies: u8) -> Option<IpAddr> {
+    if trusted_proxies == 0 {
+        return None;
+    }
+    // Every X-Forwarded-For header, in order, as one list.
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().checked_sub(usize::from(trusted_proxies))?;
+    entries.get(index)?.parse::<IpAddr>().ok()
 }
 
 /// Picks the response media type from `Accept`, by quality then order. No `Accept` means a

@@ -13,9 +13,6 @@ use domain::access::{ApiScope, Permission};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, TransactionTrait,
 };
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -232,121 +229,9 @@ pub async fn api_keys(
     .await?)
 }
 
-/// Requests per caller per minute, counted in fixed one-minute windows per replica: one
-/// limiter for API keys (by key) and one for members (by person and company), so neither kind
-/// of caller can run unbounded work.
-#[derive(Clone)]
-pub struct RateLimiter<K> {
-    per_minute: u32,
-    windows: Arc<Mutex<Windows<K>>>,
-}
-
-/// Each caller's window (its start and the requests in it), and when ended windows were last
-/// swept away: at most once a minute, so the map holds about a minute's callers.
-struct Windows<K> {
-    counts: HashMap<K, (Instant, u32)>,
-    swept: Instant,
-}
-
-/// API keys, counted per key.
-pub type KeyRateLimiter = RateLimiter<Uuid>;
-/// Signed-in members, counted per membership: the person and the company they act in.
-pub type MemberRateLimiter = RateLimiter<(Uuid, TenantId)>;
-
-/// Where a caller stands in its window, for the `RateLimit-*` headers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateState {
-    pub limit: u32,
-    pub remaining: u32,
-    pub reset_secs: u64,
-}
-
-impl<K: std::hash::Hash + Eq> RateLimiter<K> {
-    pub fn new(per_minute: u32) -> Self {
-        RateLimiter {
-            per_minute: per_minute.max(1),
-            windows: Arc::new(Mutex::new(Windows {
-                counts: HashMap::new(),
-                swept: Instant::now(),
-            })),
-        }
-    }
-
-    /// Counts a request; `Err` carries the state when the caller is over its limit.
-    pub fn check(&self, caller: K) -> Result<RateState, RateState> {
-        let now = Instant::now();
-        let window = Duration::from_secs(60);
-        let Ok(mut windows) = self.windows.lock() else {
-            return Ok(RateState {
-                limit: self.per_minute,
-                remaining: self.per_minute,
-                reset_secs: 60,
-            });
-        };
-        if now.duration_since(windows.swept) >= window {
-            windows
-                .counts
-                .retain(|_, (start, _)| now.duration_since(*start) < window);
-            windows.swept = now;
-        }
-        let entry = windows.counts.entry(caller).or_insert((now, 0));
-        if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
-        }
-        let reset_secs = window
-            .saturating_sub(now.duration_since(entry.0))
-            .as_secs()
-            .max(1);
-        if entry.1 >= self.per_minute {
-            return Err(RateState {
-                limit: self.per_minute,
-                remaining: 0,
-                reset_secs,
-            });
-        }
-        entry.1 += 1;
-        Ok(RateState {
-            limit: self.per_minute,
-            remaining: self.per_minute - entry.1,
-            reset_secs,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_key_over_its_limit_waits_for_the_next_window() {
-        let limiter = KeyRateLimiter::new(3);
-        let key = Uuid::now_v7();
-        assert_eq!(limiter.check(key).unwrap().remaining, 2);
-        limiter.check(key).unwrap();
-        assert_eq!(limiter.check(key).unwrap().remaining, 0);
-        let refused = limiter.check(key).unwrap_err();
-        assert!(refused.reset_secs >= 1 && refused.reset_secs <= 60);
-        assert!(
-            limiter.check(Uuid::now_v7()).is_ok(),
-            "other keys are unaffected"
-        );
-    }
-
-    #[test]
-    fn a_member_is_counted_per_company() {
-        let limiter = MemberRateLimiter::new(1);
-        let person = Uuid::now_v7();
-        let (acme, globex) = (
-            TenantId::from_uuid(Uuid::now_v7()),
-            TenantId::from_uuid(Uuid::now_v7()),
-        );
-        assert!(limiter.check((person, acme)).is_ok());
-        assert!(limiter.check((person, acme)).is_err());
-        assert!(
-            limiter.check((person, globex)).is_ok(),
-            "the same person in another company has a budget of its own"
-        );
-    }
 
     #[test]
     fn scopes_are_checked_against_the_known_list() {

@@ -2,6 +2,7 @@
 //! Resolvers parse, call `sessions`, and map rows to API types; nothing else.
 
 use super::Identity;
+use super::accounts;
 use super::api_keys::{self, ApiKeyRow};
 use super::sessions::{self, Session, SignUp, TenantRow, UserRow};
 use super::team::{self, Acceptance, InvitationRow, Revocations, TeamMemberRow};
@@ -18,6 +19,12 @@ use sea_orm::DatabaseConnection;
 pub(crate) fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
     ctx.data::<RequestContext>()
         .map_err(|_| AppError::Internal(anyhow::anyhow!("request context missing")))
+        .api()
+}
+
+fn links<'a>(ctx: &Context<'a>) -> ApiResult<&'a AppLinks> {
+    ctx.data::<AppLinks>()
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("links missing")))
         .api()
 }
 
@@ -51,6 +58,10 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub locale: Locale,
+    /// Whether the person proved the address is theirs (the link in the verification email,
+    /// a password reset, or accepting an invitation). A company sends no email to its
+    /// customers until an owner's address is verified.
+    pub email_verified: bool,
 }
 
 impl From<UserRow> for User {
@@ -60,6 +71,7 @@ impl From<UserRow> for User {
             email: row.email,
             name: row.name,
             locale: row.locale.parse().unwrap_or_default(),
+            email_verified: row.email_verified,
         }
     }
 }
@@ -216,6 +228,49 @@ pub struct LogOutInput {
 }
 
 #[derive(InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    /// At least 10 characters, not your email, not a common password.
+    pub new_password: String,
+}
+
+#[derive(InputObject)]
+pub struct RequestPasswordResetInput {
+    pub email: String,
+}
+
+#[derive(SimpleObject)]
+pub struct RequestPasswordResetPayload {
+    /// Always true: the answer does not say whether the address has an account. If it has, a
+    /// link valid for one hour is on its way.
+    pub accepted: bool,
+}
+
+#[derive(InputObject)]
+pub struct ResetPasswordInput {
+    /// The token from the emailed link.
+    pub token: String,
+    pub new_password: String,
+}
+
+#[derive(InputObject)]
+pub struct VerifyEmailInput {
+    /// The token from the emailed link.
+    pub token: String,
+}
+
+#[derive(SimpleObject)]
+pub struct VerifyEmailPayload {
+    pub user: User,
+}
+
+#[derive(SimpleObject)]
+pub struct ResendVerificationEmailPayload {
+    /// False when the address is verified already (nothing was sent).
+    pub sent: bool,
+}
+
+#[derive(InputObject)]
 pub struct SwitchTenantInput {
     pub tenant_id: ID,
 }
@@ -238,6 +293,7 @@ impl TryFrom<TeamMemberRow> for TeamMember {
                 email: row.email,
                 name: row.name,
                 locale: Locale::default(),
+                email_verified: row.email_verified,
             },
             role: parse_role(&row.role)?,
             joined_at: row.joined_at,
@@ -274,6 +330,7 @@ impl TryFrom<InvitationRow> for Invitation {
                 email,
                 name,
                 locale: Locale::default(),
+                email_verified: row.invited_by_verified.unwrap_or(false),
             }),
             _ => None,
         };
@@ -537,6 +594,12 @@ impl IdentityMutation {
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> ApiResult<SessionPayload> {
         let (identity, db) = services(ctx)?;
         let request = request(ctx)?;
+        identity
+            .limits
+            .sign_up(request.client_ip)
+            .await
+            .map_err(AppError::rate_limited)
+            .api()?;
         let session = sessions::sign_up(
             identity,
             db,
@@ -548,6 +611,8 @@ impl IdentityMutation {
                 base_currency: input.base_currency,
                 locale: input.locale,
                 time_zone: input.time_zone,
+                verified: false,
+                links: Some(links(ctx)?.clone()),
             },
             &request.request_id,
         )
@@ -626,7 +691,7 @@ impl IdentityMutation {
         let invitation = team::invite_member(
             db,
             &request.caller,
-            &links.public_url,
+            links,
             &input.email,
             input.role,
             &request.request_id,
@@ -755,6 +820,94 @@ impl IdentityMutation {
         Ok(RevokeApiKeyPayload {
             api_key: row.into(),
         })
+    }
+
+    /// Changes your password. Every other session of yours ends; this returns a new one.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> ApiResult<SessionPayload> {
+        let (identity, db) = services(ctx)?;
+        let request = request(ctx)?;
+        let member = request.caller.require_member().api()?;
+        let session = accounts::change_password(
+            identity,
+            db,
+            member,
+            input.current_password,
+            input.new_password,
+            &request.request_id,
+        )
+        .await
+        .api()?;
+        Ok(session.into())
+    }
+
+    /// Emails a link to choose a new password, valid for one hour, if the address has an
+    /// account. The answer is the same either way; `RATE_LIMITED` when asked too often.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestPasswordResetInput,
+    ) -> ApiResult<RequestPasswordResetPayload> {
+        let (identity, db) = services(ctx)?;
+        let request = request(ctx)?;
+        if input.email.len() > super::limits::MAX_EMAIL_LEN {
+            return Err(AppError::validation(
+                "input.email",
+                "an email address is at most 254 characters",
+            ))
+            .api();
+        }
+        identity
+            .limits
+            .password_reset(&input.email, request.client_ip)
+            .await
+            .map_err(AppError::rate_limited)
+            .api()?;
+        accounts::request_password_reset(db, &input.email)
+            .await
+            .api()?;
+        Ok(RequestPasswordResetPayload { accepted: true })
+    }
+
+    /// Sets a new password with the emailed link's token and signs in. Every earlier session
+    /// ends; the link works once.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetPasswordInput,
+    ) -> ApiResult<SessionPayload> {
+        let (identity, db) = services(ctx)?;
+        let session = accounts::reset_password(identity, db, &input.token, input.new_password)
+            .await
+            .api()?;
+        Ok(session.into())
+    }
+
+    /// Confirms an email address with the emailed link's token.
+    async fn verify_email(
+        &self,
+        ctx: &Context<'_>,
+        input: VerifyEmailInput,
+    ) -> ApiResult<VerifyEmailPayload> {
+        let (_, db) = services(ctx)?;
+        let user = accounts::verify_email(db, &input.token).await.api()?;
+        Ok(VerifyEmailPayload { user: user.into() })
+    }
+
+    /// Sends the verification link for your address again.
+    async fn resend_verification_email(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<ResendVerificationEmailPayload> {
+        let (identity, db) = services(ctx)?;
+        let member = request(ctx)?.caller.require_member().api()?;
+        let sent = accounts::resend_verification(identity, db, links(ctx)?, member)
+            .await
+            .api()?;
+        Ok(ResendVerificationEmailPayload { sent })
     }
 
     /// Starts a session in another company the user belongs to.

@@ -1,22 +1,23 @@
 //! Identity: accounts, tenants' memberships and roles, sessions (access and refresh tokens),
 //! sign-up and log-in, and who a request comes from.
 
+pub mod accounts;
 pub mod api_keys;
 pub mod graphql;
+pub mod limits;
 pub mod passwords;
 pub mod sessions;
 pub mod team;
-pub mod throttle;
 pub mod tokens;
 
 use crate::auth::{ApiKeyCaller, Caller, Member};
 use crate::config::Config;
 use domain::TenantId;
 use domain::access::ApiScope;
+use limits::Limits;
 use passwords::PasswordHasher;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::time::Duration;
-use throttle::LoginThrottle;
 use tokens::AccessTokens;
 use uuid::Uuid;
 
@@ -25,23 +26,18 @@ use uuid::Uuid;
 pub struct Identity {
     pub tokens: AccessTokens,
     pub passwords: PasswordHasher,
-    pub login_throttle: LoginThrottle,
-    pub key_rate_limiter: api_keys::KeyRateLimiter,
-    pub member_rate_limiter: api_keys::MemberRateLimiter,
+    /// Log-in, sign-up, account emails, and members' and keys' requests.
+    pub limits: Limits,
     pub refresh_ttl: Duration,
 }
 
 impl Identity {
-    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+    pub async fn from_config(config: &Config) -> anyhow::Result<Self> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Identity {
             tokens: AccessTokens::from_config(config)?,
             passwords: PasswordHasher::new(cores)?,
-            login_throttle: LoginThrottle::default(),
-            key_rate_limiter: api_keys::KeyRateLimiter::new(config.api_key_requests_per_minute),
-            member_rate_limiter: api_keys::MemberRateLimiter::new(
-                config.member_requests_per_minute,
-            ),
+            limits: Limits::from_config(config).await?,
             refresh_ttl: config.refresh_token_ttl,
         })
     }

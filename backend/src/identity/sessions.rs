@@ -34,6 +34,7 @@ pub struct UserRow {
     pub email: String,
     pub name: String,
     pub locale: String,
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -77,6 +78,11 @@ pub struct SignUp {
     pub base_currency: Option<String>,
     pub locale: Option<Locale>,
     pub time_zone: Option<String>,
+    /// The address is known to be the person's (the demo company, `duely seed`): created
+    /// verified, and no verification email is sent.
+    pub verified: bool,
+    /// Where the verification email's link leads (none for an account created verified).
+    pub links: Option<crate::startup::AppLinks>,
 }
 
 pub async fn sign_up(
@@ -121,8 +127,8 @@ pub async fn sign_up(
     let inserted = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO public.users (id, email, name, password_hash, locale)
-             VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO public.users (id, email, name, password_hash, locale, email_verified_at)
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $6 THEN now() END)
              ON CONFLICT (email) DO NOTHING RETURNING id",
             [
                 user_id.into(),
@@ -130,6 +136,7 @@ pub async fn sign_up(
                 name.clone().into(),
                 password_hash.into(),
                 locale.tag().into(),
+                input.verified.into(),
             ],
         ))
         .await?;
@@ -191,6 +198,9 @@ pub async fn sign_up(
         },
     )
     .await?;
+    if let Some(links) = &input.links {
+        super::accounts::send_verification(&txn, links, user_id).await?;
+    }
     let session = start_session(identity, &txn, user_id, tenant, Role::Owner, None).await?;
     txn.commit().await?;
     Ok(session)
@@ -238,10 +248,16 @@ pub async fn log_in(
 ) -> Result<Session, AppError> {
     // A malformed email gets the same answer as a wrong password: log-in never tells whether
     // an account exists.
-    let account = email.trim().to_lowercase();
+    let account = super::limits::account_key(email);
+    // Longer than any address can be: refused before any work (no lookup, no hash, no key in
+    // the limits' memory).
+    if account.len() > super::limits::MAX_EMAIL_LEN {
+        return Err(AppError::unauthenticated(WRONG_CREDENTIALS));
+    }
     identity
-        .login_throttle
-        .check(&account, client_ip)
+        .limits
+        .login_allowed(&account, client_ip)
+        .await
         .map_err(AppError::rate_limited)?;
     let found = db
         .query_one_raw(Statement::from_sql_and_values(
@@ -259,10 +275,10 @@ pub async fn log_in(
     };
     let verified = identity.passwords.verify(password, phc).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
-        identity.login_throttle.record_failure(&account);
+        identity.limits.login_failed(&account, client_ip).await;
         return Err(AppError::unauthenticated(WRONG_CREDENTIALS));
     };
-    identity.login_throttle.record_success(&account);
+    identity.limits.login_succeeded(&account, client_ip).await;
 
     let memberships = memberships_of(db, user_id).await?;
     let chosen = match tenant {
@@ -434,7 +450,7 @@ async fn successor_again(
     used_id: Uuid,
     used_at: DateTime<Utc>,
 ) -> Result<Option<Session>, AppError> {
-    let (successor, jti) = identity.tokens.successor(REFRESH_PREFIX, used);
+    let (successor, jti) = identity.tokens.successor(REFRESH_PREFIX, used)?;
     let Some(row) = txn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -559,7 +575,7 @@ async fn start_session(
 ) -> Result<Session, AppError> {
     let (refresh_token, family, rotated_from, access) = match rotation {
         Some(rotation) => {
-            let (successor, jti) = identity.tokens.successor(REFRESH_PREFIX, rotation.used);
+            let (successor, jti) = identity.tokens.successor(REFRESH_PREFIX, rotation.used)?;
             let access = identity
                 .tokens
                 .issue_at(user_id, tenant, role, rotation.at, jti)?;
@@ -609,7 +625,8 @@ async fn start_session(
 pub async fn find_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<UserRow, AppError> {
     UserRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, email, name, locale FROM public.users WHERE id = $1",
+        "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified
+         FROM public.users WHERE id = $1",
         [user_id.into()],
     ))
     .one(conn)

@@ -12,6 +12,7 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, Member};
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
+use crate::startup::AppLinks;
 use chrono::{DateTime, Utc};
 use domain::access::{Permission, Role};
 use domain::credentials::{self, EmailAddress};
@@ -26,7 +27,8 @@ const INVITATION_DAYS: i64 = 7;
 const INVITATION_PREFIX: &str = "duely_inv_";
 
 const SELECT_MEMBERS: &str =
-    "SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at
+    "SELECT u.id AS user_id, u.email, u.name, u.email_verified_at IS NOT NULL AS email_verified,
+            m.role, m.created_at AS joined_at
      FROM public.memberships m JOIN public.users u ON u.id = m.user_id";
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -40,12 +42,14 @@ pub struct InvitationRow {
     pub invited_by: Option<Uuid>,
     pub invited_by_email: Option<String>,
     pub invited_by_name: Option<String>,
+    pub invited_by_verified: Option<bool>,
 }
 
 /// Invitations with their senders; `i` is the invitation (or a CTE of the same columns).
 const SELECT_INVITATIONS: &str =
     "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, i.invited_by,
-            u.email AS invited_by_email, u.name AS invited_by_name
+            u.email AS invited_by_email, u.name AS invited_by_name,
+            u.email_verified_at IS NOT NULL AS invited_by_verified
      FROM public.invitations i LEFT JOIN public.users u ON u.id = i.invited_by";
 
 /// What a member loses when they are removed, or their new role no longer allows it: the API
@@ -154,6 +158,7 @@ pub struct TeamMemberRow {
     pub user_id: Uuid,
     pub email: String,
     pub name: String,
+    pub email_verified: bool,
     pub role: String,
     pub joined_at: DateTime<Utc>,
 }
@@ -181,7 +186,7 @@ fn may_assign(member: &Member, role: Role) -> Result<(), AppError> {
 pub async fn invite_member(
     db: &DatabaseConnection,
     caller: &Caller,
-    public_url: &str,
+    links: &AppLinks,
     email: &str,
     role: Role,
     request_id: &str,
@@ -262,16 +267,18 @@ pub async fn invite_member(
     let company = sessions::find_tenant(&txn, tenant).await?;
     let inviter = sessions::find_user(&txn, member.user_id).await?;
     let locale: Locale = company.locale.parse().unwrap_or_default();
-    let link = format!("{public_url}/invite/{token}");
+    let link = format!("{}/invite/{}", links.public_url, email::SECRET_MARK);
     let (subject, text) = invitation_email(locale, &inviter.name, &company.name, role, &link);
     email::enqueue(
         &txn,
         OutgoingEmail {
             tenant: Some(tenant),
+            audience: email::Audience::Team,
             to: email.to_string(),
             subject,
             text,
             html: None,
+            secret: Some(links.secret(token)),
         },
     )
     .await?;
@@ -509,8 +516,9 @@ pub async fn accept_invitation(
             let inserted = txn
                 .query_one_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
-                    "INSERT INTO public.users (id, email, name, password_hash, locale)
-                     SELECT $1, $2, $3, $4, t.locale FROM public.tenants t WHERE t.id = $5
+                    // The invitation reached this address: it is verified.
+                    "INSERT INTO public.users (id, email, name, password_hash, locale, email_verified_at)
+                     SELECT $1, $2, $3, $4, t.locale, now() FROM public.tenants t WHERE t.id = $5
                      ON CONFLICT (email) DO NOTHING RETURNING id",
                     [
                         id.into(),
@@ -529,7 +537,18 @@ pub async fn accept_invitation(
             }
             id
         }
-        (None, Some(row)) => row.try_get::<Uuid>("", "id")?,
+        (None, Some(row)) => {
+            let id = row.try_get::<Uuid>("", "id")?;
+            // Opening the invitation's link proves the address, as the verification link would.
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE public.users SET email_verified_at = coalesce(email_verified_at, now())
+                 WHERE id = $1 AND email = $2",
+                [id.into(), email.as_str().into()],
+            ))
+            .await?;
+            id
+        }
         (None, None) => {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "no account to accept with"

@@ -118,21 +118,20 @@ impl AccessTokens {
     /// The refresh token that follows `used` in its family: derived from it under the server's
     /// key, so it need not be stored to be handed out again. Only a holder of `used` (and of
     /// the key) can compute it. Also gives the id of the access token issued with it.
-    pub fn successor(&self, prefix: &str, used: &str) -> (String, Uuid) {
-        let derive = |label: &[u8]| {
-            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.rotation_key)
-                .expect("HMAC takes a key of any length");
+    pub fn successor(&self, prefix: &str, used: &str) -> anyhow::Result<(String, Uuid)> {
+        let derive = |label: &[u8]| -> anyhow::Result<_> {
+            let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.rotation_key)?;
             mac.update(label);
             mac.update(used.as_bytes());
-            mac.finalize().into_bytes()
+            Ok(mac.finalize().into_bytes())
         };
-        let secret = derive(b"refresh:");
+        let secret = derive(b"refresh:")?;
         let mut jti = [0u8; 16];
-        jti.copy_from_slice(&derive(b"jti:")[..16]);
-        (
+        jti.copy_from_slice(&derive(b"jti:")?[..16]);
+        Ok((
             format!("{prefix}{}", hex::encode(secret)),
             uuid::Builder::from_random_bytes(jti).into_uuid(),
-        )
+        ))
     }
 
     /// The claims of a valid token; `None` for anything expired, forged or malformed.

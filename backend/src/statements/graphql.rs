@@ -443,10 +443,12 @@ pub async fn send_statement(
     let (from, to) = period(input.from, input.to)?;
     let actor = audit::actor_of(db, caller).await?;
     let calendar = db::tenant_calendar(db, tenant).await?;
+    let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     let customer = visible_customer(&tx, caller, access, calendar.today, &input.customer_id)
         .await?
         .ok_or_else(|| AppError::not_found("No such customer."))?;
+    email::customer_email_allowed(&tx, plan).await?.admit()?;
     let to_address = match optional_text("input.email", input.email.as_deref(), 254)? {
         Some(address) => address,
         None => ContactEmail::find_by_statement(Statement::from_sql_and_values(
@@ -498,7 +500,7 @@ pub async fn send_statement(
         &calendar.time_zone,
     )
     .await?;
-    let link = format!("{}/s/{token}", links.public_url);
+    let link = format!("{}/s/{}", links.public_url, email::SECRET_MARK);
     let locale: Locale = company_locale(db, tenant).await?;
     let (subject, text) = statement_email(locale, &calendar.name, &customer.name, from, to, &link);
     audit::record(
@@ -521,10 +523,12 @@ pub async fn send_statement(
         &tx,
         OutgoingEmail {
             tenant: Some(tenant),
+            audience: email::Audience::Customer,
             to: to_address.as_str().to_owned(),
             subject,
             text,
             html: None,
+            secret: Some(links.secret(token)),
         },
     )
     .await?;

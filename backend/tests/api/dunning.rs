@@ -24,6 +24,7 @@ async fn today(app: &TestApp, session: &TestSession) -> NaiveDate {
 async fn run_on(app: &TestApp, session: &TestSession, date: NaiveDate) -> run::Counts {
     let links = AppLinks {
         public_url: app.address.clone(),
+        sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
     };
     run::run_tenant(&app.db, &links, session.tenant_id, date, Trigger::Schedule)
         .await

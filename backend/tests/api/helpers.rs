@@ -159,6 +159,23 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
             "price_scale_test".to_owned(),
         ),
         ("DUELY_STRIPE_API_BASE".to_owned(), stripe_api_base()),
+        // Every test signs up from 127.0.0.1.
+        ("DUELY_SIGNUP_RATE_PER_HOUR".to_owned(), "100000".to_owned()),
+        // Rate limits count in the real Redis the test command starts, each app under a
+        // namespace of its own (its database's name), as replicas of one deployment would.
+        (
+            "REDIS_URL".to_owned(),
+            std::env::var("DUELY_TEST_REDIS_URL")
+                .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned()),
+        ),
+        (
+            "DUELY_LIMITS_NAMESPACE".to_owned(),
+            database_url
+                .rsplit('/')
+                .next()
+                .unwrap_or("duely")
+                .to_owned(),
+        ),
     ]);
     // Mail goes to the real SMTP sink the test command starts, else to this app's own folder.
     match std::env::var("DUELY_TEST_SMTP_URL") {
@@ -280,8 +297,19 @@ impl TestApp {
                 }}),
             )
             .await;
-        TestSession::from_payload(&body["data"]["signUp"])
-            .unwrap_or_else(|| panic!("sign-up failed: {body}"))
+        let session = TestSession::from_payload(&body["data"]["signUp"])
+            .unwrap_or_else(|| panic!("sign-up failed: {body}"));
+        // The owner's address counts as verified, as after following the emailed link (the
+        // verification itself has tests of its own): companies may email their customers.
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE public.users SET email_verified_at = now() WHERE id = $1",
+                [session.user_id.parse::<Uuid>().unwrap().into()],
+            ))
+            .await
+            .unwrap();
+        session
     }
 
     /// An email address unique to this app, so tests sharing the SMTP sink never read each
@@ -294,15 +322,29 @@ impl TestApp {
         )
     }
 
-    /// The decoded text of the newest email to `to`, waiting up to ten seconds for the worker.
+    /// The decoded text of the newest email to `to`, waiting up to ten seconds for the worker;
+    /// the verification email every sign-up sends is passed over (see [`Self::email_with`]).
     pub async fn email_to(&self, to: &str) -> String {
+        self.email_where(to, |text| !text.contains("/verify-email/"))
+            .await
+    }
+
+    /// The newest email to `to` that contains `needle`, waiting up to ten seconds.
+    pub async fn email_with(&self, to: &str, needle: &str) -> String {
+        self.email_where(to, |text| text.contains(needle)).await
+    }
+
+    async fn email_where(&self, to: &str, keep: impl Fn(&str) -> bool) -> String {
         for _ in 0..100 {
-            if let Some(text) = crate::mail::newest_to(&self.mail_dir, to) {
+            if let Some(text) = crate::mail::newest_to_where(&self.mail_dir, to, &keep) {
                 return text;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("no email to {to} arrived in {}", self.mail_dir.display());
+        panic!(
+            "no such email to {to} arrived in {}",
+            self.mail_dir.display()
+        );
     }
 
     /// Signals shutdown and waits for the server to finish draining.
@@ -329,8 +371,33 @@ pub async fn create_tenant(db: &DatabaseConnection, name: &str) -> TenantId {
     .await
     .unwrap();
     db::provision_tenant_schema(&txn, tenant).await.unwrap();
+    // A verified owner, as a signed-up company has: its dunning may email customers.
+    let owner = Uuid::now_v7();
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.users (id, email, name, password_hash, email_verified_at)
+         VALUES ($1, $2, 'Owner', 'not a password', now());
+         ",
+        [
+            owner.into(),
+            format!("owner-{}@tenants.example", owner.simple()).into(),
+        ],
+    ))
+    .await
+    .unwrap();
+    add_member_in(&txn, tenant, owner, "OWNER").await;
     txn.commit().await.unwrap();
     tenant
+}
+
+async fn add_member_in(conn: &impl ConnectionTrait, tenant: TenantId, user: Uuid, role: &str) {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO public.memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)",
+        [tenant.0.into(), user.into(), role.into()],
+    ))
+    .await
+    .unwrap();
 }
 
 /// The error codes of a GraphQL response, in order.

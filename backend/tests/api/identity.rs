@@ -198,17 +198,94 @@ async fn the_right_password_signs_in_and_anything_else_gets_one_answer() {
 async fn repeated_failures_are_throttled_with_a_retry_time() {
     let app = spawn_app().await;
     app.sign_up("Acme", "owner@acme.example").await;
-    for _ in 0..10 {
+    // Five failures are free; the sixth locks the account, from this address, for a second.
+    for _ in 0..6 {
         let body = log_in(&app, "owner@acme.example", "guess guess guess").await;
-        assert_eq!(error_codes(&body), ["UNAUTHENTICATED"]);
+        assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
     }
     let body = log_in(&app, "owner@acme.example", TEST_PASSWORD).await;
     assert_eq!(error_codes(&body), ["RATE_LIMITED"], "{body}");
-    assert!(
-        body["errors"][0]["extensions"]["retryAfter"]
-            .as_u64()
-            .unwrap()
-            > 0
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], 1, "{body}");
+    // No sleep on the server: the refusal is immediate, and after the wait the right password
+    // works (and clears the failures).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let body = log_in(&app, "owner@acme.example", TEST_PASSWORD).await;
+    assert_eq!(body["data"]["logIn"]["role"], "OWNER", "{body}");
+}
+
+#[tokio::test]
+async fn an_attacker_elsewhere_does_not_lock_the_owner_out() {
+    let config = crate::helpers::test_config(
+        &[("DUELY_TRUSTED_PROXIES", "1")],
+        &crate::helpers::fresh_database().await,
+    );
+    let app = crate::helpers::spawn_app_with(config).await;
+    app.sign_up("Acme", "owner@acme.example").await;
+    let log_in_from = |address: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/graphql"))
+                // What the client wrote, then what the trusted proxy appended.
+                .header("x-forwarded-for", format!("198.51.100.99, {address}"))
+                .json(&json!({ "query": log_in_query(), "variables": { "input": {
+                    "email": "owner@acme.example", "password": password } } }))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..8 {
+        log_in_from("203.0.113.7", "guess guess guess").await;
+    }
+    let attacker = log_in_from("203.0.113.7", TEST_PASSWORD).await;
+    assert_eq!(error_codes(&attacker), ["RATE_LIMITED"], "{attacker}");
+    let owner = log_in_from("192.0.2.10", TEST_PASSWORD).await;
+    assert_eq!(owner["data"]["logIn"]["role"], "OWNER", "{owner}");
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_address() {
+    let config = crate::helpers::test_config(
+        &[("DUELY_SIGNUP_RATE_PER_HOUR", "2")],
+        &crate::helpers::fresh_database().await,
+    );
+    let app = crate::helpers::spawn_app_with(config).await;
+    app.sign_up("Acme", "a@acme.example").await;
+    app.sign_up("Beta", "b@beta.example").await;
+    let third = app
+        .graphql(
+            SIGN_UP,
+            sign_up_input(json!({ "email": "c@gamma.example" })),
+        )
+        .await;
+    assert_eq!(error_codes(&third), ["RATE_LIMITED"], "{third}");
+    assert_eq!(count(&app.db, "SELECT count(*) FROM public.users").await, 2);
+}
+
+#[tokio::test]
+async fn an_email_too_long_is_refused_before_any_work() {
+    let app = spawn_app().await;
+    let long = format!("{}@acme.example", "a".repeat(300));
+    let body = log_in(&app, &long, TEST_PASSWORD).await;
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
+    let reset = app
+        .graphql(
+            "mutation($input: RequestPasswordResetInput!) { requestPasswordReset(input: $input) { accepted } }",
+            json!({ "input": { "email": long } }),
+        )
+        .await;
+    assert_eq!(error_codes(&reset), ["VALIDATION"], "{reset}");
+    assert_eq!(
+        count(
+            &app.db,
+            "SELECT count(*) FROM public.jobs WHERE kind = 'identity.password_reset'"
+        )
+        .await,
+        0
     );
 }
 
@@ -423,6 +500,7 @@ async fn the_demo_company_is_made_once_and_its_login_works() {
         &[],
         &app.database_url,
     ))
+    .await
     .unwrap();
     assert!(
         duely_backend::demo::seed_demo(&identity, &app.db)

@@ -16,6 +16,8 @@ const CASES: &[&str] = &[
     "Mutation.switchTenant.input.tenantId",
     "Query.auditLog.filter.actorUserId",
     "Query.invitation.token",
+    "Mutation.resetPassword.input.token",
+    "Mutation.verifyEmail.input.token",
     // Receivables: see receivables_isolation below.
     "Query.customer.id",
     "Query.customers.filter.collectorId",
@@ -304,6 +306,24 @@ async fn another_tenants_ids_are_not_found_and_change_nothing() {
         )
         .await;
     assert_eq!(real["data"]["invitation"]["companyName"], "Globex");
+
+    // Account links are capabilities too, of one person: a made-up or someone else's spent
+    // token changes no account.
+    for (field, query, input) in [
+        (
+            "Mutation.resetPassword.input.token",
+            "mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { accessToken } }",
+            json!({ "token": "duely_pwr_0000000000000000000000000000000000000000000000000000000000000000", "newPassword": "a brand new passphrase" }),
+        ),
+        (
+            "Mutation.verifyEmail.input.token",
+            "mutation($input: VerifyEmailInput!) { verifyEmail(input: $input) { user { id } } }",
+            json!({ "token": "duely_ver_0000000000000000000000000000000000000000000000000000000000000000" }),
+        ),
+    ] {
+        let body = app.graphql(query, json!({ "input": input })).await;
+        assert_eq!(error_codes(&body), ["NOT_FOUND"], "{field}: {body}");
+    }
 
     assert_eq!(snapshot(&app).await, before, "nothing changed");
 }
@@ -877,6 +897,7 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
     let globex = app.sign_up("Globex", &app.email("globex")).await;
     let links = duely_backend::startup::AppLinks {
         public_url: app.address.clone(),
+        sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
     };
 
     // Globex: an invoice long overdue, a run that made a call task and a late fee, a legal

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-/// The decoded text of the newest message addressed to `to` in `dir`.
-pub fn newest_to(dir: &Path, to: &str) -> Option<String> {
+/// The decoded text of the newest message to `to` whose decoded text passes `keep`.
+pub fn newest_to_where(dir: &Path, to: &str, keep: impl Fn(&str) -> bool) -> Option<String> {
     let mut messages: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(Result::ok)
@@ -19,7 +19,11 @@ pub fn newest_to(dir: &Path, to: &str) -> Option<String> {
         })
         .collect();
     messages.sort_by_key(|(modified, _)| *modified);
-    messages.pop().map(|(_, raw)| decode(&raw))
+    messages
+        .into_iter()
+        .rev()
+        .map(|(_, raw)| decode(&raw))
+        .find(|text| keep(text))
 }
 
 /// Headers as they are, then the body decoded per its Content-Transfer-Encoding.

@@ -2,6 +2,7 @@
 //! app on a free port against its own database, cloned from a migrated template.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
 mod analytics;
 mod api_keys;
 mod audit;
@@ -17,6 +18,7 @@ mod isolation;
 mod jobs;
 mod mail;
 mod outbox;
+mod permission_matrix;
 mod receivables;
 mod request_costs;
 mod schema_contract;

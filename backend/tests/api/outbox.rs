@@ -85,10 +85,12 @@ async fn a_kill_mid_batch_loses_no_email_and_resends_at_most_one() {
             &db,
             OutgoingEmail {
                 tenant: None,
+                audience: email::Audience::Team,
                 to: format!("reader{index}@{marker}.example"),
                 subject: format!("{marker} message {index}"),
                 text: format!("Message {index} of {MESSAGES}."),
                 html: None,
+                secret: None,
             },
         )
         .await

@@ -1,9 +1,10 @@
-//! Secrets stored at rest (a company's Stripe secret key and webhook secret), sealed with
-//! XChaCha20-Poly1305 under the server's key (`DUELY_ENCRYPTION_KEY`).
+//! Secrets stored at rest (a company's Stripe secret key and webhook secret, the token of a
+//! link in an email waiting in the outbox), sealed with XChaCha20-Poly1305 under the server's
+//! key (`DUELY_ENCRYPTION_KEY`).
 //!
-//! A sealed value is `version (1 byte) || nonce (24 bytes) || ciphertext and tag`. The company's
-//! id and the secret's purpose are the associated data, so a sealed value copied into another
-//! company's row, or into another column, does not open.
+//! A sealed value is `version (1 byte) || nonce (24 bytes) || ciphertext and tag`. Where it
+//! belongs (the company's id and the secret's purpose, or the outbox row) is the associated
+//! data, so a sealed value copied into another row or column does not open.
 
 use anyhow::Context;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -27,6 +28,19 @@ impl std::fmt::Debug for Sealer {
 }
 
 impl Sealer {
+    /// The server's sealer: `DUELY_ENCRYPTION_KEY`, or in development a key kept in the data
+    /// directory. `None` only in production without a key (which the configuration refuses
+    /// to start with).
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Option<Self>> {
+        Ok(match (&config.encryption_key, config.environment) {
+            (Some(key), _) => Some(Sealer::from_hex(key)?),
+            (None, crate::config::Environment::Development) => {
+                Some(Sealer::development_key(&config.data_dir)?)
+            }
+            (None, crate::config::Environment::Production) => None,
+        })
+    }
+
     /// From 64 hex characters (checked by the configuration).
     pub fn from_hex(key: &SecretString) -> anyhow::Result<Self> {
         let bytes = hex::decode(key.expose_secret()).context("DUELY_ENCRYPTION_KEY is not hex")?;
@@ -56,8 +70,22 @@ impl Sealer {
     }
 
     pub fn seal(&self, tenant: TenantId, purpose: &str, secret: &str) -> anyhow::Result<Vec<u8>> {
+        self.seal_for(&format!("{tenant}:{purpose}"), secret)
+    }
+
+    pub fn open(
+        &self,
+        tenant: TenantId,
+        purpose: &str,
+        sealed: &[u8],
+    ) -> anyhow::Result<SecretString> {
+        self.open_for(&format!("{tenant}:{purpose}"), sealed)
+    }
+
+    /// Seals `secret` for the place named `context` (only that context opens it).
+    pub fn seal_for(&self, context: &str, secret: &str) -> anyhow::Result<Vec<u8>> {
         let nonce_bytes = crate::identity::tokens::random_bytes::<NONCE_LEN>()?;
-        let aad = associated_data(tenant, purpose);
+        let aad = associated_data(context);
         let ciphertext = self
             .cipher
             .encrypt(
@@ -75,12 +103,7 @@ impl Sealer {
         Ok(sealed)
     }
 
-    pub fn open(
-        &self,
-        tenant: TenantId,
-        purpose: &str,
-        sealed: &[u8],
-    ) -> anyhow::Result<SecretString> {
+    pub fn open_for(&self, context: &str, sealed: &[u8]) -> anyhow::Result<SecretString> {
         anyhow::ensure!(
             sealed.len() > 1 + NONCE_LEN && sealed[0] == VERSION,
             "a sealed secret has an unknown format"
@@ -89,7 +112,7 @@ impl Sealer {
         let nonce: [u8; NONCE_LEN] = nonce
             .try_into()
             .map_err(|_| anyhow::anyhow!("a sealed secret has an unknown format"))?;
-        let aad = associated_data(tenant, purpose);
+        let aad = associated_data(context);
         let plain = self
             .cipher
             .decrypt(
@@ -108,8 +131,8 @@ impl Sealer {
     }
 }
 
-fn associated_data(tenant: TenantId, purpose: &str) -> Vec<u8> {
-    format!("duely:{tenant}:{purpose}").into_bytes()
+fn associated_data(context: &str) -> Vec<u8> {
+    format!("duely:{context}").into_bytes()
 }
 
 #[cfg(unix)]

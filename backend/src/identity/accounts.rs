@@ -1,0 +1,527 @@
+//! A person's own account: changing and resetting the password, verifying the email address.
+//!
+//! Reset and verification links carry single-use tokens (256 random bits) of which only the
+//! SHA-256 is stored, in `public.account_tokens`; the emails carry them sealed through the
+//! outbox. A reset lasts an hour and ends every session; a password change ends every other
+//! session. Asking for a reset answers the same, as fast, whether or not the address has an
+//! account: the request only queues a job, which looks the address up and writes the email.
+//! Every change is in the audit log of each company the person belongs to.
+
+use super::Identity;
+use super::sessions::{self, Session, UserRow, start_session_for};
+use super::tokens;
+use crate::audit::{self, Actor, AuditEntry};
+use crate::auth::Member;
+use crate::email::{self, Audience, OutgoingEmail};
+use crate::error::AppError;
+use crate::jobs::{ClaimedJob, JobHandler, NewJob};
+use crate::startup::AppLinks;
+use domain::access::Role;
+use domain::credentials::{self, EmailAddress};
+use domain::{Locale, TenantId};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+const RESET_PREFIX: &str = "duely_pwr_";
+const VERIFY_PREFIX: &str = "duely_ver_";
+const RESET_MINUTES: i32 = 60;
+const VERIFY_DAYS: i32 = 7;
+/// The job that writes a password-reset email, if the address has an account.
+pub const RESET_JOB: &str = "identity.password_reset";
+
+#[derive(Clone, Copy)]
+enum Purpose {
+    PasswordReset,
+    EmailVerification,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::PasswordReset => "PASSWORD_RESET",
+            Purpose::EmailVerification => "EMAIL_VERIFICATION",
+        }
+    }
+}
+
+/// Records `action` about `user_id` in the audit log of every company they belong to.
+async fn audit_account(
+    conn: &impl ConnectionTrait,
+    user: &UserRow,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    for membership in sessions::memberships_of(conn, user.id).await? {
+        audit::record(
+            conn,
+            TenantId::from_uuid(membership.tenant_id),
+            AuditEntry {
+                actor: Actor::User {
+                    id: user.id,
+                    label: user.email.clone(),
+                },
+                action,
+                entity_type: "user",
+                entity_id: Some(user.id.to_string()),
+                before: None,
+                after: None,
+                request_id,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends every session of the user, in every company.
+async fn end_sessions(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.refresh_tokens SET revoked_at = now()
+         WHERE user_id = $1 AND revoked_at IS NULL",
+        [user_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn set_password(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    hash: String,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.users SET password_hash = $2 WHERE id = $1",
+        [user_id.into(), hash.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// `changePassword`: needs the current password; ends every other session and returns a
+/// fresh one in the company the member acts in.
+pub async fn change_password(
+    identity: &Identity,
+    db: &DatabaseConnection,
+    member: &Member,
+    current: String,
+    new: String,
+    request_id: &str,
+) -> Result<Session, AppError> {
+    let user = sessions::find_user(db, member.user_id).await?;
+    let email = EmailAddress::parse(&user.email).map_err(anyhow::Error::from)?;
+    credentials::check_password(&new, &email)
+        .map_err(|error| AppError::validation("input.newPassword", error))?;
+    let phc: String = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT password_hash FROM public.users WHERE id = $1",
+            [member.user_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::not_found("No such user."))?
+        .try_get("", "password_hash")?;
+    // Guessing the current password through this form counts like guessing it at log-in.
+    let throttle_key = super::limits::account_key(&user.email);
+    identity
+        .limits
+        .login_allowed(&throttle_key, None)
+        .await
+        .map_err(AppError::rate_limited)?;
+    if !identity.passwords.verify(current, Some(phc)).await? {
+        identity.limits.login_failed(&throttle_key, None).await;
+        return Err(AppError::Client {
+            code: domain::ErrorCode::Unauthenticated,
+            message: "The current password is not right.".to_owned(),
+            field: Some("input.currentPassword".to_owned()),
+            retry_after: None,
+            details: Vec::new(),
+        });
+    }
+    let hash = identity.passwords.hash(new).await?;
+    let txn = db.begin().await?;
+    set_password(&txn, member.user_id, hash).await?;
+    end_sessions(&txn, member.user_id).await?;
+    audit_account(&txn, &user, "user.password_changed", Some(request_id)).await?;
+    let session = start_session_for(
+        identity,
+        &txn,
+        member.user_id,
+        member.tenant_id,
+        member.role,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// `requestPasswordReset`: queues the job that emails a link if the address has an account.
+/// The answer and the work done here are the same either way.
+pub async fn request_password_reset(db: &DatabaseConnection, email: &str) -> Result<(), AppError> {
+    // Anything that is not an address could have no account: accepted, and nothing queued.
+    let Ok(email) = EmailAddress::parse(email) else {
+        return Ok(());
+    };
+    crate::jobs::enqueue(
+        db,
+        NewJob {
+            payload: serde_json::json!({ "email": email.as_str() }),
+            ..NewJob::new(RESET_JOB)
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes the password-reset email of a queued request. The token's id is the job's, so a job
+/// run again after a crash sends nothing twice.
+pub struct PasswordResetEmail {
+    pub links: AppLinks,
+}
+
+#[async_trait::async_trait]
+impl JobHandler for PasswordResetEmail {
+    async fn run(&self, db: &DatabaseConnection, job: &ClaimedJob) -> anyhow::Result<()> {
+        self.write(db, job)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error:?}"))
+    }
+}
+
+impl PasswordResetEmail {
+    async fn write(&self, db: &DatabaseConnection, job: &ClaimedJob) -> Result<(), AppError> {
+        let email = job
+            .payload
+            .get("email")
+            .and_then(|email| email.as_str())
+            .ok_or_else(|| anyhow::anyhow!("a password reset job needs an email"))?;
+        let Some(row) = db
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified
+                 FROM public.users WHERE email = $1",
+                [email.into()],
+            ))
+            .await?
+        else {
+            return Ok(());
+        };
+        let user = UserRow {
+            id: row.try_get("", "id")?,
+            email: row.try_get("", "email")?,
+            name: row.try_get("", "name")?,
+            locale: row.try_get("", "locale")?,
+            email_verified: row.try_get("", "email_verified")?,
+        };
+        let txn = db.begin().await?;
+        let Some(token) = new_token(
+            &txn,
+            Some(job.id),
+            &user,
+            Purpose::PasswordReset,
+            RESET_PREFIX,
+            format!("make_interval(mins => {RESET_MINUTES})"),
+        )
+        .await?
+        else {
+            return Ok(());
+        };
+        let locale: Locale = user.locale.parse().unwrap_or_default();
+        let link = format!(
+            "{}/reset-password/{}",
+            self.links.public_url,
+            email::SECRET_MARK
+        );
+        let (subject, text) = reset_email(locale, &user.name, &link);
+        email::enqueue(
+            &txn,
+            OutgoingEmail {
+                tenant: None,
+                audience: Audience::Account,
+                to: user.email.clone(),
+                subject,
+                text,
+                html: None,
+                secret: Some(self.links.secret(token)),
+            },
+        )
+        .await?;
+        audit_account(&txn, &user, "user.password_reset_requested", None).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// Issues a token of `purpose` for `user` (withdrawing their earlier unused ones of the same
+/// purpose). With `id` given, a token that already exists under it means this was done
+/// before: `None`, and nothing more should happen.
+async fn new_token(
+    txn: &DatabaseTransaction,
+    id: Option<Uuid>,
+    user: &UserRow,
+    purpose: Purpose,
+    prefix: &str,
+    lifetime_sql: String,
+) -> Result<Option<String>, AppError> {
+    let token = tokens::new_secret(prefix)?;
+    let id = id.unwrap_or_else(Uuid::now_v7);
+    let inserted = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "INSERT INTO public.account_tokens (id, user_id, purpose, email, token_hash, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, now() + {lifetime_sql})
+                 ON CONFLICT (id) DO NOTHING"
+            ),
+            [
+                id.into(),
+                user.id.into(),
+                purpose.as_str().into(),
+                user.email.clone().into(),
+                tokens::digest(&token).into(),
+            ],
+        ))
+        .await?
+        .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.account_tokens SET used_at = now()
+         WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND id <> $3",
+        [user.id.into(), purpose.as_str().into(), id.into()],
+    ))
+    .await?;
+    Ok(Some(token))
+}
+
+fn invalid_link() -> AppError {
+    AppError::not_found(
+        "This link is not valid any more: it was used, replaced by a newer one or has expired. Ask for a new one.",
+    )
+}
+
+/// The live token's user and the address it was sent to, locked for use.
+async fn take_token(
+    txn: &DatabaseTransaction,
+    token: &str,
+    purpose: Purpose,
+) -> Result<(Uuid, String), AppError> {
+    let invalid = invalid_link;
+    if token.len() > 200 {
+        return Err(invalid());
+    }
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE public.account_tokens SET used_at = now()
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+             RETURNING user_id, email",
+            [tokens::digest(token).into(), purpose.as_str().into()],
+        ))
+        .await?
+        .ok_or_else(invalid)?;
+    Ok((row.try_get("", "user_id")?, row.try_get("", "email")?))
+}
+
+/// `resetPassword`: sets the new password, ends every session, verifies the address (the
+/// link proved it) and signs in to the most recently used company.
+pub async fn reset_password(
+    identity: &Identity,
+    db: &DatabaseConnection,
+    token: &str,
+    new: String,
+) -> Result<Session, AppError> {
+    // The token is checked first without using it, so a weak password can be corrected.
+    let peek = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT email FROM public.account_tokens
+             WHERE token_hash = $1 AND purpose = 'PASSWORD_RESET' AND used_at IS NULL AND expires_at > now()",
+            [tokens::digest(token).into()],
+        ))
+        .await?;
+    // No hash is computed for a token that is not live: a stranger cannot spend our CPU.
+    let Some(row) = &peek else {
+        return Err(invalid_link());
+    };
+    let email: String = row.try_get("", "email")?;
+    let email = EmailAddress::parse(&email).map_err(anyhow::Error::from)?;
+    credentials::check_password(&new, &email)
+        .map_err(|error| AppError::validation("input.newPassword", error))?;
+    let hash = identity.passwords.hash(new).await?;
+    let txn = db.begin().await?;
+    let (user_id, sent_to) = take_token(&txn, token, Purpose::PasswordReset).await?;
+    set_password(&txn, user_id, hash).await?;
+    end_sessions(&txn, user_id).await?;
+    mark_verified(&txn, user_id, &sent_to).await?;
+    let user = sessions::find_user(&txn, user_id).await?;
+    audit_account(&txn, &user, "user.password_reset", None).await?;
+    let memberships = sessions::memberships_of(&txn, user_id).await?;
+    let chosen = memberships.first().ok_or_else(|| {
+        AppError::forbidden(
+            "Your password is changed, but your account belongs to no company now; ask an owner to invite you.",
+        )
+    })?;
+    let role: Role = chosen.role.parse().map_err(anyhow::Error::from)?;
+    let session = start_session_for(
+        identity,
+        &txn,
+        user_id,
+        TenantId::from_uuid(chosen.tenant_id),
+        role,
+    )
+    .await?;
+    txn.commit().await?;
+    identity
+        .limits
+        .login_succeeded(&super::limits::account_key(&user.email), None)
+        .await;
+    Ok(session)
+}
+
+/// Marks the address verified, if it is still the user's.
+async fn mark_verified(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    address: &str,
+) -> Result<bool, AppError> {
+    Ok(conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE public.users SET email_verified_at = coalesce(email_verified_at, now())
+             WHERE id = $1 AND email = $2",
+            [user_id.into(), address.into()],
+        ))
+        .await?
+        .rows_affected()
+        > 0)
+}
+
+/// `verifyEmail`: the link's address is the user's, verified.
+pub async fn verify_email(db: &DatabaseConnection, token: &str) -> Result<UserRow, AppError> {
+    let txn = db.begin().await?;
+    let (user_id, address) = take_token(&txn, token, Purpose::EmailVerification).await?;
+    if !mark_verified(&txn, user_id, &address).await? {
+        return Err(AppError::not_found(
+            "This link was for an address the account no longer has.",
+        ));
+    }
+    let user = sessions::find_user(&txn, user_id).await?;
+    audit_account(&txn, &user, "user.email_verified", None).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Sends (again) the link that verifies the user's address, inside the caller's transaction.
+/// False when the address is verified already.
+pub async fn send_verification(
+    txn: &DatabaseTransaction,
+    links: &AppLinks,
+    user_id: Uuid,
+) -> Result<bool, AppError> {
+    let verified = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT email_verified_at IS NOT NULL AS verified FROM public.users WHERE id = $1",
+            [user_id.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "verified"))
+        .transpose()?
+        .unwrap_or(true);
+    if verified {
+        return Ok(false);
+    }
+    let user = sessions::find_user(txn, user_id).await?;
+    let Some(token) = new_token(
+        txn,
+        None,
+        &user,
+        Purpose::EmailVerification,
+        VERIFY_PREFIX,
+        format!("make_interval(days => {VERIFY_DAYS})"),
+    )
+    .await?
+    else {
+        return Ok(false);
+    };
+    let locale: Locale = user.locale.parse().unwrap_or_default();
+    let link = format!("{}/verify-email/{}", links.public_url, email::SECRET_MARK);
+    let (subject, text) = verification_email(locale, &user.name, &link);
+    email::enqueue(
+        txn,
+        OutgoingEmail {
+            tenant: None,
+            audience: Audience::Account,
+            to: user.email.clone(),
+            subject,
+            text,
+            html: None,
+            secret: Some(links.secret(token)),
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// `resendVerificationEmail`, for the signed-in member's own address.
+pub async fn resend_verification(
+    identity: &Identity,
+    db: &DatabaseConnection,
+    links: &AppLinks,
+    member: &Member,
+) -> Result<bool, AppError> {
+    identity
+        .limits
+        .verification_email_allowed(member.user_id)
+        .await
+        .map_err(AppError::rate_limited)?;
+    let txn = db.begin().await?;
+    let sent = send_verification(&txn, links, member.user_id).await?;
+    txn.commit().await?;
+    Ok(sent)
+}
+
+fn reset_email(locale: Locale, name: &str, link: &str) -> (String, String) {
+    match locale {
+        Locale::ZhCn => (
+            "重置您的 Duely 密码".to_owned(),
+            format!(
+                "{name}，您好：\n\n有人请求重置您的 Duely 密码。如果是您本人，请在 {RESET_MINUTES} 分钟内打开下面的链接设置新密码：\n\n{link}\n\n\
+                 重置后，您在所有设备上的登录都会退出。如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n\nDuely"
+            ),
+        ),
+        Locale::En => (
+            "Reset your Duely password".to_owned(),
+            format!(
+                "Hello {name},\n\nSomeone asked to reset your Duely password. If it was you, open this link within {RESET_MINUTES} minutes to choose a new one:\n\n{link}\n\n\
+                 Resetting signs you out everywhere. If it was not you, ignore this email: your password stays as it is.\n\nDuely"
+            ),
+        ),
+    }
+}
+
+fn verification_email(locale: Locale, name: &str, link: &str) -> (String, String) {
+    match locale {
+        Locale::ZhCn => (
+            "请验证您的 Duely 邮箱".to_owned(),
+            format!(
+                "{name}，您好：\n\n请打开下面的链接，确认这是您的邮箱：\n\n{link}\n\n\
+                 验证之前，您的公司不会向客户发送任何邮件（对账单、催收函）。链接 {VERIFY_DAYS} 天内有效。\n\nDuely"
+            ),
+        ),
+        Locale::En => (
+            "Verify your email address for Duely".to_owned(),
+            format!(
+                "Hello {name},\n\nOpen this link to confirm that this address is yours:\n\n{link}\n\n\
+                 Until it is verified, your company sends no email to its customers (statements, dunning letters). The link works for {VERIFY_DAYS} days.\n\nDuely"
+            ),
+        ),
+    }
+}
