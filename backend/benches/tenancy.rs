@@ -7,7 +7,10 @@
 //!   migration, in one transaction), per block of tenants, so growth shows as a trend;
 //! - `migrate` with every tenant up to date (a deploy without tenant migrations);
 //! - `migrate` with every tenant marked behind, which visits and locks each schema and checks its
-//!   ledger: the fixed cost a rollout of one new tenant migration pays on top of its DDL.
+//!   ledger: the fixed cost a rollout of one new tenant migration pays on top of its DDL;
+//! - the re-owning migration: every tenant put back as it was before the owner role (its objects
+//!   owned by its own role, `runtime_role` not applied), then `migrate`, which hands each schema
+//!   to `duely_owner` and grants the tenant's role its rights.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use domain::TenantId;
@@ -95,6 +98,37 @@ async fn main() {
         per(elapsed, tenants)
     );
 
+    // Back to before the owner role: each tenant's objects owned by its own role.
+    for tenant in &ids {
+        db.execute_unprepared(&as_before_the_owner_role(&tenant.schema_name()))
+            .await
+            .unwrap();
+    }
+    db.execute_unprepared("UPDATE public.tenants SET schema_version = NULL")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let report = db::migrate_all(&db).await.unwrap();
+    assert_eq!(report.tenants_migrated, tenants);
+    let elapsed = started.elapsed();
+    println!(
+        "migrate, re-owning all {tenants} (REASSIGN OWNED, then the runtime role's grants): {:.1} s, {:.1} ms/tenant",
+        elapsed.as_secs_f64(),
+        per(elapsed, tenants)
+    );
+    let not_handed = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname LIKE 't\\_%' AND c.relowner::regrole::text <> 'duely_owner'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(not_handed, 0, "every tenant object belongs to the owner role");
+
     db.close().await.unwrap();
     admin
         .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
@@ -110,6 +144,39 @@ async fn main() {
             .await
             .unwrap();
     }
+}
+
+/// Gives a tenant's schema and objects back to its own role and forgets the runtime-role
+/// migration, as a tenant made before the owner role was.
+fn as_before_the_owner_role(schema: &str) -> String {
+    format!(
+        r#"DO $$
+        DECLARE item record;
+        BEGIN
+            FOR item IN
+                SELECT format('ALTER %s %I.%I OWNER TO %I',
+                              CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                             WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                              n.nspname, c.relname, n.nspname) AS sql
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = '{schema}' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                  WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
+                UNION ALL
+                SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, n.nspname)
+                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = '{schema}'
+                UNION ALL
+                SELECT format('ALTER TYPE %I.%I OWNER TO %I', n.nspname, t.typname, n.nspname)
+                FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE n.nspname = '{schema}' AND t.typtype IN ('e', 'd')
+            LOOP
+                EXECUTE item.sql;
+            END LOOP;
+            EXECUTE format('ALTER SCHEMA %I OWNER TO %I', '{schema}', '{schema}');
+        END $$;
+        DELETE FROM "{schema}".tenant_migrations WHERE version LIKE '%runtime_role';"#
+    )
 }
 
 fn per(elapsed: Duration, count: usize) -> f64 {

@@ -23,6 +23,10 @@ mod tenant;
 
 pub use sea_orm_migration::MigratorTrait;
 
+/// The role that owns every tenant's schema and objects, and only migrations act as; requests
+/// run as the tenant's own role, which owns nothing (see `control::…_tenant_owner`).
+pub const TENANT_OWNER: &str = "duely_owner";
+
 pub struct ControlMigrator;
 
 #[async_trait::async_trait]

@@ -5,9 +5,8 @@
 //! resumes with the tenants still behind. Tenants migrate a few at a time, so thousands of them
 //! take minutes, not hours; up-to-date tenants are never visited.
 
-use super::tenant::bind_statements;
 use domain::TenantId;
-use duely_migrations::{ControlMigrator, MigratorTrait, TenantMigrator};
+use duely_migrations::{ControlMigrator, MigratorTrait, TENANT_OWNER, TenantMigrator};
 use futures::TryStreamExt;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
@@ -105,10 +104,12 @@ pub async fn provision_tenant_schema(
     tenant: TenantId,
 ) -> Result<(), DbErr> {
     let schema = tenant.schema_name();
+    // The tenant's role is what its requests run as; the schema and everything in it belong to
+    // the owner role, which only migrations act as.
     txn.execute_unprepared(&format!(
         r#"CREATE ROLE "{schema}" NOLOGIN;
            GRANT "{schema}" TO CURRENT_USER;
-           CREATE SCHEMA "{schema}" AUTHORIZATION "{schema}";"#
+           CREATE SCHEMA "{schema}" AUTHORIZATION "{TENANT_OWNER}";"#
     ))
     .await?;
     // Every company starts on a trial of GROWTH (`domain::billing::TRIAL_DAYS`).
@@ -122,13 +123,18 @@ pub async fn provision_tenant_schema(
     migrate_tenant_schema(txn, tenant).await
 }
 
-/// Applies pending tenant migrations to one schema, as the tenant's role with the search path on
+/// Applies pending tenant migrations to one schema, as the owner role with the search path on
 /// that schema alone, and records the version. Leaves the transaction as the caller's role.
 pub async fn migrate_tenant_schema(
     txn: &DatabaseTransaction,
     tenant: TenantId,
 ) -> Result<(), DbErr> {
-    txn.execute_unprepared(&bind_statements(tenant)).await?;
+    hand_to_owner(txn, tenant).await?;
+    let schema = tenant.schema_name();
+    txn.execute_unprepared(&format!(
+        r#"SET LOCAL search_path TO "{schema}"; SET LOCAL ROLE "{TENANT_OWNER}""#
+    ))
+    .await?;
     TenantMigrator::up(txn, None).await?;
     txn.execute_unprepared("SET LOCAL ROLE NONE; SET LOCAL search_path TO DEFAULT")
         .await?;
@@ -138,6 +144,30 @@ pub async fn migrate_tenant_schema(
         [TenantMigrator::latest_version().into(), tenant.0.into()],
     ))
     .await?;
+    Ok(())
+}
+
+/// A schema made before the owner role existed belongs to the tenant's own role: every object
+/// of it is handed to the owner (one `REASSIGN OWNED`, as ourselves, a member of both). The
+/// tenant migration `runtime_role` then grants the tenant's role what it needs.
+async fn hand_to_owner(txn: &DatabaseTransaction, tenant: TenantId) -> Result<(), DbErr> {
+    let schema = tenant.schema_name();
+    let owned_by_tenant = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT nspowner::regrole::text = $1 AS own FROM pg_namespace WHERE nspname = $1",
+            [schema.clone().into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "own"))
+        .transpose()?
+        .unwrap_or(false);
+    if owned_by_tenant {
+        txn.execute_unprepared(&format!(
+            r#"REASSIGN OWNED BY "{schema}" TO "{TENANT_OWNER}""#
+        ))
+        .await?;
+    }
     Ok(())
 }
 

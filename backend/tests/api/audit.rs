@@ -83,8 +83,11 @@ async fn the_database_refuses_to_change_or_delete_audit_entries() {
     ] {
         let tx = TenantTx::begin(&app.db, owner.tenant_id).await.unwrap();
         let error = tx.execute_unprepared(statement).await.unwrap_err();
+        // Rows are refused by the append-only trigger; TRUNCATE, which fires no row trigger,
+        // is not even granted to the role requests run as.
         assert!(
-            error.to_string().contains("append-only"),
+            error.to_string().contains("append-only")
+                || error.to_string().contains("permission denied"),
             "{statement}: {error}"
         );
         tx.rollback().await.unwrap();

@@ -385,7 +385,19 @@ async fn a_job_that_outlives_its_lease_renews_it_and_runs_once() {
         let (db, registry) = (db.clone(), registry.clone());
         async move { jobs::run_due(&db, &registry).await.unwrap() }
     });
-    // Another worker keeps trying while the first runs for two and a half leases.
+    // The first worker holds it (on a busy machine its task may start late)…
+    for _ in 0..100 {
+        let claimed = count(
+            &db,
+            "SELECT count(*) FROM public.jobs WHERE kind = 'test.slow' AND lease_token IS NOT NULL",
+        )
+        .await;
+        if claimed == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // …and another worker keeps trying while the first runs for two and a half leases.
     let mut taken = 0;
     for _ in 0..40 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

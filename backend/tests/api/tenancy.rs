@@ -56,8 +56,8 @@ async fn every_tenant_schema_keeps_its_own_migration_ledger() {
         .await;
         assert_eq!(
             owner,
-            tenant.schema_name(),
-            "the schema belongs to the tenant's role"
+            duely_migrations::TENANT_OWNER,
+            "the schema belongs to the owner role, not to the role requests run as"
         );
     }
     let control_ledgers = scalar_count(
@@ -76,6 +76,41 @@ async fn every_tenant_schema_keeps_its_own_migration_ledger() {
     )
     .await;
     assert_eq!(versions, 2);
+}
+
+#[tokio::test]
+async fn the_role_requests_run_as_cannot_switch_off_the_money_triggers() {
+    let app = spawn_app().await;
+    let acme = create_tenant(&app.db, "Acme").await;
+    let attempts = [
+        "ALTER TABLE payments DISABLE TRIGGER ALL",
+        "ALTER TABLE allocations DISABLE TRIGGER USER",
+        "DROP TRIGGER IF EXISTS payments_append_only ON payments",
+        "TRUNCATE payments",
+        "ALTER TABLE invoices DROP CONSTRAINT IF EXISTS invoices_pkey CASCADE",
+        "CREATE TABLE sneaky (id int)",
+    ];
+    for sql in attempts {
+        let tx = TenantTx::begin(&app.db, acme).await.unwrap();
+        let refused = tx.execute_unprepared(sql).await;
+        let message = refused.expect_err(sql).to_string();
+        assert!(
+            message.contains("must be owner") || message.contains("permission denied"),
+            "{sql}: {message}"
+        );
+        tx.rollback().await.unwrap();
+    }
+    // Its ordinary work still works: reading and writing rows, sequences.
+    let tx = TenantTx::begin(&app.db, acme).await.unwrap();
+    tx.execute_unprepared(
+        r#"INSERT INTO settings (key, value) VALUES ('probe', '1') ON CONFLICT (key) DO UPDATE SET value = '2'"#,
+    )
+    .await
+    .unwrap();
+    tx.execute_unprepared("DELETE FROM settings WHERE key = 'probe'")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
 }
 
 #[tokio::test]

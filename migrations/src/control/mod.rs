@@ -9,6 +9,7 @@ mod m20261123_000004_dunning_schedule;
 mod m20261128_000005_billing;
 mod m20261203_000006_leases;
 mod m20261203_000007_accounts;
+mod m20261203_000008_tenant_owner;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -19,5 +20,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261128_000005_billing::Migration),
         Box::new(m20261203_000006_leases::Migration),
         Box::new(m20261203_000007_accounts::Migration),
+        Box::new(m20261203_000008_tenant_owner::Migration),
     ]
 }

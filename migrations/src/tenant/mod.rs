@@ -16,6 +16,7 @@ mod m20261128_000010_online_payments;
 mod m20261128_000011_last_paid_on;
 mod m20261128_000012_allocation_dates;
 mod m20261128_000013_open_items_index;
+mod m20261203_000014_runtime_role;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -32,5 +33,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261128_000011_last_paid_on::Migration),
         Box::new(m20261128_000012_allocation_dates::Migration),
         Box::new(m20261128_000013_open_items_index::Migration),
+        Box::new(m20261203_000014_runtime_role::Migration),
     ]
 }
