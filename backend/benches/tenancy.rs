@@ -127,7 +127,10 @@ async fn main() {
         .unwrap()
         .try_get::<i64>("", "n")
         .unwrap();
-    assert_eq!(not_handed, 0, "every tenant object belongs to the owner role");
+    assert_eq!(
+        not_handed, 0,
+        "every tenant object belongs to the owner role"
+    );
 
     db.close().await.unwrap();
     admin

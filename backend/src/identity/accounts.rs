@@ -76,12 +76,19 @@ async fn audit_account(
     Ok(())
 }
 
-/// Ends every session of the user, in every company.
+/// Ends every session of the user, in every company: their refresh tokens, and (by moving the
+/// session epoch on, checked on every request) their access tokens.
 async fn end_sessions(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<(), AppError> {
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "UPDATE public.refresh_tokens SET revoked_at = now()
          WHERE user_id = $1 AND revoked_at IS NULL",
+        [user_id.into()],
+    ))
+    .await?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.users SET session_epoch = session_epoch + 1 WHERE id = $1",
         [user_id.into()],
     ))
     .await?;
@@ -202,7 +209,8 @@ impl PasswordResetEmail {
         let Some(row) = db
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified
+                "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified,
+                        session_epoch
                  FROM public.users WHERE email = $1",
                 [email.into()],
             ))
@@ -216,6 +224,7 @@ impl PasswordResetEmail {
             name: row.try_get("", "name")?,
             locale: row.try_get("", "locale")?,
             email_verified: row.try_get("", "email_verified")?,
+            session_epoch: row.try_get("", "session_epoch")?,
         };
         let txn = db.begin().await?;
         let Some(token) = new_token(

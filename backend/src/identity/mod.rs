@@ -72,10 +72,11 @@ impl Identity {
         // The role is read afresh: a removed member or a changed role counts at once.
         let tenant_id = TenantId::from_uuid(claims.tid);
         let Some((role, read_only)) =
-            sessions::active_membership(db, tenant_id, claims.sub).await?
+            sessions::active_membership_in_epoch(db, tenant_id, claims.sub, Some(claims.sep))
+                .await?
         else {
             return Ok(Caller::Rejected(
-                "You are no longer a member of this company.",
+                "Your session has ended (you left the company, or the password was changed); sign in again.",
             ));
         };
         Ok(Caller::Member(Member {

@@ -35,6 +35,8 @@ pub struct UserRow {
     pub name: String,
     pub locale: String,
     pub email_verified: bool,
+    /// Moves on when the password changes; access tokens carry it (see `tokens::AccessClaims`).
+    pub session_epoch: i32,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -328,14 +330,28 @@ pub async fn active_membership(
     tenant: TenantId,
     user_id: Uuid,
 ) -> anyhow::Result<Option<(Role, bool)>> {
+    active_membership_in_epoch(conn, tenant, user_id, None).await
+}
+
+/// As [`active_membership`], for an access token of session epoch `epoch`: `None` also when
+/// the person's sessions were ended since (a password changed or reset), so such a token stops
+/// working at once rather than when it expires.
+pub async fn active_membership_in_epoch(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    user_id: Uuid,
+    epoch: Option<i32>,
+) -> anyhow::Result<Option<(Role, bool)>> {
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT m.role, COALESCE(s.read_only_from <= now(), false) AS read_only
              FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
+             JOIN public.users u ON u.id = m.user_id
              LEFT JOIN public.subscriptions s ON s.tenant_id = m.tenant_id
-             WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'",
-            [tenant.0.into(), user_id.into()],
+             WHERE m.tenant_id = $1 AND m.user_id = $2 AND t.status <> 'CLOSED'
+               AND ($3::int IS NULL OR u.session_epoch = $3)",
+            [tenant.0.into(), user_id.into(), epoch.into()],
         ))
         .await?;
     match row {
@@ -468,12 +484,18 @@ async fn successor_again(
     let Some(role) = active_role(txn, tenant, user_id).await? else {
         return Ok(None);
     };
+    let user = find_user(txn, user_id).await?;
     Ok(Some(Session {
-        access: identity
-            .tokens
-            .issue_at(user_id, tenant, role, used_at, jti)?,
+        access: identity.tokens.issue_at(
+            user_id,
+            tenant,
+            role,
+            user.session_epoch,
+            used_at,
+            jti,
+        )?,
         refresh_token: successor,
-        user: find_user(txn, user_id).await?,
+        user,
         tenant: find_tenant(txn, tenant).await?,
         role,
     }))
@@ -573,19 +595,22 @@ async fn start_session(
     role: Role,
     rotation: Option<Rotation<'_>>,
 ) -> Result<Session, AppError> {
+    let user = find_user(txn, user_id).await?;
+    let epoch = user.session_epoch;
     let (refresh_token, family, rotated_from, access) = match rotation {
         Some(rotation) => {
             let (successor, jti) = identity.tokens.successor(REFRESH_PREFIX, rotation.used)?;
-            let access = identity
-                .tokens
-                .issue_at(user_id, tenant, role, rotation.at, jti)?;
+            let access =
+                identity
+                    .tokens
+                    .issue_at(user_id, tenant, role, epoch, rotation.at, jti)?;
             (successor, rotation.family, Some(rotation.from), access)
         }
         None => (
             tokens::new_secret(REFRESH_PREFIX)?,
             Uuid::new_v4(),
             None,
-            identity.tokens.issue(user_id, tenant, role)?,
+            identity.tokens.issue(user_id, tenant, role, epoch)?,
         ),
     };
     let expires_at = Utc::now()
@@ -611,7 +636,6 @@ async fn start_session(
         [tenant.0.into(), user_id.into()],
     ))
     .await?;
-    let user = find_user(txn, user_id).await?;
     let tenant_row = find_tenant(txn, tenant).await?;
     Ok(Session {
         access,
@@ -625,7 +649,8 @@ async fn start_session(
 pub async fn find_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<UserRow, AppError> {
     UserRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified
+        "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified,
+                session_epoch
          FROM public.users WHERE id = $1",
         [user_id.into()],
     ))

@@ -26,6 +26,10 @@ pub struct AccessClaims {
     pub iat: i64,
     pub exp: i64,
     pub jti: Uuid,
+    /// The person's session epoch when issued: changing or resetting the password moves it on,
+    /// and a token of an older epoch is refused at once. Absent in older tokens (epoch 0).
+    #[serde(default)]
+    pub sep: i32,
 }
 
 #[derive(Clone)]
@@ -82,8 +86,16 @@ impl AccessTokens {
         user_id: Uuid,
         tenant: TenantId,
         role: Role,
+        epoch: i32,
     ) -> anyhow::Result<IssuedAccessToken> {
-        self.issue_at(user_id, tenant, role, chrono::Utc::now(), Uuid::new_v4())
+        self.issue_at(
+            user_id,
+            tenant,
+            role,
+            epoch,
+            chrono::Utc::now(),
+            Uuid::new_v4(),
+        )
     }
 
     /// A token issued at `issued_at` (whole seconds count) with id `jti`: the same inputs give
@@ -94,6 +106,7 @@ impl AccessTokens {
         user_id: Uuid,
         tenant: TenantId,
         role: Role,
+        epoch: i32,
         issued_at: chrono::DateTime<chrono::Utc>,
         jti: Uuid,
     ) -> anyhow::Result<IssuedAccessToken> {
@@ -110,6 +123,7 @@ impl AccessTokens {
             iat,
             exp,
             jti,
+            sep: epoch,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok(IssuedAccessToken { token, expires_at })
@@ -182,7 +196,7 @@ mod tests {
         let tokens = tokens(&[KEY]);
         let user = Uuid::now_v7();
         let tenant = TenantId(Uuid::now_v7());
-        let issued = tokens.issue(user, tenant, Role::Collector).unwrap();
+        let issued = tokens.issue(user, tenant, Role::Collector, 0).unwrap();
         let claims = tokens.verify(&issued.token).unwrap();
         assert_eq!(
             (claims.sub, claims.tid, claims.role),
@@ -195,7 +209,7 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
         let issued = tokens(&[KEY])
-            .issue(Uuid::now_v7(), TenantId(Uuid::now_v7()), Role::Owner)
+            .issue(Uuid::now_v7(), TenantId(Uuid::now_v7()), Role::Owner, 0)
             .unwrap();
         let other = tokens(&[(
             "DUELY_JWT_SECRET",
@@ -216,6 +230,7 @@ mod tests {
             iat: chrono::Utc::now().timestamp(),
             exp: chrono::Utc::now().timestamp() + 600,
             jti: Uuid::new_v4(),
+            sep: 0,
         };
         let forged = jsonwebtoken::encode(
             &Header::new(Algorithm::HS512),
@@ -238,6 +253,7 @@ mod tests {
             iat: chrono::Utc::now().timestamp() - 3600,
             exp: chrono::Utc::now().timestamp() - 600,
             jti: Uuid::new_v4(),
+            sep: 0,
         };
         let expired = jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),

@@ -252,6 +252,14 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
         ["UNAUTHENTICATED"],
         "the other session ended"
     );
+    let old_access = app
+        .graphql_as(&owner.access_token, "{ me { role } }", json!({}))
+        .await;
+    assert_eq!(
+        error_codes(&old_access),
+        ["UNAUTHENTICATED"],
+        "its access token too, not only when it expires: {old_access}"
+    );
     assert!(
         refresh(fresh).await["data"]["refreshSession"]["accessToken"].is_string(),
         "this one goes on"

@@ -598,3 +598,38 @@ async fn a_customer_who_says_it_has_paid_is_not_dunned_while_the_money_travels()
     // The word holds for five days; after that the ladder goes on.
     assert_eq!(preview(today + Days::new(6)).await["paused"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_collector_makes_payment_links_only_for_their_own_customers() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", "owner@acme.example").await;
+    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let theirs = create_customer(
+        &app,
+        &owner,
+        "MINE",
+        json!({ "collectorId": collector.user_id }),
+    )
+    .await;
+    let others = create_customer(&app, &owner, "OTHER", json!({})).await;
+    let invoice_of = |customer: &Value| customer["id"].as_str().unwrap().to_owned();
+    let own_invoice = issue_invoice(&app, &owner, &invoice_of(&theirs), "100", json!({})).await;
+    let other_invoice = issue_invoice(&app, &owner, &invoice_of(&others), "100", json!({})).await;
+    let link = |invoice: &Value| {
+        let app = &app;
+        let token = collector.access_token.clone();
+        let id = invoice["id"].as_str().unwrap().to_owned();
+        async move {
+            app.graphql_as(
+                &token,
+                "mutation($input: CreatePaymentLinkInput!) { createPaymentLink(input: $input) { url } }",
+                json!({ "input": { "invoiceId": id } }),
+            )
+            .await
+        }
+    };
+    // Someone else's customer's invoice reads as not found, as in the collector's lists; their
+    // own gets as far as the company's Stripe account (not connected here).
+    assert_eq!(error_codes(&link(&other_invoice).await), ["NOT_FOUND"]);
+    assert_eq!(error_codes(&link(&own_invoice).await), ["NOT_CONFIGURED"]);
+}

@@ -1024,3 +1024,62 @@ async fn a_customer_s_failure_in_a_run_shows_a_code_and_the_customer_never_the_s
     );
     assert!(!runs.to_string().contains("secret"), "{runs}");
 }
+
+#[tokio::test]
+async fn emails_past_the_days_limit_or_before_verification_become_tasks_named_in_the_run() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Quota Trading", &app.email("owner")).await;
+    let schema = owner.tenant_id.schema_name();
+    let payer = create_customer(
+        &app,
+        &owner,
+        "P",
+        json!({ "name": "Payer Ltd", "contacts": [{ "name": "Li Na", "email": app.email("ap") }] }),
+    )
+    .await;
+    let due = today(&app, &owner).await + Days::new(3);
+    invoice_due(&app, &owner, &payer, "100", due).await;
+    // FREE allows 100 customer emails a day, and 100 went out today.
+    duely_backend::billing::plans::grant(&app.db, owner.tenant_id, domain::billing::Plan::Free)
+        .await
+        .unwrap();
+    sea_orm::ConnectionTrait::execute_raw(
+        &app.db,
+        sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, audience, sent_at)
+             SELECT gen_random_uuid(), $1, 'x@example.com', 'earlier', 'earlier', 'CUSTOMER', now()
+             FROM generate_series(1, 100)",
+            [owner.tenant_id.0.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let counts = run_on(&app, &owner, due - Days::new(3)).await;
+    assert_eq!((counts.emails, counts.tasks), (0, 1), "{counts:?}");
+    assert_eq!(
+        count(
+            &app.db,
+            &count_in(
+                &schema,
+                "SELECT count(*) FROM {s}.collection_tasks WHERE kind = 'EMAIL'"
+            )
+        )
+        .await,
+        1,
+        "the collector sends it another way"
+    );
+    let runs = ok(
+        &app,
+        &owner,
+        "{ dunningRuns(first: 1) { edges { node { errors } } } }",
+        json!({}),
+        "dunningRuns",
+    )
+    .await;
+    assert_eq!(
+        runs["edges"][0]["node"]["errors"],
+        json!([{ "customerId": id(&payer), "customer": "Payer Ltd", "code": "PLAN_LIMIT", "limit": "EMAILS_PER_DAY" }]),
+        "{runs}"
+    );
+}

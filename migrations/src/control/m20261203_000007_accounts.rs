@@ -20,7 +20,10 @@ impl MigrationTrait for Migration {
         manager
             .get_connection()
             .execute_unprepared(
-                r#"ALTER TABLE public.users ADD COLUMN email_verified_at timestamptz;
+                r#"ALTER TABLE public.users ADD COLUMN email_verified_at timestamptz,
+                     -- Moves on when the password changes: access tokens of an older epoch
+                     -- stop working at once.
+                     ADD COLUMN session_epoch integer NOT NULL DEFAULT 0;
                  UPDATE public.users SET email_verified_at = created_at;
 
                  CREATE TABLE public.account_tokens (
@@ -70,7 +73,7 @@ impl MigrationTrait for Migration {
                  DROP INDEX public.email_outbox_customer_day_idx;
                  ALTER TABLE public.email_outbox DROP COLUMN audience, DROP COLUMN secret_sealed;
                  DROP TABLE public.account_tokens;
-                 ALTER TABLE public.users DROP COLUMN email_verified_at;",
+                 ALTER TABLE public.users DROP COLUMN email_verified_at, DROP COLUMN session_epoch;",
             )
             .await?;
         Ok(())
