@@ -42,6 +42,35 @@ test.describe("a finance lead", () => {
     await expect(page.getByTestId("company-name")).toHaveText("Yuanhang Trading");
   });
 
+  test("keeps the session when a refresh fails for any reason but an ended session", async ({ page }) => {
+    test.setTimeout(60_000);
+    await page.goto("/signup");
+    await page.getByLabel("Company name").fill("Flaky Network Trading");
+    await page.getByLabel("Your name").fill("Li Wei");
+    await page.getByLabel("Email").fill(uniqueEmail("flaky"));
+    await page.getByLabel("Password").fill(password);
+    await page.getByTestId("create-account").click();
+    await expect(page.getByTestId("company-name")).toHaveText("Flaky Network Trading");
+
+    // The network drops every refresh: the reload cannot restore the session yet…
+    let refusals = 0;
+    await page.route("**/graphql", async (route) => {
+      if (route.request().postData()?.includes("refreshSession")) {
+        refusals += 1;
+        await route.abort("connectionreset");
+      } else {
+        await route.continue();
+      }
+    });
+    await page.reload();
+    await expect.poll(() => refusals).toBeGreaterThan(0);
+    // …but the stored session is kept, not thrown away,
+    expect(await page.evaluate(() => window.localStorage.getItem("duely.session"))).not.toBeNull();
+    // and once the network is back, the app retries and the user is still signed in.
+    await page.unroute("**/graphql");
+    await expect(page.getByTestId("company-name")).toHaveText("Flaky Network Trading", { timeout: 20_000 });
+  });
+
   test("is told at once what is wrong with the sign-up form", async ({ page }) => {
     await page.goto("/signup");
     await page.getByTestId("create-account").click();

@@ -1,6 +1,6 @@
 import { APIRequestContext, expect, test } from "./fixtures";
 import { createHmac } from "node:crypto";
-import { emailTo } from "./mail";
+import { emailTo, verifyAddress } from "./mail";
 
 // Billing against the Stripe stand-in (infra/stripe_standin.py): the trial notice, upgrading
 // through Checkout, a failed payment's notice from a signed webhook, connecting the company's
@@ -58,6 +58,7 @@ test("an owner upgrades through Checkout, sees a failed payment, connects Stripe
     { input: { companyName: "Ningbo Valves", name: "Chen Yu", email: owner, password } });
   const token = signedUp.signUp.accessToken;
   const tenantId = signedUp.signUp.tenant.id;
+  await verifyAddress(request, owner);
 
   await page.goto("/login");
   await page.getByLabel("Email").fill(owner);

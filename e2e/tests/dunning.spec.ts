@@ -1,6 +1,6 @@
 import { APIRequestContext, expect, test } from "./fixtures";
 import { execFileSync } from "node:child_process";
-import { emailTo } from "./mail";
+import { emailTo, verifyAddress } from "./mail";
 
 const password = "receivables-on-time";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
@@ -34,6 +34,7 @@ async function signUp(request: APIRequestContext, company: string, owner: string
   const signedUp = await graphql(request, SIGN_UP, {
     input: { companyName: company, name: "Owner", email: owner, password },
   });
+  await verifyAddress(request, owner);
   return {
     token: signedUp.signUp.accessToken as string,
     tenantId: signedUp.signUp.tenant.id as string,

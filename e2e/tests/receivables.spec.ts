@@ -1,6 +1,6 @@
 import { expect, test } from "./fixtures";
 import { readFileSync } from "node:fs";
-import { emailTo } from "./mail";
+import { emailTo, verifyAddress } from "./mail";
 
 const password = "receivables-on-time";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
@@ -16,6 +16,8 @@ test("a finance lead creates a customer, issues an invoice, records a partial pa
   await page.getByLabel("Password").fill(password);
   await page.getByTestId("create-account").click();
   await expect(page.getByTestId("company-name")).toHaveText("Jinghua Components");
+  // The owner follows the verification link: only then do customers get email.
+  await verifyAddress(page.request, `finance.${id}@e2e.example`);
 
   // A customer with a credit limit.
   await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();

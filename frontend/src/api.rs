@@ -57,6 +57,11 @@ session_operation!(RefreshSession);
 session_operation!(SwitchTenant);
 session_operation!(LogOut);
 session_operation!(Me);
+session_operation!(ChangePassword);
+session_operation!(RequestPasswordReset);
+session_operation!(ResetPassword);
+session_operation!(VerifyEmail);
+session_operation!(ResendVerificationEmail);
 
 macro_rules! team_operation {
     ($name:ident) => {

@@ -4,11 +4,12 @@ use crate::api;
 use crate::components::{ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::{
-    AcceptInvitationPage, AgingPage, ApiKeysPage, AuditPage, BillingPage, CustomerPage,
-    CustomersPage, DashboardPage, DunningPage, EditInvoicePage, HomePage, ImportPage, InvoicePage,
-    InvoicesPage, LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentCompletePage,
-    PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage, PublicStatementPage,
-    SignUpPage, StatementPage, SubscriptionNotice, TeamPage, WorklistPage,
+    AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, AuditPage, BillingPage,
+    CustomerPage, CustomersPage, DashboardPage, DunningPage, EditInvoicePage, ForgotPasswordPage,
+    HomePage, ImportPage, InvoicePage, InvoicesPage, LegalPage, LoginPage, NewInvoicePage,
+    NotFoundPage, PaymentCompletePage, PaymentSettingsPage, PaymentsPage, PerformancePage,
+    PromisesPage, PublicStatementPage, ResetPasswordPage, SignUpPage, StatementPage,
+    SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -28,6 +29,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/reset-password/:token") view=ResetPasswordPage/>
+                    <Route path=path!("/verify-email/:token") view=VerifyEmailPage/>
+                    <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/customers/:id") view=CustomerPage/>
                     <Route path=path!("/customers/:id/statement") view=StatementPage/>
@@ -123,11 +128,12 @@ fn Layout(children: Children) -> impl IntoView {
             <UserMenu/>
         </header>
         <SubscriptionNotice/>
+        <VerifyEmailBanner/>
         <main id="main" class="app-main" tabindex="-1">{children()}</main>
     }
 }
 
-/// The signed-in user and company, with sign-out.
+/// The signed-in user and company, with their account page and sign-out.
 #[component]
 fn UserMenu() -> impl IntoView {
     let text = use_text();
@@ -147,6 +153,9 @@ fn UserMenu() -> impl IntoView {
                     <span class="user-menu-company" data-testid="header-company">{current.tenant_name.clone()}</span>
                     <span class="user-menu-name">{current.user_name.clone()}</span>
                 </span>
+                <A href="/account" attr:class="button button-secondary" attr:data-testid="account-link">
+                    {move || text(Msg::NavAccount)}
+                </A>
                 <CompanySwitcher/>
                 <button type="button" class="button button-secondary" data-testid="sign-out" on:click=sign_out.clone()>
                     {move || text(Msg::SignOut)}

@@ -589,6 +589,39 @@ pub enum Msg {
     RuleKind,
     Rate,
     SaveRule,
+    ForgotPasswordLink,
+    ForgotPasswordTitle,
+    ForgotPasswordLead,
+    SendResetLink,
+    ResetLinkSent,
+    BackToSignIn,
+    ResetPasswordTitle,
+    ResetPasswordLead,
+    CurrentPassword,
+    NewPassword,
+    ConfirmNewPassword,
+    PasswordsDiffer,
+    SaveNewPassword,
+    ResetLinkInvalid,
+    RequestNewLink,
+    PasswordResetDone,
+    VerifyEmailTitle,
+    VerifyingEmail,
+    EmailVerifiedDone,
+    VerifyLinkInvalid,
+    NavAccount,
+    AccountTitle,
+    AccountLead,
+    EmailStatusVerified,
+    EmailStatusUnverified,
+    ChangePassword,
+    ChangePasswordLead,
+    PasswordChanged,
+    WrongCurrentPassword,
+    VerifyBanner,
+    ResendVerification,
+    VerificationEmailSent,
+    EmailAlreadyVerified,
 }
 
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
@@ -1182,6 +1215,45 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             RuleKind => "规则类型",
             Rate => "比例 (%)",
             SaveRule => "保存规则",
+            ForgotPasswordLink => "忘记密码？",
+            ForgotPasswordTitle => "找回密码",
+            ForgotPasswordLead => "输入您账户的邮箱，我们会发送一个重设密码的链接。",
+            SendResetLink => "发送重设链接",
+            ResetLinkSent => {
+                "如果该邮箱有 Duely 账户，我们已向它发送重设密码的链接，链接一小时内有效。"
+            }
+            BackToSignIn => "返回登录",
+            ResetPasswordTitle => "设置新密码",
+            ResetPasswordLead => "为您的账户设置一个新密码，设置后将直接登录。",
+            CurrentPassword => "当前密码",
+            NewPassword => "新密码",
+            ConfirmNewPassword => "再次输入新密码",
+            PasswordsDiffer => "两次输入的密码不一致。",
+            SaveNewPassword => "保存新密码",
+            ResetLinkInvalid => "该链接已使用或已过期，请重新申请重设密码。",
+            RequestNewLink => "重新申请重设链接",
+            PasswordResetDone => "密码已重设，您已登录。",
+            VerifyEmailTitle => "验证邮箱",
+            VerifyingEmail => "正在验证邮箱…",
+            EmailVerifiedDone => "邮箱已验证，谢谢！",
+            VerifyLinkInvalid => {
+                "该验证链接已使用或已过期。登录后可在“我的账户”中重新发送验证邮件。"
+            }
+            NavAccount => "我的账户",
+            AccountTitle => "我的账户",
+            AccountLead => "您的登录邮箱和密码。",
+            EmailStatusVerified => "已验证",
+            EmailStatusUnverified => "未验证",
+            ChangePassword => "修改密码",
+            ChangePasswordLead => "修改密码后，您在其他设备上的登录都会退出。",
+            PasswordChanged => "密码已修改，其他设备上的登录已退出。",
+            WrongCurrentPassword => "当前密码不正确。",
+            VerifyBanner => {
+                "请验证您的邮箱地址：在所有者的邮箱验证之前，不会向您的客户发送任何邮件。"
+            }
+            ResendVerification => "重新发送验证邮件",
+            VerificationEmailSent => "验证邮件已发送，请查收。",
+            EmailAlreadyVerified => "您的邮箱已经验证过了。",
         },
         Locale::En => match msg {
             SkipToContent => "Skip to main content",
@@ -1811,6 +1883,47 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
             RuleKind => "Kind",
             Rate => "Rate (%)",
             SaveRule => "Save rule",
+            ForgotPasswordLink => "Forgot password?",
+            ForgotPasswordTitle => "Reset your password",
+            ForgotPasswordLead => {
+                "Enter your account's email and we will send you a link to set a new password."
+            }
+            SendResetLink => "Send reset link",
+            ResetLinkSent => {
+                "If an account exists for that email, we have sent it a link to reset the password. The link is valid for one hour."
+            }
+            BackToSignIn => "Back to sign in",
+            ResetPasswordTitle => "Set a new password",
+            ResetPasswordLead => "Choose a new password for your account; you will be signed in.",
+            CurrentPassword => "Current password",
+            NewPassword => "New password",
+            ConfirmNewPassword => "Repeat the new password",
+            PasswordsDiffer => "The two passwords do not match.",
+            SaveNewPassword => "Save new password",
+            ResetLinkInvalid => "This link has been used or has expired; request a new one.",
+            RequestNewLink => "Request a new link",
+            PasswordResetDone => "Your password has been reset and you are signed in.",
+            VerifyEmailTitle => "Verify your email",
+            VerifyingEmail => "Verifying your email…",
+            EmailVerifiedDone => "Your email address is verified. Thank you!",
+            VerifyLinkInvalid => {
+                "This verification link has been used or has expired. Sign in and send a new one from your account."
+            }
+            NavAccount => "Account",
+            AccountTitle => "Your account",
+            AccountLead => "Your sign-in email and password.",
+            EmailStatusVerified => "Verified",
+            EmailStatusUnverified => "Not verified",
+            ChangePassword => "Change password",
+            ChangePasswordLead => "Changing your password signs you out on every other device.",
+            PasswordChanged => "Password changed; your other devices have been signed out.",
+            WrongCurrentPassword => "The current password is not right.",
+            VerifyBanner => {
+                "Verify your email address: until the owner's address is verified, no email goes to your customers."
+            }
+            ResendVerification => "Resend email",
+            VerificationEmailSent => "Verification email sent; check your inbox.",
+            EmailAlreadyVerified => "Your email address is already verified.",
         },
     }
 }
@@ -1833,6 +1946,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         (Locale::ZhCn, ErrorCode::ProviderError) => "支付服务商拒绝了请求或无法连接。",
         (Locale::ZhCn, BadRequest) => "请求无效。",
         (Locale::ZhCn, Internal) => "服务出错了，我们已记录该问题。",
+        (Locale::ZhCn, ErrorCode::EmailNotVerified) => "所有者的邮箱验证之前，不会向客户发送邮件。",
         (Locale::En, Unauthenticated) => "Please sign in first.",
         (Locale::En, Forbidden) => "You do not have permission to do that.",
         (Locale::En, NotFound) => "That record could not be found.",
@@ -1849,6 +1963,9 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         }
         (Locale::En, BadRequest) => "The request was not valid.",
         (Locale::En, Internal) => "Something went wrong on our side; it has been logged.",
+        (Locale::En, ErrorCode::EmailNotVerified) => {
+            "No email goes to customers until the owner's email address is verified."
+        }
     }
 }
 

@@ -28,9 +28,17 @@ pub struct Session {
     pub access_expires_at: String,
     pub user_name: String,
     pub user_email: String,
+    /// Sessions remembered before this field existed read as verified: the renewal at start-up
+    /// replaces them with the server's answer, and until then no banner should flash.
+    #[serde(default = "verified_until_told_otherwise")]
+    pub email_verified: bool,
     pub tenant_id: String,
     pub tenant_name: String,
     pub role: Role,
+}
+
+fn verified_until_told_otherwise() -> bool {
+    true
 }
 
 impl Session {
@@ -57,6 +65,7 @@ macro_rules! from_fields {
                     access_expires_at: fields.access_token_expires_at,
                     user_name: fields.user.name,
                     user_email: fields.user.email,
+                    email_verified: fields.user.email_verified,
                     tenant_id: fields.tenant.id,
                     tenant_name: fields.tenant.name,
                     role: api::to_domain(&fields.role).unwrap_or(Role::Viewer),
@@ -71,6 +80,8 @@ from_fields!(sign_up);
 from_fields!(log_in);
 from_fields!(refresh_session);
 from_fields!(switch_tenant);
+from_fields!(change_password);
+from_fields!(reset_password);
 from_fields!(api::accept_invitation::AcceptInvitationAcceptInvitation);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +102,12 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
 
+fn remember(session: &Session) {
+    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(session)) {
+        let _ = storage.set_item(STORAGE_KEY, &json);
+    }
+}
+
 fn remembered() -> Option<Session> {
     storage()
         .and_then(|storage| storage.get_item(STORAGE_KEY).ok().flatten())
@@ -101,9 +118,7 @@ impl SessionStore {
     /// Signs in with a session the API just returned, remembers it, and schedules its renewal.
     pub fn start(&self, session: Session) {
         api::set_access_token(Some(session.access_token.clone()));
-        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&session)) {
-            let _ = storage.set_item(STORAGE_KEY, &json);
-        }
+        remember(&session);
         let expires_ms = js_sys::Date::parse(&session.access_expires_at);
         let wait_ms = (expires_ms - js_sys::Date::now() - REFRESH_MARGIN_MS).max(5_000.0);
         let store = *self;
@@ -123,6 +138,16 @@ impl SessionStore {
         );
         self.current.set(Some(session));
         self.status.set(SessionStatus::SignedIn);
+    }
+
+    /// Records that the signed-in user's address was just verified; the tokens stay as they are.
+    pub fn mark_email_verified(&self) {
+        self.current.update(|current| {
+            if let Some(current) = current {
+                current.email_verified = true;
+                remember(current);
+            }
+        });
     }
 
     /// Forgets the session locally (the server side is ended by `logOut`).

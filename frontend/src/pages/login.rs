@@ -115,6 +115,9 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <Button r#type="submit" busy=busy test_id="sign-in">{move || text(Msg::SignIn)}</Button>
             </form>
+            <p class="auth-switch">
+                <A href="/forgot-password" attr:data-testid="forgot-password-link">{move || text(Msg::ForgotPasswordLink)}</A>
+            </p>
             <p class="auth-switch"><A href="/signup">{move || text(Msg::NoAccount)}</A></p>
         </section>
     }

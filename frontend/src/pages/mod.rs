@@ -2,6 +2,7 @@
 
 mod accept_invitation;
 mod access;
+mod account;
 mod analytics;
 mod api_keys;
 mod audit;
@@ -15,14 +16,17 @@ mod invoices;
 mod legal;
 mod login;
 mod not_found;
+mod password_reset;
 mod payments;
 mod promises;
 mod signup;
 mod statements;
 mod team;
+mod verify_email;
 mod worklist;
 
 pub use accept_invitation::AcceptInvitationPage;
+pub use account::AccountPage;
 pub use analytics::{AgingPage, DashboardPage, PerformancePage};
 pub use api_keys::ApiKeysPage;
 pub use audit::AuditPage;
@@ -37,9 +41,11 @@ pub use invoices::{EditInvoicePage, InvoicePage, InvoicesPage, NewInvoicePage};
 pub use legal::LegalPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use payments::PaymentsPage;
 pub use promises::PromisesPage;
 pub use signup::SignUpPage;
 pub use statements::{PublicStatementPage, StatementPage};
 pub use team::TeamPage;
+pub use verify_email::{VerifyEmailBanner, VerifyEmailPage};
 pub use worklist::WorklistPage;
