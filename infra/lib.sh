@@ -104,6 +104,30 @@ port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
+# Uses REDIS_URL when set, else the Redis answering on 127.0.0.1:6379, else starts one there
+# (installing Debian's redis-server when it is missing), keeping nothing on disk. Exports
+# REDIS_URL: rate limits are counted there, as replicas in production share them.
+ensure_redis() {
+  if [ -n "${REDIS_URL:-}" ]; then
+    say "using Redis from REDIS_URL"
+    return
+  fi
+  if ! port_open 127.0.0.1 6379; then
+    command -v redis-server >/dev/null || apt_install redis-server
+    say "starting Redis on 127.0.0.1:6379"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      --logfile "$CARGO_TARGET_DIR/duely-redis.log" >/dev/null
+    for _ in $(seq 1 50); do
+      port_open 127.0.0.1 6379 && break
+      sleep 0.1
+    done
+    port_open 127.0.0.1 6379 || die "Redis did not start; see $CARGO_TARGET_DIR/duely-redis.log"
+  else
+    say "using Redis on 127.0.0.1:6379"
+  fi
+  export REDIS_URL="redis://127.0.0.1:6379"
+}
+
 postgres_bin_dir() {
   local dir
   dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs Duely: builds the web app and the server, finds or makes a PostgreSQL, migrates, loads the
-# demo data, and serves at http://localhost:${PORT:-8080}.
+# Runs Duely: builds the web app and the server, finds or makes a PostgreSQL and a Redis,
+# migrates, loads the demo data, and serves at http://localhost:${PORT:-8080}.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
@@ -9,6 +9,7 @@ build_frontend
 say "building the server"
 cargo build -p duely-backend --bin duely
 ensure_postgres duely
+ensure_redis
 
 DUELY="$CARGO_TARGET_DIR/debug/duely"
 # Unset, DUELY_ENV means production, which needs its keys; this script runs Duely on your machine.

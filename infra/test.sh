@@ -19,6 +19,8 @@ say "clippy (wasm32)"
 cargo clippy -p duely-frontend -p duely-domain --target "$WASM_TARGET" --locked -- -D warnings
 
 ensure_postgres postgres
+ensure_redis
+export DUELY_TEST_REDIS_URL="$REDIS_URL"
 start_smtp_sink
 start_stripe_standin
 trap 'stop_smtp_sink; stop_stripe_standin' EXIT
@@ -47,6 +49,7 @@ HOST=127.0.0.1 PORT="$E2E_PORT" DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" DU
   DUELY_STRIPE_API_BASE="$DUELY_TEST_STRIPE_API_BASE" DUELY_STRIPE_SECRET_KEY="sk_test_duely_e2e" \
   DUELY_STRIPE_WEBHOOK_SECRET="$E2E_STRIPE_WEBHOOK_SECRET" DUELY_STRIPE_PRICE_GROWTH="price_growth_e2e" \
   DUELY_STRIPE_PRICE_SCALE="price_scale_e2e" DUELY_ENCRYPTION_KEY="$(printf '%064d' 2026)" \
+  DUELY_SIGNUP_RATE_PER_HOUR=1000 DUELY_LIMITS_NAMESPACE="$E2E_DATABASE" \
   DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json DUELY_METRICS_ADDR= "$DUELY" serve >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; stop_smtp_sink; stop_stripe_standin' EXIT
