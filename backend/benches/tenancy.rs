@@ -149,8 +149,8 @@ async fn main() {
     }
 }
 
-/// Gives a tenant's schema and objects back to its own role and forgets the runtime-role
-/// migration, as a tenant made before the owner role was.
+/// Gives a tenant's schema and objects back to its own role, drops its default privileges and
+/// forgets the runtime-role migration, as a tenant made before the owner role was.
 fn as_before_the_owner_role(schema: &str) -> String {
     format!(
         r#"DO $$
@@ -178,6 +178,10 @@ fn as_before_the_owner_role(schema: &str) -> String {
             END LOOP;
             EXECUTE format('ALTER SCHEMA %I OWNER TO %I', '{schema}', '{schema}');
         END $$;
+        ALTER DEFAULT PRIVILEGES FOR ROLE duely_owner IN SCHEMA "{schema}"
+            REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM "{schema}";
+        ALTER DEFAULT PRIVILEGES FOR ROLE duely_owner IN SCHEMA "{schema}"
+            REVOKE USAGE, SELECT, UPDATE ON SEQUENCES FROM "{schema}";
         DELETE FROM "{schema}".tenant_migrations WHERE version LIKE '%runtime_role';"#
     )
 }
