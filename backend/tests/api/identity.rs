@@ -520,3 +520,36 @@ async fn the_demo_company_is_made_once_and_its_login_works() {
     .await;
     assert_eq!(body["data"]["logIn"]["role"], "OWNER", "{body}");
 }
+
+#[tokio::test]
+async fn replicas_sharing_redis_count_one_members_requests_together() {
+    let database = crate::helpers::fresh_database().await;
+    let replica = || {
+        crate::helpers::spawn_app_with(crate::helpers::test_config(
+            &[
+                ("DUELY_MEMBER_RATE_PER_MINUTE", "4"),
+                (
+                    "DUELY_JWT_SECRET",
+                    "one secret shared by both replicas, 32+ bytes",
+                ),
+            ],
+            &database,
+        ))
+    };
+    let (first, second) = (replica().await, replica().await);
+    let owner = first.sign_up("Acme", "owner@acme.example").await;
+    let mut answers = Vec::new();
+    for replica in [&first, &second, &first, &second, &first] {
+        let response = replica
+            .client
+            .post(replica.url("/graphql"))
+            .bearer_auth(&owner.access_token)
+            .json(&json!({ "query": "{ me { role } }" }))
+            .send()
+            .await
+            .unwrap();
+        answers.push(response.status().as_u16());
+    }
+    // Four a minute in all, not four on each replica.
+    assert_eq!(answers, [200, 200, 200, 200, 429]);
+}
