@@ -51,6 +51,8 @@ async function standinRequests(request: APIRequestContext, marker: string) {
 }
 
 test("an owner upgrades through Checkout, sees a failed payment, connects Stripe, and a customer pays online", async ({ page, request }) => {
+  // A long journey: the owner's verification email, Checkout, two webhooks and a customer's payment.
+  test.setTimeout(60_000);
   const id = stamp();
   const owner = `billing.${id}@e2e.example`;
   const signedUp = await graphql(request,

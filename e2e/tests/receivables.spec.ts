@@ -8,6 +8,9 @@ const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
 test.use({ locale: "en-US" });
 
 test("a finance lead creates a customer, issues an invoice, records a partial payment and sees the balance", async ({ page }) => {
+  // A long journey: the owner verifies the address from the email, then a statement goes out and
+  // the customer answers it.
+  test.setTimeout(60_000);
   const id = stamp();
   await page.goto("/signup");
   await page.getByLabel("Company name").fill("Jinghua Components");
