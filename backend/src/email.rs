@@ -172,7 +172,7 @@ pub async fn customer_email_allowed(
     let tenant = tx.tenant();
     let schema = tenant.schema_name();
     // The outbox and the owners' accounts are in the control plane: read them as ourselves.
-    tx.execute_unprepared("SET LOCAL ROLE NONE").await?;
+    step_out_of_tenant_role(tx).await?;
     let verified = tx
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -202,9 +202,24 @@ pub async fn customer_email_allowed(
             Err(reached) => CustomerEmail::LimitReached(reached),
         }
     };
-    tx.execute_unprepared(&format!(r#"SET LOCAL ROLE "{schema}""#))
-        .await?;
+    step_back_into_tenant_role(tx).await?;
     Ok(answer)
+}
+
+/// The control plane is not the tenant role's: a tenant transaction steps out of the role for
+/// its statements there, and back in.
+async fn step_out_of_tenant_role(tx: &crate::db::TenantTx) -> Result<(), DbErr> {
+    tx.execute_unprepared("SET LOCAL ROLE NONE").await?;
+    Ok(())
+}
+
+async fn step_back_into_tenant_role(tx: &crate::db::TenantTx) -> Result<(), DbErr> {
+    tx.execute_unprepared(&format!(
+        r#"SET LOCAL ROLE "{}""#,
+        tx.tenant().schema_name()
+    ))
+    .await?;
+    Ok(())
 }
 
 #[derive(Clone)]
@@ -427,10 +442,8 @@ pub async fn enqueue_in_tenant(
     tx: &crate::db::TenantTx,
     email: OutgoingEmail,
 ) -> Result<Uuid, DbErr> {
-    let schema = tx.tenant().schema_name();
-    tx.execute_unprepared("SET LOCAL ROLE NONE").await?;
+    step_out_of_tenant_role(tx).await?;
     let id = enqueue(&**tx, email).await?;
-    tx.execute_unprepared(&format!(r#"SET LOCAL ROLE "{schema}""#))
-        .await?;
+    step_back_into_tenant_role(tx).await?;
     Ok(id)
 }

@@ -206,25 +206,8 @@ impl PasswordResetEmail {
             .get("email")
             .and_then(|email| email.as_str())
             .ok_or_else(|| anyhow::anyhow!("a password reset job needs an email"))?;
-        let Some(row) = db
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified,
-                        session_epoch
-                 FROM public.users WHERE email = $1",
-                [email.into()],
-            ))
-            .await?
-        else {
+        let Some(user) = sessions::find_user_by_email(db, email).await? else {
             return Ok(());
-        };
-        let user = UserRow {
-            id: row.try_get("", "id")?,
-            email: row.try_get("", "email")?,
-            name: row.try_get("", "name")?,
-            locale: row.try_get("", "locale")?,
-            email_verified: row.try_get("", "email_verified")?,
-            session_epoch: row.try_get("", "session_epoch")?,
         };
         let txn = db.begin().await?;
         let Some(token) = new_token(

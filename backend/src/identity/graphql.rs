@@ -684,10 +684,7 @@ impl IdentityMutation {
     ) -> ApiResult<InviteMemberPayload> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        let links = ctx
-            .data::<AppLinks>()
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("links missing")))
-            .api()?;
+        let links = links(ctx)?;
         let invitation = team::invite_member(
             db,
             &request.caller,

@@ -646,17 +646,33 @@ async fn start_session(
     })
 }
 
+const SELECT_USER: &str =
+    "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified, session_epoch
+     FROM public.users";
+
 pub async fn find_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<UserRow, AppError> {
     UserRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified,
-                session_epoch
-         FROM public.users WHERE id = $1",
+        format!("{SELECT_USER} WHERE id = $1"),
         [user_id.into()],
     ))
     .one(conn)
     .await?
     .ok_or_else(|| AppError::not_found("No such user."))
+}
+
+/// The account of `email` (as stored: lower case), if there is one.
+pub async fn find_user_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<UserRow>, AppError> {
+    Ok(UserRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("{SELECT_USER} WHERE email = $1"),
+        [email.into()],
+    ))
+    .one(conn)
+    .await?)
 }
 
 pub async fn find_tenant(

@@ -30,6 +30,19 @@ struct Revoked {
 }
 
 impl Revoked {
+    /// From a payload's revoked keys (name, prefix) and withdrawn invitations' addresses.
+    fn new(
+        keys: impl Iterator<Item = (String, String)>,
+        invitations: impl Iterator<Item = String>,
+    ) -> Self {
+        Revoked {
+            keys: keys
+                .map(|(name, prefix)| format!("{name} (duely_{prefix}_…)"))
+                .collect(),
+            invitations: invitations.collect(),
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.keys.is_empty() && self.invitations.is_empty()
     }
@@ -98,18 +111,16 @@ fn Team() -> impl IntoView {
                 Ok(data) => {
                     toasts.push(ToastKind::Success, text(Msg::RoleChanged));
                     let payload = data.change_member_role;
-                    revoked.set(Revoked {
-                        keys: payload
+                    revoked.set(Revoked::new(
+                        payload
                             .revoked_api_keys
                             .into_iter()
-                            .map(|key| format!("{} (duely_{}_…)", key.name, key.prefix))
-                            .collect(),
-                        invitations: payload
+                            .map(|key| (key.name, key.prefix)),
+                        payload
                             .withdrawn_invitations
                             .into_iter()
-                            .map(|invitation| invitation.email)
-                            .collect(),
-                    });
+                            .map(|invitation| invitation.email),
+                    ));
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
@@ -133,18 +144,16 @@ fn Team() -> impl IntoView {
                 Ok(data) => {
                     toasts.push(ToastKind::Success, text(Msg::MemberRemoved));
                     let payload = data.remove_member;
-                    revoked.set(Revoked {
-                        keys: payload
+                    revoked.set(Revoked::new(
+                        payload
                             .revoked_api_keys
                             .into_iter()
-                            .map(|key| format!("{} (duely_{}_…)", key.name, key.prefix))
-                            .collect(),
-                        invitations: payload
+                            .map(|key| (key.name, key.prefix)),
+                        payload
                             .withdrawn_invitations
                             .into_iter()
-                            .map(|invitation| invitation.email)
-                            .collect(),
-                    });
+                            .map(|invitation| invitation.email),
+                    ));
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
