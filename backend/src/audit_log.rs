@@ -4,7 +4,7 @@
 use crate::auth::Caller;
 use crate::db::TenantTx;
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
+use crate::api::context::{request, services};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};

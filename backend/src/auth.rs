@@ -122,3 +122,33 @@ impl Caller {
         }
     }
 }
+
+/// A customer, or anything that carries a customer's collector and salesperson: what `Assigned`
+/// access is decided on.
+pub trait Assigned {
+    fn collector_id(&self) -> Option<Uuid>;
+    fn salesperson_id(&self) -> Option<Uuid>;
+}
+
+/// Whether a member with `Assigned` access may see this customer.
+pub fn visible_to(caller: &Caller, access: Access, row: &impl Assigned) -> bool {
+    match (access, caller) {
+        (Access::Assigned, Caller::Member(member)) => {
+            row.collector_id() == Some(member.user_id)
+                || row.salesperson_id() == Some(member.user_id)
+        }
+        (Access::None, _) => false,
+        _ => true,
+    }
+}
+
+/// The restriction for members who see only their assigned customers.
+pub fn assigned_only(caller: &Caller, access: Access, conditions: &mut crate::db::conditions::Conditions, prefix: &str) {
+    if let (Access::Assigned, Caller::Member(member)) = (access, caller) {
+        let n = conditions.bind(member.user_id);
+        conditions.fixed(&format!(
+            "({prefix}collector_id = ${n} OR {prefix}salesperson_id = ${n})"
+        ));
+    }
+}
+

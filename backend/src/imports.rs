@@ -23,7 +23,7 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
+use crate::api::context::{request, services};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use domain::Currency;

@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod billing;
 pub mod collections;
+pub mod commands;
 pub mod config;
 pub mod csv;
 pub mod customers;

@@ -1,7 +1,8 @@
 //! Duely's domain: the types and the pure rules of receivables and collections.
 //!
 //! This crate is compiled into the server and into the web app (wasm32), so it does no I/O and
-//! knows nothing of HTTP, GraphQL or SQL. Server-only derives sit behind the `graphql` feature.
+//! knows nothing of HTTP, GraphQL or SQL. Server-only derives sit behind the `graphql` feature,
+//! reading enums out of database rows behind the `db` feature.
 
 pub mod access;
 pub mod aging;
@@ -23,6 +24,8 @@ pub mod locale;
 pub mod money;
 pub mod rating;
 pub mod statement;
+#[cfg(feature = "db")]
+pub mod stored;
 pub mod templates;
 pub mod terms;
 pub mod worklist;

@@ -10,7 +10,8 @@
 
 use crate::api::values::{Date, Money, parse_currency, parse_id};
 use crate::auth::Caller;
-use crate::customers::graphql::{Conditions, assigned_only};
+use crate::db::conditions::Conditions;
+use crate::auth::assigned_only;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use async_graphql::{Enum, ID, SimpleObject};
@@ -418,7 +419,7 @@ pub async fn report(
 pub struct AgingItem {
     pub invoice_id: ID,
     pub number: Option<String>,
-    pub customer: crate::invoices::graphql::CustomerRef,
+    pub customer: crate::api::values::CustomerRef,
     /// The due date (or, for an installment, its own date), or the invoice date by basis.
     pub date: Date,
     pub days: i64,
@@ -528,7 +529,7 @@ pub async fn drill_down(
         .map(|(row, days, in_bucket)| AgingItem {
             invoice_id: ID(row.invoice_id.to_string()),
             number: row.number,
-            customer: crate::invoices::graphql::CustomerRef {
+            customer: crate::api::values::CustomerRef {
                 id: ID(row.customer_id.to_string()),
                 code: row.code,
                 name: row.name,

@@ -8,10 +8,11 @@ use crate::api::values::{
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::customers::graphql::{Conditions, assigned_only};
+use crate::db::conditions::Conditions;
+use crate::auth::assigned_only;
 use crate::db::TenantTx;
 use crate::error::AppError;
-use crate::invoices::graphql::CustomerRef;
+use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{Enum, ID, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};

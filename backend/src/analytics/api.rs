@@ -12,7 +12,7 @@ use super::settings::{self, AnalyticsSettings, AnalyticsSettingsInput};
 use crate::api::command;
 use crate::api::values::Date;
 use crate::error::{ApiResult, IntoApi};
-use crate::identity::graphql::{request, services};
+use crate::api::context::{request, services};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use domain::aging::AgingBucket;
 

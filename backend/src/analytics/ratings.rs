@@ -10,7 +10,8 @@
 use crate::api::values::{Date, Money, parse_id, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::customers::{self, graphql::visible_to};
+use crate::auth::visible_to;
+use crate::customers;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use async_graphql::{ID, InputObject, SimpleObject};

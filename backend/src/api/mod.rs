@@ -1,6 +1,7 @@
 //! The GraphQL schema: one root per area, merged. The schema does not know about HTTP; the
 //! handler in `http::graphql` attaches per-request data (caller, tenant, DataLoaders).
 
+pub mod context;
 pub mod limits;
 pub mod loaders;
 mod server_info;
@@ -14,8 +15,8 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 /// `Ok(CustomerPayload { customer: command!(ctx, create_customer, input) })`.
 macro_rules! command {
     ($ctx:expr, $command:path, $input:expr) => {{
-        let (_, db) = $crate::identity::graphql::services($ctx)?;
-        let request = $crate::identity::graphql::request($ctx)?;
+        let (_, db) = $crate::api::context::services($ctx)?;
+        let request = $crate::api::context::request($ctx)?;
         $crate::error::IntoApi::api(
             $command(db, &request.caller, $input, &request.request_id).await,
         )?

@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use async_graphql::{
-    ID, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
+    Enum, ID, InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value,
 };
 use chrono::NaiveDate;
 use domain::Currency;
@@ -259,4 +259,19 @@ mod tests {
         assert_eq!(parse_offset_cursor("customers", None).unwrap(), 0);
         assert!(parse_offset_cursor("invoices", Some(&cursor)).is_err());
     }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// The customer an invoice, payment, activity or task belongs to, as lists show it.
+#[derive(SimpleObject, Clone)]
+pub struct CustomerRef {
+    pub id: ID,
+    pub code: String,
+    pub name: String,
 }

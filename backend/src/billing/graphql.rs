@@ -4,7 +4,7 @@
 
 use super::{Billing, checkout, online, plans};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
+use crate::api::context::{request, services};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::billing::{BannerKind, Limit, Plan, SubscriptionStatus};

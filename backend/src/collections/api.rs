@@ -19,7 +19,7 @@ use crate::analytics::alerts::{
 use crate::api::command;
 use crate::db::TenantTx;
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
+use crate::api::context::{request, services};
 use crate::startup::AppLinks;
 use async_graphql::{Context, ID, Object, SimpleObject};
 

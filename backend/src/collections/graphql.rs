@@ -7,12 +7,13 @@ use crate::api::values::{
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::customers::graphql::{Conditions, assigned_only, count, visible_to};
+use crate::db::conditions::{Conditions, count};
+use crate::auth::{assigned_only, visible_to};
 use crate::customers::{self, ids_param};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
-use crate::invoices::graphql::CustomerRef;
+use crate::api::context::{request, services};
+use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

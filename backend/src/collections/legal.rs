@@ -12,11 +12,12 @@ use crate::api::values::{
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::customers::graphql::{Conditions, assigned_only, visible_to};
+use crate::db::conditions::Conditions;
+use crate::auth::{assigned_only, visible_to};
 use crate::customers::{self as customer_store, self};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use crate::invoices::graphql::CustomerRef;
+use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

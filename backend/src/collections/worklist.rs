@@ -14,7 +14,7 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use crate::invoices::graphql::CustomerRef;
+use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

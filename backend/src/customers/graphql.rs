@@ -14,7 +14,10 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
+use crate::api::context::{request, services};
+use crate::api::values::{CountedList, OrderDirection};
+use crate::auth::{assigned_only, visible_to};
+use crate::db::conditions::{Conditions, count};
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -381,13 +384,6 @@ pub enum CustomerOrderField {
     CreatedAt,
 }
 
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OrderDirection {
-    #[default]
-    Asc,
-    Desc,
-}
-
 #[derive(InputObject, Clone, Copy, Default)]
 pub struct CustomerOrder {
     pub field: CustomerOrderField,
@@ -414,55 +410,8 @@ struct PageId {
     id: Uuid,
 }
 
-pub use crate::api::values::CountedList;
 
 pub type CustomerConnection = Connection<String, Customer, CountedList>;
-
-/// Collects WHERE conditions with numbered parameters after the ones already bound.
-pub struct Conditions {
-    pub clauses: Vec<String>,
-    pub values: Vec<Value>,
-}
-
-impl Conditions {
-    pub fn new(values: Vec<Value>) -> Self {
-        Conditions {
-            clauses: vec!["TRUE".to_owned()],
-            values,
-        }
-    }
-
-    /// Adds `clause`, where each `?` is the next parameter, bound to `value`.
-    pub fn push(&mut self, clause: &str, value: impl Into<Value>) {
-        self.values.push(value.into());
-        let n = self.values.len();
-        self.clauses.push(clause.replace('?', &format!("${n}")));
-    }
-
-    /// Binds `value` and returns its parameter number, for clauses that use it more than once.
-    pub fn bind(&mut self, value: impl Into<Value>) -> usize {
-        self.values.push(value.into());
-        self.values.len()
-    }
-
-    pub fn fixed(&mut self, clause: &str) {
-        self.clauses.push(clause.to_owned());
-    }
-
-    pub fn sql(&self) -> String {
-        self.clauses.join(" AND ")
-    }
-}
-
-/// The restriction for members who see only their assigned customers.
-pub fn assigned_only(caller: &Caller, access: Access, conditions: &mut Conditions, prefix: &str) {
-    if let (Access::Assigned, Caller::Member(member)) = (access, caller) {
-        let n = conditions.bind(member.user_id);
-        conditions.fixed(&format!(
-            "({prefix}collector_id = ${n} OR {prefix}salesperson_id = ${n})"
-        ));
-    }
-}
 
 pub async fn list_customers(
     db: &DatabaseConnection,
@@ -628,30 +577,6 @@ pub async fn list_customers(
         offset,
         total,
     ))
-}
-
-pub async fn count(tx: &TenantTx, sql: String, values: Vec<Value>) -> Result<i64, AppError> {
-    Ok(tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            sql,
-            values,
-        ))
-        .await?
-        .map(|row| row.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0))
-}
-
-/// Whether a member with `Assigned` access may see this customer.
-pub fn visible_to(caller: &Caller, access: Access, row: &CustomerRow) -> bool {
-    match (access, caller) {
-        (Access::Assigned, Caller::Member(member)) => {
-            row.collector_id == Some(member.user_id) || row.salesperson_id == Some(member.user_id)
-        }
-        (Access::None, _) => false,
-        _ => true,
-    }
 }
 
 pub async fn find_customer(

@@ -49,6 +49,15 @@ pub struct CustomerRow {
     pub dunning_pause_reason: Option<String>,
 }
 
+impl crate::auth::Assigned for CustomerRow {
+    fn collector_id(&self) -> Option<Uuid> {
+        self.collector_id
+    }
+    fn salesperson_id(&self) -> Option<Uuid> {
+        self.salesperson_id
+    }
+}
+
 /// Customers with their open balances as of `$1` (the tenant's today), in the customer's
 /// currency, bucketed by the tenant's aging edges. Wrapped by callers as a subquery `c`.
 pub const CUSTOMERS_WITH_BALANCES: &str = r#"

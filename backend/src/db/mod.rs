@@ -3,6 +3,7 @@
 //! Resolvers never touch the pool. Tenant data is reached only through [`TenantTx`]; the control
 //! plane (`public`) is reached with schema-qualified statements.
 
+pub mod conditions;
 mod migrate;
 pub mod statements;
 pub mod tenant;
@@ -126,4 +127,22 @@ pub async fn member_names(
     ))
     .all(db)
     .await
+}
+
+/// The constraint a statement violated (`invoices_number_key`), for mapping unique and check
+/// violations to the field they concern by name rather than by searching the message.
+pub fn violated_constraint(error: &sea_orm::DbErr) -> Option<String> {
+    use sea_orm::sqlx::error::DatabaseError as _;
+    use sea_orm::{DbErr, RuntimeErr};
+    let runtime = match error {
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return None,
+    };
+    match runtime {
+        RuntimeErr::SqlxError(sqlx) => match &**sqlx {
+            sea_orm::sqlx::Error::Database(database) => database.constraint().map(str::to_owned),
+            _ => None,
+        },
+        _ => None,
+    }
 }

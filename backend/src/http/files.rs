@@ -324,7 +324,8 @@ pub async fn export_csv(
     }
 }
 
-use crate::customers::graphql::{Conditions, assigned_only};
+use crate::db::conditions::Conditions;
+use crate::auth::assigned_only;
 
 async fn export_customers(
     state: &AppState,

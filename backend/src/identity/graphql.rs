@@ -2,6 +2,7 @@
 //! Resolvers parse, call `sessions`, and map rows to API types; nothing else.
 
 use super::Identity;
+use crate::api::context::{links, request, services};
 use super::accounts;
 use super::api_keys::{self, ApiKeyRow};
 use super::sessions::{self, Session, SignUp, TenantRow, UserRow};
@@ -15,30 +16,6 @@ use domain::access::{Access, Permission, Role};
 use domain::billing::Plan;
 use domain::{Locale, TenantId};
 use sea_orm::DatabaseConnection;
-
-pub(crate) fn request<'a>(ctx: &Context<'a>) -> ApiResult<&'a RequestContext> {
-    ctx.data::<RequestContext>()
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("request context missing")))
-        .api()
-}
-
-fn links<'a>(ctx: &Context<'a>) -> ApiResult<&'a AppLinks> {
-    ctx.data::<AppLinks>()
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("links missing")))
-        .api()
-}
-
-pub(crate) fn services<'a>(ctx: &Context<'a>) -> ApiResult<(&'a Identity, &'a DatabaseConnection)> {
-    let identity = ctx
-        .data::<Identity>()
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("identity services missing")))
-        .api()?;
-    let db = ctx
-        .data::<DatabaseConnection>()
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("database missing")))
-        .api()?;
-    Ok((identity, db))
-}
 
 fn parse_tenant_id(field: &str, id: &ID) -> ApiResult<TenantId> {
     id.parse::<TenantId>()

@@ -12,13 +12,13 @@ use crate::api::values::{
 };
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
-use crate::customers::graphql::{
-    Conditions, CountedList, OrderDirection, assigned_only, count, visible_to,
-};
+use crate::db::conditions::{Conditions, count};
+use crate::api::values::{CountedList, OrderDirection};
+use crate::auth::{assigned_only, visible_to};
 use crate::customers::{self, CustomerRow};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
+use crate::api::context::{request, services};
 use crate::payments::idempotency;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -32,13 +32,6 @@ use domain::terms::{PaymentTerms, TermsKind};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
-
-#[derive(SimpleObject, Clone)]
-pub struct CustomerRef {
-    pub id: ID,
-    pub code: String,
-    pub name: String,
-}
 
 #[derive(SimpleObject, Clone)]
 pub struct InvoiceLine {

@@ -8,14 +8,16 @@ use crate::api::values::{
 };
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
-use crate::customers::graphql::{
-    Conditions, CountedList, Customer, assigned_only, count, customer_in_tx,
-};
+use crate::db::conditions::{Conditions, count};
+use crate::api::values::CountedList;
+use crate::auth::assigned_only;
+use crate::customers::graphql::{Customer, customer_in_tx};
 use crate::customers::{self, CustomerRow};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::identity::graphql::{request, services};
-use crate::invoices::graphql::{Allocation, CustomerRef, allocation};
+use crate::api::context::{request, services};
+use crate::api::values::CustomerRef;
+use crate::invoices::graphql::{Allocation, allocation};
 use crate::invoices::store as invoice_store;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -1024,7 +1026,7 @@ pub async fn find_payment(
             customers::load_customer(&*tx, calendar.today, row.customer_id)
                 .await?
                 .is_some_and(|customer| {
-                    crate::customers::graphql::visible_to(caller, access, &customer)
+                    crate::auth::visible_to(caller, access, &customer)
                 })
         }
         Some(_) => true,
