@@ -1,10 +1,10 @@
 //! Reading the audit log: `auditLog(first, after, filter)`, newest first, as a Relay
 //! connection. Read through `TenantTx`: the tenant's own schema, as its own role.
 
+use crate::api::context::{request, services};
 use crate::auth::Caller;
 use crate::db::TenantTx;
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};

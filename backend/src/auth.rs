@@ -143,7 +143,12 @@ pub fn visible_to(caller: &Caller, access: Access, row: &impl Assigned) -> bool 
 }
 
 /// The restriction for members who see only their assigned customers.
-pub fn assigned_only(caller: &Caller, access: Access, conditions: &mut crate::db::conditions::Conditions, prefix: &str) {
+pub fn assigned_only(
+    caller: &Caller,
+    access: Access,
+    conditions: &mut crate::db::conditions::Conditions,
+    prefix: &str,
+) {
     if let (Access::Assigned, Caller::Member(member)) = (access, caller) {
         let n = conditions.bind(member.user_id);
         conditions.fixed(&format!(
@@ -151,4 +156,3 @@ pub fn assigned_only(caller: &Caller, access: Access, conditions: &mut crate::db
         ));
     }
 }
-

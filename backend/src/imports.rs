@@ -19,11 +19,11 @@
 //! arrive, [`MAX_ROWS`] as rows are counted. At most [`LARGE_IMPORTS_AT_ONCE`] REST imports run
 //! on a replica at once ([`LargeImports`]).
 
+use crate::api::context::{request, services};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use domain::Currency;

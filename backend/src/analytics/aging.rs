@@ -10,8 +10,8 @@
 
 use crate::api::values::{Date, Money, parse_currency, parse_id};
 use crate::auth::Caller;
-use crate::db::conditions::Conditions;
 use crate::auth::assigned_only;
+use crate::db::conditions::Conditions;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use async_graphql::{Enum, ID, SimpleObject};

@@ -3,16 +3,16 @@
 //! An alert names its cause (`BROKEN_PROMISE:<promise id>`, ...); the cause is unique, so the
 //! same cause never raises a second alert, however often the job that notices it runs.
 
+use crate::api::values::CustomerRef;
 use crate::api::values::{
     CountedList, offset_connection, optional_text, page_size, parse_id, parse_offset_cursor,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::db::conditions::Conditions;
 use crate::auth::assigned_only;
 use crate::db::TenantTx;
+use crate::db::conditions::Conditions;
 use crate::error::AppError;
-use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{Enum, ID, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};

@@ -10,9 +10,9 @@ use super::performance::{
 use super::ratings::{self, CreditRating, OverrideCreditRatingInput};
 use super::settings::{self, AnalyticsSettings, AnalyticsSettingsInput};
 use crate::api::command;
+use crate::api::context::{request, services};
 use crate::api::values::Date;
 use crate::error::{ApiResult, IntoApi};
-use crate::api::context::{request, services};
 use async_graphql::{Context, ID, Object, SimpleObject};
 use domain::aging::AgingBucket;
 

@@ -31,4 +31,3 @@ pub fn services<'a>(ctx: &Context<'a>) -> ApiResult<(&'a Identity, &'a DatabaseC
         .api()?;
     Ok((identity, db))
 }
-

@@ -3,8 +3,8 @@
 //! and, for the public statement page, `payStatement`.
 
 use super::{Billing, checkout, online, plans};
-use crate::error::{ApiResult, AppError, IntoApi};
 use crate::api::context::{request, services};
+use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::billing::{BannerKind, Limit, Plan, SubscriptionStatus};

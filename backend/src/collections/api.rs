@@ -17,9 +17,9 @@ use crate::analytics::alerts::{
     self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
 };
 use crate::api::command;
+use crate::api::context::{request, services};
 use crate::db::TenantTx;
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
 use crate::startup::AppLinks;
 use async_graphql::{Context, ID, Object, SimpleObject};
 

@@ -4,15 +4,15 @@
 
 use super::plan;
 use crate::api::command;
+use crate::api::context::{request, services};
+use crate::api::values::CustomerRef;
 use crate::api::values::{Date, Money, optional_text, parse_id, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::customers;
 use crate::auth::visible_to;
+use crate::customers;
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
-use crate::api::values::CustomerRef;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use domain::access::{Access, Permission};
 use domain::aging::days_overdue;

@@ -1,19 +1,19 @@
 //! `logCollectionActivity`, `collectionActivities`, `promisesToPay`, `cancelPromise`.
 
 use crate::api::command;
+use crate::api::context::{request, services};
+use crate::api::values::CustomerRef;
 use crate::api::values::{
     CountedList, Date, Money, offset_connection, optional_text, page_size, parse_amount,
     parse_currency, parse_id, parse_offset_cursor,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::db::conditions::{Conditions, count};
 use crate::auth::{assigned_only, visible_to};
 use crate::customers::{self, ids_param};
+use crate::db::conditions::{Conditions, count};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
-use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -6,18 +6,18 @@
 //! (`domain::legal::LegalStatus::can_move_to`), recording the date of each stage, and one case
 //! is open per customer at a time.
 
+use crate::api::values::CustomerRef;
 use crate::api::values::{
     CountedList, Date, Money, offset_connection, optional_text, page_size, parse_amount,
     parse_currency, parse_id, parse_offset_cursor,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::db::conditions::Conditions;
 use crate::auth::{assigned_only, visible_to};
 use crate::customers::{self as customer_store, self};
+use crate::db::conditions::Conditions;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

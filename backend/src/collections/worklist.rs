@@ -7,6 +7,7 @@
 use super::graphql::{
     CollectionActivity, LogCollectionActivityInput, PromiseInput, log_activity_in,
 };
+use crate::api::values::CustomerRef;
 use crate::api::values::{
     CountedList, Date, Money, offset_connection, optional_text, page_size, parse_offset_cursor,
 };
@@ -14,7 +15,6 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use crate::api::values::CustomerRef;
 use async_graphql::connection::Connection;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

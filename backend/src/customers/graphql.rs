@@ -6,27 +6,27 @@ use super::store::{
     self, CUSTOMERS_RANKED, CUSTOMERS_WITH_BALANCES, ContactRow, CreditEventRow, CustomerRow,
 };
 use crate::api::command;
+use crate::api::context::{request, services};
+use crate::api::values::{CountedList, OrderDirection};
 use crate::api::values::{
     Date, Money, offset_connection, optional_text, page_size, parse_amount, parse_currency,
     parse_id, parse_offset_cursor, required_text,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::db::{self, TenantTx};
-use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
-use crate::api::values::{CountedList, OrderDirection};
 use crate::auth::{assigned_only, visible_to};
 use crate::db::conditions::{Conditions, count};
+use crate::db::{self, TenantTx};
+use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::access::{Access, Permission};
+use domain::access::Permission;
 use domain::aging::days_overdue;
 use domain::credit::{available_credit, utilization_percent};
 use domain::terms::{PaymentTerms, TermsKind};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
 
 const MAX_CONTACTS: usize = 20;
@@ -409,7 +409,6 @@ pub struct CustomerFilter {
 struct PageId {
     id: Uuid,
 }
-
 
 pub type CustomerConnection = Connection<String, Customer, CountedList>;
 

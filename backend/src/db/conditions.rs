@@ -52,4 +52,3 @@ pub async fn count(tx: &TenantTx, sql: String, values: Vec<Value>) -> Result<i64
         .transpose()?
         .unwrap_or(0))
 }
-

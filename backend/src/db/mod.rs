@@ -132,7 +132,6 @@ pub async fn member_names(
 /// The constraint a statement violated (`invoices_number_key`), for mapping unique and check
 /// violations to the field they concern by name rather than by searching the message.
 pub fn violated_constraint(error: &sea_orm::DbErr) -> Option<String> {
-    use sea_orm::sqlx::error::DatabaseError as _;
     use sea_orm::{DbErr, RuntimeErr};
     let runtime = match error {
         DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,

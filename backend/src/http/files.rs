@@ -324,8 +324,8 @@ pub async fn export_csv(
     }
 }
 
-use crate::db::conditions::Conditions;
 use crate::auth::assigned_only;
+use crate::db::conditions::Conditions;
 
 async fn export_customers(
     state: &AppState,

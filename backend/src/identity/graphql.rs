@@ -1,21 +1,18 @@
 //! The identity API: `signUp`, `logIn`, `refreshSession`, `logOut`, `switchTenant`, `me`.
 //! Resolvers parse, call `sessions`, and map rows to API types; nothing else.
 
-use super::Identity;
-use crate::api::context::{links, request, services};
 use super::accounts;
 use super::api_keys::{self, ApiKeyRow};
 use super::sessions::{self, Session, SignUp, TenantRow, UserRow};
 use super::team::{self, Acceptance, InvitationRow, Revocations, TeamMemberRow};
-use crate::auth::{Caller, RequestContext};
+use crate::api::context::{links, request, services};
+use crate::auth::Caller;
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::startup::AppLinks;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::access::{Access, Permission, Role};
 use domain::billing::Plan;
 use domain::{Locale, TenantId};
-use sea_orm::DatabaseConnection;
 
 fn parse_tenant_id(field: &str, id: &ID) -> ApiResult<TenantId> {
     id.parse::<TenantId>()

@@ -6,19 +6,19 @@ use super::store::{
     self, AllocationRow, DisputeRow, INVOICE_COLUMNS, INVOICES_FROM, InvoiceRow, LineRow,
 };
 use crate::api::command;
+use crate::api::context::{request, services};
+use crate::api::values::{CountedList, CustomerRef, OrderDirection};
 use crate::api::values::{
     Date, Money, offset_connection, optional_text, page_size, parse_amount, parse_currency,
     parse_decimal, parse_id, parse_offset_cursor, required_text,
 };
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
-use crate::db::conditions::{Conditions, count};
-use crate::api::values::{CountedList, OrderDirection};
 use crate::auth::{assigned_only, visible_to};
 use crate::customers::{self, CustomerRow};
+use crate::db::conditions::{Conditions, count};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
 use crate::payments::idempotency;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};

@@ -2,21 +2,21 @@
 
 use super::idempotency::{self, key_input};
 use crate::api::command;
+use crate::api::context::{request, services};
+use crate::api::values::CountedList;
+use crate::api::values::CustomerRef;
 use crate::api::values::{
     Date, Money, offset_connection, optional_text, page_size, parse_amount, parse_currency,
     parse_id, parse_offset_cursor, required_text,
 };
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
-use crate::db::conditions::{Conditions, count};
-use crate::api::values::CountedList;
 use crate::auth::assigned_only;
 use crate::customers::graphql::{Customer, customer_in_tx};
 use crate::customers::{self, CustomerRow};
+use crate::db::conditions::{Conditions, count};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
-use crate::api::values::CustomerRef;
 use crate::invoices::graphql::{Allocation, allocation};
 use crate::invoices::store as invoice_store;
 use async_graphql::connection::Connection;
@@ -1025,9 +1025,7 @@ pub async fn find_payment(
         Some(row) if access != Access::All => {
             customers::load_customer(&*tx, calendar.today, row.customer_id)
                 .await?
-                .is_some_and(|customer| {
-                    crate::auth::visible_to(caller, access, &customer)
-                })
+                .is_some_and(|customer| crate::auth::visible_to(caller, access, &customer))
         }
         Some(_) => true,
         None => false,

@@ -1,6 +1,8 @@
 //! `customerStatement`, `sendStatement`, `publicStatement`, `respondToStatement`.
 
 use super::store::{self, StatementData};
+use crate::api::context::{request, services};
+use crate::api::values::CustomerRef;
 use crate::api::values::{Date, Money, optional_text, parse_currency, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
@@ -10,9 +12,7 @@ use crate::customers::{self, CustomerRow};
 use crate::db::{self, TenantTx};
 use crate::email::{self, OutgoingEmail};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::api::context::{request, services};
 use crate::identity::tokens;
-use crate::api::values::CustomerRef;
 use crate::startup::AppLinks;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
