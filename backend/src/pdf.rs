@@ -11,24 +11,9 @@ pub const PAGE_HEIGHT: f32 = 842.0;
 pub const MARGIN: f32 = 48.0;
 pub const ROW: f32 = 15.0;
 
-/// Groups thousands: `1234567.50` is `1,234,567.50`.
+/// Groups thousands: `1234567.50` is `1,234,567.50` (the web app's and emails' rule).
 pub fn amount(text: &str) -> String {
-    let (sign, digits) = text
-        .strip_prefix('-')
-        .map_or(("", text), |rest| ("-", rest));
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut grouped = String::new();
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if fraction.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{fraction}")
-    }
+    domain::display::grouped(text)
 }
 
 /// Helvetica's advance widths (per 1000 units of the font size) for printable ASCII, from

@@ -3,25 +3,38 @@
 
 use crate::Locale;
 
-/// `¥1,234.50`, `$1,234.50`, `€1,234.50`; other currencies as `CHF 1,234.50`.
-pub fn money(locale: Locale, amount: &str, currency: &str) -> String {
-    let (negative, digits) = match amount.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, amount),
+/// A decimal string with its thousands grouped, sign kept: `-1234567.50` is `-1,234,567.50`.
+pub fn grouped(amount: &str) -> String {
+    let (sign, digits) = match amount.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", amount),
     };
+    format!("{sign}{}", group_digits(digits))
+}
+
+fn group_digits(digits: &str) -> String {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3 + fraction.len() + 1);
     for (index, digit) in whole.chars().enumerate() {
         if index > 0 && (whole.len() - index) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(digit);
     }
-    let number = if fraction.is_empty() {
-        grouped
-    } else {
-        format!("{grouped}.{fraction}")
+    if !fraction.is_empty() {
+        grouped.push('.');
+        grouped.push_str(fraction);
+    }
+    grouped
+}
+
+/// `¥1,234.50`, `$1,234.50`, `€1,234.50`; other currencies as `CHF 1,234.50`.
+pub fn money(locale: Locale, amount: &str, currency: &str) -> String {
+    let (negative, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
     };
+    let number = group_digits(digits);
     let symbol = match (currency, locale) {
         ("CNY", Locale::ZhCn) => Some("¥"),
         ("CNY", Locale::En) => Some("CN¥"),
@@ -94,14 +107,15 @@ mod tests {
 /// An amount as a string with exactly its currency's decimals (`4000` CNY is `"4000.00"`), for
 /// amounts computed on the client, such as an allocation preview.
 pub fn amount_string(amount: rust_decimal::Decimal, currency: &str) -> String {
-    let places = currency
+    crate::money::amount_text(amount, minor_units(currency))
+}
+
+/// A currency's decimals; two for a code Duely does not know, as ISO 4217 has for most.
+pub fn minor_units(currency: &str) -> u32 {
+    currency
         .parse::<crate::Currency>()
         .map(|currency| currency.minor_units())
-        .unwrap_or(2);
-    let mut shown =
-        amount.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    shown.rescale(places);
-    shown.to_string()
+        .unwrap_or(2)
 }
 
 #[cfg(test)]
@@ -117,6 +131,19 @@ mod amount_tests {
         assert_eq!(
             amount_string(rust_decimal::Decimal::new(12345, 1), "JPY"),
             "1235"
+        );
+        // Half away from zero, never half to even.
+        assert_eq!(
+            amount_string(rust_decimal::Decimal::new(2345, 3), "CNY"),
+            "2.35"
+        );
+        assert_eq!(
+            amount_string(rust_decimal::Decimal::new(-2345, 3), "CNY"),
+            "-2.35"
+        );
+        assert_eq!(
+            amount_string(rust_decimal::Decimal::new(2125, 3), "USD"),
+            "2.13"
         );
     }
 }

@@ -220,6 +220,19 @@ impl Currency {
     }
 }
 
+/// Duely's one rounding rule for money: to `places` decimals, half away from zero (2.345 is
+/// 2.35, -2.345 is -2.35), as invoices, statements, PDFs, CSV, emails and the web app all show it.
+pub fn round_half_away(amount: Decimal, places: u32) -> Decimal {
+    amount.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `amount` rounded by [`round_half_away`] and written with exactly `places` decimals.
+pub fn amount_text(amount: Decimal, places: u32) -> String {
+    let mut shown = round_half_away(amount, places);
+    shown.rescale(places);
+    shown.to_string()
+}
+
 impl FromStr for Currency {
     type Err = CurrencyError;
 
@@ -317,12 +330,14 @@ impl Money {
     /// Rounds to the currency's minor units, half away from zero.
     pub fn round(self) -> Self {
         Money {
-            amount: self.amount.round_dp_with_strategy(
-                self.currency.minor_units(),
-                RoundingStrategy::MidpointAwayFromZero,
-            ),
+            amount: round_half_away(self.amount, self.currency.minor_units()),
             currency: self.currency,
         }
+    }
+
+    /// The amount with exactly its currency's decimals (`4000` CNY is `"4000.00"`).
+    pub fn amount_text(&self) -> String {
+        amount_text(self.amount, self.currency.minor_units())
     }
 
     pub fn is_zero(&self) -> bool {

@@ -65,6 +65,8 @@ pub enum TemplateError {
     Subject,
     #[error("the body must be 1 to {MAX_BODY} characters")]
     Body,
+    #[error("`{0}` is not an amount")]
+    Amount(String),
 }
 
 fn variable_list() -> String {
@@ -128,21 +130,29 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// An amount shown with its currency's decimals ("1200" is ¥1,200.00).
-fn amount(locale: Locale, text: &str, currency: &str) -> String {
-    let mut value: rust_decimal::Decimal = text.parse().unwrap_or_default();
-    if let Ok(parsed) = currency.parse::<crate::money::Currency>() {
-        value = value.round_dp(parsed.minor_units());
-        value.rescale(parsed.minor_units());
-    }
-    display::money(locale, &value.to_string(), currency)
+/// A balance as sent: a decimal string, or the error that names it.
+fn parse_amount(text: &str) -> Result<rust_decimal::Decimal, TemplateError> {
+    text.trim()
+        .parse()
+        .map_err(|_| TemplateError::Amount(text.to_owned()))
+}
+
+/// An amount shown with its currency's decimals ("1200" is ¥1,200.00), rounded by the one
+/// money rule (half away from zero).
+fn amount(locale: Locale, text: &str, currency: &str) -> Result<String, TemplateError> {
+    let value = parse_amount(text)?;
+    Ok(display::money(
+        locale,
+        &display::amount_string(value, currency),
+        currency,
+    ))
 }
 
 /// Totals per currency, formatted: "¥1,200.00 + $300.00".
-fn totals(locale: Locale, invoices: &[InvoiceLine]) -> String {
+fn totals(locale: Locale, invoices: &[InvoiceLine]) -> Result<String, TemplateError> {
     let mut sums: Vec<(String, rust_decimal::Decimal)> = Vec::new();
     for line in invoices {
-        let amount = line.balance.parse().unwrap_or_default();
+        let amount = parse_amount(&line.balance)?;
         match sums
             .iter_mut()
             .find(|(currency, _)| *currency == line.currency)
@@ -151,10 +161,11 @@ fn totals(locale: Locale, invoices: &[InvoiceLine]) -> String {
             None => sums.push((line.currency.clone(), amount)),
         }
     }
-    sums.iter()
+    Ok(sums
+        .iter()
         .map(|(currency, sum)| amount(locale, &sum.to_string(), currency))
-        .collect::<Vec<_>>()
-        .join(" + ")
+        .collect::<Result<Vec<_>, _>>()?
+        .join(" + "))
 }
 
 fn headings(locale: Locale) -> [&'static str; 4] {
@@ -164,7 +175,7 @@ fn headings(locale: Locale) -> [&'static str; 4] {
     }
 }
 
-fn text_table(locale: Locale, invoices: &[InvoiceLine]) -> String {
+fn text_table(locale: Locale, invoices: &[InvoiceLine]) -> Result<String, TemplateError> {
     let mut out = headings(locale).join(" | ");
     for line in invoices {
         out.push('\n');
@@ -173,13 +184,13 @@ fn text_table(locale: Locale, invoices: &[InvoiceLine]) -> String {
             line.number,
             display::date(locale, &line.due_date),
             line.days_overdue.max(0),
-            amount(locale, &line.balance, &line.currency)
+            amount(locale, &line.balance, &line.currency)?
         ));
     }
-    out
+    Ok(out)
 }
 
-fn html_table(locale: Locale, invoices: &[InvoiceLine]) -> String {
+fn html_table(locale: Locale, invoices: &[InvoiceLine]) -> Result<String, TemplateError> {
     let cell = "style=\"padding:4px 12px;border-bottom:1px solid #ddd;text-align:left\"";
     let mut out = String::from("<table style=\"border-collapse:collapse\"><thead><tr>");
     for heading in headings(locale) {
@@ -192,19 +203,19 @@ fn html_table(locale: Locale, invoices: &[InvoiceLine]) -> String {
             escape_html(&line.number),
             escape_html(&display::date(locale, &line.due_date)),
             line.days_overdue.max(0),
-            escape_html(&amount(locale, &line.balance, &line.currency)),
+            escape_html(&amount(locale, &line.balance, &line.currency)?),
         ));
     }
     out.push_str("</tbody></table>");
-    out
+    Ok(out)
 }
 
-fn value(name: &str, locale: Locale, context: &Context) -> String {
-    match name {
+fn value(name: &str, locale: Locale, context: &Context) -> Result<String, TemplateError> {
+    Ok(match name {
         "customer.name" => context.customer_name.clone(),
         "customer.code" => context.customer_code.clone(),
         "company.name" => context.company_name.clone(),
-        "total" => totals(locale, &context.invoices),
+        "total" => totals(locale, &context.invoices)?,
         "days_overdue" => context
             .invoices
             .iter()
@@ -215,10 +226,11 @@ fn value(name: &str, locale: Locale, context: &Context) -> String {
         "pay_link" => context.pay_link.clone(),
         "today" => display::date(locale, &context.today),
         _ => String::new(),
-    }
+    })
 }
 
-/// Fills a checked template. Fails only on a template that `validate` would refuse.
+/// Fills a checked template. Fails on a template that `validate` would refuse, and on a
+/// balance that is not a decimal (a bug upstream, never shown as 0).
 pub fn render(
     subject: &str,
     body: &str,
@@ -228,12 +240,12 @@ pub fn render(
     let subject = parse(subject)?
         .iter()
         .map(|piece| match piece {
-            Piece::Text(text) => (*text).to_owned(),
+            Piece::Text(text) => Ok((*text).to_owned()),
             // A table has no place in a subject line: it becomes the count of invoices.
-            Piece::Variable("invoices") => context.invoices.len().to_string(),
+            Piece::Variable("invoices") => Ok(context.invoices.len().to_string()),
             Piece::Variable(name) => value(name, locale, context),
         })
-        .collect::<String>()
+        .collect::<Result<String, _>>()?
         .replace(['\n', '\r'], " ")
         .trim()
         .to_owned();
@@ -249,8 +261,8 @@ pub fn render(
                 html.push_str(&escape_html(part).replace('\n', "<br>\n"));
             }
             Piece::Variable("invoices") => {
-                text.push_str(&text_table(locale, &context.invoices));
-                html.push_str(&html_table(locale, &context.invoices));
+                text.push_str(&text_table(locale, &context.invoices)?);
+                html.push_str(&html_table(locale, &context.invoices)?);
             }
             Piece::Variable("pay_link") => {
                 text.push_str(&context.pay_link);
@@ -258,7 +270,7 @@ pub fn render(
                 html.push_str(&format!("<a href=\"{link}\">{link}</a>"));
             }
             Piece::Variable(name) => {
-                let filled = value(name, locale, context);
+                let filled = value(name, locale, context)?;
                 text.push_str(&filled);
                 html.push_str(&escape_html(&filled));
             }
@@ -395,6 +407,27 @@ mod tests {
         assert!(zh.html.contains(
             "<td style=\"padding:4px 12px;border-bottom:1px solid #ddd;text-align:left\">INV-2</td>"
         ));
+    }
+
+    #[test]
+    fn amounts_round_half_away_from_zero_and_a_bad_amount_is_an_error() {
+        let mut half = context();
+        half.invoices[0].balance = "0.125".into();
+        half.invoices.truncate(1);
+        let out = render("x", "{{total}}", Locale::En, &half).unwrap();
+        // Half to even would show 0.12.
+        assert_eq!(out.text, "CN¥0.13");
+
+        let mut broken = context();
+        broken.invoices[1].balance = "twelve".into();
+        assert_eq!(
+            render("x", "{{total}}", Locale::En, &broken),
+            Err(TemplateError::Amount("twelve".into()))
+        );
+        assert_eq!(
+            render("x", "{{invoices}}", Locale::En, &broken),
+            Err(TemplateError::Amount("twelve".into()))
+        );
     }
 
     #[test]

@@ -24,15 +24,8 @@ pub struct Money {
 
 impl Money {
     pub fn new(amount: Decimal, currency: &str) -> Self {
-        let places = currency
-            .parse::<Currency>()
-            .map(|currency| currency.minor_units())
-            .unwrap_or(2);
-        let mut shown = amount
-            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        shown.rescale(places);
         Money {
-            amount: shown.to_string(),
+            amount: domain::display::amount_string(amount, currency),
             currency: currency.to_owned(),
         }
     }

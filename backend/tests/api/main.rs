@@ -5,6 +5,7 @@
 mod accounts;
 mod analytics;
 mod api_keys;
+mod architecture;
 mod audit;
 mod billing;
 mod cli;
