@@ -4,6 +4,7 @@
 pub mod context;
 pub mod limits;
 pub mod loaders;
+pub mod pagination;
 mod server_info;
 pub mod values;
 
