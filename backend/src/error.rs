@@ -161,6 +161,12 @@ impl From<sea_orm::DbErr> for AppError {
         if crate::db::tenant::is_read_only_violation(&error) {
             return AppError::read_only();
         }
+        // Every pooled connection stayed busy for the acquire timeout: the caller may retry,
+        // nothing was written.
+        if matches!(error, sea_orm::DbErr::ConnectionAcquire(_)) {
+            tracing::warn!(error = %error, "no database connection became free in time");
+            return AppError::busy("The server is busy; try again in a moment.", 1);
+        }
         AppError::Internal(anyhow::Error::new(error))
     }
 }
