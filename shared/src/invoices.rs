@@ -55,6 +55,11 @@ impl InvoiceStatus {
             .find(|status| status.as_str() == value)
     }
 
+    /// The statuses [`Self::is_open`] holds for, as a SQL list for `status IN …`. SQL that
+    /// means "open" uses this (partial indexes in migrations spell it out; a test keeps the two
+    /// in step), so the rule is written once.
+    pub const OPEN_SQL: &'static str = "('ISSUED', 'PARTIALLY_PAID')";
+
     /// Issued and not yet settled: counts towards balances, aging and credit exposure.
     pub const fn is_open(self) -> bool {
         matches!(self, InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid)
@@ -241,6 +246,17 @@ pub fn valid_number(number: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sql_list_of_open_statuses_is_the_rule() {
+        let listed = InvoiceStatus::ALL
+            .into_iter()
+            .filter(|status| status.is_open())
+            .map(|status| format!("'{}'", status.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert_eq!(InvoiceStatus::OPEN_SQL, format!("({listed})"));
+    }
     use proptest::prelude::*;
 
     fn dec(value: &str) -> Decimal {
