@@ -261,7 +261,7 @@ pub enum OrderDirection {
     Desc,
 }
 
-/// The customer an invoice, payment, activity or task belongs to, as lists show it.
+// The customer an invoice, payment, activity or task belongs to, as lists show it.
 #[derive(SimpleObject, Clone)]
 pub struct CustomerRef {
     pub id: ID,
