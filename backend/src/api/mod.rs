@@ -35,7 +35,7 @@ pub const MAX_BATCH: usize = 10;
 pub struct Query(
     server_info::ServerInfoQuery,
     IdentityQuery,
-    crate::audit_log::AuditLogQuery,
+    crate::audit_log::graphql::AuditLogQuery,
     crate::customers::graphql::CustomersQuery,
     crate::invoices::graphql::InvoicesQuery,
     crate::payments::graphql::PaymentsQuery,
