@@ -54,7 +54,7 @@ pub struct Mutation(
     crate::invoices::graphql::InvoicesMutation,
     crate::payments::graphql::PaymentsMutation,
     crate::statements::graphql::StatementsMutation,
-    crate::imports::ImportsMutation,
+    crate::imports::graphql::ImportsMutation,
     crate::collections::graphql::CollectionsMutation,
     crate::collections::dunning::DunningMutation,
     crate::collections::api::WorkMutation,
