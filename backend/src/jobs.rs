@@ -191,8 +191,8 @@ impl Registry {
             },
         );
         registry.register(
-            crate::identity::accounts::RESET_JOB,
-            crate::identity::accounts::PasswordResetEmail { links },
+            crate::identity::service::accounts::RESET_JOB,
+            crate::identity::service::accounts::PasswordResetEmail { links },
         );
         // 07:00: promises are judged before collectors start their day and before dunning.
         registry.register(promises::JOB_KIND, promises::EvaluatePromises);

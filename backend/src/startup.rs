@@ -64,7 +64,9 @@ impl Application {
             identity,
             billing,
             config: Arc::new(config),
-            large_imports: crate::imports::LargeImports::new(crate::imports::LARGE_IMPORTS_AT_ONCE),
+            large_imports: crate::imports::service::LargeImports::new(
+                crate::imports::service::LARGE_IMPORTS_AT_ONCE,
+            ),
         };
         Ok(Application {
             listener,

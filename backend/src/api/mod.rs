@@ -36,7 +36,7 @@ pub const MAX_BATCH: usize = 10;
 pub struct Query(
     server_info::ServerInfoQuery,
     IdentityQuery,
-    crate::audit_log::AuditLogQuery,
+    crate::audit_log::graphql::AuditLogQuery,
     crate::customers::graphql::CustomersQuery,
     crate::invoices::graphql::InvoicesQuery,
     crate::payments::graphql::PaymentsQuery,
@@ -55,7 +55,7 @@ pub struct Mutation(
     crate::invoices::graphql::InvoicesMutation,
     crate::payments::graphql::PaymentsMutation,
     crate::statements::graphql::StatementsMutation,
-    crate::imports::ImportsMutation,
+    crate::imports::graphql::ImportsMutation,
     crate::collections::graphql::CollectionsMutation,
     crate::collections::dunning::DunningMutation,
     crate::collections::api::WorkMutation,

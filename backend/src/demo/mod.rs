@@ -5,7 +5,7 @@ pub mod ledger;
 
 use crate::error::AppError;
 use crate::identity::Identity;
-use crate::identity::sessions::{self, SignUp};
+use crate::identity::service::sessions::{self, SignUp};
 use domain::{ErrorCode, Locale, TenantId};
 use sea_orm::DatabaseConnection;
 

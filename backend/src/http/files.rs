@@ -9,7 +9,7 @@ use crate::api::values::Date;
 use crate::auth::{Caller, RequestContext};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use crate::imports::ImportKind;
+use crate::imports::service::ImportKind;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -623,7 +623,7 @@ pub async fn import_csv(
     let read_only = context.caller.read_only_tenant();
     let importing = crate::db::tenant::read_only(
         read_only,
-        crate::imports::import(
+        crate::imports::service::import(
             kind,
             &state.db,
             &context.caller,

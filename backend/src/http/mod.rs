@@ -31,8 +31,8 @@ pub struct AppState {
     pub identity: Identity,
     pub billing: crate::billing::Billing,
     pub config: Arc<Config>,
-    /// Slots for REST imports, per replica (see `imports::LargeImports`).
-    pub large_imports: crate::imports::LargeImports,
+    /// Slots for REST imports, per replica (see `imports::service::LargeImports`).
+    pub large_imports: crate::imports::service::LargeImports,
 }
 
 /// The largest GraphQL request body; larger ones get 413 before any parsing.

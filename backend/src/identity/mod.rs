@@ -1,13 +1,14 @@
 //! Identity: accounts, tenants' memberships and roles, sessions (access and refresh tokens),
 //! sign-up and log-in, and who a request comes from.
+//!
+//! Layers: `store` (the SQL), `service` (the use cases: sessions, team, accounts, API keys),
+//! `graphql` (the API); `tokens`, `passwords` and `limits` are the machinery they share.
 
-pub mod accounts;
-pub mod api_keys;
 pub mod graphql;
 pub mod limits;
 pub mod passwords;
-pub mod sessions;
-pub mod team;
+pub mod service;
+pub mod store;
 pub mod tokens;
 
 use crate::auth::{ApiKeyCaller, Caller, Member};
@@ -16,10 +17,9 @@ use domain::TenantId;
 use domain::access::ApiScope;
 use limits::Limits;
 use passwords::PasswordHasher;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::DatabaseConnection;
 use std::time::Duration;
 use tokens::AccessTokens;
-use uuid::Uuid;
 
 /// The identity area's services, shared by every request.
 #[derive(Clone)]
@@ -71,9 +71,13 @@ impl Identity {
         };
         // The role is read afresh: a removed member or a changed role counts at once.
         let tenant_id = TenantId::from_uuid(claims.tid);
-        let Some((role, read_only)) =
-            sessions::active_membership_in_epoch(db, tenant_id, claims.sub, Some(claims.sep))
-                .await?
+        let Some((role, read_only)) = store::sessions::active_membership_in_epoch(
+            db,
+            tenant_id,
+            claims.sub,
+            Some(claims.sep),
+        )
+        .await?
         else {
             return Ok(Caller::Rejected(
                 "Your session has ended (you left the company, or the password was changed); sign in again.",
@@ -99,29 +103,18 @@ async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> anyhow::Res
     else {
         return Ok(rejected);
     };
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE public.api_keys k SET last_used_at = now()
-             FROM public.tenants t LEFT JOIN public.subscriptions s ON s.tenant_id = t.id
-             WHERE k.prefix = $1 AND k.secret_hash = $2 AND k.revoked_at IS NULL
-               AND t.id = k.tenant_id AND t.status <> 'CLOSED'
-             RETURNING k.id, k.tenant_id, k.scopes,
-                       COALESCE(s.read_only_from <= now(), false) AS read_only",
-            [prefix.into(), tokens::digest(key).into()],
-        ))
-        .await?;
-    let Some(row) = row else {
+    let Some(row) = store::api_keys::use_key(db, prefix, tokens::digest(key)).await? else {
         return Ok(rejected);
     };
-    let scopes: Vec<String> = row.try_get("", "scopes")?;
     Ok(Caller::ApiKey(ApiKeyCaller {
-        key_id: row.try_get::<Uuid>("", "id")?,
-        tenant_id: TenantId::from_uuid(row.try_get::<Uuid>("", "tenant_id")?),
-        scopes: scopes
+        key_id: row.id,
+        tenant_id: TenantId::from_uuid(row.tenant_id),
+        // A scope this version does not know grants nothing.
+        scopes: row
+            .scopes
             .iter()
             .filter_map(|scope| scope.parse::<ApiScope>().ok())
             .collect(),
-        read_only: row.try_get::<bool>("", "read_only")?,
+        read_only: row.read_only,
     }))
 }

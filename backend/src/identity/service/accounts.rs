@@ -7,22 +7,20 @@
 //! account: the request only queues a job, which looks the address up and writes the email.
 //! Every change is in the audit log of each company the person belongs to.
 
-use super::Identity;
-use super::sessions::{self, Session, UserRow, start_session_for};
-use super::tokens;
+use super::sessions::{Session, start_session_for};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Member;
 use crate::email::{self, Audience, OutgoingEmail};
 use crate::error::AppError;
+use crate::identity::Identity;
+use crate::identity::store::accounts::{self as store, Purpose};
+use crate::identity::store::sessions::{self, UserRow};
+use crate::identity::tokens;
 use crate::jobs::{ClaimedJob, JobHandler, NewJob};
 use crate::startup::AppLinks;
-use domain::access::Role;
 use domain::credentials::{self, EmailAddress};
 use domain::{Locale, TenantId};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
 const RESET_PREFIX: &str = "duely_pwr_";
@@ -31,21 +29,6 @@ const RESET_MINUTES: i32 = 60;
 const VERIFY_DAYS: i32 = 7;
 /// The job that writes a password-reset email, if the address has an account.
 pub const RESET_JOB: &str = "identity.password_reset";
-
-#[derive(Clone, Copy)]
-enum Purpose {
-    PasswordReset,
-    EmailVerification,
-}
-
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::PasswordReset => "PASSWORD_RESET",
-            Purpose::EmailVerification => "EMAIL_VERIFICATION",
-        }
-    }
-}
 
 /// Records `action` about `user_id` in the audit log of every company they belong to.
 async fn audit_account(
@@ -76,39 +59,6 @@ async fn audit_account(
     Ok(())
 }
 
-/// Ends every session of the user, in every company: their refresh tokens, and (by moving the
-/// session epoch on, checked on every request) their access tokens.
-async fn end_sessions(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<(), AppError> {
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.refresh_tokens SET revoked_at = now()
-         WHERE user_id = $1 AND revoked_at IS NULL",
-        [user_id.into()],
-    ))
-    .await?;
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.users SET session_epoch = session_epoch + 1 WHERE id = $1",
-        [user_id.into()],
-    ))
-    .await?;
-    Ok(())
-}
-
-async fn set_password(
-    conn: &impl ConnectionTrait,
-    user_id: Uuid,
-    hash: String,
-) -> Result<(), AppError> {
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.users SET password_hash = $2 WHERE id = $1",
-        [user_id.into(), hash.into()],
-    ))
-    .await?;
-    Ok(())
-}
-
 /// `changePassword`: needs the current password; ends every other session and returns a
 /// fresh one in the company the member acts in.
 pub async fn change_password(
@@ -123,17 +73,9 @@ pub async fn change_password(
     let email = EmailAddress::parse(&user.email).map_err(anyhow::Error::from)?;
     credentials::check_password(&new, &email)
         .map_err(|error| AppError::validation("input.newPassword", error))?;
-    let phc: String = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT password_hash FROM public.users WHERE id = $1",
-            [member.user_id.into()],
-        ))
-        .await?
-        .ok_or_else(|| AppError::not_found("No such user."))?
-        .try_get("", "password_hash")?;
+    let phc = store::password_hash(db, member.user_id).await?;
     // Guessing the current password through this form counts like guessing it at log-in.
-    let throttle_key = super::limits::account_key(&user.email);
+    let throttle_key = crate::identity::limits::account_key(&user.email);
     identity
         .limits
         .login_allowed(&throttle_key, None)
@@ -151,8 +93,8 @@ pub async fn change_password(
     }
     let hash = identity.passwords.hash(new).await?;
     let txn = db.begin().await?;
-    set_password(&txn, member.user_id, hash).await?;
-    end_sessions(&txn, member.user_id).await?;
+    store::set_password(&txn, member.user_id, hash).await?;
+    store::end_sessions(&txn, member.user_id).await?;
     audit_account(&txn, &user, "user.password_changed", Some(request_id)).await?;
     let session = start_session_for(
         identity,
@@ -222,13 +164,12 @@ impl PasswordResetEmail {
         else {
             return Ok(());
         };
-        let locale: Locale = user.locale.parse().unwrap_or_default();
         let link = format!(
             "{}/reset-password/{}",
             self.links.public_url,
             email::SECRET_MARK
         );
-        let (subject, text) = reset_email(locale, &user.name, &link);
+        let (subject, text) = reset_email(user.locale, &user.name, &link);
         email::enqueue(
             &txn,
             OutgoingEmail {
@@ -261,34 +202,20 @@ async fn new_token(
 ) -> Result<Option<String>, AppError> {
     let token = tokens::new_secret(prefix)?;
     let id = id.unwrap_or_else(Uuid::now_v7);
-    let inserted = txn
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!(
-                "INSERT INTO public.account_tokens (id, user_id, purpose, email, token_hash, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, now() + {lifetime_sql})
-                 ON CONFLICT (id) DO NOTHING"
-            ),
-            [
-                id.into(),
-                user.id.into(),
-                purpose.as_str().into(),
-                user.email.clone().into(),
-                tokens::digest(&token).into(),
-            ],
-        ))
-        .await?
-        .rows_affected();
-    if inserted == 0 {
+    let inserted = store::insert_token(
+        txn,
+        id,
+        user.id,
+        purpose,
+        user.email.clone(),
+        tokens::digest(&token),
+        lifetime_sql,
+    )
+    .await?;
+    if !inserted {
         return Ok(None);
     }
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.account_tokens SET used_at = now()
-         WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND id <> $3",
-        [user.id.into(), purpose.as_str().into(), id.into()],
-    ))
-    .await?;
+    store::withdraw_other_tokens(txn, user.id, purpose, id).await?;
     Ok(Some(token))
 }
 
@@ -308,17 +235,10 @@ async fn take_token(
     if token.len() > 200 {
         return Err(invalid());
     }
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE public.account_tokens SET used_at = now()
-             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
-             RETURNING user_id, email",
-            [tokens::digest(token).into(), purpose.as_str().into()],
-        ))
+    let row = store::use_token(txn, tokens::digest(token), purpose)
         .await?
         .ok_or_else(invalid)?;
-    Ok((row.try_get("", "user_id")?, row.try_get("", "email")?))
+    Ok((row.user_id, row.email))
 }
 
 /// `resetPassword`: sets the new password, ends every session, verifies the address (the
@@ -330,28 +250,20 @@ pub async fn reset_password(
     new: String,
 ) -> Result<Session, AppError> {
     // The token is checked first without using it, so a weak password can be corrected.
-    let peek = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT email FROM public.account_tokens
-             WHERE token_hash = $1 AND purpose = 'PASSWORD_RESET' AND used_at IS NULL AND expires_at > now()",
-            [tokens::digest(token).into()],
-        ))
-        .await?;
+    let peek = store::reset_token_email(db, tokens::digest(token)).await?;
     // No hash is computed for a token that is not live: a stranger cannot spend our CPU.
-    let Some(row) = &peek else {
+    let Some(email) = peek else {
         return Err(invalid_link());
     };
-    let email: String = row.try_get("", "email")?;
     let email = EmailAddress::parse(&email).map_err(anyhow::Error::from)?;
     credentials::check_password(&new, &email)
         .map_err(|error| AppError::validation("input.newPassword", error))?;
     let hash = identity.passwords.hash(new).await?;
     let txn = db.begin().await?;
     let (user_id, sent_to) = take_token(&txn, token, Purpose::PasswordReset).await?;
-    set_password(&txn, user_id, hash).await?;
-    end_sessions(&txn, user_id).await?;
-    mark_verified(&txn, user_id, &sent_to).await?;
+    store::set_password(&txn, user_id, hash).await?;
+    store::end_sessions(&txn, user_id).await?;
+    store::mark_verified(&txn, user_id, &sent_to).await?;
     let user = sessions::find_user(&txn, user_id).await?;
     audit_account(&txn, &user, "user.password_reset", None).await?;
     let memberships = sessions::memberships_of(&txn, user_id).await?;
@@ -360,46 +272,27 @@ pub async fn reset_password(
             "Your password is changed, but your account belongs to no company now; ask an owner to invite you.",
         )
     })?;
-    let role: Role = chosen.role.parse().map_err(anyhow::Error::from)?;
     let session = start_session_for(
         identity,
         &txn,
         user_id,
         TenantId::from_uuid(chosen.tenant_id),
-        role,
+        chosen.role,
     )
     .await?;
     txn.commit().await?;
     identity
         .limits
-        .login_succeeded(&super::limits::account_key(&user.email), None)
+        .login_succeeded(&crate::identity::limits::account_key(&user.email), None)
         .await;
     Ok(session)
-}
-
-/// Marks the address verified, if it is still the user's.
-async fn mark_verified(
-    conn: &impl ConnectionTrait,
-    user_id: Uuid,
-    address: &str,
-) -> Result<bool, AppError> {
-    Ok(conn
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE public.users SET email_verified_at = coalesce(email_verified_at, now())
-             WHERE id = $1 AND email = $2",
-            [user_id.into(), address.into()],
-        ))
-        .await?
-        .rows_affected()
-        > 0)
 }
 
 /// `verifyEmail`: the link's address is the user's, verified.
 pub async fn verify_email(db: &DatabaseConnection, token: &str) -> Result<UserRow, AppError> {
     let txn = db.begin().await?;
     let (user_id, address) = take_token(&txn, token, Purpose::EmailVerification).await?;
-    if !mark_verified(&txn, user_id, &address).await? {
+    if !store::mark_verified(&txn, user_id, &address).await? {
         return Err(AppError::not_found(
             "This link was for an address the account no longer has.",
         ));
@@ -417,16 +310,7 @@ pub async fn send_verification(
     links: &AppLinks,
     user_id: Uuid,
 ) -> Result<bool, AppError> {
-    let verified = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT email_verified_at IS NOT NULL AS verified FROM public.users WHERE id = $1",
-            [user_id.into()],
-        ))
-        .await?
-        .map(|row| row.try_get::<bool>("", "verified"))
-        .transpose()?
-        .unwrap_or(true);
+    let verified = store::is_verified(txn, user_id).await?.unwrap_or(true);
     if verified {
         return Ok(false);
     }
@@ -443,9 +327,8 @@ pub async fn send_verification(
     else {
         return Ok(false);
     };
-    let locale: Locale = user.locale.parse().unwrap_or_default();
     let link = format!("{}/verify-email/{}", links.public_url, email::SECRET_MARK);
-    let (subject, text) = verification_email(locale, &user.name, &link);
+    let (subject, text) = verification_email(user.locale, &user.name, &link);
     email::enqueue(
         txn,
         OutgoingEmail {

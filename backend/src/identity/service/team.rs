@@ -5,59 +5,35 @@
 //! lock on the owners' rows so two concurrent demotions cannot both pass. Every change is in the
 //! tenant's audit log, in the same transaction.
 
-use super::Identity;
-use super::sessions::{self, Session, start_session_for};
-use super::tokens;
+use super::sessions::{Session, start_session_for};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, Member};
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
+use crate::identity::Identity;
+use crate::identity::store::api_keys::{self, ApiKeyRow};
+use crate::identity::store::team::{
+    self as store, InvitationRow, NewInvitation, PendingInvitation, TeamMemberRow,
+};
+use crate::identity::store::{accounts, sessions};
+use crate::identity::tokens;
 use crate::startup::AppLinks;
 use chrono::{DateTime, Utc};
 use domain::access::{Permission, Role};
 use domain::credentials::{self, EmailAddress};
 use domain::{Locale, TenantId};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, FromQueryResult,
-    Statement, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
 const INVITATION_DAYS: i64 = 7;
 const INVITATION_PREFIX: &str = "duely_inv_";
-
-const SELECT_MEMBERS: &str =
-    "SELECT u.id AS user_id, u.email, u.name, u.email_verified_at IS NOT NULL AS email_verified,
-            m.role, m.created_at AS joined_at
-     FROM public.memberships m JOIN public.users u ON u.id = m.user_id";
-
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct InvitationRow {
-    pub id: Uuid,
-    pub email: String,
-    pub role: String,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    /// The member who sent it (gone when their account was deleted).
-    pub invited_by: Option<Uuid>,
-    pub invited_by_email: Option<String>,
-    pub invited_by_name: Option<String>,
-    pub invited_by_verified: Option<bool>,
-}
-
-/// Invitations with their senders; `i` is the invitation (or a CTE of the same columns).
-const SELECT_INVITATIONS: &str =
-    "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, i.invited_by,
-            u.email AS invited_by_email, u.name AS invited_by_name,
-            u.email_verified_at IS NOT NULL AS invited_by_verified
-     FROM public.invitations i LEFT JOIN public.users u ON u.id = i.invited_by";
 
 /// What a member loses when they are removed, or their new role no longer allows it: the API
 /// keys they created (without `ManageApiKeys`) and the pending invitations they sent (without
 /// `ManageTeam`, or, for invitations to become an owner, without `TransferOwnership`).
 #[derive(Debug, Default)]
 pub struct Revocations {
-    pub api_keys: Vec<super::api_keys::ApiKeyRow>,
+    pub api_keys: Vec<ApiKeyRow>,
     pub invitations: Vec<InvitationRow>,
 }
 
@@ -80,7 +56,7 @@ async fn revoke_what_they_may_not_hold(
 ) -> Result<Revocations, AppError> {
     let mut revoked = Revocations::default();
     if !role.is_some_and(|role| role.can(Permission::ManageApiKeys)) {
-        revoked.api_keys = super::api_keys::revoke_keys_made_by(txn, tenant, user_id).await?;
+        revoked.api_keys = api_keys::revoke_keys_made_by(txn, tenant, user_id).await?;
     }
     let withdrawable: Vec<&str> = Role::ALL
         .into_iter()
@@ -88,28 +64,12 @@ async fn revoke_what_they_may_not_hold(
         .map(Role::as_str)
         .collect();
     if !withdrawable.is_empty() {
-        revoked.invitations = InvitationRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!(
-                "WITH i AS (
-                     UPDATE public.invitations SET revoked_at = now()
-                     WHERE tenant_id = $1 AND invited_by = $2 AND role = ANY($3)
-                       AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-                     RETURNING *)
-                 {} ORDER BY i.created_at",
-                SELECT_INVITATIONS.replace("FROM public.invitations i", "FROM i")
-            ),
-            [
-                tenant.0.into(),
-                user_id.into(),
-                withdrawable
-                    .iter()
-                    .map(|role| role.to_string())
-                    .collect::<Vec<_>>()
-                    .into(),
-            ],
-        ))
-        .all(txn)
+        revoked.invitations = store::withdraw_invitations_by(
+            txn,
+            tenant,
+            user_id,
+            withdrawable.iter().map(|role| role.to_string()).collect(),
+        )
         .await?;
     }
     for key in &revoked.api_keys {
@@ -140,7 +100,7 @@ async fn revoke_what_they_may_not_hold(
                 entity_type: "invitation",
                 entity_id: Some(invitation.id.to_string()),
                 before: Some(serde_json::json!({
-                    "email": invitation.email, "role": invitation.role,
+                    "email": invitation.email, "role": invitation.role.as_str(),
                 })),
                 after: Some(serde_json::json!({
                     "withdrawn": true, "cause": cause, "invitedBy": user_id.to_string(),
@@ -151,16 +111,6 @@ async fn revoke_what_they_may_not_hold(
         .await?;
     }
     Ok(revoked)
-}
-
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct TeamMemberRow {
-    pub user_id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub email_verified: bool,
-    pub role: String,
-    pub joined_at: DateTime<Utc>,
 }
 
 /// The acting user as the audit log names them.
@@ -199,31 +149,14 @@ pub async fn invite_member(
     let tenant = member.tenant_id;
 
     let txn = db.begin().await?;
-    let already = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT 1 AS found FROM public.memberships m JOIN public.users u ON u.id = m.user_id
-             WHERE m.tenant_id = $1 AND u.email = $2",
-            [tenant.0.into(), email.as_str().into()],
-        ))
-        .await?;
-    if already.is_some() {
+    if store::is_member(&txn, tenant, email.as_str()).await? {
         return Err(AppError::conflict(
             "input.email",
             "This person is already a member of the company.",
         ));
     }
     // A replaced invitation for the same address frees its seat first.
-    let replacing = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT 1 AS found FROM public.invitations
-             WHERE tenant_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL
-               AND expires_at > now()",
-            [tenant.0.into(), email.as_str().into()],
-        ))
-        .await?
-        .is_some();
+    let replacing = store::has_pending_invitation(&txn, tenant, email.as_str()).await?;
     crate::billing::plans::admit_control_plane(
         &txn,
         tenant,
@@ -232,43 +165,26 @@ pub async fn invite_member(
     )
     .await?;
     // A new invitation replaces any pending one for the same address.
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.invitations SET revoked_at = now()
-         WHERE tenant_id = $1 AND email = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
-        [tenant.0.into(), email.as_str().into()],
-    ))
-    .await?;
+    store::revoke_invitations_to(&txn, tenant, email.as_str()).await?;
     let token = tokens::new_secret(INVITATION_PREFIX)?;
-    let invitation = InvitationRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!(
-            "WITH i AS (
-                 INSERT INTO public.invitations (id, tenant_id, email, role, token_hash, invited_by, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
-                 RETURNING *)
-             {}",
-            SELECT_INVITATIONS.replace("FROM public.invitations i", "FROM i")
-        ),
-        [
-            Uuid::now_v7().into(),
-            tenant.0.into(),
-            email.as_str().into(),
-            role.as_str().into(),
-            tokens::digest(&token).into(),
-            member.user_id.into(),
-            (INVITATION_DAYS as i32).into(),
-        ],
-    ))
-    .one(&txn)
-    .await?
-    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("invitation insert returned nothing")))?;
+    let invitation = store::insert_invitation(
+        &txn,
+        NewInvitation {
+            tenant,
+            email: email.as_str(),
+            role,
+            token_hash: tokens::digest(&token),
+            invited_by: member.user_id,
+            days: INVITATION_DAYS as i32,
+        },
+    )
+    .await?;
 
     let company = sessions::find_tenant(&txn, tenant).await?;
     let inviter = sessions::find_user(&txn, member.user_id).await?;
-    let locale: Locale = company.locale.parse().unwrap_or_default();
     let link = format!("{}/invite/{}", links.public_url, email::SECRET_MARK);
-    let (subject, text) = invitation_email(locale, &inviter.name, &company.name, role, &link);
+    let (subject, text) =
+        invitation_email(company.locale, &inviter.name, &company.name, role, &link);
     email::enqueue(
         &txn,
         OutgoingEmail {
@@ -364,36 +280,14 @@ fn invalid_invitation() -> AppError {
     )
 }
 
-#[derive(Debug, FromQueryResult)]
-struct PendingInvitation {
-    id: Uuid,
-    tenant_id: Uuid,
-    email: String,
-    role: String,
-    expires_at: DateTime<Utc>,
-    accepted_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
-    invited_by: Option<Uuid>,
-}
-
 async fn pending_invitation(
     conn: &impl ConnectionTrait,
     token: &str,
     lock: bool,
 ) -> Result<PendingInvitation, AppError> {
-    let sql = format!(
-        "SELECT id, tenant_id, email, role, expires_at, accepted_at, revoked_at, invited_by
-         FROM public.invitations WHERE token_hash = $1{}",
-        if lock { " FOR UPDATE" } else { "" }
-    );
-    let invitation = PendingInvitation::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql,
-        [tokens::digest(token).into()],
-    ))
-    .one(conn)
-    .await?
-    .ok_or_else(invalid_invitation)?;
+    let invitation = store::invitation_by_token(conn, tokens::digest(token), lock)
+        .await?
+        .ok_or_else(invalid_invitation)?;
     if invitation.accepted_at.is_some()
         || invitation.revoked_at.is_some()
         || invitation.expires_at <= Utc::now()
@@ -429,17 +323,10 @@ pub async fn preview_invitation(
     token: &str,
 ) -> Result<InvitationPreview, AppError> {
     let invitation = pending_invitation(db, token, false).await?;
-    let role: Role = invitation.role.parse().map_err(anyhow::Error::from)?;
+    let role = invitation.role;
     sender_may_still_invite(db, &invitation, role).await?;
     let company = sessions::find_tenant(db, TenantId::from_uuid(invitation.tenant_id)).await?;
-    let account_exists = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT 1 AS found FROM public.users WHERE email = $1",
-            [invitation.email.clone().into()],
-        ))
-        .await?
-        .is_some();
+    let account_exists = store::account_exists(db, invitation.email.clone()).await?;
     Ok(InvitationPreview {
         company_name: company.name,
         email: invitation.email,
@@ -467,16 +354,10 @@ pub async fn accept_invitation(
     // Read first, outside the transaction, so no password hash runs under a row lock.
     let preview = pending_invitation(db, &acceptance.token, false).await?;
     let email = EmailAddress::parse(&preview.email).map_err(anyhow::Error::from)?;
-    let existing = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT id, password_hash FROM public.users WHERE email = $1",
-            [email.as_str().into()],
-        ))
-        .await?;
+    let existing = sessions::credentials_by_email(db, email.as_str()).await?;
     let new_account = match &existing {
         Some(row) => {
-            let user_id: Uuid = row.try_get("", "id")?;
+            let user_id = row.id;
             let signed_in_as_invitee =
                 matches!(caller, Caller::Member(member) if member.user_id == user_id);
             if !signed_in_as_invitee {
@@ -486,7 +367,7 @@ pub async fn accept_invitation(
                         "Enter the password of your existing account to accept.",
                     )
                 })?;
-                let phc: String = row.try_get("", "password_hash")?;
+                let phc = row.password_hash.clone();
                 if !identity.passwords.verify(password, Some(phc)).await? {
                     return Err(AppError::unauthenticated(
                         "The password is not right for this account.",
@@ -508,28 +389,15 @@ pub async fn accept_invitation(
     let txn = db.begin().await?;
     let invitation = pending_invitation(&txn, &acceptance.token, true).await?;
     let tenant = TenantId::from_uuid(invitation.tenant_id);
-    let role: Role = invitation.role.parse().map_err(anyhow::Error::from)?;
+    let role = invitation.role;
     sender_may_still_invite(&txn, &invitation, role).await?;
     let user_id = match (new_account, &existing) {
         (Some((name, hash)), _) => {
             let id = Uuid::now_v7();
-            let inserted = txn
-                .query_one_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    // The invitation reached this address: it is verified.
-                    "INSERT INTO public.users (id, email, name, password_hash, locale, email_verified_at)
-                     SELECT $1, $2, $3, $4, t.locale, now() FROM public.tenants t WHERE t.id = $5
-                     ON CONFLICT (email) DO NOTHING RETURNING id",
-                    [
-                        id.into(),
-                        email.as_str().into(),
-                        name.into(),
-                        hash.into(),
-                        tenant.0.into(),
-                    ],
-                ))
-                .await?;
-            if inserted.is_none() {
+            // The invitation reached this address: it is verified.
+            let inserted =
+                store::insert_invited_user(&txn, id, email.as_str(), name, hash, tenant).await?;
+            if !inserted {
                 return Err(AppError::conflict(
                     "input.email",
                     "An account for this email was just created; sign in to accept.",
@@ -538,15 +406,9 @@ pub async fn accept_invitation(
             id
         }
         (None, Some(row)) => {
-            let id = row.try_get::<Uuid>("", "id")?;
+            let id = row.id;
             // Opening the invitation's link proves the address, as the verification link would.
-            txn.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "UPDATE public.users SET email_verified_at = coalesce(email_verified_at, now())
-                 WHERE id = $1 AND email = $2",
-                [id.into(), email.as_str().into()],
-            ))
-            .await?;
+            accounts::mark_verified(&txn, id, email.as_str()).await?;
             id
         }
         (None, None) => {
@@ -555,19 +417,8 @@ pub async fn accept_invitation(
             )));
         }
     };
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO public.memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant_id, user_id) DO NOTHING",
-        [tenant.0.into(), user_id.into(), role.as_str().into()],
-    ))
-    .await?;
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.invitations SET accepted_at = now() WHERE id = $1",
-        [invitation.id.into()],
-    ))
-    .await?;
+    store::insert_membership(&txn, tenant, user_id, role).await?;
+    store::mark_invitation_accepted(&txn, invitation.id).await?;
     audit::record(
         &txn,
         tenant,
@@ -599,15 +450,7 @@ pub async fn members(
 ) -> Result<Vec<TeamMemberRow>, AppError> {
     caller.authorize(Permission::ViewTeam)?;
     let tenant = caller.require_tenant()?;
-    Ok(
-        TeamMemberRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!("{SELECT_MEMBERS} WHERE m.tenant_id = $1 ORDER BY m.created_at, u.email"),
-            [tenant.0.into()],
-        ))
-        .all(db)
-        .await?,
-    )
+    store::members_of(db, tenant).await
 }
 
 pub async fn pending_invitations(
@@ -616,20 +459,7 @@ pub async fn pending_invitations(
 ) -> Result<Vec<InvitationRow>, AppError> {
     caller.authorize(Permission::ManageTeam)?;
     let tenant = caller.require_tenant()?;
-    Ok(
-        InvitationRow::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!(
-                "{SELECT_INVITATIONS}
-                 WHERE i.tenant_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL
-                   AND i.expires_at > now()
-                 ORDER BY i.created_at DESC"
-            ),
-            [tenant.0.into()],
-        ))
-        .all(db)
-        .await?,
-    )
+    store::pending_invitations_of(db, tenant).await
 }
 
 /// Locks the company's owners and fails when `leaving` is the last of them.
@@ -638,16 +468,7 @@ async fn keep_an_owner(
     tenant: TenantId,
     leaving: Uuid,
 ) -> Result<(), AppError> {
-    let owners: Vec<Uuid> = txn
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT user_id FROM public.memberships WHERE tenant_id = $1 AND role = 'OWNER' FOR UPDATE",
-            [tenant.0.into()],
-        ))
-        .await?
-        .iter()
-        .map(|row| row.try_get::<Uuid>("", "user_id"))
-        .collect::<Result<_, _>>()?;
+    let owners = store::lock_owners(txn, tenant).await?;
     if owners == [leaving] {
         return Err(AppError::conflict(
             "input.userId",
@@ -692,12 +513,7 @@ pub async fn change_member_role(
     if before == Role::Owner && role != Role::Owner {
         keep_an_owner(&txn, tenant, user_id).await?;
     }
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.memberships SET role = $3 WHERE tenant_id = $1 AND user_id = $2",
-        [tenant.0.into(), user_id.into(), role.as_str().into()],
-    ))
-    .await?;
+    store::set_role(&txn, tenant, user_id, role).await?;
     let actor = actor(&txn, member).await?;
     audit::record(
         &txn,
@@ -723,7 +539,7 @@ pub async fn change_member_role(
         request_id,
     )
     .await?;
-    let row = team_member(&txn, tenant, user_id).await?;
+    let row = store::team_member(&txn, tenant, user_id).await?;
     txn.commit().await?;
     Ok((row, revoked))
 }
@@ -739,26 +555,14 @@ pub async fn remove_member(
     let user_id = parse_user("input.userId", user_id)?;
     let tenant = member.tenant_id;
     let txn = db.begin().await?;
-    let before = team_member(&txn, tenant, user_id).await?;
-    let role: Role = before.role.parse().map_err(anyhow::Error::from)?;
+    let before = store::team_member(&txn, tenant, user_id).await?;
+    let role = before.role;
     if role == Role::Owner {
         may_assign(member, Role::Owner)?;
         keep_an_owner(&txn, tenant, user_id).await?;
     }
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "DELETE FROM public.memberships WHERE tenant_id = $1 AND user_id = $2",
-        [tenant.0.into(), user_id.into()],
-    ))
-    .await?;
     // Their sessions in this company end now, not when the tokens expire.
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.refresh_tokens SET revoked_at = now()
-         WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
-        [tenant.0.into(), user_id.into()],
-    ))
-    .await?;
+    store::delete_membership(&txn, tenant, user_id).await?;
     let actor = actor(&txn, member).await?;
     audit::record(
         &txn,
@@ -768,7 +572,9 @@ pub async fn remove_member(
             action: "member.removed",
             entity_type: "member",
             entity_id: Some(user_id.to_string()),
-            before: Some(serde_json::json!({ "email": before.email, "role": before.role })),
+            before: Some(
+                serde_json::json!({ "email": before.email, "role": before.role.as_str() }),
+            ),
             after: None,
             request_id: Some(request_id),
         },
@@ -786,19 +592,4 @@ pub async fn remove_member(
     .await?;
     txn.commit().await?;
     Ok((user_id, revoked))
-}
-
-async fn team_member(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    user_id: Uuid,
-) -> Result<TeamMemberRow, AppError> {
-    TeamMemberRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!("{SELECT_MEMBERS} WHERE m.tenant_id = $1 AND m.user_id = $2"),
-        [tenant.0.into(), user_id.into()],
-    ))
-    .one(conn)
-    .await?
-    .ok_or_else(|| AppError::not_found("No member with that id in this company."))
 }

@@ -2,35 +2,15 @@
 //! creation; only its SHA-256 is kept. A key acts in its tenant with exactly its scopes, and
 //! only signed-in members with `ManageApiKeys` create or revoke keys (a key never makes keys).
 
-use super::sessions;
-use super::tokens;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
-use domain::TenantId;
+use crate::identity::store::api_keys::{self as store, ApiKeyRow, NewKey};
+use crate::identity::store::sessions;
+use crate::identity::tokens;
 use domain::access::{ApiScope, Permission};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
-
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct ApiKeyRow {
-    pub id: Uuid,
-    pub name: String,
-    pub prefix: String,
-    pub scopes: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub created_by_email: Option<String>,
-}
-
-const SELECT_KEYS: &str =
-    "SELECT k.id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at,
-        u.email AS created_by_email
-     FROM public.api_keys k LEFT JOIN public.users u ON u.id = k.created_by";
 
 fn parse_scopes(scopes: &[String]) -> Result<Vec<ApiScope>, AppError> {
     if scopes.is_empty() {
@@ -74,7 +54,7 @@ pub async fn create_api_key(
     }
     let scopes = parse_scopes(scopes)?;
     let prefix = hex::encode(tokens::random_bytes::<6>()?);
-    let secret = tokens::new_secret(&format!("{}{prefix}_", super::API_KEY_PREFIX))?;
+    let secret = tokens::new_secret(&format!("{}{prefix}_", crate::identity::API_KEY_PREFIX))?;
     let id = Uuid::now_v7();
     let scope_names: Vec<String> = scopes
         .iter()
@@ -89,20 +69,18 @@ pub async fn create_api_key(
         1,
     )
     .await?;
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO public.api_keys (id, tenant_id, name, prefix, secret_hash, scopes, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [
-            id.into(),
-            member.tenant_id.0.into(),
-            name.into(),
-            prefix.clone().into(),
-            tokens::digest(&secret).into(),
-            scope_names.clone().into(),
-            member.user_id.into(),
-        ],
-    ))
+    store::insert_key(
+        &txn,
+        NewKey {
+            id,
+            tenant: member.tenant_id,
+            name,
+            prefix: prefix.clone(),
+            secret_hash: tokens::digest(&secret),
+            scopes: scope_names.clone(),
+            created_by: member.user_id,
+        },
+    )
     .await?;
     let user = sessions::find_user(&txn, member.user_id).await?;
     audit::record(
@@ -124,47 +102,9 @@ pub async fn create_api_key(
         },
     )
     .await?;
-    let row = find_key(&txn, member.tenant_id.0, id).await?;
+    let row = store::find_key(&txn, member.tenant_id.0, id).await?;
     txn.commit().await?;
     Ok((row, secret))
-}
-
-async fn find_key(
-    conn: &impl sea_orm::ConnectionTrait,
-    tenant: Uuid,
-    id: Uuid,
-) -> Result<ApiKeyRow, AppError> {
-    ApiKeyRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!("{SELECT_KEYS} WHERE k.tenant_id = $1 AND k.id = $2"),
-        [tenant.into(), id.into()],
-    ))
-    .one(conn)
-    .await?
-    .ok_or_else(|| AppError::not_found("No API key with that id in this company."))
-}
-
-/// Revokes every live key `creator` made in `tenant`, for a member who may no longer manage
-/// keys. Returns the keys revoked, oldest first.
-pub(super) async fn revoke_keys_made_by(
-    conn: &impl ConnectionTrait,
-    tenant: TenantId,
-    creator: Uuid,
-) -> Result<Vec<ApiKeyRow>, AppError> {
-    Ok(ApiKeyRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "WITH revoked AS (
-             UPDATE public.api_keys SET revoked_at = now()
-             WHERE tenant_id = $1 AND created_by = $2 AND revoked_at IS NULL
-             RETURNING id, name, prefix, scopes, created_at, last_used_at, revoked_at, created_by)
-         SELECT k.id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at,
-                u.email AS created_by_email
-         FROM revoked k LEFT JOIN public.users u ON u.id = k.created_by
-         ORDER BY k.created_at",
-        [tenant.0.into(), creator.into()],
-    ))
-    .all(conn)
-    .await?)
 }
 
 pub async fn revoke_api_key(
@@ -182,13 +122,8 @@ pub async fn revoke_api_key(
         )
     })?;
     let txn = db.begin().await?;
-    let before = find_key(&txn, member.tenant_id.0, key_id).await?;
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2",
-        [member.tenant_id.0.into(), key_id.into()],
-    ))
-    .await?;
+    let before = store::find_key(&txn, member.tenant_id.0, key_id).await?;
+    store::revoke_key(&txn, member.tenant_id, key_id).await?;
     let user = sessions::find_user(&txn, member.user_id).await?;
     audit::record(
         &txn,
@@ -209,7 +144,7 @@ pub async fn revoke_api_key(
         },
     )
     .await?;
-    let row = find_key(&txn, member.tenant_id.0, key_id).await?;
+    let row = store::find_key(&txn, member.tenant_id.0, key_id).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -220,13 +155,7 @@ pub async fn api_keys(
 ) -> Result<Vec<ApiKeyRow>, AppError> {
     caller.authorize(Permission::ManageApiKeys)?;
     let tenant = caller.require_tenant()?;
-    Ok(ApiKeyRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!("{SELECT_KEYS} WHERE k.tenant_id = $1 ORDER BY k.created_at DESC"),
-        [tenant.0.into()],
-    ))
-    .all(db)
-    .await?)
+    store::keys_of(db, tenant).await
 }
 
 #[cfg(test)]

@@ -1,0 +1,92 @@
+//! The audit log's SQL: a page of entries, newest first, and how many match the filter.
+
+use crate::db::TenantTx;
+use crate::db::conditions::{self, Conditions};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sea_orm::{DbBackend, FromQueryResult, Statement};
+use uuid::Uuid;
+
+#[derive(Debug, FromQueryResult)]
+pub struct AuditRow {
+    pub id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_api_key_id: Option<Uuid>,
+    pub actor_label: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+}
+
+/// What the entries are filtered on; `None` filters nothing.
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_user_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Up to `limit` entries matching `filter` older than the entry `after`, newest first; and how
+/// many match the filter across all pages.
+pub async fn page(
+    tx: &TenantTx,
+    filter: AuditFilter,
+    after: Option<i64>,
+    limit: usize,
+) -> Result<(Vec<AuditRow>, i64), AppError> {
+    // The filter applies to the count; the cursor only to the page.
+    let mut conditions = Conditions::new(Vec::new());
+    if let Some(action) = filter.action {
+        conditions.push("action = ?", action);
+    }
+    if let Some(entity_type) = filter.entity_type {
+        conditions.push("entity_type = ?", entity_type);
+    }
+    if let Some(entity_id) = filter.entity_id {
+        conditions.push("entity_id = ?", entity_id);
+    }
+    if let Some(user) = filter.actor_user_id {
+        conditions.push("actor_user_id = ?", user);
+    }
+    if let Some(from) = filter.from {
+        conditions.push("occurred_at >= ?", from);
+    }
+    if let Some(to) = filter.to {
+        conditions.push("occurred_at < ?", to);
+    }
+    let filtered = conditions.sql();
+    let count_sql = format!("SELECT count(*) AS n FROM audit_log WHERE {filtered}");
+    let count_values = conditions.values.clone();
+    let mut values = conditions.values;
+    let page_condition = match after {
+        Some(id) => {
+            values.push(id.into());
+            format!("id < ${}", values.len())
+        }
+        None => "TRUE".to_owned(),
+    };
+    values.push((limit as i64).into());
+    let page_sql = format!(
+        "SELECT id, occurred_at, actor_user_id, actor_api_key_id, actor_label, action, entity_type,
+                entity_id, before, after, request_id
+         FROM audit_log WHERE {filtered} AND {page_condition}
+         ORDER BY id DESC LIMIT ${limit}",
+        limit = values.len()
+    );
+    let rows = AuditRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        page_sql,
+        values,
+    ))
+    .all(&**tx)
+    .await?;
+    let total = conditions::count(tx, count_sql, count_values).await?;
+    Ok((rows, total))
+}

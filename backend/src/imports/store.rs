@@ -1,0 +1,162 @@
+//! The imports' SQL: what a file's rows are checked against (codes, numbers and references
+//! taken), and writing the rows, many per statement as one JSON parameter (`json_to_recordset`).
+
+use domain::Currency;
+use domain::terms::TermsKind;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Rows per INSERT statement.
+const CHUNK: usize = 20_000;
+
+#[derive(Debug, FromQueryResult)]
+pub struct CodeRow {
+    pub code: String,
+}
+
+/// A customer as an invoice import needs it: found by its code (lower case), with the
+/// currency and terms its invoices default to.
+#[derive(Debug, FromQueryResult)]
+pub struct CustomerTerms {
+    pub id: Uuid,
+    pub code: String,
+    pub currency: Currency,
+    pub terms_kind: TermsKind,
+    pub terms_days: i32,
+    pub archived: bool,
+}
+
+/// Every customer code of the company, in lower case.
+pub async fn customer_codes(conn: &impl ConnectionTrait) -> Result<Vec<CodeRow>, DbErr> {
+    CodeRow::find_by_statement(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT lower(code) AS code FROM customers",
+    ))
+    .all(conn)
+    .await
+}
+
+/// Writes customers given as JSON objects (see the columns of the recordset).
+pub async fn insert_customers(conn: &impl ConnectionTrait, records: &[Value]) -> Result<(), DbErr> {
+    for chunk in records.chunks(CHUNK) {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, currency, terms_kind, terms_days, credit_limit)
+             SELECT id, code, name, tax_id, billing_address, segment, currency, terms_kind, terms_days, credit_limit::numeric
+             FROM json_to_recordset($1::json) AS r(id uuid, code text, name text, tax_id text, billing_address text,
+                  segment text, currency text, terms_kind text, terms_days int, credit_limit text)",
+            [Value::Array(chunk.to_vec()).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes customers' first contacts given as JSON objects.
+pub async fn insert_contacts(conn: &impl ConnectionTrait, contacts: &[Value]) -> Result<(), DbErr> {
+    for chunk in contacts.chunks(CHUNK) {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO customer_contacts (id, customer_id, position, name, email, phone)
+             SELECT id, customer_id, 0, name, email, phone
+             FROM json_to_recordset($1::json) AS r(id uuid, customer_id uuid, name text, email text, phone text)",
+            [Value::Array(chunk.to_vec()).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records the credit limit of each imported customer that has one (`LIMIT_SET`, "Imported").
+pub async fn record_imported_limits(
+    conn: &impl ConnectionTrait,
+    records: &[Value],
+    actor_label: &str,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO credit_events (id, customer_id, kind, credit_limit, reason, actor_label)
+         SELECT gen_random_uuid(), id, 'LIMIT_SET', credit_limit::numeric, 'Imported', $2
+         FROM json_to_recordset($1::json) AS r(id uuid, credit_limit text) WHERE credit_limit IS NOT NULL",
+        [Value::Array(records.to_vec()).into(), actor_label.to_owned().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Every customer with its terms, for an invoice import.
+pub async fn customer_terms(conn: &impl ConnectionTrait) -> Result<Vec<CustomerTerms>, DbErr> {
+    CustomerTerms::find_by_statement(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT id, lower(code) AS code, currency::text AS currency, terms_kind, terms_days, archived_at IS NOT NULL AS archived FROM customers",
+    ))
+    .all(conn)
+    .await
+}
+
+/// Which of `numbers` invoices have already.
+pub async fn taken_numbers(
+    conn: &impl ConnectionTrait,
+    numbers: &[String],
+) -> Result<Vec<CodeRow>, DbErr> {
+    CodeRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT number AS code FROM invoices WHERE number = ANY(SELECT json_array_elements_text($1::json))",
+        [json!(numbers).into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Which of `references` invoices have already as their external reference.
+pub async fn used_references(
+    conn: &impl ConnectionTrait,
+    references: &[&str],
+) -> Result<Vec<CodeRow>, DbErr> {
+    CodeRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT external_ref AS code FROM invoices WHERE external_ref = ANY(SELECT json_array_elements_text($1::json))",
+        [json!(references).into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Writes issued invoices given as JSON objects (their balance due is their total).
+pub async fn insert_invoices(conn: &impl ConnectionTrait, invoices: &[Value]) -> Result<(), DbErr> {
+    for chunk in invoices.chunks(CHUNK) {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO invoices (id, customer_id, number, status, issue_date, due_date, currency, subtotal, tax_total,
+                                   total, balance_due, external_ref, issued_at)
+             SELECT id, customer_id, number, 'ISSUED', issue_date, due_date, currency, subtotal::numeric, tax_total::numeric,
+                    total::numeric, total::numeric, external_ref, now()
+             FROM json_to_recordset($1::json) AS r(id uuid, customer_id uuid, number text, issue_date date, due_date date,
+                  currency text, subtotal text, tax_total text, total text, external_ref text)",
+            [Value::Array(chunk.to_vec()).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes invoice lines given as JSON objects.
+pub async fn insert_invoice_lines(
+    conn: &impl ConnectionTrait,
+    lines: &[Value],
+) -> Result<(), DbErr> {
+    for chunk in lines.chunks(CHUNK) {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO invoice_lines (id, invoice_id, position, description, quantity, unit_price, tax_rate, net, tax, total)
+             SELECT id, invoice_id, position, description, quantity::numeric, unit_price::numeric, tax_rate::numeric,
+                    net::numeric, tax::numeric, total::numeric
+             FROM json_to_recordset($1::json) AS r(id uuid, invoice_id uuid, position int, description text, quantity text,
+                  unit_price text, tax_rate text, net text, tax text, total text)",
+            [Value::Array(chunk.to_vec()).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
