@@ -255,18 +255,10 @@ impl Customer {
             balance: money(row.balance),
             balances: row
                 .balances
-                .as_ref()
-                .and_then(|value| value.as_array())
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter_map(|item| {
-                            let amount: Decimal = item["amount"].as_str()?.parse().ok()?;
-                            Some(Money::new(amount, item["currency"].as_str()?))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+                .0
+                .iter()
+                .map(|open| Money::new(open.amount, open.currency.code()))
+                .collect(),
             overdue_amount: money(row.overdue),
             available_credit: row
                 .credit_limit

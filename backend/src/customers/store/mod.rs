@@ -50,8 +50,8 @@ pub struct CustomerRow {
     pub oldest_overdue_due: Option<NaiveDate>,
     /// Open invoices in every currency.
     pub open_invoices: i64,
-    /// `[{currency, amount}]`: open balances in every currency.
-    pub balances: Option<serde_json::Value>,
+    /// Open balances in every currency.
+    pub balances: Balances,
     pub unapplied: Decimal,
     /// The credit rating's grade in force and its score (none before the first rating).
     pub risk_grade: Option<Grade>,
@@ -61,6 +61,40 @@ pub struct CustomerRow {
     pub dunning_policy_id: Option<Uuid>,
     pub dunning_paused_until: Option<NaiveDate>,
     pub dunning_pause_reason: Option<String>,
+}
+
+/// An open balance in one currency.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Balance {
+    pub currency: Currency,
+    pub amount: Decimal,
+}
+
+/// A customer's open balances, one per currency, read from the `[{currency, amount}]` the
+/// statement builds (none when nothing is open). A list that does not read is an error naming
+/// the row, never an empty or shortened list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Balances(pub Vec<Balance>);
+
+impl sea_orm::TryGetable for Balances {
+    fn try_get_by<I: sea_orm::ColIdx>(
+        row: &sea_orm::QueryResult,
+        index: I,
+    ) -> Result<Self, sea_orm::TryGetError> {
+        let Some(json) = Option::<serde_json::Value>::try_get_by(row, index)? else {
+            return Ok(Balances::default());
+        };
+        serde_json::from_value(json).map(Balances).map_err(|error| {
+            let id = row
+                .try_get::<Uuid>("", "id")
+                .map(|id| id.to_string())
+                .unwrap_or_else(|_| "(no id column)".to_owned());
+            tracing::error!(row_id = %id, %error, "a customer's balances do not read");
+            sea_orm::TryGetError::DbErr(DbErr::Type(format!(
+                "row {id}: the balances do not read: {error}"
+            )))
+        })
+    }
 }
 
 impl crate::auth::Assigned for CustomerRow {
