@@ -309,11 +309,11 @@ pub async fn fees_of(
         DbBackend::Postgres,
         format!(
             "SELECT {FEE_COLUMNS} FROM late_fees f JOIN invoices i ON i.id = f.fee_invoice_id
-             WHERE f.invoice_id = ANY(string_to_array($1, ',')::uuid[])
-                OR f.fee_invoice_id = ANY(string_to_array($1, ',')::uuid[])
+             WHERE f.invoice_id = ANY($1::uuid[])
+                OR f.fee_invoice_id = ANY($1::uuid[])
              ORDER BY f.created_at, f.id"
         ),
-        [crate::customers::ids_param(invoices)],
+        [invoices.to_vec().into()],
     ))
     .all(conn)
     .await?;

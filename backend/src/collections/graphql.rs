@@ -10,7 +10,7 @@ use crate::api::values::{
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::auth::{assigned_only, visible_to};
-use crate::customers::{self, ids_param};
+use crate::customers;
 use crate::db::conditions::{Conditions, count};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
@@ -126,9 +126,9 @@ async fn linked(
         DbBackend::Postgres,
         format!(
             "SELECT l.{owner} AS owner_id, l.invoice_id, i.number FROM {table} l JOIN invoices i ON i.id = l.invoice_id
-             WHERE l.{owner} = ANY(string_to_array($1, ',')::uuid[]) ORDER BY i.number"
+             WHERE l.{owner} = ANY($1::uuid[]) ORDER BY i.number"
         ),
-        [ids_param(ids)],
+        [ids.to_vec().into()],
     ))
     .all(conn)
     .await?)
@@ -187,9 +187,9 @@ async fn activities_out(
             DbBackend::Postgres,
             format!(
                 "SELECT {PROMISE_COLUMNS} FROM promises p JOIN customers c ON c.id = p.customer_id
-                 WHERE p.activity_id = ANY(string_to_array($1, ',')::uuid[])"
+                 WHERE p.activity_id = ANY($1::uuid[])"
             ),
-            [ids_param(&ids)],
+            [ids.to_vec().into()],
         ))
         .all(conn)
         .await?
@@ -424,7 +424,10 @@ pub async fn log_activity_in(
     if let Some(promise) = &input.promise {
         let currency = parse_currency(
             "input.promise.currency",
-            promise.currency.as_deref().unwrap_or(&customer.currency),
+            promise
+                .currency
+                .as_deref()
+                .unwrap_or(customer.currency.code()),
         )?;
         let amount = parse_amount("input.promise.amount", &promise.amount, currency, false)?;
         if domain::collections::within_a_year(calendar.today, promise.promised_date.0).is_err() {

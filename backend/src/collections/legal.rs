@@ -14,7 +14,7 @@ use crate::api::values::{
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::auth::{assigned_only, visible_to};
-use crate::customers::{self as customer_store, self};
+use crate::customers;
 use crate::db::conditions::Conditions;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
@@ -103,8 +103,8 @@ async fn cases_out(
         DbBackend::Postgres,
         "SELECT li.case_id, i.id, i.number, i.balance_due, i.currency::text AS currency
          FROM legal_case_invoices li JOIN invoices i ON i.id = li.invoice_id
-         WHERE li.case_id = ANY(string_to_array($1, ',')::uuid[]) ORDER BY i.due_date, i.id",
-        [customer_store::ids_param(&ids)],
+         WHERE li.case_id = ANY($1::uuid[]) ORDER BY i.due_date, i.id",
+        [ids.to_vec().into()],
     ))
     .all(conn)
     .await?;
@@ -299,7 +299,7 @@ pub async fn escalate(
                         [
                             invoice.into(),
                             customer.id.into(),
-                            customer.currency.clone().into(),
+                            customer.currency.code().into(),
                         ],
                     ))
                     .await?
@@ -320,7 +320,7 @@ pub async fn escalate(
                     DbBackend::Postgres,
                     "SELECT DISTINCT i.id, i.balance_due FROM invoices i JOIN receivable_items r ON r.invoice_id = i.id
                      WHERE i.customer_id = $1 AND i.currency = $2 AND r.amount > 0 AND r.due_date < $3",
-                    [customer.id.into(), customer.currency.clone().into(), calendar.today.into()],
+                    [customer.id.into(), customer.currency.code().into(), calendar.today.into()],
                 ))
                 .await?
             {
@@ -344,7 +344,7 @@ pub async fn escalate(
             id.into(),
             customer.id.into(),
             amount.into(),
-            customer.currency.clone().into(),
+            customer.currency.code().into(),
             agency.into(),
             lawyer.into(),
             notes.into(),
@@ -366,8 +366,8 @@ pub async fn escalate(
     let ids: Vec<Uuid> = invoices.iter().map(|(id, _)| *id).collect();
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO legal_case_invoices (case_id, invoice_id) SELECT $1, unnest(string_to_array($2, ',')::uuid[])",
-        [id.into(), customer_store::ids_param(&ids)],
+        "INSERT INTO legal_case_invoices (case_id, invoice_id) SELECT $1, unnest($2::uuid[])",
+        [id.into(), ids.to_vec().into()],
     ))
     .await?;
     audit::record(

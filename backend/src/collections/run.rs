@@ -513,12 +513,12 @@ async fn claim(
             DbBackend::Postgres,
             "INSERT INTO dunning_actions (id, customer_id, invoice_id, step_offset, action, run_date, run_id)
              SELECT gen_random_uuid(), $1, invoice_id, $3, $4, $5, $6
-             FROM unnest(string_to_array($2, ',')::uuid[]) AS invoice_id
+             FROM unnest($2::uuid[]) AS invoice_id
              ON CONFLICT (invoice_id, step_offset) DO NOTHING
              RETURNING invoice_id",
             [
                 customer.into(),
-                customer_store::ids_param(&step.invoices),
+                step.invoices.to_vec().into(),
                 step.step.offset_days.into(),
                 action.into(),
                 date.into(),
@@ -589,8 +589,8 @@ async fn insert_activity(
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO collection_activity_invoices (activity_id, invoice_id)
-         SELECT $1, unnest(string_to_array($2, ',')::uuid[])",
-        [id.into(), customer_store::ids_param(invoices)],
+         SELECT $1, unnest($2::uuid[])",
+        [id.into(), invoices.to_vec().into()],
     ))
     .await?;
     Ok(())
@@ -614,7 +614,7 @@ async fn create_task(
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source, run_id, step_offset, invoice_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, 'DUNNING', $7, $8, string_to_array($9, ',')::uuid[])",
+         VALUES ($1, $2, $3, $4, $5, $6, 'DUNNING', $7, $8, $9::uuid[])",
         [
             Uuid::now_v7().into(),
             customer.customer_id.into(),
@@ -624,7 +624,7 @@ async fn create_task(
             customer.collector_id.into(),
             run_id.into(),
             step.step.offset_days.into(),
-            customer_store::ids_param(&ids),
+            ids.to_vec().into(),
         ],
     ))
     .await?;
@@ -813,9 +813,9 @@ async fn open_legal_case(
         .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "INSERT INTO legal_case_invoices (case_id, invoice_id)
-             SELECT $1, unnest(string_to_array($2, ',')::uuid[]) ON CONFLICT DO NOTHING
+             SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING
              RETURNING invoice_id",
-            [case_id.into(), customer_store::ids_param(&ids)],
+            [case_id.into(), ids.to_vec().into()],
         ))
         .await?;
     let added: Decimal = linked

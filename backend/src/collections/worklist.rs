@@ -267,15 +267,11 @@ pub async fn worklist(
         DbBackend::Postgres,
         format!(
             "SELECT {TASK_COLUMNS} FROM collection_tasks t JOIN customers c ON c.id = t.customer_id
-             WHERE t.customer_id = ANY(string_to_array($1, ',')::uuid[]) AND t.status = 'OPEN' AND t.due_on <= $2
+             WHERE t.customer_id = ANY($1::uuid[]) AND t.status = 'OPEN' AND t.due_on <= $2
                AND ($3::uuid IS NULL OR t.assignee_id = $3 OR t.assignee_id IS NULL)
              ORDER BY t.due_on, t.created_at"
         ),
-        [
-            crate::customers::ids_param(&ids),
-            today.into(),
-            owner.into(),
-        ],
+        [ids.to_vec().into(), today.into(), owner.into()],
     ))
     .all(&*tx)
     .await?;

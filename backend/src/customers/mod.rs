@@ -5,12 +5,16 @@
 //! the customer's currency, in the same statement that reads the customers (a lateral
 //! aggregate over `invoices_customer_idx`), so they are never stale. Credit limit changes and
 //! holds append to `credit_events`, which keeps their history with reasons.
+//!
+//! Three layers: `store` (SQL and typed rows), `service` (the use cases, commands among them),
+//! `graphql` (API types, parsing, mapping). The `Customer` object other areas' payloads carry
+//! lives in `crate::api::objects::customer`.
 
 pub mod graphql;
 pub mod loaders;
-mod store;
+pub mod service;
+pub mod store;
 
 pub use store::{
-    CUSTOMERS_RANKED, CustomerRow, append_credit_event, customer_for_update, ids_param,
-    load_customer,
+    CUSTOMERS_RANKED, CustomerRow, append_credit_event, customer_for_update, load_customer,
 };

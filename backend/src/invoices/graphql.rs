@@ -28,7 +28,7 @@ use domain::access::{Access, Permission};
 use domain::aging::{AgingBucket, AgingEdges, days_overdue, days_past_due};
 use domain::credit::{CreditBreach, CreditCheck, CreditDecision, CreditEnforcement};
 use domain::invoices::{InvoiceStatus, LineInput, format_number, price_lines, valid_number};
-use domain::terms::{PaymentTerms, TermsKind};
+use domain::terms::PaymentTerms;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
@@ -230,8 +230,8 @@ pub async fn assemble(
         InstallmentRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT invoice_id, due_date, amount FROM installments
-             WHERE invoice_id = ANY(string_to_array($1, ',')::uuid[]) ORDER BY invoice_id, seq",
-            [customers::ids_param(&ids)],
+             WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, seq",
+            [ids.to_vec().into()],
         ))
         .all(conn)
         .await?
@@ -828,11 +828,7 @@ fn dates_input(
 }
 
 fn customer_terms(row: &CustomerRow) -> PaymentTerms {
-    PaymentTerms::new(
-        TermsKind::parse(&row.terms_kind).unwrap_or(TermsKind::Net),
-        i64::from(row.terms_days),
-    )
-    .unwrap_or(PaymentTerms::net(30))
+    PaymentTerms::new(row.terms_kind, i64::from(row.terms_days)).unwrap_or(PaymentTerms::net(30))
 }
 
 /// Applies the credit policy to issuing `invoice`, inside the transaction that holds the
@@ -859,7 +855,7 @@ async fn credit_gate(
         limit: customer.credit_limit,
         exposure: customer.balance,
         new_amount: invoice.total,
-        same_currency: invoice.currency == customer.currency,
+        same_currency: invoice.currency == customer.currency.code(),
     };
     match check.decide(enforcement, override_block) {
         CreditDecision::Allowed => Ok(None),
@@ -871,7 +867,7 @@ async fn credit_gate(
                 "Warning: "
             };
             Ok(Some((
-                format!("{prefix}{}", breach.describe(&customer.currency)),
+                format!("{prefix}{}", breach.describe(customer.currency.code())),
                 overridden,
             )))
         }
@@ -884,7 +880,7 @@ async fn credit_gate(
                 code,
                 format!(
                     "{} Someone with the override permission can issue it with overrideCreditBlock.",
-                    breach.describe(&customer.currency)
+                    breach.describe(customer.currency.code())
                 ),
             ))
         }
@@ -1061,7 +1057,10 @@ pub async fn create_invoice(
     }
     let currency = parse_currency(
         "input.currency",
-        input.currency.as_deref().unwrap_or(&customer.currency),
+        input
+            .currency
+            .as_deref()
+            .unwrap_or(customer.currency.code()),
     )?;
     let (lines, totals) = lines_input(&input.lines, currency)?;
     let issue_date = input.issue_date.map(|d| d.0).unwrap_or(calendar.today);

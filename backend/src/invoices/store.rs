@@ -93,9 +93,9 @@ pub async fn lines_of(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<L
     LineRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT invoice_id, description, quantity, unit_price, tax_rate, net, tax, total
-         FROM invoice_lines WHERE invoice_id = ANY(string_to_array($1, ',')::uuid[])
+         FROM invoice_lines WHERE invoice_id = ANY($1::uuid[])
          ORDER BY invoice_id, position",
-        [crate::customers::ids_param(ids)],
+        [ids.to_vec().into()],
     ))
     .all(conn)
     .await
@@ -140,10 +140,10 @@ pub async fn allocations_by(
                     p.currency::text AS currency, p.received_on, p.method, p.reference,
                     a.reverses_id, a.actor_label, a.created_at
              FROM allocations a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
-             WHERE {column} = ANY(string_to_array($1, ',')::uuid[])
+             WHERE {column} = ANY($1::uuid[])
              ORDER BY a.created_at, a.id"
         ),
-        [crate::customers::ids_param(ids)],
+        [ids.to_vec().into()],
     ))
     .all(conn)
     .await
@@ -172,9 +172,9 @@ pub async fn disputes_of(
     DisputeRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT id, invoice_id, reason, amount, status, resolution_note, opened_by, opened_at, resolved_at
-         FROM disputes WHERE invoice_id = ANY(string_to_array($1, ',')::uuid[])
+         FROM disputes WHERE invoice_id = ANY($1::uuid[])
          ORDER BY opened_at DESC, id DESC",
-        [crate::customers::ids_param(ids)],
+        [ids.to_vec().into()],
     ))
     .all(conn)
     .await

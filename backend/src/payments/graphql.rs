@@ -3,6 +3,7 @@
 use super::idempotency::{self, key_input};
 use crate::api::command;
 use crate::api::context::{request, services};
+use crate::api::objects::customer::Customer;
 use crate::api::values::CountedList;
 use crate::api::values::CustomerRef;
 use crate::api::values::{
@@ -12,7 +13,6 @@ use crate::api::values::{
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::auth::assigned_only;
-use crate::customers::graphql::{Customer, customer_in_tx};
 use crate::customers::{self, CustomerRow};
 use crate::db::conditions::{Conditions, count};
 use crate::db::{self, TenantTx};
@@ -718,7 +718,10 @@ pub async fn apply_credit(
     } = lock_customer(db, caller, customer_id).await?;
     let currency = parse_currency(
         "input.currency",
-        input.currency.as_deref().unwrap_or(&customer.currency),
+        input
+            .currency
+            .as_deref()
+            .unwrap_or(customer.currency.code()),
     )?;
     let digest = idempotency::digest(&[
         &customer_id.to_string(),
@@ -815,7 +818,9 @@ pub async fn apply_credit(
         .into_iter()
         .map(allocation)
         .collect();
-    let customer = customer_in_tx(db, &tx, today, customer_id).await?;
+    let customer = Customer::from_details(
+        customers::service::customer_in_tx(db, &tx, today, customer_id).await?,
+    );
     tx.commit().await?;
     Ok((customer, made))
 }

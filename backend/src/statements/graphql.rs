@@ -2,12 +2,12 @@
 
 use super::store::{self, StatementData};
 use crate::api::context::{request, services};
+use crate::api::objects::customer::Aging;
 use crate::api::values::CustomerRef;
 use crate::api::values::{Date, Money, optional_text, parse_currency, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::auth::visible_to;
-use crate::customers::graphql::Aging;
 use crate::customers::{self, CustomerRow};
 use crate::db::{self, TenantTx};
 use crate::email::{self, OutgoingEmail};
@@ -242,7 +242,7 @@ pub async fn customer_statement(
     };
     let currency = match currency {
         Some(code) => parse_currency("currency", &code)?.code().to_owned(),
-        None => customer.currency.clone(),
+        None => customer.currency.code().to_owned(),
     };
     let id = customer.id;
     let data =
@@ -373,7 +373,7 @@ pub async fn issue_link(
     time_zone: &str,
 ) -> Result<(String, DateTime<Utc>), AppError> {
     let customer_id = customer.id;
-    let currency = customer.currency.clone();
+    let currency = customer.currency.code().to_owned();
     let closing = store::load_statement(&**tx, customer, &currency, from, to, time_zone)
         .await?
         .statement

@@ -1,8 +1,22 @@
-//! Customer rows with their balances, and the statements that change them.
+//! Customer rows with their balances, and the statements that read and change them.
+
+mod changes;
+mod list;
+mod timeline;
+
+pub use changes::{
+    CustomerFields, NewContact, insert_customer, replace_contacts, set_archived, set_credit_hold,
+    set_credit_limit, update_customer,
+};
+pub use list::{Direction, ListFilter, ListOrder, ListPage, ListQuery, OrderBy, list_page};
+pub use timeline::{TimelineRow, timelines};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::Currency;
+use domain::rating::Grade;
+use domain::terms::TermsKind;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -14,8 +28,8 @@ pub struct CustomerRow {
     pub billing_address: Option<String>,
     pub segment: Option<String>,
     pub tags: Vec<String>,
-    pub currency: String,
-    pub terms_kind: String,
+    pub currency: Currency,
+    pub terms_kind: TermsKind,
     pub terms_days: i32,
     pub collector_id: Option<Uuid>,
     pub salesperson_id: Option<Uuid>,
@@ -36,17 +50,51 @@ pub struct CustomerRow {
     pub oldest_overdue_due: Option<NaiveDate>,
     /// Open invoices in every currency.
     pub open_invoices: i64,
-    /// `[{currency, amount}]`: open balances in every currency.
-    pub balances: Option<serde_json::Value>,
+    /// Open balances in every currency.
+    pub balances: Balances,
     pub unapplied: Decimal,
     /// The credit rating's grade in force and its score (none before the first rating).
-    pub risk_grade: Option<String>,
+    pub risk_grade: Option<Grade>,
     pub risk_score: Option<Decimal>,
     /// The customer's own dunning ladder (none: its segment's, or the company's default) and a
     /// pause set by hand.
     pub dunning_policy_id: Option<Uuid>,
     pub dunning_paused_until: Option<NaiveDate>,
     pub dunning_pause_reason: Option<String>,
+}
+
+/// An open balance in one currency.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Balance {
+    pub currency: Currency,
+    pub amount: Decimal,
+}
+
+/// A customer's open balances, one per currency, read from the `[{currency, amount}]` the
+/// statement builds (none when nothing is open). A list that does not read is an error naming
+/// the row, never an empty or shortened list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Balances(pub Vec<Balance>);
+
+impl sea_orm::TryGetable for Balances {
+    fn try_get_by<I: sea_orm::ColIdx>(
+        row: &sea_orm::QueryResult,
+        index: I,
+    ) -> Result<Self, sea_orm::TryGetError> {
+        let Some(json) = Option::<serde_json::Value>::try_get_by(row, index)? else {
+            return Ok(Balances::default());
+        };
+        serde_json::from_value(json).map(Balances).map_err(|error| {
+            let id = row
+                .try_get::<Uuid>("", "id")
+                .map(|id| id.to_string())
+                .unwrap_or_else(|_| "(no id column)".to_owned());
+            tracing::error!(row_id = %id, %error, "a customer's balances do not read");
+            sea_orm::TryGetError::DbErr(DbErr::Type(format!(
+                "row {id}: the balances do not read: {error}"
+            )))
+        })
+    }
 }
 
 impl crate::auth::Assigned for CustomerRow {
@@ -127,7 +175,6 @@ pub const CUSTOMERS_RANKED: &str = r#"
     ) a ON a.customer_id = c.id
 "#;
 
-/// One customer with balances, or `None` when it is not in this tenant.
 /// Customers with balances by id, in no particular order.
 pub async fn load_customers(
     conn: &impl ConnectionTrait,
@@ -141,14 +188,15 @@ pub async fn load_customers(
         DbBackend::Postgres,
         format!(
             "SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c
-             WHERE c.id = ANY(string_to_array($2, ',')::uuid[])"
+             WHERE c.id = ANY($2::uuid[])"
         ),
-        [today.into(), ids_param(ids)],
+        [today.into(), ids.to_vec().into()],
     ))
     .all(conn)
     .await
 }
 
+/// One customer with balances, or `None` when it is not in this tenant.
 pub async fn load_customer(
     conn: &impl ConnectionTrait,
     today: NaiveDate,
@@ -203,20 +251,11 @@ pub async fn contacts_of(
     ContactRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT customer_id, name, role, email, phone, preferred_channel FROM customer_contacts
-         WHERE customer_id = ANY(string_to_array($1, ',')::uuid[]) ORDER BY customer_id, position",
-        [ids_param(customer_ids)],
+         WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id, position",
+        [customer_ids.to_vec().into()],
     ))
     .all(conn)
     .await
-}
-
-/// Uuids as one text parameter (`string_to_array($n, ',')::uuid[]` on the SQL side).
-pub fn ids_param(ids: &[Uuid]) -> Value {
-    ids.iter()
-        .map(Uuid::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
-        .into()
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -242,97 +281,9 @@ pub async fn credit_events_of(
     CreditEventRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT customer_id, kind, credit_limit, previous_limit, reason, actor_label, occurred_at
-         FROM credit_events WHERE customer_id = ANY(string_to_array($1, ',')::uuid[])
+         FROM credit_events WHERE customer_id = ANY($1::uuid[])
          ORDER BY customer_id, occurred_at DESC, id DESC",
-        [ids_param(customer_ids)],
-    ))
-    .all(conn)
-    .await
-}
-
-/// One entry of a customer's timeline, with the customer and the limit it was read for.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct TimelineRow {
-    pub customer_id: Uuid,
-    pub first: i64,
-    pub at: DateTime<Utc>,
-    pub kind: String,
-    pub reference: Option<String>,
-    pub amount: Option<Decimal>,
-    pub currency: Option<String>,
-    pub actor: Option<String>,
-    pub detail: Option<String>,
-}
-
-/// The latest `lim` entries of each asked customer's timeline, newest first. A LATERAL
-/// subquery per customer keeps each customer's own plan (an index scan per source, cut at its
-/// limit) while the whole page is one statement.
-const TIMELINES: &str = r#"
-SELECT k.customer_id, k.lim::bigint AS first, e.*
-FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::int[]) AS k(customer_id, lim)
-CROSS JOIN LATERAL (
-    SELECT t.* FROM (
-        SELECT issued_at AS at, 'INVOICE_ISSUED' AS kind, number AS reference, total AS amount,
-               currency::text AS currency, NULL::text AS actor, NULL::text AS detail
-        FROM invoices WHERE customer_id = k.customer_id AND issued_at IS NOT NULL
-        UNION ALL
-        SELECT created_at, 'PAYMENT_RECEIVED', coalesce(reference, method), amount, currency::text, actor_label, method
-        FROM payments WHERE customer_id = k.customer_id
-        UNION ALL
-        SELECT r.reversed_at, 'PAYMENT_REVERSED', coalesce(p.reference, p.method), p.amount, p.currency::text, r.actor_label, r.reason
-        FROM payment_reversals r JOIN payments p ON p.id = r.payment_id WHERE p.customer_id = k.customer_id
-        UNION ALL
-        SELECT created_at, 'CREDIT_NOTE', number, amount, currency::text, actor_label, reason
-        FROM credit_notes WHERE customer_id = k.customer_id
-        UNION ALL
-        SELECT written_off_at, 'WRITE_OFF', number, amount_written_off, currency::text, NULL, write_off_reason
-        FROM invoices WHERE customer_id = k.customer_id AND written_off_at IS NOT NULL
-        UNION ALL
-        SELECT d.opened_at, 'DISPUTE_OPENED', i.number, d.amount, i.currency::text, d.opened_by, d.reason
-        FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE i.customer_id = k.customer_id
-        UNION ALL
-        SELECT d.resolved_at, 'DISPUTE_' || d.status, i.number, d.amount, i.currency::text, d.resolved_by, d.resolution_note
-        FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE i.customer_id = k.customer_id AND d.resolved_at IS NOT NULL
-        UNION ALL
-        SELECT occurred_at, kind, NULL, credit_limit, NULL, actor_label, reason
-        FROM credit_events WHERE customer_id = k.customer_id
-        UNION ALL
-        SELECT created_at, 'STATEMENT_SENT', period_from || ' – ' || period_to, NULL, NULL, created_by, sent_to
-        FROM statement_links WHERE customer_id = k.customer_id
-        UNION ALL
-        SELECT responded_at, 'STATEMENT_' || response, NULL, NULL, NULL, responder_name, note
-        FROM statement_responses WHERE customer_id = k.customer_id
-        UNION ALL
-        SELECT occurred_at, 'COLLECTION_ACTIVITY', channel, NULL, NULL, logged_by_label, note
-        FROM collection_activities WHERE customer_id = k.customer_id
-        UNION ALL
-        SELECT created_at, 'LEGAL_CASE_OPENED', status, amount, currency::text, opened_by, notes
-        FROM legal_cases WHERE customer_id = k.customer_id
-    ) t
-    ORDER BY t.at DESC LIMIT k.lim
-) e
-ORDER BY k.customer_id, k.lim, e.at DESC
-"#;
-
-/// The latest entries of several customers' timelines, each `(customer, how many)` cut at its
-/// own limit: one statement for a whole page of customers.
-pub async fn timelines(
-    conn: &impl ConnectionTrait,
-    keys: &[(Uuid, i64)],
-) -> Result<Vec<TimelineRow>, DbErr> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<Uuid> = keys.iter().map(|(id, _)| *id).collect();
-    let limits = keys
-        .iter()
-        .map(|(_, first)| first.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
-    TimelineRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        TIMELINES,
-        [ids_param(&ids), limits.into()],
+        [customer_ids.to_vec().into()],
     ))
     .all(conn)
     .await

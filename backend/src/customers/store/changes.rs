@@ -1,0 +1,190 @@
+//! The statements that change a customer: its fields, contacts, archiving, limit and hold.
+
+use crate::error::AppError;
+use domain::Currency;
+use domain::terms::PaymentTerms;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use uuid::Uuid;
+
+/// A contact as `createCustomer` and `updateCustomer` write it, validated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NewContact {
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub preferred_channel: Option<String>,
+}
+
+/// A customer's own fields as `createCustomer` and `updateCustomer` write them, validated.
+#[derive(Debug, Clone)]
+pub struct CustomerFields {
+    pub code: String,
+    pub name: String,
+    pub tax_id: Option<String>,
+    pub billing_address: Option<String>,
+    pub segment: Option<String>,
+    pub tags: Vec<String>,
+    pub terms: PaymentTerms,
+    pub collector_id: Option<Uuid>,
+    pub salesperson_id: Option<Uuid>,
+    pub notes: Option<String>,
+}
+
+/// Codes are unique in the company (`customers_code_key`, without regard to case).
+fn code_taken(error: DbErr) -> AppError {
+    if crate::db::violated_constraint(&error).as_deref() == Some("customers_code_key") {
+        AppError::conflict("input.code", "Another customer already has this code.")
+    } else {
+        AppError::from(error)
+    }
+}
+
+pub async fn insert_customer(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    fields: &CustomerFields,
+    currency: Currency,
+    credit_limit: Option<Decimal>,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, tags, currency,
+                                terms_kind, terms_days, collector_id, salesperson_id, credit_limit, notes)
+         VALUES ($1, $2, $3, $4, $5, $6, string_to_array($7, chr(31)), $8, $9, $10, $11, $12, $13, $14)",
+        [
+            id.into(),
+            fields.code.clone().into(),
+            fields.name.clone().into(),
+            fields.tax_id.clone().into(),
+            fields.billing_address.clone().into(),
+            fields.segment.clone().into(),
+            fields.tags.join("\u{1f}").into(),
+            currency.code().to_owned().into(),
+            fields.terms.kind.as_str().into(),
+            (fields.terms.days as i32).into(),
+            fields.collector_id.into(),
+            fields.salesperson_id.into(),
+            credit_limit.into(),
+            fields.notes.clone().into(),
+        ],
+    ))
+    .await
+    .map_err(code_taken)?;
+    Ok(())
+}
+
+pub async fn update_customer(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    fields: &CustomerFields,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE customers SET code = $2, name = $3, tax_id = $4, billing_address = $5, segment = $6,
+                tags = string_to_array($7, chr(31)), terms_kind = $8, terms_days = $9,
+                collector_id = $10, salesperson_id = $11, notes = $12, updated_at = now()
+         WHERE id = $1",
+        [
+            id.into(),
+            fields.code.clone().into(),
+            fields.name.clone().into(),
+            fields.tax_id.clone().into(),
+            fields.billing_address.clone().into(),
+            fields.segment.clone().into(),
+            fields.tags.join("\u{1f}").into(),
+            fields.terms.kind.as_str().into(),
+            (fields.terms.days as i32).into(),
+            fields.collector_id.into(),
+            fields.salesperson_id.into(),
+            fields.notes.clone().into(),
+        ],
+    ))
+    .await
+    .map_err(code_taken)?;
+    Ok(())
+}
+
+pub async fn replace_contacts(
+    conn: &impl ConnectionTrait,
+    customer_id: Uuid,
+    contacts: &[NewContact],
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "DELETE FROM customer_contacts WHERE customer_id = $1",
+        [customer_id.into()],
+    ))
+    .await?;
+    for (position, contact) in contacts.iter().enumerate() {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO customer_contacts (id, customer_id, position, name, role, email, phone, preferred_channel)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            [
+                Uuid::now_v7().into(),
+                customer_id.into(),
+                (position as i32).into(),
+                contact.name.clone().into(),
+                contact.role.clone().into(),
+                contact.email.clone().into(),
+                contact.phone.clone().into(),
+                contact.preferred_channel.clone().into(),
+            ],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Archives the customer (keeping the first archiving time) or restores it.
+pub async fn set_archived(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    archive: bool,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE customers SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) END, updated_at = now()
+         WHERE id = $1",
+        [id.into(), archive.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn set_credit_limit(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    limit: Option<Decimal>,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE customers SET credit_limit = $2, updated_at = now() WHERE id = $1",
+        [id.into(), limit.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Places (with its reason, from now) or releases a hold set by hand.
+pub async fn set_credit_hold(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    hold: bool,
+    reason: &str,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE customers SET credit_hold = $2,
+                credit_hold_reason = CASE WHEN $2 THEN $3 END,
+                credit_hold_since = CASE WHEN $2 THEN now() END,
+                -- A hold placed by hand is released only by hand.
+                credit_hold_cause = NULL, updated_at = now()
+         WHERE id = $1",
+        [id.into(), hold.into(), reason.into()],
+    ))
+    .await?;
+    Ok(())
+}
