@@ -4,6 +4,7 @@
 pub mod context;
 pub mod limits;
 pub mod loaders;
+pub mod objects;
 mod server_info;
 pub mod values;
 
@@ -41,8 +42,8 @@ pub struct Query(
     crate::payments::graphql::PaymentsQuery,
     crate::statements::graphql::StatementsQuery,
     crate::collections::graphql::CollectionsQuery,
-    crate::collections::dunning::DunningQuery,
-    crate::collections::api::WorkQuery,
+    crate::collections::graphql::DunningQuery,
+    crate::collections::graphql::WorkQuery,
     crate::analytics::api::AnalyticsQuery,
     crate::billing::graphql::BillingQuery,
 );
@@ -56,8 +57,8 @@ pub struct Mutation(
     crate::statements::graphql::StatementsMutation,
     crate::imports::ImportsMutation,
     crate::collections::graphql::CollectionsMutation,
-    crate::collections::dunning::DunningMutation,
-    crate::collections::api::WorkMutation,
+    crate::collections::graphql::DunningMutation,
+    crate::collections::graphql::WorkMutation,
     crate::analytics::api::AnalyticsMutation,
     crate::billing::graphql::BillingMutation,
 );

@@ -1,0 +1,6 @@
+//! API types that several areas' GraphQL modules embed: an area's object shown inside another
+//! area's payloads lives here, so no area imports another's GraphQL module.
+
+pub mod late_fee;
+
+pub use late_fee::{LateFee, late_fees_of};
