@@ -168,7 +168,7 @@ impl Registry {
     /// Every kind of job Duely has.
     pub fn standard(links: crate::startup::AppLinks) -> Self {
         use crate::analytics::kpis;
-        use crate::collections::{promises, run};
+        use crate::collections::service::{promises, run};
         let mut registry = Registry::default();
         registry.register(
             run::JOB_KIND,

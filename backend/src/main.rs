@@ -187,13 +187,14 @@ async fn run_daily(
             Some(day) => day,
             None => db::tenant_calendar(&pool, tenant).await?.today,
         };
-        let judged = duely_backend::collections::promises::evaluate(&pool, tenant, day).await?;
-        let (run, counts) = duely_backend::collections::run::run_tenant(
+        let judged =
+            duely_backend::collections::service::promises::evaluate(&pool, tenant, day).await?;
+        let (run, counts) = duely_backend::collections::service::run::run_tenant(
             &pool,
             &links,
             tenant,
             day,
-            duely_backend::collections::run::Trigger::Manual,
+            duely_backend::collections::service::run::Trigger::Manual,
         )
         .await
         .map_err(|error| anyhow::anyhow!("dunning failed for {id}: {error:?}"))?;

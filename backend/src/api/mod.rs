@@ -43,8 +43,8 @@ pub struct Query(
     crate::payments::graphql::PaymentsQuery,
     crate::statements::graphql::StatementsQuery,
     crate::collections::graphql::CollectionsQuery,
-    crate::collections::dunning::DunningQuery,
-    crate::collections::api::WorkQuery,
+    crate::collections::graphql::DunningQuery,
+    crate::collections::graphql::WorkQuery,
     crate::analytics::api::AnalyticsQuery,
     crate::billing::graphql::BillingQuery,
 );
@@ -58,8 +58,8 @@ pub struct Mutation(
     crate::statements::graphql::StatementsMutation,
     crate::imports::graphql::ImportsMutation,
     crate::collections::graphql::CollectionsMutation,
-    crate::collections::dunning::DunningMutation,
-    crate::collections::api::WorkMutation,
+    crate::collections::graphql::DunningMutation,
+    crate::collections::graphql::WorkMutation,
     crate::analytics::api::AnalyticsMutation,
     crate::billing::graphql::BillingMutation,
 );

@@ -204,7 +204,9 @@ pub async fn evidence_pack(
     if let Some(response) = limited {
         return response;
     }
-    match crate::collections::legal::evidence_pack(&state.db, &context.caller, &case).await {
+    match crate::collections::service::evidence::evidence_pack(&state.db, &context.caller, &case)
+        .await
+    {
         Ok((file_name, bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/zip".to_owned()),

@@ -158,7 +158,7 @@ pub struct Invoice {
     pub disputes: Vec<Dispute>,
     pub installments: Vec<Installment>,
     /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
-    pub late_fees: Vec<crate::collections::fees::LateFee>,
+    pub late_fees: Vec<crate::api::objects::LateFee>,
     /// For a fee invoice: the invoice it charges a fee on.
     pub fee_for_invoice_id: Option<ID>,
     pub created_at: DateTime<Utc>,
@@ -239,7 +239,7 @@ pub async fn assemble(
         Vec::new()
     };
     let fees = if details.late_fees && !ids.is_empty() {
-        crate::collections::fees::fees_of(conn, &ids).await?
+        crate::api::objects::late_fees_of(conn, &ids).await?
     } else {
         Vec::new()
     };
@@ -302,7 +302,7 @@ fn invoice(
     allocations: Vec<Allocation>,
     disputes: Vec<Dispute>,
     installments: Vec<Installment>,
-    late_fees: Vec<crate::collections::fees::LateFee>,
+    late_fees: Vec<crate::api::objects::LateFee>,
 ) -> Invoice {
     let status = InvoiceStatus::parse(&row.status).unwrap_or(InvoiceStatus::Draft);
     let money = |amount: Decimal| Money::new(amount, &row.currency);

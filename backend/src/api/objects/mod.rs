@@ -1,3 +1,7 @@
-//! API object types that several areas' GraphQL modules embed in their payloads.
+//! API types that several areas' GraphQL modules embed: an area's object shown inside another
+//! area's payloads lives here, so no area imports another's GraphQL module.
 
 pub mod customer;
+pub mod late_fee;
+
+pub use late_fee::{LateFee, late_fees_of};

@@ -7,10 +7,10 @@
 //! first claims its `(invoice, step)` row in `dunning_actions`; a row that exists already means
 //! another run took the step, so running twice, or two replicas at once, does nothing twice.
 
-use super::fees;
+use super::fees::{self, ChargeFee, FeeInvoice};
 use super::plan::{self, Candidate, CustomerPlan};
-use crate::audit::{self, Actor, AuditEntry};
-use crate::customers as customer_store;
+use super::{holds, legal};
+use crate::collections::store::run::{self as store, Finished, NewTask};
 use crate::db::{self, TenantTx};
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
@@ -21,7 +21,7 @@ use domain::dunning::{Decision, DueStep, StepAction};
 use domain::templates::{self, InvoiceLine};
 use domain::{Locale, TenantId};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -98,30 +98,13 @@ pub async fn run_tenant(
     trigger: Trigger,
 ) -> Result<(Uuid, Counts), AppError> {
     let calendar = db::tenant_calendar(db, tenant).await?;
-    let locale = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT locale FROM public.tenants WHERE id = $1",
-            [tenant.0.into()],
-        ))
-        .await?
-        .and_then(|row| row.try_get::<String>("", "locale").ok())
-        .and_then(|tag| tag.parse().ok())
-        .unwrap_or_default();
+    let locale = store::tenant_locale(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     // A scheduled run retried (after a crash or a lapsed lease) continues the day's row; a run by
     // hand gets its own.
-    let run_id: Uuid = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO dunning_runs (id, run_date, trigger) VALUES ($1, $2, $3)
-             ON CONFLICT (run_date) WHERE trigger = 'SCHEDULE' DO UPDATE SET finished_at = NULL
-             RETURNING id",
-            [Uuid::now_v7().into(), date.into(), trigger.as_str().into()],
-        ))
+    let run_id: Uuid = store::open_run(&*tx, date, trigger.as_str())
         .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no run row")))?
-        .try_get("", "id")?;
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no run row")))?;
     let auto_release = crate::invoices::store::setting(&*tx, "credit.auto_release_holds")
         .await?
         .and_then(|value| value.as_bool())
@@ -184,60 +167,45 @@ pub async fn run_tenant(
         }
     }
     if hold_over_limit {
-        counts.holds += hold_over_limit_customers(db, tenant).await?;
+        counts.holds += holds::hold_over_limit_customers(db, tenant).await?;
     }
     if company.auto_release {
-        counts.releases += release_holds(db, tenant, date).await?;
+        counts.releases += holds::release_holds(db, tenant, date).await?;
     }
     let tx = TenantTx::begin(db, tenant).await?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE dunning_runs SET finished_at = now(), customers = customers + $2, emails = emails + $3,
-                tasks = tasks + $4, fees = fees + $5, holds = holds + $6, releases = releases + $7,
-                legal_cases = legal_cases + $8, paused = $9, failures = $10, errors = $11
-         WHERE id = $1",
-        [
-            run_id.into(),
-            counts.customers.into(),
-            counts.emails.into(),
-            counts.tasks.into(),
-            counts.fees.into(),
-            counts.holds.into(),
-            counts.releases.into(),
-            counts.legal_cases.into(),
-            counts.paused.into(),
-            counts.failures.into(),
-            serde_json::Value::Array(errors).into(),
-        ],
-    ))
+    store::finish_run(
+        &*tx,
+        run_id,
+        Finished {
+            customers: counts.customers,
+            emails: counts.emails,
+            tasks: counts.tasks,
+            fees: counts.fees,
+            holds: counts.holds,
+            releases: counts.releases,
+            legal_cases: counts.legal_cases,
+            paused: counts.paused,
+            failures: counts.failures,
+            errors: serde_json::Value::Array(errors),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok((run_id, counts))
 }
 
 /// Templates an admin wrote, by (ladder, step day, language).
-type Templates = HashMap<(Uuid, i32, String), (String, String)>;
+type Templates = HashMap<(Uuid, i32, Locale), (String, String)>;
 
 async fn load_templates(conn: &impl ConnectionTrait) -> Result<Templates, DbErr> {
-    Ok(conn
-        .query_all_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT policy_id, step_offset, locale, subject, body FROM email_templates",
-        ))
+    Ok(store::templates(conn)
         .await?
         .into_iter()
-        .filter_map(|row| {
-            Some((
-                (
-                    row.try_get::<Uuid>("", "policy_id").ok()?,
-                    row.try_get::<i32>("", "step_offset").ok()?,
-                    row.try_get::<String>("", "locale").ok()?,
-                ),
-                (
-                    row.try_get::<String>("", "subject").ok()?,
-                    row.try_get::<String>("", "body").ok()?,
-                ),
-            ))
+        .map(|row| {
+            (
+                (row.policy_id, row.step_offset, row.locale),
+                (row.subject, row.body),
+            )
         })
         .collect())
 }
@@ -250,7 +218,7 @@ pub fn template_for(
     locale: Locale,
 ) -> (String, String) {
     templates
-        .get(&(policy, offset_days, locale.tag().to_owned()))
+        .get(&(policy, offset_days, locale))
         .cloned()
         .unwrap_or_else(|| {
             let (subject, body) = templates::default_template(offset_days, locale);
@@ -309,21 +277,7 @@ async fn run_customer(
     // since. Lock the customer and its open invoices (a payment waits for this transaction) and
     // decide again on what is true now.
     let customer_id = planned.first().customer_id;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT c.id FROM customers c WHERE c.id = $1 FOR UPDATE",
-        [customer_id.into()],
-    ))
-    .await?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        // Customer first, then invoices by id: the order every writer locks in, so two never
-        // wait on each other.
-        "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
-         ORDER BY i.id FOR UPDATE",
-        [customer_id.into()],
-    ))
-    .await?;
+    store::lock_customer(&*tx, customer_id).await?;
     let rows = plan::candidates(&*tx, date, &company.time_zone, Some(customer_id)).await?;
     let Some(customer) = plan.decide(&rows, date) else {
         tx.commit().await?;
@@ -408,16 +362,8 @@ async fn run_customer(
             StepAction::LateFee => {
                 let charged = match &customer.ladder.fee_rule {
                     Some(rule) => {
-                        fees::charge(
-                            &tx,
-                            run_id,
-                            rule,
-                            &rows,
-                            company.locale_of(first),
-                            &company.time_zone,
-                            date,
-                        )
-                        .await?
+                        fees::charge(&tx, charge_fee(company, run_id, rule, first, &rows, date))
+                            .await?
                     }
                     None => Vec::new(),
                 };
@@ -429,7 +375,11 @@ async fn run_customer(
                 format!("Late fees charged: {}", charged.join(", "))
             }
             StepAction::PlaceCreditHold => {
-                if place_hold(&tx, first, &step.step.name).await? {
+                let hold = holds::PlaceCreditHold {
+                    customer_id: first.customer_id,
+                    step: step.step.name.clone(),
+                };
+                if holds::place_hold(&tx, hold).await? {
                     counts.holds += 1;
                     "Credit hold placed".to_owned()
                 } else {
@@ -437,7 +387,7 @@ async fn run_customer(
                 }
             }
             StepAction::EscalateToLegal => {
-                if open_legal_case(&tx, run_id, first, &rows, date).await? {
+                if legal::open_for_ladder(&tx, run_id, first, &rows, date).await? {
                     counts.legal_cases += 1;
                 }
                 create_task(&tx, run_id, first, step, &rows, "REVIEW", date).await?;
@@ -461,23 +411,19 @@ async fn run_customer(
         if !invoices.is_empty() {
             let charged = fees::charge(
                 &tx,
-                run_id,
-                rule,
-                &invoices,
-                company.locale_of(first),
-                &company.time_zone,
-                date,
+                charge_fee(company, run_id, rule, first, &invoices, date),
             )
             .await?;
             if !charged.is_empty() {
                 counts.fees += charged.len() as i32;
                 let ids: Vec<Uuid> = invoices.iter().map(|row| row.invoice_id).collect();
-                insert_activity(
-                    &tx,
+                store::insert_activity(
+                    &*tx,
                     first.customer_id,
                     "OTHER",
                     &format!("Interest billed: {}", charged.join(", ")),
                     &ids,
+                    RUN_LABEL,
                 )
                 .await?;
             }
@@ -487,12 +433,29 @@ async fn run_customer(
     Ok(counts)
 }
 
+/// The command that charges the ladder's fee on `rows`, in the customer's language.
+fn charge_fee(
+    company: &Company,
+    run_id: Uuid,
+    rule: &domain::fees::FeeRule,
+    customer: &Candidate,
+    rows: &[&Candidate],
+    date: NaiveDate,
+) -> ChargeFee {
+    ChargeFee {
+        run_id,
+        rule: rule.clone(),
+        invoices: rows.iter().map(|row| FeeInvoice::from(*row)).collect(),
+        locale: company.locale_of(customer),
+        time_zone: company.time_zone.clone(),
+        date,
+    }
+}
+
 impl Company {
+    /// The customer's own language, else the company's.
     fn locale_of(&self, row: &Candidate) -> Locale {
-        row.locale
-            .as_deref()
-            .and_then(|tag| tag.parse().ok())
-            .unwrap_or(self.locale)
+        row.locale.unwrap_or(self.locale)
     }
 }
 
@@ -508,28 +471,16 @@ async fn claim(
         .ok()
         .and_then(|value| value.as_str().map(str::to_owned))
         .unwrap_or_default();
-    let rows = tx
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO dunning_actions (id, customer_id, invoice_id, step_offset, action, run_date, run_id)
-             SELECT gen_random_uuid(), $1, invoice_id, $3, $4, $5, $6
-             FROM unnest($2::uuid[]) AS invoice_id
-             ON CONFLICT (invoice_id, step_offset) DO NOTHING
-             RETURNING invoice_id",
-            [
-                customer.into(),
-                step.invoices.to_vec().into(),
-                step.step.offset_days.into(),
-                action.into(),
-                date.into(),
-                run_id.into(),
-            ],
-        ))
-        .await?;
-    let mut claimed: Vec<Uuid> = rows
-        .iter()
-        .filter_map(|row| row.try_get::<Uuid>("", "invoice_id").ok())
-        .collect();
+    let mut claimed = store::claim(
+        &**tx,
+        run_id,
+        customer,
+        &step.invoices,
+        step.step.offset_days,
+        action,
+        date,
+    )
+    .await?;
     // Keep the decision's order (by due date) for tables and messages.
     claimed.sort_by_key(|id| step.invoices.iter().position(|x| x == id));
     Ok(claimed)
@@ -555,45 +506,15 @@ async fn log_step(
     invoices: &[Uuid],
     note: &str,
 ) -> Result<(), DbErr> {
-    insert_activity(
-        tx,
+    store::insert_activity(
+        &**tx,
         customer,
         channel_of(step.step.action),
         &format!("{}: {note}", step.step.name),
         invoices,
+        RUN_LABEL,
     )
     .await
-}
-
-async fn insert_activity(
-    tx: &TenantTx,
-    customer: Uuid,
-    channel: &str,
-    note: &str,
-    invoices: &[Uuid],
-) -> Result<(), DbErr> {
-    let id = Uuid::now_v7();
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by, logged_by_label)
-         VALUES ($1, $2, $3, 'OTHER', $4, now(), NULL, $5)",
-        [
-            id.into(),
-            customer.into(),
-            channel.into(),
-            note.into(),
-            RUN_LABEL.into(),
-        ],
-    ))
-    .await?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO collection_activity_invoices (activity_id, invoice_id)
-         SELECT $1, unnest($2::uuid[])",
-        [id.into(), invoices.to_vec().into()],
-    ))
-    .await?;
-    Ok(())
 }
 
 async fn create_task(
@@ -611,29 +532,20 @@ async fn create_task(
         .collect();
     let title = format!("{} — {}", step.step.name, numbers.join(", "));
     let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source, run_id, step_offset, invoice_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, 'DUNNING', $7, $8, $9::uuid[])",
-        [
-            Uuid::now_v7().into(),
-            customer.customer_id.into(),
-            kind.into(),
-            title.into(),
-            date.into(),
-            customer.collector_id.into(),
-            run_id.into(),
-            step.step.offset_days.into(),
-            ids.to_vec().into(),
-        ],
-    ))
-    .await?;
-    Ok(())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct ContactEmail {
-    email: String,
+    store::insert_task(
+        &**tx,
+        NewTask {
+            customer_id: customer.customer_id,
+            kind,
+            title,
+            due_on: date,
+            assignee_id: customer.collector_id,
+            run_id,
+            step_offset: step.step.offset_days,
+            invoice_ids: ids,
+        },
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -649,14 +561,7 @@ async fn send_email(
     counts: &mut Counts,
 ) -> Result<String, AppError> {
     let first = customer.first();
-    let contact = ContactEmail::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT email FROM customer_contacts WHERE customer_id = $1 AND email IS NOT NULL
-         ORDER BY (preferred_channel = 'EMAIL') DESC NULLS LAST, position LIMIT 1",
-        [first.customer_id.into()],
-    ))
-    .one(&**tx)
-    .await?;
+    let contact = store::contact_email(&**tx, first.customer_id).await?;
     let Some(contact) = contact else {
         // Nobody to write to: the collector finds an address (or another way) instead.
         create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
@@ -683,7 +588,7 @@ async fn send_email(
         tx,
         first.customer_id,
         date,
-        &contact.email,
+        &contact,
         RUN_LABEL,
         &company.time_zone,
     )
@@ -699,7 +604,7 @@ async fn send_email(
                 due_date: row.due_date.to_string(),
                 days_overdue: (date - row.due_date).num_days(),
                 balance: row.balance.to_string(),
-                currency: row.currency.clone(),
+                currency: row.currency.code().to_owned(),
             })
             .collect(),
         pay_link: format!("{}/s/{}", company.links.public_url, email::SECRET_MARK),
@@ -714,7 +619,7 @@ async fn send_email(
         OutgoingEmail {
             tenant: Some(company.tenant),
             audience: email::Audience::Customer,
-            to: contact.email.clone(),
+            to: contact.clone(),
             subject: rendered.subject,
             text: rendered.text,
             html: Some(rendered.html),
@@ -723,238 +628,7 @@ async fn send_email(
     )
     .await?;
     counts.emails += 1;
-    Ok(format!("email sent to {}", contact.email))
-}
-
-/// Places a credit hold from a ladder step. Returns false when the customer is on hold already.
-async fn place_hold(tx: &TenantTx, customer: &Candidate, step: &str) -> Result<bool, AppError> {
-    let reason = format!("Dunning step: {step}");
-    let placed = tx
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE customers SET credit_hold = true, credit_hold_reason = $2, credit_hold_since = now(),
-                    credit_hold_cause = 'DUNNING', updated_at = now()
-             WHERE id = $1 AND NOT credit_hold",
-            [customer.customer_id.into(), reason.clone().into()],
-        ))
-        .await?
-        .rows_affected()
-        == 1;
-    if placed {
-        customer_store::append_credit_event(
-            &**tx,
-            customer.customer_id,
-            "HOLD_PLACED",
-            None,
-            None,
-            &reason,
-            RUN_LABEL,
-        )
-        .await?;
-        audit::record(
-            &**tx,
-            tx.tenant(),
-            AuditEntry {
-                actor: Actor::System,
-                action: "customer.credit_hold_placed",
-                entity_type: "customer",
-                entity_id: Some(customer.customer_id.to_string()),
-                before: None,
-                after: Some(serde_json::json!({ "reason": reason, "cause": "DUNNING" })),
-                request_id: None,
-            },
-        )
-        .await?;
-    }
-    Ok(placed)
-}
-
-/// Opens a legal case for the invoices, or adds them to the customer's open one. Returns true
-/// when a case was opened. The case is kept in the customer's currency and pursues what its
-/// invoices in that currency owe; an invoice already in the case is not counted twice.
-async fn open_legal_case(
-    tx: &TenantTx,
-    run_id: Uuid,
-    customer: &Candidate,
-    rows: &[&Candidate],
-    date: NaiveDate,
-) -> Result<bool, AppError> {
-    let existing = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT id FROM legal_cases WHERE customer_id = $1 AND status NOT IN ('SETTLED', 'WRITTEN_OFF') FOR UPDATE",
-            [customer.customer_id.into()],
-        ))
-        .await?
-        .and_then(|row| row.try_get::<Uuid>("", "id").ok());
-    let (case_id, opened) = match existing {
-        Some(id) => (id, false),
-        None => {
-            let id = Uuid::now_v7();
-            tx.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "INSERT INTO legal_cases (id, customer_id, amount, currency, opened_on, opened_by, run_id, notes)
-                 VALUES ($1, $2, 0, $3, $4, $5, $6, 'Opened by the dunning ladder')",
-                [
-                    id.into(),
-                    customer.customer_id.into(),
-                    customer.customer_currency.clone().into(),
-                    date.into(),
-                    RUN_LABEL.into(),
-                    run_id.into(),
-                ],
-            ))
-            .await?;
-            (id, true)
-        }
-    };
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
-    let linked = tx
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO legal_case_invoices (case_id, invoice_id)
-             SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING
-             RETURNING invoice_id",
-            [case_id.into(), ids.to_vec().into()],
-        ))
-        .await?;
-    let added: Decimal = linked
-        .iter()
-        .filter_map(|row| row.try_get::<Uuid>("", "invoice_id").ok())
-        .filter_map(|id| rows.iter().find(|row| row.invoice_id == id))
-        .filter(|row| row.currency == row.customer_currency)
-        .map(|row| row.balance)
-        .sum();
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE legal_cases SET amount = amount + $2, updated_at = now() WHERE id = $1",
-        [case_id.into(), added.into()],
-    ))
-    .await?;
-    audit::record(
-        &**tx,
-        tx.tenant(),
-        AuditEntry {
-            actor: Actor::System,
-            action: "legal.escalated",
-            entity_type: "customer",
-            entity_id: Some(customer.customer_id.to_string()),
-            before: None,
-            after: Some(
-                serde_json::json!({ "caseId": case_id.to_string(), "invoices": linked.len() }),
-            ),
-            request_id: None,
-        },
-    )
-    .await?;
-    Ok(opened)
-}
-
-/// Places a credit hold on every customer whose open invoices (in its currency) exceed its
-/// credit limit, when the company chooses so; the hold is released once the balance is back
-/// under the limit (if holds are released automatically).
-pub async fn hold_over_limit_customers(
-    db: &DatabaseConnection,
-    tenant: TenantId,
-) -> Result<i32, AppError> {
-    let tx = TenantTx::begin(db, tenant).await?;
-    let reason = "Over the credit limit";
-    let held = tx
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE customers c SET credit_hold = true, credit_hold_reason = $1, credit_hold_since = now(),
-                    credit_hold_cause = 'OVER_LIMIT', updated_at = now()
-             WHERE NOT c.credit_hold AND c.archived_at IS NULL AND c.credit_limit IS NOT NULL
-               AND coalesce((SELECT sum(i.balance_due) FROM invoices i
-                             WHERE i.customer_id = c.id AND i.currency = c.currency
-                               AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) > c.credit_limit
-             RETURNING c.id",
-            [reason.into()],
-        ))
-        .await?;
-    let mut count = 0;
-    for row in held {
-        let id: Uuid = row.try_get("", "id").map_err(AppError::from)?;
-        customer_store::append_credit_event(&*tx, id, "HOLD_PLACED", None, None, reason, RUN_LABEL)
-            .await?;
-        audit::record(
-            &*tx,
-            tenant,
-            AuditEntry {
-                actor: Actor::System,
-                action: "customer.credit_hold_placed",
-                entity_type: "customer",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: Some(serde_json::json!({ "reason": reason, "cause": "OVER_LIMIT" })),
-                request_id: None,
-            },
-        )
-        .await?;
-        count += 1;
-    }
-    tx.commit().await?;
-    Ok(count)
-}
-
-/// Releases holds the run placed once nothing is overdue any more on the run's `date`, or holds
-/// placed for going over the limit once the balance is back under it. Audited like a release
-/// by hand.
-pub async fn release_holds(
-    db: &DatabaseConnection,
-    tenant: TenantId,
-    date: NaiveDate,
-) -> Result<i32, AppError> {
-    let tx = TenantTx::begin(db, tenant).await?;
-    let released = tx
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            r#"UPDATE customers c SET credit_hold = false, credit_hold_reason = NULL, credit_hold_since = NULL,
-                      credit_hold_cause = NULL, updated_at = now()
-               WHERE c.credit_hold AND (
-                   (c.credit_hold_cause = 'DUNNING' AND NOT EXISTS (
-                        SELECT 1 FROM receivable_items r
-                        WHERE r.customer_id = c.id AND r.amount > 0 AND r.due_date < $1))
-                   OR (c.credit_hold_cause = 'OVER_LIMIT' AND c.credit_limit IS NOT NULL AND
-                       coalesce((SELECT sum(i.balance_due) FROM invoices i
-                                 WHERE i.customer_id = c.id AND i.currency = c.currency
-                                   AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) <= c.credit_limit))
-               RETURNING c.id"#,
-            [date.into()],
-        ))
-        .await?;
-    let mut count = 0;
-    for row in released {
-        let id: Uuid = row.try_get("", "id").map_err(AppError::from)?;
-        let reason = "Released automatically: the cause of the hold has cleared";
-        customer_store::append_credit_event(
-            &*tx,
-            id,
-            "HOLD_RELEASED",
-            None,
-            None,
-            reason,
-            RUN_LABEL,
-        )
-        .await?;
-        audit::record(
-            &*tx,
-            tenant,
-            AuditEntry {
-                actor: Actor::System,
-                action: "customer.credit_hold_released",
-                entity_type: "customer",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: Some(serde_json::json!({ "reason": reason })),
-                request_id: None,
-            },
-        )
-        .await?;
-        count += 1;
-    }
-    tx.commit().await?;
-    Ok(count)
+    Ok(format!("email sent to {contact}"))
 }
 
 /// Enqueues today's dunning run of every active, writable company whose run hour has come in

@@ -1,127 +1,60 @@
-//! Run history (`dunningRuns`), a run started by hand (`runDunningNow`), the company's
-//! collection settings, and the email templates of a ladder's steps.
+//! Run history, a run started by hand, the company's collection settings, and the email
+//! templates of a ladder's steps.
 
+use super::Page;
 use super::run::{self, Trigger};
-use crate::api::values::{
-    CountedList, Date, offset_connection, page_size, parse_id, parse_offset_cursor,
-};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
+use crate::collections::store::runs::{self as store, RunRow};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use crate::startup::AppLinks;
-use async_graphql::connection::Connection;
-use async_graphql::{ID, InputObject, SimpleObject};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use domain::Locale;
 use domain::access::Permission;
 use domain::dunning::{Step, StepAction};
 use domain::templates;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
-#[derive(SimpleObject, Clone, FromQueryResult)]
-#[graphql(complex)]
-pub struct DunningRun {
-    #[graphql(skip)]
-    pub id: Uuid,
-    #[graphql(skip)]
-    pub run_date: NaiveDate,
-    /// SCHEDULE or MANUAL.
-    pub trigger: String,
-    pub started_at: DateTime<Utc>,
-    pub finished_at: Option<DateTime<Utc>>,
-    /// Customers acted on.
-    pub customers: i32,
-    pub emails: i32,
-    pub tasks: i32,
-    pub fees: i32,
-    pub holds: i32,
-    /// Credit holds released because their cause cleared.
-    pub releases: i32,
-    pub legal_cases: i32,
-    /// Customers whose due steps waited because dunning is paused for them.
-    pub paused: i32,
-    pub failures: i32,
-    /// What failed, per customer: `[{customerId, customer, code}]`, `code` one of the API's
-    /// error codes (`INTERNAL` for a fault of ours, whose detail is only in the server log);
-    /// for those who manage dunning, empty for others.
-    pub errors: serde_json::Value,
-}
-
-#[async_graphql::ComplexObject]
-impl DunningRun {
-    async fn id(&self) -> ID {
-        ID(self.id.to_string())
-    }
-
-    /// The day the run acted for, in the company's time zone.
-    #[graphql(name = "runDate")]
-    async fn run_day(&self) -> Date {
-        Date(self.run_date)
-    }
-}
-
-const RUN_COLUMNS: &str =
-    "id, run_date, trigger, started_at, finished_at, customers, emails, tasks, fees, holds,
-    releases, legal_cases, paused, failures, errors";
-
-pub type DunningRunConnection = Connection<String, DunningRun, CountedList>;
-
-fn may_read(caller: &Caller) -> Result<(), AppError> {
+/// Reading runs, settings and templates: those who work collections or manage dunning.
+pub fn may_read(caller: &Caller) -> Result<(), AppError> {
     caller
         .authorize(Permission::ManageDunning)
         .or_else(|_| caller.authorize(Permission::ViewCollections))
         .map(|_| ())
 }
 
+/// Running dunning, changing settings and templates: those who manage dunning.
+pub fn may_manage(caller: &Caller) -> Result<(), AppError> {
+    caller.authorize(Permission::ManageDunning).map(|_| ())
+}
+
+/// Dunning runs, newest first (a page of `first` from `offset`), with what each did.
 pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
-    first: Option<i32>,
-    after: Option<String>,
-) -> Result<DunningRunConnection, AppError> {
+    first: usize,
+    offset: usize,
+) -> Result<Page<RunRow>, AppError> {
     may_read(caller)?;
     let tenant = caller.require_tenant()?;
-    let first = page_size(first)?;
-    let offset = parse_offset_cursor("dunningRuns", after.as_deref())?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let mut rows = DunningRun::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!("SELECT {RUN_COLUMNS} FROM dunning_runs ORDER BY started_at DESC, id DESC LIMIT $1 OFFSET $2"),
-        [((first + 1) as i64).into(), (offset as i64).into()],
-    ))
-    .all(&*tx)
-    .await?;
-    let total: i64 = tx
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT count(*) AS n FROM dunning_runs",
-        ))
-        .await?
-        .map(|row| row.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+    let rows = store::runs(&*tx, first, offset).await?;
+    let total = store::count_runs(&*tx).await?;
     tx.commit().await?;
-    let has_next = rows.len() > first;
-    rows.truncate(first);
+    let mut page = Page::of(rows, first, total);
     // What failed names customers; collectors see only their own customers, so the details
     // are for those who manage dunning.
     let manages = caller.authorize(Permission::ManageDunning).is_ok();
-    for row in &mut rows {
+    for row in &mut page.items {
         row.errors = if manages {
             shown_failures(&row.errors)
         } else {
             serde_json::Value::Array(Vec::new())
         };
     }
-    Ok(offset_connection(
-        "dunningRuns",
-        rows,
-        has_next,
-        offset,
-        total,
-    ))
+    Ok(page)
 }
 
 /// Runs today's dunning now, as the scheduled run would (steps already taken are not taken
@@ -131,8 +64,8 @@ pub async fn run_now(
     caller: &Caller,
     links: &AppLinks,
     request_id: &str,
-) -> Result<DunningRun, AppError> {
-    caller.authorize(Permission::ManageDunning)?;
+) -> Result<RunRow, AppError> {
+    may_manage(caller)?;
     let tenant = caller.require_tenant()?;
     let actor = audit::actor_of(db, caller).await?;
     let today = db::tenant_calendar(db, tenant).await?.today;
@@ -152,19 +85,15 @@ pub async fn run_now(
         },
     )
     .await?;
-    let row = DunningRun::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!("SELECT {RUN_COLUMNS} FROM dunning_runs WHERE id = $1"),
-        [id.into()],
-    ))
-    .one(&*tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("No such run."))?;
+    let row = store::run(&*tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("No such run."))?;
     tx.commit().await?;
     Ok(row)
 }
 
-#[derive(SimpleObject)]
+/// The company's collection settings.
+#[derive(Debug, Clone)]
 pub struct CollectionSettings {
     /// The hour of the company's day (0 to 23, its own time zone) at which dunning runs.
     pub dunning_run_hour: i32,
@@ -173,9 +102,17 @@ pub struct CollectionSettings {
     /// Release credit holds placed by dunning (or for going over the limit) once the cause
     /// clears.
     pub auto_release_holds: bool,
-    /// Place a credit hold on a customer whose open invoices exceed its credit limit (checked by
-    /// the daily run).
+    /// Place a credit hold on a customer whose open invoices exceed its credit limit.
     pub hold_over_limit: bool,
+}
+
+/// Settings to change; none keeps a setting.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
+    pub dunning_run_hour: Option<i32>,
+    pub promise_grace_days: Option<i32>,
+    pub auto_release_holds: Option<bool>,
+    pub hold_over_limit: Option<bool>,
 }
 
 async fn setting_i64(conn: &impl ConnectionTrait, key: &str) -> Result<Option<i64>, AppError> {
@@ -190,16 +127,7 @@ pub async fn settings(
 ) -> Result<CollectionSettings, AppError> {
     may_read(caller)?;
     let tenant = caller.require_tenant()?;
-    let hour: i16 = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT dunning_hour FROM public.tenants WHERE id = $1",
-            [tenant.0.into()],
-        ))
-        .await?
-        .map(|row| row.try_get("", "dunning_hour"))
-        .transpose()?
-        .unwrap_or(8);
+    let hour: i16 = store::dunning_hour(db, tenant).await?.unwrap_or(8);
     let tx = TenantTx::begin(db, tenant).await?;
     let grace = setting_i64(&*tx, "promises.grace_days").await?.unwrap_or(3);
     let release = crate::invoices::store::setting(&*tx, "credit.auto_release_holds")
@@ -219,21 +147,13 @@ pub async fn settings(
     })
 }
 
-#[derive(InputObject)]
-pub struct CollectionSettingsInput {
-    pub dunning_run_hour: Option<i32>,
-    pub promise_grace_days: Option<i32>,
-    pub auto_release_holds: Option<bool>,
-    pub hold_over_limit: Option<bool>,
-}
-
 pub async fn update_settings(
     db: &DatabaseConnection,
     caller: &Caller,
-    input: CollectionSettingsInput,
+    input: SettingsChange,
     request_id: &str,
 ) -> Result<CollectionSettings, AppError> {
-    caller.authorize(Permission::ManageDunning)?;
+    may_manage(caller)?;
     let tenant = caller.require_tenant()?;
     if input
         .dunning_run_hour
@@ -255,36 +175,18 @@ pub async fn update_settings(
     }
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let upsert = "INSERT INTO settings (key, value) VALUES ($1, $2)
-                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()";
     if let Some(days) = input.promise_grace_days {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            upsert,
-            ["promises.grace_days".into(), serde_json::json!(days).into()],
-        ))
-        .await?;
+        store::save_setting(&*tx, "promises.grace_days", serde_json::json!(days)).await?;
     }
     if let Some(hold) = input.hold_over_limit {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            upsert,
-            [
-                "credit.hold_over_limit".into(),
-                serde_json::json!(hold).into(),
-            ],
-        ))
-        .await?;
+        store::save_setting(&*tx, "credit.hold_over_limit", serde_json::json!(hold)).await?;
     }
     if let Some(release) = input.auto_release_holds {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            upsert,
-            [
-                "credit.auto_release_holds".into(),
-                serde_json::json!(release).into(),
-            ],
-        ))
+        store::save_setting(
+            &*tx,
+            "credit.auto_release_holds",
+            serde_json::json!(release),
+        )
         .await?;
     }
     audit::record(
@@ -308,25 +210,18 @@ pub async fn update_settings(
     .await?;
     tx.commit().await?;
     if let Some(hour) = input.dunning_run_hour {
-        // The hour lives beside the company in the control plane, where the scheduler reads
-        // every company's in one statement.
-        db.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE public.tenants SET dunning_hour = $2 WHERE id = $1",
-            [tenant.0.into(), (hour as i16).into()],
-        ))
-        .await?;
+        store::set_dunning_hour(db, tenant, hour as i16).await?;
     }
     settings(db, caller).await
 }
 
-#[derive(SimpleObject, Clone)]
+/// The email of one email step of a ladder in one language: the admin's text, or the default.
+#[derive(Debug, Clone)]
 pub struct EmailTemplate {
-    pub policy_id: ID,
+    pub policy_id: Uuid,
     pub step_offset: i32,
     pub step_name: String,
-    /// `zh-CN` or `en`.
-    pub locale: String,
+    pub locale: Locale,
     pub subject: String,
     pub body: String,
     /// True while the step uses Duely's default text.
@@ -335,56 +230,37 @@ pub struct EmailTemplate {
     pub updated_by: Option<String>,
 }
 
-#[derive(SimpleObject, Clone)]
-pub struct TemplateVariable {
-    /// Write it as `{{name}}`.
-    pub name: String,
-    pub description: String,
-}
-
-pub fn variables() -> Vec<TemplateVariable> {
-    templates::VARIABLES
-        .iter()
-        .map(|(name, description)| TemplateVariable {
-            name: (*name).to_owned(),
-            description: (*description).to_owned(),
-        })
-        .collect()
+/// The email of a ladder step in one language, as an admin saves it (or resets it).
+#[derive(Debug, Clone)]
+pub struct TemplateChange {
+    pub policy_id: Uuid,
+    pub step_offset: i32,
+    /// `zh-CN` or `en`.
+    pub locale: String,
+    pub subject: String,
+    pub body: String,
+    /// Go back to Duely's default text (subject and body are then ignored).
+    pub reset: bool,
 }
 
 async fn ladder_steps(conn: &impl ConnectionTrait, policy: Uuid) -> Result<Vec<Step>, AppError> {
-    let row = conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT steps FROM dunning_policies WHERE id = $1",
-            [policy.into()],
-        ))
+    Ok(store::ladder_steps(conn, policy)
         .await?
-        .ok_or_else(|| AppError::not_found("No such ladder."))?;
-    let steps: serde_json::Value = row.try_get("", "steps")?;
-    Ok(serde_json::from_value(steps).unwrap_or_default())
+        .ok_or_else(|| AppError::not_found("No such ladder."))?
+        .0)
 }
 
 /// Every email step of a ladder in both languages: the admin's text, or the default.
 pub async fn list_templates(
     db: &DatabaseConnection,
     caller: &Caller,
-    policy: &ID,
+    policy: Uuid,
 ) -> Result<Vec<EmailTemplate>, AppError> {
     may_read(caller)?;
     let tenant = caller.require_tenant()?;
-    let policy = policy
-        .parse::<Uuid>()
-        .map_err(|_| AppError::not_found("No such ladder."))?;
     let tx = TenantTx::begin(db, tenant).await?;
     let steps = ladder_steps(&*tx, policy).await?;
-    let saved = tx
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT step_offset, locale, subject, body, updated_at, updated_by FROM email_templates WHERE policy_id = $1",
-            [policy.into()],
-        ))
-        .await?;
+    let saved = store::templates_of(&*tx, policy).await?;
     tx.commit().await?;
     let mut out = Vec::new();
     for step in steps
@@ -392,16 +268,15 @@ pub async fn list_templates(
         .filter(|step| step.action == StepAction::SendEmail)
     {
         for locale in Locale::ALL {
-            let own = saved.iter().find(|row| {
-                row.try_get::<i32>("", "step_offset").ok() == Some(step.offset_days)
-                    && row.try_get::<String>("", "locale").ok().as_deref() == Some(locale.tag())
-            });
+            let own = saved
+                .iter()
+                .find(|row| row.step_offset == step.offset_days && row.locale == locale);
             let (subject, body, updated_at, updated_by) = match own {
                 Some(row) => (
-                    row.try_get::<String>("", "subject")?,
-                    row.try_get::<String>("", "body")?,
-                    row.try_get::<DateTime<Utc>>("", "updated_at").ok(),
-                    row.try_get::<String>("", "updated_by").ok(),
+                    row.subject.clone(),
+                    row.body.clone(),
+                    Some(row.updated_at),
+                    Some(row.updated_by.clone()),
                 ),
                 None => {
                     let (subject, body) = templates::default_template(step.offset_days, locale);
@@ -409,10 +284,10 @@ pub async fn list_templates(
                 }
             };
             out.push(EmailTemplate {
-                policy_id: ID(policy.to_string()),
+                policy_id: policy,
                 step_offset: step.offset_days,
                 step_name: step.name.clone(),
-                locale: locale.tag().to_owned(),
+                locale,
                 subject,
                 body,
                 is_default: own.is_none(),
@@ -424,31 +299,19 @@ pub async fn list_templates(
     Ok(out)
 }
 
-#[derive(InputObject)]
-pub struct SaveEmailTemplateInput {
-    pub policy_id: ID,
-    pub step_offset: i32,
-    /// `zh-CN` or `en`.
-    pub locale: String,
-    pub subject: String,
-    pub body: String,
-    /// Go back to Duely's default text (subject and body are then ignored).
-    pub reset: Option<bool>,
-}
-
 pub async fn save_template(
     db: &DatabaseConnection,
     caller: &Caller,
-    input: SaveEmailTemplateInput,
+    input: TemplateChange,
     request_id: &str,
 ) -> Result<EmailTemplate, AppError> {
-    caller.authorize(Permission::ManageDunning)?;
+    may_manage(caller)?;
     let tenant = caller.require_tenant()?;
     let locale: Locale = input
         .locale
         .parse()
         .map_err(|_| AppError::validation("input.locale", "zh-CN or en"))?;
-    let reset = input.reset.unwrap_or(false);
+    let reset = input.reset;
     if !reset {
         templates::validate(&input.subject, &input.body).map_err(|error| {
             let field = match error {
@@ -460,8 +323,7 @@ pub async fn save_template(
         })?;
     }
     let actor = audit::actor_of(db, caller).await?;
-    let policy = parse_id("input.policyId", &input.policy_id)
-        .map_err(|_| AppError::not_found("No such ladder."))?;
+    let policy = input.policy_id;
     let tx = TenantTx::begin(db, tenant).await?;
     let steps = ladder_steps(&*tx, policy).await?;
     if !steps
@@ -474,28 +336,17 @@ pub async fn save_template(
         ));
     }
     if reset {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "DELETE FROM email_templates WHERE policy_id = $1 AND step_offset = $2 AND locale = $3",
-            [policy.into(), input.step_offset.into(), locale.tag().into()],
-        ))
-        .await?;
+        store::delete_template(&*tx, policy, input.step_offset, locale).await?;
     } else {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO email_templates (policy_id, step_offset, locale, subject, body, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (policy_id, step_offset, locale)
-             DO UPDATE SET subject = excluded.subject, body = excluded.body, updated_by = excluded.updated_by, updated_at = now()",
-            [
-                policy.into(),
-                input.step_offset.into(),
-                locale.tag().into(),
-                input.subject.trim().to_owned().into(),
-                input.body.clone().into(),
-                actor.label().to_owned().into(),
-            ],
-        ))
+        store::save_template(
+            &*tx,
+            policy,
+            input.step_offset,
+            locale,
+            input.subject.trim().to_owned(),
+            input.body.clone(),
+            actor.label(),
+        )
         .await?;
     }
     audit::record(
@@ -516,12 +367,10 @@ pub async fn save_template(
     )
     .await?;
     tx.commit().await?;
-    list_templates(db, caller, &input.policy_id)
+    list_templates(db, caller, policy)
         .await?
         .into_iter()
-        .find(|template| {
-            template.step_offset == input.step_offset && template.locale == locale.tag()
-        })
+        .find(|template| template.step_offset == input.step_offset && template.locale == locale)
         .ok_or_else(|| AppError::not_found("No such template."))
 }
 

@@ -1,26 +1,29 @@
 //! GraphQL for the collector's day and what dunning leaves behind: the worklist and tasks,
 //! runs, settings, email templates, late fees, legal cases and risk alerts. Thin: each field
-//! calls its module.
+//! parses its input and calls its service.
 
-use super::fees::{self, WaiveFeeInput, WaiveFeePayload};
-use super::graphql::activity_by_id;
+use super::fees::{WaiveFeeInput, WaiveFeePayload};
 use super::legal::{
-    self, EscalateToLegalInput, LegalCaseConnection, LegalCaseFilter, LegalCasePayload,
+    EscalateToLegalInput, LegalCase, LegalCaseConnection, LegalCaseFilter, LegalCasePayload,
     UpdateLegalCaseInput,
 };
 use super::runs::{
     self, CollectionSettings, CollectionSettingsInput, DunningRun, DunningRunConnection,
-    EmailTemplate, SaveEmailTemplateInput, TemplateVariable,
+    EmailTemplate, SaveEmailTemplateInput, TemplateVariable, ladder_id,
 };
-use super::worklist::{self, CompleteTaskInput, CompleteTaskPayload, WorkItemConnection};
+use super::worklist::{
+    CompleteTaskInput, CompleteTaskPayload, WorkItem, WorkItemConnection,
+    collector_id as parse_collector,
+};
+use super::{connection, gated};
 use crate::analytics::alerts::{
     self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
 };
 use crate::api::command;
-use crate::api::context::{request, services};
-use crate::db::TenantTx;
-use crate::error::{ApiResult, AppError, IntoApi};
-use crate::startup::AppLinks;
+use crate::api::context::{links, request, services};
+use crate::api::values::{page_size, parse_offset_cursor};
+use crate::collections::service::{activities, fees, legal, runs as run_service, worklist};
+use crate::error::{ApiResult, IntoApi};
 use async_graphql::{Context, ID, Object, SimpleObject};
 
 #[derive(Default)]
@@ -39,10 +42,14 @@ impl WorkQuery {
         after: Option<String>,
         collector_id: Option<ID>,
     ) -> ApiResult<WorkItemConnection> {
-        let (_, db) = services(ctx)?;
-        worklist::worklist(db, &request(ctx)?.caller, first, after, collector_id)
+        let (db, request) = gated(ctx, worklist::may_read)?;
+        let first = page_size(first).api()?;
+        let offset = parse_offset_cursor("worklist", after.as_deref()).api()?;
+        let collector = parse_collector(collector_id.as_ref()).api()?;
+        let page = worklist::worklist(db, &request.caller, first, offset, collector)
             .await
-            .api()
+            .api()?;
+        Ok(connection("worklist", page, offset, WorkItem::from))
     }
 
     /// Dunning runs, newest first, with what each did.
@@ -53,16 +60,22 @@ impl WorkQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<DunningRunConnection> {
-        let (_, db) = services(ctx)?;
-        runs::list(db, &request(ctx)?.caller, first, after)
+        let (db, request) = gated(ctx, run_service::may_read)?;
+        let first = page_size(first).api()?;
+        let offset = parse_offset_cursor("dunningRuns", after.as_deref()).api()?;
+        let page = run_service::list(db, &request.caller, first, offset)
             .await
-            .api()
+            .api()?;
+        Ok(connection("dunningRuns", page, offset, DunningRun::from))
     }
 
     /// The company's collection settings.
     async fn collection_settings(&self, ctx: &Context<'_>) -> ApiResult<CollectionSettings> {
         let (_, db) = services(ctx)?;
-        runs::settings(db, &request(ctx)?.caller).await.api()
+        let settings = run_service::settings(db, &request(ctx)?.caller)
+            .await
+            .api()?;
+        Ok(settings.into())
     }
 
     /// The email of every email step of a ladder, in Chinese and English.
@@ -71,10 +84,12 @@ impl WorkQuery {
         ctx: &Context<'_>,
         policy_id: ID,
     ) -> ApiResult<Vec<EmailTemplate>> {
-        let (_, db) = services(ctx)?;
-        runs::list_templates(db, &request(ctx)?.caller, &policy_id)
+        let (db, request) = gated(ctx, run_service::may_read)?;
+        let policy = ladder_id(&policy_id).api()?;
+        let templates = run_service::list_templates(db, &request.caller, policy)
             .await
-            .api()
+            .api()?;
+        Ok(templates.into_iter().map(EmailTemplate::from).collect())
     }
 
     /// The `{{variables}}` a template may use.
@@ -91,16 +106,14 @@ impl WorkQuery {
         after: Option<String>,
         filter: Option<LegalCaseFilter>,
     ) -> ApiResult<LegalCaseConnection> {
-        let (_, db) = services(ctx)?;
-        legal::list(
-            db,
-            &request(ctx)?.caller,
-            first,
-            after,
-            filter.unwrap_or_default(),
-        )
-        .await
-        .api()
+        let (db, request) = gated(ctx, legal::may_read)?;
+        let first = page_size(first).api()?;
+        let offset = parse_offset_cursor("legalCases", after.as_deref()).api()?;
+        let filter = filter.unwrap_or_default().parse().api()?;
+        let page = legal::list(db, &request.caller, first, offset, filter)
+            .await
+            .api()?;
+        Ok(connection("legalCases", page, offset, LegalCase::from))
     }
 
     /// Risk alerts, newest first, with the reason each was raised.
@@ -152,30 +165,30 @@ impl WorkMutation {
         ctx: &Context<'_>,
         input: CompleteTaskInput,
     ) -> ApiResult<CompleteTaskPayload> {
-        let (task, activity) = command!(ctx, worklist::complete_task, input);
-        let (_, db) = services(ctx)?;
-        let tenant = request(ctx)?.caller.require_tenant().api()?;
-        let tx = TenantTx::begin(db, tenant)
+        let (db, request) = gated(ctx, worklist::may_work)?;
+        let input = input.parse().api()?;
+        let (task, activity) =
+            worklist::complete_task(db, &request.caller, input, &request.request_id)
+                .await
+                .api()?;
+        let activity = activities::activity(db, &request.caller, activity)
             .await
-            .map_err(AppError::from)
             .api()?;
-        let activity = activity_by_id(&*tx, activity).await.api()?;
-        tx.commit().await.map_err(AppError::from).api()?;
-        Ok(CompleteTaskPayload { task, activity })
+        Ok(CompleteTaskPayload {
+            task: task.into(),
+            activity: activity.into(),
+        })
     }
 
     /// Runs today's dunning now (steps already taken today are not taken again).
     async fn run_dunning_now(&self, ctx: &Context<'_>) -> ApiResult<DunningRunPayload> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        let links = ctx
-            .data::<AppLinks>()
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("links missing")))
-            .api()?;
-        let run = runs::run_now(db, &request.caller, links, &request.request_id)
+        let links = links(ctx)?;
+        let run = run_service::run_now(db, &request.caller, links, &request.request_id)
             .await
             .api()?;
-        Ok(DunningRunPayload { run })
+        Ok(DunningRunPayload { run: run.into() })
     }
 
     /// Changes the dunning hour, the promise grace days or automatic hold release.
@@ -184,8 +197,10 @@ impl WorkMutation {
         ctx: &Context<'_>,
         input: CollectionSettingsInput,
     ) -> ApiResult<CollectionSettingsPayload> {
-        let settings = command!(ctx, runs::update_settings, input);
-        Ok(CollectionSettingsPayload { settings })
+        let settings = command!(ctx, run_service::update_settings, input.into());
+        Ok(CollectionSettingsPayload {
+            settings: settings.into(),
+        })
     }
 
     /// Saves the email of a ladder step in one language (or resets it to the default).
@@ -194,8 +209,14 @@ impl WorkMutation {
         ctx: &Context<'_>,
         input: SaveEmailTemplateInput,
     ) -> ApiResult<EmailTemplatePayload> {
-        let template = command!(ctx, runs::save_template, input);
-        Ok(EmailTemplatePayload { template })
+        let (db, request) = gated(ctx, run_service::may_manage)?;
+        let input = input.parse().api()?;
+        let template = run_service::save_template(db, &request.caller, input, &request.request_id)
+            .await
+            .api()?;
+        Ok(EmailTemplatePayload {
+            template: template.into(),
+        })
     }
 
     /// Waives a late fee with a reason: what is still owed on it is cancelled.
@@ -204,8 +225,12 @@ impl WorkMutation {
         ctx: &Context<'_>,
         input: WaiveFeeInput,
     ) -> ApiResult<WaiveFeePayload> {
-        let fee = command!(ctx, fees::waive, input);
-        Ok(WaiveFeePayload { fee })
+        let (db, request) = gated(ctx, fees::may_waive)?;
+        let command = input.parse().api()?;
+        let fee = fees::waive(db, &request.caller, command, &request.request_id)
+            .await
+            .api()?;
+        Ok(WaiveFeePayload { fee: fee.into() })
     }
 
     /// Opens a legal case for a customer's invoices (every overdue one by default).
@@ -214,8 +239,14 @@ impl WorkMutation {
         ctx: &Context<'_>,
         input: EscalateToLegalInput,
     ) -> ApiResult<LegalCasePayload> {
-        let legal_case = command!(ctx, legal::escalate, input);
-        Ok(LegalCasePayload { legal_case })
+        let (db, request) = gated(ctx, legal::may_manage)?;
+        let input = input.parse().api()?;
+        let case = legal::escalate(db, &request.caller, input, &request.request_id)
+            .await
+            .api()?;
+        Ok(LegalCasePayload {
+            legal_case: case.into(),
+        })
     }
 
     /// Moves a legal case to a later stage, or records its agency, lawyer, costs and notes.
@@ -224,8 +255,14 @@ impl WorkMutation {
         ctx: &Context<'_>,
         input: UpdateLegalCaseInput,
     ) -> ApiResult<LegalCasePayload> {
-        let legal_case = command!(ctx, legal::update, input);
-        Ok(LegalCasePayload { legal_case })
+        let (db, request) = gated(ctx, legal::may_manage)?;
+        let input = input.parse().api()?;
+        let case = legal::update(db, &request.caller, input, &request.request_id)
+            .await
+            .api()?;
+        Ok(LegalCasePayload {
+            legal_case: case.into(),
+        })
     }
 
     /// Acknowledges an alert: someone is on it.

@@ -1,50 +1,17 @@
 //! Judging open promises, and the daily job that does it for every company.
 
 use crate::audit::{self, Actor, AuditEntry};
+use crate::collections::store::promises::{self as store, OpenPromise};
 use crate::db::{self, TenantTx};
 use crate::jobs::{ClaimedJob, JobHandler};
 use chrono::NaiveDate;
 use domain::TenantId;
 use domain::collections::{PromiseStatus, evaluate_promise, promise_deadline};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
 pub const JOB_KIND: &str = "promises.evaluate";
-
-#[derive(Debug, FromQueryResult)]
-struct OpenPromise {
-    id: Uuid,
-    customer_id: Uuid,
-    amount: Decimal,
-    currency: String,
-    promised_date: NaiveDate,
-    paid: Decimal,
-    collector_id: Option<Uuid>,
-}
-
-/// What money counts towards each open promise: payments of the customer in the promise's
-/// currency received from the day it was made until its date plus the grace days, not reversed;
-/// for a promise that names invoices, only what those payments allocated to them.
-const OPEN_WITH_PAID: &str = r#"
-SELECT p.id, p.customer_id, p.amount, p.currency::text AS currency, p.promised_date,
-       (SELECT c.collector_id FROM customers c WHERE c.id = p.customer_id) AS collector_id,
-       CASE WHEN EXISTS (SELECT 1 FROM promise_invoices pi WHERE pi.promise_id = p.id)
-       THEN coalesce((
-           SELECT sum(a.amount) FROM allocations a JOIN payments y ON y.id = a.payment_id
-           WHERE a.invoice_id IN (SELECT pi.invoice_id FROM promise_invoices pi WHERE pi.promise_id = p.id)
-             AND y.customer_id = p.customer_id
-             AND y.received_on BETWEEN (p.created_at AT TIME ZONE $2)::date AND p.promised_date + $1::int
-             AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = y.id)), 0)
-       ELSE coalesce((
-           SELECT sum(y.amount) FROM payments y
-           WHERE y.customer_id = p.customer_id AND y.currency = p.currency
-             AND y.received_on BETWEEN (p.created_at AT TIME ZONE $2)::date AND p.promised_date + $1::int
-             AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = y.id)), 0)
-       END AS paid
-FROM promises p
-WHERE p.status = 'OPEN'
-"#;
 
 /// Judges every open promise of `tenant` as of `today`. Returns how many changed status.
 pub async fn evaluate(
@@ -54,23 +21,12 @@ pub async fn evaluate(
 ) -> Result<usize, DbErr> {
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let grace: u32 = tx
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT value FROM settings WHERE key = 'promises.grace_days'",
-        ))
+    let grace: u32 = store::grace_days_setting(&*tx)
         .await?
-        .and_then(|row| row.try_get::<serde_json::Value>("", "value").ok())
         .and_then(|value| value.as_u64())
         .and_then(|days| u32::try_from(days).ok())
         .unwrap_or(3);
-    let open = OpenPromise::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        OPEN_WITH_PAID,
-        [i64::from(grace).into(), calendar.time_zone.clone().into()],
-    ))
-    .all(&*tx)
-    .await?;
+    let open = store::open_promises(&*tx, grace, &calendar.time_zone).await?;
     // One payment keeps one promise: a customer's open promises take the money in the order
     // they fall due, each from what earlier ones did not use.
     let mut open = open;
@@ -96,15 +52,10 @@ pub async fn evaluate(
         if status == PromiseStatus::Open {
             continue;
         }
-        let updated = tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "UPDATE promises SET status = $2, paid_amount = $3, settled_at = now() WHERE id = $1 AND status = 'OPEN'",
-            [promise.id.into(), status.as_str().into(), promise.paid.into()],
-        ))
-        .await?;
+        let updated = store::judge(&*tx, promise.id, status, promise.paid).await?;
         // Judged already by an overlapping evaluation (the job and `duely run-daily`): its
         // alert, task and audit entry are written once, by whoever changed the row.
-        if updated.rows_affected() != 1 {
+        if updated != 1 {
             continue;
         }
         changed += 1;
@@ -159,26 +110,19 @@ async fn raise_broken(tx: &TenantTx, promise: &OpenPromise, today: NaiveDate) ->
         &message,
     )
     .await?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source)
-         VALUES ($1, $2, 'CALL', $3, $4, $5, 'PROMISE')",
-        [
-            Uuid::now_v7().into(),
-            promise.customer_id.into(),
-            format!(
-                "Broken promise: call about the {} {} promised for {}",
-                promise.amount.normalize(),
-                promise.currency,
-                promise.promised_date
-            )
-            .into(),
-            today.into(),
-            promise.collector_id.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
+    store::insert_call_task(
+        &**tx,
+        promise.customer_id,
+        format!(
+            "Broken promise: call about the {} {} promised for {}",
+            promise.amount.normalize(),
+            promise.currency,
+            promise.promised_date
+        ),
+        today,
+        promise.collector_id,
+    )
+    .await
 }
 
 /// The daily job: every active company's promises, each as of its own today.

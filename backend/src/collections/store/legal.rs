@@ -1,0 +1,451 @@
+//! Legal cases as stored: cases with their invoices, opening and updating one, and what the
+//! evidence pack reads about the customer (invoices, activity log, promises).
+
+use crate::auth::{Caller, assigned_only};
+use crate::db::TenantTx;
+use crate::db::conditions::{Conditions, count};
+use crate::error::AppError;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Currency;
+use domain::access::Access;
+use domain::collections::{CollectionChannel, CollectionOutcome, PromiseStatus};
+use domain::invoices::InvoiceStatus;
+use domain::legal::LegalStatus;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CaseRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub status: LegalStatus,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub agency: Option<String>,
+    pub lawyer: Option<String>,
+    pub costs: Decimal,
+    pub notes: Option<String>,
+    pub opened_on: NaiveDate,
+    pub letter_sent_on: Option<NaiveDate>,
+    pub agency_on: Option<NaiveDate>,
+    pub litigation_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub opened_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+const CASE_COLUMNS: &str = "l.id, l.customer_id, c.code, c.name, l.status, l.amount, l.currency::text AS currency,
+    l.agency, l.lawyer, l.costs, l.notes, l.opened_on, l.letter_sent_on, l.agency_on, l.litigation_on,
+    l.closed_on, l.opened_by, l.updated_at";
+const CASES_FROM: &str = "legal_cases l JOIN customers c ON c.id = l.customer_id";
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CaseInvoiceRow {
+    pub case_id: Uuid,
+    pub id: Uuid,
+    pub number: Option<String>,
+    pub balance_due: Decimal,
+    pub currency: Currency,
+}
+
+/// The invoices of the cases `ids`, by due date.
+pub async fn case_invoices(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<CaseInvoiceRow>, DbErr> {
+    CaseInvoiceRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT li.case_id, i.id, i.number, i.balance_due, i.currency::text AS currency
+         FROM legal_case_invoices li JOIN invoices i ON i.id = li.invoice_id
+         WHERE li.case_id = ANY($1::uuid[]) ORDER BY i.due_date, i.id",
+        [ids.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// A case, locked when `for_update`.
+pub async fn case(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    for_update: bool,
+) -> Result<Option<CaseRow>, DbErr> {
+    let lock = if for_update { " FOR UPDATE OF l" } else { "" };
+    CaseRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {CASE_COLUMNS} FROM {CASES_FROM} WHERE l.id = $1{lock}"),
+        [id.into()],
+    ))
+    .one(conn)
+    .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub customer_id: Option<Uuid>,
+    pub status: Option<Vec<LegalStatus>>,
+    /// Only cases not yet settled or written off.
+    pub open: Option<bool>,
+}
+
+/// A page of cases the caller sees (`first + 1` rows), newest first, and how many match.
+pub async fn list_cases(
+    tx: &TenantTx,
+    caller: &Caller,
+    access: Access,
+    filter: &CaseFilter,
+    first: usize,
+    offset: usize,
+) -> Result<(Vec<CaseRow>, i64), AppError> {
+    let mut conditions = Conditions::new(Vec::new());
+    assigned_only(caller, access, &mut conditions, "c.");
+    if let Some(customer) = filter.customer_id {
+        conditions.push("l.customer_id = ?", customer);
+    }
+    if let Some(statuses) = &filter.status
+        && !statuses.is_empty()
+    {
+        let list: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
+        conditions.push("l.status = ANY(string_to_array(?, ','))", list.join(","));
+    }
+    if let Some(open) = filter.open {
+        conditions.push("(l.status NOT IN ('SETTLED', 'WRITTEN_OFF')) = ?", open);
+    }
+    let filtered = conditions.sql();
+    let mut values = conditions.values;
+    let count_values = values.clone();
+    values.push(((first + 1) as i64).into());
+    values.push((offset as i64).into());
+    let rows = CaseRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT {CASE_COLUMNS} FROM {CASES_FROM} WHERE {filtered}
+             ORDER BY l.created_at DESC, l.id DESC LIMIT ${} OFFSET ${}",
+            values.len() - 1,
+            values.len()
+        ),
+        values,
+    ))
+    .all(&**tx)
+    .await?;
+    let total = count(
+        tx,
+        format!("SELECT count(*) AS n FROM {CASES_FROM} WHERE {filtered}"),
+        count_values,
+    )
+    .await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, FromQueryResult)]
+pub struct InvoiceBalance {
+    pub id: Uuid,
+    pub balance_due: Decimal,
+}
+
+/// What `invoice` owes, when it is an open invoice of `customer` in `currency`.
+pub async fn open_invoice_balance(
+    conn: &impl ConnectionTrait,
+    invoice: Uuid,
+    customer: Uuid,
+    currency: &str,
+) -> Result<Option<Decimal>, DbErr> {
+    #[derive(FromQueryResult)]
+    struct Balance {
+        balance_due: Decimal,
+    }
+    Ok(Balance::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT balance_due FROM invoices WHERE id = $1 AND customer_id = $2
+           AND status IN ('ISSUED', 'PARTIALLY_PAID') AND currency = $3",
+        [invoice.into(), customer.into(), currency.to_owned().into()],
+    ))
+    .one(conn)
+    .await?
+    .map(|row| row.balance_due))
+}
+
+/// The customer's invoices in `currency` with something overdue on `today`, and what each owes.
+pub async fn overdue_invoices(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    currency: &str,
+    today: NaiveDate,
+) -> Result<Vec<InvoiceBalance>, DbErr> {
+    InvoiceBalance::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT DISTINCT i.id, i.balance_due FROM invoices i JOIN receivable_items r ON r.invoice_id = i.id
+         WHERE i.customer_id = $1 AND i.currency = $2 AND r.amount > 0 AND r.due_date < $3",
+        [customer.into(), currency.to_owned().into(), today.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// A case as `escalateToLegal` opens it.
+pub struct NewCase<'a> {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub amount: Decimal,
+    pub currency: &'a str,
+    pub agency: Option<String>,
+    pub lawyer: Option<String>,
+    pub notes: Option<String>,
+    pub opened_on: NaiveDate,
+    pub opened_by: &'a str,
+}
+
+/// Opens a case; the unique index `legal_cases_one_open` refuses a second open one.
+pub async fn insert_case(conn: &impl ConnectionTrait, case: NewCase<'_>) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO legal_cases (id, customer_id, amount, currency, agency, lawyer, notes, opened_on, opened_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [
+            case.id.into(),
+            case.customer_id.into(),
+            case.amount.into(),
+            case.currency.to_owned().into(),
+            case.agency.into(),
+            case.lawyer.into(),
+            case.notes.into(),
+            case.opened_on.into(),
+            case.opened_by.to_owned().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn link_invoices(
+    conn: &impl ConnectionTrait,
+    case: Uuid,
+    invoices: &[Uuid],
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO legal_case_invoices (case_id, invoice_id) SELECT $1, unnest($2::uuid[])",
+        [case.into(), invoices.to_vec().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A case's new stage (with the day it was reached, in `date_column` when the stage has one)
+/// and whatever of its agency, lawyer, costs and notes is given.
+pub struct CaseChange {
+    pub status: LegalStatus,
+    pub agency: Option<String>,
+    pub lawyer: Option<String>,
+    pub costs: Option<Decimal>,
+    pub notes: Option<String>,
+    pub on: NaiveDate,
+    pub date_column: Option<&'static str>,
+}
+
+pub async fn update_case(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    change: CaseChange,
+) -> Result<(), DbErr> {
+    let set_date = change
+        .date_column
+        .map(|column| format!(", {column} = $7"))
+        .unwrap_or_default();
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "UPDATE legal_cases SET status = $2, agency = coalesce($3, agency), lawyer = coalesce($4, lawyer),
+                    costs = coalesce($5, costs), notes = coalesce($6, notes), updated_at = now(){set_date}
+             WHERE id = $1"
+        ),
+        [
+            id.into(),
+            change.status.as_str().into(),
+            change.agency.into(),
+            change.lawyer.into(),
+            change.costs.into(),
+            change.notes.into(),
+            change.on.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct IdRow {
+    id: Uuid,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct InvoiceIdRow {
+    invoice_id: Uuid,
+}
+
+/// The customer's open legal case, locked, when it has one.
+pub async fn open_case(conn: &impl ConnectionTrait, customer: Uuid) -> Result<Option<Uuid>, DbErr> {
+    Ok(IdRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id FROM legal_cases WHERE customer_id = $1 AND status NOT IN ('SETTLED', 'WRITTEN_OFF') FOR UPDATE",
+        [customer.into()],
+    ))
+    .one(conn)
+    .await?
+    .map(|row| row.id))
+}
+
+/// Opens a case for the ladder, in the customer's currency, at nothing yet.
+pub async fn insert_ladder_case(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    customer: Uuid,
+    currency: Currency,
+    date: NaiveDate,
+    opened_by: &str,
+    run_id: Uuid,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO legal_cases (id, customer_id, amount, currency, opened_on, opened_by, run_id, notes)
+                 VALUES ($1, $2, 0, $3, $4, $5, $6, 'Opened by the dunning ladder')",
+        [
+            id.into(),
+            customer.into(),
+            currency.code().to_owned().into(),
+            date.into(),
+            opened_by.into(),
+            run_id.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Adds invoices to a case; returns those not in it before.
+pub async fn link_case_invoices(
+    conn: &impl ConnectionTrait,
+    case: Uuid,
+    invoices: &[Uuid],
+) -> Result<Vec<Uuid>, DbErr> {
+    Ok(
+        InvoiceIdRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO legal_case_invoices (case_id, invoice_id)
+             SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING
+             RETURNING invoice_id",
+            [case.into(), invoices.to_vec().into()],
+        ))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| row.invoice_id)
+        .collect(),
+    )
+}
+
+pub async fn add_to_case(
+    conn: &impl ConnectionTrait,
+    case: Uuid,
+    added: Decimal,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE legal_cases SET amount = amount + $2, updated_at = now() WHERE id = $1",
+        [case.into(), added.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// An invoice of the customer, as the evidence pack lists it.
+#[derive(Debug, FromQueryResult)]
+pub struct EvidenceInvoice {
+    pub number: Option<String>,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub currency: Currency,
+    pub total: Decimal,
+    pub amount_paid: Decimal,
+    pub amount_credited: Decimal,
+    pub balance_due: Decimal,
+    pub status: InvoiceStatus,
+    pub in_case: bool,
+}
+
+/// Every issued invoice of the customer, and whether case `case` pursues it.
+pub async fn evidence_invoices(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    case: Uuid,
+) -> Result<Vec<EvidenceInvoice>, DbErr> {
+    EvidenceInvoice::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT i.number, i.issue_date, i.due_date, i.currency::text AS currency, i.total, i.amount_paid,
+                i.amount_credited, i.balance_due, i.status,
+                EXISTS (SELECT 1 FROM legal_case_invoices li WHERE li.case_id = $2 AND li.invoice_id = i.id) AS in_case
+         FROM invoices i WHERE i.customer_id = $1 AND i.status <> 'DRAFT' ORDER BY i.issue_date, i.number",
+        [customer.into(), case.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// An activity of the customer, as the evidence pack lists it: its invoices' numbers joined.
+#[derive(Debug, FromQueryResult)]
+pub struct EvidenceActivity {
+    pub occurred_at: DateTime<Utc>,
+    pub channel: CollectionChannel,
+    pub outcome: CollectionOutcome,
+    pub contact_name: Option<String>,
+    pub location: Option<String>,
+    pub note: Option<String>,
+    pub logged_by_label: String,
+    pub invoices: String,
+}
+
+pub async fn evidence_activities(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+) -> Result<Vec<EvidenceActivity>, DbErr> {
+    EvidenceActivity::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT a.occurred_at, a.channel, a.outcome, a.contact_name, a.location, a.note, a.logged_by_label,
+                coalesce((SELECT string_agg(i.number, ' ' ORDER BY i.number) FROM collection_activity_invoices ai
+                          JOIN invoices i ON i.id = ai.invoice_id WHERE ai.activity_id = a.id), '') AS invoices
+         FROM collection_activities a WHERE a.customer_id = $1 ORDER BY a.occurred_at, a.id",
+        [customer.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// A promise of the customer, as the evidence pack lists it.
+#[derive(Debug, FromQueryResult)]
+pub struct EvidencePromise {
+    pub created_at: DateTime<Utc>,
+    pub promised_date: NaiveDate,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub status: PromiseStatus,
+    pub paid_amount: Decimal,
+    pub promised_by: Option<String>,
+    pub logged_by_label: String,
+}
+
+pub async fn evidence_promises(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+) -> Result<Vec<EvidencePromise>, DbErr> {
+    EvidencePromise::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT created_at, promised_date, amount, currency::text AS currency, status, paid_amount, promised_by, logged_by_label
+         FROM promises WHERE customer_id = $1 ORDER BY created_at, id",
+        [customer.into()],
+    ))
+    .all(conn)
+    .await
+}

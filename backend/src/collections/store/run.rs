@@ -1,0 +1,259 @@
+//! What the dunning run writes: its `dunning_runs` row, the steps it claims, the activities and
+//! tasks it leaves, credit holds, legal cases, and the templates and contacts it reads.
+
+use chrono::NaiveDate;
+use domain::{Locale, TenantId};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use uuid::Uuid;
+
+#[derive(Debug, FromQueryResult)]
+struct IdRow {
+    id: Uuid,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct InvoiceIdRow {
+    invoice_id: Uuid,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct LocaleRow {
+    locale: Locale,
+}
+
+/// The company's language, from the control plane.
+pub async fn tenant_locale(db: &DatabaseConnection, tenant: TenantId) -> Result<Locale, DbErr> {
+    LocaleRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT locale FROM public.tenants WHERE id = $1",
+        [tenant.0.into()],
+    ))
+    .one(db)
+    .await?
+    .map(|row| row.locale)
+    .ok_or_else(|| DbErr::RecordNotFound("tenant".to_owned()))
+}
+
+/// The run's row: a scheduled run retried (after a crash or a lapsed lease) continues the day's
+/// row; a run by hand gets its own. Returns its id, when the row was written.
+pub async fn open_run(
+    conn: &impl ConnectionTrait,
+    date: NaiveDate,
+    trigger: &str,
+) -> Result<Option<Uuid>, DbErr> {
+    Ok(IdRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO dunning_runs (id, run_date, trigger) VALUES ($1, $2, $3)
+             ON CONFLICT (run_date) WHERE trigger = 'SCHEDULE' DO UPDATE SET finished_at = NULL
+             RETURNING id",
+        [Uuid::now_v7().into(), date.into(), trigger.into()],
+    ))
+    .one(conn)
+    .await?
+    .map(|row| row.id))
+}
+
+/// What a run adds to its row as it finishes.
+pub struct Finished {
+    pub customers: i32,
+    pub emails: i32,
+    pub tasks: i32,
+    pub fees: i32,
+    pub holds: i32,
+    pub releases: i32,
+    pub legal_cases: i32,
+    pub paused: i32,
+    pub failures: i32,
+    pub errors: serde_json::Value,
+}
+
+pub async fn finish_run(
+    conn: &impl ConnectionTrait,
+    run_id: Uuid,
+    finished: Finished,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE dunning_runs SET finished_at = now(), customers = customers + $2, emails = emails + $3,
+                tasks = tasks + $4, fees = fees + $5, holds = holds + $6, releases = releases + $7,
+                legal_cases = legal_cases + $8, paused = $9, failures = $10, errors = $11
+         WHERE id = $1",
+        [
+            run_id.into(),
+            finished.customers.into(),
+            finished.emails.into(),
+            finished.tasks.into(),
+            finished.fees.into(),
+            finished.holds.into(),
+            finished.releases.into(),
+            finished.legal_cases.into(),
+            finished.paused.into(),
+            finished.failures.into(),
+            finished.errors.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A template an admin wrote, for the run to use.
+#[derive(Debug, FromQueryResult)]
+pub struct TemplateRow {
+    pub policy_id: Uuid,
+    pub step_offset: i32,
+    pub locale: Locale,
+    pub subject: String,
+    pub body: String,
+}
+
+pub async fn templates(conn: &impl ConnectionTrait) -> Result<Vec<TemplateRow>, DbErr> {
+    TemplateRow::find_by_statement(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT policy_id, step_offset, locale, subject, body FROM email_templates",
+    ))
+    .all(conn)
+    .await
+}
+
+/// Locks the customer and its open invoices (a payment waits for the run's transaction).
+pub async fn lock_customer(conn: &impl ConnectionTrait, customer: Uuid) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT c.id FROM customers c WHERE c.id = $1 FOR UPDATE",
+        [customer.into()],
+    ))
+    .await?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        // Customer first, then invoices by id: the order every writer locks in, so two never
+        // wait on each other.
+        "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
+         ORDER BY i.id FOR UPDATE",
+        [customer.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Claims a step (`offset`, `action`) for each of `invoices`; returns the invoices this run now
+/// owns (a step claimed before is not claimed again).
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    run_id: Uuid,
+    customer: Uuid,
+    invoices: &[Uuid],
+    offset: i32,
+    action: String,
+    date: NaiveDate,
+) -> Result<Vec<Uuid>, DbErr> {
+    Ok(InvoiceIdRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO dunning_actions (id, customer_id, invoice_id, step_offset, action, run_date, run_id)
+             SELECT gen_random_uuid(), $1, invoice_id, $3, $4, $5, $6
+             FROM unnest($2::uuid[]) AS invoice_id
+             ON CONFLICT (invoice_id, step_offset) DO NOTHING
+             RETURNING invoice_id",
+        [
+            customer.into(),
+            invoices.to_vec().into(),
+            offset.into(),
+            action.into(),
+            date.into(),
+            run_id.into(),
+        ],
+    ))
+    .all(conn)
+    .await?
+    .into_iter()
+    .map(|row| row.invoice_id)
+    .collect())
+}
+
+/// An entry in the customer's activity log (and so its timeline), from the run (`label`).
+pub async fn insert_activity(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    channel: &str,
+    note: &str,
+    invoices: &[Uuid],
+    label: &str,
+) -> Result<(), DbErr> {
+    let id = Uuid::now_v7();
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by, logged_by_label)
+         VALUES ($1, $2, $3, 'OTHER', $4, now(), NULL, $5)",
+        [
+            id.into(),
+            customer.into(),
+            channel.into(),
+            note.into(),
+            label.into(),
+        ],
+    ))
+    .await?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_activity_invoices (activity_id, invoice_id)
+         SELECT $1, unnest($2::uuid[])",
+        [id.into(), invoices.to_vec().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A task the run leaves for a collector.
+pub struct NewTask<'a> {
+    pub customer_id: Uuid,
+    pub kind: &'a str,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub assignee_id: Option<Uuid>,
+    pub run_id: Uuid,
+    pub step_offset: i32,
+    pub invoice_ids: Vec<Uuid>,
+}
+
+pub async fn insert_task(conn: &impl ConnectionTrait, task: NewTask<'_>) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source, run_id, step_offset, invoice_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, 'DUNNING', $7, $8, $9::uuid[])",
+        [
+            Uuid::now_v7().into(),
+            task.customer_id.into(),
+            task.kind.into(),
+            task.title.into(),
+            task.due_on.into(),
+            task.assignee_id.into(),
+            task.run_id.into(),
+            task.step_offset.into(),
+            task.invoice_ids.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ContactEmail {
+    email: String,
+}
+
+/// The address to write to: the first contact with one, those preferring email first.
+pub async fn contact_email(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+) -> Result<Option<String>, DbErr> {
+    Ok(
+        ContactEmail::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT email FROM customer_contacts WHERE customer_id = $1 AND email IS NOT NULL
+         ORDER BY (preferred_channel = 'EMAIL') DESC NULLS LAST, position LIMIT 1",
+            [customer.into()],
+        ))
+        .one(conn)
+        .await?
+        .map(|row| row.email),
+    )
+}

@@ -1,0 +1,201 @@
+//! Run history, the collection settings beside it, and the email templates of ladder steps, as
+//! stored.
+
+use super::Steps;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{Locale, TenantId};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct RunRow {
+    pub id: Uuid,
+    pub run_date: NaiveDate,
+    /// SCHEDULE or MANUAL.
+    pub trigger: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub customers: i32,
+    pub emails: i32,
+    pub tasks: i32,
+    pub fees: i32,
+    pub holds: i32,
+    pub releases: i32,
+    pub legal_cases: i32,
+    pub paused: i32,
+    pub failures: i32,
+    pub errors: serde_json::Value,
+}
+
+const RUN_COLUMNS: &str =
+    "id, run_date, trigger, started_at, finished_at, customers, emails, tasks, fees, holds,
+    releases, legal_cases, paused, failures, errors";
+
+/// A page of runs (`first + 1` rows), newest first.
+pub async fn runs(
+    conn: &impl ConnectionTrait,
+    first: usize,
+    offset: usize,
+) -> Result<Vec<RunRow>, DbErr> {
+    RunRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {RUN_COLUMNS} FROM dunning_runs ORDER BY started_at DESC, id DESC LIMIT $1 OFFSET $2"),
+        [((first + 1) as i64).into(), (offset as i64).into()],
+    ))
+    .all(conn)
+    .await
+}
+
+pub async fn count_runs(conn: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    Ok(conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT count(*) AS n FROM dunning_runs",
+        ))
+        .await?
+        .map(|row| row.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+pub async fn run(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<RunRow>, DbErr> {
+    RunRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {RUN_COLUMNS} FROM dunning_runs WHERE id = $1"),
+        [id.into()],
+    ))
+    .one(conn)
+    .await
+}
+
+/// The hour of the company's day at which dunning runs, from the control plane.
+pub async fn dunning_hour(db: &DatabaseConnection, tenant: TenantId) -> Result<Option<i16>, DbErr> {
+    db.query_one_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT dunning_hour FROM public.tenants WHERE id = $1",
+        [tenant.0.into()],
+    ))
+    .await?
+    .map(|row| row.try_get("", "dunning_hour"))
+    .transpose()
+}
+
+/// The hour lives beside the company in the control plane, where the scheduler reads every
+/// company's in one statement.
+pub async fn set_dunning_hour(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    hour: i16,
+) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.tenants SET dunning_hour = $2 WHERE id = $1",
+        [tenant.0.into(), hour.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn save_setting(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    value: serde_json::Value,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO settings (key, value) VALUES ($1, $2)
+                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()",
+        [key.into(), value.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct LadderSteps {
+    steps: Steps,
+}
+
+/// A ladder's steps, when the ladder exists.
+pub async fn ladder_steps(
+    conn: &impl ConnectionTrait,
+    policy: Uuid,
+) -> Result<Option<Steps>, DbErr> {
+    Ok(
+        LadderSteps::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT steps FROM dunning_policies WHERE id = $1",
+            [policy.into()],
+        ))
+        .one(conn)
+        .await?
+        .map(|row| row.steps),
+    )
+}
+
+/// A template an admin wrote for a step of a ladder, in one language.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SavedTemplate {
+    pub step_offset: i32,
+    pub locale: Locale,
+    pub subject: String,
+    pub body: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+pub async fn templates_of(
+    conn: &impl ConnectionTrait,
+    policy: Uuid,
+) -> Result<Vec<SavedTemplate>, DbErr> {
+    SavedTemplate::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT step_offset, locale, subject, body, updated_at, updated_by FROM email_templates WHERE policy_id = $1",
+        [policy.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+pub async fn delete_template(
+    conn: &impl ConnectionTrait,
+    policy: Uuid,
+    step_offset: i32,
+    locale: Locale,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "DELETE FROM email_templates WHERE policy_id = $1 AND step_offset = $2 AND locale = $3",
+        [policy.into(), step_offset.into(), locale.tag().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn save_template(
+    conn: &impl ConnectionTrait,
+    policy: Uuid,
+    step_offset: i32,
+    locale: Locale,
+    subject: String,
+    body: String,
+    updated_by: &str,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO email_templates (policy_id, step_offset, locale, subject, body, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (policy_id, step_offset, locale)
+         DO UPDATE SET subject = excluded.subject, body = excluded.body, updated_by = excluded.updated_by, updated_at = now()",
+        [
+            policy.into(),
+            step_offset.into(),
+            locale.tag().into(),
+            subject.into(),
+            body.into(),
+            updated_by.to_owned().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! The worklist's reads: every customer of a collector needing action today with the history
+//! the ranking needs, and collection tasks (read, locked, completed).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct TaskRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub status: String,
+    pub source: String,
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub invoice_ids: Vec<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub completed_by: Option<String>,
+}
+
+const TASK_COLUMNS: &str =
+    "t.id, t.kind, t.title, t.due_on, t.status, t.source, t.customer_id, c.code, c.name,
+    t.invoice_ids, t.assignee_id, t.created_at, t.completed_at, t.completed_by";
+
+#[derive(Debug, FromQueryResult)]
+pub struct Need {
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub currency: String,
+    pub overdue: Decimal,
+    pub max_days: i32,
+    pub task_first_due: Option<NaiveDate>,
+    pub settled: i64,
+    pub on_time: i64,
+    pub judged: i64,
+    pub kept: i64,
+    pub broken_on: Option<NaiveDate>,
+    pub open_promise: bool,
+    pub follow_up_due: bool,
+    pub last_contact: Option<NaiveDate>,
+}
+
+/// Customers needing action on `$2`, of collector `$1` (all when null): something overdue
+/// without an open promise holding it, or a task due. With the last year's payment and
+/// promise history for the ranking.
+const NEEDS: &str = r#"
+WITH scope AS (
+    SELECT c.id, c.code, c.name, c.currency::text AS currency FROM customers c
+    WHERE c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
+), overdue AS (
+    SELECT r.customer_id, sum(r.amount) AS overdue, max($2::date - r.due_date) AS max_days
+    FROM receivable_items r JOIN scope s ON s.id = r.customer_id
+    WHERE r.amount > 0 AND r.due_date < $2::date AND r.currency = s.currency
+    GROUP BY r.customer_id
+), tasks AS (
+    SELECT t.customer_id, min(t.due_on) AS first_due FROM collection_tasks t JOIN scope s ON s.id = t.customer_id
+    WHERE t.status = 'OPEN' AND t.due_on <= $2::date AND ($1::uuid IS NULL OR t.assignee_id = $1 OR t.assignee_id IS NULL)
+    GROUP BY t.customer_id
+)
+SELECT s.id AS customer_id, s.code, s.name, s.currency,
+       coalesce(o.overdue, 0) AS overdue, coalesce(o.max_days, 0) AS max_days, t.first_due AS task_first_due,
+       h.settled, h.on_time, p.judged, p.kept, p.broken_on,
+       EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = s.id AND x.status = 'OPEN') AS open_promise,
+       EXISTS (SELECT 1 FROM collection_activities a WHERE a.customer_id = s.id AND a.next_action_on <= $2::date
+               AND a.occurred_at = (SELECT max(b.occurred_at) FROM collection_activities b WHERE b.customer_id = s.id AND b.logged_by IS NOT NULL)
+       ) AS follow_up_due,
+       (SELECT max(a.occurred_at)::date FROM collection_activities a WHERE a.customer_id = s.id AND a.logged_by IS NOT NULL) AS last_contact
+FROM scope s
+LEFT JOIN overdue o ON o.customer_id = s.id
+LEFT JOIN tasks t ON t.customer_id = s.id
+CROSS JOIN LATERAL (
+    SELECT count(*) AS settled, count(*) FILTER (WHERE x.paid_on <= x.due_date) AS on_time
+    FROM (SELECT i.due_date, (SELECT max(y.received_on) FROM allocations a JOIN payments y ON y.id = a.payment_id WHERE a.invoice_id = i.id) AS paid_on
+          FROM invoices i WHERE i.customer_id = s.id AND i.status = 'PAID' AND i.due_date > $2::date - 365) x
+) h
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS judged,
+           count(*) FILTER (WHERE x.status = 'KEPT') AS kept,
+           (max(x.settled_at) FILTER (WHERE x.status = 'BROKEN'))::date AS broken_on
+    FROM promises x WHERE x.customer_id = s.id AND x.promised_date > $2::date - 365
+) p
+WHERE t.first_due IS NOT NULL
+   OR (o.overdue > 0 AND NOT EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = s.id AND x.status = 'OPEN'))
+"#;
+
+/// Customers of `collector` (every one when none) needing action on `today`.
+pub async fn needs(
+    conn: &impl ConnectionTrait,
+    collector: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<Vec<Need>, DbErr> {
+    Need::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        NEEDS,
+        [collector.into(), today.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Open tasks of `customers` due by `today`, of `owner` or nobody (anyone's when no owner).
+pub async fn open_tasks(
+    conn: &impl ConnectionTrait,
+    customers: &[Uuid],
+    today: NaiveDate,
+    owner: Option<Uuid>,
+) -> Result<Vec<TaskRow>, DbErr> {
+    TaskRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT {TASK_COLUMNS} FROM collection_tasks t JOIN customers c ON c.id = t.customer_id
+             WHERE t.customer_id = ANY($1::uuid[]) AND t.status = 'OPEN' AND t.due_on <= $2
+               AND ($3::uuid IS NULL OR t.assignee_id = $3 OR t.assignee_id IS NULL)
+             ORDER BY t.due_on, t.created_at"
+        ),
+        [customers.to_vec().into(), today.into(), owner.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// A task, locked when `for_update`.
+pub async fn task(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    for_update: bool,
+) -> Result<Option<TaskRow>, DbErr> {
+    let sql = if for_update {
+        format!(
+            "SELECT {TASK_COLUMNS} FROM collection_tasks t JOIN customers c ON c.id = t.customer_id
+             WHERE t.id = $1 FOR UPDATE OF t"
+        )
+    } else {
+        format!(
+            "SELECT {TASK_COLUMNS} FROM collection_tasks t JOIN customers c ON c.id = t.customer_id WHERE t.id = $1"
+        )
+    };
+    TaskRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        [id.into()],
+    ))
+    .one(conn)
+    .await
+}
+
+/// Marks a task done by `label`, with the activity that completed it.
+pub async fn complete_task(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    label: String,
+    activity: Uuid,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE collection_tasks SET status = 'DONE', completed_at = now(), completed_by = $2, activity_id = $3
+         WHERE id = $1",
+        [id.into(), label.into(), activity.into()],
+    ))
+    .await?;
+    Ok(())
+}
