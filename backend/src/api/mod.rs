@@ -4,6 +4,7 @@
 pub mod context;
 pub mod limits;
 pub mod loaders;
+pub mod objects;
 mod server_info;
 pub mod values;
 
@@ -43,7 +44,7 @@ pub struct Query(
     crate::collections::graphql::CollectionsQuery,
     crate::collections::dunning::DunningQuery,
     crate::collections::api::WorkQuery,
-    crate::analytics::api::AnalyticsQuery,
+    crate::analytics::graphql::AnalyticsQuery,
     crate::billing::graphql::BillingQuery,
 );
 
@@ -58,7 +59,7 @@ pub struct Mutation(
     crate::collections::graphql::CollectionsMutation,
     crate::collections::dunning::DunningMutation,
     crate::collections::api::WorkMutation,
-    crate::analytics::api::AnalyticsMutation,
+    crate::analytics::graphql::AnalyticsMutation,
     crate::billing::graphql::BillingMutation,
 );
 

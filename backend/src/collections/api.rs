@@ -13,11 +13,11 @@ use super::runs::{
     EmailTemplate, SaveEmailTemplateInput, TemplateVariable,
 };
 use super::worklist::{self, CompleteTaskInput, CompleteTaskPayload, WorkItemConnection};
-use crate::analytics::alerts::{
-    self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
-};
 use crate::api::command;
 use crate::api::context::{request, services};
+use crate::api::objects::alerts::{
+    self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
+};
 use crate::db::TenantTx;
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::startup::AppLinks;
