@@ -186,7 +186,7 @@ async fn main() {
     // The daily KPI snapshot, which also fills in the last year's month-ends the first time:
     // what the dashboard's trends then read.
     let started = Instant::now();
-    duely_backend::analytics::kpis::snapshot(&pool, tenant, today)
+    duely_backend::analytics::service::kpis::snapshot(&pool, tenant, today)
         .await
         .unwrap();
     println!(
@@ -194,7 +194,7 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
     let started = Instant::now();
-    duely_backend::analytics::kpis::snapshot(&pool, tenant, today)
+    duely_backend::analytics::service::kpis::snapshot(&pool, tenant, today)
         .await
         .unwrap();
     println!(
@@ -276,7 +276,7 @@ async fn main() {
             "aging items as of today",
             format!(
                 "{} SELECT count(*), sum(amount) FROM items",
-                duely_backend::analytics::aging::ITEMS_AS_OF
+                duely_backend::analytics::store::aging::ITEMS_AS_OF
             ),
             vec![
                 calendar.today.into(),
@@ -289,7 +289,7 @@ async fn main() {
             "aging by customer, largest first (added up)",
             format!(
                 "{} SELECT t.customer_id, sum(t.amount) AS total FROM items t GROUP BY t.customer_id ORDER BY total DESC",
-                duely_backend::analytics::aging::OWED_AS_OF
+                duely_backend::analytics::store::aging::OWED_AS_OF
             ),
             vec![
                 calendar.today.into(),
@@ -302,7 +302,7 @@ async fn main() {
             "aging by customer a year ago (added up)",
             format!(
                 "{} SELECT t.customer_id, sum(t.amount) AS total FROM items t GROUP BY t.customer_id ORDER BY total DESC",
-                duely_backend::analytics::aging::OWED_AS_OF
+                duely_backend::analytics::store::aging::OWED_AS_OF
             ),
             vec![
                 (calendar.today - chrono::Days::new(365)).into(),
@@ -315,7 +315,7 @@ async fn main() {
     for (label, sql, values) in reports {
         let tx = db::TenantTx::begin(&pool, tenant).await.unwrap();
         // As the reports run: planned for the day, with a report's memory.
-        duely_backend::analytics::aging::plan_for_the_day(&*tx)
+        duely_backend::analytics::store::aging::plan_for_the_day(&*tx)
             .await
             .unwrap();
         let plan: Vec<String> = tx

@@ -167,7 +167,7 @@ pub struct Registry {
 impl Registry {
     /// Every kind of job Duely has.
     pub fn standard(links: crate::startup::AppLinks) -> Self {
-        use crate::analytics::kpis;
+        use crate::analytics::jobs as analytics;
         use crate::collections::service::{promises, run};
         let mut registry = Registry::default();
         registry.register(
@@ -179,14 +179,14 @@ impl Registry {
         registry.per_company(run::JOB_KIND, LocalHour::DunningHour);
         // 06:00 of the company's day, after its yesterday closed: the KPI snapshot, and the
         // ratings, whose job then asks for the risk scan, whose job asks for the digest.
-        registry.register(kpis::SNAPSHOT_JOB, kpis::Snapshot);
-        registry.per_company(kpis::SNAPSHOT_JOB, LocalHour::Fixed(6));
-        registry.register(kpis::RATINGS_JOB, kpis::Ratings);
-        registry.per_company(kpis::RATINGS_JOB, LocalHour::Fixed(6));
-        registry.register(kpis::RISK_JOB, kpis::RiskScan);
+        registry.register(analytics::SNAPSHOT_JOB, analytics::Snapshot);
+        registry.per_company(analytics::SNAPSHOT_JOB, LocalHour::Fixed(6));
+        registry.register(analytics::RATINGS_JOB, analytics::Ratings);
+        registry.per_company(analytics::RATINGS_JOB, LocalHour::Fixed(6));
+        registry.register(analytics::RISK_JOB, analytics::RiskScan);
         registry.register(
-            kpis::DIGEST_JOB,
-            kpis::Digest {
+            analytics::DIGEST_JOB,
+            analytics::Digest {
                 links: links.clone(),
             },
         );

@@ -35,6 +35,27 @@ impl AgingBucket {
     }
 }
 
+// How the aging report groups its rows (the API's `groupBy`). Plain comments, not doc
+// comments: with the `graphql` feature a doc comment would become the enum's description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum AgingGroupBy {
+    #[default]
+    None,
+    Customer,
+    Collector,
+    Segment,
+}
+
+// What an amount's days are counted from (the API's `basis`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum AgingBasis {
+    #[default]
+    DueDate,
+    InvoiceDate,
+}
+
 /// The last overdue day of the first three overdue buckets: `[30, 60, 90]` by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgingEdges(pub [i64; 3]);

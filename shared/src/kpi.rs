@@ -68,6 +68,45 @@ pub struct Kpis {
     pub average_days_to_pay: Option<Decimal>,
 }
 
+// One KPI, for a trend month by month (the API's `metric`). Plain comments: with the
+// `graphql` feature a doc comment would become the enum's description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum KpiMetric {
+    Dso,
+    CountbackDso,
+    BestPossibleDso,
+    AverageDaysDelinquent,
+    Cei,
+    ArTurnover,
+    AverageCollectionPeriod,
+    BadDebtRatio,
+    Over90Ratio,
+    PromiseKeptRate,
+    Collected,
+    AverageDaysToPay,
+}
+
+impl KpiMetric {
+    /// The metric's value among a period's KPIs.
+    pub fn of(self, k: &Kpis) -> Option<Decimal> {
+        match self {
+            KpiMetric::Dso => k.dso,
+            KpiMetric::CountbackDso => k.countback_dso,
+            KpiMetric::BestPossibleDso => k.best_possible_dso,
+            KpiMetric::AverageDaysDelinquent => k.average_days_delinquent,
+            KpiMetric::Cei => k.cei,
+            KpiMetric::ArTurnover => k.ar_turnover,
+            KpiMetric::AverageCollectionPeriod => k.average_collection_period,
+            KpiMetric::BadDebtRatio => k.bad_debt_ratio,
+            KpiMetric::Over90Ratio => k.over_90_ratio,
+            KpiMetric::PromiseKeptRate => k.promise_kept_rate,
+            KpiMetric::Collected => Some(k.collected),
+            KpiMetric::AverageDaysToPay => k.average_days_to_pay,
+        }
+    }
+}
+
 fn ratio(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
     (!denominator.is_zero()).then(|| numerator / denominator)
 }

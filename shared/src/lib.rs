@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod aging;
+pub mod alerts;
 pub mod allocation;
 pub mod billing;
 pub mod collections;

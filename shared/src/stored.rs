@@ -89,4 +89,7 @@ stored_text!(
     crate::credit::CreditEnforcement => "credit enforcement",
     crate::billing::Plan => "plan",
     crate::billing::SubscriptionStatus => "subscription status",
+    crate::alerts::AlertKind => "alert kind",
+    crate::alerts::AlertSeverity => "alert severity",
+    crate::alerts::AlertStatus => "alert status",
 );

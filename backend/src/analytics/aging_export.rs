@@ -1,16 +1,18 @@
 //! The aging report as files: CSV for spreadsheets and a PDF to print or send, both from the
 //! same `AgingReport` the API returns, so the file and the screen never disagree.
 
-use super::aging::{AgingBasis, AgingBuckets, AgingGroupBy, AgingReport};
+use super::service::aging::{AgingReport, Buckets};
 use crate::error::AppError;
 use crate::pdf::{
     MARGIN, PAGE_HEIGHT, PAGE_WIDTH, ROW, amount, assemble, number_pages, right, rule, text,
 };
 use domain::Locale;
+use domain::aging::{AgingBasis, AgingGroupBy};
+use domain::display::amount_string;
 
 /// The bucket headings from the company's edges: "Current", "1-30", "31-60", "61-90", "90+".
 fn bucket_headings(report: &AgingReport, locale: Locale) -> [String; 5] {
-    let edge = |index: usize| report.bucket_edges.get(index).copied().unwrap_or(0);
+    let edge = |index: usize| report.edges.0.get(index).copied().unwrap_or(0);
     let (current, days) = match locale {
         Locale::ZhCn => ("未到期", " 天"),
         Locale::En => ("Current", " days"),
@@ -24,15 +26,17 @@ fn bucket_headings(report: &AgingReport, locale: Locale) -> [String; 5] {
     ]
 }
 
-fn amounts(buckets: &AgingBuckets) -> [&str; 6] {
+/// The amounts as the API shows them: with the currency's decimals.
+fn amounts(buckets: &Buckets, currency: &str) -> [String; 6] {
     [
-        &buckets.current.amount,
-        &buckets.d1_to_30.amount,
-        &buckets.d31_to_60.amount,
-        &buckets.d61_to_90.amount,
-        &buckets.over_90.amount,
-        &buckets.total.amount,
+        buckets.current,
+        buckets.d1_to_30,
+        buckets.d31_to_60,
+        buckets.d61_to_90,
+        buckets.over_90,
+        buckets.total,
     ]
+    .map(|amount| amount_string(amount, currency))
 }
 
 /// One row per group and a total row; amounts are plain decimals in the report's currency.
@@ -48,9 +52,9 @@ pub fn csv(report: &AgingReport) -> String {
         "total".to_owned(),
         "currency".to_owned(),
     ]];
-    let line = |label: &str, buckets: &AgingBuckets| {
+    let line = |label: &str, buckets: &Buckets| {
         let mut row = vec![label.to_owned()];
-        row.extend(amounts(buckets).iter().map(|amount| (*amount).to_owned()));
+        row.extend(amounts(buckets, &report.currency));
         row.push(report.currency.clone());
         row
     };
@@ -101,7 +105,7 @@ pub fn pdf(report: &AgingReport, company: &str, locale: Locale) -> Vec<u8> {
     y -= 52.0;
     let subtitle = format!(
         "{as_of}: {}    {basis}: {basis_text}    {currency}: {}",
-        report.as_of.0, report.currency
+        report.as_of, report.currency
     );
     text(&mut page, MARGIN, y, 9.0, false, &subtitle);
     y -= ROW * 1.6;
@@ -118,12 +122,12 @@ pub fn pdf(report: &AgingReport, company: &str, locale: Locale) -> Vec<u8> {
         }
         rule(page, y - 4.0);
     };
-    let line = |page: &mut String, y: f32, label: &str, buckets: &AgingBuckets, bold: bool| {
+    let line = |page: &mut String, y: f32, label: &str, buckets: &Buckets, bold: bool| {
         // The name column holds about 30 characters at this size.
         let shown: String = label.chars().take(30).collect();
         text(page, MARGIN, y, 8.0, bold, &shown);
-        for (value, edge) in amounts(buckets).into_iter().zip(COLUMNS) {
-            right(page, edge, y, 8.0, bold, &amount(value));
+        for (value, edge) in amounts(buckets, &report.currency).into_iter().zip(COLUMNS) {
+            right(page, edge, y, 8.0, bold, &amount(&value));
         }
     };
     header(&mut page, y);

@@ -45,7 +45,7 @@ pub struct Query(
     crate::collections::graphql::CollectionsQuery,
     crate::collections::graphql::DunningQuery,
     crate::collections::graphql::WorkQuery,
-    crate::analytics::api::AnalyticsQuery,
+    crate::analytics::graphql::AnalyticsQuery,
     crate::billing::graphql::BillingQuery,
 );
 
@@ -60,7 +60,7 @@ pub struct Mutation(
     crate::collections::graphql::CollectionsMutation,
     crate::collections::graphql::DunningMutation,
     crate::collections::graphql::WorkMutation,
-    crate::analytics::api::AnalyticsMutation,
+    crate::analytics::graphql::AnalyticsMutation,
     crate::billing::graphql::BillingMutation,
 );
 

@@ -2,7 +2,9 @@
 //! `billingPortal`, `connectStripeAccount`, `disconnectStripeAccount`, `createPaymentLink`
 //! and, for the public statement page, `payStatement`.
 
-use super::{Billing, checkout, online, plans};
+use super::Billing;
+use super::service::{checkout, online, plans};
+use super::store::AccountRow;
 use crate::api::context::{request, services};
 use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -138,7 +140,7 @@ fn offers(billing: &Billing) -> Vec<PlanOffer> {
 fn settings(
     billing: &Billing,
     tenant: domain::TenantId,
-    row: Option<online::AccountRow>,
+    row: Option<AccountRow>,
 ) -> PaymentSettings {
     PaymentSettings {
         stripe_connected: row.is_some(),
@@ -166,10 +168,12 @@ impl BillingQuery {
         let (_, db) = services(ctx)?;
         let caller = &request(ctx)?.caller;
         let tenant = caller.require_tenant().api()?;
-        let row = plans::load(db, tenant).await.api()?;
-        let standing = row.standing().api()?;
-        let subscription = row.subscription().api()?;
-        let usage = plans::usage(db, tenant).await.api()?;
+        let plans::Overview {
+            row,
+            standing,
+            subscription,
+            usage,
+        } = plans::overview(db, tenant).await.api()?;
         Ok(BillingSubscription {
             plan: standing.plan,
             subscribed_plan: subscription.plan,

@@ -1,22 +1,27 @@
 //! Billing: Duely's plans and each company's subscription (sold through Duely's own Stripe
 //! account), and online payment of invoices through a company's own Stripe account.
 //!
-//! - [`plans`]: the subscription row, its standing (plan in force, banners, read-only) by the
-//!   domain rule, usage against the plan's limits, and the `PLAN_LIMIT` checks the other areas
-//!   call before they add users, customers, invoices or API keys.
-//! - [`checkout`]: `startCheckout` and `billingPortal` against Duely's account.
-//! - [`online`]: connecting a company's Stripe account (secrets sealed by [`secrets`]),
-//!   payment links, and what the company's Stripe events do to its receivables.
+//! - [`store`]: the SQL and its typed rows.
+//! - [`service::plans`]: the subscription, its standing (plan in force, banners, read-only) by
+//!   the domain rule, usage against the plan's limits, and the `PLAN_LIMIT` checks the other
+//!   areas call before they add users, customers, invoices or API keys.
+//! - [`service::checkout`]: `startCheckout` and `billingPortal` against Duely's account.
+//! - [`service::online`]: connecting a company's Stripe account (secrets sealed by
+//!   [`secrets`]), payment links, and what the company's Stripe events do to its receivables.
+//! - [`graphql`]: the API's types and the `BillingQuery`/`BillingMutation` roots.
 //! - [`webhooks`]: `POST /webhooks/stripe` and `POST /webhooks/stripe/{tenantId}`: signature,
 //!   event id stored in the transaction of its effect, 2xx only after the commit.
 //!
 //! Stripe is reached only through the `duely-stripe` gateway crate.
 
-pub mod checkout;
 pub mod graphql;
-pub mod online;
-pub mod plans;
+pub mod service;
+pub mod store;
 pub mod webhooks;
+
+/// The path the other areas call for the plan's limits (`billing::plans::admit_tenant`, ...);
+/// it names the plans service.
+pub use service::plans;
 
 use crate::config::Config;
 use crate::error::AppError;

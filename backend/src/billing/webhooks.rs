@@ -8,8 +8,9 @@
 //! and changes nothing, and a failed effect rolls the id back so Stripe's retry applies it.
 //! The 2xx answer is sent only after the commit. Unknown event types are acknowledged.
 
-use super::checkout::apply_change;
-use super::online::{self, CompanyEvent};
+use super::service::checkout::apply_change;
+use super::service::online::{self, CompanyEvent};
+use super::store;
 use crate::db::TenantTx;
 use crate::error::AppError;
 use crate::http::AppState;
@@ -21,7 +22,7 @@ use chrono::{DateTime, Utc};
 use domain::TenantId;
 use domain::billing::{Plan, SubscriptionChange, SubscriptionStatus};
 use duely_stripe::webhook;
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -118,16 +119,7 @@ async fn tenant_of(
     let Some(customer) = object.get("customer").and_then(Value::as_str) else {
         return Ok(None);
     };
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT tenant_id FROM public.subscriptions WHERE stripe_customer_id = $1",
-            [customer.into()],
-        ))
-        .await?;
-    Ok(row
-        .and_then(|row| row.try_get::<Uuid>("", "tenant_id").ok())
-        .map(TenantId::from_uuid))
+    store::tenant_of_customer(txn, customer).await
 }
 
 /// The plan an event is about. A subscription says it by its price (the Billing Portal changes
@@ -210,24 +202,9 @@ fn subscription_change(state: &AppState, event: &Event) -> Option<SubscriptionCh
 }
 
 /// Stores the event's id in `table` (the control plane's, or the company's) in the caller's
-/// transaction; `false` when it was there already. A concurrent delivery of the same event
-/// waits on the unique index until the first commits, then finds it.
+/// transaction; `false` when it was there already (`store::claim_event`).
 async fn claim(conn: &impl ConnectionTrait, table: &str, event: &Event) -> Result<bool, AppError> {
-    Ok(conn
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            format!(
-                "INSERT INTO {table} (id, type, created) VALUES ($1, $2, $3)
-                 ON CONFLICT (id) DO NOTHING RETURNING id"
-            ),
-            [
-                event.id.clone().into(),
-                event.kind.clone().into(),
-                event.created.into(),
-            ],
-        ))
-        .await?
-        .is_some())
+    store::claim_event(conn, table, &event.id, &event.kind, event.created).await
 }
 
 /// Stores the event id and applies it; `Ok(true)` when it had been applied before.
@@ -271,17 +248,10 @@ pub async fn company(
         Ok(signed) => signed,
         Err(error) => return refused(StatusCode::BAD_REQUEST, error),
     };
-    let exists = state
-        .db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT 1 AS found FROM public.tenants WHERE id = $1 AND status <> 'CLOSED'",
-            [tenant.0.into()],
-        ))
-        .await;
+    let exists = store::tenant_open(&state.db, tenant).await;
     match exists {
-        Ok(Some(_)) => {}
-        Ok(None) => return not_found(),
+        Ok(true) => {}
+        Ok(false) => return not_found(),
         Err(error) => return failed(error.into()),
     }
     // The secret is read in its own short transaction, which gives its connection back before

@@ -697,16 +697,16 @@ pub async fn aging_report(
             params.group_by.as_deref(),
             params.basis.as_deref(),
         )?;
-        let report = crate::analytics::aging::report(
+        let report = crate::analytics::service::aging::report(
             &state.db,
             &context.caller,
-            params.as_of.map(Date),
+            params.as_of,
             group_by,
             params.currency,
             basis,
         )
         .await?;
-        let name = format!("aging-{}", report.as_of.0);
+        let name = format!("aging-{}", report.as_of);
         match file.as_str() {
             "aging.csv" => Ok(csv_response(
                 &format!("{name}.csv"),

@@ -287,7 +287,7 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
         let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
             .await
             .unwrap();
-        let (total, current, over) = duely_backend::analytics::aging::totals_as_of(
+        let (total, current, over) = duely_backend::analytics::store::aging::totals_as_of(
             &*tx,
             day_before,
             "CNY",
@@ -442,7 +442,7 @@ async fn kpis_agree_with_an_independent_computation_on_the_same_ledger() {
     assert_eq!(trend.as_array().unwrap().len(), 3, "{trend}");
     assert_eq!(trend[0]["value"], "2000");
     assert_eq!(trend[0]["fromSnapshot"], false);
-    duely_backend::analytics::kpis::snapshot(&app.db, owner.tenant_id, day(2026, 1, 31))
+    duely_backend::analytics::service::kpis::snapshot(&app.db, owner.tenant_id, day(2026, 1, 31))
         .await
         .unwrap();
     let trend = ok(&app, &owner, "{ kpiTrend(metric: COLLECTED, from: \"2026-01-01\", to: \"2026-01-31\") { date value fromSnapshot } }", json!({}), "kpiTrend").await;
@@ -537,7 +537,7 @@ async fn a_rating_explains_itself_keeps_history_and_can_be_overridden_with_a_rea
         "the computed score stays"
     );
     // The daily re-rating keeps the override while the computed grade stays what it was.
-    duely_backend::analytics::ratings::rate_all(&app.db, owner.tenant_id, now)
+    duely_backend::analytics::service::ratings::rate_all(&app.db, owner.tenant_id, now)
         .await
         .unwrap();
     assert_eq!(
@@ -572,9 +572,13 @@ async fn a_rating_explains_itself_keeps_history_and_can_be_overridden_with_a_rea
         "creditRating",
     )
     .await;
-    duely_backend::analytics::ratings::rate_all(&app.db, owner.tenant_id, now + Days::new(31))
-        .await
-        .unwrap();
+    duely_backend::analytics::service::ratings::rate_all(
+        &app.db,
+        owner.tenant_id,
+        now + Days::new(31),
+    )
+    .await
+    .unwrap();
     let after = ok(
         &app,
         &owner,
@@ -620,12 +624,12 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
         now - Days::new(5),
     )
     .await;
-    let raised = duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, now)
+    let raised = duely_backend::analytics::service::risk::detect(&app.db, owner.tenant_id, now)
         .await
         .unwrap();
     assert_eq!(raised, 2, "over the limit, and a large invoice overdue");
     assert_eq!(
-        duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, now)
+        duely_backend::analytics::service::risk::detect(&app.db, owner.tenant_id, now)
             .await
             .unwrap(),
         0,
@@ -662,7 +666,7 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
     // Still over the limit a month later: the same episode, no new alert.
     let later = now + Days::new(35);
     assert_eq!(
-        duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, later)
+        duely_backend::analytics::service::risk::detect(&app.db, owner.tenant_id, later)
             .await
             .unwrap(),
         0,
@@ -671,7 +675,7 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
     // The limit is raised: the condition ends and its alert is cleared and resolved.
     const LIMIT: &str = "mutation($input: SetCreditLimitInput!) { setCreditLimit(input: $input) { customer { creditLimit { amount } } } }";
     ok(&app, &owner, LIMIT, json!({ "input": { "customerId": id(&customer), "creditLimit": "500000", "reason": "Guarantee" } }), "setCreditLimit").await;
-    duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, later)
+    duely_backend::analytics::service::risk::detect(&app.db, owner.tenant_id, later)
         .await
         .unwrap();
     let over = format!(
@@ -681,7 +685,7 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
     // Over again later: a new episode, a new alert.
     ok(&app, &owner, LIMIT, json!({ "input": { "customerId": id(&customer), "creditLimit": "1000", "reason": "Guarantee ended" } }), "setCreditLimit").await;
     assert_eq!(
-        duely_backend::analytics::risk::detect(&app.db, owner.tenant_id, later)
+        duely_backend::analytics::service::risk::detect(&app.db, owner.tenant_id, later)
             .await
             .unwrap(),
         1,
@@ -691,7 +695,11 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
     // The daily digest, once turned on, mails each new alert once: the owner gets them all, a
     // collector with no customers of the alerts gets nothing.
     let digest = || {
-        duely_backend::analytics::digest::send(&app.db, owner.tenant_id, "https://duely.example")
+        duely_backend::analytics::service::digest::send(
+            &app.db,
+            owner.tenant_id,
+            "https://duely.example",
+        )
     };
     assert_eq!(digest().await.unwrap(), 0, "off by default");
     crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;

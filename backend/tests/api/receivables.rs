@@ -1212,11 +1212,13 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
     let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
         .await
         .unwrap();
-    let edges = duely_backend::analytics::aging::edges(&*tx).await.unwrap();
+    let edges = duely_backend::analytics::store::aging::edges(&*tx)
+        .await
+        .unwrap();
     for currency in ["CNY", "USD"] {
         let mut month_end = calendar.today;
         for _ in 0..20 {
-            let (total, current, over) = duely_backend::analytics::aging::totals_as_of(
+            let (total, current, over) = duely_backend::analytics::store::aging::totals_as_of(
                 &*tx,
                 month_end,
                 currency,
@@ -1292,7 +1294,7 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
                      round(coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date > 90), 0), 2),
                      round(sum(t.amount), 2)) AS line
                  FROM items t GROUP BY t.customer_id",
-                duely_backend::analytics::aging::ITEMS_AS_OF
+                duely_backend::analytics::store::aging::ITEMS_AS_OF
             );
             let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
                 .await

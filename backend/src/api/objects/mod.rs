@@ -1,6 +1,7 @@
-//! API types that several areas' GraphQL modules embed: an area's object shown inside another
-//! area's payloads lives here, so no area imports another's GraphQL module.
+//! API types that several areas' GraphQL modules embed or serve: an area's object shown inside
+//! another area's payloads lives here, so no area imports another's GraphQL module.
 
+pub mod alerts;
 pub mod customer;
 pub mod late_fee;
 

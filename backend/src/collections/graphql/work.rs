@@ -16,7 +16,7 @@ use super::worklist::{
     collector_id as parse_collector,
 };
 use super::{connection, gated};
-use crate::analytics::alerts::{
+use crate::api::objects::alerts::{
     self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
 };
 use crate::api::command;

@@ -12,9 +12,12 @@
 //! PaymentIntent's metadata, so either event leads back to it; one PaymentIntent records one
 //! payment, whichever event reports it first.
 
-use super::{Billing, provider_error};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
+use crate::billing::store::{
+    self, AccountRow, LinkRow, NewAccount, NewActivity, NewLink, PayableRow, Sealed,
+};
+use crate::billing::{Billing, provider_error};
 use crate::db::TenantTx;
 use crate::error::AppError;
 use crate::payments::graphql::{PaymentMethod, record_provider_payment};
@@ -24,7 +27,7 @@ use domain::billing::{from_stripe_amount, to_stripe_amount};
 use domain::{Currency, ErrorCode, Permission, TenantId};
 use duely_stripe::PaymentCheckout;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use uuid::Uuid;
@@ -35,24 +38,6 @@ const SECRET_KEY: &str = "stripe_secret_key";
 pub const PROVIDER_LABEL: &str = "Stripe";
 const WEBHOOK_SECRET: &str = "stripe_webhook_secret";
 
-/// The connection as the payment settings page shows it: never the secrets.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct AccountRow {
-    pub key_last4: String,
-    pub livemode: bool,
-    pub connected_at: DateTime<Utc>,
-    pub connected_by: String,
-}
-
-pub async fn account(tx: &TenantTx) -> Result<Option<AccountRow>, AppError> {
-    Ok(AccountRow::find_by_statement(Statement::from_string(
-        DbBackend::Postgres,
-        "SELECT key_last4, livemode, connected_at, connected_by FROM stripe_account",
-    ))
-    .one(&**tx)
-    .await?)
-}
-
 pub async fn payment_settings(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -60,7 +45,7 @@ pub async fn payment_settings(
     caller.authorize(Permission::ManageSettings)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let account = account(&tx).await?;
+    let account = store::account(&tx).await?;
     tx.commit().await?;
     Ok(account)
 }
@@ -123,22 +108,16 @@ pub async fn connect(
         .rev()
         .collect();
     let tx = TenantTx::begin(db, tenant).await?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO stripe_account (singleton, key_last4, livemode, secret_key_sealed, webhook_secret_sealed, connected_by)
-         VALUES (true, $1, $2, $3, $4, $5)
-         ON CONFLICT (singleton) DO UPDATE SET key_last4 = EXCLUDED.key_last4, livemode = EXCLUDED.livemode,
-             secret_key_sealed = EXCLUDED.secret_key_sealed,
-             webhook_secret_sealed = EXCLUDED.webhook_secret_sealed,
-             connected_at = now(), connected_by = EXCLUDED.connected_by",
-        [
-            last4.clone().into(),
-            check.livemode.into(),
-            sealer.seal(tenant, SECRET_KEY, key)?.into(),
-            sealer.seal(tenant, WEBHOOK_SECRET, webhook_secret)?.into(),
-            actor.label().to_owned().into(),
-        ],
-    ))
+    store::save_account(
+        &tx,
+        NewAccount {
+            key_last4: &last4,
+            livemode: check.livemode,
+            secret_key_sealed: sealer.seal(tenant, SECRET_KEY, key)?,
+            webhook_secret_sealed: sealer.seal(tenant, WEBHOOK_SECRET, webhook_secret)?,
+            connected_by: actor.label(),
+        },
+    )
     .await?;
     audit::record(
         &*tx,
@@ -154,7 +133,7 @@ pub async fn connect(
         },
     )
     .await?;
-    let account = account(&tx)
+    let account = store::account(&tx)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the Stripe account just stored is missing"))?;
     tx.commit().await?;
@@ -170,13 +149,7 @@ pub async fn disconnect(
     let tenant = caller.require_tenant()?;
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let removed = tx
-        .execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "DELETE FROM stripe_account",
-        ))
-        .await?
-        .rows_affected();
+    let removed = store::delete_account(&tx).await?;
     if removed > 0 {
         audit::record(
             &*tx,
@@ -203,19 +176,14 @@ async fn opened_secret(
     billing: &Billing,
     purpose: &str,
 ) -> Result<Option<SecretString>, AppError> {
-    let column = if purpose == SECRET_KEY {
-        "secret_key_sealed"
+    let which = if purpose == SECRET_KEY {
+        Sealed::SecretKey
     } else {
-        "webhook_secret_sealed"
+        Sealed::WebhookSecret
     };
-    let row = tx
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!("SELECT {column} AS sealed FROM stripe_account"),
-        ))
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let sealed: Vec<u8> = row.try_get("", "sealed").map_err(anyhow::Error::from)?;
+    let Some(sealed) = store::sealed_secret(tx, which).await? else {
+        return Ok(None);
+    };
     Ok(Some(billing.sealer()?.open(
         tx.tenant(),
         purpose,
@@ -230,16 +198,6 @@ fn not_connected() -> AppError {
     )
 }
 
-#[derive(Debug, FromQueryResult)]
-struct PayableRow {
-    customer_id: Uuid,
-    customer_name: String,
-    email: Option<String>,
-    number: Option<String>,
-    currency: String,
-    balance: Decimal,
-}
-
 /// What a link is for, read in the company's transaction.
 struct Payable {
     customer_id: Uuid,
@@ -251,19 +209,7 @@ struct Payable {
 }
 
 async fn invoice_payable(tx: &TenantTx, invoice: Uuid) -> Result<Payable, AppError> {
-    let row = PayableRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT i.customer_id, c.name AS customer_name,
-                (SELECT email FROM customer_contacts cc WHERE cc.customer_id = c.id AND cc.email IS NOT NULL
-                 ORDER BY position LIMIT 1) AS email,
-                i.number, i.currency::text AS currency, i.balance_due AS balance
-         FROM invoices i JOIN customers c ON c.id = i.customer_id
-         WHERE i.id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID')",
-        [invoice.into()],
-    ))
-    .one(&**tx)
-    .await?
-    .ok_or_else(|| {
+    let row = store::invoice_payable(tx, invoice).await?.ok_or_else(|| {
         AppError::validation(
             "input.invoiceId",
             "only an issued invoice with a balance due can be paid online",
@@ -273,10 +219,6 @@ async fn invoice_payable(tx: &TenantTx, invoice: Uuid) -> Result<Payable, AppErr
 }
 
 fn payable(row: PayableRow, invoice: Option<Uuid>) -> Result<Payable, AppError> {
-    let currency: Currency = row
-        .currency
-        .parse()
-        .map_err(|_| anyhow::anyhow!("unknown currency {}", row.currency))?;
     if row.balance <= Decimal::ZERO {
         return Err(AppError::conflict(
             "input",
@@ -290,7 +232,7 @@ fn payable(row: PayableRow, invoice: Option<Uuid>) -> Result<Payable, AppError> 
     Ok(Payable {
         customer_id: row.customer_id,
         invoice_id: invoice,
-        currency,
+        currency: row.currency,
         amount: row.balance,
         description,
         email: row.email,
@@ -322,19 +264,17 @@ async fn make_link(
     let key = opened_secret(&tx, billing, SECRET_KEY)
         .await?
         .ok_or_else(not_connected)?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO payment_links (id, customer_id, invoice_id, amount, currency, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-        [
-            link.into(),
-            payable.customer_id.into(),
-            payable.invoice_id.into(),
-            payable.amount.into(),
-            payable.currency.code().to_owned().into(),
-            created_by.to_owned().into(),
-        ],
-    ))
+    store::insert_link(
+        &tx,
+        NewLink {
+            id: link,
+            customer_id: payable.customer_id,
+            invoice_id: payable.invoice_id,
+            amount: payable.amount,
+            currency: payable.currency,
+            created_by,
+        },
+    )
     .await?;
     tx.commit().await?;
     let metadata = [
@@ -357,12 +297,7 @@ async fn make_link(
         .await
         .map_err(provider_error)?;
     let tx = TenantTx::begin_writable(db, tenant).await?;
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE payment_links SET checkout_session_id = $2, url = $3 WHERE id = $1",
-        [link.into(), page.id.into(), page.url.clone().into()],
-    ))
-    .await?;
+    store::set_link_session(&tx, link, page.id, page.url.clone()).await?;
     tx.commit().await?;
     Ok(page.url)
 }
@@ -386,15 +321,7 @@ pub async fn create_payment_link(
         _ => None,
     };
     let tx = TenantTx::begin(db, tenant).await?;
-    let found = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT 1 AS found FROM invoices i JOIN customers c ON c.id = i.customer_id
-             WHERE i.id = $1 AND ($2::uuid IS NULL OR c.collector_id = $2 OR c.salesperson_id = $2)",
-            [invoice.into(), assigned_to.into()],
-        ))
-        .await?
-        .is_some();
+    let found = store::invoice_visible(&tx, invoice, assigned_to).await?;
     if !found {
         return Err(not_found());
     }
@@ -411,21 +338,9 @@ pub async fn pay_statement(
     token: &str,
 ) -> Result<String, AppError> {
     let (tx, customer, currency) = crate::statements::graphql::link_customer(db, token).await?;
-    let row = PayableRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT c.id AS customer_id, c.name AS customer_name,
-                (SELECT email FROM customer_contacts cc WHERE cc.customer_id = c.id AND cc.email IS NOT NULL
-                 ORDER BY position LIMIT 1) AS email,
-                NULL::text AS number, $2::text AS currency,
-                coalesce((SELECT sum(balance_due) FROM invoices i
-                          WHERE i.customer_id = c.id AND i.currency = $2
-                            AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) AS balance
-         FROM customers c WHERE c.id = $1",
-        [customer.into(), currency.into()],
-    ))
-    .one(&*tx)
-    .await?
-    .ok_or_else(|| AppError::not_found("This statement link is not valid or has expired."))?;
+    let row = store::balance_payable(&*tx, customer, currency)
+        .await?
+        .ok_or_else(|| AppError::not_found("This statement link is not valid or has expired."))?;
     let tenant = tx.tenant();
     tx.commit().await?;
     make_link(
@@ -448,14 +363,6 @@ pub struct CompanyEvent<'a> {
     pub object: &'a Value,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct LinkRow {
-    id: Uuid,
-    customer_id: Uuid,
-    invoice_id: Option<Uuid>,
-    currency: String,
-}
-
 async fn link_of(tx: &TenantTx, object: &Value) -> Result<Option<LinkRow>, AppError> {
     let Some(link) = object
         .pointer("/metadata/duely_link")
@@ -464,24 +371,7 @@ async fn link_of(tx: &TenantTx, object: &Value) -> Result<Option<LinkRow>, AppEr
     else {
         return Ok(None);
     };
-    Ok(LinkRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id, customer_id, invoice_id, currency::text AS currency FROM payment_links WHERE id = $1",
-        [link.into()],
-    ))
-    .one(&**tx)
-    .await?)
-}
-
-async fn already_recorded(tx: &TenantTx, intent: &str) -> Result<bool, AppError> {
-    Ok(tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT 1 AS found FROM stripe_payments WHERE payment_intent_id = $1",
-            [intent.into()],
-        ))
-        .await?
-        .is_some())
+    Ok(store::link(tx, link).await?)
 }
 
 /// Records the payment a PaymentIntent made, once: the events that report it (the session's
@@ -495,13 +385,8 @@ async fn record_paid(
     currency: &str,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-        [format!("stripe-intent:{intent}").into()],
-    ))
-    .await?;
-    if already_recorded(tx, intent).await? {
+    store::lock_intent(tx, intent).await?;
+    if store::already_recorded(tx, intent).await? {
         return Ok(());
     }
     let code = currency.to_ascii_uppercase();
@@ -537,12 +422,7 @@ async fn record_paid(
     else {
         return Ok(());
     };
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO stripe_payments (payment_intent_id, payment_id, link_id) VALUES ($1, $2, $3)",
-        [intent.into(), payment.into(), link.id.into()],
-    ))
-    .await?;
+    store::save_stripe_payment(tx, intent, payment, link.id).await?;
     Ok(())
 }
 
@@ -556,29 +436,18 @@ async fn log_activity(
     note: String,
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let id = Uuid::now_v7();
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by_label)
-         VALUES ($1, $2, 'OTHER', $3, $4, $5, $6)",
-        [
-            id.into(),
-            link.customer_id.into(),
-            outcome.into(),
-            note.into(),
-            at.into(),
-            PROVIDER_LABEL.into(),
-        ],
-    ))
+    store::log_activity(
+        tx,
+        NewActivity {
+            customer_id: link.customer_id,
+            invoice_id: link.invoice_id,
+            outcome,
+            note,
+            at,
+            label: PROVIDER_LABEL,
+        },
+    )
     .await?;
-    if let Some(invoice) = link.invoice_id {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO collection_activity_invoices (activity_id, invoice_id) VALUES ($1, $2)",
-            [id.into(), invoice.into()],
-        ))
-        .await?;
-    }
     Ok(())
 }
 
@@ -618,13 +487,7 @@ pub async fn apply_company_event(
         return Ok(());
     };
     // A test-mode event must not settle a live company's invoices, nor the reverse.
-    let live = tx
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT livemode FROM stripe_account",
-        ))
-        .await?
-        .and_then(|row| row.try_get::<bool>("", "livemode").ok());
+    let live = store::connected_livemode(tx).await?;
     if live.is_some_and(|live| live != event.livemode) {
         tracing::warn!(
             event = event.id,
@@ -658,7 +521,7 @@ pub async fn apply_company_event(
         "payment_intent.processing" => {
             let intent = text(object, "/id").unwrap_or("");
             // Already recorded (events out of order): the money is not in flight any more.
-            if !already_recorded(tx, intent).await? {
+            if !store::already_recorded(tx, intent).await? {
                 let note = format!(
                     "Stripe: a payment of {} is processing ({intent}).",
                     amount_text(object, "amount")

@@ -1,35 +1,23 @@
-//! The daily risk scan: one set-based statement per kind of alert, each naming its cause so
-//! that the same cause never raises a second alert (`risk_alerts.cause` is unique).
-//!
-//! Causes: a condition (over the limit, at 90 % of it, paying later: the last 90 days against
-//! the 9 months before, worse by 10 days or more) is one alert per customer while it lasts; the
-//! scan marks it cleared when the condition ends (resolving it if nobody had), so the next
-//! episode raises a new one. A large invoice overdue and an invoice falling overdue while its
-//! customer is on hold are once per invoice. Broken promises and rating downgrades are raised
-//! where they happen (promises.rs, ratings.rs).
+//! The daily risk scan's SQL: one set-based statement per kind of alert, each naming its cause
+//! so that the same cause never raises a second alert (`risk_alerts.cause` is unique among live
+//! alerts); first the conditions that ended are cleared, so a new episode raises its own.
 
-use crate::db::{self, TenantTx};
-use crate::error::AppError;
 use chrono::NaiveDate;
-use domain::TenantId;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-
-/// Invoices at least this large (in their currency) raise an alert when they fall overdue,
-/// unless the company sets another (`updateAnalyticsSettings`).
-pub const DEFAULT_LARGE_INVOICE: i64 = 100_000;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
 const OPEN_BALANCE: &str =
     "coalesce((SELECT sum(i.balance_due) FROM invoices i WHERE i.customer_id = c.id
     AND i.currency = c.currency AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0)";
 
-pub async fn detect(
-    db: &DatabaseConnection,
-    tenant: TenantId,
+/// Clears the alerts whose condition ended, then raises the new ones as of `today` (invoices of
+/// at least `large` overdue; holds dated in `time_zone`). Returns how many were raised.
+pub async fn scan(
+    conn: &impl ConnectionTrait,
     today: NaiveDate,
-) -> Result<u64, AppError> {
-    let time_zone = db::tenant_calendar(db, tenant).await?.time_zone;
-    let tx = TenantTx::begin(db, tenant).await?;
-    let large = super::settings::large_invoice_amount(&*tx).await?;
+    time_zone: String,
+    large: Decimal,
+) -> Result<u64, DbErr> {
     let over_limit = format!(
         "SELECT c.id FROM customers c
          WHERE c.archived_at IS NULL AND c.credit_limit IS NOT NULL AND {OPEN_BALANCE} > c.credit_limit"
@@ -123,7 +111,7 @@ pub async fn detect(
         ),
     ];
     for (sql, values) in clears {
-        tx.execute_raw(Statement::from_sql_and_values(
+        conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             sql,
             values,
@@ -132,7 +120,7 @@ pub async fn detect(
     }
     let mut raised = 0;
     for (sql, values) in raises {
-        raised += tx
+        raised += conn
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 sql,
@@ -141,6 +129,5 @@ pub async fn detect(
             .await?
             .rows_affected();
     }
-    tx.commit().await?;
     Ok(raised)
 }

@@ -1,20 +1,28 @@
 //! GraphQL for analytics: aging, KPIs and their trends, credit ratings, staff performance,
-//! targets and incentive rules. Thin: each field calls its module.
+//! targets and incentive rules. Thin: each field calls its service and maps what it returns.
 
-use super::aging::{self, AgingBasis, AgingGroupBy, AgingItem, AgingReport};
-use super::kpis::{self, KpiMetric, KpiPoint, KpiReport};
-use super::performance::{
-    self, CollectorTarget, IncentiveRule, SaveIncentiveRuleInput, SetCollectorTargetInput,
-    StaffPerformance,
-};
-use super::ratings::{self, CreditRating, OverrideCreditRatingInput};
-use super::settings::{self, AnalyticsSettings, AnalyticsSettingsInput};
+pub mod aging;
+pub mod kpis;
+pub mod performance;
+pub mod ratings;
+pub mod settings;
+
+use crate::analytics::service;
 use crate::api::command;
 use crate::api::context::{request, services};
 use crate::api::values::Date;
 use crate::error::{ApiResult, IntoApi};
+use aging::{AgingItem, AgingReport};
 use async_graphql::{Context, ID, Object, SimpleObject};
-use domain::aging::AgingBucket;
+use domain::aging::{AgingBasis, AgingBucket, AgingGroupBy};
+use domain::kpi::KpiMetric;
+use kpis::{KpiPoint, KpiReport};
+use performance::{
+    CollectorTarget, IncentiveRule, SaveIncentiveRuleInput, SetCollectorTargetInput,
+    StaffPerformance,
+};
+use ratings::{CreditRating, OverrideCreditRatingInput};
+use settings::{AnalyticsSettings, AnalyticsSettingsInput};
 
 #[derive(Default)]
 pub struct AnalyticsQuery;
@@ -33,15 +41,16 @@ impl AnalyticsQuery {
         basis: Option<AgingBasis>,
     ) -> ApiResult<AgingReport> {
         let (_, db) = services(ctx)?;
-        aging::report(
+        service::aging::report(
             db,
             &request(ctx)?.caller,
-            as_of,
+            as_of.map(|d| d.0),
             group_by.unwrap_or_default(),
             currency,
             basis.unwrap_or_default(),
         )
         .await
+        .map(AgingReport::from)
         .api()
     }
 
@@ -63,10 +72,10 @@ impl AnalyticsQuery {
         first: Option<i32>,
     ) -> ApiResult<Vec<AgingItem>> {
         let (_, db) = services(ctx)?;
-        aging::drill_down(
+        service::aging::drill_down(
             db,
             &request(ctx)?.caller,
-            as_of,
+            as_of.map(|d| d.0),
             currency,
             basis.unwrap_or_default(),
             group_by.unwrap_or_default(),
@@ -75,6 +84,7 @@ impl AnalyticsQuery {
             first,
         )
         .await
+        .map(|items| items.into_iter().map(AgingItem::from).collect())
         .api()
     }
 
@@ -88,9 +98,17 @@ impl AnalyticsQuery {
     ) -> ApiResult<KpiReport> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        kpis::kpis(db, &request.caller, from, to, currency, &request.reports)
-            .await
-            .api()
+        service::kpis::kpis(
+            db,
+            &request.caller,
+            from.0,
+            to.0,
+            currency,
+            &request.reports,
+        )
+        .await
+        .map(Into::into)
+        .api()
     }
 
     /// A KPI month by month: from the daily snapshots where they exist (what the figure was),
@@ -105,16 +123,17 @@ impl AnalyticsQuery {
     ) -> ApiResult<Vec<KpiPoint>> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        kpis::trend(
+        service::kpis::trend(
             db,
             &request.caller,
             metric,
-            from,
-            to,
+            from.0,
+            to.0,
             currency,
             &request.reports,
         )
         .await
+        .map(|points| points.into_iter().map(KpiPoint::from).collect())
         .api()
     }
 
@@ -125,8 +144,9 @@ impl AnalyticsQuery {
         customer_id: ID,
     ) -> ApiResult<Option<CreditRating>> {
         let (_, db) = services(ctx)?;
-        ratings::current(db, &request(ctx)?.caller, &customer_id)
+        service::ratings::current(db, &request(ctx)?.caller, &customer_id)
             .await
+            .map(|rating| rating.map(CreditRating::from))
             .api()
     }
 
@@ -137,8 +157,9 @@ impl AnalyticsQuery {
         customer_id: ID,
     ) -> ApiResult<Vec<CreditRating>> {
         let (_, db) = services(ctx)?;
-        ratings::history(db, &request(ctx)?.caller, &customer_id)
+        service::ratings::history(db, &request(ctx)?.caller, &customer_id)
             .await
+            .map(|ratings| ratings.into_iter().map(CreditRating::from).collect())
             .api()
     }
 
@@ -151,21 +172,28 @@ impl AnalyticsQuery {
         currency: Option<String>,
     ) -> ApiResult<StaffPerformance> {
         let (_, db) = services(ctx)?;
-        performance::staff_performance(db, &request(ctx)?.caller, from, to, currency)
+        service::performance::staff_performance(db, &request(ctx)?.caller, from.0, to.0, currency)
             .await
+            .map(Into::into)
             .api()
     }
 
     /// The company's incentive rules.
     async fn incentive_rules(&self, ctx: &Context<'_>) -> ApiResult<Vec<IncentiveRule>> {
         let (_, db) = services(ctx)?;
-        performance::rules(db, &request(ctx)?.caller).await.api()
+        service::performance::rules(db, &request(ctx)?.caller)
+            .await
+            .map(|rules| rules.into_iter().map(IncentiveRule::from).collect())
+            .api()
     }
 
     /// Aging bucket edges, the collector attribution window and the large-invoice threshold.
     async fn analytics_settings(&self, ctx: &Context<'_>) -> ApiResult<AnalyticsSettings> {
         let (_, db) = services(ctx)?;
-        settings::settings(db, &request(ctx)?.caller).await.api()
+        service::settings::settings(db, &request(ctx)?.caller)
+            .await
+            .map(AnalyticsSettings::from)
+            .api()
     }
 }
 
@@ -195,8 +223,10 @@ impl AnalyticsMutation {
         ctx: &Context<'_>,
         input: OverrideCreditRatingInput,
     ) -> ApiResult<CreditRatingPayload> {
-        let rating = command!(ctx, ratings::override_rating, input);
-        Ok(CreditRatingPayload { rating })
+        let rating = command!(ctx, service::ratings::override_rating, input.into());
+        Ok(CreditRatingPayload {
+            rating: rating.into(),
+        })
     }
 
     /// Sets a collector's target for a month.
@@ -205,8 +235,10 @@ impl AnalyticsMutation {
         ctx: &Context<'_>,
         input: SetCollectorTargetInput,
     ) -> ApiResult<CollectorTargetPayload> {
-        let target = command!(ctx, performance::set_target, input);
-        Ok(CollectorTargetPayload { target })
+        let target = command!(ctx, service::performance::set_target, input.into());
+        Ok(CollectorTargetPayload {
+            target: target.into(),
+        })
     }
 
     /// Creates or changes an incentive rule.
@@ -215,8 +247,8 @@ impl AnalyticsMutation {
         ctx: &Context<'_>,
         input: SaveIncentiveRuleInput,
     ) -> ApiResult<IncentiveRulePayload> {
-        let rule = command!(ctx, performance::save_rule, input);
-        Ok(IncentiveRulePayload { rule })
+        let rule = command!(ctx, service::performance::save_rule, input.into());
+        Ok(IncentiveRulePayload { rule: rule.into() })
     }
 
     /// Changes the analytics settings given (the others stay); audited.
@@ -225,8 +257,10 @@ impl AnalyticsMutation {
         ctx: &Context<'_>,
         input: AnalyticsSettingsInput,
     ) -> ApiResult<AnalyticsSettingsPayload> {
-        let settings = command!(ctx, settings::update_settings, input);
-        Ok(AnalyticsSettingsPayload { settings })
+        let settings = command!(ctx, service::settings::update_settings, input.into());
+        Ok(AnalyticsSettingsPayload {
+            settings: settings.into(),
+        })
     }
 }
 

@@ -1,41 +1,15 @@
-//! Aging as of any date: `agingReport(asOf groupBy currency basis)` and its drill-down.
-//!
-//! As-of is exact: an invoice counts if it was issued by the date, and its balance then is its
-//! total less what payments received by the date allocated to it (an allocation made after the
-//! payment was recorded, and a reversal, count from the day they were made), credit notes issued
-//! by the date, and a write-off made by the date. An invoice on an installment plan counts each
-//! installment's unpaid part at the installment's own date. A voided invoice never counts: void
-//! (allowed only before any payment) cancels an invoice as if it had not been issued.
-//! Days are counted from the due date (the default) or from the invoice date.
+//! The aging's SQL: what was owed as of any day, item by item (`ITEMS_AS_OF`) or summed from
+//! indexes (`OWED_AS_OF`), and the report's statements over them.
 
-use crate::api::values::{Date, Money, parse_currency, parse_id};
-use crate::auth::Caller;
-use crate::auth::assigned_only;
-use crate::db::conditions::Conditions;
-use crate::db::{self, TenantTx};
+use crate::auth::{Caller, assigned_only};
+use crate::db::{self, conditions::Conditions};
 use crate::error::AppError;
-use async_graphql::{Enum, ID, SimpleObject};
 use chrono::NaiveDate;
-use domain::access::Permission;
-use domain::aging::{AgingBucket, AgingEdges};
+use domain::access::Access;
+use domain::aging::{AgingEdges, AgingGroupBy};
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-pub enum AgingGroupBy {
-    #[default]
-    None,
-    Customer,
-    Collector,
-    Segment,
-}
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
-pub enum AgingBasis {
-    #[default]
-    DueDate,
-    InvoiceDate,
-}
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
+use uuid::Uuid;
 
 /// The receivable items open on `$1` (the as-of date) in currency `$2`, with their reference
 /// date by basis (`$3`: true for the due date), and the company's time zone in `$4`. Columns:
@@ -177,59 +151,17 @@ fn bucket_columns() -> &'static str {
      coalesce(sum(t.amount), 0) AS total"
 }
 
+/// One group's bucket sums (`key` and `label` are none when not grouped).
 #[derive(Debug, Clone, FromQueryResult)]
-struct BucketRow {
-    key: Option<String>,
-    label: Option<String>,
-    current: Decimal,
-    d1: Decimal,
-    d2: Decimal,
-    d3: Decimal,
-    d4: Decimal,
-    total: Decimal,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct AgingBuckets {
-    pub current: Money,
-    pub d1_to_30: Money,
-    pub d31_to_60: Money,
-    pub d61_to_90: Money,
-    pub over_90: Money,
-    pub total: Money,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct AgingReportRow {
-    /// The customer's, collector's id or the segment; none for "no collector"/"no segment".
+pub struct BucketRow {
     pub key: Option<String>,
-    pub label: String,
-    pub buckets: AgingBuckets,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct AgingReport {
-    pub as_of: Date,
-    pub currency: String,
-    pub basis: AgingBasis,
-    pub group_by: AgingGroupBy,
-    /// The upper days of the first three buckets (the company's setting, 30/60/90 by default).
-    pub bucket_edges: Vec<i32>,
-    pub totals: AgingBuckets,
-    /// One row per group, largest total first (none when not grouped).
-    pub rows: Vec<AgingReportRow>,
-}
-
-fn buckets(row: &BucketRow, currency: &str) -> AgingBuckets {
-    let money = |amount: Decimal| Money::new(amount, currency);
-    AgingBuckets {
-        current: money(row.current),
-        d1_to_30: money(row.d1),
-        d31_to_60: money(row.d2),
-        d61_to_90: money(row.d3),
-        over_90: money(row.d4),
-        total: money(row.total),
-    }
+    pub label: Option<String>,
+    pub current: Decimal,
+    pub d1: Decimal,
+    pub d2: Decimal,
+    pub d3: Decimal,
+    pub d4: Decimal,
+    pub total: Decimal,
 }
 
 /// Makes the transaction plan each as-of statement for the day it asks about. A generic plan,
@@ -243,6 +175,7 @@ pub async fn plan_for_the_day(conn: &impl ConnectionTrait) -> Result<(), AppErro
     Ok(())
 }
 
+/// The company's bucket edges (`aging.bucket_edges`; 30/60/90 unless it set others).
 pub async fn edges(conn: &impl ConnectionTrait) -> Result<AgingEdges, AppError> {
     Ok(crate::invoices::store::setting(conn, "aging.bucket_edges")
         .await?
@@ -296,35 +229,39 @@ fn values(
     out
 }
 
-pub async fn report(
-    db: &DatabaseConnection,
+/// The day, currency, basis, time zone and bucket edges an as-of statement binds (`$1` to `$7`).
+pub struct AsOf<'a> {
+    pub day: NaiveDate,
+    pub currency: &'a str,
+    /// Days from the due date (else from the invoice date).
+    pub by_due_date: bool,
+    pub time_zone: &'a str,
+    pub edges: &'a AgingEdges,
+}
+
+impl AsOf<'_> {
+    fn values(&self) -> Vec<Value> {
+        values(
+            self.day,
+            self.currency,
+            self.by_due_date,
+            self.time_zone,
+            self.edges,
+            Vec::new(),
+        )
+    }
+}
+
+/// What was owed on the day, by group and bucket, largest total first (one row when not
+/// grouped). Collectors and salespeople see their own customers' aging only.
+pub async fn owed_by_group(
+    conn: &impl ConnectionTrait,
     caller: &Caller,
-    as_of: Option<Date>,
+    access: Access,
+    as_of: &AsOf<'_>,
     group_by: AgingGroupBy,
-    currency: Option<String>,
-    basis: AgingBasis,
-) -> Result<AgingReport, AppError> {
-    let access = caller.authorize(Permission::ViewReports)?;
-    let tenant = caller.require_tenant()?;
-    let calendar = db::tenant_calendar(db, tenant).await?;
-    let as_of = as_of.map(|d| d.0).unwrap_or(calendar.today);
-    let currency = parse_currency(
-        "currency",
-        currency.as_deref().unwrap_or(&calendar.base_currency),
-    )?;
-    let code = currency.code().to_owned();
-    let tx = TenantTx::begin(db, tenant).await?;
-    plan_for_the_day(&*tx).await?;
-    let edges = edges(&*tx).await?;
-    // Collectors and salespeople see their own customers' aging only.
-    let mut conditions = Conditions::new(values(
-        as_of,
-        &code,
-        basis == AgingBasis::DueDate,
-        &calendar.time_zone,
-        &edges,
-        Vec::new(),
-    ));
+) -> Result<Vec<BucketRow>, DbErr> {
+    let mut conditions = Conditions::new(as_of.values());
     assigned_only(caller, access, &mut conditions, "c.");
     let scope = conditions.sql();
     let (key, label, group) = match group_by {
@@ -347,167 +284,65 @@ pub async fn report(
          ORDER BY total DESC",
         bucket_columns()
     );
-    let rows = BucketRow::find_by_statement(Statement::from_sql_and_values(
+    BucketRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         sql,
         conditions.values.clone(),
     ))
-    .all(&*tx)
-    .await?;
-    tx.commit().await?;
-    let mut totals = BucketRow {
-        key: None,
-        label: None,
-        current: Decimal::ZERO,
-        d1: Decimal::ZERO,
-        d2: Decimal::ZERO,
-        d3: Decimal::ZERO,
-        d4: Decimal::ZERO,
-        total: Decimal::ZERO,
-    };
-    for row in &rows {
-        totals.current += row.current;
-        totals.d1 += row.d1;
-        totals.d2 += row.d2;
-        totals.d3 += row.d3;
-        totals.d4 += row.d4;
-        totals.total += row.total;
-    }
-    let names = if group_by == AgingGroupBy::Collector {
-        let ids: Vec<uuid::Uuid> = rows
-            .iter()
-            .filter_map(|row| row.key.as_deref()?.parse().ok())
-            .collect();
-        db::member_names(db, tenant, &ids).await?
-    } else {
-        Vec::new()
-    };
-    Ok(AgingReport {
-        as_of: Date(as_of),
-        currency: code.clone(),
-        basis,
-        group_by,
-        bucket_edges: edges.0.iter().map(|edge| *edge as i32).collect(),
-        totals: buckets(&totals, &code),
-        rows: if group_by == AgingGroupBy::None {
-            Vec::new()
-        } else {
-            rows.iter()
-                .map(|row| AgingReportRow {
-                    key: row.key.clone(),
-                    label: match group_by {
-                        AgingGroupBy::Collector => row
-                            .key
-                            .as_ref()
-                            .and_then(|key| {
-                                names
-                                    .iter()
-                                    .find(|n| n.id.to_string() == *key)
-                                    .map(|n| n.name.clone())
-                            })
-                            .unwrap_or_else(|| "—".to_owned()),
-                        _ => row.label.clone().unwrap_or_else(|| "—".to_owned()),
-                    },
-                    buckets: buckets(row, &code),
-                })
-                .collect()
-        },
-    })
+    .all(conn)
+    .await
 }
 
-#[derive(SimpleObject, Clone)]
-pub struct AgingItem {
-    pub invoice_id: ID,
-    pub number: Option<String>,
-    pub customer: crate::api::values::CustomerRef,
-    /// The due date (or, for an installment, its own date), or the invoice date by basis.
-    pub date: Date,
-    pub days: i64,
-    pub bucket: AgingBucket,
-    pub amount: Money,
-}
-
+/// One invoice (or installment) open on the day.
 #[derive(Debug, FromQueryResult)]
-struct ItemRow {
-    invoice_id: uuid::Uuid,
-    number: Option<String>,
-    customer_id: uuid::Uuid,
-    code: String,
-    name: String,
-    ref_date: NaiveDate,
-    amount: Decimal,
+pub struct ItemRow {
+    pub invoice_id: Uuid,
+    pub number: Option<String>,
+    pub customer_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub ref_date: NaiveDate,
+    pub amount: Decimal,
 }
 
-/// The invoices behind one cell of the report: a group (a customer, collector or segment) and
-/// a bucket, largest first, at most `first` (1 to 500).
-#[allow(clippy::too_many_arguments)]
-pub async fn drill_down(
-    db: &DatabaseConnection,
+/// The group of the report a drill-down reads: none for "no collector"/"no segment".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Group {
+    All,
+    Customer(Uuid),
+    Collector(Option<Uuid>),
+    Segment(Option<String>),
+}
+
+/// The items of a group open on the day, at most `first`, largest first; `days` bounds the
+/// days since the reference date (a bucket), both ends included.
+pub async fn items(
+    conn: &impl ConnectionTrait,
     caller: &Caller,
-    as_of: Option<Date>,
-    currency: Option<String>,
-    basis: AgingBasis,
-    group_by: AgingGroupBy,
-    key: Option<String>,
-    bucket: Option<AgingBucket>,
-    first: Option<i32>,
-) -> Result<Vec<AgingItem>, AppError> {
-    let access = caller.authorize(Permission::ViewReports)?;
-    let tenant = caller.require_tenant()?;
-    let first = first.unwrap_or(100);
-    if !(1..=500).contains(&first) {
-        return Err(AppError::validation("first", "ask for 1 to 500 invoices"));
-    }
-    let calendar = db::tenant_calendar(db, tenant).await?;
-    let as_of = as_of.map(|d| d.0).unwrap_or(calendar.today);
-    let currency = parse_currency(
-        "currency",
-        currency.as_deref().unwrap_or(&calendar.base_currency),
-    )?;
-    let code = currency.code().to_owned();
-    let tx = TenantTx::begin(db, tenant).await?;
-    plan_for_the_day(&*tx).await?;
-    let edges = edges(&*tx).await?;
-    let mut conditions = Conditions::new(values(
-        as_of,
-        &code,
-        basis == AgingBasis::DueDate,
-        &calendar.time_zone,
-        &edges,
-        Vec::new(),
-    ));
+    access: Access,
+    as_of: &AsOf<'_>,
+    group: Group,
+    days: Option<(i64, i64)>,
+    first: i32,
+) -> Result<Vec<ItemRow>, DbErr> {
+    let mut conditions = Conditions::new(as_of.values());
     assigned_only(caller, access, &mut conditions, "c.");
-    match (group_by, key) {
-        (AgingGroupBy::None, _) => {}
-        (AgingGroupBy::Customer, Some(key)) => {
-            conditions.push("c.id = ?", parse_id("key", &ID(key))?);
-        }
-        (AgingGroupBy::Collector, Some(key)) => {
-            conditions.push("c.collector_id = ?", parse_id("key", &ID(key))?);
-        }
-        (AgingGroupBy::Collector, None) => conditions.fixed("c.collector_id IS NULL"),
-        (AgingGroupBy::Segment, Some(key)) => conditions.push("c.segment = ?", key),
-        (AgingGroupBy::Segment, None) => conditions.fixed("c.segment IS NULL"),
-        (AgingGroupBy::Customer, None) => {
-            return Err(AppError::validation("key", "name the customer"));
-        }
+    match group {
+        Group::All => {}
+        Group::Customer(id) => conditions.push("c.id = ?", id),
+        Group::Collector(Some(id)) => conditions.push("c.collector_id = ?", id),
+        Group::Collector(None) => conditions.fixed("c.collector_id IS NULL"),
+        Group::Segment(Some(segment)) => conditions.push("c.segment = ?", segment),
+        Group::Segment(None) => conditions.fixed("c.segment IS NULL"),
     }
-    if let Some(bucket) = bucket {
-        let [a, b, c] = edges.0;
-        let (low, high) = match bucket {
-            AgingBucket::Current => (i64::from(i32::MIN), 0),
-            AgingBucket::D1To30 => (1, a),
-            AgingBucket::D31To60 => (a + 1, b),
-            AgingBucket::D61To90 => (b + 1, c),
-            AgingBucket::Over90 => (c + 1, i64::from(i32::MAX)),
-        };
+    if let Some((low, high)) = days {
         conditions.push("$1::date - t.ref_date >= ?", low);
         conditions.push("$1::date - t.ref_date <= ?", high);
     }
     let scope = conditions.sql();
     let mut values = conditions.values;
     values.push(i64::from(first).into());
-    let rows = ItemRow::find_by_statement(Statement::from_sql_and_values(
+    ItemRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!(
             "{ITEMS_AS_OF} SELECT t.invoice_id, i.number, c.id AS customer_id, c.code, c.name, t.ref_date, t.amount
@@ -517,27 +352,6 @@ pub async fn drill_down(
         ),
         values.clone(),
     ))
-    .all(&*tx)
-    .await?;
-    tx.commit().await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let days = (as_of - row.ref_date).num_days();
-            (row, days, edges.bucket(days))
-        })
-        .map(|(row, days, in_bucket)| AgingItem {
-            invoice_id: ID(row.invoice_id.to_string()),
-            number: row.number,
-            customer: crate::api::values::CustomerRef {
-                id: ID(row.customer_id.to_string()),
-                code: row.code,
-                name: row.name,
-            },
-            date: Date(row.ref_date),
-            days: days.max(0),
-            bucket: in_bucket,
-            amount: Money::new(row.amount, &code),
-        })
-        .collect())
+    .all(conn)
+    .await
 }

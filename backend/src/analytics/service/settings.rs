@@ -1,25 +1,20 @@
-//! The company's analytics settings: `analyticsSettings` and `updateAnalyticsSettings(input)`.
-//! Aging bucket edges, the days within which a contact earns a collector the payment that
-//! follows, the size from which an overdue invoice raises an alert, and the daily digest. Changing them needs
-//! the settings permission and is audited with before and after.
+//! The company's analytics settings: aging bucket edges, the days within which a contact earns
+//! a collector the payment that follows, the size from which an overdue invoice raises an
+//! alert, and the daily digest. Changing them needs the settings permission and is audited with
+//! before and after.
 
+use crate::analytics::store::{aging, settings as store};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::TenantTx;
 use crate::error::AppError;
-use async_graphql::{InputObject, SimpleObject};
 use domain::access::Permission;
 use domain::aging::AgingEdges;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
-/// The setting that turns the daily email digest of risk alerts on.
-pub const DAILY_DIGEST: &str = "alerts.daily_digest";
-
-/// Attribution window when the company has set none.
-pub const DEFAULT_ATTRIBUTION_DAYS: i64 = 14;
-
-#[derive(SimpleObject, Clone, Debug, PartialEq, serde::Serialize)]
+/// The settings as the API shows them and the audit log records them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AnalyticsSettings {
     /// The upper days of the first three aging buckets (30, 60, 90 by default).
@@ -33,8 +28,9 @@ pub struct AnalyticsSettings {
     pub daily_digest: bool,
 }
 
-#[derive(InputObject)]
-pub struct AnalyticsSettingsInput {
+/// The settings to change, as sent; those left out stay.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
     /// Three increasing whole days, such as `[30, 60, 90]`.
     pub aging_bucket_edges: Option<Vec<i32>>,
     /// 1 to 90 days.
@@ -44,42 +40,20 @@ pub struct AnalyticsSettingsInput {
     pub daily_digest: Option<bool>,
 }
 
-pub async fn attribution_days(conn: &impl ConnectionTrait) -> Result<i64, AppError> {
-    Ok(
-        crate::invoices::store::setting(conn, "performance.attribution_days")
-            .await?
-            .and_then(|value| value.as_i64())
-            .unwrap_or(DEFAULT_ATTRIBUTION_DAYS),
-    )
-}
-
-pub async fn large_invoice_amount(conn: &impl ConnectionTrait) -> Result<Decimal, AppError> {
-    Ok(
-        crate::invoices::store::setting(conn, "alerts.large_invoice_amount")
-            .await?
-            .and_then(|value| match value {
-                serde_json::Value::String(text) => text.parse().ok(),
-                serde_json::Value::Number(number) => number.to_string().parse().ok(),
-                _ => None,
-            })
-            .unwrap_or(Decimal::from(super::risk::DEFAULT_LARGE_INVOICE)),
-    )
-}
-
 async fn read(conn: &impl ConnectionTrait) -> Result<AnalyticsSettings, AppError> {
     Ok(AnalyticsSettings {
-        aging_bucket_edges: super::aging::edges(conn)
+        aging_bucket_edges: aging::edges(conn)
             .await?
             .0
             .iter()
             .map(|edge| *edge as i32)
             .collect(),
-        attribution_days: attribution_days(conn).await? as i32,
-        large_invoice_amount: large_invoice_amount(conn).await?.normalize().to_string(),
-        daily_digest: crate::invoices::store::setting(conn, DAILY_DIGEST)
+        attribution_days: store::attribution_days(conn).await? as i32,
+        large_invoice_amount: store::large_invoice_amount(conn)
             .await?
-            .and_then(|value| value.as_bool())
-            .unwrap_or(false),
+            .normalize()
+            .to_string(),
+        daily_digest: store::daily_digest(conn).await?,
     })
 }
 
@@ -97,7 +71,7 @@ pub async fn settings(
 pub async fn update_settings(
     db: &DatabaseConnection,
     caller: &Caller,
-    input: AnalyticsSettingsInput,
+    input: SettingsChange,
     request_id: &str,
 ) -> Result<AnalyticsSettings, AppError> {
     caller.authorize(Permission::ManageSettings)?;
@@ -161,16 +135,10 @@ pub async fn update_settings(
         ));
     }
     if let Some(digest) = input.daily_digest {
-        changes.push((DAILY_DIGEST, serde_json::json!(digest)));
+        changes.push((store::DAILY_DIGEST, serde_json::json!(digest)));
     }
     for (key, value) in changes {
-        tx.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "INSERT INTO settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()",
-            [key.into(), value.into()],
-        ))
-        .await?;
+        store::write(&*tx, key, value).await?;
     }
     let after = read(&*tx).await?;
     audit::record(

@@ -1,15 +1,16 @@
 //! Subscribing to a plan through Duely's own Stripe account: `startCheckout` and
 //! `billingPortal`, and the subscription state Stripe's events report.
 
-use super::{Billing, plans, provider_error};
+use super::plans;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
+use crate::billing::{Billing, provider_error, store};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::billing::{self, Plan, SubscriptionChange, SubscriptionStatus};
 use domain::{Permission, TenantId};
 use duely_stripe::SubscriptionCheckout;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 /// The company's Stripe customer, created on first use. Stripe is not called while a row lock
 /// is held: the creation is idempotent per company (so racing requests get one customer), and
@@ -24,30 +25,13 @@ async fn stripe_customer(
     if let Some(customer) = row.stripe_customer_id {
         return Ok(customer);
     }
-    let contact = db
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT t.name, u.email FROM public.tenants t
-             LEFT JOIN public.users u ON u.id = $2
-             WHERE t.id = $1",
-            [tenant.0.into(), caller_user(caller).into()],
-        ))
-        .await?
-        .ok_or_else(|| AppError::not_found("No such company."))?;
-    let name: String = contact.try_get("", "name").map_err(anyhow::Error::from)?;
-    let email: Option<String> = contact.try_get("", "email").map_err(anyhow::Error::from)?;
+    let (name, email) = store::contact(db, tenant, caller_user(caller)).await?;
     let customer = billing
         .platform()?
         .create_customer(email.as_deref().unwrap_or(""), &name, &tenant.to_string())
         .await
         .map_err(provider_error)?;
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.subscriptions SET stripe_customer_id = $2, updated_at = now()
-         WHERE tenant_id = $1 AND stripe_customer_id IS NULL",
-        [tenant.0.into(), customer.clone().into()],
-    ))
-    .await?;
+    store::save_stripe_customer(db, tenant, &customer).await?;
     // Whichever request stored it first, the stored one is the company's.
     plans::load(db, tenant)
         .await?
@@ -84,8 +68,8 @@ pub async fn start_checkout(
     billing.platform()?;
     let row = plans::load(db, tenant).await?;
     let live = matches!(
-        SubscriptionStatus::parse(&row.status),
-        Some(SubscriptionStatus::Active | SubscriptionStatus::PastDue)
+        row.status,
+        SubscriptionStatus::Active | SubscriptionStatus::PastDue
     );
     if live && row.stripe_subscription_id.is_some() {
         return Err(AppError::conflict(
@@ -154,27 +138,15 @@ pub async fn apply_change(
         }
     };
     let standing = billing::standing(&subscription, row.now);
-    txn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.subscriptions
-         SET plan = $2, status = $3, status_since = $4, read_only_from = $5,
-             stripe_subscription_id = $6,
-             current_period_end = COALESCE($7, current_period_end),
-             cancel_at_period_end = COALESCE($8, cancel_at_period_end),
-             stripe_state_at = $9, updated_at = now()
-         WHERE tenant_id = $1",
-        [
-            tenant.0.into(),
-            subscription.plan.as_str().into(),
-            subscription.status.as_str().into(),
-            subscription.status_since.into(),
-            standing.read_only_from.into(),
-            subscription_id.into(),
-            change.current_period_end.into(),
-            change.cancel_at_period_end.into(),
-            event_created.into(),
-        ],
-    ))
+    store::save_subscription(
+        txn,
+        tenant,
+        &subscription,
+        standing.read_only_from,
+        subscription_id,
+        change,
+        event_created,
+    )
     .await?;
     if before.plan != subscription.plan || before.status != subscription.status {
         audit::record(

@@ -1,0 +1,85 @@
+//! Credit ratings as the API shows them, and the override's input.
+
+use crate::analytics::service::ratings::RatingOverride;
+use crate::analytics::store::ratings::RatingRow;
+use crate::api::values::{Date, Money};
+use async_graphql::{ID, InputObject, SimpleObject};
+use chrono::{DateTime, Utc};
+use domain::rating::{Factor, Grade};
+
+#[derive(SimpleObject, Clone)]
+pub struct RatingFactor {
+    pub factor: Factor,
+    /// Points this factor adds to the score, of `weight`.
+    pub points: String,
+    pub weight: String,
+    /// The measure behind it ("12.5 days", "30%").
+    pub value: String,
+    /// Why, in a line.
+    pub reason: String,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct CreditRating {
+    pub id: ID,
+    pub customer_id: ID,
+    /// 0 to 100: the sum of the factors' points.
+    pub score: String,
+    /// The grade in force (an override's, when there is one).
+    pub grade: Grade,
+    /// The grade the score gives.
+    pub computed_grade: Grade,
+    pub factors: Vec<RatingFactor>,
+    pub recommended_credit_limit: Money,
+    pub recommended_terms_days: i32,
+    pub override_reason: Option<String>,
+    pub overridden_by: Option<String>,
+    pub computed_on: Date,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<RatingRow> for CreditRating {
+    fn from(row: RatingRow) -> Self {
+        CreditRating {
+            id: ID(row.id.to_string()),
+            customer_id: ID(row.customer_id.to_string()),
+            score: row.score.normalize().to_string(),
+            grade: row.grade,
+            computed_grade: row.computed_grade,
+            factors: row
+                .factors
+                .into_iter()
+                .map(|c| RatingFactor {
+                    factor: c.factor,
+                    points: c.points.normalize().to_string(),
+                    weight: c.weight.normalize().to_string(),
+                    value: c.value,
+                    reason: c.reason,
+                })
+                .collect(),
+            recommended_credit_limit: Money::new(row.recommended_limit, &row.currency),
+            recommended_terms_days: row.recommended_terms,
+            override_reason: row.override_reason,
+            overridden_by: row.overridden_by,
+            computed_on: Date(row.computed_on),
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct OverrideCreditRatingInput {
+    pub customer_id: ID,
+    pub grade: Grade,
+    pub reason: String,
+}
+
+impl From<OverrideCreditRatingInput> for RatingOverride {
+    fn from(input: OverrideCreditRatingInput) -> Self {
+        RatingOverride {
+            customer_id: input.customer_id.0,
+            grade: input.grade,
+            reason: input.reason,
+        }
+    }
+}

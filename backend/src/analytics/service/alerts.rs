@@ -1,0 +1,153 @@
+//! Risk alerts: the list, acknowledging and resolving. Alerts are raised where a risk is noticed
+//! (`store::alerts::raise`: broken promises, rating downgrades, dunning's review step, the daily
+//! scan).
+
+use super::parse_uuid;
+use crate::analytics::store::alerts::{self as store, AlertRow, AlertScope};
+use crate::api::values::{optional_text, page_size, parse_offset_cursor};
+use crate::audit::{self, AuditEntry};
+use crate::auth::Caller;
+use crate::db::TenantTx;
+use crate::error::AppError;
+use domain::access::Permission;
+use domain::alerts::{AlertKind, AlertStatus};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+/// Which alerts to list, as sent (the customer's id as text).
+#[derive(Debug, Clone, Default)]
+pub struct AlertQuery {
+    pub statuses: Vec<AlertStatus>,
+    pub kinds: Vec<AlertKind>,
+    pub customer_id: Option<String>,
+}
+
+/// A page of alerts from `offset`, whether more follow, and how many match in all.
+#[derive(Debug)]
+pub struct AlertPage {
+    pub alerts: Vec<AlertRow>,
+    pub has_next: bool,
+    pub offset: usize,
+    pub total: i64,
+}
+
+/// The list the cursors name.
+pub const LIST: &str = "riskAlerts";
+
+/// Alerts newest first; collectors and salespeople see their customers' (an alert goes to the
+/// assigned collector and to the managers, who see every customer).
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    first: Option<i32>,
+    after: Option<String>,
+    query: AlertQuery,
+) -> Result<AlertPage, AppError> {
+    let access = caller.authorize(Permission::ViewCustomers)?;
+    let tenant = caller.require_tenant()?;
+    let first = page_size(first)?;
+    let offset = parse_offset_cursor(LIST, after.as_deref())?;
+    let customer = match &query.customer_id {
+        Some(id) => Some(parse_uuid("filter.customerId", id)?),
+        None => None,
+    };
+    let scope = AlertScope {
+        statuses: query.statuses,
+        kinds: query.kinds,
+        customer,
+    };
+    let tx = TenantTx::begin(db, tenant).await?;
+    let (mut rows, total) = store::list(
+        &*tx,
+        caller,
+        access,
+        &scope,
+        (first + 1) as i64,
+        offset as i64,
+    )
+    .await?;
+    tx.commit().await?;
+    let has_next = rows.len() > first;
+    rows.truncate(first);
+    Ok(AlertPage {
+        alerts: rows,
+        has_next,
+        offset,
+        total,
+    })
+}
+
+/// An alert to acknowledge or resolve (its id as sent), with a note.
+#[derive(Debug, Clone)]
+pub struct AlertAction {
+    pub alert_id: String,
+    pub note: Option<String>,
+}
+
+async fn change(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: AlertAction,
+    request_id: &str,
+    to: AlertStatus,
+) -> Result<AlertRow, AppError> {
+    let access = caller.authorize(Permission::WorkCollections)?;
+    let tenant = caller.require_tenant()?;
+    let note = optional_text("input.note", input.note.as_deref(), 1000)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let not_found = || AppError::not_found("No such alert.");
+    let id = input.alert_id.parse::<Uuid>().map_err(|_| not_found())?;
+    let row = store::alert_for_update(&*tx, caller, access, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if row.status == AlertStatus::Resolved || row.status == to {
+        return Err(AppError::conflict(
+            "input.alertId",
+            format!(
+                "The alert is {} already.",
+                row.status.as_str().to_lowercase()
+            ),
+        ));
+    }
+    store::set_status(&*tx, id, to, actor.label(), note.clone()).await?;
+    audit::record(
+        &*tx,
+        tenant,
+        AuditEntry {
+            actor,
+            action: if to == AlertStatus::Acknowledged {
+                "alert.acknowledged"
+            } else {
+                "alert.resolved"
+            },
+            entity_type: "customer",
+            entity_id: Some(row.customer_id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({ "alertId": id.to_string(), "note": note })),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    let row = store::alert(&*tx, id).await?.ok_or_else(not_found)?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: AlertAction,
+    request_id: &str,
+) -> Result<AlertRow, AppError> {
+    change(db, caller, input, request_id, AlertStatus::Acknowledged).await
+}
+
+pub async fn resolve(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    input: AlertAction,
+    request_id: &str,
+) -> Result<AlertRow, AppError> {
+    change(db, caller, input, request_id, AlertStatus::Resolved).await
+}

@@ -1,0 +1,303 @@
+//! `kpis(from to currency)` and `kpiTrend(metric from to currency)`, and the daily snapshot
+//! that keeps monthly trends what the figures were.
+//!
+//! The formulas are the domain's (`domain::kpi`); this module gathers their inputs: AR as of the
+//! day before the period and its last day (`aging::OWED_AS_OF`, the aging's exact as-of sums
+//! added up from indexes), credit sales net of credit notes, monthly sales for the count-back,
+//! write-offs, collections, promises that fell due, and days to pay.
+
+use crate::analytics::cache::{ReportCache, Totals};
+use crate::analytics::store::aging::{self as aging, totals_as_of};
+use crate::analytics::store::kpis as store;
+use crate::api::values::parse_currency;
+use crate::auth::Caller;
+use crate::db::{self, TenantTx};
+use crate::error::AppError;
+use chrono::{Datelike, Days, NaiveDate};
+use domain::TenantId;
+use domain::access::Permission;
+use domain::kpi::{self, Inputs, KpiMetric, Kpis, MonthSales};
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+/// The longest period the API computes in one request.
+pub const MAX_PERIOD_DAYS: i64 = 731;
+
+/// The inputs and KPIs of a period, in one tenant transaction; with a request's `cache`, each
+/// period and each as-of total is computed once however many fields of the request need it.
+pub async fn compute(
+    conn: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    cache: Option<&ReportCache>,
+) -> Result<(Inputs, Kpis), AppError> {
+    match cache {
+        Some(cache) => {
+            cache
+                .period(
+                    from,
+                    to,
+                    currency,
+                    compute_period(conn, from, to, currency, time_zone, Some(cache)),
+                )
+                .await
+        }
+        None => compute_period(conn, from, to, currency, time_zone, None).await,
+    }
+}
+
+async fn totals(
+    conn: &impl ConnectionTrait,
+    day: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    edges: &domain::aging::AgingEdges,
+    cache: Option<&ReportCache>,
+) -> Result<Totals, AppError> {
+    match cache {
+        Some(cache) => {
+            cache
+                .totals(
+                    day,
+                    currency,
+                    totals_as_of(conn, day, currency, time_zone, edges),
+                )
+                .await
+        }
+        None => totals_as_of(conn, day, currency, time_zone, edges).await,
+    }
+}
+
+async fn compute_period(
+    conn: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    cache: Option<&ReportCache>,
+) -> Result<(Inputs, Kpis), AppError> {
+    aging::plan_for_the_day(conn).await?;
+    let edges = aging::edges(conn).await?;
+    let day_before = from - Days::new(1);
+    let (beginning_ar, _, _) = totals(conn, day_before, currency, time_zone, &edges, cache).await?;
+    let (ending_ar, ending_current_ar, ending_over_90) =
+        totals(conn, to, currency, time_zone, &edges, cache).await?;
+    let flows = store::flows(conn, from, to, currency, time_zone).await?;
+    let monthly = store::monthly(conn, currency, to).await?;
+    let inputs = Inputs {
+        days: (to - from).num_days() + 1,
+        months: kpi::months_in_period(from, to),
+        beginning_ar,
+        ending_ar,
+        ending_current_ar,
+        ending_over_90,
+        credit_sales: flows.credit_sales,
+        monthly_sales: monthly
+            .into_iter()
+            .map(|m| MonthSales {
+                days: i64::from(m.days),
+                sales: m.sales,
+            })
+            .collect(),
+        write_offs: flows.write_offs,
+        collected: flows.collected,
+        promises_due: flows.promises_due,
+        promises_kept: flows.promises_kept,
+        days_to_pay_total: flows.days_to_pay_total,
+        invoices_paid: flows.invoices_paid,
+    };
+    let kpis = kpi::compute(&inputs);
+    Ok((inputs, kpis))
+}
+
+/// KPIs are the company's: for those who see every customer.
+fn company_wide(caller: &Caller) -> Result<(), AppError> {
+    match caller.authorize(Permission::ViewReports)? {
+        domain::access::Access::All => Ok(()),
+        _ => Err(AppError::forbidden(
+            "company-wide figures are for those who see every customer",
+        )),
+    }
+}
+
+fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+    if to < from {
+        return Err(AppError::validation(
+            "to",
+            "the period ends on or after it starts",
+        ));
+    }
+    if (to - from).num_days() >= MAX_PERIOD_DAYS {
+        return Err(AppError::validation(
+            "from",
+            "a period of at most two years",
+        ));
+    }
+    Ok(())
+}
+
+/// A period's KPIs and their inputs, in one currency (its code).
+#[derive(Debug, Clone)]
+pub struct KpiPeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub currency: String,
+    pub inputs: Inputs,
+    pub kpis: Kpis,
+}
+
+pub async fn kpis(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    from: NaiveDate,
+    to: NaiveDate,
+    currency: Option<String>,
+    cache: &ReportCache,
+) -> Result<KpiPeriod, AppError> {
+    company_wide(caller)?;
+    let tenant = caller.require_tenant()?;
+    check_period(from, to)?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let currency = parse_currency(
+        "currency",
+        currency.as_deref().unwrap_or(&calendar.base_currency),
+    )?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let (inputs, kpis) = compute(
+        &*tx,
+        from,
+        to,
+        currency.code(),
+        &calendar.time_zone,
+        Some(cache),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(KpiPeriod {
+        from,
+        to,
+        currency: currency.code().to_owned(),
+        inputs,
+        kpis,
+    })
+}
+
+/// A month of a trend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiPoint {
+    /// The month's last day (or the period's, for the running month).
+    pub date: NaiveDate,
+    pub value: Option<Decimal>,
+    /// True when taken from the daily snapshot (what the figure was then); false when computed
+    /// now because no snapshot exists for that month (before snapshots began).
+    pub from_snapshot: bool,
+}
+
+/// The month a snapshot covers: the calendar month ending on its date.
+fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+fn month_end(day: NaiveDate) -> NaiveDate {
+    let next = if day.month() == 12 {
+        NaiveDate::from_ymd_opt(day.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(day.year(), day.month() + 1, 1)
+    };
+    next.map(|n| n - Days::new(1)).unwrap_or(day)
+}
+
+pub async fn trend(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    metric: KpiMetric,
+    from: NaiveDate,
+    to: NaiveDate,
+    currency: Option<String>,
+    cache: &ReportCache,
+) -> Result<Vec<KpiPoint>, AppError> {
+    company_wide(caller)?;
+    let tenant = caller.require_tenant()?;
+    check_period(from, to)?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let currency = parse_currency(
+        "currency",
+        currency.as_deref().unwrap_or(&calendar.base_currency),
+    )?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let mut points = Vec::new();
+    let mut month = month_start(from);
+    while month <= to {
+        let end = month_end(month).min(to).min(calendar.today);
+        if end < month {
+            break;
+        }
+        let snapshot = store::snapshot(&*tx, currency.code(), end).await?;
+        let (kpis, from_snapshot) = match snapshot {
+            Some(kpis) => (kpis, true),
+            None => (
+                compute(
+                    &*tx,
+                    month,
+                    end,
+                    currency.code(),
+                    &calendar.time_zone,
+                    Some(cache),
+                )
+                .await?
+                .1,
+                false,
+            ),
+        };
+        points.push(KpiPoint {
+            date: end,
+            value: metric.of(&kpis),
+            from_snapshot,
+        });
+        month = month_end(month) + Days::new(1);
+    }
+    tx.commit().await?;
+    Ok(points)
+}
+
+/// Months back that the first snapshot fills in, so the dashboard's year of trends reads
+/// snapshots from the start instead of recomputing each month.
+pub const BACKFILL_MONTHS: u32 = 12;
+
+/// Takes the day's snapshot of the month so far for every currency the company invoices in, so
+/// that a month's figures, once its last day is snapshotted, stay what they were; and fills in
+/// the month-ends of the last year that have none (once: they exist afterwards).
+pub async fn snapshot(
+    db: &DatabaseConnection,
+    tenant: TenantId,
+    day: NaiveDate,
+) -> Result<usize, AppError> {
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let currencies = store::invoiced_currencies(&*tx).await?;
+    let from = month_start(day);
+    for currency in &currencies {
+        let (_, kpis) = compute(&*tx, from, day, currency, &calendar.time_zone, None).await?;
+        store::save_snapshot(&*tx, day, currency, from, &kpis).await?;
+        let mut month_end = from - Days::new(1);
+        for _ in 0..BACKFILL_MONTHS {
+            let exists = store::snapshot_exists(&*tx, currency, month_end).await?;
+            if !exists {
+                let start = month_start(month_end);
+                let (_, kpis) =
+                    compute(&*tx, start, month_end, currency, &calendar.time_zone, None).await?;
+                store::backfill_snapshot(&*tx, month_end, currency, start, &kpis).await?;
+            }
+            month_end = start_of_previous(month_end);
+        }
+    }
+    tx.commit().await?;
+    Ok(currencies.len())
+}
+
+/// The last day of the month before `day`'s.
+fn start_of_previous(day: NaiveDate) -> NaiveDate {
+    month_start(day) - Days::new(1)
+}

@@ -1,0 +1,202 @@
+//! The KPIs' SQL: what moved in a period, monthly sales for the count-back, and the daily
+//! snapshots that keep what the figures were.
+
+use crate::error::AppError;
+use chrono::NaiveDate;
+use domain::kpi::Kpis;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+
+/// What moved in a period.
+#[derive(Debug, FromQueryResult)]
+pub struct Flows {
+    pub credit_sales: Decimal,
+    pub write_offs: Decimal,
+    pub collected: Decimal,
+    pub promises_due: i64,
+    pub promises_kept: i64,
+    pub days_to_pay_total: i64,
+    pub invoices_paid: i64,
+}
+
+/// What moved in the period `$1`..`$2` in currency `$3` (time zone `$4`).
+const FLOWS: &str = r#"
+SELECT
+    coalesce((SELECT sum(i.total) FROM invoices i
+              WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2), 0)
+  - coalesce((SELECT sum(n.amount) FROM credit_notes n
+              WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2), 0) AS credit_sales,
+    coalesce((SELECT sum(i.amount_written_off) FROM invoices i
+              WHERE i.currency = $3::bpchar AND (i.written_off_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS write_offs,
+    coalesce((SELECT sum(p.amount) FROM payments p
+              WHERE p.currency = $3::bpchar AND p.received_on BETWEEN $1 AND $2), 0)
+  - coalesce((SELECT sum(p.amount) FROM payment_reversals r JOIN payments p ON p.id = r.payment_id
+              WHERE p.currency = $3::bpchar AND (r.reversed_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS collected,
+    (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2
+       AND x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS promises_due,
+    (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2
+       AND x.status = 'KEPT') AS promises_kept,
+    coalesce(sum(s.last_paid_on - s.issue_date), 0)::bigint AS days_to_pay_total,
+    count(s.*) AS invoices_paid
+-- Settled in the period: paid, with the last payment allocated to it received in the period
+-- (the invoice keeps that date, `invoices_paid_on_idx`).
+FROM (
+    SELECT i.issue_date, i.last_paid_on FROM invoices i
+    WHERE i.status = 'PAID' AND i.currency = $3::bpchar AND i.last_paid_on BETWEEN $1 AND $2
+) s
+"#;
+
+/// A calendar month's credit sales and its days.
+#[derive(Debug, FromQueryResult)]
+pub struct Month {
+    pub days: i32,
+    pub sales: Decimal,
+}
+
+/// Credit sales per calendar month, net of credit notes, the month of `$2` first, twelve
+/// months back. The month of `$2` counts its days up to `$2` only: its sales so far are set
+/// against the days so far.
+const MONTHLY: &str = r#"
+SELECT CASE WHEN m = date_trunc('month', $2::date)
+            THEN $2::date - date_trunc('month', m)::date + 1
+            ELSE (date_trunc('month', m) + interval '1 month')::date - date_trunc('month', m)::date END AS days,
+       coalesce((SELECT sum(i.total) FROM invoices i
+                 WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1::bpchar
+                   AND i.issue_date >= date_trunc('month', m)::date
+                   AND i.issue_date < (date_trunc('month', m) + interval '1 month')::date
+                   AND i.issue_date <= $2), 0)
+     - coalesce((SELECT sum(n.amount) FROM credit_notes n
+                 WHERE n.currency = $1::bpchar
+                   AND n.issued_on >= date_trunc('month', m)::date
+                   AND n.issued_on < (date_trunc('month', m) + interval '1 month')::date
+                   AND n.issued_on <= $2), 0) AS sales
+FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $2::date) - interval '11 months', interval '-1 month') m
+ORDER BY m DESC
+"#;
+
+pub async fn flows(
+    conn: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+) -> Result<Flows, AppError> {
+    Flows::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        FLOWS,
+        [
+            from.into(),
+            to.into(),
+            currency.to_owned().into(),
+            time_zone.to_owned().into(),
+        ],
+    ))
+    .one(conn)
+    .await?
+    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("KPI flows returned nothing")))
+}
+
+pub async fn monthly(
+    conn: &impl ConnectionTrait,
+    currency: &str,
+    to: NaiveDate,
+) -> Result<Vec<Month>, AppError> {
+    Ok(Month::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        MONTHLY,
+        [currency.to_owned().into(), to.into()],
+    ))
+    .all(conn)
+    .await?)
+}
+
+/// The KPIs snapshotted on `day`, if any. A snapshot that no longer reads as today's `Kpis` is
+/// taken as none, so the month is computed afresh.
+pub async fn snapshot(
+    conn: &impl ConnectionTrait,
+    currency: &str,
+    day: NaiveDate,
+) -> Result<Option<Kpis>, AppError> {
+    Ok(conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT kpis FROM kpi_snapshots WHERE currency = $1::bpchar AND snapshot_date = $2",
+            [currency.to_owned().into(), day.into()],
+        ))
+        .await?
+        .and_then(|row| row.try_get::<serde_json::Value>("", "kpis").ok())
+        .and_then(|kpis| serde_json::from_value::<Kpis>(kpis).ok()))
+}
+
+/// The currencies the company has invoiced in.
+pub async fn invoiced_currencies(conn: &impl ConnectionTrait) -> Result<Vec<String>, AppError> {
+    Ok(conn
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT DISTINCT currency::text AS currency FROM invoices WHERE status NOT IN ('DRAFT', 'VOID')",
+        ))
+        .await?
+        .into_iter()
+        .filter_map(|row| row.try_get::<String>("", "currency").ok())
+        .collect())
+}
+
+/// Stores the day's snapshot of the period from `from`, replacing one taken earlier that day.
+pub async fn save_snapshot(
+    conn: &impl ConnectionTrait,
+    day: NaiveDate,
+    currency: &str,
+    from: NaiveDate,
+    kpis: &Kpis,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO kpi_snapshots (snapshot_date, currency, period_from, kpis) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (currency, snapshot_date) DO UPDATE SET kpis = excluded.kpis, created_at = now()",
+        [
+            day.into(),
+            currency.to_owned().into(),
+            from.into(),
+            serde_json::to_value(kpis).map_err(anyhow::Error::from)?.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn snapshot_exists(
+    conn: &impl ConnectionTrait,
+    currency: &str,
+    day: NaiveDate,
+) -> Result<bool, AppError> {
+    Ok(conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM kpi_snapshots WHERE currency = $1::bpchar AND snapshot_date = $2",
+            [currency.to_owned().into(), day.into()],
+        ))
+        .await?
+        .is_some())
+}
+
+/// Stores a month-end snapshot filled in afterwards (none existed for the day).
+pub async fn backfill_snapshot(
+    conn: &impl ConnectionTrait,
+    month_end: NaiveDate,
+    currency: &str,
+    start: NaiveDate,
+    kpis: &Kpis,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO kpi_snapshots (snapshot_date, currency, period_from, kpis) VALUES ($1, $2, $3, $4)",
+        [
+            month_end.into(),
+            currency.to_owned().into(),
+            start.into(),
+            serde_json::to_value(kpis).map_err(anyhow::Error::from)?.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
