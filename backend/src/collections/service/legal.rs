@@ -151,7 +151,7 @@ pub async fn escalate(
             for (index, invoice) in ids.iter().enumerate() {
                 let field = format!("input.invoiceIds[{index}]");
                 let balance =
-                    store::open_invoice_balance(&*tx, *invoice, customer.id, &customer.currency)
+                    store::open_invoice_balance(&*tx, *invoice, customer.id, customer.currency.code())
                         .await?
                         .ok_or_else(|| {
                             AppError::validation(
@@ -166,7 +166,7 @@ pub async fn escalate(
         }
         None => {
             for row in
-                store::overdue_invoices(&*tx, customer.id, &customer.currency, calendar.today)
+                store::overdue_invoices(&*tx, customer.id, customer.currency.code(), calendar.today)
                     .await?
             {
                 invoices.push((row.id, row.balance_due));
@@ -187,7 +187,7 @@ pub async fn escalate(
             id,
             customer_id: customer.id,
             amount,
-            currency: &customer.currency,
+            currency: customer.currency.code(),
             agency,
             lawyer,
             notes,
