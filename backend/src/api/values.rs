@@ -24,18 +24,25 @@ pub struct Money {
 
 impl Money {
     pub fn new(amount: Decimal, currency: &str) -> Self {
-        let places = currency
-            .parse::<Currency>()
-            .map(|currency| currency.minor_units())
-            .unwrap_or(2);
-        let mut shown = amount
-            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        shown.rescale(places);
         Money {
-            amount: shown.to_string(),
+            amount: amount_text(amount, currency),
             currency: currency.to_owned(),
         }
     }
+}
+
+/// An amount as `Money` shows it: a decimal string with the currency's decimals, rounded half
+/// away from zero. For services and documents (audit entries, CSV, PDF) that show amounts as
+/// the API does without building API types.
+pub fn amount_text(amount: Decimal, currency: &str) -> String {
+    let places = currency
+        .parse::<Currency>()
+        .map(|currency| currency.minor_units())
+        .unwrap_or(2);
+    let mut shown =
+        amount.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    shown.rescale(places);
+    shown.to_string()
 }
 
 /// A calendar date, `YYYY-MM-DD`.
