@@ -17,7 +17,8 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::TenantTx;
 use crate::error::AppError;
-use crate::payments::graphql::{PaymentMethod, record_provider_payment};
+use crate::payments::commands::ProviderPayment;
+use crate::payments::service::record_provider_payment;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Access;
 use domain::billing::{from_stripe_amount, to_stripe_amount};
@@ -526,12 +527,14 @@ async fn record_paid(
     let Some(payment) = record_provider_payment(
         tx,
         today,
-        link.customer_id,
-        amount,
-        currency,
-        PaymentMethod::Stripe,
-        intent,
-        link.invoice_id,
+        ProviderPayment {
+            customer_id: link.customer_id,
+            amount,
+            currency,
+            method: domain::payments::PaymentMethod::Stripe,
+            reference: intent.to_owned(),
+            invoice: link.invoice_id,
+        },
     )
     .await?
     else {
