@@ -411,7 +411,7 @@ pub async fn pay_statement(
     billing: &Billing,
     token: &str,
 ) -> Result<String, AppError> {
-    let (tx, customer, currency) = crate::statements::graphql::link_customer(db, token).await?;
+    let (tx, customer, currency) = crate::statements::service::link_customer(db, token).await?;
     let row = PayableRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT c.id AS customer_id, c.name AS customer_name,
