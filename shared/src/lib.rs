@@ -23,6 +23,7 @@ pub mod kpi;
 pub mod legal;
 pub mod locale;
 pub mod money;
+pub mod payments;
 pub mod rating;
 pub mod statement;
 #[cfg(feature = "db")]

@@ -49,6 +49,31 @@ impl EntryKind {
     }
 }
 
+// The customer's answer to a statement sent. No doc comments on the enum or its values: the
+// GraphQL schema shows them as descriptions, and its text must not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StatementAnswer {
+    Confirmed,
+    Disputed,
+}
+
+impl StatementAnswer {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StatementAnswer::Confirmed => "CONFIRMED",
+            StatementAnswer::Disputed => "DISPUTED",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [StatementAnswer::Confirmed, StatementAnswer::Disputed]
+            .into_iter()
+            .find(|answer| answer.as_str() == value)
+    }
+}
+
 /// One movement, as the ledger has it: a positive amount and its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -183,6 +208,14 @@ mod tests {
         );
         assert_eq!(statement.closing, Decimal::from(1050));
         assert_eq!(statement.lines[1].credit, Decimal::from(300));
+    }
+
+    #[test]
+    fn answers_read_back_from_their_text() {
+        for answer in [StatementAnswer::Confirmed, StatementAnswer::Disputed] {
+            assert_eq!(StatementAnswer::parse(answer.as_str()), Some(answer));
+        }
+        assert_eq!(StatementAnswer::parse("confirmed"), None);
     }
 
     #[test]

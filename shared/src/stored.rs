@@ -86,6 +86,8 @@ stored_text!(
     crate::collections::PromiseStatus => "promise status",
     crate::incentive::IncentiveKind => "incentive kind",
     crate::statement::EntryKind => "statement entry kind",
+    crate::statement::StatementAnswer => "statement answer",
+    crate::payments::PaymentMethod => "payment method",
     crate::credit::CreditEnforcement => "credit enforcement",
     crate::billing::Plan => "plan",
     crate::billing::SubscriptionStatus => "subscription status",

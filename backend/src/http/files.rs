@@ -119,12 +119,12 @@ pub async fn statement_csv(
     if let Some(response) = limited {
         return response;
     }
-    match crate::statements::graphql::statement_csv(
+    match crate::statements::service::statement_csv(
         &state.db,
         &context.caller,
-        &async_graphql::ID(customer.clone()),
-        Date(params.from),
-        Date(params.to),
+        customer.parse().ok(),
+        params.from,
+        params.to,
     )
     .await
     {
@@ -165,12 +165,12 @@ pub async fn statement_pdf(
     if let Some(response) = limited {
         return response;
     }
-    match crate::statements::graphql::statement_pdf(
+    match crate::statements::service::statement_pdf(
         &state.db,
         &context.caller,
-        &async_graphql::ID(customer),
-        Date(params.from),
-        Date(params.to),
+        customer.parse().ok(),
+        params.from,
+        params.to,
     )
     .await
     {
@@ -186,7 +186,7 @@ pub async fn public_statement_pdf(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Response {
-    match crate::statements::graphql::public_statement_pdf(&state.db, &token).await {
+    match crate::statements::service::public_statement_pdf(&state.db, &token).await {
         Ok(pdf) => pdf_response("statement.pdf", pdf),
         Err(error) => error_response(error),
     }
@@ -715,7 +715,7 @@ pub async fn aging_report(
             "aging.pdf" => {
                 let tenant = context.caller.require_tenant()?;
                 let company = db::tenant_calendar(&state.db, tenant).await?.name;
-                let locale = crate::statements::graphql::company_locale(&state.db, tenant).await?;
+                let locale = crate::statements::service::company_locale(&state.db, tenant).await?;
                 Ok(pdf_response(
                     &format!("{name}.pdf"),
                     crate::analytics::aging_export::pdf(&report, &company, locale),

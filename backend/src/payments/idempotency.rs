@@ -77,7 +77,7 @@ pub async fn remember(
     ))
     .await
     .map_err(|error| {
-        if error.to_string().contains("idempotency_keys_pkey") {
+        if crate::db::violated_constraint(&error).as_deref() == Some("idempotency_keys_pkey") {
             AppError::conflict(
                 "input.idempotencyKey",
                 "A request with this idempotency key is being handled; retry it shortly.",

@@ -8,5 +8,8 @@
 //! row. Each money-moving mutation takes an optional `idempotencyKey`; a retry with the same key
 //! and request returns the first result, a different request with a used key is a `CONFLICT`.
 
+pub mod commands;
 pub mod graphql;
 pub mod idempotency;
+pub mod service;
+pub mod store;

@@ -10,6 +10,7 @@
 
 pub mod graphql;
 pub mod pdf;
-mod store;
+pub mod service;
+pub mod store;
 
 pub use store::{StatementData, load_statement};

@@ -1,11 +1,13 @@
 //! A statement as a PDF, drawn with the primitives of `crate::pdf`.
 
-use super::graphql::CustomerStatement;
+use super::store::StatementData;
+use crate::api::values::amount_text;
 use crate::pdf::{
     MARGIN, PAGE_HEIGHT, PAGE_WIDTH, ROW, amount, assemble, number_pages, right, rule, text,
 };
 use domain::Locale;
 use domain::statement::EntryKind;
+use rust_decimal::Decimal;
 
 struct Labels {
     title: &'static str,
@@ -86,8 +88,12 @@ const CREDIT_RIGHT: f32 = 475.0;
 const BALANCE_RIGHT: f32 = PAGE_WIDTH - MARGIN;
 
 /// The statement as PDF bytes.
-pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> Vec<u8> {
+pub fn render(statement: &StatementData, company: &str, locale: Locale) -> Vec<u8> {
     let labels = labels(locale);
+    let shown = |money: Decimal| amount(&amount_text(money, &statement.currency));
+    let customer = &statement.customer;
+    let from = statement.statement.from;
+    let to = statement.statement.to;
     let mut pages: Vec<String> = Vec::new();
     let mut page = String::new();
     let mut y = PAGE_HEIGHT - MARGIN;
@@ -96,12 +102,12 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
     text(&mut page, MARGIN, y - 10.0, 16.0, true, labels.title);
     text(&mut page, MARGIN, y - 30.0, 11.0, false, company);
     y -= 58.0;
-    let customer = format!("{} ({})", statement.customer.name, statement.customer.code);
+    let customer = format!("{} ({})", customer.name, customer.code);
     text(&mut page, MARGIN, y, 11.0, true, &customer);
     y -= ROW;
     let period = format!(
         "{}: {} - {}    {}: {}",
-        labels.period, statement.from.0, statement.to.0, labels.currency, statement.currency
+        labels.period, from, to, labels.currency, statement.currency
     );
     text(&mut page, MARGIN, y, 9.0, false, &period);
     y -= ROW * 1.6;
@@ -118,14 +124,7 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
     };
     header(&mut page, y);
     y -= ROW * 1.2;
-    text(
-        &mut page,
-        DATE_X,
-        y,
-        9.0,
-        false,
-        &statement.from.0.to_string(),
-    );
+    text(&mut page, DATE_X, y, 9.0, false, &from.to_string());
     text(&mut page, KIND_X, y, 9.0, true, labels.opening);
     right(
         &mut page,
@@ -133,47 +132,40 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
         y,
         9.0,
         true,
-        &amount(&statement.opening_balance.amount),
+        &shown(statement.statement.opening),
     );
     y -= ROW;
 
-    for line in &statement.lines {
+    for line in &statement.statement.lines {
         if y < MARGIN + 40.0 {
             pages.push(std::mem::take(&mut page));
             y = PAGE_HEIGHT - MARGIN;
             header(&mut page, y);
             y -= ROW * 1.2;
         }
-        text(&mut page, DATE_X, y, 9.0, false, &line.date.0.to_string());
+        text(
+            &mut page,
+            DATE_X,
+            y,
+            9.0,
+            false,
+            &line.entry.date.to_string(),
+        );
         text(
             &mut page,
             KIND_X,
             y,
             9.0,
             false,
-            kind_label(locale, line.kind),
+            kind_label(locale, line.entry.kind),
         );
-        let reference: String = line.reference.chars().take(34).collect();
+        let reference: String = line.entry.reference.chars().take(34).collect();
         text(&mut page, REF_X, y, 9.0, false, &reference);
-        if let Some(debit) = &line.debit {
-            right(
-                &mut page,
-                DEBIT_RIGHT,
-                y,
-                9.0,
-                false,
-                &amount(&debit.amount),
-            );
+        if line.debit > Decimal::ZERO {
+            right(&mut page, DEBIT_RIGHT, y, 9.0, false, &shown(line.debit));
         }
-        if let Some(credit) = &line.credit {
-            right(
-                &mut page,
-                CREDIT_RIGHT,
-                y,
-                9.0,
-                false,
-                &amount(&credit.amount),
-            );
+        if line.credit > Decimal::ZERO {
+            right(&mut page, CREDIT_RIGHT, y, 9.0, false, &shown(line.credit));
         }
         right(
             &mut page,
@@ -181,19 +173,12 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
             y,
             9.0,
             false,
-            &amount(&line.balance.amount),
+            &shown(line.balance),
         );
         y -= ROW;
     }
     rule(&mut page, y + ROW - 4.0);
-    text(
-        &mut page,
-        DATE_X,
-        y - 2.0,
-        9.0,
-        false,
-        &statement.to.0.to_string(),
-    );
+    text(&mut page, DATE_X, y - 2.0, 9.0, false, &to.to_string());
     text(&mut page, KIND_X, y - 2.0, 9.0, true, labels.closing);
     right(
         &mut page,
@@ -201,7 +186,7 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
         y - 2.0,
         10.0,
         true,
-        &amount(&statement.closing_balance.amount),
+        &shown(statement.statement.closing),
     );
     y -= ROW * 2.4;
 
@@ -212,32 +197,19 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
     }
     text(&mut page, MARGIN, y, 10.0, true, labels.aging);
     y -= ROW * 1.2;
-    let aging = &statement.aging;
-    let buckets = [
-        &aging.current,
-        &aging.d1_to_30,
-        &aging.d31_to_60,
-        &aging.d61_to_90,
-        &aging.over_90,
-    ];
+    // Current, 1-30, 31-60, 61-90, over 90 days.
+    let buckets = statement.aging;
     let column = (PAGE_WIDTH - 2.0 * MARGIN) / 5.0;
     for (index, (label, money)) in labels.buckets.iter().zip(buckets).enumerate() {
         let right_edge = MARGIN + column * (index as f32 + 1.0) - 8.0;
         right(&mut page, right_edge, y, 8.5, false, label);
-        right(
-            &mut page,
-            right_edge,
-            y - ROW,
-            9.0,
-            true,
-            &amount(&money.amount),
-        );
+        right(&mut page, right_edge, y - ROW, 9.0, true, &shown(money));
     }
     y -= ROW * 3.0;
-    if !statement.open_invoices.is_empty() {
+    if !statement.open_at_end.is_empty() {
         text(&mut page, MARGIN, y, 10.0, true, labels.open_invoices);
         y -= ROW * 1.2;
-        for invoice in &statement.open_invoices {
+        for invoice in &statement.open_at_end {
             if y < MARGIN + 20.0 {
                 pages.push(std::mem::take(&mut page));
                 y = PAGE_HEIGHT - MARGIN;
@@ -248,7 +220,7 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
                 y,
                 9.0,
                 false,
-                &invoice.due_date.0.to_string(),
+                &invoice.due_date.to_string(),
             );
             text(
                 &mut page,
@@ -264,7 +236,7 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
                 y,
                 9.0,
                 false,
-                &amount(&invoice.total.amount),
+                &shown(invoice.total),
             );
             right(
                 &mut page,
@@ -272,7 +244,7 @@ pub fn render(statement: &CustomerStatement, company: &str, locale: Locale) -> V
                 y,
                 9.0,
                 false,
-                &amount(&invoice.balance.amount),
+                &shown(invoice.balance),
             );
             y -= ROW;
         }

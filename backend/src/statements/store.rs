@@ -1,9 +1,10 @@
-//! Reading a statement's entries and its aging at the end of the period.
+//! Statements' SQL: entries and aging at the period's end, emailed links, answers, their disputes.
 
 use crate::customers::CustomerRow;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::aging::{AgingBucket, AgingEdges, days_past_due};
-use domain::statement::{Entry, EntryKind, Statement, build};
+use domain::statement::{Entry, EntryKind, Statement, StatementAnswer, build};
+use domain::{Currency, Locale, TenantId};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement as Sql};
 use uuid::Uuid;
@@ -11,7 +12,7 @@ use uuid::Uuid;
 #[derive(Debug, FromQueryResult)]
 struct EntryRow {
     date: NaiveDate,
-    kind: String,
+    kind: EntryKind,
     reference: String,
     amount: Decimal,
 }
@@ -102,13 +103,11 @@ pub async fn load_statement(
     .all(conn)
     .await?
     .into_iter()
-    .filter_map(|row| {
-        Some(Entry {
-            date: row.date,
-            kind: EntryKind::parse(&row.kind)?,
-            reference: row.reference,
-            amount: row.amount,
-        })
+    .map(|row| Entry {
+        date: row.date,
+        kind: row.kind,
+        reference: row.reference,
+        amount: row.amount,
     })
     .collect();
     let open_at_end: Vec<OpenAtEnd> = OpenAtEnd::find_by_statement(Sql::from_sql_and_values(
@@ -143,4 +142,288 @@ pub async fn load_statement(
         aging,
         customer,
     })
+}
+
+/// A customer's answer to a statement sent, with the period and balance it answered. (The
+/// queries select the row's `id` too, so a stored value that does not parse names its row.)
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ResponseRow {
+    pub response: StatementAnswer,
+    pub note: Option<String>,
+    pub disputed_numbers: Vec<String>,
+    pub responder_name: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub closing_balance: Decimal,
+    pub currency: Currency,
+    pub responded_at: DateTime<Utc>,
+}
+
+/// The customer's answers, newest first (up to 50); only the one to `link` when given.
+pub async fn responses_of(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    link: Option<Uuid>,
+) -> Result<Vec<ResponseRow>, DbErr> {
+    ResponseRow::find_by_statement(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT r.id, r.response, r.note, r.disputed_numbers, r.responder_name, l.period_from, l.period_to,
+                r.closing_balance, l.currency::text AS currency, r.responded_at
+         FROM statement_responses r JOIN statement_links l ON l.id = r.link_id
+         WHERE r.customer_id = $1 AND ($2::uuid IS NULL OR r.link_id = $2)
+         ORDER BY r.responded_at DESC LIMIT 50",
+        [customer.into(), link.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ContactEmail {
+    email: String,
+}
+
+/// The customer's first contact's email, if any contact has one.
+pub async fn first_contact_email(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+) -> Result<Option<String>, DbErr> {
+    Ok(ContactEmail::find_by_statement(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT email FROM customer_contacts WHERE customer_id = $1 AND email IS NOT NULL ORDER BY position LIMIT 1",
+        [customer.into()],
+    ))
+    .one(conn)
+    .await?
+    .map(|row| row.email))
+}
+
+/// Whether `email` (lower case) is one of the customer's contacts' addresses.
+pub async fn is_contact_email(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    email: &str,
+) -> Result<bool, DbErr> {
+    Ok(conn
+        .query_one_raw(Sql::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM customer_contacts WHERE customer_id = $1 AND lower(email) = $2",
+            [customer.into(), email.to_owned().into()],
+        ))
+        .await?
+        .is_some())
+}
+
+/// A statement link to record: its token only as a digest.
+pub struct NewLink<'a> {
+    pub token_hash: Vec<u8>,
+    pub customer_id: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub currency: String,
+    pub sent_to: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub created_by: &'a str,
+    pub closing_balance: Decimal,
+}
+
+pub async fn insert_link(conn: &impl ConnectionTrait, link: NewLink<'_>) -> Result<(), DbErr> {
+    conn.execute_raw(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO statement_links (id, token_hash, customer_id, period_from, period_to, currency, sent_to, expires_at, created_by, closing_balance)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        [
+            Uuid::now_v7().into(),
+            link.token_hash.into(),
+            link.customer_id.into(),
+            link.from.into(),
+            link.to.into(),
+            link.currency.into(),
+            link.sent_to.to_owned().into(),
+            link.expires_at.into(),
+            link.created_by.to_owned().into(),
+            link.closing_balance.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct TenantLocale {
+    locale: Locale,
+}
+
+/// The company's language, for what it sends and prints; `None` for no such company.
+pub async fn company_locale(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+) -> Result<Option<Locale>, DbErr> {
+    Ok(TenantLocale::find_by_statement(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, locale FROM public.tenants WHERE id = $1",
+        [tenant.0.into()],
+    ))
+    .one(conn)
+    .await?
+    .map(|row| row.locale))
+}
+
+/// Whether the company is active (a suspended or closed one's links do not work).
+pub async fn tenant_active(conn: &impl ConnectionTrait, tenant: TenantId) -> Result<bool, DbErr> {
+    Ok(conn
+        .query_one_raw(Sql::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM public.tenants WHERE id = $1 AND status = 'ACTIVE'",
+            [tenant.0.into()],
+        ))
+        .await?
+        .is_some())
+}
+
+#[derive(Debug, FromQueryResult)]
+pub struct LinkRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub currency: Currency,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The link with this token digest, if it has not expired.
+pub async fn live_link(
+    conn: &impl ConnectionTrait,
+    token_hash: Vec<u8>,
+) -> Result<Option<LinkRow>, DbErr> {
+    LinkRow::find_by_statement(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, customer_id, period_from, period_to, currency::text AS currency, expires_at
+         FROM statement_links WHERE token_hash = $1 AND expires_at > now()",
+        [token_hash.into()],
+    ))
+    .one(conn)
+    .await
+}
+
+/// Whether the company's Stripe account is connected (it takes payment online).
+pub async fn takes_payment_online(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(conn
+        .query_one_raw(Sql::from_string(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM stripe_account",
+        ))
+        .await?
+        .is_some())
+}
+
+pub async fn link_answered(conn: &impl ConnectionTrait, link: Uuid) -> Result<bool, DbErr> {
+    Ok(conn
+        .query_one_raw(Sql::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS found FROM statement_responses WHERE link_id = $1",
+            [link.into()],
+        ))
+        .await?
+        .is_some())
+}
+
+pub async fn lock_customer(conn: &impl ConnectionTrait, customer: Uuid) -> Result<(), DbErr> {
+    conn.execute_raw(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id FROM customers WHERE id = $1 FOR UPDATE",
+        [customer.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// An invoice a statement's answer may dispute.
+#[derive(Debug, FromQueryResult)]
+pub struct Disputable {
+    pub id: Uuid,
+    pub number: String,
+    pub balance_due: Decimal,
+}
+
+/// Of the invoices numbered `numbers`, those of the customer open on a statement ending `to`
+/// in `currency` (issued by then) without an open dispute, locked in id order.
+pub async fn lock_disputable(
+    conn: &impl ConnectionTrait,
+    numbers: &[String],
+    customer: Uuid,
+    currency: Currency,
+    to: NaiveDate,
+) -> Result<Vec<Disputable>, DbErr> {
+    Disputable::find_by_statement(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, number, balance_due FROM invoices i
+         WHERE number = ANY($1) AND customer_id = $2 AND currency = $3 AND status IN ('ISSUED', 'PARTIALLY_PAID')
+           AND issue_date <= $4
+           AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')
+         ORDER BY id FOR UPDATE",
+        [
+            numbers.to_vec().into(),
+            customer.into(),
+            currency.code().to_owned().into(),
+            to.into(),
+        ],
+    ))
+    .all(conn)
+    .await
+}
+
+/// A customer's answer to record; its closing balance is the one the link showed.
+pub struct NewResponse<'a> {
+    pub link_id: Uuid,
+    pub customer_id: Uuid,
+    pub answer: StatementAnswer,
+    pub note: Option<String>,
+    pub disputed_numbers: &'a [String],
+    pub responder_name: &'a str,
+}
+
+pub async fn insert_response(
+    conn: &impl ConnectionTrait,
+    response: NewResponse<'_>,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO statement_responses (id, link_id, customer_id, response, note, disputed_numbers, responder_name, closing_balance)
+         VALUES ($1, $2, $3, $4, $5, string_to_array($6, chr(31)), $7,
+                 (SELECT closing_balance FROM statement_links WHERE id = $2))",
+        [
+            Uuid::now_v7().into(),
+            response.link_id.into(),
+            response.customer_id.into(),
+            response.answer.as_str().into(),
+            response.note.into(),
+            response.disputed_numbers.join("\u{1f}").into(),
+            response.responder_name.to_owned().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_dispute(
+    conn: &impl ConnectionTrait,
+    invoice: Uuid,
+    reason: String,
+    amount: Decimal,
+    opened_by: &str,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO disputes (id, invoice_id, reason, amount, opened_by) VALUES ($1, $2, $3, $4, $5)",
+        [
+            Uuid::now_v7().into(),
+            invoice.into(),
+            reason.into(),
+            amount.into(),
+            opened_by.to_owned().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
 }

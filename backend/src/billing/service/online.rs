@@ -20,7 +20,8 @@ use crate::billing::store::{
 use crate::billing::{Billing, provider_error};
 use crate::db::TenantTx;
 use crate::error::AppError;
-use crate::payments::graphql::{PaymentMethod, record_provider_payment};
+use crate::payments::commands::ProviderPayment;
+use crate::payments::service::record_provider_payment;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Access;
 use domain::billing::{from_stripe_amount, to_stripe_amount};
@@ -337,7 +338,7 @@ pub async fn pay_statement(
     billing: &Billing,
     token: &str,
 ) -> Result<String, AppError> {
-    let (tx, customer, currency) = crate::statements::graphql::link_customer(db, token).await?;
+    let (tx, customer, currency) = crate::statements::service::link_customer(db, token).await?;
     let row = store::balance_payable(&*tx, customer, currency)
         .await?
         .ok_or_else(|| AppError::not_found("This statement link is not valid or has expired."))?;
@@ -411,12 +412,14 @@ async fn record_paid(
     let Some(payment) = record_provider_payment(
         tx,
         today,
-        link.customer_id,
-        amount,
-        currency,
-        PaymentMethod::Stripe,
-        intent,
-        link.invoice_id,
+        ProviderPayment {
+            customer_id: link.customer_id,
+            amount,
+            currency,
+            method: domain::payments::PaymentMethod::Stripe,
+            reference: intent.to_owned(),
+            invoice: link.invoice_id,
+        },
     )
     .await?
     else {

@@ -584,7 +584,7 @@ async fn send_email(
         .to_owned());
     }
     let locale = company.locale_of(first);
-    let link = crate::statements::graphql::dunning_link(
+    let link = crate::statements::service::dunning_link(
         tx,
         first.customer_id,
         date,

@@ -1,0 +1,337 @@
+//! Payments' SQL and rows: payments, the open invoices an allocation sees, allocations, reversals.
+
+use crate::audit::Actor;
+use crate::auth::{Caller, assigned_only};
+use crate::db::TenantTx;
+use crate::db::conditions::{Conditions, count};
+use crate::error::AppError;
+use crate::invoices::store as invoice_store;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Currency;
+use domain::access::Access;
+use domain::allocation::OpenItem;
+use domain::payments::PaymentMethod;
+use rust_decimal::Decimal;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PaymentRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_code: String,
+    pub customer_name: String,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub received_on: NaiveDate,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub actor_label: String,
+    pub created_at: DateTime<Utc>,
+    pub allocated: Decimal,
+    pub reversal_reason: Option<String>,
+    pub reversed_at: Option<DateTime<Utc>>,
+    pub reversed_by: Option<String>,
+}
+
+impl PaymentRow {
+    pub fn reversed(&self) -> bool {
+        self.reversed_at.is_some()
+    }
+
+    /// What is left for `allocatePayment` or `applyCredit` (after a reversal, zero).
+    pub fn unapplied(&self) -> Decimal {
+        if self.reversed() {
+            Decimal::ZERO
+        } else {
+            self.amount - self.allocated
+        }
+    }
+}
+
+const PAYMENT_COLUMNS: &str = r#"
+    p.id, p.customer_id, c.code AS customer_code, c.name AS customer_name, p.amount,
+    p.currency::text AS currency, p.received_on, p.method, p.reference, p.actor_label, p.created_at,
+    coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0) AS allocated,
+    r.reason AS reversal_reason, r.reversed_at, r.actor_label AS reversed_by
+"#;
+const PAYMENTS_FROM: &str = "payments p JOIN customers c ON c.id = p.customer_id
+    LEFT JOIN payment_reversals r ON r.payment_id = p.id";
+
+pub async fn load_payment(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<PaymentRow>, DbErr> {
+    PaymentRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {PAYMENT_COLUMNS} FROM {PAYMENTS_FROM} WHERE p.id = $1"),
+        [id.into()],
+    ))
+    .one(conn)
+    .await
+}
+
+/// Which payments a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub customer_id: Option<Uuid>,
+    pub method: Option<PaymentMethod>,
+    pub currency: Option<Currency>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Reversed payments are listed unless this is false.
+    pub include_reversed: Option<bool>,
+    /// Only payments with money not yet allocated.
+    pub has_unapplied: Option<bool>,
+}
+
+/// Up to `limit` payments from `offset`, most recently received first, and how many match in
+/// all; a collector's list holds their assigned customers' payments only.
+pub async fn list_payments(
+    tx: &TenantTx,
+    caller: &Caller,
+    access: Access,
+    filter: &ListFilter,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<PaymentRow>, i64), AppError> {
+    let mut conditions = Conditions::new(Vec::new());
+    assigned_only(caller, access, &mut conditions, "c.");
+    if let Some(customer) = filter.customer_id {
+        conditions.push("p.customer_id = ?", customer);
+    }
+    if let Some(method) = filter.method {
+        conditions.push("p.method = ?", method.as_str());
+    }
+    if let Some(currency) = filter.currency {
+        conditions.push("p.currency = ?", currency.code().to_owned());
+    }
+    if let Some(from) = filter.received_from {
+        conditions.push("p.received_on >= ?", from);
+    }
+    if let Some(to) = filter.received_to {
+        conditions.push("p.received_on <= ?", to);
+    }
+    if filter.include_reversed == Some(false) {
+        conditions.fixed("r.payment_id IS NULL");
+    }
+    if filter.has_unapplied == Some(true) {
+        conditions.fixed(
+            "r.payment_id IS NULL AND p.amount > coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0)",
+        );
+    }
+    let filtered = conditions.sql();
+    let mut values = conditions.values;
+    let count_values = values.clone();
+    values.push((limit as i64).into());
+    values.push((offset as i64).into());
+    let page_sql = format!(
+        "SELECT {PAYMENT_COLUMNS} FROM {PAYMENTS_FROM} WHERE {filtered}
+         ORDER BY p.received_on DESC, p.created_at DESC, p.id DESC LIMIT ${} OFFSET ${}",
+        values.len() - 1,
+        values.len()
+    );
+    let count_sql = format!("SELECT count(*) AS n FROM {PAYMENTS_FROM} WHERE {filtered}");
+    let rows = PaymentRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        page_sql,
+        values,
+    ))
+    .all(&**tx)
+    .await?;
+    let total = count(tx, count_sql, count_values).await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct OpenRow {
+    id: Uuid,
+    due_date: NaiveDate,
+    // Issued invoices always have a number (the invoices table's check).
+    number: String,
+    balance_due: Decimal,
+}
+
+/// Locks the customer's open invoices in `currency` (in id order, after the customer's lock)
+/// and returns them as the allocation sees them.
+pub async fn lock_open_items(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    currency: Currency,
+) -> Result<Vec<OpenItem>, DbErr> {
+    let rows = OpenRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, due_date, number, balance_due FROM invoices
+         WHERE customer_id = $1 AND currency = $2 AND status IN ('ISSUED', 'PARTIALLY_PAID')
+         ORDER BY id FOR UPDATE",
+        [customer.into(), currency.code().to_owned().into()],
+    ))
+    .all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| OpenItem {
+            invoice_id: row.id,
+            due_date: row.due_date,
+            number: row.number,
+            balance: row.balance_due,
+        })
+        .collect())
+}
+
+/// A payment to insert.
+pub struct NewPayment<'a> {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub received_on: NaiveDate,
+    pub method: PaymentMethod,
+    pub reference: Option<String>,
+    pub actor: &'a Actor,
+}
+
+pub async fn insert_payment(
+    conn: &impl ConnectionTrait,
+    payment: NewPayment<'_>,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO payments (id, customer_id, amount, currency, received_on, method, reference, actor_label)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        [
+            payment.id.into(),
+            payment.customer_id.into(),
+            payment.amount.into(),
+            payment.currency.code().to_owned().into(),
+            payment.received_on.into(),
+            payment.method.as_str().into(),
+            payment.reference.into(),
+            payment.actor.label().to_owned().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Writes allocation rows and moves the invoices' paid amounts; invoices are locked already.
+pub async fn write_allocations(
+    tx: &TenantTx,
+    lines: &[(Uuid, Uuid, Decimal)],
+    actor: &Actor,
+    batch: Uuid,
+) -> Result<Vec<Uuid>, AppError> {
+    let mut ids = Vec::with_capacity(lines.len());
+    for (payment, invoice, amount) in lines {
+        ids.push(append_allocation(&**tx, *payment, *invoice, *amount, None, actor, batch).await?);
+    }
+    Ok(ids)
+}
+
+/// Appends one allocation (with `reverses`, the negative one undoing it) and moves the
+/// invoice's paid amount; the invoice is locked already. The row trigger fills in the
+/// payment's received date (migration `allocation_dates`), which the invoice keeps as its
+/// last payment date.
+pub async fn append_allocation(
+    conn: &impl ConnectionTrait,
+    payment: Uuid,
+    invoice: Uuid,
+    amount: Decimal,
+    reverses: Option<Uuid>,
+    actor: &Actor,
+    batch: Uuid,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::now_v7();
+    let received_on: NaiveDate = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO allocations (id, payment_id, invoice_id, amount, reverses_id, actor_label, batch_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING received_on",
+            [
+                id.into(),
+                payment.into(),
+                invoice.into(),
+                amount.into(),
+                reverses.into(),
+                actor.label().to_owned().into(),
+                batch.into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("an allocation returned nothing")))?
+        .try_get("", "received_on")?;
+    invoice_store::add_paid(conn, invoice, amount, received_on).await?;
+    Ok(id)
+}
+
+/// A payment's money not yet allocated.
+#[derive(Debug, FromQueryResult)]
+pub struct Unapplied {
+    pub id: Uuid,
+    pub unapplied: Decimal,
+}
+
+/// The customer's payments in `currency` that are not reversed, oldest first, with what is
+/// not yet allocated of each (zero or less included).
+pub async fn unapplied_payments(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    currency: Currency,
+) -> Result<Vec<Unapplied>, DbErr> {
+    Unapplied::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT p.id, p.amount - coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0) AS unapplied
+         FROM payments p
+         WHERE p.customer_id = $1 AND p.currency = $2
+           AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
+         ORDER BY p.received_on, p.created_at, p.id",
+        [customer.into(), currency.code().to_owned().into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// An allocation of a payment not yet undone.
+#[derive(Debug, FromQueryResult)]
+pub struct Live {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    pub amount: Decimal,
+}
+
+/// The payment's allocations not yet undone, with their invoices locked (in id order).
+pub async fn lock_live_allocations(
+    conn: &impl ConnectionTrait,
+    payment: Uuid,
+) -> Result<Vec<Live>, DbErr> {
+    Live::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT a.id, a.invoice_id, a.amount FROM allocations a
+         JOIN invoices i ON i.id = a.invoice_id
+         WHERE a.payment_id = $1 AND a.amount > 0
+           AND NOT EXISTS (SELECT 1 FROM allocations r WHERE r.reverses_id = a.id)
+         ORDER BY i.id FOR UPDATE OF i",
+        [payment.into()],
+    ))
+    .all(conn)
+    .await
+}
+
+pub async fn insert_reversal(
+    conn: &impl ConnectionTrait,
+    payment: Uuid,
+    reason: &str,
+    actor: &Actor,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO payment_reversals (payment_id, reason, actor_label) VALUES ($1, $2, $3)",
+        [
+            payment.into(),
+            reason.to_owned().into(),
+            actor.label().to_owned().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
