@@ -16,7 +16,6 @@ use crate::api::values::{
     parse_id, parse_offset_cursor, required_text,
 };
 use crate::auth::Caller;
-use crate::api::objects::customer::Customer;
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::invoices::graphql::{Allocation, allocation};
 use async_graphql::connection::Connection;

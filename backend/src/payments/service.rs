@@ -484,7 +484,7 @@ pub async fn apply_credit(
     let Locked { tx, customer, .. } = lock_customer(db, caller, customer_id).await?;
     let currency = match currency {
         Some(currency) => currency,
-        None => parse_currency("input.currency", &customer.currency)?,
+        None => customer.currency,
     };
     let digest = idempotency::digest(&[
         &customer_id.to_string(),

@@ -97,7 +97,7 @@ pub async fn customer_statement(
     };
     let currency = match currency {
         Some(currency) => currency.code().to_owned(),
-        None => customer.currency.clone(),
+        None => customer.currency.code().to_owned(),
     };
     let id = customer.id;
     let data =
@@ -231,7 +231,7 @@ pub async fn issue_link(
     time_zone: &str,
 ) -> Result<(String, DateTime<Utc>), AppError> {
     let customer_id = customer.id;
-    let currency = customer.currency.clone();
+    let currency = customer.currency.code().to_owned();
     let closing = store::load_statement(&**tx, customer, &currency, from, to, time_zone)
         .await?
         .statement

@@ -121,19 +121,19 @@ pub async fn evidence_pack(
         ]);
     }
     tx.commit().await?;
-    let statement = crate::statements::graphql::customer_statement(
+    let statement = crate::statements::service::customer_statement(
         db,
         caller,
-        &async_graphql::ID(case.customer_id.to_string()),
-        crate::api::values::Date(earliest),
-        crate::api::values::Date(calendar.today),
+        case.customer_id,
+        earliest,
+        calendar.today,
         None,
     )
     .await?
     .ok_or_else(not_found)?;
-    let locale = crate::statements::graphql::company_locale(db, tenant).await?;
-    let pdf = crate::statements::pdf::render(&statement, &calendar.name, locale);
-    let statement_csv = crate::statements::graphql::to_csv(&statement);
+    let locale = crate::statements::service::company_locale(db, tenant).await?;
+    let pdf = crate::statements::pdf::render(&statement.data, &calendar.name, locale);
+    let statement_csv = crate::statements::service::to_csv(&statement.data);
     let case_summary = crate::csv::write(&[
         [
             "case",
