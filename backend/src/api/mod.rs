@@ -4,6 +4,7 @@
 pub mod context;
 pub mod limits;
 pub mod loaders;
+pub mod objects;
 mod server_info;
 pub mod values;
 

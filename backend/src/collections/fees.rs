@@ -12,7 +12,7 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::TenantTx;
 use crate::error::AppError;
-use crate::invoices::graphql::next_free_number;
+use crate::invoices::service::next_free_number;
 use crate::invoices::store as invoice_store;
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};

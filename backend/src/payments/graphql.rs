@@ -3,6 +3,7 @@
 use super::idempotency::{self, key_input};
 use crate::api::command;
 use crate::api::context::{request, services};
+use crate::api::objects::{Allocation, allocation};
 use crate::api::values::CountedList;
 use crate::api::values::CustomerRef;
 use crate::api::values::{
@@ -17,7 +18,6 @@ use crate::customers::{self, CustomerRow};
 use crate::db::conditions::{Conditions, count};
 use crate::db::{self, TenantTx};
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::invoices::graphql::{Allocation, allocation};
 use crate::invoices::store as invoice_store;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
