@@ -5,6 +5,7 @@
 //! total, as 发票 and most tax authorities require.
 
 use crate::money::{Currency, Money, MoneyError, max_amount};
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +75,167 @@ impl InvoiceStatus {
         } else {
             InvoiceStatus::PartiallyPaid
         }
+    }
+}
+
+/// What can be done to an invoice; each is allowed from some statuses only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvoiceAction {
+    /// Changing a draft's number, dates, currency, lines or notes.
+    Edit,
+    /// Giving a draft its number and sending it out.
+    Issue,
+    /// Cancelling an invoice nothing has been paid or credited on.
+    Void,
+    /// Writing the open balance off as bad debt.
+    WriteOff,
+    /// Recording that the customer disputes part of the balance.
+    Dispute,
+    /// Reducing the balance with a credit note.
+    Credit,
+    /// Replacing the installment plan.
+    PlanInstallments,
+}
+
+impl InvoiceStatus {
+    /// Whether `action` may be done to an invoice in this status. Voiding also needs that no
+    /// payment or credit note has touched the invoice, which the status alone does not say.
+    pub const fn allows(self, action: InvoiceAction) -> bool {
+        match action {
+            InvoiceAction::Edit | InvoiceAction::Issue => matches!(self, InvoiceStatus::Draft),
+            InvoiceAction::Void => matches!(self, InvoiceStatus::Draft | InvoiceStatus::Issued),
+            InvoiceAction::WriteOff | InvoiceAction::Dispute | InvoiceAction::Credit => {
+                self.is_open()
+            }
+            InvoiceAction::PlanInstallments => {
+                self.is_open() || matches!(self, InvoiceStatus::Draft)
+            }
+        }
+    }
+}
+
+// No doc comments on the two dispute enums: under the `graphql` feature they are the API's
+// `DisputeStatus` and `DisputeOutcome`, and a doc comment would become a schema description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DisputeStatus {
+    Open,
+    Resolved,
+    Rejected,
+}
+
+impl DisputeStatus {
+    pub const ALL: [DisputeStatus; 3] = [
+        DisputeStatus::Open,
+        DisputeStatus::Resolved,
+        DisputeStatus::Rejected,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DisputeStatus::Open => "OPEN",
+            DisputeStatus::Resolved => "RESOLVED",
+            DisputeStatus::Rejected => "REJECTED",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DisputeOutcome {
+    Resolved,
+    Rejected,
+}
+
+impl DisputeOutcome {
+    /// The status a dispute closed with this outcome has.
+    pub const fn status(self) -> DisputeStatus {
+        match self {
+            DisputeOutcome::Resolved => DisputeStatus::Resolved,
+            DisputeOutcome::Rejected => DisputeStatus::Rejected,
+        }
+    }
+}
+
+/// Installments in one plan, at most.
+pub const MAX_INSTALLMENTS: usize = 60;
+
+/// What is wrong with an installment plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InstallmentError {
+    /// The installment at this zero-based index is due before the issue date, or not after the
+    /// one before it.
+    #[error(
+        "due dates must be on or after the issue date and increase from one installment to the next"
+    )]
+    DueDate(usize),
+    #[error("give 2 to {MAX_INSTALLMENTS} installments, or none to remove the plan")]
+    Count,
+    #[error(
+        "the installments add up to {} but the invoice total is {} {currency}",
+        .sum.normalize(),
+        .total.normalize()
+    )]
+    Sum {
+        sum: Decimal,
+        total: Decimal,
+        currency: Currency,
+    },
+}
+
+/// An installment plan built one installment at a time, in the order they fall due, so each
+/// is checked as it is read: due dates on or after the issue date and increasing; then 2 to
+/// [`MAX_INSTALLMENTS`] installments adding up to the invoice total, or none (no plan).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallmentPlan {
+    issue_date: NaiveDate,
+    parts: Vec<(NaiveDate, Decimal)>,
+}
+
+impl InstallmentPlan {
+    pub fn new(issue_date: NaiveDate) -> Self {
+        InstallmentPlan {
+            issue_date,
+            parts: Vec::new(),
+        }
+    }
+
+    /// Adds the next installment.
+    pub fn push(&mut self, due_date: NaiveDate, amount: Decimal) -> Result<(), InstallmentError> {
+        let previous = self.parts.last().map(|(due, _)| *due);
+        if due_date < self.issue_date || previous.is_some_and(|p| due_date <= p) {
+            return Err(InstallmentError::DueDate(self.parts.len()));
+        }
+        self.parts.push((due_date, amount));
+        Ok(())
+    }
+
+    /// The installments, once their count and sum are right for an invoice of `total`.
+    pub fn finish(
+        self,
+        total: Decimal,
+        currency: Currency,
+    ) -> Result<Vec<(NaiveDate, Decimal)>, InstallmentError> {
+        if self.parts.len() == 1 || self.parts.len() > MAX_INSTALLMENTS {
+            return Err(InstallmentError::Count);
+        }
+        let sum: Decimal = self.parts.iter().map(|(_, amount)| *amount).sum();
+        if !self.parts.is_empty() && sum != total {
+            return Err(InstallmentError::Sum {
+                sum,
+                total,
+                currency,
+            });
+        }
+        Ok(self.parts)
     }
 }
 
@@ -344,6 +506,97 @@ mod tests {
         for status in InvoiceStatus::ALL {
             assert_eq!(InvoiceStatus::parse(status.as_str()), Some(status));
         }
+    }
+
+    #[test]
+    fn each_action_is_allowed_from_its_statuses_only() {
+        use InvoiceStatus::{Draft, Issued, PartiallyPaid};
+        let allowed = |action: InvoiceAction| -> Vec<InvoiceStatus> {
+            InvoiceStatus::ALL
+                .into_iter()
+                .filter(|status| status.allows(action))
+                .collect()
+        };
+        assert_eq!(allowed(InvoiceAction::Edit), [Draft]);
+        assert_eq!(allowed(InvoiceAction::Issue), [Draft]);
+        assert_eq!(allowed(InvoiceAction::Void), [Draft, Issued]);
+        assert_eq!(allowed(InvoiceAction::WriteOff), [Issued, PartiallyPaid]);
+        assert_eq!(allowed(InvoiceAction::Dispute), [Issued, PartiallyPaid]);
+        assert_eq!(allowed(InvoiceAction::Credit), [Issued, PartiallyPaid]);
+        assert_eq!(
+            allowed(InvoiceAction::PlanInstallments),
+            [Draft, Issued, PartiallyPaid]
+        );
+    }
+
+    #[test]
+    fn dispute_statuses_read_back_and_outcomes_close_them() {
+        for status in DisputeStatus::ALL {
+            assert_eq!(DisputeStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(DisputeStatus::parse("open"), None);
+        assert_eq!(DisputeOutcome::Resolved.status(), DisputeStatus::Resolved);
+        assert_eq!(DisputeOutcome::Rejected.status(), DisputeStatus::Rejected);
+    }
+
+    fn day(value: &str) -> NaiveDate {
+        value.parse().unwrap()
+    }
+
+    #[test]
+    fn installments_fall_due_in_order_from_the_issue_date() {
+        let mut plan = InstallmentPlan::new(day("2026-03-01"));
+        assert_eq!(
+            plan.push(day("2026-02-28"), dec("10")),
+            Err(InstallmentError::DueDate(0))
+        );
+        plan.push(day("2026-03-01"), dec("40")).unwrap();
+        assert_eq!(
+            plan.push(day("2026-03-01"), dec("60")),
+            Err(InstallmentError::DueDate(1))
+        );
+        plan.push(day("2026-04-01"), dec("60")).unwrap();
+        assert_eq!(
+            plan.finish(dec("100"), Currency::CNY),
+            Ok(vec![
+                (day("2026-03-01"), dec("40")),
+                (day("2026-04-01"), dec("60"))
+            ])
+        );
+    }
+
+    #[test]
+    fn a_plan_has_two_to_sixty_installments_adding_up_to_the_total_or_none() {
+        let issued = day("2026-01-01");
+        assert_eq!(
+            InstallmentPlan::new(issued).finish(dec("100"), Currency::CNY),
+            Ok(Vec::new())
+        );
+        let mut one = InstallmentPlan::new(issued);
+        one.push(issued, dec("100")).unwrap();
+        let error = one.finish(dec("100"), Currency::CNY).unwrap_err();
+        assert_eq!(error, InstallmentError::Count);
+        assert_eq!(
+            error.to_string(),
+            "give 2 to 60 installments, or none to remove the plan"
+        );
+        let mut many = InstallmentPlan::new(issued);
+        for offset in 0..61 {
+            many.push(issued + chrono::Days::new(offset), dec("1"))
+                .unwrap();
+        }
+        assert_eq!(
+            many.finish(dec("61"), Currency::CNY),
+            Err(InstallmentError::Count)
+        );
+        let mut short = InstallmentPlan::new(issued);
+        short.push(issued, dec("40.50")).unwrap();
+        short.push(day("2026-02-01"), dec("50")).unwrap();
+        let error = short.finish(dec("100.00"), Currency::CNY).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the installments add up to 90.5 but the invoice total is 100 CNY"
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@
 
 use super::AppState;
 use super::graphql::{key_rate_check, request_context};
-use crate::api::values::Date;
 use crate::auth::{Caller, RequestContext};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;

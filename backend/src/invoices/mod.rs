@@ -11,4 +11,5 @@
 //! and never below zero.
 
 pub mod graphql;
+pub mod service;
 pub mod store;

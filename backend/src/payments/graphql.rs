@@ -9,6 +9,7 @@ use super::store::ListFilter;
 use crate::api::command;
 use crate::api::context::{request, services};
 use crate::api::objects::customer::Customer;
+use crate::api::objects::{Allocation, allocation};
 use crate::api::values::CountedList;
 use crate::api::values::CustomerRef;
 use crate::api::values::{
@@ -17,7 +18,6 @@ use crate::api::values::{
 };
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError, IntoApi};
-use crate::invoices::graphql::{Allocation, allocation};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};

@@ -5,7 +5,7 @@ use super::commands::{
 };
 use super::idempotency::{self, key_input};
 use super::store::{self, ListFilter, NewPayment, PaymentRow};
-use crate::api::values::{amount_text, parse_amount, parse_currency};
+use crate::api::values::{amount_text, parse_amount};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::customers::{self, CustomerRow};

@@ -2,7 +2,9 @@
 //! another area's payloads lives here, so no area imports another's GraphQL module.
 
 pub mod alerts;
+pub mod allocation;
 pub mod customer;
 pub mod late_fee;
 
+pub use allocation::{Allocation, allocation};
 pub use late_fee::{LateFee, late_fees_of};

@@ -16,7 +16,7 @@ use crate::collections::store::fees::{
 use crate::commands::Command;
 use crate::db::TenantTx;
 use crate::error::AppError;
-use crate::invoices::graphql::next_free_number;
+use crate::invoices::service::next_free_number;
 use crate::invoices::store as invoice_store;
 use chrono::NaiveDate;
 use domain::access::Permission;

@@ -1,7 +1,14 @@
-//! Invoice rows and the statements that move their amounts.
+//! Invoice rows and the statements that read them and move their amounts.
+
+mod list;
+mod writes;
+
+pub use list::{Direction, ListFilter, ListOrder, SortField, page};
+pub use writes::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::invoices::InvoiceStatus;
+use domain::Currency;
+use domain::invoices::{DisputeStatus, InvoiceStatus};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
@@ -15,10 +22,10 @@ pub struct InvoiceRow {
     pub customer_code: String,
     pub customer_name: String,
     pub number: Option<String>,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
-    pub currency: String,
+    pub currency: Currency,
     pub subtotal: Decimal,
     pub tax_total: Decimal,
     pub total: Decimal,
@@ -108,7 +115,7 @@ pub struct AllocationRow {
     pub invoice_id: Uuid,
     pub invoice_number: Option<String>,
     pub amount: Decimal,
-    pub currency: String,
+    pub currency: Currency,
     pub received_on: NaiveDate,
     pub method: String,
     pub reference: Option<String>,
@@ -155,7 +162,7 @@ pub struct DisputeRow {
     pub invoice_id: Uuid,
     pub reason: String,
     pub amount: Decimal,
-    pub status: String,
+    pub status: DisputeStatus,
     pub resolution_note: Option<String>,
     pub opened_by: String,
     pub opened_at: DateTime<Utc>,
@@ -177,6 +184,53 @@ pub async fn disputes_of(
         [ids.to_vec().into()],
     ))
     .all(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct InstallmentRow {
+    pub invoice_id: Uuid,
+    pub due_date: NaiveDate,
+    pub amount: Decimal,
+}
+
+pub async fn installments_of(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<InstallmentRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    InstallmentRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT invoice_id, due_date, amount FROM installments
+         WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, seq",
+        [ids.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CreditNoteRow {
+    pub id: Uuid,
+    pub number: String,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub reason: String,
+    pub issued_on: NaiveDate,
+}
+
+pub async fn load_credit_note(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<CreditNoteRow>, DbErr> {
+    CreditNoteRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, number, amount, currency::text AS currency, reason, issued_on FROM credit_notes WHERE id = $1",
+        [id.into()],
+    ))
+    .one(conn)
     .await
 }
 
@@ -264,6 +318,19 @@ pub async fn next_number(conn: &impl ConnectionTrait, sequence: &str) -> Result<
     .await?
     .ok_or_else(|| DbErr::RecordNotFound(format!("sequence {sequence}")))?
     .try_get("", "value")
+}
+
+/// Whether an invoice or a credit note already has `number`.
+pub async fn number_taken(conn: &impl ConnectionTrait, number: &str) -> Result<bool, DbErr> {
+    Ok(conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS taken FROM invoices WHERE number = $1
+                 UNION ALL SELECT 1 FROM credit_notes WHERE number = $1",
+            [number.to_owned().into()],
+        ))
+        .await?
+        .is_some())
 }
 
 /// A tenant setting as JSON, or `None`.

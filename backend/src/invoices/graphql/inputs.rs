@@ -1,0 +1,315 @@
+//! The invoices API's inputs, and how they become the service's filter, order and commands.
+
+use crate::api::values::{Date, OrderDirection, parse_currency, parse_id};
+use crate::error::AppError;
+use crate::invoices::service::{
+    CreateCreditNote, CreateInvoice, Direction, InstallmentEntry, IssueInvoice, LineEntry,
+    ListFilter, ListOrder, OpenDispute, ResolveDispute, SetInstallmentPlan, SortField,
+    UpdateInvoice, VoidInvoice, WriteOffInvoice,
+};
+use async_graphql::{Enum, ID, InputObject};
+use domain::invoices::{DisputeOutcome, InvoiceStatus};
+use uuid::Uuid;
+
+/// The id as a UUID. One that is not a UUID names no invoice, customer or dispute, as the nil
+/// UUID does (ids are UUIDv7): the service answers as for any id it does not find, after its
+/// permission check, as it did when it read the id itself.
+pub(super) fn uuid_of(id: &ID) -> Uuid {
+    id.parse::<Uuid>().unwrap_or(Uuid::nil())
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InvoiceOrderField {
+    #[default]
+    IssueDate,
+    DueDate,
+    Number,
+    Total,
+    BalanceDue,
+    DaysOverdue,
+}
+
+#[derive(InputObject, Clone, Copy, Default)]
+pub struct InvoiceOrder {
+    pub field: InvoiceOrderField,
+    pub direction: Option<OrderDirection>,
+}
+
+impl From<InvoiceOrder> for ListOrder {
+    fn from(order: InvoiceOrder) -> Self {
+        ListOrder {
+            field: match order.field {
+                InvoiceOrderField::IssueDate => SortField::IssueDate,
+                InvoiceOrderField::DueDate => SortField::DueDate,
+                InvoiceOrderField::Number => SortField::Number,
+                InvoiceOrderField::Total => SortField::Total,
+                InvoiceOrderField::BalanceDue => SortField::BalanceDue,
+                InvoiceOrderField::DaysOverdue => SortField::DaysOverdue,
+            },
+            direction: order.direction.map(|direction| match direction {
+                OrderDirection::Asc => Direction::Asc,
+                OrderDirection::Desc => Direction::Desc,
+            }),
+        }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct InvoiceFilter {
+    pub customer_id: Option<ID>,
+    /// Any of these statuses.
+    pub status: Option<Vec<InvoiceStatus>>,
+    /// Only open invoices past their due date (or, with false, not past it).
+    pub overdue: Option<bool>,
+    /// Matches the number, the external reference or the customer's name or code.
+    pub search: Option<String>,
+    pub currency: Option<String>,
+    pub issued_from: Option<Date>,
+    pub issued_to: Option<Date>,
+    pub due_from: Option<Date>,
+    pub due_to: Option<Date>,
+}
+
+impl InvoiceFilter {
+    pub(super) fn parse(self) -> Result<ListFilter, AppError> {
+        Ok(ListFilter {
+            customer_id: self
+                .customer_id
+                .map(|customer| parse_id("filter.customerId", &customer))
+                .transpose()?,
+            statuses: self.status,
+            overdue: self.overdue,
+            search: self.search,
+            currency: self
+                .currency
+                .map(|currency| parse_currency("filter.currency", &currency))
+                .transpose()?,
+            issued_from: self.issued_from.map(|d| d.0),
+            issued_to: self.issued_to.map(|d| d.0),
+            due_from: self.due_from.map(|d| d.0),
+            due_to: self.due_to.map(|d| d.0),
+        })
+    }
+}
+
+#[derive(InputObject, Clone)]
+pub struct InvoiceLineInput {
+    pub description: String,
+    /// A decimal string, such as "12" or "2.5".
+    pub quantity: String,
+    /// A decimal string in the invoice currency, up to 6 decimals.
+    pub unit_price: String,
+    /// A fraction as a decimal string: "0.13" is 13 %. Zero by default.
+    pub tax_rate: Option<String>,
+}
+
+impl From<InvoiceLineInput> for LineEntry {
+    fn from(line: InvoiceLineInput) -> Self {
+        LineEntry {
+            description: line.description,
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            tax_rate: line.tax_rate,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateInvoiceInput {
+    pub customer_id: ID,
+    /// Your own number; by default the company's sequence gives one when the invoice is issued.
+    pub number: Option<String>,
+    /// Today by default.
+    pub issue_date: Option<Date>,
+    /// By default, from the customer's payment terms.
+    pub due_date: Option<Date>,
+    /// The customer's currency by default.
+    pub currency: Option<String>,
+    pub lines: Vec<InvoiceLineInput>,
+    /// Issue at once instead of keeping a draft.
+    pub issue: Option<bool>,
+    /// The id of this invoice in an ERP; unique.
+    pub external_ref: Option<String>,
+    pub notes: Option<String>,
+    /// Issue even though the credit policy blocks it (needs the override permission; audited).
+    pub override_credit_block: Option<bool>,
+}
+
+impl From<CreateInvoiceInput> for CreateInvoice {
+    fn from(input: CreateInvoiceInput) -> Self {
+        CreateInvoice {
+            customer_id: uuid_of(&input.customer_id),
+            number: input.number,
+            issue_date: input.issue_date.map(|d| d.0),
+            due_date: input.due_date.map(|d| d.0),
+            currency: input.currency,
+            lines: input.lines.into_iter().map(LineEntry::from).collect(),
+            issue: input.issue.unwrap_or(false),
+            external_ref: input.external_ref,
+            notes: input.notes,
+            override_credit_block: input.override_credit_block.unwrap_or(false),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct UpdateInvoiceInput {
+    pub invoice_id: ID,
+    pub number: Option<String>,
+    pub issue_date: Option<Date>,
+    pub due_date: Option<Date>,
+    pub currency: Option<String>,
+    /// When given, replaces the lines.
+    pub lines: Option<Vec<InvoiceLineInput>>,
+    pub external_ref: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl From<UpdateInvoiceInput> for UpdateInvoice {
+    fn from(input: UpdateInvoiceInput) -> Self {
+        UpdateInvoice {
+            invoice_id: uuid_of(&input.invoice_id),
+            number: input.number,
+            issue_date: input.issue_date.map(|d| d.0),
+            due_date: input.due_date.map(|d| d.0),
+            currency: input.currency,
+            lines: input
+                .lines
+                .map(|lines| lines.into_iter().map(LineEntry::from).collect()),
+            external_ref: input.external_ref,
+            notes: input.notes,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct IssueInvoiceInput {
+    pub invoice_id: ID,
+    pub override_credit_block: Option<bool>,
+}
+
+impl From<IssueInvoiceInput> for IssueInvoice {
+    fn from(input: IssueInvoiceInput) -> Self {
+        IssueInvoice {
+            invoice_id: uuid_of(&input.invoice_id),
+            override_credit_block: input.override_credit_block.unwrap_or(false),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct VoidInvoiceInput {
+    pub invoice_id: ID,
+    pub reason: String,
+}
+
+impl From<VoidInvoiceInput> for VoidInvoice {
+    fn from(input: VoidInvoiceInput) -> Self {
+        VoidInvoice {
+            invoice_id: uuid_of(&input.invoice_id),
+            reason: input.reason,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct WriteOffInvoiceInput {
+    pub invoice_id: ID,
+    pub reason: String,
+}
+
+impl From<WriteOffInvoiceInput> for WriteOffInvoice {
+    fn from(input: WriteOffInvoiceInput) -> Self {
+        WriteOffInvoice {
+            invoice_id: uuid_of(&input.invoice_id),
+            reason: input.reason,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct OpenDisputeInput {
+    pub invoice_id: ID,
+    pub reason: String,
+    /// The disputed part of the balance; the whole balance by default.
+    pub amount: Option<String>,
+}
+
+impl From<OpenDisputeInput> for OpenDispute {
+    fn from(input: OpenDisputeInput) -> Self {
+        OpenDispute {
+            invoice_id: uuid_of(&input.invoice_id),
+            reason: input.reason,
+            amount: input.amount,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct ResolveDisputeInput {
+    pub dispute_id: ID,
+    pub outcome: DisputeOutcome,
+    pub note: String,
+}
+
+impl From<ResolveDisputeInput> for ResolveDispute {
+    fn from(input: ResolveDisputeInput) -> Self {
+        ResolveDispute {
+            dispute_id: uuid_of(&input.dispute_id),
+            outcome: input.outcome,
+            note: input.note,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateCreditNoteInput {
+    pub invoice_id: ID,
+    pub amount: String,
+    pub reason: String,
+    /// Today by default.
+    pub issued_on: Option<Date>,
+    /// A retry with the same key returns the first credit note instead of a second one.
+    pub idempotency_key: Option<String>,
+}
+
+impl From<CreateCreditNoteInput> for CreateCreditNote {
+    fn from(input: CreateCreditNoteInput) -> Self {
+        CreateCreditNote {
+            invoice_id: uuid_of(&input.invoice_id),
+            amount: input.amount,
+            reason: input.reason,
+            issued_on: input.issued_on.map(|d| d.0),
+            idempotency_key: input.idempotency_key,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct InstallmentInput {
+    pub due_date: Date,
+    pub amount: String,
+}
+
+#[derive(InputObject)]
+pub struct SetInstallmentPlanInput {
+    pub invoice_id: ID,
+    /// Dated parts adding up to the invoice total; an empty list removes the plan.
+    pub installments: Vec<InstallmentInput>,
+}
+
+impl From<SetInstallmentPlanInput> for SetInstallmentPlan {
+    fn from(input: SetInstallmentPlanInput) -> Self {
+        SetInstallmentPlan {
+            invoice_id: uuid_of(&input.invoice_id),
+            installments: input
+                .installments
+                .into_iter()
+                .map(|part| InstallmentEntry {
+                    due_date: part.due_date.0,
+                    amount: part.amount,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The invoices API: `invoices`, `invoice`, `createInvoice`, `updateInvoice`, `issueInvoice`,
+//! `voidInvoice`, `writeOffInvoice`, `openDispute`, `resolveDispute`, `createCreditNote`,
+//! `setInstallmentPlan`.
+
+mod inputs;
+mod objects;
+
+use inputs::uuid_of;
+pub use inputs::*;
+pub use objects::*;
+
+use super::service::{self, Details};
+use crate::api::command;
+use crate::api::context::{request, services};
+use crate::api::values::{CountedList, offset_connection};
+use crate::error::{ApiResult, IntoApi};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+
+pub type InvoiceConnection = Connection<String, Invoice, CountedList>;
+
+/// Which nested lists to load, from the query's selection.
+fn details_of(field: async_graphql::Lookahead<'_>) -> Details {
+    Details {
+        lines: field.field("lines").exists(),
+        allocations: field.field("allocations").exists(),
+        disputes: field.field("disputes").exists(),
+        installments: field.field("installments").exists(),
+        late_fees: field.field("lateFees").exists(),
+    }
+}
+
+#[derive(Default)]
+pub struct InvoicesQuery;
+
+#[Object]
+impl InvoicesQuery {
+    /// Invoices, newest first unless ordered otherwise. Collectors and salespeople see their
+    /// customers' invoices. `first` is 1 to 200 (default 50).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
+    async fn invoices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<InvoiceFilter>,
+        order_by: Option<InvoiceOrder>,
+    ) -> ApiResult<InvoiceConnection> {
+        let (_, db) = services(ctx)?;
+        let details = details_of(ctx.look_ahead().field("edges").field("node"));
+        let filter = filter.unwrap_or_default().parse().api()?;
+        let page = service::list_invoices(
+            db,
+            &request(ctx)?.caller,
+            first,
+            after,
+            filter,
+            order_by.unwrap_or_default().into(),
+            details,
+        )
+        .await
+        .api()?;
+        Ok(offset_connection(
+            "invoices",
+            page.invoices.into_iter().map(invoice).collect(),
+            page.has_next,
+            page.offset,
+            page.total,
+        ))
+    }
+
+    /// One invoice; `null` when there is none with this id in the company.
+    async fn invoice(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Invoice>> {
+        let (_, db) = services(ctx)?;
+        let details = details_of(ctx.look_ahead());
+        let found = service::find_invoice(db, &request(ctx)?.caller, uuid_of(&id), details)
+            .await
+            .api()?;
+        Ok(found.map(invoice))
+    }
+}
+
+#[derive(Default)]
+pub struct InvoicesMutation;
+
+macro_rules! invoice_mutation {
+    ($ctx:expr, $command:ident, $input:expr) => {{
+        let record = command!($ctx, service::$command, $input.into());
+        Ok(InvoicePayload {
+            invoice: invoice(record),
+        })
+    }};
+}
+
+#[Object]
+impl InvoicesMutation {
+    /// Creates a draft, or issues at once with `issue: true` (the credit policy applies).
+    async fn create_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateInvoiceInput,
+    ) -> ApiResult<InvoicePayload> {
+        invoice_mutation!(ctx, create_invoice, input)
+    }
+
+    /// Edits a draft.
+    async fn update_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateInvoiceInput,
+    ) -> ApiResult<InvoicePayload> {
+        invoice_mutation!(ctx, update_invoice, input)
+    }
+
+    /// Issues a draft: the credit policy applies and the number is taken from the sequence.
+    async fn issue_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: IssueInvoiceInput,
+    ) -> ApiResult<InvoicePayload> {
+        invoice_mutation!(ctx, issue_invoice, input)
+    }
+
+    /// Voids a draft or an issued invoice that no payment or credit note has touched.
+    async fn void_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: VoidInvoiceInput,
+    ) -> ApiResult<InvoicePayload> {
+        invoice_mutation!(ctx, void_invoice, input)
+    }
+
+    /// Writes off an open invoice's balance as bad debt.
+    async fn write_off_invoice(
+        &self,
+        ctx: &Context<'_>,
+        input: WriteOffInvoiceInput,
+    ) -> ApiResult<InvoicePayload> {
+        invoice_mutation!(ctx, write_off_invoice, input)
+    }
+
+    /// Replaces the invoice's installment plan; aging and dunning then follow each installment's
+    /// own due date (money received pays installments in order).
+    async fn set_installment_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: SetInstallmentPlanInput,
+    ) -> ApiResult<InvoicePayload> {
+        invoice_mutation!(ctx, set_installment_plan, input)
+    }
+
+    async fn open_dispute(
+        &self,
+        ctx: &Context<'_>,
+        input: OpenDisputeInput,
+    ) -> ApiResult<DisputePayload> {
+        let opened = command!(ctx, service::open_dispute, input.into());
+        Ok(DisputePayload::of(opened))
+    }
+
+    async fn resolve_dispute(
+        &self,
+        ctx: &Context<'_>,
+        input: ResolveDisputeInput,
+    ) -> ApiResult<DisputePayload> {
+        let resolved = command!(ctx, service::resolve_dispute, input.into());
+        Ok(DisputePayload::of(resolved))
+    }
+
+    /// Reduces an open invoice's balance with a numbered credit note.
+    async fn create_credit_note(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCreditNoteInput,
+    ) -> ApiResult<CreditNotePayload> {
+        let created = command!(ctx, service::create_credit_note, input.into());
+        Ok(CreditNotePayload::of(created))
+    }
+}

@@ -1,0 +1,233 @@
+//! The invoices API's objects and payloads, and how records become them.
+
+use crate::api::objects::{Allocation, allocation};
+use crate::api::values::{CustomerRef, Date, Money};
+use crate::invoices::service::InvoiceRecord;
+use crate::invoices::store::{CreditNoteRow, DisputeRow, LineRow};
+use async_graphql::{ID, SimpleObject};
+use chrono::{DateTime, Utc};
+use domain::aging::{AgingBucket, AgingEdges, days_overdue, days_past_due};
+use domain::invoices::{DisputeStatus, InvoiceStatus};
+use rust_decimal::Decimal;
+
+#[derive(SimpleObject, Clone)]
+pub struct InvoiceLine {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    /// A fraction: "0.13" is 13 %.
+    pub tax_rate: String,
+    pub net: Money,
+    pub tax: Money,
+    pub total: Money,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Dispute {
+    pub id: ID,
+    pub invoice_id: ID,
+    pub reason: String,
+    pub amount: Money,
+    pub status: DisputeStatus,
+    pub resolution_note: Option<String>,
+    pub opened_by: String,
+    pub opened_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+pub(super) fn dispute(row: DisputeRow, currency: &str) -> Dispute {
+    Dispute {
+        id: ID(row.id.to_string()),
+        invoice_id: ID(row.invoice_id.to_string()),
+        reason: row.reason,
+        amount: Money::new(row.amount, currency),
+        status: row.status,
+        resolution_note: row.resolution_note,
+        opened_by: row.opened_by,
+        opened_at: row.opened_at,
+        resolved_at: row.resolved_at,
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Installment {
+    pub due_date: Date,
+    pub amount: Money,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct Invoice {
+    pub id: ID,
+    /// `null` for a draft: numbers are given when an invoice is issued.
+    pub number: Option<String>,
+    pub status: InvoiceStatus,
+    pub issue_date: Date,
+    pub due_date: Date,
+    pub currency: String,
+    pub subtotal: Money,
+    pub tax_total: Money,
+    pub total: Money,
+    pub amount_paid: Money,
+    pub amount_credited: Money,
+    pub amount_written_off: Money,
+    pub balance_due: Money,
+    /// Days past the due date while open; 0 otherwise.
+    pub days_overdue: i64,
+    /// The aging bucket of an open invoice today; `null` when it is not open.
+    pub aging_bucket: Option<AgingBucket>,
+    pub customer: CustomerRef,
+    pub external_ref: Option<String>,
+    pub notes: Option<String>,
+    /// Why the invoice was issued despite the credit policy (a warning or an override).
+    pub credit_flag: Option<String>,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub voided_at: Option<DateTime<Utc>>,
+    pub void_reason: Option<String>,
+    pub written_off_at: Option<DateTime<Utc>>,
+    pub write_off_reason: Option<String>,
+    pub has_open_dispute: bool,
+    pub lines: Vec<InvoiceLine>,
+    pub allocations: Vec<Allocation>,
+    pub disputes: Vec<Dispute>,
+    pub installments: Vec<Installment>,
+    /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
+    pub late_fees: Vec<crate::api::objects::LateFee>,
+    /// For a fee invoice: the invoice it charges a fee on.
+    pub fee_for_invoice_id: Option<ID>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The API invoice of a record, with the nested lists the record holds.
+pub fn invoice(record: InvoiceRecord) -> Invoice {
+    let InvoiceRecord {
+        today,
+        row,
+        lines,
+        allocations,
+        disputes,
+        installments,
+        late_fees,
+    } = record;
+    let currency = row.currency.code();
+    let status = row.status;
+    let money = |amount: Decimal| Money::new(amount, currency);
+    let line = |line: LineRow| InvoiceLine {
+        description: line.description,
+        quantity: line.quantity.normalize().to_string(),
+        unit_price: line.unit_price.normalize().to_string(),
+        tax_rate: line.tax_rate.normalize().to_string(),
+        net: money(line.net),
+        tax: money(line.tax),
+        total: money(line.total),
+    };
+    let edges = row
+        .aging_edges
+        .as_ref()
+        .and_then(|value| serde_json::from_value::<[i64; 3]>(value.clone()).ok())
+        .and_then(|edges| AgingEdges::new(edges).ok())
+        .unwrap_or_default();
+    Invoice {
+        id: ID(row.id.to_string()),
+        number: row.number,
+        status,
+        issue_date: Date(row.issue_date),
+        due_date: Date(row.due_date),
+        currency: currency.to_owned(),
+        subtotal: money(row.subtotal),
+        tax_total: money(row.tax_total),
+        total: money(row.total),
+        amount_paid: money(row.amount_paid),
+        amount_credited: money(row.amount_credited),
+        amount_written_off: money(row.amount_written_off),
+        balance_due: money(row.balance_due),
+        days_overdue: match (status.is_open(), row.next_due_date) {
+            (true, Some(next)) => days_overdue(next, today),
+            _ => 0,
+        },
+        aging_bucket: match (status.is_open(), row.next_due_date) {
+            (true, Some(next)) => Some(edges.bucket(days_past_due(next, today))),
+            _ => None,
+        },
+        customer: CustomerRef {
+            id: ID(row.customer_id.to_string()),
+            code: row.customer_code,
+            name: row.customer_name,
+        },
+        external_ref: row.external_ref,
+        notes: row.notes,
+        credit_flag: row.credit_flag,
+        issued_at: row.issued_at,
+        voided_at: row.voided_at,
+        void_reason: row.void_reason,
+        written_off_at: row.written_off_at,
+        write_off_reason: row.write_off_reason,
+        has_open_dispute: row.open_disputes,
+        lines: lines.into_iter().map(line).collect(),
+        allocations: allocations.into_iter().map(allocation).collect(),
+        disputes: disputes
+            .into_iter()
+            .map(|row| dispute(row, currency))
+            .collect(),
+        installments: installments
+            .into_iter()
+            .map(|part| Installment {
+                due_date: Date(part.due_date),
+                amount: money(part.amount),
+            })
+            .collect(),
+        late_fees: late_fees.into_iter().map(crate::api::objects::LateFee::from).collect(),
+        fee_for_invoice_id: row.fee_for_invoice_id.map(|id| ID(id.to_string())),
+        created_at: row.created_at,
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct InvoicePayload {
+    pub invoice: Invoice,
+}
+
+#[derive(SimpleObject)]
+pub struct DisputePayload {
+    pub dispute: Dispute,
+    pub invoice: Invoice,
+}
+
+impl DisputePayload {
+    pub(super) fn of((row, record): (DisputeRow, InvoiceRecord)) -> Self {
+        let dispute = dispute(row, record.row.currency.code());
+        DisputePayload {
+            dispute,
+            invoice: invoice(record),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct CreditNote {
+    pub id: ID,
+    pub number: String,
+    pub amount: Money,
+    pub reason: String,
+    pub issued_on: Date,
+}
+
+#[derive(SimpleObject)]
+pub struct CreditNotePayload {
+    pub credit_note: CreditNote,
+    pub invoice: Invoice,
+}
+
+impl CreditNotePayload {
+    pub(super) fn of((note, record): (CreditNoteRow, InvoiceRecord)) -> Self {
+        CreditNotePayload {
+            credit_note: CreditNote {
+                id: ID(note.id.to_string()),
+                number: note.number,
+                amount: Money::new(note.amount, note.currency.code()),
+                reason: note.reason,
+                issued_on: Date(note.issued_on),
+            },
+            invoice: invoice(record),
+        }
+    }
+}

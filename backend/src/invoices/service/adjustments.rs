@@ -1,0 +1,259 @@
+//! Disputes, credit notes and installment plans on an invoice.
+
+use super::issuing::next_free_number;
+use super::{
+    CreateCreditNote, Details, InvoiceRecord, OpenDispute, ResolveDispute, SetInstallmentPlan,
+    assemble, before_of, customer_visible, finish, lock_invoice, wrong_status,
+};
+use crate::api::values::{parse_amount, required_text};
+use crate::audit;
+use crate::auth::Caller;
+use crate::db::{self, TenantTx};
+use crate::error::AppError;
+use crate::invoices::store::{self, CreditNoteRow, DisputeRow, NewCreditNote};
+use crate::payments::idempotency;
+use domain::access::Permission;
+use domain::invoices::{DisputeStatus, InstallmentPlan, InvoiceAction};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+pub async fn open_dispute(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: OpenDispute,
+    request_id: &str,
+) -> Result<(DisputeRow, InvoiceRecord), AppError> {
+    // Finance manages invoices; collectors record disputes raised on their customers' calls.
+    let access = caller
+        .authorize(Permission::ManageInvoices)
+        .or_else(|_| caller.authorize(Permission::WorkCollections))?;
+    let reason = required_text("input.reason", &command.reason, 1000)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    if !customer_visible(&tx, caller, access, today, row.customer_id).await? {
+        return Err(AppError::not_found("No such invoice."));
+    }
+    if !row.status.allows(InvoiceAction::Dispute) {
+        return Err(wrong_status(&row, "only an open invoice can be disputed"));
+    }
+    let amount = match &command.amount {
+        Some(amount) => parse_amount("input.amount", amount, row.currency, false)?,
+        None => row.balance_due,
+    };
+    if amount > row.balance_due {
+        return Err(AppError::validation(
+            "input.amount",
+            format!(
+                "at most the balance due of {} {}",
+                row.balance_due.normalize(),
+                row.currency
+            ),
+        ));
+    }
+    let id = Uuid::now_v7();
+    store::insert_dispute(&tx, id, row.id, reason, amount, actor.label()).await?;
+    let invoice = finish(
+        tx,
+        today,
+        row.id,
+        actor,
+        "invoice.dispute_opened",
+        None,
+        request_id,
+    )
+    .await?;
+    let dispute = invoice
+        .disputes
+        .iter()
+        .find(|d| d.id == id)
+        .cloned()
+        .ok_or_else(|| AppError::not_found("No such dispute."))?;
+    Ok((dispute, invoice))
+}
+
+pub async fn resolve_dispute(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: ResolveDispute,
+    request_id: &str,
+) -> Result<(DisputeRow, InvoiceRecord), AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let note = required_text("input.note", &command.note, 1000)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let not_found = || AppError::not_found("No such dispute.");
+    let dispute_id = command.dispute_id;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let (invoice_id, status) = store::lock_dispute(&tx, dispute_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if status != DisputeStatus::Open {
+        return Err(AppError::conflict(
+            "input.disputeId",
+            format!("The dispute is already {}.", status.as_str()),
+        ));
+    }
+    store::close_dispute(
+        &tx,
+        dispute_id,
+        command.outcome.status(),
+        note,
+        actor.label(),
+    )
+    .await?;
+    let invoice = finish(
+        tx,
+        calendar.today,
+        invoice_id,
+        actor,
+        "invoice.dispute_resolved",
+        None,
+        request_id,
+    )
+    .await?;
+    let dispute = invoice
+        .disputes
+        .iter()
+        .find(|d| d.id == dispute_id)
+        .cloned()
+        .ok_or_else(not_found)?;
+    Ok((dispute, invoice))
+}
+
+pub async fn create_credit_note(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: CreateCreditNote,
+    request_id: &str,
+) -> Result<(CreditNoteRow, InvoiceRecord), AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let reason = required_text("input.reason", &command.reason, 500)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let key = idempotency::key_input(command.idempotency_key.as_deref())?;
+    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    let digest = idempotency::digest(&[
+        &row.id.to_string(),
+        command.amount.trim(),
+        &reason,
+        &command.issued_on.map(|d| d.to_string()).unwrap_or_default(),
+    ]);
+    if let Some(key) = &key
+        && let Some(first) = idempotency::replay(&*tx, key, "createCreditNote", &digest).await?
+    {
+        let note = store::load_credit_note(&*tx, first)
+            .await?
+            .ok_or_else(|| AppError::not_found("No such credit note."))?;
+        let invoice = assemble(&*tx, today, vec![row], Details::all())
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::not_found("No such invoice."))?;
+        tx.commit().await?;
+        return Ok((note, invoice));
+    }
+    if !row.status.allows(InvoiceAction::Credit) {
+        return Err(wrong_status(
+            &row,
+            "a credit note applies to an open invoice",
+        ));
+    }
+    let amount = parse_amount("input.amount", &command.amount, row.currency, false)?;
+    if amount > row.balance_due {
+        return Err(AppError::validation(
+            "input.amount",
+            format!(
+                "at most the balance due of {} {}",
+                row.balance_due.normalize(),
+                row.currency
+            ),
+        ));
+    }
+    let issued_on = command.issued_on.unwrap_or(today);
+    let number = next_free_number(&tx, "credit_note", "credit_notes.number_prefix", "CN-").await?;
+    let id = Uuid::now_v7();
+    store::insert_credit_note(
+        &tx,
+        NewCreditNote {
+            id,
+            number: number.clone(),
+            customer_id: row.customer_id,
+            invoice_id: row.id,
+            amount,
+            currency: row.currency,
+            reason: reason.clone(),
+            issued_on,
+            actor_label: actor.label().to_owned(),
+        },
+    )
+    .await?;
+    if let Some(key) = &key {
+        idempotency::remember(&*tx, key, "createCreditNote", &digest, id).await?;
+    }
+    store::add_credited(&*tx, row.id, amount).await?;
+    let before = before_of(&row);
+    let invoice = finish(
+        tx,
+        today,
+        row.id,
+        actor,
+        "invoice.credited",
+        Some(before),
+        request_id,
+    )
+    .await?;
+    Ok((
+        CreditNoteRow {
+            id,
+            number,
+            amount,
+            currency: row.currency,
+            reason,
+            issued_on,
+        },
+        invoice,
+    ))
+}
+
+pub async fn set_installment_plan(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: SetInstallmentPlan,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    if !row.status.allows(InvoiceAction::PlanInstallments) {
+        return Err(wrong_status(
+            &row,
+            "only a draft or open invoice can have an installment plan",
+        ));
+    }
+    let mut plan = InstallmentPlan::new(row.issue_date);
+    for (index, part) in command.installments.iter().enumerate() {
+        let field = format!("input.installments[{index}]");
+        let amount = parse_amount(
+            &format!("{field}.amount"),
+            &part.amount,
+            row.currency,
+            false,
+        )?;
+        plan.push(part.due_date, amount)
+            .map_err(|error| AppError::validation(format!("{field}.dueDate"), error))?;
+    }
+    let parts = plan
+        .finish(row.total, row.currency)
+        .map_err(|error| AppError::validation("input.installments", error))?;
+    store::replace_installments(&tx, row.id, &parts).await?;
+    let before = before_of(&row);
+    finish(
+        tx,
+        today,
+        row.id,
+        actor,
+        "invoice.installment_plan_set",
+        Some(before),
+        request_id,
+    )
+    .await
+}

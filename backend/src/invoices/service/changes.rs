@@ -1,0 +1,294 @@
+//! Creating, editing, issuing, voiding and writing off invoices.
+
+use super::issuing::{customer_terms, dates_input, issue_locked, lines_input, number_input};
+use super::{
+    CreateInvoice, InvoiceRecord, IssueInvoice, UpdateInvoice, VoidInvoice, WriteOffInvoice,
+    before_of, finish, lock_invoice, wrong_status,
+};
+use crate::api::values::{optional_text, parse_currency, required_text};
+use crate::audit;
+use crate::auth::Caller;
+use crate::customers;
+use crate::db::{self, TenantTx};
+use crate::error::AppError;
+use crate::invoices::store::{self, DraftFields};
+use domain::access::Permission;
+use domain::invoices::InvoiceAction;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+pub async fn create_invoice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: CreateInvoice,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let number = number_input(command.number.as_deref())?;
+    let external_ref = optional_text("input.externalRef", command.external_ref.as_deref(), 100)?;
+    let notes = optional_text("input.notes", command.notes.as_deref(), 4000)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let not_found = || AppError::not_found("No such customer.");
+    // An id that was not a UUID arrives as the nil UUID, which names no customer.
+    let customer_id = Some(command.customer_id)
+        .filter(|id| !id.is_nil())
+        .ok_or_else(not_found)?;
+    let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
+
+    let tx = TenantTx::begin(db, tenant).await?;
+    crate::billing::plans::admit_tenant(
+        &tx,
+        plan,
+        &calendar.time_zone,
+        domain::billing::Limit::InvoicesPerMonth,
+        1,
+    )
+    .await?;
+    // The customer's lock before the insert: the insert's foreign-key check takes a share lock
+    // on the customer, and issuing then needs the exclusive one.
+    let customer = customers::customer_for_update(&*tx, calendar.today, customer_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if customer.archived_at.is_some() {
+        return Err(AppError::validation(
+            "input.customerId",
+            "the customer is archived; restore it first",
+        ));
+    }
+    let currency = parse_currency(
+        "input.currency",
+        command.currency.as_deref().unwrap_or(customer.currency.code()),
+    )?;
+    let (lines, totals) = lines_input(&command.lines, currency)?;
+    let issue_date = command.issue_date.unwrap_or(calendar.today);
+    let due_date = dates_input(issue_date, command.due_date, customer_terms(&customer)?)?;
+    let id = Uuid::now_v7();
+    store::insert_draft(
+        &tx,
+        id,
+        customer_id,
+        DraftFields {
+            number,
+            issue_date,
+            due_date,
+            currency,
+            subtotal: totals.subtotal.amount,
+            tax_total: totals.tax.amount,
+            total: totals.total.amount,
+            external_ref,
+            notes,
+        },
+    )
+    .await?;
+    store::write_lines(&tx, id, &lines).await?;
+    let action = if command.issue {
+        let draft = store::load_invoice(&*tx, id, true)
+            .await?
+            .ok_or_else(|| AppError::not_found("No such invoice."))?;
+        issue_locked(
+            &tx,
+            caller,
+            calendar.today,
+            &draft,
+            command.override_credit_block,
+            &actor,
+            request_id,
+        )
+        .await?;
+        "invoice.issued"
+    } else {
+        "invoice.drafted"
+    };
+    finish(tx, calendar.today, id, actor, action, None, request_id).await
+}
+
+pub async fn update_invoice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: UpdateInvoice,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    if !row.status.allows(InvoiceAction::Edit) {
+        return Err(wrong_status(
+            &row,
+            "only drafts can be edited; void or credit it instead",
+        ));
+    }
+    let customer = customers::load_customer(&*tx, today, row.customer_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("No such customer."))?;
+    let before = before_of(&row);
+    let currency = match command.currency.as_deref() {
+        Some(currency) => parse_currency("input.currency", currency)?,
+        None => row.currency,
+    };
+    let number = match &command.number {
+        Some(number) => number_input(Some(number))?,
+        None => row.number.clone(),
+    };
+    let issue_date = command.issue_date.unwrap_or(row.issue_date);
+    let terms = customer_terms(&customer)?;
+    let due_date = match (command.due_date, command.issue_date) {
+        (Some(due), _) => dates_input(issue_date, Some(due), terms)?,
+        (None, Some(_)) => dates_input(issue_date, None, terms)?,
+        (None, None) => dates_input(issue_date, Some(row.due_date), terms)?,
+    };
+    let (subtotal, tax, total) = match &command.lines {
+        Some(lines) => {
+            let (priced, totals) = lines_input(lines, currency)?;
+            store::write_lines(&tx, row.id, &priced).await?;
+            (
+                totals.subtotal.amount,
+                totals.tax.amount,
+                totals.total.amount,
+            )
+        }
+        None if currency != row.currency => {
+            return Err(AppError::validation(
+                "input.currency",
+                "send the lines again when changing the currency, so they are priced in it",
+            ));
+        }
+        None => (row.subtotal, row.tax_total, row.total),
+    };
+    let external_ref = match &command.external_ref {
+        Some(value) => optional_text("input.externalRef", Some(value), 100)?,
+        None => row.external_ref.clone(),
+    };
+    let notes = match &command.notes {
+        Some(value) => optional_text("input.notes", Some(value), 4000)?,
+        None => row.notes.clone(),
+    };
+    store::update_draft(
+        &tx,
+        row.id,
+        DraftFields {
+            number,
+            issue_date,
+            due_date,
+            currency,
+            subtotal,
+            tax_total: tax,
+            total,
+            external_ref,
+            notes,
+        },
+    )
+    .await?;
+    finish(
+        tx,
+        today,
+        row.id,
+        actor,
+        "invoice.updated",
+        Some(before),
+        request_id,
+    )
+    .await
+}
+
+pub async fn issue_invoice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: IssueInvoice,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    if !row.status.allows(InvoiceAction::Issue) {
+        return Err(wrong_status(&row, "only a draft can be issued"));
+    }
+    let before = before_of(&row);
+    issue_locked(
+        &tx,
+        caller,
+        today,
+        &row,
+        command.override_credit_block,
+        &actor,
+        request_id,
+    )
+    .await?;
+    finish(
+        tx,
+        today,
+        row.id,
+        actor,
+        "invoice.issued",
+        Some(before),
+        request_id,
+    )
+    .await
+}
+
+pub async fn void_invoice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: VoidInvoice,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let reason = required_text("input.reason", &command.reason, 500)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    if !row.status.allows(InvoiceAction::Void) {
+        return Err(wrong_status(
+            &row,
+            "only a draft or an unpaid issued invoice can be voided",
+        ));
+    }
+    if store::payments_and_credits(&tx, row.id).await? > 0 {
+        return Err(AppError::conflict(
+            "input.invoiceId",
+            "Payments or credit notes have touched this invoice; reverse them, or write it off instead.",
+        ));
+    }
+    let before = before_of(&row);
+    store::mark_void(&tx, row.id, reason).await?;
+    finish(
+        tx,
+        today,
+        row.id,
+        actor,
+        "invoice.voided",
+        Some(before),
+        request_id,
+    )
+    .await
+}
+
+pub async fn write_off_invoice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    command: WriteOffInvoice,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    caller.authorize(Permission::ManageInvoices)?;
+    let reason = required_text("input.reason", &command.reason, 500)?;
+    let actor = audit::actor_of(db, caller).await?;
+    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    if !row.status.allows(InvoiceAction::WriteOff) {
+        return Err(wrong_status(
+            &row,
+            "only an open invoice can be written off",
+        ));
+    }
+    let before = before_of(&row);
+    store::mark_written_off(&tx, row.id, reason).await?;
+    finish(
+        tx,
+        today,
+        row.id,
+        actor,
+        "invoice.written_off",
+        Some(before),
+        request_id,
+    )
+    .await
+}

@@ -1,0 +1,202 @@
+//! Issuing: reading a draft's lines, number and dates, the credit gate, and gap-free numbers.
+
+use super::LineEntry;
+use crate::api::values::parse_decimal;
+use crate::audit::{self, Actor, AuditEntry};
+use crate::auth::Caller;
+use crate::customers::{self, CustomerRow};
+use crate::db::TenantTx;
+use crate::error::AppError;
+use crate::invoices::store::{self, InvoiceRow};
+use chrono::NaiveDate;
+use domain::ErrorCode;
+use domain::access::Permission;
+use domain::credit::{CreditBreach, CreditCheck, CreditDecision, CreditEnforcement};
+use domain::invoices::{LineInput, PricedLine, Totals, format_number, price_lines, valid_number};
+use domain::terms::PaymentTerms;
+use rust_decimal::Decimal;
+use sea_orm::DbErr;
+
+pub(super) fn lines_input(
+    lines: &[LineEntry],
+    currency: domain::Currency,
+) -> Result<(Vec<PricedLine>, Totals), AppError> {
+    let mut parsed = Vec::with_capacity(lines.len());
+    for (index, line) in lines.iter().enumerate() {
+        let field = |name: &str| format!("input.lines[{index}].{name}");
+        parsed.push(LineInput {
+            description: line.description.clone(),
+            quantity: parse_decimal(&field("quantity"), &line.quantity)?,
+            unit_price: parse_decimal(&field("unitPrice"), &line.unit_price)?,
+            tax_rate: match &line.tax_rate {
+                Some(rate) => parse_decimal(&field("taxRate"), rate)?,
+                None => Decimal::ZERO,
+            },
+        });
+    }
+    price_lines(&parsed, currency)
+        .map_err(|error| AppError::validation(format!("input.{}", error.field()), error))
+}
+
+pub(super) fn number_input(number: Option<&str>) -> Result<Option<String>, AppError> {
+    match number.map(str::trim).filter(|n| !n.is_empty()) {
+        None => Ok(None),
+        Some(number) if valid_number(number) => Ok(Some(number.to_owned())),
+        Some(_) => Err(AppError::validation(
+            "input.number",
+            "use 1 to 40 letters, digits, `-`, `/`, `_` or `.`",
+        )),
+    }
+}
+
+pub(super) fn dates_input(
+    issue_date: NaiveDate,
+    due_date: Option<NaiveDate>,
+    terms: PaymentTerms,
+) -> Result<NaiveDate, AppError> {
+    let due = due_date.unwrap_or_else(|| terms.due_date(issue_date));
+    if due < issue_date {
+        return Err(AppError::validation(
+            "input.dueDate",
+            "the due date cannot be before the issue date",
+        ));
+    }
+    Ok(due)
+}
+
+/// The customer's payment terms; stored terms that do not read are an error naming the
+/// customer, never a default.
+pub(super) fn customer_terms(row: &CustomerRow) -> Result<PaymentTerms, AppError> {
+    let unreadable = |what: String| {
+        tracing::error!(customer = %row.id, %what, "stored payment terms do not read");
+        AppError::from(DbErr::Type(format!("row {}: {what}", row.id)))
+    };
+    PaymentTerms::new(row.terms_kind, i64::from(row.terms_days))
+        .map_err(|error| unreadable(error.to_string()))
+}
+
+/// Applies the credit policy to issuing `invoice`, inside the transaction that holds the
+/// customer's row lock. Returns the flag to store when the invoice goes out despite a breach.
+async fn credit_gate(
+    tx: &TenantTx,
+    caller: &Caller,
+    customer: &CustomerRow,
+    invoice: &InvoiceRow,
+    override_block: bool,
+) -> Result<Option<(String, bool)>, AppError> {
+    if override_block {
+        caller.authorize(Permission::OverrideCreditBlock)?;
+    }
+    let enforcement = store::setting(&**tx, "credit.over_limit_policy")
+        .await?
+        .and_then(|value| value.as_str().and_then(CreditEnforcement::parse))
+        .unwrap_or(CreditEnforcement::Block);
+    let check = CreditCheck {
+        hold_reason: customer
+            .credit_hold_reason
+            .as_deref()
+            .filter(|_| customer.credit_hold),
+        limit: customer.credit_limit,
+        exposure: customer.balance,
+        new_amount: invoice.total,
+        same_currency: invoice.currency == customer.currency,
+    };
+    match check.decide(enforcement, override_block) {
+        CreditDecision::Allowed => Ok(None),
+        CreditDecision::Flagged(breach) => {
+            let overridden = enforcement == CreditEnforcement::Block;
+            let prefix = if overridden {
+                "Override: "
+            } else {
+                "Warning: "
+            };
+            Ok(Some((
+                format!("{prefix}{}", breach.describe(customer.currency.code())),
+                overridden,
+            )))
+        }
+        CreditDecision::Blocked(breach) => {
+            let code = match breach {
+                CreditBreach::OnHold { .. } => ErrorCode::CreditHold,
+                CreditBreach::OverLimit { .. } => ErrorCode::CreditLimitExceeded,
+            };
+            Err(AppError::client(
+                code,
+                format!(
+                    "{} Someone with the override permission can issue it with overrideCreditBlock.",
+                    breach.describe(customer.currency.code())
+                ),
+            ))
+        }
+    }
+}
+
+/// Issues a locked draft: credit policy, number, status. The caller commits.
+pub(super) async fn issue_locked(
+    tx: &TenantTx,
+    caller: &Caller,
+    today: NaiveDate,
+    invoice: &InvoiceRow,
+    override_block: bool,
+    actor: &Actor,
+    request_id: &str,
+) -> Result<(), AppError> {
+    let customer = customers::customer_for_update(&**tx, today, invoice.customer_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("No such customer."))?;
+    if customer.archived_at.is_some() {
+        return Err(AppError::validation(
+            "input.invoiceId",
+            "the customer is archived; restore it first",
+        ));
+    }
+    let flag = credit_gate(tx, caller, &customer, invoice, override_block).await?;
+    let number = match &invoice.number {
+        Some(number) => number.clone(),
+        None => next_free_number(tx, "invoice", "invoices.number_prefix", "INV-").await?,
+    };
+    store::mark_issued(
+        tx,
+        invoice.id,
+        &number,
+        flag.as_ref().map(|(text, _)| text.clone()),
+    )
+    .await?;
+    if let Some((text, true)) = &flag {
+        audit::record(
+            &**tx,
+            tx.tenant(),
+            AuditEntry {
+                actor: actor.clone(),
+                action: "invoice.credit_block_overridden",
+                entity_type: "invoice",
+                entity_id: Some(invoice.id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "number": number, "reason": text })),
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The next number of `sequence` that no invoice or credit note has: a number typed by hand
+/// on an earlier invoice is skipped, never reused.
+pub(crate) async fn next_free_number(
+    tx: &TenantTx,
+    sequence: &str,
+    prefix_setting: &str,
+    default_prefix: &str,
+) -> Result<String, AppError> {
+    let prefix = store::setting(&**tx, prefix_setting)
+        .await?
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_else(|| default_prefix.to_owned());
+    loop {
+        let number = format_number(&prefix, store::next_number(&**tx, sequence).await?);
+        if !store::number_taken(&**tx, &number).await? {
+            return Ok(number);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! The invoice use cases, each in one tenant transaction; listing and finding here.
+
+mod adjustments;
+mod changes;
+mod commands;
+mod issuing;
+
+pub use super::store::{Direction, ListFilter, ListOrder, SortField};
+pub use adjustments::{create_credit_note, open_dispute, resolve_dispute, set_installment_plan};
+pub use changes::{create_invoice, issue_invoice, update_invoice, void_invoice, write_off_invoice};
+pub use commands::*;
+pub(crate) use issuing::next_free_number;
+
+use super::store::{self, AllocationRow, DisputeRow, InstallmentRow, InvoiceRow, LineRow};
+use crate::api::values::{page_size, parse_offset_cursor};
+use crate::audit::{self, Actor, AuditEntry};
+use crate::auth::{Caller, visible_to};
+use crate::collections::store::fees::FeeRow;
+use crate::customers;
+use crate::db::{self, TenantTx};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use domain::access::{Access, Permission};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+/// Which nested lists to load.
+#[derive(Clone, Copy, Default)]
+pub struct Details {
+    pub lines: bool,
+    pub allocations: bool,
+    pub disputes: bool,
+    pub installments: bool,
+    pub late_fees: bool,
+}
+
+impl Details {
+    pub fn all() -> Self {
+        Details {
+            lines: true,
+            allocations: true,
+            disputes: true,
+            installments: true,
+            late_fees: true,
+        }
+    }
+}
+
+/// An invoice with the nested lists asked for (the others empty).
+pub struct InvoiceRecord {
+    /// The company's today, which days overdue and the aging bucket count from.
+    pub today: NaiveDate,
+    pub row: InvoiceRow,
+    pub lines: Vec<LineRow>,
+    pub allocations: Vec<AllocationRow>,
+    pub disputes: Vec<DisputeRow>,
+    pub installments: Vec<InstallmentRow>,
+    /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
+    pub late_fees: Vec<FeeRow>,
+}
+
+/// One page of the invoices list.
+pub struct InvoicePage {
+    pub invoices: Vec<InvoiceRecord>,
+    pub has_next: bool,
+    pub offset: usize,
+    pub total: i64,
+}
+
+/// Invoice records from rows; each nested list asked for costs one statement for the whole
+/// page.
+pub async fn assemble(
+    conn: &impl sea_orm::ConnectionTrait,
+    today: NaiveDate,
+    rows: Vec<InvoiceRow>,
+    details: Details,
+) -> Result<Vec<InvoiceRecord>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let lines = if details.lines {
+        store::lines_of(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
+    let allocations = if details.allocations {
+        store::allocations_by(conn, "invoice_id", &ids).await?
+    } else {
+        Vec::new()
+    };
+    let disputes = if details.disputes {
+        store::disputes_of(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
+    let installments = if details.installments {
+        store::installments_of(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
+    let fees = if details.late_fees && !ids.is_empty() {
+        crate::collections::service::fees::fees_of(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            InvoiceRecord {
+                today,
+                lines: lines
+                    .iter()
+                    .filter(|l| l.invoice_id == id)
+                    .cloned()
+                    .collect(),
+                allocations: allocations
+                    .iter()
+                    .filter(|a| a.invoice_id == id)
+                    .cloned()
+                    .collect(),
+                disputes: disputes
+                    .iter()
+                    .filter(|d| d.invoice_id == id)
+                    .cloned()
+                    .collect(),
+                installments: installments
+                    .iter()
+                    .filter(|i| i.invoice_id == id)
+                    .cloned()
+                    .collect(),
+                late_fees: fees
+                    .iter()
+                    .filter(|(invoice, _)| *invoice == id)
+                    .map(|(_, fee)| fee.clone())
+                    .collect(),
+                row,
+            }
+        })
+        .collect())
+}
+
+/// A page of the invoices the caller may see: `first` 1 to 200 (50 by default) after the
+/// cursor `after`.
+pub async fn list_invoices(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: ListFilter,
+    order: ListOrder,
+    details: Details,
+) -> Result<InvoicePage, AppError> {
+    let access = caller.authorize(Permission::ViewInvoices)?;
+    let tenant = caller.require_tenant()?;
+    let first = page_size(first)?;
+    let offset = parse_offset_cursor("invoices", after.as_deref())?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+
+    let tx = TenantTx::begin(db, tenant).await?;
+    let (mut rows, total) = store::page(
+        &tx,
+        caller,
+        access,
+        calendar.today,
+        &filter,
+        order,
+        first + 1,
+        offset,
+    )
+    .await?;
+    let has_next = rows.len() > first;
+    rows.truncate(first);
+    let invoices = assemble(&*tx, calendar.today, rows, details).await?;
+    tx.commit().await?;
+    Ok(InvoicePage {
+        invoices,
+        has_next,
+        offset,
+        total,
+    })
+}
+
+/// Whether the caller may see an invoice of this customer.
+async fn customer_visible(
+    tx: &TenantTx,
+    caller: &Caller,
+    access: Access,
+    today: NaiveDate,
+    customer_id: Uuid,
+) -> Result<bool, AppError> {
+    if access == Access::All {
+        return Ok(true);
+    }
+    Ok(customers::load_customer(&**tx, today, customer_id)
+        .await?
+        .is_some_and(|row| visible_to(caller, access, &row)))
+}
+
+/// One invoice, when the caller may see it.
+pub async fn find_invoice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+    details: Details,
+) -> Result<Option<InvoiceRecord>, AppError> {
+    let access = caller.authorize(Permission::ViewInvoices)?;
+    let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let row = store::load_invoice(&*tx, id, false).await?;
+    let found = match row {
+        Some(row)
+            if customer_visible(&tx, caller, access, calendar.today, row.customer_id).await? =>
+        {
+            assemble(&*tx, calendar.today, vec![row], details)
+                .await?
+                .pop()
+        }
+        _ => None,
+    };
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// Opens the transaction for a change to one invoice and returns it locked; `NOT_FOUND` for an
+/// id outside the tenant.
+async fn lock_invoice(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(TenantTx, NaiveDate, InvoiceRow), AppError> {
+    let tenant = caller.require_tenant()?;
+    let calendar = db::tenant_calendar(db, tenant).await?;
+    let not_found = || AppError::not_found("No such invoice.");
+    let tx = TenantTx::begin(db, tenant).await?;
+    // Every change that moves an invoice's money locks its customer first, then the invoice:
+    // one order everywhere, so payments, credit notes and write-offs never deadlock.
+    let customer = store::load_invoice(&*tx, id, false)
+        .await?
+        .ok_or_else(not_found)?
+        .customer_id;
+    customers::customer_for_update(&*tx, calendar.today, customer).await?;
+    let row = store::load_invoice(&*tx, id, true)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((tx, calendar.today, row))
+}
+
+fn wrong_status(row: &InvoiceRow, wanted: &str) -> AppError {
+    AppError::conflict(
+        "input.invoiceId",
+        format!("The invoice is {}; {wanted}.", row.status.as_str()),
+    )
+}
+
+/// Reloads the invoice, records the audit entry, commits.
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    tx: TenantTx,
+    today: NaiveDate,
+    id: Uuid,
+    actor: Actor,
+    action: &str,
+    before: Option<serde_json::Value>,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    let row = store::load_invoice(&*tx, id, false)
+        .await?
+        .ok_or_else(|| AppError::not_found("No such invoice."))?;
+    let after = serde_json::json!({
+        "number": row.number, "status": row.status.as_str(), "total": row.total.to_string(),
+        "balanceDue": row.balance_due.to_string(), "currency": row.currency.code(),
+        "dueDate": row.due_date.to_string(), "customerId": row.customer_id.to_string(),
+    });
+    let invoice = assemble(&*tx, today, vec![row], Details::all())
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("No such invoice."))?;
+    audit::record(
+        &*tx,
+        tx.tenant(),
+        AuditEntry {
+            actor,
+            action,
+            entity_type: "invoice",
+            entity_id: Some(id.to_string()),
+            before,
+            after: Some(after),
+            request_id: Some(request_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+fn before_of(row: &InvoiceRow) -> serde_json::Value {
+    serde_json::json!({
+        "number": row.number, "status": row.status.as_str(), "total": row.total.to_string(),
+        "balanceDue": row.balance_due.to_string(), "dueDate": row.due_date.to_string(),
+    })
+}

@@ -1,0 +1,188 @@
+//! The invoices list: the filter and order as SQL, one page and the count.
+
+use super::{INVOICE_COLUMNS, INVOICES_FROM, InvoiceRow};
+use crate::auth::{Caller, assigned_only};
+use crate::db::TenantTx;
+use crate::db::conditions::{Conditions, count};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use domain::Currency;
+use domain::access::Access;
+use domain::invoices::InvoiceStatus;
+use sea_orm::{DbBackend, FromQueryResult, Statement};
+use uuid::Uuid;
+
+/// Which invoices to list; every part is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub customer_id: Option<Uuid>,
+    /// Any of these statuses.
+    pub statuses: Option<Vec<InvoiceStatus>>,
+    /// Only open invoices past their due date (or, with false, not past it).
+    pub overdue: Option<bool>,
+    /// Matches the number, the external reference or the customer's name or code.
+    pub search: Option<String>,
+    pub currency: Option<Currency>,
+    pub issued_from: Option<NaiveDate>,
+    pub issued_to: Option<NaiveDate>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortField {
+    #[default]
+    IssueDate,
+    DueDate,
+    Number,
+    Total,
+    BalanceDue,
+    DaysOverdue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+/// The order of the list; without a direction, numbers and due dates ascend and the rest
+/// descend.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListOrder {
+    pub field: SortField,
+    pub direction: Option<Direction>,
+}
+
+fn like_pattern(search: &str) -> String {
+    format!(
+        "%{}%",
+        search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// Up to `limit` invoices from `offset` that the caller may see, and how many match in all.
+#[allow(clippy::too_many_arguments)]
+pub async fn page(
+    tx: &TenantTx,
+    caller: &Caller,
+    access: Access,
+    today: NaiveDate,
+    filter: &ListFilter,
+    order: ListOrder,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<InvoiceRow>, i64), AppError> {
+    let mut conditions = Conditions::new(Vec::new());
+    assigned_only(caller, access, &mut conditions, "c.");
+    if let Some(customer) = filter.customer_id {
+        conditions.push("i.customer_id = ?", customer);
+    }
+    if let Some(statuses) = &filter.statuses
+        && !statuses.is_empty()
+    {
+        let list: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
+        conditions.push("i.status = ANY(string_to_array(?, ','))", list.join(","));
+    }
+    if let Some(overdue) = filter.overdue {
+        let n = conditions.bind(today);
+        conditions.fixed(&format!(
+            "{}(i.status IN ('ISSUED', 'PARTIALLY_PAID') AND (
+                (NOT i.installment_plan AND i.due_date < ${n})
+                OR (i.installment_plan AND EXISTS (
+                    SELECT 1 FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0 AND r.due_date < ${n}))))",
+            if overdue { "" } else { "NOT " }
+        ));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let n = conditions.bind(like_pattern(search));
+        conditions.fixed(&format!(
+            // Each branch on its own index (trigram on numbers and references, the customer's
+            // invoices by customer); an OR across them would scan every invoice.
+            "i.id IN (
+                SELECT s.id FROM invoices s WHERE s.number ILIKE ${n}
+                UNION SELECT s.id FROM invoices s WHERE s.external_ref ILIKE ${n}
+                UNION SELECT s.id FROM invoices s JOIN customers k ON k.id = s.customer_id
+                      WHERE k.name ILIKE ${n} OR k.code ILIKE ${n})"
+        ));
+    }
+    if let Some(currency) = filter.currency {
+        conditions.push("i.currency = ?", currency.code().to_owned());
+    }
+    for (value, clause) in [
+        (filter.issued_from, "i.issue_date >= ?"),
+        (filter.issued_to, "i.issue_date <= ?"),
+        (filter.due_from, "i.due_date >= ?"),
+        (filter.due_to, "i.due_date <= ?"),
+    ] {
+        if let Some(date) = value {
+            conditions.push(clause, date);
+        }
+    }
+    let only_open = filter.overdue == Some(true)
+        || filter.statuses.as_ref().is_some_and(|statuses| {
+            !statuses.is_empty() && statuses.iter().all(|status| status.is_open())
+        });
+    let default_direction = match order.field {
+        SortField::Number | SortField::DueDate => Direction::Asc,
+        _ => Direction::Desc,
+    };
+    let direction = match order.direction.unwrap_or(default_direction) {
+        Direction::Asc => "ASC",
+        Direction::Desc => "DESC",
+    };
+    let order_sql = match order.field {
+        SortField::IssueDate => format!("i.issue_date {direction}, i.id {direction}"),
+        SortField::DueDate => format!("i.due_date {direction}, i.id {direction}"),
+        SortField::Number => format!("i.number {direction} NULLS LAST, i.id"),
+        SortField::Total => format!("i.total {direction}, i.id"),
+        SortField::BalanceDue => format!("i.balance_due {direction}, i.id"),
+        // Most overdue first when descending: open invoices by due date, the rest after.
+        // When only open invoices can match, the due date alone orders them, which the
+        // open-invoices index serves without sorting them all.
+        SortField::DaysOverdue if only_open => format!(
+            "i.due_date {}, i.id",
+            if direction == "DESC" { "ASC" } else { "DESC" }
+        ),
+        SortField::DaysOverdue => format!(
+            "(i.status IN ('ISSUED', 'PARTIALLY_PAID')) DESC, i.due_date {}, i.id",
+            if direction == "DESC" { "ASC" } else { "DESC" }
+        ),
+    };
+    let filtered = conditions.sql();
+    let mut values = conditions.values;
+    let count_values = values.clone();
+    values.push((limit as i64).into());
+    values.push((offset as i64).into());
+    let page_sql = format!(
+        "SELECT {INVOICE_COLUMNS} FROM {INVOICES_FROM} WHERE {filtered} ORDER BY {order_sql}
+         LIMIT ${} OFFSET ${}",
+        values.len() - 1,
+        values.len()
+    );
+    // The count needs the customers only when the filter reads them.
+    let count_from = if filtered.contains("c.") {
+        INVOICES_FROM
+    } else {
+        "invoices i"
+    };
+    let count_sql = format!("SELECT count(*) AS n FROM {count_from} WHERE {filtered}");
+
+    let rows = InvoiceRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        page_sql,
+        values,
+    ))
+    .all(&**tx)
+    .await?;
+    let total = count(tx, count_sql, count_values).await?;
+    Ok((rows, total))
+}
