@@ -125,7 +125,9 @@ impl PageRequest {
         let right = columns
             .iter()
             .zip(key)
-            .map(|((_, sql_type), value)| format!("${}::{sql_type}", conditions.bind(value.clone())))
+            .map(|((_, sql_type), value)| {
+                format!("${}::{sql_type}", conditions.bind(value.clone()))
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let comparison = if descending { "<" } else { ">" };

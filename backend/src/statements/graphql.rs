@@ -3,10 +3,10 @@
 use super::service::{self, RespondToStatement, SendStatement};
 use super::store::ResponseRow;
 use crate::api::context::{links, request, services};
+use crate::api::objects::customer::Aging;
 use crate::api::values::CustomerRef;
 use crate::api::values::{Date, Money, optional_text, parse_currency, required_text};
 use crate::auth::Caller;
-use crate::api::objects::customer::Aging;
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::startup::AppLinks;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};

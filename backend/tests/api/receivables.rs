@@ -2,7 +2,8 @@
 //! allocation, reversals, idempotency and concurrency.
 
 use crate::helpers::{
-    TestApp, TestSession, count, error_codes, fresh_database, spawn_app, spawn_app_with, test_config,
+    TestApp, TestSession, count, error_codes, fresh_database, spawn_app, spawn_app_with,
+    test_config,
 };
 use serde_json::{Value, json};
 

@@ -16,11 +16,11 @@ use super::worklist::{
     collector_id as parse_collector,
 };
 use super::{connection, gated};
+use crate::api::command;
+use crate::api::context::{links, request, services};
 use crate::api::objects::alerts::{
     self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
 };
-use crate::api::command;
-use crate::api::context::{links, request, services};
 use crate::api::values::{page_size, parse_offset_cursor};
 use crate::collections::service::{activities, fees, legal, runs as run_service, worklist};
 use crate::error::{ApiResult, IntoApi};

@@ -271,7 +271,10 @@ pub async fn log_activity_in(
     if let Some(promise) = &input.promise {
         let currency = parse_currency(
             "input.promise.currency",
-            promise.currency.as_deref().unwrap_or(customer.currency.code()),
+            promise
+                .currency
+                .as_deref()
+                .unwrap_or(customer.currency.code()),
         )?;
         let amount = parse_amount("input.promise.amount", &promise.amount, currency, false)?;
         if domain::collections::within_a_year(calendar.today, promise.promised_date).is_err() {

@@ -150,15 +150,19 @@ pub async fn escalate(
             }
             for (index, invoice) in ids.iter().enumerate() {
                 let field = format!("input.invoiceIds[{index}]");
-                let balance =
-                    store::open_invoice_balance(&*tx, *invoice, customer.id, customer.currency.code())
-                        .await?
-                        .ok_or_else(|| {
-                            AppError::validation(
-                                field,
-                                "not an open invoice of this customer in its currency",
-                            )
-                        })?;
+                let balance = store::open_invoice_balance(
+                    &*tx,
+                    *invoice,
+                    customer.id,
+                    customer.currency.code(),
+                )
+                .await?
+                .ok_or_else(|| {
+                    AppError::validation(
+                        field,
+                        "not an open invoice of this customer in its currency",
+                    )
+                })?;
                 if !invoices.iter().any(|(id, _)| id == invoice) {
                     invoices.push((*invoice, balance));
                 }

@@ -175,7 +175,10 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
                 amount: money(part.amount),
             })
             .collect(),
-        late_fees: late_fees.into_iter().map(crate::api::objects::LateFee::from).collect(),
+        late_fees: late_fees
+            .into_iter()
+            .map(crate::api::objects::LateFee::from)
+            .collect(),
         fee_for_invoice_id: row.fee_for_invoice_id.map(|id| ID(id.to_string())),
         created_at: row.created_at,
     }

@@ -59,7 +59,10 @@ pub async fn create_invoice(
     }
     let currency = parse_currency(
         "input.currency",
-        command.currency.as_deref().unwrap_or(customer.currency.code()),
+        command
+            .currency
+            .as_deref()
+            .unwrap_or(customer.currency.code()),
     )?;
     let (lines, totals) = lines_input(&command.lines, currency)?;
     let issue_date = command.issue_date.unwrap_or(calendar.today);
