@@ -17,6 +17,20 @@ pub const QUANTITY_DECIMALS: u32 = 4;
 pub const UNIT_PRICE_DECIMALS: u32 = 6;
 pub const MAX_DESCRIPTION_CHARS: usize = 500;
 
+/// The statuses an open invoice has, as a SQL list: `('ISSUED', 'PARTIALLY_PAID')`, for
+/// `concat!` in SQL constants. Every query that means "open" uses this or
+/// [`OPEN_STATUSES_SQL`] (partial indexes in migrations spell the list out, as migrations are
+/// history); a test keeps the list in step with [`InvoiceStatus::is_open`].
+#[macro_export]
+macro_rules! open_statuses {
+    () => {
+        "('ISSUED', 'PARTIALLY_PAID')"
+    };
+}
+
+/// [`open_statuses!`] as a constant, for `format!` strings.
+pub const OPEN_STATUSES_SQL: &str = open_statuses!();
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -56,10 +70,8 @@ impl InvoiceStatus {
             .find(|status| status.as_str() == value)
     }
 
-    /// The statuses [`Self::is_open`] holds for, as a SQL list for `status IN …`. SQL that
-    /// means "open" uses this (partial indexes in migrations spell it out; a test keeps the two
-    /// in step), so the rule is written once.
-    pub const OPEN_SQL: &'static str = "('ISSUED', 'PARTIALLY_PAID')";
+    /// The statuses [`Self::is_open`] holds for, as a SQL list for `status IN …`.
+    pub const OPEN_SQL: &'static str = OPEN_STATUSES_SQL;
 
     /// Issued and not yet settled: counts towards balances, aging and credit exposure.
     pub const fn is_open(self) -> bool {

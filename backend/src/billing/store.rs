@@ -371,12 +371,12 @@ pub async fn invoice_visible(
 pub async fn invoice_payable(tx: &TenantTx, invoice: Uuid) -> Result<Option<PayableRow>, DbErr> {
     PayableRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT i.customer_id, c.name AS customer_name,
+        concat!("SELECT i.customer_id, c.name AS customer_name,
                 (SELECT email FROM customer_contacts cc WHERE cc.customer_id = c.id AND cc.email IS NOT NULL
                  ORDER BY position LIMIT 1) AS email,
                 i.number, i.currency::text AS currency, i.balance_due AS balance
          FROM invoices i JOIN customers c ON c.id = i.customer_id
-         WHERE i.id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID')",
+         WHERE i.id = $1 AND i.status IN ", domain::open_statuses!()),
         [invoice.into()],
     ))
     .one(&**tx)
@@ -391,14 +391,14 @@ pub async fn balance_payable(
 ) -> Result<Option<PayableRow>, DbErr> {
     PayableRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT c.id AS customer_id, c.name AS customer_name,
+        concat!("SELECT c.id AS customer_id, c.name AS customer_name,
                 (SELECT email FROM customer_contacts cc WHERE cc.customer_id = c.id AND cc.email IS NOT NULL
                  ORDER BY position LIMIT 1) AS email,
                 NULL::text AS number, $2::text AS currency,
                 coalesce((SELECT sum(balance_due) FROM invoices i
                           WHERE i.customer_id = c.id AND i.currency = $2
-                            AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) AS balance
-         FROM customers c WHERE c.id = $1",
+                            AND i.status IN ", domain::open_statuses!(), "), 0) AS balance
+         FROM customers c WHERE c.id = $1"),
         [customer.into(), currency.into()],
     ))
     .one(conn)

@@ -172,7 +172,8 @@ FROM seed_plan WHERE credit > 0
 "#;
 
 /// Some open invoices are disputed; some disputes on paid ones were resolved.
-const DISPUTES: &str = r#"
+const DISPUTES: &str = concat!(
+    r#"
 INSERT INTO disputes (id, invoice_id, reason, amount, status, resolution_note, opened_by, opened_at, resolved_by, resolved_at)
 SELECT gen_random_uuid(), invoice_id,
        (ARRAY['Goods arrived damaged', '数量与送货单不符', 'Price differs from the order', '发票抬头有误'])[1 + h_fate % 4],
@@ -184,8 +185,11 @@ SELECT gen_random_uuid(), invoice_id,
        CASE WHEN status = 'PAID' THEN pay_date::timestamptz END
 FROM seed_plan
 WHERE h_fate % 33 = 5
-  AND ((status IN ('ISSUED', 'PARTIALLY_PAID') AND total - paid - credit > 0) OR status = 'PAID')
-"#;
+  AND ((status IN "#,
+    domain::open_statuses!(),
+    r#" AND total - paid - credit > 0) OR status = 'PAID')
+"#
+);
 
 const SEQUENCES: &str = r#"
 UPDATE invoice_sequences SET next_value = (SELECT count(*) + 1 FROM seed_plan) WHERE name = 'invoice';

@@ -327,6 +327,7 @@ pub async fn export_csv(
 
 use crate::auth::assigned_only;
 use crate::db::conditions::Conditions;
+use domain::invoices::OPEN_STATUSES_SQL;
 
 async fn export_customers(
     state: &AppState,
@@ -428,7 +429,7 @@ async fn export_invoices(
     if params.overdue == Some(true) {
         let n = conditions.bind(calendar.today);
         conditions.fixed(&format!(
-            "(i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date < ${n})"
+            "(i.status IN {OPEN_STATUSES_SQL} AND i.due_date < ${n})"
         ));
     }
     if let Some(search) = params.search.as_deref().filter(|s| !s.trim().is_empty()) {

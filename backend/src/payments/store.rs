@@ -161,9 +161,13 @@ pub async fn lock_open_items(
 ) -> Result<Vec<OpenItem>, DbErr> {
     let rows = OpenRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, due_date, number, balance_due FROM invoices
-         WHERE customer_id = $1 AND currency = $2 AND status IN ('ISSUED', 'PARTIALLY_PAID')
-         ORDER BY id FOR UPDATE",
+        concat!(
+            "SELECT id, due_date, number, balance_due FROM invoices
+         WHERE customer_id = $1 AND currency = $2 AND status IN ",
+            domain::open_statuses!(),
+            "
+         ORDER BY id FOR UPDATE"
+        ),
         [customer.into(), currency.code().to_owned().into()],
     ))
     .all(conn)

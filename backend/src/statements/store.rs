@@ -357,11 +357,15 @@ pub async fn lock_disputable(
 ) -> Result<Vec<Disputable>, DbErr> {
     Disputable::find_by_statement(Sql::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, number, balance_due FROM invoices i
-         WHERE number = ANY($1) AND customer_id = $2 AND currency = $3 AND status IN ('ISSUED', 'PARTIALLY_PAID')
+        concat!(
+            "SELECT id, number, balance_due FROM invoices i
+         WHERE number = ANY($1) AND customer_id = $2 AND currency = $3 AND status IN ",
+            domain::open_statuses!(),
+            "
            AND issue_date <= $4
            AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')
-         ORDER BY id FOR UPDATE",
+         ORDER BY id FOR UPDATE"
+        ),
         [
             numbers.to_vec().into(),
             customer.into(),

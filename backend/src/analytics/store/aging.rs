@@ -20,7 +20,8 @@ use uuid::Uuid;
 /// is its balance now plus what was allocated to it, credited or written off after the day
 /// (the database keeps `balance_due = total - paid - credited - written off`). Only invoices
 /// open now or touched after the day can have had a balance then.
-pub const ITEMS_AS_OF: &str = r#"
+pub const ITEMS_AS_OF: &str = concat!(
+    r#"
 WITH later AS (
     -- Allocated with the payment: counts from the day the payment was received. (An
     -- allocation keeps the facts from its payment and invoice.)
@@ -53,7 +54,9 @@ WITH later AS (
     LEFT JOIN paid p ON p.invoice_id = i.id
     LEFT JOIN credited c ON c.invoice_id = i.id
     WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $2::bpchar AND i.issue_date <= $1::date
-      AND (i.status IN ('ISSUED', 'PARTIALLY_PAID') OR i.id IN (SELECT invoice_id FROM touched))
+      AND (i.status IN "#,
+    domain::open_statuses!(),
+    r#" OR i.id IN (SELECT invoice_id FROM touched))
 ), items AS (
     SELECT inv.id AS invoice_id, inv.customer_id,
            CASE WHEN $3 THEN inv.due_date ELSE inv.issue_date END AS ref_date, inv.open AS amount
@@ -68,7 +71,8 @@ WITH later AS (
         WHERE inv.installment_plan AND inv.open > 0
     ) x WHERE x.amount > 0
 )
-"#;
+"#
+);
 
 /// What was owed on `$1` in currency `$2`, by customer and reference date (`$3`: true for the
 /// due date, else the invoice date; time zone `$4`): `items` with the columns customer_id,
@@ -80,7 +84,8 @@ WITH later AS (
 /// the invoice's date (allocations keep their invoice's customer, currency and dates), every
 /// part read from an index. Invoices on an installment plan, few, are taken one by one: their
 /// unpaid parts fall at each installment's date.
-pub const OWED_AS_OF: &str = r#"
+pub const OWED_AS_OF: &str = concat!(
+    r#"
 WITH installment_invoices AS (
     SELECT id FROM invoices WHERE installment_plan
 ), inst AS (
@@ -101,7 +106,9 @@ WITH installment_invoices AS (
     SELECT i.customer_id, CASE WHEN $3 THEN i.due_date ELSE i.issue_date END AS ref_date,
            i.balance_due AS amount
     FROM invoices i
-    WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND NOT i.installment_plan
+    WHERE i.status IN "#,
+    domain::open_statuses!(),
+    r#" AND NOT i.installment_plan
       AND i.currency = $2::bpchar AND i.issue_date <= $1::date
     UNION ALL
     -- Allocated with the payment: counts from the day the payment was received.
@@ -139,7 +146,8 @@ WITH installment_invoices AS (
         WHERE inst.open > 0
     ) x WHERE x.amount > 0
 )
-"#;
+"#
+);
 
 /// The bucket sums of `items` under a grouping expression, edges in `$5`, `$6`, `$7`.
 fn bucket_columns() -> &'static str {

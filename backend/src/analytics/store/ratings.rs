@@ -35,7 +35,8 @@ pub struct BehaviourRow {
 }
 
 /// Every customer's (or one's, `$2`) behaviour over the year to `$1`, with its last rating.
-const BEHAVIOUR: &str = r#"
+const BEHAVIOUR: &str = concat!(
+    r#"
 WITH settled AS (
     SELECT i.customer_id, i.id, i.due_date,
            max(p.received_on) AS paid_on, count(DISTINCT a.payment_id) AS payments
@@ -56,7 +57,9 @@ WITH settled AS (
     FROM settled GROUP BY customer_id
 ), company AS (
     SELECT currency, sum(balance_due) AS ar FROM invoices
-    WHERE status IN ('ISSUED', 'PARTIALLY_PAID') GROUP BY currency
+    WHERE status IN "#,
+    domain::open_statuses!(),
+    r#" GROUP BY currency
 )
 SELECT c.id AS customer_id, c.currency::text AS currency,
        coalesce(b.settled, 0) AS settled, b.avg_dbt, b.recent_dbt, b.earlier_dbt,
@@ -70,13 +73,17 @@ SELECT c.id AS customer_id, c.currency::text AS currency,
        (SELECT count(*) FROM disputes d JOIN invoices i ON i.id = d.invoice_id
           WHERE i.customer_id = c.id AND d.opened_at > $1::date - 365) AS disputes,
        coalesce((SELECT sum(i.balance_due) FROM invoices i WHERE i.customer_id = c.id
-          AND i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.currency = c.currency), 0) AS balance,
+          AND i.status IN "#,
+    domain::open_statuses!(),
+    r#" AND i.currency = c.currency), 0) AS balance,
        c.credit_limit,
        ((extract(year FROM age($1::date, (c.created_at AT TIME ZONE 'UTC')::date)) * 12
          + extract(month FROM age($1::date, (c.created_at AT TIME ZONE 'UTC')::date))))::int AS months,
        CASE WHEN company.ar > 0
             THEN coalesce((SELECT sum(i.balance_due) FROM invoices i WHERE i.customer_id = c.id
-                           AND i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.currency = c.currency), 0) / company.ar
+                           AND i.status IN "#,
+    domain::open_statuses!(),
+    r#" AND i.currency = c.currency), 0) / company.ar
             ELSE 0 END AS share_of_ar,
        coalesce((SELECT sum(i.total) FROM invoices i WHERE i.customer_id = c.id AND i.currency = c.currency
           AND i.status NOT IN ('DRAFT', 'VOID') AND i.issue_date > $1::date - 365), 0) / 12 AS monthly_sales,
@@ -91,7 +98,8 @@ LEFT JOIN LATERAL (
     WHERE x.customer_id = c.id ORDER BY x.created_at DESC, x.id DESC LIMIT 1
 ) r ON true
 WHERE c.archived_at IS NULL AND ($2::uuid IS NULL OR c.id = $2)
-"#;
+"#
+);
 
 /// Every customer's behaviour over the year to `today`, or one customer's.
 pub async fn behaviour(

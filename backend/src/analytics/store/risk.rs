@@ -6,9 +6,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 
-const OPEN_BALANCE: &str =
+const OPEN_BALANCE: &str = concat!(
     "coalesce((SELECT sum(i.balance_due) FROM invoices i WHERE i.customer_id = c.id
-    AND i.currency = c.currency AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0)";
+    AND i.currency = c.currency AND i.status IN ",
+    domain::open_statuses!(),
+    "), 0)"
+);
 
 /// Clears the alerts whose condition ended, then raises the new ones as of `today` (invoices of
 /// at least `large` overdue; holds dated in `time_zone`). Returns how many were raised.
@@ -78,12 +81,12 @@ pub async fn scan(
             Vec::new(),
         ),
         (
-            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+            concat!("INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
          SELECT gen_random_uuid(), i.customer_id, 'LARGE_INVOICE_OVERDUE', 'LARGE_INVOICE_OVERDUE:' || i.id, 'HIGH',
                 'Invoice ' || i.number || ' of ' || i.balance_due || ' ' || i.currency || ' is overdue since ' || i.due_date
          FROM invoices i
-         WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date < $1 AND i.balance_due >= $2
-         ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING"
+         WHERE i.status IN ", domain::open_statuses!(), " AND i.due_date < $1 AND i.balance_due >= $2
+         ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING")
             .to_owned(),
             vec![today.into(), large.into()],
         ),

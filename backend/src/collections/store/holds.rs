@@ -37,13 +37,13 @@ pub async fn hold_over_limit(
 ) -> Result<Vec<Uuid>, DbErr> {
     Ok(IdRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE customers c SET credit_hold = true, credit_hold_reason = $1, credit_hold_since = now(),
+        concat!("UPDATE customers c SET credit_hold = true, credit_hold_reason = $1, credit_hold_since = now(),
                     credit_hold_cause = 'OVER_LIMIT', updated_at = now()
              WHERE NOT c.credit_hold AND c.archived_at IS NULL AND c.credit_limit IS NOT NULL
                AND coalesce((SELECT sum(i.balance_due) FROM invoices i
                              WHERE i.customer_id = c.id AND i.currency = c.currency
-                               AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) > c.credit_limit
-             RETURNING c.id",
+                               AND i.status IN ", domain::open_statuses!(), "), 0) > c.credit_limit
+             RETURNING c.id"),
         [reason.into()],
     ))
     .all(conn)
@@ -61,7 +61,7 @@ pub async fn release_holds(
 ) -> Result<Vec<Uuid>, DbErr> {
     Ok(IdRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        r#"UPDATE customers c SET credit_hold = false, credit_hold_reason = NULL, credit_hold_since = NULL,
+        concat!(r#"UPDATE customers c SET credit_hold = false, credit_hold_reason = NULL, credit_hold_since = NULL,
                       credit_hold_cause = NULL, updated_at = now()
                WHERE c.credit_hold AND (
                    (c.credit_hold_cause = 'DUNNING' AND NOT EXISTS (
@@ -70,8 +70,8 @@ pub async fn release_holds(
                    OR (c.credit_hold_cause = 'OVER_LIMIT' AND c.credit_limit IS NOT NULL AND
                        coalesce((SELECT sum(i.balance_due) FROM invoices i
                                  WHERE i.customer_id = c.id AND i.currency = c.currency
-                                   AND i.status IN ('ISSUED', 'PARTIALLY_PAID')), 0) <= c.credit_limit))
-               RETURNING c.id"#,
+                                   AND i.status IN "#, domain::open_statuses!(), r#"), 0) <= c.credit_limit))
+               RETURNING c.id"#),
         [date.into()],
     ))
     .all(conn)

@@ -159,8 +159,12 @@ pub async fn open_invoice_balance(
     }
     Ok(Balance::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT balance_due FROM invoices WHERE id = $1 AND customer_id = $2
-           AND status IN ('ISSUED', 'PARTIALLY_PAID') AND currency = $3",
+        concat!(
+            "SELECT balance_due FROM invoices WHERE id = $1 AND customer_id = $2
+           AND status IN ",
+            domain::open_statuses!(),
+            " AND currency = $3"
+        ),
         [invoice.into(), customer.into(), currency.to_owned().into()],
     ))
     .one(conn)

@@ -64,7 +64,8 @@ pub struct Candidate {
 /// Open invoices within reach of a ladder on `$1` (from 60 days before their due date), with
 /// what the decision needs about their customer; `$3` is the company's time zone. An installment plan dates each invoice by its
 /// earliest unpaid installment.
-const CANDIDATES: &str = r#"
+const CANDIDATES: &str = concat!(
+    r#"
 SELECT c.id AS customer_id, c.code, c.name, c.segment, c.locale, c.collector_id, c.salesperson_id,
        c.dunning_policy_id AS policy_id, c.dunning_paused_until AS paused_until, c.credit_hold,
        EXISTS (SELECT 1 FROM promises p WHERE p.customer_id = c.id AND p.status = 'OPEN') AS open_promise,
@@ -95,10 +96,13 @@ LEFT JOIN LATERAL (
     SELECT max(a.occurred_at) AS at FROM collection_activities a
     WHERE a.customer_id = c.id AND a.outcome = 'PAYMENT_CONFIRMED' AND (a.occurred_at AT TIME ZONE $3)::date <= $1::date
 ) said ON true
-WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL
+WHERE i.status IN "#,
+    domain::open_statuses!(),
+    r#" AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL
   AND ($2::uuid IS NULL OR c.id = $2)
 ORDER BY c.name, c.id, i.due_date, i.id
-"#;
+"#
+);
 
 pub async fn ladders(conn: &impl ConnectionTrait) -> Result<Vec<LadderRow>, DbErr> {
     LadderRow::find_by_statement(Statement::from_string(

@@ -127,8 +127,12 @@ pub async fn lock_customer(conn: &impl ConnectionTrait, customer: Uuid) -> Resul
         DbBackend::Postgres,
         // Customer first, then invoices by id: the order every writer locks in, so two never
         // wait on each other.
-        "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
-         ORDER BY i.id FOR UPDATE",
+        concat!(
+            "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ",
+            domain::open_statuses!(),
+            "
+         ORDER BY i.id FOR UPDATE"
+        ),
         [customer.into()],
     ))
     .await?;

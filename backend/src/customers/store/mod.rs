@@ -108,7 +108,8 @@ impl crate::auth::Assigned for CustomerRow {
 
 /// Customers with their open balances as of `$1` (the tenant's today), in the customer's
 /// currency, bucketed by the tenant's aging edges. Wrapped by callers as a subquery `c`.
-pub const CUSTOMERS_WITH_BALANCES: &str = r#"
+pub const CUSTOMERS_WITH_BALANCES: &str = concat!(
+    r#"
     SELECT c.id, c.code, c.name, c.tax_id, c.billing_address, c.segment, c.tags, c.currency::text AS currency,
            c.terms_kind, c.terms_days, c.collector_id, c.salesperson_id, c.credit_limit,
            c.credit_hold, c.credit_hold_reason, c.credit_hold_since, c.notes, c.archived_at, c.created_at,
@@ -116,7 +117,9 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
            coalesce(a.aging_current, 0) AS aging_current, coalesce(a.aging_d1, 0) AS aging_d1,
            coalesce(a.aging_d2, 0) AS aging_d2, coalesce(a.aging_d3, 0) AS aging_d3,
            coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
-           (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')) AS open_invoices,
+           (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN "#,
+    domain::open_statuses!(),
+    r#") AS open_invoices,
            o.balances, coalesce(u.unapplied, 0) AS unapplied, c.risk_grade, c.risk_score,
            c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason
     FROM customers c
@@ -143,7 +146,9 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
         FROM (
             SELECT i.currency::text AS currency, sum(i.balance_due) AS amount
             FROM invoices i
-            WHERE i.customer_id = c.id AND i.status IN ('ISSUED', 'PARTIALLY_PAID')
+            WHERE i.customer_id = c.id AND i.status IN "#,
+    domain::open_statuses!(),
+    r#"
             GROUP BY i.currency
         ) x
     ) o ON TRUE
@@ -153,7 +158,8 @@ pub const CUSTOMERS_WITH_BALANCES: &str = r#"
         WHERE p.customer_id = c.id AND p.currency = c.currency
           AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
     ) u ON TRUE
-"#;
+"#
+);
 
 /// Customers with the figures lists sort and filter by (balance, overdue, oldest overdue due
 /// date), summed for all customers in one grouped pass instead of one lateral per customer:

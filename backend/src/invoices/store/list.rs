@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use domain::Currency;
 use domain::access::Access;
 use domain::invoices::InvoiceStatus;
+use domain::invoices::OPEN_STATUSES_SQL;
 use sea_orm::{DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
 
@@ -90,7 +91,7 @@ pub async fn page(
     if let Some(overdue) = filter.overdue {
         let n = conditions.bind(today);
         conditions.fixed(&format!(
-            "{}(i.status IN ('ISSUED', 'PARTIALLY_PAID') AND (
+            "{}(i.status IN {OPEN_STATUSES_SQL} AND (
                 (NOT i.installment_plan AND i.due_date < ${n})
                 OR (i.installment_plan AND EXISTS (
                     SELECT 1 FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0 AND r.due_date < ${n}))))",
@@ -153,7 +154,7 @@ pub async fn page(
             if direction == "DESC" { "ASC" } else { "DESC" }
         ),
         SortField::DaysOverdue => format!(
-            "(i.status IN ('ISSUED', 'PARTIALLY_PAID')) DESC, i.due_date {}, i.id",
+            "(i.status IN {OPEN_STATUSES_SQL}) DESC, i.due_date {}, i.id",
             if direction == "DESC" { "ASC" } else { "DESC" }
         ),
     };
