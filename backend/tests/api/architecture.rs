@@ -170,7 +170,7 @@ fn violations() -> BTreeSet<(String, Rule)> {
         let Ok(in_backend) = path.strip_prefix(&backend_src) else {
             continue;
         };
-        if text.contains("'ISSUED', 'PARTIALLY_PAID'") {
+        if text.contains("('ISSUED', 'PARTIALLY_PAID')") {
             found.insert((name.clone(), Rule::OpenSpelledOut));
         }
         if defaults_a_stored_value(&text) {
