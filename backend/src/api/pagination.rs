@@ -4,7 +4,7 @@
 //! last row's position. A cursor from another list or order, or an old `list:offset` cursor,
 //! is refused with `VALIDATION` on `after`.
 
-use crate::api::values::{CountedList, DEFAULT_PAGE, MAX_PAGE};
+use crate::api::values::{CountedList, page_size};
 use crate::db::conditions::Conditions;
 use crate::error::AppError;
 use async_graphql::connection::{Connection, Edge};
@@ -56,16 +56,7 @@ impl PageRequest {
         first: Option<i32>,
         after: Option<&str>,
     ) -> Result<Self, AppError> {
-        let first = match first {
-            None => DEFAULT_PAGE,
-            Some(n) if n >= 1 && n as usize <= MAX_PAGE => n as usize,
-            Some(_) => {
-                return Err(AppError::validation(
-                    "first",
-                    format!("ask for 1 to {MAX_PAGE} items"),
-                ));
-            }
-        };
+        let first = page_size(first)?;
         let after = match after {
             None => After::Start,
             Some(cursor) => {

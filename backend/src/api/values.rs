@@ -31,13 +31,6 @@ impl Money {
     }
 }
 
-/// An amount as `Money` shows it: a decimal string with the currency's decimals, rounded half
-/// away from zero. For services and documents (audit entries, CSV, PDF) that show amounts as
-/// the API does without building API types.
-pub fn amount_text(amount: Decimal, currency: &str) -> String {
-    domain::display::amount_string(amount, currency)
-}
-
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date(pub NaiveDate);

@@ -5,7 +5,7 @@ use super::commands::{
 };
 use super::idempotency::{self, key_input};
 use super::store::{self, ListFilter, NewPayment, PaymentRow};
-use crate::api::values::{amount_text, parse_amount};
+use crate::api::values::parse_amount;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::customers::{self, CustomerRow};
@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use domain::Currency;
 use domain::access::{Access, Permission};
 use domain::allocation::{Allocation, AllocationError, Instruction, OpenItem, allocate};
+use domain::display::amount_string as amount_text;
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;

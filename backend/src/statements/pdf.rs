@@ -1,11 +1,11 @@
 //! A statement as a PDF, drawn with the primitives of `crate::pdf`.
 
 use super::store::StatementData;
-use crate::api::values::amount_text;
 use crate::pdf::{
     MARGIN, PAGE_HEIGHT, PAGE_WIDTH, ROW, amount, assemble, number_pages, right, rule, text,
 };
 use domain::Locale;
+use domain::display::amount_string as amount_text;
 use domain::statement::EntryKind;
 use rust_decimal::Decimal;
 

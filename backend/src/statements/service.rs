@@ -1,7 +1,7 @@
 //! The statements use cases: statement (CSV, PDF), emailed link, public page, answer, dunning link.
 
 use super::store::{self, LinkRow, NewLink, NewResponse, ResponseRow, StatementData};
-use crate::api::values::{amount_text, optional_text};
+use crate::api::values::optional_text;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::auth::visible_to;
@@ -14,6 +14,7 @@ use crate::identity::tokens;
 use crate::startup::AppLinks;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Access, Permission};
+use domain::display::amount_string as amount_text;
 use domain::statement::{StatementAnswer, check_period};
 use domain::{Currency, EmailAddress, Locale, TenantId};
 use rust_decimal::Decimal;

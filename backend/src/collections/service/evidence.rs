@@ -14,11 +14,9 @@ use sea_orm::DatabaseConnection;
 use std::io::Write;
 use uuid::Uuid;
 
-/// An amount as the API shows it: the currency's decimals, rounded half away from zero.
+/// An amount as the API shows it, by the domain's one money rule.
 fn amount_text(amount: Decimal, currency: Currency) -> String {
-    let mut shown = domain::Money::new(amount, currency).round().amount;
-    shown.rescale(currency.minor_units());
-    shown.to_string()
+    domain::Money::new(amount, currency).amount_text()
 }
 
 /// The evidence pack of a case: `(file name, zip bytes)`.
