@@ -32,11 +32,14 @@ struct Body {
     n: Option<usize>,
 }
 
-/// What a caller asked for: how many rows, and after what.
+/// What a caller asked for: how many rows, and after what, in which list and order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     pub list: &'static str,
-    pub order: &'static str,
+    /// The order's name (with its direction): a cursor of another order is refused.
+    pub order: String,
+    /// Whether the order pages by key ([`Self::restrict`]) or by position.
+    pub keyset: bool,
     pub first: usize,
     pub after: After,
 }
@@ -49,14 +52,17 @@ fn refused() -> AppError {
 }
 
 impl PageRequest {
-    /// `first` (1 to 200, default 50) and `after` of a list named `list` in order `order`.
+    /// `first` (1 to 200, default 50) and `after` of the list `list` in the order `order`,
+    /// paged by key when `keyset`, else by position.
     pub fn parse(
         list: &'static str,
-        order: &'static str,
+        order: impl Into<String>,
+        keyset: bool,
         first: Option<i32>,
         after: Option<&str>,
     ) -> Result<Self, AppError> {
         let first = page_size(first)?;
+        let order = order.into();
         let after = match after {
             None => After::Start,
             Some(cursor) => {
@@ -66,8 +72,8 @@ impl PageRequest {
                     return Err(refused());
                 }
                 match (body.k, body.n) {
-                    (Some(key), None) if !key.is_empty() => After::Key(key),
-                    (None, Some(offset)) => After::Offset(offset + 1),
+                    (Some(key), None) if keyset && !key.is_empty() => After::Key(key),
+                    (None, Some(offset)) if !keyset => After::Offset(offset + 1),
                     _ => return Err(refused()),
                 }
             }
@@ -75,6 +81,7 @@ impl PageRequest {
         Ok(PageRequest {
             list,
             order,
+            keyset,
             first,
             after,
         })
@@ -85,17 +92,26 @@ impl PageRequest {
         self.first as i64 + 1
     }
 
-    /// Rows to skip: only orders by computed values skip.
-    pub fn offset(&self) -> usize {
+    /// Rows to skip: only orders by position skip.
+    pub fn offset(&self) -> i64 {
         match self.after {
-            After::Offset(offset) => offset,
+            After::Offset(offset) => offset as i64,
             _ => 0,
         }
     }
 
-    /// Adds "after the cursor's key" to `conditions` for an order by `columns` (each with the
-    /// SQL type its text casts to; the last is the unique id), all ascending or all descending.
-    /// A key of another length than the order's is refused.
+    /// `LIMIT $a OFFSET $b`, binding both after `values`.
+    pub fn limit_sql(&self, values: &mut Vec<sea_orm::Value>) -> String {
+        values.push(self.limit().into());
+        values.push(self.offset().into());
+        format!("LIMIT ${} OFFSET ${}", values.len() - 1, values.len())
+    }
+
+    /// Adds "after the cursor's key" to `conditions` for an order by `columns`, all ascending
+    /// or all descending, the last one unique. Each column is its SQL expression and the
+    /// expression its key's text becomes, `?` standing for the text: `("i.issue_date",
+    /// "?::date")`, `("lower(c.name)", "lower(?::text)")`. A key of another length than the
+    /// order's is refused.
     pub fn restrict(
         &self,
         conditions: &mut Conditions,
@@ -116,8 +132,8 @@ impl PageRequest {
         let right = columns
             .iter()
             .zip(key)
-            .map(|((_, sql_type), value)| {
-                format!("${}::{sql_type}", conditions.bind(value.clone()))
+            .map(|((_, value_sql), value)| {
+                value_sql.replace('?', &format!("${}", conditions.bind(value.clone())))
             })
             .collect::<Vec<_>>()
             .join(", ");
@@ -126,42 +142,101 @@ impl PageRequest {
         Ok(())
     }
 
-    /// The page as a Relay connection: `rows` as fetched (up to [`Self::limit`]), each row's
-    /// cursor key from `key_of` for keyset orders (or its position for offset orders).
-    pub fn connection<T: async_graphql::OutputType>(
+    /// The page of `rows` as fetched (up to [`Self::limit`]) with `total` matching in all;
+    /// each row's cursor is its key from `key_of` in a keyset order, else its position.
+    pub fn page<T>(
         &self,
-        mut items: Vec<T>,
+        mut rows: Vec<T>,
         total: i64,
-        key_of: impl Fn(&T) -> Option<Vec<String>>,
-    ) -> Connection<String, T, CountedList> {
-        let has_next = items.len() > self.first;
-        items.truncate(self.first);
-        let mut connection = Connection::with_additional_fields(
-            self.after != After::Start,
+        key_of: impl Fn(&T) -> Vec<String>,
+    ) -> Page<T> {
+        let has_next = rows.len() > self.first;
+        rows.truncate(self.first);
+        let start = self.offset() as usize;
+        let cursors = rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| {
+                if self.keyset {
+                    self.cursor(Some(key_of(row)), None)
+                } else {
+                    self.cursor(None, Some(start + index))
+                }
+            })
+            .collect();
+        Page {
+            cursors,
+            items: rows,
+            has_previous: self.after != After::Start,
             has_next,
-            CountedList { total_count: total },
-        );
-        let start = self.offset();
-        connection
-            .edges
-            .extend(items.into_iter().enumerate().map(|(index, item)| {
-                let cursor = match key_of(&item) {
-                    Some(key) => self.cursor(Some(key), None),
-                    None => self.cursor(None, Some(start + index)),
-                };
-                Edge::new(cursor, item)
-            }));
-        connection
+            total,
+        }
     }
 
     fn cursor(&self, key: Option<Vec<String>>, offset: Option<usize>) -> String {
         let body = Body {
             l: self.list.to_owned(),
-            o: self.order.to_owned(),
+            o: self.order.clone(),
             k: key,
             n: offset,
         };
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
+    }
+}
+
+/// One page of a list as services return it: the items with their cursors, whether pages come
+/// before and after it, and how many items match in all.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    cursors: Vec<String>,
+    pub has_previous: bool,
+    pub has_next: bool,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(mut self, f: impl FnMut(T) -> U) -> Page<U> {
+        let items = std::mem::take(&mut self.items).into_iter().map(f).collect();
+        self.with_items(items)
+    }
+
+    /// The same page holding `items`, built one for one from its own rows (completed in one
+    /// batch), in the same order.
+    pub fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        debug_assert_eq!(
+            items.len(),
+            self.cursors.len(),
+            "one item per row of the page"
+        );
+        Page {
+            items,
+            cursors: self.cursors,
+            has_previous: self.has_previous,
+            has_next: self.has_next,
+            total: self.total,
+        }
+    }
+
+    /// The page as a Relay connection with `totalCount`, its items mapped to API types.
+    pub fn connection<U: async_graphql::OutputType>(
+        self,
+        mut f: impl FnMut(T) -> U,
+    ) -> Connection<String, U, CountedList> {
+        let mut connection = Connection::with_additional_fields(
+            self.has_previous,
+            self.has_next,
+            CountedList {
+                total_count: self.total,
+            },
+        );
+        connection.edges.extend(
+            self.cursors
+                .into_iter()
+                .zip(self.items)
+                .map(|(cursor, item)| Edge::new(cursor, f(item))),
+        );
+        connection
     }
 }
 
@@ -170,7 +245,11 @@ mod tests {
     use super::*;
 
     fn page(after: Option<&str>) -> Result<PageRequest, AppError> {
-        PageRequest::parse("invoices", "ISSUE_DATE_DESC", Some(2), after)
+        PageRequest::parse("invoices", "ISSUE_DATE_DESC", true, Some(2), after)
+    }
+
+    fn by_position(after: Option<&str>) -> Result<PageRequest, AppError> {
+        PageRequest::parse("worklist", "RANK", false, Some(2), after)
     }
 
     #[test]
@@ -185,7 +264,7 @@ mod tests {
         let mut conditions = Conditions::new(vec![7.into()]);
         next.restrict(
             &mut conditions,
-            &[("i.issue_date", "date"), ("i.id", "uuid")],
+            &[("i.issue_date", "?::date"), ("i.id", "?::uuid")],
             true,
         )
         .unwrap();
@@ -193,37 +272,81 @@ mod tests {
             conditions.sql(),
             "TRUE AND (i.issue_date, i.id) < ($2::date, $3::uuid)"
         );
+        let mut values = conditions.values;
+        assert_eq!(next.limit_sql(&mut values), "LIMIT $4 OFFSET $5");
     }
 
     #[test]
-    fn offset_cursors_continue_after_their_row() {
-        let cursor = page(None).unwrap().cursor(None, Some(49));
-        assert_eq!(page(Some(&cursor)).unwrap().offset(), 50);
+    fn a_page_carries_each_rows_cursor() {
+        let request = page(None).unwrap();
+        let rows = vec![
+            ("2026-11-03", "a"),
+            ("2026-11-02", "b"),
+            ("2026-11-01", "c"),
+        ];
+        let page = request.page(rows, 9, |(date, id)| vec![date.to_string(), id.to_string()]);
+        assert!(page.has_next && !page.has_previous);
+        assert_eq!(page.items.len(), 2);
+        let last = page.cursors[1].clone();
+        let next = PageRequest::parse("invoices", "ISSUE_DATE_DESC", true, Some(2), Some(&last));
+        assert_eq!(
+            next.unwrap().after,
+            After::Key(vec!["2026-11-02".into(), "b".into()])
+        );
+    }
+
+    #[test]
+    fn position_cursors_continue_after_their_row() {
+        let request = by_position(None).unwrap();
+        let page = request.page(vec![1, 2, 3], 3, |_| Vec::new());
+        let next = by_position(Some(&page.cursors[1])).unwrap();
+        assert_eq!(next.offset(), 2);
+        assert_eq!(
+            next.page(vec![3], 3, |_| Vec::new()).cursors,
+            vec![next.cursor(None, Some(2))]
+        );
     }
 
     #[test]
     fn old_foreign_and_forged_cursors_are_refused_on_after() {
-        let other = PageRequest::parse("payments", "ISSUE_DATE_DESC", None, None)
+        let other = PageRequest::parse("payments", "ISSUE_DATE_DESC", true, None, None)
             .unwrap()
             .cursor(Some(vec!["x".into()]), None);
-        for cursor in ["invoices:49", "", "%%%", other.as_str()] {
+        let other_order = PageRequest::parse("invoices", "ISSUE_DATE_ASC", true, None, None)
+            .unwrap()
+            .cursor(Some(vec!["x".into(), "y".into()]), None);
+        let positional = page(None).unwrap().cursor(None, Some(4));
+        for cursor in [
+            "invoices:49",
+            "",
+            "%%%",
+            other.as_str(),
+            other_order.as_str(),
+            positional.as_str(),
+        ] {
             let error = page(Some(cursor)).unwrap_err();
             assert_eq!(error.public_parts().1.as_deref(), Some("after"), "{cursor}");
         }
-        let wrong_length = page(None).unwrap().cursor(Some(vec!["x".into()]), None);
-        let request = page(Some(&wrong_length)).unwrap();
+        let keyed = page(None).unwrap().cursor(Some(vec!["x".into()]), None);
+        assert!(by_position(Some(&keyed)).is_err());
+        let request = page(Some(&keyed)).unwrap();
         let mut conditions = Conditions::new(vec![]);
         assert!(
             request
-                .restrict(&mut conditions, &[("a", "text"), ("id", "uuid")], false)
+                .restrict(&mut conditions, &[("a", "?"), ("id", "?::uuid")], false)
                 .is_err()
         );
     }
 
     #[test]
     fn first_is_bounded() {
-        assert!(PageRequest::parse("x", "y", Some(0), None).is_err());
-        assert!(PageRequest::parse("x", "y", Some(201), None).is_err());
-        assert_eq!(PageRequest::parse("x", "y", None, None).unwrap().first, 50);
+        assert!(PageRequest::parse("x", "y", true, Some(0), None).is_err());
+        assert!(PageRequest::parse("x", "y", true, Some(201), None).is_err());
+        assert_eq!(
+            PageRequest::parse("x", "y", true, None, None)
+                .unwrap()
+                .first,
+            50
+        );
     }
 }

@@ -183,55 +183,11 @@ pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
     }
 }
 
-/// One page of an offset-paged list as a Relay connection with `totalCount`.
-pub fn offset_connection<T: async_graphql::OutputType>(
-    list: &str,
-    items: Vec<T>,
-    has_next: bool,
-    offset: usize,
-    total: i64,
-) -> async_graphql::connection::Connection<String, T, CountedList> {
-    let mut connection = async_graphql::connection::Connection::with_additional_fields(
-        offset > 0,
-        has_next,
-        CountedList { total_count: total },
-    );
-    connection
-        .edges
-        .extend(items.into_iter().enumerate().map(|(index, item)| {
-            async_graphql::connection::Edge::new(offset_cursor(list, offset + index), item)
-        }));
-    connection
-}
-
 /// `totalCount` on every list.
 #[derive(SimpleObject)]
 pub struct CountedList {
     /// Items matching the filter, across all pages.
     pub total_count: i64,
-}
-
-/// Cursors for lists ordered by computed values (balances, days overdue): the position in the
-/// ordered list, opaque to callers.
-pub fn offset_cursor(list: &str, offset: usize) -> String {
-    format!("{list}:{offset}")
-}
-
-pub fn parse_offset_cursor(list: &str, after: Option<&str>) -> Result<usize, AppError> {
-    match after {
-        None => Ok(0),
-        Some(cursor) => cursor
-            .strip_prefix(list)
-            .and_then(|rest| rest.strip_prefix(':'))
-            .and_then(|offset| offset.parse::<usize>().ok())
-            .map(|offset| offset + 1)
-            .ok_or_else(|| {
-                AppError::validation(
-                    "after",
-                    "not a cursor from this list; pass an endCursor you were given",
-                )
-            }),
-    }
 }
 
 #[cfg(test)]
@@ -243,14 +199,6 @@ mod tests {
         assert_eq!(Money::new(Decimal::new(125, 1), "CNY").amount, "12.50");
         assert_eq!(Money::new(Decimal::new(1250, 0), "JPY").amount, "1250");
         assert_eq!(Money::new(Decimal::new(12_3456, 4), "USD").amount, "12.35");
-    }
-
-    #[test]
-    fn cursors_round_trip_and_foreign_ones_are_refused() {
-        let cursor = offset_cursor("customers", 49);
-        assert_eq!(parse_offset_cursor("customers", Some(&cursor)).unwrap(), 50);
-        assert_eq!(parse_offset_cursor("customers", None).unwrap(), 0);
-        assert!(parse_offset_cursor("invoices", Some(&cursor)).is_err());
     }
 }
 

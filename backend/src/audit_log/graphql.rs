@@ -2,8 +2,9 @@
 
 use super::service::{self, AuditLogFilter as Filter};
 use crate::api::context::{request, services};
+use crate::api::values::CountedList;
 use crate::error::{ApiResult, IntoApi};
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
@@ -36,13 +37,7 @@ pub struct AuditLogFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-#[derive(SimpleObject)]
-pub struct CountedConnection {
-    /// Entries matching the filter, across all pages.
-    pub total_count: i64,
-}
-
-pub type AuditLogConnection = Connection<String, AuditEntry, CountedConnection>;
+pub type AuditLogConnection = Connection<String, AuditEntry, CountedList>;
 
 #[derive(Default)]
 pub struct AuditLogQuery;
@@ -76,31 +71,18 @@ impl AuditLogQuery {
         )
         .await
         .api()?;
-        let mut connection = Connection::with_additional_fields(
-            page.has_previous,
-            page.has_next,
-            CountedConnection {
-                total_count: page.total,
-            },
-        );
-        connection.edges.extend(page.entries.into_iter().map(|row| {
-            Edge::new(
-                service::cursor(row.id),
-                AuditEntry {
-                    id: ID(row.id.to_string()),
-                    occurred_at: row.occurred_at,
-                    actor: row.actor_label,
-                    actor_user_id: row.actor_user_id.map(|id| ID(id.to_string())),
-                    actor_api_key_id: row.actor_api_key_id.map(|id| ID(id.to_string())),
-                    action: row.action,
-                    entity_type: row.entity_type,
-                    entity_id: row.entity_id,
-                    before: row.before.map(Json),
-                    after: row.after.map(Json),
-                    request_id: row.request_id,
-                },
-            )
-        }));
-        Ok(connection)
+        Ok(page.connection(|row| AuditEntry {
+            id: ID(row.id.to_string()),
+            occurred_at: row.occurred_at,
+            actor: row.actor_label,
+            actor_user_id: row.actor_user_id.map(|id| ID(id.to_string())),
+            actor_api_key_id: row.actor_api_key_id.map(|id| ID(id.to_string())),
+            action: row.action,
+            entity_type: row.entity_type,
+            entity_id: row.entity_id,
+            before: row.before.map(Json),
+            after: row.after.map(Json),
+            request_id: row.request_id,
+        }))
     }
 }

@@ -1,5 +1,6 @@
 //! The audit log's SQL: a page of entries, newest first, and how many match the filter.
 
+use crate::api::pagination::PageRequest;
 use crate::db::TenantTx;
 use crate::db::conditions::{self, Conditions};
 use crate::error::AppError;
@@ -38,8 +39,7 @@ pub struct AuditFilter {
 pub async fn page(
     tx: &TenantTx,
     filter: AuditFilter,
-    after: Option<i64>,
-    limit: usize,
+    request: &PageRequest,
 ) -> Result<(Vec<AuditRow>, i64), AppError> {
     // The filter applies to the count; the cursor only to the page.
     let mut conditions = Conditions::new(Vec::new());
@@ -64,21 +64,15 @@ pub async fn page(
     let filtered = conditions.sql();
     let count_sql = format!("SELECT count(*) AS n FROM audit_log WHERE {filtered}");
     let count_values = conditions.values.clone();
+    request.restrict(&mut conditions, &[("id", "?::bigint")], true)?;
+    let paged = conditions.sql();
     let mut values = conditions.values;
-    let page_condition = match after {
-        Some(id) => {
-            values.push(id.into());
-            format!("id < ${}", values.len())
-        }
-        None => "TRUE".to_owned(),
-    };
-    values.push((limit as i64).into());
+    let limit = request.limit_sql(&mut values);
     let page_sql = format!(
         "SELECT id, occurred_at, actor_user_id, actor_api_key_id, actor_label, action, entity_type,
                 entity_id, before, after, request_id
-         FROM audit_log WHERE {filtered} AND {page_condition}
-         ORDER BY id DESC LIMIT ${limit}",
-        limit = values.len()
+         FROM audit_log WHERE {paged}
+         ORDER BY id DESC {limit}"
     );
     let rows = AuditRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,

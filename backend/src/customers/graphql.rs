@@ -5,17 +5,15 @@
 //! payloads carry it too.
 
 use super::service::{
-    self, Change, CreateCustomer, CustomerDetails, CustomerPage, Direction, ListFilter, ListOrder,
-    ListQuery, NewContact, OrderBy, SetCreditHold, SetCreditLimit, UpdateCustomer,
+    self, Change, CreateCustomer, CustomerDetails, Direction, ListFilter, ListOrder, ListQuery,
+    NewContact, OrderBy, SetCreditHold, SetCreditLimit, UpdateCustomer,
 };
 use crate::api::command;
 use crate::api::context::{request, services};
 use crate::api::objects::customer::Customer;
+use crate::api::pagination::{Page, PageRequest};
 use crate::api::values::{CountedList, OrderDirection};
-use crate::api::values::{
-    offset_connection, optional_text, page_size, parse_currency, parse_id, parse_offset_cursor,
-    required_text,
-};
+use crate::api::values::{optional_text, parse_currency, parse_id, required_text};
 use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -165,8 +163,27 @@ fn list_query(
     order: CustomerOrder,
     wants_total: bool,
 ) -> Result<ListQuery, AppError> {
-    let first = page_size(first)?;
-    let offset = parse_offset_cursor("customers", after.as_deref())?;
+    let order = ListOrder {
+        field: match order.field {
+            CustomerOrderField::Name => OrderBy::Name,
+            CustomerOrderField::Code => OrderBy::Code,
+            CustomerOrderField::Balance => OrderBy::Balance,
+            CustomerOrderField::OverdueAmount => OrderBy::OverdueAmount,
+            CustomerOrderField::DaysPastDue => OrderBy::DaysPastDue,
+            CustomerOrderField::CreatedAt => OrderBy::CreatedAt,
+        },
+        direction: order.direction.map(|direction| match direction {
+            OrderDirection::Asc => Direction::Asc,
+            OrderDirection::Desc => Direction::Desc,
+        }),
+    };
+    let page = PageRequest::parse(
+        "customers",
+        order.name(),
+        order.keyset(),
+        first,
+        after.as_deref(),
+    )?;
     let collector_id = filter
         .collector_id
         .as_ref()
@@ -183,37 +200,14 @@ fn list_query(
             risk_grades: filter.risk_grade.unwrap_or_default(),
             include_archived: filter.include_archived.unwrap_or(false),
         },
-        order: ListOrder {
-            field: match order.field {
-                CustomerOrderField::Name => OrderBy::Name,
-                CustomerOrderField::Code => OrderBy::Code,
-                CustomerOrderField::Balance => OrderBy::Balance,
-                CustomerOrderField::OverdueAmount => OrderBy::OverdueAmount,
-                CustomerOrderField::DaysPastDue => OrderBy::DaysPastDue,
-                CustomerOrderField::CreatedAt => OrderBy::CreatedAt,
-            },
-            direction: order.direction.map(|direction| match direction {
-                OrderDirection::Asc => Direction::Asc,
-                OrderDirection::Desc => Direction::Desc,
-            }),
-        },
-        first,
-        offset,
+        order,
+        page,
         wants_total,
     })
 }
 
-fn connection(page: CustomerPage) -> CustomerConnection {
-    offset_connection(
-        "customers",
-        page.customers
-            .into_iter()
-            .map(Customer::from_details)
-            .collect(),
-        page.has_next,
-        page.offset,
-        page.total,
-    )
+fn connection(page: Page<CustomerDetails>) -> CustomerConnection {
+    page.connection(Customer::from_details)
 }
 
 const CHANNELS: [&str; 6] = ["PHONE", "EMAIL", "SMS", "WECHAT", "VISIT", "LETTER"];

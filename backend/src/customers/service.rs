@@ -2,6 +2,7 @@
 //! people assigned to them, archiving, and their credit limit and hold.
 
 use super::store::{self, CustomerFields, CustomerRow};
+use crate::api::pagination::Page;
 use crate::api::values::parse_amount;
 use crate::api::values::parse_currency;
 use crate::audit::{self, AuditEntry};
@@ -32,15 +33,6 @@ pub struct CustomerDetails {
     pub collector: Option<MemberName>,
     pub salesperson: Option<MemberName>,
     pub as_of: NaiveDate,
-}
-
-/// One page of customers, from `offset`; `total` is 0 unless it was asked for.
-#[derive(Debug, Clone)]
-pub struct CustomerPage {
-    pub customers: Vec<CustomerDetails>,
-    pub has_next: bool,
-    pub offset: usize,
-    pub total: i64,
 }
 
 /// Builds customers from rows: contacts in one statement, people in one control-plane
@@ -103,20 +95,16 @@ pub async fn list_customers(
     db: &DatabaseConnection,
     caller: &Caller,
     query: ListQuery,
-) -> Result<CustomerPage, AppError> {
+) -> Result<Page<CustomerDetails>, AppError> {
     let access = caller.authorize(Permission::ViewCustomers)?;
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let page = store::list_page(&tx, calendar.today, caller, access, &query).await?;
-    let customers = assemble(db, &tx, calendar.today, page.rows).await?;
+    let mut page = store::list_page(&tx, calendar.today, caller, access, &query).await?;
+    let rows = std::mem::take(&mut page.items);
+    let customers = assemble(db, &tx, calendar.today, rows).await?;
     tx.commit().await?;
-    Ok(CustomerPage {
-        customers,
-        has_next: page.has_next,
-        offset: query.offset,
-        total: page.total,
-    })
+    Ok(page.with_items(customers))
 }
 
 /// One customer the caller may see; `None` when there is none with this id in the company.

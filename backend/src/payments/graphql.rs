@@ -5,16 +5,16 @@ use super::commands::{
 };
 use super::idempotency::key_input;
 use super::service::{self, PaymentDetail};
-use super::store::ListFilter;
+use super::store::{self, ListFilter};
 use crate::api::command;
 use crate::api::context::{request, services};
 use crate::api::objects::customer::Customer;
 use crate::api::objects::{Allocation, allocation};
+use crate::api::pagination::PageRequest;
 use crate::api::values::CountedList;
 use crate::api::values::CustomerRef;
 use crate::api::values::{
-    Date, Money, offset_connection, optional_text, page_size, parse_amount, parse_currency,
-    parse_id, parse_offset_cursor, required_text,
+    Date, Money, optional_text, parse_amount, parse_currency, parse_id, required_text,
 };
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError, IntoApi};
@@ -295,8 +295,7 @@ pub async fn list_payments(
     with_allocations: bool,
 ) -> Result<PaymentConnection, AppError> {
     caller.authorize(Permission::ViewPayments)?;
-    let first = page_size(first)?;
-    let offset = parse_offset_cursor("payments", after.as_deref())?;
+    let request = PageRequest::parse("payments", store::LIST_ORDER, true, first, after.as_deref())?;
     let filter = ListFilter {
         customer_id: filter
             .customer_id
@@ -314,15 +313,8 @@ pub async fn list_payments(
         include_reversed: filter.include_reversed,
         has_unapplied: filter.has_unapplied,
     };
-    let page = service::list_payments(db, caller, filter, first, offset, with_allocations).await?;
-    let payments = page.payments.into_iter().map(payment).collect();
-    Ok(offset_connection(
-        "payments",
-        payments,
-        page.has_next,
-        offset,
-        page.total,
-    ))
+    let page = service::list_payments(db, caller, filter, &request, with_allocations).await?;
+    Ok(page.connection(payment))
 }
 
 pub async fn find_payment(

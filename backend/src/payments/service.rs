@@ -5,6 +5,7 @@ use super::commands::{
 };
 use super::idempotency::{self, key_input};
 use super::store::{self, ListFilter, NewPayment, PaymentRow};
+use crate::api::pagination::{Page, PageRequest};
 use crate::api::values::parse_amount;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
@@ -33,14 +34,6 @@ pub struct PaymentDetail {
 pub struct CreditApplied {
     pub customer_id: Uuid,
     pub allocations: Vec<AllocationRow>,
-}
-
-/// One page of payments.
-#[derive(Debug, Clone)]
-pub struct PaymentPage {
-    pub payments: Vec<PaymentDetail>,
-    pub has_next: bool,
-    pub total: i64,
 }
 
 async fn assemble(
@@ -643,30 +636,24 @@ pub async fn reverse_payment(
     Ok(payment)
 }
 
-/// Payments, most recently received first: `first` of them from `offset`, with their
+/// The page `request` asks for of payments, most recently received first, with their
 /// allocations when `with_allocations`.
 pub async fn list_payments(
     db: &DatabaseConnection,
     caller: &Caller,
     filter: ListFilter,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
     with_allocations: bool,
-) -> Result<PaymentPage, AppError> {
+) -> Result<Page<PaymentDetail>, AppError> {
     let access = caller.authorize(Permission::ViewPayments)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (mut rows, total) =
-        store::list_payments(&tx, caller, access, &filter, first + 1, offset).await?;
-    let has_next = rows.len() > first;
-    rows.truncate(first);
+    let (rows, total) = store::list_payments(&tx, caller, access, &filter, request).await?;
+    let mut page = request.page(rows, total, store::list_key);
+    let rows = std::mem::take(&mut page.items);
     let payments = assemble(&*tx, rows, with_allocations).await?;
     tx.commit().await?;
-    Ok(PaymentPage {
-        payments,
-        has_next,
-        total,
-    })
+    Ok(page.with_items(payments))
 }
 
 /// One payment, if the caller may see it.

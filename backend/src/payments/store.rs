@@ -1,5 +1,6 @@
 //! Payments' SQL and rows: payments, the open invoices an allocation sees, allocations, reversals.
 
+use crate::api::pagination::PageRequest;
 use crate::audit::Actor;
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
@@ -85,15 +86,27 @@ pub struct ListFilter {
     pub has_unapplied: Option<bool>,
 }
 
-/// Up to `limit` payments from `offset`, most recently received first, and how many match in
-/// all; a collector's list holds their assigned customers' payments only.
+/// The list's one order, most recently received first, and the index that serves it.
+pub const LIST_ORDER: &str = "RECEIVED_DESC";
+
+/// A payment's key in the list's order.
+pub fn list_key(row: &PaymentRow) -> Vec<String> {
+    vec![
+        row.received_on.to_string(),
+        row.created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        row.id.to_string(),
+    ]
+}
+
+/// The page `request` asks for of payments, most recently received first, and how many match
+/// in all; a collector's list holds their assigned customers' payments only.
 pub async fn list_payments(
     tx: &TenantTx,
     caller: &Caller,
     access: Access,
     filter: &ListFilter,
-    limit: usize,
-    offset: usize,
+    request: &PageRequest,
 ) -> Result<(Vec<PaymentRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -120,16 +133,24 @@ pub async fn list_payments(
             "r.payment_id IS NULL AND p.amount > coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0)",
         );
     }
+    // The filter applies to the count; the cursor only to the page.
     let filtered = conditions.sql();
+    let count_values = conditions.values.clone();
+    request.restrict(
+        &mut conditions,
+        &[
+            ("p.received_on", "?::date"),
+            ("p.created_at", "?::timestamptz"),
+            ("p.id", "?::uuid"),
+        ],
+        true,
+    )?;
+    let paged = conditions.sql();
     let mut values = conditions.values;
-    let count_values = values.clone();
-    values.push((limit as i64).into());
-    values.push((offset as i64).into());
+    let limit = request.limit_sql(&mut values);
     let page_sql = format!(
-        "SELECT {PAYMENT_COLUMNS} FROM {PAYMENTS_FROM} WHERE {filtered}
-         ORDER BY p.received_on DESC, p.created_at DESC, p.id DESC LIMIT ${} OFFSET ${}",
-        values.len() - 1,
-        values.len()
+        "SELECT {PAYMENT_COLUMNS} FROM {PAYMENTS_FROM} WHERE {paged}
+         ORDER BY p.received_on DESC, p.created_at DESC, p.id DESC {limit}"
     );
     let count_sql = format!("SELECT count(*) AS n FROM {PAYMENTS_FROM} WHERE {filtered}");
     let rows = PaymentRow::find_by_statement(Statement::from_sql_and_values(

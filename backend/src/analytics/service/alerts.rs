@@ -4,7 +4,8 @@
 
 use super::parse_uuid;
 use crate::analytics::store::alerts::{self as store, AlertRow, AlertScope};
-use crate::api::values::{optional_text, page_size, parse_offset_cursor};
+use crate::api::pagination::{Page, PageRequest};
+use crate::api::values::optional_text;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::TenantTx;
@@ -22,18 +23,6 @@ pub struct AlertQuery {
     pub customer_id: Option<String>,
 }
 
-/// A page of alerts from `offset`, whether more follow, and how many match in all.
-#[derive(Debug)]
-pub struct AlertPage {
-    pub alerts: Vec<AlertRow>,
-    pub has_next: bool,
-    pub offset: usize,
-    pub total: i64,
-}
-
-/// The list the cursors name.
-pub const LIST: &str = "riskAlerts";
-
 /// Alerts newest first; collectors and salespeople see their customers' (an alert goes to the
 /// assigned collector and to the managers, who see every customer).
 pub async fn list(
@@ -42,11 +31,10 @@ pub async fn list(
     first: Option<i32>,
     after: Option<String>,
     query: AlertQuery,
-) -> Result<AlertPage, AppError> {
+) -> Result<Page<AlertRow>, AppError> {
     let access = caller.authorize(Permission::ViewCustomers)?;
     let tenant = caller.require_tenant()?;
-    let first = page_size(first)?;
-    let offset = parse_offset_cursor(LIST, after.as_deref())?;
+    let request = PageRequest::parse("riskAlerts", "RAISED_DESC", false, first, after.as_deref())?;
     let customer = match &query.customer_id {
         Some(id) => Some(parse_uuid("filter.customerId", id)?),
         None => None,
@@ -57,24 +45,17 @@ pub async fn list(
         customer,
     };
     let tx = TenantTx::begin(db, tenant).await?;
-    let (mut rows, total) = store::list(
+    let (rows, total) = store::list(
         &*tx,
         caller,
         access,
         &scope,
-        (first + 1) as i64,
-        offset as i64,
+        request.limit(),
+        request.offset(),
     )
     .await?;
     tx.commit().await?;
-    let has_next = rows.len() > first;
-    rows.truncate(first);
-    Ok(AlertPage {
-        alerts: rows,
-        has_next,
-        offset,
-        total,
-    })
+    Ok(request.page(rows, total, |_| Vec::new()))
 }
 
 /// An alert to acknowledge or resolve (its id as sent), with a note.

@@ -3,7 +3,7 @@
 
 use crate::analytics::service::alerts::{self as service, AlertAction, AlertQuery};
 use crate::analytics::store::alerts::AlertRow;
-use crate::api::values::{CountedList, CustomerRef, offset_connection};
+use crate::api::values::{CountedList, CustomerRef};
 use crate::auth::Caller;
 use crate::error::AppError;
 use async_graphql::connection::Connection;
@@ -81,13 +81,7 @@ pub async fn list(
     filter: AlertFilter,
 ) -> Result<AlertConnection, AppError> {
     let page = service::list(db, caller, first, after, filter.into()).await?;
-    Ok(offset_connection(
-        service::LIST,
-        page.alerts.into_iter().map(RiskAlert::from).collect(),
-        page.has_next,
-        page.offset,
-        page.total,
-    ))
+    Ok(page.connection(RiskAlert::from))
 }
 
 #[derive(InputObject)]

@@ -1,10 +1,9 @@
 //! `logCollectionActivity`, `updateCollectionActivity`, `collectionActivities`,
 //! `promisesToPay`, `cancelPromise`.
 
-use super::{connection, gated};
-use crate::api::values::{
-    CountedList, CustomerRef, Date, Money, page_size, parse_id, parse_offset_cursor,
-};
+use super::gated;
+use crate::api::pagination::PageRequest;
+use crate::api::values::{CountedList, CustomerRef, Date, Money, parse_id};
 use crate::collections::service::activities::{
     self as service, Activity, ActivityCorrection, NewActivity, NewPromise, Promise,
     PromiseCancellation,
@@ -286,18 +285,13 @@ impl CollectionsQuery {
         filter: Option<ActivityFilter>,
     ) -> ApiResult<ActivityConnection> {
         let (db, request) = gated(ctx, service::may_read)?;
-        let first = page_size(first).api()?;
-        let offset = parse_offset_cursor("activities", after.as_deref()).api()?;
+        let page = PageRequest::parse("activities", "OCCURRED_DESC", true, first, after.as_deref())
+            .api()?;
         let filter = filter.unwrap_or_default().parse().api()?;
-        let page = service::list_activities(db, &request.caller, first, offset, filter)
+        let page = service::list_activities(db, &request.caller, &page, filter)
             .await
             .api()?;
-        Ok(connection(
-            "activities",
-            page,
-            offset,
-            CollectionActivity::from,
-        ))
+        Ok(page.connection(CollectionActivity::from))
     }
 
     /// Promises to pay, latest promised date first, with their status.
@@ -310,13 +304,13 @@ impl CollectionsQuery {
         filter: Option<PromiseFilter>,
     ) -> ApiResult<PromiseConnection> {
         let (db, request) = gated(ctx, service::may_read)?;
-        let first = page_size(first).api()?;
-        let offset = parse_offset_cursor("promises", after.as_deref()).api()?;
+        let page =
+            PageRequest::parse("promises", "PROMISED_DESC", true, first, after.as_deref()).api()?;
         let filter = filter.unwrap_or_default().parse().api()?;
-        let page = service::list_promises(db, &request.caller, first, offset, filter)
+        let page = service::list_promises(db, &request.caller, &page, filter)
             .await
             .api()?;
-        Ok(connection("promises", page, offset, PromiseToPay::from))
+        Ok(page.connection(PromiseToPay::from))
     }
 }
 

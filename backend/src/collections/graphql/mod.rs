@@ -15,12 +15,9 @@ pub use dunning::{DunningMutation, DunningQuery};
 pub use work::{WorkMutation, WorkQuery};
 
 use crate::api::context::{request, services};
-use crate::api::values::offset_connection;
 use crate::auth::{Caller, RequestContext};
-use crate::collections::service::Page;
 use crate::error::{ApiResult, AppError, IntoApi};
-use async_graphql::connection::Connection;
-use async_graphql::{Context, OutputType};
+use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
 /// The database and the request, once the caller passes `gate` and has a company: the checks
@@ -35,15 +32,4 @@ pub(crate) fn gated<'a, T>(
     gate(&request.caller).api()?;
     request.caller.require_tenant().api()?;
     Ok((db, request))
-}
-
-/// A service's page as a Relay connection with `totalCount`, its items mapped to API types.
-pub(crate) fn connection<T, U: OutputType>(
-    list: &str,
-    page: Page<T>,
-    offset: usize,
-    map: impl FnMut(T) -> U,
-) -> Connection<String, U, crate::api::values::CountedList> {
-    let page = page.map(map);
-    offset_connection(list, page.items, page.has_next, offset, page.total)
 }

@@ -3,6 +3,7 @@
 //! parses its input and calls its service.
 
 use super::fees::{WaiveFeeInput, WaiveFeePayload};
+use super::gated;
 use super::legal::{
     EscalateToLegalInput, LegalCase, LegalCaseConnection, LegalCaseFilter, LegalCasePayload,
     UpdateLegalCaseInput,
@@ -15,13 +16,12 @@ use super::worklist::{
     CompleteTaskInput, CompleteTaskPayload, WorkItem, WorkItemConnection,
     collector_id as parse_collector,
 };
-use super::{connection, gated};
 use crate::api::command;
 use crate::api::context::{links, request, services};
 use crate::api::objects::alerts::{
     self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
 };
-use crate::api::values::{page_size, parse_offset_cursor};
+use crate::api::pagination::PageRequest;
 use crate::collections::service::{activities, fees, legal, runs as run_service, worklist};
 use crate::error::{ApiResult, IntoApi};
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -43,13 +43,12 @@ impl WorkQuery {
         collector_id: Option<ID>,
     ) -> ApiResult<WorkItemConnection> {
         let (db, request) = gated(ctx, worklist::may_read)?;
-        let first = page_size(first).api()?;
-        let offset = parse_offset_cursor("worklist", after.as_deref()).api()?;
+        let page = PageRequest::parse("worklist", "RANK", false, first, after.as_deref()).api()?;
         let collector = parse_collector(collector_id.as_ref()).api()?;
-        let page = worklist::worklist(db, &request.caller, first, offset, collector)
+        let page = worklist::worklist(db, &request.caller, &page, collector)
             .await
             .api()?;
-        Ok(connection("worklist", page, offset, WorkItem::from))
+        Ok(page.connection(WorkItem::from))
     }
 
     /// Dunning runs, newest first, with what each did.
@@ -61,12 +60,16 @@ impl WorkQuery {
         after: Option<String>,
     ) -> ApiResult<DunningRunConnection> {
         let (db, request) = gated(ctx, run_service::may_read)?;
-        let first = page_size(first).api()?;
-        let offset = parse_offset_cursor("dunningRuns", after.as_deref()).api()?;
-        let page = run_service::list(db, &request.caller, first, offset)
-            .await
-            .api()?;
-        Ok(connection("dunningRuns", page, offset, DunningRun::from))
+        let page = PageRequest::parse(
+            "dunningRuns",
+            "STARTED_DESC",
+            false,
+            first,
+            after.as_deref(),
+        )
+        .api()?;
+        let page = run_service::list(db, &request.caller, &page).await.api()?;
+        Ok(page.connection(DunningRun::from))
     }
 
     /// The company's collection settings.
@@ -107,13 +110,13 @@ impl WorkQuery {
         filter: Option<LegalCaseFilter>,
     ) -> ApiResult<LegalCaseConnection> {
         let (db, request) = gated(ctx, legal::may_read)?;
-        let first = page_size(first).api()?;
-        let offset = parse_offset_cursor("legalCases", after.as_deref()).api()?;
+        let page = PageRequest::parse("legalCases", "OPENED_DESC", false, first, after.as_deref())
+            .api()?;
         let filter = filter.unwrap_or_default().parse().api()?;
-        let page = legal::list(db, &request.caller, first, offset, filter)
+        let page = legal::list(db, &request.caller, &page, filter)
             .await
             .api()?;
-        Ok(connection("legalCases", page, offset, LegalCase::from))
+        Ok(page.connection(LegalCase::from))
     }
 
     /// Risk alerts, newest first, with the reason each was raised.

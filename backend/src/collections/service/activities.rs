@@ -1,7 +1,7 @@
 //! The log of every contact with a customer and promises to pay: logging one (with its
 //! promise), correcting it within the edit window, cancelling a promise, and both lists.
 
-use super::Page;
+use super::{Page, PageRequest};
 use crate::api::values::{optional_text, parse_amount, parse_currency, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{Caller, visible_to};
@@ -453,47 +453,39 @@ pub async fn cancel_promise(
     Ok(promise)
 }
 
-/// Calls, emails, messages, visits, letters and legal steps, newest first: a page of `first`
-/// from `offset`. Collectors see their customers'.
+/// Calls, emails, messages, visits, letters and legal steps, newest first: the page `request`
+/// asks for. Collectors see their customers'.
 pub async fn list_activities(
     db: &DatabaseConnection,
     caller: &Caller,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
     filter: ActivityFilter,
 ) -> Result<Page<Activity>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) = store::list_activities(&tx, caller, access, &filter, first, offset).await?;
-    let page = Page::of(rows, first, total);
-    let activities = activities_of(&*tx, page.items).await?;
+    let (rows, total) = store::list_activities(&tx, caller, access, &filter, request).await?;
+    let mut page = request.page(rows, total, store::activity_key);
+    let rows = std::mem::take(&mut page.items);
+    let activities = activities_of(&*tx, rows).await?;
     tx.commit().await?;
-    Ok(Page {
-        items: activities,
-        has_next: page.has_next,
-        total,
-    })
+    Ok(page.with_items(activities))
 }
 
-/// Promises to pay, latest promised date first: a page of `first` from `offset`.
+/// Promises to pay, latest promised date first: the page `request` asks for.
 pub async fn list_promises(
     db: &DatabaseConnection,
     caller: &Caller,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
     filter: PromiseFilter,
 ) -> Result<Page<Promise>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) = store::list_promises(&tx, caller, access, &filter, first, offset).await?;
-    let page = Page::of(rows, first, total);
-    let promises = promises_of(&*tx, page.items).await?;
+    let (rows, total) = store::list_promises(&tx, caller, access, &filter, request).await?;
+    let mut page = request.page(rows, total, store::promise_key);
+    let rows = std::mem::take(&mut page.items);
+    let promises = promises_of(&*tx, rows).await?;
     tx.commit().await?;
-    Ok(Page {
-        items: promises,
-        has_next: page.has_next,
-        total,
-    })
+    Ok(page.with_items(promises))
 }

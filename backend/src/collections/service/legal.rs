@@ -5,9 +5,9 @@
 //! (`domain::legal::LegalStatus::can_move_to`), recording the date of each stage, and one case
 //! is open per customer at a time.
 
-use super::Page;
 use super::plan::Candidate;
 use super::run::RUN_LABEL;
+use super::{Page, PageRequest};
 use crate::api::values::{optional_text, parse_amount};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
@@ -97,27 +97,22 @@ pub async fn case_by_id(conn: &impl ConnectionTrait, id: Uuid) -> Result<Case, A
         .ok_or_else(|| AppError::not_found("No such legal case."))
 }
 
-/// Legal cases, newest first: a page of `first` from `offset`. Collectors see their
-/// customers'.
+/// Legal cases, newest first: the page `request` asks for. Collectors see their customers'.
 pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
     filter: CaseFilter,
 ) -> Result<Page<Case>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) = store::list_cases(&tx, caller, access, &filter, first, offset).await?;
-    let page = Page::of(rows, first, total);
-    let cases = cases_of(&*tx, page.items).await?;
+    let (rows, total) = store::list_cases(&tx, caller, access, &filter, request).await?;
+    let mut page = request.page(rows, total, |_| Vec::new());
+    let rows = std::mem::take(&mut page.items);
+    let cases = cases_of(&*tx, rows).await?;
     tx.commit().await?;
-    Ok(Page {
-        items: cases,
-        has_next: page.has_next,
-        total,
-    })
+    Ok(page.with_items(cases))
 }
 
 /// Opens a legal case for a customer's invoices (every overdue one by default).

@@ -14,30 +14,4 @@ pub mod run;
 pub mod runs;
 pub mod worklist;
 
-/// One page of a list: its items, whether more follow, and how many match in all.
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub has_next: bool,
-    pub total: i64,
-}
-
-impl<T> Page<T> {
-    /// A page from `first + 1` rows read: the extra row only says that more follow.
-    pub fn of(mut rows: Vec<T>, first: usize, total: i64) -> Self {
-        let has_next = rows.len() > first;
-        rows.truncate(first);
-        Page {
-            items: rows,
-            has_next,
-            total,
-        }
-    }
-
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            has_next: self.has_next,
-            total: self.total,
-        }
-    }
-}
+pub use crate::api::pagination::{Page, PageRequest};

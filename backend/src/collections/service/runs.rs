@@ -1,8 +1,8 @@
 //! Run history, a run started by hand, the company's collection settings, and the email
 //! templates of a ladder's steps.
 
-use super::Page;
 use super::run::{self, Trigger};
+use super::{Page, PageRequest};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::collections::store::runs::{self as store, RunRow};
@@ -30,20 +30,19 @@ pub fn may_manage(caller: &Caller) -> Result<(), AppError> {
     caller.authorize(Permission::ManageDunning).map(|_| ())
 }
 
-/// Dunning runs, newest first (a page of `first` from `offset`), with what each did.
+/// Dunning runs, newest first (the page `request` asks for), with what each did.
 pub async fn list(
     db: &DatabaseConnection,
     caller: &Caller,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
 ) -> Result<Page<RunRow>, AppError> {
     may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let rows = store::runs(&*tx, first, offset).await?;
+    let rows = store::runs(&*tx, request.limit(), request.offset()).await?;
     let total = store::count_runs(&*tx).await?;
     tx.commit().await?;
-    let mut page = Page::of(rows, first, total);
+    let mut page = request.page(rows, total, |_| Vec::new());
     // What failed names customers; collectors see only their own customers, so the details
     // are for those who manage dunning.
     let manages = caller.authorize(Permission::ManageDunning).is_ok();

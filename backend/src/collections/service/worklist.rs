@@ -4,8 +4,8 @@
 //! overdue, or a task due) with the history the ranking needs; the domain's
 //! `worklist::rank` orders them by expected recovery and says why.
 
-use super::Page;
 use super::activities::{NewActivity, NewPromise, log_activity_in};
+use super::{Page, PageRequest};
 use crate::api::values::optional_text;
 use crate::audit;
 use crate::auth::Caller;
@@ -72,13 +72,12 @@ fn queue_owner(
     }
 }
 
-/// The collector's list for today (a page of `first` from `offset`), ranked by expected
-/// recovery.
+/// The collector's list for today (the page `request` asks for, by position), ranked by
+/// expected recovery.
 pub async fn worklist(
     db: &DatabaseConnection,
     caller: &Caller,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
     collector: Option<Uuid>,
 ) -> Result<Page<WorkItem>, AppError> {
     let access = may_read(caller)?;
@@ -115,10 +114,10 @@ pub async fn worklist(
     let page: Vec<(usize, (worklist::Ranked, Need))> = ranked
         .into_iter()
         .enumerate()
-        .skip(offset)
-        .take(first + 1)
+        .skip(request.offset() as usize)
+        .take(request.limit() as usize)
         .collect();
-    let page = Page::of(page, first, total);
+    let page = request.page(page, total, |_| Vec::new());
     let ids: Vec<Uuid> = page
         .items
         .iter()

@@ -1,6 +1,7 @@
 //! The activity log and promises to pay: their rows, the invoices each names, and the
 //! statements that log, correct, cancel and list them.
 
+use crate::api::pagination::PageRequest;
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
 use crate::db::conditions::{Conditions, count};
@@ -347,15 +348,14 @@ pub struct PromiseFilter {
     pub status: Option<Vec<PromiseStatus>>,
 }
 
-/// A page of activities the caller sees (`first + 1` rows, to tell whether more follow), newest
-/// first, and how many match in all.
+/// The page `request` asks for of the activities the caller sees, newest first, and how many
+/// match in all.
 pub async fn list_activities(
     tx: &TenantTx,
     caller: &Caller,
     access: Access,
     filter: &ActivityFilter,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
 ) -> Result<(Vec<ActivityRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -380,16 +380,20 @@ pub async fn list_activities(
     if let Some(to) = filter.to {
         conditions.push("a.occurred_at < ?", to);
     }
+    // The filter applies to the count; the cursor only to the page.
     let filtered = conditions.sql();
+    let count_values = conditions.values.clone();
+    request.restrict(
+        &mut conditions,
+        &[("a.occurred_at", "?::timestamptz"), ("a.id", "?::uuid")],
+        true,
+    )?;
+    let paged = conditions.sql();
     let mut values = conditions.values;
-    let count_values = values.clone();
-    values.push(((first + 1) as i64).into());
-    values.push((offset as i64).into());
+    let limit = request.limit_sql(&mut values);
     let from = "collection_activities a JOIN customers c ON c.id = a.customer_id";
     let page_sql = format!(
-        "SELECT {ACTIVITY_COLUMNS} FROM {from} WHERE {filtered} ORDER BY a.occurred_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
-        values.len() - 1,
-        values.len()
+        "SELECT {ACTIVITY_COLUMNS} FROM {from} WHERE {paged} ORDER BY a.occurred_at DESC, a.id DESC {limit}"
     );
     let count_sql = format!("SELECT count(*) AS n FROM {from} WHERE {filtered}");
     let rows = ActivityRow::find_by_statement(Statement::from_sql_and_values(
@@ -403,15 +407,28 @@ pub async fn list_activities(
     Ok((rows, total))
 }
 
-/// A page of promises the caller sees (`first + 1` rows), latest promised date first, and how
-/// many match in all.
+/// A promise's key in the list's order.
+pub fn promise_key(row: &PromiseRow) -> Vec<String> {
+    vec![row.promised_date.to_string(), row.id.to_string()]
+}
+
+/// An activity's key in the list's order.
+pub fn activity_key(row: &ActivityRow) -> Vec<String> {
+    vec![
+        row.occurred_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        row.id.to_string(),
+    ]
+}
+
+/// The page `request` asks for of the promises the caller sees, latest promised date first,
+/// and how many match in all.
 pub async fn list_promises(
     tx: &TenantTx,
     caller: &Caller,
     access: Access,
     filter: &PromiseFilter,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
 ) -> Result<(Vec<PromiseRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -421,19 +438,23 @@ pub async fn list_promises(
     if let Some(statuses) = &filter.status
         && !statuses.is_empty()
     {
-        let list: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
-        conditions.push("p.status = ANY(string_to_array(?, ','))", list.join(","));
+        let list: Vec<String> = statuses.iter().map(|s| s.as_str().to_owned()).collect();
+        conditions.push("p.status = ANY(?::text[])", list);
     }
+    // The filter applies to the count; the cursor only to the page.
     let filtered = conditions.sql();
+    let count_values = conditions.values.clone();
+    request.restrict(
+        &mut conditions,
+        &[("p.promised_date", "?::date"), ("p.id", "?::uuid")],
+        true,
+    )?;
+    let paged = conditions.sql();
     let mut values = conditions.values;
-    let count_values = values.clone();
-    values.push(((first + 1) as i64).into());
-    values.push((offset as i64).into());
+    let limit = request.limit_sql(&mut values);
     let from = "promises p JOIN customers c ON c.id = p.customer_id";
     let page_sql = format!(
-        "SELECT {PROMISE_COLUMNS} FROM {from} WHERE {filtered} ORDER BY p.promised_date DESC, p.id DESC LIMIT ${} OFFSET ${}",
-        values.len() - 1,
-        values.len()
+        "SELECT {PROMISE_COLUMNS} FROM {from} WHERE {paged} ORDER BY p.promised_date DESC, p.id DESC {limit}"
     );
     let count_sql = format!("SELECT count(*) AS n FROM {from} WHERE {filtered}");
     let rows = PromiseRow::find_by_statement(Statement::from_sql_and_values(

@@ -1,6 +1,7 @@
 //! Legal cases as stored: cases with their invoices, opening and updating one, and what the
 //! evidence pack reads about the customer (invoices, activity log, promises).
 
+use crate::api::pagination::PageRequest;
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
 use crate::db::conditions::{Conditions, count};
@@ -97,8 +98,7 @@ pub async fn list_cases(
     caller: &Caller,
     access: Access,
     filter: &CaseFilter,
-    first: usize,
-    offset: usize,
+    request: &PageRequest,
 ) -> Result<(Vec<CaseRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -108,8 +108,8 @@ pub async fn list_cases(
     if let Some(statuses) = &filter.status
         && !statuses.is_empty()
     {
-        let list: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
-        conditions.push("l.status = ANY(string_to_array(?, ','))", list.join(","));
+        let list: Vec<String> = statuses.iter().map(|s| s.as_str().to_owned()).collect();
+        conditions.push("l.status = ANY(?::text[])", list);
     }
     if let Some(open) = filter.open {
         conditions.push("(l.status NOT IN ('SETTLED', 'WRITTEN_OFF')) = ?", open);
@@ -117,15 +117,12 @@ pub async fn list_cases(
     let filtered = conditions.sql();
     let mut values = conditions.values;
     let count_values = values.clone();
-    values.push(((first + 1) as i64).into());
-    values.push((offset as i64).into());
+    let limit = request.limit_sql(&mut values);
     let rows = CaseRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!(
             "SELECT {CASE_COLUMNS} FROM {CASES_FROM} WHERE {filtered}
-             ORDER BY l.created_at DESC, l.id DESC LIMIT ${} OFFSET ${}",
-            values.len() - 1,
-            values.len()
+             ORDER BY l.created_at DESC, l.id DESC {limit}"
         ),
         values,
     ))

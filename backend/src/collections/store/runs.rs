@@ -31,16 +31,16 @@ const RUN_COLUMNS: &str =
     "id, run_date, trigger, started_at, finished_at, customers, emails, tasks, fees, holds,
     releases, legal_cases, paused, failures, errors";
 
-/// A page of runs (`first + 1` rows), newest first.
+/// Up to `limit` runs after the first `offset`, newest first.
 pub async fn runs(
     conn: &impl ConnectionTrait,
-    first: usize,
-    offset: usize,
+    limit: i64,
+    offset: i64,
 ) -> Result<Vec<RunRow>, DbErr> {
     RunRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!("SELECT {RUN_COLUMNS} FROM dunning_runs ORDER BY started_at DESC, id DESC LIMIT $1 OFFSET $2"),
-        [((first + 1) as i64).into(), (offset as i64).into()],
+        [limit.into(), offset.into()],
     ))
     .all(conn)
     .await

@@ -1,6 +1,7 @@
 //! The customer list: filters, order and one page, with balances.
 
 use super::{CUSTOMERS_RANKED, CUSTOMERS_WITH_BALANCES, CustomerRow, load_customers};
+use crate::api::pagination::{Page, PageRequest};
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
 use crate::db::conditions::{Conditions, count};
@@ -53,23 +54,60 @@ pub struct ListOrder {
     pub direction: Option<Direction>,
 }
 
-/// One page of a customer list: `first` rows from `offset`.
-#[derive(Debug, Clone, Default)]
+impl ListOrder {
+    /// Names and codes go up and figures and dates go down unless a direction is given.
+    fn direction(&self) -> Direction {
+        self.direction.unwrap_or(match self.field {
+            OrderBy::Name | OrderBy::Code => Direction::Asc,
+            _ => Direction::Desc,
+        })
+    }
+
+    /// The order's name in cursors, with its direction.
+    pub fn name(&self) -> String {
+        format!("{:?}_{:?}", self.field, self.direction()).to_uppercase()
+    }
+
+    /// Whether pages follow by key (a stored column and the id, through an index) or, for
+    /// orders by balances summed at read time, by position.
+    pub fn keyset(&self) -> bool {
+        matches!(
+            self.field,
+            OrderBy::Name | OrderBy::Code | OrderBy::CreatedAt
+        )
+    }
+
+    /// The key columns of a keyset order, as [`PageRequest::restrict`] takes them.
+    fn key_columns(&self) -> [(&'static str, &'static str); 2] {
+        let first = match self.field {
+            OrderBy::Code => ("lower(c.code)", "lower(?::text)"),
+            OrderBy::CreatedAt => ("c.created_at", "?::timestamptz"),
+            _ => ("lower(c.name)", "lower(?::text)"),
+        };
+        [first, ("c.id", "?::uuid")]
+    }
+
+    /// A row's key in a keyset order.
+    pub fn key(&self, row: &CustomerRow) -> Vec<String> {
+        let first = match self.field {
+            OrderBy::Code => row.code.clone(),
+            OrderBy::CreatedAt => row
+                .created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            _ => row.name.clone(),
+        };
+        vec![first, row.id.to_string()]
+    }
+}
+
+/// One page of a customer list.
+#[derive(Debug, Clone)]
 pub struct ListQuery {
     pub filter: ListFilter,
     pub order: ListOrder,
-    pub first: usize,
-    pub offset: usize,
+    pub page: PageRequest,
     /// Counting sums every customer's balance again: only when the total is asked for.
     pub wants_total: bool,
-}
-
-/// The rows of one page, whether more follow, and the total (0 unless asked for).
-#[derive(Debug, Clone)]
-pub struct ListPage {
-    pub rows: Vec<CustomerRow>,
-    pub has_next: bool,
-    pub total: i64,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -85,8 +123,8 @@ pub async fn list_page(
     caller: &Caller,
     access: Access,
     query: &ListQuery,
-) -> Result<ListPage, AppError> {
-    let (filter, order, first, offset) = (&query.filter, query.order, query.first, query.offset);
+) -> Result<Page<CustomerRow>, AppError> {
+    let (filter, order, request) = (&query.filter, query.order, &query.page);
     let mut conditions = Conditions::new(vec![today.into()]);
     assigned_only(caller, access, &mut conditions, "c.");
     if !filter.include_archived {
@@ -119,15 +157,12 @@ pub async fn list_page(
         conditions.push("c.segment = ?", segment);
     }
     if !filter.risk_grades.is_empty() {
-        let list: Vec<&str> = filter
+        let list: Vec<String> = filter
             .risk_grades
             .iter()
-            .map(|grade| grade.as_str())
+            .map(|grade| grade.as_str().to_owned())
             .collect();
-        conditions.push(
-            "c.risk_grade = ANY(string_to_array(?, ','))",
-            list.join(","),
-        );
+        conditions.push("c.risk_grade = ANY(?::text[])", list);
     }
     if let Some(on_hold) = filter.on_hold {
         conditions.push("c.credit_hold = ?", on_hold);
@@ -144,16 +179,13 @@ pub async fn list_page(
         Some(false) => conditions.fixed("c.overdue = 0"),
         None => {}
     }
-    let direction = match order.direction.unwrap_or(match order.field {
-        OrderBy::Name | OrderBy::Code => Direction::Asc,
-        _ => Direction::Desc,
-    }) {
+    let direction = match order.direction() {
         Direction::Asc => "ASC",
         Direction::Desc => "DESC",
     };
     let order_sql = match order.field {
-        OrderBy::Name => format!("lower(c.name) {direction}, c.id"),
-        OrderBy::Code => format!("lower(c.code) {direction}, c.id"),
+        OrderBy::Name => format!("lower(c.name) {direction}, c.id {direction}"),
+        OrderBy::Code => format!("lower(c.code) {direction}, c.id {direction}"),
         OrderBy::Balance => format!("c.balance {direction}, lower(c.name), c.id"),
         OrderBy::OverdueAmount => format!("c.overdue {direction}, lower(c.name), c.id"),
         // More days past due is an older oldest overdue date.
@@ -161,14 +193,15 @@ pub async fn list_page(
             "c.oldest_overdue_due {} NULLS LAST, lower(c.name), c.id",
             if direction == "DESC" { "ASC" } else { "DESC" }
         ),
-        OrderBy::CreatedAt => format!("c.created_at {direction}, c.id"),
+        OrderBy::CreatedAt => format!("c.created_at {direction}, c.id {direction}"),
     };
+    // The filter applies to the count; the cursor only to the page.
     let filtered = conditions.sql();
+    let count_values = conditions.values.clone();
+    request.restrict(&mut conditions, &order.key_columns(), direction == "DESC")?;
+    let paged = conditions.sql();
     let mut values = conditions.values;
-    let count_values = values.clone();
-    values.push(((first + 1) as i64).into());
-    values.push((offset as i64).into());
-    let (limit, skip) = (values.len() - 1, values.len());
+    let limit = request.limit_sql(&mut values);
     // Balances are summed for every customer only when the order or the filter needs them.
     let needs_figures = filtered.contains("c.balance")
         || filtered.contains("c.overdue")
@@ -185,13 +218,12 @@ pub async fn list_page(
     if needs_figures {
         crate::db::report_memory(&**tx).await?;
     }
-    let mut rows = if needs_figures {
+    let rows = if needs_figures {
         // The page's ids from the grouped figures, then those customers in full.
         let ids: Vec<Uuid> = PageId::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!(
-                "SELECT c.id FROM ({CUSTOMERS_RANKED}) c WHERE {filtered} ORDER BY {order_sql}
-                 LIMIT ${limit} OFFSET ${skip}"
+                "SELECT c.id FROM ({CUSTOMERS_RANKED}) c WHERE {paged} ORDER BY {order_sql} {limit}"
             ),
             values,
         ))
@@ -207,8 +239,8 @@ pub async fn list_page(
         CustomerRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!(
-                "SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c WHERE {filtered} ORDER BY {order_sql}
-                 LIMIT ${limit} OFFSET ${skip}"
+                "SELECT * FROM ({}) c WHERE {paged} ORDER BY {order_sql} {limit}",
+                *CUSTOMERS_WITH_BALANCES
             ),
             values,
         ))
@@ -222,11 +254,5 @@ pub async fn list_page(
     } else {
         0
     };
-    let has_next = rows.len() > first;
-    rows.truncate(first);
-    Ok(ListPage {
-        rows,
-        has_next,
-        total,
-    })
+    Ok(request.page(rows, total, |row| order.key(row)))
 }

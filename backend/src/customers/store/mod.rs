@@ -8,15 +8,17 @@ pub use changes::{
     CustomerFields, NewContact, insert_customer, replace_contacts, set_archived, set_credit_hold,
     set_credit_limit, update_customer,
 };
-pub use list::{Direction, ListFilter, ListOrder, ListPage, ListQuery, OrderBy, list_page};
+pub use list::{Direction, ListFilter, ListOrder, ListQuery, OrderBy, list_page};
 pub use timeline::{TimelineRow, timelines};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Currency;
+use domain::aging::bucket_sums_sql;
 use domain::rating::Grade;
 use domain::terms::TermsKind;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -108,8 +110,23 @@ impl crate::auth::Assigned for CustomerRow {
 
 /// Customers with their open balances as of `$1` (the tenant's today), in the customer's
 /// currency, bucketed by the tenant's aging edges. Wrapped by callers as a subquery `c`.
-pub const CUSTOMERS_WITH_BALANCES: &str = concat!(
-    r#"
+pub static CUSTOMERS_WITH_BALANCES: LazyLock<String> = LazyLock::new(|| {
+    let open = domain::open_statuses!();
+    let buckets = bucket_sums_sql(
+        "r.amount",
+        "($1 - r.due_date)",
+        ["e.e1", "e.e2", "e.e3"],
+        [
+            "aging_current",
+            "aging_d1",
+            "aging_d2",
+            "aging_d3",
+            "aging_d4",
+        ],
+        false,
+    );
+    format!(
+        r#"
     SELECT c.id, c.code, c.name, c.tax_id, c.billing_address, c.segment, c.tags, c.currency::text AS currency,
            c.terms_kind, c.terms_days, c.collector_id, c.salesperson_id, c.credit_limit,
            c.credit_hold, c.credit_hold_reason, c.credit_hold_since, c.notes, c.archived_at, c.created_at,
@@ -117,9 +134,7 @@ pub const CUSTOMERS_WITH_BALANCES: &str = concat!(
            coalesce(a.aging_current, 0) AS aging_current, coalesce(a.aging_d1, 0) AS aging_d1,
            coalesce(a.aging_d2, 0) AS aging_d2, coalesce(a.aging_d3, 0) AS aging_d3,
            coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
-           (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN "#,
-    domain::open_statuses!(),
-    r#") AS open_invoices,
+           (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN {open}) AS open_invoices,
            o.balances, coalesce(u.unapplied, 0) AS unapplied, c.risk_grade, c.risk_score,
            c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason
     FROM customers c
@@ -131,11 +146,7 @@ pub const CUSTOMERS_WITH_BALANCES: &str = concat!(
     LEFT JOIN LATERAL (
         SELECT sum(r.amount) AS balance,
                sum(r.amount) FILTER (WHERE r.due_date < $1) AS overdue,
-               sum(r.amount) FILTER (WHERE $1 - r.due_date <= 0) AS aging_current,
-               sum(r.amount) FILTER (WHERE $1 - r.due_date BETWEEN 1 AND e.e1) AS aging_d1,
-               sum(r.amount) FILTER (WHERE $1 - r.due_date BETWEEN e.e1 + 1 AND e.e2) AS aging_d2,
-               sum(r.amount) FILTER (WHERE $1 - r.due_date BETWEEN e.e2 + 1 AND e.e3) AS aging_d3,
-               sum(r.amount) FILTER (WHERE $1 - r.due_date > e.e3) AS aging_d4,
+               {buckets},
                min(r.due_date) FILTER (WHERE r.due_date < $1) AS oldest_overdue_due
         FROM receivable_items r
         WHERE r.customer_id = c.id AND r.currency = c.currency AND r.amount > 0
@@ -146,9 +157,7 @@ pub const CUSTOMERS_WITH_BALANCES: &str = concat!(
         FROM (
             SELECT i.currency::text AS currency, sum(i.balance_due) AS amount
             FROM invoices i
-            WHERE i.customer_id = c.id AND i.status IN "#,
-    domain::open_statuses!(),
-    r#"
+            WHERE i.customer_id = c.id AND i.status IN {open}
             GROUP BY i.currency
         ) x
     ) o ON TRUE
@@ -159,7 +168,8 @@ pub const CUSTOMERS_WITH_BALANCES: &str = concat!(
           AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
     ) u ON TRUE
 "#
-);
+    )
+});
 
 /// Customers with the figures lists sort and filter by (balance, overdue, oldest overdue due
 /// date), summed for all customers in one grouped pass instead of one lateral per customer:
@@ -193,8 +203,8 @@ pub async fn load_customers(
     CustomerRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!(
-            "SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c
-             WHERE c.id = ANY($2::uuid[])"
+            "SELECT * FROM ({}) c WHERE c.id = ANY($2::uuid[])",
+            *CUSTOMERS_WITH_BALANCES
         ),
         [today.into(), ids.to_vec().into()],
     ))
@@ -210,7 +220,10 @@ pub async fn load_customer(
 ) -> Result<Option<CustomerRow>, DbErr> {
     CustomerRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        format!("SELECT * FROM ({CUSTOMERS_WITH_BALANCES}) c WHERE c.id = $2"),
+        format!(
+            "SELECT * FROM ({}) c WHERE c.id = $2",
+            *CUSTOMERS_WITH_BALANCES
+        ),
         [today.into(), id.into()],
     ))
     .one(conn)

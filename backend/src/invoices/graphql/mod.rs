@@ -12,7 +12,7 @@ pub use objects::*;
 use super::service::{self, Details};
 use crate::api::command;
 use crate::api::context::{request, services};
-use crate::api::values::{CountedList, offset_connection};
+use crate::api::values::CountedList;
 use crate::error::{ApiResult, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
@@ -60,13 +60,7 @@ impl InvoicesQuery {
         )
         .await
         .api()?;
-        Ok(offset_connection(
-            "invoices",
-            page.invoices.into_iter().map(invoice).collect(),
-            page.has_next,
-            page.offset,
-            page.total,
-        ))
+        Ok(page.connection(invoice))
     }
 
     /// One invoice; `null` when there is none with this id in the company.

@@ -12,7 +12,7 @@ pub use commands::*;
 pub(crate) use issuing::next_free_number;
 
 use super::store::{self, AllocationRow, DisputeRow, InstallmentRow, InvoiceRow, LineRow};
-use crate::api::values::{page_size, parse_offset_cursor};
+use crate::api::pagination::{Page, PageRequest};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, visible_to};
 use crate::collections::store::fees::FeeRow;
@@ -57,14 +57,6 @@ pub struct InvoiceRecord {
     pub installments: Vec<InstallmentRow>,
     /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
     pub late_fees: Vec<FeeRow>,
-}
-
-/// One page of the invoices list.
-pub struct InvoicePage {
-    pub invoices: Vec<InvoiceRecord>,
-    pub has_next: bool,
-    pub offset: usize,
-    pub total: i64,
 }
 
 /// Invoice records from rows; each nested list asked for costs one statement for the whole
@@ -148,35 +140,34 @@ pub async fn list_invoices(
     filter: ListFilter,
     order: ListOrder,
     details: Details,
-) -> Result<InvoicePage, AppError> {
+) -> Result<Page<InvoiceRecord>, AppError> {
     let access = caller.authorize(Permission::ViewInvoices)?;
     let tenant = caller.require_tenant()?;
-    let first = page_size(first)?;
-    let offset = parse_offset_cursor("invoices", after.as_deref())?;
+    let request = PageRequest::parse(
+        "invoices",
+        order.name(),
+        order.keyset(),
+        first,
+        after.as_deref(),
+    )?;
     let calendar = db::tenant_calendar(db, tenant).await?;
 
     let tx = TenantTx::begin(db, tenant).await?;
-    let (mut rows, total) = store::page(
+    let (rows, total) = store::page(
         &tx,
         caller,
         access,
         calendar.today,
         &filter,
         order,
-        first + 1,
-        offset,
+        &request,
     )
     .await?;
-    let has_next = rows.len() > first;
-    rows.truncate(first);
+    let mut page = request.page(rows, total, |row| order.key(row));
+    let rows = std::mem::take(&mut page.items);
     let invoices = assemble(&*tx, calendar.today, rows, details).await?;
     tx.commit().await?;
-    Ok(InvoicePage {
-        invoices,
-        has_next,
-        offset,
-        total,
-    })
+    Ok(page.with_items(invoices))
 }
 
 /// Whether the caller may see an invoice of this customer.

@@ -1,6 +1,7 @@
 //! The invoices list: the filter and order as SQL, one page and the count.
 
 use super::{INVOICE_COLUMNS, INVOICES_FROM, InvoiceRow};
+use crate::api::pagination::PageRequest;
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
 use crate::db::conditions::{Conditions, count};
@@ -55,6 +56,35 @@ pub struct ListOrder {
     pub direction: Option<Direction>,
 }
 
+impl ListOrder {
+    /// Numbers and due dates ascend and the rest descend unless a direction is given.
+    fn direction(&self) -> Direction {
+        self.direction.unwrap_or(match self.field {
+            SortField::Number | SortField::DueDate => Direction::Asc,
+            _ => Direction::Desc,
+        })
+    }
+
+    /// The order's name in cursors, with its direction.
+    pub fn name(&self) -> String {
+        format!("{:?}_{:?}", self.field, self.direction()).to_uppercase()
+    }
+
+    /// Whether pages follow by key (a date and the id, through an index) or by position.
+    pub fn keyset(&self) -> bool {
+        matches!(self.field, SortField::IssueDate | SortField::DueDate)
+    }
+
+    /// A row's key in a keyset order.
+    pub fn key(&self, row: &InvoiceRow) -> Vec<String> {
+        let date = match self.field {
+            SortField::DueDate => row.due_date,
+            _ => row.issue_date,
+        };
+        vec![date.to_string(), row.id.to_string()]
+    }
+}
+
 fn like_pattern(search: &str) -> String {
     format!(
         "%{}%",
@@ -65,7 +95,7 @@ fn like_pattern(search: &str) -> String {
     )
 }
 
-/// Up to `limit` invoices from `offset` that the caller may see, and how many match in all.
+/// The page `request` asks for of the invoices the caller may see, and how many match in all.
 #[allow(clippy::too_many_arguments)]
 pub async fn page(
     tx: &TenantTx,
@@ -74,8 +104,7 @@ pub async fn page(
     today: NaiveDate,
     filter: &ListFilter,
     order: ListOrder,
-    limit: usize,
-    offset: usize,
+    request: &PageRequest,
 ) -> Result<(Vec<InvoiceRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -85,8 +114,8 @@ pub async fn page(
     if let Some(statuses) = &filter.statuses
         && !statuses.is_empty()
     {
-        let list: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
-        conditions.push("i.status = ANY(string_to_array(?, ','))", list.join(","));
+        let list: Vec<String> = statuses.iter().map(|s| s.as_str().to_owned()).collect();
+        conditions.push("i.status = ANY(?::text[])", list);
     }
     if let Some(overdue) = filter.overdue {
         let n = conditions.bind(today);
@@ -132,11 +161,7 @@ pub async fn page(
         || filter.statuses.as_ref().is_some_and(|statuses| {
             !statuses.is_empty() && statuses.iter().all(|status| status.is_open())
         });
-    let default_direction = match order.field {
-        SortField::Number | SortField::DueDate => Direction::Asc,
-        _ => Direction::Desc,
-    };
-    let direction = match order.direction.unwrap_or(default_direction) {
+    let direction = match order.direction() {
         Direction::Asc => "ASC",
         Direction::Desc => "DESC",
     };
@@ -158,16 +183,23 @@ pub async fn page(
             if direction == "DESC" { "ASC" } else { "DESC" }
         ),
     };
+    // The filter applies to the count; the cursor only to the page.
     let filtered = conditions.sql();
+    let count_values = conditions.values.clone();
+    let date = match order.field {
+        SortField::DueDate => "i.due_date",
+        _ => "i.issue_date",
+    };
+    request.restrict(
+        &mut conditions,
+        &[(date, "?::date"), ("i.id", "?::uuid")],
+        direction == "DESC",
+    )?;
+    let paged = conditions.sql();
     let mut values = conditions.values;
-    let count_values = values.clone();
-    values.push((limit as i64).into());
-    values.push((offset as i64).into());
+    let limit = request.limit_sql(&mut values);
     let page_sql = format!(
-        "SELECT {INVOICE_COLUMNS} FROM {INVOICES_FROM} WHERE {filtered} ORDER BY {order_sql}
-         LIMIT ${} OFFSET ${}",
-        values.len() - 1,
-        values.len()
+        "SELECT {INVOICE_COLUMNS} FROM {INVOICES_FROM} WHERE {paged} ORDER BY {order_sql} {limit}"
     );
     // The count needs the customers only when the filter reads them.
     let count_from = if filtered.contains("c.") {
