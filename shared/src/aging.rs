@@ -33,6 +33,48 @@ impl AgingBucket {
     pub const fn index(self) -> usize {
         self as usize
     }
+
+    /// The SQL condition that puts `days` (an integer SQL expression: days past due) in this
+    /// bucket, the edges given as SQL expressions (parameters or columns): the rule of
+    /// [`AgingEdges::bucket`], for statements that sum buckets in the database.
+    pub fn sql_condition(self, days: &str, edges: [&str; 3]) -> String {
+        let [first, second, third] = edges;
+        match self {
+            AgingBucket::Current => format!("{days} <= 0"),
+            AgingBucket::D1To30 => format!("{days} BETWEEN 1 AND {first}"),
+            AgingBucket::D31To60 => format!("{days} BETWEEN {first} + 1 AND {second}"),
+            AgingBucket::D61To90 => format!("{days} BETWEEN {second} + 1 AND {third}"),
+            AgingBucket::Over90 => format!("{days} > {third}"),
+        }
+    }
+}
+
+/// `sum(amount) FILTER (WHERE …) AS alias` for each bucket in order, comma-separated: the one
+/// way a statement sums aging buckets. With `zero_when_empty` a bucket with nothing is 0
+/// rather than NULL.
+pub fn bucket_sums_sql(
+    amount: &str,
+    days: &str,
+    edges: [&str; 3],
+    aliases: [&str; 5],
+    zero_when_empty: bool,
+) -> String {
+    AgingBucket::ALL
+        .iter()
+        .zip(aliases)
+        .map(|(bucket, alias)| {
+            let sum = format!(
+                "sum({amount}) FILTER (WHERE {})",
+                bucket.sql_condition(days, edges)
+            );
+            if zero_when_empty {
+                format!("coalesce({sum}, 0) AS {alias}")
+            } else {
+                format!("{sum} AS {alias}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",\n     ")
 }
 
 // How the aging report groups its rows (the API's `groupBy`). Plain comments, not doc
@@ -105,6 +147,22 @@ pub fn days_overdue(due_date: NaiveDate, as_of: NaiveDate) -> i64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn bucket_sums_name_each_bucket_once_with_the_edges() {
+        let sql = bucket_sums_sql(
+            "t.amount",
+            "d",
+            ["$5", "$6", "$7"],
+            ["a", "b", "c", "e", "f"],
+            true,
+        );
+        assert_eq!(sql.matches("coalesce(sum(t.amount) FILTER").count(), 5);
+        assert!(sql.contains("(WHERE d BETWEEN $5 + 1 AND $6), 0) AS c"));
+        assert!(sql.ends_with("(WHERE d > $7), 0) AS f"));
+        let bare = AgingBucket::D1To30.sql_condition("x", ["30", "60", "90"]);
+        assert_eq!(bare, "x BETWEEN 1 AND 30");
+    }
 
     #[test]
     fn default_edges() {

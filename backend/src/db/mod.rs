@@ -23,6 +23,7 @@ use std::time::Duration;
 /// Opens the pool lazily: the server starts (and `/healthz` answers) while the database is
 /// down, and `/readyz` reports it.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    crate::clock::follow(config.environment);
     let mut options = ConnectOptions::new(config.database_url.expose_secret().to_owned());
     options
         .max_connections(config.db_max_connections)
@@ -91,9 +92,12 @@ pub async fn tenant_calendar(
 ) -> Result<TenantCalendar, DbErr> {
     TenantCalendar::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT base_currency::text AS base_currency, (now() AT TIME ZONE time_zone)::date AS today,
-                time_zone, name
-         FROM public.tenants WHERE id = $1",
+        format!(
+            "SELECT t.base_currency::text AS base_currency,
+                    coalesce({}, (now() AT TIME ZONE t.time_zone)::date) AS today, t.time_zone, t.name
+             FROM public.tenants t WHERE t.id = $1",
+            crate::clock::today_sql("t.id")
+        ),
         [tenant.0.into()],
     ))
     .one(db)
@@ -117,13 +121,12 @@ pub async fn member_names(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = ids.iter().map(uuid::Uuid::to_string).collect();
     MemberName::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT u.id, u.name, u.email::text AS email FROM public.users u
          JOIN public.memberships m ON m.user_id = u.id AND m.tenant_id = $1
-         WHERE u.id = ANY(string_to_array($2, ',')::uuid[])",
-        [tenant.0.into(), ids.join(",").into()],
+         WHERE u.id = ANY($2::uuid[])",
+        [tenant.0.into(), ids.to_vec().into()],
     ))
     .all(db)
     .await

@@ -421,10 +421,11 @@ async fn export_invoices(
         conditions.push("i.customer_id = ?", id);
     }
     if let Some(status) = params.status.as_deref().filter(|s| !s.is_empty()) {
-        conditions.push(
-            "i.status = ANY(string_to_array(?, ','))",
-            status.to_uppercase(),
-        );
+        let statuses: Vec<String> = status
+            .split(',')
+            .map(|status| status.trim().to_uppercase())
+            .collect();
+        conditions.push("i.status = ANY(?::text[])", statuses);
     }
     if params.overdue == Some(true) {
         let n = conditions.bind(calendar.today);

@@ -394,7 +394,7 @@ pub async fn insert_response(
     conn.execute_raw(Sql::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO statement_responses (id, link_id, customer_id, response, note, disputed_numbers, responder_name, closing_balance)
-         VALUES ($1, $2, $3, $4, $5, string_to_array($6, chr(31)), $7,
+         VALUES ($1, $2, $3, $4, $5, $6::text[], $7,
                  (SELECT closing_balance FROM statement_links WHERE id = $2))",
         [
             Uuid::now_v7().into(),
@@ -402,7 +402,7 @@ pub async fn insert_response(
             response.customer_id.into(),
             response.answer.as_str().into(),
             response.note.into(),
-            response.disputed_numbers.join("\u{1f}").into(),
+            response.disputed_numbers.to_vec().into(),
             response.responder_name.to_owned().into(),
         ],
     ))

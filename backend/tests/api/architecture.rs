@@ -26,6 +26,10 @@ enum Rule {
     StoredDefault,
     /// Spells out which statuses are open instead of reading `domain::open_statuses!()`.
     OpenSpelledOut,
+    /// Writes an aging bucket's bounds instead of `domain::aging::bucket_sums_sql`.
+    AgingSpelledOut,
+    /// Sends a list as joined text (`string_to_array`) instead of a typed array.
+    ListAsText,
 }
 
 fn repo_root() -> PathBuf {
@@ -172,6 +176,12 @@ fn violations() -> BTreeSet<(String, Rule)> {
         };
         if text.contains("('ISSUED', 'PARTIALLY_PAID')") {
             found.insert((name.clone(), Rule::OpenSpelledOut));
+        }
+        if text.contains("BETWEEN 1 AND") {
+            found.insert((name.clone(), Rule::AgingSpelledOut));
+        }
+        if text.contains("string_to_array") {
+            found.insert((name.clone(), Rule::ListAsText));
         }
         if defaults_a_stored_value(&text) {
             found.insert((name.clone(), Rule::StoredDefault));

@@ -6,7 +6,7 @@ use crate::db::{self, conditions::Conditions};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::access::Access;
-use domain::aging::{AgingEdges, AgingGroupBy};
+use domain::aging::{AgingEdges, AgingGroupBy, bucket_sums_sql};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 use uuid::Uuid;
@@ -150,13 +150,17 @@ WITH installment_invoices AS (
 );
 
 /// The bucket sums of `items` under a grouping expression, edges in `$5`, `$6`, `$7`.
-fn bucket_columns() -> &'static str {
-    "coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date <= 0), 0) AS current,
-     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN 1 AND $5), 0) AS d1,
-     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN $5 + 1 AND $6), 0) AS d2,
-     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date BETWEEN $6 + 1 AND $7), 0) AS d3,
-     coalesce(sum(t.amount) FILTER (WHERE $1::date - t.ref_date > $7), 0) AS d4,
-     coalesce(sum(t.amount), 0) AS total"
+fn bucket_columns() -> String {
+    format!(
+        "{},\n     coalesce(sum(t.amount), 0) AS total",
+        bucket_sums_sql(
+            "t.amount",
+            "($1::date - t.ref_date)",
+            ["$5", "$6", "$7"],
+            ["current", "d1", "d2", "d3", "d4"],
+            true,
+        )
+    )
 }
 
 /// One group's bucket sums (`key` and `label` are none when not grouped).

@@ -81,12 +81,16 @@ pub async fn list(
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
     if !scope.statuses.is_empty() {
-        let list: Vec<&str> = scope.statuses.iter().map(|s| s.as_str()).collect();
-        conditions.push("a.status = ANY(string_to_array(?, ','))", list.join(","));
+        let list: Vec<String> = scope
+            .statuses
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect();
+        conditions.push("a.status = ANY(?::text[])", list);
     }
     if !scope.kinds.is_empty() {
-        let list: Vec<&str> = scope.kinds.iter().map(|k| k.as_str()).collect();
-        conditions.push("a.kind = ANY(string_to_array(?, ','))", list.join(","));
+        let list: Vec<String> = scope.kinds.iter().map(|k| k.as_str().to_owned()).collect();
+        conditions.push("a.kind = ANY(?::text[])", list);
     }
     if let Some(customer) = scope.customer {
         conditions.push("a.customer_id = ?", customer);

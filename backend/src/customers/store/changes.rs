@@ -52,7 +52,7 @@ pub async fn insert_customer(
         DbBackend::Postgres,
         "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, tags, currency,
                                 terms_kind, terms_days, collector_id, salesperson_id, credit_limit, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, string_to_array($7, chr(31)), $8, $9, $10, $11, $12, $13, $14)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12, $13, $14)",
         [
             id.into(),
             fields.code.clone().into(),
@@ -60,7 +60,7 @@ pub async fn insert_customer(
             fields.tax_id.clone().into(),
             fields.billing_address.clone().into(),
             fields.segment.clone().into(),
-            fields.tags.join("\u{1f}").into(),
+            fields.tags.clone().into(),
             currency.code().to_owned().into(),
             fields.terms.kind.as_str().into(),
             (fields.terms.days as i32).into(),
@@ -83,7 +83,7 @@ pub async fn update_customer(
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "UPDATE customers SET code = $2, name = $3, tax_id = $4, billing_address = $5, segment = $6,
-                tags = string_to_array($7, chr(31)), terms_kind = $8, terms_days = $9,
+                tags = $7::text[], terms_kind = $8, terms_days = $9,
                 collector_id = $10, salesperson_id = $11, notes = $12, updated_at = now()
          WHERE id = $1",
         [
@@ -93,7 +93,7 @@ pub async fn update_customer(
             fields.tax_id.clone().into(),
             fields.billing_address.clone().into(),
             fields.segment.clone().into(),
-            fields.tags.join("\u{1f}").into(),
+            fields.tags.clone().into(),
             fields.terms.kind.as_str().into(),
             (fields.terms.days as i32).into(),
             fields.collector_id.into(),
