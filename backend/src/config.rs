@@ -33,6 +33,9 @@ pub struct Config {
     /// `DUELY_ENV`: `production` (default) or `development`. Unset means production, so a
     /// forgotten variable can never serve GraphiQL or sign tokens with a per-process key.
     pub environment: Environment,
+    /// `DUELY_TODAY=YYYY-MM-DD`, development only: every company's business day while the
+    /// server runs (written to the clock at start-up; unset clears it). Production refuses it.
+    pub today: Option<chrono::NaiveDate>,
     /// `DUELY_JWT_SECRET`: the HMAC key for access tokens, at least 32 bytes. Unset in
     /// development, a random key is made at start-up (sessions end on restart); production
     /// refuses to start without one.
@@ -267,6 +270,24 @@ impl Config {
                 });
             }
         }
+        let today = match optional("DUELY_TODAY") {
+            None => None,
+            Some(_) if environment == Environment::Production => {
+                return Err(ConfigError {
+                    name: "DUELY_TODAY",
+                    value: String::new(),
+                    expected: "unset in production: a production server reads the real date \
+                               (DUELY_ENV=development to move the clock)",
+                });
+            }
+            Some(value) => Some(
+                chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| ConfigError {
+                    name: "DUELY_TODAY",
+                    value: value.clone(),
+                    expected: "a date as YYYY-MM-DD",
+                })?,
+            ),
+        };
         let metrics_addr = match lookup("DUELY_METRICS_ADDR") {
             None => Some(std::net::SocketAddr::from(([127, 0, 0, 1], 9464))),
             Some(value) if value.trim().is_empty() => None,
@@ -289,6 +310,7 @@ impl Config {
 
         Ok(Config {
             data_dir,
+            today,
             stripe_secret_key: optional("DUELY_STRIPE_SECRET_KEY").map(SecretString::from),
             stripe_webhook_secret: optional("DUELY_STRIPE_WEBHOOK_SECRET").map(SecretString::from),
             stripe_api_base,
@@ -397,6 +419,26 @@ mod tests {
             "postgres://postgres@127.0.0.1:5432/duely"
         );
         assert_eq!(config.shutdown_grace, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn the_clock_is_a_date_in_development_and_refused_in_production() {
+        assert_eq!(config_with(&[]).unwrap().today, None);
+        let config = config_with(&[("DUELY_TODAY", "2027-02-28")]).unwrap();
+        assert_eq!(config.today, chrono::NaiveDate::from_ymd_opt(2027, 2, 28));
+        assert_eq!(
+            config_with(&[("DUELY_TODAY", "28/02/2027")])
+                .unwrap_err()
+                .name,
+            "DUELY_TODAY"
+        );
+        let key = "ab".repeat(32);
+        let production = [
+            ("DUELY_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("DUELY_ENCRYPTION_KEY", key.as_str()),
+            ("DUELY_TODAY", "2027-02-28"),
+        ];
+        assert_eq!(exactly(&production).unwrap_err().name, "DUELY_TODAY");
     }
 
     #[test]

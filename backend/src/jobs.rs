@@ -235,10 +235,14 @@ impl Registry {
         self.handlers.contains_key(kind)
     }
 
-    fn kinds(&self) -> String {
-        let mut kinds: Vec<&str> = self.handlers.keys().copied().collect();
+    fn kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .handlers
+            .keys()
+            .map(|kind| (*kind).to_owned())
+            .collect();
         kinds.sort_unstable();
-        kinds.join(",")
+        kinds
     }
 }
 
@@ -281,19 +285,20 @@ pub async fn schedule_per_company(
     Ok(db
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
+            // The company's day is the development clock's while it is set (`crate::clock`).
             format!(
                 "INSERT INTO public.jobs (id, kind, tenant_id, payload, run_at, dedupe_key)
-                 SELECT gen_random_uuid(), $1, t.id,
-                        jsonb_build_object('date', ($2::timestamptz AT TIME ZONE t.time_zone)::date::text),
-                        $2::timestamptz,
-                        $1 || ':' || t.id || ':' || ($2::timestamptz AT TIME ZONE t.time_zone)::date
+                 SELECT gen_random_uuid(), $1, t.id, jsonb_build_object('date', d.day::text),
+                        $2::timestamptz, $1 || ':' || t.id || ':' || d.day
                  FROM public.tenants t
+                 CROSS JOIN LATERAL (SELECT coalesce({clock}, ($2::timestamptz AT TIME ZONE t.time_zone)::date) AS day) d
                  WHERE t.status = 'ACTIVE'
                    AND extract(hour FROM $2::timestamptz AT TIME ZONE t.time_zone) >= {hour}
                    -- A read-only company (subscription ended past its grace) has no daily work.
                    AND NOT EXISTS (SELECT 1 FROM public.subscriptions s
                                    WHERE s.tenant_id = t.id AND s.read_only_from <= $2::timestamptz)
-                 ON CONFLICT ON CONSTRAINT jobs_dedupe_key DO NOTHING"
+                 ON CONFLICT ON CONSTRAINT jobs_dedupe_key DO NOTHING",
+                clock = crate::clock::today_sql("t.id")
             ),
             [per_company.kind.into(), now.into()],
         ))
@@ -315,7 +320,7 @@ async fn claim_one(
              SELECT id FROM public.jobs
              WHERE finished_at IS NULL AND run_at <= $3 AND attempts < max_attempts
                AND (locked_until IS NULL OR locked_until < now())
-               AND kind = ANY (string_to_array($2, ','))
+               AND kind = ANY ($2::text[])
              ORDER BY run_at LIMIT 1
              FOR UPDATE SKIP LOCKED)
          RETURNING id, kind, tenant_id, payload, attempts, max_attempts, lease_token",
@@ -589,7 +594,7 @@ mod tests {
             sealer: crate::secrets::Sealer::from_hex(&"11".repeat(32).into()).unwrap(),
         });
         assert_eq!(
-            registry.kinds(),
+            registry.kinds().join(","),
             "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,dunning.run,housekeeping,identity.password_reset,promises.evaluate"
         );
         // Housekeeping is global; every company's daily task is a job of its own.

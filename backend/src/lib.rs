@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod auth;
 pub mod billing;
+pub mod clock;
 pub mod collections;
 pub mod commands;
 pub mod config;

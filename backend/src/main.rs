@@ -50,6 +50,19 @@ enum Command {
         #[arg(long)]
         tenant: Option<uuid::Uuid>,
     },
+    /// Show the development clock, set it to a day (every company's today, or one company's,
+    /// while it is set), or reset it to the real date. Refused in production.
+    Clock {
+        /// The day today becomes, YYYY-MM-DD.
+        #[arg(conflicts_with = "reset")]
+        today: Option<chrono::NaiveDate>,
+        /// Follow the real date again.
+        #[arg(long)]
+        reset: bool,
+        /// One company's clock (its id); every company's by default.
+        #[arg(long)]
+        tenant: Option<uuid::Uuid>,
+    },
     /// Print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the
     /// contract.
     Schema,
@@ -106,6 +119,11 @@ fn run_async(command: Command) -> ExitCode {
                 seed(config, size, email).await
             }
             Command::RunDaily { date, tenant } => run_daily(config, date, tenant).await,
+            Command::Clock {
+                today,
+                reset,
+                tenant,
+            } => clock(config, today, reset, tenant).await,
             Command::Serve | Command::Schema => serve(config).await,
         }
     });
@@ -164,6 +182,24 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
 }
 
 /// The daily collection jobs, now, for one company or all, as of `--date`.
+async fn clock(
+    config: Config,
+    today: Option<chrono::NaiveDate>,
+    reset: bool,
+    tenant: Option<uuid::Uuid>,
+) -> anyhow::Result<()> {
+    let pool = db::connect(&config).await?;
+    let tenant = tenant.map(domain::TenantId::from_uuid);
+    if today.is_some() || reset {
+        duely_backend::clock::set(&pool, config.environment, tenant, today).await?;
+    }
+    match duely_backend::clock::read(&pool, tenant).await? {
+        Some(day) => println!("{day} (the development clock)"),
+        None => println!("the real date"),
+    }
+    Ok(())
+}
+
 async fn run_daily(
     config: Config,
     date: Option<chrono::NaiveDate>,

@@ -35,6 +35,7 @@ impl Application {
             config.environment.name()
         );
         let db = db::connect(&config).await?;
+        crate::clock::on_start(&db, &config).await;
         let identity = Identity::from_config(&config).await?;
         let mailer = Mailer::from_config(&config)?;
         let billing = crate::billing::Billing::from_config(&config)?;

@@ -1,5 +1,6 @@
 //! The `duely` command line, run as the built binary: help does nothing, an unknown flag is a
-//! usage error, and an unconfigured server refuses to start as production.
+//! usage error, an unconfigured server refuses to start as production, and the development
+//! clock (`duely clock`) works only in development.
 
 use std::process::{Command, Output};
 
@@ -64,4 +65,67 @@ fn unset_environment_means_production_which_names_the_missing_keys() {
     let schema = duely(&["schema"], &[]);
     assert_eq!(schema.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&schema.stdout).contains("type Query"));
+}
+
+/// A production environment that passes configuration: both keys set.
+fn production(key: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("DUELY_ENV", "production"),
+        ("DUELY_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("DUELY_ENCRYPTION_KEY", key),
+    ]
+}
+
+#[test]
+fn the_clock_command_and_duely_today_are_refused_in_production() {
+    let key = "ab".repeat(32);
+    let output = duely(&["clock", "2027-01-01"], &production(&key));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("development"), "{stderr}");
+    let output = duely(&["clock", "--reset"], &production(&key));
+    assert!(!output.status.success());
+
+    let mut vars = production(&key);
+    vars.push(("DUELY_TODAY", "2027-01-01"));
+    let output = duely(&["clock"], &vars);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("DUELY_TODAY"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_clock_command_sets_shows_and_resets_every_companys_day_in_development() {
+    let database_url = crate::helpers::fresh_database().await;
+    let vars = [DEVELOPMENT, ("DATABASE_URL", database_url.as_str())];
+    let db = sea_orm::Database::connect(database_url.as_str())
+        .await
+        .unwrap();
+
+    let set = duely(&["clock", "2027-01-01"], &vars);
+    let stdout = String::from_utf8_lossy(&set.stdout);
+    assert_eq!(
+        set.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert!(
+        stdout.contains("2027-01-01 (the development clock)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        duely_backend::clock::read(&db, None).await.unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 1)
+    );
+    let shown = duely(&["clock"], &vars);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("2027-01-01 (the development clock)"));
+
+    let reset = duely(&["clock", "--reset"], &vars);
+    assert_eq!(reset.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("the real date"));
+    assert_eq!(duely_backend::clock::read(&db, None).await.unwrap(), None);
+    // A day and --reset at once is a usage error.
+    let both = duely(&["clock", "2027-01-01", "--reset"], &vars);
+    assert_eq!(both.status.code(), Some(2));
 }

@@ -10,6 +10,7 @@ mod m20261128_000005_billing;
 mod m20261203_000006_leases;
 mod m20261203_000007_accounts;
 mod m20261203_000008_tenant_owner;
+mod m20261203_000009_clock;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -21,5 +22,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261203_000006_leases::Migration),
         Box::new(m20261203_000007_accounts::Migration),
         Box::new(m20261203_000008_tenant_owner::Migration),
+        Box::new(m20261203_000009_clock::Migration),
     ]
 }
