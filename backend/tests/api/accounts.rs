@@ -5,7 +5,7 @@
 use crate::helpers::{
     SESSION_FIELDS, SIGN_UP, TEST_PASSWORD, TestApp, count, error_codes, spawn_app,
 };
-use crate::receivables::create_customer;
+use crate::kit::create_customer;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 

@@ -3,7 +3,7 @@
 //! performance with targets and incentives.
 
 use crate::helpers::{TestApp, TestSession, count, error_codes, spawn_app};
-use crate::receivables::{create_customer, issue_invoice, ok, record_payment_raw};
+use crate::kit::{create_customer, issue_invoice, ok, record_payment_raw};
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
@@ -702,7 +702,7 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
         )
     };
     assert_eq!(digest().await.unwrap(), 0, "off by default");
-    crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
     ok(&app, &owner, "mutation { updateAnalyticsSettings(input: { dailyDigest: true }) { settings { dailyDigest } } }", json!({}), "updateAnalyticsSettings").await;
     assert_eq!(digest().await.unwrap(), 1, "one email: the owner's");
     let mail = app.email_to(&owner_email).await;
@@ -718,7 +718,7 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
 async fn staff_performance_attributes_collections_and_computes_targets_and_incentives() {
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let collector = crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
     let customer = create_customer(
         &app,
         &owner,

@@ -6,7 +6,7 @@
 use crate::helpers::{
     PLATFORM_WEBHOOK_SECRET, TestApp, TestSession, count, error_codes, spawn_app, stripe_api_base,
 };
-use crate::receivables::{create_customer, invoice, issue_invoice, ok};
+use crate::kit::{create_customer, invoice, issue_invoice, ok};
 use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
@@ -642,8 +642,7 @@ async fn the_subscription_follows_stripe_past_due_and_canceled_to_read_only_and_
     );
 
     let refused =
-        crate::receivables::create_invoice_raw(&app, &owner, &id(&buyer), "100", true, json!({}))
-            .await;
+        crate::kit::create_invoice_raw(&app, &owner, &id(&buyer), "100", true, json!({})).await;
     assert_eq!(error_codes(&refused), ["READ_ONLY"], "{refused}");
     let key = app.graphql_as(&owner.access_token, "mutation { createApiKey(input: { name: \"x\", scopes: [\"customers:read\"] }) { secret } }", json!({})).await;
     assert_eq!(error_codes(&key), ["READ_ONLY"], "{key}");
@@ -851,7 +850,7 @@ async fn a_company_s_stripe_payment_is_recorded_and_allocated_once_however_often
     );
     assert_eq!(deliver_signed(&app, &path, &more, secret).await.0, 200);
     assert_eq!(invoice(&app, &owner, &id(&older)).await["status"], "PAID");
-    let credit = crate::receivables::customer(&app, &owner, &id(&buyer)).await;
+    let credit = crate::kit::customer(&app, &owner, &id(&buyer)).await;
     assert_eq!(credit["unappliedCredit"]["amount"], "500.00", "{credit}");
 
     // In flight, then failed: both in the customer's timeline; in flight pauses dunning.

@@ -2,7 +2,7 @@
 //! caller's.
 
 use crate::helpers::{count, error_codes, spawn_app};
-use crate::receivables::{create_customer, issue_invoice, ok, record_payment_raw};
+use crate::kit::{create_customer, issue_invoice, ok, record_payment_raw};
 use chrono::{Days, NaiveDate};
 use duely_backend::collections::promises;
 use serde_json::{Value, json};
@@ -19,7 +19,7 @@ fn id(value: &Value) -> String {
 async fn a_collector_logs_a_call_with_a_promise_and_the_job_judges_it() {
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let collector = crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
     let mine = create_customer(
         &app,
         &owner,
@@ -458,7 +458,7 @@ async fn only_the_author_corrects_an_activity_and_only_within_a_day() {
     use sea_orm::ConnectionTrait;
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let collector = crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
     let buyer = create_customer(
         &app,
         &owner,
@@ -603,7 +603,7 @@ async fn a_customer_who_says_it_has_paid_is_not_dunned_while_the_money_travels()
 async fn a_collector_makes_payment_links_only_for_their_own_customers() {
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", "owner@acme.example").await;
-    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let collector = crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
     let theirs = create_customer(
         &app,
         &owner,

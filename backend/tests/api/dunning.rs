@@ -3,7 +3,7 @@
 //! promises. The run's clock is its `date` argument, as the daily job's is.
 
 use crate::helpers::{TestApp, TestSession, count, error_codes, spawn_app};
-use crate::receivables::{create_customer, invoice, issue_invoice, ok, record_payment_raw};
+use crate::kit::{create_customer, invoice, issue_invoice, ok, record_payment_raw};
 use chrono::{Days, NaiveDate};
 use duely_backend::collections::promises;
 use duely_backend::collections::run::{self, Trigger};
@@ -381,7 +381,7 @@ async fn holds_placed_by_the_ladder_are_released_when_nothing_is_overdue() {
     invoice_due(&app, &owner, &customer, "500", due).await;
     let counts = run_on(&app, &owner, due + Days::new(45)).await;
     assert_eq!(counts.holds, 1, "{counts:?}");
-    let held = crate::receivables::customer(&app, &owner, &id(&customer)).await;
+    let held = crate::kit::customer(&app, &owner, &id(&customer)).await;
     assert_eq!(held["creditHold"], true);
     assert_eq!(held["creditHoldReason"], "Dunning step: Credit hold");
 
@@ -390,7 +390,7 @@ async fn holds_placed_by_the_ladder_are_released_when_nothing_is_overdue() {
     let counts = run_on(&app, &owner, today(&app, &owner).await).await;
     assert_eq!(counts.releases, 1, "{counts:?}");
     assert_eq!(
-        crate::receivables::customer(&app, &owner, &id(&customer)).await["creditHold"],
+        crate::kit::customer(&app, &owner, &id(&customer)).await["creditHold"],
         false
     );
     assert_eq!(
@@ -407,7 +407,7 @@ async fn holds_placed_by_the_ladder_are_released_when_nothing_is_overdue() {
         0
     );
     assert_eq!(
-        crate::receivables::customer(&app, &owner, &id(&customer)).await["creditHold"],
+        crate::kit::customer(&app, &owner, &id(&customer)).await["creditHold"],
         true
     );
 }
@@ -420,8 +420,8 @@ const WORKLIST: &str = "query($c: ID) { worklist(collectorId: $c) { totalCount e
 async fn the_worklist_ranks_by_expected_recovery_and_completing_a_task_logs_it() {
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
-    let other = crate::team::join(&app, &owner, &app.email("other"), "COLLECTOR").await;
+    let collector = crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let other = crate::kit::join(&app, &owner, &app.email("other"), "COLLECTOR").await;
     let assigned = json!({ "collectorId": collector.user_id });
     let big = create_customer(&app, &owner, "BIG", assigned.clone()).await;
     let small = create_customer(&app, &owner, "SMALL", assigned.clone()).await;
@@ -862,7 +862,7 @@ async fn going_over_the_limit_holds_credit_when_the_company_chooses_and_the_sche
     .await;
     let counts = run_on(&app, &owner, now).await;
     assert_eq!(counts.holds, 1, "{counts:?}");
-    let held = crate::receivables::customer(&app, &owner, &id(&customer)).await;
+    let held = crate::kit::customer(&app, &owner, &id(&customer)).await;
     assert_eq!(held["creditHoldReason"], "Over the credit limit");
     // Back under the limit: released on the next run.
     pay(&app, &owner, &customer, "200", now).await;

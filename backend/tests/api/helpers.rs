@@ -7,7 +7,7 @@
 //! supported (the second would drop the first's databases).
 
 use domain::TenantId;
-use duely_backend::config::Config;
+use duely_backend::config::{Config, Environment};
 use duely_backend::db;
 use duely_backend::db::url::with_database;
 use duely_backend::startup::Application;
@@ -336,7 +336,7 @@ impl TestApp {
 
     async fn email_where(&self, to: &str, keep: impl Fn(&str) -> bool) -> String {
         for _ in 0..100 {
-            if let Some(text) = crate::mail::newest_to_where(&self.mail_dir, to, &keep) {
+            if let Some(text) = crate::kit::newest_to_where(&self.mail_dir, to, &keep) {
                 return text;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -345,6 +345,21 @@ impl TestApp {
             "no such email to {to} arrived in {}",
             self.mail_dir.display()
         );
+    }
+
+    /// Makes `day` every company's business day (the development clock, as `duely clock` and
+    /// `DUELY_TODAY` set it): due dates, aging, dunning and reports count from it at once.
+    pub async fn set_today(&self, day: chrono::NaiveDate) {
+        duely_backend::clock::set(&self.db, Environment::Development, None, Some(day))
+            .await
+            .unwrap();
+    }
+
+    /// Every company's business day follows the real date again.
+    pub async fn reset_clock(&self) {
+        duely_backend::clock::set(&self.db, Environment::Development, None, None)
+            .await
+            .unwrap();
     }
 
     /// Signals shutdown and waits for the server to finish draining.

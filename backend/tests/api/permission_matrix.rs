@@ -8,7 +8,7 @@
 //! NOT_FOUND or VALIDATION and changes nothing. Only the gate's refusal counts as refused.
 
 use crate::helpers::{TestApp, error_codes, fresh_database, spawn_app_with, test_config};
-use crate::team::join;
+use crate::kit::join;
 use Gate::{AnyCaller, AnyMember, Both, MemberNeeds, Needs, NeedsAll, NeedsAny, Public};
 use domain::access::{ApiScope, Permission as P, Role, scopes_allow};
 use domain::billing::Plan;

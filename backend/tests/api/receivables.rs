@@ -5,126 +5,11 @@ use crate::helpers::{
     TestApp, TestSession, count, error_codes, fresh_database, spawn_app, spawn_app_with,
     test_config,
 };
+use crate::kit::{
+    CustomerCreated, PAYMENT_FIELDS, Page, TestTenant, create_customer, create_invoice_raw,
+    customer, invoice, issue_invoice, ok, record_payment_raw,
+};
 use serde_json::{Value, json};
-
-pub const CUSTOMER_FIELDS: &str = "id code name currency paymentTermsDays creditLimit { amount currency }
-    creditHold creditHoldReason balance { amount currency } overdueAmount { amount }
-    availableCredit { amount } unappliedCredit { amount } openInvoiceCount
-    aging { current { amount } d1To30 { amount } d31To60 { amount } d61To90 { amount } over90 { amount } }
-    collector { id name } contacts { name email preferredChannel }";
-
-pub const INVOICE_FIELDS: &str = "id number status issueDate dueDate currency total { amount currency }
-    amountPaid { amount } balanceDue { amount } daysOverdue agingBucket creditFlag
-    customer { id code name } lines { description quantity unitPrice taxRate net { amount } tax { amount } total { amount } }
-    allocations { paymentId amount { amount } reversesId } disputes { id status amount { amount } }";
-
-pub const PAYMENT_FIELDS: &str = "id amount { amount currency } receivedOn method reference
-    allocated { amount } unapplied { amount } reversed
-    allocations { invoiceId invoiceNumber amount { amount } reversesId }";
-
-/// Runs `query` as `session` and returns `data[field]`, failing the test on errors.
-pub async fn ok(
-    app: &TestApp,
-    session: &TestSession,
-    query: &str,
-    variables: Value,
-    field: &str,
-) -> Value {
-    let body = app
-        .graphql_as(&session.access_token, query, variables)
-        .await;
-    assert!(body.get("errors").is_none(), "{field}: {body}");
-    body["data"][field].clone()
-}
-
-pub async fn create_customer(
-    app: &TestApp,
-    session: &TestSession,
-    code: &str,
-    extra: Value,
-) -> Value {
-    let mut input = json!({ "name": format!("Customer {code}"), "code": code });
-    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-        input.extend(extra.clone());
-    }
-    ok(
-        app,
-        session,
-        &format!("mutation($input: CreateCustomerInput!) {{ createCustomer(input: $input) {{ customer {{ {CUSTOMER_FIELDS} }} }} }}"),
-        json!({ "input": input }),
-        "createCustomer",
-    )
-    .await["customer"]
-        .clone()
-}
-
-/// Issues an invoice of one line for `amount` (no tax) to `customer_id`.
-pub async fn issue_invoice(
-    app: &TestApp,
-    session: &TestSession,
-    customer_id: &str,
-    amount: &str,
-    extra: Value,
-) -> Value {
-    let body = create_invoice_raw(app, session, customer_id, amount, true, extra).await;
-    assert!(body.get("errors").is_none(), "createInvoice: {body}");
-    body["data"]["createInvoice"]["invoice"].clone()
-}
-
-pub async fn create_invoice_raw(
-    app: &TestApp,
-    session: &TestSession,
-    customer_id: &str,
-    amount: &str,
-    issue: bool,
-    extra: Value,
-) -> Value {
-    let mut input = json!({
-        "customerId": customer_id,
-        "lines": [{ "description": "Goods", "quantity": "1", "unitPrice": amount }],
-        "issue": issue,
-    });
-    if let (Some(input), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-        input.extend(extra.clone());
-    }
-    app.graphql_as(
-        &session.access_token,
-        &format!("mutation($input: CreateInvoiceInput!) {{ createInvoice(input: $input) {{ invoice {{ {INVOICE_FIELDS} }} }} }}"),
-        json!({ "input": input }),
-    )
-    .await
-}
-
-pub async fn record_payment_raw(app: &TestApp, session: &TestSession, input: Value) -> Value {
-    app.graphql_as(
-        &session.access_token,
-        &format!("mutation($input: RecordPaymentInput!) {{ recordPayment(input: $input) {{ payment {{ {PAYMENT_FIELDS} }} }} }}"),
-        json!({ "input": input }),
-    )
-    .await
-}
-
-pub async fn invoice(app: &TestApp, session: &TestSession, id: &str) -> Value {
-    ok(
-        app,
-        session,
-        &format!("query($id: ID!) {{ invoice(id: $id) {{ {INVOICE_FIELDS} }} }}"),
-        json!({ "id": id }),
-        "invoice",
-    )
-    .await
-}
-
-pub async fn customer(app: &TestApp, session: &TestSession, id: &str) -> Value {
-    ok(
-        app,
-        session,
-        &format!("query($id: ID!) {{ customer(id: $id) {{ {CUSTOMER_FIELDS} }} }}"),
-        json!({ "id": id }),
-        "customer",
-    )
-    .await
-}
 
 fn id(value: &Value) -> String {
     value["id"].as_str().unwrap().to_owned()
@@ -641,11 +526,12 @@ async fn payment_errors_name_the_field_and_change_nothing() {
 #[tokio::test]
 async fn the_same_idempotency_key_records_one_payment() {
     let app = spawn_app().await;
-    let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
-    issue_invoice(&app, &owner, &id(&buyer), "1000", json!({})).await;
-    let input = json!({ "customerId": id(&buyer), "amount": "250", "currency": "CNY", "method": "BANK_TRANSFER", "idempotencyKey": "erp-receipt-77" });
-    let tries = (0..5).map(|_| record_payment_raw(&app, &owner, input.clone()));
+    let acme = TestTenant::sign_up(&app, "Acme").await;
+    let owner = &acme.owner;
+    let buyer = acme.customer("B-1").await;
+    acme.invoice(&buyer, "1000").await;
+    let input = json!({ "customerId": buyer.id, "amount": "250", "currency": "CNY", "method": "BANK_TRANSFER", "idempotencyKey": "erp-receipt-77" });
+    let tries = (0..5).map(|_| record_payment_raw(&app, owner, input.clone()));
     let results = futures::future::join_all(tries).await;
     let mut ids: Vec<String> = results
         .iter()
@@ -659,7 +545,7 @@ async fn the_same_idempotency_key_records_one_payment() {
         .collect();
     ids.dedup();
     assert_eq!(ids.len(), 1, "{results:?}");
-    let schema = owner.tenant_id.schema_name();
+    let schema = acme.id().schema_name();
     assert_eq!(
         count(
             &app.db,
@@ -669,13 +555,13 @@ async fn the_same_idempotency_key_records_one_payment() {
         1
     );
     assert_eq!(
-        customer(&app, &owner, &id(&buyer)).await["balance"]["amount"],
+        customer(&app, owner, &buyer.id).await["balance"]["amount"],
         "750.00"
     );
 
     let mut changed = input.clone();
     changed["amount"] = json!("300");
-    let reused = record_payment_raw(&app, &owner, changed).await;
+    let reused = record_payment_raw(&app, owner, changed).await;
     assert_eq!(error_codes(&reused), ["CONFLICT"]);
     assert_eq!(
         reused["errors"][0]["extensions"]["field"],
@@ -693,16 +579,16 @@ async fn fifty_concurrent_payments_against_one_invoice_never_over_allocate() {
         &database_url,
     ))
     .await;
-    let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
-    let target = issue_invoice(&app, &owner, &id(&buyer), "1000", json!({})).await;
+    let acme = TestTenant::sign_up(&app, "Acme").await;
+    let buyer = acme.customer("B-1").await;
+    let target = acme.invoice(&buyer, "1000").await;
     let payments = (0..50).map(|_| {
         record_payment_raw(
             &app,
-            &owner,
+            &acme.owner,
             json!({
-                "customerId": id(&buyer), "amount": "30", "currency": "CNY", "method": "BANK_TRANSFER",
-                "allocations": [{ "invoiceId": id(&target), "amount": "30" }],
+                "customerId": buyer.id, "amount": "30", "currency": "CNY", "method": "BANK_TRANSFER",
+                "allocations": [{ "invoiceId": target.id, "amount": "30" }],
             }),
         )
     });
@@ -716,10 +602,10 @@ async fn fifty_concurrent_payments_against_one_invoice_never_over_allocate() {
     }
     // 33 payments of 30 fit in 1000; the 34th would need 30 of the 10 left.
     assert_eq!(accepted, 33);
-    let after = invoice(&app, &owner, &id(&target)).await;
-    assert_eq!(after["amountPaid"]["amount"], "990.00");
-    assert_eq!(after["balanceDue"]["amount"], "10.00");
-    let schema = owner.tenant_id.schema_name();
+    let after = acme.api().invoice(&target.id).await.unwrap();
+    assert_eq!(after.amount_paid.amount, "990.00");
+    assert_eq!(after.balance_due.amount, "10.00");
+    let schema = acme.id().schema_name();
     assert_eq!(
         count(&app.db, &format!("SELECT count(*) FROM \"{schema}\".invoices WHERE amount_paid > total OR balance_due < 0")).await,
         0
@@ -729,52 +615,39 @@ async fn fifty_concurrent_payments_against_one_invoice_never_over_allocate() {
 #[tokio::test]
 async fn collectors_see_only_their_customers_and_cannot_move_money() {
     let app = spawn_app().await;
-    let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let collector_email = app.email("collector");
-    let collector = crate::team::join(&app, &owner, &collector_email, "COLLECTOR").await;
-    let mine = create_customer(
-        &app,
-        &owner,
-        "MINE",
-        json!({ "collectorId": collector.user_id }),
-    )
-    .await;
-    let other = create_customer(&app, &owner, "OTHER", json!({})).await;
-    issue_invoice(&app, &owner, &id(&mine), "100", json!({})).await;
-    issue_invoice(&app, &owner, &id(&other), "200", json!({})).await;
+    let acme = TestTenant::sign_up(&app, "Acme").await;
+    let collector = acme.member("collector").await;
+    let mine = acme
+        .customer_with("MINE", json!({ "collectorId": collector.user_id }))
+        .await;
+    let other = acme.customer("OTHER").await;
+    acme.invoice(&mine, "100").await;
+    acme.invoice(&other, "200").await;
 
-    let listed = ok(
-        &app,
-        &collector,
-        "{ customers { totalCount edges { node { code collector { name } } } } }",
-        json!({}),
-        "customers",
-    )
-    .await;
-    assert_eq!(listed["totalCount"], 1);
-    assert_eq!(listed["edges"][0]["node"]["code"], "MINE");
-    let invoices = ok(
-        &app,
-        &collector,
-        "{ invoices { totalCount } }",
-        json!({}),
-        "invoices",
-    )
-    .await;
-    assert_eq!(invoices["totalCount"], 1);
-    let hidden = ok(
-        &app,
-        &collector,
-        "query($id: ID!) { customer(id: $id) { id } }",
-        json!({ "id": id(&other) }),
-        "customer",
-    )
-    .await;
-    assert_eq!(hidden, Value::Null);
+    let as_collector = acme.api_as(&collector);
+    let listed: Page<CustomerCreated> = as_collector
+        .field(
+            "{ customers { totalCount pageInfo { hasNextPage endCursor } nodes { id code name collector { name } } } }",
+            json!({}),
+            "customers",
+        )
+        .await;
+    assert_eq!(listed.total_count, 1);
+    assert_eq!(listed.nodes[0].code, "MINE");
+    let invoices = as_collector.invoices(json!({})).await;
+    assert_eq!(invoices.total_count, 1);
+    let hidden: Option<CustomerCreated> = as_collector
+        .field(
+            "query($id: ID!) { customer(id: $id) { id code name } }",
+            json!({ "id": other.id }),
+            "customer",
+        )
+        .await;
+    assert_eq!(hidden, None);
     let pay = record_payment_raw(
         &app,
         &collector,
-        json!({ "customerId": id(&mine), "amount": "1", "currency": "CNY", "method": "CASH" }),
+        json!({ "customerId": mine.id, "amount": "1", "currency": "CNY", "method": "CASH" }),
     )
     .await;
     assert_eq!(error_codes(&pay), ["FORBIDDEN"]);
@@ -783,21 +656,22 @@ async fn collectors_see_only_their_customers_and_cannot_move_money() {
 #[tokio::test]
 async fn lists_filter_search_order_and_page() {
     let app = spawn_app().await;
-    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let acme = TestTenant::sign_up(&app, "Acme").await;
+    let owner = &acme.owner;
     for (code, name) in [
         ("A-1", "Beijing Steel"),
         ("A-2", "Shanghai Freight"),
         ("A-3", "Anhui Paper"),
     ] {
-        create_customer(&app, &owner, code, json!({ "name": name })).await;
+        acme.customer_with(code, json!({ "name": name })).await;
     }
-    let all = ok(&app, &owner, "{ customers(first: 2) { totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }", json!({}), "customers").await;
+    let all = ok(&app, owner, "{ customers(first: 2) { totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }", json!({}), "customers").await;
     assert_eq!(all["totalCount"], 3);
     assert_eq!(all["edges"][0]["node"]["name"], "Anhui Paper");
     assert_eq!(all["pageInfo"]["hasNextPage"], true);
     let next = ok(
         &app,
-        &owner,
+        owner,
         "query($after: String) { customers(first: 2, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }",
         json!({ "after": all["pageInfo"]["endCursor"] }),
         "customers",
@@ -807,7 +681,7 @@ async fn lists_filter_search_order_and_page() {
     assert_eq!(next["pageInfo"]["hasNextPage"], false);
     let found = ok(
         &app,
-        &owner,
+        owner,
         "{ customers(filter: { search: \"freight\" }) { totalCount } }",
         json!({}),
         "customers",
@@ -817,24 +691,23 @@ async fn lists_filter_search_order_and_page() {
 
     let steel = ok(
         &app,
-        &owner,
+        owner,
         "{ customers(filter: { search: \"A-1\" }) { edges { node { id } } } }",
         json!({}),
         "customers",
     )
     .await;
     let steel_id = steel["edges"][0]["node"]["id"].as_str().unwrap().to_owned();
-    issue_invoice(
-        &app,
-        &owner,
-        &steel_id,
-        "500",
-        json!({ "issueDate": "2020-01-01", "dueDate": "2020-01-31" }),
-    )
-    .await;
+    acme.api()
+        .issue_invoice(
+            &steel_id,
+            "500",
+            json!({ "issueDate": "2020-01-01", "dueDate": "2020-01-31" }),
+        )
+        .await;
     let by_overdue = ok(
         &app,
-        &owner,
+        owner,
         "{ customers(orderBy: { field: OVERDUE_AMOUNT }, filter: { hasOverdue: true }) { totalCount edges { node { name overdueAmount { amount } aging { over90 { amount } } } } } }",
         json!({}),
         "customers",
@@ -845,23 +718,16 @@ async fn lists_filter_search_order_and_page() {
         by_overdue["edges"][0]["node"]["aging"]["over90"]["amount"],
         "500.00"
     );
-    let overdue_invoices = ok(
-        &app,
-        &owner,
-        "{ invoices(filter: { overdue: true }) { totalCount edges { node { agingBucket daysOverdue customer { name } } } } }",
-        json!({}),
-        "invoices",
-    )
-    .await;
-    assert_eq!(overdue_invoices["totalCount"], 1);
+    let overdue_invoices = acme
+        .api()
+        .invoices(json!({ "filter": { "overdue": true } }))
+        .await;
+    assert_eq!(overdue_invoices.total_count, 1);
     assert_eq!(
-        overdue_invoices["edges"][0]["node"]["agingBucket"],
-        "OVER_90"
+        overdue_invoices.nodes[0].aging_bucket.as_deref(),
+        Some("OVER_90")
     );
-    assert_eq!(
-        overdue_invoices["edges"][0]["node"]["customer"]["name"],
-        "Beijing Steel"
-    );
+    assert_eq!(overdue_invoices.nodes[0].customer.name, "Beijing Steel");
     let too_many = app
         .graphql_as(
             &owner.access_token,
@@ -892,40 +758,32 @@ async fn run(
 #[tokio::test]
 async fn numbering_skips_hand_typed_numbers_and_unnumbered_drafts_can_be_voided() {
     let app = spawn_app().await;
-    let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let buyer = create_customer(&app, &owner, "B-1", json!({})).await;
-    let typed = issue_invoice(
-        &app,
-        &owner,
-        &id(&buyer),
-        "10",
-        json!({ "number": "INV-000002" }),
-    )
-    .await;
-    assert_eq!(typed["number"], "INV-000002");
-    let first = issue_invoice(&app, &owner, &id(&buyer), "10", json!({})).await;
-    let second = issue_invoice(&app, &owner, &id(&buyer), "10", json!({})).await;
-    assert_eq!(first["number"], "INV-000001");
+    let acme = TestTenant::sign_up(&app, "Acme").await;
+    let buyer = acme.customer("B-1").await;
+    let typed = acme
+        .invoice_with(&buyer, "10", json!({ "number": "INV-000002" }))
+        .await;
+    assert_eq!(typed.number.as_deref(), Some("INV-000002"));
+    let first = acme.invoice(&buyer, "10").await;
+    let second = acme.invoice(&buyer, "10").await;
+    assert_eq!(first.number.as_deref(), Some("INV-000001"));
     assert_eq!(
-        second["number"], "INV-000003",
+        second.number.as_deref(),
+        Some("INV-000003"),
         "the typed number is skipped"
     );
 
-    let draft = create_invoice_raw(&app, &owner, &id(&buyer), "10", false, json!({})).await;
-    let draft_id = draft["data"]["createInvoice"]["invoice"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let draft = acme.api().draft_invoice(&buyer.id, "10", json!({})).await;
     let voided = run(
         &app,
-        &owner,
+        &acme.owner,
         "voidInvoice",
         "VoidInvoiceInput",
-        json!({ "invoiceId": draft_id, "reason": "Entered twice" }),
+        json!({ "invoiceId": draft.id, "reason": "Entered twice" }),
     )
     .await;
     assert!(voided.get("errors").is_none(), "{voided}");
-    assert_eq!(invoice(&app, &owner, &draft_id).await["status"], "VOID");
+    assert_eq!(acme.api().invoice(&draft.id).await.unwrap().status, "VOID");
 }
 
 #[tokio::test]
@@ -1636,7 +1494,7 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
 
     // A statement goes to the customer's contacts, unless the sender may change them; it ends
     // today at the latest; and only those who may read invoices and payments see one.
-    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let collector = crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
     run(
         &app,
         &owner,
@@ -1655,7 +1513,7 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
             json!({ "input": { "customerId": id(&buyer), "from": from, "to": (today + chrono::Days::new(5)).to_string() } }))
         .await;
     assert_eq!(error_codes(&future), ["VALIDATION"], "{future}");
-    let sales = crate::team::join(&app, &owner, &app.email("sales"), "SALES").await;
+    let sales = crate::kit::join(&app, &owner, &app.email("sales"), "SALES").await;
     let denied = app
         .graphql_as(
             &sales.access_token,

@@ -5,7 +5,7 @@
 use crate::helpers::{
     TestSession, error_codes, fresh_database, measured, spawn_app, spawn_app_with, test_config,
 };
-use crate::receivables::{create_customer, issue_invoice, ok};
+use crate::kit::{create_customer, issue_invoice, ok};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
 use async_graphql::{Request, ServerError, ValidationResult, Variables};
 use duely_backend::api::{MAX_COMPLEXITY, schema_builder};

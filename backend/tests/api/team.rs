@@ -4,44 +4,10 @@
 use crate::helpers::{
     SESSION_FIELDS, TEST_PASSWORD, TestApp, TestSession, count, error_codes, spawn_app,
 };
-use crate::mail::invitation_token;
-use serde_json::{Value, json};
+use crate::kit::{accept_query, invitation_token, invite, join};
+use serde_json::json;
 
-const INVITE: &str = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id email role expiresAt } } }";
 const MEMBERS: &str = "{ members { user { id email name } role joinedAt } }";
-
-fn accept_query() -> String {
-    format!(
-        "mutation($input: AcceptInvitationInput!) {{ acceptInvitation(input: $input) {{ {SESSION_FIELDS} }} }}"
-    )
-}
-
-async fn invite(app: &TestApp, as_token: &str, email: &str, role: &str) -> Value {
-    app.graphql_as(
-        as_token,
-        INVITE,
-        json!({ "input": { "email": email, "role": role } }),
-    )
-    .await
-}
-
-/// Invites `email` as `role` and accepts with a new account; returns the new member's session.
-pub async fn join(app: &TestApp, owner: &TestSession, email: &str, role: &str) -> TestSession {
-    let body = invite(app, &owner.access_token, email, role).await;
-    assert!(
-        body["data"]["inviteMember"]["invitation"]["id"].is_string(),
-        "{body}"
-    );
-    let token = invitation_token(&app.email_to(email).await);
-    let accepted = app
-        .graphql(
-            &accept_query(),
-            json!({ "input": { "token": token, "name": "王芳", "password": TEST_PASSWORD } }),
-        )
-        .await;
-    TestSession::from_payload(&accepted["data"]["acceptInvitation"])
-        .unwrap_or_else(|| panic!("accepting failed: {accepted}"))
-}
 
 #[tokio::test]
 async fn an_invited_collector_gets_the_email_and_joins_with_a_new_account() {

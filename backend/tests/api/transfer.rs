@@ -2,7 +2,7 @@
 //! filters, the same permissions), over GraphQL and REST.
 
 use crate::helpers::{TestApp, count, error_codes, spawn_app};
-use crate::receivables::{create_customer, issue_invoice, ok};
+use crate::kit::{create_customer, issue_invoice, ok};
 use serde_json::{Value, json};
 
 const IMPORT_CUSTOMERS: &str = "mutation($input: ImportInput!) { importCustomers(input: $input) { rows imported dryRun problems { row column message } } }";
@@ -243,7 +243,7 @@ async fn large_files_go_over_rest_and_exports_follow_the_filters_and_permissions
     assert_eq!(error_codes(&denied), ["NOT_FOUND"]);
 
     // A collector exports only the customers assigned to them.
-    let collector = crate::team::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
+    let collector = crate::kit::join(&app, &owner, &app.email("collector"), "COLLECTOR").await;
     let assigned = create_customer(
         &app,
         &owner,
