@@ -7,6 +7,7 @@
 use domain::access::{Permission, Role};
 use domain::credentials::{EmailError, NameError, PasswordError};
 use domain::invoices::InvoiceStatus;
+use domain::payments::PaymentMethod;
 use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 
@@ -268,35 +269,35 @@ pub fn invoice_status_text(locale: Locale, status: InvoiceStatus) -> &'static st
     }
 }
 
-/// Payment methods by their API names.
-pub const PAYMENT_METHODS: [&str; 8] = [
-    "BANK_TRANSFER",
-    "ALIPAY",
-    "WECHAT_PAY",
-    "CASH",
-    "CHECK",
-    "CARD",
-    "STRIPE",
-    "OTHER",
+/// Payment methods in the order the form offers them: the ones Chinese customers use most first.
+pub const PAYMENT_METHODS: [PaymentMethod; 8] = [
+    PaymentMethod::BankTransfer,
+    PaymentMethod::Alipay,
+    PaymentMethod::WechatPay,
+    PaymentMethod::Cash,
+    PaymentMethod::Check,
+    PaymentMethod::Card,
+    PaymentMethod::Stripe,
+    PaymentMethod::Other,
 ];
 
-pub fn payment_method_text(locale: Locale, method: &str) -> &'static str {
+pub fn payment_method_text(locale: Locale, method: PaymentMethod) -> &'static str {
     match (locale, method) {
-        (Locale::ZhCn, "BANK_TRANSFER") => "银行转账",
-        (Locale::ZhCn, "ALIPAY") => "支付宝",
-        (Locale::ZhCn, "WECHAT_PAY") => "微信支付",
-        (Locale::ZhCn, "CASH") => "现金",
-        (Locale::ZhCn, "CHECK") => "支票",
-        (Locale::ZhCn, "CARD") => "银行卡",
-        (Locale::ZhCn, "STRIPE") => "Stripe 在线支付",
-        (Locale::ZhCn, _) => "其他",
-        (Locale::En, "BANK_TRANSFER") => "Bank transfer",
-        (Locale::En, "ALIPAY") => "Alipay",
-        (Locale::En, "WECHAT_PAY") => "WeChat Pay",
-        (Locale::En, "CASH") => "Cash",
-        (Locale::En, "CHECK") => "Cheque",
-        (Locale::En, "CARD") => "Card",
-        (Locale::En, "STRIPE") => "Stripe (online)",
-        (Locale::En, _) => "Other",
+        (Locale::ZhCn, PaymentMethod::BankTransfer) => "银行转账",
+        (Locale::ZhCn, PaymentMethod::Alipay) => "支付宝",
+        (Locale::ZhCn, PaymentMethod::WechatPay) => "微信支付",
+        (Locale::ZhCn, PaymentMethod::Cash) => "现金",
+        (Locale::ZhCn, PaymentMethod::Check) => "支票",
+        (Locale::ZhCn, PaymentMethod::Card) => "银行卡",
+        (Locale::ZhCn, PaymentMethod::Stripe) => "Stripe 在线支付",
+        (Locale::ZhCn, PaymentMethod::Other) => "其他",
+        (Locale::En, PaymentMethod::BankTransfer) => "Bank transfer",
+        (Locale::En, PaymentMethod::Alipay) => "Alipay",
+        (Locale::En, PaymentMethod::WechatPay) => "WeChat Pay",
+        (Locale::En, PaymentMethod::Cash) => "Cash",
+        (Locale::En, PaymentMethod::Check) => "Cheque",
+        (Locale::En, PaymentMethod::Card) => "Card",
+        (Locale::En, PaymentMethod::Stripe) => "Stripe (online)",
+        (Locale::En, PaymentMethod::Other) => "Other",
     }
 }

@@ -705,7 +705,7 @@ fn CustomerActivity(customer_id: String) -> impl IntoView {
             <For each=payments key=|row| (row.id.clone(), row.reversed) let:row>
                 <tr data-testid="customer-payment-row" class:reversal=row.reversed>
                     <td>{display::date(locale.get_untracked(), &row.received_on)}</td>
-                    <td>{crate::i18n::payment_method_text(locale.get_untracked(), &format!("{:?}", row.method))}</td>
+                    <td>{crate::i18n::payment_method_text(locale.get_untracked(), crate::api::to_domain(&row.method).unwrap_or(domain::payments::PaymentMethod::Other))}</td>
                     <td>{row.reference.clone().unwrap_or_default()}</td>
                     <td class="num">{show(locale.get_untracked(), &row.amount.amount, &row.amount.currency)}</td>
                     <td class="num">{show(locale.get_untracked(), &row.unapplied.amount, &row.unapplied.currency)}</td>

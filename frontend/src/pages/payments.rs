@@ -10,6 +10,7 @@ use crate::session::use_session;
 use domain::access::Permission;
 use domain::allocation::{Instruction, OpenItem, allocate};
 use domain::display;
+use domain::payments::PaymentMethod;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -141,7 +142,7 @@ fn PaymentList() -> impl IntoView {
                     <tr data-testid="payment-row">
                         <td>{ let d = row.received_on.clone(); move || display::date(locale.get(), &d) }</td>
                         <td><A href=format!("/customers/{}", row.customer.id)>{row.customer.name.clone()}</A></td>
-                        <td>{ let m = format!("{:?}", row.method); move || payment_method_text(locale.get(), &m) }</td>
+                        <td>{ let m = api::to_domain::<_, PaymentMethod>(&row.method).unwrap_or(PaymentMethod::Other); move || payment_method_text(locale.get(), m) }</td>
                         <td>{row.reference.clone().unwrap_or_default()}</td>
                         <td class="num">{ let m = row.amount.clone(); move || show(locale.get(), &m.amount, &m.currency) }</td>
                         <td class="num">{ let m = row.unapplied.clone(); move || show(locale.get(), &m.amount, &m.currency) }</td>
@@ -192,7 +193,7 @@ fn RecordPaymentForm(
     let amount = RwSignal::new(String::new());
     let currency = RwSignal::new(String::new());
     let received_on = RwSignal::new(String::new());
-    let method = RwSignal::new("BANK_TRANSFER".to_owned());
+    let method = RwSignal::new(PaymentMethod::BankTransfer.as_str().to_owned());
     let reference = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let errors = RwSignal::new(std::collections::HashMap::<String, String>::new());
@@ -290,9 +291,9 @@ fn RecordPaymentForm(
         errors.set(Default::default());
         busy.set(true);
         let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        let method_value =
-            api::from_domain::<String, api::record_payment::PaymentMethod>(&method.get_untracked())
-                .unwrap_or(api::record_payment::PaymentMethod::OTHER);
+        let method_value = PaymentMethod::parse(&method.get_untracked())
+            .and_then(|m| api::from_domain::<_, api::record_payment::PaymentMethod>(&m))
+            .unwrap_or(api::record_payment::PaymentMethod::OTHER);
         let input = api::record_payment::RecordPaymentInput {
             customer_id: customer.get_untracked(),
             amount: amount.get_untracked().trim().to_owned(),
@@ -328,10 +329,10 @@ fn RecordPaymentForm(
     };
     let method_options = Signal::derive(move || {
         PAYMENT_METHODS
-            .iter()
+            .into_iter()
             .map(|m| {
                 (
-                    (*m).to_owned(),
+                    m.as_str().to_owned(),
                     payment_method_text(locale.get(), m).to_owned(),
                 )
             })

@@ -213,7 +213,7 @@ fn InvoiceView() -> impl IntoView {
                                 {inv.allocations.iter().map(|a| view! {
                                     <tr data-testid="allocation-row" class:reversal=a.reverses_id.is_some()>
                                         <td>{display::date(locale.get_untracked(), &a.received_on)}</td>
-                                        <td>{crate::i18n::payment_method_text(locale.get_untracked(), &a.method)}</td>
+                                        <td>{crate::i18n::payment_method_text(locale.get_untracked(), domain::payments::PaymentMethod::parse(&a.method).unwrap_or(domain::payments::PaymentMethod::Other))}</td>
                                         <td>{a.reference.clone().unwrap_or_default()}</td>
                                         <td class="num">{show(locale.get_untracked(), &a.amount.amount, &a.amount.currency)}</td>
                                     </tr>
