@@ -183,6 +183,13 @@ pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
     }
 }
 
+/// The record an id names, for lookups that answer an unknown id with `NOT_FOUND` (or no
+/// record) after checking the caller's permission: an id that is not a UUID names no record, so
+/// it becomes the nil UUID, which none has, and is answered like any other unknown id.
+pub fn id_or_nil(id: &ID) -> uuid::Uuid {
+    id.parse::<uuid::Uuid>().unwrap_or(uuid::Uuid::nil())
+}
+
 /// `totalCount` on every list.
 #[derive(SimpleObject)]
 pub struct CountedList {

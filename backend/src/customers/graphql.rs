@@ -149,12 +149,9 @@ impl CustomerPayload {
     }
 }
 
-/// The customer an input names. An id that is not a uuid names no customer: it becomes the
-/// nil uuid, which no customer has, so the service answers it as it answers any unknown id
-/// (after checking the caller's permission: `NOT_FOUND`, or no customer for `customer`).
-fn customer_id(id: &ID) -> Uuid {
-    id.parse::<Uuid>().unwrap_or(Uuid::nil())
-}
+/// The customer an input names (see [`id_or_nil`]: `NOT_FOUND`, or no customer for
+/// `customer`, after the permission check).
+use crate::api::values::id_or_nil as customer_id;
 
 fn list_query(
     first: Option<i32>,

@@ -10,7 +10,7 @@ pub mod settings;
 use crate::analytics::service;
 use crate::api::command;
 use crate::api::context::{request, services};
-use crate::api::values::Date;
+use crate::api::values::{Date, id_or_nil};
 use crate::error::{ApiResult, IntoApi};
 use aging::{AgingItem, AgingReport};
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -144,7 +144,7 @@ impl AnalyticsQuery {
         customer_id: ID,
     ) -> ApiResult<Option<CreditRating>> {
         let (_, db) = services(ctx)?;
-        service::ratings::current(db, &request(ctx)?.caller, &customer_id)
+        service::ratings::current(db, &request(ctx)?.caller, id_or_nil(&customer_id))
             .await
             .map(|rating| rating.map(CreditRating::from))
             .api()
@@ -157,7 +157,7 @@ impl AnalyticsQuery {
         customer_id: ID,
     ) -> ApiResult<Vec<CreditRating>> {
         let (_, db) = services(ctx)?;
-        service::ratings::history(db, &request(ctx)?.caller, &customer_id)
+        service::ratings::history(db, &request(ctx)?.caller, id_or_nil(&customer_id))
             .await
             .map(|ratings| ratings.into_iter().map(CreditRating::from).collect())
             .api()

@@ -77,7 +77,7 @@ pub struct OverrideCreditRatingInput {
 impl From<OverrideCreditRatingInput> for RatingOverride {
     fn from(input: OverrideCreditRatingInput) -> Self {
         RatingOverride {
-            customer_id: input.customer_id.0,
+            customer_id: crate::api::values::id_or_nil(&input.customer_id),
             grade: input.grade,
             reason: input.reason,
         }

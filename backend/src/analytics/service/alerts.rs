@@ -58,10 +58,10 @@ pub async fn list(
     Ok(request.page(rows, total, |_| Vec::new()))
 }
 
-/// An alert to acknowledge or resolve (its id as sent), with a note.
+/// An alert to acknowledge or resolve, with a note.
 #[derive(Debug, Clone)]
 pub struct AlertAction {
-    pub alert_id: String,
+    pub alert_id: Uuid,
     pub note: Option<String>,
 }
 
@@ -78,7 +78,7 @@ async fn change(
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     let not_found = || AppError::not_found("No such alert.");
-    let id = input.alert_id.parse::<Uuid>().map_err(|_| not_found())?;
+    let id = input.alert_id;
     let row = store::alert_for_update(&*tx, caller, access, id)
         .await?
         .ok_or_else(not_found)?;

@@ -135,19 +135,17 @@ pub async fn rate_all(
     Ok(stored)
 }
 
-/// The customer (`customer_id` as the caller sent it), if the caller may see it, in an open
-/// tenant transaction.
+/// The customer, if the caller may see it, in an open tenant transaction.
 async fn visible_customer(
     db: &DatabaseConnection,
     caller: &Caller,
-    customer_id: &str,
+    id: Uuid,
 ) -> Result<(TenantTx, Uuid, NaiveDate), AppError> {
     let access: Access = caller.authorize(Permission::ViewCustomers)?;
     let tenant = caller.require_tenant()?;
     let today = db::tenant_calendar(db, tenant).await?.today;
     let tx = TenantTx::begin(db, tenant).await?;
     let not_found = || AppError::not_found("No such customer.");
-    let id = customer_id.parse::<Uuid>().map_err(|_| not_found())?;
     let row = customers::load_customer(&*tx, today, id)
         .await?
         .filter(|row| visible_to(caller, access, row))
@@ -159,7 +157,7 @@ async fn visible_customer(
 pub async fn current(
     db: &DatabaseConnection,
     caller: &Caller,
-    customer_id: &str,
+    customer_id: Uuid,
 ) -> Result<Option<RatingRow>, AppError> {
     let (tx, id, today) = match visible_customer(db, caller, customer_id).await {
         Ok(found) => found,
@@ -179,7 +177,7 @@ pub async fn current(
 pub async fn history(
     db: &DatabaseConnection,
     caller: &Caller,
-    customer_id: &str,
+    customer_id: Uuid,
 ) -> Result<Vec<RatingRow>, AppError> {
     let (tx, id, _) = match visible_customer(db, caller, customer_id).await {
         Ok(found) => found,
@@ -191,10 +189,10 @@ pub async fn history(
     Ok(rows)
 }
 
-/// A grade set by hand: the customer (its id as sent), the grade and why.
+/// A grade set by hand: the customer, the grade and why.
 #[derive(Debug, Clone)]
 pub struct RatingOverride {
-    pub customer_id: String,
+    pub customer_id: Uuid,
     pub grade: Grade,
     pub reason: String,
 }
@@ -210,7 +208,7 @@ pub async fn override_rating(
     caller.authorize(Permission::ManageCreditPolicy)?;
     let reason = required_text("input.reason", &input.reason, 500)?;
     let actor = audit::actor_of(db, caller).await?;
-    let (tx, id, today) = visible_customer(db, caller, &input.customer_id).await?;
+    let (tx, id, today) = visible_customer(db, caller, input.customer_id).await?;
     store::lock_customer(&*tx, id).await?;
     let latest = match store::latest(&*tx, id).await? {
         Some(row) => row,

@@ -93,7 +93,7 @@ pub struct AlertActionInput {
 impl From<AlertActionInput> for AlertAction {
     fn from(input: AlertActionInput) -> Self {
         AlertAction {
-            alert_id: input.alert_id.0,
+            alert_id: crate::api::values::id_or_nil(&input.alert_id),
             note: input.note,
         }
     }

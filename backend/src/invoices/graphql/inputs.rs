@@ -9,14 +9,11 @@ use crate::invoices::service::{
 };
 use async_graphql::{Enum, ID, InputObject};
 use domain::invoices::{DisputeOutcome, InvoiceStatus};
-use uuid::Uuid;
 
 /// The id as a UUID. One that is not a UUID names no invoice, customer or dispute, as the nil
 /// UUID does (ids are UUIDv7): the service answers as for any id it does not find, after its
 /// permission check, as it did when it read the id itself.
-pub(super) fn uuid_of(id: &ID) -> Uuid {
-    id.parse::<Uuid>().unwrap_or(Uuid::nil())
-}
+pub(super) use crate::api::values::id_or_nil as uuid_of;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InvoiceOrderField {
