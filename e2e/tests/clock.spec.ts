@@ -13,7 +13,8 @@ test.use({ locale: "zh-CN" });
 function clock(...args: string[]) {
   const duely = process.env.DUELY_BIN;
   if (!duely) throw new Error("DUELY_BIN is not set: run the journeys through ./infra/test.sh");
-  return execFileSync(duely, ["clock", ...args], { env: process.env }).toString().trim();
+  // The command's answer is its last line (its log lines come first, on the same output).
+  return execFileSync(duely, ["clock", ...args], { env: process.env }).toString().trim().split("\n").pop();
 }
 
 async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
