@@ -1,21 +1,11 @@
-import { APIRequestContext, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { graphql } from "./api";
 
 const password = "receivables-on-time";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
 const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
 
 test.use({ locale: "en-US" });
-
-async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
-  const response = await request.post("/graphql", {
-    data: { query, variables },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
-}
 
 test("a finance lead reads the dashboard, drills into aging, and overrides a credit rating", async ({ page, request }) => {
   const owner = `analyst.${stamp()}@e2e.example`;

@@ -1,4 +1,5 @@
 import { APIRequestContext, expect, test } from "./fixtures";
+import { graphql } from "./api";
 import { createHmac } from "node:crypto";
 import { emailTo, verifyAddress } from "./mail";
 
@@ -15,17 +16,6 @@ const stripeBase = () => {
 };
 
 test.use({ locale: "en-US" });
-
-async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
-  const response = await request.post("/graphql", {
-    data: { query, variables },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
-}
 
 /** A Stripe event signed exactly as Stripe signs one: HMAC-SHA256 of `${t}.${body}`. */
 async function deliver(request: APIRequestContext, path: string, secret: string, type: string, object: object) {

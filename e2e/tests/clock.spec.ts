@@ -1,4 +1,5 @@
-import { APIRequestContext, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { graphql } from "./api";
 import { execFileSync } from "node:child_process";
 
 // Time moves for one company through the development clock (`duely clock --tenant`), never by
@@ -15,17 +16,6 @@ function clock(...args: string[]) {
   if (!duely) throw new Error("DUELY_BIN is not set: run the journeys through ./infra/test.sh");
   // The command's answer is its last line (its log lines come first, on the same output).
   return execFileSync(duely, ["clock", ...args], { env: process.env }).toString().trim().split("\n").pop();
-}
-
-async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
-  const response = await request.post("/graphql", {
-    data: { query, variables },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
 }
 
 test("an invoice issued today is overdue once the company's clock passes its due date", async ({ page, request }) => {

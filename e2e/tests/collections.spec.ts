@@ -1,4 +1,5 @@
-import { APIRequestContext, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { graphql } from "./api";
 
 const password = "receivables-on-time";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
@@ -91,17 +92,6 @@ test("a finance lead sees the default ladder, adds one, and previews a run", asy
   await page.getByTestId("run-preview").click();
   await expect(page.getByTestId("preview-empty")).toBeVisible();
 });
-
-async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
-  const response = await request.post("/graphql", {
-    data: { query, variables },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
-}
 
 test("a visit is logged against an invoice, dunning is paused and resumed, and the customer gets its own ladder", async ({ page, request }) => {
   const owner = `visit.${stamp()}@e2e.example`;

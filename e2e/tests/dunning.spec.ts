@@ -1,4 +1,5 @@
 import { APIRequestContext, expect, test } from "./fixtures";
+import { graphql } from "./api";
 import { execFileSync } from "node:child_process";
 import { emailTo, verifyAddress } from "./mail";
 
@@ -7,17 +8,6 @@ const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
 const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
 
 test.use({ locale: "en-US" });
-
-async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
-  const response = await request.post("/graphql", {
-    data: { query, variables },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
-}
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken tenant { id } user { id } } }`;
 const CUSTOMER = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`;

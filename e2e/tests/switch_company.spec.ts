@@ -1,21 +1,11 @@
-import { APIRequestContext, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { graphql } from "./api";
 import { emailTo } from "./mail";
 
 const password = "receivables-on-time";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
 
 test.use({ locale: "en-US" });
-
-async function graphql(request: APIRequestContext, query: string, variables: object, token?: string) {
-  const response = await request.post("/graphql", {
-    data: { query, variables },
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(response.ok()).toBeTruthy();
-  const body = await response.json();
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data;
-}
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`;
 
