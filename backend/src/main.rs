@@ -63,6 +63,9 @@ enum Command {
         #[arg(long)]
         tenant: Option<uuid::Uuid>,
     },
+    /// Print `docs/errors.md`, every error reason with its code and parameters; `duely
+    /// errors-doc > docs/errors.md` updates it.
+    ErrorsDoc,
     /// Print the GraphQL schema (SDL); `duely schema > backend/schema.graphql` updates the
     /// contract.
     Schema,
@@ -75,6 +78,10 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Schema => {
             print!("{}", api::sdl());
+            ExitCode::SUCCESS
+        }
+        Command::ErrorsDoc => {
+            print!("{}", domain::reason::errors_markdown());
             ExitCode::SUCCESS
         }
         command => run_async(command),
@@ -124,7 +131,7 @@ fn run_async(command: Command) -> ExitCode {
                 reset,
                 tenant,
             } => clock(config, today, reset, tenant).await,
-            Command::Serve | Command::Schema => serve(config).await,
+            Command::Serve | Command::Schema | Command::ErrorsDoc => serve(config).await,
         }
     });
     match result {

@@ -25,6 +25,7 @@ pub mod locale;
 pub mod money;
 pub mod payments;
 pub mod rating;
+pub mod reason;
 pub mod statement;
 #[cfg(feature = "db")]
 pub mod stored;

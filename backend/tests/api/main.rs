@@ -13,6 +13,7 @@ mod clock;
 mod collections;
 mod dunning;
 mod error_bodies;
+mod errors_doc;
 mod graphql_http;
 mod health;
 mod helpers;
