@@ -5,11 +5,13 @@
 //! is refused with `VALIDATION` on `after`.
 
 use crate::api::values::{CountedList, page_size};
+use crate::db::TenantTx;
 use crate::db::conditions::Conditions;
 use crate::error::AppError;
 use async_graphql::connection::{Connection, Edge};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{DbBackend, FromQueryResult, Statement};
 use serde::{Deserialize, Serialize};
 
 /// Where a page starts.
@@ -182,6 +184,48 @@ impl PageRequest {
         };
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
     }
+}
+
+/// The page `request` asks for of `SELECT columns FROM from WHERE conditions`, ordered by
+/// `keys` (each its column and how its key text becomes a value, as
+/// [`PageRequest::restrict`] takes them; the last unique), all descending or all ascending;
+/// and how many rows the conditions match across all pages (the cursor only limits the page).
+/// The one page skeleton of the lists ordered by their keys alone.
+pub async fn keyset_page<R: FromQueryResult>(
+    tx: &TenantTx,
+    request: &PageRequest,
+    mut conditions: Conditions,
+    columns: &str,
+    from: &str,
+    keys: &[(&str, &str)],
+    descending: bool,
+) -> Result<(Vec<R>, i64), AppError> {
+    let filtered = conditions.sql();
+    let count_values = conditions.values.clone();
+    request.restrict(&mut conditions, keys, descending)?;
+    let paged = conditions.sql();
+    let mut values = conditions.values;
+    let limit = request.limit_sql(&mut values);
+    let direction = if descending { "DESC" } else { "ASC" };
+    let order = keys
+        .iter()
+        .map(|(column, _)| format!("{column} {direction}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = R::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {columns} FROM {from} WHERE {paged} ORDER BY {order} {limit}"),
+        values,
+    ))
+    .all(&**tx)
+    .await?;
+    let total = crate::db::conditions::count(
+        tx,
+        format!("SELECT count(*) AS n FROM {from} WHERE {filtered}"),
+        count_values,
+    )
+    .await?;
+    Ok((rows, total))
 }
 
 /// One page of a list as services return it: the items with their cursors, whether pages come

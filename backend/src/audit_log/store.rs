@@ -1,11 +1,11 @@
 //! The audit log's SQL: a page of entries, newest first, and how many match the filter.
 
-use crate::api::pagination::PageRequest;
+use crate::api::pagination::{self, PageRequest};
 use crate::db::TenantTx;
-use crate::db::conditions::{self, Conditions};
+use crate::db::conditions::Conditions;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
-use sea_orm::{DbBackend, FromQueryResult, Statement};
+use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
 #[derive(Debug, FromQueryResult)]
@@ -61,26 +61,15 @@ pub async fn page(
     if let Some(to) = filter.to {
         conditions.push("occurred_at < ?", to);
     }
-    let filtered = conditions.sql();
-    let count_sql = format!("SELECT count(*) AS n FROM audit_log WHERE {filtered}");
-    let count_values = conditions.values.clone();
-    request.restrict(&mut conditions, &[("id", "?::bigint")], true)?;
-    let paged = conditions.sql();
-    let mut values = conditions.values;
-    let limit = request.limit_sql(&mut values);
-    let page_sql = format!(
-        "SELECT id, occurred_at, actor_user_id, actor_api_key_id, actor_label, action, entity_type,
-                entity_id, before, after, request_id
-         FROM audit_log WHERE {paged}
-         ORDER BY id DESC {limit}"
-    );
-    let rows = AuditRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        page_sql,
-        values,
-    ))
-    .all(&**tx)
-    .await?;
-    let total = conditions::count(tx, count_sql, count_values).await?;
-    Ok((rows, total))
+    pagination::keyset_page(
+        tx,
+        request,
+        conditions,
+        "id, occurred_at, actor_user_id, actor_api_key_id, actor_label, action, entity_type,
+         entity_id, before, after, request_id",
+        "audit_log",
+        &[("id", "?::bigint")],
+        true,
+    )
+    .await
 }

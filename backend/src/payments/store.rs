@@ -1,10 +1,10 @@
 //! Payments' SQL and rows: payments, the open invoices an allocation sees, allocations, reversals.
 
-use crate::api::pagination::PageRequest;
+use crate::api::pagination::{PageRequest, keyset_page};
 use crate::audit::Actor;
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
-use crate::db::conditions::{Conditions, count};
+use crate::db::conditions::Conditions;
 use crate::error::AppError;
 use crate::invoices::store as invoice_store;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -133,35 +133,20 @@ pub async fn list_payments(
             "r.payment_id IS NULL AND p.amount > coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0)",
         );
     }
-    // The filter applies to the count; the cursor only to the page.
-    let filtered = conditions.sql();
-    let count_values = conditions.values.clone();
-    request.restrict(
-        &mut conditions,
+    keyset_page(
+        tx,
+        request,
+        conditions,
+        PAYMENT_COLUMNS,
+        PAYMENTS_FROM,
         &[
             ("p.received_on", "?::date"),
             ("p.created_at", "?::timestamptz"),
             ("p.id", "?::uuid"),
         ],
         true,
-    )?;
-    let paged = conditions.sql();
-    let mut values = conditions.values;
-    let limit = request.limit_sql(&mut values);
-    let page_sql = format!(
-        "SELECT {PAYMENT_COLUMNS} FROM {PAYMENTS_FROM} WHERE {paged}
-         ORDER BY p.received_on DESC, p.created_at DESC, p.id DESC {limit}"
-    );
-    let count_sql = format!("SELECT count(*) AS n FROM {PAYMENTS_FROM} WHERE {filtered}");
-    let rows = PaymentRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        page_sql,
-        values,
-    ))
-    .all(&**tx)
-    .await?;
-    let total = count(tx, count_sql, count_values).await?;
-    Ok((rows, total))
+    )
+    .await
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -1,10 +1,10 @@
 //! The activity log and promises to pay: their rows, the invoices each names, and the
 //! statements that log, correct, cancel and list them.
 
-use crate::api::pagination::PageRequest;
+use crate::api::pagination::{PageRequest, keyset_page};
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
-use crate::db::conditions::{Conditions, count};
+use crate::db::conditions::Conditions;
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Currency;
@@ -380,31 +380,16 @@ pub async fn list_activities(
     if let Some(to) = filter.to {
         conditions.push("a.occurred_at < ?", to);
     }
-    // The filter applies to the count; the cursor only to the page.
-    let filtered = conditions.sql();
-    let count_values = conditions.values.clone();
-    request.restrict(
-        &mut conditions,
+    keyset_page(
+        tx,
+        request,
+        conditions,
+        ACTIVITY_COLUMNS,
+        "collection_activities a JOIN customers c ON c.id = a.customer_id",
         &[("a.occurred_at", "?::timestamptz"), ("a.id", "?::uuid")],
         true,
-    )?;
-    let paged = conditions.sql();
-    let mut values = conditions.values;
-    let limit = request.limit_sql(&mut values);
-    let from = "collection_activities a JOIN customers c ON c.id = a.customer_id";
-    let page_sql = format!(
-        "SELECT {ACTIVITY_COLUMNS} FROM {from} WHERE {paged} ORDER BY a.occurred_at DESC, a.id DESC {limit}"
-    );
-    let count_sql = format!("SELECT count(*) AS n FROM {from} WHERE {filtered}");
-    let rows = ActivityRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        page_sql,
-        values,
-    ))
-    .all(&**tx)
-    .await?;
-    let total = count(tx, count_sql, count_values).await?;
-    Ok((rows, total))
+    )
+    .await
 }
 
 /// A promise's key in the list's order.
@@ -441,29 +426,14 @@ pub async fn list_promises(
         let list: Vec<String> = statuses.iter().map(|s| s.as_str().to_owned()).collect();
         conditions.push("p.status = ANY(?::text[])", list);
     }
-    // The filter applies to the count; the cursor only to the page.
-    let filtered = conditions.sql();
-    let count_values = conditions.values.clone();
-    request.restrict(
-        &mut conditions,
+    keyset_page(
+        tx,
+        request,
+        conditions,
+        PROMISE_COLUMNS,
+        "promises p JOIN customers c ON c.id = p.customer_id",
         &[("p.promised_date", "?::date"), ("p.id", "?::uuid")],
         true,
-    )?;
-    let paged = conditions.sql();
-    let mut values = conditions.values;
-    let limit = request.limit_sql(&mut values);
-    let from = "promises p JOIN customers c ON c.id = p.customer_id";
-    let page_sql = format!(
-        "SELECT {PROMISE_COLUMNS} FROM {from} WHERE {paged} ORDER BY p.promised_date DESC, p.id DESC {limit}"
-    );
-    let count_sql = format!("SELECT count(*) AS n FROM {from} WHERE {filtered}");
-    let rows = PromiseRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        page_sql,
-        values,
-    ))
-    .all(&**tx)
-    .await?;
-    let total = count(tx, count_sql, count_values).await?;
-    Ok((rows, total))
+    )
+    .await
 }
