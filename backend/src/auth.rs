@@ -7,6 +7,7 @@
 //! takes effect at once, not when the token expires.
 
 use crate::error::AppError;
+use crate::identity::errors::IdentityError;
 use domain::TenantId;
 use domain::access::{Access, ApiScope, Permission, Role, scopes_allow};
 use std::net::IpAddr;
@@ -28,12 +29,30 @@ pub struct RequestContext {
 pub enum Caller {
     /// No credentials.
     Anonymous,
-    /// Credentials were sent but are not valid now; says why, for the error message.
-    Rejected(&'static str),
+    /// Credentials were sent but are not valid now; says why, for the error.
+    Rejected(Rejection),
     /// A signed-in team member acting in one tenant.
     Member(Member),
     /// A third party's API key, acting in its tenant with exactly its scopes.
     ApiKey(ApiKeyCaller),
+}
+
+/// Why credentials that were sent are not accepted: the request goes on as a caller without
+/// credentials, and whatever needs them is refused `UNAUTHENTICATED` with this reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// The `Authorization` header is not `Bearer <credentials>`.
+    NotBearer,
+    /// The `Authorization` header is not valid text.
+    HeaderNotText,
+    /// The access token has expired, or is not one this server signed.
+    SessionExpired,
+    /// The access token's membership ended, or the password changed since it was issued.
+    SessionRevoked,
+    /// The API key is unknown or revoked.
+    ApiKeyInvalid,
+    /// The credentials could not be looked up (the database failed); a retry may pass.
+    Unchecked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,12 +91,12 @@ impl Caller {
         }
     }
 
-    fn unauthenticated(&self) -> AppError {
+    /// The refusal of a caller without valid credentials: why its credentials were rejected,
+    /// or that it sent none.
+    pub fn unauthenticated(&self) -> AppError {
         match self {
-            Caller::Rejected(reason) => AppError::unauthenticated(*reason),
-            _ => AppError::unauthenticated(
-                "Sign in, or send an API key as `Authorization: Bearer <key>`.",
-            ),
+            Caller::Rejected(rejection) => IdentityError::Rejected(*rejection).into(),
+            _ => IdentityError::CredentialsMissing.into(),
         }
     }
 
@@ -85,9 +104,7 @@ impl Caller {
     pub fn require_member(&self) -> Result<&Member, AppError> {
         match self {
             Caller::Member(member) => Ok(member),
-            Caller::ApiKey(_) => Err(AppError::forbidden(
-                "This needs a signed-in team member; API keys cannot do it.",
-            )),
+            Caller::ApiKey(_) => Err(IdentityError::MemberOnly.into()),
             _ => Err(self.unauthenticated()),
         }
     }
@@ -101,21 +118,17 @@ impl Caller {
     pub fn authorize(&self, permission: Permission) -> Result<Access, AppError> {
         match self {
             Caller::Member(member) => match member.role.access(permission) {
-                Access::None => Err(AppError::forbidden(format!(
-                    "Your role ({}) does not allow this.",
-                    member.role
-                ))),
+                Access::None => Err(IdentityError::RoleNotAllowed { role: member.role }.into()),
                 access => Ok(access),
             },
             Caller::ApiKey(key) => {
                 if scopes_allow(&key.scopes, permission) {
                     Ok(Access::All)
                 } else {
-                    let needed = permission
-                        .api_scope()
-                        .map(|scope| format!("the `{scope}` scope"))
-                        .unwrap_or_else(|| "a signed-in team member".to_owned());
-                    Err(AppError::forbidden(format!("This API key lacks {needed}.")))
+                    Err(IdentityError::ScopeMissing {
+                        scope: permission.api_scope(),
+                    }
+                    .into())
                 }
             }
             _ => Err(self.unauthenticated()),

@@ -122,9 +122,8 @@ impl CustomerEmail {
     pub fn admit(self) -> Result<(), crate::error::AppError> {
         match self {
             CustomerEmail::Allowed => Ok(()),
-            CustomerEmail::OwnerUnverified => Err(crate::error::AppError::client(
-                domain::ErrorCode::EmailNotVerified,
-                "No email goes to customers until the company's owner has verified their email address: use the link in the verification email (or send it again from the banner).",
+            CustomerEmail::OwnerUnverified => Err(crate::error::AppError::refused(
+                domain::reason::Reason::EmailOwnerNotVerified {},
             )),
             CustomerEmail::LimitReached(reached) => {
                 Err(crate::error::AppError::plan_limit(&reached))
@@ -446,4 +445,40 @@ pub async fn enqueue_in_tenant(
     let id = enqueue(&**tx, email).await?;
     step_back_into_tenant_role(tx).await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::billing::{Limit, LimitReached, Plan};
+
+    /// Each refusal: the code `code()` names for a held-back step, the reason, and the text.
+    #[test]
+    fn a_refused_customer_email_carries_its_code_and_reason() {
+        let (message, extensions) = CustomerEmail::OwnerUnverified.admit().unwrap_err().public();
+        assert_eq!(extensions["code"], "EMAIL_NOT_VERIFIED");
+        assert_eq!(extensions["reason"], "EMAIL_OWNER_NOT_VERIFIED");
+        assert_eq!(
+            message,
+            "No email goes to customers until the company's owner has verified their email \
+             address: use the link in the verification email (or send it again from the banner)."
+        );
+        let reached = LimitReached {
+            limit: Limit::EmailsPerDay,
+            plan: Plan::Free,
+            allowed: 100,
+            lifted_by: Some(Plan::Growth),
+        };
+        for refused in [
+            CustomerEmail::OwnerUnverified,
+            CustomerEmail::LimitReached(reached),
+        ] {
+            let code = refused.code();
+            let error = refused.admit().unwrap_err();
+            assert_eq!(Some(error.code()), code);
+            assert!(error.reason().is_some());
+        }
+        assert_eq!(CustomerEmail::Allowed.code(), None);
+        assert!(CustomerEmail::Allowed.admit().is_ok());
+    }
 }

@@ -6,6 +6,10 @@
 
 use async_graphql::ErrorExtensions;
 use domain::ErrorCode;
+use domain::Locale;
+use domain::messages::Localized;
+use domain::reason::Reason;
+use serde_json::{Map, Value, json};
 
 /// Deliberately not `Display`: async-graphql converts anything `Display` into an error with no
 /// code, so a resolver that forgot `.extend()` would leak internals. Without `Display`, `?` on
@@ -16,6 +20,10 @@ pub enum AppError {
     /// A client error: the message is written for the client and safe to show.
     Client {
         code: ErrorCode,
+        /// Why, with its parameters: `extensions.reason` and `extensions.params`. Every client
+        /// error has one: the only ways to make one take a `Reason`.
+        reason: Box<Reason>,
+        /// English, for logs and for clients that show it; the web app translates `reason`.
         message: String,
         /// The input field at fault, when there is one (`input.email`).
         field: Option<String>,
@@ -35,84 +43,78 @@ impl From<anyhow::Error> for AppError {
 }
 
 impl AppError {
-    pub fn client(code: ErrorCode, message: impl Into<String>) -> Self {
+    /// A request refused for `reason`: its code is the reason's, its message the catalogue's
+    /// English text.
+    pub fn refused(reason: Reason) -> Self {
         AppError::Client {
-            code,
-            message: message.into(),
+            code: reason.code(),
+            message: reason.text(Locale::En),
+            reason: Box::new(reason),
             field: None,
             retry_after: None,
             details: Vec::new(),
         }
     }
 
-    /// Bad input: names the field (as the client sent it, `input.email`) and what is allowed.
-    pub fn validation(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
-        AppError::Client {
-            code: ErrorCode::Validation,
-            message: message.to_string(),
-            field: Some(field.into()),
-            retry_after: None,
-            details: Vec::new(),
-        }
+    /// Bad input in `field` (as the client sent it, `input.lines[2].quantity`), for `reason`.
+    pub fn input(field: impl Into<String>, reason: Reason) -> Self {
+        AppError::refused(reason).at(field)
     }
 
-    /// What a client may see: the message and the field, or a generic message for internal
-    /// errors (which are logged here, once).
-    pub fn public_parts(&self) -> (String, Option<String>) {
+    /// The same error, naming the input field at fault.
+    pub fn at(mut self, at: impl Into<String>) -> Self {
+        if let AppError::Client { field, .. } = &mut self {
+            *field = Some(at.into());
+        }
+        self
+    }
+
+    /// The same error with the field's path under `prefix` (`lines[2]` under `input` is
+    /// `input.lines[2]`), for errors of a nested input checked on its own.
+    pub fn under(mut self, prefix: &str) -> Self {
+        if let AppError::Client { field, .. } = &mut self {
+            *field = Some(match field.take() {
+                Some(inner) => format!("{prefix}.{inner}"),
+                None => prefix.to_owned(),
+            });
+        }
+        self
+    }
+
+    /// Why the request was refused (`None` for an internal error).
+    pub fn reason(&self) -> Option<&Reason> {
         match self {
-            AppError::Client { message, field, .. } => (message.clone(), field.clone()),
-            AppError::Internal(error) => {
-                tracing::error!(error = ?error, "internal error");
-                (
-                    "Something went wrong on our side; it has been logged.".to_owned(),
-                    None,
-                )
-            }
-        }
-    }
-
-    pub fn unauthenticated(message: impl Into<String>) -> Self {
-        AppError::client(ErrorCode::Unauthenticated, message)
-    }
-
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        AppError::client(ErrorCode::Forbidden, message)
-    }
-
-    pub fn not_found(message: impl Into<String>) -> Self {
-        AppError::client(ErrorCode::NotFound, message)
-    }
-
-    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::Client {
-            code: ErrorCode::Conflict,
-            message: message.into(),
-            field: Some(field.into()),
-            retry_after: None,
-            details: Vec::new(),
+            AppError::Client { reason, .. } => Some(reason),
+            AppError::Internal(_) => None,
         }
     }
 
     pub fn rate_limited(retry_after_secs: u64) -> Self {
-        AppError::Client {
-            code: ErrorCode::RateLimited,
-            message: format!("Too many attempts; try again in {retry_after_secs} seconds."),
-            field: None,
-            retry_after: Some(retry_after_secs),
-            details: Vec::new(),
+        AppError::refused(Reason::TooManyAttempts {
+            seconds: retry_after_secs,
+        })
+        .retrying_after(retry_after_secs)
+    }
+
+    /// The same error, telling the client when a retry may succeed (`RATE_LIMITED`).
+    pub fn retrying_after(mut self, seconds: u64) -> Self {
+        if let AppError::Client { retry_after, .. } = &mut self {
+            *retry_after = Some(seconds);
         }
+        self
     }
 
     /// A request of a costly kind refused because the server runs as many as it allows at
     /// once: `RATE_LIMITED`, with the seconds after which one is likely to have finished.
     pub fn busy(message: impl Into<String>, retry_after_secs: u64) -> Self {
-        AppError::Client {
-            code: ErrorCode::RateLimited,
-            message: message.into(),
-            field: None,
-            retry_after: Some(retry_after_secs),
-            details: Vec::new(),
+        let mut error = AppError::refused(Reason::ServerBusy {
+            seconds: retry_after_secs,
+        })
+        .retrying_after(retry_after_secs);
+        if let AppError::Client { message: text, .. } = &mut error {
+            *text = message.into();
         }
+        error
     }
 
     /// For `RATE_LIMITED`: the seconds to wait, for a `Retry-After` header.
@@ -125,11 +127,7 @@ impl AppError {
 
     /// A write refused because the company's subscription ended past its grace period.
     pub fn read_only() -> Self {
-        AppError::client(
-            ErrorCode::ReadOnly,
-            "This company is read-only: its subscription has ended. An owner or admin can \
-             subscribe again on the billing page; nothing has been deleted.",
-        )
+        AppError::refused(Reason::CompanyReadOnly {})
     }
 
     /// A plan limit reached: names the limit, the plan, and the plan that lifts it.
@@ -138,13 +136,16 @@ impl AppError {
         if let Some(plan) = reached.lifted_by {
             details.push(("upgradeTo", plan.as_str().to_owned()));
         }
-        AppError::Client {
-            code: ErrorCode::PlanLimit,
-            message: reached.to_string(),
-            field: None,
-            retry_after: None,
-            details,
+        let mut error = AppError::refused(Reason::PlanLimitReached {
+            limit: reached.limit,
+            plan: reached.plan,
+            allowed: reached.allowed,
+            upgrade_to: reached.lifted_by,
+        });
+        if let AppError::Client { details: more, .. } = &mut error {
+            *more = details;
         }
+        error
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -171,33 +172,57 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
-impl ErrorExtensions for AppError {
-    fn extend(&self) -> async_graphql::Error {
+impl AppError {
+    /// What a client may see: the message and `extensions` (code, reason, params, field,
+    /// retryAfter, more details). Internal errors are logged here, once, and show only that
+    /// something failed. GraphQL and the REST file endpoints both answer with this.
+    pub fn public(&self) -> (String, Map<String, Value>) {
+        let mut extensions = Map::new();
         match self {
             AppError::Client {
                 code,
+                reason,
                 message,
                 field,
                 retry_after,
                 details,
-            } => async_graphql::Error::new(message.clone()).extend_with(|_, ext| {
-                ext.set("code", code.as_str());
+            } => {
+                extensions.insert("code".into(), json!(code.as_str()));
+                extensions.insert("reason".into(), json!(reason.name()));
+                extensions.insert("params".into(), Value::Object(reason.params()));
                 if let Some(field) = field {
-                    ext.set("field", field.as_str());
+                    extensions.insert("field".into(), json!(field));
                 }
                 if let Some(seconds) = retry_after {
-                    ext.set("retryAfter", *seconds);
+                    extensions.insert("retryAfter".into(), json!(seconds));
                 }
                 for (name, value) in details {
-                    ext.set(*name, value.as_str());
+                    extensions.insert((*name).into(), json!(value));
                 }
-            }),
+                (message.clone(), extensions)
+            }
             AppError::Internal(error) => {
                 tracing::error!(error = ?error, "internal error");
-                async_graphql::Error::new("Something went wrong on our side; it has been logged.")
-                    .extend_with(|_, ext| ext.set("code", ErrorCode::Internal.as_str()))
+                let reason = Reason::Internal {};
+                extensions.insert("code".into(), json!(ErrorCode::Internal.as_str()));
+                extensions.insert("reason".into(), json!(reason.name()));
+                extensions.insert("params".into(), json!({}));
+                (reason.text(Locale::En), extensions)
             }
         }
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        let (message, extensions) = self.public();
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            for (name, value) in extensions {
+                if let Ok(value) = async_graphql::Value::from_json(value) {
+                    ext.set(name, value);
+                }
+            }
+        })
     }
 }
 

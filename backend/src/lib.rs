@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod payments;
 pub mod pdf;
 pub mod secrets;
+pub mod settings;
 pub mod startup;
 pub mod statements;
 pub mod telemetry;

@@ -1,7 +1,8 @@
 //! The GraphQL client. Operations are `.graphql` files checked against `backend/schema.graphql`
 //! at compile time by `graphql_client`: a schema change that breaks the app breaks the build.
 
-use domain::ErrorCode;
+use domain::reason::Reason;
+use domain::{ErrorCode, Locale};
 use graphql_client::{GraphQLQuery, Response};
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -263,23 +264,84 @@ analytics_operation!(SaveIncentiveRule);
 analytics_operation!(AnalyticsSettingsQuery);
 analytics_operation!(UpdateAnalyticsSettings);
 
-/// What went wrong, in terms the UI can translate: the API's code, or the network.
+macro_rules! settings_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/settings.graphql",
+            response_derives = "Debug, Clone, PartialEq, Serialize",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+settings_operation!(CompanySettingsQuery);
+settings_operation!(UpdateCompanySettings);
+
+/// What went wrong, in terms the UI can translate: the API's code and reason, or the network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// The server answered with errors; the first one's code and message.
+    /// The server answered with errors; the first one's code, reason and field.
     Api {
         code: ErrorCode,
-        message: String,
+        /// Why, with its parameters: what [`ApiError::text`] translates. `None` from a server
+        /// that sent a reason this build does not know.
+        reason: Option<Reason>,
         field: Option<String>,
+        /// The server's English message: for the console, never shown (translate `reason`).
+        server_message: String,
     },
     /// The server could not be reached or answered something that is not GraphQL.
     Network(String),
+}
+
+impl ApiError {
+    /// The error in the reader's language, from its reason and parameters (and the row its
+    /// field names); an error with no reason the app knows reads as its code.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            ApiError::Api {
+                reason: Some(reason),
+                field,
+                ..
+            } => domain::messages::error_text(reason, field.as_deref(), locale),
+            ApiError::Api { code, .. } => crate::i18n::error_text(locale, *code).to_owned(),
+            ApiError::Network(_) => crate::i18n::error_text(locale, ErrorCode::Internal).to_owned(),
+        }
+    }
+
+    /// The input field at fault, as the server named it (`input.lines[2].quantity`).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Api { field, .. } => field.as_deref(),
+            ApiError::Network(_) => None,
+        }
+    }
+
+    /// The field without its `input.` prefix (`lines[2].quantity`), or empty.
+    pub fn field_name(&self) -> &str {
+        self.field()
+            .map(|field| field.trim_start_matches("input."))
+            .unwrap_or_default()
+    }
+
+    /// The error's code (`INTERNAL` for the network).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::Api { code, .. } => *code,
+            ApiError::Network(_) => ErrorCode::Internal,
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct ErrorExtensions {
     code: Option<String>,
     field: Option<String>,
+    reason: Option<String>,
+    params: Option<serde_json::Value>,
 }
 
 /// Runs one typed operation.
@@ -307,15 +369,25 @@ pub async fn run<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::Response
             .as_ref()
             .and_then(|map| serde_json::to_value(map).ok())
             .and_then(|value| serde_json::from_value(value).ok());
-        let (code, field) = extensions
-            .map(|ext| (ext.code, ext.field))
-            .unwrap_or((None, None));
+        let (code, field, reason) = extensions
+            .map(|ext| {
+                let reason = ext.reason.and_then(|name| {
+                    let params = ext.params.unwrap_or_else(|| serde_json::json!({}));
+                    serde_json::from_value::<Reason>(
+                        serde_json::json!({ "reason": name, "params": params }),
+                    )
+                    .ok()
+                });
+                (ext.code, ext.field, reason)
+            })
+            .unwrap_or((None, None, None));
         return Err(ApiError::Api {
             code: code
                 .and_then(|code| code.parse().ok())
                 .unwrap_or(ErrorCode::Internal),
-            message: error.message.clone(),
+            reason,
             field,
+            server_message: error.message.clone(),
         });
     }
     parsed

@@ -8,7 +8,7 @@ use crate::pages::{
     CustomerPage, CustomersPage, DashboardPage, DunningPage, EditInvoicePage, ForgotPasswordPage,
     HomePage, ImportPage, InvoicePage, InvoicesPage, LegalPage, LoginPage, NewInvoicePage,
     NotFoundPage, PaymentCompletePage, PaymentSettingsPage, PaymentsPage, PerformancePage,
-    PromisesPage, PublicStatementPage, ResetPasswordPage, SignUpPage, StatementPage,
+    PromisesPage, PublicStatementPage, ResetPasswordPage, SettingsPage, SignUpPage, StatementPage,
     SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
                     <Route path=path!("/audit") view=AuditPage/>
                     <Route path=path!("/billing") view=BillingPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/settings/payments") view=PaymentSettingsPage/>
                     <Route path=path!("/payment-complete") view=PaymentCompletePage/>
                     <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
@@ -114,6 +115,7 @@ fn Layout(children: Children) -> impl IntoView {
                     <A href="/audit">{move || text(Msg::NavAudit)}</A>
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageSettings))>
+                    <A href="/settings">{move || text(Msg::NavSettings)}</A>
                     <A href="/settings/payments">{move || text(Msg::NavPaymentSettings)}</A>
                 </Show>
                 <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageBilling))>

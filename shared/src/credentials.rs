@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+/// The most characters of an email address (RFC 5321).
+pub const EMAIL_MAX_CHARS: u32 = 254;
 pub const PASSWORD_MIN_CHARS: usize = 10;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 pub const COMPANY_NAME_MAX_CHARS: usize = 100;

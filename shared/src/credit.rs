@@ -11,23 +11,26 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CreditEnforcement {
+/// What happens to an invoice that takes a customer over its credit limit.
+pub enum OverLimitPolicy {
+    /// Refuse it (someone with the override permission can still issue it, flagged).
     Block,
+    /// Issue it with a warning flag.
     Warn,
 }
 
-impl CreditEnforcement {
+impl OverLimitPolicy {
     pub const fn as_str(self) -> &'static str {
         match self {
-            CreditEnforcement::Block => "BLOCK",
-            CreditEnforcement::Warn => "WARN",
+            OverLimitPolicy::Block => "BLOCK",
+            OverLimitPolicy::Warn => "WARN",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
         match value {
-            "BLOCK" => Some(CreditEnforcement::Block),
-            "WARN" => Some(CreditEnforcement::Warn),
+            "BLOCK" => Some(OverLimitPolicy::Block),
+            "WARN" => Some(OverLimitPolicy::Warn),
             _ => None,
         }
     }
@@ -99,10 +102,10 @@ impl CreditCheck<'_> {
         })
     }
 
-    pub fn decide(&self, enforcement: CreditEnforcement, may_override: bool) -> CreditDecision {
+    pub fn decide(&self, enforcement: OverLimitPolicy, may_override: bool) -> CreditDecision {
         match self.breach() {
             None => CreditDecision::Allowed,
-            Some(breach) if enforcement == CreditEnforcement::Warn || may_override => {
+            Some(breach) if enforcement == OverLimitPolicy::Warn || may_override => {
                 CreditDecision::Flagged(breach)
             }
             Some(breach) => CreditDecision::Blocked(breach),
@@ -137,24 +140,24 @@ mod tests {
     #[test]
     fn within_the_limit_is_allowed_and_over_it_follows_the_policy() {
         assert_eq!(
-            check(Some(1000), 600, 400).decide(CreditEnforcement::Block, false),
+            check(Some(1000), 600, 400).decide(OverLimitPolicy::Block, false),
             CreditDecision::Allowed
         );
         let over = check(Some(1000), 600, 401);
         assert!(matches!(
-            over.decide(CreditEnforcement::Block, false),
+            over.decide(OverLimitPolicy::Block, false),
             CreditDecision::Blocked(CreditBreach::OverLimit { .. })
         ));
         assert!(matches!(
-            over.decide(CreditEnforcement::Warn, false),
+            over.decide(OverLimitPolicy::Warn, false),
             CreditDecision::Flagged(_)
         ));
         assert!(matches!(
-            over.decide(CreditEnforcement::Block, true),
+            over.decide(OverLimitPolicy::Block, true),
             CreditDecision::Flagged(_)
         ));
         assert_eq!(
-            check(None, 10_000, 10_000).decide(CreditEnforcement::Block, false),
+            check(None, 10_000, 10_000).decide(OverLimitPolicy::Block, false),
             CreditDecision::Allowed
         );
     }
@@ -166,7 +169,7 @@ mod tests {
             ..check(Some(1000), 0, 1)
         };
         assert!(matches!(
-            held.decide(CreditEnforcement::Block, false),
+            held.decide(OverLimitPolicy::Block, false),
             CreditDecision::Blocked(CreditBreach::OnHold { .. })
         ));
         let usd = CreditCheck {
@@ -174,7 +177,7 @@ mod tests {
             ..check(Some(1000), 900, 5000)
         };
         assert_eq!(
-            usd.decide(CreditEnforcement::Block, false),
+            usd.decide(OverLimitPolicy::Block, false),
             CreditDecision::Allowed
         );
     }

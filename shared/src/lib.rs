@@ -22,10 +22,12 @@ pub mod invoices;
 pub mod kpi;
 pub mod legal;
 pub mod locale;
+pub mod messages;
 pub mod money;
 pub mod payments;
 pub mod rating;
 pub mod reason;
+pub mod settings;
 pub mod statement;
 #[cfg(feature = "db")]
 pub mod stored;

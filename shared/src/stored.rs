@@ -89,7 +89,7 @@ stored_text!(
     crate::statement::EntryKind => "statement entry kind",
     crate::statement::StatementAnswer => "statement answer",
     crate::payments::PaymentMethod => "payment method",
-    crate::credit::CreditEnforcement => "credit enforcement",
+    crate::credit::OverLimitPolicy => "credit enforcement",
     crate::billing::Plan => "plan",
     crate::billing::SubscriptionStatus => "subscription status",
     crate::alerts::AlertKind => "alert kind",

@@ -1,6 +1,7 @@
 //! The aging report as files: CSV for spreadsheets and a PDF to print or send, both from the
 //! same `AgingReport` the API returns, so the file and the screen never disagree.
 
+use super::AnalyticsError;
 use super::service::aging::{AgingReport, Buckets};
 use crate::error::AppError;
 use crate::pdf::{
@@ -160,20 +161,14 @@ pub fn parse_choices(
         "COLLECTOR" => AgingGroupBy::Collector,
         "SEGMENT" => AgingGroupBy::Segment,
         _ => {
-            return Err(AppError::validation(
-                "groupBy",
-                "one of NONE, CUSTOMER, COLLECTOR, SEGMENT",
-            ));
+            return Err(AnalyticsError::UnknownGroupBy.into());
         }
     };
     let basis = match basis.unwrap_or("DUE_DATE") {
         "DUE_DATE" => AgingBasis::DueDate,
         "INVOICE_DATE" => AgingBasis::InvoiceDate,
         _ => {
-            return Err(AppError::validation(
-                "basis",
-                "one of DUE_DATE, INVOICE_DATE",
-            ));
+            return Err(AnalyticsError::UnknownBasis.into());
         }
     };
     Ok((group_by, basis))

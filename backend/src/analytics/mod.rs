@@ -10,10 +10,13 @@
 
 pub mod aging_export;
 pub mod cache;
+mod errors;
 pub mod graphql;
 pub mod jobs;
 pub mod service;
 pub mod store;
+
+pub use errors::AnalyticsError;
 
 /// The paths the other areas call today (payments re-rate a customer after a payment), kept
 /// while those areas are split in parallel (issue 17); new code names `service::ratings`.

@@ -47,6 +47,7 @@ pub struct Query(
     crate::collections::graphql::WorkQuery,
     crate::analytics::graphql::AnalyticsQuery,
     crate::billing::graphql::BillingQuery,
+    crate::settings::graphql::SettingsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -62,6 +63,7 @@ pub struct Mutation(
     crate::collections::graphql::WorkMutation,
     crate::analytics::graphql::AnalyticsMutation,
     crate::billing::graphql::BillingMutation,
+    crate::settings::graphql::SettingsMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use async_graphql::connection::{Connection, Edge};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::reason::Reason;
 use sea_orm::{DbBackend, FromQueryResult, Statement};
 use serde::{Deserialize, Serialize};
 
@@ -47,10 +48,7 @@ pub struct PageRequest {
 }
 
 fn refused() -> AppError {
-    AppError::validation(
-        "after",
-        "not a cursor from this list and order; pass an endCursor you were given",
-    )
+    AppError::input("after", Reason::BadCursor {})
 }
 
 impl PageRequest {
@@ -369,7 +367,7 @@ mod tests {
             positional.as_str(),
         ] {
             let error = page(Some(cursor)).unwrap_err();
-            assert_eq!(error.public_parts().1.as_deref(), Some("after"), "{cursor}");
+            assert_eq!(error.public().1["field"], "after", "{cursor}");
         }
         let keyed = page(None).unwrap().cursor(Some(vec!["x".into()]), None);
         assert!(by_position(Some(&keyed)).is_err());

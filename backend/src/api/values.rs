@@ -7,6 +7,7 @@ use async_graphql::{
 };
 use chrono::NaiveDate;
 use domain::Currency;
+use domain::reason::Reason;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -56,14 +57,25 @@ impl ScalarType for Date {
 }
 
 pub fn parse_id(field: &str, id: &ID) -> Result<Uuid, AppError> {
-    id.parse::<Uuid>()
-        .map_err(|_| AppError::validation(field, format!("`{}` is not an id", id.as_str())))
+    id.parse::<Uuid>().map_err(|_| {
+        AppError::input(
+            field,
+            Reason::NotAnId {
+                value: id.as_str().to_owned(),
+            },
+        )
+    })
 }
 
 pub fn parse_currency(field: &str, code: &str) -> Result<Currency, AppError> {
-    code.trim()
-        .parse::<Currency>()
-        .map_err(|error| AppError::validation(field, error))
+    code.trim().parse::<Currency>().map_err(|_| {
+        AppError::input(
+            field,
+            Reason::UnknownCurrency {
+                value: code.trim().to_owned(),
+            },
+        )
+    })
 }
 
 /// A decimal string with at most the currency's decimals; `allow_zero` for limits.
@@ -74,23 +86,17 @@ pub fn parse_amount(
     allow_zero: bool,
 ) -> Result<Decimal, AppError> {
     let money = domain::Money::parse_exact(amount, currency)
-        .map_err(|error| AppError::validation(field, error))?;
+        .map_err(|error| AppError::input(field, Reason::from(&error)))?;
     if money.amount.abs() >= domain::money::max_amount() {
-        return Err(AppError::validation(
-            field,
-            "the amount is too large (at most 100 trillion)",
-        ));
+        return Err(AppError::input(field, Reason::AmountTooLarge {}));
     }
     if money.is_negative() || (!allow_zero && money.is_zero()) {
-        let allowed = if allow_zero {
-            "zero or more"
+        let reason = if allow_zero {
+            Reason::Negative {}
         } else {
-            "above zero"
+            Reason::NotPositive {}
         };
-        return Err(AppError::validation(
-            field,
-            format!("the amount must be {allowed}"),
-        ));
+        return Err(AppError::input(field, reason));
     }
     Ok(money.amount)
 }
@@ -98,9 +104,11 @@ pub fn parse_amount(
 /// A decimal string that is not money (quantities, prices, rates).
 pub fn parse_decimal(field: &str, value: &str) -> Result<Decimal, AppError> {
     Decimal::from_str_exact(value.trim()).map_err(|_| {
-        AppError::validation(
+        AppError::input(
             field,
-            format!("`{value}` is not a decimal number (digits with an optional point)"),
+            Reason::NotANumber {
+                value: value.to_owned(),
+            },
         )
     })
 }
@@ -113,10 +121,7 @@ fn control_free(field: &str, value: &str) -> Result<(), AppError> {
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(AppError::validation(
-            field,
-            "contains control characters; use plain text",
-        ));
+        return Err(AppError::input(field, Reason::ControlCharacters {}));
     }
     Ok(())
 }
@@ -125,9 +130,12 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, App
     control_free(field, value)?;
     let trimmed = value.trim();
     if trimmed.is_empty() || trimmed.chars().count() > max {
-        return Err(AppError::validation(
+        return Err(AppError::input(
             field,
-            format!("give 1 to {max} characters"),
+            Reason::TextLength {
+                min: Some(1),
+                max: Some(u32::try_from(max).unwrap_or(u32::MAX)),
+            },
         ));
     }
     Ok(trimmed.to_owned())
@@ -144,9 +152,12 @@ pub fn optional_text(
     }
     match value.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) if text.chars().count() > max => Err(AppError::validation(
+        Some(text) if text.chars().count() > max => Err(AppError::input(
             field,
-            format!("give at most {max} characters"),
+            Reason::TextLength {
+                min: None,
+                max: Some(u32::try_from(max).unwrap_or(u32::MAX)),
+            },
         )),
         Some(text) => Ok(Some(text.to_owned())),
     }
@@ -176,9 +187,12 @@ pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
     match first {
         None => Ok(DEFAULT_PAGE),
         Some(n) if n >= 1 && n as usize <= MAX_PAGE => Ok(n as usize),
-        Some(_) => Err(AppError::validation(
+        Some(_) => Err(AppError::input(
             "first",
-            format!("ask for 1 to {MAX_PAGE} items"),
+            Reason::OutOfRange {
+                min: 1,
+                max: MAX_PAGE as i64,
+            },
         )),
     }
 }

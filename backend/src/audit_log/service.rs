@@ -7,6 +7,7 @@ use crate::db::TenantTx;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::access::Permission;
+use domain::reason::Reason;
 use sea_orm::DatabaseConnection;
 
 /// The filter as the caller sends it (the user id not yet checked).
@@ -30,12 +31,7 @@ pub async fn audit_log(
     caller.authorize(Permission::ViewAuditLog)?;
     let tenant = caller.require_tenant()?;
     let request = PageRequest::parse("auditLog", "NEWEST", true, first, after.as_deref())?;
-    let actor_user_id = filter
-        .actor_user_id
-        .as_ref()
-        .map(|id| id.parse::<uuid::Uuid>())
-        .transpose()
-        .map_err(|_| AppError::validation("filter.actorUserId", "not a user id (a UUID)"))?;
+    let actor_user_id = parse_actor(filter.actor_user_id.as_deref())?;
     let filter = AuditFilter {
         action: filter.action,
         entity_type: filter.entity_type,
@@ -49,4 +45,36 @@ pub async fn audit_log(
     let (rows, total) = store::page(&tx, filter, &request).await?;
     tx.commit().await?;
     Ok(request.page(rows, total, |row| vec![row.id.to_string()]))
+}
+
+/// The actor filter's user id, as sent; text that is not an id is refused with the field.
+fn parse_actor(id: Option<&str>) -> Result<Option<uuid::Uuid>, AppError> {
+    id.map(|id| {
+        id.parse::<uuid::Uuid>().map_err(|_| {
+            AppError::input(
+                "filter.actorUserId",
+                Reason::NotAnId {
+                    value: id.to_owned(),
+                },
+            )
+        })
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_actor_that_is_not_an_id_is_refused_with_its_field() {
+        let (_, extensions) = parse_actor(Some("bob")).unwrap_err().public();
+        assert_eq!(extensions["code"], "VALIDATION");
+        assert_eq!(extensions["reason"], "NOT_AN_ID");
+        assert_eq!(extensions["params"]["value"], "bob");
+        assert_eq!(extensions["field"], "filter.actorUserId");
+        assert_eq!(parse_actor(None).unwrap(), None);
+        let id = uuid::Uuid::now_v7();
+        assert_eq!(parse_actor(Some(&id.to_string())).unwrap(), Some(id));
+    }
 }

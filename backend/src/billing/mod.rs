@@ -8,16 +8,20 @@
 //! - [`service::checkout`]: `startCheckout` and `billingPortal` against Duely's account.
 //! - [`service::online`]: connecting a company's Stripe account (secrets sealed by
 //!   [`secrets`]), payment links, and what the company's Stripe events do to its receivables.
+//! - [`errors`]: why billing refuses a request ([`BillingError`]), and the reason each sends.
 //! - [`graphql`]: the API's types and the `BillingQuery`/`BillingMutation` roots.
 //! - [`webhooks`]: `POST /webhooks/stripe` and `POST /webhooks/stripe/{tenantId}`: signature,
 //!   event id stored in the transaction of its effect, 2xx only after the commit.
 //!
 //! Stripe is reached only through the `duely-stripe` gateway crate.
 
+pub mod errors;
 pub mod graphql;
 pub mod service;
 pub mod store;
 pub mod webhooks;
+
+pub use errors::BillingError;
 
 /// The path the other areas call for the plan's limits (`billing::plans::admit_tenant`, ...);
 /// it names the plans service.
@@ -26,7 +30,6 @@ pub use service::plans;
 use crate::config::Config;
 use crate::error::AppError;
 use crate::secrets::Sealer;
-use domain::ErrorCode;
 use domain::billing::Plan;
 use duely_stripe::{Gateway, GatewayError};
 use secrecy::{ExposeSecret, SecretString};
@@ -84,12 +87,10 @@ impl Billing {
     }
 
     fn platform(&self) -> Result<&Gateway, AppError> {
-        self.inner.platform.as_ref().ok_or_else(|| {
-            AppError::client(
-                ErrorCode::NotConfigured,
-                "Billing is not configured on this server (DUELY_STRIPE_SECRET_KEY is unset).",
-            )
-        })
+        self.inner
+            .platform
+            .as_ref()
+            .ok_or_else(|| AppError::from(BillingError::NotConfigured))
     }
 
     fn platform_webhook_secret(&self) -> Option<&SecretString> {
@@ -97,12 +98,10 @@ impl Billing {
     }
 
     fn sealer(&self) -> Result<&Sealer, AppError> {
-        self.inner.sealer.as_ref().ok_or_else(|| {
-            AppError::client(
-                ErrorCode::NotConfigured,
-                "Storing payment secrets needs DUELY_ENCRYPTION_KEY on this server.",
-            )
-        })
+        self.inner
+            .sealer
+            .as_ref()
+            .ok_or_else(|| AppError::from(BillingError::NoEncryptionKey))
     }
 
     /// A client for a company's own account.
@@ -117,21 +116,13 @@ impl Billing {
 
 /// A Stripe failure as the client sees it: `PROVIDER_ERROR` with what Stripe said.
 fn provider_error(error: GatewayError) -> AppError {
-    match &error {
-        GatewayError::Unauthorized(_) => AppError::client(
-            ErrorCode::ProviderError,
-            "Stripe refused the secret key. Check that it is a current secret key (sk_live_… or sk_test_…) of this account.",
-        ),
-        GatewayError::Refused { message, .. } => AppError::client(
-            ErrorCode::ProviderError,
-            format!("Stripe refused: {message}"),
-        ),
+    let error = match error {
+        GatewayError::Unauthorized(_) => BillingError::StripeKeyRefused,
+        GatewayError::Refused { message, .. } => BillingError::StripeRefused { message },
         GatewayError::Unreachable(detail) => {
             tracing::warn!(detail = %detail, "Stripe unreachable");
-            AppError::client(
-                ErrorCode::ProviderError,
-                "Stripe could not be reached; nothing was changed. Try again in a moment.",
-            )
+            BillingError::StripeUnreachable
         }
-    }
+    };
+    error.into()
 }

@@ -2,6 +2,7 @@
 //! limits (control plane, and counts in the company's schema), the company's Stripe account
 //! and payment links, the payments Stripe reported, and the Stripe events received.
 
+use crate::billing::BillingError;
 use crate::db::TenantTx;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -63,7 +64,7 @@ pub async fn load(
     ))
     .one(conn)
     .await?
-    .ok_or_else(|| AppError::not_found("No such company."))
+    .ok_or_else(|| AppError::from(BillingError::CompanyNotFound))
 }
 
 /// The row locked for an update in the caller's control-plane transaction.
@@ -78,7 +79,7 @@ pub async fn load_for_update(
     ))
     .one(conn)
     .await?
-    .ok_or_else(|| AppError::not_found("No such company."))
+    .ok_or_else(|| AppError::from(BillingError::CompanyNotFound))
 }
 
 /// Puts a company on `plan`, active, with no Stripe subscription.
@@ -115,7 +116,7 @@ pub async fn contact(
             [tenant.0.into(), user.into()],
         ))
         .await?
-        .ok_or_else(|| AppError::not_found("No such company."))?;
+        .ok_or_else(|| AppError::from(BillingError::CompanyNotFound))?;
     let name: String = contact.try_get("", "name").map_err(anyhow::Error::from)?;
     let email: Option<String> = contact.try_get("", "email").map_err(anyhow::Error::from)?;
     Ok((name, email))

@@ -71,7 +71,7 @@ fn signature(headers: &HeaderMap) -> Option<&str> {
 }
 
 fn failed(error: AppError) -> Response {
-    let (message, _) = error.public_parts();
+    let (message, _) = error.public();
     // Stripe retries a 5xx with backoff for three days: a passing failure heals itself.
     refused(StatusCode::INTERNAL_SERVER_ERROR, message)
 }

@@ -10,9 +10,12 @@
 //! Three layers: [`store`] (SQL and typed rows), [`service`] (the use cases), [`graphql`] (API
 //! types, parsing inputs, the roots).
 
+pub mod errors;
 pub mod graphql;
 pub mod service;
 pub mod store;
+
+pub use errors::CollectionError;
 
 /// The run and the promise judge, where the jobs, the CLI and the tests reach them.
 pub use service::{promises, run};

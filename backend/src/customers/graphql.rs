@@ -4,6 +4,7 @@
 //! The `Customer` object itself lives in [`crate::api::objects::customer`]: other areas'
 //! payloads carry it too.
 
+use super::CustomerError;
 use super::service::{
     self, Change, CreateCustomer, CustomerDetails, Direction, ListFilter, ListOrder, ListQuery,
     NewContact, OrderBy, SetCreditHold, SetCreditLimit, UpdateCustomer,
@@ -207,14 +208,11 @@ fn connection(page: Page<CustomerDetails>) -> CustomerConnection {
     page.connection(Customer::from_details)
 }
 
-const CHANNELS: [&str; 6] = ["PHONE", "EMAIL", "SMS", "WECHAT", "VISIT", "LETTER"];
+pub(super) const CHANNELS: [&str; 6] = ["PHONE", "EMAIL", "SMS", "WECHAT", "VISIT", "LETTER"];
 
 fn contacts_input(contacts: Vec<ContactInput>) -> Result<Vec<NewContact>, AppError> {
     if contacts.len() > MAX_CONTACTS {
-        return Err(AppError::validation(
-            "input.contacts",
-            format!("at most {MAX_CONTACTS} contacts"),
-        ));
+        return Err(CustomerError::TooManyContacts { max: MAX_CONTACTS }.into());
     }
     contacts
         .into_iter()
@@ -224,7 +222,7 @@ fn contacts_input(contacts: Vec<ContactInput>) -> Result<Vec<NewContact>, AppErr
             let email = optional_text(&field("email"), contact.email.as_deref(), 254)?;
             if let Some(email) = &email {
                 domain::EmailAddress::parse(email)
-                    .map_err(|error| AppError::validation(field("email"), error))?;
+                    .map_err(|error| CustomerError::ContactEmail { index, error })?;
             }
             let preferred_channel = optional_text(
                 &field("preferredChannel"),
@@ -234,10 +232,7 @@ fn contacts_input(contacts: Vec<ContactInput>) -> Result<Vec<NewContact>, AppErr
             if let Some(channel) = &preferred_channel
                 && !CHANNELS.contains(&channel.as_str())
             {
-                return Err(AppError::validation(
-                    field("preferredChannel"),
-                    format!("use one of {}", CHANNELS.join(", ")),
-                ));
+                return Err(AppError::from(CustomerError::UnknownChannel { index }));
             }
             Ok(NewContact {
                 name: required_text(&field("name"), &contact.name, 200)?,
@@ -252,10 +247,7 @@ fn contacts_input(contacts: Vec<ContactInput>) -> Result<Vec<NewContact>, AppErr
 
 fn tags_input(tags: Vec<String>) -> Result<Vec<String>, AppError> {
     if tags.len() > MAX_TAGS {
-        return Err(AppError::validation(
-            "input.tags",
-            format!("at most {MAX_TAGS} tags"),
-        ));
+        return Err(CustomerError::TooManyTags { max: MAX_TAGS }.into());
     }
     let mut clean = Vec::with_capacity(tags.len());
     for (index, tag) in tags.iter().enumerate() {
@@ -273,10 +265,7 @@ fn code_input(code: &str) -> Result<String, AppError> {
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
     {
-        return Err(AppError::validation(
-            "input.code",
-            "use letters, digits, `-`, `_`, `.` or `/`",
-        ));
+        return Err(CustomerError::BadCode.into());
     }
     Ok(code)
 }

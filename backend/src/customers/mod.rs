@@ -10,11 +10,13 @@
 //! `graphql` (API types, parsing, mapping). The `Customer` object other areas' payloads carry
 //! lives in `crate::api::objects::customer`.
 
+mod errors;
 pub mod graphql;
 pub mod loaders;
 pub mod service;
 pub mod store;
 
+pub use errors::CustomerError;
 pub use store::{
     CUSTOMERS_RANKED, CustomerRow, append_credit_event, customer_for_update, load_customer,
 };

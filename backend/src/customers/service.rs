@@ -1,6 +1,7 @@
 //! The customers' use cases: reading them, creating and changing them, their contacts and the
 //! people assigned to them, archiving, and their credit limit and hold.
 
+use super::CustomerError;
 use super::store::{self, CustomerFields, CustomerRow};
 use crate::api::pagination::Page;
 use crate::api::values::parse_amount;
@@ -83,11 +84,11 @@ pub async fn customer_in_tx(
 ) -> Result<CustomerDetails, AppError> {
     let row = store::load_customer(&**tx, today, id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such customer."))?;
+        .ok_or(CustomerError::NotFound)?;
     assemble(db, tx, today, vec![row])
         .await?
         .pop()
-        .ok_or_else(|| AppError::not_found("No such customer."))
+        .ok_or_else(|| AppError::from(CustomerError::NotFound))
 }
 
 /// A page of customers; collectors and salespeople see the customers assigned to them.
@@ -131,21 +132,21 @@ pub async fn find_customer(
 /// Payment terms of `kind` and `days` (0 to 365).
 fn payment_terms(kind: TermsKind, days: i32) -> Result<PaymentTerms, AppError> {
     PaymentTerms::new(kind, i64::from(days))
-        .map_err(|error| AppError::validation("input.paymentTermsDays", error))
+        .map_err(|error| AppError::from(CustomerError::BadTerms(error)))
 }
 
-/// A collector or salesperson must be a member of this company.
+/// A collector or salesperson must be a member of this company; `not_member` says which.
 async fn check_member(
     db: &DatabaseConnection,
     tenant: TenantId,
-    field: &str,
+    not_member: CustomerError,
     user: Option<Uuid>,
 ) -> Result<Option<Uuid>, AppError> {
     let Some(user) = user else {
         return Ok(None);
     };
     if db::member_names(db, tenant, &[user]).await?.is_empty() {
-        return Err(AppError::validation(field, "not a member of this company"));
+        return Err(not_member.into());
     }
     Ok(Some(user))
 }
@@ -272,9 +273,20 @@ pub async fn create_customer(
     if credit_limit.is_some() {
         caller.authorize(Permission::ManageCreditPolicy)?;
     }
-    let collector = check_member(db, tenant, "input.collectorId", command.collector_id).await?;
-    let salesperson =
-        check_member(db, tenant, "input.salespersonId", command.salesperson_id).await?;
+    let collector = check_member(
+        db,
+        tenant,
+        CustomerError::CollectorNotAMember,
+        command.collector_id,
+    )
+    .await?;
+    let salesperson = check_member(
+        db,
+        tenant,
+        CustomerError::SalespersonNotAMember,
+        command.salesperson_id,
+    )
+    .await?;
     let actor = audit::actor_of(db, caller).await?;
     let plan = crate::billing::plans::plan_in_force(db, tenant).await?;
 
@@ -376,14 +388,14 @@ impl Command for UpdateCustomer {
 async fn assignment(
     db: &DatabaseConnection,
     caller: &Caller,
-    field: &str,
+    not_member: CustomerError,
     change: Change<Option<Uuid>>,
 ) -> Result<Change<Option<Uuid>>, AppError> {
     match change {
         Change::Set(Some(user)) => {
             let tenant = caller.require_tenant()?;
             Ok(Change::Set(
-                check_member(db, tenant, field, Some(user)).await?,
+                check_member(db, tenant, not_member, Some(user)).await?,
             ))
         }
         change => Ok(change),
@@ -397,8 +409,20 @@ pub async fn update_customer(
     request_id: &str,
 ) -> Result<CustomerDetails, AppError> {
     caller.authorize(Permission::ManageCustomers)?;
-    let collector = assignment(db, caller, "input.collectorId", command.collector_id).await?;
-    let salesperson = assignment(db, caller, "input.salespersonId", command.salesperson_id).await?;
+    let collector = assignment(
+        db,
+        caller,
+        CustomerError::CollectorNotAMember,
+        command.collector_id,
+    )
+    .await?;
+    let salesperson = assignment(
+        db,
+        caller,
+        CustomerError::SalespersonNotAMember,
+        command.salesperson_id,
+    )
+    .await?;
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_customer(db, caller, command.customer_id).await?;
     let before = snapshot_before(&row);
@@ -447,7 +471,7 @@ async fn lock_customer(
     let tx = TenantTx::begin(db, tenant).await?;
     let row = store::customer_for_update(&*tx, calendar.today, id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such customer."))?;
+        .ok_or(CustomerError::NotFound)?;
     Ok((tx, calendar.today, row))
 }
 
@@ -463,13 +487,10 @@ pub async fn archive_customer(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_customer(db, caller, customer_id).await?;
     if archive && row.open_invoices > 0 {
-        return Err(AppError::conflict(
-            "input.customerId",
-            format!(
-                "The customer has {} open invoices; settle, void or write them off first.",
-                row.open_invoices
-            ),
-        ));
+        return Err(CustomerError::HasOpenInvoices {
+            count: row.open_invoices,
+        }
+        .into());
     }
     let before = snapshot_before(&row);
     store::set_archived(&*tx, row.id, archive).await?;
@@ -574,14 +595,12 @@ pub async fn set_credit_hold(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_customer(db, caller, customer_id).await?;
     if row.credit_hold == hold {
-        return Err(AppError::conflict(
-            "input.customerId",
-            if hold {
-                "The customer is already on credit hold."
-            } else {
-                "The customer is not on credit hold."
-            },
-        ));
+        let error = if hold {
+            CustomerError::AlreadyOnHold
+        } else {
+            CustomerError::NotOnHold
+        };
+        return Err(error.into());
     }
     let before = snapshot_before(&row);
     store::set_credit_hold(&*tx, row.id, hold, &reason).await?;

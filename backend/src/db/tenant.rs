@@ -60,6 +60,22 @@ impl TenantTx {
         Ok(TenantTx { txn, tenant })
     }
 
+    /// Binds `txn`, which has so far done only control-plane work (such as updating the
+    /// company's row in `public.tenants`), to `tenant`: from here on it is a tenant
+    /// transaction, and both parts commit or roll back together. A read-only company's
+    /// transaction refuses writes from here on.
+    pub async fn bind(txn: DatabaseTransaction, tenant: TenantId) -> Result<Self, DbErr> {
+        let mut bind = bind_statements(tenant);
+        if READ_ONLY
+            .try_with(|read_only| *read_only == tenant)
+            .unwrap_or(false)
+        {
+            bind.push_str("; SET TRANSACTION READ ONLY");
+        }
+        txn.execute_unprepared(&bind).await?;
+        Ok(TenantTx { txn, tenant })
+    }
+
     /// A transaction that may write even in a read-only company: for what must never be
     /// refused, such as recording money a customer paid through Stripe.
     pub async fn begin_writable(db: &DatabaseConnection, tenant: TenantId) -> Result<Self, DbErr> {

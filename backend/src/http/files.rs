@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::access::Permission;
+use domain::reason::{Entity, Reason};
 use rust_decimal::Decimal;
 use sea_orm::{DbBackend, FromQueryResult, Statement};
 use serde::Deserialize;
@@ -25,7 +26,9 @@ use std::net::SocketAddr;
 /// The largest CSV upload: 100,000 invoice lines are about 10 MiB. Read as a stream, never
 /// held whole.
 pub const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;
-/// The answer to an upload over `MAX_IMPORT_BODY`, whether it said so or not.
+/// The answer to an upload over `MAX_IMPORT_BODY`, whether it said so or not: the English text
+/// of [`too_large_reason`] (a test keeps them together), which the upload's reader needs as a
+/// `&'static str`.
 const IMPORT_TOO_LARGE: &str = "the file is larger than 32 MiB; split it into smaller files";
 /// Rows in one export, at most.
 const MAX_EXPORT_ROWS: i64 = 1_000_000;
@@ -40,11 +43,7 @@ fn error_response(error: AppError) -> Response {
         domain::ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let (message, field) = error.public_parts();
-    let mut extensions = json!({ "code": code.as_str(), "field": field });
-    if let Some(seconds) = error.retry_after() {
-        extensions["retryAfter"] = json!(seconds);
-    }
+    let (message, extensions) = error.public();
     let mut response = (
         status,
         [(header::CONTENT_TYPE, "application/json")],
@@ -72,13 +71,18 @@ async fn context(
 
 /// A query string that does not parse: the JSON error shape, naming what was wrong.
 fn bad_query(rejection: QueryRejection) -> Response {
-    error_response(AppError::validation(
+    error_response(AppError::input(
         "query",
-        format!(
-            "{}; dates are YYYY-MM-DD, flags true or false",
-            rejection.body_text()
-        ),
+        Reason::FileBadQuery {
+            detail: rejection.body_text(),
+        },
     ))
+}
+
+fn no_such_customer() -> Response {
+    error_response(AppError::refused(Reason::RecordNotFound {
+        entity: Entity::Customer,
+    }))
 }
 
 fn csv_response(file_name: &str, body: String) -> Response {
@@ -128,7 +132,7 @@ pub async fn statement_csv(
     .await
     {
         Ok(Some(csv)) => csv_response(&format!("statement-{}-{}.csv", params.from, params.to), csv),
-        Ok(None) => error_response(AppError::not_found("No such customer.")),
+        Ok(None) => no_such_customer(),
         Err(error) => error_response(error),
     }
 }
@@ -174,7 +178,7 @@ pub async fn statement_pdf(
     .await
     {
         Ok(Some(pdf)) => pdf_response(&format!("statement-{}-{}.pdf", params.from, params.to), pdf),
-        Ok(None) => error_response(AppError::not_found("No such customer.")),
+        Ok(None) => no_such_customer(),
         Err(error) => error_response(error),
     }
 }
@@ -315,9 +319,7 @@ pub async fn export_csv(
         "customers.csv" => export_customers(&state, &context.caller, params).await,
         "invoices.csv" => export_invoices(&state, &context.caller, params).await,
         "payments.csv" => export_payments(&state, &context.caller, params).await,
-        _ => Err(AppError::not_found(
-            "Exports are customers.csv, invoices.csv and payments.csv.",
-        )),
+        _ => Err(AppError::refused(Reason::FileUnknownExport {})),
     };
     match result {
         Ok(csv) => csv_response(&what, csv),
@@ -605,7 +607,7 @@ pub async fn import_csv(
         return response;
     }
     let Some(kind) = ImportKind::from_path(&what) else {
-        return error_response(AppError::not_found("Imports are customers and invoices."));
+        return error_response(AppError::refused(Reason::FileUnknownImport {}));
     };
     if let Err(error) = context.caller.authorize(kind.permission()) {
         return error_response(error);
@@ -651,13 +653,21 @@ pub async fn import_csv(
     }
 }
 
-/// A body that says, before it is read, that it is over `MAX_IMPORT_BODY`.
+/// Why an upload over `MAX_IMPORT_BODY` is refused.
+fn too_large_reason() -> Reason {
+    Reason::ImportFileTooLarge {
+        max_mib: u32::try_from(MAX_IMPORT_BODY / (1024 * 1024)).unwrap_or(u32::MAX),
+    }
+}
+
+/// A body that says, before it is read, that it is over `MAX_IMPORT_BODY`: 413, with the
+/// error shape of the other answers (`VALIDATION` on `body`).
 fn too_large() -> Response {
+    let (message, extensions) = AppError::input("body", too_large_reason()).public();
     (
         StatusCode::PAYLOAD_TOO_LARGE,
         [(header::CONTENT_TYPE, "application/json")],
-        json!({ "errors": [{ "message": IMPORT_TOO_LARGE, "extensions": { "code": domain::ErrorCode::Validation.as_str(), "field": "body" } }] })
-            .to_string(),
+        json!({ "errors": [{ "message": message, "extensions": extensions }] }).to_string(),
     )
         .into_response()
 }
@@ -681,9 +691,7 @@ pub async fn aging_report(
     params: Result<Query<AgingParams>, QueryRejection>,
 ) -> Response {
     if !matches!(file.as_str(), "aging.csv" | "aging.pdf") {
-        return error_response(AppError::not_found(
-            "No such report: aging.csv or aging.pdf.",
-        ));
+        return error_response(AppError::refused(Reason::FileUnknownReport {}));
     }
     let Query(params) = match params {
         Ok(params) => params,
@@ -722,9 +730,107 @@ pub async fn aging_report(
                     crate::analytics::aging_export::pdf(&report, &company, locale),
                 ))
             }
-            _ => Err(AppError::not_found("No such report.")),
+            _ => Err(AppError::refused(Reason::RecordNotFound {
+                entity: Entity::Report,
+            })),
         }
     }
     .await;
     result.unwrap_or_else(error_response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Locale;
+    use domain::messages::Localized;
+
+    async fn body_of(response: Response) -> serde_json::Value {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn the_uploads_words_for_a_file_too_large_are_its_reasons_text() {
+        assert_eq!(too_large_reason().text(Locale::En), IMPORT_TOO_LARGE);
+        assert_eq!(
+            crate::imports::errors::unreadable(IMPORT_TOO_LARGE),
+            too_large_reason()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_file_too_large_is_answered_413_with_its_reason_on_the_body() {
+        let response = too_large();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = body_of(response).await;
+        let error = &body["errors"][0];
+        assert_eq!(error["message"], IMPORT_TOO_LARGE);
+        assert_eq!(error["extensions"]["code"], "VALIDATION");
+        assert_eq!(error["extensions"]["field"], "body");
+        assert_eq!(error["extensions"]["reason"], "IMPORT_FILE_TOO_LARGE");
+        assert_eq!(error["extensions"]["params"]["maxMib"], 32);
+    }
+
+    /// The file routes' own refusals: status, code, reason, and the text clients read before.
+    #[tokio::test]
+    async fn the_file_routes_refusals_keep_their_status_code_and_text() {
+        let cases = [
+            (
+                AppError::refused(Reason::FileUnknownExport {}),
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "FILE_UNKNOWN_EXPORT",
+                "Exports are customers.csv, invoices.csv and payments.csv.",
+            ),
+            (
+                AppError::refused(Reason::FileUnknownImport {}),
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "FILE_UNKNOWN_IMPORT",
+                "Imports are customers and invoices.",
+            ),
+            (
+                AppError::refused(Reason::FileUnknownReport {}),
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                "FILE_UNKNOWN_REPORT",
+                "No such report: aging.csv or aging.pdf.",
+            ),
+            (
+                AppError::input(
+                    "query",
+                    Reason::FileBadQuery {
+                        detail: "Failed to deserialize query string: from: premature end of input"
+                            .to_owned(),
+                    },
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "VALIDATION",
+                "FILE_BAD_QUERY",
+                "Failed to deserialize query string: from: premature end of input; \
+                 dates are YYYY-MM-DD, flags true or false",
+            ),
+        ];
+        for (error, status, code, reason, message) in cases {
+            let response = error_response(error);
+            assert_eq!(response.status(), status, "{reason}");
+            let body = body_of(response).await;
+            let error = &body["errors"][0];
+            assert_eq!(error["message"], message, "{reason}");
+            assert_eq!(error["extensions"]["code"], code, "{reason}");
+            assert_eq!(error["extensions"]["reason"], reason, "{reason}");
+            assert!(error["extensions"]["params"].is_object(), "{reason}");
+        }
+        let response = no_such_customer();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let body = body_of(response).await;
+        assert_eq!(body["errors"][0]["message"], "No such customer.");
+        assert_eq!(
+            body["errors"][0]["extensions"]["params"]["entity"],
+            "CUSTOMER"
+        );
+    }
 }

@@ -11,7 +11,7 @@
 
 use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
-use crate::auth::{Caller, RequestContext};
+use crate::auth::{Caller, Rejection, RequestContext};
 use crate::config::Environment;
 use crate::identity::limits::RateState;
 use async_graphql::http::GraphiQLSource;
@@ -24,6 +24,7 @@ use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use domain::ErrorCode;
+use domain::reason::Reason;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::net::{IpAddr, SocketAddr};
@@ -268,7 +269,12 @@ async fn key_rate(state: &AppState, caller: &Caller) -> Result<Option<RateState>
 fn rate_limited(media: ResponseMedia, rate: RateState) -> Response {
     let body = json!({ "errors": [{
         "message": format!("Too many requests with these credentials; try again in {} seconds.", rate.reset_secs),
-        "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfter": rate.reset_secs },
+        "extensions": {
+            "code": ErrorCode::RateLimited.as_str(),
+            "reason": Reason::TooManyAttempts { seconds: rate.reset_secs }.name(),
+            "params": { "seconds": rate.reset_secs },
+            "retryAfter": rate.reset_secs,
+        },
     }]});
     let mut response = with_media(media, StatusCode::TOO_MANY_REQUESTS, body);
     if let Ok(value) = HeaderValue::from_str(&rate.reset_secs.to_string()) {
@@ -327,11 +333,9 @@ pub(super) async fn request_context(
                     .authenticate(&state.db, Some(bearer.trim()))
                     .await
             }
-            None => {
-                Caller::Rejected("Send credentials as `Authorization: Bearer <token or API key>`.")
-            }
+            None => Caller::Rejected(Rejection::NotBearer),
         },
-        Some(Err(_)) => Caller::Rejected("The Authorization header is not valid text."),
+        Some(Err(_)) => Caller::Rejected(Rejection::HeaderNotText),
     };
     let forwarded = client_address(headers, state.config.trusted_proxies);
     RequestContext {
@@ -456,7 +460,11 @@ fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
 /// A request that failed before any GraphQL ran: per the specification, no `data` key.
 fn request_failure(media: ResponseMedia, status: StatusCode, message: &str) -> Response {
     let body = json!({
-        "errors": [{ "message": message, "extensions": { "code": ErrorCode::BadRequest.as_str() } }]
+        "errors": [{ "message": message, "extensions": {
+            "code": ErrorCode::BadRequest.as_str(),
+            "reason": Reason::MalformedRequest {}.name(),
+            "params": {},
+        } }]
     });
     with_media(media, status, body)
 }
@@ -490,12 +498,14 @@ fn shape(media: ResponseMedia, mut response: GqlResponse) -> (StatusCode, Value)
         if extensions.get("code").is_none() {
             // Our resolvers always set a code; what lacks one comes from async-graphql itself:
             // parse and validation failures, or an argument that did not coerce to its type.
-            let code = if request_error {
-                ErrorCode::BadRequest
+            let reason = if request_error {
+                Reason::MalformedRequest {}
             } else {
-                ErrorCode::Validation
+                Reason::InvalidArgument {}
             };
-            extensions.set("code", code.as_str());
+            extensions.set("code", reason.code().as_str());
+            extensions.set("reason", reason.name());
+            extensions.set("params", async_graphql::Value::Object(Default::default()));
         }
     }
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));

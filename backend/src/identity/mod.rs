@@ -4,6 +4,7 @@
 //! Layers: `store` (the SQL), `service` (the use cases: sessions, team, accounts, API keys),
 //! `graphql` (the API); `tokens`, `passwords` and `limits` are the machinery they share.
 
+pub mod errors;
 pub mod graphql;
 pub mod limits;
 pub mod passwords;
@@ -11,7 +12,7 @@ pub mod service;
 pub mod store;
 pub mod tokens;
 
-use crate::auth::{ApiKeyCaller, Caller, Member};
+use crate::auth::{ApiKeyCaller, Caller, Member, Rejection};
 use crate::config::Config;
 use domain::TenantId;
 use domain::access::ApiScope;
@@ -20,6 +21,8 @@ use passwords::PasswordHasher;
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
 use tokens::AccessTokens;
+
+pub use errors::IdentityError;
 
 /// The identity area's services, shared by every request.
 #[derive(Clone)]
@@ -55,7 +58,7 @@ impl Identity {
         };
         result.unwrap_or_else(|error| {
             tracing::error!(error = ?error, "authentication lookup failed");
-            Caller::Rejected("Your credentials could not be checked; try again.")
+            Caller::Rejected(Rejection::Unchecked)
         })
     }
 
@@ -65,9 +68,7 @@ impl Identity {
         token: &str,
     ) -> anyhow::Result<Caller> {
         let Some(claims) = self.tokens.verify(token) else {
-            return Ok(Caller::Rejected(
-                "Your session has expired or is not valid; refresh it or sign in again.",
-            ));
+            return Ok(Caller::Rejected(Rejection::SessionExpired));
         };
         // The role is read afresh: a removed member or a changed role counts at once.
         let tenant_id = TenantId::from_uuid(claims.tid);
@@ -79,9 +80,7 @@ impl Identity {
         )
         .await?
         else {
-            return Ok(Caller::Rejected(
-                "Your session has ended (you left the company, or the password was changed); sign in again.",
-            ));
+            return Ok(Caller::Rejected(Rejection::SessionRevoked));
         };
         Ok(Caller::Member(Member {
             user_id: claims.sub,
@@ -96,7 +95,7 @@ impl Identity {
 pub const API_KEY_PREFIX: &str = "duely_";
 
 async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> anyhow::Result<Caller> {
-    let rejected = Caller::Rejected("This API key is not valid or has been revoked.");
+    let rejected = Caller::Rejected(Rejection::ApiKeyInvalid);
     let Some((prefix, _)) = key
         .strip_prefix(API_KEY_PREFIX)
         .and_then(|rest| rest.split_once('_'))

@@ -21,8 +21,12 @@
 //! ([`service::LargeImports`]).
 //!
 //! Layers: `store` (the SQL), `service` (reading, checking and writing a file), `graphql`
-//! (`importCustomers`, `importInvoices`).
+//! (`importCustomers`, `importInvoices`), `errors` (why an import is refused, and the reasons of
+//! a file's problems).
 
+pub mod errors;
 pub mod graphql;
 pub mod service;
 pub mod store;
+
+pub use errors::ImportError;

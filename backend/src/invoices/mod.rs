@@ -10,6 +10,7 @@
 //! write-off, and a database check keeps `balance_due = total - paid - credited - written off`
 //! and never below zero.
 
+pub mod errors;
 pub mod graphql;
 pub mod service;
 pub mod store;

@@ -3,6 +3,7 @@
 use super::commands::{
     AllocatePayment, AllocationLine, ApplyCredit, RecordPayment, ReversePayment,
 };
+use super::errors::PaymentError;
 use super::idempotency::key_input;
 use super::service::{self, PaymentDetail};
 use super::store::{self, ListFilter};
@@ -173,7 +174,7 @@ pub async fn record_payment(
     request_id: &str,
 ) -> Result<Payment, AppError> {
     caller.authorize(Permission::ManagePayments)?;
-    let not_found = || AppError::not_found("No such customer.");
+    let not_found = || AppError::from(PaymentError::CustomerNotFound);
     let customer_id = input.customer_id.parse::<Uuid>().map_err(|_| not_found())?;
     let currency = parse_currency("input.currency", &input.currency)?;
     let amount = parse_amount("input.amount", &input.amount, currency, false)?;
@@ -201,7 +202,7 @@ pub async fn allocate_payment(
     request_id: &str,
 ) -> Result<Payment, AppError> {
     caller.authorize(Permission::ManagePayments)?;
-    let not_found = || AppError::not_found("No such payment.");
+    let not_found = || AppError::from(PaymentError::NotFound);
     let payment_id = input.payment_id.parse::<Uuid>().map_err(|_| not_found())?;
     let idempotency_key = key_input(input.idempotency_key.as_deref())?;
     let command = AllocatePayment {
@@ -221,7 +222,7 @@ pub async fn apply_credit(
     request_id: &str,
 ) -> Result<(Option<Customer>, Vec<Allocation>), AppError> {
     caller.authorize(Permission::ManagePayments)?;
-    let not_found = || AppError::not_found("No such customer.");
+    let not_found = || AppError::from(PaymentError::CustomerNotFound);
     let customer_id = input.customer_id.parse::<Uuid>().map_err(|_| not_found())?;
     let idempotency_key = key_input(input.idempotency_key.as_deref())?;
     let currency = input
@@ -259,7 +260,7 @@ pub async fn reverse_payment(
     caller.authorize(Permission::ManagePayments)?;
     let reason = required_text("input.reason", &input.reason, 500)?;
     let idempotency_key = key_input(input.idempotency_key.as_deref())?;
-    let not_found = || AppError::not_found("No such payment.");
+    let not_found = || AppError::from(PaymentError::NotFound);
     let payment_id = input.payment_id.parse::<Uuid>().map_err(|_| not_found())?;
     let command = ReversePayment {
         payment_id,

@@ -1,5 +1,6 @@
 //! Idempotency keys for mutations that move money.
 
+use super::errors::PaymentError;
 use crate::error::AppError;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use sha2::{Digest, Sha256};
@@ -12,10 +13,7 @@ pub fn key_input(key: Option<&str>) -> Result<Option<String>, AppError> {
     match key.map(str::trim) {
         None | Some("") => Ok(None),
         Some(key) if key.chars().count() <= MAX_KEY_CHARS => Ok(Some(key.to_owned())),
-        Some(_) => Err(AppError::validation(
-            "input.idempotencyKey",
-            format!("at most {MAX_KEY_CHARS} characters"),
-        )),
+        Some(_) => Err(PaymentError::KeyTooLong.into()),
     }
 }
 
@@ -50,10 +48,7 @@ pub async fn replay(
     let used_for: String = row.try_get("", "operation")?;
     let digest: String = row.try_get("", "request_digest")?;
     if used_for != operation || digest != request_digest {
-        return Err(AppError::conflict(
-            "input.idempotencyKey",
-            "This idempotency key was already used for a different request; use a new key.",
-        ));
+        return Err(PaymentError::KeyReused.into());
     }
     Ok(Some(row.try_get("", "result_id")?))
 }
@@ -78,10 +73,7 @@ pub async fn remember(
     .await
     .map_err(|error| {
         if crate::db::violated_constraint(&error).as_deref() == Some("idempotency_keys_pkey") {
-            AppError::conflict(
-                "input.idempotencyKey",
-                "A request with this idempotency key is being handled; retry it shortly.",
-            )
+            AppError::from(PaymentError::KeyInUse)
         } else {
             AppError::from(error)
         }

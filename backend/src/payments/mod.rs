@@ -9,6 +9,7 @@
 //! and request returns the first result, a different request with a used key is a `CONFLICT`.
 
 pub mod commands;
+pub mod errors;
 pub mod graphql;
 pub mod idempotency;
 pub mod service;

@@ -3,6 +3,7 @@
 use super::commands::{
     AllocatePayment, AllocationLine, ApplyCredit, ProviderPayment, RecordPayment, ReversePayment,
 };
+use super::errors::PaymentError;
 use super::idempotency::{self, key_input};
 use super::store::{self, ListFilter, NewPayment, PaymentRow};
 use crate::api::pagination::{Page, PageRequest};
@@ -66,11 +67,11 @@ async fn assemble(
 async fn reload(tx: &TenantTx, id: Uuid) -> Result<PaymentDetail, AppError> {
     let row = store::load_payment(&**tx, id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such payment."))?;
+        .ok_or_else(|| AppError::from(PaymentError::NotFound))?;
     assemble(&**tx, vec![row], true)
         .await?
         .pop()
-        .ok_or_else(|| AppError::not_found("No such payment."))
+        .ok_or_else(|| AppError::from(PaymentError::NotFound))
 }
 
 /// Where the caller asked the money to go, with amounts checked: oldest due first, or lines
@@ -129,18 +130,7 @@ fn split(
 }
 
 fn allocation_error(error: AllocationError) -> AppError {
-    let field = match &error {
-        AllocationError::NotOpen { index } | AllocationError::Duplicate { index } => {
-            format!("input.allocations[{index}].invoiceId")
-        }
-        AllocationError::LineNotPositive { index }
-        | AllocationError::AboveBalance { index, .. } => {
-            format!("input.allocations[{index}].amount")
-        }
-        AllocationError::AboveAmount { .. } => "input.allocations".to_owned(),
-        AllocationError::NotPositive => "input.amount".to_owned(),
-    };
-    AppError::validation(field, error)
+    PaymentError::Allocation(error).into()
 }
 
 struct Locked {
@@ -160,7 +150,7 @@ async fn lock_customer(
     let tx = TenantTx::begin(db, tenant).await?;
     let customer = customers::customer_for_update(&*tx, calendar.today, customer_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such customer."))?;
+        .ok_or_else(|| AppError::from(PaymentError::CustomerNotFound))?;
     Ok(Locked {
         tx,
         today: calendar.today,
@@ -234,10 +224,7 @@ pub async fn record_payment(
     } = lock_customer(db, caller, customer_id).await?;
     let received_on = received_on_sent.unwrap_or(today);
     if received_on > today {
-        return Err(AppError::validation(
-            "input.receivedOn",
-            "a payment cannot be received in the future",
-        ));
+        return Err(PaymentError::ReceivedInFuture { today }.into());
     }
     let digest = idempotency::digest(&[
         &customer_id.to_string(),
@@ -381,7 +368,7 @@ async fn customer_of_payment(
     let tx = TenantTx::begin(db, tenant).await?;
     let row = store::load_payment(&*tx, payment_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such payment."))?;
+        .ok_or_else(|| AppError::from(PaymentError::NotFound))?;
     tx.commit().await?;
     Ok(row.customer_id)
 }
@@ -393,7 +380,7 @@ pub async fn allocate_payment(
     request_id: &str,
 ) -> Result<PaymentDetail, AppError> {
     caller.authorize(Permission::ManagePayments)?;
-    let not_found = || AppError::not_found("No such payment.");
+    let not_found = || AppError::from(PaymentError::NotFound);
     let AllocatePayment {
         payment_id,
         allocations,
@@ -419,26 +406,17 @@ pub async fn allocate_payment(
         return Ok(payment);
     }
     if row.reversed_at.is_some() {
-        return Err(AppError::conflict(
-            "input.paymentId",
-            "The payment was reversed.",
-        ));
+        return Err(PaymentError::Reversed.into());
     }
     let unapplied = row.amount - row.allocated;
     if unapplied <= Decimal::ZERO {
-        return Err(AppError::conflict(
-            "input.paymentId",
-            "The payment is fully allocated already.",
-        ));
+        return Err(PaymentError::FullyAllocated.into());
     }
     let how = instruction(allocations.as_deref(), row.currency)?;
     let open = store::lock_open_items(&*tx, customer_id, row.currency).await?;
     let split = split(unapplied, &open, &how).map_err(allocation_error)?;
     if split.lines.is_empty() {
-        return Err(AppError::conflict(
-            "input.paymentId",
-            "The customer has no open invoices in this currency.",
-        ));
+        return Err(PaymentError::NoOpenInvoicesToAllocate.into());
     }
     let lines: Vec<(Uuid, Uuid, Decimal)> = split
         .lines
@@ -501,19 +479,13 @@ pub async fn apply_credit(
                 .collect::<Vec<_>>();
             let available: Decimal = sources.iter().map(|source| source.unapplied).sum();
             if available <= Decimal::ZERO {
-                return Err(AppError::conflict(
-                    "input.customerId",
-                    format!("The customer has no unapplied credit in {currency}."),
-                ));
+                return Err(PaymentError::NoUnappliedCredit { currency }.into());
             }
             let how = instruction(allocations.as_deref(), currency)?;
             let open = store::lock_open_items(&*tx, customer_id, currency).await?;
             let split = split(available, &open, &how).map_err(allocation_error)?;
             if split.lines.is_empty() {
-                return Err(AppError::conflict(
-                    "input.customerId",
-                    "The customer has no open invoices in this currency.",
-                ));
+                return Err(PaymentError::NoOpenInvoicesForCredit.into());
             }
             // Each invoice's part is funded from the oldest payments first.
             let mut funds: Vec<(Uuid, Decimal)> = sources
@@ -582,7 +554,7 @@ pub async fn reverse_payment(
         idempotency_key,
     } = command;
     let key = key_input(idempotency_key.as_deref())?;
-    let not_found = || AppError::not_found("No such payment.");
+    let not_found = || AppError::from(PaymentError::NotFound);
     let actor = audit::actor_of(db, caller).await?;
     let customer_id = customer_of_payment(db, caller, payment_id).await?;
     let Locked { tx, today, .. } = lock_customer(db, caller, customer_id).await?;
@@ -598,10 +570,7 @@ pub async fn reverse_payment(
         .await?
         .ok_or_else(not_found)?;
     if row.reversed_at.is_some() {
-        return Err(AppError::conflict(
-            "input.paymentId",
-            "The payment was reversed already.",
-        ));
+        return Err(PaymentError::Reversed.into());
     }
     // Allocations not yet undone, with their invoices locked (in id order).
     let live = store::lock_live_allocations(&*tx, payment_id).await?;

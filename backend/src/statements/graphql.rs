@@ -1,5 +1,6 @@
 //! `customerStatement`, `sendStatement`, `publicStatement`, `respondToStatement`.
 
+use super::errors::StatementError;
 use super::service::{self, RespondToStatement, SendStatement};
 use super::store::ResponseRow;
 use crate::api::context::{links, request, services};
@@ -186,7 +187,7 @@ pub async fn send_statement(
         service::send_access(caller)?;
         caller.require_tenant()?;
         service::period(input.from.0, input.to.0)?;
-        return Err(AppError::not_found("No such customer."));
+        return Err(StatementError::CustomerNotFound.into());
     };
     let request = SendStatement {
         customer_id,

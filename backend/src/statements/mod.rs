@@ -8,6 +8,7 @@
 //! routes the lookup to one schema, the secret is stored only as a hash, and the link expires.
 //! It reaches this one customer's statement for this one period, nothing else of the tenant.
 
+pub mod errors;
 pub mod graphql;
 pub mod pdf;
 pub mod service;

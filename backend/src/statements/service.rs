@@ -1,5 +1,6 @@
 //! The statements use cases: statement (CSV, PDF), emailed link, public page, answer, dunning link.
 
+use super::errors::StatementError;
 use super::store::{self, LinkRow, NewLink, NewResponse, ResponseRow, StatementData};
 use crate::api::values::optional_text;
 use crate::audit::{self, AuditEntry};
@@ -65,7 +66,7 @@ pub fn statement_access(caller: &Caller) -> Result<Access, AppError> {
 
 /// A statement's period, checked.
 pub fn period(from: NaiveDate, to: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
-    check_period(from, to).map_err(|error| AppError::validation("to", error))?;
+    check_period(from, to).map_err(StatementError::Period)?;
     Ok((from, to))
 }
 
@@ -272,7 +273,7 @@ pub async fn dunning_link(
 ) -> Result<String, AppError> {
     let customer = customers::load_customer(&**tx, date, customer_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such customer."))?;
+        .ok_or_else(|| AppError::from(StatementError::CustomerNotFound))?;
     let from = date - chrono::Days::new(364);
     let (token, _) = issue_link(tx, customer, from, date, sent_to, created_by, time_zone).await?;
     Ok(token)
@@ -320,35 +321,26 @@ pub async fn send_statement(
     let tx = TenantTx::begin(db, tenant).await?;
     let customer = visible_customer(&tx, caller, access, calendar.today, request.customer_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such customer."))?;
+        .ok_or_else(|| AppError::from(StatementError::CustomerNotFound))?;
     email::customer_email_allowed(&tx, plan).await?.admit()?;
     let to_address = match optional_text("input.email", request.email.as_deref(), 254)? {
         Some(address) => address,
         None => store::first_contact_email(&*tx, customer.id)
             .await?
-            .ok_or_else(|| {
-                AppError::validation(
-                    "input.email",
-                    "the customer has no contact with an email; give one",
-                )
-            })?,
+            .ok_or_else(|| AppError::from(StatementError::NoContactEmail))?,
     };
-    let to_address = EmailAddress::parse(&to_address)
-        .map_err(|error| AppError::validation("input.email", error))?;
+    let to_address = EmailAddress::parse(&to_address).map_err(StatementError::Email)?;
     if to > calendar.today {
-        return Err(AppError::validation(
-            "input.to",
-            "a statement ends today at the latest",
-        ));
+        return Err(StatementError::EndsAfterToday {
+            today: calendar.today,
+        }
+        .into());
     }
     // Statements go to the customer's own contacts; another address needs someone who may
     // change the customer's contacts anyway.
     let known = store::is_contact_email(&*tx, customer.id, to_address.as_str()).await?;
     if !known && caller.authorize(Permission::ManageCustomers).is_err() {
-        return Err(AppError::validation(
-            "input.email",
-            "send to one of the customer's contacts; adding an address to the customer needs the customer-management permission",
-        ));
+        return Err(StatementError::NotAContact.into());
     }
     let (token, expires_at) = issue_link(
         &tx,
@@ -445,7 +437,7 @@ struct Link {
 }
 
 fn link_not_found() -> AppError {
-    AppError::not_found("This statement link is not valid or has expired; ask for a new one.")
+    StatementError::LinkInvalid.into()
 }
 
 async fn open_link(db: &DatabaseConnection, token: &str) -> Result<(TenantTx, Link), AppError> {
@@ -562,30 +554,18 @@ pub async fn respond_to_statement(
         }
     }
     if answer == StatementAnswer::Confirmed && !numbers.is_empty() {
-        return Err(AppError::validation(
-            "input.disputedInvoiceNumbers",
-            "a confirmed statement disputes no invoices",
-        ));
+        return Err(StatementError::ConfirmedWithDisputes.into());
     }
     if numbers.len() > MAX_DISPUTED {
-        return Err(AppError::validation(
-            "input.disputedInvoiceNumbers",
-            format!("at most {MAX_DISPUTED} invoices"),
-        ));
+        return Err(StatementError::TooManyDisputed { max: MAX_DISPUTED }.into());
     }
     if answer == StatementAnswer::Disputed && numbers.is_empty() && note.is_none() {
-        return Err(AppError::validation(
-            "input.note",
-            "say what is wrong, or choose the invoices in question",
-        ));
+        return Err(StatementError::DisputeUnexplained.into());
     }
     let (tx, link) = open_link(db, token).await?;
     // One answer per statement sent: a second is refused rather than opening more disputes.
     if store::link_answered(&*tx, link.id).await? {
-        return Err(AppError::conflict(
-            "input.token",
-            "This statement has been answered already.",
-        ));
+        return Err(StatementError::AlreadyAnswered.into());
     }
     // Disputed invoices must be this customer's open invoices on this statement (issued by its
     // end, in its currency) without an open dispute already. They are locked in the order every
@@ -601,10 +581,10 @@ pub async fn respond_to_statement(
     let mut disputed = Vec::with_capacity(numbers.len());
     for (index, number) in numbers.iter().enumerate() {
         let invoice = by_number.get(number).copied().ok_or_else(|| {
-            AppError::validation(
-                format!("input.disputedInvoiceNumbers[{index}]"),
-                format!("{number} is not an open, undisputed invoice on this statement"),
-            )
+            AppError::from(StatementError::NotDisputable {
+                index,
+                number: number.clone(),
+            })
         })?;
         disputed.push(invoice);
     }

@@ -2,7 +2,7 @@
 
 use crate::customers::CustomerRow;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::aging::{AgingBucket, AgingEdges, days_past_due};
+use domain::aging::{AgingBucket, days_past_due};
 use domain::statement::{Entry, EntryKind, Statement, StatementAnswer, build};
 use domain::{Currency, Locale, TenantId};
 use rust_decimal::Decimal;
@@ -120,16 +120,7 @@ pub async fn load_statement(
     .into_iter()
     .filter(|invoice| invoice.balance > Decimal::ZERO)
     .collect();
-    let edges = conn
-        .query_one_raw(Sql::from_string(
-            DbBackend::Postgres,
-            "SELECT value FROM settings WHERE key = 'aging.bucket_edges'",
-        ))
-        .await?
-        .and_then(|row| row.try_get::<serde_json::Value>("", "value").ok())
-        .and_then(|value| serde_json::from_value::<[i64; 3]>(value).ok())
-        .and_then(|edges| AgingEdges::new(edges).ok())
-        .unwrap_or_default();
+    let edges = crate::settings::read(conn).await?.aging_edges();
     let mut aging = [Decimal::ZERO; 5];
     for invoice in &open_at_end {
         let bucket: AgingBucket = edges.bucket(days_past_due(invoice.due_date, to));

@@ -175,11 +175,17 @@ async fn a_plan_limit_names_the_limit_and_the_plan_that_lifts_it_and_changes_not
     let extensions = &second["errors"][0]["extensions"];
     assert_eq!(extensions["limit"], "API_KEYS");
     assert_eq!(extensions["upgradeTo"], "GROWTH");
+    assert_eq!(extensions["reason"], "PLAN_LIMIT_REACHED");
+    assert_eq!(
+        extensions["params"],
+        json!({ "limit": "API_KEYS", "plan": "FREE", "allowed": 1, "upgradeTo": "GROWTH" })
+    );
     assert!(
         second["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("The FREE plan allows 1 API keys")
+            .contains("The Free plan allows 1 API key;"),
+        "{second}"
     );
     let keys = count(
         &app.db,

@@ -72,11 +72,11 @@ async fn signing_up_creates_the_company_and_signs_the_owner_in() {
     assert_eq!(
         count(
             &app.db,
-            &format!(r#"SELECT count(*) FROM "{schema}".settings"#)
+            &format!(r#"SELECT count(*) FROM "{schema}".company_settings"#)
         )
         .await,
-        6,
-        "the new tenant starts with its default settings"
+        1,
+        "the new tenant starts with its one row of default settings"
     );
     assert_eq!(
         count(

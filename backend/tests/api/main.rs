@@ -28,6 +28,7 @@ mod receivables;
 mod request_costs;
 mod schema_contract;
 mod server;
+mod settings;
 mod team;
 mod tenancy;
 mod transfer;

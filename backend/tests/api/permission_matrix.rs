@@ -118,6 +118,8 @@ const QUERIES: &[(&str, Gate)] = &[
     ("plans", Public),
     ("subscription", AnyCaller),
     ("paymentSettings", Needs(P::ManageSettings)),
+    // Every member and key of the company reads its settings; changing them is for managers.
+    ("companySettings", AnyCaller),
 ];
 
 /// Who may call each root mutation field.
@@ -187,6 +189,7 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("setCollectorTarget", Needs(P::ManageDunning)),
     ("saveIncentiveRule", Needs(P::ManageDunning)),
     ("updateAnalyticsSettings", Needs(P::ManageSettings)),
+    ("updateCompanySettings", Needs(P::ManageSettings)),
     ("startCheckout", Needs(P::ManageBilling)),
     ("billingPortal", Needs(P::ManageBilling)),
     ("connectStripeAccount", Needs(P::ManageSettings)),

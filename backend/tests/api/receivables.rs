@@ -6,7 +6,7 @@ use crate::helpers::{
     test_config,
 };
 use crate::kit::{
-    CustomerCreated, PAYMENT_FIELDS, Page, TestTenant, create_customer, create_invoice_raw,
+    Api, CustomerCreated, PAYMENT_FIELDS, Page, TestTenant, create_customer, create_invoice_raw,
     customer, invoice, issue_invoice, ok, record_payment_raw,
 };
 use serde_json::{Value, json};
@@ -206,12 +206,9 @@ async fn credit_limit_and_hold_keep_their_history_and_gate_new_invoices() {
     issue_invoice(&app, &owner, &buyer_id, "1", json!({})).await;
 
     // Under the WARN policy the invoice goes out, flagged.
-    app.db
-        .execute_unprepared(&format!(
-            "UPDATE \"{schema}\".settings SET value = '\"WARN\"' WHERE key = 'credit.over_limit_policy'"
-        ))
-        .await
-        .unwrap();
+    Api::new(&app, &owner)
+        .update_settings(json!({ "credit": { "overLimitPolicy": "WARN" } }))
+        .await;
     let warned = issue_invoice(&app, &owner, &buyer_id, "9000", json!({})).await;
     assert!(
         warned["creditFlag"]

@@ -43,20 +43,9 @@ impl Toasts {
         }
     }
 
-    /// An API failure as an error toast: the code's text in the user's language, then the
-    /// server's specific message.
+    /// An API failure as an error toast, in the user's language (from its reason).
     pub fn api_error(&self, locale: domain::Locale, error: crate::api::ApiError) {
-        use crate::i18n::error_text;
-        match error {
-            crate::api::ApiError::Api { code, message, .. } => self.push(
-                ToastKind::Error,
-                format!("{} {message}", error_text(locale, code)),
-            ),
-            crate::api::ApiError::Network(_) => self.push(
-                ToastKind::Error,
-                error_text(locale, domain::ErrorCode::Internal),
-            ),
-        }
+        self.push(ToastKind::Error, error.text(locale));
     }
 
     fn dismiss(&self, id: u64) {

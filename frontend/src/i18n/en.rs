@@ -667,5 +667,25 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ResendVerification => "Resend email",
         VerificationEmailSent => "Verification email sent; check your inbox.",
         EmailAlreadyVerified => "Your email address is already verified.",
+        NavSettings => "Settings",
+        SettingsTitle => "Company settings",
+        SettingsLead => {
+            "Credit policy, collections, reports, numbering and the company. A save is checked whole; a field that is refused says why."
+        }
+        SettingsCreditGroup => "Credit policy",
+        OverLimitPolicyLabel => "When an invoice exceeds the credit limit",
+        OverLimitBlock => "Refuse it (someone with the override permission can still issue it)",
+        OverLimitWarn => "Issue it with a warning flag",
+        HoldOverLimitLabel => "Daily run: put customers over their limit on credit hold",
+        AutoReleaseHoldsLabel => "Release holds automatically once the cause clears",
+        SettingsCollectionsGroup => "Collections",
+        DunningRunHourLabel => "Hour of the daily dunning run (0–23, company time zone)",
+        PromiseGraceDaysLabel => "Grace days for a promise to pay (0–30)",
+        SettingsReportsGroup => "Reports and alerts",
+        SettingsNumberingGroup => "Numbering",
+        InvoicePrefixLabel => "Invoice number prefix",
+        CreditNotePrefixLabel => "Credit note number prefix",
+        SettingsCompanyGroup => "Company",
+        CompanyLocaleLabel => "Company language",
     }
 }

@@ -625,5 +625,25 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ResendVerification => "重新发送验证邮件",
         VerificationEmailSent => "验证邮件已发送，请查收。",
         EmailAlreadyVerified => "您的邮箱已经验证过了。",
+        NavSettings => "设置",
+        SettingsTitle => "公司设置",
+        SettingsLead => {
+            "信用政策、催收、报表、编号与公司信息。保存时整体校验，出错的项会标出原因。"
+        }
+        SettingsCreditGroup => "信用政策",
+        OverLimitPolicyLabel => "开票超出信用额度时",
+        OverLimitBlock => "拒绝开具（可由有权限者强制开具）",
+        OverLimitWarn => "照常开具并标记警告",
+        HoldOverLimitLabel => "每日检查：超额客户自动冻结信用",
+        AutoReleaseHoldsLabel => "原因消除后自动解除冻结",
+        SettingsCollectionsGroup => "催收",
+        DunningRunHourLabel => "每日催收执行时间（0–23 点，公司时区）",
+        PromiseGraceDaysLabel => "付款承诺宽限天数（0–30）",
+        SettingsReportsGroup => "报表与预警",
+        SettingsNumberingGroup => "单据编号",
+        InvoicePrefixLabel => "发票编号前缀",
+        CreditNotePrefixLabel => "贷项通知单编号前缀",
+        SettingsCompanyGroup => "公司信息",
+        CompanyLocaleLabel => "公司默认语言",
     }
 }

@@ -108,15 +108,8 @@ fn AcceptForm(
                 }) => {
                     form_error.set(Some(text(Msg::WrongCredentials).to_owned()));
                 }
-                Err(ApiError::Api {
-                    code,
-                    message,
-                    field: Some(_),
-                }) => {
-                    form_error.set(Some(format!(
-                        "{} {message}",
-                        error_text(locale.get_untracked(), code)
-                    )));
+                Err(failure @ ApiError::Api { field: Some(_), .. }) => {
+                    form_error.set(Some(failure.text(locale.get_untracked())));
                 }
                 Err(ApiError::Api { code, .. }) => {
                     toasts.push(ToastKind::Error, error_text(locale.get_untracked(), code))

@@ -173,13 +173,15 @@ fn ChangePasswordForm(email: Memo<String>) -> impl IntoView {
                     field: Some("input.currentPassword".to_owned()),
                     message: text(Msg::WrongCurrentPassword).to_owned(),
                 }),
-                Err(ApiError::Api {
-                    code: ErrorCode::Validation,
-                    field: Some(field),
-                    message,
-                }) => server.set(ServerErrors {
-                    field: Some(field),
-                    message,
+                Err(
+                    failure @ ApiError::Api {
+                        code: ErrorCode::Validation,
+                        field: Some(_),
+                        ..
+                    },
+                ) => server.set(ServerErrors {
+                    field: failure.field().map(str::to_owned),
+                    message: failure.text(locale.get_untracked()),
                 }),
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }

@@ -335,12 +335,9 @@ fn PaymentSettings() -> impl IntoView {
                     toasts.push(ToastKind::Success, text(Msg::StripeConnectedToast));
                     reload.update(|n| *n += 1);
                 }
-                Err(ApiError::Api {
-                    field: Some(field),
-                    message,
-                    ..
-                }) => {
-                    field_errors.set(vec![(field, message)]);
+                Err(failure @ ApiError::Api { field: Some(_), .. }) => {
+                    let field = failure.field().unwrap_or_default().to_owned();
+                    field_errors.set(vec![(field, failure.text(locale.get_untracked()))]);
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }

@@ -188,11 +188,8 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                     next_action.set(String::new());
                     reload.update(|n| *n += 1);
                 }
-                Err(api::ApiError::Api { message, field, .. }) => {
-                    let field = field
-                        .map(|f| format!("{}: ", f.trim_start_matches("input.")))
-                        .unwrap_or_default();
-                    error.set(Some(format!("{field}{message}")));
+                Err(failure @ api::ApiError::Api { .. }) => {
+                    error.set(Some(failure.text(locale.get_untracked())));
                 }
                 Err(other) => toasts.api_error(locale.get_untracked(), other),
             }

@@ -271,12 +271,9 @@ fn NewCustomerForm(open: RwSignal<bool>) -> impl IntoView {
                         Default::default(),
                     );
                 }
-                Err(api::ApiError::Api {
-                    field: Some(field),
-                    message,
-                    ..
-                }) => {
-                    let key = field.trim_start_matches("input.").to_owned();
+                Err(failure @ api::ApiError::Api { field: Some(_), .. }) => {
+                    let key = failure.field_name().to_owned();
+                    let message = failure.text(locale.get_untracked());
                     errors.update(|errors| {
                         errors.insert(key, message);
                     });
@@ -614,12 +611,8 @@ fn CreditDialog(
                     open.set(false);
                     on_done();
                 }
-                Err(api::ApiError::Api {
-                    field: Some(field),
-                    message,
-                    ..
-                }) if field.ends_with("creditLimit") => {
-                    limit_error.set(Some(message));
+                Err(failure) if failure.field_name().ends_with("creditLimit") => {
+                    limit_error.set(Some(failure.text(locale.get_untracked())));
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }

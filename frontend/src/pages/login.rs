@@ -66,11 +66,8 @@ pub fn LoginPage() -> impl IntoView {
                 }) => {
                     form_error.set(Some(text(Msg::WrongCredentials).to_owned()));
                 }
-                Err(ApiError::Api { code, message, .. }) if code == ErrorCode::RateLimited => {
-                    form_error.set(Some(format!(
-                        "{} {message}",
-                        error_text(locale.get_untracked(), code)
-                    )));
+                Err(failure) if failure.code() == ErrorCode::RateLimited => {
+                    form_error.set(Some(failure.text(locale.get_untracked())));
                 }
                 Err(ApiError::Api { code, .. }) => {
                     toasts.push(ToastKind::Error, error_text(locale.get_untracked(), code));

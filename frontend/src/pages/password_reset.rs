@@ -3,7 +3,7 @@
 use super::account::new_password_problem;
 use crate::api::{self, ApiError, RequestPasswordReset, ResetPassword};
 use crate::components::{Button, TextField, ToastKind, use_toasts};
-use crate::i18n::{Msg, email_error_text, error_text, password_error_text, use_locale, use_text};
+use crate::i18n::{Msg, email_error_text, password_error_text, use_locale, use_text};
 use crate::session::use_session;
 use domain::ErrorCode;
 use domain::credentials::EmailAddress;
@@ -52,11 +52,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 // The server answers the same whether or not the address has an account, and so
                 // does the page: neither tells a stranger who uses Duely.
                 Ok(_) => sent.set(true),
-                Err(ApiError::Api { code, message, .. }) if code == ErrorCode::RateLimited => {
-                    form_error.set(Some(format!(
-                        "{} {message}",
-                        error_text(locale.get_untracked(), code)
-                    )));
+                Err(failure) if failure.code() == ErrorCode::RateLimited => {
+                    form_error.set(Some(failure.text(locale.get_untracked())));
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
@@ -161,11 +158,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     code: ErrorCode::NotFound,
                     ..
                 }) => link_invalid.set(true),
-                Err(ApiError::Api {
-                    code: ErrorCode::Validation,
-                    field: Some(field),
-                    message,
-                }) if field == "input.newPassword" => server_password_error.set(Some(message)),
+                Err(
+                    failure @ ApiError::Api {
+                        code: ErrorCode::Validation,
+                        ..
+                    },
+                ) if failure.field_name() == "newPassword" => {
+                    server_password_error.set(Some(failure.text(locale.get_untracked())))
+                }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
         });

@@ -108,7 +108,9 @@ fn PaymentList() -> impl IntoView {
                     reverse_reason.set(String::new());
                     load(false);
                 }
-                Err(api::ApiError::Api { message, .. }) => reverse_error.set(Some(message)),
+                Err(failure @ api::ApiError::Api { .. }) => {
+                    reverse_error.set(Some(failure.text(locale.get_untracked())))
+                }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
         });
@@ -313,13 +315,11 @@ fn RecordPaymentForm(
                     open.set(false);
                     on_recorded();
                 }
-                Err(api::ApiError::Api {
-                    field: Some(field),
-                    message,
-                    ..
-                }) => {
+                Err(failure @ api::ApiError::Api { field: Some(_), .. }) => {
+                    let key = failure.field_name().to_owned();
+                    let message = failure.text(locale.get_untracked());
                     errors.update(|errors| {
-                        errors.insert(field.trim_start_matches("input.").to_owned(), message);
+                        errors.insert(key, message);
                     });
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),

@@ -154,14 +154,16 @@ pub fn SignUpPage() -> impl IntoView {
                     field: field.or_else(|| Some("input.email".to_owned())),
                     message: text(Msg::EmailTaken).to_owned(),
                 }),
-                Err(ApiError::Api {
-                    code: ErrorCode::Validation,
-                    field: Some(field),
-                    message,
-                }) => {
+                Err(
+                    failure @ ApiError::Api {
+                        code: ErrorCode::Validation,
+                        field: Some(_),
+                        ..
+                    },
+                ) => {
                     server.set(ServerErrors {
-                        field: Some(field),
-                        message,
+                        field: failure.field().map(str::to_owned),
+                        message: failure.text(locale.get_untracked()),
                     });
                 }
                 Err(ApiError::Api { code, .. }) => {

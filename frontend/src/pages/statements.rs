@@ -410,8 +410,7 @@ pub fn PublicStatementPage() -> impl IntoView {
             .await
             {
                 Ok(_) => answered.set(true),
-                Err(api::ApiError::Api { message, .. }) => error.set(Some(message)),
-                Err(api::ApiError::Network(message)) => error.set(Some(message)),
+                Err(failure) => error.set(Some(failure.text(locale.get_untracked()))),
             }
             busy.set(false);
         });
@@ -423,9 +422,7 @@ pub fn PublicStatementPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::run::<api::PayStatement>(api::pay_statement::Variables { input }).await {
                 Ok(data) => crate::pages::go_to(&data.pay_statement.url),
-                Err(api::ApiError::Api { message, .. }) | Err(api::ApiError::Network(message)) => {
-                    error.set(Some(message));
-                }
+                Err(failure) => error.set(Some(failure.text(locale.get_untracked()))),
             }
             paying.set(false);
         });

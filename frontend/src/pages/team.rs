@@ -358,11 +358,9 @@ fn InviteForm(
                     submitted.set(false);
                     on_invited();
                 }
-                Err(ApiError::Api {
-                    message,
-                    field: Some(_),
-                    ..
-                }) => server_error.set(Some(message)),
+                Err(failure @ ApiError::Api { field: Some(_), .. }) => {
+                    server_error.set(Some(failure.text(locale.get_untracked())))
+                }
                 Err(ApiError::Api { code, .. }) => {
                     toasts.push(ToastKind::Error, error_text(locale.get_untracked(), code))
                 }

@@ -10,6 +10,7 @@
 //! Days are counted from the due date (the default) or from the invoice date.
 
 use super::parse_uuid;
+use crate::analytics::AnalyticsError;
 use crate::analytics::store::aging::{self as store, AsOf, BucketRow, Group, ItemRow};
 use crate::api::values::parse_currency;
 use crate::auth::Caller;
@@ -21,6 +22,9 @@ use domain::aging::{AgingBasis, AgingBucket, AgingEdges, AgingGroupBy};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
+
+/// The most invoices one drill-down returns.
+pub const MAX_DRILL_DOWN: i32 = 500;
 
 /// The bucket sums of a group, or of the whole report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,8 +197,8 @@ pub async fn drill_down(
     let access = caller.authorize(Permission::ViewReports)?;
     let tenant = caller.require_tenant()?;
     let first = first.unwrap_or(100);
-    if !(1..=500).contains(&first) {
-        return Err(AppError::validation("first", "ask for 1 to 500 invoices"));
+    if !(1..=MAX_DRILL_DOWN).contains(&first) {
+        return Err(AnalyticsError::DrillDownSize.into());
     }
     let calendar = db::tenant_calendar(db, tenant).await?;
     let as_of = as_of.unwrap_or(calendar.today);
@@ -213,7 +217,7 @@ pub async fn drill_down(
         (AgingGroupBy::Collector, None) => Group::Collector(None),
         (AgingGroupBy::Segment, key) => Group::Segment(key),
         (AgingGroupBy::Customer, None) => {
-            return Err(AppError::validation("key", "name the customer"));
+            return Err(AnalyticsError::DrillDownKeyMissing.into());
         }
     };
     let days = bucket.map(|bucket| {

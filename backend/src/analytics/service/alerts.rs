@@ -3,6 +3,7 @@
 //! scan).
 
 use super::parse_uuid;
+use crate::analytics::AnalyticsError;
 use crate::analytics::store::alerts::{self as store, AlertRow, AlertScope};
 use crate::api::pagination::{Page, PageRequest};
 use crate::api::values::optional_text;
@@ -77,19 +78,12 @@ async fn change(
     let note = optional_text("input.note", input.note.as_deref(), 1000)?;
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such alert.");
     let id = input.alert_id;
     let row = store::alert_for_update(&*tx, caller, access, id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(AnalyticsError::AlertNotFound)?;
     if row.status == AlertStatus::Resolved || row.status == to {
-        return Err(AppError::conflict(
-            "input.alertId",
-            format!(
-                "The alert is {} already.",
-                row.status.as_str().to_lowercase()
-            ),
-        ));
+        return Err(AnalyticsError::AlertAlready { status: row.status }.into());
     }
     store::set_status(&*tx, id, to, actor.label(), note.clone()).await?;
     audit::record(
@@ -110,7 +104,9 @@ async fn change(
         },
     )
     .await?;
-    let row = store::alert(&*tx, id).await?.ok_or_else(not_found)?;
+    let row = store::alert(&*tx, id)
+        .await?
+        .ok_or(AnalyticsError::AlertNotFound)?;
     tx.commit().await?;
     Ok(row)
 }

@@ -8,7 +8,6 @@
 //! never sends the same alert twice.
 
 use crate::analytics::store::digest::{self as store, NewAlert};
-use crate::analytics::store::settings;
 use crate::db::{self, TenantTx};
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
@@ -28,7 +27,7 @@ pub async fn send(
     let company = db::tenant_calendar(db, tenant).await?.name;
     let members = store::recipients(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let enabled = settings::daily_digest(&*tx).await?;
+    let enabled = crate::settings::read(&*tx).await?.reports.daily_digest;
     if !enabled {
         tx.commit().await?;
         return Ok(0);

@@ -6,6 +6,7 @@
 //! added up from indexes), credit sales net of credit notes, monthly sales for the count-back,
 //! write-offs, collections, promises that fell due, and days to pay.
 
+use crate::analytics::AnalyticsError;
 use crate::analytics::cache::{ReportCache, Totals};
 use crate::analytics::store::aging::{self as aging, totals_as_of};
 use crate::analytics::store::kpis as store;
@@ -116,24 +117,16 @@ async fn compute_period(
 fn company_wide(caller: &Caller) -> Result<(), AppError> {
     match caller.authorize(Permission::ViewReports)? {
         domain::access::Access::All => Ok(()),
-        _ => Err(AppError::forbidden(
-            "company-wide figures are for those who see every customer",
-        )),
+        _ => Err(AnalyticsError::CompanyWideOnly.into()),
     }
 }
 
 fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
     if to < from {
-        return Err(AppError::validation(
-            "to",
-            "the period ends on or after it starts",
-        ));
+        return Err(AnalyticsError::BadPeriod.into());
     }
     if (to - from).num_days() >= MAX_PERIOD_DAYS {
-        return Err(AppError::validation(
-            "from",
-            "a period of at most two years",
-        ));
+        return Err(AnalyticsError::PeriodTooLong.into());
     }
     Ok(())
 }

@@ -16,10 +16,17 @@ pub mod risk;
 pub mod settings;
 
 use crate::error::AppError;
+use domain::reason::Reason;
 use uuid::Uuid;
 
 /// An id the caller sent as text, refused in the words `api::values::parse_id` uses.
 fn parse_uuid(field: &str, text: &str) -> Result<Uuid, AppError> {
-    text.parse::<Uuid>()
-        .map_err(|_| AppError::validation(field, format!("`{text}` is not an id")))
+    text.parse::<Uuid>().map_err(|_| {
+        AppError::input(
+            field,
+            Reason::NotAnId {
+                value: text.to_owned(),
+            },
+        )
+    })
 }

@@ -4,8 +4,9 @@
 //! the same customer within the company's attribution window (`analyticsSettings`, 14 days by
 //! default); the latest such contact before the payment wins, so a payment counts once.
 
+use crate::analytics::AnalyticsError;
+use crate::analytics::store::aging;
 use crate::analytics::store::performance::{self as store, PortfolioRow, RuleRow, RuleValues};
-use crate::analytics::store::{aging, settings};
 use crate::api::values::{parse_amount, parse_currency, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
@@ -94,10 +95,7 @@ pub async fn staff_performance(
         .or_else(|_| caller.authorize(Permission::WorkCollections))?;
     let tenant = caller.require_tenant()?;
     if to < from || (to - from).num_days() > 731 {
-        return Err(AppError::validation(
-            "to",
-            "a period of at most two years, ending on or after it starts",
-        ));
+        return Err(AnalyticsError::BadPeriod.into());
     }
     let calendar = db::tenant_calendar(db, tenant).await?;
     let currency = parse_currency(
@@ -106,7 +104,7 @@ pub async fn staff_performance(
     )?;
     let code = currency.code().to_owned();
     let tx = TenantTx::begin(db, tenant).await?;
-    let window = settings::attribution_days(&*tx).await?;
+    let window = i64::from(crate::settings::read(&*tx).await?.reports.attribution_days);
     let rows = store::performance(&*tx, from, to, &code, window, &calendar.time_zone).await?;
     aging::plan_for_the_day(&*tx).await?;
     let start = store::portfolios(
@@ -240,10 +238,12 @@ pub async fn set_target(
     let tenant = caller.require_tenant()?;
     let currency = parse_currency("input.currency", &input.currency)?;
     let amount = parse_amount("input.amount", &input.amount, currency, true)?;
-    let not_member = || AppError::not_found("No such team member.");
-    let user = input.user_id.parse::<Uuid>().map_err(|_| not_member())?;
+    let user = input
+        .user_id
+        .parse::<Uuid>()
+        .map_err(|_| AnalyticsError::MemberNotFound)?;
     if db::member_names(db, tenant, &[user]).await?.is_empty() {
-        return Err(not_member());
+        return Err(AnalyticsError::MemberNotFound.into());
     }
     let month = input.month.with_day(1).unwrap_or(input.month);
     let actor = audit::actor_of(db, caller).await?;
@@ -323,9 +323,7 @@ pub async fn save_rule(
                 .as_deref()
                 .and_then(|r| r.trim().parse::<Decimal>().ok())
                 .filter(|r| *r > Decimal::ZERO && *r <= Decimal::ONE_HUNDRED)
-                .ok_or_else(|| {
-                    AppError::validation("input.rate", "a percentage above 0 and at most 100")
-                })?;
+                .ok_or(AnalyticsError::BadRate)?;
             (Some(rate), None)
         }
     };
@@ -334,7 +332,7 @@ pub async fn save_rule(
     let id = match &input.rule_id {
         Some(id) => id
             .parse::<Uuid>()
-            .map_err(|_| AppError::not_found("No such incentive rule."))?,
+            .map_err(|_| AnalyticsError::RuleNotFound)?,
         None => Uuid::now_v7(),
     };
     let written = store::save_rule(
@@ -353,13 +351,13 @@ pub async fn save_rule(
     .await
     .map_err(|error| {
         if db::violated_constraint(&error).as_deref() == Some("incentive_rules_name_key") {
-            AppError::conflict("input.name", "Another incentive rule has this name.")
+            AppError::from(AnalyticsError::RuleNameTaken)
         } else {
             AppError::from(error)
         }
     })?;
     if written == 0 {
-        return Err(AppError::not_found("No such incentive rule."));
+        return Err(AnalyticsError::RuleNotFound.into());
     }
     audit::record(
         &*tx,
@@ -377,7 +375,7 @@ pub async fn save_rule(
     .await?;
     let row = store::rule(&*tx, id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such incentive rule."))?;
+        .ok_or(AnalyticsError::RuleNotFound)?;
     tx.commit().await?;
     Ok(row)
 }

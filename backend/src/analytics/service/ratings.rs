@@ -7,6 +7,7 @@
 //! customer list's risk filter. An override keeps the computed score and factors and records
 //! the grade chosen, with a reason; it stands until the computed grade changes.
 
+use crate::analytics::AnalyticsError;
 use crate::analytics::store::alerts::raise;
 use crate::analytics::store::ratings::{self as store, BehaviourRow, RatingRow};
 use crate::api::values::required_text;
@@ -145,11 +146,10 @@ async fn visible_customer(
     let tenant = caller.require_tenant()?;
     let today = db::tenant_calendar(db, tenant).await?.today;
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such customer.");
     let row = customers::load_customer(&*tx, today, id)
         .await?
         .filter(|row| visible_to(caller, access, row))
-        .ok_or_else(not_found)?;
+        .ok_or(AnalyticsError::CustomerNotFound)?;
     Ok((tx, row.id, today))
 }
 
@@ -216,7 +216,7 @@ pub async fn override_rating(
             rate_customers(&*tx, today, Some(id)).await?;
             store::latest(&*tx, id)
                 .await?
-                .ok_or_else(|| AppError::not_found("No such customer."))?
+                .ok_or(AnalyticsError::CustomerNotFound)?
         }
     };
     let new_id = Uuid::now_v7();
@@ -246,7 +246,7 @@ pub async fn override_rating(
     .await?;
     let row = store::rating(&*tx, new_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such rating."))?;
+        .ok_or(AnalyticsError::RatingNotFound)?;
     tx.commit().await?;
     Ok(row)
 }

@@ -7,7 +7,7 @@
 //! customer is on hold are once per invoice. Broken promises and rating downgrades are raised
 //! where they happen (promises, ratings).
 
-use crate::analytics::store::{risk as store, settings};
+use crate::analytics::store::risk as store;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use chrono::NaiveDate;
@@ -22,7 +22,10 @@ pub async fn detect(
 ) -> Result<u64, AppError> {
     let time_zone = db::tenant_calendar(db, tenant).await?.time_zone;
     let tx = TenantTx::begin(db, tenant).await?;
-    let large = settings::large_invoice_amount(&*tx).await?;
+    let large = crate::settings::read(&*tx)
+        .await?
+        .reports
+        .large_invoice_amount;
     let raised = store::scan(&*tx, today, time_zone, large).await?;
     tx.commit().await?;
     Ok(raised)

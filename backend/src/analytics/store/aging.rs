@@ -187,13 +187,9 @@ pub async fn plan_for_the_day(conn: &impl ConnectionTrait) -> Result<(), AppErro
     Ok(())
 }
 
-/// The company's bucket edges (`aging.bucket_edges`; 30/60/90 unless it set others).
+/// The company's bucket edges (its reports settings).
 pub async fn edges(conn: &impl ConnectionTrait) -> Result<AgingEdges, AppError> {
-    Ok(crate::invoices::store::setting(conn, "aging.bucket_edges")
-        .await?
-        .and_then(|value| serde_json::from_value::<[i64; 3]>(value).ok())
-        .and_then(|edges| AgingEdges::new(edges).ok())
-        .unwrap_or_default())
+    Ok(crate::settings::read(conn).await?.aging_edges())
 }
 
 /// AR as of a day for the KPIs (`OWED_AS_OF` by due date): (total, not yet due, over the

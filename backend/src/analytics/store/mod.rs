@@ -8,4 +8,3 @@ pub mod kpis;
 pub mod performance;
 pub mod ratings;
 pub mod risk;
-pub mod settings;

@@ -4,7 +4,7 @@
 use super::plans;
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
-use crate::billing::{Billing, provider_error, store};
+use crate::billing::{Billing, BillingError, provider_error, store};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::billing::{self, Plan, SubscriptionChange, SubscriptionStatus};
@@ -56,14 +56,11 @@ pub async fn start_checkout(
     caller.authorize(Permission::ManageBilling)?;
     let tenant = caller.require_tenant()?;
     let price = billing.price(plan).ok_or_else(|| {
-        AppError::validation(
-            "input.plan",
-            if plan.is_paid() {
-                format!("the {plan} plan has no Stripe price configured on this server")
-            } else {
-                "FREE needs no checkout; choose GROWTH or SCALE".to_owned()
-            },
-        )
+        AppError::from(if plan.is_paid() {
+            BillingError::PlanNotForSale { plan }
+        } else {
+            BillingError::FreeNeedsNoCheckout
+        })
     })?;
     billing.platform()?;
     let row = plans::load(db, tenant).await?;
@@ -72,10 +69,7 @@ pub async fn start_checkout(
         SubscriptionStatus::Active | SubscriptionStatus::PastDue
     );
     if live && row.stripe_subscription_id.is_some() {
-        return Err(AppError::conflict(
-            "input.plan",
-            "The company already has a subscription: change its plan or payment method in the billing portal.",
-        ));
+        return Err(BillingError::AlreadySubscribed.into());
     }
     let customer = stripe_customer(db, billing, caller, tenant).await?;
     let success = format!("{}/billing?checkout=success", billing.public_url());

@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::billing::store::{
     self, AccountRow, LinkRow, NewAccount, NewActivity, NewLink, PayableRow, Sealed,
 };
-use crate::billing::{Billing, provider_error};
+use crate::billing::{Billing, BillingError, provider_error};
 use crate::db::TenantTx;
 use crate::error::AppError;
 use crate::payments::commands::ProviderPayment;
@@ -25,7 +25,7 @@ use crate::payments::service::record_provider_payment;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Access;
 use domain::billing::{from_stripe_amount, to_stripe_amount};
-use domain::{Currency, ErrorCode, Permission, TenantId};
+use domain::{Currency, Permission, TenantId};
 use duely_stripe::PaymentCheckout;
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
@@ -61,10 +61,7 @@ fn key_input(secret_key: &str) -> Result<&str, AppError> {
     if shaped {
         Ok(key)
     } else {
-        Err(AppError::validation(
-            "input.secretKey",
-            "paste the account's secret key (sk_live_…, sk_test_…) or a restricted key (rk_…) from Stripe's dashboard, Developers → API keys",
-        ))
+        Err(BillingError::SecretKeyMalformed.into())
     }
 }
 
@@ -73,10 +70,7 @@ fn webhook_secret_input(secret: &str) -> Result<&str, AppError> {
     if secret.starts_with("whsec_") && (10..=255).contains(&secret.len()) {
         Ok(secret)
     } else {
-        Err(AppError::validation(
-            "input.webhookSecret",
-            "paste the signing secret (whsec_…) of the webhook endpoint you added in Stripe for this company's URL",
-        ))
+        Err(BillingError::WebhookSecretMalformed.into())
     }
 }
 
@@ -193,10 +187,7 @@ async fn opened_secret(
 }
 
 fn not_connected() -> AppError {
-    AppError::client(
-        ErrorCode::NotConfigured,
-        "Online payment is off: connect the company's Stripe account in payment settings first.",
-    )
+    BillingError::NotConnected.into()
 }
 
 /// What a link is for, read in the company's transaction.
@@ -210,21 +201,15 @@ struct Payable {
 }
 
 async fn invoice_payable(tx: &TenantTx, invoice: Uuid) -> Result<Payable, AppError> {
-    let row = store::invoice_payable(tx, invoice).await?.ok_or_else(|| {
-        AppError::validation(
-            "input.invoiceId",
-            "only an issued invoice with a balance due can be paid online",
-        )
-    })?;
+    let row = store::invoice_payable(tx, invoice)
+        .await?
+        .ok_or_else(|| AppError::from(BillingError::InvoiceNotPayable))?;
     payable(row, Some(invoice))
 }
 
 fn payable(row: PayableRow, invoice: Option<Uuid>) -> Result<Payable, AppError> {
     if row.balance <= Decimal::ZERO {
-        return Err(AppError::conflict(
-            "input",
-            "Nothing is owed here: there is no balance to pay.",
-        ));
+        return Err(BillingError::NothingOwed.into());
     }
     let description = match &row.number {
         Some(number) => format!("Invoice {number} · {}", row.customer_name),
@@ -254,12 +239,7 @@ async fn make_link(
         payable.currency.code(),
         payable.currency.minor_units(),
     )
-    .map_err(|error| {
-        AppError::conflict(
-            "input",
-            format!("This balance cannot be paid online: {error}."),
-        )
-    })?;
+    .map_err(|error| AppError::from(BillingError::NotChargeable(error)))?;
     let link = Uuid::now_v7();
     let tx = TenantTx::begin(db, tenant).await?;
     let key = opened_secret(&tx, billing, SECRET_KEY)
@@ -312,7 +292,7 @@ pub async fn create_payment_link(
 ) -> Result<String, AppError> {
     let access = caller.authorize(Permission::WorkCollections)?;
     let tenant = caller.require_tenant()?;
-    let not_found = || AppError::not_found("No such invoice.");
+    let not_found = || AppError::from(BillingError::InvoiceNotFound);
     let invoice = invoice_id.parse::<Uuid>().map_err(|_| not_found())?;
     let actor = audit::actor_of(db, caller).await?;
     // A collector makes links only for the customers assigned to them: anyone else's invoice
@@ -341,7 +321,7 @@ pub async fn pay_statement(
     let (tx, customer, currency) = crate::statements::service::link_customer(db, token).await?;
     let row = store::balance_payable(&*tx, customer, currency)
         .await?
-        .ok_or_else(|| AppError::not_found("This statement link is not valid or has expired."))?;
+        .ok_or_else(|| AppError::from(BillingError::StatementLinkInvalid))?;
     let tenant = tx.tenant();
     tx.commit().await?;
     make_link(

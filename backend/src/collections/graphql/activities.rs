@@ -4,6 +4,7 @@
 use super::gated;
 use crate::api::pagination::PageRequest;
 use crate::api::values::{CountedList, CustomerRef, Date, Money, parse_id};
+use crate::collections::CollectionError;
 use crate::collections::service::activities::{
     self as service, Activity, ActivityCorrection, NewActivity, NewPromise, Promise,
     PromiseCancellation,
@@ -159,7 +160,7 @@ pub struct LogCollectionActivityInput {
 /// The id of a customer the caller works: one that does not parse is no such customer.
 pub(crate) fn customer_id(id: &ID) -> Result<Uuid, AppError> {
     id.parse::<Uuid>()
-        .map_err(|_| AppError::not_found("No such customer."))
+        .map_err(|_| AppError::from(CollectionError::CustomerNotFound))
 }
 
 /// Invoices named in an input: one that does not parse is not the customer's.
@@ -168,12 +169,8 @@ fn invoice_ids(ids: Option<Vec<ID>>) -> Result<Vec<Uuid>, AppError> {
         .iter()
         .enumerate()
         .map(|(index, id)| {
-            id.parse::<Uuid>().map_err(|_| {
-                AppError::validation(
-                    format!("input.invoiceIds[{index}]"),
-                    "not an invoice of this customer",
-                )
-            })
+            id.parse::<Uuid>()
+                .map_err(|_| AppError::from(CollectionError::InvoiceNotOfCustomer { index }))
         })
         .collect()
 }
@@ -346,7 +343,7 @@ impl CollectionsMutation {
             activity_id: input
                 .activity_id
                 .parse::<Uuid>()
-                .map_err(|_| AppError::not_found("No such activity."))
+                .map_err(|_| AppError::from(CollectionError::ActivityNotFound))
                 .api()?,
             outcome: input.outcome,
             note: input.note,
@@ -372,7 +369,7 @@ impl CollectionsMutation {
             promise_id: input
                 .promise_id
                 .parse::<Uuid>()
-                .map_err(|_| AppError::not_found("No such promise."))
+                .map_err(|_| AppError::from(CollectionError::PromiseNotFound))
                 .api()?,
             reason: input.reason,
         };

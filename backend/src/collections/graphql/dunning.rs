@@ -7,6 +7,7 @@ use super::gated;
 use super::runs::ladder_id;
 use crate::api::context::{request, services};
 use crate::api::values::{CustomerRef, Date, Money, required_text};
+use crate::collections::errors::{fee_rule_reason, ladder_reason};
 use crate::collections::service::dunning::{
     self as service, Assignment, LadderDraft, Pause, Preview, SavePolicy,
 };
@@ -15,6 +16,7 @@ use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use domain::dunning::{self as rules, PauseReason, Step, StepAction};
 use domain::fees::{FeeRule, FeeRuleError};
+use domain::reason::Reason;
 use rust_decimal::Decimal;
 
 #[derive(SimpleObject, Clone)]
@@ -104,11 +106,17 @@ impl From<&FeeRule> for LateFeeRule {
 }
 
 fn decimal_field(field: &str, value: Option<&String>) -> Result<Decimal, AppError> {
-    value
-        .ok_or_else(|| AppError::validation(field, "required for this kind of fee"))?
-        .trim()
-        .parse::<Decimal>()
-        .map_err(|_| AppError::validation(field, "a decimal number, such as 1.5"))
+    let text = value
+        .ok_or_else(|| AppError::input(field, Reason::Required {}))?
+        .trim();
+    text.parse::<Decimal>().map_err(|_| {
+        AppError::input(
+            field,
+            Reason::NotANumber {
+                value: text.to_owned(),
+            },
+        )
+    })
 }
 
 /// Checks a fee rule from the API, naming the field at fault.
@@ -129,8 +137,12 @@ fn fee_rule(input: &LateFeeRule) -> Result<FeeRule, AppError> {
                 "input.feeRule.annualRatePercent",
                 input.annual_rate_percent.as_ref(),
             )?,
-            grace_days: u32::try_from(input.grace_days.unwrap_or(0))
-                .map_err(|_| AppError::validation("input.feeRule.graceDays", "0 to 365 days"))?,
+            grace_days: u32::try_from(input.grace_days.unwrap_or(0)).map_err(|_| {
+                AppError::input(
+                    "input.feeRule.graceDays",
+                    fee_rule_reason(&FeeRuleError::Grace),
+                )
+            })?,
             cap_percent: match &input.cap_percent {
                 Some(cap) => Some(decimal_field("input.feeRule.capPercent", Some(cap))?),
                 None => None,
@@ -145,7 +157,7 @@ fn fee_rule(input: &LateFeeRule) -> Result<FeeRule, AppError> {
             FeeRuleError::Grace => "input.feeRule.graceDays",
             FeeRuleError::Cap => "input.feeRule.capPercent",
         };
-        AppError::validation(field, error)
+        AppError::input(field, fee_rule_reason(&error))
     })?;
     Ok(rule)
 }
@@ -221,13 +233,13 @@ fn ladder_draft(prefix: &str, input: &SaveDunningPolicyInput) -> Result<LadderDr
             rules::LadderError::Name(index) => format!("{prefix}.steps[{index}].name"),
             rules::LadderError::StepCount => format!("{prefix}.steps"),
         };
-        AppError::validation(field, error)
+        AppError::input(field, ladder_reason(&error))
     })?;
     let fee = input.fee_rule.as_ref().map(fee_rule).transpose()?;
     if fee.is_some() && input.remove_fee_rule.unwrap_or(false) {
-        return Err(AppError::validation(
+        return Err(AppError::input(
             format!("{prefix}.removeFeeRule"),
-            "give a fee rule or remove it, not both",
+            Reason::EitherNotBoth {},
         ));
     }
     Ok(LadderDraft { name, steps, fee })

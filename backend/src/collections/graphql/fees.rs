@@ -2,6 +2,7 @@
 //! `crate::api::objects`, since invoices show it too).
 
 use crate::api::objects::LateFee;
+use crate::collections::CollectionError;
 use crate::collections::service::fees::WaiveFee;
 use crate::error::AppError;
 use async_graphql::{ID, InputObject, SimpleObject};
@@ -19,7 +20,7 @@ impl WaiveFeeInput {
             fee_id: self
                 .fee_id
                 .parse::<Uuid>()
-                .map_err(|_| AppError::not_found("No such fee."))?,
+                .map_err(|_| CollectionError::FeeNotFound)?,
             reason: self.reason,
         })
     }

@@ -3,6 +3,7 @@
 
 use super::activities::customer_id;
 use crate::api::values::{CountedList, CustomerRef, Date, Money, parse_id};
+use crate::collections::CollectionError;
 use crate::collections::service::legal::{Case, CaseFilter, CaseUpdate, Escalation};
 use crate::error::AppError;
 use async_graphql::connection::Connection;
@@ -119,10 +120,7 @@ impl EscalateToLegalInput {
                     .enumerate()
                     .map(|(index, id)| {
                         id.parse::<Uuid>().map_err(|_| {
-                            AppError::validation(
-                                format!("input.invoiceIds[{index}]"),
-                                "not an open invoice of this customer in its currency",
-                            )
+                            AppError::from(CollectionError::LegalInvoiceNotOpen { index })
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()
@@ -163,7 +161,7 @@ impl UpdateLegalCaseInput {
             case_id: self
                 .case_id
                 .parse::<Uuid>()
-                .map_err(|_| AppError::not_found("No such legal case."))?,
+                .map_err(|_| CollectionError::LegalCaseNotFound)?,
             status: self.status,
             on: self.on.map(|d| d.0),
             agency: self.agency,

@@ -2,6 +2,7 @@
 //! (the roots are in `work`).
 
 use crate::api::values::{CountedList, Date};
+use crate::collections::CollectionError;
 use crate::collections::service::runs::{self as service, SettingsChange, TemplateChange};
 use crate::collections::store::runs::RunRow;
 use crate::error::AppError;
@@ -184,7 +185,7 @@ pub struct SaveEmailTemplateInput {
 /// A ladder's id: one that does not parse is no such ladder.
 pub(crate) fn ladder_id(id: &ID) -> Result<Uuid, AppError> {
     id.parse::<Uuid>()
-        .map_err(|_| AppError::not_found("No such ladder."))
+        .map_err(|_| AppError::from(CollectionError::LadderNotFound))
 }
 
 impl SaveEmailTemplateInput {

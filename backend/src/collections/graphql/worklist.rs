@@ -3,6 +3,7 @@
 
 use super::activities::{CollectionActivity, PromiseInput};
 use crate::api::values::{CountedList, CustomerRef, Date, Money};
+use crate::collections::CollectionError;
 use crate::collections::service::worklist::{TaskCompletion, WorkItem as Item};
 use crate::collections::store::worklist::TaskRow;
 use crate::error::AppError;
@@ -142,7 +143,7 @@ impl CompleteTaskInput {
             task_id: self
                 .task_id
                 .parse::<Uuid>()
-                .map_err(|_| AppError::not_found("No such task."))?,
+                .map_err(|_| CollectionError::TaskNotFound)?,
             outcome: self.outcome,
             channel: self.channel,
             note: self.note,
@@ -163,8 +164,11 @@ pub struct CompleteTaskPayload {
 /// The collector asked for: one that does not parse is no team member.
 pub(crate) fn collector_id(id: Option<&ID>) -> Result<Option<Uuid>, AppError> {
     id.map(|id| {
-        id.parse::<Uuid>()
-            .map_err(|_| AppError::validation("collectorId", "not a team member's id"))
+        id.parse::<Uuid>().map_err(|_| {
+            AppError::from(CollectionError::CollectorNotAnId {
+                value: id.0.clone(),
+            })
+        })
     })
     .transpose()
 }

@@ -5,6 +5,7 @@ use super::{Page, PageRequest};
 use crate::api::values::{optional_text, parse_amount, parse_currency, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{Caller, visible_to};
+use crate::collections::CollectionError;
 use crate::collections::store::activities::{
     self as store, ActivityRow, LinkedInvoice, NewActivityRow, NewPromiseRow, PromiseRow,
 };
@@ -143,7 +144,7 @@ async fn workable_customer(
     id: Uuid,
 ) -> Result<customers::CustomerRow, AppError> {
     let today = db::tenant_calendar(db, tx.tenant()).await?.today;
-    let not_found = || AppError::not_found("No such customer.");
+    let not_found = || AppError::from(CollectionError::CustomerNotFound);
     customers::load_customer(&**tx, today, id)
         .await?
         .filter(|row| visible_to(caller, access, row))
@@ -168,13 +169,12 @@ pub async fn log_activity(
 }
 
 pub async fn activity_by_id(conn: &impl ConnectionTrait, id: Uuid) -> Result<Activity, AppError> {
-    let row = store::activity(conn, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("No such activity."))?;
+    let not_found = || AppError::from(CollectionError::ActivityNotFound);
+    let row = store::activity(conn, id).await?.ok_or_else(not_found)?;
     activities_of(conn, vec![row])
         .await?
         .pop()
-        .ok_or_else(|| AppError::not_found("No such activity."))
+        .ok_or_else(not_found)
 }
 
 /// One activity, read on its own (after the transaction that logged it).
@@ -209,16 +209,10 @@ pub async fn log_activity_in(
     let location = optional_text("input.location", input.location.as_deref(), 300)?;
     let occurred_at = input.occurred_at.unwrap_or_else(Utc::now);
     if occurred_at > Utc::now() + chrono::Duration::minutes(5) {
-        return Err(AppError::validation(
-            "input.occurredAt",
-            "an activity cannot happen in the future",
-        ));
+        return Err(CollectionError::ActivityInFuture.into());
     }
     if input.outcome == CollectionOutcome::PromiseToPay && input.promise.is_none() {
-        return Err(AppError::validation(
-            "input.promise",
-            "a PROMISE_TO_PAY outcome needs the promise: amount and date",
-        ));
+        return Err(CollectionError::PromiseRequired.into());
     }
     let user = match caller {
         Caller::Member(member) => Some(member.user_id),
@@ -228,20 +222,16 @@ pub async fn log_activity_in(
     if let Some(next) = input.next_action_on
         && next < calendar.today
     {
-        return Err(AppError::validation(
-            "input.nextActionOn",
-            "the next action is today or later",
-        ));
+        return Err(CollectionError::NextActionInPast {
+            today: calendar.today,
+        }
+        .into());
     }
     let mut invoices = Vec::new();
     for (index, invoice) in input.invoice_ids.iter().enumerate() {
-        let field = format!("input.invoiceIds[{index}]");
         let belongs = store::invoice_of_customer(&**tx, *invoice, customer.id).await?;
         if !belongs {
-            return Err(AppError::validation(
-                field,
-                "not an invoice of this customer",
-            ));
+            return Err(CollectionError::InvoiceNotOfCustomer { index }.into());
         }
         if !invoices.contains(invoice) {
             invoices.push(*invoice);
@@ -279,10 +269,10 @@ pub async fn log_activity_in(
         let amount = parse_amount("input.promise.amount", &promise.amount, currency, false)?;
         if domain::collections::within_a_year(calendar.today, promise.promised_date).is_err() {
             // An open promise pauses dunning until its date: a far one would pause it forever.
-            return Err(AppError::validation(
-                "input.promise.promisedDate",
-                "a promise is for today or a day within a year",
-            ));
+            return Err(CollectionError::PromiseDateOutOfRange {
+                today: calendar.today,
+            }
+            .into());
         }
         let promise_id = Uuid::now_v7();
         store::insert_promise(
@@ -336,7 +326,7 @@ pub async fn update_activity(
     let tenant = caller.require_tenant()?;
     let note = optional_text("input.note", input.note.as_deref(), 4000)?;
     let actor = audit::actor_of(db, caller).await?;
-    let not_found = || AppError::not_found("No such activity.");
+    let not_found = || AppError::from(CollectionError::ActivityNotFound);
     let id = input.activity_id;
     let tx = TenantTx::begin(db, tenant).await?;
     let row = store::activity_to_correct(&*tx, id, domain::collections::EDIT_WINDOW_HOURS as i32)
@@ -349,18 +339,10 @@ pub async fn update_activity(
     let author = row.logged_by;
     let is_author = matches!(caller, Caller::Member(member) if Some(member.user_id) == author);
     if !is_author {
-        return Err(AppError::forbidden(
-            "Only the person who logged an activity may correct it.",
-        ));
+        return Err(CollectionError::NotActivityAuthor.into());
     }
     if !row.editable {
-        return Err(AppError::conflict(
-            "input.activityId",
-            format!(
-                "An activity can be corrected for {} hours; after that, log a new one.",
-                domain::collections::EDIT_WINDOW_HOURS
-            ),
-        ));
+        return Err(CollectionError::ActivityNotEditable.into());
     }
     let before = serde_json::json!({
         "outcome": row.outcome.as_str(),
@@ -412,7 +394,7 @@ pub async fn cancel_promise(
     let tenant = caller.require_tenant()?;
     let reason = required_text("input.reason", &input.reason, 500)?;
     let actor = audit::actor_of(db, caller).await?;
-    let not_found = || AppError::not_found("No such promise.");
+    let not_found = || AppError::from(CollectionError::PromiseNotFound);
     let id = input.promise_id;
     let tx = TenantTx::begin(db, tenant).await?;
     let row = store::promise(&*tx, id, true)
@@ -422,10 +404,7 @@ pub async fn cancel_promise(
         .await
         .map_err(|_| not_found())?;
     if row.status != PromiseStatus::Open {
-        return Err(AppError::conflict(
-            "input.promiseId",
-            format!("The promise is {} already.", row.status.as_str()),
-        ));
+        return Err(CollectionError::PromiseNotOpen { status: row.status }.into());
     }
     store::cancel_promise(&*tx, id, &reason).await?;
     audit::record(

@@ -6,6 +6,7 @@ use super::plan::{self, Candidate};
 use crate::api::values::{optional_text, required_text};
 use crate::audit::{self, AuditEntry};
 use crate::auth::{Caller, visible_to};
+use crate::collections::CollectionError;
 use crate::collections::store::dunning::{self as store, PolicyRow};
 use crate::customers;
 use crate::db::{self, TenantTx};
@@ -107,7 +108,7 @@ pub async fn save_policy(
                 .await
                 .map_err(name_taken)?;
             if updated == 0 {
-                return Err(AppError::not_found("No such ladder."));
+                return Err(CollectionError::LadderNotFound.into());
             }
             id
         }
@@ -147,7 +148,7 @@ pub async fn save_policy(
     let saved = store::policies(&*tx, Some(id))
         .await?
         .pop()
-        .ok_or_else(|| AppError::not_found("No such ladder."))?;
+        .ok_or_else(|| AppError::from(CollectionError::LadderNotFound))?;
     tx.commit().await?;
     Ok(saved)
 }
@@ -155,7 +156,7 @@ pub async fn save_policy(
 /// Ladder names are unique (`dunning_policies_name_key`).
 fn name_taken(error: sea_orm::DbErr) -> AppError {
     if db::violated_constraint(&error).as_deref() == Some("dunning_policies_name_key") {
-        AppError::conflict("input.name", "Another ladder has this name.")
+        CollectionError::LadderNameTaken.into()
     } else {
         AppError::from(error)
     }
@@ -171,14 +172,11 @@ pub async fn assign_policy(
     let tenant = caller.require_tenant()?;
     let segment = optional_text("input.segment", input.segment.as_deref(), 60)?;
     if input.customer_id.is_some() == segment.is_some() {
-        return Err(AppError::validation(
-            "input.customerId",
-            "give either a customer or a segment",
-        ));
+        return Err(CollectionError::CustomerOrSegment.into());
     }
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such ladder.");
+    let not_found = || AppError::from(CollectionError::LadderNotFound);
     let policy_id = input.policy_id;
     if store::policies(&*tx, Some(policy_id)).await?.is_empty() {
         return Err(not_found());
@@ -186,7 +184,7 @@ pub async fn assign_policy(
     if let Some(customer) = input.customer_id {
         let updated = store::assign_to_customer(&*tx, customer, policy_id).await?;
         if updated == 0 {
-            return Err(AppError::not_found("No such customer."));
+            return Err(CollectionError::CustomerNotFound.into());
         }
     }
     if let Some(segment) = &segment {
@@ -232,13 +230,13 @@ pub async fn pause(
     if let Some(until) = input.until
         && domain::collections::within_a_year(calendar.today, until).is_err()
     {
-        return Err(AppError::validation(
-            "input.until",
-            "a pause ends today or within a year",
-        ));
+        return Err(CollectionError::PauseOutOfRange {
+            today: calendar.today,
+        }
+        .into());
     }
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such customer.");
+    let not_found = || AppError::from(CollectionError::CustomerNotFound);
     let row = customers::load_customer(&*tx, calendar.today, input.customer_id)
         .await?
         .filter(|row| visible_to(caller, access, row))
@@ -307,7 +305,7 @@ fn with_draft(plan: &mut plan::Plan, input: SavePolicy) -> Result<(), AppError> 
                 .ladders
                 .iter_mut()
                 .find(|ladder| ladder.id == id)
-                .ok_or_else(|| AppError::not_found("No such ladder."))?;
+                .ok_or_else(|| AppError::from(CollectionError::LadderNotFound))?;
             ladder.name = name;
             ladder.steps = steps;
             if fee.is_some() || input.remove_fee_rule {

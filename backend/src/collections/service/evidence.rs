@@ -4,6 +4,7 @@
 
 use super::legal::{case_by_id, may_read};
 use crate::auth::{Caller, visible_to};
+use crate::collections::CollectionError;
 use crate::collections::store::legal as store;
 use crate::customers;
 use crate::db::{self, TenantTx};
@@ -28,7 +29,7 @@ pub async fn evidence_pack(
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
-    let not_found = || AppError::not_found("No such legal case.");
+    let not_found = || AppError::from(CollectionError::LegalCaseNotFound);
     let id = case_id.parse::<Uuid>().map_err(|_| not_found())?;
     let tx = TenantTx::begin(db, tenant).await?;
     let case = case_by_id(&*tx, id).await.map_err(|_| not_found())?.row;

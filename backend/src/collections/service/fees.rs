@@ -10,13 +10,14 @@ use super::plan::Candidate;
 use crate::api::values::required_text;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
+use crate::collections::CollectionError;
 use crate::collections::store::fees::{
     self as store, FeeRow, NewCreditNote, NewFeeInvoice, NewLateFee,
 };
 use crate::commands::Command;
 use crate::db::TenantTx;
 use crate::error::AppError;
-use crate::invoices::service::next_free_number;
+use crate::invoices::service::{Numbered, next_free_number};
 use crate::invoices::store as invoice_store;
 use chrono::NaiveDate;
 use domain::access::Permission;
@@ -232,7 +233,7 @@ async fn issue_fee_invoice(
     date: NaiveDate,
 ) -> Result<String, AppError> {
     let id = Uuid::now_v7();
-    let number = next_free_number(tx, "invoice", "invoices.number_prefix", "INV-").await?;
+    let number = next_free_number(tx, Numbered::Invoice).await?;
     store::insert_fee_invoice(
         &**tx,
         NewFeeInvoice {
@@ -301,14 +302,11 @@ pub async fn waive(
     let reason = required_text("input.reason", &command.reason, 500)?;
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such fee.");
+    let not_found = || AppError::from(CollectionError::FeeNotFound);
     let id = command.fee_id;
     let fee = store::fee_to_waive(&*tx, id).await?.ok_or_else(not_found)?;
     if fee.waived_at.is_some() {
-        return Err(AppError::conflict(
-            "input.feeId",
-            "The fee is waived already.",
-        ));
+        return Err(CollectionError::FeeAlreadyWaived.into());
     }
     let label = format!("Fee waived: {reason}");
     if fee.amount_paid.is_zero()
@@ -322,8 +320,7 @@ pub async fn waive(
             InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid
         )
     {
-        let number =
-            next_free_number(&tx, "credit_note", "credit_notes.number_prefix", "CN-").await?;
+        let number = next_free_number(&tx, Numbered::CreditNote).await?;
         let today = crate::db::tenant_calendar(db, tenant).await?.today;
         store::insert_credit_note(
             &*tx,

@@ -11,6 +11,7 @@ use super::{Page, PageRequest};
 use crate::api::values::{optional_text, parse_amount};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
+use crate::collections::CollectionError;
 use crate::collections::store::legal::{
     self as store, CaseChange, CaseInvoiceRow, CaseRow, NewCase,
 };
@@ -88,13 +89,9 @@ async fn cases_of(conn: &impl ConnectionTrait, rows: Vec<CaseRow>) -> Result<Vec
 }
 
 pub async fn case_by_id(conn: &impl ConnectionTrait, id: Uuid) -> Result<Case, AppError> {
-    let row = store::case(conn, id, false)
-        .await?
-        .ok_or_else(|| AppError::not_found("No such legal case."))?;
-    cases_of(conn, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::not_found("No such legal case."))
+    let not_found = || AppError::from(CollectionError::LegalCaseNotFound);
+    let row = store::case(conn, id, false).await?.ok_or_else(not_found)?;
+    cases_of(conn, vec![row]).await?.pop().ok_or_else(not_found)
 }
 
 /// Legal cases, newest first: the page `request` asks for. Collectors see their customers'.
@@ -130,7 +127,7 @@ pub async fn escalate(
     let actor = audit::actor_of(db, caller).await?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such customer.");
+    let not_found = || AppError::from(CollectionError::CustomerNotFound);
     let customer = customers::customer_for_update(&*tx, calendar.today, input.customer_id)
         .await?
         .ok_or_else(not_found)?;
@@ -138,13 +135,9 @@ pub async fn escalate(
     match &input.invoice_ids {
         Some(ids) => {
             if ids.is_empty() {
-                return Err(AppError::validation(
-                    "input.invoiceIds",
-                    "name at least one invoice, or leave the list out for every overdue one",
-                ));
+                return Err(CollectionError::LegalInvoicesEmpty.into());
             }
             for (index, invoice) in ids.iter().enumerate() {
-                let field = format!("input.invoiceIds[{index}]");
                 let balance = store::open_invoice_balance(
                     &*tx,
                     *invoice,
@@ -152,12 +145,7 @@ pub async fn escalate(
                     customer.currency.code(),
                 )
                 .await?
-                .ok_or_else(|| {
-                    AppError::validation(
-                        field,
-                        "not an open invoice of this customer in its currency",
-                    )
-                })?;
+                .ok_or_else(|| AppError::from(CollectionError::LegalInvoiceNotOpen { index }))?;
                 if !invoices.iter().any(|(id, _)| id == invoice) {
                     invoices.push((*invoice, balance));
                 }
@@ -171,10 +159,7 @@ pub async fn escalate(
                 invoices.push((row.id, row.balance_due));
             }
             if invoices.is_empty() {
-                return Err(AppError::validation(
-                    "input.customerId",
-                    "the customer has nothing overdue; name the invoices to pursue",
-                ));
+                return Err(CollectionError::NothingOverdue.into());
             }
         }
     }
@@ -197,10 +182,7 @@ pub async fn escalate(
     .await
     .map_err(|error| {
         if db::violated_constraint(&error).as_deref() == Some("legal_cases_one_open") {
-            AppError::conflict(
-                "input.customerId",
-                "The customer has an open legal case already; update that one.",
-            )
+            AppError::from(CollectionError::LegalCaseAlreadyOpen)
         } else {
             AppError::from(error)
         }
@@ -241,39 +223,25 @@ pub async fn update(
     let actor = audit::actor_of(db, caller).await?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such legal case.");
+    let not_found = || AppError::from(CollectionError::LegalCaseNotFound);
     let id = input.case_id;
     let row = store::case(&*tx, id, true).await?.ok_or_else(not_found)?;
     let current = row.status;
     if current.is_closed() {
-        return Err(AppError::conflict(
-            "input.caseId",
-            "The case is closed; it cannot change.",
-        ));
+        return Err(CollectionError::LegalCaseClosed.into());
     }
     let on = input.on.unwrap_or(calendar.today);
     if on > calendar.today || on < row.opened_on {
-        return Err(AppError::validation(
-            "input.on",
-            "a stage is reached between the day the case opened and today",
-        ));
+        return Err(CollectionError::StageDateOutOfRange {
+            opened_on: row.opened_on,
+            today: calendar.today,
+        }
+        .into());
     }
     if let Some(next) = input.status
         && !current.can_move_to(next)
     {
-        return Err(AppError::validation(
-            "input.status",
-            format!(
-                "a case at {} can move only to a later stage: {}",
-                current.as_str(),
-                LegalStatus::ALL
-                    .iter()
-                    .filter(|status| current.can_move_to(**status))
-                    .map(|status| status.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
+        return Err(CollectionError::LegalCaseCannotMove { from: current }.into());
     }
     let costs = match &input.costs {
         Some(costs) => Some(parse_amount("input.costs", costs, row.currency, true)?),

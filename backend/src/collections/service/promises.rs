@@ -21,11 +21,7 @@ pub async fn evaluate(
 ) -> Result<usize, DbErr> {
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let grace: u32 = store::grace_days_setting(&*tx)
-        .await?
-        .and_then(|value| value.as_u64())
-        .and_then(|days| u32::try_from(days).ok())
-        .unwrap_or(3);
+    let grace = crate::settings::read(&*tx).await?.promise_grace_days;
     let open = store::open_promises(&*tx, grace, &calendar.time_zone).await?;
     // One payment keeps one promise: a customer's open promises take the money in the order
     // they fall due, each from what earlier ones did not use.

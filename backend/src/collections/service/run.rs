@@ -10,6 +10,7 @@
 use super::fees::{self, ChargeFee, FeeInvoice};
 use super::plan::{self, Candidate, CustomerPlan};
 use super::{holds, legal};
+use crate::collections::errors::template_reason;
 use crate::collections::store::run::{self as store, Finished, NewTask};
 use crate::db::{self, TenantTx};
 use crate::email::{self, OutgoingEmail};
@@ -105,14 +106,9 @@ pub async fn run_tenant(
     let run_id: Uuid = store::open_run(&*tx, date, trigger.as_str())
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no run row")))?;
-    let auto_release = crate::invoices::store::setting(&*tx, "credit.auto_release_holds")
-        .await?
-        .and_then(|value| value.as_bool())
-        .unwrap_or(true);
-    let hold_over_limit = crate::invoices::store::setting(&*tx, "credit.hold_over_limit")
-        .await?
-        .and_then(|value| value.as_bool())
-        .unwrap_or(false);
+    let credit = crate::settings::read(&*tx).await?.credit;
+    let auto_release = credit.auto_release_holds;
+    let hold_over_limit = credit.hold_over_limit;
     let plan = plan::load(&*tx, date, &calendar.time_zone).await?;
     let templates = load_templates(&*tx).await?;
     tx.commit().await?;
@@ -613,7 +609,7 @@ async fn send_email(
     let (subject, body) =
         template_for(templates, customer.ladder.id, step.step.offset_days, locale);
     let rendered = templates::render(&subject, &body, locale, &context)
-        .map_err(|error| AppError::validation("template", error))?;
+        .map_err(|error| AppError::input("template", template_reason(&error)))?;
     email::enqueue_in_tenant(
         tx,
         OutgoingEmail {

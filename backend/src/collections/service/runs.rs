@@ -5,6 +5,8 @@ use super::run::{self, Trigger};
 use super::{Page, PageRequest};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
+use crate::collections::CollectionError;
+use crate::collections::errors::template_reason;
 use crate::collections::store::runs::{self as store, RunRow};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
@@ -86,7 +88,7 @@ pub async fn run_now(
     .await?;
     let row = store::run(&*tx, id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such run."))?;
+        .ok_or_else(|| AppError::from(CollectionError::RunNotFound))?;
     tx.commit().await?;
     Ok(row)
 }
@@ -114,104 +116,51 @@ pub struct SettingsChange {
     pub hold_over_limit: Option<bool>,
 }
 
-async fn setting_i64(conn: &impl ConnectionTrait, key: &str) -> Result<Option<i64>, AppError> {
-    Ok(crate::invoices::store::setting(conn, key)
-        .await?
-        .and_then(|value| value.as_i64()))
+impl From<domain::settings::CompanySettings> for CollectionSettings {
+    fn from(settings: domain::settings::CompanySettings) -> Self {
+        CollectionSettings {
+            dunning_run_hour: settings.collections.dunning_run_hour as i32,
+            promise_grace_days: settings.collections.promise_grace_days as i32,
+            auto_release_holds: settings.credit.auto_release_holds,
+            hold_over_limit: settings.credit.hold_over_limit,
+        }
+    }
 }
 
+/// The collection settings, a view of the company's settings (`crate::settings`).
 pub async fn settings(
     db: &DatabaseConnection,
     caller: &Caller,
 ) -> Result<CollectionSettings, AppError> {
     may_read(caller)?;
-    let tenant = caller.require_tenant()?;
-    let hour: i16 = store::dunning_hour(db, tenant).await?.unwrap_or(8);
-    let tx = TenantTx::begin(db, tenant).await?;
-    let grace = setting_i64(&*tx, "promises.grace_days").await?.unwrap_or(3);
-    let release = crate::invoices::store::setting(&*tx, "credit.auto_release_holds")
-        .await?
-        .and_then(|value| value.as_bool())
-        .unwrap_or(true);
-    let over_limit = crate::invoices::store::setting(&*tx, "credit.hold_over_limit")
-        .await?
-        .and_then(|value| value.as_bool())
-        .unwrap_or(false);
-    tx.commit().await?;
-    Ok(CollectionSettings {
-        dunning_run_hour: i32::from(hour),
-        promise_grace_days: grace as i32,
-        auto_release_holds: release,
-        hold_over_limit: over_limit,
-    })
+    Ok(crate::settings::company_settings(db, caller).await?.into())
 }
 
+/// Changes the collection settings (permission MANAGE_DUNNING), as any settings change:
+/// checked whole, in one transaction, audited with before and after.
 pub async fn update_settings(
     db: &DatabaseConnection,
     caller: &Caller,
     input: SettingsChange,
     request_id: &str,
 ) -> Result<CollectionSettings, AppError> {
-    may_manage(caller)?;
-    let tenant = caller.require_tenant()?;
-    if input
-        .dunning_run_hour
-        .is_some_and(|hour| !(0..=23).contains(&hour))
-    {
-        return Err(AppError::validation(
-            "input.dunningRunHour",
-            "an hour from 0 to 23",
-        ));
-    }
-    if input
-        .promise_grace_days
-        .is_some_and(|days| !(0..=30).contains(&days))
-    {
-        return Err(AppError::validation(
-            "input.promiseGraceDays",
-            "0 to 30 days",
-        ));
-    }
-    let actor = audit::actor_of(db, caller).await?;
-    let tx = TenantTx::begin(db, tenant).await?;
-    if let Some(days) = input.promise_grace_days {
-        store::save_setting(&*tx, "promises.grace_days", serde_json::json!(days)).await?;
-    }
-    if let Some(hold) = input.hold_over_limit {
-        store::save_setting(&*tx, "credit.hold_over_limit", serde_json::json!(hold)).await?;
-    }
-    if let Some(release) = input.auto_release_holds {
-        store::save_setting(
-            &*tx,
-            "credit.auto_release_holds",
-            serde_json::json!(release),
-        )
-        .await?;
-    }
-    audit::record(
-        &*tx,
-        tenant,
-        AuditEntry {
-            actor,
-            action: "settings.collections_updated",
-            entity_type: "tenant",
-            entity_id: Some(tenant.0.to_string()),
-            before: None,
-            after: Some(serde_json::json!({
-                "dunningRunHour": input.dunning_run_hour,
-                "promiseGraceDays": input.promise_grace_days,
-                "autoReleaseHolds": input.auto_release_holds,
-                "holdOverLimit": input.hold_over_limit,
-            })),
-            request_id: Some(request_id),
-        },
+    let change = domain::settings::SettingsChange {
+        dunning_run_hour: input.dunning_run_hour.map(i64::from),
+        promise_grace_days: input.promise_grace_days.map(i64::from),
+        auto_release_holds: input.auto_release_holds,
+        hold_over_limit: input.hold_over_limit,
+        ..domain::settings::SettingsChange::default()
+    };
+    let settings = crate::settings::service::change_settings(
+        db,
+        caller,
+        change,
+        request_id,
+        Permission::ManageDunning,
     )
-    .await?;
-    tx.commit().await?;
-    if let Some(hour) = input.dunning_run_hour {
-        store::set_dunning_hour(db, tenant, hour as i16).await?;
-    }
-    settings(db, caller).await
+    .await
+    .map_err(crate::settings::service::ungrouped)?;
+    Ok(settings.into())
 }
 
 /// The email of one email step of a ladder in one language: the admin's text, or the default.
@@ -245,7 +194,7 @@ pub struct TemplateChange {
 async fn ladder_steps(conn: &impl ConnectionTrait, policy: Uuid) -> Result<Vec<Step>, AppError> {
     Ok(store::ladder_steps(conn, policy)
         .await?
-        .ok_or_else(|| AppError::not_found("No such ladder."))?
+        .ok_or_else(|| AppError::from(CollectionError::LadderNotFound))?
         .0)
 }
 
@@ -309,7 +258,7 @@ pub async fn save_template(
     let locale: Locale = input
         .locale
         .parse()
-        .map_err(|_| AppError::validation("input.locale", "zh-CN or en"))?;
+        .map_err(|_| AppError::from(CollectionError::TemplateLocaleUnknown))?;
     let reset = input.reset;
     if !reset {
         templates::validate(&input.subject, &input.body).map_err(|error| {
@@ -318,7 +267,7 @@ pub async fn save_template(
                 _ if templates::validate(&input.subject, "x").is_err() => "input.subject",
                 _ => "input.body",
             };
-            AppError::validation(field, error)
+            AppError::input(field, template_reason(&error))
         })?;
     }
     let actor = audit::actor_of(db, caller).await?;
@@ -329,10 +278,7 @@ pub async fn save_template(
         .iter()
         .any(|step| step.offset_days == input.step_offset && step.action == StepAction::SendEmail)
     {
-        return Err(AppError::validation(
-            "input.stepOffset",
-            "the ladder has no email step on that day",
-        ));
+        return Err(CollectionError::NoEmailStep.into());
     }
     if reset {
         store::delete_template(&*tx, policy, input.step_offset, locale).await?;
@@ -370,7 +316,7 @@ pub async fn save_template(
         .await?
         .into_iter()
         .find(|template| template.step_offset == input.step_offset && template.locale == locale)
-        .ok_or_else(|| AppError::not_found("No such template."))
+        .ok_or_else(|| AppError::from(CollectionError::TemplateNotFound))
 }
 
 /// One customer's failure in a run, as it is stored and shown: who, and the error's code. The

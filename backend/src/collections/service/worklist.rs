@@ -9,6 +9,7 @@ use super::{Page, PageRequest};
 use crate::api::values::optional_text;
 use crate::audit;
 use crate::auth::Caller;
+use crate::collections::CollectionError;
 use crate::collections::store::worklist::{self as store, Need, TaskRow};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
@@ -62,9 +63,7 @@ fn queue_owner(
 ) -> Result<Option<Uuid>, AppError> {
     match (caller, access) {
         (Caller::Member(member), Access::Assigned) => match asked {
-            Some(other) if other != member.user_id => Err(AppError::forbidden(
-                "collectors see their own worklist; a manager can pick any collector",
-            )),
+            Some(other) if other != member.user_id => Err(CollectionError::OthersWorklist.into()),
             _ => Ok(Some(member.user_id)),
         },
         (Caller::Member(member), _) => Ok(Some(asked.unwrap_or(member.user_id))),
@@ -164,15 +163,15 @@ pub async fn complete_task(
     let actor = audit::actor_of(db, caller).await?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let not_found = || AppError::not_found("No such task.");
+    let not_found = || AppError::from(CollectionError::TaskNotFound);
     let id = input.task_id;
     let task = store::task(&*tx, id, true).await?.ok_or_else(not_found)?;
     // A collector completes tasks of their own customers; the activity log checks that too.
     if task.status != "OPEN" {
-        return Err(AppError::conflict(
-            "input.taskId",
-            format!("The task is {} already.", task.status.to_lowercase()),
-        ));
+        return Err(CollectionError::TaskNotOpen {
+            status: task.status.clone(),
+        }
+        .into());
     }
     let label = actor.label().to_owned();
     let note = optional_text("input.note", input.note.as_deref(), 4000)?;

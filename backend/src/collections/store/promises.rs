@@ -41,19 +41,6 @@ FROM promises p
 WHERE p.status = 'OPEN'
 "#;
 
-/// The stored `promises.grace_days` setting, when there is one.
-pub async fn grace_days_setting(
-    conn: &impl ConnectionTrait,
-) -> Result<Option<serde_json::Value>, DbErr> {
-    conn.query_one_raw(Statement::from_string(
-        DbBackend::Postgres,
-        "SELECT value FROM settings WHERE key = 'promises.grace_days'",
-    ))
-    .await?
-    .map(|row| row.try_get::<serde_json::Value>("", "value"))
-    .transpose()
-}
-
 /// Every open promise, with what has been paid towards it within `grace` days after its date
 /// (`time_zone` dates the day it was made).
 pub async fn open_promises(

@@ -3,8 +3,8 @@
 
 use super::Steps;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Locale, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use domain::Locale;
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -66,49 +66,6 @@ pub async fn run(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<RunRow>
     ))
     .one(conn)
     .await
-}
-
-/// The hour of the company's day at which dunning runs, from the control plane.
-pub async fn dunning_hour(db: &DatabaseConnection, tenant: TenantId) -> Result<Option<i16>, DbErr> {
-    db.query_one_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT dunning_hour FROM public.tenants WHERE id = $1",
-        [tenant.0.into()],
-    ))
-    .await?
-    .map(|row| row.try_get("", "dunning_hour"))
-    .transpose()
-}
-
-/// The hour lives beside the company in the control plane, where the scheduler reads every
-/// company's in one statement.
-pub async fn set_dunning_hour(
-    db: &DatabaseConnection,
-    tenant: TenantId,
-    hour: i16,
-) -> Result<(), DbErr> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE public.tenants SET dunning_hour = $2 WHERE id = $1",
-        [tenant.0.into(), hour.into()],
-    ))
-    .await?;
-    Ok(())
-}
-
-pub async fn save_setting(
-    conn: &impl ConnectionTrait,
-    key: &str,
-    value: serde_json::Value,
-) -> Result<(), DbErr> {
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO settings (key, value) VALUES ($1, $2)
-                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()",
-        [key.into(), value.into()],
-    ))
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -1,5 +1,6 @@
 //! The statements that change a customer: its fields, contacts, archiving, limit and hold.
 
+use crate::customers::CustomerError;
 use crate::error::AppError;
 use domain::Currency;
 use domain::terms::PaymentTerms;
@@ -35,7 +36,7 @@ pub struct CustomerFields {
 /// Codes are unique in the company (`customers_code_key`, without regard to case).
 fn code_taken(error: DbErr) -> AppError {
     if crate::db::violated_constraint(&error).as_deref() == Some("customers_code_key") {
-        AppError::conflict("input.code", "Another customer already has this code.")
+        CustomerError::CodeTaken.into()
     } else {
         AppError::from(error)
     }

@@ -139,9 +139,8 @@ pub static CUSTOMERS_WITH_BALANCES: LazyLock<String> = LazyLock::new(|| {
            c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason
     FROM customers c
     CROSS JOIN (
-        SELECT coalesce((SELECT (value->>0)::int FROM settings WHERE key = 'aging.bucket_edges'), 30) AS e1,
-               coalesce((SELECT (value->>1)::int FROM settings WHERE key = 'aging.bucket_edges'), 60) AS e2,
-               coalesce((SELECT (value->>2)::int FROM settings WHERE key = 'aging.bucket_edges'), 90) AS e3
+        SELECT s.aging_edges[1] AS e1, s.aging_edges[2] AS e2, s.aging_edges[3] AS e3
+        FROM company_settings s
     ) e
     LEFT JOIN LATERAL (
         SELECT sum(r.amount) AS balance,

@@ -5,6 +5,8 @@ use crate::api::context::{links, request, services};
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::identity::service::accounts;
 use async_graphql::{Context, InputObject, SimpleObject};
+use domain::credentials::EmailError;
+use domain::reason::Reason;
 
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
@@ -76,9 +78,9 @@ pub(super) async fn request_password_reset(
     let (identity, db) = services(ctx)?;
     let request = request(ctx)?;
     if input.email.len() > crate::identity::limits::MAX_EMAIL_LEN {
-        return Err(AppError::validation(
+        return Err(AppError::input(
             "input.email",
-            "an email address is at most 254 characters",
+            Reason::from(&EmailError::TooLong),
         ))
         .api();
     }

@@ -9,14 +9,17 @@ use async_graphql::{Context, Enum, ID, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::access::{Access, Permission, Role};
 use domain::billing::Plan;
+use domain::reason::Reason;
 use domain::{Locale, TenantId};
 
 fn parse_tenant_id(field: &str, id: &ID) -> ApiResult<TenantId> {
     id.parse::<TenantId>()
         .map_err(|_| {
-            AppError::validation(
+            AppError::input(
                 field,
-                format!("`{}` is not a company id (a UUID)", id.as_str()),
+                Reason::NotAnId {
+                    value: id.as_str().to_owned(),
+                },
             )
         })
         .api()
@@ -239,7 +242,7 @@ pub(super) async fn me(ctx: &Context<'_>) -> ApiResult<Me> {
                 .collect(),
             memberships: Vec::new(),
         }),
-        _ => Err(AppError::unauthenticated("Sign in first.")).api(),
+        _ => Err(caller.unauthenticated()).api(),
     }
 }
 

@@ -12,13 +12,14 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Member;
 use crate::email::{self, Audience, OutgoingEmail};
 use crate::error::AppError;
-use crate::identity::Identity;
 use crate::identity::store::accounts::{self as store, Purpose};
 use crate::identity::store::sessions::{self, UserRow};
 use crate::identity::tokens;
+use crate::identity::{Identity, IdentityError};
 use crate::jobs::{ClaimedJob, JobHandler, NewJob};
 use crate::startup::AppLinks;
 use domain::credentials::{self, EmailAddress};
+use domain::reason::Reason;
 use domain::{Locale, TenantId};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
@@ -72,7 +73,7 @@ pub async fn change_password(
     let user = sessions::find_user(db, member.user_id).await?;
     let email = EmailAddress::parse(&user.email).map_err(anyhow::Error::from)?;
     credentials::check_password(&new, &email)
-        .map_err(|error| AppError::validation("input.newPassword", error))?;
+        .map_err(|error| AppError::input("input.newPassword", Reason::from(&error)))?;
     let phc = store::password_hash(db, member.user_id).await?;
     // Guessing the current password through this form counts like guessing it at log-in.
     let throttle_key = crate::identity::limits::account_key(&user.email);
@@ -83,13 +84,7 @@ pub async fn change_password(
         .map_err(AppError::rate_limited)?;
     if !identity.passwords.verify(current, Some(phc)).await? {
         identity.limits.login_failed(&throttle_key, None).await;
-        return Err(AppError::Client {
-            code: domain::ErrorCode::Unauthenticated,
-            message: "The current password is not right.".to_owned(),
-            field: Some("input.currentPassword".to_owned()),
-            retry_after: None,
-            details: Vec::new(),
-        });
+        return Err(IdentityError::CurrentPasswordWrong.into());
     }
     let hash = identity.passwords.hash(new).await?;
     let txn = db.begin().await?;
@@ -220,9 +215,7 @@ async fn new_token(
 }
 
 fn invalid_link() -> AppError {
-    AppError::not_found(
-        "This link is not valid any more: it was used, replaced by a newer one or has expired. Ask for a new one.",
-    )
+    IdentityError::LinkInvalid.into()
 }
 
 /// The live token's user and the address it was sent to, locked for use.
@@ -257,7 +250,7 @@ pub async fn reset_password(
     };
     let email = EmailAddress::parse(&email).map_err(anyhow::Error::from)?;
     credentials::check_password(&new, &email)
-        .map_err(|error| AppError::validation("input.newPassword", error))?;
+        .map_err(|error| AppError::input("input.newPassword", Reason::from(&error)))?;
     let hash = identity.passwords.hash(new).await?;
     let txn = db.begin().await?;
     let (user_id, sent_to) = take_token(&txn, token, Purpose::PasswordReset).await?;
@@ -267,11 +260,9 @@ pub async fn reset_password(
     let user = sessions::find_user(&txn, user_id).await?;
     audit_account(&txn, &user, "user.password_reset", None).await?;
     let memberships = sessions::memberships_of(&txn, user_id).await?;
-    let chosen = memberships.first().ok_or_else(|| {
-        AppError::forbidden(
-            "Your password is changed, but your account belongs to no company now; ask an owner to invite you.",
-        )
-    })?;
+    let chosen = memberships
+        .first()
+        .ok_or(IdentityError::ResetWithoutCompany)?;
     let session = start_session_for(
         identity,
         &txn,
@@ -293,9 +284,7 @@ pub async fn verify_email(db: &DatabaseConnection, token: &str) -> Result<UserRo
     let txn = db.begin().await?;
     let (user_id, address) = take_token(&txn, token, Purpose::EmailVerification).await?;
     if !store::mark_verified(&txn, user_id, &address).await? {
-        return Err(AppError::not_found(
-            "This link was for an address the account no longer has.",
-        ));
+        return Err(IdentityError::LinkAddressChanged.into());
     }
     let user = sessions::find_user(&txn, user_id).await?;
     audit_account(&txn, &user, "user.email_verified", None).await?;

@@ -5,31 +5,27 @@
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::identity::IdentityError;
 use crate::identity::store::api_keys::{self as store, ApiKeyRow, NewKey};
 use crate::identity::store::sessions;
 use crate::identity::tokens;
 use domain::access::{ApiScope, Permission};
+use domain::reason::Reason;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use uuid::Uuid;
 
+/// The longest name a key may have, in characters.
+const NAME_MAX_CHARS: usize = 100;
+
 fn parse_scopes(scopes: &[String]) -> Result<Vec<ApiScope>, AppError> {
     if scopes.is_empty() {
-        return Err(AppError::validation(
-            "input.scopes",
-            "Give the key at least one scope, such as invoices:read.",
-        ));
+        return Err(IdentityError::ApiKeyScopesEmpty.into());
     }
     let mut parsed: Vec<ApiScope> = scopes
         .iter()
         .map(|scope| scope.trim().parse::<ApiScope>())
         .collect::<Result<_, _>>()
-        .map_err(|error| {
-            let allowed: Vec<&str> = ApiScope::ALL.iter().map(|scope| scope.as_str()).collect();
-            AppError::validation(
-                "input.scopes",
-                format!("{error}. Allowed: {}", allowed.join(", ")),
-            )
-        })?;
+        .map_err(|error| IdentityError::ApiKeyScopeUnknown { value: error.0 })?;
     parsed.sort();
     parsed.dedup();
     Ok(parsed)
@@ -46,11 +42,11 @@ pub async fn create_api_key(
     caller.authorize(Permission::ManageApiKeys)?;
     let member = caller.require_member()?;
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::validation(
-            "input.name",
-            "Name the key (1 to 100 characters), for example after the system that uses it.",
-        ));
+    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+        return Err(IdentityError::ApiKeyNameLength {
+            max: NAME_MAX_CHARS,
+        }
+        .into());
     }
     let scopes = parse_scopes(scopes)?;
     let prefix = hex::encode(tokens::random_bytes::<6>()?);
@@ -116,9 +112,11 @@ pub async fn revoke_api_key(
     caller.authorize(Permission::ManageApiKeys)?;
     let member = caller.require_member()?;
     let key_id: Uuid = key_id.parse().map_err(|_| {
-        AppError::validation(
+        AppError::input(
             "input.apiKeyId",
-            format!("`{key_id}` is not an API key id (a UUID)"),
+            Reason::NotAnId {
+                value: key_id.to_owned(),
+            },
         )
     })?;
     let txn = db.begin().await?;

@@ -11,12 +11,13 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, Member};
 use crate::db;
 use crate::error::AppError;
-use crate::identity::Identity;
 use crate::identity::store::sessions::{self as store, TenantRow, UserRow};
 use crate::identity::tokens::{self, IssuedAccessToken};
+use crate::identity::{Identity, IdentityError};
 use chrono::{DateTime, Utc};
 use domain::access::Role;
 use domain::credentials::{self, EmailAddress};
+use domain::reason::Reason;
 use domain::{Currency, Locale, TenantId};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use std::net::IpAddr;
@@ -57,30 +58,30 @@ pub async fn sign_up(
     request_id: &str,
 ) -> Result<Session, AppError> {
     let company_name = credentials::company_name(&input.company_name)
-        .map_err(|error| AppError::validation("input.companyName", error))?;
+        .map_err(|error| AppError::input("input.companyName", Reason::from(&error)))?;
     let name = credentials::person_name(&input.name)
-        .map_err(|error| AppError::validation("input.name", error))?;
+        .map_err(|error| AppError::input("input.name", Reason::from(&error)))?;
     let email = EmailAddress::parse(&input.email)
-        .map_err(|error| AppError::validation("input.email", error))?;
+        .map_err(|error| AppError::input("input.email", Reason::from(&error)))?;
     credentials::check_password(&input.password, &email)
-        .map_err(|error| AppError::validation("input.password", error))?;
-    let currency: Currency = input
-        .base_currency
-        .as_deref()
-        .unwrap_or("CNY")
-        .trim()
-        .parse()
-        .map_err(|error| AppError::validation("input.baseCurrency", error))?;
+        .map_err(|error| AppError::input("input.password", Reason::from(&error)))?;
+    let currency_code = input.base_currency.as_deref().unwrap_or("CNY").trim();
+    let currency: Currency = currency_code.parse().map_err(|_| {
+        AppError::input(
+            "input.baseCurrency",
+            Reason::UnknownCurrency {
+                value: currency_code.to_owned(),
+            },
+        )
+    })?;
     let locale = input.locale.unwrap_or_default();
     let time_zone = input
         .time_zone
         .unwrap_or_else(|| "Asia/Shanghai".to_owned());
     if !store::is_known_time_zone(db, &time_zone).await? {
-        return Err(AppError::validation(
+        return Err(AppError::input(
             "input.timeZone",
-            format!(
-                "`{time_zone}` is not an IANA time zone; use a name such as Asia/Shanghai or Europe/Berlin"
-            ),
+            Reason::UnknownTimeZone { value: time_zone },
         ));
     }
     let password_hash = identity.passwords.hash(input.password).await?;
@@ -98,10 +99,7 @@ pub async fn sign_up(
     )
     .await?;
     if !inserted {
-        return Err(AppError::conflict(
-            "input.email",
-            "An account with this email already exists. Sign in instead, or ask your company's owner to invite you.",
-        ));
+        return Err(IdentityError::EmailTaken.into());
     }
 
     let tenant = TenantId::from_uuid(Uuid::now_v7());
@@ -121,7 +119,6 @@ pub async fn sign_up(
     )
     .await?;
     db::provision_tenant_schema(&txn, tenant).await?;
-    store::seed_tenant_defaults(&txn, tenant).await?;
     store::insert_owner(&txn, tenant, user_id).await?;
     audit::record(
         &txn,
@@ -153,8 +150,6 @@ pub async fn sign_up(
     Ok(session)
 }
 
-const WRONG_CREDENTIALS: &str = "The email or password is not right.";
-
 pub async fn log_in(
     identity: &Identity,
     db: &DatabaseConnection,
@@ -169,7 +164,7 @@ pub async fn log_in(
     // Longer than any address can be: refused before any work (no lookup, no hash, no key in
     // the limits' memory).
     if account.len() > crate::identity::limits::MAX_EMAIL_LEN {
-        return Err(AppError::unauthenticated(WRONG_CREDENTIALS));
+        return Err(IdentityError::WrongCredentials.into());
     }
     identity
         .limits
@@ -184,7 +179,7 @@ pub async fn log_in(
     let verified = identity.passwords.verify(password, phc).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
         identity.limits.login_failed(&account, client_ip).await;
-        return Err(AppError::unauthenticated(WRONG_CREDENTIALS));
+        return Err(IdentityError::WrongCredentials.into());
     };
     identity.limits.login_succeeded(&account, client_ip).await;
 
@@ -193,15 +188,9 @@ pub async fn log_in(
         Some(tenant) => memberships
             .iter()
             .find(|membership| membership.tenant_id == tenant.0)
-            .ok_or_else(|| {
-                AppError::not_found("You are not a member of a company with that id.")
-            })?,
+            .ok_or(IdentityError::NotMemberOfCompany)?,
         // Most recently used first (see `memberships_of`).
-        None => memberships.first().ok_or_else(|| {
-            AppError::forbidden(
-                "Your account belongs to no company now; ask an owner to invite you.",
-            )
-        })?,
+        None => memberships.first().ok_or(IdentityError::NoCompany)?,
     };
     let role = chosen.role;
     let tenant = TenantId::from_uuid(chosen.tenant_id);
@@ -217,7 +206,7 @@ pub async fn refresh_session(
     db: &DatabaseConnection,
     refresh_token: &str,
 ) -> Result<Session, AppError> {
-    let ended = || AppError::unauthenticated("This session has ended; sign in again.");
+    let ended = || AppError::from(IdentityError::SessionEnded);
     let txn = db.begin().await?;
     // The row lock makes two refreshes with one token take turns: the second sees it used.
     let Some(row) = store::refresh_token_for_update(&txn, tokens::digest(refresh_token)).await?
@@ -319,10 +308,7 @@ pub async fn log_out(
         (None, Some(member)) => {
             Ok(store::revoke_sessions_in(db, member.user_id, member.tenant_id).await?)
         }
-        (None, None) => Err(AppError::validation(
-            "input.refreshToken",
-            "Send the refresh token to end, or sign in to end all your sessions.",
-        )),
+        (None, None) => Err(IdentityError::LogOutNeedsToken.into()),
     }
 }
 
@@ -336,7 +322,7 @@ pub async fn switch_tenant(
     let target = memberships
         .iter()
         .find(|membership| membership.tenant_id == tenant.0)
-        .ok_or_else(|| AppError::not_found("You are not a member of a company with that id."))?;
+        .ok_or(IdentityError::NotMemberOfCompany)?;
     let role = target.role;
     let txn = db.begin().await?;
     let session = start_session(identity, &txn, member.user_id, tenant, role, None).await?;
@@ -381,7 +367,7 @@ pub async fn whoami(db: &DatabaseConnection, caller: &Caller) -> Result<Whoami, 
             tenant,
             member: None,
         }),
-        Caller::Anonymous | Caller::Rejected(_) => Err(AppError::unauthenticated("Sign in first.")),
+        Caller::Anonymous | Caller::Rejected(_) => Err(caller.unauthenticated()),
     }
 }
 

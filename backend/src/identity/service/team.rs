@@ -10,17 +10,18 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, Member};
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
-use crate::identity::Identity;
 use crate::identity::store::api_keys::{self, ApiKeyRow};
 use crate::identity::store::team::{
     self as store, InvitationRow, NewInvitation, PendingInvitation, TeamMemberRow,
 };
 use crate::identity::store::{accounts, sessions};
 use crate::identity::tokens;
+use crate::identity::{Identity, IdentityError};
 use crate::startup::AppLinks;
 use chrono::{DateTime, Utc};
 use domain::access::{Permission, Role};
 use domain::credentials::{self, EmailAddress};
+use domain::reason::Reason;
 use domain::{Locale, TenantId};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
@@ -124,9 +125,7 @@ async fn actor(conn: &impl ConnectionTrait, member: &Member) -> Result<Actor, Ap
 
 fn may_assign(member: &Member, role: Role) -> Result<(), AppError> {
     if role == Role::Owner && !member.role.can(Permission::TransferOwnership) {
-        return Err(AppError::forbidden(
-            "Only an owner can make someone an owner.",
-        ));
+        return Err(IdentityError::OwnerOnly.into());
     }
     Ok(())
 }
@@ -144,16 +143,13 @@ pub async fn invite_member(
     caller.authorize(Permission::ManageTeam)?;
     let member = caller.require_member()?;
     may_assign(member, role)?;
-    let email =
-        EmailAddress::parse(email).map_err(|error| AppError::validation("input.email", error))?;
+    let email = EmailAddress::parse(email)
+        .map_err(|error| AppError::input("input.email", Reason::from(&error)))?;
     let tenant = member.tenant_id;
 
     let txn = db.begin().await?;
     if store::is_member(&txn, tenant, email.as_str()).await? {
-        return Err(AppError::conflict(
-            "input.email",
-            "This person is already a member of the company.",
-        ));
+        return Err(IdentityError::AlreadyMember.into());
     }
     // A replaced invitation for the same address frees its seat first.
     let replacing = store::has_pending_invitation(&txn, tenant, email.as_str()).await?;
@@ -275,9 +271,7 @@ pub struct InvitationPreview {
 }
 
 fn invalid_invitation() -> AppError {
-    AppError::not_found(
-        "This invitation is not valid any more: it was used, withdrawn or has expired. Ask for a new one.",
-    )
+    IdentityError::InvitationInvalid.into()
 }
 
 async fn pending_invitation(
@@ -312,9 +306,7 @@ async fn sender_may_still_invite(
     if sender_role.is_some_and(|sender| may_invite(sender, role)) {
         Ok(())
     } else {
-        Err(AppError::not_found(
-            "This invitation is not valid any more: the person who sent it can no longer invite members. Ask for a new one.",
-        ))
+        Err(IdentityError::InvitationSenderCannotInvite.into())
     }
 }
 
@@ -361,27 +353,23 @@ pub async fn accept_invitation(
             let signed_in_as_invitee =
                 matches!(caller, Caller::Member(member) if member.user_id == user_id);
             if !signed_in_as_invitee {
-                let password = acceptance.password.clone().ok_or_else(|| {
-                    AppError::validation(
-                        "input.password",
-                        "Enter the password of your existing account to accept.",
-                    )
-                })?;
+                let password = acceptance
+                    .password
+                    .clone()
+                    .ok_or(IdentityError::InvitationPasswordRequired)?;
                 let phc = row.password_hash.clone();
                 if !identity.passwords.verify(password, Some(phc)).await? {
-                    return Err(AppError::unauthenticated(
-                        "The password is not right for this account.",
-                    ));
+                    return Err(IdentityError::InvitationPasswordWrong.into());
                 }
             }
             None
         }
         None => {
             let name = credentials::person_name(acceptance.name.as_deref().unwrap_or_default())
-                .map_err(|error| AppError::validation("input.name", error))?;
+                .map_err(|error| AppError::input("input.name", Reason::from(&error)))?;
             let password = acceptance.password.clone().unwrap_or_default();
             credentials::check_password(&password, &email)
-                .map_err(|error| AppError::validation("input.password", error))?;
+                .map_err(|error| AppError::input("input.password", Reason::from(&error)))?;
             Some((name, identity.passwords.hash(password).await?))
         }
     };
@@ -398,10 +386,7 @@ pub async fn accept_invitation(
             let inserted =
                 store::insert_invited_user(&txn, id, email.as_str(), name, hash, tenant).await?;
             if !inserted {
-                return Err(AppError::conflict(
-                    "input.email",
-                    "An account for this email was just created; sign in to accept.",
-                ));
+                return Err(IdentityError::AccountJustCreated.into());
             }
             id
         }
@@ -470,18 +455,20 @@ async fn keep_an_owner(
 ) -> Result<(), AppError> {
     let owners = store::lock_owners(txn, tenant).await?;
     if owners == [leaving] {
-        return Err(AppError::conflict(
-            "input.userId",
-            "A company keeps at least one owner: make someone else an owner first.",
-        ));
+        return Err(IdentityError::LastOwner.into());
     }
     Ok(())
 }
 
 fn parse_user(field: &str, user_id: &str) -> Result<Uuid, AppError> {
-    user_id
-        .parse()
-        .map_err(|_| AppError::validation(field, format!("`{user_id}` is not a user id (a UUID)")))
+    user_id.parse().map_err(|_| {
+        AppError::input(
+            field,
+            Reason::NotAnId {
+                value: user_id.to_owned(),
+            },
+        )
+    })
 }
 
 async fn target_role(
@@ -491,7 +478,7 @@ async fn target_role(
 ) -> Result<Role, AppError> {
     sessions::active_role(txn, tenant, user_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No member with that id in this company."))
+        .ok_or_else(|| AppError::from(IdentityError::MemberNotFound))
 }
 
 pub async fn change_member_role(

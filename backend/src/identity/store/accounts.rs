@@ -2,6 +2,7 @@
 //! verification links (`public.account_tokens`, only their SHA-256 stored).
 
 use crate::error::AppError;
+use crate::identity::IdentityError;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
@@ -81,7 +82,7 @@ pub async fn password_hash(conn: &impl ConnectionTrait, user_id: Uuid) -> Result
         ))
         .one(conn)
         .await?
-        .ok_or_else(|| AppError::not_found("No such user."))?
+        .ok_or_else(|| AppError::from(IdentityError::UserNotFound))?
         .password_hash,
     )
 }

@@ -1,6 +1,7 @@
 //! API keys (`public.api_keys`): only the secret's SHA-256 is stored.
 
 use crate::error::AppError;
+use crate::identity::IdentityError;
 use chrono::{DateTime, Utc};
 use domain::TenantId;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
@@ -96,7 +97,7 @@ pub async fn find_key(
     ))
     .one(conn)
     .await?
-    .ok_or_else(|| AppError::not_found("No API key with that id in this company."))
+    .ok_or_else(|| AppError::from(IdentityError::ApiKeyNotFound))
 }
 
 /// Revokes every live key `creator` made in `tenant`, for a member who may no longer manage

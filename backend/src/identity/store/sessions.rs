@@ -2,14 +2,15 @@
 //! that sign-up, log-in and sessions read and write.
 
 use crate::error::AppError;
+use crate::identity::IdentityError;
 use chrono::{DateTime, Utc};
 use domain::access::Role;
 use domain::billing::{Plan, SubscriptionStatus};
 use domain::stored::{StoredText, parse_stored};
 use domain::{Locale, TenantId};
 use sea_orm::{
-    ColIdx, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, FromQueryResult, QueryResult,
-    Statement, TryGetError, TryGetable,
+    ColIdx, ConnectionTrait, DbBackend, DbErr, FromQueryResult, QueryResult, Statement,
+    TryGetError, TryGetable,
 };
 use uuid::Uuid;
 
@@ -167,25 +168,6 @@ pub async fn insert_tenant(
             locale.tag().into(),
             time_zone.into(),
         ],
-    ))
-    .await?;
-    Ok(())
-}
-
-/// Settings every new tenant starts with; the areas that read them document their meaning.
-pub async fn seed_tenant_defaults(
-    txn: &DatabaseTransaction,
-    tenant: TenantId,
-) -> Result<(), AppError> {
-    txn.execute_unprepared(&format!(
-        r#"INSERT INTO "{schema}".settings (key, value) VALUES
-             ('credit.over_limit_policy', '"BLOCK"'),
-             ('aging.bucket_edges', '[30, 60, 90]'),
-             ('credit.auto_release_holds', 'true'),
-             ('promises.grace_days', '3'),
-             ('invoices.number_prefix', '"INV-"'),
-             ('credit_notes.number_prefix', '"CN-"')"#,
-        schema = tenant.schema_name()
     ))
     .await?;
     Ok(())
@@ -455,7 +437,7 @@ pub async fn find_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<Use
     ))
     .one(conn)
     .await?
-    .ok_or_else(|| AppError::not_found("No such user."))
+    .ok_or_else(|| AppError::from(IdentityError::UserNotFound))
 }
 
 /// The account of `email` (as stored: lower case), if there is one.
@@ -480,7 +462,7 @@ pub async fn find_tenant(
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| AppError::not_found("No such company."))
+        .ok_or_else(|| AppError::from(IdentityError::CompanyNotFound))
 }
 
 /// Tenants by id in one query (for lists of memberships).

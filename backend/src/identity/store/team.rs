@@ -2,6 +2,7 @@
 //! stored).
 
 use crate::error::AppError;
+use crate::identity::IdentityError;
 use chrono::{DateTime, Utc};
 use domain::TenantId;
 use domain::access::Role;
@@ -370,5 +371,5 @@ pub async fn team_member(
     ))
     .one(conn)
     .await?
-    .ok_or_else(|| AppError::not_found("No member with that id in this company."))
+    .ok_or_else(|| AppError::from(IdentityError::MemberNotFound))
 }

@@ -7,10 +7,11 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
-use crate::imports::store;
+use crate::imports::{ImportError, store};
 use domain::Currency;
 use domain::access::Permission;
-use domain::terms::{PaymentTerms, TermsKind};
+use domain::reason::Reason;
+use domain::terms::{MAX_TERMS_DAYS, PaymentTerms, TermsKind};
 use serde_json::json;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -92,25 +93,49 @@ pub async fn import_customers(
             problems.add(
                 line,
                 "code",
-                "give 1 to 40 letters, digits, `-`, `_`, `.` or `/`",
+                Reason::InvalidCharacters {
+                    symbols: "-, _, . or /".to_owned(),
+                    max: Some(40),
+                },
             );
         } else if existing.contains(&code.to_lowercase()) {
             problems.add(
                 line,
                 "code",
-                format!("a customer with code {code} exists already"),
+                Reason::ImportCustomerExists {
+                    code: code.to_owned(),
+                },
             );
         } else if !seen.insert(code.to_lowercase()) {
-            problems.add(line, "code", format!("{code} appears twice in the file"));
+            problems.add(
+                line,
+                "code",
+                Reason::ImportCodeRepeated {
+                    code: code.to_owned(),
+                },
+            );
         }
         if name.is_empty() || name.chars().count() > 200 {
-            problems.add(line, "name", "give 1 to 200 characters");
+            problems.add(
+                line,
+                "name",
+                Reason::TextLength {
+                    min: Some(1),
+                    max: Some(200),
+                },
+            );
         }
         let currency = match row.currency.as_deref() {
             Some(code) => match code.to_uppercase().parse::<Currency>() {
                 Ok(currency) => currency,
-                Err(error) => {
-                    problems.add(line, "currency", error.to_string());
+                Err(_) => {
+                    problems.add(
+                        line,
+                        "currency",
+                        Reason::UnknownCurrency {
+                            value: code.to_uppercase(),
+                        },
+                    );
                     continue;
                 }
             },
@@ -124,11 +149,13 @@ pub async fn import_customers(
         {
             None | Some("NET") => TermsKind::Net,
             Some("END_OF_MONTH" | "EOM") => TermsKind::EndOfMonth,
-            Some(other) => {
+            Some(_) => {
                 problems.add(
                     line,
                     "payment_terms_kind",
-                    format!("`{other}` is not NET or END_OF_MONTH"),
+                    Reason::NotOneOf {
+                        allowed: vec!["NET".to_owned(), "END_OF_MONTH".to_owned()],
+                    },
                 );
                 TermsKind::Net
             }
@@ -142,7 +169,14 @@ pub async fn import_customers(
             {
                 Some(terms) => terms.days,
                 None => {
-                    problems.add(line, "payment_terms_days", "give whole days from 0 to 365");
+                    problems.add(
+                        line,
+                        "payment_terms_days",
+                        Reason::OutOfRange {
+                            min: 0,
+                            max: i64::from(MAX_TERMS_DAYS),
+                        },
+                    );
                     30
                 }
             },
@@ -153,16 +187,16 @@ pub async fn import_customers(
                 Ok(limit) if !limit.is_negative() && limit.amount < domain::money::max_amount() => {
                     Some(limit.amount)
                 }
+                Ok(limit) if limit.is_negative() => {
+                    problems.add(line, "credit_limit", Reason::Negative {});
+                    None
+                }
                 Ok(_) => {
-                    problems.add(
-                        line,
-                        "credit_limit",
-                        "give zero or more, below 100 trillion",
-                    );
+                    problems.add(line, "credit_limit", Reason::AmountTooLarge {});
                     None
                 }
                 Err(error) => {
-                    problems.add(line, "credit_limit", error.to_string());
+                    problems.add(line, "credit_limit", Reason::from(&error));
                     None
                 }
             }
@@ -170,30 +204,29 @@ pub async fn import_customers(
         if let Some(email) = row.contact_email.as_deref()
             && let Err(error) = domain::EmailAddress::parse(email)
         {
-            problems.add(line, "contact_email", error.to_string());
+            problems.add(line, "contact_email", Reason::from(&error));
         }
         if row.contact_name.as_deref().is_none()
             && (row.contact_email.as_deref().is_some() || row.contact_phone.as_deref().is_some())
         {
-            problems.add(
-                line,
-                "contact_name",
-                "a contact's email or phone needs the contact's name",
-            );
+            problems.add(line, "contact_name", Reason::ImportContactNameMissing {});
         }
         if row
             .contact_phone
             .as_deref()
             .is_some_and(|phone| phone.chars().count() > 40)
         {
-            problems.add(line, "contact_phone", "at most 40 characters");
-        }
-        if credit_limit.is_some() && !may_set_limits {
             problems.add(
                 line,
-                "credit_limit",
-                "setting credit limits needs the credit-policy permission",
+                "contact_phone",
+                Reason::TextLength {
+                    min: None,
+                    max: Some(40),
+                },
             );
+        }
+        if credit_limit.is_some() && !may_set_limits {
+            problems.add(line, "credit_limit", Reason::ImportCreditLimitNotAllowed {});
         }
         let id = Uuid::now_v7();
         if let Some(contact) = row.contact_name.as_deref() {
@@ -226,10 +259,7 @@ pub async fn import_customers(
         .await
         .map_err(|error| {
             if db::violated_constraint(&error).as_deref() == Some("customers_code_key") {
-                AppError::conflict(
-                    "code",
-                    "a customer code in the file was taken while importing; check again",
-                )
+                AppError::from(ImportError::CustomerCodeTakenMeanwhile)
             } else {
                 AppError::from(error)
             }

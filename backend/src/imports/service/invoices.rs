@@ -8,11 +8,13 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
+use crate::imports::ImportError;
 use crate::imports::store::{self, CustomerTerms};
 use chrono::NaiveDate;
 use domain::Currency;
 use domain::access::Permission;
 use domain::invoices::{LineInput, price_lines, valid_number};
+use domain::reason::Reason;
 use domain::terms::PaymentTerms;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -85,7 +87,9 @@ fn tax_rate(problems: &mut Problems, line: usize, value: Option<&str>) -> Decima
             problems.add(
                 line,
                 "tax_rate",
-                format!("write `{value}%` for a percentage, or a fraction such as 0.13"),
+                Reason::ImportTaxRateAmbiguous {
+                    value: value.to_owned(),
+                },
             );
             Decimal::ZERO
         }
@@ -126,7 +130,10 @@ pub async fn import_invoices(
             problems.add(
                 line,
                 "number",
-                "use 1 to 40 letters, digits, `-`, `/`, `_` or `.`",
+                Reason::InvalidCharacters {
+                    symbols: "-, /, _ or .".to_owned(),
+                    max: Some(40),
+                },
             );
             continue;
         }
@@ -135,12 +142,12 @@ pub async fn import_invoices(
             problems.add(
                 line,
                 "customer_code",
-                format!("no customer has the code `{code}`; import the customers first"),
+                Reason::ImportUnknownCustomer { code: code.clone() },
             );
             continue;
         };
         if customer.archived {
-            problems.add(line, "customer_code", "the customer is archived");
+            problems.add(line, "customer_code", Reason::CustomerArchived {});
         }
         let Some(issue_date) = row
             .issue_date
@@ -148,7 +155,7 @@ pub async fn import_invoices(
             .and_then(|v| date(&mut problems, line, "issue_date", v))
         else {
             if row.issue_date.as_deref().is_none() {
-                problems.add(line, "issue_date", "required");
+                problems.add(line, "issue_date", Reason::Required {});
             }
             continue;
         };
@@ -162,14 +169,20 @@ pub async fn import_invoices(
             None => terms.due_date(issue_date),
         };
         if due_date < issue_date {
-            problems.add(line, "due_date", "before the issue date");
+            problems.add(line, "due_date", Reason::DueBeforeIssue { issue_date });
         }
         let currency = match row.currency.as_deref() {
             None => customer.currency,
             Some(code) => match code.to_uppercase().parse::<Currency>() {
                 Ok(currency) => currency,
-                Err(error) => {
-                    problems.add(line, "currency", error.to_string());
+                Err(_) => {
+                    problems.add(
+                        line,
+                        "currency",
+                        Reason::UnknownCurrency {
+                            value: code.to_uppercase(),
+                        },
+                    );
                     continue;
                 }
             },
@@ -186,7 +199,7 @@ pub async fn import_invoices(
         let (Some(quantity), Some(unit_price)) = (quantity, unit_price) else {
             for (column, cell) in [("quantity", &row.quantity), ("unit_price", &row.unit_price)] {
                 if cell.is_none() {
-                    problems.add(line, column, "required");
+                    problems.add(line, column, Reason::Required {});
                 }
             }
             continue;
@@ -209,10 +222,10 @@ pub async fn import_invoices(
                     problems.add(
                         line,
                         "number",
-                        format!(
-                            "{number} has rows with different customers, dates, currencies or references (its first row is line {})",
-                            draft.first_line
-                        ),
+                        Reason::ImportInvoiceRowsDiffer {
+                            number: number.to_owned(),
+                            first_line: u32::try_from(draft.first_line).unwrap_or(u32::MAX),
+                        },
                     );
                 }
                 draft.lines.push(line_input);
@@ -244,7 +257,9 @@ pub async fn import_invoices(
             problems.add(
                 draft.first_line,
                 "number",
-                format!("invoice {} exists already", row.code),
+                Reason::ImportInvoiceExists {
+                    number: row.code.clone(),
+                },
             );
         }
     }
@@ -260,7 +275,10 @@ pub async fn import_invoices(
             problems.add(
                 draft.first_line,
                 "external_ref",
-                format!("{reference} is also the reference of {other}"),
+                Reason::ImportReferenceRepeated {
+                    reference: reference.to_owned(),
+                    number: other.to_owned(),
+                },
             );
         }
     }
@@ -273,7 +291,9 @@ pub async fn import_invoices(
             problems.add(
                 draft.first_line,
                 "external_ref",
-                format!("another invoice has the reference {} already", row.code),
+                Reason::ImportReferenceTaken {
+                    reference: row.code.clone(),
+                },
             );
         }
     }
@@ -319,7 +339,12 @@ pub async fn import_invoices(
                     .and_then(|i| draft.line_rows.get(i))
                     .copied()
                     .unwrap_or(draft.first_line);
-                problems.add(row, column, format!("invoice {number}: {error}"));
+                problems.add_for_invoice(
+                    row,
+                    column,
+                    number,
+                    crate::invoices::errors::line_reason(&error),
+                );
             }
         }
     }
@@ -338,10 +363,9 @@ pub async fn import_invoices(
     .await?;
     store::insert_invoices(&*tx, &invoices).await.map_err(
         |error| match db::violated_constraint(&error).as_deref() {
-            Some("invoices_external_ref_key" | "invoices_number_key") => AppError::conflict(
-                "number",
-                "an invoice number or reference in the file was taken while importing; check again",
-            ),
+            Some("invoices_external_ref_key" | "invoices_number_key") => {
+                AppError::from(ImportError::InvoiceNumberTakenMeanwhile)
+            }
             _ => AppError::from(error),
         },
     )?;

@@ -11,8 +11,12 @@ pub use invoices::import_invoices;
 
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::imports::ImportError;
 use chrono::NaiveDate;
+use domain::Locale;
 use domain::access::Permission;
+use domain::messages::Localized;
+use domain::reason::Reason;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -34,14 +38,19 @@ const BUSY_RETRY_SECS: u64 = 10;
 const MAX_ERRORS: usize = 500;
 
 /// A problem with the file, at its line and column (the GraphQL `ImportProblem`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProblem {
     /// The line of the file (the header is line 1).
     pub row: i32,
     /// The column's header name, or empty for a problem with the whole row.
     pub column: String,
+    /// The reason's English text (for a problem of an invoice's lines, after the invoice's
+    /// number).
     pub message: String,
+    /// Why. Not sent yet: the report's shape (GraphQL and REST) stays `row, column, message`.
+    #[serde(skip)]
+    pub reason: Reason,
 }
 
 /// What an import did (the GraphQL `ImportReport`, and the REST route's answer).
@@ -63,12 +72,25 @@ impl Problems {
         self.0.len() >= MAX_ERRORS
     }
 
-    fn add(&mut self, row: usize, column: &str, message: impl Into<String>) {
+    fn add(&mut self, row: usize, column: &str, reason: Reason) {
+        let message = reason.text(Locale::En);
+        self.push(row, column, reason, message);
+    }
+
+    /// A problem of invoice `number`'s lines: the message names the invoice, since the rows
+    /// of many invoices are checked together.
+    fn add_for_invoice(&mut self, row: usize, column: &str, number: &str, reason: Reason) {
+        let message = format!("invoice {number}: {}", reason.text(Locale::En));
+        self.push(row, column, reason, message);
+    }
+
+    fn push(&mut self, row: usize, column: &str, reason: Reason, message: String) {
         if self.0.len() < MAX_ERRORS {
             self.0.push(ImportProblem {
                 row: i32::try_from(row).unwrap_or(i32::MAX),
                 column: column.to_owned(),
-                message: message.into(),
+                message,
+                reason,
             });
         }
     }
@@ -140,13 +162,10 @@ impl LargeImports {
     /// A slot, held until the import answers; or `RATE_LIMITED` with a retry time.
     pub fn try_start(&self) -> Result<OwnedSemaphorePermit, AppError> {
         Arc::clone(&self.slots).try_acquire_owned().map_err(|_| {
-            AppError::busy(
-                format!(
-                    "{} large imports are running on this server already; try again in {BUSY_RETRY_SECS} seconds.",
-                    self.at_once
-                ),
-                BUSY_RETRY_SECS,
-            )
+            AppError::from(ImportError::Busy {
+                running: self.at_once,
+                retry_after: BUSY_RETRY_SECS,
+            })
         })
     }
 }
@@ -154,7 +173,13 @@ impl LargeImports {
 fn decimal(problems: &mut Problems, line: usize, column: &str, value: &str) -> Option<Decimal> {
     let parsed = Decimal::from_str_exact(&value.replace(',', ""));
     if parsed.is_err() {
-        problems.add(line, column, format!("`{value}` is not a number"));
+        problems.add(
+            line,
+            column,
+            Reason::NotANumber {
+                value: value.to_owned(),
+            },
+        );
     }
     parsed.ok()
 }
@@ -166,7 +191,9 @@ fn date(problems: &mut Problems, line: usize, column: &str, value: &str) -> Opti
         problems.add(
             line,
             column,
-            format!("`{value}` is not a date; use YYYY-MM-DD"),
+            Reason::ImportNotADate {
+                value: value.to_owned(),
+            },
         );
     }
     parsed.ok()

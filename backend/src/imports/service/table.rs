@@ -3,6 +3,8 @@
 
 use super::{CsvSource, ImportProblem, MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, Problems};
 use crate::error::AppError;
+use crate::imports::errors::unreadable;
+use domain::reason::Reason;
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 
@@ -46,15 +48,14 @@ fn read_table<T: DeserializeOwned>(
             problems.add(
                 1,
                 "",
-                format!(
-                    "the file is empty; the first row names the columns: {}",
-                    columns.known.join(",")
-                ),
+                Reason::ImportFileEmpty {
+                    columns: column_names(columns.known),
+                },
             );
             return Err(problems.0);
         }
         Err(error) => {
-            problems.add(error.line, "", error.message);
+            problems.add(error.line, "", unreadable(&error.message));
             return Err(problems.0);
         }
     }
@@ -65,18 +66,17 @@ fn read_table<T: DeserializeOwned>(
             problems.add(
                 1,
                 name,
-                format!(
-                    "unknown column; the columns are {}",
-                    columns.known.join(",")
-                ),
+                Reason::ImportUnknownColumn {
+                    columns: column_names(columns.known),
+                },
             );
         } else if !named.insert(name) {
-            problems.add(1, name, "this column appears twice");
+            problems.add(1, name, Reason::ImportColumnTwice {});
         }
     }
     for name in columns.required {
         if !header.iter().any(|h| h == *name) {
-            problems.add(1, name, "this column is required");
+            problems.add(1, name, Reason::ImportColumnRequired {});
         }
     }
     if !problems.0.is_empty() {
@@ -89,24 +89,29 @@ fn read_table<T: DeserializeOwned>(
             Ok(Some(line)) => line,
             Ok(None) => break,
             Err(error) => {
-                problems.add(error.line, "", error.message);
+                problems.add(error.line, "", unreadable(&error.message));
                 return Err(problems.0);
             }
         };
         count += 1;
         if count > MAX_ROWS {
-            problems.add(line, "", format!("at most {MAX_ROWS} rows per file"));
+            problems.add(
+                line,
+                "",
+                Reason::ImportTooManyRows {
+                    max: count_u32(MAX_ROWS),
+                },
+            );
             return Err(problems.0);
         }
         if record.len() != header.len() {
             problems.add(
                 line,
                 "",
-                format!(
-                    "{} cells, but the header has {}",
-                    record.len(),
-                    header.len()
-                ),
+                Reason::ImportCellCount {
+                    cells: count_u32(record.len()),
+                    header: count_u32(header.len()),
+                },
             );
             if problems.is_full() {
                 break;
@@ -118,13 +123,27 @@ fn read_table<T: DeserializeOwned>(
         }
         match record.deserialize::<T>(Some(&header)) {
             Ok(row) => rows.push((line, row)),
-            Err(error) => problems.add(line, "", error.to_string()),
+            Err(error) => problems.add(
+                line,
+                "",
+                Reason::ImportUnreadable {
+                    detail: error.to_string(),
+                },
+            ),
         }
     }
     if !problems.0.is_empty() {
         return Err(problems.0);
     }
     Ok(rows)
+}
+
+fn column_names(known: &[&str]) -> Vec<String> {
+    known.iter().map(|name| (*name).to_owned()).collect()
+}
+
+fn count_u32(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -191,6 +210,7 @@ mod tests {
             (problem.row, problem.message.as_str()),
             (1, "at most 64 columns")
         );
+        assert_eq!(problem.reason.name(), "IMPORT_TOO_MANY_COLUMNS");
         let read = handed_out.load(Ordering::Relaxed);
         assert!(read <= 64 * 1024, "read {read} bytes of 32 MiB");
     }
@@ -203,6 +223,7 @@ mod tests {
             (problem.row, problem.message.as_str()),
             (2, "at most 4096 bytes in one cell")
         );
+        assert_eq!(problem.reason.name(), "IMPORT_CELL_TOO_LONG");
         let read = handed_out.load(Ordering::Relaxed);
         assert!(read <= 64 * 1024, "read {read} bytes of 32 MiB");
     }
@@ -215,6 +236,8 @@ mod tests {
             (problem.row, problem.message.as_str()),
             (2 + 200_000, "at most 200000 rows per file")
         );
+        assert_eq!(problem.reason.name(), "IMPORT_TOO_MANY_ROWS");
+        assert_eq!(problem.reason.params()["max"], 200_000);
         let read = handed_out.load(Ordering::Relaxed);
         assert!(
             read < 2 * 200_000 + 64 * 1024,
@@ -241,6 +264,14 @@ mod tests {
                 (5, "4 cells, but the header has 3")
             ]
         );
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.reason.name() == "IMPORT_CELL_COUNT"),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].reason.params()["cells"], 2);
+        assert_eq!(problems[0].reason.params()["header"], 3);
 
         let text = "name,code,currency\n Acme ,C-1,\n\"Globex, Ltd\",C-2,USD\n";
         let rows = read_table::<CustomerRow>(text.as_bytes(), &CUSTOMER_COLUMNS).unwrap();
@@ -261,6 +292,14 @@ mod tests {
         let problems = read_table::<CustomerRow>(file, &CUSTOMER_COLUMNS).unwrap_err();
         let columns: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
         assert_eq!(columns, ["code", "colour"], "{problems:?}");
+        let reasons: Vec<String> = problems.iter().map(|p| p.reason.name()).collect();
+        assert_eq!(reasons, ["IMPORT_COLUMN_TWICE", "IMPORT_UNKNOWN_COLUMN"]);
+        assert_eq!(
+            problems[1].message,
+            "unknown column; the columns are code,name,tax_id,currency,payment_terms_days,\
+             payment_terms_kind,credit_limit,segment,contact_name,contact_email,contact_phone,\
+             billing_address"
+        );
         assert!(handed_out.load(Ordering::Relaxed) <= 64 * 1024);
         let problems = read_table::<InvoiceRow>("number,issue_date\n".as_bytes(), &INVOICE_COLUMNS)
             .unwrap_err();
@@ -268,6 +307,26 @@ mod tests {
         assert_eq!(
             missing,
             ["customer_code", "description", "quantity", "unit_price"]
+        );
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.reason.name() == "IMPORT_COLUMN_REQUIRED"
+                    && p.message == "this column is required"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_names_the_columns_it_needs() {
+        let problems = read_table::<CustomerRow>("".as_bytes(), &CUSTOMER_COLUMNS).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].reason.name(), "IMPORT_FILE_EMPTY");
+        assert!(
+            problems[0]
+                .message
+                .starts_with("the file is empty; the first row names the columns: code,name,"),
+            "{problems:?}"
         );
     }
 }

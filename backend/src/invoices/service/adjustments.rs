@@ -1,6 +1,6 @@
 //! Disputes, credit notes and installment plans on an invoice.
 
-use super::issuing::next_free_number;
+use super::issuing::{Numbered, next_free_number};
 use super::{
     CreateCreditNote, Details, InvoiceRecord, OpenDispute, ResolveDispute, SetInstallmentPlan,
     assemble, before_of, customer_visible, finish, lock_invoice, wrong_status,
@@ -10,6 +10,7 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
+use crate::invoices::errors::InvoiceError;
 use crate::invoices::store::{self, CreditNoteRow, DisputeRow, NewCreditNote};
 use crate::payments::idempotency;
 use domain::access::Permission;
@@ -31,24 +32,21 @@ pub async fn open_dispute(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
     if !customer_visible(&tx, caller, access, today, row.customer_id).await? {
-        return Err(AppError::not_found("No such invoice."));
+        return Err(InvoiceError::InvoiceNotFound.into());
     }
     if !row.status.allows(InvoiceAction::Dispute) {
-        return Err(wrong_status(&row, "only an open invoice can be disputed"));
+        return Err(wrong_status(&row, InvoiceAction::Dispute));
     }
     let amount = match &command.amount {
         Some(amount) => parse_amount("input.amount", amount, row.currency, false)?,
         None => row.balance_due,
     };
     if amount > row.balance_due {
-        return Err(AppError::validation(
-            "input.amount",
-            format!(
-                "at most the balance due of {} {}",
-                row.balance_due.normalize(),
-                row.currency
-            ),
-        ));
+        return Err(InvoiceError::OverBalance {
+            balance_due: row.balance_due,
+            currency: row.currency,
+        }
+        .into());
     }
     let id = Uuid::now_v7();
     store::insert_dispute(&tx, id, row.id, reason, amount, actor.label()).await?;
@@ -67,7 +65,7 @@ pub async fn open_dispute(
         .iter()
         .find(|d| d.id == id)
         .cloned()
-        .ok_or_else(|| AppError::not_found("No such dispute."))?;
+        .ok_or_else(|| AppError::from(InvoiceError::DisputeNotFound))?;
     Ok((dispute, invoice))
 }
 
@@ -82,17 +80,14 @@ pub async fn resolve_dispute(
     let actor = audit::actor_of(db, caller).await?;
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
-    let not_found = || AppError::not_found("No such dispute.");
+    let not_found = || AppError::from(InvoiceError::DisputeNotFound);
     let dispute_id = command.dispute_id;
     let tx = TenantTx::begin(db, tenant).await?;
     let (invoice_id, status) = store::lock_dispute(&tx, dispute_id)
         .await?
         .ok_or_else(not_found)?;
     if status != DisputeStatus::Open {
-        return Err(AppError::conflict(
-            "input.disputeId",
-            format!("The dispute is already {}.", status.as_str()),
-        ));
+        return Err(InvoiceError::DisputeClosed { status }.into());
     }
     store::close_dispute(
         &tx,
@@ -143,33 +138,27 @@ pub async fn create_credit_note(
     {
         let note = store::load_credit_note(&*tx, first)
             .await?
-            .ok_or_else(|| AppError::not_found("No such credit note."))?;
+            .ok_or_else(|| AppError::from(InvoiceError::CreditNoteNotFound))?;
         let invoice = assemble(&*tx, today, vec![row], Details::all())
             .await?
             .pop()
-            .ok_or_else(|| AppError::not_found("No such invoice."))?;
+            .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
         tx.commit().await?;
         return Ok((note, invoice));
     }
     if !row.status.allows(InvoiceAction::Credit) {
-        return Err(wrong_status(
-            &row,
-            "a credit note applies to an open invoice",
-        ));
+        return Err(wrong_status(&row, InvoiceAction::Credit));
     }
     let amount = parse_amount("input.amount", &command.amount, row.currency, false)?;
     if amount > row.balance_due {
-        return Err(AppError::validation(
-            "input.amount",
-            format!(
-                "at most the balance due of {} {}",
-                row.balance_due.normalize(),
-                row.currency
-            ),
-        ));
+        return Err(InvoiceError::OverBalance {
+            balance_due: row.balance_due,
+            currency: row.currency,
+        }
+        .into());
     }
     let issued_on = command.issued_on.unwrap_or(today);
-    let number = next_free_number(&tx, "credit_note", "credit_notes.number_prefix", "CN-").await?;
+    let number = next_free_number(&tx, Numbered::CreditNote).await?;
     let id = Uuid::now_v7();
     store::insert_credit_note(
         &tx,
@@ -224,10 +213,7 @@ pub async fn set_installment_plan(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::PlanInstallments) {
-        return Err(wrong_status(
-            &row,
-            "only a draft or open invoice can have an installment plan",
-        ));
+        return Err(wrong_status(&row, InvoiceAction::PlanInstallments));
     }
     let mut plan = InstallmentPlan::new(row.issue_date);
     for (index, part) in command.installments.iter().enumerate() {
@@ -239,11 +225,14 @@ pub async fn set_installment_plan(
             false,
         )?;
         plan.push(part.due_date, amount)
-            .map_err(|error| AppError::validation(format!("{field}.dueDate"), error))?;
+            .map_err(|error| InvoiceError::Installments {
+                index: Some(index),
+                error,
+            })?;
     }
     let parts = plan
         .finish(row.total, row.currency)
-        .map_err(|error| AppError::validation("input.installments", error))?;
+        .map_err(|error| InvoiceError::Installments { index: None, error })?;
     store::replace_installments(&tx, row.id, &parts).await?;
     let before = before_of(&row);
     finish(

@@ -11,6 +11,7 @@ use crate::auth::Caller;
 use crate::customers;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
+use crate::invoices::errors::InvoiceError;
 use crate::invoices::store::{self, DraftFields};
 use domain::access::Permission;
 use domain::invoices::InvoiceAction;
@@ -30,7 +31,7 @@ pub async fn create_invoice(
     let external_ref = optional_text("input.externalRef", command.external_ref.as_deref(), 100)?;
     let notes = optional_text("input.notes", command.notes.as_deref(), 4000)?;
     let actor = audit::actor_of(db, caller).await?;
-    let not_found = || AppError::not_found("No such customer.");
+    let not_found = || AppError::from(InvoiceError::CustomerNotFound);
     // An id that was not a UUID arrives as the nil UUID, which names no customer.
     let customer_id = Some(command.customer_id)
         .filter(|id| !id.is_nil())
@@ -52,10 +53,10 @@ pub async fn create_invoice(
         .await?
         .ok_or_else(not_found)?;
     if customer.archived_at.is_some() {
-        return Err(AppError::validation(
-            "input.customerId",
-            "the customer is archived; restore it first",
-        ));
+        return Err(InvoiceError::CustomerArchived {
+            field: "customerId",
+        }
+        .into());
     }
     let currency = parse_currency(
         "input.currency",
@@ -89,7 +90,7 @@ pub async fn create_invoice(
     let action = if command.issue {
         let draft = store::load_invoice(&*tx, id, true)
             .await?
-            .ok_or_else(|| AppError::not_found("No such invoice."))?;
+            .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
         issue_locked(
             &tx,
             caller,
@@ -117,14 +118,11 @@ pub async fn update_invoice(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::Edit) {
-        return Err(wrong_status(
-            &row,
-            "only drafts can be edited; void or credit it instead",
-        ));
+        return Err(wrong_status(&row, InvoiceAction::Edit));
     }
     let customer = customers::load_customer(&*tx, today, row.customer_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such customer."))?;
+        .ok_or_else(|| AppError::from(InvoiceError::CustomerNotFound))?;
     let before = before_of(&row);
     let currency = match command.currency.as_deref() {
         Some(currency) => parse_currency("input.currency", currency)?,
@@ -152,10 +150,7 @@ pub async fn update_invoice(
             )
         }
         None if currency != row.currency => {
-            return Err(AppError::validation(
-                "input.currency",
-                "send the lines again when changing the currency, so they are priced in it",
-            ));
+            return Err(InvoiceError::CurrencyNeedsLines.into());
         }
         None => (row.subtotal, row.tax_total, row.total),
     };
@@ -205,7 +200,7 @@ pub async fn issue_invoice(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::Issue) {
-        return Err(wrong_status(&row, "only a draft can be issued"));
+        return Err(wrong_status(&row, InvoiceAction::Issue));
     }
     let before = before_of(&row);
     issue_locked(
@@ -241,16 +236,10 @@ pub async fn void_invoice(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::Void) {
-        return Err(wrong_status(
-            &row,
-            "only a draft or an unpaid issued invoice can be voided",
-        ));
+        return Err(wrong_status(&row, InvoiceAction::Void));
     }
     if store::payments_and_credits(&tx, row.id).await? > 0 {
-        return Err(AppError::conflict(
-            "input.invoiceId",
-            "Payments or credit notes have touched this invoice; reverse them, or write it off instead.",
-        ));
+        return Err(InvoiceError::HasPayments.into());
     }
     let before = before_of(&row);
     store::mark_void(&tx, row.id, reason).await?;
@@ -277,10 +266,7 @@ pub async fn write_off_invoice(
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::WriteOff) {
-        return Err(wrong_status(
-            &row,
-            "only an open invoice can be written off",
-        ));
+        return Err(wrong_status(&row, InvoiceAction::WriteOff));
     }
     let before = before_of(&row);
     store::mark_written_off(&tx, row.id, reason).await?;

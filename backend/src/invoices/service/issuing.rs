@@ -7,11 +7,11 @@ use crate::auth::Caller;
 use crate::customers::{self, CustomerRow};
 use crate::db::TenantTx;
 use crate::error::AppError;
+use crate::invoices::errors::InvoiceError;
 use crate::invoices::store::{self, InvoiceRow};
 use chrono::NaiveDate;
-use domain::ErrorCode;
 use domain::access::Permission;
-use domain::credit::{CreditBreach, CreditCheck, CreditDecision, CreditEnforcement};
+use domain::credit::{CreditCheck, CreditDecision, OverLimitPolicy};
 use domain::invoices::{LineInput, PricedLine, Totals, format_number, price_lines, valid_number};
 use domain::terms::PaymentTerms;
 use rust_decimal::Decimal;
@@ -34,18 +34,14 @@ pub(super) fn lines_input(
             },
         });
     }
-    price_lines(&parsed, currency)
-        .map_err(|error| AppError::validation(format!("input.{}", error.field()), error))
+    price_lines(&parsed, currency).map_err(|error| InvoiceError::Lines(error).into())
 }
 
 pub(super) fn number_input(number: Option<&str>) -> Result<Option<String>, AppError> {
     match number.map(str::trim).filter(|n| !n.is_empty()) {
         None => Ok(None),
         Some(number) if valid_number(number) => Ok(Some(number.to_owned())),
-        Some(_) => Err(AppError::validation(
-            "input.number",
-            "use 1 to 40 letters, digits, `-`, `/`, `_` or `.`",
-        )),
+        Some(_) => Err(InvoiceError::BadNumber.into()),
     }
 }
 
@@ -56,10 +52,7 @@ pub(super) fn dates_input(
 ) -> Result<NaiveDate, AppError> {
     let due = due_date.unwrap_or_else(|| terms.due_date(issue_date));
     if due < issue_date {
-        return Err(AppError::validation(
-            "input.dueDate",
-            "the due date cannot be before the issue date",
-        ));
+        return Err(InvoiceError::DueBeforeIssue { issue_date }.into());
     }
     Ok(due)
 }
@@ -87,10 +80,7 @@ async fn credit_gate(
     if override_block {
         caller.authorize(Permission::OverrideCreditBlock)?;
     }
-    let enforcement = store::setting(&**tx, "credit.over_limit_policy")
-        .await?
-        .and_then(|value| value.as_str().and_then(CreditEnforcement::parse))
-        .unwrap_or(CreditEnforcement::Block);
+    let enforcement = crate::settings::read(&**tx).await?.credit.over_limit_policy;
     let check = CreditCheck {
         hold_reason: customer
             .credit_hold_reason
@@ -104,7 +94,7 @@ async fn credit_gate(
     match check.decide(enforcement, override_block) {
         CreditDecision::Allowed => Ok(None),
         CreditDecision::Flagged(breach) => {
-            let overridden = enforcement == CreditEnforcement::Block;
+            let overridden = enforcement == OverLimitPolicy::Block;
             let prefix = if overridden {
                 "Override: "
             } else {
@@ -115,19 +105,11 @@ async fn credit_gate(
                 overridden,
             )))
         }
-        CreditDecision::Blocked(breach) => {
-            let code = match breach {
-                CreditBreach::OnHold { .. } => ErrorCode::CreditHold,
-                CreditBreach::OverLimit { .. } => ErrorCode::CreditLimitExceeded,
-            };
-            Err(AppError::client(
-                code,
-                format!(
-                    "{} Someone with the override permission can issue it with overrideCreditBlock.",
-                    breach.describe(customer.currency.code())
-                ),
-            ))
+        CreditDecision::Blocked(breach) => Err(InvoiceError::CreditBlocked {
+            breach,
+            currency: customer.currency,
         }
+        .into()),
     }
 }
 
@@ -143,17 +125,14 @@ pub(super) async fn issue_locked(
 ) -> Result<(), AppError> {
     let customer = customers::customer_for_update(&**tx, today, invoice.customer_id)
         .await?
-        .ok_or_else(|| AppError::not_found("No such customer."))?;
+        .ok_or_else(|| AppError::from(InvoiceError::CustomerNotFound))?;
     if customer.archived_at.is_some() {
-        return Err(AppError::validation(
-            "input.invoiceId",
-            "the customer is archived; restore it first",
-        ));
+        return Err(InvoiceError::CustomerArchived { field: "invoiceId" }.into());
     }
     let flag = credit_gate(tx, caller, &customer, invoice, override_block).await?;
     let number = match &invoice.number {
         Some(number) => number.clone(),
-        None => next_free_number(tx, "invoice", "invoices.number_prefix", "INV-").await?,
+        None => next_free_number(tx, Numbered::Invoice).await?,
     };
     store::mark_issued(
         tx,
@@ -181,18 +160,24 @@ pub(super) async fn issue_locked(
     Ok(())
 }
 
-/// The next number of `sequence` that no invoice or credit note has: a number typed by hand
-/// on an earlier invoice is skipped, never reused.
+/// The documents numbered from a sequence, each with its prefix setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbered {
+    Invoice,
+    CreditNote,
+}
+
+/// The next number of `numbered`'s sequence that no invoice or credit note has: a number
+/// typed by hand on an earlier invoice is skipped, never reused.
 pub(crate) async fn next_free_number(
     tx: &TenantTx,
-    sequence: &str,
-    prefix_setting: &str,
-    default_prefix: &str,
+    numbered: Numbered,
 ) -> Result<String, AppError> {
-    let prefix = store::setting(&**tx, prefix_setting)
-        .await?
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_else(|| default_prefix.to_owned());
+    let numbering = crate::settings::read(&**tx).await?.numbering;
+    let (sequence, prefix) = match numbered {
+        Numbered::Invoice => ("invoice", numbering.invoice_prefix),
+        Numbered::CreditNote => ("credit_note", numbering.credit_note_prefix),
+    };
     loop {
         let number = format_number(&prefix, store::next_number(&**tx, sequence).await?);
         if !store::number_taken(&**tx, &number).await? {

@@ -9,7 +9,7 @@ pub use super::store::{Direction, ListFilter, ListOrder, SortField};
 pub use adjustments::{create_credit_note, open_dispute, resolve_dispute, set_installment_plan};
 pub use changes::{create_invoice, issue_invoice, update_invoice, void_invoice, write_off_invoice};
 pub use commands::*;
-pub(crate) use issuing::next_free_number;
+pub(crate) use issuing::{Numbered, next_free_number};
 
 use super::store::{self, AllocationRow, DisputeRow, InstallmentRow, InvoiceRow, LineRow};
 use crate::api::pagination::{Page, PageRequest};
@@ -19,6 +19,7 @@ use crate::collections::store::fees::FeeRow;
 use crate::customers;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
+use crate::invoices::errors::InvoiceError;
 use chrono::NaiveDate;
 use domain::access::{Access, Permission};
 use sea_orm::DatabaseConnection;
@@ -221,7 +222,7 @@ async fn lock_invoice(
 ) -> Result<(TenantTx, NaiveDate, InvoiceRow), AppError> {
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
-    let not_found = || AppError::not_found("No such invoice.");
+    let not_found = || AppError::from(InvoiceError::InvoiceNotFound);
     let tx = TenantTx::begin(db, tenant).await?;
     // Every change that moves an invoice's money locks its customer first, then the invoice:
     // one order everywhere, so payments, credit notes and write-offs never deadlock.
@@ -236,11 +237,13 @@ async fn lock_invoice(
     Ok((tx, calendar.today, row))
 }
 
-fn wrong_status(row: &InvoiceRow, wanted: &str) -> AppError {
-    AppError::conflict(
-        "input.invoiceId",
-        format!("The invoice is {}; {wanted}.", row.status.as_str()),
-    )
+/// The invoice's status does not allow `action`.
+fn wrong_status(row: &InvoiceRow, action: domain::invoices::InvoiceAction) -> AppError {
+    InvoiceError::WrongStatus {
+        status: row.status,
+        action,
+    }
+    .into()
 }
 
 /// Reloads the invoice, records the audit entry, commits.
@@ -256,7 +259,7 @@ async fn finish(
 ) -> Result<InvoiceRecord, AppError> {
     let row = store::load_invoice(&*tx, id, false)
         .await?
-        .ok_or_else(|| AppError::not_found("No such invoice."))?;
+        .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
     let after = serde_json::json!({
         "number": row.number, "status": row.status.as_str(), "total": row.total.to_string(),
         "balanceDue": row.balance_due.to_string(), "currency": row.currency.code(),
@@ -265,7 +268,7 @@ async fn finish(
     let invoice = assemble(&*tx, today, vec![row], Details::all())
         .await?
         .pop()
-        .ok_or_else(|| AppError::not_found("No such invoice."))?;
+        .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
     audit::record(
         &*tx,
         tx.tenant(),

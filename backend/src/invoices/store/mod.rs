@@ -55,7 +55,7 @@ pub const INVOICE_COLUMNS: &str = r#"
     i.amount_paid, i.amount_credited, i.amount_written_off, i.balance_due, i.external_ref, i.notes,
     i.credit_flag, i.issued_at, i.voided_at, i.void_reason, i.written_off_at, i.write_off_reason,
     EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS open_disputes,
-    (SELECT value FROM settings WHERE key = 'aging.bucket_edges') AS aging_edges,
+    (SELECT to_jsonb(s.aging_edges) FROM company_settings s) AS aging_edges,
     CASE WHEN i.installment_plan
          THEN (SELECT min(r.due_date) FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0)
          ELSE i.due_date END AS next_due_date,
@@ -331,19 +331,4 @@ pub async fn number_taken(conn: &impl ConnectionTrait, number: &str) -> Result<b
         ))
         .await?
         .is_some())
-}
-
-/// A tenant setting as JSON, or `None`.
-pub async fn setting(
-    conn: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<serde_json::Value>, DbErr> {
-    conn.query_one_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT value FROM settings WHERE key = $1",
-        [key.into()],
-    ))
-    .await?
-    .map(|row| row.try_get::<serde_json::Value>("", "value"))
-    .transpose()
 }

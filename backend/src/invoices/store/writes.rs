@@ -2,6 +2,7 @@
 
 use crate::db::TenantTx;
 use crate::error::AppError;
+use crate::invoices::errors::InvoiceError;
 use chrono::NaiveDate;
 use domain::Currency;
 use domain::invoices::{DisputeStatus, PricedLine};
@@ -13,13 +14,8 @@ use uuid::Uuid;
 /// field; any other error as it is.
 fn unique_violation(error: DbErr) -> AppError {
     match crate::db::violated_constraint(&error).as_deref() {
-        Some("invoices_number_key") => {
-            AppError::conflict("input.number", "Another invoice already has this number.")
-        }
-        Some("invoices_external_ref_key") => AppError::conflict(
-            "input.externalRef",
-            "Another invoice already has this external reference.",
-        ),
+        Some("invoices_number_key") => InvoiceError::NumberTaken.into(),
+        Some("invoices_external_ref_key") => InvoiceError::ExternalRefTaken.into(),
         _ => AppError::from(error),
     }
 }

@@ -36,5 +36,7 @@ pub use fixtures::{
     issue_invoice, join, ok, record_payment_raw,
 };
 pub use mail::{invitation_token, newest_to_where};
-pub use requests::{Api, CustomerCreated, IssuedInvoice, Money, Page, RecordedPayment, data};
+pub use requests::{
+    Api, COMPANY_SETTINGS, CustomerCreated, IssuedInvoice, Money, Page, RecordedPayment, data,
+};
 pub use tenant::TestTenant;

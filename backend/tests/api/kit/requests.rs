@@ -144,6 +144,13 @@ struct PaymentPayload {
     payment: RecordedPayment,
 }
 
+/// Every field of `CompanySettings`.
+pub const COMPANY_SETTINGS: &str = "credit { overLimitPolicy holdOverLimit autoReleaseHolds } \
+    collections { dunningRunHour promiseGraceDays } \
+    reports { agingBucketEdges attributionDays largeInvoiceAmount dailyDigest } \
+    numbering { invoicePrefix creditNotePrefix } \
+    company { timeZone locale baseCurrency }";
+
 /// Typed calls as one session: `Api::new(&app, &session)`, or `TestTenant::api()`.
 #[derive(Clone, Copy)]
 pub struct Api<'a> {
@@ -173,6 +180,21 @@ impl<'a> Api<'a> {
             .graphql_as(&self.session.access_token, query, variables)
             .await;
         read(&body, &body["data"][field])
+    }
+
+    /// Changes the company's settings through `updateCompanySettings` (`input` as
+    /// `CompanySettingsInput`, such as `{ "credit": { "overLimitPolicy": "WARN" } }`) and
+    /// returns them whole, as the payload shows them.
+    pub async fn update_settings(&self, input: Value) -> Value {
+        self.field::<Value>(
+            &format!(
+                "mutation($input: CompanySettingsInput!) {{ updateCompanySettings(input: $input) {{ settings {{ {COMPANY_SETTINGS} }} }} }}"
+            ),
+            json!({ "input": input }),
+            "updateCompanySettings",
+        )
+        .await["settings"]
+            .clone()
     }
 
     /// Creates the customer `code` named "Customer <code>"; `extra` adds or replaces fields of

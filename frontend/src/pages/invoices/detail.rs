@@ -362,7 +362,9 @@ fn InvoiceActionDialog(
                     open.set(false);
                     on_done();
                 }
-                Err(api::ApiError::Api { message, .. }) => error.set(Some(message)),
+                Err(failure @ api::ApiError::Api { .. }) => {
+                    error.set(Some(failure.text(locale.get_untracked())))
+                }
                 Err(other) => toasts.api_error(locale.get_untracked(), other),
             }
         });

@@ -321,19 +321,12 @@ fn InvoiceEditor(editing: Option<String>) -> impl IntoView {
                     );
                     navigate(&format!("/invoices/{id}"), Default::default());
                 }
-                Err(api::ApiError::Api {
-                    code,
-                    message,
-                    field,
-                }) => {
+                Err(failure @ api::ApiError::Api { .. }) => {
                     credit_blocked.set(matches!(
-                        code,
+                        failure.code(),
                         ErrorCode::CreditLimitExceeded | ErrorCode::CreditHold
                     ));
-                    let field = field
-                        .map(|f| format!("{}: ", f.trim_start_matches("input.")))
-                        .unwrap_or_default();
-                    form_error.set(Some(format!("{field}{message}")));
+                    form_error.set(Some(failure.text(locale.get_untracked())));
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
             }

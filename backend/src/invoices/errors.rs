@@ -1,0 +1,447 @@
+//! Why invoice use cases refuse a request. Services raise these; the `From` below is the one
+//! place they become an error code, a reason with its parameters, and the input field at fault.
+
+use crate::error::AppError;
+use domain::Currency;
+use domain::credit::CreditBreach;
+use domain::invoices::{DisputeStatus, InstallmentError, InvoiceAction, InvoiceStatus, LineError};
+use domain::reason::{Entity, Reason};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum InvoiceError {
+    InvoiceNotFound,
+    CustomerNotFound,
+    DisputeNotFound,
+    CreditNoteNotFound,
+    /// The invoice's status does not allow `action`.
+    WrongStatus {
+        status: InvoiceStatus,
+        action: InvoiceAction,
+    },
+    /// The customer is archived; `field` names the id the caller sent (`customerId` or
+    /// `invoiceId`).
+    CustomerArchived {
+        field: &'static str,
+    },
+    /// A draft's currency changed without its lines, which are priced in the old one.
+    CurrencyNeedsLines,
+    /// Payments or credit notes have touched the invoice, so it cannot be voided.
+    HasPayments,
+    /// The number is not 1 to 40 letters, digits, `-`, `/`, `_` or `.`.
+    BadNumber,
+    NumberTaken,
+    ExternalRefTaken,
+    /// The due date is before the issue date.
+    DueBeforeIssue {
+        issue_date: chrono::NaiveDate,
+    },
+    /// A dispute or credit note for more than the balance due.
+    OverBalance {
+        balance_due: Decimal,
+        currency: Currency,
+    },
+    /// The dispute was already settled.
+    DisputeClosed {
+        status: DisputeStatus,
+    },
+    /// The credit policy blocks issuing: a hold, or the limit.
+    CreditBlocked {
+        breach: CreditBreach,
+        currency: Currency,
+    },
+    Lines(LineError),
+    /// An installment; `index` is `None` for the plan as a whole.
+    Installments {
+        index: Option<usize>,
+        error: InstallmentError,
+    },
+}
+
+impl From<InvoiceError> for AppError {
+    fn from(error: InvoiceError) -> Self {
+        let not_found = |entity| AppError::refused(Reason::RecordNotFound { entity });
+        match error {
+            InvoiceError::InvoiceNotFound => not_found(Entity::Invoice),
+            InvoiceError::CustomerNotFound => not_found(Entity::Customer),
+            InvoiceError::DisputeNotFound => not_found(Entity::Dispute),
+            InvoiceError::CreditNoteNotFound => not_found(Entity::CreditNote),
+            InvoiceError::WrongStatus { status, action } => {
+                let status = status.as_str().to_owned();
+                let reason = match action {
+                    InvoiceAction::Edit => Reason::InvoiceNotDraft { status },
+                    InvoiceAction::Issue => Reason::InvoiceAlreadyIssued { status },
+                    InvoiceAction::Void => Reason::InvoiceNotVoidable { status },
+                    InvoiceAction::WriteOff => Reason::InvoiceNotOpen {
+                        status,
+                        action: "WRITE_OFF".to_owned(),
+                    },
+                    InvoiceAction::Dispute => Reason::InvoiceNotOpen {
+                        status,
+                        action: "DISPUTE".to_owned(),
+                    },
+                    InvoiceAction::Credit => Reason::InvoiceNotOpen {
+                        status,
+                        action: "CREDIT".to_owned(),
+                    },
+                    InvoiceAction::PlanInstallments => Reason::InvoiceClosed { status },
+                };
+                AppError::input("input.invoiceId", reason)
+            }
+            InvoiceError::CustomerArchived { field } => {
+                AppError::input(format!("input.{field}"), Reason::CustomerArchived {})
+            }
+            InvoiceError::CurrencyNeedsLines => {
+                AppError::input("input.currency", Reason::InvoiceCurrencyNeedsLines {})
+            }
+            InvoiceError::HasPayments => {
+                AppError::input("input.invoiceId", Reason::InvoiceHasPayments {})
+            }
+            InvoiceError::BadNumber => AppError::input(
+                "input.number",
+                Reason::InvalidCharacters {
+                    symbols: "-, /, _ or .".to_owned(),
+                    max: Some(40),
+                },
+            ),
+            InvoiceError::NumberTaken => {
+                AppError::input("input.number", Reason::InvoiceNumberTaken {})
+            }
+            InvoiceError::ExternalRefTaken => {
+                AppError::input("input.externalRef", Reason::InvoiceExternalRefTaken {})
+            }
+            InvoiceError::DueBeforeIssue { issue_date } => {
+                AppError::input("input.dueDate", Reason::DueBeforeIssue { issue_date })
+            }
+            InvoiceError::OverBalance {
+                balance_due,
+                currency,
+            } => AppError::input(
+                "input.amount",
+                Reason::OverBalanceDue {
+                    balance_due: currency_amount(balance_due, currency),
+                    currency: currency.code().to_owned(),
+                },
+            ),
+            InvoiceError::DisputeClosed { status } => AppError::input(
+                "input.disputeId",
+                Reason::DisputeClosed {
+                    status: status.as_str().to_owned(),
+                },
+            ),
+            InvoiceError::CreditBlocked { breach, currency } => {
+                let currency_code = currency.code().to_owned();
+                AppError::refused(match breach {
+                    CreditBreach::OnHold { reason } => Reason::CreditHoldBlocksIssue { reason },
+                    CreditBreach::OverLimit {
+                        limit,
+                        exposure_after,
+                    } => Reason::CreditLimitBlocksIssue {
+                        limit: currency_amount(limit, currency),
+                        exposure_after: currency_amount(exposure_after, currency),
+                        currency: currency_code,
+                    },
+                })
+            }
+            InvoiceError::Lines(error) => {
+                AppError::input(format!("input.{}", error.field()), line_reason(&error))
+            }
+            InvoiceError::Installments { index, error } => {
+                let field = match (&error, index) {
+                    (InstallmentError::DueDate(at), _) => {
+                        format!("input.installments[{at}].dueDate")
+                    }
+                    (_, Some(at)) => format!("input.installments[{at}]"),
+                    (_, None) => "input.installments".to_owned(),
+                };
+                AppError::input(field, installment_reason(&error))
+            }
+        }
+    }
+}
+
+/// An amount with its currency's decimals (`4000` CNY is `4000.00`).
+fn currency_amount(amount: Decimal, currency: Currency) -> String {
+    domain::Money::new(amount, currency).amount_text()
+}
+
+pub(crate) fn line_reason(error: &LineError) -> Reason {
+    use domain::invoices::{
+        MAX_DESCRIPTION_CHARS, MAX_LINES, QUANTITY_DECIMALS, UNIT_PRICE_DECIMALS,
+    };
+    let line = |index: &usize| u32::try_from(*index + 1).unwrap_or(u32::MAX);
+    match error {
+        LineError::NoLines => Reason::InvoiceNoLines {},
+        LineError::TooManyLines => Reason::InvoiceTooManyLines {
+            max: MAX_LINES as u32,
+        },
+        LineError::Description(index) => Reason::LineDescription {
+            line: line(index),
+            max: MAX_DESCRIPTION_CHARS as u32,
+        },
+        LineError::Quantity(index) => Reason::LineQuantity {
+            line: line(index),
+            decimals: QUANTITY_DECIMALS,
+        },
+        LineError::UnitPrice(index) => Reason::LineUnitPrice {
+            line: line(index),
+            decimals: UNIT_PRICE_DECIMALS,
+        },
+        LineError::TaxRate(index) => Reason::LineTaxRate { line: line(index) },
+        LineError::TooLarge(index) => Reason::LineTooLarge { line: line(index) },
+        LineError::ZeroTotal => Reason::InvoiceZeroTotal {},
+        LineError::Money(error) => Reason::from(error),
+    }
+}
+
+fn installment_reason(error: &InstallmentError) -> Reason {
+    match error {
+        InstallmentError::DueDate(_) => Reason::InstallmentDueDates {},
+        InstallmentError::Count => Reason::InstallmentCount {
+            min: 2,
+            max: domain::invoices::MAX_INSTALLMENTS as u32,
+        },
+        InstallmentError::Sum {
+            sum,
+            total,
+            currency,
+        } => Reason::InstallmentsDoNotAddUp {
+            sum: sum.normalize().to_string(),
+            total: total.normalize().to_string(),
+            currency: currency.code().to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn dec(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    /// Every variant: its code, reason and field, as the API sends them.
+    #[test]
+    fn each_error_maps_to_its_code_reason_and_field() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let cases: Vec<(InvoiceError, &str, &str, Option<&str>)> = vec![
+            (
+                InvoiceError::InvoiceNotFound,
+                "NOT_FOUND",
+                "RECORD_NOT_FOUND",
+                None,
+            ),
+            (
+                InvoiceError::CustomerNotFound,
+                "NOT_FOUND",
+                "RECORD_NOT_FOUND",
+                None,
+            ),
+            (
+                InvoiceError::DisputeNotFound,
+                "NOT_FOUND",
+                "RECORD_NOT_FOUND",
+                None,
+            ),
+            (
+                InvoiceError::CreditNoteNotFound,
+                "NOT_FOUND",
+                "RECORD_NOT_FOUND",
+                None,
+            ),
+            (
+                InvoiceError::WrongStatus {
+                    status: InvoiceStatus::Issued,
+                    action: InvoiceAction::Edit,
+                },
+                "CONFLICT",
+                "INVOICE_NOT_DRAFT",
+                Some("input.invoiceId"),
+            ),
+            (
+                InvoiceError::WrongStatus {
+                    status: InvoiceStatus::Issued,
+                    action: InvoiceAction::Issue,
+                },
+                "CONFLICT",
+                "INVOICE_ALREADY_ISSUED",
+                Some("input.invoiceId"),
+            ),
+            (
+                InvoiceError::WrongStatus {
+                    status: InvoiceStatus::Paid,
+                    action: InvoiceAction::Void,
+                },
+                "CONFLICT",
+                "INVOICE_NOT_VOIDABLE",
+                Some("input.invoiceId"),
+            ),
+            (
+                InvoiceError::WrongStatus {
+                    status: InvoiceStatus::Paid,
+                    action: InvoiceAction::WriteOff,
+                },
+                "CONFLICT",
+                "INVOICE_NOT_OPEN",
+                Some("input.invoiceId"),
+            ),
+            (
+                InvoiceError::WrongStatus {
+                    status: InvoiceStatus::Void,
+                    action: InvoiceAction::PlanInstallments,
+                },
+                "CONFLICT",
+                "INVOICE_CLOSED",
+                Some("input.invoiceId"),
+            ),
+            (
+                InvoiceError::CustomerArchived {
+                    field: "customerId",
+                },
+                "VALIDATION",
+                "CUSTOMER_ARCHIVED",
+                Some("input.customerId"),
+            ),
+            (
+                InvoiceError::CurrencyNeedsLines,
+                "VALIDATION",
+                "INVOICE_CURRENCY_NEEDS_LINES",
+                Some("input.currency"),
+            ),
+            (
+                InvoiceError::HasPayments,
+                "CONFLICT",
+                "INVOICE_HAS_PAYMENTS",
+                Some("input.invoiceId"),
+            ),
+            (
+                InvoiceError::BadNumber,
+                "VALIDATION",
+                "INVALID_CHARACTERS",
+                Some("input.number"),
+            ),
+            (
+                InvoiceError::NumberTaken,
+                "CONFLICT",
+                "INVOICE_NUMBER_TAKEN",
+                Some("input.number"),
+            ),
+            (
+                InvoiceError::ExternalRefTaken,
+                "CONFLICT",
+                "INVOICE_EXTERNAL_REF_TAKEN",
+                Some("input.externalRef"),
+            ),
+            (
+                InvoiceError::DueBeforeIssue { issue_date: day },
+                "VALIDATION",
+                "DUE_BEFORE_ISSUE",
+                Some("input.dueDate"),
+            ),
+            (
+                InvoiceError::OverBalance {
+                    balance_due: dec("10"),
+                    currency: Currency::CNY,
+                },
+                "VALIDATION",
+                "OVER_BALANCE_DUE",
+                Some("input.amount"),
+            ),
+            (
+                InvoiceError::DisputeClosed {
+                    status: DisputeStatus::Resolved,
+                },
+                "CONFLICT",
+                "DISPUTE_CLOSED",
+                Some("input.disputeId"),
+            ),
+            (
+                InvoiceError::CreditBlocked {
+                    breach: CreditBreach::OnHold {
+                        reason: "late".into(),
+                    },
+                    currency: Currency::CNY,
+                },
+                "CREDIT_HOLD",
+                "CREDIT_HOLD_BLOCKS_ISSUE",
+                None,
+            ),
+            (
+                InvoiceError::CreditBlocked {
+                    breach: CreditBreach::OverLimit {
+                        limit: dec("100"),
+                        exposure_after: dec("150"),
+                    },
+                    currency: Currency::CNY,
+                },
+                "CREDIT_LIMIT_EXCEEDED",
+                "CREDIT_LIMIT_BLOCKS_ISSUE",
+                None,
+            ),
+            (
+                InvoiceError::Lines(LineError::NoLines),
+                "VALIDATION",
+                "INVOICE_NO_LINES",
+                Some("input.lines"),
+            ),
+            (
+                InvoiceError::Lines(LineError::Quantity(2)),
+                "VALIDATION",
+                "LINE_QUANTITY",
+                Some("input.lines[2].quantity"),
+            ),
+            (
+                InvoiceError::Installments {
+                    index: Some(1),
+                    error: InstallmentError::DueDate(1),
+                },
+                "VALIDATION",
+                "INSTALLMENT_DUE_DATES",
+                Some("input.installments[1].dueDate"),
+            ),
+            (
+                InvoiceError::Installments {
+                    index: None,
+                    error: InstallmentError::Sum {
+                        sum: dec("90"),
+                        total: dec("100"),
+                        currency: Currency::CNY,
+                    },
+                },
+                "VALIDATION",
+                "INSTALLMENTS_DO_NOT_ADD_UP",
+                Some("input.installments"),
+            ),
+        ];
+        for (error, code, reason, field) in cases {
+            let (_, extensions) = AppError::from(error.clone()).public();
+            assert_eq!(extensions["code"], code, "{error:?}");
+            assert_eq!(extensions["reason"], reason, "{error:?}");
+            assert_eq!(
+                extensions.get("field").and_then(|f| f.as_str()),
+                field,
+                "{error:?}"
+            );
+            assert!(extensions["params"].is_object(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn installments_that_do_not_add_up_carry_both_sums() {
+        let error = InvoiceError::Installments {
+            index: None,
+            error: InstallmentError::Sum {
+                sum: dec("90.5"),
+                total: dec("100"),
+                currency: Currency::CNY,
+            },
+        };
+        let (message, extensions) = AppError::from(error).public();
+        assert_eq!(extensions["params"]["sum"], "90.5");
+        assert_eq!(extensions["params"]["total"], "100");
+        assert_eq!(extensions["params"]["currency"], "CNY");
+        assert!(message.contains("90.5"), "{message}");
+    }
+}
