@@ -94,9 +94,15 @@ pub async fn change_settings(
     // written first, while the transaction may still reach the control plane; then the
     // transaction binds to the tenant for the rest, and both commit together.
     let profile = store::profile(&txn, tenant, true).await?;
-    let mut company_part = CompanySettings::default();
-    company_part.company = profile.company.clone();
-    company_part.collections.dunning_run_hour = profile.dunning_run_hour;
+    let defaults = CompanySettings::default();
+    let company_part = CompanySettings {
+        company: profile.company.clone(),
+        collections: domain::settings::CollectionsSettings {
+            dunning_run_hour: profile.dunning_run_hour,
+            ..defaults.collections
+        },
+        ..defaults
+    };
     let company_after = company_part.apply(change.clone()).map_err(refused)?;
     if company_after.company != company_part.company
         || company_after.collections.dunning_run_hour != company_part.collections.dunning_run_hour
