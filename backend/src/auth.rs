@@ -19,6 +19,9 @@ pub struct RequestContext {
     pub caller: Caller,
     pub request_id: String,
     pub client_ip: Option<IpAddr>,
+    /// The language texts are written in for this request: the request's `Accept-Language`,
+    /// else the member's own, else the company's (for API keys), else Chinese.
+    pub locale: domain::Locale,
     /// Report figures shared by the resolvers of this one request.
     pub reports: crate::analytics::cache::ReportCache,
     /// DataLoaders that batch a page's nested lists, made for this request only.

@@ -40,8 +40,8 @@ enum Command {
         #[arg(long)]
         email: Option<String>,
     },
-    /// Judge promises and run dunning now, as the daily jobs do, as of a date (by default each
-    /// company's today); for operators and tests.
+    /// Judge promises, run dunning, rate customers' credit and scan for risks now, as the daily
+    /// jobs do, as of a date (by default each company's today); for operators and tests.
     RunDaily {
         /// The day to run as, YYYY-MM-DD.
         #[arg(long)]
@@ -241,7 +241,15 @@ async fn run_daily(
         )
         .await
         .map_err(|error| anyhow::anyhow!("dunning failed for {id}: {error:?}"))?;
-        println!("{id} {day}: {judged} promises judged; dunning run {run}: {counts:?}");
+        let rated = duely_backend::analytics::service::ratings::rate_all(&pool, tenant, day)
+            .await
+            .map_err(|error| anyhow::anyhow!("rating failed for {id}: {error:?}"))?;
+        let raised = duely_backend::analytics::service::risk::detect(&pool, tenant, day)
+            .await
+            .map_err(|error| anyhow::anyhow!("the risk scan failed for {id}: {error:?}"))?;
+        println!(
+            "{id} {day}: {judged} promises judged; dunning run {run}: {counts:?}; {rated} ratings changed; {raised} alerts raised"
+        );
     }
     pool.close().await?;
     Ok(())

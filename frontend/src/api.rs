@@ -17,6 +17,9 @@ pub type ID = String;
 thread_local! {
     /// The current access token; the session module keeps it fresh. The app is single-threaded.
     static ACCESS_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The language the person reads the app in, sent as `Accept-Language` so the server
+    /// writes its texts (alerts, rating reasons, task titles) in it too.
+    static LOCALE: std::cell::Cell<Locale> = const { std::cell::Cell::new(Locale::ZhCn) };
 }
 
 /// The current access token, for the few REST calls (file downloads and uploads).
@@ -56,6 +59,7 @@ session_operation!(SignUp);
 session_operation!(LogIn);
 session_operation!(RefreshSession);
 session_operation!(SwitchTenant);
+session_operation!(UpdateMyProfile);
 session_operation!(LogOut);
 session_operation!(Me);
 session_operation!(ChangePassword);
@@ -344,11 +348,17 @@ struct ErrorExtensions {
     params: Option<serde_json::Value>,
 }
 
+/// The app's language changed: later requests ask for texts in it.
+pub fn set_locale(locale: Locale) {
+    LOCALE.with(|cell| cell.set(locale));
+}
+
 /// Runs one typed operation.
 pub async fn run<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError> {
     let body = Q::build_query(variables);
     let mut request = gloo_net::http::Request::post(ENDPOINT)
         .header("accept", "application/graphql-response+json");
+    request = request.header("accept-language", LOCALE.with(|cell| cell.get()).tag());
     if let Some(token) = ACCESS_TOKEN.with(|cell| cell.borrow().clone()) {
         request = request.header("authorization", &format!("Bearer {token}"));
     }

@@ -7,6 +7,7 @@
 //! step per run. A customer's dunning pauses while it is paused by hand (until a date), while a
 //! promise to pay is open, or while a payment is in flight.
 
+use crate::messages::{Localized, Text};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -50,12 +51,77 @@ impl StepAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "StoredStep", into = "StoredStep")]
 pub struct Step {
     /// Days from the due date: -3 is three days before it.
     pub offset_days: i32,
     pub action: StepAction,
-    pub name: String,
+    /// A default step's name is a code (`STEP_CALL`), read in each reader's language; a name a
+    /// person gave is [`Text::AsTyped`].
+    pub name: Text,
+}
+
+/// A step as stored (in a ladder's `steps`): its name as `nameText` (code and parameters) and,
+/// beside it, in English as `name`, which a server of the previous version reads while a
+/// rollout runs (expand, then contract); this version never reads `name`.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredStep {
+    offset_days: i32,
+    action: StepAction,
+    name_text: Text,
+    #[serde(default, skip_deserializing)]
+    name: String,
+}
+
+impl From<StoredStep> for Step {
+    fn from(stored: StoredStep) -> Self {
+        Step {
+            offset_days: stored.offset_days,
+            action: stored.action,
+            name: stored.name_text,
+        }
+    }
+}
+
+impl From<Step> for StoredStep {
+    fn from(step: Step) -> Self {
+        StoredStep {
+            offset_days: step.offset_days,
+            action: step.action,
+            name: step.name.text(crate::Locale::En),
+            name_text: step.name,
+        }
+    }
+}
+
+/// The default ladder's step names, each as the catalogue has it.
+pub const DEFAULT_STEP_NAMES: [Text; 9] = [
+    Text::StepPoliteReminder {},
+    Text::StepDueToday {},
+    Text::StepOverdueReminder {},
+    Text::StepCall {},
+    Text::StepFirmLetter {},
+    Text::StepLateFee {},
+    Text::StepCreditHold {},
+    Text::StepVisit {},
+    Text::StepLegal {},
+];
+
+/// A step's name as an editor sends it: a default step's name, in any language Duely speaks,
+/// keeps that step's code (so a ladder saved unchanged keeps its translations); anything else is
+/// the person's own text.
+pub fn step_name(typed: &str) -> Text {
+    let typed = typed.trim();
+    DEFAULT_STEP_NAMES
+        .iter()
+        .find(|name| {
+            crate::Locale::ALL
+                .iter()
+                .any(|locale| name.text(*locale) == typed)
+        })
+        .cloned()
+        .unwrap_or_else(|| Text::typed(typed))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,9 +162,11 @@ pub fn validate(mut steps: Vec<Step>) -> Result<Vec<Step>, LadderError> {
         if step.action.only_when_overdue() && step.offset_days < 1 {
             return Err(LadderError::TooEarly(index));
         }
-        step.name = step.name.trim().to_owned();
-        if step.name.is_empty() || step.name.chars().count() > 100 {
-            return Err(LadderError::Name(index));
+        if let Text::AsTyped { text } = &mut step.name {
+            *text = text.trim().to_owned();
+            if text.is_empty() || text.chars().count() > 100 {
+                return Err(LadderError::Name(index));
+            }
         }
     }
     for index in 1..steps.len() {
@@ -115,21 +183,21 @@ pub fn validate(mut steps: Vec<Step>) -> Result<Vec<Step>, LadderError> {
 
 /// The ladder every company starts with.
 pub fn default_ladder() -> Vec<Step> {
-    let step = |offset_days, action, name: &str| Step {
+    let step = |offset_days, action, name: Text| Step {
         offset_days,
         action,
-        name: name.to_owned(),
+        name,
     };
     vec![
-        step(-3, StepAction::SendEmail, "Polite reminder"),
-        step(0, StepAction::SendEmail, "Due today"),
-        step(7, StepAction::SendEmail, "Overdue reminder"),
-        step(15, StepAction::CallTask, "Call"),
-        step(30, StepAction::SendEmail, "Firm letter"),
-        step(31, StepAction::LateFee, "Late fee"),
-        step(45, StepAction::PlaceCreditHold, "Credit hold"),
-        step(60, StepAction::VisitTask, "Visit"),
-        step(90, StepAction::EscalateToLegal, "Legal"),
+        step(-3, StepAction::SendEmail, Text::StepPoliteReminder {}),
+        step(0, StepAction::SendEmail, Text::StepDueToday {}),
+        step(7, StepAction::SendEmail, Text::StepOverdueReminder {}),
+        step(15, StepAction::CallTask, Text::StepCall {}),
+        step(30, StepAction::SendEmail, Text::StepFirmLetter {}),
+        step(31, StepAction::LateFee, Text::StepLateFee {}),
+        step(45, StepAction::PlaceCreditHold, Text::StepCreditHold {}),
+        step(60, StepAction::VisitTask, Text::StepVisit {}),
+        step(90, StepAction::EscalateToLegal, Text::StepLegal {}),
     ]
 }
 
@@ -399,5 +467,20 @@ mod tests {
         let mut early_fee = default_ladder();
         early_fee[5].offset_days = -1;
         assert_eq!(validate(early_fee), Err(LadderError::TooEarly(5)));
+        let mut unnamed = default_ladder();
+        unnamed[1].name = Text::typed("   ");
+        assert_eq!(validate(unnamed), Err(LadderError::Name(1)));
+    }
+
+    #[test]
+    fn a_default_step_name_keeps_its_code_in_either_language_and_others_are_as_typed() {
+        assert_eq!(step_name("Call"), Text::StepCall {});
+        assert_eq!(step_name(" 电话催收 "), Text::StepCall {});
+        assert_eq!(step_name("Ring Mr Wang"), Text::typed("Ring Mr Wang"));
+        for name in DEFAULT_STEP_NAMES {
+            for locale in crate::Locale::ALL {
+                assert_eq!(step_name(&name.text(locale)), name);
+            }
+        }
     }
 }

@@ -50,6 +50,40 @@ impl Locale {
     }
 }
 
+impl Locale {
+    /// The locale an HTTP `Accept-Language` header asks for (`zh-CN,zh;q=0.9,en;q=0.8`): the
+    /// language of highest weight that Duely speaks, or `None` when it names none (then the
+    /// person's or the company's language applies).
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut ranked: Vec<(u16, usize, Locale)> = header
+            .split(',')
+            .take(32)
+            .enumerate()
+            .filter_map(|(position, part)| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let weight = pieces
+                    .find_map(|piece| piece.trim().strip_prefix("q="))
+                    .map_or(Some(1000), |q| {
+                        q.trim()
+                            .parse::<f32>()
+                            .ok()
+                            .map(|q| (q.clamp(0.0, 1.0) * 1000.0) as u16)
+                    })?;
+                let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+                let locale = match primary.as_str() {
+                    "zh" => Locale::ZhCn,
+                    "en" => Locale::En,
+                    _ => return None,
+                };
+                (weight > 0).then_some((weight, position, locale))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.first().map(|(_, _, locale)| *locale)
+    }
+}
+
 impl fmt::Display for Locale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.tag())
@@ -74,6 +108,28 @@ impl FromStr for Locale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_language_picks_the_heaviest_language_we_speak() {
+        assert_eq!(
+            Locale::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Some(Locale::ZhCn)
+        );
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.7"),
+            Some(Locale::ZhCn)
+        );
+        assert_eq!(Locale::from_accept_language("de, fr"), None);
+        assert_eq!(
+            Locale::from_accept_language("zh;q=0, en;q=0.1"),
+            Some(Locale::En)
+        );
+        assert_eq!(Locale::from_accept_language(""), None);
+    }
 
     #[test]
     fn a_chinese_browser_gets_simplified_chinese() {

@@ -6,6 +6,7 @@
 //! history. A customer without history gets a neutral share, so a new customer is a C, not an A
 //! or an E.
 
+use crate::messages::{Localized, Text};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -92,6 +93,7 @@ pub struct Behaviour {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredContribution", into = "StoredContribution")]
 pub struct Contribution {
     pub factor: Factor,
     /// Points earned, of `weight`.
@@ -99,7 +101,49 @@ pub struct Contribution {
     pub weight: Decimal,
     /// The measure behind it, as shown ("12.5 days", "30%").
     pub value: String,
-    pub reason: String,
+    /// Why it scored so, as a code and parameters (`domain::messages::Text`), read in the
+    /// reader's language.
+    pub reason: Text,
+}
+
+/// A contribution as stored in a rating's `factors`: its reason as `reasonText` (code and
+/// parameters) and, beside it, in English as `reason`, which a server of the previous version
+/// reads while a rollout runs (expand, then contract); this version never reads `reason`.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredContribution {
+    factor: Factor,
+    points: Decimal,
+    weight: Decimal,
+    value: String,
+    reason_text: Text,
+    #[serde(default, skip_deserializing)]
+    reason: String,
+}
+
+impl From<StoredContribution> for Contribution {
+    fn from(stored: StoredContribution) -> Self {
+        Contribution {
+            factor: stored.factor,
+            points: stored.points,
+            weight: stored.weight,
+            value: stored.value,
+            reason: stored.reason_text,
+        }
+    }
+}
+
+impl From<Contribution> for StoredContribution {
+    fn from(contribution: Contribution) -> Self {
+        StoredContribution {
+            factor: contribution.factor,
+            points: contribution.points,
+            weight: contribution.weight,
+            value: contribution.value,
+            reason: contribution.reason.text(crate::Locale::En),
+            reason_text: contribution.reason,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,15 +163,20 @@ fn points(weight: i64, share: Decimal) -> Decimal {
         .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A share as a whole percentage, without the sign: `0.3` is `30`.
+fn percent_number(share: Decimal) -> String {
+    (share * Decimal::ONE_HUNDRED).round().to_string()
+}
+
 fn percent(share: Decimal) -> String {
-    format!("{}%", (share * Decimal::ONE_HUNDRED).round())
+    format!("{}%", percent_number(share))
 }
 
 /// Rates a customer.
 pub fn rate(b: &Behaviour) -> Rating {
     let neutral = Decimal::new(5, 1);
     let mut out = Vec::new();
-    let mut push = |factor, weight: i64, share: Decimal, value: String, reason: String| {
+    let mut push = |factor, weight: i64, share: Decimal, value: String, reason: Text| {
         out.push(Contribution {
             factor,
             points: points(weight, share),
@@ -146,10 +195,9 @@ pub fn rate(b: &Behaviour) -> Rating {
             25,
             Decimal::ONE - dbt / Decimal::from(60),
             format!("{} days", dbt.round_dp(1).normalize()),
-            format!(
-                "Pays on average {} days after the due date",
-                dbt.round_dp(1).normalize()
-            ),
+            Text::RatingPaysLate {
+                days: dbt.round_dp(1).normalize().to_string(),
+            },
         );
     } else {
         push(
@@ -157,7 +205,7 @@ pub fn rate(b: &Behaviour) -> Rating {
             25,
             neutral,
             "—".into(),
-            "No paid invoices yet: neutral".into(),
+            Text::RatingNoPaidInvoices {},
         );
     }
 
@@ -167,17 +215,15 @@ pub fn rate(b: &Behaviour) -> Rating {
             let change = recent - earlier;
             let share = Decimal::ONE - (change + Decimal::from(10)) / Decimal::from(20);
             let reason = if change > Decimal::from(2) {
-                format!(
-                    "Paying {} days slower than before",
-                    change.round_dp(1).normalize()
-                )
+                Text::RatingSlower {
+                    days: change.round_dp(1).normalize().to_string(),
+                }
             } else if change < Decimal::from(-2) {
-                format!(
-                    "Paying {} days faster than before",
-                    (-change).round_dp(1).normalize()
-                )
+                Text::RatingFaster {
+                    days: (-change).round_dp(1).normalize().to_string(),
+                }
             } else {
-                "Paying as fast as before".to_owned()
+                Text::RatingSameSpeed {}
             };
             push(
                 Factor::DaysBeyondTermsTrend,
@@ -192,7 +238,7 @@ pub fn rate(b: &Behaviour) -> Rating {
             10,
             neutral,
             "—".into(),
-            "Too little history for a trend: neutral".into(),
+            Text::RatingNoTrend {},
         ),
     }
 
@@ -204,7 +250,9 @@ pub fn rate(b: &Behaviour) -> Rating {
             15,
             Decimal::ONE - late,
             percent(late),
-            format!("{} of invoices paid late", percent(late)),
+            Text::RatingLateShare {
+                percent: percent_number(late),
+            },
         );
         let parts = Decimal::from(b.paid_in_parts) / Decimal::from(b.settled_invoices);
         push(
@@ -212,7 +260,9 @@ pub fn rate(b: &Behaviour) -> Rating {
             5,
             Decimal::ONE - parts,
             percent(parts),
-            format!("{} of invoices paid in parts", percent(parts)),
+            Text::RatingPartsShare {
+                percent: percent_number(parts),
+            },
         );
     } else {
         push(
@@ -220,14 +270,14 @@ pub fn rate(b: &Behaviour) -> Rating {
             15,
             neutral,
             "—".into(),
-            "No paid invoices yet: neutral".into(),
+            Text::RatingNoPaidInvoices {},
         );
         push(
             Factor::PartialPayments,
             5,
             neutral,
             "—".into(),
-            "No paid invoices yet: neutral".into(),
+            Text::RatingNoPaidInvoices {},
         );
     }
 
@@ -239,10 +289,10 @@ pub fn rate(b: &Behaviour) -> Rating {
             10,
             Decimal::ONE - broken,
             format!("{}/{}", b.promises_broken, b.promises_judged),
-            format!(
-                "Broke {} of {} promises to pay",
-                b.promises_broken, b.promises_judged
-            ),
+            Text::RatingBrokePromises {
+                broken: b.promises_broken,
+                judged: b.promises_judged,
+            },
         );
     } else {
         push(
@@ -250,7 +300,7 @@ pub fn rate(b: &Behaviour) -> Rating {
             10,
             Decimal::new(7, 1),
             "0/0".into(),
-            "No promises to pay judged".into(),
+            Text::RatingNoPromises {},
         );
     }
 
@@ -265,7 +315,9 @@ pub fn rate(b: &Behaviour) -> Rating {
         5,
         Decimal::ONE - dispute_share * Decimal::from(5),
         percent(dispute_share),
-        format!("{} of invoices disputed", percent(dispute_share)),
+        Text::RatingDisputedShare {
+            percent: percent_number(dispute_share),
+        },
     );
 
     // Use of the credit limit: up to half is fine; at or over the limit, nothing.
@@ -277,7 +329,9 @@ pub fn rate(b: &Behaviour) -> Rating {
                 10,
                 Decimal::ONE - (used - neutral) * Decimal::TWO,
                 percent(used),
-                format!("Uses {} of its credit limit", percent(used)),
+                Text::RatingCreditUse {
+                    percent: percent_number(used),
+                },
             );
         }
         None => push(
@@ -285,7 +339,7 @@ pub fn rate(b: &Behaviour) -> Rating {
             10,
             neutral,
             "—".into(),
-            "No credit limit set: neutral".into(),
+            Text::RatingNoLimit {},
         ),
     }
 
@@ -295,7 +349,9 @@ pub fn rate(b: &Behaviour) -> Rating {
         10,
         Decimal::from(b.months_as_customer) / Decimal::from(24),
         format!("{} months", b.months_as_customer),
-        format!("A customer for {} months", b.months_as_customer),
+        Text::RatingCustomerFor {
+            months: b.months_as_customer,
+        },
     );
 
     // Exposure: a customer holding a quarter or more of all receivables is a concentration risk.
@@ -304,10 +360,9 @@ pub fn rate(b: &Behaviour) -> Rating {
         10,
         Decimal::ONE - b.share_of_ar * Decimal::from(4),
         percent(b.share_of_ar),
-        format!(
-            "Holds {} of the company's receivables",
-            percent(b.share_of_ar)
-        ),
+        Text::RatingExposure {
+            percent: percent_number(b.share_of_ar),
+        },
     );
 
     let score: Decimal = out.iter().map(|c| c.points).sum();
@@ -422,13 +477,23 @@ mod tests {
     fn every_factor_says_why() {
         let rating = rate(&good());
         assert_eq!(rating.contributions.len(), 9);
-        assert!(rating.contributions.iter().all(|c| !c.reason.is_empty()));
+        assert!(
+            rating
+                .contributions
+                .iter()
+                .all(|c| !c.reason.text(crate::Locale::En).is_empty())
+        );
         let late = rating
             .contributions
             .iter()
             .find(|c| c.factor == Factor::DaysBeyondTermsTrend)
             .unwrap();
-        assert_eq!(late.reason, "Paying 3 days faster than before");
+        assert_eq!(late.reason, Text::RatingFaster { days: "3".into() });
+        assert_eq!(
+            late.reason.text(crate::Locale::En),
+            "Paying 3 days faster than before"
+        );
+        assert_eq!(late.reason.text(crate::Locale::ZhCn), "付款比以前快 3 天");
     }
 
     #[test]

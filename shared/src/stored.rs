@@ -96,3 +96,22 @@ stored_text!(
     crate::alerts::AlertSeverity => "alert severity",
     crate::alerts::AlertStatus => "alert status",
 );
+
+/// A stored text (`domain::messages::Text`), selected as one JSON object `{code, params}`
+/// (`jsonb_build_object('code', message_code, 'params', message_params) AS message`). A code
+/// this build does not know, or parameters that do not fit it, are an error naming the row.
+impl sea_orm::TryGetable for crate::messages::Text {
+    fn try_get_by<I: ColIdx>(row: &QueryResult, index: I) -> Result<Self, TryGetError> {
+        let value = serde_json::Value::try_get_by(row, index)?;
+        serde_json::from_value(value.clone()).map_err(|error| {
+            let id = row
+                .try_get::<uuid::Uuid>("", "id")
+                .map(|id| id.to_string())
+                .unwrap_or_else(|_| "(no id column)".to_owned());
+            tracing::error!(row_id = %id, %value, %error, "a stored text does not parse");
+            TryGetError::DbErr(DbErr::Type(format!(
+                "row {id}: `{value}` is not a valid text: {error}"
+            )))
+        })
+    }
+}

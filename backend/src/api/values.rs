@@ -237,3 +237,15 @@ pub struct CustomerRef {
     pub code: String,
     pub name: String,
 }
+
+/// The language of the request's texts (`RequestContext::locale`).
+pub fn locale(ctx: &async_graphql::Context<'_>) -> domain::Locale {
+    ctx.data::<crate::auth::RequestContext>()
+        .map(|request| request.locale)
+        .unwrap_or_default()
+}
+
+/// A server-made text's parameters, as `messageParams` sends them.
+pub fn text_params(text: &domain::messages::Text) -> async_graphql::Json<serde_json::Value> {
+    async_graphql::Json(serde_json::Value::Object(text.params()))
+}

@@ -23,8 +23,8 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use domain::ErrorCode;
 use domain::reason::Reason;
+use domain::{ErrorCode, Locale};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::net::{IpAddr, SocketAddr};
@@ -338,7 +338,22 @@ pub(super) async fn request_context(
         Some(Err(_)) => Caller::Rejected(Rejection::HeaderNotText),
     };
     let forwarded = client_address(headers, state.config.trusted_proxies);
+    let asked = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(Locale::from_accept_language);
+    let locale = match asked {
+        Some(locale) => locale,
+        None => crate::identity::store::sessions::preferred_locale(&state.db, &caller)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "the caller's language could not be read; Chinese it is");
+                None
+            })
+            .unwrap_or_default(),
+    };
     RequestContext {
+        locale,
         caller,
         request_id: headers
             .get(REQUEST_ID)

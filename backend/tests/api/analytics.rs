@@ -498,10 +498,8 @@ async fn a_rating_explains_itself_keeps_history_and_can_be_overridden_with_a_rea
         .find(|f| f["factor"] == "DAYS_BEYOND_TERMS")
         .unwrap()
         .clone();
-    assert_eq!(
-        dbt["reason"], "Pays on average 45 days after the due date",
-        "{dbt}"
-    );
+    // In the owner's language (Chinese, as a new account's is).
+    assert_eq!(dbt["reason"], "平均在到期日后 45 天付款", "{dbt}");
     assert!(
         matches!(rating["grade"].as_str(), Some("C" | "D" | "E")),
         "{rating}"
@@ -710,7 +708,10 @@ async fn the_risk_scan_raises_each_alert_once_for_its_cause() {
         mail.contains("以下客户出现了新的风险预警") && mail.contains("Customer R"),
         "{mail}"
     );
-    assert!(mail.contains("over the credit limit"), "{mail}");
+    assert!(
+        mail.contains("已超过信用额度"),
+        "the alert in the recipient's language: {mail}"
+    );
     assert_eq!(digest().await.unwrap(), 0, "never the same alert twice");
 }
 

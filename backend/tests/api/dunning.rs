@@ -383,7 +383,8 @@ async fn holds_placed_by_the_ladder_are_released_when_nothing_is_overdue() {
     assert_eq!(counts.holds, 1, "{counts:?}");
     let held = crate::kit::customer(&app, &owner, &id(&customer)).await;
     assert_eq!(held["creditHold"], true);
-    assert_eq!(held["creditHoldReason"], "Dunning step: Credit hold");
+    // In the company's language (Chinese by default).
+    assert_eq!(held["creditHoldReason"], "催收步骤：信用冻结");
 
     // Paid in full: the next run releases the hold, with the reason in the credit history.
     pay(&app, &owner, &customer, "500", today(&app, &owner).await).await;

@@ -284,6 +284,33 @@ impl TestApp {
             .unwrap()
     }
 
+    /// As [`Self::graphql_as`], asking for texts in `language` (an `Accept-Language` value, or
+    /// `None` for no header).
+    pub async fn graphql_in(
+        &self,
+        bearer: &str,
+        language: Option<&str>,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .bearer_auth(bearer);
+        if let Some(language) = language {
+            request = request.header("accept-language", language);
+        }
+        request
+            .json(&serde_json::json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Signs up a company through the API and returns the owner's session.
     pub async fn sign_up(&self, company: &str, email: &str) -> TestSession {
         let body = self

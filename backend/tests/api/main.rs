@@ -31,5 +31,6 @@ mod server;
 mod settings;
 mod team;
 mod tenancy;
+mod texts;
 mod transfer;
 mod web_app;

@@ -137,6 +137,8 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("createApiKey", MemberNeeds(P::ManageApiKeys)),
     ("revokeApiKey", MemberNeeds(P::ManageApiKeys)),
     ("switchTenant", AnyMember),
+    // A person's own name and language.
+    ("updateMyProfile", AnyMember),
     ("createCustomer", Needs(P::ManageCustomers)),
     ("updateCustomer", Needs(P::ManageCustomers)),
     ("archiveCustomer", Needs(P::ManageCustomers)),

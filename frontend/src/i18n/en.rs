@@ -687,5 +687,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CreditNotePrefixLabel => "Credit note number prefix",
         SettingsCompanyGroup => "Company",
         CompanyLocaleLabel => "Company language",
+        ProfileTitle => "Your profile",
+        ProfileLocaleLabel => "Language of emails and notifications",
+        ProfileSaved => "Profile saved.",
     }
 }

@@ -204,9 +204,12 @@ fn apply_to_document(locale: Locale) {
 
 pub fn provide_locale() {
     let locale = RwSignal::new(initial_locale());
+    // Before any request goes out, not only when the effect first runs.
+    crate::api::set_locale(locale.get_untracked());
     Effect::new(move |_| {
         let current = locale.get();
         apply_to_document(current);
+        crate::api::set_locale(current);
         if let Some(storage) = storage() {
             let _ = storage.set_item(STORAGE_KEY, current.tag());
         }

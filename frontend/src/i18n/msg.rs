@@ -628,4 +628,7 @@ pub enum Msg {
     CreditNotePrefixLabel,
     SettingsCompanyGroup,
     CompanyLocaleLabel,
+    ProfileTitle,
+    ProfileLocaleLabel,
+    ProfileSaved,
 }

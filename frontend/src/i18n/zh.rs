@@ -645,5 +645,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CreditNotePrefixLabel => "贷项通知单编号前缀",
         SettingsCompanyGroup => "公司信息",
         CompanyLocaleLabel => "公司默认语言",
+        ProfileTitle => "个人资料",
+        ProfileLocaleLabel => "邮件与通知语言",
+        ProfileSaved => "个人资料已保存。",
     }
 }

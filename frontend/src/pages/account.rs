@@ -1,12 +1,13 @@
-//! `/account`: the signed-in person's own email (and whether it is verified) and password.
+//! `/account`: the signed-in person's own name and language, email (and whether it is verified) and
+//! password.
 
 use super::verify_email::ResendVerificationButton;
 use crate::api::{self, ApiError, ChangePassword};
 use crate::components::{Button, TextField, ToastKind, use_toasts};
 use crate::i18n::{Msg, password_error_text, use_locale, use_text};
 use crate::session::{SessionStatus, use_session};
-use domain::ErrorCode;
 use domain::credentials::{self, EmailAddress, PasswordError};
+use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -95,8 +96,77 @@ fn Account() -> impl IntoView {
                     <ResendVerificationButton/>
                 </Show>
             </div>
+            <ProfileForm/>
             <ChangePasswordForm email=email/>
         </section>
+    }
+}
+
+/// The person's name and the language the server writes to them in (emails, and texts when
+/// the request does not say), which starts as the app's.
+#[component]
+fn ProfileForm() -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let toasts = use_toasts();
+    let session = use_session();
+    let name = RwSignal::new(
+        session
+            .current
+            .with_untracked(|current| current.as_ref().map(|c| c.user_name.clone()))
+            .unwrap_or_default(),
+    );
+    let english = RwSignal::new(locale.get_untracked() == Locale::En);
+    let busy = RwSignal::new(false);
+    let refused = RwSignal::new(None::<String>);
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        refused.set(None);
+        busy.set(true);
+        let input = api::update_my_profile::UpdateMyProfileInput {
+            name: Some(name.get_untracked()),
+            locale: Some(if english.get_untracked() {
+                api::update_my_profile::Locale::EN
+            } else {
+                api::update_my_profile::Locale::ZH_CN
+            }),
+        };
+        leptos::task::spawn_local(async move {
+            let result =
+                api::run::<api::UpdateMyProfile>(api::update_my_profile::Variables { input }).await;
+            busy.set(false);
+            match result {
+                Ok(data) => {
+                    let saved = data.update_my_profile.user.name;
+                    session.current.update(|current| {
+                        if let Some(current) = current {
+                            current.user_name = saved;
+                        }
+                    });
+                    toasts.push(ToastKind::Success, text(Msg::ProfileSaved));
+                }
+                Err(failure @ ApiError::Api { field: Some(_), .. }) => {
+                    refused.set(Some(failure.text(locale.get_untracked())));
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
+    view! {
+        <form class="panel form-grid" novalidate on:submit=on_submit data-testid="profile-form">
+            <h2>{move || text(Msg::ProfileTitle)}</h2>
+            <TextField name="profile-name" label=Signal::derive(move || text(Msg::YourName))
+                value=name error=Signal::derive(move || refused.get()) autocomplete="name"/>
+            <div class="field">
+                <label for="profile-locale">{move || text(Msg::ProfileLocaleLabel)}</label>
+                <select id="profile-locale" name="profile-locale"
+                    on:change=move |event| english.set(event_target_value(&event) == "EN")>
+                    <option value="ZH_CN" prop:selected=move || !english.get()>"简体中文"</option>
+                    <option value="EN" prop:selected=move || english.get()>"English"</option>
+                </select>
+            </div>
+            <Button r#type="submit" busy=busy test_id="save-profile">{move || text(Msg::Save)}</Button>
+        </form>
     }
 }
 

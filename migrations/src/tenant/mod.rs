@@ -18,6 +18,7 @@ mod m20261128_000012_allocation_dates;
 mod m20261128_000013_open_items_index;
 mod m20261203_000014_runtime_role;
 mod m20261204_000015_company_settings;
+mod m20261204_000016_texts_as_codes;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -36,5 +37,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261128_000013_open_items_index::Migration),
         Box::new(m20261203_000014_runtime_role::Migration),
         Box::new(m20261204_000015_company_settings::Migration),
+        Box::new(m20261204_000016_texts_as_codes::Migration),
     ]
 }

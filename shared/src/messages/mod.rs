@@ -10,7 +10,10 @@ use crate::Locale;
 use crate::reason::Reason;
 
 mod en;
+mod text;
 mod zh;
+
+pub use text::Text;
 
 /// A message in the catalogue.
 pub trait Localized {
@@ -23,6 +26,15 @@ impl Localized for Reason {
         match locale {
             Locale::En => en::reason(self),
             Locale::ZhCn => zh::reason(self),
+        }
+    }
+}
+
+impl Localized for Text {
+    fn text(&self, locale: Locale) -> String {
+        match locale {
+            Locale::En => en::text(self),
+            Locale::ZhCn => zh::text(self),
         }
     }
 }
@@ -117,6 +129,42 @@ mod tests {
             error_text(&nan, Some("input.amount"), Locale::En),
             nan.text(Locale::En)
         );
+    }
+
+    #[test]
+    fn every_text_reads_in_both_languages_and_round_trips_as_code_and_params() {
+        for text in Text::examples() {
+            for locale in Locale::ALL {
+                assert!(
+                    !text.text(locale).trim().is_empty(),
+                    "{} in {locale}",
+                    text.code()
+                );
+            }
+            let back = Text::from_stored(&text.code(), serde_json::Value::Object(text.params()));
+            assert_eq!(back.ok().as_ref(), Some(&text), "{}", text.code());
+            if !matches!(text, Text::AsTyped { .. }) {
+                let chinese = text.text(Locale::ZhCn);
+                let words: Vec<&str> = chinese
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|word| word.len() > 3 && word.chars().all(|c| c.is_ascii_lowercase()))
+                    .collect();
+                assert!(words.is_empty(), "{}: {chinese}", text.code());
+            }
+        }
+        assert_eq!(
+            Text::AlertNearCreditLimit {
+                percent: "85".into()
+            }
+            .code(),
+            "ALERT_NEAR_CREDIT_LIMIT"
+        );
+        let task = Text::TaskForStep {
+            step: Box::new(Text::StepCall {}),
+            invoices: vec!["INV-1".into()],
+        };
+        assert_eq!(task.text(Locale::ZhCn), "电话催收 — INV-1");
+        assert_eq!(task.params()["step"]["code"], "STEP_CALL");
     }
 
     #[test]

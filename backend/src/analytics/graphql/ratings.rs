@@ -3,11 +3,14 @@
 use crate::analytics::service::ratings::RatingOverride;
 use crate::analytics::store::ratings::RatingRow;
 use crate::api::values::{Date, Money};
-use async_graphql::{ID, InputObject, SimpleObject};
+use crate::api::values::{locale, text_params};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Json, SimpleObject};
 use chrono::{DateTime, Utc};
+use domain::messages::{Localized, Text};
 use domain::rating::{Factor, Grade};
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct RatingFactor {
     pub factor: Factor,
     /// Points this factor adds to the score, of `weight`.
@@ -15,8 +18,26 @@ pub struct RatingFactor {
     pub weight: String,
     /// The measure behind it ("12.5 days", "30%").
     pub value: String,
-    /// Why, in a line.
-    pub reason: String,
+    #[graphql(skip)]
+    pub text: Text,
+}
+
+#[ComplexObject]
+impl RatingFactor {
+    /// Why, in a line, in the caller's language.
+    async fn reason(&self, ctx: &Context<'_>) -> String {
+        self.text.text(locale(ctx))
+    }
+
+    /// The reason as a code (`RATING_PAYS_LATE`), for clients with texts of their own.
+    async fn message_code(&self) -> String {
+        self.text.code()
+    }
+
+    /// The reason's parameters (`{"days": "18.6"}`).
+    async fn message_params(&self) -> Json<serde_json::Value> {
+        text_params(&self.text)
+    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -54,7 +75,7 @@ impl From<RatingRow> for CreditRating {
                     points: c.points.normalize().to_string(),
                     weight: c.weight.normalize().to_string(),
                     value: c.value,
-                    reason: c.reason,
+                    text: c.reason,
                 })
                 .collect(),
             recommended_credit_limit: Money::new(row.recommended_limit, &row.currency),

@@ -12,6 +12,7 @@ use crate::db::{self, TenantTx};
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
 use domain::access::{Access, Permission};
+use domain::messages::Localized;
 use domain::templates::escape_html;
 use domain::{Locale, TenantId};
 use sea_orm::DatabaseConnection;
@@ -100,7 +101,7 @@ fn compose(
             alert.severity.as_str(),
             alert.customer_name,
             alert.customer_code,
-            alert.message
+            alert.message.text(locale)
         );
         let _ = write!(
             html,
@@ -110,7 +111,7 @@ fn compose(
             alert.customer_id,
             escape_html(&alert.customer_name),
             escape_html(&alert.customer_code),
-            escape_html(&alert.message),
+            escape_html(&alert.message.text(locale)),
         );
     }
     let _ = write!(text, "\n{open}: {link}\n");

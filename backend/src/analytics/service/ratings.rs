@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use domain::TenantId;
 use domain::access::{Access, Permission};
 use domain::alerts::{AlertKind, AlertSeverity};
+use domain::messages::Text;
 use domain::rating::{self, Behaviour, Grade};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
@@ -113,11 +114,10 @@ pub async fn rate_customers(
             } else {
                 AlertSeverity::Medium
             },
-            &format!(
-                "Credit rating went down from {} to {}",
-                before.as_str(),
-                after.as_str()
-            ),
+            &Text::AlertRatingDowngrade {
+                from: before.as_str().to_owned(),
+                to: after.as_str().to_owned(),
+            },
         )
         .await?;
     }

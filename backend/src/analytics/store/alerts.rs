@@ -6,6 +6,7 @@ use crate::db::conditions::Conditions;
 use chrono::{DateTime, Utc};
 use domain::access::Access;
 use domain::alerts::{AlertKind, AlertSeverity, AlertStatus};
+use domain::messages::{Localized, Text};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
@@ -16,20 +17,23 @@ pub async fn raise(
     kind: AlertKind,
     cause: &str,
     severity: AlertSeverity,
-    message: &str,
+    message: &Text,
 ) -> Result<bool, DbErr> {
     Ok(conn
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING",
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING",
             [
                 Uuid::now_v7().into(),
                 customer.into(),
                 kind.as_str().into(),
                 cause.into(),
                 severity.as_str().into(),
-                message.into(),
+                message.code().into(),
+                serde_json::Value::Object(message.params()).into(),
+                // In English too, for a server of the previous version during a rollout.
+                message.text(domain::Locale::En).into(),
             ],
         ))
         .await?
@@ -47,7 +51,8 @@ pub struct AlertRow {
     pub customer_id: Uuid,
     pub code: String,
     pub name: String,
-    pub message: String,
+    /// Why it was raised, as a code and parameters.
+    pub message: Text,
     pub created_at: DateTime<Utc>,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by: Option<String>,
@@ -56,8 +61,8 @@ pub struct AlertRow {
     pub resolution_note: Option<String>,
 }
 
-const ALERT_COLUMNS: &str =
-    "a.id, a.kind, a.severity, a.status, a.customer_id, c.code, c.name, a.message, a.created_at,
+const ALERT_COLUMNS: &str = "a.id, a.kind, a.severity, a.status, a.customer_id, c.code, c.name,
+    jsonb_build_object('code', a.message_code, 'params', a.message_params) AS message, a.created_at,
     a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.resolution_note";
 
 /// Which alerts a list shows.

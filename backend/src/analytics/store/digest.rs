@@ -23,7 +23,7 @@ pub struct Recipient {
 #[derive(Debug, FromQueryResult)]
 pub struct NewAlert {
     pub severity: AlertSeverity,
-    pub message: String,
+    pub message: domain::messages::Text,
     pub created_at: DateTime<Utc>,
     pub customer_id: Uuid,
     pub customer_code: String,
@@ -74,7 +74,8 @@ pub async fn new_alerts(
 ) -> Result<Vec<NewAlert>, DbErr> {
     NewAlert::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT a.severity, a.message, a.created_at, c.id AS customer_id, c.code AS customer_code,
+        "SELECT a.id, a.severity,
+                jsonb_build_object('code', a.message_code, 'params', a.message_params) AS message, a.created_at, c.id AS customer_id, c.code AS customer_code,
                 c.name AS customer_name, c.collector_id
          FROM risk_alerts a JOIN customers c ON c.id = a.customer_id
          WHERE a.created_at > $1 AND a.status <> 'RESOLVED'

@@ -59,11 +59,15 @@ pub async fn scan(
             vec![today.into()],
         ),
     ];
+    // Each alert's text as a code and parameters, and in English as well for a server of the
+    // previous version during a rollout (`message`, dropped once none is left).
     let raises: Vec<(String, Vec<sea_orm::Value>)> = vec![
         (
             format!(
-            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
              SELECT gen_random_uuid(), c.id, 'OVER_CREDIT_LIMIT', 'OVER_CREDIT_LIMIT:' || c.id, 'HIGH',
+                    'ALERT_OVER_CREDIT_LIMIT', jsonb_build_object('balance', ({OPEN_BALANCE})::text,
+                        'currency', c.currency::text, 'limit', c.credit_limit::text),
                     'Open invoices of ' || {OPEN_BALANCE} || ' ' || c.currency || ' are over the credit limit of ' || c.credit_limit
              FROM customers c WHERE c.id IN ({over_limit})
              ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING"
@@ -72,8 +76,9 @@ pub async fn scan(
         ),
         (
             format!(
-            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
              SELECT gen_random_uuid(), c.id, 'NEAR_CREDIT_LIMIT', 'NEAR_CREDIT_LIMIT:' || c.id, 'MEDIUM',
+                    'ALERT_NEAR_CREDIT_LIMIT', jsonb_build_object('percent', round({OPEN_BALANCE} / c.credit_limit * 100)::text),
                     'Open invoices have reached ' || round({OPEN_BALANCE} / c.credit_limit * 100) || '% of the credit limit'
              FROM customers c WHERE c.id IN ({near_limit})
              ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING"
@@ -81,8 +86,10 @@ pub async fn scan(
             Vec::new(),
         ),
         (
-            concat!("INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+            concat!("INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
          SELECT gen_random_uuid(), i.customer_id, 'LARGE_INVOICE_OVERDUE', 'LARGE_INVOICE_OVERDUE:' || i.id, 'HIGH',
+                'ALERT_LARGE_INVOICE_OVERDUE', jsonb_build_object('number', i.number, 'balance', i.balance_due::text,
+                    'currency', i.currency::text, 'dueDate', i.due_date::text),
                 'Invoice ' || i.number || ' of ' || i.balance_due || ' ' || i.currency || ' is overdue since ' || i.due_date
          FROM invoices i
          WHERE i.status IN ", domain::open_statuses!(), " AND i.due_date < $1 AND i.balance_due >= $2
@@ -92,8 +99,9 @@ pub async fn scan(
         ),
         (
             // "Since" is the hold's day in the company's own time zone.
-            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+            "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
          SELECT gen_random_uuid(), c.id, 'OVERDUE_WHILE_ON_HOLD', 'OVERDUE_WHILE_ON_HOLD:' || r.invoice_id, 'MEDIUM',
+                'ALERT_OVERDUE_WHILE_ON_HOLD', jsonb_build_object('number', i.number, 'dueDate', r.due_date::text),
                 'Invoice ' || i.number || ' fell overdue on ' || r.due_date || ' while the customer is on credit hold'
          FROM customers c
          JOIN receivable_items r ON r.customer_id = c.id AND r.amount > 0
@@ -104,8 +112,10 @@ pub async fn scan(
             vec![today.into(), time_zone.into()],
         ),
         (
-            format!("INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message)
+            format!("INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
          SELECT gen_random_uuid(), w.customer_id, 'WORSENING_DAYS_TO_PAY', 'WORSENING_DAYS_TO_PAY:' || w.customer_id, 'MEDIUM',
+                'ALERT_WORSENING_DAYS_TO_PAY', jsonb_build_object('changeDays', round(w.recent - w.earlier)::text,
+                    'recentDays', round(w.recent)::text),
                 'Pays ' || round(w.recent - w.earlier) || ' days later than before (' || round(w.recent) || ' days past due on average lately)'
          FROM ({worsening}) w
          WHERE w.recent - w.earlier >= 10

@@ -4,29 +4,50 @@
 use crate::analytics::service::alerts::{self as service, AlertAction, AlertQuery};
 use crate::analytics::store::alerts::AlertRow;
 use crate::api::values::{CountedList, CustomerRef};
+use crate::api::values::{locale, text_params};
 use crate::auth::Caller;
 use crate::error::AppError;
 use async_graphql::connection::Connection;
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::alerts::{AlertKind, AlertSeverity, AlertStatus};
+use domain::messages::{Localized, Text};
 use sea_orm::DatabaseConnection;
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct RiskAlert {
     pub id: ID,
     pub kind: AlertKind,
     pub severity: AlertSeverity,
     pub status: AlertStatus,
     pub customer: CustomerRef,
-    /// Why it was raised, in a sentence.
-    pub message: String,
+    #[graphql(skip)]
+    pub text: Text,
     pub created_at: DateTime<Utc>,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by: Option<String>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolved_by: Option<String>,
     pub resolution_note: Option<String>,
+}
+
+#[ComplexObject]
+impl RiskAlert {
+    /// Why it was raised, in a sentence, in the caller's language.
+    async fn message(&self, ctx: &Context<'_>) -> String {
+        self.text.text(locale(ctx))
+    }
+
+    /// The message as a code (`ALERT_NEAR_CREDIT_LIMIT`), for clients with texts of their own.
+    async fn message_code(&self) -> String {
+        self.text.code()
+    }
+
+    /// The message's parameters (`{"percent": "85"}`).
+    async fn message_params(&self) -> Json<serde_json::Value> {
+        text_params(&self.text)
+    }
 }
 
 impl From<AlertRow> for RiskAlert {
@@ -41,7 +62,7 @@ impl From<AlertRow> for RiskAlert {
                 code: row.code,
                 name: row.name,
             },
-            message: row.message,
+            text: row.message,
             created_at: row.created_at,
             acknowledged_at: row.acknowledged_at,
             acknowledged_by: row.acknowledged_by,

@@ -6,25 +6,48 @@ use super::activities::customer_id;
 use super::gated;
 use super::runs::ladder_id;
 use crate::api::context::{request, services};
-use crate::api::values::{CustomerRef, Date, Money, required_text};
+use crate::api::values::{CustomerRef, Date, Money, locale, required_text, text_params};
 use crate::collections::errors::{fee_rule_reason, ladder_reason};
 use crate::collections::service::dunning::{
     self as service, Assignment, LadderDraft, Pause, Preview, SavePolicy,
 };
 use crate::collections::store::dunning::PolicyRow;
 use crate::error::{ApiResult, AppError, IntoApi};
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Json, Object, SimpleObject};
 use domain::dunning::{self as rules, PauseReason, Step, StepAction};
 use domain::fees::{FeeRule, FeeRuleError};
+use domain::messages::{Localized, Text};
 use domain::reason::Reason;
 use rust_decimal::Decimal;
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct DunningStep {
     /// Days from the due date; negative is before it.
     pub offset_days: i32,
     pub action: StepAction,
-    pub name: String,
+    #[graphql(skip)]
+    pub text: Text,
+}
+
+#[ComplexObject]
+impl DunningStep {
+    /// The step's name, in the caller's language for a default step (send it back unchanged
+    /// and the step keeps its translations), as written for one a person named.
+    async fn name(&self, ctx: &Context<'_>) -> String {
+        self.text.text(locale(ctx))
+    }
+
+    /// The name as a code (`STEP_CALL`, or `AS_TYPED` with the text), for clients with texts
+    /// of their own.
+    async fn message_code(&self) -> String {
+        self.text.code()
+    }
+
+    /// The name's parameters (`{}`, or `{"text": …}`).
+    async fn message_params(&self) -> Json<serde_json::Value> {
+        text_params(&self.text)
+    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -179,7 +202,7 @@ impl From<Step> for DunningStep {
         DunningStep {
             offset_days: step.offset_days,
             action: step.action,
-            name: step.name,
+            text: step.name,
         }
     }
 }
@@ -221,7 +244,7 @@ fn ladder_draft(prefix: &str, input: &SaveDunningPolicyInput) -> Result<LadderDr
             .map(|step| Step {
                 offset_days: step.offset_days,
                 action: step.action,
-                name: step.name.clone(),
+                name: rules::step_name(&step.name),
             })
             .collect(),
     )

@@ -142,7 +142,8 @@ impl From<service::EmailTemplate> for EmailTemplate {
         EmailTemplate {
             policy_id: ID(template.policy_id.to_string()),
             step_offset: template.step_offset,
-            step_name: template.step_name,
+            // The step's name in the template's own language.
+            step_name: domain::messages::Localized::text(&template.step_name, template.locale),
             locale: template.locale.tag().to_owned(),
             subject: template.subject,
             body: template.body,

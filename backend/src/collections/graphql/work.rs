@@ -169,7 +169,7 @@ impl WorkMutation {
         input: CompleteTaskInput,
     ) -> ApiResult<CompleteTaskPayload> {
         let (db, request) = gated(ctx, worklist::may_work)?;
-        let input = input.parse().api()?;
+        let input = input.parse(request.locale).api()?;
         let (task, activity) =
             worklist::complete_task(db, &request.caller, input, &request.request_id)
                 .await

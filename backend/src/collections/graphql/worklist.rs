@@ -3,23 +3,27 @@
 
 use super::activities::{CollectionActivity, PromiseInput};
 use crate::api::values::{CountedList, CustomerRef, Date, Money};
+use crate::api::values::{locale, text_params};
 use crate::collections::CollectionError;
 use crate::collections::service::worklist::{TaskCompletion, WorkItem as Item};
 use crate::collections::store::worklist::TaskRow;
 use crate::error::AppError;
 use async_graphql::connection::Connection;
-use async_graphql::{ID, InputObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::collections::{CollectionChannel, CollectionOutcome};
+use domain::messages::{Localized, Text};
 use domain::worklist::WorkReasonCode;
 use uuid::Uuid;
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct CollectionTask {
     pub id: ID,
     /// CALL, VISIT, SMS, WECHAT, EMAIL, LETTER or REVIEW.
     pub kind: String,
-    pub title: String,
+    #[graphql(skip)]
+    pub text: Text,
     pub due_on: Date,
     /// OPEN, DONE or CANCELLED.
     pub status: String,
@@ -33,12 +37,30 @@ pub struct CollectionTask {
     pub completed_by: Option<String>,
 }
 
+#[ComplexObject]
+impl CollectionTask {
+    /// What to do, in the caller's language.
+    async fn title(&self, ctx: &Context<'_>) -> String {
+        self.text.text(locale(ctx))
+    }
+
+    /// The title as a code (`TASK_FOR_STEP`), for clients with texts of their own.
+    async fn message_code(&self) -> String {
+        self.text.code()
+    }
+
+    /// The title's parameters (`{"step": {"code": "STEP_CALL", "params": {}}, "invoices": […]}`).
+    async fn message_params(&self) -> Json<serde_json::Value> {
+        text_params(&self.text)
+    }
+}
+
 impl From<TaskRow> for CollectionTask {
     fn from(row: TaskRow) -> Self {
         CollectionTask {
             id: ID(row.id.to_string()),
             kind: row.kind,
-            title: row.title,
+            text: row.title,
             due_on: Date(row.due_on),
             status: row.status,
             source: row.source,
@@ -138,7 +160,8 @@ pub struct CompleteTaskInput {
 }
 
 impl CompleteTaskInput {
-    pub(crate) fn parse(self) -> Result<TaskCompletion, AppError> {
+    /// The completion, its note written in `locale`.
+    pub(crate) fn parse(self, locale: domain::Locale) -> Result<TaskCompletion, AppError> {
         Ok(TaskCompletion {
             task_id: self
                 .task_id
@@ -151,6 +174,7 @@ impl CompleteTaskInput {
             location: self.location,
             next_action_on: self.next_action_on.map(|d| d.0),
             promise: self.promise.map(Into::into),
+            locale,
         })
     }
 }

@@ -11,6 +11,7 @@ use crate::db::TenantTx;
 use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::TenantId;
+use domain::messages::{Localized, Text};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -19,8 +20,12 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PlaceCreditHold {
     pub customer_id: Uuid,
-    /// The ladder step's name.
+    /// The ladder step's name, as the company reads it.
     pub step: String,
+    /// The language of the hold's reason (the company's); commands stored before it was
+    /// recorded read Chinese.
+    #[serde(default)]
+    pub locale: domain::Locale,
 }
 
 impl Command for PlaceCreditHold {
@@ -30,7 +35,11 @@ impl Command for PlaceCreditHold {
 
 /// Places a credit hold from a ladder step. Returns false when the customer is on hold already.
 pub async fn place_hold(tx: &TenantTx, command: PlaceCreditHold) -> Result<bool, AppError> {
-    let reason = format!("Dunning step: {}", command.step);
+    // The reason is text people read on the customer, written in the company's language.
+    let reason = Text::HoldByDunningStep {
+        step: Box::new(Text::typed(command.step)),
+    }
+    .text(command.locale);
     let placed = store::place_hold(&**tx, command.customer_id, &reason).await?;
     if placed {
         customer_store::append_credit_event(

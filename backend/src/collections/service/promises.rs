@@ -7,6 +7,7 @@ use crate::jobs::{ClaimedJob, JobHandler};
 use chrono::NaiveDate;
 use domain::TenantId;
 use domain::collections::{PromiseStatus, evaluate_promise, promise_deadline};
+use domain::messages::Text;
 use rust_decimal::Decimal;
 use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
@@ -90,13 +91,12 @@ pub async fn evaluate(
 /// collector a call task for today. (The dunning ladder moves the customer up a rung on its
 /// next run: see `domain::dunning::CustomerState::escalate`.)
 async fn raise_broken(tx: &TenantTx, promise: &OpenPromise, today: NaiveDate) -> Result<(), DbErr> {
-    let message = format!(
-        "Promise to pay {} {} by {} was broken: {} paid",
-        promise.amount.normalize(),
-        promise.currency,
-        promise.promised_date,
-        promise.paid.normalize()
-    );
+    let message = Text::AlertBrokenPromise {
+        amount: promise.amount.normalize().to_string(),
+        currency: promise.currency.to_string(),
+        promised_date: promise.promised_date,
+        paid: promise.paid.normalize().to_string(),
+    };
     crate::analytics::alerts::raise(
         &**tx,
         promise.customer_id,
@@ -109,12 +109,11 @@ async fn raise_broken(tx: &TenantTx, promise: &OpenPromise, today: NaiveDate) ->
     store::insert_call_task(
         &**tx,
         promise.customer_id,
-        format!(
-            "Broken promise: call about the {} {} promised for {}",
-            promise.amount.normalize(),
-            promise.currency,
-            promise.promised_date
-        ),
+        &Text::TaskBrokenPromise {
+            amount: promise.amount.normalize().to_string(),
+            currency: promise.currency.to_string(),
+            promised_date: promise.promised_date,
+        },
         today,
         promise.collector_id,
     )

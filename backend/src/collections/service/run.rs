@@ -19,6 +19,7 @@ use crate::jobs::{ClaimedJob, JobHandler, NewJob};
 use crate::startup::AppLinks;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dunning::{Decision, DueStep, StepAction};
+use domain::messages::{Localized, Text};
 use domain::templates::{self, InvoiceLine};
 use domain::{Locale, TenantId};
 use rust_decimal::Decimal;
@@ -347,10 +348,9 @@ async fn run_customer(
                         step.step.offset_days
                     ),
                     crate::analytics::alerts::AlertSeverity::Medium,
-                    &format!(
-                        "Dunning step \"{}\" asks the team to review the account",
-                        step.step.name
-                    ),
+                    &Text::AlertDunningReview {
+                        step: Box::new(step.step.name.clone()),
+                    },
                 )
                 .await?;
                 "The team was asked to review the account".to_owned()
@@ -373,7 +373,10 @@ async fn run_customer(
             StepAction::PlaceCreditHold => {
                 let hold = holds::PlaceCreditHold {
                     customer_id: first.customer_id,
-                    step: step.step.name.clone(),
+                    // The hold's reason is text people read on the customer: the step's name
+                    // in the company's language.
+                    step: step.step.name.text(company.locale_of(first)),
+                    locale: company.locale_of(first),
                 };
                 if holds::place_hold(&tx, hold).await? {
                     counts.holds += 1;
@@ -391,7 +394,8 @@ async fn run_customer(
                 "Escalated to legal: a case is open for review".to_owned()
             }
         };
-        log_step(&tx, first.customer_id, step, &claimed, &note).await?;
+        let locale = company.locale_of(first);
+        log_step(&tx, first.customer_id, step, &claimed, &note, locale).await?;
     }
     if let Some(rule) = &customer.ladder.fee_rule {
         // Interest billed again, on invoices whose late fee step was not just taken.
@@ -501,12 +505,13 @@ async fn log_step(
     step: &DueStep,
     invoices: &[Uuid],
     note: &str,
+    locale: Locale,
 ) -> Result<(), DbErr> {
     store::insert_activity(
         &**tx,
         customer,
         channel_of(step.step.action),
-        &format!("{}: {note}", step.step.name),
+        &format!("{}: {note}", step.step.name.text(locale)),
         invoices,
         RUN_LABEL,
     )
@@ -522,11 +527,11 @@ async fn create_task(
     kind: &str,
     date: NaiveDate,
 ) -> Result<(), DbErr> {
-    let numbers: Vec<&str> = rows
-        .iter()
-        .filter_map(|row| row.number.as_deref())
-        .collect();
-    let title = format!("{} — {}", step.step.name, numbers.join(", "));
+    let numbers: Vec<String> = rows.iter().filter_map(|row| row.number.clone()).collect();
+    let title = Text::TaskForStep {
+        step: Box::new(step.step.name.clone()),
+        invoices: numbers,
+    };
     let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
     store::insert_task(
         &**tx,

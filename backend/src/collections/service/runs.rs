@@ -168,7 +168,7 @@ pub async fn update_settings(
 pub struct EmailTemplate {
     pub policy_id: Uuid,
     pub step_offset: i32,
-    pub step_name: String,
+    pub step_name: domain::messages::Text,
     pub locale: Locale,
     pub subject: String,
     pub body: String,

@@ -16,6 +16,7 @@ use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::access::{Access, Permission};
 use domain::collections::{CollectionChannel, CollectionOutcome};
+use domain::messages::Localized;
 use domain::worklist::{self, History};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -42,6 +43,9 @@ pub struct TaskCompletion {
     pub location: Option<String>,
     pub next_action_on: Option<NaiveDate>,
     pub promise: Option<NewPromise>,
+    /// The language of the person completing it: the activity's note starts with the task's
+    /// title as they read it.
+    pub locale: domain::Locale,
 }
 
 /// Reading the worklist: those who see collections.
@@ -188,8 +192,8 @@ pub async fn complete_task(
             channel: input.channel.unwrap_or_else(|| channel_of(&task.kind)),
             outcome: input.outcome,
             note: Some(match note {
-                Some(note) => format!("{}: {note}", task.title),
-                None => task.title.clone(),
+                Some(note) => format!("{}: {note}", task.title.text(input.locale)),
+                None => task.title.text(input.locale),
             }),
             contact_name: input.contact_name,
             location: input.location,

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::collections::PromiseStatus;
+use domain::messages::{Localized, Text};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
@@ -79,18 +80,21 @@ pub async fn judge(
 pub async fn insert_call_task(
     conn: &impl ConnectionTrait,
     customer: Uuid,
-    title: String,
+    title: &Text,
     due_on: NaiveDate,
     assignee: Option<Uuid>,
 ) -> Result<(), DbErr> {
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source)
-         VALUES ($1, $2, 'CALL', $3, $4, $5, 'PROMISE')",
+        "INSERT INTO collection_tasks (id, customer_id, kind, title_code, title_params, title, due_on, assignee_id, source)
+         VALUES ($1, $2, 'CALL', $3, $4, $5, $6, $7, 'PROMISE')",
         [
             Uuid::now_v7().into(),
             customer.into(),
-            title.into(),
+            title.code().into(),
+            serde_json::Value::Object(title.params()).into(),
+            // In English too, for a server of the previous version during a rollout.
+            title.text(domain::Locale::En).into(),
             due_on.into(),
             assignee.into(),
         ],

@@ -2,6 +2,7 @@
 //! tasks it leaves, credit holds, legal cases, and the templates and contacts it reads.
 
 use chrono::NaiveDate;
+use domain::messages::{Localized, Text};
 use domain::{Locale, TenantId};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
@@ -210,7 +211,7 @@ pub async fn insert_activity(
 pub struct NewTask<'a> {
     pub customer_id: Uuid,
     pub kind: &'a str,
-    pub title: String,
+    pub title: Text,
     pub due_on: NaiveDate,
     pub assignee_id: Option<Uuid>,
     pub run_id: Uuid,
@@ -221,13 +222,16 @@ pub struct NewTask<'a> {
 pub async fn insert_task(conn: &impl ConnectionTrait, task: NewTask<'_>) -> Result<(), DbErr> {
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO collection_tasks (id, customer_id, kind, title, due_on, assignee_id, source, run_id, step_offset, invoice_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, 'DUNNING', $7, $8, $9::uuid[])",
+        "INSERT INTO collection_tasks (id, customer_id, kind, title_code, title_params, title, due_on, assignee_id, source, run_id, step_offset, invoice_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'DUNNING', $9, $10, $11::uuid[])",
         [
             Uuid::now_v7().into(),
             task.customer_id.into(),
             task.kind.into(),
-            task.title.into(),
+            task.title.code().into(),
+            serde_json::Value::Object(task.title.params()).into(),
+            // In English too, for a server of the previous version during a rollout.
+            task.title.text(Locale::En).into(),
             task.due_on.into(),
             task.assignee_id.into(),
             task.run_id.into(),

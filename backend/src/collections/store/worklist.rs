@@ -2,6 +2,7 @@
 //! the ranking needs, and collection tasks (read, locked, completed).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::messages::Text;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
@@ -10,7 +11,8 @@ use uuid::Uuid;
 pub struct TaskRow {
     pub id: Uuid,
     pub kind: String,
-    pub title: String,
+    /// What to do, as a code and parameters.
+    pub title: Text,
     pub due_on: NaiveDate,
     pub status: String,
     pub source: String,
@@ -25,7 +27,7 @@ pub struct TaskRow {
 }
 
 const TASK_COLUMNS: &str =
-    "t.id, t.kind, t.title, t.due_on, t.status, t.source, t.customer_id, c.code, c.name,
+    "t.id, t.kind, jsonb_build_object('code', t.title_code, 'params', t.title_params) AS title, t.due_on, t.status, t.source, t.customer_id, c.code, c.name,
     t.invoice_ids, t.assignee_id, t.created_at, t.completed_at, t.completed_by";
 
 #[derive(Debug, FromQueryResult)]

@@ -5,6 +5,7 @@ use crate::api::context::{links, request, services};
 use crate::error::{ApiResult, AppError, IntoApi};
 use crate::identity::service::accounts;
 use async_graphql::{Context, InputObject, SimpleObject};
+use domain::Locale;
 use domain::credentials::EmailError;
 use domain::reason::Reason;
 
@@ -49,6 +50,41 @@ pub struct VerifyEmailPayload {
 pub struct ResendVerificationEmailPayload {
     /// False when the address is verified already (nothing was sent).
     pub sent: bool,
+}
+
+/// What a person changes about themselves: every field optional, one left out stays.
+#[derive(InputObject)]
+pub struct UpdateMyProfileInput {
+    /// 1 to 100 characters.
+    pub name: Option<String>,
+    /// The language of the server's texts and emails for you, when a request does not say.
+    pub locale: Option<Locale>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateMyProfilePayload {
+    pub user: User,
+}
+
+pub(super) async fn update_my_profile(
+    ctx: &Context<'_>,
+    input: UpdateMyProfileInput,
+) -> ApiResult<UpdateMyProfilePayload> {
+    let (_, db) = services(ctx)?;
+    let request = request(ctx)?;
+    let member = request.caller.require_member().api()?;
+    let user = accounts::update_profile(
+        db,
+        member,
+        accounts::ProfileChange {
+            name: input.name,
+            locale: input.locale,
+        },
+        &request.request_id,
+    )
+    .await
+    .api()?;
+    Ok(UpdateMyProfilePayload { user: user.into() })
 }
 
 pub(super) async fn change_password(

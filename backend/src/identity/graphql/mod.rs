@@ -63,6 +63,16 @@ pub struct IdentityMutation;
 
 #[Object]
 impl IdentityMutation {
+    /// Changes the signed-in person's name and language (`locale`: the language of the
+    /// server's texts and emails for them when a request's `Accept-Language` does not say).
+    async fn update_my_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: accounts::UpdateMyProfileInput,
+    ) -> ApiResult<accounts::UpdateMyProfilePayload> {
+        accounts::update_my_profile(ctx, input).await
+    }
+
     /// Creates a company and its owner's account, and signs the owner in.
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> ApiResult<SessionPayload> {
         session::sign_up(ctx, input).await

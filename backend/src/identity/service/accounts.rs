@@ -62,6 +62,61 @@ async fn audit_account(
 
 /// `changePassword`: needs the current password; ends every other session and returns a
 /// fresh one in the company the member acts in.
+/// What a person changes about themselves; `None` keeps it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    pub name: Option<String>,
+    pub locale: Option<Locale>,
+}
+
+/// Changes the signed-in person's name and language (the language of the server's texts and
+/// emails for them when a request does not say), audited in each of their companies.
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    member: &Member,
+    change: ProfileChange,
+    request_id: &str,
+) -> Result<UserRow, AppError> {
+    let name = match &change.name {
+        Some(name) => Some(
+            credentials::person_name(name)
+                .map_err(|error| AppError::input("input.name", Reason::from(&error)))?,
+        ),
+        None => None,
+    };
+    let txn = db.begin().await?;
+    let before = sessions::find_user(&txn, member.user_id).await?;
+    store::update_profile(&txn, member.user_id, name.as_deref(), change.locale).await?;
+    let after = sessions::find_user(&txn, member.user_id).await?;
+    if (&before.name, before.locale) != (&after.name, after.locale) {
+        for membership in sessions::memberships_of(&txn, after.id).await? {
+            audit::record(
+                &txn,
+                TenantId::from_uuid(membership.tenant_id),
+                AuditEntry {
+                    actor: Actor::User {
+                        id: after.id,
+                        label: after.email.clone(),
+                    },
+                    action: "user.profile_updated",
+                    entity_type: "user",
+                    entity_id: Some(after.id.to_string()),
+                    before: Some(
+                        serde_json::json!({ "name": before.name, "locale": before.locale.tag() }),
+                    ),
+                    after: Some(
+                        serde_json::json!({ "name": after.name, "locale": after.locale.tag() }),
+                    ),
+                    request_id: Some(request_id),
+                },
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(after)
+}
+
 pub async fn change_password(
     identity: &Identity,
     db: &DatabaseConnection,

@@ -58,6 +58,26 @@ pub async fn end_sessions(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<
     Ok(())
 }
 
+/// Sets the person's name and language where given.
+pub async fn update_profile(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    name: Option<&str>,
+    locale: Option<domain::Locale>,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE public.users SET name = coalesce($2, name), locale = coalesce($3, locale) WHERE id = $1",
+        [
+            user_id.into(),
+            name.map(str::to_owned).into(),
+            locale.map(|locale| locale.tag().to_owned()).into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
 pub async fn set_password(
     conn: &impl ConnectionTrait,
     user_id: Uuid,

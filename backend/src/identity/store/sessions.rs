@@ -272,6 +272,37 @@ pub async fn active_membership_in_epoch(
     Ok(row.map(|row| (row.role, row.read_only)))
 }
 
+#[derive(Debug, FromQueryResult)]
+struct PreferredLocale {
+    locale: Locale,
+}
+
+/// The language a caller reads, when the request does not say: a member's own, an API key's
+/// company's. `None` for callers without a company.
+pub async fn preferred_locale(
+    conn: &impl ConnectionTrait,
+    caller: &crate::auth::Caller,
+) -> Result<Option<Locale>, DbErr> {
+    use crate::auth::Caller;
+    let statement = match caller {
+        Caller::Member(member) => Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT locale FROM public.users WHERE id = $1",
+            [member.user_id.into()],
+        ),
+        Caller::ApiKey(key) => Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT locale FROM public.tenants WHERE id = $1",
+            [key.tenant_id.0.into()],
+        ),
+        Caller::Anonymous | Caller::Rejected(_) => return Ok(None),
+    };
+    Ok(PreferredLocale::find_by_statement(statement)
+        .one(conn)
+        .await?
+        .map(|row| row.locale))
+}
+
 /// The user's memberships, most recently used first.
 pub async fn memberships_of(
     conn: &impl ConnectionTrait,

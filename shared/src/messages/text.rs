@@ -1,0 +1,243 @@
+//! Texts the server makes for people and stores: risk alerts, the reasons of a credit rating,
+//! the default dunning ladder's step names and the tasks it creates. A row keeps the text's
+//! code and parameters (`{"code": "ALERT_NEAR_CREDIT_LIMIT", "params": {"percent": "85"}}`),
+//! never a sentence, and each reader sees it in their own language. Text a person typed is
+//! [`Text::AsTyped`], shown as typed.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "code",
+    content = "params",
+    rename_all = "SCREAMING_SNAKE_CASE",
+    rename_all_fields = "camelCase"
+)]
+pub enum Text {
+    /// Written by a person: shown as written, in every language.
+    AsTyped {
+        text: String,
+    },
+
+    // Risk alerts.
+    AlertOverCreditLimit {
+        balance: String,
+        currency: String,
+        limit: String,
+    },
+    AlertNearCreditLimit {
+        percent: String,
+    },
+    AlertLargeInvoiceOverdue {
+        number: String,
+        balance: String,
+        currency: String,
+        due_date: NaiveDate,
+    },
+    AlertOverdueWhileOnHold {
+        number: String,
+        due_date: NaiveDate,
+    },
+    AlertWorseningDaysToPay {
+        change_days: String,
+        recent_days: String,
+    },
+    AlertBrokenPromise {
+        amount: String,
+        currency: String,
+        promised_date: NaiveDate,
+        paid: String,
+    },
+    AlertRatingDowngrade {
+        from: String,
+        to: String,
+    },
+    /// A ladder step (its name) asks the team to review the account.
+    AlertDunningReview {
+        step: Box<Text>,
+    },
+
+    // Why a credit rating factor scored as it did.
+    RatingPaysLate {
+        days: String,
+    },
+    RatingNoPaidInvoices {},
+    RatingSlower {
+        days: String,
+    },
+    RatingFaster {
+        days: String,
+    },
+    RatingSameSpeed {},
+    RatingNoTrend {},
+    RatingLateShare {
+        percent: String,
+    },
+    RatingPartsShare {
+        percent: String,
+    },
+    RatingBrokePromises {
+        broken: i64,
+        judged: i64,
+    },
+    RatingNoPromises {},
+    RatingDisputedShare {
+        percent: String,
+    },
+    RatingCreditUse {
+        percent: String,
+    },
+    RatingNoLimit {},
+    RatingCustomerFor {
+        months: i64,
+    },
+    RatingExposure {
+        percent: String,
+    },
+
+    // The default dunning ladder's steps.
+    StepPoliteReminder {},
+    StepDueToday {},
+    StepOverdueReminder {},
+    StepCall {},
+    StepFirmLetter {},
+    StepLateFee {},
+    StepCreditHold {},
+    StepVisit {},
+    StepLegal {},
+
+    /// The reason of a credit hold a ladder step placed.
+    HoldByDunningStep {
+        step: Box<Text>,
+    },
+
+    // Collection tasks.
+    /// A ladder step's task for these invoices.
+    TaskForStep {
+        step: Box<Text>,
+        invoices: Vec<String>,
+    },
+    /// Call about a broken promise.
+    TaskBrokenPromise {
+        amount: String,
+        currency: String,
+        promised_date: NaiveDate,
+    },
+}
+
+impl Text {
+    /// Text a person typed.
+    pub fn typed(text: impl Into<String>) -> Text {
+        Text::AsTyped { text: text.into() }
+    }
+
+    /// The code, such as `ALERT_NEAR_CREDIT_LIMIT` (`messageCode`).
+    pub fn code(&self) -> String {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(mut object)) => match object.remove("code") {
+                Some(Value::String(code)) => code,
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// The parameters, always an object (`messageParams`).
+    pub fn params(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(mut object)) => match object.remove("params") {
+                Some(Value::Object(params)) => params,
+                _ => Map::new(),
+            },
+            _ => Map::new(),
+        }
+    }
+
+    /// The text from a stored code and parameters.
+    pub fn from_stored(code: &str, params: Value) -> Result<Text, serde_json::Error> {
+        serde_json::from_value(serde_json::json!({ "code": code, "params": params }))
+    }
+
+    /// One of each text, for tests.
+    pub fn examples() -> Vec<Text> {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        let s = |text: &str| text.to_owned();
+        vec![
+            Text::typed("Check the bank slip"),
+            Text::AlertOverCreditLimit {
+                balance: s("12000.00"),
+                currency: s("CNY"),
+                limit: s("10000.00"),
+            },
+            Text::AlertNearCreditLimit { percent: s("85") },
+            Text::AlertLargeInvoiceOverdue {
+                number: s("INV-000042"),
+                balance: s("150000.00"),
+                currency: s("CNY"),
+                due_date: day,
+            },
+            Text::AlertOverdueWhileOnHold {
+                number: s("INV-000042"),
+                due_date: day,
+            },
+            Text::AlertWorseningDaysToPay {
+                change_days: s("12"),
+                recent_days: s("20"),
+            },
+            Text::AlertBrokenPromise {
+                amount: s("5000"),
+                currency: s("CNY"),
+                promised_date: day,
+                paid: s("0"),
+            },
+            Text::AlertRatingDowngrade {
+                from: s("B"),
+                to: s("D"),
+            },
+            Text::AlertDunningReview {
+                step: Box::new(Text::StepCall {}),
+            },
+            Text::RatingPaysLate { days: s("18.6") },
+            Text::RatingNoPaidInvoices {},
+            Text::RatingSlower { days: s("3.5") },
+            Text::RatingFaster { days: s("3") },
+            Text::RatingSameSpeed {},
+            Text::RatingNoTrend {},
+            Text::RatingLateShare { percent: s("30") },
+            Text::RatingPartsShare { percent: s("10") },
+            Text::RatingBrokePromises {
+                broken: 1,
+                judged: 4,
+            },
+            Text::RatingNoPromises {},
+            Text::RatingDisputedShare { percent: s("5") },
+            Text::RatingCreditUse { percent: s("60") },
+            Text::RatingNoLimit {},
+            Text::RatingCustomerFor { months: 18 },
+            Text::RatingExposure { percent: s("12") },
+            Text::StepPoliteReminder {},
+            Text::StepDueToday {},
+            Text::StepOverdueReminder {},
+            Text::StepCall {},
+            Text::StepFirmLetter {},
+            Text::StepLateFee {},
+            Text::StepCreditHold {},
+            Text::StepVisit {},
+            Text::StepLegal {},
+            Text::HoldByDunningStep {
+                step: Box::new(Text::StepCreditHold {}),
+            },
+            Text::TaskForStep {
+                step: Box::new(Text::StepCall {}),
+                invoices: vec![s("INV-000042"), s("INV-000043")],
+            },
+            Text::TaskBrokenPromise {
+                amount: s("5000"),
+                currency: s("CNY"),
+                promised_date: day,
+            },
+        ]
+    }
+}
