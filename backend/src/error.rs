@@ -226,6 +226,26 @@ impl ErrorExtensions for AppError {
     }
 }
 
+/// For the areas' mapping tests: `error` leaves with `code`, `reason` and `field`, its
+/// parameters an object and its message not empty.
+#[cfg(test)]
+pub fn assert_sent_as<E>(error: E, code: &str, reason: &str, field: Option<&str>)
+where
+    E: Into<AppError> + std::fmt::Debug,
+{
+    let shown = format!("{error:?}");
+    let (message, extensions) = error.into().public();
+    assert_eq!(extensions["code"], code, "{shown}");
+    assert_eq!(extensions["reason"], reason, "{shown}");
+    assert_eq!(
+        extensions.get("field").and_then(|field| field.as_str()),
+        field,
+        "{shown}"
+    );
+    assert!(extensions["params"].is_object(), "{shown}");
+    assert!(!message.is_empty(), "{shown}");
+}
+
 /// The resolvers' result: errors already carry their code.
 pub type ApiResult<T> = Result<T, async_graphql::Error>;
 

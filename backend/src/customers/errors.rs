@@ -218,16 +218,7 @@ mod tests {
             ),
         ];
         for (error, code, reason, field) in cases {
-            let shown = format!("{error:?}");
-            let (_, extensions) = AppError::from(error).public();
-            assert_eq!(extensions["code"], code, "{shown}");
-            assert_eq!(extensions["reason"], reason, "{shown}");
-            assert!(extensions["params"].is_object(), "{shown}");
-            assert_eq!(
-                extensions.get("field").and_then(|field| field.as_str()),
-                field,
-                "{shown}"
-            );
+            crate::error::assert_sent_as(error, code, reason, field);
         }
     }
 

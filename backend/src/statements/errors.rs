@@ -196,16 +196,7 @@ mod tests {
             ),
         ];
         for (error, code, reason, field) in cases {
-            let (message, extensions) = AppError::from(error.clone()).public();
-            assert_eq!(extensions["code"], code, "{error:?}");
-            assert_eq!(extensions["reason"], reason, "{error:?}");
-            assert_eq!(
-                extensions.get("field").and_then(|f| f.as_str()),
-                field,
-                "{error:?}"
-            );
-            assert!(extensions["params"].is_object(), "{error:?}");
-            assert!(!message.is_empty(), "{error:?}");
+            crate::error::assert_sent_as(error, code, reason, field);
         }
     }
 
