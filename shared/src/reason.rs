@@ -706,24 +706,12 @@ impl From<&crate::money::MoneyError> for Reason {
 impl Reason {
     /// The reason's wire name, such as `RECORD_NOT_FOUND`.
     pub fn name(&self) -> String {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(mut object)) => match object.remove("reason") {
-                Some(Value::String(name)) => name,
-                _ => String::new(),
-            },
-            _ => String::new(),
-        }
+        crate::messages::tagged(self, "reason").0
     }
 
     /// The parameters as the API sends them in `extensions.params` (always an object).
     pub fn params(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(mut object)) => match object.remove("params") {
-                Some(Value::Object(params)) => params,
-                _ => Map::new(),
-            },
-            _ => Map::new(),
-        }
+        crate::messages::tagged(self, "reason").1
     }
 }
 

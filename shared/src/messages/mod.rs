@@ -39,6 +39,27 @@ impl Localized for Text {
     }
 }
 
+/// A value serialized as `{<tag>: "NAME", "params": {…}}` (`Reason`, `Text`), split into its
+/// name and its parameters (always an object).
+pub(crate) fn tagged<T: serde::Serialize>(
+    value: &T,
+    tag: &str,
+) -> (String, serde_json::Map<String, serde_json::Value>) {
+    use serde_json::{Map, Value};
+    let Ok(Value::Object(mut object)) = serde_json::to_value(value) else {
+        return (String::new(), Map::new());
+    };
+    let name = match object.remove(tag) {
+        Some(Value::String(name)) => name,
+        _ => String::new(),
+    };
+    let params = match object.remove("params") {
+        Some(Value::Object(params)) => params,
+        _ => Map::new(),
+    };
+    (name, params)
+}
+
 /// An error as a person reads it: the reason's text, after the row it names when its field is
 /// in a list (`input.lines[2].quantity` is line 3), unless the text already says so.
 pub fn error_text(reason: &Reason, field: Option<&str>, locale: Locale) -> String {

@@ -135,24 +135,12 @@ impl Text {
 
     /// The code, such as `ALERT_NEAR_CREDIT_LIMIT` (`messageCode`).
     pub fn code(&self) -> String {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(mut object)) => match object.remove("code") {
-                Some(Value::String(code)) => code,
-                _ => String::new(),
-            },
-            _ => String::new(),
-        }
+        super::tagged(self, "code").0
     }
 
     /// The parameters, always an object (`messageParams`).
     pub fn params(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(mut object)) => match object.remove("params") {
-                Some(Value::Object(params)) => params,
-                _ => Map::new(),
-            },
-            _ => Map::new(),
-        }
+        super::tagged(self, "code").1
     }
 
     /// The text from a stored code and parameters.
