@@ -49,17 +49,21 @@ pub enum CreditBreach {
 }
 
 impl CreditBreach {
-    pub fn describe(&self, currency: &str) -> String {
+    /// The breach as a text (amounts in `currency`, the customer's, with its decimals).
+    pub fn text(&self, currency: crate::Currency) -> crate::messages::Text {
+        use crate::messages::Text;
         match self {
-            CreditBreach::OnHold { reason } => {
-                format!("The customer is on credit hold ({reason}).")
-            }
+            CreditBreach::OnHold { reason } => Text::CreditBreachOnHold {
+                reason: reason.clone(),
+            },
             CreditBreach::OverLimit {
                 limit,
                 exposure_after,
-            } => format!(
-                "Open invoices would reach {exposure_after} {currency}, over the credit limit of {limit} {currency}."
-            ),
+            } => Text::CreditBreachOverLimit {
+                exposure_after: crate::Money::new(*exposure_after, currency).amount_text(),
+                limit: crate::Money::new(*limit, currency).amount_text(),
+                currency: currency.code().to_owned(),
+            },
         }
     }
 }

@@ -144,8 +144,8 @@ async fn credit_limit_and_hold_keep_their_history_and_gate_new_invoices() {
         overridden["creditFlag"]
             .as_str()
             .unwrap()
-            .starts_with("Override:"),
-        "{overridden}"
+            .starts_with("强制开具：开具后未结发票将达到"),
+        "in the owner's language (Chinese, as a new account's is): {overridden}"
     );
     assert_eq!(
         count(&app.db, &format!("SELECT count(*) FROM \"{schema}\".audit_log WHERE action = 'invoice.credit_block_overridden'")).await,
@@ -214,7 +214,7 @@ async fn credit_limit_and_hold_keep_their_history_and_gate_new_invoices() {
         warned["creditFlag"]
             .as_str()
             .unwrap()
-            .starts_with("Warning:"),
+            .starts_with("警告：开具后未结发票将达到"),
         "{warned}"
     );
 }

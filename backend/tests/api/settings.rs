@@ -138,15 +138,19 @@ async fn under_warn_an_invoice_over_the_limit_issues_with_its_flag() {
     let flag: Value = acme
         .api()
         .data(
-            "query($id: ID!) { invoice(id: $id) { creditFlag } }",
+            "query($id: ID!) { invoice(id: $id) { creditFlag creditFlagCode creditFlagParams } }",
             json!({ "id": warned.id }),
         )
         .await;
-    assert!(
-        flag["invoice"]["creditFlag"]
-            .as_str()
-            .is_some_and(|flag| flag.starts_with("Warning:")),
-        "{flag}"
+    let invoice = &flag["invoice"];
+    assert_eq!(invoice["creditFlagCode"], "CREDIT_FLAG_WARNING", "{flag}");
+    assert_eq!(
+        invoice["creditFlagParams"]["breach"]["code"],
+        "CREDIT_BREACH_OVER_LIMIT"
+    );
+    assert_eq!(
+        invoice["creditFlag"], "警告：开具后未结发票将达到 5000.00 CNY，超过信用额度 1000.00 CNY。",
+        "in the owner's language"
     );
 }
 

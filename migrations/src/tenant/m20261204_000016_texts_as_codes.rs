@@ -2,7 +2,8 @@
 //! (`domain::messages::Text`), which every reader sees in their own language: risk alerts'
 //! messages (`message_code`, `message_params`), collection tasks' titles (`title_code`,
 //! `title_params`), the reasons inside stored credit ratings' factors (`reasonText`) and the
-//! names of dunning ladders' steps (`nameText`; a default step's English name becomes its code).
+//! names of dunning ladders' steps (`nameText`; a default step's English name becomes its code)
+//! and invoices' credit flags (`credit_flag_code`, `credit_flag_params`).
 //! Each English sentence Duely ever wrote has one pattern below; anything else (there should be
 //! nothing) is kept as typed text (`AS_TYPED`), never lost.
 //!
@@ -99,6 +100,24 @@ CASE
   ELSE jsonb_build_object('code', 'AS_TYPED', 'params', jsonb_build_object('text', m))
 END"#;
 
+/// `{"code": …, "params": …}` for an invoice's English credit flag `f`, or NULL for none.
+const CREDIT_FLAG: &str = r#"
+CASE
+  WHEN f IS NULL THEN NULL
+  WHEN f ~ '^(Warning|Override): The customer is on credit hold \((.*)\)\.$' THEN
+    jsonb_build_object('code', CASE WHEN f LIKE 'Warning:%' THEN 'CREDIT_FLAG_WARNING' ELSE 'CREDIT_FLAG_OVERRIDE' END,
+      'params', jsonb_build_object('breach', jsonb_build_object('code', 'CREDIT_BREACH_ON_HOLD',
+        'params', jsonb_build_object('reason', (regexp_match(f, '^(Warning|Override): The customer is on credit hold \((.*)\)\.$'))[2]))))
+  WHEN f ~ '^(Warning|Override): Open invoices would reach \S+ \S+, over the credit limit of \S+ \S+\.$' THEN
+    jsonb_build_object('code', CASE WHEN f LIKE 'Warning:%' THEN 'CREDIT_FLAG_WARNING' ELSE 'CREDIT_FLAG_OVERRIDE' END,
+      'params', jsonb_build_object('breach', jsonb_build_object('code', 'CREDIT_BREACH_OVER_LIMIT',
+        'params', jsonb_build_object(
+          'exposureAfter', (regexp_match(f, 'would reach (\S+) (\S+), over the credit limit of (\S+) '))[1],
+          'currency', (regexp_match(f, 'would reach (\S+) (\S+), over the credit limit of (\S+) '))[2],
+          'limit', (regexp_match(f, 'would reach (\S+) (\S+), over the credit limit of (\S+) '))[3]))))
+  ELSE jsonb_build_object('code', 'AS_TYPED', 'params', jsonb_build_object('text', f))
+END"#;
+
 /// `{"code": …, "params": …}` for a ladder step's name `n`.
 const STEP_NAME: &str = r#"
 CASE n
@@ -155,6 +174,26 @@ impl MigrationTrait for Migration {
                 ALTER COLUMN title_params SET NOT NULL,
                 ADD CONSTRAINT collection_tasks_title_params_object CHECK (jsonb_typeof(title_params) = 'object');
 
+            ALTER TABLE invoices ADD COLUMN credit_flag_code text, ADD COLUMN credit_flag_params jsonb,
+                ADD CONSTRAINT invoices_credit_flag_params_object
+                    CHECK (credit_flag_params IS NULL OR jsonb_typeof(credit_flag_params) = 'object');
+            UPDATE invoices i SET credit_flag_code = x.text->>'code', credit_flag_params = x.text->'params'
+            FROM (SELECT id, {flag} AS text FROM (SELECT id, credit_flag AS f FROM invoices WHERE credit_flag IS NOT NULL) y) x
+            WHERE x.id = i.id;
+
+            CREATE FUNCTION invoices_credit_flag_code_from_english() RETURNS trigger LANGUAGE plpgsql AS $body$
+            DECLARE coded jsonb;
+            BEGIN
+                IF NEW.credit_flag IS NOT NULL AND NEW.credit_flag_code IS NULL THEN
+                    coded := (SELECT {flag} FROM (SELECT NEW.credit_flag AS f) x);
+                    NEW.credit_flag_code := coded->>'code';
+                    NEW.credit_flag_params := coded->'params';
+                END IF;
+                RETURN NEW;
+            END $body$;
+            CREATE TRIGGER invoices_credit_flag_code_from_english BEFORE INSERT OR UPDATE OF credit_flag ON invoices
+                FOR EACH ROW EXECUTE FUNCTION invoices_credit_flag_code_from_english();
+
             CREATE FUNCTION risk_alerts_code_from_english() RETURNS trigger LANGUAGE plpgsql AS $body$
             DECLARE coded jsonb;
             BEGIN
@@ -198,6 +237,7 @@ impl MigrationTrait for Migration {
             alert = alert,
             task = task,
             step_name = STEP_NAME,
+            flag = CREDIT_FLAG,
             rating = RATING_REASON,
         );
         manager.get_connection().execute_unprepared(&sql).await?;
@@ -209,7 +249,10 @@ impl MigrationTrait for Migration {
         manager
             .get_connection()
             .execute_unprepared(
-                "DROP TRIGGER risk_alerts_code_from_english ON risk_alerts;
+                "DROP TRIGGER invoices_credit_flag_code_from_english ON invoices;
+                 DROP FUNCTION invoices_credit_flag_code_from_english();
+                 ALTER TABLE invoices DROP COLUMN credit_flag_code, DROP COLUMN credit_flag_params;
+                 DROP TRIGGER risk_alerts_code_from_english ON risk_alerts;
                  DROP FUNCTION risk_alerts_code_from_english();
                  DROP TRIGGER collection_tasks_code_from_english ON collection_tasks;
                  DROP FUNCTION collection_tasks_code_from_english();

@@ -688,6 +688,18 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
         Text::StepCreditHold {} => "Credit hold".to_owned(),
         Text::StepVisit {} => "Visit".to_owned(),
         Text::StepLegal {} => "Legal".to_owned(),
+        Text::CreditFlagWarning { breach } => format!("Warning: {}", text_of(breach)),
+        Text::CreditFlagOverride { breach } => format!("Override: {}", text_of(breach)),
+        Text::CreditBreachOnHold { reason } => {
+            format!("The customer is on credit hold ({reason}).")
+        }
+        Text::CreditBreachOverLimit {
+            exposure_after,
+            limit,
+            currency,
+        } => format!(
+            "Open invoices would reach {exposure_after} {currency}, over the credit limit of {limit} {currency}."
+        ),
         Text::HoldByDunningStep { step } => format!("Dunning step: {}", text_of(step)),
         Text::TaskForStep { step, invoices } => {
             format!("{} — {}", text_of(step), invoices.join(", "))

@@ -108,6 +108,26 @@ pub enum Text {
     StepVisit {},
     StepLegal {},
 
+    // An invoice issued past the credit policy: its flag.
+    /// Issued under the WARN policy.
+    CreditFlagWarning {
+        breach: Box<Text>,
+    },
+    /// Issued by someone with the override permission.
+    CreditFlagOverride {
+        breach: Box<Text>,
+    },
+    /// The customer is on credit hold (`reason`, as the person who set it wrote it).
+    CreditBreachOnHold {
+        reason: String,
+    },
+    /// Open invoices would reach `exposure_after`, over `limit` (both in `currency`).
+    CreditBreachOverLimit {
+        exposure_after: String,
+        limit: String,
+        currency: String,
+    },
+
     /// The reason of a credit hold a ladder step placed.
     HoldByDunningStep {
         step: Box<Text>,
@@ -214,6 +234,18 @@ impl Text {
             Text::StepCreditHold {},
             Text::StepVisit {},
             Text::StepLegal {},
+            Text::CreditFlagWarning {
+                breach: Box::new(Text::CreditBreachOverLimit {
+                    exposure_after: s("12000.00"),
+                    limit: s("10000.00"),
+                    currency: s("CNY"),
+                }),
+            },
+            Text::CreditFlagOverride {
+                breach: Box::new(Text::CreditBreachOnHold {
+                    reason: s("Cheque bounced"),
+                }),
+            },
             Text::HoldByDunningStep {
                 step: Box::new(Text::StepCreditHold {}),
             },

@@ -614,6 +614,16 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
         Text::StepCreditHold {} => "信用冻结".to_owned(),
         Text::StepVisit {} => "上门拜访".to_owned(),
         Text::StepLegal {} => "法律程序".to_owned(),
+        Text::CreditFlagWarning { breach } => format!("警告：{}", text_of(breach)),
+        Text::CreditFlagOverride { breach } => format!("强制开具：{}", text_of(breach)),
+        Text::CreditBreachOnHold { reason } => format!("该客户处于信用冻结状态（{reason}）。"),
+        Text::CreditBreachOverLimit {
+            exposure_after,
+            limit,
+            currency,
+        } => format!(
+            "开具后未结发票将达到 {exposure_after} {currency}，超过信用额度 {limit} {currency}。"
+        ),
         Text::HoldByDunningStep { step } => format!("催收步骤：{}", text_of(step)),
         Text::TaskForStep { step, invoices } => {
             format!("{} — {}", text_of(step), invoices.join("、"))

@@ -1,13 +1,14 @@
 //! The invoices API's objects and payloads, and how records become them.
 
 use crate::api::objects::{Allocation, allocation};
-use crate::api::values::{CustomerRef, Date, Money};
+use crate::api::values::{CustomerRef, Date, Money, locale, text_params};
 use crate::invoices::service::InvoiceRecord;
 use crate::invoices::store::{CreditNoteRow, DisputeRow, LineRow};
-use async_graphql::{ID, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::aging::{AgingBucket, AgingEdges, days_overdue, days_past_due};
 use domain::invoices::{DisputeStatus, InvoiceStatus};
+use domain::messages::{Localized, Text};
 use rust_decimal::Decimal;
 
 #[derive(SimpleObject, Clone)]
@@ -56,6 +57,7 @@ pub struct Installment {
 }
 
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Invoice {
     pub id: ID,
     /// `null` for a draft: numbers are given when an invoice is issued.
@@ -78,8 +80,8 @@ pub struct Invoice {
     pub customer: CustomerRef,
     pub external_ref: Option<String>,
     pub notes: Option<String>,
-    /// Why the invoice was issued despite the credit policy (a warning or an override).
-    pub credit_flag: Option<String>,
+    #[graphql(skip)]
+    pub credit_flag_text: Option<Text>,
     pub issued_at: Option<DateTime<Utc>>,
     pub voided_at: Option<DateTime<Utc>>,
     pub void_reason: Option<String>,
@@ -95,6 +97,27 @@ pub struct Invoice {
     /// For a fee invoice: the invoice it charges a fee on.
     pub fee_for_invoice_id: Option<ID>,
     pub created_at: DateTime<Utc>,
+}
+
+#[ComplexObject]
+impl Invoice {
+    /// Why the invoice was issued despite the credit policy (a warning or an override), in
+    /// the caller's language.
+    async fn credit_flag(&self, ctx: &Context<'_>) -> Option<String> {
+        self.credit_flag_text
+            .as_ref()
+            .map(|text| text.text(locale(ctx)))
+    }
+
+    /// The credit flag as a code (`CREDIT_FLAG_WARNING`), for clients with texts of their own.
+    async fn credit_flag_code(&self) -> Option<String> {
+        self.credit_flag_text.as_ref().map(Text::code)
+    }
+
+    /// The credit flag's parameters (the breach, as `{"breach": {"code": …, "params": …}}`).
+    async fn credit_flag_params(&self) -> Option<Json<serde_json::Value>> {
+        self.credit_flag_text.as_ref().map(text_params)
+    }
 }
 
 /// The API invoice of a record, with the nested lists the record holds.
@@ -155,7 +178,7 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
         },
         external_ref: row.external_ref,
         notes: row.notes,
-        credit_flag: row.credit_flag,
+        credit_flag_text: row.credit_flag,
         issued_at: row.issued_at,
         voided_at: row.voided_at,
         void_reason: row.void_reason,

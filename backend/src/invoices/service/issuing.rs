@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use domain::access::Permission;
 use domain::credit::{CreditCheck, CreditDecision, OverLimitPolicy};
 use domain::invoices::{LineInput, PricedLine, Totals, format_number, price_lines, valid_number};
+use domain::messages::{Localized, Text};
 use domain::terms::PaymentTerms;
 use rust_decimal::Decimal;
 use sea_orm::DbErr;
@@ -76,7 +77,7 @@ async fn credit_gate(
     customer: &CustomerRow,
     invoice: &InvoiceRow,
     override_block: bool,
-) -> Result<Option<(String, bool)>, AppError> {
+) -> Result<Option<(Text, bool)>, AppError> {
     if override_block {
         caller.authorize(Permission::OverrideCreditBlock)?;
     }
@@ -95,15 +96,13 @@ async fn credit_gate(
         CreditDecision::Allowed => Ok(None),
         CreditDecision::Flagged(breach) => {
             let overridden = enforcement == OverLimitPolicy::Block;
-            let prefix = if overridden {
-                "Override: "
+            let breach = Box::new(breach.text(customer.currency));
+            let flag = if overridden {
+                Text::CreditFlagOverride { breach }
             } else {
-                "Warning: "
+                Text::CreditFlagWarning { breach }
             };
-            Ok(Some((
-                format!("{prefix}{}", breach.describe(customer.currency.code())),
-                overridden,
-            )))
+            Ok(Some((flag, overridden)))
         }
         CreditDecision::Blocked(breach) => Err(InvoiceError::CreditBlocked {
             breach,
@@ -134,13 +133,7 @@ pub(super) async fn issue_locked(
         Some(number) => number.clone(),
         None => next_free_number(tx, Numbered::Invoice).await?,
     };
-    store::mark_issued(
-        tx,
-        invoice.id,
-        &number,
-        flag.as_ref().map(|(text, _)| text.clone()),
-    )
-    .await?;
+    store::mark_issued(tx, invoice.id, &number, flag.as_ref().map(|(text, _)| text)).await?;
     if let Some((text, true)) = &flag {
         audit::record(
             &**tx,
@@ -151,7 +144,11 @@ pub(super) async fn issue_locked(
                 entity_type: "invoice",
                 entity_id: Some(invoice.id.to_string()),
                 before: None,
-                after: Some(serde_json::json!({ "number": number, "reason": text })),
+                after: Some(serde_json::json!({
+                    "number": number,
+                    "reason": text.text(domain::Locale::En),
+                    "reasonCode": text.code(),
+                })),
                 request_id: Some(request_id),
             },
         )

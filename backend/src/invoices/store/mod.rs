@@ -9,6 +9,7 @@ pub use writes::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Currency;
 use domain::invoices::{DisputeStatus, InvoiceStatus};
+use domain::messages::Text;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
@@ -35,7 +36,8 @@ pub struct InvoiceRow {
     pub balance_due: Decimal,
     pub external_ref: Option<String>,
     pub notes: Option<String>,
-    pub credit_flag: Option<String>,
+    /// Why it went out despite the credit policy, as a code and parameters.
+    pub credit_flag: Option<Text>,
     pub issued_at: Option<DateTime<Utc>>,
     pub voided_at: Option<DateTime<Utc>>,
     pub void_reason: Option<String>,
@@ -53,7 +55,9 @@ pub const INVOICE_COLUMNS: &str = r#"
     i.id, i.customer_id, c.code AS customer_code, c.name AS customer_name, i.number, i.status,
     i.issue_date, i.due_date, i.currency::text AS currency, i.subtotal, i.tax_total, i.total,
     i.amount_paid, i.amount_credited, i.amount_written_off, i.balance_due, i.external_ref, i.notes,
-    i.credit_flag, i.issued_at, i.voided_at, i.void_reason, i.written_off_at, i.write_off_reason,
+    CASE WHEN i.credit_flag_code IS NOT NULL
+         THEN jsonb_build_object('code', i.credit_flag_code, 'params', i.credit_flag_params) END AS credit_flag,
+    i.issued_at, i.voided_at, i.void_reason, i.written_off_at, i.write_off_reason,
     EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS open_disputes,
     (SELECT to_jsonb(s.aging_edges) FROM company_settings s) AS aging_edges,
     CASE WHEN i.installment_plan

@@ -6,6 +6,7 @@ use crate::invoices::errors::InvoiceError;
 use chrono::NaiveDate;
 use domain::Currency;
 use domain::invoices::{DisputeStatus, PricedLine};
+use domain::messages::{Localized, Text};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use uuid::Uuid;
@@ -128,13 +129,23 @@ pub async fn mark_issued(
     tx: &TenantTx,
     invoice: Uuid,
     number: &str,
-    credit_flag: Option<String>,
+    credit_flag: Option<&Text>,
 ) -> Result<(), AppError> {
     tx.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE invoices SET status = 'ISSUED', number = $2, issued_at = now(), credit_flag = $3, updated_at = now()
+        // In English too (`credit_flag`), for a server of the previous version during a rollout.
+        "UPDATE invoices SET status = 'ISSUED', number = $2, issued_at = now(), credit_flag = $3,
+                credit_flag_code = $4, credit_flag_params = $5, updated_at = now()
          WHERE id = $1",
-        [invoice.into(), number.to_owned().into(), credit_flag.into()],
+        [
+            invoice.into(),
+            number.to_owned().into(),
+            credit_flag.map(|flag| flag.text(domain::Locale::En)).into(),
+            credit_flag.map(Text::code).into(),
+            credit_flag
+                .map(|flag| serde_json::Value::Object(flag.params()))
+                .into(),
+        ],
     ))
     .await
     .map_err(unique_violation)?;
