@@ -690,5 +690,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ProfileTitle => "Your profile",
         ProfileLocaleLabel => "Language of emails and notifications",
         ProfileSaved => "Profile saved.",
+        TaskReview => "Review",
     }
 }

@@ -631,4 +631,5 @@ pub enum Msg {
     ProfileTitle,
     ProfileLocaleLabel,
     ProfileSaved,
+    TaskReview,
 }

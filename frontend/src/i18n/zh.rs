@@ -648,5 +648,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ProfileTitle => "个人资料",
         ProfileLocaleLabel => "邮件与通知语言",
         ProfileSaved => "个人资料已保存。",
+        TaskReview => "复核",
     }
 }

@@ -277,9 +277,10 @@ fn TaskRow(
             .map(|(v, m)| ((*v).to_owned(), text(*m).to_owned()))
             .collect::<Vec<_>>()
     });
+    let kind = task.kind.clone();
     view! {
         <div class="task-row" data-testid="task-row">
-            <span class="badge">{format!("{:?}", task.kind)}</span>" "{task.title.clone()}
+            <span class="badge">{move || text(task_kind(&kind))}</span>" "{task.title.clone()}
             <button type="button" class="button button-secondary" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o) data-testid="open-task">
                 {move || text(Msg::CompleteTask)}
             </button>
@@ -300,5 +301,19 @@ fn TaskRow(
                 </form>
             </Show>
         </div>
+    }
+}
+
+/// A task's kind (`CALL`, `VISIT`, …) as the channel it uses.
+fn task_kind(kind: &str) -> Msg {
+    match kind {
+        "CALL" => Msg::ChannelPhone,
+        "VISIT" => Msg::ChannelVisit,
+        "SMS" => Msg::ChannelSms,
+        "WECHAT" => Msg::ChannelWechat,
+        "EMAIL" => Msg::ChannelEmail,
+        "LETTER" => Msg::ChannelLetter,
+        "REVIEW" => Msg::TaskReview,
+        _ => Msg::ChannelOther,
     }
 }

@@ -700,6 +700,31 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
         } => format!(
             "Open invoices would reach {exposure_after} {currency}, over the credit limit of {limit} {currency}."
         ),
+        Text::RunStepNote { step, note } => format!("{}: {}", text_of(step), text_of(note)),
+        Text::RunEmailSent { contact } => format!("email sent to {contact}"),
+        Text::RunEmailNoContact {} => {
+            "no contact has an email address: a task for the collector".to_owned()
+        }
+        Text::RunEmailHeldUnverified {} => {
+            "email held: the owner's address is not verified; a task for the collector".to_owned()
+        }
+        Text::RunEmailHeldLimit {} => {
+            "email held: today's sending limit is reached; a task for the collector".to_owned()
+        }
+        Text::RunMessageTask { channel } => format!(
+            "{} message to send: a task for the collector (no provider is configured)",
+            if channel == "SMS" { "SMS" } else { "WeChat" }
+        ),
+        Text::RunCallTask {} => "Call task for the collector".to_owned(),
+        Text::RunVisitTask {} => "Visit task for the collector".to_owned(),
+        Text::RunReviewAsked {} => "The team was asked to review the account".to_owned(),
+        Text::RunLateFees { invoices } => format!("Late fees charged: {}", invoices.join(", ")),
+        Text::RunHoldPlaced {} => "Credit hold placed".to_owned(),
+        Text::RunAlreadyOnHold {} => "Already on credit hold".to_owned(),
+        Text::RunEscalated {} => "Escalated to legal: a case is open for review".to_owned(),
+        Text::RunInterestBilled { invoices } => {
+            format!("Interest billed: {}", invoices.join(", "))
+        }
         Text::HoldByDunningStep { step } => format!("Dunning step: {}", text_of(step)),
         Text::TaskForStep { step, invoices } => {
             format!("{} — {}", text_of(step), invoices.join(", "))

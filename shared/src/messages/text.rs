@@ -128,6 +128,35 @@ pub enum Text {
         currency: String,
     },
 
+    // What a dunning run did, in a customer's activity log.
+    /// A ladder step and what came of it.
+    RunStepNote {
+        step: Box<Text>,
+        note: Box<Text>,
+    },
+    RunEmailSent {
+        contact: String,
+    },
+    RunEmailNoContact {},
+    RunEmailHeldUnverified {},
+    RunEmailHeldLimit {},
+    /// `channel` is `SMS` or `WECHAT`.
+    RunMessageTask {
+        channel: String,
+    },
+    RunCallTask {},
+    RunVisitTask {},
+    RunReviewAsked {},
+    RunLateFees {
+        invoices: Vec<String>,
+    },
+    RunHoldPlaced {},
+    RunAlreadyOnHold {},
+    RunEscalated {},
+    RunInterestBilled {
+        invoices: Vec<String>,
+    },
+
     /// The reason of a credit hold a ladder step placed.
     HoldByDunningStep {
         step: Box<Text>,
@@ -243,8 +272,32 @@ impl Text {
             },
             Text::CreditFlagOverride {
                 breach: Box::new(Text::CreditBreachOnHold {
-                    reason: s("Cheque bounced"),
+                    reason: s("支票退票"),
                 }),
+            },
+            Text::RunStepNote {
+                step: Box::new(Text::StepFirmLetter {}),
+                note: Box::new(Text::RunEmailSent {
+                    contact: s("li@qq.cn"),
+                }),
+            },
+            Text::RunEmailNoContact {},
+            Text::RunEmailHeldUnverified {},
+            Text::RunEmailHeldLimit {},
+            Text::RunMessageTask {
+                channel: s("WECHAT"),
+            },
+            Text::RunCallTask {},
+            Text::RunVisitTask {},
+            Text::RunReviewAsked {},
+            Text::RunLateFees {
+                invoices: vec![s("INV-000044")],
+            },
+            Text::RunHoldPlaced {},
+            Text::RunAlreadyOnHold {},
+            Text::RunEscalated {},
+            Text::RunInterestBilled {
+                invoices: vec![s("INV-000045")],
             },
             Text::HoldByDunningStep {
                 step: Box::new(Text::StepCreditHold {}),

@@ -624,6 +624,25 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
         } => format!(
             "开具后未结发票将达到 {exposure_after} {currency}，超过信用额度 {limit} {currency}。"
         ),
+        Text::RunStepNote { step, note } => format!("{}：{}", text_of(step), text_of(note)),
+        Text::RunEmailSent { contact } => format!("已发送邮件至 {contact}"),
+        Text::RunEmailNoContact {} => "没有联系人留有邮箱：已为催收专员创建任务".to_owned(),
+        Text::RunEmailHeldUnverified {} => {
+            "邮件暂缓：所有者邮箱尚未验证；已为催收专员创建任务".to_owned()
+        }
+        Text::RunEmailHeldLimit {} => "邮件暂缓：已达今日发送上限；已为催收专员创建任务".to_owned(),
+        Text::RunMessageTask { channel } => format!(
+            "待发送{}消息：未配置服务商，已为催收专员创建任务",
+            if channel == "SMS" { "短信" } else { "微信" }
+        ),
+        Text::RunCallTask {} => "已为催收专员创建电话任务".to_owned(),
+        Text::RunVisitTask {} => "已为催收专员创建拜访任务".to_owned(),
+        Text::RunReviewAsked {} => "已请团队复核该客户".to_owned(),
+        Text::RunLateFees { invoices } => format!("已收取滞纳金：{}", invoices.join("、")),
+        Text::RunHoldPlaced {} => "已设置信用冻结".to_owned(),
+        Text::RunAlreadyOnHold {} => "已处于信用冻结状态".to_owned(),
+        Text::RunEscalated {} => "已转入法律程序：已建案待复核".to_owned(),
+        Text::RunInterestBilled { invoices } => format!("已计收利息：{}", invoices.join("、")),
         Text::HoldByDunningStep { step } => format!("催收步骤：{}", text_of(step)),
         Text::TaskForStep { step, invoices } => {
             format!("{} — {}", text_of(step), invoices.join("、"))

@@ -320,19 +320,19 @@ async fn run_customer(
                 // No message provider is configured: the collector sends it and logs it.
                 create_task(&tx, run_id, first, step, &rows, kind, date).await?;
                 counts.tasks += 1;
-                format!(
-                    "{channel} message to send: a task for the collector (no provider is configured)"
-                )
+                Text::RunMessageTask {
+                    channel: channel.to_owned(),
+                }
             }
             StepAction::CallTask => {
                 create_task(&tx, run_id, first, step, &rows, "CALL", date).await?;
                 counts.tasks += 1;
-                "Call task for the collector".to_owned()
+                Text::RunCallTask {}
             }
             StepAction::VisitTask => {
                 create_task(&tx, run_id, first, step, &rows, "VISIT", date).await?;
                 counts.tasks += 1;
-                "Visit task for the collector".to_owned()
+                Text::RunVisitTask {}
             }
             StepAction::NotifyTeam => {
                 // The collector gets a review task; the team sees an alert in the feed (and in
@@ -353,7 +353,7 @@ async fn run_customer(
                     },
                 )
                 .await?;
-                "The team was asked to review the account".to_owned()
+                Text::RunReviewAsked {}
             }
             StepAction::LateFee => {
                 let charged = match &customer.ladder.fee_rule {
@@ -368,7 +368,7 @@ async fn run_customer(
                     // Fee invoices and fully credited ones owe no fee: nothing to tell.
                     continue;
                 }
-                format!("Late fees charged: {}", charged.join(", "))
+                Text::RunLateFees { invoices: charged }
             }
             StepAction::PlaceCreditHold => {
                 let hold = holds::PlaceCreditHold {
@@ -380,9 +380,9 @@ async fn run_customer(
                 };
                 if holds::place_hold(&tx, hold).await? {
                     counts.holds += 1;
-                    "Credit hold placed".to_owned()
+                    Text::RunHoldPlaced {}
                 } else {
-                    "Already on credit hold".to_owned()
+                    Text::RunAlreadyOnHold {}
                 }
             }
             StepAction::EscalateToLegal => {
@@ -391,7 +391,7 @@ async fn run_customer(
                 }
                 create_task(&tx, run_id, first, step, &rows, "REVIEW", date).await?;
                 counts.tasks += 1;
-                "Escalated to legal: a case is open for review".to_owned()
+                Text::RunEscalated {}
             }
         };
         let locale = company.locale_of(first);
@@ -421,7 +421,7 @@ async fn run_customer(
                     &*tx,
                     first.customer_id,
                     "OTHER",
-                    &format!("Interest billed: {}", charged.join(", ")),
+                    &Text::RunInterestBilled { invoices: charged }.text(company.locale_of(first)),
                     &ids,
                     RUN_LABEL,
                 )
@@ -504,14 +504,19 @@ async fn log_step(
     customer: Uuid,
     step: &DueStep,
     invoices: &[Uuid],
-    note: &str,
+    note: &Text,
     locale: Locale,
 ) -> Result<(), DbErr> {
     store::insert_activity(
         &**tx,
         customer,
         channel_of(step.step.action),
-        &format!("{}: {note}", step.step.name.text(locale)),
+        // What the run did, in the company's language: the log reads as the team writes it.
+        &Text::RunStepNote {
+            step: Box::new(step.step.name.clone()),
+            note: Box::new(note.clone()),
+        }
+        .text(locale),
         invoices,
         RUN_LABEL,
     )
@@ -560,14 +565,14 @@ async fn send_email(
     rows: &[&Candidate],
     date: NaiveDate,
     counts: &mut Counts,
-) -> Result<String, AppError> {
+) -> Result<Text, AppError> {
     let first = customer.first();
     let contact = store::contact_email(&**tx, first.customer_id).await?;
     let Some(contact) = contact else {
         // Nobody to write to: the collector finds an address (or another way) instead.
         create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
         counts.tasks += 1;
-        return Ok("no contact has an email address: a task for the collector".to_owned());
+        return Ok(Text::RunEmailNoContact {});
     };
     let allowed = email::customer_email_allowed(tx, company.plan).await?;
     if let Some(code) = allowed.code() {
@@ -577,12 +582,9 @@ async fn send_email(
         counts.tasks += 1;
         counts.email_held = Some(code);
         return Ok(match code {
-            domain::ErrorCode::EmailNotVerified => {
-                "email held: the owner's address is not verified; a task for the collector"
-            }
-            _ => "email held: today's sending limit is reached; a task for the collector",
-        }
-        .to_owned());
+            domain::ErrorCode::EmailNotVerified => Text::RunEmailHeldUnverified {},
+            _ => Text::RunEmailHeldLimit {},
+        });
     }
     let locale = company.locale_of(first);
     let link = crate::statements::service::dunning_link(
@@ -629,7 +631,9 @@ async fn send_email(
     )
     .await?;
     counts.emails += 1;
-    Ok(format!("email sent to {contact}"))
+    Ok(Text::RunEmailSent {
+        contact: contact.to_string(),
+    })
 }
 
 /// Enqueues today's dunning run of every active, writable company whose run hour has come in
