@@ -59,15 +59,16 @@ pub async fn scan(
             vec![today.into()],
         ),
     ];
-    // Each alert's text as a code and parameters, and in English as well for a server of the
-    // previous version during a rollout (`message`, dropped once none is left).
+    // Each alert's text as a code and parameters (amounts without trailing zeros: 100000, not
+    // 100000.0000), and in English as well for a server of the previous version during a
+    // rollout (`message`, dropped once none is left).
     let raises: Vec<(String, Vec<sea_orm::Value>)> = vec![
         (
             format!(
             "INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
              SELECT gen_random_uuid(), c.id, 'OVER_CREDIT_LIMIT', 'OVER_CREDIT_LIMIT:' || c.id, 'HIGH',
-                    'ALERT_OVER_CREDIT_LIMIT', jsonb_build_object('balance', ({OPEN_BALANCE})::text,
-                        'currency', c.currency::text, 'limit', c.credit_limit::text),
+                    'ALERT_OVER_CREDIT_LIMIT', jsonb_build_object('balance', trim_scale({OPEN_BALANCE})::text,
+                        'currency', c.currency::text, 'limit', trim_scale(c.credit_limit)::text),
                     'Open invoices of ' || {OPEN_BALANCE} || ' ' || c.currency || ' are over the credit limit of ' || c.credit_limit
              FROM customers c WHERE c.id IN ({over_limit})
              ON CONFLICT (cause) WHERE cleared_at IS NULL DO NOTHING"
@@ -88,7 +89,7 @@ pub async fn scan(
         (
             concat!("INSERT INTO risk_alerts (id, customer_id, kind, cause, severity, message_code, message_params, message)
          SELECT gen_random_uuid(), i.customer_id, 'LARGE_INVOICE_OVERDUE', 'LARGE_INVOICE_OVERDUE:' || i.id, 'HIGH',
-                'ALERT_LARGE_INVOICE_OVERDUE', jsonb_build_object('number', i.number, 'balance', i.balance_due::text,
+                'ALERT_LARGE_INVOICE_OVERDUE', jsonb_build_object('number', i.number, 'balance', trim_scale(i.balance_due)::text,
                     'currency', i.currency::text, 'dueDate', i.due_date::text),
                 'Invoice ' || i.number || ' of ' || i.balance_due || ' ' || i.currency || ' is overdue since ' || i.due_date
          FROM invoices i
