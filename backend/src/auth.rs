@@ -65,6 +65,8 @@ pub struct Member {
     pub role: Role,
     /// The company is read-only now (subscription ended past its grace period).
     pub read_only: bool,
+    /// The person's own language, read with the membership.
+    pub locale: domain::Locale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +76,8 @@ pub struct ApiKeyCaller {
     pub scopes: Vec<ApiScope>,
     /// The company is read-only now.
     pub read_only: bool,
+    /// The company's language, read with the key.
+    pub locale: domain::Locale,
 }
 
 impl Caller {
@@ -81,6 +85,16 @@ impl Caller {
         match self {
             Caller::Member(member) => Some(member.tenant_id),
             Caller::ApiKey(key) => Some(key.tenant_id),
+            Caller::Anonymous | Caller::Rejected(_) => None,
+        }
+    }
+
+    /// The language of texts for this caller when the request does not ask for one: a member's
+    /// own, a key's company's; `None` without credentials.
+    pub fn locale(&self) -> Option<domain::Locale> {
+        match self {
+            Caller::Member(member) => Some(member.locale),
+            Caller::ApiKey(key) => Some(key.locale),
             Caller::Anonymous | Caller::Rejected(_) => None,
         }
     }

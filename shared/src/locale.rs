@@ -64,12 +64,7 @@ impl Locale {
                 let tag = pieces.next()?.trim();
                 let weight = pieces
                     .find_map(|piece| piece.trim().strip_prefix("q="))
-                    .map_or(Some(1000), |q| {
-                        q.trim()
-                            .parse::<f32>()
-                            .ok()
-                            .map(|q| (q.clamp(0.0, 1.0) * 1000.0) as u16)
-                    })?;
+                    .map_or(Some(1000), |q| thousandths(q.trim()))?;
                 let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
                 let locale = match primary.as_str() {
                     "zh" => Locale::ZhCn,
@@ -81,6 +76,20 @@ impl Locale {
             .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         ranked.first().map(|(_, _, locale)| *locale)
+    }
+}
+
+/// An HTTP quality value (`1`, `0.9`, `0.125`) in thousandths; `None` when it is not one.
+fn thousandths(q: &str) -> Option<u16> {
+    let (whole, fraction) = q.split_once('.').unwrap_or((q, ""));
+    if fraction.len() > 3 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{fraction:0<3}");
+    match whole {
+        "0" => digits.parse().ok(),
+        "1" if digits == "000" => Some(1000),
+        _ => None,
     }
 }
 

@@ -342,16 +342,7 @@ pub(super) async fn request_context(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
         .and_then(Locale::from_accept_language);
-    let locale = match asked {
-        Some(locale) => locale,
-        None => crate::identity::store::sessions::preferred_locale(&state.db, &caller)
-            .await
-            .unwrap_or_else(|error| {
-                tracing::warn!(%error, "the caller's language could not be read; Chinese it is");
-                None
-            })
-            .unwrap_or_default(),
-    };
+    let locale = asked.or(caller.locale()).unwrap_or_default();
     RequestContext {
         locale,
         caller,

@@ -72,7 +72,7 @@ impl Identity {
         };
         // The role is read afresh: a removed member or a changed role counts at once.
         let tenant_id = TenantId::from_uuid(claims.tid);
-        let Some((role, read_only)) = store::sessions::active_membership_in_epoch(
+        let Some((role, read_only, locale)) = store::sessions::active_membership_in_epoch(
             db,
             tenant_id,
             claims.sub,
@@ -87,6 +87,7 @@ impl Identity {
             tenant_id,
             role,
             read_only,
+            locale,
         }))
     }
 }
@@ -115,5 +116,6 @@ async fn authenticate_api_key(db: &DatabaseConnection, key: &str) -> anyhow::Res
             .filter_map(|scope| scope.parse::<ApiScope>().ok())
             .collect(),
         read_only: row.read_only,
+        locale: row.locale,
     }))
 }

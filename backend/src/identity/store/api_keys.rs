@@ -27,6 +27,8 @@ pub struct KeyInUseRow {
     pub scopes: Vec<String>,
     /// Whether the company is read-only now (its subscription ended past the grace period).
     pub read_only: bool,
+    /// The company's language, the key's.
+    pub locale: domain::Locale,
 }
 
 const SELECT_KEYS: &str =
@@ -47,7 +49,7 @@ pub async fn use_key(
              WHERE k.prefix = $1 AND k.secret_hash = $2 AND k.revoked_at IS NULL
                AND t.id = k.tenant_id AND t.status <> 'CLOSED'
              RETURNING k.id, k.tenant_id, k.scopes,
-                       COALESCE(s.read_only_from <= now(), false) AS read_only",
+                       COALESCE(s.read_only_from <= now(), false) AS read_only, t.locale",
         [prefix.into(), secret_hash.into()],
     ))
     .one(conn)

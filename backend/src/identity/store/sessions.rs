@@ -112,6 +112,7 @@ pub struct SuccessorRow {
 struct StandingRow {
     role: Role,
     read_only: bool,
+    locale: Locale,
 }
 
 /// A new account; false when one with `email` exists already. Concurrent sign-ups with one
@@ -235,16 +236,17 @@ pub async fn active_role(
 ) -> Result<Option<Role>, DbErr> {
     Ok(active_membership(conn, tenant, user_id)
         .await?
-        .map(|(role, _)| role))
+        .map(|(role, _, _)| role))
 }
 
-/// The member's role, and whether the company is read-only now (its subscription ended past
-/// the grace period: `public.subscriptions.read_only_from`, set by the domain rule).
+/// The member's role, whether the company is read-only now (its subscription ended past the
+/// grace period: `public.subscriptions.read_only_from`, set by the domain rule), and the
+/// person's language.
 pub async fn active_membership(
     conn: &impl ConnectionTrait,
     tenant: TenantId,
     user_id: Uuid,
-) -> Result<Option<(Role, bool)>, DbErr> {
+) -> Result<Option<(Role, bool, Locale)>, DbErr> {
     active_membership_in_epoch(conn, tenant, user_id, None).await
 }
 
@@ -256,10 +258,10 @@ pub async fn active_membership_in_epoch(
     tenant: TenantId,
     user_id: Uuid,
     epoch: Option<i32>,
-) -> Result<Option<(Role, bool)>, DbErr> {
+) -> Result<Option<(Role, bool, Locale)>, DbErr> {
     let row = StandingRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT m.role, COALESCE(s.read_only_from <= now(), false) AS read_only
+        "SELECT m.role, COALESCE(s.read_only_from <= now(), false) AS read_only, u.locale
              FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
              JOIN public.users u ON u.id = m.user_id
              LEFT JOIN public.subscriptions s ON s.tenant_id = m.tenant_id
@@ -269,38 +271,7 @@ pub async fn active_membership_in_epoch(
     ))
     .one(conn)
     .await?;
-    Ok(row.map(|row| (row.role, row.read_only)))
-}
-
-#[derive(Debug, FromQueryResult)]
-struct PreferredLocale {
-    locale: Locale,
-}
-
-/// The language a caller reads, when the request does not say: a member's own, an API key's
-/// company's. `None` for callers without a company.
-pub async fn preferred_locale(
-    conn: &impl ConnectionTrait,
-    caller: &crate::auth::Caller,
-) -> Result<Option<Locale>, DbErr> {
-    use crate::auth::Caller;
-    let statement = match caller {
-        Caller::Member(member) => Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT locale FROM public.users WHERE id = $1",
-            [member.user_id.into()],
-        ),
-        Caller::ApiKey(key) => Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT locale FROM public.tenants WHERE id = $1",
-            [key.tenant_id.0.into()],
-        ),
-        Caller::Anonymous | Caller::Rejected(_) => return Ok(None),
-    };
-    Ok(PreferredLocale::find_by_statement(statement)
-        .one(conn)
-        .await?
-        .map(|row| row.locale))
+    Ok(row.map(|row| (row.role, row.read_only, row.locale)))
 }
 
 /// The user's memberships, most recently used first.
