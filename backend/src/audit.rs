@@ -62,6 +62,67 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends `entries` to `tenant`'s log in one statement (a bulk change records one entry per
+/// record it changed).
+pub async fn record_all(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    entries: Vec<AuditEntry<'_>>,
+) -> Result<(), DbErr> {
+    // 9 parameters a row; callers bound their lists well below PostgreSQL's 65,535.
+    for chunk in entries.chunks(1000) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 9);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for entry in chunk {
+            let (user_id, key_id, label) = match &entry.actor {
+                Actor::User { id, label } => (Some(*id), None, label.clone()),
+                Actor::ApiKey { id, label } => (None, Some(*id), label.clone()),
+                Actor::System => (None, None, "Duely".to_owned()),
+            };
+            let n = values.len();
+            rows.push(format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6,
+                n + 7,
+                n + 8,
+                n + 9
+            ));
+            values.extend([
+                user_id.into(),
+                key_id.into(),
+                label.into(),
+                entry.action.into(),
+                entry.entity_type.into(),
+                entry.entity_id.clone().into(),
+                entry.before.clone().into(),
+                entry.after.clone().into(),
+                entry.request_id.map(str::to_owned).into(),
+            ]);
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                r#"INSERT INTO "{}".audit_log
+                   (actor_user_id, actor_api_key_id, actor_label, action, entity_type, entity_id, before, after, request_id)
+                   VALUES {}"#,
+                tenant.schema_name(),
+                rows.join(", ")
+            ),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// The caller as the audit log and money records name them: a member's email or an API key's
 /// name. Read from the control plane, outside any tenant transaction (a tenant's role cannot
 /// read `public`).

@@ -89,6 +89,22 @@ impl Role {
         }
     }
 
+    /// Whether a member of this role may be a customer's collector (or own a collection task):
+    /// those who work collections.
+    pub const fn may_collect(self) -> bool {
+        self.can(Permission::WorkCollections)
+    }
+
+    /// Whether a member of this role may be a customer's salesperson: sales, and those who
+    /// run the company's customers (a small company's owner often sells too). Collectors and
+    /// viewers may not.
+    pub const fn may_sell(self) -> bool {
+        matches!(
+            self,
+            Role::Owner | Role::Admin | Role::FinanceManager | Role::Sales
+        )
+    }
+
     pub const fn can(self, permission: Permission) -> bool {
         !matches!(self.access(permission), Access::None)
     }

@@ -52,6 +52,49 @@ string_enum!(CollectionOutcome {
     Other => "OTHER",
 });
 
+string_enum!(TaskKind {
+    Call => "CALL",
+    Visit => "VISIT",
+    Sms => "SMS",
+    Wechat => "WECHAT",
+    Email => "EMAIL",
+    Letter => "LETTER",
+    Review => "REVIEW",
+});
+
+impl TaskKind {
+    /// The channel an activity completing a task of this kind used, unless the collector says
+    /// otherwise (a call task was a phone call).
+    pub const fn channel(self) -> CollectionChannel {
+        match self {
+            TaskKind::Call => CollectionChannel::Phone,
+            TaskKind::Visit => CollectionChannel::Visit,
+            TaskKind::Sms => CollectionChannel::Sms,
+            TaskKind::Wechat => CollectionChannel::Wechat,
+            TaskKind::Email => CollectionChannel::Email,
+            TaskKind::Letter => CollectionChannel::Letter,
+            TaskKind::Review => CollectionChannel::Other,
+        }
+    }
+}
+
+string_enum!(TaskStatus {
+    Open => "OPEN",
+    Done => "DONE",
+    Cancelled => "CANCELLED",
+});
+
+// Whose work a list shows: the reader's own, everyone's, or what nobody has yet (customers
+// without a collector, tasks without an assignee).
+string_enum!(WorklistScope {
+    Mine => "MINE",
+    All => "ALL",
+    Unassigned => "UNASSIGNED",
+});
+
+/// The most customers one `assignCustomers` changes.
+pub const MAX_ASSIGNED_AT_ONCE: usize = 500;
+
 string_enum!(PromiseStatus {
     Open => "OPEN",
     Kept => "KEPT",

@@ -360,6 +360,10 @@ reasons! {
     CustomerNotOnHold {} => Conflict,
     /// The collector or salesperson named is not a member of this company.
     CustomerAssigneeNotMember {} => Validation,
+    /// A `role` does not work collections, so cannot be a customer's collector or own a task.
+    AssigneeMayNotCollect { role: String } => Validation,
+    /// A `role` does not sell, so cannot be a customer's salesperson.
+    AssigneeMayNotSell { role: String } => Validation,
 
     // Analytics.
     /// Company-wide figures (KPIs and their trends) are for those who see every customer.
@@ -511,6 +515,10 @@ reasons! {
     WorklistNotYours {} => Forbidden,
     /// Only an open task can be completed; this one is `status`.
     TaskNotOpen { status: String } => Conflict,
+    /// A collector schedules tasks for themselves; giving a task to someone else, or moving it, is for a manager.
+    TaskOthersForManagers {} => Forbidden,
+    /// A collector works only the customers they collect for: make them the customer's collector first.
+    TaskAssigneeNotCustomersCollector {} => Validation,
 
     // From billing.md.
     // Billing: plans through Duely's Stripe account, online payment through the company's own.
@@ -623,6 +631,14 @@ reasons! {
     ImportReferenceRepeated { reference: String, number: String } => Validation,
     /// Another invoice has the reference `reference` already.
     ImportReferenceTaken { reference: String } => Validation,
+    /// No member of this company has the email address `email`.
+    ImportNoSuchMember { email: String } => Validation,
+    /// The member `email` has the role `role`, which does not work collections, so cannot be a
+    /// customer's collector.
+    ImportMemberMayNotCollect { email: String, role: String } => Validation,
+    /// The member `email` has the role `role`, which does not sell, so cannot be a customer's
+    /// salesperson.
+    ImportMemberMayNotSell { email: String, role: String } => Validation,
 }
 
 impl From<&crate::money::MoneyParseError> for Reason {

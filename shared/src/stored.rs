@@ -95,6 +95,8 @@ stored_text!(
     crate::alerts::AlertKind => "alert kind",
     crate::alerts::AlertSeverity => "alert severity",
     crate::alerts::AlertStatus => "alert status",
+    crate::collections::TaskKind => "task kind",
+    crate::collections::TaskStatus => "task status",
 );
 
 /// A stored text (`domain::messages::Text`), selected as one JSON object `{code, params}`

@@ -101,6 +101,33 @@ pub enum CollectionError {
     TaskNotOpen {
         status: String,
     },
+    /// A list asked for both a person (`collectorId`, `filter.assigneeId`) and a scope;
+    /// `field` is the scope's.
+    ScopeAndPerson {
+        field: &'static str,
+    },
+    /// An API key has no list of its own: `MINE` means nothing for it.
+    ScopeMineForKey {
+        field: &'static str,
+    },
+    /// The assignee (`field`) is no member of this company.
+    AssigneeNotFound {
+        field: &'static str,
+    },
+    /// The assignee's `role` does not work collections.
+    AssigneeMayNotCollect {
+        field: &'static str,
+        role: String,
+    },
+    /// A collector giving a task to someone else, or moving one.
+    TaskOthersForManagers,
+    /// A task given to a collector who does not collect for its customer (they could not see
+    /// or complete it).
+    AssigneeNotCustomersCollector,
+    /// A task due before `today` or more than a year after it.
+    TaskDueOutOfRange {
+        today: NaiveDate,
+    },
 }
 
 /// From `today` to a year on: the days a promise or a pause may reach.
@@ -227,6 +254,34 @@ impl From<CollectionError> for AppError {
             }
             CollectionError::TaskNotOpen { status } => {
                 AppError::input("input.taskId", Reason::TaskNotOpen { status })
+            }
+            CollectionError::ScopeAndPerson { field } => {
+                AppError::input(field, Reason::EitherNotBoth {})
+            }
+            CollectionError::ScopeMineForKey { field } => AppError::input(
+                field,
+                Reason::NotOneOf {
+                    allowed: vec!["ALL".to_owned(), "UNASSIGNED".to_owned()],
+                },
+            ),
+            CollectionError::AssigneeNotFound { field } => AppError::input(
+                field,
+                Reason::RecordNotFound {
+                    entity: Entity::Member,
+                },
+            ),
+            CollectionError::AssigneeMayNotCollect { field, role } => {
+                AppError::input(field, Reason::AssigneeMayNotCollect { role })
+            }
+            CollectionError::TaskOthersForManagers => {
+                AppError::refused(Reason::TaskOthersForManagers {})
+            }
+            CollectionError::AssigneeNotCustomersCollector => AppError::input(
+                "input.assigneeId",
+                Reason::TaskAssigneeNotCustomersCollector {},
+            ),
+            CollectionError::TaskDueOutOfRange { today } => {
+                AppError::input("input.dueOn", within_a_year(today))
             }
         }
     }
@@ -558,6 +613,68 @@ mod tests {
                     "TASK_NOT_OPEN",
                     json!({ "status": "DONE" }),
                     Some("input.taskId"),
+                ),
+            ),
+            (
+                CollectionError::ScopeAndPerson { field: "scope" },
+                ("VALIDATION", "EITHER_NOT_BOTH", json!({}), Some("scope")),
+            ),
+            (
+                CollectionError::ScopeMineForKey {
+                    field: "filter.scope",
+                },
+                (
+                    "VALIDATION",
+                    "NOT_ONE_OF",
+                    json!({ "allowed": ["ALL", "UNASSIGNED"] }),
+                    Some("filter.scope"),
+                ),
+            ),
+            (
+                CollectionError::AssigneeNotFound {
+                    field: "input.assigneeId",
+                },
+                (
+                    "NOT_FOUND",
+                    "RECORD_NOT_FOUND",
+                    json!({ "entity": "MEMBER" }),
+                    Some("input.assigneeId"),
+                ),
+            ),
+            (
+                CollectionError::AssigneeMayNotCollect {
+                    field: "input.assigneeId",
+                    role: "VIEWER".to_owned(),
+                },
+                (
+                    "VALIDATION",
+                    "ASSIGNEE_MAY_NOT_COLLECT",
+                    json!({ "role": "VIEWER" }),
+                    Some("input.assigneeId"),
+                ),
+            ),
+            (
+                CollectionError::TaskOthersForManagers,
+                ("FORBIDDEN", "TASK_OTHERS_FOR_MANAGERS", json!({}), None),
+            ),
+            (
+                CollectionError::AssigneeNotCustomersCollector,
+                (
+                    "VALIDATION",
+                    "TASK_ASSIGNEE_NOT_CUSTOMERS_COLLECTOR",
+                    json!({}),
+                    Some("input.assigneeId"),
+                ),
+            ),
+            (
+                CollectionError::TaskDueOutOfRange {
+                    today: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap_or_default(),
+                },
+                (
+                    "VALIDATION",
+                    "DATE_OUT_OF_RANGE",
+                    json!({ "earliest": "2026-12-04", "latest": "2027-12-05" }),
+                    Some("input.dueOn"),
                 ),
             ),
         ];

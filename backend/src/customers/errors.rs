@@ -35,6 +35,21 @@ pub enum CustomerError {
     AlreadyOnHold,
     /// A hold released on a customer not on hold.
     NotOnHold,
+    /// The collector or salesperson (`field`) is no member of this company, when assigning
+    /// customers in bulk: another company's user is not found here.
+    AssigneeNotFound { field: &'static str },
+    /// The collector's `role` does not work collections.
+    MayNotCollect { role: String },
+    /// The salesperson's `role` does not sell.
+    MayNotSell { role: String },
+    /// Customers to assign: 1 to `max`.
+    AssignCount { max: usize },
+    /// The customer id at `index` is listed before.
+    AssignDuplicate { index: usize },
+    /// The customer id at `index` is no customer of this company.
+    AssignUnknown { index: usize },
+    /// Neither a collector nor a salesperson was given: the assignment would change nothing.
+    AssignNothing,
 }
 
 impl From<CustomerError> for AppError {
@@ -88,6 +103,37 @@ impl From<CustomerError> for AppError {
             }
             CustomerError::NotOnHold => {
                 AppError::input("input.customerId", Reason::CustomerNotOnHold {})
+            }
+            CustomerError::AssigneeNotFound { field } => AppError::input(
+                field,
+                Reason::RecordNotFound {
+                    entity: Entity::Member,
+                },
+            ),
+            CustomerError::MayNotCollect { role } => {
+                AppError::input("input.collectorId", Reason::AssigneeMayNotCollect { role })
+            }
+            CustomerError::MayNotSell { role } => {
+                AppError::input("input.salespersonId", Reason::AssigneeMayNotSell { role })
+            }
+            CustomerError::AssignCount { max } => AppError::input(
+                "input.customerIds",
+                Reason::CountOutOfRange {
+                    min: 1,
+                    max: u32::try_from(max).unwrap_or(u32::MAX),
+                },
+            ),
+            CustomerError::AssignDuplicate { index } => {
+                AppError::input(format!("input.customerIds[{index}]"), Reason::Duplicate {})
+            }
+            CustomerError::AssignUnknown { index } => AppError::input(
+                format!("input.customerIds[{index}]"),
+                Reason::RecordNotFound {
+                    entity: Entity::Customer,
+                },
+            ),
+            CustomerError::AssignNothing => {
+                AppError::input("input.collectorId", Reason::Required {})
             }
         }
     }
@@ -197,6 +243,54 @@ mod tests {
                 "VALIDATION",
                 "CUSTOMER_ASSIGNEE_NOT_MEMBER",
                 Some("input.salespersonId"),
+            ),
+            (
+                CustomerError::AssigneeNotFound {
+                    field: "input.collectorId",
+                },
+                "NOT_FOUND",
+                "RECORD_NOT_FOUND",
+                Some("input.collectorId"),
+            ),
+            (
+                CustomerError::MayNotCollect {
+                    role: "SALES".into(),
+                },
+                "VALIDATION",
+                "ASSIGNEE_MAY_NOT_COLLECT",
+                Some("input.collectorId"),
+            ),
+            (
+                CustomerError::MayNotSell {
+                    role: "COLLECTOR".into(),
+                },
+                "VALIDATION",
+                "ASSIGNEE_MAY_NOT_SELL",
+                Some("input.salespersonId"),
+            ),
+            (
+                CustomerError::AssignCount { max: 500 },
+                "VALIDATION",
+                "COUNT_OUT_OF_RANGE",
+                Some("input.customerIds"),
+            ),
+            (
+                CustomerError::AssignDuplicate { index: 3 },
+                "VALIDATION",
+                "DUPLICATE",
+                Some("input.customerIds[3]"),
+            ),
+            (
+                CustomerError::AssignUnknown { index: 1 },
+                "NOT_FOUND",
+                "RECORD_NOT_FOUND",
+                Some("input.customerIds[1]"),
+            ),
+            (
+                CustomerError::AssignNothing,
+                "VALIDATION",
+                "REQUIRED",
+                Some("input.collectorId"),
             ),
             (
                 CustomerError::HasOpenInvoices { count: 3 },

@@ -6,8 +6,8 @@
 
 use super::CustomerError;
 use super::service::{
-    self, Change, CreateCustomer, CustomerDetails, Direction, ListFilter, ListOrder, ListQuery,
-    NewContact, OrderBy, SetCreditHold, SetCreditLimit, UpdateCustomer,
+    self, AssignCustomers, Change, CreateCustomer, CustomerDetails, Direction, ListFilter,
+    ListOrder, ListQuery, NewContact, OrderBy, SetCreditHold, SetCreditLimit, UpdateCustomer,
 };
 use crate::api::command;
 use crate::api::context::{request, services};
@@ -17,7 +17,7 @@ use crate::api::values::{CountedList, OrderDirection};
 use crate::api::values::{optional_text, parse_currency, parse_id, required_text};
 use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use domain::terms::TermsKind;
 use uuid::Uuid;
 
@@ -108,6 +108,36 @@ pub struct UpdateCustomerInput {
     /// When given, replaces the contacts.
     pub contacts: Option<Vec<ContactInput>>,
     pub notes: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct AssignCustomersInput {
+    /// 1 to 500 customers, each once.
+    pub customer_ids: Vec<ID>,
+    /// Left out: each customer keeps its collector; null: takes it off. A member whose role
+    /// works collections.
+    pub collector_id: MaybeUndefined<ID>,
+    /// Left out: each customer keeps its salesperson; null: takes it off. A member whose role
+    /// sells.
+    pub salesperson_id: MaybeUndefined<ID>,
+}
+
+#[derive(SimpleObject)]
+pub struct AssignCustomersPayload {
+    /// The customers, in the order given.
+    pub customers: Vec<Customer>,
+}
+
+/// A member work can be given to, for pickers: whether their role may be a collector (and
+/// own tasks) or a salesperson.
+#[derive(SimpleObject)]
+pub struct AssignableMember {
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+    pub role: domain::Role,
+    pub may_collect: bool,
+    pub may_sell: bool,
 }
 
 #[derive(InputObject)]
@@ -376,6 +406,25 @@ fn update_command(input: UpdateCustomerInput) -> Result<UpdateCustomer, AppError
     })
 }
 
+fn assign_command(input: AssignCustomersInput) -> Result<AssignCustomers, AppError> {
+    let person = |field: &str, given: MaybeUndefined<ID>| match given {
+        MaybeUndefined::Undefined => Ok(Change::Keep),
+        MaybeUndefined::Null => Ok(Change::Set(None)),
+        MaybeUndefined::Value(id) => parse_id(field, &id).map(|id| Change::Set(Some(id))),
+    };
+    let customer_ids = input
+        .customer_ids
+        .iter()
+        .enumerate()
+        .map(|(index, id)| parse_id(&format!("input.customerIds[{index}]"), id))
+        .collect::<Result<Vec<Uuid>, AppError>>()?;
+    Ok(AssignCustomers {
+        customer_ids,
+        collector_id: person("input.collectorId", input.collector_id)?,
+        salesperson_id: person("input.salespersonId", input.salesperson_id)?,
+    })
+}
+
 fn credit_hold_command(customer: &ID, reason: &str, hold: bool) -> Result<SetCreditHold, AppError> {
     Ok(SetCreditHold {
         customer_id: customer_id(customer),
@@ -423,6 +472,26 @@ impl CustomersQuery {
             .api()?;
         Ok(found.map(Customer::from_details))
     }
+
+    /// The members customers and tasks can be given to, by name, with what their role lets
+    /// them take on. For those who see every customer.
+    async fn assignable_members(&self, ctx: &Context<'_>) -> ApiResult<Vec<AssignableMember>> {
+        let (_, db) = services(ctx)?;
+        let members = service::assignable_members(db, &request(ctx)?.caller)
+            .await
+            .api()?;
+        Ok(members
+            .into_iter()
+            .map(|member| AssignableMember {
+                id: ID(member.id.to_string()),
+                may_collect: member.role.may_collect(),
+                may_sell: member.role.may_sell(),
+                name: member.name,
+                email: member.email,
+                role: member.role,
+            })
+            .collect())
+    }
 }
 
 #[derive(Default)]
@@ -441,6 +510,27 @@ impl CustomersMutation {
             service::create_customer,
             command
         )))
+    }
+
+    /// Gives customers to a collector and a salesperson at once (1 to 500). All or none: a
+    /// customer or person not found changes nothing. Open ladder and promise tasks follow each
+    /// customer's new collector. One audit entry per customer.
+    async fn assign_customers(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignCustomersInput,
+    ) -> ApiResult<AssignCustomersPayload> {
+        if input.customer_ids.len() > domain::collections::MAX_ASSIGNED_AT_ONCE {
+            return Err(AppError::from(CustomerError::AssignCount {
+                max: domain::collections::MAX_ASSIGNED_AT_ONCE,
+            }))
+            .api();
+        }
+        let command = assign_command(input).api()?;
+        let customers = command!(ctx, service::assign_customers, command);
+        Ok(AssignCustomersPayload {
+            customers: customers.into_iter().map(Customer::from_details).collect(),
+        })
     }
 
     async fn update_customer(

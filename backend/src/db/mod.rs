@@ -4,6 +4,7 @@
 //! plane (`public`) is reached with schema-qualified statements.
 
 pub mod conditions;
+pub mod members;
 mod migrate;
 pub mod statements;
 pub mod tenant;

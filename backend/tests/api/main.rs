@@ -30,6 +30,7 @@ mod schema_contract;
 mod server;
 mod settings;
 mod team;
+mod team_work;
 mod tenancy;
 mod texts;
 mod transfer;

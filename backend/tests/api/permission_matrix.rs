@@ -79,6 +79,12 @@ const QUERIES: &[(&str, Gate)] = &[
         NeedsAny(&[P::ManageDunning, P::ViewCollections]),
     ),
     ("worklist", Needs(P::ViewCollections)),
+    ("tasks", Needs(P::ViewCollections)),
+    // The pickers of those who assign customers, and of those who read the team.
+    (
+        "assignableMembers",
+        NeedsAny(&[P::ManageCustomers, P::ViewTeam]),
+    ),
     (
         "dunningRuns",
         NeedsAny(&[P::ManageDunning, P::ViewCollections]),
@@ -179,6 +185,11 @@ const MUTATIONS: &[(&str, Gate)] = &[
         NeedsAny(&[P::ManageDunning, P::WorkCollections]),
     ),
     ("completeTask", Needs(P::WorkCollections)),
+    // A collector schedules and cancels their own; moving another's is refused after the gate.
+    ("createTask", Needs(P::WorkCollections)),
+    ("reassignTask", Needs(P::WorkCollections)),
+    ("cancelTask", Needs(P::WorkCollections)),
+    ("assignCustomers", Needs(P::ManageCustomers)),
     ("runDunningNow", Needs(P::ManageDunning)),
     ("updateCollectionSettings", Needs(P::ManageDunning)),
     ("saveEmailTemplate", Needs(P::ManageDunning)),

@@ -19,6 +19,7 @@ mod m20261128_000013_open_items_index;
 mod m20261203_000014_runtime_role;
 mod m20261204_000015_company_settings;
 mod m20261204_000016_texts_as_codes;
+mod m20261205_000017_team_tasks;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -38,5 +39,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261203_000014_runtime_role::Migration),
         Box::new(m20261204_000015_company_settings::Migration),
         Box::new(m20261204_000016_texts_as_codes::Migration),
+        Box::new(m20261205_000017_team_tasks::Migration),
     ]
 }

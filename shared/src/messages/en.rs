@@ -2,6 +2,7 @@
 
 use super::plural;
 use crate::billing::{Limit, Plan};
+use crate::collections::TaskKind;
 use crate::reason::{Entity, Reason};
 use chrono::NaiveDate;
 
@@ -310,6 +311,14 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::CustomerAlreadyOnHold {} => "The customer is already on credit hold.".to_owned(),
         Reason::CustomerNotOnHold {} => "The customer is not on credit hold.".to_owned(),
         Reason::CustomerAssigneeNotMember {} => "not a member of this company".to_owned(),
+        Reason::AssigneeMayNotCollect { role } => format!(
+            "a member with the role {} does not work collections, so cannot be a collector or own a task",
+            role_en(role)
+        ),
+        Reason::AssigneeMayNotSell { role } => format!(
+            "a member with the role {} does not sell, so cannot be a customer's salesperson",
+            role_en(role)
+        ),
         Reason::AnalyticsCompanyWideOnly {} => {
             "company-wide figures are for those who see every customer".to_owned()
         }
@@ -480,6 +489,12 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::TaskNotOpen { status } => {
             format!("The task is {} already.", status_en(status))
         }
+        Reason::TaskAssigneeNotCustomersCollector {} => {
+            "A collector works only the customers they collect for: make them the customer's collector first.".to_owned()
+        }
+        Reason::TaskOthersForManagers {} => {
+            "Collectors schedule tasks for themselves; giving a task to someone else or moving it is for a manager.".to_owned()
+        }
         Reason::BillingNotConfigured {} => {
             "Billing is not configured on this server (DUELY_STRIPE_SECRET_KEY is unset)."
                 .to_owned()
@@ -607,6 +622,17 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::ImportReferenceTaken { reference } => {
             format!("another invoice has the reference {reference} already")
         }
+        Reason::ImportNoSuchMember { email } => {
+            format!("no member of this company has the email address {email}")
+        }
+        Reason::ImportMemberMayNotCollect { email, role } => format!(
+            "{email} is a member with the role {}, which does not work collections, so cannot be a collector",
+            role_en(role)
+        ),
+        Reason::ImportMemberMayNotSell { email, role } => format!(
+            "{email} is a member with the role {}, which does not sell, so cannot be a salesperson",
+            role_en(role)
+        ),
     }
 }
 
@@ -737,9 +763,32 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
             "Broken promise: call about the {amount} {currency} promised for {}",
             date(promised_date)
         ),
+        Text::TaskScheduled { kind } => match kind {
+            TaskKind::Call => "Call the customer back",
+            TaskKind::Visit => "Visit the customer",
+            TaskKind::Sms => "Send the customer a text message",
+            TaskKind::Wechat => "Message the customer on WeChat",
+            TaskKind::Email => "Email the customer",
+            TaskKind::Letter => "Send the customer a letter",
+            TaskKind::Review => "Review the customer's account",
+        }
+        .to_owned(),
     }
 }
 
 fn text_of(inner: &crate::messages::Text) -> String {
     text(inner)
+}
+
+/// A role's name, as the team page shows it.
+fn role_en(role: &str) -> &str {
+    match role {
+        "OWNER" => "owner",
+        "ADMIN" => "admin",
+        "FINANCE_MANAGER" => "finance manager",
+        "COLLECTOR" => "collector",
+        "SALES" => "sales",
+        "VIEWER" => "viewer",
+        other => other,
+    }
 }

@@ -174,6 +174,10 @@ pub enum Text {
         currency: String,
         promised_date: NaiveDate,
     },
+    /// A task someone scheduled by hand: what to do, from its kind (their note is beside it).
+    TaskScheduled {
+        kind: crate::collections::TaskKind,
+    },
 }
 
 impl Text {
@@ -310,6 +314,9 @@ impl Text {
                 amount: s("5000"),
                 currency: s("CNY"),
                 promised_date: day,
+            },
+            Text::TaskScheduled {
+                kind: crate::collections::TaskKind::Visit,
             },
         ]
     }

@@ -1,6 +1,7 @@
 //! 简体中文 (zh-CN).
 
 use crate::billing::{Limit, Plan};
+use crate::collections::TaskKind;
 use crate::reason::{Entity, Reason};
 use chrono::NaiveDate;
 
@@ -277,6 +278,12 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::CustomerAlreadyOnHold {} => "该客户已处于信用冻结状态。".to_owned(),
         Reason::CustomerNotOnHold {} => "该客户未处于信用冻结状态，无需解除。".to_owned(),
         Reason::CustomerAssigneeNotMember {} => "该用户不是本公司的成员".to_owned(),
+        Reason::AssigneeMayNotCollect { role } => {
+            format!("{}不负责催收，不能担任催收专员或承接催收任务", role_zh(role))
+        }
+        Reason::AssigneeMayNotSell { role } => {
+            format!("{}不负责销售，不能担任客户的销售负责人", role_zh(role))
+        }
         Reason::AnalyticsCompanyWideOnly {} => {
             "全公司指标仅对可查看全部客户的用户开放".to_owned()
         }
@@ -300,16 +307,7 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::CredentialsUnchecked {} => "暂时无法验证您的凭据，请重试。".to_owned(),
         Reason::MemberOnly {} => "此操作须由已登录的团队成员执行，API 密钥无权执行。".to_owned(),
         Reason::RoleNotAllowed { role } => {
-            let role = match role.as_str() {
-                "OWNER" => "所有者",
-                "ADMIN" => "管理员",
-                "FINANCE_MANAGER" => "财务经理",
-                "COLLECTOR" => "催收专员",
-                "SALES" => "销售",
-                "VIEWER" => "只读成员",
-                other => other,
-            };
-            format!("您的角色（{role}）无权执行此操作。")
+            format!("您的角色（{}）无权执行此操作。", role_zh(role))
         }
         Reason::ApiKeyScopeMissing { scope } => match scope {
             Some(scope) => format!("此 API 密钥缺少 `{scope}` 权限范围。"),
@@ -432,6 +430,12 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::TaskNotOpen { status } => {
             format!("该任务状态为“{}”，无法再完成。", status_zh(status))
         }
+        Reason::TaskAssigneeNotCustomersCollector {} => {
+            "催收专员只处理自己负责的客户，请先将其设为该客户的催收专员。".to_owned()
+        }
+        Reason::TaskOthersForManagers {} => {
+            "催收专员只能为自己安排任务；将任务交给他人或改派须由经理操作。".to_owned()
+        }
         Reason::BillingNotConfigured {} => {
             "本服务器未配置账单功能（未设置 DUELY_STRIPE_SECRET_KEY），暂无法购买套餐。".to_owned()
         }
@@ -543,6 +547,17 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::ImportReferenceTaken { reference } => {
             format!("已有其他发票使用参考号 {reference}")
         }
+        Reason::ImportNoSuchMember { email } => {
+            format!("本公司没有邮箱为 {email} 的成员")
+        }
+        Reason::ImportMemberMayNotCollect { email, role } => format!(
+            "{email} 的角色是{}，不负责催收，不能担任催收专员",
+            role_zh(role)
+        ),
+        Reason::ImportMemberMayNotSell { email, role } => format!(
+            "{email} 的角色是{}，不负责销售，不能担任销售负责人",
+            role_zh(role)
+        ),
     }
 }
 
@@ -655,9 +670,32 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
             "付款承诺违约：就原定 {} 支付的 {amount} {currency} 致电客户",
             date(promised_date)
         ),
+        Text::TaskScheduled { kind } => match kind {
+            TaskKind::Call => "回电客户",
+            TaskKind::Visit => "上门拜访客户",
+            TaskKind::Sms => "给客户发短信",
+            TaskKind::Wechat => "通过微信联系客户",
+            TaskKind::Email => "给客户发邮件",
+            TaskKind::Letter => "给客户寄信函",
+            TaskKind::Review => "复核客户账户",
+        }
+        .to_owned(),
     }
 }
 
 fn text_of(inner: &crate::messages::Text) -> String {
     text(inner)
+}
+
+/// A role's name, as the team page shows it.
+fn role_zh(role: &str) -> &str {
+    match role {
+        "OWNER" => "所有者",
+        "ADMIN" => "管理员",
+        "FINANCE_MANAGER" => "财务经理",
+        "COLLECTOR" => "催收专员",
+        "SALES" => "销售",
+        "VIEWER" => "只读成员",
+        other => other,
+    }
 }

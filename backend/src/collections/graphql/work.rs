@@ -13,8 +13,9 @@ use super::runs::{
     EmailTemplate, SaveEmailTemplateInput, TemplateVariable, ladder_id,
 };
 use super::worklist::{
-    CompleteTaskInput, CompleteTaskPayload, WorkItem, WorkItemConnection,
-    collector_id as parse_collector,
+    CancelTaskInput, CollectionTask, CollectionTaskConnection, CollectionTaskPayload,
+    CompleteTaskInput, CompleteTaskPayload, CreateTaskInput, ReassignTaskInput, TaskFilter,
+    WorkItem, WorkItemConnection, collector_id as parse_collector,
 };
 use crate::api::command;
 use crate::api::context::{links, request, services};
@@ -22,18 +23,22 @@ use crate::api::objects::alerts::{
     self, AlertActionInput, AlertConnection, AlertFilter, AlertPayload,
 };
 use crate::api::pagination::PageRequest;
-use crate::collections::service::{activities, fees, legal, runs as run_service, worklist};
+use crate::api::values::id_or_nil;
+use crate::collections::service::{activities, fees, legal, runs as run_service, tasks, worklist};
 use crate::error::{ApiResult, IntoApi};
 use async_graphql::{Context, ID, Object, SimpleObject};
+use domain::collections::WorklistScope;
 
 #[derive(Default)]
 pub struct WorkQuery;
 
 #[Object]
 impl WorkQuery {
-    /// The collector's list for today, ranked by expected recovery (overdue x likelihood to pay
-    /// x urgency), with the reasons for each rank and the open tasks. Collectors get their own;
-    /// managers pick any collector (their own list by default).
+    /// The list for today, ranked by expected recovery (overdue x likelihood to pay x
+    /// urgency), with the reasons for each rank and the open tasks. Collectors get their own.
+    /// Others pick a collector (`collectorId`) or a `scope` (not both): MINE, ALL, or
+    /// UNASSIGNED (customers without a collector); by default their own when they collect for
+    /// any customer, else ALL. An API key gets ALL by default.
     #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
     async fn worklist(
         &self,
@@ -41,14 +46,35 @@ impl WorkQuery {
         first: Option<i32>,
         after: Option<String>,
         collector_id: Option<ID>,
+        scope: Option<WorklistScope>,
     ) -> ApiResult<WorkItemConnection> {
         let (db, request) = gated(ctx, worklist::may_read)?;
         let page = PageRequest::parse("worklist", "RANK", false, first, after.as_deref()).api()?;
         let collector = parse_collector(collector_id.as_ref()).api()?;
-        let page = worklist::worklist(db, &request.caller, &page, collector)
+        let page = worklist::worklist(db, &request.caller, &page, collector, scope)
             .await
             .api()?;
         Ok(page.connection(WorkItem::from))
+    }
+
+    /// Collection tasks (from the ladder, broken promises, or scheduled by hand), soonest due
+    /// first. Whose: as the worklist's (`filter.assigneeId` or `filter.scope`); collectors see
+    /// those of their customers. Open tasks unless `filter.status` says otherwise.
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<TaskFilter>,
+    ) -> ApiResult<CollectionTaskConnection> {
+        let (db, request) = gated(ctx, worklist::may_read)?;
+        let page = PageRequest::parse("tasks", "DUE", true, first, after.as_deref()).api()?;
+        let filter = filter.unwrap_or_default().parse().api()?;
+        let page = tasks::list_tasks(db, &request.caller, &page, filter)
+            .await
+            .api()?;
+        Ok(page.connection(CollectionTask::from))
     }
 
     /// Dunning runs, newest first, with what each did.
@@ -181,6 +207,44 @@ impl WorkMutation {
             task: task.into(),
             activity: activity.into(),
         })
+    }
+
+    /// Schedules a task by hand: a visit, a call back, a message. For a member who works
+    /// collections (the customer's collector by default); due from today to a year on.
+    async fn create_task(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTaskInput,
+    ) -> ApiResult<CollectionTaskPayload> {
+        let input = input.parse().api()?;
+        let task = command!(ctx, tasks::create_task, input);
+        Ok(CollectionTaskPayload { task: task.into() })
+    }
+
+    /// Gives an open task to another member who works collections, or (null) to the
+    /// unassigned queue. For managers.
+    async fn reassign_task(
+        &self,
+        ctx: &Context<'_>,
+        input: ReassignTaskInput,
+    ) -> ApiResult<CollectionTaskPayload> {
+        let input = input.parse().api()?;
+        let task = command!(ctx, tasks::reassign_task, input);
+        Ok(CollectionTaskPayload { task: task.into() })
+    }
+
+    /// Cancels an open task, with why. Collectors cancel their own.
+    async fn cancel_task(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelTaskInput,
+    ) -> ApiResult<CollectionTaskPayload> {
+        let task = command!(
+            ctx,
+            tasks::cancel_task,
+            (id_or_nil(&input.task_id), input.reason)
+        );
+        Ok(CollectionTaskPayload { task: task.into() })
     }
 
     /// Runs today's dunning now (steps already taken today are not taken again).

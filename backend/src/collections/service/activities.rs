@@ -136,7 +136,7 @@ async fn activities_of(
 }
 
 /// Collectors work their assigned customers; others with the permission, all.
-async fn workable_customer(
+pub(super) async fn workable_customer(
     db: &DatabaseConnection,
     tx: &TenantTx,
     caller: &Caller,

@@ -5,17 +5,18 @@
 //! `worklist::rank` orders them by expected recovery and says why.
 
 use super::activities::{NewActivity, NewPromise, log_activity_in};
+use super::tasks::Task;
 use super::{Page, PageRequest};
 use crate::api::values::optional_text;
 use crate::audit;
 use crate::auth::Caller;
 use crate::collections::CollectionError;
-use crate::collections::store::worklist::{self as store, Need, TaskRow};
+use crate::collections::store::worklist::{self as store, Need};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::access::{Access, Permission};
-use domain::collections::{CollectionChannel, CollectionOutcome};
+use domain::collections::{CollectionChannel, CollectionOutcome, TaskStatus, WorklistScope};
 use domain::messages::Localized;
 use domain::worklist::{self, History};
 use sea_orm::DatabaseConnection;
@@ -28,7 +29,7 @@ pub struct WorkItem {
     pub rank: i32,
     pub need: Need,
     pub ranked: worklist::Ranked,
-    pub tasks: Vec<TaskRow>,
+    pub tasks: Vec<Task>,
 }
 
 /// What happened on a task, as the collector reports it.
@@ -58,37 +59,78 @@ pub fn may_work(caller: &Caller) -> Result<Access, AppError> {
     caller.authorize(Permission::WorkCollections)
 }
 
-/// Whose queue: the caller's own, or (for those who see every customer) any collector's, or,
-/// for an API key without a collector, everyone's.
-fn queue_owner(
+/// Whose work a list shows, resolved from what was asked and who asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// One person's: their customers (worklist) or their tasks.
+    Of(Uuid),
+    Everyone,
+    /// Customers without a collector; tasks without an assignee.
+    Nobody,
+}
+
+/// Whose work: a collector always gets their own; others pick a person or a scope (not
+/// both), by default their own when they collect for any customer, else everyone's; an API
+/// key, having no work of its own, gets everyone's. `field` names the scope in errors.
+pub async fn queue(
+    tx: &TenantTx,
     caller: &Caller,
     access: Access,
-    asked: Option<Uuid>,
-) -> Result<Option<Uuid>, AppError> {
-    match (caller, access) {
-        (Caller::Member(member), Access::Assigned) => match asked {
+    person: Option<Uuid>,
+    scope: Option<WorklistScope>,
+    field: &'static str,
+) -> Result<Queue, AppError> {
+    if person.is_some() && scope.is_some() {
+        return Err(CollectionError::ScopeAndPerson { field }.into());
+    }
+    match caller {
+        Caller::Member(member) if access == Access::Assigned => match person {
             Some(other) if other != member.user_id => Err(CollectionError::OthersWorklist.into()),
-            _ => Ok(Some(member.user_id)),
+            _ => Ok(Queue::Of(member.user_id)),
         },
-        (Caller::Member(member), _) => Ok(Some(asked.unwrap_or(member.user_id))),
-        _ => Ok(asked),
+        Caller::Member(member) => Ok(match (person, scope) {
+            (Some(person), _) => Queue::Of(person),
+            (None, Some(WorklistScope::Mine)) => Queue::Of(member.user_id),
+            (None, Some(WorklistScope::All)) => Queue::Everyone,
+            (None, Some(WorklistScope::Unassigned)) => Queue::Nobody,
+            (None, None) => {
+                if store::collects_for_any(&**tx, member.user_id).await? {
+                    Queue::Of(member.user_id)
+                } else {
+                    Queue::Everyone
+                }
+            }
+        }),
+        _ => match (person, scope) {
+            (Some(person), _) => Ok(Queue::Of(person)),
+            (None, Some(WorklistScope::Mine)) => {
+                Err(CollectionError::ScopeMineForKey { field }.into())
+            }
+            (None, Some(WorklistScope::Unassigned)) => Ok(Queue::Nobody),
+            (None, _) => Ok(Queue::Everyone),
+        },
     }
 }
 
 /// The collector's list for today (the page `request` asks for, by position), ranked by
-/// expected recovery.
+/// expected recovery: one collector's, everyone's, or the customers nobody collects for.
 pub async fn worklist(
     db: &DatabaseConnection,
     caller: &Caller,
     request: &PageRequest,
     collector: Option<Uuid>,
+    scope: Option<WorklistScope>,
 ) -> Result<Page<WorkItem>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
-    let owner = queue_owner(caller, access, collector)?;
     let today = db::tenant_calendar(db, tenant).await?.today;
     let tx = TenantTx::begin(db, tenant).await?;
-    let needs = store::needs(&*tx, owner, today).await?;
+    let queue = queue(&tx, caller, access, collector, scope, "scope").await?;
+    let owner = match queue {
+        Queue::Of(person) => Some(person),
+        _ => None,
+    };
+    let needs = store::needs(&*tx, owner, queue == Queue::Nobody, today).await?;
     let mut ranked: Vec<(worklist::Ranked, Need)> = needs
         .into_iter()
         .map(|need| {
@@ -126,12 +168,13 @@ pub async fn worklist(
         .iter()
         .map(|(_, (_, need))| need.customer_id)
         .collect();
-    let mut tasks = store::open_tasks(&*tx, &ids, today, owner).await?;
+    let tasks = store::open_tasks(&*tx, &ids, today, owner).await?;
     tx.commit().await?;
+    let mut tasks = super::tasks::with_assignees(db, tenant, tasks).await?;
     Ok(page.map(|(position, (ranked, need))| {
         let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut tasks)
             .into_iter()
-            .partition(|task| task.customer_id == need.customer_id);
+            .partition(|task| task.row.customer_id == need.customer_id);
         tasks = rest;
         WorkItem {
             rank: position as i32 + 1,
@@ -142,18 +185,6 @@ pub async fn worklist(
     }))
 }
 
-fn channel_of(kind: &str) -> CollectionChannel {
-    match kind {
-        "CALL" => CollectionChannel::Phone,
-        "VISIT" => CollectionChannel::Visit,
-        "SMS" => CollectionChannel::Sms,
-        "WECHAT" => CollectionChannel::Wechat,
-        "EMAIL" => CollectionChannel::Email,
-        "LETTER" => CollectionChannel::Letter,
-        _ => CollectionChannel::Other,
-    }
-}
-
 /// Completes an open task and logs what happened, in one transaction. Returns the task and the
 /// id of the activity logged.
 pub async fn complete_task(
@@ -161,7 +192,7 @@ pub async fn complete_task(
     caller: &Caller,
     input: TaskCompletion,
     request_id: &str,
-) -> Result<(TaskRow, Uuid), AppError> {
+) -> Result<(Task, Uuid), AppError> {
     let access = may_work(caller)?;
     let tenant = caller.require_tenant()?;
     let actor = audit::actor_of(db, caller).await?;
@@ -171,9 +202,9 @@ pub async fn complete_task(
     let id = input.task_id;
     let task = store::task(&*tx, id, true).await?.ok_or_else(not_found)?;
     // A collector completes tasks of their own customers; the activity log checks that too.
-    if task.status != "OPEN" {
+    if task.status != TaskStatus::Open {
         return Err(CollectionError::TaskNotOpen {
-            status: task.status.clone(),
+            status: task.status.as_str().to_owned(),
         }
         .into());
     }
@@ -189,7 +220,7 @@ pub async fn complete_task(
         NewActivity {
             customer_id: task.customer_id,
             invoice_ids: task.invoice_ids.clone(),
-            channel: input.channel.unwrap_or_else(|| channel_of(&task.kind)),
+            channel: input.channel.unwrap_or_else(|| task.kind.channel()),
             outcome: input.outcome,
             note: Some(match note {
                 Some(note) => format!("{}: {note}", task.title.text(input.locale)),
@@ -207,5 +238,9 @@ pub async fn complete_task(
     store::complete_task(&*tx, id, label, activity).await?;
     let task = store::task(&*tx, id, false).await?.ok_or_else(not_found)?;
     tx.commit().await?;
+    let task = super::tasks::with_assignees(db, tenant, vec![task])
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
     Ok((task, activity))
 }

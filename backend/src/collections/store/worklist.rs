@@ -2,6 +2,7 @@
 //! the ranking needs, and collection tasks (read, locked, completed).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::collections::{TaskKind, TaskStatus};
 use domain::messages::Text;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
@@ -10,25 +11,35 @@ use uuid::Uuid;
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct TaskRow {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: TaskKind,
     /// What to do, as a code and parameters.
     pub title: Text,
     pub due_on: NaiveDate,
-    pub status: String,
+    pub status: TaskStatus,
     pub source: String,
     pub customer_id: Uuid,
     pub code: String,
     pub name: String,
     pub invoice_ids: Vec<Uuid>,
+    /// The invoices' numbers, in the order of `invoice_ids` (empty for a draft's).
+    pub invoice_numbers: Vec<String>,
     pub assignee_id: Option<Uuid>,
+    pub note: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub created_by: Option<String>,
     pub completed_at: Option<DateTime<Utc>>,
     pub completed_by: Option<String>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancelled_by: Option<String>,
+    pub cancel_reason: Option<String>,
 }
 
-const TASK_COLUMNS: &str =
+pub(super) const TASK_COLUMNS: &str =
     "t.id, t.kind, jsonb_build_object('code', t.title_code, 'params', t.title_params) AS title, t.due_on, t.status, t.source, t.customer_id, c.code, c.name,
-    t.invoice_ids, t.assignee_id, t.created_at, t.completed_at, t.completed_by";
+    t.invoice_ids,
+    ARRAY(SELECT coalesce(i.number, '') FROM unnest(t.invoice_ids) WITH ORDINALITY AS x(id, n) LEFT JOIN invoices i ON i.id = x.id ORDER BY x.n) AS invoice_numbers,
+    t.assignee_id, t.note, t.created_at, t.created_by, t.completed_at, t.completed_by,
+    t.cancelled_at, t.cancelled_by, t.cancel_reason";
 
 #[derive(Debug, FromQueryResult)]
 pub struct Need {
@@ -49,13 +60,15 @@ pub struct Need {
     pub last_contact: Option<NaiveDate>,
 }
 
-/// Customers needing action on `$2`, of collector `$1` (all when null): something overdue
+/// Customers needing action on `$2`, of collector `$1` (all when null; only those without a
+/// collector when `$3`): something overdue
 /// without an open promise holding it, or a task due. With the last year's payment and
 /// promise history for the ranking.
 const NEEDS: &str = r#"
 WITH scope AS (
     SELECT c.id, c.code, c.name, c.currency::text AS currency FROM customers c
     WHERE c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
+      AND (NOT $3::boolean OR c.collector_id IS NULL)
 ), overdue AS (
     SELECT r.customer_id, sum(r.amount) AS overdue, max($2::date - r.due_date) AS max_days
     FROM receivable_items r JOIN scope s ON s.id = r.customer_id
@@ -92,16 +105,18 @@ WHERE t.first_due IS NOT NULL
    OR (o.overdue > 0 AND NOT EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = s.id AND x.status = 'OPEN'))
 "#;
 
-/// Customers of `collector` (every one when none) needing action on `today`.
+/// Customers of `collector` (every one when none; only those without a collector when
+/// `unassigned`) needing action on `today`.
 pub async fn needs(
     conn: &impl ConnectionTrait,
     collector: Option<Uuid>,
+    unassigned: bool,
     today: NaiveDate,
 ) -> Result<Vec<Need>, DbErr> {
     Need::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         NEEDS,
-        [collector.into(), today.into()],
+        [collector.into(), today.into(), unassigned.into()],
     ))
     .all(conn)
     .await
@@ -168,4 +183,35 @@ pub async fn complete_task(
     ))
     .await?;
     Ok(())
+}
+
+/// Whether `user` is the collector of any customer that is not archived: their own worklist is
+/// then where they start.
+pub async fn collects_for_any(conn: &impl ConnectionTrait, user: Uuid) -> Result<bool, DbErr> {
+    Ok(conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 AS one FROM customers WHERE collector_id = $1 AND archived_at IS NULL LIMIT 1",
+            [user.into()],
+        ))
+        .await?
+        .is_some())
+}
+
+/// The collector of `customer`, if it has one.
+pub async fn collector_of(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+) -> Result<Option<Uuid>, DbErr> {
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT collector_id FROM customers WHERE id = $1",
+            [customer.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<Option<Uuid>>("", "collector_id")?,
+        None => None,
+    })
 }

@@ -189,3 +189,102 @@ pub async fn set_credit_hold(
     .await?;
     Ok(())
 }
+
+/// Sets the collector (when `collector` is `Some`) and the salesperson (when `salesperson` is
+/// `Some`) of `ids`, `Some(None)` clearing it, in one statement.
+pub async fn assign(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+    collector: Option<Option<Uuid>>,
+    salesperson: Option<Option<Uuid>>,
+) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE customers SET
+             collector_id = CASE WHEN $2 THEN $3 ELSE collector_id END,
+             salesperson_id = CASE WHEN $4 THEN $5 ELSE salesperson_id END,
+             updated_at = now()
+         WHERE id = ANY($1::uuid[])",
+        [
+            ids.to_vec().into(),
+            collector.is_some().into(),
+            collector.flatten().into(),
+            salesperson.is_some().into(),
+            salesperson.flatten().into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The open tasks the ladder and broken promises left for `customers` follow each customer's
+/// collector (to nobody when it has none). Tasks someone scheduled by hand keep their assignee:
+/// a person chose them.
+pub async fn follow_collector(
+    conn: &impl ConnectionTrait,
+    customers: &[Uuid],
+) -> Result<u64, DbErr> {
+    Ok(conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE collection_tasks t SET assignee_id = c.collector_id
+             FROM customers c
+             WHERE c.id = t.customer_id AND c.id = ANY($1::uuid[])
+               AND t.status = 'OPEN' AND t.source IN ('DUNNING', 'PROMISE')
+               AND t.assignee_id IS DISTINCT FROM c.collector_id",
+            [customers.to_vec().into()],
+        ))
+        .await?
+        .rows_affected())
+}
+
+/// Who a customer is assigned to.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct Assignment {
+    pub id: Uuid,
+    pub collector_id: Option<Uuid>,
+    pub salesperson_id: Option<Uuid>,
+}
+
+/// Locks `ids` for the rest of the transaction (in id order, so two bulk assignments cannot
+/// deadlock) and returns whom those that exist are assigned to.
+pub async fn lock_assignments(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<Assignment>, DbErr> {
+    use sea_orm::FromQueryResult;
+    Assignment::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, collector_id, salesperson_id FROM customers
+         WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
+        [ids.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Takes a member who leaves off every customer they collect for or sell to. Returns whom each
+/// customer changed was assigned to before.
+pub async fn unassign_member(
+    conn: &impl ConnectionTrait,
+    user: Uuid,
+) -> Result<Vec<Assignment>, DbErr> {
+    use sea_orm::FromQueryResult;
+    Assignment::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH changed AS (
+             SELECT id, collector_id, salesperson_id FROM customers
+             WHERE collector_id = $1 OR salesperson_id = $1 FOR UPDATE
+         ), updated AS (
+             UPDATE customers c SET
+                 collector_id = CASE WHEN c.collector_id = $1 THEN NULL ELSE c.collector_id END,
+                 salesperson_id = CASE WHEN c.salesperson_id = $1 THEN NULL ELSE c.salesperson_id END,
+                 updated_at = now()
+             FROM changed WHERE c.id = changed.id
+         )
+         SELECT id, collector_id, salesperson_id FROM changed ORDER BY id",
+        [user.into()],
+    ))
+    .all(conn)
+    .await
+}

@@ -5,8 +5,9 @@ mod list;
 mod timeline;
 
 pub use changes::{
-    CustomerFields, NewContact, insert_customer, replace_contacts, set_archived, set_credit_hold,
-    set_credit_limit, update_customer,
+    Assignment, CustomerFields, NewContact, assign, follow_collector, insert_customer,
+    lock_assignments, replace_contacts, set_archived, set_credit_hold, set_credit_limit,
+    unassign_member, update_customer,
 };
 pub use list::{Direction, ListFilter, ListOrder, ListQuery, OrderBy, list_page};
 pub use timeline::{TimelineRow, timelines};

@@ -577,6 +577,9 @@ pub async fn remove_member(
         request_id,
     )
     .await?;
-    txn.commit().await?;
+    // Their customers and open tasks are left to the team in the same transaction.
+    let tx = crate::db::TenantTx::bind(txn, tenant).await?;
+    crate::customers::service::release_member(&tx, user_id, &actor, request_id).await?;
+    tx.commit().await?;
     Ok((user_id, revoked))
 }

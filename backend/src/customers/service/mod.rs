@@ -1,6 +1,8 @@
 //! The customers' use cases: reading them, creating and changing them, their contacts and the
 //! people assigned to them, archiving, and their credit limit and hold.
 
+mod assignment;
+
 use super::CustomerError;
 use super::store::{self, CustomerFields, CustomerRow};
 use crate::api::pagination::Page;
@@ -11,10 +13,12 @@ use crate::auth::{Caller, visible_to};
 use crate::commands::Command;
 use crate::db::{self, MemberName, TenantTx};
 use crate::error::AppError;
+use assignment::check_member;
+pub use assignment::{AssignCustomers, Duty, assign_customers, assignable_members, release_member};
 use chrono::NaiveDate;
+use domain::Currency;
 use domain::access::Permission;
 use domain::terms::{PaymentTerms, TermsKind};
-use domain::{Currency, TenantId};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
@@ -133,22 +137,6 @@ pub async fn find_customer(
 fn payment_terms(kind: TermsKind, days: i32) -> Result<PaymentTerms, AppError> {
     PaymentTerms::new(kind, i64::from(days))
         .map_err(|error| AppError::from(CustomerError::BadTerms(error)))
-}
-
-/// A collector or salesperson must be a member of this company; `not_member` says which.
-async fn check_member(
-    db: &DatabaseConnection,
-    tenant: TenantId,
-    not_member: CustomerError,
-    user: Option<Uuid>,
-) -> Result<Option<Uuid>, AppError> {
-    let Some(user) = user else {
-        return Ok(None);
-    };
-    if db::member_names(db, tenant, &[user]).await?.is_empty() {
-        return Err(not_member.into());
-    }
-    Ok(Some(user))
 }
 
 /// An amount as the API shows it: with the currency's decimals, rounded half away from zero.
@@ -276,6 +264,7 @@ pub async fn create_customer(
     let collector = check_member(
         db,
         tenant,
+        Duty::Collect,
         CustomerError::CollectorNotAMember,
         command.collector_id,
     )
@@ -283,6 +272,7 @@ pub async fn create_customer(
     let salesperson = check_member(
         db,
         tenant,
+        Duty::Sell,
         CustomerError::SalespersonNotAMember,
         command.salesperson_id,
     )
@@ -388,6 +378,7 @@ impl Command for UpdateCustomer {
 async fn assignment(
     db: &DatabaseConnection,
     caller: &Caller,
+    duty: Duty,
     not_member: CustomerError,
     change: Change<Option<Uuid>>,
 ) -> Result<Change<Option<Uuid>>, AppError> {
@@ -395,7 +386,7 @@ async fn assignment(
         Change::Set(Some(user)) => {
             let tenant = caller.require_tenant()?;
             Ok(Change::Set(
-                check_member(db, tenant, not_member, Some(user)).await?,
+                check_member(db, tenant, duty, not_member, Some(user)).await?,
             ))
         }
         change => Ok(change),
@@ -412,6 +403,7 @@ pub async fn update_customer(
     let collector = assignment(
         db,
         caller,
+        Duty::Collect,
         CustomerError::CollectorNotAMember,
         command.collector_id,
     )
@@ -419,6 +411,7 @@ pub async fn update_customer(
     let salesperson = assignment(
         db,
         caller,
+        Duty::Sell,
         CustomerError::SalespersonNotAMember,
         command.salesperson_id,
     )
@@ -442,7 +435,11 @@ pub async fn update_customer(
         salesperson_id: salesperson.applied_to(&row.salesperson_id),
         notes: command.notes.applied_to(&row.notes),
     };
+    let collector_changed = fields.collector_id != row.collector_id;
     store::update_customer(&*tx, row.id, &fields).await?;
+    if collector_changed {
+        store::follow_collector(&*tx, &[row.id]).await?;
+    }
     if let Change::Set(contacts) = &command.contacts {
         store::replace_contacts(&*tx, row.id, contacts).await?;
     }
