@@ -133,6 +133,38 @@ pub async fn member_names(
     .await
 }
 
+/// A member of a company found by email address, with the role that says what they may be
+/// assigned (`Role::may_collect`, `Role::may_sell`).
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct MemberByEmail {
+    /// In lower case, as stored.
+    pub email: String,
+    pub id: uuid::Uuid,
+    pub role: domain::access::Role,
+}
+
+/// The members of `tenant` whose email address is one of `emails` (compared in lower case; the
+/// addresses are stored so), in one statement for a whole file.
+pub async fn members_by_email(
+    db: &DatabaseConnection,
+    tenant: domain::TenantId,
+    emails: &[String],
+) -> Result<Vec<MemberByEmail>, DbErr> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let emails: Vec<String> = emails.iter().map(|email| email.to_lowercase()).collect();
+    MemberByEmail::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT u.email::text AS email, u.id, m.role FROM public.users u
+         JOIN public.memberships m ON m.user_id = u.id AND m.tenant_id = $1
+         WHERE u.email = ANY($2::text[])",
+        [tenant.0.into(), emails.into()],
+    ))
+    .all(db)
+    .await
+}
+
 /// The constraint a statement violated (`invoices_number_key`), for mapping unique and check
 /// violations to the field they concern by name rather than by searching the message.
 pub fn violated_constraint(error: &sea_orm::DbErr) -> Option<String> {

@@ -5,8 +5,9 @@
 //! 100,000 invoices are a handful of statements, not 100,000 round trips.
 //!
 //! Customers: `code,name,tax_id,currency,payment_terms_days,payment_terms_kind,credit_limit,
-//! segment,contact_name,contact_email,contact_phone,billing_address` (only `code` and `name`
-//! are required). Invoices, one row per line, rows of one invoice sharing its number:
+//! segment,contact_name,contact_email,contact_phone,billing_address,collector_email,
+//! salesperson_email` (only `code` and `name` are required; the two emails name members of the
+//! company whose role may collect or sell, `Role::may_collect` / `may_sell`). Invoices, one row per line, rows of one invoice sharing its number:
 //! `number,customer_code,issue_date,due_date,currency,description,quantity,unit_price,
 //! tax_rate,external_ref` (`due_date` from the customer's terms when empty, `currency` the
 //! customer's, `tax_rate` a fraction or a percentage such as `13%`). Imported invoices are

@@ -37,15 +37,19 @@ pub async fn customer_codes(conn: &impl ConnectionTrait) -> Result<Vec<CodeRow>,
     .await
 }
 
-/// Writes customers given as JSON objects (see the columns of the recordset).
+/// Writes customers given as JSON objects (see the columns of the recordset), with their
+/// collector and salesperson (`null` for nobody).
 pub async fn insert_customers(conn: &impl ConnectionTrait, records: &[Value]) -> Result<(), DbErr> {
     for chunk in records.chunks(CHUNK) {
         conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, currency, terms_kind, terms_days, credit_limit)
-             SELECT id, code, name, tax_id, billing_address, segment, currency, terms_kind, terms_days, credit_limit::numeric
+            "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, currency, terms_kind, terms_days, credit_limit,
+                                    collector_id, salesperson_id)
+             SELECT id, code, name, tax_id, billing_address, segment, currency, terms_kind, terms_days, credit_limit::numeric,
+                    collector_id, salesperson_id
              FROM json_to_recordset($1::json) AS r(id uuid, code text, name text, tax_id text, billing_address text,
-                  segment text, currency text, terms_kind text, terms_days int, credit_limit text)",
+                  segment text, currency text, terms_kind text, terms_days int, credit_limit text,
+                  collector_id uuid, salesperson_id uuid)",
             [Value::Array(chunk.to_vec()).into()],
         ))
         .await?;

@@ -2,7 +2,7 @@
 //! filters, the same permissions), over GraphQL and REST.
 
 use crate::helpers::{TestApp, count, error_codes, spawn_app};
-use crate::kit::{create_customer, issue_invoice, ok};
+use crate::kit::{create_customer, issue_invoice, join, ok};
 use serde_json::{Value, json};
 
 const IMPORT_CUSTOMERS: &str = "mutation($input: ImportInput!) { importCustomers(input: $input) { rows imported dryRun problems { row column message } } }";
@@ -84,6 +84,140 @@ async fn a_customer_file_with_problems_imports_nothing_and_names_every_problem()
     assert_eq!(node["paymentTermsDays"], 45);
     assert_eq!(node["creditLimit"]["amount"], "50000.00");
     assert_eq!(node["contacts"][0]["email"], "li@steel.example");
+}
+
+/// The rows of an import's report as (row, column, message).
+fn problems_of(report: &Value) -> Vec<(i64, String, String)> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_owned(),
+                p["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_customer_file_names_no_one_who_is_not_a_member_that_may_collect() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector_email = app.email("collector");
+    join(&app, &owner, &collector_email, "COLLECTOR").await;
+    let sales_email = app.email("sales");
+    join(&app, &owner, &sales_email, "SALES").await;
+    let stranger = app.email("globex-owner");
+    app.sign_up("Globex", &stranger).await;
+    let csv = format!(
+        "code,name,collector_email,salesperson_email\n\
+         C-1,Beijing Steel,{collector_email},{sales_email}\n\
+         C-2,Shanghai Logistics,nobody@acme.example,\n\
+         C-3,Tianjin Port,{sales_email},\n\
+         C-4,Globex Trading,{stranger},\n"
+    );
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_CUSTOMERS,
+        json!({ "input": { "csv": csv } }),
+        "importCustomers",
+    )
+    .await;
+    assert_eq!(report["imported"], 0, "{report}");
+    let column = "collector_email".to_owned();
+    assert_eq!(
+        problems_of(&report),
+        [
+            (
+                3,
+                column.clone(),
+                "no member of this company has the email address nobody@acme.example".to_owned()
+            ),
+            (
+                4,
+                column.clone(),
+                format!(
+                    "{sales_email} is a member with the role sales, which does not work \
+                     collections, so cannot be a collector"
+                )
+            ),
+            (
+                5,
+                column,
+                format!("no member of this company has the email address {stranger}"),
+            ),
+        ],
+        "a member of another company is no member of this one: {report}"
+    );
+    let schema = owner.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".customers")
+        )
+        .await,
+        0,
+        "nothing written"
+    );
+}
+
+#[tokio::test]
+async fn a_customer_file_assigns_the_collector_and_salesperson_it_names() {
+    let app = spawn_app().await;
+    let owner_email = app.email("owner");
+    let owner = app.sign_up("Acme", &owner_email).await;
+    let collector_email = app.email("collector");
+    let collector = join(&app, &owner, &collector_email, "COLLECTOR").await;
+    let sales_email = app.email("sales");
+    let sales = join(&app, &owner, &sales_email, "SALES").await;
+    let csv = format!(
+        "code,name,collector_email,salesperson_email\n\
+         C-1,北京钢铁,{},{sales_email}\n\
+         C-2,上海物流,,{owner_email}\n",
+        collector_email.to_uppercase()
+    );
+    let done = ok(
+        &app,
+        &owner,
+        IMPORT_CUSTOMERS,
+        json!({ "input": { "csv": csv } }),
+        "importCustomers",
+    )
+    .await;
+    assert_eq!(done["imported"], 2, "{done}");
+    const ASSIGNEES: &str = "{ customers(first: 10, orderBy: { field: CODE, direction: ASC }) { edges { node { code collector { id email } salesperson { id email } } } } }";
+    let listed = ok(&app, &owner, ASSIGNEES, json!({}), "customers").await;
+    let nodes: Vec<&Value> = listed["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| &edge["node"])
+        .collect();
+    assert_eq!(nodes.len(), 2, "{listed}");
+    assert_eq!(nodes[0]["code"], "C-1");
+    assert_eq!(nodes[0]["collector"]["id"], collector.user_id.as_str());
+    assert_eq!(nodes[0]["collector"]["email"], collector_email.as_str());
+    assert_eq!(nodes[0]["salesperson"]["id"], sales.user_id.as_str());
+    assert_eq!(nodes[1]["code"], "C-2");
+    assert!(nodes[1]["collector"].is_null(), "an empty cell: {listed}");
+    assert_eq!(nodes[1]["salesperson"]["id"], owner.user_id.as_str());
+
+    let mine = ok(&app, &collector, ASSIGNEES, json!({}), "customers").await;
+    let codes: Vec<&str> = mine["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["C-1"],
+        "the collector sees the customer assigned: {mine}"
+    );
 }
 
 #[tokio::test]

@@ -1,11 +1,12 @@
 //! Importing customers: checking each row (codes unique in the file and the company, terms,
-//! limits, contacts), then writing them with their first contacts and credit limits.
+//! limits, contacts, the collector and salesperson named by a member's email address), then
+//! writing them with their first contacts, credit limits and assignees.
 
 use super::table::{Columns, table};
 use super::{Cell, CsvSource, ImportReport, Problems, report};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
-use crate::db::{self, TenantTx};
+use crate::db::{self, MemberByEmail, TenantTx};
 use crate::error::AppError;
 use crate::imports::{ImportError, store};
 use domain::Currency;
@@ -13,7 +14,7 @@ use domain::access::Permission;
 use domain::reason::Reason;
 use domain::terms::{MAX_TERMS_DAYS, PaymentTerms, TermsKind};
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 pub(super) const CUSTOMER_COLUMNS: Columns = Columns {
@@ -30,6 +31,8 @@ pub(super) const CUSTOMER_COLUMNS: Columns = Columns {
         "contact_email",
         "contact_phone",
         "billing_address",
+        "collector_email",
+        "salesperson_email",
     ],
     required: &["code", "name"],
 };
@@ -49,6 +52,56 @@ pub(super) struct CustomerRow {
     pub(super) contact_email: Cell,
     pub(super) contact_phone: Cell,
     pub(super) billing_address: Cell,
+    /// The customer's collector: a member of the company who works collections, by email
+    /// address (any case); empty for nobody.
+    pub(super) collector_email: Cell,
+    /// The customer's salesperson: a member who sells, by email address; empty for nobody.
+    pub(super) salesperson_email: Cell,
+}
+
+/// What a member is named for in a customer's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Collector,
+    Salesperson,
+}
+
+/// The member a `collector_email` or `salesperson_email` cell names, when they are a member of
+/// the company whose role may take `part`; otherwise the row's problem, and `None`. An empty
+/// cell names nobody.
+fn assignee(
+    problems: &mut Problems,
+    line: usize,
+    column: &str,
+    cell: Option<&str>,
+    members: &HashMap<String, MemberByEmail>,
+    part: Part,
+) -> Option<Uuid> {
+    let email = cell?;
+    let Some(member) = members.get(&email.to_lowercase()) else {
+        problems.add(
+            line,
+            column,
+            Reason::ImportNoSuchMember {
+                email: email.to_owned(),
+            },
+        );
+        return None;
+    };
+    let may = match part {
+        Part::Collector => member.role.may_collect(),
+        Part::Salesperson => member.role.may_sell(),
+    };
+    if may {
+        return Some(member.id);
+    }
+    let (email, role) = (email.to_owned(), member.role.as_str().to_owned());
+    let refused = match part {
+        Part::Collector => Reason::ImportMemberMayNotCollect { email, role },
+        Part::Salesperson => Reason::ImportMemberMayNotSell { email, role },
+    };
+    problems.add(line, column, refused);
+    None
 }
 
 pub async fn import_customers(
@@ -70,6 +123,26 @@ pub async fn import_customers(
         Ok(table) => table,
         Err(problems) => return Ok(report(0, 0, dry_run, problems)),
     };
+    // Every member the file names, in one control-plane statement, before the tenant's
+    // transaction opens.
+    let emails: Vec<String> = table
+        .iter()
+        .flat_map(|(_, row)| {
+            [
+                row.collector_email.as_deref(),
+                row.salesperson_email.as_deref(),
+            ]
+        })
+        .flatten()
+        .map(str::to_lowercase)
+        .collect::<HashSet<String>>()
+        .into_iter()
+        .collect();
+    let members: HashMap<String, MemberByEmail> = db::members_by_email(db, tenant, &emails)
+        .await?
+        .into_iter()
+        .map(|member| (member.email.clone(), member))
+        .collect();
     let tx = TenantTx::begin(db, tenant).await?;
     let existing: HashSet<String> = store::customer_codes(&*tx)
         .await?
@@ -228,6 +301,22 @@ pub async fn import_customers(
         if credit_limit.is_some() && !may_set_limits {
             problems.add(line, "credit_limit", Reason::ImportCreditLimitNotAllowed {});
         }
+        let collector_id = assignee(
+            &mut problems,
+            line,
+            "collector_email",
+            row.collector_email.as_deref(),
+            &members,
+            Part::Collector,
+        );
+        let salesperson_id = assignee(
+            &mut problems,
+            line,
+            "salesperson_email",
+            row.salesperson_email.as_deref(),
+            &members,
+            Part::Salesperson,
+        );
         let id = Uuid::now_v7();
         if let Some(contact) = row.contact_name.as_deref() {
             contacts.push(json!({
@@ -240,6 +329,7 @@ pub async fn import_customers(
             "billing_address": row.billing_address.as_deref(), "segment": row.segment.as_deref(),
             "currency": currency.code(), "terms_kind": kind.as_str(), "terms_days": days,
             "credit_limit": credit_limit.map(|limit| limit.to_string()),
+            "collector_id": collector_id, "salesperson_id": salesperson_id,
         }));
     }
     let rows = table.len();
@@ -283,4 +373,166 @@ pub async fn import_customers(
     .await?;
     tx.commit().await?;
     Ok(report(rows, records.len(), false, Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Locale;
+    use domain::access::Role;
+    use domain::messages::Localized;
+
+    fn members() -> HashMap<String, MemberByEmail> {
+        [
+            ("wang@acme.example", Role::Collector),
+            ("li@acme.example", Role::Sales),
+            ("zhao@acme.example", Role::Viewer),
+            ("boss@acme.example", Role::Owner),
+        ]
+        .into_iter()
+        .map(|(email, role)| {
+            let member = MemberByEmail {
+                email: email.to_owned(),
+                id: Uuid::now_v7(),
+                role,
+            };
+            (email.to_owned(), member)
+        })
+        .collect()
+    }
+
+    /// The id `cell` names as `part` on line 7, and the problems (column, reason) it made.
+    fn named(
+        members: &HashMap<String, MemberByEmail>,
+        cell: Option<&str>,
+        part: Part,
+    ) -> (Option<Uuid>, Vec<(String, String)>) {
+        let mut problems = Problems(Vec::new());
+        let column = match part {
+            Part::Collector => "collector_email",
+            Part::Salesperson => "salesperson_email",
+        };
+        let id = assignee(&mut problems, 7, column, cell, members, part);
+        let problems = problems
+            .0
+            .into_iter()
+            .inspect(|problem| assert_eq!(problem.row, 7))
+            .map(|problem| (problem.column, problem.reason.name()))
+            .collect();
+        (id, problems)
+    }
+
+    #[test]
+    fn an_empty_cell_names_nobody() {
+        let members = members();
+        assert_eq!(named(&members, None, Part::Collector), (None, Vec::new()));
+        assert_eq!(named(&members, None, Part::Salesperson), (None, Vec::new()));
+    }
+
+    #[test]
+    fn a_member_is_found_by_email_in_any_case_when_their_role_may_take_the_part() {
+        let members = members();
+        let id = |email: &str| Some(members[email].id);
+        assert_eq!(
+            named(&members, Some("Wang@ACME.example"), Part::Collector),
+            (id("wang@acme.example"), Vec::new())
+        );
+        assert_eq!(
+            named(&members, Some("li@acme.example"), Part::Salesperson),
+            (id("li@acme.example"), Vec::new())
+        );
+        assert_eq!(
+            named(&members, Some("boss@acme.example"), Part::Collector),
+            (id("boss@acme.example"), Vec::new()),
+            "an owner may collect"
+        );
+        assert_eq!(
+            named(&members, Some("boss@acme.example"), Part::Salesperson),
+            (id("boss@acme.example"), Vec::new()),
+            "an owner may sell"
+        );
+    }
+
+    #[test]
+    fn an_unknown_email_or_a_role_that_may_not_take_the_part_is_the_rows_problem() {
+        let members = members();
+        let problem = |column: &str, reason: &str| vec![(column.to_owned(), reason.to_owned())];
+        assert_eq!(
+            named(&members, Some("nobody@acme.example"), Part::Collector),
+            (None, problem("collector_email", "IMPORT_NO_SUCH_MEMBER"))
+        );
+        assert_eq!(
+            named(&members, Some("li@acme.example"), Part::Collector),
+            (
+                None,
+                problem("collector_email", "IMPORT_MEMBER_MAY_NOT_COLLECT")
+            )
+        );
+        assert_eq!(
+            named(&members, Some("zhao@acme.example"), Part::Collector),
+            (
+                None,
+                problem("collector_email", "IMPORT_MEMBER_MAY_NOT_COLLECT")
+            )
+        );
+        assert_eq!(
+            named(&members, Some("wang@acme.example"), Part::Salesperson),
+            (
+                None,
+                problem("salesperson_email", "IMPORT_MEMBER_MAY_NOT_SELL")
+            )
+        );
+        assert_eq!(
+            named(&members, Some("zhao@acme.example"), Part::Salesperson),
+            (
+                None,
+                problem("salesperson_email", "IMPORT_MEMBER_MAY_NOT_SELL")
+            )
+        );
+    }
+
+    #[test]
+    fn the_problems_name_the_email_and_the_role() {
+        let members = members();
+        let mut problems = Problems(Vec::new());
+        let (sales, stranger) = (Some("Li@acme.example"), Some("x@y.example"));
+        assignee(
+            &mut problems,
+            3,
+            "collector_email",
+            sales,
+            &members,
+            Part::Collector,
+        );
+        assignee(
+            &mut problems,
+            4,
+            "collector_email",
+            stranger,
+            &members,
+            Part::Collector,
+        );
+        let [may_not, unknown] = &problems.0[..] else {
+            panic!("{:?}", problems.0);
+        };
+        assert_eq!(may_not.reason.params()["email"], "Li@acme.example");
+        assert_eq!(may_not.reason.params()["role"], "SALES");
+        assert_eq!(
+            may_not.message,
+            "Li@acme.example is a member with the role sales, which does not work collections, \
+             so cannot be a collector"
+        );
+        assert_eq!(
+            may_not.reason.text(Locale::ZhCn),
+            "Li@acme.example 的角色是销售，不负责催收，不能担任催收专员"
+        );
+        assert_eq!(
+            unknown.message,
+            "no member of this company has the email address x@y.example"
+        );
+        assert_eq!(
+            unknown.reason.text(Locale::ZhCn),
+            "本公司没有邮箱为 x@y.example 的成员"
+        );
+    }
 }

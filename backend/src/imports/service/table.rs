@@ -298,7 +298,7 @@ mod tests {
             problems[1].message,
             "unknown column; the columns are code,name,tax_id,currency,payment_terms_days,\
              payment_terms_kind,credit_limit,segment,contact_name,contact_email,contact_phone,\
-             billing_address"
+             billing_address,collector_email,salesperson_email"
         );
         assert!(handed_out.load(Ordering::Relaxed) <= 64 * 1024);
         let problems = read_table::<InvoiceRow>("number,issue_date\n".as_bytes(), &INVOICE_COLUMNS)
