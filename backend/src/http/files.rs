@@ -233,6 +233,7 @@ pub struct ExportParams {
     customer_id: Option<String>,
     status: Option<String>,
     overdue: Option<bool>,
+    disputed: Option<bool>,
     on_hold: Option<bool>,
     has_overdue: Option<bool>,
     from: Option<NaiveDate>,
@@ -434,6 +435,11 @@ async fn export_invoices(
         conditions.fixed(&format!(
             "(i.status IN {OPEN_STATUSES_SQL} AND i.due_date < ${n})"
         ));
+    }
+    if params.disputed == Some(true) {
+        conditions.fixed(
+            "EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')",
+        );
     }
     if let Some(search) = params.search.as_deref().filter(|s| !s.trim().is_empty()) {
         let n = conditions.bind(like(search.trim()));

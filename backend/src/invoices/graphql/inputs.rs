@@ -58,6 +58,8 @@ pub struct InvoiceFilter {
     pub status: Option<Vec<InvoiceStatus>>,
     /// Only open invoices past their due date (or, with false, not past it).
     pub overdue: Option<bool>,
+    /// Only invoices with an open dispute (or, with false, without one).
+    pub disputed: Option<bool>,
     /// Matches the number, the external reference or the customer's name or code.
     pub search: Option<String>,
     pub currency: Option<String>,
@@ -76,6 +78,7 @@ impl InvoiceFilter {
                 .transpose()?,
             statuses: self.status,
             overdue: self.overdue,
+            disputed: self.disputed,
             search: self.search,
             currency: self
                 .currency

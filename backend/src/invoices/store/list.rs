@@ -22,6 +22,8 @@ pub struct ListFilter {
     pub statuses: Option<Vec<InvoiceStatus>>,
     /// Only open invoices past their due date (or, with false, not past it).
     pub overdue: Option<bool>,
+    /// Only invoices with an open dispute (or, with false, without one).
+    pub disputed: Option<bool>,
     /// Matches the number, the external reference or the customer's name or code.
     pub search: Option<String>,
     pub currency: Option<Currency>,
@@ -125,6 +127,13 @@ pub async fn page(
                 OR (i.installment_plan AND EXISTS (
                     SELECT 1 FROM receivable_items r WHERE r.invoice_id = i.id AND r.amount > 0 AND r.due_date < ${n}))))",
             if overdue { "" } else { "NOT " }
+        ));
+    }
+    if let Some(disputed) = filter.disputed {
+        // Served by disputes_open_idx.
+        conditions.fixed(&format!(
+            "{}EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')",
+            if disputed { "" } else { "NOT " }
         ));
     }
     if let Some(search) = filter
