@@ -184,6 +184,15 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
         demo::DEMO_EMAIL,
         demo::DEMO_PASSWORD
     );
+    println!(
+        "Its team signs in with the same password ({}):",
+        demo::DEMO_PASSWORD
+    );
+    for member in demo::DEMO_TEAM {
+        let role = member.role.as_str().replace('_', " ").to_lowercase();
+        println!("    {:<26} {role:<16} {}", member.email, member.name);
+    }
+    println!();
     pool.close().await?;
     Ok(())
 }

@@ -202,6 +202,48 @@ SELECT gen_random_uuid(), id, 'HOLD_PLACED', credit_hold_reason, 'Duely demo dat
 FROM customers WHERE credit_hold;
 "#;
 
+/// The team's share of the customers, made once: while neither collector (`$1`, `$2`) has a
+/// customer, each customer without a collector goes to one of them by line of business (the
+/// second word of its name, `(n / 10) % 10`, even to the first, odd to the second), so each
+/// collector works about half the customers and every kind of payer, from punctual to never
+/// (the habit is `n % 10`). The salesperson (`$3`) sells to every customer that has none. Open
+/// tasks nobody has yet (a daily run before the team came) go to the customer's new collector;
+/// the runs after give them to the collector themselves.
+const ASSIGN_TEAM: &str = r#"
+WITH assigned AS (
+    UPDATE customers SET
+        collector_id = CASE WHEN (substring(code FROM 3)::int / 10) % 2 = 0 THEN $1::uuid ELSE $2::uuid END,
+        salesperson_id = coalesce(salesperson_id, $3::uuid),
+        updated_at = now()
+    WHERE collector_id IS NULL AND code ~ '^C-[0-9]{1,9}$'
+      AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.collector_id IN ($1::uuid, $2::uuid))
+    RETURNING id, collector_id
+)
+UPDATE collection_tasks t SET assignee_id = a.collector_id
+FROM assigned a
+WHERE t.customer_id = a.id AND t.status = 'OPEN' AND t.assignee_id IS NULL
+"#;
+
+/// Gives the demo team the generated customers, unless the collectors have some already (see
+/// [`ASSIGN_TEAM`]).
+pub async fn assign_team(
+    tx: &TenantTx,
+    collectors: [uuid::Uuid; 2],
+    salesperson: uuid::Uuid,
+) -> Result<(), DbErr> {
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        ASSIGN_TEAM,
+        [
+            collectors[0].into(),
+            collectors[1].into(),
+            salesperson.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Fills an empty tenant with a ledger of `size`, as of `today`, in the caller's transaction.
 pub async fn generate(tx: &TenantTx, size: LedgerSize, today: NaiveDate) -> Result<(), DbErr> {
     let days = (size.months * 30).max(1);

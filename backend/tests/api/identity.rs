@@ -519,6 +519,56 @@ async fn the_demo_company_is_made_once_and_its_login_works() {
     )
     .await;
     assert_eq!(body["data"]["logIn"]["role"], "OWNER", "{body}");
+
+    // The team signs in with the same password; the collectors share the customers, each with
+    // a worklist of their own, and the salesperson sells to them all.
+    let team: Vec<(&str, &str)> = duely_backend::demo::DEMO_TEAM
+        .iter()
+        .map(|member| (member.email, member.role.as_str()))
+        .collect();
+    assert_eq!(
+        team,
+        [
+            ("finance@duely.example", "FINANCE_MANAGER"),
+            ("collector1@duely.example", "COLLECTOR"),
+            ("collector2@duely.example", "COLLECTOR"),
+            ("sales@duely.example", "SALES"),
+        ]
+    );
+    const WORK: &str = "{ customers { totalCount } worklist(first: 1) { totalCount } }";
+    for (email, role) in team {
+        let body = log_in(&app, email, duely_backend::demo::DEMO_PASSWORD).await;
+        assert_eq!(body["data"]["logIn"]["role"], role, "{body}");
+        let token = body["data"]["logIn"]["accessToken"].as_str().unwrap();
+        if role == "COLLECTOR" {
+            let work = app.graphql_as(token, WORK, json!({})).await;
+            let customers = work["data"]["customers"]["totalCount"].as_i64().unwrap();
+            let worklist = work["data"]["worklist"]["totalCount"].as_i64().unwrap();
+            assert_eq!(customers, 100, "{email}: half the customers: {work}");
+            assert!(worklist >= 20, "{email}: a full worklist: {work}");
+        }
+        if role == "SALES" {
+            let work = app
+                .graphql_as(token, "{ customers { totalCount } }", json!({}))
+                .await;
+            assert_eq!(work["data"]["customers"]["totalCount"], 200, "{work}");
+        }
+    }
+    let schema = body["data"]["logIn"]["tenant"]["id"]
+        .as_str()
+        .unwrap()
+        .parse::<domain::TenantId>()
+        .unwrap()
+        .schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".customers WHERE collector_id IS NULL OR salesperson_id IS NULL")
+        )
+        .await,
+        0,
+        "every customer is assigned, and the second seeding left them so"
+    );
 }
 
 #[tokio::test]
