@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 import { graphql } from "./api";
 
 const password = "receivables-on-time";
@@ -31,14 +31,14 @@ test("a finance lead reads the dashboard, drills into aging, and overrides a cre
   await page.getByTestId("sign-in").click();
 
   // The dashboard: KPI cards against the previous period, the charts and the lists.
-  await page.getByRole("navigation").getByRole("link", { name: "Dashboard" }).click();
+  await openNav(page, "reports", "Dashboard");
   await expect(page.getByTestId("kpi-card")).toHaveCount(8);
   await expect(page.getByRole("img", { name: /Aging by bucket/ })).toBeVisible();
   await expect(page.getByRole("img", { name: /DSO and CEI by month/ })).toBeVisible();
   await expect(page.getByTestId("top-overdue")).toContainText("Putian Printing");
 
   // The aging report, by customer, and the invoices behind the 31-60 day amount.
-  await page.getByRole("navigation").getByRole("link", { name: "Aging" }).click();
+  await openNav(page, "reports", "Aging");
   const row = page.getByTestId("aging-row").first();
   await expect(row).toContainText("Putian Printing");
   await row.getByRole("button", { name: "CN¥4,200.00" }).click();
@@ -66,7 +66,7 @@ test("a finance lead reads the dashboard, drills into aging, and overrides a cre
   await expect(page.getByTestId("analytics-settings").getByLabel("Days a contact earns a payment")).toHaveValue("7");
 
   // Staff performance: the leaderboard and the forms for targets and incentive rules.
-  await page.getByRole("navigation").getByRole("link", { name: "Performance" }).click();
+  await openNav(page, "reports", "Performance");
   await expect(page.getByTestId("leaderboard")).toBeVisible();
   await expect(page.getByTestId("target-form")).toBeVisible();
 
@@ -83,7 +83,7 @@ test("a finance lead reads the dashboard, drills into aging, and overrides a cre
   await expect(panel.getByTestId("rating-history-row").first()).toContainText("Bank guarantee on file");
 
   // The customer list filters by risk grade.
-  await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+  await openNav(page, "receivables", "Customers");
   await page.getByLabel("Risk grade").selectOption("A");
   await expect(page.getByTestId("customer-row")).toHaveCount(1);
   await expect(page.getByTestId("customer-grade")).toHaveText("A");

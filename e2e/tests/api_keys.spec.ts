@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 
 test.use({ locale: "en-US" });
 
@@ -12,7 +12,7 @@ test("an owner creates an API key, a third party uses it, the owner revokes it a
   await page.getByTestId("create-account").click();
   await expect(page.getByTestId("company-name")).toHaveText("Keys Trading");
 
-  await page.getByRole("navigation").getByRole("link", { name: "API keys" }).click();
+  await openNav(page, "settings", "API keys");
   await page.getByTestId("create-key").click();
   await expect(page.getByText("Choose at least one scope.")).toBeVisible();
   await page.getByLabel("Key name").fill("ERP sync");
@@ -40,7 +40,7 @@ test("an owner creates an API key, a third party uses it, the owner revokes it a
   const refused = await (await asThirdParty()).json();
   expect(refused.errors[0].extensions.code).toBe("UNAUTHENTICATED");
 
-  await page.getByRole("navigation").getByRole("link", { name: "Audit log" }).click();
+  await openNav(page, "settings", "Audit log");
   await expect(page.getByTestId("audit-row").filter({ hasText: "api_key.revoked" })).toHaveCount(1);
   await expect(page.getByTestId("audit-row").filter({ hasText: "api_key.created" })).toHaveCount(1);
   await expect(page.getByTestId("audit-row").filter({ hasText: "tenant.created" })).toHaveCount(1);

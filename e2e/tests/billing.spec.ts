@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, test } from "./fixtures";
+import { APIRequestContext, expect, openNav, test } from "./fixtures";
 import { graphql } from "./api";
 import { createHmac } from "node:crypto";
 import { emailTo, verifyAddress } from "./mail";
@@ -60,7 +60,7 @@ test("an owner upgrades through Checkout, sees a failed payment, connects Stripe
 
   // The trial, then the billing page with usage against GROWTH's limits.
   await expect(page.getByTestId("subscription-notice")).toContainText("You are trying GROWTH until");
-  await page.getByRole("navigation").getByRole("link", { name: "Billing" }).click();
+  await openNav(page, "settings", "Billing");
   await expect(page.getByTestId("plan-in-force")).toHaveText("GROWTH");
   await expect(page.getByTestId("subscription-status")).toHaveText("Trial");
   await expect(page.getByTestId("usage")).toContainText("Team members");
@@ -95,7 +95,7 @@ test("an owner upgrades through Checkout, sees a failed payment, connects Stripe
   await expect(page.getByTestId("subscription-notice")).toContainText("A subscription payment failed");
 
   // The company connects its own Stripe account for online payment.
-  await page.getByRole("navigation").getByRole("link", { name: "Online payment" }).click();
+  await openNav(page, "settings", "Online payment");
   await expect(page.getByTestId("stripe-not-connected")).toBeVisible();
   await expect(page.getByTestId("webhook-url")).toContainText(`/webhooks/stripe/${tenantId}`);
   const companyKey = `sk_test_ningbo_${id.replace(".", "_")}`;

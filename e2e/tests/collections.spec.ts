@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 import { graphql } from "./api";
 
 const password = "receivables-on-time";
@@ -15,7 +15,7 @@ test("a collector logs a call with a promise to pay from the customer page", asy
   await page.getByTestId("create-account").click();
   await expect(page.getByTestId("company-name")).toHaveText("Minjiang Supplies");
 
-  await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+  await openNav(page, "receivables", "Customers");
   await page.getByTestId("new-customer").click();
   const form = page.getByTestId("customer-form");
   await form.getByLabel("Name", { exact: true }).fill("Fuzhou Tea Traders");
@@ -45,7 +45,7 @@ test("a collector logs a call with a promise to pay from the customer page", asy
   await expect(page.getByTestId("promise-row")).toContainText("CN¥12,000.00");
 
   // Every promise in the company, by status, with the kept rate of those that fell due.
-  await page.getByRole("navigation").getByRole("link", { name: "Promises" }).click();
+  await openNav(page, "today", "Promises");
   await expect(page.getByTestId("promise-line")).toHaveCount(1);
   await expect(page.getByTestId("promise-line")).toContainText("Fuzhou Tea Traders");
   await expect(page.getByTestId("kept-rate")).toContainText("—");
@@ -62,7 +62,7 @@ test("a finance lead sees the default ladder, adds one, and previews a run", asy
   await page.getByTestId("create-account").click();
   await expect(page.getByTestId("company-name")).toHaveText("Xiamen Ceramics");
 
-  await page.getByRole("navigation").getByRole("link", { name: "Dunning" }).click();
+  await openNav(page, "collections", "Dunning");
   const standard = page.getByTestId("ladder").first();
   await expect(standard).toContainText("Standard");
   await expect(standard.locator("li")).toHaveCount(9);

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, test } from "./fixtures";
+import { APIRequestContext, expect, openNav, test } from "./fixtures";
 import { graphql } from "./api";
 import { execFileSync } from "node:child_process";
 import { emailTo, verifyAddress } from "./mail";
@@ -72,7 +72,7 @@ test("a collector's promise is broken when its date passes, and an alert appears
   await page.getByLabel("Email").fill(collector);
   await page.getByLabel("Password").fill(password);
   await page.getByTestId("sign-in").click();
-  await page.getByRole("navigation").getByRole("link", { name: "Worklist" }).click();
+  await openNav(page, "today", "Worklist");
   const item = page.getByTestId("work-item").first();
   await expect(item).toContainText("Jinjiang Garments");
   await expect(item.getByTestId("work-reasons")).toContainText("overdue");
@@ -95,7 +95,7 @@ test("a collector's promise is broken when its date passes, and an alert appears
   await page.reload();
   await expect(page.getByTestId("promise-row")).toContainText("Broken");
 
-  await page.getByRole("navigation").getByRole("link", { name: "Worklist" }).click();
+  await openNav(page, "today", "Worklist");
   const alert = page.getByTestId("alert-row").first();
   await expect(alert).toContainText("Broken promise");
   await expect(alert).toContainText("Jinjiang Garments");
@@ -129,7 +129,7 @@ test("an admin edits a step's email with a live preview, runs dunning, and takes
   await page.getByLabel("Email").fill(owner);
   await page.getByLabel("Password").fill(password);
   await page.getByTestId("sign-in").click();
-  await page.getByRole("navigation").getByRole("link", { name: "Dunning" }).click();
+  await openNav(page, "collections", "Dunning");
 
   // The template editor previews live, with the same renderer the run uses.
   const editor = page.getByTestId("template-editor");
@@ -159,7 +159,7 @@ test("an admin edits a step's email with a live preview, runs dunning, and takes
   await expect(page.getByTestId("runs").locator("tbody tr").first()).toContainText("MANUAL");
 
   // Seventy days late, the ladder's +60 step gave the collector a visit; she logs it.
-  await page.getByRole("navigation").getByRole("link", { name: "Worklist" }).click();
+  await openNav(page, "today", "Worklist");
   const task = page.getByTestId("task-row").first();
   await expect(task).toContainText("Visit");
   await task.getByTestId("open-task").click();
@@ -174,7 +174,7 @@ test("an admin edits a step's email with a live preview, runs dunning, and takes
   await page.goto(`/customers/${customerId}`);
   await page.getByTestId("escalate-legal").click();
   await expect(page.getByText("Escalated to legal.")).toBeVisible();
-  await page.getByRole("navigation").getByRole("link", { name: "Legal" }).click();
+  await openNav(page, "collections", "Legal");
   const legalCase = page.getByTestId("legal-case");
   await expect(legalCase).toContainText("Cixi Motors");
   await expect(legalCase.getByTestId("legal-status")).toHaveText("Opened");

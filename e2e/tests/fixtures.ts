@@ -1,4 +1,4 @@
-import { test as base } from "@playwright/test";
+import { Page, test as base } from "@playwright/test";
 
 export * from "@playwright/test";
 
@@ -27,3 +27,28 @@ export const test = base.extend<{ cspGuard: void }>({
     { auto: true },
   ],
 });
+
+/// The groups of the main menu, by the test id of their toggles (`nav-group-<group>`).
+export type NavGroup = "today" | "receivables" | "collections" | "reports" | "settings";
+
+/// Follows a link of the main menu: opens the phone menu when it is shown (a narrow window),
+/// opens the link's group (each group's links are hidden until its button is pressed), then
+/// clicks the link by its accessible name, as `getByRole("link", { name })` matches it.
+export async function openNav(
+  page: Page,
+  group: NavGroup,
+  link: string | RegExp,
+  options: { exact?: boolean } = {},
+): Promise<void> {
+  // The group is there once the session is known (its links depend on the role).
+  const toggle = page.getByTestId(`nav-group-${group}`);
+  await toggle.waitFor({ state: "attached" });
+  const menu = page.getByTestId("nav-menu");
+  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") {
+    await menu.click();
+  }
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") {
+    await toggle.click();
+  }
+  await page.getByRole("navigation").getByRole("link", { name: link, exact: options.exact }).click();
+}

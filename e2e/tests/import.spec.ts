@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 import { readFileSync } from "node:fs";
 
 const password = "receivables-on-time";
@@ -17,7 +17,7 @@ test("a finance lead imports customers and invoices from CSV, fixes a bad row, a
   await page.getByTestId("create-account").click();
   await expect(page.getByTestId("company-name")).toHaveText("Huaxin Distribution");
 
-  await page.getByRole("navigation").getByRole("link", { name: "Import" }).click();
+  await openNav(page, "settings", "Import");
   const customers = page.getByTestId("import-customers");
   await customers.getByLabel("CSV file").setInputFiles(
     file("customers.csv", "code,name,currency\nHX-1,南京五金,CNY\nHX-1,Duplicate,CNY\nHX-2,Ningbo Plastics,RMB\n"),
@@ -46,7 +46,7 @@ test("a finance lead imports customers and invoices from CSV, fixes a bad row, a
   await page.getByTestId("import-invoices-now").click();
   await expect(invoices.getByTestId("import-result")).toHaveText("Imported 2");
 
-  await page.getByRole("navigation").getByRole("link", { name: "Invoices" }).click();
+  await openNav(page, "receivables", "Invoices");
   await expect(page.getByTestId("invoice-row")).toHaveCount(2);
   const download = page.waitForEvent("download");
   await page.getByTestId("export-csv").click();

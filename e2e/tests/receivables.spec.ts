@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 import { readFileSync } from "node:fs";
 import { emailTo, verifyAddress } from "./mail";
 
@@ -23,7 +23,7 @@ test("a finance lead creates a customer, issues an invoice, records a partial pa
   await verifyAddress(page.request, `finance.${id}@e2e.example`);
 
   // A customer with a credit limit.
-  await page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+  await openNav(page, "receivables", "Customers");
   await page.getByTestId("new-customer").click();
   const form = page.getByTestId("customer-form");
   await form.getByLabel("Name", { exact: true }).fill("Suzhou Precision Parts");

@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 import { graphql } from "./api";
 
 // The company's settings page, in Chinese: a value the server refuses is named beside its field
@@ -31,7 +31,7 @@ test("a finance manager changes the company's settings in Chinese, and a refused
   await page.getByLabel("密码").fill(password);
   await page.getByTestId("sign-in").click();
   await expect(page.getByTestId("company-name")).toHaveText("杭州丝绸贸易");
-  await page.getByRole("link", { name: "设置", exact: true }).click();
+  await openNav(page, "settings", "设置", { exact: true });
   await expect(page.getByRole("heading", { name: "公司设置" })).toBeVisible();
   const form = page.getByTestId("company-settings");
   const hour = form.getByLabel("每日催收执行时间（0–23 点，公司时区）");

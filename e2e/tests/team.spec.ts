@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 import { emailTo } from "./mail";
 
 const password = "receivables-on-time";
@@ -19,7 +19,7 @@ test("an owner invites a collector, who joins from the email and cannot reach te
   await page.getByTestId("create-account").click();
   await expect(page.getByTestId("company-name")).toHaveText("Yuanhang Trading");
 
-  await page.getByRole("navigation").getByRole("link", { name: "Team" }).click();
+  await openNav(page, "settings", "Team");
   await expect(page.getByRole("heading", { name: "Team", level: 1 })).toBeVisible();
   await expect(page.getByTestId("member-row")).toHaveCount(1);
   const invite = page.getByTestId("invite-form");
@@ -46,6 +46,8 @@ test("an owner invites a collector, who joins from the email and cannot reach te
 
   await expect(page.getByTestId("company-name")).toHaveText("Yuanhang Trading");
   await expect(page.getByTestId("role")).toHaveText("Collector");
+  // None of the settings group's pages is a collector's: the group is not shown at all.
+  await expect(page.getByTestId("nav-group-settings")).toHaveCount(0);
   await expect(page.getByRole("navigation").getByRole("link", { name: "Team" })).toHaveCount(0);
   await page.goto("/team");
   await expect(page.getByTestId("no-access")).toBeVisible();

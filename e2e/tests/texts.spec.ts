@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, openNav, test } from "./fixtures";
 import { graphql } from "./api";
 import { execFileSync } from "node:child_process";
 
@@ -64,7 +64,7 @@ test("alerts, rating reasons, ladder tasks and refusals read in Chinese", async 
   await expect(page.getByTestId("company-name")).toHaveText("温州鞋业");
 
   // The worklist: the over-limit alert and the ladder's call task, in Chinese.
-  await page.getByRole("navigation").getByRole("link", { name: "工作台" }).click();
+  await openNav(page, "today", "工作台");
   const alert = page.getByTestId("alert-row").filter({ hasText: "信用额度" }).first();
   await expect(alert).toContainText("已超过信用额度");
   expect((await alert.textContent()) ?? "").not.toMatch(english);

@@ -180,6 +180,7 @@ receivables_operation!(CustomerActivity);
 receivables_operation!(SendStatement);
 receivables_operation!(PublicStatement);
 receivables_operation!(RespondToStatement, no_default);
+receivables_operation!(GlobalSearch);
 
 impl invoices::InvoiceFilter {
     /// No filter; set the fields you need with `..InvoiceFilter::empty()`.
@@ -188,6 +189,7 @@ impl invoices::InvoiceFilter {
             customer_id: None,
             status: None,
             overdue: None,
+            disputed: None,
             search: None,
             currency: None,
             issued_from: None,
@@ -242,6 +244,11 @@ collections_operation!(PauseDunning);
 collections_operation!(AssignDunningPolicy);
 collections_operation!(InvoiceTimeline);
 collections_operation!(PromisesList);
+collections_operation!(Tasks);
+collections_operation!(CreateTask);
+collections_operation!(ReassignTask);
+collections_operation!(CancelTask);
+collections_operation!(AssignableMembers);
 
 macro_rules! analytics_operation {
     ($name:ident) => {

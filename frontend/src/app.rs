@@ -1,8 +1,9 @@
 //! The router and the layout every page shares.
 
 use crate::api;
-use crate::components::{ToastHost, ToastKind, use_toasts};
+use crate::components::{GlobalSearchBox, ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
+use crate::pages::TasksPage;
 use crate::pages::{
     AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, AuditPage, BillingPage,
     CustomerPage, CustomersPage, DashboardPage, DunningPage, EditInvoicePage, ForgotPasswordPage,
@@ -15,7 +16,9 @@ use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::path;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -46,6 +49,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dunning") view=DunningPage/>
                     <Route path=path!("/worklist") view=WorklistPage/>
                     <Route path=path!("/promises") view=PromisesPage/>
+                    <Route path=path!("/tasks") view=TasksPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/reports/aging") view=AgingPage/>
                     <Route path=path!("/reports/performance") view=PerformancePage/>
@@ -65,73 +69,352 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Header with the brand, the navigation and the language switch; the page below it.
+/// One link of the menu: where it goes, its text, and what the person must be allowed to do to
+/// see it (the server enforces it regardless).
+#[derive(Debug, Clone, Copy)]
+struct NavLink {
+    href: &'static str,
+    label: Msg,
+    permission: Permission,
+}
+
+/// A group of the menu, named for what people do there. Its toggle's test id is
+/// `nav-group-<key>`.
+#[derive(Debug, Clone, Copy)]
+struct NavGroup {
+    key: &'static str,
+    label: Msg,
+    links: &'static [NavLink],
+}
+
+const NAV_GROUPS: [NavGroup; 5] = [
+    NavGroup {
+        key: "today",
+        label: Msg::NavGroupToday,
+        links: &[
+            NavLink {
+                href: "/worklist",
+                label: Msg::NavWorklist,
+                permission: Permission::WorkCollections,
+            },
+            NavLink {
+                href: "/tasks",
+                label: Msg::NavTasks,
+                permission: Permission::WorkCollections,
+            },
+            NavLink {
+                href: "/promises",
+                label: Msg::Promises,
+                permission: Permission::WorkCollections,
+            },
+        ],
+    },
+    NavGroup {
+        key: "receivables",
+        label: Msg::NavGroupReceivables,
+        links: &[
+            NavLink {
+                href: "/customers",
+                label: Msg::NavCustomers,
+                permission: Permission::ViewCustomers,
+            },
+            NavLink {
+                href: "/invoices",
+                label: Msg::NavInvoices,
+                permission: Permission::ViewInvoices,
+            },
+            NavLink {
+                href: "/payments",
+                label: Msg::NavPayments,
+                permission: Permission::ViewPayments,
+            },
+            NavLink {
+                href: "/invoices?status=DISPUTED",
+                label: Msg::NavDisputes,
+                permission: Permission::ViewInvoices,
+            },
+        ],
+    },
+    NavGroup {
+        key: "collections",
+        label: Msg::NavGroupCollections,
+        links: &[
+            NavLink {
+                href: "/dunning",
+                label: Msg::NavDunning,
+                permission: Permission::WorkCollections,
+            },
+            NavLink {
+                href: "/legal",
+                label: Msg::NavLegal,
+                permission: Permission::WorkCollections,
+            },
+        ],
+    },
+    NavGroup {
+        key: "reports",
+        label: Msg::NavGroupReports,
+        links: &[
+            NavLink {
+                href: "/dashboard",
+                label: Msg::NavDashboard,
+                permission: Permission::ViewReports,
+            },
+            NavLink {
+                href: "/reports/aging",
+                label: Msg::NavAging,
+                permission: Permission::ViewReports,
+            },
+            NavLink {
+                href: "/reports/performance",
+                label: Msg::NavPerformance,
+                permission: Permission::WorkCollections,
+            },
+        ],
+    },
+    NavGroup {
+        key: "settings",
+        label: Msg::NavGroupSettings,
+        links: &[
+            NavLink {
+                href: "/settings",
+                label: Msg::NavSettings,
+                permission: Permission::ManageSettings,
+            },
+            NavLink {
+                href: "/settings/payments",
+                label: Msg::NavPaymentSettings,
+                permission: Permission::ManageSettings,
+            },
+            NavLink {
+                href: "/import",
+                label: Msg::NavImport,
+                permission: Permission::ManageCustomers,
+            },
+            NavLink {
+                href: "/team",
+                label: Msg::NavTeam,
+                permission: Permission::ViewTeam,
+            },
+            NavLink {
+                href: "/api-keys",
+                label: Msg::NavApiKeys,
+                permission: Permission::ManageApiKeys,
+            },
+            NavLink {
+                href: "/audit",
+                label: Msg::NavAudit,
+                permission: Permission::ViewAuditLog,
+            },
+            NavLink {
+                href: "/billing",
+                label: Msg::NavBilling,
+                permission: Permission::ManageBilling,
+            },
+        ],
+    },
+];
+
+/// Whether `path` is the link's page or one below it (`/invoices/42` is under `/invoices`).
+fn under(href: &str, path: &str) -> bool {
+    let target = href.split_once('?').map_or(href, |(target, _)| target);
+    path == target
+        || path
+            .strip_prefix(target)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Header with the brand, the navigation in groups, the search, the language switch and the
+/// user; the page below it. On a laptop it is one row and each group opens a list below its
+/// button; on a phone the "Menu" button shows all of it as one column.
 #[component]
 fn Layout(children: Children) -> impl IntoView {
     let text = use_text();
     let session = use_session();
+    let location = use_location();
+    // The group whose list is open (one at a time), and on a phone whether the menu is.
+    let open_group = RwSignal::new(None::<&'static str>);
+    let menu_open = RwSignal::new(false);
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    let menu_button = NodeRef::<leptos::html::Button>::new();
+    // Going anywhere closes what was open.
+    Effect::new(move |_| {
+        location.pathname.track();
+        location.search.track();
+        open_group.set(None);
+        menu_open.set(false);
+    });
+    // A click anywhere outside the navigation closes an open group.
+    let _ = window_event_listener(leptos::ev::click, move |event| {
+        if open_group.get_untracked().is_none() {
+            return;
+        }
+        let inside = nav
+            .get_untracked()
+            .zip(event.target())
+            .is_some_and(|(nav, target)| {
+                target
+                    .dyn_ref::<web_sys::Node>()
+                    .is_some_and(|target| nav.contains(Some(target)))
+            });
+        if !inside {
+            open_group.set(None);
+        }
+    });
+    // Escape closes the phone menu (an open group or the search box handle it first).
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" && !event.default_prevented() && menu_open.get_untracked() {
+            menu_open.set(false);
+            if let Some(button) = menu_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
     view! {
         <a class="skip-link" href="#main">{move || text(Msg::SkipToContent)}</a>
-        <header class="app-header">
+        <header class="app-header" on:keydown=on_keydown>
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"D"</span>
-                <span>"Duely"</span>
+                <span class="brand-name">"Duely"</span>
             </A>
-            <nav class="app-nav" aria-label=move || text(Msg::MainNavigation)>
-                <A href="/" exact=true>{move || text(Msg::NavOverview)}</A>
-                // The menu shows only what the role may do (the server enforces it regardless).
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewReports))>
-                    <A href="/dashboard">{move || text(Msg::NavDashboard)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewCustomers))>
-                    <A href="/customers">{move || text(Msg::NavCustomers)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewInvoices))>
-                    <A href="/invoices">{move || text(Msg::NavInvoices)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewPayments))>
-                    <A href="/payments">{move || text(Msg::NavPayments)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::WorkCollections))>
-                    <A href="/worklist">{move || text(Msg::NavWorklist)}</A>
-                    <A href="/promises">{move || text(Msg::Promises)}</A>
-                    <A href="/dunning">{move || text(Msg::NavDunning)}</A>
-                    <A href="/legal">{move || text(Msg::NavLegal)}</A>
-                    <A href="/reports/performance">{move || text(Msg::NavPerformance)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewReports))>
-                    <A href="/reports/aging">{move || text(Msg::NavAging)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageCustomers))>
-                    <A href="/import">{move || text(Msg::NavImport)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewTeam))>
-                    <A href="/team">{move || text(Msg::NavTeam)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageApiKeys))>
-                    <A href="/api-keys">{move || text(Msg::NavApiKeys)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ViewAuditLog))>
-                    <A href="/audit">{move || text(Msg::NavAudit)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageSettings))>
-                    <A href="/settings">{move || text(Msg::NavSettings)}</A>
-                    <A href="/settings/payments">{move || text(Msg::NavPaymentSettings)}</A>
-                </Show>
-                <Show when=move || session.current.get().is_some_and(|s| s.can(Permission::ManageBilling))>
-                    <A href="/billing">{move || text(Msg::NavBilling)}</A>
-                </Show>
-                <Show when=move || session.status.get() == SessionStatus::SignedOut>
-                    <A href="/login">{move || text(Msg::NavSignIn)}</A>
-                    <A href="/signup">{move || text(Msg::NavSignUp)}</A>
-                </Show>
-            </nav>
-            <LocaleSwitcher/>
-            <UserMenu/>
+            <button
+                type="button"
+                class="nav-menu-toggle"
+                data-testid="nav-menu"
+                node_ref=menu_button
+                aria-controls="header-menu"
+                aria-expanded=move || if menu_open.get() { "true" } else { "false" }
+                on:click=move |_| menu_open.update(|open| *open = !*open)
+            >
+                <span class="nav-menu-icon" aria-hidden="true"></span>
+                {move || text(Msg::NavMenu)}
+            </button>
+            <div class="header-menu" id="header-menu" class:header-menu-open=move || menu_open.get()>
+                <nav class="app-nav" aria-label=move || text(Msg::MainNavigation) node_ref=nav>
+                    <A href="/" exact=true>{move || text(Msg::NavOverview)}</A>
+                    // The menu shows only what the role may do (the server enforces it regardless).
+                    {NAV_GROUPS
+                        .into_iter()
+                        .map(|group| view! { <NavMenuGroup group=group open=open_group/> })
+                        .collect_view()}
+                    <Show when=move || session.status.get() == SessionStatus::SignedOut>
+                        <A href="/login">{move || text(Msg::NavSignIn)}</A>
+                        <A href="/signup">{move || text(Msg::NavSignUp)}</A>
+                    </Show>
+                </nav>
+                <div class="header-tools">
+                    <GlobalSearchBox/>
+                    <LocaleSwitcher/>
+                    <UserMenu/>
+                </div>
+            </div>
         </header>
         <SubscriptionNotice/>
         <VerifyEmailBanner/>
         <main id="main" class="app-main" tabindex="-1">{children()}</main>
+    }
+}
+
+/// One group: a button that opens the list of its links the person may use; hidden when there
+/// is none. The group of the page you are on is marked, as its link is.
+#[component]
+fn NavMenuGroup(group: NavGroup, open: RwSignal<Option<&'static str>>) -> impl IntoView {
+    let text = use_text();
+    let session = use_session();
+    let pathname = use_location().pathname;
+    let key = group.key;
+    let allowed = move |link: &NavLink| {
+        session.current.with(|current| {
+            current
+                .as_ref()
+                .is_some_and(|current| current.can(link.permission))
+        })
+    };
+    let visible = move || group.links.iter().any(allowed);
+    let expanded = move || open.get() == Some(key);
+    let current = move || {
+        pathname.with(|path| {
+            group
+                .links
+                .iter()
+                .any(|link| allowed(link) && under(link.href, path))
+        })
+    };
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    let panel_id = format!("nav-panel-{key}");
+    // Escape closes the list and puts the focus back on its button.
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" && open.get_untracked() == Some(key) {
+            event.prevent_default();
+            open.set(None);
+            if let Some(button) = toggle.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
+    view! {
+        <Show when=visible>
+            <div class="nav-group" class:nav-group-current=current on:keydown=on_keydown>
+                <button
+                    type="button"
+                    class="nav-group-toggle"
+                    data-testid=format!("nav-group-{key}")
+                    node_ref=toggle
+                    aria-controls=panel_id.clone()
+                    aria-expanded=move || if expanded() { "true" } else { "false" }
+                    aria-current=move || current().then_some("true")
+                    on:click=move |_| {
+                        open.update(|open| *open = if *open == Some(key) { None } else { Some(key) });
+                    }
+                >
+                    <span>{move || text(group.label)}</span>
+                    <span class="nav-caret" aria-hidden="true"></span>
+                </button>
+                // A chosen link closes the list (also when it is the page already shown).
+                <ul class="nav-panel" id=panel_id.clone() hidden=move || !expanded() on:click=move |_| open.set(None)>
+                    {group
+                        .links
+                        .iter()
+                        .copied()
+                        .map(|link| {
+                            view! {
+                                <Show when=move || allowed(&link)>
+                                    <li><NavEntry link=link/></li>
+                                </Show>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// A link of the menu. `<A>` marks a link current by its path alone; a link with a query
+/// (the disputes view of the invoice list) is current only when the query matches too.
+#[component]
+fn NavEntry(link: NavLink) -> impl IntoView {
+    let text = use_text();
+    let label = move || text(link.label);
+    match link.href.split_once('?') {
+        None => view! { <A href=link.href>{label}</A> }.into_any(),
+        Some((path, wanted)) => {
+            let location = use_location();
+            let query = use_query_map();
+            let current = move || {
+                location.pathname.with(|now| now.as_str() == path)
+                    && query.with(|query| {
+                        wanted.split('&').all(|pair| {
+                            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                            query.get(name).as_deref() == Some(value)
+                        })
+                    })
+            };
+            view! {
+                <a href=link.href aria-current=move || current().then_some("page")>{label}</a>
+            }
+            .into_any()
+        }
     }
 }
 

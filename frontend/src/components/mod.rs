@@ -5,6 +5,8 @@ mod charts;
 mod feedback;
 mod form;
 mod modal;
+mod schedule_task;
+mod search;
 mod table;
 mod toast;
 
@@ -12,5 +14,10 @@ pub use charts::{LineChart, Segment, Series, StackedBar};
 pub use feedback::{ProgressBar, Spinner};
 pub use form::{Button, ButtonKind, SelectField, TextField};
 pub use modal::Modal;
+pub use schedule_task::{
+    ScheduleTask, TASK_KINDS, browser_date, create_task, enum_name, task_kind_msg, use_collectors,
+    use_works_all,
+};
+pub use search::GlobalSearchBox;
 pub use table::DataTable;
 pub use toast::{ToastHost, ToastKind, provide_toasts, use_toasts};

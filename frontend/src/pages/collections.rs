@@ -1,11 +1,16 @@
-//! The customer's collections panel: a quick log (keyboard-friendly: one form, Enter saves),
-//! the activity log and the promises to pay with their status.
+//! The customer's collections panel: a quick log (keyboard-friendly: one form, Enter saves;
+//! it can also schedule a follow-up call), the customer's open tasks with a button to schedule
+//! a visit or a call back, the activity log and the promises to pay with their status.
 
 use super::customers::show;
 use crate::api::{
     self, AssignDunningPolicy, CustomerCollections, DunningPolicyNames, LogActivity, PauseDunning,
+    Tasks,
 };
-use crate::components::{Button, SelectField, TextField, ToastKind, use_toasts};
+use crate::components::{
+    Button, ScheduleTask, SelectField, TextField, ToastKind, browser_date, create_task, enum_name,
+    task_kind_msg, use_toasts,
+};
 use crate::i18n::{Msg, use_locale, use_text};
 use crate::session::use_session;
 use domain::access::Permission;
@@ -104,6 +109,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let customer_id_for_legal = customer_id.clone();
     let customer_id_for_dunning = customer_id.clone();
+    let customer_id_for_schedule = customer_id.clone();
     let data = LocalResource::new({
         let customer_id = customer_id.clone();
         move || {
@@ -124,6 +130,42 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
             .get()
             .is_some_and(|s| s.can(Permission::WorkCollections))
     };
+    // The customer's open tasks, soonest due first.
+    let may_view_tasks = session
+        .current
+        .get_untracked()
+        .is_some_and(|s| s.can(Permission::ViewCollections));
+    let open_tasks = LocalResource::new({
+        let customer_id = customer_id.clone();
+        move || {
+            reload.track();
+            let customer_id = customer_id.clone();
+            async move {
+                if !may_view_tasks {
+                    return Vec::new();
+                }
+                api::run::<Tasks>(api::tasks::Variables {
+                    after: None,
+                    filter: Some(api::tasks::TaskFilter {
+                        assignee_id: None,
+                        scope: None,
+                        status: Some(vec![api::tasks::TaskStatus::OPEN]),
+                        due_before: None,
+                        customer_id: Some(customer_id),
+                    }),
+                })
+                .await
+                .map(|d| {
+                    d.tasks
+                        .edges
+                        .into_iter()
+                        .map(|e| e.node)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+            }
+        }
+    });
     let channel = RwSignal::new("PHONE".to_owned());
     let outcome = RwSignal::new("NO_ANSWER".to_owned());
     let note = RwSignal::new(String::new());
@@ -135,6 +177,13 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let about = RwSignal::new(Vec::<String>::new());
     let promise_amount = RwSignal::new(String::new());
     let promise_date = RwSignal::new(String::new());
+    // Also make a follow-up task (a call, due on the next action's day, else tomorrow).
+    let follow_up = RwSignal::new(false);
+    Effect::new(move |_| {
+        if outcome.get() == "CALLBACK_REQUESTED" {
+            follow_up.set(true);
+        }
+    });
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -174,10 +223,24 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
             next_action_on: optional(next_action.get_untracked()),
             promise,
         };
+        // The follow-up task, made once the activity is saved: (customer, due on).
+        let follow_up_task = follow_up.get_untracked().then(|| {
+            (
+                customer_id.clone(),
+                optional(next_action.get_untracked()).unwrap_or_else(|| browser_date(1)),
+            )
+        });
         leptos::task::spawn_local(async move {
             match api::run::<LogActivity>(api::log_activity::Variables { input }).await {
                 Ok(_) => {
                     toasts.push(ToastKind::Success, text(Msg::ActivityLogged));
+                    if let Some((customer, due_on)) = follow_up_task {
+                        match create_task(customer, "CALL", due_on, None, None).await {
+                            Ok(()) => toasts.push(ToastKind::Success, text(Msg::TaskScheduled)),
+                            Err(failure) => toasts.api_error(locale.get_untracked(), failure),
+                        }
+                        follow_up.set(false);
+                    }
                     note.set(String::new());
                     contact.set(String::new());
                     location.set(String::new());
@@ -331,6 +394,12 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                         })
                     }}
                     <TextField name="log-next" label=Signal::derive(move || text(Msg::NextActionOn)) value=next_action input_type="date"/>
+                    <label class="check">
+                        <input type="checkbox" id="log-follow-up" data-testid="log-follow-up"
+                            prop:checked=move || follow_up.get()
+                            on:change=move |event| follow_up.set(event_target_checked(&event))/>
+                        {move || text(Msg::TaskScheduleFollowUp)}
+                    </label>
                     <Show when=move || outcome.get() == "PROMISE_TO_PAY">
                         <TextField name="log-promise-amount" label=Signal::derive(move || text(Msg::PromiseAmount)) value=promise_amount/>
                         <TextField name="log-promise-date" label=Signal::derive(move || text(Msg::PromiseDate)) value=promise_date input_type="date"/>
@@ -340,6 +409,44 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                     </div>
                 </form>
             </Show>
+            <div class="customer-tasks-head">
+                <h3>{move || text(Msg::OpenTasks)}</h3>
+                <Show when=may_log>
+                    <ScheduleTask customer_id=customer_id_for_schedule.clone()
+                        on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
+                </Show>
+                <a href="/tasks">{move || text(Msg::AllTasksLink)}</a>
+            </div>
+            {move || {
+                let list = open_tasks.get().unwrap_or_default();
+                if list.is_empty() {
+                    view! { <p>{text(Msg::NoTasks)}</p> }.into_any()
+                } else {
+                    let today = browser_date(0);
+                    view! {
+                        <ul class="plain-list" data-testid="customer-tasks">
+                            {list.into_iter().map(|task| {
+                                let l = locale.get_untracked();
+                                let kind = task_kind_msg(&enum_name(&task.kind));
+                                let overdue = task.due_on < today;
+                                let who = task
+                                    .assignee
+                                    .map(|a| a.name)
+                                    .unwrap_or_else(|| text(Msg::WorkScopeUnassigned).to_owned());
+                                view! {
+                                    <li data-testid="customer-task" class:task-overdue=overdue>
+                                        <span class="badge badge-info">{text(kind)}</span>" "
+                                        {task.title.clone()}" · "{text(Msg::DueDate)}" "{display::date(l, &task.due_on)}
+                                        {overdue.then(|| view! { <span class="badge badge-danger">{text(Msg::Overdue)}</span> })}
+                                        {format!(" · {who}")}
+                                        {task.note.clone().map(|n| format!(" · {n}"))}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
             <h3>{move || text(Msg::Promises)}</h3>
             {move || {
                 let list = promises();

@@ -39,7 +39,8 @@ pub fn ImportPage() -> impl IntoView {
                 <ImportBox
                     kind="customers"
                     title=Msg::ImportCustomers
-                    columns="code,name,tax_id,currency,payment_terms_days,payment_terms_kind,credit_limit,segment,contact_name,contact_email,contact_phone,billing_address"
+                    columns="code,name,tax_id,currency,payment_terms_days,payment_terms_kind,credit_limit,segment,contact_name,contact_email,contact_phone,billing_address,collector_email,salesperson_email"
+                    hints=&[Msg::CustomerImportAssignHint, Msg::CustomerImportAssignEmpty]
                 />
                 <ImportBox
                     kind="invoices"
@@ -52,7 +53,14 @@ pub fn ImportPage() -> impl IntoView {
 }
 
 #[component]
-fn ImportBox(kind: &'static str, title: Msg, columns: &'static str) -> impl IntoView {
+fn ImportBox(
+    kind: &'static str,
+    title: Msg,
+    columns: &'static str,
+    /// More about the columns, a line each below their list.
+    #[prop(optional)]
+    hints: &'static [Msg],
+) -> impl IntoView {
     let text = use_text();
     let toasts = use_toasts();
     let input = NodeRef::<leptos::html::Input>::new();
@@ -112,6 +120,7 @@ fn ImportBox(kind: &'static str, title: Msg, columns: &'static str) -> impl Into
         <div class="panel import-box" data-testid=format!("import-{kind}")>
             <h2>{move || text(title)}</h2>
             <p class="field-hint">{move || text(Msg::ColumnsAre)}": "<code>{columns}</code></p>
+            {hints.iter().copied().map(|hint| view! { <p class="field-hint">{move || text(hint)}</p> }).collect_view()}
             <div class="field">
                 <label for=field_id.clone()>{move || text(Msg::ChooseFile)}</label>
                 <input id=field_id type="file" accept=".csv,text/csv" node_ref=input/>

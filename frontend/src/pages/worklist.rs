@@ -1,13 +1,17 @@
 //! The collector's worklist: customers ranked by expected recovery, with the reasons for each
 //! rank and the tasks due; completing a task logs what happened. Beside it, the risk alerts.
+//! Owners and managers switch between their own, everyone's, the unassigned customers, or one
+//! collector's; a collector always sees their own.
 
 use super::access::RequirePermission;
 use super::collections::OUTCOMES;
 use super::customers::show;
-use crate::api::{self, AcknowledgeAlert, CompleteTask, Members, ResolveAlert, Worklist};
-use crate::components::{Button, SelectField, TextField, ToastKind, use_toasts};
+use crate::api::{self, AcknowledgeAlert, CompleteTask, ResolveAlert, Worklist};
+use crate::components::{
+    Button, SelectField, TextField, ToastKind, enum_name, task_kind_msg, use_collectors,
+    use_toasts, use_works_all,
+};
 use crate::i18n::{Msg, use_locale, use_text};
-use crate::session::use_session;
 use domain::access::Permission;
 use leptos::prelude::*;
 
@@ -53,44 +57,58 @@ fn WorklistView() -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let session = use_session();
-    let manager = move || {
-        session
-            .current
-            .get()
-            .is_some_and(|s| s.can(Permission::ManageDunning) && s.can(Permission::ViewTeam))
-    };
+    // Owners and managers choose whose list to see; a collector always gets their own.
+    let manager = use_works_all();
+    let members = use_collectors(manager);
+    // "" is the server's default: mine when I have customers assigned, else everyone's.
+    let scope = RwSignal::new(String::new());
     let collector = RwSignal::new(String::new());
-    let members = LocalResource::new(move || async move {
-        if !manager() {
-            return Vec::new();
-        }
-        api::run::<Members>(api::members::Variables {})
-            .await
-            .map(|data| data.members)
-            .unwrap_or_default()
-    });
     let reload = RwSignal::new(0u32);
     let data = LocalResource::new(move || {
         reload.track();
         let chosen = collector.get();
+        let scope = scope.get();
+        let manager = manager.get();
         async move {
+            // A collector, or a scope: never both (the server refuses it).
+            let collector_id = Some(chosen).filter(|id| manager && !id.is_empty());
+            let scope = if manager && collector_id.is_none() {
+                api::chosen::<api::worklist::WorklistScope>(&scope)
+            } else {
+                None
+            };
             api::run::<Worklist>(api::worklist::Variables {
-                collector_id: Some(chosen).filter(|id| !id.is_empty()),
+                collector_id,
+                scope,
             })
             .await
         }
     });
-    let collector_options = Signal::derive(move || {
-        let mut options = vec![(String::new(), text(Msg::WorklistTitle).to_owned())];
-        options.extend(members.get().unwrap_or_default().into_iter().map(|m| {
-            (
-                m.user.id.clone(),
-                format!("{} ({})", m.user.name, m.user.email),
-            )
-        }));
+    let scope_options = move || {
+        [
+            ("", Msg::WorkScopeDefault),
+            ("MINE", Msg::WorkScopeMine),
+            ("ALL", Msg::WorkScopeAll),
+            ("UNASSIGNED", Msg::WorkScopeUnassigned),
+        ]
+        .into_iter()
+        .map(|(value, msg)| {
+            let selected = value == scope.get_untracked();
+            view! { <option value=value selected=selected>{text(msg)}</option> }
+        })
+        .collect_view()
+    };
+    let collector_options = move || {
+        let mut options = vec![(String::new(), text(Msg::WorkAnyCollector).to_owned())];
+        options.extend(members.get().unwrap_or_default());
         options
-    });
+            .into_iter()
+            .map(|(value, label)| {
+                let selected = value == collector.get_untracked();
+                view! { <option value=value selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
     let alert_action = move |id: String, resolve: bool| {
         leptos::task::spawn_local(async move {
             let result = if resolve {
@@ -128,9 +146,25 @@ fn WorklistView() -> impl IntoView {
                 <h1>{move || text(Msg::WorklistTitle)}</h1>
                 <p class="lead">{move || text(Msg::WorklistLead)}</p>
             </header>
-            <Show when=manager>
-                <div class="toolbar">
-                    <SelectField name="worklist-collector" label=Signal::derive(move || text(Msg::CollectorLabel)) value=collector options=collector_options/>
+            <Show when=move || manager.get()>
+                <div class="toolbar" data-testid="worklist-switch">
+                    <div class="field">
+                        <label for="worklist-scope">{move || text(Msg::WorkShow)}</label>
+                        <select id="worklist-scope" name="worklist-scope" data-testid="worklist-scope"
+                            disabled=move || !collector.get().is_empty()
+                            prop:value=move || scope.get()
+                            on:change=move |event| scope.set(event_target_value(&event))>
+                            {scope_options}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="worklist-collector">{move || text(Msg::WorkCollector)}</label>
+                        <select id="worklist-collector" name="worklist-collector" data-testid="worklist-collector"
+                            prop:value=move || collector.get()
+                            on:change=move |event| collector.set(event_target_value(&event))>
+                            {collector_options}
+                        </select>
+                    </div>
                 </div>
             </Show>
             <div class="worklist-layout">
@@ -223,23 +257,53 @@ fn TaskRow(
     reload: RwSignal<u32>,
 ) -> impl IntoView {
     let text = use_text();
+    let open = RwSignal::new(false);
+    let kind = task_kind_msg(&enum_name(&task.kind));
+    let task_id = task.id;
+    view! {
+        <div class="task-row" data-testid="task-row">
+            <span class="badge">{move || text(kind)}</span>" "{task.title}
+            <button type="button" class="button button-secondary" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o) data-testid="open-task">
+                {move || text(Msg::CompleteTask)}
+            </button>
+            <Show when=move || open.get()>
+                <CompleteTaskForm task_id=task_id.clone() in_dialog=false
+                    on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
+            </Show>
+        </div>
+    }
+}
+
+/// Completing a task: what happened (the outcome, a note, a promise to pay) is logged as the
+/// customer's activity. Inline in the worklist, or in the task list's dialog (`in_dialog`: its
+/// own field names and test ids, since both may be on one page's DOM at different times).
+#[component]
+pub fn CompleteTaskForm(
+    task_id: String,
+    in_dialog: bool,
+    /// Called once the task is completed.
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let open = RwSignal::new(false);
     let outcome = RwSignal::new("NO_ANSWER".to_owned());
     let note = RwSignal::new(String::new());
     let promise_amount = RwSignal::new(String::new());
     let promise_date = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let task_id = task.id.clone();
+    let task_id = StoredValue::new(task_id);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         error.set(None);
         busy.set(true);
         let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         let input = api::complete_task::CompleteTaskInput {
-            task_id: task_id.clone(),
+            task_id: task_id.get_value(),
             outcome: api::from_domain::<String, api::complete_task::CollectionOutcome>(
                 &outcome.get_untracked(),
             )
@@ -261,7 +325,7 @@ fn TaskRow(
             match api::run::<CompleteTask>(api::complete_task::Variables { input }).await {
                 Ok(_) => {
                     toasts.push(ToastKind::Success, text(Msg::TaskCompleted));
-                    reload.update(|n| *n += 1);
+                    on_done.run(());
                 }
                 Err(failure @ api::ApiError::Api { .. }) => {
                     error.set(Some(failure.text(locale.get_untracked())));
@@ -277,43 +341,43 @@ fn TaskRow(
             .map(|(v, m)| ((*v).to_owned(), text(*m).to_owned()))
             .collect::<Vec<_>>()
     });
-    let kind = task.kind.clone();
+    let (names, form_id, save_id) = if in_dialog {
+        (
+            [
+                "done-outcome",
+                "done-note",
+                "done-promise-amount",
+                "done-promise-date",
+            ],
+            "task-done-form",
+            "confirm-task-done",
+        )
+    } else {
+        (
+            [
+                "task-outcome",
+                "task-note",
+                "task-promise-amount",
+                "task-promise-date",
+            ],
+            "complete-task",
+            "save-task",
+        )
+    };
     view! {
-        <div class="task-row" data-testid="task-row">
-            <span class="badge">{move || text(task_kind(&kind))}</span>" "{task.title.clone()}
-            <button type="button" class="button button-secondary" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o) data-testid="open-task">
-                {move || text(Msg::CompleteTask)}
-            </button>
-            <Show when=move || open.get()>
-                <form class="form-grid quick-log" on:submit=submit.clone() data-testid="complete-task">
-                    <Show when=move || error.get().is_some()>
-                        <p class="form-error" role="alert">{move || error.get().unwrap_or_default()}</p>
-                    </Show>
-                    <SelectField name="task-outcome" label=Signal::derive(move || text(Msg::Outcome)) value=outcome options=outcome_options/>
-                    <TextField name="task-note" label=Signal::derive(move || text(Msg::Note)) value=note/>
-                    <Show when=move || outcome.get() == "PROMISE_TO_PAY">
-                        <TextField name="task-promise-amount" label=Signal::derive(move || text(Msg::PromiseAmount)) value=promise_amount/>
-                        <TextField name="task-promise-date" label=Signal::derive(move || text(Msg::PromiseDate)) value=promise_date input_type="date"/>
-                    </Show>
-                    <div class="form-actions">
-                        <Button r#type="submit" busy=busy test_id="save-task">{move || text(Msg::CompleteTask)}</Button>
-                    </div>
-                </form>
+        <form class="form-grid quick-log" on:submit=submit data-testid=form_id>
+            <Show when=move || error.get().is_some()>
+                <p class="form-error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>
-        </div>
-    }
-}
-
-/// A task's kind (`CALL`, `VISIT`, …) as the channel it uses.
-fn task_kind(kind: &str) -> Msg {
-    match kind {
-        "CALL" => Msg::ChannelPhone,
-        "VISIT" => Msg::ChannelVisit,
-        "SMS" => Msg::ChannelSms,
-        "WECHAT" => Msg::ChannelWechat,
-        "EMAIL" => Msg::ChannelEmail,
-        "LETTER" => Msg::ChannelLetter,
-        "REVIEW" => Msg::TaskReview,
-        _ => Msg::ChannelOther,
+            <SelectField name=names[0] label=Signal::derive(move || text(Msg::Outcome)) value=outcome options=outcome_options/>
+            <TextField name=names[1] label=Signal::derive(move || text(Msg::Note)) value=note/>
+            <Show when=move || outcome.get() == "PROMISE_TO_PAY">
+                <TextField name=names[2] label=Signal::derive(move || text(Msg::PromiseAmount)) value=promise_amount/>
+                <TextField name=names[3] label=Signal::derive(move || text(Msg::PromiseDate)) value=promise_date input_type="date"/>
+            </Show>
+            <div class="form-actions">
+                <Button r#type="submit" busy=busy test_id=save_id>{move || text(Msg::CompleteTask)}</Button>
+            </div>
+        </form>
     }
 }

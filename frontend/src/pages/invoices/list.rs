@@ -1,4 +1,6 @@
 //! The invoice list: search, status and overdue filters, and the table, a page at a time.
+//! A link may open it filtered by status (`/invoices?status=OPEN`); `DISPUTED`, the menu's
+//! disputes, is the open invoices with an open dispute.
 
 use super::{status_badge, status_of};
 use crate::api::{self, Invoices};
@@ -12,6 +14,7 @@ use domain::display;
 use domain::invoices::InvoiceStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
@@ -24,22 +27,51 @@ pub fn InvoicesPage() -> impl IntoView {
 
 type Row = api::invoices::InvoicesInvoicesEdgesNode;
 
+/// The status filter's choice besides the statuses and "open": open invoices with an open
+/// dispute (the API's `disputed` filter).
+const DISPUTED: &str = "DISPUTED";
+
+/// A status from the address, if the filter offers it.
+fn status_choice(value: Option<String>) -> String {
+    value
+        .filter(|value| {
+            let value = value.as_str();
+            value == "OPEN"
+                || value == DISPUTED
+                || InvoiceStatus::ALL
+                    .iter()
+                    .any(|status| status.as_str() == value)
+        })
+        .unwrap_or_default()
+}
+
 #[component]
 fn InvoiceList() -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let session = use_session();
     let search = RwSignal::new(String::new());
-    let status = RwSignal::new(String::new());
+    let query = use_query_map();
+    let status = RwSignal::new(status_choice(
+        query.with_untracked(|query| query.get("status")),
+    ));
+    // A menu link to another status while the list is shown.
+    Effect::new(move |_| {
+        let wanted = status_choice(query.with(|query| query.get("status")));
+        if status.get_untracked() != wanted {
+            status.set(wanted);
+        }
+    });
     let only_overdue = RwSignal::new(false);
     let rows = RwSignal::new(Vec::<Row>::new());
     let total = RwSignal::new(0i64);
     let cursor = RwSignal::new(None::<String>);
     let has_more = RwSignal::new(false);
     let load = move |append: bool| {
+        let disputed = status.get_untracked() == DISPUTED;
         let status = match status.get_untracked().as_str() {
             "" => None,
-            "OPEN" => Some(vec![
+            "OPEN" | DISPUTED => Some(vec![
                 api::invoices::InvoiceStatus::ISSUED,
                 api::invoices::InvoiceStatus::PARTIALLY_PAID,
             ]),
@@ -49,6 +81,7 @@ fn InvoiceList() -> impl IntoView {
         let filter = api::invoices::InvoiceFilter {
             search: Some(search.get_untracked()).filter(|s| !s.trim().is_empty()),
             overdue: only_overdue.get_untracked().then_some(true),
+            disputed: disputed.then_some(true),
             status,
             ..api::invoices::InvoiceFilter::empty()
         };
@@ -63,7 +96,6 @@ fn InvoiceList() -> impl IntoView {
             .await
             {
                 let page = data.invoices;
-                total.set(page.total_count);
                 has_more.set(page.page_info.has_next_page);
                 cursor.set(page.page_info.end_cursor);
                 let nodes = page.edges.into_iter().map(|edge| edge.node);
@@ -72,6 +104,7 @@ fn InvoiceList() -> impl IntoView {
                 } else {
                     rows.set(nodes.collect());
                 }
+                total.set(page.total_count);
             }
         });
     };
@@ -85,6 +118,10 @@ fn InvoiceList() -> impl IntoView {
         let mut options = vec![
             (String::new(), text(Msg::AllStatuses).to_owned()),
             ("OPEN".to_owned(), text(Msg::OpenInvoices).to_owned()),
+            (
+                DISPUTED.to_owned(),
+                text(Msg::InvoicesDisputedFilter).to_owned(),
+            ),
         ];
         options.extend(InvoiceStatus::ALL.into_iter().map(|s| {
             (
@@ -107,10 +144,13 @@ fn InvoiceList() -> impl IntoView {
                             let mut path = format!(
                                 "/api/exports/invoices.csv?search={}&status={}",
                                 String::from(js_sys::encode_uri_component(search.get().trim())),
-                                match status.get().as_str() { "OPEN" => "ISSUED,PARTIALLY_PAID".to_owned(), other => other.to_owned() }
+                                match status.get().as_str() { "OPEN" | DISPUTED => "ISSUED,PARTIALLY_PAID".to_owned(), other => other.to_owned() }
                             );
                             if only_overdue.get() {
                                 path.push_str("&overdue=true");
+                            }
+                            if status.get() == DISPUTED {
+                                path.push_str("&disputed=true");
                             }
                             path
                         })
