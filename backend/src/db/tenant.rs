@@ -76,6 +76,13 @@ impl TenantTx {
         Ok(TenantTx { txn, tenant })
     }
 
+    /// [`TenantTx::bind`] that may write even in a read-only company: for what must never be
+    /// refused, such as taking a departed member off the customers and tasks they held.
+    pub async fn bind_writable(txn: DatabaseTransaction, tenant: TenantId) -> Result<Self, DbErr> {
+        txn.execute_unprepared(&bind_statements(tenant)).await?;
+        Ok(TenantTx { txn, tenant })
+    }
+
     /// A transaction that may write even in a read-only company: for what must never be
     /// refused, such as recording money a customer paid through Stripe.
     pub async fn begin_writable(db: &DatabaseConnection, tenant: TenantId) -> Result<Self, DbErr> {

@@ -121,6 +121,16 @@ async fn customers_are_assigned_in_bulk_their_ladder_tasks_follow_and_each_is_au
     )
     .await;
     assert_eq!(visit["task"]["assigneeId"], owner.user_id.as_str());
+    // A call back the first collector scheduled for themselves: they will not work A any more.
+    let call_back = ok(
+        &app,
+        &first,
+        CREATE_TASK,
+        json!({ "input": { "customerId": id(&a), "kind": "CALL", "dueOn": now.to_string() } }),
+        "createTask",
+    )
+    .await;
+    assert_eq!(call_back["task"]["assigneeId"], first.user_id.as_str());
     let all = json!({ "filter": { "scope": "ALL" } });
     let tasks = ok(&app, &owner, TASKS, all.clone(), "tasks").await;
     assert_eq!(
@@ -164,7 +174,18 @@ async fn customers_are_assigned_in_bulk_their_ladder_tasks_follow_and_each_is_au
     assert_eq!(
         task_of(&tasks, "A", "MANUAL")["assigneeId"],
         owner.user_id.as_str(),
-        "a task given by hand stays"
+        "a task given by hand to someone else stays"
+    );
+    let call_back = tasks["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|edge| edge["node"]["id"] == call_back["task"]["id"])
+        .unwrap();
+    assert_eq!(
+        call_back["node"]["assigneeId"],
+        second.user_id.as_str(),
+        "the previous collector's own task follows the customer"
     );
     let schema = owner.tenant_id.schema_name();
     let audited = |action: &str| {
@@ -220,7 +241,10 @@ async fn customers_are_assigned_in_bulk_their_ladder_tasks_follow_and_each_is_au
         "tasks",
     )
     .await;
-    assert_eq!(unassigned["totalCount"], 1, "{unassigned}");
+    assert_eq!(
+        unassigned["totalCount"], 2,
+        "the ladder's call and the call back: {unassigned}"
+    );
     assert_eq!(
         task_of(&unassigned, "A", "DUNNING")["assignee"],
         Value::Null
@@ -801,4 +825,130 @@ async fn a_member_who_leaves_hands_their_customers_and_open_tasks_to_the_team() 
         id(&a)
     );
     assert_eq!(count(&app.db, &sql).await, 1);
+}
+
+#[tokio::test]
+async fn a_member_whose_new_role_may_not_collect_or_sell_is_taken_off_those_customers() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector = join(&app, &owner, &app.email("c1"), "COLLECTOR").await;
+    let sales = join(&app, &owner, &app.email("sales"), "SALES").await;
+    let a = create_customer(
+        &app,
+        &owner,
+        "A",
+        json!({ "collectorId": collector.user_id, "salespersonId": sales.user_id }),
+    )
+    .await;
+    overdue(&app, &owner, &a, "800", 16).await;
+    let now = today(&app, &owner).await;
+    run_on(&app, &owner, now).await;
+    const CHANGE: &str = "mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { member { role } } }";
+    const PEOPLE: &str =
+        "query($id: ID!) { customer(id: $id) { collector { id } salesperson { id } } }";
+
+    // The salesperson becomes a collector: no longer selling, not yet collecting for A.
+    ok(
+        &app,
+        &owner,
+        CHANGE,
+        json!({ "input": { "userId": sales.user_id, "role": "COLLECTOR" } }),
+        "changeMemberRole",
+    )
+    .await;
+    let people = ok(&app, &owner, PEOPLE, json!({ "id": id(&a) }), "customer").await;
+    assert_eq!(
+        people["collector"]["id"],
+        collector.user_id.as_str(),
+        "{people}"
+    );
+    assert_eq!(people["salesperson"], Value::Null, "{people}");
+    // The collector becomes a viewer: off A, and the ladder's call waits for someone.
+    ok(
+        &app,
+        &owner,
+        CHANGE,
+        json!({ "input": { "userId": collector.user_id, "role": "VIEWER" } }),
+        "changeMemberRole",
+    )
+    .await;
+    let people = ok(&app, &owner, PEOPLE, json!({ "id": id(&a) }), "customer").await;
+    assert_eq!(people["collector"], Value::Null, "{people}");
+    let tasks = ok(
+        &app,
+        &owner,
+        TASKS,
+        json!({ "filter": { "scope": "UNASSIGNED" } }),
+        "tasks",
+    )
+    .await;
+    assert_eq!(tasks["totalCount"], 1, "{tasks}");
+    // A role that still collects keeps everything.
+    let b = create_customer(&app, &owner, "B", json!({ "collectorId": sales.user_id })).await;
+    ok(
+        &app,
+        &owner,
+        CHANGE,
+        json!({ "input": { "userId": sales.user_id, "role": "FINANCE_MANAGER" } }),
+        "changeMemberRole",
+    )
+    .await;
+    let people = ok(&app, &owner, PEOPLE, json!({ "id": id(&b) }), "customer").await;
+    assert_eq!(
+        people["collector"]["id"],
+        sales.user_id.as_str(),
+        "{people}"
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_company_can_still_remove_a_member_and_their_customers_are_released() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let collector = join(&app, &owner, &app.email("c1"), "COLLECTOR").await;
+    let a = create_customer(
+        &app,
+        &owner,
+        "A",
+        json!({ "collectorId": collector.user_id }),
+    )
+    .await;
+    // The subscription ended past its grace period.
+    let lapsed = app
+        .db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "UPDATE public.subscriptions SET read_only_from = now() - interval '1 day' WHERE tenant_id = $1",
+            [owner.tenant_id.0.into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(lapsed.rows_affected(), 1);
+    let refused = app
+        .graphql_as(
+            &owner.access_token,
+            ASSIGN,
+            json!({ "input": { "customerIds": [id(&a)], "collectorId": null } }),
+        )
+        .await;
+    assert_eq!(error_codes(&refused), ["READ_ONLY"], "{refused}");
+
+    ok(
+        &app,
+        &owner,
+        "mutation($input: RemoveMemberInput!) { removeMember(input: $input) { removedUserId } }",
+        json!({ "input": { "userId": collector.user_id } }),
+        "removeMember",
+    )
+    .await;
+    let customer = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { customer(id: $id) { collector { id } } }",
+        json!({ "id": id(&a) }),
+        "customer",
+    )
+    .await;
+    assert_eq!(customer["collector"], Value::Null, "{customer}");
 }

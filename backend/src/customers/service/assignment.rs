@@ -150,7 +150,11 @@ pub async fn assign_customers(
     )
     .await?;
     if command.collector_id != Change::Keep {
-        store::follow_collector(&*tx, ids).await?;
+        let moves: Vec<(Uuid, Option<Uuid>)> = before
+            .iter()
+            .map(|row| (row.id, row.collector_id))
+            .collect();
+        store::follow_collector(&*tx, &moves).await?;
     }
     let entries = before
         .iter()
@@ -189,17 +193,51 @@ pub async fn assignable_members(
     Ok(db::members::members(db, tenant, None).await?)
 }
 
-/// When a member leaves: their customers lose them as collector or salesperson (one audit
-/// entry each) and their open tasks go to the unassigned queue, where the owner finds them.
-/// Runs in the transaction that removes the membership.
+/// What a member may no longer be for the company's customers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    /// Off their customers as collector, and their open tasks to the unassigned queue.
+    pub collector: bool,
+    pub salesperson: bool,
+}
+
+impl Release {
+    /// A member who leaves is neither.
+    pub const ALL: Release = Release {
+        collector: true,
+        salesperson: true,
+    };
+
+    /// What a member whose role becomes `role` may no longer be.
+    pub fn for_role(role: domain::Role) -> Release {
+        Release {
+            collector: !role.may_collect(),
+            salesperson: !role.may_sell(),
+        }
+    }
+
+    pub fn is_empty(self) -> bool {
+        !self.collector && !self.salesperson
+    }
+}
+
+/// When a member leaves, or takes a role that may not collect or sell: their customers lose
+/// them as collector or salesperson (one audit entry each) and, no longer a collector, their
+/// open tasks go to the unassigned queue, where the owner finds them. Runs in the transaction
+/// that changes the membership.
 pub async fn release_member(
     tx: &TenantTx,
     user: Uuid,
+    release: Release,
     actor: &audit::Actor,
     request_id: &str,
 ) -> Result<(), AppError> {
-    let before = store::unassign_member(&**tx, user).await?;
-    let without = |id: Option<Uuid>| id.filter(|id| *id != user);
+    if release.is_empty() {
+        return Ok(());
+    }
+    let before =
+        store::unassign_member(&**tx, user, release.collector, release.salesperson).await?;
+    let without = |id: Option<Uuid>, released: bool| id.filter(|id| !released || *id != user);
     let entries = before
         .iter()
         .map(|row| AuditEntry {
@@ -209,13 +247,15 @@ pub async fn release_member(
             entity_id: Some(row.id.to_string()),
             before: Some(assigned_to(row.collector_id, row.salesperson_id)),
             after: Some(assigned_to(
-                without(row.collector_id),
-                without(row.salesperson_id),
+                without(row.collector_id, release.collector),
+                without(row.salesperson_id, release.salesperson),
             )),
             request_id: Some(request_id),
         })
         .collect();
     audit::record_all(&**tx, tx.tenant(), entries).await?;
-    crate::collections::store::tasks::unassign_member(&**tx, user).await?;
+    if release.collector {
+        crate::collections::store::tasks::unassign_member(&**tx, user).await?;
+    }
     Ok(())
 }

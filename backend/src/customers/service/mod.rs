@@ -14,7 +14,9 @@ use crate::commands::Command;
 use crate::db::{self, MemberName, TenantTx};
 use crate::error::AppError;
 use assignment::check_member;
-pub use assignment::{AssignCustomers, Duty, assign_customers, assignable_members, release_member};
+pub use assignment::{
+    AssignCustomers, Duty, Release, assign_customers, assignable_members, release_member,
+};
 use chrono::NaiveDate;
 use domain::Currency;
 use domain::access::Permission;
@@ -438,7 +440,7 @@ pub async fn update_customer(
     let collector_changed = fields.collector_id != row.collector_id;
     store::update_customer(&*tx, row.id, &fields).await?;
     if collector_changed {
-        store::follow_collector(&*tx, &[row.id]).await?;
+        store::follow_collector(&*tx, &[(row.id, row.collector_id)]).await?;
     }
     if let Change::Set(contacts) = &command.contacts {
         store::replace_contacts(&*tx, row.id, contacts).await?;

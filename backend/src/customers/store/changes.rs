@@ -217,22 +217,31 @@ pub async fn assign(
     Ok(())
 }
 
-/// The open tasks the ladder and broken promises left for `customers` follow each customer's
-/// collector (to nobody when it has none). Tasks someone scheduled by hand keep their assignee:
-/// a person chose them.
+/// The open tasks of customers whose collector changed follow each customer's new collector
+/// (to nobody when it has none): those the ladder and broken promises left, and those given to
+/// the previous collector, who no longer works the customer and could not see them. Tasks
+/// given by hand to anyone else keep their assignee: a person chose them. `moves` pairs each
+/// customer with its previous collector.
 pub async fn follow_collector(
     conn: &impl ConnectionTrait,
-    customers: &[Uuid],
+    moves: &[(Uuid, Option<Uuid>)],
 ) -> Result<u64, DbErr> {
+    let customers: Vec<Uuid> = moves.iter().map(|(customer, _)| *customer).collect();
+    // Nil for none: no task is assigned to the nil id.
+    let previous: Vec<Uuid> = moves
+        .iter()
+        .map(|(_, collector)| collector.unwrap_or(Uuid::nil()))
+        .collect();
     Ok(conn
         .execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "UPDATE collection_tasks t SET assignee_id = c.collector_id
-             FROM customers c
-             WHERE c.id = t.customer_id AND c.id = ANY($1::uuid[])
-               AND t.status = 'OPEN' AND t.source IN ('DUNNING', 'PROMISE')
+             FROM unnest($1::uuid[], $2::uuid[]) AS m(customer_id, previous)
+             JOIN customers c ON c.id = m.customer_id
+             WHERE t.customer_id = c.id AND t.status = 'OPEN'
+               AND (t.source IN ('DUNNING', 'PROMISE') OR t.assignee_id = m.previous)
                AND t.assignee_id IS DISTINCT FROM c.collector_id",
-            [customers.to_vec().into()],
+            [customers.into(), previous.into()],
         ))
         .await?
         .rows_affected())
@@ -263,27 +272,31 @@ pub async fn lock_assignments(
     .await
 }
 
-/// Takes a member who leaves off every customer they collect for or sell to. Returns whom each
-/// customer changed was assigned to before.
+/// Takes a member off every customer they collect for (when `as_collector`) or sell to (when
+/// `as_salesperson`). Returns whom each customer changed was assigned to before (the CTE's
+/// rows are read before its update, as PostgreSQL runs them on one snapshot).
 pub async fn unassign_member(
     conn: &impl ConnectionTrait,
     user: Uuid,
+    as_collector: bool,
+    as_salesperson: bool,
 ) -> Result<Vec<Assignment>, DbErr> {
     use sea_orm::FromQueryResult;
     Assignment::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "WITH changed AS (
              SELECT id, collector_id, salesperson_id FROM customers
-             WHERE collector_id = $1 OR salesperson_id = $1 FOR UPDATE
+             WHERE ($2 AND collector_id = $1) OR ($3 AND salesperson_id = $1)
+             ORDER BY id FOR UPDATE
          ), updated AS (
              UPDATE customers c SET
-                 collector_id = CASE WHEN c.collector_id = $1 THEN NULL ELSE c.collector_id END,
-                 salesperson_id = CASE WHEN c.salesperson_id = $1 THEN NULL ELSE c.salesperson_id END,
+                 collector_id = CASE WHEN $2 AND c.collector_id = $1 THEN NULL ELSE c.collector_id END,
+                 salesperson_id = CASE WHEN $3 AND c.salesperson_id = $1 THEN NULL ELSE c.salesperson_id END,
                  updated_at = now()
              FROM changed WHERE c.id = changed.id
          )
          SELECT id, collector_id, salesperson_id FROM changed ORDER BY id",
-        [user.into()],
+        [user.into(), as_collector.into(), as_salesperson.into()],
     ))
     .all(conn)
     .await

@@ -8,6 +8,7 @@
 use super::sessions::{Session, start_session_for};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, Member};
+use crate::customers::service::Release;
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
 use crate::identity::store::api_keys::{self, ApiKeyRow};
@@ -527,7 +528,18 @@ pub async fn change_member_role(
     )
     .await?;
     let row = store::team_member(&txn, tenant, user_id).await?;
-    txn.commit().await?;
+    // A role that may not collect (or sell) takes them off those customers and tasks, in the
+    // same transaction.
+    let tx = crate::db::TenantTx::bind_writable(txn, tenant).await?;
+    crate::customers::service::release_member(
+        &tx,
+        user_id,
+        Release::for_role(role),
+        &actor,
+        request_id,
+    )
+    .await?;
+    tx.commit().await?;
     Ok((row, revoked))
 }
 
@@ -577,9 +589,11 @@ pub async fn remove_member(
         request_id,
     )
     .await?;
-    // Their customers and open tasks are left to the team in the same transaction.
-    let tx = crate::db::TenantTx::bind(txn, tenant).await?;
-    crate::customers::service::release_member(&tx, user_id, &actor, request_id).await?;
+    // Their customers and open tasks are left to the team in the same transaction, even in a
+    // read-only company: removing someone's access is never refused.
+    let tx = crate::db::TenantTx::bind_writable(txn, tenant).await?;
+    crate::customers::service::release_member(&tx, user_id, Release::ALL, &actor, request_id)
+        .await?;
     tx.commit().await?;
     Ok((user_id, revoked))
 }
