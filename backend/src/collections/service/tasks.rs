@@ -178,6 +178,7 @@ pub async fn create_task(
     let today = db::tenant_calendar(db, tenant).await?.today;
     let note = optional_text("input.note", input.note.as_deref(), 4000)?;
     let tx = TenantTx::begin(db, tenant).await?;
+    store::hold_customer(&*tx, input.customer_id).await?;
     let customer =
         super::activities::workable_customer(db, &tx, caller, access, input.customer_id).await?;
     let assignee = match (input.assignee_id, caller) {
@@ -192,9 +193,7 @@ pub async fn create_task(
     if let Some(person) = assignee {
         check_assignee(db, tenant, person, customer.collector_id).await?;
     }
-    let mut invoices = input.invoice_ids.clone();
-    invoices.dedup();
-    let found = store::invoices_of(&*tx, customer.id, &invoices).await?;
+    let found = store::invoices_of(&*tx, customer.id, &input.invoice_ids).await?;
     if let Some(index) = input
         .invoice_ids
         .iter()
@@ -202,6 +201,10 @@ pub async fn create_task(
     {
         return Err(CollectionError::InvoiceNotOfCustomer { index }.into());
     }
+    // Each invoice once, in the order given.
+    let mut invoice_ids = input.invoice_ids;
+    let mut seen = std::collections::HashSet::new();
+    invoice_ids.retain(|invoice| seen.insert(*invoice));
     let latest = today.checked_add_days(Days::new(MAX_DAYS_AHEAD.unsigned_abs()));
     if input.due_on < today || latest.is_some_and(|latest| input.due_on > latest) {
         return Err(CollectionError::TaskDueOutOfRange { today }.into());
@@ -213,7 +216,7 @@ pub async fn create_task(
         due_on: input.due_on,
         assignee_id: assignee,
         note,
-        invoice_ids: input.invoice_ids,
+        invoice_ids,
         created_by: actor.label().to_owned(),
     };
     store::insert_scheduled(&*tx, &task).await?;

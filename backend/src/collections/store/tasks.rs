@@ -182,3 +182,15 @@ pub async fn invoices_of(
         .map(|row| row.try_get::<Uuid>("", "id"))
         .collect()
 }
+
+/// Holds `customer`'s row against a concurrent reassignment until the transaction ends, so a
+/// task made meanwhile goes to the collector the customer keeps.
+pub async fn hold_customer(conn: &impl ConnectionTrait, customer: Uuid) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT 1 FROM customers WHERE id = $1 FOR SHARE",
+        [customer.into()],
+    ))
+    .await?;
+    Ok(())
+}
