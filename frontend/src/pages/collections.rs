@@ -415,7 +415,9 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                     <ScheduleTask customer_id=customer_id_for_schedule.clone()
                         on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
                 </Show>
-                <a href="/tasks">{move || text(Msg::AllTasksLink)}</a>
+                <Show when=may_log>
+                    <a href="/tasks">{move || text(Msg::AllTasksLink)}</a>
+                </Show>
             </div>
             {move || {
                 let list = open_tasks.get().unwrap_or_default();

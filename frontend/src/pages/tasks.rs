@@ -1,7 +1,8 @@
 //! Every collection task (from the dunning ladder, broken promises, or scheduled by hand) with
 //! its due date, customer, invoices and who has it. An open task can be done (logging what
 //! happened), reassigned (by an owner or a manager) or cancelled. A collector sees their own
-//! tasks and the unassigned ones of their customers; the others choose whose.
+//! tasks; the others choose whose (by default as the server decides: their own when they
+//! collect for anyone, else everyone's).
 
 use super::access::RequirePermission;
 use super::worklist::CompleteTaskForm;
@@ -52,7 +53,8 @@ fn TaskList() -> impl IntoView {
     let collectors = use_collectors(manager);
 
     // Filters.
-    let scope = RwSignal::new("ALL".to_owned());
+    // Empty: the server's default (a manager's own when they collect for anyone, else all).
+    let scope = RwSignal::new(String::new());
     let assignee = RwSignal::new(String::new());
     let status = RwSignal::new("OPEN".to_owned());
     let due_before = RwSignal::new(String::new());
@@ -201,6 +203,7 @@ fn TaskList() -> impl IntoView {
 
     let scope_options = move || {
         [
+            ("", Msg::WorkScopeDefault),
             ("MINE", Msg::WorkScopeMine),
             ("ALL", Msg::WorkScopeAll),
             ("UNASSIGNED", Msg::WorkScopeUnassigned),
