@@ -177,6 +177,55 @@ impl DisputeOutcome {
     }
 }
 
+/// What the customer disputes, for the queue and its reports; the dispute's `reason` stays the
+/// team's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DisputeReason {
+    Price,
+    Quantity,
+    Quality,
+    NotReceived,
+    Duplicate,
+    AlreadyPaid,
+    Terms,
+    #[default]
+    Other,
+}
+
+impl DisputeReason {
+    pub const ALL: [DisputeReason; 8] = [
+        DisputeReason::Price,
+        DisputeReason::Quantity,
+        DisputeReason::Quality,
+        DisputeReason::NotReceived,
+        DisputeReason::Duplicate,
+        DisputeReason::AlreadyPaid,
+        DisputeReason::Terms,
+        DisputeReason::Other,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DisputeReason::Price => "PRICE",
+            DisputeReason::Quantity => "QUANTITY",
+            DisputeReason::Quality => "QUALITY",
+            DisputeReason::NotReceived => "NOT_RECEIVED",
+            DisputeReason::Duplicate => "DUPLICATE",
+            DisputeReason::AlreadyPaid => "ALREADY_PAID",
+            DisputeReason::Terms => "TERMS",
+            DisputeReason::Other => "OTHER",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|reason| reason.as_str() == value)
+    }
+}
+
 /// Installments in one plan, at most.
 pub const MAX_INSTALLMENTS: usize = 60;
 
@@ -549,6 +598,20 @@ mod tests {
         assert_eq!(DisputeStatus::parse("open"), None);
         assert_eq!(DisputeOutcome::Resolved.status(), DisputeStatus::Resolved);
         assert_eq!(DisputeOutcome::Rejected.status(), DisputeStatus::Rejected);
+    }
+
+    #[test]
+    fn dispute_reasons_read_back_as_stored_and_default_to_other() {
+        for reason in DisputeReason::ALL {
+            assert_eq!(DisputeReason::parse(reason.as_str()), Some(reason));
+            // The API and stored commands spell it as the database does.
+            assert_eq!(
+                serde_json::to_value(reason).unwrap(),
+                serde_json::Value::String(reason.as_str().to_owned())
+            );
+        }
+        assert_eq!(DisputeReason::parse("price"), None);
+        assert_eq!(DisputeReason::default(), DisputeReason::Other);
     }
 
     fn day(value: &str) -> NaiveDate {

@@ -564,7 +564,7 @@ reasons! {
     FileBadQuery { detail: String } => Validation,
     /// The exports are customers.csv, invoices.csv and payments.csv.
     FileUnknownExport {} => NotFound,
-    /// The imports are customers and invoices.
+    /// The imports are customers, invoices and payments.
     FileUnknownImport {} => NotFound,
     /// The reports are aging.csv and aging.pdf.
     FileUnknownReport {} => NotFound,
@@ -639,6 +639,20 @@ reasons! {
     /// The member `email` has the role `role`, which does not sell, so cannot be a customer's
     /// salesperson.
     ImportMemberMayNotSell { email: String, role: String } => Validation,
+    // Imports of payments: the refusal of the whole request, then the problems of a file.
+    /// A payment of the file was recorded by another request while the import wrote; import the
+    /// file again, which skips it.
+    ImportPaymentRecordedMeanwhile {} => Conflict,
+    /// Payment `externalId` has another value in this column than on its first row, line
+    /// `firstLine`: the rows of one payment share its customer, date, amount, currency, method
+    /// and reference.
+    ImportPaymentRowsDiffer { external_id: String, first_line: u32 } => Validation,
+    /// `invoice_number` and `allocated_amount` go together: give both, or leave both empty.
+    ImportAllocationIncomplete {} => Validation,
+    /// No invoice has the number `number`.
+    ImportUnknownInvoice { number: String } => Validation,
+    /// Invoice `number` is not an invoice of customer `code`, whose payment it is.
+    ImportInvoiceOfAnotherCustomer { number: String, code: String } => Validation,
 }
 
 impl From<&crate::money::MoneyParseError> for Reason {

@@ -79,6 +79,7 @@ stored_from_str!(
 stored_text!(
     crate::invoices::InvoiceStatus => "invoice status",
     crate::invoices::DisputeStatus => "dispute status",
+    crate::invoices::DisputeReason => "dispute reason",
     crate::terms::TermsKind => "payment terms kind",
     crate::rating::Grade => "credit grade",
     crate::legal::LegalStatus => "legal status",

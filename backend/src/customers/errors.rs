@@ -17,6 +17,9 @@ pub enum CustomerError {
     ContactEmail { index: usize, error: EmailError },
     /// The preferred channel of the contact at `index` is not one of `CHANNELS`.
     UnknownChannel { index: usize },
+    /// The WeChat id of the contact at `index` holds characters other than ASCII letters,
+    /// digits, `_` and `-` (it may have 1 to `max`).
+    ContactWechatId { index: usize, max: usize },
     /// More tags than a customer may have (`max`).
     TooManyTags { max: usize },
     /// The code holds characters other than letters, digits, `-`, `_`, `.` and `/`.
@@ -72,6 +75,13 @@ impl From<CustomerError> for AppError {
                         .iter()
                         .map(|channel| (*channel).to_owned())
                         .collect(),
+                },
+            ),
+            CustomerError::ContactWechatId { index, max } => AppError::input(
+                format!("input.contacts[{index}].wechatId"),
+                Reason::InvalidCharacters {
+                    symbols: "_ or -".to_owned(),
+                    max: Some(u32::try_from(max).unwrap_or(u32::MAX)),
                 },
             ),
             CustomerError::TooManyTags { max } => {
@@ -207,6 +217,12 @@ mod tests {
                 "VALIDATION",
                 "NOT_ONE_OF",
                 Some("input.contacts[1].preferredChannel"),
+            ),
+            (
+                CustomerError::ContactWechatId { index: 2, max: 64 },
+                "VALIDATION",
+                "INVALID_CHARACTERS",
+                Some("input.contacts[2].wechatId"),
             ),
             (
                 CustomerError::TooManyTags { max: 20 },

@@ -18,11 +18,14 @@ use crate::api::values::{optional_text, parse_currency, parse_id, required_text}
 use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use domain::Locale;
 use domain::terms::TermsKind;
 use uuid::Uuid;
 
 const MAX_CONTACTS: usize = 20;
 const MAX_TAGS: usize = 20;
+/// WeChat ids are 6 to 20 characters; older and custom ones vary, so up to this many.
+const MAX_WECHAT_ID: usize = 64;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CustomerOrderField {
@@ -43,7 +46,7 @@ pub struct CustomerOrder {
 
 #[derive(InputObject, Default)]
 pub struct CustomerFilter {
-    /// Matches name, code, tax id, or a contact's name, email or phone.
+    /// Matches name, code, tax id, or a contact's name, email, phone, mobile or WeChat id.
     pub search: Option<String>,
     pub collector_id: Option<ID>,
     pub segment: Option<String>,
@@ -65,6 +68,15 @@ pub struct ContactInput {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub preferred_channel: Option<String>,
+    /// The contact's own language for what the company sends them; null: the customer's.
+    pub locale: Option<Locale>,
+    /// Up to 40 characters.
+    pub mobile: Option<String>,
+    /// 1 to 64 letters, digits, `_` or `-`.
+    pub wechat_id: Option<String>,
+    /// Receives invoices, statements and dunning (false by default). When any contact does,
+    /// the company writes only to those; otherwise to the first contact with an email address.
+    pub billing: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -88,6 +100,8 @@ pub struct CreateCustomerInput {
     pub salesperson_id: Option<ID>,
     pub contacts: Option<Vec<ContactInput>>,
     pub notes: Option<String>,
+    /// The customer's language for its emails and statements; null: the company's.
+    pub locale: Option<Locale>,
 }
 
 #[derive(InputObject)]
@@ -108,6 +122,8 @@ pub struct UpdateCustomerInput {
     /// When given, replaces the contacts.
     pub contacts: Option<Vec<ContactInput>>,
     pub notes: Option<String>,
+    /// Left out: unchanged; null: back to the company's language.
+    pub locale: MaybeUndefined<Locale>,
 }
 
 #[derive(InputObject)]
@@ -264,12 +280,31 @@ fn contacts_input(contacts: Vec<ContactInput>) -> Result<Vec<NewContact>, AppErr
             {
                 return Err(AppError::from(CustomerError::UnknownChannel { index }));
             }
+            let wechat_id = optional_text(
+                &field("wechatId"),
+                contact.wechat_id.as_deref(),
+                MAX_WECHAT_ID,
+            )?;
+            if let Some(wechat_id) = &wechat_id
+                && !wechat_id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            {
+                return Err(AppError::from(CustomerError::ContactWechatId {
+                    index,
+                    max: MAX_WECHAT_ID,
+                }));
+            }
             Ok(NewContact {
                 name: required_text(&field("name"), &contact.name, 200)?,
                 role: optional_text(&field("role"), contact.role.as_deref(), 100)?,
                 email,
                 phone: optional_text(&field("phone"), contact.phone.as_deref(), 40)?,
                 preferred_channel,
+                locale: contact.locale,
+                mobile: optional_text(&field("mobile"), contact.mobile.as_deref(), 40)?,
+                wechat_id,
+                billing: contact.billing.unwrap_or(false),
             })
         })
         .collect()
@@ -358,6 +393,7 @@ fn create_command(input: CreateCustomerInput) -> Result<CreateCustomer, AppError
         salesperson_id,
         contacts,
         notes: optional_text("input.notes", input.notes.as_deref(), 4000)?,
+        locale: input.locale,
     })
 }
 
@@ -389,6 +425,11 @@ fn update_command(input: UpdateCustomerInput) -> Result<UpdateCustomer, AppError
         Some(contacts) => Change::Set(contacts_input(contacts)?),
         None => Change::Keep,
     };
+    let locale = match input.locale {
+        MaybeUndefined::Undefined => Change::Keep,
+        MaybeUndefined::Null => Change::Set(None),
+        MaybeUndefined::Value(locale) => Change::Set(Some(locale)),
+    };
     Ok(UpdateCustomer {
         customer_id: customer_id(&input.customer_id),
         name,
@@ -403,6 +444,7 @@ fn update_command(input: UpdateCustomerInput) -> Result<UpdateCustomer, AppError
         salesperson_id,
         contacts,
         notes,
+        locale,
     })
 }
 

@@ -590,8 +590,9 @@ pub struct ImportParams {
     dry_run: Option<bool>,
 }
 
-/// `POST /api/imports/{customers|invoices}` with a `text/csv` body: the same import as the
-/// GraphQL mutations, for files too large for a GraphQL request. Answers with the report.
+/// `POST /api/imports/{customers|invoices|payments}` with a `text/csv` body: the same import
+/// as the GraphQL mutations, for files too large for a GraphQL request. Answers with the
+/// report.
 ///
 /// The body is never held whole: it streams into the parser on a blocking thread, which stops
 /// at the first limit crossed (see `imports`). Only `LARGE_IMPORTS_AT_ONCE` run at once on a
@@ -796,7 +797,7 @@ mod tests {
                 StatusCode::NOT_FOUND,
                 "NOT_FOUND",
                 "FILE_UNKNOWN_IMPORT",
-                "Imports are customers and invoices.",
+                "Imports are customers, invoices and payments.",
             ),
             (
                 AppError::refused(Reason::FileUnknownReport {}),

@@ -14,6 +14,9 @@ pub enum ImportError {
     CustomerCodeTakenMeanwhile,
     /// An invoice number or external reference of the file was taken while the import wrote.
     InvoiceNumberTakenMeanwhile,
+    /// A payment's external id of the file was recorded by another request while the import
+    /// wrote.
+    PaymentRecordedMeanwhile,
     /// `running` large imports run on this replica already; one may end in `retry_after`
     /// seconds.
     Busy { running: usize, retry_after: u64 },
@@ -27,6 +30,9 @@ impl From<ImportError> for AppError {
             }
             ImportError::InvoiceNumberTakenMeanwhile => {
                 AppError::input("number", Reason::ImportInvoiceNumberTakenMeanwhile {})
+            }
+            ImportError::PaymentRecordedMeanwhile => {
+                AppError::input("external_id", Reason::ImportPaymentRecordedMeanwhile {})
             }
             ImportError::Busy {
                 running,
@@ -98,6 +104,12 @@ mod tests {
                 "CONFLICT",
                 "IMPORT_INVOICE_NUMBER_TAKEN_MEANWHILE",
                 Some("number"),
+            ),
+            (
+                ImportError::PaymentRecordedMeanwhile,
+                "CONFLICT",
+                "IMPORT_PAYMENT_RECORDED_MEANWHILE",
+                Some("external_id"),
             ),
             (
                 ImportError::Busy {

@@ -1,8 +1,12 @@
 //! The imports' SQL: what a file's rows are checked against (codes, numbers and references
 //! taken), and writing the rows, many per statement as one JSON parameter (`json_to_recordset`).
+//! A payment import also locks what its payments will change, as every money change does:
+//! the customers first, then their open invoices, in id order.
 
+use chrono::NaiveDate;
 use domain::Currency;
 use domain::terms::TermsKind;
+use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -159,6 +163,108 @@ pub async fn insert_invoice_lines(
              FROM json_to_recordset($1::json) AS r(id uuid, invoice_id uuid, position int, description text, quantity text,
                   unit_price text, tax_rate text, net text, tax text, total text)",
             [Value::Array(chunk.to_vec()).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Which of `external_ids` payments have already.
+pub async fn recorded_payments(
+    conn: &impl ConnectionTrait,
+    external_ids: &[String],
+) -> Result<Vec<CodeRow>, DbErr> {
+    CodeRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT external_id AS code FROM payments WHERE external_id = ANY(SELECT json_array_elements_text($1::json))",
+        [json!(external_ids).into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// An open invoice a payment import may allocate to, as the allocation sees it.
+#[derive(Debug, FromQueryResult)]
+pub struct OpenInvoice {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub currency: Currency,
+    pub due_date: NaiveDate,
+    // Issued invoices always have a number (the invoices table's check).
+    pub number: String,
+    pub balance_due: Decimal,
+}
+
+/// Locks `customers` (in id order), then their open invoices (in id order), and returns
+/// those invoices: the lock order of every money change (`payments::store::lock_open_items`
+/// for one customer), so an import and a payment for the same customer take turns.
+pub async fn lock_customers_and_open_invoices(
+    conn: &impl ConnectionTrait,
+    customers: &[Uuid],
+) -> Result<Vec<OpenInvoice>, DbErr> {
+    if customers.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.query_all_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id FROM customers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
+        [customers.to_vec().into()],
+    ))
+    .await?;
+    OpenInvoice::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        concat!(
+            "SELECT id, customer_id, currency::text AS currency, due_date, number, balance_due
+         FROM invoices
+         WHERE customer_id = ANY($1::uuid[]) AND status IN ",
+            domain::open_statuses!(),
+            "
+         ORDER BY id FOR UPDATE"
+        ),
+        [customers.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// An invoice a payment file names, found by its number, whatever its status.
+#[derive(Debug, FromQueryResult)]
+pub struct NamedInvoice {
+    pub id: Uuid,
+    pub number: String,
+    pub customer_id: Uuid,
+}
+
+/// The invoices numbered `numbers` (those that exist).
+pub async fn invoices_by_number(
+    conn: &impl ConnectionTrait,
+    numbers: &[String],
+) -> Result<Vec<NamedInvoice>, DbErr> {
+    NamedInvoice::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, number, customer_id FROM invoices WHERE number = ANY(SELECT json_array_elements_text($1::json))",
+        [json!(numbers).into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Writes received payments given as JSON objects, each with its `external_id`, recorded by
+/// `actor_label`. Their allocations are written after, one by one, by the payments store
+/// (`payments::store::write_allocations`), which moves the invoices' paid amounts.
+pub async fn insert_payments(
+    conn: &impl ConnectionTrait,
+    payments: &[Value],
+    actor_label: &str,
+) -> Result<(), DbErr> {
+    for chunk in payments.chunks(CHUNK) {
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "INSERT INTO payments (id, customer_id, amount, currency, received_on, method, reference, actor_label, external_id)
+             SELECT id, customer_id, amount::numeric, currency, received_on, method, reference, $2, external_id
+             FROM json_to_recordset($1::json) AS r(id uuid, customer_id uuid, amount text, currency text, received_on date,
+                  method text, reference text, external_id text)",
+            [Value::Array(chunk.to_vec()).into(), actor_label.to_owned().into()],
         ))
         .await?;
     }

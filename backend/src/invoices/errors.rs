@@ -45,6 +45,16 @@ pub enum InvoiceError {
     DisputeClosed {
         status: DisputeStatus,
     },
+    /// The member named to own a dispute is not one of this company's.
+    DisputeAssigneeNotFound,
+    /// The member's `role` does not work collections, so cannot own a dispute.
+    DisputeAssigneeMayNotCollect {
+        role: String,
+    },
+    /// A dispute's due date is not from `today` to a year on.
+    DisputeDueOutOfRange {
+        today: chrono::NaiveDate,
+    },
     /// The credit policy blocks issuing: a hold, or the limit.
     CreditBlocked {
         breach: CreditBreach,
@@ -127,6 +137,24 @@ impl From<InvoiceError> for AppError {
                 "input.disputeId",
                 Reason::DisputeClosed {
                     status: status.as_str().to_owned(),
+                },
+            ),
+            InvoiceError::DisputeAssigneeNotFound => AppError::input(
+                "input.assigneeId",
+                Reason::RecordNotFound {
+                    entity: Entity::Member,
+                },
+            ),
+            InvoiceError::DisputeAssigneeMayNotCollect { role } => {
+                AppError::input("input.assigneeId", Reason::AssigneeMayNotCollect { role })
+            }
+            InvoiceError::DisputeDueOutOfRange { today } => AppError::input(
+                "input.dueOn",
+                Reason::DateOutOfRange {
+                    earliest: Some(today),
+                    latest: today.checked_add_days(chrono::Days::new(
+                        domain::collections::MAX_DAYS_AHEAD.unsigned_abs(),
+                    )),
                 },
             ),
             InvoiceError::CreditBlocked { breach, currency } => {
@@ -356,6 +384,26 @@ mod tests {
                 "CONFLICT",
                 "DISPUTE_CLOSED",
                 Some("input.disputeId"),
+            ),
+            (
+                InvoiceError::DisputeAssigneeNotFound,
+                "NOT_FOUND",
+                "RECORD_NOT_FOUND",
+                Some("input.assigneeId"),
+            ),
+            (
+                InvoiceError::DisputeAssigneeMayNotCollect {
+                    role: "VIEWER".to_owned(),
+                },
+                "VALIDATION",
+                "ASSIGNEE_MAY_NOT_COLLECT",
+                Some("input.assigneeId"),
+            ),
+            (
+                InvoiceError::DisputeDueOutOfRange { today: day },
+                "VALIDATION",
+                "DATE_OUT_OF_RANGE",
+                Some("input.dueOn"),
             ),
             (
                 InvoiceError::CreditBlocked {

@@ -165,12 +165,14 @@ pub struct SendStatementInput {
     pub customer_id: ID,
     pub from: Date,
     pub to: Date,
-    /// The customer's first contact with an email by default.
+    /// By default the contacts who receive billing, each in their own language, when the
+    /// customer has any; else its first contact with an email.
     pub email: Option<String>,
 }
 
 #[derive(SimpleObject)]
 pub struct SendStatementPayload {
+    /// The address, or the addresses separated by `, ` when several billing contacts got it.
     pub sent_to: String,
     pub expires_at: DateTime<Utc>,
 }

@@ -137,7 +137,7 @@ pub async fn statement_csv(
 }
 
 /// A statement as PDF for the REST download, with the same access rule as the query; in the
-/// company's language.
+/// customer's language, else the company's.
 pub async fn statement_pdf(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -150,19 +150,27 @@ pub async fn statement_pdf(
     };
     let tenant = caller.require_tenant()?;
     let company = db::tenant_calendar(db, tenant).await?.name;
-    let locale = company_locale(db, tenant).await?;
+    let locale = match statement.data.customer.locale {
+        Some(locale) => locale,
+        None => company_locale(db, tenant).await?,
+    };
     Ok(Some(super::pdf::render(&statement.data, &company, locale)))
 }
 
-/// The PDF behind an emailed statement link.
+/// The PDF behind an emailed statement link, in the language of the contact it was sent to,
+/// else the customer's, else the company's.
 pub async fn public_statement_pdf(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Vec<u8>, AppError> {
     let (tx, link) = open_link(db, token).await?;
+    let contact_locale = store::contact_locale(&*tx, link.customer_id, &link.sent_to).await?;
     tx.commit().await?;
     let public = public_statement(db, token).await?;
-    let locale = company_locale(db, link.tenant).await?;
+    let locale = match contact_locale.or(public.statement.data.customer.locale) {
+        Some(locale) => locale,
+        None => company_locale(db, link.tenant).await?,
+    };
     Ok(super::pdf::render(
         &public.statement.data,
         &public.company_name,
@@ -285,13 +293,15 @@ pub struct SendStatement {
     pub customer_id: Uuid,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// The customer's first contact with an email by default.
+    /// By default the contacts who receive billing, when the customer has any; else its first
+    /// contact with an email.
     pub email: Option<String>,
 }
 
 /// Where a statement went, and until when its link works.
 #[derive(Debug, Clone)]
 pub struct StatementSent {
+    /// The address, or the addresses separated by `, ` when several billing contacts got it.
     pub sent_to: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -323,13 +333,29 @@ pub async fn send_statement(
         .await?
         .ok_or_else(|| AppError::from(StatementError::CustomerNotFound))?;
     email::customer_email_allowed(&tx, plan).await?.admit()?;
-    let to_address = match optional_text("input.email", request.email.as_deref(), 254)? {
-        Some(address) => address,
-        None => store::first_contact_email(&*tx, customer.id)
-            .await?
-            .ok_or_else(|| AppError::from(StatementError::NoContactEmail))?,
-    };
-    let to_address = EmailAddress::parse(&to_address).map_err(StatementError::Email)?;
+    // Each address with its contact's own language (none: the customer's).
+    let recipients: Vec<(EmailAddress, Option<Locale>)> =
+        match optional_text("input.email", request.email.as_deref(), 254)? {
+            Some(address) => {
+                let address = EmailAddress::parse(&address).map_err(StatementError::Email)?;
+                let locale = store::contact_locale(&*tx, customer.id, address.as_str()).await?;
+                vec![(address, locale)]
+            }
+            None => {
+                let found = store::statement_recipients(&*tx, customer.id).await?;
+                if found.is_empty() {
+                    return Err(StatementError::NoContactEmail.into());
+                }
+                found
+                    .into_iter()
+                    .map(|recipient| {
+                        EmailAddress::parse(&recipient.email)
+                            .map(|address| (address, recipient.locale))
+                            .map_err(StatementError::Email)
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+        };
     if to > calendar.today {
         return Err(StatementError::EndsAfterToday {
             today: calendar.today,
@@ -338,56 +364,75 @@ pub async fn send_statement(
     }
     // Statements go to the customer's own contacts; another address needs someone who may
     // change the customer's contacts anyway.
-    let known = store::is_contact_email(&*tx, customer.id, to_address.as_str()).await?;
-    if !known && caller.authorize(Permission::ManageCustomers).is_err() {
-        return Err(StatementError::NotAContact.into());
+    if request.email.is_some() {
+        for (address, _) in &recipients {
+            let known = store::is_contact_email(&*tx, customer.id, address.as_str()).await?;
+            if !known && caller.authorize(Permission::ManageCustomers).is_err() {
+                return Err(StatementError::NotAContact.into());
+            }
+        }
     }
-    let (token, expires_at) = issue_link(
-        &tx,
-        customer.clone(),
-        from,
-        to,
-        to_address.as_str(),
-        actor.label(),
-        &calendar.time_zone,
-    )
-    .await?;
     let link = format!("{}/s/{}", links.public_url, email::SECRET_MARK);
-    let locale: Locale = company_locale(db, tenant).await?;
-    let (subject, text) = statement_email(locale, &calendar.name, &customer.name, from, to, &link);
-    audit::record(
-        &*tx,
-        tenant,
-        AuditEntry {
-            actor,
-            action: "statement.sent",
-            entity_type: "customer",
-            entity_id: Some(customer.id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({
-                "from": from.to_string(), "to": to.to_string(), "sentTo": to_address.as_str(),
-            })),
-            request_id: Some(request_id),
-        },
-    )
-    .await?;
-    email::enqueue_in_tenant(
-        &tx,
-        OutgoingEmail {
-            tenant: Some(tenant),
-            audience: email::Audience::Customer,
-            to: to_address.as_str().to_owned(),
-            subject,
-            text,
-            html: None,
-            secret: Some(links.secret(token)),
-        },
-    )
-    .await?;
+    let company_language: Locale = company_locale(db, tenant).await?;
+    let mut sent_to: Vec<String> = Vec::with_capacity(recipients.len());
+    let mut expires = None;
+    for (index, (address, contact_locale)) in recipients.iter().enumerate() {
+        if index > 0 {
+            // One more email to a customer: within the day's limit too, or none goes.
+            email::customer_email_allowed(&tx, plan).await?.admit()?;
+        }
+        let (token, expires_at) = issue_link(
+            &tx,
+            customer.clone(),
+            from,
+            to,
+            address.as_str(),
+            actor.label(),
+            &calendar.time_zone,
+        )
+        .await?;
+        // The contact's own language, else the customer's, else the company's.
+        let locale = contact_locale
+            .or(customer.locale)
+            .unwrap_or(company_language);
+        let (subject, text) =
+            statement_email(locale, &calendar.name, &customer.name, from, to, &link);
+        audit::record(
+            &*tx,
+            tenant,
+            AuditEntry {
+                actor: actor.clone(),
+                action: "statement.sent",
+                entity_type: "customer",
+                entity_id: Some(customer.id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({
+                    "from": from.to_string(), "to": to.to_string(), "sentTo": address.as_str(),
+                })),
+                request_id: Some(request_id),
+            },
+        )
+        .await?;
+        email::enqueue_in_tenant(
+            &tx,
+            OutgoingEmail {
+                tenant: Some(tenant),
+                audience: email::Audience::Customer,
+                to: address.as_str().to_owned(),
+                subject,
+                text,
+                html: None,
+                secret: Some(links.secret(token)),
+            },
+        )
+        .await?;
+        sent_to.push(address.as_str().to_owned());
+        expires = Some(expires_at);
+    }
     tx.commit().await?;
     Ok(StatementSent {
-        sent_to: to_address.as_str().to_owned(),
-        expires_at,
+        sent_to: sent_to.join(", "),
+        expires_at: expires.unwrap_or_else(Utc::now),
     })
 }
 
@@ -434,6 +479,8 @@ struct Link {
     to: NaiveDate,
     currency: Currency,
     expires_at: DateTime<Utc>,
+    /// The address it was sent to.
+    sent_to: String,
 }
 
 fn link_not_found() -> AppError {
@@ -464,6 +511,7 @@ async fn open_link(db: &DatabaseConnection, token: &str) -> Result<(TenantTx, Li
             to: row.period_to,
             currency: row.currency,
             expires_at: row.expires_at,
+            sent_to: row.sent_to,
         },
     ))
 }

@@ -169,24 +169,70 @@ pub async fn responses_of(
     .await
 }
 
-#[derive(Debug, FromQueryResult)]
-struct ContactEmail {
-    email: String,
+/// A contact a statement goes to: the address and the contact's own language (none: the
+/// customer's).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Recipient {
+    pub email: String,
+    pub locale: Option<Locale>,
+    pub billing: bool,
 }
 
-/// The customer's first contact's email, if any contact has one.
-pub async fn first_contact_email(
+/// Whom a statement goes to when no address is given: the contacts who receive billing
+/// (invoices, statements and dunning) when the customer has any, each address once, in their
+/// order; otherwise its first contact with an email. Empty when none of them has an address.
+pub async fn statement_recipients(
     conn: &impl ConnectionTrait,
     customer: Uuid,
-) -> Result<Option<String>, DbErr> {
-    Ok(ContactEmail::find_by_statement(Sql::from_sql_and_values(
+) -> Result<Vec<Recipient>, DbErr> {
+    let rows = Recipient::find_by_statement(Sql::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT email FROM customer_contacts WHERE customer_id = $1 AND email IS NOT NULL ORDER BY position LIMIT 1",
+        "SELECT c.email, c.locale, c.billing FROM customer_contacts c
+         WHERE c.customer_id = $1 AND c.email IS NOT NULL
+           AND (c.billing OR NOT EXISTS (
+                SELECT 1 FROM customer_contacts b WHERE b.customer_id = $1 AND b.billing))
+         ORDER BY c.position",
         [customer.into()],
+    ))
+    .all(conn)
+    .await?;
+    if !rows.first().is_some_and(|row| row.billing) {
+        return Ok(rows.into_iter().take(1).collect());
+    }
+    let mut picked: Vec<Recipient> = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !picked
+            .iter()
+            .any(|seen| seen.email.eq_ignore_ascii_case(&row.email))
+        {
+            picked.push(row);
+        }
+    }
+    Ok(picked)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ContactLocale {
+    locale: Option<Locale>,
+}
+
+/// The own language of the customer's contact with `email` (compared without regard to case);
+/// none when no contact has this address or that contact has no language of its own.
+pub async fn contact_locale(
+    conn: &impl ConnectionTrait,
+    customer: Uuid,
+    email: &str,
+) -> Result<Option<Locale>, DbErr> {
+    Ok(ContactLocale::find_by_statement(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT locale FROM customer_contacts
+         WHERE customer_id = $1 AND lower(email) = lower($2) AND locale IS NOT NULL
+         ORDER BY position LIMIT 1",
+        [customer.into(), email.to_owned().into()],
     ))
     .one(conn)
     .await?
-    .map(|row| row.email))
+    .and_then(|row| row.locale))
 }
 
 /// Whether `email` (lower case) is one of the customer's contacts' addresses.
@@ -280,6 +326,8 @@ pub struct LinkRow {
     pub period_to: NaiveDate,
     pub currency: Currency,
     pub expires_at: DateTime<Utc>,
+    /// The address it was sent to.
+    pub sent_to: String,
 }
 
 /// The link with this token digest, if it has not expired.
@@ -289,7 +337,7 @@ pub async fn live_link(
 ) -> Result<Option<LinkRow>, DbErr> {
     LinkRow::find_by_statement(Sql::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, customer_id, period_from, period_to, currency::text AS currency, expires_at
+        "SELECT id, customer_id, period_from, period_to, currency::text AS currency, expires_at, sent_to
          FROM statement_links WHERE token_hash = $1 AND expires_at > now()",
         [token_hash.into()],
     ))

@@ -33,6 +33,8 @@ const CASES: &[&str] = &[
     "Query.customers.filter.collectorId",
     "Query.invoice.id",
     "Query.invoices.filter.customerId",
+    "Query.disputes.filter.customerId",
+    "Query.disputes.filter.assigneeId",
     "Query.payment.id",
     "Query.payments.filter.customerId",
     "Mutation.createCustomer.input.collectorId",
@@ -51,7 +53,10 @@ const CASES: &[&str] = &[
     "Mutation.writeOffInvoice.input.invoiceId",
     "Mutation.setInstallmentPlan.input.invoiceId",
     "Mutation.openDispute.input.invoiceId",
+    "Mutation.openDispute.input.assigneeId",
     "Mutation.resolveDispute.input.disputeId",
+    "Mutation.updateDispute.input.disputeId",
+    "Mutation.updateDispute.input.assigneeId",
     "Mutation.createCreditNote.input.invoiceId",
     "Mutation.recordPayment.input.customerId",
     "Mutation.recordPayment.input.allocations.invoiceId",
@@ -214,6 +219,8 @@ struct Ids {
     own_customer: String,
     own_payment: String,
     own_policy: String,
+    own_invoice: String,
+    own_dispute: String,
     // The other company's.
     tenant: String,
     user: String,
@@ -563,6 +570,28 @@ fn receivables_cases() -> Vec<Case> {
             Expect::NotFound,
         ),
         Case::input(
+            "Mutation.updateDispute.input.disputeId",
+            "updateDispute",
+            "UpdateDisputeInput",
+            |ids| json!({ "disputeId": ids.dispute, "reasonCode": "PRICE", "assigneeId": null, "dueOn": null }),
+            Expect::NotFound,
+        ),
+        // Globex's owner is no member of Acme's: they cannot own Acme's disputes.
+        Case::input(
+            "Mutation.updateDispute.input.assigneeId",
+            "updateDispute",
+            "UpdateDisputeInput",
+            |ids| json!({ "disputeId": ids.own_dispute, "assigneeId": ids.user }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.openDispute.input.assigneeId",
+            "openDispute",
+            "OpenDisputeInput",
+            |ids| json!({ "invoiceId": ids.own_invoice, "reason": "x", "assigneeId": ids.user }),
+            Expect::NotFound,
+        ),
+        Case::input(
             "Mutation.createCreditNote.input.invoiceId",
             "createCreditNote",
             "CreateCreditNoteInput",
@@ -701,6 +730,20 @@ fn receivables_cases() -> Vec<Case> {
             "query($id: ID!) { invoices(filter: { customerId: $id }) { totalCount } }",
             |ids| json!({ "id": ids.customer }),
             Expect::NoneCounted("invoices"),
+        ),
+        // The queue filtered by Globex's customer or by Globex's owner (who owns Globex's
+        // dispute) finds nothing.
+        Case::query(
+            "Query.disputes.filter.customerId",
+            "query($id: ID!) { disputes(filter: { customerId: $id, status: [OPEN, RESOLVED, REJECTED] }) { totalCount } }",
+            |ids| json!({ "id": ids.customer }),
+            Expect::NoneCounted("disputes"),
+        ),
+        Case::query(
+            "Query.disputes.filter.assigneeId",
+            "query($id: ID!) { disputes(filter: { assigneeId: $id }) { totalCount } }",
+            |ids| json!({ "id": ids.user }),
+            Expect::NoneCounted("disputes"),
         ),
         Case::query(
             "Query.payments.filter.customerId",
@@ -1148,7 +1191,8 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         &app,
         &globex,
         "mutation($input: OpenDisputeInput!) { openDispute(input: $input) { dispute { id } } }",
-        json!({ "input": { "invoiceId": id(&open_invoice), "reason": "Short delivery", "amount": "1" } }),
+        json!({ "input": { "invoiceId": id(&open_invoice), "reason": "Short delivery", "amount": "1",
+            "reasonCode": "QUALITY", "assigneeId": globex.user_id } }),
         "openDispute",
     )
     .await;
@@ -1183,11 +1227,25 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
     let acme_customer = create_customer(&app, &acme, "A-1", json!({})).await;
     let acme_payment = record_payment_raw(&app, &acme, json!({ "customerId": id(&acme_customer), "amount": "5", "currency": "CNY", "method": "CASH" })).await;
     let acme_policy = ok(&app, &acme, policies, json!({}), "dunningPolicies").await;
+    // And an open invoice of Acme's under a dispute of Acme's, for the fields that take one
+    // of Acme's and a member of Globex's.
+    let acme_buyer = create_customer(&app, &acme, "A-2", json!({})).await;
+    let acme_invoice = issue_invoice(&app, &acme, &id(&acme_buyer), "300", json!({})).await;
+    let acme_dispute = ok(
+        &app,
+        &acme,
+        "mutation($input: OpenDisputeInput!) { openDispute(input: $input) { dispute { id } } }",
+        json!({ "input": { "invoiceId": id(&acme_invoice), "reason": "Short delivery" } }),
+        "openDispute",
+    )
+    .await;
 
     let ids = Ids {
         own_customer: id(&acme_customer),
         own_payment: id(&acme_payment["data"]["recordPayment"]["payment"]),
         own_policy: id(&acme_policy[0]),
+        own_invoice: id(&acme_invoice),
+        own_dispute: id(&acme_dispute["dispute"]),
         user: globex.user_id.clone(),
         customer: customer_id,
         invoice: id(&invoice),
@@ -1218,6 +1276,7 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
                 "SELECT count(*) FROM \"{s}\".payments",
                 "SELECT count(*) FROM \"{s}\".allocations",
                 "SELECT count(*) FROM \"{s}\".disputes WHERE status = 'OPEN'",
+                "SELECT count(*) FROM \"{s}\".disputes WHERE reason_code = 'QUALITY' AND assignee_id IS NOT NULL AND due_on IS NULL",
                 "SELECT count(*) FROM \"{s}\".credit_notes",
                 "SELECT count(*) FROM \"{s}\".installments",
                 "SELECT count(*) FROM \"{s}\".payment_reversals",
@@ -1228,6 +1287,10 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         }
     };
     let before = globex_state(&app).await;
+    assert_eq!(
+        before[6], 1,
+        "Globex's dispute has its reason code and owner: {before:?}"
+    );
 
     run(&app, &acme, &ids, receivables_cases()).await;
 

@@ -11,6 +11,8 @@ mod billing;
 mod cli;
 mod clock;
 mod collections;
+mod customer_file;
+mod disputes;
 mod dunning;
 mod error_bodies;
 mod errors_doc;

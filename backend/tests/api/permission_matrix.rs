@@ -56,6 +56,8 @@ const QUERIES: &[(&str, Gate)] = &[
     ("customer", Needs(P::ViewCustomers)),
     ("invoices", Needs(P::ViewInvoices)),
     ("invoice", Needs(P::ViewInvoices)),
+    // The disputes queue: those who read invoices (collectors and sales, their customers').
+    ("disputes", Needs(P::ViewInvoices)),
     ("payments", Needs(P::ViewPayments)),
     ("payment", Needs(P::ViewPayments)),
     ("customerStatement", READS_STATEMENTS),
@@ -163,6 +165,11 @@ const MUTATIONS: &[(&str, Gate)] = &[
         NeedsAny(&[P::ManageInvoices, P::WorkCollections]),
     ),
     ("resolveDispute", Needs(P::ManageInvoices)),
+    // Working a dispute (its owner, reason code, due date) is for those who may open one.
+    (
+        "updateDispute",
+        NeedsAny(&[P::ManageInvoices, P::WorkCollections]),
+    ),
     ("createCreditNote", Needs(P::ManageInvoices)),
     ("recordPayment", Needs(P::ManagePayments)),
     ("allocatePayment", Needs(P::ManagePayments)),
@@ -173,6 +180,7 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("respondToStatement", Public),
     ("importCustomers", Needs(P::ManageCustomers)),
     ("importInvoices", Needs(P::ManageInvoices)),
+    ("importPayments", Needs(P::ManagePayments)),
     ("logCollectionActivity", Needs(P::WorkCollections)),
     ("updateCollectionActivity", Needs(P::WorkCollections)),
     ("cancelPromise", Needs(P::WorkCollections)),

@@ -697,3 +697,345 @@ async fn a_third_large_import_at_once_is_refused_with_a_retry_time() {
     }
     assert_eq!(status, 200, "the slots are free again");
 }
+
+const IMPORT_PAYMENTS: &str = "mutation($input: ImportInput!) { importPayments(input: $input) { rows imported skipped dryRun problems { row column message } } }";
+const PAYMENT_HEADER: &str = "external_id,customer_code,received_on,amount,currency,method,reference,invoice_number,allocated_amount\n";
+const PAYMENTS: &str = "{ payments(first: 50) { totalCount edges { node { customer { code } amount { amount }
+    method reference allocated { amount } unapplied { amount } allocations { invoiceNumber amount { amount } } } } } }";
+
+/// The company's business day: no payment may be received after it.
+async fn business_day(app: &TestApp, session: &crate::helpers::TestSession) -> chrono::NaiveDate {
+    duely_backend::db::tenant_calendar(&app.db, session.tenant_id)
+        .await
+        .unwrap()
+        .today
+}
+
+/// An invoice's status, balance due and allocated amounts, read through the API.
+async fn settled(
+    app: &TestApp,
+    session: &crate::helpers::TestSession,
+    invoice: &Value,
+) -> (String, String, Vec<String>) {
+    let read = crate::kit::invoice(app, session, invoice["id"].as_str().unwrap()).await;
+    let allocated = read["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|allocation| allocation["amount"]["amount"].as_str().unwrap().to_owned())
+        .collect();
+    (
+        read["status"].as_str().unwrap().to_owned(),
+        read["balanceDue"]["amount"].as_str().unwrap().to_owned(),
+        allocated,
+    )
+}
+
+fn text(values: &[&str]) -> Vec<String> {
+    values.iter().map(|value| (*value).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn payments_import_with_the_invoices_they_pay_and_a_second_import_records_nothing_twice() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let steel = create_customer(&app, &owner, "C-1", json!({})).await;
+    let logistics = create_customer(&app, &owner, "C-2", json!({})).await;
+    let steel_id = steel["id"].as_str().unwrap();
+    let first = issue_invoice(&app, &owner, steel_id, "100", json!({})).await;
+    let second = issue_invoice(&app, &owner, steel_id, "200", json!({})).await;
+    let freight = issue_invoice(
+        &app,
+        &owner,
+        logistics["id"].as_str().unwrap(),
+        "50",
+        json!({}),
+    )
+    .await;
+    let today = business_day(&app, &owner).await;
+    let (a, b) = (
+        first["number"].as_str().unwrap(),
+        second["number"].as_str().unwrap(),
+    );
+    // One payment paying two invoices (its second row in other words: the customer code in
+    // lower case, the method spelled out, the reference left to the first row), and one
+    // without invoice rows.
+    let csv = format!(
+        "{PAYMENT_HEADER}\
+         BANK-1,C-1,{today},250.00,,BANK_TRANSFER,TT-778,{a},100\n\
+         BANK-1,c-1,{today},\"250.00\",,bank transfer,,{b},120.50\n\
+         BANK-2,C-2,{today},30,CNY,CASH,R-9,,\n"
+    );
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_PAYMENTS,
+        json!({ "input": { "csv": csv } }),
+        "importPayments",
+    )
+    .await;
+    assert_eq!(report["problems"], json!([]), "{report}");
+    assert_eq!(
+        (
+            report["rows"].as_i64(),
+            report["imported"].as_i64(),
+            report["skipped"].as_i64()
+        ),
+        (Some(3), Some(2), Some(0)),
+        "{report}"
+    );
+    assert_eq!(
+        settled(&app, &owner, &first).await,
+        ("PAID".to_owned(), "0.00".to_owned(), text(&["100.00"]))
+    );
+    assert_eq!(
+        settled(&app, &owner, &second).await,
+        (
+            "PARTIALLY_PAID".to_owned(),
+            "79.50".to_owned(),
+            text(&["120.50"])
+        )
+    );
+    assert_eq!(
+        settled(&app, &owner, &freight).await,
+        (
+            "PARTIALLY_PAID".to_owned(),
+            "20.00".to_owned(),
+            text(&["30.00"])
+        ),
+        "a payment without invoice rows goes to the oldest due first, as recordPayment does"
+    );
+    let payments = ok(&app, &owner, PAYMENTS, json!({}), "payments").await;
+    assert_eq!(payments["totalCount"], 2, "{payments}");
+    let bank = payments["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| &edge["node"])
+        .find(|node| node["customer"]["code"] == "C-1")
+        .unwrap_or_else(|| panic!("no payment of C-1: {payments}"));
+    assert_eq!(bank["amount"]["amount"], "250.00", "{bank}");
+    assert_eq!(bank["method"], "BANK_TRANSFER", "{bank}");
+    assert_eq!(bank["reference"], "TT-778", "{bank}");
+    assert_eq!(bank["allocated"]["amount"], "220.50", "{bank}");
+    assert_eq!(bank["unapplied"]["amount"], "29.50", "{bank}");
+    let mut paid: Vec<&str> = bank["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|allocation| allocation["invoiceNumber"].as_str().unwrap())
+        .collect();
+    paid.sort_unstable();
+    let mut expected = [a, b];
+    expected.sort_unstable();
+    assert_eq!(paid, expected, "{bank}");
+
+    // The same file again records nothing: both payments are skipped.
+    let again = ok(
+        &app,
+        &owner,
+        IMPORT_PAYMENTS,
+        json!({ "input": { "csv": csv } }),
+        "importPayments",
+    )
+    .await;
+    assert_eq!(again["problems"], json!([]), "{again}");
+    assert_eq!(
+        (again["imported"].as_i64(), again["skipped"].as_i64()),
+        (Some(0), Some(2)),
+        "{again}"
+    );
+    let payments = ok(&app, &owner, PAYMENTS, json!({}), "payments").await;
+    assert_eq!(payments["totalCount"], 2, "{payments}");
+    assert_eq!(settled(&app, &owner, &second).await.1, "79.50");
+
+    // A file with one more payment: its dry run (over REST) writes nothing, then it is
+    // imported alone.
+    let more = format!("{csv}BANK-3,C-1,{today},79.50,,WECHAT_PAY,,{b},79.50\n");
+    let response = app
+        .client
+        .post(app.url("/api/imports/payments?dryRun=true"))
+        .bearer_auth(&owner.access_token)
+        .header("content-type", "text/csv")
+        .body(more.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let dry: Value = response.json().await.unwrap();
+    assert_eq!(
+        (
+            dry["dryRun"].as_bool(),
+            dry["imported"].as_i64(),
+            dry["skipped"].as_i64()
+        ),
+        (Some(true), Some(0), Some(2)),
+        "{dry}"
+    );
+    let payments = ok(&app, &owner, PAYMENTS, json!({}), "payments").await;
+    assert_eq!(
+        payments["totalCount"], 2,
+        "a dry run records nothing: {payments}"
+    );
+    assert_eq!(settled(&app, &owner, &second).await.1, "79.50");
+    let done = ok(
+        &app,
+        &owner,
+        IMPORT_PAYMENTS,
+        json!({ "input": { "csv": more } }),
+        "importPayments",
+    )
+    .await;
+    assert_eq!(
+        (done["imported"].as_i64(), done["skipped"].as_i64()),
+        (Some(1), Some(2)),
+        "{done}"
+    );
+    assert_eq!(
+        settled(&app, &owner, &second).await,
+        (
+            "PAID".to_owned(),
+            "0.00".to_owned(),
+            text(&["120.50", "79.50"])
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_payment_file_with_a_bad_row_names_its_row_and_column_and_records_nothing() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let steel = create_customer(&app, &owner, "C-1", json!({})).await;
+    let logistics = create_customer(&app, &owner, "C-2", json!({})).await;
+    let steel_id = steel["id"].as_str().unwrap();
+    let first = issue_invoice(&app, &owner, steel_id, "100", json!({})).await;
+    let second = issue_invoice(&app, &owner, steel_id, "200", json!({})).await;
+    let freight = issue_invoice(
+        &app,
+        &owner,
+        logistics["id"].as_str().unwrap(),
+        "50",
+        json!({}),
+    )
+    .await;
+    let today = business_day(&app, &owner).await;
+    let tomorrow = today + chrono::Days::new(1);
+    let (a, b, c) = (
+        first["number"].as_str().unwrap(),
+        second["number"].as_str().unwrap(),
+        freight["number"].as_str().unwrap(),
+    );
+    let csv = format!(
+        "{PAYMENT_HEADER}\
+         P-1,C-1,{today},100,,BANK_TRANSFER,,{a},60\n\
+         P-1,C-1,{today},90,,BANK_TRANSFER,,{b},30\n\
+         P-2,C-9,{today},10,,CASH,,,\n\
+         P-3,C-1,{today},10,,CASH,,NOPE-1,10\n\
+         P-4,C-1,{today},500,,CASH,,{b},300\n\
+         P-5,C-1,{today},50,,CASH,,{a},40\n\
+         P-5,C-1,{today},50,,CASH,,{b},20\n\
+         P-6,C-1,{today},10,,CASH,,{a},\n\
+         P-7,C-1,{tomorrow},10,,WIRE,,,\n\
+         P-8,C-1,{today},10,,CASH,,{c},10\n\
+         P-9,C-2,{today},10,,CASH,,,\n"
+    );
+    let report = ok(
+        &app,
+        &owner,
+        IMPORT_PAYMENTS,
+        json!({ "input": { "csv": csv } }),
+        "importPayments",
+    )
+    .await;
+    assert_eq!(report["imported"], 0, "{report}");
+    let problems = problems_of(&report);
+    let at = |row: i64, column: &str| -> String {
+        problems
+            .iter()
+            .find(|(r, c, _)| *r == row && c == column)
+            .map(|(_, _, message)| message.clone())
+            .unwrap_or_else(|| panic!("no problem at row {row}, {column}: {report}"))
+    };
+    assert!(
+        at(3, "amount").contains("line 2"),
+        "P-1's rows disagree on the amount: {report}"
+    );
+    assert!(
+        at(4, "customer_code").contains("C-9"),
+        "an unknown customer: {report}"
+    );
+    assert!(
+        at(5, "invoice_number").contains("NOPE-1"),
+        "an unknown invoice: {report}"
+    );
+    assert_eq!(
+        at(6, "allocated_amount"),
+        "300.00 is more than the invoice's balance of 200.00"
+    );
+    assert_eq!(
+        at(8, "allocated_amount"),
+        "the allocations add up to 60.00, more than the 50.00 available",
+        "P-5's two rows over-allocate it"
+    );
+    at(9, "allocated_amount");
+    at(10, "received_on");
+    at(10, "method");
+    assert!(
+        at(11, "invoice_number").contains("C-1"),
+        "C-2's invoice is not C-1's to pay: {report}"
+    );
+    assert!(
+        problems.iter().all(|(row, _, _)| ![2, 7, 12].contains(row)),
+        "the good rows have no problem: {report}"
+    );
+    let schema = owner.tenant_id.schema_name();
+    for table in ["payments", "allocations"] {
+        assert_eq!(
+            count(
+                &app.db,
+                &format!("SELECT count(*) FROM \"{schema}\".{table}")
+            )
+            .await,
+            0,
+            "nothing written to {table}"
+        );
+    }
+    assert_eq!(settled(&app, &owner, &first).await.1, "100.00");
+    assert_eq!(settled(&app, &owner, &freight).await.1, "50.00");
+
+    // A dry run of the good rows alone writes nothing either, and finds nothing wrong.
+    let good = format!(
+        "{PAYMENT_HEADER}\
+         P-1,C-1,{today},100,,BANK_TRANSFER,,{a},60\n\
+         P-1,C-1,{today},100,,BANK_TRANSFER,,{b},30\n\
+         P-9,C-2,{today},10,,CASH,,,\n"
+    );
+    let dry = ok(
+        &app,
+        &owner,
+        IMPORT_PAYMENTS,
+        json!({ "input": { "csv": good, "dryRun": true } }),
+        "importPayments",
+    )
+    .await;
+    assert_eq!(dry["problems"], json!([]), "{dry}");
+    assert_eq!(
+        (
+            dry["rows"].as_i64(),
+            dry["imported"].as_i64(),
+            dry["dryRun"].as_bool()
+        ),
+        (Some(3), Some(0), Some(true)),
+        "{dry}"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".payments")
+        )
+        .await,
+        0,
+        "a dry run records nothing"
+    );
+    assert_eq!(settled(&app, &owner, &second).await.1, "200.00");
+}

@@ -20,6 +20,7 @@ mod m20261203_000014_runtime_role;
 mod m20261204_000015_company_settings;
 mod m20261204_000016_texts_as_codes;
 mod m20261205_000017_team_tasks;
+mod m20261205_000018_customer_file_disputes_receipts;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -40,5 +41,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261204_000015_company_settings::Migration),
         Box::new(m20261204_000016_texts_as_codes::Migration),
         Box::new(m20261205_000017_team_tasks::Migration),
+        Box::new(m20261205_000018_customer_file_disputes_receipts::Migration),
     ]
 }

@@ -10,8 +10,10 @@ use crate::Locale;
 use crate::reason::Reason;
 
 mod en;
+mod en_texts;
 mod text;
 mod zh;
+mod zh_texts;
 
 pub use text::Text;
 
@@ -33,8 +35,8 @@ impl Localized for Reason {
 impl Localized for Text {
     fn text(&self, locale: Locale) -> String {
         match locale {
-            Locale::En => en::text(self),
-            Locale::ZhCn => zh::text(self),
+            Locale::En => en_texts::text(self),
+            Locale::ZhCn => zh_texts::text(self),
         }
     }
 }

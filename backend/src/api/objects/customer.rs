@@ -31,6 +31,13 @@ pub struct Contact {
     pub phone: Option<String>,
     /// How they like to be reached: PHONE, EMAIL, SMS, WECHAT, VISIT, LETTER.
     pub preferred_channel: Option<String>,
+    /// The contact's own language for what the company sends them; null: the customer's.
+    pub locale: Option<domain::Locale>,
+    pub mobile: Option<String>,
+    pub wechat_id: Option<String>,
+    /// Receives invoices, statements and dunning. When any contact does, the company writes
+    /// only to those; otherwise to the first contact with an email address.
+    pub billing: bool,
 }
 
 #[derive(SimpleObject, Clone)]
@@ -93,6 +100,8 @@ pub struct Customer {
     pub dunning_paused_until: Option<Date>,
     pub dunning_pause_reason: Option<String>,
     pub notes: Option<String>,
+    /// The customer's language for its emails and statements; null: the company's.
+    pub locale: Option<domain::Locale>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     /// Open invoices' balance in the customer's currency.
@@ -250,6 +259,7 @@ impl Customer {
             dunning_paused_until: row.dunning_paused_until.map(Date),
             dunning_pause_reason: row.dunning_pause_reason,
             notes: row.notes,
+            locale: row.locale,
             archived: row.archived_at.is_some(),
             created_at: row.created_at,
             balance: money(row.balance),
@@ -300,5 +310,9 @@ fn contact(row: ContactRow) -> Contact {
         email: row.email,
         phone: row.phone,
         preferred_channel: row.preferred_channel,
+        locale: row.locale,
+        mobile: row.mobile,
+        wechat_id: row.wechat_id,
+        billing: row.billing,
     }
 }

@@ -567,35 +567,14 @@ async fn send_email(
     counts: &mut Counts,
 ) -> Result<Text, AppError> {
     let first = customer.first();
-    let contact = store::contact_email(&**tx, first.customer_id).await?;
-    let Some(contact) = contact else {
+    // The billing contacts when the customer has any, else its first contact with an address.
+    let contacts = store::contact_emails(&**tx, first.customer_id).await?;
+    if contacts.is_empty() {
         // Nobody to write to: the collector finds an address (or another way) instead.
         create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
         counts.tasks += 1;
         return Ok(Text::RunEmailNoContact {});
-    };
-    let allowed = email::customer_email_allowed(tx, company.plan).await?;
-    if let Some(code) = allowed.code() {
-        // Held back (the owner's address is unverified, or today's limit is reached): the
-        // collector sends it another way, and the run names the customer in its errors.
-        create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
-        counts.tasks += 1;
-        counts.email_held = Some(code);
-        return Ok(match code {
-            domain::ErrorCode::EmailNotVerified => Text::RunEmailHeldUnverified {},
-            _ => Text::RunEmailHeldLimit {},
-        });
     }
-    let locale = company.locale_of(first);
-    let link = crate::statements::service::dunning_link(
-        tx,
-        first.customer_id,
-        date,
-        &contact,
-        RUN_LABEL,
-        &company.time_zone,
-    )
-    .await?;
     let context = templates::Context {
         customer_name: first.name.clone(),
         customer_code: first.code.clone(),
@@ -613,26 +592,57 @@ async fn send_email(
         pay_link: format!("{}/s/{}", company.links.public_url, email::SECRET_MARK),
         today: date.to_string(),
     };
-    let (subject, body) =
-        template_for(templates, customer.ladder.id, step.step.offset_days, locale);
-    let rendered = templates::render(&subject, &body, locale, &context)
-        .map_err(|error| AppError::input("template", template_reason(&error)))?;
-    email::enqueue_in_tenant(
-        tx,
-        OutgoingEmail {
-            tenant: Some(company.tenant),
-            audience: email::Audience::Customer,
-            to: contact.clone(),
-            subject: rendered.subject,
-            text: rendered.text,
-            html: Some(rendered.html),
-            secret: Some(company.links.secret(link)),
-        },
-    )
-    .await?;
-    counts.emails += 1;
+    let mut sent: Vec<String> = Vec::with_capacity(contacts.len());
+    for contact in &contacts {
+        let allowed = email::customer_email_allowed(tx, company.plan).await?;
+        if let Some(code) = allowed.code() {
+            // Held back (the owner's address is unverified, or today's limit is reached): the
+            // collector sends it another way, and the run names the customer in its errors.
+            create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
+            counts.tasks += 1;
+            counts.email_held = Some(code);
+            if !sent.is_empty() {
+                // Some billing contacts have it; the task covers the others.
+                break;
+            }
+            return Ok(match code {
+                domain::ErrorCode::EmailNotVerified => Text::RunEmailHeldUnverified {},
+                _ => Text::RunEmailHeldLimit {},
+            });
+        }
+        // The contact's own language, else the customer's, else the company's.
+        let locale = contact.locale.unwrap_or_else(|| company.locale_of(first));
+        let link = crate::statements::service::dunning_link(
+            tx,
+            first.customer_id,
+            date,
+            &contact.email,
+            RUN_LABEL,
+            &company.time_zone,
+        )
+        .await?;
+        let (subject, body) =
+            template_for(templates, customer.ladder.id, step.step.offset_days, locale);
+        let rendered = templates::render(&subject, &body, locale, &context)
+            .map_err(|error| AppError::input("template", template_reason(&error)))?;
+        email::enqueue_in_tenant(
+            tx,
+            OutgoingEmail {
+                tenant: Some(company.tenant),
+                audience: email::Audience::Customer,
+                to: contact.email.clone(),
+                subject: rendered.subject,
+                text: rendered.text,
+                html: Some(rendered.html),
+                secret: Some(company.links.secret(link)),
+            },
+        )
+        .await?;
+        counts.emails += 1;
+        sent.push(contact.email.clone());
+    }
     Ok(Text::RunEmailSent {
-        contact: contact.to_string(),
+        contact: sent.join(", "),
     })
 }
 

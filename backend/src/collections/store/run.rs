@@ -243,25 +243,77 @@ pub async fn insert_task(conn: &impl ConnectionTrait, task: NewTask<'_>) -> Resu
     Ok(())
 }
 
-#[derive(Debug, FromQueryResult)]
-struct ContactEmail {
-    email: String,
+/// A contact the run writes to: the address, the contact's own language (none: the
+/// customer's), and whether they receive billing.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ContactEmail {
+    pub email: String,
+    pub locale: Option<Locale>,
+    pub billing: bool,
 }
 
-/// The address to write to: the first contact with one, those preferring email first.
-pub async fn contact_email(
+/// The addresses to write to: when any contact receives billing (invoices, statements and
+/// dunning), those contacts' addresses, each once; otherwise the first contact with an address,
+/// those preferring email first. Empty when nobody to write to has one.
+pub async fn contact_emails(
     conn: &impl ConnectionTrait,
     customer: Uuid,
-) -> Result<Option<String>, DbErr> {
-    Ok(
-        ContactEmail::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT email FROM customer_contacts WHERE customer_id = $1 AND email IS NOT NULL
-         ORDER BY (preferred_channel = 'EMAIL') DESC NULLS LAST, position LIMIT 1",
-            [customer.into()],
-        ))
-        .one(conn)
-        .await?
-        .map(|row| row.email),
-    )
+) -> Result<Vec<ContactEmail>, DbErr> {
+    let rows = ContactEmail::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT c.email, c.locale, c.billing FROM customer_contacts c
+         WHERE c.customer_id = $1 AND c.email IS NOT NULL
+           AND (c.billing OR NOT EXISTS (
+                SELECT 1 FROM customer_contacts b WHERE b.customer_id = $1 AND b.billing))
+         ORDER BY (c.preferred_channel = 'EMAIL') DESC NULLS LAST, c.position",
+        [customer.into()],
+    ))
+    .all(conn)
+    .await?;
+    Ok(recipients(rows))
+}
+
+/// Billing contacts all (an address once, at its first place); otherwise the first.
+fn recipients(rows: Vec<ContactEmail>) -> Vec<ContactEmail> {
+    if !rows.first().is_some_and(|row| row.billing) {
+        return rows.into_iter().take(1).collect();
+    }
+    let mut picked: Vec<ContactEmail> = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !picked
+            .iter()
+            .any(|seen| seen.email.eq_ignore_ascii_case(&row.email))
+        {
+            picked.push(row);
+        }
+    }
+    picked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(email: &str, billing: bool) -> ContactEmail {
+        ContactEmail {
+            email: email.to_owned(),
+            locale: None,
+            billing,
+        }
+    }
+
+    #[test]
+    fn billing_contacts_all_receive_it_once_otherwise_the_first_contact() {
+        let billing = recipients(vec![
+            contact("ap@x.cn", true),
+            contact("AP@x.cn", true),
+            contact("cfo@x.cn", true),
+        ]);
+        let emails: Vec<&str> = billing.iter().map(|row| row.email.as_str()).collect();
+        assert_eq!(emails, ["ap@x.cn", "cfo@x.cn"]);
+        let first = recipients(vec![contact("a@x.cn", false), contact("b@x.cn", false)]);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].email, "a@x.cn");
+        assert!(recipients(Vec::new()).is_empty());
+    }
 }

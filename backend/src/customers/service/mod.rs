@@ -18,9 +18,9 @@ pub use assignment::{
     AssignCustomers, Duty, Release, assign_customers, assignable_members, release_member,
 };
 use chrono::NaiveDate;
-use domain::Currency;
 use domain::access::Permission;
 use domain::terms::{PaymentTerms, TermsKind};
+use domain::{Currency, Locale};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
@@ -168,6 +168,7 @@ fn snapshot(
         "creditLimit": row.credit_limit.map(|limit| shown(limit, row.currency)),
         "creditHold": row.credit_hold,
         "archived": row.archived_at.is_some(),
+        "locale": row.locale.map(Locale::tag),
     })
 }
 
@@ -234,6 +235,9 @@ pub struct CreateCustomer {
     pub salesperson_id: Option<Uuid>,
     pub contacts: Vec<NewContact>,
     pub notes: Option<String>,
+    /// The customer's language for its emails and statements; none: the company's.
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 impl Command for CreateCustomer {
@@ -303,6 +307,7 @@ pub async fn create_customer(
         collector_id: collector,
         salesperson_id: salesperson,
         notes: command.notes,
+        locale: command.locale,
     };
     store::insert_customer(&*tx, id, &fields, currency, credit_limit).await?;
     store::replace_contacts(&*tx, id, &command.contacts).await?;
@@ -369,6 +374,9 @@ pub struct UpdateCustomer {
     /// Replaces the contacts.
     pub contacts: Change<Vec<NewContact>>,
     pub notes: Change<Option<String>>,
+    /// `Set(None)`: back to the company's language.
+    #[serde(default)]
+    pub locale: Change<Option<Locale>>,
 }
 
 impl Command for UpdateCustomer {
@@ -436,6 +444,7 @@ pub async fn update_customer(
         collector_id: collector.applied_to(&row.collector_id),
         salesperson_id: salesperson.applied_to(&row.salesperson_id),
         notes: command.notes.applied_to(&row.notes),
+        locale: command.locale.applied_to(&row.locale),
     };
     let collector_changed = fields.collector_id != row.collector_id;
     store::update_customer(&*tx, row.id, &fields).await?;

@@ -2,8 +2,8 @@
 
 use crate::customers::CustomerError;
 use crate::error::AppError;
-use domain::Currency;
 use domain::terms::PaymentTerms;
+use domain::{Currency, Locale};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
 use uuid::Uuid;
@@ -16,6 +16,16 @@ pub struct NewContact {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub preferred_channel: Option<String>,
+    /// The contact's own language for what the company sends them; none: the customer's.
+    #[serde(default)]
+    pub locale: Option<Locale>,
+    #[serde(default)]
+    pub mobile: Option<String>,
+    #[serde(default)]
+    pub wechat_id: Option<String>,
+    /// Receives invoices, statements and dunning.
+    #[serde(default)]
+    pub billing: bool,
 }
 
 /// A customer's own fields as `createCustomer` and `updateCustomer` write them, validated.
@@ -31,6 +41,13 @@ pub struct CustomerFields {
     pub collector_id: Option<Uuid>,
     pub salesperson_id: Option<Uuid>,
     pub notes: Option<String>,
+    /// The customer's language for its emails and statements; none: the company's.
+    pub locale: Option<Locale>,
+}
+
+/// A language as the `locale` columns store it (`zh-CN`, `en`).
+fn locale_value(locale: Option<Locale>) -> sea_orm::Value {
+    locale.map(|locale| locale.tag().to_owned()).into()
 }
 
 /// Codes are unique in the company (`customers_code_key`, without regard to case).
@@ -52,8 +69,8 @@ pub async fn insert_customer(
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, tags, currency,
-                                terms_kind, terms_days, collector_id, salesperson_id, credit_limit, notes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12, $13, $14)",
+                                terms_kind, terms_days, collector_id, salesperson_id, credit_limit, notes, locale)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12, $13, $14, $15)",
         [
             id.into(),
             fields.code.clone().into(),
@@ -69,6 +86,7 @@ pub async fn insert_customer(
             fields.salesperson_id.into(),
             credit_limit.into(),
             fields.notes.clone().into(),
+            locale_value(fields.locale),
         ],
     ))
     .await
@@ -85,7 +103,7 @@ pub async fn update_customer(
         DbBackend::Postgres,
         "UPDATE customers SET code = $2, name = $3, tax_id = $4, billing_address = $5, segment = $6,
                 tags = $7::text[], terms_kind = $8, terms_days = $9,
-                collector_id = $10, salesperson_id = $11, notes = $12, updated_at = now()
+                collector_id = $10, salesperson_id = $11, notes = $12, locale = $13, updated_at = now()
          WHERE id = $1",
         [
             id.into(),
@@ -100,6 +118,7 @@ pub async fn update_customer(
             fields.collector_id.into(),
             fields.salesperson_id.into(),
             fields.notes.clone().into(),
+            locale_value(fields.locale),
         ],
     ))
     .await
@@ -121,8 +140,9 @@ pub async fn replace_contacts(
     for (position, contact) in contacts.iter().enumerate() {
         conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO customer_contacts (id, customer_id, position, name, role, email, phone, preferred_channel)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO customer_contacts (id, customer_id, position, name, role, email, phone, preferred_channel,
+                                            locale, mobile, wechat_id, billing)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             [
                 Uuid::now_v7().into(),
                 customer_id.into(),
@@ -132,6 +152,10 @@ pub async fn replace_contacts(
                 contact.email.clone().into(),
                 contact.phone.clone().into(),
                 contact.preferred_channel.clone().into(),
+                locale_value(contact.locale),
+                contact.mobile.clone().into(),
+                contact.wechat_id.clone().into(),
+                contact.billing.into(),
             ],
         ))
         .await?;

@@ -147,7 +147,8 @@ pub async fn list_page(
         conditions.fixed(&format!(
             "(c.name ILIKE ${n} OR c.code ILIKE ${n} OR c.tax_id ILIKE ${n} OR EXISTS (
                 SELECT 1 FROM customer_contacts k WHERE k.customer_id = c.id
-                  AND (k.name ILIKE ${n} OR k.email ILIKE ${n} OR k.phone ILIKE ${n})))"
+                  AND (k.name ILIKE ${n} OR k.email ILIKE ${n} OR k.phone ILIKE ${n}
+                       OR k.mobile ILIKE ${n} OR k.wechat_id ILIKE ${n})))"
         ));
     }
     if let Some(collector) = filter.collector_id {

@@ -13,10 +13,10 @@ pub use list::{Direction, ListFilter, ListOrder, ListQuery, OrderBy, list_page};
 pub use timeline::{TimelineRow, timelines};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::Currency;
 use domain::aging::bucket_sums_sql;
 use domain::rating::Grade;
 use domain::terms::TermsKind;
+use domain::{Currency, Locale};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use std::sync::LazyLock;
@@ -64,6 +64,8 @@ pub struct CustomerRow {
     pub dunning_policy_id: Option<Uuid>,
     pub dunning_paused_until: Option<NaiveDate>,
     pub dunning_pause_reason: Option<String>,
+    /// The customer's language for its emails and statements (none: the company's).
+    pub locale: Option<Locale>,
 }
 
 /// An open balance in one currency.
@@ -137,7 +139,7 @@ pub static CUSTOMERS_WITH_BALANCES: LazyLock<String> = LazyLock::new(|| {
            coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
            (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN {open}) AS open_invoices,
            o.balances, coalesce(u.unapplied, 0) AS unapplied, c.risk_grade, c.risk_score,
-           c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason
+           c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason, c.locale
     FROM customers c
     CROSS JOIN (
         SELECT s.aging_edges[1] AS e1, s.aging_edges[2] AS e2, s.aging_edges[3] AS e3
@@ -258,6 +260,12 @@ pub struct ContactRow {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub preferred_channel: Option<String>,
+    /// The contact's own language (none: the customer's).
+    pub locale: Option<Locale>,
+    pub mobile: Option<String>,
+    pub wechat_id: Option<String>,
+    /// Receives invoices, statements and dunning.
+    pub billing: bool,
 }
 
 pub async fn contacts_of(
@@ -269,7 +277,8 @@ pub async fn contacts_of(
     }
     ContactRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT customer_id, name, role, email, phone, preferred_channel FROM customer_contacts
+        "SELECT customer_id, name, role, email, phone, preferred_channel, locale, mobile, wechat_id, billing
+         FROM customer_contacts
          WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id, position",
         [customer_ids.to_vec().into()],
     ))

@@ -1,13 +1,15 @@
 //! Running an import: the kinds, who may, the limits, and the report with every problem's row
-//! and column. `table` reads a file into typed rows; `customers` and `invoices` check the rows
-//! and write them.
+//! and column. `table` reads a file into typed rows; `customers`, `invoices` and `payments`
+//! check the rows and write them.
 
 mod customers;
 mod invoices;
+mod payments;
 mod table;
 
 pub use customers::import_customers;
 pub use invoices::import_invoices;
+pub use payments::import_payments;
 
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -59,8 +61,11 @@ pub struct ImportProblem {
 pub struct ImportReport {
     /// Rows in the file (without the header).
     pub rows: i32,
-    /// Customers or invoices written; 0 when there were problems or it was a dry run.
+    /// Customers, invoices or payments written; 0 when there were problems or it was a dry run.
     pub imported: i32,
+    /// Records of the file the company has already, left as they are: payments whose
+    /// `external_id` is recorded. Counted in a dry run too; 0 for customers and invoices.
+    pub skipped: i32,
     pub dry_run: bool,
     pub problems: Vec<ImportProblem>,
 }
@@ -105,14 +110,16 @@ pub type CsvSource = Box<dyn std::io::Read + Send>;
 pub enum ImportKind {
     Customers,
     Invoices,
+    Payments,
 }
 
 impl ImportKind {
-    /// From the REST path: `customers` or `invoices`.
+    /// From the REST path: `customers`, `invoices` or `payments`.
     pub fn from_path(path: &str) -> Option<Self> {
         match path {
             "customers" => Some(ImportKind::Customers),
             "invoices" => Some(ImportKind::Invoices),
+            "payments" => Some(ImportKind::Payments),
             _ => None,
         }
     }
@@ -123,6 +130,7 @@ impl ImportKind {
         match self {
             ImportKind::Customers => Permission::ManageCustomers,
             ImportKind::Invoices => Permission::ManageInvoices,
+            ImportKind::Payments => Permission::ManagePayments,
         }
     }
 }
@@ -139,6 +147,7 @@ pub async fn import(
     match kind {
         ImportKind::Customers => import_customers(db, caller, source, dry_run, request_id).await,
         ImportKind::Invoices => import_invoices(db, caller, source, dry_run, request_id).await,
+        ImportKind::Payments => import_payments(db, caller, source, dry_run, request_id).await,
     }
 }
 
@@ -208,6 +217,7 @@ fn report(
     ImportReport {
         rows: i32::try_from(rows).unwrap_or(i32::MAX),
         imported: i32::try_from(imported).unwrap_or(i32::MAX),
+        skipped: 0,
         dry_run,
         problems,
     }

@@ -4,11 +4,11 @@ use crate::api::values::{Date, OrderDirection, parse_currency, parse_id};
 use crate::error::AppError;
 use crate::invoices::service::{
     CreateCreditNote, CreateInvoice, Direction, InstallmentEntry, IssueInvoice, LineEntry,
-    ListFilter, ListOrder, OpenDispute, ResolveDispute, SetInstallmentPlan, SortField,
-    UpdateInvoice, VoidInvoice, WriteOffInvoice,
+    ListFilter, ListOrder, SetInstallmentPlan, SortField, UpdateInvoice, VoidInvoice,
+    WriteOffInvoice,
 };
 use async_graphql::{Enum, ID, InputObject};
-use domain::invoices::{DisputeOutcome, InvoiceStatus};
+use domain::invoices::InvoiceStatus;
 
 /// The id as a UUID. One that is not a UUID names no invoice, customer or dispute, as the nil
 /// UUID does (ids are UUIDv7): the service answers as for any id it does not find, after its
@@ -223,41 +223,6 @@ impl From<WriteOffInvoiceInput> for WriteOffInvoice {
         WriteOffInvoice {
             invoice_id: uuid_of(&input.invoice_id),
             reason: input.reason,
-        }
-    }
-}
-
-#[derive(InputObject)]
-pub struct OpenDisputeInput {
-    pub invoice_id: ID,
-    pub reason: String,
-    /// The disputed part of the balance; the whole balance by default.
-    pub amount: Option<String>,
-}
-
-impl From<OpenDisputeInput> for OpenDispute {
-    fn from(input: OpenDisputeInput) -> Self {
-        OpenDispute {
-            invoice_id: uuid_of(&input.invoice_id),
-            reason: input.reason,
-            amount: input.amount,
-        }
-    }
-}
-
-#[derive(InputObject)]
-pub struct ResolveDisputeInput {
-    pub dispute_id: ID,
-    pub outcome: DisputeOutcome,
-    pub note: String,
-}
-
-impl From<ResolveDisputeInput> for ResolveDispute {
-    fn from(input: ResolveDisputeInput) -> Self {
-        ResolveDispute {
-            dispute_id: uuid_of(&input.dispute_id),
-            outcome: input.outcome,
-            note: input.note,
         }
     }
 }

@@ -1,10 +1,12 @@
-//! The invoices API: `invoices`, `invoice`, `createInvoice`, `updateInvoice`, `issueInvoice`,
-//! `voidInvoice`, `writeOffInvoice`, `openDispute`, `resolveDispute`, `createCreditNote`,
-//! `setInstallmentPlan`.
+//! The invoices API: `invoices`, `invoice`, `disputes`, `createInvoice`, `updateInvoice`,
+//! `issueInvoice`, `voidInvoice`, `writeOffInvoice`, `openDispute`, `updateDispute`,
+//! `resolveDispute`, `createCreditNote`, `setInstallmentPlan`.
 
+mod disputes;
 mod inputs;
 mod objects;
 
+pub use disputes::*;
 use inputs::uuid_of;
 pub use inputs::*;
 pub use objects::*;
@@ -71,6 +73,30 @@ impl InvoicesQuery {
             .await
             .api()?;
         Ok(found.map(invoice))
+    }
+
+    /// The disputes queue, oldest first: open disputes unless `filter.status` names others.
+    /// Collectors and salespeople see their customers' disputes. `first` is 1 to 200 (default
+    /// 50).
+    #[graphql(complexity = "crate::api::values::page_complexity(first, child_complexity)")]
+    async fn disputes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<DisputeFilter>,
+    ) -> ApiResult<DisputeConnection> {
+        let (_, db) = services(ctx)?;
+        let page = service::list_disputes(
+            db,
+            &request(ctx)?.caller,
+            first,
+            after,
+            filter.unwrap_or_default().into(),
+        )
+        .await
+        .api()?;
+        Ok(queue_connection(page))
     }
 }
 
@@ -159,6 +185,17 @@ impl InvoicesMutation {
     ) -> ApiResult<DisputePayload> {
         let resolved = command!(ctx, service::resolve_dispute, input.into());
         Ok(DisputePayload::of(resolved))
+    }
+
+    /// Works an open dispute: its reason code, owner and due date. A field left out stays as it
+    /// is; null takes the owner or the due date off.
+    async fn update_dispute(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDisputeInput,
+    ) -> ApiResult<DisputePayload> {
+        let updated = command!(ctx, service::update_dispute, input.into());
+        Ok(DisputePayload::of(updated))
     }
 
     /// Reduces an open invoice's balance with a numbered credit note.

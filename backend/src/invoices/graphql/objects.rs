@@ -1,13 +1,14 @@
 //! The invoices API's objects and payloads, and how records become them.
 
+use super::disputes::{Dispute, dispute};
 use crate::api::objects::{Allocation, allocation};
 use crate::api::values::{CustomerRef, Date, Money, locale, text_params};
 use crate::invoices::service::InvoiceRecord;
-use crate::invoices::store::{CreditNoteRow, DisputeRow, LineRow};
+use crate::invoices::store::{CreditNoteRow, LineRow};
 use async_graphql::{ComplexObject, Context, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::aging::{AgingBucket, AgingEdges, days_overdue, days_past_due};
-use domain::invoices::{DisputeStatus, InvoiceStatus};
+use domain::invoices::InvoiceStatus;
 use domain::messages::{Localized, Text};
 use rust_decimal::Decimal;
 
@@ -21,33 +22,6 @@ pub struct InvoiceLine {
     pub net: Money,
     pub tax: Money,
     pub total: Money,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct Dispute {
-    pub id: ID,
-    pub invoice_id: ID,
-    pub reason: String,
-    pub amount: Money,
-    pub status: DisputeStatus,
-    pub resolution_note: Option<String>,
-    pub opened_by: String,
-    pub opened_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-}
-
-pub(super) fn dispute(row: DisputeRow, currency: &str) -> Dispute {
-    Dispute {
-        id: ID(row.id.to_string()),
-        invoice_id: ID(row.invoice_id.to_string()),
-        reason: row.reason,
-        amount: Money::new(row.amount, currency),
-        status: row.status,
-        resolution_note: row.resolution_note,
-        opened_by: row.opened_by,
-        opened_at: row.opened_at,
-        resolved_at: row.resolved_at,
-    }
 }
 
 #[derive(SimpleObject, Clone)]
@@ -130,6 +104,7 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
         disputes,
         installments,
         late_fees,
+        assignees,
     } = record;
     let currency = row.currency.code();
     let status = row.status;
@@ -189,7 +164,7 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
         allocations: allocations.into_iter().map(allocation).collect(),
         disputes: disputes
             .into_iter()
-            .map(|row| dispute(row, currency))
+            .map(|row| dispute(row, currency, assignees.as_deref()))
             .collect(),
         installments: installments
             .into_iter()
@@ -210,22 +185,6 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
 #[derive(SimpleObject)]
 pub struct InvoicePayload {
     pub invoice: Invoice,
-}
-
-#[derive(SimpleObject)]
-pub struct DisputePayload {
-    pub dispute: Dispute,
-    pub invoice: Invoice,
-}
-
-impl DisputePayload {
-    pub(super) fn of((row, record): (DisputeRow, InvoiceRecord)) -> Self {
-        let dispute = dispute(row, record.row.currency.code());
-        DisputePayload {
-            dispute,
-            invoice: invoice(record),
-        }
-    }
 }
 
 #[derive(SimpleObject)]

@@ -1,120 +1,21 @@
-//! Disputes, credit notes and installment plans on an invoice.
+//! Credit notes and installment plans on an invoice.
 
 use super::issuing::{Numbered, next_free_number};
 use super::{
-    CreateCreditNote, Details, InvoiceRecord, OpenDispute, ResolveDispute, SetInstallmentPlan,
-    assemble, before_of, customer_visible, finish, lock_invoice, wrong_status,
+    CreateCreditNote, Details, InvoiceRecord, SetInstallmentPlan, assemble, before_of, finish,
+    lock_invoice, wrong_status,
 };
 use crate::api::values::{parse_amount, required_text};
 use crate::audit;
 use crate::auth::Caller;
-use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use crate::invoices::errors::InvoiceError;
-use crate::invoices::store::{self, CreditNoteRow, DisputeRow, NewCreditNote};
+use crate::invoices::store::{self, CreditNoteRow, NewCreditNote};
 use crate::payments::idempotency;
 use domain::access::Permission;
-use domain::invoices::{DisputeStatus, InstallmentPlan, InvoiceAction};
+use domain::invoices::{InstallmentPlan, InvoiceAction};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
-
-pub async fn open_dispute(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    command: OpenDispute,
-    request_id: &str,
-) -> Result<(DisputeRow, InvoiceRecord), AppError> {
-    // Finance manages invoices; collectors record disputes raised on their customers' calls.
-    let access = caller
-        .authorize(Permission::ManageInvoices)
-        .or_else(|_| caller.authorize(Permission::WorkCollections))?;
-    let reason = required_text("input.reason", &command.reason, 1000)?;
-    let actor = audit::actor_of(db, caller).await?;
-    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
-    if !customer_visible(&tx, caller, access, today, row.customer_id).await? {
-        return Err(InvoiceError::InvoiceNotFound.into());
-    }
-    if !row.status.allows(InvoiceAction::Dispute) {
-        return Err(wrong_status(&row, InvoiceAction::Dispute));
-    }
-    let amount = match &command.amount {
-        Some(amount) => parse_amount("input.amount", amount, row.currency, false)?,
-        None => row.balance_due,
-    };
-    if amount > row.balance_due {
-        return Err(InvoiceError::OverBalance {
-            balance_due: row.balance_due,
-            currency: row.currency,
-        }
-        .into());
-    }
-    let id = Uuid::now_v7();
-    store::insert_dispute(&tx, id, row.id, reason, amount, actor.label()).await?;
-    let invoice = finish(
-        tx,
-        today,
-        row.id,
-        actor,
-        "invoice.dispute_opened",
-        None,
-        request_id,
-    )
-    .await?;
-    let dispute = invoice
-        .disputes
-        .iter()
-        .find(|d| d.id == id)
-        .cloned()
-        .ok_or_else(|| AppError::from(InvoiceError::DisputeNotFound))?;
-    Ok((dispute, invoice))
-}
-
-pub async fn resolve_dispute(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    command: ResolveDispute,
-    request_id: &str,
-) -> Result<(DisputeRow, InvoiceRecord), AppError> {
-    caller.authorize(Permission::ManageInvoices)?;
-    let note = required_text("input.note", &command.note, 1000)?;
-    let actor = audit::actor_of(db, caller).await?;
-    let tenant = caller.require_tenant()?;
-    let calendar = db::tenant_calendar(db, tenant).await?;
-    let not_found = || AppError::from(InvoiceError::DisputeNotFound);
-    let dispute_id = command.dispute_id;
-    let tx = TenantTx::begin(db, tenant).await?;
-    let (invoice_id, status) = store::lock_dispute(&tx, dispute_id)
-        .await?
-        .ok_or_else(not_found)?;
-    if status != DisputeStatus::Open {
-        return Err(InvoiceError::DisputeClosed { status }.into());
-    }
-    store::close_dispute(
-        &tx,
-        dispute_id,
-        command.outcome.status(),
-        note,
-        actor.label(),
-    )
-    .await?;
-    let invoice = finish(
-        tx,
-        calendar.today,
-        invoice_id,
-        actor,
-        "invoice.dispute_resolved",
-        None,
-        request_id,
-    )
-    .await?;
-    let dispute = invoice
-        .disputes
-        .iter()
-        .find(|d| d.id == dispute_id)
-        .cloned()
-        .ok_or_else(not_found)?;
-    Ok((dispute, invoice))
-}
 
 pub async fn create_credit_note(
     db: &DatabaseConnection,

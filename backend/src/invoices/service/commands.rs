@@ -6,7 +6,7 @@
 
 use crate::commands::Command;
 use chrono::NaiveDate;
-use domain::invoices::DisputeOutcome;
+use domain::invoices::{DisputeOutcome, DisputeReason};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -106,6 +106,15 @@ pub struct OpenDispute {
     pub reason: String,
     /// The disputed part of the balance; the whole balance by default.
     pub amount: Option<String>,
+    /// OTHER by default.
+    #[serde(default)]
+    pub reason_code: Option<DisputeReason>,
+    /// The member who owns it: one whose role works collections.
+    #[serde(default)]
+    pub assignee_id: Option<Uuid>,
+    /// From today to a year on.
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
 }
 
 impl Command for OpenDispute {

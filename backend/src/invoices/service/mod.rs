@@ -3,12 +3,17 @@
 mod adjustments;
 mod changes;
 mod commands;
+mod disputes;
 mod issuing;
 
-pub use super::store::{Direction, ListFilter, ListOrder, SortField};
-pub use adjustments::{create_credit_note, open_dispute, resolve_dispute, set_installment_plan};
+pub use super::store::{Direction, ListFilter, ListOrder, QueueFilter, SortField};
+pub use adjustments::{create_credit_note, set_installment_plan};
 pub use changes::{create_invoice, issue_invoice, update_invoice, void_invoice, write_off_invoice};
 pub use commands::*;
+pub use disputes::{
+    QueueItem, UpdateDispute, list_disputes, member_name, name_assignees, open_dispute,
+    resolve_dispute, update_dispute,
+};
 pub(crate) use issuing::{Numbered, next_free_number};
 
 use super::store::{self, AllocationRow, DisputeRow, InstallmentRow, InvoiceRow, LineRow};
@@ -17,7 +22,7 @@ use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, visible_to};
 use crate::collections::store::fees::FeeRow;
 use crate::customers;
-use crate::db::{self, TenantTx};
+use crate::db::{self, MemberName, TenantTx};
 use crate::error::AppError;
 use crate::invoices::errors::InvoiceError;
 use chrono::NaiveDate;
@@ -58,6 +63,9 @@ pub struct InvoiceRecord {
     pub installments: Vec<InstallmentRow>,
     /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
     pub late_fees: Vec<FeeRow>,
+    /// The members the disputes are assigned to, once read ([`name_assignees`]); `None` when
+    /// not read (a dispute's `assignee` then reads its own).
+    pub assignees: Option<Vec<MemberName>>,
 }
 
 /// Invoice records from rows; each nested list asked for costs one statement for the whole
@@ -125,6 +133,7 @@ pub async fn assemble(
                     .filter(|(invoice, _)| *invoice == id)
                     .map(|(_, fee)| fee.clone())
                     .collect(),
+                assignees: None,
                 row,
             }
         })
@@ -166,8 +175,11 @@ pub async fn list_invoices(
     .await?;
     let mut page = request.page(rows, total, |row| order.key(row));
     let rows = std::mem::take(&mut page.items);
-    let invoices = assemble(&*tx, calendar.today, rows, details).await?;
+    let mut invoices = assemble(&*tx, calendar.today, rows, details).await?;
     tx.commit().await?;
+    if details.disputes {
+        name_assignees(db, tenant, &mut invoices).await?;
+    }
     Ok(page.with_items(invoices))
 }
 
@@ -199,7 +211,7 @@ pub async fn find_invoice(
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     let row = store::load_invoice(&*tx, id, false).await?;
-    let found = match row {
+    let mut found = match row {
         Some(row)
             if customer_visible(&tx, caller, access, calendar.today, row.customer_id).await? =>
         {
@@ -210,6 +222,11 @@ pub async fn find_invoice(
         _ => None,
     };
     tx.commit().await?;
+    if details.disputes
+        && let Some(record) = found.as_mut()
+    {
+        name_assignees(db, tenant, std::slice::from_mut(record)).await?;
+    }
     Ok(found)
 }
 

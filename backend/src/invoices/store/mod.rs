@@ -1,14 +1,16 @@
 //! Invoice rows and the statements that read them and move their amounts.
 
+mod disputes;
 mod list;
 mod writes;
 
+pub use disputes::*;
 pub use list::{Direction, ListFilter, ListOrder, SortField, page};
 pub use writes::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Currency;
-use domain::invoices::{DisputeStatus, InvoiceStatus};
+use domain::invoices::InvoiceStatus;
 use domain::messages::Text;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
@@ -154,37 +156,6 @@ pub async fn allocations_by(
              WHERE {column} = ANY($1::uuid[])
              ORDER BY a.created_at, a.id"
         ),
-        [ids.to_vec().into()],
-    ))
-    .all(conn)
-    .await
-}
-
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct DisputeRow {
-    pub id: Uuid,
-    pub invoice_id: Uuid,
-    pub reason: String,
-    pub amount: Decimal,
-    pub status: DisputeStatus,
-    pub resolution_note: Option<String>,
-    pub opened_by: String,
-    pub opened_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-}
-
-pub async fn disputes_of(
-    conn: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<Vec<DisputeRow>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    DisputeRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id, invoice_id, reason, amount, status, resolution_note, opened_by, opened_at, resolved_at
-         FROM disputes WHERE invoice_id = ANY($1::uuid[])
-         ORDER BY opened_at DESC, id DESC",
         [ids.to_vec().into()],
     ))
     .all(conn)

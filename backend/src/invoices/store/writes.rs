@@ -1,11 +1,11 @@
-//! Writes: drafts and their lines, issuing, voiding, writing off, disputes, credit notes, plans.
+//! Writes: drafts and their lines, issuing, voiding, writing off, credit notes, plans.
 
 use crate::db::TenantTx;
 use crate::error::AppError;
 use crate::invoices::errors::InvoiceError;
 use chrono::NaiveDate;
 use domain::Currency;
-use domain::invoices::{DisputeStatus, PricedLine};
+use domain::invoices::PricedLine;
 use domain::messages::{Localized, Text};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
@@ -186,68 +186,6 @@ pub async fn mark_written_off(tx: &TenantTx, invoice: Uuid, reason: String) -> R
                 balance_due = 0, written_off_at = now(), write_off_reason = $2, updated_at = now()
          WHERE id = $1",
         [invoice.into(), reason.into()],
-    ))
-    .await?;
-    Ok(())
-}
-
-pub async fn insert_dispute(
-    tx: &TenantTx,
-    id: Uuid,
-    invoice: Uuid,
-    reason: String,
-    amount: Decimal,
-    opened_by: &str,
-) -> Result<(), DbErr> {
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO disputes (id, invoice_id, reason, amount, opened_by) VALUES ($1, $2, $3, $4, $5)",
-        [
-            id.into(),
-            invoice.into(),
-            reason.into(),
-            amount.into(),
-            opened_by.to_owned().into(),
-        ],
-    ))
-    .await?;
-    Ok(())
-}
-
-/// The dispute's invoice and status, with the dispute's row locked; `None` when there is none.
-pub async fn lock_dispute(tx: &TenantTx, id: Uuid) -> Result<Option<(Uuid, DisputeStatus)>, DbErr> {
-    let Some(found) = tx
-        .query_one_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT invoice_id, status FROM disputes WHERE id = $1 FOR UPDATE",
-            [id.into()],
-        ))
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((
-        found.try_get("", "invoice_id")?,
-        found.try_get("", "status")?,
-    )))
-}
-
-pub async fn close_dispute(
-    tx: &TenantTx,
-    id: Uuid,
-    status: DisputeStatus,
-    note: String,
-    resolved_by: &str,
-) -> Result<(), DbErr> {
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE disputes SET status = $2, resolution_note = $3, resolved_by = $4, resolved_at = now() WHERE id = $1",
-        [
-            id.into(),
-            status.as_str().into(),
-            note.into(),
-            resolved_by.to_owned().into(),
-        ],
     ))
     .await?;
     Ok(())
