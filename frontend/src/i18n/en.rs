@@ -2,6 +2,8 @@
 
 use super::Msg;
 
+// A table, one line per message: rustfmt would wrap each long text in a block of three.
+#[rustfmt::skip]
 pub(super) fn text(msg: Msg) -> &'static str {
     use Msg::*;
     match msg {
@@ -12,9 +14,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Language => "Language",
         Tagline => "Receivables and collections, in plain view",
         OverviewTitle => "Get every receivable paid on time",
-        OverviewLead => {
-            "Credit policy, invoices and payments, the collections queue, aging and KPIs, in one place."
-        }
+        OverviewLead => "Credit policy, invoices and payments, the collections queue, aging and KPIs, in one place.",
         ServerVersion => "Server version",
         Loading => "Loading…",
         SignInTitle => "Sign in to Duely",
@@ -40,9 +40,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         HaveAccount => "Have an account? Sign in",
         NoAccount => "No account yet? Sign up free",
         WrongCredentials => "The email or password is not right.",
-        EmailTaken => {
-            "This email already has an account. Sign in, or ask your company’s owner to invite you."
-        }
+        EmailTaken => "This email already has an account. Sign in, or ask your company’s owner to invite you.",
         WelcomeBack => "Welcome back",
         YourRole => "Your role",
         YourAccess => "You can",
@@ -65,9 +63,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         MemberRemoved => "Member removed.",
         InvitedBy => "invited by",
         AccessRevokedTitle => "Access revoked",
-        AccessRevokedLead => {
-            "The API keys this member created were revoked and the invitations they sent were withdrawn (both are in the audit log)."
-        }
+        AccessRevokedLead => "The API keys this member created were revoked and the invitations they sent were withdrawn (both are in the audit log).",
         RevokedKeys => "Revoked API keys",
         WithdrawnInvitations => "Withdrawn invitations",
         RoleChanged => "Role updated.",
@@ -80,9 +76,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         AcceptNew => "Choose your name and a password to join.",
         AcceptExisting => "This email already has a Duely account; enter its password to join.",
         Accept => "Join the company",
-        InvitationInvalid => {
-            "This invitation is no longer valid: it was used, withdrawn or has expired. Ask for a new one."
-        }
+        InvitationInvalid => "This invitation is no longer valid: it was used, withdrawn or has expired. Ask for a new one.",
         InvitedAs => "invites you to join as",
         NavApiKeys => "API keys",
         PreviewDraft => "Preview this ladder (unsaved)",
@@ -91,9 +85,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ApiKeysTitle => "API keys",
         NavBilling => "Billing",
         BillingTitle => "Billing and plan",
-        BillingLead => {
-            "Your plan, usage and subscription. Upgrades are paid securely through Stripe."
-        }
+        BillingLead => "Your plan, usage and subscription. Upgrades are paid securely through Stripe.",
         PlanInForce => "Plan in force",
         SubscriptionStatusLabel => "Subscription status",
         SubscriptionTrialing => "Trial",
@@ -113,27 +105,17 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ChoosePlan => "Upgrade to this plan",
         CurrentPlanBadge => "Current plan",
         ManageSubscription => "Manage subscription and payment method",
-        BillingNotConfigured => {
-            "Stripe is not configured on this server, so plans cannot be bought online."
-        }
+        BillingNotConfigured => "Stripe is not configured on this server, so plans cannot be bought online.",
         CheckoutReturned => "Once paid, the subscription updates as soon as Stripe notifies Duely.",
         BannerTrial => "You are trying GROWTH until",
-        BannerTrialEnded => {
-            "Your trial has ended and the FREE plan applies. Upgrade to lift its limits."
-        }
-        BannerPastDue => {
-            "A subscription payment failed. Update the payment method before this date, or the company becomes read-only:"
-        }
+        BannerTrialEnded => "Your trial has ended and the FREE plan applies. Upgrade to lift its limits.",
+        BannerPastDue => "A subscription payment failed. Update the payment method before this date, or the company becomes read-only:",
         BannerCanceled => "The subscription has ended. Full use continues until",
-        BannerReadOnly => {
-            "The company is read-only: every record can be read, none changed. Subscribe again to restore it."
-        }
+        BannerReadOnly => "The company is read-only: every record can be read, none changed. Subscribe again to restore it.",
         GoToBilling => "Go to billing",
         NavPaymentSettings => "Online payment",
         PaymentSettingsTitle => "Online payment (Stripe)",
-        PaymentSettingsLead => {
-            "Connect the company's own Stripe account: customers pay from statements and payment links, and payments are recorded and allocated automatically."
-        }
+        PaymentSettingsLead => "Connect the company's own Stripe account: customers pay from statements and payment links, and payments are recorded and allocated automatically.",
         StripeConnectedAs => "Connected, key ending",
         StripeNotConnected => "No Stripe account is connected.",
         SecretKeyLabel => "Stripe secret key (sk_… or rk_…)",
@@ -141,25 +123,17 @@ pub(super) fn text(msg: Msg) -> &'static str {
         WebhookUrlLabel => "Add this webhook endpoint in Stripe",
         ConnectStripe => "Check and connect",
         DisconnectStripe => "Disconnect",
-        StripeConnectedToast => {
-            "Stripe is connected. The key is stored encrypted and will not be shown again."
-        }
+        StripeConnectedToast => "Stripe is connected. The key is stored encrypted and will not be shown again.",
         StripeDisconnectedToast => "Stripe is disconnected.",
         LiveMode => "Live mode",
         TestMode => "Test mode",
-        CannotConnect => {
-            "This server has no encryption key (DUELY_ENCRYPTION_KEY), so payment secrets cannot be stored."
-        }
+        CannotConnect => "This server has no encryption key (DUELY_ENCRYPTION_KEY), so payment secrets cannot be stored.",
         PayOnline => "Pay online",
         CreatePaymentLink => "Create payment link",
         PaymentLinkReady => "Payment link created and copied:",
         PaymentCompleteTitle => "Thank you for your payment",
-        PaymentCompleteBody => {
-            "Your payment has been submitted. The statement updates once it is confirmed."
-        }
-        PaymentCanceledBody => {
-            "The payment was canceled and nothing was charged. You can pay from the statement at any time."
-        }
+        PaymentCompleteBody => "Your payment has been submitted. The statement updates once it is confirmed.",
+        PaymentCanceledBody => "The payment was canceled and nothing was charged. You can pay from the statement at any time.",
         ApiKeysLead => "Create keys for other systems, each with only the scopes it needs.",
         KeyName => "Key name",
         Scopes => "Scopes",
@@ -295,9 +269,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Reject => "Reject",
         Note => "Note",
         PaymentsTitle => "Payments",
-        PaymentsLead => {
-            "Record money received and allocate it; mistakes are reversed, never deleted."
-        }
+        PaymentsLead => "Record money received and allocate it; mistakes are reversed, never deleted.",
         ReceivedOn => "Received on",
         Method => "Method",
         Reference => "Reference",
@@ -323,9 +295,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Optional => "Optional",
         Days => "days",
         Statement => "Statement",
-        StatementLead => {
-            "Opening balance, every movement in the period, closing balance and aging at the end."
-        }
+        StatementLead => "Opening balance, every movement in the period, closing balance and aging at the end.",
         From => "From",
         To => "To",
         Show => "Show",
@@ -347,9 +317,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         EntryCreditNote => "Credit note",
         EntryWriteOff => "Write-off",
         EntryReversal => "Payment reversed",
-        PublicStatementLead => {
-            "Please review your account. Confirm the balance if it is right; if not, tick the invoices in question and tell us why."
-        }
+        PublicStatementLead => "Please review your account. Confirm the balance if it is right; if not, tick the invoices in question and tell us why.",
         ConfirmBalance => "Confirm the balance",
         DisputeSelected => "Dispute the selected invoices",
         YourAnswerThanks => "Thank you: your answer has been recorded.",
@@ -358,9 +326,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         LinkExpired => "This link is not valid or has expired; ask for a new one.",
         NavImport => "Import",
         ImportTitle => "Import data",
-        ImportLead => {
-            "Import customers and invoices from CSV (UTF-8, a header row first). Every row is checked first; if any row is wrong, nothing is imported."
-        }
+        ImportLead => "Import customers and invoices from CSV (UTF-8, a header row first). Every row is checked first; if any row is wrong, nothing is imported.",
         ImportCustomers => "Customers",
         ImportInvoices => "Invoices (one row per line)",
         ChooseFile => "CSV file",
@@ -429,9 +395,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         OutcomeOther => "Other",
         NavDunning => "Dunning",
         DunningTitle => "Dunning ladders",
-        DunningLead => {
-            "Steps keyed to days from the due date: reminders, calls, visits, late fees, credit holds and legal."
-        }
+        DunningLead => "Steps keyed to days from the due date: reminders, calls, visits, late fees, credit holds and legal.",
         DefaultLadder => "Default",
         DaysFromDue => "Days from due",
         Action => "Action",
@@ -466,9 +430,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         LadderSaved => "Ladder saved.",
         NavWorklist => "Worklist",
         WorklistTitle => "My worklist",
-        WorklistLead => {
-            "Today's most rewarding customers first: overdue amount × likelihood to pay from their history × urgency."
-        }
+        WorklistLead => "Today's most rewarding customers first: overdue amount × likelihood to pay from their history × urgency.",
         CollectorLabel => "Collector",
         ExpectedRecovery => "Expected recovery",
         LikelihoodToPay => "Likelihood to pay",
@@ -494,9 +456,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         AlertOther => "Risk alert",
         NavLegal => "Legal",
         LegalTitle => "Legal cases",
-        LegalLead => {
-            "Debts escalated to legal: letter, collection agency, litigation, until settled or written off."
-        }
+        LegalLead => "Debts escalated to legal: letter, collection agency, litigation, until settled or written off.",
         NoLegalCases => "No legal cases.",
         LegalNone => "Opened",
         LegalLetterSent => "Letter sent",
@@ -575,9 +535,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Month => "Month",
         TotalLabel => "Total",
         AgingTitle => "Aging report",
-        AgingLead => {
-            "Exact aging as of any date: only what was issued and paid by then. Select an amount to see its invoices."
-        }
+        AgingLead => "Exact aging as of any date: only what was issued and paid by then. Select an amount to see its invoices.",
         AsOf => "As of",
         GroupBy => "Group by",
         GroupNone => "No grouping",
@@ -601,9 +559,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         OverrideGrade => "Override grade",
         OverrideSaved => "Rating overridden.",
         PerformanceTitle => "Collector performance",
-        PerformanceLead => {
-            "A payment counts for the collector who last contacted the customer within the attribution window."
-        }
+        PerformanceLead => "A payment counts for the collector who last contacted the customer within the attribution window.",
         Rank => "Rank",
         Activities => "Activities",
         PromisesObtained => "Promises",
@@ -628,13 +584,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         SaveRule => "Save rule",
         ForgotPasswordLink => "Forgot password?",
         ForgotPasswordTitle => "Reset your password",
-        ForgotPasswordLead => {
-            "Enter your account's email and we will send you a link to set a new password."
-        }
+        ForgotPasswordLead => "Enter your account's email and we will send you a link to set a new password.",
         SendResetLink => "Send reset link",
-        ResetLinkSent => {
-            "If an account exists for that email, we have sent it a link to reset the password. The link is valid for one hour."
-        }
+        ResetLinkSent => "If an account exists for that email, we have sent it a link to reset the password. The link is valid for one hour.",
         BackToSignIn => "Back to sign in",
         ResetPasswordTitle => "Set a new password",
         ResetPasswordLead => "Choose a new password for your account; you will be signed in.",
@@ -649,9 +601,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         VerifyEmailTitle => "Verify your email",
         VerifyingEmail => "Verifying your email…",
         EmailVerifiedDone => "Your email address is verified. Thank you!",
-        VerifyLinkInvalid => {
-            "This verification link has been used or has expired. Sign in and send a new one from your account."
-        }
+        VerifyLinkInvalid => "This verification link has been used or has expired. Sign in and send a new one from your account.",
         NavAccount => "Account",
         AccountTitle => "Your account",
         AccountLead => "Your sign-in email and password.",
@@ -661,17 +611,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         ChangePasswordLead => "Changing your password signs you out on every other device.",
         PasswordChanged => "Password changed; your other devices have been signed out.",
         WrongCurrentPassword => "The current password is not right.",
-        VerifyBanner => {
-            "Verify your email address: until the owner's address is verified, no email goes to your customers."
-        }
+        VerifyBanner => "Verify your email address: until the owner's address is verified, no email goes to your customers.",
         ResendVerification => "Resend email",
         VerificationEmailSent => "Verification email sent; check your inbox.",
         EmailAlreadyVerified => "Your email address is already verified.",
         NavSettings => "Settings",
         SettingsTitle => "Company settings",
-        SettingsLead => {
-            "Credit policy, collections, reports, numbering and the company. A save is checked whole; a field that is refused says why."
-        }
+        SettingsLead => "Credit policy, collections, reports, numbering and the company. A save is checked whole; a field that is refused says why.",
         SettingsCreditGroup => "Credit policy",
         OverLimitPolicyLabel => "When an invoice exceeds the credit limit",
         OverLimitBlock => "Refuse it (someone with the override permission can still issue it)",
@@ -714,9 +660,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         WorkScopeUnassigned => "Unassigned",
         WorkCollector => "Collector",
         WorkAnyCollector => "Any collector",
-        TasksLead => {
-            "Every call, visit and message to make: from the dunning ladder, broken promises, or scheduled by hand."
-        }
+        TasksLead => "Every call, visit and message to make: from the dunning ladder, broken promises, or scheduled by hand.",
         TaskKindLabel => "Kind",
         TaskKindCall => "Call",
         TaskKindVisit => "Visit",
@@ -768,11 +712,28 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CustomerUpdated => "Customer saved.",
         CustomerSegmentLabel => "Segment",
         CustomerNotesLabel => "Notes",
+        CustomerLocaleLabel => "Language of its emails and statements",
+        CustomerLocaleCompany => "The company's language",
         // @issue19-customers
-        CustomerImportAssignHint => {
-            "collector_email and salesperson_email are matched to team members by the email address they sign in with: the collector must be someone who works collections, the salesperson someone who sells."
-        }
+        CustomerImportAssignHint => "collector_email and salesperson_email are matched to team members by the email address they sign in with: the collector must be someone who works collections, the salesperson someone who sells.",
         CustomerImportAssignEmpty => "Leave them empty to assign no one.",
+        SettingsHintOverLimitPolicy => "“Refuse it” (the default) stops an invoice that would take the customer over its credit limit, or that is for a customer on credit hold; someone with the override permission can still issue it, flagged and recorded in the audit log. “Issue it with a warning flag” lets the invoice go out, marked as a credit policy exception. Only open invoices in the customer's currency count against its limit.",
+        SettingsHintHoldOverLimit => "When ticked, the daily run puts each customer whose open invoices exceed its credit limit on credit hold; a new invoice for a customer on hold then follows the policy above. Default: off.",
+        SettingsHintAutoReleaseHolds => "When ticked, the daily run lifts a hold placed by the dunning ladder once nothing is overdue, and a hold placed for going over the limit once the balance is back under it. Holds put on by hand stay until someone releases them. Default: on.",
+        SettingsHintDunningRunHour => "The hour of the company's day at which the daily run sends the dunning reminders and creates the calls and visits due. A whole hour from 0 to 23, in the company's time zone. Default: 8.",
+        SettingsHintPromiseGraceDays => "A payment that arrives up to this many days after the promised date still keeps the promise; later, the promise counts as broken. 0 to 30 days. Default: 3.",
+        SettingsHintBucketEdges => "Three numbers of days overdue, each larger than the one before (at most 3650), that end the first three aging buckets. The default 30, 60, 90 gives 1–30, 31–60, 61–90 and over 90 days overdue.",
+        SettingsHintAttributionDays => "A payment counts for the collector whose call, visit, message or promise to pay came at most this many days before it. 1 to 90 days. Default: 14.",
+        SettingsHintLargeInvoice => "An overdue invoice whose balance is at least this amount, in the invoice's own currency, raises a risk alert. Above zero. Default: 100000.",
+        SettingsHintDailyDigest => "When ticked, everyone who works collections gets an email each day listing the new risk alerts. Default: off.",
+        SettingsHintInvoicePrefix => "Put before the sequence number of each invoice issued from now on: INV- gives INV-000042. Numbers already given do not change. Up to 12 letters, digits, -, /, _ or .; default INV-.",
+        SettingsHintCreditNotePrefix => "Put before the sequence number of each new credit note, with the same rules as the invoice prefix. Default: CN-.",
+        SettingsHintTimeZone => "The time zone whose calendar dates the company's days: when invoices fall due and become overdue, and the hour of the dunning run. A Region/City name such as Asia/Shanghai (the default) or Europe/Berlin, or UTC.",
+        SettingsHintCompanyLocale => "The language of emails, statements and reminders for customers and contacts who have no language of their own. Default: Simplified Chinese (简体中文).",
+        SettingsHintBaseCurrency => "The currency new customers start with and reports are shown in, unless they say otherwise. A three-letter ISO code such as CNY (the default), USD or EUR.",
+        SettingsAuditNote => "Each saved change is recorded in the audit log: who made it, and the values before and after.",
+        SettingsAuditLink => "See the audit log",
+        // @issue20-settings
         // @issue19-import
     }
 }

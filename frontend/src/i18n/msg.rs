@@ -707,8 +707,27 @@ pub enum Msg {
     CustomerUpdated,
     CustomerSegmentLabel,
     CustomerNotesLabel,
+    CustomerLocaleLabel,
+    CustomerLocaleCompany,
     // @issue19-customers
     CustomerImportAssignHint,
     CustomerImportAssignEmpty,
+    SettingsHintOverLimitPolicy,
+    SettingsHintHoldOverLimit,
+    SettingsHintAutoReleaseHolds,
+    SettingsHintDunningRunHour,
+    SettingsHintPromiseGraceDays,
+    SettingsHintBucketEdges,
+    SettingsHintAttributionDays,
+    SettingsHintLargeInvoice,
+    SettingsHintDailyDigest,
+    SettingsHintInvoicePrefix,
+    SettingsHintCreditNotePrefix,
+    SettingsHintTimeZone,
+    SettingsHintCompanyLocale,
+    SettingsHintBaseCurrency,
+    SettingsAuditNote,
+    SettingsAuditLink,
+    // @issue20-settings
     // @issue19-import
 }

@@ -726,11 +726,58 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CustomerUpdated => "客户资料已保存。",
         CustomerSegmentLabel => "客户分类",
         CustomerNotesLabel => "备注",
+        CustomerLocaleLabel => "邮件与对账单语言",
+        CustomerLocaleCompany => "公司默认语言",
         // @issue19-customers
         CustomerImportAssignHint => {
             "collector_email 和 salesperson_email 填写团队成员的登录邮箱，系统按邮箱匹配成员：催收专员须是负责催收的成员，销售负责人须是负责销售的成员。"
         }
         CustomerImportAssignEmpty => "留空则不分配。",
+        SettingsHintOverLimitPolicy => {
+            "默认为“拒绝开具”：开具后客户的未结发票将超出信用额度，或客户处于信用冻结状态时，系统拒绝开具；有强制开具权限的人员仍可开具，该发票会被标记并记入审计日志。选择“照常开具并标记警告”时，发票照常开具，并标记为信用政策例外。只有与客户币种相同的未结发票计入其信用额度。"
+        }
+        SettingsHintHoldOverLimit => {
+            "勾选后，每日检查会冻结未结发票超出信用额度的客户；之后为冻结客户开具新发票时，按上面的信用政策处理。默认不勾选。"
+        }
+        SettingsHintAutoReleaseHolds => {
+            "勾选后，每日检查会自动解除冻结：由催收流程触发的冻结，在客户不再有逾期款项时解除；因超出额度触发的冻结，在未结余额回落到额度以内时解除。手动设置的冻结须人工解除。默认勾选。"
+        }
+        SettingsHintDunningRunHour => {
+            "每天在这个整点执行催收：发送催款提醒，并生成到期的电话和拜访任务。填 0 到 23 的整数，按公司时区计。默认 8 点。"
+        }
+        SettingsHintPromiseGraceDays => {
+            "客户在承诺付款日之后这么多天内付款，仍算履约；超过则视为违约。可填 0 到 30 天，默认 3 天。"
+        }
+        SettingsHintBucketEdges => {
+            "填写三个依次递增的逾期天数（最多 3650），作为前三个账龄段的上限。默认 30, 60, 90，即逾期 1–30 天、31–60 天、61–90 天和 90 天以上。"
+        }
+        SettingsHintAttributionDays => {
+            "一笔回款计入到账前这么多天内跟进过该客户（电话、拜访、消息或付款承诺）的催收专员名下。可填 1 到 90 天，默认 14 天。"
+        }
+        SettingsHintLargeInvoice => {
+            "逾期发票的未付余额达到该金额（按发票本身的币种计）时，系统发出风险预警。须大于零，默认 100000。"
+        }
+        SettingsHintDailyDigest => {
+            "勾选后，每位负责催收的成员每天收到一封邮件，汇总新增的风险预警。默认不勾选。"
+        }
+        SettingsHintInvoicePrefix => {
+            "加在此后开具的每张发票的流水号之前：填 INV- 得到 INV-000042。已开具发票的编号不变。最多 12 个字符，可用字母、数字及 - / _ . ，默认 INV-。"
+        }
+        SettingsHintCreditNotePrefix => {
+            "加在此后每张贷项通知单的流水号之前，规则与发票编号前缀相同。默认 CN-。"
+        }
+        SettingsHintTimeZone => {
+            "公司按此时区划分日期：发票何时到期、何时算逾期，以及每日催收的执行时间。填写“地区/城市”格式的时区名称，如 Asia/Shanghai（默认）或 Europe/Berlin，也可填 UTC。"
+        }
+        SettingsHintCompanyLocale => {
+            "未设定语言的客户和联系人，收到的邮件、对账单和催款提醒使用此语言。默认简体中文。"
+        }
+        SettingsHintBaseCurrency => {
+            "新建客户默认使用此币种，报表也以此币种显示，另有设定的除外。填写三位 ISO 币种代码，如 CNY（默认）、USD、EUR。"
+        }
+        SettingsAuditNote => "每次保存的修改都会记入审计日志，包括修改人以及修改前后的值。",
+        SettingsAuditLink => "查看审计日志",
+        // @issue20-settings
         // @issue19-import
     }
 }

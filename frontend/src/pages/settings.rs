@@ -1,14 +1,18 @@
 //! The company's settings, in the groups the API has: credit policy, collections, reports,
 //! numbering and the company itself. One save sends the whole form; the server checks it whole
 //! and names the field at fault, which the form shows beside it in the reader's language.
+//! Each field says under it what it does, its bounds and its default; the form shows only once
+//! the company's values are read (a new company's are the defaults), so nothing is saved empty.
 
 use super::access::RequirePermission;
 use crate::api::{self, ApiError, CompanySettingsQuery, UpdateCompanySettings};
-use crate::components::{Button, TextField, ToastKind, use_toasts};
+use crate::components::{Button, Spinner, TextField, ToastKind, use_toasts};
 use crate::i18n::{Msg, use_locale, use_text};
+use crate::session::use_session;
 use api::update_company_settings as update;
 use domain::Permission;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -145,8 +149,19 @@ fn CompanySettingsForm() -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
+    let session = use_session();
     let fields = Fields::new();
     let busy = RwSignal::new(false);
+    // Whether the company's values are in the fields: until then the form is not shown.
+    let loaded = RwSignal::new(false);
+    // Why they could not be read, when they could not.
+    let load_failed = RwSignal::new(None::<String>);
+    let may_view_audit = move || {
+        session
+            .current
+            .get()
+            .is_some_and(|current| current.can(Permission::ViewAuditLog))
+    };
     // The refused field (`input.reports.attributionDays`) and its text.
     let refused = RwSignal::new(None::<(String, String)>);
     let error_at = move |field: &'static str| {
@@ -159,8 +174,11 @@ fn CompanySettingsForm() -> impl IntoView {
     };
     leptos::task::spawn_local(async move {
         match api::run::<CompanySettingsQuery>(api::company_settings_query::Variables {}).await {
-            Ok(data) => fields.show(data.company_settings),
-            Err(error) => toasts.api_error(locale.get_untracked(), error),
+            Ok(data) => {
+                fields.show(data.company_settings);
+                loaded.set(true);
+            }
+            Err(error) => load_failed.set(Some(error.text(locale.get_untracked()))),
         }
     });
     let save = move |event: leptos::ev::SubmitEvent| {
@@ -188,78 +206,109 @@ fn CompanySettingsForm() -> impl IntoView {
             }
         });
     };
-    let check = move |name: &'static str, signal: RwSignal<bool>, label: Msg| {
+    // A check box with its explanation below it, tied to it for screen readers.
+    let check = move |name: &'static str, signal: RwSignal<bool>, label: Msg, hint: Msg| {
+        let hint_id = format!("{name}-hint");
         view! {
-            <label class="check">
-                <input type="checkbox" name=name prop:checked=move || signal.get()
-                    on:change=move |event| signal.set(event_target_checked(&event))/>
-                {move || text(label)}
-            </label>
+            <div class="field-wide">
+                <label class="check">
+                    <input type="checkbox" id=name name=name aria-describedby=hint_id.clone()
+                        prop:checked=move || signal.get()
+                        on:change=move |event| signal.set(event_target_checked(&event))/>
+                    {move || text(label)}
+                </label>
+                <p class="field-hint" id=hint_id>{move || text(hint)}</p>
+            </div>
         }
+    };
+    let hint = move |msg: Msg| Signal::derive(move || text(msg));
+    // Before the values are in: a spinner, or why they could not be read.
+    let waiting = move || match load_failed.get() {
+        Some(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
+        None => view! { <Spinner label=Signal::derive(move || text(Msg::Loading))/> }.into_any(),
     };
     view! {
         <section class="page">
             <header class="page-header">
                 <h1>{move || text(Msg::SettingsTitle)}</h1>
                 <p class="lead">{move || text(Msg::SettingsLead)}</p>
+                <p class="muted" data-testid="settings-audit-note">
+                    {move || text(Msg::SettingsAuditNote)}
+                    <Show when=may_view_audit>
+                        " "<A href="/audit" attr:data-testid="settings-audit-link">{move || text(Msg::SettingsAuditLink)}</A>
+                    </Show>
+                </p>
             </header>
-            <form class="settings-form" novalidate on:submit=save data-testid="company-settings">
-                <fieldset class="panel form-grid">
-                    <legend>{move || text(Msg::SettingsCreditGroup)}</legend>
-                    <div class="field">
-                        <label for="over-limit-policy">{move || text(Msg::OverLimitPolicyLabel)}</label>
-                        <select id="over-limit-policy" name="over-limit-policy"
-                            on:change=move |event| fields.warn_over_limit.set(event_target_value(&event) == "WARN")>
-                            <option value="BLOCK" prop:selected=move || !fields.warn_over_limit.get()>{move || text(Msg::OverLimitBlock)}</option>
-                            <option value="WARN" prop:selected=move || fields.warn_over_limit.get()>{move || text(Msg::OverLimitWarn)}</option>
-                        </select>
+            <Show when=move || loaded.get() fallback=waiting>
+                <form class="settings-form" novalidate on:submit=save data-testid="company-settings">
+                    <fieldset class="panel form-grid">
+                        <legend>{move || text(Msg::SettingsCreditGroup)}</legend>
+                        <div class="field field-wide">
+                            <label for="over-limit-policy">{move || text(Msg::OverLimitPolicyLabel)}</label>
+                            <select id="over-limit-policy" name="over-limit-policy" aria-describedby="over-limit-policy-hint"
+                                on:change=move |event| fields.warn_over_limit.set(event_target_value(&event) == "WARN")>
+                                <option value="BLOCK" prop:selected=move || !fields.warn_over_limit.get()>{move || text(Msg::OverLimitBlock)}</option>
+                                <option value="WARN" prop:selected=move || fields.warn_over_limit.get()>{move || text(Msg::OverLimitWarn)}</option>
+                            </select>
+                            <p class="field-hint" id="over-limit-policy-hint">{move || text(Msg::SettingsHintOverLimitPolicy)}</p>
+                        </div>
+                        {check("hold-over-limit", fields.hold_over_limit, Msg::HoldOverLimitLabel, Msg::SettingsHintHoldOverLimit)}
+                        {check("auto-release-holds", fields.auto_release_holds, Msg::AutoReleaseHoldsLabel, Msg::SettingsHintAutoReleaseHolds)}
+                    </fieldset>
+                    <fieldset class="panel form-grid">
+                        <legend>{move || text(Msg::SettingsCollectionsGroup)}</legend>
+                        <TextField name="dunning-run-hour" label=Signal::derive(move || text(Msg::DunningRunHourLabel))
+                            value=fields.dunning_run_hour input_type="number" error=error_at("input.collections.dunningRunHour")
+                            hint=hint(Msg::SettingsHintDunningRunHour)/>
+                        <TextField name="promise-grace-days" label=Signal::derive(move || text(Msg::PromiseGraceDaysLabel))
+                            value=fields.promise_grace_days input_type="number" error=error_at("input.collections.promiseGraceDays")
+                            hint=hint(Msg::SettingsHintPromiseGraceDays)/>
+                    </fieldset>
+                    <fieldset class="panel form-grid">
+                        <legend>{move || text(Msg::SettingsReportsGroup)}</legend>
+                        <TextField name="aging-bucket-edges" label=Signal::derive(move || text(Msg::BucketEdgesLabel))
+                            value=fields.aging_bucket_edges error=error_at("input.reports.agingBucketEdges")
+                            hint=hint(Msg::SettingsHintBucketEdges)/>
+                        <TextField name="attribution-days" label=Signal::derive(move || text(Msg::AttributionDaysLabel))
+                            value=fields.attribution_days input_type="number" error=error_at("input.reports.attributionDays")
+                            hint=hint(Msg::SettingsHintAttributionDays)/>
+                        <TextField name="large-invoice-amount" label=Signal::derive(move || text(Msg::LargeInvoiceLabel))
+                            value=fields.large_invoice_amount error=error_at("input.reports.largeInvoiceAmount")
+                            hint=hint(Msg::SettingsHintLargeInvoice)/>
+                        {check("daily-digest", fields.daily_digest, Msg::DailyDigestLabel, Msg::SettingsHintDailyDigest)}
+                    </fieldset>
+                    <fieldset class="panel form-grid">
+                        <legend>{move || text(Msg::SettingsNumberingGroup)}</legend>
+                        <TextField name="invoice-prefix" label=Signal::derive(move || text(Msg::InvoicePrefixLabel))
+                            value=fields.invoice_prefix error=error_at("input.numbering.invoicePrefix")
+                            hint=hint(Msg::SettingsHintInvoicePrefix)/>
+                        <TextField name="credit-note-prefix" label=Signal::derive(move || text(Msg::CreditNotePrefixLabel))
+                            value=fields.credit_note_prefix error=error_at("input.numbering.creditNotePrefix")
+                            hint=hint(Msg::SettingsHintCreditNotePrefix)/>
+                    </fieldset>
+                    <fieldset class="panel form-grid">
+                        <legend>{move || text(Msg::SettingsCompanyGroup)}</legend>
+                        <TextField name="time-zone" label=Signal::derive(move || text(Msg::TimeZone))
+                            value=fields.time_zone error=error_at("input.company.timeZone")
+                            hint=hint(Msg::SettingsHintTimeZone)/>
+                        <div class="field">
+                            <label for="company-locale">{move || text(Msg::CompanyLocaleLabel)}</label>
+                            <select id="company-locale" name="company-locale" aria-describedby="company-locale-hint"
+                                on:change=move |event| fields.english.set(event_target_value(&event) == "EN")>
+                                <option value="ZH_CN" prop:selected=move || !fields.english.get()>"简体中文"</option>
+                                <option value="EN" prop:selected=move || fields.english.get()>"English"</option>
+                            </select>
+                            <p class="field-hint" id="company-locale-hint">{move || text(Msg::SettingsHintCompanyLocale)}</p>
+                        </div>
+                        <TextField name="base-currency" label=Signal::derive(move || text(Msg::BaseCurrency))
+                            value=fields.base_currency error=error_at("input.company.baseCurrency")
+                            hint=hint(Msg::SettingsHintBaseCurrency)/>
+                    </fieldset>
+                    <div class="form-actions">
+                        <Button r#type="submit" busy=busy test_id="save-company-settings">{move || text(Msg::Save)}</Button>
                     </div>
-                    {check("hold-over-limit", fields.hold_over_limit, Msg::HoldOverLimitLabel)}
-                    {check("auto-release-holds", fields.auto_release_holds, Msg::AutoReleaseHoldsLabel)}
-                </fieldset>
-                <fieldset class="panel form-grid">
-                    <legend>{move || text(Msg::SettingsCollectionsGroup)}</legend>
-                    <TextField name="dunning-run-hour" label=Signal::derive(move || text(Msg::DunningRunHourLabel))
-                        value=fields.dunning_run_hour input_type="number" error=error_at("input.collections.dunningRunHour")/>
-                    <TextField name="promise-grace-days" label=Signal::derive(move || text(Msg::PromiseGraceDaysLabel))
-                        value=fields.promise_grace_days input_type="number" error=error_at("input.collections.promiseGraceDays")/>
-                </fieldset>
-                <fieldset class="panel form-grid">
-                    <legend>{move || text(Msg::SettingsReportsGroup)}</legend>
-                    <TextField name="aging-bucket-edges" label=Signal::derive(move || text(Msg::BucketEdgesLabel))
-                        value=fields.aging_bucket_edges error=error_at("input.reports.agingBucketEdges")/>
-                    <TextField name="attribution-days" label=Signal::derive(move || text(Msg::AttributionDaysLabel))
-                        value=fields.attribution_days input_type="number" error=error_at("input.reports.attributionDays")/>
-                    <TextField name="large-invoice-amount" label=Signal::derive(move || text(Msg::LargeInvoiceLabel))
-                        value=fields.large_invoice_amount error=error_at("input.reports.largeInvoiceAmount")/>
-                    {check("daily-digest", fields.daily_digest, Msg::DailyDigestLabel)}
-                </fieldset>
-                <fieldset class="panel form-grid">
-                    <legend>{move || text(Msg::SettingsNumberingGroup)}</legend>
-                    <TextField name="invoice-prefix" label=Signal::derive(move || text(Msg::InvoicePrefixLabel))
-                        value=fields.invoice_prefix error=error_at("input.numbering.invoicePrefix")/>
-                    <TextField name="credit-note-prefix" label=Signal::derive(move || text(Msg::CreditNotePrefixLabel))
-                        value=fields.credit_note_prefix error=error_at("input.numbering.creditNotePrefix")/>
-                </fieldset>
-                <fieldset class="panel form-grid">
-                    <legend>{move || text(Msg::SettingsCompanyGroup)}</legend>
-                    <TextField name="time-zone" label=Signal::derive(move || text(Msg::TimeZone))
-                        value=fields.time_zone error=error_at("input.company.timeZone")/>
-                    <div class="field">
-                        <label for="company-locale">{move || text(Msg::CompanyLocaleLabel)}</label>
-                        <select id="company-locale" name="company-locale"
-                            on:change=move |event| fields.english.set(event_target_value(&event) == "EN")>
-                            <option value="ZH_CN" prop:selected=move || !fields.english.get()>"简体中文"</option>
-                            <option value="EN" prop:selected=move || fields.english.get()>"English"</option>
-                        </select>
-                    </div>
-                    <TextField name="base-currency" label=Signal::derive(move || text(Msg::BaseCurrency))
-                        value=fields.base_currency error=error_at("input.company.baseCurrency")/>
-                </fieldset>
-                <div class="form-actions">
-                    <Button r#type="submit" busy=busy test_id="save-company-settings">{move || text(Msg::Save)}</Button>
-                </div>
-            </form>
+                </form>
+            </Show>
         </section>
     }
 }

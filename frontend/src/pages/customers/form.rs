@@ -166,6 +166,10 @@ pub(super) fn NewCustomerForm(
                 role: None,
                 phone: None,
                 preferred_channel: None,
+                locale: None,
+                mobile: None,
+                wechat_id: None,
+                billing: None,
             }]
         });
         let input = api::create_customer::CreateCustomerInput {
@@ -254,6 +258,8 @@ pub(super) fn EditCustomerDialog(
     let notes = RwSignal::new(String::new());
     let collector = RwSignal::new(String::new());
     let salesperson = RwSignal::new(String::new());
+    // The language of the customer's emails and statements: empty for the company's.
+    let customer_locale = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let errors = RwSignal::new(std::collections::HashMap::<String, String>::new());
     let error = move |field: &'static str| Signal::derive(move || errors.get().get(field).cloned());
@@ -295,6 +301,13 @@ pub(super) fn EditCustomerDialog(
             notes.set(customer.notes.clone().unwrap_or_default());
             collector.set(collector_before.clone());
             salesperson.set(salesperson_before.clone());
+            customer_locale.set(
+                customer
+                    .locale
+                    .as_ref()
+                    .map(crate::components::enum_name)
+                    .unwrap_or_default(),
+            );
             errors.set(Default::default());
         }
     };
@@ -326,6 +339,8 @@ pub(super) fn EditCustomerDialog(
             notes: Some(notes.get_untracked()),
             collector_id: changed(collector, &collector_before),
             salesperson_id: changed(salesperson, &salesperson_before),
+            // Always sent: null gives the customer the company's language again.
+            locale: api::chosen::<ops::update_customer::Locale>(&customer_locale.get_untracked()),
             ..Default::default()
         };
         leptos::task::spawn_local(async move {
@@ -368,6 +383,16 @@ pub(super) fn EditCustomerDialog(
                     current_collector=current_collector.clone()
                     current_salesperson=current_salesperson.clone()
                     error=assignee_error
+                />
+                <SelectField
+                    name="edit-locale"
+                    label=Signal::derive(move || text(Msg::CustomerLocaleLabel))
+                    value=customer_locale
+                    options=Signal::derive(move || vec![
+                        (String::new(), text(Msg::CustomerLocaleCompany).to_owned()),
+                        ("ZH_CN".to_owned(), "中文".to_owned()),
+                        ("EN".to_owned(), "English".to_owned()),
+                    ])
                 />
                 <NotesField name="edit-notes" value=notes error=error("notes")/>
                 <div class="form-actions">

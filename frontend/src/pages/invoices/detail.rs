@@ -346,6 +346,9 @@ fn InvoiceActionDialog(
                             invoice_id,
                             amount: amount_text,
                             reason: reason_text,
+                            reason_code: None,
+                            assignee_id: None,
+                            due_on: None,
                         },
                     })
                     .await
