@@ -71,15 +71,15 @@ test("an owner finds customers and invoices from the header and reaches every gr
   await expect(page.getByText("No matches")).toBeVisible();
   await search.press("Escape");
 
-  // The menu: the groups on one row; the disputes are the invoice list filtered, and the
-  // group of the page shown is marked.
+  // The menu: the groups on one row; the disputes queue lists the open one, and the group of
+  // the page shown is marked.
   const groups = ["today", "receivables", "collections", "reports", "settings"];
   const tops = await Promise.all(groups.map(async (group) => (await page.getByTestId(`nav-group-${group}`).boundingBox())?.y));
   expect(new Set(tops).size, JSON.stringify(tops)).toBe(1);
   await openNav(page, "receivables", "Disputes");
-  await expect(page).toHaveURL(/\/invoices\?status=DISPUTED$/);
-  await expect(page.getByTestId("invoice-row")).toHaveCount(1);
-  await expect(page.getByTestId("invoice-row")).toContainText(disputed.number);
+  await expect(page).toHaveURL(/\/disputes$/);
+  await expect(page.getByTestId("dispute-row")).toHaveCount(1);
+  await expect(page.getByTestId("dispute-row")).toContainText(disputed.number);
   await expect(page.getByTestId("nav-group-receivables")).toHaveAttribute("aria-current", "true");
   await expect(page.getByTestId("nav-group-receivables")).toHaveAttribute("aria-expanded", "false");
   await openNav(page, "receivables", "Invoices");

@@ -180,7 +180,10 @@ receivables_operation!(CustomerActivity);
 receivables_operation!(SendStatement);
 receivables_operation!(PublicStatement);
 receivables_operation!(RespondToStatement, no_default);
+receivables_operation!(SetInstallmentPlan);
 receivables_operation!(GlobalSearch);
+receivables_operation!(DisputesQueue, no_default);
+receivables_operation!(UpdateDispute, no_default);
 
 impl invoices::InvoiceFilter {
     /// No filter; set the fields you need with `..InvoiceFilter::empty()`.

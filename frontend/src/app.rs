@@ -3,6 +3,7 @@
 use crate::api;
 use crate::components::{GlobalSearchBox, ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
+use crate::pages::DisputesPage;
 use crate::pages::TasksPage;
 use crate::pages::{
     AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, AuditPage, BillingPage,
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/worklist") view=WorklistPage/>
                     <Route path=path!("/promises") view=PromisesPage/>
                     <Route path=path!("/tasks") view=TasksPage/>
+                    <Route path=path!("/disputes") view=DisputesPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/reports/aging") view=AgingPage/>
                     <Route path=path!("/reports/performance") view=PerformancePage/>
@@ -129,7 +131,7 @@ const NAV_GROUPS: [NavGroup; 5] = [
                 permission: Permission::ViewPayments,
             },
             NavLink {
-                href: "/invoices?status=DISPUTED",
+                href: "/disputes",
                 label: Msg::NavDisputes,
                 permission: Permission::ViewInvoices,
             },

@@ -733,7 +733,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         SettingsHintBaseCurrency => "The currency new customers start with and reports are shown in, unless they say otherwise. A three-letter ISO code such as CNY (the default), USD or EUR.",
         SettingsAuditNote => "Each saved change is recorded in the audit log: who made it, and the values before and after.",
         SettingsAuditLink => "See the audit log",
+        Dispute(msg) => super::en_more::dispute(msg),
+        Contact(msg) => super::en_more::contact(msg),
+        Money(msg) => super::en_more::money(msg),
         // @issue20-settings
+        // @issue20-disputes
+        // @issue20-contacts
+        // @issue20-money
         // @issue19-import
     }
 }

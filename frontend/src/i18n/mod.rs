@@ -12,10 +12,14 @@ use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 
 mod en;
+mod en_more;
 mod msg;
+mod msg_more;
 mod zh;
+mod zh_more;
 
 pub use msg::Msg;
+pub use msg_more::{ContactMsg, DisputeMsg, MoneyMsg};
 
 const STORAGE_KEY: &str = "duely.locale";
 

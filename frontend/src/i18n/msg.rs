@@ -1,5 +1,7 @@
 //! Every piece of UI text the app shows, as one enum.
 
+use super::msg_more::{ContactMsg, DisputeMsg, MoneyMsg};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
     SkipToContent,
@@ -728,6 +730,15 @@ pub enum Msg {
     SettingsHintBaseCurrency,
     SettingsAuditNote,
     SettingsAuditLink,
+    /// The disputes texts (`msg_more.rs`).
+    Dispute(DisputeMsg),
+    /// The contacts texts (`msg_more.rs`).
+    Contact(ContactMsg),
+    /// The money texts (`msg_more.rs`).
+    Money(MoneyMsg),
     // @issue20-settings
+    // @issue20-disputes
+    // @issue20-contacts
+    // @issue20-money
     // @issue19-import
 }

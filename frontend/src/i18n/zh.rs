@@ -777,7 +777,13 @@ pub(super) fn text(msg: Msg) -> &'static str {
         }
         SettingsAuditNote => "每次保存的修改都会记入审计日志，包括修改人以及修改前后的值。",
         SettingsAuditLink => "查看审计日志",
+        Dispute(msg) => super::zh_more::dispute(msg),
+        Contact(msg) => super::zh_more::contact(msg),
+        Money(msg) => super::zh_more::money(msg),
         // @issue20-settings
+        // @issue20-disputes
+        // @issue20-contacts
+        // @issue20-money
         // @issue19-import
     }
 }

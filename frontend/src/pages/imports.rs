@@ -1,10 +1,11 @@
-//! Importing customers and invoices from CSV, with upload progress and every problem listed by
-//! row and column.
+//! Importing customers, invoices and received payments (receipts) from CSV, with upload progress
+//! and every problem listed by row and column.
 
 use super::access::RequirePermission;
 use crate::components::{ProgressBar, ToastKind, use_toasts};
 use crate::files;
 use crate::i18n::{Msg, use_text};
+use crate::session::use_session;
 use domain::access::Permission;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -22,6 +23,10 @@ struct Problem {
 struct Report {
     rows: i64,
     imported: i64,
+    /// Payments of the file recorded already (by `external_id`), left as they are; 0 for the
+    /// other kinds.
+    #[serde(default)]
+    skipped: i64,
     dry_run: bool,
     problems: Vec<Problem>,
 }
@@ -29,6 +34,14 @@ struct Report {
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let text = use_text();
+    let session = use_session();
+    // Receipts are recorded payments: the box is for those who may record them.
+    let may_import_payments = move || {
+        session
+            .current
+            .get()
+            .is_some_and(|current| current.can(Permission::ManagePayments))
+    };
     view! {
         <RequirePermission permission=Permission::ManageCustomers>
             <section class="page">
@@ -47,6 +60,14 @@ pub fn ImportPage() -> impl IntoView {
                     title=Msg::ImportInvoices
                     columns="number,customer_code,issue_date,due_date,currency,description,quantity,unit_price,tax_rate,external_ref"
                 />
+                <Show when=may_import_payments>
+                    <ImportBox
+                        kind="payments"
+                        title=Msg::ImportPayments
+                        columns="external_id,customer_code,received_on,amount,currency,method,reference,invoice_number,allocated_amount"
+                        hints=&[Msg::PaymentImportGroupHint, Msg::PaymentImportOnceHint, Msg::PaymentImportAllocateHint]
+                    />
+                </Show>
             </section>
         </RequirePermission>
     }
@@ -96,7 +117,12 @@ fn ImportBox(
                         if parsed.problems.is_empty() && !parsed.dry_run {
                             toasts.push(
                                 ToastKind::Success,
-                                format!("{} {}", text(Msg::ImportedCount), parsed.imported),
+                                format!(
+                                    "{} {}{}",
+                                    text(Msg::ImportedCount),
+                                    parsed.imported,
+                                    skipped_text(text, parsed.skipped)
+                                ),
                             );
                         }
                         report.set(Some(parsed));
@@ -143,7 +169,13 @@ fn ImportBox(
                     } else {
                         format!("{} {}", text(Msg::ImportedCount), report.imported)
                     };
-                    view! { <p class="notice" data-testid="import-result">{message}</p> }.into_any()
+                    let skipped = skipped_text(text, report.skipped);
+                    view! {
+                        <p class="notice" data-testid="import-result">
+                            {message}
+                            {(!skipped.is_empty()).then(|| view! { <span data-testid="import-skipped">{skipped}</span> })}
+                        </p>
+                    }.into_any()
                 } else {
                     view! {
                         <div data-testid="import-problems">
@@ -161,6 +193,18 @@ fn ImportBox(
                 }
             })}
         </div>
+    }
+}
+
+/// " · N skipped (already imported)" after an import's count, or nothing when none was skipped.
+fn skipped_text(text: impl Fn(Msg) -> &'static str, skipped: i64) -> String {
+    if skipped > 0 {
+        format!(
+            " · {}",
+            text(Msg::ImportSkippedCount).replace("{n}", &skipped.to_string())
+        )
+    } else {
+        String::new()
     }
 }
 

@@ -9,6 +9,7 @@ mod audit;
 mod billing;
 mod collections;
 mod customers;
+mod disputes;
 mod dunning;
 mod home;
 mod imports;
@@ -36,6 +37,7 @@ pub use billing::{
     BillingPage, PaymentCompletePage, PaymentSettingsPage, SubscriptionNotice, go_to,
 };
 pub use customers::{CustomerPage, CustomersPage};
+pub use disputes::DisputesPage;
 pub use dunning::DunningPage;
 pub use home::HomePage;
 pub use imports::{ExportButton, ImportPage};

@@ -1,8 +1,9 @@
 //! The customer detail page: balances, the aging bar, credit actions, the customer's open
 //! invoices, payments and timeline.
 
+use super::contacts::CONTACT_CHANNELS;
 use super::form::{EditCustomerDialog, assignable_members};
-use super::show;
+use super::{ops, show};
 use crate::api::{self, CustomerDetail, PlaceCreditHold, ReleaseCreditHold, SetCreditLimit};
 use crate::components::{
     Button, DataTable, Modal, Segment, StackedBar, TextField, ToastKind, use_toasts,
@@ -53,6 +54,41 @@ fn CustomerView() -> impl IntoView {
     let action = RwSignal::new(None::<CreditAction>);
     let dialog_open = RwSignal::new(false);
     let editing = RwSignal::new(false);
+    // Archiving asks first; a refusal (open invoices) is shown in the dialog.
+    let archiving = RwSignal::new(false);
+    let archive_error = RwSignal::new(None::<String>);
+    let archive_busy = RwSignal::new(false);
+    let set_archived = move |archived: bool| {
+        archive_busy.set(true);
+        archive_error.set(None);
+        let customer_id = id();
+        leptos::task::spawn_local(async move {
+            let result = api::run::<ops::ArchiveCustomer>(ops::archive_customer::Variables {
+                input: ops::archive_customer::ArchiveCustomerInput {
+                    customer_id,
+                    archived: Some(archived),
+                },
+            })
+            .await;
+            archive_busy.set(false);
+            match result {
+                Ok(_) => {
+                    let done = if archived {
+                        Msg::CustomerArchivedDone
+                    } else {
+                        Msg::CustomerRestored
+                    };
+                    toasts.push(ToastKind::Success, text(done));
+                    archiving.set(false);
+                    reload.update(|n| *n += 1);
+                }
+                Err(error) if archived => {
+                    archive_error.set(Some(error.text(locale.get_untracked())))
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
     let members = assignable_members(move || can(Permission::ManageCustomers));
     let member_list = Signal::derive(move || members.get().flatten());
     Effect::new(move |_| {
@@ -116,6 +152,13 @@ fn CustomerView() -> impl IntoView {
                         let customer_id_for_statement = c.id.clone();
                         let collector = c.collector.as_ref().map(|person| person.name.clone());
                         let salesperson = c.salesperson.as_ref().map(|person| person.name.clone());
+                        let archived = c.archived;
+                        let customer_locale = match c.locale.as_ref().map(crate::components::enum_name).as_deref() {
+                            Some("EN") => Some("English"),
+                            Some("ZH_CN") => Some("中文"),
+                            _ => None,
+                        };
+                        let tags = c.tags.join(", ");
                         let assignee = move |who: Option<String>| {
                             let unassigned = who.is_none();
                             view! {
@@ -129,6 +172,9 @@ fn CustomerView() -> impl IntoView {
                                 <div>
                                     <p class="eyebrow"><A href="/customers">{move || text(Msg::CustomersTitle)}</A>" · "{c.code.clone()}</p>
                                     <h1 data-testid="customer-name">{c.name.clone()}</h1>
+                                    {archived.then(|| view! {
+                                        <p class="badge badge-muted" data-testid="archived-badge">{move || text(Msg::CustomerArchivedBadge)}</p>
+                                    })}
                                     {c.credit_hold.then(|| view! {
                                         <p class="badge badge-danger" data-testid="credit-hold">{move || text(Msg::OnHold)}": "{c.credit_hold_reason.clone().unwrap_or_default()}</p>
                                     })}
@@ -141,11 +187,32 @@ fn CustomerView() -> impl IntoView {
                                             <dt>{move || text(Msg::CustomerSalespersonLabel)}</dt>
                                             <dd data-testid="customer-salesperson">{assignee(salesperson)}</dd>
                                         </div>
+                                        <div>
+                                            <dt>{move || text(Msg::CustomerLocaleLabel)}</dt>
+                                            <dd data-testid="customer-locale">{move || customer_locale.unwrap_or_else(|| text(Msg::CustomerLocaleCompany))}</dd>
+                                        </div>
+                                        {c.segment.clone().filter(|s| !s.is_empty()).map(|segment| view! {
+                                            <div>
+                                                <dt>{move || text(Msg::CustomerSegmentLabel)}</dt>
+                                                <dd data-testid="customer-segment">{segment}</dd>
+                                            </div>
+                                        })}
+                                        {(!tags.is_empty()).then(|| view! {
+                                            <div>
+                                                <dt>{move || text(Msg::CustomerTagsLabel)}</dt>
+                                                <dd data-testid="customer-tags">{tags}</dd>
+                                            </div>
+                                        })}
                                     </dl>
                                 </div>
                                 <div class="actions">
                                     <Show when=move || can(Permission::ManageCustomers)>
                                         <button type="button" class="button button-secondary" data-testid="edit-customer" on:click=move |_| editing.set(true)>{move || text(Msg::Edit)}</button>
+                                        {if archived {
+                                            view! { <button type="button" class="button button-secondary" data-testid="restore-customer" disabled=move || archive_busy.get() on:click=move |_| set_archived(false)>{move || text(Msg::RestoreCustomer)}</button> }.into_any()
+                                        } else {
+                                            view! { <button type="button" class="button button-secondary" data-testid="archive-customer" on:click=move |_| { archive_error.set(None); archiving.set(true); }>{move || text(Msg::ArchiveCustomer)}</button> }.into_any()
+                                        }}
                                     </Show>
                                     <A href=format!("/customers/{}/statement", customer_id_for_statement) attr:class="button button-secondary" attr:data-testid="customer-statement">{move || text(Msg::Statement)}</A>
                                     <Show when=move || can(Permission::ManageInvoices)>
@@ -185,9 +252,39 @@ fn CustomerView() -> impl IntoView {
                             <CustomerActivity customer_id=c.id.clone()/>
                             <div class="panel">
                                 <h2>{move || text(Msg::Contacts)}</h2>
-                                <ul class="plain-list">
-                                    {c.contacts.iter().map(|contact| view! {
-                                        <li>{contact.name.clone()}{contact.email.clone().map(|e| format!(" · {e}"))}{contact.phone.clone().map(|p| format!(" · {p}"))}</li>
+                                {c.contacts.is_empty().then(|| view! { <p class="muted">{move || text(Msg::NoContacts)}</p> })}
+                                <ul class="plain-list contact-list">
+                                    {c.contacts.iter().map(|contact| {
+                                        let channel = contact.preferred_channel.as_deref().and_then(|value| {
+                                            CONTACT_CHANNELS.iter().find(|(name, _)| *name == value).map(|(_, msg)| *msg)
+                                        });
+                                        let contact_locale = match contact.locale.as_ref().map(crate::components::enum_name).as_deref() {
+                                            Some("EN") => Some("English"),
+                                            Some("ZH_CN") => Some("中文"),
+                                            _ => None,
+                                        };
+                                        let fact = |label: Msg, value: Option<String>| value.filter(|v| !v.is_empty()).map(|value| view! {
+                                            <span class="contact-detail">{move || text(label)}": "{value}</span>
+                                        });
+                                        view! {
+                                            <li data-testid="customer-contact">
+                                                <strong>{contact.name.clone()}</strong>
+                                                {contact.role.clone().filter(|r| !r.is_empty()).map(|role| view! { <span class="muted">" · "{role}</span> })}
+                                                {contact.billing.then(|| view! { <span class="badge badge-info" data-testid="contact-billing">{move || text(Msg::ContactBillingBadge)}</span> })}
+                                                <div class="contact-details">
+                                                    {fact(Msg::Email, contact.email.clone())}
+                                                    {fact(Msg::ContactPhone, contact.phone.clone())}
+                                                    {fact(Msg::ContactMobile, contact.mobile.clone())}
+                                                    {fact(Msg::ContactWechatId, contact.wechat_id.clone())}
+                                                    {channel.map(|msg| view! {
+                                                        <span class="contact-detail">{move || text(Msg::ContactPreferredChannel)}": "{move || text(msg)}</span>
+                                                    })}
+                                                    {contact_locale.map(|language| view! {
+                                                        <span class="contact-detail">{move || text(Msg::ContactLocale)}": "{language}</span>
+                                                    })}
+                                                </div>
+                                            </li>
+                                        }
                                     }).collect_view()}
                                 </ul>
                             </div>
@@ -207,6 +304,16 @@ fn CustomerView() -> impl IntoView {
                             </div>
                             <CreditDialog open=dialog_open action=action customer_id=c.id.clone() on_done=move || reload.update(|n| *n += 1)/>
                             <EditCustomerDialog open=editing customer=customer members=member_list on_done=move || reload.update(|n| *n += 1)/>
+                            <Modal open=archiving title=Signal::derive(move || text(Msg::ArchiveCustomerTitle).to_owned())>
+                                <p>{move || text(Msg::ArchiveCustomerConfirm)}</p>
+                                <Show when=move || archive_error.get().is_some()>
+                                    <p class="form-error" role="alert" data-testid="archive-error">{move || archive_error.get().unwrap_or_default()}</p>
+                                </Show>
+                                <div class="modal-actions">
+                                    <button type="button" class="button button-secondary" on:click=move |_| archiving.set(false)>{move || text(Msg::Cancel)}</button>
+                                    <button type="button" class="button button-danger" data-testid="confirm-archive" disabled=move || archive_busy.get() aria-busy=move || archive_busy.get().to_string() on:click=move |_| set_archived(true)>{move || text(Msg::ArchiveCustomer)}</button>
+                                </div>
+                            </Modal>
                         }
                         .into_any()
                     }

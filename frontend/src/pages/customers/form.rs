@@ -1,6 +1,7 @@
 //! Creating and editing a customer: the new-customer form, the edit dialog and the collector and
 //! salesperson pickers they share with the list.
 
+use super::contacts::{CONTACT_FIELDS, ContactDraft, ContactsEditor};
 use super::ops;
 use crate::api::{self, CreateCustomer};
 use crate::components::{Button, Modal, SelectField, TextField, ToastKind, use_toasts};
@@ -260,6 +261,10 @@ pub(super) fn EditCustomerDialog(
     let salesperson = RwSignal::new(String::new());
     // The language of the customer's emails and statements: empty for the company's.
     let customer_locale = RwSignal::new(String::new());
+    // Comma-separated, as typed.
+    let tags = RwSignal::new(String::new());
+    let contacts = RwSignal::new(Vec::<ContactDraft>::new());
+    let next_contact_key = StoredValue::new(0u32);
     let busy = RwSignal::new(false);
     let errors = RwSignal::new(std::collections::HashMap::<String, String>::new());
     let error = move |field: &'static str| Signal::derive(move || errors.get().get(field).cloned());
@@ -308,6 +313,30 @@ pub(super) fn EditCustomerDialog(
                     .map(crate::components::enum_name)
                     .unwrap_or_default(),
             );
+            tags.set(customer.tags.join(", "));
+            let drafts = customer
+                .contacts
+                .iter()
+                .zip(0u32..)
+                .map(|(contact, key)| ContactDraft {
+                    key,
+                    name: contact.name.clone(),
+                    role: contact.role.clone().unwrap_or_default(),
+                    email: contact.email.clone().unwrap_or_default(),
+                    phone: contact.phone.clone().unwrap_or_default(),
+                    mobile: contact.mobile.clone().unwrap_or_default(),
+                    wechat_id: contact.wechat_id.clone().unwrap_or_default(),
+                    channel: contact.preferred_channel.clone().unwrap_or_default(),
+                    locale: contact
+                        .locale
+                        .as_ref()
+                        .map(crate::components::enum_name)
+                        .unwrap_or_default(),
+                    billing: contact.billing,
+                })
+                .collect::<Vec<_>>();
+            next_contact_key.set_value(u32::try_from(drafts.len()).unwrap_or(u32::MAX));
+            contacts.set(drafts);
             errors.set(Default::default());
         }
     };
@@ -329,6 +358,23 @@ pub(super) fn EditCustomerDialog(
             let now = value.get_untracked();
             (pickers && now != before).then_some(now)
         };
+        let optional = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        // Sent whole: the list replaces the customer's contacts.
+        let contact_inputs = contacts
+            .get_untracked()
+            .iter()
+            .map(|contact| ops::update_customer::ContactInput {
+                name: contact.name.trim().to_owned(),
+                role: optional(&contact.role),
+                email: optional(&contact.email),
+                phone: optional(&contact.phone),
+                preferred_channel: optional(&contact.channel),
+                locale: api::chosen::<ops::update_customer::Locale>(&contact.locale),
+                mobile: optional(&contact.mobile),
+                wechat_id: optional(&contact.wechat_id),
+                billing: Some(contact.billing),
+            })
+            .collect::<Vec<_>>();
         let input = ops::update_customer::UpdateCustomerInput {
             customer_id: customer_id.clone(),
             name: Some(name.get_untracked()),
@@ -341,6 +387,8 @@ pub(super) fn EditCustomerDialog(
             salesperson_id: changed(salesperson, &salesperson_before),
             // Always sent: null gives the customer the company's language again.
             locale: api::chosen::<ops::update_customer::Locale>(&customer_locale.get_untracked()),
+            tags: Some(split_tags(&tags.get_untracked())),
+            contacts: Some(contact_inputs),
             ..Default::default()
         };
         leptos::task::spawn_local(async move {
@@ -353,16 +401,18 @@ pub(super) fn EditCustomerDialog(
                     open.set(false);
                     on_done();
                 }
-                Err(failure @ api::ApiError::Api { field: Some(_), .. })
-                    if EDIT_FIELDS.contains(&failure.field_name()) =>
-                {
-                    let key = failure.field_name().to_owned();
-                    let message = failure.text(locale.get_untracked());
-                    errors.update(|errors| {
-                        errors.insert(key, message);
-                    });
+                Err(failure) => {
+                    let shown_under = edit_error_key(failure.field_name());
+                    match shown_under {
+                        Some(key) => {
+                            let message = field_error_text(&failure, locale.get_untracked());
+                            errors.update(|errors| {
+                                errors.insert(key, message);
+                            });
+                        }
+                        None => toasts.api_error(locale.get_untracked(), failure),
+                    }
                 }
-                Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
         });
     };
@@ -374,6 +424,7 @@ pub(super) fn EditCustomerDialog(
                 <TextField name="edit-taxId" label=Signal::derive(move || text(Msg::TaxId)) value=tax_id error=error("taxId")/>
                 <TextField name="edit-segment" label=Signal::derive(move || text(Msg::CustomerSegmentLabel)) value=segment error=error("segment")/>
                 <TextField name="edit-terms" label=Signal::derive(move || text(Msg::PaymentTermsDays)) value=terms error=error("paymentTermsDays") input_type="number"/>
+                <TextField name="edit-tags" label=Signal::derive(move || text(Msg::CustomerTagsLabel)) value=tags error=error("tags") hint=Signal::derive(move || text(Msg::CustomerTagsHint))/>
                 <AssigneeFields
                     members=members
                     collector=collector
@@ -395,6 +446,7 @@ pub(super) fn EditCustomerDialog(
                     ])
                 />
                 <NotesField name="edit-notes" value=notes error=error("notes")/>
+                <ContactsEditor contacts=contacts next_key=next_contact_key errors=errors/>
                 <div class="form-actions">
                     <Button r#type="submit" busy=busy test_id="save-customer-changes">{move || text(Msg::Save)}</Button>
                 </div>
@@ -414,3 +466,43 @@ const EDIT_FIELDS: [&str; 8] = [
     "collectorId",
     "salespersonId",
 ];
+
+/// Where the edit dialog shows an error on `field` (the server's name without `input.`): under
+/// that field, under the tags (any one of them), or under a contact's field (`contacts[2].email`);
+/// `None` for a toast.
+fn edit_error_key(field: &str) -> Option<String> {
+    if EDIT_FIELDS.contains(&field) || field == "tags" || field == "contacts" {
+        return Some(field.to_owned());
+    }
+    if field.starts_with("tags[") {
+        return Some("tags".to_owned());
+    }
+    let (index, name) = field.strip_prefix("contacts[")?.split_once("].")?;
+    index.parse::<usize>().ok()?;
+    CONTACT_FIELDS
+        .iter()
+        .any(|known| known.api_name() == name)
+        .then(|| field.to_owned())
+}
+
+/// An error shown under its field, without the row number its field names ("Line 2: "): the
+/// field already sits in its row.
+pub(super) fn field_error_text(failure: &api::ApiError, locale: domain::Locale) -> String {
+    match failure {
+        api::ApiError::Api {
+            reason: Some(reason),
+            ..
+        } => domain::messages::error_text(reason, None, locale),
+        other => other.text(locale),
+    }
+}
+
+/// The tags as typed, split at commas (a Chinese `，` or `、` too), blanks left out.
+fn split_tags(typed: &str) -> Vec<String> {
+    typed
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|tag| !tag.is_empty())
+        .map(str::to_owned)
+        .collect()
+}

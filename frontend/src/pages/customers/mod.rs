@@ -13,6 +13,7 @@ use form::{Duty, NewCustomerForm, assignable_members, member_options};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+mod contacts;
 mod detail;
 mod form;
 mod ops;

@@ -22,6 +22,15 @@ pub struct CustomerAssignees;
 )]
 pub struct UpdateCustomer;
 
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "src/graphql/receivables.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct ArchiveCustomer;
+
 /// Only its generated module is used (the document and the answer's type): its input would
 /// write a `None` as `null`, which clears an assignment. [`AssignCustomersSparse`] sends it.
 #[allow(dead_code)]

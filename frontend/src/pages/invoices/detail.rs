@@ -1,4 +1,5 @@
-//! The invoice detail page: lines, allocations, disputes, the lifecycle actions and late fees.
+//! The invoice detail page: lines, the installment plan, allocations, disputes, the lifecycle
+//! actions and late fees.
 
 use super::{status_badge, status_of};
 use crate::api::{self, InvoiceDetail, IssueInvoice};
@@ -13,7 +14,8 @@ use domain::invoices::InvoiceStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashMap;
 
 #[component]
 pub fn InvoicePage() -> impl IntoView {
@@ -204,6 +206,13 @@ fn InvoiceView() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </DataTable>
+                            <InstallmentPlan
+                                invoice_id=inv.id.clone()
+                                installments=inv.installments.clone()
+                                total=inv.total.clone()
+                                may_edit=(status.is_open() || status == InvoiceStatus::Draft) && can(Permission::ManageInvoices)
+                                refresh=Callback::new(move |_| refresh())
+                            />
                             <DataTable
                                 caption=Signal::derive(move || text(Msg::PaymentsReceived).to_owned())
                                 headers=Signal::derive(move || vec![text(Msg::ReceivedOn), text(Msg::Method), text(Msg::Reference), text(Msg::Amount)])
@@ -440,6 +449,289 @@ fn LateFees(
                     }
                 }).collect_view()}
             </ul>
+        </div>
+    }
+    .into_any()
+}
+
+/// One installment being edited.
+#[derive(Clone, Copy)]
+struct InstallmentDraft {
+    key: u32,
+    due_date: RwSignal<String>,
+    amount: RwSignal<String>,
+}
+
+/// `total` split into `count` equal parts with `places` decimals, the remainder on the last
+/// (100.00 in three is 33.33, 33.33 and 33.34).
+fn split_evenly(total: Decimal, count: usize, places: u32) -> Vec<Decimal> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let part = (total / Decimal::from(count as u64))
+        .round_dp_with_strategy(places, RoundingStrategy::ToZero);
+    let mut parts = vec![part; count];
+    parts[count - 1] = total - part * Decimal::from((count - 1) as u64);
+    parts
+}
+
+/// Whether a server error's field is an installment's due date or amount, shown at its input
+/// (`installments[1].amount`); the others (the plan as a whole, an installment as a whole, no
+/// field) are shown above the rows.
+fn is_row_field(field: &str) -> bool {
+    field.starts_with("installments[")
+        && (field.ends_with("].dueDate") || field.ends_with("].amount"))
+}
+
+/// The invoice's installment plan (due date and amount of each part) and, for someone who may
+/// change it on an open or draft invoice, a dialog that replaces or removes it. The server checks
+/// the plan: 2 or more parts adding up to the total, due dates on or after the issue date and
+/// increasing.
+#[component]
+fn InstallmentPlan(
+    invoice_id: String,
+    installments: Vec<api::invoice_detail::InvoiceDetailInvoiceInstallments>,
+    total: api::invoice_detail::MoneyFields,
+    may_edit: bool,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let text = use_text();
+    let locale = use_locale();
+    let toasts = use_toasts();
+    if installments.is_empty() && !may_edit {
+        return ().into_any();
+    }
+    let invoice_id = StoredValue::new(invoice_id);
+    let currency = StoredValue::new(total.currency.clone());
+    let total_amount = total.amount.parse::<Decimal>().ok();
+    let has_plan = !installments.is_empty();
+    let existing: Vec<(String, String)> = installments
+        .iter()
+        .map(|part| (part.due_date.clone(), part.amount.amount.clone()))
+        .collect();
+    let existing = StoredValue::new(existing);
+    let open = RwSignal::new(false);
+    let next_key = StoredValue::new(0u32);
+    let rows = RwSignal::new(Vec::<InstallmentDraft>::new());
+    let errors = RwSignal::new(HashMap::<String, String>::new());
+    let busy = RwSignal::new(false);
+    let new_row = move |due_date: String, amount: String| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        InstallmentDraft {
+            key,
+            due_date: RwSignal::new(due_date),
+            amount: RwSignal::new(amount),
+        }
+    };
+    // The dialog starts from the plan as saved, or two empty installments (the fewest a plan has).
+    let edit = move |_| {
+        let mut drafts: Vec<InstallmentDraft> = existing.with_value(|parts| {
+            parts
+                .iter()
+                .map(|(due_date, amount)| new_row(due_date.clone(), amount.clone()))
+                .collect()
+        });
+        while drafts.len() < 2 {
+            drafts.push(new_row(String::new(), String::new()));
+        }
+        rows.set(drafts);
+        errors.set(HashMap::new());
+        open.set(true);
+    };
+    let add = move |_| rows.update(|rows| rows.push(new_row(String::new(), String::new())));
+    // The total in as many equal parts as there are rows, the remainder on the last.
+    let split = move |_| {
+        let Some(total) = total_amount else {
+            return;
+        };
+        let drafts = rows.get_untracked();
+        let code = currency.get_value();
+        let parts = split_evenly(total, drafts.len(), display::minor_units(&code));
+        for (draft, part) in drafts.iter().zip(parts) {
+            draft.amount.set(display::amount_string(part, &code));
+        }
+    };
+    let send = move |parts: Vec<api::set_installment_plan::InstallmentInput>, done: Msg| {
+        errors.set(HashMap::new());
+        busy.set(true);
+        let input = api::set_installment_plan::SetInstallmentPlanInput {
+            invoice_id: invoice_id.get_value(),
+            installments: parts,
+        };
+        leptos::task::spawn_local(async move {
+            let result =
+                api::run::<api::SetInstallmentPlan>(api::set_installment_plan::Variables { input })
+                    .await;
+            // Before a saved plan reloads the page (and with it this section).
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    toasts.push(ToastKind::Success, text(done));
+                    open.set(false);
+                    refresh.run(());
+                }
+                Err(failure @ api::ApiError::Api { .. }) => {
+                    let key = failure.field_name().to_owned();
+                    let message = failure.text(locale.get_untracked());
+                    errors.update(|errors| {
+                        errors.insert(key, message);
+                    });
+                }
+                Err(error) => toasts.api_error(locale.get_untracked(), error),
+            }
+        });
+    };
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let drafts = rows.get_untracked();
+        // A date input is empty until a whole date is chosen; the API's Date takes no empty one.
+        let missing: Vec<usize> = drafts
+            .iter()
+            .enumerate()
+            .filter(|(_, draft)| draft.due_date.get_untracked().trim().is_empty())
+            .map(|(index, _)| index)
+            .collect();
+        if !missing.is_empty() {
+            errors.set(
+                missing
+                    .into_iter()
+                    .map(|index| {
+                        (
+                            format!("installments[{index}].dueDate"),
+                            text(Msg::InstallmentDueDateRequired).to_owned(),
+                        )
+                    })
+                    .collect(),
+            );
+            return;
+        }
+        let parts = drafts
+            .iter()
+            .map(|draft| api::set_installment_plan::InstallmentInput {
+                due_date: draft.due_date.get_untracked().trim().to_owned(),
+                amount: draft.amount.get_untracked().trim().to_owned(),
+            })
+            .collect();
+        send(parts, Msg::InstallmentsSaved);
+    };
+    let remove_plan = move |_| send(Vec::new(), Msg::InstallmentsRemoved);
+    let form_error = move || {
+        errors.with(|errors| {
+            errors
+                .iter()
+                .find(|(field, _)| !is_row_field(field))
+                .map(|(_, message)| message.clone())
+        })
+    };
+    let field_error = move |field: String| errors.with(|errors| errors.get(&field).cloned());
+    let sum = move || {
+        let sum: Decimal = rows
+            .get()
+            .iter()
+            .filter_map(|draft| {
+                draft
+                    .amount
+                    .get()
+                    .trim()
+                    .replace(',', "")
+                    .parse::<Decimal>()
+                    .ok()
+            })
+            .sum();
+        let code = currency.get_value();
+        show(locale.get(), &display::amount_string(sum, &code), &code)
+    };
+    let total = StoredValue::new(total);
+    let total_shown = move || total.with_value(|t| show(locale.get(), &t.amount, &t.currency));
+    let numbered = move || rows.get().into_iter().enumerate().collect::<Vec<_>>();
+    view! {
+        <div class="panel" data-testid="installments">
+            <h2>{move || text(Msg::Installments)}</h2>
+            {if installments.is_empty() {
+                view! { <p>{move || text(Msg::NoInstallmentPlan)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table">
+                        <thead><tr>
+                            <th scope="col">{move || text(Msg::InstallmentNumber)}</th>
+                            <th scope="col">{move || text(Msg::DueDate)}</th>
+                            <th scope="col">{move || text(Msg::Amount)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {installments.iter().enumerate().map(|(index, part)| view! {
+                                <tr data-testid="installment-plan-row">
+                                    <td class="num">{index + 1}</td>
+                                    <td>{display::date(locale.get_untracked(), &part.due_date)}</td>
+                                    <td class="num">{show(locale.get_untracked(), &part.amount.amount, &part.amount.currency)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            {may_edit.then(|| view! {
+                <div class="actions">
+                    <button type="button" class="button button-secondary" data-testid="edit-installments" on:click=edit>{move || text(Msg::EditInstallments)}</button>
+                </div>
+            })}
+            <Modal open=open title=Signal::derive(move || text(Msg::EditInstallments).to_owned())>
+                <form class="form-grid" novalidate on:submit=save data-testid="installments-form">
+                    <p class="field-hint field-wide">{move || text(Msg::InstallmentsHint)}</p>
+                    <Show when=move || form_error().is_some()>
+                        <p class="form-error" role="alert" data-testid="installments-error">{move || form_error().unwrap_or_default()}</p>
+                    </Show>
+                    <table class="data-table line-editor installment-editor">
+                        <thead><tr>
+                            <th scope="col">{move || text(Msg::InstallmentNumber)}</th>
+                            <th scope="col">{move || text(Msg::DueDate)}</th>
+                            <th scope="col">{move || text(Msg::Amount)}</th>
+                            <th scope="col"><span class="visually-hidden">{move || text(Msg::Actions)}</span></th>
+                        </tr></thead>
+                        <tbody>
+                            <For each=numbered key=|(index, draft)| (*index, draft.key) let:item>
+                                {
+                                    let (index, draft) = item;
+                                    let label = move |msg: Msg| format!("{} {}", text(msg), index + 1);
+                                    let due_error = move || field_error(format!("installments[{index}].dueDate"));
+                                    let amount_error = move || field_error(format!("installments[{index}].amount"));
+                                    view! {
+                                        <tr data-testid="installment-row">
+                                            <td class="num">{index + 1}</td>
+                                            <td>
+                                                <input type="date" aria-label=move || label(Msg::DueDate) aria-invalid=move || due_error().is_some().to_string() prop:value=move || draft.due_date.get() on:input=move |e| draft.due_date.set(event_target_value(&e))/>
+                                                {move || due_error().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+                                            </td>
+                                            <td>
+                                                <input inputmode="decimal" class="num" aria-label=move || label(Msg::Amount) aria-invalid=move || amount_error().is_some().to_string() prop:value=move || draft.amount.get() on:input=move |e| draft.amount.set(event_target_value(&e))/>
+                                                {move || amount_error().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+                                            </td>
+                                            <td>
+                                                <button type="button" class="button button-secondary" on:click=move |_| rows.update(|rows| { if rows.len() > 1 { rows.retain(|r| r.key != draft.key); } })>
+                                                    {move || text(Msg::Remove)}
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }
+                            </For>
+                        </tbody>
+                    </table>
+                    <div class="actions field-wide">
+                        <button type="button" class="button button-secondary" data-testid="add-installment" on:click=add>{move || text(Msg::AddInstallment)}</button>
+                        <button type="button" class="button button-secondary" data-testid="split-installments" on:click=split>{move || text(Msg::SplitEvenly)}</button>
+                    </div>
+                    <p class="field-wide" data-testid="installments-sum">
+                        {move || text(Msg::InstallmentsAddUpTo)}" "{sum}" · "{move || text(Msg::Total)}" "{total_shown}
+                    </p>
+                    <div class="form-actions">
+                        {has_plan.then(|| view! {
+                            <button type="button" class="button button-danger" data-testid="remove-installments" disabled=move || busy.get() on:click=remove_plan>{move || text(Msg::RemoveInstallments)}</button>
+                        })}
+                        <Button r#type="submit" busy=busy test_id="save-installments">{move || text(Msg::Save)}</Button>
+                    </div>
+                </form>
+            </Modal>
         </div>
     }
     .into_any()

@@ -1,0 +1,181 @@
+//! The messages of the disputes queue, the contacts editor and the money screens, as enums of
+//! their own inside [`Msg`] (one file of variants would pass 800 lines). Each variant is also
+//! an associated constant of `Msg` under its own name, so pages write `Msg::DisputeOwner`.
+
+use super::Msg;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisputeMsg {
+    DisputesLead,
+    DisputeStatusOpen,
+    DisputeStatusResolved,
+    DisputeStatusRejected,
+    DisputeOwner,
+    DisputeAnyOwner,
+    DisputeNoOwner,
+    DisputeReasonLabel,
+    DisputeReasonPrice,
+    DisputeReasonQuantity,
+    DisputeReasonQuality,
+    DisputeReasonNotReceived,
+    DisputeReasonDuplicate,
+    DisputeReasonAlreadyPaid,
+    DisputeReasonTerms,
+    DisputeReasonOther,
+    DisputeInvoiceColumn,
+    DisputeNoteColumn,
+    DisputeCustomerWords,
+    DisputeDueOn,
+    DisputeDueOnHint,
+    DisputeAge,
+    DisputeAgeDays,
+    DisputeAgeOneDay,
+    DisputeResolution,
+    DisputeAssign,
+    DisputeAssignTitle,
+    DisputeUpdated,
+    DisputeResolveTitle,
+    DisputeOutcome,
+    DisputeOutcomeResolved,
+    DisputeOutcomeRejected,
+    DisputeResolutionNote,
+    DisputeResolutionNoteHint,
+    DisputeNoteRequired,
+    DisputeResolvedToast,
+    DisputeRejectedToast,
+    DisputeOpenedByLabel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactMsg {
+    ContactsBillingHint,
+    ContactLegend,
+    ContactPersonName,
+    ContactRole,
+    ContactPhone,
+    ContactMobile,
+    ContactWechatId,
+    ContactPreferredChannel,
+    ContactNoChannel,
+    ContactLocale,
+    ContactLocaleCustomer,
+    ContactBilling,
+    ContactBillingBadge,
+    AddContact,
+    RemoveContact,
+    NoContacts,
+    CustomerTagsLabel,
+    CustomerTagsHint,
+    ArchiveCustomer,
+    ArchiveCustomerTitle,
+    ArchiveCustomerConfirm,
+    CustomerArchivedBadge,
+    RestoreCustomer,
+    CustomerArchivedDone,
+    CustomerRestored,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyMsg {
+    ImportPayments,
+    PaymentImportGroupHint,
+    PaymentImportOnceHint,
+    PaymentImportAllocateHint,
+    ImportSkippedCount,
+    Installments,
+    NoInstallmentPlan,
+    InstallmentNumber,
+    EditInstallments,
+    AddInstallment,
+    SplitEvenly,
+    RemoveInstallments,
+    InstallmentsHint,
+    InstallmentsAddUpTo,
+    InstallmentDueDateRequired,
+    InstallmentsSaved,
+    InstallmentsRemoved,
+}
+
+#[allow(non_upper_case_globals)]
+impl Msg {
+    pub const DisputesLead: Msg = Msg::Dispute(DisputeMsg::DisputesLead);
+    pub const DisputeStatusOpen: Msg = Msg::Dispute(DisputeMsg::DisputeStatusOpen);
+    pub const DisputeStatusResolved: Msg = Msg::Dispute(DisputeMsg::DisputeStatusResolved);
+    pub const DisputeStatusRejected: Msg = Msg::Dispute(DisputeMsg::DisputeStatusRejected);
+    pub const DisputeOwner: Msg = Msg::Dispute(DisputeMsg::DisputeOwner);
+    pub const DisputeAnyOwner: Msg = Msg::Dispute(DisputeMsg::DisputeAnyOwner);
+    pub const DisputeNoOwner: Msg = Msg::Dispute(DisputeMsg::DisputeNoOwner);
+    pub const DisputeReasonLabel: Msg = Msg::Dispute(DisputeMsg::DisputeReasonLabel);
+    pub const DisputeReasonPrice: Msg = Msg::Dispute(DisputeMsg::DisputeReasonPrice);
+    pub const DisputeReasonQuantity: Msg = Msg::Dispute(DisputeMsg::DisputeReasonQuantity);
+    pub const DisputeReasonQuality: Msg = Msg::Dispute(DisputeMsg::DisputeReasonQuality);
+    pub const DisputeReasonNotReceived: Msg = Msg::Dispute(DisputeMsg::DisputeReasonNotReceived);
+    pub const DisputeReasonDuplicate: Msg = Msg::Dispute(DisputeMsg::DisputeReasonDuplicate);
+    pub const DisputeReasonAlreadyPaid: Msg = Msg::Dispute(DisputeMsg::DisputeReasonAlreadyPaid);
+    pub const DisputeReasonTerms: Msg = Msg::Dispute(DisputeMsg::DisputeReasonTerms);
+    pub const DisputeReasonOther: Msg = Msg::Dispute(DisputeMsg::DisputeReasonOther);
+    pub const DisputeInvoiceColumn: Msg = Msg::Dispute(DisputeMsg::DisputeInvoiceColumn);
+    pub const DisputeNoteColumn: Msg = Msg::Dispute(DisputeMsg::DisputeNoteColumn);
+    pub const DisputeCustomerWords: Msg = Msg::Dispute(DisputeMsg::DisputeCustomerWords);
+    pub const DisputeDueOn: Msg = Msg::Dispute(DisputeMsg::DisputeDueOn);
+    pub const DisputeDueOnHint: Msg = Msg::Dispute(DisputeMsg::DisputeDueOnHint);
+    pub const DisputeAge: Msg = Msg::Dispute(DisputeMsg::DisputeAge);
+    pub const DisputeAgeDays: Msg = Msg::Dispute(DisputeMsg::DisputeAgeDays);
+    pub const DisputeAgeOneDay: Msg = Msg::Dispute(DisputeMsg::DisputeAgeOneDay);
+    pub const DisputeResolution: Msg = Msg::Dispute(DisputeMsg::DisputeResolution);
+    pub const DisputeAssign: Msg = Msg::Dispute(DisputeMsg::DisputeAssign);
+    pub const DisputeAssignTitle: Msg = Msg::Dispute(DisputeMsg::DisputeAssignTitle);
+    pub const DisputeUpdated: Msg = Msg::Dispute(DisputeMsg::DisputeUpdated);
+    pub const DisputeResolveTitle: Msg = Msg::Dispute(DisputeMsg::DisputeResolveTitle);
+    pub const DisputeOutcome: Msg = Msg::Dispute(DisputeMsg::DisputeOutcome);
+    pub const DisputeOutcomeResolved: Msg = Msg::Dispute(DisputeMsg::DisputeOutcomeResolved);
+    pub const DisputeOutcomeRejected: Msg = Msg::Dispute(DisputeMsg::DisputeOutcomeRejected);
+    pub const DisputeResolutionNote: Msg = Msg::Dispute(DisputeMsg::DisputeResolutionNote);
+    pub const DisputeResolutionNoteHint: Msg = Msg::Dispute(DisputeMsg::DisputeResolutionNoteHint);
+    pub const DisputeNoteRequired: Msg = Msg::Dispute(DisputeMsg::DisputeNoteRequired);
+    pub const DisputeResolvedToast: Msg = Msg::Dispute(DisputeMsg::DisputeResolvedToast);
+    pub const DisputeRejectedToast: Msg = Msg::Dispute(DisputeMsg::DisputeRejectedToast);
+    pub const DisputeOpenedByLabel: Msg = Msg::Dispute(DisputeMsg::DisputeOpenedByLabel);
+    pub const ContactsBillingHint: Msg = Msg::Contact(ContactMsg::ContactsBillingHint);
+    pub const ContactLegend: Msg = Msg::Contact(ContactMsg::ContactLegend);
+    pub const ContactPersonName: Msg = Msg::Contact(ContactMsg::ContactPersonName);
+    pub const ContactRole: Msg = Msg::Contact(ContactMsg::ContactRole);
+    pub const ContactPhone: Msg = Msg::Contact(ContactMsg::ContactPhone);
+    pub const ContactMobile: Msg = Msg::Contact(ContactMsg::ContactMobile);
+    pub const ContactWechatId: Msg = Msg::Contact(ContactMsg::ContactWechatId);
+    pub const ContactPreferredChannel: Msg = Msg::Contact(ContactMsg::ContactPreferredChannel);
+    pub const ContactNoChannel: Msg = Msg::Contact(ContactMsg::ContactNoChannel);
+    pub const ContactLocale: Msg = Msg::Contact(ContactMsg::ContactLocale);
+    pub const ContactLocaleCustomer: Msg = Msg::Contact(ContactMsg::ContactLocaleCustomer);
+    pub const ContactBilling: Msg = Msg::Contact(ContactMsg::ContactBilling);
+    pub const ContactBillingBadge: Msg = Msg::Contact(ContactMsg::ContactBillingBadge);
+    pub const AddContact: Msg = Msg::Contact(ContactMsg::AddContact);
+    pub const RemoveContact: Msg = Msg::Contact(ContactMsg::RemoveContact);
+    pub const NoContacts: Msg = Msg::Contact(ContactMsg::NoContacts);
+    pub const CustomerTagsLabel: Msg = Msg::Contact(ContactMsg::CustomerTagsLabel);
+    pub const CustomerTagsHint: Msg = Msg::Contact(ContactMsg::CustomerTagsHint);
+    pub const ArchiveCustomer: Msg = Msg::Contact(ContactMsg::ArchiveCustomer);
+    pub const ArchiveCustomerTitle: Msg = Msg::Contact(ContactMsg::ArchiveCustomerTitle);
+    pub const ArchiveCustomerConfirm: Msg = Msg::Contact(ContactMsg::ArchiveCustomerConfirm);
+    pub const CustomerArchivedBadge: Msg = Msg::Contact(ContactMsg::CustomerArchivedBadge);
+    pub const RestoreCustomer: Msg = Msg::Contact(ContactMsg::RestoreCustomer);
+    pub const CustomerArchivedDone: Msg = Msg::Contact(ContactMsg::CustomerArchivedDone);
+    pub const CustomerRestored: Msg = Msg::Contact(ContactMsg::CustomerRestored);
+    pub const ImportPayments: Msg = Msg::Money(MoneyMsg::ImportPayments);
+    pub const PaymentImportGroupHint: Msg = Msg::Money(MoneyMsg::PaymentImportGroupHint);
+    pub const PaymentImportOnceHint: Msg = Msg::Money(MoneyMsg::PaymentImportOnceHint);
+    pub const PaymentImportAllocateHint: Msg = Msg::Money(MoneyMsg::PaymentImportAllocateHint);
+    pub const ImportSkippedCount: Msg = Msg::Money(MoneyMsg::ImportSkippedCount);
+    pub const Installments: Msg = Msg::Money(MoneyMsg::Installments);
+    pub const NoInstallmentPlan: Msg = Msg::Money(MoneyMsg::NoInstallmentPlan);
+    pub const InstallmentNumber: Msg = Msg::Money(MoneyMsg::InstallmentNumber);
+    pub const EditInstallments: Msg = Msg::Money(MoneyMsg::EditInstallments);
+    pub const AddInstallment: Msg = Msg::Money(MoneyMsg::AddInstallment);
+    pub const SplitEvenly: Msg = Msg::Money(MoneyMsg::SplitEvenly);
+    pub const RemoveInstallments: Msg = Msg::Money(MoneyMsg::RemoveInstallments);
+    pub const InstallmentsHint: Msg = Msg::Money(MoneyMsg::InstallmentsHint);
+    pub const InstallmentsAddUpTo: Msg = Msg::Money(MoneyMsg::InstallmentsAddUpTo);
+    pub const InstallmentDueDateRequired: Msg = Msg::Money(MoneyMsg::InstallmentDueDateRequired);
+    pub const InstallmentsSaved: Msg = Msg::Money(MoneyMsg::InstallmentsSaved);
+    pub const InstallmentsRemoved: Msg = Msg::Money(MoneyMsg::InstallmentsRemoved);
+}

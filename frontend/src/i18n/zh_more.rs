@@ -1,0 +1,115 @@
+//! The Chinese text of the disputes queue's, the contacts editor's and the money screens' messages.
+
+use super::msg_more::{ContactMsg, DisputeMsg, MoneyMsg};
+
+pub(super) fn dispute(msg: DisputeMsg) -> &'static str {
+    use DisputeMsg::*;
+    match msg {
+        DisputesLead => {
+            "按负责人、争议原因和持续天数查看未解决的争议，并附客户原话。为每项争议指定负责人和处理期限，处理完毕后填写可发送给客户的处理说明。"
+        }
+        DisputeStatusOpen => "未解决",
+        DisputeStatusResolved => "已解决",
+        DisputeStatusRejected => "已驳回",
+        DisputeOwner => "负责人",
+        DisputeAnyOwner => "全部负责人",
+        DisputeNoOwner => "未分配",
+        DisputeReasonLabel => "争议原因",
+        DisputeReasonPrice => "价格",
+        DisputeReasonQuantity => "数量",
+        DisputeReasonQuality => "质量",
+        DisputeReasonNotReceived => "未收到货",
+        DisputeReasonDuplicate => "重复开票",
+        DisputeReasonAlreadyPaid => "已付款",
+        DisputeReasonTerms => "账期条款",
+        DisputeReasonOther => "其他",
+        DisputeInvoiceColumn => "发票",
+        DisputeNoteColumn => "争议说明",
+        DisputeCustomerWords => "客户原话",
+        DisputeDueOn => "处理期限",
+        DisputeDueOnHint => "可选今天起一年内的日期；留空表示不设期限。",
+        DisputeAge => "已持续",
+        DisputeAgeDays => "{n} 天",
+        DisputeAgeOneDay => "1 天",
+        DisputeResolution => "处理说明",
+        DisputeAssign => "分配",
+        DisputeAssignTitle => "分配争议",
+        DisputeUpdated => "争议已更新。",
+        DisputeResolveTitle => "处理争议",
+        DisputeOutcome => "处理结果",
+        DisputeOutcomeResolved => "已解决：认可客户的异议",
+        DisputeOutcomeRejected => "驳回：发票按原样有效",
+        DisputeResolutionNote => "处理说明（可发送给客户）",
+        DisputeResolutionNoteHint => "请以对客户的口吻填写：处理结论及后续安排。",
+        DisputeNoteRequired => "请填写处理说明。",
+        DisputeResolvedToast => "争议已解决。",
+        DisputeRejectedToast => "争议已驳回。",
+        DisputeOpenedByLabel => "登记人",
+    }
+}
+
+pub(super) fn contact(msg: ContactMsg) -> &'static str {
+    use ContactMsg::*;
+    match msg {
+        ContactsBillingHint => {
+            "发票、对账单和催收通知发给勾选了接收的联系人；都未勾选时，发给第一位留有邮箱的联系人。"
+        }
+        ContactLegend => "联系人",
+        ContactPersonName => "姓名",
+        ContactRole => "职务",
+        ContactPhone => "电话",
+        ContactMobile => "手机",
+        ContactWechatId => "微信号",
+        ContactPreferredChannel => "首选联系方式",
+        ContactNoChannel => "无偏好",
+        ContactLocale => "沟通语言",
+        ContactLocaleCustomer => "与客户一致",
+        ContactBilling => "接收发票、对账单和催收通知",
+        ContactBillingBadge => "接收账单",
+        AddContact => "添加联系人",
+        RemoveContact => "删除联系人",
+        NoContacts => "暂无联系人。",
+        CustomerTagsLabel => "标签",
+        CustomerTagsHint => "多个标签用逗号分隔",
+        ArchiveCustomer => "归档",
+        ArchiveCustomerTitle => "归档客户",
+        ArchiveCustomerConfirm => {
+            "归档后，该客户不再显示在客户列表中，也不能再开具新发票；历史记录会保留，可随时恢复。"
+        }
+        CustomerArchivedBadge => "已归档",
+        RestoreCustomer => "恢复",
+        CustomerArchivedDone => "客户已归档。",
+        CustomerRestored => "客户已恢复。",
+    }
+}
+
+pub(super) fn money(msg: MoneyMsg) -> &'static str {
+    use MoneyMsg::*;
+    match msg {
+        ImportPayments => "收款",
+        PaymentImportGroupHint => {
+            "每行对应一笔收款核销的一张发票：同一笔收款的各行使用相同的 external_id（该收款在原系统中的编号），且客户、收款日期、金额、币种、收款方式和参考号须一致。"
+        }
+        PaymentImportOnceHint => {
+            "external_id 此前已导入的收款会被跳过，因此重复导入同一文件不会重复入账。"
+        }
+        PaymentImportAllocateHint => {
+            "invoice_number 与 allocated_amount 须同时填写或同时留空：填写时将该金额核销到该客户的这张发票；留空时按到期先后优先核销该客户最早到期的发票，余款作为该客户的未核销预收款保留。"
+        }
+        ImportSkippedCount => "已跳过 {n} 笔（此前已导入）",
+        Installments => "分期付款",
+        NoInstallmentPlan => "未设置分期：全部余额于到期日一次性到期。",
+        InstallmentNumber => "期次",
+        EditInstallments => "编辑分期",
+        AddInstallment => "添加一期",
+        SplitEvenly => "平均分配",
+        RemoveInstallments => "取消分期",
+        InstallmentsHint => {
+            "请设置 2 至 60 期，各期金额合计须等于发票总额；每期到期日不得早于开票日期，且须晚于上一期。设置后，账龄和催收提醒按各期自己的到期日计算，收到的款项按期次顺序依次抵付。"
+        }
+        InstallmentsAddUpTo => "各期合计",
+        InstallmentDueDateRequired => "请选择该期的到期日。",
+        InstallmentsSaved => "分期计划已保存。",
+        InstallmentsRemoved => "分期计划已取消。",
+    }
+}
