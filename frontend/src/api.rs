@@ -252,6 +252,7 @@ collections_operation!(CreateTask);
 collections_operation!(ReassignTask);
 collections_operation!(CancelTask);
 collections_operation!(AssignableMembers);
+collections_operation!(CorrectActivity);
 
 macro_rules! analytics_operation {
     ($name:ident) => {

@@ -740,6 +740,10 @@ pub(super) fn text(msg: Msg) -> &'static str {
         // @issue20-disputes
         // @issue20-contacts
         // @issue20-money
+        Alloc(msg) => super::en_more::alloc(msg),
+        // @issue20-alloc
+        Promise(msg) => super::en_more::promise(msg),
+        // @issue20-promise
         // @issue19-import
     }
 }

@@ -102,3 +102,37 @@ pub(super) fn money(msg: MoneyMsg) -> &'static str {
         InstallmentsRemoved => "Installment plan removed.",
     }
 }
+
+#[rustfmt::skip]
+pub(super) fn promise(msg: super::msg_more::PromiseMsg) -> &'static str {
+    use super::msg_more::PromiseMsg::*;
+    match msg {
+        CancelPromise => "Cancel",
+        CancelPromiseTitle => "Cancel this promise",
+        CancelPromiseLead => "Cancel a promise the customer withdrew or that was logged by mistake: it is no longer judged kept or broken.",
+        CancelPromiseReason => "Reason (optional)",
+        CancelPromiseNoReason => "Cancelled without a reason given",
+        ConfirmCancelPromise => "Cancel the promise",
+        PromiseCancelledToast => "Promise cancelled.",
+        CorrectActivity => "Correct",
+        CorrectActivityTitle => "Correct this activity",
+        CorrectActivityHint => "You can correct an activity you logged for 24 hours after logging it; the change is kept in the audit log.",
+        SaveActivityCorrection => "Save correction",
+        ActivityCorrected => "Activity corrected.",
+    }
+}
+
+#[rustfmt::skip]
+pub(super) fn alloc(msg: super::msg_more::AllocMsg) -> &'static str {
+    use super::msg_more::AllocMsg::*;
+    match msg {
+        AllocHint => "Oldest due first is proposed; change what goes to each invoice as the customer asked. What is not applied stays with the customer as credit.",
+        AllocNeedsAmount => "Choose the customer and enter the amount to pick the invoices it pays.",
+        AllocInvoiceColumn => "Invoice",
+        AllocApplyColumn => "Apply",
+        AllocApplyTo => "Apply to {number}",
+        AllocPropose => "Propose oldest first",
+        AllocTotal => "Allocated",
+        AllocOverAmount => "More is allocated than the amount received.",
+    }
+}

@@ -19,6 +19,8 @@ mod zh;
 mod zh_more;
 
 pub use msg::Msg;
+pub use msg_more::AllocMsg;
+pub use msg_more::PromiseMsg;
 pub use msg_more::{ContactMsg, DisputeMsg, MoneyMsg};
 
 const STORAGE_KEY: &str = "duely.locale";

@@ -740,5 +740,11 @@ pub enum Msg {
     // @issue20-disputes
     // @issue20-contacts
     // @issue20-money
+    /// The receipt allocation texts (`msg_more.rs`).
+    Alloc(super::msg_more::AllocMsg),
+    // @issue20-alloc
+    /// The promise-cancelling and activity-correcting texts (`msg_more.rs`).
+    Promise(super::msg_more::PromiseMsg),
+    // @issue20-promise
     // @issue19-import
 }

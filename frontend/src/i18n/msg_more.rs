@@ -179,3 +179,60 @@ impl Msg {
     pub const InstallmentsSaved: Msg = Msg::Money(MoneyMsg::InstallmentsSaved);
     pub const InstallmentsRemoved: Msg = Msg::Money(MoneyMsg::InstallmentsRemoved);
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromiseMsg {
+    CancelPromise,
+    CancelPromiseTitle,
+    CancelPromiseLead,
+    CancelPromiseReason,
+    CancelPromiseNoReason,
+    ConfirmCancelPromise,
+    PromiseCancelledToast,
+    CorrectActivity,
+    CorrectActivityTitle,
+    CorrectActivityHint,
+    SaveActivityCorrection,
+    ActivityCorrected,
+}
+
+#[allow(non_upper_case_globals)]
+impl Msg {
+    pub const CancelPromise: Msg = Msg::Promise(PromiseMsg::CancelPromise);
+    pub const CancelPromiseTitle: Msg = Msg::Promise(PromiseMsg::CancelPromiseTitle);
+    pub const CancelPromiseLead: Msg = Msg::Promise(PromiseMsg::CancelPromiseLead);
+    pub const CancelPromiseReason: Msg = Msg::Promise(PromiseMsg::CancelPromiseReason);
+    pub const CancelPromiseNoReason: Msg = Msg::Promise(PromiseMsg::CancelPromiseNoReason);
+    pub const ConfirmCancelPromise: Msg = Msg::Promise(PromiseMsg::ConfirmCancelPromise);
+    pub const PromiseCancelledToast: Msg = Msg::Promise(PromiseMsg::PromiseCancelledToast);
+    pub const CorrectActivity: Msg = Msg::Promise(PromiseMsg::CorrectActivity);
+    pub const CorrectActivityTitle: Msg = Msg::Promise(PromiseMsg::CorrectActivityTitle);
+    pub const CorrectActivityHint: Msg = Msg::Promise(PromiseMsg::CorrectActivityHint);
+    pub const SaveActivityCorrection: Msg = Msg::Promise(PromiseMsg::SaveActivityCorrection);
+    pub const ActivityCorrected: Msg = Msg::Promise(PromiseMsg::ActivityCorrected);
+}
+
+/// The texts of a receipt's allocation to the invoices the user picks (the payments form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllocMsg {
+    AllocHint,
+    AllocNeedsAmount,
+    AllocInvoiceColumn,
+    AllocApplyColumn,
+    AllocApplyTo,
+    AllocPropose,
+    AllocTotal,
+    AllocOverAmount,
+}
+
+#[allow(non_upper_case_globals)]
+impl Msg {
+    pub const AllocHint: Msg = Msg::Alloc(AllocMsg::AllocHint);
+    pub const AllocNeedsAmount: Msg = Msg::Alloc(AllocMsg::AllocNeedsAmount);
+    pub const AllocInvoiceColumn: Msg = Msg::Alloc(AllocMsg::AllocInvoiceColumn);
+    pub const AllocApplyColumn: Msg = Msg::Alloc(AllocMsg::AllocApplyColumn);
+    pub const AllocApplyTo: Msg = Msg::Alloc(AllocMsg::AllocApplyTo);
+    pub const AllocPropose: Msg = Msg::Alloc(AllocMsg::AllocPropose);
+    pub const AllocTotal: Msg = Msg::Alloc(AllocMsg::AllocTotal);
+    pub const AllocOverAmount: Msg = Msg::Alloc(AllocMsg::AllocOverAmount);
+}

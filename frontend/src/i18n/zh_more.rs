@@ -113,3 +113,38 @@ pub(super) fn money(msg: MoneyMsg) -> &'static str {
         InstallmentsRemoved => "分期计划已取消。",
     }
 }
+
+#[rustfmt::skip]
+pub(super) fn promise(msg: super::msg_more::PromiseMsg) -> &'static str {
+    use super::msg_more::PromiseMsg::*;
+    match msg {
+        CancelPromise => "取消",
+        CancelPromiseTitle => "取消付款承诺",
+        CancelPromiseLead => "客户撤回或误登记的付款承诺可以取消，取消后不再判定为已兑现或已违约。",
+        CancelPromiseReason => "原因（选填）",
+        CancelPromiseNoReason => "取消时未填写原因",
+        ConfirmCancelPromise => "确认取消承诺",
+        PromiseCancelledToast => "付款承诺已取消。",
+        CorrectActivity => "更正",
+        CorrectActivityTitle => "更正催收记录",
+        CorrectActivityHint => "您登记的催收记录在登记后 24 小时内可以更正，更正内容会记入审计日志。",
+        SaveActivityCorrection => "保存更正",
+        ActivityCorrected => "催收记录已更正。",
+    }
+}
+
+pub(super) fn alloc(msg: super::msg_more::AllocMsg) -> &'static str {
+    use super::msg_more::AllocMsg::*;
+    match msg {
+        AllocHint => {
+            "已按到期日从早到晚预填核销金额，可按客户的付款说明逐张修改；未核销的余款作为该客户的预收款保留。"
+        }
+        AllocNeedsAmount => "选择客户并填写金额后，即可选择本笔收款核销的发票。",
+        AllocInvoiceColumn => "发票",
+        AllocApplyColumn => "本次核销",
+        AllocApplyTo => "核销 {number}",
+        AllocPropose => "按到期日先后自动分配",
+        AllocTotal => "核销合计",
+        AllocOverAmount => "核销合计超过收款金额。",
+    }
+}

@@ -1,7 +1,9 @@
 //! The customer's collections panel: a quick log (keyboard-friendly: one form, Enter saves;
 //! it can also schedule a follow-up call), the customer's open tasks with a button to schedule
-//! a visit or a call back, the activity log and the promises to pay with their status.
+//! a visit or a call back, the activity log and the promises to pay with their status. An open
+//! promise can be cancelled, and an activity corrected by its author within a day.
 
+use super::activity_edit::{ActivityCorrection, CancelPromiseButton, correctable};
 use super::customers::show;
 use crate::api::{
     self, AssignDunningPolicy, CustomerCollections, DunningPolicyNames, LogActivity, PauseDunning,
@@ -62,6 +64,7 @@ pub fn status_msg(status: &str) -> Msg {
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ActivityLine {
+    id: String,
     channel: String,
     outcome: String,
     occurred_at: String,
@@ -79,12 +82,25 @@ struct InvoiceNumber {
     number: Option<String>,
 }
 
+/// `correct`: the signed-in user's email and what to do after a correction, where activities
+/// may be corrected (their author's, within the window).
 fn activity_item(
     text: impl Fn(Msg) -> &'static str + Copy + 'static,
     l: domain::Locale,
     a: ActivityLine,
     test_id: &'static str,
+    correct: Option<(String, Callback<()>)>,
 ) -> impl IntoView {
+    let correction = correct
+        .filter(|(me, _)| correctable(&a.logged_by, &a.occurred_at, me))
+        .map(|(_, on_done)| {
+            view! {
+                " "
+                <ActivityCorrection activity_id=a.id.clone() outcome=a.outcome.clone()
+                    note=a.note.clone().unwrap_or_default()
+                    next_action_on=a.next_action_on.clone().unwrap_or_default() on_done=on_done/>
+            }
+        });
     let numbers: Vec<String> = a.invoices.into_iter().filter_map(|i| i.number).collect();
     view! {
         <li data-testid=test_id>
@@ -96,6 +112,7 @@ fn activity_item(
             {a.note.map(|n| format!(" · {n}"))}
             {a.next_action_on.map(|d| format!(" · {} {}", text(Msg::NextActionOn), display::date(l, &d)))}
             {format!(" · {}", a.logged_by)}
+            {correction}
         </li>
     }
 }
@@ -107,6 +124,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let toasts = use_toasts();
     let session = use_session();
     let reload = RwSignal::new(0u32);
+    let reloaded = Callback::new(move |_| reload.update(|n| *n += 1));
     let customer_id_for_legal = customer_id.clone();
     let customer_id_for_dunning = customer_id.clone();
     let customer_id_for_schedule = customer_id.clone();
@@ -460,11 +478,15 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                             {list.into_iter().map(|p| {
                                 let l = locale.get_untracked();
                                 let status = format!("{:?}", p.status);
+                                let cancel = (status == "OPEN" && may_log()).then(|| view! {
+                                    " "<CancelPromiseButton promise_id=p.id.clone() on_done=reloaded/>
+                                });
                                 view! {
                                     <li data-testid="promise-row">
                                         <span class=format!("badge promise-{}", status.to_lowercase())>{text(status_msg(&status))}</span>" "
                                         {show(l, &p.amount.amount, &p.amount.currency)}" · "{display::date(l, &p.promised_date)}
                                         {(p.paid_amount.amount.parse::<f64>().unwrap_or(0.0) > 0.0).then(|| format!(" · {}", show(l, &p.paid_amount.amount, &p.paid_amount.currency)))}
+                                        {cancel}
                                     </li>
                                 }
                             }).collect_view()}
@@ -475,12 +497,16 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
             <h3>{move || text(Msg::Timeline)}</h3>
             {move || {
                 let list = activities();
+                // Only those who work collections correct their own activities.
+                let me = session.current.get_untracked()
+                    .filter(|s| s.can(Permission::WorkCollections))
+                    .map(|s| s.user_email);
                 if list.is_empty() {
                     view! { <p>{text(Msg::NoActivities)}</p> }.into_any()
                 } else {
                     view! {
                         <ol class="timeline" data-testid="activities">
-                            {list.iter().filter_map(api::to_domain::<_, ActivityLine>).map(|a| activity_item(text, locale.get_untracked(), a, "activity-row")).collect_view()}
+                            {list.iter().filter_map(api::to_domain::<_, ActivityLine>).map(|a| activity_item(text, locale.get_untracked(), a, "activity-row", me.clone().map(|me| (me, reloaded)))).collect_view()}
                         </ol>
                     }.into_any()
                 }
@@ -650,7 +676,7 @@ pub fn InvoiceTimeline(invoice_id: String) -> impl IntoView {
                 } else {
                     view! {
                         <ol class="timeline" data-testid="invoice-timeline">
-                            {list.iter().filter_map(api::to_domain::<_, ActivityLine>).map(|a| activity_item(text, locale.get_untracked(), a, "invoice-activity")).collect_view()}
+                            {list.iter().filter_map(api::to_domain::<_, ActivityLine>).map(|a| activity_item(text, locale.get_untracked(), a, "invoice-activity", None)).collect_view()}
                         </ol>
                     }.into_any()
                 }

@@ -3,6 +3,8 @@
 mod accept_invitation;
 mod access;
 mod account;
+mod activity_edit;
+mod allocation;
 mod analytics;
 mod api_keys;
 mod audit;

@@ -1,20 +1,19 @@
-//! Payments: the list, recording one with a preview of where the money goes (the domain crate's
-//! own allocation rule, on the customer's open invoices), and reversing one.
+//! Payments: the list, recording one allocated to the invoices the user picks (the domain
+//! crate's oldest-first rule proposed, see `allocation`), and reversing one.
 
 use super::access::RequirePermission;
+use super::allocation::{AllocationEditor, AllocationState};
 use super::customers::show;
-use crate::api::{self, OpenInvoices, Payments, RecordPayment, ReversePayment};
+use crate::api::{self, Payments, RecordPayment, ReversePayment};
 use crate::components::{Button, DataTable, Modal, SelectField, TextField, ToastKind, use_toasts};
 use crate::i18n::{Msg, PAYMENT_METHODS, payment_method_text, use_locale, use_text};
 use crate::session::use_session;
 use domain::access::Permission;
-use domain::allocation::{Instruction, OpenItem, allocate};
 use domain::display;
 use domain::payments::PaymentMethod;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-use rust_decimal::Decimal;
 
 #[component]
 pub fn PaymentsPage() -> impl IntoView {
@@ -225,24 +224,6 @@ fn RecordPaymentForm(
             })
             .unwrap_or_default()
     });
-    let open_invoices = LocalResource::new(move || {
-        let customer_id = customer.get();
-        async move {
-            if customer_id.is_empty() {
-                return Vec::new();
-            }
-            api::run::<OpenInvoices>(api::open_invoices::Variables { customer_id })
-                .await
-                .map(|data| {
-                    data.invoices
-                        .edges
-                        .into_iter()
-                        .map(|edge| edge.node)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        }
-    });
     Effect::new(move |_| {
         let chosen = customer.get();
         if let Some(found) = customers
@@ -252,41 +233,7 @@ fn RecordPaymentForm(
             currency.set(found.currency);
         }
     });
-    // The preview: the same rule the server applies, on the invoices it will see.
-    let preview = move || {
-        let amount = amount.get().trim().parse::<Decimal>().ok()?;
-        let code = currency.get().trim().to_uppercase();
-        let invoices: Vec<_> = open_invoices
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|i| i.currency == code)
-            .collect();
-        let items: Vec<OpenItem> = invoices
-            .iter()
-            .filter_map(|invoice| {
-                Some(OpenItem {
-                    invoice_id: invoice.id.parse().ok()?,
-                    due_date: invoice.due_date.parse().ok()?,
-                    number: invoice.number.clone().unwrap_or_default(),
-                    balance: invoice.balance_due.amount.parse().ok()?,
-                })
-            })
-            .collect();
-        let split = allocate(amount, &items, &Instruction::OldestDueFirst).ok()?;
-        let lines: Vec<(String, String)> = split
-            .lines
-            .iter()
-            .filter_map(|(id, part)| {
-                let invoice = invoices.iter().find(|i| i.id == id.to_string())?;
-                Some((
-                    invoice.number.clone().unwrap_or_default(),
-                    display::amount_string(*part, &code),
-                ))
-            })
-            .collect();
-        Some((lines, display::amount_string(split.unapplied, &code), code))
-    };
+    let allocation = AllocationState::new();
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -303,13 +250,14 @@ fn RecordPaymentForm(
             received_on: optional(received_on.get_untracked()),
             method: method_value,
             reference: optional(reference.get_untracked()),
-            allocations: None,
+            allocations: allocation.input(&amount.get_untracked()),
             idempotency_key: Some(idempotency_key.get_untracked()),
         };
         leptos::task::spawn_local(async move {
             match api::run::<RecordPayment>(api::record_payment::Variables { input }).await {
                 Ok(_) => {
                     toasts.push(ToastKind::Success, text(Msg::PaymentRecorded));
+                    allocation.reset();
                     amount.set(String::new());
                     reference.set(String::new());
                     open.set(false);
@@ -356,22 +304,7 @@ fn RecordPaymentForm(
                 <TextField name="payment-date" label=Signal::derive(move || text(Msg::ReceivedOn)) value=received_on error=error("receivedOn") input_type="date"/>
                 <SelectField name="payment-method" label=Signal::derive(move || text(Msg::Method)) value=method options=method_options/>
                 <TextField name="payment-reference" label=Signal::derive(move || text(Msg::Reference)) value=reference error=error("reference")/>
-                <div class="panel allocation-preview" data-testid="allocation-preview">
-                    <h3>{move || text(Msg::AllocationPreview)}" · "{move || text(Msg::OldestFirst)}</h3>
-                    {move || match preview() {
-                        None => view! { <p>"—"</p> }.into_any(),
-                        Some((lines, unapplied, code)) => {
-                            let l = locale.get();
-                            view! {
-                                {lines.is_empty().then(|| view! { <p>{text(Msg::NoOpenInvoices)}</p> })}
-                                <ul class="plain-list">
-                                    {lines.into_iter().map(|(number, part)| view! { <li>{number}": "{show(l, &part, &code)}</li> }).collect_view()}
-                                </ul>
-                                <p>{text(Msg::LeftAsCredit)}": "{show(l, &unapplied, &code)}</p>
-                            }.into_any()
-                        }
-                    }}
-                </div>
+                <AllocationEditor state=allocation customer=customer amount=amount currency=currency errors=errors/>
                 <div class="form-actions">
                     <Button r#type="submit" busy=busy test_id="save-payment">{move || text(Msg::RecordPayment)}</Button>
                 </div>

@@ -1,7 +1,8 @@
 //! Every promise to pay in the company (a collector sees their customers'), by status, with
-//! the kept rate of those that fell due.
+//! the kept rate of those that fell due. An open promise can be cancelled from its row.
 
 use super::access::RequirePermission;
+use super::activity_edit::CancelPromiseButton;
 use super::customers::show;
 use crate::api::{self, PromisesList};
 use crate::components::{SelectField, use_toasts};
@@ -25,7 +26,10 @@ fn PromisesView() -> impl IntoView {
     let locale = use_locale();
     let toasts = use_toasts();
     let status = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let reloaded = Callback::new(move |_| reload.update(|n| *n += 1));
     let data = LocalResource::new(move || {
+        reload.track();
         let chosen = status.get();
         async move {
             let status = api::chosen::<api::promises_list::PromiseStatus>(&chosen).map(|s| vec![s]);
@@ -74,10 +78,14 @@ fn PromisesView() -> impl IntoView {
                                 <th scope="col">{move || text(Msg::AmountPaid)}</th>
                                 <th scope="col">{move || text(Msg::Status)}</th>
                                 <th scope="col">{move || text(Msg::ContactName)}</th>
+                                <th scope="col">{move || text(Msg::Actions)}</th>
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|p| {
                                     let status = format!("{:?}", p.status);
+                                    let cancel = (status == "OPEN").then(|| view! {
+                                        <CancelPromiseButton promise_id=p.id.clone() on_done=reloaded/>
+                                    });
                                     view! {
                                         <tr data-testid="promise-line">
                                             <td><a href=format!("/customers/{}", p.customer.id)>{p.customer.name.clone()}</a></td>
@@ -86,6 +94,7 @@ fn PromisesView() -> impl IntoView {
                                             <td class="num">{show(l, &p.paid_amount.amount, &p.paid_amount.currency)}</td>
                                             <td><span class=format!("badge promise-{}", status.to_lowercase())>{text(super::collections::status_msg(&status))}</span></td>
                                             <td>{p.promised_by.clone().unwrap_or_default()}</td>
+                                            <td>{cancel}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
