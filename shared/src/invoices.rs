@@ -252,6 +252,19 @@ pub enum InstallmentError {
     },
 }
 
+/// `total` split into `count` equal parts with `places` decimals, the remainder on the last
+/// (100.00 in three is 33.33, 33.33 and 33.34): the web app's proposal for a plan.
+pub fn split_evenly(total: Decimal, count: usize, places: u32) -> Vec<Decimal> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let part = (total / Decimal::from(count as u64))
+        .round_dp_with_strategy(places, RoundingStrategy::ToZero);
+    let mut parts = vec![part; count];
+    parts[count - 1] = total - part * Decimal::from((count - 1) as u64);
+    parts
+}
+
 /// An installment plan built one installment at a time, in the order they fall due, so each
 /// is checked as it is read: due dates on or after the issue date and increasing; then 2 to
 /// [`MAX_INSTALLMENTS`] installments adding up to the invoice total, or none (no plan).
@@ -705,5 +718,20 @@ mod tests {
                 prop_assert!(line.net.scale() <= 2 && line.tax.scale() <= 2);
             }
         }
+    }
+
+    #[test]
+    fn an_even_split_puts_the_remainder_on_the_last_installment() {
+        let parts = split_evenly(Decimal::new(10000, 2), 3, 2);
+        assert_eq!(
+            parts,
+            [
+                Decimal::new(3333, 2),
+                Decimal::new(3333, 2),
+                Decimal::new(3334, 2)
+            ]
+        );
+        assert_eq!(parts.iter().sum::<Decimal>(), Decimal::new(10000, 2));
+        assert!(split_evenly(Decimal::ONE, 0, 2).is_empty());
     }
 }

@@ -14,7 +14,7 @@ use domain::invoices::InvoiceStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 #[component]
@@ -462,19 +462,6 @@ struct InstallmentDraft {
     amount: RwSignal<String>,
 }
 
-/// `total` split into `count` equal parts with `places` decimals, the remainder on the last
-/// (100.00 in three is 33.33, 33.33 and 33.34).
-fn split_evenly(total: Decimal, count: usize, places: u32) -> Vec<Decimal> {
-    if count == 0 {
-        return Vec::new();
-    }
-    let part = (total / Decimal::from(count as u64))
-        .round_dp_with_strategy(places, RoundingStrategy::ToZero);
-    let mut parts = vec![part; count];
-    parts[count - 1] = total - part * Decimal::from((count - 1) as u64);
-    parts
-}
-
 /// Whether a server error's field is an installment's due date or amount, shown at its input
 /// (`installments[1].amount`); the others (the plan as a whole, an installment as a whole, no
 /// field) are shown above the rows.
@@ -547,7 +534,8 @@ fn InstallmentPlan(
         };
         let drafts = rows.get_untracked();
         let code = currency.get_value();
-        let parts = split_evenly(total, drafts.len(), display::minor_units(&code));
+        let parts =
+            domain::invoices::split_evenly(total, drafts.len(), display::minor_units(&code));
         for (draft, part) in drafts.iter().zip(parts) {
             draft.amount.set(display::amount_string(part, &code));
         }
