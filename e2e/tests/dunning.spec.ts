@@ -153,10 +153,20 @@ test("an admin edits a step's email with a live preview, runs dunning, and takes
   await expect(page.getByTestId("preview-row").filter({ hasText: "Cixi Motors" })).toContainText("Gentle nudge");
   await expect(page.getByTestId("ladder")).toHaveCount(1);
 
+  // The ladder is given to a segment: asked for the segment first, then shown on the ladder.
+  const ladder = page.getByTestId("ladder");
+  await expect(ladder.getByTestId("ladder-segments")).toContainText("No segment follows this ladder.");
+  await ladder.getByRole("button", { name: "Use for this segment" }).click();
+  await expect(ladder.getByRole("alert")).toContainText("Enter the segment");
+  await ladder.getByLabel("Segment", { exact: true }).fill("Key accounts");
+  await ladder.getByRole("button", { name: "Use for this segment" }).click();
+  await expect(page.getByText("The segment now follows this ladder.")).toBeVisible();
+  await expect(ladder.getByTestId("ladder-segment")).toHaveText("Key accounts");
+
   await page.getByTestId("run-now").click();
   await expect(page.getByText("Dunning run finished.")).toBeVisible();
   // (The scheduled run may have come first, if the company's hour has passed today.)
-  await expect(page.getByTestId("runs").locator("tbody tr").first()).toContainText("MANUAL");
+  await expect(page.getByTestId("runs").locator("tbody tr").first()).toContainText("Run by hand");
 
   // Seventy days late, the ladder's +60 step gave the collector a visit; she logs it.
   await openNav(page, "today", "Worklist");

@@ -29,10 +29,21 @@ test("a finance lead creates a customer, issues an invoice, records a partial pa
   await form.getByLabel("Name", { exact: true }).fill("Suzhou Precision Parts");
   await form.getByLabel("Code").fill("SZ-001");
   await form.getByLabel("Credit limit").fill("50000");
-  await form.getByLabel("Contact name").fill("Wang Lei");
-  await form.getByLabel("Contact email").fill(`wang.${id}@buyer.example`);
+  // Two contacts from the start: accounts payable gets the billing, the buyer does not.
+  const contacts = form.getByTestId("contact-row");
+  await form.getByTestId("add-contact").click();
+  await contacts.nth(0).getByLabel("Name", { exact: true }).fill("Wang Lei");
+  await contacts.nth(0).getByLabel("Email", { exact: true }).fill(`wang.${id}@buyer.example`);
+  await contacts.nth(0).getByLabel("Receives invoices, statements and dunning").check();
+  await form.getByTestId("add-contact").click();
+  await contacts.nth(1).getByLabel("Name", { exact: true }).fill("Li Qiang");
+  await contacts.nth(1).getByLabel("Role", { exact: true }).fill("Buyer");
   await page.getByTestId("save-customer").click();
   await expect(page.getByTestId("customer-name")).toHaveText("Suzhou Precision Parts");
+  const listed = page.getByTestId("customer-contact");
+  await expect(listed).toHaveCount(2);
+  await expect(listed.filter({ hasText: "Wang Lei" }).getByTestId("contact-billing")).toBeVisible();
+  await expect(listed.filter({ hasText: "Li Qiang" })).toContainText("Buyer");
   await expect(page.getByTestId("stat-balance")).toContainText("CN¥0.00");
 
   // An invoice with two lines; totals update as the lines are typed.

@@ -41,14 +41,14 @@ SELECT gen_random_uuid(),
          || (ARRAY['精密机械', '电子科技', '国际贸易', '物流', '化工', ' Textiles', ' Steel', ' Foods', ' Logistics', ' Components'])[1 + (n / 10) % 10]
          || ' ' || n,
        '91' || lpad((abs(hashtext(n::text || ':tax')::bigint) % 10000000000000000)::text, 16, '0'),
-       (ARRAY['Manufacturing', 'Retail', 'Distribution', 'Export'])[1 + n % 4],
+       (ARRAY['制造业', '零售', '分销', '出口'])[1 + n % 4],
        CASE WHEN n % 7 = 0 THEN ARRAY['key-account'] ELSE '{}' END,
        CASE WHEN n % 15 = 0 THEN 'USD' ELSE 'CNY' END,
        CASE WHEN n % 4 = 0 THEN 'END_OF_MONTH' ELSE 'NET' END,
        (ARRAY[30, 45, 60, 90])[1 + (n / 3) % 4],
        CASE WHEN n % 3 = 0 THEN NULL ELSE ((n % 20) + 1) * 50000 END,
        n % 10 = 9 AND n % 3 = 1,
-       CASE WHEN n % 10 = 9 AND n % 3 = 1 THEN 'Repeatedly over 90 days late' END,
+       CASE WHEN n % 10 = 9 AND n % 3 = 1 THEN '多次逾期 90 天以上' END,
        CASE WHEN n % 10 = 9 AND n % 3 = 1 THEN now() - interval '20 days' END,
        now() - make_interval(days => ($2 * 31)::int + 30)
 FROM generate_series(1, $1) AS n
@@ -58,7 +58,7 @@ const CONTACTS: &str = r#"
 INSERT INTO customer_contacts (id, customer_id, position, name, role, email, phone, preferred_channel)
 SELECT gen_random_uuid(), c.id, 0,
        (ARRAY['王芳', '李伟', '张敏', '刘洋', 'Chen Jing', 'Sarah Lin', 'Zhao Lei', 'David Wu'])[1 + abs(hashtext(c.code)) % 8],
-       'Accounts payable',
+       '应付账款主管',
        'ap@' || lower(replace(c.code, '-', '')) || '.customer.example',
        '+86 21 5555 ' || lpad((abs(hashtext(c.code || ':phone')) % 10000)::text, 4, '0'),
        (ARRAY['PHONE', 'EMAIL', 'WECHAT'])[1 + abs(hashtext(c.code || ':channel')) % 3]
@@ -135,7 +135,7 @@ INSERT INTO invoices (id, customer_id, number, status, issue_date, due_date, cur
 SELECT invoice_id, customer_id, 'INV-' || lpad(seq::text, greatest(6, length(seq::text)), '0'), status, issue_date, due_date, currency,
        net, tax, total, paid, credit, written_off, total - paid - credit - written_off, issue_date::timestamptz,
        CASE WHEN written_off > 0 THEN now() END,
-       CASE WHEN written_off > 0 THEN 'Uncollectable after a year (demo data)' END,
+       CASE WHEN written_off > 0 THEN '逾期一年以上，无法收回（演示数据）' END,
        issue_date::timestamptz, CASE WHEN paid > 0 THEN pay_date END
 FROM seed_plan
 "#;
@@ -153,20 +153,20 @@ const PAYMENTS: &str = r#"
 INSERT INTO payments (id, customer_id, amount, currency, received_on, method, reference, actor_label, created_at)
 SELECT payment_id, customer_id, paid, currency, pay_date,
        (ARRAY['BANK_TRANSFER', 'BANK_TRANSFER', 'BANK_TRANSFER', 'ALIPAY', 'WECHAT_PAY', 'CHECK'])[1 + h_fate % 6],
-       'SEED-' || seq, 'Duely demo data', pay_date::timestamptz
+       'SEED-' || seq, 'Duely 演示数据', pay_date::timestamptz
 FROM seed_plan WHERE paid > 0
 "#;
 
 const ALLOCATIONS: &str = r#"
 INSERT INTO allocations (id, payment_id, invoice_id, amount, actor_label, batch_id, created_at)
-SELECT gen_random_uuid(), payment_id, invoice_id, paid, 'Duely demo data', payment_id, pay_date::timestamptz
+SELECT gen_random_uuid(), payment_id, invoice_id, paid, 'Duely 演示数据', payment_id, pay_date::timestamptz
 FROM seed_plan WHERE paid > 0
 "#;
 
 const CREDIT_NOTES: &str = r#"
 INSERT INTO credit_notes (id, number, customer_id, invoice_id, amount, currency, reason, issued_on, actor_label, created_at)
 SELECT gen_random_uuid(), 'CN-' || lpad(row_number() OVER (ORDER BY seq)::text, greatest(6, length((row_number() OVER (ORDER BY seq))::text)), '0'), customer_id, invoice_id,
-       credit, currency, 'Price adjustment for short delivery', least(issue_date + 10, $1::date), 'Duely demo data',
+       credit, currency, '少发货物，价格调整', least(issue_date + 10, $1::date), 'Duely 演示数据',
        least(issue_date + 10, $1::date)::timestamptz
 FROM seed_plan WHERE credit > 0
 "#;
@@ -176,12 +176,12 @@ const DISPUTES: &str = concat!(
     r#"
 INSERT INTO disputes (id, invoice_id, reason, amount, status, resolution_note, opened_by, opened_at, resolved_by, resolved_at)
 SELECT gen_random_uuid(), invoice_id,
-       (ARRAY['Goods arrived damaged', '数量与送货单不符', 'Price differs from the order', '发票抬头有误'])[1 + h_fate % 4],
+       (ARRAY['到货破损', '数量与送货单不符', '价格与订单不符', '发票抬头有误'])[1 + h_fate % 4],
        CASE WHEN status = 'PAID' THEN round(total * 0.1, 2) ELSE least(total - paid - credit, round(total * 0.3, 2)) END,
        CASE WHEN status = 'PAID' THEN 'RESOLVED' ELSE 'OPEN' END,
        CASE WHEN status = 'PAID' THEN 'Replacement shipped; paid in full' END,
-       'Duely demo data', due_date::timestamptz,
-       CASE WHEN status = 'PAID' THEN 'Duely demo data' END,
+       'Duely 演示数据', due_date::timestamptz,
+       CASE WHEN status = 'PAID' THEN 'Duely 演示数据' END,
        CASE WHEN status = 'PAID' THEN pay_date::timestamptz END
 FROM seed_plan
 WHERE h_fate % 33 = 5
@@ -195,10 +195,10 @@ const SEQUENCES: &str = r#"
 UPDATE invoice_sequences SET next_value = (SELECT count(*) + 1 FROM seed_plan) WHERE name = 'invoice';
 UPDATE invoice_sequences SET next_value = (SELECT count(*) + 1 FROM seed_plan WHERE credit > 0) WHERE name = 'credit_note';
 INSERT INTO credit_events (id, customer_id, kind, credit_limit, reason, actor_label, occurred_at)
-SELECT gen_random_uuid(), id, 'LIMIT_SET', credit_limit, 'Initial credit limit', 'Duely demo data', created_at
+SELECT gen_random_uuid(), id, 'LIMIT_SET', credit_limit, 'Initial credit limit', 'Duely 演示数据', created_at
 FROM customers WHERE credit_limit IS NOT NULL;
 INSERT INTO credit_events (id, customer_id, kind, reason, actor_label, occurred_at)
-SELECT gen_random_uuid(), id, 'HOLD_PLACED', credit_hold_reason, 'Duely demo data', credit_hold_since
+SELECT gen_random_uuid(), id, 'HOLD_PLACED', credit_hold_reason, 'Duely 演示数据', credit_hold_since
 FROM customers WHERE credit_hold;
 "#;
 

@@ -466,8 +466,20 @@ async fn only_the_author_corrects_an_activity_and_only_within_a_day() {
         json!({ "collectorId": collector.user_id }),
     )
     .await;
-    let logged = ok(&app, &collector, LOG, json!({ "input": { "customerId": id(&buyer), "channel": "PHONE", "outcome": "NO_ANSWER" } }), "logCollectionActivity").await;
+    // A call from three days ago logged now: the window runs from when it was logged.
+    let three_days_ago = chrono::Utc::now() - chrono::Duration::days(3);
+    let logged = ok(&app, &collector,
+        "mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) { activity { id occurredAt loggedAt } } }",
+        json!({ "input": { "customerId": id(&buyer), "channel": "PHONE", "outcome": "NO_ANSWER",
+            "occurredAt": three_days_ago.to_rfc3339() } }), "logCollectionActivity").await;
     let activity_id = logged["activity"]["id"].as_str().unwrap().to_owned();
+    let at = |field: &str| {
+        chrono::DateTime::parse_from_rfc3339(logged["activity"][field].as_str().unwrap()).unwrap()
+    };
+    assert!(
+        at("loggedAt") - at("occurredAt") > chrono::Duration::days(2),
+        "{logged}"
+    );
     let update = "mutation($input: UpdateCollectionActivityInput!) { updateCollectionActivity(input: $input) { activity { outcome note } } }";
     let input = json!({ "input": { "activityId": activity_id, "outcome": "LEFT_MESSAGE", "note": "Voicemail" } });
     let fixed = ok(

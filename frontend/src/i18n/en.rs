@@ -652,7 +652,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         GlobalSearchInvoice => "Invoice",
         InvoicesDisputedFilter => "With an open dispute",
         GlobalSearchResults => "Search results",
-        // @issue19-nav
         WorkShow => "Show",
         WorkScopeDefault => "Mine, or everyone's when I have none",
         WorkScopeMine => "Mine",
@@ -690,7 +689,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         TaskScheduleFollowUp => "Schedule a follow-up task",
         NoTasks => "No tasks here.",
         AllTasksLink => "All tasks",
-        // @issue19-work
         CustomerCollectorLabel => "Collector",
         CustomerSalespersonLabel => "Salesperson",
         CustomerAssignNobody => "Nobody",
@@ -714,7 +712,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CustomerNotesLabel => "Notes",
         CustomerLocaleLabel => "Language of its emails and statements",
         CustomerLocaleCompany => "The company's language",
-        // @issue19-customers
         CustomerImportAssignHint => "collector_email and salesperson_email are matched to team members by the email address they sign in with: the collector must be someone who works collections, the salesperson someone who sells.",
         CustomerImportAssignEmpty => "Leave them empty to assign no one.",
         SettingsHintOverLimitPolicy => "“Refuse it” (the default) stops an invoice that would take the customer over its credit limit, or that is for a customer on credit hold; someone with the override permission can still issue it, flagged and recorded in the audit log. “Issue it with a warning flag” lets the invoice go out, marked as a credit policy exception. Only open invoices in the customer's currency count against its limit.",
@@ -736,14 +733,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Dispute(msg) => super::en_more::dispute(msg),
         Contact(msg) => super::en_more::contact(msg),
         Money(msg) => super::en_more::money(msg),
-        // @issue20-settings
-        // @issue20-disputes
-        // @issue20-contacts
-        // @issue20-money
         Alloc(msg) => super::en_more::alloc(msg),
-        // @issue20-alloc
         Promise(msg) => super::en_more::promise(msg),
-        // @issue20-promise
-        // @issue19-import
+        Ladder(msg) => super::en_more::ladder(msg),
     }
 }

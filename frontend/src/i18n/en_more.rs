@@ -136,3 +136,19 @@ pub(super) fn alloc(msg: super::msg_more::AllocMsg) -> &'static str {
         AllocOverAmount => "More is allocated than the amount received.",
     }
 }
+
+#[rustfmt::skip]
+pub(super) fn ladder(msg: super::msg_more::LadderMsg) -> &'static str {
+    use super::msg_more::LadderMsg::*;
+    match msg {
+        LadderSegments => "Segments",
+        LadderNoSegments => "No segment follows this ladder.",
+        LadderSegmentField => "Segment",
+        LadderSegmentHint => "Every customer of this segment without a ladder of its own follows this ladder; a segment follows one ladder at a time.",
+        LadderAssignSegment => "Use for this segment",
+        LadderSegmentRequired => "Enter the segment, as it is written on the customers.",
+        LadderSegmentAssigned => "The segment now follows this ladder.",
+        RunScheduled => "Scheduled",
+        RunManual => "Run by hand",
+    }
+}

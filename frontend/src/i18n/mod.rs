@@ -20,8 +20,8 @@ mod zh_more;
 
 pub use msg::Msg;
 pub use msg_more::AllocMsg;
-pub use msg_more::PromiseMsg;
 pub use msg_more::{ContactMsg, DisputeMsg, MoneyMsg};
+pub use msg_more::{LadderMsg, PromiseMsg};
 
 const STORAGE_KEY: &str = "duely.locale";
 
@@ -30,6 +30,14 @@ pub fn text(locale: Locale, msg: Msg) -> &'static str {
         Locale::ZhCn => zh::text(msg),
         Locale::En => en::text(msg),
     }
+}
+
+/// A label or note as stored: the server's own (the dunning run, a first credit limit) in the
+/// user's language, what a person typed as typed.
+pub fn stored_text(locale: Locale, written: &str) -> String {
+    domain::messages::system::system_text(locale, written)
+        .map(str::to_owned)
+        .unwrap_or_else(|| written.to_owned())
 }
 
 /// The message shown for an API error code, in the user's language.

@@ -649,7 +649,6 @@ pub enum Msg {
     GlobalSearchInvoice,
     InvoicesDisputedFilter,
     GlobalSearchResults,
-    // @issue19-nav
     WorkShow,
     WorkScopeDefault,
     WorkScopeMine,
@@ -687,7 +686,6 @@ pub enum Msg {
     TaskScheduleFollowUp,
     NoTasks,
     AllTasksLink,
-    // @issue19-work
     CustomerCollectorLabel,
     CustomerSalespersonLabel,
     CustomerAssignNobody,
@@ -711,7 +709,6 @@ pub enum Msg {
     CustomerNotesLabel,
     CustomerLocaleLabel,
     CustomerLocaleCompany,
-    // @issue19-customers
     CustomerImportAssignHint,
     CustomerImportAssignEmpty,
     SettingsHintOverLimitPolicy,
@@ -736,15 +733,10 @@ pub enum Msg {
     Contact(ContactMsg),
     /// The money texts (`msg_more.rs`).
     Money(MoneyMsg),
-    // @issue20-settings
-    // @issue20-disputes
-    // @issue20-contacts
-    // @issue20-money
     /// The receipt allocation texts (`msg_more.rs`).
     Alloc(super::msg_more::AllocMsg),
-    // @issue20-alloc
     /// The promise-cancelling and activity-correcting texts (`msg_more.rs`).
     Promise(super::msg_more::PromiseMsg),
-    // @issue20-promise
-    // @issue19-import
+    /// The dunning ladder's segment texts (`msg_more.rs`).
+    Ladder(super::msg_more::LadderMsg),
 }

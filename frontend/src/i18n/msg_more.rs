@@ -236,3 +236,30 @@ impl Msg {
     pub const AllocTotal: Msg = Msg::Alloc(AllocMsg::AllocTotal);
     pub const AllocOverAmount: Msg = Msg::Alloc(AllocMsg::AllocOverAmount);
 }
+
+/// The texts of giving a dunning ladder to a segment (the dunning page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LadderMsg {
+    LadderSegments,
+    LadderNoSegments,
+    LadderSegmentField,
+    LadderSegmentHint,
+    LadderAssignSegment,
+    LadderSegmentRequired,
+    LadderSegmentAssigned,
+    RunScheduled,
+    RunManual,
+}
+
+#[allow(non_upper_case_globals)]
+impl Msg {
+    pub const LadderSegments: Msg = Msg::Ladder(LadderMsg::LadderSegments);
+    pub const LadderNoSegments: Msg = Msg::Ladder(LadderMsg::LadderNoSegments);
+    pub const LadderSegmentField: Msg = Msg::Ladder(LadderMsg::LadderSegmentField);
+    pub const LadderSegmentHint: Msg = Msg::Ladder(LadderMsg::LadderSegmentHint);
+    pub const LadderAssignSegment: Msg = Msg::Ladder(LadderMsg::LadderAssignSegment);
+    pub const LadderSegmentRequired: Msg = Msg::Ladder(LadderMsg::LadderSegmentRequired);
+    pub const LadderSegmentAssigned: Msg = Msg::Ladder(LadderMsg::LadderSegmentAssigned);
+    pub const RunScheduled: Msg = Msg::Ladder(LadderMsg::RunScheduled);
+    pub const RunManual: Msg = Msg::Ladder(LadderMsg::RunManual);
+}

@@ -664,7 +664,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         GlobalSearchInvoice => "发票",
         InvoicesDisputedFilter => "有未解决的争议",
         GlobalSearchResults => "搜索结果",
-        // @issue19-nav
         WorkShow => "显示",
         WorkScopeDefault => "我的（无分配时显示全部）",
         WorkScopeMine => "我的",
@@ -704,7 +703,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         TaskScheduleFollowUp => "同时安排跟进任务",
         NoTasks => "没有任务。",
         AllTasksLink => "全部任务",
-        // @issue19-work
         CustomerCollectorLabel => "催收专员",
         CustomerSalespersonLabel => "销售负责人",
         CustomerAssignNobody => "未分配",
@@ -728,7 +726,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CustomerNotesLabel => "备注",
         CustomerLocaleLabel => "邮件与对账单语言",
         CustomerLocaleCompany => "公司默认语言",
-        // @issue19-customers
         CustomerImportAssignHint => {
             "collector_email 和 salesperson_email 填写团队成员的登录邮箱，系统按邮箱匹配成员：催收专员须是负责催收的成员，销售负责人须是负责销售的成员。"
         }
@@ -780,14 +777,8 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Dispute(msg) => super::zh_more::dispute(msg),
         Contact(msg) => super::zh_more::contact(msg),
         Money(msg) => super::zh_more::money(msg),
-        // @issue20-settings
-        // @issue20-disputes
-        // @issue20-contacts
-        // @issue20-money
         Alloc(msg) => super::zh_more::alloc(msg),
-        // @issue20-alloc
         Promise(msg) => super::zh_more::promise(msg),
-        // @issue20-promise
-        // @issue19-import
+        Ladder(msg) => super::zh_more::ladder(msg),
     }
 }

@@ -148,3 +148,20 @@ pub(super) fn alloc(msg: super::msg_more::AllocMsg) -> &'static str {
         AllocOverAmount => "核销合计超过收款金额。",
     }
 }
+
+pub(super) fn ladder(msg: super::msg_more::LadderMsg) -> &'static str {
+    use super::msg_more::LadderMsg::*;
+    match msg {
+        LadderSegments => "适用的客户分组",
+        LadderNoSegments => "暂无客户分组使用此催收阶梯。",
+        LadderSegmentField => "客户分组",
+        LadderSegmentHint => {
+            "该分组中没有单独指定催收阶梯的客户都按此阶梯催收；一个分组同一时间只使用一个阶梯。"
+        }
+        LadderAssignSegment => "用于此分组",
+        LadderSegmentRequired => "请输入客户分组，与客户资料中的写法一致。",
+        LadderSegmentAssigned => "该分组已改用此催收阶梯。",
+        RunScheduled => "定时执行",
+        RunManual => "手动执行",
+    }
+}

@@ -10,14 +10,14 @@ use crate::i18n::{Msg, use_locale, use_text};
 use leptos::prelude::*;
 
 /// Whether the signed-in user may still correct an activity: they logged it, within the edit
-/// window. The API gives when it happened, not when it was logged (never earlier), so a
-/// backdated activity loses its button sooner than the server would refuse it.
-pub fn correctable(logged_by: &str, occurred_at: &str, user_email: &str) -> bool {
-    let occurred = js_sys::Date::parse(occurred_at);
+/// window counted from when it was logged (a backdated call stays correctable for a day). The
+/// server checks again; the browser clock only decides whether the button shows.
+pub fn correctable(logged_by: &str, logged_at: &str, user_email: &str) -> bool {
+    let logged = js_sys::Date::parse(logged_at);
     let window_ms = domain::collections::EDIT_WINDOW_HOURS as f64 * 3_600_000.0;
     logged_by.eq_ignore_ascii_case(user_email)
-        && !occurred.is_nan()
-        && js_sys::Date::now() - occurred < window_ms
+        && !logged.is_nan()
+        && js_sys::Date::now() - logged < window_ms
 }
 
 /// "Cancel" on an open promise, with a dialog asking for an optional reason.

@@ -73,6 +73,7 @@ struct ActivityLine {
     location: Option<String>,
     next_action_on: Option<String>,
     logged_by: String,
+    logged_at: String,
     #[serde(default)]
     invoices: Vec<InvoiceNumber>,
 }
@@ -92,7 +93,7 @@ fn activity_item(
     correct: Option<(String, Callback<()>)>,
 ) -> impl IntoView {
     let correction = correct
-        .filter(|(me, _)| correctable(&a.logged_by, &a.occurred_at, me))
+        .filter(|(me, _)| correctable(&a.logged_by, &a.logged_at, me))
         .map(|(_, on_done)| {
             view! {
                 " "
@@ -111,7 +112,7 @@ fn activity_item(
             {(!numbers.is_empty()).then(|| format!(" · {}", numbers.join(", ")))}
             {a.note.map(|n| format!(" · {n}"))}
             {a.next_action_on.map(|d| format!(" · {} {}", text(Msg::NextActionOn), display::date(l, &d)))}
-            {format!(" · {}", a.logged_by)}
+            {format!(" · {}", crate::i18n::stored_text(l, &a.logged_by))}
             {correction}
         </li>
     }

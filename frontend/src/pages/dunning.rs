@@ -3,6 +3,7 @@
 
 use super::access::RequirePermission;
 use super::customers::show;
+use super::ladder_segments::LadderSegments;
 use crate::api::{
     self, DunningPolicies, DunningRuns, EmailTemplates, PreviewDunning, RunDunningNow,
     SaveDunningPolicy, SaveEmailTemplate,
@@ -252,7 +253,8 @@ fn Dunning() -> impl IntoView {
             {move || ladders.get().unwrap_or_default().into_iter().map(|ladder| { let for_edit = ladder.clone(); view! {
                 <div class="panel ladder" data-testid="ladder">
                     <h2>{ladder.name.clone()}{ladder.is_default.then(|| view! { <span class="badge">{move || text(Msg::DefaultLadder)}</span> })}</h2>
-                    {(!ladder.segments.is_empty()).then(|| view! { <p class="field-hint">{ladder.segments.join(", ")}</p> })}
+                    <LadderSegments policy_id=ladder.id.clone() segments=ladder.segments.clone() manages=Signal::derive(manages)
+                        on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
                     <p class="field-hint" data-testid="fee-rule">{move || text(Msg::FeeRuleLabel)}": "{fee_rule_text(ladder.fee_rule.as_ref()).unwrap_or_else(|| text(Msg::NoFeeRule).to_owned())}</p>
                     <Show when=manages>
                         <button type="button" class="button button-secondary" data-testid="edit-ladder"
@@ -501,7 +503,7 @@ fn RunHistory() -> impl IntoView {
                             {list.into_iter().map(|run| view! {
                                 <tr>
                                     <td>{domain::display::date(locale.get_untracked(), &run.run_date)}</td>
-                                    <td>{run.trigger.clone()}</td>
+                                    <td>{let manual = run.trigger == "MANUAL"; move || text(if manual { Msg::RunManual } else { Msg::RunScheduled })}</td>
                                     <td class="num">{run.customers}</td>
                                     <td class="num">{run.emails}</td>
                                     <td class="num">{run.tasks}</td>

@@ -16,6 +16,7 @@ mod dunning;
 mod home;
 mod imports;
 mod invoices;
+mod ladder_segments;
 mod legal;
 mod login;
 mod not_found;

@@ -55,6 +55,8 @@ pub struct CollectionActivity {
     pub occurred_at: DateTime<Utc>,
     pub next_action_on: Option<Date>,
     pub logged_by: String,
+    /// When it was logged, which starts the window for correcting it.
+    pub logged_at: DateTime<Utc>,
     pub promise: Option<PromiseToPay>,
 }
 
@@ -115,6 +117,7 @@ impl From<Activity> for CollectionActivity {
             occurred_at: row.occurred_at,
             next_action_on: row.next_action_on.map(Date),
             logged_by: row.logged_by_label,
+            logged_at: row.logged_at,
             promise: promise.map(PromiseToPay::from),
         }
     }

@@ -29,7 +29,7 @@ use uuid::Uuid;
 
 pub const JOB_KIND: &str = "dunning.run";
 /// Who the run's entries in the activity log and the audit log are from.
-pub const RUN_LABEL: &str = "Dunning";
+pub const RUN_LABEL: &str = domain::messages::system::DUNNING_RUN;
 /// Interest is billed again once this many days have passed since the last bill.
 pub const INTEREST_PERIOD_DAYS: i64 = 30;
 

@@ -28,6 +28,7 @@ pub struct ActivityRow {
     pub occurred_at: DateTime<Utc>,
     pub next_action_on: Option<NaiveDate>,
     pub logged_by_label: String,
+    pub logged_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -57,7 +58,8 @@ pub struct LinkedInvoice {
 }
 
 const ACTIVITY_COLUMNS: &str = "a.id, a.customer_id, c.code AS customer_code, c.name AS customer_name,
-    a.channel, a.outcome, a.note, a.contact_name, a.location, a.occurred_at, a.next_action_on, a.logged_by_label";
+    a.channel, a.outcome, a.note, a.contact_name, a.location, a.occurred_at, a.next_action_on, a.logged_by_label,
+    a.created_at AS logged_at";
 const PROMISE_COLUMNS: &str =
     "p.id, p.activity_id, p.customer_id, c.code AS customer_code, c.name AS customer_name,
     p.amount, p.currency::text AS currency, p.promised_date, p.status, p.paid_amount, p.promised_by,

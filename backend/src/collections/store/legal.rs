@@ -312,7 +312,7 @@ pub async fn insert_ladder_case(
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO legal_cases (id, customer_id, amount, currency, opened_on, opened_by, run_id, notes)
-                 VALUES ($1, $2, 0, $3, $4, $5, $6, 'Opened by the dunning ladder')",
+                 VALUES ($1, $2, 0, $3, $4, $5, $6, $7)",
         [
             id.into(),
             customer.into(),
@@ -320,6 +320,7 @@ pub async fn insert_ladder_case(
             date.into(),
             opened_by.into(),
             run_id.into(),
+            domain::messages::system::OPENED_BY_LADDER.into(),
         ],
     ))
     .await?;

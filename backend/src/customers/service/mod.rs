@@ -318,7 +318,7 @@ pub async fn create_customer(
             "LIMIT_SET",
             Some(limit),
             None,
-            "Initial credit limit",
+            domain::messages::system::INITIAL_LIMIT,
             actor.label(),
         )
         .await?;

@@ -8,9 +8,10 @@ use crate::api::{self, CustomerDetail, PlaceCreditHold, ReleaseCreditHold, SetCr
 use crate::components::{
     Button, DataTable, Modal, Segment, StackedBar, TextField, ToastKind, use_toasts,
 };
-use crate::i18n::{Msg, use_locale, use_text};
+use crate::i18n::{Msg, stored_text, use_locale, use_text};
 use crate::pages::access::RequirePermission;
 use crate::session::use_session;
+use domain::Locale;
 use domain::access::Permission;
 use domain::display;
 use leptos::prelude::*;
@@ -296,7 +297,8 @@ fn CustomerView() -> impl IntoView {
                                         view! {
                                             <li>
                                                 <time>{display::date(locale.get_untracked(), &event.occurred_at)}</time>" · "
-                                                {event.kind.clone()}{limit.map(|l| format!(" {l}"))}" · "{event.reason.clone()}" · "{event.actor.clone()}
+                                                {text(timeline_kind(&event.kind))}{limit.map(|l| format!(" {l}"))}" · "
+                                                {stored_text(locale.get_untracked(), &event.reason)}" · "{stored_text(locale.get_untracked(), &event.actor)}
                                             </li>
                                         }
                                     }).collect_view()}
@@ -503,6 +505,24 @@ fn timeline_kind(kind: &str) -> Msg {
     }
 }
 
+/// A timeline entry's reference or detail in the user's language where it is a code (a
+/// payment's method, an activity's channel, a legal case's stage) or the server's own note;
+/// anything a person typed as typed.
+fn code_text(locale: Locale, kind: &str, value: &str) -> String {
+    let coded = match kind {
+        "PAYMENT_RECEIVED" | "PAYMENT_REVERSED" => domain::payments::PaymentMethod::parse(value)
+            .map(|method| crate::i18n::payment_method_text(locale, method)),
+        "COLLECTION_ACTIVITY" => crate::pages::collections::CHANNELS
+            .iter()
+            .find(|(name, _)| *name == value)
+            .map(|(_, msg)| crate::i18n::text(locale, *msg)),
+        "LEGAL_CASE_OPENED" => domain::legal::LegalStatus::parse(value)
+            .map(|status| crate::i18n::text(locale, crate::pages::legal::status_msg(status))),
+        _ => None,
+    };
+    coded.map_or_else(|| stored_text(locale, value), str::to_owned)
+}
+
 /// The customer's payments and the timeline of everything on the account.
 #[component]
 fn CustomerActivity(customer_id: String) -> impl IntoView {
@@ -569,10 +589,10 @@ fn CustomerActivity(customer_id: String) -> impl IntoView {
                                     <li>
                                         <time>{display::date(l, &entry.at)}</time>
                                         <strong>{text(timeline_kind(&entry.kind))}</strong>
-                                        {entry.reference.clone().map(|r| format!(" {r}"))}
+                                        {entry.reference.as_deref().map(|r| format!(" {}", code_text(l, &entry.kind, r)))}
                                         {entry.amount.as_ref().map(|m| format!(" · {}", show(l, &m.amount, &m.currency)))}
-                                        {entry.actor.clone().map(|a| format!(" · {a}"))}
-                                        {entry.detail.clone().map(|d| format!(" · {d}"))}
+                                        {entry.actor.as_deref().map(|a| format!(" · {}", stored_text(l, a)))}
+                                        {entry.detail.as_deref().map(|d| format!(" · {}", code_text(l, &entry.kind, d)))}
                                     </li>
                                 }
                             }).collect_view()}

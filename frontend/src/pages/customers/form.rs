@@ -139,8 +139,9 @@ pub(super) fn NewCustomerForm(
     let tax_id = RwSignal::new(String::new());
     let segment = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
-    let contact = RwSignal::new(String::new());
-    let contact_email = RwSignal::new(String::new());
+    // None at first: a customer may be created without contacts and given them later.
+    let contacts = RwSignal::new(Vec::<ContactDraft>::new());
+    let next_contact_key = StoredValue::new(0u32);
     let collector = RwSignal::new(String::new());
     let salesperson = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -160,19 +161,23 @@ pub(super) fn NewCustomerForm(
         errors.set(Default::default());
         let navigate = navigate.clone();
         let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        let contacts = optional(contact.get_untracked()).map(|contact_name| {
-            vec![api::create_customer::ContactInput {
-                name: contact_name,
-                email: optional(contact_email.get_untracked()),
-                role: None,
-                phone: None,
-                preferred_channel: None,
-                locale: None,
-                mobile: None,
-                wechat_id: None,
-                billing: None,
-            }]
-        });
+        let optional_str = |value: &str| optional(value.to_owned());
+        let contacts = contacts
+            .get_untracked()
+            .iter()
+            .map(|contact| api::create_customer::ContactInput {
+                name: contact.name.trim().to_owned(),
+                role: optional_str(&contact.role),
+                email: optional_str(&contact.email),
+                phone: optional_str(&contact.phone),
+                preferred_channel: optional_str(&contact.channel),
+                locale: api::chosen::<api::create_customer::Locale>(&contact.locale),
+                mobile: optional_str(&contact.mobile),
+                wechat_id: optional_str(&contact.wechat_id),
+                billing: Some(contact.billing),
+            })
+            .collect::<Vec<_>>();
+        let contacts = (!contacts.is_empty()).then_some(contacts);
         let input = api::create_customer::CreateCustomerInput {
             name: name.get_untracked(),
             code: code.get_untracked(),
@@ -219,8 +224,6 @@ pub(super) fn NewCustomerForm(
                 <TextField name="currency" label=Signal::derive(move || text(Msg::Currency)) value=currency error=error("currency") hint=Signal::derive(move || text(Msg::Optional))/>
                 <TextField name="terms" label=Signal::derive(move || text(Msg::PaymentTermsDays)) value=terms error=error("paymentTermsDays") input_type="number"/>
                 <TextField name="creditLimit" label=Signal::derive(move || text(Msg::CreditLimit)) value=limit error=error("creditLimit") hint=Signal::derive(move || text(Msg::Optional))/>
-                <TextField name="contactName" label=Signal::derive(move || text(Msg::ContactName)) value=contact error=error("contacts[0].name")/>
-                <TextField name="contactEmail" label=Signal::derive(move || text(Msg::ContactEmail)) value=contact_email error=error("contacts[0].email") input_type="email"/>
                 <AssigneeFields
                     members=members
                     collector=collector
@@ -232,6 +235,7 @@ pub(super) fn NewCustomerForm(
                     error=assignee_error
                 />
                 <NotesField name="notes" value=notes error=error("notes")/>
+                <ContactsEditor contacts=contacts next_key=next_contact_key errors=errors/>
                 <div class="form-actions">
                     <Button r#type="submit" busy=busy test_id="save-customer">{move || text(Msg::Save)}</Button>
                 </div>
