@@ -12,7 +12,9 @@
 //! - Bad-debt ratio = write-offs / credit sales; over-90 share = AR over 90 days / total AR.
 //! - Promise-kept rate = promises paid in full by their date / promises that fell due.
 //!
-//! A ratio whose denominator is zero is `None`: "not defined for this period", never 0 or ∞.
+//! A ratio whose denominator is zero or negative is `None`: "not meaningful for this period",
+//! never 0, ∞ or a large figure that means nothing (a young ledger's CEI of 829.5%, two
+//! negatives divided). [`notes`] says which figures are missing and why.
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -108,7 +110,79 @@ impl KpiMetric {
 }
 
 fn ratio(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
-    (!denominator.is_zero()).then(|| numerator / denominator)
+    (denominator > Decimal::ZERO).then(|| numerator / denominator)
+}
+
+/// Why a KPI has no figure for a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum KpiNoteReason {
+    /// Its denominator is zero: no credit sales, no AR, no promise or payment that fell due.
+    NoDenominator,
+    /// Its denominator is negative: credit notes above sales, or AR grown past what the
+    /// period's opening and sales can explain (the CEI of a ledger started mid-period).
+    NegativeDenominator,
+}
+
+/// A KPI left without a figure, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KpiNote {
+    pub metric: KpiMetric,
+    pub reason: KpiNoteReason,
+}
+
+/// Each ratio KPI with the denominator it divides by (the turnover's sign, for the collection
+/// period, is the credit sales' once the average AR is positive).
+fn denominators(inputs: &Inputs) -> [(KpiMetric, Decimal); 10] {
+    let average_ar = (inputs.beginning_ar + inputs.ending_ar) / Decimal::TWO;
+    let cei = cei_terms(
+        inputs.beginning_ar,
+        inputs.credit_sales,
+        inputs.months,
+        inputs.ending_ar,
+        inputs.ending_current_ar,
+    )
+    .1;
+    let turnover_sign = if average_ar > Decimal::ZERO {
+        inputs.credit_sales
+    } else {
+        average_ar
+    };
+    [
+        (KpiMetric::Dso, inputs.credit_sales),
+        (KpiMetric::BestPossibleDso, inputs.credit_sales),
+        (KpiMetric::AverageDaysDelinquent, inputs.credit_sales),
+        (KpiMetric::Cei, cei),
+        (KpiMetric::ArTurnover, average_ar),
+        (KpiMetric::AverageCollectionPeriod, turnover_sign),
+        (KpiMetric::BadDebtRatio, inputs.credit_sales),
+        (KpiMetric::Over90Ratio, inputs.ending_ar),
+        (
+            KpiMetric::PromiseKeptRate,
+            Decimal::from(inputs.promises_due),
+        ),
+        (
+            KpiMetric::AverageDaysToPay,
+            Decimal::from(inputs.invoices_paid),
+        ),
+    ]
+}
+
+/// The KPIs a period's inputs leave without a figure, in the order of [`KpiMetric`], with why.
+pub fn notes(inputs: &Inputs) -> Vec<KpiNote> {
+    denominators(inputs)
+        .into_iter()
+        .filter_map(|(metric, denominator)| {
+            let reason = if denominator.is_zero() {
+                KpiNoteReason::NoDenominator
+            } else if denominator < Decimal::ZERO {
+                KpiNoteReason::NegativeDenominator
+            } else {
+                return None;
+            };
+            Some(KpiNote { metric, reason })
+        })
+        .collect()
 }
 
 fn one_place(value: Decimal) -> Decimal {
@@ -171,17 +245,34 @@ pub fn cei(
     ending_ar: Decimal,
     ending_current_ar: Decimal,
 ) -> Option<Decimal> {
+    let (numerator, denominator) = cei_terms(
+        beginning_ar,
+        credit_sales,
+        months,
+        ending_ar,
+        ending_current_ar,
+    );
+    ratio(numerator, denominator).map(|r| one_place(r * Decimal::ONE_HUNDRED))
+}
+
+/// The CEI's numerator and denominator.
+fn cei_terms(
+    beginning_ar: Decimal,
+    credit_sales: Decimal,
+    months: Decimal,
+    ending_ar: Decimal,
+    ending_current_ar: Decimal,
+) -> (Decimal, Decimal) {
     let months = if months > Decimal::ZERO {
         months
     } else {
         Decimal::ONE
     };
     let sales_per_month = credit_sales / months;
-    ratio(
+    (
         beginning_ar + sales_per_month - ending_ar,
         beginning_ar + sales_per_month - ending_current_ar,
     )
-    .map(|r| one_place(r * Decimal::ONE_HUNDRED))
 }
 
 pub fn compute(inputs: &Inputs) -> Kpis {
@@ -319,5 +410,66 @@ mod tests {
         assert_eq!(k.promise_kept_rate, None);
         assert_eq!(k.average_days_to_pay, None);
         assert_eq!(k.collected, Decimal::ZERO);
+    }
+
+    #[test]
+    fn every_missing_ratio_has_a_note_and_every_figure_none() {
+        let empty = Inputs {
+            days: 30,
+            months: Decimal::ONE,
+            ..Inputs::default()
+        };
+        let notes = notes(&empty);
+        let k = compute(&empty);
+        for note in &notes {
+            assert_eq!(note.metric.of(&k), None, "{note:?}");
+            assert_eq!(note.reason, KpiNoteReason::NoDenominator);
+        }
+        assert_eq!(notes.len(), 10, "every ratio of an empty period");
+        assert!(!notes.iter().any(|n| n.metric == KpiMetric::Collected));
+    }
+
+    #[test]
+    fn a_young_ledgers_cei_is_not_meaningful_rather_than_829_percent() {
+        // Nothing owed at the start, a month's sales of 10,000, yet 90,000 owed at the end
+        // (opening balances imported mid-period), 85,000 of it not yet due: both CEI terms
+        // are negative, and their quotient (829.5%) means nothing.
+        let young = Inputs {
+            days: 30,
+            months: Decimal::ONE,
+            ending_ar: d("90000"),
+            ending_current_ar: d("85000"),
+            credit_sales: d("10000"),
+            ..Inputs::default()
+        };
+        let k = compute(&young);
+        assert_eq!(k.cei, None);
+        assert_eq!(
+            notes(&young),
+            vec![
+                KpiNote {
+                    metric: KpiMetric::Cei,
+                    reason: KpiNoteReason::NegativeDenominator
+                },
+                KpiNote {
+                    metric: KpiMetric::PromiseKeptRate,
+                    reason: KpiNoteReason::NoDenominator
+                },
+                KpiNote {
+                    metric: KpiMetric::AverageDaysToPay,
+                    reason: KpiNoteReason::NoDenominator
+                },
+            ]
+        );
+        // Credit notes above sales: DSO and the ratios on sales are not meaningful either.
+        let credited = Inputs {
+            credit_sales: d("-500"),
+            ..young
+        };
+        assert_eq!(compute(&credited).dso, None);
+        assert!(notes(&credited).contains(&KpiNote {
+            metric: KpiMetric::Dso,
+            reason: KpiNoteReason::NegativeDenominator
+        }));
     }
 }

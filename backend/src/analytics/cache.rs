@@ -5,6 +5,7 @@
 //! resolver that needs it; the others wait for it and share it. The cache lives in the
 //! request's context, so nothing outlives the request or crosses tenants.
 
+use crate::analytics::store::kpis::KpiScope;
 use chrono::NaiveDate;
 use domain::kpi::{Inputs, Kpis};
 use rust_decimal::Decimal;
@@ -21,8 +22,8 @@ pub type Totals = (Decimal, Decimal, Decimal);
 
 #[derive(Debug, Clone, Default)]
 pub struct ReportCache {
-    totals: Cells<(NaiveDate, String), Totals>,
-    periods: Cells<(NaiveDate, NaiveDate, String), (Inputs, Kpis)>,
+    totals: Cells<(NaiveDate, String, KpiScope), Totals>,
+    periods: Cells<(NaiveDate, NaiveDate, String, KpiScope), (Inputs, Kpis)>,
 }
 
 fn cell<K: std::hash::Hash + Eq, T>(map: &Mutex<HashMap<K, Cell<T>>>, key: K) -> Cell<T> {
@@ -38,12 +39,13 @@ impl ReportCache {
         &self,
         day: NaiveDate,
         currency: &str,
+        scope: &KpiScope,
         compute: F,
     ) -> Result<Totals, E>
     where
         F: Future<Output = Result<Totals, E>>,
     {
-        let cell = cell(&self.totals, (day, currency.to_owned()));
+        let cell = cell(&self.totals, (day, currency.to_owned(), scope.clone()));
         cell.get_or_try_init(|| compute).await.copied()
     }
 
@@ -52,12 +54,16 @@ impl ReportCache {
         from: NaiveDate,
         to: NaiveDate,
         currency: &str,
+        scope: &KpiScope,
         compute: F,
     ) -> Result<(Inputs, Kpis), E>
     where
         F: Future<Output = Result<(Inputs, Kpis), E>>,
     {
-        let cell = cell(&self.periods, (from, to, currency.to_owned()));
+        let cell = cell(
+            &self.periods,
+            (from, to, currency.to_owned(), scope.clone()),
+        );
         cell.get_or_try_init(|| compute).await.cloned()
     }
 }
@@ -78,16 +84,29 @@ mod tests {
             Ok::<_, ()>((Decimal::ONE, Decimal::ZERO, Decimal::ZERO))
         };
         let (a, b) = tokio::join!(
-            cache.totals(day, "CNY", compute()),
-            cache.totals(day, "CNY", compute())
+            cache.totals(day, "CNY", &KpiScope::default(), compute()),
+            cache.totals(day, "CNY", &KpiScope::default(), compute())
         );
         assert_eq!(a, b);
         assert_eq!(runs.load(Ordering::SeqCst), 1);
-        cache.totals(day, "USD", compute()).await.unwrap();
+        cache
+            .totals(day, "USD", &KpiScope::default(), compute())
+            .await
+            .unwrap();
         assert_eq!(
             runs.load(Ordering::SeqCst),
             2,
             "another currency is another figure"
+        );
+        let segment = KpiScope {
+            segment: Some("Retail".into()),
+            collector: None,
+        };
+        cache.totals(day, "CNY", &segment, compute()).await.unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            3,
+            "another segment is another figure"
         );
     }
 }

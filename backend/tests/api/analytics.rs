@@ -293,6 +293,7 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
             "CNY",
             &calendar.time_zone,
             &Default::default(),
+            &Default::default(),
         )
         .await
         .unwrap();

@@ -113,6 +113,8 @@ const CASES: &[&str] = &[
     "Mutation.overrideCreditRating.input.customerId",
     "Mutation.saveIncentiveRule.input.ruleId",
     "Mutation.setCollectorTarget.input.userId",
+    "Query.kpis.collectorId",
+    "Query.kpiTrend.collectorId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -1039,6 +1041,18 @@ fn dunning_cases() -> Vec<Case> {
             "setCollectorTarget",
             "SetCollectorTargetInput",
             |ids| json!({ "userId": ids.user, "month": "2026-01-01", "amount": "1", "currency": "CNY" }),
+            Expect::NotFound,
+        ),
+        Case::query(
+            "Query.kpis.collectorId",
+            "query($id: ID) { kpis(from: \"2026-01-01\", to: \"2026-01-31\", collectorId: $id) { dso } }",
+            |ids| json!({ "id": ids.user }),
+            Expect::NotFound,
+        ),
+        Case::query(
+            "Query.kpiTrend.collectorId",
+            "query($id: ID) { kpiTrend(metric: DSO, from: \"2026-01-01\", to: \"2026-01-31\", collectorId: $id) { value } }",
+            |ids| json!({ "id": ids.user }),
             Expect::NotFound,
         ),
         Case::query(

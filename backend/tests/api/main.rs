@@ -23,6 +23,7 @@ mod identity;
 mod isolation;
 mod jobs;
 mod kit;
+mod kpi_scope;
 mod outbox;
 mod pagination;
 mod permission_matrix;

@@ -1080,6 +1080,7 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
                 currency,
                 &calendar.time_zone,
                 &edges,
+                &Default::default(),
             )
             .await
             .unwrap();

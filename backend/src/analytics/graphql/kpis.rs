@@ -30,6 +30,15 @@ pub struct KpiReport {
     pub beginning_ar: Money,
     pub ending_ar: Money,
     pub credit_sales: Money,
+    /// The figures left null, and why (a zero or negative denominator).
+    pub notes: Vec<KpiNote>,
+}
+
+/// A KPI without a figure for the period, and why.
+#[derive(SimpleObject, Clone)]
+pub struct KpiNote {
+    pub metric: domain::kpi::KpiMetric,
+    pub reason: domain::kpi::KpiNoteReason,
 }
 
 fn text(value: Option<Decimal>) -> Option<String> {
@@ -58,6 +67,13 @@ impl From<service::KpiPeriod> for KpiReport {
             beginning_ar: Money::new(inputs.beginning_ar, currency),
             ending_ar: Money::new(inputs.ending_ar, currency),
             credit_sales: Money::new(inputs.credit_sales, currency),
+            notes: domain::kpi::notes(inputs)
+                .into_iter()
+                .map(|note| KpiNote {
+                    metric: note.metric,
+                    reason: note.reason,
+                })
+                .collect(),
         }
     }
 }

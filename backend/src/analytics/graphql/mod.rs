@@ -95,17 +95,33 @@ impl AnalyticsQuery {
         from: Date,
         to: Date,
         currency: Option<String>,
+        #[graphql(desc = "Only the customers of this segment.")] segment: Option<String>,
+        #[graphql(
+            desc = "Only the customers assigned to this member now (assignments have no history)."
+        )]
+        collector_id: Option<ID>,
     ) -> ApiResult<KpiReport> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        service::kpis::kpis(
-            db,
-            &request.caller,
-            from.0,
-            to.0,
-            currency,
-            &request.reports,
-        )
+        async {
+            let scope = service::kpis::scope(
+                db,
+                &request.caller,
+                segment.as_deref(),
+                collector_id.as_ref(),
+            )
+            .await?;
+            service::kpis::kpis(
+                db,
+                &request.caller,
+                from.0,
+                to.0,
+                currency,
+                &scope,
+                &request.reports,
+            )
+            .await
+        }
         .await
         .map(Into::into)
         .api()
@@ -120,18 +136,34 @@ impl AnalyticsQuery {
         from: Date,
         to: Date,
         currency: Option<String>,
+        #[graphql(desc = "Only the customers of this segment (computed live).")] segment: Option<
+            String,
+        >,
+        #[graphql(desc = "Only the customers assigned to this member now (computed live).")]
+        collector_id: Option<ID>,
     ) -> ApiResult<Vec<KpiPoint>> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        service::kpis::trend(
-            db,
-            &request.caller,
-            metric,
-            from.0,
-            to.0,
-            currency,
-            &request.reports,
-        )
+        async {
+            let scope = service::kpis::scope(
+                db,
+                &request.caller,
+                segment.as_deref(),
+                collector_id.as_ref(),
+            )
+            .await?;
+            service::kpis::trend(
+                db,
+                &request.caller,
+                metric,
+                from.0,
+                to.0,
+                currency,
+                &scope,
+                &request.reports,
+            )
+            .await
+        }
         .await
         .map(|points| points.into_iter().map(KpiPoint::from).collect())
         .api()

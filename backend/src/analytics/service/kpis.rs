@@ -1,5 +1,6 @@
-//! `kpis(from to currency)` and `kpiTrend(metric from to currency)`, and the daily snapshot
-//! that keeps monthly trends what the figures were.
+//! `kpis(from to currency segment collectorId)` and `kpiTrend(metric …)`, and the daily
+//! snapshot that keeps the company's monthly trends what the figures were. A segment's or a
+//! collector's figures are computed live: snapshots are taken for the whole company only.
 //!
 //! The formulas are the domain's (`domain::kpi`); this module gathers their inputs: AR as of the
 //! day before the period and its last day (`aging::OWED_AS_OF`, the aging's exact as-of sums
@@ -9,7 +10,7 @@
 use crate::analytics::AnalyticsError;
 use crate::analytics::cache::{ReportCache, Totals};
 use crate::analytics::store::aging::{self as aging, totals_as_of};
-use crate::analytics::store::kpis as store;
+use crate::analytics::store::kpis::{self as store, KpiScope};
 use crate::api::values::parse_currency;
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
@@ -20,6 +21,7 @@ use domain::access::Permission;
 use domain::kpi::{self, Inputs, KpiMetric, Kpis, MonthSales};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use uuid::Uuid;
 
 /// The longest period the API computes in one request.
 pub const MAX_PERIOD_DAYS: i64 = 731;
@@ -32,6 +34,7 @@ pub async fn compute(
     to: NaiveDate,
     currency: &str,
     time_zone: &str,
+    scope: &KpiScope,
     cache: Option<&ReportCache>,
 ) -> Result<(Inputs, Kpis), AppError> {
     match cache {
@@ -41,11 +44,12 @@ pub async fn compute(
                     from,
                     to,
                     currency,
-                    compute_period(conn, from, to, currency, time_zone, Some(cache)),
+                    scope,
+                    compute_period(conn, from, to, currency, time_zone, scope, Some(cache)),
                 )
                 .await
         }
-        None => compute_period(conn, from, to, currency, time_zone, None).await,
+        None => compute_period(conn, from, to, currency, time_zone, scope, None).await,
     }
 }
 
@@ -55,6 +59,7 @@ async fn totals(
     currency: &str,
     time_zone: &str,
     edges: &domain::aging::AgingEdges,
+    scope: &KpiScope,
     cache: Option<&ReportCache>,
 ) -> Result<Totals, AppError> {
     match cache {
@@ -63,11 +68,12 @@ async fn totals(
                 .totals(
                     day,
                     currency,
-                    totals_as_of(conn, day, currency, time_zone, edges),
+                    scope,
+                    totals_as_of(conn, day, currency, time_zone, edges, scope),
                 )
                 .await
         }
-        None => totals_as_of(conn, day, currency, time_zone, edges).await,
+        None => totals_as_of(conn, day, currency, time_zone, edges, scope).await,
     }
 }
 
@@ -77,16 +83,18 @@ async fn compute_period(
     to: NaiveDate,
     currency: &str,
     time_zone: &str,
+    scope: &KpiScope,
     cache: Option<&ReportCache>,
 ) -> Result<(Inputs, Kpis), AppError> {
     aging::plan_for_the_day(conn).await?;
     let edges = aging::edges(conn).await?;
     let day_before = from - Days::new(1);
-    let (beginning_ar, _, _) = totals(conn, day_before, currency, time_zone, &edges, cache).await?;
+    let (beginning_ar, _, _) =
+        totals(conn, day_before, currency, time_zone, &edges, scope, cache).await?;
     let (ending_ar, ending_current_ar, ending_over_90) =
-        totals(conn, to, currency, time_zone, &edges, cache).await?;
-    let flows = store::flows(conn, from, to, currency, time_zone).await?;
-    let monthly = store::monthly(conn, currency, to).await?;
+        totals(conn, to, currency, time_zone, &edges, scope, cache).await?;
+    let flows = store::flows(conn, from, to, currency, time_zone, scope).await?;
+    let monthly = store::monthly(conn, currency, to, scope).await?;
     let inputs = Inputs {
         days: (to - from).num_days() + 1,
         months: kpi::months_in_period(from, to),
@@ -131,6 +139,32 @@ fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Who the figures are for, as asked: a segment's customers, or those assigned to a collector
+/// now. A collector must be a member of the company (another company's user is not found).
+pub async fn scope(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    segment: Option<&str>,
+    collector: Option<&async_graphql::ID>,
+) -> Result<KpiScope, AppError> {
+    company_wide(caller)?;
+    let tenant = caller.require_tenant()?;
+    let segment = crate::api::values::optional_text("segment", segment, 60)?;
+    let collector = match collector {
+        None => None,
+        Some(id) => {
+            let id = id
+                .parse::<Uuid>()
+                .map_err(|_| AnalyticsError::MemberNotFound)?;
+            if db::member_names(db, tenant, &[id]).await?.is_empty() {
+                return Err(AnalyticsError::MemberNotFound.into());
+            }
+            Some(id)
+        }
+    };
+    Ok(KpiScope { segment, collector })
+}
+
 /// A period's KPIs and their inputs, in one currency (its code).
 #[derive(Debug, Clone)]
 pub struct KpiPeriod {
@@ -147,6 +181,7 @@ pub async fn kpis(
     from: NaiveDate,
     to: NaiveDate,
     currency: Option<String>,
+    scope: &KpiScope,
     cache: &ReportCache,
 ) -> Result<KpiPeriod, AppError> {
     company_wide(caller)?;
@@ -164,6 +199,7 @@ pub async fn kpis(
         to,
         currency.code(),
         &calendar.time_zone,
+        scope,
         Some(cache),
     )
     .await?;
@@ -209,6 +245,7 @@ pub async fn trend(
     from: NaiveDate,
     to: NaiveDate,
     currency: Option<String>,
+    scope: &KpiScope,
     cache: &ReportCache,
 ) -> Result<Vec<KpiPoint>, AppError> {
     company_wide(caller)?;
@@ -227,7 +264,11 @@ pub async fn trend(
         if end < month {
             break;
         }
-        let snapshot = store::snapshot(&*tx, currency.code(), end).await?;
+        let snapshot = if scope.is_company() {
+            store::snapshot(&*tx, currency.code(), end).await?
+        } else {
+            None
+        };
         let (kpis, from_snapshot) = match snapshot {
             Some(kpis) => (kpis, true),
             None => (
@@ -237,6 +278,7 @@ pub async fn trend(
                     end,
                     currency.code(),
                     &calendar.time_zone,
+                    scope,
                     Some(cache),
                 )
                 .await?
@@ -272,15 +314,33 @@ pub async fn snapshot(
     let currencies = store::invoiced_currencies(&*tx).await?;
     let from = month_start(day);
     for currency in &currencies {
-        let (_, kpis) = compute(&*tx, from, day, currency, &calendar.time_zone, None).await?;
+        let company = KpiScope::default();
+        let (_, kpis) = compute(
+            &*tx,
+            from,
+            day,
+            currency,
+            &calendar.time_zone,
+            &company,
+            None,
+        )
+        .await?;
         store::save_snapshot(&*tx, day, currency, from, &kpis).await?;
         let mut month_end = from - Days::new(1);
         for _ in 0..BACKFILL_MONTHS {
             let exists = store::snapshot_exists(&*tx, currency, month_end).await?;
             if !exists {
                 let start = month_start(month_end);
-                let (_, kpis) =
-                    compute(&*tx, start, month_end, currency, &calendar.time_zone, None).await?;
+                let (_, kpis) = compute(
+                    &*tx,
+                    start,
+                    month_end,
+                    currency,
+                    &calendar.time_zone,
+                    &company,
+                    None,
+                )
+                .await?;
                 store::backfill_snapshot(&*tx, month_end, currency, start, &kpis).await?;
             }
             month_end = start_of_previous(month_end);

@@ -193,22 +193,31 @@ pub async fn edges(conn: &impl ConnectionTrait) -> Result<AgingEdges, AppError> 
 }
 
 /// AR as of a day for the KPIs (`OWED_AS_OF` by due date): (total, not yet due, over the
-/// last edge).
+/// last edge), for the customers in `scope`.
 pub async fn totals_as_of(
     conn: &impl ConnectionTrait,
     as_of: NaiveDate,
     currency: &str,
     time_zone: &str,
     edges: &AgingEdges,
+    scope: &crate::analytics::store::kpis::KpiScope,
 ) -> Result<(Decimal, Decimal, Decimal), AppError> {
     plan_for_the_day(conn).await?;
     let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!(
-            "{OWED_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t",
-            bucket_columns()
+            "{OWED_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t WHERE {}",
+            bucket_columns(),
+            crate::analytics::store::kpis::in_scope("t.customer_id", 8),
         ),
-        values(as_of, currency, true, time_zone, edges, Vec::new()),
+        values(
+            as_of,
+            currency,
+            true,
+            time_zone,
+            edges,
+            scope.values().to_vec(),
+        ),
     ))
     .one(conn)
     .await?

@@ -5,7 +5,40 @@ use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::kpi::Kpis;
 use rust_decimal::Decimal;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use uuid::Uuid;
+
+/// Whose customers the KPIs cover: the whole company, a segment's, or those assigned to a
+/// collector now (there is no history of assignments to go back to).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct KpiScope {
+    pub segment: Option<String>,
+    pub collector: Option<Uuid>,
+}
+
+impl KpiScope {
+    pub fn is_company(&self) -> bool {
+        self.segment.is_none() && self.collector.is_none()
+    }
+
+    /// The scope's two parameters, in the order [`in_scope`] numbers them.
+    pub fn values(&self) -> [Value; 2] {
+        [self.segment.clone().into(), self.collector.into()]
+    }
+}
+
+/// A condition keeping rows whose `column` (a customer id) is in the scope bound at `$segment`
+/// and `$segment + 1`. The transaction plans each statement for its values
+/// (`plan_for_the_day`), so for the whole company the condition folds away.
+pub fn in_scope(column: &str, segment: usize) -> String {
+    let collector = segment + 1;
+    format!(
+        "(${segment}::text IS NULL AND ${collector}::uuid IS NULL OR {column} IN (
+            SELECT sc.id FROM customers sc
+            WHERE (${segment}::text IS NULL OR sc.segment = ${segment}::text)
+              AND (${collector}::uuid IS NULL OR sc.collector_id = ${collector}::uuid)))"
+    )
+}
 
 /// What moved in a period.
 #[derive(Debug, FromQueryResult)]
@@ -19,30 +52,31 @@ pub struct Flows {
     pub invoices_paid: i64,
 }
 
-/// What moved in the period `$1`..`$2` in currency `$3` (time zone `$4`).
+/// What moved in the period `$1`..`$2` in currency `$3` (time zone `$4`), for the customers
+/// in scope (`$5`, `$6`); `{invoice}` and the like are replaced by [`in_scope`] conditions.
 const FLOWS: &str = r#"
 SELECT
     coalesce((SELECT sum(i.total) FROM invoices i
-              WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2), 0)
+              WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2 AND {invoice}), 0)
   - coalesce((SELECT sum(n.amount) FROM credit_notes n
-              WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2), 0) AS credit_sales,
+              WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2 AND {credit_note}), 0) AS credit_sales,
     coalesce((SELECT sum(i.amount_written_off) FROM invoices i
-              WHERE i.currency = $3::bpchar AND (i.written_off_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS write_offs,
+              WHERE i.currency = $3::bpchar AND (i.written_off_at AT TIME ZONE $4)::date BETWEEN $1 AND $2 AND {invoice}), 0) AS write_offs,
     coalesce((SELECT sum(p.amount) FROM payments p
-              WHERE p.currency = $3::bpchar AND p.received_on BETWEEN $1 AND $2), 0)
+              WHERE p.currency = $3::bpchar AND p.received_on BETWEEN $1 AND $2 AND {payment}), 0)
   - coalesce((SELECT sum(p.amount) FROM payment_reversals r JOIN payments p ON p.id = r.payment_id
-              WHERE p.currency = $3::bpchar AND (r.reversed_at AT TIME ZONE $4)::date BETWEEN $1 AND $2), 0) AS collected,
+              WHERE p.currency = $3::bpchar AND (r.reversed_at AT TIME ZONE $4)::date BETWEEN $1 AND $2 AND {payment}), 0) AS collected,
     (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2
-       AND x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS promises_due,
+       AND x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN') AND {promise}) AS promises_due,
     (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2
-       AND x.status = 'KEPT') AS promises_kept,
+       AND x.status = 'KEPT' AND {promise}) AS promises_kept,
     coalesce(sum(s.last_paid_on - s.issue_date), 0)::bigint AS days_to_pay_total,
     count(s.*) AS invoices_paid
 -- Settled in the period: paid, with the last payment allocated to it received in the period
 -- (the invoice keeps that date, `invoices_paid_on_idx`).
 FROM (
     SELECT i.issue_date, i.last_paid_on FROM invoices i
-    WHERE i.status = 'PAID' AND i.currency = $3::bpchar AND i.last_paid_on BETWEEN $1 AND $2
+    WHERE i.status = 'PAID' AND i.currency = $3::bpchar AND i.last_paid_on BETWEEN $1 AND $2 AND {invoice}
 ) s
 "#;
 
@@ -54,7 +88,7 @@ pub struct Month {
 }
 
 /// Credit sales per calendar month, net of credit notes, the month of `$2` first, twelve
-/// months back. The month of `$2` counts its days up to `$2` only: its sales so far are set
+/// months back, for the customers in scope (`$3`, `$4`). The month of `$2` counts its days up to `$2` only: its sales so far are set
 /// against the days so far.
 const MONTHLY: &str = r#"
 SELECT CASE WHEN m = date_trunc('month', $2::date)
@@ -64,15 +98,24 @@ SELECT CASE WHEN m = date_trunc('month', $2::date)
                  WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1::bpchar
                    AND i.issue_date >= date_trunc('month', m)::date
                    AND i.issue_date < (date_trunc('month', m) + interval '1 month')::date
-                   AND i.issue_date <= $2), 0)
+                   AND i.issue_date <= $2 AND {invoice}), 0)
      - coalesce((SELECT sum(n.amount) FROM credit_notes n
                  WHERE n.currency = $1::bpchar
                    AND n.issued_on >= date_trunc('month', m)::date
                    AND n.issued_on < (date_trunc('month', m) + interval '1 month')::date
-                   AND n.issued_on <= $2), 0) AS sales
+                   AND n.issued_on <= $2 AND {credit_note}), 0) AS sales
 FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $2::date) - interval '11 months', interval '-1 month') m
 ORDER BY m DESC
 "#;
+
+/// `sql` with its `{invoice}`, `{credit_note}`, `{payment}` and `{promise}` conditions scoped
+/// by the parameters from `$segment`.
+fn scoped(sql: &str, segment: usize) -> String {
+    sql.replace("{invoice}", &in_scope("i.customer_id", segment))
+        .replace("{credit_note}", &in_scope("n.customer_id", segment))
+        .replace("{payment}", &in_scope("p.customer_id", segment))
+        .replace("{promise}", &in_scope("x.customer_id", segment))
+}
 
 pub async fn flows(
     conn: &impl ConnectionTrait,
@@ -80,15 +123,19 @@ pub async fn flows(
     to: NaiveDate,
     currency: &str,
     time_zone: &str,
+    scope: &KpiScope,
 ) -> Result<Flows, AppError> {
+    let [segment, collector] = scope.values();
     Flows::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        FLOWS,
+        scoped(FLOWS, 5),
         [
             from.into(),
             to.into(),
             currency.to_owned().into(),
             time_zone.to_owned().into(),
+            segment,
+            collector,
         ],
     ))
     .one(conn)
@@ -100,11 +147,13 @@ pub async fn monthly(
     conn: &impl ConnectionTrait,
     currency: &str,
     to: NaiveDate,
+    scope: &KpiScope,
 ) -> Result<Vec<Month>, AppError> {
+    let [segment, collector] = scope.values();
     Ok(Month::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        MONTHLY,
-        [currency.to_owned().into(), to.into()],
+        scoped(MONTHLY, 3),
+        [currency.to_owned().into(), to.into(), segment, collector],
     ))
     .all(conn)
     .await?)
