@@ -27,6 +27,7 @@ pub mod money;
 pub mod payments;
 pub mod rating;
 pub mod reason;
+pub mod scripts;
 pub mod settings;
 pub mod statement;
 #[cfg(feature = "db")]

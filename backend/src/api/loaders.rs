@@ -15,6 +15,7 @@
 //! - nothing outlives the request: a batch is dropped with it.
 
 use crate::auth::{Caller, RequestContext};
+use crate::collections::loaders::Scripts;
 use crate::customers::loaders::CustomerLists;
 use crate::error::AppError;
 use async_graphql::Response;
@@ -34,6 +35,7 @@ use std::task::{Context, Poll, Wake, Waker};
 pub struct Loaders {
     batches: Arc<Batches>,
     customer_lists: Arc<OnceLock<DataLoader<CustomerLists>>>,
+    scripts: Arc<OnceLock<DataLoader<Scripts>>>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -53,6 +55,18 @@ impl Loaders {
         Ok(self
             .customer_lists
             .get_or_init(|| self.per_request(CustomerLists::new(db.clone(), tenant))))
+    }
+
+    /// Collection scripts for tasks and customers, in the caller's company.
+    pub fn scripts(
+        &self,
+        db: &DatabaseConnection,
+        caller: &Caller,
+    ) -> Result<&DataLoader<Scripts>, AppError> {
+        let tenant = caller.require_tenant()?;
+        Ok(self
+            .scripts
+            .get_or_init(|| self.per_request(Scripts::new(db.clone(), tenant))))
     }
 
     fn per_request<T: Send + Sync + 'static>(&self, loader: T) -> DataLoader<T> {

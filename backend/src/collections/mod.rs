@@ -12,6 +12,7 @@
 
 pub mod errors;
 pub mod graphql;
+pub mod loaders;
 pub mod service;
 pub mod store;
 

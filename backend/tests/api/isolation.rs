@@ -86,6 +86,7 @@ const CASES: &[&str] = &[
     // Dunning results, the worklist, legal cases and alerts: `dunning_cases`.
     "Query.worklist.collectorId",
     "Query.emailTemplates.policyId",
+    "Query.collectionScripts.policyId",
     "Query.legalCases.filter.customerId",
     "Query.riskAlerts.filter.customerId",
     "Mutation.completeTask.input.taskId",
@@ -101,6 +102,7 @@ const CASES: &[&str] = &[
     "Mutation.assignCustomers.input.collectorId",
     "Mutation.assignCustomers.input.salespersonId",
     "Mutation.saveEmailTemplate.input.policyId",
+    "Mutation.saveCollectionScript.input.policyId",
     "Mutation.waiveFee.input.feeId",
     "Mutation.escalateToLegal.input.customerId",
     "Mutation.escalateToLegal.input.invoiceIds",
@@ -955,6 +957,13 @@ fn dunning_cases() -> Vec<Case> {
             Expect::NotFound,
         ),
         Case::input(
+            "Mutation.saveCollectionScript.input.policyId",
+            "saveCollectionScript",
+            "SaveCollectionScriptInput",
+            |ids| json!({ "policyId": ids.policy, "stepOffset": 15, "channel": "PHONE", "locale": "en", "body": "y" }),
+            Expect::NotFound,
+        ),
+        Case::input(
             "Mutation.waiveFee.input.feeId",
             "waiveFee",
             "WaiveFeeInput",
@@ -994,6 +1003,12 @@ fn dunning_cases() -> Vec<Case> {
             "resolveAlert",
             "AlertActionInput",
             |ids| json!({ "alertId": ids.alert }),
+            Expect::NotFound,
+        ),
+        Case::query(
+            "Query.collectionScripts.policyId",
+            "query($id: ID!) { collectionScripts(policyId: $id) { body } }",
+            |ids| json!({ "id": ids.policy }),
             Expect::NotFound,
         ),
         Case::query(

@@ -30,6 +30,7 @@ mod permission_matrix;
 mod receivables;
 mod request_costs;
 mod schema_contract;
+mod scripts;
 mod server;
 mod settings;
 mod team;

@@ -99,6 +99,10 @@ const QUERIES: &[(&str, Gate)] = &[
         "emailTemplates",
         NeedsAny(&[P::ManageDunning, P::ViewCollections]),
     ),
+    (
+        "collectionScripts",
+        NeedsAny(&[P::ManageDunning, P::ViewCollections]),
+    ),
     // A fixed list of `{{variables}}`: the resolver reads no caller.
     ("emailTemplateVariables", Public),
     (
@@ -201,6 +205,7 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("runDunningNow", Needs(P::ManageDunning)),
     ("updateCollectionSettings", Needs(P::ManageDunning)),
     ("saveEmailTemplate", Needs(P::ManageDunning)),
+    ("saveCollectionScript", Needs(P::ManageDunning)),
     ("waiveFee", Needs(P::ManageInvoices)),
     ("escalateToLegal", Needs(P::ManageDunning)),
     ("updateLegalCase", Needs(P::ManageDunning)),

@@ -187,6 +187,20 @@ impl Customer {
             .collect())
     }
 
+    /// What to say to this customer on `channel` (PHONE, VISIT, WECHAT) at the ladder step it
+    /// is at (话术), in its language, with its figures filled in; null for other channels.
+    async fn collection_script(
+        &self,
+        ctx: &Context<'_>,
+        channel: domain::collections::CollectionChannel,
+    ) -> ApiResult<Option<crate::collections::graphql::scripts::CollectionScript>> {
+        request(ctx)?
+            .caller
+            .authorize(Permission::ViewCollections)
+            .api()?;
+        crate::collections::graphql::scripts::script_for(ctx, self.uuid, None, channel).await
+    }
+
     /// Credit limit changes and holds, newest first, with reasons.
     async fn credit_history(&self, ctx: &Context<'_>) -> ApiResult<Vec<CreditEvent>> {
         let (_, db) = services(ctx)?;

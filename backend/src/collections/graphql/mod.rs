@@ -7,11 +7,13 @@ pub mod dunning;
 pub mod fees;
 pub mod legal;
 pub mod runs;
+pub mod scripts;
 pub mod work;
 pub mod worklist;
 
 pub use activities::{CollectionsMutation, CollectionsQuery};
 pub use dunning::{DunningMutation, DunningQuery};
+pub use scripts::{ScriptsMutation, ScriptsQuery};
 pub use work::{WorkMutation, WorkQuery};
 
 use crate::api::context::{request, services};

@@ -8,7 +8,7 @@ use crate::api::values::{locale, text_params};
 use crate::collections::CollectionError;
 use crate::collections::service::tasks::{NewTask, Task, TaskFilter as ServiceTaskFilter};
 use crate::collections::service::worklist::{TaskCompletion, WorkItem as Item};
-use crate::error::AppError;
+use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, InputObject, Json, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -48,10 +48,23 @@ pub struct CollectionTask {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancelled_by: Option<String>,
     pub cancel_reason: Option<String>,
+    #[graphql(skip)]
+    pub step_offset: Option<i32>,
 }
 
 #[ComplexObject]
 impl CollectionTask {
+    /// What to say on this call, visit or WeChat message (话术): the script of the ladder step
+    /// that made the task (else the step the customer is at), in the customer's language, with
+    /// its figures filled in. Null for tasks of other kinds.
+    async fn script(
+        &self,
+        ctx: &Context<'_>,
+    ) -> ApiResult<Option<super::scripts::CollectionScript>> {
+        let customer = crate::api::values::parse_id("customer", &self.customer.id).api()?;
+        super::scripts::script_for(ctx, customer, self.step_offset, self.kind.channel()).await
+    }
+
     /// What to do, in the caller's language.
     async fn title(&self, ctx: &Context<'_>) -> String {
         self.text.text(locale(ctx))
@@ -115,6 +128,7 @@ impl From<Task> for CollectionTask {
             cancelled_at: row.cancelled_at,
             cancelled_by: row.cancelled_by,
             cancel_reason: row.cancel_reason,
+            step_offset: row.step_offset,
         }
     }
 }

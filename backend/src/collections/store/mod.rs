@@ -10,6 +10,7 @@ pub mod plan;
 pub mod promises;
 pub mod run;
 pub mod runs;
+pub mod scripts;
 pub mod tasks;
 pub mod worklist;
 

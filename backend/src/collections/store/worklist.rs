@@ -32,6 +32,8 @@ pub struct TaskRow {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancelled_by: Option<String>,
     pub cancel_reason: Option<String>,
+    /// The ladder step that made it (none for a promise's or a manual task).
+    pub step_offset: Option<i32>,
 }
 
 pub(super) const TASK_COLUMNS: &str =
@@ -39,7 +41,7 @@ pub(super) const TASK_COLUMNS: &str =
     t.invoice_ids,
     ARRAY(SELECT coalesce(i.number, '') FROM unnest(t.invoice_ids) WITH ORDINALITY AS x(id, n) LEFT JOIN invoices i ON i.id = x.id ORDER BY x.n) AS invoice_numbers,
     t.assignee_id, t.note, t.created_at, t.created_by, t.completed_at, t.completed_by,
-    t.cancelled_at, t.cancelled_by, t.cancel_reason";
+    t.cancelled_at, t.cancelled_by, t.cancel_reason, t.step_offset";
 
 #[derive(Debug, FromQueryResult)]
 pub struct Need {
