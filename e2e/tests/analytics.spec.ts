@@ -30,12 +30,27 @@ test("a finance lead reads the dashboard, drills into aging, and overrides a cre
   await page.getByLabel("Password").fill(password);
   await page.getByTestId("sign-in").click();
 
-  // The dashboard: KPI cards against the previous period, the charts and the lists.
+  // The dashboard: every KPI against the previous period, the charts and the lists.
   await openNav(page, "reports", "Dashboard");
-  await expect(page.getByTestId("kpi-card")).toHaveCount(8);
+  await expect(page.getByTestId("kpi-card")).toHaveCount(13);
+  await expect(page.getByTestId("kpi-card").first()).toContainText("Previous:");
   await expect(page.getByRole("img", { name: /Aging by bucket/ })).toBeVisible();
   await expect(page.getByRole("img", { name: /DSO and CEI by month/ })).toBeVisible();
   await expect(page.getByTestId("top-overdue")).toContainText("Putian Printing");
+  await expect(page.getByTestId("top-overdue")).toContainText(/\d+ days overdue/);
+
+  // The year to date, then only the customers Xu Li collects now: none (Putian Printing has no
+  // collector), so the screen says what the filter covers and why the ratios have no figure.
+  await page.getByLabel("Period", { exact: true }).selectOption("YEAR");
+  await expect(page.getByTestId("kpi-period")).toContainText(`1 Jan ${new Date().getFullYear()}`);
+  await expect(page.getByTestId("kpi-card")).toHaveCount(13);
+  await expect(page.getByTestId("kpi-collector-hint")).toHaveCount(0);
+  await page.getByLabel("Collector", { exact: true }).selectOption({ label: "Xu Li" });
+  await expect(page.getByTestId("kpi-collector-hint")).toContainText("assigned to this collector now");
+  await expect(page.locator('[data-metric="DSO"]').getByTestId("kpi-note"))
+    .toHaveText("Not meaningful: no credit sales in this period");
+  await expect(page.getByTestId("top-overdue")).not.toContainText("Putian Printing");
+  await expect(page.getByTestId("kpi-card")).toHaveCount(13);
 
   // The aging report, by customer, and the invoices behind the 31-60 day amount.
   await openNav(page, "reports", "Aging");

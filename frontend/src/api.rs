@@ -253,6 +253,9 @@ collections_operation!(ReassignTask);
 collections_operation!(CancelTask);
 collections_operation!(AssignableMembers);
 collections_operation!(CorrectActivity);
+collections_operation!(CollectionScripts);
+collections_operation!(SaveCollectionScript);
+collections_operation!(CustomerScript);
 
 macro_rules! analytics_operation {
     ($name:ident) => {
@@ -268,6 +271,7 @@ macro_rules! analytics_operation {
 }
 
 analytics_operation!(Dashboard);
+analytics_operation!(KpiFilterOptions);
 analytics_operation!(WorklistCount);
 analytics_operation!(AgingReportQuery);
 analytics_operation!(AgingDrillDown);

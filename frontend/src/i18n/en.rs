@@ -516,7 +516,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         NavAging => "Aging",
         NavPerformance => "Performance",
         DashboardTitle => "Receivables dashboard",
-        DashboardLead => "The last 90 days, against the 90 days before.",
+        DashboardLead => "Every KPI for the period you choose, against the period of the same length just before it.",
         KpiDso => "Days sales outstanding (DSO)",
         KpiBestDso => "Best possible DSO",
         KpiCei => "Collection effectiveness (CEI)",
@@ -736,5 +736,7 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Alloc(msg) => super::en_more::alloc(msg),
         Promise(msg) => super::en_more::promise(msg),
         Ladder(msg) => super::en_more::ladder(msg),
+        Kpi(msg) => super::en_more::kpi(msg),
+        Script(msg) => super::en_more::script(msg),
     }
 }

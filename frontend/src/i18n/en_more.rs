@@ -152,3 +152,71 @@ pub(super) fn ladder(msg: super::msg_more::LadderMsg) -> &'static str {
         RunManual => "Run by hand",
     }
 }
+
+#[rustfmt::skip]
+pub(super) fn kpi(msg: super::msg_more::KpiMsg) -> &'static str {
+    use super::msg_more::KpiMsg::*;
+    match msg {
+        KpiPeriod => "Period",
+        KpiMonthToDate => "This month to date",
+        KpiQuarterToDate => "This quarter to date",
+        KpiYearToDate => "This year to date",
+        KpiCustomPeriod => "Custom dates",
+        KpiPeriodRange => "{from} to {to}, compared with {pfrom} to {pto}",
+        KpiPeriodMissing => "Choose the first and the last day of the period.",
+        KpiPeriodReversed => "The first day must not be after the last day.",
+        KpiPeriodTooLong => "A period can be at most two years long.",
+        KpiCompanyCurrency => "The company's currency",
+        KpiAllSegments => "All segments",
+        KpiAllCollectors => "All collectors",
+        KpiCollectorNow => "The figures are for the customers assigned to this collector now. Past reassignments are not tracked: a customer who moved to or from this collector during the period counts as assigned today.",
+        KpiAgingAllCustomers => "Aging as of today, for every customer: the segment and collector do not filter it.",
+        KpiCountbackDso => "Countback DSO",
+        KpiBestPossibleDso => "Best possible DSO",
+        KpiDaysDelinquent => "Average days delinquent",
+        KpiArTurnover => "Receivables turnover",
+        KpiCollectionPeriod => "Average collection period",
+        KpiBadDebtRatio => "Bad-debt ratio",
+        KpiEndingAr => "Receivables at the period's end",
+        KpiDaysValue => "{n} days",
+        KpiTimesValue => "{n}×",
+        KpiNoteNoSales => "Not meaningful: no credit sales in this period",
+        KpiNoteNegative => "Not meaningful: the denominator is negative",
+        KpiNoteNoReceivables => "Not meaningful: nothing was owed at the start or the end of this period",
+        KpiNoteNothingOwed => "Not meaningful: nothing was owed at the end of this period",
+        KpiNoteNothingDue => "Not meaningful: nothing was there to collect in this period",
+        KpiNoteNoPromises => "Not meaningful: no promise to pay fell due in this period",
+        KpiNoteNoSettled => "Not meaningful: no invoice was paid off in this period",
+        KpiTrendDso => "DSO (days)",
+        KpiTrendCei => "CEI (%)",
+        KpiDaysOverdue => "{n} days overdue",
+        KpiOneDayOverdue => "1 day overdue",
+    }
+}
+
+#[rustfmt::skip]
+pub(super) fn script(msg: super::msg_more::ScriptMsg) -> &'static str {
+    use super::msg_more::ScriptMsg::*;
+    match msg {
+        ScriptsTitle => "Collection scripts",
+        ScriptsLead => "What collectors say on a call or a visit, and the WeChat message they send, at each step of the ladder. Collectors see the script with the customer's figures filled in on their tasks and in the quick log.",
+        ScriptLanguage => "Script language",
+        ScriptLocaleZh => "Chinese",
+        ScriptLocaleEn => "English",
+        ScriptBody => "Script",
+        ScriptPlaceCustomer => "the customer's name",
+        ScriptPlaceCompany => "your company's name",
+        ScriptPlaceTotal => "the overdue total",
+        ScriptPlaceDays => "days overdue",
+        ScriptDefault => "Duely's default",
+        ScriptEditedBy => "Edited by {name}",
+        SaveScript => "Save script",
+        ResetScript => "Restore default",
+        ScriptSaved => "Script saved.",
+        ScriptRestored => "Default script restored.",
+        ScriptReadOnly => "Only members who manage dunning can change scripts.",
+        ScriptCallTitle => "Call script",
+        ScriptVisitTitle => "Visit script",
+        ScriptWechatTitle => "WeChat message",
+    }
+}

@@ -739,4 +739,8 @@ pub enum Msg {
     Promise(super::msg_more::PromiseMsg),
     /// The dunning ladder's segment texts (`msg_more.rs`).
     Ladder(super::msg_more::LadderMsg),
+    /// The dashboard's KPI texts (`msg_more.rs`).
+    Kpi(super::msg_more::KpiMsg),
+    /// The collection scripts' texts (`msg_more.rs`).
+    Script(super::msg_more::ScriptMsg),
 }

@@ -263,3 +263,130 @@ impl Msg {
     pub const RunScheduled: Msg = Msg::Ladder(LadderMsg::RunScheduled);
     pub const RunManual: Msg = Msg::Ladder(LadderMsg::RunManual);
 }
+
+/// The texts of the dashboard's KPIs by period, currency, segment and collector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiMsg {
+    KpiPeriod,
+    KpiMonthToDate,
+    KpiQuarterToDate,
+    KpiYearToDate,
+    KpiCustomPeriod,
+    KpiPeriodRange,
+    KpiPeriodMissing,
+    KpiPeriodReversed,
+    KpiPeriodTooLong,
+    KpiCompanyCurrency,
+    KpiAllSegments,
+    KpiAllCollectors,
+    KpiCollectorNow,
+    KpiAgingAllCustomers,
+    KpiCountbackDso,
+    KpiBestPossibleDso,
+    KpiDaysDelinquent,
+    KpiArTurnover,
+    KpiCollectionPeriod,
+    KpiBadDebtRatio,
+    KpiEndingAr,
+    KpiDaysValue,
+    KpiTimesValue,
+    KpiNoteNoSales,
+    KpiNoteNegative,
+    KpiNoteNoReceivables,
+    KpiNoteNothingOwed,
+    KpiNoteNothingDue,
+    KpiNoteNoPromises,
+    KpiNoteNoSettled,
+    KpiTrendDso,
+    KpiTrendCei,
+    KpiDaysOverdue,
+    KpiOneDayOverdue,
+}
+
+#[allow(non_upper_case_globals)]
+impl Msg {
+    pub const KpiPeriod: Msg = Msg::Kpi(KpiMsg::KpiPeriod);
+    pub const KpiMonthToDate: Msg = Msg::Kpi(KpiMsg::KpiMonthToDate);
+    pub const KpiQuarterToDate: Msg = Msg::Kpi(KpiMsg::KpiQuarterToDate);
+    pub const KpiYearToDate: Msg = Msg::Kpi(KpiMsg::KpiYearToDate);
+    pub const KpiCustomPeriod: Msg = Msg::Kpi(KpiMsg::KpiCustomPeriod);
+    pub const KpiPeriodRange: Msg = Msg::Kpi(KpiMsg::KpiPeriodRange);
+    pub const KpiPeriodMissing: Msg = Msg::Kpi(KpiMsg::KpiPeriodMissing);
+    pub const KpiPeriodReversed: Msg = Msg::Kpi(KpiMsg::KpiPeriodReversed);
+    pub const KpiPeriodTooLong: Msg = Msg::Kpi(KpiMsg::KpiPeriodTooLong);
+    pub const KpiCompanyCurrency: Msg = Msg::Kpi(KpiMsg::KpiCompanyCurrency);
+    pub const KpiAllSegments: Msg = Msg::Kpi(KpiMsg::KpiAllSegments);
+    pub const KpiAllCollectors: Msg = Msg::Kpi(KpiMsg::KpiAllCollectors);
+    pub const KpiCollectorNow: Msg = Msg::Kpi(KpiMsg::KpiCollectorNow);
+    pub const KpiAgingAllCustomers: Msg = Msg::Kpi(KpiMsg::KpiAgingAllCustomers);
+    pub const KpiCountbackDso: Msg = Msg::Kpi(KpiMsg::KpiCountbackDso);
+    pub const KpiBestPossibleDso: Msg = Msg::Kpi(KpiMsg::KpiBestPossibleDso);
+    pub const KpiDaysDelinquent: Msg = Msg::Kpi(KpiMsg::KpiDaysDelinquent);
+    pub const KpiArTurnover: Msg = Msg::Kpi(KpiMsg::KpiArTurnover);
+    pub const KpiCollectionPeriod: Msg = Msg::Kpi(KpiMsg::KpiCollectionPeriod);
+    pub const KpiBadDebtRatio: Msg = Msg::Kpi(KpiMsg::KpiBadDebtRatio);
+    pub const KpiEndingAr: Msg = Msg::Kpi(KpiMsg::KpiEndingAr);
+    pub const KpiDaysValue: Msg = Msg::Kpi(KpiMsg::KpiDaysValue);
+    pub const KpiTimesValue: Msg = Msg::Kpi(KpiMsg::KpiTimesValue);
+    pub const KpiNoteNoSales: Msg = Msg::Kpi(KpiMsg::KpiNoteNoSales);
+    pub const KpiNoteNegative: Msg = Msg::Kpi(KpiMsg::KpiNoteNegative);
+    pub const KpiNoteNoReceivables: Msg = Msg::Kpi(KpiMsg::KpiNoteNoReceivables);
+    pub const KpiNoteNothingOwed: Msg = Msg::Kpi(KpiMsg::KpiNoteNothingOwed);
+    pub const KpiNoteNothingDue: Msg = Msg::Kpi(KpiMsg::KpiNoteNothingDue);
+    pub const KpiNoteNoPromises: Msg = Msg::Kpi(KpiMsg::KpiNoteNoPromises);
+    pub const KpiNoteNoSettled: Msg = Msg::Kpi(KpiMsg::KpiNoteNoSettled);
+    pub const KpiTrendDso: Msg = Msg::Kpi(KpiMsg::KpiTrendDso);
+    pub const KpiTrendCei: Msg = Msg::Kpi(KpiMsg::KpiTrendCei);
+    pub const KpiDaysOverdue: Msg = Msg::Kpi(KpiMsg::KpiDaysOverdue);
+    pub const KpiOneDayOverdue: Msg = Msg::Kpi(KpiMsg::KpiOneDayOverdue);
+}
+
+/// The texts of the collection scripts (话术): their editor on the dunning page, and the script
+/// shown on a task and in the quick log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptMsg {
+    ScriptsTitle,
+    ScriptsLead,
+    ScriptLanguage,
+    ScriptLocaleZh,
+    ScriptLocaleEn,
+    ScriptBody,
+    ScriptPlaceCustomer,
+    ScriptPlaceCompany,
+    ScriptPlaceTotal,
+    ScriptPlaceDays,
+    ScriptDefault,
+    ScriptEditedBy,
+    SaveScript,
+    ResetScript,
+    ScriptSaved,
+    ScriptRestored,
+    ScriptReadOnly,
+    ScriptCallTitle,
+    ScriptVisitTitle,
+    ScriptWechatTitle,
+}
+
+#[allow(non_upper_case_globals)]
+impl Msg {
+    pub const ScriptsTitle: Msg = Msg::Script(ScriptMsg::ScriptsTitle);
+    pub const ScriptsLead: Msg = Msg::Script(ScriptMsg::ScriptsLead);
+    pub const ScriptLanguage: Msg = Msg::Script(ScriptMsg::ScriptLanguage);
+    pub const ScriptLocaleZh: Msg = Msg::Script(ScriptMsg::ScriptLocaleZh);
+    pub const ScriptLocaleEn: Msg = Msg::Script(ScriptMsg::ScriptLocaleEn);
+    pub const ScriptBody: Msg = Msg::Script(ScriptMsg::ScriptBody);
+    pub const ScriptPlaceCustomer: Msg = Msg::Script(ScriptMsg::ScriptPlaceCustomer);
+    pub const ScriptPlaceCompany: Msg = Msg::Script(ScriptMsg::ScriptPlaceCompany);
+    pub const ScriptPlaceTotal: Msg = Msg::Script(ScriptMsg::ScriptPlaceTotal);
+    pub const ScriptPlaceDays: Msg = Msg::Script(ScriptMsg::ScriptPlaceDays);
+    pub const ScriptDefault: Msg = Msg::Script(ScriptMsg::ScriptDefault);
+    pub const ScriptEditedBy: Msg = Msg::Script(ScriptMsg::ScriptEditedBy);
+    pub const SaveScript: Msg = Msg::Script(ScriptMsg::SaveScript);
+    pub const ResetScript: Msg = Msg::Script(ScriptMsg::ResetScript);
+    pub const ScriptSaved: Msg = Msg::Script(ScriptMsg::ScriptSaved);
+    pub const ScriptRestored: Msg = Msg::Script(ScriptMsg::ScriptRestored);
+    pub const ScriptReadOnly: Msg = Msg::Script(ScriptMsg::ScriptReadOnly);
+    pub const ScriptCallTitle: Msg = Msg::Script(ScriptMsg::ScriptCallTitle);
+    pub const ScriptVisitTitle: Msg = Msg::Script(ScriptMsg::ScriptVisitTitle);
+    pub const ScriptWechatTitle: Msg = Msg::Script(ScriptMsg::ScriptWechatTitle);
+}

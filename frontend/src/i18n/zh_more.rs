@@ -165,3 +165,72 @@ pub(super) fn ladder(msg: super::msg_more::LadderMsg) -> &'static str {
         RunManual => "手动执行",
     }
 }
+
+pub(super) fn kpi(msg: super::msg_more::KpiMsg) -> &'static str {
+    use super::msg_more::KpiMsg::*;
+    match msg {
+        KpiPeriod => "统计期间",
+        KpiMonthToDate => "本月至今",
+        KpiQuarterToDate => "本季度至今",
+        KpiYearToDate => "本年至今",
+        KpiCustomPeriod => "自定义日期",
+        KpiPeriodRange => "{from} 至 {to}，对比前期 {pfrom} 至 {pto}",
+        KpiPeriodMissing => "请选择统计期间的开始日期和结束日期。",
+        KpiPeriodReversed => "开始日期不能晚于结束日期。",
+        KpiPeriodTooLong => "统计期间最长为两年。",
+        KpiCompanyCurrency => "本公司记账币种",
+        KpiAllSegments => "全部客户分类",
+        KpiAllCollectors => "全部催收员",
+        KpiCollectorNow => {
+            "以下数据按目前分配给该催收员的客户统计。系统不记录过往的客户调配：期间内调入或调出的客户，均按今天的分配计算。"
+        }
+        KpiAgingAllCustomers => "账龄为截至今日的全部客户数据，不受客户分类和催收员筛选影响。",
+        KpiCountbackDso => "倒推法应收账款周转天数",
+        KpiBestPossibleDso => "最佳应收账款周转天数",
+        KpiDaysDelinquent => "平均逾期天数",
+        KpiArTurnover => "应收账款周转率",
+        KpiCollectionPeriod => "平均收款期",
+        KpiBadDebtRatio => "坏账率",
+        KpiEndingAr => "期末应收余额",
+        KpiDaysValue => "{n} 天",
+        KpiTimesValue => "{n} 次",
+        KpiNoteNoSales => "不适用：本期没有赊销",
+        KpiNoteNegative => "不适用：分母为负数",
+        KpiNoteNoReceivables => "不适用：期初和期末均没有应收余额",
+        KpiNoteNothingOwed => "不适用：期末没有应收余额",
+        KpiNoteNothingDue => "不适用：本期没有应收回的款项",
+        KpiNoteNoPromises => "不适用：本期没有到期的付款承诺",
+        KpiNoteNoSettled => "不适用：本期没有结清的发票",
+        KpiTrendDso => "应收账款周转天数（天）",
+        KpiTrendCei => "回款有效指数（%）",
+        KpiDaysOverdue => "逾期 {n} 天",
+        KpiOneDayOverdue => "逾期 1 天",
+    }
+}
+
+#[rustfmt::skip]
+pub(super) fn script(msg: super::msg_more::ScriptMsg) -> &'static str {
+    use super::msg_more::ScriptMsg::*;
+    match msg {
+        ScriptsTitle => "催收话术",
+        ScriptsLead => "每个催收步骤中，电话和上门拜访时要说的话，以及要发送的微信消息。催收员在任务和快速记录中看到的话术，会自动填入该客户的名称、逾期金额和逾期天数。",
+        ScriptLanguage => "话术语言",
+        ScriptLocaleZh => "中文",
+        ScriptLocaleEn => "英文",
+        ScriptBody => "话术内容",
+        ScriptPlaceCustomer => "客户名称",
+        ScriptPlaceCompany => "本公司名称",
+        ScriptPlaceTotal => "逾期总额",
+        ScriptPlaceDays => "逾期天数",
+        ScriptDefault => "系统默认话术",
+        ScriptEditedBy => "由 {name} 修改",
+        SaveScript => "保存话术",
+        ResetScript => "恢复默认",
+        ScriptSaved => "话术已保存。",
+        ScriptRestored => "已恢复默认话术。",
+        ScriptReadOnly => "只有具备“管理催收流程”权限的成员可以修改话术。",
+        ScriptCallTitle => "通话话术",
+        ScriptVisitTitle => "拜访话术",
+        ScriptWechatTitle => "微信话术",
+    }
+}

@@ -5,6 +5,7 @@
 
 use super::activity_edit::{ActivityCorrection, CancelPromiseButton, correctable};
 use super::customers::show;
+use super::script_view::QuickLogScript;
 use crate::api::{
     self, AssignDunningPolicy, CustomerCollections, DunningPolicyNames, LogActivity, PauseDunning,
     Tasks,
@@ -129,6 +130,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
     let customer_id_for_legal = customer_id.clone();
     let customer_id_for_dunning = customer_id.clone();
     let customer_id_for_schedule = customer_id.clone();
+    let customer_id_for_script = customer_id.clone();
     let data = LocalResource::new({
         let customer_id = customer_id.clone();
         move || {
@@ -380,6 +382,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                         <p class="form-error" role="alert">{move || error.get().unwrap_or_default()}</p>
                     </Show>
                     <SelectField name="log-channel" label=Signal::derive(move || text(Msg::Channel)) value=channel options=channel_options/>
+                    <QuickLogScript customer_id=customer_id_for_script.clone() channel=channel/>
                     <SelectField name="log-outcome" label=Signal::derive(move || text(Msg::Outcome)) value=outcome options=outcome_options/>
                     <TextField name="log-contact" label=Signal::derive(move || text(Msg::ContactName)) value=contact/>
                     <Show when=move || channel.get() == "VISIT">

@@ -4,6 +4,7 @@
 use super::access::RequirePermission;
 use super::customers::show;
 use super::ladder_segments::LadderSegments;
+use super::script_editor::ScriptEditor;
 use crate::api::{
     self, DunningPolicies, DunningRuns, EmailTemplates, PreviewDunning, RunDunningNow,
     SaveDunningPolicy, SaveEmailTemplate,
@@ -362,7 +363,10 @@ fn Dunning() -> impl IntoView {
                 list.iter()
                     .find(|ladder| ladder.id == chosen)
                     .or_else(|| list.first())
-                    .map(|ladder| view! { <TemplateEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/> })
+                    .map(|ladder| view! {
+                        <TemplateEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/>
+                        <ScriptEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/>
+                    })
             }}
             <div class="panel preview">
                 <h2>{move || text(Msg::PreviewRun)}</h2>

@@ -23,6 +23,8 @@ mod not_found;
 mod password_reset;
 mod payments;
 mod promises;
+mod script_editor;
+mod script_view;
 mod settings;
 mod signup;
 mod statements;

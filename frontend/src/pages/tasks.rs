@@ -5,6 +5,7 @@
 //! collect for anyone, else everyone's).
 
 use super::access::RequirePermission;
+use super::script_view::{ScriptPanel, ShownScript};
 use super::worklist::CompleteTaskForm;
 use crate::api::{self, CancelTask, ReassignTask, Tasks};
 use crate::components::{
@@ -271,6 +272,7 @@ fn TaskList() -> impl IntoView {
         let due_on = row.due_on.clone();
         let status_class = format!("badge task-status-{}", status.to_lowercase());
         let status_label = status_msg(&status);
+        let script = row.script.as_ref().and_then(ShownScript::of);
         view! {
             <tr data-testid="task-row" class:task-overdue=overdue>
                 <td>
@@ -281,6 +283,7 @@ fn TaskList() -> impl IntoView {
                 <td>
                     {row.title.clone()}
                     {row.note.clone().map(|note| view! { <p class="task-note">{note}</p> })}
+                    {script.map(|script| view! { <ScriptPanel script=script test_id="task-script"/> })}
                 </td>
                 <td><A href=format!("/customers/{}", row.customer.id)>{row.customer.name.clone()}</A></td>
                 <td>{numbers}</td>
@@ -384,12 +387,17 @@ fn TaskList() -> impl IntoView {
             </Show>
 
             <Modal open=done_open title=Signal::derive(move || text(Msg::TaskDoneTitle).to_owned())>
-                {move || done_task.get().map(|task_id| view! {
-                    <CompleteTaskForm task_id=task_id in_dialog=true
-                        on_done=Callback::new(move |_| {
-                            done_open.set(false);
-                            load(false);
-                        })/>
+                {move || done_task.get().map(|task_id| {
+                    let script = rows.with_untracked(|rows| {
+                        rows.iter().find(|row| row.id == task_id).and_then(|row| row.script.as_ref().and_then(ShownScript::of))
+                    });
+                    view! {
+                        <CompleteTaskForm task_id=task_id in_dialog=true script=script
+                            on_done=Callback::new(move |_| {
+                                done_open.set(false);
+                                load(false);
+                            })/>
+                    }
                 })}
             </Modal>
 

@@ -6,6 +6,7 @@
 use super::access::RequirePermission;
 use super::collections::OUTCOMES;
 use super::customers::show;
+use super::script_view::{ScriptPanel, ShownScript};
 use crate::api::{self, AcknowledgeAlert, CompleteTask, ResolveAlert, Worklist};
 use crate::components::{
     Button, SelectField, TextField, ToastKind, enum_name, task_kind_msg, use_collectors,
@@ -259,6 +260,7 @@ fn TaskRow(
     let text = use_text();
     let open = RwSignal::new(false);
     let kind = task_kind_msg(&enum_name(&task.kind));
+    let script = task.script.as_ref().and_then(ShownScript::of);
     let task_id = task.id;
     view! {
         <div class="task-row" data-testid="task-row">
@@ -266,6 +268,7 @@ fn TaskRow(
             <button type="button" class="button button-secondary" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o) data-testid="open-task">
                 {move || text(Msg::CompleteTask)}
             </button>
+            {script.map(|script| view! { <ScriptPanel script=script test_id="task-script"/> })}
             <Show when=move || open.get()>
                 <CompleteTaskForm task_id=task_id.clone() in_dialog=false
                     on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
@@ -283,6 +286,9 @@ pub fn CompleteTaskForm(
     in_dialog: bool,
     /// Called once the task is completed.
     on_done: Callback<()>,
+    /// What to say (话术), unfolded above the form: the dialog is open while the collector calls.
+    #[prop(optional_no_strip)]
+    script: Option<ShownScript>,
 ) -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
@@ -366,6 +372,7 @@ pub fn CompleteTaskForm(
     };
     view! {
         <form class="form-grid quick-log" on:submit=submit data-testid=form_id>
+            {script.map(|script| view! { <ScriptPanel script=script test_id="task-script" open=true/> })}
             <Show when=move || error.get().is_some()>
                 <p class="form-error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>

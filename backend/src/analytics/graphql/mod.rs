@@ -103,28 +103,15 @@ impl AnalyticsQuery {
     ) -> ApiResult<KpiReport> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        async {
-            let scope = service::kpis::scope(
-                db,
-                &request.caller,
-                segment.as_deref(),
-                collector_id.as_ref(),
-            )
-            .await?;
-            service::kpis::kpis(
-                db,
-                &request.caller,
-                from.0,
-                to.0,
-                currency,
-                &scope,
-                &request.reports,
-            )
+        let cut = service::kpis::Cut {
+            currency,
+            segment,
+            collector_id: collector_id.map(|id| id.0),
+        };
+        service::kpis::kpis(db, &request.caller, from.0, to.0, cut, &request.reports)
             .await
-        }
-        .await
-        .map(Into::into)
-        .api()
+            .map(Into::into)
+            .api()
     }
 
     /// A KPI month by month: from the daily snapshots where they exist (what the figure was),
@@ -144,26 +131,20 @@ impl AnalyticsQuery {
     ) -> ApiResult<Vec<KpiPoint>> {
         let (_, db) = services(ctx)?;
         let request = request(ctx)?;
-        async {
-            let scope = service::kpis::scope(
-                db,
-                &request.caller,
-                segment.as_deref(),
-                collector_id.as_ref(),
-            )
-            .await?;
-            service::kpis::trend(
-                db,
-                &request.caller,
-                metric,
-                from.0,
-                to.0,
-                currency,
-                &scope,
-                &request.reports,
-            )
-            .await
-        }
+        let cut = service::kpis::Cut {
+            currency,
+            segment,
+            collector_id: collector_id.map(|id| id.0),
+        };
+        service::kpis::trend(
+            db,
+            &request.caller,
+            metric,
+            from.0,
+            to.0,
+            cut,
+            &request.reports,
+        )
         .await
         .map(|points| points.into_iter().map(KpiPoint::from).collect())
         .api()

@@ -139,18 +139,25 @@ fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Who the figures are for, as asked: a segment's customers, or those assigned to a collector
-/// now. A collector must be a member of the company (another company's user is not found).
-pub async fn scope(
+/// What a request cuts the figures by: a currency (none: the company's), a segment's customers,
+/// or those assigned to a collector now.
+#[derive(Debug, Clone, Default)]
+pub struct Cut {
+    pub currency: Option<String>,
+    pub segment: Option<String>,
+    /// As sent: an id that does not parse is no member.
+    pub collector_id: Option<String>,
+}
+
+/// Whose customers `cut` asks for. A collector must be a member of the company (another
+/// company's user is not found).
+async fn scope_of(
     db: &DatabaseConnection,
-    caller: &Caller,
-    segment: Option<&str>,
-    collector: Option<&async_graphql::ID>,
+    tenant: TenantId,
+    cut: &Cut,
 ) -> Result<KpiScope, AppError> {
-    company_wide(caller)?;
-    let tenant = caller.require_tenant()?;
-    let segment = crate::api::values::optional_text("segment", segment, 60)?;
-    let collector = match collector {
+    let segment = crate::api::values::optional_text("segment", cut.segment.as_deref(), 60)?;
+    let collector = match &cut.collector_id {
         None => None,
         Some(id) => {
             let id = id
@@ -180,17 +187,17 @@ pub async fn kpis(
     caller: &Caller,
     from: NaiveDate,
     to: NaiveDate,
-    currency: Option<String>,
-    scope: &KpiScope,
+    cut: Cut,
     cache: &ReportCache,
 ) -> Result<KpiPeriod, AppError> {
     company_wide(caller)?;
     let tenant = caller.require_tenant()?;
     check_period(from, to)?;
+    let scope = &scope_of(db, tenant, &cut).await?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let currency = parse_currency(
         "currency",
-        currency.as_deref().unwrap_or(&calendar.base_currency),
+        cut.currency.as_deref().unwrap_or(&calendar.base_currency),
     )?;
     let tx = TenantTx::begin(db, tenant).await?;
     let (inputs, kpis) = compute(
@@ -244,17 +251,17 @@ pub async fn trend(
     metric: KpiMetric,
     from: NaiveDate,
     to: NaiveDate,
-    currency: Option<String>,
-    scope: &KpiScope,
+    cut: Cut,
     cache: &ReportCache,
 ) -> Result<Vec<KpiPoint>, AppError> {
     company_wide(caller)?;
     let tenant = caller.require_tenant()?;
     check_period(from, to)?;
+    let scope = &scope_of(db, tenant, &cut).await?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let currency = parse_currency(
         "currency",
-        currency.as_deref().unwrap_or(&calendar.base_currency),
+        cut.currency.as_deref().unwrap_or(&calendar.base_currency),
     )?;
     let tx = TenantTx::begin(db, tenant).await?;
     let mut points = Vec::new();

@@ -193,12 +193,12 @@ impl Customer {
         &self,
         ctx: &Context<'_>,
         channel: domain::collections::CollectionChannel,
-    ) -> ApiResult<Option<crate::collections::graphql::scripts::CollectionScript>> {
+    ) -> ApiResult<Option<super::script::CollectionScript>> {
         request(ctx)?
             .caller
             .authorize(Permission::ViewCollections)
             .api()?;
-        crate::collections::graphql::scripts::script_for(ctx, self.uuid, None, channel).await
+        super::script::script_for(ctx, self.uuid, None, channel).await
     }
 
     /// Credit limit changes and holds, newest first, with reasons.

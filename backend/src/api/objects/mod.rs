@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod allocation;
 pub mod customer;
 pub mod late_fee;
+pub mod script;
 
 pub use allocation::{Allocation, allocation};
 pub use late_fee::{LateFee, late_fees_of};

@@ -60,9 +60,15 @@ impl CollectionTask {
     async fn script(
         &self,
         ctx: &Context<'_>,
-    ) -> ApiResult<Option<super::scripts::CollectionScript>> {
+    ) -> ApiResult<Option<crate::api::objects::script::CollectionScript>> {
         let customer = crate::api::values::parse_id("customer", &self.customer.id).api()?;
-        super::scripts::script_for(ctx, customer, self.step_offset, self.kind.channel()).await
+        crate::api::objects::script::script_for(
+            ctx,
+            customer,
+            self.step_offset,
+            self.kind.channel(),
+        )
+        .await
     }
 
     /// What to do, in the caller's language.

@@ -191,7 +191,11 @@ pub struct TemplateChange {
     pub reset: bool,
 }
 
-async fn ladder_steps(conn: &impl ConnectionTrait, policy: Uuid) -> Result<Vec<Step>, AppError> {
+/// A ladder's steps; no such ladder is `NOT_FOUND`.
+pub(super) async fn ladder_steps(
+    conn: &impl ConnectionTrait,
+    policy: Uuid,
+) -> Result<Vec<Step>, AppError> {
     Ok(store::ladder_steps(conn, policy)
         .await?
         .ok_or_else(|| AppError::from(CollectionError::LadderNotFound))?

@@ -2,11 +2,10 @@
 //! wrote them or Duely's defaults; saving one; and the script a collector sees for a customer,
 //! at the step it is at (or the task's), in the customer's language, with its figures filled.
 
-use super::runs::{may_manage, may_read};
+use super::runs::{ladder_steps, may_manage, may_read};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::collections::CollectionError;
-use crate::collections::store::runs::ladder_steps;
 use crate::collections::store::scripts::{self as store, SavedScript};
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
@@ -17,7 +16,7 @@ use domain::messages::Text;
 use domain::reason::Reason;
 use domain::scripts::{self, SCRIPT_CHANNELS, ScriptContext, ScriptError};
 use domain::{Locale, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -71,13 +70,6 @@ fn script(
     }
 }
 
-async fn steps_of(conn: &impl ConnectionTrait, policy: Uuid) -> Result<Vec<Step>, AppError> {
-    Ok(ladder_steps(conn, policy)
-        .await?
-        .ok_or_else(|| AppError::from(CollectionError::LadderNotFound))?
-        .0)
-}
-
 /// Every step of a ladder on every script channel in both languages.
 pub async fn list(
     db: &DatabaseConnection,
@@ -87,7 +79,7 @@ pub async fn list(
     may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let steps = steps_of(&*tx, policy).await?;
+    let steps = ladder_steps(&*tx, policy).await?;
     let saved = store::saved_for(&*tx, &[policy]).await?;
     tx.commit().await?;
     let mut out = Vec::with_capacity(steps.len() * SCRIPT_CHANNELS.len() * Locale::ALL.len());
@@ -154,7 +146,7 @@ pub async fn save(
     let actor = audit::actor_of(db, caller).await?;
     let policy = change.policy_id;
     let tx = TenantTx::begin(db, tenant).await?;
-    let steps = steps_of(&*tx, policy).await?;
+    let steps = ladder_steps(&*tx, policy).await?;
     let Some(step) = steps
         .iter()
         .find(|step| step.offset_days == change.step_offset)

@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 mod aging;
 mod credit;
 mod dashboard;
+mod kpi_filters;
 mod performance;
 mod settings;
 
