@@ -80,6 +80,12 @@ ensure_chromium() {
     say "installing Chromium from Debian"
     apt_install chromium
   fi
+  # A Chinese font, so the journeys' screenshots of Chinese screens can be read (without one
+  # Chromium draws boxes; the tests check text either way). WenQuanYi Micro Hei is 1.6 MB.
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    say "installing a Chinese font (fonts-wqy-microhei) for the journeys' screenshots"
+    apt_install fonts-wqy-microhei
+  fi
 }
 
 # PostgreSQL: DATABASE_URL if set; else the server on 127.0.0.1:5432; else a throwaway cluster

@@ -76,7 +76,8 @@ pub async fn insert_contacts(conn: &impl ConnectionTrait, contacts: &[Value]) ->
     Ok(())
 }
 
-/// Records the credit limit of each imported customer that has one (`LIMIT_SET`, "Imported").
+/// Records the credit limit of each imported customer that has one (`LIMIT_SET`, with
+/// [`IMPORTED_LIMIT`](domain::messages::system::IMPORTED_LIMIT) as the reason).
 pub async fn record_imported_limits(
     conn: &impl ConnectionTrait,
     records: &[Value],
@@ -85,9 +86,13 @@ pub async fn record_imported_limits(
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO credit_events (id, customer_id, kind, credit_limit, reason, actor_label)
-         SELECT gen_random_uuid(), id, 'LIMIT_SET', credit_limit::numeric, 'Imported', $2
+         SELECT gen_random_uuid(), id, 'LIMIT_SET', credit_limit::numeric, $3, $2
          FROM json_to_recordset($1::json) AS r(id uuid, credit_limit text) WHERE credit_limit IS NOT NULL",
-        [Value::Array(records.to_vec()).into(), actor_label.to_owned().into()],
+        [
+            Value::Array(records.to_vec()).into(),
+            actor_label.to_owned().into(),
+            domain::messages::system::IMPORTED_LIMIT.into(),
+        ],
     ))
     .await?;
     Ok(())

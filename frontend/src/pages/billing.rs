@@ -34,6 +34,17 @@ fn limit_label(limit: &api::subscription_status::Limit) -> Msg {
     }
 }
 
+/// A plan's name as people read it: the product's names in English, their Chinese names.
+fn plan_label(locale: domain::Locale, code: &'static str) -> &'static str {
+    match (locale, code) {
+        (domain::Locale::ZhCn, "FREE") => "免费版",
+        (domain::Locale::ZhCn, "GROWTH") => "成长版",
+        (domain::Locale::ZhCn, "SCALE") => "规模版",
+        _ => code,
+    }
+}
+
+/// A plan's code, as test ids and comparisons use it.
 fn plan_name(plan: &api::subscription_status::Plan) -> &'static str {
     use api::subscription_status::Plan;
     match plan {
@@ -125,7 +136,7 @@ fn Billing() -> impl IntoView {
                         <div class="panel" data-testid="billing-summary">
                             <dl class="facts">
                                 <dt>{move || text(Msg::PlanInForce)}</dt>
-                                <dd data-testid="plan-in-force">{current}</dd>
+                                <dd data-testid="plan-in-force">{move || plan_label(locale.get(), current)}</dd>
                                 <dt>{move || text(Msg::SubscriptionStatusLabel)}</dt>
                                 <dd data-testid="subscription-status">{move || text(status)}</dd>
                                 {trial.map(|at| view! { <dt>{move || text(Msg::TrialEnds)}</dt><dd>{at}</dd> })}
@@ -179,7 +190,7 @@ fn Billing() -> impl IntoView {
                                 let plan = StoredValue::new(plan);
                                 view! {
                                     <article class="panel plan-card" data-testid=format!("plan-{name}")>
-                                        <h3>{name}</h3>
+                                        <h3>{move || plan_label(locale.get(), name)}</h3>
                                         <p class="plan-price">{offer.monthly_price_usd.clone()}" "{move || text(Msg::PerMonthUsd)}</p>
                                         <ul>
                                             {offer.limits.into_iter().map(|limit| {
