@@ -83,16 +83,14 @@ mod tests {
             tokio::task::yield_now().await;
             Ok::<_, ()>((Decimal::ONE, Decimal::ZERO, Decimal::ZERO))
         };
+        let company = KpiScope::default();
         let (a, b) = tokio::join!(
-            cache.totals(day, "CNY", &KpiScope::default(), compute()),
-            cache.totals(day, "CNY", &KpiScope::default(), compute())
+            cache.totals(day, "CNY", &company, compute()),
+            cache.totals(day, "CNY", &company, compute())
         );
         assert_eq!(a, b);
         assert_eq!(runs.load(Ordering::SeqCst), 1);
-        cache
-            .totals(day, "USD", &KpiScope::default(), compute())
-            .await
-            .unwrap();
+        cache.totals(day, "USD", &company, compute()).await.unwrap();
         assert_eq!(
             runs.load(Ordering::SeqCst),
             2,

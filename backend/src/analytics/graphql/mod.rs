@@ -27,6 +27,9 @@ use settings::{AnalyticsSettings, AnalyticsSettingsInput};
 #[derive(Default)]
 pub struct AnalyticsQuery;
 
+// `kpiTrend` takes its binding arguments one by one (metric, period, currency, segment,
+// collector): the generated resolver has eight parameters.
+#[allow(clippy::too_many_arguments)]
 #[Object]
 impl AnalyticsQuery {
     /// Aging as of a day (today by default), exact: what was issued by then, less what was paid,
