@@ -515,6 +515,13 @@ impl CustomersQuery {
         Ok(found.map(Customer::from_details))
     }
 
+    /// The segments of the customers the caller sees (archived ones left out), by name: what a
+    /// segment filter offers. At most 500.
+    async fn customer_segments(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        let (_, db) = services(ctx)?;
+        service::segments(db, &request(ctx)?.caller).await.api()
+    }
+
     /// The members customers and tasks can be given to, by name, with what their role lets
     /// them take on. For those who see every customer.
     async fn assignable_members(&self, ctx: &Context<'_>) -> ApiResult<Vec<AssignableMember>> {

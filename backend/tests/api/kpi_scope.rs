@@ -89,6 +89,17 @@ async fn segments_and_collectors_add_up_to_the_company() {
     pay(&app, &owner, &c, "1000", "2026-03-25").await;
     pay(&app, &owner, &d, "800", "2026-03-01").await;
 
+    // What the segment filter offers: the segments of the customers the caller sees.
+    let segments = "{ customerSegments }";
+    let all = ok(&app, &owner, segments, json!({}), "customerSegments").await;
+    assert_eq!(all, json!(["Export", "Retail"]));
+    let own = ok(&app, &second, segments, json!({}), "customerSegments").await;
+    assert_eq!(
+        own,
+        json!(["Retail"]),
+        "a collector's own customers' segments"
+    );
+
     let company = kpis(&app, &owner, json!({})).await;
     let retail = kpis(&app, &owner, json!({ "segment": "Retail" })).await;
     let export = kpis(&app, &owner, json!({ "segment": "Export" })).await;

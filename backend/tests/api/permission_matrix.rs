@@ -83,6 +83,7 @@ const QUERIES: &[(&str, Gate)] = &[
     ("worklist", Needs(P::ViewCollections)),
     ("tasks", Needs(P::ViewCollections)),
     // The pickers of those who assign customers, and of those who read the team.
+    ("customerSegments", Needs(P::ViewCustomers)),
     (
         "assignableMembers",
         NeedsAny(&[P::ManageCustomers, P::ViewTeam]),

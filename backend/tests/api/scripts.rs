@@ -248,6 +248,32 @@ async fn a_collector_reads_the_script_of_the_task_in_the_customers_language() {
         Value::Null,
         "e-mail has templates, not scripts"
     );
+    // An installment plan is late by its installments: only the first, 20 days past its date.
+    let slow = create_customer(
+        &app,
+        &owner,
+        "S-1",
+        json!({ "name": "Slow Pay", "locale": "EN", "collectorId": collector.user_id }),
+    )
+    .await;
+    let slow_id = slow["id"].as_str().unwrap().to_owned();
+    let planned = issue_invoice(&app, &owner, &slow_id, "2000", json!({
+        "issueDate": (day - Days::new(60)).to_string(), "dueDate": (day - Days::new(30)).to_string() })).await;
+    ok(&app, &owner, "mutation($input: SetInstallmentPlanInput!) { setInstallmentPlan(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": planned["id"], "installments": [
+            { "dueDate": (day - Days::new(20)).to_string(), "amount": "1000" },
+            { "dueDate": (day + Days::new(10)).to_string(), "amount": "1000" } ] } }), "setInstallmentPlan").await;
+    let slow_script = ok(&app, &collector, "query($id: ID!) { customer(id: $id) { collectionScript(channel: PHONE) { stepOffset text } } }",
+        json!({ "id": slow_id }), "customer").await;
+    assert_eq!(
+        slow_script["collectionScript"]["stepOffset"], 15,
+        "{slow_script}"
+    );
+    assert_eq!(
+        slow_script["collectionScript"]["text"],
+        "Call Slow Pay: CN¥1,000.00 is 20 days late."
+    );
+
     // Nothing overdue: the ladder's first step, in the company's language (Chinese).
     assert_eq!(read["data"]["b"]["visit"]["stepOffset"], -3);
     assert_eq!(read["data"]["b"]["visit"]["locale"], "zh-CN");

@@ -2,7 +2,7 @@
 //! it one more: every customer of that segment without a ladder of its own then follows it.
 
 use crate::api::{self, AssignDunningPolicy};
-use crate::components::{TextField, ToastKind, use_toasts};
+use crate::components::{ToastKind, use_toasts};
 use crate::i18n::{Msg, use_locale, use_text};
 use leptos::prelude::*;
 
@@ -18,6 +18,9 @@ pub fn LadderSegments(
     let toasts = use_toasts();
     let segment = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let field_id = format!("ladder-segment-{policy_id}");
+    let hint_id = StoredValue::new(format!("{field_id}-hint"));
+    let error_id = StoredValue::new(format!("{field_id}-error"));
     let policy_id = StoredValue::new(policy_id);
     let assign = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -62,8 +65,20 @@ pub fn LadderSegments(
             <p class="field-hint"><strong>{move || text(Msg::LadderSegments)}": "</strong>{listed}</p>
             <Show when=move || manages.get()>
                 <form class="ladder-segments" on:submit=assign data-testid="assign-segment">
-                    <TextField name="ladder-segment" label=Signal::derive(move || text(Msg::LadderSegmentField)) value=segment
-                        hint=Signal::derive(move || text(Msg::LadderSegmentHint)) error=error/>
+                    // Each ladder has this form: its field's ids carry the ladder's, so each
+                    // label and message belongs to its own input.
+                    <div class="field" class:field-invalid=move || error.get().is_some()>
+                        <label for=field_id.clone()>{move || text(Msg::LadderSegmentField)}</label>
+                        <input id=field_id.clone() name="ladder-segment" type="text"
+                            aria-invalid=move || error.get().is_some().to_string()
+                            aria-describedby=move || if error.get().is_some() { error_id.get_value() } else { hint_id.get_value() }
+                            prop:value=move || segment.get()
+                            on:input=move |event| segment.set(event_target_value(&event))/>
+                        <p class="field-hint" id=hint_id.get_value()>{move || text(Msg::LadderSegmentHint)}</p>
+                        <Show when=move || error.get().is_some()>
+                            <p class="field-error" id=error_id.get_value() role="alert">{move || error.get().unwrap_or_default()}</p>
+                        </Show>
+                    </div>
                     <button type="submit" class="button button-secondary">{move || text(Msg::LadderAssignSegment)}</button>
                 </form>
             </Show>

@@ -89,6 +89,14 @@ pub fn ScriptEditor(policy_id: String, manages: Signal<bool>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let chosen_key = move || format!("{}|{}|{}", step.get(), channel.get(), script_locale.get());
+    let chosen_key_untracked = move || {
+        format!(
+            "{}|{}|{}",
+            step.get_untracked(),
+            channel.get_untracked(),
+            script_locale.get_untracked()
+        )
+    };
     // Load the chosen script into the textarea once per choice: a reload of the list (after a
     // save) or a late answer never overwrites what the admin is typing. The textarea stays
     // disabled until its script is in.
@@ -189,14 +197,18 @@ pub fn ScriptEditor(policy_id: String, manages: Signal<bool>) -> impl IntoView {
         };
         busy.set(true);
         error.set(None);
+        let asked_for = chosen_key_untracked();
         leptos::task::spawn_local(async move {
             match api::run::<SaveCollectionScript>(api::save_collection_script::Variables { input })
                 .await
             {
                 Ok(data) => {
                     let done = if reset {
-                        // Back to Duely's text, as the server answered it.
-                        body.set(data.save_collection_script.script.body);
+                        // Back to Duely's text, as the server answered it, unless the admin
+                        // has since chosen another script.
+                        if chosen_key_untracked() == asked_for {
+                            body.set(data.save_collection_script.script.body);
+                        }
                         Msg::ScriptRestored
                     } else {
                         Msg::ScriptSaved

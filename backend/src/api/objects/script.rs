@@ -5,19 +5,20 @@
 use crate::api::context::{request, services};
 use crate::collections::service::scripts::{self as service, ScriptFor};
 use crate::error::{ApiResult, IntoApi};
-use async_graphql::{Context, ID, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::collections::CollectionChannel;
-use domain::messages::Localized;
+use domain::messages::{Localized, Text};
 use uuid::Uuid;
 
 /// What a collector says or writes at a ladder step, on a channel, in one language.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct CollectionScript {
     pub policy_id: ID,
     pub step_offset: i32,
-    /// The step's name in the script's language.
-    pub step_name: String,
+    #[graphql(skip)]
+    pub step: Text,
     pub channel: CollectionChannel,
     /// `zh-CN` or `en`.
     pub locale: String,
@@ -32,12 +33,20 @@ pub struct CollectionScript {
     pub updated_by: Option<String>,
 }
 
+#[ComplexObject]
+impl CollectionScript {
+    /// The step's name in the reader's language (the script itself is in the customer's).
+    async fn step_name(&self, ctx: &Context<'_>) -> String {
+        self.step.text(crate::api::values::locale(ctx))
+    }
+}
+
 impl From<service::CollectionScript> for CollectionScript {
     fn from(script: service::CollectionScript) -> Self {
         CollectionScript {
             policy_id: ID(script.policy_id.to_string()),
             step_offset: script.step_offset,
-            step_name: script.step_name.text(script.locale),
+            step: script.step_name,
             channel: script.channel,
             locale: script.locale.tag().to_owned(),
             body: script.body,

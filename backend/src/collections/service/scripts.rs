@@ -256,12 +256,28 @@ pub async fn for_customers(
         else {
             continue;
         };
-        let step = key
-            .step_offset
-            .and_then(|offset| steps.iter().find(|step| step.offset_days == offset))
-            .or_else(|| current_step(steps, customer.days_overdue));
-        let Some(step) = step else {
-            continue;
+        // A task's own step; when the customer's ladder no longer has it (the ladder changed,
+        // or the customer moved to another), Duely's script for that step's stage, never
+        // another step's.
+        let gone;
+        let step = match key.step_offset {
+            Some(offset) => match steps.iter().find(|step| step.offset_days == offset) {
+                Some(step) => step,
+                None => {
+                    gone = Step {
+                        offset_days: offset,
+                        action: domain::dunning::StepAction::CallTask,
+                        name: Text::AsTyped {
+                            text: format!("{offset:+}"),
+                        },
+                    };
+                    &gone
+                }
+            },
+            None => match current_step(steps, customer.days_overdue) {
+                Some(step) => step,
+                None => continue,
+            },
         };
         let locale = customer.locale.unwrap_or(company_locale);
         let mut found = script(policy, step, key.channel, locale, &saved);

@@ -108,23 +108,21 @@ pub async fn customers(
 ) -> Result<Vec<ScriptCustomer>, DbErr> {
     ScriptCustomer::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        concat!(
-            "SELECT c.id, c.name, c.locale, c.currency::text AS currency,
-                    coalesce(c.dunning_policy_id, sp.policy_id,
-                             (SELECT d.id FROM dunning_policies d WHERE d.is_default LIMIT 1)) AS policy_id,
-                    coalesce(o.overdue, 0) AS overdue, o.days_overdue
-             FROM customers c
-             LEFT JOIN dunning_segment_policies sp ON sp.segment = c.segment
-             LEFT JOIN LATERAL (
-                 SELECT sum(i.balance_due) AS overdue, max($2::date - i.due_date) AS days_overdue
-                 FROM invoices i
-                 WHERE i.customer_id = c.id AND i.currency = c.currency AND i.due_date < $2::date
-                   AND i.status IN ",
-            domain::open_statuses!(),
-            "
-             ) o ON true
-             WHERE c.id = ANY($1)"
-        ),
+        // What is overdue reads the receivable items, as the worklist does: an installment
+        // plan is late only for the installments past their own dates.
+        "SELECT c.id, c.name, c.locale, c.currency::text AS currency,
+                coalesce(c.dunning_policy_id, sp.policy_id,
+                         (SELECT d.id FROM dunning_policies d WHERE d.is_default LIMIT 1)) AS policy_id,
+                coalesce(o.overdue, 0) AS overdue, o.days_overdue
+         FROM customers c
+         LEFT JOIN dunning_segment_policies sp ON sp.segment = c.segment
+         LEFT JOIN LATERAL (
+             SELECT sum(r.amount) AS overdue, max($2::date - r.due_date) AS days_overdue
+             FROM receivable_items r
+             WHERE r.customer_id = c.id AND r.currency = c.currency AND r.amount > 0
+               AND r.due_date < $2::date
+         ) o ON true
+         WHERE c.id = ANY($1)",
         [ids.to_vec().into(), today.into()],
     ))
     .all(conn)

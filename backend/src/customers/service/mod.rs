@@ -114,6 +114,17 @@ pub async fn list_customers(
     Ok(page.with_items(customers))
 }
 
+/// The segments of the customers the caller sees, by name (at most
+/// [`MAX_SEGMENTS`](store::MAX_SEGMENTS)): what a segment filter offers.
+pub async fn segments(db: &DatabaseConnection, caller: &Caller) -> Result<Vec<String>, AppError> {
+    let access = caller.authorize(Permission::ViewCustomers)?;
+    let tenant = caller.require_tenant()?;
+    let tx = TenantTx::begin(db, tenant).await?;
+    let segments = store::segments(&*tx, caller, access).await?;
+    tx.commit().await?;
+    Ok(segments)
+}
+
 /// One customer the caller may see; `None` when there is none with this id in the company.
 pub async fn find_customer(
     db: &DatabaseConnection,

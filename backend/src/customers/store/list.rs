@@ -257,3 +257,30 @@ pub async fn list_page(
     };
     Ok(request.page(rows, total, |row| order.key(row)))
 }
+
+/// The most segments [`segments`] lists.
+pub const MAX_SEGMENTS: u32 = 500;
+
+/// The segments of the customers the caller sees (not archived), by name.
+pub async fn segments(
+    conn: &impl sea_orm::ConnectionTrait,
+    caller: &Caller,
+    access: Access,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    let mut conditions = Conditions::new(Vec::new());
+    conditions.fixed("c.segment IS NOT NULL AND c.archived_at IS NULL");
+    assigned_only(caller, access, &mut conditions, "c.");
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT DISTINCT c.segment FROM customers c WHERE {} ORDER BY 1 LIMIT {MAX_SEGMENTS}",
+                conditions.sql()
+            ),
+            conditions.values,
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<String>("", "segment"))
+        .collect()
+}

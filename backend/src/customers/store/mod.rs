@@ -9,7 +9,9 @@ pub use changes::{
     lock_assignments, replace_contacts, set_archived, set_credit_hold, set_credit_limit,
     unassign_member, update_customer,
 };
-pub use list::{Direction, ListFilter, ListOrder, ListQuery, OrderBy, list_page};
+pub use list::{
+    Direction, ListFilter, ListOrder, ListQuery, MAX_SEGMENTS, OrderBy, list_page, segments,
+};
 pub use timeline::{TimelineRow, timelines};
 
 use chrono::{DateTime, NaiveDate, Utc};

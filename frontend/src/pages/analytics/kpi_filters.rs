@@ -17,6 +17,9 @@ const OTHER_CURRENCIES: [&str; 4] = ["CNY", "USD", "EUR", "HKD"];
 /// The fewest months the trend shows, so that a short period still draws a line.
 const TREND_MONTHS: u32 = 6;
 
+/// The most days a request may span (the server's `MAX_PERIOD_DAYS`).
+const SERVER_MAX_DAYS: i64 = 731;
+
 /// The longest period the server reports on.
 const LONGEST_PERIOD_MONTHS: u32 = 24;
 
@@ -38,12 +41,18 @@ impl Periods {
         let fewest_months = month_start(to)
             .checked_sub_months(Months::new(TREND_MONTHS - 1))
             .unwrap_or(to);
+        // The server reports on fewer than 731 days at once: a long custom period's trend
+        // starts at the first month within them (a month or two later at most).
+        let mut trend_from = month_start(from).min(fewest_months);
+        while (to - trend_from).num_days() >= SERVER_MAX_DAYS {
+            trend_from = trend_from.checked_add_months(Months::new(1)).unwrap_or(to);
+        }
         Periods {
             from,
             to,
             previous_from: from - Days::new(length),
             previous_to: from - Days::new(1),
-            trend_from: month_start(from).min(fewest_months),
+            trend_from,
         }
     }
 }
@@ -150,7 +159,6 @@ pub(super) fn KpiFilterBar(
         api::run::<KpiFilterOptions>(api::kpi_filter_options::Variables {})
             .await
             .ok()
-            .map(|data| data.segments)
     });
     // The team is listed only to those who manage customers or see the team: for anyone else
     // the collector picker is left out.
@@ -190,7 +198,10 @@ pub(super) fn KpiFilterBar(
         .collect::<Vec<_>>()
     });
     let currency_options = Signal::derive(move || {
-        let base = choices.get().flatten().map(|found| found.currency);
+        let base = choices
+            .get()
+            .flatten()
+            .map(|found| found.company_settings.company.base_currency);
         let base_label = base
             .clone()
             .unwrap_or_else(|| text(Msg::KpiCompanyCurrency).to_owned());
@@ -203,16 +214,15 @@ pub(super) fn KpiFilterBar(
         );
         options
     });
-    // A segment's key is the segment as written on its customers; customers without one
-    // cannot be chosen.
+    // Every segment the company's customers are in, as written on them.
     let segment_options = Signal::derive(move || {
         let mut options = vec![(String::new(), text(Msg::KpiAllSegments).to_owned())];
         if let Some(found) = choices.get().flatten() {
             options.extend(
                 found
-                    .rows
+                    .customer_segments
                     .into_iter()
-                    .filter_map(|row| row.key.map(|key| (key, row.label))),
+                    .map(|segment| (segment.clone(), segment)),
             );
         }
         options

@@ -202,14 +202,24 @@ pub(super) fn NewCustomerForm(
                         Default::default(),
                     );
                 }
-                Err(failure @ api::ApiError::Api { field: Some(_), .. }) => {
-                    let key = failure.field_name().to_owned();
-                    let message = failure.text(locale.get_untracked());
-                    errors.update(|errors| {
-                        errors.insert(key, message);
-                    });
+                Err(failure) => {
+                    // Under the field it names, when the form draws it; else a toast.
+                    let field = failure.field_name();
+                    let shown_under = if ["currency", "creditLimit"].contains(&field) {
+                        Some(field.to_owned())
+                    } else {
+                        edit_error_key(field)
+                    };
+                    match shown_under {
+                        Some(key) => {
+                            let message = field_error_text(&failure, locale.get_untracked());
+                            errors.update(|errors| {
+                                errors.insert(key, message);
+                            });
+                        }
+                        None => toasts.api_error(locale.get_untracked(), failure),
+                    }
                 }
-                Err(error) => toasts.api_error(locale.get_untracked(), error),
             }
             busy.set(false);
         });
