@@ -59,6 +59,7 @@ impl InvoicesQuery {
             filter,
             order_by.unwrap_or_default().into(),
             details,
+            ctx.look_ahead().field("totalCount").exists(),
         )
         .await
         .api()?;

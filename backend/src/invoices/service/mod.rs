@@ -141,7 +141,8 @@ pub async fn assemble(
 }
 
 /// A page of the invoices the caller may see: `first` 1 to 200 (50 by default) after the
-/// cursor `after`.
+/// cursor `after`; counted in all only when `wants_total` (the page's `total` is 0 otherwise).
+#[allow(clippy::too_many_arguments)]
 pub async fn list_invoices(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -150,6 +151,7 @@ pub async fn list_invoices(
     filter: ListFilter,
     order: ListOrder,
     details: Details,
+    wants_total: bool,
 ) -> Result<Page<InvoiceRecord>, AppError> {
     let access = caller.authorize(Permission::ViewInvoices)?;
     let tenant = caller.require_tenant()?;
@@ -171,6 +173,7 @@ pub async fn list_invoices(
         &filter,
         order,
         &request,
+        wants_total,
     )
     .await?;
     let mut page = request.page(rows, total, |row| order.key(row));
