@@ -33,6 +33,10 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         .acquire_timeout(config.db_acquire_timeout)
         .max_lifetime(config.db_max_lifetime)
         .idle_timeout(Duration::from_secs(600))
+        // A connection in steady use goes out without a ping (a round trip per checkout, three
+        // per request); one idle for 30 s is pinged first, which is when a restart or a
+        // firewall could have closed it unseen.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .connect_lazy(true)
         .sqlx_logging(false);
     let mut db = Database::connect(options).await?;
