@@ -342,7 +342,9 @@ impl TestApp {
     /// An email address unique to this app, so tests sharing the SMTP sink never read each
     /// other's mail.
     pub fn email(&self, local_part: &str) -> String {
+        // The database's name, without the URL's options.
         let unique = self.database_url.rsplit('/').next().unwrap_or("app");
+        let unique = unique.split('?').next().unwrap_or(unique);
         format!(
             "{local_part}@{}.example",
             unique.trim_start_matches("duely_test_")

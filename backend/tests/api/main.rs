@@ -29,6 +29,7 @@ mod pagination;
 mod permission_matrix;
 mod receivables;
 mod request_costs;
+mod round_trips;
 mod schema_contract;
 mod scripts;
 mod server;
