@@ -4,14 +4,14 @@ use super::{INVOICE_COLUMNS, INVOICES_FROM, InvoiceRow};
 use crate::api::pagination::PageRequest;
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
-use crate::db::conditions::{Conditions, count};
+use crate::db::conditions::Conditions;
 use crate::error::AppError;
 use chrono::NaiveDate;
 use domain::Currency;
 use domain::access::Access;
 use domain::invoices::InvoiceStatus;
 use domain::invoices::OPEN_STATUSES_SQL;
-use sea_orm::{DbBackend, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
 
 /// Which invoices to list; every part is optional.
@@ -195,7 +195,6 @@ pub async fn page(
     };
     // The filter applies to the count; the cursor only to the page.
     let filtered = conditions.sql();
-    let count_values = conditions.values.clone();
     let date = match order.field {
         SortField::DueDate => "i.due_date",
         _ => "i.issue_date",
@@ -208,30 +207,53 @@ pub async fn page(
     let paged = conditions.sql();
     let mut values = conditions.values;
     let limit = request.limit_sql(&mut values);
-    let page_sql = format!(
-        "SELECT {INVOICE_COLUMNS} FROM {INVOICES_FROM} WHERE {paged} ORDER BY {order_sql} {limit}"
-    );
+    if !wants_total {
+        let page_sql = format!(
+            "SELECT {INVOICE_COLUMNS} FROM {INVOICES_FROM} WHERE {paged} ORDER BY {order_sql} {limit}"
+        );
+        let rows = InvoiceRow::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            page_sql,
+            values,
+        ))
+        .all(&**tx)
+        .await?;
+        return Ok((rows, 0));
+    }
     // The count needs the customers only when the filter reads them.
     let count_from = if filtered.contains("c.") {
         INVOICES_FROM
     } else {
         "invoices i"
     };
-    let count_sql = format!("SELECT count(*) AS n FROM {count_from} WHERE {filtered}");
-
-    let rows = InvoiceRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        page_sql,
-        values,
-    ))
-    .all(&**tx)
-    .await?;
-    // Counting is a second statement over every matching row: only when `totalCount` is
-    // asked for.
-    let total = if wants_total {
-        count(tx, count_sql, count_values).await?
-    } else {
-        0
+    // The page and the count in one statement (one round trip): the count's parameters are
+    // the first of the page's, so one list binds both. An empty page still returns the count,
+    // on a row without an invoice; the page keeps its order by its position.
+    let sql = format!(
+        "WITH total AS (SELECT count(*) AS n FROM {count_from} WHERE {filtered})
+         SELECT page.*, total.n AS total_count FROM total
+         LEFT JOIN LATERAL (
+             SELECT {INVOICE_COLUMNS}, row_number() OVER (ORDER BY {order_sql}) AS page_position
+             FROM {INVOICES_FROM} WHERE {paged} ORDER BY {order_sql} {limit}
+         ) page ON true
+         ORDER BY page.page_position"
+    );
+    let found = (**tx)
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
+    let total = match found.first() {
+        Some(row) => row.try_get::<i64>("", "total_count")?,
+        None => 0,
     };
+    let mut rows = Vec::with_capacity(found.len());
+    for row in &found {
+        if row.try_get::<Option<Uuid>>("", "id")?.is_some() {
+            rows.push(InvoiceRow::from_query_result(row, "")?);
+        }
+    }
     Ok((rows, total))
 }
