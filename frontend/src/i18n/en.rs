@@ -518,13 +518,11 @@ pub(super) fn text(msg: Msg) -> &'static str {
         DashboardTitle => "Receivables dashboard",
         DashboardLead => "Every KPI for the period you choose, against the period of the same length just before it.",
         KpiDso => "Days sales outstanding (DSO)",
-        KpiBestDso => "Best possible DSO",
         KpiCei => "Collection effectiveness (CEI)",
         KpiOver90 => "Share over 90 days",
         KpiPromiseKept => "Promise-kept rate",
         KpiCollected => "Collected",
         KpiDaysToPay => "Average days to pay",
-        KpiAr => "Receivables",
         Previous => "Previous",
         AgingByBucket => "Aging by bucket",
         DsoCeiTrend => "DSO and CEI by month",
@@ -738,5 +736,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Ladder(msg) => super::en_more::ladder(msg),
         Kpi(msg) => super::en_more::kpi(msg),
         Script(msg) => super::en_more::script(msg),
+        IncentiveRule(msg) => super::en_more::incentive(msg),
     }
 }

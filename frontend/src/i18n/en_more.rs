@@ -220,3 +220,13 @@ pub(super) fn script(msg: super::msg_more::ScriptMsg) -> &'static str {
         ScriptWechatTitle => "WeChat message",
     }
 }
+
+#[rustfmt::skip]
+pub(super) fn incentive(msg: super::msg_more::IncentiveMsg) -> &'static str {
+    use super::msg_more::IncentiveMsg::*;
+    match msg {
+        RulePercentAboveTarget => "% of collections above target",
+        RulePercentOfCollected => "% of what is collected",
+        RulePerKeptPromise => "A fixed amount per kept promise",
+    }
+}

@@ -20,6 +20,7 @@ mod zh_more;
 
 pub use msg::Msg;
 pub use msg_more::AllocMsg;
+pub use msg_more::IncentiveMsg;
 pub use msg_more::KpiMsg;
 pub use msg_more::ScriptMsg;
 pub use msg_more::{ContactMsg, DisputeMsg, MoneyMsg};

@@ -515,13 +515,11 @@ pub enum Msg {
     DashboardTitle,
     DashboardLead,
     KpiDso,
-    KpiBestDso,
     KpiCei,
     KpiOver90,
     KpiPromiseKept,
     KpiCollected,
     KpiDaysToPay,
-    KpiAr,
     Previous,
     AgingByBucket,
     DsoCeiTrend,
@@ -743,4 +741,6 @@ pub enum Msg {
     Kpi(super::msg_more::KpiMsg),
     /// The collection scripts' texts (`msg_more.rs`).
     Script(super::msg_more::ScriptMsg),
+    /// The incentive rules' kinds (`msg_more.rs`).
+    IncentiveRule(super::msg_more::IncentiveMsg),
 }

@@ -390,3 +390,20 @@ impl Msg {
     pub const ScriptVisitTitle: Msg = Msg::Script(ScriptMsg::ScriptVisitTitle);
     pub const ScriptWechatTitle: Msg = Msg::Script(ScriptMsg::ScriptWechatTitle);
 }
+
+/// The kinds of incentive rule (the performance page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncentiveMsg {
+    RulePercentAboveTarget,
+    RulePercentOfCollected,
+    RulePerKeptPromise,
+}
+
+#[allow(non_upper_case_globals)]
+impl Msg {
+    pub const RulePercentAboveTarget: Msg =
+        Msg::IncentiveRule(IncentiveMsg::RulePercentAboveTarget);
+    pub const RulePercentOfCollected: Msg =
+        Msg::IncentiveRule(IncentiveMsg::RulePercentOfCollected);
+    pub const RulePerKeptPromise: Msg = Msg::IncentiveRule(IncentiveMsg::RulePerKeptPromise);
+}

@@ -526,13 +526,11 @@ pub(super) fn text(msg: Msg) -> &'static str {
         DashboardTitle => "应收仪表盘",
         DashboardLead => "所选期间的各项指标，与紧邻其前、同样长度的期间对比。",
         KpiDso => "应收账款周转天数",
-        KpiBestDso => "最佳应收账款周转天数",
         KpiCei => "回款有效指数",
         KpiOver90 => "逾期 90 天以上占比",
         KpiPromiseKept => "承诺兑现率",
         KpiCollected => "回款金额",
         KpiDaysToPay => "平均付款天数",
-        KpiAr => "应收余额",
         Previous => "前期",
         AgingByBucket => "账龄分布",
         DsoCeiTrend => "应收账款周转天数与回款有效指数月度趋势",
@@ -782,5 +780,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Ladder(msg) => super::zh_more::ladder(msg),
         Kpi(msg) => super::zh_more::kpi(msg),
         Script(msg) => super::zh_more::script(msg),
+        IncentiveRule(msg) => super::zh_more::incentive(msg),
     }
 }

@@ -234,3 +234,12 @@ pub(super) fn script(msg: super::msg_more::ScriptMsg) -> &'static str {
         ScriptWechatTitle => "微信话术",
     }
 }
+
+pub(super) fn incentive(msg: super::msg_more::IncentiveMsg) -> &'static str {
+    use super::msg_more::IncentiveMsg::*;
+    match msg {
+        RulePercentAboveTarget => "超出目标部分的百分比",
+        RulePercentOfCollected => "回款金额的百分比",
+        RulePerKeptPromise => "每兑现一笔承诺的固定金额",
+    }
+}

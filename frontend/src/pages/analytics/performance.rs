@@ -11,6 +11,20 @@ use chrono::Datelike;
 use domain::access::Permission;
 use leptos::prelude::*;
 
+/// The kinds of incentive rule, as the API names them, with their texts.
+const RULE_KINDS: [(&str, Msg); 3] = [
+    ("PERCENT_ABOVE_TARGET", Msg::RulePercentAboveTarget),
+    ("PERCENT_OF_COLLECTED", Msg::RulePercentOfCollected),
+    ("PER_KEPT_PROMISE", Msg::RulePerKeptPromise),
+];
+
+fn rule_kind_msg(kind: &str) -> Msg {
+    RULE_KINDS
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .map_or(Msg::RulePercentAboveTarget, |(_, msg)| *msg)
+}
+
 #[component]
 pub fn PerformancePage() -> impl IntoView {
     view! {
@@ -120,18 +134,11 @@ fn PerformanceView() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let kind_options = Signal::derive(|| {
-        vec![
-            (
-                "PERCENT_ABOVE_TARGET".to_owned(),
-                "% above target".to_owned(),
-            ),
-            (
-                "PERCENT_OF_COLLECTED".to_owned(),
-                "% of collected".to_owned(),
-            ),
-            ("PER_KEPT_PROMISE".to_owned(), "per kept promise".to_owned()),
-        ]
+    let kind_options = Signal::derive(move || {
+        RULE_KINDS
+            .iter()
+            .map(|(kind, msg)| ((*kind).to_owned(), text(*msg).to_owned()))
+            .collect::<Vec<_>>()
     });
     view! {
         <section class="page">
@@ -190,7 +197,7 @@ fn PerformanceView() -> impl IntoView {
                             <h2>{move || text(Msg::IncentiveRules)}</h2>
                             <ul class="plain-list">
                                 {d.incentive_rules.into_iter().map(|r| view! {
-                                    <li>{r.name.clone()}" · "{format!("{:?}", r.kind)}" · "{r.rate.clone().map(|rate| format!("{rate}%")).or_else(|| r.amount.as_ref().map(|a| show(l, &a.amount, &a.currency))).unwrap_or_default()}</li>
+                                    <li>{r.name.clone()}" · "{text(rule_kind_msg(&crate::components::enum_name(&r.kind)))}" · "{r.rate.clone().map(|rate| format!("{rate}%")).or_else(|| r.amount.as_ref().map(|a| show(l, &a.amount, &a.currency))).unwrap_or_default()}</li>
                                 }).collect_view()}
                             </ul>
                         </div>
