@@ -116,6 +116,30 @@ impl ContactDraft {
     }
 }
 
+/// The contacts as typed, as the `ContactInput`s of the operation module `$module` (create and
+/// update each have their own generated type, of the same shape): texts trimmed, blanks none.
+macro_rules! contact_inputs {
+    ($module:path, $drafts:expr) => {{
+        use $module as module;
+        let optional = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        $drafts
+            .iter()
+            .map(|contact| module::ContactInput {
+                name: contact.name.trim().to_owned(),
+                role: optional(&contact.role),
+                email: optional(&contact.email),
+                phone: optional(&contact.phone),
+                preferred_channel: optional(&contact.channel),
+                locale: crate::api::chosen::<module::Locale>(&contact.locale),
+                mobile: optional(&contact.mobile),
+                wechat_id: optional(&contact.wechat_id),
+                billing: Some(contact.billing),
+            })
+            .collect::<Vec<_>>()
+    }};
+}
+pub(super) use contact_inputs;
+
 type FieldErrors = RwSignal<std::collections::HashMap<String, String>>;
 
 /// The customer's contacts in the edit dialog: a row each, added and removed in place and sent

@@ -1,7 +1,7 @@
 //! Creating and editing a customer: the new-customer form, the edit dialog and the collector and
 //! salesperson pickers they share with the list.
 
-use super::contacts::{CONTACT_FIELDS, ContactDraft, ContactsEditor};
+use super::contacts::{CONTACT_FIELDS, ContactDraft, ContactsEditor, contact_inputs};
 use super::ops;
 use crate::api::{self, CreateCustomer};
 use crate::components::{Button, Modal, SelectField, TextField, ToastKind, use_toasts};
@@ -161,22 +161,7 @@ pub(super) fn NewCustomerForm(
         errors.set(Default::default());
         let navigate = navigate.clone();
         let optional = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        let optional_str = |value: &str| optional(value.to_owned());
-        let contacts = contacts
-            .get_untracked()
-            .iter()
-            .map(|contact| api::create_customer::ContactInput {
-                name: contact.name.trim().to_owned(),
-                role: optional_str(&contact.role),
-                email: optional_str(&contact.email),
-                phone: optional_str(&contact.phone),
-                preferred_channel: optional_str(&contact.channel),
-                locale: api::chosen::<api::create_customer::Locale>(&contact.locale),
-                mobile: optional_str(&contact.mobile),
-                wechat_id: optional_str(&contact.wechat_id),
-                billing: Some(contact.billing),
-            })
-            .collect::<Vec<_>>();
+        let contacts = contact_inputs!(api::create_customer, contacts.get_untracked());
         let contacts = (!contacts.is_empty()).then_some(contacts);
         let input = api::create_customer::CreateCustomerInput {
             name: name.get_untracked(),
@@ -372,23 +357,8 @@ pub(super) fn EditCustomerDialog(
             let now = value.get_untracked();
             (pickers && now != before).then_some(now)
         };
-        let optional = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         // Sent whole: the list replaces the customer's contacts.
-        let contact_inputs = contacts
-            .get_untracked()
-            .iter()
-            .map(|contact| ops::update_customer::ContactInput {
-                name: contact.name.trim().to_owned(),
-                role: optional(&contact.role),
-                email: optional(&contact.email),
-                phone: optional(&contact.phone),
-                preferred_channel: optional(&contact.channel),
-                locale: api::chosen::<ops::update_customer::Locale>(&contact.locale),
-                mobile: optional(&contact.mobile),
-                wechat_id: optional(&contact.wechat_id),
-                billing: Some(contact.billing),
-            })
-            .collect::<Vec<_>>();
+        let contact_inputs = contact_inputs!(ops::update_customer, contacts.get_untracked());
         let input = ops::update_customer::UpdateCustomerInput {
             customer_id: customer_id.clone(),
             name: Some(name.get_untracked()),
