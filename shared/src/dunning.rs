@@ -322,6 +322,18 @@ pub fn decide(
     Decision::Due(due)
 }
 
+/// The step a customer is at: the last one its oldest overdue invoice has reached (its days
+/// past due), or the ladder's first when nothing is overdue yet.
+pub fn step_reached(steps: &[Step], days_overdue: Option<i32>) -> Option<&Step> {
+    let reached = days_overdue.and_then(|days| {
+        steps
+            .iter()
+            .filter(|step| step.offset_days <= days)
+            .max_by_key(|step| step.offset_days)
+    });
+    reached.or_else(|| steps.iter().min_by_key(|step| step.offset_days))
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -482,5 +494,16 @@ mod tests {
                 assert_eq!(step_name(&name.text(locale)), name);
             }
         }
+    }
+
+    #[test]
+    fn a_customer_is_at_the_last_step_its_oldest_overdue_invoice_reached() {
+        let ladder = default_ladder();
+        let at = |days| step_reached(&ladder, days).map(|step| step.offset_days);
+        assert_eq!(at(None), Some(-3), "nothing overdue: the first step");
+        assert_eq!(at(Some(15)), Some(15));
+        assert_eq!(at(Some(20)), Some(15));
+        assert_eq!(at(Some(400)), Some(90));
+        assert_eq!(step_reached(&[], Some(10)), None);
     }
 }

@@ -204,18 +204,6 @@ pub struct ScriptFor {
     pub channel: CollectionChannel,
 }
 
-/// The step a customer is at: the last one its oldest overdue invoice has reached, or the
-/// first when nothing is overdue yet.
-fn current_step(steps: &[Step], days_overdue: Option<i32>) -> Option<&Step> {
-    let reached = days_overdue.and_then(|days| {
-        steps
-            .iter()
-            .filter(|step| step.offset_days <= days)
-            .max_by_key(|step| step.offset_days)
-    });
-    reached.or_else(|| steps.iter().min_by_key(|step| step.offset_days))
-}
-
 /// The scripts `asked` for, each in its customer's language (else the company's) with the
 /// customer's figures filled in; a key with no script (a channel without scripts, a customer
 /// with no ladder) has none. Three statements for any number of customers.
@@ -274,7 +262,7 @@ pub async fn for_customers(
                     &gone
                 }
             },
-            None => match current_step(steps, customer.days_overdue) {
+            None => match domain::dunning::step_reached(steps, customer.days_overdue) {
                 Some(step) => step,
                 None => continue,
             },
