@@ -92,6 +92,8 @@ pub async fn set(
         ),
     };
     db.execute_raw(statement).await?;
+    // This process's own requests see the new day at once; other processes hear of it.
+    crate::db::calendar::heard(crate::db::notices::AccessNotice::Clock);
     match today {
         Some(day) => tracing::warn!(today = %day, tenant = ?scope, "the development clock is set"),
         None => tracing::info!(tenant = ?scope, "the development clock follows the real date"),

@@ -110,6 +110,12 @@ impl Application {
             crate::jobs::Registry::standard(self.links.clone()),
             stopping_rx.clone(),
         ));
+        // What this replica keeps of members' standing and companies' calendars is forgotten
+        // when another replica (or anyone) changes it.
+        let notices = tokio::spawn(crate::db::notices::listen(self.db.clone(), |notice| {
+            crate::identity::standing::heard(notice);
+            crate::db::calendar::heard(notice);
+        }));
         let metrics = self.metrics_listener.map(|listener| {
             let mut stopping = stopping_rx.clone();
             tokio::spawn(async move {
@@ -155,6 +161,7 @@ impl Application {
         };
         worker_abort.abort();
         jobs_abort.abort();
+        notices.abort();
         if let Some(metrics) = metrics {
             metrics.abort();
         }

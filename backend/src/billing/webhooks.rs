@@ -219,6 +219,12 @@ async fn apply_platform_event(state: &AppState, event: &Event) -> Result<bool, A
         match tenant_of(&txn, &event.object).await? {
             Some(tenant) => {
                 apply_change(&txn, tenant, &change, event.created, &event.id).await?;
+                txn.commit().await?;
+                // Read-only may have begun or ended: this replica at once, the others by notice.
+                crate::identity::standing::heard(crate::db::notices::AccessNotice::Tenant(
+                    tenant.0,
+                ));
+                return Ok(false);
             }
             None => tracing::warn!(event = %event.id, "a Stripe event for no known company"),
         }

@@ -3,15 +3,21 @@
 //! Resolvers never touch the pool. Tenant data is reached only through [`TenantTx`]; the control
 //! plane (`public`) is reached with schema-qualified statements.
 
+pub mod calendar;
 pub mod conditions;
+pub mod expiring;
 pub mod members;
 mod migrate;
+pub mod notices;
 pub mod statements;
 pub mod tenant;
+pub mod tenant_conn;
 pub mod url;
 
+pub use calendar::{TenantCalendar, tenant_calendar};
 pub use migrate::{MigrationReport, migrate_all, migrate_tenant_schema, provision_tenant_schema};
 pub use tenant::TenantTx;
+pub use tenant_conn::TenantConn;
 
 use crate::config::Config;
 use sea_orm::{
@@ -77,37 +83,6 @@ pub async fn report_memory(conn: &impl sea_orm::ConnectionTrait) -> Result<(), D
     conn.execute_unprepared("SET LOCAL work_mem = '64MB'")
         .await?;
     Ok(())
-}
-
-/// What a tenant's requests need from the control plane: its base currency and today's date in
-/// its time zone (due dates and aging count in the tenant's days, not the server's).
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
-pub struct TenantCalendar {
-    pub base_currency: String,
-    pub today: chrono::NaiveDate,
-    /// An IANA name, such as `Asia/Shanghai`.
-    pub time_zone: String,
-    /// The company's name, for documents that go to its customers.
-    pub name: String,
-}
-
-pub async fn tenant_calendar(
-    db: &DatabaseConnection,
-    tenant: domain::TenantId,
-) -> Result<TenantCalendar, DbErr> {
-    TenantCalendar::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        format!(
-            "SELECT t.base_currency::text AS base_currency,
-                    coalesce({}, (now() AT TIME ZONE t.time_zone)::date) AS today, t.time_zone, t.name
-             FROM public.tenants t WHERE t.id = $1",
-            crate::clock::today_sql("t.id")
-        ),
-        [tenant.0.into()],
-    ))
-    .one(db)
-    .await?
-    .ok_or_else(|| DbErr::RecordNotFound("tenant".to_owned()))
 }
 
 /// Team members of `tenant` among `ids`, for showing who a collector or salesperson is.

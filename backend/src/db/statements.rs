@@ -48,8 +48,11 @@ pub async fn counted<F: Future>(work: F) -> (F::Output, SqlSpend) {
         .await
 }
 
-/// The pool's metric callback.
+/// The pool's metric callback. At `debug` for this module (`RUST_LOG=duely_backend::db::statements=debug`)
+/// it also logs each statement with its values written in, which is how the request-path
+/// benchmark hands pgbench exactly the SQL a request sends.
 pub fn record(info: &sea_orm::metric::Info<'_>) {
+    tracing::debug!(sql = %info.statement, "statement");
     let _ = COUNTER.try_with(|(count, time)| {
         count.set(count.get() + 1);
         time.set(time.get() + info.elapsed);

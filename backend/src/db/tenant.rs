@@ -1,6 +1,6 @@
 //! [`TenantTx`]: the only way to reach a tenant's data.
 //!
-//! It opens a transaction and, before anything else, runs
+//! It opens a transaction and, in the same round trip as its `BEGIN`, runs
 //! `SET LOCAL search_path TO "<schema>"` and `SET LOCAL ROLE "<schema>"`. `LOCAL` ends with the
 //! transaction, so nothing leaks to the next user of the pooled connection; the tenant's role
 //! owns only its own schema, so Postgres itself refuses a statement that names another tenant's
@@ -10,8 +10,9 @@
 //! behalf run inside [`read_only`], and every `TenantTx` they open is `READ ONLY`, so
 //! PostgreSQL itself refuses any write, whichever code path tries it.
 
+use super::tenant_conn::TenantConn;
 use domain::TenantId;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr};
 use std::ops::Deref;
 
 tokio::task_local! {
@@ -42,22 +43,21 @@ pub fn is_read_only_violation(error: &DbErr) -> bool {
 }
 
 pub struct TenantTx {
-    txn: DatabaseTransaction,
+    conn: TenantConn,
     tenant: TenantId,
 }
 
 impl TenantTx {
+    /// Begins a transaction bound to `tenant`: `BEGIN` and the binding go to PostgreSQL as one
+    /// simple query, one round trip. Read-only when the request is for a read-only company.
     pub async fn begin(db: &DatabaseConnection, tenant: TenantId) -> Result<Self, DbErr> {
-        let txn = db.begin().await?;
-        let mut bind = bind_statements(tenant);
-        if READ_ONLY
-            .try_with(|read_only| *read_only == tenant)
-            .unwrap_or(false)
-        {
-            bind.push_str("; SET TRANSACTION READ ONLY");
-        }
-        txn.execute_unprepared(&bind).await?;
-        Ok(TenantTx { txn, tenant })
+        let begin = if is_read_only(tenant) {
+            "BEGIN READ ONLY"
+        } else {
+            "BEGIN"
+        };
+        let conn = TenantConn::begin(db, format!("{begin}; {}", bind_statements(tenant))).await?;
+        Ok(TenantTx { conn, tenant })
     }
 
     /// Binds `txn`, which has so far done only control-plane work (such as updating the
@@ -66,29 +66,31 @@ impl TenantTx {
     /// transaction refuses writes from here on.
     pub async fn bind(txn: DatabaseTransaction, tenant: TenantId) -> Result<Self, DbErr> {
         let mut bind = bind_statements(tenant);
-        if READ_ONLY
-            .try_with(|read_only| *read_only == tenant)
-            .unwrap_or(false)
-        {
+        if is_read_only(tenant) {
             bind.push_str("; SET TRANSACTION READ ONLY");
         }
         txn.execute_unprepared(&bind).await?;
-        Ok(TenantTx { txn, tenant })
+        Ok(TenantTx {
+            conn: TenantConn::continued(txn),
+            tenant,
+        })
     }
 
     /// [`TenantTx::bind`] that may write even in a read-only company: for what must never be
     /// refused, such as taking a departed member off the customers and tasks they held.
     pub async fn bind_writable(txn: DatabaseTransaction, tenant: TenantId) -> Result<Self, DbErr> {
         txn.execute_unprepared(&bind_statements(tenant)).await?;
-        Ok(TenantTx { txn, tenant })
+        Ok(TenantTx {
+            conn: TenantConn::continued(txn),
+            tenant,
+        })
     }
 
     /// A transaction that may write even in a read-only company: for what must never be
     /// refused, such as recording money a customer paid through Stripe.
     pub async fn begin_writable(db: &DatabaseConnection, tenant: TenantId) -> Result<Self, DbErr> {
-        let txn = db.begin().await?;
-        txn.execute_unprepared(&bind_statements(tenant)).await?;
-        Ok(TenantTx { txn, tenant })
+        let conn = TenantConn::begin(db, format!("BEGIN; {}", bind_statements(tenant))).await?;
+        Ok(TenantTx { conn, tenant })
     }
 
     pub fn tenant(&self) -> TenantId {
@@ -96,12 +98,19 @@ impl TenantTx {
     }
 
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        self.conn.commit().await
     }
 
     pub async fn rollback(self) -> Result<(), DbErr> {
-        self.txn.rollback().await
+        self.conn.rollback().await
     }
+}
+
+/// Whether the request being served is for `tenant` while it is read-only.
+fn is_read_only(tenant: TenantId) -> bool {
+    READ_ONLY
+        .try_with(|read_only| *read_only == tenant)
+        .unwrap_or(false)
 }
 
 /// The statements that bind a transaction to one tenant. The schema (and role) name comes from
@@ -116,9 +125,9 @@ pub(crate) fn bind_statements(tenant: TenantId) -> String {
 }
 
 impl Deref for TenantTx {
-    type Target = DatabaseTransaction;
+    type Target = TenantConn;
 
     fn deref(&self) -> &Self::Target {
-        &self.txn
+        &self.conn
     }
 }

@@ -9,6 +9,7 @@ pub mod graphql;
 pub mod limits;
 pub mod passwords;
 pub mod service;
+pub mod standing;
 pub mod store;
 pub mod tokens;
 
@@ -70,24 +71,19 @@ impl Identity {
         let Some(claims) = self.tokens.verify(token) else {
             return Ok(Caller::Rejected(Rejection::SessionExpired));
         };
-        // The role is read afresh: a removed member or a changed role counts at once.
+        // The standing is kept briefly and forgotten on every replica when it changes: a
+        // removed member or a changed role counts within a second.
         let tenant_id = TenantId::from_uuid(claims.tid);
-        let Some((role, read_only, locale)) = store::sessions::active_membership_in_epoch(
-            db,
-            tenant_id,
-            claims.sub,
-            Some(claims.sep),
-        )
-        .await?
+        let Some(standing) = standing::standing(db, tenant_id, claims.sub, claims.sep).await?
         else {
             return Ok(Caller::Rejected(Rejection::SessionRevoked));
         };
         Ok(Caller::Member(Member {
             user_id: claims.sub,
             tenant_id,
-            role,
-            read_only,
-            locale,
+            role: standing.role,
+            read_only: standing.read_only(),
+            locale: standing.locale,
         }))
     }
 }

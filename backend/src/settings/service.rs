@@ -130,5 +130,7 @@ pub async fn change_settings(
         .await?;
     }
     tx.commit().await?;
+    // The time zone and currency are part of the calendar each use case reads.
+    crate::db::calendar::heard(crate::db::notices::AccessNotice::Tenant(tenant.0));
     Ok(after)
 }

@@ -514,6 +514,26 @@ pub async fn remove_member(db: &DatabaseConnection, tenant: TenantId, user_id: &
     .unwrap();
 }
 
+/// Sends `query` as `token` until `done` holds for the response, for at most a second (what
+/// a replica may take to hear of a change made elsewhere, such as by SQL here), and returns
+/// the last response.
+pub async fn within_a_second(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: serde_json::Value,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let body = app.graphql_as(token, query, variables.clone()).await;
+        if done(&body) || std::time::Instant::now() >= deadline {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 /// A count from the control plane, for checking that nothing changed.
 pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     db.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))

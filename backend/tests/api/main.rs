@@ -28,6 +28,7 @@ mod outbox;
 mod pagination;
 mod permission_matrix;
 mod receivables;
+mod replicas;
 mod request_costs;
 mod round_trips;
 mod schema_contract;

@@ -11,6 +11,7 @@ mod m20261203_000006_leases;
 mod m20261203_000007_accounts;
 mod m20261203_000008_tenant_owner;
 mod m20261203_000009_clock;
+mod m20261204_000010_access_notify;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -23,5 +24,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261203_000007_accounts::Migration),
         Box::new(m20261203_000008_tenant_owner::Migration),
         Box::new(m20261203_000009_clock::Migration),
+        Box::new(m20261204_000010_access_notify::Migration),
     ]
 }

@@ -10,6 +10,7 @@
 use super::sessions::{Session, start_session_for};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Member;
+use crate::db::notices::AccessNotice;
 use crate::email::{self, Audience, OutgoingEmail};
 use crate::error::AppError;
 use crate::identity::store::accounts::{self as store, Purpose};
@@ -114,6 +115,8 @@ pub async fn update_profile(
         }
     }
     txn.commit().await?;
+    // The language is part of the standing each request reads (`identity::standing`).
+    crate::identity::standing::heard(AccessNotice::User(member.user_id));
     Ok(after)
 }
 
@@ -155,6 +158,7 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
+    crate::identity::standing::heard(AccessNotice::User(member.user_id));
     Ok(session)
 }
 
@@ -327,6 +331,7 @@ pub async fn reset_password(
     )
     .await?;
     txn.commit().await?;
+    crate::identity::standing::heard(AccessNotice::User(user_id));
     identity
         .limits
         .login_succeeded(&crate::identity::limits::account_key(&user.email), None)

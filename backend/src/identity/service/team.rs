@@ -9,6 +9,7 @@ use super::sessions::{Session, start_session_for};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::{Caller, Member};
 use crate::customers::service::Release;
+use crate::db::notices::AccessNotice;
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
 use crate::identity::store::api_keys::{self, ApiKeyRow};
@@ -540,6 +541,8 @@ pub async fn change_member_role(
     )
     .await?;
     tx.commit().await?;
+    // This replica at once; the others hear of it (`db::notices`).
+    crate::identity::standing::heard(AccessNotice::Tenant(member.tenant_id.0));
     Ok((row, revoked))
 }
 
@@ -595,5 +598,6 @@ pub async fn remove_member(
     crate::customers::service::release_member(&tx, user_id, Release::ALL, &actor, request_id)
         .await?;
     tx.commit().await?;
+    crate::identity::standing::heard(AccessNotice::Tenant(member.tenant_id.0));
     Ok((user_id, revoked))
 }

@@ -111,7 +111,7 @@ pub struct SuccessorRow {
 #[derive(Debug, FromQueryResult)]
 struct StandingRow {
     role: Role,
-    read_only: bool,
+    read_only_from: Option<DateTime<Utc>>,
     locale: Locale,
 }
 
@@ -259,9 +259,22 @@ pub async fn active_membership_in_epoch(
     user_id: Uuid,
     epoch: Option<i32>,
 ) -> Result<Option<(Role, bool, Locale)>, DbErr> {
+    Ok(standing(conn, tenant, user_id, epoch)
+        .await?
+        .map(|standing| (standing.role, standing.read_only(), standing.locale)))
+}
+
+/// The member's standing as stored: role, from when the company is read-only (its
+/// subscription ended past the grace period), and language.
+pub async fn standing(
+    conn: &impl ConnectionTrait,
+    tenant: TenantId,
+    user_id: Uuid,
+    epoch: Option<i32>,
+) -> Result<Option<crate::identity::standing::Standing>, DbErr> {
     let row = StandingRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT m.role, COALESCE(s.read_only_from <= now(), false) AS read_only, u.locale
+        "SELECT m.role, s.read_only_from, u.locale
              FROM public.memberships m JOIN public.tenants t ON t.id = m.tenant_id
              JOIN public.users u ON u.id = m.user_id
              LEFT JOIN public.subscriptions s ON s.tenant_id = m.tenant_id
@@ -271,7 +284,11 @@ pub async fn active_membership_in_epoch(
     ))
     .one(conn)
     .await?;
-    Ok(row.map(|row| (row.role, row.read_only, row.locale)))
+    Ok(row.map(|row| crate::identity::standing::Standing {
+        role: row.role,
+        read_only_from: row.read_only_from,
+        locale: row.locale,
+    }))
 }
 
 /// The user's memberships, most recently used first.

@@ -1,0 +1,201 @@
+//! Two replicas of one deployment: this process's app (A) and `duely serve` run as a child
+//! process (B), on one database. Each keeps members' standing for up to 30 s; a change made
+//! through A, or by SQL past both, reaches B within a second (`db::notices`).
+
+use crate::helpers::{error_codes, fixture_web_dir, fresh_database, spawn_app_with};
+use crate::kit::{join, ok};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Replica B; killed when dropped, so a failing test leaves no server behind.
+struct Replica {
+    child: Child,
+    address: String,
+    client: reqwest::Client,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Replica {
+    async fn start(database_url: &str) -> Replica {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_duely"))
+            .arg("serve")
+            .env_clear()
+            .env("DUELY_ENV", "development")
+            .env("DUELY_ENCRYPTION_KEY", "5a".repeat(32))
+            .env("DUELY_JWT_SECRET", JWT_SECRET)
+            .env("DUELY_PUBLIC_URL", PUBLIC_URL)
+            .env("DATABASE_URL", database_url)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .env("DUELY_METRICS_ADDR", "")
+            .env("DUELY_WEB_DIR", fixture_web_dir())
+            .env("DUELY_LOG_FORMAT", "json")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let replica = Replica {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready = replica
+                .client
+                .get(format!("{}/readyz", replica.address))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success());
+            if ready {
+                return replica;
+            }
+            assert!(Instant::now() < deadline, "replica B did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Asks until `done` holds; returns the last answer and how long it took.
+    async fn until(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+        done: impl Fn(&Value) -> bool,
+    ) -> (Value, Duration) {
+        let started = Instant::now();
+        loop {
+            let body = self.graphql_as(token, query, variables.clone()).await;
+            if done(&body) || started.elapsed() > Duration::from_secs(5) {
+                return (body, started.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// One deployment's replicas sign and check access tokens with one key, as one issuer.
+const JWT_SECRET: &str = "replicas-of-one-deployment-share-this-key";
+const PUBLIC_URL: &str = "http://duely.replicas.example";
+
+const ROLE: &str = "{ me { role } }";
+const CREATE_CUSTOMER: &str =
+    "mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }";
+
+#[tokio::test]
+async fn a_change_on_one_replica_counts_on_the_other_within_a_second() {
+    let database_url = fresh_database().await;
+    let a = spawn_app_with(crate::helpers::test_config(
+        &[
+            ("DUELY_JWT_SECRET", JWT_SECRET),
+            ("DUELY_PUBLIC_URL", PUBLIC_URL),
+        ],
+        &database_url,
+    ))
+    .await;
+    let b = Replica::start(&database_url).await;
+    let owner = a.sign_up("Acme", &a.email("owner")).await;
+    let member = join(&a, &owner, &a.email("collector"), "COLLECTOR").await;
+
+    // B reads the member's standing and keeps it.
+    for _ in 0..3 {
+        let body = b.graphql_as(&member.access_token, ROLE, json!({})).await;
+        assert_eq!(body["data"]["me"]["role"], "COLLECTOR", "{body}");
+    }
+
+    // A role changed through A.
+    ok(
+        &a,
+        &owner,
+        "mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { member { role } } }",
+        json!({ "input": { "userId": member.user_id, "role": "VIEWER" } }),
+        "changeMemberRole",
+    )
+    .await;
+    let (body, took) = b
+        .until(&member.access_token, ROLE, json!({}), |body| {
+            body["data"]["me"]["role"] == "VIEWER"
+        })
+        .await;
+    assert_eq!(body["data"]["me"]["role"], "VIEWER", "{body}");
+    assert!(
+        took < Duration::from_secs(1),
+        "B saw the new role after {took:?}"
+    );
+
+    // The member removed through A: B refuses them.
+    ok(
+        &a,
+        &owner,
+        "mutation($input: RemoveMemberInput!) { removeMember(input: $input) { removedUserId } }",
+        json!({ "input": { "userId": member.user_id } }),
+        "removeMember",
+    )
+    .await;
+    let (body, took) = b
+        .until(&member.access_token, ROLE, json!({}), |body| {
+            error_codes(body) == ["UNAUTHENTICATED"]
+        })
+        .await;
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
+    assert!(
+        took < Duration::from_secs(1),
+        "B refused the removed member after {took:?}"
+    );
+
+    // The subscription lapsing, by SQL past both replicas: B refuses the owner's writes.
+    let body = b
+        .graphql_as(
+            &owner.access_token,
+            CREATE_CUSTOMER,
+            json!({ "input": { "code": "C-1", "name": "Before" } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    a.db.execute_unprepared(&format!(
+        "UPDATE public.subscriptions SET read_only_from = now() - interval '1 day' WHERE tenant_id = '{}'",
+        owner.tenant_id.0
+    ))
+    .await
+    .unwrap();
+    let (body, took) = b
+        .until(
+            &owner.access_token,
+            CREATE_CUSTOMER,
+            json!({ "input": { "code": "C-2", "name": "After" } }),
+            |body| error_codes(body) == ["READ_ONLY"],
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["READ_ONLY"], "{body}");
+    assert!(
+        took < Duration::from_secs(1),
+        "B saw read-only after {took:?}"
+    );
+}
