@@ -187,11 +187,14 @@ impl PageRequest {
 /// The page `request` asks for of `SELECT columns FROM from WHERE conditions`, ordered by
 /// `keys` (each its column and how its key text becomes a value, as
 /// [`PageRequest::restrict`] takes them; the last unique), all descending or all ascending;
-/// and how many rows the conditions match across all pages (the cursor only limits the page).
+/// and how many rows the conditions match across all pages (the cursor only limits the page),
+/// counted only when `wants_total` (0 otherwise: the count is a second statement).
 /// The one page skeleton of the lists ordered by their keys alone.
+#[allow(clippy::too_many_arguments)]
 pub async fn keyset_page<R: FromQueryResult>(
     tx: &TenantTx,
     request: &PageRequest,
+    wants_total: bool,
     mut conditions: Conditions,
     columns: &str,
     from: &str,
@@ -217,6 +220,9 @@ pub async fn keyset_page<R: FromQueryResult>(
     ))
     .all(&**tx)
     .await?;
+    if !wants_total {
+        return Ok((rows, 0));
+    }
     let total = crate::db::conditions::count(
         tx,
         format!("SELECT count(*) AS n FROM {from} WHERE {filtered}"),

@@ -68,6 +68,7 @@ impl AuditLogQuery {
                 from: filter.from,
                 to: filter.to,
             },
+            ctx.look_ahead().field("totalCount").exists(),
         )
         .await
         .api()?;

@@ -21,12 +21,15 @@ pub struct AuditLogFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// A page of the company's audit log, newest first; counted in all only when `wants_total`
+/// (the page's `total` is 0 otherwise).
 pub async fn audit_log(
     db: &DatabaseConnection,
     caller: &Caller,
     first: Option<i32>,
     after: Option<String>,
     filter: AuditLogFilter,
+    wants_total: bool,
 ) -> Result<Page<AuditRow>, AppError> {
     caller.authorize(Permission::ViewAuditLog)?;
     let tenant = caller.require_tenant()?;
@@ -42,7 +45,7 @@ pub async fn audit_log(
     };
 
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) = store::page(&tx, filter, &request).await?;
+    let (rows, total) = store::page(&tx, filter, &request, wants_total).await?;
     tx.commit().await?;
     Ok(request.page(rows, total, |row| vec![row.id.to_string()]))
 }

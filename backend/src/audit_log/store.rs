@@ -35,11 +35,12 @@ pub struct AuditFilter {
 }
 
 /// Up to `limit` entries matching `filter` older than the entry `after`, newest first; and how
-/// many match the filter across all pages.
+/// many match the filter across all pages (only when `wants_total`, else 0).
 pub async fn page(
     tx: &TenantTx,
     filter: AuditFilter,
     request: &PageRequest,
+    wants_total: bool,
 ) -> Result<(Vec<AuditRow>, i64), AppError> {
     // The filter applies to the count; the cursor only to the page.
     let mut conditions = Conditions::new(Vec::new());
@@ -64,6 +65,7 @@ pub async fn page(
     pagination::keyset_page(
         tx,
         request,
+        wants_total,
         conditions,
         "id, occurred_at, actor_user_id, actor_api_key_id, actor_label, action, entity_type,
          entity_id, before, after, request_id",

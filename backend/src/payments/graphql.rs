@@ -287,6 +287,8 @@ pub struct PaymentFilter {
 
 pub type PaymentConnection = Connection<String, Payment, CountedList>;
 
+/// A page of payments as a connection; counted in all only when `wants_total` (its
+/// `totalCount` is 0 otherwise).
 pub async fn list_payments(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -294,6 +296,7 @@ pub async fn list_payments(
     after: Option<String>,
     filter: PaymentFilter,
     with_allocations: bool,
+    wants_total: bool,
 ) -> Result<PaymentConnection, AppError> {
     caller.authorize(Permission::ViewPayments)?;
     let request = PageRequest::parse("payments", store::LIST_ORDER, true, first, after.as_deref())?;
@@ -314,7 +317,8 @@ pub async fn list_payments(
         include_reversed: filter.include_reversed,
         has_unapplied: filter.has_unapplied,
     };
-    let page = service::list_payments(db, caller, filter, &request, with_allocations).await?;
+    let page =
+        service::list_payments(db, caller, filter, &request, with_allocations, wants_total).await?;
     Ok(page.connection(payment))
 }
 
@@ -358,6 +362,7 @@ impl PaymentsQuery {
             after,
             filter.unwrap_or_default(),
             with_allocations,
+            ctx.look_ahead().field("totalCount").exists(),
         )
         .await
         .api()

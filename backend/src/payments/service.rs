@@ -606,18 +606,21 @@ pub async fn reverse_payment(
 }
 
 /// The page `request` asks for of payments, most recently received first, with their
-/// allocations when `with_allocations`.
+/// allocations when `with_allocations`; counted in all only when `wants_total` (the page's
+/// `total` is 0 otherwise).
 pub async fn list_payments(
     db: &DatabaseConnection,
     caller: &Caller,
     filter: ListFilter,
     request: &PageRequest,
     with_allocations: bool,
+    wants_total: bool,
 ) -> Result<Page<PaymentDetail>, AppError> {
     let access = caller.authorize(Permission::ViewPayments)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) = store::list_payments(&tx, caller, access, &filter, request).await?;
+    let (rows, total) =
+        store::list_payments(&tx, caller, access, &filter, request, wants_total).await?;
     let mut page = request.page(rows, total, store::list_key);
     let rows = std::mem::take(&mut page.items);
     let payments = assemble(&*tx, rows, with_allocations).await?;

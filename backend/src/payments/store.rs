@@ -100,13 +100,15 @@ pub fn list_key(row: &PaymentRow) -> Vec<String> {
 }
 
 /// The page `request` asks for of payments, most recently received first, and how many match
-/// in all; a collector's list holds their assigned customers' payments only.
+/// in all (only when `wants_total`, else 0); a collector's list holds their assigned
+/// customers' payments only.
 pub async fn list_payments(
     tx: &TenantTx,
     caller: &Caller,
     access: Access,
     filter: &ListFilter,
     request: &PageRequest,
+    wants_total: bool,
 ) -> Result<(Vec<PaymentRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -136,6 +138,7 @@ pub async fn list_payments(
     keyset_page(
         tx,
         request,
+        wants_total,
         conditions,
         PAYMENT_COLUMNS,
         PAYMENTS_FROM,

@@ -228,3 +228,88 @@ async fn old_offset_cursors_and_forged_ones_are_refused_on_after() {
         }
     }
 }
+
+/// The per-customer counters behind an unfiltered or status-filtered `totalCount` agree with
+/// counting the invoices, through drafts, issuing, payments, voiding, and a collector's view.
+#[tokio::test]
+async fn invoice_counts_kept_per_customer_agree_with_counting_the_invoices() {
+    use crate::kit::TestTenant;
+    let app = spawn_app().await;
+    let acme = TestTenant::sign_up(&app, "Acme").await;
+    let collector = acme.member("collector").await;
+    let mine = acme
+        .customer_with("MINE", json!({ "collectorId": collector.user_id }))
+        .await;
+    let other = acme.customer("OTHER").await;
+    let paid = acme.invoice(&mine, "100").await;
+    let partly = acme.invoice(&mine, "300").await;
+    acme.invoice(&other, "50").await;
+    let voided = acme.invoice(&other, "70").await;
+    let draft = acme.api().draft_invoice(&other.id, "20", json!({})).await;
+    // Oldest due first: the first invoice paid in full, the second in part.
+    acme.payment(&mine, "150").await;
+    ok(
+        &app,
+        &acme.owner,
+        "mutation($input: VoidInvoiceInput!) { voidInvoice(input: $input) { invoice { status } } }",
+        json!({ "input": { "invoiceId": voided.id, "reason": "Sent twice" } }),
+        "voidInvoice",
+    )
+    .await;
+
+    let schema = acme.id().schema_name();
+    let differing = crate::helpers::count(
+        &app.db,
+        &format!(
+            r#"SELECT count(*) FROM (
+                 (SELECT customer_id, status, count(*) AS n FROM "{schema}".invoices GROUP BY 1, 2
+                  EXCEPT SELECT customer_id, status, invoices FROM "{schema}".invoice_counts WHERE invoices > 0)
+                 UNION ALL
+                 (SELECT customer_id, status, invoices FROM "{schema}".invoice_counts WHERE invoices > 0
+                  EXCEPT SELECT customer_id, status, count(*) FROM "{schema}".invoices GROUP BY 1, 2)
+               ) d"#
+        ),
+    )
+    .await;
+    assert_eq!(differing, 0, "the counters differ from the invoices");
+
+    let total = |session: &TestSession, filter: Value| {
+        let app = &app;
+        let session = session.clone();
+        async move {
+            let body = app
+                .graphql_as(
+                    &session.access_token,
+                    "query($filter: InvoiceFilter) { invoices(first: 1, filter: $filter) { totalCount } }",
+                    json!({ "filter": filter }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+            body["data"]["invoices"]["totalCount"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(total(&acme.owner, json!({})).await, 5);
+    assert_eq!(total(&acme.owner, json!({ "status": ["PAID"] })).await, 1);
+    assert_eq!(
+        total(
+            &acme.owner,
+            json!({ "status": ["ISSUED", "PARTIALLY_PAID"] })
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        total(&acme.owner, json!({ "status": ["DRAFT", "VOID"] })).await,
+        2
+    );
+    assert_eq!(
+        total(&acme.owner, json!({ "customerId": other.id })).await,
+        3
+    );
+    // A collector counts their own customers' invoices only.
+    assert_eq!(total(&collector, json!({})).await, 2);
+    assert_eq!(total(&collector, json!({ "status": ["PAID"] })).await, 1);
+    // Other filters still count the invoices: the same figures either way.
+    assert_eq!(total(&acme.owner, json!({ "currency": "CNY" })).await, 5);
+    let _ = (paid, partly, draft);
+}

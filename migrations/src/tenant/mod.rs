@@ -22,6 +22,7 @@ mod m20261204_000016_texts_as_codes;
 mod m20261205_000017_team_tasks;
 mod m20261205_000018_customer_file_disputes_receipts;
 mod m20261206_000019_collection_scripts;
+mod m20261207_000020_invoice_counts;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -44,5 +45,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261205_000017_team_tasks::Migration),
         Box::new(m20261205_000018_customer_file_disputes_receipts::Migration),
         Box::new(m20261206_000019_collection_scripts::Migration),
+        Box::new(m20261207_000020_invoice_counts::Migration),
     ]
 }

@@ -288,7 +288,8 @@ impl CollectionsQuery {
         let page = PageRequest::parse("activities", "OCCURRED_DESC", true, first, after.as_deref())
             .api()?;
         let filter = filter.unwrap_or_default().parse().api()?;
-        let page = service::list_activities(db, &request.caller, &page, filter)
+        let wants_total = ctx.look_ahead().field("totalCount").exists();
+        let page = service::list_activities(db, &request.caller, &page, filter, wants_total)
             .await
             .api()?;
         Ok(page.connection(CollectionActivity::from))
@@ -307,7 +308,8 @@ impl CollectionsQuery {
         let page =
             PageRequest::parse("promises", "PROMISED_DESC", true, first, after.as_deref()).api()?;
         let filter = filter.unwrap_or_default().parse().api()?;
-        let page = service::list_promises(db, &request.caller, &page, filter)
+        let wants_total = ctx.look_ahead().field("totalCount").exists();
+        let page = service::list_promises(db, &request.caller, &page, filter, wants_total)
             .await
             .api()?;
         Ok(page.connection(PromiseToPay::from))

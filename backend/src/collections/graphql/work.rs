@@ -71,7 +71,8 @@ impl WorkQuery {
         let (db, request) = gated(ctx, worklist::may_read)?;
         let page = PageRequest::parse("tasks", "DUE", true, first, after.as_deref()).api()?;
         let filter = filter.unwrap_or_default().parse().api()?;
-        let page = tasks::list_tasks(db, &request.caller, &page, filter)
+        let wants_total = ctx.look_ahead().field("totalCount").exists();
+        let page = tasks::list_tasks(db, &request.caller, &page, filter, wants_total)
             .await
             .api()?;
         Ok(page.connection(CollectionTask::from))

@@ -433,17 +433,20 @@ pub async fn cancel_promise(
 }
 
 /// Calls, emails, messages, visits, letters and legal steps, newest first: the page `request`
-/// asks for. Collectors see their customers'.
+/// asks for. Collectors see their customers'. Counted in all only when `wants_total` (the
+/// page's `total` is 0 otherwise).
 pub async fn list_activities(
     db: &DatabaseConnection,
     caller: &Caller,
     request: &PageRequest,
     filter: ActivityFilter,
+    wants_total: bool,
 ) -> Result<Page<Activity>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) = store::list_activities(&tx, caller, access, &filter, request).await?;
+    let (rows, total) =
+        store::list_activities(&tx, caller, access, &filter, request, wants_total).await?;
     let mut page = request.page(rows, total, store::activity_key);
     let rows = std::mem::take(&mut page.items);
     let activities = activities_of(&*tx, rows).await?;
@@ -451,17 +454,20 @@ pub async fn list_activities(
     Ok(page.with_items(activities))
 }
 
-/// Promises to pay, latest promised date first: the page `request` asks for.
+/// Promises to pay, latest promised date first: the page `request` asks for. Counted in all
+/// only when `wants_total` (the page's `total` is 0 otherwise).
 pub async fn list_promises(
     db: &DatabaseConnection,
     caller: &Caller,
     request: &PageRequest,
     filter: PromiseFilter,
+    wants_total: bool,
 ) -> Result<Page<Promise>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) = store::list_promises(&tx, caller, access, &filter, request).await?;
+    let (rows, total) =
+        store::list_promises(&tx, caller, access, &filter, request, wants_total).await?;
     let mut page = request.page(rows, total, store::promise_key);
     let rows = std::mem::take(&mut page.items);
     let promises = promises_of(&*tx, rows).await?;

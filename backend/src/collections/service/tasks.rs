@@ -62,11 +62,13 @@ pub struct TaskFilter {
 
 /// The page `request` asks for of the tasks the caller sees, soonest due first. Whose tasks
 /// follows the worklist's rules (a collector's own by default; `assigneeId` or `scope`).
+/// Counted in all only when `wants_total` (the page's `total` is 0 otherwise).
 pub async fn list_tasks(
     db: &DatabaseConnection,
     caller: &Caller,
     request: &PageRequest,
     filter: TaskFilter,
+    wants_total: bool,
 ) -> Result<Page<Task>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
@@ -102,7 +104,8 @@ pub async fn list_tasks(
         due_before: filter.due_before,
         customer_id: filter.customer_id,
     };
-    let (rows, total) = store::list_tasks(&tx, caller, access, &query, request).await?;
+    let (rows, total) =
+        store::list_tasks(&tx, caller, access, &query, request, wants_total).await?;
     tx.commit().await?;
     let mut page = request.page(rows, total, store::task_key);
     let rows = std::mem::take(&mut page.items);

@@ -351,13 +351,14 @@ pub struct PromiseFilter {
 }
 
 /// The page `request` asks for of the activities the caller sees, newest first, and how many
-/// match in all.
+/// match in all (only when `wants_total`, else 0).
 pub async fn list_activities(
     tx: &TenantTx,
     caller: &Caller,
     access: Access,
     filter: &ActivityFilter,
     request: &PageRequest,
+    wants_total: bool,
 ) -> Result<(Vec<ActivityRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -385,6 +386,7 @@ pub async fn list_activities(
     keyset_page(
         tx,
         request,
+        wants_total,
         conditions,
         ACTIVITY_COLUMNS,
         "collection_activities a JOIN customers c ON c.id = a.customer_id",
@@ -409,13 +411,14 @@ pub fn activity_key(row: &ActivityRow) -> Vec<String> {
 }
 
 /// The page `request` asks for of the promises the caller sees, latest promised date first,
-/// and how many match in all.
+/// and how many match in all (only when `wants_total`, else 0).
 pub async fn list_promises(
     tx: &TenantTx,
     caller: &Caller,
     access: Access,
     filter: &PromiseFilter,
     request: &PageRequest,
+    wants_total: bool,
 ) -> Result<(Vec<PromiseRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -431,6 +434,7 @@ pub async fn list_promises(
     keyset_page(
         tx,
         request,
+        wants_total,
         conditions,
         PROMISE_COLUMNS,
         "promises p JOIN customers c ON c.id = p.customer_id",

@@ -39,13 +39,14 @@ pub fn task_key(row: &TaskRow) -> Vec<String> {
 }
 
 /// The page `request` asks for of the tasks the caller sees (collectors: those of their
-/// customers), soonest due first, and how many match in all.
+/// customers), soonest due first, and how many match in all (only when `wants_total`, else 0).
 pub async fn list_tasks(
     tx: &TenantTx,
     caller: &Caller,
     access: Access,
     query: &TaskQuery,
     request: &PageRequest,
+    wants_total: bool,
 ) -> Result<(Vec<TaskRow>, i64), AppError> {
     let mut conditions = Conditions::new(Vec::new());
     assigned_only(caller, access, &mut conditions, "c.");
@@ -69,6 +70,7 @@ pub async fn list_tasks(
     keyset_page(
         tx,
         request,
+        wants_total,
         conditions,
         TASK_COLUMNS,
         "collection_tasks t JOIN customers c ON c.id = t.customer_id",

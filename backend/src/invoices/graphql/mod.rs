@@ -94,6 +94,7 @@ impl InvoicesQuery {
             first,
             after,
             filter.unwrap_or_default().into(),
+            ctx.look_ahead().field("totalCount").exists(),
         )
         .await
         .api()?;

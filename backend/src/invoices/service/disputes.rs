@@ -323,13 +323,15 @@ pub struct QueueItem {
 }
 
 /// A page of the disputes queue, oldest first: `first` 1 to 200 (50 by default) after the
-/// cursor `after`; open disputes unless the filter names statuses.
+/// cursor `after`; open disputes unless the filter names statuses. Counted in all only when
+/// `wants_total` (the page's `total` is 0 otherwise).
 pub async fn list_disputes(
     db: &DatabaseConnection,
     caller: &Caller,
     first: Option<i32>,
     after: Option<String>,
     filter: QueueFilter,
+    wants_total: bool,
 ) -> Result<Page<QueueItem>, AppError> {
     let access = caller.authorize(Permission::ViewInvoices)?;
     let tenant = caller.require_tenant()?;
@@ -342,8 +344,16 @@ pub async fn list_disputes(
     )?;
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let (rows, total) =
-        store::queue_page(&tx, caller, access, &calendar.time_zone, &filter, &request).await?;
+    let (rows, total) = store::queue_page(
+        &tx,
+        caller,
+        access,
+        &calendar.time_zone,
+        &filter,
+        &request,
+        wants_total,
+    )
+    .await?;
     tx.commit().await?;
     let page = request.page(rows, total, store::queue_key);
     let mut ids: Vec<Uuid> = page

@@ -237,8 +237,8 @@ pub fn queue_key(row: &QueueRow) -> Vec<String> {
 }
 
 /// The page `request` asks for of the disputes the caller sees (collectors and salespeople:
-/// those of their customers), oldest first, and how many match in all. `time_zone` is the
-/// company's.
+/// those of their customers), oldest first, and how many match in all (only when
+/// `wants_total`, else 0). `time_zone` is the company's.
 pub async fn queue_page(
     tx: &TenantTx,
     caller: &Caller,
@@ -246,6 +246,7 @@ pub async fn queue_page(
     time_zone: &str,
     filter: &QueueFilter,
     request: &PageRequest,
+    wants_total: bool,
 ) -> Result<(Vec<QueueRow>, i64), AppError> {
     let mut conditions = Conditions::new(vec![time_zone.to_owned().into()]);
     // The columns read `$1`; the count names it too, so both statements bind what they use.
@@ -270,6 +271,7 @@ pub async fn queue_page(
     keyset_page(
         tx,
         request,
+        wants_total,
         conditions,
         QUEUE_COLUMNS,
         QUEUE_FROM,

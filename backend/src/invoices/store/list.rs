@@ -33,6 +33,23 @@ pub struct ListFilter {
     pub due_to: Option<NaiveDate>,
 }
 
+impl ListFilter {
+    /// Whether the filter reads only the customer and the status, which the per-customer
+    /// counters (`invoice_counts`) answer without counting the invoices themselves.
+    fn counted_by_customer_and_status(&self) -> bool {
+        self.overdue.is_none()
+            && self.disputed.is_none()
+            && self
+                .search
+                .as_deref()
+                .is_none_or(|search| search.trim().is_empty())
+            && self.currency.is_none()
+            && [self.issued_from, self.issued_to, self.due_from, self.due_to]
+                .iter()
+                .all(Option::is_none)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortField {
     #[default]
@@ -220,17 +237,26 @@ pub async fn page(
         .await?;
         return Ok((rows, 0));
     }
-    // The count needs the customers only when the filter reads them.
-    let count_from = if filtered.contains("c.") {
-        INVOICES_FROM
+    // Unfiltered or by status (and customer, and the caller's customers), the per-customer
+    // counters give the total exactly without reading the invoices; named `i` so the filter's
+    // `i.customer_id` and `i.status` read them. Other filters count the invoices. The count
+    // needs the customers only when the filter reads them.
+    let counted = if filter.counted_by_customer_and_status() {
+        ("sum(i.invoices)", "invoice_counts i")
     } else {
-        "invoices i"
+        ("count(*)", "invoices i")
     };
+    let count_from = if filtered.contains("c.") {
+        format!("{} JOIN customers c ON c.id = i.customer_id", counted.1)
+    } else {
+        counted.1.to_owned()
+    };
+    let count = counted.0;
     // The page and the count in one statement (one round trip): the count's parameters are
     // the first of the page's, so one list binds both. An empty page still returns the count,
     // on a row without an invoice; the page keeps its order by its position.
     let sql = format!(
-        "WITH total AS (SELECT count(*) AS n FROM {count_from} WHERE {filtered})
+        "WITH total AS (SELECT coalesce({count}, 0)::bigint AS n FROM {count_from} WHERE {filtered})
          SELECT page.*, total.n AS total_count FROM total
          LEFT JOIN LATERAL (
              SELECT {INVOICE_COLUMNS}, row_number() OVER (ORDER BY {order_sql}) AS page_position
