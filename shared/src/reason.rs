@@ -192,6 +192,13 @@ reasons! {
     Internal {} => Internal,
     /// The request is not a GraphQL request the server can read.
     MalformedRequest {} => BadRequest,
+    /// No document is kept under the `persistedQuery` hash: send the document with the hash
+    /// once (automatic persisted queries). The message is `PersistedQueryNotFound`, as clients
+    /// of that protocol expect.
+    PersistedQueryNotFound {} => BadRequest,
+    /// The `persistedQuery` extension is not version 1 with a SHA-256 hash in hex, or the
+    /// document sent with it does not have that hash.
+    PersistedQueryInvalid {} => BadRequest,
     /// An argument does not have the type the schema gives it.
     InvalidArgument {} => Validation,
     /// The company's subscription ended past its grace period: its data can be read, not changed.

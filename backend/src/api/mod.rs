@@ -2,6 +2,7 @@
 //! handler in `http::graphql` attaches per-request data (caller, tenant, DataLoaders).
 
 pub mod context;
+pub mod documents;
 pub mod limits;
 pub mod loaders;
 pub mod objects;
@@ -77,6 +78,8 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .extension(limits::DocumentLimits)
+        // Inside the limits: a document kept parsed is still checked on every request.
+        .extension(documents::ParsedDocuments)
         .extension(loaders::DriveLoaders)
 }
 

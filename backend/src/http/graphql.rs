@@ -11,6 +11,7 @@
 
 use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
+use crate::api::documents::resolve_persisted;
 use crate::auth::{Caller, Rejection, RequestContext};
 use crate::config::Environment;
 use crate::identity::limits::RateState;
@@ -90,11 +91,19 @@ pub async fn graphql_post(
             ),
         );
     }
+    let mut batch = batch;
     let context = request_context(&state, &headers, peer).await;
     let rate = match key_rate(&state, &context.caller).await {
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
     };
+    let persisted = match &mut batch {
+        BatchRequest::Single(request) => resolve_persisted(request),
+        BatchRequest::Batch(requests) => requests.iter_mut().try_for_each(resolve_persisted),
+    };
+    if let Err(reason) = persisted {
+        return reason_failure(media, &reason, context.locale);
+    }
     let described = context.caller.tenant_id().is_some();
     // The schema is described to signed-in callers and API keys only.
     let prepare = |request: Request| {
@@ -139,7 +148,13 @@ pub async fn graphql_get(
     headers: HeaderMap,
     Query(params): Query<GetParams>,
 ) -> Response {
-    let Some(query) = params.query else {
+    // A persisted query may come by its hash alone, with no document.
+    let persisted_only = params.query.is_none()
+        && params
+            .extensions
+            .as_deref()
+            .is_some_and(|extensions| extensions.contains("persistedQuery"));
+    let Some(query) = params.query.or_else(|| persisted_only.then(String::new)) else {
         if accepts_html(&headers) && state.config.environment == Environment::Development {
             let mut page = Html(
                 GraphiQLSource::build()
@@ -165,17 +180,6 @@ pub async fn graphql_get(
         Ok(media) => media,
         Err(not_acceptable) => return not_acceptable.into_response(),
     };
-    if is_mutation(&query, params.operation_name.as_deref()) {
-        let mut response = request_failure(
-            media,
-            StatusCode::METHOD_NOT_ALLOWED,
-            "Mutations are sent with POST, never GET.",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
     let mut request = Request::new(query);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -207,6 +211,21 @@ pub async fn graphql_get(
         }
     }
     let context = request_context(&state, &headers, peer).await;
+    if let Err(reason) = resolve_persisted(&mut request) {
+        return reason_failure(media, &reason, context.locale);
+    }
+    // Checked on the document that would run, a persisted one too.
+    if is_mutation(&request.query, request.operation_name.as_deref()) {
+        let mut response = request_failure(
+            media,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Mutations are sent with POST, never GET.",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
     let rate = match key_rate(&state, &context.caller).await {
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
@@ -472,6 +491,22 @@ fn request_failure(media: ResponseMedia, status: StatusCode, message: &str) -> R
             "params": {},
         } }]
     });
+    with_media(media, status, body)
+}
+
+/// A request refused for `reason` before any GraphQL ran (a persisted query not found).
+fn reason_failure(media: ResponseMedia, reason: &Reason, locale: Locale) -> Response {
+    let body = json!({
+        "errors": [{ "message": domain::messages::error_text(reason, None, locale), "extensions": {
+            "code": reason.code().as_str(),
+            "reason": reason.name(),
+            "params": {},
+        } }]
+    });
+    let status = match media {
+        ResponseMedia::GraphqlResponseJson => StatusCode::BAD_REQUEST,
+        ResponseMedia::Json => StatusCode::OK,
+    };
     with_media(media, status, body)
 }
 

@@ -411,3 +411,106 @@ async fn too_many_aliases_or_root_fields_are_refused_before_anything_runs() {
         "{body}"
     );
 }
+
+/// Automatic persisted queries (Apollo's protocol): a document sent once with its SHA-256 may
+/// then be sent by the hash alone, over POST or GET; a persisted mutation still needs POST.
+#[tokio::test]
+async fn a_persisted_query_runs_by_its_hash_and_a_persisted_mutation_only_over_post() {
+    use sha2::{Digest, Sha256};
+    let app = spawn_app().await;
+    let session = app.sign_up("Persisted", &app.email("owner")).await;
+    let query = "query Mine($first: Int) { invoices(first: $first) { totalCount } }";
+    let hash = hex::encode(Sha256::digest(query.as_bytes()));
+    let post = |body: Value| {
+        let app = &app;
+        let token = session.access_token.clone();
+        async move {
+            let response = app
+                .client
+                .post(app.url("/graphql"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let by_hash = json!({
+        "variables": { "first": 5 },
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
+    });
+    // Not known yet: the client is told to send the document.
+    let (_, unknown) = post(by_hash.clone()).await;
+    assert_eq!(
+        unknown["errors"][0]["message"], "PersistedQueryNotFound",
+        "{unknown}"
+    );
+    assert_eq!(
+        unknown["errors"][0]["extensions"]["reason"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    // A document that does not have the hash it claims is refused.
+    let (_, forged) = post(json!({
+        "query": "{ __typename }",
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
+    }))
+    .await;
+    assert_eq!(error_codes(&forged), ["BAD_REQUEST"], "{forged}");
+    assert_eq!(
+        forged["errors"][0]["extensions"]["reason"],
+        "PERSISTED_QUERY_INVALID"
+    );
+    // Sent with its hash, it runs and is kept; then the hash alone runs it.
+    let (status, first) = post(json!({
+        "query": query,
+        "variables": { "first": 5 },
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
+    }))
+    .await;
+    assert_eq!(
+        (status, &first["data"]["invoices"]["totalCount"]),
+        (200, &json!(0)),
+        "{first}"
+    );
+    let (_, again) = post(by_hash).await;
+    assert_eq!(again["data"]["invoices"]["totalCount"], 0, "{again}");
+    let over_get: Value = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[(
+            "extensions",
+            json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string(),
+        )])
+        .bearer_auth(&session.access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(over_get["data"]["invoices"]["totalCount"], 0, "{over_get}");
+
+    // A mutation persisted over POST is still refused over GET by its hash.
+    let mutation = "mutation Out { logOut { __typename } }";
+    let mutation_hash = hex::encode(Sha256::digest(mutation.as_bytes()));
+    let (_, registered) = post(json!({
+        "query": mutation,
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": mutation_hash } },
+    }))
+    .await;
+    assert!(registered.get("errors").is_none(), "{registered}");
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[(
+            "extensions",
+            json!({ "persistedQuery": { "version": 1, "sha256Hash": mutation_hash } }).to_string(),
+        )])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+}

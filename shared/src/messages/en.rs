@@ -67,6 +67,11 @@ pub(super) fn reason(reason: &Reason) -> String {
     match reason {
         Reason::Internal {} => "Something went wrong on our side; it has been logged.".to_owned(),
         Reason::MalformedRequest {} => "The request is not a GraphQL request.".to_owned(),
+        // The protocol's clients compare this message, whatever the language.
+        Reason::PersistedQueryNotFound {} => "PersistedQueryNotFound".to_owned(),
+        Reason::PersistedQueryInvalid {} => "The persistedQuery extension must be version 1 \
+            with the document's SHA-256 in hex, and match the document sent with it."
+            .to_owned(),
         Reason::InvalidArgument {} => "An argument does not have the right type.".to_owned(),
         Reason::CompanyReadOnly {} => "This company is read-only: its subscription has ended. \
             An owner or admin can subscribe again on the billing page; nothing has been deleted."

@@ -89,6 +89,11 @@ pub(super) fn reason(reason: &Reason) -> String {
     match reason {
         Reason::Internal {} => "服务出错了，我们已记录该问题。".to_owned(),
         Reason::MalformedRequest {} => "请求不是有效的 GraphQL 请求。".to_owned(),
+        // 该协议的客户端按此固定文字识别，不随语言变化。
+        Reason::PersistedQueryNotFound {} => "PersistedQueryNotFound".to_owned(),
+        Reason::PersistedQueryInvalid {} => {
+            "persistedQuery 扩展须为版本 1，附文档的十六进制 SHA-256，且与随附文档一致。".to_owned()
+        }
         Reason::InvalidArgument {} => "参数类型不正确。".to_owned(),
         Reason::CompanyReadOnly {} => {
             "公司账户为只读：订阅已结束。所有者或管理员可在账单页面重新订阅，数据均未删除。"
