@@ -128,6 +128,10 @@ pub async fn run_tenant(
     };
     let mut counts = Counts::default();
     let mut errors = Vec::new();
+    // Customers go in transactions of up to CUSTOMERS_PER_COMMIT, each customer inside a
+    // savepoint: one customer's failure still undoes only its own steps, and the run waits on
+    // a commit's flush to disk once a block rather than once a customer.
+    let mut block: Option<(TenantTx, usize)> = None;
     for customer in plan.customers(date) {
         match &customer.decision {
             Decision::Paused(_) => {
@@ -139,7 +143,23 @@ pub async fn run_tenant(
             Decision::Due(due) if due.is_empty() && !interest_due(&customer, date) => continue,
             Decision::Due(_) => {}
         }
-        match run_customer(db, &company, &templates, run_id, &plan, &customer, date).await {
+        let (tx, in_block) = match block.take() {
+            Some(open) => open,
+            None => (TenantTx::begin(db, tenant).await?, 0),
+        };
+        tx.execute_unprepared("SAVEPOINT dunning_customer").await?;
+        let outcome = run_customer(&tx, &company, &templates, run_id, &plan, &customer, date).await;
+        tx.execute_unprepared(match outcome {
+            Ok(_) => "RELEASE SAVEPOINT dunning_customer",
+            Err(_) => "ROLLBACK TO SAVEPOINT dunning_customer",
+        })
+        .await?;
+        if in_block + 1 == CUSTOMERS_PER_COMMIT {
+            tx.commit().await?;
+        } else {
+            block = Some((tx, in_block + 1));
+        }
+        match outcome {
             Ok(done) => {
                 counts.add(&done);
                 if let Some(code) = done.email_held {
@@ -162,6 +182,9 @@ pub async fn run_tenant(
                 ));
             }
         }
+    }
+    if let Some((tx, _)) = block {
+        tx.commit().await?;
     }
     if hold_over_limit {
         counts.holds += holds::hold_over_limit_customers(db, tenant).await?;
@@ -258,10 +281,14 @@ fn interest_invoices<'a>(customer: &'a CustomerPlan<'_>, date: NaiveDate) -> Vec
         .collect()
 }
 
-/// Carries out one customer's due steps in one transaction.
+/// Customers whose steps one transaction carries (each in a savepoint of its own). Their rows
+/// stay locked until the block commits: a payment to one of them waits that long at most.
+const CUSTOMERS_PER_COMMIT: usize = 25;
+
+/// Carries out one customer's due steps in `tx`, inside the savepoint the caller opened.
 #[allow(clippy::too_many_arguments)]
 async fn run_customer(
-    db: &DatabaseConnection,
+    tx: &TenantTx,
     company: &Company,
     templates: &Templates,
     run_id: Uuid,
@@ -269,15 +296,13 @@ async fn run_customer(
     planned: &CustomerPlan<'_>,
     date: NaiveDate,
 ) -> Result<Counts, AppError> {
-    let tx = TenantTx::begin(db, company.tenant).await?;
     // The plan was read before the run began; a payment, a promise or a dispute may have come
     // since. Lock the customer and its open invoices (a payment waits for this transaction) and
     // decide again on what is true now.
     let customer_id = planned.first().customer_id;
-    store::lock_customer(&*tx, customer_id).await?;
-    let rows = plan::candidates(&*tx, date, &company.time_zone, Some(customer_id)).await?;
+    store::lock_customer(&**tx, customer_id).await?;
+    let rows = plan::candidates(&**tx, date, &company.time_zone, Some(customer_id)).await?;
     let Some(customer) = plan.decide(&rows, date) else {
-        tx.commit().await?;
         return Ok(Counts::default());
     };
     let customer = &customer;
@@ -291,7 +316,7 @@ async fn run_customer(
         Decision::Paused(_) => &[],
     };
     for step in due {
-        let claimed = claim(&tx, run_id, first.customer_id, step, date).await?;
+        let claimed = claim(tx, run_id, first.customer_id, step, date).await?;
         if claimed.is_empty() {
             continue;
         }
@@ -299,7 +324,7 @@ async fn run_customer(
         let note = match step.step.action {
             StepAction::SendEmail => {
                 send_email(
-                    &tx,
+                    tx,
                     company,
                     templates,
                     run_id,
@@ -318,29 +343,29 @@ async fn run_customer(
                     ("WECHAT", "WeChat")
                 };
                 // No message provider is configured: the collector sends it and logs it.
-                create_task(&tx, run_id, first, step, &rows, kind, date).await?;
+                create_task(tx, run_id, first, step, &rows, kind, date).await?;
                 counts.tasks += 1;
                 Text::RunMessageTask {
                     channel: channel.to_owned(),
                 }
             }
             StepAction::CallTask => {
-                create_task(&tx, run_id, first, step, &rows, "CALL", date).await?;
+                create_task(tx, run_id, first, step, &rows, "CALL", date).await?;
                 counts.tasks += 1;
                 Text::RunCallTask {}
             }
             StepAction::VisitTask => {
-                create_task(&tx, run_id, first, step, &rows, "VISIT", date).await?;
+                create_task(tx, run_id, first, step, &rows, "VISIT", date).await?;
                 counts.tasks += 1;
                 Text::RunVisitTask {}
             }
             StepAction::NotifyTeam => {
                 // The collector gets a review task; the team sees an alert in the feed (and in
                 // the daily digest, where the company has it).
-                create_task(&tx, run_id, first, step, &rows, "REVIEW", date).await?;
+                create_task(tx, run_id, first, step, &rows, "REVIEW", date).await?;
                 counts.tasks += 1;
                 crate::analytics::alerts::raise(
-                    &*tx,
+                    &**tx,
                     customer_id,
                     crate::analytics::alerts::AlertKind::DunningReview,
                     &format!(
@@ -358,7 +383,7 @@ async fn run_customer(
             StepAction::LateFee => {
                 let charged = match &customer.ladder.fee_rule {
                     Some(rule) => {
-                        fees::charge(&tx, charge_fee(company, run_id, rule, first, &rows, date))
+                        fees::charge(tx, charge_fee(company, run_id, rule, first, &rows, date))
                             .await?
                     }
                     None => Vec::new(),
@@ -378,7 +403,7 @@ async fn run_customer(
                     step: step.step.name.text(company.locale_of(first)),
                     locale: company.locale_of(first),
                 };
-                if holds::place_hold(&tx, hold).await? {
+                if holds::place_hold(tx, hold).await? {
                     counts.holds += 1;
                     Text::RunHoldPlaced {}
                 } else {
@@ -386,16 +411,16 @@ async fn run_customer(
                 }
             }
             StepAction::EscalateToLegal => {
-                if legal::open_for_ladder(&tx, run_id, first, &rows, date).await? {
+                if legal::open_for_ladder(tx, run_id, first, &rows, date).await? {
                     counts.legal_cases += 1;
                 }
-                create_task(&tx, run_id, first, step, &rows, "REVIEW", date).await?;
+                create_task(tx, run_id, first, step, &rows, "REVIEW", date).await?;
                 counts.tasks += 1;
                 Text::RunEscalated {}
             }
         };
         let locale = company.locale_of(first);
-        log_step(&tx, first.customer_id, step, &claimed, &note, locale).await?;
+        log_step(tx, first.customer_id, step, &claimed, &note, locale).await?;
     }
     if let Some(rule) = &customer.ladder.fee_rule {
         // Interest billed again, on invoices whose late fee step was not just taken.
@@ -410,7 +435,7 @@ async fn run_customer(
             .collect();
         if !invoices.is_empty() {
             let charged = fees::charge(
-                &tx,
+                tx,
                 charge_fee(company, run_id, rule, first, &invoices, date),
             )
             .await?;
@@ -418,7 +443,7 @@ async fn run_customer(
                 counts.fees += charged.len() as i32;
                 let ids: Vec<Uuid> = invoices.iter().map(|row| row.invoice_id).collect();
                 store::insert_activity(
-                    &*tx,
+                    &**tx,
                     first.customer_id,
                     "OTHER",
                     &Text::RunInterestBilled { invoices: charged }.text(company.locale_of(first)),
@@ -429,7 +454,6 @@ async fn run_customer(
             }
         }
     }
-    tx.commit().await?;
     Ok(counts)
 }
 
