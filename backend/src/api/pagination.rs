@@ -100,11 +100,12 @@ impl PageRequest {
         }
     }
 
-    /// `LIMIT $a OFFSET $b`, binding both after `values`.
-    pub fn limit_sql(&self, values: &mut Vec<sea_orm::Value>) -> String {
-        values.push(self.limit().into());
-        values.push(self.offset().into());
-        format!("LIMIT ${} OFFSET ${}", values.len() - 1, values.len())
+    /// `LIMIT n OFFSET m`, written in rather than bound: with them as parameters PostgreSQL
+    /// plans a prepared page again on every execution (the generic plan, not knowing the
+    /// limit, looks dearer than a custom one), about a millisecond of its CPU a request. Both
+    /// are integers this type parsed and bounded.
+    pub fn limit_sql(&self) -> String {
+        format!("LIMIT {} OFFSET {}", self.limit(), self.offset())
     }
 
     /// Adds "after the cursor's key" to `conditions` for an order by `columns`, all ascending
@@ -205,8 +206,8 @@ pub async fn keyset_page<R: FromQueryResult>(
     let count_values = conditions.values.clone();
     request.restrict(&mut conditions, keys, descending)?;
     let paged = conditions.sql();
-    let mut values = conditions.values;
-    let limit = request.limit_sql(&mut values);
+    let values = conditions.values;
+    let limit = request.limit_sql();
     let direction = if descending { "DESC" } else { "ASC" };
     let order = keys
         .iter()
@@ -320,8 +321,7 @@ mod tests {
             conditions.sql(),
             "TRUE AND (i.issue_date, i.id) < ($2::date, $3::uuid)"
         );
-        let mut values = conditions.values;
-        assert_eq!(next.limit_sql(&mut values), "LIMIT $4 OFFSET $5");
+        assert_eq!(next.limit_sql(), "LIMIT 3 OFFSET 0");
     }
 
     #[test]

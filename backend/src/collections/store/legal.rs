@@ -115,9 +115,9 @@ pub async fn list_cases(
         conditions.push("(l.status NOT IN ('SETTLED', 'WRITTEN_OFF')) = ?", open);
     }
     let filtered = conditions.sql();
-    let mut values = conditions.values;
+    let values = conditions.values;
     let count_values = values.clone();
-    let limit = request.limit_sql(&mut values);
+    let limit = request.limit_sql();
     let rows = CaseRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         format!(

@@ -201,8 +201,8 @@ pub async fn list_page(
     let count_values = conditions.values.clone();
     request.restrict(&mut conditions, &order.key_columns(), direction == "DESC")?;
     let paged = conditions.sql();
-    let mut values = conditions.values;
-    let limit = request.limit_sql(&mut values);
+    let values = conditions.values;
+    let limit = request.limit_sql();
     // Balances are summed for every customer only when the order or the filter needs them.
     let needs_figures = filtered.contains("c.balance")
         || filtered.contains("c.overdue")

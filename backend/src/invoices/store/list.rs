@@ -192,24 +192,27 @@ pub async fn page(
         Direction::Asc => "ASC",
         Direction::Desc => "DESC",
     };
-    let order_sql = match order.field {
-        SortField::IssueDate => format!("i.issue_date {direction}, i.id {direction}"),
-        SortField::DueDate => format!("i.due_date {direction}, i.id {direction}"),
-        SortField::Number => format!("i.number {direction} NULLS LAST, i.id"),
-        SortField::Total => format!("i.total {direction}, i.id"),
-        SortField::BalanceDue => format!("i.balance_due {direction}, i.id"),
+    // The order over the invoices' columns as `{t}.column`: `i` in the page, and again over
+    // the page's own rows when the count comes with it.
+    let order_by = |t: &str| match order.field {
+        SortField::IssueDate => format!("{t}.issue_date {direction}, {t}.id {direction}"),
+        SortField::DueDate => format!("{t}.due_date {direction}, {t}.id {direction}"),
+        SortField::Number => format!("{t}.number {direction} NULLS LAST, {t}.id"),
+        SortField::Total => format!("{t}.total {direction}, {t}.id"),
+        SortField::BalanceDue => format!("{t}.balance_due {direction}, {t}.id"),
         // Most overdue first when descending: open invoices by due date, the rest after.
         // When only open invoices can match, the due date alone orders them, which the
         // open-invoices index serves without sorting them all.
         SortField::DaysOverdue if only_open => format!(
-            "i.due_date {}, i.id",
+            "{t}.due_date {}, {t}.id",
             if direction == "DESC" { "ASC" } else { "DESC" }
         ),
         SortField::DaysOverdue => format!(
-            "(i.status IN {OPEN_STATUSES_SQL}) DESC, i.due_date {}, i.id",
+            "({t}.status IN {OPEN_STATUSES_SQL}) DESC, {t}.due_date {}, {t}.id",
             if direction == "DESC" { "ASC" } else { "DESC" }
         ),
     };
+    let order_sql = order_by("i");
     // The filter applies to the count; the cursor only to the page.
     let filtered = conditions.sql();
     let date = match order.field {
@@ -222,8 +225,8 @@ pub async fn page(
         direction == "DESC",
     )?;
     let paged = conditions.sql();
-    let mut values = conditions.values;
-    let limit = request.limit_sql(&mut values);
+    let values = conditions.values;
+    let limit = request.limit_sql();
     if !wants_total {
         let page_sql = format!(
             "SELECT {INVOICE_COLUMNS} FROM {INVOICES_FROM} WHERE {paged} ORDER BY {order_sql} {limit}"
@@ -254,15 +257,18 @@ pub async fn page(
     let count = counted.0;
     // The page and the count in one statement (one round trip): the count's parameters are
     // the first of the page's, so one list binds both. An empty page still returns the count,
-    // on a row without an invoice; the page keeps its order by its position.
+    // on a row without an invoice. The page's rows are put in order again outside it (a
+    // window numbering them inside would be computed over every matching invoice before the
+    // limit).
     let sql = format!(
         "WITH total AS (SELECT coalesce({count}, 0)::bigint AS n FROM {count_from} WHERE {filtered})
          SELECT page.*, total.n AS total_count FROM total
          LEFT JOIN LATERAL (
-             SELECT {INVOICE_COLUMNS}, row_number() OVER (ORDER BY {order_sql}) AS page_position
+             SELECT {INVOICE_COLUMNS}
              FROM {INVOICES_FROM} WHERE {paged} ORDER BY {order_sql} {limit}
          ) page ON true
-         ORDER BY page.page_position"
+         ORDER BY {}",
+        order_by("page")
     );
     let found = (**tx)
         .query_all_raw(Statement::from_sql_and_values(
