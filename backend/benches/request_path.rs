@@ -96,6 +96,13 @@ async fn start_duely(url: &str, rust_log: &str, log: Option<&Path>) -> Server {
             format!("{}/tests/fixtures/web", env!("CARGO_MANIFEST_DIR")),
         )
         .env("DUELY_LOG_FORMAT", "json")
+        .env(
+            "DUELY_MAIL_DIR",
+            std::env::temp_dir()
+                .join("duely-bench-mail")
+                .display()
+                .to_string(),
+        )
         .env("RUST_LOG", rust_log)
         // The benchmark's one member sends thousands of requests a second on purpose.
         .env("DUELY_MEMBER_RATE_PER_MINUTE", "100000000")
@@ -136,10 +143,13 @@ fn cpu_of(pid: Option<u32>, name: &str) -> Duration {
             continue;
         }
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        // utime and stime are the 14th and 15th fields, the 12th and 13th after the name.
-        let used: u64 =
-            fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0);
-        ticks += used;
+        let field = |n: usize| fields[n].parse::<u64>().unwrap_or(0);
+        // utime and stime are the 14th and 15th fields, the 12th and 13th after the name; for
+        // PostgreSQL also cutime and cstime, where backends that ended left their time.
+        ticks += field(11) + field(12);
+        if pid.is_none() {
+            ticks += field(13) + field(14);
+        }
     }
     Duration::from_secs_f64(ticks as f64 / ticks_per_second)
 }

@@ -11,7 +11,7 @@
 //! by count only, keeps any document, and its errors carry no code; and a persisted mutation
 //! must still be refused over `GET`, which needs the document before execution.
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::{ExtensionContext, NextParseQuery};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, ServerResult, Variables};
 use domain::reason::Reason;
@@ -79,34 +79,22 @@ fn digest(document: &str) -> Digest32 {
 }
 
 /// The parse step, answered from the documents kept when it can be.
-pub struct ParsedDocuments;
-
-impl ExtensionFactory for ParsedDocuments {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ParsedDocuments)
+pub async fn parse(
+    ctx: &ExtensionContext<'_>,
+    query: &str,
+    variables: &Variables,
+    next: NextParseQuery<'_>,
+) -> ServerResult<ExecutableDocument> {
+    if !keepable(query) {
+        return next.run(ctx, query, variables).await;
     }
-}
-
-#[async_trait::async_trait]
-impl Extension for ParsedDocuments {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        if !keepable(query) {
-            return next.run(ctx, query, variables).await;
-        }
-        let key = digest(query);
-        if let Some(document) = lock(&PARSED).get(&key) {
-            return Ok(document);
-        }
-        let document = next.run(ctx, query, variables).await?;
-        lock(&PARSED).put(key, document.clone(), query.len());
-        Ok(document)
+    let key = digest(query);
+    if let Some(document) = lock(&PARSED).get(&key) {
+        return Ok(document);
     }
+    let document = next.run(ctx, query, variables).await?;
+    lock(&PARSED).put(key, document.clone(), query.len());
+    Ok(document)
 }
 
 /// Applies the automatic-persisted-query protocol (Apollo's `persistedQuery` extension,

@@ -7,13 +7,12 @@
 //! fixed number of visited selections, so a document built to explode under expansion costs
 //! us little.
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::extensions::ExtensionContext;
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Positioned, ServerError, ServerResult, Variables};
+use async_graphql::{Name, Positioned, ServerError, ServerResult};
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 /// Aliased fields in one document.
 pub const MAX_ALIASES: usize = 30;
@@ -22,35 +21,22 @@ pub const MAX_ROOT_FIELDS: usize = 20;
 /// Selections visited while counting; a sane document never comes near it.
 const MAX_VISITED: usize = 10_000;
 
-pub struct DocumentLimits;
-
-impl ExtensionFactory for DocumentLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DocumentLimits)
+/// Keeps only the selected operation of a parsed `document` and refuses it past the limits;
+/// run on every request, after the parse (which may come from `api::documents`).
+pub fn limit(
+    ctx: &ExtensionContext<'_>,
+    mut document: ExecutableDocument,
+) -> ServerResult<ExecutableDocument> {
+    if let Some(SelectedOperation(name)) = ctx.data_opt::<SelectedOperation>()
+        && !keep_only(&mut document, name)
+    {
+        return Err(ServerError::new(
+            format!(r#"Unknown operation named "{name}""#),
+            None,
+        ));
     }
-}
-
-#[async_trait::async_trait]
-impl Extension for DocumentLimits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let mut document = next.run(ctx, query, variables).await?;
-        if let Some(SelectedOperation(name)) = ctx.data_opt::<SelectedOperation>()
-            && !keep_only(&mut document, name)
-        {
-            return Err(ServerError::new(
-                format!(r#"Unknown operation named "{name}""#),
-                None,
-            ));
-        }
-        check(&document).map_err(|message| ServerError::new(message, None))?;
-        Ok(document)
-    }
+    check(&document).map_err(|message| ServerError::new(message, None))?;
+    Ok(document)
 }
 
 /// The operation a request names (`operationName`), attached to the request's data.

@@ -6,7 +6,7 @@
 //! cache), so a mutation followed by a read in the same request reads the database again.
 //!
 //! A DataLoader hands each batch to a spawner. Ours does not spawn a task: it queues the batch,
-//! and [`DriveLoaders`] polls the queue in the request's own task, beside the execution. So:
+//! and [`drive`] polls the queue in the request's own task, beside the execution. So:
 //! - a batch starts only once the execution is waiting, that is, once every resolver of the page
 //!   has asked for its key (a spawned task's 1 ms timer fired half-way through pages on a busy
 //!   machine and split 40 customers' timelines into a dozen statements);
@@ -20,7 +20,7 @@ use crate::customers::loaders::CustomerLists;
 use crate::error::AppError;
 use async_graphql::Response;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use async_graphql::extensions::{ExtensionContext, NextExecute};
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::task::AtomicWaker;
@@ -75,7 +75,7 @@ impl Loaders {
     }
 }
 
-/// Batches waiting to be run by the request's [`DriveLoaders`].
+/// Batches waiting to be run by the request's [`drive`].
 #[derive(Default)]
 struct Batches {
     queued: Mutex<Vec<BoxFuture<'static, ()>>>,
@@ -140,49 +140,36 @@ impl Wake for YieldWatch {
 }
 
 /// Runs the request's DataLoader batches beside its execution, in the same task.
-pub struct DriveLoaders;
-
-impl ExtensionFactory for DriveLoaders {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DriveLoaders)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for DriveLoaders {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let Some(request) = ctx.data_opt::<RequestContext>() else {
-            // No request context, no loaders (the schema printed or measured in tests).
-            return next.run(ctx, operation_name).await;
-        };
-        let batches = request.loaders.batches.clone();
-        let mut execution = std::pin::pin!(next.run(ctx, operation_name));
-        let mut driver = std::pin::pin!(batches.drive());
-        std::future::poll_fn(|cx| {
-            // The execution is polled with a waker that notes a wake-up during the poll: that
-            // is the execution yielding with work still to do (a long list yields every few
-            // dozen rows), not waiting. Batches start only once it waits, when every resolver
-            // that could join them has asked for its key.
-            let yielded = Arc::new(YieldWatch {
-                woken: AtomicBool::new(false),
-                task: cx.waker().clone(),
-            });
-            let waker = Waker::from(yielded.clone());
-            if let Poll::Ready(response) = execution.as_mut().poll(&mut Context::from_waker(&waker))
-            {
-                return Poll::Ready(response);
-            }
-            if !yielded.woken.load(Ordering::Acquire) {
-                // The driver never finishes, so its result is always `Pending`.
-                let _ = driver.as_mut().poll(cx);
-            }
-            Poll::Pending
-        })
-        .await
-    }
+pub async fn drive(
+    ctx: &ExtensionContext<'_>,
+    operation_name: Option<&str>,
+    next: NextExecute<'_>,
+) -> Response {
+    let Some(request) = ctx.data_opt::<RequestContext>() else {
+        // No request context, no loaders (the schema printed or measured in tests).
+        return next.run(ctx, operation_name).await;
+    };
+    let batches = request.loaders.batches.clone();
+    let mut execution = std::pin::pin!(next.run(ctx, operation_name));
+    let mut driver = std::pin::pin!(batches.drive());
+    std::future::poll_fn(|cx| {
+        // The execution is polled with a waker that notes a wake-up during the poll: that
+        // is the execution yielding with work still to do (a long list yields every few
+        // dozen rows), not waiting. Batches start only once it waits, when every resolver
+        // that could join them has asked for its key.
+        let yielded = Arc::new(YieldWatch {
+            woken: AtomicBool::new(false),
+            task: cx.waker().clone(),
+        });
+        let waker = Waker::from(yielded.clone());
+        if let Poll::Ready(response) = execution.as_mut().poll(&mut Context::from_waker(&waker)) {
+            return Poll::Ready(response);
+        }
+        if !yielded.woken.load(Ordering::Acquire) {
+            // The driver never finishes, so its result is always `Pending`.
+            let _ = driver.as_mut().poll(cx);
+        }
+        Poll::Pending
+    })
+    .await
 }

@@ -7,6 +7,7 @@ pub mod limits;
 pub mod loaders;
 pub mod objects;
 pub mod pagination;
+pub mod pipeline;
 mod server_info;
 pub mod values;
 
@@ -77,10 +78,7 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .extension(limits::DocumentLimits)
-        // Inside the limits: a document kept parsed is still checked on every request.
-        .extension(documents::ParsedDocuments)
-        .extension(loaders::DriveLoaders)
+        .extension(pipeline::Pipeline)
 }
 
 /// The SDL of the public API, as checked in at `backend/schema.graphql`.
