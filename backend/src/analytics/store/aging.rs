@@ -295,9 +295,18 @@ pub async fn owed_by_group(
         ),
         AgingGroupBy::Segment => ("c.segment", "c.segment", "GROUP BY c.segment"),
     };
+    // The items are summed by customer first (a narrow key over every open item), and only
+    // those sums are joined to the customers and added up by the group: the same figures,
+    // without hashing every item against the customers' names.
+    let regrouped = ["current", "d1", "d2", "d3", "d4", "total"]
+        .map(|bucket| format!("coalesce(sum(p.{bucket}), 0) AS {bucket}"))
+        .join(", ");
     let sql = format!(
-        "{OWED_AS_OF} SELECT {key} AS key, {label} AS label, {}
-         FROM items t JOIN customers c ON c.id = t.customer_id WHERE {scope} {group}
+        "{OWED_AS_OF}, per_customer AS (
+             SELECT t.customer_id, {} FROM items t GROUP BY t.customer_id
+         )
+         SELECT {key} AS key, {label} AS label, {regrouped}
+         FROM per_customer p JOIN customers c ON c.id = p.customer_id WHERE {scope} {group}
          ORDER BY total DESC",
         bucket_columns()
     );
