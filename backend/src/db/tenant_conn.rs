@@ -3,12 +3,14 @@
 //! sea-orm's own transactions send `BEGIN` alone and wait for it, so binding the transaction to
 //! its tenant (`SET LOCAL search_path`, `ROLE`) costs a second round trip. A tenant transaction
 //! instead takes a connection from the pool and sends `BEGIN` and the binding as one simple
-//! query (sqlx's `Pool::begin_with`), and sqlx's own transaction type keeps the bookkeeping:
-//! commit, and rollback when dropped unfinished. Statements then go out exactly as sea-orm sends
+//! query on a connection from the pool; dropped unfinished (an error, or a cancelled request,
+//! even while that query was on its way) the connection is rolled back before the pool can
+//! hand it to anyone else, or closed. Statements then go out exactly as sea-orm sends
 //! them (the same binding of values, the same prepared-statement cache, the same errors and
 //! metric callback), so the stores cannot tell the difference.
 
-use sea_orm::sqlx::{self, Postgres};
+use sea_orm::sqlx::pool::PoolConnection;
+use sea_orm::sqlx::{self, Executor, PgConnection, Postgres};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
     QueryResult, RuntimeErr, Statement,
@@ -24,28 +26,84 @@ pub struct TenantConn(Inner);
 enum Inner {
     /// A transaction begun here, `BEGIN` and its binding in one round trip.
     // `ConnectionTrait` takes `&self`; the lock is never contended (one request, one task).
-    // Dropped unfinished (an error returned early), sqlx's transaction queues a `ROLLBACK` that
-    // goes out before the pool hands the connection to anyone else.
-    Own(Mutex<sqlx::Transaction<'static, Postgres>>),
+    Own(Mutex<OwnTransaction>),
     /// A control-plane transaction carried on as a tenant one ([`super::TenantTx::bind`]).
     Continued(DatabaseTransaction),
+}
+
+/// A pooled connection inside a transaction this type began. Until it is committed or rolled
+/// back (an error returned early, or a request cancelled even while `BEGIN` was on its way),
+/// the connection may be inside a transaction bound to this tenant: dropped so, it is rolled
+/// back before the pool may hand it to anyone, or closed if that fails.
+struct OwnTransaction {
+    conn: Option<PoolConnection<Postgres>>,
+    finished: bool,
+}
+
+impl OwnTransaction {
+    /// The connection, held until `Drop` takes it.
+    fn conn(&mut self) -> Result<&mut PgConnection, DbErr> {
+        self.conn
+            .as_deref_mut()
+            .ok_or_else(|| DbErr::Custom("the transaction's connection is gone".to_owned()))
+    }
+
+    async fn finish(&mut self, statement: &'static str) -> Result<(), DbErr> {
+        self.conn()?.execute(statement).await.map_err(exec_error)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for OwnTransaction {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if conn.execute("ROLLBACK").await.is_err() {
+                        conn.close_on_drop();
+                    }
+                });
+            }
+            Err(_) => conn.close_on_drop(),
+        }
+    }
 }
 
 impl TenantConn {
     /// Takes a connection from `db`'s pool and runs `begin` (a `BEGIN` followed by the
     /// binding statements) on it in one round trip.
     pub(super) async fn begin(db: &DatabaseConnection, begin: String) -> Result<Self, DbErr> {
-        let txn = db
-            .get_postgres_connection_pool()
-            .begin_with(sqlx::AssertSqlSafe(begin))
+        let conn =
+            db.get_postgres_connection_pool()
+                .acquire()
+                .await
+                .map_err(|error| match error {
+                    sqlx::Error::PoolTimedOut => {
+                        DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
+                    }
+                    sqlx::Error::PoolClosed => {
+                        DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed)
+                    }
+                    error => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(error))),
+                })?;
+        let mut own = OwnTransaction {
+            conn: Some(conn),
+            finished: false,
+        };
+        // A simple query: `BEGIN` and the binding in one round trip. Failed or cancelled, `own`
+        // is dropped unfinished and the connection rolled back (or closed).
+        own.conn()?
+            .execute(sqlx::AssertSqlSafe(begin))
             .await
-            .map_err(|error| match error {
-                sqlx::Error::PoolTimedOut => {
-                    DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
-                }
-                error => exec_error(error),
-            })?;
-        Ok(TenantConn(Inner::Own(Mutex::new(txn))))
+            .map_err(query_error)?;
+        Ok(TenantConn(Inner::Own(Mutex::new(own))))
     }
 
     pub(super) fn continued(txn: DatabaseTransaction) -> Self {
@@ -54,14 +112,14 @@ impl TenantConn {
 
     pub(super) async fn commit(self) -> Result<(), DbErr> {
         match self.0 {
-            Inner::Own(txn) => txn.into_inner().commit().await.map_err(exec_error),
+            Inner::Own(own) => own.into_inner().finish("COMMIT").await,
             Inner::Continued(txn) => txn.commit().await,
         }
     }
 
     pub(super) async fn rollback(self) -> Result<(), DbErr> {
         match self.0 {
-            Inner::Own(txn) => txn.into_inner().rollback().await.map_err(exec_error),
+            Inner::Own(own) => own.into_inner().finish("ROLLBACK").await,
             Inner::Continued(txn) => txn.rollback().await,
         }
     }
@@ -113,8 +171,8 @@ impl ConnectionTrait for TenantConn {
         match &self.0 {
             Inner::Continued(txn) => txn.execute_raw(statement).await,
             Inner::Own(txn) => {
-                let mut conn = txn.lock().await;
-                measured(&statement, bound(&statement).execute(&mut **conn))
+                let mut own = txn.lock().await;
+                measured(&statement, bound(&statement).execute(own.conn()?))
                     .await
                     .map(Into::into)
                     .map_err(exec_error)
@@ -126,9 +184,9 @@ impl ConnectionTrait for TenantConn {
         match &self.0 {
             Inner::Continued(txn) => txn.execute_unprepared(sql).await,
             Inner::Own(txn) => {
-                use sqlx::Executor;
-                let mut conn = txn.lock().await;
-                conn.execute(sqlx::AssertSqlSafe(sql.to_owned()))
+                let mut own = txn.lock().await;
+                own.conn()?
+                    .execute(sqlx::AssertSqlSafe(sql.to_owned()))
                     .await
                     .map(Into::into)
                     .map_err(exec_error)
@@ -140,8 +198,8 @@ impl ConnectionTrait for TenantConn {
         match &self.0 {
             Inner::Continued(txn) => txn.query_one_raw(statement).await,
             Inner::Own(txn) => {
-                let mut conn = txn.lock().await;
-                match measured(&statement, bound(&statement).fetch_one(&mut **conn)).await {
+                let mut own = txn.lock().await;
+                match measured(&statement, bound(&statement).fetch_one(own.conn()?)).await {
                     Ok(row) => Ok(Some(row.into())),
                     Err(sqlx::Error::RowNotFound) => Ok(None),
                     Err(error) => Err(query_error(error)),
@@ -154,8 +212,8 @@ impl ConnectionTrait for TenantConn {
         match &self.0 {
             Inner::Continued(txn) => txn.query_all_raw(statement).await,
             Inner::Own(txn) => {
-                let mut conn = txn.lock().await;
-                measured(&statement, bound(&statement).fetch_all(&mut **conn))
+                let mut own = txn.lock().await;
+                measured(&statement, bound(&statement).fetch_all(own.conn()?))
                     .await
                     .map(|rows| rows.into_iter().map(Into::into).collect())
                     .map_err(query_error)

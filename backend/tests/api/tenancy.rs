@@ -193,6 +193,54 @@ async fn the_search_path_and_role_do_not_outlive_the_tenant_transaction() {
     );
 }
 
+/// A tenant transaction dropped unfinished (an error returned early), or a request cancelled
+/// while its `BEGIN` and binding were on their way, never hands the pool a connection still
+/// inside a transaction bound to the tenant.
+#[tokio::test]
+async fn a_tenant_transaction_dropped_or_cancelled_leaves_a_clean_connection() {
+    let app = spawn_app().await;
+    let acme = create_tenant(&app.db, "Acme").await;
+    let single = Database::connect(
+        sea_orm::ConnectOptions::new(app.database_url.clone())
+            .max_connections(1)
+            .to_owned(),
+    )
+    .await
+    .unwrap();
+    let user = scalar_text(&single, "SELECT current_user::text").await;
+    // Clean: the connection's own role, and no transaction block open (a savepoint is refused
+    // outside one).
+    let clean = |single: &sea_orm::DatabaseConnection| {
+        let single = single.clone();
+        let user = user.clone();
+        async move {
+            let role = scalar_text(&single, "SELECT current_user::text").await;
+            let in_block = single.execute_unprepared("SAVEPOINT probe").await.is_ok();
+            if in_block {
+                let _ = single.execute_unprepared("ROLLBACK").await;
+            }
+            role == user && !in_block
+        }
+    };
+
+    let tx = TenantTx::begin(&single, acme).await.unwrap();
+    scalar_text(&*tx, "SELECT current_user::text").await;
+    drop(tx);
+    assert!(
+        clean(&single).await,
+        "after a transaction dropped unfinished"
+    );
+
+    for attempt in 0..20 {
+        // Polled once (the query written, its answer not read), then dropped.
+        {
+            let begin = std::pin::pin!(TenantTx::begin(&single, acme));
+            let _ = futures::poll!(begin);
+        }
+        assert!(clean(&single).await, "after a begin cancelled ({attempt})");
+    }
+}
+
 #[tokio::test]
 async fn migrate_visits_only_tenants_that_are_behind_and_can_run_again() {
     let app = spawn_app().await;
