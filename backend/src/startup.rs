@@ -23,6 +23,8 @@ pub struct Application {
     /// `/metrics`, on its own address when one is configured.
     metrics_listener: Option<TcpListener>,
     shutdown_grace: Duration,
+    /// Where the access-change listener connects (`db::notices`), beside the pool.
+    database_url: secrecy::SecretString,
 }
 
 impl Application {
@@ -59,6 +61,7 @@ impl Application {
             None => None,
         };
         let shutdown_grace = config.shutdown_grace;
+        let database_url = config.database_url.clone();
         let state = AppState {
             schema,
             db: db.clone(),
@@ -78,6 +81,7 @@ impl Application {
             port,
             metrics_listener,
             shutdown_grace,
+            database_url,
         })
     }
 
@@ -112,7 +116,8 @@ impl Application {
         ));
         // What this replica keeps of members' standing and companies' calendars is forgotten
         // when another replica (or anyone) changes it.
-        let notices = tokio::spawn(crate::db::notices::listen(self.db.clone(), |notice| {
+        let database_url = secrecy::ExposeSecret::expose_secret(&self.database_url).to_owned();
+        let notices = tokio::spawn(crate::db::notices::listen(database_url, |notice| {
             crate::identity::standing::heard(notice);
             crate::db::calendar::heard(notice);
         }));

@@ -4,7 +4,6 @@
 //! notices, so the listener then reports [`AccessNotice::Missed`] (forget everything) and
 //! listens again; the entries' own time limit bounds what a replica can miss before that.
 
-use sea_orm::DatabaseConnection;
 use sea_orm::sqlx::postgres::PgListener;
 use std::time::Duration;
 use uuid::Uuid;
@@ -37,16 +36,12 @@ impl AccessNotice {
     }
 }
 
-/// Listens until the process ends, handing every notice to `heard`. Starts while the database
+/// Listens on a connection of its own to `database_url` (not one of the pool's, which requests
+/// need) until the task is stopped, handing every notice to `heard`. Starts while the database
 /// is down and keeps trying, once a second.
-pub async fn listen(db: DatabaseConnection, heard: impl Fn(AccessNotice) + Send + 'static) {
-    let pool = db.get_postgres_connection_pool().clone();
+pub async fn listen(database_url: String, heard: impl Fn(AccessNotice) + Send + 'static) {
     loop {
-        // A server shutting down closes its pool; its listener ends with it.
-        if pool.is_closed() {
-            return;
-        }
-        let mut listener = match PgListener::connect_with(&pool).await {
+        let mut listener = match PgListener::connect(&database_url).await {
             Ok(listener) => listener,
             Err(error) => {
                 tracing::warn!(error = %error, "cannot listen for access changes yet");
