@@ -6,8 +6,8 @@
 //! Statement triggers with transition tables keep them, whichever code path (or bulk load)
 //! writes invoices, a whole statement's rows in one grouped write; an update that moves no
 //! invoice to another status or customer (a payment changing a balance) writes nothing.
-//! Counters are written in key order, so two transactions never wait on each other in a
-//! circle.
+//! Each function locks the counters it will change in key order before changing them, so two
+//! transactions moving one customer's invoices in opposite directions do not deadlock.
 
 use sea_orm_migration::prelude::*;
 
@@ -21,6 +21,9 @@ impl MigrationTrait for Migration {
             .get_connection()
             .execute_unprepared(
                 r#"
+                -- No invoice may be written between the filling below and the triggers
+                -- taking over (a replica of the previous version may still be serving).
+                LOCK TABLE invoices IN SHARE ROW EXCLUSIVE MODE;
                 CREATE TABLE invoice_counts (
                     customer_id uuid NOT NULL REFERENCES customers (id),
                     status      text NOT NULL,
@@ -33,6 +36,9 @@ impl MigrationTrait for Migration {
                 CREATE FUNCTION invoice_counts_add() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
                 BEGIN
+                    PERFORM 1 FROM invoice_counts k
+                    WHERE (k.customer_id, k.status) IN (SELECT customer_id, status FROM added)
+                    ORDER BY k.customer_id, k.status FOR UPDATE;
                     INSERT INTO invoice_counts AS kept (customer_id, status, invoices)
                     SELECT customer_id, status, count(*) FROM added
                     GROUP BY customer_id, status ORDER BY customer_id, status
@@ -44,6 +50,14 @@ impl MigrationTrait for Migration {
                 CREATE FUNCTION invoice_counts_move() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
                 BEGIN
+                    PERFORM 1 FROM invoice_counts k
+                    WHERE (k.customer_id, k.status) IN (
+                        SELECT o.customer_id, o.status FROM removed o JOIN added n ON n.id = o.id
+                        WHERE (o.customer_id, o.status) IS DISTINCT FROM (n.customer_id, n.status)
+                        UNION
+                        SELECT n.customer_id, n.status FROM removed o JOIN added n ON n.id = o.id
+                        WHERE (o.customer_id, o.status) IS DISTINCT FROM (n.customer_id, n.status))
+                    ORDER BY k.customer_id, k.status FOR UPDATE;
                     -- Lowered counters exist already; raised ones may be new. (A CHECK is
                     -- tested on the row an INSERT proposes, before ON CONFLICT, so a negative
                     -- step may not be proposed.)
@@ -76,6 +90,9 @@ impl MigrationTrait for Migration {
                 CREATE FUNCTION invoice_counts_remove() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
                 BEGIN
+                    PERFORM 1 FROM invoice_counts k
+                    WHERE (k.customer_id, k.status) IN (SELECT customer_id, status FROM removed)
+                    ORDER BY k.customer_id, k.status FOR UPDATE;
                     UPDATE invoice_counts kept SET invoices = kept.invoices - gone.invoices
                     FROM (SELECT customer_id, status, count(*) AS invoices FROM removed
                           GROUP BY customer_id, status ORDER BY customer_id, status) gone
