@@ -23,8 +23,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 pub const MAX_KEPT_DOCUMENT: usize = 32 * 1024;
 /// Documents kept, of each kind.
 const MAX_ENTRIES: usize = 1024;
-/// Their text in all, of each kind.
-const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Their text in all, of each kind. A parsed document takes up to about a hundred times its
+/// text (`{a a a …}`), so this bounds the parsed ones near 100 MiB at worst.
+const MAX_BYTES: usize = 1024 * 1024;
 
 type Digest32 = [u8; 32];
 
@@ -93,7 +94,11 @@ pub async fn parse(
         return Ok(document);
     }
     let document = next.run(ctx, query, variables).await?;
-    lock(&PARSED).put(key, document.clone(), query.len());
+    // Only a document within the limits is kept (the limits bound its size); the others are
+    // refused after this anyway.
+    if super::limits::check(&document).is_ok() {
+        lock(&PARSED).put(key, document.clone(), query.len());
+    }
     Ok(document)
 }
 
