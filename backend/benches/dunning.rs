@@ -13,23 +13,18 @@
 //! - the scheduler's one statement that enqueues every company's run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
 use chrono::NaiveDate;
 use domain::TenantId;
 use duely_backend::collections::run::{self, Counts, Trigger};
-use duely_backend::db::{self, url::with_database};
+use duely_backend::db;
 use duely_backend::startup::AppLinks;
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use std::time::{Duration, Instant};
+use support::{ScratchDatabase, env_or};
 use uuid::Uuid;
 
 const BLOCK: usize = 100;
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -37,22 +32,8 @@ async fn main() {
     let invoices = env_or("DUELY_BENCH_INVOICES", 1000);
     let customers = (invoices / 10).max(1);
     let run_date = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-    let server = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("duely_bench_{}", Uuid::new_v4().simple());
-    let admin = Database::connect(with_database(&server, "postgres"))
-        .await
-        .expect("connect to PostgreSQL (set DATABASE_URL)");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let db = Database::connect(with_database(&server, &name))
-        .await
-        .unwrap();
-    db::migrate_all(&db).await.unwrap();
+    let (scratch, db) = ScratchDatabase::create().await;
+    let admin = &scratch.admin;
 
     println!(
         "arranging {tenants} companies, each with {customers} customers and {invoices} overdue invoices"
@@ -170,10 +151,7 @@ async fn main() {
     );
 
     db.close().await.unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .await
-        .unwrap();
+    scratch.drop_database().await;
     for chunk in ids.chunks(500) {
         let roles: Vec<String> = chunk
             .iter()

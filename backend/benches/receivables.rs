@@ -8,24 +8,19 @@
 //! p50, p95 and p99 latency and the SQL statements it ran (from `Server-Timing`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
 use duely_backend::config::Config;
-use duely_backend::db::{self, url::with_database};
+use duely_backend::db;
 use duely_backend::demo::ledger::{LedgerSize, generate};
 use duely_backend::startup::Application;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use support::{ScratchDatabase, env_or};
 use uuid::Uuid;
 
 const ROUNDS: usize = 60;
-
-fn env_or(name: &str, default: i64) -> i64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -34,21 +29,8 @@ async fn main() {
         invoices: env_or("DUELY_BENCH_INVOICES", 1_000_000),
         months: 18,
     };
-    let server = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("duely_bench_{}", Uuid::new_v4().simple());
-    let admin = Database::connect(with_database(&server, "postgres"))
-        .await
-        .expect("connect to PostgreSQL (set DATABASE_URL)");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let url = with_database(&server, &name);
-    let pool = Database::connect(url.as_str()).await.unwrap();
-    db::migrate_all(&pool).await.unwrap();
+    let (scratch, pool) = ScratchDatabase::create().await;
+    let (admin, url) = (&scratch.admin, scratch.url.clone());
 
     let mail_dir =
         std::env::temp_dir().join(format!("duely-bench-mail-{}", Uuid::new_v4().simple()));
@@ -370,10 +352,7 @@ async fn main() {
     let _ = stop_tx.send(());
     let _ = server_task.await;
     pool.close().await.unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .await
-        .unwrap();
+    scratch.drop_database().await;
     admin
         .execute_unprepared(&format!("DROP ROLE \"{}\"", tenant.schema_name()))
         .await

@@ -11,13 +11,15 @@
 //! wrk's connections; the company has 200 customers and 10,000 invoices.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use duely_backend::db::{self, url::with_database};
+mod support;
+use duely_backend::db;
 use duely_backend::demo::ledger::{LedgerSize, generate};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{ScratchDatabase, env_or};
 use uuid::Uuid;
 
 const DUELY_PAGE: &str = "{ invoices(first: 50) { totalCount edges { node { number status issueDate dueDate total { amount currency } balanceDue { amount } customer { name } } } } }";
@@ -25,13 +27,6 @@ const DUELY_PAGE_UNCOUNTED: &str = "{ invoices(first: 50) { edges { node { numbe
 const PEER_PAGE: &str = "{ allInvoices(first: 50, orderBy: [ISSUE_DATE_DESC, ID_DESC]) { totalCount nodes { number status issueDate dueDate total currency balanceDue customerByCustomerId { name } } } }";
 const PEER_PAGE_UNCOUNTED: &str = "{ allInvoices(first: 50, orderBy: [ISSUE_DATE_DESC, ID_DESC]) { nodes { number status issueDate dueDate total currency balanceDue customerByCustomerId { name } } } }";
 const TYPENAME: &str = "{ __typename }";
-
-fn env_or(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
-}
 
 /// A child process killed when dropped.
 struct Server {
@@ -367,21 +362,8 @@ fn cores_note() -> String {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let seconds = env_or("DUELY_BENCH_SECONDS", 30);
-    let server_url = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("duely_bench_{}", Uuid::new_v4().simple());
-    let admin = Database::connect(with_database(&server_url, "postgres"))
-        .await
-        .expect("connect to PostgreSQL (set DATABASE_URL)");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let url = with_database(&server_url, &name);
-    let pool: DatabaseConnection = Database::connect(url.as_str()).await.unwrap();
-    db::migrate_all(&pool).await.unwrap();
+    let (scratch, pool) = ScratchDatabase::create().await;
+    let (admin, url) = (&scratch.admin, scratch.url.clone());
     let dir = std::env::temp_dir().join(format!("duely-bench-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
 
@@ -579,10 +561,7 @@ async fn main() {
 
     drop(duely);
     pool.close().await.unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .await
-        .unwrap();
+    scratch.drop_database().await;
     admin
         .execute_unprepared(&format!("DROP ROLE \"{schema}\""))
         .await

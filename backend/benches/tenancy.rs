@@ -13,36 +13,21 @@
 //!   to `duely_owner` and grants the tenant's role its rights.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
 use domain::TenantId;
-use duely_backend::db::{self, url::with_database};
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, TransactionTrait};
+use duely_backend::db;
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use std::time::{Duration, Instant};
+use support::{ScratchDatabase, env_or};
 use uuid::Uuid;
 
 const BLOCK: usize = 250;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let tenants: usize = std::env::var("DUELY_BENCH_TENANTS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(2000);
-    let server = std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("duely_bench_{}", Uuid::new_v4().simple());
-    let admin = Database::connect(with_database(&server, "postgres"))
-        .await
-        .expect("connect to PostgreSQL (set DATABASE_URL)");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let db = Database::connect(with_database(&server, &name))
-        .await
-        .unwrap();
-    db::migrate_all(&db).await.unwrap();
+    let tenants: usize = env_or("DUELY_BENCH_TENANTS", 2000);
+    let (scratch, db) = ScratchDatabase::create().await;
+    let admin = &scratch.admin;
 
     println!("provisioning {tenants} tenants (ms per tenant, per block of {BLOCK})");
     let mut ids = Vec::with_capacity(tenants);
@@ -133,10 +118,7 @@ async fn main() {
     );
 
     db.close().await.unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .await
-        .unwrap();
+    scratch.drop_database().await;
     for chunk in ids.chunks(500) {
         let roles: Vec<String> = chunk
             .iter()

@@ -14,6 +14,17 @@ async fn scalar_text(conn: &impl ConnectionTrait, sql: &str) -> String {
         .unwrap()
 }
 
+/// A pool of one connection, so each query reuses the very connection the last one used.
+async fn single_connection(database_url: &str) -> sea_orm::DatabaseConnection {
+    Database::connect(
+        sea_orm::ConnectOptions::new(database_url.to_owned())
+            .max_connections(1)
+            .to_owned(),
+    )
+    .await
+    .unwrap()
+}
+
 async fn scalar_count(conn: &impl ConnectionTrait, sql: &str) -> i64 {
     conn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
         .await
@@ -165,14 +176,7 @@ async fn postgres_refuses_a_tenant_transaction_that_names_another_tenants_schema
 async fn the_search_path_and_role_do_not_outlive_the_tenant_transaction() {
     let app = spawn_app().await;
     let acme = create_tenant(&app.db, "Acme").await;
-    // One connection, so the next query reuses the very connection the tenant used.
-    let single = Database::connect(
-        sea_orm::ConnectOptions::new(app.database_url.clone())
-            .max_connections(1)
-            .to_owned(),
-    )
-    .await
-    .unwrap();
+    let single = single_connection(&app.database_url).await;
     let before = scalar_text(&single, "SHOW search_path").await;
 
     let tx = TenantTx::begin(&single, acme).await.unwrap();
@@ -200,13 +204,7 @@ async fn the_search_path_and_role_do_not_outlive_the_tenant_transaction() {
 async fn a_tenant_transaction_dropped_or_cancelled_leaves_a_clean_connection() {
     let app = spawn_app().await;
     let acme = create_tenant(&app.db, "Acme").await;
-    let single = Database::connect(
-        sea_orm::ConnectOptions::new(app.database_url.clone())
-            .max_connections(1)
-            .to_owned(),
-    )
-    .await
-    .unwrap();
+    let single = single_connection(&app.database_url).await;
     let user = scalar_text(&single, "SELECT current_user::text").await;
     // Clean: the connection's own role, and no transaction block open (a savepoint is refused
     // outside one).
