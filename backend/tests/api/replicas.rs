@@ -2,7 +2,7 @@
 //! process (B), on one database. Each keeps members' standing for up to 30 s; a change made
 //! through A, or by SQL past both, reaches B within a second (`db::notices`).
 
-use crate::helpers::{error_codes, fixture_web_dir, fresh_database, spawn_app_with};
+use crate::helpers::{TestApp, error_codes, fixture_web_dir, fresh_database, spawn_app_with};
 use crate::kit::{join, ok};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -24,15 +24,22 @@ impl Drop for Replica {
 }
 
 impl Replica {
-    async fn start(database_url: &str) -> Replica {
+    /// Starts B beside `a`, sending mail where A sends it: either replica's worker may claim
+    /// an email, and the test reads it from one place.
+    async fn start(database_url: &str, a: &TestApp) -> Replica {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_duely"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_duely"));
+        command.env_clear();
+        match std::env::var("DUELY_TEST_SMTP_URL") {
+            Ok(url) if !url.is_empty() => command.env("DUELY_SMTP_URL", url),
+            _ => command.env("DUELY_MAIL_DIR", &a.mail_dir),
+        };
+        let child = command
             .arg("serve")
-            .env_clear()
             .env("DUELY_ENV", "development")
             .env("DUELY_ENCRYPTION_KEY", "5a".repeat(32))
             .env("DUELY_JWT_SECRET", JWT_SECRET)
@@ -120,7 +127,7 @@ async fn a_change_on_one_replica_counts_on_the_other_within_a_second() {
         &database_url,
     ))
     .await;
-    let b = Replica::start(&database_url).await;
+    let b = Replica::start(&database_url, &a).await;
     let owner = a.sign_up("Acme", &a.email("owner")).await;
     let member = join(&a, &owner, &a.email("collector"), "COLLECTOR").await;
 
