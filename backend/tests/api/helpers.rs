@@ -544,8 +544,26 @@ pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
         .unwrap()
 }
 
-/// The statements a request ran (from `Server-Timing`) and its body.
+/// The statements a read-only request ran (from `Server-Timing`) and its body: the fewest of
+/// three sends. The member's standing and the company's calendar are kept per process, and any
+/// test's app may empty them at any moment (a `clock:` notice for every company, a listener
+/// reconnecting), so one send may also count the lookup that refills them.
 pub async fn measured(
+    app: &TestApp,
+    session: &TestSession,
+    query: &str,
+) -> (u32, serde_json::Value) {
+    let mut fewest: Option<(u32, serde_json::Value)> = None;
+    for _ in 0..3 {
+        let sent = measured_once(app, session, query).await;
+        if fewest.as_ref().is_none_or(|(least, _)| sent.0 < *least) {
+            fewest = Some(sent);
+        }
+    }
+    fewest.unwrap()
+}
+
+async fn measured_once(
     app: &TestApp,
     session: &TestSession,
     query: &str,
