@@ -69,6 +69,9 @@ const CANCEL: &str = "mutation($input: CancelTaskInput!) { cancelTask(input: $in
 const WORKLIST: &str =
     "query($c: ID, $scope: WorklistScope) { worklist(first: 50, collectorId: $c, scope: $scope) {
     totalCount edges { node { customer { code } tasks { id kind assigneeId } } } } }";
+/// The dashboard's question: how many, without the ranked list.
+const WORKLIST_COUNT: &str = "query($c: ID, $scope: WorklistScope) {
+    worklist(first: 1, collectorId: $c, scope: $scope) { totalCount } }";
 
 fn task_of<'a>(tasks: &'a Value, customer: &str, source: &str) -> &'a Value {
     tasks["edges"]
@@ -390,9 +393,18 @@ async fn each_worklist_scope_lists_its_customers_and_a_collector_always_gets_the
         let app = &app;
         let token = session.access_token.clone();
         async move {
-            let body = app.graphql_as(&token, WORKLIST, variables).await;
+            let body = app.graphql_as(&token, WORKLIST, variables.clone()).await;
             assert!(body.get("errors").is_none(), "{body}");
-            codes(&body["data"]["worklist"])
+            let listed = codes(&body["data"]["worklist"]);
+            assert_eq!(body["data"]["worklist"]["totalCount"], listed.len());
+            // Counted alone (no ranking), the same customers.
+            let counted = app.graphql_as(&token, WORKLIST_COUNT, variables).await;
+            assert_eq!(
+                counted["data"]["worklist"]["totalCount"],
+                listed.len(),
+                "{counted}"
+            );
+            listed
         }
     };
     // The owner collects for no one: everyone's by default.

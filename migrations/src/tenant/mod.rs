@@ -23,6 +23,7 @@ mod m20261205_000017_team_tasks;
 mod m20261205_000018_customer_file_disputes_receipts;
 mod m20261206_000019_collection_scripts;
 mod m20261207_000020_invoice_counts;
+mod m20261208_000021_paid_history_index;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -46,5 +47,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261205_000018_customer_file_disputes_receipts::Migration),
         Box::new(m20261206_000019_collection_scripts::Migration),
         Box::new(m20261207_000020_invoice_counts::Migration),
+        Box::new(m20261208_000021_paid_history_index::Migration),
     ]
 }

@@ -126,10 +126,15 @@ WITH installment_invoices AS (
       AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date
       AND a.invoice_id NOT IN (SELECT id FROM installment_invoices)
     UNION ALL
+    -- Each credit note after the day looks its invoice up by id: few against the ledger (a
+    -- join planned as a hash read every invoice).
     SELECT i.customer_id, CASE WHEN $3 THEN i.due_date ELSE i.issue_date END, n.amount
-    FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
+    FROM credit_notes n
+    CROSS JOIN LATERAL (
+        SELECT i.customer_id, i.due_date, i.issue_date FROM invoices i
+        WHERE i.id = n.invoice_id AND i.issue_date <= $1::date AND NOT i.installment_plan
+    ) i
     WHERE n.currency = $2::bpchar AND n.issued_on > $1::date
-      AND i.issue_date <= $1::date AND NOT i.installment_plan
     UNION ALL
     -- A write-off is final: the invoice stays written off.
     SELECT i.customer_id, CASE WHEN $3 THEN i.due_date ELSE i.issue_date END, i.amount_written_off

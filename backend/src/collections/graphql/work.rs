@@ -51,7 +51,10 @@ impl WorkQuery {
         let (db, request) = gated(ctx, worklist::may_read)?;
         let page = PageRequest::parse("worklist", "RANK", false, first, after.as_deref()).api()?;
         let collector = parse_collector(collector_id.as_ref()).api()?;
-        let page = worklist::worklist(db, &request.caller, &page, collector, scope)
+        // Only a count (`totalCount`, the dashboard's) needs no ranking.
+        let look_ahead = ctx.look_ahead();
+        let items = look_ahead.field("edges").exists() || look_ahead.field("pageInfo").exists();
+        let page = worklist::worklist(db, &request.caller, &page, collector, scope, items)
             .await
             .api()?;
         Ok(page.connection(WorkItem::from))

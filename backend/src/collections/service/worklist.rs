@@ -114,12 +114,15 @@ pub async fn queue(
 
 /// The collector's list for today (the page `request` asks for, by position), ranked by
 /// expected recovery: one collector's, everyone's, or the customers nobody collects for.
+/// Without `items` only how many customers need action is read (the dashboard's count): no
+/// history, no ranking.
 pub async fn worklist(
     db: &DatabaseConnection,
     caller: &Caller,
     request: &PageRequest,
     collector: Option<Uuid>,
     scope: Option<WorklistScope>,
+    items: bool,
 ) -> Result<Page<WorkItem>, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
@@ -130,6 +133,13 @@ pub async fn worklist(
         Queue::Of(person) => Some(person),
         _ => None,
     };
+    if !items {
+        let total = store::count_needs(&*tx, owner, queue == Queue::Nobody, today).await?;
+        tx.commit().await?;
+        let mut page = request.page(Vec::new(), total, |_| Vec::new());
+        page.has_next = total >= request.offset() + request.limit();
+        return Ok(page);
+    }
     let needs = store::needs(&*tx, owner, queue == Queue::Nobody, today).await?;
     let mut ranked: Vec<(worklist::Ranked, Need)> = needs
         .into_iter()

@@ -63,48 +63,63 @@ pub struct Need {
 }
 
 /// Customers needing action on `$2`, of collector `$1` (all when null; only those without a
-/// collector when `$3`): something overdue
-/// without an open promise holding it, or a task due. With the last year's payment and
-/// promise history for the ranking.
-const NEEDS: &str = r#"
-WITH scope AS (
-    SELECT c.id, c.code, c.name, c.currency::text AS currency FROM customers c
-    WHERE c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
-      AND (NOT $3::boolean OR c.collector_id IS NULL)
-), overdue AS (
-    SELECT r.customer_id, sum(r.amount) AS overdue, max($2::date - r.due_date) AS max_days
-    FROM receivable_items r JOIN scope s ON s.id = r.customer_id
-    WHERE r.amount > 0 AND r.due_date < $2::date AND r.currency = s.currency
-    GROUP BY r.customer_id
+/// collector when `$3`): something overdue without an open promise holding it, or a task due.
+/// Each part is summed for all customers at once (no statement per customer), so a company of
+/// ten thousand customers ranks in one pass over its open items.
+const NEEDING: &str = r#"
+WITH overdue AS (
+    SELECT r.customer_id, r.currency, sum(r.amount) AS overdue, max($2::date - r.due_date) AS max_days
+    FROM receivable_items r
+    WHERE r.amount > 0 AND r.due_date < $2::date
+    GROUP BY r.customer_id, r.currency
 ), tasks AS (
-    SELECT t.customer_id, min(t.due_on) AS first_due FROM collection_tasks t JOIN scope s ON s.id = t.customer_id
+    SELECT t.customer_id, min(t.due_on) AS first_due FROM collection_tasks t
     WHERE t.status = 'OPEN' AND t.due_on <= $2::date AND ($1::uuid IS NULL OR t.assignee_id = $1 OR t.assignee_id IS NULL)
     GROUP BY t.customer_id
-)
-SELECT s.id AS customer_id, s.code, s.name, s.currency,
-       coalesce(o.overdue, 0) AS overdue, coalesce(o.max_days, 0) AS max_days, t.first_due AS task_first_due,
-       h.settled, h.on_time, p.judged, p.kept, p.broken_on,
-       EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = s.id AND x.status = 'OPEN') AS open_promise,
-       EXISTS (SELECT 1 FROM collection_activities a WHERE a.customer_id = s.id AND a.next_action_on <= $2::date
-               AND a.occurred_at = (SELECT max(b.occurred_at) FROM collection_activities b WHERE b.customer_id = s.id AND b.logged_by IS NOT NULL)
-       ) AS follow_up_due,
-       (SELECT max(a.occurred_at)::date FROM collection_activities a WHERE a.customer_id = s.id AND a.logged_by IS NOT NULL) AS last_contact
-FROM scope s
-LEFT JOIN overdue o ON o.customer_id = s.id
-LEFT JOIN tasks t ON t.customer_id = s.id
-CROSS JOIN LATERAL (
-    SELECT count(*) AS settled, count(*) FILTER (WHERE x.paid_on <= x.due_date) AS on_time
-    FROM (SELECT i.due_date, (SELECT max(y.received_on) FROM allocations a JOIN payments y ON y.id = a.payment_id WHERE a.invoice_id = i.id) AS paid_on
-          FROM invoices i WHERE i.customer_id = s.id AND i.status = 'PAID' AND i.due_date > $2::date - 365) x
-) h
-CROSS JOIN LATERAL (
-    SELECT count(*) FILTER (WHERE x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS judged,
+), needing AS (
+    SELECT c.id, c.code, c.name, c.currency::text AS currency, coalesce(o.overdue, 0) AS overdue,
+           coalesce(o.max_days, 0) AS max_days, t.first_due,
+           EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = c.id AND x.status = 'OPEN') AS open_promise
+    FROM customers c
+    LEFT JOIN overdue o ON o.customer_id = c.id AND o.currency = c.currency
+    LEFT JOIN tasks t ON t.customer_id = c.id
+    WHERE c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
+      AND (NOT $3::boolean OR c.collector_id IS NULL)
+), kept AS (
+    SELECT * FROM needing n WHERE n.first_due IS NOT NULL OR (n.overdue > 0 AND NOT n.open_promise)
+)"#;
+
+/// [`NEEDING`] with the last year's payment and promise history the ranking needs: invoices
+/// paid (on time when their last payment came by the due date, `invoices_paid_history_idx`),
+/// promises judged and kept, the last broken one, and the last contact.
+const NEEDS: &str = r#"
+, settled AS (
+    SELECT i.customer_id, count(*) AS settled, count(*) FILTER (WHERE i.last_paid_on <= i.due_date) AS on_time
+    FROM invoices i
+    WHERE i.status = 'PAID' AND i.due_date > $2::date - 365 AND i.customer_id IN (SELECT id FROM kept)
+    GROUP BY i.customer_id
+), judged AS (
+    SELECT x.customer_id,
+           count(*) FILTER (WHERE x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN')) AS judged,
            count(*) FILTER (WHERE x.status = 'KEPT') AS kept,
            (max(x.settled_at) FILTER (WHERE x.status = 'BROKEN'))::date AS broken_on
-    FROM promises x WHERE x.customer_id = s.id AND x.promised_date > $2::date - 365
-) p
-WHERE t.first_due IS NOT NULL
-   OR (o.overdue > 0 AND NOT EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = s.id AND x.status = 'OPEN'))
+    FROM promises x WHERE x.promised_date > $2::date - 365 AND x.customer_id IN (SELECT id FROM kept)
+    GROUP BY x.customer_id
+), contacted AS (
+    SELECT a.customer_id, max(a.occurred_at) AS at FROM collection_activities a
+    WHERE a.logged_by IS NOT NULL AND a.customer_id IN (SELECT id FROM kept)
+    GROUP BY a.customer_id
+)
+SELECT k.id AS customer_id, k.code, k.name, k.currency, k.overdue, k.max_days, k.first_due AS task_first_due,
+       coalesce(h.settled, 0) AS settled, coalesce(h.on_time, 0) AS on_time,
+       coalesce(p.judged, 0) AS judged, coalesce(p.kept, 0) AS kept, p.broken_on, k.open_promise,
+       coalesce(EXISTS (SELECT 1 FROM collection_activities a WHERE a.customer_id = k.id
+                        AND a.next_action_on <= $2::date AND a.occurred_at = l.at), false) AS follow_up_due,
+       l.at::date AS last_contact
+FROM kept k
+LEFT JOIN settled h ON h.customer_id = k.id
+LEFT JOIN judged p ON p.customer_id = k.id
+LEFT JOIN contacted l ON l.customer_id = k.id
 "#;
 
 /// Customers of `collector` (every one when none; only those without a collector when
@@ -115,13 +130,36 @@ pub async fn needs(
     unassigned: bool,
     today: NaiveDate,
 ) -> Result<Vec<Need>, DbErr> {
+    crate::db::report_memory(conn).await?;
     Need::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        NEEDS,
+        format!("{NEEDING}{NEEDS}"),
         [collector.into(), today.into(), unassigned.into()],
     ))
     .all(conn)
     .await
+}
+
+/// How many customers [`needs`] would return, without their history (a count needs no
+/// ranking).
+pub async fn count_needs(
+    conn: &impl ConnectionTrait,
+    collector: Option<Uuid>,
+    unassigned: bool,
+    today: NaiveDate,
+) -> Result<i64, DbErr> {
+    crate::db::report_memory(conn).await?;
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("{NEEDING} SELECT count(*) AS n FROM kept"),
+            [collector.into(), today.into(), unassigned.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i64>("", "n")?,
+        None => 0,
+    })
 }
 
 /// Open tasks of `customers` due by `today`, of `owner` or nobody (anyone's when no owner).
