@@ -2,8 +2,10 @@
 //! trends in one GraphQL request; their resolvers run side by side and need the same
 //! as-of totals (the current period's opening day is the previous period's closing day) and
 //! the same running month (each trend computes it). Each figure is computed by the first
-//! resolver that needs it; the others wait for it and share it. The cache lives in the
-//! request's context, so nothing outlives the request or crosses tenants.
+//! resolver that needs it; the others wait for it and share it. So is each calendar month's
+//! sales for the count-back: a quarter, the quarter before it and the trend's running month
+//! need twelve months each, mostly the same ones. The cache lives in the request's context
+//! (or one job's run), so nothing outlives it or crosses tenants.
 
 use crate::analytics::store::kpis::KpiScope;
 use chrono::NaiveDate;
@@ -24,6 +26,7 @@ pub type Totals = (Decimal, Decimal, Decimal);
 pub struct ReportCache {
     totals: Cells<(NaiveDate, String, KpiScope), Totals>,
     periods: Cells<(NaiveDate, NaiveDate, String, KpiScope), (Inputs, Kpis)>,
+    months: Cells<(NaiveDate, NaiveDate, String, KpiScope), Decimal>,
 }
 
 fn cell<K: std::hash::Hash + Eq, T>(map: &Mutex<HashMap<K, Cell<T>>>, key: K) -> Cell<T> {
@@ -65,6 +68,25 @@ impl ReportCache {
             (from, to, currency.to_owned(), scope.clone()),
         );
         cell.get_or_try_init(|| compute).await.cloned()
+    }
+
+    /// Sales from `first` to `last` (a calendar month, or its days up to a period's end).
+    pub async fn month_sales<E, F>(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        currency: &str,
+        scope: &KpiScope,
+        compute: F,
+    ) -> Result<Decimal, E>
+    where
+        F: Future<Output = Result<Decimal, E>>,
+    {
+        let cell = cell(
+            &self.months,
+            (first, last, currency.to_owned(), scope.clone()),
+        );
+        cell.get_or_try_init(|| compute).await.copied()
     }
 }
 

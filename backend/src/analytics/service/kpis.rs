@@ -94,7 +94,7 @@ async fn compute_period(
     let (ending_ar, ending_current_ar, ending_over_90) =
         totals(conn, to, currency, time_zone, &edges, scope, cache).await?;
     let flows = store::flows(conn, from, to, currency, time_zone, scope).await?;
-    let monthly = store::monthly(conn, currency, to, scope).await?;
+    let monthly = monthly_sales(conn, currency, to, scope, cache).await?;
     let inputs = Inputs {
         days: (to - from).num_days() + 1,
         months: kpi::months_in_period(from, to),
@@ -103,13 +103,7 @@ async fn compute_period(
         ending_current_ar,
         ending_over_90,
         credit_sales: flows.credit_sales,
-        monthly_sales: monthly
-            .into_iter()
-            .map(|m| MonthSales {
-                days: i64::from(m.days),
-                sales: m.sales,
-            })
-            .collect(),
+        monthly_sales: monthly,
         write_offs: flows.write_offs,
         collected: flows.collected,
         promises_due: flows.promises_due,
@@ -119,6 +113,43 @@ async fn compute_period(
     };
     let kpis = kpi::compute(&inputs);
     Ok((inputs, kpis))
+}
+
+/// Credit sales of the twelve calendar months up to `to`, its month first, each with its days
+/// (the month of `to` counts its days up to `to` only: its sales so far against its days so
+/// far). With a request's `cache` each month is summed once for all the periods that need it.
+async fn monthly_sales(
+    conn: &impl ConnectionTrait,
+    currency: &str,
+    to: NaiveDate,
+    scope: &KpiScope,
+    cache: Option<&ReportCache>,
+) -> Result<Vec<MonthSales>, AppError> {
+    let mut months = Vec::with_capacity(12);
+    let mut first = month_start(to);
+    for _ in 0..12 {
+        let last = month_end(first).min(to);
+        let sales = match cache {
+            Some(cache) => {
+                cache
+                    .month_sales(
+                        first,
+                        last,
+                        currency,
+                        scope,
+                        store::month_sales(conn, currency, first, last, scope),
+                    )
+                    .await?
+            }
+            None => store::month_sales(conn, currency, first, last, scope).await?,
+        };
+        months.push(MonthSales {
+            days: (last - first).num_days() + 1,
+            sales,
+        });
+        first = month_start(first - Days::new(1));
+    }
+    Ok(months)
 }
 
 /// KPIs are the company's: for those who see every customer.
@@ -320,6 +351,9 @@ pub async fn snapshot(
     let tx = TenantTx::begin(db, tenant).await?;
     let currencies = store::invoiced_currencies(&*tx).await?;
     let from = month_start(day);
+    // One month-end's AR is the next month's opening AR, and the months of the count-back
+    // overlap: the run shares them as a request does.
+    let cache = ReportCache::default();
     for currency in &currencies {
         let company = KpiScope::default();
         let (_, kpis) = compute(
@@ -329,7 +363,7 @@ pub async fn snapshot(
             currency,
             &calendar.time_zone,
             &company,
-            None,
+            Some(&cache),
         )
         .await?;
         store::save_snapshot(&*tx, day, currency, from, &kpis).await?;
@@ -345,7 +379,7 @@ pub async fn snapshot(
                     currency,
                     &calendar.time_zone,
                     &company,
-                    None,
+                    Some(&cache),
                 )
                 .await?;
                 store::backfill_snapshot(&*tx, month_end, currency, start, &kpis).await?;

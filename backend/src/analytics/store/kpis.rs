@@ -85,32 +85,16 @@ FROM (
 ) s
 "#;
 
-/// A calendar month's credit sales and its days.
-#[derive(Debug, FromQueryResult)]
-pub struct Month {
-    pub days: i32,
-    pub sales: Decimal,
-}
-
-/// Credit sales per calendar month, net of credit notes, the month of `$2` first, twelve
-/// months back, for the customers in scope (`$3`, `$4`). The month of `$2` counts its days up to `$2` only: its sales so far are set
-/// against the days so far.
-const MONTHLY: &str = r#"
-SELECT CASE WHEN m = date_trunc('month', $2::date)
-            THEN $2::date - date_trunc('month', m)::date + 1
-            ELSE (date_trunc('month', m) + interval '1 month')::date - date_trunc('month', m)::date END AS days,
-       coalesce((SELECT sum(i.total) FROM invoices i
+/// Credit sales net of credit notes from `$2` to `$3` (the days of one calendar month, up to
+/// the period's last day) in currency `$1`, for the customers in scope (`$4`, `$5`): one month of
+/// the count-back. Each month is its own statement so that a request's periods and trend months
+/// share the months they have in common (`ReportCache::month_sales`).
+const MONTH_SALES: &str = r#"
+SELECT coalesce((SELECT sum(i.total) FROM invoices i
                  WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1::bpchar
-                   AND i.issue_date >= date_trunc('month', m)::date
-                   AND i.issue_date < (date_trunc('month', m) + interval '1 month')::date
-                   AND i.issue_date <= $2 AND {invoice}), 0)
+                   AND i.issue_date BETWEEN $2 AND $3 AND {invoice}), 0)
      - coalesce((SELECT sum(n.amount) FROM credit_notes n
-                 WHERE n.currency = $1::bpchar
-                   AND n.issued_on >= date_trunc('month', m)::date
-                   AND n.issued_on < (date_trunc('month', m) + interval '1 month')::date
-                   AND n.issued_on <= $2 AND {credit_note}), 0) AS sales
-FROM generate_series(date_trunc('month', $2::date), date_trunc('month', $2::date) - interval '11 months', interval '-1 month') m
-ORDER BY m DESC
+                 WHERE n.currency = $1::bpchar AND n.issued_on BETWEEN $2 AND $3 AND {credit_note}), 0) AS sales
 "#;
 
 /// `sql` with its `{invoice}`, `{credit_note}`, `{payment}` and `{promise}` conditions scoped
@@ -148,20 +132,30 @@ pub async fn flows(
     .ok_or_else(|| AppError::Internal(anyhow::anyhow!("KPI flows returned nothing")))
 }
 
-pub async fn monthly(
+/// Credit sales net of credit notes from `first` to `last`, both included.
+pub async fn month_sales(
     conn: &impl ConnectionTrait,
     currency: &str,
-    to: NaiveDate,
+    first: NaiveDate,
+    last: NaiveDate,
     scope: &KpiScope,
-) -> Result<Vec<Month>, AppError> {
+) -> Result<Decimal, AppError> {
     let [segment, collector] = scope.values();
-    Ok(Month::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        scoped(MONTHLY, 3),
-        [currency.to_owned().into(), to.into(), segment, collector],
-    ))
-    .all(conn)
-    .await?)
+    let row = conn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            scoped(MONTH_SALES, 4),
+            [
+                currency.to_owned().into(),
+                first.into(),
+                last.into(),
+                segment,
+                collector,
+            ],
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a month's sales returned nothing")))?;
+    Ok(row.try_get::<Decimal>("", "sales")?)
 }
 
 /// The KPIs snapshotted on `day`, if any. A snapshot that no longer reads as today's `Kpis` is

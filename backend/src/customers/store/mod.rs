@@ -177,7 +177,9 @@ pub static CUSTOMERS_WITH_BALANCES: LazyLock<String> = LazyLock::new(|| {
 
 /// Customers with the figures lists sort and filter by (balance, overdue, oldest overdue due
 /// date), summed for all customers in one grouped pass instead of one lateral per customer:
-/// ordering 10,000 customers by overdue amount reads the open items once. `$1` is today. Used to
+/// ordering 10,000 customers by overdue amount reads the open items once. Grouped by customer
+/// and currency before meeting the customers (each keeps its own currency's), so the planner
+/// sees ten thousand groups to hash, not a few hundred to sort a quarter of a million items for. `$1` is today. Used to
 /// choose a page's ids; the page's rows then come from [`CUSTOMERS_WITH_BALANCES`].
 pub const CUSTOMERS_RANKED: &str = r#"
     SELECT c.id, c.code, c.name, c.tax_id, c.segment, c.collector_id, c.salesperson_id,
@@ -185,14 +187,13 @@ pub const CUSTOMERS_RANKED: &str = r#"
            coalesce(a.balance, 0) AS balance, coalesce(a.overdue, 0) AS overdue, a.oldest_overdue_due
     FROM customers c
     LEFT JOIN (
-        SELECT r.customer_id, sum(r.amount) AS balance,
+        SELECT r.customer_id, r.currency, sum(r.amount) AS balance,
                sum(r.amount) FILTER (WHERE r.due_date < $1) AS overdue,
                min(r.due_date) FILTER (WHERE r.due_date < $1) AS oldest_overdue_due
         FROM receivable_items r
-        JOIN customers k ON k.id = r.customer_id AND k.currency = r.currency
         WHERE r.amount > 0
-        GROUP BY r.customer_id
-    ) a ON a.customer_id = c.id
+        GROUP BY r.customer_id, r.currency
+    ) a ON a.customer_id = c.id AND a.currency = c.currency
 "#;
 
 /// Customers with balances by id, in no particular order.
