@@ -40,8 +40,9 @@ enum Command {
         #[arg(long)]
         email: Option<String>,
     },
-    /// Judge promises, run dunning, rate customers' credit and scan for risks now, as the daily
-    /// jobs do, as of a date (by default each company's today); for operators and tests.
+    /// Judge promises, run dunning, rate customers' credit, scan for risks and take the KPI
+    /// snapshot now, as the daily jobs do, as of a date (by default each company's today); for
+    /// operators and tests.
     RunDaily {
         /// The day to run as, YYYY-MM-DD.
         #[arg(long)]
@@ -261,8 +262,17 @@ async fn run_daily(
         let raised = duely_backend::analytics::service::risk::detect(&pool, tenant, day)
             .await
             .map_err(|error| anyhow::anyhow!("the risk scan failed for {id}: {error:?}"))?;
+        // The KPI snapshot of the day before (a complete day), as the scheduled job takes it;
+        // the first one also fills in the last year's month-ends the trends read.
+        let snapshotted = duely_backend::analytics::service::kpis::snapshot(
+            &pool,
+            tenant,
+            day - chrono::Days::new(1),
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("the KPI snapshot failed for {id}: {error:?}"))?;
         println!(
-            "{id} {day}: {judged} promises judged; dunning run {run}: {counts:?}; {rated} ratings changed; {raised} alerts raised"
+            "{id} {day}: {judged} promises judged; dunning run {run}: {counts:?}; {rated} ratings changed; {raised} alerts raised; KPI snapshot in {snapshotted} currencies"
         );
     }
     pool.close().await?;
