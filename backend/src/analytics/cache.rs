@@ -7,6 +7,7 @@
 //! need twelve months each, mostly the same ones. The cache lives in the request's context
 //! (or one job's run), so nothing outlives it or crosses tenants.
 
+use crate::analytics::store::aging::BucketRow;
 use crate::analytics::store::kpis::KpiScope;
 use chrono::NaiveDate;
 use domain::kpi::{Inputs, Kpis};
@@ -19,12 +20,11 @@ use tokio::sync::OnceCell;
 type Cell<T> = Arc<OnceCell<T>>;
 type Cells<K, T> = Arc<Mutex<HashMap<K, Cell<T>>>>;
 
-/// AR, current AR and AR over 90 days as of a day.
-pub type Totals = (Decimal, Decimal, Decimal);
-
 #[derive(Debug, Clone, Default)]
 pub struct ReportCache {
-    totals: Cells<(NaiveDate, String, KpiScope), Totals>,
+    /// What was owed as of a day by due date, bucket by bucket: the KPIs' AR and the
+    /// ungrouped aging report's totals (the dashboard asks for both as of today).
+    buckets: Cells<(NaiveDate, String, KpiScope), BucketRow>,
     periods: Cells<(NaiveDate, NaiveDate, String, KpiScope), (Inputs, Kpis)>,
     months: Cells<(NaiveDate, NaiveDate, String, KpiScope), Decimal>,
 }
@@ -38,18 +38,18 @@ fn cell<K: std::hash::Hash + Eq, T>(map: &Mutex<HashMap<K, Cell<T>>>, key: K) ->
 }
 
 impl ReportCache {
-    pub async fn totals<E, F>(
+    pub async fn buckets<E, F>(
         &self,
         day: NaiveDate,
         currency: &str,
         scope: &KpiScope,
         compute: F,
-    ) -> Result<Totals, E>
+    ) -> Result<BucketRow, E>
     where
-        F: Future<Output = Result<Totals, E>>,
+        F: Future<Output = Result<BucketRow, E>>,
     {
-        let cell = cell(&self.totals, (day, currency.to_owned(), scope.clone()));
-        cell.get_or_try_init(|| compute).await.copied()
+        let cell = cell(&self.buckets, (day, currency.to_owned(), scope.clone()));
+        cell.get_or_try_init(|| compute).await.cloned()
     }
 
     pub async fn period<E, F>(
@@ -103,16 +103,28 @@ mod tests {
         let compute = || async {
             runs.fetch_add(1, Ordering::SeqCst);
             tokio::task::yield_now().await;
-            Ok::<_, ()>((Decimal::ONE, Decimal::ZERO, Decimal::ZERO))
+            Ok::<_, ()>(BucketRow {
+                key: None,
+                label: None,
+                current: Decimal::ONE,
+                d1: Decimal::ZERO,
+                d2: Decimal::ZERO,
+                d3: Decimal::ZERO,
+                d4: Decimal::ZERO,
+                total: Decimal::ONE,
+            })
         };
         let company = KpiScope::default();
         let (a, b) = tokio::join!(
-            cache.totals(day, "CNY", &company, compute()),
-            cache.totals(day, "CNY", &company, compute())
+            cache.buckets(day, "CNY", &company, compute()),
+            cache.buckets(day, "CNY", &company, compute())
         );
-        assert_eq!(a, b);
+        assert_eq!(a.unwrap().total, b.unwrap().total);
         assert_eq!(runs.load(Ordering::SeqCst), 1);
-        cache.totals(day, "USD", &company, compute()).await.unwrap();
+        cache
+            .buckets(day, "USD", &company, compute())
+            .await
+            .unwrap();
         assert_eq!(
             runs.load(Ordering::SeqCst),
             2,
@@ -122,7 +134,10 @@ mod tests {
             segment: Some("Retail".into()),
             collector: None,
         };
-        cache.totals(day, "CNY", &segment, compute()).await.unwrap();
+        cache
+            .buckets(day, "CNY", &segment, compute())
+            .await
+            .unwrap();
         assert_eq!(
             runs.load(Ordering::SeqCst),
             3,

@@ -720,6 +720,7 @@ pub async fn aging_report(
             group_by,
             params.currency,
             basis,
+            None,
         )
         .await?;
         let name = format!("aging-{}", report.as_of);

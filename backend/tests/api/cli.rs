@@ -1,6 +1,7 @@
 //! The `duely` command line, run as the built binary: help does nothing, an unknown flag is a
 //! usage error, an unconfigured server refuses to start as production, and the development
-//! clock (`duely clock`) works only in development.
+//! clock (`duely clock`) works only in development, and `duely run-daily` does what the daily
+//! jobs do.
 
 use std::process::{Command, Output};
 
@@ -128,4 +129,54 @@ async fn the_clock_command_sets_shows_and_resets_every_companys_day_in_developme
     // A day and --reset at once is a usage error.
     let both = duely(&["clock", "2027-01-01", "--reset"], &vars);
     assert_eq!(both.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn run_daily_takes_the_kpi_snapshot_of_the_day_before_as_the_scheduled_jobs_do() {
+    use sea_orm::ConnectionTrait;
+    let app = crate::helpers::spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = crate::kit::create_customer(&app, &owner, "C-1", serde_json::json!({})).await;
+    let id = customer["id"].as_str().unwrap();
+    crate::kit::issue_invoice(&app, &owner, id, "1200.00", serde_json::json!({})).await;
+    let mail = std::env::temp_dir().join(format!("duely-run-daily-{}", uuid::Uuid::new_v4()));
+    let tenant = owner.tenant_id.0.to_string();
+    let output = duely(
+        &["run-daily", "--tenant", &tenant, "--date", "2027-01-10"],
+        &[
+            DEVELOPMENT,
+            ("DATABASE_URL", app.database_url.as_str()),
+            ("DUELY_MAIL_DIR", &mail.display().to_string()),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("KPI snapshot in 1 currencies"), "{stdout}");
+    let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    let days: Vec<chrono::NaiveDate> = tx
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT snapshot_date FROM kpi_snapshots ORDER BY snapshot_date DESC",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("", "snapshot_date").unwrap())
+        .collect();
+    // The day before, then the last year's month-ends filled in.
+    assert_eq!(
+        days.first(),
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 9).as_ref()
+    );
+    assert_eq!(
+        days.get(1),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 31).as_ref()
+    );
 }

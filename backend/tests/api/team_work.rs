@@ -72,6 +72,9 @@ const WORKLIST: &str =
 /// The dashboard's question: how many, without the ranked list.
 const WORKLIST_COUNT: &str = "query($c: ID, $scope: WorklistScope) {
     worklist(first: 1, collectorId: $c, scope: $scope) { totalCount } }";
+/// The list by its nodes alone (no edges, no count).
+const WORKLIST_NODES: &str = "query($c: ID, $scope: WorklistScope) {
+    worklist(first: 50, collectorId: $c, scope: $scope) { nodes { customer { code } } } }";
 
 fn task_of<'a>(tasks: &'a Value, customer: &str, source: &str) -> &'a Value {
     tasks["edges"]
@@ -398,12 +401,23 @@ async fn each_worklist_scope_lists_its_customers_and_a_collector_always_gets_the
             let listed = codes(&body["data"]["worklist"]);
             assert_eq!(body["data"]["worklist"]["totalCount"], listed.len());
             // Counted alone (no ranking), the same customers.
-            let counted = app.graphql_as(&token, WORKLIST_COUNT, variables).await;
+            let counted = app
+                .graphql_as(&token, WORKLIST_COUNT, variables.clone())
+                .await;
             assert_eq!(
                 counted["data"]["worklist"]["totalCount"],
                 listed.len(),
                 "{counted}"
             );
+            let nodes = app.graphql_as(&token, WORKLIST_NODES, variables).await;
+            let mut node_codes: Vec<String> = nodes["data"]["worklist"]["nodes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{nodes}"))
+                .iter()
+                .filter_map(|node| node["customer"]["code"].as_str().map(str::to_owned))
+                .collect();
+            node_codes.sort();
+            assert_eq!(node_codes, listed, "{nodes}");
             listed
         }
     };

@@ -44,13 +44,15 @@ impl AnalyticsQuery {
         basis: Option<AgingBasis>,
     ) -> ApiResult<AgingReport> {
         let (_, db) = services(ctx)?;
+        let request = request(ctx)?;
         service::aging::report(
             db,
-            &request(ctx)?.caller,
+            &request.caller,
             as_of.map(|d| d.0),
             group_by.unwrap_or_default(),
             currency,
             basis.unwrap_or_default(),
+            Some(&request.reports),
         )
         .await
         .map(AgingReport::from)

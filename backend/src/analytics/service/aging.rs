@@ -11,13 +11,15 @@
 
 use super::parse_uuid;
 use crate::analytics::AnalyticsError;
+use crate::analytics::cache::ReportCache;
 use crate::analytics::store::aging::{self as store, AsOf, BucketRow, Group, ItemRow};
+use crate::analytics::store::kpis::KpiScope;
 use crate::api::values::parse_currency;
 use crate::auth::Caller;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use chrono::NaiveDate;
-use domain::access::Permission;
+use domain::access::{Access, Permission};
 use domain::aging::{AgingBasis, AgingBucket, AgingEdges, AgingGroupBy};
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
@@ -73,6 +75,8 @@ pub struct AgingReport {
     pub rows: Vec<AgingReportRow>,
 }
 
+/// The report; with a request's `cache`, its company-wide totals by due date are shared with
+/// the KPIs the same request asks for (the dashboard's, as of today).
 pub async fn report(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -80,6 +84,7 @@ pub async fn report(
     group_by: AgingGroupBy,
     currency: Option<String>,
     basis: AgingBasis,
+    cache: Option<&ReportCache>,
 ) -> Result<AgingReport, AppError> {
     let access = caller.authorize(Permission::ViewReports)?;
     let tenant = caller.require_tenant()?;
@@ -93,21 +98,38 @@ pub async fn report(
     let tx = TenantTx::begin(db, tenant).await?;
     store::plan_for_the_day(&*tx).await?;
     let edges = store::edges(&*tx).await?;
-    // Collectors and salespeople see their own customers' aging only.
-    let rows = store::owed_by_group(
-        &*tx,
-        caller,
-        access,
-        &AsOf {
-            day: as_of,
-            currency: &code,
-            by_due_date: basis == AgingBasis::DueDate,
-            time_zone: &calendar.time_zone,
-            edges: &edges,
-        },
-        group_by,
-    )
-    .await?;
+    let company_totals =
+        group_by == AgingGroupBy::None && basis == AgingBasis::DueDate && access == Access::All;
+    let rows = if company_totals {
+        vec![
+            super::kpis::buckets(
+                &*tx,
+                as_of,
+                &code,
+                &calendar.time_zone,
+                &edges,
+                &KpiScope::default(),
+                cache,
+            )
+            .await?,
+        ]
+    } else {
+        // Collectors and salespeople see their own customers' aging only.
+        store::owed_by_group(
+            &*tx,
+            caller,
+            access,
+            &AsOf {
+                day: as_of,
+                currency: &code,
+                by_due_date: basis == AgingBasis::DueDate,
+                time_zone: &calendar.time_zone,
+                edges: &edges,
+            },
+            group_by,
+        )
+        .await?
+    };
     tx.commit().await?;
     let mut totals = BucketRow {
         key: None,

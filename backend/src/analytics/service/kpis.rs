@@ -8,8 +8,8 @@
 //! write-offs, collections, promises that fell due, and days to pay.
 
 use crate::analytics::AnalyticsError;
-use crate::analytics::cache::{ReportCache, Totals};
-use crate::analytics::store::aging::{self as aging, totals_as_of};
+use crate::analytics::cache::ReportCache;
+use crate::analytics::store::aging::{self as aging, BucketRow, buckets_as_of};
 use crate::analytics::store::kpis::{self as store, KpiScope};
 use crate::api::values::parse_currency;
 use crate::auth::Caller;
@@ -53,6 +53,7 @@ pub async fn compute(
     }
 }
 
+/// AR, AR not yet due and AR over the last edge as of `day`.
 async fn totals(
     conn: &impl ConnectionTrait,
     day: NaiveDate,
@@ -61,19 +62,34 @@ async fn totals(
     edges: &domain::aging::AgingEdges,
     scope: &KpiScope,
     cache: Option<&ReportCache>,
-) -> Result<Totals, AppError> {
+) -> Result<(Decimal, Decimal, Decimal), AppError> {
+    let row = buckets(conn, day, currency, time_zone, edges, scope, cache).await?;
+    Ok((row.total, row.current, row.d4))
+}
+
+/// What was owed as of `day` by due date, bucket by bucket; with a request's `cache`, once per
+/// request for the KPIs and the aging report together.
+pub async fn buckets(
+    conn: &impl ConnectionTrait,
+    day: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    edges: &domain::aging::AgingEdges,
+    scope: &KpiScope,
+    cache: Option<&ReportCache>,
+) -> Result<BucketRow, AppError> {
     match cache {
         Some(cache) => {
             cache
-                .totals(
+                .buckets(
                     day,
                     currency,
                     scope,
-                    totals_as_of(conn, day, currency, time_zone, edges, scope),
+                    buckets_as_of(conn, day, currency, time_zone, edges, scope),
                 )
                 .await
         }
-        None => totals_as_of(conn, day, currency, time_zone, edges, scope).await,
+        None => buckets_as_of(conn, day, currency, time_zone, edges, scope).await,
     }
 }
 

@@ -207,6 +207,20 @@ pub async fn totals_as_of(
     edges: &AgingEdges,
     scope: &crate::analytics::store::kpis::KpiScope,
 ) -> Result<(Decimal, Decimal, Decimal), AppError> {
+    let row = buckets_as_of(conn, as_of, currency, time_zone, edges, scope).await?;
+    Ok((row.total, row.current, row.d4))
+}
+
+/// What was owed on a day by due date, bucket by bucket, for the customers in `scope`: the
+/// KPIs' AR and the ungrouped aging report's totals.
+pub async fn buckets_as_of(
+    conn: &impl ConnectionTrait,
+    as_of: NaiveDate,
+    currency: &str,
+    time_zone: &str,
+    edges: &AgingEdges,
+    scope: &crate::analytics::store::kpis::KpiScope,
+) -> Result<BucketRow, AppError> {
     plan_for_the_day(conn).await?;
     let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -227,7 +241,7 @@ pub async fn totals_as_of(
     .one(conn)
     .await?
     .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AR as of a day returned nothing")))?;
-    Ok((row.total, row.current, row.d4))
+    Ok(row)
 }
 
 fn values(

@@ -60,17 +60,20 @@ SELECT
               WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2 AND {invoice}), 0)
   - coalesce((SELECT sum(n.amount) FROM credit_notes n
               WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2 AND {credit_note}), 0) AS credit_sales,
-    -- Only a written-off invoice carries a write-off; the period's local days as a range of
-    -- instants, so the written-off invoices' index finds them (not a pass over every invoice).
+    -- Only a written-off invoice carries a write-off. A range of instants a day wider than the
+    -- period lets the written-off invoices' index find them (not a pass over every invoice);
+    -- the local date then decides (where clocks go back at midnight, a day starts twice).
     coalesce((SELECT sum(i.amount_written_off) FROM invoices i
               WHERE i.status = 'WRITTEN_OFF' AND i.currency = $3::bpchar
-                AND i.written_off_at >= $1::timestamp AT TIME ZONE $4
-                AND i.written_off_at < ($2 + 1)::timestamp AT TIME ZONE $4 AND {invoice}), 0) AS write_offs,
+                AND i.written_off_at >= ($1 - 1)::timestamp AT TIME ZONE $4
+                AND i.written_off_at < ($2 + 2)::timestamp AT TIME ZONE $4
+                AND (i.written_off_at AT TIME ZONE $4)::date BETWEEN $1 AND $2 AND {invoice}), 0) AS write_offs,
     coalesce((SELECT sum(p.amount) FROM payments p
               WHERE p.currency = $3::bpchar AND p.received_on BETWEEN $1 AND $2 AND {payment}), 0)
   - coalesce((SELECT sum(p.amount) FROM payment_reversals r JOIN payments p ON p.id = r.payment_id
-              WHERE p.currency = $3::bpchar AND r.reversed_at >= $1::timestamp AT TIME ZONE $4
-                AND r.reversed_at < ($2 + 1)::timestamp AT TIME ZONE $4 AND {payment}), 0) AS collected,
+              WHERE p.currency = $3::bpchar AND r.reversed_at >= ($1 - 1)::timestamp AT TIME ZONE $4
+                AND r.reversed_at < ($2 + 2)::timestamp AT TIME ZONE $4
+                AND (r.reversed_at AT TIME ZONE $4)::date BETWEEN $1 AND $2 AND {payment}), 0) AS collected,
     (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2
        AND x.status IN ('KEPT', 'PARTIALLY_KEPT', 'BROKEN') AND {promise}) AS promises_due,
     (SELECT count(*) FROM promises x WHERE x.currency = $3::bpchar AND x.promised_date BETWEEN $1 AND $2

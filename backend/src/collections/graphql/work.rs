@@ -53,7 +53,9 @@ impl WorkQuery {
         let collector = parse_collector(collector_id.as_ref()).api()?;
         // Only a count (`totalCount`, the dashboard's) needs no ranking.
         let look_ahead = ctx.look_ahead();
-        let items = look_ahead.field("edges").exists() || look_ahead.field("pageInfo").exists();
+        let items = ["edges", "nodes", "pageInfo"]
+            .iter()
+            .any(|field| look_ahead.field(field).exists());
         let page = worklist::worklist(db, &request.caller, &page, collector, scope, items)
             .await
             .api()?;
