@@ -851,3 +851,134 @@ async fn staff_performance_attributes_collections_and_computes_targets_and_incen
         json!({ "from": from.to_string(), "to": now.to_string() }), "staffPerformance").await;
     assert_eq!(board["attributionDays"], 7);
 }
+
+/// `credit_sales_by_day` netted by currency and day, and the same straight from the ledger.
+async fn credit_sales_kept_and_derived(app: &TestApp, s: &str) -> (Vec<String>, Vec<String>) {
+    let rows = |sql: String| async move {
+        app.db
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                sql,
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get::<String>("", "line").unwrap())
+            .collect::<Vec<String>>()
+    };
+    let kept = rows(format!(
+        "SELECT currency || ' ' || day || ' ' || sum(amount) AS line FROM {s}.credit_sales_by_day
+         GROUP BY currency, day HAVING sum(amount) <> 0 ORDER BY currency, day"
+    ))
+    .await;
+    let derived = rows(format!(
+        "SELECT currency || ' ' || day || ' ' || sum(amount) AS line FROM (
+             SELECT currency, issue_date AS day, total AS amount FROM {s}.invoices WHERE status NOT IN ('DRAFT', 'VOID')
+             UNION ALL
+             SELECT currency, issued_on, -amount FROM {s}.credit_notes
+         ) x GROUP BY currency, day HAVING sum(amount) <> 0 ORDER BY currency, day"
+    ))
+    .await;
+    (kept, derived)
+}
+
+#[tokio::test]
+async fn credit_sales_kept_by_day_follow_every_change_to_invoices_and_credit_notes() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let s = format!("\"{}\"", owner.tenant_id.schema_name());
+    let a = create_customer(&app, &owner, "A", json!({})).await;
+    let customer = id(&a);
+    // A generated ledger: issued, paid, written-off invoices and credit notes, in bulk.
+    let calendar = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
+        .await
+        .unwrap();
+    duely_backend::demo::ledger::generate(
+        &tx,
+        duely_backend::demo::ledger::LedgerSize {
+            customers: 20,
+            invoices: 300,
+            months: 4,
+        },
+        calendar.today,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    // A draft counts only once issued, and at the date it is issued with.
+    let draft = crate::kit::create_invoice_raw(
+        &app,
+        &owner,
+        &customer,
+        "700",
+        false,
+        json!({ "issueDate": "2026-02-03", "dueDate": "2026-03-05" }),
+    )
+    .await;
+    let draft_id = draft["data"]["createInvoice"]["invoice"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (kept, derived) = credit_sales_kept_and_derived(&app, &s).await;
+    assert_eq!(kept, derived, "after the ledger and a draft");
+    ok(
+        &app,
+        &owner,
+        "mutation($input: UpdateInvoiceInput!) { updateInvoice(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": draft_id, "issueDate": "2026-02-04", "dueDate": "2026-03-06" } }),
+        "updateInvoice",
+    )
+    .await;
+    ok(
+        &app,
+        &owner,
+        "mutation($input: IssueInvoiceInput!) { issueInvoice(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": draft_id } }),
+        "issueInvoice",
+    )
+    .await;
+    // Another issued, then voided: it never counted.
+    let voided = invoice(&app, &owner, &a, "900", day(2026, 2, 4), day(2026, 3, 6)).await;
+    ok(
+        &app,
+        &owner,
+        "mutation($input: VoidInvoiceInput!) { voidInvoice(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": id(&voided), "reason": "Entered twice" } }),
+        "voidInvoice",
+    )
+    .await;
+    // A credit note takes its amount off the day it is issued.
+    ok(
+        &app,
+        &owner,
+        "mutation($input: CreateCreditNoteInput!) { createCreditNote(input: $input) { creditNote { id } } }",
+        json!({ "input": { "invoiceId": draft_id, "amount": "200", "reason": "Damaged" } }),
+        "createCreditNote",
+    )
+    .await;
+    let (kept, derived) = credit_sales_kept_and_derived(&app, &s).await;
+    assert_eq!(kept, derived, "after issuing, voiding and crediting");
+    // The daily snapshot folds the past days' rows, and the sums stay.
+    let rows_before = scalar(
+        &app,
+        format!("SELECT count(*)::numeric AS v FROM {s}.credit_sales_by_day"),
+    )
+    .await;
+    duely_backend::analytics::service::kpis::snapshot(&app.db, owner.tenant_id, calendar.today)
+        .await
+        .unwrap();
+    let rows_after = scalar(
+        &app,
+        format!("SELECT count(*)::numeric AS v FROM {s}.credit_sales_by_day"),
+    )
+    .await;
+    let (kept, derived) = credit_sales_kept_and_derived(&app, &s).await;
+    assert_eq!(kept, derived, "after folding");
+    assert!(
+        rows_after < rows_before,
+        "{rows_before} rows, then {rows_after}"
+    );
+}

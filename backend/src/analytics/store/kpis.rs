@@ -56,10 +56,16 @@ pub struct Flows {
 /// in scope (`$5`, `$6`); `{invoice}` and the like are replaced by [`in_scope`] conditions.
 const FLOWS: &str = r#"
 SELECT
-    coalesce((SELECT sum(i.total) FROM invoices i
-              WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2 AND {invoice}), 0)
-  - coalesce((SELECT sum(n.amount) FROM credit_notes n
-              WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2 AND {credit_note}), 0) AS credit_sales,
+    -- The whole company's from the days kept (`credit_sales_by_day`), a part's from the ledger.
+    CASE WHEN $5::text IS NULL AND $6::uuid IS NULL THEN
+        (SELECT coalesce(sum(d.amount), 0) FROM credit_sales_by_day d
+         WHERE d.currency = $3::bpchar AND d.day BETWEEN $1 AND $2)
+    ELSE
+        coalesce((SELECT sum(i.total) FROM invoices i
+                  WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $3::bpchar AND i.issue_date BETWEEN $1 AND $2 AND {invoice}), 0)
+      - coalesce((SELECT sum(n.amount) FROM credit_notes n
+                  WHERE n.currency = $3::bpchar AND n.issued_on BETWEEN $1 AND $2 AND {credit_note}), 0)
+    END AS credit_sales,
     -- Only a written-off invoice carries a write-off. A range of instants a day wider than the
     -- period lets the written-off invoices' index find them (not a pass over every invoice);
     -- the local date then decides (where clocks go back at midnight, a day starts twice).
@@ -91,13 +97,20 @@ FROM (
 /// Credit sales net of credit notes from `$2` to `$3` (the days of one calendar month, up to
 /// the period's last day) in currency `$1`, for the customers in scope (`$4`, `$5`): one month of
 /// the count-back. Each month is its own statement so that a request's periods and trend months
-/// share the months they have in common (`ReportCache::month_sales`).
+/// share the months they have in common (`ReportCache::month_sales`). The whole company's are
+/// kept by day (`credit_sales_by_day`); a segment's or a collector's are summed from the
+/// ledger. (The statement is planned for its values, `plan_for_the_day`: one branch remains.)
 const MONTH_SALES: &str = r#"
-SELECT coalesce((SELECT sum(i.total) FROM invoices i
-                 WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1::bpchar
-                   AND i.issue_date BETWEEN $2 AND $3 AND {invoice}), 0)
-     - coalesce((SELECT sum(n.amount) FROM credit_notes n
-                 WHERE n.currency = $1::bpchar AND n.issued_on BETWEEN $2 AND $3 AND {credit_note}), 0) AS sales
+SELECT CASE WHEN $4::text IS NULL AND $5::uuid IS NULL THEN
+    (SELECT coalesce(sum(d.amount), 0) FROM credit_sales_by_day d
+     WHERE d.currency = $1::bpchar AND d.day BETWEEN $2 AND $3)
+ELSE
+    coalesce((SELECT sum(i.total) FROM invoices i
+              WHERE i.status NOT IN ('DRAFT', 'VOID') AND i.currency = $1::bpchar
+                AND i.issue_date BETWEEN $2 AND $3 AND {invoice}), 0)
+  - coalesce((SELECT sum(n.amount) FROM credit_notes n
+              WHERE n.currency = $1::bpchar AND n.issued_on BETWEEN $2 AND $3 AND {credit_note}), 0)
+END AS sales
 "#;
 
 /// `sql` with its `{invoice}`, `{credit_note}`, `{payment}` and `{promise}` conditions scoped
@@ -159,6 +172,26 @@ pub async fn month_sales(
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a month's sales returned nothing")))?;
     Ok(row.try_get::<Decimal>("", "sales")?)
+}
+
+/// Folds each day before `today` of `credit_sales_by_day` into one row per currency (its
+/// triggers add a row per statement). Rows written meanwhile are not seen and stay for the
+/// next time; the sums never change.
+pub async fn compact_credit_sales(
+    conn: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH folded AS (
+             DELETE FROM credit_sales_by_day WHERE day < $1 RETURNING currency, day, amount
+         )
+         INSERT INTO credit_sales_by_day (currency, day, amount)
+         SELECT currency, day, sum(amount) FROM folded GROUP BY currency, day HAVING sum(amount) <> 0",
+        [today.into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// The KPIs snapshotted on `day`, if any. A snapshot that no longer reads as today's `Kpis` is
