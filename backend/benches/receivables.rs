@@ -389,25 +389,21 @@ fn ms(duration: Duration) -> f64 {
 /// dashboard sends `Dashboard`, `WorklistCount` and `KpiFilterOptions` together on load.
 const ANALYTICS_OPERATIONS: &str = include_str!("../../frontend/src/graphql/analytics.graphql");
 
-/// The dashboard page's variables as the web app sets them on load: the quarter to date, the
-/// period of equal length before it, and a trend of at least six months.
+/// The dashboard page's variables as the web app sets them on load: the quarter to date, with
+/// the period before it and the trend's start by the domain's rule.
 struct DashboardPage {
     variables: Value,
 }
 
 impl DashboardPage {
     fn for_today(today: chrono::NaiveDate) -> Self {
-        use chrono::{Datelike, Days, Months};
-        let from =
-            chrono::NaiveDate::from_ymd_opt(today.year(), today.month0() / 3 * 3 + 1, 1).unwrap();
-        let length = (today - from).num_days() as u64 + 1;
-        let month_start = |day: chrono::NaiveDate| day.with_day(1).unwrap();
-        let trend_from = month_start(from).min(month_start(today) - Months::new(5));
+        use domain::kpi::{DashboardPeriods, quarter_start};
+        let periods = DashboardPeriods::new(quarter_start(today), today);
         DashboardPage {
             variables: json!({
-                "from": from, "to": today,
-                "previousFrom": from - Days::new(length), "previousTo": from - Days::new(1),
-                "trendFrom": trend_from,
+                "from": periods.from, "to": periods.to,
+                "previousFrom": periods.previous_from, "previousTo": periods.previous_to,
+                "trendFrom": periods.trend_from,
             }),
         }
     }

@@ -16,7 +16,7 @@
 //! never 0, ∞ or a large figure that means nothing (a young ledger's CEI of 829.5%, two
 //! negatives divided). [`notes`] says which figures are missing and why.
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -312,6 +312,52 @@ pub fn compute(inputs: &Inputs) -> Kpis {
     }
 }
 
+/// The longest period KPIs are computed over at once: a period spans fewer days than this.
+pub const MAX_PERIOD_DAYS: i64 = 731;
+
+/// The fewest months a dashboard's trend shows, so that a short period still draws a line.
+pub const TREND_MONTHS: u32 = 6;
+
+/// The first day of `day`'s calendar quarter.
+pub fn quarter_start(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), day.month0() / 3 * 3 + 1, 1).unwrap_or(day)
+}
+
+/// The dates a dashboard shows for a period: the period, the one of equal length right before
+/// it (beside each figure), and where the month-by-month trend starts (at least
+/// [`TREND_MONTHS`] months, within [`MAX_PERIOD_DAYS`] of the period's end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DashboardPeriods {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub previous_from: NaiveDate,
+    pub previous_to: NaiveDate,
+    pub trend_from: NaiveDate,
+}
+
+impl DashboardPeriods {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Self {
+        let length = (to - from).num_days().max(0) as u64 + 1;
+        let month_start = |day: NaiveDate| day.with_day(1).unwrap_or(day);
+        let fewest_months = month_start(to)
+            .checked_sub_months(Months::new(TREND_MONTHS - 1))
+            .unwrap_or(to);
+        // A long custom period's trend starts at the first month within the longest period
+        // (a month or two later at most).
+        let mut trend_from = month_start(from).min(fewest_months);
+        while (to - trend_from).num_days() >= MAX_PERIOD_DAYS {
+            trend_from = trend_from.checked_add_months(Months::new(1)).unwrap_or(to);
+        }
+        DashboardPeriods {
+            from,
+            to,
+            previous_from: from - Days::new(length),
+            previous_to: from - Days::new(1),
+            trend_from,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,5 +517,23 @@ mod tests {
             metric: KpiMetric::Dso,
             reason: KpiNoteReason::NegativeDenominator
         }));
+    }
+
+    #[test]
+    fn a_dashboard_shows_the_quarter_the_one_before_and_six_trend_months() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(quarter_start(day(2026, 12, 5)), day(2026, 10, 1));
+        let periods = DashboardPeriods::new(day(2026, 10, 1), day(2026, 12, 5));
+        assert_eq!(
+            (
+                periods.previous_from,
+                periods.previous_to,
+                periods.trend_from
+            ),
+            (day(2026, 7, 27), day(2026, 9, 30), day(2026, 7, 1))
+        );
+        // A long period's trend stays within what the server computes at once.
+        let long = DashboardPeriods::new(day(2024, 1, 1), day(2026, 1, 5));
+        assert_eq!(long.trend_from, day(2024, 2, 1));
     }
 }

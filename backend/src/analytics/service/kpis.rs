@@ -18,13 +18,10 @@ use crate::error::AppError;
 use chrono::{Datelike, Days, NaiveDate};
 use domain::TenantId;
 use domain::access::Permission;
-use domain::kpi::{self, Inputs, KpiMetric, Kpis, MonthSales};
+use domain::kpi::{self, Inputs, KpiMetric, Kpis, MAX_PERIOD_DAYS, MonthSales};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
-
-/// The longest period the API computes in one request.
-pub const MAX_PERIOD_DAYS: i64 = 731;
 
 /// The inputs and KPIs of a period, in one tenant transaction; with a request's `cache`, each
 /// period and each as-of total is computed once however many fields of the request need it.

@@ -6,56 +6,21 @@ use crate::api::{self, AssignableMembers, KpiFilterOptions};
 use crate::components::{SelectField, TextField};
 use crate::i18n::{Msg, use_locale, use_text};
 use crate::session::use_session;
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use domain::access::Permission;
 use domain::display;
+use domain::kpi::{DashboardPeriods, quarter_start};
 use leptos::prelude::*;
 
 /// The currencies offered beside the company's own.
 const OTHER_CURRENCIES: [&str; 4] = ["CNY", "USD", "EUR", "HKD"];
 
-/// The fewest months the trend shows, so that a short period still draws a line.
-const TREND_MONTHS: u32 = 6;
-
-/// The most days a request may span (the server's `MAX_PERIOD_DAYS`).
-const SERVER_MAX_DAYS: i64 = 731;
-
 /// The longest period the server reports on.
 const LONGEST_PERIOD_MONTHS: u32 = 24;
 
-/// The period shown, the one of equal length before it (beside each figure), and where the
-/// month-by-month trend starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Periods {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub previous_from: NaiveDate,
-    pub previous_to: NaiveDate,
-    pub trend_from: NaiveDate,
-}
-
-impl Periods {
-    fn new(from: NaiveDate, to: NaiveDate) -> Self {
-        let length = (to - from).num_days().max(0) as u64 + 1;
-        let month_start = |day: NaiveDate| day.with_day(1).unwrap_or(day);
-        let fewest_months = month_start(to)
-            .checked_sub_months(Months::new(TREND_MONTHS - 1))
-            .unwrap_or(to);
-        // The server reports on fewer than 731 days at once: a long custom period's trend
-        // starts at the first month within them (a month or two later at most).
-        let mut trend_from = month_start(from).min(fewest_months);
-        while (to - trend_from).num_days() >= SERVER_MAX_DAYS {
-            trend_from = trend_from.checked_add_months(Months::new(1)).unwrap_or(to);
-        }
-        Periods {
-            from,
-            to,
-            previous_from: from - Days::new(length),
-            previous_to: from - Days::new(1),
-            trend_from,
-        }
-    }
-}
+/// The period shown, the one before it and the trend's start (the domain's rule, which the
+/// benchmarks load the page with too).
+pub(super) type Periods = DashboardPeriods;
 
 /// The dates of a period kind (`MONTH`, `QUARTER`, `YEAR`: each up to `today`; `CUSTOM`: the
 /// two dates typed), or why the typed ones make no period.
@@ -77,7 +42,7 @@ fn periods(kind: &str, today: NaiveDate, first: &str, last: &str) -> Result<Peri
             }
             return Ok(Periods::new(from, to));
         }
-        _ => NaiveDate::from_ymd_opt(today.year(), today.month0() / 3 * 3 + 1, 1),
+        _ => Some(quarter_start(today)),
     };
     Ok(Periods::new(start.unwrap_or(today), today))
 }
