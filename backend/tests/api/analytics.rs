@@ -287,7 +287,7 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
         let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
             .await
             .unwrap();
-        let (total, current, over) = duely_backend::analytics::store::aging::totals_as_of(
+        let row = duely_backend::analytics::store::aging::buckets_as_of(
             &*tx,
             day_before,
             "CNY",
@@ -297,6 +297,7 @@ async fn aging_as_of_follows_credit_notes_installments_write_offs_and_late_alloc
         )
         .await
         .unwrap();
+        let (total, current, over) = (row.total, row.current, row.d4);
         tx.commit().await.unwrap();
         let amount = |bucket: &str| {
             aging["totals"][bucket]["amount"]
@@ -890,24 +891,15 @@ async fn credit_sales_kept_by_day_follow_every_change_to_invoices_and_credit_not
     let a = create_customer(&app, &owner, "A", json!({})).await;
     let customer = id(&a);
     // A generated ledger: issued, paid, written-off invoices and credit notes, in bulk.
-    let calendar = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
-        .await
-        .unwrap();
-    let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
-        .await
-        .unwrap();
-    duely_backend::demo::ledger::generate(
-        &tx,
+    app.generate_ledger(
+        owner.tenant_id,
         duely_backend::demo::ledger::LedgerSize {
             customers: 20,
             invoices: 300,
             months: 4,
         },
-        calendar.today,
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     // A draft counts only once issued, and at the date it is issued with.
     let draft = crate::kit::create_invoice_raw(
         &app,
@@ -967,7 +959,11 @@ async fn credit_sales_kept_by_day_follow_every_change_to_invoices_and_credit_not
         format!("SELECT count(*)::numeric AS v FROM {s}.credit_sales_by_day"),
     )
     .await;
-    duely_backend::analytics::service::kpis::snapshot(&app.db, owner.tenant_id, calendar.today)
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    duely_backend::analytics::service::kpis::snapshot(&app.db, owner.tenant_id, today)
         .await
         .unwrap();
     let rows_after = scalar(

@@ -376,6 +376,22 @@ impl TestApp {
         );
     }
 
+    /// Fills `tenant` with a generated ledger of `size` (customers, invoices with lines,
+    /// payments, allocations, credit notes and write-offs up to the company's today), in bulk
+    /// and in one transaction, as `duely seed` does.
+    pub async fn generate_ledger(
+        &self,
+        tenant: TenantId,
+        size: duely_backend::demo::ledger::LedgerSize,
+    ) {
+        let today = db::tenant_calendar(&self.db, tenant).await.unwrap().today;
+        let tx = db::TenantTx::begin(&self.db, tenant).await.unwrap();
+        duely_backend::demo::ledger::generate(&tx, size, today)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
     /// Makes `day` every company's business day (the development clock, as `duely clock` and
     /// `DUELY_TODAY` set it): due dates, aging, dunning and reports count from it at once.
     pub async fn set_today(&self, day: chrono::NaiveDate) {

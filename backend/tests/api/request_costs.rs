@@ -21,27 +21,18 @@ fn customers_with_lists(first: u32) -> String {
 
 #[tokio::test]
 async fn a_page_of_customers_loads_its_timelines_and_credit_histories_in_one_statement_each() {
-    use duely_backend::demo::ledger::{LedgerSize, generate};
+    use duely_backend::demo::ledger::LedgerSize;
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
-    let calendar = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
-        .await
-        .unwrap();
-    let tx = duely_backend::db::TenantTx::begin(&app.db, owner.tenant_id)
-        .await
-        .unwrap();
-    generate(
-        &tx,
+    app.generate_ledger(
+        owner.tenant_id,
         LedgerSize {
             customers: 40,
             invoices: 200,
             months: 6,
         },
-        calendar.today,
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
 
     let (small, body) = measured(&app, &owner, &customers_with_lists(2)).await;
     assert!(body.get("errors").is_none(), "{body}");

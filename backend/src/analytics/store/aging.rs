@@ -197,20 +197,6 @@ pub async fn edges(conn: &impl ConnectionTrait) -> Result<AgingEdges, AppError> 
     Ok(crate::settings::read(conn).await?.aging_edges())
 }
 
-/// AR as of a day for the KPIs (`OWED_AS_OF` by due date): (total, not yet due, over the
-/// last edge), for the customers in `scope`.
-pub async fn totals_as_of(
-    conn: &impl ConnectionTrait,
-    as_of: NaiveDate,
-    currency: &str,
-    time_zone: &str,
-    edges: &AgingEdges,
-    scope: &crate::analytics::store::kpis::KpiScope,
-) -> Result<(Decimal, Decimal, Decimal), AppError> {
-    let row = buckets_as_of(conn, as_of, currency, time_zone, edges, scope).await?;
-    Ok((row.total, row.current, row.d4))
-}
-
 /// What was owed on a day by due date, bucket by bucket, for the customers in `scope`: the
 /// KPIs' AR and the ungrouped aging report's totals.
 pub async fn buckets_as_of(
