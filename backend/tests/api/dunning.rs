@@ -321,6 +321,70 @@ async fn late_fees_follow_partial_payments_are_never_charged_twice_and_can_be_wa
     assert_eq!(blank["errors"][0]["extensions"]["field"], "input.reason");
 }
 
+/// A step over several invoices charges them together: their fee invoices take the next free
+/// numbers in the invoices' order, passing a number typed by hand, and nothing twice.
+#[tokio::test]
+async fn fees_on_several_invoices_take_the_next_free_numbers_in_order_and_never_twice() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "F", json!({})).await;
+    let due = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let mut originals = Vec::new();
+    for (amount, days) in [("1000", 2), ("2000", 1), ("3000", 0)] {
+        originals.push(invoice_due(&app, &owner, &customer, amount, due - Days::new(days)).await);
+    }
+    let numbers: Vec<&str> = originals
+        .iter()
+        .map(|invoice| invoice["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["INV-000001", "INV-000002", "INV-000003"]);
+    // A number the sequence comes to next but one, typed by hand on a fourth invoice.
+    let typed = issue_invoice(
+        &app,
+        &owner,
+        &id(&customer),
+        "10",
+        json!({ "issueDate": due.to_string(), "dueDate": (due + Days::new(90)).to_string(),
+                "number": "INV-000005" }),
+    )
+    .await;
+    assert_eq!(typed["number"], "INV-000005");
+
+    let counts = run_on(&app, &owner, due + Days::new(31)).await;
+    assert_eq!(counts.fees, 3, "{counts:?}");
+    let mut charged = Vec::new();
+    for original in &originals {
+        let fees = ok(
+            &app,
+            &owner,
+            "query($id: ID!) { invoice(id: $id) { lateFees { feeInvoiceNumber amount { amount } } } }",
+            json!({ "id": id(original) }),
+            "invoice",
+        )
+        .await;
+        let fees = fees["lateFees"].as_array().unwrap().clone();
+        assert_eq!(fees.len(), 1, "{fees:?}");
+        charged.push((
+            fees[0]["feeInvoiceNumber"].as_str().unwrap().to_owned(),
+            fees[0]["amount"]["amount"].as_str().unwrap().to_owned(),
+        ));
+    }
+    // Oldest first; 1.5% of each.
+    assert_eq!(
+        charged,
+        [
+            ("INV-000004".to_owned(), "15.00".to_owned()),
+            ("INV-000006".to_owned(), "30.00".to_owned()),
+            ("INV-000007".to_owned(), "45.00".to_owned()),
+        ]
+    );
+    assert_eq!(
+        run_on(&app, &owner, due + Days::new(32)).await.fees,
+        0,
+        "never twice"
+    );
+}
+
 #[tokio::test]
 async fn interest_accrues_on_the_balance_day_by_day_and_is_billed_by_period() {
     let app = spawn_app().await;

@@ -11,13 +11,11 @@ use crate::api::values::required_text;
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::collections::CollectionError;
-use crate::collections::store::fees::{
-    self as store, FeeRow, NewCreditNote, NewFeeInvoice, NewLateFee,
-};
+use crate::collections::store::fees::{self as store, FeeRow, NewCreditNote, NewFee};
 use crate::commands::Command;
 use crate::db::TenantTx;
 use crate::error::AppError;
-use crate::invoices::service::{Numbered, next_free_number};
+use crate::invoices::service::{Numbered, next_free_number, next_free_numbers};
 use crate::invoices::store as invoice_store;
 use chrono::NaiveDate;
 use domain::access::Permission;
@@ -27,6 +25,7 @@ use domain::{Currency, Locale};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A fee invoice is payable this many days after it is charged. (Due the same day, the run
@@ -104,7 +103,10 @@ impl Command for WaiveFee {
     const VERSION: u32 = 1;
 }
 
-/// Charges the ladder's fee on each invoice; returns "INV-1: ¥9.00" for each charge made.
+/// Charges the ladder's fee on each invoice; returns "INV-1: ¥9.00" for each charge made. What
+/// the charges are computed from is read for all the invoices at once, and the fee invoices
+/// are written in one statement: a step over many invoices costs a few round trips, not a
+/// few an invoice.
 pub async fn charge(tx: &TenantTx, command: ChargeFee) -> Result<Vec<String>, AppError> {
     let ChargeFee {
         run_id,
@@ -115,17 +117,32 @@ pub async fn charge(tx: &TenantTx, command: ChargeFee) -> Result<Vec<String>, Ap
         date,
     } = command;
     let rule = &rule;
-    let mut charged = Vec::new();
-    for row in invoices
+    let eligible: Vec<&FeeInvoice> = invoices
         .iter()
         .filter(|row| !row.is_fee && !row.disputed && row.balance > Decimal::ZERO)
-    {
+        .collect();
+    if eligible.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = eligible.iter().map(|row| row.invoice_id).collect();
+    let mut changes: HashMap<Uuid, Vec<(NaiveDate, Decimal)>> = HashMap::new();
+    let mut charged_once: HashSet<Uuid> = HashSet::new();
+    if let FeeRule::Interest { .. } = rule {
+        for change in store::balance_changes(&**tx, &ids, &time_zone).await? {
+            changes
+                .entry(change.invoice_id)
+                .or_default()
+                .push((change.day, change.amount));
+        }
+    } else {
+        charged_once.extend(store::one_time_fee_charged(&**tx, &ids).await?);
+    }
+    let mut charges: Vec<(&FeeInvoice, Charge, serde_json::Value)> = Vec::new();
+    for row in eligible {
         let currency = row.currency;
         let (charge, basis) = match rule {
             FeeRule::Interest { .. } => {
-                let changes = store::balance_changes(&**tx, row.invoice_id, &time_zone).await?;
-                let changes: Vec<(NaiveDate, Decimal)> =
-                    changes.into_iter().map(|c| (c.day, c.amount)).collect();
+                let changes = changes.remove(&row.invoice_id).unwrap_or_default();
                 let history = rules::balance_history(row.total, row.due_date, &changes);
                 let charge = rules::interest(
                     rule,
@@ -143,8 +160,7 @@ pub async fn charge(tx: &TenantTx, command: ChargeFee) -> Result<Vec<String>, Ap
                 )
             }
             _ => {
-                let already = store::one_time_fee_charged(&**tx, row.invoice_id).await?;
-                let charge = if already {
+                let charge = if charged_once.contains(&row.invoice_id) {
                     None
                 } else {
                     // On what is past due: an installment not yet due owes no fee.
@@ -162,17 +178,40 @@ pub async fn charge(tx: &TenantTx, command: ChargeFee) -> Result<Vec<String>, Ap
                 )
             }
         };
-        let Some(charge) = charge else { continue };
+        if let Some(charge) = charge {
+            charges.push((row, charge, basis));
+        }
+    }
+    if charges.is_empty() {
+        return Ok(Vec::new());
+    }
+    let numbers = next_free_numbers(tx, Numbered::Invoice, charges.len()).await?;
+    let mut charged = Vec::with_capacity(charges.len());
+    let mut fees = Vec::with_capacity(charges.len());
+    for ((row, charge, basis), fee_number) in charges.into_iter().zip(numbers) {
         let number = row.number.clone().unwrap_or_default();
-        let description = describe(rule, &number, &charge, locale);
-        let fee_number =
-            issue_fee_invoice(tx, run_id, row, rule, &charge, &description, basis, date).await?;
         charged.push(format!(
             "{number}: {} {} ({fee_number})",
             charge.amount.normalize(),
             row.currency
         ));
+        fees.push(NewFee {
+            fee_invoice_id: Uuid::now_v7(),
+            line_id: Uuid::now_v7(),
+            late_fee_id: Uuid::now_v7(),
+            invoice_id: row.invoice_id,
+            customer_id: row.customer_id,
+            description: describe(rule, &number, &charge, locale),
+            number: fee_number,
+            currency: row.currency,
+            amount: charge.amount,
+            kind: rule.kind(),
+            period_from: charge.from,
+            period_to: charge.to,
+            basis,
+        });
     }
+    store::insert_fees(&**tx, &fees, date, FEE_PAYABLE_DAYS, run_id).await?;
     Ok(charged)
 }
 
@@ -219,53 +258,6 @@ fn describe(rule: &FeeRule, number: &str, charge: &Charge, locale: Locale) -> St
         (FeeRule::Fixed { .. }, Locale::ZhCn) => format!("发票 {number} 滞纳金"),
         (FeeRule::Fixed { .. }, Locale::En) => format!("Late fee on invoice {number}"),
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn issue_fee_invoice(
-    tx: &TenantTx,
-    run_id: Uuid,
-    original: &FeeInvoice,
-    rule: &FeeRule,
-    charge: &Charge,
-    description: &str,
-    basis: serde_json::Value,
-    date: NaiveDate,
-) -> Result<String, AppError> {
-    let id = Uuid::now_v7();
-    let number = next_free_number(tx, Numbered::Invoice).await?;
-    store::insert_fee_invoice(
-        &**tx,
-        NewFeeInvoice {
-            id,
-            customer_id: original.customer_id,
-            number: &number,
-            date,
-            payable_days: FEE_PAYABLE_DAYS,
-            currency: original.currency,
-            amount: charge.amount,
-            description,
-            fee_for_invoice_id: original.invoice_id,
-        },
-    )
-    .await?;
-    store::insert_late_fee(
-        &**tx,
-        NewLateFee {
-            invoice_id: original.invoice_id,
-            fee_invoice_id: id,
-            customer_id: original.customer_id,
-            kind: rule.kind(),
-            period_from: charge.from,
-            period_to: charge.to,
-            amount: charge.amount,
-            currency: original.currency,
-            basis,
-            run_id,
-        },
-    )
-    .await?;
-    Ok(number)
 }
 
 /// Fees on any of `invoices` (as the original or as the fee invoice), oldest first: each fee

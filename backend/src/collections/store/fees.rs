@@ -1,145 +1,124 @@
-//! Late fees as stored: an invoice's balance history for interest, the fee invoice with its
-//! line and its `late_fees` row, the fees of invoices, and a waiver's void or credit note.
+//! Late fees as stored: invoices' balance histories for interest, fee invoices with their
+//! lines and `late_fees` rows, the fees of invoices, and a waiver's void or credit note.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Currency;
 use domain::invoices::InvoiceStatus;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use serde::Serialize;
 use uuid::Uuid;
 
-/// What came off an invoice's balance, and when: payments by the day received (a reversal on
-/// the day it was made, in the company's time zone `$2`), credit notes by their date, a
-/// write-off by its day.
+/// What came off each of invoices `$1`'s balances, and when: payments by the day received (a
+/// reversal on the day it was made, in the company's time zone `$2`), credit notes by their
+/// date, a write-off by its day.
 const BALANCE_CHANGES: &str = r#"
-SELECT CASE WHEN a.reverses_id IS NULL THEN p.received_on ELSE (a.created_at AT TIME ZONE $2)::date END AS day,
+SELECT a.invoice_id,
+       CASE WHEN a.reverses_id IS NULL THEN p.received_on ELSE (a.created_at AT TIME ZONE $2)::date END AS day,
        a.amount
-FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = $1
+FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ANY($1::uuid[])
 UNION ALL
-SELECT issued_on, amount FROM credit_notes WHERE invoice_id = $1
+SELECT invoice_id, issued_on, amount FROM credit_notes WHERE invoice_id = ANY($1::uuid[])
 UNION ALL
-SELECT (written_off_at AT TIME ZONE $2)::date, amount_written_off FROM invoices WHERE id = $1 AND written_off_at IS NOT NULL
+SELECT id, (written_off_at AT TIME ZONE $2)::date, amount_written_off FROM invoices
+WHERE id = ANY($1::uuid[]) AND written_off_at IS NOT NULL
 "#;
 
 #[derive(Debug, FromQueryResult)]
 pub struct Change {
+    pub invoice_id: Uuid,
     pub day: NaiveDate,
     pub amount: Decimal,
 }
 
+/// The balance changes of several invoices at once, in no order.
 pub async fn balance_changes(
     conn: &impl ConnectionTrait,
-    invoice: Uuid,
+    invoices: &[Uuid],
     time_zone: &str,
 ) -> Result<Vec<Change>, DbErr> {
     Change::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         BALANCE_CHANGES,
-        [invoice.into(), time_zone.to_owned().into()],
+        [invoices.to_vec().into(), time_zone.to_owned().into()],
     ))
     .all(conn)
     .await
 }
 
-/// Whether a one-time fee (FIXED or PERCENT) was charged on the invoice already.
+/// Those of `invoices` charged a one-time fee (FIXED or PERCENT) already.
 pub async fn one_time_fee_charged(
     conn: &impl ConnectionTrait,
-    invoice: Uuid,
-) -> Result<bool, DbErr> {
-    Ok(conn
-        .query_one_raw(Statement::from_sql_and_values(
+    invoices: &[Uuid],
+) -> Result<Vec<Uuid>, DbErr> {
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT 1 AS found FROM late_fees WHERE invoice_id = $1 AND kind IN ('FIXED', 'PERCENT')",
-            [invoice.into()],
+            "SELECT DISTINCT invoice_id FROM late_fees
+             WHERE invoice_id = ANY($1::uuid[]) AND kind IN ('FIXED', 'PERCENT')",
+            [invoices.to_vec().into()],
         ))
-        .await?
-        .is_some())
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get("", "invoice_id"))
+        .collect()
 }
 
-/// A fee invoice as it is written: issued on `date`, payable `payable_days` later, for
-/// `amount`, with one line, linked to the invoice it charges a fee on.
-pub struct NewFeeInvoice<'a> {
-    pub id: Uuid,
+/// One charge as it is written: a fee invoice with one line, linked to the invoice it charges
+/// a fee on, and its `late_fees` row with the kind, period and what it was computed from.
+#[derive(Debug, Serialize)]
+pub struct NewFee {
+    pub fee_invoice_id: Uuid,
+    pub line_id: Uuid,
+    pub late_fee_id: Uuid,
+    pub invoice_id: Uuid,
     pub customer_id: Uuid,
-    pub number: &'a str,
-    pub date: NaiveDate,
-    pub payable_days: i32,
+    pub number: String,
     pub currency: Currency,
     pub amount: Decimal,
-    pub description: &'a str,
-    pub fee_for_invoice_id: Uuid,
-}
-
-pub async fn insert_fee_invoice(
-    conn: &impl ConnectionTrait,
-    invoice: NewFeeInvoice<'_>,
-) -> Result<(), DbErr> {
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO invoices (id, customer_id, number, status, issue_date, due_date, currency, subtotal, tax_total,
-                               total, balance_due, notes, issued_at, fee_for_invoice_id)
-         VALUES ($1, $2, $3, 'ISSUED', $4, $4 + $9::int, $5, $6, 0, $6, $6, $7, now(), $8)",
-        [
-            invoice.id.into(),
-            invoice.customer_id.into(),
-            invoice.number.to_owned().into(),
-            invoice.date.into(),
-            invoice.currency.code().to_owned().into(),
-            invoice.amount.into(),
-            invoice.description.to_owned().into(),
-            invoice.fee_for_invoice_id.into(),
-            invoice.payable_days.into(),
-        ],
-    ))
-    .await?;
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO invoice_lines (id, invoice_id, position, description, quantity, unit_price, tax_rate, net, tax, total)
-         VALUES ($1, $2, 0, $3, 1, $4, 0, $4, 0, $4)",
-        [
-            Uuid::now_v7().into(),
-            invoice.id.into(),
-            invoice.description.to_owned().into(),
-            invoice.amount.into(),
-        ],
-    ))
-    .await?;
-    Ok(())
-}
-
-/// One charge in `late_fees`: its kind, period and amount, and what it was computed from. The
-/// table refuses a period overlapping another charge of the same invoice.
-pub struct NewLateFee {
-    pub invoice_id: Uuid,
-    pub fee_invoice_id: Uuid,
-    pub customer_id: Uuid,
+    pub description: String,
     pub kind: &'static str,
     pub period_from: NaiveDate,
     pub period_to: NaiveDate,
-    pub amount: Decimal,
-    pub currency: Currency,
     pub basis: serde_json::Value,
-    pub run_id: Uuid,
 }
 
-pub async fn insert_late_fee(conn: &impl ConnectionTrait, fee: NewLateFee) -> Result<(), DbErr> {
+/// Fee invoices (issued on `$2`, payable `$3` days later), their lines and their `late_fees`
+/// rows (of run `$4`), for every charge in `$1`, in one statement. `late_fees` refuses a
+/// period overlapping another charge of the same invoice, so the whole statement fails then.
+const INSERT_FEES: &str = r#"
+WITH f AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS f(
+        fee_invoice_id uuid, line_id uuid, late_fee_id uuid, invoice_id uuid, customer_id uuid,
+        number text, currency text, amount numeric, description text, kind text,
+        period_from date, period_to date, basis jsonb)
+), fee_invoice AS (
+    INSERT INTO invoices (id, customer_id, number, status, issue_date, due_date, currency, subtotal, tax_total,
+                          total, balance_due, notes, issued_at, fee_for_invoice_id)
+    SELECT fee_invoice_id, customer_id, number, 'ISSUED', $2, $2 + $3::int, currency, amount, 0,
+           amount, amount, description, now(), invoice_id
+    FROM f
+), line AS (
+    INSERT INTO invoice_lines (id, invoice_id, position, description, quantity, unit_price, tax_rate, net, tax, total)
+    SELECT line_id, fee_invoice_id, 0, description, 1, amount, 0, amount, 0, amount FROM f
+)
+INSERT INTO late_fees (id, invoice_id, fee_invoice_id, customer_id, kind, period_from, period_to, amount, currency, basis, run_id)
+SELECT late_fee_id, invoice_id, fee_invoice_id, customer_id, kind, period_from, period_to, amount, currency, basis, $4
+FROM f
+"#;
+
+pub async fn insert_fees(
+    conn: &impl ConnectionTrait,
+    fees: &[NewFee],
+    date: NaiveDate,
+    payable_days: i32,
+    run_id: Uuid,
+) -> Result<(), DbErr> {
+    let json = serde_json::to_value(fees).map_err(|error| DbErr::Custom(error.to_string()))?;
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO late_fees (id, invoice_id, fee_invoice_id, customer_id, kind, period_from, period_to, amount, currency, basis, run_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        [
-            Uuid::now_v7().into(),
-            fee.invoice_id.into(),
-            fee.fee_invoice_id.into(),
-            fee.customer_id.into(),
-            fee.kind.into(),
-            fee.period_from.into(),
-            fee.period_to.into(),
-            fee.amount.into(),
-            fee.currency.code().to_owned().into(),
-            fee.basis.into(),
-            fee.run_id.into(),
-        ],
+        INSERT_FEES,
+        [json.into(), date.into(), payable_days.into(), run_id.into()],
     ))
     .await?;
     Ok(())

@@ -170,15 +170,36 @@ pub(crate) async fn next_free_number(
     tx: &TenantTx,
     numbered: Numbered,
 ) -> Result<String, AppError> {
+    next_free_numbers(tx, numbered, 1)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no number taken")))
+}
+
+/// The next `count` numbers of `numbered`'s sequence that no invoice or credit note has, in
+/// order: taken as a block and checked in one statement each, whatever `count` is, so a run
+/// that issues many documents pays two round trips for their numbers, not two a document.
+pub(crate) async fn next_free_numbers(
+    tx: &TenantTx,
+    numbered: Numbered,
+    count: usize,
+) -> Result<Vec<String>, AppError> {
     let numbering = crate::settings::read(&**tx).await?.numbering;
     let (sequence, prefix) = match numbered {
         Numbered::Invoice => ("invoice", numbering.invoice_prefix),
         Numbered::CreditNote => ("credit_note", numbering.credit_note_prefix),
     };
-    loop {
-        let number = format_number(&prefix, store::next_number(&**tx, sequence).await?);
-        if !store::number_taken(&**tx, &number).await? {
-            return Ok(number);
-        }
+    let mut numbers = Vec::with_capacity(count);
+    // Each pass takes as many as are still wanted and keeps the free ones; every pass moves
+    // the sequence on, so a run of numbers typed by hand is passed in a few.
+    while numbers.len() < count {
+        let wanted = count - numbers.len();
+        let first = store::take_numbers(&**tx, sequence, wanted as i64).await?;
+        let block: Vec<String> = (first..first + wanted as i64)
+            .map(|value| format_number(&prefix, value))
+            .collect();
+        let taken = store::numbers_taken(&**tx, &block).await?;
+        numbers.extend(block.into_iter().filter(|number| !taken.contains(number)));
     }
+    Ok(numbers)
 }

@@ -14,7 +14,7 @@ pub use disputes::{
     QueueItem, UpdateDispute, list_disputes, member_name, name_assignees, open_dispute,
     resolve_dispute, update_dispute,
 };
-pub(crate) use issuing::{Numbered, next_free_number};
+pub(crate) use issuing::{Numbered, next_free_number, next_free_numbers};
 
 use super::store::{self, AllocationRow, DisputeRow, InstallmentRow, InvoiceRow, LineRow};
 use crate::api::pagination::{Page, PageRequest};

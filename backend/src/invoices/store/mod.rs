@@ -283,27 +283,35 @@ async fn settle(
     Ok(())
 }
 
-/// The next number of a gap-free sequence, inside the caller's transaction.
-pub async fn next_number(conn: &impl ConnectionTrait, sequence: &str) -> Result<i64, DbErr> {
+/// Takes the next `count` numbers of a gap-free sequence, inside the caller's transaction, in
+/// one statement; returns the first of them.
+pub async fn take_numbers(
+    conn: &impl ConnectionTrait,
+    sequence: &str,
+    count: i64,
+) -> Result<i64, DbErr> {
     conn.query_one_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE invoice_sequences SET next_value = next_value + 1 WHERE name = $1 RETURNING next_value - 1 AS value",
-        [sequence.into()],
+        "UPDATE invoice_sequences SET next_value = next_value + $2 WHERE name = $1 RETURNING next_value - $2 AS value",
+        [sequence.into(), count.into()],
     ))
     .await?
     .ok_or_else(|| DbErr::RecordNotFound(format!("sequence {sequence}")))?
     .try_get("", "value")
 }
 
-/// Whether an invoice or a credit note already has `number`.
-pub async fn number_taken(conn: &impl ConnectionTrait, number: &str) -> Result<bool, DbErr> {
-    Ok(conn
-        .query_one_raw(Statement::from_sql_and_values(
+/// Which of `numbers` an invoice or a credit note already has.
+pub async fn numbers_taken(
+    conn: &impl ConnectionTrait,
+    numbers: &[String],
+) -> Result<Vec<String>, DbErr> {
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "SELECT 1 AS taken FROM invoices WHERE number = $1
-                 UNION ALL SELECT 1 FROM credit_notes WHERE number = $1",
-            [number.to_owned().into()],
+            "SELECT number FROM invoices WHERE number = ANY($1::text[])
+             UNION SELECT number FROM credit_notes WHERE number = ANY($1::text[])",
+            [numbers.to_vec().into()],
         ))
-        .await?
-        .is_some())
+        .await?;
+    rows.iter().map(|row| row.try_get("", "number")).collect()
 }
