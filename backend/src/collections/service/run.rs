@@ -1,8 +1,8 @@
 //! The dunning run: once a day per company, at an hour of its own time zone, through the job
 //! queue (DESIGN.md §5).
 //!
-//! The domain's `dunning::decide` says which steps fall due; the run carries them out in one
-//! transaction per customer: emails to the outbox, tasks for the collector, fee invoices, credit
+//! The domain's `dunning::decide` says which steps fall due; the run carries them out customer
+//! by customer, each in a savepoint of a transaction shared by a block of customers: emails to the outbox, tasks for the collector, fee invoices, credit
 //! holds and legal cases, each with an entry in the customer's activity log. Every step taken
 //! first claims its `(invoice, step)` row in `dunning_actions`; a row that exists already means
 //! another run took the step, so running twice, or two replicas at once, does nothing twice.
@@ -11,7 +11,7 @@ use super::fees::{self, ChargeFee, FeeInvoice};
 use super::plan::{self, Candidate, CustomerPlan};
 use super::{holds, legal};
 use crate::collections::errors::template_reason;
-use crate::collections::store::run::{self as store, Finished, NewTask};
+use crate::collections::store::run::{self as store, Finished, NewTask, RunActivity, StepClaim};
 use crate::db::{self, TenantTx};
 use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
@@ -307,16 +307,19 @@ async fn run_customer(
     };
     let customer = &customer;
     let first = customer.first();
-    let mut counts = Counts {
-        customers: 1,
-        ..Counts::default()
+    let mut done = Done {
+        counts: Counts {
+            customers: 1,
+            ..Counts::default()
+        },
+        ..Done::default()
     };
     let due: &[DueStep] = match &customer.decision {
         Decision::Due(due) => due,
         Decision::Paused(_) => &[],
     };
-    for step in due {
-        let claimed = claim(tx, run_id, first.customer_id, step, date).await?;
+    let claimed = claim(tx, run_id, first.customer_id, due, date).await?;
+    for (step, claimed) in due.iter().zip(claimed) {
         if claimed.is_empty() {
             continue;
         }
@@ -324,15 +327,7 @@ async fn run_customer(
         let note = match step.step.action {
             StepAction::SendEmail => {
                 send_email(
-                    tx,
-                    company,
-                    templates,
-                    run_id,
-                    customer,
-                    step,
-                    &rows,
-                    date,
-                    &mut counts,
+                    tx, company, templates, run_id, customer, step, &rows, date, &mut done,
                 )
                 .await?
             }
@@ -343,27 +338,23 @@ async fn run_customer(
                     ("WECHAT", "WeChat")
                 };
                 // No message provider is configured: the collector sends it and logs it.
-                create_task(tx, run_id, first, step, &rows, kind, date).await?;
-                counts.tasks += 1;
+                done.task(run_id, first, step, &rows, kind, date);
                 Text::RunMessageTask {
                     channel: channel.to_owned(),
                 }
             }
             StepAction::CallTask => {
-                create_task(tx, run_id, first, step, &rows, "CALL", date).await?;
-                counts.tasks += 1;
+                done.task(run_id, first, step, &rows, "CALL", date);
                 Text::RunCallTask {}
             }
             StepAction::VisitTask => {
-                create_task(tx, run_id, first, step, &rows, "VISIT", date).await?;
-                counts.tasks += 1;
+                done.task(run_id, first, step, &rows, "VISIT", date);
                 Text::RunVisitTask {}
             }
             StepAction::NotifyTeam => {
                 // The collector gets a review task; the team sees an alert in the feed (and in
                 // the daily digest, where the company has it).
-                create_task(tx, run_id, first, step, &rows, "REVIEW", date).await?;
-                counts.tasks += 1;
+                done.task(run_id, first, step, &rows, "REVIEW", date);
                 crate::analytics::alerts::raise(
                     &**tx,
                     customer_id,
@@ -388,7 +379,7 @@ async fn run_customer(
                     }
                     None => Vec::new(),
                 };
-                counts.fees += charged.len() as i32;
+                done.counts.fees += charged.len() as i32;
                 if charged.is_empty() {
                     // Fee invoices and fully credited ones owe no fee: nothing to tell.
                     continue;
@@ -404,7 +395,7 @@ async fn run_customer(
                     locale: company.locale_of(first),
                 };
                 if holds::place_hold(tx, hold).await? {
-                    counts.holds += 1;
+                    done.counts.holds += 1;
                     Text::RunHoldPlaced {}
                 } else {
                     Text::RunAlreadyOnHold {}
@@ -412,15 +403,23 @@ async fn run_customer(
             }
             StepAction::EscalateToLegal => {
                 if legal::open_for_ladder(tx, run_id, first, &rows, date).await? {
-                    counts.legal_cases += 1;
+                    done.counts.legal_cases += 1;
                 }
-                create_task(tx, run_id, first, step, &rows, "REVIEW", date).await?;
-                counts.tasks += 1;
+                done.task(run_id, first, step, &rows, "REVIEW", date);
                 Text::RunEscalated {}
             }
         };
-        let locale = company.locale_of(first);
-        log_step(tx, first.customer_id, step, &claimed, &note, locale).await?;
+        // The step in the customer's activity log (and so its timeline). What the run did is
+        // in the company's language: the log reads as the team writes it.
+        done.activities.push(RunActivity {
+            channel: channel_of(step.step.action),
+            note: Text::RunStepNote {
+                step: Box::new(step.step.name.clone()),
+                note: Box::new(note),
+            }
+            .text(company.locale_of(first)),
+            invoices: claimed,
+        });
     }
     if let Some(rule) = &customer.ladder.fee_rule {
         // Interest billed again, on invoices whose late fee step was not just taken.
@@ -440,21 +439,59 @@ async fn run_customer(
             )
             .await?;
             if !charged.is_empty() {
-                counts.fees += charged.len() as i32;
-                let ids: Vec<Uuid> = invoices.iter().map(|row| row.invoice_id).collect();
-                store::insert_activity(
-                    &**tx,
-                    first.customer_id,
-                    "OTHER",
-                    &Text::RunInterestBilled { invoices: charged }.text(company.locale_of(first)),
-                    &ids,
-                    RUN_LABEL,
-                )
-                .await?;
+                done.counts.fees += charged.len() as i32;
+                done.activities.push(RunActivity {
+                    channel: "OTHER",
+                    note: Text::RunInterestBilled { invoices: charged }
+                        .text(company.locale_of(first)),
+                    invoices: invoices.iter().map(|row| row.invoice_id).collect(),
+                });
             }
         }
     }
-    Ok(counts)
+    // What the steps leave behind, written together: a customer's tasks in one statement, its
+    // log entries in another.
+    store::insert_tasks(&**tx, &done.tasks).await?;
+    store::insert_activities(&**tx, customer_id, &done.activities, RUN_LABEL).await?;
+    Ok(done.counts)
+}
+
+/// What a customer's steps did, and the tasks and log entries they leave, written once the
+/// steps are done.
+#[derive(Default)]
+struct Done {
+    counts: Counts,
+    tasks: Vec<NewTask<'static>>,
+    activities: Vec<RunActivity>,
+}
+
+impl Done {
+    /// A task for the customer's collector for a step, on `rows`.
+    fn task(
+        &mut self,
+        run_id: Uuid,
+        customer: &Candidate,
+        step: &DueStep,
+        rows: &[&Candidate],
+        kind: &'static str,
+        date: NaiveDate,
+    ) {
+        let numbers: Vec<String> = rows.iter().filter_map(|row| row.number.clone()).collect();
+        self.tasks.push(NewTask {
+            customer_id: customer.customer_id,
+            kind,
+            title: Text::TaskForStep {
+                step: Box::new(step.step.name.clone()),
+                invoices: numbers,
+            },
+            due_on: date,
+            assignee_id: customer.collector_id,
+            run_id,
+            step_offset: step.step.offset_days,
+            invoice_ids: rows.iter().map(|row| row.invoice_id).collect(),
+        });
+        self.counts.tasks += 1;
+    }
 }
 
 /// The command that charges the ladder's fee on `rows`, in the customer's language.
@@ -483,31 +520,44 @@ impl Company {
     }
 }
 
-/// Claims the step for each of its invoices; returns the invoices this run now owns.
+/// Claims every due step for each of its invoices, in one statement; returns, step by step,
+/// the invoices this run now owns.
 async fn claim(
     tx: &TenantTx,
     run_id: Uuid,
     customer: Uuid,
-    step: &DueStep,
+    due: &[DueStep],
     date: NaiveDate,
-) -> Result<Vec<Uuid>, DbErr> {
-    let action = serde_json::to_value(step.step.action)
-        .ok()
-        .and_then(|value| value.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    let mut claimed = store::claim(
-        &**tx,
-        run_id,
-        customer,
-        &step.invoices,
-        step.step.offset_days,
-        action,
-        date,
-    )
-    .await?;
-    // Keep the decision's order (by due date) for tables and messages.
-    claimed.sort_by_key(|id| step.invoices.iter().position(|x| x == id));
-    Ok(claimed)
+) -> Result<Vec<Vec<Uuid>>, DbErr> {
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let claims: Vec<StepClaim> = due
+        .iter()
+        .flat_map(|step| {
+            let action = serde_json::to_value(step.step.action)
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            step.invoices.iter().map(move |id| StepClaim {
+                invoice_id: *id,
+                offset: step.step.offset_days,
+                action: action.clone(),
+            })
+        })
+        .collect();
+    let claimed = store::claim(&**tx, run_id, customer, &claims, date).await?;
+    // Each step's in the decision's order (by due date), for tables and messages.
+    Ok(due
+        .iter()
+        .map(|step| {
+            step.invoices
+                .iter()
+                .filter(|id| claimed.contains(&(**id, step.step.offset_days)))
+                .copied()
+                .collect()
+        })
+        .collect())
 }
 
 fn channel_of(action: StepAction) -> &'static str {
@@ -522,62 +572,6 @@ fn channel_of(action: StepAction) -> &'static str {
     }
 }
 
-/// The step in the customer's activity log (and so its timeline), from the run.
-async fn log_step(
-    tx: &TenantTx,
-    customer: Uuid,
-    step: &DueStep,
-    invoices: &[Uuid],
-    note: &Text,
-    locale: Locale,
-) -> Result<(), DbErr> {
-    store::insert_activity(
-        &**tx,
-        customer,
-        channel_of(step.step.action),
-        // What the run did, in the company's language: the log reads as the team writes it.
-        &Text::RunStepNote {
-            step: Box::new(step.step.name.clone()),
-            note: Box::new(note.clone()),
-        }
-        .text(locale),
-        invoices,
-        RUN_LABEL,
-    )
-    .await
-}
-
-async fn create_task(
-    tx: &TenantTx,
-    run_id: Uuid,
-    customer: &Candidate,
-    step: &DueStep,
-    rows: &[&Candidate],
-    kind: &str,
-    date: NaiveDate,
-) -> Result<(), DbErr> {
-    let numbers: Vec<String> = rows.iter().filter_map(|row| row.number.clone()).collect();
-    let title = Text::TaskForStep {
-        step: Box::new(step.step.name.clone()),
-        invoices: numbers,
-    };
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
-    store::insert_task(
-        &**tx,
-        NewTask {
-            customer_id: customer.customer_id,
-            kind,
-            title,
-            due_on: date,
-            assignee_id: customer.collector_id,
-            run_id,
-            step_offset: step.step.offset_days,
-            invoice_ids: ids,
-        },
-    )
-    .await
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn send_email(
     tx: &TenantTx,
@@ -588,15 +582,14 @@ async fn send_email(
     step: &DueStep,
     rows: &[&Candidate],
     date: NaiveDate,
-    counts: &mut Counts,
+    done: &mut Done,
 ) -> Result<Text, AppError> {
     let first = customer.first();
     // The billing contacts when the customer has any, else its first contact with an address.
     let contacts = store::contact_emails(&**tx, first.customer_id).await?;
     if contacts.is_empty() {
         // Nobody to write to: the collector finds an address (or another way) instead.
-        create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
-        counts.tasks += 1;
+        done.task(run_id, first, step, rows, "EMAIL", date);
         return Ok(Text::RunEmailNoContact {});
     }
     let context = templates::Context {
@@ -622,9 +615,8 @@ async fn send_email(
         if let Some(code) = allowed.code() {
             // Held back (the owner's address is unverified, or today's limit is reached): the
             // collector sends it another way, and the run names the customer in its errors.
-            create_task(tx, run_id, first, step, rows, "EMAIL", date).await?;
-            counts.tasks += 1;
-            counts.email_held = Some(code);
+            done.task(run_id, first, step, rows, "EMAIL", date);
+            done.counts.email_held = Some(code);
             if !sent.is_empty() {
                 // Some billing contacts have it; the task covers the others.
                 break;
@@ -662,7 +654,7 @@ async fn send_email(
             },
         )
         .await?;
-        counts.emails += 1;
+        done.counts.emails += 1;
         sent.push(contact.email.clone());
     }
     Ok(Text::RunEmailSent {

@@ -62,10 +62,14 @@ pub struct Candidate {
 }
 
 /// Open invoices within reach of a ladder on `$1` (from 60 days before their due date), with
-/// what the decision needs about their customer; `$3` is the company's time zone. An installment plan dates each invoice by its
-/// earliest unpaid installment.
-const CANDIDATES: &str = concat!(
-    r#"
+/// what the decision needs about their customer; `$3` is the company's time zone. An
+/// installment plan dates each invoice by its earliest unpaid installment. `$filter` picks the
+/// customers: one statement for all and one for one customer (`$2`), each planned for its own
+/// case; a `$2 IS NULL OR` in one plan would read every customer's invoices to run one.
+macro_rules! candidates {
+    ($filter:literal) => {
+        concat!(
+            r#"
 SELECT c.id AS customer_id, c.code, c.name, c.segment, c.locale, c.collector_id, c.salesperson_id,
        c.dunning_policy_id AS policy_id, c.dunning_paused_until AS paused_until, c.credit_hold,
        EXISTS (SELECT 1 FROM promises p WHERE p.customer_id = c.id AND p.status = 'OPEN') AS open_promise,
@@ -97,12 +101,15 @@ LEFT JOIN LATERAL (
     WHERE a.customer_id = c.id AND a.outcome = 'PAYMENT_CONFIRMED' AND (a.occurred_at AT TIME ZONE $3)::date <= $1::date
 ) said ON true
 WHERE i.status IN "#,
-    domain::open_statuses!(),
-    r#" AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL
-  AND ($2::uuid IS NULL OR c.id = $2)
+            domain::open_statuses!(),
+            r#" AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL AND "#,
+            $filter,
+            r#"
 ORDER BY c.name, c.id, i.due_date, i.id
 "#
-);
+        )
+    };
+}
 
 pub async fn ladders(conn: &impl ConnectionTrait) -> Result<Vec<LadderRow>, DbErr> {
     LadderRow::find_by_statement(Statement::from_string(
@@ -129,11 +136,17 @@ pub async fn candidates(
     time_zone: &str,
     customer: Option<Uuid>,
 ) -> Result<Vec<Candidate>, DbErr> {
-    Candidate::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        CANDIDATES,
-        [date.into(), customer.into(), time_zone.into()],
-    ))
-    .all(conn)
-    .await
+    let statement = match customer {
+        Some(customer) => Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            candidates!("i.customer_id = $2"),
+            [date.into(), customer.into(), time_zone.into()],
+        ),
+        None => Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            candidates!("$2::uuid IS NULL"),
+            [date.into(), None::<Uuid>.into(), time_zone.into()],
+        ),
+    };
+    Candidate::find_by_statement(statement).all(conn).await
 }

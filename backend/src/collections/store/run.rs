@@ -13,11 +13,6 @@ struct IdRow {
 }
 
 #[derive(Debug, FromQueryResult)]
-struct InvoiceIdRow {
-    invoice_id: Uuid,
-}
-
-#[derive(Debug, FromQueryResult)]
 struct LocaleRow {
     locale: Locale,
 }
@@ -116,23 +111,19 @@ pub async fn templates(conn: &impl ConnectionTrait) -> Result<Vec<TemplateRow>, 
     .await
 }
 
-/// Locks the customer and its open invoices (a payment waits for the run's transaction).
+/// Locks the customer and its open invoices (a payment waits for the run's transaction), in
+/// one statement: the customer in an init plan that runs first, then the invoices by id, the
+/// order every writer locks in, so two never wait on each other.
 pub async fn lock_customer(conn: &impl ConnectionTrait, customer: Uuid) -> Result<(), DbErr> {
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT c.id FROM customers c WHERE c.id = $1 FOR UPDATE",
-        [customer.into()],
-    ))
-    .await?;
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        // Customer first, then invoices by id: the order every writer locks in, so two never
-        // wait on each other.
         concat!(
-            "SELECT i.id FROM invoices i WHERE i.customer_id = $1 AND i.status IN ",
+            "WITH locked AS (SELECT c.id FROM customers c WHERE c.id = $1 FOR UPDATE)
+             SELECT i.id FROM invoices i
+             WHERE i.customer_id = (SELECT id FROM locked) AND i.status IN ",
             domain::open_statuses!(),
             "
-         ORDER BY i.id FOR UPDATE"
+             ORDER BY i.id FOR UPDATE OF i"
         ),
         [customer.into()],
     ))
@@ -140,29 +131,43 @@ pub async fn lock_customer(conn: &impl ConnectionTrait, customer: Uuid) -> Resul
     Ok(())
 }
 
-/// Claims a step (`offset`, `action`) for each of `invoices`; returns the invoices this run now
-/// owns (a step claimed before is not claimed again).
+/// A step to claim for one invoice: the step's day (which names it) and its action.
+pub struct StepClaim {
+    pub invoice_id: Uuid,
+    pub offset: i32,
+    pub action: String,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ClaimedRow {
+    invoice_id: Uuid,
+    step_offset: i32,
+}
+
+/// Claims every (invoice, step) of a customer's due steps in one statement; returns those this
+/// run now owns (a step claimed before is not claimed again).
 pub async fn claim(
     conn: &impl ConnectionTrait,
     run_id: Uuid,
     customer: Uuid,
-    invoices: &[Uuid],
-    offset: i32,
-    action: String,
+    claims: &[StepClaim],
     date: NaiveDate,
-) -> Result<Vec<Uuid>, DbErr> {
-    Ok(InvoiceIdRow::find_by_statement(Statement::from_sql_and_values(
+) -> Result<Vec<(Uuid, i32)>, DbErr> {
+    let invoices: Vec<Uuid> = claims.iter().map(|claim| claim.invoice_id).collect();
+    let offsets: Vec<i32> = claims.iter().map(|claim| claim.offset).collect();
+    let actions: Vec<String> = claims.iter().map(|claim| claim.action.clone()).collect();
+    Ok(ClaimedRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO dunning_actions (id, customer_id, invoice_id, step_offset, action, run_date, run_id)
-             SELECT gen_random_uuid(), $1, invoice_id, $3, $4, $5, $6
-             FROM unnest($2::uuid[]) AS invoice_id
+             SELECT gen_random_uuid(), $1, c.invoice_id, c.step_offset, c.action, $5, $6
+             FROM unnest($2::uuid[], $3::int[], $4::text[]) AS c(invoice_id, step_offset, action)
              ON CONFLICT (invoice_id, step_offset) DO NOTHING
-             RETURNING invoice_id",
+             RETURNING invoice_id, step_offset",
         [
             customer.into(),
-            invoices.to_vec().into(),
-            offset.into(),
-            action.into(),
+            invoices.into(),
+            offsets.into(),
+            actions.into(),
             date.into(),
             run_id.into(),
         ],
@@ -170,38 +175,54 @@ pub async fn claim(
     .all(conn)
     .await?
     .into_iter()
-    .map(|row| row.invoice_id)
+    .map(|row| (row.invoice_id, row.step_offset))
     .collect())
 }
 
-/// An entry in the customer's activity log (and so its timeline), from the run (`label`).
-pub async fn insert_activity(
+/// An entry in the customer's activity log (and so its timeline) from the run.
+pub struct RunActivity {
+    pub channel: &'static str,
+    pub note: String,
+    pub invoices: Vec<Uuid>,
+}
+
+/// A customer's entries from one run (`label`), with their invoices, in one statement; they
+/// read in the order given.
+pub async fn insert_activities(
     conn: &impl ConnectionTrait,
     customer: Uuid,
-    channel: &str,
-    note: &str,
-    invoices: &[Uuid],
+    activities: &[RunActivity],
     label: &str,
 ) -> Result<(), DbErr> {
-    let id = Uuid::now_v7();
+    if activities.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = activities
+        .iter()
+        .map(|activity| {
+            serde_json::json!({
+                "id": Uuid::now_v7(),
+                "channel": activity.channel,
+                "note": activity.note,
+                "invoice_ids": activity.invoices,
+            })
+        })
+        .collect();
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by, logged_by_label)
-         VALUES ($1, $2, $3, 'OTHER', $4, now(), NULL, $5)",
+        "WITH a AS (
+             SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, channel text, note text, invoice_ids uuid[])
+         ), activity AS (
+             INSERT INTO collection_activities (id, customer_id, channel, outcome, note, occurred_at, logged_by, logged_by_label)
+             SELECT id, $2, channel, 'OTHER', note, now(), NULL, $3 FROM a
+         )
+         INSERT INTO collection_activity_invoices (activity_id, invoice_id)
+         SELECT a.id, unnest(a.invoice_ids) FROM a",
         [
-            id.into(),
+            serde_json::Value::Array(rows).into(),
             customer.into(),
-            channel.into(),
-            note.into(),
             label.into(),
         ],
-    ))
-    .await?;
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "INSERT INTO collection_activity_invoices (activity_id, invoice_id)
-         SELECT $1, unnest($2::uuid[])",
-        [id.into(), invoices.to_vec().into()],
     ))
     .await?;
     Ok(())
@@ -219,25 +240,37 @@ pub struct NewTask<'a> {
     pub invoice_ids: Vec<Uuid>,
 }
 
-pub async fn insert_task(conn: &impl ConnectionTrait, task: NewTask<'_>) -> Result<(), DbErr> {
+/// The tasks a run leaves for one customer, in one statement.
+pub async fn insert_tasks(conn: &impl ConnectionTrait, tasks: &[NewTask<'_>]) -> Result<(), DbErr> {
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = tasks
+        .iter()
+        .map(|task| {
+            serde_json::json!({
+                "id": Uuid::now_v7(),
+                "customer_id": task.customer_id,
+                "kind": task.kind,
+                "title_code": task.title.code(),
+                "title_params": serde_json::Value::Object(task.title.params()),
+                // In English too, for a server of the previous version during a rollout.
+                "title": task.title.text(Locale::En),
+                "due_on": task.due_on,
+                "assignee_id": task.assignee_id,
+                "run_id": task.run_id,
+                "step_offset": task.step_offset,
+                "invoice_ids": task.invoice_ids,
+            })
+        })
+        .collect();
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO collection_tasks (id, customer_id, kind, title_code, title_params, title, due_on, assignee_id, source, run_id, step_offset, invoice_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'DUNNING', $9, $10, $11::uuid[])",
-        [
-            Uuid::now_v7().into(),
-            task.customer_id.into(),
-            task.kind.into(),
-            task.title.code().into(),
-            serde_json::Value::Object(task.title.params()).into(),
-            // In English too, for a server of the previous version during a rollout.
-            task.title.text(Locale::En).into(),
-            task.due_on.into(),
-            task.assignee_id.into(),
-            task.run_id.into(),
-            task.step_offset.into(),
-            task.invoice_ids.into(),
-        ],
+         SELECT id, customer_id, kind, title_code, title_params, title, due_on, assignee_id, 'DUNNING', run_id, step_offset, invoice_ids
+         FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, customer_id uuid, kind text, title_code text, title_params jsonb,
+              title text, due_on date, assignee_id uuid, run_id uuid, step_offset integer, invoice_ids uuid[])",
+        [serde_json::Value::Array(rows).into()],
     ))
     .await?;
     Ok(())
