@@ -298,33 +298,29 @@ pub async fn open_for_ladder(
     rows: &[&Candidate],
     date: NaiveDate,
 ) -> Result<bool, AppError> {
-    let existing = store::open_case(&**tx, customer.customer_id).await?;
-    let (case_id, opened) = match existing {
-        Some(id) => (id, false),
-        None => {
-            let id = Uuid::now_v7();
-            store::insert_ladder_case(
-                &**tx,
-                id,
-                customer.customer_id,
-                customer.customer_currency,
-                date,
-                RUN_LABEL,
-                run_id,
-            )
-            .await?;
-            (id, true)
-        }
-    };
+    let (case_id, opened) = store::open_or_join_case(
+        &**tx,
+        Uuid::now_v7(),
+        customer.customer_id,
+        customer.customer_currency,
+        date,
+        RUN_LABEL,
+        run_id,
+    )
+    .await?;
     let ids: Vec<Uuid> = rows.iter().map(|row| row.invoice_id).collect();
-    let linked = store::link_case_invoices(&**tx, case_id, &ids).await?;
-    let added: Decimal = linked
+    // A case is kept in the customer's currency: an invoice in another adds nothing to it.
+    let amounts: Vec<Decimal> = rows
         .iter()
-        .filter_map(|id| rows.iter().find(|row| row.invoice_id == *id))
-        .filter(|row| row.currency == row.customer_currency)
-        .map(|row| row.balance)
-        .sum();
-    store::add_to_case(&**tx, case_id, added).await?;
+        .map(|row| {
+            if row.currency == row.customer_currency {
+                row.balance
+            } else {
+                Decimal::ZERO
+            }
+        })
+        .collect();
+    let linked = store::link_case_invoices(&**tx, case_id, &ids, &amounts).await?;
     audit::record(
         &**tx,
         tx.tenant(),

@@ -278,43 +278,40 @@ pub async fn update_case(
 }
 
 #[derive(Debug, FromQueryResult)]
-struct IdRow {
-    id: Uuid,
-}
-
-#[derive(Debug, FromQueryResult)]
 struct InvoiceIdRow {
     invoice_id: Uuid,
 }
 
-/// The customer's open legal case, locked, when it has one.
-pub async fn open_case(conn: &impl ConnectionTrait, customer: Uuid) -> Result<Option<Uuid>, DbErr> {
-    Ok(IdRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id FROM legal_cases WHERE customer_id = $1 AND status NOT IN ('SETTLED', 'WRITTEN_OFF') FOR UPDATE",
-        [customer.into()],
-    ))
-    .one(conn)
-    .await?
-    .map(|row| row.id))
+#[derive(Debug, FromQueryResult)]
+struct JoinedCase {
+    id: Uuid,
+    opened: bool,
 }
 
-/// Opens a case for the ladder, in the customer's currency, at nothing yet.
-pub async fn insert_ladder_case(
+/// The customer's open legal case, locked, or else a new one for the ladder, in the customer's
+/// currency, at nothing yet; in one statement. Returns the case and whether it was opened now.
+pub async fn open_or_join_case(
     conn: &impl ConnectionTrait,
-    id: Uuid,
+    new_id: Uuid,
     customer: Uuid,
     currency: Currency,
     date: NaiveDate,
     opened_by: &str,
     run_id: Uuid,
-) -> Result<(), DbErr> {
-    conn.execute_raw(Statement::from_sql_and_values(
+) -> Result<(Uuid, bool), DbErr> {
+    let row = JoinedCase::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO legal_cases (id, customer_id, amount, currency, opened_on, opened_by, run_id, notes)
-                 VALUES ($1, $2, 0, $3, $4, $5, $6, $7)",
+        "WITH open AS (
+             SELECT id FROM legal_cases WHERE customer_id = $2 AND status NOT IN ('SETTLED', 'WRITTEN_OFF')
+             FOR UPDATE
+         ), opened AS (
+             INSERT INTO legal_cases (id, customer_id, amount, currency, opened_on, opened_by, run_id, notes)
+             SELECT $1, $2, 0, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM open)
+             RETURNING id
+         )
+         SELECT id, false AS opened FROM open UNION ALL SELECT id, true FROM opened LIMIT 1",
         [
-            id.into(),
+            new_id.into(),
             customer.into(),
             currency.code().to_owned().into(),
             date.into(),
@@ -323,23 +320,40 @@ pub async fn insert_ladder_case(
             domain::messages::system::OPENED_BY_LADDER.into(),
         ],
     ))
-    .await?;
-    Ok(())
+    .one(conn)
+    .await?
+    .ok_or_else(|| DbErr::RecordNotFound("legal case".to_owned()))?;
+    Ok((row.id, row.opened))
 }
 
-/// Adds invoices to a case; returns those not in it before.
+/// Links invoices to a case, each once, and adds to the case's amount what each newly linked
+/// one brings (`amounts`, in the order of `invoices`); in one statement. Returns the invoices
+/// linked now.
 pub async fn link_case_invoices(
     conn: &impl ConnectionTrait,
     case: Uuid,
     invoices: &[Uuid],
+    amounts: &[Decimal],
 ) -> Result<Vec<Uuid>, DbErr> {
+    let amounts: Vec<String> = amounts.iter().map(Decimal::to_string).collect();
     Ok(
         InvoiceIdRow::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            "INSERT INTO legal_case_invoices (case_id, invoice_id)
-             SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING
-             RETURNING invoice_id",
-            [case.into(), invoices.to_vec().into()],
+            "WITH linked AS (
+                 INSERT INTO legal_case_invoices (case_id, invoice_id)
+                 SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING
+                 RETURNING invoice_id
+             ), added AS (
+                 UPDATE legal_cases
+                 SET amount = amount + coalesce((
+                         SELECT sum(x.amount::numeric)
+                         FROM unnest($2::uuid[], $3::text[]) AS x(invoice_id, amount)
+                         JOIN linked USING (invoice_id)), 0),
+                     updated_at = now()
+                 WHERE id = $1
+             )
+             SELECT invoice_id FROM linked",
+            [case.into(), invoices.to_vec().into(), amounts.into()],
         ))
         .all(conn)
         .await?
@@ -347,20 +361,6 @@ pub async fn link_case_invoices(
         .map(|row| row.invoice_id)
         .collect(),
     )
-}
-
-pub async fn add_to_case(
-    conn: &impl ConnectionTrait,
-    case: Uuid,
-    added: Decimal,
-) -> Result<(), DbErr> {
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "UPDATE legal_cases SET amount = amount + $2, updated_at = now() WHERE id = $1",
-        [case.into(), added.into()],
-    ))
-    .await?;
-    Ok(())
 }
 
 /// An invoice of the customer, as the evidence pack lists it.
