@@ -147,13 +147,18 @@ pub async fn run_tenant(
             Some(open) => open,
             None => (TenantTx::begin(db, tenant).await?, 0),
         };
-        tx.execute_unprepared("SAVEPOINT dunning_customer").await?;
-        let outcome = run_customer(&tx, &company, &templates, run_id, &plan, &customer, date).await;
-        tx.execute_unprepared(match outcome {
-            Ok(_) => "RELEASE SAVEPOINT dunning_customer",
-            Err(_) => "ROLLBACK TO SAVEPOINT dunning_customer",
-        })
-        .await?;
+        // A savepoint of its own for each customer of the block, opened by `run_customer` in
+        // its first round trip: a failure rolls back to this customer's, never to another's.
+        // A savepoint kept costs nothing until the commit, which ends them all.
+        let savepoint = format!("dunning_customer_{in_block}");
+        let outcome = run_customer(
+            &tx, &company, &templates, run_id, &plan, &customer, date, &savepoint,
+        )
+        .await;
+        if outcome.is_err() {
+            tx.execute_unprepared(&format!("ROLLBACK TO SAVEPOINT {savepoint}"))
+                .await?;
+        }
         if in_block + 1 == CUSTOMERS_PER_COMMIT {
             tx.commit().await?;
         } else {
@@ -285,7 +290,8 @@ fn interest_invoices<'a>(customer: &'a CustomerPlan<'_>, date: NaiveDate) -> Vec
 /// stay locked until the block commits: a payment to one of them waits that long at most.
 const CUSTOMERS_PER_COMMIT: usize = 25;
 
-/// Carries out one customer's due steps in `tx`, inside the savepoint the caller opened.
+/// Carries out one customer's due steps in `tx`, inside a new savepoint named `savepoint`,
+/// which the caller rolls back to when this fails.
 #[allow(clippy::too_many_arguments)]
 async fn run_customer(
     tx: &TenantTx,
@@ -295,12 +301,13 @@ async fn run_customer(
     plan: &plan::Plan,
     planned: &CustomerPlan<'_>,
     date: NaiveDate,
+    savepoint: &str,
 ) -> Result<Counts, AppError> {
     // The plan was read before the run began; a payment, a promise or a dispute may have come
     // since. Lock the customer and its open invoices (a payment waits for this transaction) and
     // decide again on what is true now.
     let customer_id = planned.first().customer_id;
-    store::lock_customer(&**tx, customer_id).await?;
+    store::savepoint_and_lock_customer(&**tx, savepoint, customer_id).await?;
     let rows = plan::candidates(&**tx, date, &company.time_zone, Some(customer_id)).await?;
     let Some(customer) = plan.decide(&rows, date) else {
         return Ok(Counts::default());
