@@ -385,6 +385,52 @@ async fn fees_on_several_invoices_take_the_next_free_numbers_in_order_and_never_
     );
 }
 
+/// An installment plan is dunned by its installments: one past due reaches the ladder even when
+/// the invoice's own due date is months away. A percentage fee is charged on what is past due:
+/// on the plan, the installments due, not the later ones; on another invoice, its balance.
+#[tokio::test]
+async fn an_installment_past_due_is_dunned_and_charged_its_fee_whatever_the_invoice_s_due_date() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    let customer = create_customer(&app, &owner, "F", json!({})).await;
+    let due = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let plain = invoice_due(&app, &owner, &customer, "2000", due).await;
+    let split = issue_invoice(
+        &app,
+        &owner,
+        &id(&customer),
+        "1000",
+        json!({ "issueDate": (due - Days::new(30)).to_string(),
+                "dueDate": (due + Days::new(200)).to_string() }),
+    )
+    .await;
+    ok(
+        &app,
+        &owner,
+        "mutation($input: SetInstallmentPlanInput!) { setInstallmentPlan(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": id(&split), "installments": [
+            { "dueDate": due.to_string(), "amount": "400" },
+            { "dueDate": (due + Days::new(200)).to_string(), "amount": "600" },
+        ] } }),
+        "setInstallmentPlan",
+    )
+    .await;
+
+    let counts = run_on(&app, &owner, due + Days::new(31)).await;
+    assert_eq!(counts.fees, 2, "{counts:?}");
+    for (invoice, fee) in [(&plain, "30.00"), (&split, "6.00")] {
+        let fees = ok(
+            &app,
+            &owner,
+            "query($id: ID!) { invoice(id: $id) { lateFees { amount { amount } } } }",
+            json!({ "id": id(invoice) }),
+            "invoice",
+        )
+        .await;
+        assert_eq!(fees["lateFees"][0]["amount"]["amount"], fee, "{fees}");
+    }
+}
+
 #[tokio::test]
 async fn interest_accrues_on_the_balance_day_by_day_and_is_billed_by_period() {
     let app = spawn_app().await;

@@ -90,7 +90,11 @@ SELECT c.id AS customer_id, c.code, c.name, c.segment, c.locale, c.collector_id,
        EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN') AS disputed,
        i.fee_for_invoice_id IS NOT NULL AS is_fee,
        coalesce((SELECT array_agg(a.step_offset) FROM dunning_actions a WHERE a.invoice_id = i.id), '{}') AS taken,
-       coalesce((SELECT sum(r.amount) FROM receivable_items r WHERE r.invoice_id = i.id AND r.due_date < $1::date), 0) AS overdue_part,
+       -- An open invoice without installments is one receivable item: its balance, at its due date.
+       CASE WHEN i.installment_plan
+            THEN coalesce((SELECT sum(r.amount) FROM receivable_items r WHERE r.invoice_id = i.id AND r.due_date < $1::date), 0)
+            WHEN i.due_date < $1::date THEN i.balance_due
+            ELSE 0 END AS overdue_part,
        c.currency::text AS customer_currency,
        (SELECT max(f.period_to) FROM late_fees f WHERE f.invoice_id = i.id) AS fees_through,
        coalesce((SELECT sum(f.amount) FROM late_fees f WHERE f.invoice_id = i.id), 0) AS fees_charged
@@ -102,7 +106,9 @@ LEFT JOIN LATERAL (
 ) said ON true
 WHERE i.status IN "#,
             domain::open_statuses!(),
-            r#" AND i.due_date <= $1::date + 60 AND c.archived_at IS NULL AND "#,
+            // An installment plan is within reach by its installments, whatever its own due
+            // date: the decision dates it by its earliest unpaid one.
+            r#" AND (i.due_date <= $1::date + 60 OR i.installment_plan) AND c.archived_at IS NULL AND "#,
             $filter,
             r#"
 ORDER BY c.name, c.id, i.due_date, i.id
