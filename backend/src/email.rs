@@ -168,10 +168,37 @@ pub async fn customer_email_allowed(
     tx: &crate::db::TenantTx,
     plan: domain::billing::Plan,
 ) -> Result<CustomerEmail, DbErr> {
-    let tenant = tx.tenant();
-    let schema = tenant.schema_name();
     // The outbox and the owners' accounts are in the control plane: read them as ourselves.
     step_out_of_tenant_role(tx).await?;
+    let answer = admission(tx, plan).await?;
+    step_back_into_tenant_role(tx).await?;
+    Ok(answer)
+}
+
+/// Enqueues `email` to a customer when the company may send one more now (as
+/// `customer_email_allowed` decides), deciding and writing in one step out of the tenant's
+/// role; when it may not, writes nothing and says why.
+pub async fn enqueue_customer_email(
+    tx: &crate::db::TenantTx,
+    plan: domain::billing::Plan,
+    email: OutgoingEmail,
+) -> Result<CustomerEmail, DbErr> {
+    step_out_of_tenant_role(tx).await?;
+    let answer = admission(tx, plan).await?;
+    if answer == CustomerEmail::Allowed {
+        enqueue(&**tx, email).await?;
+    }
+    step_back_into_tenant_role(tx).await?;
+    Ok(answer)
+}
+
+/// Whether one more email may go to a customer, out of the tenant's role: the owner's address
+/// verified and, on a plan with a daily limit, the limit not reached (under the company's lock).
+async fn admission(
+    tx: &crate::db::TenantTx,
+    plan: domain::billing::Plan,
+) -> Result<CustomerEmail, DbErr> {
+    let tenant = tx.tenant();
     let verified = tx
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -184,7 +211,7 @@ pub async fn customer_email_allowed(
         .map(|row| row.try_get::<bool>("", "verified"))
         .transpose()?
         .unwrap_or(false);
-    let answer = if !verified {
+    Ok(if !verified {
         CustomerEmail::OwnerUnverified
     } else if plan.limit(domain::billing::Limit::EmailsPerDay).is_none() {
         CustomerEmail::Allowed
@@ -192,7 +219,7 @@ pub async fn customer_email_allowed(
         tx.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock(hashtext('duely.plan_limit'), hashtext($1 || ':EMAILS_PER_DAY'))",
-            [schema.clone().into()],
+            [tenant.schema_name().into()],
         ))
         .await?;
         let sent = customer_emails_today(&**tx, tenant).await?;
@@ -200,9 +227,7 @@ pub async fn customer_email_allowed(
             Ok(()) => CustomerEmail::Allowed,
             Err(reached) => CustomerEmail::LimitReached(reached),
         }
-    };
-    step_back_into_tenant_role(tx).await?;
-    Ok(answer)
+    })
 }
 
 /// The control plane is not the tenant role's: a tenant transaction steps out of the role for

@@ -287,6 +287,13 @@ pub async fn dunning_link(
     Ok(token)
 }
 
+/// Takes back a link just issued in `tx` whose email was held back: nobody received it, so it
+/// is not kept as sent. (A link someone answered is never withdrawn: its responses refer to it.)
+pub async fn withdraw_link(tx: &TenantTx, token: &str) -> Result<(), AppError> {
+    store::delete_unanswered_link(&**tx, &tokens::digest(token)).await?;
+    Ok(())
+}
+
 /// A statement to email the customer.
 #[derive(Debug, Clone)]
 pub struct SendStatement {

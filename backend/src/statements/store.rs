@@ -286,6 +286,21 @@ pub async fn insert_link(conn: &impl ConnectionTrait, link: NewLink<'_>) -> Resu
     Ok(())
 }
 
+/// Deletes the link with `token_hash` when no one has answered it.
+pub async fn delete_unanswered_link(
+    conn: &impl ConnectionTrait,
+    token_hash: &[u8],
+) -> Result<(), DbErr> {
+    conn.execute_raw(Sql::from_sql_and_values(
+        DbBackend::Postgres,
+        "DELETE FROM statement_links l WHERE l.token_hash = $1
+           AND NOT EXISTS (SELECT 1 FROM statement_responses r WHERE r.link_id = l.id)",
+        [token_hash.to_vec().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, FromQueryResult)]
 struct TenantLocale {
     locale: Locale,

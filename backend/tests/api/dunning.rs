@@ -1180,6 +1180,15 @@ async fn emails_past_the_days_limit_or_before_verification_become_tasks_named_in
         1,
         "the collector sends it another way"
     );
+    assert_eq!(
+        count(
+            &app.db,
+            &count_in(&schema, "SELECT count(*) FROM {s}.statement_links")
+        )
+        .await,
+        0,
+        "no statement link is kept for an email that did not go"
+    );
     let runs = ok(
         &app,
         &owner,

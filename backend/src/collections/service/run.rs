@@ -618,21 +618,6 @@ async fn send_email(
     };
     let mut sent: Vec<String> = Vec::with_capacity(contacts.len());
     for contact in &contacts {
-        let allowed = email::customer_email_allowed(tx, company.plan).await?;
-        if let Some(code) = allowed.code() {
-            // Held back (the owner's address is unverified, or today's limit is reached): the
-            // collector sends it another way, and the run names the customer in its errors.
-            done.task(run_id, first, step, rows, "EMAIL", date);
-            done.counts.email_held = Some(code);
-            if !sent.is_empty() {
-                // Some billing contacts have it; the task covers the others.
-                break;
-            }
-            return Ok(match code {
-                domain::ErrorCode::EmailNotVerified => Text::RunEmailHeldUnverified {},
-                _ => Text::RunEmailHeldLimit {},
-            });
-        }
         // The contact's own language, else the customer's, else the company's.
         let locale = contact.locale.unwrap_or_else(|| company.locale_of(first));
         let link = crate::statements::service::dunning_link(
@@ -648,8 +633,11 @@ async fn send_email(
             template_for(templates, customer.ladder.id, step.step.offset_days, locale);
         let rendered = templates::render(&subject, &body, locale, &context)
             .map_err(|error| AppError::input("template", template_reason(&error)))?;
-        email::enqueue_in_tenant(
+        // Whether it may go (the owner's address verified, the day's limit not reached) is
+        // decided where it is written, in one step out of the tenant's role.
+        let answer = email::enqueue_customer_email(
             tx,
+            company.plan,
             OutgoingEmail {
                 tenant: Some(company.tenant),
                 audience: email::Audience::Customer,
@@ -657,10 +645,25 @@ async fn send_email(
                 subject: rendered.subject,
                 text: rendered.text,
                 html: Some(rendered.html),
-                secret: Some(company.links.secret(link)),
+                secret: Some(company.links.secret(link.clone())),
             },
         )
         .await?;
+        if let Some(code) = answer.code() {
+            // Held back: nobody got the link made for it. The collector sends it another way,
+            // and the run names the customer in its errors.
+            crate::statements::service::withdraw_link(tx, &link).await?;
+            done.task(run_id, first, step, rows, "EMAIL", date);
+            done.counts.email_held = Some(code);
+            if !sent.is_empty() {
+                // Some billing contacts have it; the task covers the others.
+                break;
+            }
+            return Ok(match code {
+                domain::ErrorCode::EmailNotVerified => Text::RunEmailHeldUnverified {},
+                _ => Text::RunEmailHeldLimit {},
+            });
+        }
         done.counts.emails += 1;
         sent.push(contact.email.clone());
     }
