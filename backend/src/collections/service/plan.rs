@@ -64,14 +64,15 @@ pub async fn load(
     })
 }
 
-/// Open invoices within reach of a ladder on `date`: every customer's, or one's.
+/// Open invoices within reach of a ladder on `date`: every customer's, or those of some, in
+/// the customers' order (each customer's together).
 pub async fn candidates(
     conn: &impl ConnectionTrait,
     date: NaiveDate,
     time_zone: &str,
-    customer: Option<Uuid>,
+    customers: Option<&[Uuid]>,
 ) -> Result<Vec<Candidate>, AppError> {
-    Ok(store::candidates(conn, date, time_zone, customer).await?)
+    Ok(store::candidates(conn, date, time_zone, customers).await?)
 }
 
 /// One customer's open invoices and what the ladder asks of them.
@@ -113,7 +114,7 @@ impl Plan {
             .collect()
     }
 
-    /// The decision for one customer's rows: the plan's own, or read again in the customer's
+    /// The decision for one customer's rows: the plan's own, or read again in the run's
     /// transaction.
     pub fn decide<'a>(
         &'a self,

@@ -128,67 +128,75 @@ pub async fn run_tenant(
     };
     let mut counts = Counts::default();
     let mut errors = Vec::new();
-    // Customers go in transactions of up to CUSTOMERS_PER_COMMIT, each customer inside a
-    // savepoint: one customer's failure still undoes only its own steps, and the run waits on
-    // a commit's flush to disk once a block rather than once a customer.
-    let mut block: Option<(TenantTx, usize)> = None;
+    let mut to_run: Vec<CustomerPlan<'_>> = Vec::new();
     for customer in plan.customers(date) {
         match &customer.decision {
             Decision::Paused(_) => {
                 if !customer.held_back.is_empty() {
                     counts.paused += 1;
                 }
-                continue;
             }
-            Decision::Due(due) if due.is_empty() && !interest_due(&customer, date) => continue,
-            Decision::Due(_) => {}
+            Decision::Due(due) if due.is_empty() && !interest_due(&customer, date) => {}
+            Decision::Due(_) => to_run.push(customer),
         }
-        let (tx, in_block) = match block.take() {
-            Some(open) => open,
-            None => (TenantTx::begin(db, tenant).await?, 0),
-        };
-        // A savepoint of its own for each customer of the block, opened by `run_customer` in
-        // its first round trip: a failure rolls back to this customer's, never to another's.
-        // A savepoint kept costs nothing until the commit, which ends them all.
-        let savepoint = format!("dunning_customer_{in_block}");
-        let outcome = run_customer(
-            &tx, &company, &templates, run_id, &plan, &customer, date, &savepoint,
-        )
-        .await;
-        if outcome.is_err() {
-            tx.execute_unprepared(&format!("ROLLBACK TO SAVEPOINT {savepoint}"))
+    }
+    // Customers go in blocks of up to CUSTOMERS_PER_COMMIT, one transaction each, each customer
+    // inside a savepoint of its own: one customer's failure still undoes only its own steps, and
+    // the run waits on a commit's flush to disk once a block rather than once a customer.
+    for block in to_run.chunks(CUSTOMERS_PER_COMMIT) {
+        let tx = TenantTx::begin(db, tenant).await?;
+        // The plan was read before the run began; a payment, a promise or a dispute may have
+        // come since. Lock the block's customers and their open invoices (a payment waits for
+        // this transaction) and read them again, for the whole block in two statements: each
+        // customer decides again on what is true now.
+        let ids: Vec<Uuid> = block
+            .iter()
+            .map(|planned| planned.first().customer_id)
+            .collect();
+        store::lock_customers(&*tx, &ids).await?;
+        let fresh = plan::candidates(&*tx, date, &company.time_zone, Some(&ids)).await?;
+        let fresh: HashMap<Uuid, &[Candidate]> = fresh
+            .chunk_by(|a, b| a.customer_id == b.customer_id)
+            .map(|rows| (rows[0].customer_id, rows))
+            .collect();
+        for (in_block, customer) in block.iter().enumerate() {
+            let customer_id = customer.first().customer_id;
+            let rows = fresh.get(&customer_id).copied().unwrap_or_default();
+            // A savepoint of its own for each customer of the block: a failure rolls back to
+            // this customer's, never to another's. A savepoint kept costs nothing until the
+            // commit, which ends them all.
+            let savepoint = format!("dunning_customer_{in_block}");
+            tx.execute_unprepared(&format!("SAVEPOINT {savepoint}"))
                 .await?;
-        }
-        if in_block + 1 == CUSTOMERS_PER_COMMIT {
-            tx.commit().await?;
-        } else {
-            block = Some((tx, in_block + 1));
-        }
-        match outcome {
-            Ok(done) => {
-                counts.add(&done);
-                if let Some(code) = done.email_held {
-                    errors.push(super::runs::held_entry(
-                        customer.first().customer_id,
+            let outcome = run_customer(&tx, &company, &templates, run_id, &plan, rows, date).await;
+            if outcome.is_err() {
+                tx.execute_unprepared(&format!("ROLLBACK TO SAVEPOINT {savepoint}"))
+                    .await?;
+            }
+            match outcome {
+                Ok(done) => {
+                    counts.add(&done);
+                    if let Some(code) = done.email_held {
+                        errors.push(super::runs::held_entry(
+                            customer_id,
+                            &customer.first().name,
+                            code,
+                        ));
+                    }
+                }
+                Err(error) => {
+                    // One customer's failure does not stop the others; its steps were rolled
+                    // back with it and the next run tries them again.
+                    tracing::warn!(%tenant, customer = %customer_id, ?error, "dunning failed for a customer");
+                    counts.failures += 1;
+                    errors.push(super::runs::failure_entry(
+                        customer_id,
                         &customer.first().name,
-                        code,
+                        &error,
                     ));
                 }
             }
-            Err(error) => {
-                // One customer's failure does not stop the others; its steps were rolled
-                // back with it and the next run tries them again.
-                tracing::warn!(%tenant, customer = %customer.first().customer_id, ?error, "dunning failed for a customer");
-                counts.failures += 1;
-                errors.push(super::runs::failure_entry(
-                    customer.first().customer_id,
-                    &customer.first().name,
-                    &error,
-                ));
-            }
         }
-    }
-    if let Some((tx, _)) = block {
         tx.commit().await?;
     }
     if hold_over_limit {
@@ -286,32 +294,26 @@ fn interest_invoices<'a>(customer: &'a CustomerPlan<'_>, date: NaiveDate) -> Vec
         .collect()
 }
 
-/// Customers whose steps one transaction carries (each in a savepoint of its own). Their rows
-/// stay locked until the block commits: a payment to one of them waits that long at most.
+/// Customers whose steps one transaction carries (each in a savepoint of its own). The block
+/// locks them all as it starts and keeps them locked until it commits: a payment to one of
+/// them waits that long at most.
 const CUSTOMERS_PER_COMMIT: usize = 25;
 
-/// Carries out one customer's due steps in `tx`, inside a new savepoint named `savepoint`,
-/// which the caller rolls back to when this fails.
-#[allow(clippy::too_many_arguments)]
+/// Carries out one customer's due steps in `tx`, on its open invoices as read again in the
+/// run's transaction (`rows`), inside the savepoint the caller opened.
 async fn run_customer(
     tx: &TenantTx,
     company: &Company,
     templates: &Templates,
     run_id: Uuid,
     plan: &plan::Plan,
-    planned: &CustomerPlan<'_>,
+    rows: &[Candidate],
     date: NaiveDate,
-    savepoint: &str,
 ) -> Result<Counts, AppError> {
-    // The plan was read before the run began; a payment, a promise or a dispute may have come
-    // since. Lock the customer and its open invoices (a payment waits for this transaction) and
-    // decide again on what is true now.
-    let customer_id = planned.first().customer_id;
-    store::savepoint_and_lock_customer(&**tx, savepoint, customer_id).await?;
-    let rows = plan::candidates(&**tx, date, &company.time_zone, Some(customer_id)).await?;
-    let Some(customer) = plan.decide(&rows, date) else {
+    let Some(customer) = plan.decide(rows, date) else {
         return Ok(Counts::default());
     };
+    let customer_id = customer.first().customer_id;
     let customer = &customer;
     let first = customer.first();
     let mut done = Done {

@@ -135,18 +135,18 @@ pub async fn segments(conn: &impl ConnectionTrait) -> Result<Vec<SegmentRow>, Db
     .await
 }
 
-/// Open invoices within reach of a ladder on `date`: every customer's, or one's.
+/// Open invoices within reach of a ladder on `date`: every customer's, or those of some.
 pub async fn candidates(
     conn: &impl ConnectionTrait,
     date: NaiveDate,
     time_zone: &str,
-    customer: Option<Uuid>,
+    customers: Option<&[Uuid]>,
 ) -> Result<Vec<Candidate>, DbErr> {
-    let statement = match customer {
-        Some(customer) => Statement::from_sql_and_values(
+    let statement = match customers {
+        Some(customers) => Statement::from_sql_and_values(
             DbBackend::Postgres,
-            candidates!("i.customer_id = $2"),
-            [date.into(), customer.into(), time_zone.into()],
+            candidates!("i.customer_id = ANY($2::uuid[])"),
+            [date.into(), customers.to_vec().into(), time_zone.into()],
         ),
         None => Statement::from_sql_and_values(
             DbBackend::Postgres,

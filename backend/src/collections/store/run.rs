@@ -111,29 +111,22 @@ pub async fn templates(conn: &impl ConnectionTrait) -> Result<Vec<TemplateRow>, 
     .await
 }
 
-/// Opens the savepoint `savepoint`, then locks the customer and its open invoices (a payment
-/// waits for the run's transaction): one round trip, as a simple query (a savepoint cannot be
-/// prepared), so the customer's id is written in. The customer is locked in an init plan that
-/// runs first, then its invoices by id: the order every writer locks in, so two never wait on
-/// each other.
-pub async fn savepoint_and_lock_customer(
-    conn: &impl ConnectionTrait,
-    savepoint: &str,
-    customer: Uuid,
-) -> Result<(), DbErr> {
-    // A Uuid prints as hex and dashes only: safe to write into the statement.
-    conn.execute_unprepared(&format!(
+/// Locks customers and their open invoices (a payment waits for the run's transaction), in one
+/// statement: the customers by id in an init plan that runs first, then their invoices by id.
+/// Every writer locks a customer before its invoices, so two never wait on each other.
+pub async fn lock_customers(conn: &impl ConnectionTrait, customers: &[Uuid]) -> Result<(), DbErr> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
         concat!(
-            "SAVEPOINT {savepoint};
-             WITH locked AS (SELECT c.id FROM customers c WHERE c.id = '{customer}'::uuid FOR UPDATE)
+            "WITH locked AS MATERIALIZED (
+                 SELECT c.id FROM customers c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE)
              SELECT i.id FROM invoices i
-             WHERE i.customer_id = (SELECT id FROM locked) AND i.status IN ",
+             WHERE i.customer_id = ANY(ARRAY(SELECT id FROM locked)) AND i.status IN ",
             domain::open_statuses!(),
             "
              ORDER BY i.id FOR UPDATE OF i"
         ),
-        savepoint = savepoint,
-        customer = customer,
+        [customers.to_vec().into()],
     ))
     .await?;
     Ok(())
