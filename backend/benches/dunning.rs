@@ -26,7 +26,7 @@ use support::{ScratchDatabase, env_or};
 use uuid::Uuid;
 
 const BLOCK: usize = 100;
-/// Issue 22's goal for a run, release: server time per overdue invoice.
+/// Issue 22's goal for a run, release: the run's wall time per overdue invoice.
 const GOAL_MS_PER_INVOICE: f64 = 0.5;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

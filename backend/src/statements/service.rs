@@ -339,6 +339,9 @@ pub async fn send_statement(
     let customer = visible_customer(&tx, caller, access, calendar.today, request.customer_id)
         .await?
         .ok_or_else(|| AppError::from(StatementError::CustomerNotFound))?;
+    // The customer before the company's email lock, as the dunning run takes them: the two
+    // never wait on each other.
+    store::lock_customer(&*tx, customer.id).await?;
     email::customer_email_allowed(&tx, plan).await?.admit()?;
     // Each address with its contact's own language (none: the customer's).
     let recipients: Vec<(EmailAddress, Option<Locale>)> =

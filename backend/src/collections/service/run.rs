@@ -153,8 +153,25 @@ pub async fn run_tenant(
             .iter()
             .map(|planned| planned.first().customer_id)
             .collect();
-        store::lock_customers(&*tx, &ids).await?;
-        let fresh = plan::candidates(&*tx, date, &company.time_zone, Some(&ids)).await?;
+        let fresh = match read_block(&tx, &ids, date, &company.time_zone).await {
+            Ok(fresh) => fresh,
+            Err(error) => {
+                // The block could not be locked or read (a deadlock broken, a lock wait cut
+                // short): its customers fail this run, the others go on, and the next run
+                // tries them again.
+                tracing::warn!(%tenant, ?error, "dunning could not lock a block of customers");
+                tx.rollback().await?;
+                for customer in block {
+                    counts.failures += 1;
+                    errors.push(super::runs::failure_entry(
+                        customer.first().customer_id,
+                        &customer.first().name,
+                        &error,
+                    ));
+                }
+                continue;
+            }
+        };
         let fresh: HashMap<Uuid, &[Candidate]> = fresh
             .chunk_by(|a, b| a.customer_id == b.customer_id)
             .map(|rows| (rows[0].customer_id, rows))
@@ -292,6 +309,17 @@ fn interest_invoices<'a>(customer: &'a CustomerPlan<'_>, date: NaiveDate) -> Vec
                     .is_none_or(|through| (date - through).num_days() >= INTEREST_PERIOD_DAYS)
         })
         .collect()
+}
+
+/// Locks a block's customers and their open invoices, and reads their candidates again.
+async fn read_block(
+    tx: &TenantTx,
+    customers: &[Uuid],
+    date: NaiveDate,
+    time_zone: &str,
+) -> Result<Vec<Candidate>, AppError> {
+    store::lock_customers(&**tx, customers).await?;
+    plan::candidates(&**tx, date, time_zone, Some(customers)).await
 }
 
 /// Customers whose steps one transaction carries (each in a savepoint of its own). The block

@@ -171,7 +171,7 @@ pub async fn fee(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<FeeRow>
     .await
 }
 
-/// A fee about to be waived, and its fee invoice, locked.
+/// A fee about to be waived, and its fee invoice, locked after its customer.
 #[derive(Debug, FromQueryResult)]
 pub struct FeeToWaive {
     pub fee_invoice_id: Uuid,
@@ -190,9 +190,16 @@ pub async fn fee_to_waive(
 ) -> Result<Option<FeeToWaive>, DbErr> {
     FeeToWaive::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT f.fee_invoice_id, f.customer_id, f.waived_at, i.status, i.amount_paid, i.amount_credited,
+        // The customer first (an init plan), then the fee and its invoice: the order every
+        // writer locks in, so a waiver and a dunning run never wait on each other.
+        "WITH customer AS MATERIALIZED (
+             SELECT c.id FROM customers c
+             WHERE c.id = (SELECT customer_id FROM late_fees WHERE id = $1) FOR UPDATE)
+         SELECT f.fee_invoice_id, f.customer_id, f.waived_at, i.status, i.amount_paid, i.amount_credited,
                 i.balance_due, i.currency::text AS currency
-         FROM late_fees f JOIN invoices i ON i.id = f.fee_invoice_id WHERE f.id = $1 FOR UPDATE OF f, i",
+         FROM late_fees f JOIN invoices i ON i.id = f.fee_invoice_id
+         WHERE f.id = $1 AND f.customer_id = ANY(ARRAY(SELECT id FROM customer))
+         FOR UPDATE OF f, i",
         [id.into()],
     ))
     .one(conn)

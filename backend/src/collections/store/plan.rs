@@ -64,8 +64,8 @@ pub struct Candidate {
 /// Open invoices within reach of a ladder on `$1` (from 60 days before their due date; every
 /// installment plan, which the decision dates by its earliest unpaid installment), with
 /// what the decision needs about their customer; `$3` is the company's time zone. `$filter`
-/// picks the customers: one statement for all and one for one customer (`$2`), each planned for its own
-/// case; a `$2 IS NULL OR` in one plan would read every customer's invoices to run one.
+/// picks the customers: one statement for all and one for some (`$2`), each planned for its own
+/// case; a `$2 IS NULL OR` in one plan would read every customer's invoices to run a few.
 macro_rules! candidates {
     ($filter:literal) => {
         concat!(
