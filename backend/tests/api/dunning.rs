@@ -1203,3 +1203,67 @@ async fn emails_past_the_days_limit_or_before_verification_become_tasks_named_in
         "{runs}"
     );
 }
+
+/// Once the day's limit holds emails back, it holds them for every later customer of the run:
+/// each gets its task and its line in the run's errors, and no statement link is kept.
+#[tokio::test]
+async fn once_emails_are_held_every_later_customer_of_the_run_gets_a_task_and_no_link() {
+    let app = spawn_app().await;
+    let owner = app.sign_up("Quota Trading", &app.email("owner")).await;
+    let schema = owner.tenant_id.schema_name();
+    let due = today(&app, &owner).await + Days::new(3);
+    for code in ["P1", "P2", "P3"] {
+        let payer = create_customer(
+            &app,
+            &owner,
+            code,
+            json!({ "contacts": [{ "name": "AP", "email": app.email(&code.to_lowercase()) }] }),
+        )
+        .await;
+        invoice_due(&app, &owner, &payer, "100", due).await;
+    }
+    duely_backend::billing::plans::grant(&app.db, owner.tenant_id, domain::billing::Plan::Free)
+        .await
+        .unwrap();
+    // FREE allows 100 customer emails a day: 99 went out today, so one more may go.
+    sea_orm::ConnectionTrait::execute_raw(
+        &app.db,
+        sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, audience, sent_at)
+             SELECT gen_random_uuid(), $1, 'x@example.com', 'earlier', 'earlier', 'CUSTOMER', now()
+             FROM generate_series(1, 99)",
+            [owner.tenant_id.0.into()],
+        ),
+    )
+    .await
+    .unwrap();
+    let counts = run_on(&app, &owner, due - Days::new(3)).await;
+    assert_eq!((counts.emails, counts.tasks), (1, 2), "{counts:?}");
+    assert_eq!(
+        count(
+            &app.db,
+            &count_in(&schema, "SELECT count(*) FROM {s}.statement_links")
+        )
+        .await,
+        1,
+        "a link only for the email that went"
+    );
+    let runs = ok(
+        &app,
+        &owner,
+        "{ dunningRuns(first: 1) { edges { node { errors } } } }",
+        json!({}),
+        "dunningRuns",
+    )
+    .await;
+    let errors = runs["edges"][0]["node"]["errors"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors.iter().all(|error| error["code"] == "PLAN_LIMIT"),
+        "{errors:?}"
+    );
+}

@@ -25,6 +25,7 @@ use domain::{Locale, TenantId};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use uuid::Uuid;
 
 pub const JOB_KIND: &str = "dunning.run";
@@ -89,6 +90,10 @@ struct Company {
     /// For the day's limit on emails to customers.
     plan: domain::billing::Plan,
     auto_release: bool,
+    /// Why emails to customers are held back, once one was: the owner's address unverified or
+    /// the day's limit reached holds for the rest of the run, so later steps go straight to the
+    /// collector without issuing a statement link for nobody.
+    emails_held: OnceLock<domain::ErrorCode>,
 }
 
 /// Runs dunning for `tenant` as of `date`. Returns the run's id and what it did.
@@ -125,6 +130,7 @@ pub async fn run_tenant(
         links: links.clone(),
         plan: plan_in_force,
         auto_release,
+        emails_held: OnceLock::new(),
     };
     let mut counts = Counts::default();
     let mut errors = Vec::new();
@@ -649,40 +655,51 @@ async fn send_email(
     let mut sent: Vec<String> = Vec::with_capacity(contacts.len());
     for contact in &contacts {
         // The contact's own language, else the customer's, else the company's.
-        let locale = contact.locale.unwrap_or_else(|| company.locale_of(first));
-        let link = crate::statements::service::dunning_link(
-            tx,
-            first.customer_id,
-            date,
-            &contact.email,
-            RUN_LABEL,
-            &company.time_zone,
-        )
-        .await?;
-        let (subject, body) =
-            template_for(templates, customer.ladder.id, step.step.offset_days, locale);
-        let rendered = templates::render(&subject, &body, locale, &context)
-            .map_err(|error| AppError::input("template", template_reason(&error)))?;
-        // Whether it may go (the owner's address verified, the day's limit not reached) is
-        // decided where it is written, in one step out of the tenant's role.
-        let answer = email::enqueue_customer_email(
-            tx,
-            company.plan,
-            OutgoingEmail {
-                tenant: Some(company.tenant),
-                audience: email::Audience::Customer,
-                to: contact.email.clone(),
-                subject: rendered.subject,
-                text: rendered.text,
-                html: Some(rendered.html),
-                secret: Some(company.links.secret(link.clone())),
-            },
-        )
-        .await?;
-        if let Some(code) = answer.code() {
-            // Held back: nobody got the link made for it. The collector sends it another way,
-            // and the run names the customer in its errors.
-            crate::statements::service::withdraw_link(tx, &link).await?;
+        let held = match company.emails_held.get() {
+            Some(code) => Some(*code),
+            None => {
+                let locale = contact.locale.unwrap_or_else(|| company.locale_of(first));
+                let link = crate::statements::service::dunning_link(
+                    tx,
+                    first.customer_id,
+                    date,
+                    &contact.email,
+                    RUN_LABEL,
+                    &company.time_zone,
+                )
+                .await?;
+                let (subject, body) =
+                    template_for(templates, customer.ladder.id, step.step.offset_days, locale);
+                let rendered = templates::render(&subject, &body, locale, &context)
+                    .map_err(|error| AppError::input("template", template_reason(&error)))?;
+                // Whether it may go (the owner's address verified, the day's limit not
+                // reached) is decided where it is written, in one step out of the tenant's role.
+                let answer = email::enqueue_customer_email(
+                    tx,
+                    company.plan,
+                    OutgoingEmail {
+                        tenant: Some(company.tenant),
+                        audience: email::Audience::Customer,
+                        to: contact.email.clone(),
+                        subject: rendered.subject,
+                        text: rendered.text,
+                        html: Some(rendered.html),
+                        secret: Some(company.links.secret(link.clone())),
+                    },
+                )
+                .await?;
+                let code = answer.code();
+                if let Some(code) = code {
+                    // Nobody got the link made for it.
+                    crate::statements::service::withdraw_link(tx, &link).await?;
+                    let _ = company.emails_held.set(code);
+                }
+                code
+            }
+        };
+        if let Some(code) = held {
+            // Held back: the collector sends it another way, and the run names the customer
+            // in its errors.
             done.task(run_id, first, step, rows, "EMAIL", date);
             done.counts.email_held = Some(code);
             if !sent.is_empty() {
