@@ -26,6 +26,7 @@ test("a collector logs a call with a promise to pay from the customer page", asy
   // A call that reached no one, then one with a promise.
   const log = page.getByTestId("quick-log");
   await log.getByLabel("Channel").selectOption("PHONE");
+  await expect(log.getByTestId("log-script")).toContainText("Call script");
   await log.getByLabel("Outcome").selectOption("NO_ANSWER");
   await log.getByLabel("Note").fill("Rang twice");
   await page.getByTestId("save-activity").click();
@@ -117,6 +118,9 @@ test("a visit is logged against an invoice, dunning is paused and resumed, and t
   // A visit: who was met, where, about which invoice.
   const log = page.getByTestId("quick-log");
   await log.getByLabel("Channel").selectOption("VISIT");
+  // The visit script loads above the fields and moves them down: wait for it, as a person
+  // would, before ticking an invoice (a click aimed before it lands would miss).
+  await expect(log.getByTestId("log-script")).toContainText("Visit script");
   await log.getByLabel("Outcome").selectOption("CALLBACK_REQUESTED");
   await log.getByLabel("Contact name").fill("Manager Wu");
   await log.getByLabel("Location").fill("Site office, Longhai");
