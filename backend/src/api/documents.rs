@@ -11,9 +11,9 @@
 //! by count only, keeps any document, and its errors carry no code; and a persisted mutation
 //! must still be refused over `GET`, which needs the document before execution.
 
-use async_graphql::extensions::{ExtensionContext, NextParseQuery};
+use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, ServerResult, Variables};
+use async_graphql::{Request, ServerError};
 use domain::reason::Reason;
 use lru::LruCache;
 use sha2::{Digest, Sha256};
@@ -79,27 +79,36 @@ fn digest(document: &str) -> Digest32 {
     Sha256::digest(document.as_bytes()).into()
 }
 
-/// The parse step, answered from the documents kept when it can be.
-pub async fn parse(
-    ctx: &ExtensionContext<'_>,
-    query: &str,
-    variables: &Variables,
-    next: NextParseQuery<'_>,
-) -> ServerResult<ExecutableDocument> {
-    if !keepable(query) {
-        return next.run(ctx, query, variables).await;
-    }
-    let key = digest(query);
-    if let Some(document) = lock(&PARSED).get(&key) {
-        return Ok(document);
-    }
-    let document = next.run(ctx, query, variables).await?;
-    // Only a document within the limits is kept (the limits bound its size); the others are
-    // refused after this anyway.
-    if super::limits::check(&document).is_ok() {
-        lock(&PARSED).put(key, document.clone(), query.len());
-    }
-    Ok(document)
+/// Gives `request` its parsed document, from the documents kept when it can be, with only its
+/// selected operation, within the limits (`api::limits`). A document that does not parse is
+/// left to async-graphql, which reports where.
+pub fn prepare(request: &mut Request) -> Result<(), ServerError> {
+    let document = if keepable(&request.query) {
+        let key = digest(&request.query);
+        let kept = lock(&PARSED).get(&key);
+        match kept {
+            Some(document) => document,
+            None => {
+                let Ok(document) = parse_query(&request.query) else {
+                    return Ok(());
+                };
+                // Only a document within the limits is kept (the limits bound its size); the
+                // others are refused below anyway.
+                if super::limits::check(&document).is_ok() {
+                    lock(&PARSED).put(key, document.clone(), request.query.len());
+                }
+                document
+            }
+        }
+    } else {
+        let Ok(document) = parse_query(&request.query) else {
+            return Ok(());
+        };
+        document
+    };
+    let document = super::limits::limit(request.operation_name.as_deref(), document)?;
+    request.set_parsed_query(document);
+    Ok(())
 }
 
 /// Applies the automatic-persisted-query protocol (Apollo's `persistedQuery` extension,

@@ -7,7 +7,6 @@
 //! fixed number of visited selections, so a document built to explode under expansion costs
 //! us little.
 
-use async_graphql::extensions::ExtensionContext;
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
@@ -21,13 +20,19 @@ pub const MAX_ROOT_FIELDS: usize = 20;
 /// Selections visited while counting; a sane document never comes near it.
 const MAX_VISITED: usize = 10_000;
 
-/// Keeps only the selected operation of a parsed `document` and refuses it past the limits;
-/// run on every request, after the parse (which may come from `api::documents`).
+/// Keeps only the selected operation (`operationName`) of a parsed `document` and refuses it
+/// past the limits; run on every request, after the parse (which may come from
+/// `api::documents`).
+///
+/// A document may hold many operations (the web app sends each of its files whole, naming the
+/// one to run), and async-graphql validates, and adds up the complexity of, all of them. Only
+/// the selected one runs, so only it and the fragments it spreads are kept: its cost is what is
+/// measured against the limits, however many operations share its document.
 pub fn limit(
-    ctx: &ExtensionContext<'_>,
+    operation_name: Option<&str>,
     mut document: ExecutableDocument,
 ) -> ServerResult<ExecutableDocument> {
-    if let Some(SelectedOperation(name)) = ctx.data_opt::<SelectedOperation>()
+    if let Some(name) = operation_name
         && !keep_only(&mut document, name)
     {
         return Err(ServerError::new(
@@ -38,15 +43,6 @@ pub fn limit(
     check(&document).map_err(|message| ServerError::new(message, None))?;
     Ok(document)
 }
-
-/// The operation a request names (`operationName`), attached to the request's data.
-///
-/// A document may hold many operations (the web app sends each of its files whole, naming the
-/// one to run), and async-graphql validates, and adds up the complexity of, all of them. Only
-/// the selected one runs, so only it and the fragments it spreads are kept: its cost is what is
-/// measured against the limits, however many operations share its document.
-#[derive(Debug, Clone)]
-pub struct SelectedOperation(pub String);
 
 /// Drops every operation but `name` and the fragments it does not reach; `false` when a
 /// document of several operations has none of that name. A document of one operation is left

@@ -14,13 +14,12 @@
 //!   and a read-only company's batch opens read-only transactions;
 //! - nothing outlives the request: a batch is dropped with it.
 
-use crate::auth::{Caller, RequestContext};
+use crate::auth::Caller;
 use crate::collections::loaders::Scripts;
 use crate::customers::loaders::CustomerLists;
 use crate::error::AppError;
 use async_graphql::Response;
 use async_graphql::dataloader::DataLoader;
-use async_graphql::extensions::{ExtensionContext, NextExecute};
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::task::AtomicWaker;
@@ -30,7 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 
-/// Lives in the request's [`RequestContext`]; cloning shares it.
+/// Lives in the request's [`RequestContext`](crate::auth::RequestContext); cloning shares it.
 #[derive(Clone, Default)]
 pub struct Loaders {
     batches: Arc<Batches>,
@@ -139,18 +138,10 @@ impl Wake for YieldWatch {
     }
 }
 
-/// Runs the request's DataLoader batches beside its execution, in the same task.
-pub async fn drive(
-    ctx: &ExtensionContext<'_>,
-    operation_name: Option<&str>,
-    next: NextExecute<'_>,
-) -> Response {
-    let Some(request) = ctx.data_opt::<RequestContext>() else {
-        // No request context, no loaders (the schema printed or measured in tests).
-        return next.run(ctx, operation_name).await;
-    };
-    let batches = request.loaders.batches.clone();
-    let mut execution = std::pin::pin!(next.run(ctx, operation_name));
+/// Runs the request's DataLoader batches beside its `execution`, in the same task.
+pub async fn drive(loaders: &Loaders, execution: impl Future<Output = Response>) -> Response {
+    let batches = loaders.batches.clone();
+    let mut execution = std::pin::pin!(execution);
     let mut driver = std::pin::pin!(batches.drive());
     std::future::poll_fn(|cx| {
         // The execution is polled with a waker that notes a wake-up during the poll: that

@@ -78,7 +78,6 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .extension(pipeline::Pipeline)
 }
 
 /// The SDL of the public API, as checked in at `backend/schema.graphql`.

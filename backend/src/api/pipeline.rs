@@ -1,47 +1,42 @@
-//! The one async-graphql extension the schema carries: the cached parse (`api::documents`),
-//! the document limits (`api::limits`) and the DataLoader driver (`api::loaders`), in that
-//! order.
+//! What runs around each GraphQL request, outside async-graphql: the cached parse
+//! (`api::documents`), the document limits (`api::limits`) and the DataLoader driver
+//! (`api::loaders`), in that order.
 //!
-//! One rather than three: async-graphql wraps every field's resolution in every registered
-//! extension's `resolve` hook, a boxed future per field and extension even where the hook is
-//! not overridden; on a page of fifty invoices that was about 6 % of the server's CPU.
+//! Not an async-graphql extension: with any extension registered, async-graphql wraps every
+//! field's and every list item's resolution in the extensions' `resolve` hook (a lookup of the
+//! field in the registry by name and a boxed future), even where no hook is overridden. With
+//! none, a field is resolved directly.
 
-use super::{documents, limits, loaders};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Response, ServerResult, Variables};
-use std::sync::Arc;
+use super::{DuelySchema, documents, loaders::Loaders};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use futures::stream::{FuturesOrdered, StreamExt};
 
-pub struct Pipeline;
-
-impl ExtensionFactory for Pipeline {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Pipeline)
+/// Executes one request or a batch (its requests side by side, answered in order).
+pub async fn execute_batch(
+    schema: &DuelySchema,
+    batch: BatchRequest,
+    loaders: &Loaders,
+) -> BatchResponse {
+    match batch {
+        BatchRequest::Single(request) => {
+            BatchResponse::Single(execute(schema, request, loaders).await)
+        }
+        BatchRequest::Batch(requests) => BatchResponse::Batch(
+            requests
+                .into_iter()
+                .map(|request| execute(schema, request, loaders))
+                .collect::<FuturesOrdered<_>>()
+                .collect()
+                .await,
+        ),
     }
 }
 
-#[async_trait::async_trait]
-impl Extension for Pipeline {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        // A document kept parsed is still limited on every request.
-        let document = documents::parse(ctx, query, variables, next).await?;
-        limits::limit(ctx, document)
+/// Executes one request: its document parsed (or kept), limited, then run beside the
+/// request's DataLoader batches.
+pub async fn execute(schema: &DuelySchema, mut request: Request, loaders: &Loaders) -> Response {
+    if let Err(error) = documents::prepare(&mut request) {
+        return Response::from_errors(vec![error]);
     }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        loaders::drive(ctx, operation_name, next).await
-    }
+    super::loaders::drive(loaders, schema.execute(request)).await
 }

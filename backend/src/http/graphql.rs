@@ -12,6 +12,7 @@
 use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
 use crate::api::documents::resolve_persisted;
+use crate::api::pipeline;
 use crate::auth::{Caller, Rejection, RequestContext};
 use crate::config::Environment;
 use crate::identity::limits::RateState;
@@ -19,6 +20,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensionValues, Request, Response as GqlResponse,
+    ServerError,
 };
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
@@ -26,8 +28,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use domain::reason::Reason;
 use domain::{ErrorCode, Locale};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -107,7 +110,6 @@ pub async fn graphql_post(
     let described = context.caller.tenant_id().is_some();
     // The schema is described to signed-in callers and API keys only.
     let prepare = |request: Request| {
-        let request = with_selected_operation(request);
         if described {
             request
         } else {
@@ -122,9 +124,10 @@ pub async fn graphql_post(
     };
     let read_only = context.caller.read_only_tenant();
     let member = matches!(context.caller, Caller::Member(_));
+    let loaders = context.loaders.clone();
     let (response, sql) = crate::db::statements::counted(crate::db::tenant::read_only(
         read_only,
-        state.schema.execute_batch(batch.data(context)),
+        pipeline::execute_batch(&state.schema, batch.data(context), &loaders),
     ))
     .await;
     with_sql_timing(
@@ -234,26 +237,18 @@ pub async fn graphql_get(
     if context.caller.tenant_id().is_none() {
         request = request.disable_introspection();
     }
-    let request = with_selected_operation(request);
     let read_only = context.caller.read_only_tenant();
     let member = matches!(context.caller, Caller::Member(_));
+    let loaders = context.loaders.clone();
     let (response, sql) = crate::db::statements::counted(crate::db::tenant::read_only(
         read_only,
-        state.schema.execute(request.data(context)),
+        pipeline::execute(&state.schema, request.data(context), &loaders),
     ))
     .await;
     with_sql_timing(
         with_rate_headers(respond(media, BatchResponse::Single(response)), rate),
         member.then_some(sql),
     )
-}
-
-/// Tells the document limits which operation runs, so only it is validated and measured.
-fn with_selected_operation(request: Request) -> Request {
-    match request.operation_name.clone() {
-        Some(name) => request.data(crate::api::limits::SelectedOperation(name)),
-        None => request,
-    }
 }
 
 /// API keys are rate limited per key, members per membership: over the limit is 429 with
@@ -514,21 +509,39 @@ fn respond(media: ResponseMedia, response: BatchResponse) -> Response {
     match response {
         BatchResponse::Single(response) => {
             let (status, body) = shape(media, response);
-            with_media(media, status, body)
+            with_media_body(media, status, body)
         }
         BatchResponse::Batch(responses) => {
-            let bodies: Vec<Value> = responses
-                .into_iter()
-                .map(|response| shape(media, response).1)
-                .collect();
-            with_media(media, StatusCode::OK, Value::Array(bodies))
+            let mut body = b"[".to_vec();
+            for (index, response) in responses.into_iter().enumerate() {
+                if index > 0 {
+                    body.push(b',');
+                }
+                body.extend(shape(media, response).1);
+            }
+            body.push(b']');
+            with_media_body(media, StatusCode::OK, body)
         }
     }
 }
 
+/// One response as written: async-graphql's values serialized straight to JSON, fields in the
+/// order the query asked for them. (Going through a `serde_json::Value` first copied every
+/// field into a sorted map: a third of the server's time on a 10,000-row report.)
+#[derive(Serialize)]
+struct Body<'a> {
+    /// Absent when the request failed before execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [ServerError],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+}
+
 /// Gives every error a code and decides the status. A response with no data whose errors have
 /// no path failed to parse or validate: it is a bad request, and carries no `data`.
-fn shape(media: ResponseMedia, mut response: GqlResponse) -> (StatusCode, Value) {
+fn shape(media: ResponseMedia, mut response: GqlResponse) -> (StatusCode, Vec<u8>) {
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| error.path.is_empty());
@@ -549,10 +562,13 @@ fn shape(media: ResponseMedia, mut response: GqlResponse) -> (StatusCode, Value)
             extensions.set("params", async_graphql::Value::Object(Default::default()));
         }
     }
-    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-    if request_error && let Some(object) = body.as_object_mut() {
-        object.remove("data");
-    }
+    let body = Body {
+        data: (!request_error).then_some(&response.data),
+        errors: &response.errors,
+        extensions: &response.extensions,
+    };
+    // Values and errors are strings, numbers and maps with string keys: they always serialize.
+    let body = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
     let status = if request_error && media == ResponseMedia::GraphqlResponseJson {
         StatusCode::BAD_REQUEST
     } else {
@@ -562,7 +578,11 @@ fn shape(media: ResponseMedia, mut response: GqlResponse) -> (StatusCode, Value)
 }
 
 fn with_media(media: ResponseMedia, status: StatusCode, body: Value) -> Response {
-    let mut response = (status, body.to_string()).into_response();
+    with_media_body(media, status, body.to_string().into_bytes())
+}
+
+fn with_media_body(media: ResponseMedia, status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, media.content_type());
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

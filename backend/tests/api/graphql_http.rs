@@ -13,6 +13,30 @@ async fn a_query_answers_with_data() {
 }
 
 #[tokio::test]
+async fn the_answer_keeps_the_fields_in_the_order_the_query_asked_for_them() {
+    // The specification orders a response map as the query's selection; a client that
+    // streams or displays the answer sees it so. (The server once sorted every key.)
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ zebra: __typename serverInfo { version defaultLocale } alpha: __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let at = |key: &str| {
+        text.find(&format!("\"{key}\""))
+            .unwrap_or_else(|| panic!("{key} in {text}"))
+    };
+    assert!(at("zebra") < at("serverInfo"), "{text}");
+    assert!(at("serverInfo") < at("alpha"), "{text}");
+    assert!(at("version") < at("defaultLocale"), "{text}");
+    assert!(text.starts_with("{\"data\":"), "{text}");
+}
+
+#[tokio::test]
 async fn server_info_tells_the_version_and_languages() {
     let app = spawn_app().await;
     let body = app
