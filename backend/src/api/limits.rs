@@ -19,6 +19,10 @@ pub const MAX_ALIASES: usize = 30;
 pub const MAX_ROOT_FIELDS: usize = 20;
 /// Selections visited while counting; a sane document never comes near it.
 const MAX_VISITED: usize = 10_000;
+/// Selection sets nested while counting, fragments spread included. The walk runs before
+/// async-graphql's own depth checks, and a chain of fragments has no nesting cap of the
+/// parser's, so the walk bounds its own recursion (and the stack of the thread it runs on).
+const MAX_NESTING: usize = 64;
 
 /// Keeps only the selected operation (`operationName`) of a parsed `document` and refuses it
 /// past the limits; run on every request, after the parse (which may come from
@@ -89,6 +93,7 @@ pub fn check(document: &ExecutableDocument) -> Result<(), String> {
         fragments: &document.fragments,
         aliases: 0,
         visited: 0,
+        nesting: 0,
         stack: Vec::new(),
     };
     for (_, operation) in document.operations.iter() {
@@ -108,6 +113,8 @@ struct Walk<'a> {
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
     aliases: usize,
     visited: usize,
+    /// Selection sets entered and not yet left.
+    nesting: usize,
     /// Fragments being expanded, so a cycle (refused later by validation) ends the walk here.
     stack: Vec<&'a Name>,
 }
@@ -130,7 +137,24 @@ impl<'a> Walk<'a> {
             .map(|fragment| &fragment.node.selection_set.node)
     }
 
+    fn enter(&mut self) -> Result<(), String> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return Err(format!(
+                "The query nests selections more than {MAX_NESTING} deep once its fragments are expanded."
+            ));
+        }
+        Ok(())
+    }
+
     fn root_fields(&mut self, set: &'a SelectionSet) -> Result<usize, String> {
+        self.enter()?;
+        let count = self.root_fields_within(set);
+        self.nesting -= 1;
+        count
+    }
+
+    fn root_fields_within(&mut self, set: &'a SelectionSet) -> Result<usize, String> {
         let mut count = 0;
         for selection in &set.items {
             self.visit()?;
@@ -157,6 +181,13 @@ impl<'a> Walk<'a> {
     }
 
     fn count_aliases(&mut self, set: &'a SelectionSet) -> Result<(), String> {
+        self.enter()?;
+        let counted = self.count_aliases_within(set);
+        self.nesting -= 1;
+        counted
+    }
+
+    fn count_aliases_within(&mut self, set: &'a SelectionSet) -> Result<(), String> {
         for selection in &set.items {
             self.visit()?;
             match &selection.node {
@@ -247,5 +278,26 @@ mod tests {
         query.push_str(" fragment F20 on Query { __typename }");
         let error = checked(&query).unwrap_err();
         assert!(error.contains("too large"), "{error}");
+    }
+
+    #[test]
+    fn a_long_chain_of_fragments_is_refused_without_recursing_down_it() {
+        // Each fragment spreads the next: the parser caps nesting within one definition only,
+        // and this walk runs before async-graphql's depth check.
+        let links = 10_000;
+        let mut query = String::from("query { ...F0 }");
+        for link in 0..links {
+            let next = link + 1;
+            query.push_str(&format!(" fragment F{link} on Query {{ ...F{next} }}"));
+        }
+        query.push_str(&format!(" fragment F{links} on Query {{ __typename }}"));
+        let error = checked(&query).unwrap_err();
+        assert!(error.contains("deep"), "{error}");
+        // A document as deep as the API allows passes.
+        let mut nested = String::from("__typename");
+        for _ in 0..16 {
+            nested = format!("me {{ {nested} }}");
+        }
+        assert_eq!(checked(&format!("query {{ {nested} }}")), Ok(()));
     }
 }

@@ -72,6 +72,60 @@ async fn a_page_of_customers_loads_its_timelines_and_credit_histories_in_one_sta
 }
 
 #[tokio::test]
+async fn a_batch_whose_operations_load_through_the_same_loaders_answers_every_one() {
+    // The operations of a batch share the request's DataLoader queue: the one that ends first
+    // must not take the others' batches down with it.
+    use duely_backend::demo::ledger::LedgerSize;
+    let app = spawn_app().await;
+    let owner = app.sign_up("Acme", &app.email("owner")).await;
+    app.generate_ledger(
+        owner.tenant_id,
+        LedgerSize {
+            customers: 40,
+            invoices: 200,
+            months: 6,
+        },
+    )
+    .await;
+    let batch = json!([
+        { "query": "{ __typename }" },
+        { "query": customers_with_lists(40) },
+        { "query": customers_with_lists(1) },
+        { "query": "{ customers(first: 10) { edges { node { creditHistory { kind } } } } }" },
+    ]);
+    let body: Value = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&owner.access_token)
+        .json(&batch)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let answers = body.as_array().unwrap();
+    assert_eq!(answers.len(), 4, "{body}");
+    for answer in answers {
+        assert!(answer.get("errors").is_none(), "{answer}");
+    }
+    assert_eq!(
+        answers[1]["data"]["customers"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        40
+    );
+    assert_eq!(
+        answers[3]["data"]["customers"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+}
+
+#[tokio::test]
 async fn each_customer_gets_its_own_latest_entries_at_each_limit_asked() {
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
