@@ -18,7 +18,6 @@ use crate::auth::Caller;
 use crate::collections::loaders::Scripts;
 use crate::customers::loaders::CustomerLists;
 use crate::error::AppError;
-use async_graphql::Response;
 use async_graphql::dataloader::DataLoader;
 use futures::future::BoxFuture;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -138,8 +137,10 @@ impl Wake for YieldWatch {
     }
 }
 
-/// Runs the request's DataLoader batches beside its `execution`, in the same task.
-pub async fn drive(loaders: &Loaders, execution: impl Future<Output = Response>) -> Response {
+/// Runs the request's DataLoader batches beside its `execution`, in the same task. One driver
+/// for all the operations of a batched request: they share the queue, and a driver dropped
+/// when its own operation ended would drop the batches it had taken for the others.
+pub async fn drive<T>(loaders: &Loaders, execution: impl Future<Output = T>) -> T {
     let batches = loaders.batches.clone();
     let mut execution = std::pin::pin!(execution);
     let mut driver = std::pin::pin!(batches.drive());

@@ -11,7 +11,8 @@ use super::{DuelySchema, documents, loaders::Loaders};
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use futures::stream::{FuturesOrdered, StreamExt};
 
-/// Executes one request or a batch (its requests side by side, answered in order).
+/// Executes one request or a batch (its operations side by side, answered in order), beside
+/// the request's DataLoader batches.
 pub async fn execute_batch(
     schema: &DuelySchema,
     batch: BatchRequest,
@@ -21,22 +22,26 @@ pub async fn execute_batch(
         BatchRequest::Single(request) => {
             BatchResponse::Single(execute(schema, request, loaders).await)
         }
-        BatchRequest::Batch(requests) => BatchResponse::Batch(
-            requests
+        BatchRequest::Batch(requests) => {
+            let all = requests
                 .into_iter()
-                .map(|request| execute(schema, request, loaders))
+                .map(|request| run(schema, request))
                 .collect::<FuturesOrdered<_>>()
-                .collect()
-                .await,
-        ),
+                .collect::<Vec<_>>();
+            BatchResponse::Batch(super::loaders::drive(loaders, all).await)
+        }
     }
 }
 
-/// Executes one request: its document parsed (or kept), limited, then run beside the
-/// request's DataLoader batches.
-pub async fn execute(schema: &DuelySchema, mut request: Request, loaders: &Loaders) -> Response {
+/// Executes one request beside its DataLoader batches.
+pub async fn execute(schema: &DuelySchema, request: Request, loaders: &Loaders) -> Response {
+    super::loaders::drive(loaders, run(schema, request)).await
+}
+
+/// One operation: its document parsed (or kept) and limited, then executed.
+async fn run(schema: &DuelySchema, mut request: Request) -> Response {
     if let Err(error) = documents::prepare(&mut request) {
         return Response::from_errors(vec![error]);
     }
-    super::loaders::drive(loaders, schema.execute(request)).await
+    schema.execute(request).await
 }
