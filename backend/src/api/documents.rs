@@ -83,28 +83,23 @@ fn digest(document: &str) -> Digest32 {
 /// selected operation, within the limits (`api::limits`). A document that does not parse is
 /// left to async-graphql, which reports where.
 pub fn prepare(request: &mut Request) -> Result<(), ServerError> {
-    let document = if keepable(&request.query) {
-        let key = digest(&request.query);
-        let kept = lock(&PARSED).get(&key);
-        match kept {
-            Some(document) => document,
-            None => {
-                let Ok(document) = parse_query(&request.query) else {
-                    return Ok(());
-                };
-                // Only a document within the limits is kept (the limits bound its size); the
-                // others are refused below anyway.
-                if super::limits::check(&document).is_ok() {
-                    lock(&PARSED).put(key, document.clone(), request.query.len());
-                }
-                document
+    let key = keepable(&request.query).then(|| digest(&request.query));
+    let kept = key.as_ref().and_then(|key| lock(&PARSED).get(key));
+    let document = match kept {
+        Some(document) => document,
+        None => {
+            let Ok(document) = parse_query(&request.query) else {
+                return Ok(());
+            };
+            // Only a document within the limits is kept (the limits bound its size); the
+            // others are refused below anyway.
+            if let Some(key) = key
+                && super::limits::check(&document).is_ok()
+            {
+                lock(&PARSED).put(key, document.clone(), request.query.len());
             }
+            document
         }
-    } else {
-        let Ok(document) = parse_query(&request.query) else {
-            return Ok(());
-        };
-        document
     };
     let document = super::limits::limit(request.operation_name.as_deref(), document)?;
     request.set_parsed_query(document);

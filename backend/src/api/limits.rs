@@ -137,21 +137,24 @@ impl<'a> Walk<'a> {
             .map(|fragment| &fragment.node.selection_set.node)
     }
 
-    fn enter(&mut self) -> Result<(), String> {
-        self.nesting += 1;
-        if self.nesting > MAX_NESTING {
+    /// Runs `walk` one selection set deeper, refusing past `MAX_NESTING`.
+    fn nested<T>(
+        &mut self,
+        walk: impl FnOnce(&mut Self) -> Result<T, String>,
+    ) -> Result<T, String> {
+        if self.nesting == MAX_NESTING {
             return Err(format!(
                 "The query nests selections more than {MAX_NESTING} deep once its fragments are expanded."
             ));
         }
-        Ok(())
+        self.nesting += 1;
+        let result = walk(self);
+        self.nesting -= 1;
+        result
     }
 
     fn root_fields(&mut self, set: &'a SelectionSet) -> Result<usize, String> {
-        self.enter()?;
-        let count = self.root_fields_within(set);
-        self.nesting -= 1;
-        count
+        self.nested(|walk| walk.root_fields_within(set))
     }
 
     fn root_fields_within(&mut self, set: &'a SelectionSet) -> Result<usize, String> {
@@ -181,10 +184,7 @@ impl<'a> Walk<'a> {
     }
 
     fn count_aliases(&mut self, set: &'a SelectionSet) -> Result<(), String> {
-        self.enter()?;
-        let counted = self.count_aliases_within(set);
-        self.nesting -= 1;
-        counted
+        self.nested(|walk| walk.count_aliases_within(set))
     }
 
     fn count_aliases_within(&mut self, set: &'a SelectionSet) -> Result<(), String> {
