@@ -60,6 +60,30 @@ async fn pay(app: &TestApp, session: &TestSession, customer: &Value, amount: &st
     assert!(body.get("errors").is_none(), "{body}");
 }
 
+/// Puts the company on the FREE plan (a daily limit on customer emails) with `sent` customer
+/// emails already gone out today.
+async fn on_free_plan_with_customer_emails_sent_today(
+    app: &TestApp,
+    owner: &TestSession,
+    sent: i32,
+) {
+    duely_backend::billing::plans::grant(&app.db, owner.tenant_id, domain::billing::Plan::Free)
+        .await
+        .unwrap();
+    sea_orm::ConnectionTrait::execute_raw(
+        &app.db,
+        sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, audience, sent_at)
+             SELECT gen_random_uuid(), $1, 'x@example.com', 'earlier', 'earlier', 'CUSTOMER', now()
+             FROM generate_series(1, $2)",
+            [owner.tenant_id.0.into(), sent.into()],
+        ),
+    )
+    .await
+    .unwrap();
+}
+
 fn count_in(schema: &str, sql: &str) -> String {
     sql.replace("{s}", &format!("\"{schema}\""))
 }
@@ -1151,21 +1175,7 @@ async fn emails_past_the_days_limit_or_before_verification_become_tasks_named_in
     let due = today(&app, &owner).await + Days::new(3);
     invoice_due(&app, &owner, &payer, "100", due).await;
     // FREE allows 100 customer emails a day, and 100 went out today.
-    duely_backend::billing::plans::grant(&app.db, owner.tenant_id, domain::billing::Plan::Free)
-        .await
-        .unwrap();
-    sea_orm::ConnectionTrait::execute_raw(
-        &app.db,
-        sea_orm::Statement::from_sql_and_values(
-            sea_orm::DbBackend::Postgres,
-            "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, audience, sent_at)
-             SELECT gen_random_uuid(), $1, 'x@example.com', 'earlier', 'earlier', 'CUSTOMER', now()
-             FROM generate_series(1, 100)",
-            [owner.tenant_id.0.into()],
-        ),
-    )
-    .await
-    .unwrap();
+    on_free_plan_with_customer_emails_sent_today(&app, &owner, 100).await;
     let counts = run_on(&app, &owner, due - Days::new(3)).await;
     assert_eq!((counts.emails, counts.tasks), (0, 1), "{counts:?}");
     assert_eq!(
@@ -1222,22 +1232,8 @@ async fn once_emails_are_held_every_later_customer_of_the_run_gets_a_task_and_no
         .await;
         invoice_due(&app, &owner, &payer, "100", due).await;
     }
-    duely_backend::billing::plans::grant(&app.db, owner.tenant_id, domain::billing::Plan::Free)
-        .await
-        .unwrap();
     // FREE allows 100 customer emails a day: 99 went out today, so one more may go.
-    sea_orm::ConnectionTrait::execute_raw(
-        &app.db,
-        sea_orm::Statement::from_sql_and_values(
-            sea_orm::DbBackend::Postgres,
-            "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, audience, sent_at)
-             SELECT gen_random_uuid(), $1, 'x@example.com', 'earlier', 'earlier', 'CUSTOMER', now()
-             FROM generate_series(1, 99)",
-            [owner.tenant_id.0.into()],
-        ),
-    )
-    .await
-    .unwrap();
+    on_free_plan_with_customer_emails_sent_today(&app, &owner, 99).await;
     let counts = run_on(&app, &owner, due - Days::new(3)).await;
     assert_eq!((counts.emails, counts.tasks), (1, 2), "{counts:?}");
     assert_eq!(

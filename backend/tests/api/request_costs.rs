@@ -3,7 +3,8 @@
 //! page, and a signed-in member is rate limited as an API key is.
 
 use crate::helpers::{
-    TestSession, error_codes, fresh_database, measured, spawn_app, spawn_app_with, test_config,
+    TestApp, TestSession, error_codes, fresh_database, measured, spawn_app, spawn_app_with,
+    test_config,
 };
 use crate::kit::{create_customer, issue_invoice, ok};
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
@@ -19,8 +20,8 @@ fn customers_with_lists(first: u32) -> String {
     )
 }
 
-#[tokio::test]
-async fn a_page_of_customers_loads_its_timelines_and_credit_histories_in_one_statement_each() {
+/// A company of 40 customers and 200 invoices over six months.
+async fn company_of_forty_customers() -> (TestApp, TestSession) {
     use duely_backend::demo::ledger::LedgerSize;
     let app = spawn_app().await;
     let owner = app.sign_up("Acme", &app.email("owner")).await;
@@ -33,6 +34,12 @@ async fn a_page_of_customers_loads_its_timelines_and_credit_histories_in_one_sta
         },
     )
     .await;
+    (app, owner)
+}
+
+#[tokio::test]
+async fn a_page_of_customers_loads_its_timelines_and_credit_histories_in_one_statement_each() {
+    let (app, owner) = company_of_forty_customers().await;
 
     let (small, body) = measured(&app, &owner, &customers_with_lists(2)).await;
     assert!(body.get("errors").is_none(), "{body}");
@@ -75,18 +82,7 @@ async fn a_page_of_customers_loads_its_timelines_and_credit_histories_in_one_sta
 async fn a_batch_whose_operations_load_through_the_same_loaders_answers_every_one() {
     // The operations of a batch share the request's DataLoader queue: the one that ends first
     // must not take the others' batches down with it.
-    use duely_backend::demo::ledger::LedgerSize;
-    let app = spawn_app().await;
-    let owner = app.sign_up("Acme", &app.email("owner")).await;
-    app.generate_ledger(
-        owner.tenant_id,
-        LedgerSize {
-            customers: 40,
-            invoices: 200,
-            months: 6,
-        },
-    )
-    .await;
+    let (app, owner) = company_of_forty_customers().await;
     let batch = json!([
         { "query": "{ __typename }" },
         { "query": customers_with_lists(40) },
