@@ -978,3 +978,234 @@ async fn credit_sales_kept_by_day_follow_every_change_to_invoices_and_credit_not
         "{rows_before} rows, then {rows_after}"
     );
 }
+
+/// The aging totals of every day from `first` to `last`: the whole company's, read from what
+/// `owed_by_day` keeps, beside the same report grouped by collector, worked out from the ledger
+/// (`OWED_AS_OF`) and added up. Returns the days on which the two differ.
+async fn owed_kept_against_ledger(
+    app: &TestApp,
+    s: &TestSession,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Vec<String> {
+    let mut differ = Vec::new();
+    let mut day = first;
+    while day <= last {
+        let as_of = json!({ "asOf": day.to_string() });
+        let kept = ok(app, s, AGING, as_of.clone(), "agingReport").await;
+        let grouped = json!({ "asOf": day.to_string(), "groupBy": "COLLECTOR" });
+        let worked_out = ok(app, s, AGING, grouped, "agingReport").await;
+        if kept["totals"] != worked_out["totals"] {
+            differ.push(format!(
+                "{day}: kept {} worked out {}",
+                kept["totals"], worked_out["totals"]
+            ));
+        }
+        day = day + Days::new(1);
+    }
+    differ
+}
+
+#[tokio::test]
+async fn what_was_owed_kept_by_day_is_the_ledgers_on_every_day_in_any_time_zone() {
+    let app = spawn_app().await;
+    // A quarter-hour offset (UTC+5:45): the kept instants must not cross a local midnight.
+    let body = app
+        .graphql(
+            crate::helpers::SIGN_UP,
+            json!({ "input": { "companyName": "Acme", "name": "Li Wei", "email": app.email("owner"),
+                "password": crate::helpers::TEST_PASSWORD, "timeZone": "Asia/Kathmandu" } }),
+        )
+        .await;
+    let owner =
+        TestSession::from_payload(&body["data"]["signUp"]).unwrap_or_else(|| panic!("{body}"));
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    let ago = |days: u64| today - Days::new(days);
+    app.generate_ledger(
+        owner.tenant_id,
+        duely_backend::demo::ledger::LedgerSize {
+            customers: 12,
+            invoices: 200,
+            months: 3,
+        },
+    )
+    .await;
+    let c = create_customer(&app, &owner, "C", json!({})).await;
+    let d = create_customer(&app, &owner, "D", json!({})).await;
+    let e = create_customer(&app, &owner, "E", json!({})).await;
+    // Credited in part, then written off; a payment on it bounces after the write-off.
+    let credited = invoice(&app, &owner, &c, "1000", ago(80), ago(50)).await;
+    pay(&app, &owner, &c, "100", ago(70)).await;
+    ok(&app, &owner, "mutation($input: CreateCreditNoteInput!) { createCreditNote(input: $input) { creditNote { id } } }",
+        json!({ "input": { "invoiceId": id(&credited), "amount": "300", "reason": "Damaged", "issuedOn": ago(60).to_string() } }),
+        "createCreditNote").await;
+    ok(&app, &owner, "mutation($input: WriteOffInvoiceInput!) { writeOffInvoice(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": id(&credited), "reason": "Insolvent" } }), "writeOffInvoice").await;
+    let payment_of = |customer: &Value| {
+        let sql = format!(
+            "SELECT id::text AS id FROM \"{}\".payments WHERE customer_id = '{}'",
+            owner.tenant_id.schema_name(),
+            id(customer)
+        );
+        let app = &app;
+        async move {
+            app.db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    sql,
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get::<String>("", "id")
+                .unwrap()
+        }
+    };
+    let reverse = "mutation($input: ReversePaymentInput!) { reversePayment(input: $input) { payment { id } } }";
+    ok(
+        &app,
+        &owner,
+        reverse,
+        json!({ "input": { "paymentId": payment_of(&c).await, "reason": "Bounced" } }),
+        "reversePayment",
+    )
+    .await;
+    // On an installment plan, paid in part.
+    let split = invoice(&app, &owner, &d, "600", ago(75), ago(45)).await;
+    ok(&app, &owner, "mutation($input: SetInstallmentPlanInput!) { setInstallmentPlan(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": id(&split), "installments": [
+            { "dueDate": ago(45).to_string(), "amount": "200" },
+            { "dueDate": ago(15).to_string(), "amount": "200" },
+            { "dueDate": (today + Days::new(15)).to_string(), "amount": "200" } ] } }),
+        "setInstallmentPlan").await;
+    pay(&app, &owner, &d, "250", ago(40)).await;
+    // Received before the invoice it pays was issued: it counts from the issue date.
+    invoice(&app, &owner, &e, "700", ago(20), ago(5)).await;
+    pay(&app, &owner, &e, "400", ago(30)).await;
+    // Paid on account, applied later: it counts from when it was applied.
+    let f = create_customer(&app, &owner, "F", json!({})).await;
+    pay(&app, &owner, &f, "500", ago(35)).await;
+    invoice(&app, &owner, &f, "800", ago(30), ago(10)).await;
+    ok(
+        &app,
+        &owner,
+        "mutation($input: ApplyCreditInput!) { applyCredit(input: $input) { customer { id } } }",
+        json!({ "input": { "customerId": id(&f) } }),
+        "applyCredit",
+    )
+    .await;
+    // Paid, then the payment bounces: owed again from the day it bounced.
+    let g = create_customer(&app, &owner, "G", json!({})).await;
+    invoice(&app, &owner, &g, "300", ago(90), ago(60)).await;
+    pay(&app, &owner, &g, "300", ago(10)).await;
+    ok(
+        &app,
+        &owner,
+        reverse,
+        json!({ "input": { "paymentId": payment_of(&g).await, "reason": "Bounced" } }),
+        "reversePayment",
+    )
+    .await;
+    // Issued, then voided: it never counted.
+    let void =
+        "mutation($input: VoidInvoiceInput!) { voidInvoice(input: $input) { invoice { id } } }";
+    let voided = invoice(&app, &owner, &e, "900", ago(12), ago(2)).await;
+    ok(
+        &app,
+        &owner,
+        void,
+        json!({ "input": { "invoiceId": id(&voided), "reason": "Entered twice" } }),
+        "voidInvoice",
+    )
+    .await;
+    // Paid, the payment bounced, then voided: neither it nor its payment ever counted, on a
+    // plan or not.
+    let h = create_customer(&app, &owner, "H", json!({})).await;
+    let plain = invoice(&app, &owner, &h, "500", ago(50), ago(20)).await;
+    pay(&app, &owner, &h, "500", ago(40)).await;
+    let k = create_customer(&app, &owner, "K", json!({})).await;
+    let planned = invoice(&app, &owner, &k, "600", ago(50), ago(20)).await;
+    ok(&app, &owner, "mutation($input: SetInstallmentPlanInput!) { setInstallmentPlan(input: $input) { invoice { id } } }",
+        json!({ "input": { "invoiceId": id(&planned), "installments": [
+            { "dueDate": ago(20).to_string(), "amount": "300" },
+            { "dueDate": ago(5).to_string(), "amount": "300" } ] } }),
+        "setInstallmentPlan").await;
+    pay(&app, &owner, &k, "300", ago(40)).await;
+    for (customer, bounced) in [(&h, &plain), (&k, &planned)] {
+        ok(
+            &app,
+            &owner,
+            reverse,
+            json!({ "input": { "paymentId": payment_of(customer).await, "reason": "Bounced" } }),
+            "reversePayment",
+        )
+        .await;
+        ok(
+            &app,
+            &owner,
+            void,
+            json!({ "input": { "invoiceId": id(bounced), "reason": "Issued in error" } }),
+            "voidInvoice",
+        )
+        .await;
+    }
+    let by_customer = ok(
+        &app,
+        &owner,
+        AGING,
+        json!({ "asOf": ago(30).to_string(), "groupBy": "CUSTOMER" }),
+        "agingReport",
+    )
+    .await;
+    let owing_less_than_nothing: Vec<&Value> = by_customer["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| {
+            row["buckets"]["total"]["amount"]
+                .as_str()
+                .unwrap()
+                .starts_with('-')
+        })
+        .collect();
+    assert!(
+        owing_less_than_nothing.is_empty(),
+        "{owing_less_than_nothing:#?}"
+    );
+
+    let first = ago(100);
+    let differ = owed_kept_against_ledger(&app, &owner, first, today).await;
+    assert!(differ.is_empty(), "{differ:#?}");
+
+    // Another time zone reads the kept instants on its own days (UTC-11, a day behind).
+    ok(&app, &owner,
+        "mutation($input: CompanySettingsInput!) { updateCompanySettings(input: $input) { settings { credit { overLimitPolicy } } } }",
+        json!({ "input": { "company": { "timeZone": "Pacific/Pago_Pago" } } }), "updateCompanySettings").await;
+    let differ = owed_kept_against_ledger(&app, &owner, ago(3), today).await;
+    assert!(differ.is_empty(), "{differ:#?}");
+
+    // The daily snapshot folds past days' rows; every day still adds up the same.
+    let s = format!("\"{}\"", owner.tenant_id.schema_name());
+    let rows_before = scalar(
+        &app,
+        format!("SELECT count(*)::numeric AS v FROM {s}.owed_by_day"),
+    )
+    .await;
+    duely_backend::analytics::service::kpis::snapshot(&app.db, owner.tenant_id, today)
+        .await
+        .unwrap();
+    let rows_after = scalar(
+        &app,
+        format!("SELECT count(*)::numeric AS v FROM {s}.owed_by_day"),
+    )
+    .await;
+    assert!(
+        rows_after < rows_before,
+        "{rows_before} rows, then {rows_after}"
+    );
+    let differ = owed_kept_against_ledger(&app, &owner, first, today).await;
+    assert!(differ.is_empty(), "{differ:#?}");
+}

@@ -363,6 +363,7 @@ pub async fn snapshot(
     let calendar = db::tenant_calendar(db, tenant).await?;
     let tx = TenantTx::begin(db, tenant).await?;
     store::compact_credit_sales(&*tx, day).await?;
+    aging::compact_owed_by_day(&*tx, day).await?;
     let currencies = store::invoiced_currencies(&*tx).await?;
     let from = month_start(day);
     // One month-end's AR is the next month's opening AR, and the months of the count-back

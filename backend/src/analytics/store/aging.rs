@@ -11,6 +11,45 @@ use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
 use uuid::Uuid;
 
+/// The invoices on an installment plan issued by `$1` in currency `$2` (time zone `$4`), each
+/// with what was open on it that day (`open`): its balance now plus what came off it after the
+/// day. Few, so taken one by one.
+macro_rules! installments_open_as_of {
+    () => {
+        r#"inst AS (
+    SELECT i.id, i.customer_id, i.issue_date, i.due_date, i.total,
+           i.balance_due
+           + coalesce((SELECT sum(a.amount) FROM allocations a
+                       WHERE a.invoice_id = i.id
+                         AND CASE WHEN a.with_payment THEN a.received_on > $1::date
+                                  ELSE (a.created_at AT TIME ZONE $4)::date > $1::date END), 0)
+           + coalesce((SELECT sum(n.amount) FROM credit_notes n
+                       WHERE n.invoice_id = i.id AND n.issued_on > $1::date), 0)
+           + CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $4)::date > $1::date
+                  THEN i.amount_written_off ELSE 0 END AS open
+    FROM invoices i
+    WHERE i.installment_plan AND i.status NOT IN ('DRAFT', 'VOID')
+      AND i.currency = $2::bpchar AND i.issue_date <= $1::date
+)"#
+    };
+}
+
+/// The unpaid parts of `inst`'s invoices on `$1`, oldest installment paid first, at each
+/// installment's due date (`$3` true) or the invoice's date: customer_id, ref_date, amount.
+macro_rules! installment_parts {
+    () => {
+        r#"
+    SELECT x.customer_id, x.ref_date, x.amount FROM (
+        SELECT inst.customer_id, CASE WHEN $3 THEN s.due_date ELSE inst.issue_date END AS ref_date,
+               least(s.amount, greatest(0, sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
+                                           - (inst.total - inst.open))) AS amount
+        FROM inst JOIN installments s ON s.invoice_id = inst.id
+        WHERE inst.open > 0
+    ) x WHERE x.amount > 0
+"#
+    };
+}
+
 /// The receivable items open on `$1` (the as-of date) in currency `$2`, with their reference
 /// date by basis (`$3`: true for the due date), and the company's time zone in `$4`. Columns:
 /// invoice_id, customer_id, ref_date, amount. For what lists invoices (the drill-down and its
@@ -86,23 +125,13 @@ WITH later AS (
 /// unpaid parts fall at each installment's date.
 pub const OWED_AS_OF: &str = concat!(
     r#"
-WITH installment_invoices AS (
-    SELECT id FROM invoices WHERE installment_plan
-), inst AS (
-    SELECT i.id, i.customer_id, i.issue_date, i.total,
-           i.balance_due
-           + coalesce((SELECT sum(a.amount) FROM allocations a
-                       WHERE a.invoice_id = i.id
-                         AND CASE WHEN a.with_payment THEN a.received_on > $1::date
-                                  ELSE (a.created_at AT TIME ZONE $4)::date > $1::date END), 0)
-           + coalesce((SELECT sum(n.amount) FROM credit_notes n
-                       WHERE n.invoice_id = i.id AND n.issued_on > $1::date), 0)
-           + CASE WHEN i.written_off_at IS NOT NULL AND (i.written_off_at AT TIME ZONE $4)::date > $1::date
-                  THEN i.amount_written_off ELSE 0 END AS open
-    FROM invoices i
-    WHERE i.installment_plan AND i.status NOT IN ('DRAFT', 'VOID')
-      AND i.currency = $2::bpchar AND i.issue_date <= $1::date
-), items AS (
+WITH apart AS (
+    -- Taken one by one below; or voided, so never owed, whatever was allocated to them (a
+    -- payment since reversed).
+    SELECT id FROM invoices WHERE installment_plan OR status = 'VOID'
+), "#,
+    installments_open_as_of!(),
+    r#", items AS (
     SELECT i.customer_id, CASE WHEN $3 THEN i.due_date ELSE i.issue_date END AS ref_date,
            i.balance_due AS amount
     FROM invoices i
@@ -116,7 +145,7 @@ WITH installment_invoices AS (
     FROM allocations a
     WHERE a.with_payment AND a.received_on > $1::date
       AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date
-      AND a.invoice_id NOT IN (SELECT id FROM installment_invoices)
+      AND a.invoice_id NOT IN (SELECT id FROM apart)
     UNION ALL
     -- Allocated later, or a reversal: from the day it was made.
     SELECT a.customer_id, CASE WHEN $3 THEN a.invoice_due_on ELSE a.invoice_issued_on END, a.amount
@@ -124,7 +153,7 @@ WITH installment_invoices AS (
     WHERE NOT a.with_payment AND a.created_at >= ($1::date - 1)::timestamptz
       AND (a.created_at AT TIME ZONE $4)::date > $1::date
       AND a.currency = $2::bpchar AND a.invoice_issued_on <= $1::date
-      AND a.invoice_id NOT IN (SELECT id FROM installment_invoices)
+      AND a.invoice_id NOT IN (SELECT id FROM apart)
     UNION ALL
     -- Each credit note after the day looks its invoice up by id: few against the ledger (a
     -- join planned as a hash read every invoice).
@@ -142,15 +171,33 @@ WITH installment_invoices AS (
     WHERE i.status = 'WRITTEN_OFF' AND NOT i.installment_plan
       AND i.currency = $2::bpchar AND i.issue_date <= $1::date
       AND (i.written_off_at AT TIME ZONE $4)::date > $1::date
+    UNION ALL"#,
+    installment_parts!(),
+    r#")
+"#
+);
+
+/// What the whole company owed on `$1` in currency `$2` by due date (time zone `$4`), from the
+/// ledger's movements kept by day (`owed_by_day`): `items` with the columns customer_id (none
+/// but for installments), ref_date, amount, the same sums as `OWED_AS_OF` by due date. The kept
+/// movements put each invoice at its own due date; one on an installment plan falls due part
+/// by part, so its share there is taken back and its unpaid parts added at theirs.
+pub const OWED_BY_DUE_DATE_FROM_FACTS: &str = concat!(
+    r#"
+WITH "#,
+    installments_open_as_of!(),
+    r#", items AS (
+    -- Summed by due date first: a few hundred rows to put in buckets, not every kept one.
+    SELECT NULL::uuid AS customer_id, f.due_on AS ref_date, sum(f.amount) AS amount
+    FROM owed_by_day f
+    WHERE f.currency = $2::bpchar AND f.on_day <= $1::date
+      AND (f.at IS NULL OR (f.at AT TIME ZONE $4)::date <= $1::date)
+    GROUP BY f.due_on
     UNION ALL
-    SELECT x.customer_id, x.ref_date, x.amount FROM (
-        SELECT inst.customer_id, CASE WHEN $3 THEN s.due_date ELSE inst.issue_date END AS ref_date,
-               least(s.amount, greatest(0, sum(s.amount) OVER (PARTITION BY s.invoice_id ORDER BY s.seq)
-                                           - (inst.total - inst.open))) AS amount
-        FROM inst JOIN installments s ON s.invoice_id = inst.id
-        WHERE inst.open > 0
-    ) x WHERE x.amount > 0
-)
+    SELECT inst.customer_id, inst.due_date, -inst.open FROM inst
+    UNION ALL"#,
+    installment_parts!(),
+    r#")
 "#
 );
 
@@ -208,21 +255,28 @@ pub async fn buckets_as_of(
     scope: &crate::analytics::store::kpis::KpiScope,
 ) -> Result<BucketRow, AppError> {
     plan_for_the_day(conn).await?;
-    let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
+    // The whole company's is kept by day; a segment's or a collector's is worked out.
+    let sql = if scope.is_company() {
+        format!(
+            "{OWED_BY_DUE_DATE_FROM_FACTS} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t",
+            bucket_columns(),
+        )
+    } else {
         format!(
             "{OWED_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t WHERE {}",
             bucket_columns(),
             crate::analytics::store::kpis::in_scope("t.customer_id", 8),
-        ),
-        values(
-            as_of,
-            currency,
-            true,
-            time_zone,
-            edges,
-            scope.values().to_vec(),
-        ),
+        )
+    };
+    let extra = if scope.is_company() {
+        Vec::new()
+    } else {
+        scope.values().to_vec()
+    };
+    let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        values(as_of, currency, true, time_zone, edges, extra),
     ))
     .one(conn)
     .await?
@@ -385,4 +439,25 @@ pub async fn items(
     ))
     .all(conn)
     .await
+}
+
+/// Folds each day before `today` of `owed_by_day` into one row per currency, instant and due
+/// date (its triggers add rows per statement). Rows written meanwhile are not seen and stay
+/// for the next time; the sums never change.
+pub async fn compact_owed_by_day(
+    conn: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "WITH folded AS (
+             DELETE FROM owed_by_day WHERE on_day < $1 RETURNING currency, on_day, at, due_on, amount
+         )
+         INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
+         SELECT currency, on_day, at, due_on, sum(amount) FROM folded
+         GROUP BY currency, on_day, at, due_on HAVING sum(amount) <> 0",
+        [today.into()],
+    ))
+    .await?;
+    Ok(())
 }
