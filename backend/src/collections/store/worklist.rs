@@ -140,6 +140,20 @@ pub async fn needs(
     .await
 }
 
+/// How many customers [`NEEDING`] keeps, asking only whether each has something overdue
+/// (one pass over the overdue items, hashed) instead of summing it.
+const COUNT_NEEDING: &str = r#"
+SELECT count(*) AS n FROM customers c
+WHERE c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
+  AND (NOT $3::boolean OR c.collector_id IS NULL)
+  AND (EXISTS (SELECT 1 FROM collection_tasks t
+               WHERE t.customer_id = c.id AND t.status = 'OPEN' AND t.due_on <= $2::date
+                 AND ($1::uuid IS NULL OR t.assignee_id = $1 OR t.assignee_id IS NULL))
+       OR (EXISTS (SELECT 1 FROM receivable_items r
+                   WHERE r.customer_id = c.id AND r.currency = c.currency
+                     AND r.amount > 0 AND r.due_date < $2::date)
+           AND NOT EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = c.id AND x.status = 'OPEN')))"#;
+
 /// How many customers [`needs`] would return, without their history (a count needs no
 /// ranking).
 pub async fn count_needs(
@@ -152,7 +166,7 @@ pub async fn count_needs(
     let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!("{NEEDING} SELECT count(*) AS n FROM kept"),
+            COUNT_NEEDING,
             [collector.into(), today.into(), unassigned.into()],
         ))
         .await?;
