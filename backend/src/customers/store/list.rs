@@ -1,6 +1,9 @@
 //! The customer list: filters, order and one page, with balances.
 
-use super::{CUSTOMERS_RANKED, CUSTOMERS_WITH_BALANCES, CustomerRow, load_customers};
+use super::{
+    CUSTOMERS_RANKED, CUSTOMERS_RANKED_BY_OVERDUE, CUSTOMERS_WITH_BALANCES, CustomerRow,
+    load_customers,
+};
 use crate::api::pagination::{Page, PageRequest};
 use crate::auth::{Caller, assigned_only};
 use crate::db::TenantTx;
@@ -210,8 +213,14 @@ pub async fn list_page(
             order.field,
             OrderBy::Name | OrderBy::Code | OrderBy::CreatedAt
         );
+    // Without a balance to filter or order by, only the overdue items are summed.
+    let ranked = if filtered.contains("c.balance") || order.field == OrderBy::Balance {
+        CUSTOMERS_RANKED
+    } else {
+        CUSTOMERS_RANKED_BY_OVERDUE
+    };
     let count_sql = if needs_figures {
-        format!("SELECT count(*) AS n FROM ({CUSTOMERS_RANKED}) c WHERE {filtered}")
+        format!("SELECT count(*) AS n FROM ({ranked}) c WHERE {filtered}")
     } else {
         format!("SELECT count(*) AS n FROM customers c WHERE $1::date IS NOT NULL AND {filtered}")
     };
@@ -223,9 +232,7 @@ pub async fn list_page(
         // The page's ids from the grouped figures, then those customers in full.
         let ids: Vec<Uuid> = PageId::find_by_statement(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!(
-                "SELECT c.id FROM ({CUSTOMERS_RANKED}) c WHERE {paged} ORDER BY {order_sql} {limit}"
-            ),
+            format!("SELECT c.id FROM ({ranked}) c WHERE {paged} ORDER BY {order_sql} {limit}"),
             values,
         ))
         .all(&**tx)

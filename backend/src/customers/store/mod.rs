@@ -196,6 +196,22 @@ pub const CUSTOMERS_RANKED: &str = r#"
     ) a ON a.customer_id = c.id AND a.currency = c.currency
 "#;
 
+/// [`CUSTOMERS_RANKED`] without the balance, for lists that order and filter by what is
+/// overdue only (the dashboard's most overdue customers): only the items already due are
+/// summed, about half the open ones. `$1` is today.
+pub const CUSTOMERS_RANKED_BY_OVERDUE: &str = r#"
+    SELECT c.id, c.code, c.name, c.tax_id, c.segment, c.collector_id, c.salesperson_id,
+           c.credit_limit, c.credit_hold, c.archived_at, c.created_at, c.risk_grade,
+           coalesce(a.overdue, 0) AS overdue, a.oldest_overdue_due
+    FROM customers c
+    LEFT JOIN (
+        SELECT r.customer_id, r.currency, sum(r.amount) AS overdue, min(r.due_date) AS oldest_overdue_due
+        FROM receivable_items r
+        WHERE r.amount > 0 AND r.due_date < $1
+        GROUP BY r.customer_id, r.currency
+    ) a ON a.customer_id = c.id AND a.currency = c.currency
+"#;
+
 /// Customers with balances by id, in no particular order.
 pub async fn load_customers(
     conn: &impl ConnectionTrait,
