@@ -8,27 +8,6 @@ use serde::{Deserialize, Serialize};
 /// How long after logging an activity may still be corrected (then it is history).
 pub const EDIT_WINDOW_HOURS: i64 = 24;
 
-macro_rules! string_enum {
-    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(value: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|item| item.as_str() == value)
-            }
-        }
-    };
-}
-
 string_enum!(CollectionChannel {
     Phone => "PHONE",
     Email => "EMAIL",

@@ -4,10 +4,34 @@
 //! knows nothing of HTTP, GraphQL or SQL. Server-only derives sit behind the `graphql` feature,
 //! reading enums out of database rows behind the `db` feature.
 
+/// A string-valued enum: its variants, their texts (`as_str`, `parse`, `ALL`), serde in those
+/// texts and, on the server, a GraphQL enum. Defined before the modules so each can use it.
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(value: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|item| item.as_str() == value)
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod aging;
 pub mod alerts;
 pub mod allocation;
+pub mod approvals;
 pub mod billing;
 pub mod collections;
 pub mod credentials;
