@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod app;
+pub mod calendar;
 pub mod components;
 pub mod files;
 pub mod i18n;

@@ -34,6 +34,10 @@ pub struct Session {
     pub email_verified: bool,
     pub tenant_id: String,
     pub tenant_name: String,
+    /// The company's IANA time zone, for its "today" (`calendar`); empty in a session
+    /// remembered before it was kept, until the renewal at start-up.
+    #[serde(default)]
+    pub time_zone: String,
     pub role: Role,
 }
 
@@ -68,6 +72,7 @@ macro_rules! from_fields {
                     email_verified: fields.user.email_verified,
                     tenant_id: fields.tenant.id,
                     tenant_name: fields.tenant.name,
+                    time_zone: fields.tenant.time_zone,
                     role: api::to_domain(&fields.role).unwrap_or(Role::Viewer),
                 }
             }

@@ -15,8 +15,7 @@ pub use feedback::{ProgressBar, Spinner};
 pub use form::{Button, ButtonKind, SelectField, TextField};
 pub use modal::Modal;
 pub use schedule_task::{
-    ScheduleTask, TASK_KINDS, browser_date, create_task, enum_name, task_kind_msg, use_collectors,
-    use_works_all,
+    ScheduleTask, TASK_KINDS, create_task, enum_name, task_kind_msg, use_collectors, use_works_all,
 };
 pub use search::GlobalSearchBox;
 pub use table::DataTable;

@@ -34,22 +34,6 @@ pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
     api::to_domain::<T, String>(value).unwrap_or_default()
 }
 
-/// The browser's date `days` from today, `YYYY-MM-DD`. The company's calendar lives on the
-/// server; the web app only proposes a day the person can change.
-pub fn browser_date(days: u32) -> String {
-    let date = js_sys::Date::new_0();
-    if days > 0 {
-        // Past the month's end, the date rolls over into the next month.
-        date.set_date(date.get_date() + days);
-    }
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date()
-    )
-}
-
 /// Whether the signed-in member works every customer's collections (an owner or a manager),
 /// not only the customers assigned to them (a collector).
 pub fn use_works_all() -> Signal<bool> {
@@ -133,7 +117,7 @@ pub fn ScheduleTask(
     let customer_id = StoredValue::new(customer_id);
     let open_form = move |_| {
         task_kind.set(default_kind.to_owned());
-        due_on.set(browser_date(1));
+        due_on.set(crate::calendar::company_date(1));
         note.set(String::new());
         assignee.set(String::new());
         error.set(None);

@@ -11,8 +11,8 @@ use crate::api::{
     Tasks,
 };
 use crate::components::{
-    Button, ScheduleTask, SelectField, TextField, ToastKind, browser_date, create_task, enum_name,
-    task_kind_msg, use_toasts,
+    Button, ScheduleTask, SelectField, TextField, ToastKind, create_task, enum_name, task_kind_msg,
+    use_toasts,
 };
 use crate::i18n::{Msg, use_locale, use_text};
 use crate::session::use_session;
@@ -248,7 +248,8 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
         let follow_up_task = follow_up.get_untracked().then(|| {
             (
                 customer_id.clone(),
-                optional(next_action.get_untracked()).unwrap_or_else(|| browser_date(1)),
+                optional(next_action.get_untracked())
+                    .unwrap_or_else(|| crate::calendar::company_date(1)),
             )
         });
         leptos::task::spawn_local(async move {
@@ -446,7 +447,7 @@ pub fn CustomerCollectionsPanel(customer_id: String) -> impl IntoView {
                 if list.is_empty() {
                     view! { <p>{text(Msg::NoTasks)}</p> }.into_any()
                 } else {
-                    let today = browser_date(0);
+                    let today = crate::calendar::company_date(0);
                     view! {
                         <ul class="plain-list" data-testid="customer-tasks">
                             {list.into_iter().map(|task| {

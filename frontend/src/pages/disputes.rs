@@ -7,7 +7,7 @@ use super::access::RequirePermission;
 use super::customers::show;
 use crate::api::{self, DisputesQueue, ResolveDispute, UpdateDispute};
 use crate::components::{
-    DataTable, Modal, SelectField, TextField, ToastKind, browser_date, enum_name, use_toasts,
+    DataTable, Modal, SelectField, TextField, ToastKind, enum_name, use_toasts,
 };
 use crate::i18n::{Msg, use_locale, use_text};
 use crate::session::use_session;
@@ -303,7 +303,7 @@ fn DisputeQueue() -> impl IntoView {
     });
 
     let line = move |row: Row| {
-        let today = browser_date(0);
+        let today = crate::calendar::company_date(0);
         let dispute = row.dispute;
         let open = enum_name(&dispute.status) == "OPEN";
         let reason_code = enum_name(&dispute.reason_code);

@@ -70,15 +70,7 @@ fn Dunning() -> impl IntoView {
                 .unwrap_or_default()
         }
     });
-    let today = {
-        let now = js_sys::Date::new_0();
-        format!(
-            "{:04}-{:02}-{:02}",
-            now.get_full_year(),
-            now.get_month() + 1,
-            now.get_date()
-        )
-    };
+    let today = crate::calendar::company_date(0);
     let date = RwSignal::new(today.clone());
     let preview_date = RwSignal::new(today);
     // The ladder being edited, unsaved, when the preview shows it instead of the saved ones.

@@ -224,16 +224,6 @@ pub fn StatementPage() -> impl IntoView {
     }
 }
 
-fn today_iso() -> String {
-    let now = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.get_full_year(),
-        now.get_month() + 1,
-        now.get_date()
-    )
-}
-
 #[component]
 fn TeamStatement() -> impl IntoView {
     let text = use_text();
@@ -242,7 +232,7 @@ fn TeamStatement() -> impl IntoView {
     let session = use_session();
     let params = use_params_map();
     let customer_id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let today = today_iso();
+    let today = crate::calendar::company_date(0);
     let from = RwSignal::new(format!("{}-01-01", &today[..4]));
     let to = RwSignal::new(today);
     let period = RwSignal::new((from.get_untracked(), to.get_untracked()));

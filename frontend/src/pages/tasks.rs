@@ -9,8 +9,8 @@ use super::script_view::{ScriptPanel, ShownScript};
 use super::worklist::CompleteTaskForm;
 use crate::api::{self, CancelTask, ReassignTask, Tasks};
 use crate::components::{
-    DataTable, Modal, SelectField, TextField, ToastKind, browser_date, enum_name, task_kind_msg,
-    use_collectors, use_toasts, use_works_all,
+    DataTable, Modal, SelectField, TextField, ToastKind, enum_name, task_kind_msg, use_collectors,
+    use_toasts, use_works_all,
 };
 use crate::i18n::{Msg, use_locale, use_text};
 use domain::access::Permission;
@@ -244,7 +244,7 @@ fn TaskList() -> impl IntoView {
     });
 
     let line = move |row: Row| {
-        let today = browser_date(0);
+        let today = crate::calendar::company_date(0);
         let status = enum_name(&row.status);
         let open = status == "OPEN";
         let overdue = open && row.due_on.as_str() < today.as_str();

@@ -22,15 +22,7 @@ pub use credit::CreditPanel;
 pub use dashboard::DashboardPage;
 pub use performance::PerformancePage;
 
-fn today() -> chrono::NaiveDate {
-    let now = js_sys::Date::new_0();
-    chrono::NaiveDate::from_ymd_opt(
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
-    )
-    .unwrap_or_default()
-}
+use crate::calendar::company_today as today;
 
 fn percent(fraction: &Option<String>) -> String {
     fraction

@@ -1,0 +1,67 @@
+//! The company's calendar in the web app. Its "today" is the date in the company's time zone
+//! (from the session), as the server's reports, due dates and dunning count it, not the
+//! browser's: a team member abroad, or a browser set to another zone, proposes and reports the
+//! same day as the server. The server stays the authority (it checks every date it is sent).
+
+use crate::session::use_session;
+use chrono::{Days, NaiveDate};
+use js_sys::{Array, Function, Object, Reflect};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The company's date today, or the browser's when the session names no time zone (a session
+/// remembered before it did, until its renewal) or the browser does not know the zone.
+pub fn company_today() -> NaiveDate {
+    let zone = use_session()
+        .current
+        .get_untracked()
+        .map(|session| session.time_zone)
+        .unwrap_or_default();
+    Some(zone)
+        .filter(|zone| !zone.is_empty())
+        .and_then(|zone| date_in_zone(&zone))
+        .unwrap_or_else(browser_today)
+}
+
+/// The company's date `days` from today, `YYYY-MM-DD` (what date fields are given).
+pub fn company_date(days: u32) -> String {
+    let today = company_today();
+    today
+        .checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(today)
+        .to_string()
+}
+
+/// Today in `zone`, through `Intl.DateTimeFormat` (which throws on a zone it does not know:
+/// caught, and answered with none).
+fn date_in_zone(zone: &str) -> Option<NaiveDate> {
+    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+    let constructor: Function = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = Object::new();
+    Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
+    // en-CA writes dates as YYYY-MM-DD.
+    let arguments = Array::of2(&"en-CA".into(), &options);
+    let formatter = Reflect::construct(&constructor, &arguments).ok()?;
+    let format: Function = Reflect::get(&formatter, &"format".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let text = format
+        .call1(&formatter, &js_sys::Date::new_0())
+        .ok()?
+        .as_string()?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
+}
+
+fn browser_today() -> NaiveDate {
+    let now = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
+}
