@@ -14,6 +14,9 @@
 //! payment against an invoice not yet issued. A voided invoice counts nothing, nor does what was
 //! allocated to it (a payment since reversed).
 //!
+//! Each kind of movement's rule is one SQL function (`owed_by_invoice`, `owed_by_allocation`,
+//! `owed_by_credit_note`), used by the backfill and by every trigger alike.
+//!
 //! As with `credit_sales_by_day`, statement triggers with transition tables write each
 //! statement's change as new netted rows (no writer waits on another's row); an invoice update
 //! that changes no counted total, date or write-off (a payment) writes nothing; the daily KPI
@@ -52,63 +55,80 @@ impl MigrationTrait for Migration {
                 LANGUAGE sql STABLE PARALLEL SAFE
                 RETURN date_bin('15 minutes', instant, TIMESTAMPTZ '2000-01-01 00:00:00+00');
 
-                INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                SELECT currency, on_day, at, due_on, sum(amount) FROM (
-                    SELECT currency, issue_date AS on_day, NULL::timestamptz AS at, due_date AS due_on,
-                           total AS amount
-                    FROM invoices WHERE status NOT IN ('DRAFT', 'VOID')
-                    UNION ALL
-                    SELECT currency, issue_date, owed_quarter_hour(written_off_at), due_date, -amount_written_off
-                    FROM invoices WHERE status = 'WRITTEN_OFF'
-                    UNION ALL
-                    SELECT currency,
-                           CASE WHEN with_payment THEN greatest(received_on, invoice_issued_on) ELSE invoice_issued_on END,
-                           CASE WHEN with_payment THEN NULL ELSE owed_quarter_hour(created_at) END,
-                           invoice_due_on, -amount
-                    FROM allocations
-                    WHERE invoice_id NOT IN (SELECT id FROM invoices WHERE status = 'VOID')
-                    UNION ALL
-                    SELECT n.currency, greatest(n.issued_on, i.issue_date), NULL, i.due_date, -n.amount
-                    FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
-                ) x GROUP BY currency, on_day, at, due_on HAVING sum(amount) <> 0;
-
                 -- An invoice adds its total once issued (not a draft, not voided), and a
                 -- write-off takes what was written off away when it was written off.
+                CREATE FUNCTION owed_by_invoice(
+                    invoice_status text, invoice_currency bpchar, issued date, due date,
+                    invoice_total numeric, written_off timestamptz, written_off_amount numeric
+                ) RETURNS TABLE (currency bpchar, on_day date, at timestamptz, due_on date, amount numeric)
+                LANGUAGE sql STABLE PARALLEL SAFE
+                BEGIN ATOMIC
+                    SELECT $2, $3, NULL::timestamptz, $4, $5 WHERE $1 NOT IN ('DRAFT', 'VOID')
+                    UNION ALL
+                    SELECT $2, $3, owed_quarter_hour($6), $4, -$7 WHERE $1 = 'WRITTEN_OFF';
+                END;
+
+                -- An allocation with its payment counts from the day the payment was received,
+                -- one made later (or a reversal, negative) from when it was made.
+                CREATE FUNCTION owed_by_allocation(
+                    allocation_currency bpchar, with_payment boolean, received_on date,
+                    invoice_issued_on date, made_at timestamptz, invoice_due_on date, allocated numeric
+                ) RETURNS TABLE (currency bpchar, on_day date, at timestamptz, due_on date, amount numeric)
+                LANGUAGE sql STABLE PARALLEL SAFE
+                BEGIN ATOMIC
+                    SELECT $1, CASE WHEN $2 THEN greatest($3, $4) ELSE $4 END,
+                           CASE WHEN $2 THEN NULL ELSE owed_quarter_hour($5) END, $6, -$7;
+                END;
+
+                -- A credit note takes its amount off from the day it was issued.
+                CREATE FUNCTION owed_by_credit_note(
+                    note_currency bpchar, issued_on date, invoice_issue_date date, invoice_due_date date,
+                    credited numeric
+                ) RETURNS TABLE (currency bpchar, on_day date, at timestamptz, due_on date, amount numeric)
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE
+                BEGIN ATOMIC
+                    SELECT $1, greatest($2, $3), NULL::timestamptz, $4, -$5;
+                END;
+
+                INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
+                SELECT f.currency, f.on_day, f.at, f.due_on, sum(f.amount) FROM (
+                    SELECT m.* FROM invoices i, owed_by_invoice(i.status, i.currency, i.issue_date,
+                        i.due_date, i.total, i.written_off_at, i.amount_written_off) m
+                    UNION ALL
+                    -- A voided invoice counts nothing, nor does what was allocated to it.
+                    SELECT m.* FROM allocations a, owed_by_allocation(a.currency, a.with_payment,
+                        a.received_on, a.invoice_issued_on, a.created_at, a.invoice_due_on, a.amount) m
+                    WHERE a.invoice_id NOT IN (SELECT id FROM invoices WHERE status = 'VOID')
+                    UNION ALL
+                    SELECT m.* FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id,
+                        owed_by_credit_note(n.currency, n.issued_on, i.issue_date, i.due_date, n.amount) m
+                ) f GROUP BY f.currency, f.on_day, f.at, f.due_on HAVING sum(f.amount) <> 0;
+
+                -- An invoice's change is what it adds now less what it added before; voiding it
+                -- also gives back what its allocations took off (voiding needs none standing).
                 CREATE FUNCTION owed_invoices_changed() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                    SELECT currency, on_day, at, due_on, sum(amount) FROM (
-                        SELECT currency, issue_date AS on_day, NULL::timestamptz AS at, due_date AS due_on,
-                               total AS amount
-                        FROM added WHERE status NOT IN ('DRAFT', 'VOID')
+                    SELECT f.currency, f.on_day, f.at, f.due_on, sum(f.amount) FROM (
+                        SELECT m.* FROM added i, owed_by_invoice(i.status, i.currency, i.issue_date,
+                            i.due_date, i.total, i.written_off_at, i.amount_written_off) m
                         UNION ALL
-                        SELECT currency, issue_date, owed_quarter_hour(written_off_at), due_date, -amount_written_off
-                        FROM added WHERE status = 'WRITTEN_OFF'
+                        SELECT m.currency, m.on_day, m.at, m.due_on, -m.amount
+                        FROM removed i, owed_by_invoice(i.status, i.currency, i.issue_date,
+                            i.due_date, i.total, i.written_off_at, i.amount_written_off) m
                         UNION ALL
-                        SELECT currency, issue_date, NULL, due_date, -total
-                        FROM removed WHERE status NOT IN ('DRAFT', 'VOID')
-                        UNION ALL
-                        SELECT currency, issue_date, owed_quarter_hour(written_off_at), due_date, amount_written_off
-                        FROM removed WHERE status = 'WRITTEN_OFF'
-                        UNION ALL
-                        -- A voided invoice never counted, nor did what was allocated to it (a
-                        -- payment since reversed: voiding needs none left standing).
-                        SELECT a.currency,
-                               CASE WHEN a.with_payment THEN greatest(a.received_on, a.invoice_issued_on)
-                                    ELSE a.invoice_issued_on END,
-                               CASE WHEN a.with_payment THEN NULL ELSE owed_quarter_hour(a.created_at) END,
-                               a.invoice_due_on,
-                               CASE WHEN v.voided THEN a.amount ELSE -a.amount END
+                        SELECT m.currency, m.on_day, m.at, m.due_on,
+                               CASE WHEN v.voided THEN -m.amount ELSE m.amount END
                         FROM (
-                            SELECT n.id, true AS voided FROM added n JOIN removed o ON o.id = n.id
-                            WHERE n.status = 'VOID' AND o.status <> 'VOID'
-                            UNION ALL
-                            SELECT n.id, false FROM added n JOIN removed o ON o.id = n.id
-                            WHERE n.status <> 'VOID' AND o.status = 'VOID'
-                        ) v JOIN allocations a ON a.invoice_id = v.id
-                    ) x
-                    GROUP BY currency, on_day, at, due_on HAVING sum(amount) <> 0;
+                            SELECT n.id, n.status = 'VOID' AS voided FROM added n
+                            JOIN removed o ON o.id = n.id
+                            WHERE (n.status = 'VOID') <> (o.status = 'VOID')
+                        ) v JOIN allocations a ON a.invoice_id = v.id,
+                        owed_by_allocation(a.currency, a.with_payment, a.received_on,
+                            a.invoice_issued_on, a.created_at, a.invoice_due_on, a.amount) m
+                    ) f
+                    GROUP BY f.currency, f.on_day, f.at, f.due_on HAVING sum(f.amount) <> 0;
                     RETURN NULL;
                 END $$;
 
@@ -116,15 +136,10 @@ impl MigrationTrait for Migration {
                 SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                    SELECT currency, on_day, at, due_on, sum(amount) FROM (
-                        SELECT currency, issue_date AS on_day, NULL::timestamptz AS at, due_date AS due_on,
-                               total AS amount
-                        FROM added WHERE status NOT IN ('DRAFT', 'VOID')
-                        UNION ALL
-                        SELECT currency, issue_date, owed_quarter_hour(written_off_at), due_date, -amount_written_off
-                        FROM added WHERE status = 'WRITTEN_OFF'
-                    ) x
-                    GROUP BY currency, on_day, at, due_on HAVING sum(amount) <> 0;
+                    SELECT m.currency, m.on_day, m.at, m.due_on, sum(m.amount)
+                    FROM added i, owed_by_invoice(i.status, i.currency, i.issue_date, i.due_date,
+                        i.total, i.written_off_at, i.amount_written_off) m
+                    GROUP BY m.currency, m.on_day, m.at, m.due_on HAVING sum(m.amount) <> 0;
                     RETURN NULL;
                 END $$;
 
@@ -132,49 +147,38 @@ impl MigrationTrait for Migration {
                 SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                    SELECT currency, on_day, at, due_on, sum(amount) FROM (
-                        SELECT currency, issue_date AS on_day, NULL::timestamptz AS at, due_date AS due_on,
-                               -total AS amount
-                        FROM removed WHERE status NOT IN ('DRAFT', 'VOID')
-                        UNION ALL
-                        SELECT currency, issue_date, owed_quarter_hour(written_off_at), due_date, amount_written_off
-                        FROM removed WHERE status = 'WRITTEN_OFF'
-                    ) x
-                    GROUP BY currency, on_day, at, due_on HAVING sum(amount) <> 0;
+                    SELECT m.currency, m.on_day, m.at, m.due_on, -sum(m.amount)
+                    FROM removed i, owed_by_invoice(i.status, i.currency, i.issue_date, i.due_date,
+                        i.total, i.written_off_at, i.amount_written_off) m
+                    GROUP BY m.currency, m.on_day, m.at, m.due_on HAVING sum(m.amount) <> 0;
                     RETURN NULL;
                 END $$;
 
-                -- Allocations are append-only (a reversal is a new, negative one): an allocation
-                -- with its payment counts from the day the payment was received, one made later
-                -- (or a reversal) from when it was made.
+                -- Allocations are append-only (a reversal is a new, negative one).
                 CREATE FUNCTION owed_allocations_added() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                    SELECT currency, on_day, at, invoice_due_on, -sum(amount) FROM (
-                        SELECT currency, invoice_due_on, amount,
-                               CASE WHEN with_payment THEN greatest(received_on, invoice_issued_on)
-                                    ELSE invoice_issued_on END AS on_day,
-                               CASE WHEN with_payment THEN NULL ELSE owed_quarter_hour(created_at) END AS at
-                        FROM added
-                    ) x
-                    GROUP BY currency, on_day, at, invoice_due_on HAVING sum(amount) <> 0;
+                    SELECT m.currency, m.on_day, m.at, m.due_on, sum(m.amount)
+                    FROM added a, owed_by_allocation(a.currency, a.with_payment, a.received_on,
+                        a.invoice_issued_on, a.created_at, a.invoice_due_on, a.amount) m
+                    GROUP BY m.currency, m.on_day, m.at, m.due_on HAVING sum(m.amount) <> 0;
                     RETURN NULL;
                 END $$;
 
-                -- A credit note takes its amount off from the day it was issued.
                 CREATE FUNCTION owed_notes_changed() RETURNS trigger LANGUAGE plpgsql
                 SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                    SELECT n.currency, greatest(n.issued_on, i.issue_date), NULL, i.due_date, sum(n.amount)
-                    FROM (
-                        SELECT invoice_id, currency, issued_on, -amount AS amount FROM added
+                    SELECT f.currency, f.on_day, f.at, f.due_on, sum(f.amount) FROM (
+                        SELECT m.* FROM added n JOIN invoices i ON i.id = n.invoice_id,
+                            owed_by_credit_note(n.currency, n.issued_on, i.issue_date, i.due_date, n.amount) m
                         UNION ALL
-                        SELECT invoice_id, currency, issued_on, amount FROM removed
-                    ) n JOIN invoices i ON i.id = n.invoice_id
-                    GROUP BY n.currency, greatest(n.issued_on, i.issue_date), i.due_date
-                    HAVING sum(n.amount) <> 0;
+                        SELECT m.currency, m.on_day, m.at, m.due_on, -m.amount
+                        FROM removed n JOIN invoices i ON i.id = n.invoice_id,
+                            owed_by_credit_note(n.currency, n.issued_on, i.issue_date, i.due_date, n.amount) m
+                    ) f
+                    GROUP BY f.currency, f.on_day, f.at, f.due_on HAVING sum(f.amount) <> 0;
                     RETURN NULL;
                 END $$;
 
@@ -182,9 +186,10 @@ impl MigrationTrait for Migration {
                 SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                    SELECT n.currency, greatest(n.issued_on, i.issue_date), NULL, i.due_date, -sum(n.amount)
-                    FROM added n JOIN invoices i ON i.id = n.invoice_id
-                    GROUP BY n.currency, greatest(n.issued_on, i.issue_date), i.due_date;
+                    SELECT m.currency, m.on_day, m.at, m.due_on, sum(m.amount)
+                    FROM added n JOIN invoices i ON i.id = n.invoice_id,
+                        owed_by_credit_note(n.currency, n.issued_on, i.issue_date, i.due_date, n.amount) m
+                    GROUP BY m.currency, m.on_day, m.at, m.due_on;
                     RETURN NULL;
                 END $$;
 
@@ -192,12 +197,12 @@ impl MigrationTrait for Migration {
                 SET search_path FROM CURRENT AS $$
                 BEGIN
                     INSERT INTO owed_by_day (currency, on_day, at, due_on, amount)
-                    SELECT n.currency, greatest(n.issued_on, i.issue_date), NULL, i.due_date, sum(n.amount)
-                    FROM removed n JOIN invoices i ON i.id = n.invoice_id
-                    GROUP BY n.currency, greatest(n.issued_on, i.issue_date), i.due_date;
+                    SELECT m.currency, m.on_day, m.at, m.due_on, -sum(m.amount)
+                    FROM removed n JOIN invoices i ON i.id = n.invoice_id,
+                        owed_by_credit_note(n.currency, n.issued_on, i.issue_date, i.due_date, n.amount) m
+                    GROUP BY m.currency, m.on_day, m.at, m.due_on;
                     RETURN NULL;
                 END $$;
-
                 CREATE TRIGGER owed_insert AFTER INSERT ON invoices
                     REFERENCING NEW TABLE AS added
                     FOR EACH STATEMENT EXECUTE FUNCTION owed_invoices_added();
@@ -246,6 +251,9 @@ impl MigrationTrait for Migration {
                 DROP FUNCTION owed_invoices_changed();
                 DROP TABLE owed_by_day;
                 DROP INDEX invoices_void_idx;
+                DROP FUNCTION owed_by_credit_note(bpchar, date, date, date, numeric);
+                DROP FUNCTION owed_by_allocation(bpchar, boolean, date, date, timestamptz, date, numeric);
+                DROP FUNCTION owed_by_invoice(text, bpchar, date, date, numeric, timestamptz, numeric);
                 DROP FUNCTION owed_quarter_hour(timestamptz);
                 "#,
             )
