@@ -62,11 +62,29 @@ pub struct Need {
     pub last_contact: Option<NaiveDate>,
 }
 
+/// The customers `$1`'s worklist covers (every one when null; only those without a collector
+/// when `$3`), as `c`: not archived.
+macro_rules! worked_customer {
+    () => {
+        "c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
+      AND (NOT $3::boolean OR c.collector_id IS NULL)"
+    };
+}
+
+/// An open task `t` due by `$2`, of collector `$1` or nobody (anyone's when null).
+macro_rules! task_due {
+    () => {
+        "t.status = 'OPEN' AND t.due_on <= $2::date
+      AND ($1::uuid IS NULL OR t.assignee_id = $1 OR t.assignee_id IS NULL)"
+    };
+}
+
 /// Customers needing action on `$2`, of collector `$1` (all when null; only those without a
 /// collector when `$3`): something overdue without an open promise holding it, or a task due.
 /// Each part is summed for all customers at once (no statement per customer), so a company of
 /// ten thousand customers ranks in one pass over its open items.
-const NEEDING: &str = r#"
+const NEEDING: &str = concat!(
+    r#"
 WITH overdue AS (
     SELECT r.customer_id, r.currency, sum(r.amount) AS overdue, max($2::date - r.due_date) AS max_days
     FROM receivable_items r
@@ -74,7 +92,9 @@ WITH overdue AS (
     GROUP BY r.customer_id, r.currency
 ), tasks AS (
     SELECT t.customer_id, min(t.due_on) AS first_due FROM collection_tasks t
-    WHERE t.status = 'OPEN' AND t.due_on <= $2::date AND ($1::uuid IS NULL OR t.assignee_id = $1 OR t.assignee_id IS NULL)
+    WHERE "#,
+    task_due!(),
+    r#"
     GROUP BY t.customer_id
 ), needing AS (
     SELECT c.id, c.code, c.name, c.currency::text AS currency, coalesce(o.overdue, 0) AS overdue,
@@ -83,11 +103,14 @@ WITH overdue AS (
     FROM customers c
     LEFT JOIN overdue o ON o.customer_id = c.id AND o.currency = c.currency
     LEFT JOIN tasks t ON t.customer_id = c.id
-    WHERE c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
-      AND (NOT $3::boolean OR c.collector_id IS NULL)
+    WHERE "#,
+    worked_customer!(),
+    r#"
 ), kept AS (
+    -- The rule COUNT_NEEDING asks with EXISTS.
     SELECT * FROM needing n WHERE n.first_due IS NOT NULL OR (n.overdue > 0 AND NOT n.open_promise)
-)"#;
+)"#
+);
 
 /// [`NEEDING`] with the last year's payment and promise history the ranking needs: invoices
 /// paid (on time when their last payment came by the due date, `invoices_paid_history_idx`),
@@ -142,17 +165,20 @@ pub async fn needs(
 
 /// How many customers [`NEEDING`] keeps, asking only whether each has something overdue
 /// (one pass over the overdue items, hashed) instead of summing it.
-const COUNT_NEEDING: &str = r#"
+const COUNT_NEEDING: &str = concat!(
+    r#"
 SELECT count(*) AS n FROM customers c
-WHERE c.archived_at IS NULL AND ($1::uuid IS NULL OR c.collector_id = $1)
-  AND (NOT $3::boolean OR c.collector_id IS NULL)
-  AND (EXISTS (SELECT 1 FROM collection_tasks t
-               WHERE t.customer_id = c.id AND t.status = 'OPEN' AND t.due_on <= $2::date
-                 AND ($1::uuid IS NULL OR t.assignee_id = $1 OR t.assignee_id IS NULL))
+WHERE "#,
+    worked_customer!(),
+    r#"
+  AND (EXISTS (SELECT 1 FROM collection_tasks t WHERE t.customer_id = c.id AND "#,
+    task_due!(),
+    r#")
        OR (EXISTS (SELECT 1 FROM receivable_items r
                    WHERE r.customer_id = c.id AND r.currency = c.currency
                      AND r.amount > 0 AND r.due_date < $2::date)
-           AND NOT EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = c.id AND x.status = 'OPEN')))"#;
+           AND NOT EXISTS (SELECT 1 FROM promises x WHERE x.customer_id = c.id AND x.status = 'OPEN')))"#
+);
 
 /// How many customers [`needs`] would return, without their history (a count needs no
 /// ranking).
