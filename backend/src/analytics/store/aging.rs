@@ -256,22 +256,23 @@ pub async fn buckets_as_of(
 ) -> Result<BucketRow, AppError> {
     plan_for_the_day(conn).await?;
     // The whole company's is kept by day; a segment's or a collector's is worked out.
-    let sql = if scope.is_company() {
-        format!(
-            "{OWED_BY_DUE_DATE_FROM_FACTS} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t",
-            bucket_columns(),
+    let (sql, extra) = if scope.is_company() {
+        (
+            format!(
+                "{OWED_BY_DUE_DATE_FROM_FACTS} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t",
+                bucket_columns(),
+            ),
+            Vec::new(),
         )
     } else {
-        format!(
-            "{OWED_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t WHERE {}",
-            bucket_columns(),
-            crate::analytics::store::kpis::in_scope("t.customer_id", 8),
+        (
+            format!(
+                "{OWED_AS_OF} SELECT NULL::text AS key, NULL::text AS label, {} FROM items t WHERE {}",
+                bucket_columns(),
+                crate::analytics::store::kpis::in_scope("t.customer_id", 8),
+            ),
+            scope.values().to_vec(),
         )
-    };
-    let extra = if scope.is_company() {
-        Vec::new()
-    } else {
-        scope.values().to_vec()
     };
     let row = BucketRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,

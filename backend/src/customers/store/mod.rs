@@ -175,15 +175,24 @@ pub static CUSTOMERS_WITH_BALANCES: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// The customer's own columns a ranked list pages by and filters on.
+macro_rules! ranked_customer_columns {
+    () => {
+        "c.id, c.code, c.name, c.tax_id, c.segment, c.collector_id, c.salesperson_id,
+           c.credit_limit, c.credit_hold, c.archived_at, c.created_at, c.risk_grade"
+    };
+}
+
 /// Customers with the figures lists sort and filter by (balance, overdue, oldest overdue due
 /// date), summed for all customers in one grouped pass instead of one lateral per customer:
 /// ordering 10,000 customers by overdue amount reads the open items once. Grouped by customer
 /// and currency before meeting the customers (each keeps its own currency's), so the planner
 /// sees ten thousand groups to hash, not a few hundred to sort a quarter of a million items for. `$1` is today. Used to
 /// choose a page's ids; the page's rows then come from [`CUSTOMERS_WITH_BALANCES`].
-pub const CUSTOMERS_RANKED: &str = r#"
-    SELECT c.id, c.code, c.name, c.tax_id, c.segment, c.collector_id, c.salesperson_id,
-           c.credit_limit, c.credit_hold, c.archived_at, c.created_at, c.risk_grade,
+pub const CUSTOMERS_RANKED: &str = concat!(
+    "\n    SELECT ",
+    ranked_customer_columns!(),
+    r#",
            coalesce(a.balance, 0) AS balance, coalesce(a.overdue, 0) AS overdue, a.oldest_overdue_due
     FROM customers c
     LEFT JOIN (
@@ -194,14 +203,16 @@ pub const CUSTOMERS_RANKED: &str = r#"
         WHERE r.amount > 0
         GROUP BY r.customer_id, r.currency
     ) a ON a.customer_id = c.id AND a.currency = c.currency
-"#;
+"#
+);
 
 /// [`CUSTOMERS_RANKED`] without the balance, for lists that order and filter by what is
 /// overdue only (the dashboard's most overdue customers): only the items already due are
 /// summed, about half the open ones. `$1` is today.
-pub const CUSTOMERS_RANKED_BY_OVERDUE: &str = r#"
-    SELECT c.id, c.code, c.name, c.tax_id, c.segment, c.collector_id, c.salesperson_id,
-           c.credit_limit, c.credit_hold, c.archived_at, c.created_at, c.risk_grade,
+pub const CUSTOMERS_RANKED_BY_OVERDUE: &str = concat!(
+    "\n    SELECT ",
+    ranked_customer_columns!(),
+    r#",
            coalesce(a.overdue, 0) AS overdue, a.oldest_overdue_due
     FROM customers c
     LEFT JOIN (
@@ -210,7 +221,8 @@ pub const CUSTOMERS_RANKED_BY_OVERDUE: &str = r#"
         WHERE r.amount > 0 AND r.due_date < $1
         GROUP BY r.customer_id, r.currency
     ) a ON a.customer_id = c.id AND a.currency = c.currency
-"#;
+"#
+);
 
 /// Customers with balances by id, in no particular order.
 pub async fn load_customers(
