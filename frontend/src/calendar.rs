@@ -3,20 +3,26 @@
 //! browser's: a team member abroad, or a browser set to another zone, proposes and reports the
 //! same day as the server. The server stays the authority (it checks every date it is sent).
 
-use crate::session::use_session;
 use chrono::{Days, NaiveDate};
 use js_sys::{Array, Function, Object, Reflect};
-use leptos::prelude::*;
+use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The company's date today, or the browser's when the session names no time zone (a session
-/// remembered before it did, until its renewal) or the browser does not know the zone.
+thread_local! {
+    /// The signed-in company's IANA time zone; the session module keeps it (as it keeps the
+    /// access token), so event handlers and tasks read it without a reactive context.
+    static TIME_ZONE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Sets the company's time zone (empty when signed out).
+pub fn set_time_zone(zone: &str) {
+    TIME_ZONE.with(|cell| zone.clone_into(&mut cell.borrow_mut()));
+}
+
+/// The company's date today, or the browser's when no time zone is known (signed out, or a
+/// session remembered before it was kept, until its renewal) or the browser does not know it.
 pub fn company_today() -> NaiveDate {
-    let zone = use_session()
-        .current
-        .get_untracked()
-        .map(|session| session.time_zone)
-        .unwrap_or_default();
+    let zone = TIME_ZONE.with(|cell| cell.borrow().clone());
     Some(zone)
         .filter(|zone| !zone.is_empty())
         .and_then(|zone| date_in_zone(&zone))

@@ -34,8 +34,8 @@ pub struct Session {
     pub email_verified: bool,
     pub tenant_id: String,
     pub tenant_name: String,
-    /// The company's IANA time zone, for its "today" (`calendar`); empty in a session
-    /// remembered before it was kept, until the renewal at start-up.
+    /// The company's IANA time zone, for its "today" (`calendar`, which holds the current one);
+    /// empty in a session remembered before it was kept, until the renewal at start-up.
     #[serde(default)]
     pub time_zone: String,
     pub role: Role,
@@ -141,8 +141,21 @@ impl SessionStore {
             },
             Duration::from_millis(wait_ms as u64),
         );
+        crate::calendar::set_time_zone(&session.time_zone);
         self.current.set(Some(session));
         self.status.set(SessionStatus::SignedIn);
+    }
+
+    /// Records the company's new time zone (its settings just changed), so its "today" follows
+    /// at once.
+    pub fn set_time_zone(&self, zone: String) {
+        crate::calendar::set_time_zone(&zone);
+        self.current.update(|current| {
+            if let Some(current) = current {
+                current.time_zone = zone;
+                remember(current);
+            }
+        });
     }
 
     /// Records that the signed-in user's address was just verified; the tokens stay as they are.
@@ -158,6 +171,7 @@ impl SessionStore {
     /// Forgets the session locally (the server side is ended by `logOut`).
     pub fn clear(&self) {
         api::set_access_token(None);
+        crate::calendar::set_time_zone("");
         if let Some(storage) = storage() {
             let _ = storage.remove_item(STORAGE_KEY);
         }

@@ -196,13 +196,7 @@ fn CompanySettingsForm() -> impl IntoView {
                     if let Some(settings) = api::to_domain(&settings) {
                         fields.show(settings);
                     }
-                    // The company's "today" follows its time zone at once.
-                    let zone = fields.time_zone.get_untracked();
-                    session.current.update(|current| {
-                        if let Some(current) = current {
-                            current.time_zone = zone;
-                        }
-                    });
+                    session.set_time_zone(fields.time_zone.get_untracked());
                     toasts.push(ToastKind::Success, text(Msg::SettingsSaved));
                 }
                 Err(failure @ ApiError::Api { field: Some(_), .. }) => {
