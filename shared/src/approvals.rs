@@ -318,12 +318,13 @@ pub fn suggested(base: Currency) -> Vec<ApprovalPolicy> {
         .map(|&action| {
             let thresholds = match action {
                 ApprovalAction::CreditLimitChange => tiers(100_000, 1_000_000),
-                ApprovalAction::WriteOff | ApprovalAction::VoidInvoice => tiers(10_000, 100_000),
-                ApprovalAction::CreditNote | ApprovalAction::FeeWaiver => tiers(10_000, 100_000),
-                ApprovalAction::PaymentReversal => tiers(50_000, 500_000),
-                ApprovalAction::CreditBlockOverride | ApprovalAction::CreditHoldRelease => {
-                    tiers(50_000, 500_000)
-                }
+                ApprovalAction::WriteOff
+                | ApprovalAction::VoidInvoice
+                | ApprovalAction::CreditNote
+                | ApprovalAction::FeeWaiver => tiers(10_000, 100_000),
+                ApprovalAction::PaymentReversal
+                | ApprovalAction::CreditBlockOverride
+                | ApprovalAction::CreditHoldRelease => tiers(50_000, 500_000),
             };
             ApprovalPolicy {
                 action,
