@@ -232,12 +232,12 @@ async fn admission(
 
 /// The control plane is not the tenant role's: a tenant transaction steps out of the role for
 /// its statements there, and back in.
-async fn step_out_of_tenant_role(tx: &crate::db::TenantTx) -> Result<(), DbErr> {
+pub(crate) async fn step_out_of_tenant_role(tx: &crate::db::TenantTx) -> Result<(), DbErr> {
     tx.execute_unprepared("SET LOCAL ROLE NONE").await?;
     Ok(())
 }
 
-async fn step_back_into_tenant_role(tx: &crate::db::TenantTx) -> Result<(), DbErr> {
+pub(crate) async fn step_back_into_tenant_role(tx: &crate::db::TenantTx) -> Result<(), DbErr> {
     tx.execute_unprepared(&format!(
         r#"SET LOCAL ROLE "{}""#,
         tx.tenant().schema_name()

@@ -91,6 +91,18 @@ pub async fn enqueue(conn: &impl ConnectionTrait, job: NewJob) -> Result<Option<
     Ok((inserted.rows_affected() == 1).then_some(id))
 }
 
+/// Puts `job` on the queue from inside a tenant transaction, atomically with the tenant's
+/// change (the queue is in the control plane; see `email::enqueue_in_tenant`).
+pub async fn enqueue_in_tenant(
+    tx: &crate::db::TenantTx,
+    job: NewJob,
+) -> Result<Option<Uuid>, DbErr> {
+    crate::email::step_out_of_tenant_role(tx).await?;
+    let id = enqueue(&**tx, job).await?;
+    crate::email::step_back_into_tenant_role(tx).await?;
+    Ok(id)
+}
+
 /// A job this worker holds the lease on.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct ClaimedJob {
@@ -192,11 +204,33 @@ impl Registry {
         );
         registry.register(
             crate::identity::service::accounts::RESET_JOB,
-            crate::identity::service::accounts::PasswordResetEmail { links },
+            crate::identity::service::accounts::PasswordResetEmail {
+                links: links.clone(),
+            },
         );
         // 07:00: promises are judged before collectors start their day and before dunning.
         registry.register(promises::JOB_KIND, promises::EvaluatePromises);
         registry.per_company(promises::JOB_KIND, LocalHour::Fixed(7));
+        // 01:00: requests left undecided past their expiry day end EXPIRED.
+        registry.register(
+            crate::approvals::service::EXPIRE_JOB,
+            crate::approvals::service::ExpireRequests,
+        );
+        registry.per_company(crate::approvals::service::EXPIRE_JOB, LocalHour::Fixed(1));
+        // Approval emails: at once when a request or a decision asks, and a digest at 09:00.
+        registry.register(
+            crate::approval_gate::NOTIFY_JOB,
+            crate::approvals::notify::Notify {
+                links: links.clone(),
+            },
+        );
+        registry.register(
+            crate::approvals::notify::DIGEST_JOB,
+            crate::approvals::notify::Digest {
+                links: links.clone(),
+            },
+        );
+        registry.per_company(crate::approvals::notify::DIGEST_JOB, LocalHour::Fixed(9));
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
         // 03:00 UTC: night in China and in most of Europe.
         registry.daily(
@@ -595,7 +629,7 @@ mod tests {
         });
         assert_eq!(
             registry.kinds().join(","),
-            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,dunning.run,housekeeping,identity.password_reset,promises.evaluate"
+            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,dunning.run,housekeeping,identity.password_reset,promises.evaluate"
         );
         // Housekeeping is global; every company's daily task is a job of its own.
         assert_eq!(registry.daily.len(), 1);
@@ -606,7 +640,9 @@ mod tests {
                 "dunning.run",
                 "analytics.snapshot",
                 "analytics.ratings",
-                "promises.evaluate"
+                "promises.evaluate",
+                "approvals.expire",
+                "approvals.digest"
             ]
         );
     }

@@ -245,6 +245,9 @@ async fn run_daily(
             Some(day) => day,
             None => db::tenant_calendar(&pool, tenant).await?.today,
         };
+        let expired = duely_backend::approvals::service::expire(&pool, tenant, day)
+            .await
+            .map_err(|error| anyhow::anyhow!("expiring approvals failed for {id}: {error:?}"))?;
         let judged =
             duely_backend::collections::service::promises::evaluate(&pool, tenant, day).await?;
         let (run, counts) = duely_backend::collections::service::run::run_tenant(
@@ -272,7 +275,7 @@ async fn run_daily(
         .await
         .map_err(|error| anyhow::anyhow!("the KPI snapshot failed for {id}: {error:?}"))?;
         println!(
-            "{id} {day}: {judged} promises judged; dunning run {run}: {counts:?}; {rated} ratings changed; {raised} alerts raised; KPI snapshot in {snapshotted} currencies"
+            "{id} {day}: {expired} approval requests expired; {judged} promises judged; dunning run {run}: {counts:?}; {rated} ratings changed; {raised} alerts raised; KPI snapshot in {snapshotted} currencies"
         );
     }
     pool.close().await?;

@@ -13,6 +13,9 @@ pub type DateTime = String;
 pub type Date = String;
 #[allow(clippy::upper_case_acronyms)]
 pub type ID = String;
+/// A JSON value the server describes in the schema (a request's `askedAgainst`).
+#[allow(clippy::upper_case_acronyms)]
+pub type JSON = serde_json::Value;
 
 thread_local! {
     /// The current access token; the session module keeps it fresh. The app is single-threaded.
@@ -298,6 +301,29 @@ macro_rules! settings_operation {
 
 settings_operation!(CompanySettingsQuery);
 settings_operation!(UpdateCompanySettings);
+
+macro_rules! approvals_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/approvals.graphql",
+            response_derives = "Debug, Clone, PartialEq, Serialize",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+approvals_operation!(ApprovalPolicies);
+approvals_operation!(SaveApprovalPolicy);
+approvals_operation!(ApplySuggestedApprovalPolicies);
+approvals_operation!(ApprovalInbox);
+approvals_operation!(AwaitingMyApproval);
+approvals_operation!(ApproveApprovalRequest);
+approvals_operation!(RejectApprovalRequest);
+approvals_operation!(CancelApprovalRequest);
+approvals_operation!(MyUserId);
 
 /// What went wrong, in terms the UI can translate: the API's code and reason, or the network.
 #[derive(Debug, Clone, PartialEq)]

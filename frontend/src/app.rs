@@ -6,12 +6,13 @@ use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
 use crate::pages::DisputesPage;
 use crate::pages::TasksPage;
 use crate::pages::{
-    AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, AuditPage, BillingPage,
-    CustomerPage, CustomersPage, DashboardPage, DunningPage, EditInvoicePage, ForgotPasswordPage,
-    HomePage, ImportPage, InvoicePage, InvoicesPage, LegalPage, LoginPage, NewInvoicePage,
-    NotFoundPage, PaymentCompletePage, PaymentSettingsPage, PaymentsPage, PerformancePage,
-    PromisesPage, PublicStatementPage, ResetPasswordPage, SettingsPage, SignUpPage, StatementPage,
-    SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WorklistPage,
+    AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, ApprovalsPage, AuditPage,
+    BillingPage, CustomerPage, CustomersPage, DashboardPage, DunningPage, EditInvoicePage,
+    ForgotPasswordPage, HomePage, ImportPage, InvoicePage, InvoicesPage, LegalPage, LoginPage,
+    NewInvoicePage, NotFoundPage, PaymentCompletePage, PaymentSettingsPage, PaymentsPage,
+    PerformancePage, PromisesPage, PublicStatementPage, ResetPasswordPage, SettingsPage,
+    SignUpPage, StatementPage, SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage,
+    WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
     provide_locale();
     crate::components::provide_toasts();
     provide_session();
+    crate::approval::provide_inbox_changed();
     view! {
         <Router>
             <Layout>
@@ -52,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/promises") view=PromisesPage/>
                     <Route path=path!("/tasks") view=TasksPage/>
                     <Route path=path!("/disputes") view=DisputesPage/>
+                    <Route path=path!("/approvals") view=ApprovalsPage/>
                     <Route path=path!("/dashboard") view=DashboardPage/>
                     <Route path=path!("/reports/aging") view=AgingPage/>
                     <Route path=path!("/reports/performance") view=PerformancePage/>
@@ -108,6 +111,11 @@ const NAV_GROUPS: [NavGroup; 5] = [
                 href: "/promises",
                 label: Msg::Promises,
                 permission: Permission::WorkCollections,
+            },
+            NavLink {
+                href: "/approvals",
+                label: Msg::NavApprovals,
+                permission: Permission::ManageInvoices,
             },
         ],
     },
@@ -305,6 +313,7 @@ fn Layout(children: Children) -> impl IntoView {
                     </Show>
                 </nav>
                 <div class="header-tools">
+                    <ApprovalsBadge/>
                     <GlobalSearchBox/>
                     <LocaleSwitcher/>
                     <UserMenu/>
@@ -535,6 +544,44 @@ fn CompanySwitcher() -> impl IntoView {
                     }}
                 </select>
             </label>
+        </Show>
+    }
+}
+
+/// The count of requests awaiting my decision, beside the search: shown to those who decide
+/// approvals when there is one, read again on every page change.
+#[component]
+fn ApprovalsBadge() -> impl IntoView {
+    let text = use_text();
+    let session = use_session();
+    let location = use_location();
+    let count = RwSignal::new(0i64);
+    let changed = crate::approval::use_inbox_changed();
+    Effect::new(move |_| {
+        location.pathname.track();
+        changed.track();
+        let decides = session
+            .current
+            .get()
+            .is_some_and(|current| domain::approvals::may_decide(current.role));
+        if !decides {
+            count.set(0);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(data) =
+                api::run::<api::AwaitingMyApproval>(api::awaiting_my_approval::Variables {}).await
+            {
+                count.set(data.approval_requests.total_count);
+            }
+        });
+    });
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <A href="/approvals" attr:class="approvals-badge" attr:data-testid="approvals-badge">
+                {move || text(Msg::NavApprovals)}
+                " "<span class="badge badge-danger" data-testid="approvals-badge-count">{move || count.get()}</span>
+            </A>
         </Show>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod app;
+pub mod approval;
 pub mod calendar;
 pub mod components;
 pub mod files;

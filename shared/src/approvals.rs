@@ -29,7 +29,57 @@ string_enum!(ApprovalStatus {
     Failed => "FAILED",
 });
 
+string_enum!(ApprovalEmails {
+    Immediate => "IMMEDIATE",
+    Daily => "DAILY",
+    None => "NONE",
+});
+
+impl ApprovalAction {
+    /// What people call the action, in `locale` (emails, errors).
+    pub const fn name(self, locale: crate::Locale) -> &'static str {
+        use crate::Locale::{En, ZhCn};
+        match (self, locale) {
+            (ApprovalAction::CreditLimitChange, En) => "credit limit change",
+            (ApprovalAction::CreditLimitChange, ZhCn) => "调整信用额度",
+            (ApprovalAction::WriteOff, En) => "write-off",
+            (ApprovalAction::WriteOff, ZhCn) => "核销坏账",
+            (ApprovalAction::VoidInvoice, En) => "invoice void",
+            (ApprovalAction::VoidInvoice, ZhCn) => "作废发票",
+            (ApprovalAction::CreditNote, En) => "credit note",
+            (ApprovalAction::CreditNote, ZhCn) => "开具贷项通知单",
+            (ApprovalAction::FeeWaiver, En) => "fee waiver",
+            (ApprovalAction::FeeWaiver, ZhCn) => "减免费用",
+            (ApprovalAction::PaymentReversal, En) => "payment reversal",
+            (ApprovalAction::PaymentReversal, ZhCn) => "冲销收款",
+            (ApprovalAction::CreditBlockOverride, En) => "credit block override",
+            (ApprovalAction::CreditBlockOverride, ZhCn) => "超额度放行",
+            (ApprovalAction::CreditHoldRelease, En) => "credit hold release",
+            (ApprovalAction::CreditHoldRelease, ZhCn) => "解除信用冻结",
+        }
+    }
+}
+
 impl ApprovalStatus {
+    /// What people call the status, in `locale`.
+    pub const fn name(self, locale: crate::Locale) -> &'static str {
+        use crate::Locale::{En, ZhCn};
+        match (self, locale) {
+            (ApprovalStatus::Pending, En) => "pending",
+            (ApprovalStatus::Pending, ZhCn) => "待审批",
+            (ApprovalStatus::Approved, En) => "approved",
+            (ApprovalStatus::Approved, ZhCn) => "已批准",
+            (ApprovalStatus::Rejected, En) => "rejected",
+            (ApprovalStatus::Rejected, ZhCn) => "已驳回",
+            (ApprovalStatus::Cancelled, En) => "withdrawn",
+            (ApprovalStatus::Cancelled, ZhCn) => "已撤回",
+            (ApprovalStatus::Expired, En) => "expired",
+            (ApprovalStatus::Expired, ZhCn) => "已过期",
+            (ApprovalStatus::Failed, En) => "approved, but could not be made",
+            (ApprovalStatus::Failed, ZhCn) => "已批准但未能执行",
+        }
+    }
+
     /// Whether the request is decided for good (only a pending one can still change).
     pub const fn is_final(self) -> bool {
         !matches!(self, ApprovalStatus::Pending)
@@ -118,7 +168,11 @@ pub enum PolicyProblem {
     #[error("threshold {threshold} repeats the currency and amount of an earlier one")]
     RepeatedThreshold { threshold: usize },
     #[error("level {level} of threshold {threshold} names a role that cannot decide")]
-    RoleCannotDecide { threshold: usize, level: usize },
+    RoleCannotDecide {
+        threshold: usize,
+        level: usize,
+        role: Role,
+    },
     #[error("no one on the team can decide level {level} of threshold {threshold}")]
     NoEligibleApprover { threshold: usize, level: usize },
 }
@@ -136,7 +190,9 @@ impl PolicyProblem {
             | PolicyProblem::RepeatedThreshold { threshold } => {
                 format!("input.thresholds[{threshold}].above")
             }
-            PolicyProblem::RoleCannotDecide { threshold, level }
+            PolicyProblem::RoleCannotDecide {
+                threshold, level, ..
+            }
             | PolicyProblem::NoEligibleApprover { threshold, level } => {
                 format!("input.thresholds[{threshold}].levels[{level}]")
             }
@@ -198,15 +254,16 @@ impl ApprovalPolicy {
             if repeated {
                 return Err(PolicyProblem::RepeatedThreshold { threshold: index });
             }
-            if let Some(level) = threshold
-                .levels
-                .iter()
-                .position(|level| matches!(level, Approver::Role(role) if !may_decide(*role)))
-            {
-                return Err(PolicyProblem::RoleCannotDecide {
-                    threshold: index,
-                    level,
-                });
+            for (level, approver) in threshold.levels.iter().enumerate() {
+                if let Approver::Role(role) = approver
+                    && !may_decide(*role)
+                {
+                    return Err(PolicyProblem::RoleCannotDecide {
+                        threshold: index,
+                        level,
+                        role: *role,
+                    });
+                }
             }
         }
         Ok(())
@@ -473,7 +530,8 @@ mod tests {
             viewer,
             PolicyProblem::RoleCannotDecide {
                 threshold: 0,
-                level: 1
+                level: 1,
+                role: Role::Viewer
             }
         );
         assert_eq!(viewer.field(), "input.thresholds[0].levels[1]");

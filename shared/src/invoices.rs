@@ -735,3 +735,9 @@ mod tests {
         assert!(split_evenly(Decimal::ONE, 0, 2).is_empty());
     }
 }
+
+string_enum!(CreditNoteStatus {
+    PendingApproval => "PENDING_APPROVAL",
+    Issued => "ISSUED",
+    Cancelled => "CANCELLED",
+});

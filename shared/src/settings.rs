@@ -62,6 +62,14 @@ pub struct NumberingSettings {
     pub credit_note_prefix: String,
 }
 
+/// Approvals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalSettings {
+    /// Days a request waits for its decision before the daily run marks it expired (1 to 90).
+    pub expiry_days: u32,
+}
+
 /// The company itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -82,6 +90,7 @@ pub struct CompanySettings {
     pub collections: CollectionsSettings,
     pub reports: ReportSettings,
     pub numbering: NumberingSettings,
+    pub approvals: ApprovalSettings,
     pub company: CompanyProfile,
 }
 
@@ -108,6 +117,7 @@ impl Default for CompanySettings {
                 invoice_prefix: "INV-".to_owned(),
                 credit_note_prefix: "CN-".to_owned(),
             },
+            approvals: ApprovalSettings { expiry_days: 7 },
             company: CompanyProfile {
                 time_zone: "Asia/Shanghai".to_owned(),
                 locale: Locale::ZhCn,
@@ -131,6 +141,7 @@ pub struct SettingsChange {
     pub daily_digest: Option<bool>,
     pub invoice_prefix: Option<String>,
     pub credit_note_prefix: Option<String>,
+    pub approval_expiry_days: Option<i64>,
     pub time_zone: Option<String>,
     pub locale: Option<Locale>,
     pub base_currency: Option<Currency>,
@@ -256,6 +267,9 @@ impl CompanySettings {
         }
         if let Some(text) = prefix("numbering.creditNotePrefix", change.credit_note_prefix)? {
             next.numbering.credit_note_prefix = text;
+        }
+        if let Some(days) = whole("approvals.expiryDays", change.approval_expiry_days, 1, 90)? {
+            next.approvals.expiry_days = days;
         }
         if let Some(zone) = change.time_zone {
             let zone = zone.trim().to_owned();

@@ -98,6 +98,9 @@ stored_text!(
     crate::alerts::AlertStatus => "alert status",
     crate::collections::TaskKind => "task kind",
     crate::collections::TaskStatus => "task status",
+    crate::approvals::ApprovalAction => "approval action",
+    crate::approvals::ApprovalStatus => "approval status",
+    crate::approvals::ApprovalEmails => "approval emails",
 );
 
 /// A stored text (`domain::messages::Text`), selected as one JSON object `{code, params}`

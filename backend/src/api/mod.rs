@@ -40,6 +40,7 @@ pub struct Query(
     server_info::ServerInfoQuery,
     IdentityQuery,
     crate::audit_log::graphql::AuditLogQuery,
+    crate::approvals::graphql::ApprovalsQuery,
     crate::customers::graphql::CustomersQuery,
     crate::invoices::graphql::InvoicesQuery,
     crate::payments::graphql::PaymentsQuery,
@@ -68,6 +69,7 @@ pub struct Mutation(
     crate::analytics::graphql::AnalyticsMutation,
     crate::billing::graphql::BillingMutation,
     crate::settings::graphql::SettingsMutation,
+    crate::approvals::graphql::ApprovalsMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -15,6 +15,7 @@ use crate::api::objects::customer::Customer;
 use crate::api::pagination::{Page, PageRequest};
 use crate::api::values::{CountedList, OrderDirection};
 use crate::api::values::{optional_text, parse_currency, parse_id, required_text};
+use crate::approval_gate::{Asking, Gated};
 use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
@@ -169,6 +170,9 @@ pub struct SetCreditLimitInput {
     /// A decimal string in the customer's currency; null removes the limit.
     pub credit_limit: Option<String>,
     pub reason: String,
+    /// When the company's approval policy says the change waits (CREDIT_LIMIT_CHANGE, by the
+    /// increase): true asks for approval, false or left out refuses it with `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -181,17 +185,34 @@ pub struct PlaceCreditHoldInput {
 pub struct ReleaseCreditHoldInput {
     pub customer_id: ID,
     pub reason: String,
+    /// When the company's approval policy says the release waits (CREDIT_HOLD_RELEASE, by the
+    /// overdue amount): true asks for approval, false or left out refuses it with
+    /// `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
 #[derive(SimpleObject)]
 pub struct CustomerPayload {
     pub customer: Customer,
+    /// The request the change waits as, when it was sent with `requestApproval` and the
+    /// company's policy says it waits (the customer is then as it stands, unchanged).
+    pub approval_request: Option<crate::api::objects::approval::ApprovalRequest>,
 }
 
 impl CustomerPayload {
     fn of(details: CustomerDetails) -> Self {
         CustomerPayload {
             customer: Customer::from_details(details),
+            approval_request: None,
+        }
+    }
+
+    fn gated(gated: Gated<CustomerDetails>) -> Self {
+        CustomerPayload {
+            customer: Customer::from_details(gated.record),
+            approval_request: gated.approval_request.map(|request| {
+                crate::api::objects::approval::approval_request(request, Vec::new())
+            }),
         }
     }
 }
@@ -621,12 +642,15 @@ impl CustomersMutation {
         ctx: &Context<'_>,
         input: SetCreditLimitInput,
     ) -> ApiResult<CustomerPayload> {
-        let command = SetCreditLimit {
-            customer_id: customer_id(&input.customer_id),
-            credit_limit: input.credit_limit,
-            reason: required_text("input.reason", &input.reason, 500).api()?,
+        let command = Asking {
+            command: SetCreditLimit {
+                customer_id: customer_id(&input.customer_id),
+                credit_limit: input.credit_limit,
+                reason: required_text("input.reason", &input.reason, 500).api()?,
+            },
+            request_approval: input.request_approval.unwrap_or(false),
         };
-        Ok(CustomerPayload::of(command!(
+        Ok(CustomerPayload::gated(command!(
             ctx,
             service::set_credit_limit,
             command
@@ -638,8 +662,11 @@ impl CustomersMutation {
         ctx: &Context<'_>,
         input: PlaceCreditHoldInput,
     ) -> ApiResult<CustomerPayload> {
-        let command = credit_hold_command(&input.customer_id, &input.reason, true).api()?;
-        Ok(CustomerPayload::of(command!(
+        let command = Asking {
+            command: credit_hold_command(&input.customer_id, &input.reason, true).api()?,
+            request_approval: false,
+        };
+        Ok(CustomerPayload::gated(command!(
             ctx,
             service::set_credit_hold,
             command
@@ -651,8 +678,11 @@ impl CustomersMutation {
         ctx: &Context<'_>,
         input: ReleaseCreditHoldInput,
     ) -> ApiResult<CustomerPayload> {
-        let command = credit_hold_command(&input.customer_id, &input.reason, false).api()?;
-        Ok(CustomerPayload::of(command!(
+        let command = Asking {
+            command: credit_hold_command(&input.customer_id, &input.reason, false).api()?,
+            request_approval: input.request_approval.unwrap_or(false),
+        };
+        Ok(CustomerPayload::gated(command!(
             ctx,
             service::set_credit_hold,
             command

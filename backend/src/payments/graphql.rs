@@ -134,12 +134,21 @@ pub struct ApplyCreditInput {
 pub struct ReversePaymentInput {
     pub payment_id: ID,
     pub reason: String,
+    /// A retry with the same key returns the first outcome: the reversed payment, or the
+    /// request the reversal waits as.
     pub idempotency_key: Option<String>,
+    /// When the company's approval policy says the reversal waits (PAYMENT_REVERSAL, by the
+    /// payment's amount): true asks for approval, false or left out refuses it with
+    /// `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
 #[derive(SimpleObject)]
 pub struct PaymentPayload {
     pub payment: Payment,
+    /// The request the reversal waits as, when it was sent with `requestApproval` and the
+    /// company's policy says it waits (the payment is then as it stands).
+    pub approval_request: Option<crate::api::objects::approval::ApprovalRequest>,
 }
 
 #[derive(SimpleObject)]
@@ -256,7 +265,7 @@ pub async fn reverse_payment(
     caller: &Caller,
     input: ReversePaymentInput,
     request_id: &str,
-) -> Result<Payment, AppError> {
+) -> Result<PaymentPayload, AppError> {
     caller.authorize(Permission::ManagePayments)?;
     let reason = required_text("input.reason", &input.reason, 500)?;
     let idempotency_key = key_input(input.idempotency_key.as_deref())?;
@@ -267,9 +276,17 @@ pub async fn reverse_payment(
         reason,
         idempotency_key,
     };
-    service::reverse_payment(db, caller, command, request_id)
-        .await
-        .map(payment)
+    let asking = crate::approval_gate::Asking {
+        command,
+        request_approval: input.request_approval.unwrap_or(false),
+    };
+    let gated = service::reverse_payment(db, caller, asking, request_id).await?;
+    Ok(PaymentPayload {
+        payment: payment(gated.record),
+        approval_request: gated
+            .approval_request
+            .map(|request| crate::api::objects::approval::approval_request(request, Vec::new())),
+    })
 }
 
 #[derive(InputObject, Default)]
@@ -388,7 +405,10 @@ impl PaymentsMutation {
         input: RecordPaymentInput,
     ) -> ApiResult<PaymentPayload> {
         let payment = command!(ctx, record_payment, input);
-        Ok(PaymentPayload { payment })
+        Ok(PaymentPayload {
+            payment,
+            approval_request: None,
+        })
     }
 
     /// Allocates what is left of one payment.
@@ -398,7 +418,10 @@ impl PaymentsMutation {
         input: AllocatePaymentInput,
     ) -> ApiResult<PaymentPayload> {
         let payment = command!(ctx, allocate_payment, input);
-        Ok(PaymentPayload { payment })
+        Ok(PaymentPayload {
+            payment,
+            approval_request: None,
+        })
     }
 
     /// Applies the customer's unapplied credit (oldest payments first) to open invoices.
@@ -420,7 +443,6 @@ impl PaymentsMutation {
         ctx: &Context<'_>,
         input: ReversePaymentInput,
     ) -> ApiResult<PaymentPayload> {
-        let payment = command!(ctx, reverse_payment, input);
-        Ok(PaymentPayload { payment })
+        Ok(command!(ctx, reverse_payment, input))
     }
 }

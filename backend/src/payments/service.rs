@@ -8,6 +8,7 @@ use super::idempotency::{self, key_input};
 use super::store::{self, ListFilter, NewPayment, PaymentRow};
 use crate::api::pagination::{Page, PageRequest};
 use crate::api::values::parse_amount;
+use crate::approval_gate::{self, Asked, Asking, Gated, InTx, Passage};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::customers::{self, CustomerRow};
@@ -18,6 +19,7 @@ use chrono::NaiveDate;
 use domain::Currency;
 use domain::access::{Access, Permission};
 use domain::allocation::{Allocation, AllocationError, Instruction, OpenItem, allocate};
+use domain::approvals::{ApprovalAction, Compared};
 use domain::display::amount_string as amount_text;
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
@@ -544,42 +546,105 @@ pub async fn apply_credit(
 pub async fn reverse_payment(
     db: &DatabaseConnection,
     caller: &Caller,
-    command: ReversePayment,
+    asking: Asking<ReversePayment>,
     request_id: &str,
-) -> Result<PaymentDetail, AppError> {
+) -> Result<Gated<PaymentDetail>, AppError> {
+    approval_gate::run_gated(
+        db,
+        caller,
+        Permission::ManagePayments,
+        asking,
+        request_id,
+        run_reverse_payment,
+    )
+    .await
+}
+
+/// Reverses the payment in `tx` (every live allocation undone), unless the reversal waits for
+/// approval (then the payment as it stands, and the request).
+pub async fn run_reverse_payment(
+    at: &InTx<'_>,
+    command: &ReversePayment,
+    asked: Asked,
+) -> Result<Gated<PaymentDetail>, AppError> {
+    let InTx {
+        db: _,
+        tx,
+        today,
+        caller,
+        actor,
+        request_id,
+    } = *at;
     caller.authorize(Permission::ManagePayments)?;
     let ReversePayment {
         payment_id,
         reason,
         idempotency_key,
-    } = command;
+    } = command.clone();
     let key = key_input(idempotency_key.as_deref())?;
     let not_found = || AppError::from(PaymentError::NotFound);
-    let actor = audit::actor_of(db, caller).await?;
-    let customer_id = customer_of_payment(db, caller, payment_id).await?;
-    let Locked { tx, today, .. } = lock_customer(db, caller, customer_id).await?;
+    let actor = actor.clone();
+    let customer_id = store::load_payment(&**tx, payment_id)
+        .await?
+        .ok_or_else(not_found)?
+        .customer_id;
+    customers::customer_for_update(&**tx, today, customer_id)
+        .await?
+        .ok_or_else(|| AppError::from(PaymentError::CustomerNotFound))?;
     let digest = idempotency::digest(&[&payment_id.to_string(), &reason]);
     if let Some(key) = &key
-        && let Some(existing) = idempotency::replay(&*tx, key, "reversePayment", &digest).await?
+        && let Some(existing) = idempotency::replay(&**tx, key, "reversePayment", &digest).await?
     {
-        let payment = reload(&tx, existing).await?;
-        tx.commit().await?;
-        return Ok(payment);
+        return Ok(Gated {
+            record: reload(tx, existing).await?,
+            approval_request: None,
+        });
     }
-    let row = store::load_payment(&*tx, payment_id)
+    let row = store::load_payment(&**tx, payment_id)
         .await?
         .ok_or_else(not_found)?;
     if row.reversed_at.is_some() {
         return Err(PaymentError::Reversed.into());
     }
+    let shown = |amount| domain::display::amount_string(amount, row.currency.code());
+    let change = approval_gate::Change {
+        action: ApprovalAction::PaymentReversal,
+        currency: row.currency,
+        compared: Compared::amount(row.amount),
+        subject: approval_gate::Subject {
+            kind: "payment",
+            id: payment_id,
+            customer_id,
+            label: row
+                .reference
+                .clone()
+                .unwrap_or_else(|| row.customer_name.clone()),
+        },
+        asked_against: serde_json::json!({
+            "customer": row.customer_name, "currency": row.currency.code(),
+            "amount": shown(row.amount), "allocated": shown(row.allocated),
+            "receivedOn": row.received_on.to_string(), "method": row.method.as_str(),
+            "reference": row.reference,
+        }),
+        reason: reason.clone(),
+        idempotency_key: key.clone(),
+    };
+    if let Passage::Waiting(request) =
+        approval_gate::pass(tx, today, &actor, asked, command, change, request_id).await?
+    {
+        return Ok(Gated {
+            record: reload(tx, payment_id).await?,
+            approval_request: Some(*request),
+        });
+    }
     // Allocations not yet undone, with their invoices locked (in id order).
-    let live = store::lock_live_allocations(&*tx, payment_id).await?;
+    let live = store::lock_live_allocations(&**tx, payment_id).await?;
     // A written-off invoice takes its money back into the loss (see `invoice_store::add_paid`);
     // nothing can be allocated to a void one.
     let batch = Uuid::now_v7();
     for allocation in &live {
         store::append_allocation(
-            &*tx,
+            &**tx,
             payment_id,
             allocation.invoice_id,
             -allocation.amount,
@@ -589,20 +654,22 @@ pub async fn reverse_payment(
         )
         .await?;
     }
-    store::insert_reversal(&*tx, payment_id, &reason, &actor).await?;
+    store::insert_reversal(&**tx, payment_id, &reason, &actor).await?;
     if let Some(key) = &key {
-        idempotency::remember(&*tx, key, "reversePayment", &digest, payment_id).await?;
+        idempotency::remember(&**tx, key, "reversePayment", &digest, payment_id).await?;
     }
-    let payment = reload(&tx, payment_id).await?;
+    let payment = reload(tx, payment_id).await?;
     audit::record(
-        &*tx,
+        &**tx,
         tx.tenant(),
         audit_entry(actor, "payment.reversed", &payment, request_id),
     )
     .await?;
-    crate::analytics::ratings::rate_customers(&*tx, today, Some(customer_id)).await?;
-    tx.commit().await?;
-    Ok(payment)
+    crate::analytics::ratings::rate_customers(&**tx, today, Some(customer_id)).await?;
+    Ok(Gated {
+        record: payment,
+        approval_request: None,
+    })
 }
 
 /// The page `request` asks for of payments, most recently received first, with their

@@ -58,6 +58,13 @@ pub struct NumberingSettings {
     pub credit_note_prefix: String,
 }
 
+/// Approvals.
+#[derive(SimpleObject)]
+pub struct ApprovalSettings {
+    /// Days a request waits for its decision before the daily run marks it EXPIRED (1 to 90).
+    pub expiry_days: i32,
+}
+
 /// The company itself.
 #[derive(SimpleObject)]
 pub struct CompanyProfile {
@@ -76,6 +83,7 @@ pub struct CompanySettings {
     pub collections: CollectionsSettings,
     pub reports: ReportSettings,
     pub numbering: NumberingSettings,
+    pub approvals: ApprovalSettings,
     pub company: CompanyProfile,
 }
 
@@ -109,6 +117,9 @@ impl From<model::CompanySettings> for CompanySettings {
             numbering: NumberingSettings {
                 invoice_prefix: settings.numbering.invoice_prefix,
                 credit_note_prefix: settings.numbering.credit_note_prefix,
+            },
+            approvals: ApprovalSettings {
+                expiry_days: settings.approvals.expiry_days as i32,
             },
             company: CompanyProfile {
                 time_zone: settings.company.time_zone,
@@ -153,6 +164,12 @@ pub struct NumberingSettingsInput {
 }
 
 #[derive(InputObject, Default)]
+pub struct ApprovalSettingsInput {
+    /// 1 to 90 days.
+    pub expiry_days: Option<i32>,
+}
+
+#[derive(InputObject, Default)]
 pub struct CompanyProfileInput {
     /// An IANA time zone, such as `Asia/Shanghai`.
     pub time_zone: Option<String>,
@@ -168,6 +185,7 @@ pub struct CompanySettingsInput {
     pub collections: Option<CollectionsSettingsInput>,
     pub reports: Option<ReportSettingsInput>,
     pub numbering: Option<NumberingSettingsInput>,
+    pub approvals: Option<ApprovalSettingsInput>,
     pub company: Option<CompanyProfileInput>,
 }
 
@@ -178,6 +196,7 @@ impl CompanySettingsInput {
         let collections = self.collections.unwrap_or_default();
         let reports = self.reports.unwrap_or_default();
         let numbering = self.numbering.unwrap_or_default();
+        let approvals = self.approvals.unwrap_or_default();
         let company = self.company.unwrap_or_default();
         let large_invoice_amount = match reports.large_invoice_amount {
             Some(text) => Some(text.trim().parse::<Decimal>().map_err(|_| {
@@ -206,6 +225,7 @@ impl CompanySettingsInput {
             daily_digest: reports.daily_digest,
             invoice_prefix: numbering.invoice_prefix,
             credit_note_prefix: numbering.credit_note_prefix,
+            approval_expiry_days: approvals.expiry_days.map(i64::from),
             time_zone: company.time_zone,
             locale: company.locale,
             base_currency,

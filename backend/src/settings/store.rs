@@ -4,8 +4,8 @@
 
 use domain::credit::OverLimitPolicy;
 use domain::settings::{
-    CollectionsSettings, CompanyProfile, CompanySettings, CreditSettings, NumberingSettings,
-    ReportSettings,
+    ApprovalSettings, CollectionsSettings, CompanyProfile, CompanySettings, CreditSettings,
+    NumberingSettings, ReportSettings,
 };
 use domain::{Currency, Locale, TenantId};
 use rust_decimal::Decimal;
@@ -23,6 +23,7 @@ struct SettingsRow {
     daily_digest: bool,
     invoice_prefix: String,
     credit_note_prefix: String,
+    approval_expiry_days: i32,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -35,7 +36,7 @@ struct ProfileRow {
 
 const SELECT_SETTINGS: &str = "SELECT over_limit_policy, hold_over_limit, auto_release_holds,
         promise_grace_days, aging_edges, attribution_days, large_invoice_amount, daily_digest,
-        invoice_prefix, credit_note_prefix
+        invoice_prefix, credit_note_prefix, approval_expiry_days
     FROM company_settings";
 
 /// The settings kept in the tenant's schema: all but the company group and the dunning hour.
@@ -45,6 +46,7 @@ pub struct TenantSettings {
     pub promise_grace_days: u32,
     pub reports: ReportSettings,
     pub numbering: NumberingSettings,
+    pub approvals: ApprovalSettings,
 }
 
 impl TenantSettings {
@@ -58,6 +60,7 @@ impl TenantSettings {
             },
             reports: self.reports,
             numbering: self.numbering,
+            approvals: self.approvals,
             company: profile.company,
         }
     }
@@ -106,6 +109,9 @@ pub async fn read(conn: &impl ConnectionTrait) -> Result<TenantSettings, DbErr> 
         numbering: NumberingSettings {
             invoice_prefix: row.invoice_prefix,
             credit_note_prefix: row.credit_note_prefix,
+        },
+        approvals: ApprovalSettings {
+            expiry_days: count(row.approval_expiry_days, "approval_expiry_days")?,
         },
     })
 }
@@ -202,7 +208,7 @@ pub async fn write(conn: &impl ConnectionTrait, settings: &CompanySettings) -> R
          SET over_limit_policy = $1, hold_over_limit = $2, auto_release_holds = $3,
              promise_grace_days = $4, aging_edges = $5, attribution_days = $6,
              large_invoice_amount = $7, daily_digest = $8, invoice_prefix = $9,
-             credit_note_prefix = $10, updated_at = now()",
+             credit_note_prefix = $10, approval_expiry_days = $11, updated_at = now()",
         [
             settings.credit.over_limit_policy.as_str().into(),
             settings.credit.hold_over_limit.into(),
@@ -214,6 +220,7 @@ pub async fn write(conn: &impl ConnectionTrait, settings: &CompanySettings) -> R
             settings.reports.daily_digest.into(),
             settings.numbering.invoice_prefix.clone().into(),
             settings.numbering.credit_note_prefix.clone().into(),
+            (settings.approvals.expiry_days as i32).into(),
         ],
     ))
     .await?;

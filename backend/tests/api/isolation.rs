@@ -117,6 +117,14 @@ const CASES: &[&str] = &[
     "Mutation.setCollectorTarget.input.userId",
     "Query.kpis.collectorId",
     "Query.kpiTrend.collectorId",
+    // Approvals: `approval_cases`.
+    "Query.approvalRequest.id",
+    "Query.approvalRequests.filter.requestedBy",
+    "Query.approvalRequests.filter.customerId",
+    "Mutation.saveApprovalPolicy.input.thresholds.levels.userId",
+    "Mutation.approveApprovalRequest.input.requestId",
+    "Mutation.rejectApprovalRequest.input.requestId",
+    "Mutation.cancelApprovalRequest.input.requestId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -244,6 +252,7 @@ struct Ids {
     legal_case: String,
     alert: String,
     rule: String,
+    approval_request: String,
 }
 
 /// What a case must answer.
@@ -389,6 +398,7 @@ fn every_listed_case_runs_in_a_table_and_every_table_case_is_listed() {
         .into_iter()
         .chain(receivables_cases())
         .chain(dunning_cases())
+        .chain(approval_cases())
     {
         assert!(tabled.insert(case.name), "{} is in two tables", case.name);
     }
@@ -1495,4 +1505,119 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(evidence.status(), 404);
+}
+
+/// Approvals: Acme's owner with Globex's request, maker and customer.
+fn approval_cases() -> Vec<Case> {
+    vec![
+        Case::query(
+            "Query.approvalRequest.id",
+            "query($id: ID!) { approvalRequest(id: $id) { id } }",
+            |ids| json!({ "id": ids.approval_request }),
+            Expect::Null("approvalRequest"),
+        ),
+        Case::query(
+            "Query.approvalRequests.filter.requestedBy",
+            "query($user: ID) { approvalRequests(filter: { requestedBy: $user }) { totalCount } }",
+            |ids| json!({ "user": ids.user }),
+            Expect::NoneCounted("approvalRequests"),
+        ),
+        Case::query(
+            "Query.approvalRequests.filter.customerId",
+            "query($customer: ID) { approvalRequests(filter: { customerId: $customer }) { totalCount } }",
+            |ids| json!({ "customer": ids.customer }),
+            Expect::NoneCounted("approvalRequests"),
+        ),
+        Case::input(
+            "Mutation.saveApprovalPolicy.input.thresholds.levels.userId",
+            "saveApprovalPolicy",
+            "SaveApprovalPolicyInput",
+            |ids| {
+                json!({ "action": "WRITE_OFF", "enabled": true, "thresholds": [
+                { "currency": "CNY", "above": "0", "levels": [{ "userId": ids.user }] }] })
+            },
+            Expect::InvalidField("input.thresholds[0].levels[0]"),
+        ),
+        Case::input(
+            "Mutation.approveApprovalRequest.input.requestId",
+            "approveApprovalRequest",
+            "DecideApprovalRequestInput",
+            |ids| json!({ "requestId": ids.approval_request, "comment": "ok" }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.rejectApprovalRequest.input.requestId",
+            "rejectApprovalRequest",
+            "DecideApprovalRequestInput",
+            |ids| json!({ "requestId": ids.approval_request, "comment": "no" }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.cancelApprovalRequest.input.requestId",
+            "cancelApprovalRequest",
+            "CancelApprovalRequestInput",
+            |ids| json!({ "requestId": ids.approval_request }),
+            Expect::NotFound,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn approvals_of_another_tenant_are_not_found_and_change_nothing() {
+    let app = spawn_app().await;
+    let acme = app.sign_up("Acme", &app.email("acme")).await;
+    let globex = app.sign_up("Globex", &app.email("globex")).await;
+    let globex_finance =
+        crate::kit::join(&app, &globex, &app.email("globex-fm"), "FINANCE_MANAGER").await;
+    let customer = create_customer(&app, &globex, "G-1", json!({})).await;
+    let invoice = issue_invoice(&app, &globex, &id(&customer), "1000", json!({})).await;
+    ok(
+        &app,
+        &globex,
+        "mutation($input: SaveApprovalPolicyInput!) { saveApprovalPolicy(input: $input) { policy { action } } }",
+        json!({ "input": { "action": "WRITE_OFF", "enabled": true, "thresholds": [
+            { "currency": "CNY", "above": "0", "levels": [{ "role": "OWNER" }] }] } }),
+        "saveApprovalPolicy",
+    )
+    .await;
+    let asked = ok(
+        &app,
+        &globex_finance,
+        "mutation($input: WriteOffInvoiceInput!) { writeOffInvoice(input: $input) { approvalRequest { id } } }",
+        json!({ "input": { "invoiceId": id(&invoice), "reason": "Gone", "requestApproval": true } }),
+        "writeOffInvoice",
+    )
+    .await;
+    let ids = Ids {
+        user: globex_finance.user_id.clone(),
+        customer: id(&customer),
+        approval_request: id(&asked["approvalRequest"]),
+        ..Ids::default()
+    };
+    let schema = globex.tenant_id.schema_name();
+    let state = format!(
+        "SELECT count(*) FROM \"{schema}\".approval_requests WHERE status = 'PENDING'
+         AND NOT EXISTS (SELECT 1 FROM \"{schema}\".approval_decisions)"
+    );
+    assert_eq!(count(&app.db, &state).await, 1);
+
+    run(&app, &acme, &ids, approval_cases()).await;
+
+    assert_eq!(
+        count(&app.db, &state).await,
+        1,
+        "Globex's request is untouched"
+    );
+    assert_eq!(
+        count(
+            &app.db,
+            &format!(
+                "SELECT count(*) FROM \"{}\".approval_policies",
+                acme.tenant_id.schema_name()
+            )
+        )
+        .await,
+        0,
+        "Acme saved no policy naming Globex's member"
+    );
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod analytics;
 mod api_keys;
+mod approvals;
 mod architecture;
 mod audit;
 mod billing;

@@ -133,6 +133,12 @@ const QUERIES: &[(&str, Gate)] = &[
     ("paymentSettings", Needs(P::ManageSettings)),
     // Every member and key of the company reads its settings; changing them is for managers.
     ("companySettings", AnyCaller),
+    // Every member and key reads the approval policies (the web app tells a maker a change
+    // will wait); approvers see every request, anyone else (keys too) the ones they asked.
+    ("approvalPolicies", AnyCaller),
+    ("approvalRequests", AnyCaller),
+    ("approvalRequest", AnyCaller),
+    ("approvalStats", Needs(P::ViewReports)),
 ];
 
 /// Who may call each root mutation field.
@@ -217,6 +223,13 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("saveIncentiveRule", Needs(P::ManageDunning)),
     ("updateAnalyticsSettings", Needs(P::ManageSettings)),
     ("updateCompanySettings", Needs(P::ManageSettings)),
+    ("saveApprovalPolicy", Needs(P::ManageSettings)),
+    ("applySuggestedApprovalPolicies", Needs(P::ManageSettings)),
+    // A person decides (whether the policy names them is the request's, past the gate); keys
+    // may ask and cancel their own, never decide.
+    ("approveApprovalRequest", AnyMember),
+    ("rejectApprovalRequest", AnyMember),
+    ("cancelApprovalRequest", AnyCaller),
     ("startCheckout", Needs(P::ManageBilling)),
     ("billingPortal", Needs(P::ManageBilling)),
     ("connectStripeAccount", Needs(P::ManageSettings)),

@@ -19,4 +19,4 @@ pub use schedule_task::{
 };
 pub use search::GlobalSearchBox;
 pub use table::DataTable;
-pub use toast::{ToastHost, ToastKind, provide_toasts, use_toasts};
+pub use toast::{ToastHost, ToastKind, Toasts, provide_toasts, use_toasts};

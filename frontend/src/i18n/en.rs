@@ -737,5 +737,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Kpi(msg) => super::en_more::kpi(msg),
         Script(msg) => super::en_more::script(msg),
         IncentiveRule(msg) => super::en_more::incentive(msg),
+        Approval(msg) => super::approvals::en(msg),
     }
 }

@@ -11,6 +11,7 @@ use domain::payments::PaymentMethod;
 use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 
+mod approvals;
 mod en;
 mod en_more;
 mod msg;
@@ -18,6 +19,7 @@ mod msg_more;
 mod zh;
 mod zh_more;
 
+pub use approvals::ApprovalMsg;
 pub use msg::Msg;
 pub use msg_more::AllocMsg;
 pub use msg_more::IncentiveMsg;

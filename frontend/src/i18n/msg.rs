@@ -743,4 +743,6 @@ pub enum Msg {
     Script(super::msg_more::ScriptMsg),
     /// The incentive rules' kinds (`msg_more.rs`).
     IncentiveRule(super::msg_more::IncentiveMsg),
+    /// The approvals' texts (`approvals.rs`).
+    Approval(super::approvals::ApprovalMsg),
 }

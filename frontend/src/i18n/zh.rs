@@ -781,5 +781,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Kpi(msg) => super::zh_more::kpi(msg),
         Script(msg) => super::zh_more::script(msg),
         IncentiveRule(msg) => super::zh_more::incentive(msg),
+        Approval(msg) => super::approvals::zh(msg),
     }
 }

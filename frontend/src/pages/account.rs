@@ -117,6 +117,15 @@ fn ProfileForm() -> impl IntoView {
             .unwrap_or_default(),
     );
     let english = RwSignal::new(locale.get_untracked() == Locale::En);
+    // How approval requests reach me: shown once read, sent back as chosen.
+    let approval_emails = RwSignal::new(String::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(data) = api::run::<api::MyUserId>(api::my_user_id::Variables {}).await
+            && let Some(choice) = data.me.user.and_then(|user| user.approval_emails)
+        {
+            approval_emails.set(crate::approval::enum_text(&choice));
+        }
+    });
     let busy = RwSignal::new(false);
     let refused = RwSignal::new(None::<String>);
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -130,6 +139,7 @@ fn ProfileForm() -> impl IntoView {
             } else {
                 api::update_my_profile::Locale::ZH_CN
             }),
+            approval_emails: api::chosen(&approval_emails.get_untracked()),
         };
         leptos::task::spawn_local(async move {
             let result =
@@ -165,6 +175,20 @@ fn ProfileForm() -> impl IntoView {
                     <option value="EN" prop:selected=move || english.get()>"English"</option>
                 </select>
             </div>
+            <Show when=move || !approval_emails.get().is_empty()>
+                <div class="field">
+                    <label for="profile-approval-emails">{move || text(Msg::ApprovalEmailsLabel)}</label>
+                    <select id="profile-approval-emails" name="profile-approval-emails" data-testid="profile-approval-emails"
+                        on:change=move |event| approval_emails.set(event_target_value(&event))>
+                        {[("IMMEDIATE", Msg::ApprovalEmailsImmediate), ("DAILY", Msg::ApprovalEmailsDaily), ("NONE", Msg::ApprovalEmailsNone)]
+                            .into_iter()
+                            .map(|(value, label)| view! {
+                                <option value=value prop:selected=move || approval_emails.get() == value>{move || text(label)}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            </Show>
             <Button r#type="submit" busy=busy test_id="save-profile">{move || text(Msg::Save)}</Button>
         </form>
     }

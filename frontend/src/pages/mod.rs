@@ -7,6 +7,8 @@ mod activity_edit;
 mod allocation;
 mod analytics;
 mod api_keys;
+mod approval_policies;
+mod approvals;
 mod audit;
 mod billing;
 mod collections;
@@ -37,6 +39,7 @@ pub use accept_invitation::AcceptInvitationPage;
 pub use account::AccountPage;
 pub use analytics::{AgingPage, DashboardPage, PerformancePage};
 pub use api_keys::ApiKeysPage;
+pub use approvals::ApprovalsPage;
 pub use audit::AuditPage;
 pub use billing::{
     BillingPage, PaymentCompletePage, PaymentSettingsPage, SubscriptionNotice, go_to,

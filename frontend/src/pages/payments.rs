@@ -40,6 +40,10 @@ fn PaymentList() -> impl IntoView {
     let recording = RwSignal::new(false);
     let preset_customer = RwSignal::new(String::new());
     let reversing = RwSignal::new(None::<String>);
+    // The payment being reversed, as (amount, currency): what a reversal is compared by under
+    // an approval policy.
+    let reversing_amount = RwSignal::new((String::new(), String::new()));
+    let policies = crate::approval::use_policies();
     let reverse_open = RwSignal::new(false);
     let reverse_reason = RwSignal::new(String::new());
     let reverse_error = RwSignal::new(None::<String>);
@@ -97,12 +101,19 @@ fn PaymentList() -> impl IntoView {
                     payment_id,
                     reason,
                     idempotency_key: None,
+                    request_approval: Some(true),
                 },
             })
             .await
             {
-                Ok(_) => {
-                    toasts.push(ToastKind::Success, text(Msg::PaymentReversed));
+                Ok(data) => {
+                    let waiting = data.reverse_payment.approval_request.is_some();
+                    crate::approval::after_change(
+                        toasts,
+                        locale.get_untracked(),
+                        waiting,
+                        Msg::PaymentReversed,
+                    );
                     reverse_open.set(false);
                     reverse_reason.set(String::new());
                     load(false);
@@ -152,9 +163,11 @@ fn PaymentList() -> impl IntoView {
                             <td>
                                 {(!row.reversed).then(|| {
                                     let id = row.id.clone();
+                                    let amount = (row.amount.amount.clone(), row.amount.currency.clone());
                                     view! {
                                         <button type="button" class="button button-secondary" data-testid="reverse-payment" on:click=move |_| {
                                             reversing.set(Some(id.clone()));
+                                            reversing_amount.set(amount.clone());
                                             reverse_error.set(None);
                                             reverse_open.set(true);
                                         }>{move || text(Msg::Reverse)}</button>
@@ -172,6 +185,10 @@ fn PaymentList() -> impl IntoView {
             <Modal open=reverse_open title=Signal::derive(move || text(Msg::Reverse).to_owned())>
                 <form class="form-grid" novalidate on:submit=confirm_reverse data-testid="reverse-form">
                     <TextField name="reverse-reason" label=Signal::derive(move || text(Msg::Reason)) value=reverse_reason error=Signal::derive(move || reverse_error.get()) required=true/>
+                    <crate::approval::ApprovalNotice policies=policies
+                        action=Signal::derive(|| Some(domain::approvals::ApprovalAction::PaymentReversal))
+                        currency=Signal::derive(move || reversing_amount.get().1)
+                        compared=Signal::derive(move || crate::approval::compared_amount(&reversing_amount.get().0))/>
                     <div class="form-actions">
                         <button type="submit" class="button button-danger" data-testid="confirm-reverse">{move || text(Msg::Reverse)}</button>
                     </div>

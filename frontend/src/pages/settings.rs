@@ -37,6 +37,7 @@ struct Fields {
     daily_digest: RwSignal<bool>,
     invoice_prefix: RwSignal<String>,
     credit_note_prefix: RwSignal<String>,
+    approval_expiry_days: RwSignal<String>,
     time_zone: RwSignal<String>,
     english: RwSignal<bool>,
     base_currency: RwSignal<String>,
@@ -56,6 +57,7 @@ impl Fields {
             daily_digest: RwSignal::new(false),
             invoice_prefix: RwSignal::new(String::new()),
             credit_note_prefix: RwSignal::new(String::new()),
+            approval_expiry_days: RwSignal::new(String::new()),
             time_zone: RwSignal::new(String::new()),
             english: RwSignal::new(false),
             base_currency: RwSignal::new(String::new()),
@@ -90,6 +92,8 @@ impl Fields {
         self.invoice_prefix.set(settings.numbering.invoice_prefix);
         self.credit_note_prefix
             .set(settings.numbering.credit_note_prefix);
+        self.approval_expiry_days
+            .set(settings.approvals.expiry_days.to_string());
         self.time_zone.set(settings.company.time_zone);
         self.english.set(settings.company.locale == Locale::EN);
         self.base_currency.set(settings.company.base_currency);
@@ -130,6 +134,9 @@ impl Fields {
             numbering: Some(update::NumberingSettingsInput {
                 invoice_prefix: Some(self.invoice_prefix.get_untracked()),
                 credit_note_prefix: Some(self.credit_note_prefix.get_untracked()),
+            }),
+            approvals: Some(update::ApprovalSettingsInput {
+                expiry_days: Some(whole(self.approval_expiry_days)),
             }),
             company: Some(update::CompanyProfileInput {
                 time_zone: Some(self.time_zone.get_untracked()),
@@ -288,6 +295,12 @@ fn CompanySettingsForm() -> impl IntoView {
                             hint=hint(Msg::SettingsHintCreditNotePrefix)/>
                     </fieldset>
                     <fieldset class="panel form-grid">
+                        <legend>{move || text(Msg::SettingsApprovalsGroup)}</legend>
+                        <TextField name="approval-expiry-days" label=Signal::derive(move || text(Msg::ApprovalExpiryDaysLabel))
+                            value=fields.approval_expiry_days input_type="number" error=error_at("input.approvals.expiryDays")
+                            hint=hint(Msg::SettingsHintExpiryDays)/>
+                    </fieldset>
+                    <fieldset class="panel form-grid">
                         <legend>{move || text(Msg::SettingsCompanyGroup)}</legend>
                         <TextField name="time-zone" label=Signal::derive(move || text(Msg::TimeZone))
                             value=fields.time_zone error=error_at("input.company.timeZone")
@@ -309,6 +322,7 @@ fn CompanySettingsForm() -> impl IntoView {
                         <Button r#type="submit" busy=busy test_id="save-company-settings">{move || text(Msg::Save)}</Button>
                     </div>
                 </form>
+                <super::approval_policies::ApprovalPoliciesPanel base_currency=Signal::derive(move || fields.base_currency.get())/>
             </Show>
         </section>
     }

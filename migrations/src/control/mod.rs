@@ -12,6 +12,7 @@ mod m20261203_000007_accounts;
 mod m20261203_000008_tenant_owner;
 mod m20261203_000009_clock;
 mod m20261204_000010_access_notify;
+mod m20261210_000011_approval_emails;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -25,5 +26,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261203_000008_tenant_owner::Migration),
         Box::new(m20261203_000009_clock::Migration),
         Box::new(m20261204_000010_access_notify::Migration),
+        Box::new(m20261210_000011_approval_emails::Migration),
     ]
 }

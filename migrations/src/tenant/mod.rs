@@ -26,6 +26,7 @@ mod m20261207_000020_invoice_counts;
 mod m20261208_000021_paid_history_index;
 mod m20261208_000022_credit_sales_by_day;
 mod m20261209_000023_owed_by_day;
+mod m20261210_000024_approvals;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -52,5 +53,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261208_000021_paid_history_index::Migration),
         Box::new(m20261208_000022_credit_sales_by_day::Migration),
         Box::new(m20261209_000023_owed_by_day::Migration),
+        Box::new(m20261210_000024_approvals::Migration),
     ]
 }

@@ -27,6 +27,7 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::User => "user",
         Entity::Member => "team member",
         Entity::ApiKey => "API key",
+        Entity::ApprovalRequest => "approval request",
         Entity::Report => "report",
     }
 }
@@ -499,6 +500,17 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::TaskOthersForManagers {} => {
             "Collectors schedule tasks for themselves; giving a task to someone else or moving it is for a manager.".to_owned()
         }
+        Reason::ApprovalRequired { action } => format!("This change waits for approval under the {} policy; nothing changed. Ask for approval to send it on.", action_en(action)),
+        Reason::NoEligibleApprover {} => "No one on the team can decide this level: each level needs a member of its own who is an owner, an admin or a finance manager.".to_owned(),
+        Reason::ApprovalRoleCannotDecide { role } => format!("A {} does not decide approvals: owners, admins and finance managers do.", role_en(role)),
+        Reason::ApprovalAlreadyPending {} => "A request for this change is waiting for approval already: cancel it or wait for its decision.".to_owned(),
+        Reason::ApprovalNotPending { status } => format!("The request is {} already; only a pending request can be decided or cancelled.", status.to_lowercase()),
+        Reason::ApprovalMakerCannotDecide {} => "You asked for this change, so someone else must decide it.".to_owned(),
+        Reason::ApprovalNotAnApprover { level } => format!("The policy names someone else for level {level} of this request."),
+        Reason::ApprovalDecidedEarlierLevel {} => "You decided an earlier level of this request; another person decides this one.".to_owned(),
+        Reason::ApprovalCancelMakerOrAdmin {} => "Only whoever asked, an owner or an admin may cancel a request.".to_owned(),
+        Reason::ApprovalStateChanged {} => "What the request was asked against has changed since (the balance or the limit); nothing changed. Ask again.".to_owned(),
+        Reason::ApprovalCommandUnreadable { kind } => format!("The stored change ({kind}) cannot be run by this version of Duely; nothing changed."),
         Reason::BillingNotConfigured {} => {
             "Billing is not configured on this server (DUELY_STRIPE_SECRET_KEY is unset)."
                 .to_owned()
@@ -672,4 +684,11 @@ fn role_en(role: &str) -> &str {
         "VIEWER" => "viewer",
         other => other,
     }
+}
+
+/// An approval action's name, as the approvals settings show it.
+fn action_en(action: &str) -> &str {
+    crate::approvals::ApprovalAction::parse(action)
+        .map(|action| action.name(crate::Locale::En))
+        .unwrap_or(action)
 }

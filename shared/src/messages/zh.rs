@@ -26,6 +26,7 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::User => "用户",
         Entity::Member => "团队成员",
         Entity::ApiKey => "API 密钥",
+        Entity::ApprovalRequest => "审批申请",
         Entity::Report => "报表",
     }
 }
@@ -80,6 +81,9 @@ pub(super) fn status_zh(status: &str) -> String {
         "CLOSED" => "已结案",
         "DONE" => "已完成",
         "NONE" => "未启动",
+        "APPROVED" => "已批准",
+        "EXPIRED" => "已过期",
+        "FAILED" => "执行失败",
         other => return other.to_owned(),
     };
     name.to_owned()
@@ -440,6 +444,17 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::TaskOthersForManagers {} => {
             "催收专员只能为自己安排任务；将任务交给他人或改派须由经理操作。".to_owned()
         }
+        Reason::ApprovalRequired { action } => format!("该变更须按“{}”审批规则审批，未做任何更改。请提交审批。", action_zh(action)),
+        Reason::NoEligibleApprover {} => "团队中没有人能审批这一级：每一级都需要一位不同的所有者、管理员或财务经理。".to_owned(),
+        Reason::ApprovalRoleCannotDecide { role } => format!("{}不能审批：只有所有者、管理员和财务经理可以。", role_zh(role)),
+        Reason::ApprovalAlreadyPending {} => "该记录的同类变更已在审批中：请撤回它或等待审批结果。".to_owned(),
+        Reason::ApprovalNotPending { status } => format!("该申请已是“{}”状态，只有待审批的申请可以审批或撤回。", status_zh(status)),
+        Reason::ApprovalMakerCannotDecide {} => "变更由您发起，须由他人审批。".to_owned(),
+        Reason::ApprovalNotAnApprover { level } => format!("审批规则指定由其他人审批本申请的第 {level} 级。"),
+        Reason::ApprovalDecidedEarlierLevel {} => "您已审批过本申请的前一级，这一级须由他人审批。".to_owned(),
+        Reason::ApprovalCancelMakerOrAdmin {} => "只有发起人、所有者或管理员可以撤回申请。".to_owned(),
+        Reason::ApprovalStateChanged {} => "申请提交后所依据的情况（余额或额度）已变化，未做任何更改。请重新提交。".to_owned(),
+        Reason::ApprovalCommandUnreadable { kind } => format!("当前版本无法执行所保存的变更（{kind}），未做任何更改。"),
         Reason::BillingNotConfigured {} => {
             "本服务器未配置账单功能（未设置 DUELY_STRIPE_SECRET_KEY），暂无法购买套餐。".to_owned()
         }
@@ -594,4 +609,11 @@ fn role_zh(role: &str) -> &str {
         "VIEWER" => "只读成员",
         other => other,
     }
+}
+
+/// An approval action's name, as the approvals settings show it.
+fn action_zh(action: &str) -> &str {
+    crate::approvals::ApprovalAction::parse(action)
+        .map(|action| action.name(crate::Locale::ZhCn))
+        .unwrap_or(action)
 }

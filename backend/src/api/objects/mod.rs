@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod allocation;
+pub mod approval;
 pub mod customer;
 pub mod late_fee;
 pub mod script;

@@ -300,10 +300,15 @@ impl WorkMutation {
     ) -> ApiResult<WaiveFeePayload> {
         let (db, request) = gated(ctx, fees::may_waive)?;
         let command = input.parse().api()?;
-        let fee = fees::waive(db, &request.caller, command, &request.request_id)
+        let gated = fees::waive(db, &request.caller, command, &request.request_id)
             .await
             .api()?;
-        Ok(WaiveFeePayload { fee: fee.into() })
+        Ok(WaiveFeePayload {
+            fee: gated.record.into(),
+            approval_request: gated.approval_request.map(|request| {
+                crate::api::objects::approval::approval_request(request, Vec::new())
+            }),
+        })
     }
 
     /// Opens a legal case for a customer's invoices (every overdue one by default).

@@ -8,6 +8,7 @@
 
 use super::plan::Candidate;
 use crate::api::values::required_text;
+use crate::approval_gate::{self, Asked, Asking, Gated, InTx, Passage};
 use crate::audit::{self, AuditEntry};
 use crate::auth::Caller;
 use crate::collections::CollectionError;
@@ -19,6 +20,7 @@ use crate::invoices::service::{Numbered, next_free_number, next_free_numbers};
 use crate::invoices::store as invoice_store;
 use chrono::NaiveDate;
 use domain::access::Permission;
+use domain::approvals::{ApprovalAction, Compared};
 use domain::fees::{self as rules, Charge, FeeRule};
 use domain::invoices::InvoiceStatus;
 use domain::{Currency, Locale};
@@ -283,39 +285,93 @@ pub fn may_waive(caller: &Caller) -> Result<(), AppError> {
 
 /// Waives a fee: an unpaid fee invoice is voided; one partly paid gets a credit note for what is
 /// still owed. The charge stays on record, marked waived, so its period is never charged again.
+/// Under a FEE_WAIVER policy (by what the waiver cancels) it may wait for approval.
 pub async fn waive(
     db: &DatabaseConnection,
     caller: &Caller,
-    command: WaiveFee,
+    asking: Asking<WaiveFee>,
     request_id: &str,
-) -> Result<FeeRow, AppError> {
+) -> Result<Gated<FeeRow>, AppError> {
+    approval_gate::run_gated(
+        db,
+        caller,
+        Permission::ManageInvoices,
+        asking,
+        request_id,
+        run_waive_fee,
+    )
+    .await
+}
+
+/// Waives the fee in `tx`, unless the waiver waits for approval (then the fee as it stands,
+/// and the request).
+pub async fn run_waive_fee(
+    at: &InTx<'_>,
+    command: &WaiveFee,
+    asked: Asked,
+) -> Result<Gated<FeeRow>, AppError> {
+    let InTx {
+        db: _,
+        tx,
+        today,
+        caller,
+        actor,
+        request_id,
+    } = *at;
     may_waive(caller)?;
-    let tenant = caller.require_tenant()?;
+    let tenant = tx.tenant();
     let reason = required_text("input.reason", &command.reason, 500)?;
-    let actor = audit::actor_of(db, caller).await?;
-    let tx = TenantTx::begin(db, tenant).await?;
+    let actor = actor.clone();
     let not_found = || AppError::from(CollectionError::FeeNotFound);
     let id = command.fee_id;
-    let fee = store::fee_to_waive(&*tx, id).await?.ok_or_else(not_found)?;
+    let fee = store::fee_to_waive(&**tx, id)
+        .await?
+        .ok_or_else(not_found)?;
     if fee.waived_at.is_some() {
         return Err(CollectionError::FeeAlreadyWaived.into());
+    }
+    let shown = |amount| domain::display::amount_string(amount, fee.currency.code());
+    let change = approval_gate::Change {
+        action: ApprovalAction::FeeWaiver,
+        currency: fee.currency,
+        compared: Compared::amount(fee.balance_due),
+        subject: approval_gate::Subject {
+            kind: "fee",
+            id,
+            customer_id: fee.customer_id,
+            label: fee.number.clone().unwrap_or_default(),
+        },
+        asked_against: serde_json::json!({
+            "number": fee.number, "status": fee.status.as_str(),
+            "currency": fee.currency.code(), "balanceDue": shown(fee.balance_due),
+            "amountPaid": shown(fee.amount_paid), "amountCredited": shown(fee.amount_credited),
+        }),
+        reason: reason.clone(),
+        idempotency_key: None,
+    };
+    if let Passage::Waiting(request) =
+        approval_gate::pass(tx, today, &actor, asked, command, change, request_id).await?
+    {
+        return Ok(Gated {
+            record: store::fee(&**tx, id).await?.ok_or_else(not_found)?,
+            approval_request: Some(*request),
+        });
     }
     let label = format!("Fee waived: {reason}");
     if fee.amount_paid.is_zero()
         && fee.amount_credited.is_zero()
         && fee.status == InvoiceStatus::Issued
     {
-        store::void_fee_invoice(&*tx, fee.fee_invoice_id, &label).await?;
+        store::void_fee_invoice(&**tx, fee.fee_invoice_id, &label).await?;
     } else if fee.balance_due > Decimal::ZERO
         && matches!(
             fee.status,
             InvoiceStatus::Issued | InvoiceStatus::PartiallyPaid
         )
     {
-        let number = next_free_number(&tx, Numbered::CreditNote).await?;
-        let today = crate::db::tenant_calendar(db, tenant).await?.today;
+        let number = next_free_number(tx, Numbered::CreditNote).await?;
         store::insert_credit_note(
-            &*tx,
+            &**tx,
             NewCreditNote {
                 number,
                 customer_id: fee.customer_id,
@@ -328,11 +384,11 @@ pub async fn waive(
             },
         )
         .await?;
-        invoice_store::add_credited(&*tx, fee.fee_invoice_id, fee.balance_due).await?;
+        invoice_store::add_credited(&**tx, fee.fee_invoice_id, fee.balance_due).await?;
     }
-    store::mark_waived(&*tx, id, actor.label(), &reason).await?;
+    store::mark_waived(&**tx, id, actor.label(), &reason).await?;
     audit::record(
-        &*tx,
+        &**tx,
         tenant,
         AuditEntry {
             actor,
@@ -345,7 +401,8 @@ pub async fn waive(
         },
     )
     .await?;
-    let row = store::fee(&*tx, id).await?.ok_or_else(not_found)?;
-    tx.commit().await?;
-    Ok(row)
+    Ok(Gated {
+        record: store::fee(&**tx, id).await?.ok_or_else(not_found)?,
+        approval_request: None,
+    })
 }

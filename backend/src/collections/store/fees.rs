@@ -182,6 +182,8 @@ pub struct FeeToWaive {
     pub amount_credited: Decimal,
     pub balance_due: Decimal,
     pub currency: Currency,
+    /// The fee invoice's number.
+    pub number: Option<String>,
 }
 
 pub async fn fee_to_waive(
@@ -196,7 +198,7 @@ pub async fn fee_to_waive(
              SELECT c.id FROM customers c
              WHERE c.id = (SELECT customer_id FROM late_fees WHERE id = $1) FOR UPDATE)
          SELECT f.fee_invoice_id, f.customer_id, f.waived_at, i.status, i.amount_paid, i.amount_credited,
-                i.balance_due, i.currency::text AS currency
+                i.balance_due, i.currency::text AS currency, i.number
          FROM late_fees f JOIN invoices i ON i.id = f.fee_invoice_id
          WHERE f.id = $1 AND f.customer_id = ANY(ARRAY(SELECT id FROM customer))
          FOR UPDATE OF f, i",

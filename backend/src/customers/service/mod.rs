@@ -2,6 +2,7 @@
 //! people assigned to them, archiving, and their credit limit and hold.
 
 mod assignment;
+mod credit;
 
 use super::CustomerError;
 use super::store::{self, CustomerFields, CustomerRow};
@@ -18,6 +19,10 @@ pub use assignment::{
     AssignCustomers, Duty, Release, assign_customers, assignable_members, release_member,
 };
 use chrono::NaiveDate;
+pub use credit::{
+    SetCreditHold, SetCreditLimit, run_set_credit_hold, run_set_credit_limit, set_credit_hold,
+    set_credit_limit,
+};
 use domain::access::Permission;
 use domain::terms::{PaymentTerms, TermsKind};
 use domain::{Currency, Locale};
@@ -189,7 +194,7 @@ fn snapshot_before(row: &CustomerRow) -> serde_json::Value {
     snapshot(row, None, None)
 }
 
-/// Reloads a customer inside `tx` after a change and records the audit entry.
+/// Reloads a customer inside `tx` after a change, records the audit entry and commits.
 #[allow(clippy::too_many_arguments)]
 async fn finish(
     db: &DatabaseConnection,
@@ -201,9 +206,26 @@ async fn finish(
     before: Option<serde_json::Value>,
     request_id: &str,
 ) -> Result<CustomerDetails, AppError> {
-    let customer = customer_in_tx(db, &tx, today, id).await?;
+    let customer = record_change(db, &tx, today, id, actor, action, before, request_id).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+/// Reloads a customer inside `tx` after a change and records the audit entry.
+#[allow(clippy::too_many_arguments)]
+async fn record_change(
+    db: &DatabaseConnection,
+    tx: &TenantTx,
+    today: NaiveDate,
+    id: Uuid,
+    actor: audit::Actor,
+    action: &str,
+    before: Option<serde_json::Value>,
+    request_id: &str,
+) -> Result<CustomerDetails, AppError> {
+    let customer = customer_in_tx(db, tx, today, id).await?;
     audit::record(
-        &*tx,
+        &**tx,
         tx.tenant(),
         AuditEntry {
             actor,
@@ -220,7 +242,6 @@ async fn finish(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(customer)
 }
 
@@ -518,117 +539,6 @@ pub async fn archive_customer(
     } else {
         "customer.restored"
     };
-    finish(
-        db,
-        tx,
-        today,
-        row.id,
-        actor,
-        action,
-        Some(before),
-        request_id,
-    )
-    .await
-}
-
-/// Sets or removes a customer's credit limit, with the reason kept in its credit history.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SetCreditLimit {
-    pub customer_id: Uuid,
-    /// A decimal string in the customer's currency, checked against that currency's decimals
-    /// when the command runs; none (or blank) removes the limit.
-    pub credit_limit: Option<String>,
-    pub reason: String,
-}
-
-impl Command for SetCreditLimit {
-    const KIND: &'static str = "customers.set_credit_limit";
-    const VERSION: u32 = 1;
-}
-
-pub async fn set_credit_limit(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    command: SetCreditLimit,
-    request_id: &str,
-) -> Result<CustomerDetails, AppError> {
-    caller.authorize(Permission::ManageCreditPolicy)?;
-    let actor = audit::actor_of(db, caller).await?;
-    let (tx, today, row) = lock_customer(db, caller, command.customer_id).await?;
-    let limit = command
-        .credit_limit
-        .as_deref()
-        .filter(|limit| !limit.trim().is_empty())
-        .map(|limit| parse_amount("input.creditLimit", limit, row.currency, true))
-        .transpose()?;
-    let before = snapshot_before(&row);
-    store::set_credit_limit(&*tx, row.id, limit).await?;
-    store::append_credit_event(
-        &*tx,
-        row.id,
-        "LIMIT_SET",
-        limit,
-        row.credit_limit,
-        &command.reason,
-        actor.label(),
-    )
-    .await?;
-    finish(
-        db,
-        tx,
-        today,
-        row.id,
-        actor,
-        "customer.credit_limit_set",
-        Some(before),
-        request_id,
-    )
-    .await
-}
-
-/// Places a credit hold on a customer by hand (`hold`), or releases one, with the reason.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SetCreditHold {
-    pub customer_id: Uuid,
-    pub hold: bool,
-    pub reason: String,
-}
-
-impl Command for SetCreditHold {
-    const KIND: &'static str = "customers.set_credit_hold";
-    const VERSION: u32 = 1;
-}
-
-pub async fn set_credit_hold(
-    db: &DatabaseConnection,
-    caller: &Caller,
-    command: SetCreditHold,
-    request_id: &str,
-) -> Result<CustomerDetails, AppError> {
-    caller.authorize(Permission::ManageCreditPolicy)?;
-    let SetCreditHold {
-        customer_id,
-        hold,
-        reason,
-    } = command;
-    let actor = audit::actor_of(db, caller).await?;
-    let (tx, today, row) = lock_customer(db, caller, customer_id).await?;
-    if row.credit_hold == hold {
-        let error = if hold {
-            CustomerError::AlreadyOnHold
-        } else {
-            CustomerError::NotOnHold
-        };
-        return Err(error.into());
-    }
-    let before = snapshot_before(&row);
-    store::set_credit_hold(&*tx, row.id, hold, &reason).await?;
-    let (kind, action) = if hold {
-        ("HOLD_PLACED", "customer.credit_hold_placed")
-    } else {
-        ("HOLD_RELEASED", "customer.credit_hold_released")
-    };
-    store::append_credit_event(&*tx, row.id, kind, None, None, &reason, actor.label()).await?;
     finish(
         db,
         tx,

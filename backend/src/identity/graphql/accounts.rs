@@ -59,6 +59,8 @@ pub struct UpdateMyProfileInput {
     pub name: Option<String>,
     /// The language of the server's texts and emails for you, when a request does not say.
     pub locale: Option<Locale>,
+    /// How you hear of approval requests awaiting you.
+    pub approval_emails: Option<domain::approvals::ApprovalEmails>,
 }
 
 #[derive(SimpleObject)]
@@ -79,6 +81,7 @@ pub(super) async fn update_my_profile(
         accounts::ProfileChange {
             name: input.name,
             locale: input.locale,
+            approval_emails: input.approval_emails,
         },
         &request.request_id,
     )

@@ -36,6 +36,9 @@ pub struct User {
     /// a password reset, or accepting an invitation). A company sends no email to its
     /// customers until an owner's address is verified.
     pub email_verified: bool,
+    /// Approval requests awaiting you: an email each at once (IMMEDIATE), one digest a day
+    /// (DAILY), or none (NONE: the inbox and its badge). Only for yourself (null for others).
+    pub approval_emails: Option<domain::approvals::ApprovalEmails>,
 }
 
 impl From<UserRow> for User {
@@ -46,6 +49,7 @@ impl From<UserRow> for User {
             name: row.name,
             locale: row.locale,
             email_verified: row.email_verified,
+            approval_emails: Some(row.approval_emails),
         }
     }
 }

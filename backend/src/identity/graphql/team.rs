@@ -28,6 +28,7 @@ impl From<TeamMemberRow> for TeamMember {
                 name: row.name,
                 locale: Locale::default(),
                 email_verified: row.email_verified,
+                approval_emails: None,
             },
             role: row.role,
             joined_at: row.joined_at,
@@ -57,6 +58,7 @@ impl From<InvitationRow> for Invitation {
                 name,
                 locale: Locale::default(),
                 email_verified: row.invited_by_verified.unwrap_or(false),
+                approval_emails: None,
             }),
             _ => None,
         };

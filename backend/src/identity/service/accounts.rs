@@ -68,6 +68,7 @@ async fn audit_account(
 pub struct ProfileChange {
     pub name: Option<String>,
     pub locale: Option<Locale>,
+    pub approval_emails: Option<domain::approvals::ApprovalEmails>,
 }
 
 /// Changes the signed-in person's name and language (the language of the server's texts and
@@ -87,9 +88,17 @@ pub async fn update_profile(
     };
     let txn = db.begin().await?;
     let before = sessions::find_user(&txn, member.user_id).await?;
-    store::update_profile(&txn, member.user_id, name.as_deref(), change.locale).await?;
+    store::update_profile(
+        &txn,
+        member.user_id,
+        name.as_deref(),
+        change.locale,
+        change.approval_emails,
+    )
+    .await?;
     let after = sessions::find_user(&txn, member.user_id).await?;
-    if (&before.name, before.locale) != (&after.name, after.locale) {
+    let seen = |user: &UserRow| (user.name.clone(), user.locale, user.approval_emails);
+    if seen(&before) != seen(&after) {
         for membership in sessions::memberships_of(&txn, after.id).await? {
             audit::record(
                 &txn,
@@ -102,12 +111,12 @@ pub async fn update_profile(
                     action: "user.profile_updated",
                     entity_type: "user",
                     entity_id: Some(after.id.to_string()),
-                    before: Some(
-                        serde_json::json!({ "name": before.name, "locale": before.locale.tag() }),
-                    ),
-                    after: Some(
-                        serde_json::json!({ "name": after.name, "locale": after.locale.tag() }),
-                    ),
+                    before: Some(serde_json::json!({ "name": before.name,
+                        "locale": before.locale.tag(),
+                        "approvalEmails": before.approval_emails.as_str() })),
+                    after: Some(serde_json::json!({ "name": after.name,
+                        "locale": after.locale.tag(),
+                        "approvalEmails": after.approval_emails.as_str() })),
                     request_id: Some(request_id),
                 },
             )

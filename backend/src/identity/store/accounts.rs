@@ -64,14 +64,20 @@ pub async fn update_profile(
     user_id: Uuid,
     name: Option<&str>,
     locale: Option<domain::Locale>,
+    approval_emails: Option<domain::approvals::ApprovalEmails>,
 ) -> Result<(), AppError> {
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "UPDATE public.users SET name = coalesce($2, name), locale = coalesce($3, locale) WHERE id = $1",
+        "UPDATE public.users SET name = coalesce($2, name), locale = coalesce($3, locale),
+             approval_emails = coalesce($4, approval_emails)
+         WHERE id = $1",
         [
             user_id.into(),
             name.map(str::to_owned).into(),
             locale.map(|locale| locale.tag().to_owned()).into(),
+            approval_emails
+                .map(|choice| choice.as_str().to_owned())
+                .into(),
         ],
     ))
     .await?;

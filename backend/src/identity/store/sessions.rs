@@ -23,6 +23,8 @@ pub struct UserRow {
     pub email_verified: bool,
     /// Moves on when the password changes; access tokens carry it (see `tokens::AccessClaims`).
     pub session_epoch: i32,
+    /// How the person hears of approval requests awaiting them.
+    pub approval_emails: domain::approvals::ApprovalEmails,
 }
 
 /// A company's standing as stored (`public.tenants.status`).
@@ -445,7 +447,8 @@ pub async fn touch_membership(
 }
 
 const SELECT_USER: &str =
-    "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified, session_epoch
+    "SELECT id, email, name, locale, email_verified_at IS NOT NULL AS email_verified, session_epoch,
+            approval_emails
      FROM public.users";
 
 pub async fn find_user(conn: &impl ConnectionTrait, user_id: Uuid) -> Result<UserRow, AppError> {

@@ -1,6 +1,7 @@
 //! The invoices API's inputs, and how they become the service's filter, order and commands.
 
 use crate::api::values::{Date, OrderDirection, parse_currency, parse_id};
+use crate::approval_gate::Asking;
 use crate::error::AppError;
 use crate::invoices::service::{
     CreateCreditNote, CreateInvoice, Direction, InstallmentEntry, IssueInvoice, LineEntry,
@@ -133,11 +134,16 @@ pub struct CreateInvoiceInput {
     pub notes: Option<String>,
     /// Issue even though the credit policy blocks it (needs the override permission; audited).
     pub override_credit_block: Option<bool>,
+    /// When the company's approval policy says overriding the block waits
+    /// (CREDIT_BLOCK_OVERRIDE, by the invoice total): true saves the draft and asks for
+    /// approval to issue it, false or left out refuses it with `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
-impl From<CreateInvoiceInput> for CreateInvoice {
+impl From<CreateInvoiceInput> for Asking<CreateInvoice> {
     fn from(input: CreateInvoiceInput) -> Self {
-        CreateInvoice {
+        let request_approval = input.request_approval.unwrap_or(false);
+        let command = CreateInvoice {
             customer_id: uuid_of(&input.customer_id),
             number: input.number,
             issue_date: input.issue_date.map(|d| d.0),
@@ -148,6 +154,10 @@ impl From<CreateInvoiceInput> for CreateInvoice {
             external_ref: input.external_ref,
             notes: input.notes,
             override_credit_block: input.override_credit_block.unwrap_or(false),
+        };
+        Asking {
+            command,
+            request_approval,
         }
     }
 }
@@ -186,13 +196,20 @@ impl From<UpdateInvoiceInput> for UpdateInvoice {
 pub struct IssueInvoiceInput {
     pub invoice_id: ID,
     pub override_credit_block: Option<bool>,
+    /// When the company's approval policy says overriding the block waits
+    /// (CREDIT_BLOCK_OVERRIDE, by the invoice total): true asks for approval to issue it,
+    /// false or left out refuses it with `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
-impl From<IssueInvoiceInput> for IssueInvoice {
+impl From<IssueInvoiceInput> for Asking<IssueInvoice> {
     fn from(input: IssueInvoiceInput) -> Self {
-        IssueInvoice {
-            invoice_id: uuid_of(&input.invoice_id),
-            override_credit_block: input.override_credit_block.unwrap_or(false),
+        Asking {
+            command: IssueInvoice {
+                invoice_id: uuid_of(&input.invoice_id),
+                override_credit_block: input.override_credit_block.unwrap_or(false),
+            },
+            request_approval: input.request_approval.unwrap_or(false),
         }
     }
 }
@@ -201,13 +218,19 @@ impl From<IssueInvoiceInput> for IssueInvoice {
 pub struct VoidInvoiceInput {
     pub invoice_id: ID,
     pub reason: String,
+    /// When the company's approval policy says the change waits: true asks for approval (the
+    /// payload's `approvalRequest`), false or left out refuses it with `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
-impl From<VoidInvoiceInput> for VoidInvoice {
+impl From<VoidInvoiceInput> for Asking<VoidInvoice> {
     fn from(input: VoidInvoiceInput) -> Self {
-        VoidInvoice {
-            invoice_id: uuid_of(&input.invoice_id),
-            reason: input.reason,
+        Asking {
+            command: VoidInvoice {
+                invoice_id: uuid_of(&input.invoice_id),
+                reason: input.reason,
+            },
+            request_approval: input.request_approval.unwrap_or(false),
         }
     }
 }
@@ -216,13 +239,19 @@ impl From<VoidInvoiceInput> for VoidInvoice {
 pub struct WriteOffInvoiceInput {
     pub invoice_id: ID,
     pub reason: String,
+    /// When the company's approval policy says the change waits: true asks for approval (the
+    /// payload's `approvalRequest`), false or left out refuses it with `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
-impl From<WriteOffInvoiceInput> for WriteOffInvoice {
+impl From<WriteOffInvoiceInput> for Asking<WriteOffInvoice> {
     fn from(input: WriteOffInvoiceInput) -> Self {
-        WriteOffInvoice {
-            invoice_id: uuid_of(&input.invoice_id),
-            reason: input.reason,
+        Asking {
+            command: WriteOffInvoice {
+                invoice_id: uuid_of(&input.invoice_id),
+                reason: input.reason,
+            },
+            request_approval: input.request_approval.unwrap_or(false),
         }
     }
 }
@@ -234,18 +263,26 @@ pub struct CreateCreditNoteInput {
     pub reason: String,
     /// Today by default.
     pub issued_on: Option<Date>,
-    /// A retry with the same key returns the first credit note instead of a second one.
+    /// A retry with the same key returns the first credit note instead of a second one (or
+    /// the request it waits as, as it stands).
     pub idempotency_key: Option<String>,
+    /// When the company's approval policy says the credit note waits (CREDIT_NOTE, by its
+    /// amount): true creates it PENDING_APPROVAL, false or left out refuses it with
+    /// `APPROVAL_REQUIRED`.
+    pub request_approval: Option<bool>,
 }
 
-impl From<CreateCreditNoteInput> for CreateCreditNote {
+impl From<CreateCreditNoteInput> for Asking<CreateCreditNote> {
     fn from(input: CreateCreditNoteInput) -> Self {
-        CreateCreditNote {
-            invoice_id: uuid_of(&input.invoice_id),
-            amount: input.amount,
-            reason: input.reason,
-            issued_on: input.issued_on.map(|d| d.0),
-            idempotency_key: input.idempotency_key,
+        Asking {
+            command: CreateCreditNote {
+                invoice_id: uuid_of(&input.invoice_id),
+                amount: input.amount,
+                reason: input.reason,
+                issued_on: input.issued_on.map(|d| d.0),
+                idempotency_key: input.idempotency_key,
+            },
+            request_approval: input.request_approval.unwrap_or(false),
         }
     }
 }

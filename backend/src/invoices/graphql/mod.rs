@@ -110,6 +110,20 @@ macro_rules! invoice_mutation {
         let record = command!($ctx, service::$command, $input.into());
         Ok(InvoicePayload {
             invoice: invoice(record),
+            approval_request: None,
+        })
+    }};
+}
+
+/// A gated invoice mutation: the invoice, and the request when the change waits.
+macro_rules! gated_invoice_mutation {
+    ($ctx:expr, $command:ident, $input:expr) => {{
+        let gated = command!($ctx, service::$command, $input.into());
+        Ok(InvoicePayload {
+            invoice: invoice(gated.record),
+            approval_request: gated.approval_request.map(|request| {
+                crate::api::objects::approval::approval_request(request, Vec::new())
+            }),
         })
     }};
 }
@@ -122,7 +136,7 @@ impl InvoicesMutation {
         ctx: &Context<'_>,
         input: CreateInvoiceInput,
     ) -> ApiResult<InvoicePayload> {
-        invoice_mutation!(ctx, create_invoice, input)
+        gated_invoice_mutation!(ctx, create_invoice, input)
     }
 
     /// Edits a draft.
@@ -140,25 +154,27 @@ impl InvoicesMutation {
         ctx: &Context<'_>,
         input: IssueInvoiceInput,
     ) -> ApiResult<InvoicePayload> {
-        invoice_mutation!(ctx, issue_invoice, input)
+        gated_invoice_mutation!(ctx, issue_invoice, input)
     }
 
-    /// Voids a draft or an issued invoice that no payment or credit note has touched.
+    /// Voids a draft or an issued invoice that no payment or credit note has touched; under an
+    /// approval policy (VOID_INVOICE, by the balance removed) it may wait for approval.
     async fn void_invoice(
         &self,
         ctx: &Context<'_>,
         input: VoidInvoiceInput,
     ) -> ApiResult<InvoicePayload> {
-        invoice_mutation!(ctx, void_invoice, input)
+        gated_invoice_mutation!(ctx, void_invoice, input)
     }
 
-    /// Writes off an open invoice's balance as bad debt.
+    /// Writes off an open invoice's balance as bad debt; under an approval policy (WRITE_OFF, by
+    /// the balance removed) it may wait for approval.
     async fn write_off_invoice(
         &self,
         ctx: &Context<'_>,
         input: WriteOffInvoiceInput,
     ) -> ApiResult<InvoicePayload> {
-        invoice_mutation!(ctx, write_off_invoice, input)
+        gated_invoice_mutation!(ctx, write_off_invoice, input)
     }
 
     /// Replaces the invoice's installment plan; aging and dunning then follow each installment's

@@ -3,12 +3,13 @@
 use super::disputes::{Dispute, dispute};
 use crate::api::objects::{Allocation, allocation};
 use crate::api::values::{CustomerRef, Date, Money, locale, text_params};
-use crate::invoices::service::InvoiceRecord;
-use crate::invoices::store::{CreditNoteRow, LineRow};
+use crate::approval_gate::Gated;
+use crate::invoices::service::{CreditNoteRecord, InvoiceRecord};
+use crate::invoices::store::LineRow;
 use async_graphql::{ComplexObject, Context, ID, Json, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::aging::{AgingBucket, AgingEdges, days_overdue, days_past_due};
-use domain::invoices::InvoiceStatus;
+use domain::invoices::{CreditNoteStatus, InvoiceStatus};
 use domain::messages::{Localized, Text};
 use rust_decimal::Decimal;
 
@@ -185,25 +186,37 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
 #[derive(SimpleObject)]
 pub struct InvoicePayload {
     pub invoice: Invoice,
+    /// The request the change waits as, when it was sent with `requestApproval` and the
+    /// company's policy says it waits (the invoice is then as it stands, unchanged).
+    pub approval_request: Option<crate::api::objects::approval::ApprovalRequest>,
 }
 
 #[derive(SimpleObject)]
 pub struct CreditNote {
+    /// A credit note waiting for approval keeps this id when it is issued.
     pub id: ID,
+    /// Empty until the credit note is issued (a pending one takes its number when approved).
     pub number: String,
     pub amount: Money,
     pub reason: String,
     pub issued_on: Date,
+    /// PENDING_APPROVAL counts in no balance, statement or report.
+    pub status: CreditNoteStatus,
 }
 
 #[derive(SimpleObject)]
 pub struct CreditNotePayload {
     pub credit_note: CreditNote,
     pub invoice: Invoice,
+    /// The request the credit note waits as, when it was sent with `requestApproval` and the
+    /// company's policy says it waits.
+    pub approval_request: Option<crate::api::objects::approval::ApprovalRequest>,
 }
 
 impl CreditNotePayload {
-    pub(super) fn of((note, record): (CreditNoteRow, InvoiceRecord)) -> Self {
+    pub(super) fn of(gated: Gated<(CreditNoteRecord, InvoiceRecord)>) -> Self {
+        let (record, invoice_record) = gated.record;
+        let note = record.note;
         CreditNotePayload {
             credit_note: CreditNote {
                 id: ID(note.id.to_string()),
@@ -211,8 +224,12 @@ impl CreditNotePayload {
                 amount: Money::new(note.amount, note.currency.code()),
                 reason: note.reason,
                 issued_on: Date(note.issued_on),
+                status: record.status,
             },
-            invoice: invoice(record),
+            invoice: invoice(invoice_record),
+            approval_request: gated.approval_request.map(|request| {
+                crate::api::objects::approval::approval_request(request, Vec::new())
+            }),
         }
     }
 }

@@ -3,27 +3,36 @@
 use super::issuing::{customer_terms, dates_input, issue_locked, lines_input, number_input};
 use super::{
     CreateInvoice, InvoiceRecord, IssueInvoice, UpdateInvoice, VoidInvoice, WriteOffInvoice,
-    before_of, finish, lock_invoice, wrong_status,
+    approval_subject, before_of, finish, lock_invoice, lock_invoice_in, record_as_it_stands,
+    record_change, wrong_status,
 };
 use crate::api::values::{optional_text, parse_currency, required_text};
+use crate::approval_gate::{self, Asked, Asking, Gated, InTx, Passage};
 use crate::audit;
 use crate::auth::Caller;
 use crate::customers;
 use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use crate::invoices::errors::InvoiceError;
-use crate::invoices::store::{self, DraftFields};
+use crate::invoices::store::{self, DraftFields, InvoiceRow};
+use chrono::NaiveDate;
 use domain::access::Permission;
-use domain::invoices::InvoiceAction;
+use domain::approvals::{ApprovalAction, Compared};
+use domain::invoices::{InvoiceAction, InvoiceStatus};
+use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 pub async fn create_invoice(
     db: &DatabaseConnection,
     caller: &Caller,
-    command: CreateInvoice,
+    asking: Asking<CreateInvoice>,
     request_id: &str,
-) -> Result<InvoiceRecord, AppError> {
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    let Asking {
+        command,
+        request_approval,
+    } = asking;
     caller.authorize(Permission::ManageInvoices)?;
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
@@ -87,25 +96,35 @@ pub async fn create_invoice(
     )
     .await?;
     store::write_lines(&tx, id, &lines).await?;
+    let mut waiting = None;
     let action = if command.issue {
         let draft = store::load_invoice(&*tx, id, true)
             .await?
             .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
-        issue_locked(
+        waiting = issue_locked(
             &tx,
             caller,
             calendar.today,
             &draft,
             command.override_credit_block,
+            Asked::Directly { request_approval },
             &actor,
             request_id,
         )
         .await?;
-        "invoice.issued"
+        if waiting.is_some() {
+            "invoice.drafted"
+        } else {
+            "invoice.issued"
+        }
     } else {
         "invoice.drafted"
     };
-    finish(tx, calendar.today, id, actor, action, None, request_id).await
+    let record = finish(tx, calendar.today, id, actor, action, None, request_id).await?;
+    Ok(Gated {
+        record,
+        approval_request: waiting,
+    })
 }
 
 pub async fn update_invoice(
@@ -193,27 +212,56 @@ pub async fn update_invoice(
 pub async fn issue_invoice(
     db: &DatabaseConnection,
     caller: &Caller,
-    command: IssueInvoice,
+    asking: Asking<IssueInvoice>,
     request_id: &str,
-) -> Result<InvoiceRecord, AppError> {
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    approval_gate::run_gated(
+        db,
+        caller,
+        Permission::ManageInvoices,
+        asking,
+        request_id,
+        run_issue_invoice,
+    )
+    .await
+}
+
+/// Issues the draft in `tx`, unless overriding its credit block waits for approval.
+pub async fn run_issue_invoice(
+    at: &InTx<'_>,
+    command: &IssueInvoice,
+    asked: Asked,
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    let InTx {
+        db: _,
+        tx,
+        today,
+        caller,
+        actor,
+        request_id,
+    } = *at;
     caller.authorize(Permission::ManageInvoices)?;
-    let actor = audit::actor_of(db, caller).await?;
-    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    let actor = actor.clone();
+    let row = lock_invoice_in(tx, today, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::Issue) {
         return Err(wrong_status(&row, InvoiceAction::Issue));
     }
     let before = before_of(&row);
-    issue_locked(
-        &tx,
+    let waiting = issue_locked(
+        tx,
         caller,
         today,
         &row,
         command.override_credit_block,
+        asked,
         &actor,
         request_id,
     )
     .await?;
-    finish(
+    if let Some(request) = waiting {
+        return self::waiting(tx, today, row.id, request).await;
+    }
+    let record = record_change(
         tx,
         today,
         row.id,
@@ -222,28 +270,70 @@ pub async fn issue_invoice(
         Some(before),
         request_id,
     )
-    .await
+    .await?;
+    Ok(Gated {
+        record,
+        approval_request: None,
+    })
 }
 
 pub async fn void_invoice(
     db: &DatabaseConnection,
     caller: &Caller,
-    command: VoidInvoice,
+    asking: Asking<VoidInvoice>,
     request_id: &str,
-) -> Result<InvoiceRecord, AppError> {
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    approval_gate::run_gated(
+        db,
+        caller,
+        Permission::ManageInvoices,
+        asking,
+        request_id,
+        run_void_invoice,
+    )
+    .await
+}
+
+/// Voids the invoice in `tx`, unless the change waits for approval (then the invoice as it
+/// stands, and the request).
+pub async fn run_void_invoice(
+    at: &InTx<'_>,
+    command: &VoidInvoice,
+    asked: Asked,
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    let InTx {
+        db: _,
+        tx,
+        today,
+        caller,
+        actor,
+        request_id,
+    } = *at;
     caller.authorize(Permission::ManageInvoices)?;
     let reason = required_text("input.reason", &command.reason, 500)?;
-    let actor = audit::actor_of(db, caller).await?;
-    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    let actor = actor.clone();
+    let row = lock_invoice_in(tx, today, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::Void) {
         return Err(wrong_status(&row, InvoiceAction::Void));
     }
-    if store::payments_and_credits(&tx, row.id).await? > 0 {
+    if store::payments_and_credits(tx, row.id).await? > 0 {
         return Err(InvoiceError::HasPayments.into());
     }
+    // A draft owes nothing yet: voiding it removes no balance.
+    let removed = if row.status == InvoiceStatus::Draft {
+        Decimal::ZERO
+    } else {
+        row.balance_due
+    };
+    let change = asked_change(&row, ApprovalAction::VoidInvoice, removed, &reason);
+    if let Passage::Waiting(request) =
+        approval_gate::pass(tx, today, &actor, asked, command, change, request_id).await?
+    {
+        return waiting(tx, today, row.id, *request).await;
+    }
     let before = before_of(&row);
-    store::mark_void(&tx, row.id, reason).await?;
-    finish(
+    store::mark_void(tx, row.id, reason).await?;
+    let record = record_change(
         tx,
         today,
         row.id,
@@ -252,25 +342,60 @@ pub async fn void_invoice(
         Some(before),
         request_id,
     )
-    .await
+    .await?;
+    Ok(Gated {
+        record,
+        approval_request: None,
+    })
 }
 
 pub async fn write_off_invoice(
     db: &DatabaseConnection,
     caller: &Caller,
-    command: WriteOffInvoice,
+    asking: Asking<WriteOffInvoice>,
     request_id: &str,
-) -> Result<InvoiceRecord, AppError> {
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    approval_gate::run_gated(
+        db,
+        caller,
+        Permission::ManageInvoices,
+        asking,
+        request_id,
+        run_write_off_invoice,
+    )
+    .await
+}
+
+/// Writes the invoice's balance off in `tx`, unless the change waits for approval.
+pub async fn run_write_off_invoice(
+    at: &InTx<'_>,
+    command: &WriteOffInvoice,
+    asked: Asked,
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    let InTx {
+        db: _,
+        tx,
+        today,
+        caller,
+        actor,
+        request_id,
+    } = *at;
     caller.authorize(Permission::ManageInvoices)?;
     let reason = required_text("input.reason", &command.reason, 500)?;
-    let actor = audit::actor_of(db, caller).await?;
-    let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
+    let actor = actor.clone();
+    let row = lock_invoice_in(tx, today, command.invoice_id).await?;
     if !row.status.allows(InvoiceAction::WriteOff) {
         return Err(wrong_status(&row, InvoiceAction::WriteOff));
     }
+    let change = asked_change(&row, ApprovalAction::WriteOff, row.balance_due, &reason);
+    if let Passage::Waiting(request) =
+        approval_gate::pass(tx, today, &actor, asked, command, change, request_id).await?
+    {
+        return waiting(tx, today, row.id, *request).await;
+    }
     let before = before_of(&row);
-    store::mark_written_off(&tx, row.id, reason).await?;
-    finish(
+    store::mark_written_off(tx, row.id, reason).await?;
+    let record = record_change(
         tx,
         today,
         row.id,
@@ -279,5 +404,46 @@ pub async fn write_off_invoice(
         Some(before),
         request_id,
     )
-    .await
+    .await?;
+    Ok(Gated {
+        record,
+        approval_request: None,
+    })
+}
+
+/// The change an invoice action asks for, compared by `removed`, with what it was asked against.
+fn asked_change(
+    row: &InvoiceRow,
+    action: ApprovalAction,
+    removed: Decimal,
+    reason: &str,
+) -> approval_gate::Change {
+    let shown = |amount| domain::display::amount_string(amount, row.currency.code());
+    approval_gate::Change {
+        action,
+        currency: row.currency,
+        compared: Compared::amount(removed),
+        subject: approval_subject(row),
+        asked_against: serde_json::json!({
+            "number": row.number, "status": row.status.as_str(),
+            "customer": row.customer_name, "currency": row.currency.code(),
+            "total": shown(row.total), "balanceDue": shown(row.balance_due),
+            "amountPaid": shown(row.amount_paid), "dueDate": row.due_date.to_string(),
+        }),
+        reason: reason.to_owned(),
+        idempotency_key: None,
+    }
+}
+
+/// The invoice as it stands, with the request its change waits as.
+async fn waiting(
+    tx: &TenantTx,
+    today: NaiveDate,
+    id: Uuid,
+    request: approval_gate::RequestRow,
+) -> Result<Gated<InvoiceRecord>, AppError> {
+    Ok(Gated {
+        record: record_as_it_stands(tx, today, id).await?,
+        approval_request: Some(request),
+    })
 }

@@ -2,6 +2,7 @@
 
 use super::LineEntry;
 use crate::api::values::parse_decimal;
+use crate::approval_gate::{self, Asked, Passage, RequestRow};
 use crate::audit::{self, Actor, AuditEntry};
 use crate::auth::Caller;
 use crate::customers::{self, CustomerRow};
@@ -11,6 +12,7 @@ use crate::invoices::errors::InvoiceError;
 use crate::invoices::store::{self, InvoiceRow};
 use chrono::NaiveDate;
 use domain::access::Permission;
+use domain::approvals::{ApprovalAction, Compared};
 use domain::credit::{CreditCheck, CreditDecision, OverLimitPolicy};
 use domain::invoices::{LineInput, PricedLine, Totals, format_number, price_lines, valid_number};
 use domain::messages::{Localized, Text};
@@ -112,16 +114,20 @@ async fn credit_gate(
     }
 }
 
-/// Issues a locked draft: credit policy, number, status. The caller commits.
+/// Issues a locked draft: credit policy, number, status. The caller commits. Overriding a
+/// credit block passes the approval gate (CREDIT_BLOCK_OVERRIDE, by the invoice total): when
+/// it waits, the draft stays a draft and the request is returned.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn issue_locked(
     tx: &TenantTx,
     caller: &Caller,
     today: NaiveDate,
     invoice: &InvoiceRow,
     override_block: bool,
+    asked: Asked,
     actor: &Actor,
     request_id: &str,
-) -> Result<(), AppError> {
+) -> Result<Option<RequestRow>, AppError> {
     let customer = customers::customer_for_update(&**tx, today, invoice.customer_id)
         .await?
         .ok_or_else(|| AppError::from(InvoiceError::CustomerNotFound))?;
@@ -129,6 +135,36 @@ pub(super) async fn issue_locked(
         return Err(InvoiceError::CustomerArchived { field: "invoiceId" }.into());
     }
     let flag = credit_gate(tx, caller, &customer, invoice, override_block).await?;
+    if let Some((_, true)) = &flag {
+        let shown = |amount| domain::display::amount_string(amount, invoice.currency.code());
+        let change = approval_gate::Change {
+            action: ApprovalAction::CreditBlockOverride,
+            currency: invoice.currency,
+            compared: Compared::amount(invoice.total),
+            subject: super::approval_subject(invoice),
+            asked_against: serde_json::json!({
+                "customer": customer.name, "currency": invoice.currency.code(),
+                "total": shown(invoice.total), "balance": shown(customer.balance),
+                "creditLimit": customer.credit_limit.map(shown),
+                "creditHold": customer.credit_hold, "overdue": shown(customer.overdue),
+                "riskGrade": customer.risk_grade.map(|grade| grade.as_str()),
+            }),
+            reason: flag
+                .as_ref()
+                .map(|(text, _)| text.text(domain::Locale::En))
+                .unwrap_or_default(),
+            idempotency_key: None,
+        };
+        let command = super::IssueInvoice {
+            invoice_id: invoice.id,
+            override_credit_block: true,
+        };
+        if let Passage::Waiting(request) =
+            approval_gate::pass(tx, today, actor, asked, &command, change, request_id).await?
+        {
+            return Ok(Some(*request));
+        }
+    }
     let number = match &invoice.number {
         Some(number) => number.clone(),
         None => next_free_number(tx, Numbered::Invoice).await?,
@@ -154,7 +190,7 @@ pub(super) async fn issue_locked(
         )
         .await?;
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The documents numbered from a sequence, each with its prefix setting.

@@ -7,8 +7,13 @@ mod disputes;
 mod issuing;
 
 pub use super::store::{Direction, ListFilter, ListOrder, QueueFilter, SortField};
-pub use adjustments::{create_credit_note, set_installment_plan};
-pub use changes::{create_invoice, issue_invoice, update_invoice, void_invoice, write_off_invoice};
+pub use adjustments::{
+    CreditNoteRecord, create_credit_note, run_create_credit_note, set_installment_plan,
+};
+pub use changes::{
+    create_invoice, issue_invoice, run_issue_invoice, run_void_invoice, run_write_off_invoice,
+    update_invoice, void_invoice, write_off_invoice,
+};
 pub use commands::*;
 pub use disputes::{
     QueueItem, UpdateDispute, list_disputes, member_name, name_assignees, open_dispute,
@@ -242,19 +247,28 @@ async fn lock_invoice(
 ) -> Result<(TenantTx, NaiveDate, InvoiceRow), AppError> {
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
-    let not_found = || AppError::from(InvoiceError::InvoiceNotFound);
     let tx = TenantTx::begin(db, tenant).await?;
+    let row = lock_invoice_in(&tx, calendar.today, id).await?;
+    Ok((tx, calendar.today, row))
+}
+
+/// Locks one invoice for a change in `tx`; `NOT_FOUND` for an id outside the tenant.
+async fn lock_invoice_in(
+    tx: &TenantTx,
+    today: NaiveDate,
+    id: Uuid,
+) -> Result<InvoiceRow, AppError> {
+    let not_found = || AppError::from(InvoiceError::InvoiceNotFound);
     // Every change that moves an invoice's money locks its customer first, then the invoice:
     // one order everywhere, so payments, credit notes and write-offs never deadlock.
-    let customer = store::load_invoice(&*tx, id, false)
+    let customer = store::load_invoice(&**tx, id, false)
         .await?
         .ok_or_else(not_found)?
         .customer_id;
-    customers::customer_for_update(&*tx, calendar.today, customer).await?;
-    let row = store::load_invoice(&*tx, id, true)
+    customers::customer_for_update(&**tx, today, customer).await?;
+    store::load_invoice(&**tx, id, true)
         .await?
-        .ok_or_else(not_found)?;
-    Ok((tx, calendar.today, row))
+        .ok_or_else(not_found)
 }
 
 /// The invoice's status does not allow `action`.
@@ -277,20 +291,31 @@ async fn finish(
     before: Option<serde_json::Value>,
     request_id: &str,
 ) -> Result<InvoiceRecord, AppError> {
-    let row = store::load_invoice(&*tx, id, false)
-        .await?
-        .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
+    let invoice = record_change(&tx, today, id, actor, action, before, request_id).await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+/// Reloads the invoice after a change in `tx` and records the audit entry.
+#[allow(clippy::too_many_arguments)]
+async fn record_change(
+    tx: &TenantTx,
+    today: NaiveDate,
+    id: Uuid,
+    actor: Actor,
+    action: &str,
+    before: Option<serde_json::Value>,
+    request_id: &str,
+) -> Result<InvoiceRecord, AppError> {
+    let invoice = record_as_it_stands(tx, today, id).await?;
+    let row = &invoice.row;
     let after = serde_json::json!({
         "number": row.number, "status": row.status.as_str(), "total": row.total.to_string(),
         "balanceDue": row.balance_due.to_string(), "currency": row.currency.code(),
         "dueDate": row.due_date.to_string(), "customerId": row.customer_id.to_string(),
     });
-    let invoice = assemble(&*tx, today, vec![row], Details::all())
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
     audit::record(
-        &*tx,
+        &**tx,
         tx.tenant(),
         AuditEntry {
             actor,
@@ -303,8 +328,35 @@ async fn finish(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(invoice)
+}
+
+/// The invoice with every nested list, as it stands in `tx`.
+async fn record_as_it_stands(
+    tx: &TenantTx,
+    today: NaiveDate,
+    id: Uuid,
+) -> Result<InvoiceRecord, AppError> {
+    let row = store::load_invoice(&**tx, id, false)
+        .await?
+        .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))?;
+    assemble(&**tx, today, vec![row], Details::all())
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::from(InvoiceError::InvoiceNotFound))
+}
+
+/// The invoice as the subject of an approval request.
+fn approval_subject(row: &InvoiceRow) -> crate::approval_gate::Subject {
+    crate::approval_gate::Subject {
+        kind: "invoice",
+        id: row.id,
+        customer_id: row.customer_id,
+        label: row
+            .number
+            .clone()
+            .unwrap_or_else(|| row.customer_name.clone()),
+    }
 }
 
 fn before_of(row: &InvoiceRow) -> serde_json::Value {

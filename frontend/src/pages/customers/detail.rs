@@ -304,7 +304,10 @@ fn CustomerView() -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             </div>
-                            <CreditDialog open=dialog_open action=action customer_id=c.id.clone() on_done=move || reload.update(|n| *n += 1)/>
+                            <CreditDialog open=dialog_open action=action customer_id=c.id.clone()
+                                current_limit=c.credit_limit.as_ref().map(|m| m.amount.clone())
+                                overdue=c.overdue_amount.amount.clone() currency=c.overdue_amount.currency.clone()
+                                on_done=move || reload.update(|n| *n += 1)/>
                             <EditCustomerDialog open=editing customer=customer members=member_list on_done=move || reload.update(|n| *n += 1)/>
                             <Modal open=archiving title=Signal::derive(move || text(Msg::ArchiveCustomerTitle).to_owned())>
                                 <p>{move || text(Msg::ArchiveCustomerConfirm)}</p>
@@ -390,16 +393,50 @@ fn CreditDialog(
     open: RwSignal<bool>,
     action: RwSignal<Option<CreditAction>>,
     customer_id: String,
+    /// The limit now (none: no limit), the amount overdue and their currency: what a limit
+    /// change and a hold release are compared by under an approval policy.
+    current_limit: Option<String>,
+    overdue: String,
+    currency: String,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
+    let policies = crate::approval::use_policies();
     let limit = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<String>);
     let limit_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let gated_action = Signal::derive(move || match action.get() {
+        Some(CreditAction::Limit) => Some(domain::approvals::ApprovalAction::CreditLimitChange),
+        Some(CreditAction::Release) => Some(domain::approvals::ApprovalAction::CreditHoldRelease),
+        _ => None,
+    });
+    let compared = Signal::derive(move || match action.get() {
+        Some(CreditAction::Limit) => {
+            let parse = |text: &str| {
+                text.trim()
+                    .replace(',', "")
+                    .parse::<rust_decimal::Decimal>()
+                    .ok()
+            };
+            let typed = limit.get();
+            let asked = Some(typed.as_str())
+                .filter(|t| !t.trim().is_empty())
+                .and_then(parse);
+            if asked.is_none() && !typed.trim().is_empty() {
+                return domain::approvals::Compared::Never;
+            }
+            domain::approvals::Compared::credit_limit_change(
+                current_limit.as_deref().and_then(parse),
+                asked,
+            )
+        }
+        _ => crate::approval::compared_amount(&overdue),
+    });
+    let currency = Signal::derive(move || currency.clone());
     let title = Signal::derive(move || {
         match action.get() {
             Some(CreditAction::Limit) => text(Msg::SetCreditLimit),
@@ -430,10 +467,11 @@ fn CreditDialog(
                             credit_limit: Some(limit_text.trim().to_owned())
                                 .filter(|l| !l.is_empty()),
                             reason: reason_text,
+                            request_approval: Some(true),
                         },
                     })
                     .await
-                    .map(|_| ())
+                    .map(|data| data.set_credit_limit.approval_request.is_some())
                 }
                 Some(CreditAction::Hold) => {
                     api::run::<PlaceCreditHold>(api::place_credit_hold::Variables {
@@ -443,21 +481,27 @@ fn CreditDialog(
                         },
                     })
                     .await
-                    .map(|_| ())
+                    .map(|_| false)
                 }
                 _ => api::run::<ReleaseCreditHold>(api::release_credit_hold::Variables {
                     input: api::release_credit_hold::ReleaseCreditHoldInput {
                         customer_id,
                         reason: reason_text,
+                        request_approval: Some(true),
                     },
                 })
                 .await
-                .map(|_| ()),
+                .map(|data| data.release_credit_hold.approval_request.is_some()),
             };
             busy.set(false);
             match result {
-                Ok(()) => {
-                    toasts.push(ToastKind::Success, text(Msg::Saved));
+                Ok(waiting) => {
+                    crate::approval::after_change(
+                        toasts,
+                        locale.get_untracked(),
+                        waiting,
+                        Msg::Saved,
+                    );
                     reason.set(String::new());
                     open.set(false);
                     on_done();
@@ -476,6 +520,7 @@ fn CreditDialog(
                     <TextField name="newLimit" label=Signal::derive(move || text(Msg::CreditLimit)) value=limit error=Signal::derive(move || limit_error.get()) hint=Signal::derive(move || text(Msg::Optional))/>
                 </Show>
                 <TextField name="reason" label=Signal::derive(move || text(Msg::Reason)) value=reason error=Signal::derive(move || reason_error.get()) required=true/>
+                <crate::approval::ApprovalNotice policies=policies action=gated_action currency=currency compared=compared/>
                 <div class="form-actions">
                     <Button r#type="submit" busy=busy test_id="confirm-credit">{move || text(Msg::Confirm)}</Button>
                 </div>

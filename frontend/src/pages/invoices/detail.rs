@@ -86,10 +86,14 @@ fn InvoiceView() -> impl IntoView {
                 input: api::issue_invoice::IssueInvoiceInput {
                     invoice_id,
                     override_credit_block: None,
+                    request_approval: Some(true),
                 },
             })
             .await
             {
+                Ok(data) if data.issue_invoice.approval_request.is_some() => {
+                    toasts.push(ToastKind::Success, text(Msg::ApprovalSentToast))
+                }
                 Ok(data) => toasts.push(
                     ToastKind::Success,
                     format!(
@@ -255,7 +259,8 @@ fn InvoiceView() -> impl IntoView {
                                 }}
                             </div>
                             <crate::pages::collections::InvoiceTimeline invoice_id=inv.id.clone()/>
-                            <InvoiceActionDialog open=dialog_open action=action invoice_id=inv.id.clone() on_done=refresh/>
+                            <InvoiceActionDialog open=dialog_open action=action invoice_id=inv.id.clone()
+                                balance=inv.balance_due.amount.clone() currency=inv.balance_due.currency.clone() on_done=refresh/>
                         }.into_any()
                     }
                 },
@@ -269,11 +274,15 @@ fn InvoiceActionDialog(
     open: RwSignal<bool>,
     action: RwSignal<InvoiceAction>,
     invoice_id: String,
+    /// The balance due, which a void or a write-off removes.
+    balance: String,
+    currency: String,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
+    let policies = crate::approval::use_policies();
     let amount = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -289,6 +298,19 @@ fn InvoiceActionDialog(
             ));
         }
     });
+    // What the change is compared by under an approval policy: the balance it removes, or the
+    // credit note's amount as typed.
+    let gated_action = Signal::derive(move || match action.get() {
+        InvoiceAction::Void => Some(domain::approvals::ApprovalAction::VoidInvoice),
+        InvoiceAction::WriteOff => Some(domain::approvals::ApprovalAction::WriteOff),
+        InvoiceAction::CreditNote => Some(domain::approvals::ApprovalAction::CreditNote),
+        InvoiceAction::Dispute => None,
+    });
+    let compared = Signal::derive(move || match action.get() {
+        InvoiceAction::CreditNote => crate::approval::compared_amount(&amount.get()),
+        _ => crate::approval::compared_amount(&balance),
+    });
+    let currency = Signal::derive(move || currency.clone());
     let title = Signal::derive(move || {
         text(match action.get() {
             InvoiceAction::Void => Msg::Void,
@@ -318,10 +340,11 @@ fn InvoiceActionDialog(
                         input: api::void_invoice::VoidInvoiceInput {
                             invoice_id,
                             reason: reason_text,
+                            request_approval: Some(true),
                         },
                     })
                     .await
-                    .map(|_| ()),
+                    .map(|data| data.void_invoice.approval_request.is_some()),
                     Msg::InvoiceVoided,
                 ),
                 InvoiceAction::WriteOff => (
@@ -329,10 +352,11 @@ fn InvoiceActionDialog(
                         input: api::write_off_invoice::WriteOffInvoiceInput {
                             invoice_id,
                             reason: reason_text,
+                            request_approval: Some(true),
                         },
                     })
                     .await
-                    .map(|_| ()),
+                    .map(|data| data.write_off_invoice.approval_request.is_some()),
                     Msg::InvoiceWrittenOff,
                 ),
                 InvoiceAction::CreditNote => (
@@ -343,10 +367,11 @@ fn InvoiceActionDialog(
                             reason: reason_text,
                             issued_on: None,
                             idempotency_key: Some(attempt),
+                            request_approval: Some(true),
                         },
                     })
                     .await
-                    .map(|_| ()),
+                    .map(|data| data.create_credit_note.approval_request.is_some()),
                     Msg::CreditNoteCreated,
                 ),
                 InvoiceAction::Dispute => (
@@ -361,14 +386,14 @@ fn InvoiceActionDialog(
                         },
                     })
                     .await
-                    .map(|_| ()),
+                    .map(|_| false),
                     Msg::DisputeOpened,
                 ),
             };
             busy.set(false);
             match result {
-                Ok(()) => {
-                    toasts.push(ToastKind::Success, text(done));
+                Ok(waiting) => {
+                    crate::approval::after_change(toasts, locale.get_untracked(), waiting, done);
                     reason.set(String::new());
                     amount.set(String::new());
                     open.set(false);
@@ -388,6 +413,7 @@ fn InvoiceActionDialog(
                     <TextField name="action-amount" label=Signal::derive(move || text(Msg::Amount)) value=amount/>
                 </Show>
                 <TextField name="action-reason" label=Signal::derive(move || text(Msg::Reason)) value=reason error=Signal::derive(move || error.get()) required=true/>
+                <crate::approval::ApprovalNotice policies=policies action=gated_action currency=currency compared=compared/>
                 <div class="form-actions">
                     <Button r#type="submit" busy=busy test_id="confirm-invoice-action">{move || text(Msg::Confirm)}</Button>
                 </div>
@@ -410,18 +436,49 @@ fn LateFees(
     if fees.is_empty() {
         return ().into_any();
     }
-    let waive = move |fee_id: String| {
+    let policies = crate::approval::use_policies();
+    // The prompt says first when the waiver will go for approval (compared by the fee).
+    let waive = move |fee_id: String, amount: String, currency: String| {
+        let waits = policies.get_untracked().and_then(|policies| {
+            crate::approval::waits_for(
+                &policies,
+                domain::approvals::ApprovalAction::FeeWaiver,
+                &currency,
+                crate::approval::compared_amount(&amount),
+            )
+        });
+        let prompt = match waits {
+            Some(levels) => format!(
+                "{}\n{}",
+                crate::approval::joined(
+                    text(Msg::ApprovalWillWait),
+                    &crate::approval::levels_text(locale.get_untracked(), &levels)
+                ),
+                text(Msg::WaiveReason)
+            ),
+            None => text(Msg::WaiveReason).to_owned(),
+        };
         let Some(reason) = web_sys::window()
-            .and_then(|w| w.prompt_with_message(text(Msg::WaiveReason)).ok().flatten())
+            .and_then(|w| w.prompt_with_message(&prompt).ok().flatten())
             .filter(|reason| !reason.trim().is_empty())
         else {
             return;
         };
         leptos::task::spawn_local(async move {
-            let input = api::waive_fee::WaiveFeeInput { fee_id, reason };
+            let input = api::waive_fee::WaiveFeeInput {
+                fee_id,
+                reason,
+                request_approval: Some(true),
+            };
             match api::run::<api::WaiveFee>(api::waive_fee::Variables { input }).await {
-                Ok(_) => {
-                    toasts.push(ToastKind::Success, text(Msg::FeeWaived));
+                Ok(data) => {
+                    let waiting = data.waive_fee.approval_request.is_some();
+                    crate::approval::after_change(
+                        toasts,
+                        locale.get_untracked(),
+                        waiting,
+                        Msg::FeeWaived,
+                    );
                     refresh.run(());
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
@@ -436,6 +493,8 @@ fn LateFees(
                     let l = locale.get_untracked();
                     let waived = fee.waived_at.is_some();
                     let id = fee.id.clone();
+                    let fee_amount = fee.amount.amount.clone();
+                    let fee_currency = fee.amount.currency.clone();
                     view! {
                         <li data-testid="late-fee">
                             <a href=format!("/invoices/{}", fee.fee_invoice_id)>{fee.fee_invoice_number.clone().unwrap_or_default()}</a>" · "
@@ -443,7 +502,7 @@ fn LateFees(
                             {display::date(l, &fee.period_from)}" – "{display::date(l, &fee.period_to)}
                             {waived.then(|| view! { <span class="badge">{move || text(Msg::Waived)}</span>" "{fee.waive_reason.clone().unwrap_or_default()} })}
                             {(!waived && may_waive).then(|| view! {
-                                <button type="button" class="button button-secondary" on:click=move |_| waive(id.clone()) data-testid="waive-fee">{move || text(Msg::Waive)}</button>
+                                <button type="button" class="button button-secondary" on:click=move |_| waive(id.clone(), fee_amount.clone(), fee_currency.clone()) data-testid="waive-fee">{move || text(Msg::Waive)}</button>
                             })}
                         </li>
                     }

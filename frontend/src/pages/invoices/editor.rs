@@ -1,7 +1,7 @@
 //! The invoice editor, for a new invoice and a draft's edit, with live totals priced by the domain.
 
 use crate::api::{self, CreateInvoice, InvoiceDetail, IssueInvoice, UpdateInvoice};
-use crate::components::{Button, TextField, ToastKind, use_toasts};
+use crate::components::{Button, TextField, use_toasts};
 use crate::i18n::{Msg, use_locale, use_text};
 use crate::pages::access::RequirePermission;
 use crate::pages::customers::show;
@@ -98,6 +98,7 @@ fn InvoiceEditor(editing: Option<String>) -> impl IntoView {
     let form_error = RwSignal::new(None::<String>);
     let credit_blocked = RwSignal::new(false);
     let override_block = RwSignal::new(false);
+    let policies = crate::approval::use_policies();
     let busy = RwSignal::new(false);
     let may_override = move || {
         session
@@ -264,11 +265,15 @@ fn InvoiceEditor(editing: Option<String>) -> impl IntoView {
                             .collect(),
                         issue: Some(issue),
                         override_credit_block: override_block,
+                        request_approval: Some(true),
                         ..Default::default()
                     },
                 })
                 .await
-                .map(|data| data.create_invoice.invoice.id),
+                .map(|data| {
+                    let waiting = data.create_invoice.approval_request.is_some();
+                    (data.create_invoice.invoice.id, waiting)
+                }),
                 Some(id) => {
                     let updated = api::run::<UpdateInvoice>(api::update_invoice::Variables {
                         input: api::update_invoice::UpdateInvoiceInput {
@@ -300,24 +305,27 @@ fn InvoiceEditor(editing: Option<String>) -> impl IntoView {
                             input: api::issue_invoice::IssueInvoiceInput {
                                 invoice_id: id.clone(),
                                 override_credit_block: override_block,
+                                request_approval: Some(true),
                             },
                         })
                         .await
-                        .map(|_| id),
-                        (other, _) => other,
+                        .map(|data| (id, data.issue_invoice.approval_request.is_some())),
+                        (other, _) => other.map(|id| (id, false)),
                     }
                 }
             };
             busy.set(false);
             match result {
-                Ok(id) => {
-                    toasts.push(
-                        ToastKind::Success,
-                        text(if issue {
+                Ok((id, waiting)) => {
+                    crate::approval::after_change(
+                        toasts,
+                        locale.get_untracked(),
+                        waiting,
+                        if issue {
                             Msg::InvoiceIssued
                         } else {
                             Msg::InvoiceSaved
-                        }),
+                        },
                     );
                     navigate(&format!("/invoices/{id}"), Default::default());
                 }
@@ -421,6 +429,12 @@ fn InvoiceEditor(editing: Option<String>) -> impl IntoView {
                         <input type="checkbox" data-testid="override-credit" prop:checked=move || override_block.get() on:change=move |e| override_block.set(event_target_checked(&e))/>
                         {move || text(Msg::OverrideCreditBlock)}
                     </label>
+                    <Show when=move || override_block.get()>
+                        <crate::approval::ApprovalNotice policies=policies
+                            action=Signal::derive(|| Some(domain::approvals::ApprovalAction::CreditBlockOverride))
+                            currency=Signal::derive(move || currency.get().trim().to_uppercase())
+                            compared=Signal::derive(move || priced().map(|(_, totals)| domain::approvals::Compared::amount(totals.total.amount)).unwrap_or(domain::approvals::Compared::Never))/>
+                    </Show>
                 </Show>
                 <div class="form-actions">
                     <Button r#type="submit" kind=crate::components::ButtonKind::Secondary busy=busy test_id="save-draft">{move || text(Msg::SaveDraft)}</Button>

@@ -15,6 +15,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod from_errors;
+
 /// The kinds of record a `RECORD_NOT_FOUND` or `ALREADY_TAKEN` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -40,6 +42,7 @@ pub enum Entity {
     Member,
     ApiKey,
     Report,
+    ApprovalRequest,
 }
 
 /// How a parameter's type reads in `docs/errors.md`.
@@ -527,6 +530,34 @@ reasons! {
     /// A collector works only the customers they collect for: make them the customer's collector first.
     TaskAssigneeNotCustomersCollector {} => Validation,
 
+    // Approvals (`approvals`): policies, requests and their decisions.
+    /// A change of this kind and size waits for approval under the company's `action` policy;
+    /// nothing changed. Send it again with `requestApproval: true` to ask for approval.
+    ApprovalRequired { action: String } => Forbidden,
+    /// No one on the team can decide this level (each level needs a member of its own, who
+    /// is an owner, an admin or a finance manager): invite one, or name another.
+    NoEligibleApprover {} => Validation,
+    /// A `role` does not decide approvals: owners, admins and finance managers do.
+    ApprovalRoleCannotDecide { role: String } => Validation,
+    /// A request for this change of this record is waiting for approval already: cancel it,
+    /// or wait for its decision.
+    ApprovalAlreadyPending {} => Conflict,
+    /// The request is `status` already: only a pending request is decided or cancelled.
+    ApprovalNotPending { status: String } => Conflict,
+    /// The person who asked for a change cannot approve or reject it.
+    ApprovalMakerCannotDecide {} => Forbidden,
+    /// The policy names someone else for this request's level `level`.
+    ApprovalNotAnApprover { level: u32 } => Forbidden,
+    /// You decided an earlier level of this request; another person decides this one.
+    ApprovalDecidedEarlierLevel {} => Forbidden,
+    /// Only the person or key who asked, an owner or an admin may cancel a request.
+    ApprovalCancelMakerOrAdmin {} => Forbidden,
+    /// What the request was asked against has changed since (the balance, the limit, the
+    /// amount compared): nothing changed; ask again.
+    ApprovalStateChanged {} => Conflict,
+    /// The stored change (`kind`) cannot be run by this version of Duely; nothing changed.
+    ApprovalCommandUnreadable { kind: String } => Conflict,
+
     // From billing.md.
     // Billing: plans through Duely's Stripe account, online payment through the company's own.
     /// Plans cannot be bought on this server: Duely's own Stripe account is not configured
@@ -662,84 +693,6 @@ reasons! {
     ImportInvoiceOfAnotherCustomer { number: String, code: String } => Validation,
 }
 
-impl From<&crate::money::MoneyParseError> for Reason {
-    fn from(error: &crate::money::MoneyParseError) -> Self {
-        use crate::money::MoneyParseError;
-        match error {
-            MoneyParseError::NotADecimal(value) => Reason::NotANumber {
-                value: value.clone(),
-            },
-            MoneyParseError::Money(error) => Reason::from(error),
-        }
-    }
-}
-
-impl From<&crate::credentials::EmailError> for Reason {
-    fn from(error: &crate::credentials::EmailError) -> Self {
-        use crate::credentials::EmailError;
-        match error {
-            EmailError::Empty => Reason::Required {},
-            EmailError::TooLong => Reason::TextLength {
-                min: None,
-                max: Some(crate::credentials::EMAIL_MAX_CHARS),
-            },
-            EmailError::Malformed(_) => Reason::EmailMalformed {},
-        }
-    }
-}
-
-impl From<&crate::credentials::PasswordError> for Reason {
-    fn from(error: &crate::credentials::PasswordError) -> Self {
-        use crate::credentials::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, PasswordError};
-        let chars = |count: usize| u32::try_from(count).unwrap_or(u32::MAX);
-        match error {
-            PasswordError::TooShort => Reason::PasswordTooShort {
-                min: chars(PASSWORD_MIN_CHARS),
-            },
-            PasswordError::TooLong => Reason::PasswordTooLong {
-                max: chars(PASSWORD_MAX_CHARS),
-            },
-            PasswordError::SameAsEmail => Reason::PasswordSameAsEmail {},
-            PasswordError::TooCommon => Reason::PasswordTooCommon {},
-        }
-    }
-}
-
-impl From<&crate::credentials::NameError> for Reason {
-    fn from(error: &crate::credentials::NameError) -> Self {
-        use crate::credentials::NameError;
-        match error {
-            NameError::Empty => Reason::Required {},
-            NameError::TooLong { max } => Reason::TextLength {
-                min: None,
-                max: Some(u32::try_from(*max).unwrap_or(u32::MAX)),
-            },
-        }
-    }
-}
-
-impl From<&crate::money::MoneyError> for Reason {
-    fn from(error: &crate::money::MoneyError) -> Self {
-        use crate::money::MoneyError;
-        match error {
-            MoneyError::CurrencyMismatch { left, right } => Reason::CurrencyMismatch {
-                expected: left.code().to_owned(),
-                given: right.code().to_owned(),
-            },
-            MoneyError::TooPrecise {
-                amount,
-                currency,
-                allowed,
-            } => Reason::TooManyDecimals {
-                amount: amount.to_string(),
-                currency: currency.code().to_owned(),
-                allowed: *allowed,
-            },
-            MoneyError::Overflow => Reason::AmountTooLarge {},
-        }
-    }
-}
-
 impl Reason {
     /// The reason's wire name, such as `RECORD_NOT_FOUND`.
     pub fn name(&self) -> String {
@@ -755,7 +708,7 @@ impl Reason {
 /// `docs/errors.md`: every code, then every reason with its parameters.
 pub fn errors_markdown() -> String {
     let mut out = String::from(
-        "# Errors\n\nGenerated by `duely errors-doc` from `shared/src/reason.rs`; a test keeps it current.\n\n\
+        "# Errors\n\nGenerated by `duely errors-doc` from `shared/src/reason/mod.rs`; a test keeps it current.\n\n\
          Every error carries `extensions.code` (what clients branch on) and, for input errors, \
          `extensions.field` (the input path, such as `input.lines[2].quantity`); `PLAN_LIMIT` errors \
          also carry `limit` and `upgradeTo`, and `RATE_LIMITED` ones `retryAfter` (seconds). Every \
