@@ -85,7 +85,98 @@ pub async fn seed_demo(identity: &Identity, db: &DatabaseConnection) -> Result<b
         Err(error) => return Err(error),
     };
     seed_team(identity, db, tenant).await?;
+    seed_approvals(db, tenant).await?;
     Ok(created)
+}
+
+/// Turns approvals on in the demo company, once (when it has no policy yet): write-offs above
+/// ¥10,000 and credit limits raised by more than ¥100,000 wait for the owner. The finance
+/// manager has asked to write off the oldest overdue invoice above that, so the owner's inbox
+/// has a request to decide.
+async fn seed_approvals(db: &DatabaseConnection, tenant: TenantId) -> Result<(), AppError> {
+    use crate::approval_gate::Asking;
+    use domain::approvals::{ApprovalAction, ApprovalPolicy, Approver, Threshold};
+    use sea_orm::ConnectionTrait;
+    let today = crate::db::tenant_calendar(db, tenant).await?.today;
+    let tx = crate::db::TenantTx::begin(db, tenant).await?;
+    let existing = tx
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT count(*) AS n FROM approval_policies",
+        ))
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    // The oldest overdue invoice above ¥10,000.
+    let invoice = tx
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            format!(
+                "SELECT id FROM invoices WHERE status IN ({}) AND balance_due > 10000
+                   AND currency = 'CNY' AND due_date < $1
+                 ORDER BY due_date, id LIMIT 1",
+                domain::invoices::OPEN_STATUSES_SQL
+            ),
+            [today.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<Uuid>("", "id"))
+        .transpose()?;
+    tx.commit().await?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let Some(owner) = accounts::find_user_by_email(db, DEMO_EMAIL).await? else {
+        return Ok(());
+    };
+    let owner_caller = demo_caller(tenant, owner.id, Role::Owner);
+    let above = |amount: i64| Threshold {
+        currency: domain::Currency::CNY,
+        above: rust_decimal::Decimal::from(amount),
+        levels: vec![Approver::Role(Role::Owner)],
+    };
+    for (action, amount) in [
+        (ApprovalAction::WriteOff, 10_000),
+        (ApprovalAction::CreditLimitChange, 100_000),
+    ] {
+        let policy = ApprovalPolicy {
+            action,
+            enabled: true,
+            thresholds: vec![above(amount)],
+        };
+        crate::approvals::service::save_approval_policy(db, &owner_caller, policy, "seed-demo")
+            .await?;
+    }
+    let finance = accounts::find_user_by_email(db, DEMO_TEAM[0].email).await?;
+    if let (Some(finance), Some(invoice_id)) = (finance, invoice) {
+        let command = crate::invoices::service::WriteOffInvoice {
+            invoice_id,
+            reason: "客户已进入破产清算程序，款项无法收回".to_owned(),
+        };
+        crate::invoices::service::write_off_invoice(
+            db,
+            &demo_caller(tenant, finance.id, Role::FinanceManager),
+            Asking {
+                command,
+                request_approval: true,
+            },
+            "seed-demo",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A member of the demo company, as the seeding acts for them.
+fn demo_caller(tenant: TenantId, user_id: Uuid, role: Role) -> crate::auth::Caller {
+    crate::auth::Caller::Member(crate::auth::Member {
+        user_id,
+        tenant_id: tenant,
+        role,
+        read_only: false,
+        locale: Locale::ZhCn,
+    })
 }
 
 /// The company the demo owner owns, found again on a later run.
