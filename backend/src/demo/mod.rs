@@ -113,7 +113,7 @@ async fn seed_approvals(db: &DatabaseConnection, tenant: TenantId) -> Result<(),
         .query_one_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DbBackend::Postgres,
             format!(
-                "SELECT id FROM invoices WHERE status IN ({}) AND balance_due > 10000
+                "SELECT id FROM invoices WHERE status IN {} AND balance_due > 10000
                    AND currency = 'CNY' AND due_date < $1
                  ORDER BY due_date, id LIMIT 1",
                 domain::invoices::OPEN_STATUSES_SQL

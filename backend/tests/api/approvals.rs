@@ -673,7 +673,7 @@ async fn level_two_follows_level_one_and_each_is_decided_by_another_person() {
         "query($from: DateTime!, $to: DateTime!) { approvalStats(from: $from, to: $to) {
             byAction { action requested approved pending averageHoursToDecide }
             byApprover { approver approved rejected } } }",
-        json!({ "from": "2020-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z" }),
+        json!({ "from": "2026-01-01T00:00:00Z", "to": "2028-01-01T00:00:00Z" }),
         "approvalStats",
     )
     .await;

@@ -523,6 +523,22 @@ async fn the_demo_company_is_made_once_and_its_login_works() {
     )
     .await;
     assert_eq!(body["data"]["logIn"]["role"], "OWNER", "{body}");
+    // Approvals are on: the finance manager's write-off awaits the owner in the inbox.
+    let owner = body["data"]["logIn"]["accessToken"].as_str().unwrap();
+    let inbox = app
+        .graphql_as(
+            owner,
+            "{ approvalRequests(filter: { awaitingMe: true }) { totalCount nodes { action status requestedBy } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        inbox["data"]["approvalRequests"]["totalCount"], 1,
+        "{inbox}"
+    );
+    let request = &inbox["data"]["approvalRequests"]["nodes"][0];
+    assert_eq!(request["action"], "WRITE_OFF", "{inbox}");
+    assert_eq!(request["requestedBy"], "finance@duely.example", "{inbox}");
 
     // The team signs in with the same password; the collectors share the customers, each with
     // a worklist of their own, and the salesperson sells to them all.
