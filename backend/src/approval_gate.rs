@@ -38,14 +38,6 @@ pub enum Asked {
     },
 }
 
-impl Asked {
-    pub fn directly(request_approval: Option<bool>) -> Self {
-        Asked::Directly {
-            request_approval: request_approval.unwrap_or(false),
-        }
-    }
-}
-
 /// The record a change is about.
 #[derive(Debug, Clone)]
 pub struct Subject {
@@ -336,15 +328,6 @@ async fn request_by_key(
     ))
     .one(conn)
     .await
-}
-
-/// The caller's own API key or member id, to tell a maker.
-pub fn maker_of(caller: &Caller) -> (Option<Uuid>, Option<Uuid>) {
-    match caller {
-        Caller::Member(member) => (Some(member.user_id), None),
-        Caller::ApiKey(key) => (None, Some(key.key_id)),
-        Caller::Anonymous | Caller::Rejected(_) => (None, None),
-    }
 }
 
 /// A gated command as a person or key sends it: the command, and whether to ask for approval

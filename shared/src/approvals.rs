@@ -136,6 +136,16 @@ impl Compared {
         }
     }
 
+    /// A void is compared by the balance it removes: a draft owes nothing yet, so voiding one
+    /// never waits.
+    pub fn void(draft: bool, balance: Decimal) -> Self {
+        if draft {
+            Compared::Never
+        } else {
+            Compared::amount(balance)
+        }
+    }
+
     /// Any other action is compared by an amount it removes or moves (the balance written off
     /// or voided, the credit note, the fee waived, the payment reversed, the invoice total, the
     /// overdue amount released); nothing to compare never waits.
@@ -432,6 +442,14 @@ mod tests {
 
     const FM: Approver = Approver::Role(Role::FinanceManager);
     const OWNER: Approver = Approver::Role(Role::Owner);
+
+    #[test]
+    fn voiding_a_draft_never_waits_and_an_issued_invoice_is_compared_by_its_balance() {
+        let balance = Decimal::from(5_000);
+        assert_eq!(Compared::void(true, balance), Compared::Never);
+        assert_eq!(Compared::void(false, balance), Compared::Amount(balance));
+        assert_eq!(Compared::void(false, Decimal::ZERO), Compared::Never);
+    }
 
     #[test]
     fn the_highest_threshold_strictly_below_the_amount_applies() {

@@ -261,20 +261,10 @@ pub async fn approval_requests(
     let request = PageRequest::parse("approvalRequests", "NEWEST", true, first, after.as_deref())?;
     let tx = TenantTx::begin(db, tenant).await?;
     let (rows, total) = store::page(&tx, reader_of(caller), &filter, &request, wants_total).await?;
-    let page = request.page(rows, total, |row| vec![row.id.to_string()]);
-    let ids: Vec<Uuid> = page.items.iter().map(|row| row.id).collect();
-    let mut decisions = store::decisions(&*tx, &ids).await?;
+    let mut page = request.page(rows, total, |row| vec![row.id.to_string()]);
+    let records = with_decisions(&tx, std::mem::take(&mut page.items)).await?;
     tx.commit().await?;
-    Ok(page.map(|row| {
-        let (mine, rest) = std::mem::take(&mut decisions)
-            .into_iter()
-            .partition(|decision: &DecisionRow| decision.request_id == row.id);
-        decisions = rest;
-        RequestRecord {
-            row,
-            decisions: mine,
-        }
-    }))
+    Ok(page.with_items(records))
 }
 
 /// One request the caller may see.

@@ -19,7 +19,6 @@ use chrono::NaiveDate;
 use domain::access::Permission;
 use domain::approvals::{ApprovalAction, Compared};
 use domain::invoices::{InvoiceAction, InvoiceStatus};
-use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -319,13 +318,12 @@ pub async fn run_void_invoice(
     if store::payments_and_credits(tx, row.id).await? > 0 {
         return Err(InvoiceError::HasPayments.into());
     }
-    // A draft owes nothing yet: voiding it removes no balance.
-    let removed = if row.status == InvoiceStatus::Draft {
-        Decimal::ZERO
-    } else {
-        row.balance_due
-    };
-    let change = asked_change(&row, ApprovalAction::VoidInvoice, removed, &reason);
+    let change = asked_change(
+        &row,
+        ApprovalAction::VoidInvoice,
+        Compared::void(row.status == InvoiceStatus::Draft, row.balance_due),
+        &reason,
+    );
     if let Passage::Waiting(request) =
         approval_gate::pass(tx, today, &actor, asked, command, change, request_id).await?
     {
@@ -387,7 +385,12 @@ pub async fn run_write_off_invoice(
     if !row.status.allows(InvoiceAction::WriteOff) {
         return Err(wrong_status(&row, InvoiceAction::WriteOff));
     }
-    let change = asked_change(&row, ApprovalAction::WriteOff, row.balance_due, &reason);
+    let change = asked_change(
+        &row,
+        ApprovalAction::WriteOff,
+        Compared::amount(row.balance_due),
+        &reason,
+    );
     if let Passage::Waiting(request) =
         approval_gate::pass(tx, today, &actor, asked, command, change, request_id).await?
     {
@@ -411,18 +414,19 @@ pub async fn run_write_off_invoice(
     })
 }
 
-/// The change an invoice action asks for, compared by `removed`, with what it was asked against.
+/// The change an invoice action asks for, compared as `compared`, with what it was asked
+/// against.
 fn asked_change(
     row: &InvoiceRow,
     action: ApprovalAction,
-    removed: Decimal,
+    compared: Compared,
     reason: &str,
 ) -> approval_gate::Change {
     let shown = |amount| domain::display::amount_string(amount, row.currency.code());
     approval_gate::Change {
         action,
         currency: row.currency,
-        compared: Compared::amount(removed),
+        compared,
         subject: approval_subject(row),
         asked_against: serde_json::json!({
             "number": row.number, "status": row.status.as_str(),

@@ -260,7 +260,8 @@ fn InvoiceView() -> impl IntoView {
                             </div>
                             <crate::pages::collections::InvoiceTimeline invoice_id=inv.id.clone()/>
                             <InvoiceActionDialog open=dialog_open action=action invoice_id=inv.id.clone()
-                                balance=inv.balance_due.amount.clone() currency=inv.balance_due.currency.clone() on_done=refresh/>
+                                balance=inv.balance_due.amount.clone() currency=inv.balance_due.currency.clone()
+                                draft=status == InvoiceStatus::Draft on_done=refresh/>
                         }.into_any()
                     }
                 },
@@ -277,6 +278,7 @@ fn InvoiceActionDialog(
     /// The balance due, which a void or a write-off removes.
     balance: String,
     currency: String,
+    draft: bool,
     on_done: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let text = use_text();
@@ -306,9 +308,13 @@ fn InvoiceActionDialog(
         InvoiceAction::CreditNote => Some(domain::approvals::ApprovalAction::CreditNote),
         InvoiceAction::Dispute => None,
     });
-    let compared = Signal::derive(move || match action.get() {
-        InvoiceAction::CreditNote => crate::approval::compared_amount(&amount.get()),
-        _ => crate::approval::compared_amount(&balance),
+    let compared = Signal::derive(move || {
+        let balance = balance.trim().parse().unwrap_or_default();
+        match action.get() {
+            InvoiceAction::CreditNote => crate::approval::compared_amount(&amount.get()),
+            InvoiceAction::Void => domain::approvals::Compared::void(draft, balance),
+            _ => domain::approvals::Compared::amount(balance),
+        }
     });
     let currency = Signal::derive(move || currency.clone());
     let title = Signal::derive(move || {
