@@ -231,6 +231,11 @@ impl Registry {
             },
         );
         registry.per_company(crate::approvals::notify::DIGEST_JOB, LocalHour::Fixed(9));
+        // Cash application: an import's lines matched, or an account's again after an apply.
+        registry.register(
+            crate::banking::service::matching::JOB_KIND,
+            crate::banking::service::matching::MatchBankLines,
+        );
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
         // 03:00 UTC: night in China and in most of Europe.
         registry.daily(

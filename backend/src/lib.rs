@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod banking;
 pub mod billing;
 pub mod clock;
 pub mod collections;

@@ -33,6 +33,7 @@ pub mod alerts;
 pub mod allocation;
 pub mod approvals;
 pub mod billing;
+pub mod cash;
 pub mod collections;
 pub mod credentials;
 pub mod credit;

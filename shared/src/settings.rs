@@ -70,6 +70,15 @@ pub struct ApprovalSettings {
     pub expiry_days: u32,
 }
 
+/// Cash application (收款核销).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CashApplicationSettings {
+    /// A bank line whose best match is at least this confident (0.50 to 1.00) applies itself;
+    /// `None`: a person applies every line.
+    pub auto_apply_confidence: Option<Decimal>,
+}
+
 /// The company itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -91,6 +100,7 @@ pub struct CompanySettings {
     pub reports: ReportSettings,
     pub numbering: NumberingSettings,
     pub approvals: ApprovalSettings,
+    pub cash_application: CashApplicationSettings,
     pub company: CompanyProfile,
 }
 
@@ -118,6 +128,9 @@ impl Default for CompanySettings {
                 credit_note_prefix: "CN-".to_owned(),
             },
             approvals: ApprovalSettings { expiry_days: 7 },
+            cash_application: CashApplicationSettings {
+                auto_apply_confidence: None,
+            },
             company: CompanyProfile {
                 time_zone: "Asia/Shanghai".to_owned(),
                 locale: Locale::ZhCn,
@@ -142,6 +155,8 @@ pub struct SettingsChange {
     pub invoice_prefix: Option<String>,
     pub credit_note_prefix: Option<String>,
     pub approval_expiry_days: Option<i64>,
+    /// `Some(None)` turns auto-apply off.
+    pub auto_apply_confidence: Option<Option<Decimal>>,
     pub time_zone: Option<String>,
     pub locale: Option<Locale>,
     pub base_currency: Option<Currency>,
@@ -270,6 +285,21 @@ impl CompanySettings {
         }
         if let Some(days) = whole("approvals.expiryDays", change.approval_expiry_days, 1, 90)? {
             next.approvals.expiry_days = days;
+        }
+        if let Some(confidence) = change.auto_apply_confidence {
+            if let Some(value) = confidence {
+                let (min, max) = crate::cash::auto_apply_bounds();
+                if value < min || value > max || value.normalize().scale() > 2 {
+                    return Err(SettingRefused {
+                        field: "cashApplication.autoApplyConfidence",
+                        reason: Reason::ConfidenceOutOfRange {
+                            min: min.to_string(),
+                            max: max.to_string(),
+                        },
+                    });
+                }
+            }
+            next.cash_application.auto_apply_confidence = confidence.map(|v| v.round_dp(2));
         }
         if let Some(zone) = change.time_zone {
             let zone = zone.trim().to_owned();

@@ -101,6 +101,10 @@ stored_text!(
     crate::approvals::ApprovalAction => "approval action",
     crate::approvals::ApprovalStatus => "approval status",
     crate::approvals::ApprovalEmails => "approval emails",
+    crate::cash::BankTransactionStatus => "bank line status",
+    crate::cash::BankDirection => "bank line direction",
+    crate::cash::MatchStatus => "match status",
+    crate::cash::StatementFormat => "statement format",
 );
 
 /// A stored text (`domain::messages::Text`), selected as one JSON object `{code, params}`

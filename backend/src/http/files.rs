@@ -33,7 +33,7 @@ const IMPORT_TOO_LARGE: &str = "the file is larger than 32 MiB; split it into sm
 /// Rows in one export, at most.
 const MAX_EXPORT_ROWS: i64 = 1_000_000;
 
-fn error_response(error: AppError) -> Response {
+pub(super) fn error_response(error: AppError) -> Response {
     let code = error.code();
     let status = match code {
         domain::ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -59,7 +59,7 @@ fn error_response(error: AppError) -> Response {
 }
 
 /// The caller, and the 429 answer when an API key is over its rate limit.
-async fn context(
+pub(super) async fn context(
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,
@@ -70,7 +70,7 @@ async fn context(
 }
 
 /// A query string that does not parse: the JSON error shape, naming what was wrong.
-fn bad_query(rejection: QueryRejection) -> Response {
+pub(super) fn bad_query(rejection: QueryRejection) -> Response {
     error_response(AppError::input(
         "query",
         Reason::FileBadQuery {

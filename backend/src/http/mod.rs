@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL, health and metrics, and the web app's files.
 
+mod bank_statements;
 mod files;
 mod graphql;
 mod health;
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/reports/{file}", get(files::aging_report))
         // No body limit layer: the handler streams the body and counts it itself.
         .route("/api/imports/{kind}", post(files::import_csv))
+        .route(
+            "/api/bank-statements",
+            post(bank_statements::import_statement),
+        )
         .route(
             "/webhooks/stripe",
             post(crate::billing::webhooks::platform).layer(DefaultBodyLimit::max(

@@ -88,7 +88,7 @@ impl From<PaymentError> for AppError {
 }
 
 /// The input field an allocation error is about.
-fn allocation_field(error: &AllocationError) -> String {
+pub fn allocation_field(error: &AllocationError) -> String {
     match error {
         AllocationError::NotOpen { index } | AllocationError::Duplicate { index } => {
             format!("input.allocations[{index}].invoiceId")
@@ -104,7 +104,7 @@ fn allocation_field(error: &AllocationError) -> String {
 
 /// Why an allocation was refused. (Not `From<&AllocationError> for Reason`: both types are
 /// the domain crate's, so the orphan rule keeps that impl out of the backend.)
-fn allocation_reason(error: &AllocationError) -> Reason {
+pub fn allocation_reason(error: &AllocationError) -> Reason {
     match error {
         AllocationError::NotPositive | AllocationError::LineNotPositive { .. } => {
             Reason::NotPositive {}

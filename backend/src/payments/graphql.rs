@@ -5,89 +5,27 @@ use super::commands::{
 };
 use super::errors::PaymentError;
 use super::idempotency::key_input;
-use super::service::{self, PaymentDetail};
+use super::service;
 use super::store::{self, ListFilter};
 use crate::api::command;
 use crate::api::context::{request, services};
+use crate::api::objects::Allocation;
+use crate::api::objects::allocation;
 use crate::api::objects::customer::Customer;
-use crate::api::objects::{Allocation, allocation};
+pub use crate::api::objects::payment::{Payment, payment};
 use crate::api::pagination::PageRequest;
 use crate::api::values::CountedList;
-use crate::api::values::CustomerRef;
 use crate::api::values::{
-    Date, Money, optional_text, parse_amount, parse_currency, parse_id, required_text,
+    Date, optional_text, parse_amount, parse_currency, parse_id, required_text,
 };
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use domain::access::Permission;
 use domain::payments::PaymentMethod;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
-
-#[derive(SimpleObject, Clone)]
-pub struct PaymentReversal {
-    pub reason: String,
-    pub reversed_at: DateTime<Utc>,
-    pub reversed_by: String,
-}
-
-#[derive(SimpleObject, Clone)]
-pub struct Payment {
-    pub id: ID,
-    pub customer: CustomerRef,
-    pub amount: Money,
-    pub currency: String,
-    pub received_on: Date,
-    pub method: PaymentMethod,
-    pub reference: Option<String>,
-    /// What is allocated to invoices now (after any reversal, zero).
-    pub allocated: Money,
-    /// What is left for `allocatePayment` or `applyCredit`.
-    pub unapplied: Money,
-    pub reversed: bool,
-    pub reversal: Option<PaymentReversal>,
-    /// Every allocation and reversal of one, in order.
-    pub allocations: Vec<Allocation>,
-    pub recorded_by: String,
-    pub created_at: DateTime<Utc>,
-}
-
-fn payment(detail: PaymentDetail) -> Payment {
-    let row = detail.row;
-    let reversed = row.reversed();
-    let unapplied = row.unapplied();
-    let currency = row.currency.code().to_owned();
-    Payment {
-        id: ID(row.id.to_string()),
-        customer: CustomerRef {
-            id: ID(row.customer_id.to_string()),
-            code: row.customer_code,
-            name: row.customer_name,
-        },
-        amount: Money::new(row.amount, &currency),
-        allocated: Money::new(row.allocated, &currency),
-        unapplied: Money::new(unapplied, &currency),
-        received_on: Date(row.received_on),
-        method: row.method,
-        reference: row.reference,
-        reversed,
-        reversal: match (row.reversal_reason, row.reversed_at, row.reversed_by) {
-            (Some(reason), Some(reversed_at), Some(reversed_by)) => Some(PaymentReversal {
-                reason,
-                reversed_at,
-                reversed_by,
-            }),
-            _ => None,
-        },
-        allocations: detail.allocations.into_iter().map(allocation).collect(),
-        recorded_by: row.actor_label,
-        created_at: row.created_at,
-        currency,
-    }
-}
 
 #[derive(InputObject, Clone)]
 pub struct AllocationInput {

@@ -33,6 +33,13 @@ pub struct PaymentRow {
     pub reversal_reason: Option<String>,
     pub reversed_at: Option<DateTime<Utc>>,
     pub reversed_by: Option<String>,
+    /// The bank line the payment came from, or was linked to (cash application).
+    pub bank_transaction_id: Option<Uuid>,
+    pub bank_booked_on: Option<NaiveDate>,
+    pub bank_account_id: Option<Uuid>,
+    pub bank_account_name: Option<String>,
+    pub bank_payer_name: Option<String>,
+    pub bank_remark: Option<String>,
 }
 
 impl PaymentRow {
@@ -54,10 +61,15 @@ const PAYMENT_COLUMNS: &str = r#"
     p.id, p.customer_id, c.code AS customer_code, c.name AS customer_name, p.amount,
     p.currency::text AS currency, p.received_on, p.method, p.reference, p.actor_label, p.created_at,
     coalesce((SELECT sum(a.amount) FROM allocations a WHERE a.payment_id = p.id), 0) AS allocated,
-    r.reason AS reversal_reason, r.reversed_at, r.actor_label AS reversed_by
+    r.reason AS reversal_reason, r.reversed_at, r.actor_label AS reversed_by,
+    bt.id AS bank_transaction_id, bt.booked_on AS bank_booked_on, bt.bank_account_id,
+    ba.name AS bank_account_name, bt.payer_name AS bank_payer_name, bt.remark AS bank_remark
 "#;
 const PAYMENTS_FROM: &str = "payments p JOIN customers c ON c.id = p.customer_id
-    LEFT JOIN payment_reversals r ON r.payment_id = p.id";
+    LEFT JOIN payment_reversals r ON r.payment_id = p.id
+    LEFT JOIN bank_transactions bt ON bt.id = coalesce(p.bank_transaction_id,
+        (SELECT l.id FROM bank_transactions l WHERE l.linked_payment_id = p.id))
+    LEFT JOIN bank_accounts ba ON ba.id = bt.bank_account_id";
 
 pub async fn load_payment(
     conn: &impl ConnectionTrait,
@@ -69,6 +81,26 @@ pub async fn load_payment(
         [id.into()],
     ))
     .one(conn)
+    .await
+}
+
+/// Every payment made from, or linked to, one of `lines`, in the order made.
+pub async fn payments_of_lines(
+    conn: &impl ConnectionTrait,
+    lines: &[Uuid],
+) -> Result<Vec<PaymentRow>, DbErr> {
+    PaymentRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "SELECT {PAYMENT_COLUMNS} FROM {PAYMENTS_FROM}
+             WHERE p.bank_transaction_id = ANY($1)
+                OR p.id IN (SELECT l.linked_payment_id FROM bank_transactions l
+                            WHERE l.id = ANY($1) AND l.linked_payment_id IS NOT NULL)
+             ORDER BY p.id"
+        ),
+        [lines.to_vec().into()],
+    ))
+    .all(conn)
     .await
 }
 
@@ -202,6 +234,8 @@ pub struct NewPayment<'a> {
     pub method: PaymentMethod,
     pub reference: Option<String>,
     pub actor: &'a Actor,
+    /// The bank line the payment is made from.
+    pub bank_transaction_id: Option<Uuid>,
 }
 
 pub async fn insert_payment(
@@ -210,8 +244,9 @@ pub async fn insert_payment(
 ) -> Result<(), DbErr> {
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO payments (id, customer_id, amount, currency, received_on, method, reference, actor_label)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO payments (id, customer_id, amount, currency, received_on, method, reference,
+                               actor_label, bank_transaction_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         [
             payment.id.into(),
             payment.customer_id.into(),
@@ -221,6 +256,7 @@ pub async fn insert_payment(
             payment.method.as_str().into(),
             payment.reference.into(),
             payment.actor.label().to_owned().into(),
+            payment.bank_transaction_id.into(),
         ],
     ))
     .await?;

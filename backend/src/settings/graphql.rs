@@ -6,7 +6,7 @@ use crate::api::command;
 use crate::api::context::{request, services};
 use crate::api::values::parse_currency;
 use crate::error::{ApiResult, AppError, IntoApi};
-use async_graphql::{Context, InputObject, Object, SimpleObject};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject};
 use domain::Locale;
 use domain::credit::OverLimitPolicy;
 use domain::reason::Reason;
@@ -65,6 +65,14 @@ pub struct ApprovalSettings {
     pub expiry_days: i32,
 }
 
+/// Cash application (收款核销).
+#[derive(SimpleObject)]
+pub struct CashApplicationSettings {
+    /// A bank line whose best match is at least this confident (a decimal string, 0.50 to
+    /// 1.00) applies itself; null: a person applies every line.
+    pub auto_apply_confidence: Option<String>,
+}
+
 /// The company itself.
 #[derive(SimpleObject)]
 pub struct CompanyProfile {
@@ -84,6 +92,7 @@ pub struct CompanySettings {
     pub reports: ReportSettings,
     pub numbering: NumberingSettings,
     pub approvals: ApprovalSettings,
+    pub cash_application: CashApplicationSettings,
     pub company: CompanyProfile,
 }
 
@@ -120,6 +129,12 @@ impl From<model::CompanySettings> for CompanySettings {
             },
             approvals: ApprovalSettings {
                 expiry_days: settings.approvals.expiry_days as i32,
+            },
+            cash_application: CashApplicationSettings {
+                auto_apply_confidence: settings
+                    .cash_application
+                    .auto_apply_confidence
+                    .map(|value| format!("{value:.2}")),
             },
             company: CompanyProfile {
                 time_zone: settings.company.time_zone,
@@ -170,6 +185,12 @@ pub struct ApprovalSettingsInput {
 }
 
 #[derive(InputObject, Default)]
+pub struct CashApplicationSettingsInput {
+    /// 0.50 to 1.00; null turns auto-apply off; left out keeps it.
+    pub auto_apply_confidence: MaybeUndefined<String>,
+}
+
+#[derive(InputObject, Default)]
 pub struct CompanyProfileInput {
     /// An IANA time zone, such as `Asia/Shanghai`.
     pub time_zone: Option<String>,
@@ -186,6 +207,7 @@ pub struct CompanySettingsInput {
     pub reports: Option<ReportSettingsInput>,
     pub numbering: Option<NumberingSettingsInput>,
     pub approvals: Option<ApprovalSettingsInput>,
+    pub cash_application: Option<CashApplicationSettingsInput>,
     pub company: Option<CompanyProfileInput>,
 }
 
@@ -198,6 +220,19 @@ impl CompanySettingsInput {
         let numbering = self.numbering.unwrap_or_default();
         let approvals = self.approvals.unwrap_or_default();
         let company = self.company.unwrap_or_default();
+        let cash = self.cash_application.unwrap_or_default();
+        let auto_apply_confidence = match cash.auto_apply_confidence {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(text) => {
+                Some(Some(text.trim().parse::<Decimal>().map_err(|_| {
+                    AppError::input(
+                        "input.cashApplication.autoApplyConfidence",
+                        Reason::NotANumber { value: text },
+                    )
+                })?))
+            }
+        };
         let large_invoice_amount = match reports.large_invoice_amount {
             Some(text) => Some(text.trim().parse::<Decimal>().map_err(|_| {
                 AppError::input(
@@ -226,6 +261,7 @@ impl CompanySettingsInput {
             invoice_prefix: numbering.invoice_prefix,
             credit_note_prefix: numbering.credit_note_prefix,
             approval_expiry_days: approvals.expiry_days.map(i64::from),
+            auto_apply_confidence,
             time_zone: company.time_zone,
             locale: company.locale,
             base_currency,

@@ -4,8 +4,8 @@
 
 use domain::credit::OverLimitPolicy;
 use domain::settings::{
-    ApprovalSettings, CollectionsSettings, CompanyProfile, CompanySettings, CreditSettings,
-    NumberingSettings, ReportSettings,
+    ApprovalSettings, CashApplicationSettings, CollectionsSettings, CompanyProfile,
+    CompanySettings, CreditSettings, NumberingSettings, ReportSettings,
 };
 use domain::{Currency, Locale, TenantId};
 use rust_decimal::Decimal;
@@ -24,6 +24,7 @@ struct SettingsRow {
     invoice_prefix: String,
     credit_note_prefix: String,
     approval_expiry_days: i32,
+    auto_apply_confidence: Option<Decimal>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -36,7 +37,7 @@ struct ProfileRow {
 
 const SELECT_SETTINGS: &str = "SELECT over_limit_policy, hold_over_limit, auto_release_holds,
         promise_grace_days, aging_edges, attribution_days, large_invoice_amount, daily_digest,
-        invoice_prefix, credit_note_prefix, approval_expiry_days
+        invoice_prefix, credit_note_prefix, approval_expiry_days, auto_apply_confidence
     FROM company_settings";
 
 /// The settings kept in the tenant's schema: all but the company group and the dunning hour.
@@ -47,6 +48,7 @@ pub struct TenantSettings {
     pub reports: ReportSettings,
     pub numbering: NumberingSettings,
     pub approvals: ApprovalSettings,
+    pub cash_application: CashApplicationSettings,
 }
 
 impl TenantSettings {
@@ -61,6 +63,7 @@ impl TenantSettings {
             reports: self.reports,
             numbering: self.numbering,
             approvals: self.approvals,
+            cash_application: self.cash_application,
             company: profile.company,
         }
     }
@@ -112,6 +115,9 @@ pub async fn read(conn: &impl ConnectionTrait) -> Result<TenantSettings, DbErr> 
         },
         approvals: ApprovalSettings {
             expiry_days: count(row.approval_expiry_days, "approval_expiry_days")?,
+        },
+        cash_application: CashApplicationSettings {
+            auto_apply_confidence: row.auto_apply_confidence.map(|c| c.round_dp(2)),
         },
     })
 }
@@ -208,7 +214,8 @@ pub async fn write(conn: &impl ConnectionTrait, settings: &CompanySettings) -> R
          SET over_limit_policy = $1, hold_over_limit = $2, auto_release_holds = $3,
              promise_grace_days = $4, aging_edges = $5, attribution_days = $6,
              large_invoice_amount = $7, daily_digest = $8, invoice_prefix = $9,
-             credit_note_prefix = $10, approval_expiry_days = $11, updated_at = now()",
+             credit_note_prefix = $10, approval_expiry_days = $11, auto_apply_confidence = $12,
+             updated_at = now()",
         [
             settings.credit.over_limit_policy.as_str().into(),
             settings.credit.hold_over_limit.into(),
@@ -221,6 +228,7 @@ pub async fn write(conn: &impl ConnectionTrait, settings: &CompanySettings) -> R
             settings.numbering.invoice_prefix.clone().into(),
             settings.numbering.credit_note_prefix.clone().into(),
             (settings.approvals.expiry_days as i32).into(),
+            settings.cash_application.auto_apply_confidence.into(),
         ],
     ))
     .await?;

@@ -125,6 +125,21 @@ const CASES: &[&str] = &[
     "Mutation.approveApprovalRequest.input.requestId",
     "Mutation.rejectApprovalRequest.input.requestId",
     "Mutation.cancelApprovalRequest.input.requestId",
+    // Cash application: `bank_cases`.
+    "Query.bankAccount.id",
+    "Query.bankStatementImports.bankAccountId",
+    "Query.bankTransactions.filter.bankAccountId",
+    "Query.bankTransactionTotals.filter.bankAccountId",
+    "Query.bankTransaction.id",
+    "Mutation.updateBankAccount.input.bankAccountId",
+    "Mutation.archiveBankAccount.input.bankAccountId",
+    "Mutation.applyBankTransaction.input.transactionId",
+    "Mutation.applyBankTransaction.input.parts.customerId",
+    "Mutation.applyBankTransaction.input.parts.allocations.invoiceId",
+    "Mutation.linkBankTransaction.input.transactionId",
+    "Mutation.linkBankTransaction.input.paymentId",
+    "Mutation.ignoreBankTransaction.input.transactionId",
+    "Mutation.undoBankTransaction.input.transactionId",
 ];
 
 /// The named type under NON_NULL and LIST wrappers.
@@ -253,6 +268,9 @@ struct Ids {
     alert: String,
     rule: String,
     approval_request: String,
+    bank_account: String,
+    bank_transaction: String,
+    own_bank_transaction: String,
 }
 
 /// What a case must answer.
@@ -399,6 +417,7 @@ fn every_listed_case_runs_in_a_table_and_every_table_case_is_listed() {
         .chain(receivables_cases())
         .chain(dunning_cases())
         .chain(approval_cases())
+        .chain(bank_cases())
     {
         assert!(tabled.insert(case.name), "{} is in two tables", case.name);
     }
@@ -1620,4 +1639,233 @@ async fn approvals_of_another_tenant_are_not_found_and_change_nothing() {
         0,
         "Acme saved no policy naming Globex's member"
     );
+}
+
+/// Cash application: Acme's owner with Globex's bank account, line, customer, invoice and
+/// payment (and, where a line must be Acme's to get that far, Acme's own line).
+fn bank_cases() -> Vec<Case> {
+    vec![
+        Case::query(
+            "Query.bankAccount.id",
+            "query($id: ID!) { bankAccount(id: $id) { id } }",
+            |ids| json!({ "id": ids.bank_account }),
+            Expect::Null("bankAccount"),
+        ),
+        Case::query(
+            "Query.bankStatementImports.bankAccountId",
+            "query($id: ID) { bankStatementImports(bankAccountId: $id) { totalCount } }",
+            |ids| json!({ "id": ids.bank_account }),
+            Expect::NoneCounted("bankStatementImports"),
+        ),
+        Case::query(
+            "Query.bankTransactions.filter.bankAccountId",
+            "query($id: ID) { bankTransactions(filter: { bankAccountId: $id }) { totalCount } }",
+            |ids| json!({ "id": ids.bank_account }),
+            Expect::NoneCounted("bankTransactions"),
+        ),
+        Case::query(
+            "Query.bankTransactionTotals.filter.bankAccountId",
+            "query($id: ID) { bankTransactionTotals(filter: { bankAccountId: $id }) { count } }",
+            |ids| json!({ "id": ids.bank_account }),
+            Expect::Empty("bankTransactionTotals"),
+        ),
+        Case::query(
+            "Query.bankTransaction.id",
+            "query($id: ID!) { bankTransaction(id: $id) { id } }",
+            |ids| json!({ "id": ids.bank_transaction }),
+            Expect::Null("bankTransaction"),
+        ),
+        Case::input(
+            "Mutation.updateBankAccount.input.bankAccountId",
+            "updateBankAccount",
+            "UpdateBankAccountInput",
+            |ids| json!({ "bankAccountId": ids.bank_account, "name": "Taken over" }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.archiveBankAccount.input.bankAccountId",
+            "archiveBankAccount",
+            "ArchiveBankAccountInput",
+            |ids| json!({ "bankAccountId": ids.bank_account }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.applyBankTransaction.input.transactionId",
+            "applyBankTransaction",
+            "ApplyBankTransactionInput",
+            |ids| json!({ "transactionId": ids.bank_transaction }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.applyBankTransaction.input.parts.customerId",
+            "applyBankTransaction",
+            "ApplyBankTransactionInput",
+            |ids| {
+                json!({ "transactionId": ids.own_bank_transaction, "parts": [
+                { "customerId": ids.customer, "amount": "100" }] })
+            },
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.applyBankTransaction.input.parts.allocations.invoiceId",
+            "applyBankTransaction",
+            "ApplyBankTransactionInput",
+            |ids| {
+                json!({ "transactionId": ids.own_bank_transaction, "parts": [
+                { "customerId": ids.own_customer, "amount": "100", "allocations": [
+                    { "invoiceId": ids.open_invoice, "amount": "100" }] }] })
+            },
+            Expect::InvalidField("input.parts[0].allocations[0].invoiceId"),
+        ),
+        Case::input(
+            "Mutation.linkBankTransaction.input.transactionId",
+            "linkBankTransaction",
+            "LinkBankTransactionInput",
+            |ids| json!({ "transactionId": ids.bank_transaction, "paymentId": ids.own_payment }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.linkBankTransaction.input.paymentId",
+            "linkBankTransaction",
+            "LinkBankTransactionInput",
+            |ids| json!({ "transactionId": ids.own_bank_transaction, "paymentId": ids.payment }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.ignoreBankTransaction.input.transactionId",
+            "ignoreBankTransaction",
+            "BankTransactionReasonInput",
+            |ids| json!({ "transactionId": ids.bank_transaction, "reason": "mine now" }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.undoBankTransaction.input.transactionId",
+            "undoBankTransaction",
+            "BankTransactionReasonInput",
+            |ids| json!({ "transactionId": ids.bank_transaction, "reason": "mine now" }),
+            Expect::NotFound,
+        ),
+    ]
+}
+
+const ONE_LINE_CAMT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-20T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>S</Id><Acct><Id><Othr><Id>1</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+<Ntry><Amt Ccy="CNY">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2026-11-20</Dt></BookgDt><AcctSvcrRef>REF-1</AcctSvcrRef></Ntry>
+</Stmt></BkToCstmrStmt></Document>"#;
+
+/// A bank account of `session`'s company with one received line of 100; (account, line).
+async fn bank_line(app: &TestApp, session: &TestSession) -> (String, String) {
+    let account = ok(
+        app,
+        session,
+        "mutation { createBankAccount(input: { name: \"基本户\", bankName: \"工行\",
+            accountNumber: \"1\", currency: \"CNY\" }) { bankAccount { id } } }",
+        json!({}),
+        "createBankAccount",
+    )
+    .await;
+    let account = id(&account["bankAccount"]);
+    let response = app
+        .client
+        .post(app.url(&format!("/api/bank-statements?bankAccountId={account}")))
+        .bearer_auth(&session.access_token)
+        .body(ONE_LINE_CAMT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    let lines = ok(
+        app,
+        session,
+        "{ bankTransactions { nodes { id } } }",
+        json!({}),
+        "bankTransactions",
+    )
+    .await;
+    (account, id(&lines["nodes"][0]))
+}
+
+#[tokio::test]
+async fn bank_lines_of_another_tenant_are_not_found_and_change_nothing() {
+    let app = spawn_app().await;
+    app.set_today(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
+        .await;
+    let acme = app.sign_up("Acme", &app.email("acme")).await;
+    let globex = app.sign_up("Globex", &app.email("globex")).await;
+    let customer = create_customer(&app, &globex, "G-1", json!({})).await;
+    let invoice = issue_invoice(&app, &globex, &id(&customer), "1000", json!({})).await;
+    let payment = record_payment_raw(
+        &app,
+        &globex,
+        json!({ "customerId": id(&customer),
+        "amount": "100", "currency": "CNY", "method": "BANK_TRANSFER" }),
+    )
+    .await;
+    let (bank_account, bank_transaction) = bank_line(&app, &globex).await;
+    let own_customer = create_customer(&app, &acme, "A-1", json!({})).await;
+    let own_payment = record_payment_raw(
+        &app,
+        &acme,
+        json!({ "customerId": id(&own_customer),
+        "amount": "50", "currency": "CNY", "method": "BANK_TRANSFER" }),
+    )
+    .await;
+    let (_, own_bank_transaction) = bank_line(&app, &acme).await;
+    let ids = Ids {
+        customer: id(&customer),
+        open_invoice: id(&invoice),
+        payment: id(&payment["data"]["recordPayment"]["payment"]),
+        own_customer: id(&own_customer),
+        own_payment: id(&own_payment["data"]["recordPayment"]["payment"]),
+        bank_account,
+        bank_transaction,
+        own_bank_transaction,
+        ..Ids::default()
+    };
+    let globex_schema = globex.tenant_id.schema_name();
+    let state = format!(
+        "SELECT (SELECT count(*) FROM \"{globex_schema}\".bank_transactions WHERE status = 'UNMATCHED' OR status = 'SUGGESTED')
+              + (SELECT count(*) FROM \"{globex_schema}\".bank_accounts WHERE archived_at IS NULL AND name = '基本户') * 10
+              + (SELECT count(*) FROM \"{globex_schema}\".payments WHERE bank_transaction_id IS NULL) * 100"
+    );
+    let before = count(&app.db, &state).await;
+    assert_eq!(before, 111);
+
+    run(&app, &acme, &ids, bank_cases()).await;
+
+    assert_eq!(
+        count(&app.db, &state).await,
+        before,
+        "Globex's bank lines are untouched"
+    );
+    let acme_schema = acme.tenant_id.schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{acme_schema}\".payments")
+        )
+        .await,
+        1
+    );
+    // The statement route does not import into another company's account.
+    let response = app
+        .client
+        .post(app.url(&format!(
+            "/api/bank-statements?bankAccountId={}",
+            ids.bank_account
+        )))
+        .bearer_auth(&acme.access_token)
+        .body(ONE_LINE_CAMT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
 }

@@ -9,6 +9,7 @@ mod approvals;
 mod architecture;
 mod audit;
 mod billing;
+mod cash_application;
 mod cli;
 mod clock;
 mod collections;

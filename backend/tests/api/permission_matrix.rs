@@ -139,6 +139,13 @@ const QUERIES: &[(&str, Gate)] = &[
     ("approvalRequests", AnyCaller),
     ("approvalRequest", AnyCaller),
     ("approvalStats", Needs(P::ViewReports)),
+    // Cash application: whoever reads payments (a collector's lists are empty).
+    ("bankAccounts", Needs(P::ViewPayments)),
+    ("bankAccount", Needs(P::ViewPayments)),
+    ("bankStatementImports", Needs(P::ViewPayments)),
+    ("bankTransactions", Needs(P::ViewPayments)),
+    ("bankTransaction", Needs(P::ViewPayments)),
+    ("bankTransactionTotals", Needs(P::ViewPayments)),
 ];
 
 /// Who may call each root mutation field.
@@ -186,6 +193,13 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("allocatePayment", Needs(P::ManagePayments)),
     ("applyCredit", Needs(P::ManagePayments)),
     ("reversePayment", Needs(P::ManagePayments)),
+    ("createBankAccount", Needs(P::ManagePayments)),
+    ("updateBankAccount", Needs(P::ManagePayments)),
+    ("archiveBankAccount", Needs(P::ManagePayments)),
+    ("applyBankTransaction", Needs(P::ManagePayments)),
+    ("linkBankTransaction", Needs(P::ManagePayments)),
+    ("ignoreBankTransaction", Needs(P::ManagePayments)),
+    ("undoBankTransaction", Needs(P::ManagePayments)),
     ("sendStatement", Both(&SENDS_STATEMENTS, &READS_STATEMENTS)),
     // The statement link's token is the credential.
     ("respondToStatement", Public),

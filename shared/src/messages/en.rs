@@ -28,6 +28,8 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::Member => "team member",
         Entity::ApiKey => "API key",
         Entity::ApprovalRequest => "approval request",
+        Entity::BankAccount => "bank account",
+        Entity::BankTransaction => "bank line",
         Entity::Report => "report",
     }
 }
@@ -667,6 +669,29 @@ pub(super) fn reason(reason: &Reason) -> String {
             "give invoice_number and allocated_amount together, or leave both empty".to_owned()
         }
         Reason::ImportUnknownInvoice { number } => format!("no invoice has the number `{number}`"),
+        Reason::ConfidenceOutOfRange { min, max } => format!("Give a decimal from {min} to {max}, with at most two places."),
+        Reason::BankAccountArchived {} => "The bank account is archived: nothing is imported into it or applied from it.".to_owned(),
+        Reason::BankCurrencyMismatch { account, file } => format!("The file is in {file}, but the account is in {account}."),
+        Reason::BankMappingNeeded {} => "A CSV or Excel statement needs the account's column mapping: set it on the bank account first.".to_owned(),
+        Reason::BankStatementUnknownFormat {} => "This is not a statement Duely reads: CSV, XLS, XLSX, camt.053 or MT940.".to_owned(),
+        Reason::BankStatementBadEncoding { encoding } => format!("The file is not valid {encoding} text; set the mapping's encoding (GBK or UTF-8)."),
+        Reason::BankStatementUnknownEncoding { encoding } => format!("{encoding} is not an encoding Duely knows."),
+        Reason::BankStatementMappingIncomplete { missing } => format!("The mapping does not say which column holds the {missing}."),
+        Reason::BankStatementColumnNotFound { column } => format!("The header row has no column {column}."),
+        Reason::BankStatementHeaderNotFound {} => "No row names the mapped date and amount columns; set the mapping's header row.".to_owned(),
+        Reason::BankStatementBadDate { value } => format!("{value} is not a date in the mapping's date format."),
+        Reason::BankStatementBadAmount { value } => format!("{value} is not an amount."),
+        Reason::BankStatementNoAmount {} => "The line has no amount.".to_owned(),
+        Reason::BankStatementMalformed { detail } => format!("The file is not well formed: {detail}."),
+        Reason::BankStatementTooManyLines { max } => format!("The file has more than {max} lines; split it."),
+        Reason::BankStatementTooLargeUnzipped { max_mib } => format!("The spreadsheet unzips to more than {max_mib} MiB."),
+        Reason::BankStatementMissing { what } => format!("The file lacks {what}."),
+        Reason::BankLineNotOpen { status } => format!("The line is {} already: only an unmatched or suggested line is applied, linked or ignored.", status.to_lowercase()),
+        Reason::BankLineNotApplied { status } => format!("The line is {}: only an applied or linked line can be undone.", status.to_lowercase()),
+        Reason::BankLineOutgoing {} => "Money paid out is not applied to receivables.".to_owned(),
+        Reason::BankPartsDoNotAddUp { total, amount } => format!("The parts add up to {total}, but the line is {amount}: they must be equal."),
+        Reason::BankLinkAmountDiffers { payment, line } => format!("The payment is {payment} and the line {line}: only a payment of the line's amount and currency can be linked."),
+        Reason::BankPaymentNotLinkable {} => "The payment is tied to a bank line already, or was reversed.".to_owned(),
         Reason::ImportInvoiceOfAnotherCustomer { number, code } => {
             format!("invoice {number} is not an invoice of customer {code}")
         }

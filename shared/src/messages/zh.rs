@@ -27,6 +27,8 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::Member => "团队成员",
         Entity::ApiKey => "API 密钥",
         Entity::ApprovalRequest => "审批申请",
+        Entity::BankAccount => "银行账户",
+        Entity::BankTransaction => "银行流水",
         Entity::Report => "报表",
     }
 }
@@ -592,6 +594,29 @@ pub(super) fn reason(reason: &Reason) -> String {
             "发票号与分配金额须同时填写，或同时留空".to_owned()
         }
         Reason::ImportUnknownInvoice { number } => format!("没有发票号为“{number}”的发票"),
+        Reason::ConfidenceOutOfRange { min, max } => format!("请填写 {min} 到 {max} 之间的小数，最多两位小数。"),
+        Reason::BankAccountArchived {} => "该银行账户已归档：不能再导入或核销。".to_owned(),
+        Reason::BankCurrencyMismatch { account, file } => format!("文件币种为 {file}，账户币种为 {account}。"),
+        Reason::BankMappingNeeded {} => "CSV 或 Excel 对账单需要先在银行账户上设置列映射。".to_owned(),
+        Reason::BankStatementUnknownFormat {} => "无法识别的对账单格式：支持 CSV、XLS、XLSX、CAMT.053 和 MT940。".to_owned(),
+        Reason::BankStatementBadEncoding { encoding } => format!("文件不是有效的 {encoding} 文本；请在列映射中设置编码（GBK 或 UTF-8）。"),
+        Reason::BankStatementUnknownEncoding { encoding } => format!("不支持的编码：{encoding}。"),
+        Reason::BankStatementMappingIncomplete { missing } => format!("列映射未指定{missing}所在的列。"),
+        Reason::BankStatementColumnNotFound { column } => format!("表头中没有列 {column}。"),
+        Reason::BankStatementHeaderNotFound {} => "找不到包含已映射日期列和金额列的表头行；请设置表头行号。".to_owned(),
+        Reason::BankStatementBadDate { value } => format!("{value} 不是符合日期格式的日期。"),
+        Reason::BankStatementBadAmount { value } => format!("{value} 不是有效金额。"),
+        Reason::BankStatementNoAmount {} => "该行没有金额。".to_owned(),
+        Reason::BankStatementMalformed { detail } => format!("文件格式有误：{detail}。"),
+        Reason::BankStatementTooManyLines { max } => format!("文件超过 {max} 行，请拆分后导入。"),
+        Reason::BankStatementTooLargeUnzipped { max_mib } => format!("表格解压后超过 {max_mib} MiB。"),
+        Reason::BankStatementMissing { what } => format!("文件缺少 {what}。"),
+        Reason::BankLineNotOpen { status } => format!("该流水状态为 {status}：只有未匹配或有建议的流水可以核销、关联或忽略。"),
+        Reason::BankLineNotApplied { status } => format!("该流水状态为 {status}：只有已核销或已关联的流水可以撤销。"),
+        Reason::BankLineOutgoing {} => "付出的款项不能核销应收。".to_owned(),
+        Reason::BankPartsDoNotAddUp { total, amount } => format!("各部分合计 {total}，流水金额为 {amount}：两者必须相等。"),
+        Reason::BankLinkAmountDiffers { payment, line } => format!("收款金额为 {payment}，流水金额为 {line}：只能关联金额和币种相同的收款。"),
+        Reason::BankPaymentNotLinkable {} => "该收款已关联其他流水，或已冲销。".to_owned(),
         Reason::ImportInvoiceOfAnotherCustomer { number, code } => {
             format!("发票 {number} 不是客户 {code} 的发票")
         }

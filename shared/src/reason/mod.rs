@@ -43,6 +43,8 @@ pub enum Entity {
     ApiKey,
     Report,
     ApprovalRequest,
+    BankAccount,
+    BankTransaction,
 }
 
 /// How a parameter's type reads in `docs/errors.md`.
@@ -691,6 +693,54 @@ reasons! {
     ImportUnknownInvoice { number: String } => Validation,
     /// Invoice `number` is not an invoice of customer `code`, whose payment it is.
     ImportInvoiceOfAnotherCustomer { number: String, code: String } => Validation,
+
+    // Cash application (`banking`): bank accounts, statements and their lines.
+    /// A decimal from `min` to `max`, with at most two places.
+    ConfidenceOutOfRange { min: String, max: String } => Validation,
+    /// The bank account is archived: nothing is imported into it or applied from it.
+    BankAccountArchived {} => Conflict,
+    /// The file is in `file`, the account in `account`.
+    BankCurrencyMismatch { account: String, file: String } => Validation,
+    /// A CSV, XLS or XLSX statement needs the account's column mapping (`updateBankAccount`).
+    BankMappingNeeded {} => Validation,
+    /// The file is not a statement Duely reads: CSV, XLS, XLSX, camt.053 or MT940.
+    BankStatementUnknownFormat {} => Validation,
+    /// The file is not valid `encoding` text; set the mapping's encoding (GBK, UTF-8).
+    BankStatementBadEncoding { encoding: String } => Validation,
+    /// `encoding` is not an encoding Duely knows.
+    BankStatementUnknownEncoding { encoding: String } => Validation,
+    /// The mapping does not say where `missing` is.
+    BankStatementMappingIncomplete { missing: String } => Validation,
+    /// The header row has no column `column`.
+    BankStatementColumnNotFound { column: String } => Validation,
+    /// No row names the mapped date and amount columns; set the mapping's header row.
+    BankStatementHeaderNotFound {} => Validation,
+    /// `value` is not a date in the mapping's date format.
+    BankStatementBadDate { value: String } => Validation,
+    /// `value` is not an amount.
+    BankStatementBadAmount { value: String } => Validation,
+    /// The line has no amount, or zero.
+    BankStatementNoAmount {} => Validation,
+    /// The file is not well formed: `detail`.
+    BankStatementMalformed { detail: String } => Validation,
+    /// The file has more than `max` lines; split it.
+    BankStatementTooManyLines { max: u32 } => Validation,
+    /// The spreadsheet unzips to more than `maxMib` MiB.
+    BankStatementTooLargeUnzipped { max_mib: u32 } => Validation,
+    /// The file lacks `what`.
+    BankStatementMissing { what: String } => Validation,
+    /// The line is `status`: only an unmatched or suggested line is applied, linked or ignored.
+    BankLineNotOpen { status: String } => Conflict,
+    /// The line is `status`: only an applied or linked line is undone.
+    BankLineNotApplied { status: String } => Conflict,
+    /// Money paid out is not applied to receivables.
+    BankLineOutgoing {} => Validation,
+    /// The parts add up to `total`, the line is `amount`: they must be equal.
+    BankPartsDoNotAddUp { total: String, amount: String } => Validation,
+    /// The payment is `payment`, the line `line`: only one of the same amount is linked.
+    BankLinkAmountDiffers { payment: String, line: String } => Validation,
+    /// The payment is tied to a bank line already, or was reversed.
+    BankPaymentNotLinkable {} => Conflict,
 }
 
 impl Reason {
@@ -748,60 +798,4 @@ pub fn errors_markdown() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn every_reason_round_trips_as_reason_and_params() {
-        for reason in Reason::examples() {
-            let json = serde_json::to_value(&reason).unwrap();
-            assert!(json["params"].is_object(), "{json}");
-            let back: Reason = serde_json::from_value(json.clone()).unwrap();
-            assert_eq!(back, reason, "{json}");
-        }
-    }
-
-    #[test]
-    fn the_catalogue_names_each_reason_once_with_the_params_it_sends() {
-        let catalogue = Reason::catalogue();
-        let examples = Reason::examples();
-        assert_eq!(catalogue.len(), examples.len());
-        let names: HashSet<&str> = catalogue.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names.len(), catalogue.len());
-        for (doc, reason) in catalogue.iter().zip(&examples) {
-            assert_eq!(doc.name, reason.name());
-            assert_eq!(doc.code, reason.code());
-            assert!(!doc.doc.is_empty(), "{} needs a doc line", doc.name);
-            let sent: Vec<String> = reason.params().keys().cloned().collect();
-            let mut listed: Vec<String> = doc.params.iter().map(|(name, _)| name.clone()).collect();
-            listed.sort();
-            assert_eq!(sent, listed, "{}", doc.name);
-        }
-    }
-
-    #[test]
-    fn parameters_go_out_in_camel_case() {
-        let reason = Reason::PlanLimitReached {
-            limit: Limit::Customers,
-            plan: Plan::Free,
-            allowed: 50,
-            upgrade_to: Some(Plan::Growth),
-        };
-        assert_eq!(reason.name(), "PLAN_LIMIT_REACHED");
-        assert_eq!(reason.params()["upgradeTo"], "GROWTH");
-        assert_eq!(reason.code(), ErrorCode::PlanLimit);
-    }
-
-    #[test]
-    fn the_errors_document_lists_every_reason_under_its_code() {
-        let doc = errors_markdown();
-        for reason in Reason::catalogue() {
-            assert!(
-                doc.contains(&format!("| `{}` |", reason.name)),
-                "{}",
-                reason.name
-            );
-        }
-    }
-}
+mod tests;

@@ -6,6 +6,7 @@ pub mod allocation;
 pub mod approval;
 pub mod customer;
 pub mod late_fee;
+pub mod payment;
 pub mod script;
 
 pub use allocation::{Allocation, allocation};

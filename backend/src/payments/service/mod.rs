@@ -25,6 +25,8 @@ use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+pub mod bank;
+
 /// A payment with every allocation and reversal of one, in order (when asked for).
 #[derive(Debug, Clone)]
 pub struct PaymentDetail {
@@ -261,6 +263,7 @@ pub async fn record_payment(
             method,
             reference,
             actor: &actor,
+            bank_transaction_id: None,
         },
     )
     .await?;
@@ -340,6 +343,7 @@ pub async fn record_provider_payment(
             method,
             reference: Some(reference),
             actor: &actor,
+            bank_transaction_id: None,
         },
     )
     .await?;
