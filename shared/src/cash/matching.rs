@@ -153,6 +153,7 @@ fn money_key(amount: Decimal) -> Decimal {
 #[derive(Debug, Default)]
 pub struct Book {
     invoices: Vec<OpenInvoice>,
+    by_id: HashMap<Uuid, usize>,
     by_number: HashMap<String, Vec<usize>>,
     by_deletion: HashMap<String, Vec<usize>>,
     by_customer: HashMap<Uuid, Vec<usize>>,
@@ -191,6 +192,7 @@ impl Book {
                 }
             }
             push_unique(&mut book.by_number, number, index);
+            book.by_id.insert(invoice.id, index);
             book.by_customer
                 .entry(invoice.customer_id)
                 .or_default()
@@ -236,7 +238,11 @@ impl Book {
     /// Takes `amount` off an invoice's balance (a line just applied), so later lines never
     /// count on money already paid.
     pub fn consume(&mut self, invoice_id: Uuid, amount: Decimal) {
-        if let Some(invoice) = self.invoices.iter_mut().find(|i| i.id == invoice_id) {
+        if let Some(invoice) = self
+            .by_id
+            .get(&invoice_id)
+            .and_then(|index| self.invoices.get_mut(*index))
+        {
             invoice.balance = (invoice.balance - amount).max(Decimal::ZERO);
         }
     }
@@ -255,7 +261,12 @@ impl Book {
     }
 
     /// Invoices the text names: exact, or one character off (with what was written).
-    fn named(&self, text: &str, currency: Currency) -> (Vec<usize>, Vec<(usize, String)>) {
+    fn named(
+        &self,
+        text: &str,
+        currency: Currency,
+        amount: Decimal,
+    ) -> (Vec<usize>, Vec<(usize, String)>) {
         let mut exact = Vec::new();
         let mut near = Vec::new();
         for token in tokens(text) {
@@ -291,7 +302,12 @@ impl Book {
                     })
                 })
                 .collect();
-            // One character off is trusted only when it points at one invoice.
+            // One character off is trusted only when it points at one invoice; among several
+            // (numbers run in sequence, so a slip is near many), the one whose balance is
+            // the amount paid.
+            if hits.len() > 1 {
+                hits.retain(|i| self.balance(*i) == amount);
+            }
             if hits.len() == 1 {
                 near.extend(hits.drain(..).map(|i| (i, token.clone())));
             }
@@ -306,12 +322,12 @@ impl Book {
 
     /// The customers the payer is, with the reason for each.
     fn payers(&self, line: &Incoming<'_>) -> Vec<(Uuid, MatchReason)> {
-        let mut out: Vec<(Uuid, MatchReason)> = Vec::new();
-        let mut add = |id: Uuid, reason: MatchReason| {
+        fn add(out: &mut Vec<(Uuid, MatchReason)>, id: Uuid, reason: MatchReason) {
             if !out.iter().any(|(known, _)| *known == id) {
                 out.push((id, reason));
             }
-        };
+        }
+        let mut out: Vec<(Uuid, MatchReason)> = Vec::new();
         if let Some(account) = line.payer_account.filter(|a| !a.trim().is_empty()) {
             for id in self
                 .payer_accounts
@@ -319,25 +335,24 @@ impl Book {
                 .into_iter()
                 .flatten()
             {
-                add(
-                    *id,
-                    MatchReason::new(Code::PayerAccountKnown, &[("account", account.trim())]),
-                );
+                let reason =
+                    MatchReason::new(Code::PayerAccountKnown, &[("account", account.trim())]);
+                add(&mut out, *id, reason);
             }
+        }
+        // A known account says who pays; a name (often a person's, shared) adds only doubt.
+        if !out.is_empty() {
+            return out;
         }
         if let Some(name) = line.payer_name.filter(|n| !n.trim().is_empty()) {
             let key = normalize_name(name);
             for id in self.payer_names.get(&key).into_iter().flatten() {
-                add(
-                    *id,
-                    MatchReason::new(Code::PayerNameKnown, &[("name", name.trim())]),
-                );
+                let reason = MatchReason::new(Code::PayerNameKnown, &[("name", name.trim())]);
+                add(&mut out, *id, reason);
             }
             for id in self.customer_names.get(&key).into_iter().flatten() {
-                add(
-                    *id,
-                    MatchReason::new(Code::PayerIsCustomer, &[("name", name.trim())]),
-                );
+                let reason = MatchReason::new(Code::PayerIsCustomer, &[("name", name.trim())]);
+                add(&mut out, *id, reason);
             }
         }
         out
@@ -408,7 +423,7 @@ impl Book {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        let (exact, near) = self.named(&text, line.currency);
+        let (exact, near) = self.named(&text, line.currency, line.amount);
         let mut suggestions = if exact.is_empty() && near.is_empty() {
             self.by_payer_and_amount(line, &payers)
         } else {
@@ -517,8 +532,11 @@ impl Book {
                     reasons.push(reason.clone());
                     confidence = (confidence + cents(1)).min(cents(99));
                 }
-                // The payer is known to be someone else: a person should look.
-                None if !payers.is_empty() => confidence -= cents(30),
+                // The payer's account, or the customer's own name, says someone else pays: a
+                // person should look. A learned personal name alone is too weak to doubt it.
+                None if payers.iter().any(|(_, r)| r.code != Code::PayerNameKnown) => {
+                    confidence -= cents(30)
+                }
                 None => {}
             }
             out.push(Suggestion {
