@@ -325,6 +325,30 @@ approvals_operation!(RejectApprovalRequest);
 approvals_operation!(CancelApprovalRequest);
 approvals_operation!(MyUserId);
 
+macro_rules! cash_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/cash.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+cash_operation!(BankAccounts);
+cash_operation!(CreateBankAccount);
+cash_operation!(UpdateBankAccount);
+cash_operation!(BankImports);
+cash_operation!(BankLines);
+cash_operation!(BankTotals);
+cash_operation!(ApplyBankLine);
+cash_operation!(LinkBankLine);
+cash_operation!(IgnoreBankLine);
+cash_operation!(UndoBankLine);
+
 /// What went wrong, in terms the UI can translate: the API's code and reason, or the network.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {

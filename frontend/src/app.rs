@@ -7,12 +7,12 @@ use crate::pages::DisputesPage;
 use crate::pages::TasksPage;
 use crate::pages::{
     AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, ApprovalsPage, AuditPage,
-    BillingPage, CustomerPage, CustomersPage, DashboardPage, DunningPage, EditInvoicePage,
-    ForgotPasswordPage, HomePage, ImportPage, InvoicePage, InvoicesPage, LegalPage, LoginPage,
-    NewInvoicePage, NotFoundPage, PaymentCompletePage, PaymentSettingsPage, PaymentsPage,
-    PerformancePage, PromisesPage, PublicStatementPage, ResetPasswordPage, SettingsPage,
-    SignUpPage, StatementPage, SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage,
-    WorklistPage,
+    BillingPage, CashPage, CustomerPage, CustomersPage, DashboardPage, DunningPage,
+    EditInvoicePage, ForgotPasswordPage, HomePage, ImportPage, InvoicePage, InvoicesPage,
+    LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentCompletePage, PaymentSettingsPage,
+    PaymentsPage, PerformancePage, PromisesPage, PublicStatementPage, ResetPasswordPage,
+    SettingsPage, SignUpPage, StatementPage, SubscriptionNotice, TeamPage, VerifyEmailBanner,
+    VerifyEmailPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/:id") view=InvoicePage/>
                     <Route path=path!("/invoices/:id/edit") view=EditInvoicePage/>
                     <Route path=path!("/payments") view=PaymentsPage/>
+                    <Route path=path!("/cash") view=CashPage/>
                     <Route path=path!("/import") view=ImportPage/>
                     <Route path=path!("/dunning") view=DunningPage/>
                     <Route path=path!("/worklist") view=WorklistPage/>
@@ -136,6 +137,11 @@ const NAV_GROUPS: [NavGroup; 5] = [
             NavLink {
                 href: "/payments",
                 label: Msg::NavPayments,
+                permission: Permission::ViewPayments,
+            },
+            NavLink {
+                href: "/cash",
+                label: Msg::Cash(crate::i18n::CashMsg::NavCash),
                 permission: Permission::ViewPayments,
             },
             NavLink {

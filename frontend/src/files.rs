@@ -54,10 +54,30 @@ pub async fn upload(
     file: web_sys::File,
     progress: impl Fn(f64) + 'static,
 ) -> Result<(u16, String), String> {
+    upload_as(path, file, "text/csv", progress).await
+}
+
+/// Waits `ms` milliseconds (polling a job's progress).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// As [`upload`], with `content_type` (a statement may be XML, text or a spreadsheet).
+pub async fn upload_as(
+    path: &str,
+    file: web_sys::File,
+    content_type: &str,
+    progress: impl Fn(f64) + 'static,
+) -> Result<(u16, String), String> {
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| "no XMLHttpRequest")?;
     xhr.open("POST", path)
         .map_err(|_| "cannot open the request")?;
-    xhr.set_request_header("content-type", "text/csv")
+    xhr.set_request_header("content-type", content_type)
         .map_err(|_| "bad header")?;
     if let Some(token) = api::access_token() {
         xhr.set_request_header("authorization", &format!("Bearer {token}"))

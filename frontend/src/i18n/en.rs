@@ -738,5 +738,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Script(msg) => super::en_more::script(msg),
         IncentiveRule(msg) => super::en_more::incentive(msg),
         Approval(msg) => super::approvals::en(msg),
+        Cash(msg) => super::cash::en(msg),
     }
 }

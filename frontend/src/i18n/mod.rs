@@ -12,6 +12,7 @@ use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 
 mod approvals;
+mod cash;
 mod en;
 mod en_more;
 mod msg;
@@ -20,6 +21,7 @@ mod zh;
 mod zh_more;
 
 pub use approvals::ApprovalMsg;
+pub use cash::CashMsg;
 pub use msg::Msg;
 pub use msg_more::AllocMsg;
 pub use msg_more::IncentiveMsg;

@@ -745,4 +745,6 @@ pub enum Msg {
     IncentiveRule(super::msg_more::IncentiveMsg),
     /// The approvals' texts (`approvals.rs`).
     Approval(super::approvals::ApprovalMsg),
+    /// Cash application's texts (`cash.rs`).
+    Cash(super::cash::CashMsg),
 }

@@ -782,5 +782,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Script(msg) => super::zh_more::script(msg),
         IncentiveRule(msg) => super::zh_more::incentive(msg),
         Approval(msg) => super::approvals::zh(msg),
+        Cash(msg) => super::cash::zh(msg),
     }
 }

@@ -11,6 +11,8 @@ mod approval_policies;
 mod approvals;
 mod audit;
 mod billing;
+mod cash;
+mod cash_accounts;
 mod collections;
 mod customers;
 mod disputes;
@@ -44,6 +46,7 @@ pub use audit::AuditPage;
 pub use billing::{
     BillingPage, PaymentCompletePage, PaymentSettingsPage, SubscriptionNotice, go_to,
 };
+pub use cash::CashPage;
 pub use customers::{CustomerPage, CustomersPage};
 pub use disputes::DisputesPage;
 pub use dunning::DunningPage;

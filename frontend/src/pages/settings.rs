@@ -7,7 +7,7 @@
 use super::access::RequirePermission;
 use crate::api::{self, ApiError, CompanySettingsQuery, UpdateCompanySettings};
 use crate::components::{Button, Spinner, TextField, ToastKind, use_toasts};
-use crate::i18n::{Msg, use_locale, use_text};
+use crate::i18n::{CashMsg, Msg, use_locale, use_text};
 use crate::session::use_session;
 use api::update_company_settings as update;
 use domain::Permission;
@@ -38,6 +38,7 @@ struct Fields {
     invoice_prefix: RwSignal<String>,
     credit_note_prefix: RwSignal<String>,
     approval_expiry_days: RwSignal<String>,
+    auto_apply_confidence: RwSignal<String>,
     time_zone: RwSignal<String>,
     english: RwSignal<bool>,
     base_currency: RwSignal<String>,
@@ -58,6 +59,7 @@ impl Fields {
             invoice_prefix: RwSignal::new(String::new()),
             credit_note_prefix: RwSignal::new(String::new()),
             approval_expiry_days: RwSignal::new(String::new()),
+            auto_apply_confidence: RwSignal::new(String::new()),
             time_zone: RwSignal::new(String::new()),
             english: RwSignal::new(false),
             base_currency: RwSignal::new(String::new()),
@@ -94,6 +96,12 @@ impl Fields {
             .set(settings.numbering.credit_note_prefix);
         self.approval_expiry_days
             .set(settings.approvals.expiry_days.to_string());
+        self.auto_apply_confidence.set(
+            settings
+                .cash_application
+                .auto_apply_confidence
+                .unwrap_or_default(),
+        );
         self.time_zone.set(settings.company.time_zone);
         self.english.set(settings.company.locale == Locale::EN);
         self.base_currency.set(settings.company.base_currency);
@@ -137,6 +145,11 @@ impl Fields {
             }),
             approvals: Some(update::ApprovalSettingsInput {
                 expiry_days: Some(whole(self.approval_expiry_days)),
+            }),
+            cash_application: Some(update::CashApplicationSettingsInput {
+                auto_apply_confidence: Some(self.auto_apply_confidence.get_untracked())
+                    .map(|value| value.trim().to_owned())
+                    .filter(|value| !value.is_empty()),
             }),
             company: Some(update::CompanyProfileInput {
                 time_zone: Some(self.time_zone.get_untracked()),
@@ -299,6 +312,12 @@ fn CompanySettingsForm() -> impl IntoView {
                         <TextField name="approval-expiry-days" label=Signal::derive(move || text(Msg::ApprovalExpiryDaysLabel))
                             value=fields.approval_expiry_days input_type="number" error=error_at("input.approvals.expiryDays")
                             hint=hint(Msg::SettingsHintExpiryDays)/>
+                    </fieldset>
+                    <fieldset class="panel form-grid">
+                        <legend>{move || text(Msg::Cash(CashMsg::SettingsGroup))}</legend>
+                        <TextField name="auto-apply-confidence" label=Signal::derive(move || text(Msg::Cash(CashMsg::AutoApplyLabel)))
+                            value=fields.auto_apply_confidence error=error_at("input.cashApplication.autoApplyConfidence")
+                            hint=hint(Msg::Cash(CashMsg::AutoApplyHint))/>
                     </fieldset>
                     <fieldset class="panel form-grid">
                         <legend>{move || text(Msg::SettingsCompanyGroup)}</legend>

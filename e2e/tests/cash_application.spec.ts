@@ -1,0 +1,126 @@
+import { expect, test } from "./fixtures";
+import { graphql } from "./api";
+
+// Cash application (收款核销), in Chinese: the finance team adds its bank account, imports the
+// bank's camt.053 statement and watches it matched; applies the line whose remark names an
+// invoice in one click, splits a group's combined transfer between two customers, and undoes
+// the first one, which waits again.
+
+const password = "apply-the-cash";
+const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
+
+test.use({ locale: "zh-CN" });
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`;
+const CUSTOMER = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`;
+const INVOICE = `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id number } } }`;
+
+function entry(ref: string, amount: string, credit: boolean, payer: string, remark: string, day: string) {
+  return `<Ntry><Amt Ccy="CNY">${amount}</Amt><CdtDbtInd>${credit ? "CRDT" : "DBIT"}</CdtDbtInd><Sts>BOOK</Sts>
+    <BookgDt><Dt>${day}</Dt></BookgDt><AcctSvcrRef>${ref}</AcctSvcrRef>
+    <NtryDtls><TxDtls><RltdPties><Dbtr><Nm>${payer}</Nm></Dbtr></RltdPties>
+    <RmtInf><Ustrd>${remark}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`;
+}
+
+function statement(entries: string[]) {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>E2E</MsgId><CreDtTm>2026-01-01T00:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>E2E-1</Id><Acct><Id><Othr><Id>6225880199990001</Id></Othr></Id><Ccy>CNY</Ccy></Acct>
+${entries.join("\n")}
+</Stmt></BkToCstmrStmt></Document>`;
+}
+
+test("a statement is imported, a line applied in one click, another split, and one undone", async ({ page, request }) => {
+  test.slow();
+  const id = stamp();
+  const owner = `cash.${id}@e2e.example`;
+  const token = (
+    await graphql(request, SIGN_UP, { input: { companyName: "泉州茶业", name: "陈总", email: owner, password } })
+  ).signUp.accessToken as string;
+  const customer = async (name: string, code: string) =>
+    (await graphql(request, CUSTOMER, { input: { name, code } }, token)).createCustomer.customer.id as string;
+  const invoice = async (customerId: string, amount: string) =>
+    (
+      await graphql(
+        request,
+        INVOICE,
+        { input: { customerId, issue: true, lines: [{ description: "铁观音", quantity: "1", unitPrice: amount }] } },
+        token,
+      )
+    ).createInvoice.invoice as { id: string; number: string };
+  const jia = await customer("厦门甲茶行有限公司", `JIA-${id}`);
+  const yi = await customer("福州乙贸易有限公司", `YI-${id}`);
+  await invoice(jia, "1000");
+  const second = await invoice(jia, "2500");
+  await invoice(jia, "700");
+  await invoice(yi, "4321");
+  // Yesterday, so the bank's day is never after the company's.
+  const day = new Date(Date.now() - 36 * 3600 * 1000).toISOString().slice(0, 10);
+
+  await page.goto("/login");
+  await page.getByLabel("邮箱").fill(owner);
+  await page.getByLabel("密码").fill(password);
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("company-name")).toHaveText("泉州茶业");
+
+  // The bank account.
+  await page.goto("/cash");
+  await expect(page.getByRole("heading", { name: "收款核销" })).toBeVisible();
+  await expect(page.getByTestId("no-bank-accounts")).toBeVisible();
+  await page.getByTestId("add-bank-account").click();
+  const form = page.getByTestId("bank-account-form");
+  await form.getByLabel("名称").fill("招商银行 基本户");
+  await form.getByLabel("开户行").fill("招商银行泉州分行");
+  await form.getByLabel("账号").fill("6225880199990001");
+  await page.getByTestId("save-bank-account").click();
+  await expect(page.getByText("银行账户已保存。")).toBeVisible();
+
+  // The statement: one line names an invoice, one is a group's combined transfer, one a fee.
+  const file = statement([
+    entry("E2E-A", "2500.00", true, "厦门甲茶行有限公司", `付${second.number}货款`, day),
+    entry("E2E-B", "5000.00", true, "泉州集团财务公司", "代付货款", day),
+    entry("E2E-C", "12.00", false, "招商银行", "手续费", day),
+  ]);
+  await page.getByTestId("statement-file").setInputFiles({
+    name: "camt053.xml",
+    mimeType: "application/xml",
+    buffer: Buffer.from(file),
+  });
+  await page.getByTestId("import-statement").click();
+  await expect(page.getByTestId("statement-imported")).toContainText("新增 3");
+  await expect(page.getByTestId("matching-progress")).toHaveAttribute("data-done", "true");
+
+  // The named invoice: its reason in Chinese, applied in one click.
+  const named = page.getByTestId("cash-line").filter({ hasText: second.number });
+  await expect(named.getByTestId("cash-suggested-customer")).toHaveText("厦门甲茶行有限公司");
+  await expect(named.getByTestId("cash-reason").first()).toHaveText(`附言中写有发票号 ${second.number}。`);
+  await named.getByTestId("cash-apply").click();
+  await expect(page.getByText("已核销：发票已收款。")).toBeVisible();
+  await expect(page.getByTestId("cash-line").filter({ hasText: second.number })).toHaveCount(0);
+
+  // The combined transfer: 1,700 to 甲 (oldest first: 1,000 and 700), 3,300 to 乙.
+  const combined = page.getByTestId("cash-line").filter({ hasText: "代付货款" });
+  await combined.getByTestId("cash-apply-other").click();
+  const dialog = page.getByTestId("cash-action-form");
+  await dialog.getByTestId("cash-part-customer").selectOption({ label: `JIA-${id} · 厦门甲茶行有限公司` });
+  await dialog.locator("#cash-part-amount").fill("1700");
+  await dialog.getByTestId("cash-add-part").click();
+  await dialog.getByTestId("cash-extra-customer").selectOption({ label: `YI-${id} · 福州乙贸易有限公司` });
+  await dialog.getByTestId("cash-extra-amount").fill("3300");
+  await page.getByTestId("cash-confirm").click();
+  await expect(page.getByText("已核销：发票已收款。").last()).toBeVisible();
+  await expect(page.getByTestId("cash-empty")).toBeVisible();
+
+  // Applied: both lines, the split one with two payments. Undo the first: it waits again.
+  await page.getByTestId("cash-tab-applied").click();
+  await expect(page.getByTestId("cash-line")).toHaveCount(2);
+  await expect(page.getByTestId("cash-line").filter({ hasText: "代付货款" }).getByTestId("cash-payments")).toContainText("福州乙贸易有限公司");
+  await page.getByTestId("cash-line").filter({ hasText: second.number }).getByTestId("cash-undo").click();
+  await page.getByTestId("cash-action-form").getByLabel("原因").fill("付款人要求退回");
+  await page.getByTestId("cash-confirm").click();
+  await expect(page.getByText("已撤销：流水恢复为待处理。")).toBeVisible();
+  await page.getByTestId("cash-tab-waiting").click();
+  await expect(page.getByTestId("cash-line").filter({ hasText: second.number })).toHaveCount(1);
+  await expect(page.getByTestId("cash-totals")).toContainText("已核销 1 笔");
+});
