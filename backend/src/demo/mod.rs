@@ -1,6 +1,7 @@
 //! `duely seed-demo`: a demo company to look around in, made once, with a living ledger and a
 //! team who share its customers; and `duely seed`: a company of any size, for benchmarks.
 
+mod cash;
 pub mod ledger;
 
 use crate::error::AppError;
@@ -86,6 +87,7 @@ pub async fn seed_demo(identity: &Identity, db: &DatabaseConnection) -> Result<b
     };
     seed_team(identity, db, tenant).await?;
     seed_approvals(db, tenant).await?;
+    cash::seed_cash(db, tenant).await?;
     Ok(created)
 }
 

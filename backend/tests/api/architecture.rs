@@ -155,6 +155,7 @@ fn violations() -> BTreeSet<(String, Rule)> {
         "shared/src",
         "backend/src",
         "backend/stripe/src",
+        "backend/bank-formats/src",
         "frontend/src",
         "migrations/src",
     ] {

@@ -589,6 +589,28 @@ async fn the_demo_company_is_made_once_and_its_login_works() {
         0,
         "every customer is assigned, and the second seeding left them so"
     );
+    // Cash application: yesterday's statement, matched; most of it applied itself, a stranger's
+    // transfer and one that fits no invoice wait, and the seeding ran once.
+    let lines = |status: &str| {
+        format!("SELECT count(*) FROM \"{schema}\".bank_transactions WHERE status = '{status}'")
+    };
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".bank_accounts")
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&app.db, &lines("APPLIED")).await,
+        5,
+        "auto-applied demo lines"
+    );
+    assert_eq!(
+        count(&app.db, &lines("SUGGESTED")).await + count(&app.db, &lines("UNMATCHED")).await,
+        2
+    );
 }
 
 #[tokio::test]
