@@ -26,6 +26,9 @@ use uuid::Uuid;
 pub const JOB_KIND: &str = "bank.match";
 /// Lines applied per transaction.
 const APPLY_CHUNK: usize = 200;
+/// Above this many customers paid, one rating pass over the company is cheaper than one per
+/// customer (each reads the company's receivables for the customer's share).
+const RATE_ONE_BY_ONE: usize = 50;
 
 /// The job matching an import's new lines.
 pub fn job(tenant: TenantId, import: Uuid) -> NewJob {
@@ -181,8 +184,11 @@ pub async fn match_lines(
         .filter_map(|(line, found)| auto_choice(found, threshold).map(|best| (line, best)))
         .collect();
     let mut applied = 0;
+    let mut touched: HashSet<Uuid> = HashSet::new();
     for chunk in to_apply.chunks(APPLY_CHUNK) {
-        applied += apply_chunk(db, tenant, today, chunk).await?;
+        let (count, customers) = apply_chunk(db, tenant, today, chunk).await?;
+        applied += count;
+        touched.extend(customers);
         if let Some(import) = import {
             let tx = TenantTx::begin(db, tenant).await?;
             store::set_import_progress(
@@ -195,6 +201,18 @@ pub async fn match_lines(
             .await?;
             tx.commit().await?;
         }
+    }
+    // The paid customers' ratings follow their payments, as a payment keyed by hand does.
+    if !touched.is_empty() {
+        let tx = TenantTx::begin(db, tenant).await?;
+        if touched.len() > RATE_ONE_BY_ONE {
+            crate::analytics::ratings::rate_customers(&*tx, today, None).await?;
+        } else {
+            for customer in &touched {
+                crate::analytics::ratings::rate_customers(&*tx, today, Some(*customer)).await?;
+            }
+        }
+        tx.commit().await?;
     }
     if let Some(import) = import {
         let tx = TenantTx::begin(db, tenant).await?;
@@ -215,13 +233,13 @@ pub async fn match_lines(
 }
 
 /// Applies a chunk of lines in one transaction; a line no longer waiting, or whose allocation
-/// no longer fits, is left as it is.
+/// no longer fits, is left as it is. Returns how many were applied and the customers paid.
 async fn apply_chunk(
     db: &DatabaseConnection,
     tenant: TenantId,
     today: chrono::NaiveDate,
     chunk: &[(&LineRow, &Suggestion)],
-) -> Result<usize, AppError> {
+) -> Result<(usize, HashSet<Uuid>), AppError> {
     let actor = Actor::System;
     let tx = TenantTx::begin(db, tenant).await?;
     let mut applied = 0;
@@ -254,9 +272,6 @@ async fn apply_chunk(
             Err(error) => return Err(error),
         }
     }
-    for customer in touched {
-        crate::analytics::ratings::rate_customers(&*tx, today, Some(customer)).await?;
-    }
     tx.commit().await?;
-    Ok(applied)
+    Ok((applied, touched))
 }
