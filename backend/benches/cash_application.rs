@@ -5,9 +5,7 @@
 //! Run with `cargo bench -p duely-backend --bench cash_application` (PostgreSQL from
 //! `DATABASE_URL`, or the local server). `DUELY_BENCH_LINES` (default 10,000) and
 //! `DUELY_BENCH_INVOICES` (default 130,000, of which about 100,000 stay open) set the size. The
-//! statement's mix: 45% an invoice number in the remark, 10% one written with a letter O for a
-//! zero, 15% the customer's own name and one invoice's amount, 10% two invoices of a customer
-//! together, 5% part payments, 5% strangers, 5% bank fees, 5% lines the file repeats. It prints
+//! statement is `demo::statement`'s, in the issue's mix, from a fixed seed. It prints
 //! the import and matching times, the share of invoice-paying lines applied automatically at
 //! 0.90, and the wrong applications. The matching rules alone, without the database, are in
 //! `shared/benches/cash_matching.rs`.
@@ -17,6 +15,7 @@ mod support;
 use duely_backend::config::Config;
 use duely_backend::db;
 use duely_backend::demo::ledger::{LedgerSize, generate};
+use duely_backend::demo::statement::{generate_statement, store_learned};
 use duely_backend::startup::Application;
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
@@ -26,28 +25,8 @@ use std::time::{Duration, Instant};
 use support::{ScratchDatabase, env_or};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, FromQueryResult)]
-struct Open {
-    id: Uuid,
-    number: String,
-    customer_id: Uuid,
-    customer: String,
-    balance_due: Decimal,
-}
-
-/// What a line truly pays: (invoice, amount) pairs; empty for strangers and fees.
-type Truth = Vec<(Uuid, Decimal)>;
-
-fn entry(reference: &str, amount: Decimal, credit: bool, payer: &str, remark: &str) -> String {
-    format!(
-        "<Ntry><Amt Ccy=\"CNY\">{:.2}</Amt><CdtDbtInd>{}</CdtDbtInd><Sts>BOOK</Sts>\
-         <BookgDt><Dt>2026-11-30</Dt></BookgDt><AcctSvcrRef>{reference}</AcctSvcrRef><NtryDtls><TxDtls>\
-         <RltdPties><Dbtr><Nm>{payer}</Nm></Dbtr></RltdPties><RmtInf><Ustrd>{remark}</Ustrd></RmtInf>\
-         </TxDtls></NtryDtls></Ntry>",
-        amount.round_dp(2),
-        if credit { "CRDT" } else { "DBIT" }
-    )
-}
+/// The statement's seed: the same statement for the same company, run after run.
+const SEED: u64 = 0x00d0_e1f5_ca5e_2026;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -122,7 +101,6 @@ async fn main() {
     tx.commit().await.unwrap();
     pool.execute_unprepared("ANALYZE").await.unwrap();
 
-    // Open invoices, a random but repeatable sample, grouped by customer.
     let tx = db::TenantTx::begin(&pool, tenant).await.unwrap();
     let open_count = tx
         .query_one_raw(Statement::from_string(
@@ -134,150 +112,26 @@ async fn main() {
         .unwrap()
         .try_get::<i64>("", "n")
         .unwrap();
-    let sample = Open::find_by_statement(Statement::from_string(
-        DbBackend::Postgres,
-        "SELECT i.id, i.number, i.customer_id, c.name AS customer, i.balance_due
-         FROM invoices i JOIN customers c ON c.id = i.customer_id
-         WHERE i.status IN ('ISSUED', 'PARTIALLY_PAID') AND i.balance_due > 0 AND i.currency = 'CNY'
-         ORDER BY md5(i.id::text) LIMIT 30000",
-    ))
-    .all(&*tx)
-    .await
-    .unwrap();
     tx.commit().await.unwrap();
     println!(
         "company: {} customers, {open_count} open invoices (of {} generated)",
         size.customers, size.invoices
     );
-
-    // The statement, with each line's truth by its bank reference.
-    let mut by_customer: BTreeMap<Uuid, Vec<&Open>> = BTreeMap::new();
-    for invoice in &sample {
-        by_customer
-            .entry(invoice.customer_id)
-            .or_default()
-            .push(invoice);
-    }
-    let mut pairs = by_customer
-        .values()
-        .filter(|v| v.len() >= 2)
-        .map(|v| (v[0], v[1]));
-    let mut used: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
-    let mut singles = sample.iter();
-    let mut next_single = |used: &mut std::collections::HashSet<Uuid>| loop {
-        let invoice = singles.next().expect("enough invoices");
-        if used.insert(invoice.id) {
-            return invoice;
-        }
-    };
-    let mut entries: Vec<String> = Vec::with_capacity(lines);
-    let mut truth: HashMap<String, (&'static str, Truth)> = HashMap::new();
-    for n in 0..lines {
-        let reference = format!("BENCH-{n:06}");
-        let share = n * 100 / lines;
-        let (kind, text, paid): (&'static str, String, Truth) = match share {
-            0..=44 => {
-                let i = next_single(&mut used);
-                (
-                    "number in remark",
-                    entry(
-                        &reference,
-                        i.balance_due,
-                        true,
-                        &i.customer,
-                        &format!("付{}货款", i.number),
-                    ),
-                    vec![(i.id, i.balance_due)],
-                )
-            }
-            45..=54 => {
-                let i = next_single(&mut used);
-                (
-                    "number one char off",
-                    entry(
-                        &reference,
-                        i.balance_due,
-                        true,
-                        "王芳",
-                        &i.number.replacen("-0", "-O", 1),
-                    ),
-                    vec![(i.id, i.balance_due)],
-                )
-            }
-            55..=69 => {
-                let i = next_single(&mut used);
-                (
-                    "customer name + amount",
-                    entry(&reference, i.balance_due, true, &i.customer, "货款"),
-                    vec![(i.id, i.balance_due)],
-                )
-            }
-            70..=79 => loop {
-                let (a, b) = pairs.next().expect("enough customers with two invoices");
-                if used.contains(&a.id) || used.contains(&b.id) {
-                    continue;
-                }
-                used.insert(a.id);
-                used.insert(b.id);
-                break (
-                    "two invoices together",
-                    entry(
-                        &reference,
-                        a.balance_due + b.balance_due,
-                        true,
-                        &a.customer,
-                        "合并付款",
-                    ),
-                    vec![(a.id, a.balance_due), (b.id, b.balance_due)],
-                );
-            },
-            80..=84 => {
-                let i = next_single(&mut used);
-                let part = (i.balance_due * Decimal::new(4, 1)).round_dp(2);
-                (
-                    "part payment",
-                    entry(
-                        &reference,
-                        part,
-                        true,
-                        &i.customer,
-                        &format!("{} 部分付款", i.number),
-                    ),
-                    vec![(i.id, part)],
-                )
-            }
-            85..=89 => (
-                "stranger",
-                entry(
-                    &reference,
-                    Decimal::new(12_345 + n as i64, 2),
-                    true,
-                    &format!("个人{n}"),
-                    "往来款",
-                ),
-                Vec::new(),
-            ),
-            90..=94 => (
-                "bank fee",
-                entry(&reference, Decimal::new(1_500, 2), false, "银行", "手续费"),
-                Vec::new(),
-            ),
-            _ => {
-                // A line the file repeats: an earlier one again, its bank reference too.
-                ("repeated", entries[n % (lines / 2)].clone(), Vec::new())
-            }
-        };
-        if kind != "repeated" {
-            truth.insert(reference, (kind, paid));
-        }
-        entries.push(text);
-    }
-    let file = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\
-         <BkToCstmrStmt><GrpHdr><MsgId>BENCH</MsgId><CreDtTm>2026-11-30T18:00:00</CreDtTm></GrpHdr><Stmt><Id>BENCH-1</Id>\
-         <Acct><Id><Othr><Id>6225880100009999</Id></Othr></Id><Ccy>CNY</Ccy></Acct>{}</Stmt></BkToCstmrStmt></Document>",
-        entries.join("")
-    );
+    let generated = generate_statement(
+        &pool,
+        tenant,
+        lines,
+        SEED,
+        calendar.today - chrono::Duration::days(1),
+        "6225880100009999",
+    )
+    .await
+    .unwrap();
+    store_learned(&pool, tenant, &generated.learned)
+        .await
+        .unwrap();
+    let truth = generated.truth;
+    let file = generated.camt053;
 
     gql(
         Some(token.clone()),
@@ -369,7 +223,7 @@ async fn main() {
         .try_get::<i64>("", "n")
         .unwrap();
     tx.commit().await.unwrap();
-    let mut got: HashMap<String, Truth> = HashMap::new();
+    let mut got: HashMap<String, Vec<(Uuid, Decimal)>> = HashMap::new();
     for row in applied {
         got.entry(row.bank_ref)
             .or_default()

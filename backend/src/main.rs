@@ -39,6 +39,16 @@ enum Command {
         /// The owner's sign-in email (default: a new bench+<time>@duely.example).
         #[arg(long)]
         email: Option<String>,
+        /// Also write a camt.053 statement of this many lines paying the company's invoices, in
+        /// the cash application benchmark's mix, and add the bank account it is of.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+        statement_lines: u32,
+        /// The statement's seed: the same seed gives the same statement for the same company.
+        #[arg(long, default_value_t = 2026)]
+        statement_seed: u64,
+        /// Where to write the statement (default: statement-<tenant>.xml).
+        #[arg(long)]
+        statement_out: Option<std::path::PathBuf>,
     },
     /// Judge promises, run dunning, rate customers' credit, scan for risks and take the KPI
     /// snapshot now, as the daily jobs do, as of a date (by default each company's today); for
@@ -123,13 +133,21 @@ fn run_async(command: Command) -> ExitCode {
                 invoices,
                 months,
                 email,
+                statement_lines,
+                statement_seed,
+                statement_out,
             } => {
                 let size = demo::ledger::LedgerSize {
                     customers,
                     invoices,
                     months,
                 };
-                seed(config, size, email).await
+                let statement = (statement_lines > 0).then_some(StatementWanted {
+                    lines: statement_lines as usize,
+                    seed: statement_seed,
+                    out: statement_out,
+                });
+                seed(config, size, email, statement).await
             }
             Command::RunDaily { date, tenant } => run_daily(config, date, tenant).await,
             Command::Clock {
@@ -282,10 +300,18 @@ async fn run_daily(
     Ok(())
 }
 
+/// The statement `duely seed` writes beside the company, when asked.
+struct StatementWanted {
+    lines: usize,
+    seed: u64,
+    out: Option<std::path::PathBuf>,
+}
+
 async fn seed(
     config: Config,
     size: demo::ledger::LedgerSize,
     email: Option<String>,
+    statement: Option<StatementWanted>,
 ) -> anyhow::Result<()> {
     let email = email.unwrap_or_else(|| {
         format!(
@@ -310,6 +336,23 @@ async fn seed(
         config.public_url,
         demo::DEMO_PASSWORD
     );
+    if let Some(wanted) = statement {
+        let generated =
+            demo::statement::seed_statement(&pool, tenant, &email, wanted.lines, wanted.seed)
+                .await
+                .map_err(|error| anyhow::anyhow!("the statement failed: {error:?}"))?;
+        let out = wanted
+            .out
+            .unwrap_or_else(|| std::path::PathBuf::from(format!("statement-{tenant}.xml")));
+        std::fs::write(&out, &generated.camt053)?;
+        println!(
+            "Wrote a camt.053 statement of {} lines (seed {}) to {}: import it into the bank account {} (收款核销, or POST /api/bank-statements).",
+            generated.lines,
+            wanted.seed,
+            out.display(),
+            demo::statement::STATEMENT_ACCOUNT
+        );
+    }
     pool.close().await?;
     Ok(())
 }

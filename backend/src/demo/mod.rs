@@ -3,6 +3,7 @@
 
 mod cash;
 pub mod ledger;
+pub mod statement;
 
 use crate::error::AppError;
 use crate::identity::Identity;

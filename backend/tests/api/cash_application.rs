@@ -704,3 +704,157 @@ async fn a_gbk_csv_with_title_rows_is_read_through_the_accounts_mapping_and_prob
         "BANK_MAPPING_NEEDED"
     );
 }
+
+#[tokio::test]
+async fn undoing_a_line_follows_the_payment_reversal_policy() {
+    let app = spawn_app().await;
+    let Company { t, a, .. } = company(&app).await;
+    let account = bank_account(&t, "6225880100001", None).await;
+    let entries = entry("F-1", "1000.00", true, "某某", "1", &a.1[0].1);
+    upload(&t, &account, "", camt(&entries, "0", "1000.00")).await;
+    matched(&t).await;
+    let line = lines(&t, None).await[0]["id"].clone();
+    ok(
+        &t,
+        APPLY,
+        json!({ "input": { "transactionId": line } }),
+        "applyBankTransaction",
+    )
+    .await;
+    ok(
+        &t,
+        "mutation($input: SaveApprovalPolicyInput!) { saveApprovalPolicy(input: $input) { policy { action } } }",
+        json!({ "input": { "action": "PAYMENT_REVERSAL", "enabled": true, "thresholds": [
+            { "currency": "CNY", "above": "500", "levels": [{ "role": "OWNER" }] }] } }),
+        "saveApprovalPolicy",
+    )
+    .await;
+    let undo =
+        "mutation($input: BankTransactionReasonInput!) { undoBankTransaction(input: $input) {
+        bankTransaction { status } } }";
+    let refused = gql(
+        &t,
+        undo,
+        json!({ "input": { "transactionId": line, "reason": "退回" } }),
+    )
+    .await;
+    assert_eq!(error_codes(&refused), ["FORBIDDEN"], "{refused}");
+    assert_eq!(
+        refused["errors"][0]["extensions"]["reason"],
+        "APPROVAL_REQUIRED"
+    );
+    // Nothing changed: the line is applied and its payment stands.
+    assert_eq!(lines(&t, None).await[0]["status"], "APPLIED");
+    let schema = t.id().schema_name();
+    assert_eq!(
+        count(
+            &app.db,
+            &format!("SELECT count(*) FROM \"{schema}\".payment_reversals")
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_generated_statement_in_the_benchmarks_mix_is_applied_rightly_above_the_threshold() {
+    use duely_backend::demo::statement::{STATEMENT_ACCOUNT, generate_statement, seed_statement};
+    let app = spawn_app().await;
+    app.set_today(today()).await;
+    let email = app.email("generated-owner");
+    let owner = app.sign_up("生成公司", &email).await;
+    let t = TestTenant {
+        app: &app,
+        name: "生成公司".to_owned(),
+        owner,
+    };
+    let size = duely_backend::demo::ledger::LedgerSize {
+        customers: 60,
+        invoices: 1_500,
+        months: 6,
+    };
+    app.generate_ledger(t.id(), size).await;
+    ok(
+        &t,
+        "mutation { updateCompanySettings(input: { cashApplication: { autoApplyConfidence: \"0.90\" } }) { settings { company { locale } } } }",
+        json!({}),
+        "updateCompanySettings",
+    )
+    .await;
+    let generated = seed_statement(&app.db, t.id(), &email, 300, 7)
+        .await
+        .unwrap();
+    // The same seed gives the same statement.
+    let again = generate_statement(
+        &app.db,
+        t.id(),
+        300,
+        7,
+        today() - chrono::Duration::days(1),
+        STATEMENT_ACCOUNT,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.camt053, generated.camt053);
+    let accounts = ok(
+        &t,
+        "{ bankAccounts { id accountNumber } }",
+        json!({}),
+        "bankAccounts",
+    )
+    .await;
+    let account = accounts[0]["id"].as_str().unwrap_or_default().to_owned();
+    let (status, import) = upload(&t, &account, "", generated.camt053.into_bytes()).await;
+    assert_eq!(status, 200, "{import}");
+    assert_eq!(
+        import["added"].as_u64(),
+        Some(generated.truth.len() as u64),
+        "{import}"
+    );
+    matched(&t).await;
+
+    let schema = t.id().schema_name();
+    #[derive(sea_orm::FromQueryResult)]
+    struct Applied {
+        bank_ref: String,
+        invoice_id: uuid::Uuid,
+        amount: rust_decimal::Decimal,
+    }
+    use sea_orm::FromQueryResult;
+    let applied = Applied::find_by_statement(sea_orm::Statement::from_string(
+        sea_orm::DbBackend::Postgres,
+        format!(
+            "SELECT t.bank_ref, a.invoice_id, a.amount FROM \"{schema}\".bank_transactions t
+             JOIN \"{schema}\".payments p ON p.bank_transaction_id = t.id
+             JOIN \"{schema}\".allocations a ON a.payment_id = p.id WHERE t.auto_applied"
+        ),
+    ))
+    .all(&app.db)
+    .await
+    .unwrap();
+    let mut got: std::collections::HashMap<String, Vec<(uuid::Uuid, rust_decimal::Decimal)>> =
+        Default::default();
+    for row in applied {
+        got.entry(row.bank_ref)
+            .or_default()
+            .push((row.invoice_id, row.amount));
+    }
+    let (mut paying, mut right) = (0, 0);
+    for (reference, (kind, paid)) in &generated.truth {
+        let mut expected = paid.clone();
+        expected.sort();
+        let mut made = got.get(reference).cloned().unwrap_or_default();
+        made.sort();
+        if !made.is_empty() {
+            assert_eq!(made, expected, "{kind} line {reference} applied wrongly");
+        }
+        if !paid.is_empty() {
+            paying += 1;
+            right += usize::from(!made.is_empty());
+        }
+    }
+    assert!(
+        right * 100 >= paying * 90,
+        "{right} of {paying} applied automatically"
+    );
+}
