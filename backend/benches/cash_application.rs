@@ -4,7 +4,7 @@
 //!
 //! Run with `cargo bench -p duely-backend --bench cash_application` (PostgreSQL from
 //! `DATABASE_URL`, or the local server). `DUELY_BENCH_LINES` (default 10,000) and
-//! `DUELY_BENCH_INVOICES` (default 130,000, of which about 100,000 stay open) set the size. The
+//! `DUELY_BENCH_INVOICES` (default 400,000, of which about 100,000 stay open) set the size. The
 //! statement is `demo::statement`'s, in the mix, from a fixed seed. It prints
 //! the import and matching times, the share of invoice-paying lines applied automatically at
 //! 0.90, and the wrong applications. The matching rules alone, without the database, are in
@@ -33,7 +33,7 @@ async fn main() {
     let lines: usize = env_or("DUELY_BENCH_LINES", 10_000);
     let size = LedgerSize {
         customers: 10_000,
-        invoices: env_or("DUELY_BENCH_INVOICES", 130_000),
+        invoices: env_or("DUELY_BENCH_INVOICES", 400_000),
         months: 18,
     };
     let (scratch, pool) = ScratchDatabase::create().await;
@@ -170,6 +170,7 @@ async fn main() {
     );
     let import_id = imported["id"].as_str().unwrap().to_owned();
     let started = Instant::now();
+    let mut matched_at: Option<f64> = None;
     loop {
         let imports = gql(
             Some(token.clone()),
@@ -178,12 +179,24 @@ async fn main() {
         )
         .await;
         let node = &imports["bankStatementImports"]["nodes"][0];
-        if node["id"] == import_id.as_str() && node["matchStatus"] == "DONE" {
+        // The job marks every line matched once their suggestions are stored, then applies.
+        if matched_at.is_none()
+            && node["id"] == import_id.as_str()
+            && node["matched"].as_i64().unwrap_or(0) > 0
+        {
+            matched_at = Some(started.elapsed().as_secs_f64());
             println!(
-                "matching and auto-applying: {} lines in {:.2} s (from the import's answer to DONE, job pick-up included; goal <= 10 s), {} applied automatically",
+                "matching: {} lines' suggestions stored {:.2} s after the import answered (job pick-up included; goal <= 10 s)",
                 node["matched"],
-                started.elapsed().as_secs_f64(),
-                node["autoApplied"]
+                matched_at.unwrap_or_default()
+            );
+        }
+        if node["id"] == import_id.as_str() && node["matchStatus"] == "DONE" {
+            let done = started.elapsed().as_secs_f64();
+            println!(
+                "auto-applying: {} lines applied as payments in {:.2} s more; {done:.2} s from the import's answer to DONE",
+                node["autoApplied"],
+                done - matched_at.unwrap_or(done)
             );
             break;
         }

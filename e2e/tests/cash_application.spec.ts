@@ -123,4 +123,8 @@ test("a statement is imported, a line applied in one click, another split, and o
   await page.getByTestId("cash-tab-waiting").click();
   await expect(page.getByTestId("cash-line").filter({ hasText: second.number })).toHaveCount(1);
   await expect(page.getByTestId("cash-totals")).toContainText("已核销 1 笔");
+
+  // The split's payments are payments like any other, and say where they came from.
+  await page.goto("/payments");
+  await expect(page.getByTestId("payment-bank-origin").first()).toContainText("来自银行流水 · 招商银行 基本户");
 });

@@ -89,6 +89,7 @@ pub enum CashMsg {
     SettingsGroup,
     Totals,
     Lines,
+    FromBank,
 }
 
 pub(super) fn en(msg: CashMsg) -> &'static str {
@@ -188,6 +189,7 @@ pub(super) fn en(msg: CashMsg) -> &'static str {
         SettingsGroup => "Cash application",
         Totals => "By status",
         Lines => "lines",
+        FromBank => "From the bank line",
     }
 }
 
@@ -288,5 +290,6 @@ pub(super) fn zh(msg: CashMsg) -> &'static str {
         SettingsGroup => "收款核销",
         Totals => "按状态汇总",
         Lines => "笔",
+        FromBank => "来自银行流水",
     }
 }

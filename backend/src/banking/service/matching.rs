@@ -175,7 +175,13 @@ pub async fn match_lines(
         .collect();
     let tx = TenantTx::begin(db, tenant).await?;
     store::store_suggestions(&*tx, &rows).await?;
+    // Every line matched: what is left is applying those above the threshold.
+    if let Some(import) = import {
+        store::set_import_progress(&*tx, import, MatchStatus::Running, lines.len() as i32, 0)
+            .await?;
+    }
     tx.commit().await?;
+    tracing::info!(lines = lines.len(), "bank.match: suggestions stored");
 
     let to_apply: Vec<(&LineRow, &Suggestion)> = lines
         .iter()

@@ -613,7 +613,9 @@ fn CustomerActivity(customer_id: String) -> impl IntoView {
                 <tr data-testid="customer-payment-row" class:reversal=row.reversed>
                     <td>{display::date(locale.get_untracked(), &row.received_on)}</td>
                     <td>{crate::i18n::payment_method_text(locale.get_untracked(), crate::api::to_domain(&row.method).unwrap_or(domain::payments::PaymentMethod::Other))}</td>
-                    <td>{row.reference.clone().unwrap_or_default()}</td>
+                    <td>{row.reference.clone().unwrap_or_default()}{row.bank_transaction.clone().map(|origin| view! {
+                        <span class="badge badge-info" data-testid="payment-bank-origin">{move || format!("{} · {} {}", text(Msg::Cash(crate::i18n::CashMsg::FromBank)), origin.bank_account_name, origin.booked_on)}</span>
+                    })}</td>
                     <td class="num">{show(locale.get_untracked(), &row.amount.amount, &row.amount.currency)}</td>
                     <td class="num">{show(locale.get_untracked(), &row.unapplied.amount, &row.unapplied.currency)}</td>
                 </tr>
