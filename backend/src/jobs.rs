@@ -634,7 +634,7 @@ mod tests {
         });
         assert_eq!(
             registry.kinds().join(","),
-            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,dunning.run,housekeeping,identity.password_reset,promises.evaluate"
+            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,bank.match,dunning.run,housekeeping,identity.password_reset,promises.evaluate"
         );
         // Housekeeping is global; every company's daily task is a job of its own.
         assert_eq!(registry.daily.len(), 1);
