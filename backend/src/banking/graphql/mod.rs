@@ -8,7 +8,7 @@ pub use objects::*;
 
 use super::errors::BankingError;
 use super::service::apply::{ApplyLine, Part};
-use super::service::{self, AccountInput};
+use super::service::{self, AccountInput, LineDetail};
 use super::store::LineFilter;
 use crate::api::context::{request, services};
 use crate::api::pagination::PageRequest;
@@ -252,6 +252,24 @@ async fn apply_bank_transaction(
     })
 }
 
+/// A person's action on one line (link, ignore, undo): authorized before its input is read,
+/// and the line as it stands after.
+async fn line_action(
+    ctx: &Context<'_>,
+    act: impl AsyncFnOnce(&DatabaseConnection, &Caller, &str) -> Result<LineDetail, AppError>,
+) -> ApiResult<BankTransactionPayload> {
+    let (_, db) = services(ctx)?;
+    let request = request(ctx)?;
+    let result = async {
+        request.caller.authorize(Permission::ManagePayments)?;
+        act(db, &request.caller, &request.request_id).await
+    }
+    .await;
+    Ok(BankTransactionPayload {
+        bank_transaction: transaction(result.api()?, locale(ctx)),
+    })
+}
+
 #[derive(Default)]
 pub struct BankingQuery;
 
@@ -431,22 +449,15 @@ impl BankingMutation {
         ctx: &Context<'_>,
         input: LinkBankTransactionInput,
     ) -> ApiResult<BankTransactionPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let locale = locale(ctx);
-        let result = async {
-            request.caller.authorize(Permission::ManagePayments)?;
+        line_action(ctx, async |db, caller, request_id| {
             let line = line_id(&input.transaction_id)?;
             let payment = input
                 .payment_id
                 .parse::<Uuid>()
                 .map_err(|_| AppError::from(BankingError::PaymentNotFound))?;
-            service::apply::link(db, &request.caller, line, payment, &request.request_id).await
-        }
-        .await;
-        Ok(BankTransactionPayload {
-            bank_transaction: transaction(result.api()?, locale),
+            service::apply::link(db, caller, line, payment, request_id).await
         })
+        .await
     }
 
     /// Sets a received line aside (bank fees, money that is not a receivable), with why.
@@ -455,19 +466,12 @@ impl BankingMutation {
         ctx: &Context<'_>,
         input: BankTransactionReasonInput,
     ) -> ApiResult<BankTransactionPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let locale = locale(ctx);
-        let result = async {
-            request.caller.authorize(Permission::ManagePayments)?;
+        line_action(ctx, async |db, caller, request_id| {
             let line = line_id(&input.transaction_id)?;
             let reason = required_text("input.reason", &input.reason, 500)?;
-            service::apply::ignore(db, &request.caller, line, reason, &request.request_id).await
-        }
-        .await;
-        Ok(BankTransactionPayload {
-            bank_transaction: transaction(result.api()?, locale),
+            service::apply::ignore(db, caller, line, reason, request_id).await
         })
+        .await
     }
 
     /// Returns a line to UNMATCHED: reverses the payments it made (under the payment reversal
@@ -477,18 +481,11 @@ impl BankingMutation {
         ctx: &Context<'_>,
         input: BankTransactionReasonInput,
     ) -> ApiResult<BankTransactionPayload> {
-        let (_, db) = services(ctx)?;
-        let request = request(ctx)?;
-        let locale = locale(ctx);
-        let result = async {
-            request.caller.authorize(Permission::ManagePayments)?;
+        line_action(ctx, async |db, caller, request_id| {
             let line = line_id(&input.transaction_id)?;
             let reason = required_text("input.reason", &input.reason, 500)?;
-            service::apply::undo(db, &request.caller, line, reason, &request.request_id).await
-        }
-        .await;
-        Ok(BankTransactionPayload {
-            bank_transaction: transaction(result.api()?, locale),
+            service::apply::undo(db, caller, line, reason, request_id).await
         })
+        .await
     }
 }

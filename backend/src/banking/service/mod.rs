@@ -89,6 +89,27 @@ fn audit_account<'a>(
     }
 }
 
+/// The account as the change left it, audited, and the transaction committed.
+async fn committed(
+    tx: TenantTx,
+    id: Uuid,
+    actor: audit::Actor,
+    action: &str,
+    request_id: &str,
+) -> Result<AccountRow, AppError> {
+    let row = store::account(&*tx, id, false)
+        .await?
+        .ok_or_else(|| AppError::from(BankingError::AccountNotFound))?;
+    audit::record(
+        &*tx,
+        tx.tenant(),
+        audit_account(actor, action, &row, request_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
 pub async fn create_account(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -116,17 +137,7 @@ pub async fn create_account(
             _ => error.into(),
         });
     }
-    let row = store::account(&*tx, id, false)
-        .await?
-        .ok_or_else(|| AppError::from(BankingError::AccountNotFound))?;
-    audit::record(
-        &*tx,
-        tx.tenant(),
-        audit_account(actor, "bank_account.created", &row, request_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    committed(tx, id, actor, "bank_account.created", request_id).await
 }
 
 pub async fn update_account(
@@ -150,17 +161,7 @@ pub async fn update_account(
         .map(|m| serde_json::to_value(m).map_err(|e| AppError::Internal(e.into())))
         .transpose()?;
     store::update_account(&*tx, id, name, mapping).await?;
-    let row = store::account(&*tx, id, false)
-        .await?
-        .ok_or_else(|| AppError::from(BankingError::AccountNotFound))?;
-    audit::record(
-        &*tx,
-        tx.tenant(),
-        audit_account(actor, "bank_account.updated", &row, request_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    committed(tx, id, actor, "bank_account.updated", request_id).await
 }
 
 pub async fn archive_account(
@@ -176,17 +177,7 @@ pub async fn archive_account(
         .await?
         .ok_or_else(|| AppError::from(BankingError::AccountNotFound))?;
     store::archive_account(&*tx, id).await?;
-    let row = store::account(&*tx, id, false)
-        .await?
-        .ok_or_else(|| AppError::from(BankingError::AccountNotFound))?;
-    audit::record(
-        &*tx,
-        tx.tenant(),
-        audit_account(actor, "bank_account.archived", &row, request_id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row)
+    committed(tx, id, actor, "bank_account.archived", request_id).await
 }
 
 /// A line with the payments it made or was linked to, and what its suggestions name.
