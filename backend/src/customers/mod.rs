@@ -19,4 +19,5 @@ pub mod store;
 pub use errors::CustomerError;
 pub use store::{
     CUSTOMERS_RANKED, CustomerRow, append_credit_event, customer_for_update, load_customer,
+    lock_assignments,
 };

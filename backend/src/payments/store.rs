@@ -384,3 +384,141 @@ pub async fn insert_reversal(
     .await?;
     Ok(())
 }
+
+/// An open invoice of a bulk allocation, locked: what the allocation sees, and what its new
+/// status is computed from.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LockedOpen {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub currency: Currency,
+    pub due_date: NaiveDate,
+    pub number: String,
+    pub balance_due: Decimal,
+    pub total: Decimal,
+    pub settled: Decimal,
+}
+
+/// Locks the open invoices of `customers` (in id order, after the customers' locks).
+pub async fn lock_open_items_of(
+    conn: &impl ConnectionTrait,
+    customers: &[Uuid],
+) -> Result<Vec<LockedOpen>, DbErr> {
+    LockedOpen::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        concat!(
+            "SELECT id, customer_id, currency, due_date, number, balance_due, total,
+                    amount_paid + amount_credited AS settled
+             FROM invoices WHERE customer_id = ANY($1) AND status IN ",
+            domain::open_statuses!(),
+            " ORDER BY id FOR UPDATE"
+        ),
+        [customers.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}
+
+/// Inserts `payments` in one statement.
+pub async fn insert_payments(
+    conn: &impl ConnectionTrait,
+    payments: &[NewPayment<'_>],
+) -> Result<(), DbErr> {
+    if payments.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = payments.iter().map(|p| p.id).collect();
+    let customers: Vec<Uuid> = payments.iter().map(|p| p.customer_id).collect();
+    let amounts: Vec<String> = payments.iter().map(|p| p.amount.to_string()).collect();
+    let currencies: Vec<String> = payments
+        .iter()
+        .map(|p| p.currency.code().to_owned())
+        .collect();
+    let dates: Vec<String> = payments.iter().map(|p| p.received_on.to_string()).collect();
+    let methods: Vec<String> = payments
+        .iter()
+        .map(|p| p.method.as_str().to_owned())
+        .collect();
+    // Empty for none: unnest cannot carry a NULL in a text array bound from Rust.
+    let references: Vec<String> = payments
+        .iter()
+        .map(|p| p.reference.clone().unwrap_or_default())
+        .collect();
+    let actors: Vec<String> = payments
+        .iter()
+        .map(|p| p.actor.label().to_owned())
+        .collect();
+    let lines: Vec<String> = payments
+        .iter()
+        .map(|p| {
+            p.bank_transaction_id
+                .map(|id| id.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO payments (id, customer_id, amount, currency, received_on, method, reference,
+                               actor_label, bank_transaction_id)
+         SELECT x.id, x.customer_id, x.amount::numeric, x.currency, x.received_on::date, x.method,
+                nullif(x.reference, ''), x.actor_label, nullif(x.line, '')::uuid
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[], $8::text[], $9::text[])
+              AS x(id, customer_id, amount, currency, received_on, method, reference, actor_label, line)",
+        [
+            ids.into(),
+            customers.into(),
+            amounts.into(),
+            currencies.into(),
+            dates.into(),
+            methods.into(),
+            references.into(),
+            actors.into(),
+            lines.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// One allocation of a bulk write: the payment, the invoice, the amount and the batch.
+pub struct NewAllocation {
+    pub payment: Uuid,
+    pub invoice: Uuid,
+    pub amount: Decimal,
+    pub batch: Uuid,
+}
+
+/// Inserts `allocations` in one statement (the row trigger notes each one's payment and
+/// invoice facts); the caller moves the invoices' paid amounts.
+pub async fn insert_allocations(
+    conn: &impl ConnectionTrait,
+    allocations: &[NewAllocation],
+    actor: &Actor,
+) -> Result<(), DbErr> {
+    if allocations.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = allocations.iter().map(|_| Uuid::now_v7()).collect();
+    let payments: Vec<Uuid> = allocations.iter().map(|a| a.payment).collect();
+    let invoices: Vec<Uuid> = allocations.iter().map(|a| a.invoice).collect();
+    let amounts: Vec<String> = allocations.iter().map(|a| a.amount.to_string()).collect();
+    let batches: Vec<Uuid> = allocations.iter().map(|a| a.batch).collect();
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO allocations (id, payment_id, invoice_id, amount, actor_label, batch_id)
+         SELECT x.id, x.payment_id, x.invoice_id, x.amount::numeric, $5, x.batch_id
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $6::uuid[])
+              AS x(id, payment_id, invoice_id, amount, batch_id)",
+        [
+            ids.into(),
+            payments.into(),
+            invoices.into(),
+            amounts.into(),
+            actor.label().to_owned().into(),
+            batches.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}

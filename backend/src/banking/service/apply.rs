@@ -17,12 +17,12 @@ use crate::db::{self, TenantTx};
 use crate::error::AppError;
 use crate::payments::commands::ReversePayment;
 use crate::payments::idempotency::key_input;
-use crate::payments::service::bank::{self as bank_payments, BankPayment};
+use crate::payments::service::bank::{self as bank_payments, BankPayment, PartRefused};
 use chrono::NaiveDate;
 use domain::access::Permission;
 use domain::cash::{BankDirection, BankTransactionStatus, Suggestion};
 use domain::display::amount_string;
-use domain::reason::{Entity, Reason};
+use domain::reason::Reason;
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -150,12 +150,13 @@ pub async fn apply_in_tx(
     key: Option<&str>,
     auto: bool,
 ) -> Result<Vec<Uuid>, AppError> {
-    let Acting {
-        tx,
-        today,
-        actor,
-        request_id,
-    } = at;
+    let mut applied = apply_lines_in_tx(at, vec![(row, parts)], key, auto).await?;
+    applied.pop().unwrap_or_else(|| Ok(Vec::new()))
+}
+
+/// A line's parts checked on their own: within the count, adding up to the line, not in the
+/// future.
+fn check_parts(row: &LineRow, parts: &[Part], today: NaiveDate) -> Result<(), AppError> {
     if parts.is_empty() || parts.len() > MAX_PARTS {
         return Err(BankingError::TooManyParts {
             max: MAX_PARTS as u32,
@@ -174,83 +175,105 @@ pub async fn apply_in_tx(
     if row.booked_on > today {
         return Err(crate::payments::errors::PaymentError::ReceivedInFuture { today }.into());
     }
-    // Customers are locked in id order, whatever order the parts came in.
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by_key(|i| parts[*i].customer_id);
-    let mut made = Vec::new();
-    for index in order {
-        let part = &parts[index];
-        let payment = BankPayment {
-            customer_id: part.customer_id,
-            amount: part.amount,
-            currency: row.currency,
-            received_on: row.booked_on,
-            reference: row
-                .reference
-                .clone()
-                .or_else(|| row.bank_ref.clone())
-                .or_else(|| row.remark.clone().map(|r| r.chars().take(200).collect())),
-            allocations: part.allocations.clone(),
-            bank_transaction_id: row.id,
+    Ok(())
+}
+
+/// Applies each locked, waiting line with its parts, set-based (the payments service writes
+/// every payment of every line in a few statements): a line is applied whole or refused with
+/// its reason, and a refusal writes nothing of it. Returns, per line, the customers paid (for
+/// re-rating) or the refusal.
+pub async fn apply_lines_in_tx(
+    at: Acting<'_>,
+    lines: Vec<(&LineRow, Vec<Part>)>,
+    key: Option<&str>,
+    auto: bool,
+) -> Result<Vec<Result<Vec<Uuid>, AppError>>, AppError> {
+    let Acting {
+        tx,
+        today,
+        actor,
+        request_id,
+    } = at;
+    let mut results: Vec<Result<Vec<Uuid>, AppError>> = Vec::with_capacity(lines.len());
+    let mut receipts: Vec<Vec<BankPayment>> = Vec::new();
+    let mut asked: Vec<usize> = Vec::new();
+    for (index, (row, parts)) in lines.iter().enumerate() {
+        if let Err(error) = check_parts(row, parts, today) {
+            results.push(Err(error));
+            continue;
+        }
+        results.push(Ok(Vec::new()));
+        asked.push(index);
+        let reference = row
+            .reference
+            .clone()
+            .or_else(|| row.bank_ref.clone())
+            .or_else(|| row.remark.clone().map(|r| r.chars().take(200).collect()));
+        receipts.push(
+            parts
+                .iter()
+                .map(|part| BankPayment {
+                    customer_id: part.customer_id,
+                    amount: part.amount,
+                    currency: row.currency,
+                    received_on: row.booked_on,
+                    reference: reference.clone(),
+                    allocations: part.allocations.clone(),
+                    bank_transaction_id: row.id,
+                })
+                .collect(),
+        );
+    }
+    let recorded = bank_payments::record_bank_receipts(tx, actor, &receipts, request_id).await?;
+    let mut settled = Vec::new();
+    let mut entries = Vec::new();
+    for (index, outcome) in asked.into_iter().zip(recorded) {
+        let (row, parts) = &lines[index];
+        let made = match outcome {
+            Ok(made) => made,
+            Err((part, PartRefused::CustomerNotFound)) => {
+                results[index] = Err(BankingError::CustomerNotFound { part }.into());
+                continue;
+            }
+            Err((part, PartRefused::Allocation(error))) => {
+                results[index] = Err(BankingError::Allocation { part, error }.into());
+                continue;
+            }
         };
-        let recorded = bank_payments::record_bank_payment(tx, today, actor, payment, request_id)
-            .await
-            .map_err(|error| match error.reason() {
-                Some(Reason::RecordNotFound {
-                    entity: Entity::Customer,
-                }) => BankingError::CustomerNotFound { part: index }.into(),
-                _ => error,
-            })?
-            .map_err(|error| AppError::from(BankingError::Allocation { part: index, error }))?;
-        made.push(recorded.row.id);
-    }
-    store::settle(
-        &**tx,
-        Settled {
-            id: row.id,
-            status: BankTransactionStatus::Applied,
-            how: Some("APPLIED"),
-            key,
-            by: Some(actor.label()),
-            auto,
-            ignore_reason: None,
-        },
-    )
-    .await?;
-    if !auto && let [only] = parts.as_slice() {
-        store::learn_payer(
-            &**tx,
-            only.customer_id,
-            row.payer_account.as_deref(),
-            row.payer_name.as_deref(),
-        )
-        .await?;
-    }
-    let after = serde_json::json!({
-        "status": "APPLIED",
-        "auto": auto,
-        "payments": made.iter().map(Uuid::to_string).collect::<Vec<_>>(),
-        "parts": parts.iter().map(|p| serde_json::json!({
-            "customerId": p.customer_id.to_string(),
-            "amount": amount_string(p.amount, row.currency.code()),
-        })).collect::<Vec<_>>(),
-    });
-    audit::record(
-        &**tx,
-        tx.tenant(),
-        audit_line(
+        settled.push(row.id);
+        let after = serde_json::json!({
+            "status": "APPLIED",
+            "auto": auto,
+            "payments": made.iter().map(Uuid::to_string).collect::<Vec<_>>(),
+            "parts": parts.iter().map(|p| serde_json::json!({
+                "customerId": p.customer_id.to_string(),
+                "amount": amount_string(p.amount, row.currency.code()),
+            })).collect::<Vec<_>>(),
+        });
+        entries.push(audit_line(
             actor.clone(),
             "bank_transaction.applied",
             row,
             after,
             request_id,
-        ),
-    )
-    .await?;
-    let mut customers: Vec<Uuid> = parts.iter().map(|p| p.customer_id).collect();
-    customers.sort_unstable();
-    customers.dedup();
-    Ok(customers)
+        ));
+        if !auto && let [only] = parts.as_slice() {
+            store::learn_payer(
+                &**tx,
+                only.customer_id,
+                row.payer_account.as_deref(),
+                row.payer_name.as_deref(),
+            )
+            .await?;
+        }
+        let mut customers: Vec<Uuid> = parts.iter().map(|p| p.customer_id).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        results[index] = Ok(customers);
+    }
+    store::settle_applied(&**tx, &settled, key, actor.label(), auto).await?;
+    audit::record_all(&**tx, tx.tenant(), entries).await?;
+    Ok(results)
 }
 
 pub async fn apply(

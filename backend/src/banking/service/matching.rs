@@ -20,7 +20,7 @@ use domain::cash::matching::{Book, Incoming, KEYED_PAYMENT_DAYS};
 use domain::cash::{BankTransactionStatus, MatchStatus, Suggestion};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 pub const JOB_KIND: &str = "bank.match";
@@ -29,6 +29,8 @@ const APPLY_CHUNK: usize = 200;
 /// Above this many customers paid, one rating pass over the company is cheaper than one per
 /// customer (each reads the company's receivables for the customer's share).
 const RATE_ONE_BY_ONE: usize = 50;
+/// Statements whose period ended this many days before a line are still quoted when paid.
+const STATEMENTS_QUOTED_DAYS: i64 = 180;
 
 /// The job matching an import's new lines.
 pub fn job(tenant: TenantId, import: Uuid) -> NewJob {
@@ -129,11 +131,13 @@ pub async fn match_lines(
         to + Duration::days(KEYED_PAYMENT_DAYS),
     )
     .await?;
+    let statements =
+        store::sent_statements(&*tx, from - Duration::days(STATEMENTS_QUOTED_DAYS)).await?;
     tx.commit().await?;
 
     // The CPU part: the book and every line's suggestions, off the async threads.
     let (lines, suggested) = tokio::task::spawn_blocking(move || {
-        let mut book = Book::new(invoices, &customers, &payers, keyed);
+        let mut book = Book::new(invoices, &customers, &payers, keyed).with_statements(statements);
         let mut suggested: Vec<Vec<Suggestion>> = Vec::with_capacity(lines.len());
         for line in &lines {
             let found = book.suggest(&Incoming {
@@ -238,8 +242,10 @@ pub async fn match_lines(
     })
 }
 
-/// Applies a chunk of lines in one transaction; a line no longer waiting, or whose allocation
-/// no longer fits, is left as it is. Returns how many were applied and the customers paid.
+/// Applies a chunk of lines in one transaction, set-based: the lines locked in one statement,
+/// then their payments written together. A line no longer waiting, whose stored suggestion
+/// changed, or whose allocation no longer fits, is left as it is. Returns how many were
+/// applied and the customers paid.
 async fn apply_chunk(
     db: &DatabaseConnection,
     tenant: TenantId,
@@ -248,32 +254,43 @@ async fn apply_chunk(
 ) -> Result<(usize, HashSet<Uuid>), AppError> {
     let actor = Actor::System;
     let tx = TenantTx::begin(db, tenant).await?;
+    let ids: Vec<Uuid> = chunk.iter().map(|(line, _)| line.id).collect();
+    let rows = store::lock_lines(&*tx, &ids).await?;
+    let decided: HashMap<Uuid, &Suggestion> =
+        chunk.iter().map(|(line, best)| (line.id, *best)).collect();
+    // In booking order, as matching took each line's money off the book.
+    let mut rows: Vec<&LineRow> = rows
+        .iter()
+        .filter(|row| {
+            let still = matches!(
+                row.status,
+                Some(BankTransactionStatus::Suggested | BankTransactionStatus::Unmatched)
+            );
+            // The suggestion stored is the one decided on; a newer one waits for a person.
+            still && suggestions_of(row).first() == decided.get(&row.id).copied()
+        })
+        .collect();
+    let position: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|row| position[&row.id]);
+    let lines = rows
+        .iter()
+        .map(|row| (*row, apply::parts_of(decided[&row.id], row.amount)))
+        .collect();
+    let at = apply::Acting {
+        tx: &tx,
+        today,
+        actor: &actor,
+        request_id: "",
+    };
     let mut applied = 0;
     let mut touched: HashSet<Uuid> = HashSet::new();
-    for (line, best) in chunk {
-        let Some(row) = store::line(&*tx, line.id, true).await? else {
-            continue;
-        };
-        let still = matches!(
-            row.status,
-            Some(BankTransactionStatus::Suggested | BankTransactionStatus::Unmatched)
-        );
-        // The suggestion stored is the one decided on; a newer one waits for a person.
-        if !still || suggestions_of(&row).first() != Some(*best) {
-            continue;
-        }
-        // A refusal is a database-free check (allocation): the transaction is still good.
-        let at = apply::Acting {
-            tx: &tx,
-            today,
-            actor: &actor,
-            request_id: "",
-        };
-        match apply::apply_in_tx(at, &row, apply::parts_of(best, row.amount), None, true).await {
+    for outcome in apply::apply_lines_in_tx(at, lines, None, true).await? {
+        match outcome {
             Ok(customers) => {
                 applied += 1;
                 touched.extend(customers);
             }
+            // A refusal wrote nothing: the line waits for a person.
             Err(error) if error.reason().is_some() => continue,
             Err(error) => return Err(error),
         }

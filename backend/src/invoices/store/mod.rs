@@ -283,6 +283,42 @@ async fn settle(
     Ok(())
 }
 
+/// What a bulk payment does to one open invoice (locked by the caller): the amount it takes,
+/// the latest day it was received and the status that leaves (`InvoiceStatus::from_settlement`).
+pub struct Paid {
+    pub invoice: Uuid,
+    pub amount: Decimal,
+    pub received_on: NaiveDate,
+    pub status: InvoiceStatus,
+}
+
+/// Moves the paid amounts of open invoices in one statement (`add_paid` for many).
+pub async fn add_paid_many(conn: &impl ConnectionTrait, paid: &[Paid]) -> Result<(), DbErr> {
+    if paid.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = paid.iter().map(|p| p.invoice).collect();
+    let amounts: Vec<String> = paid.iter().map(|p| p.amount.to_string()).collect();
+    let dates: Vec<String> = paid.iter().map(|p| p.received_on.to_string()).collect();
+    let statuses: Vec<String> = paid.iter().map(|p| p.status.as_str().to_owned()).collect();
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE invoices i
+         SET amount_paid = i.amount_paid + x.amount::numeric,
+             balance_due = i.balance_due - x.amount::numeric,
+             last_paid_on = greatest(i.last_paid_on, x.received_on::date),
+             status = CASE WHEN i.status IN ('ISSUED', 'PARTIALLY_PAID', 'PAID') THEN x.status
+                           ELSE i.status END,
+             updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+              AS x(id, amount, received_on, status)
+         WHERE i.id = x.id",
+        [ids.into(), amounts.into(), dates.into(), statuses.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Takes the next `count` numbers of a gap-free sequence, inside the caller's transaction, in
 /// one statement; returns the first of them.
 pub async fn take_numbers(

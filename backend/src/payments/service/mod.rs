@@ -169,20 +169,56 @@ fn audit_entry<'a>(
     request_id: &'a str,
 ) -> AuditEntry<'a> {
     let row = &payment.row;
-    let currency = row.currency.code();
+    payment_entry(
+        actor,
+        action,
+        PaymentFacts {
+            id: row.id,
+            customer_id: row.customer_id,
+            amount: row.amount,
+            currency: row.currency,
+            allocated: row.allocated,
+            reversed: row.reversed(),
+        },
+        request_id,
+    )
+}
+
+/// What the audit log keeps of a payment.
+struct PaymentFacts {
+    id: Uuid,
+    customer_id: Uuid,
+    amount: Decimal,
+    currency: Currency,
+    allocated: Decimal,
+    reversed: bool,
+}
+
+fn payment_entry<'a>(
+    actor: Actor,
+    action: &'a str,
+    payment: PaymentFacts,
+    request_id: &'a str,
+) -> AuditEntry<'a> {
+    let currency = payment.currency.code();
+    let unapplied = if payment.reversed {
+        Decimal::ZERO
+    } else {
+        payment.amount - payment.allocated
+    };
     AuditEntry {
         actor,
         action,
         entity_type: "payment",
-        entity_id: Some(row.id.to_string()),
+        entity_id: Some(payment.id.to_string()),
         before: None,
         after: Some(serde_json::json!({
-            "customerId": row.customer_id.to_string(),
-            "amount": amount_text(row.amount, currency),
+            "customerId": payment.customer_id.to_string(),
+            "amount": amount_text(payment.amount, currency),
             "currency": currency,
-            "allocated": amount_text(row.allocated, currency),
-            "unapplied": amount_text(row.unapplied(), currency),
-            "reversed": row.reversed(),
+            "allocated": amount_text(payment.allocated, currency),
+            "unapplied": amount_text(unapplied, currency),
+            "reversed": payment.reversed,
         })),
         request_id: Some(request_id),
     }

@@ -1,5 +1,5 @@
-//! Cash application's SQL and rows: bank accounts, statement imports, bank lines, learned
-//! payers, and what matching reads (open invoices, customers, keyed payments).
+//! Cash application's SQL and rows: bank accounts, statement imports, bank lines and learned
+//! payers; what matching reads is in `book`.
 
 use crate::api::pagination::{PageRequest, keyset_page};
 use crate::db::TenantTx;
@@ -7,12 +7,14 @@ use crate::db::conditions::Conditions;
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::Currency;
-use domain::cash::matching::{Customer, KeyedPayment, LearnedPayer, OpenInvoice};
 use domain::cash::{BankDirection, BankTransactionStatus, MatchStatus, StatementFormat};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use serde_json::Value;
 use uuid::Uuid;
+
+mod book;
+pub use book::*;
 
 /// Rows per INSERT or UPDATE statement of lines.
 const CHUNK: usize = 2_000;
@@ -370,6 +372,17 @@ pub async fn line(
     .await
 }
 
+/// Locks `ids` (in id order, so two runs cannot deadlock) and returns those that exist.
+pub async fn lock_lines(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<LineRow>, DbErr> {
+    LineRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("SELECT {LINE_COLUMNS} FROM {LINES_FROM} WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE OF t"),
+        [ids.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}
+
 /// Which lines a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct LineFilter {
@@ -565,6 +578,34 @@ pub async fn settle(conn: &impl ConnectionTrait, line: Settled<'_>) -> Result<()
     Ok(())
 }
 
+/// Marks `lines` APPLIED in one statement, by `by` (auto or not) with the idempotency `key`.
+pub async fn settle_applied(
+    conn: &impl ConnectionTrait,
+    lines: &[Uuid],
+    key: Option<&str>,
+    by: &str,
+    auto: bool,
+) -> Result<(), DbErr> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "UPDATE bank_transactions
+         SET status = 'APPLIED', applied_how = 'APPLIED', applied_key = $2, applied_by = $3,
+             applied_at = now(), auto_applied = $4, ignore_reason = NULL
+         WHERE id = ANY($1)",
+        [
+            lines.to_vec().into(),
+            key.map(str::to_owned).into(),
+            by.to_owned().into(),
+            auto.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Names (or, with `None`, forgets) the keyed payment a line is linked to.
 pub async fn link_payment(
     conn: &impl ConnectionTrait,
@@ -601,176 +642,4 @@ pub async fn learn_payer(
     ))
     .await?;
     Ok(())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct PayerRow {
-    customer_id: Uuid,
-    kind: String,
-    value: String,
-}
-
-pub async fn learned_payers(conn: &impl ConnectionTrait) -> Result<Vec<LearnedPayer>, DbErr> {
-    let rows = PayerRow::find_by_statement(Statement::from_string(
-        DbBackend::Postgres,
-        "SELECT customer_id, kind, value FROM bank_payers",
-    ))
-    .all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let (account, name) = if row.kind == "ACCOUNT" {
-                (Some(row.value), None)
-            } else {
-                (None, Some(row.value))
-            };
-            LearnedPayer {
-                customer_id: row.customer_id,
-                account,
-                name,
-            }
-        })
-        .collect())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct OpenRow {
-    id: Uuid,
-    customer_id: Uuid,
-    number: String,
-    currency: Currency,
-    balance_due: Decimal,
-    due_date: NaiveDate,
-}
-
-/// Every open invoice of the company, for the matching book (served by the open items index).
-pub async fn open_invoices(conn: &impl ConnectionTrait) -> Result<Vec<OpenInvoice>, DbErr> {
-    let rows = OpenRow::find_by_statement(Statement::from_string(
-        DbBackend::Postgres,
-        concat!(
-            "SELECT id, customer_id, number, currency::text AS currency, balance_due, due_date
-             FROM invoices WHERE balance_due > 0 AND status IN ",
-            domain::open_statuses!()
-        ),
-    ))
-    .all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| OpenInvoice {
-            id: row.id,
-            customer_id: row.customer_id,
-            number: row.number,
-            currency: row.currency,
-            balance: row.balance_due,
-            due_on: row.due_date,
-        })
-        .collect())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct CustomerRow {
-    id: Uuid,
-    name: String,
-}
-
-pub async fn customers(conn: &impl ConnectionTrait) -> Result<Vec<Customer>, DbErr> {
-    let rows = CustomerRow::find_by_statement(Statement::from_string(
-        DbBackend::Postgres,
-        "SELECT id, name FROM customers",
-    ))
-    .all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Customer {
-            id: row.id,
-            name: row.name,
-        })
-        .collect())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct KeyedRow {
-    id: Uuid,
-    customer_id: Uuid,
-    amount: Decimal,
-    currency: Currency,
-    received_on: NaiveDate,
-}
-
-/// Payments keyed by hand, not reversed and tied to no bank line, received between `from`
-/// and `to`.
-pub async fn keyed_payments(
-    conn: &impl ConnectionTrait,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<KeyedPayment>, DbErr> {
-    let rows = KeyedRow::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT p.id, p.customer_id, p.amount, p.currency::text AS currency, p.received_on
-         FROM payments p
-         WHERE p.bank_transaction_id IS NULL AND p.received_on BETWEEN $1 AND $2
-           AND NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id)
-           AND NOT EXISTS (SELECT 1 FROM bank_transactions l WHERE l.linked_payment_id = p.id)",
-        [from.into(), to.into()],
-    ))
-    .all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| KeyedPayment {
-            id: row.id,
-            customer_id: row.customer_id,
-            amount: row.amount,
-            currency: row.currency,
-            received_on: row.received_on,
-        })
-        .collect())
-}
-
-/// What a suggestion shows of a customer.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct CustomerLabel {
-    pub id: Uuid,
-    pub code: String,
-    pub name: String,
-}
-
-/// What a suggestion shows of an invoice.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct InvoiceLabel {
-    pub id: Uuid,
-    pub number: String,
-    pub due_date: NaiveDate,
-    pub currency: Currency,
-    pub balance_due: Decimal,
-}
-
-pub async fn customer_labels(
-    conn: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<Vec<CustomerLabel>, DbErr> {
-    CustomerLabel::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id, code, name FROM customers WHERE id = ANY($1)",
-        [ids.to_vec().into()],
-    ))
-    .all(conn)
-    .await
-}
-
-pub async fn invoice_labels(
-    conn: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<Vec<InvoiceLabel>, DbErr> {
-    InvoiceLabel::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT id, number, due_date, currency::text AS currency, balance_due
-         FROM invoices WHERE id = ANY($1)",
-        [ids.to_vec().into()],
-    ))
-    .all(conn)
-    .await
 }
