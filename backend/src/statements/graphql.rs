@@ -175,6 +175,9 @@ pub struct SendStatementPayload {
     /// The address, or the addresses separated by `, ` when several billing contacts got it.
     pub sent_to: String,
     pub expires_at: DateTime<Utc>,
+    /// Each recipient's statement reference (`ST00000042`), in the order of `sentTo`: the
+    /// customer quotes it in the payment's remark, and cash application matches it.
+    pub references: Vec<String>,
 }
 
 pub async fn send_statement(
@@ -201,6 +204,7 @@ pub async fn send_statement(
     Ok(SendStatementPayload {
         sent_to: sent.sent_to,
         expires_at: sent.expires_at,
+        references: sent.references,
     })
 }
 
@@ -213,6 +217,8 @@ pub struct PublicStatement {
     /// Whether the company takes payment online (its Stripe account is connected): the page
     /// then offers `payStatement`.
     pub can_pay_online: bool,
+    /// The statement's reference, to quote in the payment's remark (附言).
+    pub reference: String,
 }
 
 #[derive(InputObject)]
@@ -267,6 +273,7 @@ impl StatementsQuery {
             statement: shape(public.statement),
             expires_at: public.expires_at,
             can_pay_online: public.can_pay_online,
+            reference: public.reference,
         })
     }
 }

@@ -88,7 +88,13 @@ const CREDIT_RIGHT: f32 = 475.0;
 const BALANCE_RIGHT: f32 = PAGE_WIDTH - MARGIN;
 
 /// The statement as PDF bytes.
-pub fn render(statement: &StatementData, company: &str, locale: Locale) -> Vec<u8> {
+/// `reference`: the sent statement's, printed with what to do with it.
+pub fn render(
+    statement: &StatementData,
+    company: &str,
+    locale: Locale,
+    reference: Option<&str>,
+) -> Vec<u8> {
     let labels = labels(locale);
     let shown = |money: Decimal| amount(&amount_text(money, &statement.currency));
     let customer = &statement.customer;
@@ -110,6 +116,14 @@ pub fn render(statement: &StatementData, company: &str, locale: Locale) -> Vec<u
         labels.period, from, to, labels.currency, statement.currency
     );
     text(&mut page, MARGIN, y, 9.0, false, &period);
+    if let Some(reference) = reference {
+        y -= ROW;
+        let quote = match locale {
+            Locale::ZhCn => format!("对账单号：{reference}（付款时请在汇款附言中注明）"),
+            Locale::En => format!("Statement {reference} (please quote it with your payment)"),
+        };
+        text(&mut page, MARGIN, y, 9.0, true, &quote);
+    }
     y -= ROW * 1.6;
 
     let header = |page: &mut String, y: f32| {

@@ -154,7 +154,12 @@ pub async fn statement_pdf(
         Some(locale) => locale,
         None => company_locale(db, tenant).await?,
     };
-    Ok(Some(super::pdf::render(&statement.data, &company, locale)))
+    Ok(Some(super::pdf::render(
+        &statement.data,
+        &company,
+        locale,
+        None,
+    )))
 }
 
 /// The PDF behind an emailed statement link, in the language of the contact it was sent to,
@@ -175,6 +180,7 @@ pub async fn public_statement_pdf(
         &public.statement.data,
         &public.company_name,
         locale,
+        Some(&public.reference),
     ))
 }
 
@@ -230,7 +236,8 @@ pub fn to_csv(statement: &StatementData) -> String {
 }
 
 /// Records a link to the customer's statement for `from`..`to`, sent to `sent_to`, with the
-/// closing balance it showed. Returns the token (shown once, stored only as a digest).
+/// closing balance it showed. Returns the token (shown once, stored only as a digest), when the
+/// link expires, and the statement's reference.
 pub async fn issue_link(
     tx: &TenantTx,
     customer: CustomerRow,
@@ -239,7 +246,7 @@ pub async fn issue_link(
     sent_to: &str,
     created_by: &str,
     time_zone: &str,
-) -> Result<(String, DateTime<Utc>), AppError> {
+) -> Result<(String, DateTime<Utc>, String), AppError> {
     let customer_id = customer.id;
     let currency = customer.currency.code().to_owned();
     let closing = store::load_statement(&**tx, customer, &currency, from, to, time_zone)
@@ -252,7 +259,7 @@ pub async fn issue_link(
         tokens::new_secret("")?
     );
     let expires_at = Utc::now() + chrono::Duration::days(i64::from(LINK_DAYS));
-    store::insert_link(
+    let reference = store::insert_link(
         &**tx,
         NewLink {
             token_hash: tokens::digest(&token),
@@ -267,7 +274,7 @@ pub async fn issue_link(
         },
     )
     .await?;
-    Ok((token, expires_at))
+    Ok((token, expires_at, reference))
 }
 
 /// A statement link for a dunning email: the last twelve months to `date`.
@@ -283,7 +290,8 @@ pub async fn dunning_link(
         .await?
         .ok_or_else(|| AppError::from(StatementError::CustomerNotFound))?;
     let from = date - chrono::Days::new(364);
-    let (token, _) = issue_link(tx, customer, from, date, sent_to, created_by, time_zone).await?;
+    let (token, _, _) =
+        issue_link(tx, customer, from, date, sent_to, created_by, time_zone).await?;
     Ok(token)
 }
 
@@ -311,6 +319,8 @@ pub struct StatementSent {
     /// The address, or the addresses separated by `, ` when several billing contacts got it.
     pub sent_to: String,
     pub expires_at: DateTime<Utc>,
+    /// Each recipient's statement reference (one link each), in the order of `sent_to`.
+    pub references: Vec<String>,
 }
 
 /// Who may send statements: finance sends them; collectors send them to the customers they
@@ -385,13 +395,14 @@ pub async fn send_statement(
     let link = format!("{}/s/{}", links.public_url, email::SECRET_MARK);
     let company_language: Locale = company_locale(db, tenant).await?;
     let mut sent_to: Vec<String> = Vec::with_capacity(recipients.len());
+    let mut references: Vec<String> = Vec::with_capacity(recipients.len());
     let mut expires = None;
     for (index, (address, contact_locale)) in recipients.iter().enumerate() {
         if index > 0 {
             // One more email to a customer: within the day's limit too, or none goes.
             email::customer_email_allowed(&tx, plan).await?.admit()?;
         }
-        let (token, expires_at) = issue_link(
+        let (token, expires_at, reference) = issue_link(
             &tx,
             customer.clone(),
             from,
@@ -405,8 +416,14 @@ pub async fn send_statement(
         let locale = contact_locale
             .or(customer.locale)
             .unwrap_or(company_language);
-        let (subject, text) =
-            statement_email(locale, &calendar.name, &customer.name, from, to, &link);
+        let (subject, text) = statement_email(
+            locale,
+            &calendar.name,
+            &customer.name,
+            (from, to),
+            &reference,
+            &link,
+        );
         audit::record(
             &*tx,
             tenant,
@@ -418,6 +435,7 @@ pub async fn send_statement(
                 before: None,
                 after: Some(serde_json::json!({
                     "from": from.to_string(), "to": to.to_string(), "sentTo": address.as_str(),
+                    "reference": reference,
                 })),
                 request_id: Some(request_id),
             },
@@ -437,12 +455,14 @@ pub async fn send_statement(
         )
         .await?;
         sent_to.push(address.as_str().to_owned());
+        references.push(reference);
         expires = Some(expires_at);
     }
     tx.commit().await?;
     Ok(StatementSent {
         sent_to: sent_to.join(", "),
         expires_at: expires.unwrap_or_else(Utc::now),
+        references,
     })
 }
 
@@ -457,24 +477,26 @@ fn statement_email(
     locale: Locale,
     company: &str,
     customer: &str,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    reference: &str,
     link: &str,
 ) -> (String, String) {
     match locale {
         Locale::ZhCn => (
-            format!("{company} 对账单（{from} 至 {to}）"),
+            format!("{company} 对账单 {reference}（{from} 至 {to}）"),
             format!(
-                "{customer}，您好：\n\n{company} 发来 {from} 至 {to} 的对账单，请核对。\n\n\
-                 查看并确认余额，或对有异议的发票提出争议：{link}\n\n该链接 {LINK_DAYS} 天内有效。\n\n{company}"
+                "{customer}，您好：\n\n{company} 发来 {from} 至 {to} 的对账单（对账单号 {reference}），请核对。\n\n\
+                 查看并确认余额，或对有异议的发票提出争议：{link}\n\n该链接 {LINK_DAYS} 天内有效。\n\n\
+                 按对账单付款时，请在汇款附言中注明对账单号 {reference}。\n\n{company}"
             ),
         ),
         Locale::En => (
-            format!("Statement from {company}, {from} to {to}"),
+            format!("Statement {reference} from {company}, {from} to {to}"),
             format!(
-                "Dear {customer},\n\n{company} sends you your account statement for {from} to {to}.\n\n\
+                "Dear {customer},\n\n{company} sends you your account statement {reference} for {from} to {to}.\n\n\
                  Review it and confirm the balance, or dispute any invoice: {link}\n\n\
-                 The link works for {LINK_DAYS} days.\n\n{company}"
+                 The link works for {LINK_DAYS} days.\n\n\
+                 When you pay this statement, please quote {reference} in the payment's remittance information.\n\n{company}"
             ),
         ),
     }
@@ -491,6 +513,7 @@ struct Link {
     expires_at: DateTime<Utc>,
     /// The address it was sent to.
     sent_to: String,
+    reference: String,
 }
 
 fn link_not_found() -> AppError {
@@ -522,6 +545,7 @@ async fn open_link(db: &DatabaseConnection, token: &str) -> Result<(TenantTx, Li
             currency: row.currency,
             expires_at: row.expires_at,
             sent_to: row.sent_to,
+            reference: row.reference,
         },
     ))
 }
@@ -543,6 +567,8 @@ pub struct PublicStatement {
     pub expires_at: DateTime<Utc>,
     /// Whether the company takes payment online (its Stripe account is connected).
     pub can_pay_online: bool,
+    /// What the customer quotes when paying it.
+    pub reference: String,
 }
 
 pub async fn public_statement(
@@ -571,6 +597,7 @@ pub async fn public_statement(
         statement: CustomerStatement { data, responses },
         expires_at: link.expires_at,
         can_pay_online,
+        reference: link.reference,
     })
 }
 

@@ -264,11 +264,12 @@ pub struct NewLink<'a> {
     pub closing_balance: Decimal,
 }
 
-pub async fn insert_link(conn: &impl ConnectionTrait, link: NewLink<'_>) -> Result<(), DbErr> {
-    conn.execute_raw(Sql::from_sql_and_values(
+/// Inserts the link; returns the reference the statement is numbered with.
+pub async fn insert_link(conn: &impl ConnectionTrait, link: NewLink<'_>) -> Result<String, DbErr> {
+    conn.query_one_raw(Sql::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO statement_links (id, token_hash, customer_id, period_from, period_to, currency, sent_to, expires_at, created_by, closing_balance)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING reference",
         [
             Uuid::now_v7().into(),
             link.token_hash.into(),
@@ -282,8 +283,9 @@ pub async fn insert_link(conn: &impl ConnectionTrait, link: NewLink<'_>) -> Resu
             link.closing_balance.into(),
         ],
     ))
-    .await?;
-    Ok(())
+    .await?
+    .ok_or_else(|| DbErr::RecordNotFound("statement link".to_owned()))?
+    .try_get("", "reference")
 }
 
 /// Deletes the link with `token_hash` when no one has answered it.
@@ -343,6 +345,8 @@ pub struct LinkRow {
     pub expires_at: DateTime<Utc>,
     /// The address it was sent to.
     pub sent_to: String,
+    /// What the customer quotes when paying it (`ST00000042`).
+    pub reference: String,
 }
 
 /// The link with this token digest, if it has not expired.
@@ -352,7 +356,8 @@ pub async fn live_link(
 ) -> Result<Option<LinkRow>, DbErr> {
     LinkRow::find_by_statement(Sql::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id, customer_id, period_from, period_to, currency::text AS currency, expires_at, sent_to
+        "SELECT id, customer_id, period_from, period_to, currency::text AS currency, expires_at, sent_to,
+                reference
          FROM statement_links WHERE token_hash = $1 AND expires_at > now()",
         [token_hash.into()],
     ))

@@ -858,3 +858,102 @@ async fn a_generated_statement_in_the_benchmarks_mix_is_applied_rightly_above_th
         "{right} of {paying} applied automatically"
     );
 }
+
+#[tokio::test]
+async fn a_statement_reference_in_the_remark_pays_that_statement_and_applies_itself() {
+    let app = spawn_app().await;
+    let Company { t, b, .. } = company(&app).await;
+    ok(
+        &t,
+        "mutation { updateCompanySettings(input: { cashApplication: { autoApplyConfidence: \"0.9\" } }) { settings { company { locale } } } }",
+        json!({}),
+        "updateCompanySettings",
+    )
+    .await;
+    // 乙's statement (closing 4,321.00), sent twice: each send is numbered.
+    let send =
+        "mutation($input: SendStatementInput!) { sendStatement(input: $input) { references } }";
+    let input = json!({ "input": { "customerId": b.0, "from": "2026-11-01", "to": TODAY,
+        "email": app.email("finance-b") } });
+    let first = ok(&t, send, input.clone(), "sendStatement").await["references"][0].clone();
+    let second = ok(&t, send, input, "sendStatement").await["references"][0].clone();
+    let (first, second) = (
+        first.as_str().unwrap_or_default().to_owned(),
+        second.as_str().unwrap_or_default().to_owned(),
+    );
+    assert_ne!(first, second);
+
+    let account = bank_account(&t, "6225880100001", None).await;
+    // A stranger pays quoting the statement; another quotes it one character off with an
+    // amount that is not its closing balance.
+    let slip = format!("ST0{}", &second[2..]);
+    let entries = [
+        entry(
+            "S-1",
+            "4321.00",
+            true,
+            "丙某",
+            "9",
+            &format!("付对账单{second}"),
+        ),
+        entry("S-2", "21.00", true, "丁某", "8", &format!("{slip} 尾款")),
+    ]
+    .join("\n");
+    let (status, import) = upload(
+        &t,
+        &account,
+        "&format=CAMT053",
+        camt(&entries, "0", "4342.00"),
+    )
+    .await;
+    assert_eq!(status, 200, "{import}");
+    matched(&t).await;
+    let all = lines(&t, Some("en")).await;
+    let quoted = by_remark(&all, "付对账单");
+    assert_eq!(quoted["status"], "APPLIED", "{all:#?}");
+    assert_eq!(quoted["autoApplied"], true);
+    assert_eq!(quoted["suggestions"][0]["customer"]["id"], b.0);
+    assert_eq!(
+        quoted["suggestions"][0]["reasons"][1]["message"],
+        "The amount equals the statement's closing balance, 4321.00."
+    );
+    let invoice = t
+        .api()
+        .invoice(&b.1[0].0)
+        .await
+        .unwrap_or_else(|| panic!("invoice"));
+    assert_eq!(invoice.status, "PAID");
+    // The customer's timeline names the bank line the payment came from, and the statements.
+    let timeline = ok(
+        &t,
+        "query($id: ID!) { customer(id: $id) { timeline(first: 20) { kind reference } } }",
+        json!({ "id": b.0 }),
+        "customer",
+    )
+    .await;
+    let entries = timeline["timeline"].as_array().cloned().unwrap_or_default();
+    let received = entries
+        .iter()
+        .find(|e| e["kind"] == "PAYMENT_RECEIVED")
+        .map(|e| e["reference"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(
+        received,
+        Some("S-1 · 招商银行 基本户 2026-11-29".to_owned()),
+        "{timeline:#}"
+    );
+    assert!(
+        entries.iter().any(|e| e["kind"] == "STATEMENT_SENT"
+            && e["reference"]
+                .as_str()
+                .is_some_and(|r| r.starts_with(&first))),
+        "{timeline:#}"
+    );
+    // Off by one character and paying less than the statement: suggested, below the threshold.
+    let slipped = by_remark(&all, &slip);
+    assert_eq!(slipped["status"], "SUGGESTED", "{slipped:#}");
+    assert_eq!(slipped["suggestions"][0]["confidence"], "0.75");
+    assert_eq!(
+        slipped["suggestions"][0]["reasons"][0]["code"],
+        "STATEMENT_REFERENCE_NEAR"
+    );
+}

@@ -1442,20 +1442,33 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
     let sent = ok(
         &app,
         &owner,
-        "mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo expiresAt } }",
+        "mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo expiresAt references } }",
         json!({ "input": { "customerId": id(&buyer), "from": from, "to": to } }),
         "sendStatement",
     )
     .await;
     assert_eq!(sent["sentTo"], contact);
+    // The statement is numbered; the email asks the customer to quote the number when paying.
+    let reference = sent["references"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        reference.starts_with("ST") && reference.len() == 10,
+        "{sent}"
+    );
     let email = app.email_to(&contact).await;
     assert!(email.contains("Acme"), "{email}");
+    assert!(
+        email.contains(&format!("注明对账单号 {reference}")),
+        "{email}"
+    );
     let token = statement_token(&email);
 
     // Anyone with the link sees this statement, and nothing else.
     let public = app
         .graphql(
-            "query($token: String!) { publicStatement(token: $token) { companyName statement { customer { name } closingBalance { amount } openInvoices { number } } } }",
+            "query($token: String!) { publicStatement(token: $token) { companyName reference statement { customer { name } closingBalance { amount } openInvoices { number } } } }",
             json!({ "token": token }),
         )
         .await;
@@ -1463,6 +1476,7 @@ async fn a_statement_sent_by_email_is_answered_on_its_public_page_and_the_team_s
         public["data"]["publicStatement"]["companyName"], "Acme",
         "{public}"
     );
+    assert_eq!(public["data"]["publicStatement"]["reference"], reference);
     assert_eq!(
         public["data"]["publicStatement"]["statement"]["closingBalance"]["amount"],
         "800.00"

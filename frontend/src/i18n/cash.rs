@@ -90,6 +90,10 @@ pub enum CashMsg {
     Totals,
     Lines,
     FromBank,
+    StatementReference,
+    StatementQuoteHint,
+    /// One line ("lines" is [`CashMsg::Lines`]).
+    Line,
 }
 
 pub(super) fn en(msg: CashMsg) -> &'static str {
@@ -189,7 +193,10 @@ pub(super) fn en(msg: CashMsg) -> &'static str {
         SettingsGroup => "Cash application",
         Totals => "By status",
         Lines => "lines",
+        Line => "line",
         FromBank => "From the bank line",
+        StatementReference => "Statement reference",
+        StatementQuoteHint => "Please quote it in your payment's remittance information.",
     }
 }
 
@@ -290,6 +297,9 @@ pub(super) fn zh(msg: CashMsg) -> &'static str {
         SettingsGroup => "收款核销",
         Totals => "按状态汇总",
         Lines => "笔",
+        Line => "笔",
         FromBank => "来自银行流水",
+        StatementReference => "对账单号",
+        StatementQuoteHint => "付款时请在汇款附言中注明此对账单号。",
     }
 }

@@ -186,7 +186,7 @@ fn Queue() -> impl IntoView {
                     let amount = t.amount.clone();
                     view! {
                         <span class="chip" data-testid="cash-total">
-                            {move || format!("{} {} {} · {}", text(Msg::Cash(msg)), t.count, text(Msg::Cash(C::Lines)), show(locale.get(), &amount.amount, &amount.currency))}
+                            {move || format!("{} {} {} · {}", text(Msg::Cash(msg)), t.count, text(Msg::Cash(lines_word(t.count as usize))), show(locale.get(), &amount.amount, &amount.currency))}
                         </span>
                     }
                 }).collect_view()}
@@ -200,7 +200,7 @@ fn Queue() -> impl IntoView {
             <Show when=move || rows.with(Vec::is_empty)>
                 <p data-testid="cash-empty">{move || text(Msg::Cash(C::NoLines))}</p>
             </Show>
-            <p class="muted">{move || format!("{} {}", total.get(), text(Msg::Cash(C::Lines)))}</p>
+            <p class="muted">{move || format!("{} {}", total.get(), text(Msg::Cash(lines_word(total.get() as usize))))}</p>
             <For each=move || rows.get() key=|row| (row.id.clone(), format!("{:?}", row.status), row.suggestions.len(), row.payments.len()) let:row>
                 <LineCard row=row manages=manages acting=acting on_done=changed/>
             </For>
@@ -582,4 +582,9 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
             </form>
         </Modal>
     }
+}
+
+/// "line" or "lines" after a count (Chinese has one word for both).
+fn lines_word(count: usize) -> C {
+    if count == 1 { C::Line } else { C::Lines }
 }

@@ -5,7 +5,7 @@ use super::access::RequirePermission;
 use super::customers::show;
 use crate::api;
 use crate::components::{Button, Segment, StackedBar, TextField, ToastKind, use_toasts};
-use crate::i18n::{Msg, use_locale, use_text};
+use crate::i18n::{CashMsg, Msg, use_locale, use_text};
 use crate::session::use_session;
 use domain::Locale;
 use domain::access::Permission;
@@ -271,9 +271,11 @@ fn TeamStatement() -> impl IntoView {
                 Ok(data) => toasts.push(
                     ToastKind::Success,
                     format!(
-                        "{} {}",
+                        "{} {} ({} {})",
                         text(Msg::StatementSent),
-                        data.send_statement.sent_to
+                        data.send_statement.sent_to,
+                        text(Msg::Cash(CashMsg::StatementReference)),
+                        data.send_statement.references.join(", ")
                     ),
                 ),
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
@@ -357,6 +359,7 @@ pub fn PublicStatementPage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token").unwrap_or_default());
     let pay_online = RwSignal::new(false);
     let paying = RwSignal::new(false);
+    let reference = RwSignal::new(String::new());
     let loaded = LocalResource::new(move || {
         let token = token();
         async move {
@@ -365,6 +368,7 @@ pub fn PublicStatementPage() -> impl IntoView {
                 .map(|data| {
                     let company = data.public_statement.company_name.clone();
                     pay_online.set(data.public_statement.can_pay_online);
+                    reference.set(data.public_statement.reference.clone());
                     (company, view_of(&data.public_statement.statement))
                 })
         }
@@ -432,6 +436,10 @@ pub fn PublicStatementPage() -> impl IntoView {
                             <p class="eyebrow" data-testid="statement-company">{company}</p>
                             <h1>{move || text(Msg::Statement)}" · "{s.customer.name.clone()}</h1>
                             <p class="lead">{move || text(Msg::PublicStatementLead)}</p>
+                            <p data-testid="statement-reference">
+                                <strong>{move || text(Msg::Cash(CashMsg::StatementReference))}" "{move || reference.get()}</strong>
+                                " · "{move || text(Msg::Cash(CashMsg::StatementQuoteHint))}
+                            </p>
                         </header>
                         <p class="form-actions">
                             <Show when=move || pay_online.get() && owes>

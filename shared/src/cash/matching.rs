@@ -1,7 +1,7 @@
 //! Matching a received bank line to what it pays, explainably.
 //!
 //! The signals, strongest first: an invoice number in the remark (附言) or reference, exact or
-//! one character off; the payer's account or name, learned from lines a person applied, or the
+//! one character off; a statement reference (`matching_statements.rs`); the payer's account or name, learned from lines a person applied, or the
 //! payer's name being the customer's; and the amount: equal to one open invoice, to the
 //! customer's whole balance, or to a combination of its open invoices (the
 //! [`COMBINATION_POOL`] oldest, at most [`COMBINATION_SIZE`] together). Only invoices in the
@@ -17,6 +17,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
+
+#[path = "matching_statements.rs"]
+mod statements;
+pub use statements::SentStatement;
 
 /// How many of a customer's oldest open invoices a combination is sought among.
 pub const COMBINATION_POOL: usize = 30;
@@ -162,6 +166,7 @@ pub struct Book {
     payer_names: HashMap<String, Vec<Uuid>>,
     customer_names: HashMap<String, Vec<Uuid>>,
     keyed: HashMap<Uuid, Vec<KeyedPayment>>,
+    statements: statements::Statements,
 }
 
 fn push_unique<K: std::hash::Hash + Eq, V: PartialEq>(
@@ -425,7 +430,20 @@ impl Book {
             .join(" ");
         let (exact, near) = self.named(&text, line.currency, line.amount);
         let mut suggestions = if exact.is_empty() && near.is_empty() {
-            self.by_payer_and_amount(line, &payers)
+            match self.by_statement(line, &payers, &text) {
+                // The statement's customer; other payers' invoices stay in view.
+                Some(quoted) => {
+                    let mut found = vec![quoted];
+                    let others: Vec<(Uuid, MatchReason)> = payers
+                        .iter()
+                        .filter(|(id, _)| *id != found[0].customer_id)
+                        .cloned()
+                        .collect();
+                    found.extend(self.by_payer_and_amount(line, &others));
+                    found
+                }
+                None => self.by_payer_and_amount(line, &payers),
+            }
         } else {
             self.by_number(line, &payers, &exact, &near)
         };

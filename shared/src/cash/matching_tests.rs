@@ -226,3 +226,107 @@ fn one_edit_apart_is_exactly_one() {
     assert!(!one_edit_apart("ABC123", "ABC123"));
     assert!(!one_edit_apart("ABC123", "ABD124"));
 }
+
+fn statement(reference: &str, customer: u128, closing: i64) -> SentStatement {
+    SentStatement {
+        reference: reference.to_owned(),
+        customer_id: id(customer),
+        currency: Currency::CNY,
+        closing_balance: Decimal::from(closing),
+    }
+}
+
+fn with_statements() -> Book {
+    book(&[], vec![]).with_statements(vec![
+        statement("ST00000041", 200, 5321),
+        statement("ST00000042", 100, 4200),
+        statement("ST00000043", 200, 1000),
+    ])
+}
+
+#[test]
+fn a_statement_reference_with_its_closing_balance_pays_that_customer_oldest_first() {
+    let found = with_statements().suggest(&line(4200, Some("付对账单ST00000042"), None, None));
+    assert_eq!(found[0].customer_id, id(100));
+    assert_eq!(found[0].confidence, Decimal::new(97, 2));
+    assert_eq!(
+        codes(&found[0]),
+        vec![Code::StatementReference, Code::AmountEqualsStatement]
+    );
+    assert_eq!(found[0].reasons[1].params["amount"], "4200.00");
+    // Oldest due first: 1,000 + 2,500 + 700 of the 4,200.
+    let paid: Vec<(Uuid, Decimal)> = found[0]
+        .invoices
+        .iter()
+        .map(|i| (i.invoice_id, i.amount))
+        .collect();
+    assert_eq!(
+        paid,
+        vec![
+            (id(1), Decimal::from(1000)),
+            (id(2), Decimal::from(2500)),
+            (id(3), Decimal::from(700))
+        ]
+    );
+}
+
+#[test]
+fn a_statement_reference_one_character_off_is_kept_only_when_the_amount_tells_which() {
+    let book = with_statements();
+    // ST00000045 is one off 41, 42 and 43: the amount is 43's closing balance.
+    let found = book.suggest(&line(1000, Some("ST00000045"), None, None));
+    assert_eq!(found[0].customer_id, id(200));
+    assert_eq!(codes(&found[0])[0], Code::StatementReferenceNear);
+    assert_eq!(found[0].reasons[0].params["found"], "ST00000045");
+    assert_eq!(found[0].confidence, Decimal::new(94, 2));
+    // No closing balance is the amount: none of the three is trusted.
+    let found = book.suggest(&line(333, Some("ST00000045"), None, None));
+    assert!(
+        found
+            .iter()
+            .all(|s| !codes(s).contains(&Code::StatementReferenceNear))
+    );
+}
+
+#[test]
+fn a_statement_reference_with_another_amount_waits_for_a_person() {
+    let book = with_statements();
+    let found = book.suggest(&line(3000, Some("ST00000042"), None, None));
+    assert_eq!(found[0].customer_id, id(100));
+    assert_eq!(
+        codes(&found[0]),
+        vec![Code::StatementReference, Code::OnAccount]
+    );
+    assert_eq!(found[0].confidence, Decimal::new(75, 2));
+    // A payer's known account says someone else pays: much less likely.
+    let payer = LearnedPayer {
+        customer_id: id(200),
+        account: Some("6222 0000 1111".to_owned()),
+        name: None,
+    };
+    let book = book_with_payer(payer);
+    let found = book.suggest(&line(4200, Some("ST00000042"), None, Some("6222000011 11")));
+    let quoted = found
+        .iter()
+        .find(|s| s.customer_id == id(100))
+        .map(|s| s.confidence);
+    assert_eq!(quoted, Some(Decimal::new(67, 2)));
+}
+
+fn book_with_payer(payer: LearnedPayer) -> Book {
+    book(&[payer], vec![]).with_statements(vec![statement("ST00000042", 100, 4200)])
+}
+
+#[test]
+fn a_statement_in_another_currency_is_not_quoted() {
+    let book = book(&[], vec![]).with_statements(vec![SentStatement {
+        currency: Currency::USD,
+        ..statement("ST00000042", 100, 4200)
+    }]);
+    let found = book.suggest(&line(4200, Some("ST00000042"), None, None));
+    assert!(
+        found
+            .iter()
+            .all(|s| !codes(s).contains(&Code::StatementReference))
+    );
+}

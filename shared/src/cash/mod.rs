@@ -53,6 +53,9 @@ string_enum!(MatchReasonCode {
     KeyedPayment => "KEYED_PAYMENT",
     OnAccount => "ON_ACCOUNT",
     SeveralCandidates => "SEVERAL_CANDIDATES",
+    StatementReference => "STATEMENT_REFERENCE",
+    StatementReferenceNear => "STATEMENT_REFERENCE_NEAR",
+    AmountEqualsStatement => "AMOUNT_EQUALS_STATEMENT",
 });
 
 /// Why a suggestion was made: a code and its parameters, turned into words in the reader's
@@ -168,6 +171,30 @@ impl MatchReason {
             }
             (C::OnAccount, Locale::ZhCn) => {
                 "没有与金额相符的发票：按账龄从早到晚冲抵，余额留作预收。".to_owned()
+            }
+            (C::StatementReference, Locale::En) => format!(
+                "The remark names statement {}, sent to this customer.",
+                p("reference")
+            ),
+            (C::StatementReference, Locale::ZhCn) => {
+                format!("附言中写有发给该客户的对账单号 {}。", p("reference"))
+            }
+            (C::StatementReferenceNear, Locale::En) => format!(
+                "The remark has {}, one character off statement {}.",
+                p("found"),
+                p("reference")
+            ),
+            (C::StatementReferenceNear, Locale::ZhCn) => format!(
+                "附言中的 {} 与对账单号 {} 仅差一个字符。",
+                p("found"),
+                p("reference")
+            ),
+            (C::AmountEqualsStatement, Locale::En) => format!(
+                "The amount equals the statement's closing balance, {}.",
+                p("amount")
+            ),
+            (C::AmountEqualsStatement, Locale::ZhCn) => {
+                format!("金额等于该对账单的期末余额 {}。", p("amount"))
             }
             (C::SeveralCandidates, Locale::En) => format!(
                 "{} other matches are as likely: check before applying.",

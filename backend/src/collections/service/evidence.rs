@@ -131,7 +131,7 @@ pub async fn evidence_pack(
     .await?
     .ok_or_else(not_found)?;
     let locale = crate::statements::service::company_locale(db, tenant).await?;
-    let pdf = crate::statements::pdf::render(&statement.data, &calendar.name, locale);
+    let pdf = crate::statements::pdf::render(&statement.data, &calendar.name, locale, None);
     let statement_csv = crate::statements::service::to_csv(&statement.data);
     let case_summary = crate::csv::write(&[
         [

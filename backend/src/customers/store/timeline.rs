@@ -32,8 +32,15 @@ CROSS JOIN LATERAL (
                currency::text AS currency, NULL::text AS actor, NULL::text AS detail
         FROM invoices WHERE customer_id = k.customer_id AND issued_at IS NOT NULL
         UNION ALL
-        SELECT created_at, 'PAYMENT_RECEIVED', coalesce(reference, method), amount, currency::text, actor_label, method
-        FROM payments WHERE customer_id = k.customer_id
+        SELECT p.created_at, 'PAYMENT_RECEIVED',
+               coalesce(p.reference || coalesce(' · ' || a.name || ' ' || b.booked_on, ''), p.method),
+               p.amount, p.currency::text, p.actor_label, p.method
+        FROM payments p
+        -- The bank line it came from, or was linked to (cash application).
+        LEFT JOIN bank_transactions b ON b.id = coalesce(p.bank_transaction_id,
+            (SELECT l.id FROM bank_transactions l WHERE l.linked_payment_id = p.id))
+        LEFT JOIN bank_accounts a ON a.id = b.bank_account_id
+        WHERE p.customer_id = k.customer_id
         UNION ALL
         SELECT r.reversed_at, 'PAYMENT_REVERSED', coalesce(p.reference, p.method), p.amount, p.currency::text, r.actor_label, r.reason
         FROM payment_reversals r JOIN payments p ON p.id = r.payment_id WHERE p.customer_id = k.customer_id
@@ -53,7 +60,7 @@ CROSS JOIN LATERAL (
         SELECT occurred_at, kind, NULL, credit_limit, NULL, actor_label, reason
         FROM credit_events WHERE customer_id = k.customer_id
         UNION ALL
-        SELECT created_at, 'STATEMENT_SENT', period_from || ' – ' || period_to, NULL, NULL, created_by, sent_to
+        SELECT created_at, 'STATEMENT_SENT', reference || ' · ' || period_from || ' – ' || period_to, NULL, NULL, created_by, sent_to
         FROM statement_links WHERE customer_id = k.customer_id
         UNION ALL
         SELECT responded_at, 'STATEMENT_' || response, NULL, NULL, NULL, responder_name, note
