@@ -13,6 +13,7 @@ mod amounts;
 mod camt053;
 mod csv_table;
 mod dates;
+mod html_table;
 mod mt940;
 mod problems;
 mod spreadsheet;
@@ -218,6 +219,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
         if contains(head, b"camt.053") || contains(head, b"BkToCstmrStmt") {
             return Format::Camt053;
         }
+        if html_table::looks_like_html(bytes) {
+            return Format::Xls;
+        }
     } else if text.starts_with(b"{1:") || text.starts_with(b":20:") {
         return Format::Mt940;
     }
@@ -238,6 +242,10 @@ pub fn parse(
 ) -> Result<Statement, Vec<Problem>> {
     match format {
         Format::Csv => csv_table::parse(bytes, mapping, limits),
+        // Many banks' ".xls" is an HTML page with a table.
+        Format::Xls if html_table::looks_like_html(bytes) => {
+            html_table::parse(bytes, mapping, limits)
+        }
         Format::Xls => spreadsheet::parse_xls(bytes, mapping, limits),
         Format::Xlsx => spreadsheet::parse_xlsx(bytes, mapping, limits),
         Format::Camt053 => camt053::parse(bytes, limits),
@@ -260,6 +268,10 @@ mod tests {
         assert_eq!(sniff(camt), Format::Camt053);
         assert_eq!(sniff(b"<Document><BkToCstmrStmt>"), Format::Camt053);
         assert_eq!(sniff(b"<html><body>"), Format::Csv);
+        assert_eq!(
+            sniff(b"\xEF\xBB\xBF<html><body><TABLE><tr><td>1</td>"),
+            Format::Xls
+        );
         assert_eq!(
             sniff(b"{1:F01BANKDEFFXXXX0000000000}{2:I940}{4:\r\n:20:X"),
             Format::Mt940

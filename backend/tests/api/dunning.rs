@@ -828,7 +828,11 @@ async fn legal_cases_move_forward_and_come_with_an_evidence_pack() {
     assert_eq!(response.status(), 200);
     let bytes = response.bytes().await.unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let mut names: Vec<String> = zip
+        .file_names()
+        .map(|name| name.map(|n| n.into_owned()))
+        .collect::<Result<_, _>>()
+        .unwrap();
     names.sort();
     assert_eq!(
         names,
