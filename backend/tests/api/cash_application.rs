@@ -602,6 +602,29 @@ async fn a_person_applies_splits_links_ignores_and_undoes() {
         .await
             == 1
     );
+
+    // A payment reversed by hand (not through the line's undo) frees its line: it waits again.
+    let payment = applied["bankTransaction"]["payments"][0]["id"].clone();
+    ok(
+        &t,
+        "mutation($input: ReversePaymentInput!) { reversePayment(input: $input) { payment { id } } }",
+        json!({ "input": { "paymentId": payment, "reason": "退票" } }),
+        "reversePayment",
+    )
+    .await;
+    let freed = by_remark(&lines(&t, None).await, &a.1[1].1).clone();
+    assert_eq!(freed["status"], "SUGGESTED", "{freed:#}");
+    assert_eq!(freed["appliedHow"], Value::Null);
+    assert_eq!(freed["payments"][0]["reversed"], true);
+    // And it can be applied again.
+    let again = ok(
+        &t,
+        APPLY,
+        json!({ "input": { "transactionId": id(&a.1[1].1) } }),
+        "applyBankTransaction",
+    )
+    .await;
+    assert_eq!(again["bankTransaction"]["status"], "APPLIED");
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ mod m20261209_000023_owed_by_day;
 mod m20261210_000024_approvals;
 mod m20261211_000025_cash_application;
 mod m20261212_000026_statement_references;
+mod m20261212_000027_reversed_bank_payments;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -58,5 +59,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261210_000024_approvals::Migration),
         Box::new(m20261211_000025_cash_application::Migration),
         Box::new(m20261212_000026_statement_references::Migration),
+        Box::new(m20261212_000027_reversed_bank_payments::Migration),
     ]
 }
