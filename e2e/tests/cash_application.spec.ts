@@ -128,3 +128,71 @@ test("a statement is imported, a line applied in one click, another split, and o
   await page.goto("/payments");
   await expect(page.getByTestId("payment-bank-origin").first()).toContainText("来自银行流水 · 招商银行 基本户");
 });
+
+// The same work in English: a customer pays the statement it was sent, quoting its reference;
+// the line is explained in English, applied in one click, and counted as one line.
+test.describe("in English", () => {
+  test.use({ locale: "en-US" });
+
+  test("a line quoting a statement's reference is explained and applied", async ({ page, request }) => {
+    test.slow();
+    const id = stamp();
+    const owner = `cash.en.${id}@e2e.example`;
+    const token = (
+      await graphql(request, SIGN_UP, { input: { companyName: "Harbour Teas", name: "Ann Lee", email: owner, password } })
+    ).signUp.accessToken as string;
+    const day = new Date(Date.now() - 36 * 3600 * 1000).toISOString().slice(0, 10);
+    const buyer = (await graphql(request, CUSTOMER, { input: { name: "Kowloon Tea House", code: `KTH-${id}` } }, token))
+      .createCustomer.customer.id as string;
+    await graphql(
+      request,
+      INVOICE,
+      { input: { customerId: buyer, issue: true, issueDate: day, lines: [{ description: "Oolong", quantity: "1", unitPrice: "4321" }] } },
+      token,
+    );
+    const sent = await graphql(
+      request,
+      `mutation($input: SendStatementInput!) { sendStatement(input: $input) { references } }`,
+      { input: { customerId: buyer, from: day, to: day, email: `ap.${id}@e2e.example` } },
+      token,
+    );
+    const reference = sent.sendStatement.references[0] as string;
+
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(owner);
+    await page.getByLabel("Password").fill(password);
+    await page.getByTestId("sign-in").click();
+    await expect(page.getByTestId("company-name")).toHaveText("Harbour Teas");
+
+    await page.goto("/cash");
+    await expect(page.getByRole("heading", { name: "Cash application" })).toBeVisible();
+    await page.getByTestId("add-bank-account").click();
+    const form = page.getByTestId("bank-account-form");
+    await form.getByLabel("Name").fill("HSBC current");
+    await form.getByLabel("Bank").fill("HSBC");
+    await form.getByLabel("Account number").fill("6225880199990001");
+    await page.getByTestId("save-bank-account").click();
+    await expect(page.getByText("Bank account saved.")).toBeVisible();
+
+    await page.getByTestId("statement-file").setInputFiles({
+      name: "camt053.xml",
+      mimeType: "application/xml",
+      buffer: Buffer.from(statement([entry("EN-A", "4321.00", true, "K T H Ltd", `Payment of statement ${reference}`, day)])),
+    });
+    await page.getByTestId("import-statement").click();
+    await expect(page.getByTestId("statement-imported")).toContainText("New 1");
+    await expect(page.getByTestId("matching-progress")).toHaveAttribute("data-done", "true");
+
+    const line = page.getByTestId("cash-line").filter({ hasText: reference });
+    await expect(line.getByTestId("cash-suggested-customer")).toHaveText("Kowloon Tea House");
+    await expect(line.getByTestId("cash-reason").first()).toHaveText(
+      `The remark names statement ${reference}, sent to this customer.`,
+    );
+    await expect(line.getByTestId("cash-reason").nth(1)).toHaveText(
+      "The amount equals the statement's closing balance, 4321.00.",
+    );
+    await line.getByTestId("cash-apply").click();
+    await expect(page.getByText("Applied: the invoices are paid.")).toBeVisible();
+    await expect(page.getByTestId("cash-totals")).toContainText("Applied 1 line ·");
+  });
+});
