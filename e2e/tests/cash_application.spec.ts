@@ -157,6 +157,17 @@ test.describe("in English", () => {
       token,
     );
     const reference = sent.sendStatement.references[0] as string;
+    // Another customer's cheque of 100 keyed by hand ten days earlier: too far apart for
+    // matching to offer it.
+    const other = (await graphql(request, CUSTOMER, { input: { name: "Lantau Traders", code: `LT-${id}` } }, token))
+      .createCustomer.customer.id as string;
+    const early = new Date(Date.now() - 11 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await graphql(
+      request,
+      `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { payment { id } } }`,
+      { input: { customerId: other, amount: "100", currency: "CNY", receivedOn: early, method: "CHECK", reference: "CHQ-881" } },
+      token,
+    );
 
     await page.goto("/login");
     await page.getByLabel("Email").fill(owner);
@@ -177,10 +188,15 @@ test.describe("in English", () => {
     await page.getByTestId("statement-file").setInputFiles({
       name: "camt053.xml",
       mimeType: "application/xml",
-      buffer: Buffer.from(statement([entry("EN-A", "4321.00", true, "K T H Ltd", `Payment of statement ${reference}`, day)])),
+      buffer: Buffer.from(
+        statement([
+          entry("EN-A", "4321.00", true, "K T H Ltd", `Payment of statement ${reference}`, day),
+          entry("EN-B", "100.00", true, "J Smith", "cheque deposit", day),
+        ]),
+      ),
     });
     await page.getByTestId("import-statement").click();
-    await expect(page.getByTestId("statement-imported")).toContainText("New 1");
+    await expect(page.getByTestId("statement-imported")).toContainText("New 2");
     await expect(page.getByTestId("matching-progress")).toHaveAttribute("data-done", "true");
 
     const line = page.getByTestId("cash-line").filter({ hasText: reference });
@@ -194,5 +210,16 @@ test.describe("in English", () => {
     await line.getByTestId("cash-apply").click();
     await expect(page.getByText("Applied: the invoices are paid.")).toBeVisible();
     await expect(page.getByTestId("cash-totals")).toContainText("Applied 1 line ·");
+
+    // The deposited cheque: linked to the payment keyed by hand, found from the dialog.
+    const cheque = page.getByTestId("cash-line").filter({ hasText: "cheque deposit" });
+    await cheque.getByTestId("cash-apply-other").click();
+    const dialog = page.getByTestId("cash-action-form");
+    await dialog.getByTestId("cash-part-customer").selectOption({ label: `LT-${id} · Lantau Traders` });
+    const keyed = dialog.getByTestId("cash-linkable-payment");
+    await expect(keyed).toContainText("CHQ-881");
+    await keyed.getByTestId("cash-link-payment").click();
+    await expect(page.getByText("Linked to the payment keyed by hand.")).toBeVisible();
+    await expect(page.getByTestId("cash-totals")).toContainText("Applied 2 lines ·");
   });
 });

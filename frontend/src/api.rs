@@ -348,6 +348,7 @@ cash_operation!(ApplyBankLine);
 cash_operation!(LinkBankLine);
 cash_operation!(IgnoreBankLine);
 cash_operation!(UndoBankLine);
+cash_operation!(LinkablePayments);
 
 /// What went wrong, in terms the UI can translate: the API's code and reason, or the network.
 #[derive(Debug, Clone, PartialEq)]

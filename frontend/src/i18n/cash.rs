@@ -94,6 +94,9 @@ pub enum CashMsg {
     StatementQuoteHint,
     /// One line ("lines" is [`CashMsg::Lines`]).
     Line,
+    Linkable,
+    LinkThis,
+    NoLinkable,
 }
 
 pub(super) fn en(msg: CashMsg) -> &'static str {
@@ -194,6 +197,9 @@ pub(super) fn en(msg: CashMsg) -> &'static str {
         Totals => "By status",
         Lines => "lines",
         Line => "line",
+        Linkable => "Or link it to a payment of this customer already keyed by hand",
+        LinkThis => "Link",
+        NoLinkable => "No payment of this customer and amount is waiting for its bank line.",
         FromBank => "From the bank line",
         StatementReference => "Statement reference",
         StatementQuoteHint => "Please quote it in your payment's remittance information.",
@@ -298,6 +304,9 @@ pub(super) fn zh(msg: CashMsg) -> &'static str {
         Totals => "按状态汇总",
         Lines => "笔",
         Line => "笔",
+        Linkable => "或关联该客户已手工录入的收款",
+        LinkThis => "关联",
+        NoLinkable => "该客户没有同金额、待关联银行流水的收款。",
         FromBank => "来自银行流水",
         StatementReference => "对账单号",
         StatementQuoteHint => "付款时请在汇款附言中注明此对账单号。",

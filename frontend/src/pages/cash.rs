@@ -522,6 +522,10 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
         .to_owned()
     });
     let is_apply = move || matches!(acting.get(), Some(Acting::Apply(_)));
+    let linking = Signal::derive(move || match acting.get() {
+        Some(Acting::Apply(line)) => Some((line.id, line.amount.amount, line.amount.currency)),
+        _ => None,
+    });
     let customer_options = move |chosen: RwSignal<String>| {
         move || {
             customers.get().unwrap_or_default().into_iter().map(|c| {
@@ -549,6 +553,7 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
                         </select>
                         {move || error("customerId").get().map(|e| view! { <p class="error">{e}</p> })}
                     </div>
+                    <super::cash_link::LinkablePaymentsList line=linking customer=customer on_result=Callback::new(finish)/>
                     <TextField name="cash-part-amount" label=Signal::derive(move || text(Msg::Cash(C::PartAmount))) value=amount error=error("amount")/>
                     <AllocationEditor state=allocation customer=customer amount=amount currency=currency errors=errors/>
                     <For each=move || extras.get().into_iter().enumerate() key=|(index, _)| *index let:item>

@@ -13,6 +13,7 @@ mod audit;
 mod billing;
 mod cash;
 mod cash_accounts;
+mod cash_link;
 mod collections;
 mod customers;
 mod disputes;

@@ -467,8 +467,9 @@ impl Book {
                 - 1;
             let note = MatchReason::new(Code::SeveralCandidates, &[("count", &ties.to_string())]);
             for suggestion in suggestions.iter_mut().filter(|s| s.confidence == second) {
-                suggestion.confidence =
-                    (suggestion.confidence - Decimal::new(25, 2)).max(Decimal::ZERO);
+                // Below the lowest threshold too: a tie is never applied automatically.
+                suggestion.confidence = (suggestion.confidence - Decimal::new(25, 2))
+                    .clamp(Decimal::ZERO, Decimal::new(49, 2));
                 suggestion.reasons.push(note.clone());
             }
         }
@@ -679,7 +680,9 @@ impl Book {
             customer_id: self.customer_of(*only),
             invoices: self.pay(&[*only], line.amount),
             payment_id: None,
-            confidence: Decimal::new(60, 2),
+            // Below the lowest threshold a company can set (0.50): an amount alone, from a
+            // payer nobody knows, is a person's call.
+            confidence: Decimal::new(45, 2),
             reasons: vec![MatchReason::new(
                 Code::AmountUniqueInvoice,
                 &[("number", self.number(*only))],
