@@ -118,14 +118,17 @@ test("an owner upgrades through Checkout, sees a failed payment, connects Stripe
     { input: { customerId, issue: true, lines: [{ description: "Valves", quantity: "3", unitPrice: "420.50" }] } }, token);
   // The company's today (sign-up's default time zone), which may be tomorrow in UTC.
   const today = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" });
-  await graphql(request,
-    `mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo } }`,
+  const sent = await graphql(request,
+    `mutation($input: SendStatementInput!) { sendStatement(input: $input) { sentTo references } }`,
     { input: { customerId, from: "2026-01-01", to: today } }, token);
+  const reference = sent.sendStatement.references[0] as string;
   const email = await emailTo(buyerEmail);
   const link = /https?:\/\/\S+\/s\/duely_stm_[0-9a-f_]+/.exec(email)?.[0];
   expect(link, email).toBeTruthy();
   await page.getByTestId("sign-out").click();
   await page.goto(new URL(link!).pathname);
+  // The statement's reference, to quote when paying by transfer.
+  await expect(page.getByTestId("statement-reference")).toContainText(reference);
   await page.getByTestId("pay-online").click();
   await page.waitForURL(/\/checkout\/cs_test_/);
   await expect(page.getByTestId("amount")).toHaveText("126150 cny");

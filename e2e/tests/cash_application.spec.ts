@@ -1,5 +1,6 @@
 import { expect, test } from "./fixtures";
 import { graphql } from "./api";
+import { verifyAddress } from "./mail";
 
 // Cash application (收款核销), in Chinese: the finance team adds its bank account, imports the
 // bank's camt.053 statement and watches it matched; applies the line whose remark names an
@@ -141,6 +142,8 @@ test.describe("in English", () => {
     const token = (
       await graphql(request, SIGN_UP, { input: { companyName: "Harbour Teas", name: "Ann Lee", email: owner, password } })
     ).signUp.accessToken as string;
+    // Statements go to customers once the owner's address is verified.
+    await verifyAddress(request, owner);
     const day = new Date(Date.now() - 36 * 3600 * 1000).toISOString().slice(0, 10);
     const buyer = (await graphql(request, CUSTOMER, { input: { name: "Kowloon Tea House", code: `KTH-${id}` } }, token))
       .createCustomer.customer.id as string;
