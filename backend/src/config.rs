@@ -26,6 +26,10 @@ pub struct Config {
     /// `DUELY_SHUTDOWN_GRACE_SECS`, default 20: how long in-flight requests may finish after
     /// SIGTERM or SIGINT.
     pub shutdown_grace: Duration,
+    /// `DUELY_SHUTDOWN_DELAY_SECS`, default 5: after SIGTERM, `/readyz` answers 503 at once and
+    /// the server keeps serving this long before it drains, so a load balancer stops sending
+    /// first.
+    pub shutdown_delay: Duration,
     /// `DUELY_REQUEST_TIMEOUT_SECS`, default 30.
     pub request_timeout: Duration,
     /// `DUELY_LOG_FORMAT`: `json` or `pretty`; default json unless stdout is a terminal.
@@ -379,6 +383,7 @@ impl Config {
             db_max_lifetime: seconds("DUELY_DB_MAX_LIFETIME_SECS", "1800")?,
             web_dir: PathBuf::from(text("DUELY_WEB_DIR", "frontend/dist")),
             shutdown_grace: seconds("DUELY_SHUTDOWN_GRACE_SECS", "20")?,
+            shutdown_delay: seconds("DUELY_SHUTDOWN_DELAY_SECS", "5")?,
             request_timeout: seconds("DUELY_REQUEST_TIMEOUT_SECS", "30")?,
             log_format,
         })
@@ -419,6 +424,7 @@ mod tests {
             "postgres://postgres@127.0.0.1:5432/duely"
         );
         assert_eq!(config.shutdown_grace, Duration::from_secs(20));
+        assert_eq!(config.shutdown_delay, Duration::from_secs(5));
     }
 
     #[test]

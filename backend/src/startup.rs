@@ -1,6 +1,7 @@
 //! Building and running the server, zero2prod style: [`Application::build`] binds the port
 //! (0 picks a free one, as tests do) and [`Application::run_until_stopped`] serves until the
-//! shutdown future resolves, then drains in-flight requests until the grace period ends.
+//! shutdown future resolves: `/readyz` turns 503 at once, the server keeps serving for the
+//! shutdown delay, then drains in-flight requests until the grace period ends.
 
 use crate::api;
 use crate::config::Config;
@@ -10,6 +11,7 @@ use crate::http::{self, AppState};
 use crate::identity::Identity;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -23,6 +25,10 @@ pub struct Application {
     /// `/metrics`, on its own address when one is configured.
     metrics_listener: Option<TcpListener>,
     shutdown_grace: Duration,
+    /// How long the replica keeps serving, not ready, before it drains.
+    shutdown_delay: Duration,
+    /// Shared with `/readyz`.
+    draining: Arc<AtomicBool>,
     /// Where the access-change listener connects (`db::notices`), beside the pool.
     database_url: secrecy::SecretString,
 }
@@ -61,6 +67,8 @@ impl Application {
             None => None,
         };
         let shutdown_grace = config.shutdown_grace;
+        let shutdown_delay = config.shutdown_delay;
+        let draining = Arc::new(AtomicBool::new(false));
         let database_url = config.database_url.clone();
         let state = AppState {
             schema,
@@ -71,6 +79,7 @@ impl Application {
             large_imports: crate::imports::service::LargeImports::new(
                 crate::imports::service::LARGE_IMPORTS_AT_ONCE,
             ),
+            draining: draining.clone(),
         };
         Ok(Application {
             listener,
@@ -81,6 +90,8 @@ impl Application {
             port,
             metrics_listener,
             shutdown_grace,
+            shutdown_delay,
+            draining,
             database_url,
         })
     }
@@ -138,8 +149,17 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let (draining, delay) = (self.draining.clone(), self.shutdown_delay);
         let server = axum::serve(self.listener, service).with_graceful_shutdown(async move {
             shutdown.await;
+            // Not ready at once, still serving: the load balancer takes the replica out
+            // before it stops accepting.
+            draining.store(true, Ordering::Relaxed);
+            tracing::info!(
+                delay_secs = delay.as_secs(),
+                "stopping: /readyz answers 503; serving on until the delay ends"
+            );
+            tokio::time::sleep(delay).await;
             tracing::info!("shutting down: draining in-flight requests");
             let _ = stopping_tx.send(true);
         });

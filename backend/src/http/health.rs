@@ -1,5 +1,5 @@
 //! Probes for orchestrators and scrapers. `/healthz`: the process is up. `/readyz`: it can
-//! reach the database, answered within a second either way. `/metrics`: Prometheus text.
+//! reach the database and is not draining, answered within a second either way. `/metrics`: Prometheus text.
 
 use super::AppState;
 use axum::Json;
@@ -16,6 +16,9 @@ pub async fn healthz() -> Response {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return not_ready("draining");
+    }
     match tokio::time::timeout(READINESS_DEADLINE, state.db.ping()).await {
         Ok(Ok(())) => Json(json!({ "status": "ready" })).into_response(),
         Ok(Err(error)) => {

@@ -34,6 +34,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Slots for REST imports, per replica (see `imports::service::LargeImports`).
     pub large_imports: crate::imports::service::LargeImports,
+    /// Set when the replica was told to stop: `/readyz` answers 503 while it still serves.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The largest GraphQL request body; larger ones get 413 before any parsing.

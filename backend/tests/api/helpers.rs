@@ -136,6 +136,8 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
         ("DUELY_WEB_DIR".to_owned(), fixture_web_dir()),
         ("DUELY_DB_MAX_CONNECTIONS".to_owned(), "4".to_owned()),
         ("DUELY_SHUTDOWN_GRACE_SECS".to_owned(), "5".to_owned()),
+        // No load balancer to wait for; the delay's own test sets one.
+        ("DUELY_SHUTDOWN_DELAY_SECS".to_owned(), "0".to_owned()),
         // Tests run as the scripts do; each app's metrics listen on a port of their own.
         ("DUELY_ENV".to_owned(), "development".to_owned()),
         ("DUELY_METRICS_ADDR".to_owned(), "127.0.0.1:0".to_owned()),
@@ -407,11 +409,16 @@ impl TestApp {
             .unwrap();
     }
 
-    /// Signals shutdown and waits for the server to finish draining.
-    pub async fn stop(&mut self) -> std::io::Result<()> {
+    /// Signals shutdown (SIGTERM's effect) without waiting.
+    pub fn signal_stop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
+    }
+
+    /// Signals shutdown and waits for the server to finish draining.
+    pub async fn stop(&mut self) -> std::io::Result<()> {
+        self.signal_stop();
         match self.server.take() {
             Some(server) => server.await.unwrap(),
             None => Ok(()),

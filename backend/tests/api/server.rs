@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{fresh_database, spawn_app, spawn_app_with, test_config};
 
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
@@ -19,6 +19,47 @@ async fn a_request_id_sent_by_the_client_is_kept() {
         .await
         .unwrap();
     assert_eq!(response.headers()["x-request-id"], "support-ticket-42");
+}
+
+#[tokio::test]
+async fn on_stop_readyz_turns_503_at_once_while_the_server_serves_out_the_delay() {
+    let database_url = fresh_database().await;
+    let mut app = spawn_app_with(test_config(
+        &[("DUELY_SHUTDOWN_DELAY_SECS", "2")],
+        &database_url,
+    ))
+    .await;
+    assert_eq!(
+        app.client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let asked = std::time::Instant::now();
+    app.signal_stop();
+    // Within the delay: not ready, yet every request is still served.
+    let mut saw_draining = false;
+    for _ in 0..20 {
+        let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+        if ready.status() == 503 {
+            let body: serde_json::Value = ready.json().await.unwrap();
+            assert_eq!(body["reason"], "draining");
+            saw_draining = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(saw_draining, "/readyz turned 503");
+    let served = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert!(asked.elapsed() < std::time::Duration::from_secs(2));
+    // Then it drains and returns.
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), app.stop()).await;
+    assert!(matches!(stopped, Ok(Ok(()))), "{stopped:?}");
+    assert!(asked.elapsed() >= std::time::Duration::from_secs(2));
 }
 
 #[tokio::test]
