@@ -34,6 +34,7 @@ mod replicas;
 mod request_costs;
 mod round_trips;
 mod schema_contract;
+mod schema_rules;
 mod scripts;
 mod server;
 mod settings;

@@ -30,6 +30,7 @@ mod m20261210_000024_approvals;
 mod m20261211_000025_cash_application;
 mod m20261212_000026_statement_references;
 mod m20261212_000027_reversed_bank_payments;
+mod m20261212_000028_day_table_keys;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -60,5 +61,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261211_000025_cash_application::Migration),
         Box::new(m20261212_000026_statement_references::Migration),
         Box::new(m20261212_000027_reversed_bank_payments::Migration),
+        Box::new(m20261212_000028_day_table_keys::Migration),
     ]
 }
