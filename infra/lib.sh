@@ -259,3 +259,19 @@ start_stripe_standin() {
 stop_stripe_standin() {
   [ -n "${STRIPE_STANDIN_PID:-}" ] && kill "$STRIPE_STANDIN_PID" 2>/dev/null || true
 }
+
+# kubernetes-validate (PyPI), pinned, in a virtual environment beside the target directory:
+# checks infra/k8s/ against the Kubernetes schemas. Exports K8S_VALIDATE (its command).
+K8S_VALIDATE_VERSION="1.34.1"
+ensure_k8s_validate() {
+  local venv="$CARGO_TARGET_DIR/duely-k8s-validate"
+  K8S_VALIDATE="$venv/bin/kubernetes-validate"
+  if [ -x "$K8S_VALIDATE" ] && "$K8S_VALIDATE" --version 2>/dev/null | grep -q "$K8S_VALIDATE_VERSION"; then
+    return
+  fi
+  /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
+  say "installing kubernetes-validate $K8S_VALIDATE_VERSION"
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "kubernetes-validate==$K8S_VALIDATE_VERSION"
+}

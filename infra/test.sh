@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs everything CI runs, in the order that fails fastest: formatting, clippy (native and
-# wasm32), unit, property and integration tests against a real PostgreSQL, the release wasm
+# wasm32), the Kubernetes manifests against their schemas, unit, property and integration tests against a real PostgreSQL, the release wasm
 # build, and the browser journeys in headless Chromium. Ends with the runners' summary lines.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
@@ -17,6 +17,10 @@ say "clippy (native)"
 cargo clippy --workspace --exclude duely-frontend --all-targets --locked -- -D warnings
 say "clippy (wasm32)"
 cargo clippy -p duely-frontend -p duely-domain --target "$WASM_TARGET" --locked -- -D warnings
+
+say "Kubernetes manifests (kubernetes-validate --strict)"
+ensure_k8s_validate
+"$K8S_VALIDATE" --strict --quiet infra/k8s/*.yaml
 
 ensure_postgres postgres
 ensure_redis
