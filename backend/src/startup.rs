@@ -132,13 +132,14 @@ impl Application {
             crate::identity::standing::heard(notice);
             crate::db::calendar::heard(notice);
         }));
+        let metrics_db = self.db.clone();
         let metrics = self.metrics_listener.map(|listener| {
             let mut stopping = stopping_rx.clone();
             tokio::spawn(async move {
                 let stopped = async move {
                     let _ = stopping.wait_for(|stopping| *stopping).await;
                 };
-                if let Err(error) = axum::serve(listener, http::metrics_router())
+                if let Err(error) = axum::serve(listener, http::metrics_router(metrics_db))
                     .with_graceful_shutdown(stopped)
                     .await
                 {

@@ -1,5 +1,7 @@
 //! Logs and metrics. Every log line of a request carries its `request_id` (the request span's
-//! field); lines are JSON unless stdout is a terminal. Metrics are served as Prometheus text.
+//! field); lines are JSON unless stdout is a terminal. Metrics are served as Prometheus text:
+//! histograms with fixed buckets (they add up across replicas, which summaries do not), and
+//! gauges of the pool and the queues read at each scrape.
 
 use crate::config::LogFormat;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -40,9 +42,45 @@ static PROMETHEUS: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 pub fn prometheus() -> Option<&'static PrometheusHandle> {
     PROMETHEUS
         .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
+            let builder = PrometheusBuilder::new();
+            // Seconds, from a fast statement to a slow report.
+            let builder = match builder.set_buckets(&SECONDS_BUCKETS) {
+                Ok(with_buckets) => with_buckets,
+                Err(_) => PrometheusBuilder::new(),
+            };
+            let recorder = builder.build_recorder();
             let handle = recorder.handle();
             metrics::set_global_recorder(recorder).ok().map(|()| handle)
         })
         .as_ref()
+}
+
+/// The bucket bounds of every histogram (they are all durations in seconds).
+const SECONDS_BUCKETS: [f64; 14] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// Sets the gauges a scrape reads: this replica's pool (open and idle connections), and the
+/// deployment's queues (jobs not finished, emails not sent), each counted over its partial
+/// index. A database that does not answer within a second leaves the queue gauges as they were.
+pub async fn record_gauges(db: &sea_orm::DatabaseConnection) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let pool = db.get_postgres_connection_pool();
+    metrics::gauge!("duely_db_pool_connections", "state" => "open").set(f64::from(pool.size()));
+    metrics::gauge!("duely_db_pool_connections", "state" => "idle").set(pool.num_idle() as f64);
+    let counted = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        db.query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT (SELECT count(*) FROM public.jobs WHERE finished_at IS NULL) AS jobs,
+                    (SELECT count(*) FROM public.email_outbox WHERE sent_at IS NULL) AS emails",
+        )),
+    )
+    .await;
+    if let Ok(Ok(Some(row))) = counted {
+        let jobs: i64 = row.try_get("", "jobs").unwrap_or_default();
+        let emails: i64 = row.try_get("", "emails").unwrap_or_default();
+        metrics::gauge!("duely_jobs_waiting").set(jobs as f64);
+        metrics::gauge!("duely_email_outbox_waiting").set(emails as f64);
+    }
 }

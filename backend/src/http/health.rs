@@ -40,7 +40,8 @@ fn not_ready(reason: &str) -> Response {
         .into_response()
 }
 
-pub async fn metrics() -> Response {
+pub async fn metrics(State(db): State<sea_orm::DatabaseConnection>) -> Response {
+    crate::telemetry::record_gauges(&db).await;
     match crate::telemetry::prometheus() {
         Some(handle) => (
             [(

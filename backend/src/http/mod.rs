@@ -121,6 +121,9 @@ pub fn router(state: AppState) -> Router {
 
 /// `/metrics` alone, for the metrics address (`DUELY_METRICS_ADDR`, loopback by default): the
 /// route templates, counts and timings it shows are for the operators' scraper, not the public.
-pub fn metrics_router() -> Router {
-    Router::new().route("/metrics", get(health::metrics))
+/// `/metrics` on its own listener; the gauges read the pool and the queues at each scrape.
+pub fn metrics_router(db: DatabaseConnection) -> Router {
+    Router::new()
+        .route("/metrics", get(health::metrics))
+        .with_state(db)
 }

@@ -92,6 +92,17 @@ async fn metrics_count_requests_by_route_on_their_own_address_only() {
     let text = response.text().await.unwrap();
     assert!(text.contains("http_requests_total"), "{text}");
     assert!(text.contains(r#"route="/healthz""#), "{text}");
+    // Histograms with buckets, which add up across replicas; gauges of the pool and queues.
+    assert!(
+        text.contains("http_request_duration_seconds_bucket{") && text.contains(r#"le="0.005""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"duely_db_pool_connections{state="open"}"#),
+        "{text}"
+    );
+    assert!(text.contains("duely_jobs_waiting "), "{text}");
+    assert!(text.contains("duely_email_outbox_waiting "), "{text}");
 }
 
 #[tokio::test]
