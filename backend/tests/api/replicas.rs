@@ -51,6 +51,10 @@ impl Replica {
             .env("DUELY_WEB_DIR", fixture_web_dir())
             .env("DUELY_LOG_FORMAT", "json")
             .env("RUST_LOG", "warn")
+            // The load test sends more than a person would.
+            .env("DUELY_MEMBER_RATE_PER_MINUTE", "1000000")
+            // Long enough for a client that looks at /readyz every 500 ms to stop sending.
+            .env("DUELY_SHUTDOWN_DELAY_SECS", "2")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -73,6 +77,26 @@ impl Replica {
             }
             assert!(Instant::now() < deadline, "replica B did not start");
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// SIGTERM, as an orchestrator stops a replica; waits until the process has exited.
+    async fn terminate(mut self) -> Duration {
+        let started = Instant::now();
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        loop {
+            if self.child.try_wait().unwrap().is_some() {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the replica did not stop"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
@@ -204,5 +228,140 @@ async fn a_change_on_one_replica_counts_on_the_other_within_a_second() {
     assert!(
         took < Duration::from_secs(1),
         "B saw read-only after {took:?}"
+    );
+}
+
+/// A rolling restart under load fails no request: two `duely serve` replicas share the load of a
+/// client that sends only to replicas whose `/readyz` answered 200 at its last look (every
+/// 500 ms, as a load balancer's view lags); each replica in turn gets SIGTERM and a successor starts.
+/// A stopping replica turns not ready at once and serves on for its delay, so the client moves
+/// away before it stops accepting.
+#[tokio::test]
+async fn a_rolling_restart_under_load_fails_no_request() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use tokio::sync::RwLock;
+
+    let database_url = fresh_database().await;
+    let a = spawn_app_with(crate::helpers::test_config(
+        &[
+            ("DUELY_JWT_SECRET", JWT_SECRET),
+            ("DUELY_PUBLIC_URL", PUBLIC_URL),
+        ],
+        &database_url,
+    ))
+    .await;
+    let owner = a.sign_up("Rolling", &a.email("owner")).await;
+    let token = owner.access_token.clone();
+    // The replicas' addresses and whether each looked ready at the last check.
+    let pool: Arc<RwLock<Vec<(String, bool)>>> = Arc::new(RwLock::new(Vec::new()));
+    let mut running = Vec::new();
+    for _ in 0..2 {
+        let replica = Replica::start(&database_url, &a).await;
+        pool.write().await.push((replica.address.clone(), true));
+        running.push(replica);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let (sent, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let checker = {
+        let (pool, stop) = (pool.clone(), stop.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            while !stop.load(Ordering::Relaxed) {
+                let addresses: Vec<String> =
+                    pool.read().await.iter().map(|(a, _)| a.clone()).collect();
+                for address in addresses {
+                    let ready = client
+                        .get(format!("{address}/readyz"))
+                        .timeout(Duration::from_millis(500))
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success());
+                    if let Some(entry) = pool.write().await.iter_mut().find(|(a, _)| *a == address)
+                    {
+                        entry.1 = ready;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        })
+    };
+    let workers: Vec<_> = (0..4)
+        .map(|worker| {
+            let (pool, stop, sent, failed) =
+                (pool.clone(), stop.clone(), sent.clone(), failed.clone());
+            let token = token.clone();
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let mut turn = worker;
+                while !stop.load(Ordering::Relaxed) {
+                    let ready: Vec<String> = pool
+                        .read()
+                        .await
+                        .iter()
+                        .filter(|(_, ready)| *ready)
+                        .map(|(a, _)| a.clone())
+                        .collect();
+                    if ready.is_empty() {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                    turn += 1;
+                    let address = &ready[turn % ready.len()];
+                    let answer = client
+                        .post(format!("{address}/graphql"))
+                        .bearer_auth(&token)
+                        .json(&json!({ "query": ROLE }))
+                        .send()
+                        .await;
+                    sent.fetch_add(1, Ordering::Relaxed);
+                    let good = match answer {
+                        Ok(response) if response.status().is_success() => response
+                            .json::<Value>()
+                            .await
+                            .is_ok_and(|body| body["data"]["me"]["role"] == "OWNER"),
+                        _ => false,
+                    };
+                    if !good {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    let mut stops = Vec::new();
+    for _ in 0..2 {
+        // The successor first (maxUnavailable 0), then the oldest replica stops.
+        let successor = Replica::start(&database_url, &a).await;
+        pool.write().await.push((successor.address.clone(), true));
+        running.push(successor);
+        let oldest = running.remove(0);
+        let address = oldest.address.clone();
+        stops.push(oldest.terminate().await);
+        pool.write().await.retain(|(a, _)| *a != address);
+    }
+    let restart = started.elapsed();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    checker.await.unwrap();
+    let (sent, failed) = (sent.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
+    println!(
+        "rolling restart of 2 replicas: {restart:?} (each stop {stops:?}); {sent} requests, {failed} failed"
+    );
+    assert!(sent > 100, "the client kept sending: {sent}");
+    assert_eq!(
+        failed, 0,
+        "requests failed during the rolling restart, of {sent}"
+    );
+    // Each stop served out its delay, then drained.
+    assert!(
+        stops.iter().all(|d| *d >= Duration::from_secs(1)),
+        "{stops:?}"
     );
 }
