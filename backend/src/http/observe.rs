@@ -1,4 +1,5 @@
-//! Request tracing (a span per request carrying its id) and Prometheus metrics.
+//! Request tracing (a span per request carrying its id and, once known, the caller's company)
+//! and Prometheus metrics.
 
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
@@ -25,9 +26,11 @@ impl<B> MakeSpan<B> for RequestSpan {
             .iter()
             .find(|prefix| path.starts_with(**prefix))
             .map_or(path, |prefix| &prefix[..prefix.len() - 1]);
+        // `tenant` is filled in once the caller is known (`identity::authenticate`).
         tracing::info_span!(
             "request",
             request_id = %request_id,
+            tenant = tracing::field::Empty,
             method = %request.method(),
             path = %path,
         )

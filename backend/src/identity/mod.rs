@@ -57,10 +57,15 @@ impl Identity {
         } else {
             self.authenticate_access_token(db, bearer).await
         };
-        result.unwrap_or_else(|error| {
+        let caller = result.unwrap_or_else(|error| {
             tracing::error!(error = ?error, "authentication lookup failed");
             Caller::Rejected(Rejection::Unchecked)
-        })
+        });
+        // Every later log line of the request names the company.
+        if let Some(tenant) = caller.tenant_id() {
+            tracing::Span::current().record("tenant", tracing::field::display(tenant.0));
+        }
+        caller
     }
 
     async fn authenticate_access_token(
