@@ -514,7 +514,7 @@ impl Book {
                 .collect();
             let total: Decimal = named.iter().map(|i| self.balance(*i)).sum();
             let cents = |c: i64| Decimal::new(c, 2);
-            let mut confidence = if line.amount == total {
+            let confidence = if line.amount == total {
                 if named.len() > 1 {
                     reasons.push(MatchReason::new(
                         Code::AmountEqualsCombination,
@@ -546,18 +546,7 @@ impl Book {
                 reasons.push(MatchReason::new(Code::OnAccount, &[]));
                 cents(75)
             };
-            match payers.iter().find(|(id, _)| *id == customer) {
-                Some((_, reason)) => {
-                    reasons.push(reason.clone());
-                    confidence = (confidence + cents(1)).min(cents(99));
-                }
-                // The payer's account, or the customer's own name, says someone else pays: a
-                // person should look. A learned personal name alone is too weak to doubt it.
-                None if payers.iter().any(|(_, r)| r.code != Code::PayerNameKnown) => {
-                    confidence -= cents(30)
-                }
-                None => {}
-            }
+            let confidence = weigh_payer(customer, payers, &mut reasons, confidence);
             out.push(Suggestion {
                 customer_id: customer,
                 invoices: self.pay(&named, line.amount),
@@ -720,6 +709,29 @@ impl Book {
             }
         }
         None
+    }
+}
+
+/// A suggestion's confidence once the payer is weighed: one point more when the payer is known
+/// to pay for `customer` (its reason added), thirty less when the payer's account, or the
+/// customer's own name, says someone else pays (a person should look); a learned personal
+/// name alone is too weak to doubt it.
+fn weigh_payer(
+    customer: Uuid,
+    payers: &[(Uuid, MatchReason)],
+    reasons: &mut Vec<MatchReason>,
+    confidence: Decimal,
+) -> Decimal {
+    let cents = |c: i64| Decimal::new(c, 2);
+    match payers.iter().find(|(id, _)| *id == customer) {
+        Some((_, reason)) => {
+            reasons.push(reason.clone());
+            (confidence + cents(1)).min(cents(99))
+        }
+        None if payers.iter().any(|(_, r)| r.code != Code::PayerNameKnown) => {
+            confidence - cents(30)
+        }
+        None => confidence,
     }
 }
 

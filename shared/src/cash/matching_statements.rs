@@ -3,7 +3,9 @@
 //! closing balance makes it sure. Exact, or one character off when that points at one
 //! statement (among several, the one whose closing balance is the amount).
 
-use super::{Book, Incoming, MIN_NEAR_LEN, deletions, normalize_number, one_edit_apart, tokens};
+use super::{
+    Book, Incoming, MIN_NEAR_LEN, deletions, normalize_number, one_edit_apart, tokens, weigh_payer,
+};
 use crate::cash::{MatchReason, MatchReasonCode as Code, Suggestion};
 use crate::display::amount_string;
 use crate::money::Currency;
@@ -108,36 +110,25 @@ impl Book {
         let open = self.customer_open(statement.customer_id, line.currency);
         let open_total: Decimal = open.iter().map(|i| self.balance(*i)).sum();
         let cents = |c: i64| Decimal::new(c, 2);
-        let mut confidence =
-            if line.amount == statement.closing_balance && line.amount <= open_total {
-                let amount = amount_string(line.amount, line.currency.code());
-                reasons.push(MatchReason::new(
-                    Code::AmountEqualsStatement,
-                    &[("amount", &amount)],
-                ));
-                if near.is_some() { cents(94) } else { cents(97) }
-            } else if !open.is_empty() && line.amount == open_total {
-                reasons.push(MatchReason::new(
-                    Code::AmountEqualsBalance,
-                    &[("count", &open.len().to_string())],
-                ));
-                if near.is_some() { cents(92) } else { cents(95) }
-            } else {
-                // Paid in part, or more than is open now: oldest first, the rest as credit.
-                reasons.push(MatchReason::new(Code::OnAccount, &[]));
-                cents(75)
-            };
-        match payers.iter().find(|(id, _)| *id == statement.customer_id) {
-            Some((_, reason)) => {
-                reasons.push(reason.clone());
-                confidence = (confidence + cents(1)).min(cents(99));
-            }
-            // The payer's account, or the customer's own name, says someone else pays.
-            None if payers.iter().any(|(_, r)| r.code != Code::PayerNameKnown) => {
-                confidence -= cents(30)
-            }
-            None => {}
-        }
+        let confidence = if line.amount == statement.closing_balance && line.amount <= open_total {
+            let amount = amount_string(line.amount, line.currency.code());
+            reasons.push(MatchReason::new(
+                Code::AmountEqualsStatement,
+                &[("amount", &amount)],
+            ));
+            if near.is_some() { cents(94) } else { cents(97) }
+        } else if !open.is_empty() && line.amount == open_total {
+            reasons.push(MatchReason::new(
+                Code::AmountEqualsBalance,
+                &[("count", &open.len().to_string())],
+            ));
+            if near.is_some() { cents(92) } else { cents(95) }
+        } else {
+            // Paid in part, or more than is open now: oldest first, the rest as credit.
+            reasons.push(MatchReason::new(Code::OnAccount, &[]));
+            cents(75)
+        };
+        let confidence = weigh_payer(statement.customer_id, payers, &mut reasons, confidence);
         Some(Suggestion {
             customer_id: statement.customer_id,
             invoices: self.pay(&open, line.amount),
