@@ -7,6 +7,9 @@
 #   ./infra/image.sh --dir-only      # stops at the root directory (where containers cannot run)
 # Where buildah cannot commit (no user namespaces, say), the root directory is the result: it is
 # what the image would hold, and `chroot "$OUT/rootfs" /usr/local/bin/duely --help` runs it.
+# Without a container engine, buildah (with Debian's crun) still runs the image:
+#   c=$(buildah --storage-driver vfs from duely:0.1.0)
+#   buildah --storage-driver vfs run --isolation chroot -e DATABASE_URL=… "$c" -- duely serve
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
@@ -53,7 +56,7 @@ as_root buildah --storage-driver vfs copy "$container" "$ROOT/" / >>"$OUT/builda
 as_root buildah --storage-driver vfs config \
   --user 10001:10001 --entrypoint '["duely"]' --cmd serve --port 8080 --port 9090 \
   --env HOST=0.0.0.0 --env PORT=8080 --env DUELY_WEB_DIR=/app/web --env DUELY_LOG_FORMAT=json \
-  --env DUELY_METRICS_ADDR=0.0.0.0:9090 \
+  --env DUELY_METRICS_ADDR=0.0.0.0:9090 --env DUELY_DATA_DIR=/tmp/duely \
   --healthcheck "CMD-SHELL exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\r\n\r\n' >&3 && head -n1 <&3 | grep -q ' 200 '" \
   --label org.opencontainers.image.title=duely --label "org.opencontainers.image.version=$VERSION" \
   "$container" >>"$OUT/buildah.log" 2>&1
