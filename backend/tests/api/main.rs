@@ -41,6 +41,7 @@ mod settings;
 mod team;
 mod team_work;
 mod tenancy;
+mod tenant_backup;
 mod texts;
 mod transfer;
 mod web_app;
