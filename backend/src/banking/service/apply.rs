@@ -47,7 +47,8 @@ pub struct ApplyLine {
     pub idempotency_key: Option<String>,
 }
 
-fn waiting(row: &LineRow) -> Result<(), AppError> {
+/// An incoming line still waiting to be applied, linked or ignored; else why not.
+pub(super) fn waiting(row: &LineRow) -> Result<(), AppError> {
     if row.direction == BankDirection::Out {
         return Err(BankingError::LineOutgoing.into());
     }

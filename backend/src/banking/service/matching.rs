@@ -17,7 +17,7 @@ use crate::jobs::{ClaimedJob, JobHandler, NewJob};
 use chrono::Duration;
 use domain::TenantId;
 use domain::cash::matching::{Book, Incoming, KEYED_PAYMENT_DAYS};
-use domain::cash::{BankTransactionStatus, MatchStatus, Suggestion};
+use domain::cash::{MatchStatus, Suggestion};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::collections::{HashMap, HashSet};
@@ -261,13 +261,11 @@ async fn apply_chunk(
     // In booking order, as matching took each line's money off the book.
     let mut rows: Vec<&LineRow> = rows
         .iter()
+        // Still waiting, and the suggestion stored is the one decided on (a newer one waits
+        // for a person).
         .filter(|row| {
-            let still = matches!(
-                row.status,
-                Some(BankTransactionStatus::Suggested | BankTransactionStatus::Unmatched)
-            );
-            // The suggestion stored is the one decided on; a newer one waits for a person.
-            still && suggestions_of(row).first() == decided.get(&row.id).copied()
+            apply::waiting(row).is_ok()
+                && suggestions_of(row).first() == decided.get(&row.id).copied()
         })
         .collect();
     let position: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
