@@ -31,6 +31,7 @@ mod pagination;
 mod permission_matrix;
 mod receivables;
 mod replicas;
+mod replicas_share;
 mod request_costs;
 mod round_trips;
 mod schema_contract;

@@ -28,6 +28,7 @@
 
 pub mod fixtures;
 pub mod mail;
+pub mod replica;
 pub mod requests;
 pub mod tenant;
 
