@@ -6,6 +6,7 @@ pub mod documents;
 pub mod limits;
 pub mod loaders;
 pub mod objects;
+pub mod operations;
 pub mod pagination;
 pub mod pipeline;
 mod server_info;

@@ -12,6 +12,7 @@
 use super::{AppState, REQUEST_ID};
 use crate::api::MAX_BATCH;
 use crate::api::documents::resolve_persisted;
+use crate::api::operations;
 use crate::api::pipeline;
 use crate::auth::{Caller, Rejection, RequestContext};
 use crate::config::Environment;
@@ -100,6 +101,12 @@ pub async fn graphql_post(
         Ok(rate) => rate,
         Err(over) => return rate_limited(media, over),
     };
+    let operation = match &batch {
+        BatchRequest::Single(request) => {
+            operations::label(request, request.extensions.contains_key("persistedQuery"))
+        }
+        BatchRequest::Batch(_) => operations::OTHER.to_owned(),
+    };
     let persisted = match &mut batch {
         BatchRequest::Single(request) => resolve_persisted(request),
         BatchRequest::Batch(requests) => requests.iter_mut().try_for_each(resolve_persisted),
@@ -130,10 +137,21 @@ pub async fn graphql_post(
         pipeline::execute_batch(&state.schema, batch.data(context), &loaders),
     ))
     .await;
-    with_sql_timing(
-        with_rate_headers(respond(media, response), rate),
-        member.then_some(sql),
+    labelled(
+        with_sql_timing(
+            with_rate_headers(respond(media, response), rate),
+            member.then_some(sql),
+        ),
+        operation,
     )
+}
+
+/// Hands the operation's label to the metrics layer (`http::observe`).
+fn labelled(mut response: Response, operation: String) -> Response {
+    response
+        .extensions_mut()
+        .insert(operations::OperationLabel(operation));
+    response
 }
 
 #[derive(Debug, Deserialize)]
@@ -214,6 +232,7 @@ pub async fn graphql_get(
         }
     }
     let context = request_context(&state, &headers, peer).await;
+    let operation = operations::label(&request, request.extensions.contains_key("persistedQuery"));
     if let Err(reason) = resolve_persisted(&mut request) {
         return reason_failure(media, &reason, context.locale);
     }
@@ -245,9 +264,12 @@ pub async fn graphql_get(
         pipeline::execute(&state.schema, request.data(context), &loaders),
     ))
     .await;
-    with_sql_timing(
-        with_rate_headers(respond(media, BatchResponse::Single(response)), rate),
-        member.then_some(sql),
+    labelled(
+        with_sql_timing(
+            with_rate_headers(respond(media, BatchResponse::Single(response)), rate),
+            member.then_some(sql),
+        ),
+        operation,
     )
 }
 

@@ -44,7 +44,7 @@ pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, Req
 }
 
 /// Counts requests and their durations by route template (never the raw path, which would
-/// give every id its own series).
+/// give every id its own series) and GraphQL operation (a bounded set: `api::operations`).
 pub async fn record_metrics(request: Request, next: Next) -> Response {
     let route = request
         .extensions()
@@ -54,9 +54,17 @@ pub async fn record_metrics(request: Request, next: Next) -> Response {
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
+    let operation = response
+        .extensions()
+        .get::<crate::api::operations::OperationLabel>()
+        .map_or_else(
+            || crate::api::operations::OTHER.to_owned(),
+            |label| label.0.clone(),
+        );
     let labels = [
         ("method", method),
         ("route", route),
+        ("operation", operation),
         ("status", response.status().as_u16().to_string()),
     ];
     metrics::counter!("http_requests_total", &labels).increment(1);

@@ -72,6 +72,18 @@ impl UnreachableApp {
 async fn metrics_count_requests_by_route_on_their_own_address_only() {
     let app = spawn_app().await;
     app.client.get(app.url("/healthz")).send().await.unwrap();
+    // GraphQL requests by operation: the web app's by name, a third party's own as `other`.
+    for name in ["ServerInfo", "MyOwnServerReport"] {
+        let document = format!("query {name} {{ serverInfo {{ version }} }}");
+        let response = app
+            .client
+            .post(app.url("/graphql"))
+            .json(&serde_json::json!({ "query": document, "operationName": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
     // The public port has no metrics, not even the web app's page.
     let public = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(public.status(), 404);
@@ -92,6 +104,16 @@ async fn metrics_count_requests_by_route_on_their_own_address_only() {
     let text = response.text().await.unwrap();
     assert!(text.contains("http_requests_total"), "{text}");
     assert!(text.contains(r#"route="/healthz""#), "{text}");
+    let graphql_series = |operation: &str| {
+        text.lines().any(|line| {
+            line.starts_with("http_request_duration_seconds_bucket{")
+                && line.contains(r#"route="/graphql""#)
+                && line.contains(&format!(r#"operation="{operation}""#))
+        })
+    };
+    assert!(graphql_series("ServerInfo"), "{text}");
+    assert!(graphql_series("other"), "{text}");
+    assert!(!text.contains("MyOwnServerReport"), "{text}");
     // Histograms with buckets, which add up across replicas; gauges of the pool and queues.
     assert!(
         text.contains("http_request_duration_seconds_bucket{") && text.contains(r#"le="0.005""#),
