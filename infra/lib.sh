@@ -140,6 +140,19 @@ postgres_bin_dir() {
   [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
 }
 
+# PostgreSQL's server binaries (initdb, pg_ctl), which the restart test runs a cluster of its
+# own with, whether or not the server the tests use is local. Exports DUELY_TEST_PG_BIN.
+ensure_postgres_binaries() {
+  local bin
+  bin="$(postgres_bin_dir || true)"
+  if [ -z "$bin" ]; then
+    say "installing PostgreSQL from Debian (its binaries, for the restart test)"
+    apt_install postgresql
+    bin="$(postgres_bin_dir)" || die "PostgreSQL installed but initdb not found"
+  fi
+  export DUELY_TEST_PG_BIN="$bin"
+}
+
 start_throwaway_postgres() {
   PG_PORT="${DUELY_PG_PORT:-55432}"
   local bin data log

@@ -23,6 +23,7 @@ ensure_k8s_validate
 "$K8S_VALIDATE" --strict --quiet infra/k8s/*.yaml
 
 ensure_postgres postgres
+ensure_postgres_binaries
 ensure_redis
 export DUELY_TEST_REDIS_URL="$REDIS_URL"
 start_smtp_sink

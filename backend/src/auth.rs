@@ -56,6 +56,9 @@ pub enum Rejection {
     ApiKeyInvalid,
     /// The credentials could not be looked up (the database failed); a retry may pass.
     Unchecked,
+    /// The credentials could not be looked up because the database is unreachable: the
+    /// client waits and retries, and keeps its session.
+    DatabaseUnavailable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

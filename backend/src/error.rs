@@ -117,6 +117,14 @@ impl AppError {
         error
     }
 
+    /// `UNAVAILABLE`: the database cannot be reached; try again after `retry_after_secs`.
+    pub fn unavailable(retry_after_secs: u64) -> Self {
+        AppError::refused(Reason::DatabaseUnavailable {
+            seconds: retry_after_secs,
+        })
+        .retrying_after(retry_after_secs)
+    }
+
     /// For `RATE_LIMITED`: the seconds to wait, for a `Retry-After` header.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
@@ -161,6 +169,12 @@ impl From<sea_orm::DbErr> for AppError {
         // A write in a read-only company's transaction (see `db::tenant`): SQLSTATE 25006.
         if crate::db::tenant::is_read_only_violation(&error) {
             return AppError::read_only();
+        }
+        // The database is down or out of reach (a restart, a failover): the caller may retry
+        // once it is back; a write with an idempotency key is safe to send again.
+        if crate::db::unreachable::is_unreachable(&error) {
+            tracing::warn!(error = %error, "the database is unreachable");
+            return AppError::unavailable(5);
         }
         // Every pooled connection stayed busy for the acquire timeout: the caller may retry,
         // nothing was written.

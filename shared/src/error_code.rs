@@ -39,12 +39,15 @@ pub enum ErrorCode {
     BadRequest,
     /// Something failed on our side; the message never carries internals.
     Internal,
+    /// The server cannot reach its database for a moment (a restart, a failover); `retryAfter`
+    /// says when to try again. A write with an idempotency key is safe to send again.
+    Unavailable,
     /// Email to customers waits until the company's owner has verified their email address.
     EmailNotVerified,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
@@ -60,6 +63,7 @@ impl ErrorCode {
         ErrorCode::BadRequest,
         ErrorCode::Internal,
         ErrorCode::EmailNotVerified,
+        ErrorCode::Unavailable,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -78,6 +82,7 @@ impl ErrorCode {
             ErrorCode::ProviderError => "PROVIDER_ERROR",
             ErrorCode::BadRequest => "BAD_REQUEST",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::Unavailable => "UNAVAILABLE",
             ErrorCode::EmailNotVerified => "EMAIL_NOT_VERIFIED",
         }
     }

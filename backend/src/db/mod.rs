@@ -12,6 +12,7 @@ pub mod notices;
 pub mod statements;
 pub mod tenant;
 pub mod tenant_conn;
+pub mod unreachable;
 pub mod url;
 
 pub use calendar::{TenantCalendar, tenant_calendar};

@@ -80,19 +80,11 @@ impl TenantConn {
     /// Takes a connection from `db`'s pool and runs `begin` (a `BEGIN` followed by the
     /// binding statements) on it in one round trip.
     pub(super) async fn begin(db: &DatabaseConnection, begin: String) -> Result<Self, DbErr> {
-        let conn =
-            db.get_postgres_connection_pool()
-                .acquire()
-                .await
-                .map_err(|error| match error {
-                    sqlx::Error::PoolTimedOut => {
-                        DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
-                    }
-                    sqlx::Error::PoolClosed => {
-                        DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed)
-                    }
-                    error => DbErr::Conn(RuntimeErr::SqlxError(Arc::new(error))),
-                })?;
+        let pool = db.get_postgres_connection_pool();
+        let conn = pool
+            .acquire()
+            .await
+            .map_err(|error| super::unreachable::acquire_error(pool, error))?;
         let mut own = OwnTransaction {
             conn: Some(conn),
             finished: false,

@@ -41,6 +41,7 @@ pub(super) fn error_response(error: AppError) -> Response {
         domain::ErrorCode::NotFound => StatusCode::NOT_FOUND,
         domain::ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         domain::ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        domain::ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let (message, extensions) = error.public();

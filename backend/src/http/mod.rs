@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     let web_app = web_app::service(&state.config.web_dir);
     let request_timeout = state.config.request_timeout;
     let https = state.config.public_url.starts_with("https://");
+    let pool = state.db.get_postgres_connection_pool().clone();
     Router::new()
         .route(
             "/graphql",
@@ -110,6 +111,11 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(observe::trace_layer())
                 .layer(axum::middleware::from_fn(observe::record_metrics))
+                .layer(axum::middleware::from_fn(
+                    move |request: axum::extract::Request, next: axum::middleware::Next| {
+                        crate::db::unreachable::serving(pool.clone(), next.run(request))
+                    },
+                ))
                 .layer(CatchPanicLayer::new())
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,

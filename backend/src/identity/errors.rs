@@ -87,6 +87,9 @@ pub enum IdentityError {
     },
 }
 
+/// When a client whose credentials could not be checked should try again.
+const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
 impl From<IdentityError> for AppError {
     fn from(error: IdentityError) -> Self {
         let not_found = |entity| AppError::refused(Reason::RecordNotFound { entity });
@@ -98,6 +101,9 @@ impl From<IdentityError> for AppError {
                 Rejection::SessionRevoked => Reason::SessionRevoked {},
                 Rejection::ApiKeyInvalid => Reason::ApiKeyInvalid {},
                 Rejection::Unchecked => Reason::CredentialsUnchecked {},
+                Rejection::DatabaseUnavailable => {
+                    return AppError::unavailable(UNAVAILABLE_RETRY_SECS);
+                }
             }),
             IdentityError::CredentialsMissing => AppError::refused(Reason::CredentialsMissing {}),
             IdentityError::MemberOnly => AppError::refused(Reason::MemberOnly {}),
@@ -233,6 +239,10 @@ mod tests {
             (
                 E::Rejected(R::Unchecked),
                 "UNAUTHENTICATED CREDENTIALS_UNCHECKED",
+            ),
+            (
+                E::Rejected(R::DatabaseUnavailable),
+                "UNAVAILABLE DATABASE_UNAVAILABLE",
             ),
             (E::CredentialsMissing, "UNAUTHENTICATED CREDENTIALS_MISSING"),
             (E::MemberOnly, "FORBIDDEN MEMBER_ONLY"),

@@ -58,6 +58,15 @@ impl Identity {
             self.authenticate_access_token(db, bearer).await
         };
         let caller = result.unwrap_or_else(|error| {
+            // A database that is down says nothing about the credentials: the client is told
+            // to wait, not to sign in again.
+            if error
+                .downcast_ref::<sea_orm::DbErr>()
+                .is_some_and(crate::db::unreachable::is_unreachable)
+            {
+                tracing::warn!(error = %error, "authentication lookup: the database is unreachable");
+                return Caller::Rejected(Rejection::DatabaseUnavailable);
+            }
             tracing::error!(error = ?error, "authentication lookup failed");
             Caller::Rejected(Rejection::Unchecked)
         });

@@ -14,6 +14,7 @@ mod cli;
 mod clock;
 mod collections;
 mod customer_file;
+mod db_restart;
 mod disputes;
 mod dunning;
 mod error_bodies;

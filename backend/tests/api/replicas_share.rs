@@ -18,7 +18,7 @@ const LOG_IN: &str =
 const REFRESH: &str = "mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { accessToken refreshToken } }";
 
 async fn three(database_url: &str, overrides: &[(&str, &str)]) -> [Replica; 3] {
-    let mail = std::env::temp_dir();
+    let mail = std::env::temp_dir().join("duely-replica-mail");
     [
         Replica::start_with(database_url, &mail, overrides).await,
         Replica::start_with(database_url, &mail, overrides).await,

@@ -106,6 +106,14 @@ pub(super) fn reason(reason: &Reason) -> String {
                 "seconds"
             )
         ),
+        Reason::DatabaseUnavailable { seconds } => format!(
+            "The service cannot reach its database for a moment; try again in {}.",
+            plural(
+                i64::try_from(*seconds).unwrap_or(i64::MAX),
+                "second",
+                "seconds"
+            )
+        ),
         Reason::ServerBusy { seconds } => format!(
             "The server is busy; try again in {}.",
             plural(

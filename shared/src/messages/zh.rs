@@ -119,6 +119,9 @@ pub(super) fn reason(reason: &Reason) -> String {
         }
         Reason::TooManyAttempts { seconds } => format!("操作过于频繁，请 {seconds} 秒后再试。"),
         Reason::ServerBusy { seconds } => format!("服务器繁忙，请 {seconds} 秒后再试。"),
+        Reason::DatabaseUnavailable { seconds } => {
+            format!("服务暂时无法访问数据库，请 {seconds} 秒后再试。")
+        }
         Reason::RecordNotFound { entity: kind } => format!("找不到该{}。", entity(kind)),
         Reason::Required {} => "此项必填".to_owned(),
         Reason::TextLength { min, max } => match (min, max) {

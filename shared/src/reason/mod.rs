@@ -214,6 +214,8 @@ reasons! {
     TooManyAttempts { seconds: u64 } => RateLimited,
     /// The server is at capacity; try again after `seconds`.
     ServerBusy { seconds: u64 } => RateLimited,
+    /// The database cannot be reached for a moment; try again after `seconds`.
+    DatabaseUnavailable { seconds: u64 } => Unavailable,
     /// No record of this kind with this id in the company (or none the caller may see).
     RecordNotFound { entity: Entity } => NotFound,
 
