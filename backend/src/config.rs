@@ -93,6 +93,10 @@ pub struct Config {
     /// rest (companies' Stripe keys). Unset in development, a key is kept in
     /// `<DUELY_DATA_DIR>/encryption.key`; production refuses to start without one.
     pub encryption_key: Option<SecretString>,
+    /// `DUELY_ENCRYPTION_KEYS_PREVIOUS`: keys rotated away from, comma-separated, each 64 hex
+    /// characters. They open secrets sealed before the rotation and never seal; once `duely
+    /// rotate-encryption-key` has re-sealed everything, they can go.
+    pub previous_encryption_keys: Vec<SecretString>,
     /// `DUELY_METRICS_ADDR`, default `127.0.0.1:9464`: where `/metrics` is served, apart from
     /// the public port; set empty to serve no metrics.
     pub metrics_addr: Option<std::net::SocketAddr>,
@@ -256,6 +260,24 @@ impl Config {
                 expected: "64 hex characters (32 random bytes), as `openssl rand -hex 32` prints",
             });
         }
+        let previous_encryption_keys: Vec<String> = optional("DUELY_ENCRYPTION_KEYS_PREVIOUS")
+            .map(|keys| {
+                keys.split(',')
+                    .map(|key| key.trim().to_owned())
+                    .filter(|key| !key.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if previous_encryption_keys
+            .iter()
+            .any(|key| !(key.len() == 64 && key.bytes().all(|byte| byte.is_ascii_hexdigit())))
+        {
+            return Err(ConfigError {
+                name: "DUELY_ENCRYPTION_KEYS_PREVIOUS",
+                value: "(hidden)".to_owned(),
+                expected: "keys of 64 hex characters, separated by commas",
+            });
+        }
         if environment == Environment::Production {
             // Both keys must be the same on every replica, so production never makes its own.
             let missing = (jwt_secret.is_none(), encryption_key.is_none());
@@ -321,6 +343,10 @@ impl Config {
             stripe_price_growth: optional("DUELY_STRIPE_PRICE_GROWTH"),
             stripe_price_scale: optional("DUELY_STRIPE_PRICE_SCALE"),
             encryption_key: encryption_key.map(SecretString::from),
+            previous_encryption_keys: previous_encryption_keys
+                .into_iter()
+                .map(SecretString::from)
+                .collect(),
             metrics_addr,
             smtp_url: lookup("DUELY_SMTP_URL")
                 .filter(|url| !url.trim().is_empty())
@@ -520,6 +546,13 @@ mod tests {
         let key = "ab".repeat(32);
         assert!(config_with(&[("DUELY_ENCRYPTION_KEY", &key)]).is_ok());
         assert!(config_with(&[("DUELY_STRIPE_API_BASE", "localhost:12111")]).is_err());
+        let previous = format!("{}, {}", "cd".repeat(32), "ef".repeat(32));
+        let config = config_with(&[("DUELY_ENCRYPTION_KEYS_PREVIOUS", &previous)]).unwrap();
+        assert_eq!(config.previous_encryption_keys.len(), 2);
+        let error =
+            config_with(&[("DUELY_ENCRYPTION_KEYS_PREVIOUS", &format!("{key},nope"))]).unwrap_err();
+        assert_eq!(error.name, "DUELY_ENCRYPTION_KEYS_PREVIOUS");
+        assert!(!error.to_string().contains(&key));
     }
 
     #[test]

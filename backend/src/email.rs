@@ -76,7 +76,7 @@ pub struct LinkSecret {
 }
 
 /// The sealing context of an outbox row's secret: a sealed value opens only in its own row.
-fn outbox_context(id: Uuid) -> String {
+pub fn outbox_context(id: Uuid) -> String {
     format!("email_outbox:{id}")
 }
 

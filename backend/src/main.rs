@@ -74,6 +74,9 @@ enum Command {
         #[arg(long)]
         tenant: Option<uuid::Uuid>,
     },
+    /// Re-seal every secret stored at rest that an older key sealed, with DUELY_ENCRYPTION_KEY
+    /// (the older keys given in DUELY_ENCRYPTION_KEYS_PREVIOUS); safe to run again.
+    RotateEncryptionKey,
     /// Print `docs/errors.md`, every error reason with its code and parameters; `duely
     /// errors-doc > docs/errors.md` updates it.
     ErrorsDoc,
@@ -150,6 +153,7 @@ fn run_async(command: Command) -> ExitCode {
                 seed(config, size, email, statement).await
             }
             Command::RunDaily { date, tenant } => run_daily(config, date, tenant).await,
+            Command::RotateEncryptionKey => rotate_encryption_key(config).await,
             Command::Clock {
                 today,
                 reset,
@@ -177,6 +181,29 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     );
     app.run_until_stopped(shutdown_signal()).await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn rotate_encryption_key(config: Config) -> anyhow::Result<()> {
+    let sealer = duely_backend::secrets::Sealer::from_config(&config)?
+        .ok_or_else(|| anyhow::anyhow!("DUELY_ENCRYPTION_KEY is not set"))?;
+    let pool = db::connect(&config).await?;
+    let rotation = duely_backend::secrets::rotate::rotate(&pool, &sealer).await?;
+    pool.close().await?;
+    println!(
+        "re-sealed {} secrets with key {}; {} already were",
+        rotation.resealed,
+        hex::encode(sealer.key_id()),
+        rotation.current
+    );
+    for place in &rotation.unopened {
+        eprintln!("not opened: {place}");
+    }
+    anyhow::ensure!(
+        rotation.unopened.is_empty(),
+        "{} secrets opened with none of the keys and are unchanged: give the key that sealed them in DUELY_ENCRYPTION_KEYS_PREVIOUS",
+        rotation.unopened.len()
+    );
     Ok(())
 }
 

@@ -25,6 +25,7 @@ mod helpers;
 mod identity;
 mod isolation;
 mod jobs;
+mod key_rotation;
 mod kit;
 mod kpi_scope;
 mod outbox;

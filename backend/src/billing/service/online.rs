@@ -33,11 +33,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use uuid::Uuid;
 
-const SECRET_KEY: &str = "stripe_secret_key";
+pub const SECRET_KEY: &str = "stripe_secret_key";
 /// Who the activities Stripe's events log are by. Dunning's payment-in-flight rule reads it: a
 /// later activity of Stripe's that is not PAYMENT_CONFIRMED (a failure) ends the pause.
 pub const PROVIDER_LABEL: &str = "Stripe";
-const WEBHOOK_SECRET: &str = "stripe_webhook_secret";
+pub const WEBHOOK_SECRET: &str = "stripe_webhook_secret";
 
 pub async fn payment_settings(
     db: &DatabaseConnection,
