@@ -181,6 +181,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     );
     app.run_until_stopped(shutdown_signal()).await?;
     tracing::info!("stopped");
+    // The exporter's thread blocks while it sends.
+    tokio::task::spawn_blocking(telemetry::flush_traces).await?;
     Ok(())
 }
 

@@ -1,7 +1,10 @@
 //! Logs and metrics. Every log line of a request carries its `request_id` (the request span's
 //! field); lines are JSON unless stdout is a terminal. Metrics are served as Prometheus text:
 //! histograms with fixed buckets (they add up across replicas, which summaries do not), and
-//! gauges of the pool and the queues read at each scrape.
+//! gauges of the pool and the queues read at each scrape. Traces go over OTLP/HTTP
+//! (protobuf) when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, with the standard `OTEL_*` variables
+//! (`OTEL_SERVICE_NAME`, `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`); a request's span continues
+//! the caller's trace from its `traceparent` header.
 
 use crate::config::LogFormat;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -20,7 +23,9 @@ pub fn init_logging(format: Option<LogFormat>) {
     } else {
         LogFormat::Json
     });
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(otlp_layer());
     // A second initialisation (tests start many apps in one process) is harmless: keep the first.
     let _ = match format {
         LogFormat::Json => registry
@@ -33,6 +38,70 @@ pub fn init_logging(format: Option<LogFormat>) {
             .try_init(),
         LogFormat::Pretty => registry.with(tracing_subscriber::fmt::layer()).try_init(),
     };
+}
+
+static TRACER_PROVIDER: OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> = OnceLock::new();
+
+/// The layer exporting spans, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. An exporter that
+/// cannot be built is said on stderr and leaves the server running without traces.
+fn otlp_layer<S>()
+-> Option<tracing_opentelemetry::OpenTelemetryLayer<S, opentelemetry_sdk::trace::SdkTracer>>
+where
+    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
+{
+    use opentelemetry::trace::TracerProvider as _;
+    use opentelemetry_otlp::{Protocol, WithExportConfig};
+    std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .ok()
+        .filter(|endpoint| !endpoint.trim().is_empty())?;
+    let exporter = match opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .with_protocol(Protocol::HttpBinary)
+        .build()
+    {
+        Ok(exporter) => exporter,
+        Err(error) => {
+            eprintln!("traces are off: the OTLP exporter could not be built: {error}");
+            return None;
+        }
+    };
+    let mut resource = opentelemetry_sdk::Resource::builder().with_attribute(
+        opentelemetry::KeyValue::new("service.version", env!("CARGO_PKG_VERSION")),
+    );
+    if std::env::var_os("OTEL_SERVICE_NAME").is_none() {
+        resource = resource.with_service_name("duely");
+    }
+    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(resource.build())
+        .build();
+    let tracer = provider.tracer("duely");
+    opentelemetry::global::set_text_map_propagator(
+        opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+    );
+    let _ = TRACER_PROVIDER.set(provider);
+    Some(tracing_opentelemetry::layer().with_tracer(tracer))
+}
+
+/// Sends the spans still buffered; called once the server has stopped.
+pub fn flush_traces() {
+    if let Some(provider) = TRACER_PROVIDER.get()
+        && let Err(error) = provider.shutdown()
+    {
+        tracing::warn!(error = %error, "traces: the last spans were not sent");
+    }
+}
+
+/// Makes `span` continue the trace the caller's `traceparent` header names, if any.
+pub fn continue_trace(span: &tracing::Span, headers: &axum::http::HeaderMap) {
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    if TRACER_PROVIDER.get().is_none() {
+        return;
+    }
+    let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
+        propagator.extract(&opentelemetry_http::HeaderExtractor(headers))
+    });
+    let _ = span.set_parent(parent);
 }
 
 static PROMETHEUS: OnceLock<Option<PrometheusHandle>> = OnceLock::new();

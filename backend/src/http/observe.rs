@@ -27,13 +27,15 @@ impl<B> MakeSpan<B> for RequestSpan {
             .find(|prefix| path.starts_with(**prefix))
             .map_or(path, |prefix| &prefix[..prefix.len() - 1]);
         // `tenant` is filled in once the caller is known (`identity::authenticate`).
-        tracing::info_span!(
+        let span = tracing::info_span!(
             "request",
             request_id = %request_id,
             tenant = tracing::field::Empty,
             method = %request.method(),
             path = %path,
-        )
+        );
+        crate::telemetry::continue_trace(&span, request.headers());
+        span
     }
 }
 

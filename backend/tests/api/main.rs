@@ -46,5 +46,6 @@ mod team_work;
 mod tenancy;
 mod tenant_backup;
 mod texts;
+mod traces;
 mod transfer;
 mod web_app;
