@@ -66,6 +66,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         (Locale::ZhCn, BadRequest) => "请求无效。",
         (Locale::ZhCn, Internal) => "服务出错了，我们已记录该问题。",
         (Locale::ZhCn, ErrorCode::EmailNotVerified) => "所有者的邮箱验证之前，不会向客户发送邮件。",
+        (Locale::ZhCn, ErrorCode::Unavailable) => "服务暂时无法访问数据库，请稍后再试。",
         (Locale::En, Unauthenticated) => "Please sign in first.",
         (Locale::En, Forbidden) => "You do not have permission to do that.",
         (Locale::En, NotFound) => "That record could not be found.",
@@ -84,6 +85,9 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         (Locale::En, Internal) => "Something went wrong on our side; it has been logged.",
         (Locale::En, ErrorCode::EmailNotVerified) => {
             "No email goes to customers until the owner's email address is verified."
+        }
+        (Locale::En, ErrorCode::Unavailable) => {
+            "The service cannot reach its database for a moment; try again shortly."
         }
     }
 }
