@@ -106,6 +106,9 @@ pub(super) fn reason(reason: &Reason) -> String {
                 "seconds"
             )
         ),
+        Reason::PdfFontMissing {} => {
+            "The server has no font to print documents with; ask its administrator.".to_owned()
+        }
         Reason::DatabaseUnavailable { seconds } => format!(
             "The service cannot reach its database for a moment; try again in {}.",
             plural(

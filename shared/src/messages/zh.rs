@@ -119,6 +119,7 @@ pub(super) fn reason(reason: &Reason) -> String {
         }
         Reason::TooManyAttempts { seconds } => format!("操作过于频繁，请 {seconds} 秒后再试。"),
         Reason::ServerBusy { seconds } => format!("服务器繁忙，请 {seconds} 秒后再试。"),
+        Reason::PdfFontMissing {} => "服务器缺少打印 PDF 所需的字体，请联系管理员。".to_owned(),
         Reason::DatabaseUnavailable { seconds } => {
             format!("服务暂时无法访问数据库，请 {seconds} 秒后再试。")
         }
