@@ -30,12 +30,12 @@ command -v debootstrap >/dev/null || apt_install debootstrap
 say "making a Debian 12 minbase root in $ROOT"
 as_root rm -rf "$ROOT"
 mkdir -p "$OUT"
-as_root debootstrap --variant=minbase --include=ca-certificates bookworm "$ROOT" \
+as_root debootstrap --variant=minbase --include=ca-certificates,fonts-noto-cjk bookworm "$ROOT" \
   http://deb.debian.org/debian >"$OUT/debootstrap.log" 2>&1 ||
   die "debootstrap failed; see $OUT/debootstrap.log"
 # What a runtime image does not need: package lists, caches, docs and locales.
 as_root rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/* "$ROOT"/usr/share/doc/* \
-  "$ROOT"/usr/share/man/* "$ROOT"/usr/share/locale/*
+  "$ROOT"/usr/share/man/* "$ROOT"/usr/share/locale/* "$ROOT"/usr/share/fonts/opentype/noto/NotoSerifCJK*
 as_root chroot "$ROOT" groupadd --gid 10001 duely
 as_root chroot "$ROOT" useradd --uid 10001 --gid 10001 --no-create-home duely
 as_root install -m 0755 "$OUT.duely" "$ROOT/usr/local/bin/duely"

@@ -140,6 +140,22 @@ postgres_bin_dir() {
   [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
 }
 
+# The font documents print in (Debian's fonts-noto-cjk: Noto Sans CJK, Chinese with Latin),
+# unless DUELY_PDF_FONT names another.
+ensure_pdf_font() {
+  if [ -z "${DUELY_PDF_FONT:-}" ] && [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+    say "installing Debian's fonts-noto-cjk (the font PDFs embed)"
+    apt_install fonts-noto-cjk
+  fi
+}
+
+# pdftotext and pdffonts (Debian's poppler-utils): tests read back what PDFs print.
+ensure_poppler() {
+  command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && return
+  say "installing Debian's poppler-utils (tests read PDFs back with pdftotext)"
+  apt_install poppler-utils
+}
+
 # PostgreSQL's server binaries (initdb, pg_ctl), which the restart test runs a cluster of its
 # own with, whether or not the server the tests use is local. Exports DUELY_TEST_PG_BIN.
 ensure_postgres_binaries() {

@@ -24,6 +24,7 @@ else
 fi
 ensure_postgres duely
 ensure_redis
+ensure_pdf_font
 
 DUELY="$CARGO_TARGET_DIR/$PROFILE/duely"
 # Unset, DUELY_ENV means production, which needs its keys; this script runs Duely on your machine.

@@ -24,6 +24,8 @@ ensure_k8s_validate
 
 ensure_postgres postgres
 ensure_postgres_binaries
+ensure_pdf_font
+ensure_poppler
 ensure_redis
 export DUELY_TEST_REDIS_URL="$REDIS_URL"
 start_smtp_sink

@@ -97,6 +97,10 @@ pub struct Config {
     /// characters. They open secrets sealed before the rotation and never seal; once `duely
     /// rotate-encryption-key` has re-sealed everything, they can go.
     pub previous_encryption_keys: Vec<SecretString>,
+    /// `DUELY_PDF_FONT` and `DUELY_PDF_FONT_BOLD`: the font documents print in, `path` or
+    /// `path#face` for a collection; default Noto Sans CJK SC from Debian's `fonts-noto-cjk`.
+    pub pdf_font: Option<String>,
+    pub pdf_font_bold: Option<String>,
     /// `DUELY_METRICS_ADDR`, default `127.0.0.1:9464`: where `/metrics` is served, apart from
     /// the public port; set empty to serve no metrics.
     pub metrics_addr: Option<std::net::SocketAddr>,
@@ -343,6 +347,8 @@ impl Config {
             stripe_price_growth: optional("DUELY_STRIPE_PRICE_GROWTH"),
             stripe_price_scale: optional("DUELY_STRIPE_PRICE_SCALE"),
             encryption_key: encryption_key.map(SecretString::from),
+            pdf_font: optional("DUELY_PDF_FONT"),
+            pdf_font_bold: optional("DUELY_PDF_FONT_BOLD"),
             previous_encryption_keys: previous_encryption_keys
                 .into_iter()
                 .map(SecretString::from)

@@ -44,6 +44,11 @@ impl Application {
         );
         let db = db::connect(&config).await?;
         crate::clock::on_start(&db, &config).await;
+        // Documents print in one font: said at start when it is missing, not at the first PDF.
+        crate::pdf::fonts::configure(config.pdf_font.as_deref(), config.pdf_font_bold.as_deref());
+        if let Err(error) = crate::pdf::fonts::check() {
+            tracing::error!(error = %error, "PDF documents cannot be printed until the font is installed");
+        }
         let identity = Identity::from_config(&config).await?;
         let mailer = Mailer::from_config(&config)?;
         let billing = crate::billing::Billing::from_config(&config)?;

@@ -5,7 +5,7 @@ use super::AnalyticsError;
 use super::service::aging::{AgingReport, Buckets};
 use crate::error::AppError;
 use crate::pdf::{
-    MARGIN, PAGE_HEIGHT, PAGE_WIDTH, ROW, amount, assemble, number_pages, right, rule, text,
+    Layout, MARGIN, PAGE_WIDTH, PdfError, ROW, amount, assemble, right, rule, text, wrap,
 };
 use domain::Locale;
 use domain::aging::{AgingBasis, AgingGroupBy};
@@ -70,7 +70,7 @@ pub fn csv(report: &AgingReport) -> String {
 const COLUMNS: [f32; 6] = [255.0, 315.0, 375.0, 435.0, 495.0, PAGE_WIDTH - MARGIN];
 
 /// The report on A4 pages: heading, the columns repeated on every page, a total row.
-pub fn pdf(report: &AgingReport, company: &str, locale: Locale) -> Vec<u8> {
+pub fn pdf(report: &AgingReport, company: &str, locale: Locale) -> Result<Vec<u8>, PdfError> {
     let (title, as_of, basis, currency, group, total, page_label) = match locale {
         Locale::ZhCn => (
             "应收账款账龄表",
@@ -98,56 +98,66 @@ pub fn pdf(report: &AgingReport, company: &str, locale: Locale) -> Vec<u8> {
         (AgingBasis::InvoiceDate, Locale::En) => "invoice date",
     };
     let headings = bucket_headings(report, locale);
-    let mut pages: Vec<String> = Vec::new();
-    let mut page = String::new();
-    let mut y = PAGE_HEIGHT - MARGIN;
-    text(&mut page, MARGIN, y - 10.0, 16.0, true, title);
-    text(&mut page, MARGIN, y - 30.0, 11.0, false, company);
-    y -= 52.0;
+    let full_width = PAGE_WIDTH - 2.0 * MARGIN;
+    let mut doc = Layout::default();
+    doc.y -= 10.0;
+    doc.paragraph(MARGIN, full_width, 16.0, true, title);
+    doc.paragraph(MARGIN, full_width, 11.0, false, company);
+    doc.y -= 6.0;
     let subtitle = format!(
         "{as_of}: {}    {basis}: {basis_text}    {currency}: {}",
         report.as_of, report.currency
     );
-    text(&mut page, MARGIN, y, 9.0, false, &subtitle);
-    y -= ROW * 1.6;
+    doc.paragraph(MARGIN, full_width, 9.0, false, &subtitle);
+    doc.y -= ROW * 0.6;
 
-    let header = |page: &mut String, y: f32| {
-        text(page, MARGIN, y, 8.0, true, group);
+    let header = |doc: &mut Layout| {
+        let y = doc.y;
+        text(&mut doc.page, MARGIN, y, 8.0, true, group);
         for (heading, edge) in headings
             .iter()
             .map(String::as_str)
             .chain([total])
             .zip(COLUMNS)
         {
-            right(page, edge, y, 8.0, true, heading);
+            right(&mut doc.page, edge, y, 8.0, true, heading);
         }
-        rule(page, y - 4.0);
+        rule(&mut doc.page, y - 4.0);
+        doc.y -= ROW * 1.2;
     };
-    let line = |page: &mut String, y: f32, label: &str, buckets: &Buckets, bold: bool| {
-        // The name column holds about 30 characters at this size.
-        let shown: String = label.chars().take(30).collect();
-        text(page, MARGIN, y, 8.0, bold, &shown);
+    // The group's name wraps within the space before the first amount column.
+    let name_width = COLUMNS[0] - 60.0 - MARGIN;
+    let line = |doc: &mut Layout, label: &str, buckets: &Buckets, bold: bool| {
+        let names = wrap(label, name_width, 8.0, bold);
+        let height = ROW + (names.len() - 1) as f32 * 10.0;
+        if doc.make_room(height) {
+            header(doc);
+        }
+        let y = doc.y;
+        for (index, name) in names.iter().enumerate() {
+            text(
+                &mut doc.page,
+                MARGIN,
+                y - index as f32 * 10.0,
+                8.0,
+                bold,
+                name,
+            );
+        }
         for (value, edge) in amounts(buckets, &report.currency).into_iter().zip(COLUMNS) {
-            right(page, edge, y, 8.0, bold, &amount(&value));
+            right(&mut doc.page, edge, y, 8.0, bold, &amount(&value));
         }
+        doc.y -= height;
     };
-    header(&mut page, y);
-    y -= ROW * 1.2;
+    header(&mut doc);
     for group in &report.rows {
-        if y < MARGIN + 40.0 {
-            pages.push(std::mem::take(&mut page));
-            y = PAGE_HEIGHT - MARGIN;
-            header(&mut page, y);
-            y -= ROW * 1.2;
-        }
-        line(&mut page, y, &group.label, &group.buckets, false);
-        y -= ROW;
+        line(&mut doc, &group.label, &group.buckets, false);
     }
-    rule(&mut page, y + ROW - 4.0);
-    line(&mut page, y - 2.0, total, &report.totals, true);
-    pages.push(page);
-    number_pages(&mut pages, page_label);
-    assemble(&pages)
+    doc.make_room(ROW * 2.0);
+    rule(&mut doc.page, doc.y + ROW - 4.0);
+    doc.y -= 2.0;
+    line(&mut doc, total, &report.totals, true);
+    assemble(&doc.finish(page_label), title)
 }
 
 /// What a download asks for, as the API's enum values (`groupBy=CUSTOMER&basis=DUE_DATE`).

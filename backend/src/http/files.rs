@@ -734,10 +734,11 @@ pub async fn aging_report(
                 let tenant = context.caller.require_tenant()?;
                 let company = db::tenant_calendar(&state.db, tenant).await?.name;
                 let locale = crate::statements::service::company_locale(&state.db, tenant).await?;
-                Ok(pdf_response(
-                    &format!("{name}.pdf"),
-                    crate::analytics::aging_export::pdf(&report, &company, locale),
-                ))
+                let pdf = crate::pdf::render_off_thread(move || {
+                    crate::analytics::aging_export::pdf(&report, &company, locale)
+                })
+                .await?;
+                Ok(pdf_response(&format!("{name}.pdf"), pdf))
             }
             _ => Err(AppError::refused(Reason::RecordNotFound {
                 entity: Entity::Report,

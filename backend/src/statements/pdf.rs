@@ -1,8 +1,8 @@
-//! A statement as a PDF, drawn with the primitives of `crate::pdf`.
+//! A statement as a PDF, laid out with `crate::pdf`.
 
 use super::store::StatementData;
 use crate::pdf::{
-    MARGIN, PAGE_HEIGHT, PAGE_WIDTH, ROW, amount, assemble, number_pages, right, rule, text,
+    Layout, MARGIN, PAGE_WIDTH, PdfError, ROW, amount, assemble, right, rule, text, wrap,
 };
 use domain::Locale;
 use domain::display::amount_string as amount_text;
@@ -86,6 +86,8 @@ const REF_X: f32 = MARGIN + 160.0;
 const DEBIT_RIGHT: f32 = 400.0;
 const CREDIT_RIGHT: f32 = 475.0;
 const BALANCE_RIGHT: f32 = PAGE_WIDTH - MARGIN;
+/// The reference column ends where the debit amounts may begin.
+const REF_WIDTH: f32 = DEBIT_RIGHT - 70.0 - REF_X;
 
 /// The statement as PDF bytes.
 /// `reference`: the sent statement's, printed with what to do with it.
@@ -94,177 +96,154 @@ pub fn render(
     company: &str,
     locale: Locale,
     reference: Option<&str>,
-) -> Vec<u8> {
+) -> Result<Vec<u8>, PdfError> {
     let labels = labels(locale);
     let shown = |money: Decimal| amount(&amount_text(money, &statement.currency));
     let customer = &statement.customer;
     let from = statement.statement.from;
     let to = statement.statement.to;
-    let mut pages: Vec<String> = Vec::new();
-    let mut page = String::new();
-    let mut y = PAGE_HEIGHT - MARGIN;
+    let full_width = PAGE_WIDTH - 2.0 * MARGIN;
+    let mut doc = Layout::default();
 
     // Heading.
-    text(&mut page, MARGIN, y - 10.0, 16.0, true, labels.title);
-    text(&mut page, MARGIN, y - 30.0, 11.0, false, company);
-    y -= 58.0;
+    doc.y -= 10.0;
+    doc.paragraph(MARGIN, full_width, 16.0, true, labels.title);
+    doc.paragraph(MARGIN, full_width, 11.0, false, company);
+    doc.y -= 12.0;
     let customer = format!("{} ({})", customer.name, customer.code);
-    text(&mut page, MARGIN, y, 11.0, true, &customer);
-    y -= ROW;
+    doc.paragraph(MARGIN, full_width, 11.0, true, &customer);
     let period = format!(
         "{}: {} - {}    {}: {}",
         labels.period, from, to, labels.currency, statement.currency
     );
-    text(&mut page, MARGIN, y, 9.0, false, &period);
+    doc.paragraph(MARGIN, full_width, 9.0, false, &period);
     if let Some(reference) = reference {
-        y -= ROW;
         let quote = match locale {
             Locale::ZhCn => format!("对账单号：{reference}（付款时请在汇款附言中注明）"),
             Locale::En => format!("Statement {reference} (please quote it with your payment)"),
         };
-        text(&mut page, MARGIN, y, 9.0, true, &quote);
+        doc.paragraph(MARGIN, full_width, 9.0, true, &quote);
     }
-    y -= ROW * 1.6;
+    doc.y -= ROW * 0.6;
 
-    let header = |page: &mut String, y: f32| {
+    let header = |doc: &mut Layout| {
         let [date, kind, reference, debit, credit, balance] = labels.columns;
-        text(page, DATE_X, y, 8.5, true, date);
-        text(page, KIND_X, y, 8.5, true, kind);
-        text(page, REF_X, y, 8.5, true, reference);
-        right(page, DEBIT_RIGHT, y, 8.5, true, debit);
-        right(page, CREDIT_RIGHT, y, 8.5, true, credit);
-        right(page, BALANCE_RIGHT, y, 8.5, true, balance);
-        rule(page, y - 4.0);
+        let y = doc.y;
+        text(&mut doc.page, DATE_X, y, 8.5, true, date);
+        text(&mut doc.page, KIND_X, y, 8.5, true, kind);
+        text(&mut doc.page, REF_X, y, 8.5, true, reference);
+        right(&mut doc.page, DEBIT_RIGHT, y, 8.5, true, debit);
+        right(&mut doc.page, CREDIT_RIGHT, y, 8.5, true, credit);
+        right(&mut doc.page, BALANCE_RIGHT, y, 8.5, true, balance);
+        rule(&mut doc.page, y - 4.0);
+        doc.y -= ROW * 1.2;
     };
-    header(&mut page, y);
-    y -= ROW * 1.2;
-    text(&mut page, DATE_X, y, 9.0, false, &from.to_string());
-    text(&mut page, KIND_X, y, 9.0, true, labels.opening);
+    header(&mut doc);
+    let y = doc.y;
+    text(&mut doc.page, DATE_X, y, 9.0, false, &from.to_string());
+    text(&mut doc.page, KIND_X, y, 9.0, true, labels.opening);
     right(
-        &mut page,
+        &mut doc.page,
         BALANCE_RIGHT,
         y,
         9.0,
         true,
         &shown(statement.statement.opening),
     );
-    y -= ROW;
+    doc.y -= ROW;
 
     for line in &statement.statement.lines {
-        if y < MARGIN + 40.0 {
-            pages.push(std::mem::take(&mut page));
-            y = PAGE_HEIGHT - MARGIN;
-            header(&mut page, y);
-            y -= ROW * 1.2;
+        // A long reference wraps within its column; the row grows to hold it.
+        let references = wrap(&line.entry.reference, REF_WIDTH, 9.0, false);
+        let height = ROW + (references.len() - 1) as f32 * 11.0;
+        if doc.make_room(height) {
+            header(&mut doc);
         }
+        let y = doc.y;
+        let page = &mut doc.page;
+        text(page, DATE_X, y, 9.0, false, &line.entry.date.to_string());
         text(
-            &mut page,
-            DATE_X,
-            y,
-            9.0,
-            false,
-            &line.entry.date.to_string(),
-        );
-        text(
-            &mut page,
+            page,
             KIND_X,
             y,
             9.0,
             false,
             kind_label(locale, line.entry.kind),
         );
-        let reference: String = line.entry.reference.chars().take(34).collect();
-        text(&mut page, REF_X, y, 9.0, false, &reference);
+        for (index, part) in references.iter().enumerate() {
+            text(page, REF_X, y - index as f32 * 11.0, 9.0, false, part);
+        }
         if line.debit > Decimal::ZERO {
-            right(&mut page, DEBIT_RIGHT, y, 9.0, false, &shown(line.debit));
+            right(page, DEBIT_RIGHT, y, 9.0, false, &shown(line.debit));
         }
         if line.credit > Decimal::ZERO {
-            right(&mut page, CREDIT_RIGHT, y, 9.0, false, &shown(line.credit));
+            right(page, CREDIT_RIGHT, y, 9.0, false, &shown(line.credit));
         }
-        right(
-            &mut page,
-            BALANCE_RIGHT,
-            y,
-            9.0,
-            false,
-            &shown(line.balance),
-        );
-        y -= ROW;
+        right(page, BALANCE_RIGHT, y, 9.0, false, &shown(line.balance));
+        doc.y -= height;
     }
-    rule(&mut page, y + ROW - 4.0);
-    text(&mut page, DATE_X, y - 2.0, 9.0, false, &to.to_string());
-    text(&mut page, KIND_X, y - 2.0, 9.0, true, labels.closing);
+    doc.make_room(ROW * 2.0);
+    let y = doc.y;
+    rule(&mut doc.page, y + ROW - 4.0);
+    text(&mut doc.page, DATE_X, y - 2.0, 9.0, false, &to.to_string());
+    text(&mut doc.page, KIND_X, y - 2.0, 9.0, true, labels.closing);
     right(
-        &mut page,
+        &mut doc.page,
         BALANCE_RIGHT,
         y - 2.0,
         10.0,
         true,
         &shown(statement.statement.closing),
     );
-    y -= ROW * 2.4;
+    doc.y -= ROW * 2.4;
 
     // Aging at the end, then the invoices still open.
-    if y < MARGIN + 120.0 {
-        pages.push(std::mem::take(&mut page));
-        y = PAGE_HEIGHT - MARGIN;
-    }
-    text(&mut page, MARGIN, y, 10.0, true, labels.aging);
-    y -= ROW * 1.2;
+    doc.make_room(120.0);
+    text(&mut doc.page, MARGIN, doc.y, 10.0, true, labels.aging);
+    doc.y -= ROW * 1.2;
     // Current, 1-30, 31-60, 61-90, over 90 days.
-    let buckets = statement.aging;
-    let column = (PAGE_WIDTH - 2.0 * MARGIN) / 5.0;
-    for (index, (label, money)) in labels.buckets.iter().zip(buckets).enumerate() {
+    let column = full_width / 5.0;
+    for (index, (label, money)) in labels.buckets.iter().zip(statement.aging).enumerate() {
         let right_edge = MARGIN + column * (index as f32 + 1.0) - 8.0;
-        right(&mut page, right_edge, y, 8.5, false, label);
-        right(&mut page, right_edge, y - ROW, 9.0, true, &shown(money));
+        right(&mut doc.page, right_edge, doc.y, 8.5, false, label);
+        right(
+            &mut doc.page,
+            right_edge,
+            doc.y - ROW,
+            9.0,
+            true,
+            &shown(money),
+        );
     }
-    y -= ROW * 3.0;
+    doc.y -= ROW * 3.0;
     if !statement.open_at_end.is_empty() {
-        text(&mut page, MARGIN, y, 10.0, true, labels.open_invoices);
-        y -= ROW * 1.2;
+        doc.make_room(ROW * 3.0);
+        text(
+            &mut doc.page,
+            MARGIN,
+            doc.y,
+            10.0,
+            true,
+            labels.open_invoices,
+        );
+        doc.y -= ROW * 1.2;
         for invoice in &statement.open_at_end {
-            if y < MARGIN + 20.0 {
-                pages.push(std::mem::take(&mut page));
-                y = PAGE_HEIGHT - MARGIN;
-            }
+            doc.make_room(ROW);
+            let y = doc.y;
+            let page = &mut doc.page;
+            text(page, DATE_X, y, 9.0, false, &invoice.due_date.to_string());
             text(
-                &mut page,
-                DATE_X,
-                y,
-                9.0,
-                false,
-                &invoice.due_date.to_string(),
-            );
-            text(
-                &mut page,
+                page,
                 KIND_X,
                 y,
                 9.0,
                 false,
                 invoice.number.as_deref().unwrap_or(""),
             );
-            right(
-                &mut page,
-                CREDIT_RIGHT,
-                y,
-                9.0,
-                false,
-                &shown(invoice.total),
-            );
-            right(
-                &mut page,
-                BALANCE_RIGHT,
-                y,
-                9.0,
-                false,
-                &shown(invoice.balance),
-            );
-            y -= ROW;
+            right(page, CREDIT_RIGHT, y, 9.0, false, &shown(invoice.total));
+            right(page, BALANCE_RIGHT, y, 9.0, false, &shown(invoice.balance));
+            doc.y -= ROW;
         }
     }
-    pages.push(page);
-
-    number_pages(&mut pages, labels.page);
-    assemble(&pages)
+    assemble(&doc.finish(labels.page), labels.title)
 }

@@ -154,12 +154,11 @@ pub async fn statement_pdf(
         Some(locale) => locale,
         None => company_locale(db, tenant).await?,
     };
-    Ok(Some(super::pdf::render(
-        &statement.data,
-        &company,
-        locale,
-        None,
-    )))
+    let data = statement.data;
+    let pdf =
+        crate::pdf::render_off_thread(move || super::pdf::render(&data, &company, locale, None))
+            .await?;
+    Ok(Some(pdf))
 }
 
 /// The PDF behind an emailed statement link, in the language of the contact it was sent to,
@@ -176,12 +175,11 @@ pub async fn public_statement_pdf(
         Some(locale) => locale,
         None => company_locale(db, link.tenant).await?,
     };
-    Ok(super::pdf::render(
-        &public.statement.data,
-        &public.company_name,
-        locale,
-        Some(&public.reference),
-    ))
+    let (data, company, reference) = (public.statement.data, public.company_name, public.reference);
+    crate::pdf::render_off_thread(move || {
+        super::pdf::render(&data, &company, locale, Some(&reference))
+    })
+    .await
 }
 
 pub fn to_csv(statement: &StatementData) -> String {

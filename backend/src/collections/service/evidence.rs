@@ -131,7 +131,6 @@ pub async fn evidence_pack(
     .await?
     .ok_or_else(not_found)?;
     let locale = crate::statements::service::company_locale(db, tenant).await?;
-    let pdf = crate::statements::pdf::render(&statement.data, &calendar.name, locale, None);
     let statement_csv = crate::statements::service::to_csv(&statement.data);
     let case_summary = crate::csv::write(&[
         [
@@ -173,14 +172,24 @@ pub async fn evidence_pack(
             case.closed_on.map(|d| d.to_string()).unwrap_or_default(),
         ],
     ]);
-    let log_pdf = collection_log_pdf(
-        &case.name,
-        &case.code,
-        &calendar.name,
-        locale,
-        &activities[1..],
-        &promises[1..],
-    );
+    // Both PDFs on the blocking pool, with what they draw moved there.
+    let (name, code, company) = (case.name.clone(), case.code.clone(), calendar.name.clone());
+    let (log_activities, log_promises) = (activities[1..].to_vec(), promises[1..].to_vec());
+    let data = statement.data;
+    let (pdf, log_pdf) = tokio::task::spawn_blocking(move || {
+        let pdf = crate::statements::pdf::render(&data, &company, locale, None)?;
+        let log = collection_log_pdf(
+            &name,
+            &code,
+            &company,
+            locale,
+            &log_activities,
+            &log_promises,
+        )?;
+        Ok::<_, crate::pdf::PdfError>((pdf, log))
+    })
+    .await
+    .map_err(|error| AppError::Internal(anyhow::Error::new(error)))??;
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("case.csv", case_summary.into_bytes()),
         ("statement.pdf", pdf),
@@ -221,7 +230,7 @@ fn collection_log_pdf(
     locale: domain::Locale,
     activities: &[Vec<String>],
     promises: &[Vec<String>],
-) -> Vec<u8> {
+) -> Result<Vec<u8>, crate::pdf::PdfError> {
     use crate::pdf::{Column, Section, tables};
     let zh = locale == domain::Locale::ZhCn;
     let pick = |zh_text: &'static str, en_text: &'static str| if zh { zh_text } else { en_text };

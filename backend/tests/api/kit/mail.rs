@@ -124,3 +124,20 @@ fn quoted_printable_and_base64_bodies_decode() {
     );
     assert_eq!(base64("5L2g5aW9"), "你好");
 }
+
+/// A PDF's text as a person copying it from a viewer would get it: Debian's `pdftotext`
+/// (poppler-utils, which `infra/test.sh` installs).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (Debian's poppler-utils; infra/test.sh installs it)");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "pdftotext could not read the PDF");
+    String::from_utf8(output.stdout).unwrap()
+}
