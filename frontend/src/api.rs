@@ -187,6 +187,8 @@ receivables_operation!(SetInstallmentPlan);
 receivables_operation!(GlobalSearch);
 receivables_operation!(DisputesQueue, no_default);
 receivables_operation!(UpdateDispute, no_default);
+receivables_operation!(RecordFapiao, no_default);
+receivables_operation!(VoidFapiao, no_default);
 
 impl invoices::InvoiceFilter {
     /// No filter; set the fields you need with `..InvoiceFilter::empty()`.
@@ -196,6 +198,7 @@ impl invoices::InvoiceFilter {
             status: None,
             overdue: None,
             disputed: None,
+            fapiao_issued: None,
             search: None,
             currency: None,
             issued_from: None,

@@ -40,6 +40,7 @@ pub mod credit;
 pub mod display;
 pub mod dunning;
 pub mod error_code;
+pub mod fapiao;
 pub mod fees;
 pub mod ids;
 pub mod incentive;

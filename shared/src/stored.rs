@@ -80,6 +80,7 @@ stored_text!(
     crate::invoices::InvoiceStatus => "invoice status",
     crate::invoices::DisputeStatus => "dispute status",
     crate::invoices::DisputeReason => "dispute reason",
+    crate::fapiao::FapiaoKind => "fapiao kind",
     crate::terms::TermsKind => "payment terms kind",
     crate::rating::Grade => "credit grade",
     crate::legal::LegalStatus => "legal status",

@@ -13,6 +13,18 @@ pub enum InvoiceError {
     InvoiceNotFound,
     CustomerNotFound,
     DisputeNotFound,
+    FapiaoNotFound,
+    FapiaoVoided,
+    FapiaoNumberTaken {
+        number: String,
+    },
+    FapiaoInvoiceNotIssued {
+        status: domain::invoices::InvoiceStatus,
+    },
+    FapiaoIssuedInFuture {
+        today: chrono::NaiveDate,
+    },
+    FapiaoCreditNoteOfAnotherInvoice,
     CreditNoteNotFound,
     /// The invoice's status does not allow `action`.
     WrongStatus {
@@ -68,6 +80,54 @@ pub enum InvoiceError {
     },
 }
 
+/// A fapiao rule broken, as the error a client reads (amounts in `currency`).
+pub fn fapiao_refused(
+    rule: domain::fapiao::FapiaoRule,
+    kind: domain::fapiao::FapiaoKind,
+    currency: &str,
+) -> AppError {
+    use domain::fapiao::FapiaoRule;
+    let shown = |amount: rust_decimal::Decimal| domain::display::amount_string(amount, currency);
+    let currency = currency.to_owned();
+    match rule {
+        FapiaoRule::Number { digits } => AppError::input(
+            "input.number",
+            Reason::FapiaoNumberFormat {
+                kind: kind.as_str().to_owned(),
+                digits,
+            },
+        ),
+        FapiaoRule::Code { .. } => AppError::input(
+            "input.code",
+            Reason::FapiaoCodeFormat {
+                kind: kind.as_str().to_owned(),
+            },
+        ),
+        FapiaoRule::Tax => AppError::input("input.taxAmount", Reason::FapiaoTaxOverAmount {}),
+        FapiaoRule::OverInvoice { total, issued } => AppError::input(
+            "input.amount",
+            Reason::FapiaoOverInvoice {
+                total: shown(total),
+                issued: shown(issued),
+                currency,
+            },
+        ),
+        FapiaoRule::OverCreditNote { amount, issued } => AppError::input(
+            "input.amount",
+            Reason::FapiaoOverCreditNote {
+                amount: shown(amount),
+                issued: shown(issued),
+                currency,
+            },
+        ),
+        FapiaoRule::RedOverBlue { blue, red } => AppError::refused(Reason::FapiaoRedOverBlue {
+            blue: shown(blue),
+            red: shown(red),
+            currency,
+        }),
+    }
+}
+
 impl From<InvoiceError> for AppError {
     fn from(error: InvoiceError) -> Self {
         let not_found = |entity| AppError::refused(Reason::RecordNotFound { entity });
@@ -75,6 +135,23 @@ impl From<InvoiceError> for AppError {
             InvoiceError::InvoiceNotFound => not_found(Entity::Invoice),
             InvoiceError::CustomerNotFound => not_found(Entity::Customer),
             InvoiceError::DisputeNotFound => not_found(Entity::Dispute),
+            InvoiceError::FapiaoNotFound => not_found(Entity::Fapiao),
+            InvoiceError::FapiaoVoided => AppError::refused(Reason::FapiaoVoided {}),
+            InvoiceError::FapiaoNumberTaken { number } => {
+                AppError::input("input.number", Reason::FapiaoNumberTaken { number })
+            }
+            InvoiceError::FapiaoInvoiceNotIssued { status } => {
+                AppError::refused(Reason::FapiaoInvoiceNotIssued {
+                    status: status.as_str().to_owned(),
+                })
+            }
+            InvoiceError::FapiaoIssuedInFuture { today } => {
+                AppError::input("input.issuedOn", Reason::FapiaoIssuedInFuture { today })
+            }
+            InvoiceError::FapiaoCreditNoteOfAnotherInvoice => AppError::input(
+                "input.creditNoteId",
+                Reason::FapiaoCreditNoteOfAnotherInvoice {},
+            ),
             InvoiceError::CreditNoteNotFound => not_found(Entity::CreditNote),
             InvoiceError::WrongStatus { status, action } => {
                 let status = status.as_str().to_owned();

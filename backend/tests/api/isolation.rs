@@ -58,6 +58,9 @@ const CASES: &[&str] = &[
     "Mutation.updateDispute.input.disputeId",
     "Mutation.updateDispute.input.assigneeId",
     "Mutation.createCreditNote.input.invoiceId",
+    "Mutation.recordFapiao.input.invoiceId",
+    "Mutation.recordFapiao.input.creditNoteId",
+    "Mutation.voidFapiao.input.fapiaoId",
     "Mutation.recordPayment.input.customerId",
     "Mutation.recordPayment.input.allocations.invoiceId",
     "Mutation.allocatePayment.input.paymentId",
@@ -249,6 +252,8 @@ struct Ids {
     own_invoice: String,
     own_dispute: String,
     // The other company's.
+    fapiao: String,
+    credit_note: String,
     tenant: String,
     user: String,
     api_key: String,
@@ -622,6 +627,34 @@ fn receivables_cases() -> Vec<Case> {
             "openDispute",
             "OpenDisputeInput",
             |ids| json!({ "invoiceId": ids.own_invoice, "reason": "x", "assigneeId": ids.user }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.recordFapiao.input.invoiceId",
+            "recordFapiao",
+            "RecordFapiaoInput",
+            |ids| {
+                json!({ "invoiceId": ids.invoice, "number": "G0002", "kind": "OTHER",
+                "issuedOn": "2026-01-01", "amount": "1", "taxAmount": "0" })
+            },
+            Expect::NotFound,
+        ),
+        // A red-letter fapiao of Acme's invoice cannot answer Globex's credit note.
+        Case::input(
+            "Mutation.recordFapiao.input.creditNoteId",
+            "recordFapiao",
+            "RecordFapiaoInput",
+            |ids| {
+                json!({ "invoiceId": ids.own_invoice, "number": "A0002", "kind": "OTHER",
+                "issuedOn": "2026-01-01", "amount": "1", "taxAmount": "0", "creditNoteId": ids.credit_note })
+            },
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.voidFapiao.input.fapiaoId",
+            "voidFapiao",
+            "VoidFapiaoInput",
+            |ids| json!({ "fapiaoId": ids.fapiao, "reason": "x" }),
             Expect::NotFound,
         ),
         Case::input(
@@ -1277,6 +1310,24 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         "logCollectionActivity",
     )
     .await;
+    // A fapiao of Globex's paid invoice, and a credit note on its open one.
+    let fapiao = ok(
+        &app,
+        &globex,
+        "mutation($input: RecordFapiaoInput!) { recordFapiao(input: $input) { fapiao { id } } }",
+        json!({ "input": { "invoiceId": id(&invoice), "number": "G0001", "kind": "OTHER",
+            "issuedOn": "2026-01-01", "amount": "1000", "taxAmount": "0" } }),
+        "recordFapiao",
+    )
+    .await;
+    let credit_note = ok(
+        &app,
+        &globex,
+        "mutation($input: CreateCreditNoteInput!) { createCreditNote(input: $input) { creditNote { id } } }",
+        json!({ "input": { "invoiceId": id(&open_invoice), "amount": "1", "reason": "Damaged" } }),
+        "createCreditNote",
+    )
+    .await;
     let policies = "{ dunningPolicies { id } }";
     let globex_policy = ok(&app, &globex, policies, json!({}), "dunningPolicies").await;
 
@@ -1304,6 +1355,8 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
         own_policy: id(&acme_policy[0]),
         own_invoice: id(&acme_invoice),
         own_dispute: id(&acme_dispute["dispute"]),
+        fapiao: id(&fapiao["fapiao"]),
+        credit_note: id(&credit_note["creditNote"]),
         user: globex.user_id.clone(),
         customer: customer_id,
         invoice: id(&invoice),
@@ -1338,6 +1391,7 @@ async fn receivables_of_another_tenant_are_not_found_and_change_nothing() {
                 "SELECT count(*) FROM \"{s}\".credit_notes",
                 "SELECT count(*) FROM \"{s}\".installments",
                 "SELECT count(*) FROM \"{s}\".payment_reversals",
+                "SELECT count(*) FROM \"{s}\".fapiaos WHERE voided_at IS NULL",
             ] {
                 counts.push(count(&db, &sql.replace("{s}", &schema)).await);
             }

@@ -19,6 +19,7 @@ mod disputes;
 mod dunning;
 mod error_bodies;
 mod errors_doc;
+mod fapiao;
 mod graphql_http;
 mod health;
 mod helpers;

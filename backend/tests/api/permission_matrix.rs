@@ -183,6 +183,8 @@ const MUTATIONS: &[(&str, Gate)] = &[
         NeedsAny(&[P::ManageInvoices, P::WorkCollections]),
     ),
     ("resolveDispute", Needs(P::ManageInvoices)),
+    ("recordFapiao", Needs(P::ManageInvoices)),
+    ("voidFapiao", Needs(P::ManageInvoices)),
     // Working a dispute (its owner, reason code, due date) is for those who may open one.
     (
         "updateDispute",

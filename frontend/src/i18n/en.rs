@@ -739,5 +739,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         IncentiveRule(msg) => super::en_more::incentive(msg),
         Approval(msg) => super::approvals::en(msg),
         Cash(msg) => super::cash::en(msg),
+        Fapiao(msg) => super::fapiao::en(msg),
     }
 }

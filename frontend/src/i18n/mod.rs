@@ -15,6 +15,7 @@ mod approvals;
 mod cash;
 mod en;
 mod en_more;
+mod fapiao;
 mod msg;
 mod msg_more;
 mod zh;
@@ -22,6 +23,7 @@ mod zh_more;
 
 pub use approvals::ApprovalMsg;
 pub use cash::CashMsg;
+pub use fapiao::FapiaoMsg;
 pub use msg::Msg;
 pub use msg_more::AllocMsg;
 pub use msg_more::IncentiveMsg;

@@ -747,4 +747,6 @@ pub enum Msg {
     Approval(super::approvals::ApprovalMsg),
     /// Cash application's texts (`cash.rs`).
     Cash(super::cash::CashMsg),
+    /// Fapiao's texts (`fapiao.rs`).
+    Fapiao(super::fapiao::FapiaoMsg),
 }

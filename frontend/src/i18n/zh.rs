@@ -783,5 +783,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         IncentiveRule(msg) => super::zh_more::incentive(msg),
         Approval(msg) => super::approvals::zh(msg),
         Cash(msg) => super::cash::zh(msg),
+        Fapiao(msg) => super::fapiao::zh(msg),
     }
 }

@@ -31,6 +31,7 @@ mod m20261211_000025_cash_application;
 mod m20261212_000026_statement_references;
 mod m20261212_000027_reversed_bank_payments;
 mod m20261212_000028_day_table_keys;
+mod m20261213_000029_fapiaos;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -62,5 +63,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261212_000026_statement_references::Migration),
         Box::new(m20261212_000027_reversed_bank_payments::Migration),
         Box::new(m20261212_000028_day_table_keys::Migration),
+        Box::new(m20261213_000029_fapiaos::Migration),
     ]
 }

@@ -30,6 +30,7 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::ApprovalRequest => "approval request",
         Entity::BankAccount => "bank account",
         Entity::BankTransaction => "bank line",
+        Entity::Fapiao => "fapiao",
         Entity::Report => "report",
     }
 }
@@ -273,6 +274,54 @@ pub(super) fn reason(reason: &Reason) -> String {
             currency,
         } => {
             format!("the installments add up to {sum} but the invoice total is {total} {currency}")
+        }
+        Reason::FapiaoNumberFormat { kind, digits } if *digits > 0 => {
+            format!("a {kind} fapiao number is {digits} digits")
+        }
+        Reason::FapiaoNumberFormat { .. } => {
+            "a fapiao number is 1 to 40 letters and digits".to_owned()
+        }
+        Reason::FapiaoCodeFormat { kind } => match kind.as_str() {
+            "VAT_SPECIAL" | "VAT_GENERAL" => "the fapiao code is 10 or 12 digits".to_owned(),
+            "OTHER" => "the fapiao code is up to 20 letters and digits".to_owned(),
+            _ => "fully digital fapiao have no code".to_owned(),
+        },
+        Reason::FapiaoTaxOverAmount {} => {
+            "the tax is at least zero and less than the amount".to_owned()
+        }
+        Reason::FapiaoOverInvoice {
+            total,
+            issued,
+            currency,
+        } => format!(
+            "fapiao of {issued} {currency} stand for this invoice; more would exceed its total of {total} {currency}"
+        ),
+        Reason::FapiaoOverCreditNote {
+            amount,
+            issued,
+            currency,
+        } => format!(
+            "red-letter fapiao of {issued} {currency} stand for this credit note; more would exceed its {amount} {currency}"
+        ),
+        Reason::FapiaoRedOverBlue {
+            blue,
+            red,
+            currency,
+        } => format!(
+            "red-letter fapiao of {red} {currency} would exceed the {blue} {currency} they reverse"
+        ),
+        Reason::FapiaoNumberTaken { number } => {
+            format!("fapiao {number} is already recorded")
+        }
+        Reason::FapiaoVoided {} => "That fapiao was voided already.".to_owned(),
+        Reason::FapiaoInvoiceNotIssued { status } => {
+            format!("Fapiao are recorded for issued invoices; this one is {status}.")
+        }
+        Reason::FapiaoIssuedInFuture { today } => {
+            format!("the issue date cannot be after today ({today})")
+        }
+        Reason::FapiaoCreditNoteOfAnotherInvoice {} => {
+            "the credit note is of another invoice".to_owned()
         }
         Reason::IdempotencyKeyReused {} => {
             "This idempotency key was already used for a different request; use a new key."

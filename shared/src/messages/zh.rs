@@ -29,6 +29,7 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::ApprovalRequest => "审批申请",
         Entity::BankAccount => "银行账户",
         Entity::BankTransaction => "银行流水",
+        Entity::Fapiao => "发票（税务）",
         Entity::Report => "报表",
     }
 }
@@ -252,6 +253,40 @@ pub(super) fn reason(reason: &Reason) -> String {
             total,
             currency,
         } => format!("各期合计 {sum}，与发票总额 {total} {currency} 不一致"),
+        Reason::FapiaoNumberFormat { digits, .. } if *digits > 0 => {
+            format!("该类发票号码为 {digits} 位数字")
+        }
+        Reason::FapiaoNumberFormat { .. } => "发票号码为 1 至 40 位字母或数字".to_owned(),
+        Reason::FapiaoCodeFormat { kind } => match kind.as_str() {
+            "VAT_SPECIAL" | "VAT_GENERAL" => "发票代码为 10 位或 12 位数字".to_owned(),
+            "OTHER" => "发票代码最多 20 位字母或数字".to_owned(),
+            _ => "数电票没有发票代码".to_owned(),
+        },
+        Reason::FapiaoTaxOverAmount {} => "税额不能为负，且须小于价税合计".to_owned(),
+        Reason::FapiaoOverInvoice {
+            total,
+            issued,
+            currency,
+        } => format!("该发票已开票 {issued} {currency}，再开将超过发票总额 {total} {currency}"),
+        Reason::FapiaoOverCreditNote {
+            amount,
+            issued,
+            currency,
+        } => format!(
+            "该贷项通知单已开红字发票 {issued} {currency}，再开将超过其金额 {amount} {currency}"
+        ),
+        Reason::FapiaoRedOverBlue {
+            blue,
+            red,
+            currency,
+        } => format!("红字发票合计 {red} {currency} 将超过所冲销的蓝字发票 {blue} {currency}"),
+        Reason::FapiaoNumberTaken { number } => format!("发票号码 {number} 已登记"),
+        Reason::FapiaoVoided {} => "该发票登记已作废。".to_owned(),
+        Reason::FapiaoInvoiceNotIssued { status } => {
+            format!("只有已开具的发票才能登记税务发票，该发票状态为 {status}。")
+        }
+        Reason::FapiaoIssuedInFuture { today } => format!("开票日期不能晚于今天（{today}）"),
+        Reason::FapiaoCreditNoteOfAnotherInvoice {} => "该贷项通知单不属于此发票".to_owned(),
         Reason::IdempotencyKeyReused {} => "该幂等键已用于其他请求，请使用新的幂等键。".to_owned(),
         Reason::IdempotencyKeyInUse {} => "使用该幂等键的请求正在处理中，请稍后重试。".to_owned(),
         Reason::PaymentAlreadyReversed {} => "该笔收款已被冲销。".to_owned(),

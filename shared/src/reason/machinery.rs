@@ -32,6 +32,7 @@ pub enum Entity {
     ApprovalRequest,
     BankAccount,
     BankTransaction,
+    Fapiao,
 }
 
 /// How a parameter's type reads in `docs/errors.md`.

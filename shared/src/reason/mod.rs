@@ -151,6 +151,30 @@ reasons! {
     InstallmentCount { min: u32, max: u32 } => Validation,
     /// The installments add up to `sum`, the invoice total is `total` (in `currency`).
     InstallmentsDoNotAddUp { sum: String, total: String, currency: String } => Validation,
+    /// A fapiao number of this kind is `digits` digits (any 1 to 40 letters and digits for
+    /// OTHER, where `digits` is 0).
+    FapiaoNumberFormat { kind: String, digits: u32 } => Validation,
+    /// Paper VAT fapiao have a 10- or 12-digit code; fully digital ones have none; OTHER may
+    /// have up to 20 letters and digits.
+    FapiaoCodeFormat { kind: String } => Validation,
+    /// The tax is at least zero and less than the amount.
+    FapiaoTaxOverAmount {} => Validation,
+    /// The invoice's fapiao would come to more than its `total`; `issued` stand already.
+    FapiaoOverInvoice { total: String, issued: String, currency: String } => Validation,
+    /// Red-letter fapiao for the credit note would come to more than its `amount`.
+    FapiaoOverCreditNote { amount: String, issued: String, currency: String } => Validation,
+    /// Red-letter fapiao would come to more than the fapiao they reverse (`blue`).
+    FapiaoRedOverBlue { blue: String, red: String, currency: String } => Conflict,
+    /// A fapiao with this number (and code) is already recorded and not voided.
+    FapiaoNumberTaken { number: String } => Conflict,
+    /// The fapiao was voided already.
+    FapiaoVoided {} => Conflict,
+    /// Fapiao are recorded for issued invoices; this one is `status` (a draft or void).
+    FapiaoInvoiceNotIssued { status: String } => Conflict,
+    /// The fapiao's issue date is after today.
+    FapiaoIssuedInFuture { today: NaiveDate } => Validation,
+    /// The credit note is of another invoice.
+    FapiaoCreditNoteOfAnotherInvoice {} => Validation,
 
     // From payments.md.
     // Payments (and the idempotency keys of every money-moving mutation).

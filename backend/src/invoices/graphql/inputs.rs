@@ -61,6 +61,8 @@ pub struct InvoiceFilter {
     pub overdue: Option<bool>,
     /// Only invoices with an open dispute (or, with false, without one).
     pub disputed: Option<bool>,
+    /// Only invoices with a fapiao recorded and not voided (or, with false, without one).
+    pub fapiao_issued: Option<bool>,
     /// Matches the number, the external reference or the customer's name or code.
     pub search: Option<String>,
     pub currency: Option<String>,
@@ -80,6 +82,7 @@ impl InvoiceFilter {
             statuses: self.status,
             overdue: self.overdue,
             disputed: self.disputed,
+            fapiao_issued: self.fapiao_issued,
             search: self.search,
             currency: self
                 .currency

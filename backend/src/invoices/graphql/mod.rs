@@ -3,10 +3,12 @@
 //! `resolveDispute`, `createCreditNote`, `setInstallmentPlan`.
 
 mod disputes;
+mod fapiaos;
 mod inputs;
 mod objects;
 
 pub use disputes::*;
+pub use fapiaos::*;
 use inputs::uuid_of;
 pub use inputs::*;
 pub use objects::*;
@@ -29,6 +31,7 @@ fn details_of(field: async_graphql::Lookahead<'_>) -> Details {
         disputes: field.field("disputes").exists(),
         installments: field.field("installments").exists(),
         late_fees: field.field("lateFees").exists(),
+        fapiaos: field.field("fapiaos").exists(),
     }
 }
 
@@ -185,6 +188,27 @@ impl InvoicesMutation {
         input: SetInstallmentPlanInput,
     ) -> ApiResult<InvoicePayload> {
         invoice_mutation!(ctx, set_installment_plan, input)
+    }
+
+    /// Records a fapiao issued in the tax system for an issued invoice (finance). A red-letter
+    /// one names the credit note it answers.
+    async fn record_fapiao(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordFapiaoInput,
+    ) -> ApiResult<FapiaoPayload> {
+        let recorded = command!(ctx, service::record_fapiao, input.into());
+        Ok(FapiaoPayload::of(recorded))
+    }
+
+    /// Voids a recorded fapiao with the reason; it stays listed, marked voided.
+    async fn void_fapiao(
+        &self,
+        ctx: &Context<'_>,
+        input: VoidFapiaoInput,
+    ) -> ApiResult<FapiaoPayload> {
+        let voided = command!(ctx, service::void_fapiao, input.into());
+        Ok(FapiaoPayload::of(voided))
     }
 
     async fn open_dispute(

@@ -69,6 +69,8 @@ pub struct Invoice {
     pub installments: Vec<Installment>,
     /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
     pub late_fees: Vec<crate::api::objects::LateFee>,
+    /// The fapiao (发票) recorded for it, voided ones too, in the order they were issued.
+    pub fapiaos: Vec<super::fapiaos::Fapiao>,
     /// For a fee invoice: the invoice it charges a fee on.
     pub fee_for_invoice_id: Option<ID>,
     pub created_at: DateTime<Utc>,
@@ -105,6 +107,7 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
         disputes,
         installments,
         late_fees,
+        fapiaos,
         assignees,
     } = record;
     let currency = row.currency.code();
@@ -166,6 +169,10 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
         disputes: disputes
             .into_iter()
             .map(|row| dispute(row, currency, assignees.as_deref()))
+            .collect(),
+        fapiaos: fapiaos
+            .into_iter()
+            .map(|row| super::fapiaos::fapiao(row, currency))
             .collect(),
         installments: installments
             .into_iter()

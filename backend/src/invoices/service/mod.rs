@@ -4,6 +4,7 @@ mod adjustments;
 mod changes;
 mod commands;
 mod disputes;
+mod fapiaos;
 mod issuing;
 
 pub use super::store::{Direction, ListFilter, ListOrder, QueueFilter, SortField};
@@ -19,6 +20,7 @@ pub use disputes::{
     QueueItem, UpdateDispute, list_disputes, member_name, name_assignees, open_dispute,
     resolve_dispute, update_dispute,
 };
+pub use fapiaos::{RecordFapiao, VoidFapiao, record_fapiao, void_fapiao};
 pub(crate) use issuing::{Numbered, next_free_number, next_free_numbers};
 
 use super::store::{self, AllocationRow, DisputeRow, InstallmentRow, InvoiceRow, LineRow};
@@ -43,6 +45,7 @@ pub struct Details {
     pub disputes: bool,
     pub installments: bool,
     pub late_fees: bool,
+    pub fapiaos: bool,
 }
 
 impl Details {
@@ -53,6 +56,7 @@ impl Details {
             disputes: true,
             installments: true,
             late_fees: true,
+            fapiaos: true,
         }
     }
 }
@@ -68,6 +72,8 @@ pub struct InvoiceRecord {
     pub installments: Vec<InstallmentRow>,
     /// Late fees and interest charged on this invoice, or, for a fee invoice, its own charge.
     pub late_fees: Vec<FeeRow>,
+    /// The fapiao recorded for it, voided ones too, in the order they were issued.
+    pub fapiaos: Vec<store::FapiaoRow>,
     /// The members the disputes are assigned to, once read ([`name_assignees`]); `None` when
     /// not read (a dispute's `assignee` then reads its own).
     pub assignees: Option<Vec<MemberName>>,
@@ -99,6 +105,11 @@ pub async fn assemble(
     };
     let installments = if details.installments {
         store::installments_of(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
+    let fapiaos = if details.fapiaos {
+        store::fapiaos_of(conn, &ids).await?
     } else {
         Vec::new()
     };
@@ -137,6 +148,11 @@ pub async fn assemble(
                     .iter()
                     .filter(|(invoice, _)| *invoice == id)
                     .map(|(_, fee)| fee.clone())
+                    .collect(),
+                fapiaos: fapiaos
+                    .iter()
+                    .filter(|f| f.invoice_id == id)
+                    .cloned()
                     .collect(),
                 assignees: None,
                 row,

@@ -24,6 +24,8 @@ pub struct ListFilter {
     pub overdue: Option<bool>,
     /// Only invoices with an open dispute (or, with false, without one).
     pub disputed: Option<bool>,
+    /// Only invoices with a fapiao standing (recorded, not voided; or, with false, without).
+    pub fapiao_issued: Option<bool>,
     /// Matches the number, the external reference or the customer's name or code.
     pub search: Option<String>,
     pub currency: Option<Currency>,
@@ -39,6 +41,7 @@ impl ListFilter {
     fn counted_by_customer_and_status(&self) -> bool {
         self.overdue.is_none()
             && self.disputed.is_none()
+            && self.fapiao_issued.is_none()
             && self
                 .search
                 .as_deref()
@@ -152,6 +155,14 @@ pub async fn page(
         conditions.fixed(&format!(
             "{}EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')",
             if disputed { "" } else { "NOT " }
+        ));
+    }
+    if let Some(issued) = filter.fapiao_issued {
+        // Served by fapiaos_invoice_idx.
+        conditions.fixed(&format!(
+            "{}EXISTS (SELECT 1 FROM fapiaos f WHERE f.invoice_id = i.id
+                        AND f.voided_at IS NULL AND f.credit_note_id IS NULL)",
+            if issued { "" } else { "NOT " }
         ));
     }
     if let Some(search) = filter

@@ -1,10 +1,12 @@
 //! Invoice rows and the statements that read them and move their amounts.
 
 mod disputes;
+mod fapiaos;
 mod list;
 mod writes;
 
 pub use disputes::*;
+pub use fapiaos::*;
 pub use list::{Direction, ListFilter, ListOrder, SortField, page};
 pub use writes::*;
 

@@ -5,7 +5,7 @@
 use super::{status_badge, status_of};
 use crate::api::{self, Invoices};
 use crate::components::{DataTable, SelectField};
-use crate::i18n::{Msg, invoice_status_text, use_locale, use_text};
+use crate::i18n::{FapiaoMsg, Msg, invoice_status_text, use_locale, use_text};
 use crate::pages::access::RequirePermission;
 use crate::pages::customers::show;
 use crate::session::use_session;
@@ -63,6 +63,8 @@ fn InvoiceList() -> impl IntoView {
         }
     });
     let only_overdue = RwSignal::new(false);
+    // "", "ISSUED" or "NONE": whether a fapiao stands for the invoice.
+    let fapiao = RwSignal::new(String::new());
     let rows = RwSignal::new(Vec::<Row>::new());
     let total = RwSignal::new(0i64);
     let cursor = RwSignal::new(None::<String>);
@@ -82,6 +84,11 @@ fn InvoiceList() -> impl IntoView {
             search: Some(search.get_untracked()).filter(|s| !s.trim().is_empty()),
             overdue: only_overdue.get_untracked().then_some(true),
             disputed: disputed.then_some(true),
+            fapiao_issued: match fapiao.get_untracked().as_str() {
+                "ISSUED" => Some(true),
+                "NONE" => Some(false),
+                _ => None,
+            },
             status,
             ..api::invoices::InvoiceFilter::empty()
         };
@@ -111,6 +118,7 @@ fn InvoiceList() -> impl IntoView {
     Effect::new(move |_| {
         status.track();
         only_overdue.track();
+        fapiao.track();
         load(false);
     });
     let status_options = Signal::derive(move || {
@@ -130,6 +138,15 @@ fn InvoiceList() -> impl IntoView {
             )
         }));
         options
+    });
+    let fapiao_options = Signal::derive(move || {
+        [
+            ("", FapiaoMsg::FilterAll),
+            ("ISSUED", FapiaoMsg::FilterIssued),
+            ("NONE", FapiaoMsg::FilterNotIssued),
+        ]
+        .map(|(value, msg)| (value.to_owned(), text(Msg::Fapiao(msg)).to_owned()))
+        .to_vec()
     });
     view! {
         <section class="page">
@@ -167,6 +184,7 @@ fn InvoiceList() -> impl IntoView {
                     <input id="invoice-search" type="search" prop:value=move || search.get() on:input=move |event| search.set(event_target_value(&event))/>
                 </div>
                 <SelectField name="invoice-status" label=Signal::derive(move || text(Msg::Status)) value=status options=status_options/>
+                <SelectField name="invoice-fapiao" label=Signal::derive(move || text(Msg::Fapiao(FapiaoMsg::Title))) value=fapiao options=fapiao_options/>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || only_overdue.get() on:change=move |event| only_overdue.set(event_target_checked(&event))/>
                     {move || text(Msg::OnlyOverdue)}

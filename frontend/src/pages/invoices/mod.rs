@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 mod detail;
 mod editor;
+mod fapiao;
 mod list;
 
 pub use detail::InvoicePage;
