@@ -3,8 +3,8 @@ import { graphql } from "./api";
 
 // Fapiao (发票) recorded against an invoice in the web app, in Chinese: a fully digital fapiao
 // for the whole invoice; a second that would exceed the total is refused at its amount field;
-// the invoice list finds it by "已开发票"; voided with a reason, it stays listed, marked. Then the
-// same invoice's panel read in English.
+// the invoice list finds it by "已开发票"; a credit note's red-letter fapiao is recorded by choosing
+// the note; voided with a reason, it stays listed, marked. Then the same panel read in English.
 
 const password = "fapiao-on-record";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
@@ -12,6 +12,7 @@ const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`;
 const CUSTOMER = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`;
 const INVOICE = `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id number } } }`;
+const CREDIT_NOTE = `mutation($input: CreateCreditNoteInput!) { createCreditNote(input: $input) { creditNote { id } } }`;
 
 test.use({ locale: "zh-CN" });
 
@@ -75,16 +76,28 @@ test("财务登记、查找并作废一张发票", async ({ page, request }) => 
   await expect(page.getByRole("link", { name: other.number })).toBeVisible();
   await expect(page.getByRole("link", { name: billed.number })).toHaveCount(0);
 
-  // Voided with a reason: it stays, marked.
+  // Goods came back: a credit note of 113.00, and its red-letter fapiao chosen by the note.
+  await graphql(request, CREDIT_NOTE, { input: { invoiceId: billed.id, amount: "113", reason: "退货" } }, token);
   await page.goto(`/invoices/${billed.id}`);
+  await panel.getByTestId("record-fapiao").click();
+  await form.getByLabel("发票种类").selectOption({ label: "数电票（专用发票）" });
+  await form.getByLabel("发票号码").fill("24312000000099990001");
+  await form.getByLabel("价税合计").fill("113");
+  await form.getByLabel("税额").fill("13");
+  await form.getByLabel("红字发票对应贷项通知单").selectOption({ index: 1 });
+  await form.getByTestId("save-fapiao").click();
+  await expect(row).toHaveCount(2);
+  await expect(row.nth(1)).toContainText("红字发票");
+
+  // Voided with a reason, it stays listed, marked.
   page.once("dialog", (dialog) => dialog.accept("购买方税号有误"));
-  await panel.getByTestId("void-fapiao").click();
-  await expect(row.getByTestId("fapiao-voided")).toHaveText("已作废");
-  await expect(row).toContainText("购买方税号有误");
+  await row.nth(1).getByTestId("void-fapiao").click();
+  await expect(row.nth(1).getByTestId("fapiao-voided")).toHaveText("已作废");
+  await expect(row.nth(1)).toContainText("购买方税号有误");
 
   // The same panel in English.
   await page.getByRole("button", { name: "English" }).click();
   await expect(panel.getByRole("heading", { name: "Fapiao" })).toBeVisible();
-  await expect(row.getByTestId("fapiao-voided")).toHaveText("Voided");
-  await expect(row).toContainText("Digital VAT special");
+  await expect(row.nth(1).getByTestId("fapiao-voided")).toHaveText("Voided");
+  await expect(row.nth(0)).toContainText("Digital VAT special");
 });

@@ -39,6 +39,8 @@ pub struct StatementInvoice {
     /// Owed at the end of the period.
     pub balance: Money,
     pub days_overdue: i64,
+    /// The numbers of the fapiao (发票) standing for it at the end of the period.
+    pub fapiao_numbers: Vec<String>,
 }
 
 #[derive(SimpleObject, Clone)]
@@ -115,6 +117,7 @@ fn shape(statement: service::CustomerStatement) -> CustomerStatement {
                 total: money(invoice.total),
                 balance: money(invoice.balance),
                 days_overdue: days_overdue(invoice.due_date, to),
+                fapiao_numbers: invoice.fapiao_numbers.clone(),
             })
             .collect(),
         responses: responses.into_iter().map(response).collect(),

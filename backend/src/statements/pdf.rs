@@ -19,6 +19,7 @@ struct Labels {
     aging: &'static str,
     buckets: [&'static str; 5],
     open_invoices: &'static str,
+    fapiao: &'static str,
     page: &'static str,
 }
 
@@ -34,6 +35,7 @@ fn labels(locale: Locale) -> Labels {
             aging: "期末账龄",
             buckets: ["未到期", "1-30 天", "31-60 天", "61-90 天", "90 天以上"],
             open_invoices: "期末未结发票",
+            fapiao: "已开发票",
             page: "页",
         },
         Locale::En => Labels {
@@ -59,6 +61,7 @@ fn labels(locale: Locale) -> Labels {
                 "Over 90 days",
             ],
             open_invoices: "Open at the end of the period",
+            fapiao: "Fapiao",
             page: "Page",
         },
     }
@@ -88,6 +91,8 @@ const CREDIT_RIGHT: f32 = 475.0;
 const BALANCE_RIGHT: f32 = PAGE_WIDTH - MARGIN;
 /// The reference column ends where the debit amounts may begin.
 const REF_WIDTH: f32 = DEBIT_RIGHT - 70.0 - REF_X;
+/// An open invoice's number and fapiao run up to where its total may begin.
+const OPEN_NUMBER_WIDTH: f32 = CREDIT_RIGHT - 80.0 - KIND_X;
 
 /// The statement as PDF bytes.
 /// `reference`: the sent statement's, printed with what to do with it.
@@ -228,21 +233,33 @@ pub fn render(
         );
         doc.y -= ROW * 1.2;
         for invoice in &statement.open_at_end {
-            doc.make_room(ROW);
+            // The fapiao issued for it, under its number, wrapped within the column.
+            let fapiao_lines = if invoice.fapiao_numbers.is_empty() {
+                Vec::new()
+            } else {
+                let fapiao = format!("{} {}", labels.fapiao, invoice.fapiao_numbers.join(", "));
+                wrap(&fapiao, OPEN_NUMBER_WIDTH, 8.0, false)
+            };
+            let height = ROW + fapiao_lines.len() as f32 * 10.0;
+            doc.make_room(height);
             let y = doc.y;
             let page = &mut doc.page;
             text(page, DATE_X, y, 9.0, false, &invoice.due_date.to_string());
-            text(
-                page,
-                KIND_X,
-                y,
-                9.0,
-                false,
-                invoice.number.as_deref().unwrap_or(""),
-            );
+            let number = invoice.number.as_deref().unwrap_or("");
+            text(page, KIND_X, y, 9.0, false, number);
+            for (index, line) in fapiao_lines.iter().enumerate() {
+                text(
+                    page,
+                    KIND_X,
+                    y - (index + 1) as f32 * 10.0,
+                    8.0,
+                    false,
+                    line,
+                );
+            }
             right(page, CREDIT_RIGHT, y, 9.0, false, &shown(invoice.total));
             right(page, BALANCE_RIGHT, y, 9.0, false, &shown(invoice.balance));
-            doc.y -= ROW;
+            doc.y -= height;
         }
     }
     assemble(&doc.finish(labels.page), labels.title)

@@ -51,7 +51,11 @@ SELECT i.id, i.number, i.issue_date, i.due_date, i.total,
                               ELSE (a.created_at AT TIME ZONE $4)::date END <= $3), 0)
        - coalesce((SELECT sum(n.amount) FROM credit_notes n WHERE n.invoice_id = i.id AND n.issued_on <= $3), 0)
        - CASE WHEN i.status = 'WRITTEN_OFF' AND (i.written_off_at AT TIME ZONE $4)::date <= $3 THEN i.amount_written_off ELSE 0 END
-       AS balance
+       AS balance,
+       -- The fapiao standing for it, issued by the end (served by fapiaos_invoice_idx).
+       coalesce((SELECT array_agg(f.number ORDER BY f.issued_on, f.number) FROM fapiaos f
+                 WHERE f.invoice_id = i.id AND f.credit_note_id IS NULL AND f.voided_at IS NULL
+                   AND f.issued_on <= $3), '{}') AS fapiao_numbers
 FROM invoices i
 WHERE i.customer_id = $1 AND i.currency = $2 AND i.status NOT IN ('DRAFT', 'VOID') AND i.issue_date <= $3
 ORDER BY i.due_date, i.number
@@ -65,6 +69,8 @@ pub struct OpenAtEnd {
     pub due_date: NaiveDate,
     pub total: Decimal,
     pub balance: Decimal,
+    /// The numbers of the fapiao standing for it at the end of the period.
+    pub fapiao_numbers: Vec<String>,
 }
 
 pub struct StatementData {

@@ -77,6 +77,40 @@ async fn fapiao_are_recorded_within_the_invoice_and_its_credit_notes_and_voided_
         "{body}"
     );
 
+    // The statement shows it against the invoice, on screen and in its PDF.
+    let today = duely_backend::db::tenant_calendar(&app.db, owner.tenant_id)
+        .await
+        .unwrap()
+        .today;
+    let statement = ok(
+        &app,
+        &owner,
+        "query($c: ID!, $from: Date!, $to: Date!) { customerStatement(customerId: $c, from: $from, to: $to) { openInvoices { fapiaoNumbers } } }",
+        json!({ "c": id(&customer), "from": "2026-01-01", "to": today.to_string() }),
+        "customerStatement",
+    )
+    .await;
+    assert_eq!(
+        statement["openInvoices"][0]["fapiaoNumbers"],
+        json!(["24312000000012345678"]),
+        "{statement}"
+    );
+    let pdf = app
+        .client
+        .get(app.url(&format!(
+            "/api/customers/{}/statement.pdf?from=2026-01-01&to={today}",
+            id(&customer)
+        )))
+        .bearer_auth(&owner.access_token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let printed = crate::kit::pdf_text(&pdf);
+    assert!(printed.contains("24312000000012345678"), "{printed}");
+
     // Refused, each with its reason and field, and nothing recorded.
     let refused = [
         (
@@ -142,6 +176,18 @@ async fn fapiao_are_recorded_within_the_invoice_and_its_credit_notes_and_voided_
     )
     .await;
     let note_id = id(&note["creditNote"]);
+    // The invoice lists it, for the red-letter fapiao's choice of note.
+    let notes = ok(
+        &app,
+        &owner,
+        "query($id: ID!) { invoice(id: $id) { creditNotes { id number status amount { amount } } } }",
+        json!({ "id": invoice_id }),
+        "invoice",
+    )
+    .await;
+    assert_eq!(notes["creditNotes"][0]["id"], note_id.as_str(), "{notes}");
+    assert_eq!(notes["creditNotes"][0]["amount"]["amount"], "113.00");
+    assert_eq!(notes["creditNotes"][0]["status"], "ISSUED");
     let red_input = |number: &str, amount: &str| {
         json!({ "invoiceId": invoice_id, "number": number, "kind": "DIGITAL_VAT_SPECIAL",
                 "issuedOn": "2026-12-01", "amount": amount, "taxAmount": "13", "creditNoteId": note_id })

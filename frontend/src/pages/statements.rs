@@ -5,7 +5,7 @@ use super::access::RequirePermission;
 use super::customers::show;
 use crate::api;
 use crate::components::{Button, Segment, StackedBar, TextField, ToastKind, use_toasts};
-use crate::i18n::{CashMsg, Msg, use_locale, use_text};
+use crate::i18n::{CashMsg, FapiaoMsg, Msg, use_locale, use_text};
 use crate::session::use_session;
 use domain::Locale;
 use domain::access::Permission;
@@ -55,6 +55,7 @@ pub struct OpenInvoiceView {
     pub days_overdue: i64,
     pub total: MoneyView,
     pub balance: MoneyView,
+    pub fapiao_numbers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -466,6 +467,10 @@ pub fn PublicStatementPage() -> impl IntoView {
                                                 }/>
                                                 {number.clone()}" · "{ let d = invoice.due_date.clone(); move || display::date(locale.get(), &d) }" · "
                                                 { let m = invoice.balance.clone(); move || money(locale.get(), &m) }
+                                                {(!invoice.fapiao_numbers.is_empty()).then(|| {
+                                                    let numbers = invoice.fapiao_numbers.join(", ");
+                                                    view! { " · " <span data-testid="statement-fapiao">{move || text(Msg::Fapiao(FapiaoMsg::Title))}" "{numbers.clone()}</span> }
+                                                })}
                                             </label>
                                         </li>
                                     }

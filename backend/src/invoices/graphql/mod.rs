@@ -32,6 +32,7 @@ fn details_of(field: async_graphql::Lookahead<'_>) -> Details {
         installments: field.field("installments").exists(),
         late_fees: field.field("lateFees").exists(),
         fapiaos: field.field("fapiaos").exists(),
+        credit_notes: field.field("creditNotes").exists(),
     }
 }
 

@@ -71,6 +71,8 @@ pub struct Invoice {
     pub late_fees: Vec<crate::api::objects::LateFee>,
     /// The fapiao (发票) recorded for it, voided ones too, in the order they were issued.
     pub fapiaos: Vec<super::fapiaos::Fapiao>,
+    /// Its issued credit notes, oldest first (those waiting for approval are approval requests).
+    pub credit_notes: Vec<CreditNote>,
     /// For a fee invoice: the invoice it charges a fee on.
     pub fee_for_invoice_id: Option<ID>,
     pub created_at: DateTime<Utc>,
@@ -108,6 +110,7 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
         installments,
         late_fees,
         fapiaos,
+        credit_notes,
         assignees,
     } = record;
     let currency = row.currency.code();
@@ -174,6 +177,17 @@ pub fn invoice(record: InvoiceRecord) -> Invoice {
             .into_iter()
             .map(|row| super::fapiaos::fapiao(row, currency))
             .collect(),
+        credit_notes: credit_notes
+            .into_iter()
+            .map(|note| CreditNote {
+                id: ID(note.id.to_string()),
+                number: note.number,
+                amount: money(note.amount),
+                reason: note.reason,
+                issued_on: Date(note.issued_on),
+                status: CreditNoteStatus::Issued,
+            })
+            .collect(),
         installments: installments
             .into_iter()
             .map(|part| Installment {
@@ -198,7 +212,7 @@ pub struct InvoicePayload {
     pub approval_request: Option<crate::api::objects::approval::ApprovalRequest>,
 }
 
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct CreditNote {
     /// A credit note waiting for approval keeps this id when it is issued.
     pub id: ID,

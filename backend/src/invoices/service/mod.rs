@@ -46,6 +46,7 @@ pub struct Details {
     pub installments: bool,
     pub late_fees: bool,
     pub fapiaos: bool,
+    pub credit_notes: bool,
 }
 
 impl Details {
@@ -57,6 +58,7 @@ impl Details {
             installments: true,
             late_fees: true,
             fapiaos: true,
+            credit_notes: true,
         }
     }
 }
@@ -74,6 +76,8 @@ pub struct InvoiceRecord {
     pub late_fees: Vec<FeeRow>,
     /// The fapiao recorded for it, voided ones too, in the order they were issued.
     pub fapiaos: Vec<store::FapiaoRow>,
+    /// Its issued credit notes, oldest first.
+    pub credit_notes: Vec<store::InvoiceCreditNoteRow>,
     /// The members the disputes are assigned to, once read ([`name_assignees`]); `None` when
     /// not read (a dispute's `assignee` then reads its own).
     pub assignees: Option<Vec<MemberName>>,
@@ -110,6 +114,11 @@ pub async fn assemble(
     };
     let fapiaos = if details.fapiaos {
         store::fapiaos_of(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
+    let credit_notes = if details.credit_notes {
+        store::credit_notes_of(conn, &ids).await?
     } else {
         Vec::new()
     };
@@ -152,6 +161,11 @@ pub async fn assemble(
                 fapiaos: fapiaos
                     .iter()
                     .filter(|f| f.invoice_id == id)
+                    .cloned()
+                    .collect(),
+                credit_notes: credit_notes
+                    .iter()
+                    .filter(|note| note.invoice_id == id)
                     .cloned()
                     .collect(),
                 assignees: None,

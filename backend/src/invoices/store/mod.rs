@@ -198,6 +198,35 @@ pub struct CreditNoteRow {
     pub issued_on: NaiveDate,
 }
 
+/// An issued credit note with the invoice it reduces.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct InvoiceCreditNoteRow {
+    pub invoice_id: Uuid,
+    pub id: Uuid,
+    pub number: String,
+    pub amount: Decimal,
+    pub reason: String,
+    pub issued_on: NaiveDate,
+}
+
+/// The credit notes of the given invoices, oldest first (served by credit_notes_invoice_idx).
+pub async fn credit_notes_of(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<InvoiceCreditNoteRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    InvoiceCreditNoteRow::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT invoice_id, id, number, amount, reason, issued_on FROM credit_notes
+         WHERE invoice_id = ANY($1::uuid[]) ORDER BY issued_on, created_at, id",
+        [ids.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}
+
 pub async fn load_credit_note(
     conn: &impl ConnectionTrait,
     id: Uuid,

@@ -233,7 +233,7 @@ fn InvoiceView() -> impl IntoView {
                                 }).collect_view()}
                             </DataTable>
                             <LateFees fees=inv.late_fees.clone() may_waive=can(Permission::ManageInvoices) refresh=Callback::new(move |_| refresh())/>
-                            <super::fapiao::FapiaoPanel invoice_id=inv.id.clone() fapiaos=inv.fapiaos.clone()
+                            <super::fapiao::FapiaoPanel invoice_id=inv.id.clone() fapiaos=inv.fapiaos.clone() credit_notes=inv.credit_notes.clone()
                                 today=crate::calendar::company_today().to_string()
                                 may_record=!matches!(status, InvoiceStatus::Draft | InvoiceStatus::Void) && can(Permission::ManageInvoices)
                                 refresh=Callback::new(move |_| refresh())/>

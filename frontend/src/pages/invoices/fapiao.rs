@@ -11,6 +11,7 @@ use domain::display;
 use leptos::prelude::*;
 
 type Row = api::invoice_detail::InvoiceDetailInvoiceFapiaos;
+type Note = api::invoice_detail::InvoiceDetailInvoiceCreditNotes;
 
 const KINDS: [(&str, FapiaoMsg); 5] = [
     ("DIGITAL_VAT_SPECIAL", FapiaoMsg::KindDigitalVatSpecial),
@@ -31,7 +32,9 @@ fn kind_msg(kind: &str) -> FapiaoMsg {
 pub fn FapiaoPanel(
     invoice_id: String,
     fapiaos: Vec<Row>,
-    /// The invoice's currency and today's date, the form's defaults.
+    /// The invoice's credit notes: a red-letter fapiao answers one of them.
+    credit_notes: Vec<Note>,
+    /// Today's date, the form's default.
     today: String,
     may_record: bool,
     refresh: Callback<()>,
@@ -47,6 +50,30 @@ pub fn FapiaoPanel(
     let issued_on = RwSignal::new(today);
     let amount = RwSignal::new(String::new());
     let tax = RwSignal::new(String::new());
+    // Empty for an ordinary (blue) fapiao; a credit note's id for a red-letter one.
+    let credit_note = RwSignal::new(String::new());
+    let note_options = {
+        let l = locale.get_untracked();
+        let notes: Vec<(String, String)> = credit_notes
+            .iter()
+            .map(|note| {
+                (
+                    note.id.clone(),
+                    format!(
+                        "{} · {}",
+                        note.number,
+                        show(l, &note.amount.amount, &note.amount.currency)
+                    ),
+                )
+            })
+            .collect();
+        Signal::derive(move || {
+            let mut options = vec![(String::new(), "—".to_owned())];
+            options.extend(notes.iter().cloned());
+            options
+        })
+    };
+    let has_notes = !credit_notes.is_empty();
     let busy = RwSignal::new(false);
     // The server's refusal, at the field it names (or above the form).
     let failure = RwSignal::new(None::<(String, String)>);
@@ -82,7 +109,7 @@ pub fn FapiaoPanel(
                 issued_on: issued_on.get_untracked(),
                 amount: amount.get_untracked().trim().to_owned(),
                 tax_amount: tax.get_untracked().trim().to_owned(),
-                credit_note_id: None,
+                credit_note_id: Some(credit_note.get_untracked()).filter(|id| !id.is_empty()),
             };
             busy.set(true);
             failure.set(None);
@@ -95,6 +122,7 @@ pub fn FapiaoPanel(
                         code.set(String::new());
                         amount.set(String::new());
                         tax.set(String::new());
+                        credit_note.set(String::new());
                         refresh.run(());
                     }
                     Err(error) => failure.set(Some((
@@ -171,6 +199,9 @@ pub fn FapiaoPanel(
                         <TextField name="fapiao-issued-on" label=Signal::derive(move || t(FapiaoMsg::IssuedOn)) value=issued_on input_type="date" error=error_at("issuedOn")/>
                         <TextField name="fapiao-amount" label=Signal::derive(move || t(FapiaoMsg::Amount)) value=amount error=error_at("amount") required=true/>
                         <TextField name="fapiao-tax" label=Signal::derive(move || t(FapiaoMsg::Tax)) value=tax error=error_at("taxAmount") required=true/>
+                        {has_notes.then(|| view! {
+                            <SelectField name="fapiao-credit-note" label=Signal::derive(move || t(FapiaoMsg::CreditNote)) value=credit_note options=note_options/>
+                        })}
                         <div class="form-actions">
                             <Button kind=ButtonKind::Primary r#type="submit" busy=busy test_id="save-fapiao">{move || t(FapiaoMsg::Save)}</Button>
                             <button type="button" class="button button-secondary" on:click=move |_| open.set(false)>{move || text(Msg::Cancel)}</button>
