@@ -171,6 +171,26 @@ SELECT gen_random_uuid(), 'CN-' || lpad(row_number() OVER (ORDER BY seq)::text, 
 FROM seed_plan WHERE credit > 0
 "#;
 
+/// A fully digital fapiao (发票) for every invoice issued more than a week ago, on its issue
+/// date; the newer ones have none yet, so "no fapiao yet" finds them.
+const FAPIAOS: &str = r#"
+INSERT INTO fapiaos (id, invoice_id, kind, number, issued_on, amount, tax_amount, recorded_by, recorded_at)
+SELECT gen_random_uuid(), invoice_id,
+       CASE WHEN h_fate % 5 = 0 THEN 'DIGITAL_VAT_GENERAL' ELSE 'DIGITAL_VAT_SPECIAL' END,
+       '2644' || lpad(seq::text, 16, '0'), issue_date, total, tax, 'Duely 演示数据', issue_date::timestamptz
+FROM seed_plan WHERE issue_date < $1::date - 7
+"#;
+
+/// Each credit note on an invoice with a fapiao has its red-letter fapiao.
+const RED_FAPIAOS: &str = r#"
+INSERT INTO fapiaos (id, invoice_id, credit_note_id, kind, number, issued_on, amount, tax_amount,
+                     recorded_by, recorded_at)
+SELECT gen_random_uuid(), n.invoice_id, n.id, 'DIGITAL_VAT_SPECIAL',
+       '2645' || lpad((row_number() OVER (ORDER BY n.number))::text, 16, '0'), n.issued_on, n.amount,
+       round(n.amount * 13 / 113, 2), 'Duely 演示数据', n.issued_on::timestamptz
+FROM credit_notes n WHERE EXISTS (SELECT 1 FROM fapiaos f WHERE f.invoice_id = n.invoice_id)
+"#;
+
 /// Some open invoices are disputed; some disputes on paid ones were resolved.
 const DISPUTES: &str = concat!(
     r#"
@@ -283,9 +303,13 @@ pub async fn generate(tx: &TenantTx, size: LedgerSize, today: NaiveDate) -> Resu
     }
     tx.execute_raw(run(CREDIT_NOTES, vec![today.into()]))
         .await?;
+    tx.execute_raw(run(FAPIAOS, vec![today.into()])).await?;
+    tx.execute_unprepared(RED_FAPIAOS).await?;
     tx.execute_unprepared(DISPUTES).await?;
     tx.execute_unprepared(SEQUENCES).await?;
-    tx.execute_unprepared("ANALYZE customers, invoices, invoice_lines, payments, allocations")
-        .await?;
+    tx.execute_unprepared(
+        "ANALYZE customers, invoices, invoice_lines, payments, allocations, fapiaos",
+    )
+    .await?;
     Ok(())
 }

@@ -1055,6 +1055,22 @@ async fn a_generated_ledger_keeps_every_money_invariant_and_reads_through_the_ap
         count(&app.db, &q("SELECT count(*) FROM \"{s}\".invoices")).await,
         600
     );
+    // The ledger's fapiao keep the fapiao rules: never net more than their invoice, red-letter
+    // ones never more than their credit note; those issued in the last week have none yet.
+    let fapiao_over = "SELECT count(*) FROM \"{s}\".invoices i
+        WHERE (SELECT coalesce(sum(CASE WHEN f.credit_note_id IS NULL THEN f.amount ELSE -f.amount END), 0)
+               FROM \"{s}\".fapiaos f WHERE f.invoice_id = i.id AND f.voided_at IS NULL) NOT BETWEEN 0 AND i.total";
+    assert_eq!(count(&app.db, &q(fapiao_over)).await, 0);
+    let red_over = "SELECT count(*) FROM \"{s}\".credit_notes n
+        WHERE (SELECT coalesce(sum(f.amount), 0) FROM \"{s}\".fapiaos f WHERE f.credit_note_id = n.id) > n.amount";
+    assert_eq!(count(&app.db, &q(red_over)).await, 0);
+    let week_ago = calendar.today - chrono::Days::new(7);
+    let misplaced = format!(
+        "SELECT count(*) FROM \"{{s}}\".invoices i WHERE (i.issue_date < '{week_ago}') <>
+           EXISTS (SELECT 1 FROM \"{{s}}\".fapiaos f WHERE f.invoice_id = i.id AND f.credit_note_id IS NULL)"
+    );
+    assert_eq!(count(&app.db, &q(&misplaced)).await, 0);
+    assert!(count(&app.db, &q("SELECT count(*) FROM \"{s}\".fapiaos")).await > 0);
     // AR as of a day for the KPIs, added up from indexes, is the aging report's, invoice by
     // invoice, at every month-end and in both currencies.
     use chrono::Datelike;
