@@ -6,47 +6,18 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// The kinds of fapiao: paper or electronic VAT special and general ones (an 8-digit number
-/// with a 10- or 12-digit code), fully digital ones (数电票: a 20-digit number, no code), and
-/// any other receipt the tax system issues.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum FapiaoKind {
-    /// 增值税专用发票
-    VatSpecial,
-    /// 增值税普通发票
-    VatGeneral,
-    /// 数电票（增值税专用发票）
-    DigitalVatSpecial,
-    /// 数电票（普通发票）
-    DigitalVatGeneral,
-    Other,
-}
+string_enum!(FapiaoKind {
+    // 增值税专用发票 and 增值税普通发票: an 8-digit number with a 10- or 12-digit code.
+    VatSpecial => "VAT_SPECIAL",
+    VatGeneral => "VAT_GENERAL",
+    // 数电票 (fully digital): a 20-digit number, no code.
+    DigitalVatSpecial => "DIGITAL_VAT_SPECIAL",
+    DigitalVatGeneral => "DIGITAL_VAT_GENERAL",
+    // Any other receipt the tax system issues.
+    Other => "OTHER",
+});
 
 impl FapiaoKind {
-    pub const ALL: [FapiaoKind; 5] = [
-        FapiaoKind::VatSpecial,
-        FapiaoKind::VatGeneral,
-        FapiaoKind::DigitalVatSpecial,
-        FapiaoKind::DigitalVatGeneral,
-        FapiaoKind::Other,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            FapiaoKind::VatSpecial => "VAT_SPECIAL",
-            FapiaoKind::VatGeneral => "VAT_GENERAL",
-            FapiaoKind::DigitalVatSpecial => "DIGITAL_VAT_SPECIAL",
-            FapiaoKind::DigitalVatGeneral => "DIGITAL_VAT_GENERAL",
-            FapiaoKind::Other => "OTHER",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == value)
-    }
-
     pub const fn is_digital(self) -> bool {
         matches!(
             self,

@@ -44,6 +44,12 @@ pub enum InvoiceStatus {
 }
 
 impl InvoiceStatus {
+    /// Fapiao are recorded for an invoice once issued, whatever its payments, never for a
+    /// draft or a voided one.
+    pub const fn takes_fapiao(self) -> bool {
+        !matches!(self, InvoiceStatus::Draft | InvoiceStatus::Void)
+    }
+
     pub const ALL: [InvoiceStatus; 6] = [
         InvoiceStatus::Draft,
         InvoiceStatus::Issued,

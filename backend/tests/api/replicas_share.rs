@@ -252,17 +252,7 @@ async fn three_replicas_run_each_companys_daily_work_and_its_emails_once() {
         assert_eq!(emails, 1, "one reminder queued for {payer}");
         // And delivered once: the sink holds one message to the payer.
         if let Some(sink) = &sink {
-            let delivered = std::fs::read_dir(sink)
-                .unwrap()
-                .filter_map(Result::ok)
-                .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-                .filter(|raw| {
-                    raw.lines().take_while(|line| !line.is_empty()).any(|line| {
-                        line.to_ascii_lowercase().starts_with("to:")
-                            && line.contains(payer.as_str())
-                    })
-                })
-                .count();
+            let delivered = crate::kit::mail::count_to(sink, payer);
             assert_eq!(delivered, 1, "the SMTP sink got one reminder for {payer}");
         }
         let snapshots = count(

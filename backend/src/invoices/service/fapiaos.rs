@@ -14,7 +14,6 @@ use crate::invoices::store::{self, FapiaoRow, NewFapiao};
 use chrono::NaiveDate;
 use domain::access::Permission;
 use domain::fapiao::{self, FapiaoKind};
-use domain::invoices::InvoiceStatus;
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -60,7 +59,7 @@ pub async fn record_fapiao(
         .map_err(|rule| fapiao_refused(rule, command.kind, ""))?;
     let actor = audit::actor_of(db, caller).await?;
     let (tx, today, row) = lock_invoice(db, caller, command.invoice_id).await?;
-    if matches!(row.status, InvoiceStatus::Draft | InvoiceStatus::Void) {
+    if !row.status.takes_fapiao() {
         return Err(InvoiceError::FapiaoInvoiceNotIssued { status: row.status }.into());
     }
     if command.issued_on > today {

@@ -12,11 +12,7 @@ pub fn newest_to_where(dir: &Path, to: &str, keep: impl Fn(&str) -> bool) -> Opt
             let modified = entry.metadata().ok()?.modified().ok()?;
             Some((modified, std::fs::read_to_string(entry.path()).ok()?))
         })
-        .filter(|(_, raw)| {
-            raw.lines()
-                .take_while(|line| !line.is_empty())
-                .any(|line| line.to_ascii_lowercase().starts_with("to:") && line.contains(to))
-        })
+        .filter(|(_, raw)| addressed_to(raw, to))
         .collect();
     messages.sort_by_key(|(modified, _)| *modified);
     messages
@@ -24,6 +20,26 @@ pub fn newest_to_where(dir: &Path, to: &str, keep: impl Fn(&str) -> bool) -> Opt
         .rev()
         .map(|(_, raw)| decode(&raw))
         .find(|text| keep(text))
+}
+
+/// Whether a raw message's `To:` header names `to`.
+pub fn addressed_to(raw: &str, to: &str) -> bool {
+    raw.lines()
+        .take_while(|line| !line.is_empty())
+        .any(|line| line.to_ascii_lowercase().starts_with("to:") && line.contains(to))
+}
+
+/// How many messages in `dir` are addressed to `to`.
+pub fn count_to(dir: &Path, to: &str) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+                .filter(|raw| addressed_to(raw, to))
+                .count()
+        })
+        .unwrap_or(0)
 }
 
 /// Headers as they are, then the body decoded per its Content-Transfer-Encoding.

@@ -235,7 +235,7 @@ fn InvoiceView() -> impl IntoView {
                             <LateFees fees=inv.late_fees.clone() may_waive=can(Permission::ManageInvoices) refresh=Callback::new(move |_| refresh())/>
                             <super::fapiao::FapiaoPanel invoice_id=inv.id.clone() fapiaos=inv.fapiaos.clone() credit_notes=inv.credit_notes.clone()
                                 today=crate::calendar::company_today().to_string()
-                                may_record=!matches!(status, InvoiceStatus::Draft | InvoiceStatus::Void) && can(Permission::ManageInvoices)
+                                may_record=status.takes_fapiao() && can(Permission::ManageInvoices)
                                 refresh=Callback::new(move |_| refresh())/>
                             <div class="panel">
                                 <h2>{move || text(Msg::Disputes)}</h2>
