@@ -7,13 +7,15 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 string_enum!(FapiaoKind {
-    // 增值税专用发票 and 增值税普通发票: an 8-digit number with a 10- or 12-digit code.
+    /// 增值税专用发票 (paper VAT special): an 8-digit number with a 10- or 12-digit code.
     VatSpecial => "VAT_SPECIAL",
+    /// 增值税普通发票 (paper VAT general): an 8-digit number with a 10- or 12-digit code.
     VatGeneral => "VAT_GENERAL",
-    // 数电票 (fully digital): a 20-digit number, no code.
+    /// 数电票 (fully digital) VAT special: a 20-digit number, no code.
     DigitalVatSpecial => "DIGITAL_VAT_SPECIAL",
+    /// 数电票 (fully digital) VAT general: a 20-digit number, no code.
     DigitalVatGeneral => "DIGITAL_VAT_GENERAL",
-    // Any other receipt the tax system issues.
+    /// Any other receipt the tax system issues: 1 to 40 letters and digits.
     Other => "OTHER",
 });
 

@@ -50,6 +50,12 @@ impl InvoiceStatus {
         !matches!(self, InvoiceStatus::Draft | InvoiceStatus::Void)
     }
 
+    /// An invoice goes to its customer once issued, paid or not (a copy for their books),
+    /// never as a draft or once voided.
+    pub const fn is_sendable(self) -> bool {
+        !matches!(self, InvoiceStatus::Draft | InvoiceStatus::Void)
+    }
+
     pub const ALL: [InvoiceStatus; 6] = [
         InvoiceStatus::Draft,
         InvoiceStatus::Issued,

@@ -7,11 +7,11 @@
 /// A string-valued enum: its variants, their texts (`as_str`, `parse`, `ALL`), serde in those
 /// texts and, on the server, a GraphQL enum. Defined before the modules so each can use it.
 macro_rules! string_enum {
-    ($name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($name:ident { $($(#[$doc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
         #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$doc])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -35,6 +35,7 @@ pub mod approvals;
 pub mod billing;
 pub mod cash;
 pub mod collections;
+pub mod company_profile;
 pub mod credentials;
 pub mod credit;
 pub mod display;

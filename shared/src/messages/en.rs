@@ -1,71 +1,8 @@
 //! English.
 
+use super::en_words::{action_en, date, entity, limit, plan, role_en, status_en};
 use super::plural;
-use crate::billing::{Limit, Plan};
-use crate::reason::{Entity, Reason};
-use chrono::NaiveDate;
-
-fn entity(entity: &Entity) -> &'static str {
-    match entity {
-        Entity::Customer => "customer",
-        Entity::Invoice => "invoice",
-        Entity::CreditNote => "credit note",
-        Entity::Dispute => "dispute",
-        Entity::Payment => "payment",
-        Entity::Ladder => "dunning ladder",
-        Entity::Template => "template",
-        Entity::Run => "dunning run",
-        Entity::Fee => "fee",
-        Entity::Activity => "activity",
-        Entity::Promise => "promise to pay",
-        Entity::Task => "task",
-        Entity::LegalCase => "legal case",
-        Entity::Alert => "alert",
-        Entity::Rating => "rating",
-        Entity::IncentiveRule => "incentive rule",
-        Entity::Company => "company",
-        Entity::User => "user",
-        Entity::Member => "team member",
-        Entity::ApiKey => "API key",
-        Entity::ApprovalRequest => "approval request",
-        Entity::BankAccount => "bank account",
-        Entity::BankTransaction => "bank line",
-        Entity::Fapiao => "fapiao",
-        Entity::Report => "report",
-    }
-}
-
-fn plan(plan: &Plan) -> &'static str {
-    match plan {
-        Plan::Free => "Free",
-        Plan::Growth => "Growth",
-        Plan::Scale => "Scale",
-    }
-}
-
-fn limit(limit: &Limit, allowed: u64) -> String {
-    let allowed = i64::try_from(allowed).unwrap_or(i64::MAX);
-    match limit {
-        Limit::Users => plural(allowed, "team member", "team members"),
-        Limit::Customers => plural(allowed, "customer", "customers"),
-        Limit::InvoicesPerMonth => plural(allowed, "invoice a month", "invoices a month"),
-        Limit::ApiKeys => plural(allowed, "API key", "API keys"),
-        Limit::EmailsPerDay => plural(
-            allowed,
-            "email to customers a day",
-            "emails to customers a day",
-        ),
-    }
-}
-
-pub(super) fn date(day: &NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
-/// A status as it reads in a sentence (`PARTIALLY_PAID` is `partially paid`).
-pub(super) fn status_en(status: &str) -> String {
-    status.to_ascii_lowercase().replace('_', " ")
-}
+use crate::reason::Reason;
 
 pub(super) fn reason(reason: &Reason) -> String {
     match reason {
@@ -323,6 +260,18 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::FapiaoCreditNoteOfAnotherInvoice {} => {
             "the credit note is of another invoice".to_owned()
         }
+        Reason::InvoiceNotSendable { status } => format!(
+            "Only issued invoices are sent to customers; this one is {}.",
+            status_en(status)
+        ),
+        Reason::InvoiceNoContactEmail {} => {
+            "The customer has no contact with an email address: give an address, or add a billing contact.".to_owned()
+        }
+        Reason::InvoiceTooManyCopies { max } => format!("at most {max} addresses in copy"),
+        Reason::LogoInvalid { max_kb } => {
+            format!("the logo must be a PNG or JPEG image of at most {max_kb} KB")
+        }
+        Reason::TooManyBankAccounts { max } => format!("at most {max} bank accounts"),
         Reason::IdempotencyKeyReused {} => {
             "This idempotency key was already used for a different request; use a new key."
                 .to_owned()
@@ -756,24 +705,4 @@ pub(super) fn reason(reason: &Reason) -> String {
             format!("invoice {number} is not an invoice of customer {code}")
         }
     }
-}
-
-/// A role's name, as the team page shows it.
-fn role_en(role: &str) -> &str {
-    match role {
-        "OWNER" => "owner",
-        "ADMIN" => "admin",
-        "FINANCE_MANAGER" => "finance manager",
-        "COLLECTOR" => "collector",
-        "SALES" => "sales",
-        "VIEWER" => "viewer",
-        other => other,
-    }
-}
-
-/// An approval action's name, as the approvals settings show it.
-fn action_en(action: &str) -> &str {
-    crate::approvals::ApprovalAction::parse(action)
-        .map(|action| action.name(crate::Locale::En))
-        .unwrap_or(action)
 }

@@ -1,7 +1,7 @@
 //! The English text of every [`crate::messages::Text`]: what the server stores as a code and
 //! shows in the reader's language (alerts, rating reasons, ladder steps, run notes, task titles).
 
-use super::en::date;
+use super::en_words::date;
 use super::plural;
 use crate::collections::TaskKind;
 

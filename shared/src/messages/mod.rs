@@ -11,6 +11,7 @@ use crate::reason::Reason;
 
 mod en;
 mod en_texts;
+mod en_words;
 pub mod system;
 mod text;
 mod zh;

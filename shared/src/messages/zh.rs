@@ -287,6 +287,16 @@ pub(super) fn reason(reason: &Reason) -> String {
         }
         Reason::FapiaoIssuedInFuture { today } => format!("开票日期不能晚于今天（{today}）"),
         Reason::FapiaoCreditNoteOfAnotherInvoice {} => "该贷项通知单不属于此发票".to_owned(),
+        Reason::InvoiceNotSendable { status } => format!(
+            "只有已开具的发票可以发送给客户；此发票状态为“{}”。",
+            status_zh(status)
+        ),
+        Reason::InvoiceNoContactEmail {} => {
+            "该客户没有留有邮箱的联系人：请填写收件地址，或添加财务联系人。".to_owned()
+        }
+        Reason::InvoiceTooManyCopies { max } => format!("抄送地址最多 {max} 个"),
+        Reason::LogoInvalid { max_kb } => format!("标志须为不超过 {max_kb} KB 的 PNG 或 JPEG 图片"),
+        Reason::TooManyBankAccounts { max } => format!("银行账户最多 {max} 个"),
         Reason::IdempotencyKeyReused {} => "该幂等键已用于其他请求，请使用新的幂等键。".to_owned(),
         Reason::IdempotencyKeyInUse {} => "使用该幂等键的请求正在处理中，请稍后重试。".to_owned(),
         Reason::PaymentAlreadyReversed {} => "该笔收款已被冲销。".to_owned(),

@@ -175,6 +175,18 @@ reasons! {
     FapiaoIssuedInFuture { today: NaiveDate } => Validation,
     /// The credit note is of another invoice.
     FapiaoCreditNoteOfAnotherInvoice {} => Validation,
+    /// Invoices are sent once issued; this one is `status` (a draft or void).
+    InvoiceNotSendable { status: String } => Conflict,
+    /// No address was given and the customer has no contact with an email address.
+    InvoiceNoContactEmail {} => Validation,
+    /// An invoice goes to at most `max` addresses in copy.
+    InvoiceTooManyCopies { max: u32 } => Validation,
+
+    // The company profile documents print.
+    /// The logo is a PNG or JPEG image of at most `max_kb` KB, sent as a `data:` URL.
+    LogoInvalid { max_kb: u32 } => Validation,
+    /// Documents print at most `max` bank accounts.
+    TooManyBankAccounts { max: u32 } => Validation,
 
     // From payments.md.
     // Payments (and the idempotency keys of every money-moving mutation).
