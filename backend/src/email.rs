@@ -43,6 +43,21 @@ pub struct OutgoingEmail {
     pub secret: Option<LinkSecret>,
 }
 
+/// What an email may carry besides its text: addresses in copy and one file.
+#[derive(Debug, Default)]
+pub struct Enclosures {
+    pub cc: Vec<String>,
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent with an email (an invoice's PDF), stored with the message in the outbox.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
 /// Who an email is for: customer-facing email counts against the company's daily sending
 /// limit and waits for its owner's verified address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +97,15 @@ pub fn outbox_context(id: Uuid) -> String {
 
 /// Writes `email` to the outbox inside the caller's transaction.
 pub async fn enqueue(conn: &impl ConnectionTrait, email: OutgoingEmail) -> Result<Uuid, DbErr> {
+    enqueue_enclosing(conn, email, Enclosures::default()).await
+}
+
+/// [`enqueue`] with addresses in copy and an attachment.
+pub async fn enqueue_enclosing(
+    conn: &impl ConnectionTrait,
+    email: OutgoingEmail,
+    enclosures: Enclosures,
+) -> Result<Uuid, DbErr> {
     let id = Uuid::now_v7();
     let sealed = email
         .secret
@@ -90,8 +114,9 @@ pub async fn enqueue(conn: &impl ConnectionTrait, email: OutgoingEmail) -> Resul
         .map_err(|error| DbErr::Custom(format!("sealing a link's secret: {error}")))?;
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, body_html, audience, secret_sealed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO public.email_outbox (id, tenant_id, to_address, subject, body_text, body_html, audience, secret_sealed,
+                                         cc_addresses, attachment_name, attachment_type, attachment)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         [
             id.into(),
             email.tenant.map(|tenant| tenant.0).into(),
@@ -101,6 +126,18 @@ pub async fn enqueue(conn: &impl ConnectionTrait, email: OutgoingEmail) -> Resul
             email.html.into(),
             email.audience.as_str().into(),
             sealed.into(),
+            enclosures.cc.into(),
+            enclosures
+                .attachment
+                .as_ref()
+                .map(|file| file.file_name.clone())
+                .into(),
+            enclosures
+                .attachment
+                .as_ref()
+                .map(|file| file.content_type.to_owned())
+                .into(),
+            enclosures.attachment.map(|file| file.bytes).into(),
         ],
     ))
     .await?;
@@ -183,10 +220,21 @@ pub async fn enqueue_customer_email(
     plan: domain::billing::Plan,
     email: OutgoingEmail,
 ) -> Result<CustomerEmail, DbErr> {
+    enqueue_customer_email_enclosing(tx, plan, email, Enclosures::default()).await
+}
+
+/// [`enqueue_customer_email`] with addresses in copy (each counts against the day's limit,
+/// as a message of its own would) and an attachment.
+pub async fn enqueue_customer_email_enclosing(
+    tx: &crate::db::TenantTx,
+    plan: domain::billing::Plan,
+    email: OutgoingEmail,
+    enclosures: Enclosures,
+) -> Result<CustomerEmail, DbErr> {
     step_out_of_tenant_role(tx).await?;
     let answer = admission(tx, plan).await?;
     if answer == CustomerEmail::Allowed {
-        enqueue(&**tx, email).await?;
+        enqueue_enclosing(&**tx, email, enclosures).await?;
     }
     step_back_into_tenant_role(tx).await?;
     Ok(answer)
@@ -306,20 +354,39 @@ impl Mailer {
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
             .body(fill(&row.body_text));
-        let builder = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(row.subject.clone())
             .message_id(Some(format!("<{}@outbox.duely>", row.id)));
-        let message = match &row.body_html {
-            Some(html) => builder.multipart(
-                MultiPart::alternative().singlepart(text).singlepart(
+        for cc in &row.cc_addresses {
+            builder = builder.cc(cc.parse()?);
+        }
+        let body = row.body_html.as_ref().map(|html| {
+            MultiPart::alternative()
+                .singlepart(text.clone())
+                .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_HTML)
                         .body(fill(html)),
-                ),
-            )?,
-            None => builder.singlepart(text)?,
+                )
+        });
+        let attachment = match (&row.attachment_name, &row.attachment_type, &row.attachment) {
+            (Some(name), Some(content_type), Some(bytes)) => Some(
+                lettre::message::Attachment::new(name.clone())
+                    .body(bytes.clone(), ContentType::parse(content_type)?),
+            ),
+            _ => None,
+        };
+        let message = match (body, attachment) {
+            (Some(body), Some(file)) => {
+                builder.multipart(MultiPart::mixed().multipart(body).singlepart(file))?
+            }
+            (None, Some(file)) => {
+                builder.multipart(MultiPart::mixed().singlepart(text).singlepart(file))?
+            }
+            (Some(body), None) => builder.multipart(body)?,
+            (None, None) => builder.singlepart(text)?,
         };
         match &self.transport {
             Transport::Smtp(smtp) => {
@@ -341,6 +408,10 @@ struct OutboxRow {
     body_text: String,
     body_html: Option<String>,
     secret_sealed: Option<Vec<u8>>,
+    cc_addresses: Vec<String>,
+    attachment_name: Option<String>,
+    attachment_type: Option<String>,
+    attachment: Option<Vec<u8>>,
     /// Including this one.
     attempts: i32,
     lease_token: Uuid,
@@ -360,7 +431,8 @@ async fn claim_one(db: &DatabaseConnection) -> Result<Option<OutboxRow>, DbErr> 
                 AND (locked_until IS NULL OR locked_until < now())
               ORDER BY send_after LIMIT 1
               FOR UPDATE SKIP LOCKED)
-          RETURNING id, to_address, subject, body_text, body_html, secret_sealed, attempts, lease_token",
+          RETURNING id, to_address, subject, body_text, body_html, secret_sealed, cc_addresses,
+                    attachment_name, attachment_type, attachment, attempts, lease_token",
         [MAX_ATTEMPTS.into(), LEASE.as_secs_f64().into()],
     ))
     .one(db)

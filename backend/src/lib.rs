@@ -15,6 +15,7 @@ pub mod billing;
 pub mod clock;
 pub mod collections;
 pub mod commands;
+pub mod company_profile;
 pub mod config;
 pub mod csv;
 pub mod customers;

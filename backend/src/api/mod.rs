@@ -54,6 +54,7 @@ pub struct Query(
     crate::analytics::graphql::AnalyticsQuery,
     crate::billing::graphql::BillingQuery,
     crate::settings::graphql::SettingsQuery,
+    crate::company_profile::graphql::CompanyProfileQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -61,6 +62,7 @@ pub struct Mutation(
     IdentityMutation,
     crate::customers::graphql::CustomersMutation,
     crate::invoices::graphql::InvoicesMutation,
+    crate::invoices::graphql::InvoiceDocumentsMutation,
     crate::payments::graphql::PaymentsMutation,
     crate::banking::graphql::BankingMutation,
     crate::statements::graphql::StatementsMutation,
@@ -72,6 +74,7 @@ pub struct Mutation(
     crate::analytics::graphql::AnalyticsMutation,
     crate::billing::graphql::BillingMutation,
     crate::settings::graphql::SettingsMutation,
+    crate::company_profile::graphql::CompanyProfileMutation,
     crate::approvals::graphql::ApprovalsMutation,
 );
 

@@ -87,9 +87,32 @@ pub async fn seed_demo(identity: &Identity, db: &DatabaseConnection) -> Result<b
         Err(error) => return Err(error),
     };
     seed_team(identity, db, tenant).await?;
+    seed_profile(db, tenant).await?;
     seed_approvals(db, tenant).await?;
     cash::seed_cash(db, tenant).await?;
     Ok(created)
+}
+
+/// The demo company's profile, once (while its legal name is empty): what its invoices and
+/// letters print, with an account to pay into.
+async fn seed_profile(db: &DatabaseConnection, tenant: TenantId) -> Result<(), AppError> {
+    use crate::company_profile::store;
+    let tx = crate::db::TenantTx::begin(db, tenant).await?;
+    let mut profile = store::read(&*tx, true).await?;
+    if profile.legal_name.is_none() {
+        profile.legal_name = Some("上海远航贸易有限公司".to_owned());
+        profile.tax_id = Some("91310115MA1H7DEMO8".to_owned());
+        profile.address = Some("上海市浦东新区张江路 88 号 12 楼".to_owned());
+        profile.phone = Some("021-5080 1234".to_owned());
+        profile.bank_accounts = serde_json::json!([{
+            "bankName": "招商银行上海张江支行",
+            "accountName": "上海远航贸易有限公司",
+            "accountNumber": "1219 0868 8810 001",
+        }]);
+        store::write(&*tx, &profile).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Turns approvals on in the demo company, once (when it has no policy yet): write-offs above

@@ -138,7 +138,7 @@ pub async fn statement_csv(
     }
 }
 
-fn pdf_response(file_name: &str, body: Vec<u8>) -> Response {
+pub(super) fn pdf_response(file_name: &str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -237,6 +237,7 @@ pub struct ExportParams {
     disputed: Option<bool>,
     on_hold: Option<bool>,
     has_overdue: Option<bool>,
+    fapiao_issued: Option<bool>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 }
@@ -271,6 +272,8 @@ struct InvoiceExport {
     amount_written_off: Decimal,
     balance_due: Decimal,
     external_ref: Option<String>,
+    /// The standing fapiao's numbers, separated by spaces.
+    fapiao_numbers: Option<String>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -442,6 +445,9 @@ async fn export_invoices(
             "EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id AND d.status = 'OPEN')",
         );
     }
+    if let Some(issued) = params.fapiao_issued {
+        conditions.fixed(&crate::invoices::store::fapiao_issued_sql(issued));
+    }
     if let Some(search) = params.search.as_deref().filter(|s| !s.trim().is_empty()) {
         let n = conditions.bind(like(search.trim()));
         conditions.fixed(&format!(
@@ -457,7 +463,9 @@ async fn export_invoices(
     let sql = format!(
         "SELECT i.number, c.code AS customer_code, c.name AS customer_name, i.status, i.issue_date, i.due_date,
                 i.currency::text AS currency, i.total, i.amount_paid, i.amount_credited, i.amount_written_off,
-                i.balance_due, i.external_ref
+                i.balance_due, i.external_ref,
+                (SELECT string_agg(f.number, ' ' ORDER BY f.issued_on, f.number) FROM fapiaos f
+                  WHERE f.invoice_id = i.id AND f.voided_at IS NULL AND f.credit_note_id IS NULL) AS fapiao_numbers
          FROM invoices i JOIN customers c ON c.id = i.customer_id
          WHERE {} ORDER BY i.issue_date, i.number LIMIT {MAX_EXPORT_ROWS}",
         conditions.sql()
@@ -486,6 +494,7 @@ async fn export_invoices(
             "amount_written_off",
             "balance_due",
             "external_ref",
+            "fapiao_numbers",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -505,6 +514,7 @@ async fn export_invoices(
             money(row.amount_written_off),
             money(row.balance_due),
             row.external_ref.unwrap_or_default(),
+            row.fapiao_numbers.unwrap_or_default(),
         ]
     }));
     Ok(crate::csv::write(&out))

@@ -1,6 +1,7 @@
 //! The HTTP surface: GraphQL, health and metrics, and the web app's files.
 
 mod bank_statements;
+mod documents;
 mod files;
 mod graphql;
 mod health;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
             "/api/statements/{token}/statement.pdf",
             get(files::public_statement_pdf),
         )
+        .route("/api/invoices/{file}", get(documents::invoice_pdf))
         .route(
             "/api/legal-cases/{id}/evidence.zip",
             get(files::evidence_pack),

@@ -25,6 +25,21 @@ pub enum InvoiceError {
         today: chrono::NaiveDate,
     },
     FapiaoCreditNoteOfAnotherInvoice,
+    /// Only issued invoices go to customers.
+    NotSendable {
+        status: InvoiceStatus,
+    },
+    /// No address given and none on the customer's contacts.
+    NoContactEmail,
+    /// An address (`field`: `input.email` or `input.cc.2`) is not one.
+    Email {
+        field: String,
+        error: domain::credentials::EmailError,
+    },
+    /// More addresses in copy than one message takes.
+    TooManyCopies {
+        max: usize,
+    },
     CreditNoteNotFound,
     /// The invoice's status does not allow `action`.
     WrongStatus {
@@ -152,6 +167,16 @@ impl From<InvoiceError> for AppError {
                 "input.creditNoteId",
                 Reason::FapiaoCreditNoteOfAnotherInvoice {},
             ),
+            InvoiceError::NotSendable { status } => AppError::refused(Reason::InvoiceNotSendable {
+                status: status.as_str().to_owned(),
+            }),
+            InvoiceError::NoContactEmail => {
+                AppError::input("input.email", Reason::InvoiceNoContactEmail {})
+            }
+            InvoiceError::Email { field, error } => AppError::input(field, Reason::from(&error)),
+            InvoiceError::TooManyCopies { max } => {
+                AppError::input("input.cc", Reason::InvoiceTooManyCopies { max: max as u32 })
+            }
             InvoiceError::CreditNoteNotFound => not_found(Entity::CreditNote),
             InvoiceError::WrongStatus { status, action } => {
                 let status = status.as_str().to_owned();
@@ -355,6 +380,35 @@ mod tests {
                 "NOT_FOUND",
                 "RECORD_NOT_FOUND",
                 None,
+            ),
+            (
+                InvoiceError::NotSendable {
+                    status: InvoiceStatus::Draft,
+                },
+                "CONFLICT",
+                "INVOICE_NOT_SENDABLE",
+                None,
+            ),
+            (
+                InvoiceError::NoContactEmail,
+                "VALIDATION",
+                "INVOICE_NO_CONTACT_EMAIL",
+                Some("input.email"),
+            ),
+            (
+                InvoiceError::Email {
+                    field: "input.cc.1".to_owned(),
+                    error: domain::credentials::EmailError::Empty,
+                },
+                "VALIDATION",
+                "REQUIRED",
+                Some("input.cc.1"),
+            ),
+            (
+                InvoiceError::TooManyCopies { max: 5 },
+                "VALIDATION",
+                "INVOICE_TOO_MANY_COPIES",
+                Some("input.cc"),
             ),
             (
                 InvoiceError::WrongStatus {

@@ -12,5 +12,6 @@
 
 pub mod errors;
 pub mod graphql;
+pub mod pdf;
 pub mod service;
 pub mod store;

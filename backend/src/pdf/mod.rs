@@ -6,6 +6,7 @@
 //! is CPU work: async callers go through [`render_off_thread`].
 
 pub mod fonts;
+pub mod letterhead;
 
 use crate::error::AppError;
 use domain::reason::Reason;
@@ -65,6 +66,109 @@ enum Mark {
     Rule {
         y: f32,
     },
+    /// An image (a logo) whose top left corner is at (`x`, `top`).
+    Image {
+        x: f32,
+        top: f32,
+        width: f32,
+        height: f32,
+        picture: Picture,
+    },
+}
+
+/// A PNG or JPEG image to print, shared by every page that shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    bytes: std::sync::Arc<Vec<u8>>,
+    png: bool,
+}
+
+impl Picture {
+    /// The image, when it decodes as the format it claims; `None` for anything else.
+    pub fn new(bytes: Vec<u8>, format: domain::company_profile::LogoFormat) -> Option<Picture> {
+        let picture = Picture {
+            bytes: std::sync::Arc::new(bytes),
+            png: format == domain::company_profile::LogoFormat::Png,
+        };
+        picture.image().map(|_| picture)
+    }
+
+    fn image(&self) -> Option<krilla::image::Image> {
+        let data = krilla::Data::from(self.bytes.clone());
+        let image = if self.png {
+            krilla::image::Image::from_png(data, true)
+        } else {
+            krilla::image::Image::from_jpeg(data, true)
+        };
+        image.ok().filter(|image| {
+            let (width, height) = image.size();
+            width > 0 && height > 0
+        })
+    }
+
+    /// Width over height.
+    fn aspect(&self) -> f32 {
+        self.image()
+            .map(|image| {
+                let (width, height) = image.size();
+                width as f32 / height as f32
+            })
+            .unwrap_or(1.0)
+    }
+}
+
+/// Whether a PDF can be written with the image in it: its header is the format's and its
+/// pixels decode. CPU work, for the blocking pool.
+pub fn picture_prints(bytes: Vec<u8>, format: domain::company_profile::LogoFormat) -> bool {
+    let Some(picture) = Picture::new(bytes, format) else {
+        return false;
+    };
+    let Some((width, height)) = picture.image().map(|image| image.size()) else {
+        return false;
+    };
+    // Bounds the memory decoding takes: a letterhead logo is far smaller.
+    if width > 4_000 || height > 4_000 {
+        return false;
+    }
+    let mut document = krilla::Document::new();
+    let Some(settings) = krilla::page::PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT) else {
+        return false;
+    };
+    let mut page = document.start_page_with(settings);
+    let mut surface = page.surface();
+    if let (Some(image), Some(size)) = (picture.image(), krilla::geom::Size::from_wh(100.0, 100.0))
+    {
+        surface.draw_image(image, size);
+    }
+    surface.finish();
+    page.finish();
+    document.finish().is_ok()
+}
+
+/// Draws `picture` with its top left corner at (`x`, `top`), as large as fits in `max_width`
+/// by `max_height` with its proportions kept; returns the width it took.
+pub fn picture(
+    page: &mut Page,
+    x: f32,
+    top: f32,
+    max_width: f32,
+    max_height: f32,
+    picture: &Picture,
+) -> f32 {
+    let aspect = picture.aspect();
+    let (width, height) = if max_width / max_height > aspect {
+        (max_height * aspect, max_height)
+    } else {
+        (max_width, max_width / aspect)
+    };
+    page.marks.push(Mark::Image {
+        x,
+        top,
+        width,
+        height,
+        picture: picture.clone(),
+    });
+    width
 }
 
 #[derive(Debug, Default, Clone)]
@@ -252,34 +356,50 @@ pub fn tables(
     sections: &[Section<'_>],
     page_label: &str,
 ) -> Result<Vec<u8>, PdfError> {
-    const SIZE: f32 = 7.5;
-    const LINE: f32 = SIZE * 1.35;
     let mut layout = Layout::default();
     layout.paragraph(MARGIN, PAGE_WIDTH - 2.0 * MARGIN, 15.0, true, title);
     layout.paragraph(MARGIN, PAGE_WIDTH - 2.0 * MARGIN, 10.0, false, subtitle);
     layout.y -= ROW * 0.6;
     for section in sections {
-        let cell_lines = |cells: Vec<String>, bold: bool| -> Vec<Vec<String>> {
-            cells
-                .iter()
-                .zip(&section.columns)
-                .map(|(cell, column)| wrap(cell, column.width - 4.0, SIZE, bold))
-                .collect()
-        };
-        let headings = cell_lines(
-            section
-                .columns
-                .iter()
-                .map(|c| c.heading.to_owned())
-                .collect(),
-            true,
+        table(&mut layout, section, 7.5);
+        layout.y -= ROW;
+    }
+    assemble(&layout.finish(page_label), title)
+}
+
+/// One section at `size` points: its heading (when not empty), then its rows under column
+/// headings repeated on every page it runs onto.
+pub fn table(layout: &mut Layout, section: &Section<'_>, size: f32) {
+    let line_height = size * 1.35;
+    let cell_lines = |cells: Vec<String>, bold: bool| -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .zip(&section.columns)
+            .map(|(cell, column)| wrap(cell, column.width - 4.0, size, bold))
+            .collect()
+    };
+    let headings = cell_lines(
+        section
+            .columns
+            .iter()
+            .map(|c| c.heading.to_owned())
+            .collect(),
+        true,
+    );
+    let header = |layout: &mut Layout| {
+        draw_row(
+            layout,
+            &section.columns,
+            &headings,
+            (size, true),
+            line_height,
+            false,
         );
-        let header = |layout: &mut Layout| {
-            draw_row(layout, &section.columns, &headings, true, LINE, false);
-            rule(&mut layout.page, layout.y + LINE - 3.0);
-            layout.y -= 3.0;
-        };
-        layout.make_room(ROW * 4.0);
+        rule(&mut layout.page, layout.y + line_height - 3.0);
+        layout.y -= 3.0;
+    };
+    layout.make_room(ROW * 4.0);
+    if !section.heading.is_empty() {
         text(
             &mut layout.page,
             MARGIN,
@@ -289,36 +409,41 @@ pub fn tables(
             section.heading,
         );
         layout.y -= ROW * 1.3;
-        header(&mut layout);
-        for row in &section.rows {
-            let cells: Vec<String> = row
-                .iter()
-                .zip(&section.columns)
-                .map(|(cell, column)| {
-                    if column.amount {
-                        amount(cell)
-                    } else {
-                        cell.clone()
-                    }
-                })
-                .collect();
-            let lines = cell_lines(cells, false);
-            let height = lines.iter().map(Vec::len).max().unwrap_or(1);
-            for line in 0..height {
-                if layout.make_room(LINE) {
-                    header(&mut layout);
-                }
-                let at_line: Vec<Vec<String>> = lines
-                    .iter()
-                    .map(|cell| cell.get(line).cloned().into_iter().collect())
-                    .collect();
-                draw_row(&mut layout, &section.columns, &at_line, false, LINE, true);
-            }
-            layout.y -= 2.0;
-        }
-        layout.y -= ROW;
     }
-    assemble(&layout.finish(page_label), title)
+    header(layout);
+    for row in &section.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&section.columns)
+            .map(|(cell, column)| {
+                if column.amount {
+                    amount(cell)
+                } else {
+                    cell.clone()
+                }
+            })
+            .collect();
+        let lines = cell_lines(cells, false);
+        let height = lines.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            if layout.make_room(line_height) {
+                header(layout);
+            }
+            let at_line: Vec<Vec<String>> = lines
+                .iter()
+                .map(|cell| cell.get(line).cloned().into_iter().collect())
+                .collect();
+            draw_row(
+                layout,
+                &section.columns,
+                &at_line,
+                (size, false),
+                line_height,
+                true,
+            );
+        }
+        layout.y -= 2.0;
+    }
 }
 
 /// One line of a table row: each cell's `lines` (only the first is drawn when `one_line`),
@@ -327,7 +452,7 @@ fn draw_row(
     layout: &mut Layout,
     columns: &[Column<'_>],
     cells: &[Vec<String>],
-    bold: bool,
+    (size, bold): (f32, bool),
     line: f32,
     one_line: bool,
 ) {
@@ -345,12 +470,12 @@ fn draw_row(
                         &mut layout.page,
                         x + column.width - 4.0,
                         layout.y,
-                        7.5,
+                        size,
                         bold,
                         value,
                     );
                 } else {
-                    text(&mut layout.page, x, layout.y, 7.5, bold, value);
+                    text(&mut layout.page, x, layout.y, size, bold, value);
                 }
             }
             x += column.width;
@@ -408,6 +533,25 @@ pub fn assemble(pages: &[Page], title: &str) -> Result<Vec<u8>, PdfError> {
                         surface.draw_path(&path);
                         surface.set_stroke(None);
                         surface.set_fill(Some(krilla::paint::Fill::default()));
+                    }
+                }
+                Mark::Image {
+                    x,
+                    top,
+                    width,
+                    height,
+                    picture,
+                } => {
+                    if let (Some(image), Some(size)) = (
+                        picture.image(),
+                        krilla::geom::Size::from_wh(*width, *height),
+                    ) {
+                        surface.push_transform(&krilla::geom::Transform::from_translate(
+                            *x,
+                            PAGE_HEIGHT - top,
+                        ));
+                        surface.draw_image(image, size);
+                        surface.pop();
                     }
                 }
             }

@@ -110,6 +110,26 @@ async fn fapiao_are_recorded_within_the_invoice_and_its_credit_notes_and_voided_
         .unwrap();
     let printed = crate::kit::pdf_text(&pdf);
     assert!(printed.contains("24312000000012345678"), "{printed}");
+    // The invoice CSV export filters by it and lists the fapiao's number.
+    let export = |issued: bool| {
+        app.client
+            .get(app.url(&format!("/api/exports/invoices.csv?fapiaoIssued={issued}")))
+            .bearer_auth(&owner.access_token)
+            .send()
+    };
+    let with = export(true).await.unwrap().text().await.unwrap();
+    let number = invoice["number"].as_str().unwrap();
+    assert!(
+        with.lines().next().unwrap().ends_with(",fapiao_numbers"),
+        "{with}"
+    );
+    assert!(
+        with.lines()
+            .any(|line| line.starts_with(number) && line.ends_with(",24312000000012345678")),
+        "{with}"
+    );
+    let without = export(false).await.unwrap().text().await.unwrap();
+    assert!(!without.contains(number), "{without}");
 
     // Refused, each with its reason and field, and nothing recorded.
     let refused = [

@@ -61,6 +61,7 @@ const CASES: &[&str] = &[
     "Mutation.recordFapiao.input.invoiceId",
     "Mutation.recordFapiao.input.creditNoteId",
     "Mutation.voidFapiao.input.fapiaoId",
+    "Mutation.sendInvoice.input.invoiceId",
     "Mutation.recordPayment.input.customerId",
     "Mutation.recordPayment.input.allocations.invoiceId",
     "Mutation.allocatePayment.input.paymentId",
@@ -648,6 +649,13 @@ fn receivables_cases() -> Vec<Case> {
                 json!({ "invoiceId": ids.own_invoice, "number": "A0002", "kind": "OTHER",
                 "issuedOn": "2026-01-01", "amount": "1", "taxAmount": "0", "creditNoteId": ids.credit_note })
             },
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.sendInvoice.input.invoiceId",
+            "sendInvoice",
+            "SendInvoiceInput",
+            |ids| json!({ "invoiceId": ids.invoice, "email": "ap@globex.example" }),
             Expect::NotFound,
         ),
         Case::input(

@@ -16,6 +16,7 @@ mod collections;
 mod customer_file;
 mod db_restart;
 mod disputes;
+mod documents;
 mod dunning;
 mod error_bodies;
 mod errors_doc;

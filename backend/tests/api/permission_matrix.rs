@@ -133,6 +133,8 @@ const QUERIES: &[(&str, Gate)] = &[
     ("paymentSettings", Needs(P::ManageSettings)),
     // Every member and key of the company reads its settings; changing them is for managers.
     ("companySettings", AnyCaller),
+    // Every member and key reads what documents print; changing it is for managers.
+    ("companyProfile", AnyCaller),
     // Every member and key reads the approval policies (the web app tells a maker a change
     // will wait); approvers see every request, anyone else (keys too) the ones they asked.
     ("approvalPolicies", AnyCaller),
@@ -185,6 +187,12 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("resolveDispute", Needs(P::ManageInvoices)),
     ("recordFapiao", Needs(P::ManageInvoices)),
     ("voidFapiao", Needs(P::ManageInvoices)),
+    // Finance sends invoices, collectors copies to the customers they work; either way the
+    // sender reads the invoice.
+    (
+        "sendInvoice",
+        Both(&SENDS_STATEMENTS, &Needs(P::ViewInvoices)),
+    ),
     // Working a dispute (its owner, reason code, due date) is for those who may open one.
     (
         "updateDispute",
@@ -239,6 +247,7 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("saveIncentiveRule", Needs(P::ManageDunning)),
     ("updateAnalyticsSettings", Needs(P::ManageSettings)),
     ("updateCompanySettings", Needs(P::ManageSettings)),
+    ("updateCompanyProfile", Needs(P::ManageSettings)),
     ("saveApprovalPolicy", Needs(P::ManageSettings)),
     ("applySuggestedApprovalPolicies", Needs(P::ManageSettings)),
     // A person decides (whether the policy names them is the request's, past the gate); keys

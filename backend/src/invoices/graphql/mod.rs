@@ -1,13 +1,16 @@
 //! The invoices API: `invoices`, `invoice`, `disputes`, `createInvoice`, `updateInvoice`,
 //! `issueInvoice`, `voidInvoice`, `writeOffInvoice`, `openDispute`, `updateDispute`,
-//! `resolveDispute`, `createCreditNote`, `setInstallmentPlan`.
+//! `resolveDispute`, `createCreditNote`, `setInstallmentPlan`, `recordFapiao`, `voidFapiao`,
+//! `sendInvoice`.
 
 mod disputes;
+mod documents;
 mod fapiaos;
 mod inputs;
 mod objects;
 
 pub use disputes::*;
+pub use documents::*;
 pub use fapiaos::*;
 use inputs::uuid_of;
 pub use inputs::*;

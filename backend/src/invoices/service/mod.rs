@@ -4,6 +4,7 @@ mod adjustments;
 mod changes;
 mod commands;
 mod disputes;
+mod documents;
 mod fapiaos;
 mod issuing;
 
@@ -20,6 +21,7 @@ pub use disputes::{
     QueueItem, UpdateDispute, list_disputes, member_name, name_assignees, open_dispute,
     resolve_dispute, update_dispute,
 };
+pub use documents::{InvoiceSent, MAX_CC, SendInvoice, invoice_pdf, send_invoice};
 pub use fapiaos::{RecordFapiao, VoidFapiao, record_fapiao, void_fapiao};
 pub(crate) use issuing::{Numbered, next_free_number, next_free_numbers};
 

@@ -158,12 +158,7 @@ pub async fn page(
         ));
     }
     if let Some(issued) = filter.fapiao_issued {
-        // Served by fapiaos_invoice_idx.
-        conditions.fixed(&format!(
-            "{}EXISTS (SELECT 1 FROM fapiaos f WHERE f.invoice_id = i.id
-                        AND f.voided_at IS NULL AND f.credit_note_id IS NULL)",
-            if issued { "" } else { "NOT " }
-        ));
+        conditions.fixed(&fapiao_issued_sql(issued));
     }
     if let Some(search) = filter
         .search
@@ -299,4 +294,14 @@ pub async fn page(
         }
     }
     Ok((rows, total))
+}
+
+/// Whether invoice `i` has a standing (not voided, not red-letter) fapiao, or has none: the
+/// list's and the CSV export's filter, served by `fapiaos_invoice_idx`.
+pub fn fapiao_issued_sql(issued: bool) -> String {
+    format!(
+        "{}EXISTS (SELECT 1 FROM fapiaos f WHERE f.invoice_id = i.id
+                    AND f.voided_at IS NULL AND f.credit_note_id IS NULL)",
+        if issued { "" } else { "NOT " }
+    )
 }

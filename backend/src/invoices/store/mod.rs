@@ -3,11 +3,13 @@
 mod disputes;
 mod fapiaos;
 mod list;
+mod sends;
 mod writes;
 
 pub use disputes::*;
 pub use fapiaos::*;
-pub use list::{Direction, ListFilter, ListOrder, SortField, page};
+pub use list::{Direction, ListFilter, ListOrder, SortField, fapiao_issued_sql, page};
+pub use sends::*;
 pub use writes::*;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -102,6 +102,10 @@ fn quoted_printable(body: &str) -> String {
 }
 
 fn base64(body: &str) -> String {
+    String::from_utf8_lossy(&base64_bytes(body)).into_owned()
+}
+
+fn base64_bytes(body: &str) -> Vec<u8> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();
     let (mut buffer, mut bits) = (0u32, 0);
@@ -120,7 +124,40 @@ fn base64(body: &str) -> String {
             buffer &= (1 << bits) - 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
+}
+
+/// The newest message to `to` carrying a PDF: its raw headers (the top part's) and the PDF's
+/// file name and bytes.
+pub fn newest_pdf_to(dir: &Path, to: &str) -> Option<(String, String, Vec<u8>)> {
+    let mut messages: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let modified = entry.metadata().ok()?.modified().ok()?;
+            Some((modified, std::fs::read_to_string(entry.path()).ok()?))
+        })
+        .filter(|(_, raw)| addressed_to(raw, to) && raw.contains("application/pdf"))
+        .collect();
+    messages.sort_by_key(|(modified, _)| *modified);
+    let (_, raw) = messages.pop()?;
+    let raw = raw.replace("\r\n", "\n");
+    let headers = raw.split_once("\n\n")?.0.to_owned();
+    // The part's headers start after its boundary line, in whatever order lettre wrote them.
+    let content_type = raw.find("Content-Type: application/pdf")?;
+    let boundary = raw[..content_type].rfind("\n--")? + 1;
+    let part = raw[boundary..].split_once('\n')?.1;
+    let (part_headers, body) = part.split_once("\n\n")?;
+    let name = part_headers
+        .split("filename=")
+        .nth(1)?
+        .split(['\n', ';'])
+        .next()?
+        .trim()
+        .trim_matches('"')
+        .to_owned();
+    let body = body.split("\n--").next()?;
+    Some((headers, name, base64_bytes(body)))
 }
 
 /// The invitation token in an invitation email.

@@ -36,7 +36,7 @@ pub use fixtures::{
     PAYMENT_FIELDS, accept_query, create_customer, create_invoice_raw, customer, invite, invoice,
     issue_invoice, join, ok, record_payment_raw,
 };
-pub use mail::{invitation_token, newest_to_where, pdf_text};
+pub use mail::{invitation_token, newest_pdf_to, newest_to_where, pdf_text};
 pub use requests::{
     Api, COMPANY_SETTINGS, CustomerCreated, IssuedInvoice, Money, Page, RecordedPayment, data,
 };
