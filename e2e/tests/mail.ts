@@ -14,6 +14,16 @@ function decode(raw: string): string {
   const split = text.indexOf("\n\n");
   const headers = text.slice(0, split);
   const body = text.slice(split + 2);
+  // A multipart message (text and an attachment, or text and HTML): each part decoded in turn.
+  const boundary = /boundary="?([^";\s]+)"?/i.exec(headers)?.[1];
+  if (boundary) {
+    const parts = body
+      .split(`--${boundary}`)
+      .map((part) => part.replace(/^\n/, ""))
+      .filter((part) => part.trim() !== "" && !part.startsWith("--"))
+      .map(decode);
+    return `${headers}\n\n${parts.join("\n")}`;
+  }
   const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
   if (encoding === "base64") return `${headers}\n\n${Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8")}`;
   if (encoding === "quoted-printable") {

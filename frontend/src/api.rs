@@ -189,6 +189,7 @@ receivables_operation!(DisputesQueue, no_default);
 receivables_operation!(UpdateDispute, no_default);
 receivables_operation!(RecordFapiao, no_default);
 receivables_operation!(VoidFapiao, no_default);
+receivables_operation!(SendInvoice, no_default);
 
 impl invoices::InvoiceFilter {
     /// No filter; set the fields you need with `..InvoiceFilter::empty()`.
@@ -304,6 +305,8 @@ macro_rules! settings_operation {
 
 settings_operation!(CompanySettingsQuery);
 settings_operation!(UpdateCompanySettings);
+settings_operation!(CompanyProfileQuery);
+settings_operation!(UpdateCompanyProfile);
 
 macro_rules! approvals_operation {
     ($name:ident) => {

@@ -7,12 +7,12 @@ use crate::pages::DisputesPage;
 use crate::pages::TasksPage;
 use crate::pages::{
     AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, ApprovalsPage, AuditPage,
-    BillingPage, CashPage, CustomerPage, CustomersPage, DashboardPage, DunningPage,
-    EditInvoicePage, ForgotPasswordPage, HomePage, ImportPage, InvoicePage, InvoicesPage,
-    LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentCompletePage, PaymentSettingsPage,
-    PaymentsPage, PerformancePage, PromisesPage, PublicStatementPage, ResetPasswordPage,
-    SettingsPage, SignUpPage, StatementPage, SubscriptionNotice, TeamPage, VerifyEmailBanner,
-    VerifyEmailPage, WorklistPage,
+    BillingPage, CashPage, CompanyProfilePage, CustomerPage, CustomersPage, DashboardPage,
+    DunningPage, EditInvoicePage, ForgotPasswordPage, HomePage, ImportPage, InvoicePage,
+    InvoicesPage, LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentCompletePage,
+    PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage, PublicStatementPage,
+    ResetPasswordPage, SettingsPage, SignUpPage, StatementPage, SubscriptionNotice, TeamPage,
+    VerifyEmailBanner, VerifyEmailPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/billing") view=BillingPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/settings/payments") view=PaymentSettingsPage/>
+                    <Route path=path!("/settings/profile") view=CompanyProfilePage/>
                     <Route path=path!("/payment-complete") view=PaymentCompletePage/>
                     <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 </Routes>
@@ -200,6 +201,11 @@ const NAV_GROUPS: [NavGroup; 5] = [
             NavLink {
                 href: "/settings/payments",
                 label: Msg::NavPaymentSettings,
+                permission: Permission::ManageSettings,
+            },
+            NavLink {
+                href: "/settings/profile",
+                label: Msg::Documents(crate::i18n::DocumentsMsg::ProfileTitle),
                 permission: Permission::ManageSettings,
             },
             NavLink {

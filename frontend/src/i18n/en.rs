@@ -740,5 +740,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Approval(msg) => super::approvals::en(msg),
         Cash(msg) => super::cash::en(msg),
         Fapiao(msg) => super::fapiao::en(msg),
+        Documents(msg) => super::documents::en(msg),
     }
 }

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 mod approvals;
 mod cash;
+mod documents;
 mod en;
 mod en_more;
 mod fapiao;
@@ -23,6 +24,7 @@ mod zh_more;
 
 pub use approvals::ApprovalMsg;
 pub use cash::CashMsg;
+pub use documents::DocumentsMsg;
 pub use fapiao::FapiaoMsg;
 pub use msg::Msg;
 pub use msg_more::AllocMsg;

@@ -749,4 +749,6 @@ pub enum Msg {
     Cash(super::cash::CashMsg),
     /// Fapiao's texts (`fapiao.rs`).
     Fapiao(super::fapiao::FapiaoMsg),
+    /// Documents' texts (`documents.rs`).
+    Documents(super::documents::DocumentsMsg),
 }

@@ -784,5 +784,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Approval(msg) => super::approvals::zh(msg),
         Cash(msg) => super::cash::zh(msg),
         Fapiao(msg) => super::fapiao::zh(msg),
+        Documents(msg) => super::documents::zh(msg),
     }
 }

@@ -15,6 +15,7 @@ mod cash;
 mod cash_accounts;
 mod cash_link;
 mod collections;
+mod company_profile;
 mod customers;
 mod disputes;
 mod dunning;
@@ -48,6 +49,7 @@ pub use billing::{
     BillingPage, PaymentCompletePage, PaymentSettingsPage, SubscriptionNotice, go_to,
 };
 pub use cash::CashPage;
+pub use company_profile::CompanyProfilePage;
 pub use customers::{CustomerPage, CustomersPage};
 pub use disputes::DisputesPage;
 pub use dunning::DunningPage;

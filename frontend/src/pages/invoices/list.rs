@@ -169,6 +169,11 @@ fn InvoiceList() -> impl IntoView {
                             if status.get() == DISPUTED {
                                 path.push_str("&disputed=true");
                             }
+                            match fapiao.get().as_str() {
+                                "ISSUED" => path.push_str("&fapiaoIssued=true"),
+                                "NONE" => path.push_str("&fapiaoIssued=false"),
+                                _ => {}
+                            }
                             path
                         })
                         file_name="invoices.csv"

@@ -7,6 +7,7 @@ use domain::invoices::InvoiceStatus;
 use leptos::prelude::*;
 
 mod detail;
+mod documents;
 mod editor;
 mod fapiao;
 mod list;
