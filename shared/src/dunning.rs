@@ -38,6 +38,9 @@ pub enum StepAction {
     PlaceCreditHold,
     EscalateToLegal,
     NotifyTeam,
+    /// A demand letter (催款函) on the company's letterhead from the step's template, listed
+    /// for printing and mailing.
+    SendLetter,
 }
 
 impl StepAction {
@@ -45,8 +48,16 @@ impl StepAction {
     pub fn only_when_overdue(self) -> bool {
         matches!(
             self,
-            StepAction::LateFee | StepAction::PlaceCreditHold | StepAction::EscalateToLegal
+            StepAction::LateFee
+                | StepAction::PlaceCreditHold
+                | StepAction::EscalateToLegal
+                | StepAction::SendLetter
         )
+    }
+
+    /// Steps whose words come from a template the company may edit.
+    pub fn has_template(self) -> bool {
+        matches!(self, StepAction::SendEmail | StepAction::SendLetter)
     }
 }
 
@@ -193,7 +204,7 @@ pub fn default_ladder() -> Vec<Step> {
         step(0, StepAction::SendEmail, Text::StepDueToday {}),
         step(7, StepAction::SendEmail, Text::StepOverdueReminder {}),
         step(15, StepAction::CallTask, Text::StepCall {}),
-        step(30, StepAction::SendEmail, Text::StepFirmLetter {}),
+        step(30, StepAction::SendLetter, Text::StepFirmLetter {}),
         step(31, StepAction::LateFee, Text::StepLateFee {}),
         step(45, StepAction::PlaceCreditHold, Text::StepCreditHold {}),
         step(60, StepAction::VisitTask, Text::StepVisit {}),

@@ -48,6 +48,7 @@ pub mod incentive;
 pub mod invoices;
 pub mod kpi;
 pub mod legal;
+pub mod letters;
 pub mod locale;
 pub mod messages;
 pub mod money;

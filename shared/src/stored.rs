@@ -106,6 +106,7 @@ stored_text!(
     crate::cash::BankDirection => "bank line direction",
     crate::cash::MatchStatus => "match status",
     crate::cash::StatementFormat => "statement format",
+    crate::letters::LetterKind => "letter kind",
 );
 
 /// A stored text (`domain::messages::Text`), selected as one JSON object `{code, params}`

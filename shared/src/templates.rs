@@ -22,7 +22,22 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "a link to the customer's statement, to confirm or pay",
     ),
     ("today", "the date of the message"),
+    (
+        "deadline",
+        "the date to pay by: seven days after the date of the message",
+    ),
 ];
+
+/// Days a letter gives to pay, from its date (`{{deadline}}`).
+pub const PAY_WITHIN_DAYS: u64 = 7;
+
+/// The date to pay by for a message dated `today` (an ISO date).
+pub fn deadline(today: &str) -> Option<chrono::NaiveDate> {
+    today
+        .parse::<chrono::NaiveDate>()
+        .ok()?
+        .checked_add_days(chrono::Days::new(PAY_WITHIN_DAYS))
+}
 
 pub const MAX_SUBJECT: usize = 200;
 pub const MAX_BODY: usize = 10_000;
@@ -225,6 +240,9 @@ fn value(name: &str, locale: Locale, context: &Context) -> Result<String, Templa
             .to_string(),
         "pay_link" => context.pay_link.clone(),
         "today" => display::date(locale, &context.today),
+        "deadline" => deadline(&context.today)
+            .map(|day| display::date(locale, &day.to_string()))
+            .unwrap_or_default(),
         _ => String::new(),
     })
 }
@@ -295,6 +313,47 @@ fn tone(offset_days: i32) -> usize {
 }
 
 /// The template a step uses until an admin writes its own: (subject, body).
+/// The default words of a step with a template: an email's by how late the step is, a
+/// letter's always the demand letter.
+pub fn default_template_for(
+    action: crate::dunning::StepAction,
+    offset_days: i32,
+    locale: Locale,
+) -> (&'static str, &'static str) {
+    match action {
+        crate::dunning::StepAction::SendLetter => default_letter(locale),
+        _ => default_template(offset_days, locale),
+    }
+}
+
+/// The demand letter (催款函) a letter step prints by default: the title, then the text.
+pub fn default_letter(locale: Locale) -> (&'static str, &'static str) {
+    match locale {
+        Locale::ZhCn => (
+            "催款函",
+            "{{customer.name}}：\n\n贵司与我司之间的交易中，截至 {{today}}，以下发票已到期未付，最长逾期 {{days_overdue}} 天，合计 {{total}}：\n\n{{invoices}}\n\n请贵司于 {{deadline}} 前将上述款项付至本函所列账户，并在汇款附言中注明发票号。如已付款，请将付款凭证发送给我们，并忽略本函。\n\n逾期未付的，我司将按合同约定收取滞纳金、暂停赊销，并保留通过法律途径追索的权利。\n\n特此函告。",
+        ),
+        Locale::En => (
+            "Demand for payment",
+            "To {{customer.name}},\n\nAs of {{today}}, the invoices below are due and unpaid, up to {{days_overdue}} days overdue, {{total}} in all:\n\n{{invoices}}\n\nPlease pay this amount by {{deadline}} into the account given in this letter, quoting the invoice numbers in the transfer's remark. If you have paid, please send us the remittance advice and disregard this letter.\n\nIf it remains unpaid, we will charge late fees as agreed, stop credit and reserve the right to recover the debt by legal means.",
+        ),
+    }
+}
+
+/// The lawyer's letter (律师函) a legal case drafts for the company's lawyer to review.
+pub fn lawyer_letter(locale: Locale) -> (&'static str, &'static str) {
+    match locale {
+        Locale::ZhCn => (
+            "律师函（草稿）",
+            "{{customer.name}}：\n\n本律师受 {{company.name}} 委托，就贵司拖欠货款一事致函如下：\n\n截至 {{today}}，贵司尚欠委托人下列发票款项，最长逾期 {{days_overdue}} 天，合计 {{total}}：\n\n{{invoices}}\n\n委托人已多次催告，贵司至今未予清偿。请贵司于 {{deadline}} 前付清全部欠款。逾期未付的，本律师将依委托人指示，通过诉讼或仲裁追索欠款及逾期付款损失，由此产生的一切费用由贵司承担。\n\n特此函告。\n\n（本函为草稿，须经律师审阅、签字并加盖律师事务所公章后方可发出。）",
+        ),
+        Locale::En => (
+            "Letter before action (draft)",
+            "To {{customer.name}},\n\nWe act for {{company.name}} regarding the debt you owe our client.\n\nAs of {{today}}, the invoices below remain unpaid, up to {{days_overdue}} days overdue, {{total}} in all:\n\n{{invoices}}\n\nOur client has reminded you several times without result. Please pay the full amount by {{deadline}}. Otherwise, on our client's instructions, we will start proceedings to recover the debt and the losses its late payment caused, at your cost.\n\n(This is a draft: a lawyer reviews, signs and stamps it before it is sent.)",
+        ),
+    }
+}
+
 pub fn default_template(offset_days: i32, locale: Locale) -> (&'static str, &'static str) {
     const ZH: [(&str, &str); 4] = [
         (

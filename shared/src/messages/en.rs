@@ -268,6 +268,12 @@ pub(super) fn reason(reason: &Reason) -> String {
             "The customer has no contact with an email address: give an address, or add a billing contact.".to_owned()
         }
         Reason::InvoiceTooManyCopies { max } => format!("at most {max} addresses in copy"),
+        Reason::LetterAlreadyMailed { mailed_on } => {
+            format!("This letter was marked mailed on {}.", date(mailed_on))
+        }
+        Reason::LetterNothingOverdue {} => {
+            "The customer owes nothing overdue: there is nothing for a letter to claim.".to_owned()
+        }
         Reason::LogoInvalid { max_kb } => {
             format!("the logo must be a PNG or JPEG image of at most {max_kb} KB")
         }

@@ -97,6 +97,7 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
         ),
         Text::RunStepNote { step, note } => format!("{}: {}", text_of(step), text_of(note)),
         Text::RunEmailSent { contact } => format!("email sent to {contact}"),
+        Text::RunLetterQueued {} => "letter made, to be printed and mailed".to_owned(),
         Text::RunEmailNoContact {} => {
             "no contact has an email address: a task for the collector".to_owned()
         }

@@ -32,6 +32,7 @@ pub(super) fn entity(entity: &Entity) -> &'static str {
         Entity::BankAccount => "bank account",
         Entity::BankTransaction => "bank line",
         Entity::Fapiao => "fapiao",
+        Entity::Letter => "letter",
         Entity::Report => "report",
     }
 }

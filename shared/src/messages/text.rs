@@ -138,6 +138,8 @@ pub enum Text {
         contact: String,
     },
     RunEmailNoContact {},
+    /// A letter step's letter, made and waiting to be printed and mailed.
+    RunLetterQueued {},
     RunEmailHeldUnverified {},
     RunEmailHeldLimit {},
     /// `channel` is `SMS` or `WECHAT`.

@@ -30,6 +30,7 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::BankAccount => "银行账户",
         Entity::BankTransaction => "银行流水",
         Entity::Fapiao => "发票（税务）",
+        Entity::Letter => "信函",
         Entity::Report => "报表",
     }
 }
@@ -295,6 +296,10 @@ pub(super) fn reason(reason: &Reason) -> String {
             "该客户没有留有邮箱的联系人：请填写收件地址，或添加财务联系人。".to_owned()
         }
         Reason::InvoiceTooManyCopies { max } => format!("抄送地址最多 {max} 个"),
+        Reason::LetterAlreadyMailed { mailed_on } => {
+            format!("该信函已于 {} 登记寄出。", date(mailed_on))
+        }
+        Reason::LetterNothingOverdue {} => "该客户没有逾期欠款，无需发函。".to_owned(),
         Reason::LogoInvalid { max_kb } => format!("标志须为不超过 {max_kb} KB 的 PNG 或 JPEG 图片"),
         Reason::TooManyBankAccounts { max } => format!("银行账户最多 {max} 个"),
         Reason::IdempotencyKeyReused {} => "该幂等键已用于其他请求，请使用新的幂等键。".to_owned(),

@@ -84,6 +84,7 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
         ),
         Text::RunStepNote { step, note } => format!("{}：{}", text_of(step), text_of(note)),
         Text::RunEmailSent { contact } => format!("已发送邮件至 {contact}"),
+        Text::RunLetterQueued {} => "已生成催款函，待打印寄出".to_owned(),
         Text::RunEmailNoContact {} => "没有联系人留有邮箱：已为催收专员创建任务".to_owned(),
         Text::RunEmailHeldUnverified {} => {
             "邮件暂缓：所有者邮箱尚未验证；已为催收专员创建任务".to_owned()

@@ -33,6 +33,7 @@ pub enum Entity {
     BankAccount,
     BankTransaction,
     Fapiao,
+    Letter,
 }
 
 /// How a parameter's type reads in `docs/errors.md`.

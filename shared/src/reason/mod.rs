@@ -182,6 +182,12 @@ reasons! {
     /// An invoice goes to at most `max` addresses in copy.
     InvoiceTooManyCopies { max: u32 } => Validation,
 
+    // Letters.
+    /// The letter was marked mailed already (on `mailed_on`).
+    LetterAlreadyMailed { mailed_on: NaiveDate } => Conflict,
+    /// A legal case's customer owes nothing overdue: there is nothing for a letter to claim.
+    LetterNothingOverdue {} => Conflict,
+
     // The company profile documents print.
     /// The logo is a PNG or JPEG image of at most `max_kb` KB, sent as a `data:` URL.
     LogoInvalid { max_kb: u32 } => Validation,
