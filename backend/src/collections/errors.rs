@@ -26,6 +26,19 @@ pub enum CollectionError {
     PromiseNotFound,
     TaskNotFound,
     LegalCaseNotFound,
+    LetterNotFound,
+    /// The letter was recorded mailed already.
+    LetterAlreadyMailed {
+        mailed_on: NaiveDate,
+    },
+    /// Nothing overdue for a letter to claim.
+    LetterNothingOverdue,
+    /// Not a carrier's tracking number (4 to 40 letters and digits).
+    TrackingNumber,
+    /// A letter recorded mailed after `today`.
+    MailedInFuture {
+        today: NaiveDate,
+    },
 
     /// An activity logged with a time in the future.
     ActivityInFuture,
@@ -151,6 +164,27 @@ impl From<CollectionError> for AppError {
             CollectionError::PromiseNotFound => missing(Entity::Promise),
             CollectionError::TaskNotFound => missing(Entity::Task),
             CollectionError::LegalCaseNotFound => missing(Entity::LegalCase),
+            CollectionError::LetterNotFound => missing(Entity::Letter),
+            CollectionError::LetterAlreadyMailed { mailed_on } => {
+                AppError::refused(Reason::LetterAlreadyMailed { mailed_on })
+            }
+            CollectionError::LetterNothingOverdue => {
+                AppError::refused(Reason::LetterNothingOverdue {})
+            }
+            CollectionError::TrackingNumber => AppError::input(
+                "input.trackingNumber",
+                Reason::InvalidCharacters {
+                    symbols: " -".to_owned(),
+                    max: Some(domain::letters::MAX_TRACKING_NUMBER as u32),
+                },
+            ),
+            CollectionError::MailedInFuture { today } => AppError::input(
+                "input.mailedOn",
+                Reason::DateOutOfRange {
+                    earliest: None,
+                    latest: Some(today),
+                },
+            ),
 
             CollectionError::ActivityInFuture => {
                 AppError::input("input.occurredAt", Reason::ActivityInFuture {})
@@ -395,6 +429,31 @@ mod tests {
             (CollectionError::PromiseNotFound, not_found("PROMISE")),
             (CollectionError::TaskNotFound, not_found("TASK")),
             (CollectionError::LegalCaseNotFound, not_found("LEGAL_CASE")),
+            (CollectionError::LetterNotFound, not_found("LETTER")),
+            (
+                CollectionError::LetterAlreadyMailed {
+                    mailed_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                },
+                (
+                    "CONFLICT",
+                    "LETTER_ALREADY_MAILED",
+                    json!({ "mailedOn": "2026-12-01" }),
+                    None,
+                ),
+            ),
+            (
+                CollectionError::LetterNothingOverdue,
+                ("CONFLICT", "LETTER_NOTHING_OVERDUE", json!({}), None),
+            ),
+            (
+                CollectionError::TrackingNumber,
+                (
+                    "VALIDATION",
+                    "INVALID_CHARACTERS",
+                    json!({ "symbols": " -", "max": 40 }),
+                    Some("input.trackingNumber"),
+                ),
+            ),
             (
                 CollectionError::ActivityInFuture,
                 (

@@ -12,6 +12,7 @@
 
 pub mod errors;
 pub mod graphql;
+pub mod letter_pdf;
 pub mod loaders;
 pub mod service;
 pub mod store;

@@ -127,7 +127,20 @@ pub async fn provision_tenant_schema(
         [tenant.0.into(), domain::billing::TRIAL_DAYS.into()],
     ))
     .await?;
-    migrate_tenant_schema(txn, tenant).await
+    migrate_tenant_schema(txn, tenant).await?;
+    // A new company's standard ladder mails a demand letter at +30 days where companies made
+    // before letters existed email one: theirs stay as they are.
+    txn.execute_unprepared(&format!(
+        r#"UPDATE "{schema}".dunning_policies
+           SET steps = (SELECT jsonb_agg(CASE WHEN (s ->> 'offsetDays')::int = 30
+                                               AND s ->> 'action' = 'SEND_EMAIL'
+                                          THEN jsonb_set(s, '{{action}}', '"SEND_LETTER"')
+                                          ELSE s END ORDER BY n)
+                        FROM jsonb_array_elements(steps) WITH ORDINALITY AS t(s, n))
+           WHERE is_default"#
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Applies pending tenant migrations to one schema, as the owner role with the search path on

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
             get(files::public_statement_pdf),
         )
         .route("/api/invoices/{file}", get(documents::invoice_pdf))
+        .route("/api/letters/{file}", get(documents::letter_pdf))
         .route(
             "/api/legal-cases/{id}/evidence.zip",
             get(files::evidence_pack),

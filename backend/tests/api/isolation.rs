@@ -62,6 +62,9 @@ const CASES: &[&str] = &[
     "Mutation.recordFapiao.input.creditNoteId",
     "Mutation.voidFapiao.input.fapiaoId",
     "Mutation.sendInvoice.input.invoiceId",
+    "Mutation.draftLawyerLetter.input.legalCaseId",
+    "Mutation.markLetterMailed.input.letterId",
+    "Query.letters.filter.customerId",
     "Mutation.recordPayment.input.customerId",
     "Mutation.recordPayment.input.allocations.invoiceId",
     "Mutation.allocatePayment.input.paymentId",
@@ -271,6 +274,7 @@ struct Ids {
     task: String,
     fee: String,
     legal_case: String,
+    letter: String,
     alert: String,
     rule: String,
     approval_request: String,
@@ -1055,6 +1059,26 @@ fn dunning_cases() -> Vec<Case> {
             Expect::Invalid,
         ),
         Case::input(
+            "Mutation.draftLawyerLetter.input.legalCaseId",
+            "draftLawyerLetter",
+            "DraftLawyerLetterInput",
+            |ids| json!({ "legalCaseId": ids.legal_case }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.markLetterMailed.input.letterId",
+            "markLetterMailed",
+            "MarkLetterMailedInput",
+            |ids| json!({ "letterId": ids.letter, "trackingNumber": "SF1234567890" }),
+            Expect::NotFound,
+        ),
+        Case::query(
+            "Query.letters.filter.customerId",
+            "query($id: ID) { letters(filter: { customerId: $id }) { totalCount } }",
+            |ids| json!({ "id": ids.customer }),
+            Expect::NoneCounted("letters"),
+        ),
+        Case::input(
             "Mutation.updateLegalCase.input.caseId",
             "updateLegalCase",
             "UpdateLegalCaseInput",
@@ -1484,6 +1508,15 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
     )
     .await;
     let case_id = id(&case["legalCase"]);
+    let letter = ok(
+        &app,
+        &globex,
+        "mutation($input: DraftLawyerLetterInput!) { draftLawyerLetter(input: $input) { letter { id } } }",
+        json!({ "input": { "legalCaseId": case_id } }),
+        "draftLawyerLetter",
+    )
+    .await;
+    let letter_id = id(&letter["letter"]);
     app.db
         .execute_unprepared(&format!(
             "INSERT INTO \"{schema}\".risk_alerts (id, customer_id, kind, cause, severity, message)
@@ -1505,6 +1538,7 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
                 "SELECT count(*) FROM \"{s}\".risk_alerts WHERE status = 'OPEN'",
                 "SELECT count(*) FROM \"{s}\".email_templates",
                 "SELECT count(*) FROM \"{s}\".collection_activities",
+                "SELECT count(*) FROM \"{s}\".letters WHERE mailed_on IS NULL",
             ] {
                 counts.push(count(&db, &sql.replace("{s}", &schema)).await);
             }
@@ -1532,6 +1566,7 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
         task: task_id,
         fee: fee_id,
         legal_case: case_id.clone(),
+        letter: letter_id,
         alert: alert_id,
         policy: policy_id,
         rule: id(&globex_rule["rule"]),

@@ -30,6 +30,7 @@ mod jobs;
 mod key_rotation;
 mod kit;
 mod kpi_scope;
+mod letters;
 mod outbox;
 mod pagination;
 mod permission_matrix;

@@ -135,6 +135,7 @@ const QUERIES: &[(&str, Gate)] = &[
     ("companySettings", AnyCaller),
     // Every member and key reads what documents print; changing it is for managers.
     ("companyProfile", AnyCaller),
+    ("letters", NeedsAny(&[P::ManageDunning, P::WorkCollections])),
     // Every member and key reads the approval policies (the web app tells a maker a change
     // will wait); approvers see every request, anyone else (keys too) the ones they asked.
     ("approvalPolicies", AnyCaller),
@@ -248,6 +249,13 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("updateAnalyticsSettings", Needs(P::ManageSettings)),
     ("updateCompanySettings", Needs(P::ManageSettings)),
     ("updateCompanyProfile", Needs(P::ManageSettings)),
+    // Letters: printed and mailed by those who work collections or manage dunning; a
+    // lawyer's letter is drafted by those who manage legal cases.
+    (
+        "markLetterMailed",
+        NeedsAny(&[P::ManageDunning, P::WorkCollections]),
+    ),
+    ("draftLawyerLetter", Needs(P::ManageDunning)),
     ("saveApprovalPolicy", Needs(P::ManageSettings)),
     ("applySuggestedApprovalPolicies", Needs(P::ManageSettings)),
     // A person decides (whether the policy names them is the request's, past the gate); keys

@@ -33,6 +33,7 @@ mod m20261212_000027_reversed_bank_payments;
 mod m20261212_000028_day_table_keys;
 mod m20261213_000029_fapiaos;
 mod m20261214_000030_company_profile;
+mod m20261214_000031_letters;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -66,5 +67,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261212_000028_day_table_keys::Migration),
         Box::new(m20261213_000029_fapiaos::Migration),
         Box::new(m20261214_000030_company_profile::Migration),
+        Box::new(m20261214_000031_letters::Migration),
     ]
 }

@@ -58,6 +58,8 @@ pub struct CollectionActivity {
     /// When it was logged, which starts the window for correcting it.
     pub logged_at: DateTime<Utc>,
     pub promise: Option<PromiseToPay>,
+    /// A mailed letter's carrier tracking number (proof of delivery).
+    pub tracking_number: Option<String>,
 }
 
 fn refs(links: Vec<LinkedInvoice>) -> Vec<InvoiceRef> {
@@ -119,6 +121,7 @@ impl From<Activity> for CollectionActivity {
             logged_by: row.logged_by_label,
             logged_at: row.logged_at,
             promise: promise.map(PromiseToPay::from),
+            tracking_number: row.tracking_number,
         }
     }
 }

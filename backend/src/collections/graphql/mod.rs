@@ -6,6 +6,7 @@ pub mod activities;
 pub mod dunning;
 pub mod fees;
 pub mod legal;
+pub mod letters;
 pub mod runs;
 pub mod scripts;
 pub mod work;
@@ -13,6 +14,7 @@ pub mod worklist;
 
 pub use activities::{CollectionsMutation, CollectionsQuery};
 pub use dunning::{DunningMutation, DunningQuery};
+pub use letters::{LettersMutation, LettersQuery};
 pub use scripts::{ScriptsMutation, ScriptsQuery};
 pub use work::{WorkMutation, WorkQuery};
 

@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod fees;
 pub mod holds;
 pub mod legal;
+pub mod letters;
 pub mod plan;
 pub mod promises;
 pub mod run;

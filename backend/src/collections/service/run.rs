@@ -270,14 +270,14 @@ async fn load_templates(conn: &impl ConnectionTrait) -> Result<Templates, DbErr>
 pub fn template_for(
     templates: &Templates,
     policy: Uuid,
-    offset_days: i32,
+    (offset_days, action): (i32, StepAction),
     locale: Locale,
 ) -> (String, String) {
     templates
         .get(&(policy, offset_days, locale))
         .cloned()
         .unwrap_or_else(|| {
-            let (subject, body) = templates::default_template(offset_days, locale);
+            let (subject, body) = templates::default_template_for(action, offset_days, locale);
             (subject.to_owned(), body.to_owned())
         })
 }
@@ -373,6 +373,31 @@ async fn run_customer(
                     tx, company, templates, run_id, customer, step, &rows, date, &mut done,
                 )
                 .await?
+            }
+            StepAction::SendLetter => {
+                let locale = company.locale_of(first);
+                // The claim above makes a step once per invoice; the letter's key once per run.
+                super::letters::make_for_run(
+                    tx,
+                    super::letters::RunLetter {
+                        run_id,
+                        step_offset: step.step.offset_days,
+                        company_name: &company.name,
+                        public_url: &company.links.public_url,
+                        locale,
+                        template: template_for(
+                            templates,
+                            customer.ladder.id,
+                            (step.step.offset_days, StepAction::SendLetter),
+                            locale,
+                        ),
+                        rows: &rows,
+                        date,
+                        created_by: RUN_LABEL,
+                    },
+                )
+                .await?;
+                Text::RunLetterQueued {}
             }
             StepAction::SendSms | StepAction::SendWechat => {
                 let (kind, channel) = if step.step.action == StepAction::SendSms {
@@ -611,6 +636,7 @@ fn channel_of(action: StepAction) -> &'static str {
         StepAction::CallTask => "PHONE",
         StepAction::VisitTask => "VISIT",
         StepAction::EscalateToLegal => "LEGAL",
+        StepAction::SendLetter => "LETTER",
         StepAction::LateFee | StepAction::PlaceCreditHold | StepAction::NotifyTeam => "OTHER",
     }
 }
@@ -668,8 +694,12 @@ async fn send_email(
                     &company.time_zone,
                 )
                 .await?;
-                let (subject, body) =
-                    template_for(templates, customer.ladder.id, step.step.offset_days, locale);
+                let (subject, body) = template_for(
+                    templates,
+                    customer.ladder.id,
+                    (step.step.offset_days, StepAction::SendEmail),
+                    locale,
+                );
                 let rendered = templates::render(&subject, &body, locale, &context)
                     .map_err(|error| AppError::input("template", template_reason(&error)))?;
                 // Whether it may go (the owner's address verified, the day's limit not

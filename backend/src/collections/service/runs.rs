@@ -14,7 +14,7 @@ use crate::startup::AppLinks;
 use chrono::{DateTime, Utc};
 use domain::Locale;
 use domain::access::Permission;
-use domain::dunning::{Step, StepAction};
+use domain::dunning::Step;
 use domain::templates;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
@@ -202,7 +202,7 @@ pub(super) async fn ladder_steps(
         .0)
 }
 
-/// Every email step of a ladder in both languages: the admin's text, or the default.
+/// Every email and letter step of a ladder in both languages: the admin's text, or the default.
 pub async fn list_templates(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -215,10 +215,7 @@ pub async fn list_templates(
     let saved = store::templates_of(&*tx, policy).await?;
     tx.commit().await?;
     let mut out = Vec::new();
-    for step in steps
-        .iter()
-        .filter(|step| step.action == StepAction::SendEmail)
-    {
+    for step in steps.iter().filter(|step| step.action.has_template()) {
         for locale in Locale::ALL {
             let own = saved
                 .iter()
@@ -231,7 +228,8 @@ pub async fn list_templates(
                     Some(row.updated_by.clone()),
                 ),
                 None => {
-                    let (subject, body) = templates::default_template(step.offset_days, locale);
+                    let (subject, body) =
+                        templates::default_template_for(step.action, step.offset_days, locale);
                     (subject.to_owned(), body.to_owned(), None, None)
                 }
             };
@@ -280,7 +278,7 @@ pub async fn save_template(
     let steps = ladder_steps(&*tx, policy).await?;
     if !steps
         .iter()
-        .any(|step| step.offset_days == input.step_offset && step.action == StepAction::SendEmail)
+        .any(|step| step.offset_days == input.step_offset && step.action.has_template())
     {
         return Err(CollectionError::NoEmailStep.into());
     }

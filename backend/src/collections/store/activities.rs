@@ -29,6 +29,8 @@ pub struct ActivityRow {
     pub next_action_on: Option<NaiveDate>,
     pub logged_by_label: String,
     pub logged_at: DateTime<Utc>,
+    /// A mailed letter's carrier tracking number (proof of delivery).
+    pub tracking_number: Option<String>,
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -59,7 +61,7 @@ pub struct LinkedInvoice {
 
 const ACTIVITY_COLUMNS: &str = "a.id, a.customer_id, c.code AS customer_code, c.name AS customer_name,
     a.channel, a.outcome, a.note, a.contact_name, a.location, a.occurred_at, a.next_action_on, a.logged_by_label,
-    a.created_at AS logged_at";
+    a.created_at AS logged_at, a.tracking_number";
 const PROMISE_COLUMNS: &str =
     "p.id, p.activity_id, p.customer_id, c.code AS customer_code, c.name AS customer_name,
     p.amount, p.currency::text AS currency, p.promised_date, p.status, p.paid_amount, p.promised_by,

@@ -451,3 +451,29 @@ pub async fn evidence_promises(
     .all(conn)
     .await
 }
+
+/// An invoice a letter claims: what it still owes.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct OwedInvoice {
+    pub id: Uuid,
+    pub number: Option<String>,
+    pub due_date: NaiveDate,
+    pub balance_due: Decimal,
+    pub currency: Currency,
+}
+
+/// Of `ids`, the invoices still owing something, by due date.
+pub async fn owed_invoices(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<OwedInvoice>, DbErr> {
+    OwedInvoice::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT id, number, due_date, balance_due, currency::text AS currency FROM invoices
+         WHERE id = ANY($1::uuid[]) AND balance_due > 0 AND status NOT IN ('DRAFT', 'VOID')
+         ORDER BY due_date, number",
+        [ids.to_vec().into()],
+    ))
+    .all(conn)
+    .await
+}

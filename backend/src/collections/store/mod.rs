@@ -6,6 +6,7 @@ pub mod dunning;
 pub mod fees;
 pub mod holds;
 pub mod legal;
+pub mod letters;
 pub mod plan;
 pub mod promises;
 pub mod run;

@@ -160,3 +160,33 @@ pub async fn join(app: &TestApp, owner: &TestSession, email: &str, role: &str) -
     TestSession::from_payload(&accepted["data"]["acceptInvitation"])
         .unwrap_or_else(|| panic!("accepting failed: {accepted}"))
 }
+
+/// The company's business day.
+pub async fn company_today(app: &TestApp, session: &TestSession) -> chrono::NaiveDate {
+    duely_backend::db::tenant_calendar(&app.db, session.tenant_id)
+        .await
+        .unwrap()
+        .today
+}
+
+/// The company's dunning run as of `date`, as the daily job runs it.
+pub async fn run_dunning(
+    app: &TestApp,
+    session: &TestSession,
+    date: chrono::NaiveDate,
+) -> duely_backend::collections::run::Counts {
+    let links = duely_backend::startup::AppLinks {
+        public_url: app.address.clone(),
+        sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+    };
+    duely_backend::collections::run::run_tenant(
+        &app.db,
+        &links,
+        session.tenant_id,
+        date,
+        duely_backend::collections::run::Trigger::Schedule,
+    )
+    .await
+    .unwrap()
+    .1
+}

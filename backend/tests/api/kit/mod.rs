@@ -33,8 +33,8 @@ pub mod requests;
 pub mod tenant;
 
 pub use fixtures::{
-    PAYMENT_FIELDS, accept_query, create_customer, create_invoice_raw, customer, invite, invoice,
-    issue_invoice, join, ok, record_payment_raw,
+    PAYMENT_FIELDS, accept_query, company_today, create_customer, create_invoice_raw, customer,
+    invite, invoice, issue_invoice, join, ok, record_payment_raw, run_dunning,
 };
 pub use mail::{invitation_token, newest_pdf_to, newest_to_where, pdf_text};
 pub use requests::{
