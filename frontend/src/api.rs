@@ -263,6 +263,9 @@ collections_operation!(CorrectActivity);
 collections_operation!(CollectionScripts);
 collections_operation!(SaveCollectionScript);
 collections_operation!(CustomerScript);
+collections_operation!(LettersList);
+collections_operation!(MarkLetterMailed);
+collections_operation!(DraftLawyerLetter);
 
 macro_rules! analytics_operation {
     ($name:ident) => {

@@ -9,10 +9,10 @@ use crate::pages::{
     AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, ApprovalsPage, AuditPage,
     BillingPage, CashPage, CompanyProfilePage, CustomerPage, CustomersPage, DashboardPage,
     DunningPage, EditInvoicePage, ForgotPasswordPage, HomePage, ImportPage, InvoicePage,
-    InvoicesPage, LegalPage, LoginPage, NewInvoicePage, NotFoundPage, PaymentCompletePage,
-    PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage, PublicStatementPage,
-    ResetPasswordPage, SettingsPage, SignUpPage, StatementPage, SubscriptionNotice, TeamPage,
-    VerifyEmailBanner, VerifyEmailPage, WorklistPage,
+    InvoicesPage, LegalPage, LettersPage, LoginPage, NewInvoicePage, NotFoundPage,
+    PaymentCompletePage, PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage,
+    PublicStatementPage, ResetPasswordPage, SettingsPage, SignUpPage, StatementPage,
+    SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports/aging") view=AgingPage/>
                     <Route path=path!("/reports/performance") view=PerformancePage/>
                     <Route path=path!("/legal") view=LegalPage/>
+                    <Route path=path!("/letters") view=LettersPage/>
                     <Route path=path!("/team") view=TeamPage/>
                     <Route path=path!("/api-keys") view=ApiKeysPage/>
                     <Route path=path!("/audit") view=AuditPage/>
@@ -159,6 +160,11 @@ const NAV_GROUPS: [NavGroup; 5] = [
             NavLink {
                 href: "/dunning",
                 label: Msg::NavDunning,
+                permission: Permission::WorkCollections,
+            },
+            NavLink {
+                href: "/letters",
+                label: Msg::Documents(crate::i18n::DocumentsMsg::LettersTitle),
                 permission: Permission::WorkCollections,
             },
             NavLink {

@@ -31,6 +31,21 @@ pub enum DocumentsMsg {
     RemoveLogo,
     Save,
     Saved,
+    ActionSendLetter,
+    LettersTitle,
+    LettersLead,
+    ToPrint,
+    Mailed,
+    NoLetters,
+    KindDemand,
+    KindLawyerDraft,
+    LetterDate,
+    Deadline,
+    TrackingNumber,
+    MarkMailed,
+    MarkedMailed,
+    DraftLawyerLetter,
+    LawyerLetterDrafted,
 }
 
 pub(super) fn en(msg: DocumentsMsg) -> &'static str {
@@ -64,6 +79,23 @@ pub(super) fn en(msg: DocumentsMsg) -> &'static str {
         RemoveLogo => "Remove the logo",
         Save => "Save profile",
         Saved => "Company profile saved.",
+        ActionSendLetter => "Mail a demand letter",
+        LettersTitle => "Letters",
+        LettersLead => {
+            "Demand letters from the ladders and lawyer's letter drafts: print them, mail them, record the tracking number."
+        }
+        ToPrint => "To print",
+        Mailed => "Mailed",
+        NoLetters => "No letters here.",
+        KindDemand => "Demand letter",
+        KindLawyerDraft => "Lawyer's letter (draft)",
+        LetterDate => "Dated",
+        Deadline => "Pay by",
+        TrackingNumber => "Tracking number",
+        MarkMailed => "Mark mailed",
+        MarkedMailed => "Letter recorded as mailed.",
+        DraftLawyerLetter => "Draft lawyer's letter",
+        LawyerLetterDrafted => "Lawyer's letter drafted: it is in Letters, to print.",
     }
 }
 
@@ -98,5 +130,20 @@ pub(super) fn zh(msg: DocumentsMsg) -> &'static str {
         RemoveLogo => "删除标志",
         Save => "保存资料",
         Saved => "公司资料已保存。",
+        ActionSendLetter => "寄送催款函",
+        LettersTitle => "信函",
+        LettersLead => "催款阶梯生成的催款函和律师函草稿：打印、寄出并登记快递单号。",
+        ToPrint => "待寄出",
+        Mailed => "已寄出",
+        NoLetters => "这里没有信函。",
+        KindDemand => "催款函",
+        KindLawyerDraft => "律师函（草稿）",
+        LetterDate => "日期",
+        Deadline => "付款期限",
+        TrackingNumber => "快递单号",
+        MarkMailed => "登记寄出",
+        MarkedMailed => "信函已登记寄出。",
+        DraftLawyerLetter => "起草律师函",
+        LawyerLetterDrafted => "律师函草稿已生成，可在“信函”中打印。",
     }
 }

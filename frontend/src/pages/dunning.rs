@@ -10,15 +10,19 @@ use crate::api::{
     SaveDunningPolicy, SaveEmailTemplate,
 };
 use crate::components::{Button, SelectField, TextField, ToastKind, use_toasts};
-use crate::i18n::{Msg, use_locale, use_text};
+use crate::i18n::{DocumentsMsg, Msg, use_locale, use_text};
 use crate::session::use_session;
 use domain::Locale;
 use domain::access::Permission;
 use domain::templates;
 use leptos::prelude::*;
 
-const ACTIONS: [(&str, Msg); 9] = [
+const ACTIONS: [(&str, Msg); 10] = [
     ("SEND_EMAIL", Msg::ActionSendEmail),
+    (
+        "SEND_LETTER",
+        Msg::Documents(DocumentsMsg::ActionSendLetter),
+    ),
     ("SEND_SMS", Msg::ActionSendSms),
     ("SEND_WECHAT", Msg::ActionSendWechat),
     ("CALL_TASK", Msg::ActionCallTask),

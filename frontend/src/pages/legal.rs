@@ -5,7 +5,7 @@ use super::access::RequirePermission;
 use super::customers::show;
 use crate::api::{self, LegalCases, UpdateLegalCase};
 use crate::components::{Button, SelectField, TextField, ToastKind, use_toasts};
-use crate::i18n::{Msg, use_locale, use_text};
+use crate::i18n::{DocumentsMsg, Msg, use_locale, use_text};
 use crate::session::use_session;
 use domain::access::Permission;
 use domain::display;
@@ -135,6 +135,35 @@ fn CaseCard(
             }
         });
     };
+    // The lawyer's letter draft: made, then downloaded at once for the lawyer.
+    let draft_letter = {
+        let legal_case_id = case.id.clone();
+        move |_| {
+            let legal_case_id = legal_case_id.clone();
+            leptos::task::spawn_local(async move {
+                let input = api::draft_lawyer_letter::DraftLawyerLetterInput { legal_case_id };
+                match api::run::<api::DraftLawyerLetter>(api::draft_lawyer_letter::Variables {
+                    input,
+                })
+                .await
+                {
+                    Ok(data) => {
+                        toasts.push(
+                            ToastKind::Success,
+                            text(Msg::Documents(DocumentsMsg::LawyerLetterDrafted)),
+                        );
+                        let path = data.draft_lawyer_letter.letter.pdf_path;
+                        if let Err(message) =
+                            crate::files::download(&path, "lawyer-letter.pdf").await
+                        {
+                            toasts.push(ToastKind::Error, message);
+                        }
+                    }
+                    Err(error) => toasts.api_error(locale.get_untracked(), error),
+                }
+            });
+        }
+    };
     let l = locale.get_untracked();
     let dates: Vec<(Msg, Option<String>)> = vec![
         (Msg::OpenedOn, Some(case.opened_on.clone())),
@@ -167,6 +196,9 @@ fn CaseCard(
                 <div><dt>{move || text(Msg::Costs)}</dt><dd>{show(l, &case.costs.amount, &case.costs.currency)}</dd></div>
             </dl>
             <button type="button" class="button button-secondary" on:click=download data-testid="evidence">{move || text(Msg::EvidencePack)}</button>
+            <Show when=move || manages() && !status.is_closed()>
+                <button type="button" class="button button-secondary" on:click=draft_letter.clone() data-testid="draft-lawyer-letter">{move || text(Msg::Documents(DocumentsMsg::DraftLawyerLetter))}</button>
+            </Show>
             <Show when=move || manages() && !status.is_closed()>
                 <form class="form-grid" on:submit=save.clone() data-testid="update-case">
                     <Show when=move || error.get().is_some()>
