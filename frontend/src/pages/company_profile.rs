@@ -81,6 +81,19 @@ fn CompanyProfileForm() -> impl IntoView {
                 .map(|(_, message)| message)
         })
     };
+    // A bank account's field error: the server names it by position (`bankAccounts.1.bankName`).
+    let error_at_index = move |key: u32, name: &'static str| {
+        let position = accounts
+            .get()
+            .iter()
+            .position(|(k, _)| *k == key)
+            .unwrap_or(usize::MAX);
+        failure
+            .get()
+            .filter(|(at, _)| *at == format!("bankAccounts.{position}.{name}"))
+            .map(|(_, message)| message)
+            .unwrap_or_default()
+    };
     let add_account = move |account: Account| {
         let key = next_key.get_untracked();
         next_key.set(key + 1);
@@ -165,28 +178,37 @@ fn CompanyProfileForm() -> impl IntoView {
             <Show when=move || loaded.get() fallback=move || view! { <Spinner label=Signal::derive(move || text(Msg::Loading))/> }>
                 <form class="form-grid panel" novalidate on:submit=save data-testid="company-profile-form">
                     <p class="form-error" role="alert" data-testid="company-profile-error">
-                        {move || failure.get().filter(|(at, _)| !matches!(at.as_str(), "legalName" | "taxId" | "address" | "phone" | "logo")).map(|(_, message)| message).unwrap_or_default()}
+                        {move || failure.get().filter(|(at, _)| !matches!(at.as_str(), "legalName" | "taxId" | "address" | "phone" | "logo") && !at.starts_with("bankAccounts.")).map(|(_, message)| message).unwrap_or_default()}
                     </p>
                     <TextField name="profile-legal-name" label=Signal::derive(move || t(DocumentsMsg::LegalName)) value=legal_name
                         error=error_at("legalName") hint=Signal::derive(move || t(DocumentsMsg::LegalNameHint))/>
                     <TextField name="profile-tax-id" label=Signal::derive(move || t(DocumentsMsg::TaxId)) value=tax_id error=error_at("taxId")/>
                     <TextField name="profile-address" label=Signal::derive(move || t(DocumentsMsg::Address)) value=address error=error_at("address")/>
                     <TextField name="profile-phone" label=Signal::derive(move || t(DocumentsMsg::Phone)) value=phone input_type="tel" error=error_at("phone")/>
-                    <fieldset class="field" data-testid="profile-bank-accounts">
-                        <legend>{move || t(DocumentsMsg::BankAccounts)}</legend>
+                    <div class="contacts-editor field-wide" data-testid="profile-bank-accounts">
+                        <h3>{move || t(DocumentsMsg::BankAccounts)}</h3>
                         <For each=move || accounts.get() key=|(key, _)| *key let:entry>
                             {
                                 let (key, account) = entry;
+                                let field = move |name: &'static str, label: DocumentsMsg, value: RwSignal<String>| {
+                                    let id = format!("{name}-{key}");
+                                    view! {
+                                        <div class="field">
+                                            <label for=id.clone()>{move || t(label)}</label>
+                                            <input id=id type="text" name=name prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e))/>
+                                            <p class="field-error" role="alert">{move || error_at_index(key, name)}</p>
+                                        </div>
+                                    }
+                                };
                                 view! {
-                                    <div class="form-row" data-testid="profile-bank-account">
-                                        <label>{move || t(DocumentsMsg::BankName)}
-                                            <input type="text" name="bank-name" prop:value=move || account.bank_name.get() on:input=move |e| account.bank_name.set(event_target_value(&e))/></label>
-                                        <label>{move || t(DocumentsMsg::AccountName)}
-                                            <input type="text" name="account-name" prop:value=move || account.account_name.get() on:input=move |e| account.account_name.set(event_target_value(&e))/></label>
-                                        <label>{move || t(DocumentsMsg::AccountNumber)}
-                                            <input type="text" name="account-number" prop:value=move || account.account_number.get() on:input=move |e| account.account_number.set(event_target_value(&e))/></label>
+                                    <fieldset class="contact-row" data-testid="profile-bank-account">
+                                        // The account by the bank typed in it, so a list of several reads at a glance.
+                                        <legend>{move || Some(account.bank_name.get()).filter(|name| !name.trim().is_empty()).unwrap_or_else(|| t(DocumentsMsg::BankName).to_owned())}</legend>
+                                        {field("bankName", DocumentsMsg::BankName, account.bank_name)}
+                                        {field("accountName", DocumentsMsg::AccountName, account.account_name)}
+                                        {field("accountNumber", DocumentsMsg::AccountNumber, account.account_number)}
                                         <button type="button" class="button button-secondary" on:click=move |_| accounts.update(|list| list.retain(|(k, _)| *k != key))>{move || t(DocumentsMsg::Remove)}</button>
-                                    </div>
+                                    </fieldset>
                                 }
                             }
                         </For>
@@ -194,8 +216,8 @@ fn CompanyProfileForm() -> impl IntoView {
                             on:click=move |_| add_account(Account::new(String::new(), String::new(), String::new()))>
                             {move || t(DocumentsMsg::AddAccount)}
                         </button>
-                    </fieldset>
-                    <div class="field">
+                    </div>
+                    <div class="field field-wide">
                         <label for="profile-logo">{move || t(DocumentsMsg::Logo)}</label>
                         {move || logo.get().map(|url| view! { <img class="logo-preview" src=url alt="" data-testid="profile-logo-preview" style="max-height:48px"/> })}
                         <input type="file" id="profile-logo" name="profile-logo" accept="image/png,image/jpeg" aria-describedby="profile-logo-hint" on:change=choose_logo/>

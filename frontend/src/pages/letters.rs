@@ -47,7 +47,7 @@ fn Letters() -> impl IntoView {
                 <h1>{move || t(DocumentsMsg::LettersTitle)}</h1>
                 <p class="lead">{move || t(DocumentsMsg::LettersLead)}</p>
             </header>
-            <div class="filters">
+            <div class="toolbar">
                 <SelectField name="letters-status" label=Signal::derive(move || text(Msg::Status)) value=status options=status_options/>
             </div>
             {move || match letters.get() {
@@ -131,9 +131,11 @@ fn LetterItem(letter: Row, refresh: Callback<()>) -> impl IntoView {
                 " · "{move || t(DocumentsMsg::Deadline)}" "{display::date(l, &letter.deadline)}
                 " · "{letter.invoice_numbers.join(", ")}
             </p>
-            <button type="button" class="button button-secondary" data-testid="letter-pdf" on:click=download>
-                {move || text(Msg::Documents(DocumentsMsg::DownloadPdf))}
-            </button>
+            <div class="actions">
+                <button type="button" class="button button-secondary" data-testid="letter-pdf" on:click=download>
+                    {move || text(Msg::Documents(DocumentsMsg::DownloadPdf))}
+                </button>
+            </div>
             {match mailed {
                 Some(on) => view! {
                     <p data-testid="letter-mailed">
@@ -142,12 +144,14 @@ fn LetterItem(letter: Row, refresh: Callback<()>) -> impl IntoView {
                     </p>
                 }.into_any(),
                 None => view! {
-                    <form class="form-row" novalidate on:submit=mark data-testid="mark-mailed-form">
-                        <label for=tracking_id.clone()>{move || t(DocumentsMsg::TrackingNumber)}</label>
-                        <input id=tracking_id.clone() type="text" name="tracking-number" autocomplete="off"
-                            prop:value=move || tracking.get() on:input=move |e| tracking.set(event_target_value(&e))/>
+                    <form class="toolbar" novalidate on:submit=mark data-testid="mark-mailed-form">
+                        <div class="field">
+                            <label for=tracking_id.clone()>{move || t(DocumentsMsg::TrackingNumber)}</label>
+                            <input id=tracking_id.clone() type="text" name="tracking-number" autocomplete="off"
+                                prop:value=move || tracking.get() on:input=move |e| tracking.set(event_target_value(&e))/>
+                            <p class="field-error" role="alert" data-testid="mark-mailed-error">{move || failure.get().unwrap_or_default()}</p>
+                        </div>
                         <button type="submit" class="button button-primary" data-testid="mark-mailed">{move || t(DocumentsMsg::MarkMailed)}</button>
-                        <p class="field-error" role="alert" data-testid="mark-mailed-error">{move || failure.get().unwrap_or_default()}</p>
                     </form>
                 }.into_any(),
             }}

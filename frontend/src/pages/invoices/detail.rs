@@ -172,7 +172,7 @@ fn InvoiceView() -> impl IntoView {
                                     })}
                                 </div>
                             </header>
-                            <div class="actions"><super::documents::InvoiceDocuments invoice_id=inv.id.clone() number=inv.number.clone() may_send=status.is_sendable() && (can(Permission::ManageInvoices) || can(Permission::WorkCollections)) refresh=Callback::new(move |_| refresh())/></div>
+                            <super::documents::InvoiceDocuments invoice_id=inv.id.clone() number=inv.number.clone() may_send=status.is_sendable() && (can(Permission::ManageInvoices) || can(Permission::WorkCollections)) refresh=Callback::new(move |_| refresh())/>
                             <Show when=move || payment_link.get().is_some()>
                                 <p class="notice" role="status">
                                     {move || text(Msg::PaymentLinkReady)}" "

@@ -99,15 +99,17 @@ pub fn InvoiceDocuments(
         });
     };
     view! {
-        <button type="button" class="button button-secondary" data-testid="download-invoice-pdf"
-            disabled=move || downloading.get() on:click=download>
-            {move || t(DocumentsMsg::DownloadPdf)}
-        </button>
-        {may_send.then(|| view! {
-            <button type="button" class="button button-secondary" data-testid="send-invoice" on:click=start>
-                {move || t(DocumentsMsg::Send)}
+        <div class="actions">
+            <button type="button" class="button button-secondary" data-testid="download-invoice-pdf"
+                disabled=move || downloading.get() on:click=download>
+                {move || t(DocumentsMsg::DownloadPdf)}
             </button>
-        })}
+            {may_send.then(|| view! {
+                <button type="button" class="button button-secondary" data-testid="send-invoice" on:click=start>
+                    {move || t(DocumentsMsg::Send)}
+                </button>
+            })}
+        </div>
         <Show when=move || open.get()>
             <form class="form-grid panel" novalidate on:submit=send.clone() data-testid="send-invoice-form">
                 <h2>{move || t(DocumentsMsg::SendTitle)}</h2>
