@@ -32,6 +32,7 @@ pub mod aging;
 pub mod alerts;
 pub mod allocation;
 pub mod approvals;
+pub mod attachments;
 pub mod billing;
 pub mod cash;
 pub mod collections;
