@@ -223,8 +223,8 @@ pub async fn enqueue_customer_email(
     enqueue_customer_email_enclosing(tx, plan, email, Enclosures::default()).await
 }
 
-/// [`enqueue_customer_email`] with addresses in copy (each counts against the day's limit,
-/// as a message of its own would) and an attachment.
+/// [`enqueue_customer_email`] with addresses in copy and an attachment: one message, counted
+/// once against the day's limit however many it is copied to (at most `invoices::MAX_CC`).
 pub async fn enqueue_customer_email_enclosing(
     tx: &crate::db::TenantTx,
     plan: domain::billing::Plan,

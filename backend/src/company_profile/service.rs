@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use domain::access::Permission;
 use domain::company_profile::{self as rules, BankAccount, LogoFormat, LogoRefused};
 use domain::reason::Reason;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 /// A logo as stored: its bytes and format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +43,11 @@ pub struct CompanyProfile {
 }
 
 impl CompanyProfile {
-    fn from_row(row: ProfileRow) -> Self {
+    /// The profile as stored; a value that does not parse is an error naming it, never a
+    /// profile printed without its accounts or logo.
+    fn from_row(row: ProfileRow) -> Result<Self, DbErr> {
         let logo = match (row.logo, row.logo_type.as_deref()) {
+            (None, None) => None,
             (Some(bytes), Some("image/png")) => Some(Logo {
                 format: LogoFormat::Png,
                 bytes,
@@ -53,18 +56,26 @@ impl CompanyProfile {
                 format: LogoFormat::Jpeg,
                 bytes,
             }),
-            _ => None,
+            (_, kind) => {
+                return Err(DbErr::Type(format!(
+                    "company_profile: the logo's type {kind:?} does not go with its bytes"
+                )));
+            }
         };
-        CompanyProfile {
+        let bank_accounts = serde_json::from_value(row.bank_accounts).map_err(|error| {
+            DbErr::Type(format!(
+                "company_profile.bank_accounts does not parse: {error}"
+            ))
+        })?;
+        Ok(CompanyProfile {
             legal_name: row.legal_name,
             tax_id: row.tax_id,
             address: row.address,
             phone: row.phone,
-            // Written only by `update_company_profile`, from checked accounts.
-            bank_accounts: serde_json::from_value(row.bank_accounts).unwrap_or_default(),
+            bank_accounts,
             logo,
             updated_at: row.updated_at,
-        }
+        })
     }
 
     fn into_row(self) -> ProfileRow {
@@ -122,7 +133,7 @@ pub async fn company_profile(
 
 /// The profile inside a use case's transaction (documents read it with what they print).
 pub async fn read_profile(conn: &impl ConnectionTrait) -> Result<CompanyProfile, AppError> {
-    Ok(CompanyProfile::from_row(store::read(conn, false).await?))
+    Ok(CompanyProfile::from_row(store::read(conn, false).await?)?)
 }
 
 fn text(
@@ -235,7 +246,7 @@ pub async fn update_company_profile(
     };
     let actor = audit::actor_of(db, caller).await?;
     let tx = TenantTx::begin(db, tenant).await?;
-    let before = CompanyProfile::from_row(store::read(&*tx, true).await?);
+    let before = CompanyProfile::from_row(store::read(&*tx, true).await?)?;
     let mut after = before.clone();
     if let Some(value) = legal_name {
         after.legal_name = value;
@@ -271,7 +282,7 @@ pub async fn update_company_profile(
             },
         )
         .await?;
-        after = CompanyProfile::from_row(store::read(&*tx, false).await?);
+        after = CompanyProfile::from_row(store::read(&*tx, false).await?)?;
     }
     tx.commit().await?;
     Ok(after)

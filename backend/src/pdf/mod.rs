@@ -38,9 +38,10 @@ impl From<PdfError> for AppError {
 
 /// Runs `render` on the blocking pool: laying out and subsetting a font take CPU time an async
 /// thread must not spend.
-pub async fn render_off_thread<F>(render: F) -> Result<Vec<u8>, AppError>
+pub async fn render_off_thread<F, T>(render: F) -> Result<T, AppError>
 where
-    F: FnOnce() -> Result<Vec<u8>, PdfError> + Send + 'static,
+    F: FnOnce() -> Result<T, PdfError> + Send + 'static,
+    T: Send + 'static,
 {
     tokio::task::spawn_blocking(render)
         .await

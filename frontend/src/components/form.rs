@@ -121,3 +121,22 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// The server's refusal of a form, as the field it names and its text, read by each field:
+/// the refusal's message when it names `field` or a part of it (`cc` shows `cc.1`'s).
+pub fn field_error(
+    refusal: RwSignal<Option<(String, String)>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        refusal
+            .get()
+            .filter(|(at, _)| {
+                at == field
+                    || at
+                        .strip_prefix(field)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
+            .map(|(_, message)| message)
+    })
+}

@@ -12,7 +12,7 @@ mod toast;
 
 pub use charts::{LineChart, Segment, Series, StackedBar};
 pub use feedback::{ProgressBar, Spinner};
-pub use form::{Button, ButtonKind, SelectField, TextField};
+pub use form::{Button, ButtonKind, SelectField, TextField, field_error};
 pub use modal::Modal;
 pub use schedule_task::{
     ScheduleTask, TASK_KINDS, create_task, enum_name, task_kind_msg, use_collectors, use_works_all,

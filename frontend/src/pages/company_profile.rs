@@ -73,14 +73,7 @@ fn CompanyProfileForm() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<(String, String)>);
-    let error_at = move |field: &'static str| {
-        Signal::derive(move || {
-            failure
-                .get()
-                .filter(|(at, _)| at == field)
-                .map(|(_, message)| message)
-        })
-    };
+    let error_at = move |field: &'static str| crate::components::field_error(failure, field);
     // A bank account's field error: the server names it by position (`bankAccounts.1.bankName`).
     let error_at_index = move |key: u32, name: &'static str| {
         let position = accounts

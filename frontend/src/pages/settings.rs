@@ -184,14 +184,7 @@ fn CompanySettingsForm() -> impl IntoView {
     };
     // The refused field (`input.reports.attributionDays`) and its text.
     let refused = RwSignal::new(None::<(String, String)>);
-    let error_at = move |field: &'static str| {
-        Signal::derive(move || {
-            refused
-                .get()
-                .filter(|(at, _)| at == field)
-                .map(|(_, message)| message)
-        })
-    };
+    let error_at = move |field: &'static str| crate::components::field_error(refused, field);
     leptos::task::spawn_local(async move {
         match api::run::<CompanySettingsQuery>(api::company_settings_query::Variables {}).await {
             Ok(data) => {

@@ -89,7 +89,10 @@ pub async fn make_for_run(tx: &TenantTx, letter: RunLetter<'_>) -> Result<bool, 
     };
     let (title, body) = &letter.template;
     let rendered = templates::render(title, body, letter.locale, &context).map_err(|error| {
-        AppError::input("template", super::super::errors::template_reason(&error))
+        AppError::input(
+            "template",
+            crate::collections::errors::template_reason(&error),
+        )
     })?;
     let ids: Vec<Uuid> = letter.rows.iter().map(|row| row.invoice_id).collect();
     Ok(store::insert_letter(
@@ -159,7 +162,10 @@ pub async fn draft_lawyer_letter(
     };
     let (title, body) = templates::lawyer_letter(locale);
     let rendered = templates::render(title, body, locale, &context).map_err(|error| {
-        AppError::input("template", super::super::errors::template_reason(&error))
+        AppError::input(
+            "template",
+            crate::collections::errors::template_reason(&error),
+        )
     })?;
     let id = Uuid::now_v7();
     let claimed: Vec<Uuid> = owed.iter().map(|row| row.id).collect();

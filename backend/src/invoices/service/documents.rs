@@ -66,13 +66,18 @@ fn file_name(invoice: &InvoiceRecord) -> String {
     format!("invoice-{}.pdf", number.replace(['/', '\\', '"'], "-"))
 }
 
-async fn render(document: Document, locale: Locale) -> Result<(String, Vec<u8>), AppError> {
+/// The PDF and its file name; the invoice comes back with them, for the caller's answer.
+async fn render(
+    document: Document,
+    locale: Locale,
+) -> Result<(String, Vec<u8>, InvoiceRecord), AppError> {
     let name = file_name(&document.invoice);
-    let bytes = crate::pdf::render_off_thread(move || {
+    let (bytes, invoice) = crate::pdf::render_off_thread(move || {
         pdf::render(&document.invoice, &document.head, &document.bill_to, locale)
+            .map(|bytes| (bytes, document.invoice))
     })
     .await?;
-    Ok((name, bytes))
+    Ok((name, bytes, invoice))
 }
 
 /// The invoice's PDF and file name, when the caller may see the invoice (drafts too: a
@@ -97,7 +102,8 @@ pub async fn invoice_pdf(
     let document = document(&tx, calendar.today, &calendar.name, id).await?;
     tx.commit().await?;
     let locale = document.customer_locale.unwrap_or(company_locale);
-    render(document, locale).await
+    let (name, bytes, _) = render(document, locale).await?;
+    Ok((name, bytes))
 }
 
 /// An invoice to email.
@@ -216,7 +222,8 @@ pub async fn send_invoice(
     let company = document.head.name.clone();
     let customer = document.bill_to.name.clone();
     let (subject, text) = invoice_email(locale, &company, &customer, &row, message.as_deref());
-    let (file_name, bytes) = render(document, locale).await?;
+    // The record the PDF was drawn from is the answer too: sending changes nothing on it.
+    let (file_name, bytes, invoice) = render(document, locale).await?;
     let sent_to: Vec<String> = recipients
         .iter()
         .map(|(address, _)| address.as_str().to_owned())
@@ -309,7 +316,6 @@ pub async fn send_invoice(
     if let Some(key) = key.as_deref() {
         idempotency::remember(&*tx, key, "sendInvoice", &digest, send_id).await?;
     }
-    let invoice = record_as_it_stands(&tx, calendar.today, row.id).await?;
     tx.commit().await?;
     Ok(InvoiceSent { sent_to, invoice })
 }

@@ -41,14 +41,7 @@ pub fn InvoiceDocuments(
     let message = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<(String, String)>);
-    let error_at = move |field: &'static str| {
-        Signal::derive(move || {
-            failure
-                .get()
-                .filter(|(at, _)| at == field || at.starts_with(&format!("{field}.")))
-                .map(|(_, message)| message)
-        })
-    };
+    let error_at = move |field: &'static str| crate::components::field_error(failure, field);
     // One key per opening of the form: a double submit sends one email.
     let attempt_key = RwSignal::new(String::new());
     let start = move |_| {

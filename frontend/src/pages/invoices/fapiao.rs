@@ -77,14 +77,7 @@ pub fn FapiaoPanel(
     let busy = RwSignal::new(false);
     // The server's refusal, at the field it names (or above the form).
     let failure = RwSignal::new(None::<(String, String)>);
-    let error_at = move |field: &'static str| {
-        Signal::derive(move || {
-            failure
-                .get()
-                .filter(|(at, _)| at == field)
-                .map(|(_, message)| message)
-        })
-    };
+    let error_at = move |field: &'static str| crate::components::field_error(failure, field);
     let kind_options = Signal::derive(move || {
         KINDS
             .iter()
