@@ -268,6 +268,35 @@ stop_smtp_sink() {
   [ -n "${SMTP_SINK_PID:-}" ] && kill "$SMTP_SINK_PID" 2>/dev/null || true
 }
 
+# The S3 stand-in for tests: moto's server, from PyPI, in a virtual environment kept beside the
+# build. Exports DUELY_TEST_S3_ENDPOINT; the caller stops it with stop_s3_standin.
+MOTO_VERSION=5.1.22
+start_s3_standin() {
+  local venv="$CARGO_TARGET_DIR/duely-moto-$MOTO_VERSION" port
+  if [ ! -x "$venv/bin/moto_server" ]; then
+    /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+    say "installing moto $MOTO_VERSION from PyPI (the S3 stand-in for tests)"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" \
+      || die "could not install moto from PyPI"
+  fi
+  port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$CARGO_TARGET_DIR/duely-s3-standin.log" 2>&1 &
+  S3_STANDIN_PID=$!
+  for _ in $(seq 1 100); do
+    port_open 127.0.0.1 "$port" && break
+    sleep 0.1
+  done
+  port_open 127.0.0.1 "$port" || die "the S3 stand-in did not start (see $CARGO_TARGET_DIR/duely-s3-standin.log)"
+  export DUELY_TEST_S3_ENDPOINT="http://127.0.0.1:$port"
+  say "S3 stand-in (moto $MOTO_VERSION) on 127.0.0.1:$port"
+}
+
+stop_s3_standin() {
+  [ -n "${S3_STANDIN_PID:-}" ] && kill "$S3_STANDIN_PID" 2>/dev/null || true
+}
+
 # The Stripe stand-in (infra/stripe_standin.py, standard library only) on a free port.
 # Exports DUELY_TEST_STRIPE_API_BASE; the caller stops it with stop_stripe_standin.
 start_stripe_standin() {

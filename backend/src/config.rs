@@ -75,8 +75,19 @@ pub struct Config {
     /// `DUELY_MEMBER_RATE_PER_MINUTE`, default 600: requests one signed-in member may make a
     /// minute in one company (the web app makes a few per screen).
     pub member_requests_per_minute: u32,
-    /// `DUELY_DATA_DIR`, default `.duely`: mail files, and the development encryption key.
+    /// `DUELY_DATA_DIR`, default `.duely`: mail files, uploads being received, attachments
+    /// (without a bucket), and the development encryption key.
     pub data_dir: PathBuf,
+    /// `DUELY_ATTACHMENTS_DIR`, default `<DUELY_DATA_DIR>/attachments`: where attachments are
+    /// kept when no bucket is set (one server).
+    pub attachments_dir: PathBuf,
+    /// `DUELY_ATTACHMENTS_BUCKET`: an S3-compatible bucket for attachments, shared by every
+    /// replica; reached with the standard `AWS_*` variables (`AWS_ENDPOINT_URL`, `AWS_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`).
+    pub attachments_bucket: Option<String>,
+    /// The `AWS_*` settings read with the rest (endpoint, region, keys, plain http), applied
+    /// over what the S3 client reads of the environment itself (its other credential sources).
+    pub attachments_s3: Vec<(String, String)>,
     /// `DUELY_STRIPE_SECRET_KEY`: Duely's own Stripe account, which sells the plans. Unset,
     /// Duely runs fully and billing shows as not configured.
     pub stripe_secret_key: Option<SecretString>,
@@ -134,6 +145,16 @@ pub struct ConfigError {
     pub value: String,
     pub expected: &'static str,
 }
+
+/// The S3 client's settings Duely reads through its configuration.
+const S3_SETTINGS: &[&str] = &[
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ALLOW_HTTP",
+];
 
 impl Config {
     /// Reads the process environment.
@@ -248,6 +269,10 @@ impl Config {
             .filter(|dir| !dir.trim().is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(|| data_dir.join("mail"));
+        let attachments_dir = lookup("DUELY_ATTACHMENTS_DIR")
+            .filter(|dir| !dir.trim().is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("attachments"));
 
         let optional = |name: &str| {
             lookup(name)
@@ -339,6 +364,12 @@ impl Config {
         }
 
         Ok(Config {
+            attachments_bucket: optional("DUELY_ATTACHMENTS_BUCKET"),
+            attachments_s3: S3_SETTINGS
+                .iter()
+                .filter_map(|name| optional(name).map(|value| ((*name).to_owned(), value)))
+                .collect(),
+            attachments_dir,
             data_dir,
             today,
             stripe_secret_key: optional("DUELY_STRIPE_SECRET_KEY").map(SecretString::from),
@@ -419,6 +450,25 @@ impl Config {
             request_timeout: seconds("DUELY_REQUEST_TIMEOUT_SECS", "30")?,
             log_format,
         })
+    }
+
+    /// The attachments' store: the bucket when one is set, else the folder.
+    pub fn file_store(&self) -> anyhow::Result<crate::attachments::storage::FileStore> {
+        use crate::attachments::storage::FileStore;
+        match &self.attachments_bucket {
+            Some(bucket) => {
+                let mut builder = object_store::aws::AmazonS3Builder::from_env();
+                for (name, value) in &self.attachments_s3 {
+                    let key = name
+                        .to_ascii_lowercase()
+                        .parse()
+                        .map_err(|error| anyhow::anyhow!("{name} is not an S3 setting: {error}"))?;
+                    builder = builder.with_config(key, value);
+                }
+                FileStore::s3(builder, bucket)
+            }
+            None => FileStore::folder(&self.attachments_dir),
+        }
     }
 
     /// The address to bind; with `HOST` unset, all interfaces.

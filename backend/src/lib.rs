@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod api;
 pub mod approval_gate;
 pub mod approvals;
+pub mod attachments;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;

@@ -230,6 +230,10 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
     let created = demo::seed_demo(&identity, &pool)
         .await
         .map_err(|error| anyhow::anyhow!("seeding the demo company failed: {error:?}"))?;
+    let files = config.file_store()?;
+    demo::seed_attachments(&pool, &files, &config.data_dir.join("spool"))
+        .await
+        .map_err(|error| anyhow::anyhow!("attaching the demo company's files failed: {error:?}"))?;
     println!(
         "\nDemo company {}. Sign in at {} with\n    email:    {}\n    password: {}\n",
         if created { "created" } else { "already there" },

@@ -75,7 +75,10 @@ impl Application {
         let shutdown_delay = config.shutdown_delay;
         let draining = Arc::new(AtomicBool::new(false));
         let database_url = config.database_url.clone();
+        let files = config.file_store()?;
+        tracing::info!(store = %files.description, "attachments");
         let state = AppState {
+            files,
             schema,
             db: db.clone(),
             identity,

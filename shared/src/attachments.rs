@@ -4,6 +4,7 @@
 //! which records may hold one, how large it may be, and which kinds are accepted, decided on
 //! the bytes, never on the name or the type a browser claims.
 
+use crate::access::Permission;
 use serde::{Deserialize, Serialize};
 
 string_enum!(AttachmentOwner {
@@ -18,6 +19,52 @@ string_enum!(AttachmentOwner {
     LegalCase => "LEGAL_CASE",
     Dispute => "DISPUTE",
 });
+
+impl AttachmentOwner {
+    /// Who may see a record's files: anyone who may see the record (any of these; a member
+    /// who sees only their assigned customers sees only those customers' files).
+    pub const fn read_permissions(self) -> &'static [Permission] {
+        use Permission as P;
+        match self {
+            AttachmentOwner::Customer => &[P::ViewCustomers],
+            AttachmentOwner::Invoice | AttachmentOwner::Dispute => &[P::ViewInvoices],
+            AttachmentOwner::Payment => &[P::ViewPayments],
+            AttachmentOwner::Activity => &[P::ViewCollections],
+            AttachmentOwner::LegalCase => &[P::ManageDunning, P::ViewCollections],
+        }
+    }
+
+    /// Who may attach a file to a record or delete one: those who keep the record, and
+    /// collectors, who gather the proof (a signed delivery note, a bank voucher) on their
+    /// customers' visits. A legal case's files are its managers'.
+    pub const fn attach_permissions(self) -> &'static [Permission] {
+        use Permission as P;
+        match self {
+            AttachmentOwner::Customer => &[P::ManageCustomers, P::WorkCollections],
+            AttachmentOwner::Invoice | AttachmentOwner::Dispute => {
+                &[P::ManageInvoices, P::WorkCollections]
+            }
+            AttachmentOwner::Payment => &[P::ManagePayments, P::WorkCollections],
+            AttachmentOwner::Activity => &[P::WorkCollections],
+            AttachmentOwner::LegalCase => &[P::ManageDunning],
+        }
+    }
+}
+
+/// Whoever holds one of these may attach to some kind of record; deleting a file asks this
+/// before the file (and so its record's kind) is looked up.
+pub const ATTACHING_PERMISSIONS: &[Permission] = &[
+    Permission::ManageCustomers,
+    Permission::ManageInvoices,
+    Permission::ManagePayments,
+    Permission::WorkCollections,
+    Permission::ManageDunning,
+];
+
+/// Files one record holds at most (deleted ones count: they are kept).
+pub const MAX_ATTACHMENTS_PER_RECORD: u64 = 100;
+/// The longest reason for deleting a file (characters).
+pub const MAX_DELETE_REASON: usize = 500;
 
 /// The largest file, in bytes: a phone photo or a scanned contract fits; a video does not.
 pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
@@ -156,6 +203,15 @@ pub fn file_name(typed: &str) -> Result<String, FileNameRefused> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whoever_may_attach_to_a_record_is_among_those_who_may_attach_at_all() {
+        for owner in AttachmentOwner::ALL {
+            for permission in owner.attach_permissions() {
+                assert!(ATTACHING_PERMISSIONS.contains(permission), "{owner:?}");
+            }
+        }
+    }
 
     #[test]
     fn kinds_are_told_by_their_first_bytes_not_their_names() {

@@ -107,6 +107,8 @@ stored_text!(
     crate::cash::MatchStatus => "match status",
     crate::cash::StatementFormat => "statement format",
     crate::letters::LetterKind => "letter kind",
+    crate::attachments::AttachmentOwner => "attachment owner",
+    crate::attachments::FileKind => "file kind",
 );
 
 /// A stored text (`domain::messages::Text`), selected as one JSON object `{code, params}`

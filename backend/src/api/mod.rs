@@ -56,6 +56,7 @@ pub struct Query(
     crate::billing::graphql::BillingQuery,
     crate::settings::graphql::SettingsQuery,
     crate::company_profile::graphql::CompanyProfileQuery,
+    crate::attachments::graphql::AttachmentsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -77,6 +78,7 @@ pub struct Mutation(
     crate::billing::graphql::BillingMutation,
     crate::settings::graphql::SettingsMutation,
     crate::company_profile::graphql::CompanyProfileMutation,
+    crate::attachments::graphql::AttachmentsMutation,
     crate::approvals::graphql::ApprovalsMutation,
 );
 

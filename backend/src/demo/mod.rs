@@ -1,9 +1,12 @@
 //! `duely seed-demo`: a demo company to look around in, made once, with a living ledger and a
 //! team who share its customers; and `duely seed`: a company of any size, for benchmarks.
 
+mod attachments;
 mod cash;
 pub mod ledger;
 pub mod statement;
+
+pub use attachments::seed_attachments;
 
 use crate::error::AppError;
 use crate::identity::Identity;

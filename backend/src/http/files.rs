@@ -208,23 +208,44 @@ pub async fn evidence_pack(
     if let Some(response) = limited {
         return response;
     }
-    match crate::collections::service::evidence::evidence_pack(&state.db, &context.caller, &case)
-        .await
+    let spool = state.config.data_dir.join("spool");
+    let pack = match crate::collections::service::evidence::evidence_pack(
+        &state.db,
+        &state.files,
+        &spool,
+        &context.caller,
+        &case,
+    )
+    .await
     {
-        Ok((file_name, bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{file_name}\""),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(error) => error_response(error),
+        Ok(pack) => pack,
+        Err(error) => return error_response(error),
+    };
+    // Opened before its folder is removed: the open file stays readable until it is sent.
+    let file = match tokio::fs::File::open(&pack.zip).await {
+        Ok(file) => file,
+        Err(error) => return error_response(AppError::Internal(error.into())),
+    };
+    let length = file.metadata().await.map(|meta| meta.len()).ok();
+    drop(pack.work);
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", pack.file_name),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Body::from_stream(super::upload::file_chunks(file)),
+    )
+        .into_response();
+    if let Some(length) = length {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, header::HeaderValue::from(length));
     }
+    response
 }
 
 #[derive(Debug, Deserialize, Default)]

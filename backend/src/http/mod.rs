@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL, health and metrics, and the web app's files.
 
+mod attachments;
 mod bank_statements;
 mod documents;
 mod files;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub large_imports: crate::imports::service::LargeImports,
     /// Set when the replica was told to stop: `/readyz` answers 503 while it still serves.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// Where attachments' bytes are kept.
+    pub files: crate::attachments::storage::FileStore,
 }
 
 /// The largest GraphQL request body; larger ones get 413 before any parsing.
@@ -78,6 +81,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/reports/{file}", get(files::aging_report))
         // No body limit layer: the handler streams the body and counts it itself.
         .route("/api/imports/{kind}", post(files::import_csv))
+        // The upload streams its body and counts it itself (at most 20 MiB).
+        .route("/api/attachments", post(attachments::upload))
+        .route("/api/attachments/{id}", get(attachments::download))
         .route(
             "/api/bank-statements",
             post(bank_statements::import_statement),

@@ -14,10 +14,12 @@ use axum::response::Response;
 /// policy does not restrict. One thing needs `style-src-attr 'unsafe-inline'`: the dunning
 /// editor's email preview shows the email exactly as sent, and email HTML must carry its styles
 /// as `style` attributes (mail clients drop style sheets). Style attributes cannot run script;
-/// `<style>` elements and foreign style sheets stay forbidden.
+/// `<style>` elements and foreign style sheets stay forbidden. Attachments' previews are files
+/// the page fetched itself (with its credentials) and shows from `blob:` addresses: images, and
+/// PDFs in a frame; a file served from `/api/attachments/` carries `sandbox` of its own.
 pub const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
-     connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+     style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; \
+     frame-src blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// GraphiQL (development only) is a page of async-graphql's that loads React and GraphiQL from
 /// unpkg and boots inline.

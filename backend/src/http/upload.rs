@@ -109,6 +109,25 @@ async fn feed(body: Body, sender: mpsc::Sender<Piece>, max_bytes: usize, too_lar
     let _ = sender.send(Piece::End).await;
 }
 
+/// A file read as a stream of chunks, for a response body.
+pub fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures::Stream<Item = io::Result<Bytes>> + Send + 'static {
+    use tokio::io::AsyncReadExt;
+    futures::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut chunk = vec![0u8; 256 * 1024];
+        match file.read(&mut chunk).await {
+            Ok(0) => None,
+            Ok(read) => {
+                chunk.truncate(read);
+                Some((Ok(Bytes::from(chunk)), Some(file)))
+            }
+            Err(error) => Some((Err(error), None)),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -838,6 +838,7 @@ async fn legal_cases_move_forward_and_come_with_an_evidence_pack() {
         names,
         [
             "activities.csv",
+            "attachments.csv",
             "case.csv",
             "collection-log.pdf",
             "invoices.csv",

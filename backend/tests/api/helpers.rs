@@ -179,6 +179,14 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
                 .to_owned(),
         ),
     ]);
+    // Uploads being received and attached files: a folder of this app's own.
+    vars.insert(
+        "DUELY_DATA_DIR".to_owned(),
+        std::env::temp_dir()
+            .join(format!("duely-test-data-{}", Uuid::new_v4().simple()))
+            .display()
+            .to_string(),
+    );
     // Mail goes to the real SMTP sink the test command starts, else to this app's own folder.
     match std::env::var("DUELY_TEST_SMTP_URL") {
         Ok(url) if !url.is_empty() => {

@@ -65,6 +65,8 @@ const CASES: &[&str] = &[
     "Mutation.draftLawyerLetter.input.legalCaseId",
     "Mutation.markLetterMailed.input.letterId",
     "Query.letters.filter.customerId",
+    "Query.attachments.ownerId",
+    "Mutation.deleteAttachment.input.attachmentId",
     "Mutation.recordPayment.input.customerId",
     "Mutation.recordPayment.input.allocations.invoiceId",
     "Mutation.allocatePayment.input.paymentId",
@@ -275,6 +277,7 @@ struct Ids {
     fee: String,
     legal_case: String,
     letter: String,
+    attachment: String,
     alert: String,
     rule: String,
     approval_request: String,
@@ -1078,6 +1081,19 @@ fn dunning_cases() -> Vec<Case> {
             |ids| json!({ "id": ids.customer }),
             Expect::NoneCounted("letters"),
         ),
+        Case::query(
+            "Query.attachments.ownerId",
+            "query($id: ID!) { attachments(ownerType: LEGAL_CASE, ownerId: $id) { id } }",
+            |ids| json!({ "id": ids.legal_case }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.deleteAttachment.input.attachmentId",
+            "deleteAttachment",
+            "DeleteAttachmentInput",
+            |ids| json!({ "attachmentId": ids.attachment, "reason": "wrong file" }),
+            Expect::NotFound,
+        ),
         Case::input(
             "Mutation.updateLegalCase.input.caseId",
             "updateLegalCase",
@@ -1525,6 +1541,18 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
         .await
         .unwrap();
     let alert_id = one("SELECT id FROM {s}.risk_alerts LIMIT 1").await;
+    // A file of Globex's, recorded as the upload records one (its bytes are not needed here:
+    // nothing of Acme's may reach the record).
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO \"{schema}\".attachments (id, owner_type, owner_id, customer_id, file_name,
+                 kind, size_bytes, sha256, storage_key, uploaded_by)
+             VALUES (gen_random_uuid(), 'LEGAL_CASE', '{case_id}', '{customer_id}', 'contract.pdf',
+                 'PDF', 10, repeat('a', 64), 'globex/contract', 'Globex')"
+        ))
+        .await
+        .unwrap();
+    let attachment_id = one("SELECT id FROM {s}.attachments LIMIT 1").await;
     let policy_id = one("SELECT id FROM {s}.dunning_policies WHERE is_default").await;
     let state = || {
         let db = app.db.clone();
@@ -1539,6 +1567,7 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
                 "SELECT count(*) FROM \"{s}\".email_templates",
                 "SELECT count(*) FROM \"{s}\".collection_activities",
                 "SELECT count(*) FROM \"{s}\".letters WHERE mailed_on IS NULL",
+                "SELECT count(*) FROM \"{s}\".attachments WHERE deleted_at IS NULL",
             ] {
                 counts.push(count(&db, &sql.replace("{s}", &schema)).await);
             }
@@ -1567,6 +1596,7 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
         fee: fee_id,
         legal_case: case_id.clone(),
         letter: letter_id,
+        attachment: attachment_id,
         alert: alert_id,
         policy: policy_id,
         rule: id(&globex_rule["rule"]),

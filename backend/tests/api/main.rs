@@ -7,6 +7,7 @@ mod analytics;
 mod api_keys;
 mod approvals;
 mod architecture;
+mod attachments;
 mod audit;
 mod billing;
 mod cash_application;

@@ -136,6 +136,8 @@ const QUERIES: &[(&str, Gate)] = &[
     // Every member and key reads what documents print; changing it is for managers.
     ("companyProfile", AnyCaller),
     ("letters", NeedsAny(&[P::ManageDunning, P::WorkCollections])),
+    // A record's files, for whoever reads the record: the placeholder owner is a CUSTOMER.
+    ("attachments", Needs(P::ViewCustomers)),
     // Every member and key reads the approval policies (the web app tells a maker a change
     // will wait); approvers see every request, anyone else (keys too) the ones they asked.
     ("approvalPolicies", AnyCaller),
@@ -256,6 +258,11 @@ const MUTATIONS: &[(&str, Gate)] = &[
         NeedsAny(&[P::ManageDunning, P::WorkCollections]),
     ),
     ("draftLawyerLetter", Needs(P::ManageDunning)),
+    // Whoever may attach to some kind of record; the file's own record decides after.
+    (
+        "deleteAttachment",
+        NeedsAny(domain::attachments::ATTACHING_PERMISSIONS),
+    ),
     ("saveApprovalPolicy", Needs(P::ManageSettings)),
     ("applySuggestedApprovalPolicies", Needs(P::ManageSettings)),
     // A person decides (whether the policy names them is the request's, past the gate); keys

@@ -34,6 +34,7 @@ mod m20261212_000028_day_table_keys;
 mod m20261213_000029_fapiaos;
 mod m20261214_000030_company_profile;
 mod m20261214_000031_letters;
+mod m20261215_000032_attachments;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -68,5 +69,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261213_000029_fapiaos::Migration),
         Box::new(m20261214_000030_company_profile::Migration),
         Box::new(m20261214_000031_letters::Migration),
+        Box::new(m20261215_000032_attachments::Migration),
     ]
 }

@@ -274,6 +274,23 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::LetterNothingOverdue {} => {
             "The customer owes nothing overdue: there is nothing for a letter to claim.".to_owned()
         }
+        Reason::AttachmentTooLarge { max_mib } => {
+            format!("The file is larger than {max_mib} MiB.")
+        }
+        Reason::AttachmentEmpty {} => "The file is empty.".to_owned(),
+        Reason::AttachmentKindNotAccepted {} => {
+            "Only PDF, OFD, JPEG, PNG, WebP, HEIC, XLSX and DOCX files can be attached, told by their content, not their name.".to_owned()
+        }
+        Reason::AttachmentPhotoUnreadable {} => {
+            "The photo's metadata cannot be read, so where it was taken cannot be removed: save it again or send a screenshot of it.".to_owned()
+        }
+        Reason::AttachmentTooMany { max } => {
+            format!("A record holds at most {max} files.")
+        }
+        Reason::AttachmentAlreadyDeleted {} => "The file was deleted already.".to_owned(),
+        Reason::AttachmentUploadCutShort {} => {
+            "The upload was cut short; send the file again.".to_owned()
+        }
         Reason::LogoInvalid { max_kb } => {
             format!("the logo must be a PNG or JPEG image of at most {max_kb} KB")
         }

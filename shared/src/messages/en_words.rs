@@ -33,6 +33,7 @@ pub(super) fn entity(entity: &Entity) -> &'static str {
         Entity::BankTransaction => "bank line",
         Entity::Fapiao => "fapiao",
         Entity::Letter => "letter",
+        Entity::Attachment => "file",
         Entity::Report => "report",
     }
 }

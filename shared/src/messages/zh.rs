@@ -31,6 +31,7 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::BankTransaction => "银行流水",
         Entity::Fapiao => "发票（税务）",
         Entity::Letter => "信函",
+        Entity::Attachment => "附件",
         Entity::Report => "报表",
     }
 }
@@ -300,6 +301,17 @@ pub(super) fn reason(reason: &Reason) -> String {
             format!("该信函已于 {} 登记寄出。", date(mailed_on))
         }
         Reason::LetterNothingOverdue {} => "该客户没有逾期欠款，无需发函。".to_owned(),
+        Reason::AttachmentTooLarge { max_mib } => format!("文件超过 {max_mib} MiB。"),
+        Reason::AttachmentEmpty {} => "文件是空的。".to_owned(),
+        Reason::AttachmentKindNotAccepted {} => {
+            "只能上传 PDF、OFD、JPEG、PNG、WebP、HEIC、XLSX 和 DOCX 文件（按文件内容判断，而非文件名）。".to_owned()
+        }
+        Reason::AttachmentPhotoUnreadable {} => {
+            "无法读取照片的元数据，因而无法去除拍摄地点：请重新保存照片，或上传截图。".to_owned()
+        }
+        Reason::AttachmentTooMany { max } => format!("每条记录最多 {max} 个附件。"),
+        Reason::AttachmentAlreadyDeleted {} => "该附件已被删除。".to_owned(),
+        Reason::AttachmentUploadCutShort {} => "上传中断，请重新上传文件。".to_owned(),
         Reason::LogoInvalid { max_kb } => format!("标志须为不超过 {max_kb} KB 的 PNG 或 JPEG 图片"),
         Reason::TooManyBankAccounts { max } => format!("银行账户最多 {max} 个"),
         Reason::IdempotencyKeyReused {} => "该幂等键已用于其他请求，请使用新的幂等键。".to_owned(),

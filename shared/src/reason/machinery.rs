@@ -34,6 +34,7 @@ pub enum Entity {
     BankTransaction,
     Fapiao,
     Letter,
+    Attachment,
 }
 
 /// How a parameter's type reads in `docs/errors.md`.

@@ -188,6 +188,24 @@ reasons! {
     /// A legal case's customer owes nothing overdue: there is nothing for a letter to claim.
     LetterNothingOverdue {} => Conflict,
 
+    // Attachments.
+    /// The file is larger than `maxMib` MiB.
+    AttachmentTooLarge { max_mib: u32 } => Validation,
+    /// The file is empty.
+    AttachmentEmpty {} => Validation,
+    /// Only PDF, OFD, JPEG, PNG, WebP, HEIC, XLSX and DOCX files are kept, told by their content
+    /// (not their name).
+    AttachmentKindNotAccepted {} => Validation,
+    /// The photo's metadata cannot be read, so where it was taken cannot be removed from it;
+    /// save it again (or send a screenshot of it).
+    AttachmentPhotoUnreadable {} => Validation,
+    /// A record holds at most `max` files (deleted ones count: they are kept).
+    AttachmentTooMany { max: u32 } => Conflict,
+    /// The file was deleted already.
+    AttachmentAlreadyDeleted {} => Conflict,
+    /// The upload was cut short; send the file again.
+    AttachmentUploadCutShort {} => Validation,
+
     // The company profile documents print.
     /// The logo is a PNG or JPEG image of at most `max_kb` KB, sent as a `data:` URL.
     LogoInvalid { max_kb: u32 } => Validation,

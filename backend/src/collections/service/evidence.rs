@@ -1,8 +1,12 @@
 //! The evidence pack of a legal case (`GET /api/legal-cases/{id}/evidence.zip`): the case, the
-//! statement as PDF and CSV, the collection log as PDF, and the invoices, activity log and
-//! promises as CSV, in one zip.
+//! statement as PDF and CSV, the collection log as PDF, the invoices, activity log and
+//! promises as CSV, and the files attached to the customer and its records (contracts, orders,
+//! signed delivery notes, vouchers, visit photos) under `attachments/`, listed with their
+//! SHA-256 in `attachments.csv`. The zip is written to disk, never held whole.
 
 use super::legal::{case_by_id, may_read};
+use crate::attachments::storage::FileStore;
+use crate::attachments::store::EvidenceAttachment;
 use crate::auth::{Caller, visible_to};
 use crate::collections::CollectionError;
 use crate::collections::store::legal as store;
@@ -13,6 +17,7 @@ use domain::Currency;
 use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 /// An amount as the API shows it, by the domain's one money rule.
@@ -20,12 +25,37 @@ fn amount_text(amount: Decimal, currency: Currency) -> String {
     domain::Money::new(amount, currency).amount_text()
 }
 
-/// The evidence pack of a case: `(file name, zip bytes)`.
+/// Attached files a pack carries at most, in bytes; the rest are listed in `attachments.csv` as
+/// left out, to download one by one.
+pub const MAX_PACK_ATTACHMENT_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// A folder of work files, removed with everything in it when dropped.
+#[derive(Debug)]
+pub struct WorkDir(pub PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A pack written to disk: its download name, and the zip inside its work folder (removed when
+/// the folder is dropped; open the zip first).
+#[derive(Debug)]
+pub struct Pack {
+    pub file_name: String,
+    pub zip: PathBuf,
+    pub work: WorkDir,
+}
+
+/// The evidence pack of a case, written under `spool`.
 pub async fn evidence_pack(
     db: &DatabaseConnection,
+    files_store: &FileStore,
+    spool: &Path,
     caller: &Caller,
     case_id: &str,
-) -> Result<(String, Vec<u8>), AppError> {
+) -> Result<Pack, AppError> {
     let access = may_read(caller)?;
     let tenant = caller.require_tenant()?;
     let calendar = db::tenant_calendar(db, tenant).await?;
@@ -119,6 +149,7 @@ pub async fn evidence_pack(
             row.logged_by_label,
         ]);
     }
+    let attached = crate::attachments::store::evidence(&*tx, customer.id).await?;
     tx.commit().await?;
     let statement = crate::statements::service::customer_statement(
         db,
@@ -202,23 +233,126 @@ pub async fn evidence_pack(
         ),
         ("promises.csv", crate::csv::write(&promises).into_bytes()),
     ];
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let work = WorkDir(spool.join(format!("evidence-{}", Uuid::new_v4())));
+    tokio::fs::create_dir_all(&work.0)
+        .await
+        .map_err(|error| AppError::Internal(error.into()))?;
+    let (index, fetched) = fetch_attachments(files_store, &work.0, &attached).await?;
+    let mut files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(name, bytes)| (name.to_owned(), bytes))
+        .collect();
+    files.push((
+        "attachments.csv".to_owned(),
+        crate::csv::write(&index).into_bytes(),
+    ));
+    let zip_path = work.0.join("pack.zip");
+    let writing = zip_path.clone();
+    tokio::task::spawn_blocking(move || write_zip(&writing, files, fetched))
+        .await
+        .map_err(|error| AppError::Internal(anyhow::Error::new(error)))?
+        .map_err(|error| AppError::Internal(anyhow::anyhow!(error)))?;
+    Ok(Pack {
+        file_name: format!("evidence-{}-{}.zip", customer.code, calendar.today),
+        zip: zip_path,
+        work,
+    })
+}
+
+/// Copies the attached files into `work` (up to [`MAX_PACK_ATTACHMENT_BYTES`]), and the index
+/// rows that list them: `(index, [(name in the zip, file on disk)])`.
+async fn fetch_attachments(
+    files_store: &FileStore,
+    work: &Path,
+    attached: &[EvidenceAttachment],
+) -> Result<(Vec<Vec<String>>, Vec<(String, PathBuf)>), AppError> {
+    let mut index = vec![
+        [
+            "file",
+            "record",
+            "record_label",
+            "file_name",
+            "kind",
+            "size_bytes",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let mut fetched = Vec::new();
+    let mut total = 0u64;
+    for (n, file) in attached.iter().enumerate() {
+        let size = u64::try_from(file.size_bytes).unwrap_or(u64::MAX);
+        let entry = if total.saturating_add(size) <= MAX_PACK_ATTACHMENT_BYTES {
+            total += size;
+            let entry = format!(
+                "attachments/{:03}-{}-{}-{}",
+                n + 1,
+                file.owner_type.as_str().to_ascii_lowercase(),
+                path_safe(&file.owner_label),
+                path_safe(&file.file_name)
+            );
+            let local = work.join(format!("attachment-{n}"));
+            files_store
+                .copy_to_file(&file.storage_key, &local)
+                .await
+                .map_err(AppError::Internal)?;
+            fetched.push((entry.clone(), local));
+            entry
+        } else {
+            "(left out: over the pack's size limit; download it from the record)".to_owned()
+        };
+        index.push(vec![
+            entry,
+            file.owner_type.as_str().to_owned(),
+            file.owner_label.clone(),
+            file.file_name.clone(),
+            file.kind.as_str().to_owned(),
+            file.size_bytes.to_string(),
+            file.sha256.clone(),
+            file.uploaded_by.clone(),
+            file.uploaded_at.to_rfc3339(),
+        ]);
+    }
+    Ok((index, fetched))
+}
+
+/// A name part safe inside a zip path: no separators, no control characters.
+fn path_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .replace(' ', "_")
+}
+
+/// The zip, stored (PDFs and photos gain nothing from deflate), written to `path`.
+fn write_zip(
+    path: &Path,
+    files: Vec<(String, Vec<u8>)>,
+    attached: Vec<(String, PathBuf)>,
+) -> Result<(), zip::result::ZipError> {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path)?);
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, bytes) in files {
-        zip.start_file(name, options)
-            .map_err(|error| AppError::Internal(anyhow::anyhow!(error)))?;
-        zip.write_all(&bytes)
-            .map_err(|error| AppError::Internal(anyhow::anyhow!(error)))?;
+        zip.start_file(name, options)?;
+        zip.write_all(&bytes)?;
     }
-    let bytes = zip
-        .finish()
-        .map_err(|error| AppError::Internal(anyhow::anyhow!(error)))?
-        .into_inner();
-    Ok((
-        format!("evidence-{}-{}.zip", customer.code, calendar.today),
-        bytes,
-    ))
+    for (name, local) in attached {
+        zip.start_file(name, options)?;
+        std::io::copy(&mut std::fs::File::open(local)?, &mut zip)?;
+    }
+    zip.finish()?.sync_data()?;
+    Ok(())
 }
 
 /// The activity log and the promises to pay as a printable PDF, for the evidence pack: the
