@@ -76,6 +76,7 @@ impl Application {
         let draining = Arc::new(AtomicBool::new(false));
         let database_url = config.database_url.clone();
         let files = config.file_store()?;
+        crate::attachments::storage::sweep_spool(&config.data_dir.join("spool"));
         tracing::info!(store = %files.description, "attachments");
         let state = AppState {
             files,

@@ -103,6 +103,21 @@ impl FileKind {
         }
     }
 
+    /// The name endings a file of this kind goes by; the first is given to a file named
+    /// otherwise.
+    pub const fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Pdf => &["pdf"],
+            FileKind::Ofd => &["ofd"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+            FileKind::Png => &["png"],
+            FileKind::Webp => &["webp"],
+            FileKind::Heic => &["heic", "heif"],
+            FileKind::Xlsx => &["xlsx"],
+            FileKind::Docx => &["docx"],
+        }
+    }
+
     /// Photos, which may carry where they were taken: that is stripped before storing.
     pub const fn is_photo(self) -> bool {
         matches!(
@@ -160,6 +175,10 @@ pub fn sniff(head: &[u8]) -> Sniffed {
 pub fn package_kind<'a>(entries: impl IntoIterator<Item = &'a str>) -> Option<FileKind> {
     let mut found = None;
     for entry in entries {
+        // Macros (DOCM, XLSM under another name) are programs, not proof.
+        if entry.to_ascii_lowercase().ends_with("vbaproject.bin") {
+            return None;
+        }
         let kind = match entry {
             "OFD.xml" => FileKind::Ofd,
             "xl/workbook.xml" => FileKind::Xlsx,
@@ -175,6 +194,28 @@ pub fn package_kind<'a>(entries: impl IntoIterator<Item = &'a str>) -> Option<Fi
     found
 }
 
+/// Characters that change how a name reads without showing (right-to-left overrides that turn
+/// `exe.pdf` around, zero-width spaces): never kept in a name.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// The name a file is served under: its own when its ending names its kind, else with the
+/// kind's ending added (`receipt.html` holding a PDF is saved as `receipt.html.pdf`, so opening
+/// the download opens a PDF).
+pub fn named_for(kind: FileKind, name: &str) -> String {
+    let ending = name
+        .rsplit_once('.')
+        .map(|(_, ending)| ending.to_ascii_lowercase());
+    if ending.is_some_and(|ending| kind.extensions().contains(&ending.as_str())) {
+        return name.to_owned();
+    }
+    let added = kind.extensions()[0];
+    let room = MAX_FILE_NAME.saturating_sub(added.len() + 1);
+    let stem: String = name.chars().take(room).collect();
+    format!("{stem}.{added}")
+}
+
 /// Why a file name is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileNameRefused {
@@ -188,7 +229,7 @@ pub fn file_name(typed: &str) -> Result<String, FileNameRefused> {
     let last = typed.rsplit(['/', '\\']).next().unwrap_or(typed);
     let kept: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | ';'))
+        .filter(|c| !c.is_control() && !is_invisible_format(*c) && !matches!(c, '"' | ';'))
         .collect();
     let kept = kept.trim().trim_start_matches('.').trim().to_owned();
     if kept.is_empty() {
@@ -203,6 +244,27 @@ pub fn file_name(typed: &str) -> Result<String, FileNameRefused> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_ends_as_its_kind_and_hides_nothing() {
+        assert_eq!(named_for(FileKind::Pdf, "签收单.PDF"), "签收单.PDF");
+        assert_eq!(named_for(FileKind::Pdf, "receipt.html"), "receipt.html.pdf");
+        assert_eq!(named_for(FileKind::Jpeg, "photo"), "photo.jpg");
+        assert_eq!(
+            named_for(FileKind::Jpeg, &"长".repeat(MAX_FILE_NAME))
+                .chars()
+                .count(),
+            MAX_FILE_NAME
+        );
+        assert_eq!(
+            file_name("invoice\u{202E}fdp.exe").as_deref(),
+            Ok("invoicefdp.exe")
+        );
+        assert_eq!(
+            package_kind(["word/document.xml", "word/vbaProject.bin"]),
+            None
+        );
+    }
 
     #[test]
     fn whoever_may_attach_to_a_record_is_among_those_who_may_attach_at_all() {

@@ -1,6 +1,8 @@
 //! What an uploaded file is, decided on its bytes once it is spooled to disk (blocking code:
 //! run it on the blocking pool): its kind, with ZIP packages told by their entries; photos
 //! rewritten without the metadata that can say where they were taken; its size and SHA-256.
+//! Nothing here allocates by a length the file declares: a photo is read whole (at most
+//! 20 MiB) and every offset is checked against it.
 
 use axum::body::Bytes;
 use domain::attachments::{FileKind, SNIFF_BYTES, Sniffed, package_kind, sniff};
@@ -94,9 +96,47 @@ fn digest(path: &Path) -> io::Result<(u64, String)> {
     Ok((size, hex::encode(hasher.finalize())))
 }
 
-/// JPEG markers that carry metadata: APP1 (EXIF, XMP) and APP13 (Photoshop, IPTC).
-const JPEG_APP1: u8 = 0xE1;
-const JPEG_APP13: u8 = 0xED;
+/// JPEG segments kept besides the image's own: JFIF (APP0), the colour profile (APP2
+/// `ICC_PROFILE`) and Adobe's colour transform (APP14). Every other APPn (EXIF, XMP, MPF,
+/// IPTC, C2PA, vendors') and comments go.
+const JPEG_APP0: u8 = 0xE0;
+const JPEG_APP2: u8 = 0xE2;
+const JPEG_APP14: u8 = 0xEE;
+const JPEG_COM: u8 = 0xFE;
+const JPEG_SOS: u8 = 0xDA;
+
+fn jpeg_segment_kept(marker: u8, contents: &[u8]) -> bool {
+    match marker {
+        JPEG_APP0 | JPEG_APP14 => true,
+        JPEG_APP2 => contents.starts_with(b"ICC_PROFILE\0"),
+        0xE1..=0xEF | JPEG_COM => false,
+        _ => true,
+    }
+}
+
+/// Where the primary image ends in what follows its first scan header: just after its EOI,
+/// walking the scans and the segments between them (a progressive JPEG's tables). What comes
+/// after (a phone's second image with EXIF of its own, a vendor's trailer) is not the photo.
+fn primary_image_end(entropy: &[u8]) -> Option<usize> {
+    let mut at = 0usize;
+    while at + 1 < entropy.len() {
+        if entropy[at] != 0xFF {
+            at += 1;
+            continue;
+        }
+        match entropy[at + 1] {
+            // Stuffing, restart markers and fill bytes belong to the scan.
+            0x00 | 0xD0..=0xD7 | 0xFF => at += 1,
+            0xD9 => return Some(at + 2),
+            _ => {
+                let length = entropy.get(at + 2..at + 4)?;
+                let length = usize::from(u16::from_be_bytes([length[0], length[1]]));
+                at = at.checked_add(2 + length)?;
+            }
+        }
+    }
+    None
+}
 
 /// A photo without its metadata, and whether there was any. EXIF and XMP are where GPS
 /// coordinates live; only the orientation is written back, so a phone photo still shows
@@ -105,14 +145,31 @@ pub fn without_metadata(kind: FileKind, bytes: Bytes) -> Result<(Vec<u8>, bool),
     let unreadable = |_| Refused::PhotoUnreadable;
     match kind {
         FileKind::Jpeg => {
+            let original_length = bytes.len();
             let mut jpeg = Jpeg::from_bytes(bytes).map_err(unreadable)?;
             let orientation = jpeg.exif().and_then(|exif| orientation(&exif));
             let before = jpeg.segments().len();
             jpeg.segments_mut()
-                .retain(|segment| !matches!(segment.marker(), JPEG_APP1 | JPEG_APP13));
-            let removed = jpeg.segments().len() != before;
+                .retain(|segment| jpeg_segment_kept(segment.marker(), segment.contents()));
+            let mut removed = jpeg.segments().len() != before;
+            if let Some(scan) = jpeg.segments_mut().last_mut()
+                && scan.marker() == JPEG_SOS
+            {
+                let entropy = scan.clone().encoder().bytes().slice(scan.len()..);
+                if let Some(end) = primary_image_end(&entropy)
+                    && end < entropy.len()
+                {
+                    *scan = img_parts::jpeg::JpegSegment::new_with_entropy(
+                        JPEG_SOS,
+                        scan.contents().clone(),
+                        entropy.slice(..end),
+                    );
+                    removed = true;
+                }
+            }
             jpeg.set_exif(orientation.map(orientation_only));
-            Ok((jpeg.encoder().bytes().to_vec(), removed))
+            let cleaned = jpeg.encoder().bytes().to_vec();
+            Ok((cleaned.clone(), removed || cleaned.len() != original_length))
         }
         FileKind::Png => {
             let mut png = Png::from_bytes(bytes).map_err(unreadable)?;
@@ -129,31 +186,18 @@ pub fn without_metadata(kind: FileKind, bytes: Bytes) -> Result<(Vec<u8>, bool),
         FileKind::Webp => {
             let mut webp = WebP::from_bytes(bytes).map_err(unreadable)?;
             let orientation = webp.exif().and_then(|exif| orientation(&exif));
-            let removed = webp.exif().is_some() || webp.has_chunk(*b"XMP ");
+            let removed = webp.has_chunk(*b"EXIF") || webp.has_chunk(*b"XMP ");
             webp.set_exif(None);
+            webp.remove_chunks_by_id(*b"EXIF");
             webp.remove_chunks_by_id(*b"XMP ");
             webp.set_exif(orientation.map(orientation_only));
             Ok((webp.encoder().bytes().to_vec(), removed))
         }
         FileKind::Heic => {
             let mut buffer = bytes.to_vec();
-            let before = buffer.len();
-            // little_exif is the one maintained writer for HEIF; a photo it cannot read is
-            // refused rather than stored with its location.
-            let cleared = std::panic::catch_unwind(move || {
-                little_exif::metadata::Metadata::clear_metadata(
-                    &mut buffer,
-                    little_exif::filetype::FileExtension::HEIF,
-                )
-                .map(|()| buffer)
-            });
-            match cleared {
-                Ok(Ok(buffer)) => {
-                    let removed = buffer.len() != before;
-                    Ok((buffer, removed))
-                }
-                _ => Err(Refused::PhotoUnreadable),
-            }
+            let removed =
+                super::heif::blank_metadata(&mut buffer).ok_or(Refused::PhotoUnreadable)?;
+            Ok((buffer, removed))
         }
         _ => Ok((bytes.to_vec(), false)),
     }
@@ -172,7 +216,7 @@ fn orientation(exif: &[u8]) -> Option<u16> {
 }
 
 /// An EXIF block holding the orientation alone: a big-endian TIFF header and one IFD with one
-/// SHORT entry (tag 0x0112). Written by hand: eighteen fixed bytes and the value.
+/// SHORT entry (tag 0x0112), 26 bytes. Written by hand: nothing to choose but the value.
 fn orientation_only(orientation: u16) -> Bytes {
     let mut tiff = Vec::with_capacity(26);
     tiff.extend_from_slice(b"MM\0\x2A");
@@ -249,6 +293,20 @@ mod tests {
                 .iter()
                 .any(|s| s.contents().windows(4).any(|w| w == b"N\0\0\0"))
         );
+    }
+
+    #[test]
+    fn what_follows_the_photo_goes_with_its_own_location() {
+        // A phone's second image (MPF) after the first one's end, with EXIF of its own.
+        let mut photo = jpeg_with_exif(&exif_with_gps(1)).to_vec();
+        let first_end = photo.len();
+        photo.extend_from_slice(&jpeg_with_exif(&exif_with_gps(3)));
+        let (cleaned, removed) = without_metadata(FileKind::Jpeg, Bytes::from(photo)).unwrap();
+        assert!(removed);
+        assert!(cleaned.ends_with(&[0xFF, 0xD9]));
+        assert!(cleaned.len() < first_end, "{} bytes", cleaned.len());
+        assert!(!cleaned.windows(4).any(|w| w == b"N\0\0\0"));
+        assert!(!cleaned.windows(4).any(|w| w == b"Exif"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! [`storage::FileStore`]; the database keeps what each file is, its SHA-256 and who added it.
 
 pub mod graphql;
+mod heif;
 pub mod inspect;
 pub mod service;
 pub mod storage;

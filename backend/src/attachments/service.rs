@@ -3,7 +3,7 @@
 //! assigned customers sees and adds only those customers' files.
 
 use super::inspect::{self, Inspected, Refused};
-use super::storage::FileStore;
+use super::storage::{FileStore, SpoolFile};
 use super::store::{self, AttachmentRow, NewAttachment};
 use crate::api::values::required_text;
 use crate::audit::{self, Actor, AuditEntry};
@@ -14,7 +14,7 @@ use crate::error::AppError;
 use domain::access::Access;
 use domain::attachments::{
     ATTACHING_PERMISSIONS, AttachmentOwner, FileNameRefused, MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS_PER_RECORD, MAX_DELETE_REASON, MAX_FILE_NAME, file_name,
+    MAX_ATTACHMENTS_PER_RECORD, MAX_DELETE_REASON, MAX_FILE_NAME, file_name, named_for,
 };
 use domain::reason::{Entity, Reason};
 use sea_orm::DatabaseConnection;
@@ -41,6 +41,15 @@ pub fn entity(owner: AttachmentOwner) -> Entity {
 
 fn not_found(entity: Entity) -> AppError {
     AppError::refused(Reason::RecordNotFound { entity })
+}
+
+/// A file whose record the caller may not reach is, to them, a file that does not exist; any
+/// other failure (the database) stays what it is.
+fn hidden(error: AppError) -> AppError {
+    match error.reason() {
+        Some(Reason::RecordNotFound { .. }) => not_found(Entity::Attachment),
+        _ => error,
+    }
 }
 
 /// The first of `permissions` the caller has, and how far it reaches.
@@ -155,37 +164,68 @@ pub async fn check_upload(
 }
 
 /// Inspects the spooled file (off the async threads), stores it under the company's prefix and
-/// records it, audited, in one transaction. A file stored whose record could not be written is
-/// removed again.
+/// records it, audited, in one transaction. This runs to its end even when the request is
+/// dropped (a timeout, a closed connection), so a stored file is always either recorded or
+/// removed again; the spooled file goes when it is done.
 pub async fn attach(
     db: &DatabaseConnection,
     files: &FileStore,
     caller: &Caller,
     upload: Upload,
-    spooled: PathBuf,
+    spooled: SpoolFile,
     request_id: &str,
 ) -> Result<AttachmentRow, AppError> {
     let access = authorize(caller, upload.owner.attach_permissions())?;
     let tenant = caller.require_tenant()?;
-    let _turn = STORING_AT_ONCE
-        .acquire()
+    let (db, files, caller, request_id) = (
+        db.clone(),
+        files.clone(),
+        caller.clone(),
+        request_id.to_owned(),
+    );
+    let storing = tokio::spawn(async move {
+        let _turn = STORING_AT_ONCE
+            .acquire()
+            .await
+            .map_err(|error| AppError::Internal(error.into()))?;
+        let inspected = inspect_spooled(spooled.path().to_owned()).await?;
+        let id = Uuid::now_v7();
+        let key = FileStore::key(tenant, id);
+        files
+            .put_file(&key, spooled.path())
+            .await
+            .map_err(AppError::Internal)?;
+        drop(spooled);
+        let recorded = record(
+            &db,
+            &caller,
+            access,
+            &upload,
+            &inspected,
+            id,
+            &key,
+            &request_id,
+        )
+        .await;
+        if recorded.is_err() && !recorded_meanwhile(&db, tenant, id).await {
+            files.remove_orphan(&key).await;
+        }
+        recorded
+    });
+    storing
         .await
-        .map_err(|error| AppError::Internal(error.into()))?;
-    let inspected = inspect_spooled(spooled.clone()).await?;
-    let id = Uuid::now_v7();
-    let key = FileStore::key(tenant, id);
-    files
-        .put_file(&key, &spooled)
-        .await
-        .map_err(AppError::Internal)?;
-    let recorded = record(
-        db, caller, access, &upload, &inspected, id, &key, request_id,
-    )
-    .await;
-    if recorded.is_err() {
-        files.remove_orphan(&key).await;
-    }
-    recorded
+        .map_err(|error| AppError::Internal(error.into()))?
+}
+
+/// Whether the record of `id` exists after all (a commit whose answer was lost): its file must
+/// then stay. When that cannot be told, the file stays too; an orphan costs only space.
+async fn recorded_meanwhile(db: &DatabaseConnection, tenant: domain::TenantId, id: Uuid) -> bool {
+    let Ok(tx) = TenantTx::begin(db, tenant).await else {
+        return true;
+    };
+    let found = store::by_id(&*tx, id, false).await;
+    let _ = tx.commit().await;
+    !matches!(found, Ok(None))
 }
 
 async fn inspect_spooled(spooled: PathBuf) -> Result<Inspected, AppError> {
@@ -235,7 +275,7 @@ async fn record(
             owner: upload.owner,
             owner_id: upload.owner_id,
             customer_id,
-            file_name: &upload.file_name,
+            file_name: &named_for(inspected.kind, &upload.file_name),
             kind: inspected.kind,
             size_bytes: i64::try_from(inspected.size).unwrap_or(i64::MAX),
             sha256: &inspected.sha256,
@@ -315,7 +355,10 @@ pub async fn for_download(
         .await?
         .filter(|row| row.deleted_at.is_none())
         .ok_or_else(|| not_found(Entity::Attachment))?;
-    let access = authorize(caller, row.owner_type.read_permissions())?;
+    // Without the record's permission the file is not there for the caller (not "forbidden",
+    // which would say that it exists).
+    let access = authorize(caller, row.owner_type.read_permissions())
+        .map_err(|_| not_found(Entity::Attachment))?;
     visible_owner(
         &tx,
         caller,
@@ -325,7 +368,7 @@ pub async fn for_download(
         row.owner_id,
     )
     .await
-    .map_err(|_| not_found(Entity::Attachment))?;
+    .map_err(hidden)?;
     tx.commit().await?;
     Ok(row)
 }
@@ -355,7 +398,7 @@ pub async fn delete_attachment(
     let row = store::by_id(&*tx, input.attachment_id, true)
         .await?
         .ok_or_else(not_found)?;
-    let read = authorize(caller, row.owner_type.read_permissions())?;
+    let read = authorize(caller, row.owner_type.read_permissions()).map_err(|_| not_found())?;
     visible_owner(
         &tx,
         caller,
@@ -365,7 +408,7 @@ pub async fn delete_attachment(
         row.owner_id,
     )
     .await
-    .map_err(|_| not_found())?;
+    .map_err(|error| hidden(error).at("input.attachmentId"))?;
     let access = authorize(caller, row.owner_type.attach_permissions())?;
     visible_owner(
         &tx,
@@ -376,7 +419,7 @@ pub async fn delete_attachment(
         row.owner_id,
     )
     .await
-    .map_err(|_| not_found())?;
+    .map_err(|error| hidden(error).at("input.attachmentId"))?;
     if row.deleted_at.is_some() {
         return Err(AppError::refused(Reason::AttachmentAlreadyDeleted {}));
     }

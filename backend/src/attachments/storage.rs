@@ -10,7 +10,7 @@ use object_store::buffered::BufWriter;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
 use object_store::{GetResult, ObjectStore};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -20,6 +20,49 @@ const COPY_CHUNK: usize = 256 * 1024;
 /// What is buffered before a multipart upload starts, and each part's size: S3 wants parts of
 /// at least 5 MiB. Smaller files go up in one request.
 const PART_SIZE: usize = 8 * 1024 * 1024;
+
+/// A file received into the spool, removed when dropped, however the work on it ends.
+#[derive(Debug)]
+pub struct SpoolFile(PathBuf);
+
+impl SpoolFile {
+    /// A new name in `spool` (the folder is made when missing).
+    pub fn in_spool(spool: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(spool)?;
+        Ok(SpoolFile(spool.join(format!("upload-{}", Uuid::new_v4()))))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for SpoolFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Removes what an earlier run of this server left in its spool (a crash mid-upload): files
+/// older than a day, so a replica sharing the folder keeps what it is receiving.
+pub fn sweep_spool(spool: &Path) {
+    let Ok(entries) = std::fs::read_dir(spool) else {
+        return;
+    };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if old {
+            let path = entry.path();
+            let _ = std::fs::remove_file(&path).or_else(|_| std::fs::remove_dir_all(&path));
+        }
+    }
+}
 
 /// The store attachments are written to and read from. Cheap to clone.
 #[derive(Clone)]
@@ -67,17 +110,22 @@ impl FileStore {
         let mut writer =
             BufWriter::with_capacity(self.store.clone(), StorePath::from(key), PART_SIZE);
         let mut chunk = vec![0u8; COPY_CHUNK];
-        loop {
-            let read = file.read(&mut chunk).await?;
-            if read == 0 {
-                break;
+        let copied: std::io::Result<()> = async {
+            loop {
+                let read = file.read(&mut chunk).await?;
+                if read == 0 {
+                    break;
+                }
+                writer.write_all(&chunk[..read]).await?;
             }
-            if let Err(error) = writer.write_all(&chunk[..read]).await {
-                let _ = writer.abort().await;
-                return Err(error.into());
-            }
+            writer.shutdown().await
         }
-        writer.shutdown().await?;
+        .await;
+        if let Err(error) = copied {
+            // An S3 multipart upload left open is kept (and billed) by the bucket.
+            let _ = writer.abort().await;
+            return Err(error.into());
+        }
         Ok(())
     }
 

@@ -67,7 +67,10 @@ pub async fn seed_attachments(
             heading: "付款条款 Payment terms",
             columns: vec![column("条款 Term", 120.0), column("内容 Content", 380.0)],
             rows: vec![
-                vec!["账期 Terms".to_owned(), "月结 30 天 Net 30, month end".to_owned()],
+                vec![
+                    "账期 Terms".to_owned(),
+                    "月结 30 天 Net 30, month end".to_owned(),
+                ],
                 vec![
                     "逾期 Late payment".to_owned(),
                     "按日万分之五计违约金 0.05% a day".to_owned(),
@@ -80,7 +83,12 @@ pub async fn seed_attachments(
         tracing::warn!("no PDF font: the demo company gets no attached files");
         return Ok(false);
     };
-    let mut added = vec![(AttachmentOwner::Customer, customer_id, "购销合同-已盖章.pdf", contract)];
+    let mut added = vec![(
+        AttachmentOwner::Customer,
+        customer_id,
+        "购销合同-已盖章.pdf",
+        contract,
+    )];
     if let Some(payment_id) = payment_id
         && let Ok(voucher) = tables(
             "中国工商银行 电子回单 Bank voucher",
@@ -89,7 +97,12 @@ pub async fn seed_attachments(
             "页 Page",
         )
     {
-        added.push((AttachmentOwner::Payment, payment_id, "工商银行回单.pdf", voucher));
+        added.push((
+            AttachmentOwner::Payment,
+            payment_id,
+            "工商银行回单.pdf",
+            voucher,
+        ));
     }
     tokio::fs::create_dir_all(spool)
         .await
@@ -100,7 +113,11 @@ pub async fn seed_attachments(
         tokio::fs::write(&path, &bytes)
             .await
             .map_err(|error| AppError::Internal(error.into()))?;
-        let inspected = inspect::inspect(&path).map_err(|error| AppError::Internal(error.into()));
+        let inspecting = path.clone();
+        let inspected = tokio::task::spawn_blocking(move || inspect::inspect(&inspecting))
+            .await
+            .map_err(|error| AppError::Internal(error.into()))
+            .and_then(|inspected| inspected.map_err(|error| AppError::Internal(error.into())));
         let key = FileStore::key(tenant, id);
         let stored = match inspected {
             Ok(inspected) => files

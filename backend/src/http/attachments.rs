@@ -6,6 +6,7 @@
 use super::AppState;
 use super::files::{bad_query, context, error_response};
 use crate::attachments::service::{self, Upload};
+use crate::attachments::storage::SpoolFile;
 use crate::attachments::store::AttachmentRow;
 use crate::error::AppError;
 use axum::body::Body;
@@ -18,7 +19,6 @@ use domain::reason::Reason;
 use serde::Deserialize;
 use std::io::Read;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 /// The reader's words for a body over the limit, told apart from a cut-short upload.
 const TOO_LARGE: &str = "the file is larger than 20 MiB";
@@ -29,15 +29,6 @@ pub struct UploadParams {
     owner_type: AttachmentOwner,
     owner_id: String,
     file_name: String,
-}
-
-/// A spooled upload's file, removed when the request ends however it ends.
-struct Spooled(PathBuf);
-
-impl Drop for Spooled {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// `POST /api/attachments`: 201 with the attachment as JSON.
@@ -71,22 +62,20 @@ pub async fn upload(
     if let Err(error) = service::check_upload(&state.db, caller, &upload).await {
         return error_response(error);
     }
-    let spooled = Spooled(
-        state
-            .config
-            .data_dir
-            .join("spool")
-            .join(format!("upload-{}", uuid::Uuid::new_v4())),
-    );
-    if let Err(error) = spool(body, &spooled.0).await {
-        return error_response(error);
-    }
+    let spooled = match SpoolFile::in_spool(&state.config.data_dir.join("spool")) {
+        Ok(spooled) => spooled,
+        Err(error) => return error_response(AppError::Internal(error.into())),
+    };
+    let spooled = match spool(body, spooled).await {
+        Ok(spooled) => spooled,
+        Err(error) => return error_response(error),
+    };
     match service::attach(
         &state.db,
         &state.files,
         caller,
         upload,
-        spooled.0.clone(),
+        spooled,
         &context.request_id,
     )
     .await
@@ -117,24 +106,22 @@ fn checked(params: &UploadParams) -> Result<Upload, AppError> {
     })
 }
 
-/// Writes the body to `path` as it arrives, on a blocking thread, refusing more than 20 MiB.
-async fn spool(body: Body, path: &std::path::Path) -> Result<(), AppError> {
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(|error| AppError::Internal(error.into()))?;
-    }
+/// Writes the body to the spool file as it arrives, on a blocking thread, refusing more than
+/// 20 MiB. The blocking work owns the file while it writes: dropped with the request, it is
+/// still removed.
+async fn spool(body: Body, spooled: SpoolFile) -> Result<SpoolFile, AppError> {
     let max = usize::try_from(MAX_ATTACHMENT_BYTES).unwrap_or(usize::MAX);
     let (reader, feeding) = super::upload::stream(body, max, TOO_LARGE);
-    let path = path.to_owned();
     let writing = tokio::task::spawn_blocking(move || {
-        let mut file = std::fs::File::create(&path)?;
-        std::io::copy(&mut reader.take(MAX_ATTACHMENT_BYTES + 1), &mut file)?;
-        file.sync_data()
+        let written = std::fs::File::create(spooled.path()).and_then(|mut file| {
+            std::io::copy(&mut reader.take(MAX_ATTACHMENT_BYTES + 1), &mut file)?;
+            file.sync_data()
+        });
+        written.map(|()| spooled)
     });
     let (written, ()) = tokio::join!(writing, feeding);
     match written.map_err(|error| AppError::Internal(error.into()))? {
-        Ok(()) => Ok(()),
+        Ok(spooled) => Ok(spooled),
         Err(error) if error.to_string() == TOO_LARGE => Err(service::too_large()),
         Err(error)
             if error.kind() == std::io::ErrorKind::Other

@@ -16,10 +16,12 @@ use axum::response::Response;
 /// as `style` attributes (mail clients drop style sheets). Style attributes cannot run script;
 /// `<style>` elements and foreign style sheets stay forbidden. Attachments' previews are files
 /// the page fetched itself (with its credentials) and shows from `blob:` addresses: images, and
-/// PDFs in a frame; a file served from `/api/attachments/` carries `sandbox` of its own.
+/// PDFs in a frame (Chromium reads an image it cannot decode back through `connect-src`, so
+/// that allows `blob:` too: such an address is only ever one the page made itself); a file
+/// served from `/api/attachments/` carries `sandbox` of its own.
 pub const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; \
-     frame-src blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+     frame-src blob:; connect-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'";
 
 /// GraphiQL (development only) is a page of async-graphql's that loads React and GraphiQL from
 /// unpkg and boots inline.

@@ -198,6 +198,10 @@ async fn files_are_judged_on_their_bytes_and_kept_with_their_records() {
         "{body}"
     );
     assert_eq!(body["attachment"]["previewable"], true);
+    assert_eq!(
+        body["attachment"]["fileName"], "order.pdf.png",
+        "saved under a name that opens it as what it is"
+    );
     let before = stored(&app, &owner).await;
     for (name, bytes, why) in [
         (
@@ -214,6 +218,11 @@ async fn files_are_judged_on_their_bytes_and_kept_with_their_records() {
         (
             "trick.docx",
             package(&["word/document.xml", "xl/workbook.xml"]),
+            "ATTACHMENT_KIND_NOT_ACCEPTED",
+        ),
+        (
+            "with-macros.docx",
+            package(&["word/document.xml", "word/vbaProject.bin"]),
             "ATTACHMENT_KIND_NOT_ACCEPTED",
         ),
     ] {

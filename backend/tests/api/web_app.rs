@@ -76,7 +76,7 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
 
-const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; frame-src blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; frame-src blob:; connect-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'";
 
 #[tokio::test]
 async fn pages_may_run_only_duely_s_own_files_and_are_never_framed() {

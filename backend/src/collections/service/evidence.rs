@@ -25,9 +25,12 @@ fn amount_text(amount: Decimal, currency: Currency) -> String {
     domain::Money::new(amount, currency).amount_text()
 }
 
-/// Attached files a pack carries at most, in bytes; the rest are listed in `attachments.csv` as
-/// left out, to download one by one.
-pub const MAX_PACK_ATTACHMENT_BYTES: u64 = 1024 * 1024 * 1024;
+/// Attached files a pack carries at most, in bytes (the pack is made within the request's time
+/// limit); the rest are listed in `attachments.csv` as left out, to download one by one.
+pub const MAX_PACK_ATTACHMENT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Packs made at once on this server; the others wait their turn.
+static PACKS_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// A folder of work files, removed with everything in it when dropped.
 #[derive(Debug)]
@@ -237,18 +240,21 @@ pub async fn evidence_pack(
     tokio::fs::create_dir_all(&work.0)
         .await
         .map_err(|error| AppError::Internal(error.into()))?;
-    let (index, fetched) = fetch_attachments(files_store, &work.0, &attached).await?;
-    let mut files: Vec<(String, Vec<u8>)> = files
+    let files: Vec<(String, Vec<u8>)> = files
         .into_iter()
         .map(|(name, bytes)| (name.to_owned(), bytes))
         .collect();
-    files.push((
-        "attachments.csv".to_owned(),
-        crate::csv::write(&index).into_bytes(),
-    ));
+    let _turn = PACKS_AT_ONCE
+        .acquire()
+        .await
+        .map_err(|error| AppError::Internal(error.into()))?;
     let zip_path = work.0.join("pack.zip");
-    let writing = zip_path.clone();
-    tokio::task::spawn_blocking(move || write_zip(&writing, files, fetched))
+    let (writing, store, handle) = (
+        zip_path.clone(),
+        files_store.clone(),
+        tokio::runtime::Handle::current(),
+    );
+    tokio::task::spawn_blocking(move || write_zip(&writing, files, &attached, &store, &handle))
         .await
         .map_err(|error| AppError::Internal(anyhow::Error::new(error)))?
         .map_err(|error| AppError::Internal(anyhow::anyhow!(error)))?;
@@ -259,13 +265,43 @@ pub async fn evidence_pack(
     })
 }
 
-/// Copies the attached files into `work` (up to [`MAX_PACK_ATTACHMENT_BYTES`]), and the index
-/// rows that list them: `(index, [(name in the zip, file on disk)])`.
-async fn fetch_attachments(
-    files_store: &FileStore,
-    work: &Path,
+/// A name part safe inside a zip path on any system: no separators, no characters Windows
+/// refuses in a name, no control characters.
+fn path_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .replace(' ', "_")
+}
+
+/// The zip (stored: PDFs and photos gain nothing from deflate), written to `path`: the case's
+/// documents, then each attached file copied from the store as it is read and checked against
+/// its SHA-256, then `attachments.csv`, which lists every file with what became of it (left out
+/// past [`MAX_PACK_ATTACHMENT_BYTES`], missing from the store, or not matching its hash).
+/// Blocking: run on the blocking pool, with `handle` to read the store.
+fn write_zip(
+    path: &Path,
+    files: Vec<(String, Vec<u8>)>,
     attached: &[EvidenceAttachment],
-) -> Result<(Vec<Vec<String>>, Vec<(String, PathBuf)>), AppError> {
+    store: &FileStore,
+    handle: &tokio::runtime::Handle,
+) -> Result<(), zip::result::ZipError> {
+    use futures::StreamExt;
+    use sha2::{Digest, Sha256};
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path)?);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in files {
+        zip.start_file(name, options)?;
+        zip.write_all(&bytes)?;
+    }
     let mut index = vec![
         [
             "file",
@@ -277,32 +313,59 @@ async fn fetch_attachments(
             "sha256",
             "uploaded_by",
             "uploaded_at",
+            "note",
         ]
         .map(str::to_owned)
         .to_vec(),
     ];
-    let mut fetched = Vec::new();
     let mut total = 0u64;
     for (n, file) in attached.iter().enumerate() {
         let size = u64::try_from(file.size_bytes).unwrap_or(u64::MAX);
-        let entry = if total.saturating_add(size) <= MAX_PACK_ATTACHMENT_BYTES {
-            total += size;
-            let entry = format!(
-                "attachments/{:03}-{}-{}-{}",
-                n + 1,
-                file.owner_type.as_str().to_ascii_lowercase(),
-                path_safe(&file.owner_label),
-                path_safe(&file.file_name)
-            );
-            let local = work.join(format!("attachment-{n}"));
-            files_store
-                .copy_to_file(&file.storage_key, &local)
-                .await
-                .map_err(AppError::Internal)?;
-            fetched.push((entry.clone(), local));
-            entry
+        let entry = format!(
+            "attachments/{:03}-{}-{}-{}",
+            n + 1,
+            file.owner_type.as_str().to_ascii_lowercase(),
+            path_safe(&file.owner_label),
+            path_safe(&file.file_name)
+        );
+        let (entry, note) = if total.saturating_add(size) > MAX_PACK_ATTACHMENT_BYTES {
+            (
+                String::new(),
+                "left out: past the pack's size limit; download it from its record",
+            )
         } else {
-            "(left out: over the pack's size limit; download it from the record)".to_owned()
+            total += size;
+            match handle.block_on(store.open(&file.storage_key)) {
+                Err(_) => (String::new(), "missing from the file store"),
+                Ok(stored) => {
+                    zip.start_file(entry.clone(), options)?;
+                    let mut stream = stored.into_stream();
+                    let mut hasher = Sha256::new();
+                    let mut complete = true;
+                    while let Some(chunk) = handle.block_on(stream.next()) {
+                        match chunk {
+                            Ok(chunk) => {
+                                hasher.update(&chunk);
+                                zip.write_all(&chunk)?;
+                            }
+                            Err(_) => {
+                                complete = false;
+                                break;
+                            }
+                        }
+                    }
+                    if !complete {
+                        (entry, "incomplete: the file store failed while it was read")
+                    } else if hex::encode(hasher.finalize()) != file.sha256 {
+                        (
+                            entry,
+                            "DOES NOT MATCH its SHA-256: changed since it was attached",
+                        )
+                    } else {
+                        (entry, "")
+                    }
+                }
+            }
         };
         index.push(vec![
             entry,
@@ -314,43 +377,11 @@ async fn fetch_attachments(
             file.sha256.clone(),
             file.uploaded_by.clone(),
             file.uploaded_at.to_rfc3339(),
+            note.to_owned(),
         ]);
     }
-    Ok((index, fetched))
-}
-
-/// A name part safe inside a zip path: no separators, no control characters.
-fn path_safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .trim()
-        .replace(' ', "_")
-}
-
-/// The zip, stored (PDFs and photos gain nothing from deflate), written to `path`.
-fn write_zip(
-    path: &Path,
-    files: Vec<(String, Vec<u8>)>,
-    attached: Vec<(String, PathBuf)>,
-) -> Result<(), zip::result::ZipError> {
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path)?);
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, bytes) in files {
-        zip.start_file(name, options)?;
-        zip.write_all(&bytes)?;
-    }
-    for (name, local) in attached {
-        zip.start_file(name, options)?;
-        std::io::copy(&mut std::fs::File::open(local)?, &mut zip)?;
-    }
+    zip.start_file("attachments.csv", options)?;
+    zip.write_all(crate::csv::write(&index).as_bytes())?;
     zip.finish()?.sync_data()?;
     Ok(())
 }
