@@ -267,6 +267,22 @@ collections_operation!(LettersList);
 collections_operation!(MarkLetterMailed);
 collections_operation!(DraftLawyerLetter);
 
+macro_rules! attachments_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/attachments.graphql",
+            response_derives = "Debug, Clone, PartialEq, Serialize",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+attachments_operation!(AttachmentsList);
+attachments_operation!(DeleteAttachment);
+
 macro_rules! analytics_operation {
     ($name:ident) => {
         #[derive(GraphQLQuery)]

@@ -2,12 +2,12 @@
 //! CSV uploads with progress (XMLHttpRequest reports upload progress; fetch does not).
 
 use crate::api;
+use domain::messages::Localized;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// Fetches `path` with the session's token and saves it as `file_name`, byte for byte (CSV,
-/// PDF, or a zip of them), with the type the server gave it.
-pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
+/// Fetches `path` with the session's token: the bytes and the type the server gave them.
+async fn fetch(path: &str) -> Result<(Vec<u8>, String), String> {
     let mut request = gloo_net::http::Request::get(path);
     if let Some(token) = api::access_token() {
         request = request.header("authorization", &format!("Bearer {token}"));
@@ -25,14 +25,25 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
             .and_then(|body| body["errors"][0]["message"].as_str().map(str::to_owned))
             .unwrap_or(text));
     }
-    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    Ok((bytes, content_type))
+}
+
+/// The bytes as a `blob:` address of this page, typed `content_type`.
+fn blob_url(bytes: &[u8], content_type: &str) -> Result<String, String> {
+    let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type(&content_type);
+    options.set_type(content_type);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| "cannot make the file".to_owned())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "cannot make the file".to_owned())?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make the file".to_owned())
+}
+
+/// Fetches `path` with the session's token and saves it as `file_name`, byte for byte (CSV,
+/// PDF, or a zip of them), with the type the server gave it.
+pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
+    let (bytes, content_type) = fetch(path).await?;
+    let url = blob_url(&bytes, &content_type)?;
     let document = web_sys::window()
         .and_then(|window| window.document())
         .ok_or("no document")?;
@@ -45,6 +56,30 @@ pub async fn download(path: &str, file_name: &str) -> Result<(), String> {
     anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// Fetches a file to show it in the page (an attachment's preview): a `blob:` address typed
+/// `media_type`, the type Duely found in the file's bytes. Revoke it when the preview closes.
+pub async fn preview_url(path: &str, media_type: &str) -> Result<String, String> {
+    let (bytes, _) = fetch(path).await?;
+    blob_url(&bytes, media_type)
+}
+
+/// The error of a REST answer's body in the reader's language, from its reason and
+/// parameters; the server's message when the reason is not one this build knows.
+pub fn rest_error(body: &str, locale: domain::Locale) -> String {
+    let parsed: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let extensions = &parsed["errors"][0]["extensions"];
+    serde_json::from_value::<domain::reason::Reason>(serde_json::json!({
+        "reason": extensions["reason"], "params": extensions["params"],
+    }))
+    .map(|reason| reason.text(locale))
+    .unwrap_or_else(|_| {
+        parsed["errors"][0]["message"]
+            .as_str()
+            .unwrap_or(body)
+            .to_owned()
+    })
 }
 
 /// Uploads `file` as `text/csv` to `path`, calling `progress` with the share sent (0 to 1), and

@@ -1,6 +1,7 @@
 //! The component kit every page builds on: buttons, form fields with their errors, tables,
 //! toasts, a modal, and loading and progress indicators. Styles live in `style/app.css`.
 
+mod attachments;
 mod charts;
 mod feedback;
 mod form;
@@ -10,6 +11,7 @@ mod search;
 mod table;
 mod toast;
 
+pub use attachments::{Attachments, AttachmentsToggle};
 pub use charts::{LineChart, Segment, Series, StackedBar};
 pub use feedback::{ProgressBar, Spinner};
 pub use form::{Button, ButtonKind, SelectField, TextField, field_error};

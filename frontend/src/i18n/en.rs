@@ -741,5 +741,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Cash(msg) => super::cash::en(msg),
         Fapiao(msg) => super::fapiao::en(msg),
         Documents(msg) => super::documents::en(msg),
+        Attachments(msg) => super::attachments::en(msg),
     }
 }

@@ -12,6 +12,7 @@ use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 
 mod approvals;
+mod attachments;
 mod cash;
 mod documents;
 mod en;
@@ -23,6 +24,7 @@ mod zh;
 mod zh_more;
 
 pub use approvals::ApprovalMsg;
+pub use attachments::AttachmentsMsg;
 pub use cash::CashMsg;
 pub use documents::DocumentsMsg;
 pub use fapiao::FapiaoMsg;

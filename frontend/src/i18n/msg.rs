@@ -751,4 +751,6 @@ pub enum Msg {
     Fapiao(super::fapiao::FapiaoMsg),
     /// Documents' texts (`documents.rs`).
     Documents(super::documents::DocumentsMsg),
+    /// Attachments' texts (`attachments.rs`).
+    Attachments(super::attachments::AttachmentsMsg),
 }

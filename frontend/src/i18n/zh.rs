@@ -785,5 +785,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Cash(msg) => super::cash::zh(msg),
         Fapiao(msg) => super::fapiao::zh(msg),
         Documents(msg) => super::documents::zh(msg),
+        Attachments(msg) => super::attachments::zh(msg),
     }
 }

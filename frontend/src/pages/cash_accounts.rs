@@ -228,7 +228,7 @@ fn ImportBox(account: RwSignal<String>, on_imported: Callback<()>) -> impl IntoV
                             poll();
                         }
                     }
-                    _ => refused.set(Some(rest_error(&body, locale.get_untracked()))),
+                    _ => refused.set(Some(files::rest_error(&body, locale.get_untracked()))),
                 },
                 Err(error) => refused.set(Some(error)),
             }
@@ -264,21 +264,6 @@ fn ImportBox(account: RwSignal<String>, on_imported: Callback<()>) -> impl IntoV
 }
 
 /// An error body of the REST route in the reader's language.
-fn rest_error(body: &str, locale: Locale) -> String {
-    let parsed: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-    let extensions = &parsed["errors"][0]["extensions"];
-    serde_json::from_value::<Reason>(serde_json::json!({
-        "reason": extensions["reason"], "params": extensions["params"],
-    }))
-    .map(|reason| reason.text(locale))
-    .unwrap_or_else(|_| {
-        parsed["errors"][0]["message"]
-            .as_str()
-            .unwrap_or(body)
-            .to_owned()
-    })
-}
-
 #[component]
 fn ImportResult(imported: Imported) -> impl IntoView {
     let text = use_text();

@@ -106,6 +106,11 @@ fn activity_item(
             }
         });
     let numbers: Vec<String> = a.invoices.into_iter().filter_map(|i| i.number).collect();
+    let files = view! {
+        " "
+        <crate::components::AttachmentsToggle owner=domain::attachments::AttachmentOwner::Activity
+            owner_id=a.id.clone() photo=true/>
+    };
     view! {
         <li data-testid=test_id>
             <time>{display::date(l, &a.occurred_at)}</time>
@@ -118,6 +123,7 @@ fn activity_item(
             {a.next_action_on.map(|d| format!(" · {} {}", text(Msg::NextActionOn), display::date(l, &d)))}
             {format!(" · {}", crate::i18n::stored_text(l, &a.logged_by))}
             {correction}
+            {files}
         </li>
     }
 }

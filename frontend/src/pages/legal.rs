@@ -196,6 +196,7 @@ fn CaseCard(
                 <div><dt>{move || text(Msg::Costs)}</dt><dd>{show(l, &case.costs.amount, &case.costs.currency)}</dd></div>
             </dl>
             <button type="button" class="button button-secondary" on:click=download data-testid="evidence">{move || text(Msg::EvidencePack)}</button>
+            <crate::components::AttachmentsToggle owner=domain::attachments::AttachmentOwner::LegalCase owner_id=case.id.clone()/>
             <Show when=move || manages() && !status.is_closed()>
                 <button type="button" class="button button-secondary" on:click=draft_letter.clone() data-testid="draft-lawyer-letter">{move || text(Msg::Documents(DocumentsMsg::DraftLawyerLetter))}</button>
             </Show>

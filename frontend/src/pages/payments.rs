@@ -160,7 +160,10 @@ fn PaymentList() -> impl IntoView {
                         })}</td>
                         <td class="num">{ let m = row.amount.clone(); move || show(locale.get(), &m.amount, &m.currency) }</td>
                         <td class="num">{ let m = row.unapplied.clone(); move || show(locale.get(), &m.amount, &m.currency) }</td>
-                        <td>{row.reversed.then(|| view! { <span class="badge badge-muted">{move || text(Msg::Reversed)}</span> })}</td>
+                        <td>
+                            {row.reversed.then(|| view! { <span class="badge badge-muted">{move || text(Msg::Reversed)}</span> })}
+                            <crate::components::AttachmentsToggle owner=domain::attachments::AttachmentOwner::Payment owner_id=row.id.clone()/>
+                        </td>
                         <Show when=manages>
                             <td>
                                 {(!row.reversed).then(|| {

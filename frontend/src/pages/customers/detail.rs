@@ -248,6 +248,8 @@ fn CustomerView() -> impl IntoView {
                                 })}
                             </div>
                             <CustomerInvoices customer_id=c.id.clone()/>
+                            <crate::components::Attachments owner=domain::attachments::AttachmentOwner::Customer
+                                owner_id=c.id.clone()/>
                             <crate::pages::analytics::CreditPanel customer_id=c.id.clone()/>
                             <crate::pages::collections::CustomerCollectionsPanel customer_id=c.id.clone()/>
                             <CustomerActivity customer_id=c.id.clone()/>

@@ -256,6 +256,7 @@ fn InvoiceView() -> impl IntoView {
                                                             <button type="button" class="button button-secondary" on:click=move |_| resolve(dispute_id.clone(), true)>{move || text(Msg::Resolve)}</button>
                                                             <button type="button" class="button button-secondary" on:click=move |_| resolve(dispute_id2.clone(), false)>{move || text(Msg::Reject)}</button>
                                                         })}
+                                                        <crate::components::AttachmentsToggle owner=domain::attachments::AttachmentOwner::Dispute owner_id=d.id.clone()/>
                                                     </li>
                                                 }
                                             }).collect_view()}
@@ -263,6 +264,7 @@ fn InvoiceView() -> impl IntoView {
                                     }.into_any()
                                 }}
                             </div>
+                            <crate::components::Attachments owner=domain::attachments::AttachmentOwner::Invoice owner_id=inv.id.clone()/>
                             <crate::pages::collections::InvoiceTimeline invoice_id=inv.id.clone()/>
                             <InvoiceActionDialog open=dialog_open action=action invoice_id=inv.id.clone()
                                 balance=inv.balance_due.amount.clone() currency=inv.balance_due.currency.clone()
