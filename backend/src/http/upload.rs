@@ -109,10 +109,12 @@ async fn feed(body: Body, sender: mpsc::Sender<Piece>, max_bytes: usize, too_lar
     let _ = sender.send(Piece::End).await;
 }
 
-/// A file read as a stream of chunks, for a response body.
+/// A file read as a stream of chunks, for a response body. Fused: a body wrapper (the
+/// compression layer) may poll again after the end, which a bare `unfold` does not allow.
 pub fn file_chunks(
     file: tokio::fs::File,
 ) -> impl futures::Stream<Item = io::Result<Bytes>> + Send + 'static {
+    use futures::StreamExt;
     use tokio::io::AsyncReadExt;
     futures::stream::unfold(Some(file), |file| async move {
         let mut file = file?;
@@ -126,6 +128,7 @@ pub fn file_chunks(
             Err(error) => Some((Err(error), None)),
         }
     })
+    .fuse()
 }
 
 #[cfg(test)]
@@ -139,6 +142,25 @@ mod tests {
         })
         .await
         .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_file_stream_may_be_polled_after_its_end() {
+        use futures::StreamExt;
+        let path = std::env::temp_dir().join(format!("duely-chunks-{}", uuid::Uuid::new_v4()));
+        std::fs::write(&path, b"PK\x03\x04 a zip").unwrap();
+        let file = tokio::fs::File::open(&path).await.unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let mut chunks = Box::pin(file_chunks(file));
+        assert_eq!(
+            chunks.next().await.unwrap().unwrap().as_ref(),
+            b"PK\x03\x04 a zip"
+        );
+        assert!(chunks.next().await.is_none());
+        assert!(
+            chunks.next().await.is_none(),
+            "polled again after the end: still the end"
+        );
     }
 
     #[tokio::test]

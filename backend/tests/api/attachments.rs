@@ -668,6 +668,22 @@ async fn evidence_pack_carries_the_customers_files(app: &TestApp, who: &str) {
         .unwrap();
     assert_eq!(response.status(), 200);
     let bytes = response.bytes().await.unwrap();
+    // A browser asks for it compressed: the streamed body must still end whole.
+    let compressed = app
+        .client
+        .get(app.url(case["legalCase"]["evidenceUrl"].as_str().unwrap()))
+        .bearer_auth(token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    assert!(
+        compressed
+            .bytes()
+            .await
+            .is_ok_and(|gzipped| !gzipped.is_empty())
+    );
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let names: Vec<String> = zip
         .file_names()

@@ -343,7 +343,6 @@ fn DisputeQueue() -> impl IntoView {
                 <td class="num">{move || show(locale.get(), &amount.amount, &amount.currency)}</td>
                 <td data-testid="dispute-reason">
                     <span class="badge badge-info">{move || text(reason_label)}</span>
-                    <crate::components::AttachmentsToggle owner=domain::attachments::AttachmentOwner::Dispute owner_id=dispute.id.clone()/>
                 </td>
                 <td>
                     {dispute.reason}
@@ -417,6 +416,7 @@ fn DisputeQueue() -> impl IntoView {
                             </Show>
                         </div>
                     })}
+                    <crate::components::AttachmentsToggle owner=domain::attachments::AttachmentOwner::Dispute owner_id=dispute.id.clone()/>
                 </td>
             </tr>
         }
