@@ -125,10 +125,16 @@ pub fn too_large() -> AppError {
     )
 }
 
-fn too_many() -> AppError {
-    AppError::refused(Reason::AttachmentTooMany {
-        max: u32::try_from(MAX_ATTACHMENTS_PER_RECORD).unwrap_or(u32::MAX),
-    })
+/// Refuses a file for a record holding [`MAX_ATTACHMENTS_PER_RECORD`] already, counted under
+/// the record's lock (checked before the body is read, and again where the file is recorded).
+async fn has_room(tx: &TenantTx, upload: &Upload) -> Result<(), AppError> {
+    let held = store::count_locked(&**tx, upload.owner, upload.owner_id).await?;
+    if held >= i64::try_from(MAX_ATTACHMENTS_PER_RECORD).unwrap_or(i64::MAX) {
+        return Err(AppError::refused(Reason::AttachmentTooMany {
+            max: u32::try_from(MAX_ATTACHMENTS_PER_RECORD).unwrap_or(u32::MAX),
+        }));
+    }
+    Ok(())
 }
 
 /// Everything that can be checked before the body is read: the caller may attach to this
@@ -155,11 +161,8 @@ pub async fn check_upload(
         upload.owner_id,
     )
     .await?;
-    let held = store::count_locked(&*tx, upload.owner, upload.owner_id).await?;
+    has_room(&tx, upload).await?;
     tx.commit().await?;
-    if held >= i64::try_from(MAX_ATTACHMENTS_PER_RECORD).unwrap_or(i64::MAX) {
-        return Err(too_many());
-    }
     Ok(())
 }
 
@@ -264,10 +267,7 @@ async fn record(
         upload.owner_id,
     )
     .await?;
-    let held = store::count_locked(&*tx, upload.owner, upload.owner_id).await?;
-    if held >= i64::try_from(MAX_ATTACHMENTS_PER_RECORD).unwrap_or(i64::MAX) {
-        return Err(too_many());
-    }
+    has_room(&tx, upload).await?;
     let row = store::insert(
         &*tx,
         NewAttachment {

@@ -51,11 +51,7 @@ pub async fn upload(
         Ok(upload) => upload,
         Err(error) => return error_response(error),
     };
-    let declared_length = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared_length.is_some_and(|length| length > MAX_ATTACHMENT_BYTES) {
+    if super::upload::declares_more_than(&headers, MAX_ATTACHMENT_BYTES) {
         return error_response(service::too_large());
     }
     let caller = &context.caller;

@@ -69,11 +69,7 @@ pub async fn import_statement(
             }
         },
     };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_STATEMENT_BYTES as u64) {
+    if super::upload::declares_more_than(&headers, MAX_STATEMENT_BYTES as u64) {
         let error = AppError::input(
             "body",
             Reason::ImportFileTooLarge {

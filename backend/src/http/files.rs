@@ -651,11 +651,7 @@ pub async fn import_csv(
     if let Err(error) = context.caller.authorize(kind.permission()) {
         return error_response(error);
     }
-    let declared_length = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared_length.is_some_and(|length| length > MAX_IMPORT_BODY as u64) {
+    if super::upload::declares_more_than(&headers, MAX_IMPORT_BODY as u64) {
         return too_large();
     }
     let _slot = match state.large_imports.try_start() {

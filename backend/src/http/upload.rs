@@ -109,6 +109,16 @@ async fn feed(body: Body, sender: mpsc::Sender<Piece>, max_bytes: usize, too_lar
     let _ = sender.send(Piece::End).await;
 }
 
+/// Whether the request says its body is longer than `max` bytes: refused before any of it is
+/// read. A body that says nothing is counted as it arrives ([`stream`]).
+pub fn declares_more_than(headers: &axum::http::HeaderMap, max: u64) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok())
+        .is_some_and(|length| length > max)
+}
+
 /// A file read as a stream of chunks, for a response body. Fused: a body wrapper (the
 /// compression layer) may poll again after the end, which a bare `unfold` does not allow.
 pub fn file_chunks(
