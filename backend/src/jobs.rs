@@ -115,6 +115,9 @@ pub struct ClaimedJob {
     pub max_attempts: i32,
     /// This attempt's token: only its holder may renew, complete or fail the job.
     pub lease_token: Uuid,
+    /// The queue's clock when it was claimed ([`run_due_at`]'s `now`): what a handler counts
+    /// retries and lapses from, so tests can move it.
+    pub queue_now: DateTime<Utc>,
 }
 
 impl ClaimedJob {
@@ -236,6 +239,24 @@ impl Registry {
             crate::banking::service::matching::JOB_KIND,
             crate::banking::service::matching::MatchBankLines,
         );
+        // Webhooks: one attempt of one delivery per job.
+        let allow_private = links.environment == crate::config::Environment::Development;
+        match crate::webhooks::delivery::Sender::new(allow_private) {
+            Ok(sender) => {
+                registry.register(
+                    crate::webhooks::delivery::JOB_KIND,
+                    crate::webhooks::delivery::Deliver {
+                        sealer: links.sealer.clone(),
+                        sender,
+                        public_url: links.public_url.clone(),
+                    },
+                );
+            }
+            // Another replica sends them meanwhile; this one says why it does not.
+            Err(error) => {
+                tracing::error!(error = %error, "webhooks: no HTTP client; this replica sends none")
+            }
+        }
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
         // 03:00 UTC: night in China and in most of Europe.
         registry.daily(
@@ -362,7 +383,8 @@ async fn claim_one(
                AND kind = ANY ($2::text[])
              ORDER BY run_at LIMIT 1
              FOR UPDATE SKIP LOCKED)
-         RETURNING id, kind, tenant_id, payload, attempts, max_attempts, lease_token",
+         RETURNING id, kind, tenant_id, payload, attempts, max_attempts, lease_token,
+                   $3::timestamptz AS queue_now",
         [
             registry.lease().as_secs_f64().into(),
             registry.kinds().into(),
@@ -631,10 +653,11 @@ mod tests {
         let registry = Registry::standard(crate::startup::AppLinks {
             public_url: "http://localhost".to_owned(),
             sealer: crate::secrets::Sealer::from_hex(&"11".repeat(32).into()).unwrap(),
+            environment: crate::config::Environment::Development,
         });
         assert_eq!(
             registry.kinds().join(","),
-            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,bank.match,dunning.run,housekeeping,identity.password_reset,promises.evaluate"
+            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,bank.match,dunning.run,housekeeping,identity.password_reset,promises.evaluate,webhooks.deliver"
         );
         // Housekeeping is global; every company's daily task is a job of its own.
         assert_eq!(registry.daily.len(), 1);

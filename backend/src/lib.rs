@@ -36,3 +36,4 @@ pub mod settings;
 pub mod startup;
 pub mod statements;
 pub mod telemetry;
+pub mod webhooks;

@@ -229,11 +229,13 @@ pub async fn shutdown_signal() {
 }
 
 /// Where people reach Duely, for links in emails, and the sealer that keeps a link's secret
-/// unreadable while its email waits in the outbox.
+/// unreadable while its email waits in the outbox (and a webhook's secret at rest); the
+/// environment, which decides what addresses webhooks may reach.
 #[derive(Clone, Debug)]
 pub struct AppLinks {
     pub public_url: String,
     pub sealer: crate::secrets::Sealer,
+    pub environment: crate::config::Environment,
 }
 
 impl AppLinks {
@@ -245,6 +247,7 @@ impl AppLinks {
                     "DUELY_ENCRYPTION_KEY is needed to seal the secrets of emailed links"
                 )
             })?,
+            environment: config.environment,
         })
     }
 

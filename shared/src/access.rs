@@ -178,10 +178,13 @@ pub enum Permission {
     /// Ladders, templates, dunning runs, fees, legal cases and collection settings.
     ManageDunning,
     ViewReports,
+    /// Webhook endpoints and their delivery log: what other systems are told, which carries
+    /// every area's events.
+    ManageWebhooks,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ViewTeam,
         Permission::ManageTeam,
         Permission::TransferOwnership,
@@ -201,6 +204,7 @@ impl Permission {
         Permission::WorkCollections,
         Permission::ManageDunning,
         Permission::ViewReports,
+        Permission::ManageWebhooks,
     ];
 
     /// The API-key scope that grants this permission, if keys may have it at all. Managing the
@@ -220,6 +224,7 @@ impl Permission {
             P::ViewReports => Some(ApiScope::ReportsRead),
             P::ViewAuditLog => Some(ApiScope::AuditRead),
             P::ViewTeam => Some(ApiScope::TeamRead),
+            P::ManageWebhooks => Some(ApiScope::WebhooksWrite),
             P::ManageTeam
             | P::TransferOwnership
             | P::ManageSettings
@@ -248,10 +253,12 @@ pub enum ApiScope {
     ReportsRead,
     AuditRead,
     TeamRead,
+    /// Webhook endpoints and deliveries: an integration registers where it is told.
+    WebhooksWrite,
 }
 
 impl ApiScope {
-    pub const ALL: [ApiScope; 12] = [
+    pub const ALL: [ApiScope; 13] = [
         ApiScope::CustomersRead,
         ApiScope::CustomersWrite,
         ApiScope::InvoicesRead,
@@ -264,6 +271,7 @@ impl ApiScope {
         ApiScope::ReportsRead,
         ApiScope::AuditRead,
         ApiScope::TeamRead,
+        ApiScope::WebhooksWrite,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -280,6 +288,7 @@ impl ApiScope {
             ApiScope::ReportsRead => "reports:read",
             ApiScope::AuditRead => "audit:read",
             ApiScope::TeamRead => "team:read",
+            ApiScope::WebhooksWrite => "webhooks:write",
         }
     }
 

@@ -63,6 +63,7 @@ pub mod statement;
 pub mod stored;
 pub mod templates;
 pub mod terms;
+pub mod webhooks;
 pub mod worklist;
 
 pub use access::{Access, ApiScope, Permission, Role};

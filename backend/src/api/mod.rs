@@ -57,6 +57,7 @@ pub struct Query(
     crate::settings::graphql::SettingsQuery,
     crate::company_profile::graphql::CompanyProfileQuery,
     crate::attachments::graphql::AttachmentsQuery,
+    crate::webhooks::graphql::WebhooksQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -80,6 +81,7 @@ pub struct Mutation(
     crate::company_profile::graphql::CompanyProfileMutation,
     crate::attachments::graphql::AttachmentsMutation,
     crate::approvals::graphql::ApprovalsMutation,
+    crate::webhooks::graphql::WebhooksMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

@@ -47,7 +47,8 @@ impl Rotation {
     }
 }
 
-/// Re-seals the outbox's link secrets and every company's Stripe secrets.
+/// Re-seals the outbox's link secrets, every company's Stripe secrets and its webhook
+/// endpoints' signing secrets.
 pub async fn rotate(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Rotation> {
     let mut rotation = Rotation::default();
     rotate_outbox(db, sealer, &mut rotation).await?;
@@ -60,6 +61,7 @@ pub async fn rotate(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<
     for row in tenants {
         let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "id")?);
         rotate_stripe_account(db, sealer, tenant, &mut rotation).await?;
+        rotate_webhook_secrets(db, sealer, tenant, &mut rotation).await?;
     }
     Ok(rotation)
 }
@@ -166,6 +168,46 @@ async fn rotate_stripe_account(
             DbBackend::Postgres,
             "UPDATE stripe_account SET secret_key_sealed = $1, webhook_secret_sealed = $2",
             [secret_key.into(), webhook_secret.into()],
+        ))
+        .await?;
+    }
+    Ok(tx.commit().await?)
+}
+
+/// The company's webhook endpoints' signing secrets (and those a rotation keeps for a day), in
+/// one transaction: a company has at most `MAX_ENDPOINTS` endpoints.
+async fn rotate_webhook_secrets(
+    db: &DatabaseConnection,
+    sealer: &Sealer,
+    tenant: TenantId,
+    rotation: &mut Rotation,
+) -> anyhow::Result<()> {
+    let tx = TenantTx::begin_writable(db, tenant).await?;
+    let rows = tx
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT id, secret, previous_secret FROM webhook_endpoints ORDER BY id FOR UPDATE",
+        ))
+        .await?;
+    for row in rows {
+        let id: Uuid = row.try_get("", "id")?;
+        let context = company_context(tenant, &crate::webhooks::delivery::secret_purpose(id));
+        let mut reseal = |column: &str, value: Vec<u8>| {
+            rotation
+                .count(
+                    format!("company {} webhook endpoint {id} {column}", tenant.0),
+                    sealer.reseal_for(&context, &value),
+                )
+                .unwrap_or(value)
+        };
+        let secret = reseal("secret", row.try_get("", "secret")?);
+        let previous = row
+            .try_get::<Option<Vec<u8>>>("", "previous_secret")?
+            .map(|value| reseal("previous_secret", value));
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "UPDATE webhook_endpoints SET secret = $2, previous_secret = $3 WHERE id = $1",
+            [id.into(), secret.into(), previous.into()],
         ))
         .await?;
     }

@@ -1082,6 +1082,7 @@ async fn late_fee(
     let links = duely_backend::startup::AppLinks {
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+        environment: duely_backend::config::Environment::Development,
     };
     run_tenant(
         &app.db,

@@ -67,6 +67,12 @@ const CASES: &[&str] = &[
     "Query.letters.filter.customerId",
     "Query.attachments.ownerId",
     "Mutation.deleteAttachment.input.attachmentId",
+    "Query.webhookDeliveries.filter.endpointId",
+    "Mutation.updateWebhookEndpoint.input.endpointId",
+    "Mutation.deleteWebhookEndpoint.input.endpointId",
+    "Mutation.rotateWebhookSecret.input.endpointId",
+    "Mutation.sendTestWebhookEvent.input.endpointId",
+    "Mutation.redeliverWebhook.input.deliveryId",
     "Mutation.recordPayment.input.customerId",
     "Mutation.recordPayment.input.allocations.invoiceId",
     "Mutation.allocatePayment.input.paymentId",
@@ -284,6 +290,8 @@ struct Ids {
     bank_account: String,
     bank_transaction: String,
     own_bank_transaction: String,
+    webhook_endpoint: String,
+    webhook_delivery: String,
 }
 
 /// What a case must answer.
@@ -431,6 +439,7 @@ fn every_listed_case_runs_in_a_table_and_every_table_case_is_listed() {
         .chain(dunning_cases())
         .chain(approval_cases())
         .chain(bank_cases())
+        .chain(webhook_cases())
     {
         assert!(tabled.insert(case.name), "{} is in two tables", case.name);
     }
@@ -1475,6 +1484,7 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
     let links = duely_backend::startup::AppLinks {
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+        environment: duely_backend::config::Environment::Development,
     };
 
     // Globex: an invoice long overdue, a run that made a call task and a late fee, a legal
@@ -1995,4 +2005,115 @@ async fn bank_lines_of_another_tenant_are_not_found_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+}
+
+/// Webhooks: Acme's owner with Globex's endpoint and delivery.
+fn webhook_cases() -> Vec<Case> {
+    vec![
+        Case::query(
+            "Query.webhookDeliveries.filter.endpointId",
+            "query($id: ID) { webhookDeliveries(filter: { endpointId: $id }) { totalCount } }",
+            |ids| json!({ "id": ids.webhook_endpoint }),
+            Expect::NoneCounted("webhookDeliveries"),
+        ),
+        Case::input(
+            "Mutation.updateWebhookEndpoint.input.endpointId",
+            "updateWebhookEndpoint",
+            "UpdateWebhookEndpointInput",
+            |ids| json!({ "endpointId": ids.webhook_endpoint, "enabled": false }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.deleteWebhookEndpoint.input.endpointId",
+            "deleteWebhookEndpoint",
+            "DeleteWebhookEndpointInput",
+            |ids| json!({ "endpointId": ids.webhook_endpoint }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.rotateWebhookSecret.input.endpointId",
+            "rotateWebhookSecret",
+            "RotateWebhookSecretInput",
+            |ids| json!({ "endpointId": ids.webhook_endpoint }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.sendTestWebhookEvent.input.endpointId",
+            "sendTestWebhookEvent",
+            "SendTestWebhookEventInput",
+            |ids| json!({ "endpointId": ids.webhook_endpoint }),
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.redeliverWebhook.input.deliveryId",
+            "redeliverWebhook",
+            "RedeliverWebhookInput",
+            |ids| json!({ "deliveryId": ids.webhook_delivery }),
+            Expect::NotFound,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn webhooks_of_another_tenant_are_not_found_and_change_nothing() {
+    let app = spawn_app().await;
+    let acme = app.sign_up("Acme", &app.email("acme")).await;
+    let globex = app.sign_up("Globex", &app.email("globex")).await;
+    // Acme has an endpoint of its own, so its triggers and queue are live too.
+    ok(
+        &app,
+        &acme,
+        "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }",
+        json!({ "input": { "url": "http://127.0.0.1:9/acme", "events": ["invoice.paid"] } }),
+        "createWebhookEndpoint",
+    )
+    .await;
+    let created = ok(
+        &app,
+        &globex,
+        "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id secretHint } } }",
+        json!({ "input": { "url": "http://127.0.0.1:9/globex", "events": ["invoice.paid"] } }),
+        "createWebhookEndpoint",
+    )
+    .await;
+    let endpoint = id(&created["endpoint"]);
+    let sent = ok(
+        &app,
+        &globex,
+        "mutation($input: SendTestWebhookEventInput!) { sendTestWebhookEvent(input: $input) { delivery { id } } }",
+        json!({ "input": { "endpointId": endpoint } }),
+        "sendTestWebhookEvent",
+    )
+    .await;
+    let ids = Ids {
+        webhook_endpoint: endpoint.clone(),
+        webhook_delivery: id(&sent["delivery"]),
+        ..Ids::default()
+    };
+    let schema = globex.tenant_id.schema_name();
+    let state = || {
+        let db = app.db.clone();
+        let schema = schema.clone();
+        async move {
+            let mut counts = Vec::new();
+            for sql in [
+                "SELECT count(*) FROM \"{s}\".webhook_endpoints WHERE enabled AND deleted_at IS NULL AND previous_secret IS NULL",
+                "SELECT count(*) FROM \"{s}\".webhook_deliveries",
+                "SELECT count(*) FROM \"{s}\".webhook_events",
+            ] {
+                counts.push(count(&db, &sql.replace("{s}", &schema)).await);
+            }
+            counts
+        }
+    };
+    let before = state().await;
+    assert_eq!(before, [1, 1, 1], "the arrangement");
+
+    run(&app, &acme, &ids, webhook_cases()).await;
+
+    assert_eq!(
+        state().await,
+        before,
+        "Globex's endpoint and log are untouched"
+    );
 }

@@ -197,6 +197,7 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
     let registry = Registry::standard(duely_backend::startup::AppLinks {
         public_url: "http://localhost".to_owned(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+        environment: duely_backend::config::Environment::Development,
     });
     let morning = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
     let evening = Utc.with_ymd_and_hms(2026, 11, 23, 22, 0, 0).unwrap();
@@ -283,6 +284,7 @@ async fn housekeeping_forgets_expired_sessions_and_keeps_live_ones() {
         &Registry::standard(duely_backend::startup::AppLinks {
             public_url: "http://localhost".to_owned(),
             sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+            environment: duely_backend::config::Environment::Development,
         }),
     )
     .await
@@ -433,6 +435,7 @@ async fn two_hundred_companies_get_their_own_daily_jobs_and_a_broken_one_fails_a
     let registry = Registry::standard(duely_backend::startup::AppLinks {
         public_url: "http://localhost".to_owned(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+        environment: duely_backend::config::Environment::Development,
     });
     let mut tenants = Vec::new();
     for index in 0..200 {

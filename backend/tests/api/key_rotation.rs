@@ -69,6 +69,28 @@ async fn sealed_values(app: &TestApp, tenant: TenantId) -> Vec<(String, Vec<u8>)
             row.try_get("", column).unwrap(),
         ));
     }
+    for row in app
+        .db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                r#"SELECT id, secret, previous_secret FROM "{}".webhook_endpoints ORDER BY id"#,
+                tenant.schema_name()
+            ),
+        ))
+        .await
+        .unwrap()
+    {
+        let id: uuid::Uuid = row.try_get("", "id").unwrap();
+        let context = company_context(tenant, &format!("webhook_endpoint:{id}"));
+        values.push((context.clone(), row.try_get("", "secret").unwrap()));
+        if let Some(previous) = row
+            .try_get::<Option<Vec<u8>>>("", "previous_secret")
+            .unwrap()
+        {
+            values.push((context, previous));
+        }
+    }
     values
 }
 
@@ -96,13 +118,30 @@ async fn rotating_the_key_reseals_every_secret_once_and_reports_what_no_key_open
         "COLLECTOR",
     )
     .await;
+    // A webhook endpoint whose secret was rotated: its new and its previous secret.
+    let endpoint = crate::kit::ok(
+        &app,
+        &owner,
+        "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }",
+        json!({ "input": { "url": "https://erp.example.com/hook", "events": ["invoice.paid"] } }),
+        "createWebhookEndpoint",
+    )
+    .await;
+    crate::kit::ok(
+        &app,
+        &owner,
+        "mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret } }",
+        json!({ "input": { "endpointId": endpoint["endpoint"]["id"] } }),
+        "rotateWebhookSecret",
+    )
+    .await;
     // Nothing else seals meanwhile.
     app.stop().await.unwrap();
 
     let before = sealed_values(&app, tenant).await;
     assert!(
-        before.len() >= 3,
-        "two Stripe secrets and an invitation's link"
+        before.len() >= 5,
+        "two Stripe secrets, an invitation's link and an endpoint's two signing secrets"
     );
     let old = Sealer::from_hex(&SecretString::from(old_key())).unwrap();
     let plain: Vec<String> = before

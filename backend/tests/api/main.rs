@@ -53,3 +53,4 @@ mod texts;
 mod traces;
 mod transfer;
 mod web_app;
+mod webhooks;

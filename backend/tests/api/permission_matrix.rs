@@ -143,6 +143,11 @@ const QUERIES: &[(&str, Gate)] = &[
     ("approvalPolicies", AnyCaller),
     ("approvalRequests", AnyCaller),
     ("approvalRequest", AnyCaller),
+    // The names of the events, as documented; endpoints and their log are for managers of
+    // webhooks (owners, admins, keys with webhooks:write).
+    ("webhookEventTypes", Public),
+    ("webhookEndpoints", Needs(P::ManageWebhooks)),
+    ("webhookDeliveries", Needs(P::ManageWebhooks)),
     ("approvalStats", Needs(P::ViewReports)),
     // Cash application: whoever reads payments (a collector's lists are empty).
     ("bankAccounts", Needs(P::ViewPayments)),
@@ -270,6 +275,12 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("approveApprovalRequest", AnyMember),
     ("rejectApprovalRequest", AnyMember),
     ("cancelApprovalRequest", AnyCaller),
+    ("createWebhookEndpoint", Needs(P::ManageWebhooks)),
+    ("updateWebhookEndpoint", Needs(P::ManageWebhooks)),
+    ("deleteWebhookEndpoint", Needs(P::ManageWebhooks)),
+    ("rotateWebhookSecret", Needs(P::ManageWebhooks)),
+    ("redeliverWebhook", Needs(P::ManageWebhooks)),
+    ("sendTestWebhookEvent", Needs(P::ManageWebhooks)),
     ("startCheckout", Needs(P::ManageBilling)),
     ("billingPortal", Needs(P::ManageBilling)),
     ("connectStripeAccount", Needs(P::ManageSettings)),

@@ -14,6 +14,7 @@ mod m20261203_000009_clock;
 mod m20261204_000010_access_notify;
 mod m20261210_000011_approval_emails;
 mod m20261214_000012_email_attachments;
+mod m20261216_000013_webhook_wake;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -29,5 +30,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261204_000010_access_notify::Migration),
         Box::new(m20261210_000011_approval_emails::Migration),
         Box::new(m20261214_000012_email_attachments::Migration),
+        Box::new(m20261216_000013_webhook_wake::Migration),
     ]
 }

@@ -35,6 +35,7 @@ mod m20261213_000029_fapiaos;
 mod m20261214_000030_company_profile;
 mod m20261214_000031_letters;
 mod m20261215_000032_attachments;
+mod m20261216_000033_webhooks;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -70,5 +71,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261214_000030_company_profile::Migration),
         Box::new(m20261214_000031_letters::Migration),
         Box::new(m20261215_000032_attachments::Migration),
+        Box::new(m20261216_000033_webhooks::Migration),
     ]
 }

@@ -291,6 +291,22 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::AttachmentUploadCutShort {} => {
             "The upload was cut short; send the file again.".to_owned()
         }
+        Reason::WebhookUrlInvalid { max } => format!(
+            "must be an absolute https:// address without a user name or password, of at most {max} characters"
+        ),
+        Reason::WebhookAddressNotPublic {} => {
+            "must be an address on the public internet, not a private, loopback or link-local one"
+                .to_owned()
+        }
+        Reason::WebhookEventUnknown { event } => {
+            format!("\"{event}\" is not an event an endpoint can subscribe to")
+        }
+        Reason::WebhookEndpointsTooMany { max } => {
+            format!("A company has at most {max} webhook endpoints.")
+        }
+        Reason::WebhookEndpointDisabled {} => {
+            "The endpoint is switched off: switch it on before sending to it.".to_owned()
+        }
         Reason::LogoInvalid { max_kb } => {
             format!("the logo must be a PNG or JPEG image of at most {max_kb} KB")
         }

@@ -34,6 +34,8 @@ pub(super) fn entity(entity: &Entity) -> &'static str {
         Entity::Fapiao => "fapiao",
         Entity::Letter => "letter",
         Entity::Attachment => "file",
+        Entity::WebhookEndpoint => "webhook endpoint",
+        Entity::WebhookDelivery => "webhook delivery",
         Entity::Report => "report",
     }
 }

@@ -32,6 +32,8 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::Fapiao => "发票（税务）",
         Entity::Letter => "信函",
         Entity::Attachment => "附件",
+        Entity::WebhookEndpoint => "Webhook 端点",
+        Entity::WebhookDelivery => "Webhook 投递",
         Entity::Report => "报表",
     }
 }
@@ -312,6 +314,13 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::AttachmentTooMany { max } => format!("每条记录最多 {max} 个附件。"),
         Reason::AttachmentAlreadyDeleted {} => "该附件已被删除。".to_owned(),
         Reason::AttachmentUploadCutShort {} => "上传中断，请重新上传文件。".to_owned(),
+        Reason::WebhookUrlInvalid { max } => {
+            format!("须为完整的 https:// 地址，不含用户名和密码，最多 {max} 个字符")
+        }
+        Reason::WebhookAddressNotPublic {} => "须为公网地址，不能是内网、本机或链路本地地址".to_owned(),
+        Reason::WebhookEventUnknown { event } => format!("“{event}”不是可订阅的事件"),
+        Reason::WebhookEndpointsTooMany { max } => format!("每家公司最多 {max} 个 Webhook 端点。"),
+        Reason::WebhookEndpointDisabled {} => "该端点已停用：请先启用再发送。".to_owned(),
         Reason::LogoInvalid { max_kb } => format!("标志须为不超过 {max_kb} KB 的 PNG 或 JPEG 图片"),
         Reason::TooManyBankAccounts { max } => format!("银行账户最多 {max} 个"),
         Reason::IdempotencyKeyReused {} => "该幂等键已用于其他请求，请使用新的幂等键。".to_owned(),

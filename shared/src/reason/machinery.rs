@@ -35,6 +35,8 @@ pub enum Entity {
     Fapiao,
     Letter,
     Attachment,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 /// How a parameter's type reads in `docs/errors.md`.

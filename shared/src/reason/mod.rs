@@ -206,6 +206,20 @@ reasons! {
     /// The upload was cut short; send the file again.
     AttachmentUploadCutShort {} => Validation,
 
+    // Outgoing webhooks.
+    /// The endpoint's address must be an absolute `https://` URL (`http://` only in
+    /// development) without a user name or password, of at most `max` characters.
+    WebhookUrlInvalid { max: u32 } => Validation,
+    /// The endpoint's address is on a private, loopback or link-local network, which deliveries
+    /// may not reach.
+    WebhookAddressNotPublic {} => Validation,
+    /// `event` is not an event an endpoint can subscribe to (see `webhookEventTypes`).
+    WebhookEventUnknown { event: String } => Validation,
+    /// A company has at most `max` webhook endpoints.
+    WebhookEndpointsTooMany { max: u32 } => Conflict,
+    /// The endpoint is switched off: switch it on before sending to it.
+    WebhookEndpointDisabled {} => Conflict,
+
     // The company profile documents print.
     /// The logo is a PNG or JPEG image of at most `max_kb` KB, sent as a `data:` URL.
     LogoInvalid { max_kb: u32 } => Validation,

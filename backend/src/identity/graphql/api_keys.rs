@@ -44,7 +44,8 @@ pub struct CreateApiKeyInput {
     pub name: String,
     /// Scopes written `area:access`: customers, invoices, payments, collections (read or write),
     /// dunning:write (ladders, templates, runs, collection settings), reports:read, audit:read,
-    /// team:read.
+    /// team:read, webhooks:write (endpoints and their deliveries, which carry every area's
+    /// events).
     pub scopes: Vec<String>,
 }
 

@@ -178,6 +178,7 @@ pub async fn run_dunning(
     let links = duely_backend::startup::AppLinks {
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+        environment: duely_backend::config::Environment::Development,
     };
     duely_backend::collections::run::run_tenant(
         &app.db,
