@@ -283,6 +283,28 @@ macro_rules! attachments_operation {
 attachments_operation!(AttachmentsList);
 attachments_operation!(DeleteAttachment);
 
+macro_rules! webhooks_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/webhooks.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+webhooks_operation!(WebhookEndpoints);
+webhooks_operation!(WebhookDeliveries);
+webhooks_operation!(CreateWebhookEndpoint);
+webhooks_operation!(UpdateWebhookEndpoint);
+webhooks_operation!(DeleteWebhookEndpoint);
+webhooks_operation!(RotateWebhookSecret);
+webhooks_operation!(RedeliverWebhook);
+webhooks_operation!(SendTestWebhookEvent);
+
 macro_rules! analytics_operation {
     ($name:ident) => {
         #[derive(GraphQLQuery)]

@@ -12,7 +12,7 @@ use crate::pages::{
     InvoicesPage, LegalPage, LettersPage, LoginPage, NewInvoicePage, NotFoundPage,
     PaymentCompletePage, PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage,
     PublicStatementPage, ResetPasswordPage, SettingsPage, SignUpPage, StatementPage,
-    SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WorklistPage,
+    SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WebhooksPage, WorklistPage,
 };
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/settings/payments") view=PaymentSettingsPage/>
                     <Route path=path!("/settings/profile") view=CompanyProfilePage/>
+                    <Route path=path!("/settings/webhooks") view=WebhooksPage/>
                     <Route path=path!("/payment-complete") view=PaymentCompletePage/>
                     <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 </Routes>
@@ -228,6 +229,11 @@ const NAV_GROUPS: [NavGroup; 5] = [
                 href: "/api-keys",
                 label: Msg::NavApiKeys,
                 permission: Permission::ManageApiKeys,
+            },
+            NavLink {
+                href: "/settings/webhooks",
+                label: Msg::Webhooks(crate::i18n::WebhooksMsg::Nav),
+                permission: Permission::ManageWebhooks,
             },
             NavLink {
                 href: "/audit",

@@ -742,5 +742,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Fapiao(msg) => super::fapiao::en(msg),
         Documents(msg) => super::documents::en(msg),
         Attachments(msg) => super::attachments::en(msg),
+        Webhooks(msg) => super::webhooks::en(msg),
     }
 }

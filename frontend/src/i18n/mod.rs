@@ -20,6 +20,7 @@ mod en_more;
 mod fapiao;
 mod msg;
 mod msg_more;
+mod webhooks;
 mod zh;
 mod zh_more;
 
@@ -35,6 +36,7 @@ pub use msg_more::KpiMsg;
 pub use msg_more::ScriptMsg;
 pub use msg_more::{ContactMsg, DisputeMsg, MoneyMsg};
 pub use msg_more::{LadderMsg, PromiseMsg};
+pub use webhooks::{WebhooksMsg, event_label};
 
 const STORAGE_KEY: &str = "duely.locale";
 
@@ -137,6 +139,7 @@ pub fn permission_text(locale: Locale, permission: Permission) -> &'static str {
         (Locale::ZhCn, WorkCollections) => "跟进催收：记录联系、承诺付款、任务",
         (Locale::ZhCn, ManageDunning) => "管理催收流程",
         (Locale::ZhCn, ViewReports) => "查看报表与指标",
+        (Locale::ZhCn, ManageWebhooks) => "管理 Webhook（事件推送）",
         (Locale::En, ViewTeam) => "See the team",
         (Locale::En, ManageTeam) => "Invite and manage team members",
         (Locale::En, TransferOwnership) => "Transfer ownership",
@@ -156,6 +159,7 @@ pub fn permission_text(locale: Locale, permission: Permission) -> &'static str {
         (Locale::En, WorkCollections) => "Work collections: contacts, promises, tasks",
         (Locale::En, ManageDunning) => "Manage dunning",
         (Locale::En, ViewReports) => "See reports and KPIs",
+        (Locale::En, ManageWebhooks) => "Manage webhooks",
     }
 }
 

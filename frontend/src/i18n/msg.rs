@@ -753,4 +753,6 @@ pub enum Msg {
     Documents(super::documents::DocumentsMsg),
     /// Attachments' texts (`attachments.rs`).
     Attachments(super::attachments::AttachmentsMsg),
+    /// Webhooks' texts (`webhooks.rs`).
+    Webhooks(super::webhooks::WebhooksMsg),
 }

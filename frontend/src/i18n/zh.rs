@@ -786,5 +786,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Fapiao(msg) => super::fapiao::zh(msg),
         Documents(msg) => super::documents::zh(msg),
         Attachments(msg) => super::attachments::zh(msg),
+        Webhooks(msg) => super::webhooks::zh(msg),
     }
 }

@@ -38,6 +38,7 @@ mod statements;
 mod tasks;
 mod team;
 mod verify_email;
+mod webhooks;
 mod worklist;
 
 pub use accept_invitation::AcceptInvitationPage;
@@ -70,4 +71,5 @@ pub use statements::{PublicStatementPage, StatementPage};
 pub use tasks::TasksPage;
 pub use team::TeamPage;
 pub use verify_email::{VerifyEmailBanner, VerifyEmailPage};
+pub use webhooks::WebhooksPage;
 pub use worklist::WorklistPage;
