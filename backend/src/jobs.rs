@@ -257,6 +257,12 @@ impl Registry {
                 tracing::error!(error = %error, "webhooks: no HTTP client; this replica sends none")
             }
         }
+        // 03:00 of the company's day: the delivery log older than LOG_KEPT_DAYS goes.
+        registry.register(
+            crate::webhooks::retention::JOB_KIND,
+            crate::webhooks::retention::Prune,
+        );
+        registry.per_company(crate::webhooks::retention::JOB_KIND, LocalHour::Fixed(3));
         registry.register(housekeeping::KIND, housekeeping::Housekeeping);
         // 03:00 UTC: night in China and in most of Europe.
         registry.daily(
@@ -657,7 +663,7 @@ mod tests {
         });
         assert_eq!(
             registry.kinds().join(","),
-            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,bank.match,dunning.run,housekeeping,identity.password_reset,promises.evaluate,webhooks.deliver"
+            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,bank.match,dunning.run,housekeeping,identity.password_reset,promises.evaluate,webhooks.deliver,webhooks.prune"
         );
         // Housekeeping is global; every company's daily task is a job of its own.
         assert_eq!(registry.daily.len(), 1);
@@ -670,7 +676,8 @@ mod tests {
                 "analytics.ratings",
                 "promises.evaluate",
                 "approvals.expire",
-                "approvals.digest"
+                "approvals.digest",
+                "webhooks.prune"
             ]
         );
     }

@@ -59,6 +59,9 @@ pub const DISABLE_AFTER_FAILING_HOURS: i64 = 24;
 /// Failures further apart than this (longer than the longest wait between retries) are two
 /// streaks, not one: a failure weeks ago and one today are not a day of failing.
 pub const FAILING_STREAK_GAP_HOURS: i64 = 9;
+/// Finished deliveries, their attempts and the events no delivery still carries are kept this
+/// long, then forgotten by the company's daily job.
+pub const LOG_KEPT_DAYS: i64 = 30;
 /// After a rotation, the old secret still signs (beside the new one) for this long.
 pub const OLD_SECRET_VALID_HOURS: i64 = 24;
 

@@ -5,5 +5,6 @@
 
 pub mod delivery;
 pub mod graphql;
+pub mod retention;
 pub mod service;
 pub mod store;

@@ -586,6 +586,52 @@ pub async fn note_health(
     Ok(switched_off)
 }
 
+/// Forgets up to `batch` deliveries that finished before `before` (not one a later resend
+/// still points at) with their attempts; returns how many went.
+pub async fn prune_deliveries(
+    conn: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> Result<u64, DbErr> {
+    Ok(conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "WITH old AS (
+                 SELECT d.id FROM webhook_deliveries d
+                 WHERE d.finished_at < $1
+                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries r
+                                   WHERE r.redelivery_of = d.id AND r.id <> d.id)
+                 LIMIT $2
+             ), attempts AS (
+                 DELETE FROM webhook_attempts a USING old WHERE a.delivery_id = old.id
+             )
+             DELETE FROM webhook_deliveries d USING old WHERE d.id = old.id",
+            [before.into(), batch.into()],
+        ))
+        .await?
+        .rows_affected())
+}
+
+/// Forgets up to `batch` events made before `before` that no delivery carries any more.
+pub async fn prune_events(
+    conn: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    batch: i64,
+) -> Result<u64, DbErr> {
+    Ok(conn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "DELETE FROM webhook_events WHERE id IN (
+                 SELECT e.id FROM webhook_events e
+                 WHERE e.created_at < $1
+                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
+                 LIMIT $2)",
+            [before.into(), batch.into()],
+        ))
+        .await?
+        .rows_affected())
+}
+
 /// The email addresses and languages of the company's owners and admins.
 pub async fn admins(
     conn: &impl ConnectionTrait,

@@ -218,8 +218,9 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
         1
     );
     // A company gets each daily task as a job of its own once its hour comes in its own day
-    // (Asia/Shanghai): approval expiry at 01:00, the snapshot and ratings at 06:00, promises at
-    // 07:00, dunning at 08:00, the approval digest at 09:00.
+    // (Asia/Shanghai): approval expiry at 01:00, the webhook log's pruning at 03:00, the
+    // snapshot and ratings at 06:00, promises at 07:00, dunning at 08:00, the approval digest
+    // at 09:00.
     let tenant = crate::helpers::create_tenant(&db, "Daily").await;
     let at_shanghai = |hour: u32| {
         chrono::FixedOffset::east_opt(8 * 3600)
@@ -232,7 +233,7 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
         jobs::schedule_daily(&db, &registry, at_shanghai(6))
             .await
             .unwrap(),
-        3
+        4
     );
     assert_eq!(
         jobs::schedule_daily(&db, &registry, at_shanghai(9))
@@ -250,7 +251,7 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
         "SELECT count(*) FROM public.jobs WHERE tenant_id = '{tenant}'
            AND payload->>'date' = '2026-11-24' AND dedupe_key LIKE kind || ':{tenant}:2026-11-24'"
     );
-    assert_eq!(count(&db, &per_company).await, 6);
+    assert_eq!(count(&db, &per_company).await, 7);
     assert_eq!(
         count(
             &db,
@@ -457,8 +458,8 @@ async fn two_hundred_companies_get_their_own_daily_jobs_and_a_broken_one_fails_a
         .unwrap();
     assert_eq!(
         created,
-        1 + 200 * 6,
-        "housekeeping, then six jobs a company"
+        1 + 200 * 7,
+        "housekeeping, then seven jobs a company"
     );
     let started = std::time::Instant::now();
     // Day after day of retries: the broken company's jobs back off until they are dead.
@@ -467,17 +468,17 @@ async fn two_hundred_companies_get_their_own_daily_jobs_and_a_broken_one_fails_a
         drain(&db, &registry, clock).await;
     }
     eprintln!(
-        "1,401 daily jobs of 200 companies (one broken) drained in {:.1} s",
+        "1,601 daily jobs of 200 companies (one broken) drained in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     let others_done = format!(
         "SELECT count(*) FROM public.jobs WHERE tenant_id <> '{broken}'
            AND finished_at IS NOT NULL AND attempts = 1 AND last_error IS NULL"
     );
-    // Approval expiry, snapshot, ratings (which asked for the risk scan, which asked for the
-    // digest), promises, dunning and the approval digest: eight jobs each, every one done at
-    // its first attempt.
-    assert_eq!(count(&db, &others_done).await, 199 * 8);
+    // Approval expiry, the webhook log's pruning, snapshot, ratings (which asked for the risk
+    // scan, which asked for the digest), promises, dunning and the approval digest: nine jobs
+    // each, every one done at its first attempt.
+    assert_eq!(count(&db, &others_done).await, 199 * 9);
     assert_eq!(
         count(
             &db,
@@ -491,14 +492,14 @@ async fn two_hundred_companies_get_their_own_daily_jobs_and_a_broken_one_fails_a
            AND attempts = max_attempts AND last_error LIKE '%does not exist%'"
     );
     // Its approval digest reads no table when no one chose a daily digest: it alone is done.
-    assert_eq!(count(&db, &broken_dead).await, 5);
+    assert_eq!(count(&db, &broken_dead).await, 6);
     assert_eq!(
         count(
             &db,
             &format!("SELECT count(*) FROM public.jobs WHERE tenant_id = '{broken}'")
         )
         .await,
-        6,
+        7,
         "its failed ratings asked for no risk scan"
     );
 }

@@ -808,3 +808,69 @@ async fn each_kind_of_change_sends_its_event_with_the_record_as_it_became() {
     );
     assert_eq!(heard.last().unwrap().json["data"]["status"], "APPROVED");
 }
+
+#[tokio::test]
+async fn the_delivery_log_is_kept_thirty_days() {
+    let app = spawn_app().await;
+    let acme = TestTenant::sign_up(&app, "Acme").await;
+    let (receiver, url) = Receiver::start().await;
+    let (endpoint_id, _) = endpoint(&acme, &url, &["invoice.issued"]).await;
+    let buyer = acme.customer("B-1").await;
+    acme.invoice(&buyer, "100").await;
+    receiver.wait_for(1).await;
+    // A test event whose first attempt fails: still pending when the old log goes.
+    *receiver.always.lock().unwrap() = Some(500);
+    ok(
+        &app,
+        &acme.owner,
+        "mutation($input: SendTestWebhookEventInput!) { sendTestWebhookEvent(input: $input) { delivery { id } } }",
+        json!({ "input": { "endpointId": endpoint_id } }),
+        "sendTestWebhookEvent",
+    )
+    .await;
+    receiver.wait_for(2).await;
+    let schema = acme.id().schema_name();
+    let left = || {
+        let (db, schema) = (app.db.clone(), schema.clone());
+        async move {
+            (
+                count(
+                    &db,
+                    &format!("SELECT count(*) FROM \"{schema}\".webhook_deliveries"),
+                )
+                .await,
+                count(
+                    &db,
+                    &format!("SELECT count(*) FROM \"{schema}\".webhook_events"),
+                )
+                .await,
+                count(
+                    &db,
+                    &format!("SELECT count(*) FROM \"{schema}\".webhook_attempts"),
+                )
+                .await,
+            )
+        }
+    };
+    let mut before = left().await;
+    for _ in 0..50 {
+        if before.2 == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        before = left().await;
+    }
+    assert_eq!(before, (2, 2, 2));
+
+    // 29 days on, nothing goes; 31 days on, the delivered one goes with its event and attempt.
+    let pruned = |days: i64| {
+        duely_backend::webhooks::retention::prune(
+            &app.db,
+            acme.id(),
+            Utc::now() + chrono::Duration::days(days),
+        )
+    };
+    assert_eq!(pruned(29).await.unwrap(), (0, 0));
+    assert_eq!(pruned(31).await.unwrap(), (1, 1));
+    assert_eq!(left().await, (1, 1, 1), "the pending delivery stays");
+}

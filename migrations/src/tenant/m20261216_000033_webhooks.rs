@@ -87,6 +87,13 @@ impl MigrationTrait for Migration {
                 CREATE INDEX webhook_deliveries_list_idx ON webhook_deliveries (created_at DESC, id DESC);
                 CREATE INDEX webhook_deliveries_endpoint_idx
                     ON webhook_deliveries (endpoint_id, created_at DESC, id DESC);
+                -- Forgetting the old log: by its end, by its event, by what resent it.
+                CREATE INDEX webhook_deliveries_finished_idx ON webhook_deliveries (finished_at)
+                    WHERE finished_at IS NOT NULL;
+                CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id);
+                CREATE INDEX webhook_deliveries_resent_idx ON webhook_deliveries (redelivery_of)
+                    WHERE redelivery_of IS NOT NULL;
+                CREATE INDEX webhook_events_created_idx ON webhook_events (created_at);
                 CREATE INDEX webhook_deliveries_waiting_idx
                     ON webhook_deliveries (endpoint_id, resource_id, sequence)
                     WHERE status = 'PENDING' AND redelivery_of IS NULL;
