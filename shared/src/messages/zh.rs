@@ -315,7 +315,7 @@ pub(super) fn reason(reason: &Reason) -> String {
         Reason::AttachmentAlreadyDeleted {} => "该附件已被删除。".to_owned(),
         Reason::AttachmentUploadCutShort {} => "上传中断，请重新上传文件。".to_owned(),
         Reason::WebhookUrlInvalid { max } => {
-            format!("须为完整的 https:// 地址，不含用户名和密码，最多 {max} 个字符")
+            format!("须为完整的 HTTPS 地址，不含用户名和密码，最多 {max} 个字符")
         }
         Reason::WebhookAddressNotPublic {} => "须为公网地址，不能是内网、本机或链路本地地址".to_owned(),
         Reason::WebhookEventUnknown { event } => format!("“{event}”不是可订阅的事件"),
