@@ -65,9 +65,9 @@ async function linkPath(to: string, route: "verify-email" | "invite"): Promise<s
  * Latin-letter words a Chinese screen may still show, because they are names or codes rather
  * than English: the product's name, currency codes, file formats, units and standards named
  * in the hints (CSV, PDF, the kinds of files attachments take, MiB, API, UTC, ISO; UTF-8 goes
- * with the numbering codes below).
+ * with the numbering codes below), and Webhook, which Chinese software calls by that name.
  */
-const NAMES_AND_CODES = /\b(?:Duely|CNY|USD|EUR|HKD|CSV|PDF|OFD|JPEG|PNG|WebP|HEIC|XLSX|DOCX|MiB|API|UTC|ISO)\b/g;
+const NAMES_AND_CODES = /\b(?:Duely|CNY|USD|EUR|HKD|CSV|PDF|OFD|JPEG|PNG|WebP|HEIC|XLSX|DOCX|MiB|API|UTC|ISO|Webhook)\b/g;
 
 /**
  * The text a person sees on the page, as on its screenshot: every rendered text node of the
