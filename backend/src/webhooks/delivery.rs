@@ -344,7 +344,6 @@ pub async fn attempt(
     }
     if let (true, Some((admins, company))) = (switched_off, told) {
         for (address, locale) in admins {
-            let locale = locale.parse().unwrap_or(Locale::ZhCn);
             email::enqueue_in_tenant(
                 &tx,
                 switched_off_email(

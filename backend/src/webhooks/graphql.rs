@@ -328,11 +328,7 @@ impl WebhooksMutation {
                 endpoint_id: id_or_nil(&input.endpoint_id),
                 url: input.url,
                 events: input.events,
-                description: match input.description {
-                    MaybeUndefined::Undefined => None,
-                    MaybeUndefined::Null => Some(None),
-                    MaybeUndefined::Value(text) => Some(Some(text)),
-                },
+                description: input.description.into(),
                 enabled: input.enabled,
             },
             &request.request_id,

@@ -636,7 +636,7 @@ pub async fn prune_events(
 pub async fn admins(
     conn: &impl ConnectionTrait,
     tenant: domain::TenantId,
-) -> Result<Vec<(String, String)>, DbErr> {
+) -> Result<Vec<(String, domain::Locale)>, DbErr> {
     let rows = conn
         .query_all_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -648,6 +648,12 @@ pub async fn admins(
         ))
         .await?;
     rows.into_iter()
-        .map(|row| Ok((row.try_get("", "email")?, row.try_get("", "locale")?)))
+        .map(|row| {
+            let locale: String = row.try_get("", "locale")?;
+            let locale = locale
+                .parse()
+                .map_err(|_| DbErr::Type(format!("users.locale: unknown {locale:?}")))?;
+            Ok((row.try_get("", "email")?, locale))
+        })
         .collect()
 }
