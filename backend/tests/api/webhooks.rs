@@ -207,6 +207,23 @@ async fn deliveries(tenant: &TestTenant<'_>) -> Vec<Value> {
         .collect()
 }
 
+/// Waits until every delivery has recorded at least `attempts` attempts: the receiver hears a
+/// request before the attempt (and its retry's job) is committed.
+async fn attempts_recorded(tenant: &TestTenant<'_>, attempts: i64) {
+    for _ in 0..150 {
+        let logged = deliveries(tenant).await;
+        if !logged.is_empty()
+            && logged
+                .iter()
+                .all(|d| d["attemptCount"].as_i64() >= Some(attempts))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the deliveries never recorded {attempts} attempts");
+}
+
 #[tokio::test]
 async fn a_paid_invoice_reaches_the_endpoint_signed_in_order_and_logged() {
     let app = spawn_app().await;
@@ -371,6 +388,7 @@ async fn an_endpoint_failing_for_a_day_is_switched_off_and_its_admins_told() {
     let buyer = acme.customer("B-1").await;
     acme.invoice(&buyer, "100").await;
     receiver.wait_for(1).await;
+    attempts_recorded(&acme, 1).await;
 
     // Every retry fails, each when it falls due: the last, a day after the first attempt,
     // finds the endpoint failing for a day.
@@ -456,6 +474,7 @@ async fn a_rotated_secret_signs_beside_the_new_one_for_a_day() {
     .await;
     assert_eq!(sent["delivery"]["eventType"], "webhook.test");
     let first = receiver.wait_for(1).await.remove(0);
+    attempts_recorded(&acme, 1).await;
     assert_eq!(v1_count(&first.signature), 2);
     assert!(signed_with(&first.signature, &first.body, &old));
     assert!(signed_with(&first.signature, &first.body, new));
@@ -829,6 +848,7 @@ async fn the_delivery_log_is_kept_thirty_days() {
     )
     .await;
     receiver.wait_for(2).await;
+    attempts_recorded(&acme, 1).await;
     let schema = acme.id().schema_name();
     let left = || {
         let (db, schema) = (app.db.clone(), schema.clone());
