@@ -297,26 +297,36 @@ stop_s3_standin() {
   [ -n "${S3_STANDIN_PID:-}" ] && kill "$S3_STANDIN_PID" 2>/dev/null || true
 }
 
-# The Stripe stand-in (infra/stripe_standin.py, standard library only) on a free port.
-# Exports DUELY_TEST_STRIPE_API_BASE; the caller stops it with stop_stripe_standin.
-start_stripe_standin() {
-  local port
+# A standard-library Python stand-in (infra/NAME_standin.py) on a free port, its base URL exported
+# as VAR and its pid kept in VAR_PID; stop_standin VAR stops it.
+start_standin() {
+  local name="$1" var="$2" port
   port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  /usr/bin/python3 "$REPO_ROOT/infra/stripe_standin.py" "$port" \
-    >"$CARGO_TARGET_DIR/duely-stripe-standin.log" 2>&1 &
-  STRIPE_STANDIN_PID=$!
+  /usr/bin/python3 "$REPO_ROOT/infra/${name}_standin.py" "$port" \
+    >"$CARGO_TARGET_DIR/duely-${name}-standin.log" 2>&1 &
+  printf -v "${var}_PID" '%s' "$!"
   for _ in $(seq 1 50); do
     port_open 127.0.0.1 "$port" && break
     sleep 0.1
   done
-  port_open 127.0.0.1 "$port" || die "the Stripe stand-in did not start (see $CARGO_TARGET_DIR/duely-stripe-standin.log)"
-  export DUELY_TEST_STRIPE_API_BASE="http://127.0.0.1:$port"
-  say "Stripe stand-in on 127.0.0.1:$port"
+  port_open 127.0.0.1 "$port" || die "the $name stand-in did not start (see $CARGO_TARGET_DIR/duely-${name}-standin.log)"
+  export "$var=http://127.0.0.1:$port"
+  say "$name stand-in on 127.0.0.1:$port"
 }
 
-stop_stripe_standin() {
-  [ -n "${STRIPE_STANDIN_PID:-}" ] && kill "$STRIPE_STANDIN_PID" 2>/dev/null || true
+stop_standin() {
+  local pid_var="${1}_PID"
+  [ -n "${!pid_var:-}" ] && kill "${!pid_var}" 2>/dev/null || true
 }
+
+# The Stripe stand-in (infra/stripe_standin.py): DUELY_TEST_STRIPE_API_BASE.
+start_stripe_standin() { start_standin stripe DUELY_TEST_STRIPE_API_BASE; }
+stop_stripe_standin() { stop_standin DUELY_TEST_STRIPE_API_BASE; }
+
+# The message providers' stand-in (infra/messaging_standin.py: Aliyun SMS, Tencent Cloud SMS and
+# WeChat Work): DUELY_TEST_MESSAGING_BASE.
+start_messaging_standin() { start_standin messaging DUELY_TEST_MESSAGING_BASE; }
+stop_messaging_standin() { stop_standin DUELY_TEST_MESSAGING_BASE; }
 
 # kubernetes-validate (PyPI), pinned, in a virtual environment beside the target directory:
 # checks infra/k8s/ against the Kubernetes schemas. Exports K8S_VALIDATE (its command).

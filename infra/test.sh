@@ -31,7 +31,8 @@ export DUELY_TEST_REDIS_URL="$REDIS_URL"
 start_smtp_sink
 start_stripe_standin
 start_s3_standin
-trap 'stop_smtp_sink; stop_stripe_standin; stop_s3_standin' EXIT
+start_messaging_standin
+trap 'stop_smtp_sink; stop_stripe_standin; stop_s3_standin; stop_messaging_standin' EXIT
 say "unit, property and integration tests"
 CARGO_LOG="$CARGO_TARGET_DIR/duely-cargo-test.log"
 cargo test --workspace --exclude duely-frontend --locked 2>&1 | tee "$CARGO_LOG"
@@ -60,7 +61,7 @@ HOST=127.0.0.1 PORT="$E2E_PORT" DUELY_PUBLIC_URL="http://127.0.0.1:$E2E_PORT" DU
   DUELY_SIGNUP_RATE_PER_HOUR=1000 DUELY_LIMITS_NAMESPACE="$E2E_DATABASE" \
   DUELY_DATA_DIR="$CARGO_TARGET_DIR/duely-e2e-data" DUELY_WEB_DIR="$WEB_DIST" DUELY_LOG_FORMAT=json DUELY_METRICS_ADDR= "$DUELY" serve >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; stop_smtp_sink; stop_stripe_standin; stop_s3_standin' EXIT
+trap 'kill "$SERVER_PID" 2>/dev/null || true; stop_smtp_sink; stop_stripe_standin; stop_s3_standin; stop_messaging_standin' EXIT
 for _ in $(seq 1 100); do
   port_open 127.0.0.1 "$E2E_PORT" && break
   sleep 0.1

@@ -29,6 +29,7 @@ pub mod identity;
 pub mod imports;
 pub mod invoices;
 pub mod jobs;
+pub mod messaging;
 pub mod payments;
 pub mod pdf;
 pub mod secrets;

@@ -52,6 +52,7 @@ pub mod legal;
 pub mod letters;
 pub mod locale;
 pub mod messages;
+pub mod messaging;
 pub mod money;
 pub mod payments;
 pub mod rating;

@@ -119,6 +119,15 @@ pub fn fixture_web_dir() -> String {
 pub const PLATFORM_STRIPE_KEY: &str = "sk_test_duely_platform";
 pub const PLATFORM_WEBHOOK_SECRET: &str = "whsec_duely_platform_test";
 
+/// The message providers' stand-in's base URL (`DUELY_TEST_MESSAGING_BASE`, set by the test
+/// command: `infra/messaging_standin.py`).
+pub fn messaging_base() -> String {
+    std::env::var("DUELY_TEST_MESSAGING_BASE")
+        .ok()
+        .filter(|base| !base.is_empty())
+        .expect("DUELY_TEST_MESSAGING_BASE: run the tests with ./infra/test.sh")
+}
+
 /// The Stripe stand-in's base URL (`DUELY_TEST_STRIPE_API_BASE`, set by the test command).
 pub fn stripe_api_base() -> String {
     std::env::var("DUELY_TEST_STRIPE_API_BASE")

@@ -32,6 +32,7 @@ mod key_rotation;
 mod kit;
 mod kpi_scope;
 mod letters;
+mod message_providers;
 mod outbox;
 mod pagination;
 mod permission_matrix;
