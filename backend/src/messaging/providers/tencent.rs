@@ -43,7 +43,10 @@ pub fn payload(message: &Message<'_>) -> String {
 }
 
 fn hmac(key: &[u8], data: &str) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    // HMAC takes a key of any length: this never fails.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        return Vec::new();
+    };
     mac.update(data.as_bytes());
     mac.finalize().into_bytes().to_vec()
 }

@@ -22,8 +22,12 @@ pub struct Credentials<'a> {
     pub secret: &'a str,
 }
 
-/// Tokens by (corp, secret), each until a minute before WeChat Work says it expires.
-static TOKENS: Mutex<Option<HashMap<(String, String), (String, Instant)>>> = Mutex::new(None);
+/// A token and until when it is used.
+type KeptToken = (String, Instant);
+
+/// Tokens by (corp, digest of the secret), each until a minute before WeChat Work says it
+/// expires.
+static TOKENS: Mutex<Option<HashMap<(String, String), KeptToken>>> = Mutex::new(None);
 
 fn cached(key: &(String, String)) -> Option<String> {
     let tokens = TOKENS.lock().ok()?;
