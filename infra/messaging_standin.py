@@ -18,6 +18,7 @@ implementation of the documented scheme (independent of Duely's):
   GET  /wecom/cgi-bin/gettoken                                  -> access_token (7200 s)
   POST /wecom/cgi-bin/externalcontact/add_msg_template          -> msgid, fail_list
   POST /wecom/cgi-bin/externalcontact/get_groupmsg_send_result  -> send_list
+  POST /wecom/cgi-bin/externalcontact/cancel_groupmsg_send      -> withdraws an unsent one
 
 Accounts it knows (anything else is refused as the provider refuses it):
   Aliyun   AccessKeyId LTAIstandin, AccessKeySecret standin-aliyun-secret
@@ -147,7 +148,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_standin/wecom/confirm":
             msgid = json.loads(raw or b"{}").get("msgid")
             with LOCK:
-                if msgid in WECOM_MESSAGES:
+                if msgid in WECOM_MESSAGES and WECOM_MESSAGES[msgid]["status"] == 0:
                     WECOM_MESSAGES[msgid]["status"] = 1
                     return self.send_json(200, {"ok": True})
             return self.send_json(404, {"ok": False})
@@ -295,6 +296,15 @@ class Handler(BaseHTTPRequestHandler):
                 WECOM_MESSAGES[msgid] = {"sender": sender, "contacts": contacts, "status": 0}
             record("wecom", body, msgid)
             return 200, {"errcode": 0, "errmsg": "ok", "fail_list": failed, "msgid": msgid}
+        if url.path == "/wecom/cgi-bin/externalcontact/cancel_groupmsg_send":
+            with LOCK:
+                message = WECOM_MESSAGES.get(body.get("msgid"))
+                if message is not None and message["status"] == 0:
+                    message["status"] = "cancelled"
+            if message is None:
+                return 200, {"errcode": 41063, "errmsg": "msgid not found"}
+            record("wecom.cancel", body, body.get("msgid"))
+            return 200, {"errcode": 0, "errmsg": "ok"}
         if url.path == "/wecom/cgi-bin/externalcontact/get_groupmsg_send_result":
             with LOCK:
                 message = WECOM_MESSAGES.get(body.get("msgid"))
@@ -302,7 +312,7 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, {"errcode": 41063, "errmsg": "msgid not found"}
             return 200, {"errcode": 0, "errmsg": "ok", "next_cursor": "", "send_list": [
                 {"external_userid": c, "chat_id": "", "userid": message["sender"],
-                 "status": message["status"],
+                 "status": 1 if message["status"] == 1 else 0,
                  "send_time": int(time.time()) if message["status"] == 1 else 0}
                 for c in message["contacts"]]}
         return 404, {"errcode": 404, "errmsg": "no such api"}

@@ -84,6 +84,7 @@ async fn main() {
         public_url: "https://app.duely.example".to_owned(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"11".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Production,
+        messaging: Default::default(),
     };
     println!("dunning run, one company after another (ms per company, per block of {BLOCK})");
     let mut totals = Counts::default();

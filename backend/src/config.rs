@@ -96,6 +96,9 @@ pub struct Config {
     /// `DUELY_STRIPE_API_BASE`, default `https://api.stripe.com`: where Stripe calls go (a local
     /// stand-in in tests), for Duely's account and the companies' own.
     pub stripe_api_base: String,
+    /// `DUELY_MESSAGING_API_BASE`: unset, SMS and WeChat Work calls go to each provider's public
+    /// API; set, to a stand-in serving `/aliyun/`, `/tencent/` and `/wecom` under it (tests).
+    pub messaging_api_base: Option<String>,
     /// `DUELY_STRIPE_PRICE_GROWTH` and `DUELY_STRIPE_PRICE_SCALE`: the Stripe price ids of the
     /// paid plans; a plan without one cannot be bought.
     pub stripe_price_growth: Option<String>,
@@ -362,6 +365,16 @@ impl Config {
                 expected: "an http(s) URL such as https://api.stripe.com",
             });
         }
+        let messaging_api_base = optional("DUELY_MESSAGING_API_BASE");
+        if let Some(base) = &messaging_api_base
+            && !(base.starts_with("https://") || base.starts_with("http://"))
+        {
+            return Err(ConfigError {
+                name: "DUELY_MESSAGING_API_BASE",
+                value: base.clone(),
+                expected: "an http(s) URL, or unset for the providers' own APIs",
+            });
+        }
 
         Ok(Config {
             attachments_bucket: optional("DUELY_ATTACHMENTS_BUCKET"),
@@ -375,6 +388,7 @@ impl Config {
             stripe_secret_key: optional("DUELY_STRIPE_SECRET_KEY").map(SecretString::from),
             stripe_webhook_secret: optional("DUELY_STRIPE_WEBHOOK_SECRET").map(SecretString::from),
             stripe_api_base,
+            messaging_api_base,
             stripe_price_growth: optional("DUELY_STRIPE_PRICE_GROWTH"),
             stripe_price_scale: optional("DUELY_STRIPE_PRICE_SCALE"),
             encryption_key: encryption_key.map(SecretString::from),

@@ -257,6 +257,22 @@ impl Registry {
                 tracing::error!(error = %error, "webhooks: no HTTP client; this replica sends none")
             }
         }
+        // SMS and WeChat Work: one send per job; WeChat Work messages checked until confirmed.
+        match crate::messaging::providers::client() {
+            Ok(client) => {
+                use crate::messaging::send::{CHECK_JOB, Check, Messenger, SEND_JOB, Send};
+                let messenger = Messenger {
+                    sealer: links.sealer.clone(),
+                    endpoints: links.messaging.clone(),
+                    client,
+                };
+                registry.register(SEND_JOB, Send(messenger.clone()));
+                registry.register(CHECK_JOB, Check(messenger));
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "messaging: no HTTP client; this replica sends none")
+            }
+        }
         // 03:00 of the company's day: the delivery log older than LOG_KEPT_DAYS goes.
         registry.register(
             crate::webhooks::retention::JOB_KIND,
@@ -660,10 +676,11 @@ mod tests {
             public_url: "http://localhost".to_owned(),
             sealer: crate::secrets::Sealer::from_hex(&"11".repeat(32).into()).unwrap(),
             environment: crate::config::Environment::Development,
+            messaging: Default::default(),
         });
         assert_eq!(
             registry.kinds().join(","),
-            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,bank.match,dunning.run,housekeeping,identity.password_reset,promises.evaluate,webhooks.deliver,webhooks.prune"
+            "analytics.digest,analytics.ratings,analytics.risk,analytics.snapshot,approvals.digest,approvals.expire,approvals.notify,bank.match,dunning.run,housekeeping,identity.password_reset,messages.send,messages.wecom_check,promises.evaluate,webhooks.deliver,webhooks.prune"
         );
         // Housekeeping is global; every company's daily task is a job of its own.
         assert_eq!(registry.daily.len(), 1);

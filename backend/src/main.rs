@@ -116,8 +116,11 @@ fn run_async(command: Command) -> ExitCode {
         }
     };
     telemetry::init_logging(config.log_format);
+    // A request resolves through a deep chain of async frames, which unoptimised (debug) builds
+    // make large: workers get 8 MiB of stack rather than 2.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(8 * 1024 * 1024)
         .build()
     {
         Ok(runtime) => runtime,

@@ -236,6 +236,8 @@ pub struct AppLinks {
     pub public_url: String,
     pub sealer: crate::secrets::Sealer,
     pub environment: crate::config::Environment,
+    /// Where SMS and WeChat Work messages are sent.
+    pub messaging: crate::messaging::providers::Endpoints,
 }
 
 impl AppLinks {
@@ -248,6 +250,9 @@ impl AppLinks {
                 )
             })?,
             environment: config.environment,
+            messaging: crate::messaging::providers::Endpoints::from_base(
+                config.messaging_api_base.as_deref(),
+            ),
         })
     }
 

@@ -109,6 +109,9 @@ stored_text!(
     crate::letters::LetterKind => "letter kind",
     crate::attachments::AttachmentOwner => "attachment owner",
     crate::attachments::FileKind => "file kind",
+    crate::messaging::MessageChannelKind => "message channel kind",
+    crate::messaging::MessageProvider => "message provider",
+    crate::messaging::MessageDeliveryStatus => "message delivery status",
 );
 
 /// A stored text (`domain::messages::Text`), selected as one JSON object `{code, params}`

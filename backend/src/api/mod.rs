@@ -58,6 +58,7 @@ pub struct Query(
     crate::company_profile::graphql::CompanyProfileQuery,
     crate::attachments::graphql::AttachmentsQuery,
     crate::webhooks::graphql::WebhooksQuery,
+    crate::messaging::graphql::MessagingQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -82,6 +83,7 @@ pub struct Mutation(
     crate::attachments::graphql::AttachmentsMutation,
     crate::approvals::graphql::ApprovalsMutation,
     crate::webhooks::graphql::WebhooksMutation,
+    crate::messaging::graphql::MessagingMutation,
 );
 
 pub type DuelySchema = Schema<Query, Mutation, EmptySubscription>;

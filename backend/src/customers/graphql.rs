@@ -20,6 +20,7 @@ use crate::error::{ApiResult, AppError, IntoApi};
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use domain::Locale;
+use domain::reason::Reason;
 use domain::terms::TermsKind;
 use uuid::Uuid;
 
@@ -78,6 +79,9 @@ pub struct ContactInput {
     /// Receives invoices, statements and dunning (false by default). When any contact does,
     /// the company writes only to those; otherwise to the first contact with an email address.
     pub billing: Option<bool>,
+    /// The contact's WeChat Work external contact id (`wm…`, up to 64 letters, digits, `_` or
+    /// `-`).
+    pub wecom_external_user_id: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -103,6 +107,10 @@ pub struct CreateCustomerInput {
     pub notes: Option<String>,
     /// The customer's language for its emails and statements; null: the company's.
     pub locale: Option<Locale>,
+    /// An IANA time zone (Asia/Shanghai); null: the company's.
+    pub time_zone: Option<String>,
+    /// Refuses SMS and WeChat Work messages (false by default).
+    pub messaging_opt_out: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -125,6 +133,9 @@ pub struct UpdateCustomerInput {
     pub notes: Option<String>,
     /// Left out: unchanged; null: back to the company's language.
     pub locale: MaybeUndefined<Locale>,
+    /// Left out: unchanged; null: back to the company's time zone.
+    pub time_zone: MaybeUndefined<String>,
+    pub messaging_opt_out: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -325,10 +336,33 @@ fn contacts_input(contacts: Vec<ContactInput>) -> Result<Vec<NewContact>, AppErr
                 locale: contact.locale,
                 mobile: optional_text(&field("mobile"), contact.mobile.as_deref(), 40)?,
                 wechat_id,
+                wecom_external_user_id: external_user_id(
+                    &field("wecomExternalUserId"),
+                    contact.wecom_external_user_id.as_deref(),
+                )?,
                 billing: contact.billing.unwrap_or(false),
             })
         })
         .collect()
+}
+
+/// A WeChat Work external contact id: letters, digits, `_` and `-`, up to 64.
+fn external_user_id(field: &str, value: Option<&str>) -> Result<Option<String>, AppError> {
+    let value = optional_text(field, value, 64)?;
+    if let Some(id) = &value
+        && !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+    {
+        return Err(AppError::input(
+            field,
+            Reason::InvalidCharacters {
+                symbols: "_-".to_owned(),
+                max: Some(64),
+            },
+        ));
+    }
+    Ok(value)
 }
 
 fn tags_input(tags: Vec<String>) -> Result<Vec<String>, AppError> {
@@ -415,7 +449,27 @@ fn create_command(input: CreateCustomerInput) -> Result<CreateCustomer, AppError
         contacts,
         notes: optional_text("input.notes", input.notes.as_deref(), 4000)?,
         locale: input.locale,
+        time_zone: input
+            .time_zone
+            .as_deref()
+            .map(time_zone_input)
+            .transpose()?,
+        messaging_opt_out: input.messaging_opt_out.unwrap_or(false),
     })
+}
+
+/// An IANA time zone the server knows (quiet hours are kept in it).
+fn time_zone_input(zone: &str) -> Result<String, AppError> {
+    let zone = zone.trim();
+    match zone.parse::<chrono_tz::Tz>() {
+        Ok(_) => Ok(zone.to_owned()),
+        Err(_) => Err(AppError::input(
+            "input.timeZone",
+            Reason::UnknownTimeZone {
+                value: zone.chars().take(64).collect(),
+            },
+        )),
+    }
 }
 
 fn update_command(input: UpdateCustomerInput) -> Result<UpdateCustomer, AppError> {
@@ -451,6 +505,11 @@ fn update_command(input: UpdateCustomerInput) -> Result<UpdateCustomer, AppError
         MaybeUndefined::Null => Change::Set(None),
         MaybeUndefined::Value(locale) => Change::Set(Some(locale)),
     };
+    let time_zone = match input.time_zone {
+        MaybeUndefined::Undefined => Change::Keep,
+        MaybeUndefined::Null => Change::Set(None),
+        MaybeUndefined::Value(zone) => Change::Set(Some(time_zone_input(&zone)?)),
+    };
     Ok(UpdateCustomer {
         customer_id: customer_id(&input.customer_id),
         name,
@@ -466,6 +525,8 @@ fn update_command(input: UpdateCustomerInput) -> Result<UpdateCustomer, AppError
         contacts,
         notes,
         locale,
+        time_zone,
+        messaging_opt_out: input.messaging_opt_out,
     })
 }
 

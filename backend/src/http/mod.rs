@@ -100,6 +100,12 @@ pub fn router(state: AppState) -> Router {
                 crate::billing::webhooks::MAX_WEBHOOK_BODY,
             )),
         )
+        .route(
+            "/webhooks/messages/{tenant}/{token}",
+            post(crate::messaging::receipts::receive).layer(DefaultBodyLimit::max(
+                crate::messaging::receipts::MAX_RECEIPTS_BODY,
+            )),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         // Metrics are served on their own address (`metrics_router`); here, and not the web

@@ -20,9 +20,10 @@ impl<B> MakeSpan<B> for RequestSpan {
             .and_then(|value| value.to_str().ok())
             .unwrap_or("-");
         // The path only: query strings can carry GraphQL variables, which may be personal data.
-        // Paths that are capabilities (statement and invitation links) are cut at the token.
+        // Paths that are capabilities (statement and invitation links, message receipts' address)
+        // are cut at the token.
         let path = request.uri().path();
-        let path = ["/s/", "/invite/", "/api/statements/"]
+        let path = ["/s/", "/invite/", "/api/statements/", "/webhooks/messages/"]
             .iter()
             .find(|prefix| path.starts_with(**prefix))
             .map_or(path, |prefix| &prefix[..prefix.len() - 1]);

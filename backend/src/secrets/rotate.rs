@@ -47,8 +47,8 @@ impl Rotation {
     }
 }
 
-/// Re-seals the outbox's link secrets, every company's Stripe secrets and its webhook
-/// endpoints' signing secrets.
+/// Re-seals the outbox's link secrets, every company's Stripe secrets, its webhook endpoints'
+/// signing secrets and its message channels' credentials.
 pub async fn rotate(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<Rotation> {
     let mut rotation = Rotation::default();
     rotate_outbox(db, sealer, &mut rotation).await?;
@@ -62,6 +62,7 @@ pub async fn rotate(db: &DatabaseConnection, sealer: &Sealer) -> anyhow::Result<
         let tenant = TenantId::from_uuid(row.try_get::<Uuid>("", "id")?);
         rotate_stripe_account(db, sealer, tenant, &mut rotation).await?;
         rotate_webhook_secrets(db, sealer, tenant, &mut rotation).await?;
+        rotate_message_channels(db, sealer, tenant, &mut rotation).await?;
     }
     Ok(rotation)
 }
@@ -210,6 +211,42 @@ async fn rotate_webhook_secrets(
             [id.into(), secret.into(), previous.into()],
         ))
         .await?;
+    }
+    Ok(tx.commit().await?)
+}
+
+/// The company's SMS and WeChat Work channels' credentials (at most one channel of each kind),
+/// in one transaction.
+async fn rotate_message_channels(
+    db: &DatabaseConnection,
+    sealer: &Sealer,
+    tenant: TenantId,
+    rotation: &mut Rotation,
+) -> anyhow::Result<()> {
+    let tx = TenantTx::begin_writable(db, tenant).await?;
+    let rows = tx
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT kind, credentials FROM message_channels ORDER BY kind FOR UPDATE",
+        ))
+        .await?;
+    for row in rows {
+        let kind: String = row.try_get("", "kind")?;
+        let kind = domain::messaging::MessageChannelKind::parse(&kind)
+            .ok_or_else(|| anyhow::anyhow!("message_channels.kind: unknown {kind:?}"))?;
+        let context = company_context(tenant, &crate::messaging::send::credentials_purpose(kind));
+        let value: Vec<u8> = row.try_get("", "credentials")?;
+        if let Some(resealed) = rotation.count(
+            format!("company {} message channel {}", tenant.0, kind.as_str()),
+            sealer.reseal_for(&context, &value),
+        ) {
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "UPDATE message_channels SET credentials = $2 WHERE kind = $1",
+                [kind.as_str().into(), resealed.into()],
+            ))
+            .await?;
+        }
     }
     Ok(tx.commit().await?)
 }

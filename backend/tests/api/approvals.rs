@@ -1083,6 +1083,7 @@ async fn late_fee(
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     };
     run_tenant(
         &app.db,

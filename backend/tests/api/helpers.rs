@@ -128,6 +128,16 @@ pub fn messaging_base() -> String {
         .expect("DUELY_TEST_MESSAGING_BASE: run the tests with ./infra/test.sh")
 }
 
+/// Where test apps send messages: the stand-in when the test command started it.
+pub fn messaging_endpoints() -> duely_backend::messaging::providers::Endpoints {
+    duely_backend::messaging::providers::Endpoints::from_base(
+        std::env::var("DUELY_TEST_MESSAGING_BASE")
+            .ok()
+            .filter(|base| !base.is_empty())
+            .as_deref(),
+    )
+}
+
 /// The Stripe stand-in's base URL (`DUELY_TEST_STRIPE_API_BASE`, set by the test command).
 pub fn stripe_api_base() -> String {
     std::env::var("DUELY_TEST_STRIPE_API_BASE")
@@ -170,6 +180,11 @@ pub fn test_config(overrides: &[(&str, &str)], database_url: &str) -> Config {
             "price_scale_test".to_owned(),
         ),
         ("DUELY_STRIPE_API_BASE".to_owned(), stripe_api_base()),
+        // Messages go to the providers' stand-in the test command starts.
+        (
+            "DUELY_MESSAGING_API_BASE".to_owned(),
+            std::env::var("DUELY_TEST_MESSAGING_BASE").unwrap_or_default(),
+        ),
         // Every test signs up from 127.0.0.1.
         ("DUELY_SIGNUP_RATE_PER_HOUR".to_owned(), "100000".to_owned()),
         // Rate limits count in the real Redis the test command starts, each app under a

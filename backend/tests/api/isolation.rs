@@ -67,6 +67,10 @@ const CASES: &[&str] = &[
     "Query.letters.filter.customerId",
     "Query.attachments.ownerId",
     "Mutation.deleteAttachment.input.attachmentId",
+    "Query.smsTemplates.ladderId",
+    "Query.messageDeliveries.filter.customerId",
+    "Mutation.saveSmsTemplate.input.ladderId",
+    "Mutation.deleteSmsTemplate.input.ladderId",
     "Query.webhookDeliveries.filter.endpointId",
     "Mutation.updateWebhookEndpoint.input.endpointId",
     "Mutation.deleteWebhookEndpoint.input.endpointId",
@@ -440,6 +444,7 @@ fn every_listed_case_runs_in_a_table_and_every_table_case_is_listed() {
         .chain(approval_cases())
         .chain(bank_cases())
         .chain(webhook_cases())
+        .chain(messaging_cases())
     {
         assert!(tabled.insert(case.name), "{} is in two tables", case.name);
     }
@@ -1485,6 +1490,7 @@ async fn dunning_results_of_another_tenant_are_not_found_and_change_nothing() {
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     };
 
     // Globex: an invoice long overdue, a run that made a call task and a late fee, a legal
@@ -2115,5 +2121,88 @@ async fn webhooks_of_another_tenant_are_not_found_and_change_nothing() {
         state().await,
         before,
         "Globex's endpoint and log are untouched"
+    );
+}
+
+/// SMS and WeChat Work: Acme's owner with Globex's ladder and customer.
+fn messaging_cases() -> Vec<Case> {
+    vec![
+        Case::query(
+            "Query.smsTemplates.ladderId",
+            "query($id: ID!) { smsTemplates(ladderId: $id) { templateCode } }",
+            |ids| json!({ "id": ids.policy }),
+            Expect::Empty("smsTemplates"),
+        ),
+        Case::query(
+            "Query.messageDeliveries.filter.customerId",
+            "query($id: ID) { messageDeliveries(filter: { customerId: $id }) { totalCount } }",
+            |ids| json!({ "id": ids.customer }),
+            Expect::NoneCounted("messageDeliveries"),
+        ),
+        Case::input(
+            "Mutation.saveSmsTemplate.input.ladderId",
+            "saveSmsTemplate",
+            "SaveSmsTemplateInput",
+            |ids| {
+                json!({ "ladderId": ids.policy, "stepOffset": 3, "locale": "ZH_CN",
+                    "provider": "ALIYUN_SMS", "templateCode": "SMS_1", "params": [] })
+            },
+            Expect::NotFound,
+        ),
+        Case::input(
+            "Mutation.deleteSmsTemplate.input.ladderId",
+            "deleteSmsTemplate",
+            "DeleteSmsTemplateInput",
+            |ids| {
+                json!({ "ladderId": ids.policy, "stepOffset": 3, "locale": "ZH_CN",
+                    "provider": "ALIYUN_SMS" })
+            },
+            Expect::NotFound,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn messages_of_another_tenant_are_not_found_and_change_nothing() {
+    let app = spawn_app().await;
+    let acme = app.sign_up("Acme", &app.email("acme")).await;
+    let globex = app.sign_up("Globex", &app.email("globex")).await;
+    let ladder = ok(
+        &app,
+        &globex,
+        "mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }",
+        json!({ "input": { "name": "SMS", "steps": [
+            { "offsetDays": 3, "action": "SEND_SMS", "name": "短信" } ] } }),
+        "saveDunningPolicy",
+    )
+    .await;
+    let policy = id(&ladder["policy"]);
+    ok(
+        &app,
+        &globex,
+        "mutation($input: SaveSmsTemplateInput!) { saveSmsTemplate(input: $input) { template { templateCode } } }",
+        json!({ "input": { "ladderId": policy, "stepOffset": 3, "locale": "ZH_CN",
+            "provider": "ALIYUN_SMS", "templateCode": "SMS_465310012", "params": [] } }),
+        "saveSmsTemplate",
+    )
+    .await;
+    let customer = create_customer(&app, &globex, "G-1", json!({})).await;
+    let ids = Ids {
+        policy,
+        customer: id(&customer),
+        ..Ids::default()
+    };
+    let schema = globex.tenant_id.schema_name();
+    let templates = format!(
+        "SELECT count(*) FROM \"{schema}\".sms_templates WHERE template_code = 'SMS_465310012'"
+    );
+    assert_eq!(count(&app.db, &templates).await, 1, "the arrangement");
+
+    run(&app, &acme, &ids, messaging_cases()).await;
+
+    assert_eq!(
+        count(&app.db, &templates).await,
+        1,
+        "Globex's template is untouched"
     );
 }

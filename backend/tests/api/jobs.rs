@@ -198,6 +198,7 @@ async fn the_daily_scheduler_enqueues_each_day_once() {
         public_url: "http://localhost".to_owned(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     });
     let morning = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
     let evening = Utc.with_ymd_and_hms(2026, 11, 23, 22, 0, 0).unwrap();
@@ -286,6 +287,7 @@ async fn housekeeping_forgets_expired_sessions_and_keeps_live_ones() {
             public_url: "http://localhost".to_owned(),
             sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
             environment: duely_backend::config::Environment::Development,
+            messaging: crate::helpers::messaging_endpoints(),
         }),
     )
     .await
@@ -437,6 +439,7 @@ async fn two_hundred_companies_get_their_own_daily_jobs_and_a_broken_one_fails_a
         public_url: "http://localhost".to_owned(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     });
     let mut tenants = Vec::new();
     for index in 0..200 {

@@ -33,6 +33,7 @@ mod kit;
 mod kpi_scope;
 mod letters;
 mod message_providers;
+mod messaging;
 mod outbox;
 mod pagination;
 mod permission_matrix;

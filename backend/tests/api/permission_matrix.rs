@@ -148,6 +148,13 @@ const QUERIES: &[(&str, Gate)] = &[
     ("webhookEventTypes", Public),
     ("webhookEndpoints", Needs(P::ManageWebhooks)),
     ("webhookDeliveries", Needs(P::ManageWebhooks)),
+    // SMS and WeChat Work: channels are the ladder's configuration; the log is collection work.
+    ("messageChannels", Needs(P::ManageDunning)),
+    (
+        "smsTemplates",
+        NeedsAny(&[P::ManageDunning, P::ViewCollections]),
+    ),
+    ("messageDeliveries", Needs(P::ViewCollections)),
     ("approvalStats", Needs(P::ViewReports)),
     // Cash application: whoever reads payments (a collector's lists are empty).
     ("bankAccounts", Needs(P::ViewPayments)),
@@ -275,6 +282,10 @@ const MUTATIONS: &[(&str, Gate)] = &[
     ("approveApprovalRequest", AnyMember),
     ("rejectApprovalRequest", AnyMember),
     ("cancelApprovalRequest", AnyCaller),
+    ("saveMessageChannel", Needs(P::ManageDunning)),
+    ("deleteMessageChannel", Needs(P::ManageDunning)),
+    ("saveSmsTemplate", Needs(P::ManageDunning)),
+    ("deleteSmsTemplate", Needs(P::ManageDunning)),
     ("createWebhookEndpoint", Needs(P::ManageWebhooks)),
     ("updateWebhookEndpoint", Needs(P::ManageWebhooks)),
     ("deleteWebhookEndpoint", Needs(P::ManageWebhooks)),
@@ -512,6 +523,7 @@ fn scalar_placeholder(name: &str) -> Value {
         "Boolean" => json!(false),
         "Date" => json!("2026-01-01"),
         "DateTime" => json!("2026-01-01T00:00:00Z"),
+        "JSON" => json!({}),
         other => panic!("no placeholder for the scalar {other}: add one to scalar_placeholder"),
     }
 }

@@ -201,6 +201,7 @@ async fn a_collector_reads_the_script_of_the_task_in_the_customers_language() {
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     };
     run::run_tenant(&app.db, &links, owner.tenant_id, day, Trigger::Schedule)
         .await

@@ -24,6 +24,7 @@ async fn run_on(app: &TestApp, session: &TestSession, date: NaiveDate) {
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     };
     run::run_tenant(&app.db, &links, session.tenant_id, date, Trigger::Schedule)
         .await

@@ -247,6 +247,7 @@ async fn rating_reasons_ladder_steps_and_task_titles_are_codes_read_in_chinese()
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     };
     run::run_tenant(&app.db, &links, owner.tenant_id, today, Trigger::Schedule)
         .await

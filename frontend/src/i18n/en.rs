@@ -710,6 +710,11 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CustomerNotesLabel => "Notes",
         CustomerLocaleLabel => "Language of its emails and statements",
         CustomerLocaleCompany => "The company's language",
+        CustomerTimeZoneLabel => "Time zone",
+        CustomerTimeZoneHint => {
+            "SMS and WeChat messages keep quiet hours in it; empty: the company's (such as Asia/Shanghai)"
+        }
+        CustomerMessagingOptOut => "Refuses SMS and WeChat messages",
         CustomerImportAssignHint => "collector_email and salesperson_email are matched to team members by the email address they sign in with: the collector must be someone who works collections, the salesperson someone who sells.",
         CustomerImportAssignEmpty => "Leave them empty to assign no one.",
         SettingsHintOverLimitPolicy => "“Refuse it” (the default) stops an invoice that would take the customer over its credit limit, or that is for a customer on credit hold; someone with the override permission can still issue it, flagged and recorded in the audit log. “Issue it with a warning flag” lets the invoice go out, marked as a credit policy exception. Only open invoices in the customer's currency count against its limit.",

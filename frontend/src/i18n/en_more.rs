@@ -58,6 +58,7 @@ pub(super) fn contact(msg: ContactMsg) -> &'static str {
         ContactPhone => "Phone",
         ContactMobile => "Mobile",
         ContactWechatId => "WeChat ID",
+        ContactWecomId => "WeChat Work contact ID",
         ContactPreferredChannel => "Preferred channel",
         ContactNoChannel => "No preference",
         ContactLocale => "Language",

@@ -55,6 +55,7 @@ pub enum ContactMsg {
     ContactPhone,
     ContactMobile,
     ContactWechatId,
+    ContactWecomId,
     ContactPreferredChannel,
     ContactNoChannel,
     ContactLocale,
@@ -143,6 +144,7 @@ impl Msg {
     pub const ContactPhone: Msg = Msg::Contact(ContactMsg::ContactPhone);
     pub const ContactMobile: Msg = Msg::Contact(ContactMsg::ContactMobile);
     pub const ContactWechatId: Msg = Msg::Contact(ContactMsg::ContactWechatId);
+    pub const ContactWecomId: Msg = Msg::Contact(ContactMsg::ContactWecomId);
     pub const ContactPreferredChannel: Msg = Msg::Contact(ContactMsg::ContactPreferredChannel);
     pub const ContactNoChannel: Msg = Msg::Contact(ContactMsg::ContactNoChannel);
     pub const ContactLocale: Msg = Msg::Contact(ContactMsg::ContactLocale);

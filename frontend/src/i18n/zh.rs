@@ -724,6 +724,9 @@ pub(super) fn text(msg: Msg) -> &'static str {
         CustomerNotesLabel => "备注",
         CustomerLocaleLabel => "邮件与对账单语言",
         CustomerLocaleCompany => "公司默认语言",
+        CustomerTimeZoneLabel => "时区",
+        CustomerTimeZoneHint => "短信和微信消息按此时区避开夜间；留空则用公司时区",
+        CustomerMessagingOptOut => "拒收短信和微信消息",
         CustomerImportAssignHint => {
             "collector_email 和 salesperson_email 填写团队成员的登录邮箱，系统按邮箱匹配成员：催收专员须是负责催收的成员，销售负责人须是负责销售的成员。"
         }

@@ -60,6 +60,7 @@ pub(super) fn contact(msg: ContactMsg) -> &'static str {
         ContactPhone => "电话",
         ContactMobile => "手机",
         ContactWechatId => "微信号",
+        ContactWecomId => "企业微信外部联系人编号",
         ContactPreferredChannel => "首选联系方式",
         ContactNoChannel => "无偏好",
         ContactLocale => "沟通语言",

@@ -36,6 +36,7 @@ mod m20261214_000030_company_profile;
 mod m20261214_000031_letters;
 mod m20261215_000032_attachments;
 mod m20261216_000033_webhooks;
+mod m20261217_000034_messaging;
 
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
@@ -72,5 +73,6 @@ pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m20261214_000031_letters::Migration),
         Box::new(m20261215_000032_attachments::Migration),
         Box::new(m20261216_000033_webhooks::Migration),
+        Box::new(m20261217_000034_messaging::Migration),
     ]
 }

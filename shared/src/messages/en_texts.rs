@@ -111,6 +111,91 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
             "{} message to send: a task for the collector (no provider is configured)",
             if channel == "SMS" { "SMS" } else { "WeChat" }
         ),
+        Text::RunMessageQueued {
+            channel,
+            contact,
+            at,
+        } => format!(
+            "{} message to {contact}, going at {at} (the customer's time)",
+            channel_name(channel)
+        ),
+        Text::RunMessageOptedOut { channel } => format!(
+            "{} message not sent: the customer refuses messages",
+            channel_name(channel)
+        ),
+        Text::RunMessageNoRecipient { channel } => format!(
+            "{} message to send: a task for the collector ({})",
+            channel_name(channel),
+            if channel == "SMS" {
+                "no contact has a mobile number"
+            } else {
+                "no contact has a WeChat Work contact id"
+            }
+        ),
+        Text::RunSmsNoTemplate { locale } => format!(
+            "SMS to send: a task for the collector (no approved template is mapped to this step in {})",
+            if locale == "en" { "English" } else { "Chinese" }
+        ),
+        Text::RunWecomNoSender {} => {
+            "WeChat message to send: a task (the collector has no WeChat Work member mapped)"
+                .to_owned()
+        }
+        Text::MessageNotSentPaid { channel } => format!(
+            "{} message not sent: its invoices were paid before it went",
+            channel_name(channel)
+        ),
+        Text::MessageSent { channel, contact } => {
+            format!("{} message sent to {contact}", channel_name(channel))
+        }
+        Text::MessageAwaitingConfirmation { sender } => {
+            format!("WeChat message waiting for {sender} to send it in WeChat Work")
+        }
+        Text::MessageDelivered { channel, contact } => {
+            format!("{} message reached {contact}", channel_name(channel))
+        }
+        Text::MessageFailed { channel, reason } => format!(
+            "{} message failed: {}",
+            channel_name(channel),
+            text_of(reason)
+        ),
+        Text::MessageWhyRefused { code, message } => {
+            format!("the provider refused it ({code}: {message})")
+        }
+        Text::MessageWhyRateLimited {} => {
+            "the provider kept asking to slow down until Duely gave up".to_owned()
+        }
+        Text::MessageWhyOutcomeUnknown {} => {
+            "the provider did not answer whether it was sent; it is not sent again".to_owned()
+        }
+        Text::MessageWhyNotDelivered { code } => {
+            format!("the carrier could not deliver it ({code})")
+        }
+        Text::MessageWhyNotConfirmed { days } => {
+            format!("the collector did not send it in WeChat Work within {days} days")
+        }
+        Text::MessageWhyNotWecomContact {} => {
+            "the customer is not the collector's WeChat Work contact".to_owned()
+        }
+        Text::MessageWhyChannelRemoved {} => "the channel was removed before it went".to_owned(),
+        Text::WecomReminder {
+            company,
+            customer,
+            count,
+            amount,
+            days,
+        } => format!(
+            "Hello {customer}, this is {company}. {count} of your invoices, {amount} in all, are overdue (the oldest by {days} days). Please arrange payment; if you have paid, please ignore this message."
+        ),
+        Text::TaskMessageFailed {
+            channel,
+            step,
+            reason,
+        } => format!(
+            "{} — {} message failed: {}",
+            text_of(step),
+            channel_name(channel),
+            text_of(reason)
+        ),
         Text::RunCallTask {} => "Call task for the collector".to_owned(),
         Text::RunVisitTask {} => "Visit task for the collector".to_owned(),
         Text::RunReviewAsked {} => "The team was asked to review the account".to_owned(),
@@ -148,4 +233,9 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
 
 fn text_of(inner: &crate::messages::Text) -> String {
     text(inner)
+}
+
+/// A channel's name as people say it.
+fn channel_name(channel: &str) -> &'static str {
+    if channel == "SMS" { "SMS" } else { "WeChat" }
 }

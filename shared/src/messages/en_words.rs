@@ -36,6 +36,8 @@ pub(super) fn entity(entity: &Entity) -> &'static str {
         Entity::Attachment => "file",
         Entity::WebhookEndpoint => "webhook endpoint",
         Entity::WebhookDelivery => "webhook delivery",
+        Entity::MessageChannel => "message channel",
+        Entity::MessageDelivery => "message",
         Entity::Report => "report",
     }
 }

@@ -146,6 +146,72 @@ pub enum Text {
     RunMessageTask {
         channel: String,
     },
+    /// A message made and waiting for its time (`at`, the customer's local time): `channel` is
+    /// `SMS` or `WECOM`.
+    RunMessageQueued {
+        channel: String,
+        contact: String,
+        at: String,
+    },
+    /// Not sent: the customer refuses messages.
+    RunMessageOptedOut {
+        channel: String,
+    },
+    /// No contact to send it to (no mobile, or no WeChat Work contact id): a task.
+    RunMessageNoRecipient {
+        channel: String,
+    },
+    /// No approved SMS template is mapped to the step in this language: a task.
+    RunSmsNoTemplate {
+        locale: String,
+    },
+    /// The collector is not mapped to a WeChat Work member (or the customer has none): a task.
+    RunWecomNoSender {},
+    /// Not sent: the step's invoices were paid before it went.
+    MessageNotSentPaid {
+        channel: String,
+    },
+    /// The provider took the message.
+    MessageSent {
+        channel: String,
+        contact: String,
+    },
+    /// In the collector's WeChat Work, waiting for them (`sender`, their name) to send it.
+    MessageAwaitingConfirmation {
+        sender: String,
+    },
+    /// The provider (or the collector, in WeChat Work) reports it reached the customer.
+    MessageDelivered {
+        channel: String,
+        contact: String,
+    },
+    /// It did not go, or did not arrive, for `reason` (one of the `MessageWhy…` texts).
+    MessageFailed {
+        channel: String,
+        reason: Box<Text>,
+    },
+    MessageWhyRefused {
+        code: String,
+        message: String,
+    },
+    MessageWhyRateLimited {},
+    MessageWhyOutcomeUnknown {},
+    MessageWhyNotDelivered {
+        code: String,
+    },
+    MessageWhyNotConfirmed {
+        days: i64,
+    },
+    MessageWhyNotWecomContact {},
+    MessageWhyChannelRemoved {},
+    /// What a WeChat Work reminder says.
+    WecomReminder {
+        company: String,
+        customer: String,
+        count: String,
+        amount: String,
+        days: String,
+    },
     RunCallTask {},
     RunVisitTask {},
     RunReviewAsked {},
@@ -169,6 +235,12 @@ pub enum Text {
     TaskForStep {
         step: Box<Text>,
         invoices: Vec<String>,
+    },
+    /// A message of a ladder step that failed: send it another way.
+    TaskMessageFailed {
+        channel: String,
+        step: Box<Text>,
+        reason: Box<Text>,
     },
     /// Call about a broken promise.
     TaskBrokenPromise {
@@ -292,6 +364,54 @@ impl Text {
             Text::RunEmailHeldLimit {},
             Text::RunMessageTask {
                 channel: s("WECHAT"),
+            },
+            Text::RunMessageQueued {
+                channel: s("SMS"),
+                contact: s("+8613800138000"),
+                at: s("2026-03-01 08:00"),
+            },
+            Text::RunMessageOptedOut {
+                channel: s("WECOM"),
+            },
+            Text::RunMessageNoRecipient { channel: s("SMS") },
+            Text::RunSmsNoTemplate { locale: s("zh-CN") },
+            Text::RunWecomNoSender {},
+            Text::MessageNotSentPaid { channel: s("SMS") },
+            Text::MessageSent {
+                channel: s("SMS"),
+                contact: s("+8613800138000"),
+            },
+            Text::MessageAwaitingConfirmation {
+                sender: s("李明")
+            },
+            Text::MessageDelivered {
+                channel: s("WECOM"),
+                contact: s("王芳"),
+            },
+            Text::MessageFailed {
+                channel: s("SMS"),
+                reason: Box::new(Text::MessageWhyRefused {
+                    code: s("SMS_TEMPLATE_ILLEGAL"),
+                    message: s("模板不合法"),
+                }),
+            },
+            Text::MessageWhyRateLimited {},
+            Text::MessageWhyOutcomeUnknown {},
+            Text::MessageWhyNotDelivered { code: s("MK:0001") },
+            Text::MessageWhyNotConfirmed { days: 3 },
+            Text::MessageWhyNotWecomContact {},
+            Text::MessageWhyChannelRemoved {},
+            Text::WecomReminder {
+                company: s("杜利科技"),
+                customer: s("上海某某贸易有限公司"),
+                count: s("2"),
+                amount: s("CNY 12,000.00"),
+                days: s("15"),
+            },
+            Text::TaskMessageFailed {
+                channel: s("WECOM"),
+                step: Box::new(Text::StepCall {}),
+                reason: Box::new(Text::MessageWhyNotConfirmed { days: 3 }),
             },
             Text::RunCallTask {},
             Text::RunVisitTask {},

@@ -34,6 +34,8 @@ fn entity(entity: &Entity) -> &'static str {
         Entity::Attachment => "附件",
         Entity::WebhookEndpoint => "Webhook 端点",
         Entity::WebhookDelivery => "Webhook 投递",
+        Entity::MessageChannel => "消息渠道",
+        Entity::MessageDelivery => "消息",
         Entity::Report => "报表",
     }
 }

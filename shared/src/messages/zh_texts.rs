@@ -94,6 +94,78 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
             "待发送{}消息：未配置服务商，已为催收专员创建任务",
             if channel == "SMS" { "短信" } else { "微信" }
         ),
+        Text::RunMessageQueued {
+            channel,
+            contact,
+            at,
+        } => format!(
+            "{}消息将于{at}（客户当地时间）发给{contact}",
+            channel_name(channel)
+        ),
+        Text::RunMessageOptedOut { channel } => {
+            format!("未发送{}消息：客户已退订消息", channel_name(channel))
+        }
+        Text::RunMessageNoRecipient { channel } => format!(
+            "待发送{}消息：{}，已为催收专员创建任务",
+            channel_name(channel),
+            if channel == "SMS" {
+                "没有联系人留有手机号"
+            } else {
+                "没有联系人有企业微信外部联系人ID"
+            }
+        ),
+        Text::RunSmsNoTemplate { locale } => format!(
+            "待发送短信：此步骤未配置{}的已审核模板，已为催收专员创建任务",
+            if locale == "en" { "英文" } else { "中文" }
+        ),
+        Text::RunWecomNoSender {} => {
+            "待发送微信消息：催收专员未关联企业微信成员，已创建任务".to_owned()
+        }
+        Text::MessageNotSentPaid { channel } => {
+            format!("未发送{}消息：发送前发票已结清", channel_name(channel))
+        }
+        Text::MessageSent { channel, contact } => {
+            format!("{}消息已发给{contact}", channel_name(channel))
+        }
+        Text::MessageAwaitingConfirmation { sender } => {
+            format!("微信消息等待{sender}在企业微信中确认发送")
+        }
+        Text::MessageDelivered { channel, contact } => {
+            format!("{}消息已送达{contact}", channel_name(channel))
+        }
+        Text::MessageFailed { channel, reason } => {
+            format!("{}消息发送失败：{}", channel_name(channel), text_of(reason))
+        }
+        Text::MessageWhyRefused { code, message } => {
+            format!("服务商拒绝发送（{code}：{message}）")
+        }
+        Text::MessageWhyRateLimited {} => "服务商持续限流，已停止重试".to_owned(),
+        Text::MessageWhyOutcomeUnknown {} => "服务商未答复是否已发送，为免重复不再发送".to_owned(),
+        Text::MessageWhyNotDelivered { code } => format!("运营商未能送达（{code}）"),
+        Text::MessageWhyNotConfirmed { days } => {
+            format!("催收专员{days}天内未在企业微信中发送")
+        }
+        Text::MessageWhyNotWecomContact {} => "客户不是催收专员的企业微信联系人".to_owned(),
+        Text::MessageWhyChannelRemoved {} => "发送前渠道已被删除".to_owned(),
+        Text::WecomReminder {
+            company,
+            customer,
+            count,
+            amount,
+            days,
+        } => format!(
+            "{customer}您好，这里是{company}。贵司有{count}张发票共计{amount}已逾期（最长{days}天），请尽快安排付款；如已付款，请忽略本消息。"
+        ),
+        Text::TaskMessageFailed {
+            channel,
+            step,
+            reason,
+        } => format!(
+            "{} — {}消息发送失败：{}",
+            text_of(step),
+            channel_name(channel),
+            text_of(reason)
+        ),
         Text::RunCallTask {} => "已为催收专员创建电话任务".to_owned(),
         Text::RunVisitTask {} => "已为催收专员创建拜访任务".to_owned(),
         Text::RunReviewAsked {} => "已请团队复核该客户".to_owned(),
@@ -129,4 +201,9 @@ pub(super) fn text(text: &crate::messages::Text) -> String {
 
 fn text_of(inner: &crate::messages::Text) -> String {
     text(inner)
+}
+
+/// A channel's name as people say it.
+fn channel_name(channel: &str) -> &'static str {
+    if channel == "SMS" { "短信" } else { "微信" }
 }

@@ -37,6 +37,8 @@ pub enum Entity {
     Attachment,
     WebhookEndpoint,
     WebhookDelivery,
+    MessageChannel,
+    MessageDelivery,
 }
 
 /// How a parameter's type reads in `docs/errors.md`.

@@ -38,6 +38,9 @@ pub struct Contact {
     /// Receives invoices, statements and dunning. When any contact does, the company writes
     /// only to those; otherwise to the first contact with an email address.
     pub billing: bool,
+    /// The contact's WeChat Work external contact id (`wm…`): WeChat steps go to it from the
+    /// customer's collector.
+    pub wecom_external_user_id: Option<String>,
 }
 
 #[derive(SimpleObject, Clone)]
@@ -102,6 +105,11 @@ pub struct Customer {
     pub notes: Option<String>,
     /// The customer's language for its emails and statements; null: the company's.
     pub locale: Option<domain::Locale>,
+    /// The customer's time zone (IANA, such as Asia/Shanghai), which SMS and WeChat messages'
+    /// quiet hours are kept in; null: the company's.
+    pub time_zone: Option<String>,
+    /// The customer refuses SMS and WeChat Work messages: ladder steps send none.
+    pub messaging_opt_out: bool,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     /// Open invoices' balance in the customer's currency.
@@ -274,6 +282,8 @@ impl Customer {
             dunning_pause_reason: row.dunning_pause_reason,
             notes: row.notes,
             locale: row.locale,
+            time_zone: row.time_zone,
+            messaging_opt_out: row.messaging_opt_out,
             archived: row.archived_at.is_some(),
             created_at: row.created_at,
             balance: money(row.balance),
@@ -328,5 +338,6 @@ fn contact(row: ContactRow) -> Contact {
         mobile: row.mobile,
         wechat_id: row.wechat_id,
         billing: row.billing,
+        wecom_external_user_id: row.wecom_external_user_id,
     }
 }

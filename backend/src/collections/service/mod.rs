@@ -12,6 +12,7 @@ pub mod letters;
 pub mod plan;
 pub mod promises;
 pub mod run;
+mod run_email;
 pub mod runs;
 pub mod scripts;
 pub mod tasks;

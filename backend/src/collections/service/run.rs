@@ -10,17 +10,17 @@
 use super::fees::{self, ChargeFee, FeeInvoice};
 use super::plan::{self, Candidate, CustomerPlan};
 use super::{holds, legal};
-use crate::collections::errors::template_reason;
 use crate::collections::store::run::{self as store, Finished, NewTask, RunActivity, StepClaim};
 use crate::db::{self, TenantTx};
-use crate::email::{self, OutgoingEmail};
 use crate::error::AppError;
 use crate::jobs::{ClaimedJob, JobHandler, NewJob};
+use crate::messaging::run_step::{self, StepMessage};
 use crate::startup::AppLinks;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dunning::{Decision, DueStep, StepAction};
 use domain::messages::{Localized, Text};
-use domain::templates::{self, InvoiceLine};
+use domain::messaging::{InvoiceFact, MessageChannelKind, StepFacts};
+use domain::templates;
 use domain::{Locale, TenantId};
 use rust_decimal::Decimal;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
@@ -81,19 +81,21 @@ impl Counts {
 }
 
 /// The company facts a run needs once.
-struct Company {
-    tenant: TenantId,
-    name: String,
-    time_zone: String,
-    locale: Locale,
-    links: AppLinks,
+pub(super) struct Company {
+    pub(super) tenant: TenantId,
+    pub(super) name: String,
+    pub(super) time_zone: String,
+    pub(super) locale: Locale,
+    pub(super) links: AppLinks,
     /// For the day's limit on emails to customers.
-    plan: domain::billing::Plan,
-    auto_release: bool,
+    pub(super) plan: domain::billing::Plan,
+    pub(super) auto_release: bool,
     /// Why emails to customers are held back, once one was: the owner's address unverified or
     /// the day's limit reached holds for the rest of the run, so later steps go straight to the
     /// collector without issuing a statement link for nobody.
-    emails_held: OnceLock<domain::ErrorCode>,
+    pub(super) emails_held: OnceLock<domain::ErrorCode>,
+    /// The SMS and WeChat Work channels, and the SMS templates, read once.
+    pub(super) channels: crate::messaging::run_step::RunChannels,
 }
 
 /// Runs dunning for `tenant` as of `date`. Returns the run's id and what it did.
@@ -117,6 +119,7 @@ pub async fn run_tenant(
     let hold_over_limit = credit.hold_over_limit;
     let plan = plan::load(&*tx, date, &calendar.time_zone).await?;
     let templates = load_templates(&*tx).await?;
+    let channels = crate::messaging::run_step::RunChannels::load(&*tx).await?;
     tx.commit().await?;
     let plan_in_force = crate::billing::plans::load(db, tenant)
         .await?
@@ -131,6 +134,7 @@ pub async fn run_tenant(
         plan: plan_in_force,
         auto_release,
         emails_held: OnceLock::new(),
+        channels,
     };
     let mut counts = Counts::default();
     let mut errors = Vec::new();
@@ -251,7 +255,7 @@ pub async fn run_tenant(
 }
 
 /// Templates an admin wrote, by (ladder, step day, language).
-type Templates = HashMap<(Uuid, i32, Locale), (String, String)>;
+pub(super) type Templates = HashMap<(Uuid, i32, Locale), (String, String)>;
 
 async fn load_templates(conn: &impl ConnectionTrait) -> Result<Templates, DbErr> {
     Ok(store::templates(conn)
@@ -369,7 +373,7 @@ async fn run_customer(
         let rows: Vec<&Candidate> = claimed.iter().filter_map(|id| customer.row(*id)).collect();
         let note = match step.step.action {
             StepAction::SendEmail => {
-                send_email(
+                super::run_email::send_email(
                     tx, company, templates, run_id, customer, step, &rows, date, &mut done,
                 )
                 .await?
@@ -400,16 +404,35 @@ async fn run_customer(
                 Text::RunLetterQueued {}
             }
             StepAction::SendSms | StepAction::SendWechat => {
-                let (kind, channel) = if step.step.action == StepAction::SendSms {
-                    ("SMS", "SMS")
+                let (kind, task) = if step.step.action == StepAction::SendSms {
+                    (MessageChannelKind::Sms, "SMS")
                 } else {
-                    ("WECHAT", "WeChat")
+                    (MessageChannelKind::Wecom, "WECHAT")
                 };
-                // No message provider is configured: the collector sends it and logs it.
-                done.task(run_id, first, step, &rows, kind, date);
-                Text::RunMessageTask {
-                    channel: channel.to_owned(),
+                let planned = run_step::plan_step(
+                    tx,
+                    &company.channels,
+                    StepMessage {
+                        kind,
+                        run_id,
+                        policy_id: customer.ladder.id,
+                        step_offset: step.step.offset_days,
+                        step_name: &step.step.name,
+                        customer_id,
+                        collector_id: first.collector_id,
+                        locale: company.locale_of(first),
+                        company_time_zone: &company.time_zone,
+                        facts: step_facts(company, first, &rows, date),
+                        invoice_ids: claimed.clone(),
+                        now: chrono::Utc::now(),
+                    },
+                )
+                .await?;
+                // Nothing to send it through, or no one to send it to: the collector does.
+                if planned.task {
+                    done.task(run_id, first, step, &rows, task, date);
                 }
+                planned.note
             }
             StepAction::CallTask => {
                 done.task(run_id, first, step, &rows, "CALL", date);
@@ -527,15 +550,15 @@ async fn run_customer(
 /// What a customer's steps did, and the tasks and log entries they leave, written once the
 /// steps are done.
 #[derive(Default)]
-struct Done {
-    counts: Counts,
-    tasks: Vec<NewTask<'static>>,
-    activities: Vec<RunActivity>,
+pub(super) struct Done {
+    pub(super) counts: Counts,
+    pub(super) tasks: Vec<NewTask<'static>>,
+    pub(super) activities: Vec<RunActivity>,
 }
 
 impl Done {
     /// A task for the customer's collector for a step, on `rows`.
-    fn task(
+    pub(super) fn task(
         &mut self,
         run_id: Uuid,
         customer: &Candidate,
@@ -583,7 +606,7 @@ fn charge_fee(
 
 impl Company {
     /// The customer's own language, else the company's.
-    fn locale_of(&self, row: &Candidate) -> Locale {
+    pub(super) fn locale_of(&self, row: &Candidate) -> Locale {
         row.locale.unwrap_or(self.locale)
     }
 }
@@ -628,6 +651,29 @@ async fn claim(
         .collect())
 }
 
+/// What a message step's template is filled from.
+fn step_facts(
+    company: &Company,
+    customer: &Candidate,
+    rows: &[&Candidate],
+    date: NaiveDate,
+) -> StepFacts {
+    StepFacts {
+        customer_name: customer.name.clone(),
+        company_name: company.name.clone(),
+        invoices: rows
+            .iter()
+            .map(|row| InvoiceFact {
+                number: row.number.clone(),
+                due_date: row.due_date,
+                balance: row.balance,
+                currency: row.currency.code().to_owned(),
+            })
+            .collect(),
+        today: date,
+    }
+}
+
 fn channel_of(action: StepAction) -> &'static str {
     match action {
         StepAction::SendEmail => "EMAIL",
@@ -639,114 +685,6 @@ fn channel_of(action: StepAction) -> &'static str {
         StepAction::SendLetter => "LETTER",
         StepAction::LateFee | StepAction::PlaceCreditHold | StepAction::NotifyTeam => "OTHER",
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn send_email(
-    tx: &TenantTx,
-    company: &Company,
-    templates: &Templates,
-    run_id: Uuid,
-    customer: &CustomerPlan<'_>,
-    step: &DueStep,
-    rows: &[&Candidate],
-    date: NaiveDate,
-    done: &mut Done,
-) -> Result<Text, AppError> {
-    let first = customer.first();
-    // The billing contacts when the customer has any, else its first contact with an address.
-    let contacts = store::contact_emails(&**tx, first.customer_id).await?;
-    if contacts.is_empty() {
-        // Nobody to write to: the collector finds an address (or another way) instead.
-        done.task(run_id, first, step, rows, "EMAIL", date);
-        return Ok(Text::RunEmailNoContact {});
-    }
-    let context = templates::Context {
-        customer_name: first.name.clone(),
-        customer_code: first.code.clone(),
-        company_name: company.name.clone(),
-        invoices: rows
-            .iter()
-            .map(|row| InvoiceLine {
-                number: row.number.clone().unwrap_or_default(),
-                due_date: row.due_date.to_string(),
-                days_overdue: (date - row.due_date).num_days(),
-                balance: row.balance.to_string(),
-                currency: row.currency.code().to_owned(),
-            })
-            .collect(),
-        pay_link: format!("{}/s/{}", company.links.public_url, email::SECRET_MARK),
-        today: date.to_string(),
-    };
-    let mut sent: Vec<String> = Vec::with_capacity(contacts.len());
-    for contact in &contacts {
-        // The contact's own language, else the customer's, else the company's.
-        let held = match company.emails_held.get() {
-            Some(code) => Some(*code),
-            None => {
-                let locale = contact.locale.unwrap_or_else(|| company.locale_of(first));
-                let link = crate::statements::service::dunning_link(
-                    tx,
-                    first.customer_id,
-                    date,
-                    &contact.email,
-                    RUN_LABEL,
-                    &company.time_zone,
-                )
-                .await?;
-                let (subject, body) = template_for(
-                    templates,
-                    customer.ladder.id,
-                    (step.step.offset_days, StepAction::SendEmail),
-                    locale,
-                );
-                let rendered = templates::render(&subject, &body, locale, &context)
-                    .map_err(|error| AppError::input("template", template_reason(&error)))?;
-                // Whether it may go (the owner's address verified, the day's limit not
-                // reached) is decided where it is written, in one step out of the tenant's role.
-                let answer = email::enqueue_customer_email(
-                    tx,
-                    company.plan,
-                    OutgoingEmail {
-                        tenant: Some(company.tenant),
-                        audience: email::Audience::Customer,
-                        to: contact.email.clone(),
-                        subject: rendered.subject,
-                        text: rendered.text,
-                        html: Some(rendered.html),
-                        secret: Some(company.links.secret(link.clone())),
-                    },
-                )
-                .await?;
-                let code = answer.code();
-                if let Some(code) = code {
-                    // Nobody got the link made for it.
-                    crate::statements::service::withdraw_link(tx, &link).await?;
-                    let _ = company.emails_held.set(code);
-                }
-                code
-            }
-        };
-        if let Some(code) = held {
-            // Held back: the collector sends it another way, and the run names the customer
-            // in its errors.
-            done.task(run_id, first, step, rows, "EMAIL", date);
-            done.counts.email_held = Some(code);
-            if !sent.is_empty() {
-                // Some billing contacts have it; the task covers the others.
-                break;
-            }
-            return Ok(match code {
-                domain::ErrorCode::EmailNotVerified => Text::RunEmailHeldUnverified {},
-                _ => Text::RunEmailHeldLimit {},
-            });
-        }
-        done.counts.emails += 1;
-        sent.push(contact.email.clone());
-    }
-    Ok(Text::RunEmailSent {
-        contact: sent.join(", "),
-    })
 }
 
 /// Enqueues today's dunning run of every active, writable company whose run hour has come in

@@ -185,6 +185,8 @@ fn snapshot(
         "creditHold": row.credit_hold,
         "archived": row.archived_at.is_some(),
         "locale": row.locale.map(Locale::tag),
+        "timeZone": row.time_zone,
+        "messagingOptOut": row.messaging_opt_out,
     })
 }
 
@@ -270,6 +272,12 @@ pub struct CreateCustomer {
     /// The customer's language for its emails and statements; none: the company's.
     #[serde(default)]
     pub locale: Option<Locale>,
+    /// Its time zone (an IANA name); none: the company's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// Refuses SMS and WeChat Work messages.
+    #[serde(default)]
+    pub messaging_opt_out: bool,
 }
 
 impl Command for CreateCustomer {
@@ -340,6 +348,8 @@ pub async fn create_customer(
         salesperson_id: salesperson,
         notes: command.notes,
         locale: command.locale,
+        time_zone: command.time_zone,
+        messaging_opt_out: command.messaging_opt_out,
     };
     store::insert_customer(&*tx, id, &fields, currency, credit_limit).await?;
     store::replace_contacts(&*tx, id, &command.contacts).await?;
@@ -409,6 +419,11 @@ pub struct UpdateCustomer {
     /// `Set(None)`: back to the company's language.
     #[serde(default)]
     pub locale: Change<Option<Locale>>,
+    /// `Set(None)`: back to the company's time zone.
+    #[serde(default)]
+    pub time_zone: Change<Option<String>>,
+    #[serde(default)]
+    pub messaging_opt_out: Option<bool>,
 }
 
 impl Command for UpdateCustomer {
@@ -477,6 +492,8 @@ pub async fn update_customer(
         salesperson_id: salesperson.applied_to(&row.salesperson_id),
         notes: command.notes.applied_to(&row.notes),
         locale: command.locale.applied_to(&row.locale),
+        time_zone: command.time_zone.applied_to(&row.time_zone),
+        messaging_opt_out: command.messaging_opt_out.unwrap_or(row.messaging_opt_out),
     };
     let collector_changed = fields.collector_id != row.collector_id;
     store::update_customer(&*tx, row.id, &fields).await?;

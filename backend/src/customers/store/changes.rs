@@ -23,6 +23,9 @@ pub struct NewContact {
     pub mobile: Option<String>,
     #[serde(default)]
     pub wechat_id: Option<String>,
+    /// The contact's WeChat Work external contact id (`wm…`), for messages from the collector.
+    #[serde(default)]
+    pub wecom_external_user_id: Option<String>,
     /// Receives invoices, statements and dunning.
     #[serde(default)]
     pub billing: bool,
@@ -43,6 +46,10 @@ pub struct CustomerFields {
     pub notes: Option<String>,
     /// The customer's language for its emails and statements; none: the company's.
     pub locale: Option<Locale>,
+    /// Its time zone, which messages' quiet hours are kept in; none: the company's.
+    pub time_zone: Option<String>,
+    /// Refuses SMS and WeChat Work messages.
+    pub messaging_opt_out: bool,
 }
 
 /// A language as the `locale` columns store it (`zh-CN`, `en`).
@@ -69,8 +76,9 @@ pub async fn insert_customer(
     conn.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "INSERT INTO customers (id, code, name, tax_id, billing_address, segment, tags, currency,
-                                terms_kind, terms_days, collector_id, salesperson_id, credit_limit, notes, locale)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12, $13, $14, $15)",
+                                terms_kind, terms_days, collector_id, salesperson_id, credit_limit, notes, locale,
+                                time_zone, messaging_opt_out)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         [
             id.into(),
             fields.code.clone().into(),
@@ -87,6 +95,8 @@ pub async fn insert_customer(
             credit_limit.into(),
             fields.notes.clone().into(),
             locale_value(fields.locale),
+            fields.time_zone.clone().into(),
+            fields.messaging_opt_out.into(),
         ],
     ))
     .await
@@ -103,7 +113,8 @@ pub async fn update_customer(
         DbBackend::Postgres,
         "UPDATE customers SET code = $2, name = $3, tax_id = $4, billing_address = $5, segment = $6,
                 tags = $7::text[], terms_kind = $8, terms_days = $9,
-                collector_id = $10, salesperson_id = $11, notes = $12, locale = $13, updated_at = now()
+                collector_id = $10, salesperson_id = $11, notes = $12, locale = $13, time_zone = $14,
+                messaging_opt_out = $15, updated_at = now()
          WHERE id = $1",
         [
             id.into(),
@@ -119,6 +130,8 @@ pub async fn update_customer(
             fields.salesperson_id.into(),
             fields.notes.clone().into(),
             locale_value(fields.locale),
+            fields.time_zone.clone().into(),
+            fields.messaging_opt_out.into(),
         ],
     ))
     .await
@@ -141,8 +154,8 @@ pub async fn replace_contacts(
         conn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "INSERT INTO customer_contacts (id, customer_id, position, name, role, email, phone, preferred_channel,
-                                            locale, mobile, wechat_id, billing)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                                            locale, mobile, wechat_id, billing, wecom_external_user_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             [
                 Uuid::now_v7().into(),
                 customer_id.into(),
@@ -156,6 +169,7 @@ pub async fn replace_contacts(
                 contact.mobile.clone().into(),
                 contact.wechat_id.clone().into(),
                 contact.billing.into(),
+                contact.wecom_external_user_id.clone().into(),
             ],
         ))
         .await?;

@@ -68,6 +68,9 @@ pub struct CustomerRow {
     pub dunning_pause_reason: Option<String>,
     /// The customer's language for its emails and statements (none: the company's).
     pub locale: Option<Locale>,
+    /// Its own time zone (none: the company's).
+    pub time_zone: Option<String>,
+    pub messaging_opt_out: bool,
 }
 
 /// An open balance in one currency.
@@ -141,7 +144,8 @@ pub static CUSTOMERS_WITH_BALANCES: LazyLock<String> = LazyLock::new(|| {
            coalesce(a.aging_d4, 0) AS aging_d4, a.oldest_overdue_due,
            (SELECT count(*) FROM invoices i WHERE i.customer_id = c.id AND i.status IN {open}) AS open_invoices,
            o.balances, coalesce(u.unapplied, 0) AS unapplied, c.risk_grade, c.risk_score,
-           c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason, c.locale
+           c.dunning_policy_id, c.dunning_paused_until, c.dunning_pause_reason, c.locale,
+           c.time_zone, c.messaging_opt_out
     FROM customers c
     CROSS JOIN (
         SELECT s.aging_edges[1] AS e1, s.aging_edges[2] AS e2, s.aging_edges[3] AS e3
@@ -297,6 +301,7 @@ pub struct ContactRow {
     pub wechat_id: Option<String>,
     /// Receives invoices, statements and dunning.
     pub billing: bool,
+    pub wecom_external_user_id: Option<String>,
 }
 
 pub async fn contacts_of(
@@ -308,7 +313,8 @@ pub async fn contacts_of(
     }
     ContactRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT customer_id, name, role, email, phone, preferred_channel, locale, mobile, wechat_id, billing
+        "SELECT customer_id, name, role, email, phone, preferred_channel, locale, mobile, wechat_id, billing,
+                wecom_external_user_id
          FROM customer_contacts
          WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id, position",
         [customer_ids.to_vec().into()],

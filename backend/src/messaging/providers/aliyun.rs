@@ -40,11 +40,12 @@ pub struct Message<'a> {
     pub out_id: &'a str,
 }
 
-/// The number as Aliyun takes it: mainland numbers without `+86`, others as `00` and digits.
+/// The number as Aliyun takes it: mainland numbers without `+86`, others as their country
+/// code and number (`85291234567`).
 pub fn phone_number(e164: &str) -> String {
     match e164.strip_prefix("+86") {
         Some(mainland) => mainland.to_owned(),
-        None => format!("00{}", e164.trim_start_matches('+')),
+        None => e164.trim_start_matches('+').to_owned(),
     }
 }
 
@@ -101,12 +102,10 @@ pub fn signature(method: &str, params: &[(String, String)], secret: &str) -> Str
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-/// Aliyun's codes that mean "too many, slow down" (per number, per day, per account).
+/// Aliyun's codes that mean "too many, slow down" (per number per minute or hour, per account).
+/// The day's limit (`isv.DAY_LIMIT_CONTROL`) is a refusal: trying again today cannot help.
 fn rate_limited(code: &str) -> bool {
-    matches!(
-        code,
-        "isv.BUSINESS_LIMIT_CONTROL" | "Throttling.User" | "Throttling" | "isv.DAY_LIMIT_CONTROL"
-    ) || code.starts_with("Throttling")
+    code == "isv.BUSINESS_LIMIT_CONTROL" || code.starts_with("Throttling")
 }
 
 /// Reads a `SendSms` answer: `{"Code": "OK", "BizId": …}` or an error's code and message.
@@ -201,7 +200,7 @@ mod tests {
         assert_eq!(encode("a b*c~d"), "a%20b%2Ac~d");
         assert_eq!(encode("阿里"), "%E9%98%BF%E9%87%8C");
         assert_eq!(phone_number("+8613800138000"), "13800138000");
-        assert_eq!(phone_number("+85291234567"), "0085291234567");
+        assert_eq!(phone_number("+85291234567"), "85291234567");
     }
 
     #[test]

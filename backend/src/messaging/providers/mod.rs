@@ -13,6 +13,41 @@ pub mod wecom;
 
 use std::time::Duration;
 
+/// Where each provider is called: their public APIs, or a stand-in serving all three.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub aliyun_sms: String,
+    pub tencent_sms: String,
+    pub wecom: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            aliyun_sms: aliyun::ENDPOINT.to_owned(),
+            tencent_sms: tencent::ENDPOINT.to_owned(),
+            wecom: wecom::API_BASE.to_owned(),
+        }
+    }
+}
+
+impl Endpoints {
+    /// `DUELY_MESSAGING_API_BASE`: a stand-in's paths under `base`, else the public APIs.
+    pub fn from_base(base: Option<&str>) -> Self {
+        match base {
+            Some(base) => {
+                let base = base.trim_end_matches('/');
+                Endpoints {
+                    aliyun_sms: format!("{base}/aliyun/"),
+                    tencent_sms: format!("{base}/tencent/"),
+                    wecom: format!("{base}/wecom"),
+                }
+            }
+            None => Endpoints::default(),
+        }
+    }
+}
+
 /// How long one call to a provider may take, connecting included.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// The most of a provider's answer that is read: their answers are small JSON documents.
@@ -38,17 +73,31 @@ impl Outcome {
     /// A request that never reached the provider may be made again; one that may have
     /// reached it may not.
     pub fn from_transport(error: &reqwest::Error) -> Outcome {
+        // Without the address: WeChat Work's carries the secret or the access token.
+        let message = describe(error);
         if error.is_connect() || error.is_builder() {
             Outcome::RateLimited {
                 code: "CONNECT".to_owned(),
-                message: error.to_string(),
+                message,
             }
         } else {
-            Outcome::Unknown {
-                message: error.to_string(),
-            }
+            Outcome::Unknown { message }
         }
     }
+}
+
+/// A transport error as the delivery log keeps it: never with the request's address, whose
+/// query can hold a secret.
+pub fn describe(error: &reqwest::Error) -> String {
+    let mut error = error.to_string();
+    if let Some(query) = error.find('?') {
+        // reqwest writes the URL in parentheses: keep what follows the query.
+        let end = error[query..]
+            .find(')')
+            .map_or(error.len(), |end| query + end);
+        error.replace_range(query..end, "");
+    }
+    error
 }
 
 /// Reads a provider's answer, at most [`MAX_ANSWER_BYTES`] of it, as JSON.
@@ -56,7 +105,7 @@ pub async fn read_json(response: reqwest::Response) -> Result<serde_json::Value,
     let status = response.status();
     let mut response = response;
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
         if body.len() + chunk.len() > MAX_ANSWER_BYTES {
             return Err(format!("an answer over {MAX_ANSWER_BYTES} bytes"));
         }

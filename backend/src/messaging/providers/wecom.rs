@@ -253,6 +253,29 @@ pub async fn confirmation(
     })
 }
 
+/// Withdraws a message the member has not sent (`externalcontact/cancel_groupmsg_send`).
+pub async fn cancel(
+    client: &reqwest::Client,
+    base: &str,
+    credentials: &Credentials<'_>,
+    message_id: &str,
+) -> Result<(), Outcome> {
+    let body = serde_json::json!({ "msgid": message_id });
+    let answer = call(
+        client,
+        base,
+        credentials,
+        "/cgi-bin/externalcontact/cancel_groupmsg_send",
+        &body,
+    )
+    .await?;
+    if errcode(&answer) == 0 {
+        Ok(())
+    } else {
+        Err(refused(&answer))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,6 +179,7 @@ pub async fn run_dunning(
         public_url: app.address.clone(),
         sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
         environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
     };
     duely_backend::collections::run::run_tenant(
         &app.db,

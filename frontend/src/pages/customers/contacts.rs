@@ -1,5 +1,6 @@
 //! The contacts editor of the customer's edit dialog: several contacts with role, phones,
-//! email, WeChat id, preferred channel, language and whether they receive billing.
+//! email, WeChat id, WeChat Work contact id, preferred channel, language and whether they
+//! receive billing.
 
 use crate::i18n::{Msg, use_text};
 use leptos::prelude::*;
@@ -26,17 +27,19 @@ pub(super) enum ContactField {
     Phone,
     Mobile,
     WechatId,
+    WecomId,
     Channel,
     Locale,
 }
 
-pub(super) const CONTACT_FIELDS: [ContactField; 8] = [
+pub(super) const CONTACT_FIELDS: [ContactField; 9] = [
     ContactField::Name,
     ContactField::Role,
     ContactField::Email,
     ContactField::Phone,
     ContactField::Mobile,
     ContactField::WechatId,
+    ContactField::WecomId,
     ContactField::Channel,
     ContactField::Locale,
 ];
@@ -51,6 +54,7 @@ impl ContactField {
             ContactField::Phone => "phone",
             ContactField::Mobile => "mobile",
             ContactField::WechatId => "wechatId",
+            ContactField::WecomId => "wecomExternalUserId",
             ContactField::Channel => "preferredChannel",
             ContactField::Locale => "locale",
         }
@@ -64,6 +68,7 @@ impl ContactField {
             ContactField::Phone => Msg::ContactPhone,
             ContactField::Mobile => Msg::ContactMobile,
             ContactField::WechatId => Msg::ContactWechatId,
+            ContactField::WecomId => Msg::ContactWecomId,
             ContactField::Channel => Msg::ContactPreferredChannel,
             ContactField::Locale => Msg::ContactLocale,
         }
@@ -81,6 +86,8 @@ pub(super) struct ContactDraft {
     pub(super) phone: String,
     pub(super) mobile: String,
     pub(super) wechat_id: String,
+    /// The WeChat Work external contact id (`wm…`) WeChat steps go to.
+    pub(super) wecom_id: String,
     /// `PHONE`, `EMAIL`, … or `""` for no preference.
     pub(super) channel: String,
     /// `ZH_CN`, `EN` or `""` for the customer's language.
@@ -97,6 +104,7 @@ impl ContactDraft {
             ContactField::Phone => &self.phone,
             ContactField::Mobile => &self.mobile,
             ContactField::WechatId => &self.wechat_id,
+            ContactField::WecomId => &self.wecom_id,
             ContactField::Channel => &self.channel,
             ContactField::Locale => &self.locale,
         }
@@ -110,6 +118,7 @@ impl ContactDraft {
             ContactField::Phone => &mut self.phone,
             ContactField::Mobile => &mut self.mobile,
             ContactField::WechatId => &mut self.wechat_id,
+            ContactField::WecomId => &mut self.wecom_id,
             ContactField::Channel => &mut self.channel,
             ContactField::Locale => &mut self.locale,
         }
@@ -133,6 +142,7 @@ macro_rules! contact_inputs {
                 locale: crate::api::chosen::<module::Locale>(&contact.locale),
                 mobile: optional(&contact.mobile),
                 wechat_id: optional(&contact.wechat_id),
+                wecom_external_user_id: optional(&contact.wecom_id),
                 billing: Some(contact.billing),
             })
             .collect::<Vec<_>>()
@@ -249,6 +259,7 @@ fn ContactRow(
                 <ContactTextField index=index row_key=row_key contacts=contacts errors=errors field=ContactField::Phone input_type="tel"/>
                 <ContactTextField index=index row_key=row_key contacts=contacts errors=errors field=ContactField::Mobile input_type="tel"/>
                 <ContactTextField index=index row_key=row_key contacts=contacts errors=errors field=ContactField::WechatId/>
+                <ContactTextField index=index row_key=row_key contacts=contacts errors=errors field=ContactField::WecomId/>
                 <ContactSelectField index=index row_key=row_key contacts=contacts errors=errors field=ContactField::Channel options=channel_options/>
                 <ContactSelectField index=index row_key=row_key contacts=contacts errors=errors field=ContactField::Locale options=locale_options/>
                 <label class="check">

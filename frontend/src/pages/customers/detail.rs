@@ -279,6 +279,7 @@ fn CustomerView() -> impl IntoView {
                                                     {fact(Msg::ContactPhone, contact.phone.clone())}
                                                     {fact(Msg::ContactMobile, contact.mobile.clone())}
                                                     {fact(Msg::ContactWechatId, contact.wechat_id.clone())}
+                                                    {fact(Msg::ContactWecomId, contact.wecom_external_user_id.clone())}
                                                     {channel.map(|msg| view! {
                                                         <span class="contact-detail">{move || text(Msg::ContactPreferredChannel)}": "{move || text(msg)}</span>
                                                     })}

@@ -260,6 +260,9 @@ pub(super) fn EditCustomerDialog(
     let salesperson = RwSignal::new(String::new());
     // The language of the customer's emails and statements: empty for the company's.
     let customer_locale = RwSignal::new(String::new());
+    // Its time zone (empty: the company's) and whether it refuses messages.
+    let time_zone = RwSignal::new(String::new());
+    let opt_out = RwSignal::new(false);
     // Comma-separated, as typed.
     let tags = RwSignal::new(String::new());
     let contacts = RwSignal::new(Vec::<ContactDraft>::new());
@@ -313,6 +316,8 @@ pub(super) fn EditCustomerDialog(
                     .unwrap_or_default(),
             );
             tags.set(customer.tags.join(", "));
+            time_zone.set(customer.time_zone.clone().unwrap_or_default());
+            opt_out.set(customer.messaging_opt_out);
             let drafts = customer
                 .contacts
                 .iter()
@@ -325,6 +330,7 @@ pub(super) fn EditCustomerDialog(
                     phone: contact.phone.clone().unwrap_or_default(),
                     mobile: contact.mobile.clone().unwrap_or_default(),
                     wechat_id: contact.wechat_id.clone().unwrap_or_default(),
+                    wecom_id: contact.wecom_external_user_id.clone().unwrap_or_default(),
                     channel: contact.preferred_channel.clone().unwrap_or_default(),
                     locale: contact
                         .locale
@@ -373,6 +379,10 @@ pub(super) fn EditCustomerDialog(
             locale: api::chosen::<ops::update_customer::Locale>(&customer_locale.get_untracked()),
             tags: Some(split_tags(&tags.get_untracked())),
             contacts: Some(contact_inputs),
+            // Always sent: empty (null) gives the customer the company's time zone again.
+            time_zone: Some(time_zone.get_untracked().trim().to_owned())
+                .filter(|zone| !zone.is_empty()),
+            messaging_opt_out: Some(opt_out.get_untracked()),
             ..Default::default()
         };
         leptos::task::spawn_local(async move {
@@ -429,6 +439,16 @@ pub(super) fn EditCustomerDialog(
                         ("EN".to_owned(), "English".to_owned()),
                     ])
                 />
+                <TextField name="edit-timeZone" label=Signal::derive(move || text(Msg::CustomerTimeZoneLabel)) value=time_zone error=error("timeZone") hint=Signal::derive(move || text(Msg::CustomerTimeZoneHint))/>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="edit-messagingOptOut"
+                        prop:checked=move || opt_out.get()
+                        on:change=move |event| opt_out.set(event_target_checked(&event))
+                    />
+                    {move || text(Msg::CustomerMessagingOptOut)}
+                </label>
                 <NotesField name="edit-notes" value=notes error=error("notes")/>
                 <ContactsEditor contacts=contacts next_key=next_contact_key errors=errors/>
                 <div class="form-actions">
@@ -440,7 +460,7 @@ pub(super) fn EditCustomerDialog(
 }
 
 /// The fields of the edit dialog an error can be shown under; any other goes to a toast.
-const EDIT_FIELDS: [&str; 8] = [
+const EDIT_FIELDS: [&str; 9] = [
     "name",
     "code",
     "taxId",
@@ -449,6 +469,7 @@ const EDIT_FIELDS: [&str; 8] = [
     "notes",
     "collectorId",
     "salespersonId",
+    "timeZone",
 ];
 
 /// Where the edit dialog shows an error on `field` (the server's name without `input.`): under
