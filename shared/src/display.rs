@@ -147,3 +147,23 @@ mod amount_tests {
         );
     }
 }
+
+/// The last four characters of a secret (fewer if it is shorter): enough for people to tell
+/// keys apart, never enough to use one. Webhook secrets, channel keys and Stripe keys show it.
+pub fn secret_tail(secret: &str) -> String {
+    let skip = secret.chars().count().saturating_sub(4);
+    secret.chars().skip(skip).collect()
+}
+
+#[cfg(test)]
+mod secret_tail_tests {
+    use super::secret_tail;
+
+    #[test]
+    fn keeps_the_last_four_characters_of_any_length() {
+        assert_eq!(secret_tail("whsec_abcdef"), "cdef");
+        assert_eq!(secret_tail("ab"), "ab");
+        assert_eq!(secret_tail(""), "");
+        assert_eq!(secret_tail("密钥一二三四五"), "二三四五");
+    }
+}

@@ -144,31 +144,37 @@ async fn handle(
         )));
     }
     let now = Utc::now();
+    let known = store::for_receipts(
+        &*tx,
+        channel.provider,
+        receipts.iter().filter_map(|receipt| receipt.ours).collect(),
+        receipts
+            .iter()
+            .filter(|receipt| receipt.ours.is_none())
+            .filter_map(|receipt| receipt.provider_id.clone())
+            .collect(),
+    )
+    .await?;
     let mut unmatched = false;
     for receipt in receipts {
-        let id = match (receipt.ours, &receipt.provider_id) {
-            (Some(id), _) => Some(id),
-            (None, Some(provider_id)) => {
-                store::by_provider_id(&*tx, channel.provider, provider_id).await?
+        let found = known.iter().find(|delivery| match receipt.ours {
+            Some(id) => delivery.id == id,
+            None => {
+                receipt.provider_id.is_some() && delivery.provider_message_id == receipt.provider_id
             }
-            (None, None) => None,
-        };
-        let Some(delivery) = match id {
-            Some(id) => store::delivery(&*tx, id).await?,
-            None => None,
-        }
-        .filter(|delivery| delivery.provider == channel.provider) else {
+        });
+        let Some(delivery) = found else {
             unmatched = true;
             continue;
         };
         if receipt.delivered {
-            send::delivered(&tx, &delivery, locale).await?;
+            send::delivered(&tx, delivery, locale).await?;
         } else {
             let reason = Text::MessageWhyNotDelivered {
                 code: receipt.code.chars().take(40).collect(),
             };
             let error = Some(("NOT_DELIVERED", receipt.code.as_str()));
-            send::fail(&tx, &delivery, reason, error, (now, locale)).await?;
+            send::fail(&tx, delivery, reason, error, (now, locale)).await?;
         }
     }
     // A receipt can outrun the record of the send it is about (Tencent's name the message by

@@ -20,7 +20,7 @@ use domain::messaging::{
 };
 use domain::reason::{Entity, Reason};
 use domain::{Locale, TenantId};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 /// The caller may configure messaging in a company it may change.
@@ -69,33 +69,7 @@ fn hint(
         .and_then(|name| credentials.get(*name))
         .and_then(|value| value.as_str())
         .unwrap_or_default();
-    let tail: String = first
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("…{tail}")
-}
-
-/// Members of the company, of those `ids`.
-async fn members_among(
-    db: &DatabaseConnection,
-    tenant: TenantId,
-    ids: &[Uuid],
-) -> Result<Vec<Uuid>, AppError> {
-    Ok(db
-        .query_all_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT user_id FROM public.memberships WHERE tenant_id = $1 AND user_id = ANY($2)",
-            [tenant.0.into(), ids.to_vec().into()],
-        ))
-        .await?
-        .into_iter()
-        .map(|row| row.try_get::<Uuid>("", "user_id"))
-        .collect::<Result<_, _>>()?)
+    format!("…{}", domain::display::secret_tail(first))
 }
 
 /// Writes the kind's channel: settings checked for the provider, credentials sealed.
@@ -125,14 +99,30 @@ pub async fn save_channel(
         .map(|sender| sender.member_id)
         .collect();
     if !senders.is_empty() {
-        let members = members_among(db, tenant, &senders).await?;
-        if let Some(index) = senders.iter().position(|id| !members.contains(id)) {
-            return Err(AppError::input(
-                format!("input.settings.senders[{index}].memberId"),
-                Reason::RecordNotFound {
-                    entity: Entity::Member,
-                },
-            ));
+        // One read for them all; each must be a member whose role collects, as a customer's
+        // collector must.
+        let members = crate::db::members::members(db, tenant, Some(&senders)).await?;
+        for (index, id) in senders.iter().enumerate() {
+            let field = format!("input.settings.senders[{index}].memberId");
+            match members.iter().find(|member| member.id == *id) {
+                None => {
+                    return Err(AppError::input(
+                        field,
+                        Reason::RecordNotFound {
+                            entity: Entity::Member,
+                        },
+                    ));
+                }
+                Some(member) if !member.role.may_collect() => {
+                    return Err(AppError::input(
+                        field,
+                        Reason::AssigneeMayNotCollect {
+                            role: member.role.as_str().to_owned(),
+                        },
+                    ));
+                }
+                Some(_) => {}
+            }
         }
     }
     let credentials = input
@@ -232,13 +222,11 @@ pub async fn delete_channel(
     store::delete_channel(&*tx, kind).await?;
     let now = chrono::Utc::now();
     // Those whose send has begun are left to their job, which records what the provider said.
-    for id in store::waiting(&*tx, kind).await? {
-        if let Some(delivery) = store::delivery(&*tx, id).await? {
-            let ending = send::Ending::cancelled(Text::MessageWhyChannelRemoved {}, true);
-            send::end(&tx, &delivery, ending, (now, locale))
-                .await
-                .map_err(AppError::Internal)?;
-        }
+    for delivery in store::waiting(&*tx, kind).await? {
+        let ending = send::Ending::cancelled(Text::MessageWhyChannelRemoved {}, true);
+        send::end(&tx, &delivery, ending, (now, locale))
+            .await
+            .map_err(AppError::Internal)?;
     }
     audit::record(
         &*tx,

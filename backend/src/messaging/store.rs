@@ -562,35 +562,39 @@ pub async fn send_under_way(
         .is_some())
 }
 
-/// The delivery a provider's id names (a receipt's), for `provider`.
-pub async fn by_provider_id(
+/// The deliveries of `provider` a batch of receipts names, by our ids or by the provider's, in
+/// one read (a push carries up to `MAX_RECEIPTS`).
+pub async fn for_receipts(
     conn: &impl ConnectionTrait,
     provider: MessageProvider,
-    provider_message_id: &str,
-) -> Result<Option<Uuid>, DbErr> {
-    conn.query_one_raw(Statement::from_sql_and_values(
+    ours: Vec<Uuid>,
+    providers: Vec<String>,
+) -> Result<Vec<DeliveryRow>, DbErr> {
+    DeliveryRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id FROM message_deliveries WHERE provider = $1 AND provider_message_id = $2",
-        [provider.as_str().into(), provider_message_id.into()],
+        format!(
+            "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM}
+             WHERE d.provider = $1 AND (d.id = ANY($2) OR d.provider_message_id = ANY($3))"
+        ),
+        [provider.as_str().into(), ours.into(), providers.into()],
     ))
-    .await?
-    .map(|row| row.try_get::<Uuid>("", "id"))
-    .transpose()
+    .all(conn)
+    .await
 }
 
 /// Deliveries of `kind` still waiting, when its channel is removed.
 pub async fn waiting(
     conn: &impl ConnectionTrait,
     kind: MessageChannelKind,
-) -> Result<Vec<Uuid>, DbErr> {
-    conn.query_all_raw(Statement::from_sql_and_values(
+) -> Result<Vec<DeliveryRow>, DbErr> {
+    DeliveryRow::find_by_statement(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT id FROM message_deliveries
-         WHERE channel = $1 AND status = 'SCHEDULED' AND attempted_at IS NULL ORDER BY id",
+        format!(
+            "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM}
+             WHERE d.channel = $1 AND d.status = 'SCHEDULED' AND d.attempted_at IS NULL ORDER BY d.id"
+        ),
         [kind.as_str().into()],
     ))
-    .await?
-    .into_iter()
-    .map(|row| row.try_get::<Uuid>("", "id"))
-    .collect()
+    .all(conn)
+    .await
 }

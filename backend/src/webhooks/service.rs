@@ -105,15 +105,7 @@ fn new_secret() -> Result<String, AppError> {
 }
 
 fn hint(secret: &str) -> String {
-    let tail: String = secret
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("whsec_…{tail}")
+    format!("whsec_…{}", domain::display::secret_tail(secret))
 }
 
 fn audited(row: &EndpointRow) -> serde_json::Value {

@@ -248,7 +248,14 @@ async fn a_channel_keeps_its_credentials_sealed_and_bad_input_is_refused_by_fiel
     assert_eq!(kept["channel"]["credentialsHint"], "…ndin");
     assert_eq!(kept["channel"]["callbackUrl"].as_str().unwrap(), callback);
 
+    // A viewer cannot send for customers: only a member whose role collects.
+    let viewer = acme.member("VIEWER").await;
     for (input, reason, field) in [
+        (
+            json!({ "kind": "WECOM", "provider": "WECOM", "settings": { "corpId": "ww1", "senders": [ { "memberId": viewer.user_id, "wecomUserId": "lisi" } ] }, "credentials": { "secret": "s" } }),
+            "ASSIGNEE_MAY_NOT_COLLECT",
+            "input.settings.senders[0].memberId",
+        ),
         (
             json!({ "kind": "SMS", "provider": "WECOM", "settings": { "corpId": "ww1" }, "credentials": { "secret": "s" } }),
             "NOT_ONE_OF",

@@ -94,14 +94,7 @@ pub async fn connect(
         .await
         .map_err(provider_error)?;
     let actor = audit::actor_of(db, caller).await?;
-    let last4: String = key
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let last4 = domain::display::secret_tail(key);
     let tx = TenantTx::begin(db, tenant).await?;
     store::save_account(
         &tx,
