@@ -233,6 +233,10 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
     let created = demo::seed_demo(&identity, &pool)
         .await
         .map_err(|error| anyhow::anyhow!("seeding the demo company failed: {error:?}"))?;
+    let links = duely_backend::startup::AppLinks::from_config(&config)?;
+    demo::seed_demo_messaging(&pool, &links)
+        .await
+        .map_err(|error| anyhow::anyhow!("setting up the demo company's SMS failed: {error:?}"))?;
     let files = config.file_store()?;
     demo::seed_attachments(&pool, &files, &config.data_dir.join("spool"))
         .await

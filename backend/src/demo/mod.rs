@@ -4,6 +4,7 @@
 mod attachments;
 mod cash;
 pub mod ledger;
+mod messaging;
 pub mod statement;
 
 pub use attachments::seed_attachments;
@@ -94,6 +95,21 @@ pub async fn seed_demo(identity: &Identity, db: &DatabaseConnection) -> Result<b
     seed_approvals(db, tenant).await?;
     cash::seed_cash(db, tenant).await?;
     Ok(created)
+}
+
+/// The demo company's SMS channel, ladder step and templates, once (see [`messaging`]): apart
+/// from [`seed_demo`] because it seals the channel's keys with the server's key.
+pub async fn seed_demo_messaging(
+    db: &DatabaseConnection,
+    links: &crate::startup::AppLinks,
+) -> Result<(), AppError> {
+    let (Some(tenant), Some(owner)) = (
+        demo_company(db).await?,
+        accounts::find_user_by_email(db, DEMO_EMAIL).await?,
+    ) else {
+        return Ok(());
+    };
+    messaging::seed_messaging(db, links, &demo_caller(tenant, owner.id, Role::Owner)).await
 }
 
 /// The demo company's profile, once (while its legal name is empty): what its invoices and

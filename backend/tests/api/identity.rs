@@ -540,6 +540,56 @@ async fn the_demo_company_is_made_once_and_its_login_works() {
     assert_eq!(request["action"], "WRITE_OFF", "{inbox}");
     assert_eq!(request["requestedBy"], "finance@duely.example", "{inbox}");
 
+    // Its SMS, set up once: an Alibaba Cloud channel, an SMS step on its ladder with templates
+    // in both languages, and a mobile for every contact.
+    let links = duely_backend::startup::AppLinks {
+        public_url: app.address.clone(),
+        sealer: duely_backend::secrets::Sealer::from_hex(&"5a".repeat(32).into()).unwrap(),
+        environment: duely_backend::config::Environment::Development,
+        messaging: crate::helpers::messaging_endpoints(),
+    };
+    for _ in 0..2 {
+        duely_backend::demo::seed_demo_messaging(&app.db, &links)
+            .await
+            .unwrap();
+    }
+    let sms = app
+        .graphql_as(
+            owner,
+            "{ messageChannels { kind provider } dunningPolicies { id isDefault steps { offsetDays action } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        sms["data"]["messageChannels"],
+        json!([{ "kind": "SMS", "provider": "ALIYUN_SMS" }]),
+        "{sms}"
+    );
+    let ladder = &sms["data"]["dunningPolicies"][0];
+    let sms_steps: Vec<&Value> = ladder["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|step| step["action"] == "SEND_SMS")
+        .collect();
+    assert_eq!(
+        sms_steps,
+        [&json!({ "offsetDays": 5, "action": "SEND_SMS" })],
+        "{sms}"
+    );
+    let templates = app
+        .graphql_as(
+            owner,
+            "query($id: ID!) { smsTemplates(ladderId: $id) { stepOffset locale templateCode } }",
+            json!({ "id": ladder["id"] }),
+        )
+        .await;
+    assert_eq!(
+        templates["data"]["smsTemplates"].as_array().map(Vec::len),
+        Some(2),
+        "{templates}"
+    );
+
     // The team signs in with the same password; the collectors share the customers, each with
     // a worklist of their own, and the salesperson sells to them all.
     let team: Vec<(&str, &str)> = duely_backend::demo::DEMO_TEAM
