@@ -305,6 +305,27 @@ webhooks_operation!(RotateWebhookSecret);
 webhooks_operation!(RedeliverWebhook);
 webhooks_operation!(SendTestWebhookEvent);
 
+macro_rules! messaging_operation {
+    ($name:ident) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "src/graphql/messaging.graphql",
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+messaging_operation!(MessageChannels);
+messaging_operation!(SaveMessageChannel);
+messaging_operation!(DeleteMessageChannel);
+messaging_operation!(SmsTemplates);
+messaging_operation!(SaveSmsTemplate);
+messaging_operation!(DeleteSmsTemplate);
+messaging_operation!(MessageDeliveries);
+
 macro_rules! analytics_operation {
     ($name:ident) => {
         #[derive(GraphQLQuery)]

@@ -9,7 +9,7 @@ use crate::pages::{
     AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, ApprovalsPage, AuditPage,
     BillingPage, CashPage, CompanyProfilePage, CustomerPage, CustomersPage, DashboardPage,
     DunningPage, EditInvoicePage, ForgotPasswordPage, HomePage, ImportPage, InvoicePage,
-    InvoicesPage, LegalPage, LettersPage, LoginPage, NewInvoicePage, NotFoundPage,
+    InvoicesPage, LegalPage, LettersPage, LoginPage, MessagingPage, NewInvoicePage, NotFoundPage,
     PaymentCompletePage, PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage,
     PublicStatementPage, ResetPasswordPage, SettingsPage, SignUpPage, StatementPage,
     SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WebhooksPage, WorklistPage,
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/payments") view=PaymentSettingsPage/>
                     <Route path=path!("/settings/profile") view=CompanyProfilePage/>
                     <Route path=path!("/settings/webhooks") view=WebhooksPage/>
+                    <Route path=path!("/settings/messaging") view=MessagingPage/>
                     <Route path=path!("/payment-complete") view=PaymentCompletePage/>
                     <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 </Routes>
@@ -229,6 +230,11 @@ const NAV_GROUPS: [NavGroup; 5] = [
                 href: "/api-keys",
                 label: Msg::NavApiKeys,
                 permission: Permission::ManageApiKeys,
+            },
+            NavLink {
+                href: "/settings/messaging",
+                label: Msg::Messaging(crate::i18n::MessagingMsg::Nav),
+                permission: Permission::ManageDunning,
             },
             NavLink {
                 href: "/settings/webhooks",

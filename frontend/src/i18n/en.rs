@@ -748,5 +748,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Documents(msg) => super::documents::en(msg),
         Attachments(msg) => super::attachments::en(msg),
         Webhooks(msg) => super::webhooks::en(msg),
+        Messaging(msg) => super::messaging::en(msg),
     }
 }

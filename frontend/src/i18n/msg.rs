@@ -756,6 +756,8 @@ pub enum Msg {
     Documents(super::documents::DocumentsMsg),
     /// Attachments' texts (`attachments.rs`).
     Attachments(super::attachments::AttachmentsMsg),
+    /// SMS and WeChat Work's texts (`messaging.rs`).
+    Messaging(super::messaging::MessagingMsg),
     /// Webhooks' texts (`webhooks.rs`).
     Webhooks(super::webhooks::WebhooksMsg),
 }

@@ -790,5 +790,6 @@ pub(super) fn text(msg: Msg) -> &'static str {
         Documents(msg) => super::documents::zh(msg),
         Attachments(msg) => super::attachments::zh(msg),
         Webhooks(msg) => super::webhooks::zh(msg),
+        Messaging(msg) => super::messaging::zh(msg),
     }
 }

@@ -5,6 +5,7 @@ use super::access::RequirePermission;
 use super::customers::show;
 use super::ladder_segments::LadderSegments;
 use super::script_editor::ScriptEditor;
+use super::sms_templates::{SmsStep, SmsTemplateEditor};
 use crate::api::{
     self, DunningPolicies, DunningRuns, EmailTemplates, PreviewDunning, RunDunningNow,
     SaveDunningPolicy, SaveEmailTemplate,
@@ -359,9 +360,15 @@ fn Dunning() -> impl IntoView {
                 list.iter()
                     .find(|ladder| ladder.id == chosen)
                     .or_else(|| list.first())
-                    .map(|ladder| view! {
-                        <TemplateEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/>
-                        <ScriptEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/>
+                    .map(|ladder| {
+                        let (sms_policy, steps) = (ladder.id.clone(), sms_steps(ladder));
+                        view! {
+                            <TemplateEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/>
+                            <ScriptEditor policy_id=ladder.id.clone() manages=Signal::derive(manages)/>
+                            <Show when=manages>
+                                <SmsTemplateEditor policy_id=sms_policy.clone() steps=steps.clone()/>
+                            </Show>
+                        }
                     })
             }}
             <div class="panel preview">
@@ -404,6 +411,19 @@ fn Dunning() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// The ladder's SEND_SMS steps, whose templates the SMS editor maps.
+fn sms_steps(ladder: &api::dunning_policies::DunningPoliciesDunningPolicies) -> Vec<SmsStep> {
+    ladder
+        .steps
+        .iter()
+        .filter(|step| format!("{:?}", step.action) == "SEND_SMS")
+        .map(|step| SmsStep {
+            offset: step.offset_days,
+            name: step.name.clone(),
+        })
+        .collect()
 }
 
 /// A ladder's fee rule in a line: "1.5%", "¥50.00", or "12% a year after 5 days, at most 10%".

@@ -151,6 +151,8 @@ fn CustomerView() -> impl IntoView {
                         let customer_id = c.id.clone();
                         let customer_id_for_payment = c.id.clone();
                         let customer_id_for_statement = c.id.clone();
+                        let customer_for_messages = c.id.clone();
+                        let opted_out = c.messaging_opt_out;
                         let collector = c.collector.as_ref().map(|person| person.name.clone());
                         let salesperson = c.salesperson.as_ref().map(|person| person.name.clone());
                         let archived = c.archived;
@@ -253,6 +255,10 @@ fn CustomerView() -> impl IntoView {
                             <crate::pages::analytics::CreditPanel customer_id=c.id.clone()/>
                             <crate::pages::collections::CustomerCollectionsPanel customer_id=c.id.clone()/>
                             <CustomerActivity customer_id=c.id.clone()/>
+                            <Show when=move || can(Permission::ViewCollections)>
+                                {opted_out.then(|| view! { <p class="notice" data-testid="messaging-opt-out">{move || text(Msg::Messaging(crate::i18n::MessagingMsg::CustomerOptedOut))}</p> })}
+                                <crate::pages::message_log::MessageLog customer_id=Some(customer_for_messages.clone())/>
+                            </Show>
                             <div class="panel">
                                 <h2>{move || text(Msg::Contacts)}</h2>
                                 {c.contacts.is_empty().then(|| view! { <p class="muted">{move || text(Msg::NoContacts)}</p> })}
