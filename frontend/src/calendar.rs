@@ -71,3 +71,47 @@ fn browser_today() -> NaiveDate {
     )
     .unwrap_or_default()
 }
+
+/// An instant from the API (RFC 3339, UTC) as the company's clock shows it, `YYYY-MM-DD HH:MM`:
+/// what a finance team in Shanghai reads for "sent at". The UTC text, cut, when the browser
+/// cannot say (no zone known, or one it does not know).
+pub fn company_time(iso: &str) -> String {
+    let zone = TIME_ZONE.with(|cell| cell.borrow().clone());
+    Some(zone)
+        .filter(|zone| !zone.is_empty())
+        .and_then(|zone| time_in_zone(iso, &zone))
+        .unwrap_or_else(|| iso.get(..16).unwrap_or(iso).replace('T', " "))
+}
+
+fn time_in_zone(iso: &str, zone: &str) -> Option<String> {
+    let instant = js_sys::Date::new(&JsValue::from_str(iso));
+    if instant.get_time().is_nan() {
+        return None;
+    }
+    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+    let constructor: Function = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = Object::new();
+    for (key, value) in [
+        ("timeZone", zone),
+        ("year", "numeric"),
+        ("month", "2-digit"),
+        ("day", "2-digit"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ] {
+        Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    }
+    // en-CA writes "2026-12-06, 11:59".
+    let arguments = Array::of2(&"en-CA".into(), &options);
+    let formatter = Reflect::construct(&constructor, &arguments).ok()?;
+    let format: Function = Reflect::get(&formatter, &"format".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let text = format.call1(&formatter, &instant).ok()?.as_string()?;
+    Some(text.replace(", ", " "))
+}

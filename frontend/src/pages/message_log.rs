@@ -11,7 +11,7 @@ use leptos::prelude::*;
 type Delivery = api::message_deliveries::MessageDeliveriesMessageDeliveriesEdgesNode;
 
 fn short_time(iso: &str) -> String {
-    iso.get(..16).unwrap_or(iso).replace('T', " ")
+    crate::calendar::company_time(iso)
 }
 
 #[component]

@@ -196,11 +196,7 @@ fn SavedChannel(
             }
         });
     };
-    let when = channel
-        .updated_at
-        .get(..16)
-        .unwrap_or(&channel.updated_at)
-        .replace('T', " ");
+    let when = crate::calendar::company_time(&channel.updated_at);
     view! {
         <dl class="webhook-facts">
             <dt>{move || text(Msg::Messaging(M::CredentialsSaved))}</dt>
