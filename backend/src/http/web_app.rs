@@ -1,6 +1,8 @@
 //! The built web app, with SPA fallback: any path that is not a file gets `index.html`, so deep
 //! links work. Files under `/assets/` carry a content hash in their names and are cached
-//! forever; `index.html` is revalidated on every load, so a deploy shows at once.
+//! forever; `index.html` is revalidated on every load, so a deploy shows at once. The build
+//! compresses each asset once, at its best (`.br`, `.gz` beside it): a client that accepts one
+//! gets it as it is, so no request spends the server's CPU compressing megabytes of wasm.
 
 use axum::Router;
 use axum::extract::{OriginalUri, Request};
@@ -14,7 +16,9 @@ pub fn service(web_dir: &Path) -> Router {
     if !web_dir.join("index.html").is_file() {
         tracing::warn!(dir = %web_dir.display(), "the web app is not built here; ./infra/run.sh builds it");
     }
-    let assets = ServeDir::new(web_dir.join("assets"));
+    let assets = ServeDir::new(web_dir.join("assets"))
+        .precompressed_br()
+        .precompressed_gzip();
     let pages = ServeDir::new(web_dir).fallback(ServeFile::new(web_dir.join("index.html")));
     Router::new()
         .nest_service("/assets", assets)

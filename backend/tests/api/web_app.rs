@@ -76,6 +76,51 @@ async fn responses_are_compressed_for_clients_that_accept_it() {
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
 
+/// The build's own compression of each asset (`.br`, `.gz` beside it) is served as it is, to the
+/// clients that accept it; the others get the file itself.
+#[tokio::test]
+async fn assets_go_out_as_the_build_compressed_them() {
+    let app = spawn_app().await;
+    let assets = format!("{}/assets", crate::helpers::fixture_web_dir());
+    for (accepts, encoding, file) in [
+        ("br, gzip", Some("br"), "app-3f2a9c.js.br"),
+        ("gzip", Some("gzip"), "app-3f2a9c.js.gz"),
+        ("identity", None, "app-3f2a9c.js"),
+    ] {
+        let response = app
+            .client
+            .get(app.url("/assets/app-3f2a9c.js"))
+            .header("accept-encoding", accepts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{accepts}");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .map(|value| value.to_str().unwrap()),
+            encoding,
+            "{accepts}"
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/javascript",
+            "{accepts}"
+        );
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let body = response.bytes().await.unwrap();
+        assert_eq!(
+            body.as_ref(),
+            std::fs::read(format!("{assets}/{file}")).unwrap(),
+            "{accepts}: the file as the build wrote it"
+        );
+    }
+}
+
 const APP_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; frame-src blob:; connect-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'";
 
 #[tokio::test]
