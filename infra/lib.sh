@@ -202,47 +202,94 @@ start_throwaway_postgres() {
 }
 
 # Builds the web app in release mode into frontend/dist with content-hashed asset names.
+# wasm-split-cli (crates.io wasm_split_cli_support, the splitter Leptos' lazy routes are made
+# for), the version Cargo.lock's wasm_split_helpers needs.
+ensure_wasm_split() {
+  local want=0.2.3
+  if ! command -v wasm-split-cli >/dev/null \
+    || ! cargo install --list | grep -qx "wasm_split_cli_support v$want:"; then
+    say "installing wasm-split-cli $want (a minute, once)"
+    cargo install --locked wasm_split_cli_support --version "=$want" --features build-binary
+  fi
+}
+
 build_frontend() {
   ensure_wasm_target
   ensure_wasm_bindgen
+  ensure_wasm_split
   ensure_wasm_opt
   say "building the web app (release wasm)"
-  cargo build --profile wasm-release --target "$WASM_TARGET" -p duely-frontend
-  local out="$CARGO_TARGET_DIR/duely-web"
-  rm -rf "$out" && mkdir -p "$out"
-  wasm-bindgen --target web --no-typescript --out-name duely --out-dir "$out" \
-    "$CARGO_TARGET_DIR/$WASM_TARGET/wasm-release/duely-frontend.wasm"
-  "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    -o "$out/duely_bg.opt.wasm" "$out/duely_bg.wasm"
+  # The final link keeps its relocations: the splitter needs them to cut the module at each
+  # lazy page (only this link changes, not the dependencies' builds).
+  cargo rustc --profile wasm-release --target "$WASM_TARGET" -p duely-frontend --bin duely-frontend \
+    -- -C link-args=--emit-relocs
+  local split="$CARGO_TARGET_DIR/duely-split" out="$CARGO_TARGET_DIR/duely-web"
+  rm -rf "$split" "$out" && mkdir -p "$split" "$out"
+  # The main module and one module per lazy page (plus what pages share), then the main one
+  # through wasm-bindgen; the pages' modules load through the splitter's __wasm_split.js.
+  wasm-split-cli --target web --out-name duely \
+    "$CARGO_TARGET_DIR/$WASM_TARGET/wasm-release/duely-frontend.wasm" "$split"
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-name duely \
+    --out-dir "$out" "$split/duely.wasm"
+  local file
+  for file in "$split"/*; do
+    case "$file" in
+      "$split/duely.wasm") ;;
+      *) cp "$file" "$out/" ;;
+    esac
+  done
+  # wasm-opt on every module but the hundreds of tiny shared pieces (under 8 KiB: little to gain,
+  # and a process each).
+  for file in "$out"/*.wasm; do
+    [ "$(stat -c %s "$file")" -ge 8192 ] || continue
+    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue -o "$file.opt" "$file"
+    mv "$file.opt" "$file"
+  done
 
-  local hash_js hash_wasm hash_css js wasm css
-  hash_js="$(sha256sum "$out/duely.js" | cut -c1-16)"
-  hash_wasm="$(sha256sum "$out/duely_bg.opt.wasm" | cut -c1-16)"
+  # The modules name one another by relative paths, so they go in one folder named by the hash
+  # of them all, cached forever like every asset.
+  local hash_app hash_css app css
+  hash_app="$(cat "$out"/* | sha256sum | cut -c1-16)"
   hash_css="$(sha256sum "$REPO_ROOT/frontend/style/app.css" | cut -c1-16)"
-  js="duely-$hash_js.js"; wasm="duely-$hash_wasm.wasm"; css="app-$hash_css.css"
-  rm -rf "$WEB_DIST" && mkdir -p "$WEB_DIST/assets"
-  cp "$out/duely.js" "$WEB_DIST/assets/$js"
-  cp "$out/duely_bg.opt.wasm" "$WEB_DIST/assets/$wasm"
+  app="duely-$hash_app"; css="app-$hash_css.css"
+  rm -rf "$WEB_DIST" && mkdir -p "$WEB_DIST/assets/$app"
+  cp "$out"/* "$WEB_DIST/assets/$app/"
   cp "$REPO_ROOT/frontend/style/app.css" "$WEB_DIST/assets/$css"
   # The boot script is a file of its own (the pages' policy forbids inline scripts), named by
-  # its hash like the rest, since it names the hashed wasm and js.
+  # its hash like the rest, since it names the hashed folder.
   local boot hash_boot
-  sed -e "s/{{JS}}/$js/g" -e "s/{{WASM}}/$wasm/g" "$REPO_ROOT/frontend/boot.js" > "$out/boot.js"
-  hash_boot="$(sha256sum "$out/boot.js" | cut -c1-16)"
+  sed -e "s/{{APP}}/$app/g" "$REPO_ROOT/frontend/boot.js" > "$split/boot.js"
+  hash_boot="$(sha256sum "$split/boot.js" | cut -c1-16)"
   boot="boot-$hash_boot.js"
-  cp "$out/boot.js" "$WEB_DIST/assets/$boot"
-  sed -e "s/{{JS}}/$js/g" -e "s/{{WASM}}/$wasm/g" -e "s/{{CSS}}/$css/g" -e "s/{{BOOT}}/$boot/g" \
+  cp "$split/boot.js" "$WEB_DIST/assets/$boot"
+  sed -e "s/{{APP}}/$app/g" -e "s/{{CSS}}/$css/g" -e "s/{{BOOT}}/$boot/g" \
     "$REPO_ROOT/frontend/index.html" > "$WEB_DIST/index.html"
   precompress_assets "$WEB_DIST/assets"
-  local file raw br total_raw=0 total_br=0
-  for file in "$boot" "$js" "$wasm" "$css"; do
-    raw="$(stat -c %s "$WEB_DIST/assets/$file")"
-    br="$(stat -c %s "$WEB_DIST/assets/$file.br")"
-    total_raw=$((total_raw + raw)); total_br=$((total_br + br))
-    say "  $file: $((raw / 1024)) KiB raw, $((br / 1024)) KiB brotli"
+  precompress_assets "$WEB_DIST/assets/$app"
+  web_app_sizes "$WEB_DIST/assets" "$app" "$boot" "$css"
+}
+
+# Prints what the first screen downloads (the boot script, the main module and its glue, the
+# styles) and each page module, raw and with brotli. With FIRST_SCREEN_BUDGET_KIB set, fails
+# when the first screen is larger with brotli.
+web_app_sizes() {
+  local assets="$1" app="$2" boot="$3" css="$4" file raw br first_raw=0 first_br=0
+  for file in "$boot" "$css" "$app/duely.js" "$app/__wasm_split.js" "$app/duely_bg.wasm"; do
+    [ -f "$assets/$file" ] || continue
+    raw="$(stat -c %s "$assets/$file")"; br="$(stat -c %s "$assets/$file.br")"
+    first_raw=$((first_raw + raw)); first_br=$((first_br + br))
+    say "  first screen: $file $((raw / 1024)) KiB raw, $((br / 1024)) KiB brotli"
   done
-  say "web app built: first screen $((total_raw / 1024)) KiB raw, $((total_br / 1024)) KiB with brotli"
+  for file in "$assets/$app"/*.wasm; do
+    case "$file" in */duely_bg.wasm) continue ;; esac
+    raw="$(stat -c %s "$file")"; br="$(stat -c %s "$file.br")"
+    say "  on demand: ${file##*/} $((raw / 1024)) KiB raw, $((br / 1024)) KiB brotli"
+  done
+  say "web app built: first screen $((first_raw / 1024)) KiB raw, $((first_br / 1024)) KiB with brotli"
+  if [ -n "${FIRST_SCREEN_BUDGET_KIB:-}" ] && [ $((first_br / 1024)) -gt "$FIRST_SCREEN_BUDGET_KIB" ]; then
+    die "the first screen is $((first_br / 1024)) KiB with brotli, over its budget of $FIRST_SCREEN_BUDGET_KIB KiB"
+  fi
 }
 
 # Each asset compressed once, at its best, beside it (NAME.br at brotli quality 11, NAME.gz at
@@ -253,8 +300,9 @@ precompress_assets() {
     const zlib = require("zlib"), fs = require("fs"), path = require("path");
     const dir = process.argv[1];
     for (const name of fs.readdirSync(dir)) {
-      if (name.endsWith(".br") || name.endsWith(".gz")) continue;
-      const raw = fs.readFileSync(path.join(dir, name));
+      const file = path.join(dir, name);
+      if (name.endsWith(".br") || name.endsWith(".gz") || !fs.statSync(file).isFile()) continue;
+      const raw = fs.readFileSync(file);
       fs.writeFileSync(path.join(dir, name + ".br"), zlib.brotliCompressSync(raw, { params: {
         [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
         [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,

@@ -150,7 +150,11 @@ test("an admin edits a step's email with a live preview, runs dunning, and takes
   await ladderEditor.getByLabel("Step name 1").fill("Gentle nudge");
   await page.getByTestId("preview-draft").click();
   await expect(page.getByTestId("preview-of-draft")).toBeVisible();
-  await expect(page.getByTestId("preview-row").filter({ hasText: "Cixi Motors" })).toContainText("Gentle nudge");
+  // The preview runs the whole ladder over the company's data on the server: on a loaded CI
+  // machine (every journey at once, a debug build) it has taken more than the default 10 s.
+  await expect(page.getByTestId("preview-row").filter({ hasText: "Cixi Motors" })).toContainText("Gentle nudge", {
+    timeout: 20_000,
+  });
   await expect(page.getByTestId("ladder")).toHaveCount(1);
 
   // The ladder is given to a segment: asked for the segment first, then shown on the ladder.

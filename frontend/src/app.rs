@@ -3,20 +3,15 @@
 use crate::api;
 use crate::components::{GlobalSearchBox, ToastHost, ToastKind, use_toasts};
 use crate::i18n::{LocaleSwitcher, Msg, provide_locale, use_locale, use_text};
-use crate::pages::DisputesPage;
-use crate::pages::TasksPage;
 use crate::pages::{
-    AcceptInvitationPage, AccountPage, AgingPage, ApiKeysPage, ApprovalsPage, AuditPage,
-    BillingPage, CashPage, CompanyProfilePage, CustomerPage, CustomersPage, DashboardPage,
-    DunningPage, EditInvoicePage, ForgotPasswordPage, HomePage, ImportPage, InvoicePage,
-    InvoicesPage, LegalPage, LettersPage, LoginPage, MessagingPage, NewInvoicePage, NotFoundPage,
-    PaymentCompletePage, PaymentSettingsPage, PaymentsPage, PerformancePage, PromisesPage,
-    PublicStatementPage, ResetPasswordPage, SettingsPage, SignUpPage, StatementPage,
-    SubscriptionNotice, TeamPage, VerifyEmailBanner, VerifyEmailPage, WebhooksPage, WorklistPage,
+    AcceptInvitationPage, ForgotPasswordPage, HomePage, LoginPage, NotFoundPage, ResetPasswordPage,
+    SignUpPage, SubscriptionNotice, VerifyEmailBanner, VerifyEmailPage,
 };
+use crate::routes;
 use crate::session::{SessionStatus, provide_session, use_session};
 use domain::access::Permission;
 use leptos::prelude::*;
+use leptos_router::Lazy;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::path;
@@ -38,39 +33,39 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/reset-password/:token") view=ResetPasswordPage/>
                     <Route path=path!("/verify-email/:token") view=VerifyEmailPage/>
-                    <Route path=path!("/account") view=AccountPage/>
-                    <Route path=path!("/customers") view=CustomersPage/>
-                    <Route path=path!("/customers/:id") view=CustomerPage/>
-                    <Route path=path!("/customers/:id/statement") view=StatementPage/>
-                    <Route path=path!("/s/:token") view=PublicStatementPage/>
-                    <Route path=path!("/invoices") view=InvoicesPage/>
-                    <Route path=path!("/invoices/new") view=NewInvoicePage/>
-                    <Route path=path!("/invoices/:id") view=InvoicePage/>
-                    <Route path=path!("/invoices/:id/edit") view=EditInvoicePage/>
-                    <Route path=path!("/payments") view=PaymentsPage/>
-                    <Route path=path!("/cash") view=CashPage/>
-                    <Route path=path!("/import") view=ImportPage/>
-                    <Route path=path!("/dunning") view=DunningPage/>
-                    <Route path=path!("/worklist") view=WorklistPage/>
-                    <Route path=path!("/promises") view=PromisesPage/>
-                    <Route path=path!("/tasks") view=TasksPage/>
-                    <Route path=path!("/disputes") view=DisputesPage/>
-                    <Route path=path!("/approvals") view=ApprovalsPage/>
-                    <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/reports/aging") view=AgingPage/>
-                    <Route path=path!("/reports/performance") view=PerformancePage/>
-                    <Route path=path!("/legal") view=LegalPage/>
-                    <Route path=path!("/letters") view=LettersPage/>
-                    <Route path=path!("/team") view=TeamPage/>
-                    <Route path=path!("/api-keys") view=ApiKeysPage/>
-                    <Route path=path!("/audit") view=AuditPage/>
-                    <Route path=path!("/billing") view=BillingPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
-                    <Route path=path!("/settings/payments") view=PaymentSettingsPage/>
-                    <Route path=path!("/settings/profile") view=CompanyProfilePage/>
-                    <Route path=path!("/settings/webhooks") view=WebhooksPage/>
-                    <Route path=path!("/settings/messaging") view=MessagingPage/>
-                    <Route path=path!("/payment-complete") view=PaymentCompletePage/>
+                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()}/>
+                    <Route path=path!("/customers") view={Lazy::<routes::Customers>::new()}/>
+                    <Route path=path!("/customers/:id") view={Lazy::<routes::Customer>::new()}/>
+                    <Route path=path!("/customers/:id/statement") view={Lazy::<routes::Statement>::new()}/>
+                    <Route path=path!("/s/:token") view={Lazy::<routes::PublicStatement>::new()}/>
+                    <Route path=path!("/invoices") view={Lazy::<routes::Invoices>::new()}/>
+                    <Route path=path!("/invoices/new") view={Lazy::<routes::NewInvoice>::new()}/>
+                    <Route path=path!("/invoices/:id") view={Lazy::<routes::Invoice>::new()}/>
+                    <Route path=path!("/invoices/:id/edit") view={Lazy::<routes::EditInvoice>::new()}/>
+                    <Route path=path!("/payments") view={Lazy::<routes::Payments>::new()}/>
+                    <Route path=path!("/cash") view={Lazy::<routes::Cash>::new()}/>
+                    <Route path=path!("/import") view={Lazy::<routes::Import>::new()}/>
+                    <Route path=path!("/dunning") view={Lazy::<routes::Dunning>::new()}/>
+                    <Route path=path!("/worklist") view={Lazy::<routes::Worklist>::new()}/>
+                    <Route path=path!("/promises") view={Lazy::<routes::Promises>::new()}/>
+                    <Route path=path!("/tasks") view={Lazy::<routes::Tasks>::new()}/>
+                    <Route path=path!("/disputes") view={Lazy::<routes::Disputes>::new()}/>
+                    <Route path=path!("/approvals") view={Lazy::<routes::Approvals>::new()}/>
+                    <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()}/>
+                    <Route path=path!("/reports/aging") view={Lazy::<routes::Aging>::new()}/>
+                    <Route path=path!("/reports/performance") view={Lazy::<routes::Performance>::new()}/>
+                    <Route path=path!("/legal") view={Lazy::<routes::Legal>::new()}/>
+                    <Route path=path!("/letters") view={Lazy::<routes::Letters>::new()}/>
+                    <Route path=path!("/team") view={Lazy::<routes::Team>::new()}/>
+                    <Route path=path!("/api-keys") view={Lazy::<routes::ApiKeys>::new()}/>
+                    <Route path=path!("/audit") view={Lazy::<routes::Audit>::new()}/>
+                    <Route path=path!("/billing") view={Lazy::<routes::Billing>::new()}/>
+                    <Route path=path!("/settings") view={Lazy::<routes::Settings>::new()}/>
+                    <Route path=path!("/settings/payments") view={Lazy::<routes::PaymentSettings>::new()}/>
+                    <Route path=path!("/settings/profile") view={Lazy::<routes::CompanyProfile>::new()}/>
+                    <Route path=path!("/settings/webhooks") view={Lazy::<routes::Webhooks>::new()}/>
+                    <Route path=path!("/settings/messaging") view={Lazy::<routes::Messaging>::new()}/>
+                    <Route path=path!("/payment-complete") view={Lazy::<routes::PaymentComplete>::new()}/>
                     <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 </Routes>
             </Layout>

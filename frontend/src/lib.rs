@@ -8,6 +8,7 @@ pub mod components;
 pub mod files;
 pub mod i18n;
 pub mod pages;
+pub mod routes;
 pub mod session;
 
 /// Mounts the app on `<body>`.
