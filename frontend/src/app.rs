@@ -23,6 +23,17 @@ pub fn App() -> impl IntoView {
     crate::components::provide_toasts();
     provide_session();
     crate::approval::provide_inbox_changed();
+    // Someone who just signed in here gets the pages they most likely open next loaded in the
+    // background while they read the overview (a session restored on a page load does not:
+    // that page's own work comes first, and the modules are in the browser's cache by then).
+    let session = use_session();
+    Effect::new(move |previous: Option<SessionStatus>| {
+        let status = session.status.get();
+        if status == SessionStatus::SignedIn && previous == Some(SessionStatus::SignedOut) {
+            routes::preload_common_pages();
+        }
+        status
+    });
     view! {
         <Router>
             <Layout>

@@ -60,3 +60,15 @@ lazy_page! {
     Messaging => pages::MessagingPage,
     PaymentComplete => pages::PaymentCompletePage,
 }
+
+/// The pages most people open after signing in (the dashboard, the worklist, customers,
+/// invoices), fetched in the background one after another: opening them later waits for no
+/// download, as their modules stay cached. The sign-in page fetches none of them.
+pub fn preload_common_pages() {
+    leptos::task::spawn_local(async {
+        Dashboard::preload().await;
+        Worklist::preload().await;
+        Customers::preload().await;
+        Invoices::preload().await;
+    });
+}
