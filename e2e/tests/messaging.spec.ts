@@ -46,7 +46,9 @@ test.describe("in English", () => {
   test("an owner sets up Alibaba Cloud SMS, maps the ladder's SMS step and sees the reminder delivered", async ({ page, request }) => {
     test.slow();
     const { owner, token } = await company(request, "Xiamen Ceramics");
-    // The ladder: an SMS three days after the due date. A customer four days late, with a mobile.
+    // The ladder: an SMS three days after the due date, and a customer with a mobile. Its invoice,
+    // four days late, comes once the channel and template are set up: the server's own daily run
+    // may come at any moment, and a step it took as a task (no channel yet) is not taken again.
     await graphql(request, LADDER, { input: { name: "Texts first", makeDefault: true, steps: [
       { offsetDays: 3, action: "SEND_SMS", name: "SMS reminder" },
       { offsetDays: 30, action: "CALL_TASK", name: "Call" },
@@ -55,10 +57,6 @@ test.describe("in English", () => {
       name: "Tong'an Tiles", code: `TT-${stamp().slice(-4)}`, timeZone: daytimeZone(),
       contacts: [{ name: "Wang Fang", mobile: "138 0013 8000", billing: true }],
     } }, token)).createCustomer.customer.id as string;
-    await graphql(request, INVOICE, { input: {
-      customerId, issue: true, issueDate: day(-34), dueDate: day(-4),
-      lines: [{ description: "Floor tiles", quantity: "1", unitPrice: "1200", taxRate: "0" }],
-    } }, token);
 
     await logIn(page, owner, ["Email", "Password"]);
     await expect(page.getByTestId("company-name")).toHaveText("Xiamen Ceramics");
@@ -97,6 +95,11 @@ test.describe("in English", () => {
     await expect(page.getByText("SMS template saved.")).toBeVisible();
     await expect(chinese.getByRole("button", { name: "Remove template" })).toBeVisible();
 
+    // Whichever run comes first, the server's daily one or this one by hand, sends it.
+    await graphql(request, INVOICE, { input: {
+      customerId, issue: true, issueDate: day(-34), dueDate: day(-4),
+      lines: [{ description: "Floor tiles", quantity: "1", unitPrice: "1200", taxRate: "0" }],
+    } }, token);
     await page.getByTestId("run-now").click();
     await expect(page.getByText("Dunning run finished.")).toBeVisible();
 
