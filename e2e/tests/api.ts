@@ -12,3 +12,13 @@ export async function graphql(request: APIRequestContext, query: string, variabl
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   return body.data;
 }
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`;
+
+/** A new company signed up over the API; its owner (Lin Na) signs in with `password`. */
+export async function signUpCompany(request: APIRequestContext, name: string, password: string) {
+  const owner = `owner.${Date.now()}.${Math.floor(Math.random() * 1e6)}@e2e.example`;
+  const token = (await graphql(request, SIGN_UP, { input: { companyName: name, name: "Lin Na", email: owner, password } }))
+    .signUp.accessToken as string;
+  return { owner, token };
+}

@@ -52,3 +52,11 @@ export async function openNav(
   }
   await page.getByRole("navigation").getByRole("link", { name: link, exact: options.exact }).click();
 }
+
+/// Signs in on the sign-in page, its fields found by their labels in the page's language.
+export async function logIn(page: Page, email: string, password: string, labels: [string, string]): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel(labels[0]).fill(email);
+  await page.getByLabel(labels[1]).fill(password);
+  await page.getByTestId("sign-in").click();
+}

@@ -1,5 +1,5 @@
-import { expect, openNav, test } from "./fixtures";
-import { graphql } from "./api";
+import { expect, logIn, openNav, test } from "./fixtures";
+import { graphql, signUpCompany } from "./api";
 
 // SMS for real. An owner sets up the company's Alibaba Cloud SMS channel (the providers' stand-in
 // answers as Alibaba Cloud does, and checks the request's signature), maps the ladder's SMS step to
@@ -11,7 +11,6 @@ import { graphql } from "./api";
 const password = "texts-that-get-paid";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
 const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
-const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`;
 const LADDER = `mutation($input: SaveDunningPolicyInput!) { saveDunningPolicy(input: $input) { policy { id } } }`;
 const CUSTOMER = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`;
 const INVOICE = `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id } } }`;
@@ -26,26 +25,13 @@ function daytimeZone(): string {
   return ahead > 0 ? `Etc/GMT-${ahead}` : `Etc/GMT+${-ahead}`;
 }
 
-async function company(request: Parameters<typeof graphql>[0], name: string) {
-  const owner = `owner.${stamp()}@e2e.example`;
-  const token = (await graphql(request, SIGN_UP, { input: { companyName: name, name: "Lin Na", email: owner, password } }))
-    .signUp.accessToken as string;
-  return { owner, token };
-}
-
-async function logIn(page: import("@playwright/test").Page, email: string, labels: [string, string]) {
-  await page.goto("/login");
-  await page.getByLabel(labels[0]).fill(email);
-  await page.getByLabel(labels[1]).fill(password);
-  await page.getByTestId("sign-in").click();
-}
 
 test.describe("in English", () => {
   test.use({ locale: "en-US" });
 
   test("an owner sets up Alibaba Cloud SMS, maps the ladder's SMS step and sees the reminder delivered", async ({ page, request }) => {
     test.slow();
-    const { owner, token } = await company(request, "Xiamen Ceramics");
+    const { owner, token } = await signUpCompany(request, "Xiamen Ceramics", password);
     // The ladder: an SMS three days after the due date, and a customer with a mobile. Its invoice,
     // four days late, comes once the channel and template are set up: the server's own daily run
     // may come at any moment, and a step it took as a task (no channel yet) is not taken again.
@@ -58,7 +44,7 @@ test.describe("in English", () => {
       contacts: [{ name: "Wang Fang", mobile: "138 0013 8000", billing: true }],
     } }, token)).createCustomer.customer.id as string;
 
-    await logIn(page, owner, ["Email", "Password"]);
+    await logIn(page, owner, password, ["Email", "Password"]);
     await expect(page.getByTestId("company-name")).toHaveText("Xiamen Ceramics");
     await openNav(page, "settings", "SMS & WeChat Work");
     await expect(page.getByRole("heading", { name: "SMS and WeChat Work", level: 1 })).toBeVisible();
@@ -136,8 +122,8 @@ test.describe("in Chinese", () => {
   test.use({ locale: "zh-CN" });
 
   test("老板设置腾讯云短信通道：缺少应用编号时被拒绝并说明原因，补全后保存", async ({ page, request }) => {
-    const { owner } = await company(request, "泉州石材");
-    await logIn(page, owner, ["邮箱", "密码"]);
+    const { owner } = await signUpCompany(request, "泉州石材", password);
+    await logIn(page, owner, password, ["邮箱", "密码"]);
     await openNav(page, "settings", "短信与企业微信");
     await expect(page.getByRole("heading", { name: "短信与企业微信", level: 1 })).toBeVisible();
     const sms = page.getByTestId("sms-channel");

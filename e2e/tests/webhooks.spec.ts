@@ -1,8 +1,8 @@
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import crypto from "node:crypto";
-import { expect, openNav, test } from "./fixtures";
-import { graphql } from "./api";
+import { expect, logIn, openNav, test } from "./fixtures";
+import { graphql, signUpCompany } from "./api";
 
 // Webhooks. An owner registers their ERP's endpoint (here a receiver on this machine), keeps the
 // signing secret shown once, sends a test event and sees it delivered in the log; an invoice
@@ -11,7 +11,6 @@ import { graphql } from "./api";
 
 const password = "hooks-to-the-erp";
 const stamp = () => `${Date.now()}.${Math.floor(Math.random() * 1e6)}`;
-const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }`;
 const CUSTOMER = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`;
 const INVOICE = `mutation($input: CreateInvoiceInput!) { createInvoice(input: $input) { invoice { id number } } }`;
 
@@ -41,19 +40,6 @@ function verifies(header: string, body: string, secret: string): boolean {
   return parts.some(([key, value]) => key === "v1" && value === expected);
 }
 
-async function company(request: Parameters<typeof graphql>[0], name: string) {
-  const owner = `owner.${stamp()}@e2e.example`;
-  const token = (await graphql(request, SIGN_UP, { input: { companyName: name, name: "Lin Na", email: owner, password } }))
-    .signUp.accessToken as string;
-  return { owner, token };
-}
-
-async function logIn(page: import("@playwright/test").Page, email: string, labels: [string, string]) {
-  await page.goto("/login");
-  await page.getByLabel(labels[0]).fill(email);
-  await page.getByLabel(labels[1]).fill(password);
-  await page.getByTestId("sign-in").click();
-}
 
 /// Presses the log's Refresh until a delivery with `text` shows `status`.
 async function waitForDelivery(page: import("@playwright/test").Page, text: RegExp | string, status: string) {
@@ -71,8 +57,8 @@ test.describe("in English", () => {
     test.slow();
     const erp = await receiver();
     try {
-      const { owner, token } = await company(request, "Fuzhou Valves");
-      await logIn(page, owner, ["Email", "Password"]);
+      const { owner, token } = await signUpCompany(request, "Fuzhou Valves", password);
+      await logIn(page, owner, password, ["Email", "Password"]);
       await expect(page.getByTestId("company-name")).toHaveText("Fuzhou Valves");
       await openNav(page, "settings", "Webhooks");
       await expect(page.getByRole("heading", { name: "Webhooks", level: 1 })).toBeVisible();
@@ -136,8 +122,8 @@ test.describe("in Chinese", () => {
     test.slow();
     const erp = await receiver();
     try {
-      const { owner } = await company(request, "漳州建材");
-      await logIn(page, owner, ["邮箱", "密码"]);
+      const { owner } = await signUpCompany(request, "漳州建材", password);
+      await logIn(page, owner, password, ["邮箱", "密码"]);
       await expect(page.getByTestId("company-name")).toHaveText("漳州建材");
       await openNav(page, "settings", "Webhook");
       await expect(page.getByRole("heading", { name: "Webhook 事件推送" })).toBeVisible();

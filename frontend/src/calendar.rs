@@ -38,28 +38,31 @@ pub fn company_date(days: u32) -> String {
         .to_string()
 }
 
-/// Today in `zone`, through `Intl.DateTimeFormat` (which throws on a zone it does not know:
-/// caught, and answered with none).
+/// Today in `zone` (en-CA writes dates as YYYY-MM-DD).
 fn date_in_zone(zone: &str) -> Option<NaiveDate> {
+    let text = format_in_zone(&js_sys::Date::new_0(), &[("timeZone", zone)])?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
+}
+
+/// `instant` written by an en-CA `Intl.DateTimeFormat` with these options. It throws on a zone
+/// it does not know: caught, and answered with none.
+fn format_in_zone(instant: &js_sys::Date, options: &[(&str, &str)]) -> Option<String> {
     let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
     let constructor: Function = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat"))
         .ok()?
         .dyn_into()
         .ok()?;
-    let options = Object::new();
-    Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
-    // en-CA writes dates as YYYY-MM-DD.
-    let arguments = Array::of2(&"en-CA".into(), &options);
+    let settings = Object::new();
+    for (key, value) in options {
+        Reflect::set(&settings, &(*key).into(), &(*value).into()).ok()?;
+    }
+    let arguments = Array::of2(&"en-CA".into(), &settings);
     let formatter = Reflect::construct(&constructor, &arguments).ok()?;
     let format: Function = Reflect::get(&formatter, &"format".into())
         .ok()?
         .dyn_into()
         .ok()?;
-    let text = format
-        .call1(&formatter, &js_sys::Date::new_0())
-        .ok()?
-        .as_string()?;
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
+    format.call1(&formatter, instant).ok()?.as_string()
 }
 
 fn browser_today() -> NaiveDate {
@@ -88,13 +91,7 @@ fn time_in_zone(iso: &str, zone: &str) -> Option<String> {
     if instant.get_time().is_nan() {
         return None;
     }
-    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
-    let constructor: Function = Reflect::get(&intl, &JsValue::from_str("DateTimeFormat"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let options = Object::new();
-    for (key, value) in [
+    let options = [
         ("timeZone", zone),
         ("year", "numeric"),
         ("month", "2-digit"),
@@ -102,16 +99,7 @@ fn time_in_zone(iso: &str, zone: &str) -> Option<String> {
         ("hour", "2-digit"),
         ("minute", "2-digit"),
         ("hourCycle", "h23"),
-    ] {
-        Reflect::set(&options, &key.into(), &value.into()).ok()?;
-    }
+    ];
     // en-CA writes "2026-12-06, 11:59".
-    let arguments = Array::of2(&"en-CA".into(), &options);
-    let formatter = Reflect::construct(&constructor, &arguments).ok()?;
-    let format: Function = Reflect::get(&formatter, &"format".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let text = format.call1(&formatter, &instant).ok()?.as_string()?;
-    Some(text.replace(", ", " "))
+    Some(format_in_zone(&instant, &options)?.replace(", ", " "))
 }

@@ -310,20 +310,6 @@ fn SmsChannelForm(channel: Option<Channel>, on_changed: Callback<()>) -> impl In
         })
     };
     let configured = channel.is_some();
-    let known = [
-        "settings.signName",
-        "settings.region",
-        "settings.sdkAppId",
-        "settings.quietHours",
-    ];
-    let other_error = move || {
-        failure
-            .get()
-            .filter(|(at, _)| {
-                !known.iter().any(|known| at.starts_with(known)) && !at.starts_with("credentials")
-            })
-            .map(|(_, message)| message)
-    };
     view! {
         <section class="panel messaging-channel" aria-labelledby="sms-title" data-testid="sms-channel">
             <h2 id="sms-title">{move || text(Msg::Messaging(M::Sms))}</h2>
@@ -345,13 +331,45 @@ fn SmsChannelForm(channel: Option<Channel>, on_changed: Callback<()>) -> impl In
                     <TextField name="sms-key-2" label=Signal::derive(move || text(Msg::Messaging(key_labels().1))) value=second_key
                         input_type="password" autocomplete="new-password" error=key_error(1)/>
                 </CredentialsFieldset>
-                <Show when=move || other_error().is_some()>
-                    <p class="field-error" role="alert">{move || other_error().unwrap_or_default()}</p>
-                </Show>
-                <Button r#type="submit" busy=busy test_id="save-sms-channel">{move || text(Msg::Messaging(M::Save))}</Button>
+                <FormEnd failure=failure fields=SMS_FIELDS busy=busy test_id="save-sms-channel"/>
             </form>
             {channel.map(|channel| view! { <SavedChannel kind=MessageChannelKind::Sms channel=channel on_removed=on_changed/> })}
         </section>
+    }
+}
+
+/// The fields the SMS form shows its errors under (by the input path's start).
+const SMS_FIELDS: &[&str] = &[
+    "settings.signName",
+    "settings.region",
+    "settings.sdkAppId",
+    "settings.quietHours",
+    "credentials",
+];
+
+/// The fields the WeChat Work form shows its errors under.
+const WECOM_FIELDS: &[&str] = &["settings.corpId", "settings.quietHours", "credentials"];
+
+/// The end of a channel form: a refusal that none of its `fields` shows, then Save.
+#[component]
+fn FormEnd(
+    failure: RwSignal<Option<(String, String)>>,
+    fields: &'static [&'static str],
+    busy: RwSignal<bool>,
+    test_id: &'static str,
+) -> impl IntoView {
+    let text = use_text();
+    let other_error = move || {
+        failure
+            .get()
+            .filter(|(at, _)| !fields.iter().any(|field| at.starts_with(field)))
+            .map(|(_, message)| message)
+    };
+    view! {
+        <Show when=move || other_error().is_some()>
+            <p class="field-error" role="alert">{move || other_error().unwrap_or_default()}</p>
+        </Show>
+        <Button r#type="submit" busy=busy test_id=test_id>{move || text(Msg::Messaging(M::Save))}</Button>
     }
 }
 
@@ -427,16 +445,6 @@ fn WecomChannelForm(
     };
     let configured = channel.is_some();
     let listed_collectors = move || collectors.get();
-    let other_error = move || {
-        failure
-            .get()
-            .filter(|(at, _)| {
-                !at.starts_with("settings.corpId")
-                    && !at.starts_with("settings.quietHours")
-                    && !at.starts_with("credentials")
-            })
-            .map(|(_, message)| message)
-    };
     view! {
         <section class="panel messaging-channel" aria-labelledby="wecom-title" data-testid="wecom-channel">
             <h2 id="wecom-title">{move || text(Msg::Messaging(M::Wecom))}</h2>
@@ -468,10 +476,7 @@ fn WecomChannelForm(
                     <TextField name="wecom-secret" label=Signal::derive(move || text(Msg::Messaging(M::WecomSecret))) value=secret
                         input_type="password" autocomplete="new-password" error=field_error(failure, "credentials")/>
                 </CredentialsFieldset>
-                <Show when=move || other_error().is_some()>
-                    <p class="field-error" role="alert">{move || other_error().unwrap_or_default()}</p>
-                </Show>
-                <Button r#type="submit" busy=busy test_id="save-wecom-channel">{move || text(Msg::Messaging(M::Save))}</Button>
+                <FormEnd failure=failure fields=WECOM_FIELDS busy=busy test_id="save-wecom-channel"/>
             </form>
             {channel.map(|channel| view! { <SavedChannel kind=MessageChannelKind::Wecom channel=channel on_removed=on_changed/> })}
         </section>

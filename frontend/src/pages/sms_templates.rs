@@ -142,17 +142,16 @@ fn TemplateForm(
     );
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<(String, String)>);
-    let gql_locale = match locale {
-        Locale::ZhCn => "ZH_CN",
-        Locale::En => "EN",
-    };
     let policy = StoredValue::new(policy_id);
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let input = api::save_sms_template::SaveSmsTemplateInput {
             ladder_id: policy.get_value(),
             step_offset: offset,
-            locale: api::chosen(gql_locale).unwrap_or(api::save_sms_template::Locale::ZH_CN),
+            locale: match locale {
+                Locale::ZhCn => api::save_sms_template::Locale::ZH_CN,
+                Locale::En => api::save_sms_template::Locale::EN,
+            },
             provider: api::from_domain(&provider)
                 .unwrap_or(api::save_sms_template::MessageProvider::ALIYUN_SMS),
             template_code: code.get_untracked().trim().to_owned(),
@@ -190,7 +189,10 @@ fn TemplateForm(
         let input = api::delete_sms_template::DeleteSmsTemplateInput {
             ladder_id: policy.get_value(),
             step_offset: offset,
-            locale: api::chosen(gql_locale).unwrap_or(api::delete_sms_template::Locale::ZH_CN),
+            locale: match locale {
+                Locale::ZhCn => api::delete_sms_template::Locale::ZH_CN,
+                Locale::En => api::delete_sms_template::Locale::EN,
+            },
             provider: api::from_domain(&provider)
                 .unwrap_or(api::delete_sms_template::MessageProvider::ALIYUN_SMS),
         };
