@@ -515,13 +515,13 @@ pub async fn run<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::Response
             .and_then(|value| serde_json::from_value(value).ok());
         let (code, field, reason) = extensions
             .map(|ext| {
-                let reason = ext.reason.and_then(|name| {
-                    let params = ext.params.unwrap_or_else(|| serde_json::json!({}));
-                    serde_json::from_value::<Reason>(
-                        serde_json::json!({ "reason": name, "params": params }),
-                    )
-                    .ok()
-                });
+                let params = match ext.params {
+                    Some(serde_json::Value::Object(params)) => params,
+                    _ => serde_json::Map::new(),
+                };
+                let reason = ext
+                    .reason
+                    .and_then(|name| Reason::from_wire(&name, &params));
                 (ext.code, ext.field, reason)
             })
             .unwrap_or((None, None, None));

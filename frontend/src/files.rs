@@ -70,16 +70,20 @@ pub async fn preview_url(path: &str, media_type: &str) -> Result<String, String>
 pub fn rest_error(body: &str, locale: domain::Locale) -> String {
     let parsed: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     let extensions = &parsed["errors"][0]["extensions"];
-    serde_json::from_value::<domain::reason::Reason>(serde_json::json!({
-        "reason": extensions["reason"], "params": extensions["params"],
-    }))
-    .map(|reason| reason.text(locale))
-    .unwrap_or_else(|_| {
-        parsed["errors"][0]["message"]
-            .as_str()
-            .unwrap_or(body)
-            .to_owned()
-    })
+    let params = extensions["params"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    extensions["reason"]
+        .as_str()
+        .and_then(|name| domain::reason::Reason::from_wire(name, &params))
+        .map(|reason| reason.text(locale))
+        .unwrap_or_else(|| {
+            parsed["errors"][0]["message"]
+                .as_str()
+                .unwrap_or(body)
+                .to_owned()
+        })
 }
 
 /// Uploads `file` as `text/csv` to `path`, calling `progress` with the share sent (0 to 1), and

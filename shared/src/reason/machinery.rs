@@ -125,6 +125,39 @@ pub(super) fn screaming(name: &str) -> String {
     out
 }
 
+/// `INVOICE_NOT_OPEN` as `InvoiceNotOpen` (the inverse of [`screaming`]).
+pub(super) fn pascal(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for part in name.split('_') {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+/// `reason` and `params`, as the API sends a reason (params may be absent).
+#[derive(Deserialize)]
+struct Wire {
+    reason: String,
+    #[serde(default)]
+    params: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = Wire::deserialize(deserializer)?;
+        Reason::from_wire(&wire.reason, &wire.params).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown reason {} or parameters that do not fit it",
+                wire.reason
+            ))
+        })
+    }
+}
+
 /// `upgrade_to` as `upgradeTo`.
 pub(super) fn camel(name: &str) -> String {
     let mut out = String::new();
@@ -144,7 +177,10 @@ pub(super) fn camel(name: &str) -> String {
 
 macro_rules! reasons {
     ($( $(#[doc = $doc:literal])* $name:ident { $($param:ident : $ty:ty),* $(,)? } => $code:ident, )*) => {
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        // Deserialize is written below, not derived: serde's derive for an adjacently tagged
+        // enum of this many variants is over 600 KB of wasm, all of it in the web app's first
+        // screen (every API error is read through it).
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(
             tag = "reason",
             content = "params",
@@ -175,6 +211,27 @@ macro_rules! reasons {
                         },
                     )*
                 ]
+            }
+
+            /// The reason named `name` (`INVOICE_NOT_OPEN`) with these parameters, as
+            /// `extensions.reason` and `extensions.params` carry them: none for a name this
+            /// build does not know, or a parameter missing or of another type. Parameters it
+            /// does not know are ignored, as serde ignores unknown fields.
+            pub fn from_wire(name: &str, params: &Map<String, Value>) -> Option<Reason> {
+                fn param<T: serde::de::DeserializeOwned>(
+                    params: &Map<String, Value>,
+                    name: &str,
+                ) -> Option<T> {
+                    T::deserialize(params.get(&camel(name)).unwrap_or(&Value::Null)).ok()
+                }
+                let variant = pascal(name);
+                if screaming(&variant) != name {
+                    return None;
+                }
+                match variant.as_str() {
+                    $( stringify!($name) => Some(Reason::$name { $($param: param(params, stringify!($param))?),* }), )*
+                    _ => None,
+                }
             }
 
             /// One value of every reason, for tests and documentation.

@@ -53,3 +53,36 @@ fn the_errors_document_lists_every_reason_under_its_code() {
         );
     }
 }
+
+#[test]
+fn a_reason_reads_from_its_name_and_params_and_refuses_what_does_not_fit() {
+    let params = |json: Value| json.as_object().cloned().unwrap();
+    assert_eq!(
+        Reason::from_wire(
+            "TOO_MANY_ATTEMPTS",
+            &params(serde_json::json!({ "seconds": 30, "extra": 1 }))
+        ),
+        Some(Reason::TooManyAttempts { seconds: 30 })
+    );
+    // An optional parameter may be absent; a required one may not, nor have another type.
+    assert_eq!(
+        Reason::from_wire("TEXT_LENGTH", &params(serde_json::json!({ "max": 100 }))),
+        Some(Reason::TextLength {
+            min: None,
+            max: Some(100)
+        })
+    );
+    assert_eq!(Reason::from_wire("TOO_MANY_ATTEMPTS", &Map::new()), None);
+    assert_eq!(
+        Reason::from_wire(
+            "TOO_MANY_ATTEMPTS",
+            &params(serde_json::json!({ "seconds": "soon" }))
+        ),
+        None
+    );
+    assert_eq!(Reason::from_wire("NO_SUCH_REASON", &Map::new()), None);
+    assert_eq!(Reason::from_wire("too_many_attempts", &Map::new()), None);
+    // The whole of `extensions`, params left out when there are none.
+    let back: Reason = serde_json::from_value(serde_json::json!({ "reason": "REQUIRED" })).unwrap();
+    assert_eq!(back, Reason::Required {});
+}
