@@ -151,7 +151,7 @@ const NAV_GROUPS: [NavGroup; 5] = [
             },
             NavLink {
                 href: "/cash",
-                label: Msg::Cash(crate::i18n::CashMsg::NavCash),
+                label: crate::i18n::CashMsg::NavCash,
                 permission: Permission::ViewPayments,
             },
             NavLink {
@@ -172,7 +172,7 @@ const NAV_GROUPS: [NavGroup; 5] = [
             },
             NavLink {
                 href: "/letters",
-                label: Msg::Documents(crate::i18n::DocumentsMsg::LettersTitle),
+                label: crate::i18n::DocumentsMsg::LettersTitle,
                 permission: Permission::WorkCollections,
             },
             NavLink {
@@ -219,7 +219,7 @@ const NAV_GROUPS: [NavGroup; 5] = [
             },
             NavLink {
                 href: "/settings/profile",
-                label: Msg::Documents(crate::i18n::DocumentsMsg::ProfileTitle),
+                label: crate::i18n::DocumentsMsg::ProfileTitle,
                 permission: Permission::ManageSettings,
             },
             NavLink {
@@ -239,12 +239,12 @@ const NAV_GROUPS: [NavGroup; 5] = [
             },
             NavLink {
                 href: "/settings/messaging",
-                label: Msg::Messaging(crate::i18n::MessagingMsg::Nav),
+                label: crate::i18n::MessagingMsg::Nav,
                 permission: Permission::ManageDunning,
             },
             NavLink {
                 href: "/settings/webhooks",
-                label: Msg::Webhooks(crate::i18n::WebhooksMsg::Nav),
+                label: crate::i18n::WebhooksMsg::Nav,
                 permission: Permission::ManageWebhooks,
             },
             NavLink {

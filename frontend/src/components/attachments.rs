@@ -35,7 +35,7 @@ pub fn Attachments(
     let locale = use_locale();
     let toasts = use_toasts();
     let session = use_session();
-    let t = move |msg: A| text(Msg::Attachments(msg));
+    let t = move |msg: Msg| text(msg);
     let can_attach = move || {
         session.current.get().is_some_and(|session| {
             owner
@@ -196,7 +196,7 @@ fn AttachmentItem(
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let t = move |msg: A| text(Msg::Attachments(msg));
+    let t = move |msg: Msg| text(msg);
     let deleting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let (path, name) = (row.download_path.clone(), row.file_name.clone());
@@ -287,7 +287,7 @@ pub fn AttachmentsToggle(
         <button type="button" class="button button-link" data-testid="attachments-toggle"
             aria-expanded=move || open.get().to_string()
             on:click=move |_| open.update(|open| *open = !*open)>
-            {move || text(Msg::Attachments(A::Title))}
+            {move || text(A::Title)}
         </button>
         <Show when=move || open.get()>
             <Attachments owner=owner owner_id=owner_id photo=photo/>

@@ -1,93 +1,33 @@
-//! Fapiao's messages (发票 recorded against invoices), English and Chinese in one place; each
-//! language is one exhaustive match.
+//! Fapiao's texts (发票 recorded against invoices), as `FapiaoMsg::Name`, each with its Chinese
+//! text, then its English text.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FapiaoMsg {
-    Title,
-    None,
-    Record,
-    Number,
-    Code,
-    CodeHint,
-    Kind,
-    IssuedOn,
-    Amount,
-    Tax,
-    RedLetter,
-    CreditNote,
-    Save,
-    Recorded,
-    Void,
-    VoidReason,
-    Voided,
-    KindVatSpecial,
-    KindVatGeneral,
-    KindDigitalVatSpecial,
-    KindDigitalVatGeneral,
-    KindOther,
-    FilterAll,
-    FilterIssued,
-    FilterNotIssued,
-}
+/// The texts of this area, as `FapiaoMsg::Name` (each a [`super::Msg`]).
+pub struct FapiaoMsg;
 
-pub(super) fn en(msg: FapiaoMsg) -> &'static str {
-    use FapiaoMsg::*;
-    match msg {
-        Title => "Fapiao",
-        None => "No fapiao recorded.",
-        Record => "Record fapiao",
-        Number => "Fapiao number",
-        Code => "Fapiao code",
-        CodeHint => "Paper VAT fapiao only: 10 or 12 digits",
-        Kind => "Kind",
-        IssuedOn => "Issued on",
-        Amount => "Amount (tax included)",
-        Tax => "Tax",
-        RedLetter => "Red-letter",
-        CreditNote => "Red-letter, for credit note",
-        Save => "Record",
-        Recorded => "Fapiao recorded.",
-        Void => "Void",
-        VoidReason => "Why is this fapiao voided?",
-        Voided => "Voided",
-        KindVatSpecial => "VAT special",
-        KindVatGeneral => "VAT general",
-        KindDigitalVatSpecial => "Digital VAT special",
-        KindDigitalVatGeneral => "Digital general",
-        KindOther => "Other",
-        FilterAll => "Fapiao: any",
-        FilterIssued => "Fapiao issued",
-        FilterNotIssued => "No fapiao yet",
-    }
-}
-
-pub(super) fn zh(msg: FapiaoMsg) -> &'static str {
-    use FapiaoMsg::*;
-    match msg {
-        Title => "发票（税务）",
-        None => "尚未登记发票。",
-        Record => "登记发票",
-        Number => "发票号码",
-        Code => "发票代码",
-        CodeHint => "仅纸质增值税发票：10 位或 12 位数字",
-        Kind => "发票种类",
-        IssuedOn => "开票日期",
-        Amount => "价税合计",
-        Tax => "税额",
-        RedLetter => "红字发票",
-        CreditNote => "红字发票对应贷项通知单",
-        Save => "登记",
-        Recorded => "发票已登记。",
-        Void => "作废",
-        VoidReason => "作废原因？",
-        Voided => "已作废",
-        KindVatSpecial => "增值税专用发票",
-        KindVatGeneral => "增值税普通发票",
-        KindDigitalVatSpecial => "数电票（专用发票）",
-        KindDigitalVatGeneral => "数电票（普通发票）",
-        KindOther => "其他",
-        FilterAll => "发票：全部",
-        FilterIssued => "已开发票",
-        FilterNotIssued => "未开发票",
-    }
+texts! { FapiaoMsg;
+    Title => "发票（税务）", "Fapiao";
+    None => "尚未登记发票。", "No fapiao recorded.";
+    Record => "登记发票", "Record fapiao";
+    Number => "发票号码", "Fapiao number";
+    Code => "发票代码", "Fapiao code";
+    CodeHint => "仅纸质增值税发票：10 位或 12 位数字", "Paper VAT fapiao only: 10 or 12 digits";
+    Kind => "发票种类", "Kind";
+    IssuedOn => "开票日期", "Issued on";
+    Amount => "价税合计", "Amount (tax included)";
+    Tax => "税额", "Tax";
+    RedLetter => "红字发票", "Red-letter";
+    CreditNote => "红字发票对应贷项通知单", "Red-letter, for credit note";
+    Save => "登记", "Record";
+    Recorded => "发票已登记。", "Fapiao recorded.";
+    Void => "作废", "Void";
+    VoidReason => "作废原因？", "Why is this fapiao voided?";
+    Voided => "已作废", "Voided";
+    KindVatSpecial => "增值税专用发票", "VAT special";
+    KindVatGeneral => "增值税普通发票", "VAT general";
+    KindDigitalVatSpecial => "数电票（专用发票）", "Digital VAT special";
+    KindDigitalVatGeneral => "数电票（普通发票）", "Digital general";
+    KindOther => "其他", "Other";
+    FilterAll => "发票：全部", "Fapiao: any";
+    FilterIssued => "已开发票", "Fapiao issued";
+    FilterNotIssued => "未开发票", "No fapiao yet";
 }

@@ -1,5 +1,5 @@
-//! Chinese and English. Every piece of UI text is a [`Msg`]; [`text`] matches on every message
-//! for every locale, so a missing translation does not compile.
+//! Chinese and English. Every piece of UI text is a [`Msg`], which holds both its texts, so a
+//! missing translation does not compile; [`text`] picks the reader's.
 //!
 //! The chosen language is remembered in local storage; the first visit follows the browser
 //! (any Chinese variant gets zh-CN, see [`Locale::negotiate`]).
@@ -11,42 +11,33 @@ use domain::payments::PaymentMethod;
 use domain::{ErrorCode, Locale};
 use leptos::prelude::*;
 
+#[macro_use]
+mod msg;
+
 mod approvals;
 mod attachments;
 mod cash;
+mod collections;
 mod documents;
-mod en;
-mod en_more;
 mod fapiao;
 mod messaging;
-mod msg;
 mod msg_more;
+mod receivables;
+mod shell;
 mod webhooks;
-mod zh;
-mod zh_more;
 
-pub use approvals::ApprovalMsg;
 pub use attachments::AttachmentsMsg;
 pub use cash::CashMsg;
 pub use documents::DocumentsMsg;
 pub use fapiao::FapiaoMsg;
 pub use messaging::{MessagingMsg, delivery_status_label, variable_label};
 pub use msg::Msg;
-pub use msg_more::AllocMsg;
-pub use msg_more::IncentiveMsg;
-pub use msg_more::KpiMsg;
-pub use msg_more::ScriptMsg;
-pub use msg_more::{ContactMsg, DisputeMsg, MoneyMsg};
-pub use msg_more::{LadderMsg, PromiseMsg};
 pub use webhooks::{WebhooksMsg, event_label};
 
 const STORAGE_KEY: &str = "duely.locale";
 
 pub fn text(locale: Locale, msg: Msg) -> &'static str {
-    match locale {
-        Locale::ZhCn => zh::text(msg),
-        Locale::En => en::text(msg),
-    }
+    msg.text(locale)
 }
 
 /// A label or note as stored: the server's own (the dunning run, a first credit limit) in the

@@ -50,7 +50,7 @@ impl Tab {
     }
 }
 
-fn status_msg(status: Option<&Status>) -> C {
+fn status_msg(status: Option<&Status>) -> Msg {
     match status {
         Some(Status::UNMATCHED) => C::StatusUnmatched,
         Some(Status::SUGGESTED) => C::StatusSuggested,
@@ -60,7 +60,7 @@ fn status_msg(status: Option<&Status>) -> C {
     }
 }
 
-fn total_msg(status: Option<&api::bank_totals::BankTransactionStatus>) -> C {
+fn total_msg(status: Option<&api::bank_totals::BankTransactionStatus>) -> Msg {
     use api::bank_totals::BankTransactionStatus as S;
     match status {
         Some(S::UNMATCHED) => C::StatusUnmatched,
@@ -166,27 +166,27 @@ fn Queue() -> impl IntoView {
         load(false);
     });
     let changed = Callback::new(move |_: ()| reload.update(|n| *n += 1));
-    let tab_button = move |which: Tab, label: C, test_id: &'static str| {
+    let tab_button = move |which: Tab, label: Msg, test_id: &'static str| {
         view! {
             <button type="button" class="tab" data-testid=test_id
                 aria-pressed=move || if tab.get() == which { "true" } else { "false" }
-                on:click=move |_| tab.set(which)>{move || text(Msg::Cash(label))}</button>
+                on:click=move |_| tab.set(which)>{move || text(label)}</button>
         }
     };
     view! {
         <section class="page">
             <header class="page-header">
-                <h1>{move || text(Msg::Cash(C::Title))}</h1>
-                <p class="lead">{move || text(Msg::Cash(C::Lead))}</p>
+                <h1>{move || text(C::Title)}</h1>
+                <p class="lead">{move || text(C::Lead)}</p>
             </header>
             <AccountBar accounts=accounts chosen=account reload_accounts=reload_accounts on_imported=changed manages=manages/>
-            <div class="cash-totals" data-testid="cash-totals" aria-label=move || text(Msg::Cash(C::Totals))>
+            <div class="cash-totals" data-testid="cash-totals" aria-label=move || text(C::Totals)>
                 {move || totals.get().into_iter().filter(|t| t.status.is_some()).map(|t| {
                     let msg = total_msg(t.status.as_ref());
                     let amount = t.amount.clone();
                     view! {
                         <span class="chip" data-testid="cash-total">
-                            {move || format!("{} {} {} · {}", text(Msg::Cash(msg)), t.count, text(Msg::Cash(lines_word(t.count as usize))), show(locale.get(), &amount.amount, &amount.currency))}
+                            {move || format!("{} {} {} · {}", text(msg), t.count, text(lines_word(t.count as usize)), show(locale.get(), &amount.amount, &amount.currency))}
                         </span>
                     }
                 }).collect_view()}
@@ -198,9 +198,9 @@ fn Queue() -> impl IntoView {
                 {tab_button(Tab::All, C::TabAll, "cash-tab-all")}
             </div>
             <Show when=move || rows.with(Vec::is_empty)>
-                <p data-testid="cash-empty">{move || text(Msg::Cash(C::NoLines))}</p>
+                <p data-testid="cash-empty">{move || text(C::NoLines)}</p>
             </Show>
-            <p class="muted">{move || format!("{} {}", total.get(), text(Msg::Cash(lines_word(total.get() as usize))))}</p>
+            <p class="muted">{move || format!("{} {}", total.get(), text(lines_word(total.get() as usize)))}</p>
             <For each=move || rows.get() key=|row| (row.id.clone(), format!("{:?}", row.status), row.suggestions.len(), row.payments.len()) let:row>
                 <LineCard row=row manages=manages acting=acting on_done=changed/>
             </For>
@@ -260,7 +260,7 @@ fn LineCard(
                 };
                 match outcome {
                     Ok(done) => {
-                        toasts.push(ToastKind::Success, text(Msg::Cash(done)));
+                        toasts.push(ToastKind::Success, text(done));
                         on_done.run(());
                     }
                     Err(error) => toasts.api_error(locale.get_untracked(), error),
@@ -277,20 +277,20 @@ fn LineCard(
             <header class="cash-line-head">
                 <strong class="num">{move || show(locale.get(), &amount.amount, &amount.currency)}</strong>
                 <span>{move || display::date(locale.get(), &booked)}</span>
-                <span class=format!("badge {}", if settled { "badge-muted" } else { "badge-info" })>{move || text(Msg::Cash(status_msg(status.as_ref())))}</span>
-                {row.auto_applied.then(|| view! { <span class="badge badge-success">{move || text(Msg::Cash(C::Auto))}</span> })}
+                <span class=format!("badge {}", if settled { "badge-muted" } else { "badge-info" })>{move || text(status_msg(status.as_ref()))}</span>
+                {row.auto_applied.then(|| view! { <span class="badge badge-success">{move || text(C::Auto)}</span> })}
             </header>
             <dl class="facts">
-                <dt>{move || text(Msg::Cash(C::Payer))}</dt>
+                <dt>{move || text(C::Payer)}</dt>
                 <dd>{format!("{} {}", row.payer_name.clone().unwrap_or_default(), row.payer_account.clone().unwrap_or_default())}</dd>
-                <dt>{move || text(Msg::Cash(C::Remark))}</dt>
+                <dt>{move || text(C::Remark)}</dt>
                 <dd data-testid="cash-remark">{row.remark.clone().or(row.reference.clone()).unwrap_or_default()}</dd>
-                {row.ignore_reason.clone().map(|reason| view! { <dt>{move || text(Msg::Cash(C::IgnoreReason))}</dt><dd>{reason}</dd> })}
+                {row.ignore_reason.clone().map(|reason| view! { <dt>{move || text(C::IgnoreReason)}</dt><dd>{reason}</dd> })}
             </dl>
             {(!row.payments.is_empty()).then(|| {
                 let payments = row.payments.clone();
                 view! {
-                    <p class="muted" data-testid="cash-payments">{move || text(Msg::Cash(C::Payments))}": "
+                    <p class="muted" data-testid="cash-payments">{move || text(C::Payments)}": "
                         {payments.iter().map(|p| {
                             let amount = p.amount.clone();
                             let name = p.customer.name.clone();
@@ -302,7 +302,7 @@ fn LineCard(
             })}
             {waiting.then(|| match best.clone() {
                 Some(best) => view! { <Suggestion suggestion=best/> }.into_any(),
-                None => view! { <p class="muted" data-testid="cash-no-suggestion">{move || text(Msg::Cash(C::NoSuggestion))}</p> }.into_any(),
+                None => view! { <p class="muted" data-testid="cash-no-suggestion">{move || text(C::NoSuggestion)}</p> }.into_any(),
             })}
             <Show when=move || manages.get()>
                 <div class="form-actions">
@@ -313,20 +313,20 @@ fn LineCard(
                         view! {
                             {best.is_some().then(|| view! {
                                 <button type="button" class="button button-primary" data-testid="cash-apply" on:click=apply_best.clone()>
-                                    {move || text(Msg::Cash(if linked { C::LinkKeyed } else { C::ApplyBest }))}
+                                    {move || text(if linked { C::LinkKeyed } else { C::ApplyBest })}
                                 </button>
                             })}
                             <button type="button" class="button button-secondary" data-testid="cash-apply-other"
-                                on:click=move |_| acting.set(Some(Acting::Apply(row.clone())))>{move || text(Msg::Cash(C::ApplyOther))}</button>
+                                on:click=move |_| acting.set(Some(Acting::Apply(row.clone())))>{move || text(C::ApplyOther)}</button>
                             <button type="button" class="button button-secondary" data-testid="cash-ignore"
-                                on:click=move |_| acting.set(Some(Acting::Ignore(id_for_ignore.clone())))>{move || text(Msg::Cash(C::Ignore))}</button>
+                                on:click=move |_| acting.set(Some(Acting::Ignore(id_for_ignore.clone())))>{move || text(C::Ignore)}</button>
                         }
                     })}
                     {settled.then(|| {
                         let id = id_for_undo.clone();
                         view! {
                             <button type="button" class="button button-secondary" data-testid="cash-undo"
-                                on:click=move |_| acting.set(Some(Acting::Undo(id.clone())))>{move || text(Msg::Cash(C::Undo))}</button>
+                                on:click=move |_| acting.set(Some(Acting::Undo(id.clone())))>{move || text(C::Undo)}</button>
                         }
                     })}
                 </div>
@@ -350,10 +350,10 @@ fn Suggestion(
     view! {
         <div class="cash-suggestion" data-testid="cash-suggestion">
             <p>
-                <strong>{move || text(Msg::Cash(C::Suggestion))}": "</strong>
+                <strong>{move || text(C::Suggestion)}": "</strong>
                 <span data-testid="cash-suggested-customer">{suggestion.customer.name.clone()}</span>
                 {(!numbers.is_empty()).then(|| view! { " · " <span data-testid="cash-suggested-invoices">{numbers.clone()}</span> })}
-                " · "{move || format!("{} {}", text(Msg::Cash(C::Confidence)), percent(&confidence))}
+                " · "{move || format!("{} {}", text(C::Confidence), percent(&confidence))}
             </p>
             <ul class="cash-reasons">
                 {suggestion.reasons.iter().map(|r| view! { <li data-testid="cash-reason">{r.message.clone()}</li> }).collect_view()}
@@ -433,9 +433,9 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
             })
             .unwrap_or_default()
     });
-    let finish = move |result: Result<C, api::ApiError>| match result {
+    let finish = move |result: Result<Msg, api::ApiError>| match result {
         Ok(done) => {
-            toasts.push(ToastKind::Success, text(Msg::Cash(done)));
+            toasts.push(ToastKind::Success, text(done));
             open.set(false);
             on_done.run(());
         }
@@ -514,11 +514,11 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
         });
     };
     let title = Signal::derive(move || {
-        text(Msg::Cash(match acting.get() {
+        text(match acting.get() {
             Some(Acting::Apply(_)) => C::ApplyTitle,
             Some(Acting::Ignore(_)) => C::IgnoreTitle,
             _ => C::UndoTitle,
-        }))
+        })
         .to_owned()
     });
     let is_apply = move || matches!(acting.get(), Some(Acting::Apply(_)));
@@ -538,14 +538,14 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
         <Modal open=open title=title>
             <form class="form-grid" novalidate on:submit=submit data-testid="cash-action-form">
                 <Show when=is_apply fallback=move || view! {
-                    <TextField name="cash-reason" label=Signal::derive(move || text(Msg::Cash(if matches!(acting.get(), Some(Acting::Undo(_))) { C::UndoReason } else { C::IgnoreReason })))
+                    <TextField name="cash-reason" label=Signal::derive(move || text(if matches!(acting.get(), Some(Acting::Undo(_))) { C::UndoReason } else { C::IgnoreReason }))
                         value=reason error=error("reason") required=true/>
                     <Show when=move || matches!(acting.get(), Some(Acting::Undo(_)))>
-                        <p class="hint">{move || text(Msg::Cash(C::UndoHint))}</p>
+                        <p class="hint">{move || text(C::UndoHint)}</p>
                     </Show>
                 }>
                     <div class="field">
-                        <label for="cash-part-customer">{move || text(Msg::Cash(C::PartCustomer))}</label>
+                        <label for="cash-part-customer">{move || text(C::PartCustomer)}</label>
                         <select id="cash-part-customer" data-testid="cash-part-customer" prop:value=move || customer.get()
                             on:change=move |event| customer.set(event_target_value(&event))>
                             <option value="">{move || text(Msg::ChooseCustomer)}</option>
@@ -554,35 +554,35 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
                         {move || error("customerId").get().map(|e| view! { <p class="error">{e}</p> })}
                     </div>
                     <super::cash_link::LinkablePaymentsList line=linking customer=customer on_result=Callback::new(finish)/>
-                    <TextField name="cash-part-amount" label=Signal::derive(move || text(Msg::Cash(C::PartAmount))) value=amount error=error("amount")/>
+                    <TextField name="cash-part-amount" label=Signal::derive(move || text(C::PartAmount)) value=amount error=error("amount")/>
                     <AllocationEditor state=allocation customer=customer amount=amount currency=currency errors=errors/>
                     <For each=move || extras.get().into_iter().enumerate() key=|(index, _)| *index let:item>
                         <fieldset class="cash-extra-part" data-testid="cash-extra-part">
-                            <select aria-label=move || text(Msg::Cash(C::PartCustomer)) data-testid="cash-extra-customer"
+                            <select aria-label=move || text(C::PartCustomer) data-testid="cash-extra-customer"
                                 on:change=move |event| item.1.customer.set(event_target_value(&event))>
                                 <option value="">{move || text(Msg::ChooseCustomer)}</option>
                                 {customer_options(item.1.customer)}
                             </select>
-                            <input type="text" inputmode="decimal" data-testid="cash-extra-amount" aria-label=move || text(Msg::Cash(C::PartAmount))
+                            <input type="text" inputmode="decimal" data-testid="cash-extra-amount" aria-label=move || text(C::PartAmount)
                                 prop:value=move || item.1.amount.get() on:input=move |event| item.1.amount.set(event_target_value(&event))/>
-                            <span class="hint">{move || text(Msg::Cash(C::PartOldestFirst))}</span>
+                            <span class="hint">{move || text(C::PartOldestFirst)}</span>
                             <button type="button" class="button button-secondary" on:click=move |_| extras.update(|list| { if item.0 < list.len() { list.remove(item.0); } })>
-                                {move || text(Msg::Cash(C::RemovePart))}
+                                {move || text(C::RemovePart)}
                             </button>
                         </fieldset>
                     </For>
                     <button type="button" class="button button-secondary" data-testid="cash-add-part"
                         on:click=move |_| extras.update(|list| list.push(ExtraPart { customer: RwSignal::new(String::new()), amount: RwSignal::new(String::new()) }))>
-                        {move || text(Msg::Cash(C::AddPart))}
+                        {move || text(C::AddPart)}
                     </button>
                     {move || error("parts").get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 </Show>
                 <div class="form-actions">
-                    <Button r#type="submit" busy=busy test_id="cash-confirm">{move || text(Msg::Cash(match acting.get() {
+                    <Button r#type="submit" busy=busy test_id="cash-confirm">{move || text(match acting.get() {
                         Some(Acting::Apply(_)) => C::ApplySubmit,
                         Some(Acting::Ignore(_)) => C::Ignore,
                         _ => C::Undo,
-                    }))}</Button>
+                    })}</Button>
                 </div>
             </form>
         </Modal>
@@ -590,6 +590,6 @@ fn ActionDialogs(acting: RwSignal<Option<Acting>>, on_done: Callback<()>) -> imp
 }
 
 /// "line" or "lines" after a count (Chinese has one word for both).
-fn lines_word(count: usize) -> C {
+fn lines_word(count: usize) -> Msg {
     if count == 1 { C::Line } else { C::Lines }
 }

@@ -95,7 +95,7 @@ pub fn AccountBar(
         <div class="panel cash-accounts">
             <div class="toolbar">
                 <div class="field">
-                    <label for="bank-account">{move || text(Msg::Cash(C::Account))}</label>
+                    <label for="bank-account">{move || text(C::Account)}</label>
                     <select id="bank-account" data-testid="bank-account" prop:value=move || chosen.get()
                         on:change=move |event| chosen.set(event_target_value(&event))>
                         {move || accounts.get().unwrap_or_default().into_iter().map(|account| {
@@ -106,15 +106,15 @@ pub fn AccountBar(
                 </div>
                 <Show when=move || manages.get()>
                     <button type="button" class="button button-secondary" data-testid="add-bank-account"
-                        on:click=move |_| adding.set(true)>{move || text(Msg::Cash(C::AddAccount))}</button>
+                        on:click=move |_| adding.set(true)>{move || text(C::AddAccount)}</button>
                     <Show when=move || current.get().is_some()>
                         <button type="button" class="button button-secondary" data-testid="bank-mapping"
-                            on:click=move |_| mapping_open.set(true)>{move || text(Msg::Cash(C::Mapping))}</button>
+                            on:click=move |_| mapping_open.set(true)>{move || text(C::Mapping)}</button>
                     </Show>
                 </Show>
             </div>
             <Show when=move || accounts.get().is_some_and(|list| list.is_empty())>
-                <p data-testid="no-bank-accounts">{move || text(Msg::Cash(C::NoAccounts))}</p>
+                <p data-testid="no-bank-accounts">{move || text(C::NoAccounts)}</p>
             </Show>
             {move || current.get().map(|account| view! { <Gaps account=account/> })}
             <Show when=move || manages.get() && current.get().is_some()>
@@ -141,11 +141,11 @@ fn Gaps(account: Account) -> impl IntoView {
     (!gaps.is_empty()).then(|| {
         view! {
             <div class="notice notice-warning" role="status" data-testid="balance-gaps">
-                <strong>{move || text(Msg::Cash(C::Gap))}</strong>
+                <strong>{move || text(C::Gap)}</strong>
                 <ul>
                     {gaps.into_iter().map(|gap| {
                         let currency = currency.clone();
-                        view! { <li>{move || text(Msg::Cash(C::GapLine))
+                        view! { <li>{move || text(C::GapLine)
                             .replace("{statement}", &gap.statement)
                             .replace("{expected}", &domain::display::money(locale.get(), &gap.expected, &currency))
                             .replace("{found}", &domain::display::money(locale.get(), &gap.found, &currency))}</li> }
@@ -237,16 +237,16 @@ fn ImportBox(account: RwSignal<String>, on_imported: Callback<()>) -> impl IntoV
     view! {
         <div class="cash-import">
             <div class="field">
-                <label for="statement-file">{move || text(Msg::Cash(C::Upload))}</label>
+                <label for="statement-file">{move || text(C::Upload)}</label>
                 <input id="statement-file" type="file" node_ref=input data-testid="statement-file"
                     accept=".csv,.txt,.xls,.xlsx,.xml,.sta,.mt940,.940"/>
-                <p class="hint">{move || text(Msg::Cash(C::UploadHint))}</p>
+                <p class="hint">{move || text(C::UploadHint)}</p>
             </div>
             <button type="button" class="button button-primary" data-testid="import-statement" on:click=run>
-                {move || text(Msg::Cash(C::Upload))}
+                {move || text(C::Upload)}
             </button>
             {move || sent.get().map(|share| view! {
-                <ProgressBar label=Signal::derive(move || text(Msg::Cash(C::Upload)).to_owned())
+                <ProgressBar label=Signal::derive(move || text(C::Upload).to_owned())
                     done=Signal::derive(move || (share * 100.0) as u64) total=Signal::derive(|| 100u64)/>
             })}
             {move || refused.get().map(|message| view! { <p class="error" role="alert" data-testid="statement-refused">{message}</p> })}
@@ -254,7 +254,7 @@ fn ImportBox(account: RwSignal<String>, on_imported: Callback<()>) -> impl IntoV
             {move || progress.get().map(|(matched, lines, auto, done)| view! {
                 <div data-testid="matching-progress" data-done=done.to_string()>
                     <ProgressBar
-                        label=Signal::derive(move || format!("{} · {} {}", text(Msg::Cash(if done { C::MatchingDone } else { C::Matching })), auto, text(Msg::Cash(C::AutoAppliedCount))))
+                        label=Signal::derive(move || format!("{} · {} {}", text(if done { C::MatchingDone } else { C::Matching }), auto, text(C::AutoAppliedCount)))
                         done=Signal::derive(move || if done { lines.max(1) as u64 } else { matched.max(0) as u64 })
                         total=Signal::derive(move || lines.max(1) as u64)/>
                 </div>
@@ -272,9 +272,9 @@ fn ImportResult(imported: Imported) -> impl IntoView {
         return view! {
             <p class="notice" data-testid="statement-imported">
                 {move || format!("{} {} · {} {} · {} {}",
-                    text(Msg::Cash(C::ImportedLines)), imported.lines,
-                    text(Msg::Cash(C::AddedLines)), imported.added,
-                    text(Msg::Cash(C::PresentLines)), imported.already_present)}
+                    text(C::ImportedLines), imported.lines,
+                    text(C::AddedLines), imported.added,
+                    text(C::PresentLines), imported.already_present)}
             </p>
         }
         .into_any();
@@ -282,12 +282,12 @@ fn ImportResult(imported: Imported) -> impl IntoView {
     let problems = imported.problems;
     view! {
         <div class="notice notice-error" role="alert" data-testid="statement-problems">
-            <p>{move || text(Msg::Cash(C::Problems))}</p>
+            <p>{move || text(C::Problems)}</p>
             <table class="table">
                 <thead><tr>
-                    <th>{move || text(Msg::Cash(C::Row))}</th>
-                    <th>{move || text(Msg::Cash(C::Column))}</th>
-                    <th>{move || text(Msg::Cash(C::Problem))}</th>
+                    <th>{move || text(C::Row)}</th>
+                    <th>{move || text(C::Column)}</th>
+                    <th>{move || text(C::Problem)}</th>
                 </tr></thead>
                 <tbody>
                     {problems.into_iter().map(|problem| {
@@ -328,7 +328,7 @@ fn NewAccount(open: RwSignal<bool>, on_saved: Callback<String>) -> impl IntoView
             match api::run::<CreateBankAccount>(api::create_bank_account::Variables { input }).await
             {
                 Ok(data) => {
-                    toasts.push(ToastKind::Success, text(Msg::Cash(C::AccountSaved)));
+                    toasts.push(ToastKind::Success, text(C::AccountSaved));
                     open.set(false);
                     on_saved.run(data.create_bank_account.bank_account.id);
                 }
@@ -345,14 +345,14 @@ fn NewAccount(open: RwSignal<bool>, on_saved: Callback<String>) -> impl IntoView
         });
     };
     view! {
-        <Modal open=open title=Signal::derive(move || text(Msg::Cash(C::AddAccount)).to_owned())>
+        <Modal open=open title=Signal::derive(move || text(C::AddAccount).to_owned())>
             <form class="form-grid" novalidate on:submit=submit data-testid="bank-account-form">
-                <TextField name="bank-account-name" label=Signal::derive(move || text(Msg::Cash(C::AccountName))) value=name error=error("name") required=true/>
-                <TextField name="bank-account-bank" label=Signal::derive(move || text(Msg::Cash(C::BankName))) value=bank error=error("bankName")/>
-                <TextField name="bank-account-number" label=Signal::derive(move || text(Msg::Cash(C::AccountNumber))) value=number error=error("accountNumber") required=true/>
+                <TextField name="bank-account-name" label=Signal::derive(move || text(C::AccountName)) value=name error=error("name") required=true/>
+                <TextField name="bank-account-bank" label=Signal::derive(move || text(C::BankName)) value=bank error=error("bankName")/>
+                <TextField name="bank-account-number" label=Signal::derive(move || text(C::AccountNumber)) value=number error=error("accountNumber") required=true/>
                 <TextField name="bank-account-currency" label=Signal::derive(move || text(Msg::Currency)) value=currency error=error("currency")/>
                 <div class="form-actions">
-                    <Button r#type="submit" busy=busy test_id="save-bank-account">{move || text(Msg::Cash(C::SaveAccount))}</Button>
+                    <Button r#type="submit" busy=busy test_id="save-bank-account">{move || text(C::SaveAccount)}</Button>
                 </div>
             </form>
         </Modal>
@@ -412,7 +412,7 @@ fn MappingForm(open: RwSignal<bool>, account: Account, on_saved: Callback<()>) -
             match api::run::<UpdateBankAccount>(api::update_bank_account::Variables { input }).await
             {
                 Ok(_) => {
-                    toasts.push(ToastKind::Success, text(Msg::Cash(C::MappingSaved)));
+                    toasts.push(ToastKind::Success, text(C::MappingSaved));
                     open.set(false);
                     on_saved.run(());
                 }
@@ -431,11 +431,11 @@ fn MappingForm(open: RwSignal<bool>, account: Account, on_saved: Callback<()>) -
             busy.set(false);
         });
     };
-    let label = move |msg: C| Signal::derive(move || text(Msg::Cash(msg)));
+    let label = move |msg: Msg| Signal::derive(move || text(msg));
     view! {
-        <Modal open=open title=Signal::derive(move || text(Msg::Cash(C::Mapping)).to_owned())>
+        <Modal open=open title=Signal::derive(move || text(C::Mapping).to_owned())>
             <form class="form-grid" novalidate on:submit=submit data-testid="mapping-form">
-                <p class="lead">{move || text(Msg::Cash(C::MappingLead))}</p>
+                <p class="lead">{move || text(C::MappingLead)}</p>
                 <TextField name="mapping-encoding" label=label(C::MappingEncoding) value=encoding error=error("encoding")/>
                 <TextField name="mapping-header-row" label=label(C::MappingHeaderRow) value=header_row error=error("headerRow") input_type="number"/>
                 <TextField name="mapping-date" label=label(C::MappingDate) value=date error=error("date") required=true/>
@@ -449,7 +449,7 @@ fn MappingForm(open: RwSignal<bool>, account: Account, on_saved: Callback<()>) -
                 <TextField name="mapping-reference" label=label(C::MappingReference) value=reference error=error("reference")/>
                 <TextField name="mapping-balance" label=label(C::MappingBalance) value=balance error=error("balance")/>
                 <div class="form-actions">
-                    <Button r#type="submit" busy=busy test_id="save-mapping">{move || text(Msg::Cash(C::Mapping))}</Button>
+                    <Button r#type="submit" busy=busy test_id="save-mapping">{move || text(C::Mapping)}</Button>
                 </div>
             </form>
         </Modal>

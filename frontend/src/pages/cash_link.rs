@@ -16,7 +16,7 @@ pub fn LinkablePaymentsList(
     /// The customer chosen in the dialog.
     customer: RwSignal<String>,
     /// What linking did (or why it could not).
-    on_result: Callback<Result<C, api::ApiError>>,
+    on_result: Callback<Result<Msg, api::ApiError>>,
 ) -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
@@ -74,11 +74,11 @@ pub fn LinkablePaymentsList(
     };
     view! {
         <div class="field" data-testid="cash-linkable">
-            <p class="hint">{move || text(Msg::Cash(C::Linkable))}</p>
+            <p class="hint">{move || text(C::Linkable)}</p>
             {move || {
                 let found = payments.get().unwrap_or_default();
                 if found.is_empty() {
-                    return view! { <p class="muted" data-testid="cash-no-linkable">{move || text(Msg::Cash(C::NoLinkable))}</p> }.into_any();
+                    return view! { <p class="muted" data-testid="cash-no-linkable">{move || text(C::NoLinkable)}</p> }.into_any();
                 }
                 found.into_iter().map(|p| {
                     let id = p.id.clone();
@@ -93,7 +93,7 @@ pub fn LinkablePaymentsList(
                             <span>{label}</span>" "
                             <button type="button" class="button button-secondary" data-testid="cash-link-payment"
                                 disabled=move || busy.get() on:click=move |_| link(id.clone())>
-                                {move || text(Msg::Cash(C::LinkThis))}
+                                {move || text(C::LinkThis)}
                             </button>
                         </p>
                     }

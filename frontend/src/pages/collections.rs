@@ -119,7 +119,7 @@ fn activity_item(
             {a.location.map(|n| format!(" · {n}"))}
             {(!numbers.is_empty()).then(|| format!(" · {}", numbers.join(", ")))}
             {a.note.map(|n| format!(" · {n}"))}
-            {a.tracking_number.map(|n| view! { " · " <span data-testid="tracking-number">{text(Msg::Documents(crate::i18n::DocumentsMsg::TrackingNumber))}" "{n}</span> })}
+            {a.tracking_number.map(|n| view! { " · " <span data-testid="tracking-number">{text(crate::i18n::DocumentsMsg::TrackingNumber)}" "{n}</span> })}
             {a.next_action_on.map(|d| format!(" · {} {}", text(Msg::NextActionOn), display::date(l, &d)))}
             {format!(" · {}", crate::i18n::stored_text(l, &a.logged_by))}
             {correction}

@@ -62,7 +62,7 @@ fn CompanyProfileForm() -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let t = move |msg: DocumentsMsg| text(Msg::Documents(msg));
+    let t = move |msg: Msg| text(msg);
     let legal_name = RwSignal::new(String::new());
     let tax_id = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
@@ -150,10 +150,7 @@ fn CompanyProfileForm() -> impl IntoView {
         failure.set(None);
         leptos::task::spawn_local(async move {
             match api::run::<UpdateCompanyProfile>(update::Variables { input }).await {
-                Ok(_) => toasts.push(
-                    ToastKind::Success,
-                    text(Msg::Documents(DocumentsMsg::Saved)),
-                ),
+                Ok(_) => toasts.push(ToastKind::Success, text(DocumentsMsg::Saved)),
                 Err(error) => failure.set(Some((
                     error.field_name().to_owned(),
                     error.text(locale.get_untracked()),
@@ -183,7 +180,7 @@ fn CompanyProfileForm() -> impl IntoView {
                         <For each=move || accounts.get() key=|(key, _)| *key let:entry>
                             {
                                 let (key, account) = entry;
-                                let field = move |name: &'static str, label: DocumentsMsg, value: RwSignal<String>| {
+                                let field = move |name: &'static str, label: Msg, value: RwSignal<String>| {
                                     let id = format!("{name}-{key}");
                                     view! {
                                         <div class="field">

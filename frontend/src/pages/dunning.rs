@@ -20,10 +20,7 @@ use leptos::prelude::*;
 
 const ACTIONS: [(&str, Msg); 10] = [
     ("SEND_EMAIL", Msg::ActionSendEmail),
-    (
-        "SEND_LETTER",
-        Msg::Documents(DocumentsMsg::ActionSendLetter),
-    ),
+    ("SEND_LETTER", DocumentsMsg::ActionSendLetter),
     ("SEND_SMS", Msg::ActionSendSms),
     ("SEND_WECHAT", Msg::ActionSendWechat),
     ("CALL_TASK", Msg::ActionCallTask),

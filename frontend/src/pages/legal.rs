@@ -148,10 +148,7 @@ fn CaseCard(
                 .await
                 {
                     Ok(data) => {
-                        toasts.push(
-                            ToastKind::Success,
-                            text(Msg::Documents(DocumentsMsg::LawyerLetterDrafted)),
-                        );
+                        toasts.push(ToastKind::Success, text(DocumentsMsg::LawyerLetterDrafted));
                         let path = data.draft_lawyer_letter.letter.pdf_path;
                         if let Err(message) =
                             crate::files::download(&path, "lawyer-letter.pdf").await
@@ -198,7 +195,7 @@ fn CaseCard(
             <button type="button" class="button button-secondary" on:click=download data-testid="evidence">{move || text(Msg::EvidencePack)}</button>
             <crate::components::AttachmentsToggle owner=domain::attachments::AttachmentOwner::LegalCase owner_id=case.id.clone()/>
             <Show when=move || manages() && !status.is_closed()>
-                <button type="button" class="button button-secondary" on:click=draft_letter.clone() data-testid="draft-lawyer-letter">{move || text(Msg::Documents(DocumentsMsg::DraftLawyerLetter))}</button>
+                <button type="button" class="button button-secondary" on:click=draft_letter.clone() data-testid="draft-lawyer-letter">{move || text(DocumentsMsg::DraftLawyerLetter)}</button>
             </Show>
             <Show when=move || manages() && !status.is_closed()>
                 <form class="form-grid" on:submit=save.clone() data-testid="update-case">

@@ -26,7 +26,7 @@ fn Letters() -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let t = move |msg: DocumentsMsg| text(Msg::Documents(msg));
+    let t = move |msg: Msg| text(msg);
     let status = RwSignal::new("TO_PRINT".to_owned());
     let reload = RwSignal::new(0u32);
     let letters = LocalResource::new(move || {
@@ -69,7 +69,7 @@ fn LetterItem(letter: Row, refresh: Callback<()>) -> impl IntoView {
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let t = move |msg: DocumentsMsg| text(Msg::Documents(msg));
+    let t = move |msg: Msg| text(msg);
     let l = locale.get_untracked();
     let kind = api::to_domain::<_, String>(&letter.kind).unwrap_or_default();
     let kind_msg = if kind == "LAWYER_DRAFT" {
@@ -106,10 +106,7 @@ fn LetterItem(letter: Row, refresh: Callback<()>) -> impl IntoView {
                     .await
                 {
                     Ok(_) => {
-                        toasts.push(
-                            ToastKind::Success,
-                            text(Msg::Documents(DocumentsMsg::MarkedMailed)),
-                        );
+                        toasts.push(ToastKind::Success, text(DocumentsMsg::MarkedMailed));
                         refresh.run(());
                     }
                     Err(error) => failure.set(Some(error.text(locale.get_untracked()))),
@@ -133,7 +130,7 @@ fn LetterItem(letter: Row, refresh: Callback<()>) -> impl IntoView {
             </p>
             <div class="actions">
                 <button type="button" class="button button-secondary" data-testid="letter-pdf" on:click=download>
-                    {move || text(Msg::Documents(DocumentsMsg::DownloadPdf))}
+                    {move || text(DocumentsMsg::DownloadPdf)}
                 </button>
             </div>
             {match mailed {

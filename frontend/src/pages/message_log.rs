@@ -4,7 +4,7 @@
 
 use crate::api::{self, MessageDeliveries};
 use crate::components::{SelectField, use_toasts};
-use crate::i18n::{MessagingMsg as M, Msg, delivery_status_label, use_locale, use_text};
+use crate::i18n::{MessagingMsg as M, delivery_status_label, use_locale, use_text};
 use domain::messaging::{MessageChannelKind, MessageDeliveryStatus};
 use leptos::prelude::*;
 
@@ -62,24 +62,18 @@ pub fn MessageLog(customer_id: Option<String>) -> impl IntoView {
         })
     };
     let channels = Signal::derive(move || {
-        let mut options = vec![(
-            String::new(),
-            text(Msg::Messaging(M::AnyChannel)).to_owned(),
-        )];
+        let mut options = vec![(String::new(), text(M::AnyChannel).to_owned())];
         options.extend(MessageChannelKind::ALL.iter().map(|kind| {
             let label = match kind {
                 MessageChannelKind::Sms => M::Sms,
                 MessageChannelKind::Wecom => M::Wecom,
             };
-            (
-                kind.as_str().to_owned(),
-                text(Msg::Messaging(label)).to_owned(),
-            )
+            (kind.as_str().to_owned(), text(label).to_owned())
         }));
         options
     });
     let statuses = Signal::derive(move || {
-        let mut options = vec![(String::new(), text(Msg::Messaging(M::AnyStatus)).to_owned())];
+        let mut options = vec![(String::new(), text(M::AnyStatus).to_owned())];
         options.extend(MessageDeliveryStatus::ALL.iter().map(|status| {
             (
                 status.as_str().to_owned(),
@@ -104,29 +98,29 @@ pub fn MessageLog(customer_id: Option<String>) -> impl IntoView {
     view! {
         <section class="panel message-log" aria-labelledby="message-log-title">
             <div class="panel-head">
-                <h2 id="message-log-title">{move || text(Msg::Messaging(title))}</h2>
+                <h2 id="message-log-title">{move || text(title)}</h2>
                 <button type="button" class="button button-secondary" data-testid="refresh-messages"
                     on:click=move |_| { after.set(None); reload.update(|n| *n += 1); }>
-                    {move || text(Msg::Messaging(M::Refresh))}
+                    {move || text(M::Refresh)}
                 </button>
             </div>
             <div class="toolbar">
-                <SelectField name="message-channel" label=Signal::derive(move || text(Msg::Messaging(M::Channel))) value=channel options=channels/>
-                <SelectField name="message-status" label=Signal::derive(move || text(Msg::Messaging(M::Status))) value=status options=statuses/>
+                <SelectField name="message-channel" label=Signal::derive(move || text(M::Channel)) value=channel options=channels/>
+                <SelectField name="message-status" label=Signal::derive(move || text(M::Status)) value=status options=statuses/>
             </div>
             <Show when=move || page().is_some() && rows().is_empty()>
-                <p class="empty">{move || text(Msg::Messaging(M::NoMessages))}</p>
+                <p class="empty">{move || text(M::NoMessages)}</p>
             </Show>
             <Show when=move || !rows().is_empty()>
                 <div class="table-wrap">
                     <table class="data-table" data-testid="message-log">
                         <thead><tr>
-                            <th scope="col">{move || text(Msg::Messaging(M::When))}</th>
-                            {(!for_customer).then(|| view! { <th scope="col">{move || text(Msg::Messaging(M::Customer))}</th> })}
-                            <th scope="col">{move || text(Msg::Messaging(M::Channel))}</th>
-                            <th scope="col">{move || text(Msg::Messaging(M::Recipient))}</th>
-                            <th scope="col">{move || text(Msg::Messaging(M::Content))}</th>
-                            <th scope="col">{move || text(Msg::Messaging(M::Status))}</th>
+                            <th scope="col">{move || text(M::When)}</th>
+                            {(!for_customer).then(|| view! { <th scope="col">{move || text(M::Customer)}</th> })}
+                            <th scope="col">{move || text(M::Channel)}</th>
+                            <th scope="col">{move || text(M::Recipient)}</th>
+                            <th scope="col">{move || text(M::Content)}</th>
+                            <th scope="col">{move || text(M::Status)}</th>
                         </tr></thead>
                         <tbody>
                             <For each=rows key=|d| (d.id.clone(), format!("{:?}", d.status), d.attempts) let:delivery>
@@ -138,7 +132,7 @@ pub fn MessageLog(customer_id: Option<String>) -> impl IntoView {
             </Show>
             <Show when=move || next().is_some()>
                 <button type="button" class="button button-secondary" on:click=move |_| after.set(next())>
-                    {move || text(Msg::Messaging(M::More))}
+                    {move || text(M::More)}
                 </button>
             </Show>
         </section>
@@ -178,7 +172,7 @@ fn DeliveryRow(delivery: Delivery, show_customer: bool) -> impl IntoView {
             {show_customer.then(|| view! {
                 <td><a href=format!("/customers/{}", delivery.customer_id)>{delivery.customer_name.clone()}</a></td>
             })}
-            <td>{move || text(Msg::Messaging(channel))}</td>
+            <td>{move || text(channel)}</td>
             <td>{recipient}{delivery.sender.clone().map(|sender| view! { <br/><small class="muted">{sender}</small> })}</td>
             <td>
                 <strong>{delivery.step_name.clone()}</strong>
@@ -186,8 +180,8 @@ fn DeliveryRow(delivery: Delivery, show_customer: bool) -> impl IntoView {
             </td>
             <td>
                 <span class=class>{move || delivery_status_label(locale.get(), status)}</span>
-                {scheduled.map(|at| view! { <br/><small class="muted">{move || text(Msg::Messaging(M::SendAfter))}" "{at.clone()}</small> })}
-                {problem.map(|problem| view! { <br/><small class="muted" title=move || text(Msg::Messaging(M::Reason))><code>{problem}</code></small> })}
+                {scheduled.map(|at| view! { <br/><small class="muted">{move || text(M::SendAfter)}" "{at.clone()}</small> })}
+                {problem.map(|problem| view! { <br/><small class="muted" title=move || text(M::Reason)><code>{problem}</code></small> })}
             </td>
         </tr>
     }

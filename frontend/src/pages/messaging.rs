@@ -9,7 +9,7 @@ use crate::api::{self, DeleteMessageChannel, MessageChannels, SaveMessageChannel
 use crate::components::{
     Button, Modal, SelectField, TextField, ToastKind, field_error, use_toasts,
 };
-use crate::i18n::{MessagingMsg as M, Msg, use_locale, use_text};
+use crate::i18n::{MessagingMsg as M, use_locale, use_text};
 use domain::access::Permission;
 use domain::messaging::{ChannelSettings, MessageChannelKind, MessageProvider};
 use leptos::prelude::*;
@@ -57,8 +57,8 @@ fn Messaging() -> impl IntoView {
     view! {
         <section class="page">
             <header class="page-header">
-                <h1>{move || text(Msg::Messaging(M::Title))}</h1>
-                <p class="lead">{move || text(Msg::Messaging(M::Lead))}</p>
+                <h1>{move || text(M::Title)}</h1>
+                <p class="lead">{move || text(M::Lead)}</p>
             </header>
             // Each form is drawn once its channel is known, so its fields start from what is saved.
             {move || data().map(|_| view! {
@@ -142,12 +142,12 @@ fn QuietHoursFields(
     };
     view! {
         <div class="field-row">
-            <TextField name=start_name label=Signal::derive(move || text(Msg::Messaging(M::QuietFrom))) value=start input_type="time"
+            <TextField name=start_name label=Signal::derive(move || text(M::QuietFrom)) value=start input_type="time"
                 error=field_error(failure, "settings.quietHours.start")/>
-            <TextField name=end_name label=Signal::derive(move || text(Msg::Messaging(M::QuietUntil))) value=end input_type="time"
+            <TextField name=end_name label=Signal::derive(move || text(M::QuietUntil)) value=end input_type="time"
                 error=field_error(failure, "settings.quietHours.end")/>
         </div>
-        <p class="field-hint">{move || text(Msg::Messaging(M::QuietHint))}</p>
+        <p class="field-hint">{move || text(M::QuietHint)}</p>
     }
 }
 
@@ -157,10 +157,10 @@ fn CredentialsFieldset(configured: bool, children: Children) -> impl IntoView {
     let text = use_text();
     view! {
         <fieldset class="form-grid">
-            <legend>{move || text(Msg::Messaging(M::Credentials))}</legend>
+            <legend>{move || text(M::Credentials)}</legend>
             <p class="field-hint">
-                {move || text(Msg::Messaging(M::CredentialsNew))}" "
-                {configured.then(|| view! { {move || text(Msg::Messaging(M::CredentialsKeep))} })}
+                {move || text(M::CredentialsNew)}" "
+                {configured.then(|| view! { {move || text(M::CredentialsKeep)} })}
             </p>
             {children()}
         </fieldset>
@@ -189,7 +189,7 @@ fn SavedChannel(
                 .await
             {
                 Ok(_) => {
-                    toasts.push(ToastKind::Success, text(Msg::Messaging(M::Removed)));
+                    toasts.push(ToastKind::Success, text(M::Removed));
                     on_removed.run(());
                 }
                 Err(error) => toasts.api_error(locale.get_untracked(), error),
@@ -199,24 +199,24 @@ fn SavedChannel(
     let when = crate::calendar::company_time(&channel.updated_at);
     view! {
         <dl class="webhook-facts">
-            <dt>{move || text(Msg::Messaging(M::CredentialsSaved))}</dt>
+            <dt>{move || text(M::CredentialsSaved)}</dt>
             <dd><code data-testid="credentials-hint">{channel.credentials_hint.clone()}</code></dd>
             {channel.callback_url.clone().map(|url| view! {
-                <dt>{move || text(Msg::Messaging(M::CallbackUrl))}</dt>
+                <dt>{move || text(M::CallbackUrl)}</dt>
                 <dd><code data-testid="callback-url">{url}</code>
-                    <br/><small class="muted">{move || text(Msg::Messaging(M::CallbackHint))}</small></dd>
+                    <br/><small class="muted">{move || text(M::CallbackHint)}</small></dd>
             })}
-            <dt>{move || text(Msg::Messaging(M::ChangedBy))}</dt>
+            <dt>{move || text(M::ChangedBy)}</dt>
             <dd>{channel.updated_by.clone()}" · "{when}</dd>
         </dl>
         <button type="button" class="button button-danger" on:click=move |_| confirm_open.set(true)>
-            {move || text(Msg::Messaging(M::Remove))}
+            {move || text(M::Remove)}
         </button>
-        <Modal open=confirm_open title=Signal::derive(move || text(Msg::Messaging(M::Remove)).to_owned())>
-            <p>{move || text(Msg::Messaging(M::RemoveConfirm))}</p>
+        <Modal open=confirm_open title=Signal::derive(move || text(M::Remove).to_owned())>
+            <p>{move || text(M::RemoveConfirm)}</p>
             <div class="modal-actions">
                 <button type="button" class="button button-danger" data-testid="confirm-remove-channel" on:click=remove>
-                    {move || text(Msg::Messaging(M::Remove))}
+                    {move || text(M::Remove)}
                 </button>
             </div>
         </Modal>
@@ -274,7 +274,7 @@ fn SmsChannelForm(channel: Option<Channel>, on_changed: Callback<()>) -> impl In
             move || {
                 first_key.set(String::new());
                 second_key.set(String::new());
-                toasts.push(ToastKind::Success, text(Msg::Messaging(M::Saved)));
+                toasts.push(ToastKind::Success, text(M::Saved));
                 on_changed.run(());
             },
         );
@@ -283,11 +283,11 @@ fn SmsChannelForm(channel: Option<Channel>, on_changed: Callback<()>) -> impl In
         vec![
             (
                 MessageProvider::AliyunSms.as_str().to_owned(),
-                text(Msg::Messaging(M::Aliyun)).to_owned(),
+                text(M::Aliyun).to_owned(),
             ),
             (
                 MessageProvider::TencentSms.as_str().to_owned(),
-                text(Msg::Messaging(M::Tencent)).to_owned(),
+                text(M::Tencent).to_owned(),
             ),
         ]
     });
@@ -312,23 +312,23 @@ fn SmsChannelForm(channel: Option<Channel>, on_changed: Callback<()>) -> impl In
     let configured = channel.is_some();
     view! {
         <section class="panel messaging-channel" aria-labelledby="sms-title" data-testid="sms-channel">
-            <h2 id="sms-title">{move || text(Msg::Messaging(M::Sms))}</h2>
-            {(!configured).then(|| view! { <p class="notice">{move || text(Msg::Messaging(M::SmsNotSet))}</p> })}
+            <h2 id="sms-title">{move || text(M::Sms)}</h2>
+            {(!configured).then(|| view! { <p class="notice">{move || text(M::SmsNotSet)}</p> })}
             <form class="form-grid" novalidate on:submit=on_submit>
-                <SelectField name="sms-provider" label=Signal::derive(move || text(Msg::Messaging(M::Provider))) value=provider options=providers/>
-                <TextField name="sms-sign-name" label=Signal::derive(move || text(Msg::Messaging(M::SignName))) value=sign_name
-                    hint=Signal::derive(move || text(Msg::Messaging(M::SignNameHint))) error=field_error(failure, "settings.signName") required=true/>
-                <TextField name="sms-region" label=Signal::derive(move || text(Msg::Messaging(M::Region))) value=region
-                    hint=Signal::derive(move || text(Msg::Messaging(M::RegionHint))) error=field_error(failure, "settings.region")/>
+                <SelectField name="sms-provider" label=Signal::derive(move || text(M::Provider)) value=provider options=providers/>
+                <TextField name="sms-sign-name" label=Signal::derive(move || text(M::SignName)) value=sign_name
+                    hint=Signal::derive(move || text(M::SignNameHint)) error=field_error(failure, "settings.signName") required=true/>
+                <TextField name="sms-region" label=Signal::derive(move || text(M::Region)) value=region
+                    hint=Signal::derive(move || text(M::RegionHint)) error=field_error(failure, "settings.region")/>
                 <Show when=tencent>
-                    <TextField name="sms-sdk-app-id" label=Signal::derive(move || text(Msg::Messaging(M::SdkAppId))) value=sdk_app_id
+                    <TextField name="sms-sdk-app-id" label=Signal::derive(move || text(M::SdkAppId)) value=sdk_app_id
                         error=field_error(failure, "settings.sdkAppId") required=true/>
                 </Show>
                 <QuietHoursFields prefix="sms" start=quiet_start end=quiet_end failure=failure/>
                 <CredentialsFieldset configured=configured>
-                    <TextField name="sms-key-1" label=Signal::derive(move || text(Msg::Messaging(key_labels().0))) value=first_key
+                    <TextField name="sms-key-1" label=Signal::derive(move || text(key_labels().0)) value=first_key
                         autocomplete="off" error=key_error(0)/>
-                    <TextField name="sms-key-2" label=Signal::derive(move || text(Msg::Messaging(key_labels().1))) value=second_key
+                    <TextField name="sms-key-2" label=Signal::derive(move || text(key_labels().1)) value=second_key
                         input_type="password" autocomplete="new-password" error=key_error(1)/>
                 </CredentialsFieldset>
                 <FormEnd failure=failure fields=SMS_FIELDS busy=busy test_id="save-sms-channel"/>
@@ -369,7 +369,7 @@ fn FormEnd(
         <Show when=move || other_error().is_some()>
             <p class="field-error" role="alert">{move || other_error().unwrap_or_default()}</p>
         </Show>
-        <Button r#type="submit" busy=busy test_id=test_id>{move || text(Msg::Messaging(M::Save))}</Button>
+        <Button r#type="submit" busy=busy test_id=test_id>{move || text(M::Save)}</Button>
     }
 }
 
@@ -424,7 +424,7 @@ fn WecomChannelForm(
             locale.get_untracked(),
             move || {
                 secret.set(String::new());
-                toasts.push(ToastKind::Success, text(Msg::Messaging(M::Saved)));
+                toasts.push(ToastKind::Success, text(M::Saved));
                 on_changed.run(());
             },
         );
@@ -447,19 +447,19 @@ fn WecomChannelForm(
     let listed_collectors = move || collectors.get();
     view! {
         <section class="panel messaging-channel" aria-labelledby="wecom-title" data-testid="wecom-channel">
-            <h2 id="wecom-title">{move || text(Msg::Messaging(M::Wecom))}</h2>
-            {(!configured).then(|| view! { <p class="notice">{move || text(Msg::Messaging(M::WecomNotSet))}</p> })}
+            <h2 id="wecom-title">{move || text(M::Wecom)}</h2>
+            {(!configured).then(|| view! { <p class="notice">{move || text(M::WecomNotSet)}</p> })}
             <form class="form-grid" novalidate on:submit=on_submit>
-                <TextField name="wecom-corp-id" label=Signal::derive(move || text(Msg::Messaging(M::CorpId))) value=corp_id
-                    hint=Signal::derive(move || text(Msg::Messaging(M::CorpIdHint))) error=field_error(failure, "settings.corpId") required=true/>
+                <TextField name="wecom-corp-id" label=Signal::derive(move || text(M::CorpId)) value=corp_id
+                    hint=Signal::derive(move || text(M::CorpIdHint)) error=field_error(failure, "settings.corpId") required=true/>
                 <fieldset class="form-grid">
-                    <legend>{move || text(Msg::Messaging(M::Senders))}</legend>
-                    <p class="field-hint">{move || text(Msg::Messaging(M::SendersHint))}</p>
+                    <legend>{move || text(M::Senders)}</legend>
+                    <p class="field-hint">{move || text(M::SendersHint)}</p>
                     <For each=listed_collectors key=|member| member.id.clone() let:member>
                         {
                             let id = member.id.clone();
                             let typed = id.clone();
-                            let label = format!("{} · {}", member.name, text(Msg::Messaging(M::SenderUserId)));
+                            let label = format!("{} · {}", member.name, text(M::SenderUserId));
                             view! {
                                 <label class="field">
                                     <span>{member.name.clone()}" "<small class="muted">{member.email.clone()}</small></span>
@@ -473,7 +473,7 @@ fn WecomChannelForm(
                 </fieldset>
                 <QuietHoursFields prefix="wecom" start=quiet_start end=quiet_end failure=failure/>
                 <CredentialsFieldset configured=configured>
-                    <TextField name="wecom-secret" label=Signal::derive(move || text(Msg::Messaging(M::WecomSecret))) value=secret
+                    <TextField name="wecom-secret" label=Signal::derive(move || text(M::WecomSecret)) value=secret
                         input_type="password" autocomplete="new-password" error=field_error(failure, "credentials")/>
                 </CredentialsFieldset>
                 <FormEnd failure=failure fields=WECOM_FIELDS busy=busy test_id="save-wecom-channel"/>

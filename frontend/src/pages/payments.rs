@@ -156,7 +156,7 @@ fn PaymentList() -> impl IntoView {
                         <td><A href=format!("/customers/{}", row.customer.id)>{row.customer.name.clone()}</A></td>
                         <td>{ let m = api::to_domain::<_, PaymentMethod>(&row.method).unwrap_or(PaymentMethod::Other); move || payment_method_text(locale.get(), m) }</td>
                         <td>{row.reference.clone().unwrap_or_default()}{row.bank_transaction.clone().map(|origin| view! {
-                            <span class="badge badge-info" data-testid="payment-bank-origin">{move || format!("{} · {} {}", text(Msg::Cash(crate::i18n::CashMsg::FromBank)), origin.bank_account_name, origin.booked_on)}</span>
+                            <span class="badge badge-info" data-testid="payment-bank-origin">{move || format!("{} · {} {}", text(crate::i18n::CashMsg::FromBank), origin.bank_account_name, origin.booked_on)}</span>
                         })}</td>
                         <td class="num">{ let m = row.amount.clone(); move || show(locale.get(), &m.amount, &m.currency) }</td>
                         <td class="num">{ let m = row.unapplied.clone(); move || show(locale.get(), &m.amount, &m.currency) }</td>

@@ -307,10 +307,10 @@ fn CompanySettingsForm() -> impl IntoView {
                             hint=hint(Msg::SettingsHintExpiryDays)/>
                     </fieldset>
                     <fieldset class="panel form-grid">
-                        <legend>{move || text(Msg::Cash(CashMsg::SettingsGroup))}</legend>
-                        <TextField name="auto-apply-confidence" label=Signal::derive(move || text(Msg::Cash(CashMsg::AutoApplyLabel)))
+                        <legend>{move || text(CashMsg::SettingsGroup)}</legend>
+                        <TextField name="auto-apply-confidence" label=Signal::derive(move || text(CashMsg::AutoApplyLabel))
                             value=fields.auto_apply_confidence error=error_at("input.cashApplication.autoApplyConfidence")
-                            hint=hint(Msg::Cash(CashMsg::AutoApplyHint))/>
+                            hint=hint(CashMsg::AutoApplyHint)/>
                     </fieldset>
                     <fieldset class="panel form-grid">
                         <legend>{move || text(Msg::SettingsCompanyGroup)}</legend>

@@ -4,7 +4,7 @@
 
 use crate::api::{self, DeleteSmsTemplate, SaveSmsTemplate, SmsTemplates};
 use crate::components::{Button, TextField, ToastKind, field_error, use_toasts};
-use crate::i18n::{MessagingMsg as M, Msg, use_locale, use_text, variable_label};
+use crate::i18n::{MessagingMsg as M, use_locale, use_text, variable_label};
 use domain::Locale;
 use domain::messaging::{MAX_TEMPLATE_PARAMS, MessageChannelKind, MessageProvider, SmsVariable};
 use leptos::prelude::*;
@@ -45,17 +45,17 @@ pub fn SmsTemplateEditor(policy_id: String, steps: Vec<SmsStep>) -> impl IntoVie
     let changed = Callback::new(move |_: ()| reload.update(|n| *n += 1));
     view! {
         <div class="panel sms-templates" data-testid="sms-templates">
-            <h2>{move || text(Msg::Messaging(M::Templates))}</h2>
-            <p class="field-hint">{move || text(Msg::Messaging(M::TemplatesLead))}</p>
+            <h2>{move || text(M::Templates)}</h2>
+            <p class="field-hint">{move || text(M::TemplatesLead)}</p>
             {move || {
                 let data = data()?;
                 let Some(provider) = provider() else {
                     return Some(view! {
-                        <p class="notice"><a href="/settings/messaging">{move || text(Msg::Messaging(M::NoSmsChannel))}</a></p>
+                        <p class="notice"><a href="/settings/messaging">{move || text(M::NoSmsChannel)}</a></p>
                     }.into_any());
                 };
                 if steps.with_value(Vec::is_empty) {
-                    return Some(view! { <p class="empty">{move || text(Msg::Messaging(M::NoSmsSteps))}</p> }.into_any());
+                    return Some(view! { <p class="empty">{move || text(M::NoSmsSteps)}</p> }.into_any());
                 }
                 let templates = data.sms_templates;
                 Some(steps.get_value().into_iter().map(|step| {
@@ -175,7 +175,7 @@ fn TemplateForm(
             busy.set(false);
             match result {
                 Ok(_) => {
-                    toasts.push(ToastKind::Success, text(Msg::Messaging(M::TemplateSaved)));
+                    toasts.push(ToastKind::Success, text(M::TemplateSaved));
                     on_changed.run(());
                 }
                 Err(error) => failure.set(Some((
@@ -200,7 +200,7 @@ fn TemplateForm(
             match api::run::<DeleteSmsTemplate>(api::delete_sms_template::Variables { input }).await
             {
                 Ok(_) => {
-                    toasts.push(ToastKind::Success, text(Msg::Messaging(M::TemplateDeleted)));
+                    toasts.push(ToastKind::Success, text(M::TemplateDeleted));
                     on_changed.run(());
                 }
                 Err(error) => toasts.api_error(reader.get_untracked(), error),
@@ -230,22 +230,22 @@ fn TemplateForm(
     };
     view! {
         <form class="form-grid sms-template" novalidate on:submit=save data-testid="sms-template" data-locale=locale.tag()>
-            <h4>{move || text(Msg::Messaging(audience))}</h4>
-            {(!exists).then(|| view! { <p class="field-hint">{move || text(Msg::Messaging(M::NotMapped))}</p> })}
-            <TextField name=code_name label=Signal::derive(move || text(Msg::Messaging(M::TemplateCode))) value=code
-                hint=Signal::derive(move || text(Msg::Messaging(M::TemplateCodeHint))) error=field_error(failure, "templateCode")/>
+            <h4>{move || text(audience)}</h4>
+            {(!exists).then(|| view! { <p class="field-hint">{move || text(M::NotMapped)}</p> })}
+            <TextField name=code_name label=Signal::derive(move || text(M::TemplateCode)) value=code
+                hint=Signal::derive(move || text(M::TemplateCodeHint)) error=field_error(failure, "templateCode")/>
             <table class="data-table">
                 <thead><tr>
-                    <th scope="col">{move || text(Msg::Messaging(M::ParamName))}</th>
-                    <th scope="col">{move || text(Msg::Messaging(M::ParamValue))}</th>
+                    <th scope="col">{move || text(M::ParamName)}</th>
+                    <th scope="col">{move || text(M::ParamValue)}</th>
                     <th scope="col"></th>
                 </tr></thead>
                 <tbody>
                     <For each=numbered key=|(_, (key, _, _))| *key let:item>
                         {
                             let (index, (key, name, value)) = item;
-                            let name_label = move || format!("{} {}", text(Msg::Messaging(M::ParamName)), index + 1);
-                            let value_label = move || format!("{} {}", text(Msg::Messaging(M::ParamValue)), index + 1);
+                            let name_label = move || format!("{} {}", text(M::ParamName), index + 1);
+                            let value_label = move || format!("{} {}", text(M::ParamValue), index + 1);
                             view! {
                                 <tr>
                                     <td><input aria-label=name_label prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/></td>
@@ -260,7 +260,7 @@ fn TemplateForm(
                                     <td>
                                         <button type="button" class="button button-secondary"
                                             on:click=move |_| params.update(|list| list.retain(|(held, _, _)| *held != key))>
-                                            {move || text(Msg::Messaging(M::RemoveParam))}
+                                            {move || text(M::RemoveParam)}
                                         </button>
                                     </td>
                                 </tr>
@@ -273,15 +273,15 @@ fn TemplateForm(
                 <button type="button" class="button button-secondary" on:click=move |_| {
                     let key = fresh_key();
                     params.update(|list| list.push((key, RwSignal::new(String::new()), RwSignal::new(SmsVariable::CustomerName.as_str().to_owned()))));
-                }>{move || text(Msg::Messaging(M::AddParam))}</button>
+                }>{move || text(M::AddParam)}</button>
             </Show>
             <Show when=move || other_error().is_some()>
                 <p class="field-error" role="alert">{move || other_error().unwrap_or_default()}</p>
             </Show>
             <div class="form-actions">
-                <Button r#type="submit" busy=busy test_id="save-sms-template">{move || text(Msg::Messaging(M::SaveTemplate))}</Button>
+                <Button r#type="submit" busy=busy test_id="save-sms-template">{move || text(M::SaveTemplate)}</Button>
                 {exists.then(|| view! {
-                    <button type="button" class="button button-secondary" on:click=remove>{move || text(Msg::Messaging(M::DeleteTemplate))}</button>
+                    <button type="button" class="button button-secondary" on:click=remove>{move || text(M::DeleteTemplate)}</button>
                 })}
             </div>
         </form>

@@ -275,7 +275,7 @@ fn TeamStatement() -> impl IntoView {
                         "{} {} ({} {})",
                         text(Msg::StatementSent),
                         data.send_statement.sent_to,
-                        text(Msg::Cash(CashMsg::StatementReference)),
+                        text(CashMsg::StatementReference),
                         data.send_statement.references.join(", ")
                     ),
                 ),
@@ -438,8 +438,8 @@ pub fn PublicStatementPage() -> impl IntoView {
                             <h1>{move || text(Msg::Statement)}" · "{s.customer.name.clone()}</h1>
                             <p class="lead">{move || text(Msg::PublicStatementLead)}</p>
                             <p data-testid="statement-reference">
-                                <strong>{move || text(Msg::Cash(CashMsg::StatementReference))}" "{move || reference.get()}</strong>
-                                " · "{move || text(Msg::Cash(CashMsg::StatementQuoteHint))}
+                                <strong>{move || text(CashMsg::StatementReference)}" "{move || reference.get()}</strong>
+                                " · "{move || text(CashMsg::StatementQuoteHint)}
                             </p>
                         </header>
                         <p class="form-actions">
@@ -469,7 +469,7 @@ pub fn PublicStatementPage() -> impl IntoView {
                                                 { let m = invoice.balance.clone(); move || money(locale.get(), &m) }
                                                 {(!invoice.fapiao_numbers.is_empty()).then(|| {
                                                     let numbers = invoice.fapiao_numbers.join(", ");
-                                                    view! { " · " <span data-testid="statement-fapiao">{move || text(Msg::Fapiao(FapiaoMsg::Title))}" "{numbers.clone()}</span> }
+                                                    view! { " · " <span data-testid="statement-fapiao">{move || text(FapiaoMsg::Title)}" "{numbers.clone()}</span> }
                                                 })}
                                             </label>
                                         </li>

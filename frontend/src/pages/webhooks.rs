@@ -73,8 +73,8 @@ fn Webhooks() -> impl IntoView {
     };
     let report = move |error: ApiError| toasts.api_error(locale.get_untracked(), error);
     let log_reload = RwSignal::new(0u32);
-    let changed = move |message: W| {
-        toasts.push(ToastKind::Success, text(Msg::Webhooks(message)));
+    let changed = move |message: Msg| {
+        toasts.push(ToastKind::Success, text(message));
         reload.update(|n| *n += 1);
         log_reload.update(|n| *n += 1);
     };
@@ -82,17 +82,17 @@ fn Webhooks() -> impl IntoView {
     view! {
         <section class="page">
             <header class="page-header">
-                <h1>{move || text(Msg::Webhooks(W::Title))}</h1>
-                <p class="lead">{move || text(Msg::Webhooks(W::Lead))}</p>
+                <h1>{move || text(W::Title)}</h1>
+                <p class="lead">{move || text(W::Lead)}</p>
             </header>
             <NewEndpoint event_types=Signal::derive(event_types) on_created=Callback::new(move |value: String| {
                 show_secret(value);
                 changed(W::Added);
             })/>
             <section class="panel webhook-panel" aria-labelledby="endpoints-title">
-                <h2 id="endpoints-title">{move || text(Msg::Webhooks(W::Endpoints))}</h2>
+                <h2 id="endpoints-title">{move || text(W::Endpoints)}</h2>
                 <Show when=move || endpoints().is_empty()>
-                    <p class="empty">{move || text(Msg::Webhooks(W::NoEndpoints))}</p>
+                    <p class="empty">{move || text(W::NoEndpoints)}</p>
                 </Show>
                 <ul class="webhook-endpoints">
                     <For each=endpoints key=|e| (e.id.clone(), e.enabled, e.secret_hint.clone()) let:endpoint>
@@ -104,11 +104,11 @@ fn Webhooks() -> impl IntoView {
                         />
                     </For>
                 </ul>
-                <p class="field-hint">{move || text(Msg::Webhooks(W::Verify))}</p>
+                <p class="field-hint">{move || text(W::Verify)}</p>
             </section>
             <DeliveryLog reload=log_reload endpoints=Signal::derive(endpoints)/>
-            <Modal open=secret_open title=Signal::derive(move || text(Msg::Webhooks(W::SecretTitle)).to_owned())>
-                <p>{move || text(Msg::Webhooks(W::SecretLead))}</p>
+            <Modal open=secret_open title=Signal::derive(move || text(W::SecretTitle).to_owned())>
+                <p>{move || text(W::SecretLead)}</p>
                 <pre class="secret" data-testid="webhook-secret">{move || secret.get().unwrap_or_default()}</pre>
                 <div class="modal-actions">
                     <button type="button" class="button button-primary" on:click=copy>{move || text(Msg::Copy)}</button>
@@ -131,7 +131,7 @@ fn NewEndpoint(event_types: Signal<Vec<String>>, on_created: Callback<String>) -
     let failure = RwSignal::new(None::<(String, String)>);
     let events_error = move || {
         (submitted.get() && chosen.get().is_empty())
-            .then(|| text(Msg::Webhooks(W::EventsNeeded)).to_owned())
+            .then(|| text(W::EventsNeeded).to_owned())
             .or_else(|| field_error(failure, "events").get())
     };
     let on_submit = move |event: leptos::ev::SubmitEvent| {
@@ -173,21 +173,21 @@ fn NewEndpoint(event_types: Signal<Vec<String>>, on_created: Callback<String>) -
         <form class="panel webhook-form" novalidate on:submit=on_submit data-testid="webhook-form">
             <TextField
                 name="webhook-url"
-                label=Signal::derive(move || text(Msg::Webhooks(W::Url)))
+                label=Signal::derive(move || text(W::Url))
                 value=url
                 input_type="url"
-                hint=Signal::derive(move || text(Msg::Webhooks(W::UrlHint)))
+                hint=Signal::derive(move || text(W::UrlHint))
                 error=field_error(failure, "url")
                 required=true
             />
             <TextField
                 name="webhook-description"
-                label=Signal::derive(move || text(Msg::Webhooks(W::Description)))
+                label=Signal::derive(move || text(W::Description))
                 value=description
                 error=field_error(failure, "description")
             />
             <fieldset class="scope-picker">
-                <legend>{move || text(Msg::Webhooks(W::Events))}</legend>
+                <legend>{move || text(W::Events)}</legend>
                 {move || event_types.get().into_iter().map(|event| {
                     let name = event.clone();
                     let toggled = event.clone();
@@ -219,7 +219,7 @@ fn NewEndpoint(event_types: Signal<Vec<String>>, on_created: Callback<String>) -
             <Show when=move || failure.get().is_some_and(|(at, _)| !matches!(at.as_str(), "url" | "description" | "events"))>
                 <p class="field-error" role="alert">{move || failure.get().map(|(_, message)| message).unwrap_or_default()}</p>
             </Show>
-            <Button r#type="submit" busy=busy test_id="add-webhook">{move || text(Msg::Webhooks(W::Add))}</Button>
+            <Button r#type="submit" busy=busy test_id="add-webhook">{move || text(W::Add)}</Button>
         </form>
     }
 }
@@ -229,7 +229,7 @@ fn NewEndpoint(event_types: Signal<Vec<String>>, on_created: Callback<String>) -
 fn EndpointCard(
     endpoint: Endpoint,
     on_secret: Callback<String>,
-    on_changed: Callback<W>,
+    on_changed: Callback<Msg>,
     on_error: Callback<ApiError>,
 ) -> impl IntoView {
     use api::webhook_endpoints::WebhookDisabledBecause as Off;
@@ -265,7 +265,7 @@ fn EndpointCard(
         <li class="webhook-endpoint" data-testid="webhook-endpoint" class:off=!enabled>
             <div class="webhook-endpoint-head">
                 <code class="webhook-url">{endpoint.url.clone()}</code>
-                <span class="badge" class:badge-danger=!enabled>{move || text(Msg::Webhooks(status))}</span>
+                <span class="badge" class:badge-danger=!enabled>{move || text(status)}</span>
             </div>
             {endpoint.description.clone().map(|description| view! { <p>{description}</p> })}
             <p class="webhook-events">
@@ -275,41 +275,41 @@ fn EndpointCard(
                 }).collect_view()}
             </p>
             <dl class="webhook-facts">
-                <dt>{move || text(Msg::Webhooks(W::Secret))}</dt>
+                <dt>{move || text(W::Secret)}</dt>
                 <dd><code>{endpoint.secret_hint.clone()}</code></dd>
                 {endpoint.previous_secret_valid_until.clone().map(|until| view! {
-                    <dt>{move || text(Msg::Webhooks(W::PreviousSecretUntil))}</dt>
+                    <dt>{move || text(W::PreviousSecretUntil)}</dt>
                     <dd>{short_time(&until)}</dd>
                 })}
                 {endpoint.failing_since.clone().map(|since| view! {
-                    <dt>{move || text(Msg::Webhooks(W::FailingSince))}</dt>
+                    <dt>{move || text(W::FailingSince)}</dt>
                     <dd>{short_time(&since)}</dd>
                 })}
             </dl>
             <div class="button-row">
                 <button type="button" class="button button-secondary" data-testid="send-test-event"
                     disabled=move || busy.get() || !enabled on:click=move |_| act(Action::Test)>
-                    {move || text(Msg::Webhooks(W::SendTest))}
+                    {move || text(W::SendTest)}
                 </button>
                 <button type="button" class="button button-secondary" disabled=move || busy.get()
                     on:click=move |_| act(Action::Rotate)>
-                    {move || text(Msg::Webhooks(W::Rotate))}
+                    {move || text(W::Rotate)}
                 </button>
                 <button type="button" class="button button-secondary" disabled=move || busy.get()
                     on:click=move |_| act(Action::Toggle)>
-                    {move || text(Msg::Webhooks(if enabled { W::SwitchOff } else { W::SwitchOn }))}
+                    {move || text(if enabled { W::SwitchOff } else { W::SwitchOn })}
                 </button>
                 <button type="button" class="button button-danger" disabled=move || busy.get()
                     on:click=move |_| confirm_open.set(true)>
-                    {move || text(Msg::Webhooks(W::Delete))}
+                    {move || text(W::Delete)}
                 </button>
             </div>
-            <Modal open=confirm_open title=Signal::derive(move || text(Msg::Webhooks(W::Delete)).to_owned())>
-                <p>{move || text(Msg::Webhooks(W::DeleteConfirm))}</p>
+            <Modal open=confirm_open title=Signal::derive(move || text(W::Delete).to_owned())>
+                <p>{move || text(W::DeleteConfirm)}</p>
                 <div class="modal-actions">
                     <button type="button" class="button button-danger" data-testid="confirm-delete-webhook"
                         on:click=move |_| { confirm_open.set(false); act(Action::Delete); }>
-                        {move || text(Msg::Webhooks(W::Delete))}
+                        {move || text(W::Delete)}
                     </button>
                 </div>
             </Modal>
@@ -326,7 +326,7 @@ enum Action {
 }
 
 impl Action {
-    fn done(self) -> W {
+    fn done(self) -> Msg {
         match self {
             Action::Test => W::TestSent,
             Action::Rotate => W::Rotated,
@@ -426,7 +426,7 @@ fn DeliveryLog(reload: RwSignal<u32>, endpoints: Signal<Vec<Endpoint>>) -> impl 
             .await
             {
                 Ok(_) => {
-                    toasts.push(ToastKind::Success, text(Msg::Webhooks(W::Resent)));
+                    toasts.push(ToastKind::Success, text(W::Resent));
                     after.set(None);
                     reload.update(|n| *n += 1);
                 }
@@ -437,23 +437,23 @@ fn DeliveryLog(reload: RwSignal<u32>, endpoints: Signal<Vec<Endpoint>>) -> impl 
     view! {
         <section class="panel webhook-log" aria-labelledby="webhook-log-title">
             <div class="panel-head">
-                <h2 id="webhook-log-title">{move || text(Msg::Webhooks(W::Log))}</h2>
+                <h2 id="webhook-log-title">{move || text(W::Log)}</h2>
                 <button type="button" class="button button-secondary" data-testid="refresh-webhook-log"
                     on:click=move |_| { after.set(None); reload.update(|n| *n += 1); }>
-                    {move || text(Msg::Webhooks(W::Refresh))}
+                    {move || text(W::Refresh)}
                 </button>
             </div>
             <Show when=move || rows().is_empty()>
-                <p class="empty">{move || text(Msg::Webhooks(W::NoDeliveries))}</p>
+                <p class="empty">{move || text(W::NoDeliveries)}</p>
             </Show>
             <div class="table-wrap">
                 <table class="data-table" data-testid="webhook-log">
                     <thead><tr>
-                        <th scope="col">{move || text(Msg::Webhooks(W::When))}</th>
-                        <th scope="col">{move || text(Msg::Webhooks(W::Event))}</th>
-                        <th scope="col">{move || text(Msg::Webhooks(W::Status))}</th>
-                        <th scope="col">{move || text(Msg::Webhooks(W::Attempts))}</th>
-                        <th scope="col">{move || text(Msg::Webhooks(W::Answer))}</th>
+                        <th scope="col">{move || text(W::When)}</th>
+                        <th scope="col">{move || text(W::Event)}</th>
+                        <th scope="col">{move || text(W::Status)}</th>
+                        <th scope="col">{move || text(W::Attempts)}</th>
+                        <th scope="col">{move || text(W::Answer)}</th>
                         <th scope="col"></th>
                     </tr></thead>
                     <tbody>
@@ -465,7 +465,7 @@ fn DeliveryLog(reload: RwSignal<u32>, endpoints: Signal<Vec<Endpoint>>) -> impl 
             </div>
             <Show when=move || next().is_some()>
                 <button type="button" class="button button-secondary" on:click=move |_| after.set(next())>
-                    {move || text(Msg::Webhooks(W::MoreDeliveries))}
+                    {move || text(W::MoreDeliveries)}
                 </button>
             </Show>
         </section>
@@ -506,9 +506,9 @@ fn DeliveryRow(
                 <br/><small class="muted webhook-url">{endpoint_url}</small>
             </td>
             <td>
-                <span class=class>{move || text(Msg::Webhooks(status))}</span>
+                <span class=class>{move || text(status)}</span>
                 {delivery.next_attempt_at.clone().map(|at| view! {
-                    <br/><small class="muted">{move || text(Msg::Webhooks(W::NextAttempt))}" "{short_time(&at)}</small>
+                    <br/><small class="muted">{move || text(W::NextAttempt)}" "{short_time(&at)}</small>
                 })}
             </td>
             <td>{delivery.attempt_count}</td>
@@ -517,11 +517,11 @@ fn DeliveryRow(
                 <div class="button-row">
                     <button type="button" class="button button-secondary" aria-expanded=move || open.get().to_string()
                         on:click=move |_| open.update(|open| *open = !*open)>
-                        {move || text(Msg::Webhooks(W::Details))}
+                        {move || text(W::Details)}
                     </button>
                     <button type="button" class="button button-secondary" data-testid="resend-webhook"
                         on:click=move |_| on_resend.run(id.clone())>
-                        {move || text(Msg::Webhooks(W::Resend))}
+                        {move || text(W::Resend)}
                     </button>
                 </div>
             </td>
@@ -539,7 +539,7 @@ fn DeliveryRow(
                             </li>
                         }).collect_view()}
                     </ol>
-                    <p>{move || text(Msg::Webhooks(W::Body))}</p>
+                    <p>{move || text(W::Body)}</p>
                     <pre class="webhook-body">{body.clone()}</pre>
                 </td>
             </tr>

@@ -256,7 +256,7 @@ fn CustomerView() -> impl IntoView {
                             <crate::pages::collections::CustomerCollectionsPanel customer_id=c.id.clone()/>
                             <CustomerActivity customer_id=c.id.clone()/>
                             <Show when=move || can(Permission::ViewCollections)>
-                                {opted_out.then(|| view! { <p class="notice" data-testid="messaging-opt-out">{move || text(Msg::Messaging(crate::i18n::MessagingMsg::CustomerOptedOut))}</p> })}
+                                {opted_out.then(|| view! { <p class="notice" data-testid="messaging-opt-out">{move || text(crate::i18n::MessagingMsg::CustomerOptedOut)}</p> })}
                                 <crate::pages::message_log::MessageLog customer_id=Some(customer_for_messages.clone())/>
                             </Show>
                             <div class="panel">
@@ -623,7 +623,7 @@ fn CustomerActivity(customer_id: String) -> impl IntoView {
                     <td>{display::date(locale.get_untracked(), &row.received_on)}</td>
                     <td>{crate::i18n::payment_method_text(locale.get_untracked(), crate::api::to_domain(&row.method).unwrap_or(domain::payments::PaymentMethod::Other))}</td>
                     <td>{row.reference.clone().unwrap_or_default()}{row.bank_transaction.clone().map(|origin| view! {
-                        <span class="badge badge-info" data-testid="payment-bank-origin">{move || format!("{} · {} {}", text(Msg::Cash(crate::i18n::CashMsg::FromBank)), origin.bank_account_name, origin.booked_on)}</span>
+                        <span class="badge badge-info" data-testid="payment-bank-origin">{move || format!("{} · {} {}", text(crate::i18n::CashMsg::FromBank), origin.bank_account_name, origin.booked_on)}</span>
                     })}</td>
                     <td class="num">{show(locale.get_untracked(), &row.amount.amount, &row.amount.currency)}</td>
                     <td class="num">{show(locale.get_untracked(), &row.unapplied.amount, &row.unapplied.currency)}</td>

@@ -19,7 +19,7 @@ pub fn InvoiceDocuments(
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let t = move |msg: DocumentsMsg| text(Msg::Documents(msg));
+    let t = move |msg: Msg| text(msg);
     let downloading = RwSignal::new(false);
     let download = {
         let path = format!("/api/invoices/{invoice_id}.pdf");
@@ -73,7 +73,7 @@ pub fn InvoiceDocuments(
                         ToastKind::Success,
                         format!(
                             "{} {}",
-                            text(Msg::Documents(DocumentsMsg::Sent)),
+                            text(DocumentsMsg::Sent),
                             data.send_invoice.sent_to.join(", ")
                         ),
                     );

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 type Row = api::invoice_detail::InvoiceDetailInvoiceFapiaos;
 type Note = api::invoice_detail::InvoiceDetailInvoiceCreditNotes;
 
-const KINDS: [(&str, FapiaoMsg); 5] = [
+const KINDS: [(&str, Msg); 5] = [
     ("DIGITAL_VAT_SPECIAL", FapiaoMsg::KindDigitalVatSpecial),
     ("DIGITAL_VAT_GENERAL", FapiaoMsg::KindDigitalVatGeneral),
     ("VAT_SPECIAL", FapiaoMsg::KindVatSpecial),
@@ -21,7 +21,7 @@ const KINDS: [(&str, FapiaoMsg); 5] = [
     ("OTHER", FapiaoMsg::KindOther),
 ];
 
-fn kind_msg(kind: &str) -> FapiaoMsg {
+fn kind_msg(kind: &str) -> Msg {
     KINDS
         .iter()
         .find(|(name, _)| *name == kind)
@@ -42,7 +42,7 @@ pub fn FapiaoPanel(
     let text = use_text();
     let locale = use_locale();
     let toasts = use_toasts();
-    let t = move |msg: FapiaoMsg| text(Msg::Fapiao(msg));
+    let t = move |msg: Msg| text(msg);
     let open = RwSignal::new(false);
     let kind = RwSignal::new("DIGITAL_VAT_SPECIAL".to_owned());
     let number = RwSignal::new(String::new());
@@ -109,7 +109,7 @@ pub fn FapiaoPanel(
             leptos::task::spawn_local(async move {
                 match api::run::<RecordFapiao>(api::record_fapiao::Variables { input }).await {
                     Ok(_) => {
-                        toasts.push(ToastKind::Success, text(Msg::Fapiao(FapiaoMsg::Recorded)));
+                        toasts.push(ToastKind::Success, text(FapiaoMsg::Recorded));
                         open.set(false);
                         number.set(String::new());
                         code.set(String::new());

@@ -145,7 +145,7 @@ fn InvoiceList() -> impl IntoView {
             ("ISSUED", FapiaoMsg::FilterIssued),
             ("NONE", FapiaoMsg::FilterNotIssued),
         ]
-        .map(|(value, msg)| (value.to_owned(), text(Msg::Fapiao(msg)).to_owned()))
+        .map(|(value, msg)| (value.to_owned(), text(msg).to_owned()))
         .to_vec()
     });
     view! {
@@ -189,7 +189,7 @@ fn InvoiceList() -> impl IntoView {
                     <input id="invoice-search" type="search" prop:value=move || search.get() on:input=move |event| search.set(event_target_value(&event))/>
                 </div>
                 <SelectField name="invoice-status" label=Signal::derive(move || text(Msg::Status)) value=status options=status_options/>
-                <SelectField name="invoice-fapiao" label=Signal::derive(move || text(Msg::Fapiao(FapiaoMsg::Title))) value=fapiao options=fapiao_options/>
+                <SelectField name="invoice-fapiao" label=Signal::derive(move || text(FapiaoMsg::Title)) value=fapiao options=fapiao_options/>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || only_overdue.get() on:change=move |event| only_overdue.set(event_target_checked(&event))/>
                     {move || text(Msg::OnlyOverdue)}
