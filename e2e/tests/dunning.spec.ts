@@ -143,10 +143,12 @@ test("an admin edits a step's email with a live preview, runs dunning, and takes
   await page.getByTestId("save-template").click();
   await expect(page.getByText("Template saved.")).toBeVisible();
 
-  // The ladder editor previews an unsaved ladder on the real data, saving nothing.
+  // The ladder editor previews an unsaved ladder on the real data, saving nothing. Its step is
+  // at +65: due for this invoice whether or not the server's own daily run has already taken
+  // the default ladder's +60 visit (a step at or below one taken is not due again).
   const ladderEditor = page.getByTestId("ladder-editor");
   await ladderEditor.getByLabel("Ladder name").fill("Gentle");
-  await ladderEditor.getByLabel("Days from due 1").fill("30");
+  await ladderEditor.getByLabel("Days from due 1").fill("65");
   await ladderEditor.getByLabel("Step name 1").fill("Gentle nudge");
   await page.getByTestId("preview-draft").click();
   await expect(page.getByTestId("preview-of-draft")).toBeVisible();
